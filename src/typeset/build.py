@@ -1,0 +1,192 @@
+"""The pipeline: load → normalise → compose/flow → page → render → write, with a fit report.
+
+Contract: ``check_issue(issue_dir)`` lays out every page without writing anything and returns a
+:class:`Report`; ``build_issue(issue_dir, out_dir)`` does the same, refuses to write anything if
+a slot is overset (unless the manifest allows it for that slot) or a character has no glyph,
+and otherwise writes one PDF per page plus one of the whole issue, each to a temporary file
+renamed into place only when all of them are complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .errors import InputError, LayoutError, SourceRef, raise_all
+from .flow import PageFlow, flow_page
+from .load import load_issue
+from .normalize import Change, normalise_issue
+
+
+@dataclass
+class SlotReport:
+    page: int
+    slot: str
+    article: str | None
+    lines_available: int
+    lines_used: int
+    overset_lines: int
+    overset_chars: int
+    underset_lines: int
+    even_spaced_lines: int
+    allow_overset: bool
+    where: str
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Report:
+    slots: list[SlotReport] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    outputs: list[Path] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def overset(self) -> list[SlotReport]:
+        return [s for s in self.slots if s.overset_lines and not s.allow_overset]
+
+
+def _check_glyphs(issue) -> None:
+    """Every character must have a glyph in the face that draws it: never an empty box."""
+    errors = []
+    fonts = issue.fonts
+    seen = set()
+    for page in issue.pages:
+        tpl = page.template
+        for slot in page.slots:
+            if slot.kind == "banner":
+                texts = [(slot.text, tpl.banner_style.role, slot.where)]
+            else:
+                art = issue.articles[slot.article]
+                if art.key in seen:
+                    continue
+                seen.add(art.key)
+                texts = [(art.headline, tpl.headline_styles[slot.headline_style].role,
+                          SourceRef(art.path, art.headline_line, slot=slot.id))]
+                if art.kicker:
+                    texts.append((art.kicker, tpl.kicker_style.role,
+                                  SourceRef(art.path, slot=slot.id)))
+                if art.subtitle:
+                    texts.append((art.subtitle, tpl.subtitle_style.role,
+                                  SourceRef(art.path, slot=slot.id)))
+                if art.byline:
+                    texts.append((art.byline, tpl.byline_style.role,
+                                  SourceRef(art.path, slot=slot.id)))
+                for p in art.paragraphs:
+                    texts.append((p.text, issue.paper.body.role,
+                                  SourceRef(art.path, p.line, slot=slot.id)))
+            for text, role, where in texts:
+                miss = fonts.face(role).missing(text)
+                for ch in miss:
+                    errors.append(InputError(
+                        f"character '{ch}' (U+{ord(ch):04X}) is not in the {role} font "
+                        f"({fonts.spec(role).path.name})", where,
+                        "replace it or add a face that has it"))
+    raise_all(errors)
+
+
+def layout_issue(issue_dir: Path, report: Report):
+    t0 = time.perf_counter()
+    issue = load_issue(Path(issue_dir))
+    t1 = time.perf_counter()
+    if issue.normalise:
+        issue, report.changes = normalise_issue(issue)
+    _check_glyphs(issue)
+    t2 = time.perf_counter()
+    flows: list[PageFlow] = []
+    for page in sorted(issue.pages, key=lambda p: p.number):
+        flow = flow_page(issue, page)
+        flows.append(flow)
+        report.warnings.extend(f"page {page.number}: {w}" for w in flow.warnings)
+        for b in flow.blocks:
+            if b.slot.kind != "article":
+                continue
+            used = max((len(c) for c in b.columns), default=0)
+            report.slots.append(SlotReport(
+                page=page.number, slot=b.slot.id, article=b.article,
+                lines_available=(b.lines - b.head_lines) * b.slot.span,
+                lines_used=sum(len(c) for c in b.columns),
+                overset_lines=b.overset, overset_chars=b.overset_chars,
+                underset_lines=b.underset,
+                even_spaced_lines=sum(1 for c in b.columns for ln in c if ln.even_spacing),
+                allow_overset=b.slot.allow_overset, where=str(b.slot.where)))
+            if b.underset > 1:
+                report.warnings.append(f"page {page.number}, slot '{b.slot.id}': "
+                                       f"{b.underset} empty line(s) at the foot (underset)")
+            del used
+    t3 = time.perf_counter()
+    report.timings.update(load=t1 - t0, normalise=t2 - t1, compose_flow=t3 - t2)
+    return issue, flows
+
+
+def check_issue(issue_dir: Path) -> Report:
+    report = Report()
+    layout_issue(issue_dir, report)
+    return report
+
+
+def overset_error(report: Report) -> LayoutError:
+    parts = [f"{s.where}: {s.overset_lines} line(s) over ({s.overset_chars} characters); "
+             f"cut about {s.overset_chars} characters or give the slot "
+             f"{-(-s.overset_lines // 1)} more line(s)" for s in report.overset]
+    return LayoutError("overset: text does not fit its slot\n  " + "\n  ".join(parts))
+
+
+def build_issue(issue_dir: Path, out_dir: Path | None = None) -> Report:
+    from .page import make_page
+    from .pdf import render_pdf
+
+    report = Report()
+    issue, flows = layout_issue(issue_dir, report)
+    if report.overset:
+        raise overset_error(report)
+    t0 = time.perf_counter()
+    pages = [make_page(issue, f) for f in flows]
+    t1 = time.perf_counter()
+    out_dir = Path(out_dir) if out_dir else issue.root / "out"
+    stem = f"{issue.paper.key}-{issue.date}"
+    meta = dict(title=f"{issue.paper.name} {issue.date}", author=issue.paper.name,
+                subject=", ".join(p.template.section for p in issue.pages),
+                creator=f"typeset {__version__}", lang="zh-CN")
+    files: list[tuple[Path, bytes]] = []
+    for p in pages:
+        m = dict(meta, title=p.title)
+        files.append((out_dir / f"{stem}-p{p.number:02d}.pdf",
+                      render_pdf([p], issue.fonts, m)))
+    files.append((out_dir / f"{stem}.pdf", render_pdf(pages, issue.fonts, meta)))
+    t2 = time.perf_counter()
+    write_atomically(files)
+    report.outputs = [p for p, _ in files]
+    report.timings.update(page=t1 - t0, render=t2 - t1, write=time.perf_counter() - t2)
+    return report
+
+
+def write_atomically(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file to a temporary name first and rename them all only when every one is
+    complete, so a failed or killed build leaves the previous outputs as they were."""
+    temps = []
+    try:
+        for path, data in files:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            temps.append((tmp, path))
+        for tmp, path in temps:
+            os.replace(tmp, path)
+        temps = []
+    finally:
+        for tmp, _ in temps:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass

@@ -1,0 +1,520 @@
+"""Compose Chinese paragraphs into justified lines (CLREQ).
+
+Contract: ``compose_paragraph(text, face, measure, settings)`` turns one normalised paragraph
+into a list of :class:`Line`; each line holds :class:`Glyph` placements in em units relative to
+the line start, so the caller multiplies by the type size.  The composer never drops, adds or
+reorders a character: the concatenation of every line's glyph characters is the input text.
+
+What it does, in CLREQ's order (typography.md §1.3–§1.6):
+
+1. classify characters (``cjk.char_class``) and fix each mark's width by the punctuation style
+   and the adjacent-pair rule (two marks take at most 1.5 em);
+2. find break opportunities from the line-start/line-end prohibition level, keeping ——, ……,
+   Latin words and numbers (with prefix, suffix and 年/月/日) whole;
+3. choose breaks for the whole paragraph at once (total fit, a small dynamic programme) where
+   a line may first shrink its punctuation to take a prohibited mark in (先挤进) and only then
+   push a character out (后推出), and where a paragraph may not end in a lone character (孤字);
+4. justify every line but the last to the exact measure: shrink in CLREQ's order, else stretch
+   Latin spaces and Han–Latin gaps, and only as a last resort space all gaps evenly.
+
+It does not know about columns, pages or PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import cjk
+from .cjk import CL, CN, DA, EL, H, IP, IS, LA, OP, PA, PO, PR, SO, SP, ST
+
+EPS = 1e-9
+INF = float("inf")
+
+
+class Face:
+    """Glyph metrics of one font, in em units (the font module provides them)."""
+
+    def advance(self, ch: str) -> float:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def ink_x(self, ch: str) -> tuple[float, float]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+@dataclass(slots=True)
+class Glyph:
+    """One character placed on a line: origin ``x`` (em from the line start), the font's
+    nominal ``advance`` (em), horizontal scale for drawing (1.0 = none)."""
+
+    ch: str
+    x: float
+    advance: float
+    hscale: float = 1.0
+    role: str | None = None     # font role when it differs from the line's (e.g. a byline)
+
+
+@dataclass(slots=True)
+class Line:
+    """A composed line: glyphs, its measure and the facts the checks need."""
+
+    glyphs: list[Glyph]
+    width: float          # the set width of the line content (em)
+    measure: float        # the measure it was set to (em)
+    indent: float         # left indent (em)
+    justified: bool       # True for every line but a paragraph's last
+    even_spacing: bool = False   # needed even spacing of Han characters (CLREQ last resort)
+    overfull: bool = False       # could not be fitted (an unbreakable run wider than the measure)
+    align: str = "justify"       # justify | start | end | center
+
+    @property
+    def text(self) -> str:
+        return "".join(g.ch for g in self.glyphs)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Composition settings of a paper (from its layout file)."""
+
+    level: str = cjk.DEFAULT_LEVEL
+    style: str = cjk.DEFAULT_STYLE
+    indent: float = 2.0            # first-line indent, em (CLREQ §first_line_indents)
+    orphan_penalty: float = 5000.0
+
+
+@dataclass(slots=True)
+class _Item:
+    ch: str
+    cls: str
+    adv: float          # font advance (em)
+    w: float            # width before edge rules and adjustment (em)
+    shrink: float = 0.0
+    shrink_kind: str = ""
+    stretch: float = 0.0
+    stretch_kind: str = ""
+    end_trim: float = 0.0     # removed when the item ends a line
+    start_trim: float = 0.0   # removed when the item starts a line
+    # the gap *before* this item
+    gap: float = 0.0
+    gap_shrink: float = 0.0
+    gap_stretch: float = 0.0
+    gap_even: bool = False
+    can_break_before: bool = False
+    ink: tuple = (0.0, 1.0)    # horizontal ink extent (em), used to draw seamless dashes
+    pair: bool = False         # second half of a ——/…… pair
+    counts: bool = True        # counts as a "character" for the orphan rule
+
+
+def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
+    """Classify the characters of ``text`` and attach widths, adjustability and break
+    opportunities (steps 1–2 of the module contract)."""
+    no_start, no_end = cjk.LEVELS[settings.level]
+    style = cjk.STYLES[settings.style]
+    items: list[_Item] = []
+    n = len(text)
+    for k, ch in enumerate(text):
+        cls = cjk.char_class(ch)
+        if cls == DA and ch == "—":
+            # A pair of U+2014 is the dash unit; a lone one is a connector (typography.md §1.1).
+            prev_d = k > 0 and text[k - 1] == "—"
+            next_d = k + 1 < n and text[k + 1] == "—"
+            if not (prev_d or next_d):
+                cls = CN
+        if cls == SP:
+            prev_c = cjk.char_class(text[k - 1]) if k else SP
+            next_c = cjk.char_class(text[k + 1]) if k + 1 < n else SP
+            if prev_c != LA or next_c != LA:
+                cls = IS   # a space in Chinese context is kept and set 1 em wide
+        adv = face.advance(ch)
+        it = _Item(ch, cls, adv, adv)
+        if cls == DA:
+            it.ink = face.ink_x(ch)
+        if cls in cjk.FULLWIDTH_MARKS:
+            it.w = style[cls] if adv > 0.75 else adv
+        elif cls == IP:
+            it.w = 0.5  # CLREQ: ½ em in the mainland, unadjustable
+        elif cls == IS:
+            it.w = 1.0
+            it.counts = False
+        elif cls == SP:
+            it.shrink = max(0.0, it.w - cjk.SPACE_MIN)
+            it.shrink_kind = "space"
+            it.stretch = max(0.0, cjk.SPACE_MAX - it.w)
+            it.stretch_kind = "space"
+            it.counts = False
+        if cls in (OP, CL, PA, ST, IP, CN, SO):
+            it.counts = False
+        items.append(it)
+
+    prev: _Item | None = None
+    for k, it in enumerate(items):
+        if prev is not None:
+            a, b = prev, it
+            # Adjacent-pair compression: two marks take at most 1.5 em (CLREQ
+            # §punctuation_width_adjustment); brackets squeeze towards their text.
+            if a.cls in cjk.FULLWIDTH_MARKS and b.cls in cjk.FULLWIDTH_MARKS:
+                if a.cls in cjk.BLANK_RIGHT and a.w > 0.5 + EPS:
+                    a.w = 0.5
+                elif b.cls in cjk.BLANK_LEFT and b.w > 0.5 + EPS:
+                    b.w = 0.5
+            # Han–Latin gap: ¼ em, ⅛–½ em (CLREQ §mixed_text_composition…); never next to
+            # Chinese punctuation, never at a line edge (dropped by the edge rules).
+            if (a.cls == H and b.cls in (LA, PR)) or (a.cls in (LA, PO) and b.cls == H):
+                b.gap = cjk.HAN_LATIN_GAP
+                b.gap_shrink = cjk.HAN_LATIN_GAP - cjk.HAN_LATIN_MIN
+                b.gap_stretch = cjk.HAN_LATIN_MAX - cjk.HAN_LATIN_GAP
+            else:
+                # Even spacing, the last resort, never inside a Latin word or number, nor
+                # inside ——/……, nor around connectors and solidi (CLREQ expansion rule 3).
+                latin_a = a.cls in (LA, PR, PO)
+                latin_b = b.cls in (LA, PR, PO)
+                same_pair = a.cls == b.cls and a.cls in (DA, EL)
+                b.gap_even = not ((latin_a and latin_b) or same_pair
+                                  or a.cls in (CN, SO, SP) or b.cls in (CN, SO, SP))
+            b.pair = a.cls == b.cls and a.cls in (DA, EL)
+            b.can_break_before = _can_break(a, b, no_start, no_end)
+        prev = it
+
+    for it in items:
+        # Adjustability that depends on the final (pair-compressed) width.
+        if it.cls in cjk.BLANK_RIGHT and it.w > 0.5 + EPS:
+            it.end_trim = it.w - 0.5     # GB/T 15834 §5.1.10: ½ em at line end
+            it.shrink = it.w - 0.5
+            it.shrink_kind = {CL: "bracket", PA: "pause", ST: "stop"}[it.cls]
+        elif it.cls == OP and it.w > 0.5 + EPS:
+            it.start_trim = it.w - 0.5   # CLREQ: an opening bracket at line start loses ½ em
+            it.shrink = it.w - 0.5
+            it.shrink_kind = "bracket"
+    return items
+
+
+def _can_break(a: _Item, b: _Item, no_start, no_end) -> bool:
+    """May a line break between ``a`` and ``b``?  (CLREQ §prohibition_rules_for_line_start_end)"""
+    if b.ch in no_start or a.ch in no_end:
+        return False
+    if b.pair:                      # inside —— or …… (CLREQ: inseparable)
+        return False
+    if b.cls == CN and no_start:    # a connector never starts a line (basic and above)
+        return False
+    if b.cls in (SP, IS):           # a space stays at the end of the line it follows
+        return False
+    if a.cls in (LA, PR) and b.cls in (LA, PO):
+        return False                # inside a Latin word or a number
+    if a.cls == LA and a.ch.isdigit() and b.ch in cjk.NUMERIC_SUFFIX_HAN:
+        return False                # 2020年 splits only after 年
+    return True
+
+
+# --- line evaluation --------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Fit:
+    cost: float
+    shrink: dict = field(default_factory=dict)   # kind -> fraction used (0..1)
+    stretch: dict = field(default_factory=dict)  # kind -> fraction used (0..1)
+    even: float = 0.0                            # extra em per even gap
+    overfull: bool = False
+
+
+_SHRINK_WEIGHT = {k: i + 1 for i, k in enumerate(cjk.SHRINK_ORDER)}
+
+
+def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool) -> _Fit | None:
+    """Adjust a line whose natural width is ``measure - delta``; None if it cannot fit."""
+    if delta < -EPS:
+        need = -delta
+        fit = _Fit(0.0)
+        cost = 0.0
+        for kind in cjk.SHRINK_ORDER:
+            cap = shrink.get(kind, 0.0)
+            if cap <= EPS:
+                continue
+            use = min(cap, need)
+            fit.shrink[kind] = use / cap
+            cost += use * _SHRINK_WEIGHT[kind]
+            need -= use
+            if need <= EPS:
+                break
+        if need > EPS:
+            return None
+        fit.cost = 2.0 + 4.0 * cost
+        return fit
+    if last or delta <= EPS:
+        return _Fit(0.0)
+    need = delta
+    fit = _Fit(0.0)
+    cost = 0.0
+    for kind in ("space", "hanlatin"):
+        cap = stretch.get(kind, 0.0)
+        if cap <= EPS:
+            continue
+        use = min(cap, need)
+        fit.stretch[kind] = use / cap
+        cost += use * 8.0
+        need -= use
+        if need <= EPS:
+            break
+    if need > EPS:
+        if n_even > 0:
+            per = need / n_even
+            fit.even = per
+            # Badness grows with the cube of the per-gap spacing (0.25 em per gap = 100).
+            cost += 30.0 + 100.0 * (per / 0.25) ** 3
+            if per > 0.5:
+                cost += 10000.0
+        else:
+            fit.overfull = True      # nothing may stretch: an underfull emergency line
+            cost += 1e6
+    fit.cost = 5.0 + cost
+    return fit
+
+
+def compose_paragraph(text: str, face: Face, measure: float, settings: Settings = Settings(),
+                      indent: float | None = None, last_justified: bool = False) -> list[Line]:
+    """Break ``text`` into justified lines of ``measure`` em (see the module docstring)."""
+    if not text:
+        return []
+    if indent is None:
+        indent = settings.indent
+    items = build_items(text, face, settings)
+    n = len(items)
+    best = [INF] * (n + 1)
+    prev_break = [-1] * (n + 1)
+    fits: list[_Fit | None] = [None] * (n + 1)
+    best[0] = 0.0
+    for i in range(n):
+        if best[i] == INF:
+            continue
+        width = measure - (indent if i == 0 else 0.0)
+        first = items[i]
+        nat = 0.0
+        shrink: dict[str, float] = {}
+        stretch: dict[str, float] = {}
+        n_even = 0
+        found = False
+        j = i
+        while j < n:
+            it = items[j]
+            if j > i:
+                nat += it.gap
+                if it.gap_shrink:
+                    shrink["hanlatin"] = shrink.get("hanlatin", 0.0) + it.gap_shrink
+                    stretch["hanlatin"] = stretch.get("hanlatin", 0.0) + it.gap_stretch
+                elif it.gap_even:
+                    n_even += 1
+            nat += it.w
+            if it.shrink_kind:
+                shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
+            if it.stretch_kind:
+                stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
+            j += 1
+            if j < n and not items[j].can_break_before:
+                continue
+            # candidate line items[i:j]
+            last = j == n
+            fit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even, width,
+                               last and not last_justified)
+            min_w = nat - sum(shrink.values())
+            if fit is None:
+                if min_w - width > EPS and found:
+                    break
+                if min_w - width > EPS:
+                    # Nothing fits from i: accept this overfull line so no text is lost.
+                    fit = _Fit(1e7, overfull=True)
+                else:
+                    continue
+            found = True
+            cost = best[i] + fit.cost
+            if last and not last_justified and _is_orphan(items, i, j):
+                cost += settings.orphan_penalty
+            if cost < best[j]:
+                best[j] = cost
+                prev_break[j] = i
+                fits[j] = fit
+            if min_w - width > EPS:
+                break
+    # Walk back the chosen breaks.
+    breaks = []
+    j = n
+    while j > 0:
+        i = prev_break[j]
+        breaks.append((i, j))
+        j = i
+    breaks.reverse()
+    lines = []
+    for i, j in breaks:
+        width = measure - (indent if i == 0 else 0.0)
+        last = j == n
+        lines.append(_set_line(items, i, j, width, indent if i == 0 else 0.0,
+                               justified=not last or last_justified, fit=fits[j]))
+    return lines
+
+
+def _edge_widths(items, i, j):
+    """Width removed at the line edges: trimmed marks, spaces, Han–Latin gap (none at edges)."""
+    first, lastit = items[i], items[j - 1]
+    start_cut = first.start_trim
+    if first.cls in (SP, IS):
+        start_cut = first.w
+    end_cut = lastit.end_trim
+    if lastit.cls in (SP, IS):
+        end_cut = lastit.w
+    return start_cut, end_cut
+
+
+def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last):
+    start_cut, end_cut = _edge_widths(items, i, j)
+    first, lastit = items[i], items[j - 1]
+    sh = dict(shrink)
+    st = dict(stretch)
+    # A trimmed edge mark has no shrink left; a space at an edge neither shrinks nor stretches.
+    for it, cut in ((first, start_cut), (lastit, end_cut)):
+        if cut and it.shrink_kind:
+            sh[it.shrink_kind] = sh.get(it.shrink_kind, 0.0) - it.shrink
+        if cut and it.stretch_kind:
+            st[it.stretch_kind] = st.get(it.stretch_kind, 0.0) - it.stretch
+    natural = nat - start_cut - end_cut
+    if i == j - 1:
+        # a single item line: no shrink on it at all
+        sh = {}
+    return _solve(width - natural, sh, st, n_even, last), natural
+
+
+def _is_orphan(items, i, j) -> bool:
+    """孤字: the last line holds fewer than two characters besides punctuation (CLREQ
+    §adjustments_of_orphans_and_widows).  A paragraph of one line is not an orphan."""
+    if i == 0:
+        return False
+    count = 0
+    for k in range(i, j):
+        if items[k].counts:
+            count += 1
+            if count >= 2:
+                return False
+    return True
+
+
+def _face_ink(items, k):
+    return items[k].ink
+
+
+def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
+    start_cut, end_cut = _edge_widths(items, i, j)
+    nat = 0.0
+    for k in range(i, j):
+        nat += items[k].w + (items[k].gap if k > i else 0.0)
+    natural = nat - start_cut - end_cut
+    if fit is None:
+        fit = _Fit(0.0)
+    if not justified:
+        # the last line of a paragraph is set at natural width, shrunk only if it must be
+        if natural <= width + EPS:
+            fit = _Fit(0.0, shrink=fit.shrink if natural > width else {})
+        else:
+            fit = fit
+    glyphs: list[Glyph] = []
+    x = 0.0
+    first, lastit = items[i], items[j - 1]
+    for k in range(i, j):
+        it = items[k]
+        if k > i:
+            gap = it.gap
+            if it.gap_shrink:
+                gap -= it.gap_shrink * fit.shrink.get("hanlatin", 0.0)
+                gap += it.gap_stretch * fit.stretch.get("hanlatin", 0.0)
+            elif it.gap_even and justified:
+                gap += fit.even
+            x += gap
+        w = it.w
+        lead_cut = 0.0   # width removed on the left side of the glyph
+        if k == i and start_cut:
+            if it.cls == OP:
+                lead_cut = start_cut
+            w -= start_cut
+        elif k == j - 1 and end_cut:
+            w -= end_cut
+        elif it.shrink_kind and it.shrink:
+            s = it.shrink * fit.shrink.get(it.shrink_kind, 0.0)
+            if it.cls == OP:
+                lead_cut = s
+            w -= s
+        if it.stretch_kind and not (k == j - 1 and end_cut) and not (k == i and start_cut):
+            w += it.stretch * fit.stretch.get(it.stretch_kind, 0.0)
+        # Where the glyph origin goes: marks whose blank half was removed keep their ink where
+        # it was (feasibility.md §2: closing/stop marks keep x, opening marks move left).
+        if it.cls == OP:
+            ox = x - (it.adv - it.w) - lead_cut if it.w < it.adv else x - lead_cut
+        elif it.cls == IP:
+            ox = x + (w - it.adv) / 2.0
+        else:
+            ox = x
+        if it.cls in (SP, IS) and ((k == i and start_cut) or (k == j - 1 and end_cut)):
+            w = 0.0
+        hscale = 1.0
+        if it.cls == DA and w > 0.75:
+            # A seamless 2-em dash: stretch the glyph so its ink fills its em
+            # (feasibility.md §2: the centred dash leaves 71 units of side bearing).
+            ink0, ink1 = _face_ink(items, k)
+            if ink1 - ink0 > 0.2:
+                hscale = w / (ink1 - ink0)
+                ox = x - ink0 * hscale
+        glyphs.append(Glyph(it.ch, ox, it.adv, hscale))
+        x += w
+    return Line(glyphs=glyphs, width=x, measure=width, indent=indent, justified=justified,
+                even_spacing=bool(justified and fit.even > EPS), overfull=fit.overfull)
+
+
+def natural_line(text: str, face: Face, settings: Settings = Settings()) -> Line:
+    """Set ``text`` on one line at its natural width, marks trimmed at both edges."""
+    items = build_items(text, face, settings)
+    return _set_line(items, 0, len(items), INF, 0.0, justified=False, fit=None)
+
+
+def compose_headline(text: str, face: Face, measure: float,
+                     settings: Settings = Settings()) -> list[Line]:
+    """Break a headline into the fewest lines that fit ``measure`` (em), balanced in length,
+    breaking at a space where there is one and never leaving one character alone on a line.
+    Lines are set at natural width (the caller centres or aligns them)."""
+    items = build_items(text, face, settings)
+    n = len(items)
+    cands = [k for k in range(1, n) if items[k].can_break_before] + [n]
+
+    def width(i, j):
+        return _set_line(items, i, j, INF, 0.0, justified=False, fit=None).width
+
+    def chars(i, j):
+        return sum(1 for k in range(i, j) if items[k].counts)
+
+    total = width(0, n)
+    if total <= measure + EPS:
+        return [_set_line(items, 0, n, measure, 0.0, justified=False, fit=None)]
+    for nlines in range(2, n + 1):
+        target = total / nlines
+        # dp[(k, j)]: best cost of k lines ending at break j
+        best = {(0, 0): (0.0, -1)}
+        for k in range(1, nlines + 1):
+            for j in cands:
+                bestc = None
+                for (kk, i), (c, _) in list(best.items()):
+                    if kk != k - 1 or i >= j:
+                        continue
+                    w = width(i, j)
+                    if w > measure + EPS or chars(i, j) < 2:
+                        continue
+                    cost = c + (w - target) ** 2
+                    if items[j - 1].cls == IS or (j < n and items[j].cls == IS):
+                        cost -= 0.5   # a space is the natural break of a headline
+                    if bestc is None or cost < bestc[0]:
+                        bestc = (cost, i)
+                if bestc is not None:
+                    best[(k, j)] = bestc
+        if (nlines, n) in best:
+            breaks = []
+            j, k = n, nlines
+            while k > 0:
+                i = best[(k, j)][1]
+                breaks.append((i, j))
+                j, k = i, k - 1
+            breaks.reverse()
+            return [_set_line(items, i, j, measure, 0.0, justified=False, fit=None)
+                    for i, j in breaks]
+    return [_set_line(items, 0, n, measure, 0.0, justified=False, fit=None)]

@@ -1,0 +1,100 @@
+"""Errors the user sees: each names the file, line and slot, and maps to an exit code.
+
+Exit codes (documented in the README): 0 success, 2 wrong command-line usage (click),
+3 bad input (manifest, article, layout or font file), 4 layout problem (overset), 5 preflight
+failure of a produced PDF, 70 internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+
+EXIT_INPUT = 3
+EXIT_LAYOUT = 4
+EXIT_PREFLIGHT = 5
+EXIT_INTERNAL = 70
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where something came from: a file, optionally a 1-based line and column, a slot."""
+
+    path: Path | None = None
+    line: int | None = None
+    col: int | None = None
+    slot: str | None = None
+
+    def __str__(self) -> str:
+        parts = []
+        if self.path is not None:
+            loc = str(self.path)
+            if self.line is not None:
+                loc += f":{self.line}"
+                if self.col is not None:
+                    loc += f":{self.col}"
+            parts.append(loc)
+        if self.slot:
+            parts.append(f"slot '{self.slot}'")
+        return ", ".join(parts) if parts else "<unknown>"
+
+
+class TypesetError(Exception):
+    """Base of the project's own errors; ``exit_code`` is what the CLI returns."""
+
+    exit_code = EXIT_INPUT
+
+    def __init__(self, message: str, where: SourceRef | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.where = where
+        self.hint = hint
+
+    def __str__(self) -> str:
+        s = f"{self.where}: {self.message}" if self.where else self.message
+        if self.hint:
+            s += f" ({self.hint})"
+        return s
+
+
+class InputError(TypesetError):
+    """Bad input: a manifest, article, layout or font file is wrong."""
+
+    exit_code = EXIT_INPUT
+
+
+class LayoutError(TypesetError):
+    """The input is valid but does not lay out: text over its slot (overset)."""
+
+    exit_code = EXIT_LAYOUT
+
+
+class PreflightError(TypesetError):
+    exit_code = EXIT_PREFLIGHT
+
+
+class ErrorGroup(TypesetError):
+    """Several errors found in one run, reported together."""
+
+    def __init__(self, errors: list[TypesetError]):
+        self.errors = errors
+        code = max(e.exit_code for e in errors)
+        self.exit_code = code
+        super().__init__(f"{len(errors)} problem(s)")
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
+
+
+def raise_all(errors: list[TypesetError]) -> None:
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ErrorGroup(errors)
+
+
+def nearest(word: str, choices) -> str | None:
+    """A 'did you mean' hint for a misspelt key or name."""
+    m = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"did you mean '{m[0]}'?" if m else None

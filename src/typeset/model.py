@@ -1,0 +1,159 @@
+"""Plain data passed between the stages: the paper, page templates, the issue and articles.
+
+All lengths are points (floats); grid positions are whole lines and 1-based columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .compose import Settings
+from .errors import SourceRef
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    role: str      # font role (layout/fonts.yaml)
+    size: float    # pt
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper's page format and grid (layout/papers/NAME.yaml)."""
+
+    key: str
+    name: str                 # 四川科技报
+    trim_w: float
+    trim_h: float
+    bleed: float
+    margin_top: float         # trim top edge → type area top
+    columns: int
+    column_chars: int         # body characters per column
+    gutter: float
+    body: TextStyle
+    line_gap: float
+    lines: int                # grid lines per column
+    settings: Settings
+    rule_width: float
+    source: Path
+
+    @property
+    def pitch(self) -> float:
+        return self.body.size + self.line_gap
+
+    @property
+    def column_width(self) -> float:
+        return self.column_chars * self.body.size
+
+    @property
+    def area_w(self) -> float:
+        return self.columns * self.column_width + (self.columns - 1) * self.gutter
+
+    @property
+    def area_h(self) -> float:
+        return self.lines * self.pitch
+
+    @property
+    def area_x(self) -> float:
+        """Left edge of the type area, from the trim's left edge (centred)."""
+        return (self.trim_w - self.area_w) / 2.0
+
+    def column_x(self, column: int) -> float:
+        """Left edge of 1-based ``column``, from the trim's left edge."""
+        return self.area_x + (column - 1) * (self.column_width + self.gutter)
+
+    def span_width(self, span: int) -> float:
+        return span * self.column_width + (span - 1) * self.gutter
+
+    def line_top(self, line: int) -> float:
+        """Distance from the trim's top edge down to the top of grid line ``line`` (0-based)."""
+        return self.margin_top + line * self.pitch
+
+
+@dataclass(frozen=True)
+class Footer:
+    title: str
+    units: tuple[str, ...]
+    lines: int
+    title_style: TextStyle
+    unit_style: TextStyle
+
+
+@dataclass(frozen=True)
+class Template:
+    """A page template (layout/templates/NAME.yaml): standing furniture and styles."""
+
+    key: str
+    section: str
+    section_pinyin: str
+    section_head_lines: int
+    section_style: TextStyle
+    pinyin_style: TextStyle
+    running_style: TextStyle
+    headline_styles: dict            # name -> TextStyle
+    kicker_style: TextStyle
+    subtitle_style: TextStyle
+    byline_style: TextStyle
+    banner_style: TextStyle
+    footer: Footer | None
+    source: Path
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    line: int                        # 1-based line in the article file
+
+
+@dataclass(frozen=True)
+class Article:
+    key: str                         # file stem
+    path: Path
+    headline: str
+    kicker: str | None
+    subtitle: str | None
+    byline: str | None
+    paragraphs: tuple[Paragraph, ...]
+    headline_line: int = 1
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An article block or a banner on the page grid."""
+
+    id: str
+    kind: str                        # "article" | "banner"
+    column: int                      # 1-based start column
+    span: int
+    top: int | None                  # first grid line (0-based); None = below the blocks above
+    lines: int | None                # height in lines; None = from the content
+    article: str | None = None       # article key
+    text: str | None = None          # banner text
+    headline_style: str = "standard"
+    headline_lines: int | None = None   # fixed headline height in lines
+    allow_overset: bool = False
+    where: SourceRef = field(default_factory=SourceRef)
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    number: int
+    template: Template
+    slots: tuple[Slot, ...]
+    where: SourceRef
+
+
+@dataclass(frozen=True)
+class Issue:
+    root: Path                       # the issue folder
+    manifest: Path
+    paper: Paper
+    date: str                        # YYYY-MM-DD
+    number: str | None               # issue number (期号), as printed
+    editor: str | None
+    pages: tuple[PageSpec, ...]
+    articles: dict                   # key -> Article
+    project_root: Path
+    fonts: object                    # fonts.FontTable
+    normalise: bool = True

@@ -1,0 +1,215 @@
+"""Page stage: a flowed page (grid blocks) + the template's furniture → :class:`PageOut`.
+
+Contract: ``make_page(issue, flow)`` converts grid positions to points and returns the page as a
+flat list of text runs, rules and boxes **in reading order**: running head, section head, then
+each slot in manifest order (headline group, then its columns left to right, lines top to
+bottom), then the footer.  That order is what text extraction and the archive rely on
+(feasibility.md §4).  Body baselines sit on the page's line grid: grid line g has its baseline
+at ``line_top(g) + gap/2 + ascent``, the same in every column.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from .compose import Line, natural_line
+from .flow import Block, PageFlow
+from .frame import Box, PageOut, PlacedGlyph, Rule, TextRun
+from .model import Issue, TextStyle
+
+ASCENT = 0.88      # em box top above the baseline for the CJK faces (OS/2 typo, feasibility §2)
+WEEKDAYS = "一二三四五六日"
+
+
+def baseline(paper, line: int) -> float:
+    """Baseline of grid line ``line`` (0-based), from the trim top."""
+    return paper.line_top(line) + paper.line_gap / 2.0 + ASCENT * paper.body.size
+
+
+def _runs(line: Line, x0: float, y: float, style: TextStyle, kind: str, article, line_id: int,
+          byline_style: TextStyle | None = None, weight: float = 0.0) -> list[TextRun]:
+    """Split a composed line into text runs by font role, converting em to points."""
+    runs: list[TextRun] = []
+    cur: TextRun | None = None
+    for g in line.glyphs:
+        if g.role is None:
+            role, size, k = style.role, style.size, kind
+        else:
+            role, size, k = byline_style.role, byline_style.size, "byline"
+        if cur is None or cur.role != role or cur.size != size:
+            cur = TextRun(role, size, y, [], weight=weight, kind=k, article=article,
+                          line_id=line_id)
+            runs.append(cur)
+        # glyph x/advance are in em of the line's style (byline glyphs were pre-scaled)
+        em = style.size
+        cur.glyphs.append(PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale))
+    return runs
+
+
+class _Ids:
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self) -> int:
+        self.n += 1
+        return self.n
+
+
+def date_line(date: str) -> str:
+    d = _dt.date.fromisoformat(date)
+    return f"{d.year}年{d.month}月{d.day}日 星期{WEEKDAYS[d.weekday()]}"
+
+
+def make_page(issue: Issue, flow: PageFlow) -> PageOut:
+    paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
+    page = flow.page
+    out = PageOut(number=page.number, trim_w=paper.trim_w, trim_h=paper.trim_h,
+                  bleed=paper.bleed, title=f"{paper.name} {issue.date} 第{page.number}版")
+    ids = _Ids()
+    items = out.items
+    ax, aw = paper.area_x, paper.area_w
+    top = paper.margin_top
+    rw = paper.rule_width
+
+    # --- running head (报眉) above the top rule (天线) -----------------------------------------
+    rs = tpl.running_style
+    face = fonts.face(rs.role)
+    y_rule = top - 0.35 * paper.pitch
+    y_rh = y_rule - 0.45 * rs.size
+    left = f"{paper.name}  {date_line(issue.date)}"
+    if issue.number:
+        left += f"  {issue.number}"
+    right = f"{tpl.section}  第{page.number}版"
+    editor = issue.editor
+    if editor:
+        right = f"责任编辑：{editor}  " + right
+    if page.number % 2 == 0:     # the page number goes on the outside edge
+        left, right = right, left
+    for text, align in ((left, "start"), (right, "end")):
+        ln = natural_line(text, face, paper.settings)
+        x = ax if align == "start" else ax + aw - ln.width * rs.size
+        items += _runs(ln, x, y_rh, rs, "furniture", None, ids())
+    items.append(Rule(ax, y_rule, ax + aw, y_rule, 1.0))
+
+    # --- section head: 地方动态 | DI FANG DONG TAI ------------------------------------------
+    if tpl.section:
+        ss, ps = tpl.section_style, tpl.pinyin_style
+        band_h = flow.area_top * paper.pitch
+        y = top + band_h / 2.0 + 0.35 * ss.size
+        sec = natural_line(tpl.section, fonts.face(ss.role), paper.settings)
+        items += _runs(sec, ax, y, ss, "section", None, ids())
+        x = ax + sec.width * ss.size + 0.5 * ss.size
+        bar_top, bar_bot = y - 0.8 * ss.size, y + 0.1 * ss.size
+        items.append(Rule(x, bar_top, x, bar_bot, 1.5))
+        if tpl.section_pinyin:
+            py = natural_line(tpl.section_pinyin, fonts.face(ps.role), paper.settings)
+            items += _runs(py, x + 0.5 * ss.size, y - 0.05 * ss.size, ps, "section", None, ids())
+        y_sr = top + band_h - paper.line_gap / 2.0 - 1.0
+        items.append(Rule(ax, y_sr, ax + aw, y_sr, 2.0))
+        items.append(Rule(ax, y_sr + 2.5, ax + aw, y_sr + 2.5, 0.5))
+
+    # --- blocks, in manifest order -----------------------------------------------------------
+    for block in flow.blocks:
+        _block(issue, flow, block, items, ids)
+    _rules(issue, flow, items)
+
+    # --- footer: 本版协办单位 in a box, units in a balanced grid -------------------------------
+    if tpl.footer:
+        _footer(issue, flow, items, ids)
+    return out
+
+
+def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids) -> None:
+    paper, tpl = issue.paper, flow.page.template
+    slot = block.slot
+    x0 = paper.column_x(slot.column)
+    width = paper.span_width(slot.span)
+    # Headline group: centred horizontally, centred vertically in its whole-line band.
+    if block.head:
+        band_top = paper.line_top(block.top)
+        band_h = block.head_lines * paper.pitch
+        heights = [hl.style.size * (1.2 if hl.kind in ("main", "banner") else 1.35)
+                   for hl in block.head]
+        y = band_top + (band_h - sum(heights)) / 2.0
+        for hl, h in zip(block.head, heights):
+            lead = (h - hl.style.size) / 2.0
+            base = y + lead + ASCENT * hl.style.size
+            w = hl.line.width * hl.style.size
+            x = x0 + (width - w) / 2.0
+            weight = 0.0
+            items += _runs(hl.line, x, base, hl.style, "headline" if hl.kind != "banner"
+                           else "banner", block.article, ids(), weight=weight)
+            y += h
+        if slot.kind == "banner":
+            yb = paper.line_top(block.bottom) - paper.line_gap / 2.0 - 1.0
+            items.append(Rule(x0, yb, x0 + width, yb, 1.5))
+    # Body: columns left to right, lines top to bottom, every baseline on the page grid.
+    first = block.top + block.head_lines
+    body = paper.body
+    for c, lines in enumerate(block.columns):
+        cx = paper.column_x(slot.column + c)
+        for k, ln in enumerate(lines):
+            y = baseline(paper, first + k)
+            lx = cx + ln.indent * body.size
+            if ln.align == "end":
+                lx = cx
+            items += _runs(ln, lx, y, body, "body", block.article, ids(), tpl.byline_style)
+
+
+def _rules(issue: Issue, flow: PageFlow, items: list) -> None:
+    """Rules between blocks: a vertical rule in the gutter where blocks stand side by side,
+    a horizontal rule under a block that has another block below it."""
+    paper = issue.paper
+    rw = paper.rule_width
+    g = paper.gutter
+    for b in flow.blocks:
+        s = b.slot
+        right_col = s.column + s.span
+        y_top = paper.line_top(b.top) + paper.line_gap / 2.0
+        y_bot = paper.line_top(b.bottom) - paper.line_gap / 2.0
+        if right_col <= paper.columns:
+            neighbours = [o for o in flow.blocks if o.slot.column == right_col
+                          and o.top < b.bottom and o.bottom > b.top]
+            if neighbours:
+                x = paper.column_x(right_col) - g / 2.0
+                items.append(Rule(x, y_top, x, y_bot, rw))
+        below = [o for o in flow.blocks if o.top == b.bottom and o.slot.column < right_col
+                 and o.slot.column + o.slot.span > s.column]
+        if below and s.kind != "banner":
+            x0 = paper.column_x(s.column) - (g / 2.0 if s.column > 1 else 0.0)
+            x1 = paper.column_x(right_col - 1) + paper.column_width + \
+                (g / 2.0 if right_col <= paper.columns else 0.0)
+            y = paper.line_top(b.bottom)
+            items.append(Rule(x0, y, x1, y, rw))
+
+
+def _footer(issue: Issue, flow: PageFlow, items: list, ids) -> None:
+    paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
+    f = tpl.footer
+    ax, aw = paper.area_x, paper.area_w
+    y0 = paper.line_top(flow.area_bottom) + paper.line_gap / 2.0
+    y1 = paper.line_top(paper.lines) - paper.line_gap / 2.0
+    items.append(Box(ax, y0, aw, y1 - y0, width=0.75))
+    ts, us = f.title_style, f.unit_style
+    title = natural_line(f.title, fonts.face(ts.role), paper.settings)
+    first = flow.area_bottom + 1
+    items += _runs(title, ax + (aw - title.width * ts.size) / 2.0, baseline(paper, first), ts,
+                   "footer", None, ids())
+    # Balanced grid: the fewest rows whose columns fit, units spread evenly in each row.
+    uface = fonts.face(us.role)
+    units = [natural_line(u, uface, paper.settings) for u in f.units]
+    if not units:
+        return
+    widest = max(u.width for u in units) * us.size
+    inner = aw - 2 * us.size
+    rows_avail = max(1, f.lines - 3)
+    ncols = max(1, min(len(units), int((inner + us.size) // (widest + us.size))))
+    nrows = -(-len(units) // ncols)
+    ncols = -(-len(units) // nrows)          # balance: same count in every full row
+    cell = inner / ncols
+    for r in range(nrows):
+        row = units[r * ncols:(r + 1) * ncols]
+        y = baseline(paper, first + 1 + r * max(1, (rows_avail) // nrows))
+        for c, u in enumerate(row):
+            x = ax + us.size + c * cell + (cell - u.width * us.size) / 2.0
+            items += _runs(u, x, y, us, "footer", None, ids())

@@ -1,0 +1,148 @@
+"""PDF writer: :class:`frame.PageOut` pages → PDF bytes.  The only module importing ReportLab.
+
+Contract: ``render_pdf(pages, fonts, meta)`` returns the bytes of one PDF holding the pages in
+order.  It draws items in the order given (reading order), every glyph at the position the page
+stage chose (runs of evenly spaced glyphs share one ``Tc``), all text and rules in 100 % K with
+black overprint, fonts embedded and subset by ReportLab.  Page boxes: MediaBox = trim + bleed +
+a margin for crop marks; TrimBox = the page; BleedBox = trim + bleed.  Crop and registration
+marks are drawn by us in registration colour (all four inks) because ReportLab's own marks are
+RGB and set no boxes (feasibility.md §3).  Output is byte-identical for the same input
+(``invariant=1``).
+"""
+
+from __future__ import annotations
+
+import io
+
+from .frame import Box, PageOut, Rule, TextRun
+from .units import MM
+
+MARK_MARGIN = 12 * MM     # room outside the bleed for crop marks
+MARK_LEN = 6 * MM
+MARK_GAP = 1 * MM         # marks start this far outside the bleed
+_registered: dict[str, str] = {}
+
+
+def _register(spec) -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = _registered.get(spec.ps_name)
+    if name is None:
+        pdfmetrics.registerFont(TTFont(spec.ps_name, str(spec.path)))
+        name = _registered[spec.ps_name] = spec.ps_name
+    return name
+
+
+def render_pdf(pages: list[PageOut], fonts, meta: dict) -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    names = {role: _register(fonts.spec(role)) for role in fonts.roles}
+    buf = io.BytesIO()
+    first = pages[0]
+    off = first.bleed + MARK_MARGIN
+    c = Canvas(buf, pagesize=(first.trim_w + 2 * off, first.trim_h + 2 * off), invariant=1,
+               initialFontName=names.get("body"), enforceColorSpace="cmyk", pageCompression=1,
+               lang=meta.get("lang", "zh-CN"))
+    c.setTitle(meta.get("title", ""))
+    c.setAuthor(meta.get("author", ""))
+    c.setSubject(meta.get("subject", ""))
+    c.setCreator(meta.get("creator", "typeset"))
+    c.setProducer(meta.get("creator", "typeset"))
+    for page in pages:
+        _page(c, page, names)
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _page(c, page: PageOut, names: dict) -> None:
+    off = page.bleed + MARK_MARGIN
+    mw, mh = page.trim_w + 2 * off, page.trim_h + 2 * off
+    c.setPageSize((mw, mh))
+    c.setTrimBox((off, off, off + page.trim_w, off + page.trim_h))
+    c.setBleedBox((off - page.bleed, off - page.bleed, off + page.trim_w + page.bleed,
+                   off + page.trim_h + page.bleed))
+    c.setCropBox((0, 0, mw, mh))
+    X = lambda x: off + x                    # noqa: E731
+    Y = lambda y: off + page.trim_h - y      # noqa: E731
+    c.setFillColorCMYK(0, 0, 0, 1)
+    c.setStrokeColorCMYK(0, 0, 0, 1)
+    c.setFillOverprint(True)
+    c.setStrokeOverprint(True)
+    c.setOverprintMask(True)
+    c.setLineCap(0)
+    for it in page.items:
+        if isinstance(it, TextRun):
+            _text(c, it, names[it.role], X, Y)
+        elif isinstance(it, Rule):
+            c.setLineWidth(it.width)
+            c.line(X(it.x0), Y(it.y0), X(it.x1), Y(it.y1))
+        elif isinstance(it, Box):
+            if it.fill is not None:
+                c.setFillColorCMYK(0, 0, 0, it.fill)
+            c.setLineWidth(it.width or 0.1)
+            c.rect(X(it.x), Y(it.y + it.h), it.w, it.h, stroke=1 if it.width else 0,
+                   fill=1 if it.fill is not None else 0)
+            c.setFillColorCMYK(0, 0, 0, 1)
+    _marks(c, page, off)
+
+
+def _text(c, run: TextRun, font: str, X, Y) -> None:
+    t = c.beginText()
+    t.setFont(font, run.size)
+    if run.weight:
+        t.setTextRenderMode(2)
+        c.setLineWidth(run.weight)
+    gl = run.glyphs
+    k = 0
+    # Tc and Tz belong to the graphics state and outlive BT/ET: start every run from a known
+    # state instead of assuming the defaults.
+    cur_cs = 0.0
+    cur_h = 100.0
+    t.setCharSpace(0)
+    t.setHorizScale(100)
+    while k < len(gl):
+        # a segment: glyphs with the same spacing after their advance and no scaling
+        j = k + 1
+        cs = 0.0
+        if gl[k].hscale == 1.0:
+            if j < len(gl) and gl[j].hscale == 1.0:
+                cs = gl[j].x - gl[k].x - gl[k].advance
+                while (j < len(gl) and gl[j].hscale == 1.0 and
+                       abs(gl[j].x - gl[j - 1].x - gl[j - 1].advance - cs) < 1e-4):
+                    j += 1
+        h = gl[k].hscale * 100.0
+        if abs(h - cur_h) > 1e-6:
+            t.setHorizScale(h)
+            cur_h = h
+        if abs(cs - cur_cs) > 1e-6:
+            t.setCharSpace(cs)
+            cur_cs = cs
+        t.setTextOrigin(X(gl[k].x), Y(run.y))
+        t.textOut("".join(g.ch for g in gl[k:j]))
+        k = j
+    c.drawText(t)
+
+
+def _marks(c, page: PageOut, off: float) -> None:
+    """Crop marks at the trim corners, outside the bleed, in registration colour."""
+    c.setFillOverprint(False)
+    c.setStrokeOverprint(False)
+    c.setStrokeColorCMYK(1, 1, 1, 1)
+    c.setLineWidth(0.25)
+    x0, y0 = off, off
+    x1, y1 = off + page.trim_w, off + page.trim_h
+    d = page.bleed + MARK_GAP
+    for x, sx in ((x0, -1), (x1, 1)):
+        for y, sy in ((y0, -1), (y1, 1)):
+            c.line(x + sx * d, y, x + sx * (d + MARK_LEN), y)
+            c.line(x, y + sy * d, x, y + sy * (d + MARK_LEN))
+    # registration targets at the middle of each side
+    r = 2 * MM
+    for cx, cy in (((x0 + x1) / 2, y0 - d - MARK_LEN / 2), ((x0 + x1) / 2, y1 + d + MARK_LEN / 2),
+                   (x0 - d - MARK_LEN / 2, (y0 + y1) / 2), (x1 + d + MARK_LEN / 2, (y0 + y1) / 2)):
+        c.circle(cx, cy, r, stroke=1, fill=0)
+        c.line(cx - 1.5 * r, cy, cx + 1.5 * r, cy)
+        c.line(cx, cy - 1.5 * r, cx, cy + 1.5 * r)
+    c.setStrokeColorCMYK(0, 0, 0, 1)
