@@ -160,7 +160,9 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None) -> Report:
         m = dict(meta, title=p.title)
         files.append((out_dir / f"{stem}-p{p.number:02d}.pdf",
                       render_pdf([p], issue.fonts, m)))
-    files.append((out_dir / f"{stem}.pdf", render_pdf(pages, issue.fonts, meta)))
+    # The whole issue in one file; for a one-page issue that is the page's own file.
+    whole = files[0][1] if len(pages) == 1 else render_pdf(pages, issue.fonts, meta)
+    files.append((out_dir / f"{stem}.pdf", whole))
     t2 = time.perf_counter()
     write_atomically(files)
     report.outputs = [p for p, _ in files]

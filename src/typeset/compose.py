@@ -40,6 +40,13 @@ class Face:
     def ink_x(self, ch: str) -> tuple[float, float]:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def has_halt(self, ch: str) -> bool:
+        """True if the font has a ½-em form of this mark (drawn instead of overlapping)."""
+        return False
+
+    def ink_y(self, ch: str) -> tuple[float, float]:
+        return (0.0, 0.0)
+
 
 @dataclass(slots=True)
 class Glyph:
@@ -51,6 +58,8 @@ class Glyph:
     advance: float
     hscale: float = 1.0
     role: str | None = None     # font role when it differs from the line's (e.g. a byline)
+    form: str = ""              # "halt": the ½-em form of a mark; "rule": a dash drawn as a rule
+    rule: tuple | None = None   # (bottom, top) of the rule above the baseline, em
 
 
 @dataclass(slots=True)
@@ -99,7 +108,8 @@ class _Item:
     gap_stretch: float = 0.0
     gap_even: bool = False
     can_break_before: bool = False
-    ink: tuple = (0.0, 1.0)    # horizontal ink extent (em), used to draw seamless dashes
+    ink: tuple = (0.0, 1.0, 0.0, 0.0)   # ink extent x0, x1, y0, y1 (em) of dashes
+    halt: bool = False         # the face has a ½-em form of this mark
     pair: bool = False         # second half of a ——/…… pair
     counts: bool = True        # counts as a "character" for the orphan rule
 
@@ -126,8 +136,10 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
                 cls = IS   # a space in Chinese context is kept and set 1 em wide
         adv = face.advance(ch)
         it = _Item(ch, cls, adv, adv)
+        if cls in cjk.FULLWIDTH_MARKS or cls == IP:
+            it.halt = face.has_halt(ch)
         if cls == DA:
-            it.ink = face.ink_x(ch)
+            it.ink = face.ink_x(ch) + face.ink_y(ch)
         if cls in cjk.FULLWIDTH_MARKS:
             it.w = style[cls] if adv > 0.75 else adv
         elif cls == IP:
@@ -168,7 +180,9 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
                 latin_a = a.cls in (LA, PR, PO)
                 latin_b = b.cls in (LA, PR, PO)
                 same_pair = a.cls == b.cls and a.cls in (DA, EL)
-                b.gap_even = not ((latin_a and latin_b) or same_pair
+                # Two adjacent marks stay at their compressed 1.5 em as well.
+                marks = a.cls in cjk.FULLWIDTH_MARKS and b.cls in cjk.FULLWIDTH_MARKS
+                b.gap_even = not ((latin_a and latin_b) or same_pair or marks
                                   or a.cls in (CN, SO, SP) or b.cls in (CN, SO, SP))
             b.pair = a.cls == b.cls and a.cls in (DA, EL)
             b.can_break_before = _can_break(a, b, no_start, no_end)
@@ -393,10 +407,6 @@ def _is_orphan(items, i, j) -> bool:
     return True
 
 
-def _face_ink(items, k):
-    return items[k].ink
-
-
 def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
     start_cut, end_cut = _edge_widths(items, i, j)
     nat = 0.0
@@ -450,14 +460,21 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
         if it.cls in (SP, IS) and ((k == i and start_cut) or (k == j - 1 and end_cut)):
             w = 0.0
         hscale = 1.0
+        form = ""
+        adv = it.adv
+        if it.halt and w < it.adv - EPS and w >= 0.5 - EPS:
+            # Draw the ½-em form: nothing overlaps, so extraction sees no backward moves.
+            form, adv = "halt", 0.5
+            ox = x + (w - 0.5) if it.cls == OP else (x + (w - 0.5) / 2.0 if it.cls == IP else x)
+        rule = None
         if it.cls == DA and w > 0.75:
-            # A seamless 2-em dash: stretch the glyph so its ink fills its em
-            # (feasibility.md §2: the centred dash leaves 71 units of side bearing).
-            ink0, ink1 = _face_ink(items, k)
-            if ink1 - ink0 > 0.2:
-                hscale = w / (ink1 - ink0)
-                ox = x - ink0 * hscale
-        glyphs.append(Glyph(it.ch, ox, it.adv, hscale))
+            # A seamless 2-em dash (CLREQ: —— is one unit): the centred dash glyph leaves
+            # 71 units of side bearing (feasibility.md §2), so the dash is drawn as a rule
+            # over its whole em and the glyph, kept for extraction, is set invisibly.
+            ink0, ink1, y0, y1 = it.ink
+            if (ink0 > 0.02 or ink1 < w - 0.02) and y1 > y0:
+                form, rule = "rule", (y0, y1)
+        glyphs.append(Glyph(it.ch, ox, adv, hscale, form=form, rule=rule))
         x += w
     return Line(glyphs=glyphs, width=x, measure=width, indent=indent, justified=justified,
                 even_spacing=bool(justified and fit.even > EPS), overfull=fit.overfull)

@@ -88,7 +88,19 @@ def head_height_lines(head: list[HeadLine], pitch: float) -> int:
     return max(1, math.ceil(h / pitch + HEAD_WHITE - 1e-9))
 
 
+_BODY_CACHE: dict = {}
+
+
 def body_lines(issue: Issue, page: PageSpec, article_key: str) -> list[Line]:
+    """Composed body of an article, cached per issue object: flow may place a page twice."""
+    key = (id(issue), page.template.key, article_key)
+    hit = _BODY_CACHE.get(key)
+    if hit is None or hit[0] is not issue:
+        hit = _BODY_CACHE[key] = (issue, _body_lines(issue, page, article_key))
+    return list(hit[1])
+
+
+def _body_lines(issue: Issue, page: PageSpec, article_key: str) -> list[Line]:
     """Compose an article's paragraphs at the column measure and set its byline after the last
     paragraph, right-aligned (on the last line when it fits there with 1 em to spare)."""
     paper, fonts = issue.paper, issue.fonts

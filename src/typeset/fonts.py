@@ -10,6 +10,8 @@ cost of a cold start, feasibility.md §1.3).
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,60 +25,120 @@ class FaceSpec:
     key: str          # face name in the roles file, e.g. "song"
     path: Path        # absolute path of the TrueType file
     ps_name: str      # unique PostScript name (name ID 6)
+    halt_path: Path | None = None    # companion with ½-em punctuation (fonts/build_halt.py)
+    halt_ps_name: str | None = None
+
+
+_INK_CHARS = "—⸺…⋯"     # characters whose ink extent the composer asks for (dashes)
+_CACHE_VERSION = 2
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "typeset" / "metrics"
+
+
+def _read_metrics(path: Path) -> dict:
+    """cmap → advance (font units), ink extents of the dash glyphs, names and vertical metrics,
+    read with fontTools."""
+    from fontTools.ttLib import TTFont  # imported here: keeps `typeset --help` fast
+
+    tt = TTFont(str(path), lazy=True)
+    cmap = tt.getBestCmap()
+    hmtx = tt["hmtx"].metrics
+    glyf = tt["glyf"] if "glyf" in tt else None
+    ink = {}
+    for ch in _INK_CHARS:
+        g = cmap.get(ord(ch))
+        if g is not None and glyf is not None:
+            gl = glyf[g]
+            if getattr(gl, "numberOfContours", 0):
+                ink[ord(ch)] = (gl.xMin, gl.xMax, gl.yMin, gl.yMax)
+    os2 = tt["OS/2"]
+    m = dict(version=_CACHE_VERSION, ps_name=tt["name"].getDebugName(6) or path.stem,
+             upem=tt["head"].unitsPerEm, adv={cp: hmtx[g][0] for cp, g in cmap.items()},
+             ink=ink, ascent=os2.sTypoAscender, descent=os2.sTypoDescender)
+    tt.close()
+    return m
+
+
+@lru_cache(maxsize=None)
+def font_metrics(path: Path) -> dict:
+    """Metrics of a font file, cached on disk by path, size and modification time: parsing a
+    CJK font's cmap is most of a cold start's cost (feasibility.md §1.3)."""
+    st = path.stat()
+    key = hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()
+    cache = _cache_dir() / f"{key}.pickle"
+    try:
+        with open(cache, "rb") as fh:
+            m = pickle.load(fh)
+        if m.get("version") == _CACHE_VERSION:
+            return m
+    except (OSError, pickle.PickleError, EOFError, AttributeError):
+        pass
+    m = _read_metrics(path)
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(m, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, cache)
+    except OSError:
+        pass   # a read-only home: work without the cache
+    return m
 
 
 class FontFace(Face):
-    """Metrics of one TrueType file, read lazily with fontTools."""
+    """Metrics of one TrueType file in em units."""
 
     def __init__(self, spec: FaceSpec):
-        from fontTools.ttLib import TTFont  # imported here: keeps `typeset --help` fast
-
         self.spec = spec
-        self._tt = TTFont(str(spec.path), lazy=True)
-        self.upem = self._tt["head"].unitsPerEm
-        self.cmap = self._tt.getBestCmap()
-        self._hmtx = self._tt["hmtx"].metrics
+        m = font_metrics(spec.path)
+        self.upem = m["upem"]
+        self._units = m["adv"]
+        self._inkmap = m["ink"]
+        self._asc, self._desc = m["ascent"], m["descent"]
         self._adv: dict[str, float] = {}
-        self._ink: dict[str, tuple[float, float]] = {}
+        self._halt = frozenset(font_metrics(spec.halt_path)["adv"]) if spec.halt_path \
+            else frozenset()
 
     @property
     def key(self) -> str:
         return self.spec.key
 
     def has(self, ch: str) -> bool:
-        return ord(ch) in self.cmap
+        return ord(ch) in self._units
 
     def missing(self, text: str) -> list[str]:
-        cmap = self.cmap
-        return sorted({c for c in text if ord(c) not in cmap and c not in "\n\t"})
+        units = self._units
+        return sorted({c for c in text if ord(c) not in units and c not in "\n\t"})
 
     def advance(self, ch: str) -> float:
         a = self._adv.get(ch)
         if a is None:
-            gname = self.cmap.get(ord(ch))
-            a = self._hmtx[gname][0] / self.upem if gname is not None else 1.0
+            u = self._units.get(ord(ch))
+            a = u / self.upem if u is not None else 1.0
             self._adv[ch] = a
         return a
 
+    def has_halt(self, ch: str) -> bool:
+        """Is there a ½-em form of this mark in the face's Halt companion?"""
+        return ord(ch) in self._halt
+
     def ink_x(self, ch: str) -> tuple[float, float]:
-        ink = self._ink.get(ch)
+        ink = self._inkmap.get(ord(ch))
         if ink is None:
-            gname = self.cmap.get(ord(ch))
-            glyf = self._tt["glyf"] if "glyf" in self._tt else None
-            if gname is None or glyf is None:
-                ink = (0.0, self.advance(ch))
-            else:
-                g = glyf[gname]
-                if not hasattr(g, "xMin") or g.numberOfContours == 0:
-                    ink = (0.0, self.advance(ch))
-                else:
-                    ink = (g.xMin / self.upem, g.xMax / self.upem)
-            self._ink[ch] = ink
-        return ink
+            return (0.0, self.advance(ch))
+        return (ink[0] / self.upem, ink[1] / self.upem)
+
+    def ink_y(self, ch: str) -> tuple[float, float]:
+        ink = self._inkmap.get(ord(ch))
+        if ink is None:
+            return (0.0, 0.0)
+        return (ink[2] / self.upem, ink[3] / self.upem)
 
     def ascent_descent(self) -> tuple[float, float]:
-        os2 = self._tt["OS/2"]
-        return os2.sTypoAscender / self.upem, os2.sTypoDescender / self.upem
+        return self._asc / self.upem, self._desc / self.upem
 
 
 @lru_cache(maxsize=None)
@@ -84,14 +146,8 @@ def _load_face(spec: FaceSpec) -> FontFace:
     return FontFace(spec)
 
 
-@lru_cache(maxsize=None)
 def ps_name_of(path: Path) -> str:
-    from fontTools.ttLib import TTFont
-
-    tt = TTFont(str(path), lazy=True)
-    name = tt["name"].getDebugName(6)
-    tt.close()
-    return name or path.stem
+    return font_metrics(path)["ps_name"]
 
 
 class FontTable:
@@ -140,7 +196,10 @@ def load_font_table(path: Path, data: dict, root: Path) -> FontTable:
         if not p.is_file():
             raise InputError(f"font file '{file}' does not exist", ref_of(entry, path),
                              hint="run `python fonts/build_fonts.py` or check the path")
-        faces[key] = FaceSpec(key=key, path=p, ps_name=ps_name_of(p))
+        halt = p.with_name(p.stem + "-Halt.ttf")
+        faces[key] = FaceSpec(key=key, path=p, ps_name=ps_name_of(p),
+                              halt_path=halt if halt.is_file() else None,
+                              halt_ps_name=ps_name_of(halt) if halt.is_file() else None)
     roles: dict[str, str] = {}
     for role, face in (data.get("roles") or {}).items():
         if face not in faces:

@@ -30,6 +30,7 @@ class TextRun:
     kind: str = "body"           # body | headline | byline | furniture …, for checks
     article: str | None = None   # the article it belongs to (for reading order and beads)
     line_id: int = 0             # lines with the same id form one composed line
+    form: str = ""               # "halt": drawn with the face's ½-em punctuation companion
 
 
 @dataclass(slots=True)

@@ -27,8 +27,9 @@ def baseline(paper, line: int) -> float:
 
 
 def _runs(line: Line, x0: float, y: float, style: TextStyle, kind: str, article, line_id: int,
-          byline_style: TextStyle | None = None, weight: float = 0.0) -> list[TextRun]:
-    """Split a composed line into text runs by font role, converting em to points."""
+          byline_style: TextStyle | None = None, weight: float = 0.0) -> list:
+    """Split a composed line into text runs by font role, converting em to points; a dash
+    drawn as a rule adds a :class:`Rule` after its (invisible) glyph."""
     runs: list[TextRun] = []
     cur: TextRun | None = None
     for g in line.glyphs:
@@ -36,13 +37,18 @@ def _runs(line: Line, x0: float, y: float, style: TextStyle, kind: str, article,
             role, size, k = style.role, style.size, kind
         else:
             role, size, k = byline_style.role, byline_style.size, "byline"
-        if cur is None or cur.role != role or cur.size != size:
+        if cur is None or cur.role != role or cur.size != size or cur.form != g.form:
             cur = TextRun(role, size, y, [], weight=weight, kind=k, article=article,
-                          line_id=line_id)
+                          line_id=line_id, form=g.form)
             runs.append(cur)
         # glyph x/advance are in em of the line's style (byline glyphs were pre-scaled)
         em = style.size
         cur.glyphs.append(PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale))
+        if g.rule is not None:
+            mid = (g.rule[0] + g.rule[1]) / 2.0 * size
+            runs.append(Rule(x0 + g.x * em, y - mid, x0 + (g.x + g.advance) * em, y - mid,
+                             (g.rule[1] - g.rule[0]) * size))
+            cur = None
     return runs
 
 

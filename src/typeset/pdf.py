@@ -23,26 +23,37 @@ MARK_GAP = 1 * MM         # marks start this far outside the bleed
 _registered: dict[str, str] = {}
 
 
-def _register(spec) -> str:
+def _register(ps_name: str, path) -> str:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    name = _registered.get(spec.ps_name)
+    name = _registered.get(ps_name)
     if name is None:
-        pdfmetrics.registerFont(TTFont(spec.ps_name, str(spec.path)))
-        name = _registered[spec.ps_name] = spec.ps_name
+        pdfmetrics.registerFont(TTFont(ps_name, str(path)))
+        name = _registered[ps_name] = ps_name
     return name
+
+
+def _font_names(fonts) -> dict:
+    """(role, form) → registered ReportLab font name; the forms are "" and "halt"."""
+    names = {}
+    for role in fonts.roles:
+        spec = fonts.spec(role)
+        names[(role, "")] = _register(spec.ps_name, spec.path)
+        if spec.halt_path is not None:
+            names[(role, "halt")] = _register(spec.halt_ps_name, spec.halt_path)
+    return names
 
 
 def render_pdf(pages: list[PageOut], fonts, meta: dict) -> bytes:
     from reportlab.pdfgen.canvas import Canvas
 
-    names = {role: _register(fonts.spec(role)) for role in fonts.roles}
+    names = _font_names(fonts)
     buf = io.BytesIO()
     first = pages[0]
     off = first.bleed + MARK_MARGIN
     c = Canvas(buf, pagesize=(first.trim_w + 2 * off, first.trim_h + 2 * off), invariant=1,
-               initialFontName=names.get("body"), enforceColorSpace="cmyk", pageCompression=1,
+               initialFontName=names.get(("body", "")), enforceColorSpace="cmyk", pageCompression=1,
                lang=meta.get("lang", "zh-CN"))
     c.setTitle(meta.get("title", ""))
     c.setAuthor(meta.get("author", ""))
@@ -74,7 +85,7 @@ def _page(c, page: PageOut, names: dict) -> None:
     c.setLineCap(0)
     for it in page.items:
         if isinstance(it, TextRun):
-            _text(c, it, names[it.role], X, Y)
+            _text(c, it, names[(it.role, "halt" if it.form == "halt" else "")], X, Y)
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
             c.line(X(it.x0), Y(it.y0), X(it.x1), Y(it.y1))
@@ -89,39 +100,36 @@ def _page(c, page: PageOut, names: dict) -> None:
 
 
 def _text(c, run: TextRun, font: str, X, Y) -> None:
+    """Draw a run: glyphs that follow each other at their natural advance share one text
+    origin; any other glyph gets its own.  No Tc/Tw is used: some extractors (pdfminer) drop
+    Tc at string boundaries, and absolute origins read back exactly everywhere."""
     t = c.beginText()
     t.setFont(font, run.size)
-    if run.weight:
+    if run.form == "rule":
+        t.setTextRenderMode(3)      # invisible: the page draws the dash as a rule
+    elif run.weight:
         t.setTextRenderMode(2)
         c.setLineWidth(run.weight)
     gl = run.glyphs
     k = 0
-    # Tc and Tz belong to the graphics state and outlive BT/ET: start every run from a known
-    # state instead of assuming the defaults.
-    cur_cs = 0.0
     cur_h = 100.0
-    t.setCharSpace(0)
-    t.setHorizScale(100)
     while k < len(gl):
-        # a segment: glyphs with the same spacing after their advance and no scaling
         j = k + 1
-        cs = 0.0
         if gl[k].hscale == 1.0:
-            if j < len(gl) and gl[j].hscale == 1.0:
-                cs = gl[j].x - gl[k].x - gl[k].advance
-                while (j < len(gl) and gl[j].hscale == 1.0 and
-                       abs(gl[j].x - gl[j - 1].x - gl[j - 1].advance - cs) < 1e-4):
-                    j += 1
+            while (j < len(gl) and gl[j].hscale == 1.0 and
+                   abs(gl[j].x - gl[j - 1].x - gl[j - 1].advance) < 1e-4):
+                j += 1
         h = gl[k].hscale * 100.0
         if abs(h - cur_h) > 1e-6:
             t.setHorizScale(h)
             cur_h = h
-        if abs(cs - cur_cs) > 1e-6:
-            t.setCharSpace(cs)
-            cur_cs = cs
         t.setTextOrigin(X(gl[k].x), Y(run.y))
         t.textOut("".join(g.ch for g in gl[k:j]))
         k = j
+    if cur_h != 100.0:
+        t.setHorizScale(100)
+    if run.form == "rule" or run.weight:
+        t.setTextRenderMode(0)
     c.drawText(t)
 
 

@@ -1,0 +1,66 @@
+"""Shared fixtures: the sample issue is built once per test session and read back from PDF."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "issues" / "sichuan-kejibao-2020-08"
+SEED_JSON = ROOT.parent / "shared" / "seed" / "seed-page.json"
+
+
+def need(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        pytest.fail(f"{tool} is not installed (apt-get install poppler-utils)")
+    return path
+
+
+def pdftotext_raw(pdf: Path) -> str:
+    return subprocess.run([need("pdftotext"), "-raw", "-enc", "UTF-8", str(pdf), "-"],
+                          check=True, capture_output=True, text=True).stdout
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@dataclass
+class Built:
+    out: Path
+    page_pdfs: list[Path]
+    issue_pdf: Path
+    stdout: str
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory) -> Built:
+    out = tmp_path_factory.mktemp("sample-out")
+    r = subprocess.run(["python", "-m", "typeset", "build", str(SAMPLE), "-o", str(out)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    pdfs = sorted(out.glob("*-p*.pdf"))
+    whole = [p for p in out.glob("*.pdf") if p not in pdfs]
+    return Built(out, pdfs, whole[0], r.stdout)
+
+
+@pytest.fixture(scope="session")
+def seed() -> dict:
+    """The seed page as data: from shared/ when present, else rebuilt from the sample issue."""
+    if SEED_JSON.is_file():
+        return json.loads(SEED_JSON.read_text(encoding="utf-8"))
+    pytest.skip("shared/seed is not beside the project")
+
+
+@pytest.fixture(scope="session")
+def sample_issue():
+    from typeset.load import load_issue
+
+    return load_issue(SAMPLE)
