@@ -8,6 +8,7 @@ does not measure anything.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -26,13 +27,21 @@ ARTICLE_KEYS = ("headline", "kicker", "subtitle", "byline")
 
 
 def find_project_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` holding ``layout/fonts.yaml``."""
+    """The project folder (holding ``layout/fonts.yaml``): ``$TYPESET_PROJECT`` if set, else
+    the nearest folder at or above the issue folder, else the checkout typeset runs from."""
+    env = os.environ.get("TYPESET_PROJECT")
+    if env:
+        p = Path(env)
+        if (p / "layout" / "fonts.yaml").is_file():
+            return p.resolve()
+        raise InputError("TYPESET_PROJECT does not hold layout/fonts.yaml", SourceRef(p))
     p = start.resolve()
-    for cand in (p, *p.parents):
+    here = Path(__file__).resolve().parents[2]
+    for cand in (p, *p.parents, here):
         if (cand / "layout" / "fonts.yaml").is_file():
             return cand
     raise InputError("no project folder (with layout/fonts.yaml) at or above the issue folder",
-                     SourceRef(start))
+                     SourceRef(start), "set TYPESET_PROJECT to the project folder")
 
 
 class _Checker:

@@ -1,0 +1,29 @@
+# The two set-up commands of the README.  Both work on a fresh machine with Python 3.11:
+#   make sample   installs typeset into .venv and builds the sample issue
+#   make test     installs typeset with its test tools and runs the tests
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+SAMPLE := issues/sichuan-kejibao-2020-08
+
+.PHONY: sample test tools clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+sample: $(VENV)/.installed
+	$(PY) -m typeset build $(SAMPLE)
+
+# poppler-utils (pdftotext, pdffonts, pdfinfo) read the PDFs back in the tests.
+tools:
+	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null || \
+	  { echo "installing poppler-utils"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+
+test: $(VENV)/.installed tools
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf $(VENV) $(SAMPLE)/out

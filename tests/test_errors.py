@@ -1,0 +1,139 @@
+"""Bad input gets a clear error naming file, line and slot, a documented exit code, and no
+half-written output; text that does not fit is an error, never dropped."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run(["python", "-m", "typeset", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd)
+
+
+@pytest.fixture
+def issue(tmp_path):
+    d = tmp_path / "issue"
+    shutil.copytree(SAMPLE, d, ignore=shutil.ignore_patterns("out"))
+    return d
+
+
+def edit(path: Path, old: str, new: str, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def test_overset_names_the_slot_and_writes_nothing(issue, tmp_path):
+    edit(issue / "issue.yaml", "        article: 04-butuo-fupin.txt\n",
+         "        article: 04-butuo-fupin.txt\n        lines: 12\n")
+    out = tmp_path / "out"
+    r = run("build", issue, "-o", out)
+    assert r.returncode == 4, r.stderr
+    assert "slot 'butuo'" in r.stderr
+    m = re.search(r"slot 'butuo': (\d+) line\(s\) over", r.stderr)
+    assert m and int(m.group(1)) > 0
+    assert re.search(r"issue\.yaml:\d+", r.stderr)
+    assert not out.exists() or not list(out.iterdir())
+    c = run("check", issue, "--json")
+    assert c.returncode == 4
+    import json
+
+    slots = {s["slot"]: s for s in json.loads(c.stdout)["slots"]}
+    assert slots["butuo"]["overset_lines"] == int(m.group(1))
+
+
+def test_a_failed_build_leaves_the_previous_pdfs(issue, tmp_path):
+    out = tmp_path / "out"
+    assert run("build", issue, "-o", out).returncode == 0
+    before = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()}
+    edit(issue / "04-butuo-fupin.txt", "本报讯", "本报讯" + "新增的文字" * 200)
+    assert run("build", issue, "-o", out).returncode == 4
+    after = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()}
+    assert before == after
+
+
+def test_unknown_key_suggests_the_nearest(issue):
+    edit(issue / "issue.yaml", "        column: 4\n", "        colum: 4\n")
+    r = run("check", issue)
+    assert r.returncode == 3
+    assert re.search(r"issue\.yaml:\d+:\d+, slot '\w+': unknown key 'colum'", r.stderr)
+    assert "did you mean 'column'" in r.stderr
+
+
+def test_all_errors_are_reported_together(issue):
+    edit(issue / "issue.yaml", "        column: 4\n", "        colum: 4\n")
+    edit(issue / "issue.yaml", "        span: 3\n", "        span: three\n")
+    r = run("check", issue)
+    assert r.returncode == 3
+    assert "colum" in r.stderr and "three" in r.stderr
+
+
+def test_missing_article_file(issue):
+    (issue / "06-jinjiang-qiye.txt").unlink()
+    r = run("build", issue)
+    assert r.returncode == 3
+    assert "06-jinjiang-qiye.txt" in r.stderr and "does not exist" in r.stderr
+    assert "slot 'jinjiang'" in r.stderr
+
+
+def test_article_path_may_not_leave_the_issue(issue):
+    edit(issue / "issue.yaml", "article: 06-jinjiang-qiye.txt", "article: ../../etc/passwd")
+    r = run("check", issue)
+    assert r.returncode == 3 and "leaves the issue folder" in r.stderr
+
+
+def test_character_without_glyph_names_character_file_and_line(issue):
+    edit(issue / "07-deyang-sheying.txt", "政务摄影", "政务\U00020000摄影")
+    r = run("build", issue)
+    assert r.returncode == 3
+    assert "U+20000" in r.stderr
+    assert re.search(r"07-deyang-sheying\.txt:\d+, slot 'deyang'", r.stderr)
+
+
+def test_not_utf8_is_refused_with_offset_and_hint(issue):
+    p = issue / "08-pengzhou-tuiyi.txt"
+    p.write_bytes(p.read_text(encoding="utf-8").encode("gb18030"))
+    r = run("check", issue)
+    assert r.returncode == 3
+    assert "byte offset" in r.stderr and "GB 18030" in r.stderr
+
+
+def test_yaml_syntax_error_has_line(issue):
+    edit(issue / "issue.yaml", "    slots:\n", "    slots: [\n")
+    r = run("check", issue)
+    assert r.returncode == 3 and re.search(r"issue\.yaml:\d+:\d+: YAML syntax", r.stderr)
+
+
+def test_overlapping_slots(issue):
+    edit(issue / "issue.yaml", "      - id: mianyang\n", "      - id: mianyang\n        top: 10\n")
+    r = run("check", issue)
+    assert r.returncode == 3 and "overlaps slot" in r.stderr and "slot 'mianyang'" in r.stderr
+
+
+def test_half_width_punctuation_is_normalised_and_reported(issue, tmp_path):
+    edit(issue / "05-dazhou-liunao.txt", "近日，达州市", "近日,达州市")
+    edit(issue / "05-dazhou-liunao.txt", "各县（市、区）", "各县(市、区)")
+    out = tmp_path / "out"
+    r = run("build", issue, "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"05-dazhou-liunao\.txt:\d+:\d+: ',' → '，'", r.stderr)
+    assert "'(' → '（'" in r.stderr
+    text = subprocess.run(["pdftotext", "-raw", str(next(out.glob("*-p03.pdf"))), "-"],
+                          capture_output=True, text=True).stdout
+    flat = re.sub(r"\s+", "", text)
+    assert "近日，达州市" in flat and "各县（市、区）" in flat
+
+
+def test_no_traceback_for_bad_input(issue):
+    (issue / "issue.yaml").write_text("pages: 5\npaper: [\n", encoding="utf-8")
+    r = run("build", issue)
+    assert r.returncode == 3 and "Traceback" not in r.stderr
