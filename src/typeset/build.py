@@ -35,6 +35,7 @@ class SlotReport:
     even_spaced_lines: int
     allow_overset: bool
     where: str
+    span: int = 1
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -116,7 +117,8 @@ def layout_issue(issue_dir: Path, report: Report):
                 overset_lines=b.overset, overset_chars=b.overset_chars,
                 underset_lines=b.underset,
                 even_spaced_lines=sum(1 for c in b.columns for ln in c if ln.even_spacing),
-                allow_overset=b.slot.allow_overset, where=str(b.slot.where)))
+                allow_overset=b.slot.allow_overset, where=str(b.slot.where),
+                span=b.slot.span))
             if b.underset > 1:
                 report.warnings.append(f"page {page.number}, slot '{b.slot.id}': "
                                        f"{b.underset} empty line(s) at the foot (underset)")
@@ -135,7 +137,7 @@ def check_issue(issue_dir: Path) -> Report:
 def overset_error(report: Report) -> LayoutError:
     parts = [f"{s.where}: {s.overset_lines} line(s) over ({s.overset_chars} characters); "
              f"cut about {s.overset_chars} characters or give the slot "
-             f"{-(-s.overset_lines // 1)} more line(s)" for s in report.overset]
+             f"{-(-s.overset_lines // s.span)} more grid line(s)" for s in report.overset]
     return LayoutError("overset: text does not fit its slot\n  " + "\n  ".join(parts))
 
 
