@@ -62,7 +62,7 @@ def seed(sample_issue) -> dict:
     return {"banner": next(s.text for s in page.slots if s.kind == "banner"),
             "footer_title": page.template.footer.title,
             "footer_units": list(page.template.footer.units),
-            "articles": [{"headline": a.headline, "byline": a.byline,
+            "articles": [{"headline": a.headline.replace("|", ""), "byline": a.byline,
                           "paragraphs": [p.text for p in a.paragraphs]} for a in arts]}
 
 

@@ -114,9 +114,11 @@ def test_yaml_syntax_error_has_line(issue):
 
 
 def test_overlapping_slots(issue):
-    edit(issue / "issue.yaml", "      - id: mianyang\n", "      - id: mianyang\n        top: 10\n")
+    edit(issue / "issue.yaml", "        column: 3\n        span: 2\n        top: 67\n",
+         "        column: 2\n        span: 2\n        top: 67\n")
     r = run("check", issue)
-    assert r.returncode == 3 and "overlaps slot" in r.stderr and "slot 'mianyang'" in r.stderr
+    assert r.returncode == 3 and "overlaps slot 'dazhou'" in r.stderr
+    assert "slot 'deyang'" in r.stderr
 
 
 def test_half_width_punctuation_is_normalised_and_reported(issue, tmp_path):

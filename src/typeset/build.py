@@ -84,7 +84,7 @@ def _check_glyphs(issue) -> None:
                     texts.append((p.text, issue.paper.body.role,
                                   SourceRef(art.path, p.line, slot=slot.id)))
             for text, role, where in texts:
-                miss = fonts.face(role).missing(text)
+                miss = fonts.face(role).missing(text.replace("|", ""))
                 for ch in miss:
                     errors.append(InputError(
                         f"character '{ch}' (U+{ord(ch):04X}) is not in the {role} font "

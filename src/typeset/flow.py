@@ -67,8 +67,13 @@ def head_group(issue: Issue, page: PageSpec, slot: Slot) -> list[HeadLine]:
 
     def add(kind, text, style):
         face = fonts.face(style.role)
-        for ln in compose_headline(text, face, measure_pt / style.size, paper.settings):
-            out.append(HeadLine(kind, style, ln, measure_pt))
+        # "|" in a headline is the editor's line break; each part may still wrap.
+        for part in text.split("|"):
+            part = part.strip()
+            if not part:
+                continue
+            for ln in compose_headline(part, face, measure_pt / style.size, paper.settings):
+                out.append(HeadLine(kind, style, ln, measure_pt))
 
     if slot.kind == "banner":
         add("banner", slot.text, tpl.banner_style)
@@ -159,15 +164,19 @@ def flow_page(issue: Issue, page: PageSpec) -> PageFlow:
         if b.slot.kind != "article" or b.slot.lines is not None:
             continue
         cols = set(range(b.slot.column, b.slot.column + b.slot.span))
-        if any(o.top >= b.bottom and cols & set(range(o.slot.column, o.slot.column + o.slot.span))
-               for o in flow.blocks):
-            continue    # something stands below it
-        spare = flow.area_bottom - b.bottom
+        below = [o for o in flow.blocks if o.top >= b.bottom
+                 and cols & set(range(o.slot.column, o.slot.column + o.slot.span))]
+        if any(o.slot.top is None for o in below):
+            continue    # it is not the last of its stack
+        # the room down to the next block placed at a fixed line, or to the foot
+        limit = min([o.top for o in below], default=flow.area_bottom)
+        spare = limit - b.bottom
         if spare <= 0:
             continue
-        stack = [o for o in flow.blocks if o.slot.kind == "article" and o.slot.lines is None
-                 and o.slot.top is None and o.slot.column == b.slot.column
-                 and o.slot.span == b.slot.span and o.top <= b.top]
+        stack = [o for o in flow.blocks if o is b or (
+                 o.slot.kind == "article" and o.slot.lines is None and o.slot.top is None
+                 and o.slot.column == b.slot.column and o.slot.span == b.slot.span
+                 and o.top <= b.top)]
         stack.sort(key=lambda o: o.top)
         k = 0
         while spare > 0 and stack:
@@ -204,7 +213,13 @@ def _place(issue: Issue, page: PageSpec, extra: dict) -> PageFlow:
         head = head_group(issue, page, slot)
         head_n = (slot.headline_lines or head_height_lines(head, paper.pitch)) + \
             extra.get(slot.id, 0)
-        room = area_bottom - top
+        # An auto-height block may grow down to the foot of the type area or to the next
+        # block placed at a fixed line in its columns; what does not fit there is overset.
+        floor = min([o.top for o in page.slots if o is not slot and o.top is not None
+                     and (o.top > top or (slot.top is None and o.top == top))
+                     and o.column < slot.column + slot.span
+                     and o.column + o.span > slot.column], default=area_bottom)
+        room = max(0, min(area_bottom, floor) - top)
         if slot.lines is not None and slot.lines > room:
             errors.append(InputError(
                 f"lines {top}–{top + slot.lines - 1} run past the foot of the type area "
@@ -217,6 +232,8 @@ def _place(issue: Issue, page: PageSpec, extra: dict) -> PageFlow:
             body = body_lines(issue, page, slot.article)
             need = math.ceil(len(body) / slot.span)
             lines = slot.lines if slot.lines is not None else min(head_n + need, room)
+            if lines < head_n:
+                head_n = lines      # no room even for the headline: all the text is over
             cap = max(0, lines - head_n)
             if cap > need and slot.headline_lines is None:
                 grow = min(cap - need, MAX_HEAD_GROW)
