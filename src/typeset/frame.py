@@ -60,3 +60,8 @@ class PageOut:
     bleed: float
     items: list = field(default_factory=list)
     title: str = ""
+    # article key -> rectangles (x, y_top, w, h), in reading order: the columns the article
+    # occupies on this page (for PDF article threads / beads and proof overlays)
+    threads: dict = field(default_factory=dict)
+    # slot id -> (x, y_top, w, h, status) with status "ok" | "overset" | "underset"
+    slots: dict = field(default_factory=dict)

@@ -116,7 +116,7 @@ def make_page(issue: Issue, flow: PageFlow) -> PageOut:
 
     # --- blocks, in manifest order -----------------------------------------------------------
     for block in flow.blocks:
-        _block(issue, flow, block, items, ids)
+        _block(issue, flow, block, items, ids, out)
     _rules(issue, flow, items)
 
     # --- footer: 本版协办单位 in a box, units in a balanced grid -------------------------------
@@ -125,7 +125,7 @@ def make_page(issue: Issue, flow: PageFlow) -> PageOut:
     return out
 
 
-def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids) -> None:
+def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_out) -> None:
     paper, tpl = issue.paper, flow.page.template
     slot = block.slot
     x0 = paper.column_x(slot.column)
@@ -152,6 +152,15 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids) -> None
     # Body: columns left to right, lines top to bottom, every baseline on the page grid.
     first = block.top + block.head_lines
     body = paper.body
+    y_top = paper.line_top(block.top)
+    status = "overset" if block.overset else ("underset" if block.underset > 1 else "ok")
+    page_out.slots[slot.id] = (x0, y_top, width, block.lines * paper.pitch, status)
+    if block.article:
+        rects = page_out.threads.setdefault(block.article, [])
+        for c, lines in enumerate(block.columns):
+            if lines:
+                rects.append((paper.column_x(slot.column + c), paper.line_top(first),
+                              paper.column_width, len(lines) * paper.pitch))
     for c, lines in enumerate(block.columns):
         cx = paper.column_x(slot.column + c)
         for k, ln in enumerate(lines):
