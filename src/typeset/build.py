@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import InputError, LayoutError, SourceRef, raise_all
-from .flow import PageFlow, flow_page
+from .flow import PageFlow, flow_issue
 from .load import load_issue
 from .normalize import Change, normalise_issue
 
@@ -102,8 +102,8 @@ def layout_issue(issue_dir: Path, report: Report):
     _check_glyphs(issue)
     t2 = time.perf_counter()
     flows: list[PageFlow] = []
-    for page in sorted(issue.pages, key=lambda p: p.number):
-        flow = flow_page(issue, page)
+    for flow in flow_issue(issue):
+        page = flow.page
         flows.append(flow)
         report.warnings.extend(f"page {page.number}: {w}" for w in flow.warnings)
         for b in flow.blocks:
@@ -112,7 +112,7 @@ def layout_issue(issue_dir: Path, report: Report):
             used = max((len(c) for c in b.columns), default=0)
             report.slots.append(SlotReport(
                 page=page.number, slot=b.slot.id, article=b.article,
-                lines_available=(b.lines - b.head_lines) * b.slot.span,
+                lines_available=sum(f.capacity for f in b.frames),
                 lines_used=sum(len(c) for c in b.columns),
                 overset_lines=b.overset, overset_chars=b.overset_chars,
                 underset_lines=b.underset,

@@ -1,11 +1,13 @@
 """Flow stage: composed articles → blocks on the page grid, columns balanced, overset counted.
 
-Contract: ``flow_page(page, issue)`` places every slot of one page on the paper's line grid and
-returns a :class:`PageFlow`: for each slot its grid rectangle, its headline group (composed
-lines) and its body lines distributed over its columns.  Text that does not fit is never
-dropped: it is counted in ``Block.overset`` (lines) and ``overset_chars`` and the build stage
-turns it into an error.  Geometry is in whole grid lines and 1-based columns; the page stage
-turns it into points.
+Contract: ``flow_issue(issue)`` places every slot of every page on the paper's line grid, in
+page order, and returns one :class:`PageFlow` per page: for each slot its grid rectangle, its
+headline group (composed lines) and its text distributed over frames (a frame is one column of
+text: column, first grid line, capacity).  An article may continue from a slot on one page to a
+slot on a later page (the same article named again); the engine writes the jump lines
+（下转第N版）/（上接第N版） itself.  Text that does not fit is never dropped: it is counted in
+``Block.overset`` (lines) and ``overset_chars`` and the build stage turns it into an error.
+Geometry is in whole grid lines and 1-based columns; the page stage turns it into points.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import math
 from dataclasses import dataclass, field
 
 from .compose import Glyph, Line, compose_headline, compose_paragraph, natural_line
-from .errors import InputError
+from .errors import InputError, raise_all
 from .model import Issue, PageSpec, Slot, TextStyle
 
 HEAD_WHITE = 1.0          # at least one grid line of white shared above and below a headline
@@ -25,10 +27,29 @@ MAX_HEAD_GROW = 3         # lines a headline band may grow to take up a block's 
 class HeadLine:
     """One line of a headline group: its style and the composed line (em of its size)."""
 
-    kind: str                  # kicker | main | subtitle | banner
+    kind: str                  # kicker | main | subtitle | banner | continued
     style: TextStyle
     line: Line
     measure_pt: float
+
+
+@dataclass(slots=True)
+class Frame:
+    """One column of a block's text: lines from grid line ``first`` down."""
+
+    column: int
+    first: int
+    capacity: int
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Part:
+    """Where a slot stands in its article's run across pages."""
+
+    index: int                 # 0 = the article starts here
+    prev_page: int | None      # page of the previous part (for 上接)
+    next_page: int | None      # page of the next part (for 下转)
 
 
 @dataclass(slots=True)
@@ -38,16 +59,32 @@ class Block:
     lines: int
     head_lines: int
     head: list[HeadLine]
-    columns: list[list[Line]]
+    frames: list[Frame]
     body_lines: int
     overset: int = 0           # lines that did not fit
     overset_chars: int = 0
     underset: int = 0          # empty grid lines at the foot of the block's columns
     article: str | None = None
+    part: Part | None = None
+    caption: list[Line] = field(default_factory=list)   # picture caption lines
+    head_span: int = 0
 
     @property
     def bottom(self) -> int:
         return self.top + self.lines
+
+    @property
+    def columns(self) -> list[list[Line]]:
+        return [f.lines for f in self.frames]
+
+    def cells(self) -> list[tuple[int, int, int]]:
+        """(column, first line, lines) rectangles the block covers, for overlap checks."""
+        s = self.slot
+        if s.runs:
+            band = [(c, self.top, self.head_lines) for c in
+                    range(s.column, s.column + (self.head_span or s.span))]
+            return band + list(s.runs)
+        return [(c, self.top, self.lines) for c in range(s.column, s.column + s.span)]
 
 
 @dataclass(slots=True)
@@ -59,26 +96,33 @@ class PageFlow:
     warnings: list[str] = field(default_factory=list)
 
 
-def head_group(issue: Issue, page: PageSpec, slot: Slot) -> list[HeadLine]:
-    """Compose the kicker, main headline and subtitle of the slot's article (or its banner)."""
+def head_group(issue: Issue, page: PageSpec, slot: Slot, part: Part | None) -> list[HeadLine]:
+    """Compose the kicker, main headline and subtitle of the slot's article (or its banner);
+    over a continuation, the headline again in the template's 接题 style, if it asks for it."""
     paper, tpl, fonts = issue.paper, page.template, issue.fonts
-    measure_pt = paper.span_width(slot.span)
+    measure_pt = paper.span_width(slot.headline_span or slot.span)
     out: list[HeadLine] = []
 
     def add(kind, text, style):
         face = fonts.face(style.role)
         # "|" in a headline is the editor's line break; each part may still wrap.
-        for part in text.split("|"):
-            part = part.strip()
-            if not part:
+        for piece in text.split("|"):
+            piece = piece.strip()
+            if not piece:
                 continue
-            for ln in compose_headline(part, face, measure_pt / style.size, paper.settings):
+            for ln in compose_headline(piece, face, measure_pt / style.size, paper.settings):
                 out.append(HeadLine(kind, style, ln, measure_pt))
 
     if slot.kind == "banner":
         add("banner", slot.text, tpl.banner_style)
         return out
+    if slot.kind == "picture":
+        return out
     art = issue.articles[slot.article]
+    if part is not None and part.index > 0:
+        if tpl.jump_headline:
+            add("continued", art.headline, tpl.continued_style)
+        return out
     if art.kicker:
         add("kicker", art.kicker, tpl.kicker_style)
     add("main", art.headline, tpl.headline_styles[slot.headline_style])
@@ -89,6 +133,8 @@ def head_group(issue: Issue, page: PageSpec, slot: Slot) -> list[HeadLine]:
 
 def head_height_lines(head: list[HeadLine], pitch: float) -> int:
     """Headline height rounded up to whole body lines (typography.md §2.4)."""
+    if not head:
+        return 0
     h = sum(hl.style.size * (1.2 if hl.kind in ("main", "banner") else 1.35) for hl in head)
     return max(1, math.ceil(h / pitch + HEAD_WHITE - 1e-9))
 
@@ -105,6 +151,21 @@ def body_lines(issue: Issue, page: PageSpec, article_key: str) -> list[Line]:
     return list(hit[1])
 
 
+def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> Line:
+    """A one-line note (byline, jump line) in ``style``, set flush start or end of the
+    column measure; its glyphs carry the style's role so the page stage sets them in it."""
+    paper = issue.paper
+    measure = float(paper.column_chars)
+    ln = natural_line(text, issue.fonts.face(style.role), paper.settings)
+    scale = style.size / paper.body.size
+    w = ln.width * scale
+    x0 = measure - w if align == "end" else 0.0
+    glyphs = [Glyph(g.ch, x0 + g.x * scale, g.advance * scale, g.hscale, role=style.role,
+                    form=g.form, rule=g.rule) for g in ln.glyphs]
+    return Line(glyphs=glyphs, width=measure, measure=measure, indent=0.0, justified=False,
+                align=align)
+
+
 def _body_lines(issue: Issue, page: PageSpec, article_key: str) -> list[Line]:
     """Compose an article's paragraphs at the column measure and set its byline after the last
     paragraph, right-aligned (on the last line when it fits there with 1 em to spare)."""
@@ -116,52 +177,109 @@ def _body_lines(issue: Issue, page: PageSpec, article_key: str) -> list[Line]:
     for p in art.paragraphs:
         lines.extend(compose_paragraph(p.text, face, measure, paper.settings))
     if art.byline:
-        bstyle = page.template.byline_style
-        bl = natural_line(art.byline, fonts.face(bstyle.role), paper.settings)
-        scale = bstyle.size / paper.body.size
-        bw = bl.width * scale
+        by = _aligned(art.byline, issue, page.template.byline_style, "end")
         last = lines[-1]
-        placed = [Glyph(g.ch, measure - bw + g.x * scale, g.advance * scale, g.hscale,
-                        role="byline") for g in bl.glyphs]
+        bw = measure - by.glyphs[0].x
         if last.width + 1.0 + bw <= measure + 1e-9:
-            last.glyphs.extend(placed)
+            last.glyphs.extend(by.glyphs)
         else:
-            lines.append(Line(glyphs=placed, width=measure, measure=measure, indent=0.0,
-                              justified=False, align="end"))
+            lines.append(by)
     return lines
 
 
-def _balance(lines: list[Line], ncols: int, cap: int) -> tuple[list[list[Line]], int]:
-    """Distribute lines over columns, differing by at most one line, the longer ones first
-    (CLREQ: a shortfall goes at the end of the last column).  Returns (columns, overset)."""
+def _fill(lines: list[Line], frames: list[Frame], balance: bool) -> int:
+    """Put ``lines`` into ``frames`` in order and return how many did not fit.
+
+    Balanced (CLREQ §handling_of_spaces_before_new_rectos: columns of a block end level, a
+    shortfall at the end of the last column): find the lowest common foot B at which the frames
+    hold every line, fill each frame to B, then take the surplus back one line from each of the
+    last frames, so that feet differ by at most one line.  Unbalanced: fill each frame to its
+    capacity in turn (a part that continues elsewhere, a shaped block)."""
     total = len(lines)
-    per = min(cap, math.ceil(total / ncols)) if ncols else 0
-    cols: list[list[Line]] = []
+    if not frames:
+        return total
+    counts = [0] * len(frames)
+    if balance:
+        starts = [f.first for f in frames]
+        foot_max = max(f.first + f.capacity for f in frames)
+        foot = min(starts)
+        while foot < foot_max and sum(min(f.capacity, max(0, foot - f.first))
+                                      for f in frames) < total:
+            foot += 1
+        counts = [min(f.capacity, max(0, foot - f.first)) for f in frames]
+        surplus = sum(counts) - total
+        k = len(frames) - 1
+        while surplus > 0 and k >= 0:
+            if counts[k] > 0:
+                counts[k] -= 1
+                surplus -= 1
+            k -= 1
+    else:
+        left = total
+        for i, f in enumerate(frames):
+            counts[i] = min(f.capacity, left)
+            left -= counts[i]
     k = 0
-    if per * ncols >= total:
-        base, extra = divmod(total, ncols)
-        for c in range(ncols):
-            n = base + (1 if c < extra else 0)
-            cols.append(lines[k:k + n])
-            k += n
-        return cols, 0
-    for c in range(ncols):
-        cols.append(lines[k:k + cap])
-        k += cap
-    return cols, total - k
+    for f, n in zip(frames, counts):
+        f.lines = lines[k:k + n]
+        k += n
+    return total - k
 
 
-def flow_page(issue: Issue, page: PageSpec) -> PageFlow:
-    """Place every slot of ``page`` (see the module docstring).
+def article_parts(issue: Issue) -> dict[tuple[int, str], Part]:
+    """(page, slot id) → Part for every article slot: an article named by several slots runs
+    through them in page order (then slot order)."""
+    seq: dict[str, list[tuple[int, str]]] = {}
+    for page in sorted(issue.pages, key=lambda p: p.number):
+        for s in page.slots:
+            if s.kind == "article":
+                seq.setdefault(s.article, []).append((page.number, s.id))
+    parts = {}
+    for places in seq.values():
+        for i, (pg, sid) in enumerate(places):
+            parts[(pg, sid)] = Part(i, places[i - 1][0] if i else None,
+                                    places[i + 1][0] if i + 1 < len(places) else None)
+    return parts
+
+
+def flow_issue(issue: Issue) -> list[PageFlow]:
+    """Flow every page in page order (see the module docstring)."""
+    parts = article_parts(issue)
+    offsets: dict[str, int] = {}
+    flows = []
+    errors = []
+    for page in sorted(issue.pages, key=lambda p: p.number):
+        try:
+            flows.append(flow_page(issue, page, parts, offsets))
+        except InputError as e:
+            errors.append(e)
+        except Exception as e:  # noqa: BLE001 - collect the ErrorGroup too
+            from .errors import ErrorGroup
+
+            if isinstance(e, ErrorGroup):
+                errors.extend(e.errors)
+            else:
+                raise
+    raise_all(errors)
+    return flows
+
+
+def flow_page(issue: Issue, page: PageSpec, parts: dict | None = None,
+              offsets: dict | None = None) -> PageFlow:
+    """Place every slot of ``page``; ``offsets`` (article → lines already set on earlier
+    pages) is updated for the pages that follow.
 
     Spare grid lines at the foot of a stack of auto-height blocks are shared out among the
     headline bands of that stack (at most ``MAX_HEAD_GROW`` each, from the top), so that the
     columns reach the foot of the type area instead of leaving a hole (a second pass).
     """
-    flow = _place(issue, page, {})
+    parts = parts if parts is not None else article_parts(issue)
+    offsets = offsets if offsets is not None else {}
+    start = dict(offsets)
+    flow = _place(issue, page, {}, parts, dict(start))
     extra: dict[str, int] = {}
     for b in flow.blocks:
-        if b.slot.kind != "article" or b.slot.lines is not None:
+        if b.slot.kind != "article" or b.slot.lines is not None or b.slot.runs:
             continue
         cols = set(range(b.slot.column, b.slot.column + b.slot.span))
         below = [o for o in flow.blocks if o.top >= b.bottom
@@ -171,7 +289,7 @@ def flow_page(issue: Issue, page: PageSpec) -> PageFlow:
         # the room down to the next block placed at a fixed line, or to the foot
         limit = min([o.top for o in below], default=flow.area_bottom)
         spare = limit - b.bottom
-        if spare <= 0:
+        if spare <= 0 or b.overset:
             continue
         stack = [o for o in flow.blocks if o is b or (
                  o.slot.kind == "article" and o.slot.lines is None and o.slot.top is None
@@ -188,12 +306,17 @@ def flow_page(issue: Issue, page: PageSpec) -> PageFlow:
                 extra[o.slot.id] = extra.get(o.slot.id, 0) + 1
                 spare -= 1
             k += 1
+    final = dict(start)
     if extra:
-        flow = _place(issue, page, extra)
+        flow = _place(issue, page, extra, parts, final)
+    else:
+        flow = _place(issue, page, {}, parts, final)
+    offsets.clear()
+    offsets.update(final)
     return flow
 
 
-def _place(issue: Issue, page: PageSpec, extra: dict) -> PageFlow:
+def _place(issue: Issue, page: PageSpec, extra: dict, parts: dict, offsets: dict) -> PageFlow:
     paper, tpl = issue.paper, page.template
     area_top = tpl.section_head_lines if tpl.section else 0
     area_bottom = paper.lines - (tpl.footer.lines if tpl.footer else 0)
@@ -204,13 +327,18 @@ def _place(issue: Issue, page: PageSpec, extra: dict) -> PageFlow:
     errors = []
     for slot in page.slots:
         cols = range(slot.column, slot.column + slot.span)
+        if slot.runs and slot.top is None:
+            errors.append(InputError("a block given by 'runs' needs 'top' (the first line of "
+                                     "its headline band)", slot.where))
+            continue
         top = slot.top if slot.top is not None else max(bottom[c] for c in cols)
         if top < area_top:
             errors.append(InputError(
                 f"top line {top} is inside the section head (lines 0–{area_top - 1})",
                 slot.where))
             continue
-        head = head_group(issue, page, slot)
+        part = parts.get((page.number, slot.id))
+        head = head_group(issue, page, slot, part)
         head_n = (slot.headline_lines or head_height_lines(head, paper.pitch)) + \
             extra.get(slot.id, 0)
         # An auto-height block may grow down to the foot of the type area or to the next
@@ -220,47 +348,153 @@ def _place(issue: Issue, page: PageSpec, extra: dict) -> PageFlow:
                      and o.column < slot.column + slot.span
                      and o.column + o.span > slot.column], default=area_bottom)
         room = max(0, min(area_bottom, floor) - top)
-        if slot.lines is not None and slot.lines > room:
+        if slot.lines is not None and slot.lines > room and not slot.runs:
             errors.append(InputError(
                 f"lines {top}–{top + slot.lines - 1} run past the foot of the type area "
-                f"(line {area_bottom - 1})", slot.where))
+                f"(line {area_bottom - 1}) or into the block below", slot.where))
             continue
         if slot.kind == "banner":
             lines = slot.lines or head_n
             block = Block(slot, top, lines, lines, head, [], 0)
-        else:
-            body = body_lines(issue, page, slot.article)
-            need = math.ceil(len(body) / slot.span)
-            lines = slot.lines if slot.lines is not None else min(head_n + need, room)
-            if lines < head_n:
-                head_n = lines      # no room even for the headline: all the text is over
-            cap = max(0, lines - head_n)
-            if cap > need and slot.headline_lines is None:
-                grow = min(cap - need, MAX_HEAD_GROW)
-                head_n += grow
-                cap -= grow
-            columns, over = _balance(body, slot.span, cap)
-            block = Block(slot, top, lines, head_n, head, columns, len(body),
-                          article=slot.article)
-            block.overset = over
-            if over:
-                block.overset_chars = sum(len(ln.glyphs) for ln in body[len(body) - over:])
-            block.underset = cap - max((len(c) for c in columns), default=0)
-        for c in cols:
-            for ln in range(top, block.bottom):
-                other = occupied.get((c, ln))
-                if other is not None:
-                    errors.append(InputError(
-                        f"overlaps slot '{other}' at column {c}, line {ln}", slot.where))
-                    break
-                occupied[(c, ln)] = slot.id
-            else:
+        elif slot.kind == "picture":
+            block = _picture(issue, page, slot, top, room, errors)
+            if block is None:
                 continue
-            break
-        for c in cols:
-            bottom[c] = max(bottom[c], block.bottom)
+        else:
+            block = _article(issue, page, slot, top, room, head, head_n, part, offsets, errors)
+            if block is None:
+                continue
+        for c, t, n in block.cells():
+            hit = next((occupied[(c, ln)] for ln in range(t, t + n) if (c, ln) in occupied),
+                       None)
+            if hit is not None:
+                errors.append(InputError(f"overlaps slot '{hit}' at column {c}, lines "
+                                         f"{t}–{t + n - 1}", slot.where))
+                break
+            for ln in range(t, t + n):
+                occupied[(c, ln)] = slot.id
+            if t + n > area_bottom:
+                errors.append(InputError(f"column {c} runs to line {t + n - 1}, past the foot "
+                                         f"of the type area (line {area_bottom - 1})",
+                                         slot.where))
+        for c, t, n in block.cells():
+            bottom[c] = max(bottom[c], t + n)
         flow.blocks.append(block)
-    if errors:
-        from .errors import raise_all
-        raise_all(errors)
+    raise_all(errors)
     return flow
+
+
+def _article(issue, page, slot, top, room, head, head_n, part, offsets, errors) -> Block | None:
+    paper, tpl = issue.paper, page.template
+    every = body_lines(issue, page, slot.article)
+    done = offsets.get(slot.article, 0)
+    body = every[done:]
+    if part is not None and part.prev_page is not None:
+        body.insert(0, _aligned(f"（上接第{part.prev_page}版）", issue, tpl.jump_style, "start"))
+    continues = part is not None and part.next_page is not None
+    hspan = slot.headline_span or slot.span
+    if slot.runs:
+        band_bottom = top + head_n
+        for c, t, n in slot.runs:
+            if slot.column <= c < slot.column + hspan and t < band_bottom:
+                errors.append(InputError(
+                    f"run [{c}, {t}, {n}] starts inside the headline band (lines {top}–"
+                    f"{band_bottom - 1}); start it at line {band_bottom} or later", slot.where))
+                return None
+        frames = [Frame(c, t, n) for c, t, n in slot.runs]
+        lines = max(t + n for _, t, n in slot.runs) - top
+    else:
+        starts = [top + (head_n if slot.column <= c < slot.column + hspan else 0)
+                  for c in range(slot.column, slot.column + slot.span)]
+        if slot.lines is not None or continues:
+            if slot.lines is None:
+                errors.append(InputError(
+                    f"the article continues on page {part.next_page}, so this slot needs a "
+                    f"fixed height ('lines:')", slot.where))
+                return None
+            lines = slot.lines
+        else:
+            # as the text needs: the lowest common foot that holds every line
+            n_cols = slot.span
+            foot = max(starts)
+            while sum(max(0, foot - s) for s in starts) < len(body) and foot < top + room:
+                foot += 1
+            lines = min(max(foot - top, head_n), room)
+            del n_cols
+        if lines < head_n:
+            head_n = lines      # no room even for the headline: all the text is over
+            starts = [min(s, top + lines) for s in starts]
+        frames = [Frame(c, s, max(0, top + lines - s))
+                  for c, s in zip(range(slot.column, slot.column + slot.span), starts)]
+        # spare lines in a fixed-height block go to the white around its headline first
+        need_foot = _foot_needed(body, frames, reserve=1 if continues else 0)
+        spare = top + lines - need_foot
+        if spare > 0 and slot.headline_lines is None and not continues and hspan == slot.span:
+            grow = min(spare, MAX_HEAD_GROW)
+            head_n += grow
+            frames = [Frame(f.column, f.first + grow, f.capacity - grow) for f in frames]
+    if continues:
+        cap = sum(f.capacity for f in frames)
+        take = max(0, cap - 1)              # the last line is the jump line
+        jump = _aligned(f"（下转第{part.next_page}版）", issue, tpl.jump_style, "end")
+        placed = body[:take] + [jump]
+        over = _fill(placed, frames, balance=False)
+        offsets[slot.article] = done + min(take, len(body))
+        over = 0 if over <= 0 else over
+        block = Block(slot, top, lines, head_n, head, frames, len(placed),
+                      article=slot.article, part=part, head_span=hspan)
+        if len(body) <= take:
+            block.underset = cap - len(placed)
+        return block
+    over = _fill(body, frames, balance=not slot.runs)
+    offsets[slot.article] = len(every)
+    block = Block(slot, top, lines, head_n, head, frames, len(body), article=slot.article,
+                  part=part, head_span=hspan)
+    block.overset = over
+    if over:
+        block.overset_chars = sum(len(ln.glyphs) for ln in body[len(body) - over:])
+    feet = [f.first + len(f.lines) for f in frames if f.lines]
+    block.underset = (top + lines - max(feet)) if feet else lines - head_n
+    return block
+
+
+def _foot_needed(body, frames, reserve=0) -> int:
+    """The lowest common foot line at which ``frames`` hold ``body`` (plus ``reserve``)."""
+    total = len(body) + reserve
+    foot = min(f.first for f in frames)
+    limit = max(f.first + f.capacity for f in frames)
+    while foot < limit and sum(min(f.capacity, max(0, foot - f.first)) for f in frames) < total:
+        foot += 1
+    return foot
+
+
+def _picture(issue, page, slot, top, room, errors) -> Block | None:
+    """A picture with its caption under it, on whole grid lines; ``lines`` omitted = the
+    picture's own proportions at the slot's width."""
+    from .images import probe
+
+    paper, tpl = issue.paper, page.template
+    width = paper.span_width(slot.span)
+    cap_lines: list[Line] = []
+    if slot.caption:
+        style = tpl.caption_style
+        face = issue.fonts.face(style.role)
+        measure = width / style.size
+        cap_lines = compose_paragraph(slot.caption, face, measure, paper.settings, indent=0.0)
+    try:
+        px_w, px_h = probe(slot.image)
+    except Exception as e:  # noqa: BLE001 - Pillow's errors vary by format
+        errors.append(InputError(f"cannot read picture '{slot.image.name}': {e}", slot.where))
+        return None
+    cap_n = len(cap_lines)
+    if slot.lines is None:
+        pic = math.ceil(width * px_h / px_w / paper.pitch)
+        lines = min(pic + cap_n, room)
+    else:
+        lines = slot.lines
+    block = Block(slot, top, lines, 0, [], [], 0, caption=cap_lines)
+    if lines - cap_n < 2:
+        errors.append(InputError(f"the picture has {lines - cap_n} line(s) left after its "
+                                 f"{cap_n}-line caption", slot.where))
+        return None
+    return block

@@ -53,6 +53,18 @@ class Box:
 
 
 @dataclass(slots=True)
+class Image:
+    """A picture already converted for print (CMYK JPEG bytes), placed in a box."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    data: bytes
+    source: str = ""
+
+
+@dataclass(slots=True)
 class PageOut:
     number: int
     trim_w: float

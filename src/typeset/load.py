@@ -161,7 +161,8 @@ def load_paper(root: Path, key: str, ck: _Checker, where: SourceRef) -> Paper | 
 
 
 TEMPLATE_KEYS = ("section", "section_pinyin", "section_head", "running_head", "headlines",
-                 "kicker", "subtitle", "byline", "banner", "footer")
+                 "kicker", "subtitle", "byline", "banner", "footer", "jump", "caption",
+                 "headline_align")
 
 
 def load_template(root: Path, key: str, ck: _Checker, where: SourceRef) -> Template | None:
@@ -197,6 +198,13 @@ def load_template(root: Path, key: str, ck: _Checker, where: SourceRef) -> Templ
                         unit_style=_style(fd.get("unit_style"), path, ck, "footer_unit", "小五"))
     rh = d.get("running_head") or Map()
     ck.keys(rh, ("style",), path)
+    jump = d.get("jump") or Map()
+    ck.keys(jump, ("style", "headline", "headline_style"), path)
+    align = d.get("headline_align", "center")
+    if align not in ("center", "left"):
+        ck.err(f"'headline_align' must be center or left, found {align!r}",
+               d.ref(path, "headline_align"))
+        align = "center"
     return Template(
         key=key, section=ck.get(d, "section", _str, path, ""),
         section_pinyin=ck.get(d, "section_pinyin", _str, path, ""),
@@ -209,7 +217,12 @@ def load_template(root: Path, key: str, ck: _Checker, where: SourceRef) -> Templ
         subtitle_style=_style(d.get("subtitle"), path, ck, "subtitle", "五号"),
         byline_style=_style(d.get("byline"), path, ck, "byline", "小五"),
         banner_style=_style(d.get("banner"), path, ck, "banner", "一号"),
-        footer=footer, source=path)
+        footer=footer, source=path,
+        jump_style=_style(jump.get("style"), path, ck, "byline", "小五"),
+        jump_headline=bool(jump.get("headline", True)),
+        continued_style=_style(jump.get("headline_style"), path, ck, "headline", "四号"),
+        caption_style=_style(d.get("caption"), path, ck, "caption", "小五"),
+        headline_align=align)
 
 
 # --- articles -----------------------------------------------------------------------------
@@ -329,8 +342,9 @@ def _join(parts: list[str]) -> str:
 
 ISSUE_KEYS = ("paper", "date", "number", "editor", "pages", "normalise", "encoding")
 PAGE_KEYS = ("page", "template", "slots", "editor")
-SLOT_KEYS = ("id", "article", "banner", "column", "span", "top", "lines", "headline",
-             "headline_lines", "allow_overset")
+SLOT_KEYS = ("id", "article", "banner", "image", "caption", "column", "span", "top", "lines",
+             "headline", "headline_lines", "headline_span", "allow_overset", "box", "runs")
+IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -424,25 +438,27 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
         if isinstance(top, int) and isinstance(lines, int) and top + lines > paper.lines:
             ck.err(f"lines {top}–{top + lines - 1} leave the grid of {paper.lines} lines",
                    sn.ref(manifest, "top", sid))
-    has_article, has_banner = "article" in sn, "banner" in sn
-    if has_article == has_banner:
-        ck.err("a slot needs exactly one of 'article:' or 'banner:'", where)
+    kinds = [k for k in ("article", "banner", "image") if k in sn]
+    if len(kinds) != 1:
+        ck.err("a slot needs exactly one of 'article:', 'banner:' or 'image:'", where)
         return None
+    kind = {"article": "article", "banner": "banner", "image": "picture"}[kinds[0]]
     hstyle = sn.get("headline", "standard")
     if hstyle not in template.headline_styles:
         ck.err(f"unknown headline style '{hstyle}'", sn.ref(manifest, "headline", sid),
                nearest(hstyle, template.headline_styles) or
                f"styles: {', '.join(template.headline_styles)}")
+    hspan = ck.get(sn, "headline_span", _int, manifest, None, sid)
+    if hspan is not None and not 1 <= hspan <= span:
+        ck.err(f"'headline_span' must be 1–{span} (the slot's span)",
+               sn.ref(manifest, "headline_span", sid))
+        hspan = None
+    runs = _runs(sn, manifest, ck, sid, paper)
     key = None
-    if has_article:
-        rel = sn.get("article")
-        if not isinstance(rel, str):
-            ck.err("'article' must be a file name", sn.ref(manifest, "article", sid))
-            return None
-        p = (issue_dir / rel).resolve()
-        if not p.is_relative_to(issue_dir.resolve()):
-            ck.err(f"article path '{rel}' leaves the issue folder",
-                   sn.ref(manifest, "article", sid))
+    image = None
+    if kind == "article":
+        p = _inside(sn, "article", manifest, ck, sid, issue_dir)
+        if p is None:
             return None
         key = p.stem
         if key not in articles:
@@ -455,9 +471,60 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
             except InputError as e:
                 ck.errors.append(e)
                 return None
-    return Slot(id=sid, kind="article" if has_article else "banner", column=column, span=span,
-                top=top, lines=lines, article=key,
-                text=str(sn["banner"]) if has_banner else None,
+    elif kind == "picture":
+        image = _inside(sn, "image", manifest, ck, sid, issue_dir)
+        if image is None:
+            return None
+        if image.suffix.lower() not in IMAGE_TYPES:
+            ck.err(f"picture '{image.name}' is not JPEG, PNG or TIFF",
+                   sn.ref(manifest, "image", sid))
+        elif not image.is_file():
+            ck.err(f"picture file '{image.name}' does not exist", sn.ref(manifest, "image", sid))
+    return Slot(id=sid, kind=kind, column=column, span=span, top=top, lines=lines, article=key,
+                text=str(sn["banner"]) if kind == "banner" else None,
                 headline_style=hstyle,
                 headline_lines=ck.get(sn, "headline_lines", _int, manifest, None, sid),
-                allow_overset=bool(sn.get("allow_overset", False)), where=where)
+                headline_span=hspan,
+                allow_overset=bool(sn.get("allow_overset", False)),
+                box=bool(sn.get("box", False)), runs=runs, image=image,
+                caption=str(sn["caption"]).strip() if sn.get("caption") else None,
+                where=where)
+
+
+def _inside(sn, key, manifest, ck, sid, issue_dir) -> Path | None:
+    """The file a slot names, which must stay inside the issue folder."""
+    rel = sn.get(key)
+    if not isinstance(rel, str) or not rel.strip():
+        ck.err(f"'{key}' must be a file name", sn.ref(manifest, key, sid))
+        return None
+    p = (issue_dir / rel).resolve()
+    if not p.is_relative_to(issue_dir.resolve()):
+        ck.err(f"{key} path '{rel}' leaves the issue folder", sn.ref(manifest, key, sid))
+        return None
+    return p
+
+
+def _runs(sn, manifest, ck, sid, paper) -> tuple:
+    """``runs: [[column, top, lines], …]``: the text areas of a non-rectangular block."""
+    node = sn.get("runs")
+    if node is None:
+        return ()
+    out = []
+    if not isinstance(node, list) or not node:
+        ck.err("'runs' must be a list of [column, top line, lines]", sn.ref(manifest, "runs", sid))
+        return ()
+    for i, r in enumerate(node):
+        ok = (isinstance(r, list) and len(r) == 3
+              and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in r))
+        if not ok:
+            ck.err(f"run {i + 1} must be [column, top line, lines], found {r!r}",
+                   node.ref(manifest, i, sid) if isinstance(node, Seq) else
+                   sn.ref(manifest, "runs", sid))
+            continue
+        c, t, n = r
+        if paper is not None and (not 1 <= c <= paper.columns or t + n > paper.lines or n < 1):
+            ck.err(f"run {i + 1} {r!r} leaves the page's grid ({paper.columns} columns, "
+                   f"{paper.lines} lines)", node.ref(manifest, i, sid))
+            continue
+        out.append((c, t, n))
+    return tuple(out)

@@ -98,6 +98,11 @@ class Template:
     banner_style: TextStyle
     footer: Footer | None
     source: Path
+    jump_style: TextStyle | None = None      # 下转/上接 lines
+    jump_headline: bool = True               # repeat the headline (接题) over a continuation
+    continued_style: TextStyle | None = None  # the 接题's style
+    caption_style: TextStyle | None = None
+    headline_align: str = "center"           # center | left
 
 
 @dataclass(frozen=True)
@@ -120,10 +125,10 @@ class Article:
 
 @dataclass(frozen=True)
 class Slot:
-    """An article block or a banner on the page grid."""
+    """An article block, a banner or a picture on the page grid."""
 
     id: str
-    kind: str                        # "article" | "banner"
+    kind: str                        # "article" | "banner" | "picture"
     column: int                      # 1-based start column
     span: int
     top: int | None                  # first grid line (0-based); None = below the blocks above
@@ -132,7 +137,14 @@ class Slot:
     text: str | None = None          # banner text
     headline_style: str = "standard"
     headline_lines: int | None = None   # fixed headline height in lines
+    headline_span: int | None = None    # columns the headline spans (default: all)
     allow_overset: bool = False
+    box: bool = False                # draw a box rule around the block
+    # non-rectangular blocks (刀把 and others): text areas (column, first line, lines) in
+    # reading order, below the headline band
+    runs: tuple = ()
+    image: Path | None = None        # picture file
+    caption: str | None = None
     where: SourceRef = field(default_factory=SourceRef)
 
 

@@ -14,7 +14,8 @@ import datetime as _dt
 
 from .compose import Line, natural_line
 from .flow import Block, PageFlow
-from .frame import Box, PageOut, PlacedGlyph, Rule, TextRun
+from .errors import InputError
+from .frame import Box, Image, PageOut, PlacedGlyph, Rule, TextRun
 from .model import Issue, TextStyle
 
 ASCENT = 0.88      # em box top above the baseline for the CJK faces (OS/2 typo, feasibility §2)
@@ -27,22 +28,23 @@ def baseline(paper, line: int) -> float:
 
 
 def _runs(line: Line, x0: float, y: float, style: TextStyle, kind: str, article, line_id: int,
-          byline_style: TextStyle | None = None, weight: float = 0.0) -> list:
+          notes: dict | None = None, weight: float = 0.0) -> list:
     """Split a composed line into text runs by font role, converting em to points; a dash
-    drawn as a rule adds a :class:`Rule` after its (invisible) glyph."""
-    runs: list[TextRun] = []
+    drawn as a rule adds a :class:`Rule` after its (invisible) glyph.  Glyphs that carry a
+    role of their own (a byline, a jump line) are set in ``notes[role]``."""
+    runs: list = []
     cur: TextRun | None = None
+    em = style.size
     for g in line.glyphs:
         if g.role is None:
             role, size, k = style.role, style.size, kind
         else:
-            role, size, k = byline_style.role, byline_style.size, "byline"
+            role, size, k = g.role, notes[g.role].size, "note"
         if cur is None or cur.role != role or cur.size != size or cur.form != g.form:
             cur = TextRun(role, size, y, [], weight=weight, kind=k, article=article,
                           line_id=line_id, form=g.form)
             runs.append(cur)
-        # glyph x/advance are in em of the line's style (byline glyphs were pre-scaled)
-        em = style.size
+        # glyph x/advance are in em of the line's style (note glyphs were pre-scaled)
         cur.glyphs.append(PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale))
         if g.rule is not None:
             mid = (g.rule[0] + g.rule[1]) / 2.0 * size
@@ -130,8 +132,16 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
     slot = block.slot
     x0 = paper.column_x(slot.column)
     width = paper.span_width(slot.span)
-    # Headline group: centred horizontally, centred vertically in its whole-line band.
+    y_top = paper.line_top(block.top)
+    status = "overset" if block.overset else ("underset" if block.underset > 1 else "ok")
+    page_out.slots[slot.id] = (x0, y_top, width, block.lines * paper.pitch, status)
+    if slot.kind == "picture":
+        _picture(issue, flow, block, items, ids)
+        return
+    # Headline group: in its band of whole grid lines, centred vertically; centred
+    # horizontally over the columns it spans, or flush left if the template says so.
     if block.head:
+        hw = paper.span_width(block.head_span or slot.span)
         band_top = paper.line_top(block.top)
         band_h = block.head_lines * paper.pitch
         heights = [hl.style.size * (1.2 if hl.kind in ("main", "banner") else 1.35)
@@ -141,34 +151,61 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
             lead = (h - hl.style.size) / 2.0
             base = y + lead + ASCENT * hl.style.size
             w = hl.line.width * hl.style.size
-            x = x0 + (width - w) / 2.0
-            weight = 0.0
-            items += _runs(hl.line, x, base, hl.style, "headline" if hl.kind != "banner"
-                           else "banner", block.article, ids(), weight=weight)
+            x = x0 + (hw - w) / 2.0 if tpl.headline_align == "center" or \
+                hl.kind == "banner" else x0
+            kind = {"banner": "banner", "continued": "continued"}.get(hl.kind, "headline")
+            items += _runs(hl.line, x, base, hl.style, kind, block.article, ids())
             y += h
         if slot.kind == "banner":
             yb = paper.line_top(block.bottom) - paper.line_gap / 2.0 - 1.0
             items.append(Rule(x0, yb, x0 + width, yb, 1.5))
-    # Body: columns left to right, lines top to bottom, every baseline on the page grid.
-    first = block.top + block.head_lines
+    # Body: frames in reading order, lines top to bottom, every baseline on the page grid.
     body = paper.body
-    y_top = paper.line_top(block.top)
-    status = "overset" if block.overset else ("underset" if block.underset > 1 else "ok")
-    page_out.slots[slot.id] = (x0, y_top, width, block.lines * paper.pitch, status)
-    if block.article:
-        rects = page_out.threads.setdefault(block.article, [])
-        for c, lines in enumerate(block.columns):
-            if lines:
-                rects.append((paper.column_x(slot.column + c), paper.line_top(first),
-                              paper.column_width, len(lines) * paper.pitch))
-    for c, lines in enumerate(block.columns):
-        cx = paper.column_x(slot.column + c)
-        for k, ln in enumerate(lines):
-            y = baseline(paper, first + k)
+    notes = {tpl.byline_style.role: tpl.byline_style}
+    if tpl.jump_style is not None:
+        notes.setdefault(tpl.jump_style.role, tpl.jump_style)
+    rects = page_out.threads.setdefault(block.article, []) if block.article else []
+    for f in block.frames:
+        cx = paper.column_x(f.column)
+        if f.lines:
+            rects.append((cx, paper.line_top(f.first), paper.column_width,
+                          len(f.lines) * paper.pitch))
+        for k, ln in enumerate(f.lines):
+            y = baseline(paper, f.first + k)
             lx = cx + ln.indent * body.size
-            if ln.align == "end":
-                lx = cx
-            items += _runs(ln, lx, y, body, "body", block.article, ids(), tpl.byline_style)
+            items += _runs(ln, lx, y, body, "body", block.article, ids(), notes)
+    if slot.box:
+        pad = paper.gutter / 2.0
+        items.append(Box(x0 - pad, y_top + paper.line_gap / 2.0, width + 2 * pad,
+                         block.lines * paper.pitch - paper.line_gap, width=paper.rule_width))
+
+
+def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids) -> None:
+    """The picture over the block's width, its caption on the grid lines under it."""
+    from .images import MIN_PPI, WARN_PPI, prepare
+
+    paper, tpl = issue.paper, flow.page.template
+    slot = block.slot
+    x0 = paper.column_x(slot.column)
+    width = paper.span_width(slot.span)
+    cap_n = len(block.caption)
+    pic_lines = block.lines - cap_n
+    y0 = paper.line_top(block.top) + paper.line_gap / 2.0
+    h = pic_lines * paper.pitch - paper.line_gap
+    prep = prepare(slot.image, width, h, getattr(paper, "icc_path", None))
+    if prep.ppi < MIN_PPI:
+        raise InputError(f"picture '{slot.image.name}' is {prep.ppi:.0f} ppi at this size; "
+                         f"at least {MIN_PPI:.0f} is needed", slot.where,
+                         "use a larger picture or a smaller slot")
+    if prep.ppi < WARN_PPI:
+        flow.warnings.append(f"slot '{slot.id}': picture '{slot.image.name}' is "
+                             f"{prep.ppi:.0f} ppi at this size (under {WARN_PPI:.0f})")
+    flow.warnings.extend(f"slot '{slot.id}': {w}" for w in prep.warnings)
+    items.append(Image(x0, y0, width, h, prep.data, slot.image.name))
+    style = tpl.caption_style
+    for k, ln in enumerate(block.caption):
+        y = baseline(paper, block.top + pic_lines + k)
+        items += _runs(ln, x0 + ln.indent * style.size, y, style, "caption", None, ids())
 
 
 def _rules(issue: Issue, flow: PageFlow, items: list) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 
-from .frame import Box, PageOut, Rule, TextRun
+from .frame import Box, Image, PageOut, Rule, TextRun
 from .units import MM
 
 MARK_MARGIN = 12 * MM     # room outside the bleed for crop marks
@@ -89,6 +89,10 @@ def _page(c, page: PageOut, names: dict) -> None:
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
             c.line(X(it.x0), Y(it.y0), X(it.x1), Y(it.y1))
+        elif isinstance(it, Image):
+            from reportlab.lib.utils import ImageReader
+
+            c.drawImage(ImageReader(io.BytesIO(it.data)), X(it.x), Y(it.y + it.h), it.w, it.h)
         elif isinstance(it, Box):
             if it.fill is not None:
                 c.setFillColorCMYK(0, 0, 0, it.fill)
