@@ -64,6 +64,8 @@ def _check_glyphs(issue) -> None:
         for slot in page.slots:
             if slot.kind == "banner":
                 texts = [(slot.text, tpl.banner_style.role, slot.where)]
+            elif slot.kind == "picture":
+                texts = [(slot.caption or "", tpl.caption_style.role, slot.where)]
             else:
                 art = issue.articles[slot.article]
                 if art.key in seen:
@@ -80,6 +82,10 @@ def _check_glyphs(issue) -> None:
                 if art.byline:
                     texts.append((art.byline, tpl.byline_style.role,
                                   SourceRef(art.path, slot=slot.id)))
+                if tpl.jump_style is not None:     # （下转第N版） and the 接题
+                    texts.append(("（上接下转第0123456789版）", tpl.jump_style.role, slot.where))
+                    texts.append((art.headline, tpl.continued_style.role,
+                                  SourceRef(art.path, art.headline_line, slot=slot.id)))
                 for p in art.paragraphs:
                     texts.append((p.text, issue.paper.body.role,
                                   SourceRef(art.path, p.line, slot=slot.id)))

@@ -151,19 +151,29 @@ def body_lines(issue: Issue, page: PageSpec, article_key: str) -> list[Line]:
     return list(hit[1])
 
 
-def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> Line:
-    """A one-line note (byline, jump line) in ``style``, set flush start or end of the
-    column measure; its glyphs carry the style's role so the page stage sets them in it."""
+def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> list[Line]:
+    """A note (byline, jump line) in ``style``, set flush start or end of the column measure;
+    one too long for the measure is broken like a paragraph, its last line flush as asked.
+    Glyphs carry the style's role so the page stage sets them in it."""
     paper = issue.paper
     measure = float(paper.column_chars)
-    ln = natural_line(text, issue.fonts.face(style.role), paper.settings)
+    face = issue.fonts.face(style.role)
     scale = style.size / paper.body.size
-    w = ln.width * scale
-    x0 = measure - w if align == "end" else 0.0
-    glyphs = [Glyph(g.ch, x0 + g.x * scale, g.advance * scale, g.hscale, role=style.role,
-                    form=g.form, rule=g.rule) for g in ln.glyphs]
-    return Line(glyphs=glyphs, width=measure, measure=measure, indent=0.0, justified=False,
-                align=align)
+    one = natural_line(text, face, paper.settings)
+    if one.width * scale <= measure + 1e-9:
+        pieces = [one]
+    else:
+        pieces = compose_paragraph(text, face, measure / scale, paper.settings, indent=0.0)
+    out = []
+    for k, ln in enumerate(pieces):
+        last = k == len(pieces) - 1
+        w = ln.width * scale
+        x0 = measure - w if (align == "end" and last) else 0.0
+        glyphs = [Glyph(g.ch, x0 + g.x * scale, g.advance * scale, g.hscale, role=style.role,
+                        form=g.form, rule=g.rule) for g in ln.glyphs]
+        out.append(Line(glyphs=glyphs, width=measure, measure=measure, indent=0.0,
+                        justified=not last, align=align if last else "justify"))
+    return out
 
 
 def _body_lines(issue: Issue, page: PageSpec, article_key: str) -> list[Line]:
@@ -179,11 +189,11 @@ def _body_lines(issue: Issue, page: PageSpec, article_key: str) -> list[Line]:
     if art.byline:
         by = _aligned(art.byline, issue, page.template.byline_style, "end")
         last = lines[-1]
-        bw = measure - by.glyphs[0].x
-        if last.width + 1.0 + bw <= measure + 1e-9:
-            last.glyphs.extend(by.glyphs)
+        bw = measure - by[0].glyphs[0].x
+        if len(by) == 1 and last.width + 1.0 + bw <= measure + 1e-9:
+            last.glyphs.extend(by[0].glyphs)
         else:
-            lines.append(by)
+            lines.extend(by)
     return lines
 
 
@@ -279,7 +289,7 @@ def flow_page(issue: Issue, page: PageSpec, parts: dict | None = None,
     flow = _place(issue, page, {}, parts, dict(start))
     extra: dict[str, int] = {}
     for b in flow.blocks:
-        if b.slot.kind != "article" or b.slot.lines is not None or b.slot.runs:
+        if b.slot.kind == "banner" or b.slot.lines is not None or b.slot.runs:
             continue
         cols = set(range(b.slot.column, b.slot.column + b.slot.span))
         below = [o for o in flow.blocks if o.top >= b.bottom
@@ -291,10 +301,10 @@ def flow_page(issue: Issue, page: PageSpec, parts: dict | None = None,
         spare = limit - b.bottom
         if spare <= 0 or b.overset:
             continue
-        stack = [o for o in flow.blocks if o is b or (
-                 o.slot.kind == "article" and o.slot.lines is None and o.slot.top is None
+        stack = [o for o in flow.blocks if o.slot.kind == "article" and (o is b or (
+                 o.slot.lines is None and o.slot.top is None and o.slot.runs == ()
                  and o.slot.column == b.slot.column and o.slot.span == b.slot.span
-                 and o.top <= b.top)]
+                 and o.top <= b.top))]
         stack.sort(key=lambda o: o.top)
         k = 0
         while spare > 0 and stack:
@@ -316,10 +326,33 @@ def flow_page(issue: Issue, page: PageSpec, parts: dict | None = None,
     return flow
 
 
+def footer_grid(issue: Issue, tpl) -> tuple[int, int, int]:
+    """The co-organizer box's balanced grid: (cells per row, rows, grid lines of the box).
+    Rows are the fewest whose cells fit the type area; the units are shared out evenly over
+    the rows (``footer_rows``), a shorter row centred on the same cells.
+    The box takes the template's lines, or more if the units need them (title + rows + 1)."""
+    paper, f = issue.paper, tpl.footer
+    us = f.unit_style
+    face = issue.fonts.face(us.role)
+    if not f.units:
+        return 0, 0, f.lines
+    widest = max(natural_line(u, face, paper.settings).width for u in f.units) * us.size
+    inner = paper.area_w - 2 * us.size
+    ncols = max(1, min(len(f.units), int((inner + us.size) // (widest + us.size))))
+    nrows = -(-len(f.units) // ncols)
+    return ncols, nrows, max(f.lines, nrows + 2)
+
+
+def footer_rows(n: int, nrows: int) -> list[int]:
+    """How many units each row holds: as even as possible, the fuller rows first."""
+    base, extra = divmod(n, nrows) if nrows else (0, 0)
+    return [base + (1 if r < extra else 0) for r in range(nrows)]
+
+
 def _place(issue: Issue, page: PageSpec, extra: dict, parts: dict, offsets: dict) -> PageFlow:
     paper, tpl = issue.paper, page.template
     area_top = tpl.section_head_lines if tpl.section else 0
-    area_bottom = paper.lines - (tpl.footer.lines if tpl.footer else 0)
+    area_bottom = paper.lines - (footer_grid(issue, tpl)[2] if tpl.footer else 0)
     # bottom[c] = first free grid line of column c (1-based) for slots stacked with top: auto
     bottom = {c: area_top for c in range(1, paper.columns + 1)}
     occupied: dict[tuple[int, int], str] = {}
@@ -390,7 +423,7 @@ def _article(issue, page, slot, top, room, head, head_n, part, offsets, errors) 
     done = offsets.get(slot.article, 0)
     body = every[done:]
     if part is not None and part.prev_page is not None:
-        body.insert(0, _aligned(f"（上接第{part.prev_page}版）", issue, tpl.jump_style, "start"))
+        body[0:0] = _aligned(f"（上接第{part.prev_page}版）", issue, tpl.jump_style, "start")
     continues = part is not None and part.next_page is not None
     hspan = slot.headline_span or slot.span
     if slot.runs:
@@ -435,9 +468,9 @@ def _article(issue, page, slot, top, room, head, head_n, part, offsets, errors) 
             frames = [Frame(f.column, f.first + grow, f.capacity - grow) for f in frames]
     if continues:
         cap = sum(f.capacity for f in frames)
-        take = max(0, cap - 1)              # the last line is the jump line
         jump = _aligned(f"（下转第{part.next_page}版）", issue, tpl.jump_style, "end")
-        placed = body[:take] + [jump]
+        take = max(0, cap - len(jump))      # the last line(s) are the jump line
+        placed = body[:take] + jump
         over = _fill(placed, frames, balance=False)
         offsets[slot.article] = done + min(take, len(body))
         over = 0 if over <= 0 else over

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from .compose import Line, natural_line
-from .flow import Block, PageFlow
+from .flow import Block, PageFlow, footer_grid, footer_rows
 from .errors import InputError
 from .frame import Box, Image, PageOut, PlacedGlyph, Rule, TextRun
 from .model import Issue, TextStyle
@@ -175,9 +175,54 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
             lx = cx + ln.indent * body.size
             items += _runs(ln, lx, y, body, "body", block.article, ids(), notes)
     if slot.box:
-        pad = paper.gutter / 2.0
-        items.append(Box(x0 - pad, y_top + paper.line_gap / 2.0, width + 2 * pad,
-                         block.lines * paper.pitch - paper.line_gap, width=paper.rule_width))
+        if slot.runs:
+            items += _outline(paper, block.cells())
+        else:
+            pad = paper.gutter / 2.0
+            items.append(Box(x0 - pad, y_top + paper.line_gap / 2.0, width + 2 * pad,
+                             block.lines * paper.pitch - paper.line_gap,
+                             width=paper.rule_width))
+
+
+def _outline(paper, cells) -> list:
+    """Rules around the union of grid rectangles (column, first line, lines): the box of a
+    shaped block follows its shape.  Cell edges sit in the middle of gutters and of the gap
+    between grid lines."""
+    inside = {(c, ln) for c, t, n in cells for ln in range(t, t + n)}
+    half = paper.gutter / 2.0
+
+    def xl(c):
+        return paper.column_x(c) - half
+
+    def yt(ln):
+        return paper.line_top(ln) + paper.line_gap / 2.0
+
+    segs = []
+    for c, ln in sorted(inside):
+        x0, x1 = xl(c), xl(c) + paper.column_width + paper.gutter
+        y0, y1 = yt(ln), yt(ln + 1)
+        if (c, ln - 1) not in inside:
+            segs.append((x0, y0, x1, y0))
+        if (c, ln + 1) not in inside:
+            segs.append((x0, y1, x1, y1))
+        if (c - 1, ln) not in inside:
+            segs.append((x0, y0, x0, y1))
+        if (c + 1, ln) not in inside:
+            segs.append((x1, y0, x1, y1))
+    # join collinear neighbours so the PDF holds a few long rules, not one per cell edge
+    merged: list[list[float]] = []
+    for x0, y0, x1, y1 in sorted(segs, key=lambda s: (s[0] == s[2], s[1], s[0]) if s[1] == s[3]
+                                 else (True, s[0], s[1])):
+        if merged:
+            m = merged[-1]
+            if y0 == y1 == m[1] == m[3] and abs(m[2] - x0) < 1e-6:
+                m[2] = x1
+                continue
+            if x0 == x1 == m[0] == m[2] and abs(m[3] - y0) < 1e-6:
+                m[3] = y1
+                continue
+        merged.append([x0, y0, x1, y1])
+    return [Rule(a, b, c, d, paper.rule_width) for a, b, c, d in merged]
 
 
 def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids) -> None:
@@ -243,25 +288,23 @@ def _footer(issue: Issue, flow: PageFlow, items: list, ids) -> None:
     y1 = paper.line_top(paper.lines) - paper.line_gap / 2.0
     items.append(Box(ax, y0, aw, y1 - y0, width=0.75))
     ts, us = f.title_style, f.unit_style
+    ncols, nrows, nlines = footer_grid(issue, tpl)
+    # the title and the rows, one grid line each, centred in the box's lines
+    first = flow.area_bottom + max(0, (nlines - 1 - nrows + 1) // 2)
     title = natural_line(f.title, fonts.face(ts.role), paper.settings)
-    first = flow.area_bottom + 1
     items += _runs(title, ax + (aw - title.width * ts.size) / 2.0, baseline(paper, first), ts,
                    "footer", None, ids())
-    # Balanced grid: the fewest rows whose columns fit, units spread evenly in each row.
+    # Balanced grid (flow.footer_grid): units spread evenly in each row.
     uface = fonts.face(us.role)
     units = [natural_line(u, uface, paper.settings) for u in f.units]
-    if not units:
-        return
-    widest = max(u.width for u in units) * us.size
     inner = aw - 2 * us.size
-    rows_avail = max(1, f.lines - 3)
-    ncols = max(1, min(len(units), int((inner + us.size) // (widest + us.size))))
-    nrows = -(-len(units) // ncols)
-    ncols = -(-len(units) // nrows)          # balance: same count in every full row
-    cell = inner / ncols
-    for r in range(nrows):
-        row = units[r * ncols:(r + 1) * ncols]
-        y = baseline(paper, first + 1 + r * max(1, (rows_avail) // nrows))
+    cell = inner / max(1, ncols)
+    k = 0
+    for r, count in enumerate(footer_rows(len(units), nrows)):
+        row = units[k:k + count]
+        k += count
+        y = baseline(paper, first + 1 + r)
+        x_row = ax + us.size + (ncols - count) * cell / 2.0     # a shorter row is centred
         for c, u in enumerate(row):
-            x = ax + us.size + c * cell + (cell - u.width * us.size) / 2.0
+            x = x_row + c * cell + (cell - u.width * us.size) / 2.0
             items += _runs(u, x, y, us, "footer", None, ids())
