@@ -17,8 +17,8 @@ from . import cjk
 from .compose import Settings
 from .errors import ErrorGroup, InputError, SourceRef, TypesetError, nearest, raise_all
 from .fonts import load_font_table
-from .model import (Article, Footer, Issue, PageSpec, Paper, Paragraph, Slot, Template,
-                    TextStyle)
+from .model import (PDFX_LEVELS, Article, Footer, Issue, PageSpec, Paper, Paragraph,
+                    PrintSpec, Slot, Template, TextStyle)
 from .units import UnitError, length, type_size
 from .yamlsrc import Map, Seq, load_yaml, ref_of
 
@@ -103,7 +103,51 @@ def _style(node, path, ck: _Checker, default_role: str, default_size) -> TextSty
 # --- paper and template ---------------------------------------------------------------------
 
 PAPER_KEYS = ("name", "trim", "bleed", "margin_top", "columns", "column_chars", "gutter",
-              "body", "line_gap", "lines", "composition", "rule_width")
+              "body", "line_gap", "lines", "composition", "rule_width", "print")
+PRINT_KEYS = ("pdfx", "output_condition", "condition", "registry", "icc", "ink_limit")
+DEFAULT_ICC = "layout/icc/typeset-newsprint-TR002-TAC240.icc"
+
+
+def _percent(v) -> float:
+    """'240%' or 240 → 2.4 (total area coverage, 1.0 = 100 %)."""
+    if isinstance(v, str) and v.strip().endswith("%"):
+        v = v.strip()[:-1]
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        raise ValueError(f"expected a percentage such as 240%, found {v!r}") from None
+    if not 100 <= f <= 400:
+        raise ValueError(f"expected a total ink limit between 100% and 400%, found {v!r}")
+    return f / 100.0
+
+
+def _print_spec(node, path: Path, root: Path, ck: _Checker) -> PrintSpec:
+    """The paper's ``print:`` keys: PDF/X level, OutputIntent and ink limit."""
+    base = PrintSpec()
+    default_icc = root / DEFAULT_ICC
+    if node is None:
+        return PrintSpec(icc=default_icc if default_icc.is_file() else None)
+    if not ck.keys(node, PRINT_KEYS, path):
+        return PrintSpec(icc=default_icc if default_icc.is_file() else None)
+    pdfx = ck.get(node, "pdfx", _str, path, base.pdfx)
+    if pdfx not in PDFX_LEVELS:
+        ck.err(f"unknown PDF/X level '{pdfx}'", node.ref(path, "pdfx"),
+               f"one of: {', '.join(PDFX_LEVELS)}")
+        pdfx = base.pdfx
+    icc = default_icc
+    if "icc" in node:
+        rel = ck.get(node, "icc", _str, path, DEFAULT_ICC)
+        icc = (root / rel) if not Path(rel).is_absolute() else Path(rel)
+        if not icc.is_file():
+            ck.err(f"ICC profile not found: {rel}", node.ref(path, "icc"),
+                   "give a path from the project folder, e.g. " + DEFAULT_ICC)
+    return PrintSpec(
+        pdfx=pdfx,
+        output_condition=ck.get(node, "output_condition", _str, path, base.output_condition),
+        condition=ck.get(node, "condition", _str, path, base.condition),
+        registry=ck.get(node, "registry", _str, path, base.registry),
+        icc=icc if icc.is_file() else None,
+        ink_limit=ck.get(node, "ink_limit", _percent, path, base.ink_limit))
 
 
 def load_paper(root: Path, key: str, ck: _Checker, where: SourceRef) -> Paper | None:
@@ -152,7 +196,7 @@ def load_paper(root: Path, key: str, ck: _Checker, where: SourceRef) -> Paper | 
         lines=ck.get(d, "lines", _int, path, 80),
         settings=Settings(level=level, style=style, indent=indent),
         rule_width=ck.get(d, "rule_width", length, path, 0.5),
-        source=path)
+        source=path, output=_print_spec(d.get("print"), path, root, ck))
     if paper.area_w > paper.trim_w or paper.margin_top + paper.area_h > paper.trim_h:
         ck.err(f"the type area ({paper.area_w / 72 * 25.4:.1f} × "
                f"{paper.area_h / 72 * 25.4:.1f} mm) does not fit the trim "
@@ -341,7 +385,7 @@ def _join(parts: list[str]) -> str:
 # --- manifest -------------------------------------------------------------------------------
 
 ISSUE_KEYS = ("paper", "date", "number", "editor", "pages", "normalise", "encoding")
-PAGE_KEYS = ("page", "template", "slots", "editor")
+PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units")
 SLOT_KEYS = ("id", "article", "banner", "image", "caption", "column", "span", "top", "lines",
              "headline", "headline_lines", "headline_span", "allow_overset", "box", "runs")
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
@@ -399,8 +443,23 @@ def load_issue(issue_dir: Path) -> Issue:
                               encoding)
             if slot is not None:
                 slots.append(slot)
+        units = pn.get("footer_units")
+        if units is not None:
+            # this page's co-organizers replace the template's list
+            if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
+                ck.err("'footer_units' must be a list of names", pn.ref(manifest, "footer_units"))
+            elif template.footer is None:
+                ck.err("'footer_units' given, but the template has no footer",
+                       pn.ref(manifest, "footer_units"))
+            else:
+                from dataclasses import replace
+
+                template = replace(template, footer=replace(template.footer,
+                                                            units=tuple(units)))
+        editor = pn.get("editor")
         pages.append(PageSpec(number=number, template=template, slots=tuple(slots),
-                              where=pages_node.ref(manifest, pi)))
+                              where=pages_node.ref(manifest, pi),
+                              editor=str(editor) if editor else None))
     raise_all(ck.errors)
     return Issue(root=issue_dir, manifest=manifest, paper=paper, date=date,
                  number=str(d["number"]) if d.get("number") is not None else None,

@@ -18,6 +18,23 @@ class TextStyle:
     size: float    # pt
 
 
+PDFX_LEVELS = ("PDF/X-4", "PDF/X-1a:2001")
+
+
+@dataclass(frozen=True)
+class PrintSpec:
+    """The printing plant's output condition (the paper's ``print:`` keys): the PDF/X level,
+    the OutputIntent (registered condition identifier and the ICC output profile) and the
+    total ink limit."""
+
+    pdfx: str = "PDF/X-4"                       # one of PDFX_LEVELS
+    output_condition: str = "CGATS TR 002"      # OutputConditionIdentifier (ICC registry)
+    condition: str = "Coldset offset printing on newsprint (CGATS/SNAP TR 002-2007)"
+    registry: str = "http://www.color.org"
+    icc: Path | None = None                     # the output profile (absolute path)
+    ink_limit: float = 2.4                      # total area coverage; 1.0 = 100 %
+
+
 @dataclass(frozen=True)
 class Paper:
     """A paper's page format and grid (layout/papers/NAME.yaml)."""
@@ -37,6 +54,12 @@ class Paper:
     settings: Settings
     rule_width: float
     source: Path
+    output: PrintSpec = field(default_factory=PrintSpec)   # print: (PDF/X, OutputIntent)
+
+    @property
+    def icc_path(self) -> Path | None:
+        """The output ICC profile (pictures are converted to it; PDF/X OutputIntent)."""
+        return self.output.icc
 
     @property
     def pitch(self) -> float:
@@ -154,6 +177,7 @@ class PageSpec:
     template: Template
     slots: tuple[Slot, ...]
     where: SourceRef
+    editor: str | None = None        # 责任编辑 of this page (else the issue's)
 
 
 @dataclass(frozen=True)
