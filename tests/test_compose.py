@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from typeset import cjk
-from typeset.compose import Settings, compose_headline, compose_paragraph
+from typeset.compose import Settings, break_stats, compose_headline, compose_paragraph
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
@@ -23,24 +23,47 @@ def face():
     return load_font_table(path, load_yaml(path), ROOT).face("body")
 
 
+HAN = "H"
+
+
+def _latin(ch: str) -> bool:
+    return cjk.char_class(ch) in (cjk.LA, cjk.PR, cjk.PO) and not ch.isspace()
+
+
+def joined(a: str, b: str) -> bool:
+    """Must the pair ``a b`` stay on one line?  Inside ——/⸺/……/⋯⋯ (CLREQ: inseparable), a
+    Latin word or a number with its prefix and suffix, or a number and 年/月/日…"""
+    if a == b and a in "—…⋯":
+        return True
+    if _latin(a) and _latin(b) and not (a in "/" or b in "/"):
+        return True
+    return a.isdigit() and b in cjk.NUMERIC_SUFFIX_HAN
+
+
 def check_lines(text, lines, measure, settings=Settings()):
     """The invariants every composed paragraph must meet."""
     no_start, no_end = cjk.LEVELS[settings.level]
     assert "".join(ln.text for ln in lines) == text          # nothing lost, added, reordered
     for k, ln in enumerate(lines):
         t = ln.text
-        assert t[0] not in cjk.ALWAYS_NO_START or k == 0, t
-        assert t[-1] not in cjk.ALWAYS_NO_END or k == len(lines) - 1, t
         if k > 0:
-            prev = lines[k - 1].text
-            # never split inside ——, ……, a Latin word or a number
-            assert not (prev[-1] == t[0] and t[0] in "—…"), (prev, t)
-            assert not (prev[-1].isascii() and prev[-1].isalnum() and t[0].isascii()
-                        and t[0].isalnum()), (prev, t)
+            assert t[0] not in no_start, t
+            assert t[0] not in cjk.ALWAYS_NO_START or settings.level == "none", t
+        if k < len(lines) - 1:
+            assert t[-1] not in no_end, t
+            assert t[-1] not in cjk.ALWAYS_NO_END or settings.level == "none", t
+        if k > 0:
+            prev = lines[k - 1]
+            # never split inside ——, ……, a Latin word or a number (unless the run is wider
+            # than the measure: the emergency cut, flagged on the line)
+            assert not joined(prev.text[-1], t[0]) or prev.cut, (prev.text, t)
         width = measure - ln.indent
         if ln.justified and not ln.overfull:
-            assert abs(ln.width - width) < 0.1 / 9, (t, ln.width, width)
-        assert ln.width <= width + 1e-6 or ln.overfull, (t, ln.width)
+            assert abs(ln.width - ln.hang - width) < 0.1 / 9, (t, ln.width, width)
+        assert ln.width <= width + ln.hang + 1e-6 or ln.overfull, (t, ln.width)
+        assert ln.hang <= 0.5 + 1e-9 and (not ln.hang or t[-1] in cjk.HANGING), t
+        if not settings.hanging:
+            assert ln.hang == 0.0
 
 
 CASES = [
@@ -100,24 +123,327 @@ def corpus_texts():
                 yield para
 
 
+def orphan(line) -> bool:
+    """孤字 (CLREQ §adjustments_of_orphans_and_widows): fewer than two characters besides
+    punctuation and spaces on a paragraph's last line."""
+    return sum(1 for c in line.text if cjk.char_class(c) not in
+               (cjk.OP, cjk.CL, cjk.PA, cjk.ST, cjk.IP, cjk.CN, cjk.SO, cjk.SP, cjk.IS)) < 2
+
+
+@pytest.mark.parametrize("level", ["basic", "gb", "strict"])
 @pytest.mark.parametrize("measure", range(8, 21))
-def test_stress_corpus_in_every_measure(face, measure):
+def test_stress_corpus_in_every_measure(face, measure, level):
     n = 0
+    s = Settings(level=level)
     for text in corpus_texts():
-        check_lines(text, compose_paragraph(text, face, measure), measure)
+        lines = compose_paragraph(text, face, measure, s)
+        check_lines(text, lines, measure, s)
+        assert len(lines) == 1 or not orphan(lines[-1]), (measure, lines[-1].text)
+        assert not any(ln.overfull or ln.cut for ln in lines), text
         n += 1
-    assert n >= 20
+    assert n >= 40
 
 
-ALPHABET = st.sampled_from(
-    list("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动")
-    + list("，。、；：？！“”‘’（）《》——……·") + list("GDP5G2020abc.%¥ "))
+# --- levels (CLREQ §prohibition_rules_for_line_start_end) ---------------------------------------
+
+def _lines(face, text, measure, **kw):
+    return [ln.text for ln in compose_paragraph(text, face, measure, Settings(**kw), indent=0)]
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
-@given(st.text(ALPHABET, min_size=1, max_size=120), st.integers(min_value=8, max_value=20))
-def test_random_text(face, text, measure):
+@pytest.mark.parametrize("unit", ["——", "……", "⸺", "⋯⋯"])
+def test_dash_and_ellipsis_may_start_a_line_under_gb_but_not_strict(face, unit):
+    text = "一二三四五六七八九十" + unit + "一二三四五六七八九十。"
+    gb = _lines(face, text, 10, level="gb")
+    assert gb[1].startswith(unit), gb
+    strict = _lines(face, text, 10, level="strict")
+    assert not any(t.startswith(unit[0]) for t in strict), strict
+    assert any(unit in t for t in strict), strict             # and never split
+
+
+def test_solidus_may_end_a_line_under_basic_but_not_gb(face):
+    text = "一二三四五六七八九/十一二三四五六七八九。"
+    basic = _lines(face, text, 10, level="basic")
+    assert basic[0].endswith("/"), basic
+    for level in ("gb", "strict"):
+        lines = _lines(face, text, 10, level=level)
+        assert not lines[0].endswith("/") and not lines[1].startswith("/"), lines
+
+
+def test_connector_may_start_a_line_only_at_level_none(face):
+    text = "第一二三四五六七八九～十一二三四五六七八九十一二三四五。"
+    assert _lines(face, text, 10, level="none")[1].startswith("～")
+    for level in ("basic", "gb", "strict"):
+        assert not _lines(face, text, 10, level=level)[1].startswith("～")
+
+
+def test_level_none_lets_a_comma_start_a_line(face):
+    text = "一二三四五六七八九十，一二三四五六七八九十一二三四五。"
+    assert _lines(face, text, 10, level="none")[1].startswith("，")
+    assert not _lines(face, text, 10, level="basic")[1].startswith("，")
+
+
+# --- inseparables and numbers --------------------------------------------------------------------
+
+UNITS = ["——", "……", "⸺", "⋯⋯", "¥100", "￥100", "$5", "3.5%", "−5℃", "-5℃", "36,500",
+         "10:30", "12.5cm", "GDP", "5G", "iPhone", "COVID-19", "km/h", "1.2万", "2020年",
+         "7月", "29日", "4.5‰", "90°"]
+
+
+@pytest.mark.parametrize("unit", UNITS)
+def test_units_are_never_split(face, unit):
+    """Every position in a Han text, measures 8–12: the unit is found whole on one line."""
+    base = "科技工作者服务全民科学素质提升，科技社团的管理运营。"
+    for pos in range(0, len(base) - 1):
+        text = base[:pos] + unit + base[pos:]
+        for measure in range(8, 13):
+            lines = compose_paragraph(text, face, measure)
+            check_lines(text, lines, measure)
+            assert any(unit in ln.text for ln in lines), (unit, [ln.text for ln in lines])
+
+
+def test_2020nian_splits_only_after_nian(face):
+    for measure in range(8, 13):
+        for pos in range(12):
+            text = "一二三四五六七八九十一二"[:pos] + "2020年7月29日" + "一二三四五六七八九十。"
+            for ln in compose_paragraph(text, face, measure)[:-1]:
+                assert not ln.text[-1].isdigit(), ln.text
+
+
+def test_latin_words_break_only_at_spaces(face):
+    text = "本版栏目DI FANG DONG TAI每周二刊出，由本报记者采写，欢迎读者来稿。"
+    for measure in range(8, 21):
+        lines = compose_paragraph(text, face, measure)
+        check_lines(text, lines, measure)
+        for a, b in zip(lines, lines[1:]):
+            assert not (a.text[-1].isascii() and a.text[-1].isalpha() and b.text[0].isascii()
+                        and b.text[0].isalpha()), (a.text, b.text)
+
+
+def test_a_latin_run_wider_than_the_measure_is_cut_flush(face):
+    """Emergency (CLREQ §handling_of_grid_alignment…): a URL wider than the measure is cut at
+    the measure, every line still flush, nothing lost."""
+    text = "详见网站http://www.sckjb.com.cn/news/2020/0804/index.html的报道。"
+    lines = compose_paragraph(text, face, 8)
+    assert "".join(ln.text for ln in lines) == text
+    assert any(ln.cut for ln in lines)
+    for ln in lines[:-1]:
+        assert not ln.overfull and abs(ln.width - ln.measure) < 1e-6, ln.text
+
+
+def test_a_lone_latin_word_is_letterspaced_not_ragged(face):
+    text = "西文省略号U+2026 HORIZONTAL ELLIPSIS […]，字面分布按西文习惯。"
+    lines = compose_paragraph(text, face, 8)
+    lone = [ln for ln in lines if ln.text.strip() == "HORIZONTAL"]
+    assert lone and lone[0].letterspaced and abs(lone[0].width - 8) < 1e-6
+    assert break_stats(lines)["letterspaced"] == 1
+
+
+# --- push in before push out (CLREQ §prohibition_rules_for_line_start_end) -----------------------
+
+def test_push_in_and_push_out_are_counted(face):
+    lines = compose_paragraph("一二三，四五六七八九，一二三四五六七八九十一二三。", face, 10,
+                              indent=0)
+    assert lines[0].kinsoku == "push_in" and lines[0].pushed == 1
+    lines2 = compose_paragraph("一二三四五六七八九十，一二三四五六七八九十。", face, 10,
+                               indent=0)
+    assert lines2[0].kinsoku == "push_out" and lines2[0].pushed == -1
+    assert lines2[0].even_spacing
+    st_ = break_stats(lines + lines2)
+    assert st_["push_in"] == 1 and st_["push_out"] == 1
+
+
+def test_push_in_is_preferred_whenever_it_can_be_done(face):
+    """Wherever a line holds a mark with ½ em to give and the prohibited mark is the only
+    thing over, the composer squeezes it in rather than carrying a character down."""
+    for k in range(1, 9):
+        text = "一二三四五六七八九"[:k] + "，" + "一二三四五六七八九十"[:9 - k] + "，一二三四五。"
+        lines = compose_paragraph(text, face, 10, indent=0)
+        assert lines[0].text.endswith("，") and lines[0].kinsoku == "push_in", lines[0].text
+
+
+# --- punctuation styles (CLREQ §punctuation_width_adjustment) ------------------------------------
+
+STYLE_TEXT = "一，二。三“四”五（六）七、八；九：十！"
+# set width (em) of each mark between two Han characters, by style; the last mark ends the
+# line and takes ½ em in every style (GB/T 15834 §5.1.10)
+STYLE_WIDTHS = {
+    "quanjiao": dict.fromkeys("，。“”（）、；：", 1.0),
+    "kaiming": {**dict.fromkeys("，“”（）、；：", 0.5), "。": 1.0},
+    "banjiao": dict.fromkeys("，。“”（）、；：", 0.5),
+}
+
+
+def mark_widths(line):
+    """Width each mark takes, from the Han characters on either side of it (em)."""
+    g = line.glyphs
+    out = {}
+    for a, m, b in zip(g, g[1:], g[2:]):
+        if cjk.char_class(a.ch) == HAN and cjk.char_class(b.ch) == HAN:
+            out[m.ch] = b.x - a.x - 1.0
+    return out
+
+
+@pytest.mark.parametrize("style", ["quanjiao", "kaiming", "banjiao"])
+def test_punctuation_styles(face, style):
+    (line,) = compose_paragraph(STYLE_TEXT, face, 40, Settings(style=style), indent=0)
+    widths = mark_widths(line)
+    assert widths.keys() == STYLE_WIDTHS[style].keys()
+    for ch, w in STYLE_WIDTHS[style].items():
+        assert abs(widths[ch] - w) < 1e-9, (style, ch, widths[ch])
+    assert abs(line.width - line.glyphs[-1].x - 0.5) < 1e-9        # ！ at line end: ½ em
+    # a ½-em mark is drawn with the font's ½-em form, never overlapping
+    for gl in line.glyphs:
+        if cjk.char_class(gl.ch) in cjk.FULLWIDTH_MARKS:
+            assert (gl.form == "halt") == (gl.advance == 0.5)
+
+
+@pytest.mark.parametrize("style", ["quanjiao", "kaiming", "banjiao"])
+@pytest.mark.parametrize("measure", [8, 12, 20])
+def test_styles_on_the_corpus(face, style, measure):
+    s = Settings(style=style)
+    for text in corpus_texts():
+        lines = compose_paragraph(text, face, measure, s)
+        check_lines(text, lines, measure, s)
+        for ln in lines:
+            last = ln.glyphs[-1]
+            if cjk.char_class(last.ch) in cjk.BLANK_RIGHT:
+                assert abs(ln.width - last.x - 0.5) < 1e-9, ln.text
+
+
+def test_adjacent_marks_take_one_and_a_half_em(face):
+    (line,) = compose_paragraph("他说：“好。”（完）", face, 40, indent=0)
+    # ：“ and 。”（: each pair of marks takes 1.5 em at most (CLREQ
+    # §punctuation_width_adjustment)
+    widths = _cells(line)
+    assert [w for _, w in widths][:4] == [1.0, 1.0, 0.5, 1.0]     # 他 说 ：(½) “
+    for (a, wa), (b, wb) in zip(widths, widths[1:]):
+        if cjk.char_class(a) in cjk.FULLWIDTH_MARKS and cjk.char_class(b) in cjk.FULLWIDTH_MARKS:
+            assert wa + wb <= 1.5 + 1e-9, (a, b, wa, wb)
+
+
+def _cells(line):
+    """(character, width of its cell) along a line: from each glyph's cell start to the next."""
+    starts = []
+    for gl in line.glyphs:
+        x = gl.x
+        if cjk.char_class(gl.ch) == cjk.OP:
+            x += gl.advance - 0.5 if gl.form == "halt" else 0.0
+        starts.append(x)
+    ends = starts[1:] + [line.width]
+    return [(gl.ch, e - s) for gl, s, e in zip(line.glyphs, starts, ends)]
+
+
+# --- justification limits (CLREQ §procedures_for_inter-character_spacing_…) ---------------------
+
+def check_spacing(line):
+    """Han–Latin gaps within ⅛–½ em and none next to punctuation or at the edges; nothing
+    added inside ——, ……, a Latin word or a number."""
+    g = line.glyphs
+    if not g:
+        return
+    assert g[0].x <= 1e-9                        # nothing before the first character
+    for a, b in zip(g, g[1:]):
+        ca, cb = cjk.char_class(a.ch), cjk.char_class(b.ch)
+        gap = b.x - a.x - a.advance
+        if a.ch.isspace() or b.ch.isspace():
+            continue
+        han_latin = (ca == HAN and cb in (cjk.LA, cjk.PR) or ca in (cjk.LA, cjk.PO) and cb == HAN)
+        if han_latin and not (a.ch in "％￥＃" or b.ch in "％￥＃"):
+            assert 0.125 - 1e-9 <= gap <= 0.5 + 1e-9, (line.text, a.ch, b.ch, gap)
+        if joined(a.ch, b.ch) and not line.letterspaced and cb not in (cjk.H,):
+            assert abs(gap) < 1e-9 or (a.form == "rule" and b.form == "rule"
+                                       and abs(b.x - a.x - 1.0) < 1e-9), (line.text, a.ch, b.ch)
+        if a.ch == b.ch and a.ch in "—…⋯":
+            assert abs(b.x - a.x - 1.0) < 1e-9, line.text
+        if not line.even_spacing and (ca in (cjk.LA,) and cb in cjk.FULLWIDTH_MARKS - {cjk.OP}):
+            assert abs(gap) < 1e-9, (line.text, a.ch, b.ch, gap)
+
+
+@pytest.mark.parametrize("measure", [8, 11, 14, 17, 20])
+def test_justification_limits_on_the_corpus(face, measure):
+    for text in corpus_texts():
+        for ln in compose_paragraph(text, face, measure):
+            check_spacing(ln)
+
+
+# --- hanging punctuation (CLREQ §hanging_punctuation_marks_at_line_end) -------------------------
+
+def test_hanging_is_off_by_default(face):
+    text = "一二三四五六七八九十，一二三四五六七八九十。"
+    assert all(ln.hang == 0 for ln in compose_paragraph(text, face, 10, indent=0))
+
+
+def test_a_comma_hangs_when_the_paper_asks(face):
+    text = "一二三四五六七八九十，一二三四五六七八九十。"
+    lines = compose_paragraph(text, face, 10, Settings(hanging=True), indent=0)
+    assert lines[0].text == "一二三四五六七八九十，"
+    assert lines[0].kinsoku == "hang" and abs(lines[0].hang - 0.5) < 1e-9
+    assert abs(lines[0].glyphs[-1].x - 10) < 1e-9                  # the mark starts at the edge
+
+
+def test_never_hang_a_run_of_marks_or_other_marks(face):
+    for text in ("一二三四五六七八九十”，一二三四五六七八九十。",
+                 "一二三四五六七八九十；一二三四五六七八九十。",
+                 "一二三四五六七八九十！一二三四五六七八九十。"):
+        for ln in compose_paragraph(text, face, 10, Settings(hanging=True), indent=0):
+            assert ln.hang == 0, ln.text
+
+
+@pytest.mark.parametrize("measure", range(8, 21))
+def test_hanging_on_the_corpus(face, measure):
+    s = Settings(hanging=True)
+    hung = 0
+    for text in corpus_texts():
+        lines = compose_paragraph(text, face, measure, s)
+        check_lines(text, lines, measure, s)
+        hung += sum(1 for ln in lines if ln.hang)
+    assert hung > 0
+
+
+# --- headlines -----------------------------------------------------------------------------------
+
+def test_headline_breaks_at_a_space(face):
+    lines = compose_headline("唱好双城记 建设经济圈", face, 7)
+    assert [ln.text.strip() for ln in lines] == ["唱好双城记", "建设经济圈"]
+
+
+HEAD_ALPHABET = st.sampled_from(list("科协携手助力双城经济圈建设川渝共享普工作格局") + list("，、 ：“”") +
+                                list("5G"))
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.text(HEAD_ALPHABET, min_size=2, max_size=30), st.integers(min_value=3, max_value=16))
+def test_headline_never_leaves_one_character_alone(face, text, measure):
     text = text.strip()
     if not text:
         return
-    check_lines(text, compose_paragraph(text, face, measure), measure)
+    lines = compose_headline(text, face, measure)
+    assert "".join(ln.text for ln in lines) == text
+    if len(lines) > 1:
+        for ln in lines:
+            assert not orphan(ln) or sum(not orphan(x) for x in lines) == 0, \
+                [x.text for x in lines]
+            assert ln.width <= measure + 1e-6
+
+
+# --- random texts (hypothesis) -------------------------------------------------------------------
+
+ALPHABET = st.sampled_from(
+    list("的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动")
+    + list("，。、；：？！“”‘’（）《》——……⸺⋯·～/") + list("GDP5G2020abc.%¥−℃ "))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.text(ALPHABET, min_size=1, max_size=120), st.integers(min_value=8, max_value=20),
+       st.sampled_from(["basic", "gb", "strict"]), st.sampled_from(["quanjiao", "kaiming",
+                                                                      "banjiao"]),
+       st.booleans())
+def test_random_text(face, text, measure, level, style, hanging):
+    text = text.strip()
+    if not text:
+        return
+    s = Settings(level=level, style=style, hanging=hanging)
+    lines = compose_paragraph(text, face, measure, s)
+    check_lines(text, lines, measure, s)
+    for ln in lines:
+        check_spacing(ln)

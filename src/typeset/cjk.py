@@ -24,8 +24,14 @@ CONNECTOR = "～–"                          # 连接号: do not stretch around
 SOLIDUS = "/／"                            # 分隔号
 PREFIX = "¥$£€＃№￥"                        # JLREQ cl-12: glued to the number after them
 POSTFIX = "%‰℃°′″％"                      # JLREQ cl-13: glued to the number before them
-# Han characters that a number keeps on its line: "2020年" splits only after 年 (issue #3).
-NUMERIC_SUFFIX_HAN = "年月日时分秒号岁元万亿个次名倍"
+# Han characters that a number keeps on its line: "2020年" splits only after 年 (issue #3):
+# dates and times, counters and units that follow a number.  CLREQ's section "Digits and their
+# prefix and suffix" (§digits_and_their_prefix_and_suffix) is an empty heading; JLREQ §3.1.4
+# keeps a number together with its unit, and UAX #14 would allow the break (typography.md §6).
+NUMERIC_SUFFIX_HAN = "年月日时分秒号岁元角万亿千百个次名倍人件台项家户条篇页版期届余多米度天周吨"
+# Marks that may hang past the measure when a paper asks for it (CLREQ
+# §hanging_punctuation_marks_at_line_end: "only one of 、，。", never inside a run of marks).
+HANGING = "、，。"
 
 # Class codes used by the composer.
 H = "H"      # Han character (and any other full-width letter)
@@ -95,6 +101,10 @@ LEVELS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                frozenset(_BASIC_NO_END | _NUMBER_NO_END | set("/／"))),
 }
 DEFAULT_LEVEL = "gb"
+# Levels at which a connector (–, a lone —, ～) may not start a line (CLREQ
+# §prohibition_rules_for_line_start_end: connectors are in the basic list).  A lone U+2014 is
+# a connector only by context, so the composer checks this set by class, not by character.
+CONNECTOR_NO_START_LEVELS = frozenset(("basic", "gb", "strict"))
 
 # The marks no line may ever start with / end with, whatever the level: the invariant the tests
 # check on every produced PDF (issue #2).

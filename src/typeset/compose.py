@@ -8,20 +8,37 @@ reorders a character: the concatenation of every line's glyph characters is the 
 What it does, in CLREQ's order (typography.md §1.3–§1.6):
 
 1. classify characters (``cjk.char_class``) and fix each mark's width by the punctuation style
-   and the adjacent-pair rule (two marks take at most 1.5 em);
-2. find break opportunities from the line-start/line-end prohibition level, keeping ——, ……,
-   Latin words and numbers (with prefix, suffix and 年/月/日) whole;
+   and the adjacent-pair rule (two marks take at most 1.5 em; CLREQ
+   §punctuation_width_adjustment);
+2. find break opportunities from the line-start/line-end prohibition level (CLREQ
+   §prohibition_rules_for_line_start_end), keeping ——, ……, Latin words and numbers (with
+   prefix, suffix and 年/月/日) whole;
 3. choose breaks for the whole paragraph at once (total fit, a small dynamic programme) where
    a line may first shrink its punctuation to take a prohibited mark in (先挤进) and only then
-   push a character out (后推出), and where a paragraph may not end in a lone character (孤字);
+   push a character out (后推出) (CLREQ §prohibition_rules_for_line_start_end, "push in
+   first"), where a paragraph may not end in a lone character (孤字, CLREQ
+   §adjustments_of_orphans_and_widows), and where, if the paper asks for it, one of 、，。 may
+   hang past the measure (CLREQ §hanging_punctuation_marks_at_line_end);
 4. justify every line but the last to the exact measure: shrink in CLREQ's order, else stretch
-   Latin spaces and Han–Latin gaps, and only as a last resort space all gaps evenly.
+   Latin spaces and Han–Latin gaps, and only as a last resort space all gaps evenly (CLREQ
+   §procedures_for_inter-character_spacing_reduction / …_expansion).
+
+Every line records how its break was found (``Line.kinsoku``: the natural break point was
+prohibited and the line was solved by ``push_in``, ``push_out`` or ``hang``) so that callers
+can count prohibition events (:func:`break_stats`) without another pass.
+
+Emergencies, each far costlier than any ordinary line and flagged on the line: a Latin run
+(word, number, URL) wider than the measure is cut at the measure (CLREQ
+§handling_of_grid_alignment…: in grid mode a word may be cut at the line end) —
+``Line.cut``; a line holding nothing but one unbreakable Latin run is letter-spaced to the
+measure rather than left ragged — ``Line.letterspaced``.
 
 It does not know about columns, pages or PDF.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from . import cjk
@@ -50,8 +67,9 @@ class Face:
 
 @dataclass(slots=True)
 class Glyph:
-    """One character placed on a line: origin ``x`` (em from the line start), the font's
-    nominal ``advance`` (em), horizontal scale for drawing (1.0 = none)."""
+    """One character placed on a line: origin ``x`` (em from the line start), its ``advance``
+    as drawn (em: the font's advance, or that of the ½-em form, times ``hscale``), horizontal
+    scale for drawing (1.0 = none)."""
 
     ch: str
     x: float
@@ -74,6 +92,16 @@ class Line:
     even_spacing: bool = False   # needed even spacing of Han characters (CLREQ last resort)
     overfull: bool = False       # could not be fitted (an unbreakable run wider than the measure)
     align: str = "justify"       # justify | start | end | center
+    # How the break after this line was found.  The *natural* break is where the line would
+    # end if set at natural width; when a break there is prohibited (a mark that may not start
+    # or end a line, or inside ——, ……, a Latin word or a number), the composer either takes
+    # more in by compressing ("push_in", 先挤进) or carries characters down ("push_out",
+    # 后推出), or hangs one of 、，。 past the measure ("hang").  "" = no prohibition event.
+    kinsoku: str = ""
+    pushed: int = 0              # characters taken in (> 0) or carried down (< 0) vs natural
+    hang: float = 0.0            # em the last mark extends past the measure (hanging)
+    letterspaced: bool = False   # emergency: a Latin run alone on a line, letter-spaced
+    cut: bool = False            # emergency: ends inside a Latin run wider than the measure
 
     @property
     def text(self) -> str:
@@ -87,7 +115,17 @@ class Settings:
     level: str = cjk.DEFAULT_LEVEL
     style: str = cjk.DEFAULT_STYLE
     indent: float = 2.0            # first-line indent, em (CLREQ §first_line_indents)
-    orphan_penalty: float = 5000.0
+    orphan_penalty: float = 20000.0
+    hanging: bool = False          # CLREQ §hanging_punctuation_marks_at_line_end (off: the norm)
+
+
+# Costs of the emergencies and choices, against ordinary line costs of about 0–200.
+_LOOSE = 10000.0         # even spacing above ½ em per gap
+_LETTERSPACE = 1e6       # a lone Latin run letter-spaced to the measure
+_RAGGED = 2e6            # nothing at all may stretch: the line stays short
+_CUT = 3e6               # a Latin run cut at the measure
+_OVERFULL = 1e7          # wider than the measure (only a single item wider than the measure)
+_HANG = 1.0              # hanging a mark, when the paper allows it
 
 
 @dataclass(slots=True)
@@ -107,43 +145,64 @@ class _Item:
     gap_shrink: float = 0.0
     gap_stretch: float = 0.0
     gap_even: bool = False
+    gap_letter: bool = False  # a gap only emergency letter-spacing may widen
     can_break_before: bool = False
+    cut: bool = False         # emergency break inside a Latin run wider than the measure
     ink: tuple = (0.0, 1.0, 0.0, 0.0)   # ink extent x0, x1, y0, y1 (em) of dashes
     halt: bool = False         # the face has a ½-em form of this mark
     pair: bool = False         # second half of a ——/…… pair
     counts: bool = True        # counts as a "character" for the orphan rule
+    mark: bool = False         # a punctuation mark (for hanging: never inside a run of marks)
+
+
+_LATIN = (LA, PR, PO)
+
+
+def _wide(ch: str) -> bool:
+    """A full-width form (East Asian Width F or W), e.g. ％ ￥ ＃: set like a Han character."""
+    return unicodedata.east_asian_width(ch) in "FW"
 
 
 def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
     """Classify the characters of ``text`` and attach widths, adjustability and break
     opportunities (steps 1–2 of the module contract)."""
     no_start, no_end = cjk.LEVELS[settings.level]
+    connector_no_start = settings.level in cjk.CONNECTOR_NO_START_LEVELS
     style = cjk.STYLES[settings.style]
     items: list[_Item] = []
     n = len(text)
+    char_class = cjk.char_class
     for k, ch in enumerate(text):
-        cls = cjk.char_class(ch)
+        cls = char_class(ch)
         if cls == DA and ch == "—":
             # A pair of U+2014 is the dash unit; a lone one is a connector (typography.md §1.1).
             prev_d = k > 0 and text[k - 1] == "—"
             next_d = k + 1 < n and text[k + 1] == "—"
             if not (prev_d or next_d):
                 cls = CN
-        if cls == SP:
-            prev_c = cjk.char_class(text[k - 1]) if k else SP
-            next_c = cjk.char_class(text[k + 1]) if k + 1 < n else SP
-            if prev_c != LA or next_c != LA:
+        elif cls == EL:
+            # …… and ⋯⋯ are units of two; a lone one is still an ellipsis, never split.
+            pass
+        elif cls == SP:
+            prev_c = char_class(text[k - 1]) if k else SP
+            next_c = char_class(text[k + 1]) if k + 1 < n else SP
+            if prev_c not in _LATIN or next_c not in _LATIN:
                 cls = IS   # a space in Chinese context is kept and set 1 em wide
+        elif cls == SO and ch == "/" and 0 < k < n - 1 and \
+                char_class(text[k - 1]) == LA and char_class(text[k + 1]) == LA:
+            cls = LA       # km/h, http://…: a solidus inside a Latin run is part of it
         adv = face.advance(ch)
         it = _Item(ch, cls, adv, adv)
         if cls in cjk.FULLWIDTH_MARKS or cls == IP:
             it.halt = face.has_halt(ch)
         if cls == DA:
             it.ink = face.ink_x(ch) + face.ink_y(ch)
+            if ch == "⸺":
+                it.w = 2.0   # the two-em dash is one 2-em unit (CLREQ §dash)
         if cls in cjk.FULLWIDTH_MARKS:
             it.w = style[cls] if adv > 0.75 else adv
         elif cls == IP:
-            it.w = 0.5  # CLREQ: ½ em in the mainland, unadjustable
+            it.w = 0.5  # CLREQ §h-punctuation_adjustment_space: ½ em in the mainland, fixed
         elif cls == IS:
             it.w = 1.0
             it.counts = False
@@ -155,6 +214,7 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
             it.counts = False
         if cls in (OP, CL, PA, ST, IP, CN, SO):
             it.counts = False
+        it.mark = cls in (OP, CL, PA, ST, IP, DA, EL, CN, SO)
         items.append(it)
 
     prev: _Item | None = None
@@ -168,24 +228,31 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
                     a.w = 0.5
                 elif b.cls in cjk.BLANK_LEFT and b.w > 0.5 + EPS:
                     b.w = 0.5
-            # Han–Latin gap: ¼ em, ⅛–½ em (CLREQ §mixed_text_composition…); never next to
-            # Chinese punctuation, never at a line edge (dropped by the edge rules).
-            if (a.cls == H and b.cls in (LA, PR)) or (a.cls in (LA, PO) and b.cls == H):
+            # Han–Latin gap: ¼ em, ⅛–½ em (CLREQ §mixed_text_composition_in_horizontal_
+            # writing_mode), only next to a proportional Latin letter, digit or sign (not next
+            # to full-width forms such as ％ ￥ ＃), never next to Chinese punctuation, never at a line edge (the gap belongs
+            # to the item after it and is not set at a line start).
+            if (a.cls == H and b.cls in (LA, PR) and not _wide(b.ch)) or \
+                    (a.cls in (LA, PO) and not _wide(a.ch) and b.cls == H):
                 b.gap = cjk.HAN_LATIN_GAP
                 b.gap_shrink = cjk.HAN_LATIN_GAP - cjk.HAN_LATIN_MIN
                 b.gap_stretch = cjk.HAN_LATIN_MAX - cjk.HAN_LATIN_GAP
             else:
                 # Even spacing, the last resort, never inside a Latin word or number, nor
-                # inside ——/……, nor around connectors and solidi (CLREQ expansion rule 3).
-                latin_a = a.cls in (LA, PR, PO)
-                latin_b = b.cls in (LA, PR, PO)
+                # inside ——/……, nor around connectors and solidi (CLREQ
+                # §procedures_for_inter-character_spacing_expansion, step 3).
+                latin_a = a.cls in _LATIN
+                latin_b = b.cls in _LATIN
                 same_pair = a.cls == b.cls and a.cls in (DA, EL)
                 # Two adjacent marks stay at their compressed 1.5 em as well.
                 marks = a.cls in cjk.FULLWIDTH_MARKS and b.cls in cjk.FULLWIDTH_MARKS
                 b.gap_even = not ((latin_a and latin_b) or same_pair or marks
                                   or a.cls in (CN, SO, SP) or b.cls in (CN, SO, SP))
+                # Emergency letter-spacing may open a Latin run (and its word spaces) only.
+                b.gap_letter = not b.gap_even and (latin_a or a.cls == SP) and \
+                    (latin_b or b.cls == SP)
             b.pair = a.cls == b.cls and a.cls in (DA, EL)
-            b.can_break_before = _can_break(a, b, no_start, no_end)
+            b.can_break_before = _can_break(a, b, no_start, no_end, connector_no_start)
         prev = it
 
     for it in items:
@@ -201,21 +268,41 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
     return items
 
 
-def _can_break(a: _Item, b: _Item, no_start, no_end) -> bool:
+def _can_break(a: _Item, b: _Item, no_start, no_end, connector_no_start: bool = True) -> bool:
     """May a line break between ``a`` and ``b``?  (CLREQ §prohibition_rules_for_line_start_end)"""
     if b.ch in no_start or a.ch in no_end:
         return False
-    if b.pair:                      # inside —— or …… (CLREQ: inseparable)
+    if b.pair:                      # inside —— or …… (CLREQ §prohibition…: inseparable)
         return False
-    if b.cls == CN and no_start:    # a connector never starts a line (basic and above)
+    if b.cls == CN and connector_no_start:   # a connector never starts a line (basic and up)
         return False
     if b.cls in (SP, IS):           # a space stays at the end of the line it follows
         return False
-    if a.cls in (LA, PR) and b.cls in (LA, PO):
-        return False                # inside a Latin word or a number
+    if a.cls in _LATIN and b.cls in _LATIN:
+        return False                # inside a Latin word or a number (CLREQ §handling_western…)
     if a.cls == LA and a.ch.isdigit() and b.ch in cjk.NUMERIC_SUFFIX_HAN:
         return False                # 2020年 splits only after 年
     return True
+
+
+def _mark_cuts(items: list[_Item], measure: float) -> None:
+    """Allow emergency breaks inside Latin runs that are wider than the measure, so that
+    nothing runs past the column (CLREQ §handling_of_grid_alignment…: in grid mode a word may
+    be cut at the line end).  Ordinary runs keep no break inside."""
+    n = len(items)
+    k = 0
+    while k < n:
+        j = k + 1
+        w = items[k].w
+        while j < n and not items[j].can_break_before:
+            w += items[j].gap + items[j].w
+            j += 1
+        if w > measure + EPS and j - k > 1:
+            for m in range(k + 1, j):
+                a, b = items[m - 1], items[m]
+                if a.cls in _LATIN and b.cls in _LATIN:
+                    b.cut = True
+        k = j
 
 
 # --- line evaluation --------------------------------------------------------------------------
@@ -226,15 +313,19 @@ class _Fit:
     shrink: dict = field(default_factory=dict)   # kind -> fraction used (0..1)
     stretch: dict = field(default_factory=dict)  # kind -> fraction used (0..1)
     even: float = 0.0                            # extra em per even gap
+    letter: float = 0.0                          # extra em per letter gap (emergency)
     overfull: bool = False
+    hang: float = 0.0                            # em of the last mark hung past the measure
 
 
 _SHRINK_WEIGHT = {k: i + 1 for i, k in enumerate(cjk.SHRINK_ORDER)}
 
 
-def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool) -> _Fit | None:
+def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
+           n_letter: int = 0) -> _Fit | None:
     """Adjust a line whose natural width is ``measure - delta``; None if it cannot fit."""
     if delta < -EPS:
+        # Shrink in CLREQ's order (§procedures_for_inter-character_spacing_reduction).
         need = -delta
         fit = _Fit(0.0)
         cost = 0.0
@@ -254,6 +345,8 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool) -
         return fit
     if last or delta <= EPS:
         return _Fit(0.0)
+    # Stretch in CLREQ's order (§procedures_for_inter-character_spacing_expansion): Latin word
+    # spaces, Han–Latin gaps, then every remaining gap evenly.
     need = delta
     fit = _Fit(0.0)
     cost = 0.0
@@ -274,10 +367,13 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool) -
             # Badness grows with the cube of the per-gap spacing (0.25 em per gap = 100).
             cost += 30.0 + 100.0 * (per / 0.25) ** 3
             if per > 0.5:
-                cost += 10000.0
+                cost += _LOOSE
+        elif n_letter > 0:
+            fit.letter = need / n_letter
+            cost += _LETTERSPACE
         else:
             fit.overfull = True      # nothing may stretch: an underfull emergency line
-            cost += 1e6
+            cost += _RAGGED
     fit.cost = 5.0 + cost
     return fit
 
@@ -291,6 +387,8 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
         indent = settings.indent
     items = build_items(text, face, settings)
     n = len(items)
+    _mark_cuts(items, measure - indent)
+    hanging = settings.hanging
     best = [INF] * (n + 1)
     prev_break = [-1] * (n + 1)
     fits: list[_Fit | None] = [None] * (n + 1)
@@ -299,11 +397,11 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
         if best[i] == INF:
             continue
         width = measure - (indent if i == 0 else 0.0)
-        first = items[i]
         nat = 0.0
         shrink: dict[str, float] = {}
         stretch: dict[str, float] = {}
         n_even = 0
+        n_letter = 0
         found = False
         j = i
         while j < n:
@@ -315,36 +413,54 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                     stretch["hanlatin"] = stretch.get("hanlatin", 0.0) + it.gap_stretch
                 elif it.gap_even:
                     n_even += 1
+                elif it.gap_letter:
+                    n_letter += 1
             nat += it.w
             if it.shrink_kind:
                 shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
             if it.stretch_kind:
                 stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
             j += 1
+            extra = 0.0
             if j < n and not items[j].can_break_before:
-                continue
+                if not items[j].cut:
+                    continue
+                extra = _CUT
             # candidate line items[i:j]
             last = j == n
-            fit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even, width,
-                               last and not last_justified)
+            final = last and not last_justified
+            fit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even, width, final,
+                               n_letter)
+            lastit = items[j - 1]
+            if hanging and j - i > 1 and lastit.ch in cjk.HANGING and not items[j - 2].mark:
+                # One of 、，。 may hang past the measure (CLREQ §hanging_punctuation_marks_at_
+                # line_end): the rest of the line fills the measure, the mark (½ em) hangs.
+                hung = lastit.w - lastit.end_trim
+                hfit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even, width + hung,
+                                    final, n_letter)
+                if hfit is not None and (not final or fit is None):
+                    hfit.cost += _HANG
+                    hfit.hang = hung
+                    if fit is None or hfit.cost < fit.cost:
+                        fit = hfit
             min_w = nat - sum(shrink.values())
             if fit is None:
                 if min_w - width > EPS and found:
                     break
                 if min_w - width > EPS:
                     # Nothing fits from i: accept this overfull line so no text is lost.
-                    fit = _Fit(1e7, overfull=True)
+                    fit = _Fit(_OVERFULL, overfull=True)
                 else:
                     continue
             found = True
-            cost = best[i] + fit.cost
+            cost = best[i] + fit.cost + extra
             if last and not last_justified and _is_orphan(items, i, j):
                 cost += settings.orphan_penalty
             if cost < best[j]:
                 best[j] = cost
                 prev_break[j] = i
                 fits[j] = fit
-            if min_w - width > EPS:
+            if min_w - width > (fit.hang or 0.0) + EPS:
                 break
     # Walk back the chosen breaks.
     breaks = []
@@ -358,9 +474,69 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     for i, j in breaks:
         width = measure - (indent if i == 0 else 0.0)
         last = j == n
-        lines.append(_set_line(items, i, j, width, indent if i == 0 else 0.0,
-                               justified=not last or last_justified, fit=fits[j]))
+        ln = _set_line(items, i, j, width, indent if i == 0 else 0.0,
+                       justified=not last or last_justified, fit=fits[j])
+        _classify_break(items, i, j, width, ln)
+        lines.append(ln)
     return lines
+
+
+def _natural_end(items, i, width) -> int:
+    """Where the line from ``i`` would end at natural width (no compression, no hanging):
+    the largest k with the line items[i:k] no wider than ``width``."""
+    n = len(items)
+    first = items[i]
+    start_cut = first.w if first.cls in (SP, IS) else first.start_trim
+    nat = 0.0
+    best = i + 1
+    for k in range(i, n):
+        it = items[k]
+        if k > i:
+            nat += it.gap
+        nat += it.w
+        end_cut = it.w if it.cls in (SP, IS) else it.end_trim
+        if nat - start_cut - end_cut <= width + 1e-6:
+            best = k + 1
+        elif nat - start_cut - 1.0 > width:
+            break
+    return best
+
+
+def _classify_break(items, i, j, width, line: Line) -> None:
+    """Record on ``line`` whether its natural break was prohibited and how the composer
+    solved it: push in (先挤进), push out (后推出) or hang (CLREQ
+    §prohibition_rules_for_line_start_end)."""
+    n = len(items)
+    k = _natural_end(items, i, width)
+    if k >= n and j == n:
+        return                        # the rest of the paragraph fits: no break needed
+    line.pushed = j - k
+    if line.hang:
+        line.kinsoku = "hang"
+        return
+    if k == j:
+        return
+    prohibited = k < n and not items[k].can_break_before
+    if prohibited:
+        line.kinsoku = "push_in" if j > k else "push_out"
+
+
+def break_stats(lines) -> dict:
+    """Counts over composed lines: prohibition events solved by push-in, push-out and hanging,
+    other moves of the break for total fit, even spacing and the emergencies."""
+    out = dict(lines=0, push_in=0, push_out=0, hang=0, moved=0, even_spacing=0,
+               letterspaced=0, cut=0, overfull=0)
+    for ln in lines:
+        out["lines"] += 1
+        if ln.kinsoku:
+            out[ln.kinsoku] += 1
+        elif ln.pushed:
+            out["moved"] += 1
+        out["even_spacing"] += bool(ln.even_spacing)
+        out["letterspaced"] += bool(ln.letterspaced)
+        out["cut"] += bool(ln.cut)
+        out["overfull"] += bool(ln.overfull)
+    return out
 
 
 def _edge_widths(items, i, j):
@@ -375,7 +551,7 @@ def _edge_widths(items, i, j):
     return start_cut, end_cut
 
 
-def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last):
+def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0):
     start_cut, end_cut = _edge_widths(items, i, j)
     first, lastit = items[i], items[j - 1]
     sh = dict(shrink)
@@ -390,7 +566,12 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last):
     if i == j - 1:
         # a single item line: no shrink on it at all
         sh = {}
-    return _solve(width - natural, sh, st, n_even, last), natural
+    elif lastit.cls in (SP, IS):
+        # the gap before a space that ends the line is not widened: the space is set at zero
+        # width, so widening it would leave the visible text short of the measure
+        n_even -= lastit.gap_even
+        n_letter -= lastit.gap_letter
+    return _solve(width - natural, sh, st, n_even, last, n_letter), natural
 
 
 def _is_orphan(items, i, j) -> bool:
@@ -415,15 +596,13 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
     natural = nat - start_cut - end_cut
     if fit is None:
         fit = _Fit(0.0)
+    hang = fit.hang
     if not justified:
         # the last line of a paragraph is set at natural width, shrunk only if it must be
-        if natural <= width + EPS:
-            fit = _Fit(0.0, shrink=fit.shrink if natural > width else {})
-        else:
-            fit = fit
+        if natural <= width + hang + EPS:
+            fit = _Fit(0.0, hang=hang)
     glyphs: list[Glyph] = []
     x = 0.0
-    first, lastit = items[i], items[j - 1]
     for k in range(i, j):
         it = items[k]
         if k > i:
@@ -431,8 +610,12 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
             if it.gap_shrink:
                 gap -= it.gap_shrink * fit.shrink.get("hanlatin", 0.0)
                 gap += it.gap_stretch * fit.stretch.get("hanlatin", 0.0)
+            elif k == j - 1 and end_cut and it.cls in (SP, IS):
+                pass             # no widening before a space that ends the line
             elif it.gap_even and justified:
                 gap += fit.even
+            elif it.gap_letter and justified:
+                gap += fit.letter
             x += gap
         w = it.w
         lead_cut = 0.0   # width removed on the left side of the glyph
@@ -474,10 +657,17 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
             ink0, ink1, y0, y1 = it.ink
             if (ink0 > 0.02 or ink1 < w - 0.02) and y1 > y0:
                 form, rule = "rule", (y0, y1)
+                if abs(w - adv) > EPS and adv > 0:
+                    hscale = w / adv      # ⸺: the invisible glyph spans the whole 2 em
+                    adv = w
         glyphs.append(Glyph(it.ch, ox, adv, hscale, form=form, rule=rule))
         x += w
     return Line(glyphs=glyphs, width=x, measure=width, indent=indent, justified=justified,
-                even_spacing=bool(justified and fit.even > EPS), overfull=fit.overfull)
+                even_spacing=bool(justified and fit.even > EPS),
+                overfull=fit.overfull,
+                hang=x - width if hang and x > width + EPS else 0.0,
+                letterspaced=bool(justified and fit.letter > EPS),
+                cut=j < len(items) and items[j].cut and not items[j].can_break_before)
 
 
 def natural_line(text: str, face: Face, settings: Settings = Settings()) -> Line:
@@ -489,49 +679,68 @@ def natural_line(text: str, face: Face, settings: Settings = Settings()) -> Line
 def compose_headline(text: str, face: Face, measure: float,
                      settings: Settings = Settings()) -> list[Line]:
     """Break a headline into the fewest lines that fit ``measure`` (em), balanced in length,
-    breaking at a space where there is one and never leaving one character alone on a line.
-    Lines are set at natural width (the caller centres or aligns them)."""
+    breaking at a space or after a punctuation mark where there is one, and never leaving one
+    character alone on a line (CLREQ §adjustments_of_orphans_and_widows applied to headings).
+    Lines are set at natural width (the caller centres or aligns them).  A headline that cannot
+    be broken that way stays on one line (flagged ``overfull`` if it is too wide)."""
     items = build_items(text, face, settings)
     n = len(items)
     cands = [k for k in range(1, n) if items[k].can_break_before] + [n]
+    widths: dict = {}
+    counts = [0] * (n + 1)
+    for k, it in enumerate(items):
+        counts[k + 1] = counts[k] + (1 if it.counts else 0)
 
     def width(i, j):
-        return _set_line(items, i, j, INF, 0.0, justified=False, fit=None).width
+        w = widths.get((i, j))
+        if w is None:
+            w = widths[(i, j)] = _set_line(items, i, j, INF, 0.0, justified=False,
+                                           fit=None).width
+        return w
 
-    def chars(i, j):
-        return sum(1 for k in range(i, j) if items[k].counts)
+    def bonus(j):
+        """Preference for breaking before item j: at a space, after a mark."""
+        if j >= n:
+            return 0.0
+        if items[j - 1].cls == IS or items[j].cls == IS:
+            return 0.5      # a space is the natural break of a headline
+        if items[j - 1].cls in (PA, ST, CL) or items[j].cls == OP:
+            return 0.25     # after ，、：。 or a closing mark, before an opening one
+        return 0.0
 
     total = width(0, n)
     if total <= measure + EPS:
         return [_set_line(items, 0, n, measure, 0.0, justified=False, fit=None)]
     for nlines in range(2, n + 1):
         target = total / nlines
-        # dp[(k, j)]: best cost of k lines ending at break j
-        best = {(0, 0): (0.0, -1)}
+        # best[k][j]: (cost, previous break) of k lines ending at break j
+        best: list[dict] = [{0: (0.0, -1)}] + [{} for _ in range(nlines)]
         for k in range(1, nlines + 1):
             for j in cands:
                 bestc = None
-                for (kk, i), (c, _) in list(best.items()):
-                    if kk != k - 1 or i >= j:
-                        continue
+                for i, (c, _) in best[k - 1].items():
+                    if i >= j or counts[j] - counts[i] < 2:
+                        continue     # never one character alone on a headline line
                     w = width(i, j)
-                    if w > measure + EPS or chars(i, j) < 2:
+                    if w > measure + EPS:
                         continue
-                    cost = c + (w - target) ** 2
-                    if items[j - 1].cls == IS or (j < n and items[j].cls == IS):
-                        cost -= 0.5   # a space is the natural break of a headline
+                    cost = c + (w - target) ** 2 - bonus(j) * target
                     if bestc is None or cost < bestc[0]:
                         bestc = (cost, i)
                 if bestc is not None:
-                    best[(k, j)] = bestc
-        if (nlines, n) in best:
+                    best[k][j] = bestc
+        if n in best[nlines]:
             breaks = []
             j, k = n, nlines
             while k > 0:
-                i = best[(k, j)][1]
+                i = best[k][j][1]
                 breaks.append((i, j))
                 j, k = i, k - 1
             breaks.reverse()
             return [_set_line(items, i, j, measure, 0.0, justified=False, fit=None)
                     for i, j in breaks]
-    return [_set_line(items, 0, n, measure, 0.0, justified=False, fit=None)]
+        if counts[n] < 2 * (nlines + 1):
+            break            # more lines would leave one character alone
+    line = _set_line(items, 0, n, measure, 0.0, justified=False, fit=None)
+    line.overfull = line.width > measure + EPS
+    return [line]
