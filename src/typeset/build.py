@@ -36,9 +36,28 @@ class SlotReport:
     allow_overset: bool
     where: str
     span: int = 1
+    column_chars: int = 0
+
+    @property
+    def short_chars(self) -> int:
+        """About how many characters would fill the empty lines at the foot."""
+        return self.underset_lines * self.span * self.column_chars
+
+    @property
+    def hint(self) -> str:
+        """A copyfit hint in the editor's terms."""
+        if self.overset_lines:
+            return (f"cut about {self.overset_chars} characters or give the slot "
+                    f"{-(-self.overset_lines // self.span)} more grid line(s)")
+        if self.underset_lines > 1:
+            return (f"add about {self.short_chars} characters or take "
+                    f"{self.underset_lines - 1} grid line(s) from the slot")
+        return ""
 
     def as_dict(self) -> dict:
-        return dict(self.__dict__)
+        d = dict(self.__dict__)
+        d.update(short_chars=self.short_chars, hint=self.hint)
+        return d
 
 
 @dataclass
@@ -124,7 +143,7 @@ def layout_issue(issue_dir: Path, report: Report):
                 underset_lines=b.underset,
                 even_spaced_lines=sum(1 for c in b.columns for ln in c if ln.even_spacing),
                 allow_overset=b.slot.allow_overset, where=str(b.slot.where),
-                span=b.slot.span))
+                span=b.slot.span, column_chars=issue.paper.column_chars))
             if b.underset > 1:
                 report.warnings.append(f"page {page.number}, slot '{b.slot.id}': "
                                        f"{b.underset} empty line(s) at the foot (underset)")
@@ -142,8 +161,7 @@ def check_issue(issue_dir: Path) -> Report:
 
 def overset_error(report: Report) -> LayoutError:
     parts = [f"{s.where}: {s.overset_lines} line(s) over ({s.overset_chars} characters); "
-             f"cut about {s.overset_chars} characters or give the slot "
-             f"{-(-s.overset_lines // s.span)} more grid line(s)" for s in report.overset]
+             f"{s.hint}" for s in report.overset]
     return LayoutError("overset: text does not fit its slot\n  " + "\n  ".join(parts))
 
 

@@ -83,11 +83,15 @@ def check(issue_dir, as_json):
                               ensure_ascii=False, indent=1))
     else:
         _print_report(report)
-        click.echo(f"{'page':>4} {'slot':<14} {'avail':>5} {'used':>5} {'over':>5} "
-                   f"{'short':>5} {'even':>4}")
+        click.echo("lines: available and used in the slot's columns; over: lines (characters) "
+                   "that do not fit; short: empty grid lines at the foot; even: lines that "
+                   "needed even spacing of Han characters")
+        click.echo(f"{'page':>4} {'slot':<12} {'avail':>5} {'used':>5} {'over':>11} "
+                   f"{'short':>5} {'even':>4}  hint")
         for s in report.slots:
-            click.echo(f"{s.page:>4} {s.slot:<14} {s.lines_available:>5} {s.lines_used:>5} "
-                       f"{s.overset_lines:>5} {s.underset_lines:>5} {s.even_spaced_lines:>4}")
+            over = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
+            click.echo(f"{s.page:>4} {s.slot:<12} {s.lines_available:>5} {s.lines_used:>5} "
+                       f"{over:>11} {s.underset_lines:>5} {s.even_spaced_lines:>4}  {s.hint}")
     if report.overset:
         if not as_json:
             click.echo(f"error: {overset_error(report)}", err=True)

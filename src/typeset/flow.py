@@ -414,6 +414,13 @@ def _place(issue: Issue, page: PageSpec, extra: dict, parts: dict, offsets: dict
             bottom[c] = max(bottom[c], t + n)
         flow.blocks.append(block)
     raise_all(errors)
+    # columns left short: grid lines at the foot of the type area that nothing fills
+    for c in range(1, paper.columns + 1):
+        foot = max([t + n for b in flow.blocks for cc, t, n in b.cells() if cc == c]
+                   + [area_top])
+        if area_bottom - foot > 1:
+            flow.warnings.append(f"column {c} is short: lines {foot}–{area_bottom - 1} "
+                                 f"({area_bottom - foot} lines) are empty")
     return flow
 
 

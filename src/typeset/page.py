@@ -88,7 +88,7 @@ def make_page(issue: Issue, flow: PageFlow) -> PageOut:
     if issue.number:
         left += f"  {issue.number}"
     right = f"{tpl.section}  第{page.number}版"
-    editor = issue.editor
+    editor = page.editor or issue.editor
     if editor:
         right = f"责任编辑：{editor}  " + right
     if page.number % 2 == 0:     # the page number goes on the outside edge
