@@ -172,7 +172,7 @@ def load_paper(root: Path, key: str, ck: _Checker, where: SourceRef) -> Paper | 
         ck.err(f"'trim': {e}", d.ref(path, "trim"))
         tw, th = 1.0, 1.0
     comp = d.get("composition") or Map()
-    ck.keys(comp, ("level", "style", "indent"), path)
+    ck.keys(comp, ("level", "style", "indent", "hanging"), path)
     level = comp.get("level", cjk.DEFAULT_LEVEL)
     if level not in cjk.LEVELS:
         ck.err(f"unknown line-breaking level '{level}'", comp.ref(path, "level"),
@@ -184,6 +184,11 @@ def load_paper(root: Path, key: str, ck: _Checker, where: SourceRef) -> Paper | 
                f"one of: {', '.join(cjk.STYLES)}")
         style = cjk.DEFAULT_STYLE
     indent = ck.get(comp, "indent", float, path, 2.0)
+    hanging = comp.get("hanging", False)
+    if not isinstance(hanging, bool):
+        ck.err(f"'hanging' must be true or false, found {hanging!r}",
+               comp.ref(path, "hanging"))
+        hanging = False
     em = body.size
     paper = Paper(
         key=key, name=ck.get(d, "name", _str, path, key), trim_w=tw, trim_h=th,
@@ -194,7 +199,7 @@ def load_paper(root: Path, key: str, ck: _Checker, where: SourceRef) -> Paper | 
         gutter=ck.get(d, "gutter", lambda v: length(v, em), path, em),
         body=body, line_gap=ck.get(d, "line_gap", lambda v: length(v, em), path, em / 4),
         lines=ck.get(d, "lines", _int, path, 80),
-        settings=Settings(level=level, style=style, indent=indent),
+        settings=Settings(level=level, style=style, indent=indent, hanging=hanging),
         rule_width=ck.get(d, "rule_width", length, path, 0.5),
         source=path, output=_print_spec(d.get("print"), path, root, ck))
     if paper.area_w > paper.trim_w or paper.margin_top + paper.area_h > paper.trim_h:
