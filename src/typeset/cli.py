@@ -96,3 +96,121 @@ def check(issue_dir, as_json):
         if not as_json:
             click.echo(f"error: {overset_error(report)}", err=True)
         sys.exit(overset_error(report).exit_code)
+
+
+# --- the archive ---------------------------------------------------------------------------
+
+def _default_archive() -> Path:
+    import os
+
+    return Path(os.environ.get("TYPESET_ARCHIVE", "archive"))
+
+
+@main.command(context_settings={"ignore_unknown_options": False})
+@click.argument("args", nargs=-1, required=True)
+@click.option("--to", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The archive folder (default: $TYPESET_ARCHIVE or ./archive).")
+@click.option("--replace", is_flag=True,
+              help="Store a new version of an issue already archived; the old one is kept "
+                   "as superseded.")
+def archive(args, archive_dir, replace):
+    """Store an issue in the archive, or check the archive.
+
+    \b
+    typeset archive ISSUE_DIR --to ARCHIVE_DIR [--replace]
+    typeset archive verify [ARCHIVE_DIR]
+
+    A record holds the manifest, articles, pictures, layout files, the fonts (stored
+    once per archive), the PDFs, proofs, a text export of every article and a SHA-256
+    of every file. `verify` re-hashes everything and names any file that changed or is
+    missing (exit code 6).
+    """
+    from . import archive as arc
+
+    try:
+        if args[0] == "verify":
+            where = Path(args[1]) if len(args) > 1 else (archive_dir or _default_archive())
+            res = arc.verify(where)
+            for p in res.problems:
+                click.echo(p, err=True)
+            bad = [p for p in res.problems if not p.startswith("cleaned:")]
+            click.echo(f"{res.records} record(s), {res.files} file(s) checked: "
+                       f"{'OK' if not bad else f'{len(bad)} problem(s)'}")
+            if bad:
+                sys.exit(arc.EXIT_ARCHIVE)
+            return
+        if len(args) != 1:
+            raise click.UsageError("give one issue folder (or 'verify')")
+        issue_dir = Path(args[0])
+        if not issue_dir.is_dir():
+            raise click.UsageError(f"'{issue_dir}' is not a folder")
+        out = arc.archive_issue(issue_dir, archive_dir or _default_archive(), replace=replace)
+    except click.UsageError:
+        raise
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    for note in out["notes"]:
+        click.echo(f"cleaned: {note}", err=True)
+    click.echo(f"archived {out['id']} version {out['version']} "
+               f"({out['articles']} articles): {out['path']}")
+
+
+@main.command()
+@click.argument("phrase")
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The archive folder (default: $TYPESET_ARCHIVE or ./archive).")
+@click.option("--from", "date_from", help="Earliest issue date, YYYY-MM-DD.")
+@click.option("--to", "date_to", help="Latest issue date, YYYY-MM-DD.")
+@click.option("--paper", help="Paper key, e.g. sichuan-kejibao.")
+@click.option("--page", type=int, help="Page number.")
+@click.option("--section", help="Section, e.g. 地方动态.")
+@click.option("--byline", help="Text in the byline, e.g. 科协.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline, as_json):
+    """Find archived articles containing PHRASE (any Chinese substring)."""
+    import json
+
+    from . import archive as arc
+
+    try:
+        hits = arc.search(archive_dir or _default_archive(), phrase, date_from, date_to, paper,
+                          page, section, byline)
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    if as_json:
+        click.echo(json.dumps(hits, ensure_ascii=False, indent=1))
+        return
+    for h in hits:
+        num = f" {h['number']}" if h["number"] else ""
+        click.echo(f"{h['paper']} {h['date']}{num} 第{h['page']}版  {h['headline']}\n"
+                   f"    {h['snippet']}")
+    if not hits:
+        click.echo("no match")
+
+
+@main.command()
+@click.argument("records", nargs=-1, required=True)
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Resolve issue ids in this archive (latest version).")
+@click.option("-j", "--jobs", type=int, default=None, help="Parallel rebuilds (default: all "
+              "cores).")
+def rebuild(records, archive_dir, jobs):
+    """Rebuild archived issues from their stored inputs and fonts and report, page by page,
+    whether the PDFs are byte-identical to the archived ones (exit 6 if not)."""
+    from . import archive as arc
+
+    try:
+        dirs = [arc.resolve_record(r, archive_dir) for r in records]
+        results = arc.rebuild(dirs, jobs)
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    ok = True
+    for r in results:
+        click.echo(r["record"])
+        if r.get("error"):
+            click.echo(f"  error: {r['error']}")
+        for p in r["pages"]:
+            click.echo(f"  {p['file']}: {'identical' if p['identical'] else 'DIFFERENT'}")
+        ok = ok and r["identical"]
+    if not ok:
+        sys.exit(arc.EXIT_ARCHIVE)
