@@ -1,25 +1,62 @@
 """Normalise copy: restore Chinese punctuation that was folded to ASCII, and say what changed.
 
-Contract: ``normalise_text(text)`` → (new text, [Change]); ``normalise_issue(issue)`` returns a
-new Issue with every article's headline, paragraphs and byline normalised and the list of
-changes with file and line.  Rules (CLREQ §mixed_text_composition…, typography.md §1.1):
+Contract: ``normalise_text(text)`` → (new text, [(offset, old, new, why)]); ``normalise_issue(
+issue)`` returns a new Issue with every article's headline, kicker, subtitle, paragraphs and
+byline normalised, and the list of :class:`Change` with file, line and column of each change in
+the article file.  The manifest's ``normalise: false`` turns all of it off (build stage).
 
-- , ; : ? ! ( ) next to a Chinese character become ，；：？！（）(NFKC folds them to ASCII);
-- straight double quotes in Chinese context become “ ” (alternating), single ones ‘ ’;
-- "--" becomes ——, "..." or "。。。" becomes …… next to Chinese text.
+Rules, applied in this order (CLREQ §mixed_text_composition_in_horizontal_writing_mode,
+§table_of_punctuation_marks; GB/T 15834; typography.md §1.1).  "Chinese context" means a
+Chinese character or a full-width mark on the side that matters.
 
-Nothing else is touched: a space between Chinese characters is kept (the composer sets it one
-em wide), because in copy such as 《A人民政府 B人民政府…》 it carries meaning.
+1. **Dashes**: ``--`` (two or more hyphen-minus), ``— —`` (two U+2014 with spaces between),
+   ``――`` (U+2015, which some GB 2312 converters produce) and ``－－`` next to Chinese text
+   become the 2-em dash ``——`` (破折号).  A lone ``—`` is a connector and stays.
+2. **Ellipses**: ``...`` to ``......``, ``。。。`` (or six), ``···`` / ``・・・`` next to Chinese
+   text, and a lone ``…`` or ``⋯`` between Chinese characters become ``……`` (省略号 is two
+   units, GB/T 15834 §4.11).  ``[…]`` in Latin text is left alone.
+3. **Half-width marks** ``, ; : ? ! ( )`` next to Chinese text become ``，；：？！（）``
+   (NFKC folds them to ASCII).  Brackets are decided in pairs: ``(GDP)增长`` gives
+   ``（GDP）增长`` with both brackets full-width.  ``,`` and ``:`` between two digits stay
+   (``3,000``, ``10:30``), and so does everything inside Latin text.
+4. **Quotes**: straight ``"`` in Chinese context become ``“ ”`` and ``'`` become ``‘ ’``
+   (nested quotes: double outside, single inside, CLREQ §quotation_marks).  Opening or closing
+   is decided by the side that has a space or the paragraph edge, else by alternation (each
+   kind separately, counting curly quotes already in the text).  An apostrophe between two
+   Latin letters (``it's``, ``Xi'an``) is never touched.
+5. **Stray spaces** (U+0020, tab, no-break space; the ideographic space U+3000 is never
+   touched):
+
+   - a space is removed where it touches a full-width mark on the mark's closed side:
+     after an opening bracket or quote (``（ 渝科`` → ``（渝科``), before a closing bracket or
+     quote or a pause or stop mark (``渝科 ）``, ``协会 ，``), and after a pause or stop mark
+     (``， 协会``, ``。 GDP``): a full-width mark already carries its own white space;
+   - two or more spaces next to Chinese text become one.
+
+   Kept on purpose: a single space between two Chinese characters, because in newspaper copy
+   it carries meaning — ``本报讯 为建好…`` (the conventional space after the dateline),
+   ``《四川省泸州市人民政府 重庆市永川区人民政府共建…》`` (two issuing bodies inside a title),
+   ``（记者 张三）``; a single space between Chinese and Latin text or digits (``本报讯 7月28日``),
+   a space before an opening or after a closing mark (``本报讯 “德慧课堂”``), and every space
+   in Latin text.  The composer sets a kept space in Chinese context one em wide.
+
+Every change is reported with the article file, its line and column (of the first character
+changed) and the rule; a paragraph spread over several lines of the file is mapped back to the
+line each character came from.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from . import cjk
 
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_SPACES = " \t\u00a0"
+_MARK_CLOSED_LEFT = set(cjk.CLOSING + cjk.PAUSE + cjk.STOP)    # no space before these
+_MARK_CLOSED_RIGHT = set(cjk.OPENING + cjk.PAUSE + cjk.STOP)   # no space after these
 
 
 @dataclass(frozen=True)
@@ -29,84 +66,265 @@ class Change:
     col: int
     old: str
     new: str
+    why: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: '{self.old}' → '{self.new}'"
+        s = f"{self.file}:{self.line}:{self.col}: '{self.old}' → '{self.new}'"
+        return f"{s} ({self.why})" if self.why else s
 
 
 def _cjk(ch: str | None) -> bool:
-    return ch is not None and cjk.char_class(ch) not in (cjk.LA, cjk.SP)
+    """A Chinese character or a full-width mark (not Latin, not a space)."""
+    return ch is not None and cjk.char_class(ch) not in (cjk.LA, cjk.SP) and \
+        ch not in _SPACES
 
 
 def _han(ch: str | None) -> bool:
-    return ch is not None and cjk.char_class(ch) == cjk.H
+    return ch is not None and cjk.char_class(ch) == cjk.H and ch not in _SPACES and \
+        ch != "\u3000"
 
 
-def normalise_text(text: str) -> tuple[str, list[tuple[int, str, str]]]:
-    """Return the normalised text and (offset, old, new) for every change."""
-    changes: list[tuple[int, str, str]] = []
-    out: list[str] = []
-    n = len(text)
-    k = 0
-    dq_open = True
-    sq_open = True
+def _latin_letter(ch: str | None) -> bool:
+    return ch is not None and ch.isascii() and ch.isalpha()
+
+
+# --- one pass over tokens: (character(s), offset in the input) -------------------------------
+
+class _Pass:
+    """Rewrites a list of (text, offset) tokens and records what changed."""
+
+    def __init__(self, toks, changes):
+        self.toks = toks
+        self.out = []
+        self.changes = changes
+
+    def keep(self, tok):
+        self.out.append(tok)
+
+    def put(self, new: str, old_toks, why: str):
+        off = old_toks[0][1]
+        old = "".join(t for t, _ in old_toks)
+        self.changes.append((off, old, new, why))
+        if new:
+            self.out.append((new, off))
+
+
+def _tokens(text: str):
+    return [(c, k) for k, c in enumerate(text)]
+
+
+def _chars(toks) -> str:
+    return "".join(t for t, _ in toks)
+
+
+def _prev(out) -> str | None:
+    return out[-1][0][-1] if out else None
+
+
+_DOTS = re.compile(r"\.{3,6}|。{3,6}|·{3,6}|・{3,6}")
+_DASH = re.compile(r"-{2,}|—[ \t\u00a0]+—|――|－－")
+
+
+def _dashes_and_ellipses(toks, changes):
+    text = _chars(toks)
+    p = _Pass(toks, changes)
+    k, n = 0, len(toks)
     while k < n:
-        ch = text[k]
-        prev = out[-1] if out else None
-        nxt = text[k + 1] if k + 1 < n else None
-        if ch in _FULL and (_cjk(prev) or _han(nxt) or
-                            (ch in "()" and _paren_chinese(text, k))):
-            if not (ch in ",:" and prev is not None and prev.isdigit() and nxt is not None
-                    and nxt.isdigit()):
-                out.append(_FULL[ch])
-                changes.append((k, ch, _FULL[ch]))
-                k += 1
-                continue
-        if ch == '"' and (_cjk(prev) or _cjk(nxt)):
-            new = "“" if dq_open else "”"
-            dq_open = not dq_open
-            out.append(new)
-            changes.append((k, ch, new))
-            k += 1
-            continue
-        if ch == "'" and (_han(prev) or _han(nxt)):
-            new = "‘" if sq_open else "’"
-            sq_open = not sq_open
-            out.append(new)
-            changes.append((k, ch, new))
-            k += 1
+        prev = _prev(p.out)
+        m = _DASH.match(text, k)
+        if m and (_cjk(prev) or _cjk(text[m.end()] if m.end() < n else None)):
+            p.put("——", toks[k:m.end()], "dash")
+            k = m.end()
             continue
         m = _DOTS.match(text, k)
         if m and (_cjk(prev) or _cjk(text[m.end()] if m.end() < n else None)):
-            out.append("……")
-            changes.append((k, m.group(0), "……"))
+            p.put("……", toks[k:m.end()], "ellipsis")
             k = m.end()
             continue
-        if text.startswith("--", k) and (_cjk(prev) or _cjk(text[k + 2] if k + 2 < n else None)):
-            end = k + 2
-            while end < n and text[end] == "-":
-                end += 1
-            out.append("——")
-            changes.append((k, text[k:end], "——"))
-            k = end
+        ch = text[k]
+        nxt = text[k + 1] if k + 1 < n else None
+        if ch in "…⋯" and prev != ch and nxt != ch and (_cjk(prev) or prev is None) and \
+                (_cjk(nxt) or nxt is None) and (_cjk(prev) or _cjk(nxt)):
+            p.put(ch * 2, toks[k:k + 1], "ellipsis is two units")
+            k += 1
             continue
-        out.append(ch)
+        p.keep(toks[k])
         k += 1
-    return "".join(out), changes
+    return p.out
 
 
-_DOTS = re.compile(r"\.{3,6}|。{3}")
+def _paren_pairs(text: str) -> dict[int, bool]:
+    """For every ASCII bracket that has a partner: should the pair become full-width?  Yes
+    when the text inside has a Han character or the pair touches Chinese text outside."""
+    decide: dict[int, bool] = {}
+    stack: list[int] = []
+    for k, ch in enumerate(text):
+        if ch == "(":
+            stack.append(k)
+        elif ch == ")" and stack:
+            a = stack.pop()
+            before = text[a - 1] if a else None
+            after = text[k + 1] if k + 1 < len(text) else None
+            inner = text[a + 1:k]
+            chinese = any(_han(c) for c in inner) or _cjk(before) or _cjk(after)
+            decide[a] = decide[k] = chinese
+    return decide
 
 
-def _paren_chinese(text: str, k: int) -> bool:
-    """Is the bracket at ``k`` around Chinese text, e.g. '(渝科)'?"""
-    if text[k] == "(":
-        end = text.find(")", k)
-        inner = text[k + 1:end] if end > 0 else ""
-    else:
-        start = text.rfind("(", 0, k)
-        inner = text[start + 1:k] if start >= 0 else ""
-    return any(_han(c) for c in inner)
+def _half_width_marks(toks, changes):
+    text = _chars(toks)
+    pairs = _paren_pairs(text)
+    p = _Pass(toks, changes)
+    n = len(toks)
+    for k, tok in enumerate(toks):
+        ch = tok[0]
+        if ch in _FULL:
+            # neighbours past any spaces: "科协 , 四川" is Chinese context too
+            prev = next((t[0][-1] for t in reversed(p.out) if t[0] not in _SPACES), None)
+            nxt = next((c for c in text[k + 1:] if c not in _SPACES), None)
+            if ch in "()" and k in pairs:
+                convert = pairs[k]
+            else:
+                convert = _cjk(prev) or _han(nxt)
+            if convert and ch in ",:" and prev is not None and prev.isdigit() and \
+                    nxt is not None and nxt.isdigit():
+                convert = False        # 3,000 and 10:30
+            if convert:
+                p.put(_FULL[ch], [tok], "")
+                continue
+        p.keep(tok)
+    return p.out
+
+
+def _quotes(toks, changes):
+    text = _chars(toks)
+    p = _Pass(toks, changes)
+    n = len(toks)
+    is_open = {'"': False, "'": False}
+    curly = {'"': ("“", "”"), "'": ("‘", "’")}
+    for k, tok in enumerate(toks):
+        ch = tok[0]
+        for q, (o, c) in curly.items():
+            if ch == o:
+                is_open[q] = True
+            elif ch == c:
+                is_open[q] = False
+        if ch in curly:
+            prev = _prev(p.out)
+            nxt = text[k + 1] if k + 1 < n else None
+            if ch == "'" and _latin_letter(prev) and _latin_letter(nxt):
+                p.keep(tok)            # an apostrophe: it's, Xi'an
+                continue
+            if _cjk(prev) or _cjk(nxt) or is_open[ch]:
+                edge_before = prev is None or prev in _SPACES
+                edge_after = nxt is None or nxt in _SPACES
+                if edge_before and not edge_after:
+                    opening = True
+                elif edge_after and not edge_before:
+                    opening = False
+                else:
+                    opening = not is_open[ch]
+                is_open[ch] = opening
+                p.put(curly[ch][0 if opening else 1], [tok], "")
+                continue
+        p.keep(tok)
+    return p.out
+
+
+def _spaces(toks, changes):
+    text = _chars(toks)
+    p = _Pass(toks, changes)
+    k, n = 0, len(toks)
+    while k < n:
+        ch = text[k]
+        if ch not in _SPACES:
+            p.keep(toks[k])
+            k += 1
+            continue
+        end = k
+        while end < n and text[end] in _SPACES:
+            end += 1
+        prev = text[k - 1] if k else None
+        nxt = text[end] if end < n else None
+        run = toks[k:end]
+        if prev in _MARK_CLOSED_RIGHT or nxt in _MARK_CLOSED_LEFT:
+            if prev is not None and nxt is not None:
+                mark = prev if prev in _MARK_CLOSED_RIGHT else nxt
+                p.put("", run, f"stray space next to {mark}")
+            else:
+                p.out.extend(run)
+        elif end - k > 1 and (_cjk(prev) or _cjk(nxt)) and prev is not None and \
+                nxt is not None:
+            p.put(" ", run, "spaces reduced to one")
+        else:
+            p.out.extend(run)
+        k = end
+    return p.out
+
+
+def normalise_text(text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
+    """Return the normalised text and (offset in ``text``, old, new, rule) for every change,
+    in order of offset."""
+    changes: list[tuple[int, str, str, str]] = []
+    toks = _tokens(text)
+    # Each repair can give the next its Chinese context (a quote made curly makes the colon
+    # after it Chinese): repeat until nothing changes, so that a second run changes nothing.
+    for _ in range(4):
+        before = len(changes)
+        for step in (_dashes_and_ellipses, _half_width_marks, _quotes, _spaces):
+            # one token per character again (a replacement may be longer than what it replaced)
+            toks = [(c, off) for t, off in step(toks, changes) for c in t]
+        if len(changes) == before:
+            break
+    changes.sort(key=lambda c: c[0])
+    return _chars(toks), changes
+
+
+# --- issue level: map offsets back to the article file ---------------------------------------------
+
+def _read_lines(path: Path) -> list[str] | None:
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(enc).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _paragraph_map(lines: list[str] | None, start: int, text: str):
+    """(line, column) in the file of every character of a paragraph that starts at line
+    ``start`` (1-based), rebuilt the way the loader joins lines; None if it does not match."""
+    if lines is None or not 0 < start <= len(lines):
+        return None
+    out: list[tuple[int, int]] = []
+    joined = ""
+    for n in range(start - 1, len(lines)):
+        raw = lines[n]
+        s = raw.strip()
+        if not s:
+            break
+        lead = len(raw) - len(raw.lstrip())
+        if joined and cjk.char_class(joined[-1]) == cjk.LA and cjk.char_class(s[0]) == cjk.LA:
+            joined += " "
+            out.append(out[-1])
+        joined += s
+        out.extend((n + 1, lead + c + 1) for c in range(len(s)))
+    return out if joined == text else None
+
+
+def _header_map(lines: list[str] | None, key: str, text: str, fallback: int):
+    if lines is not None:
+        for n, raw in enumerate(lines):
+            m = re.match(rf"^\s*{key}\s*:\s*", raw)
+            if m and raw[m.end():].rstrip() == text:
+                return [(n + 1, m.end() + c + 1) for c in range(len(text))]
+            if not raw.strip() and n > 0:
+                break
+    return [(fallback, c + 1) for c in range(len(text))]
 
 
 def normalise_issue(issue):
@@ -117,18 +335,29 @@ def normalise_issue(issue):
     articles = {}
     for key, art in issue.articles.items():
         name = str(art.path)
+        lines = _read_lines(Path(art.path))
 
-        def fix(text, line):
+        def fix(text, where):
             new, ch = normalise_text(text)
-            for off, old, rep in ch:
-                all_changes.append(Change(name, line, off + 1, old, rep))
+            for off, old, rep, why in ch:
+                line, col = where[off] if where and off < len(where) else (None, None)
+                if line is None:
+                    line, col = where[0][0] if where else 1, off + 1
+                all_changes.append(Change(name, line, col, old, rep, why))
             return new
 
-        paras = tuple(Paragraph(fix(p.text, p.line), p.line) for p in art.paragraphs)
+        def header(field):
+            value = getattr(art, field)
+            if not value:
+                return value
+            return fix(value, _header_map(lines, field, value, art.headline_line))
+
+        paras = []
+        for p in art.paragraphs:
+            where = _paragraph_map(lines, p.line, p.text) or \
+                [(p.line, c + 1) for c in range(len(p.text))]
+            paras.append(Paragraph(fix(p.text, where), p.line))
         articles[key] = replace(
-            art, headline=fix(art.headline, art.headline_line),
-            kicker=fix(art.kicker, art.headline_line) if art.kicker else None,
-            subtitle=fix(art.subtitle, art.headline_line) if art.subtitle else None,
-            byline=fix(art.byline, art.headline_line) if art.byline else None,
-            paragraphs=paras)
+            art, headline=header("headline"), kicker=header("kicker"),
+            subtitle=header("subtitle"), byline=header("byline"), paragraphs=tuple(paras))
     return replace(issue, articles=articles), all_changes
