@@ -1,0 +1,924 @@
+"""Preflight: check a PDF the way a printing plant's preflight would, and say what is wrong.
+
+Contract: ``preflight(source, expect)`` opens a PDF (path or bytes) with pikepdf and returns a
+:class:`Result` whose ``findings`` are errors and warnings, each with the page it is on.  It
+never changes the file.  ``Result.ok`` is False when there is any error; ``Result.text()`` is
+the readable report the CLI prints (``typeset preflight`` exits 5 then, and so does a build).
+
+Checks:
+
+- the file opens, is not encrypted and has a trailer ``/ID``;
+- PDF/X: ``GTS_PDFXVersion`` in Info (and in XMP for X-4), the PDF version it allows,
+  ``/Trapped`` True or False, a title, an OutputIntent ``/GTS_PDFX`` with a condition
+  identifier and an embedded CMYK output profile; for X-1a no transparency;
+- boxes on every page: TrimBox and BleedBox present, TrimBox ⊂ BleedBox ⊂ MediaBox, the bleed
+  the same on all four sides and as the paper says, the trimmed page the paper's size;
+- fonts: every font embedded (FontFile/2/3), subset (``ABCDEF+`` prefix);
+- colour: no RGB or Lab colour (operators, colour spaces, images, shadings); text only in
+  100 % K; other paint K only, except registration colour (all four inks) outside the
+  BleedBox, where the marks are; no colour over the paper's total ink limit, pictures too;
+  warnings for black text that does not overprint;
+- text round trip (with ``Expect.articles``): each article's text, read back along its
+  article thread (beads) with pypdfium2, equals the manifest's text; headlines are found.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .units import MM
+
+EPS = 0.05            # pt: box comparisons
+SUBSET = re.compile(r"^[A-Z]{6}\+")
+JUMP = re.compile(r"[（(](?:上接|下转|接|转)第?\d+版[）)]")
+PDFX_VERSIONS = {      # Info GTS_PDFXVersion → (level, highest PDF version allowed)
+    "PDF/X-4": ("PDF/X-4", "1.6"),
+    "PDF/X-1:2001": ("PDF/X-1a:2001", "1.3"),
+    "PDF/X-1a:2003": ("PDF/X-1a:2003", "1.4"),
+}
+
+
+@dataclass
+class ArticleText:
+    """What the manifest says an article reads, for the round trip."""
+
+    key: str
+    path: str                       # the article file, for messages
+    headline: str                   # without the editor's '|'
+    pieces: list                    # [(text, line)] paragraphs, then the byline
+    pages: tuple = ()               # page numbers (版) the article is set on
+
+
+@dataclass
+class Expect:
+    """What the file should be; every field is optional."""
+
+    pdfx: str | None = None             # "PDF/X-4" | "PDF/X-1a:2001"
+    trim: tuple | None = None           # (w, h) pt
+    bleed: float | None = None          # pt
+    ink_limit: float | None = None      # 2.4 = 240 %
+    k_only: bool = True                 # all paint on K (plus registration marks)
+    output_condition: str | None = None
+    articles: list | None = None        # [ArticleText] of the pages in the file
+    gutter: float = 9.0                 # pt; text is read this far into the gutters too
+    pages: list | None = None           # page numbers (版) of the file's pages, in order
+
+
+@dataclass
+class Finding:
+    level: str                          # "error" | "warning"
+    message: str
+    page: int | None = None             # 1-based page of the PDF
+    count: int = 1
+
+    def __str__(self) -> str:
+        where = f"page {self.page}: " if self.page else ""
+        times = f" ({self.count} times)" if self.count > 1 else ""
+        return f"{self.level:<7} {where}{self.message}{times}"
+
+
+@dataclass
+class Result:
+    name: str
+    findings: list = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list:
+        return [f for f in self.findings if f.level == "error"]
+
+    @property
+    def warnings(self) -> list:
+        return [f for f in self.findings if f.level == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add(self, level: str, message: str, page: int | None = None) -> None:
+        for f in self.findings:
+            if f.level == level and f.message == message and f.page == page:
+                f.count += 1
+                return
+        self.findings.append(Finding(level, message, page))
+
+    def text(self) -> str:
+        f = self.facts
+        summary = ", ".join(str(x) for x in (
+            f.get("pdfx") or "not PDF/X", f"{f.get('pages', 0)} page(s)",
+            f"{f.get('fonts', 0)} font(s)",
+            f"output intent {f['intent']}" if f.get("intent") else None,
+            f"bleed {f['bleed_mm']:.1f} mm" if f.get("bleed_mm") is not None else None,
+            f.get("roundtrip")) if x)
+        if self.ok:
+            head = f"PASS {self.name}: {summary}"
+        else:
+            head = (f"FAIL {self.name}: {len(self.errors)} error(s), "
+                    f"{len(self.warnings)} warning(s) ({summary})")
+        lines = [head] + [f"  {x}" for x in self.findings]
+        return "\n".join(lines)
+
+
+# --- colours ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Colour:
+    space: str                # CMYK Gray RGB Lab Sep:NAME DeviceN Pattern Indexed …
+    value: tuple = ()
+
+    @property
+    def registration(self) -> bool:
+        return ((self.space == "CMYK" and all(abs(v - 1) < 1e-6 for v in self.value)) or
+                self.space == "Sep:All")
+
+    @property
+    def k_only(self) -> bool:
+        if self.space == "CMYK":
+            return all(abs(v) < 1e-6 for v in self.value[:3])
+        return self.space in ("Gray", "Sep:Black")
+
+    @property
+    def solid_k(self) -> bool:
+        if self.space == "CMYK":
+            return self.k_only and abs(self.value[3] - 1) < 1e-6
+        if self.space == "Gray":
+            return abs(self.value[0]) < 1e-6
+        return self.space == "Sep:Black" and abs(self.value[0] - 1) < 1e-6
+
+    @property
+    def ink(self) -> float:
+        return sum(self.value) if self.space == "CMYK" else 0.0
+
+    def __str__(self) -> str:
+        v = " ".join(f"{x:g}" for x in self.value)
+        return f"{self.space} {v}".strip()
+
+
+DEFAULTS = {"CMYK": (0.0, 0.0, 0.0, 1.0), "Gray": (0.0,), "RGB": (0.0, 0.0, 0.0)}
+BAD_SPACES = ("RGB", "Lab")
+
+
+def _space(cs, resources) -> tuple[str, int]:
+    """A colour space object or name → (kind, number of components)."""
+    import pikepdf
+
+    if isinstance(cs, pikepdf.Name):
+        n = str(cs)
+        simple = {"/DeviceCMYK": ("CMYK", 4), "/DeviceRGB": ("RGB", 3), "/DeviceGray": ("Gray", 1),
+                  "/CMYK": ("CMYK", 4), "/RGB": ("RGB", 3), "/G": ("Gray", 1),
+                  "/Pattern": ("Pattern", 0)}
+        if n in simple:
+            return simple[n]
+        try:
+            res_cs = resources.get("/ColorSpace") if resources is not None else None
+            if res_cs is not None and n in res_cs:
+                return _space(res_cs[n], resources)
+        except (KeyError, TypeError, ValueError):
+            pass
+        return (f"unknown {n}", 0)
+    if isinstance(cs, pikepdf.Array) and len(cs):
+        fam = str(cs[0])
+        if fam == "/ICCBased":
+            n = int(cs[1].get("/N", 0))
+            return ({1: "Gray", 3: "RGB", 4: "CMYK"}.get(n, f"ICC{n}"), n)
+        if fam in ("/CalRGB",):
+            return ("RGB", 3)
+        if fam == "/CalGray":
+            return ("Gray", 1)
+        if fam == "/Lab":
+            return ("Lab", 3)
+        if fam == "/Separation":
+            return (f"Sep:{str(cs[1])[1:]}", 1)
+        if fam == "/DeviceN":
+            return ("DeviceN", len(cs[1]))
+        if fam in ("/Indexed", "/I"):
+            base, _ = _space(cs[1], resources)
+            return (f"Indexed {base}", 1)
+        if fam == "/Pattern":
+            return ("Pattern", 0)
+        return _space(cs[0], resources)
+    return ("unknown", 0)
+
+
+def _bad(kind: str) -> bool:
+    return kind in BAD_SPACES or kind.startswith("Indexed ") and kind[8:] in BAD_SPACES
+
+
+# --- the content walker -----------------------------------------------------------------------
+
+def _mul(a, b):
+    """Matrix product a × b (PDF [a b c d e f] order)."""
+    return (a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+            a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5])
+
+
+def _apply(m, x, y):
+    return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+
+
+class _State:
+    __slots__ = ("ctm", "fill", "stroke", "tr", "op", "OP")
+
+    def __init__(self):
+        self.ctm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        self.fill = Colour("Gray", (0.0,))
+        self.stroke = Colour("Gray", (0.0,))
+        self.tr = 0
+        self.op = False
+        self.OP = False
+
+    def copy(self):
+        s = _State()
+        s.ctm, s.fill, s.stroke, s.tr, s.op, s.OP = (self.ctm, self.fill, self.stroke, self.tr,
+                                                      self.op, self.OP)
+        return s
+
+
+class _Page:
+    """Checks one page's content (and the forms it draws)."""
+
+    def __init__(self, result: Result, page_no: int, bleed_box, expect: Expect, level: str | None,
+                 seen_images: dict):
+        self.r = result
+        self.page = page_no
+        self.bleed = bleed_box
+        self.expect = expect
+        self.level = level
+        self.seen_images = seen_images
+        self.text_memo: dict = {}
+
+    def err(self, msg):
+        self.r.add("error", msg, self.page)
+
+    def warn(self, msg):
+        self.r.add("warning", msg, self.page)
+
+    def inside_bleed(self, box) -> bool:
+        if box is None or self.bleed is None:
+            return True
+        x0, y0, x1, y1 = box
+        b = self.bleed
+        return x1 > b[0] + EPS and x0 < b[2] - EPS and y1 > b[1] + EPS and y0 < b[3] - EPS
+
+    # colour of a paint or text operation
+    def check_paint(self, col: Colour, box, what: str) -> None:
+        if _bad(col.space):
+            return                                    # reported where it was set
+        if col.registration:
+            if self.inside_bleed(box):
+                self.err(f"registration colour (all four inks) inside the BleedBox ({what})")
+            return
+        if self.expect.k_only and not col.k_only and col.space != "Pattern":
+            self.err(f"{what} in {col}: not on the black plate only")
+        lim = self.expect.ink_limit
+        if lim is not None and col.ink > lim + 1e-6:
+            self.err(f"{what} in {col}: total ink {col.ink * 100:.0f}% is over the paper's "
+                     f"limit of {lim * 100:.0f}%")
+
+    def check_text(self, st: _State) -> None:
+        key = (st.tr, st.fill, st.stroke, st.op, st.OP)
+        found = self.text_memo.get(key)
+        if found is None:
+            before = len(self.r.findings)
+            counts = [f.count for f in self.r.findings]
+            self._check_text(st)
+            found = self.text_memo[key] = [
+                (f.level, f.message) for k, f in enumerate(self.r.findings)
+                if k >= before or f.count != counts[k]]
+            return
+        for level, message in found:
+            self.r.add(level, message, self.page)
+
+    def _check_text(self, st: _State) -> None:
+        mode = st.tr
+        used = []
+        if mode in (0, 2, 4, 6):
+            used.append((st.fill, st.op, "fill"))
+        if mode in (1, 2, 5, 6):
+            used.append((st.stroke, st.OP, "stroke"))
+        for col, over, how in used:
+            if _bad(col.space):
+                continue
+            if col.registration:
+                self.err("text in registration colour (all four inks)")
+            elif not col.solid_k:
+                self.err(f"text in {col}: text must be 100% K (0 0 0 1 k), on the black plate "
+                         f"only")
+            elif not over:
+                self.warn(f"black text ({how}) does not overprint: set /op true (feasibility "
+                          f"§3) so it does not knock out what is under it")
+
+    def set_space(self, cs, resources, what) -> Colour:
+        kind, n = _space(cs, resources)
+        if _bad(kind):
+            self.err(f"{kind} colour space set for {what} ({_name(cs)}): print files must be "
+                     f"CMYK or grey")
+        return Colour(kind, DEFAULTS.get(kind, (0.0,) * n))
+
+    def walk(self, obj, resources, ctm, depth=0, forms=None) -> None:
+        import pikepdf
+
+        forms = forms if forms is not None else set()
+        try:
+            ops = pikepdf.parse_content_stream(obj)
+        except pikepdf.PdfError as e:
+            self.err(f"content stream cannot be read: {e}")
+            return
+        st = _State()
+        st.ctm = ctm
+        stack = []
+        path = []
+        for item in ops:
+            if isinstance(item, pikepdf.ContentStreamInlineImage):
+                self.inline_image(item, st)
+                continue
+            operands, op = item.operands, str(item.operator)
+            if op in ("m", "l"):
+                path.append(_apply(st.ctm, float(operands[0]), float(operands[1])))
+            elif op == "re":
+                x, y, w, h = (float(v) for v in operands)
+                path += [_apply(st.ctm, x, y), _apply(st.ctm, x + w, y + h),
+                         _apply(st.ctm, x + w, y), _apply(st.ctm, x, y + h)]
+            elif op in ("c", "v", "y"):
+                vals = [float(v) for v in operands]
+                path += [_apply(st.ctm, vals[i], vals[i + 1]) for i in range(0, len(vals), 2)]
+            elif op in ("S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"):
+                if op != "n" and path:
+                    xs, ys = [p[0] for p in path], [p[1] for p in path]
+                    box = (min(xs), min(ys), max(xs), max(ys))
+                    if op in ("S", "s", "B", "B*", "b", "b*"):
+                        self.check_paint(st.stroke, box, "stroke")
+                    if op not in ("S", "s"):
+                        self.check_paint(st.fill, box, "fill")
+                path = []
+            elif op in ("Tj", "TJ", "'", '"'):
+                self.check_text(st)
+            elif op == "q":
+                stack.append(st.copy())
+            elif op == "Q":
+                if stack:
+                    st = stack.pop()
+            elif op == "cm":
+                st.ctm = _mul(tuple(float(v) for v in operands), st.ctm)
+            elif op == "Tr":
+                st.tr = int(operands[0])
+            elif op in ("k", "K"):
+                c = Colour("CMYK", tuple(float(v) for v in operands))
+                if op == "k":
+                    st.fill = c
+                else:
+                    st.stroke = c
+            elif op in ("g", "G"):
+                c = Colour("Gray", (float(operands[0]),))     # 0 g = black, on K
+                if op == "g":
+                    st.fill = c
+                else:
+                    st.stroke = c
+            elif op in ("rg", "RG"):
+                vals = " ".join(f"{float(v):g}" for v in operands)
+                self.err(f"RGB colour: '{vals} {op}' (print files must be CMYK)")
+                c = Colour("RGB", tuple(float(v) for v in operands))
+                if op == "rg":
+                    st.fill = c
+                else:
+                    st.stroke = c
+            elif op in ("cs", "CS"):
+                c = self.set_space(operands[0], resources, "fills" if op == "cs" else "strokes")
+                if op == "cs":
+                    st.fill = c
+                else:
+                    st.stroke = c
+            elif op in ("sc", "scn", "SC", "SCN"):
+                cur = st.fill if op in ("sc", "scn") else st.stroke
+                nums = tuple(float(v) for v in operands if not isinstance(v, pikepdf.Name))
+                if operands and isinstance(operands[-1], pikepdf.Name):
+                    self.pattern(operands[-1], resources)
+                    c = Colour("Pattern")
+                else:
+                    c = Colour(cur.space, nums)
+                if op in ("sc", "scn"):
+                    st.fill = c
+                else:
+                    st.stroke = c
+            elif op == "gs":
+                self.ext_gstate(operands[0], resources, st)
+            elif op == "sh":
+                self.shading(operands[0], resources)
+            elif op == "Do":
+                self.xobject(operands[0], resources, st, depth, forms)
+
+    def ext_gstate(self, name, resources, st: _State) -> None:
+        try:
+            gs = resources["/ExtGState"][name]
+        except (KeyError, TypeError):
+            self.err(f"graphics state {name} is used but not defined")
+            return
+        if "/OP" in gs:
+            st.OP = bool(gs["/OP"])
+            if "/op" not in gs:
+                st.op = st.OP
+        if "/op" in gs:
+            st.op = bool(gs["/op"])
+        if self.level and self.level.startswith("PDF/X-1"):
+            smask = gs.get("/SMask")
+            if smask is not None and str(smask) != "/None":
+                self.err("transparency (soft mask) is not allowed in PDF/X-1a")
+            for key in ("/CA", "/ca"):
+                if key in gs and float(gs[key]) < 1.0:
+                    self.err(f"transparency ({key[1:]} {float(gs[key]):g}) is not allowed "
+                             f"in PDF/X-1a")
+            bm = gs.get("/BM")
+            if bm is not None and str(bm) not in ("/Normal", "/Compatible"):
+                self.err(f"blend mode {bm} is not allowed in PDF/X-1a")
+
+    def pattern(self, name, resources) -> None:
+        try:
+            pat = resources["/Pattern"][name]
+        except (KeyError, TypeError):
+            return
+        sh = pat.get("/Shading")
+        if sh is not None:
+            self.shading_obj(sh, resources)
+
+    def shading(self, name, resources) -> None:
+        try:
+            self.shading_obj(resources["/Shading"][name], resources)
+        except (KeyError, TypeError):
+            self.err(f"shading {name} is used but not defined")
+
+    def shading_obj(self, sh, resources) -> None:
+        kind, _ = _space(sh.get("/ColorSpace"), resources)
+        if _bad(kind):
+            self.err(f"{kind} shading: print files must be CMYK or grey")
+
+    def xobject(self, name, resources, st: _State, depth, forms) -> None:
+        try:
+            xo = resources["/XObject"][name]
+        except (KeyError, TypeError):
+            self.err(f"XObject {name} is used but not defined")
+            return
+        sub = str(xo.get("/Subtype"))
+        if sub == "/Image":
+            box = self.unit_box(st.ctm)
+            self.image(xo, resources, st, box, str(name))
+        elif sub == "/Form":
+            og = xo.objgen
+            if og in forms or depth > 12:
+                return
+            forms.add(og)
+            m = tuple(float(v) for v in xo.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+            res = xo.get("/Resources", resources)
+            if self.level and self.level.startswith("PDF/X-1") and "/Group" in xo:
+                if str(xo.Group.get("/S")) == "/Transparency":
+                    self.err("transparency group is not allowed in PDF/X-1a")
+            self.walk(xo, res, _mul(m, st.ctm), depth + 1, forms)
+            forms.discard(og)
+
+    @staticmethod
+    def unit_box(ctm):
+        pts = [_apply(ctm, x, y) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))]
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        return (min(xs), min(ys), max(xs), max(ys))
+
+    def image(self, xo, resources, st: _State, box, name: str) -> None:
+        if bool(xo.get("/ImageMask", False)):
+            self.check_paint(st.fill, box, f"image mask {name}")
+            return
+        cs = xo.get("/ColorSpace")
+        if cs is None:                                   # JPX carries its own colour space
+            self.warn(f"image {name} has no colour space (JPEG 2000?): not checked")
+            return
+        kind, _ = _space(cs, resources)
+        if _bad(kind):
+            self.err(f"{kind} image {name}: pictures must be converted to CMYK for print")
+            return
+        if not self.inside_bleed(box):
+            return
+        if kind == "CMYK" and self.expect.ink_limit is not None:
+            ink = self.seen_images.get(xo.objgen)
+            if ink is None:
+                ink = self.seen_images[xo.objgen] = _image_max_ink(xo)
+            if ink is not None and ink > self.expect.ink_limit + 0.02:
+                self.err(f"CMYK image {name}: total ink up to {ink * 100:.0f}%, over the paper's "
+                         f"limit of {self.expect.ink_limit * 100:.0f}% (convert it with the "
+                         f"paper's ICC profile)")
+
+    def inline_image(self, item, st: _State) -> None:
+        try:
+            cs = item.iimage.obj.get("/ColorSpace", item.iimage.obj.get("/CS"))
+        except Exception:  # noqa: BLE001 - an unreadable inline image is reported, not fatal
+            self.warn("an inline image could not be read")
+            return
+        if cs is None:
+            return
+        kind, _ = _space(cs, None)
+        if _bad(kind):
+            self.err(f"{kind} inline image: pictures must be CMYK or grey for print")
+
+
+def _name(obj) -> str:
+    s = str(obj)
+    return s if len(s) < 40 else s[:37] + "…"
+
+
+def _image_max_ink(xo) -> float | None:
+    """Highest total ink (C+M+Y+K, 1.0 = 100 %) of a CMYK image, or None if unreadable."""
+    import pikepdf
+
+    try:
+        im = pikepdf.PdfImage(xo).as_pil_image()
+    except Exception:  # noqa: BLE001 - any decoding problem: not checked
+        return None
+    if im.mode != "CMYK":
+        return None
+    from PIL import ImageMath
+
+    bands = {k: b.convert("I") for k, b in zip("cmyk", im.split())}
+    try:
+        total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], **bands)
+    except AttributeError:                                  # Pillow < 11
+        total = ImageMath.eval("c + m + y + k", **bands)
+    return total.getextrema()[1] / 255.0
+
+
+# --- the document -----------------------------------------------------------------------------
+
+def _box(page, key):
+    v = page.obj.get(key)
+    if v is None:
+        return None
+    x0, y0, x1, y1 = (float(a) for a in v)
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def _contains(outer, inner) -> bool:
+    return (inner[0] >= outer[0] - EPS and inner[1] >= outer[1] - EPS and
+            inner[2] <= outer[2] + EPS and inner[3] <= outer[3] + EPS)
+
+
+def _mm(pt: float) -> str:
+    return f"{pt / MM:.1f}"
+
+
+def preflight(source, expect: Expect | None = None, name: str | None = None) -> Result:
+    """Check the PDF ``source`` (a path or bytes) against ``expect``."""
+    import pikepdf
+
+    expect = expect or Expect()
+    if isinstance(source, (bytes, bytearray)):
+        data = bytes(source)
+        name = name or "<pdf>"
+    else:
+        name = name or str(source)
+        try:
+            data = Path(source).read_bytes()
+        except OSError as e:
+            r = Result(name)
+            r.add("error", f"cannot read the file: {e.strerror}")
+            return r
+    r = Result(name)
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        r.add("error", "the file is encrypted: print files must not be")
+        return r
+    except pikepdf.PdfError as e:
+        r.add("error", f"not a readable PDF: {e}")
+        return r
+    with pdf:
+        r.facts["pages"] = len(pdf.pages)
+        if pdf.is_encrypted:
+            r.add("error", "the file is encrypted: print files must not be")
+        if "/ID" not in pdf.trailer:
+            r.add("error", "no /ID in the trailer (PDF/X requires a file identifier)")
+        level = _pdfx(pdf, r, expect)
+        _boxes(pdf, r, expect)
+        _fonts(pdf, r)
+        seen_images: dict = {}
+        for i, page in enumerate(pdf.pages, start=1):
+            bleed = _box(page, "/BleedBox") or _box(page, "/TrimBox")
+            walker = _Page(r, i, bleed, expect, level, seen_images)
+            walker.walk(page, page.obj.get("/Resources"), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+            if level and level.startswith("PDF/X-1") and "/Group" in page.obj:
+                r.add("error", "transparency group on the page is not allowed in PDF/X-1a", i)
+        if expect.articles is not None:
+            _roundtrip(pdf, data, r, expect)
+    return r
+
+
+def _pdfx(pdf, r: Result, expect: Expect) -> str | None:
+    import pikepdf
+
+    info = pdf.docinfo if "/Info" in pdf.trailer else {}
+    ver = str(info.get("/GTS_PDFXVersion", "")) if info else ""
+    level = None
+    if not ver:
+        r.add("error", "not a PDF/X file: no GTS_PDFXVersion in the document information")
+    elif ver not in PDFX_VERSIONS:
+        r.add("error", f"unknown PDF/X version '{ver}'")
+    else:
+        level, highest = PDFX_VERSIONS[ver]
+        if level.startswith("PDF/X-1"):
+            conf = str(info.get("/GTS_PDFXConformance", ""))
+            if conf != level:
+                r.add("error", f"GTS_PDFXConformance is '{conf}', {level} needs '{level}'")
+        if pdf.pdf_version > highest:
+            r.add("error", f"PDF version {pdf.pdf_version} is too new for {level} "
+                           f"(at most {highest})")
+        r.facts["pdfx"] = level
+    if expect.pdfx and level and level != expect.pdfx:
+        r.add("error", f"the file is {level}, the paper asks for {expect.pdfx}")
+    # XMP: X-4 keeps its version there; the title and dates must match the Info
+    xmp = b""
+    if "/Metadata" in pdf.Root:
+        try:
+            xmp = pdf.Root.Metadata.read_bytes()
+        except pikepdf.PdfError:
+            r.add("error", "the XMP metadata stream cannot be read")
+    if level == "PDF/X-4":
+        m = re.search(rb"GTS_PDFXVersion(?:>|=\")([^<\"]*)", xmp)
+        if not m:
+            r.add("error", "PDF/X-4 needs pdfxid:GTS_PDFXVersion in the XMP metadata")
+        elif m.group(1).decode() != "PDF/X-4":
+            r.add("error", f"XMP says {m.group(1).decode()}, the Info says PDF/X-4")
+    trapped = info.get("/Trapped") if info else None
+    if not isinstance(trapped, pikepdf.Name) or str(trapped) not in ("/True", "/False"):
+        r.add("error", f"/Trapped must be /True or /False, found {trapped}"
+              if trapped is not None else "no /Trapped key in the document information")
+    if info and not str(info.get("/Title", "")).strip() and b"dc:title" not in xmp:
+        r.add("error", "no document title")
+    # OutputIntent
+    intents = [oi for oi in pdf.Root.get("/OutputIntents", [])
+               if str(oi.get("/S")) == "/GTS_PDFX"]
+    if not intents:
+        r.add("error", "no PDF/X OutputIntent (/OutputIntents with /S /GTS_PDFX): the plant "
+                       "cannot tell which printing condition the file was made for")
+        return level
+    if len(intents) > 1:
+        r.add("error", "more than one PDF/X OutputIntent")
+    oi = intents[0]
+    ident = str(oi.get("/OutputConditionIdentifier", ""))
+    r.facts["intent"] = ident or "?"
+    if not ident:
+        r.add("error", "the OutputIntent has no OutputConditionIdentifier")
+    if expect.output_condition and ident and ident != expect.output_condition:
+        r.add("error", f"output condition '{ident}', the paper says "
+                       f"'{expect.output_condition}'")
+    prof = oi.get("/DestOutputProfile")
+    if prof is None:
+        if level == "PDF/X-4":
+            r.add("error", "the OutputIntent has no embedded ICC profile (DestOutputProfile)")
+        else:
+            r.add("warning", "the OutputIntent has no embedded ICC profile; the RIP must "
+                             "know the condition by name")
+    else:
+        try:
+            icc = prof.read_bytes()
+        except pikepdf.PdfError:
+            icc = b""
+        if len(icc) < 132 or icc[36:40] != b"acsp":
+            r.add("error", "the OutputIntent's ICC profile is damaged or not ICC")
+        elif icc[16:20] != b"CMYK" or icc[12:16] != b"prtr":
+            r.add("error", f"the OutputIntent's profile must be a CMYK output (printer) "
+                           f"profile, found {icc[16:20].decode('latin-1').strip()} "
+                           f"{icc[12:16].decode('latin-1')}")
+    return level
+
+
+def _boxes(pdf, r: Result, expect: Expect) -> None:
+    bleeds = set()
+    for i, page in enumerate(pdf.pages, start=1):
+        media = tuple(float(v) for v in page.mediabox)
+        media = (min(media[0], media[2]), min(media[1], media[3]),
+                 max(media[0], media[2]), max(media[1], media[3]))
+        trim, bleed = _box(page, "/TrimBox"), _box(page, "/BleedBox")
+        if trim is None:
+            r.add("error", "no TrimBox: the plant cannot tell where the page is cut", i)
+        if bleed is None:
+            r.add("error", "no BleedBox: the plant cannot tell how far the page bleeds", i)
+        if trim is None:
+            continue
+        tw, th = trim[2] - trim[0], trim[3] - trim[1]
+        if expect.trim:
+            ew, eh = expect.trim
+            if abs(tw - ew) > 0.1 or abs(th - eh) > 0.1:
+                r.add("error", f"the trimmed page is {_mm(tw)} × {_mm(th)} mm, the paper says "
+                               f"{_mm(ew)} × {_mm(eh)} mm", i)
+        if not _contains(media, trim):
+            r.add("error", "the TrimBox is not inside the MediaBox", i)
+        if bleed is None:
+            continue
+        if not _contains(bleed, trim):
+            r.add("error", "the TrimBox is not inside the BleedBox", i)
+            continue
+        if not _contains(media, bleed):
+            r.add("error", "the BleedBox is not inside the MediaBox", i)
+        sides = (trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3])
+        if max(sides) - min(sides) > EPS:
+            r.add("error", "the bleed differs between sides: " +
+                  ", ".join(f"{n} {_mm(s)} mm" for n, s in
+                            zip(("left", "bottom", "right", "top"), sides)), i)
+        elif expect.bleed is not None and abs(sides[0] - expect.bleed) > EPS:
+            r.add("error", f"bleed {_mm(sides[0])} mm, the paper says {_mm(expect.bleed)} mm", i)
+        bleeds.add(round(sides[0], 2))
+    if len(bleeds) == 1:
+        r.facts["bleed_mm"] = next(iter(bleeds)) / MM
+
+
+def _fonts(pdf, r: Result) -> None:
+    import pikepdf
+
+    seen = {}
+
+    def visit(res, page_no, depth=0):
+        if res is None or depth > 12:
+            return
+        fonts = res.get("/Font")
+        if fonts is not None:
+            for key, font in fonts.items():
+                og = font.objgen
+                if og in seen and og != (0, 0):
+                    continue
+                seen[og] = True
+                _font(font, key, page_no, r)
+                if str(font.get("/Subtype")) == "/Type3":
+                    visit(font.get("/Resources"), page_no, depth + 1)
+        xos = res.get("/XObject")
+        if xos is not None:
+            for _, xo in xos.items():
+                if isinstance(xo, pikepdf.Stream) and str(xo.get("/Subtype")) == "/Form":
+                    og = xo.objgen
+                    if ("form",) + og in seen:
+                        continue
+                    seen[("form",) + og] = True
+                    visit(xo.get("/Resources"), page_no, depth + 1)
+
+    for i, page in enumerate(pdf.pages, start=1):
+        visit(page.obj.get("/Resources"), i)
+    r.facts["fonts"] = sum(1 for k in seen if len(k) == 2)
+
+
+def _font(font, key, page_no, r: Result) -> None:
+    sub = str(font.get("/Subtype", ""))
+    base = str(font.get("/BaseFont", key))[1:] if "/BaseFont" in font else str(key)
+    if sub == "/Type3":
+        return
+    desc_font = font
+    if sub == "/Type0":
+        try:
+            desc_font = font.DescendantFonts[0]
+        except (AttributeError, IndexError, KeyError):
+            r.add("error", f"font '{base}' (Type0) has no descendant font", page_no)
+            return
+    fd = desc_font.get("/FontDescriptor")
+    if fd is None or not any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+        r.add("error", f"font '{base}' ({sub[1:]}) is not embedded: the plant's RIP would "
+                       f"substitute it", page_no)
+        return
+    if not SUBSET.match(base):
+        r.add("warning", f"font '{base}' is embedded whole, not as a subset", page_no)
+
+
+# --- text round trip --------------------------------------------------------------------------
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text.replace("|", ""))
+
+
+def _roundtrip(pdf, data: bytes, r: Result, expect: Expect) -> None:
+    """Every article reads back as the manifest says: its body along its thread (the beads),
+    its headline anywhere in the file."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        textpages = [doc[i].get_textpage() for i in range(len(doc))]
+        whole = squash("".join(tp.get_text_range() for tp in textpages))
+        threads = {}
+        for t in pdf.Root.get("/Threads", []):
+            title = str(t.get("/I", {}).get("/Title", ""))
+            beads, b, n = [], t.get("/F"), 0
+            page_index = {p.objgen: k for k, p in enumerate(pdf.pages)}
+            while b is not None and n < 10000:
+                beads.append((page_index.get(b.P.objgen), [float(v) for v in b.R]))
+                b, n = b.get("/N"), n + 1
+                if b is not None and b.objgen == t.F.objgen:
+                    break
+            threads[squash(title)] = beads
+        checked = 0
+        for art in expect.articles:
+            expected = squash("".join(t for t, _ in art.pieces))
+            head = squash(art.headline)
+            if head and head not in whole:
+                r.add("error", f"{art.path}: the headline '{art.headline.replace('|', '')}' "
+                               f"is not in the file's text")
+            beads = threads.get(head)
+            if beads is None:
+                if threads:
+                    r.add("error", f"{art.path}: no article thread titled "
+                                   f"'{art.headline.replace('|', '')}'")
+                found = _in_order(art, whole)
+                if found:
+                    r.add("error", found)
+                checked += 1
+                continue
+            # half a gutter either side: punctuation hanging at the line end is in the text
+            g = expect.gutter / 2.0
+            got = squash("".join(
+                textpages[i].get_text_bounded(rect[0] - g, rect[1], rect[2] + g, rect[3])
+                for i, rect in beads if i is not None))
+            got = JUMP.sub("", got)
+            whole_article = set(art.pages) <= set(expect.pages or art.pages)
+            if got == expected or (not whole_article and got and got in expected):
+                checked += 1
+                continue
+            r.add("error", _diff(art, expected, got))
+            checked += 1
+        r.facts["roundtrip"] = f"{checked} article(s) read back"
+    finally:
+        doc.close()
+
+
+def _in_order(art: ArticleText, whole: str) -> str | None:
+    pos = 0
+    for text, line in art.pieces:
+        s = squash(text)
+        if not s:
+            continue
+        k = whole.find(s, pos)
+        if k < 0:
+            where = f"{art.path}:{line}" if line else art.path
+            before = whole.find(s)
+            if before >= 0:
+                return f"{where}: text out of reading order: '{s[:20]}…'"
+            return f"{where}: text not found in the file: '{s[:20]}…'"
+        pos = k + len(s)
+    return None
+
+
+def _diff(art: ArticleText, expected: str, got: str) -> str:
+    k = 0
+    n = min(len(expected), len(got))
+    while k < n and expected[k] == got[k]:
+        k += 1
+    # which paragraph holds character k of the expected text
+    pos, line = 0, None
+    for text, ln in art.pieces:
+        pos += len(squash(text))
+        if pos > k:
+            line = ln
+            break
+    where = f"{art.path}:{line}" if line else art.path
+    if k == len(got) and k < len(expected):
+        return (f"{where}: the text along the article's thread stops after {k} of "
+                f"{len(expected)} characters; missing: '{expected[k:k + 20]}…'")
+    return (f"{where}: the text along the article's thread differs at character {k + 1}: "
+            f"expected '{expected[max(0, k - 8):k + 12]}', found '{got[max(0, k - 8):k + 12]}'")
+
+
+# --- from an issue ----------------------------------------------------------------------------
+
+def expect_for(issue, pages: list[int] | None = None, roundtrip: bool = True) -> Expect:
+    """What a file of ``pages`` (page numbers; None = all) of ``issue`` should be."""
+    paper = issue.paper
+    numbers = sorted(p.number for p in issue.pages) if pages is None else list(pages)
+    arts = None
+    if roundtrip:
+        on_pages: dict[str, list] = {}
+        for p in sorted(issue.pages, key=lambda p: p.number):
+            for s in p.slots:
+                if s.kind == "article" and s.article:
+                    on_pages.setdefault(s.article, []).append(p.number)
+        arts = []
+        for key, nums in on_pages.items():
+            if not set(nums) & set(numbers):
+                continue
+            a = issue.articles[key]
+            pieces = [(p.text, p.line) for p in a.paragraphs]
+            if a.byline:
+                pieces.append((a.byline, None))
+            arts.append(ArticleText(key=key, path=a.path.name, headline=a.headline,
+                                    pieces=pieces, pages=tuple(nums)))
+    out = paper.output
+    return Expect(pdfx=out.pdfx, trim=(paper.trim_w, paper.trim_h), bleed=paper.bleed,
+                  ink_limit=out.ink_limit, output_condition=out.output_condition,
+                  articles=arts, pages=numbers, gutter=paper.gutter)
+
+
+def preflight_issue_file(path: Path, issue) -> Result:
+    """Preflight a file of ``issue`` (CLI): its pages are found from the PDF's page labels."""
+    import pikepdf
+
+    pages = None
+    try:
+        with pikepdf.open(path) as pdf:
+            labels = [p.label for p in pdf.pages]
+        if all(str(x).isdigit() for x in labels):
+            pages = [int(x) for x in labels]
+    except pikepdf.PdfError:
+        pass
+    return preflight(path, expect_for(issue, pages), name=str(path))
