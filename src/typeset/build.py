@@ -67,6 +67,8 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     timings: dict = field(default_factory=dict)
+    preflight: list = field(default_factory=list)     # preflight.Result per PDF written
+    proofs: list[Path] = field(default_factory=list)
 
     @property
     def overset(self) -> list[SlotReport]:
@@ -165,9 +167,18 @@ def overset_error(report: Report) -> LayoutError:
     return LayoutError("overset: text does not fit its slot\n  " + "\n  ".join(parts))
 
 
-def build_issue(issue_dir: Path, out_dir: Path | None = None) -> Report:
+def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | None = None,
+                proof: bool = False, grid: bool = False, dpi: float = 100) -> Report:
+    """Build the PDFs; each is made PDF/X (``pdfx`` overrides the paper's level) and
+    preflighted before anything is written: a failed preflight writes nothing and raises
+    PreflightError (exit 5).  ``proof`` also writes PNG proofs into OUT/proofs/."""
+    from dataclasses import replace
+
+    from .errors import PreflightError
     from .page import make_page
     from .pdf import render_pdf
+    from .pdfx import DocMeta, finish_pdf
+    from .preflight import expect_for, preflight
 
     report = Report()
     issue, flows = layout_issue(issue_dir, report)
@@ -181,18 +192,86 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None) -> Report:
     meta = dict(title=f"{issue.paper.name} {issue.date}", author=issue.paper.name,
                 subject=", ".join(p.template.section for p in issue.pages),
                 creator=f"typeset {__version__}", lang="zh-CN")
+    output = issue.paper.output if pdfx is None else replace(issue.paper.output, pdfx=pdfx)
+    section = {p.number: p.template.section for p in issue.pages}
+    titles = {k: a.headline.replace("|", "") for k, a in issue.articles.items()}
+
+    def finish(data: bytes, ps, title: str) -> bytes:
+        doc = DocMeta(title=title, paper=issue.paper.name, date=issue.date,
+                      pages=[p.number for p in ps], number=issue.number,
+                      sections=list(dict.fromkeys(section[p.number] for p in ps)))
+        return finish_pdf(data, doc, output, [p.threads for p in ps], titles)
+
     files: list[tuple[Path, bytes]] = []
+    groups = []                                   # the pages of each file
     for p in pages:
         m = dict(meta, title=p.title)
         files.append((out_dir / f"{stem}-p{p.number:02d}.pdf",
-                      render_pdf([p], issue.fonts, m)))
+                      finish(render_pdf([p], issue.fonts, m), [p], p.title)))
+        groups.append([p])
     # The whole issue in one file; for a one-page issue that is the page's own file.
-    whole = files[0][1] if len(pages) == 1 else render_pdf(pages, issue.fonts, meta)
+    whole = files[0][1] if len(pages) == 1 else finish(
+        render_pdf(pages, issue.fonts, meta), pages, meta["title"])
     files.append((out_dir / f"{stem}.pdf", whole))
+    groups.append(pages)
     t2 = time.perf_counter()
-    write_atomically(files)
+    # Preflight every file before any is written: a file that fails never reaches OUT.
+    done: dict[bytes, object] = {}
+    for (path, data), ps in zip(files, groups):
+        res = done.get(data)
+        if res is None:
+            expect = expect_for(issue, [p.number for p in ps])
+            res = done[data] = preflight(data, replace(expect, pdfx=output.pdfx),
+                                         name=path.name)
+        else:
+            res = replace(res, name=path.name)
+        report.preflight.append(res)
+    failed = [r for r in report.preflight if not r.ok]
+    t3 = time.perf_counter()
+    if failed:
+        raise PreflightError("preflight failed, nothing was written:\n" +
+                             "\n".join(r.text() for r in failed))
+    proofs: list[tuple[Path, bytes]] = []
+    if proof:
+        proofs = _proofs(issue, pages, [d for _, d in files[:len(pages)]], out_dir, stem,
+                         grid, dpi)
+    write_atomically(files + proofs)
     report.outputs = [p for p, _ in files]
-    report.timings.update(page=t1 - t0, render=t2 - t1, write=time.perf_counter() - t2)
+    report.proofs = [p for p, _ in proofs]
+    report.timings.update(page=t1 - t0, render=t2 - t1, preflight=t3 - t2,
+                          write=time.perf_counter() - t3)
+    return report
+
+
+def _proofs(issue, pages, page_pdfs, out_dir: Path, stem: str, grid: bool, dpi: float):
+    from .proof import proof_images
+
+    try:
+        font = issue.fonts.spec("body").path
+    except Exception:  # noqa: BLE001 - labels fall back to Pillow's own font
+        font = None
+    sections = {p.number: p.template.section for p in issue.pages}
+    images = proof_images(list(zip(page_pdfs, pages)), issue.paper, stem, grid=grid, dpi=dpi,
+                          label_font=font, sections=sections)
+    return [(out_dir / "proofs" / name, data) for name, data in images]
+
+
+def proof_issue(issue_dir: Path, out_dir: Path | None = None, *, grid: bool = False,
+                dpi: float = 100) -> Report:
+    """PNG proofs of every page, written into OUT/proofs/, even when slots are overset (the
+    grid overlay shows them in red).  No PDF is written."""
+    from .page import make_page
+    from .pdf import render_pdf
+
+    report = Report()
+    issue, flows = layout_issue(issue_dir, report)
+    pages = [make_page(issue, f) for f in flows]
+    out_dir = Path(out_dir) if out_dir else issue.root / "out"
+    stem = f"{issue.paper.key}-{issue.date}"
+    pdfs = [render_pdf([p], issue.fonts, dict(title=p.title)) for p in pages]
+    proofs = _proofs(issue, pages, pdfs, out_dir, stem, grid, dpi)
+    write_atomically(proofs)
+    report.proofs = [p for p, _ in proofs]
     return report
 
 

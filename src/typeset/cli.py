@@ -1,4 +1,5 @@
-"""The command line: ``typeset build``, ``typeset check``.  No layout logic lives here."""
+"""The command line: ``typeset build``, ``check``, ``preflight``, ``proof``, the archive.
+No layout logic lives here."""
 
 from __future__ import annotations
 
@@ -40,26 +41,121 @@ def _print_report(report, quiet=False):
         click.echo(f"warning: {w}", err=True)
 
 
+PDFX_CHOICES = {"x-4": "PDF/X-4", "pdf/x-4": "PDF/X-4", "x-1a": "PDF/X-1a:2001",
+                "pdf/x-1a": "PDF/X-1a:2001", "pdf/x-1a:2001": "PDF/X-1a:2001"}
+
+
 @main.command()
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs (default: ISSUE_DIR/out).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the paths of the PDFs and errors.")
-def build(issue_dir, out_dir, quiet):
+@click.option("--pdfx", type=click.Choice(sorted(PDFX_CHOICES), case_sensitive=False),
+              help="PDF/X level, instead of the paper's (print: pdfx:): x-4 or x-1a "
+                   "(PDF/X-1a:2001).")
+@click.option("--proof", is_flag=True, help="Also write PNG proofs (one per page and a "
+              "contact sheet) into OUT/proofs/.")
+@click.option("--grid", is_flag=True, help="With --proof: also a proof per page with the "
+              "columns, grid lines and slots drawn over it (implies --proof).")
+@click.option("--dpi", type=click.FloatRange(20, 600), default=100, show_default=True,
+              help="Resolution of the proofs.")
+def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi):
     """Build ISSUE_DIR: one PDF per page and one PDF of the whole issue.
 
     Nothing is written if any slot is overset (its text does not fit) or a character
-    has no glyph in its font; the error names the file, line and slot.
+    has no glyph in its font; the error names the file, line and slot.  Every PDF is
+    made PDF/X (the paper's level, with its OutputIntent) and preflighted before it is
+    written: if the preflight fails nothing is written and the exit code is 5.
     """
     from .build import build_issue
 
     try:
-        report = build_issue(issue_dir, out_dir)
+        report = build_issue(issue_dir, out_dir, pdfx=PDFX_CHOICES.get((pdfx or "").lower()),
+                             proof=proof or grid, grid=grid, dpi=dpi)
     except Exception as e:  # noqa: BLE001 - every error is reported, never a bare traceback
         _fail(e)
     _print_report(report, quiet)
-    for p in report.outputs:
+    if not quiet:
+        for r in report.preflight:
+            click.echo(f"preflight: {r.text()}", err=True)
+    for p in report.outputs + report.proofs:
         click.echo(str(p))
+
+
+@main.command()
+@click.argument("pdfs", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--issue", "issue_dir", type=click.Path(exists=True, file_okay=False,
+              path_type=Path), help="The issue the PDFs were built from: checks the page "
+              "size, bleed, PDF/X level, output condition and ink limit of its paper and "
+              "reads every article back against the manifest.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the files that fail.")
+def preflight(pdfs, issue_dir, quiet):
+    """Check PDF files as a printing plant would and print a report.
+
+    Checks: PDF/X version keys and OutputIntent with an embedded CMYK profile; TrimBox
+    and BleedBox on every page, consistent (and as the paper says with --issue); fonts
+    embedded and subset; no RGB or Lab colour; text only in 100 % K and every other
+    mark on K only, except registration colour outside the bleed; total ink; with
+    --issue the page size and the text of every article along its article thread.
+
+    Exit code 0 when every file passes, 5 when any file has an error.
+    """
+    from .errors import EXIT_PREFLIGHT
+    from .preflight import preflight as check, preflight_issue_file
+
+    try:
+        issue = None
+        if issue_dir is not None:
+            from .load import load_issue
+            from .normalize import normalise_issue
+
+            issue = load_issue(issue_dir)
+            if issue.normalise:
+                issue, _ = normalise_issue(issue)
+        results = [preflight_issue_file(p, issue) if issue is not None else check(p)
+                   for p in pdfs]
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    bad = [r for r in results if not r.ok]
+    for r in results:
+        if r.ok and quiet:
+            continue
+        click.echo(r.text())
+    if issue_dir is None and not quiet:
+        click.echo("note: without --issue the page size, the paper's bleed and ink limit "
+                   "and the text are not checked", err=True)
+    if bad:
+        click.echo(f"error: {len(bad)} of {len(results)} file(s) failed preflight", err=True)
+        sys.exit(EXIT_PREFLIGHT)
+
+
+@main.command()
+@click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The proofs go into OUT/proofs/ (default: ISSUE_DIR/out).")
+@click.option("--grid", is_flag=True, help="Also a proof per page with the columns, the grid "
+              "lines and every slot drawn over it: green fits, red overset, orange underset.")
+@click.option("--dpi", type=click.FloatRange(20, 600), default=100, show_default=True,
+              help="Resolution of the proofs.")
+def proof(issue_dir, out_dir, grid, dpi):
+    """Write PNG proofs of ISSUE_DIR: one per page and a contact sheet of the issue.
+
+    Works even when slots are overset (no PDF is written); with --grid the overset slots
+    are marked in red.  Exit code 4 if any slot is overset, after writing the proofs.
+    """
+    from .build import overset_error, proof_issue
+
+    try:
+        report = proof_issue(issue_dir, out_dir, grid=grid, dpi=dpi)
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    _print_report(report, quiet=True)
+    for p in report.proofs:
+        click.echo(str(p))
+    if report.overset:
+        click.echo(f"error: {overset_error(report)}", err=True)
+        sys.exit(overset_error(report).exit_code)
 
 
 @main.command()
