@@ -314,6 +314,7 @@ class _Fit:
     stretch: dict = field(default_factory=dict)  # kind -> fraction used (0..1)
     even: float = 0.0                            # extra em per even gap
     letter: float = 0.0                          # extra em per letter gap (emergency)
+    hl_extra: float = 0.0                        # extra em per Han–Latin gap beyond ½ em
     overfull: bool = False
     hang: float = 0.0                            # em of the last mark hung past the measure
 
@@ -368,6 +369,14 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
             cost += 30.0 + 100.0 * (per / 0.25) ** 3
             if per > 0.5:
                 cost += _LOOSE
+        elif stretch.get("hanlatin", 0.0) > EPS:
+            # No gap between Han characters to open (e.g. "2020年8月" alone on a line): CLREQ
+            # lets even spacing work at Han–Latin boundaries too, so they open past ½ em
+            # before anything inside a Latin run or number would (an emergency, costed so).
+            n_hl = round(stretch["hanlatin"] / (cjk.HAN_LATIN_MAX - cjk.HAN_LATIN_GAP))
+            per = need / max(1, n_hl)
+            fit.hl_extra = per
+            cost += 2 * _LOOSE + 100.0 * (per / 0.25) ** 3
         elif n_letter > 0:
             fit.letter = need / n_letter
             cost += _LETTERSPACE
@@ -610,6 +619,8 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
             if it.gap_shrink:
                 gap -= it.gap_shrink * fit.shrink.get("hanlatin", 0.0)
                 gap += it.gap_stretch * fit.stretch.get("hanlatin", 0.0)
+                if justified:
+                    gap += fit.hl_extra
             elif k == j - 1 and end_cut and it.cls in (SP, IS):
                 pass             # no widening before a space that ends the line
             elif it.gap_even and justified:
@@ -663,7 +674,7 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
         glyphs.append(Glyph(it.ch, ox, adv, hscale, form=form, rule=rule))
         x += w
     return Line(glyphs=glyphs, width=x, measure=width, indent=indent, justified=justified,
-                even_spacing=bool(justified and fit.even > EPS),
+                even_spacing=bool(justified and (fit.even > EPS or fit.hl_extra > EPS)),
                 overfull=fit.overfull,
                 hang=x - width if hang and x > width + EPS else 0.0,
                 letterspaced=bool(justified and fit.letter > EPS),
