@@ -16,11 +16,14 @@ $(VENV)/.installed: pyproject.toml
 sample: $(VENV)/.installed
 	$(PY) -m typeset build $(SAMPLE)
 
-# poppler-utils (pdftotext, pdffonts, pdfinfo) read the PDFs back in the tests.
+# poppler-utils (pdftotext, pdffonts, pdfinfo) read the PDFs back in the tests; qpdf --check
+# and Ghostscript's inkcov and tiffsep devices check the print output (tests/test_print.py).
 tools:
-	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null || \
-	  { echo "installing poppler-utils"; apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && \
+	  command -v qpdf >/dev/null && command -v gs >/dev/null || \
+	  { echo "installing poppler-utils qpdf ghostscript"; apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils qpdf \
+	      ghostscript >/dev/null; }
 
 test: $(VENV)/.installed tools
 	$(PY) -m pytest -q

@@ -89,8 +89,11 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi):
               path_type=Path), help="The issue the PDFs were built from: checks the page "
               "size, bleed, PDF/X level, output condition and ink limit of its paper and "
               "reads every article back against the manifest.")
+@click.option("--pdfx", type=click.Choice(sorted(PDFX_CHOICES), case_sensitive=False),
+              help="With --issue: the PDF/X level expected, if not the paper's (as given to "
+                   "build --pdfx).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the files that fail.")
-def preflight(pdfs, issue_dir, quiet):
+def preflight(pdfs, issue_dir, pdfx, quiet):
     """Check PDF files as a printing plant would and print a report.
 
     Checks: PDF/X version keys and OutputIntent with an embedded CMYK profile; TrimBox
@@ -113,7 +116,8 @@ def preflight(pdfs, issue_dir, quiet):
             issue = load_issue(issue_dir)
             if issue.normalise:
                 issue, _ = normalise_issue(issue)
-        results = [preflight_issue_file(p, issue) if issue is not None else check(p)
+        level = PDFX_CHOICES.get((pdfx or "").lower())
+        results = [preflight_issue_file(p, issue, level) if issue is not None else check(p)
                    for p in pdfs]
     except Exception as e:  # noqa: BLE001
         _fail(e)

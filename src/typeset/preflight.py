@@ -64,6 +64,7 @@ class Expect:
     output_condition: str | None = None
     articles: list | None = None        # [ArticleText] of the pages in the file
     gutter: float = 9.0                 # pt; text is read this far into the gutters too
+    issue_pages: list | None = None     # all page numbers of the issue
     pages: list | None = None           # page numbers (版) of the file's pages, in order
 
 
@@ -269,7 +270,7 @@ class _Page:
         if _bad(col.space):
             return                                    # reported where it was set
         if col.registration:
-            if self.inside_bleed(box):
+            if self.bleed is not None and self.inside_bleed(box):
                 self.err(f"registration colour (all four inks) inside the BleedBox ({what})")
             return
         if self.expect.k_only and not col.k_only and col.space != "Pattern":
@@ -606,6 +607,10 @@ def preflight(source, expect: Expect | None = None, name: str | None = None) -> 
             if level and level.startswith("PDF/X-1") and "/Group" in page.obj:
                 r.add("error", "transparency group on the page is not allowed in PDF/X-1a", i)
         if expect.articles is not None:
+            missing = sorted(set(expect.pages or ()) - set(expect.issue_pages or ()))
+            if expect.issue_pages and missing:
+                r.add("error", f"page(s) {', '.join(map(str, missing))} of the file are not "
+                               f"in the issue (pages {', '.join(map(str, expect.issue_pages))})")
             _roundtrip(pdf, data, r, expect)
     return r
 
@@ -809,38 +814,43 @@ def _roundtrip(pdf, data: bytes, r: Result, expect: Expect) -> None:
                 if b is not None and b.objgen == t.F.objgen:
                     break
             threads[squash(title)] = beads
-        checked = 0
+        good = 0
         for art in expect.articles:
-            expected = squash("".join(t for t, _ in art.pieces))
-            head = squash(art.headline)
-            if head and head not in whole:
-                r.add("error", f"{art.path}: the headline '{art.headline.replace('|', '')}' "
-                               f"is not in the file's text")
-            beads = threads.get(head)
-            if beads is None:
-                if threads:
-                    r.add("error", f"{art.path}: no article thread titled "
-                                   f"'{art.headline.replace('|', '')}'")
-                found = _in_order(art, whole)
-                if found:
-                    r.add("error", found)
-                checked += 1
-                continue
-            # half a gutter either side: punctuation hanging at the line end is in the text
-            g = expect.gutter / 2.0
-            got = squash("".join(
-                textpages[i].get_text_bounded(rect[0] - g, rect[1], rect[2] + g, rect[3])
-                for i, rect in beads if i is not None))
-            got = JUMP.sub("", got)
-            whole_article = set(art.pages) <= set(expect.pages or art.pages)
-            if got == expected or (not whole_article and got and got in expected):
-                checked += 1
-                continue
-            r.add("error", _diff(art, expected, got))
-            checked += 1
-        r.facts["roundtrip"] = f"{checked} article(s) read back"
+            before = len(r.errors)
+            _article(art, whole, threads, textpages, expect, r)
+            good += len(r.errors) == before
+        r.facts["roundtrip"] = (f"{good} of {len(expect.articles)} article(s) read back as "
+                                f"the manifest says")
     finally:
         doc.close()
+
+
+def _article(art: ArticleText, whole: str, threads: dict, textpages, expect: Expect,
+             r: Result) -> None:
+    expected = squash("".join(t for t, _ in art.pieces))
+    head = squash(art.headline)
+    if head and head not in whole:
+        r.add("error", f"{art.path}: the headline '{art.headline.replace('|', '')}' "
+                       f"is not in the file's text")
+    beads = threads.get(head)
+    if beads is None:
+        if threads:
+            r.add("error", f"{art.path}: no article thread titled "
+                           f"'{art.headline.replace('|', '')}'")
+        found = _in_order(art, whole)
+        if found:
+            r.add("error", found)
+        return
+    # half a gutter either side: punctuation hanging at the line end is in the text
+    g = expect.gutter / 2.0
+    got = squash("".join(
+        textpages[i].get_text_bounded(rect[0] - g, rect[1], rect[2] + g, rect[3])
+        for i, rect in beads if i is not None))
+    got = JUMP.sub("", got)
+    whole_article = set(art.pages) <= set(expect.pages or art.pages)
+    if got == expected or (not whole_article and got and got in expected):
+        return
+    r.add("error", _diff(art, expected, got))
 
 
 def _in_order(art: ArticleText, whole: str) -> str | None:
@@ -906,19 +916,30 @@ def expect_for(issue, pages: list[int] | None = None, roundtrip: bool = True) ->
     out = paper.output
     return Expect(pdfx=out.pdfx, trim=(paper.trim_w, paper.trim_h), bleed=paper.bleed,
                   ink_limit=out.ink_limit, output_condition=out.output_condition,
-                  articles=arts, pages=numbers, gutter=paper.gutter)
+                  articles=arts, pages=numbers, gutter=paper.gutter,
+                  issue_pages=sorted(p.number for p in issue.pages))
 
 
-def preflight_issue_file(path: Path, issue) -> Result:
-    """Preflight a file of ``issue`` (CLI): its pages are found from the PDF's page labels."""
+def preflight_issue_file(path: Path, issue, pdfx: str | None = None) -> Result:
+    """Preflight a file of ``issue`` (CLI): its pages are found from the PDF's page labels;
+    ``pdfx`` is the level expected instead of the paper's."""
+    from dataclasses import replace
+
     import pikepdf
 
     pages = None
+    numbers = sorted(p.number for p in issue.pages)
     try:
         with pikepdf.open(path) as pdf:
-            labels = [p.label for p in pdf.pages]
-        if all(str(x).isdigit() for x in labels):
-            pages = [int(x) for x in labels]
+            labels = [p.label for p in pdf.pages] if "/PageLabels" in pdf.Root else None
+            count = len(pdf.pages)
     except pikepdf.PdfError:
-        pass
-    return preflight(path, expect_for(issue, pages), name=str(path))
+        labels, count = None, 0
+    if labels and all(str(x).isdigit() for x in labels):
+        pages = [int(x) for x in labels]
+    elif count == len(numbers):
+        pages = numbers                 # no page labels: the issue's pages in order
+    expect = expect_for(issue, pages)
+    if pdfx:
+        expect = replace(expect, pdfx=pdfx)
+    return preflight(path, expect, name=str(path))
