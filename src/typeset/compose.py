@@ -563,13 +563,16 @@ def _edge_widths(items, i, j):
 def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0):
     start_cut, end_cut = _edge_widths(items, i, j)
     first, lastit = items[i], items[j - 1]
-    sh = dict(shrink)
-    st = dict(stretch)
+    sh, st = shrink, stretch          # _solve only reads them: copied when changed
     # A trimmed edge mark has no shrink left; a space at an edge neither shrinks nor stretches.
     for it, cut in ((first, start_cut), (lastit, end_cut)):
         if cut and it.shrink_kind:
+            if sh is shrink:
+                sh = dict(shrink)
             sh[it.shrink_kind] = sh.get(it.shrink_kind, 0.0) - it.shrink
         if cut and it.stretch_kind:
+            if st is stretch:
+                st = dict(stretch)
             st[it.stretch_kind] = st.get(it.stretch_kind, 0.0) - it.stretch
     natural = nat - start_cut - end_cut
     if i == j - 1:

@@ -121,6 +121,13 @@ def _prev(out) -> str | None:
     return out[-1][0][-1] if out else None
 
 
+# What some rule starts from; a text without any of it is left as it is (most paragraphs).
+_S = " \t\u00a0"
+_TRIGGER = re.compile(
+    "[-,;:?!()\"'…⋯]|——?[" + _S + "]|――|－－|\\.\\.\\.|。。。|[·・]{3}|[" + _S + "]{2}"
+    "|[" + _S + "][" + re.escape("".join(sorted(set(cjk.CLOSING + cjk.PAUSE + cjk.STOP))))
+    + "]|[" + re.escape("".join(sorted(set(cjk.OPENING + cjk.PAUSE + cjk.STOP)))) + "][" + _S
+    + "]")
 _DOTS = re.compile(r"\.{3,6}|。{3,6}|·{3,6}|・{3,6}")
 _DASH = re.compile(r"-{2,}|—[ \t\u00a0]+—|――|－－")
 
@@ -266,6 +273,8 @@ def normalise_text(text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
     """Return the normalised text and (offset in ``text``, old, new, rule) for every change,
     in order of offset."""
     changes: list[tuple[int, str, str, str]] = []
+    if not _TRIGGER.search(text):
+        return text, changes          # nothing any rule looks at (most Chinese paragraphs)
     toks = _tokens(text)
     # Each repair can give the next its Chinese context (a quote made curly makes the colon
     # after it Chinese): repeat until nothing changes, so that a second run changes nothing.
