@@ -66,7 +66,7 @@ def _profile(path: str) -> tuple[bytes, int, str]:
     n = {b"CMYK": 4, b"RGB ": 3, b"GRAY": 1}.get(space)
     if n is None:
         raise PreflightError(f"{path}: ICC colour space {space!r} is not CMYK, RGB or grey")
-    return zlib.compress(data, 9), n, _icc_description(data) or Path(path).stem
+    return zlib.compress(data, 6), n, _icc_description(data) or Path(path).stem
 
 
 def _icc_description(data: bytes) -> str | None:
