@@ -119,10 +119,14 @@ def grid_overlay(img, origin, scale, page, paper, font_path=None):
                  ("underset", STATUS["underset"]), ("column", COLUMN),
                  ("grid line", GRID), ("thread order", THREAD)]
         lx, ly = ox, oy + (paper.trim_h + paper.bleed) * scale + 4
+        stop = ox + (paper.trim_w / 2.0 - 12 * 72 / 25.4) * scale   # clear of the target
         for name, col in items:
+            w = 26 + d.textlength(name, font=small)
+            if lx + w > stop and lx > ox:
+                lx, ly = ox, ly + 18
             d.rectangle([lx, ly, lx + 14, ly + 14], fill=col + (255,))
             d.text((lx + 18, ly), name, fill=(0, 0, 0, 255), font=small)
-            lx += 26 + d.textlength(name, font=small)
+            lx += w
 
     for draw in (slot_fills, columns, grid_lines, slots, threads, legend):
         out = layer(draw)
