@@ -20,10 +20,11 @@ sample: $(VENV)/.installed
 # and Ghostscript's inkcov and tiffsep devices check the print output (tests/test_print.py).
 tools:
 	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && \
-	  command -v qpdf >/dev/null && command -v gs >/dev/null || \
-	  { echo "installing poppler-utils qpdf ghostscript"; apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils qpdf \
-	      ghostscript >/dev/null; }
+	  command -v qpdf >/dev/null && command -v gs >/dev/null && \
+	  command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { echo "installing poppler-utils qpdf ghostscript chromium chromium-driver"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      poppler-utils qpdf ghostscript chromium chromium-driver >/dev/null; }
 
 test: $(VENV)/.installed tools
 	$(PY) -m pytest -q

@@ -168,10 +168,15 @@ def overset_error(report: Report) -> LayoutError:
 
 
 def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | None = None,
-                proof: bool = False, grid: bool = False, dpi: float = 100) -> Report:
+                proof: bool = False, grid: bool = False, dpi: float = 100,
+                only: set[int] | None = None) -> Report:
     """Build the PDFs; each is made PDF/X (``pdfx`` overrides the paper's level) and
     preflighted before anything is written: a failed preflight writes nothing and raises
-    PreflightError (exit 5).  ``proof`` also writes PNG proofs into OUT/proofs/."""
+    PreflightError (exit 5).  ``proof`` also writes PNG proofs into OUT/proofs/.
+
+    ``only`` (page numbers): lay out the whole issue (continuations cross pages) but render
+    and write only those pages' PDFs and proofs, not the whole-issue file — what `watch`
+    does after an edit that touches a few pages."""
     from dataclasses import replace
 
     from .errors import PreflightError
@@ -204,16 +209,20 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
 
     files: list[tuple[Path, bytes]] = []
     groups = []                                   # the pages of each file
+    partial = only is not None and not {p.number for p in pages} <= set(only)
+    if partial:
+        pages = [p for p in pages if p.number in only]
     for p in pages:
         m = dict(meta, title=p.title)
         files.append((out_dir / f"{stem}-p{p.number:02d}.pdf",
                       finish(render_pdf([p], issue.fonts, m), [p], p.title)))
         groups.append([p])
-    # The whole issue in one file; for a one-page issue that is the page's own file.
-    whole = files[0][1] if len(pages) == 1 else finish(
-        render_pdf(pages, issue.fonts, meta), pages, meta["title"])
-    files.append((out_dir / f"{stem}.pdf", whole))
-    groups.append(pages)
+    if not partial:
+        # The whole issue in one file; for a one-page issue that is the page's own file.
+        whole = files[0][1] if len(pages) == 1 else finish(
+            render_pdf(pages, issue.fonts, meta), pages, meta["title"])
+        files.append((out_dir / f"{stem}.pdf", whole))
+        groups.append(pages)
     t2 = time.perf_counter()
     # Preflight every file before any is written: a file that fails never reaches OUT.
     done: dict[bytes, object] = {}
@@ -235,6 +244,8 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     if proof:
         proofs = _proofs(issue, pages, [d for _, d in files[:len(pages)]], out_dir, stem,
                          grid, dpi)
+        if partial:     # the contact sheet shows the whole issue: leave it as it was
+            proofs = [(p, d) for p, d in proofs if "contact" not in p.name]
     write_atomically(files + proofs)
     report.outputs = [p for p, _ in files]
     report.proofs = [p for p, _ in proofs]

@@ -314,3 +314,96 @@ def rebuild(records, archive_dir, jobs):
         ok = ok and r["identical"]
     if not ok:
         sys.exit(arc.EXIT_ARCHIVE)
+
+
+# --- the layout editor's night ---------------------------------------------------------------
+
+@main.command("new")
+@click.argument("issue_dir", type=click.Path(path_type=Path))
+@click.option("--from", "previous", required=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The previous issue's folder, the model for the new one.")
+@click.option("--date", help="The new issue's date, YYYY-MM-DD (default: a week later).")
+@click.option("--number", help="The new issue number (default: the previous one plus one).")
+def new(issue_dir, previous, date, number):
+    """Start ISSUE_DIR from the previous issue: same pages, templates, slots and standing
+    furniture; date and number advanced; every article file emptied; CHECKLIST.md lists what
+    must be filled."""
+    from .newissue import new_issue
+
+    try:
+        r = new_issue(issue_dir, previous, date, number)
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    click.echo(f"new issue {r['path']}: date {r['date']}"
+               + (f", number {r['number']}" if r["number"] else "")
+               + f"; {r['articles']} article(s) and {r['pictures']} picture(s) to fill "
+                 f"(see {Path(r['path']) / 'CHECKLIST.md'})")
+
+
+def _echo_rebuild(r, as_json=False):
+    import json
+    import time
+
+    if as_json:
+        click.echo(json.dumps(dict(generation=r.generation, ok=r.ok, seconds=r.seconds,
+                                   touched=r.touched, error=r.error, **r.report),
+                              ensure_ascii=False))
+        return
+    stamp = time.strftime("%H:%M:%S")
+    pages = f" (pages {', '.join(map(str, r.touched))})" if r.touched else ""
+    state = click.style("built", fg="green") if r.ok else click.style("NOT built", fg="red")
+    click.echo(f"[{stamp}] {state} in {r.seconds:.2f} s{pages}")
+    for s in r.report.get("slots", []):
+        if s["overset_lines"]:
+            click.echo(click.style(f"  page {s['page']} slot {s['slot']}: "
+                                   f"{s['overset_lines']} line(s) over — {s['hint']}",
+                                   fg="red"))
+        elif s["underset_lines"] > 1:
+            click.echo(click.style(f"  page {s['page']} slot {s['slot']}: "
+                                   f"{s['underset_lines']} line(s) short — {s['hint']}",
+                                   fg="yellow"))
+    for w in r.report.get("warnings", []):
+        click.echo(f"  warning: {w}")
+    if r.error and not r.report.get("slots"):
+        click.echo(click.style(f"  {r.error}", fg="red"))
+
+
+@main.command()
+@click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the PDFs and proofs (default: ISSUE_DIR/out).")
+@click.option("--serve", "port", type=int, default=None,
+              help="Also show live proofs in the browser at http://127.0.0.1:PORT/.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per rebuild.")
+def watch(issue_dir, out_dir, port, as_json):
+    """Rebuild ISSUE_DIR whenever a manifest, article, picture or layout file changes, and
+    print the fit report after each rebuild.  A build that fails (overset, bad input) never
+    replaces the last good PDFs; its proofs still show where the problem is.  Ctrl-C stops."""
+    from .live import Watcher, serve
+
+    try:
+        if port is not None:
+            click.echo(f"live proofs: http://127.0.0.1:{port}/")
+            serve(issue_dir, port, on_rebuild=lambda r: _echo_rebuild(r, as_json),
+                  out_dir=out_dir)
+        else:
+            Watcher(issue_dir, out_dir).run(on_rebuild=lambda r: _echo_rebuild(r, as_json))
+    except KeyboardInterrupt:
+        pass
+
+
+@main.command()
+@click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-p", "--port", type=int, default=8765, help="Port on 127.0.0.1 (default 8765).")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path))
+def serve(issue_dir, port, out_dir):
+    """Show every page of ISSUE_DIR as a proof with the grid overlay and the fit report, in
+    the browser at http://127.0.0.1:PORT/, refreshed by itself after each rebuild."""
+    from .live import serve as run
+
+    click.echo(f"live proofs: http://127.0.0.1:{port}/  (Ctrl-C stops)")
+    try:
+        run(issue_dir, port, on_rebuild=_echo_rebuild, out_dir=out_dir)
+    except KeyboardInterrupt:
+        pass
