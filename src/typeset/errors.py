@@ -8,6 +8,7 @@ failure of a produced PDF, 70 internal error (a bug: please report it).
 from __future__ import annotations
 
 import difflib
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +93,39 @@ def raise_all(errors: list[TypesetError]) -> None:
         raise errors[0]
     if errors:
         raise ErrorGroup(errors)
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 40
+_REPR.maxlist = _REPR.maxdict = 4
+_REPR.maxlevel = 2
+
+
+def show(value) -> str:
+    """A value as the user wrote it, for a message: short and bounded in time, however big
+    or deeply nested the value is (plain ``repr`` of an aliased YAML tree could take hours)."""
+    if isinstance(value, dict):
+        value = dict(value)
+    elif isinstance(value, list):
+        value = list(value)
+    return _REPR.repr(value)
+
+
+def kind(value) -> str:
+    """What a YAML value is, in the user's words: 'a mapping', 'a list', 'text' …"""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"true/false ({show(value)})"
+    if isinstance(value, dict):
+        return "a mapping (key: value)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"text ({show(value)})"
+    if isinstance(value, (int, float)):
+        return f"a number ({show(value)})"
+    return type(value).__name__
 
 
 def nearest(word: str, choices) -> str | None:

@@ -8,6 +8,8 @@ does not measure anything.
 
 from __future__ import annotations
 
+import codecs
+import datetime
 import os
 import re
 import unicodedata
@@ -15,7 +17,8 @@ from pathlib import Path
 
 from . import cjk
 from .compose import Settings
-from .errors import ErrorGroup, InputError, SourceRef, TypesetError, nearest, raise_all
+from .errors import (ErrorGroup, InputError, SourceRef, TypesetError, kind, nearest, raise_all,
+                     show)
 from .fonts import load_font_table
 from .model import (PDFX_LEVELS, Article, Footer, Issue, PageSpec, Paper, Paragraph,
                     PrintSpec, Slot, Template, TextStyle)
@@ -23,6 +26,15 @@ from .units import UnitError, length, type_size
 from .yamlsrc import Map, Seq, load_yaml, ref_of
 
 MAX_ARTICLE_BYTES = 1024 * 1024
+MAX_CHAR_ERRORS = 20          # bad characters reported per article; the rest are counted
+MAX_PAGES = 1000              # pages in one manifest
+# Bounds of the paper's grid: well past any newspaper, small enough that a typo (an extra
+# zero or three) is an error instead of a layout that takes hours.
+MAX_COLUMNS = 50
+MAX_COLUMN_CHARS = 200
+MAX_GRID_LINES = 2000
+MAX_TRIM = 5080 * 72 / 25.4   # 5080 mm: PDF's largest page (14 400 units of 1/72 in)
+MAX_SIZE = 1000.0             # pt, a type size
 ARTICLE_KEYS = ("headline", "kicker", "subtitle", "byline")
 
 
@@ -49,18 +61,25 @@ class _Checker:
 
     def __init__(self):
         self.errors: list[TypesetError] = []
+        self.roles: dict | None = None     # font roles of layout/fonts.yaml, once read
+        self.fonts_path: Path | None = None
 
     def err(self, msg, where, hint=None):
-        self.errors.append(InputError(msg, where, hint))
+        e = InputError(msg, where, hint)
+        if not any(str(o) == str(e) for o in self.errors[-50:]):   # once is enough
+            self.errors.append(e)
 
-    def keys(self, node, allowed, path, slot=None, required=()):
+    def keys(self, node, allowed, path, slot=None, required=(), at: SourceRef | None = None):
+        """Is ``node`` a mapping with only ``allowed`` keys and every ``required`` one?
+        ``at`` is where to point when it is not a mapping (the key that holds it)."""
         if not isinstance(node, Map):
-            self.err(f"expected a mapping, found {type(node).__name__}",
-                     ref_of(node, path, slot=slot))
+            self.err(f"expected a mapping (key: value), found {kind(node)}",
+                     at or ref_of(node, path, slot=slot))
             return False
         for k in node:
             if k not in allowed:
-                self.err(f"unknown key '{k}'", node.ref(path, k, slot),
+                name = k if isinstance(k, str) else show(k)
+                self.err(f"unknown key '{name}'", node.ref(path, k, slot),
                          nearest(k, allowed) or f"allowed: {', '.join(allowed)}")
         for k in required:
             if k not in node:
@@ -74,30 +93,148 @@ class _Checker:
             return conv(node[key])
         except (UnitError, ValueError, TypeError) as e:
             self.err(f"'{key}': {e}" if str(e) else f"'{key}': expected {what}, "
-                     f"found {node[key]!r}", node.ref(path, key, slot))
+                     f"found {show(node[key])}", node.ref(path, key, slot))
             return default
+
+    def sub(self, node, key, path, slot=None) -> Map:
+        """The mapping under ``key`` (an empty one when the key is absent or wrong)."""
+        if not isinstance(node, Map):
+            return Map()
+        v = node.get(key)
+        if v is None:
+            return Map()
+        if not isinstance(v, Map):
+            self.err(f"'{key}' must be a mapping (key: value), found {kind(v)}",
+                     node.ref(path, key, slot))
+            return Map()
+        return v
+
+    def flag(self, node, key, path, default: bool, slot=None) -> bool:
+        if not isinstance(node, Map) or key not in node:
+            return default
+        v = node[key]
+        if not isinstance(v, bool):
+            self.err(f"'{key}' must be true or false, found {kind(v)}",
+                     node.ref(path, key, slot))
+            return default
+        return v
 
 
 def _int(v):
     if isinstance(v, bool) or not isinstance(v, int):
-        raise ValueError(f"expected a whole number, found {v!r}")
+        raise ValueError(f"expected a whole number, found {kind(v)}")
     return v
+
+
+def _int_in(lo: int, hi: int | None = None):
+    """A converter for a whole number in lo..hi."""
+    def conv(v):
+        n = _int(v)
+        if n < lo or (hi is not None and n > hi):
+            rng = f"at least {lo}" if hi is None else f"{lo} to {hi}"
+            raise ValueError(f"expected a whole number {rng}, found {show(n)}")
+        return n
+    return conv
 
 
 def _str(v):
     if not isinstance(v, str) or not v.strip():
-        raise ValueError(f"expected text, found {v!r}")
+        raise ValueError(f"expected text, found {kind(v)}")
     return v.strip()
 
 
-def _style(node, path, ck: _Checker, default_role: str, default_size) -> TextStyle:
+def _text(v):
+    """Text the user may also write as a bare number (an issue number, a banner)."""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return str(v)
+    return _str(v)
+
+
+_NAME = re.compile(r"\w[\w.-]*")
+
+
+def _name(v):
+    """A layout file's name (paper, template): no folder, no path."""
+    v = _text(v)
+    if not _NAME.fullmatch(v):
+        raise ValueError(f"expected a name (letters, digits, '-', '_', '.'), found {show(v)}")
+    return v
+
+
+def _length_in(lo: float, hi: float | None = None, em: float | None = None, strict=False):
+    """A converter for a length in points, at least ``lo`` (more than, if ``strict``)."""
+    def conv(v):
+        x = length(v, em)
+        if x != x or x < lo or (strict and x == lo) or (hi is not None and x > hi):
+            what = ("more than" if strict else "at least") + f" {lo:g}pt"
+            if hi is not None:
+                what += f" and at most {hi / 72 * 25.4:.0f}mm"
+            raise ValueError(f"expected a length {what}, found {show(v)}")
+        return x
+    return conv
+
+
+def _size(v) -> float:
+    x = type_size(v)
+    if not 0 < x <= MAX_SIZE:
+        raise ValueError(f"expected a type size above 0 and at most {MAX_SIZE:g}pt, "
+                         f"found {show(v)}")
+    return x
+
+
+def _style(parent, key, path, ck: _Checker, default_role: str, default_size) -> TextStyle:
+    """The text style under ``parent[key]``: ``{role: …, size: …}``; the role must be one of
+    layout/fonts.yaml (checked here, so that the error names this file and line)."""
+    node = parent.get(key) if isinstance(parent, Map) else None
+    default = TextStyle(default_role, type_size(default_size))
     if node is None:
-        return TextStyle(default_role, type_size(default_size))
-    if not ck.keys(node, ("role", "size"), path):
-        return TextStyle(default_role, type_size(default_size))
+        _check_role(ck, default_role, ref_of(parent, path),
+                    f"the default role of '{key}'")
+        return default
+    if not ck.keys(node, ("role", "size"), path, at=ref_of(parent, path, key)):
+        return default
     role = ck.get(node, "role", _str, path, default_role)
-    size = ck.get(node, "size", type_size, path, type_size(default_size))
+    if "role" in node:
+        _check_role(ck, role, node.ref(path, "role"), f"'{key}'")
+    else:
+        _check_role(ck, role, node.ref(path), f"the default role of '{key}'")
+    size = ck.get(node, "size", _size, path, default.size)
     return TextStyle(role, size)
+
+
+def _check_role(ck: _Checker, role: str, where: SourceRef, what: str) -> None:
+    if ck.roles is not None and role not in ck.roles:
+        ck.err(f"font role '{role}' ({what}) is not defined in {ck.fonts_path}", where,
+               nearest(role, ck.roles) or f"roles: {', '.join(sorted(ck.roles))}")
+
+
+def check_font_roles_file(data, path: Path, ck: _Checker) -> bool:
+    """The shape of layout/fonts.yaml (faces with a file each, roles naming faces), checked
+    with file and line before fonts.load_font_table reads the fonts."""
+    n = len(ck.errors)
+    if not ck.keys(data, ("faces", "roles"), path, required=("faces", "roles")):
+        return False
+    faces = data.get("faces")
+    if "faces" in data and (not isinstance(faces, Map) or not faces):
+        ck.err(f"'faces' must map face names to {{file: …}}, found {kind(faces)}",
+               data.ref(path, "faces"))
+    if not isinstance(faces, Map):
+        faces = Map()
+    for name, entry in faces.items():
+        if ck.keys(entry, ("file",), path, required=("file",), at=faces.ref(path, name)):
+            ck.get(entry, "file", _str, path)
+    roles = data.get("roles")
+    if "roles" in data and (not isinstance(roles, Map) or not roles):
+        ck.err(f"'roles' must map font roles to face names, found {kind(roles)}",
+               data.ref(path, "roles"))
+    if not isinstance(roles, Map):
+        roles = Map()
+    for role, face in roles.items():
+        if not isinstance(face, str) or face not in faces:
+            ck.err(f"role '{role}' names face {show(face)}, which is not defined under "
+                   "'faces'", roles.ref(path, role),
+                   nearest(face, faces) if isinstance(face, str) else None)
+    return len(ck.errors) == n
 
 
 # --- paper and template ---------------------------------------------------------------------
@@ -115,9 +252,9 @@ def _percent(v) -> float:
     try:
         f = float(v)
     except (TypeError, ValueError):
-        raise ValueError(f"expected a percentage such as 240%, found {v!r}") from None
+        raise ValueError(f"expected a percentage such as 240%, found {show(v)}") from None
     if not 100 <= f <= 400:
-        raise ValueError(f"expected a total ink limit between 100% and 400%, found {v!r}")
+        raise ValueError(f"expected a total ink limit between 100% and 400%, found {show(v)}")
     return f / 100.0
 
 
@@ -127,7 +264,7 @@ def _print_spec(node, path: Path, root: Path, ck: _Checker) -> PrintSpec:
     default_icc = root / DEFAULT_ICC
     if node is None:
         return PrintSpec(icc=default_icc if default_icc.is_file() else None)
-    if not ck.keys(node, PRINT_KEYS, path):
+    if not ck.keys(node, PRINT_KEYS, path, at=SourceRef(path)):
         return PrintSpec(icc=default_icc if default_icc.is_file() else None)
     pdfx = ck.get(node, "pdfx", _str, path, base.pdfx)
     if pdfx not in PDFX_LEVELS:
@@ -138,7 +275,12 @@ def _print_spec(node, path: Path, root: Path, ck: _Checker) -> PrintSpec:
     if "icc" in node:
         rel = ck.get(node, "icc", _str, path, DEFAULT_ICC)
         icc = (root / rel) if not Path(rel).is_absolute() else Path(rel)
-        if not icc.is_file():
+        if "\0" in rel or not icc.resolve().is_relative_to(root.resolve()):
+            ck.err(f"ICC profile path '{rel}' leaves the project folder",
+                   node.ref(path, "icc"), "give a path from the project folder, e.g. "
+                   + DEFAULT_ICC)
+            icc = default_icc
+        elif not icc.is_file():
             ck.err(f"ICC profile not found: {rel}", node.ref(path, "icc"),
                    "give a path from the project folder, e.g. " + DEFAULT_ICC)
     return PrintSpec(
@@ -161,52 +303,61 @@ def load_paper(root: Path, key: str, ck: _Checker, where: SourceRef) -> Paper | 
     if not ck.keys(d, PAPER_KEYS, path, required=("name", "trim", "columns", "column_chars",
                                                    "body", "lines")):
         return None
-    body = _style(d.get("body"), path, ck, "body", "小五")
+    body = _style(d, "body", path, ck, "body", "小五")
     trim = d.get("trim")
+    tw, th = 270 * 72 / 25.4, 390 * 72 / 25.4
     if not (isinstance(trim, list) and len(trim) == 2):
-        ck.err("'trim' must be [width, height]", d.ref(path, "trim"))
-        trim = ["270mm", "390mm"]
-    try:
-        tw, th = length(trim[0]), length(trim[1])
-    except UnitError as e:
-        ck.err(f"'trim': {e}", d.ref(path, "trim"))
-        tw, th = 1.0, 1.0
-    comp = d.get("composition") or Map()
+        ck.err(f"'trim' must be [width, height], found {kind(trim)}", d.ref(path, "trim"))
+    else:
+        try:
+            conv = _length_in(0.0, MAX_TRIM, strict=True)
+            tw, th = conv(trim[0]), conv(trim[1])
+        except ValueError as e:
+            ck.err(f"'trim': {e}", d.ref(path, "trim"))
+    comp = ck.sub(d, "composition", path)
     ck.keys(comp, ("level", "style", "indent", "hanging"), path)
     level = comp.get("level", cjk.DEFAULT_LEVEL)
-    if level not in cjk.LEVELS:
-        ck.err(f"unknown line-breaking level '{level}'", comp.ref(path, "level"),
+    if not isinstance(level, str) or level not in cjk.LEVELS:
+        ck.err(f"unknown line-breaking level {show(level)}", comp.ref(path, "level"),
                f"one of: {', '.join(cjk.LEVELS)}")
         level = cjk.DEFAULT_LEVEL
     style = comp.get("style", cjk.DEFAULT_STYLE)
-    if style not in cjk.STYLES:
-        ck.err(f"unknown punctuation style '{style}'", comp.ref(path, "style"),
+    if not isinstance(style, str) or style not in cjk.STYLES:
+        ck.err(f"unknown punctuation style {show(style)}", comp.ref(path, "style"),
                f"one of: {', '.join(cjk.STYLES)}")
         style = cjk.DEFAULT_STYLE
-    indent = ck.get(comp, "indent", float, path, 2.0)
-    hanging = comp.get("hanging", False)
-    if not isinstance(hanging, bool):
-        ck.err(f"'hanging' must be true or false, found {hanging!r}",
-               comp.ref(path, "hanging"))
-        hanging = False
+    column_chars = ck.get(d, "column_chars", _int_in(1, MAX_COLUMN_CHARS), path, 12)
+    indent = ck.get(comp, "indent", _indent(column_chars), path, 2.0)
+    hanging = ck.flag(comp, "hanging", path, False)
     em = body.size
     paper = Paper(
-        key=key, name=ck.get(d, "name", _str, path, key), trim_w=tw, trim_h=th,
-        bleed=ck.get(d, "bleed", length, path, 3 * 72 / 25.4),
-        margin_top=ck.get(d, "margin_top", length, path, 20 * 72 / 25.4),
-        columns=ck.get(d, "columns", _int, path, 1),
-        column_chars=ck.get(d, "column_chars", _int, path, 12),
-        gutter=ck.get(d, "gutter", lambda v: length(v, em), path, em),
-        body=body, line_gap=ck.get(d, "line_gap", lambda v: length(v, em), path, em / 4),
-        lines=ck.get(d, "lines", _int, path, 80),
+        key=key, name=ck.get(d, "name", _text, path, key), trim_w=tw, trim_h=th,
+        bleed=ck.get(d, "bleed", _length_in(0.0), path, 3 * 72 / 25.4),
+        margin_top=ck.get(d, "margin_top", _length_in(0.0), path, 20 * 72 / 25.4),
+        columns=ck.get(d, "columns", _int_in(1, MAX_COLUMNS), path, 1),
+        column_chars=column_chars,
+        gutter=ck.get(d, "gutter", _length_in(0.0, em=em), path, em),
+        body=body, line_gap=ck.get(d, "line_gap", _length_in(0.0, em=em), path, em / 4),
+        lines=ck.get(d, "lines", _int_in(1, MAX_GRID_LINES), path, 80),
         settings=Settings(level=level, style=style, indent=indent, hanging=hanging),
-        rule_width=ck.get(d, "rule_width", length, path, 0.5),
+        rule_width=ck.get(d, "rule_width", _length_in(0.0), path, 0.5),
         source=path, output=_print_spec(d.get("print"), path, root, ck))
     if paper.area_w > paper.trim_w or paper.margin_top + paper.area_h > paper.trim_h:
         ck.err(f"the type area ({paper.area_w / 72 * 25.4:.1f} × "
                f"{paper.area_h / 72 * 25.4:.1f} mm) does not fit the trim "
                f"({tw / 72 * 25.4:.1f} × {th / 72 * 25.4:.1f} mm)", SourceRef(path))
     return paper
+
+
+def _indent(column_chars: int):
+    """The first-line indent in em: a number from 0 to less than a column's width."""
+    def conv(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v \
+                or not 0 <= v < column_chars:
+            raise ValueError(f"expected a number of characters from 0 to less than "
+                             f"{column_chars} (the column width), found {show(v)}")
+        return float(v)
+    return conv
 
 
 TEMPLATE_KEYS = ("section", "section_pinyin", "section_head", "running_head", "headlines",
@@ -224,53 +375,56 @@ def load_template(root: Path, key: str, ck: _Checker, where: SourceRef) -> Templ
     d = load_yaml(path)
     if not ck.keys(d, TEMPLATE_KEYS, path, required=("section",)):
         return None
-    sh = d.get("section_head") or Map()
+    sh = ck.sub(d, "section_head", path)
     ck.keys(sh, ("lines", "style", "pinyin_style"), path)
     heads = {}
-    hd = d.get("headlines") or Map()
-    if ck.keys(hd, tuple(hd.keys()), path):
-        for name, node in hd.items():
-            heads[name] = _style(node, path, ck, "headline", "小二")
+    hd = ck.sub(d, "headlines", path)
+    for name in hd:
+        if not isinstance(name, str):
+            ck.err(f"a headline style needs a name, found {kind(name)}", hd.ref(path, name))
+            continue
+        heads[name] = _style(hd, name, path, ck, "headline", "小二")
     if "standard" not in heads:
-        heads["standard"] = TextStyle("headline", type_size("小二"))
+        heads["standard"] = _style(Map(), "standard", path, ck, "headline", "小二")
     footer = None
     fd = d.get("footer")
     if fd is not None and ck.keys(fd, ("title", "units", "lines", "title_style", "unit_style"),
-                                  path, required=("title", "units")):
+                                  path, required=("title", "units"),
+                                  at=d.ref(path, "footer")):
         units = fd.get("units")
         if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
             ck.err("'units' must be a list of names", fd.ref(path, "units"))
             units = []
-        footer = Footer(title=str(fd["title"]), units=tuple(units),
-                        lines=ck.get(fd, "lines", _int, path, 6),
-                        title_style=_style(fd.get("title_style"), path, ck, "footer_title", "小五"),
-                        unit_style=_style(fd.get("unit_style"), path, ck, "footer_unit", "小五"))
-    rh = d.get("running_head") or Map()
+        footer = Footer(title=ck.get(fd, "title", _text, path, ""), units=tuple(units),
+                        lines=ck.get(fd, "lines", _int_in(1, MAX_GRID_LINES), path, 6),
+                        title_style=_style(fd, "title_style", path, ck, "footer_title", "小五"),
+                        unit_style=_style(fd, "unit_style", path, ck, "footer_unit", "小五"))
+    rh = ck.sub(d, "running_head", path)
     ck.keys(rh, ("style",), path)
-    jump = d.get("jump") or Map()
+    jump = ck.sub(d, "jump", path)
     ck.keys(jump, ("style", "headline", "headline_style"), path)
     align = d.get("headline_align", "center")
     if align not in ("center", "left"):
-        ck.err(f"'headline_align' must be center or left, found {align!r}",
+        ck.err(f"'headline_align' must be center or left, found {kind(align)}",
                d.ref(path, "headline_align"))
         align = "center"
     return Template(
-        key=key, section=ck.get(d, "section", _str, path, ""),
-        section_pinyin=ck.get(d, "section_pinyin", _str, path, ""),
-        section_head_lines=ck.get(sh, "lines", _int, path, 4),
-        section_style=_style(sh.get("style"), path, ck, "section_head", "一号"),
-        pinyin_style=_style(sh.get("pinyin_style"), path, ck, "section_pinyin", "小四"),
-        running_style=_style(rh.get("style"), path, ck, "running_head", "小五"),
+        key=key, section=ck.get(d, "section", _text, path, ""),
+        section_pinyin=ck.get(d, "section_pinyin", _text, path, ""),
+        section_head_lines=ck.get(sh, "lines", _int_in(0, MAX_GRID_LINES), path, 4),
+        section_style=_style(sh, "style", path, ck, "section_head", "一号"),
+        pinyin_style=_style(sh, "pinyin_style", path, ck, "section_pinyin", "小四"),
+        running_style=_style(rh, "style", path, ck, "running_head", "小五"),
         headline_styles=heads,
-        kicker_style=_style(d.get("kicker"), path, ck, "kicker", "五号"),
-        subtitle_style=_style(d.get("subtitle"), path, ck, "subtitle", "五号"),
-        byline_style=_style(d.get("byline"), path, ck, "byline", "小五"),
-        banner_style=_style(d.get("banner"), path, ck, "banner", "一号"),
+        kicker_style=_style(d, "kicker", path, ck, "kicker", "五号"),
+        subtitle_style=_style(d, "subtitle", path, ck, "subtitle", "五号"),
+        byline_style=_style(d, "byline", path, ck, "byline", "小五"),
+        banner_style=_style(d, "banner", path, ck, "banner", "一号"),
         footer=footer, source=path,
-        jump_style=_style(jump.get("style"), path, ck, "byline", "小五"),
-        jump_headline=bool(jump.get("headline", True)),
-        continued_style=_style(jump.get("headline_style"), path, ck, "headline", "四号"),
-        caption_style=_style(d.get("caption"), path, ck, "caption", "小五"),
+        jump_style=_style(jump, "style", path, ck, "byline", "小五"),
+        jump_headline=ck.flag(jump, "headline", path, True),
+        continued_style=_style(jump, "headline_style", path, ck, "headline", "四号"),
+        caption_style=_style(d, "caption", path, ck, "caption", "小五"),
         headline_align=align)
 
 
@@ -284,11 +438,18 @@ _BAD_CHARS = {"\u200b": "zero-width space", "\u200c": "zero-width non-joiner",
 
 def read_text(path: Path, where: SourceRef, encoding: str | None = None) -> str:
     """Read a text file as UTF-8 (with or without BOM) or the declared encoding."""
+    if path.is_dir():
+        raise InputError(f"'{path.name}' is a folder, not an article file", where)
     if not path.is_file():
         raise InputError(f"article file '{path.name}' does not exist", where)
-    if path.stat().st_size > MAX_ARTICLE_BYTES:
-        raise InputError(f"article is over {MAX_ARTICLE_BYTES} bytes", SourceRef(path))
-    raw = path.read_bytes()
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise InputError(f"article is {size} bytes, over the limit of {MAX_ARTICLE_BYTES}",
+                         SourceRef(path), "split it into several articles")
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read the article: {e.strerror}", SourceRef(path)) from None
     enc = encoding or "utf-8-sig"
     try:
         return raw.decode(enc)
@@ -353,18 +514,25 @@ def parse_article(path: Path, text: str) -> Article:
         elif buf:
             paragraphs.append(Paragraph(_join(buf), start))
             buf = []
+    bad = 0
     for n, ln in enumerate(lines):
-        for ch in ln:
+        for col, ch in enumerate(ln, 1):
             what = _BAD_CHARS.get(ch)
-            if what is None:
+            if what is None and not ch.isprintable() and ch != "\t":
                 cat = unicodedata.category(ch)
-                if cat == "Cc" and ch != "\t":
+                if cat == "Cc":
                     what = f"control character U+{ord(ch):04X}"
                 elif cat == "Co":
                     what = f"private-use character U+{ord(ch):04X}"
             if what:
-                errors.append(InputError(f"{what} in the text", SourceRef(
-                    path, n + 1, ln.index(ch) + 1), "delete it"))
+                bad += 1
+                if bad <= MAX_CHAR_ERRORS:
+                    errors.append(InputError(f"{what} in the text", SourceRef(path, n + 1, col),
+                                             "delete it"))
+    if bad > MAX_CHAR_ERRORS:
+        errors.append(InputError(f"{bad - MAX_CHAR_ERRORS} more control, zero-width or "
+                                 "private-use character(s) not listed", SourceRef(path),
+                                 "is this a text file?"))
     if "headline" not in header or not header["headline"][0]:
         errors.append(InputError("no headline", SourceRef(path, 1),
                                  "start the file with 'headline: …'"))
@@ -409,28 +577,44 @@ def load_issue(issue_dir: Path) -> Issue:
     if not ck.keys(d, ISSUE_KEYS, manifest, required=("paper", "date", "pages")):
         raise_all(ck.errors)
     fonts_path = root / "layout" / "fonts.yaml"
-    fonts = load_font_table(fonts_path, load_yaml(fonts_path), root)
-    paper = load_paper(root, str(d.get("paper")), ck, d.ref(manifest, "paper"))
-    date = str(d.get("date", ""))
-    if not _DATE.match(date):
-        ck.err(f"'date' must be YYYY-MM-DD, found {date!r}", d.ref(manifest, "date"))
-    encoding = d.get("encoding")
+    fonts_data = load_yaml(fonts_path)
+    if not check_font_roles_file(fonts_data, fonts_path, ck):
+        raise_all(ck.errors)
+    try:
+        fonts = load_font_table(fonts_path, fonts_data, root)
+    except TypesetError as e:
+        raise_all([*ck.errors, e])
+    ck.roles, ck.fonts_path = fonts.roles, fonts_path.relative_to(root)
+    paper_key = ck.get(d, "paper", _name, manifest)
+    paper = load_paper(root, paper_key, ck, d.ref(manifest, "paper")) if paper_key else None
+    date = ck.get(d, "date", _date, manifest, "")
+    encoding = ck.get(d, "encoding", _encoding, manifest)
+    number = ck.get(d, "number", _text, manifest)
+    issue_editor = ck.get(d, "editor", _text, manifest)
+    normalise = ck.flag(d, "normalise", manifest, True)
     articles: dict[str, Article] = {}
     pages: list[PageSpec] = []
     templates: dict[str, Template] = {}
     seen_pages: set[int] = set()
     pages_node = d.get("pages")
     if not isinstance(pages_node, Seq) or not pages_node:
-        ck.err("'pages' must be a list of pages", d.ref(manifest, "pages"))
+        ck.err(f"'pages' must be a list of pages, found {kind(pages_node)}",
+               d.ref(manifest, "pages"))
+        pages_node = Seq()
+    if len(pages_node) > MAX_PAGES:
+        ck.err(f"{len(pages_node)} pages; the limit is {MAX_PAGES}", d.ref(manifest, "pages"),
+               "split the issue")
         pages_node = Seq()
     for pi, pn in enumerate(pages_node):
         if not ck.keys(pn, PAGE_KEYS, manifest, required=("page", "template", "slots")):
             continue
-        number = ck.get(pn, "page", _int, manifest, 0)
-        if number in seen_pages:
-            ck.err(f"page {number} is listed twice", pn.ref(manifest, "page"))
-        seen_pages.add(number)
-        tkey = str(pn.get("template"))
+        number_ = ck.get(pn, "page", _int_in(1, 9999), manifest, 0)
+        if number_ in seen_pages:
+            ck.err(f"page {number_} is listed twice", pn.ref(manifest, "page"))
+        seen_pages.add(number_)
+        tkey = ck.get(pn, "template", _name, manifest)
+        if tkey is None:
+            continue
         if tkey not in templates:
             t = load_template(root, tkey, ck, pn.ref(manifest, "template"))
             if t is None:
@@ -441,13 +625,22 @@ def load_issue(issue_dir: Path) -> Issue:
         ids: set[str] = set()
         slots_node = pn.get("slots")
         if not isinstance(slots_node, Seq):
-            ck.err("'slots' must be a list", pn.ref(manifest, "slots"))
+            ck.err(f"'slots' must be a list, found {kind(slots_node)}",
+                   pn.ref(manifest, "slots"))
             continue
+        on_page: dict[str, str] = {}      # article key -> slot id, on this page
         for sn in slots_node:
             slot = _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids,
                               encoding)
             if slot is not None:
                 slots.append(slot)
+                if slot.article is not None:
+                    if slot.article in on_page:
+                        ck.err(f"article '{articles[slot.article].path.name}' is already in "
+                               f"slot '{on_page[slot.article]}' on this page",
+                               sn.ref(manifest, "article", slot.id),
+                               "a story can only be continued on a later page")
+                    on_page.setdefault(slot.article, slot.id)
         units = pn.get("footer_units")
         if units is not None:
             # this page's co-organizers replace the template's list
@@ -461,22 +654,49 @@ def load_issue(issue_dir: Path) -> Issue:
 
                 template = replace(template, footer=replace(template.footer,
                                                             units=tuple(units)))
-        editor = pn.get("editor")
-        pages.append(PageSpec(number=number, template=template, slots=tuple(slots),
-                              where=pages_node.ref(manifest, pi),
-                              editor=str(editor) if editor else None))
+        editor = ck.get(pn, "editor", _text, manifest)
+        pages.append(PageSpec(number=number_, template=template, slots=tuple(slots),
+                              where=pages_node.ref(manifest, pi), editor=editor))
     raise_all(ck.errors)
     return Issue(root=issue_dir, manifest=manifest, paper=paper, date=date,
-                 number=str(d["number"]) if d.get("number") is not None else None,
-                 editor=d.get("editor"), pages=tuple(pages), articles=articles,
-                 project_root=root, fonts=fonts, normalise=bool(d.get("normalise", True)))
+                 number=number, editor=issue_editor, pages=tuple(pages), articles=articles,
+                 project_root=root, fonts=fonts, normalise=normalise)
+
+
+def _date(v) -> str:
+    """YYYY-MM-DD, a real day (kept as the string the user wrote)."""
+    if not isinstance(v, str) or not _DATE.match(v):
+        raise ValueError(f"expected a date written YYYY-MM-DD, found {kind(v)}")
+    try:
+        datetime.date.fromisoformat(v)
+    except ValueError:
+        raise ValueError(f"{v} is not a day of the calendar") from None
+    return v
+
+
+def _encoding(v) -> str:
+    """A text encoding Python knows (gb18030, gbk, big5, utf-16 …)."""
+    v = _str(v)
+    try:
+        info = codecs.lookup(v)
+    except LookupError:
+        raise ValueError(f"unknown encoding {show(v)}") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise ValueError(f"{show(v)} is not a text encoding")
+    return v
 
 
 def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, encoding):
     if not isinstance(sn, Map):
-        ck.err("a slot must be a mapping", ref_of(sn, manifest))
+        ck.err(f"a slot must be a mapping (id: …, article: …), found {kind(sn)}",
+               ref_of(sn, manifest))
         return None
-    sid = str(sn.get("id", "")) or None
+    sid = sn.get("id")
+    if sid is not None:
+        sid = ck.get(sn, "id", _text, manifest)
+        if sid is not None and ("\n" in sid or len(sid) > 100):
+            ck.err(f"'id' must be a short name, found {show(sid)}", sn.ref(manifest, "id"))
+            sid = None
     ck.keys(sn, SLOT_KEYS, manifest, slot=sid, required=("id", "column", "span"))
     if sid is None:
         return None
@@ -484,34 +704,42 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
         ck.err(f"slot id '{sid}' is used twice on this page", sn.ref(manifest, "id", sid))
     ids.add(sid)
     where = sn.ref(manifest, slot=sid)
-    column = ck.get(sn, "column", _int, manifest, 1, sid)
-    span = ck.get(sn, "span", _int, manifest, 1, sid)
+    column = ck.get(sn, "column", _int_in(1), manifest, 1, sid)
+    span = ck.get(sn, "span", _int_in(1), manifest, 1, sid)
     top = sn.get("top")
     lines = sn.get("lines")
-    for key, val in (("top", top), ("lines", lines)):
+    for key, val, lo in (("top", top, 0), ("lines", lines, 1)):
         if val is not None and val != "auto" and (isinstance(val, bool) or
-                                                  not isinstance(val, int) or val < 0):
-            ck.err(f"'{key}' must be a grid line number or 'auto', found {val!r}",
+                                                  not isinstance(val, int) or val < lo):
+            what = "a grid line number (0 = the top)" if key == "top" else \
+                "a number of grid lines (at least 1)"
+            ck.err(f"'{key}' must be {what} or 'auto', found {kind(val)}",
                    sn.ref(manifest, key, sid))
-    top = None if top in (None, "auto") else top
-    lines = None if lines in (None, "auto") else lines
+            val = None
+        if key == "top":
+            top = None if val in (None, "auto") else val
+        else:
+            lines = None if val in (None, "auto") else val
     if paper is not None:
-        if column < 1 or span < 1 or column + span - 1 > paper.columns:
+        if column + span - 1 > paper.columns:
             ck.err(f"columns {column}–{column + span - 1} are outside the page's "
                    f"{paper.columns} columns", sn.ref(manifest, "column", sid))
-        if isinstance(top, int) and isinstance(lines, int) and top + lines > paper.lines:
-            ck.err(f"lines {top}–{top + lines - 1} leave the grid of {paper.lines} lines",
-                   sn.ref(manifest, "top", sid))
+        if (top or 0) + (lines or 1) > paper.lines:
+            first, last = top or 0, (top or 0) + (lines or 1) - 1
+            ck.err(f"lines {first}–{last} leave the grid of {paper.lines} lines "
+                   f"(0–{paper.lines - 1})",
+                   sn.ref(manifest, "top" if top is not None else "lines", sid))
     kinds = [k for k in ("article", "banner", "image") if k in sn]
     if len(kinds) != 1:
         ck.err("a slot needs exactly one of 'article:', 'banner:' or 'image:'", where)
         return None
-    kind = {"article": "article", "banner": "banner", "image": "picture"}[kinds[0]]
+    skind = {"article": "article", "banner": "banner", "image": "picture"}[kinds[0]]
     hstyle = sn.get("headline", "standard")
-    if hstyle not in template.headline_styles:
-        ck.err(f"unknown headline style '{hstyle}'", sn.ref(manifest, "headline", sid),
-               nearest(hstyle, template.headline_styles) or
-               f"styles: {', '.join(template.headline_styles)}")
+    if not isinstance(hstyle, str) or hstyle not in template.headline_styles:
+        ck.err(f"unknown headline style {show(hstyle)}", sn.ref(manifest, "headline", sid),
+               (nearest(hstyle, template.headline_styles) if isinstance(hstyle, str) else None)
+               or f"styles: {', '.join(template.headline_styles)}")
+        hstyle = "standard"
     hspan = ck.get(sn, "headline_span", _int, manifest, None, sid)
     if hspan is not None and not 1 <= hspan <= span:
         ck.err(f"'headline_span' must be 1–{span} (the slot's span)",
@@ -520,11 +748,16 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
     runs = _runs(sn, manifest, ck, sid, paper)
     key = None
     image = None
-    if kind == "article":
+    if skind == "article":
         p = _inside(sn, "article", manifest, ck, sid, issue_dir)
         if p is None:
             return None
         key = p.stem
+        if key in articles and articles[key].path != p:
+            ck.err(f"article '{sn['article']}' has the same name '{key}' as "
+                   f"'{articles[key].path.name}'", sn.ref(manifest, "article", sid),
+                   "rename one of the files")
+            return None
         if key not in articles:
             try:
                 articles[key] = parse_article(p, read_text(p, sn.ref(manifest, "article", sid),
@@ -535,7 +768,7 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
             except InputError as e:
                 ck.errors.append(e)
                 return None
-    elif kind == "picture":
+    elif skind == "picture":
         image = _inside(sn, "image", manifest, ck, sid, issue_dir)
         if image is None:
             return None
@@ -544,22 +777,27 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                    sn.ref(manifest, "image", sid))
         elif not image.is_file():
             ck.err(f"picture file '{image.name}' does not exist", sn.ref(manifest, "image", sid))
-    return Slot(id=sid, kind=kind, column=column, span=span, top=top, lines=lines, article=key,
-                text=str(sn["banner"]) if kind == "banner" else None,
+    text = ck.get(sn, "banner", _text, manifest, "", sid) if skind == "banner" else None
+    if skind == "banner" and not text:
+        return None
+    return Slot(id=sid, kind=skind, column=column, span=span, top=top, lines=lines, article=key,
+                text=text,
                 headline_style=hstyle,
-                headline_lines=ck.get(sn, "headline_lines", _int, manifest, None, sid),
+                headline_lines=ck.get(sn, "headline_lines", _int_in(1, MAX_GRID_LINES),
+                                      manifest, None, sid),
                 headline_span=hspan,
-                allow_overset=bool(sn.get("allow_overset", False)),
-                box=bool(sn.get("box", False)), runs=runs, image=image,
-                caption=str(sn["caption"]).strip() if sn.get("caption") else None,
+                allow_overset=ck.flag(sn, "allow_overset", manifest, False, sid),
+                box=ck.flag(sn, "box", manifest, False, sid), runs=runs, image=image,
+                caption=ck.get(sn, "caption", _text, manifest, None, sid)
+                if sn.get("caption") is not None else None,
                 where=where)
 
 
 def _inside(sn, key, manifest, ck, sid, issue_dir) -> Path | None:
     """The file a slot names, which must stay inside the issue folder."""
     rel = sn.get(key)
-    if not isinstance(rel, str) or not rel.strip():
-        ck.err(f"'{key}' must be a file name", sn.ref(manifest, key, sid))
+    if not isinstance(rel, str) or not rel.strip() or "\0" in rel:
+        ck.err(f"'{key}' must be a file name, found {kind(rel)}", sn.ref(manifest, key, sid))
         return None
     p = (issue_dir / rel).resolve()
     if not p.is_relative_to(issue_dir.resolve()):
@@ -581,13 +819,13 @@ def _runs(sn, manifest, ck, sid, paper) -> tuple:
         ok = (isinstance(r, list) and len(r) == 3
               and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in r))
         if not ok:
-            ck.err(f"run {i + 1} must be [column, top line, lines], found {r!r}",
+            ck.err(f"run {i + 1} must be [column, top line, lines], found {show(r)}",
                    node.ref(manifest, i, sid) if isinstance(node, Seq) else
                    sn.ref(manifest, "runs", sid))
             continue
         c, t, n = r
         if paper is not None and (not 1 <= c <= paper.columns or t + n > paper.lines or n < 1):
-            ck.err(f"run {i + 1} {r!r} leaves the page's grid ({paper.columns} columns, "
+            ck.err(f"run {i + 1} {show(r)} leaves the page's grid ({paper.columns} columns, "
                    f"{paper.lines} lines)", node.ref(manifest, i, sid))
             continue
         out.append((c, t, n))

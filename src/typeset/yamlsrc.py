@@ -2,8 +2,10 @@
 
 Contract: ``load_yaml(path)`` returns plain ``dict``/``list``/scalars (as ``Map``/``Seq``
 subclasses that carry line numbers) or raises :class:`InputError` naming the file and line.
-The loader constructs no Python objects (SafeLoader), refuses files over ``MAX_BYTES`` and
-documents with more than ``MAX_ALIASES`` aliases (the "billion laughs" expansion).
+The loader constructs no Python objects (SafeLoader), refuses files over ``MAX_BYTES``,
+documents with more than ``MAX_ALIASES`` aliases, nesting deeper than ``MAX_DEPTH`` and
+documents whose aliases would expand to more than ``MAX_NODES`` nodes (the "billion laughs":
+aliases are shared, not copied, but anything that walks the data would walk every copy).
 """
 
 from __future__ import annotations
@@ -16,6 +18,12 @@ from .errors import InputError, SourceRef
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 200
+MAX_DEPTH = 64
+MAX_NODES = 100_000
+
+
+class _LimitError(yaml.MarkedYAMLError):
+    """A document over one of the limits (not a syntax error)."""
 
 
 class Map(dict):
@@ -48,15 +56,27 @@ class _Loader(yaml.SafeLoader):
     def __init__(self, stream):
         super().__init__(stream)
         self._aliases = 0
+        self._depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
-                ev = self.peek_event()
-                raise yaml.YAMLError(f"more than {MAX_ALIASES} aliases at line "
-                                     f"{ev.start_mark.line + 1}")
-        return super().compose_node(parent, index)
+                raise _LimitError(None, None, f"more than {MAX_ALIASES} aliases (*name)",
+                                  self.peek_event().start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _LimitError(None, None, f"nested more than {MAX_DEPTH} levels deep",
+                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_document(self):
+        node = super().compose_document()
+        _check_expansion(node)
+        return node
 
     def construct_mapping(self, node, deep=False):
         m = Map()
@@ -84,6 +104,30 @@ class _Loader(yaml.SafeLoader):
         return s
 
 
+def _check_expansion(root) -> None:
+    """Refuse a document whose aliases expand to more than MAX_NODES nodes (counted once per
+    distinct node, so the count itself takes linear time)."""
+    sizes: dict[int, int] = {}
+
+    def size(node) -> int:
+        n = sizes.get(id(node))
+        if n is None:
+            if isinstance(node, yaml.MappingNode):
+                n = 1 + sum(size(k) + size(v) for k, v in node.value)
+            elif isinstance(node, yaml.SequenceNode):
+                n = 1 + sum(size(c) for c in node.value)
+            else:
+                n = 1
+            sizes[id(node)] = n
+            if n > MAX_NODES:
+                raise _LimitError(None, None, f"the aliases expand to more than {MAX_NODES} "
+                                  "values", node.start_mark)
+        return n
+
+    if root is not None:
+        size(root)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
 # Dates stay strings: the manifest checks them itself and they must round-trip exactly.
@@ -96,9 +140,16 @@ def load_yaml(path: Path):
         size = path.stat().st_size
     except FileNotFoundError:
         raise InputError("file not found", SourceRef(path)) from None
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror}", SourceRef(path)) from None
+    if path.is_dir():
+        raise InputError("is a folder, not a YAML file", SourceRef(path))
     if size > MAX_BYTES:
         raise InputError(f"file is {size} bytes; the limit is {MAX_BYTES}", SourceRef(path))
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read the file: {e.strerror}", SourceRef(path)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -106,6 +157,10 @@ def load_yaml(path: Path):
                          hint="save the file as UTF-8") from None
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except _LimitError as e:
+        m = e.problem_mark
+        raise InputError(f"YAML: {e.problem}", SourceRef(path, m.line + 1, m.column + 1),
+                         "write the values out instead of nesting or repeating them") from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
@@ -114,6 +169,8 @@ def load_yaml(path: Path):
             from None
     except yaml.YAMLError as e:
         raise InputError(f"YAML: {e}", SourceRef(path)) from None
+    except RecursionError:      # a safety net: MAX_DEPTH stops nesting long before this
+        raise InputError("YAML: nested too deeply", SourceRef(path)) from None
     return data
 
 
