@@ -559,3 +559,14 @@ def test_xmp_is_well_formed():
         x = xmp_packet(DocMeta("<&>", "报", "2020-08-04", [3]), level, "uuid:a", "uuid:b")
         body = x.decode("utf-8").split("?>", 1)[1].rsplit("<?xpacket", 1)[0]
         xml.dom.minidom.parseString(body)
+
+
+def test_preflight_damaged_and_unreadable_files(sample_build, tmp_path):
+    data = sample_build.page_pdfs[0].read_bytes()
+    bad_xref = tmp_path / "xref.pdf"
+    bad_xref.write_bytes(data[:data.rfind(b"startxref")] + b"startxref\n12345\n%%EOF\n")
+    preflight_fails(bad_xref, "the file is damaged and had to be repaired")
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"hello\n")
+    out = preflight_fails(junk, "not a readable PDF")
+    assert "BytesIO" not in out

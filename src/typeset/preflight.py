@@ -588,10 +588,14 @@ def preflight(source, expect: Expect | None = None, name: str | None = None) -> 
         r.add("error", "the file is encrypted: print files must not be")
         return r
     except pikepdf.PdfError as e:
-        r.add("error", f"not a readable PDF: {e}")
+        r.add("error", f"not a readable PDF: {_qpdf_message(e)}")
         return r
     with pdf:
         r.facts["pages"] = len(pdf.pages)
+        damage = pdf.get_warnings()
+        if damage:
+            r.add("error", f"the file is damaged and had to be repaired to be read "
+                           f"({_qpdf_message(damage[0])}); a RIP may read it differently")
         if pdf.is_encrypted:
             r.add("error", "the file is encrypted: print files must not be")
         if "/ID" not in pdf.trailer:
@@ -613,6 +617,11 @@ def preflight(source, expect: Expect | None = None, name: str | None = None) -> 
                                f"in the issue (pages {', '.join(map(str, expect.issue_pages))})")
             _roundtrip(pdf, data, r, expect)
     return r
+
+
+def _qpdf_message(e) -> str:
+    """qpdf's message without the name of the in-memory stream it read from."""
+    return re.sub(r"^(?:stream )?<[^>]*>:?\s*(?:\(offset \d+\):\s*)?", "", str(e)).strip()
 
 
 def _pdfx(pdf, r: Result, expect: Expect) -> str | None:
