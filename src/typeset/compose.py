@@ -180,9 +180,6 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
             next_d = k + 1 < n and text[k + 1] == "—"
             if not (prev_d or next_d):
                 cls = CN
-        elif cls == EL:
-            # …… and ⋯⋯ are units of two; a lone one is still an ellipsis, never split.
-            pass
         elif cls == SP:
             prev_c = char_class(text[k - 1]) if k else SP
             next_c = char_class(text[k + 1]) if k + 1 < n else SP
@@ -230,8 +227,9 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
                     b.w = 0.5
             # Han–Latin gap: ¼ em, ⅛–½ em (CLREQ §mixed_text_composition_in_horizontal_
             # writing_mode), only next to a proportional Latin letter, digit or sign (not next
-            # to full-width forms such as ％ ￥ ＃), never next to Chinese punctuation, never at a line edge (the gap belongs
-            # to the item after it and is not set at a line start).
+            # to full-width forms such as ％ ￥ ＃), never next to Chinese punctuation, never
+            # at a line edge (the gap belongs to the item after it and is not set at a line
+            # start).
             if (a.cls == H and b.cls in (LA, PR) and not _wide(b.ch)) or \
                     (a.cls in (LA, PO) and not _wide(a.ch) and b.cls == H):
                 b.gap = cjk.HAN_LATIN_GAP

@@ -289,7 +289,7 @@ def normalise_text(text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
     return _chars(toks), changes
 
 
-# --- issue level: map offsets back to the article file ---------------------------------------------
+# --- issue level: map offsets back to the article file -----------------------------------------
 
 def _read_lines(path: Path) -> list[str] | None:
     try:
