@@ -28,6 +28,12 @@ from .yamlsrc import Map, Seq, load_yaml, ref_of
 MAX_ARTICLE_BYTES = 1024 * 1024
 MAX_CHAR_ERRORS = 20          # bad characters reported per article; the rest are counted
 MAX_PAGES = 1000              # pages in one manifest
+# Characters of body text: one article, and all articles of an issue.  Composition takes
+# time in proportion (about 5 µs a character for Chinese, up to 90 µs for Latin without
+# spaces), so these bound a check or build to minutes even for a file dropped by mistake;
+# no newspaper article comes near 100 000 characters (a full 四开 page holds about 6 500).
+MAX_ARTICLE_CHARS = 100_000
+MAX_ISSUE_CHARS = 2_000_000
 # Bounds of the paper's grid: well past any newspaper, small enough that a typo (an extra
 # zero or three) is an error instead of a layout that takes hours.
 MAX_COLUMNS = 50
@@ -63,6 +69,7 @@ class _Checker:
         self.errors: list[TypesetError] = []
         self.roles: dict | None = None     # font roles of layout/fonts.yaml, once read
         self.fonts_path: Path | None = None
+        self.chars = 0                      # characters of the articles read so far
 
     def err(self, msg, where, hint=None):
         e = InputError(msg, where, hint)
@@ -760,14 +767,27 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
             return None
         if key not in articles:
             try:
-                articles[key] = parse_article(p, read_text(p, sn.ref(manifest, "article", sid),
-                                                           encoding))
+                art = parse_article(p, read_text(p, sn.ref(manifest, "article", sid),
+                                                 encoding))
             except ErrorGroup as e:
                 ck.errors.extend(e.errors)
                 return None
             except InputError as e:
                 ck.errors.append(e)
                 return None
+            n = sum(len(g.text) for g in art.paragraphs)
+            if n > MAX_ARTICLE_CHARS:
+                ck.err(f"the article has {n} characters of text; the limit is "
+                       f"{MAX_ARTICLE_CHARS}", SourceRef(p),
+                       "split it into several articles, or check that this is the right file")
+                return None
+            ck.chars += n
+            if ck.chars > MAX_ISSUE_CHARS:
+                ck.err(f"the articles of the issue have more than {MAX_ISSUE_CHARS} characters "
+                       "of text, counted up to this slot", sn.ref(manifest, "article", sid),
+                       "split the issue")
+                return None
+            articles[key] = art
     elif skind == "picture":
         image = _inside(sn, "image", manifest, ck, sid, issue_dir)
         if image is None:
