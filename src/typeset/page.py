@@ -108,8 +108,8 @@ def make_page(issue: Issue, flow: PageFlow) -> PageOut:
         items += _runs(sec, ax, y, ss, "section", None, ids())
         x = ax + sec.width * ss.size + 0.5 * ss.size
         bar_top, bar_bot = y - 0.8 * ss.size, y + 0.1 * ss.size
-        items.append(Rule(x, bar_top, x, bar_bot, 1.5))
-        if tpl.section_pinyin:
+        if tpl.section_pinyin:       # "地方动态 | DI FANG DONG TAI"
+            items.append(Rule(x, bar_top, x, bar_bot, 1.5))
             py = natural_line(tpl.section_pinyin, fonts.face(ps.role), paper.settings)
             items += _runs(py, x + 0.5 * ss.size, y - 0.05 * ss.size, ps, "section", None, ids())
         y_sr = top + band_h - paper.line_gap / 2.0 - 1.0
