@@ -94,8 +94,9 @@ def test_text_is_black_only(sample_build):
                        if hasattr(s, "read_bytes")) if isinstance(
         pdf.pages[0].Contents, pikepdf.Array) else pdf.pages[0].Contents.read_bytes()
     assert b" rg" not in content and b" RG" not in content     # no RGB
-    fills = set(re.findall(rb"([\d.]+ [\d.]+ [\d.]+ [\d.]+) k", content))
-    assert fills == {b"0 0 0 1"}, fills
+    fills = re.findall(rb"([\d.]+ [\d.]+ [\d.]+ [\d.]+) k", content)
+    assert set(fills) == {b"0 0 0 1", b"1 1 1 1"}, set(fills)
+    assert fills.count(b"1 1 1 1") == 1          # the slug, outside the bleed
     strokes = set(re.findall(rb"([\d.]+ [\d.]+ [\d.]+ [\d.]+) K", content))
     assert strokes <= {b"0 0 0 1", b"1 1 1 1"}, strokes
     del zlib

@@ -72,6 +72,7 @@ class PageOut:
     bleed: float
     items: list = field(default_factory=list)
     title: str = ""
+    slug: str = ""               # job information printed outside the bleed on every plate
     # article key -> rectangles (x, y_top, w, h), in reading order: the columns the article
     # occupies on this page (for PDF article threads / beads and proof overlays)
     threads: dict = field(default_factory=dict)

@@ -72,7 +72,10 @@ def make_page(issue: Issue, flow: PageFlow) -> PageOut:
     paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
     page = flow.page
     out = PageOut(number=page.number, trim_w=paper.trim_w, trim_h=paper.trim_h,
-                  bleed=paper.bleed, title=f"{paper.name} {issue.date} 第{page.number}版")
+                  bleed=paper.bleed, title=f"{paper.name} {issue.date} 第{page.number}版",
+                  slug=f"{paper.name}  {issue.date}" + (f"  {issue.number}" if issue.number
+                                                         else "")
+                  + f"  第{page.number}版  {tpl.section}  typeset")
     ids = _Ids()
     items = out.items
     ax, aw = paper.area_x, paper.area_w

@@ -101,6 +101,17 @@ def _page(c, page: PageOut, names: dict) -> None:
                    fill=1 if it.fill is not None else 0)
             c.setFillColorCMYK(0, 0, 0, 1)
     _marks(c, page, off)
+    if page.slug:
+        # the slug: job information under the bottom-left corner, outside the bleed, in
+        # registration colour so that every plate carries it (issue #5)
+        t = c.beginText()
+        t.setFont(names[("body", "")], 6)
+        c.setFillOverprint(False)
+        c.setFillColorCMYK(1, 1, 1, 1)
+        t.setTextOrigin(off + MARK_LEN + 4 * MM, off - page.bleed - MARK_GAP - MARK_LEN + 1)
+        t.textOut(page.slug)
+        c.drawText(t)
+        c.setFillColorCMYK(0, 0, 0, 1)
 
 
 def _text(c, run: TextRun, font: str, X, Y) -> None:

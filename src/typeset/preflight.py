@@ -15,7 +15,8 @@ Checks:
   the same on all four sides and as the paper says, the trimmed page the paper's size;
 - fonts: every font embedded (FontFile/2/3), subset (``ABCDEF+`` prefix);
 - colour: no RGB or Lab colour (operators, colour spaces, images, shadings); text only in
-  100 % K; other paint K only, except registration colour (all four inks) outside the
+  100 % K (a slug line in registration colour outside the BleedBox is allowed); other paint
+  K only, except registration colour (all four inks) outside the
   BleedBox, where the marks are; no colour over the paper's total ink limit, pictures too;
   warnings for black text that does not overprint;
 - text round trip (with ``Expect.articles``): each article's text, read back along its
@@ -222,9 +223,10 @@ def _apply(m, x, y):
 
 
 class _State:
-    __slots__ = ("ctm", "fill", "stroke", "tr", "op", "OP")
+    __slots__ = ("ctm", "fill", "stroke", "tr", "op", "OP", "tx", "ty")
 
     def __init__(self):
+        self.tx = self.ty = 0.0          # text line origin (from Tm/Td), for the slug check
         self.ctm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
         self.fill = Colour("Gray", (0.0,))
         self.stroke = Colour("Gray", (0.0,))
@@ -236,6 +238,7 @@ class _State:
         s = _State()
         s.ctm, s.fill, s.stroke, s.tr, s.op, s.OP = (self.ctm, self.fill, self.stroke, self.tr,
                                                       self.op, self.OP)
+        s.tx, s.ty = self.tx, self.ty
         return s
 
 
@@ -356,7 +359,19 @@ class _Page:
                     if op not in ("S", "s"):
                         self.check_paint(st.fill, box, "fill")
                 path = []
+            elif op == "BT":
+                st.tx = st.ty = 0.0
+            elif op == "Tm":
+                st.tx, st.ty = float(operands[4]), float(operands[5])
+            elif op in ("Td", "TD"):
+                st.tx += float(operands[0])
+                st.ty += float(operands[1])
             elif op in ("Tj", "TJ", "'", '"'):
+                x, y = _apply(st.ctm, st.tx, st.ty)
+                if st.fill.registration and st.tr in (0, 2, 4, 6) and (
+                        self.bleed is None          # as for marks: judged only with a bleed
+                        or not self.inside_bleed((x, y - 3.0, x + 3.0, y + 9.0))):
+                    continue       # a slug: job information outside the bleed, every plate
                 self.check_text(st)
             elif op == "q":
                 stack.append(st.copy())
