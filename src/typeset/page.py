@@ -171,7 +171,9 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
     for f in block.frames:
         cx = paper.column_x(f.column)
         if f.lines:
-            rects.append((cx, paper.line_top(f.first), paper.column_width,
+            # a hung mark stands up to ½ em past the column: the thread covers it
+            hang = body.size / 2.0 if paper.settings.hanging else 0.0
+            rects.append((cx, paper.line_top(f.first), paper.column_width + hang,
                           len(f.lines) * paper.pitch))
         for k, ln in enumerate(f.lines):
             y = baseline(paper, f.first + k)
