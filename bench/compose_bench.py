@@ -39,13 +39,11 @@ sys.path.insert(0, str(ROOT / "src"))
 
 
 def corpus_paragraphs() -> list[str]:
-    out = []
-    for p in sorted(CORPUS.glob("*.txt")):
-        for para in p.read_text(encoding="utf-8").split("\n\n"):
-            para = para.strip().replace("\n", "")
-            if para and not para.startswith("#"):
-                out.append(para)
-    return out
+    """The stress corpus, read as the tests read it (tests/conftest.py)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from conftest import corpus_paragraphs as read
+
+    return read()
 
 
 def timed(jobs, runs: int):

@@ -16,6 +16,20 @@ SAMPLE = ROOT / "issues" / "sichuan-kejibao-2020-08"
 SEED_JSON = ROOT.parent / "shared" / "seed" / "seed-page.json"
 
 
+CORPUS = ROOT / "tests" / "corpus"
+
+
+def corpus_paragraphs() -> list[str]:
+    """The stress corpus: paragraphs separated by blank lines, '#' lines are comments."""
+    out = []
+    for p in sorted(CORPUS.glob("*.txt")):
+        for para in p.read_text(encoding="utf-8").split("\n\n"):
+            para = para.strip().replace("\n", "")
+            if para and not para.startswith("#"):
+                out.append(para)
+    return out
+
+
 def need(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:

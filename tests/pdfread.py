@@ -69,8 +69,11 @@ def read_lines(chars: list[PChar], gap_em: float = 3.0) -> list[PLine]:
     for c in chars:
         if cur:
             p = cur[-1]
+            # a word space may be set narrower than its glyph (CLREQ lets word spaces shrink
+            # to ¼ em), so the glyph after a space may start inside it
+            slack = (p.x1 - p.x0) if p.ch.isspace() else 0.01
             same = (abs(c.base - p.base) < 0.01 and abs(c.size - p.size) < 0.01
-                    and -0.01 <= c.x0 - p.x1 <= gap_em * c.size)
+                    and -slack <= c.x0 - p.x1 <= gap_em * c.size)
             if not same:
                 lines.append(PLine(cur))
                 cur = []

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from conftest import corpus_paragraphs
 from typeset import cjk
 from typeset.compose import Settings, break_stats, compose_headline, compose_paragraph
 
@@ -116,11 +117,7 @@ def test_headline_is_balanced(face):
 
 
 def corpus_texts():
-    for p in sorted(CORPUS.glob("*.txt")):
-        for para in p.read_text(encoding="utf-8").split("\n\n"):
-            para = para.strip().replace("\n", "")
-            if para and not para.startswith("#"):
-                yield para
+    yield from corpus_paragraphs()
 
 
 def orphan(line) -> bool:

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from pdfread import PLine, read_chars
+from conftest import ROOT, corpus_paragraphs
+from pdfread import PLine, read_chars, read_lines
 from typeset import cjk
 
 CORPUS = ROOT / "tests" / "corpus"
@@ -40,16 +40,6 @@ BLANK_RIGHT_MARKS = set(cjk.CLOSING + cjk.PAUSE + cjk.STOP) - {"．"}
 FULL_MARKS = BLANK_RIGHT_MARKS | set(cjk.OPENING)
 LATIN = (cjk.LA, cjk.PR, cjk.PO)
 NOT_COUNTED = (cjk.OP, cjk.CL, cjk.PA, cjk.ST, cjk.IP, cjk.CN, cjk.SO, cjk.SP, cjk.IS)
-
-
-def corpus_paragraphs() -> list[str]:
-    out = []
-    for p in sorted(CORPUS.glob("*.txt")):
-        for para in p.read_text(encoding="utf-8").split("\n\n"):
-            para = para.strip().replace("\n", "")
-            if para and not para.startswith("#"):
-                out.append(para)
-    return out
 
 
 def chunks(paras: list[str], size: int = 900) -> list[list[str]]:
@@ -211,26 +201,6 @@ def build_variant(v: Variant, proj: Path, tmp: Path) -> Built:
 
 
 # --- reading the body back ----------------------------------------------------------------------
-
-def read_lines(chars, gap_em: float = 3.0) -> list[PLine]:
-    """``pdfread.read_lines``, except that a word space may be set narrower than its glyph
-    (CLREQ lets word spaces shrink to ¼ em), so the glyph after it may start inside it."""
-    lines: list[PLine] = []
-    cur: list = []
-    for c in chars:
-        if cur:
-            p = cur[-1]
-            slack = (p.x1 - p.x0) if p.ch.isspace() else 0.01
-            same = (abs(c.base - p.base) < 0.01 and abs(c.size - p.size) < 0.01
-                    and -slack <= c.x0 - p.x1 <= gap_em * c.size)
-            if not same:
-                lines.append(PLine(cur))
-                cur = []
-        cur.append(c)
-    if cur:
-        lines.append(PLine(cur))
-    return lines
-
 
 @dataclass
 class BodyLine:

@@ -28,7 +28,6 @@ Layout of an archive (plain files plus a catalog, so it can live on shared stora
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -62,11 +61,9 @@ class ArchiveError(TypesetError):
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    from .fonts import file_sha256      # one hashing helper for the whole package
+
+    return file_sha256(path)
 
 
 def connect(archive: Path) -> sqlite3.Connection:
