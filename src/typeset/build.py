@@ -169,14 +169,15 @@ def overset_error(report: Report) -> LayoutError:
 
 def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | None = None,
                 proof: bool = False, grid: bool = False, dpi: float = 100,
-                only: set[int] | None = None) -> Report:
+                only: set[int] | None = None, progress=None) -> Report:
     """Build the PDFs; each is made PDF/X (``pdfx`` overrides the paper's level) and
     preflighted before anything is written: a failed preflight writes nothing and raises
     PreflightError (exit 5).  ``proof`` also writes PNG proofs into OUT/proofs/.
 
     ``only`` (page numbers): lay out the whole issue (continuations cross pages) but render
     and write only those pages' PDFs and proofs, not the whole-issue file — what `watch`
-    does after an edit that touches a few pages."""
+    does after an edit that touches a few pages.  ``progress(done, total, what)`` is called
+    as pages are rendered, for a progress display."""
     from dataclasses import replace
 
     from .errors import PreflightError
@@ -212,11 +213,13 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     partial = only is not None and not {p.number for p in pages} <= set(only)
     if partial:
         pages = [p for p in pages if p.number in only]
-    for p in pages:
+    for k, p in enumerate(pages):
         m = dict(meta, title=p.title)
         files.append((out_dir / f"{stem}-p{p.number:02d}.pdf",
                       finish(render_pdf([p], issue.fonts, m), [p], p.title)))
         groups.append([p])
+        if progress:
+            progress(k + 1, len(pages), f"page {p.number}")
     if not partial:
         # The whole issue in one file; for a one-page issue that is the page's own file.
         whole = files[0][1] if len(pages) == 1 else finish(

@@ -69,9 +69,15 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi):
     """
     from .build import build_issue
 
+    def progress(done, total, what):
+        # a progress line for long issues, on a terminal only (scripts read the paths)
+        if total >= 4 and not quiet and sys.stderr.isatty():
+            click.echo(f"\rrendering {what} ({done}/{total})", err=True,
+                       nl=done == total)
+
     try:
         report = build_issue(issue_dir, out_dir, pdfx=PDFX_CHOICES.get((pdfx or "").lower()),
-                             proof=proof or grid, grid=grid, dpi=dpi)
+                             proof=proof or grid, grid=grid, dpi=dpi, progress=progress)
     except Exception as e:  # noqa: BLE001 - every error is reported, never a bare traceback
         _fail(e)
     _print_report(report, quiet)
@@ -301,6 +307,8 @@ def rebuild(records, archive_dir, jobs):
 
     try:
         dirs = [arc.resolve_record(r, archive_dir) for r in records]
+        if len(dirs) > 1 and sys.stderr.isatty():
+            click.echo(f"rebuilding {len(dirs)} issues on {jobs or 'all'} core(s)…", err=True)
         results = arc.rebuild(dirs, jobs)
     except Exception as e:  # noqa: BLE001
         _fail(e)
