@@ -89,6 +89,9 @@ class ErrorGroup(TypesetError):
 
 
 def raise_all(errors: list[TypesetError]) -> None:
+    """Raise the errors of a run together (each message once, in the order found)."""
+    seen: set[str] = set()
+    errors = [e for e in errors if not (str(e) in seen or seen.add(str(e)))]
     if len(errors) == 1:
         raise errors[0]
     if errors:
@@ -118,9 +121,13 @@ def kind(value) -> str:
     if isinstance(value, bool):
         return f"true/false ({show(value)})"
     if isinstance(value, dict):
-        return "a mapping (key: value)"
+        return "a mapping (key: value)" if value else "an empty mapping ({})"
     if isinstance(value, list):
-        return "a list"
+        return "a list" if value else "an empty list ([])"
+    if isinstance(value, bytes):
+        return "binary data (!!binary)"
+    if isinstance(value, (set, frozenset)):
+        return "a set (!!set)"
     if isinstance(value, str):
         return f"text ({show(value)})"
     if isinstance(value, (int, float)):

@@ -12,6 +12,7 @@ import codecs
 import datetime
 import os
 import re
+import struct
 import unicodedata
 from pathlib import Path
 
@@ -198,8 +199,11 @@ def _style(parent, key, path, ck: _Checker, default_role: str, default_size) -> 
         _check_role(ck, default_role, ref_of(parent, path),
                     f"the default role of '{key}'")
         return default
-    if not ck.keys(node, ("role", "size"), path, at=ref_of(parent, path, key)):
+    if not isinstance(node, Map):
+        ck.err(f"'{key}' must be a text style {{role: …, size: …}}, found {kind(node)}",
+               ref_of(parent, path, key))
         return default
+    ck.keys(node, ("role", "size"), path)
     role = ck.get(node, "role", _str, path, default_role)
     if "role" in node:
         _check_role(ck, role, node.ref(path, "role"), f"'{key}'")
@@ -215,6 +219,13 @@ def _check_role(ck: _Checker, role: str, where: SourceRef, what: str) -> None:
                nearest(role, ck.roles) or f"roles: {', '.join(sorted(ck.roles))}")
 
 
+_FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
+# what reading a damaged font file raises (a truncated table, a bad offset); fontTools' own
+# TTLibError is recognised by its module (only fonts.py imports fontTools)
+_FONT_ERRORS = (struct.error, EOFError, KeyError, IndexError, AssertionError, ValueError,
+                OSError)
+
+
 def check_font_roles_file(data, path: Path, ck: _Checker) -> bool:
     """The shape of layout/fonts.yaml (faces with a file each, roles naming faces), checked
     with file and line before fonts.load_font_table reads the fonts."""
@@ -227,9 +238,17 @@ def check_font_roles_file(data, path: Path, ck: _Checker) -> bool:
                data.ref(path, "faces"))
     if not isinstance(faces, Map):
         faces = Map()
+    root = path.parent.parent
     for name, entry in faces.items():
         if ck.keys(entry, ("file",), path, required=("file",), at=faces.ref(path, name)):
-            ck.get(entry, "file", _str, path)
+            file = ck.get(entry, "file", _str, path)
+            font = (root / file).resolve() if file and "\0" not in file else None
+            if font is not None and font.is_relative_to(root.resolve()) and font.is_file():
+                with open(font, "rb") as fh:
+                    magic = fh.read(4)
+                if magic not in _FONT_MAGIC:
+                    ck.err(f"font file '{file}' is not a TrueType or OpenType font",
+                           entry.ref(path, "file"))
     roles = data.get("roles")
     if "roles" in data and (not isinstance(roles, Map) or not roles):
         ck.err(f"'roles' must map font roles to face names, found {kind(roles)}",
@@ -254,14 +273,16 @@ DEFAULT_ICC = "layout/icc/typeset-newsprint-TR002-TAC240.icc"
 
 def _percent(v) -> float:
     """'240%' or 240 → 2.4 (total area coverage, 1.0 = 100 %)."""
+    given = v
     if isinstance(v, str) and v.strip().endswith("%"):
         v = v.strip()[:-1]
     try:
         f = float(v)
     except (TypeError, ValueError):
-        raise ValueError(f"expected a percentage such as 240%, found {show(v)}") from None
+        raise ValueError(f"expected a percentage such as 240%, found {show(given)}") from None
     if not 100 <= f <= 400:
-        raise ValueError(f"expected a total ink limit between 100% and 400%, found {show(v)}")
+        raise ValueError(f"expected a total ink limit between 100% and 400%, found "
+                         f"{show(given)}")
     return f / 100.0
 
 
@@ -591,6 +612,12 @@ def load_issue(issue_dir: Path) -> Issue:
         fonts = load_font_table(fonts_path, fonts_data, root)
     except TypesetError as e:
         raise_all([*ck.errors, e])
+    except Exception as e:  # noqa: BLE001 - only a damaged font file; anything else is a bug
+        if not (isinstance(e, _FONT_ERRORS) or type(e).__module__.startswith("fontTools")):
+            raise
+        raise_all([*ck.errors, InputError(
+            f"a font file named here cannot be read ({type(e).__name__}: {e})",
+            SourceRef(fonts_path), "check the font files under 'faces:'")])
     ck.roles, ck.fonts_path = fonts.roles, fonts_path.relative_to(root)
     paper_key = ck.get(d, "paper", _name, manifest)
     paper = load_paper(root, paper_key, ck, d.ref(manifest, "paper")) if paper_key else None
@@ -605,15 +632,17 @@ def load_issue(issue_dir: Path) -> Issue:
     seen_pages: set[int] = set()
     pages_node = d.get("pages")
     if not isinstance(pages_node, Seq) or not pages_node:
-        ck.err(f"'pages' must be a list of pages, found {kind(pages_node)}",
-               d.ref(manifest, "pages"))
+        if "pages" in d:        # (a missing key is reported already)
+            ck.err(f"'pages' must be a list of pages, found {kind(pages_node)}",
+                   d.ref(manifest, "pages"))
         pages_node = Seq()
     if len(pages_node) > MAX_PAGES:
         ck.err(f"{len(pages_node)} pages; the limit is {MAX_PAGES}", d.ref(manifest, "pages"),
                "split the issue")
         pages_node = Seq()
     for pi, pn in enumerate(pages_node):
-        if not ck.keys(pn, PAGE_KEYS, manifest, required=("page", "template", "slots")):
+        if not ck.keys(pn, PAGE_KEYS, manifest, required=("page", "template", "slots"),
+                       at=pages_node.ref(manifest, pi)):
             continue
         number_ = ck.get(pn, "page", _int_in(1, 9999), manifest, 0)
         if number_ in seen_pages:
@@ -636,9 +665,9 @@ def load_issue(issue_dir: Path) -> Issue:
                    pn.ref(manifest, "slots"))
             continue
         on_page: dict[str, str] = {}      # article key -> slot id, on this page
-        for sn in slots_node:
+        for si, sn in enumerate(slots_node):
             slot = _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids,
-                              encoding)
+                              encoding, slots_node.ref(manifest, si))
             if slot is not None:
                 slots.append(slot)
                 if slot.article is not None:
@@ -693,13 +722,12 @@ def _encoding(v) -> str:
     return v
 
 
-def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, encoding):
+def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, encoding, at):
     if not isinstance(sn, Map):
-        ck.err(f"a slot must be a mapping (id: …, article: …), found {kind(sn)}",
-               ref_of(sn, manifest))
+        ck.err(f"a slot must be a mapping (id: …, article: …), found {kind(sn)}", at)
         return None
-    sid = sn.get("id")
-    if sid is not None:
+    sid = None
+    if "id" in sn:
         sid = ck.get(sn, "id", _text, manifest)
         if sid is not None and ("\n" in sid or len(sid) > 100):
             ck.err(f"'id' must be a short name, found {show(sid)}", sn.ref(manifest, "id"))
@@ -733,8 +761,8 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                    f"{paper.columns} columns", sn.ref(manifest, "column", sid))
         if (top or 0) + (lines or 1) > paper.lines:
             first, last = top or 0, (top or 0) + (lines or 1) - 1
-            ck.err(f"lines {first}–{last} leave the grid of {paper.lines} lines "
-                   f"(0–{paper.lines - 1})",
+            what = f"line {first} is" if first == last else f"lines {first}–{last} run"
+            ck.err(f"{what} past the grid of {paper.lines} lines (0–{paper.lines - 1})",
                    sn.ref(manifest, "top" if top is not None else "lines", sid))
     kinds = [k for k in ("article", "banner", "image") if k in sn]
     if len(kinds) != 1:

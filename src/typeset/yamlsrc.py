@@ -165,8 +165,16 @@ def load_yaml(path: Path):
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         col = mark.column + 1 if mark else None
-        raise InputError(f"YAML syntax: {e.problem or e.context}", SourceRef(path, line, col)) \
-            from None
+        what = e.problem or e.context
+        if e.context and e.problem and e.problem.startswith("but "):
+            what = f"{e.context}, {e.problem}"      # "expected …, but found …"
+        raise InputError(f"YAML syntax: {what}", SourceRef(path, line, col)) from None
+    except yaml.reader.ReaderError as e:
+        before = text[:e.position]
+        line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
+        ch = e.character if isinstance(e.character, int) else ord(e.character)
+        raise InputError(f"character U+{ch:04X} is not allowed in a YAML file",
+                         SourceRef(path, line, col), "delete it") from None
     except yaml.YAMLError as e:
         raise InputError(f"YAML: {e}", SourceRef(path)) from None
     except RecursionError:      # a safety net: MAX_DEPTH stops nesting long before this
