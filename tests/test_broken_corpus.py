@@ -163,8 +163,12 @@ def run_case(case: Case, project: Project) -> Result:
     env = {k: v for k, v in os.environ.items() if k not in ("TYPESET_PROJECT",)}
     env["XDG_CACHE_HOME"] = str(project.cache)
     t0 = time.perf_counter()
-    r = subprocess.run(cmd, capture_output=True, text=True, cwd=project.root, env=env,
-                       timeout=spec.get("timeout", 60))
+    limit = spec.get("timeout", 60)
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, cwd=project.root, env=env,
+                           timeout=limit)
+    except subprocess.TimeoutExpired:
+        return Result(-1, "", f"(killed: still running after {limit} s)", limit, out)
     return Result(r.returncode, r.stdout, r.stderr, time.perf_counter() - t0, out)
 
 

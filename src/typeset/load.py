@@ -419,8 +419,8 @@ def load_template(root: Path, key: str, ck: _Checker, where: SourceRef) -> Templ
     if fd is not None and ck.keys(fd, ("title", "units", "lines", "title_style", "unit_style"),
                                   path, required=("title", "units"),
                                   at=d.ref(path, "footer")):
-        units = fd.get("units")
-        if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
+        units = _names(fd.get("units"))
+        if units is None:
             ck.err("'units' must be a list of names", fd.ref(path, "units"))
             units = []
         footer = Footer(title=ck.get(fd, "title", _text, path, ""), units=tuple(units),
@@ -527,6 +527,10 @@ def parse_article(path: Path, text: str) -> Article:
                                      nearest(key, ARTICLE_KEYS)))
         elif key in header:
             errors.append(InputError(f"'{key}' given twice", SourceRef(path, k + 1)))
+        elif value and not value.replace("|", "").strip():
+            errors.append(InputError(f"'{key}' has no text, only line breaks ('|')",
+                                     SourceRef(path, k + 1)))
+            header[key] = (None, k + 1)
         else:
             header[key] = (value, k + 1)
         k += 1
@@ -561,7 +565,7 @@ def parse_article(path: Path, text: str) -> Article:
         errors.append(InputError(f"{bad - MAX_CHAR_ERRORS} more control, zero-width or "
                                  "private-use character(s) not listed", SourceRef(path),
                                  "is this a text file?"))
-    if "headline" not in header or not header["headline"][0]:
+    if "headline" not in header or header["headline"][0] == "":
         errors.append(InputError("no headline", SourceRef(path, 1),
                                  "start the file with 'headline: …'"))
     if not paragraphs:
@@ -680,7 +684,8 @@ def load_issue(issue_dir: Path) -> Issue:
         units = pn.get("footer_units")
         if units is not None:
             # this page's co-organizers replace the template's list
-            if not isinstance(units, list) or not all(isinstance(u, str) for u in units):
+            units = _names(units)
+            if units is None:
                 ck.err("'footer_units' must be a list of names", pn.ref(manifest, "footer_units"))
             elif template.footer is None:
                 ck.err("'footer_units' given, but the template has no footer",
@@ -697,6 +702,14 @@ def load_issue(issue_dir: Path) -> Issue:
     return Issue(root=issue_dir, manifest=manifest, paper=paper, date=date,
                  number=number, editor=issue_editor, pages=tuple(pages), articles=articles,
                  project_root=root, fonts=fonts, normalise=normalise)
+
+
+def _names(v) -> list[str] | None:
+    """A list of names (footer units): each non-empty text on one line; None if it is not."""
+    if not isinstance(v, list) or not all(isinstance(u, str) and u.strip() and "\n" not in u
+                                          for u in v):
+        return None
+    return [u.strip() for u in v]
 
 
 def _date(v) -> str:
