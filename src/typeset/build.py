@@ -289,16 +289,33 @@ def proof_issue(issue_dir: Path, out_dir: Path | None = None, *, grid: bool = Fa
     return report
 
 
+_SLOW_CHUNKS = 8
+
+
 def write_atomically(files: list[tuple[Path, bytes]]) -> None:
     """Write every file to a temporary name first and rename them all only when every one is
     complete, so a failed or killed build leaves the previous outputs as they were."""
+    # Test hook (tests/test_kill.py): TYPESET_TEST_SLOW_WRITE=SECONDS writes each file in
+    # _SLOW_CHUNKS flushed pieces over SECONDS, so that a SIGKILL sent by the test lands while
+    # a file is half written.  Not set in normal use; a value that is not a number is ignored.
+    try:
+        slow = max(0.0, float(os.environ.get("TYPESET_TEST_SLOW_WRITE") or 0))
+    except ValueError:
+        slow = 0.0
     temps = []
     try:
         for path, data in files:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
             with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
+                if slow:
+                    step = -(-len(data) // _SLOW_CHUNKS) or 1
+                    for k in range(0, len(data), step):
+                        fh.write(data[k:k + step])
+                        fh.flush()
+                        time.sleep(slow / _SLOW_CHUNKS)
+                else:
+                    fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
             temps.append((tmp, path))
