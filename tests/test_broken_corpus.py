@@ -31,9 +31,9 @@ CORPUS = Path(__file__).resolve().parent / "broken"
 CASE_KEYS = {"name", "about", "issue", "command", "args", "edits", "exit", "stderr", "absent",
              "stdout", "timeout"}
 EDIT_KEYS = {"file", "layout", "old", "new", "count", "text", "repeat", "times", "encoding",
-             "delete", "mkdir"}
+             "delete", "mkdir", "symlink"}
 DEFAULT_ISSUE = "sichuan-kejibao-2020-08"
-EXIT_CODES = {0, 2, 3, 4, 5, 70}
+EXIT_CODES = {0, 2, 3, 4, 5, 70, 74}
 
 
 @dataclass
@@ -114,6 +114,11 @@ def apply_edit(case: Case, edit: dict, issue: Path, project: Project) -> None:
     if edit.get("mkdir"):
         path.mkdir(parents=True, exist_ok=True)
         return
+    if "symlink" in edit:
+        if path.exists() or path.is_symlink():
+            path.unlink()
+        path.symlink_to(edit["symlink"])
+        return
     if edit.get("delete"):
         path.unlink()
         return
@@ -158,7 +163,7 @@ def run_case(case: Case, project: Project) -> Result:
     cmd = [sys.executable, "-m", "typeset", command, *args]
     if command in ("check", "build") and "args" not in spec:
         cmd.append(str(issue))
-    if command == "build":
+    if command == "build" and "args" not in spec:
         cmd += ["-o", str(out)]
     env = {k: v for k, v in os.environ.items() if k not in ("TYPESET_PROJECT",)}
     env["XDG_CACHE_HOME"] = str(project.cache)
@@ -219,6 +224,40 @@ def test_broken_input(case: Case, corpus_results):
         assert re.search(pat, r.stdout), f"expected /{pat}/ in stdout of {shown}"
     if spec.get("command") == "build" and r.returncode != 0 and r.out.exists():
         assert not list(r.out.iterdir()), f"a failed build wrote {list(r.out.iterdir())}"
+
+
+def test_an_internal_error_says_how_to_report_it(monkeypatch):
+    """A bug (any exception that is not typeset's own) is the one case with a traceback: exit
+    70 and how to report it."""
+    from click.testing import CliRunner
+
+    import typeset.build
+    from typeset.cli import main
+
+    def bug(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(typeset.build, "check_issue", bug)
+    r = CliRunner().invoke(main, ["check", str(ROOT / "issues" / DEFAULT_ISSUE)])
+    assert r.exit_code == 70
+    assert "internal error: this is a bug in typeset; please report it" in r.output
+    assert "ZeroDivisionError: a bug" in r.output     # the traceback, for the report
+
+
+def test_issue_character_limit(tmp_path, monkeypatch):
+    """All articles of an issue together are bounded too (2 000 000 characters; lowered here
+    so that the sample reaches it)."""
+    import typeset.load
+    from typeset.errors import TypesetError
+
+    monkeypatch.setattr(typeset.load, "MAX_ISSUE_CHARS", 3000)
+    issue = tmp_path / "issue"
+    shutil.copytree(ROOT / "issues" / DEFAULT_ISSUE, issue, ignore=shutil.ignore_patterns("out"))
+    with pytest.raises(TypesetError) as e:
+        typeset.load.load_issue(issue)
+    assert re.search(r"issue\.yaml:\d+:9, slot '\w+': the articles of the issue have more than "
+                     r"3000 characters of text, counted up to this slot \(split the issue\)",
+                     str(e.value)), str(e.value)
 
 
 def test_the_corpus_is_large_and_varied():

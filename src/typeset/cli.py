@@ -10,13 +10,19 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_INTERNAL, TypesetError
+from .errors import EXIT_INTERNAL, EXIT_IO, TypesetError
 
 
 def _fail(e: Exception) -> None:
     if isinstance(e, TypesetError):
         click.echo(f"error: {e}", err=True)
         sys.exit(e.exit_code)
+    if isinstance(e, OSError) and e.filename:
+        # the file system said no (an output folder that is a file or not writable, a full
+        # disk): not a bug, and nothing was half written (outputs are renamed into place)
+        click.echo(f"error: {e.filename}: {e.strerror or e} (check the folder, its "
+                   "rights and the free space)", err=True)
+        sys.exit(EXIT_IO)
     traceback.print_exc()
     click.echo("internal error: this is a bug in typeset; please report it with the "
                "traceback above and the issue folder.", err=True)

@@ -2,7 +2,8 @@
 
 Exit codes (documented in the README): 0 success, 2 wrong command-line usage (click),
 3 bad input (manifest, article, layout or font file), 4 layout problem (overset), 5 preflight
-failure of a produced PDF, 70 internal error (a bug: please report it).
+failure of a produced PDF, 70 internal error (a bug: please report it), 74 a file could not be
+read or written (the output folder is not writable, the disk is full).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ EXIT_INPUT = 3
 EXIT_LAYOUT = 4
 EXIT_PREFLIGHT = 5
 EXIT_INTERNAL = 70
+EXIT_IO = 74          # sysexits.h EX_IOERR: a file could not be read or written (disk, rights)
 
 
 @dataclass(frozen=True)
