@@ -139,3 +139,14 @@ def test_no_traceback_for_bad_input(issue):
     (issue / "issue.yaml").write_text("pages: 5\npaper: [\n", encoding="utf-8")
     r = run("build", issue)
     assert r.returncode == 3 and "Traceback" not in r.stderr
+
+
+def test_allowed_overset_builds_with_a_warning(issue, tmp_path):
+    edit(issue / "issue.yaml", "        article: 04-butuo-fupin.txt\n",
+         "        article: 04-butuo-fupin.txt\n        lines: 20\n        allow_overset: true\n")
+    out = tmp_path / "out"
+    r = run("build", issue, "-o", out)
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"slot 'butuo': \d+ line\(s\) over, allowed by the manifest", r.stderr)
+    pdfs = list(out.glob("*.pdf"))
+    assert pdfs and all(p.stat().st_mode & 0o044 for p in pdfs)   # readable by others too

@@ -428,8 +428,8 @@ def test_a_failing_preflight_stops_the_build_and_writes_nothing(tmp_path, monkey
 
     real = pf.expect_for
 
-    def a4(issue, pages=None, roundtrip=True):
-        return replace(real(issue, pages, roundtrip), trim=(210 * MM, 297 * MM))
+    def a4(issue, pages=None, roundtrip=True, **kw):
+        return replace(real(issue, pages, roundtrip, **kw), trim=(210 * MM, 297 * MM))
 
     monkeypatch.setattr(pf, "expect_for", a4)
     with pytest.raises(PreflightError) as e:

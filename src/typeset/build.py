@@ -190,6 +190,12 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     issue, flows = layout_issue(issue_dir, report)
     if report.overset:
         raise overset_error(report)
+    # overset the manifest allows: built, but said loudly, and not read back by the preflight
+    cut = frozenset(s.article for s in report.slots if s.overset_lines and s.article)
+    for s in report.slots:
+        if s.overset_lines:
+            report.warnings.append(f"{s.where}: {s.overset_lines} line(s) over, allowed by "
+                                   f"the manifest: that text is NOT in the PDF")
     t0 = time.perf_counter()
     pages = [make_page(issue, f) for f in flows]
     t1 = time.perf_counter()
@@ -232,7 +238,7 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     for (path, data), ps in zip(files, groups):
         res = done.get(data)
         if res is None:
-            expect = expect_for(issue, [p.number for p in ps])
+            expect = expect_for(issue, [p.number for p in ps], cut=cut)
             res = done[data] = preflight(data, replace(expect, pdfx=output.pdfx),
                                          name=path.name)
         else:
@@ -292,6 +298,19 @@ def proof_issue(issue_dir: Path, out_dir: Path | None = None, *, grid: bool = Fa
 _SLOW_CHUNKS = 8
 
 
+def _clean_stale_parts(files, age: float = 60.0) -> None:
+    """Remove temporary files that a killed build left beside these outputs (older than
+    ``age`` seconds, so that a build running at the same moment keeps its own)."""
+    now = time.time()
+    for path, _ in files:
+        for part in path.parent.glob(f".{path.name}.*.part"):
+            try:
+                if now - part.stat().st_mtime > age:
+                    part.unlink()
+            except OSError:
+                pass
+
+
 def write_atomically(files: list[tuple[Path, bytes]]) -> None:
     """Write every file to a temporary name first and rename them all only when every one is
     complete, so a failed or killed build leaves the previous outputs as they were."""
@@ -320,8 +339,13 @@ def write_atomically(files: list[tuple[Path, bytes]]) -> None:
                 os.fsync(fh.fileno())
             temps.append((tmp, path))
         for tmp, path in temps:
+            # mkstemp makes the file private (0600): give it the usual mode for the umask
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
             os.replace(tmp, path)
         temps = []
+        _clean_stale_parts(files)
     finally:
         for tmp, _ in temps:
             try:
