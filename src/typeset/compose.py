@@ -201,8 +201,13 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
         elif cls == IP:
             it.w = 0.5  # CLREQ §h-punctuation_adjustment_space: ½ em in the mainland, fixed
         elif cls == IS:
+            # A space between Chinese characters (本报讯 为…) is set 1 em, and a tight line
+            # may take it in to ¼ em like a word space (CLREQ shrink step 2) before anything
+            # is pushed out of the line.
             it.w = 1.0
             it.counts = False
+            it.shrink = 1.0 - cjk.SPACE_MIN
+            it.shrink_kind = "space"
         elif cls == SP:
             it.shrink = max(0.0, it.w - cjk.SPACE_MIN)
             it.shrink_kind = "space"
