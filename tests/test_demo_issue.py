@@ -198,3 +198,16 @@ def test_continuation_needs_a_fixed_height(small_issue):
                  encoding="utf-8")
     r = run("check", small_issue)
     assert r.returncode == 3 and "continues on page 4" in r.stderr
+
+
+def test_notice_at_the_foot_of_the_page(demo, issue):
+    out, pages = demo
+    page = issue.pages[3]
+    assert page.notices
+    lines = read_lines(read_chars(pages[3]))
+    notice = next(ln for ln in lines if squash(ln.text) == squash(page.notices[0]))
+    body = [ln for ln in lines if ln.size == issue.paper.body.size and "SerifSC" in ln.chars[0].font]
+    assert max(b.base for b in body) < notice.base
+    foot = issue.paper.margin_top + issue.paper.area_h
+    assert foot - issue.paper.pitch < notice.base < foot                  # the last grid line
+    assert abs(notice.x1 - (issue.paper.area_x + issue.paper.area_w)) < 0.6   # flush right

@@ -349,10 +349,31 @@ def footer_rows(n: int, nrows: int) -> list[int]:
     return [base + (1 if r < extra else 0) for r in range(nrows)]
 
 
+def notice_lines(issue: Issue, page: PageSpec) -> list[Line]:
+    """The template's standing notices and the page's own (更正, 启事 …), one grid line each
+    (a long one wraps) at the foot of the type area, above the footer; em of their style."""
+    tpl = page.template
+    texts = list(tpl.notices) + list(page.notices)
+    if not texts:
+        return []
+    style = tpl.notice_style
+    face = issue.fonts.face(style.role)
+    measure = issue.paper.area_w / style.size
+    out: list[Line] = []
+    for t in texts:
+        one = natural_line(t, face, issue.paper.settings)
+        if one.width <= measure + 1e-9:
+            out.append(one)
+        else:
+            out.extend(compose_paragraph(t, face, measure, issue.paper.settings, indent=0.0))
+    return out
+
+
 def _place(issue: Issue, page: PageSpec, extra: dict, parts: dict, offsets: dict) -> PageFlow:
     paper, tpl = issue.paper, page.template
     area_top = tpl.section_head_lines if tpl.section else 0
-    area_bottom = paper.lines - (footer_grid(issue, tpl)[2] if tpl.footer else 0)
+    area_bottom = paper.lines - (footer_grid(issue, tpl)[2] if tpl.footer else 0) \
+        - len(notice_lines(issue, page))
     # bottom[c] = first free grid line of column c (1-based) for slots stacked with top: auto
     bottom = {c: area_top for c in range(1, paper.columns + 1)}
     occupied: dict[tuple[int, int], str] = {}

@@ -390,7 +390,7 @@ def _indent(column_chars: int):
 
 TEMPLATE_KEYS = ("section", "section_pinyin", "section_head", "running_head", "headlines",
                  "kicker", "subtitle", "byline", "banner", "footer", "jump", "caption",
-                 "headline_align")
+                 "headline_align", "notices", "notice_style")
 
 
 def load_template(root: Path, key: str, ck: _Checker, where: SourceRef) -> Template | None:
@@ -453,7 +453,21 @@ def load_template(root: Path, key: str, ck: _Checker, where: SourceRef) -> Templ
         jump_headline=ck.flag(jump, "headline", path, True),
         continued_style=_style(jump, "headline_style", path, ck, "headline", "四号"),
         caption_style=_style(d, "caption", path, ck, "caption", "小五"),
-        headline_align=align)
+        headline_align=align,
+        notices=_notices(d, path, ck),
+        notice_style=_style(d, "notice_style", path, ck, "byline", "小五"))
+
+
+def _notices(node, path, ck) -> tuple[str, ...]:
+    """``notices:``, a list of one-line notices set at the foot of the type area."""
+    v = node.get("notices") if isinstance(node, Map) else None
+    if v is None:
+        return ()
+    names = _names(v)
+    if names is None:
+        ck.err("'notices' must be a list of text lines", ref_of(node, path, "notices"))
+        return ()
+    return tuple(names)
 
 
 # --- articles -----------------------------------------------------------------------------
@@ -590,7 +604,7 @@ def _join(parts: list[str]) -> str:
 # --- manifest -------------------------------------------------------------------------------
 
 ISSUE_KEYS = ("paper", "date", "number", "editor", "pages", "normalise", "encoding")
-PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units")
+PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices")
 SLOT_KEYS = ("id", "article", "banner", "image", "caption", "column", "span", "top", "lines",
              "headline", "headline_lines", "headline_span", "allow_overset", "box", "runs")
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
@@ -697,7 +711,8 @@ def load_issue(issue_dir: Path) -> Issue:
                                                             units=tuple(units)))
         editor = ck.get(pn, "editor", _text, manifest)
         pages.append(PageSpec(number=number_, template=template, slots=tuple(slots),
-                              where=pages_node.ref(manifest, pi), editor=editor))
+                              where=pages_node.ref(manifest, pi), editor=editor,
+                              notices=_notices(pn, manifest, ck)))
     raise_all(ck.errors)
     return Issue(root=issue_dir, manifest=manifest, paper=paper, date=date,
                  number=number, editor=issue_editor, pages=tuple(pages), articles=articles,

@@ -126,6 +126,8 @@ class Template:
     continued_style: TextStyle | None = None  # the 接题's style
     caption_style: TextStyle | None = None
     headline_align: str = "center"           # center | left
+    notices: tuple[str, ...] = ()            # standing notice lines at the foot (编辑、校对 …)
+    notice_style: TextStyle | None = None
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,7 @@ class PageSpec:
     slots: tuple[Slot, ...]
     where: SourceRef
     editor: str | None = None        # 责任编辑 of this page (else the issue's)
+    notices: tuple[str, ...] = ()    # this page's notices (更正, 启事 …), after the template's
 
 
 @dataclass(frozen=True)

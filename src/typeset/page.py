@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from .compose import Line, natural_line
-from .flow import Block, PageFlow, footer_grid, footer_rows
+from .flow import Block, PageFlow, footer_grid, footer_rows, notice_lines
 from .errors import InputError
 from .frame import Box, Image, PageOut, PlacedGlyph, Rule, TextRun
 from .model import Issue, TextStyle
@@ -125,6 +125,16 @@ def make_page(issue: Issue, flow: PageFlow) -> PageOut:
     _rules(issue, flow, items)
 
     # --- footer: 本版协办单位 in a box, units in a balanced grid -------------------------------
+    notes = notice_lines(issue, page)
+    if notes:
+        # notices: flush right at the foot of the type area, under a thin rule
+        ns = tpl.notice_style
+        y_rule = paper.line_top(flow.area_bottom) + paper.line_gap / 2.0
+        items.append(Rule(ax, y_rule, ax + aw, y_rule, paper.rule_width))
+        for k, ln in enumerate(notes):
+            x = ax + aw - ln.width * ns.size if not ln.justified else ax
+            items += _runs(ln, x, baseline(paper, flow.area_bottom + k), ns, "notice", None,
+                           ids())
     if tpl.footer:
         _footer(issue, flow, items, ids)
     return out
@@ -289,13 +299,14 @@ def _footer(issue: Issue, flow: PageFlow, items: list, ids) -> None:
     paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
     f = tpl.footer
     ax, aw = paper.area_x, paper.area_w
-    y0 = paper.line_top(flow.area_bottom) + paper.line_gap / 2.0
+    top = paper.lines - footer_grid(issue, tpl)[2]      # under the notices, if any
+    y0 = paper.line_top(top) + paper.line_gap / 2.0
     y1 = paper.line_top(paper.lines) - paper.line_gap / 2.0
     items.append(Box(ax, y0, aw, y1 - y0, width=0.75))
     ts, us = f.title_style, f.unit_style
     ncols, nrows, nlines = footer_grid(issue, tpl)
     # the title and the rows, one grid line each, centred in the box's lines
-    first = flow.area_bottom + max(0, (nlines - 1 - nrows + 1) // 2)
+    first = top + max(0, (nlines - 1 - nrows + 1) // 2)
     title = natural_line(f.title, fonts.face(ts.role), paper.settings)
     items += _runs(title, ax + (aw - title.width * ts.size) / 2.0, baseline(paper, first), ts,
                    "footer", None, ids())
