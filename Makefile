@@ -11,9 +11,13 @@ $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	@# byte-compile the package once: an editable install is not compiled by pip, and with
+	@# PYTHONDONTWRITEBYTECODE set every run would compile the sources again (~50 ms)
+	$(PY) -m compileall -q src/typeset
 	touch $@
 
 sample: $(VENV)/.installed
+	@$(PY) -m compileall -q src/typeset
 	$(PY) -m typeset build $(SAMPLE)
 
 # poppler-utils (pdftotext, pdffonts, pdfinfo) read the PDFs back in the tests; qpdf --check

@@ -30,7 +30,7 @@ class FaceSpec:
 
 
 _INK_CHARS = "—⸺…⋯"     # characters whose ink extent the composer asks for (dashes)
-_CACHE_VERSION = 2
+_CACHE_VERSION = 3
 
 
 def _cache_dir() -> Path:
@@ -46,6 +46,7 @@ def _read_metrics(path: Path) -> dict:
     tt = TTFont(str(path), lazy=True)
     cmap = tt.getBestCmap()
     hmtx = tt["hmtx"].metrics
+    order = {name: gid for gid, name in enumerate(tt.getGlyphOrder())}
     glyf = tt["glyf"] if "glyf" in tt else None
     ink = {}
     for ch in _INK_CHARS:
@@ -57,6 +58,7 @@ def _read_metrics(path: Path) -> dict:
     os2 = tt["OS/2"]
     m = dict(version=_CACHE_VERSION, ps_name=tt["name"].getDebugName(6) or path.stem,
              upem=tt["head"].unitsPerEm, adv={cp: hmtx[g][0] for cp, g in cmap.items()},
+             gid={cp: order[g] for cp, g in cmap.items()},
              ink=ink, ascent=os2.sTypoAscender, descent=os2.sTypoDescender)
     tt.close()
     return m
@@ -144,6 +146,14 @@ class FontFace(Face):
 @lru_cache(maxsize=None)
 def _load_face(spec: FaceSpec) -> FontFace:
     return FontFace(spec)
+
+
+def pdf_font_data(path: Path) -> tuple[dict, dict, int]:
+    """(code point → glyph id, code point → advance in font units, units per em) of a font
+    file, from the metrics cache: what the PDF writer needs to embed it without parsing the
+    cmap and hmtx tables again (that parse was a third of a cold build, issue #8)."""
+    m = font_metrics(path)
+    return m["gid"], m["adv"], m["upem"]
 
 
 def ps_name_of(path: Path) -> str:
