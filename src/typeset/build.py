@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import InputError, LayoutError, SourceRef, raise_all
-from .flow import PageFlow, flow_issue
+from .flow import PageFlow, flow_issue, precompose
 from .load import load_issue
 from .normalize import Change, normalise_issue
 
@@ -120,7 +120,7 @@ def _check_glyphs(issue) -> None:
     raise_all(errors)
 
 
-def layout_issue(issue_dir: Path, report: Report):
+def layout_issue(issue_dir: Path, report: Report, jobs: int = 1):
     t0 = time.perf_counter()
     issue = load_issue(Path(issue_dir))
     t1 = time.perf_counter()
@@ -128,6 +128,8 @@ def layout_issue(issue_dir: Path, report: Report):
         issue, report.changes = normalise_issue(issue)
     _check_glyphs(issue)
     t2 = time.perf_counter()
+    precompose(issue, jobs)
+    t25 = time.perf_counter()
     flows: list[PageFlow] = []
     for flow in flow_issue(issue):
         page = flow.page
@@ -151,13 +153,18 @@ def layout_issue(issue_dir: Path, report: Report):
                                        f"{b.underset} empty line(s) at the foot (underset)")
             del used
     t3 = time.perf_counter()
-    report.timings.update(load=t1 - t0, normalise=t2 - t1, compose_flow=t3 - t2)
+    report.timings.update(load=t1 - t0, normalise=t2 - t1, compose=t25 - t2, flow=t3 - t25,
+                          compose_flow=t3 - t2)
     return issue, flows
 
 
-def check_issue(issue_dir: Path) -> Report:
+def check_issue(issue_dir: Path, jobs: int | None = None) -> Report:
+    """Lay the issue out (bodies composed on ``jobs`` processes, default every core) and
+    return the fit report; nothing is written."""
+    from .parallel import cpu_count
+
     report = Report()
-    layout_issue(issue_dir, report)
+    layout_issue(issue_dir, report, cpu_count() if jobs is None else max(1, jobs))
     return report
 
 
@@ -167,9 +174,54 @@ def overset_error(report: Report) -> LayoutError:
     return LayoutError("overset: text does not fit its slot\n  " + "\n  ".join(parts))
 
 
+@dataclass
+class _Job:
+    """What every page task reads: forked into the workers, never pickled."""
+
+    issue: object
+    pages: list
+    meta: dict
+    output: object
+    titles: dict
+    section: dict
+    cut: frozenset
+    doc_meta: object        # pdfx.DocMeta
+
+    def doc(self, ps, title: str):
+        return self.doc_meta(title=title, paper=self.issue.paper.name, date=self.issue.date,
+                             pages=[p.number for p in ps], number=self.issue.number,
+                             sections=list(dict.fromkeys(self.section[p.number] for p in ps)))
+
+    def check(self, data: bytes, ps, name: str, **kw):
+        from dataclasses import replace
+
+        from .preflight import expect_for, preflight
+
+        expect = expect_for(self.issue, [p.number for p in ps], cut=self.cut)
+        return preflight(data, replace(expect, pdfx=self.output.pdfx, **kw), name=name)
+
+
+def _page_file(job: _Job, task) -> tuple:
+    """Draw one page, make it PDF/X and preflight it: (drawn, finished, preflight result,
+    CPU seconds per step).  Runs in a worker process."""
+    from .pdf import render_pdf
+    from .pdfx import finish_pdf
+
+    k, name = task
+    p = job.pages[k]
+    c0 = time.process_time()
+    raw = render_pdf([p], job.issue.fonts, dict(job.meta, title=p.title))
+    c1 = time.process_time()
+    data = finish_pdf(raw, job.doc([p], p.title), job.output, [p.threads], job.titles)
+    c2 = time.process_time()
+    res = job.check(data, [p], name)
+    c3 = time.process_time()
+    return raw, data, res, dict(draw=c1 - c0, pdfx=c2 - c1, preflight=c3 - c2)
+
+
 def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | None = None,
                 proof: bool = False, grid: bool = False, dpi: float = 100,
-                only: set[int] | None = None, progress=None) -> Report:
+                only: set[int] | None = None, progress=None, jobs: int | None = None) -> Report:
     """Build the PDFs; each is made PDF/X (``pdfx`` overrides the paper's level) and
     preflighted before anything is written: a failed preflight writes nothing and raises
     PreflightError (exit 5).  ``proof`` also writes PNG proofs into OUT/proofs/.
@@ -177,17 +229,19 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     ``only`` (page numbers): lay out the whole issue (continuations cross pages) but render
     and write only those pages' PDFs and proofs, not the whole-issue file — what `watch`
     does after an edit that touches a few pages.  ``progress(done, total, what)`` is called
-    as pages are rendered, for a progress display."""
+    as pages are rendered, for a progress display.  ``jobs``: processes for composing and
+    drawing (default: every core); the output is the same bytes whatever the number."""
     from dataclasses import replace
 
     from .errors import PreflightError
     from .page import make_page
-    from .pdf import render_pdf
+    from .parallel import cpu_count, fork_map
+    from .pdf import prepare_fonts
     from .pdfx import DocMeta, finish_pdf
-    from .preflight import expect_for, preflight
 
+    jobs = cpu_count() if jobs is None else max(1, jobs)
     report = Report()
-    issue, flows = layout_issue(issue_dir, report)
+    issue, flows = layout_issue(issue_dir, report, jobs)
     if report.overset:
         raise overset_error(report)
     # overset the manifest allows: built, but said loudly, and not read back by the preflight
@@ -205,47 +259,41 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                 subject=", ".join(p.template.section for p in issue.pages),
                 creator=f"typeset {__version__}", lang="zh-CN")
     output = issue.paper.output if pdfx is None else replace(issue.paper.output, pdfx=pdfx)
-    section = {p.number: p.template.section for p in issue.pages}
-    titles = {k: a.headline.replace("|", "") for k, a in issue.articles.items()}
-
-    def finish(data: bytes, ps, title: str) -> bytes:
-        doc = DocMeta(title=title, paper=issue.paper.name, date=issue.date,
-                      pages=[p.number for p in ps], number=issue.number,
-                      sections=list(dict.fromkeys(section[p.number] for p in ps)))
-        return finish_pdf(data, doc, output, [p.threads for p in ps], titles)
-
-    files: list[tuple[Path, bytes]] = []
-    groups = []                                   # the pages of each file
     partial = only is not None and not {p.number for p in pages} <= set(only)
     if partial:
         pages = [p for p in pages if p.number in only]
-    for k, p in enumerate(pages):
-        m = dict(meta, title=p.title)
-        files.append((out_dir / f"{stem}-p{p.number:02d}.pdf",
-                      finish(render_pdf([p], issue.fonts, m), [p], p.title)))
-        groups.append([p])
-        if progress:
-            progress(k + 1, len(pages), f"page {p.number}")
-    if not partial:
-        # The whole issue in one file; for a one-page issue that is the page's own file.
-        whole = files[0][1] if len(pages) == 1 else finish(
-            render_pdf(pages, issue.fonts, meta), pages, meta["title"])
-        files.append((out_dir / f"{stem}.pdf", whole))
-        groups.append(pages)
+    job = _Job(issue=issue, pages=pages, meta=meta, output=output,
+               titles={k: a.headline.replace("|", "") for k, a in issue.articles.items()},
+               section={p.number: p.template.section for p in issue.pages}, cut=cut,
+               doc_meta=DocMeta)
+    prepare_fonts(issue.fonts)      # once, before the fork: the workers inherit the faces
+    names = [out_dir / f"{stem}-p{p.number:02d}.pdf" for p in pages]
+    done = fork_map(_page_file, [(k, n.name) for k, n in enumerate(names)], jobs, job,
+                    progress=(lambda d, n: progress(d, n, "pages"))
+                    if progress else None)
+    files: list[tuple[Path, bytes]] = [(n, d[1]) for n, d in zip(names, done)]
+    report.preflight.extend(d[2] for d in done)
+    cpu = {"draw": 0.0, "pdfx": 0.0, "preflight": 0.0}
+    for d in done:
+        for key, v in d[3].items():
+            cpu[key] += v
     t2 = time.perf_counter()
-    # Preflight every file before any is written: a file that fails never reaches OUT.
-    done: dict[bytes, object] = {}
-    for (path, data), ps in zip(files, groups):
-        res = done.get(data)
-        if res is None:
-            expect = expect_for(issue, [p.number for p in ps], cut=cut)
-            res = done[data] = preflight(data, replace(expect, pdfx=output.pdfx),
-                                         name=path.name)
+    if not partial:
+        # The whole issue in one file: the pages drawn for the page files, joined, so nothing
+        # is drawn twice (for a one-page issue, the page's own file).  Its preflight reads
+        # the document and every article's text; the colours of the page content were
+        # checked in the page files.
+        path = out_dir / f"{stem}.pdf"
+        if len(pages) == 1:
+            whole, res = files[0][1], replace(report.preflight[0], name=path.name)
         else:
-            res = replace(res, name=path.name)
+            whole = finish_pdf([d[0] for d in done], job.doc(pages, meta["title"]), output,
+                               [p.threads for p in pages], job.titles)
+            res = job.check(whole, pages, path.name, content_checked=True)
+        files.append((path, whole))
         report.preflight.append(res)
-    failed = [r for r in report.preflight if not r.ok]
     t3 = time.perf_counter()
+    failed = [r for r in report.preflight if not r.ok]
     if failed:
         raise PreflightError("preflight failed, nothing was written:\n" +
                              "\n".join(r.text() for r in failed))
@@ -258,8 +306,9 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     write_atomically(files + proofs)
     report.outputs = [p for p, _ in files]
     report.proofs = [p for p, _ in proofs]
-    report.timings.update(page=t1 - t0, render=t2 - t1, preflight=t3 - t2,
-                          write=time.perf_counter() - t3)
+    report.timings.update(page=t1 - t0, pages=t2 - t1, issue_file=t3 - t2,
+                          write=time.perf_counter() - t3, jobs=jobs,
+                          **{f"cpu_{k}": v for k, v in cpu.items()})
     return report
 
 

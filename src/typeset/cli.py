@@ -65,7 +65,10 @@ PDFX_CHOICES = {"x-4": "PDF/X-4", "pdf/x-4": "PDF/X-4", "x-1a": "PDF/X-1a:2001",
               "columns, grid lines and slots drawn over it (implies --proof).")
 @click.option("--dpi", type=click.FloatRange(20, 600), default=100, show_default=True,
               help="Resolution of the proofs.")
-def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi):
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Processes composing and drawing pages at once (default: one per core). "
+                   "The PDFs are the same whatever the number.")
+def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
     """Build ISSUE_DIR: one PDF per page and one PDF of the whole issue.
 
     Nothing is written if any slot is overset (its text does not fit) or a character
@@ -83,7 +86,8 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi):
 
     try:
         report = build_issue(issue_dir, out_dir, pdfx=PDFX_CHOICES.get((pdfx or "").lower()),
-                             proof=proof or grid, grid=grid, dpi=dpi, progress=progress)
+                             proof=proof or grid, grid=grid, dpi=dpi, progress=progress,
+                             jobs=jobs)
     except Exception as e:  # noqa: BLE001 - every error is reported, never a bare traceback
         _fail(e)
     _print_report(report, quiet)

@@ -13,7 +13,7 @@ Geometry is in whole grid lines and 1-based columns; the page stage turns it int
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .compose import Glyph, Line, compose_headline, compose_paragraph, natural_line
 from .errors import InputError, raise_all
@@ -140,6 +140,34 @@ def head_height_lines(head: list[HeadLine], pitch: float) -> int:
 
 
 _BODY_CACHE: dict = {}
+_PARAS: dict = {}      # (id(issue), article) → (issue, composed paragraphs): precompose()
+
+
+def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
+    paper = issue.paper
+    face = issue.fonts.face(paper.body.role)
+    measure = float(paper.column_chars)
+    return [compose_paragraph(p.text, face, measure, paper.settings)
+            for p in issue.articles[article_key].paragraphs]
+
+
+def precompose(issue: Issue, jobs: int = 1) -> None:
+    """Compose the body paragraphs of every article placed in the issue, on ``jobs``
+    processes.  A body is set at the paper's column measure whatever page or slot it lands
+    in, so this can run before flow, which then only reads the result (``body_lines``)."""
+    from .parallel import fork_map
+
+    for cache in (_PARAS, _BODY_CACHE):    # keep only this issue's: a long `watch` session
+        for k in [k for k, v in cache.items() if v[0] is not issue]:
+            del cache[k]
+    keys = list(dict.fromkeys(s.article for pg in issue.pages for s in pg.slots
+                              if s.kind == "article"))
+    keys = [k for k in keys if (id(issue), k) not in _PARAS
+            or _PARAS[(id(issue), k)][0] is not issue]
+    # longest first, so that no worker is left with a long article at the end
+    keys.sort(key=lambda k: -sum(len(p.text) for p in issue.articles[k].paragraphs))
+    for k, paras in zip(keys, fork_map(_compose_paragraphs, keys, jobs, issue)):
+        _PARAS[(id(issue), k)] = (issue, paras)
 
 
 def body_lines(issue: Issue, page: PageSpec, article_key: str) -> list[Line]:
@@ -184,14 +212,20 @@ def _body_lines(issue: Issue, page: PageSpec, article_key: str) -> list[Line]:
     face = fonts.face(paper.body.role)
     measure = float(paper.column_chars)
     lines: list[Line] = []
-    for p in art.paragraphs:
-        lines.extend(compose_paragraph(p.text, face, measure, paper.settings))
+    pre = _PARAS.get((id(issue), article_key))
+    if pre is not None and pre[0] is issue:
+        for para in pre[1]:
+            lines.extend(para)
+    else:
+        for p in art.paragraphs:
+            lines.extend(compose_paragraph(p.text, face, measure, paper.settings))
     if art.byline:
         by = _aligned(art.byline, issue, page.template.byline_style, "end")
         last = lines[-1]
         bw = measure - by[0].glyphs[0].x
         if len(by) == 1 and last.width + 1.0 + bw <= measure + 1e-9:
-            last.glyphs.extend(by[0].glyphs)
+            # a copy: the composed paragraph may be read again for another template
+            lines[-1] = replace(last, glyphs=last.glyphs + by[0].glyphs)
         else:
             lines.extend(by)
     return lines

@@ -138,8 +138,19 @@ def _font_names(fonts) -> dict:
     return names
 
 
+def prepare_fonts(fonts) -> None:
+    """Register every face with ReportLab now (a build does it before forking its workers,
+    so that they share the parsed faces)."""
+    _font_names(fonts)
+
+
 def render_pdf(pages: list[PageOut], fonts, meta: dict) -> bytes:
+    from reportlab import rl_config
     from reportlab.pdfgen.canvas import Canvas
+
+    # Flate alone, no ASCII85 on top: the PDF/X step copies the streams as they are
+    # (pdfx.finish_pdf), and ASCII85 would only make them a quarter larger.
+    rl_config.useA85 = 0
 
     names = _font_names(fonts)
     buf = io.BytesIO()

@@ -1,7 +1,9 @@
 """PDF/X post-processing: ReportLab's PDF bytes → a PDF/X-4 (default) or PDF/X-1a:2001 file.
 
-Contract: ``finish_pdf(data, doc, output, threads)`` returns new PDF bytes.  It adds what
-ReportLab does not write (feasibility.md §3), with pikepdf (imported lazily):
+Contract: ``finish_pdf(data, doc, output, threads)`` returns new PDF bytes.  ``data`` is one
+PDF from the writer, or a list of them whose pages are joined in order (the whole-issue file is
+the page files' pages joined, so no page is drawn twice).  It adds what ReportLab does not
+write (feasibility.md §3), with pikepdf (imported lazily):
 
 - the OutputIntent (``/S /GTS_PDFX``) for the paper's printing condition, with the ICC output
   profile embedded as ``DestOutputProfile``;
@@ -15,7 +17,12 @@ ReportLab does not write (feasibility.md §3), with pikepdf (imported lazily):
   ``DisplayDocTitle``;
 - article threads (beads): one thread per article, its beads the article's column rectangles
   in reading order, across all the pages of the file;
-- the PDF version: 1.6 for PDF/X-4, 1.3 for PDF/X-1a:2001 (no object streams).
+- the PDF version: 1.6 for PDF/X-4, 1.3 for PDF/X-1a:2001 (no object streams);
+- subset tags (the ``ABCDEF+`` of a subset font's name) derived from the subset's own bytes:
+  ReportLab names the subsets of every document AAAAAA+, AAAAAB+ …, so two page files (or the
+  pages joined into the issue file) would carry different subsets under one name, which a RIP
+  or an imposition program that caches fonts by name may mix up (PDF 1.7 §9.6.4: different
+  subsets in one file must have different tags).
 
 Nothing in the page content is changed.  ``preflight.py`` checks the result.
 """
@@ -174,9 +181,54 @@ def xmp_packet(doc: DocMeta, level: str, doc_id: str, instance_id: str) -> bytes
     return (body + (" " * 99 + "\n") * 20 + '<?xpacket end="w"?>').encode("utf-8")
 
 
-def finish_pdf(data: bytes, doc: DocMeta, output, threads: list[dict] | None = None,
-               titles: dict | None = None) -> bytes:
-    """Make ReportLab's ``data`` a PDF/X file for ``output`` (model.PrintSpec).
+def _join(parts: list[bytes]):
+    """One pikepdf document holding the pages of ``parts`` in order."""
+    import pikepdf
+
+    pdf = pikepdf.new()
+    for part in parts:
+        src = pikepdf.open(io.BytesIO(part))
+        pdf.pages.extend(src.pages)       # copies each page with what it uses
+    return pdf
+
+
+def _subset_tag(data: bytes) -> str:
+    n = int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
+    tag = ""
+    for _ in range(6):
+        n, r = divmod(n, 26)
+        tag += chr(65 + r)
+    return tag
+
+
+def _retag_subsets(pdf) -> None:
+    """Give every subset font a tag made from its embedded font program and name."""
+    from pikepdf import Name
+
+    seen = set()
+    for page in pdf.pages:
+        fonts = page.obj.get(Name.Resources, {}).get(Name.Font, {})
+        for key in list(fonts.keys()):
+            font = fonts[key]
+            if font.objgen in seen or Name.BaseFont not in font:
+                continue
+            seen.add(font.objgen)
+            base = str(font.BaseFont)[1:]
+            fd = font.get(Name.FontDescriptor)
+            if len(base) < 8 or base[6] != "+" or fd is None:
+                continue
+            prog = fd.get(Name.FontFile2) or fd.get(Name.FontFile3) or fd.get(Name.FontFile)
+            if prog is None:
+                continue
+            name = f"{_subset_tag(prog.read_raw_bytes() + base.encode())}+{base[7:]}"
+            font.BaseFont = Name("/" + name)
+            fd.FontName = Name("/" + name)
+
+
+def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
+               threads: list[dict] | None = None, titles: dict | None = None) -> bytes:
+    """Make ReportLab's ``data`` (one PDF, or a list of PDFs to join) a PDF/X file for
+    ``output`` (model.PrintSpec).
 
     ``threads[i]`` is ``PageOut.threads`` of the file's page i (article → rectangles
     (x, y_top, w, h) in points from the trim's top-left, y down); ``titles`` maps an article
@@ -196,8 +248,13 @@ def finish_pdf(data: bytes, doc: DocMeta, output, threads: list[dict] | None = N
     if n != 4:
         raise PreflightError(f"{output.icc}: the output profile must be CMYK for newsprint")
 
-    pdf = pikepdf.open(io.BytesIO(data))
-    digest = hashlib.sha256(data).hexdigest()
+    if isinstance(data, list):
+        pdf = _join(data)
+        digest = hashlib.sha256(b"".join(hashlib.sha256(d).digest() for d in data)).hexdigest()
+    else:
+        pdf = pikepdf.open(io.BytesIO(data))
+        digest = hashlib.sha256(data).hexdigest()
+    _retag_subsets(pdf)
     doc_id = _uuid("document", doc.paper, doc.date, doc.pages, level)
     instance_id = _uuid("instance", digest, level, output.output_condition, icc)
 
@@ -252,9 +309,13 @@ def finish_pdf(data: bytes, doc: DocMeta, output, threads: list[dict] | None = N
         _threads(pdf, threads, titles or {})
 
     out = io.BytesIO()
+    # Streams are written as ReportLab compressed them (every stream it writes is Flate, and
+    # so is the profile above); qpdf decoding and compressing them again took most of this
+    # step's time.  The XMP packet stays uncompressed, as PDF/X readers expect.
     pdf.save(out, deterministic_id=True, force_version=pdf_version,
              object_stream_mode=pikepdf.ObjectStreamMode.disable,
-             compress_streams=True, fix_metadata_version=False)
+             compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+             fix_metadata_version=False)
     return out.getvalue()
 
 

@@ -67,6 +67,10 @@ class Expect:
     gutter: float = 9.0                 # pt; text is read this far into the gutters too
     issue_pages: list | None = None     # all page numbers of the issue
     pages: list | None = None           # page numbers (版) of the file's pages, in order
+    # The pages' content streams were walked already, in the page files this file's pages are
+    # copied from (a build's whole-issue file): check the document, boxes, fonts and text,
+    # not the colour of every operator again.
+    content_checked: bool = False
 
 
 @dataclass
@@ -620,6 +624,8 @@ def preflight(source, expect: Expect | None = None, name: str | None = None) -> 
         _fonts(pdf, r)
         seen_images: dict = {}
         for i, page in enumerate(pdf.pages, start=1):
+            if expect.content_checked:
+                break
             bleed = _box(page, "/BleedBox") or _box(page, "/TrimBox")
             walker = _Page(r, i, bleed, expect, level, seen_images)
             walker.walk(page, page.obj.get("/Resources"), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))

@@ -1,0 +1,109 @@
+"""Work spread over processes (issue #8): parallel.fork_map, and builds that give the same
+bytes whatever the number of jobs."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from typeset.build import build_issue
+from typeset.parallel import fork_map
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "issues" / "demo-weekly-2020-08"
+
+
+def _square(shared, x):
+    return shared * x * x, os.getpid()
+
+
+def _boom(shared, x):
+    if x == 3:
+        raise ValueError(f"item {x} is bad")
+    return x
+
+
+def _die(shared, x):
+    if x == 2:
+        os._exit(9)          # a worker killed without an answer
+    return x
+
+
+@pytest.mark.parametrize("jobs", [1, 2, 3, 8])
+def test_fork_map_keeps_order_and_uses_processes(jobs):
+    out = fork_map(_square, list(range(20)), jobs, shared=10)
+    assert [v for v, _ in out] == [10 * x * x for x in range(20)]
+    pids = {pid for _, pid in out}
+    if jobs == 1:
+        assert pids == {os.getpid()}
+    else:
+        assert os.getpid() not in pids and 1 <= len(pids) <= jobs
+
+
+def test_fork_map_reports_progress_in_the_caller():
+    seen = []
+    fork_map(_square, list(range(5)), 2, shared=1, progress=lambda d, n: seen.append((d, n)))
+    assert seen == [(k, 5) for k in range(1, 6)]
+
+
+def test_fork_map_raises_a_workers_exception():
+    with pytest.raises(ValueError, match="item 3 is bad") as ei:
+        fork_map(_boom, list(range(6)), 2)
+    assert any("in a worker process" in n for n in getattr(ei.value, "__notes__", []))
+
+
+def test_fork_map_notices_a_dead_worker():
+    with pytest.raises(RuntimeError, match="ended without finishing"):
+        fork_map(_die, list(range(6)), 2)
+
+
+@pytest.fixture(scope="module")
+def demo_builds(tmp_path_factory):
+    out = {}
+    for jobs in (1, 2):
+        d = tmp_path_factory.mktemp(f"jobs{jobs}")
+        rep = build_issue(DEMO, d, jobs=jobs)
+        out[jobs] = {p.name: p.read_bytes() for p in rep.outputs}
+    return out
+
+
+def test_same_bytes_whatever_the_number_of_jobs(demo_builds):
+    one, two = demo_builds[1], demo_builds[2]
+    assert one.keys() == two.keys() and len(one) == 5      # four pages and the issue
+    for name in one:
+        assert one[name] == two[name], name
+
+
+def _fonts(pdf):
+    """BaseFont → set of digests of the embedded programs under that name."""
+    names: dict[str, set] = {}
+    for page in pdf.pages:
+        for font in page.Resources.Font.values():
+            prog = font.FontDescriptor.FontFile2.read_raw_bytes()
+            names.setdefault(str(font.BaseFont), set()).add(hashlib.sha256(prog).hexdigest())
+    return names
+
+
+def test_issue_file_is_the_page_files_joined_with_unique_subset_names(demo_builds):
+    files = demo_builds[2]
+    whole = pikepdf.open(io.BytesIO(files["typeset-demo-2020-08-07.pdf"]))
+    pages = [pikepdf.open(io.BytesIO(files[n]))
+             for n in sorted(files) if "-p0" in n]
+    assert len(whole.pages) == len(pages) == 4
+    every: dict[str, set] = {}
+    for k, pf in enumerate(pages):
+        # the same drawing: the issue file's page content is the page file's, byte for byte
+        assert (whole.pages[k].Contents.read_raw_bytes()
+                == pf.pages[0].Contents.read_raw_bytes())
+        for name, progs in _fonts(pf).items():
+            every.setdefault(name, set()).update(progs)
+    joined = _fonts(whole)
+    # one name, one font program: in the issue file and over all the page files together
+    assert all(len(v) == 1 for v in joined.values()), joined
+    assert all(len(v) == 1 for v in every.values()), every
+    assert set(joined) == set(every)
