@@ -120,7 +120,7 @@ def _check_glyphs(issue) -> None:
     raise_all(errors)
 
 
-def layout_issue(issue_dir: Path, report: Report, jobs: int = 1):
+def layout_issue(issue_dir: Path, report: Report, jobs: int = 1, meanwhile=None):
     t0 = time.perf_counter()
     issue = load_issue(Path(issue_dir))
     t1 = time.perf_counter()
@@ -128,7 +128,7 @@ def layout_issue(issue_dir: Path, report: Report, jobs: int = 1):
         issue, report.changes = normalise_issue(issue)
     _check_glyphs(issue)
     t2 = time.perf_counter()
-    precompose(issue, jobs)
+    precompose(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None)
     t25 = time.perf_counter()
     flows: list[PageFlow] = []
     for flow in flow_issue(issue):
@@ -186,6 +186,7 @@ class _Job:
     section: dict
     cut: frozenset
     doc_meta: object        # pdfx.DocMeta
+    raws: list = field(default_factory=list)    # each page as drawn by the PDF writer
 
     def doc(self, ps, title: str):
         return self.doc_meta(title=title, paper=self.issue.paper.name, date=self.issue.date,
@@ -201,22 +202,46 @@ class _Job:
         return preflight(data, replace(expect, pdfx=self.output.pdfx, **kw), name=name)
 
 
-def _page_file(job: _Job, task) -> tuple:
-    """Draw one page, make it PDF/X and preflight it: (drawn, finished, preflight result,
-    CPU seconds per step).  Runs in a worker process."""
+def _draw(job: _Job, k: int) -> tuple:
+    """Draw page ``k`` (ReportLab's PDF) and the CPU seconds it took.  In a worker."""
     from .pdf import render_pdf
+
+    c0 = time.process_time()
+    p = job.pages[k]
+    raw = render_pdf([p], job.issue.fonts, dict(job.meta, title=p.title))
+    return raw, time.process_time() - c0
+
+
+def _finish(job: _Job, task) -> tuple:
+    """Make one file PDF/X and preflight it: (bytes, preflight result, CPU seconds of each
+    step).  ``task`` is (page index, file name) for a page file, or (None, file name) for the
+    whole issue, whose pages are the page files' drawings joined.  In a worker."""
     from .pdfx import finish_pdf
 
     k, name = task
-    p = job.pages[k]
     c0 = time.process_time()
-    raw = render_pdf([p], job.issue.fonts, dict(job.meta, title=p.title))
+    if k is None:
+        ps, title, raw = job.pages, job.meta["title"], job.raws
+    else:
+        ps, title, raw = [job.pages[k]], job.pages[k].title, job.raws[k]
+    data = finish_pdf(raw, job.doc(ps, title), job.output, [p.threads for p in ps], job.titles)
     c1 = time.process_time()
-    data = finish_pdf(raw, job.doc([p], p.title), job.output, [p.threads], job.titles)
-    c2 = time.process_time()
-    res = job.check(data, [p], name)
-    c3 = time.process_time()
-    return raw, data, res, dict(draw=c1 - c0, pdfx=c2 - c1, preflight=c3 - c2)
+    # the whole-issue file's page content is the page files', walked there already
+    res = job.check(data, ps, name, content_checked=k is None)
+    return data, res, dict(pdfx=c1 - c0, preflight=time.process_time() - c1)
+
+
+def _prepare_output(issue) -> None:
+    """Import the PDF libraries and register the faces with the PDF writer: run while the
+    bodies are composed in worker processes, and before the page workers are forked, so
+    that they inherit all of it instead of each doing it again."""
+    from .pdf import prepare_fonts
+    from .pdfx import prepare as prepare_pdfx
+    from .preflight import prepare as prepare_preflight
+
+    prepare_fonts(issue.fonts)
+    prepare_pdfx()
+    prepare_preflight()
 
 
 def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | None = None,
@@ -236,12 +261,11 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     from .errors import PreflightError
     from .page import make_page
     from .parallel import cpu_count, fork_map
-    from .pdf import prepare_fonts
     from .pdfx import DocMeta, finish_pdf
 
     jobs = cpu_count() if jobs is None else max(1, jobs)
     report = Report()
-    issue, flows = layout_issue(issue_dir, report, jobs)
+    issue, flows = layout_issue(issue_dir, report, jobs, meanwhile=_prepare_output)
     if report.overset:
         raise overset_error(report)
     # overset the manifest allows: built, but said loudly, and not read back by the preflight
@@ -266,32 +290,34 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                titles={k: a.headline.replace("|", "") for k, a in issue.articles.items()},
                section={p.number: p.template.section for p in issue.pages}, cut=cut,
                doc_meta=DocMeta)
-    prepare_fonts(issue.fonts)      # once, before the fork: the workers inherit the faces
     names = [out_dir / f"{stem}-p{p.number:02d}.pdf" for p in pages]
-    done = fork_map(_page_file, [(k, n.name) for k, n in enumerate(names)], jobs, job,
-                    progress=(lambda d, n: progress(d, n, "pages"))
-                    if progress else None)
-    files: list[tuple[Path, bytes]] = [(n, d[1]) for n, d in zip(names, done)]
-    report.preflight.extend(d[2] for d in done)
-    cpu = {"draw": 0.0, "pdfx": 0.0, "preflight": 0.0}
+    # Two rounds on the workers: draw every page; then make each file PDF/X and preflight
+    # it, the whole-issue file (the pages drawn for the page files, joined, so nothing is
+    # drawn twice) as one more task beside the pages.
+    drawn = fork_map(_draw, list(range(len(pages))), jobs, job,
+                     progress=(lambda d, n: progress(d, n, "pages")) if progress else None)
+    job.raws = [d[0] for d in drawn]
+    tasks = [(k, n.name) for k, n in enumerate(names)]
+    whole_path = out_dir / f"{stem}.pdf"
+    if not partial and len(pages) > 1:
+        tasks.insert(0, (None, whole_path.name))        # the longest task first
+    done = fork_map(_finish, tasks, jobs, job)
+    cpu = {"draw": sum(d[1] for d in drawn), "pdfx": 0.0, "preflight": 0.0}
     for d in done:
-        for key, v in d[3].items():
+        for key, v in d[2].items():
             cpu[key] += v
+    results = dict(zip([t[0] for t in tasks], done))
+    files: list[tuple[Path, bytes]] = [(n, results[k][0]) for k, n in enumerate(names)]
+    report.preflight.extend(results[k][1] for k in range(len(names)))
     t2 = time.perf_counter()
     if not partial:
-        # The whole issue in one file: the pages drawn for the page files, joined, so nothing
-        # is drawn twice (for a one-page issue, the page's own file).  Its preflight reads
-        # the document and every article's text; the colours of the page content were
-        # checked in the page files.
-        path = out_dir / f"{stem}.pdf"
+        # the whole issue in one file; for a one-page issue, the page's own file
         if len(pages) == 1:
-            whole, res = files[0][1], replace(report.preflight[0], name=path.name)
+            files.append((whole_path, files[0][1]))
+            report.preflight.append(replace(report.preflight[0], name=whole_path.name))
         else:
-            whole = finish_pdf([d[0] for d in done], job.doc(pages, meta["title"]), output,
-                               [p.threads for p in pages], job.titles)
-            res = job.check(whole, pages, path.name, content_checked=True)
-        files.append((path, whole))
-        report.preflight.append(res)
+            files.append((whole_path, results[None][0]))
+            report.preflight.append(results[None][1])
     t3 = time.perf_counter()
     failed = [r for r in report.preflight if not r.ok]
     if failed:
@@ -306,8 +332,10 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     write_atomically(files + proofs)
     report.outputs = [p for p, _ in files]
     report.proofs = [p for p, _ in proofs]
-    report.timings.update(page=t1 - t0, pages=t2 - t1, issue_file=t3 - t2,
-                          write=time.perf_counter() - t3, jobs=jobs,
+    # render: drawing, PDF/X and preflight of every file, on the workers (wall time; the
+    # cpu_* figures are the CPU seconds of each step summed over the workers)
+    report.timings.update(page=t1 - t0, render=t3 - t1, write=time.perf_counter() - t3,
+                          jobs=jobs,
                           **{f"cpu_{k}": v for k, v in cpu.items()})
     return report
 

@@ -39,7 +39,7 @@ It does not know about columns, pages or PDF.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import cjk
 from .cjk import CL, CN, DA, EL, H, IP, IS, LA, OP, PA, PO, PR, SO, SP, ST
@@ -390,6 +390,114 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
     return fit
 
 
+def _line_cost(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter):
+    """The cost ``_evaluate(...)[0].cost`` would give, or None where it gives None, with the
+    same arithmetic in the same order but without building a :class:`_Fit`: the breaker
+    prices every candidate line and keeps only a few (issue #8: this is most of composing)."""
+    first, lastit = items[i], items[j - 1]
+    start_cut = first.w if first.cls in (SP, IS) else first.start_trim
+    end_cut = lastit.w if lastit.cls in (SP, IS) else lastit.end_trim
+    natural = nat - start_cut - end_cut
+    delta = width - natural
+    if delta < -EPS:
+        if i == j - 1:
+            return None                      # a single item line has no shrink at all
+        fk = first.shrink_kind if start_cut else ""
+        lk = lastit.shrink_kind if end_cut else ""
+        need = -delta
+        cost = 0.0
+        for kind in cjk.SHRINK_ORDER:
+            if kind == fk or kind == lk:
+                cap = shrink.get(kind, 0.0)
+                if kind == fk:
+                    cap = cap - first.shrink
+                if kind == lk:
+                    cap = cap - lastit.shrink
+            else:
+                cap = shrink.get(kind, 0.0)
+            if cap <= EPS:
+                continue
+            use = min(cap, need)
+            cost += use * _SHRINK_WEIGHT[kind]
+            need -= use
+            if need <= EPS:
+                break
+        if need > EPS:
+            return None
+        return 2.0 + 4.0 * cost
+    if last or delta <= EPS:
+        return 0.0
+    if i != j - 1 and lastit.cls in (SP, IS):
+        n_even -= lastit.gap_even
+        n_letter -= lastit.gap_letter
+    fk = first.stretch_kind if start_cut else ""
+    lk = lastit.stretch_kind if end_cut else ""
+
+    def cap_of(kind):
+        cap = stretch.get(kind, 0.0)
+        if kind == fk:
+            cap = cap - first.stretch
+        if kind == lk:
+            cap = cap - lastit.stretch
+        return cap
+
+    need = delta
+    cost = 0.0
+    for kind in ("space", "hanlatin"):
+        cap = cap_of(kind) if (kind == fk or kind == lk) else stretch.get(kind, 0.0)
+        if cap <= EPS:
+            continue
+        use = min(cap, need)
+        cost += use * 8.0
+        need -= use
+        if need <= EPS:
+            break
+    if need > EPS:
+        if n_even > 0:
+            per = need / n_even
+            cost += 30.0 + 100.0 * (per / 0.25) ** 3
+            if per > 0.5:
+                cost += _LOOSE
+        else:
+            hl = cap_of("hanlatin") if ("hanlatin" == fk or "hanlatin" == lk) \
+                else stretch.get("hanlatin", 0.0)
+            if hl > EPS:
+                n_hl = round(hl / (cjk.HAN_LATIN_MAX - cjk.HAN_LATIN_GAP))
+                per = need / max(1, n_hl)
+                cost += 2 * _LOOSE + 100.0 * (per / 0.25) ** 3
+            elif n_letter > 0:
+                cost += _LETTERSPACE
+            else:
+                cost += _RAGGED
+    return 5.0 + cost
+
+
+def _accumulate(items, i, j):
+    """(natural width, shrink, stretch, even gaps, letter gaps) of items[i:j], summed in the
+    order the breaker sums them."""
+    nat = 0.0
+    shrink: dict[str, float] = {}
+    stretch: dict[str, float] = {}
+    n_even = n_letter = 0
+    for k in range(i, j):
+        it = items[k]
+        if k > i:
+            nat += it.gap
+            if it.gap_shrink:
+                shrink["hanlatin"] = shrink.get("hanlatin", 0.0) + it.gap_shrink
+                stretch["hanlatin"] = stretch.get("hanlatin", 0.0) + it.gap_stretch
+            elif it.gap_even:
+                n_even += 1
+            elif it.gap_letter:
+                n_letter += 1
+        nat += it.w
+        if it.shrink_kind:
+            shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
+        if it.stretch_kind:
+            stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
+    return nat, shrink, stretch, n_even, n_letter
+
+
 def compose_paragraph(text: str, face: Face, measure: float, settings: Settings = Settings(),
                       indent: float | None = None, last_justified: bool = False) -> list[Line]:
     """Break ``text`` into justified lines of ``measure`` em (see the module docstring)."""
@@ -403,7 +511,8 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     hanging = settings.hanging
     best = [INF] * (n + 1)
     prev_break = [-1] * (n + 1)
-    fits: list[_Fit | None] = [None] * (n + 1)
+    # how the line ending at j was set: 0 plain, 1 with its last mark hung, 2 overfull
+    how = [0] * (n + 1)
     best[0] = 0.0
     for i in range(n):
         if best[i] == INF:
@@ -415,6 +524,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
         n_even = 0
         n_letter = 0
         found = False
+        base = best[i]
         j = i
         while j < n:
             it = items[j]
@@ -441,38 +551,39 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             # candidate line items[i:j]
             last = j == n
             final = last and not last_justified
-            fit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even, width, final,
-                               n_letter)
+            cost = _line_cost(items, i, j, nat, shrink, stretch, n_even, width, final,
+                              n_letter)
+            mode = 0
+            hung = 0.0
             lastit = items[j - 1]
             if hanging and j - i > 1 and lastit.ch in cjk.HANGING and not items[j - 2].mark:
                 # One of 、，。 may hang past the measure (CLREQ §hanging_punctuation_marks_at_
                 # line_end): the rest of the line fills the measure, the mark (½ em) hangs.
-                hung = lastit.w - lastit.end_trim
-                hfit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even, width + hung,
-                                    final, n_letter)
-                if hfit is not None and (not final or fit is None):
-                    hfit.cost += _HANG
-                    hfit.hang = hung
-                    if fit is None or hfit.cost < fit.cost:
-                        fit = hfit
+                h = lastit.w - lastit.end_trim
+                hcost = _line_cost(items, i, j, nat, shrink, stretch, n_even, width + h,
+                                   final, n_letter)
+                if hcost is not None and (not final or cost is None):
+                    hcost += _HANG
+                    if cost is None or hcost < cost:
+                        cost, mode, hung = hcost, 1, h
             min_w = nat - sum(shrink.values())
-            if fit is None:
+            if cost is None:
                 if min_w - width > EPS and found:
                     break
                 if min_w - width > EPS:
                     # Nothing fits from i: accept this overfull line so no text is lost.
-                    fit = _Fit(_OVERFULL, overfull=True)
+                    cost, mode = _OVERFULL, 2
                 else:
                     continue
             found = True
-            cost = best[i] + fit.cost + extra
+            cost = base + cost + extra
             if last and not last_justified and _is_orphan(items, i, j):
                 cost += settings.orphan_penalty
             if cost < best[j]:
                 best[j] = cost
                 prev_break[j] = i
-                fits[j] = fit
-            if min_w - width > (fit.hang or 0.0) + EPS:
+                how[j] = mode
+            if min_w - width > hung + EPS:
                 break
     # Walk back the chosen breaks.
     breaks = []
@@ -486,8 +597,19 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     for i, j in breaks:
         width = measure - (indent if i == 0 else 0.0)
         last = j == n
+        final = last and not last_justified
+        # the chosen line's adjustment in full (the breaker kept only its cost)
+        if how[j] == 2:
+            fit = _Fit(_OVERFULL, overfull=True)
+        else:
+            nat, shrink, stretch, n_even, n_letter = _accumulate(items, i, j)
+            hung = items[j - 1].w - items[j - 1].end_trim if how[j] == 1 else 0.0
+            fit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even, width + hung,
+                               final, n_letter)
+            if how[j] == 1:
+                fit.hang = hung
         ln = _set_line(items, i, j, width, indent if i == 0 else 0.0,
-                       justified=not last or last_justified, fit=fits[j])
+                       justified=not last or last_justified, fit=fit)
         _classify_break(items, i, j, width, ln)
         lines.append(ln)
     return lines
@@ -700,6 +822,20 @@ def compose_headline(text: str, face: Face, measure: float,
     character alone on a line (CLREQ §adjustments_of_orphans_and_widows applied to headings).
     Lines are set at natural width (the caller centres or aligns them).  A headline that cannot
     be broken that way stays on one line (flagged ``overfull`` if it is too wide)."""
+    key = (text, id(face), measure, settings)
+    hit = _HEADLINES.get(key)
+    if hit is None or hit[0] is not face:
+        if len(_HEADLINES) > 4096:
+            _HEADLINES.clear()
+        hit = _HEADLINES[key] = (face, _compose_headline(text, face, measure, settings))
+    # a flow places a page twice (spare lines go to headline bands): compose once
+    return [replace(ln, glyphs=list(ln.glyphs)) for ln in hit[1]]
+
+
+_HEADLINES: dict = {}
+
+
+def _compose_headline(text: str, face: Face, measure: float, settings: Settings) -> list[Line]:
     items = build_items(text, face, settings)
     n = len(items)
     cands = [k for k in range(1, n) if items[k].can_break_before] + [n]

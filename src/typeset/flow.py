@@ -151,10 +151,11 @@ def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
             for p in issue.articles[article_key].paragraphs]
 
 
-def precompose(issue: Issue, jobs: int = 1) -> None:
+def precompose(issue: Issue, jobs: int = 1, meanwhile=None) -> None:
     """Compose the body paragraphs of every article placed in the issue, on ``jobs``
-    processes.  A body is set at the paper's column measure whatever page or slot it lands
-    in, so this can run before flow, which then only reads the result (``body_lines``)."""
+    processes (``meanwhile()`` runs here as they work).  A body is set at the paper's column
+    measure whatever page or slot it lands in, so this can run before flow, which then only
+    reads the result (``body_lines``)."""
     from .parallel import fork_map
 
     for cache in (_PARAS, _BODY_CACHE):    # keep only this issue's: a long `watch` session
@@ -166,7 +167,8 @@ def precompose(issue: Issue, jobs: int = 1) -> None:
             or _PARAS[(id(issue), k)][0] is not issue]
     # longest first, so that no worker is left with a long article at the end
     keys.sort(key=lambda k: -sum(len(p.text) for p in issue.articles[k].paragraphs))
-    for k, paras in zip(keys, fork_map(_compose_paragraphs, keys, jobs, issue)):
+    for k, paras in zip(keys, fork_map(_compose_paragraphs, keys, jobs, issue,
+                                       meanwhile=meanwhile)):
         _PARAS[(id(issue), k)] = (issue, paras)
 
 

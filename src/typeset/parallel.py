@@ -66,13 +66,17 @@ def _worker(fn, items, shared, task_r: int, out_w: int) -> None:
         _write_all(out_w, _HEADER.pack(len(msg)) + msg)
 
 
-def fork_map(fn, items: list, jobs: int, shared=None, progress=None) -> list:
+def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=None) -> list:
     """``[fn(shared, x) for x in items]`` on up to ``jobs`` processes; ``progress(done, total)``
-    is called in this process as results arrive."""
+    is called in this process as results arrive.  ``meanwhile()`` runs in this process while
+    the workers work (before any work when nothing is forked): a build imports the PDF
+    libraries there, so that the import overlaps composition."""
     items = list(items)
     n = len(items)
     jobs = min(jobs, n)
     if jobs <= 1 or not hasattr(os, "fork"):
+        if meanwhile:
+            meanwhile()
         out = []
         for k, it in enumerate(items):
             out.append(fn(shared, it))
@@ -104,6 +108,15 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None) -> list:
             workers.append((pid, out_r))
     finally:
         os.close(task_r)
+    if meanwhile:
+        try:
+            meanwhile()
+        except BaseException:
+            for pid, fd in workers:
+                os.close(fd)
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            raise
     results: list = [None] * n
     have = [False] * n
     failure = None

@@ -40,6 +40,22 @@ class _Table:
         return self._get(self._data, i)
 
 
+class _Window:
+    """Slices of ``data[offset:offset + length]`` without copying the whole range."""
+
+    def __init__(self, data, offset: int, length: int):
+        self._data, self._off, self._len = data, offset, length
+
+    def __len__(self):
+        return self._len
+
+    def __getitem__(self, sl):
+        if not isinstance(sl, slice) or sl.step not in (None, 1):
+            raise TypeError("only contiguous slices")
+        start, stop, _ = sl.indices(self._len)
+        return self._data[self._off + start:self._off + max(start, stop)]
+
+
 def _fast_font(ps_name: str, path):
     """A ReportLab TTFont for ``path`` that takes its cmap and advances from the metrics
     cache (fonts.pdf_font_data) instead of parsing them: ReportLab's own TTFontFace decodes
@@ -63,11 +79,16 @@ def _fast_font(ps_name: str, path):
             super().__init__(filename)
 
         def get_table(self, tag):
-            # the subsetter asks for the whole glyf table once per 256-glyph subset: copy
-            # each table out of the file once
+            # the subsetter asks for the whole glyf table once per 256-glyph subset and only
+            # slices glyphs out of it: give it a window on the mapped file, not a copy of
+            # megabytes; other tables are small and copied once
             t = self._tables.get(tag)
             if t is None:
-                t = self._tables[tag] = super().get_table(tag)
+                if tag == "glyf":
+                    t = _Window(self._ttf_data, *self.get_table_pos(tag))
+                else:
+                    t = super().get_table(tag)
+                self._tables[tag] = t
             return t
 
         def extractInfo(self, charInfo=1):
@@ -139,8 +160,10 @@ def _font_names(fonts) -> dict:
 
 
 def prepare_fonts(fonts) -> None:
-    """Register every face with ReportLab now (a build does it before forking its workers,
-    so that they share the parsed faces)."""
+    """Import ReportLab and register every face now (a build does it before forking its
+    workers, so that they share the parsed faces)."""
+    import reportlab.pdfgen.canvas  # noqa: F401
+
     _font_names(fonts)
 
 
@@ -218,38 +241,74 @@ def _page(c, page: PageOut, names: dict) -> None:
         c.setFillColorCMYK(0, 0, 0, 1)
 
 
-def _text(c, run: TextRun, font: str, X, Y) -> None:
-    """Draw a run: glyphs that follow each other at their natural advance share one text
-    origin; any other glyph gets its own.  No Tc/Tw is used: some extractors (pdfminer) drop
-    Tc at string boundaries, and absolute origins read back exactly everywhere."""
-    t = c.beginText()
-    t.setFont(font, run.size)
-    if run.form == "rule":
-        t.setTextRenderMode(3)      # invisible: the page draws the dash as a rule
-    elif run.weight:
-        t.setTextRenderMode(2)
-        c.setLineWidth(run.weight)
+def _text(c, run: TextRun, font_name: str, X, Y) -> None:
+    """Draw a run as one text object: each stretch of glyphs with the same horizontal scale
+    starts at its own absolute origin (``Tm``) and is shown by ``TJ`` arrays whose numbers
+    move every glyph to the position the page stage chose (PDF 1.7 §9.4.3), so a justified
+    line is one or two operators instead of one per glyph.  No Tc/Tw: some extractors
+    (pdfminer) drop Tc at string boundaries; TJ positions read back exactly everywhere.
+
+    The operators are written here rather than with ReportLab's text object, which measures
+    every string again and cannot write a TJ array for a subset font; ReportLab still owns
+    the font: its subsets, their names and their embedding."""
+    from reportlab.lib.rl_accel import fp_str
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    font = getFont(font_name)
+    doc = c._doc
+    widths = font.face.charWidths
+    default_w = font.face.defaultWidth
+    size = run.size
+    size_s = fp_str(size)
     gl = run.glyphs
-    k = 0
+    out = ["BT"]
+    if run.form == "rule":
+        out.append("3 Tr")          # invisible: the page draws the dash as a rule
+    elif run.weight:
+        c.setLineWidth(run.weight)  # outside BT: the stroke of text render mode 2
+        out.append("2 Tr")
+    y_s = fp_str(Y(run.y))
     cur_h = 100.0
+    cur_subset = None
+    k = 0
     while k < len(gl):
+        h = gl[k].hscale
         j = k + 1
-        if gl[k].hscale == 1.0:
-            while (j < len(gl) and gl[j].hscale == 1.0 and
-                   abs(gl[j].x - gl[j - 1].x - gl[j - 1].advance) < 1e-4):
-                j += 1
-        h = gl[k].hscale * 100.0
-        if abs(h - cur_h) > 1e-6:
-            t.setHorizScale(h)
-            cur_h = h
-        t.setTextOrigin(X(gl[k].x), Y(run.y))
-        t.textOut("".join(g.ch for g in gl[k:j]))
+        while j < len(gl) and gl[j].hscale == h:
+            j += 1
+        if abs(h * 100.0 - cur_h) > 1e-6:
+            cur_h = h * 100.0
+            out.append(f"{fp_str(cur_h)} Tz")
+        out.append(f"1 0 0 1 {fp_str(X(gl[k].x))} {y_s} Tm")
+        seg = gl[k:j]
+        scale = 1000.0 / (size * h)         # pt → thousandths of text space
+        m = 0                               # glyph of seg the next piece starts at
+        pen = seg[0].x                      # where the current point is, pt
+        for subset, codes in font.splitString("".join(g.ch for g in seg), doc):
+            if subset != cur_subset:
+                cur_subset = subset
+                out.append(f"{font.getSubsetInternalName(subset, doc)} {size_s} Tf")
+            arr = []
+            run_start = 0
+            for q in range(len(codes)):
+                g = seg[m + q]
+                adj = (pen - g.x) * scale
+                if abs(adj) > 0.005:
+                    if q > run_start:
+                        arr.append(f"({c._escape(codes[run_start:q])})")
+                    arr.append(fp_str(adj))
+                    run_start = q
+                pen = g.x + widths.get(ord(g.ch), default_w) / scale
+            arr.append(f"({c._escape(codes[run_start:])})")
+            out.append(f"[{' '.join(arr)}] TJ" if len(arr) > 1 else f"{arr[0]} Tj")
+            m += len(codes)
         k = j
     if cur_h != 100.0:
-        t.setHorizScale(100)
+        out.append("100 Tz")
     if run.form == "rule" or run.weight:
-        t.setTextRenderMode(0)
-    c.drawText(t)
+        out.append("0 Tr")
+    out.append("ET")
+    c._code.append(" ".join(out))
 
 
 def _marks(c, page: PageOut, off: float) -> None:

@@ -181,6 +181,11 @@ def xmp_packet(doc: DocMeta, level: str, doc_id: str, instance_id: str) -> bytes
     return (body + (" " * 99 + "\n") * 20 + '<?xpacket end="w"?>').encode("utf-8")
 
 
+def prepare() -> None:
+    """Import pikepdf now (see build._prepare_output)."""
+    import pikepdf  # noqa: F401
+
+
 def _join(parts: list[bytes]):
     """One pikepdf document holding the pages of ``parts`` in order."""
     import pikepdf

@@ -584,6 +584,12 @@ def _mm(pt: float) -> str:
     return f"{pt / MM:.1f}"
 
 
+def prepare() -> None:
+    """Import pikepdf and pypdfium2 now (see build._prepare_output)."""
+    import pikepdf  # noqa: F401
+    import pypdfium2  # noqa: F401
+
+
 def preflight(source, expect: Expect | None = None, name: str | None = None) -> Result:
     """Check the PDF ``source`` (a path or bytes) against ``expect``."""
     import pikepdf
