@@ -187,6 +187,7 @@ class _Job:
     cut: frozenset
     doc_meta: object        # pdfx.DocMeta
     raws: list = field(default_factory=list)    # each page as drawn by the PDF writer
+    whole_name: str | None = None    # the whole-issue file, when the build makes one
 
     def doc(self, ps, title: str):
         return self.doc_meta(title=title, paper=self.issue.paper.name, date=self.issue.date,
@@ -226,8 +227,13 @@ def _finish(job: _Job, task) -> tuple:
         ps, title, raw = [job.pages[k]], job.pages[k].title, job.raws[k]
     data = finish_pdf(raw, job.doc(ps, title), job.output, [p.threads for p in ps], job.titles)
     c1 = time.process_time()
-    # the whole-issue file's page content is the page files', walked there already
-    res = job.check(data, ps, name, content_checked=k is None)
+    # The whole-issue file's pages are copies of the page files': their content is walked
+    # in the page files, their text read back in the whole-issue file (once, and there
+    # articles continued from page to page read back whole).
+    if k is None:
+        res = job.check(data, ps, name, content_checked=True)
+    else:
+        res = job.check(data, ps, name, text_checked_in=job.whole_name)
     return data, res, dict(pdfx=c1 - c0, preflight=time.process_time() - c1)
 
 
@@ -301,6 +307,7 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     whole_path = out_dir / f"{stem}.pdf"
     if not partial and len(pages) > 1:
         tasks.insert(0, (None, whole_path.name))        # the longest task first
+        job.whole_name = whole_path.name
     done = fork_map(_finish, tasks, jobs, job)
     cpu = {"draw": sum(d[1] for d in drawn), "pdfx": 0.0, "preflight": 0.0}
     for d in done:
