@@ -164,14 +164,14 @@ def _versions() -> dict:
 
 def archive_issue(issue_dir: Path, archive: Path, replace: bool = False) -> dict:
     """Store one issue (see the module docstring).  Returns a summary dict."""
-    from .build import Report, build_issue, layout_issue
+    from .build import build_issue, lay_out
 
     issue_dir = Path(issue_dir)
     archive = Path(archive)
     with _Lock(archive):
         notes = recover(archive)
-        report = Report()
-        issue, flows = layout_issue(issue_dir, report)
+        laid = lay_out(issue_dir)           # once: the build below reuses it
+        _, issue, flows = laid
         rid = _issue_id(issue)
         con = connect(archive)
         rows = con.execute("SELECT version FROM issues WHERE id=? ORDER BY version",
@@ -206,7 +206,7 @@ def archive_issue(issue_dir: Path, archive: Path, replace: bool = False) -> dict
         (stage / "fonts.json").write_text(json.dumps(fonts, indent=1, sort_keys=True),
                                           encoding="utf-8")
         # the PDFs (and proofs), built from exactly these inputs
-        built = build_issue(issue_dir, stage / "pdf")
+        built = build_issue(issue_dir, stage / "pdf", layout=laid)
         _proofs(built.outputs, stage / "proofs")
         # text export in reading order
         arts = _article_texts(issue, flows)
@@ -396,8 +396,9 @@ def _snip(body: str, phrase: str, width: int = 12) -> str:
         body[k + len(phrase):k + len(phrase) + width] + "…"
 
 
-def rebuild_one(record: Path) -> dict:
-    """Build a stored record again from its own inputs, layout and fonts; compare PDFs."""
+def rebuild_one(record: Path, jobs: int | None = None) -> dict:
+    """Build a stored record again from its own inputs, layout and fonts; compare PDFs.
+    ``jobs``: processes for the build (default: every core)."""
     from .build import build_issue
 
     record = Path(record).resolve()
@@ -419,7 +420,7 @@ def rebuild_one(record: Path) -> dict:
         old = os.environ.get("TYPESET_PROJECT")
         os.environ["TYPESET_PROJECT"] = str(proj)
         try:
-            built = build_issue(issue_dir, Path(tmp) / "out")
+            built = build_issue(issue_dir, Path(tmp) / "out", jobs=jobs)
         finally:
             if old is None:
                 os.environ.pop("TYPESET_PROJECT", None)
@@ -442,12 +443,17 @@ def rebuild(records: list[Path], jobs: int | None = None) -> list[dict]:
     from concurrent.futures import ProcessPoolExecutor
 
     with ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
-        return list(pool.map(_safe_rebuild, records))
+        # one record per process, each built on one core: no workers of workers
+        return list(pool.map(_safe_rebuild_one_core, records))
 
 
-def _safe_rebuild(record: Path) -> dict:
+def _safe_rebuild_one_core(record: Path) -> dict:
+    return _safe_rebuild(record, jobs=1)
+
+
+def _safe_rebuild(record: Path, jobs: int | None = None) -> dict:
     try:
-        return rebuild_one(record)
+        return rebuild_one(record, jobs)
     except TypesetError as e:
         return dict(record=str(record), pages=[], identical=False, error=str(e))
 

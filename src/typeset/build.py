@@ -252,7 +252,8 @@ def _prepare_output(issue) -> None:
 
 def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | None = None,
                 proof: bool = False, grid: bool = False, dpi: float = 100,
-                only: set[int] | None = None, progress=None, jobs: int | None = None) -> Report:
+                only: set[int] | None = None, progress=None, jobs: int | None = None,
+                layout: tuple | None = None) -> Report:
     """Build the PDFs; each is made PDF/X (``pdfx`` overrides the paper's level) and
     preflighted before anything is written: a failed preflight writes nothing and raises
     PreflightError (exit 5).  ``proof`` also writes PNG proofs into OUT/proofs/.
@@ -261,7 +262,9 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     and write only those pages' PDFs and proofs, not the whole-issue file — what `watch`
     does after an edit that touches a few pages.  ``progress(done, total, what)`` is called
     as pages are rendered, for a progress display.  ``jobs``: processes for composing and
-    drawing (default: every core); the output is the same bytes whatever the number."""
+    drawing (default: every core); the output is the same bytes whatever the number.
+    ``layout``: ``(report, issue, flows)`` from :func:`lay_out` when the caller laid the issue
+    out already (the archive, `watch`): it is not laid out again."""
     from dataclasses import replace
 
     from .errors import PreflightError
@@ -270,8 +273,12 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     from .pdfx import DocMeta, finish_pdf
 
     jobs = cpu_count() if jobs is None else max(1, jobs)
-    report = Report()
-    issue, flows = layout_issue(issue_dir, report, jobs, meanwhile=_prepare_output)
+    if layout is None:
+        report = Report()
+        issue, flows = layout_issue(issue_dir, report, jobs, meanwhile=_prepare_output)
+    else:
+        report, issue, flows = layout
+        _prepare_output(issue)
     if report.overset:
         raise overset_error(report)
     # overset the manifest allows: built, but said loudly, and not read back by the preflight
@@ -360,15 +367,24 @@ def _proofs(issue, pages, page_pdfs, out_dir: Path, stem: str, grid: bool, dpi: 
     return [(out_dir / "proofs" / name, data) for name, data in images]
 
 
+def lay_out(issue_dir: Path, jobs: int | None = None) -> tuple:
+    """``(report, issue, flows)``: the issue laid out once, for callers that then build or
+    proof it (``layout=``) and read the layout themselves."""
+    from .parallel import cpu_count
+
+    report = Report()
+    issue, flows = layout_issue(issue_dir, report, cpu_count() if jobs is None else jobs)
+    return report, issue, flows
+
+
 def proof_issue(issue_dir: Path, out_dir: Path | None = None, *, grid: bool = False,
-                dpi: float = 100) -> Report:
+                dpi: float = 100, layout: tuple | None = None) -> Report:
     """PNG proofs of every page, written into OUT/proofs/, even when slots are overset (the
-    grid overlay shows them in red).  No PDF is written."""
+    grid overlay shows them in red).  No PDF is written.  ``layout`` as for build_issue."""
     from .page import make_page
     from .pdf import render_pdf
 
-    report = Report()
-    issue, flows = layout_issue(issue_dir, report)
+    report, issue, flows = layout if layout is not None else lay_out(issue_dir)
     pages = [make_page(issue, f) for f in flows]
     out_dir = Path(out_dir) if out_dir else issue.root / "out"
     stem = f"{issue.paper.key}-{issue.date}"

@@ -90,35 +90,36 @@ class Watcher:
         self._stop = threading.Event()
 
     def rebuild(self, changed: set[Path] | None = None) -> Rebuild:
-        from .build import build_issue, check_issue, proof_issue
+        from .build import build_issue, lay_out, proof_issue
 
         t0 = time.perf_counter()
         touched = touched_pages(self.issue_dir, changed or set()) if changed else []
         ok, err, report, proofs = True, "", {}, []
+        laid = rep = None
         try:
+            # laid out once: the build, or the proofs after an overset or a failed preflight,
+            # use this layout rather than laying the issue out again
+            laid = lay_out(self.issue_dir)
             # an edit to articles or pictures re-lays the issue but renders only the pages
             # it touched; a manifest or layout change (or the first build) renders them all
             only = set(touched) if touched and self.last is not None and self.last.ok \
                 else None
             rep = build_issue(self.issue_dir, self.out_dir, proof=True, grid=self.grid,
-                              only=only)
+                              only=only, layout=laid)
             proofs = [str(p) for p in rep.proofs]
             if only is not None:
                 proofs = sorted(set(proofs) | {p for p in self.last.proofs
                                                if Path(p).is_file()})
         except TypesetError as e:
             ok, err = False, str(e)
-            try:      # overset or a failed preflight: show the proofs anyway, keep the PDFs
-                rep = proof_issue(self.issue_dir, self.out_dir, grid=self.grid)
-                proofs = [str(p) for p in rep.proofs]
-            except TypesetError as e2:
-                rep = None
-                err = str(e2)
-        if rep is None:
-            try:
-                rep = check_issue(self.issue_dir)
-            except TypesetError:
-                rep = None
+            if laid is not None:
+                try:  # overset or a failed preflight: show the proofs anyway, keep the PDFs
+                    rep = proof_issue(self.issue_dir, self.out_dir, grid=self.grid,
+                                      layout=laid)
+                    proofs = [str(p) for p in rep.proofs]
+                except TypesetError as e2:
+                    rep = laid[0]
+                    err = str(e2)
         if rep is not None:
             report = dict(slots=[s.as_dict() for s in rep.slots], warnings=rep.warnings)
         with self.cond:
