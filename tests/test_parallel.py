@@ -107,3 +107,34 @@ def test_issue_file_is_the_page_files_joined_with_unique_subset_names(demo_build
     assert all(len(v) == 1 for v in joined.values()), joined
     assert all(len(v) == 1 for v in every.values()), every
     assert set(joined) == set(every)
+
+
+def _input_errors(shared, x):
+    from typeset.errors import ErrorGroup, InputError, SourceRef
+
+    raise ErrorGroup([InputError(f"bad thing {x}", SourceRef(Path("a.txt"), 3, slot="s1"),
+                                 "fix it"), InputError("other", SourceRef(Path("b.txt")))])
+
+
+def test_a_workers_input_errors_keep_their_file_line_slot_and_exit_code():
+    from typeset.errors import ErrorGroup
+
+    with pytest.raises(ErrorGroup) as ei:
+        fork_map(_input_errors, [1, 2], 2)
+    text = str(ei.value)
+    assert "a.txt:3" in text and "slot 's1'" in text and "fix it" in text and "b.txt" in text
+    assert ei.value.exit_code == 3
+
+
+class _Odd(Exception):
+    def __init__(self, a, b):
+        super().__init__(f"{a}/{b}")
+
+
+def _odd(shared, x):
+    raise _Odd(1, 2)
+
+
+def test_an_exception_that_does_not_pickle_still_reaches_the_caller():
+    with pytest.raises(RuntimeError, match="_Odd: 1/2"):
+        fork_map(_odd, [1, 2], 2)

@@ -89,6 +89,10 @@ class ErrorGroup(TypesetError):
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
 
+    def __reduce__(self):
+        # rebuilt from its errors when a worker process sends it (parallel.fork_map)
+        return (ErrorGroup, (self.errors,))
+
 
 def raise_all(errors: list[TypesetError]) -> None:
     """Raise the errors of a run together (each message once, in the order found)."""

@@ -61,8 +61,9 @@ def _worker(fn, items, shared, task_r: int, out_w: int) -> None:
             tb = traceback.format_exc()
             try:
                 msg = pickle.dumps((i, False, (e, tb)), pickle.HIGHEST_PROTOCOL)
+                pickle.loads(msg)        # the parent must be able to read it back
             except Exception:  # noqa: BLE001 - an exception that does not pickle
-                msg = pickle.dumps((i, False, (RuntimeError(repr(e)), tb)))
+                msg = pickle.dumps((i, False, (RuntimeError(f"{type(e).__name__}: {e}"), tb)))
         _write_all(out_w, _HEADER.pack(len(msg)) + msg)
 
 
