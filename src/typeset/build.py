@@ -9,9 +9,11 @@ renamed into place only when all of them are complete.
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,6 +122,21 @@ def _check_glyphs(issue) -> None:
     raise_all(errors)
 
 
+@contextmanager
+def _few_collections():
+    """A build makes millions of small objects (glyphs, lines, PDF operators) that hold no
+    cycles; with the default thresholds the garbage collector walks all of them again and
+    again, a tenth of a 32-page build (issue #8).  Collect young objects less often for the
+    length of a call, then restore the thresholds."""
+    old = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+@_few_collections()
 def layout_issue(issue_dir: Path, report: Report, jobs: int = 1, meanwhile=None):
     t0 = time.perf_counter()
     issue = load_issue(Path(issue_dir))
@@ -250,6 +267,7 @@ def _prepare_output(issue) -> None:
     prepare_preflight()
 
 
+@_few_collections()
 def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | None = None,
                 proof: bool = False, grid: bool = False, dpi: float = 100,
                 only: set[int] | None = None, progress=None, jobs: int | None = None,
@@ -377,6 +395,7 @@ def lay_out(issue_dir: Path, jobs: int | None = None) -> tuple:
     return report, issue, flows
 
 
+@_few_collections()
 def proof_issue(issue_dir: Path, out_dir: Path | None = None, *, grid: bool = False,
                 dpi: float = 100, layout: tuple | None = None) -> Report:
     """PNG proofs of every page, written into OUT/proofs/, even when slots are overset (the

@@ -38,12 +38,7 @@ def main():
     Start with `typeset check ISSUE_DIR` to see whether everything fits, then
     `typeset build ISSUE_DIR` to write the PDFs.
     """
-    import gc
 
-    # A build makes millions of small objects (glyphs, lines, PDF operators) that hold no
-    # cycles; with the default thresholds the collector walks all of them again and again,
-    # a tenth of a 32-page build (issue #8).  Collect young objects much less often.
-    gc.set_threshold(100_000, 50, 100)
 
 
 def _print_report(report, quiet=False):
