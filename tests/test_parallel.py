@@ -138,3 +138,60 @@ def _odd(shared, x):
 def test_an_exception_that_does_not_pickle_still_reaches_the_caller():
     with pytest.raises(RuntimeError, match="_Odd: 1/2"):
         fork_map(_odd, [1, 2], 2)
+
+
+def _big(shared, x):
+    return bytes(200_000)       # larger than a pipe's buffer, like a drawn page
+
+
+def _no_children_left():
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_an_error_in_the_caller_stops_the_workers_without_hanging():
+    def progress(done, total):
+        raise ValueError("the progress display failed")
+
+    with pytest.raises(ValueError, match="progress display"):
+        fork_map(_big, list(range(8)), 2, progress=progress)
+    assert _no_children_left()
+
+
+def _fail_3_late_7_early(shared, x):
+    import time
+
+    if x == 3:
+        time.sleep(0.3)
+        raise ValueError("item 3")
+    if x == 7:
+        raise ValueError("item 7")
+    return x
+
+
+def test_the_first_failing_item_in_order_is_reported():
+    with pytest.raises(ValueError, match="item 3"):
+        fork_map(_fail_3_late_7_early, list(range(10)), 2)
+    assert _no_children_left()
+
+
+def test_nothing_is_forked_from_a_process_with_other_threads():
+    import threading
+
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        out = fork_map(_square, list(range(4)), 2, shared=1)
+    finally:
+        stop.set()
+        t.join()
+    assert {pid for _, pid in out} == {os.getpid()}
+
+
+def test_more_items_than_a_pipe_holds():
+    out = fork_map(_square, list(range(16_500)), 2, shared=1)
+    assert [v for v, _ in out] == [x * x for x in range(16_500)]

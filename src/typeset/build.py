@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import os
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -122,18 +123,43 @@ def _check_glyphs(issue) -> None:
     raise_all(errors)
 
 
+def _make_pages(issue, flows, report: Report) -> list:
+    """The page stage for every flow; what it warns about (a picture's resolution) goes to
+    the report, and the flows are left as they were (a layout may be paged twice: `watch`
+    draws proofs from the layout a failed build used)."""
+    from .page import make_page
+
+    pages = []
+    for f in flows:
+        before = len(f.warnings)
+        pages.append(make_page(issue, f))
+        report.warnings.extend(f"page {f.page.number}: {w}" for w in f.warnings[before:])
+        del f.warnings[before:]
+    return pages
+
+
+_GC_LOCK = threading.Lock()
+_GC_DEPTH = [0, None]       # calls inside _few_collections, thresholds to restore
+
+
 @contextmanager
 def _few_collections():
     """A build makes millions of small objects (glyphs, lines, PDF operators) that hold no
     cycles; with the default thresholds the garbage collector walks all of them again and
     again, a tenth of a 32-page build (issue #8).  Collect young objects less often for the
     length of a call, then restore the thresholds."""
-    old = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
+    with _GC_LOCK:            # counted, so that calls from several threads nest properly
+        if _GC_DEPTH[0] == 0:
+            _GC_DEPTH[1] = gc.get_threshold()
+            gc.set_threshold(100_000, 50, 100)
+        _GC_DEPTH[0] += 1
     try:
         yield
     finally:
-        gc.set_threshold(*old)
+        with _GC_LOCK:
+            _GC_DEPTH[0] -= 1
+            if _GC_DEPTH[0] == 0:
+                gc.set_threshold(*_GC_DEPTH[1])
 
 
 @_few_collections()
@@ -286,7 +312,6 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     from dataclasses import replace
 
     from .errors import PreflightError
-    from .page import make_page
     from .parallel import cpu_count, fork_map
     from .pdfx import DocMeta, finish_pdf
 
@@ -306,7 +331,7 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
             report.warnings.append(f"{s.where}: {s.overset_lines} line(s) over, allowed by "
                                    f"the manifest: that text is NOT in the PDF")
     t0 = time.perf_counter()
-    pages = [make_page(issue, f) for f in flows]
+    pages = _make_pages(issue, flows, report)
     t1 = time.perf_counter()
     out_dir = Path(out_dir) if out_dir else issue.root / "out"
     stem = f"{issue.paper.key}-{issue.date}"
@@ -400,11 +425,10 @@ def proof_issue(issue_dir: Path, out_dir: Path | None = None, *, grid: bool = Fa
                 dpi: float = 100, layout: tuple | None = None) -> Report:
     """PNG proofs of every page, written into OUT/proofs/, even when slots are overset (the
     grid overlay shows them in red).  No PDF is written.  ``layout`` as for build_issue."""
-    from .page import make_page
     from .pdf import render_pdf
 
     report, issue, flows = layout if layout is not None else lay_out(issue_dir)
-    pages = [make_page(issue, f) for f in flows]
+    pages = _make_pages(issue, flows, report)
     out_dir = Path(out_dir) if out_dir else issue.root / "out"
     stem = f"{issue.paper.key}-{issue.date}"
     pdfs = [render_pdf([p], issue.fonts, dict(title=p.title)) for p in pages]

@@ -110,8 +110,10 @@ class Watcher:
             if only is not None:
                 proofs = sorted(set(proofs) | {p for p in self.last.proofs
                                                if Path(p).is_file()})
-        except TypesetError as e:
-            ok, err = False, str(e)
+        except Exception as e:  # noqa: BLE001 - a failed rebuild must not end the watcher
+            ok = False
+            err = str(e) if isinstance(e, TypesetError) else \
+                f"internal error ({type(e).__name__}: {e}); the last good PDFs are kept"
             if laid is not None:
                 try:  # overset or a failed preflight: show the proofs anyway, keep the PDFs
                     rep = proof_issue(self.issue_dir, self.out_dir, grid=self.grid,

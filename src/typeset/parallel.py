@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import struct
 import sys
+import threading
 import traceback
 
 _HEADER = struct.Struct("<Q")
@@ -51,31 +53,64 @@ def _write_all(fd: int, data: bytes) -> None:
 
 def _worker(fn, items, shared, task_r: int, out_w: int) -> None:
     while True:
-        raw = os.read(task_r, 4)          # all tasks are written before the fork: 4-byte reads
-        if len(raw) < 4:                  # are whole (pipe(7): reads of queued data)
+        raw = _read_exact(task_r, 4)
+        if raw is None:                   # the queue is empty
             return
         (i,) = struct.unpack("<I", raw)
         try:
             msg = pickle.dumps((i, True, fn(shared, items[i])), pickle.HIGHEST_PROTOCOL)
-        except BaseException as e:  # noqa: BLE001 - sent to the parent, raised there
+        except Exception as e:  # noqa: BLE001 - sent to the parent, raised there
             tb = traceback.format_exc()
             try:
                 msg = pickle.dumps((i, False, (e, tb)), pickle.HIGHEST_PROTOCOL)
                 pickle.loads(msg)        # the parent must be able to read it back
             except Exception:  # noqa: BLE001 - an exception that does not pickle
                 msg = pickle.dumps((i, False, (RuntimeError(f"{type(e).__name__}: {e}"), tb)))
+        # (KeyboardInterrupt, SystemExit: the worker ends; the parent stops the others)
         _write_all(out_w, _HEADER.pack(len(msg)) + msg)
+
+
+_MAX_ITEMS = 16_000     # task numbers of one round fit in a pipe's 64 KB buffer
+
+
+def _stop(workers) -> None:
+    """Kill the workers, close every read end, then reap them (in that order: a worker
+    blocked writing a result only ends when it is killed or its pipe has no reader)."""
+    for pid, _ in workers:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    _close_and_reap(workers)
+
+
+def _close_and_reap(workers) -> None:
+    for _, fd in workers:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    for pid, _ in workers:
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
 
 
 def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=None) -> list:
     """``[fn(shared, x) for x in items]`` on up to ``jobs`` processes; ``progress(done, total)``
     is called in this process as results arrive.  ``meanwhile()`` runs in this process while
     the workers work (before any work when nothing is forked): a build imports the PDF
-    libraries there, so that the import overlaps composition."""
+    libraries there, so that the import overlaps composition.
+
+    Nothing is forked from a process that runs other threads (`serve`): a forked child gets
+    only the calling thread, and a lock another thread held at that moment would stay locked
+    in the child for ever.  When an item fails, the error raised is that of the first failing
+    item in order, as without workers, and the remaining work is stopped."""
     items = list(items)
     n = len(items)
     jobs = min(jobs, n)
-    if jobs <= 1 or not hasattr(os, "fork"):
+    if jobs <= 1 or not hasattr(os, "fork") or threading.active_count() > 1:
         if meanwhile:
             meanwhile()
         out = []
@@ -84,22 +119,38 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
             if progress:
                 progress(k + 1, n)
         return out
+    if n > _MAX_ITEMS:
+        out = []
+        for k in range(0, n, _MAX_ITEMS):
+            out += fork_map(fn, items[k:k + _MAX_ITEMS], jobs, shared,
+                            (lambda d, _t, k=k: progress(k + d, n)) if progress else None,
+                            meanwhile if k == 0 else None)
+        return out
     import selectors
 
     task_r, task_w = os.pipe()
-    _write_all(task_w, b"".join(struct.pack("<I", i) for i in range(n)))
-    os.close(task_w)
+    try:
+        _write_all(task_w, b"".join(struct.pack("<I", i) for i in range(n)))
+    finally:
+        os.close(task_w)
     sys.stdout.flush()
     sys.stderr.flush()
-    workers = []              # (pid, read end of its result pipe)
+    workers: list = []        # (pid, read end of its result pipe)
     try:
         for _ in range(jobs):
             out_r, out_w = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except BaseException:
+                os.close(out_r)
+                os.close(out_w)
+                raise
             if pid == 0:      # the worker: never returns into the caller's code
                 status = 0
                 try:
                     os.close(out_r)
+                    for _, fd in workers:       # the earlier workers' read ends
+                        os.close(fd)
                     _worker(fn, items, shared, task_r, out_w)
                 except BaseException:  # noqa: BLE001
                     status = 1
@@ -107,35 +158,31 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
                     os._exit(status)
             os.close(out_w)
             workers.append((pid, out_r))
-    finally:
+    except BaseException:
         os.close(task_r)
-    if meanwhile:
-        try:
-            meanwhile()
-        except BaseException:
-            for pid, fd in workers:
-                os.close(fd)
-                os.kill(pid, 9)
-                os.waitpid(pid, 0)
-            raise
+        _stop(workers)
+        raise
+    os.close(task_r)
     results: list = [None] * n
     have = [False] * n
-    failure = None
-    sel = selectors.DefaultSelector()
-    for pid, fd in workers:
-        sel.register(fd, selectors.EVENT_READ)
-    open_fds = {fd for _, fd in workers}
+    failures: dict = {}
     done = 0
+    sel = selectors.DefaultSelector()
     try:
+        if meanwhile:
+            meanwhile()
+        for _, fd in workers:
+            sel.register(fd, selectors.EVENT_READ)
+        open_fds = {fd for _, fd in workers}
         while open_fds:
+            if failures:
+                first = min(failures)
+                if all(have[k] or k in failures for k in range(first)):
+                    break     # every item before the first failure is known: stop
             for key, _ in sel.select():
                 fd = key.fd
                 head = _read_exact(fd, _HEADER.size)
-                if head is None:
-                    sel.unregister(fd)
-                    open_fds.discard(fd)
-                    continue
-                body = _read_exact(fd, _HEADER.unpack(head)[0])
+                body = None if head is None else _read_exact(fd, _HEADER.unpack(head)[0])
                 if body is None:
                     sel.unregister(fd)
                     open_fds.discard(fd)
@@ -147,23 +194,22 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
                     done += 1
                     if progress:
                         progress(done, n)
-                elif failure is None:
-                    failure = value
-    finally:
+                else:
+                    failures[i] = value
+    except BaseException:
         sel.close()
-        for pid, fd in workers:
-            os.close(fd)
-            try:
-                os.waitpid(pid, 0)
-            except ChildProcessError:
-                pass
-    if failure is not None:
-        exc, tb = failure
+        _stop(workers)
+        raise
+    sel.close()
+    if failures:
+        _stop(workers)
+        exc, tb = failures[min(failures)]
         if isinstance(exc, BaseException):
             exc.add_note(f"in a worker process:\n{tb}")
             raise exc
         raise RuntimeError(tb)
+    _close_and_reap(workers)
     if not all(have):
         raise RuntimeError(f"a worker process ended without finishing its work "
-                           f"({have.count(False)} of {n} item(s) not done)")
+                           f"({have.count(False)} of {n} item(s) not done; out of memory?)")
     return results

@@ -13,6 +13,7 @@ RGB and set no boxes (feasibility.md §3).  Output is byte-identical for the sam
 from __future__ import annotations
 
 import io
+import os
 
 from .frame import Box, Image, PageOut, Rule, TextRun
 from .units import MM
@@ -20,7 +21,7 @@ from .units import MM
 MARK_MARGIN = 12 * MM     # room outside the bleed for crop marks
 MARK_LEN = 6 * MM
 MARK_GAP = 1 * MM         # marks start this far outside the bleed
-_registered: dict[str, str] = {}
+_registered: dict[str, tuple] = {}    # PostScript name → the file it was registered from
 
 
 class _Table:
@@ -72,7 +73,9 @@ def _fast_font(ps_name: str, path):
     class Face(TTFontFace):
         def __init__(self, filename):
             with open(filename, "rb") as fh:
-                # mapped, not read: only the tables used are paged in
+                # mapped, not read (36 MB for the four faces, most of it glyphs a page does
+                # not use).  A file changed since is registered again before the next
+                # render (_register), so a font replaced during `watch` is read afresh.
                 self._ttf_data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
             self.filename = filename
             self._tables: dict = {}
@@ -139,13 +142,18 @@ def _fast_font(ps_name: str, path):
 
 
 def _register(ps_name: str, path) -> str:
+    """Register the face once per process, and again if its file has changed since (a font
+    replaced during `watch`: its metrics, read by the font module, change too)."""
     from reportlab.pdfbase import pdfmetrics
 
-    name = _registered.get(ps_name)
-    if name is None:
+    st = os.stat(path)
+    stamp = (str(path), st.st_size, st.st_mtime_ns, st.st_ino)
+    if _registered.get(ps_name) != stamp:
+        if ps_name in _registered:
+            pdfmetrics.getFont(ps_name).unregister()   # ReportLab keeps the first otherwise
         pdfmetrics.registerFont(_fast_font(ps_name, path))
-        name = _registered[ps_name] = ps_name
-    return name
+        _registered[ps_name] = stamp
+    return ps_name
 
 
 def _font_names(fonts) -> dict:
@@ -172,9 +180,17 @@ def render_pdf(pages: list[PageOut], fonts, meta: dict) -> bytes:
     from reportlab.pdfgen.canvas import Canvas
 
     # Flate alone, no ASCII85 on top: the PDF/X step copies the streams as they are
-    # (pdfx.finish_pdf), and ASCII85 would only make them a quarter larger.
+    # (pdfx.finish_pdf), and ASCII85 would only make them a quarter larger.  ReportLab's
+    # setting is global: restored when the document is written.
+    a85 = rl_config.useA85
     rl_config.useA85 = 0
+    try:
+        return _render(pages, fonts, meta, Canvas)
+    finally:
+        rl_config.useA85 = a85
 
+
+def _render(pages: list[PageOut], fonts, meta: dict, Canvas) -> bytes:
     names = _font_names(fonts)
     buf = io.BytesIO()
     first = pages[0]

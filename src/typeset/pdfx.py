@@ -211,13 +211,15 @@ def _retag_subsets(pdf) -> None:
     from pikepdf import Name
 
     seen = set()
+    names: dict[str, bytes] = {}        # name given → digest of the program it names
     for page in pdf.pages:
         fonts = page.obj.get(Name.Resources, {}).get(Name.Font, {})
         for key in list(fonts.keys()):
             font = fonts[key]
-            if font.objgen in seen or Name.BaseFont not in font:
+            ident = font.objgen if font.is_indirect else id(font)
+            if ident in seen or Name.BaseFont not in font:
                 continue
-            seen.add(font.objgen)
+            seen.add(ident)
             base = str(font.BaseFont)[1:]
             fd = font.get(Name.FontDescriptor)
             if len(base) < 8 or base[6] != "+" or fd is None:
@@ -225,7 +227,14 @@ def _retag_subsets(pdf) -> None:
             prog = fd.get(Name.FontFile2) or fd.get(Name.FontFile3) or fd.get(Name.FontFile)
             if prog is None:
                 continue
-            name = f"{_subset_tag(prog.read_raw_bytes() + base.encode())}+{base[7:]}"
+            data = prog.read_raw_bytes() + base.encode()
+            digest = hashlib.sha256(data).digest()
+            salt = b""
+            while True:     # 26^6 tags: a clash is unlikely, but two programs, two names
+                name = f"{_subset_tag(data + salt)}+{base[7:]}"
+                if names.setdefault(name, digest) == digest:
+                    break
+                salt += b"\0"
             font.BaseFont = Name("/" + name)
             fd.FontName = Name("/" + name)
 
