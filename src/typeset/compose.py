@@ -326,176 +326,78 @@ _SHRINK_WEIGHT = {k: i + 1 for i, k in enumerate(cjk.SHRINK_ORDER)}
 
 
 def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
-           n_letter: int = 0) -> _Fit | None:
-    """Adjust a line whose natural width is ``measure - delta``; None if it cannot fit."""
+           n_letter: int = 0, record: bool = True):
+    """Adjust a line whose natural width is ``measure - delta``: its :class:`_Fit`, or None if
+    it cannot fit.  ``record=False``: only the fit's cost (the breaker prices every candidate
+    line and keeps few; building each fit was most of composing, issue #8)."""
+    fit = _Fit(0.0) if record else None
     if delta < -EPS:
         # Shrink in CLREQ's order (§procedures_for_inter-character_spacing_reduction).
         need = -delta
-        fit = _Fit(0.0)
         cost = 0.0
         for kind in cjk.SHRINK_ORDER:
             cap = shrink.get(kind, 0.0)
             if cap <= EPS:
                 continue
             use = min(cap, need)
-            fit.shrink[kind] = use / cap
+            if record:
+                fit.shrink[kind] = use / cap
             cost += use * _SHRINK_WEIGHT[kind]
             need -= use
             if need <= EPS:
                 break
         if need > EPS:
             return None
-        fit.cost = 2.0 + 4.0 * cost
-        return fit
-    if last or delta <= EPS:
-        return _Fit(0.0)
-    # Stretch in CLREQ's order (§procedures_for_inter-character_spacing_expansion): Latin word
-    # spaces, Han–Latin gaps, then every remaining gap evenly.
-    need = delta
-    fit = _Fit(0.0)
-    cost = 0.0
-    for kind in ("space", "hanlatin"):
-        cap = stretch.get(kind, 0.0)
-        if cap <= EPS:
-            continue
-        use = min(cap, need)
-        fit.stretch[kind] = use / cap
-        cost += use * 8.0
-        need -= use
-        if need <= EPS:
-            break
-    if need > EPS:
-        if n_even > 0:
-            per = need / n_even
-            fit.even = per
-            # Badness grows with the cube of the per-gap spacing (0.25 em per gap = 100).
-            cost += 30.0 + 100.0 * (per / 0.25) ** 3
-            if per > 0.5:
-                cost += _LOOSE
-        elif stretch.get("hanlatin", 0.0) > EPS:
-            # No gap between Han characters to open (e.g. "2020年8月" alone on a line): CLREQ
-            # lets even spacing work at Han–Latin boundaries too, so they open past ½ em
-            # before anything inside a Latin run or number would (an emergency, costed so).
-            n_hl = round(stretch["hanlatin"] / (cjk.HAN_LATIN_MAX - cjk.HAN_LATIN_GAP))
-            per = need / max(1, n_hl)
-            fit.hl_extra = per
-            cost += 2 * _LOOSE + 100.0 * (per / 0.25) ** 3
-        elif n_letter > 0:
-            fit.letter = need / n_letter
-            cost += _LETTERSPACE
-        else:
-            fit.overfull = True      # nothing may stretch: an underfull emergency line
-            cost += _RAGGED
-    fit.cost = 5.0 + cost
-    return fit
-
-
-def _line_cost(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter):
-    """The cost ``_evaluate(...)[0].cost`` would give, or None where it gives None, with the
-    same arithmetic in the same order but without building a :class:`_Fit`: the breaker
-    prices every candidate line and keeps only a few (issue #8: this is most of composing)."""
-    first, lastit = items[i], items[j - 1]
-    start_cut = first.w if first.cls in (SP, IS) else first.start_trim
-    end_cut = lastit.w if lastit.cls in (SP, IS) else lastit.end_trim
-    natural = nat - start_cut - end_cut
-    delta = width - natural
-    if delta < -EPS:
-        if i == j - 1:
-            return None                      # a single item line has no shrink at all
-        fk = first.shrink_kind if start_cut else ""
-        lk = lastit.shrink_kind if end_cut else ""
-        need = -delta
+        cost = 2.0 + 4.0 * cost
+    elif last or delta <= EPS:
         cost = 0.0
-        for kind in cjk.SHRINK_ORDER:
-            if kind == fk or kind == lk:
-                cap = shrink.get(kind, 0.0)
-                if kind == fk:
-                    cap = cap - first.shrink
-                if kind == lk:
-                    cap = cap - lastit.shrink
-            else:
-                cap = shrink.get(kind, 0.0)
+    else:
+        # Stretch in CLREQ's order (§procedures_for_inter-character_spacing_expansion): Latin
+        # word spaces, Han–Latin gaps, then every remaining gap evenly.
+        need = delta
+        cost = 0.0
+        for kind in ("space", "hanlatin"):
+            cap = stretch.get(kind, 0.0)
             if cap <= EPS:
                 continue
             use = min(cap, need)
-            cost += use * _SHRINK_WEIGHT[kind]
+            if record:
+                fit.stretch[kind] = use / cap
+            cost += use * 8.0
             need -= use
             if need <= EPS:
                 break
         if need > EPS:
-            return None
-        return 2.0 + 4.0 * cost
-    if last or delta <= EPS:
-        return 0.0
-    if i != j - 1 and lastit.cls in (SP, IS):
-        n_even -= lastit.gap_even
-        n_letter -= lastit.gap_letter
-    fk = first.stretch_kind if start_cut else ""
-    lk = lastit.stretch_kind if end_cut else ""
-
-    def cap_of(kind):
-        cap = stretch.get(kind, 0.0)
-        if kind == fk:
-            cap = cap - first.stretch
-        if kind == lk:
-            cap = cap - lastit.stretch
-        return cap
-
-    need = delta
-    cost = 0.0
-    for kind in ("space", "hanlatin"):
-        cap = cap_of(kind) if (kind == fk or kind == lk) else stretch.get(kind, 0.0)
-        if cap <= EPS:
-            continue
-        use = min(cap, need)
-        cost += use * 8.0
-        need -= use
-        if need <= EPS:
-            break
-    if need > EPS:
-        if n_even > 0:
-            per = need / n_even
-            cost += 30.0 + 100.0 * (per / 0.25) ** 3
-            if per > 0.5:
-                cost += _LOOSE
-        else:
-            hl = cap_of("hanlatin") if ("hanlatin" == fk or "hanlatin" == lk) \
-                else stretch.get("hanlatin", 0.0)
-            if hl > EPS:
-                n_hl = round(hl / (cjk.HAN_LATIN_MAX - cjk.HAN_LATIN_GAP))
+            if n_even > 0:
+                per = need / n_even
+                if record:
+                    fit.even = per
+                # Badness grows with the cube of the per-gap spacing (0.25 em per gap = 100).
+                cost += 30.0 + 100.0 * (per / 0.25) ** 3
+                if per > 0.5:
+                    cost += _LOOSE
+            elif stretch.get("hanlatin", 0.0) > EPS:
+                # No gap between Han characters to open (e.g. "2020年8月" alone on a line):
+                # CLREQ lets even spacing work at Han–Latin boundaries too, so they open past
+                # ½ em before anything inside a Latin run or number would (an emergency).
+                n_hl = round(stretch["hanlatin"] / (cjk.HAN_LATIN_MAX - cjk.HAN_LATIN_GAP))
                 per = need / max(1, n_hl)
+                if record:
+                    fit.hl_extra = per
                 cost += 2 * _LOOSE + 100.0 * (per / 0.25) ** 3
             elif n_letter > 0:
+                if record:
+                    fit.letter = need / n_letter
                 cost += _LETTERSPACE
             else:
+                if record:
+                    fit.overfull = True   # nothing may stretch: an underfull emergency line
                 cost += _RAGGED
-    return 5.0 + cost
-
-
-def _accumulate(items, i, j):
-    """(natural width, shrink, stretch, even gaps, letter gaps) of items[i:j], summed in the
-    order the breaker sums them."""
-    nat = 0.0
-    shrink: dict[str, float] = {}
-    stretch: dict[str, float] = {}
-    n_even = n_letter = 0
-    for k in range(i, j):
-        it = items[k]
-        if k > i:
-            nat += it.gap
-            if it.gap_shrink:
-                shrink["hanlatin"] = shrink.get("hanlatin", 0.0) + it.gap_shrink
-                stretch["hanlatin"] = stretch.get("hanlatin", 0.0) + it.gap_stretch
-            elif it.gap_even:
-                n_even += 1
-            elif it.gap_letter:
-                n_letter += 1
-        nat += it.w
-        if it.shrink_kind:
-            shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
-        if it.stretch_kind:
-            stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
-    return nat, shrink, stretch, n_even, n_letter
+        cost = 5.0 + cost
+    if not record:
+        return cost
+    fit.cost = cost
+    return fit
 
 
 def compose_paragraph(text: str, face: Face, measure: float, settings: Settings = Settings(),
@@ -511,8 +413,10 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     hanging = settings.hanging
     best = [INF] * (n + 1)
     prev_break = [-1] * (n + 1)
-    # how the line ending at j was set: 0 plain, 1 with its last mark hung, 2 overfull
+    # how the line ending at j was set: 0 plain, 1 with its last mark hung, 2 overfull; and
+    # its sums (natural width, shrink, stretch, gaps), to set it in full at the end
     how = [0] * (n + 1)
+    sums: list = [None] * (n + 1)
     best[0] = 0.0
     for i in range(n):
         if best[i] == INF:
@@ -551,8 +455,8 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             # candidate line items[i:j]
             last = j == n
             final = last and not last_justified
-            cost = _line_cost(items, i, j, nat, shrink, stretch, n_even, width, final,
-                              n_letter)
+            cost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width, final,
+                             n_letter, record=False)[0]
             mode = 0
             hung = 0.0
             lastit = items[j - 1]
@@ -560,8 +464,8 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                 # One of 、，。 may hang past the measure (CLREQ §hanging_punctuation_marks_at_
                 # line_end): the rest of the line fills the measure, the mark (½ em) hangs.
                 h = lastit.w - lastit.end_trim
-                hcost = _line_cost(items, i, j, nat, shrink, stretch, n_even, width + h,
-                                   final, n_letter)
+                hcost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width + h,
+                                  final, n_letter, record=False)[0]
                 if hcost is not None and (not final or cost is None):
                     hcost += _HANG
                     if cost is None or hcost < cost:
@@ -583,6 +487,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                 best[j] = cost
                 prev_break[j] = i
                 how[j] = mode
+                sums[j] = (nat, dict(shrink), dict(stretch), n_even, n_letter)
             if min_w - width > hung + EPS:
                 break
     # Walk back the chosen breaks.
@@ -602,7 +507,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
         if how[j] == 2:
             fit = _Fit(_OVERFULL, overfull=True)
         else:
-            nat, shrink, stretch, n_even, n_letter = _accumulate(items, i, j)
+            nat, shrink, stretch, n_even, n_letter = sums[j]
             hung = items[j - 1].w - items[j - 1].end_trim if how[j] == 1 else 0.0
             fit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even, width + hung,
                                final, n_letter)
@@ -685,7 +590,8 @@ def _edge_widths(items, i, j):
     return start_cut, end_cut
 
 
-def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0):
+def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0,
+              record=True):
     start_cut, end_cut = _edge_widths(items, i, j)
     first, lastit = items[i], items[j - 1]
     sh, st = shrink, stretch          # _solve only reads them: copied when changed
@@ -708,7 +614,7 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
         # width, so widening it would leave the visible text short of the measure
         n_even -= lastit.gap_even
         n_letter -= lastit.gap_letter
-    return _solve(width - natural, sh, st, n_even, last, n_letter), natural
+    return _solve(width - natural, sh, st, n_even, last, n_letter, record), natural
 
 
 def _is_orphan(items, i, j) -> bool:
