@@ -2,8 +2,9 @@
 
 Contract: ``render_pdf(pages, fonts, meta)`` returns the bytes of one PDF holding the pages in
 order.  It draws items in the order given (reading order), every glyph at the position the page
-stage chose (runs of evenly spaced glyphs share one ``Tc``), all text and rules in 100 % K with
-black overprint, fonts embedded and subset by ReportLab.  Page boxes: MediaBox = trim + bleed +
+stage chose (a run is one ``TJ`` array whose numbers place each glyph), all text and rules in
+100 % K with black overprint, fonts embedded and subset by ReportLab (faces built from the font
+module's metrics cache, see ``_fast_font``).  Page boxes: MediaBox = trim + bleed +
 a margin for crop marks; TrimBox = the page; BleedBox = trim + bleed.  Crop and registration
 marks are drawn by us in registration colour (all four inks) because ReportLab's own marks are
 RGB and set no boxes (feasibility.md §3).  Output is byte-identical for the same input
