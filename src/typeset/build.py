@@ -204,11 +204,7 @@ def layout_issue(issue_dir: Path, report: Report, jobs: int = 1, meanwhile=None)
 def check_issue(issue_dir: Path, jobs: int | None = None) -> Report:
     """Lay the issue out (bodies composed on ``jobs`` processes, default every core) and
     return the fit report; nothing is written."""
-    from .parallel import cpu_count
-
-    report = Report()
-    layout_issue(issue_dir, report, cpu_count() if jobs is None else max(1, jobs))
-    return report
+    return lay_out(issue_dir, jobs)[0]
 
 
 def overset_error(report: Report) -> LayoutError:
@@ -416,7 +412,8 @@ def lay_out(issue_dir: Path, jobs: int | None = None) -> tuple:
     from .parallel import cpu_count
 
     report = Report()
-    issue, flows = layout_issue(issue_dir, report, cpu_count() if jobs is None else jobs)
+    issue, flows = layout_issue(issue_dir, report,
+                                cpu_count() if jobs is None else max(1, jobs))
     return report, issue, flows
 
 

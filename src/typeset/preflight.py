@@ -248,6 +248,14 @@ class _State:
         self.op = False
         self.OP = False
 
+    def set(self, op: str, colour: "Colour") -> None:
+        """A colour operator's colour: lower case (k, g, rg, cs, sc, scn) sets the fill,
+        upper case the stroke."""
+        if op[0].islower():
+            self.fill = colour
+        else:
+            self.stroke = colour
+
     def copy(self):
         s = _State()
         s.ctm, s.fill, s.stroke, s.tr, s.op, s.OP = (self.ctm, self.fill, self.stroke, self.tr,
@@ -400,31 +408,16 @@ class _Page:
             elif op == "Tr":
                 st.tr = int(operands[0])
             elif op in ("k", "K"):
-                c = Colour("CMYK", tuple(float(v) for v in operands))
-                if op == "k":
-                    st.fill = c
-                else:
-                    st.stroke = c
+                st.set(op, Colour("CMYK", tuple(float(v) for v in operands)))
             elif op in ("g", "G"):
-                c = Colour("Gray", (float(operands[0]),))     # 0 g = black, on K
-                if op == "g":
-                    st.fill = c
-                else:
-                    st.stroke = c
+                st.set(op, Colour("Gray", (float(operands[0]),)))     # 0 g = black, on K
             elif op in ("rg", "RG"):
                 vals = " ".join(f"{float(v):g}" for v in operands)
                 self.err(f"RGB colour: '{vals} {op}' (print files must be CMYK)")
-                c = Colour("RGB", tuple(float(v) for v in operands))
-                if op == "rg":
-                    st.fill = c
-                else:
-                    st.stroke = c
+                st.set(op, Colour("RGB", tuple(float(v) for v in operands)))
             elif op in ("cs", "CS"):
-                c = self.set_space(operands[0], resources, "fills" if op == "cs" else "strokes")
-                if op == "cs":
-                    st.fill = c
-                else:
-                    st.stroke = c
+                st.set(op, self.set_space(operands[0], resources,
+                                          "fills" if op == "cs" else "strokes"))
             elif op in ("sc", "scn", "SC", "SCN"):
                 cur = st.fill if op in ("sc", "scn") else st.stroke
                 nums = tuple(float(v) for v in operands if not isinstance(v, pikepdf.Name))
@@ -433,10 +426,7 @@ class _Page:
                     c = Colour("Pattern")
                 else:
                     c = Colour(cur.space, nums)
-                if op in ("sc", "scn"):
-                    st.fill = c
-                else:
-                    st.stroke = c
+                st.set(op, c)
             elif op == "gs":
                 self.ext_gstate(operands[0], resources, st)
             elif op == "sh":
