@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,10 @@ SEED_JSON = ROOT.parent / "shared" / "seed" / "seed-page.json"
 
 
 CORPUS = ROOT / "tests" / "corpus"
+
+# The program under test, always through the interpreter running the tests (the venv `make`
+# made): a bare "python" would find whatever the PATH holds, maybe another checkout or nothing.
+TYPESET = [sys.executable, "-m", "typeset"]
 
 
 def corpus_paragraphs() -> list[str]:
@@ -57,7 +62,7 @@ class Built:
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory) -> Built:
     out = tmp_path_factory.mktemp("sample-out")
-    r = subprocess.run(["python", "-m", "typeset", "build", str(SAMPLE), "-o", str(out)],
+    r = subprocess.run([*TYPESET, "build", str(SAMPLE), "-o", str(out)],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     pdfs = sorted(out.glob("*-p*.pdf"))

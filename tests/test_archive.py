@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE
+from conftest import TYPESET, ROOT, SAMPLE
 
 DEMO = ROOT / "issues" / "demo-weekly-2020-08"
 
 
 def run(*args, **kw):
-    return subprocess.run(["python", "-m", "typeset", *map(str, args)], capture_output=True,
+    return subprocess.run([*TYPESET, *map(str, args)], capture_output=True,
                           text=True, cwd=ROOT, **kw)
 
 
@@ -140,7 +140,7 @@ def test_sigkill_while_archiving_leaves_the_archive_consistent(tmp_path):
     cleaned = False
     completed = False
     for delay in (0.3, 0.5, 0.7, 0.9, 1.2):
-        p = subprocess.Popen(["python", "-m", "typeset", "archive", str(DEMO), "--to", str(a)],
+        p = subprocess.Popen([*TYPESET, "archive", str(DEMO), "--to", str(a)],
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + delay
         staged = False

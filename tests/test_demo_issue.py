@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, pdftotext_raw, squash
+from conftest import TYPESET, ROOT, pdftotext_raw, squash
 from pdfread import read_chars, read_lines
 
 DEMO = ROOT / "issues" / "demo-weekly-2020-08"
@@ -19,7 +19,7 @@ DEMO = ROOT / "issues" / "demo-weekly-2020-08"
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     out = tmp_path_factory.mktemp("demo")
-    r = subprocess.run(["python", "-m", "typeset", "build", str(DEMO), "-o", str(out)],
+    r = subprocess.run([*TYPESET, "build", str(DEMO), "-o", str(out)],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     pages = sorted(out.glob("*-p*.pdf"))
@@ -161,7 +161,7 @@ def small_issue(tmp_path):
 
 
 def run(*args):
-    return subprocess.run(["python", "-m", "typeset", *map(str, args)], capture_output=True,
+    return subprocess.run([*TYPESET, *map(str, args)], capture_output=True,
                           text=True, cwd=ROOT)
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE
+from conftest import TYPESET, ROOT, SAMPLE
 
 
 def run(*args, cwd=ROOT):
-    return subprocess.run(["python", "-m", "typeset", *map(str, args)], capture_output=True,
+    return subprocess.run([*TYPESET, *map(str, args)], capture_output=True,
                           text=True, cwd=cwd)
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SAMPLE
+from conftest import TYPESET, ROOT, SAMPLE
 
 
 def run(*args):
-    return subprocess.run(["python", "-m", "typeset", *map(str, args)], capture_output=True,
+    return subprocess.run([*TYPESET, *map(str, args)], capture_output=True,
                           text=True, cwd=ROOT)
 
 
@@ -89,7 +89,7 @@ def test_live_proofs_in_the_browser(tmp_path, browser):
     shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
     port = free_port()
     env = dict(os.environ, TYPESET_PROJECT=str(ROOT))
-    server = subprocess.Popen(["python", "-m", "typeset", "serve", str(issue), "-p", str(port)],
+    server = subprocess.Popen([*TYPESET, "serve", str(issue), "-p", str(port)],
                               cwd=ROOT, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
     try:

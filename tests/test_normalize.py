@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from conftest import ROOT, SAMPLE
+from conftest import TYPESET, ROOT, SAMPLE
 from typeset.normalize import normalise_issue, normalise_text
 
 
@@ -135,7 +135,7 @@ def test_normalise_false_turns_it_off(issue, tmp_path):
                  encoding="utf-8")
     m = issue / "issue.yaml"
     m.write_text("normalise: false\n" + m.read_text(encoding="utf-8"), encoding="utf-8")
-    r = subprocess.run(["python", "-m", "typeset", "check", str(issue)], capture_output=True,
+    r = subprocess.run([*TYPESET, "check", str(issue)], capture_output=True,
                        text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert "normalised" not in r.stderr
