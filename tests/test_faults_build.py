@@ -55,3 +55,54 @@ def test_numbers_where_text_is_expected_keep_their_written_form(tmp_path):
     got = squash(pdftotext_raw(pdf))
     assert "0012" in got and "2020.10" in got and "12:30" in got, got[:300]
     assert "750" not in got
+
+
+# --- check --json always answers in JSON ---------------------------------------------------
+
+def check_json(issue) -> tuple[int, dict]:
+    r = run("check", issue, "--json")
+    no_traceback(r)
+    try:
+        doc = json.loads(r.stdout)
+    except json.JSONDecodeError:
+        pytest.fail(f"check --json printed no JSON (exit {r.returncode}): {r.stdout!r} "
+                    f"{r.stderr[-300:]}")
+    assert doc["exit_code"] == r.returncode
+    assert doc["ok"] == (r.returncode == 0)
+    return r.returncode, doc
+
+
+def test_check_json_reports_bad_input_as_json(tmp_path):
+    issue = copy_issue(SAMPLE, tmp_path / "issue")
+    m = issue / "issue.yaml"
+    good = m.read_text(encoding="utf-8")
+    # a YAML error: file, line and column
+    m.write_text(good.replace("        span: 3\n        lines: 4\n",
+                              "        span: 3\n        lines: [4\n"), encoding="utf-8")
+    code, doc = check_json(issue)
+    assert code == 3 and len(doc["errors"]) == 1
+    e = doc["errors"][0]
+    assert e["file"].endswith("issue.yaml") and e["line"] and e["column"] and e["exit_code"] == 3
+    # two bad slots: every error, each with its slot
+    m.write_text(good.replace("        column: 4\n", "        colum: 4\n", 1)
+                 .replace("      - id: butuo\n", "      - id: butuo\n        box: maybe\n"),
+                 encoding="utf-8")
+    code, doc = check_json(issue)
+    assert code == 3 and len(doc["errors"]) >= 2
+    assert {e["slot"] for e in doc["errors"]} >= {"butuo"}
+    assert all(e["file"].endswith("issue.yaml") and e["line"] for e in doc["errors"])
+    # overset: exit 4, the slot named, the slots listed
+    m.write_text(good.replace("        article: 04-butuo-fupin.txt\n",
+                              "        article: 04-butuo-fupin.txt\n        lines: 12\n"),
+                 encoding="utf-8")
+    code, doc = check_json(issue)
+    assert code == 4 and [e["slot"] for e in doc["errors"]] == ["butuo"]
+    assert doc["errors"][0]["file"].endswith("issue.yaml") and doc["errors"][0]["line"]
+    assert any(s["slot"] == "butuo" and s["overset_lines"] for s in doc["slots"])
+    # a folder that is not there: exit 2, still JSON
+    code, doc = check_json(tmp_path / "nothing-here")
+    assert code == 2 and doc["errors"][0]["message"]
+    # and all well: exit 0, no errors
+    m.write_text(good, encoding="utf-8")
+    code, doc = check_json(issue)
+    assert code == 0 and doc["errors"] == [] and doc["slots"]

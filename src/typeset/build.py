@@ -40,6 +40,14 @@ class SlotReport:
     where: str
     span: int = 1
     column_chars: int = 0
+    ref: object = None          # the slot's SourceRef (file, line, column) for scripts
+
+    def as_error(self) -> dict:
+        """This slot's overset as an entry of ``check --json``'s ``errors``."""
+        return dict(file=str(self.ref.path) if self.ref and self.ref.path else None,
+                    line=getattr(self.ref, "line", None), column=getattr(self.ref, "col", None),
+                    slot=self.slot, message=f"{self.overset_lines} line(s) over "
+                    f"({self.overset_chars} characters)", hint=self.hint, exit_code=4)
 
     @property
     def short_chars(self) -> int:
@@ -59,6 +67,7 @@ class SlotReport:
 
     def as_dict(self) -> dict:
         d = dict(self.__dict__)
+        del d["ref"]
         d.update(short_chars=self.short_chars, hint=self.hint)
         return d
 
@@ -190,7 +199,7 @@ def layout_issue(issue_dir: Path, report: Report, jobs: int = 1, meanwhile=None)
                 underset_lines=b.underset,
                 even_spaced_lines=sum(1 for c in b.columns for ln in c if ln.even_spacing),
                 allow_overset=b.slot.allow_overset, where=str(b.slot.where),
-                span=b.slot.span, column_chars=issue.paper.column_chars))
+                span=b.slot.span, column_chars=issue.paper.column_chars, ref=b.slot.where))
             if b.underset > 1:
                 report.warnings.append(f"page {page.number}, slot '{b.slot.id}': "
                                        f"{b.underset} empty line(s) at the foot (underset)")

@@ -13,7 +13,38 @@ import click
 from .errors import EXIT_INTERNAL, EXIT_IO, TypesetError
 
 
-def _fail(e: Exception) -> None:
+def _error_records(e: Exception) -> tuple[int, list[dict]]:
+    """The exit code of an error and its entries for a JSON report: file, line, column,
+    slot, message, hint and exit code of each problem."""
+    from .errors import ErrorGroup
+
+    def rec(file=None, line=None, column=None, slot=None, message="", hint=None, code=0):
+        return dict(file=None if file is None else str(file), line=line, column=column,
+                    slot=slot, message=message, hint=hint, exit_code=code)
+
+    if isinstance(e, TypesetError):
+        errs = e.errors if isinstance(e, ErrorGroup) else [e]
+        out = []
+        for x in errs:
+            w = x.where
+            out.append(rec(w.path if w else None, w.line if w else None,
+                           w.col if w else None, w.slot if w else None, x.message, x.hint,
+                           x.exit_code))
+        return e.exit_code, out
+    if isinstance(e, OSError) and e.filename:
+        return EXIT_IO, [rec(e.filename, message=e.strerror or str(e), code=EXIT_IO,
+                             hint="check the folder, its rights and the free space")]
+    return EXIT_INTERNAL, [rec(message=f"internal error ({type(e).__name__}: {e}): a bug in "
+                               "typeset; please report it", code=EXIT_INTERNAL)]
+
+
+def _fail(e: Exception, as_json: bool = False) -> None:
+    """Report an error and exit with its code; with ``as_json`` also print a JSON document
+    (``ok``, ``exit_code``, ``errors``) on standard output, so that a script always gets one."""
+    code, records = _error_records(e)
+    if as_json:
+        click.echo(json.dumps(dict(ok=False, exit_code=code, errors=records, slots=[],
+                                   warnings=[], normalised=[]), ensure_ascii=False, indent=1))
     if isinstance(e, TypesetError):
         click.echo(f"error: {e}", err=True)
         sys.exit(e.exit_code)
@@ -180,8 +211,10 @@ def proof(issue_dir, out_dir, grid, dpi):
 
 
 @main.command()
-@click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the fit report as JSON.")
+@click.argument("issue_dir", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the fit report as JSON, also when "
+              "the input is bad: ok, exit_code, errors (file, line, column, slot, message), "
+              "slots, warnings.")
 def check(issue_dir, as_json):
     """Lay out ISSUE_DIR without writing PDFs and print the fit report per slot.
 
@@ -189,12 +222,25 @@ def check(issue_dir, as_json):
     """
     from .build import check_issue, overset_error
 
+    if not issue_dir.is_dir():
+        # checked here rather than by click, so that --json still gets its JSON document
+        msg = f"'{issue_dir}' is not a folder"
+        if as_json:
+            click.echo(json.dumps(dict(ok=False, exit_code=2, errors=[dict(
+                file=str(issue_dir), line=None, column=None, slot=None, message=msg,
+                hint="give the issue folder", exit_code=2)], slots=[], warnings=[],
+                normalised=[]), ensure_ascii=False, indent=1))
+            sys.exit(2)
+        raise click.BadParameter(msg, param_hint="ISSUE_DIR")
     try:
         report = check_issue(issue_dir)
     except Exception as e:  # noqa: BLE001
-        _fail(e)
+        _fail(e, as_json)
+    over = overset_error(report) if report.overset else None
     if as_json:
-        click.echo(json.dumps({"slots": [s.as_dict() for s in report.slots],
+        click.echo(json.dumps({"ok": over is None, "exit_code": over.exit_code if over else 0,
+                               "errors": [s.as_error() for s in report.overset],
+                               "slots": [s.as_dict() for s in report.slots],
                                "warnings": report.warnings,
                                "normalised": [str(c) for c in report.changes]},
                               ensure_ascii=False, indent=1))
@@ -206,13 +252,12 @@ def check(issue_dir, as_json):
         click.echo(f"{'page':>4} {'slot':<12} {'avail':>5} {'used':>5} {'over':>11} "
                    f"{'short':>5} {'even':>4}  hint")
         for s in report.slots:
-            over = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
+            over_ = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
             click.echo(f"{s.page:>4} {s.slot:<12} {s.lines_available:>5} {s.lines_used:>5} "
-                       f"{over:>11} {s.underset_lines:>5} {s.even_spaced_lines:>4}  {s.hint}")
-    if report.overset:
-        if not as_json:
-            click.echo(f"error: {overset_error(report)}", err=True)
-        sys.exit(overset_error(report).exit_code)
+                       f"{over_:>11} {s.underset_lines:>5} {s.even_spaced_lines:>4}  {s.hint}")
+    if over is not None:
+        click.echo(f"error: {over}", err=True)
+        sys.exit(over.exit_code)
 
 
 # --- the archive ---------------------------------------------------------------------------
