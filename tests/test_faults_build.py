@@ -106,3 +106,51 @@ def test_check_json_reports_bad_input_as_json(tmp_path):
     m.write_text(good, encoding="utf-8")
     code, doc = check_json(issue)
     assert code == 0 and doc["errors"] == [] and doc["slots"]
+
+
+# --- watch sees what it must and ignores its own outputs ------------------------------------
+
+def _watch_for(w, seconds: float) -> list:
+    """Run a Watcher for ``seconds`` and return its rebuilds."""
+    import threading
+    import time
+
+    seen = []
+    t = threading.Thread(target=w.run, kwargs=dict(on_rebuild=seen.append), daemon=True)
+    t.start()
+    time.sleep(seconds)
+    w.stop()
+    t.join(timeout=60)
+    assert not t.is_alive()
+    return seen
+
+
+def test_watch_sees_an_issue_under_a_folder_named_out(tmp_path, monkeypatch):
+    from typeset.live import Watcher
+
+    monkeypatch.setenv("TYPESET_PROJECT", str(ROOT))
+    issue = copy_issue(SAMPLE, tmp_path / "out" / "issue")
+    w = Watcher(issue, tmp_path / "pdfs")
+    assert w.changes()                      # the first look sees every file
+    art = issue / "04-butuo-fupin.txt"
+    art.write_text(art.read_text(encoding="utf-8").replace("本报讯", "本报讯 ", 1),
+                   encoding="utf-8")
+    assert w.changes() == {art}
+
+
+def test_watch_ignores_its_own_outputs_inside_the_issue(tmp_path, monkeypatch):
+    """``-o`` a folder inside the issue (and the outputs' own folder named otherwise than
+    'out'): one rebuild, not one after another for ever."""
+    from typeset.live import Watcher
+
+    monkeypatch.setenv("TYPESET_PROJECT", str(ROOT))
+    issue = copy_issue(SAMPLE, tmp_path / "issue")
+    w = Watcher(issue, issue / "build")
+    rebuilds = _watch_for(w, 6.0)
+    assert rebuilds and rebuilds[0].ok, rebuilds and rebuilds[0].error
+    assert list((issue / "build").glob("*.pdf"))
+    assert len(rebuilds) == 1, [r.touched for r in rebuilds]
+    # and -o the issue folder itself: the PDFs beside the manifest are not inputs either
+    w = Watcher(issue, issue)
+    rebuilds = _watch_for(w, 6.0)
+    assert len(rebuilds) == 1 and rebuilds[0].ok, [r.error for r in rebuilds]

@@ -13,6 +13,7 @@ after each rebuild.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,13 +37,31 @@ class Rebuild:
     proofs: list[str] = field(default_factory=list)
 
 
-def _snapshot(issue_dir: Path, project: Path | None) -> dict[Path, float]:
-    files = [p for p in issue_dir.rglob("*") if p.is_file() and "out" not in p.parts
-             and not p.name.startswith(".")]
+def _snapshot(issue_dir: Path, project: Path | None, out_dir: Path | None = None,
+              written: frozenset = frozenset()) -> dict[Path, float]:
+    """Modification times of the files a build reads: everything in the issue folder except
+    hidden files and folders (an editor's swap files, the build's staging folders), the
+    output folder and the files the last build wrote (by path: an issue may itself live under
+    a folder named 'out', and ``-o`` may be a folder inside the issue); and the project's
+    layout files."""
+    skip = None
+    if out_dir is not None:
+        out_real = Path(os.path.realpath(out_dir))
+        # an output folder holding the issue (-o ISSUE_DIR, -o ..) cannot be skipped whole:
+        # then only the files the build wrote are
+        if not Path(os.path.realpath(issue_dir)).is_relative_to(out_real):
+            skip = out_real
+    files = []
+    for top, dirs, names in os.walk(os.path.abspath(issue_dir)):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and
+                         (skip is None or Path(os.path.realpath(os.path.join(top, d))) != skip))
+        files += [Path(top) / n for n in names if not n.startswith(".")]
     if project is not None:
         files += [p for p in (project / "layout").rglob("*") if p.is_file()]
     snap = {}
     for p in files:
+        if p in written:
+            continue
         try:
             snap[p] = p.stat().st_mtime_ns
         except OSError:
@@ -50,7 +69,8 @@ def _snapshot(issue_dir: Path, project: Path | None) -> dict[Path, float]:
     return snap
 
 
-def touched_pages(issue_dir: Path, changed: set[Path]) -> list[int]:
+def touched_pages(issue_dir: Path, changed: set[Path], layout_dir: Path | None = None) \
+        -> list[int]:
     """Pages a change touches: those whose slots name a changed article or picture; every
     page when the manifest or a layout file changed (or the manifest cannot be read)."""
     try:
@@ -59,7 +79,9 @@ def touched_pages(issue_dir: Path, changed: set[Path]) -> list[int]:
     except Exception:  # noqa: BLE001 - a broken manifest: everything is touched
         return []
     names = {p.resolve() for p in changed}
-    if any(p.name == "issue.yaml" or "layout" in p.parts for p in changed):
+    manifest = (issue_dir / "issue.yaml").resolve()
+    layout = layout_dir.resolve() if layout_dir is not None else None
+    if any(p == manifest or (layout is not None and p.is_relative_to(layout)) for p in names):
         return sorted(pages)
     out = set()
     for page in data["pages"]:
@@ -87,13 +109,16 @@ class Watcher:
         self.last: Rebuild | None = None
         self.cond = threading.Condition()
         self._snap: dict[Path, float] = {}
+        self._written: frozenset = frozenset()     # what the last rebuild wrote
         self._stop = threading.Event()
 
     def rebuild(self, changed: set[Path] | None = None) -> Rebuild:
         from .build import build_issue, lay_out, proof_issue
 
         t0 = time.perf_counter()
-        touched = touched_pages(self.issue_dir, changed or set()) if changed else []
+        touched = touched_pages(self.issue_dir, changed or set(),
+                                self.project / "layout" if self.project else None) \
+            if changed else []
         ok, err, report, proofs = True, "", {}, []
         laid = rep = None
         try:
@@ -124,6 +149,8 @@ class Watcher:
                     err = str(e2)
         if rep is not None:
             report = dict(slots=[s.as_dict() for s in rep.slots], warnings=rep.warnings)
+            self._written = frozenset(Path(os.path.abspath(p))
+                                      for p in [*rep.outputs, *rep.proofs])
         with self.cond:
             self.generation += 1
             self.last = Rebuild(self.generation, ok, time.perf_counter() - t0, touched, report,
@@ -132,7 +159,7 @@ class Watcher:
         return self.last
 
     def changes(self) -> set[Path]:
-        snap = _snapshot(self.issue_dir, self.project)
+        snap = _snapshot(self.issue_dir, self.project, self.out_dir, self._written)
         changed = {p for p in set(snap) | set(self._snap) if snap.get(p) != self._snap.get(p)}
         self._snap = snap
         return changed
