@@ -154,3 +154,220 @@ def test_watch_ignores_its_own_outputs_inside_the_issue(tmp_path, monkeypatch):
     w = Watcher(issue, issue)
     rebuilds = _watch_for(w, 6.0)
     assert len(rebuilds) == 1 and rebuilds[0].ok, [r.error for r in rebuilds]
+
+
+# --- serve lets nobody in and stays up ----------------------------------------------------
+
+def test_a_busy_port_is_one_line_and_exit_74(tmp_path):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        for cmd in (("serve", SAMPLE, "-p", port), ("watch", SAMPLE, "-o", tmp_path / "o",
+                                                     "--serve", port)):
+            r = run(*cmd, timeout=60)
+            assert r.returncode == 74, (cmd[0], r.returncode, r.stderr)
+            no_traceback(r)
+            lines = r.stderr.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("error: ") and str(port) in lines[0]
+            assert not (tmp_path / "o").exists()        # refused before building anything
+    r = run("serve", SAMPLE, "--host", "0.0.0.0", timeout=60)
+    assert r.returncode == 2 and "every address" in r.stderr, r.stderr
+
+
+class Served:
+    """``typeset serve`` on a free loopback port, for the length of a test."""
+
+    def __init__(self, issue: Path, tmp_path: Path):
+        import re
+        import time
+
+        env = dict(os.environ, TYPESET_PROJECT=str(ROOT), PYTHONUNBUFFERED="1")
+        self.err = open(tmp_path / "serve.err", "w+")
+        import socket
+
+        with socket.socket() as s:          # a free port (-p 0 would also do, and print it)
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.proc = subprocess.Popen([*TYPESET, "serve", str(issue), "-p", str(port),
+                                      "-o", str(tmp_path / "served")], cwd=ROOT, env=env,
+                                     stdout=subprocess.PIPE, stderr=self.err, text=True)
+        line = self.proc.stdout.readline()
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert m, (line, self.stderr())
+        self.port = int(m.group(1))
+        end = time.monotonic() + 90
+        while self.state().get("generation", 0) < 1:     # the first build is done
+            assert time.monotonic() < end and self.proc.poll() is None, self.stderr()
+            time.sleep(0.3)
+
+    def stderr(self) -> str:
+        self.err.flush()
+        self.err.seek(0)
+        return self.err.read()
+
+    def raw(self, data: bytes, timeout: float = 15) -> bytes:
+        """Send ``data`` as it is and return the whole answer (b"" if the server hung up
+        without one)."""
+        import socket
+
+        out = b""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as s:
+            try:
+                s.sendall(data)
+                while chunk := s.recv(65536):
+                    out += chunk
+            except (ConnectionResetError, BrokenPipeError):
+                pass
+        return out
+
+    def get(self, path: str, host: str | None = None, method: str = "GET") -> tuple[int, bytes]:
+        host = f"127.0.0.1:{self.port}" if host is None else host
+        head = f"{method} {path} HTTP/1.0\r\n" + (f"Host: {host}\r\n" if host else "") + "\r\n"
+        ans = self.raw(head.encode("latin-1"))
+        status = int(ans.split(b" ", 2)[1]) if ans.startswith(b"HTTP/") else 0
+        return status, ans.split(b"\r\n\r\n", 1)[-1]
+
+    def state(self) -> dict:
+        try:
+            code, body = self.get("/state.json")
+        except OSError:
+            return {}
+        return json.loads(body) if code == 200 else {}
+
+    def threads(self) -> int:
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            return int(next(ln for ln in f if ln.startswith("Threads:")).split()[1])
+
+    def close(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+        self.err.close()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    base = tmp_path_factory.mktemp("serve")
+    # the folder's name is markup: it must show as text
+    issue = copy_issue(SAMPLE, base / "<script>alert(1)<\\script>")
+    s = Served(issue, base)
+    yield s
+    err = s.stderr()
+    s.close()
+    assert "Traceback" not in err, err
+
+
+def test_serve_answers_only_its_own_host_names(served):
+    p = served.port
+    for host in (f"127.0.0.1:{p}", f"localhost:{p}", f"LOCALHOST:{p}", f"[::1]:{p}"):
+        assert served.get("/state.json", host)[0] == 200, host
+    # DNS rebinding: a page of evil.example makes the browser ask this port under its name
+    for host in (f"evil.example:{p}", "evil.example", f"127.0.0.1:{p + 1}", "127.0.0.1",
+                 f"127.0.0.1.evil.example:{p}", f"localhost:{p}@evil", ""):
+        code, _ = served.get("/state.json", host)
+        assert 400 <= code < 500, (host, code)
+        code, _ = served.get("/", host)
+        assert 400 <= code < 500, (host, code)
+
+
+def test_serve_escapes_the_folder_name(served):
+    code, body = served.get("/")
+    assert code == 200
+    page = body.decode("utf-8")
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;\\script&gt;" in page
+    assert page.count("<script>") == 1            # the page's own script only
+
+
+def test_serve_answers_bad_requests_with_4xx(served):
+    proof = served.state()["proofs"][0]
+    assert served.get(f"/proof/{proof}")[0] == 200
+    assert served.get(f"/proof/{proof}", method="HEAD")[0] == 200
+    for path in ("/proof/" + "a" * 5000, "/proof/" + "%41" * 3000 + ".png",
+                 "/proof/../../../../etc/passwd", "/proof/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+                 "/proof/%00.png", "/proof/%ff%fe", "//etc/passwd", "/nothing",
+                 "http://evil.example/", "*", "/proof/", "/state.json/../../x"):
+        code, _ = served.get(path)
+        assert 400 <= code < 500, (path, code)
+    for method in ("POST", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH", "FOO",
+                   "get"):
+        code, _ = served.get("/", method=method)
+        assert 400 <= code < 500, (method, code)
+    for data in (b"\r\n\r\n", b"GARBAGE\r\n\r\n", b"GET\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n",
+                 b"GET / HTTP/1.0 extra\r\n\r\n", b"\xff\xfe\xfd / HTTP/1.0\r\n\r\n",
+                 b"GET /" + b"a" * 20_000 + b" HTTP/1.0\r\n\r\n",
+                 b"GET / HTTP/1.0\r\nHost: 127.0.0.1:%d\r\nX: " % served.port + b"a" * 20_000
+                 + b"\r\n\r\n",
+                 b"GET / HTTP/1.0\r\n" + b"X: y\r\n" * 300 + b"\r\n",
+                 b"GET / HTTP/1.0\r\nHost: 127.0.0.1:%d\r\nContent-Length: 99999999999\r\n\r\n"
+                 % served.port + b"x" * 1000):
+        ans = served.raw(data)
+        code = int(ans.split(b" ", 2)[1]) if ans.startswith(b"HTTP/") else 0
+        # an answer in 4xx (505 for an HTTP version that does not exist), or (a request
+        # too large to read) the connection dropped; the Content-Length of a GET is not read
+        assert 400 <= code < 500 or (code == 505 and b"HTTP/9.9" in data) or \
+            (code == 0 and len(data) > 16_000) or \
+            (code == 200 and b"Content-Length: 9999" in data), (data[:60], ans[:80])
+    assert served.get("/")[0] == 200
+
+
+def test_serve_bounds_open_connections(served):
+    import socket
+    import time
+
+    idle = []
+    try:
+        for _ in range(100):            # connections that never send a byte
+            idle.append(socket.create_connection(("127.0.0.1", served.port), timeout=10))
+        time.sleep(1.0)
+        assert served.threads() <= 64 + 8, served.threads()
+        code, _ = served.get("/")
+        assert code in (200, 503), code       # busy, but it answers
+    finally:
+        for s in idle:
+            s.close()
+    end = time.monotonic() + 20
+    while served.get("/")[0] != 200:
+        assert time.monotonic() < end, "the server did not recover"
+        time.sleep(0.2)
+
+
+def test_serve_survives_a_burst_of_2000_requests(served):
+    import random
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+
+    rnd = random.Random(14)
+    p = served.port
+    kinds = [lambda: served.get("/state.json"),
+             lambda: served.get("/"),
+             lambda: served.get("/proof/" + "x" * rnd.randint(1, 6000)),
+             lambda: served.get("/", f"evil.example:{p}"),
+             lambda: served.get("/", method=rnd.choice(["POST", "FOO", "DELETE"])),
+             lambda: served.raw(bytes(rnd.getrandbits(8) for _ in range(rnd.randint(1, 300)))
+                                + b"\r\n\r\n"),
+             lambda: served.get("/events", f"127.0.0.1:{p}", method="HEAD")]
+
+    def one(_):
+        try:
+            return rnd.choice(kinds)()
+        except OSError:             # refused while busy: allowed, the server must live on
+            return None
+
+    t0 = time.monotonic()
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        results = list(pool.map(one, range(2000)))
+    took = time.monotonic() - t0
+    assert took < 90, took
+    answered = sum(1 for r in results if r is not None)
+    assert answered >= 1900, answered
+    assert served.proc.poll() is None
+    assert served.get("/")[0] == 200 and served.state()["generation"] >= 1
+    assert "Traceback" not in served.stderr()

@@ -433,14 +433,19 @@ def _echo_rebuild(r, as_json=False):
         click.echo(click.style(f"  {r.error}", fg="red"))
 
 
+HOST_HELP = ("Address to listen on (default 127.0.0.1, this machine only).  Requests are "
+             "answered only when they name 127.0.0.1, localhost, [::1] or this address.")
+
+
 @main.command()
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs and proofs (default: ISSUE_DIR/out).")
-@click.option("--serve", "port", type=int, default=None,
+@click.option("--serve", "port", type=click.IntRange(0, 65535), default=None,
               help="Also show live proofs in the browser at http://127.0.0.1:PORT/.")
+@click.option("--host", default="127.0.0.1", show_default=True, help=HOST_HELP)
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per rebuild.")
-def watch(issue_dir, out_dir, port, as_json):
+def watch(issue_dir, out_dir, port, host, as_json):
     """Rebuild ISSUE_DIR whenever a manifest, article, picture or layout file changes, and
     print the fit report after each rebuild.  A build that fails (overset, bad input) never
     replaces the last good PDFs; its proofs still show where the problem is.  Ctrl-C stops."""
@@ -448,26 +453,31 @@ def watch(issue_dir, out_dir, port, as_json):
 
     try:
         if port is not None:
-            click.echo(f"live proofs: http://127.0.0.1:{port}/")
-            serve(issue_dir, port, on_rebuild=lambda r: _echo_rebuild(r, as_json),
-                  out_dir=out_dir)
+            serve(issue_dir, port, host, on_rebuild=lambda r: _echo_rebuild(r, as_json),
+                  out_dir=out_dir, on_ready=lambda url: click.echo(f"live proofs: {url}"))
         else:
             Watcher(issue_dir, out_dir).run(on_rebuild=lambda r: _echo_rebuild(r, as_json))
     except KeyboardInterrupt:
         pass
+    except Exception as e:  # noqa: BLE001 - a port in use: one line, exit 74
+        _fail(e)
 
 
 @main.command()
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-p", "--port", type=int, default=8765, help="Port on 127.0.0.1 (default 8765).")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help=HOST_HELP)
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path))
-def serve(issue_dir, port, out_dir):
+def serve(issue_dir, port, host, out_dir):
     """Show every page of ISSUE_DIR as a proof with the grid overlay and the fit report, in
     the browser at http://127.0.0.1:PORT/, refreshed by itself after each rebuild."""
     from .live import serve as run
 
-    click.echo(f"live proofs: http://127.0.0.1:{port}/  (Ctrl-C stops)")
     try:
-        run(issue_dir, port, on_rebuild=_echo_rebuild, out_dir=out_dir)
+        run(issue_dir, port, host, on_rebuild=_echo_rebuild, out_dir=out_dir,
+            on_ready=lambda url: click.echo(f"live proofs: {url}  (Ctrl-C stops)"))
     except KeyboardInterrupt:
         pass
+    except Exception as e:  # noqa: BLE001 - a port in use: one line, exit 74
+        _fail(e)
