@@ -146,13 +146,13 @@ def test_watch_ignores_its_own_outputs_inside_the_issue(tmp_path, monkeypatch):
     monkeypatch.setenv("TYPESET_PROJECT", str(ROOT))
     issue = copy_issue(SAMPLE, tmp_path / "issue")
     w = Watcher(issue, issue / "build")
-    rebuilds = _watch_for(w, 6.0)
+    rebuilds = _watch_for(w, 4.0)
     assert rebuilds and rebuilds[0].ok, rebuilds and rebuilds[0].error
     assert list((issue / "build").glob("*.pdf"))
     assert len(rebuilds) == 1, [r.touched for r in rebuilds]
     # and -o the issue folder itself: the PDFs beside the manifest are not inputs either
     w = Watcher(issue, issue)
-    rebuilds = _watch_for(w, 6.0)
+    rebuilds = _watch_for(w, 4.0)
     assert len(rebuilds) == 1 and rebuilds[0].ok, [r.error for r in rebuilds]
 
 
@@ -371,3 +371,348 @@ def test_serve_survives_a_burst_of_2000_requests(served):
     assert served.proc.poll() is None
     assert served.get("/")[0] == 200 and served.state()["generation"] >= 1
     assert "Traceback" not in served.stderr()
+
+
+# --- the output folder: one whole set, under kills, a full disk, a read-only disk -----------
+
+def digests(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` (relative name → SHA-256); hidden ones too."""
+    import hashlib
+
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(out: Path) -> list[str]:
+    """What a stopped build may leave: hidden entries beside or inside the output folder."""
+    found = [p.name for p in out.parent.iterdir() if p.name.startswith(".")]
+    if out.is_dir():
+        found += [str(p.relative_to(out)) for p in out.rglob(".*")]
+    return sorted(found)
+
+
+def group_alive(pgid: int) -> list[int]:
+    """Processes of the group ``pgid`` still running (not zombies)."""
+    alive = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == pgid and fields[0] != "Z":
+                alive.append(int(d.name))
+    return alive
+
+
+def assert_no_workers(pgid: int, within: float = 1.0) -> None:
+    """No process of the killed build's group is left running (its workers die with it)."""
+    import signal
+    import time
+
+    end = time.monotonic() + within
+    while (left := group_alive(pgid)) and time.monotonic() < end:
+        time.sleep(0.02)
+    for pid in left:            # (never leave them running, even when the test fails)
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"{len(left)} process(es) of the killed build still running"
+
+
+class Sets:
+    """An issue and the two sets of outputs it builds to: A (as shipped) and B (another
+    editor in the manifest, so every page's running head and every file differs); ``use(x)``
+    makes the issue build set x."""
+
+    def __init__(self, src: Path, base: Path):
+        import re
+        import time
+
+        self.issue = copy_issue(src, base / "issue")
+        self.manifest = self.issue / "issue.yaml"
+        a = self.manifest.read_text(encoding="utf-8")
+        b = re.sub(r"(?m)^editor: .*\n", "", a).replace("\npages:", "\neditor: 校对二\npages:", 1)
+        assert b != a
+        self.text = {"A": a, "B": b}
+        self.digests, self.seconds = {}, 0.0
+        for x in "AB":
+            self.use(x)
+            t0 = time.monotonic()
+            r = run("build", self.issue, "-o", base / f"set{x}", "-q")
+            assert r.returncode == 0, r.stderr
+            self.seconds = max(self.seconds, time.monotonic() - t0)
+            self.digests[x] = digests(base / f"set{x}")
+        self.base = base
+        assert self.digests["A"].keys() == self.digests["B"].keys()
+        assert all(self.digests["A"][k] != self.digests["B"][k] for k in self.digests["A"])
+
+    def use(self, x: str) -> None:
+        self.manifest.write_text(self.text[x], encoding="utf-8")
+
+    def out_with(self, x: str, where: Path) -> Path:
+        where.mkdir(parents=True, exist_ok=True)
+        out = where / "out"
+        shutil.copytree(self.base / f"set{x}", out)
+        return out
+
+    def which(self, out: Path) -> str | None:
+        """"A" or "B" when the folder holds that set, byte for byte (hidden files, leftovers
+        of a killed run, are looked at separately); None for anything else."""
+        now = {k: v for k, v in digests(out).items()
+               if not any(part.startswith(".") for part in Path(k).parts)}
+        return next((x for x in "AB" if now == self.digests[x]), None)
+
+
+@pytest.fixture(scope="module")
+def demo_sets(tmp_path_factory) -> Sets:
+    return Sets(DEMO, tmp_path_factory.mktemp("demo-sets"))
+
+
+@pytest.fixture(scope="module")
+def sample_sets(tmp_path_factory) -> Sets:
+    return Sets(SAMPLE, tmp_path_factory.mktemp("sample-sets"))
+
+
+def test_a_build_replaces_the_issues_set_whole(demo_sets, tmp_path):
+    """A page taken out of the issue loses its file (no stale page beside the new set);
+    files of another issue and the user's own stay."""
+    out = demo_sets.out_with("A", tmp_path)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "other-2020-01-01-p01.pdf").write_bytes(b"%PDF-1.4 another issue")
+    demo_sets.use("A")
+    m = demo_sets.manifest
+    text = m.read_text(encoding="utf-8")
+    try:
+        i = text.index("  - page: 3\n")
+        j = text.index("  - page: 4\n")
+        m.write_text(text[:i] + text[j:], encoding="utf-8")
+        r = run("build", demo_sets.issue, "-o", out, "-q")
+    finally:
+        m.write_text(text, encoding="utf-8")
+    assert r.returncode == 0, r.stderr
+    names = sorted(p.name for p in out.iterdir())
+    assert not any("-p03" in n for n in names), names
+    assert "notes.txt" in names and "other-2020-01-01-p01.pdf" in names
+    assert leftovers(out) == []
+
+
+def test_a_kill_at_every_step_of_the_switch_leaves_one_whole_set(sample_sets, tmp_path):
+    """strace kills the build at its 1st, 2nd, … file-system change (mkdir, link, fsync,
+    rename, unlink, rmdir) until one build runs through: after each kill the folder holds the
+    previous set or the new one, byte for byte, never a mix (a kill between two renames
+    used to leave the new page PDF beside the old whole-issue PDF), no worker runs, and the
+    next build leaves nothing behind."""
+    strace = shutil.which("strace")
+    if strace is None:
+        pytest.fail("strace is not installed (apt-get install strace)")
+    calls = "rename,renameat,renameat2,unlink,unlinkat,rmdir,mkdir,mkdirat,link,linkat,fsync"
+    env = dict(os.environ)
+    env.pop("TYPESET_PROJECT", None)
+    sample_sets.use("B")
+
+    def traced(out: Path, *strace_args) -> subprocess.Popen:
+        p = subprocess.Popen([strace, "-qq", *strace_args, *TYPESET, "build",
+                              str(sample_sets.issue), "-o", str(out), "-q", "-j", "2"],
+                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+        p.wait(timeout=120)
+        return p
+
+    # the steps: each call of the build process (not its workers) that changes the folders
+    log = tmp_path / "strace.log"
+    p = traced(sample_sets.out_with("A", tmp_path / "trace"), "-o", str(log), "-e",
+               f"trace={calls}")
+    assert p.returncode == 0
+    steps, count = [], {}
+    for line in log.read_text().splitlines():
+        name = line.split("(", 1)[0]
+        if name in calls.split(","):
+            count[name] = count.get(name, 0) + 1
+            steps.append((name, count[name]))
+    assert len(steps) >= 6, steps
+    seen = []
+    for i, (name, k) in enumerate(steps):
+        out = sample_sets.out_with("A", tmp_path / f"k{i}")
+        p = traced(out, "-o", "/dev/null", "-e", f"trace={name}", "-e",
+                   f"inject={name}:signal=KILL:when={k}")
+        assert p.returncode != 0, f"not killed at {name} #{k}"
+        got = sample_sets.which(out)
+        assert got is not None, f"killed at {name} #{k}: the folder holds a mix of two builds"
+        assert_no_workers(p.pid)
+        seen.append(got)
+        if i in (len(steps) // 2, len(steps) - 1):     # the next build cleans what was left
+            r = run("build", sample_sets.issue, "-o", out, "-q")
+            assert r.returncode == 0, r.stderr
+            assert sample_sets.which(out) == "B" and leftovers(out) == [], leftovers(out)
+    assert "A" in seen and "B" in seen, seen      # killed before and after the switch
+
+
+KILLS = int(os.environ.get("TYPESET_FAULT_KILLS", "30"))     # scripts/faults.py sets more
+
+
+@pytest.fixture(scope="module")
+def kill_sets(request):
+    """The issue of the kill loop: the sample page in CI (a build takes about a second),
+    the four-page issue with TYPESET_FAULT_ISSUE=demo (scripts/faults.py)."""
+    name = "demo_sets" if os.environ.get("TYPESET_FAULT_ISSUE") == "demo" else "sample_sets"
+    return request.getfixturevalue(name)
+
+
+def test_random_kills_of_build(kill_sets, tmp_path):
+    """KILLS builds of the issue, each killed with SIGKILL (the build process
+    alone: its workers must die with it) after a random delay over the length of a build,
+    switching between two sets: after each, the folder holds the previous set or the new
+    one, byte for byte; no process of the build runs; every few kills, and at the end, an
+    unkilled build leaves the new set and nothing else."""
+    import random
+    import signal
+    import time
+
+    rnd = random.Random(int(os.environ.get("TYPESET_FAULT_SEED", "14")))
+    env = dict(os.environ)
+    env.pop("TYPESET_PROJECT", None)
+    out = kill_sets.out_with("A", tmp_path)
+    have, landed = "A", {"A": 0, "B": 0}
+    for k in range(KILLS):
+        want = "B" if have == "A" else "A"
+        kill_sets.use(want)
+        delay = rnd.uniform(0.0, kill_sets.seconds * 1.1)
+        p = subprocess.Popen([*TYPESET, "build", str(kill_sets.issue), "-o", str(out), "-q",
+                              "-j", "2"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            p.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            os.kill(p.pid, signal.SIGKILL)
+            p.wait(timeout=30)
+        assert_no_workers(p.pid)
+        got = kill_sets.which(out)
+        assert got in (have, want), f"kill {k} after {delay:.2f} s: not a whole set"
+        landed[got] += got != have
+        have = got
+        if k % 10 == 9 or k == KILLS - 1:
+            r = run("build", kill_sets.issue, "-o", out, "-q")
+            assert r.returncode == 0, r.stderr
+            assert kill_sets.which(out) == want and leftovers(out) == [], leftovers(out)
+            have = want
+    print(f"{KILLS} kills; the new set landed {landed['A'] + landed['B']} time(s) before "
+          "the kill")
+
+
+# A small disk: tmpfs mounted for the test (the tests run as root in CI).
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A tmpfs of 4 MB at tmp_path/disk, unmounted afterwards; skipped (with the reason) only
+    where mounting is impossible."""
+    mnt = tmp_path / "disk"
+    mnt.mkdir()
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", str(mnt)],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here (not root, or no CAP_SYS_ADMIN): "
+                    f"{r.stderr.strip()}")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(mnt)], capture_output=True)
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+def fill(disk: Path, leave: int) -> None:
+    """Fill the disk so that about ``leave`` bytes stay free."""
+    st = os.statvfs(disk)
+    free = st.f_bavail * st.f_frsize
+    filler = disk / "filler"
+    with open(filler, "ab") as f:
+        f.write(b"\0" * max(0, free - leave))
+
+
+def everything(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*"))
+
+
+def test_a_full_disk_is_exit_74_naming_the_file(sample_sets, small_disk):
+    """A full disk at several points of writing the new set — with the output folder
+    beside others (switched whole) and as the disk itself (a mount point: written in
+    place) — gives exit 74 and one message naming an output file, no traceback; the previous
+    set is left byte for byte and nothing of the attempt is left, hidden or not."""
+    sample_sets.use("B")
+    size = sum(len(v) for v in sample_sets.digests["A"])    # (just to have a number)
+    one = max((sample_sets.base / "setA").rglob("*.pdf"), key=lambda p: p.stat().st_size)
+    pdf = one.stat().st_size
+    for where in ("folder", "in place"):
+        for leave in (16_000, pdf // 2, pdf + pdf // 3):
+            for p in small_disk.iterdir():
+                shutil.rmtree(p) if p.is_dir() else p.unlink()
+            out = small_disk / "out" if where == "folder" else small_disk
+            shutil.copytree(sample_sets.base / "setA", out, dirs_exist_ok=True)
+            before = everything(small_disk)
+            fill(small_disk, leave)
+            r = run("build", sample_sets.issue, "-o", out, "-q")
+            assert r.returncode == 74, (where, leave, r.returncode, r.stderr)
+            no_traceback(r)
+            lines = r.stderr.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("error: cannot write "), r.stderr
+            assert "No space left on device" in lines[0]
+            assert str(out) in lines[0] and ".pdf" in lines[0], lines[0]
+            (small_disk / "filler").unlink()
+            assert everything(small_disk) == before, (where, leave)
+            assert sample_sets.which(out) == "A", (where, leave)
+    assert size
+
+
+def test_a_read_only_output_folder_is_exit_74(sample_sets, small_disk):
+    """The disk read-only (a replica, a backup mount), and a read-only bind mount of the
+    output folder alone: exit 74 naming the file, the outputs as they were."""
+    sample_sets.use("B")
+    out = small_disk / "out"
+    shutil.copytree(sample_sets.base / "setA", out)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        for target in (out, small_disk, small_disk / "new"):
+            r = run("build", sample_sets.issue, "-o", target, "-q")
+            assert r.returncode == 74, (target, r.stderr)
+            no_traceback(r)
+            assert r.stderr.startswith("error: cannot write ") and "Read-only" in r.stderr
+            assert str(target) in r.stderr
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert sample_sets.which(out) == "A" and leftovers(out) == []
+    # the output folder alone read-only, its disk writable
+    subprocess.run(["mount", "--bind", str(out), str(out)], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(out)], check=True)
+        r = run("build", sample_sets.issue, "-o", out, "-q")
+        assert r.returncode == 74 and "Read-only" in r.stderr, r.stderr
+        no_traceback(r)
+    finally:
+        subprocess.run(["umount", str(out)], check=True)
+    assert sample_sets.which(out) == "A" and leftovers(out) == []
+
+
+def test_in_place_kills_are_repaired_by_the_next_build(sample_sets, small_disk, tmp_path):
+    """The output folder is a mount point (it cannot be switched whole: written in place
+    with a journal).  A kill at each rename leaves the journal; the next build finishes the
+    switch and leaves the new set and nothing else."""
+    strace = shutil.which("strace")
+    if strace is None:
+        pytest.fail("strace is not installed (apt-get install strace)")
+    env = dict(os.environ)
+    env.pop("TYPESET_PROJECT", None)
+    sample_sets.use("B")
+    for k in (1, 2, 3):
+        for p in small_disk.iterdir():
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
+        shutil.copytree(sample_sets.base / "setA", small_disk, dirs_exist_ok=True)
+        p = subprocess.run([strace, "-qq", "-o", "/dev/null", "-e", "trace=rename",
+                            "-e", f"inject=rename:signal=KILL:when={k}", *TYPESET, "build",
+                            str(sample_sets.issue), "-o", str(small_disk), "-q"],
+                           cwd=ROOT, env=env, capture_output=True, timeout=120)
+        assert p.returncode != 0
+        got = sample_sets.which(small_disk)
+        assert got is not None or (small_disk / ".typeset-switch.json").is_file(), \
+            f"killed at rename {k}: a mix without the journal that repairs it"
+        r = run("build", sample_sets.issue, "-o", small_disk, "-q")
+        assert r.returncode == 0, r.stderr
+        assert sample_sets.which(small_disk) == "B"
+        assert [p.name for p in small_disk.rglob(".*")] == []     # no journal, no .part

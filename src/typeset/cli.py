@@ -124,6 +124,8 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
         _fail(e)
     _print_report(report, quiet)
     if not quiet:
+        for n in report.notes:
+            click.echo(f"cleaned: {n}", err=True)
         for r in report.preflight:
             click.echo(f"preflight: {r.text()}", err=True)
     for p in report.outputs + report.proofs:
