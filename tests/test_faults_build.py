@@ -361,13 +361,14 @@ def test_serve_survives_a_burst_of_2000_requests(served):
         except OSError:             # refused while busy: allowed, the server must live on
             return None
 
+    n = int(os.environ.get("TYPESET_FAULT_BURST", "2000"))     # scripts/faults.py: more
     t0 = time.monotonic()
     with ThreadPoolExecutor(max_workers=32) as pool:
-        results = list(pool.map(one, range(2000)))
+        results = list(pool.map(one, range(n)))
     took = time.monotonic() - t0
-    assert took < 90, took
+    assert took < 90 * n / 2000, took
     answered = sum(1 for r in results if r is not None)
-    assert answered >= 1900, answered
+    assert answered >= n * 0.95, answered
     assert served.proc.poll() is None
     assert served.get("/")[0] == 200 and served.state()["generation"] >= 1
     assert "Traceback" not in served.stderr()
