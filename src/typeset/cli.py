@@ -226,7 +226,8 @@ def check(issue_dir, as_json):
 
     if not issue_dir.is_dir():
         # checked here rather than by click, so that --json still gets its JSON document
-        msg = f"'{issue_dir}' is not a folder"
+        msg = f"'{issue_dir}' " + ("is not a folder" if issue_dir.exists() else
+                                   "does not exist")
         if as_json:
             click.echo(json.dumps(dict(ok=False, exit_code=2, errors=[dict(
                 file=str(issue_dir), line=None, column=None, slot=None, message=msg,

@@ -226,13 +226,15 @@ def write_set(out_dir: Path, files: list[tuple[Path, bytes]], replaces=None,
         rel.append((PurePath(r.relative_to(out)), data))
     replaces = replaces or (lambda _r: False)
     parent = out.parent
+    there = next(p for p in (out, *out.parents) if p.exists())
+    if not there.is_dir():
+        what = "it is" if there == out else f"{there} is"
+        raise OutputError(f"cannot write into {out}: {what} a file, not a folder",
+                          hint="give a folder with -o")
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise _io_error(e, out) from None
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"cannot write into {out}: it is a file, not a folder",
-                          hint="give a folder with -o")
     if out.is_dir() and not os.access(out, os.W_OK):
         # (switching the folder would get round its rights: it is refused like a write)
         code = errno.EROFS if _read_only_fs(out) else errno.EACCES
