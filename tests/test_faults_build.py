@@ -173,8 +173,12 @@ def test_a_busy_port_is_one_line_and_exit_74(tmp_path):
             lines = r.stderr.strip().splitlines()
             assert len(lines) == 1 and lines[0].startswith("error: ") and str(port) in lines[0]
             assert not (tmp_path / "o").exists()        # refused before building anything
-    r = run("serve", SAMPLE, "--host", "0.0.0.0", timeout=60)
-    assert r.returncode == 2 and "every address" in r.stderr, r.stderr
+    for host, says in (("0.0.0.0", "every address"), ("nosuch.invalid", "not known"),
+                       ("192.0.2.1", "not one of this machine's")):
+        r = run("serve", SAMPLE, "--host", host, timeout=60)
+        assert r.returncode == 2 and says in r.stderr, (host, r.stderr)
+        no_traceback(r)
+        assert len(r.stderr.strip().splitlines()) == 1
 
 
 class Served:

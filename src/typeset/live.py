@@ -12,6 +12,7 @@ after each rebuild.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import threading
@@ -527,15 +528,18 @@ def listen(host: str, port: int, handler) -> _Server:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as e:
-        raise ServeError(f"cannot listen on {where}: the name is not known "
-                         f"({getattr(e, 'strerror', None) or e})") from None
+        raise ServeError.usage(f"cannot listen on {where}: the name is not known "
+                               f"({getattr(e, 'strerror', None) or e})") from None
     family, _, _, _, address = infos[0]
     try:
         return _Server(address[:2], handler, family)
     except OSError as e:
-        hint = {98: "another program (another typeset serve?) uses this port: choose another "
-                    "with -p", 13: "ports under 1024 need root: choose another with -p",
-                99: "this address is not one of this machine's"}.get(e.errno)
+        if e.errno == errno.EADDRNOTAVAIL:
+            raise ServeError.usage(f"cannot listen on {where}: this address is not one of "
+                                   "this machine's", hint="--host NAME") from None
+        hint = {errno.EADDRINUSE: "another program (another typeset serve?) uses this port: "
+                                  "choose another with -p",
+                errno.EACCES: "ports under 1024 need root: choose another with -p"}.get(e.errno)
         raise ServeError(f"cannot listen on {where}: {e.strerror or e}", hint=hint) from None
 
 
