@@ -20,9 +20,10 @@ Contract:
 - ``mets_package(edition, article_files)`` → ``{relative path: bytes}``: ``mets.xml`` (METS
   1.12.1: the issue and its articles described in MODS, the files with SHA-256 checksums, a
   physical structMap of pages and a logical structMap of articles and their parts across
-  pages), ``alto/<page>.xml`` (ALTO 4.4, one per page: text blocks, lines, strings — a run of
-  Han characters, a Latin word or number, a punctuation mark — and each glyph, with positions
-  read from the PDF in 1/1200 inch from the trimmed page's top-left corner) and the page PDFs.
+  pages), ``alto/<paper>-<date>-pNN.xml`` (ALTO 4.4, one per page: text blocks, lines,
+  strings — a run of Han characters, a Latin word or number, a punctuation mark — and each
+  glyph, with positions read from the PDF in 1/1200 inch from the trimmed page's top-left
+  corner) and ``pdf/``: the page PDFs (and the whole-issue PDF) as the build wrote them.
 - ``export(source, out_dir, mets=True, articles=True)`` writes them, all or nothing.
 - ``read_mets(path)`` reads a package back: one entry per article part (a page of an
   article) in reading order, ``{article, headline, page, text, …}``, for the archive's index.
@@ -237,11 +238,14 @@ def _from_record(record: Path, tmp: Path) -> Edition:
         raise RecordError("the record holds no PDFs", SourceRef(pdf_dir))
     for name, p in pdfs.items():
         want = listed.get(f"pdf/{name}")
-        if want is None or file_sha256(p) != want:
-            raise RecordError("changed since it was archived (its SHA-256 is not the one in "
-                              "MANIFEST.sha256)" if want else "not in the record's "
-                              "MANIFEST.sha256", SourceRef(p),
-                              "run `typeset archive verify` on the archive")
+        if want is None:
+            problem = "not in the record's MANIFEST.sha256"
+        elif file_sha256(p) != want:
+            problem = "changed since it was archived (its SHA-256 is not the one in " \
+                "MANIFEST.sha256)"
+        else:
+            continue
+        raise RecordError(problem, SourceRef(p), "run `typeset archive verify` on the archive")
     try:
         fonts = json.loads((record / "fonts.json").read_text(encoding="utf-8"))
         info = json.loads((record / "build.json").read_text(encoding="utf-8"))
@@ -468,7 +472,8 @@ def _read_page(issue, flow, out, pdf: Path, record) -> Page:
     for it in out.items:
         if isinstance(it, Image):
             slot = next((fb.slot.id for fb in flow.blocks if fb.slot.kind == "picture" and
-                         _inside(cells[id(fb)], it.x + it.w / 2, it.y + it.h / 2, 0)), None)
+                         _inside(cells[id(fb)], it.x + it.w / 2, it.y + it.h / 2,
+                                 paper.gutter / 2)), None)
             pictures.append(Picture(it.x, it.y, it.w, it.h, slot))
     regions = {b.article: cells[id(b)] for b in flow.blocks if b.article}
     boxed = {b.article for b in flow.blocks if b.article and b.slot.box}
@@ -932,8 +937,9 @@ def _article_pdf(ed: Edition, key: str) -> bytes:
 
 
 def _article_page(out, src, page: Page, key: str, pad: float) -> None:
-    """Append to ``out`` the page of ``src`` cut down to what ``key`` draws, its boxes the
-    article's block on the page with ``pad`` around it."""
+    """Append to ``out`` the page of ``src`` cut down to what ``key`` draws; its page boxes
+    are the article's block on the page, ``pad`` (half a gutter, where a box rule runs) and
+    4 pt of white around it."""
     import pikepdf
     from pikepdf import Array, Dictionary, Name
 
