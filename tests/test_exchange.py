@@ -482,6 +482,32 @@ def test_a_bad_issue_folder_is_reported_as_build_reports_it(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_an_overset_slot_the_manifest_allows_exports_what_is_printed(tmp_path):
+    """Text over an allowed overset slot is not in the PDF: the export says so, as build
+    does, and reads back the text printed, not the article file's."""
+    from typeset.exchange import read_mets
+
+    issue = tmp_path / "issue"
+    shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
+    text = (issue / "issue.yaml").read_text(encoding="utf-8")
+    (issue / "issue.yaml").write_text(text.replace(
+        "        article: 04-butuo-fupin.txt\n",
+        "        article: 04-butuo-fupin.txt\n        lines: 12\n        allow_overset: true\n",
+        1), encoding="utf-8")
+    out = tmp_path / "out"
+    r = run("export", issue, "--to", out)
+    assert r.returncode == 0, r.stderr
+    assert re.search(r"warning: .*slot 'butuo'.*NOT in the PDF", r.stderr), r.stderr
+    along = thread_texts(out / "pdf" / "sichuan-kejibao-2020-08-04-p03.pdf")
+    (entry,) = [e for e in read_mets(out) if e["article"] == "04-butuo-fupin"]
+    printed = squash(along[(entry["headline"], 3)])
+    full = squash((SAMPLE / "04-butuo-fupin.txt").read_text(encoding="utf-8").split("\n\n", 1)[1])
+    assert squash(entry["text"]) == printed and entry["byline"] is None
+    assert 100 < len(printed) < len(full) - 100 and full.startswith(printed[:50])
+    pages = pdftotext_pages(out / "articles" / "04-butuo-fupin.pdf")
+    assert squash(pages[0]).endswith(printed)
+
+
 def copy_record(archive: Path, issue: Path, tmp_path: Path) -> Path:
     """A copy of the archive (so the module's stays as it is) and its record of ``issue``."""
     a = tmp_path / "archive"

@@ -361,10 +361,14 @@ def export(source, out_dir, mets, articles, jobs):
                                f"archived record (no MANIFEST.sha256)")
     if not mets and not articles:
         mets = articles = True
+    warnings: list[str] = []
     try:
-        paths = exchange.export(source, out_dir, mets=mets, articles=articles, jobs=jobs)
+        paths = exchange.export(source, out_dir, mets=mets, articles=articles, jobs=jobs,
+                                warnings=warnings)
     except Exception as e:  # noqa: BLE001
         _fail(e)
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
     for p in paths:
         click.echo(str(p))
 

@@ -147,7 +147,7 @@ class Page:
     print_space: tuple            # (x, y, w, h) of the type area
     regions: dict                 # article → [(x, y, w, h)] its block's cells on this page
     boxed: set                    # articles whose block has a box rule
-    layout: object                # frame.PageOut
+    owners: dict                  # (x, y) of a glyph, to 0.1 pt → its article (or None)
 
 
 @dataclass
@@ -160,6 +160,7 @@ class Edition:
     record: Path | None           # the archived record it comes from, if any
     ident: str                    # the archive's id of the issue, or paper-date
     articles: list[str]           # article keys in reading order (first page, slot order)
+    warnings: list[str] = field(default_factory=list)   # the build's, for an issue folder
 
     def parts(self, key: str) -> list[tuple[Page, list[Block]]]:
         """The pages an article is printed on, in page order, with its blocks there."""
@@ -216,7 +217,9 @@ def _from_issue(issue_dir: Path, tmp: Path, jobs) -> Edition:
     built = build_issue(issue_dir, tmp / "pdf", layout=laid, jobs=jobs)
     _, issue, flows = laid
     pdfs = {p.name: p for p in built.outputs}
-    return _edition(issue, flows, pdfs, None, f"{issue.paper.key}-{issue.date}")
+    ed = _edition(issue, flows, pdfs, None, f"{issue.paper.key}-{issue.date}")
+    ed.warnings = list(built.warnings)
+    return ed
 
 
 def _from_record(record: Path, tmp: Path) -> Edition:
@@ -477,11 +480,15 @@ def _read_page(issue, flow, out, pdf: Path, record) -> Page:
             pictures.append(Picture(it.x, it.y, it.w, it.h, slot))
     regions = {b.article: cells[id(b)] for b in flow.blocks if b.article}
     boxed = {b.article for b in flow.blocks if b.article and b.slot.box}
+    owners: dict = {}
+    for run in runs:
+        for g in run.glyphs:
+            owners.setdefault((round(g.x, 1), round(run.y, 1)), run.article)
     return Page(number=flow.page.number, section=flow.page.template.section,
                 trim_w=paper.trim_w, trim_h=paper.trim_h, pdf=pdf,
                 blocks=list(blocks.values()), pictures=pictures,
                 print_space=(paper.area_x, paper.margin_top, paper.area_w, paper.area_h),
-                regions=regions, boxed=boxed, layout=out)
+                regions=regions, boxed=boxed, owners=owners)
 
 
 # --- the text as printed, against the article's text -----------------------------------------
@@ -997,13 +1004,7 @@ def _filter_content(sp, page: Page, key: str, left: float, top: float, pad: floa
     Returns (operators, font resource names used)."""
     import pikepdf
 
-    from .frame import TextRun
-
-    starts = {}
-    for run in page.layout.items:
-        if isinstance(run, TextRun):
-            for g in run.glyphs:
-                starts.setdefault((round(g.x, 1), round(run.y, 1)), run.article)
+    starts = page.owners
     cells = page.regions[key]
     edge = pad + 1.0 if key in page.boxed else 0.5
 
@@ -1083,16 +1084,19 @@ def _filter_content(sp, page: Page, key: str, left: float, top: float, pad: floa
 # --- export -------------------------------------------------------------------------------------
 
 def export(source: Path, out_dir: Path, mets: bool = True, articles: bool = True,
-           jobs: int | None = None) -> list[Path]:
+           jobs: int | None = None, warnings: list | None = None) -> list[Path]:
     """Write the per-article PDFs (``articles/<key>.pdf``) and/or the METS/ALTO package
     (``mets.xml``, ``alto/``, ``pdf/``) of ``source`` into ``out_dir``: every file is
-    complete before any is renamed into place.  Returns the paths written."""
+    complete before any is renamed into place.  Returns the paths written; the build's
+    warnings (an issue folder's) are added to ``warnings``."""
     from .build import write_atomically
 
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise FileExistsError(17, "not a folder", str(out_dir))
     with open_edition(source, jobs) as ed:
+        if warnings is not None:
+            warnings.extend(ed.warnings)
         files: dict = {}
         arts = {}
         if articles:
