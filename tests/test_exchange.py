@@ -345,6 +345,26 @@ def test_each_page_of_an_article_reads_back_with_its_own_text(exported, issue):
         assert phrase in squash(p4["text"]) and phrase not in squash(p1["text"])
 
 
+def test_a_continuation_without_its_jieti_takes_the_headline_from_the_mets(exported, tmp_path):
+    """A continuation printed without a 接题 (a template may leave it out) has no headline
+    of its own in the ALTO: read_mets gives the article's headline from its MODS record."""
+    from typeset.exchange import read_mets
+
+    _, out = exported[DEMO.name]
+    pkg = tmp_path / "pkg"
+    shutil.copytree(out, pkg)
+    text = (pkg / "mets.xml").read_text(encoding="utf-8")
+    before = read_mets(pkg)
+    part = next(e for e in before if e["part"] == 2)
+    # the part's first area is its headline group (the 接题): drop it
+    m = re.search(r'(<mets:div TYPE="part" ID="ART\d+_P%d"[^>]*>\s*<mets:fptr>\s*<mets:seq>\s*)'
+                  r'<mets:area [^>]*/>\s*' % part["page"], text)
+    (pkg / "mets.xml").write_text(text[:m.start()] + m.group(1) + text[m.end():],
+                                  encoding="utf-8")
+    after = read_mets(pkg)
+    assert after == before
+
+
 def test_read_mets_errors_name_the_file_and_line(exported, tmp_path):
     from typeset.errors import InputError
     from typeset.exchange import read_mets

@@ -653,7 +653,8 @@ def _tokens(line: Line) -> list:
     return toks
 
 
-def _alto(ed: Edition, page: Page, pdf_name: str) -> bytes:
+def _alto(page: Page, pdf_name: str) -> bytes:
+    """The ALTO 4.4 file of a page (module docstring)."""
     import xml.etree.ElementTree as ET
 
     def sub(parent, tag, **attrs):
@@ -798,7 +799,7 @@ def mets_package(ed: Edition, article_files: dict | None = None) -> dict:
         pdf_rel = f"pdf/{p.pdf.name}"
         files[pdf_rel] = p.pdf.read_bytes()
         alto_rel = f"alto/{stem}.xml"
-        files[alto_rel] = _alto(ed, p, p.pdf.name)
+        files[alto_rel] = _alto(p, p.pdf.name)
         page_files.append((p, pdf_rel, alto_rel))
     whole_rel = None
     if ed.issue_pdf is not None and len(ed.pages) > 1:
@@ -1143,11 +1144,13 @@ def read_mets(path: Path) -> list[dict]:
         if div.get("TYPE") != "article":
             continue
         sec = dmd.get((div.get("DMDID") or "").split(" ")[0])
-        key = None
+        key = title = None
         if sec is not None:
             for ident in sec.iter(D + "identifier"):
                 if ident.get("type") == "local":
                     key = (ident.text or "").strip()
+            t = sec.find(f".//{D}mods/{D}titleInfo/{D}title")
+            title = t.text if t is not None else None
         key = key or div.get("ID")
         for n, part in enumerate((d for d in div.findall(M + "div")
                                   if d.get("TYPE") == "part"), 1):
@@ -1165,8 +1168,10 @@ def read_mets(path: Path) -> list[dict]:
                     raise InputError(f"{rel} has no block '{area.get('BEGIN')}'",
                                      SourceRef(path))
                 blocks.append(blk)
-            entry = _part_text(blocks)
-            entry.update(article=key, page=int(part.get("ORDERLABEL") or 0), part=n)
+            entry = dict(article=key, page=int(part.get("ORDERLABEL") or 0), part=n,
+                         **_part_text(blocks))
+            # a continuation printed without its 接题: the headline from the METS
+            entry["headline"] = entry["headline"] or title or div.get("LABEL")
             out.append(entry)
     return out
 
