@@ -13,6 +13,8 @@ Contract:
   composed line.  A record whose PDFs were not drawn from that layout (another version of
   typeset laid its inputs out differently) is refused (exit 6): its articles could not be
   told apart reliably.
+  ``edition_from_layout(issue, flows, pdfs, ident)`` does the same for an issue the caller
+  has laid out and built already.
 - ``article_pdfs(edition)`` → ``{article key: PDF bytes}``: one page per part of the article
   (a continued story has a page for each page it is printed on), each the printed page cropped
   to the article's block and holding only what the article draws — headline, body, byline,
@@ -31,7 +33,7 @@ Contract:
 How the ALTO encodes what the text needs (so that ``read_mets`` gives back the archive's
 text exactly): one TextBlock per article headline group and per stretch of a paragraph in
 one column; a body block whose first line continues the previous block's paragraph is
-tagged ``TAG_CONT``; lines of a headline group are tagged kicker, headline, subtitle or
+tagged ``TAG_cont``; lines of a headline group are tagged kicker, headline, subtitle or
 continued (接题); byline and jump-line strings are tagged; a space of the text that is not
 drawn (the end of a line broken at a space) is an ``SP`` at the end of the line.
 """
@@ -217,7 +219,7 @@ def _from_issue(issue_dir: Path, tmp: Path, jobs) -> Edition:
     built = build_issue(issue_dir, tmp / "pdf", layout=laid, jobs=jobs)
     _, issue, flows = laid
     pdfs = {p.name: p for p in built.outputs}
-    ed = _edition(issue, flows, pdfs, None, f"{issue.paper.key}-{issue.date}")
+    ed = edition_from_layout(issue, flows, pdfs, f"{issue.paper.key}-{issue.date}")
     ed.warnings = list(built.warnings)
     return ed
 
@@ -277,10 +279,14 @@ def _from_record(record: Path, tmp: Path) -> Edition:
         else:
             os.environ["TYPESET_PROJECT"] = old
     ident = str(info.get("id") or f"{issue.paper.key}-{issue.date}")
-    return _edition(issue, flows, pdfs, record, ident)
+    return edition_from_layout(issue, flows, pdfs, ident, record)
 
 
-def _edition(issue, flows, pdfs: dict, record: Path | None, ident: str) -> Edition:
+def edition_from_layout(issue, flows, pdfs: dict, ident: str,
+                        record: Path | None = None) -> Edition:
+    """The :class:`Edition` of an issue already laid out (``build.lay_out``) and built:
+    ``pdfs`` maps the file names the build wrote to their paths (what ``archive`` has in
+    hand when it stores a record, without laying the issue out again)."""
     from .page import make_page
 
     stem = f"{issue.paper.key}-{issue.date}"
