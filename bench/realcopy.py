@@ -31,6 +31,9 @@ measure and written to bench/results/realcopy.json:
                  wider than 1.5 em
   lost / added   characters of the normalised input missing from / extra in the body read back
                  (per article, whitespace ignored; ``diff``: articles whose text differs)
+  refused        issues whose build the preflight refused (exit 5: an article did not read
+                 back as the manifest says); their pages are then drawn by the same stages
+                 without the PDF/X and preflight steps and measured all the same
   overset        slots the fit report calls overset (they are built with ``allow_overset``, so
                  an overset slot's missing text shows as ``lost`` and is not a layout failure)
 
@@ -180,7 +183,13 @@ def build(issue: Path, out: Path, project: Path | None) -> tuple[Path, list[Path
     r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(out)], env=env,
                        capture_output=True, text=True, cwd=ROOT)
     took = time.perf_counter() - t
-    if r.returncode != 0:
+    failed = ""
+    if r.returncode == 5:
+        # The preflight refused the files (it reads every article back): record why, and
+        # measure the same pages drawn by the same stages without the PDF/X and preflight steps.
+        failed = " ".join(l.strip() for l in r.stderr.splitlines() if "error" in l)[:600]
+        render_without_preflight(issue, out, project)
+    elif r.returncode != 0:
         raise SystemExit(f"build of {issue} failed ({r.returncode}):\n{r.stderr[-3000:]}")
     pdfs = sorted(out.glob("*.pdf"))
     whole = [p for p in pdfs if not re.search(r"-p\d+\.pdf$", p.name)]
@@ -188,7 +197,31 @@ def build(issue: Path, out: Path, project: Path | None) -> tuple[Path, list[Path
                          capture_output=True, text=True, cwd=ROOT)
     slots = json.loads(rep.stdout)["slots"] if rep.stdout.strip().startswith("{") else []
     overset = [s["slot"] for s in slots if s.get("overset_lines")]
+    build.failed = failed
     return whole[0], [p for p in pdfs if p not in whole], took, overset
+
+
+def render_without_preflight(issue: Path, out: Path, project: Path | None) -> None:
+    """typeset's own stages (load → compose/flow → page → PDF), as tests/test_corpus_pdf.py
+    does for hanging punctuation, for an issue whose build the preflight refused."""
+    from typeset.build import Report, layout_issue
+    from typeset.page import make_page
+    from typeset.pdf import render_pdf
+
+    old = os.environ.get("TYPESET_PROJECT")
+    if project is not None:
+        os.environ["TYPESET_PROJECT"] = str(project)
+    try:
+        iss, flows = layout_issue(issue, Report())
+        pages = [make_page(iss, f) for f in flows]
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "unchecked.pdf").write_bytes(render_pdf(pages, iss.fonts, {"title": issue.name}))
+    finally:
+        if project is not None:
+            if old is None:
+                del os.environ["TYPESET_PROJECT"]
+            else:
+                os.environ["TYPESET_PROJECT"] = old
 
 
 # --- reading back ---------------------------------------------------------------------------
@@ -447,7 +480,7 @@ def combine(parts: list[dict]) -> dict:
             for p in parts:
                 for e, xs in p[k].items():
                     out[k].setdefault(e, []).extend(xs)
-        elif k == "overset":
+        elif k in ("overset", "preflight"):
             out[k] = [s for p in parts for s in p[k]]
         elif isinstance(v, (int, float)):
             out[k] = sum(p[k] for p in parts)
@@ -462,7 +495,7 @@ COLS = [("start", "start"), ("end", "end"), ("heads", "heads"), ("split", "split
         ("spaced%", "spaced_share"), ("gap em", "max_gap"), ("hl-word", "hl_word"),
         ("hl-12", "hl_12"), ("hl-space", "hl_space"), ("flush", "flush"), ("grid", "grid"),
         ("orphan", "orphan"), ("pairs", "pairs"), ("lost", "lost"), ("added", "added"),
-        ("overset", "overset")]
+        ("overset", "overset"), ("refused", "preflight")]
 
 
 def table(results: dict) -> str:
@@ -474,7 +507,7 @@ def table(results: dict) -> str:
             v = r[k]
             if k == "spaced_share":
                 v = f"{100 * v:.1f}%"
-            elif k == "overset":
+            elif k in ("overset", "preflight"):
                 v = str(len(v))
             row.append(str(v))
         rows.append(row)
@@ -504,7 +537,8 @@ def main(argv=None) -> int:
             out = work / "sample-out"
             whole, pages, took, overset = build(SAMPLE, out, None)
             r = measure_pdf(pages[0], SAMPLE, None, expected_from(SAMPLE, None))
-            r.update(build_s=round(took, 2), overset=overset)
+            r.update(build_s=round(took, 2), overset=overset,
+                     preflight=[build.failed] if build.failed else [])
             results["sample page (sichuan-kejibao, 12)"] = r
             print(f"sample page: {took:.2f} s", file=sys.stderr)
         proj = work / "project"
@@ -523,7 +557,8 @@ def main(argv=None) -> int:
                 out = work / f"out-m{m}-{g}"
                 whole, pages, took, overset = build(issue, out, proj)
                 r = measure_pdf(whole, issue, proj, expected_from(issue, proj))
-                r.update(build_s=round(took, 2), overset=overset)
+                r.update(build_s=round(took, 2), overset=overset,
+                         preflight=[build.failed] if build.failed else [])
                 parts.append(r)
             r = combine(parts)
             took = r["build_s"]
