@@ -44,7 +44,7 @@ def test_glyph_origins_read_back_where_they_were_placed():
         page.items.append(TextRun("body", size, y, glyphs))
         placed.append((y, glyphs))
         y += 13.0
-    data = render_pdf([page], issue.fonts, {"title": "t"})
+    data = render_pdf([page], issue.fonts)
     doc = pdfium.PdfDocument(data)
     tp = doc[0].get_textpage()
     off = page.bleed + MARK_MARGIN

@@ -120,7 +120,7 @@ class Watcher:
                                       layout=laid)
                     proofs = [str(p) for p in rep.proofs]
                 except TypesetError as e2:
-                    rep = laid[0]
+                    rep = laid.report
                     err = str(e2)
         if rep is not None:
             report = dict(slots=[s.as_dict() for s in rep.slots], warnings=rep.warnings)

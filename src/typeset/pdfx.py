@@ -272,22 +272,16 @@ def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
     doc_id = _uuid("document", doc.paper, doc.date, doc.pages, level)
     instance_id = _uuid("instance", digest, level, output.output_condition, icc)
 
-    # --- Info: the same facts as the XMP, dates from the issue ---------------------------------
-    info = pdf.docinfo
-    for key in list(info.keys()):
-        if key == "/Keywords" and not str(info[key]):
-            del info[key]
-    info[Name.Title] = String(doc.title)
-    info[Name.Author] = String(doc.paper)
-    info[Name.Subject] = String("、".join(doc.sections))
-    info[Name.Creator] = String(doc.producer)
-    info[Name.Producer] = String(doc.producer)
-    info[Name.CreationDate] = String(pdf_date(doc.date))
-    info[Name.ModDate] = String(pdf_date(doc.date))
-    info[Name.Trapped] = Name("/False")
-    info[Name.GTS_PDFXVersion] = String(version)
+    # --- Info: the same facts as the XMP, dates from the issue; written here only (the
+    # writer's own Info, ReportLab's placeholders, is replaced whole) ---------------------------
+    info = Dictionary(
+        Title=String(doc.title), Author=String(doc.paper), Subject=String("、".join(doc.sections)),
+        Creator=String(doc.producer), Producer=String(doc.producer),
+        CreationDate=String(pdf_date(doc.date)), ModDate=String(pdf_date(doc.date)),
+        Trapped=Name("/False"), GTS_PDFXVersion=String(version))
     if conformance:
         info[Name.GTS_PDFXConformance] = String(conformance)
+    pdf.trailer.Info = pdf.make_indirect(info)
 
     root = pdf.Root
     # --- OutputIntent with the embedded output profile ----------------------------------------
