@@ -16,7 +16,9 @@ write (feasibility.md §3), with pikepdf (imported lazily):
 - the document language, page labels (PDF page i is labelled with its page number, 版),
   ``DisplayDocTitle``;
 - article threads (beads): one thread per article, its beads the article's column rectangles
-  in reading order, across all the pages of the file;
+  in reading order, across all the pages of the file; its information dictionary holds the
+  headline (``/Title``, what a viewer shows) and the article's key (``/ArticleID``, the file
+  name without ``.txt``: what the preflight matches it by, since headlines repeat);
 - the PDF version: 1.6 for PDF/X-4, 1.3 for PDF/X-1a:2001 (no object streams);
 - subset tags (the ``ABCDEF+`` of a subset font's name) derived from the subset's own bytes:
   ReportLab names the subsets of every document AAAAAA+, AAAAAB+ …, so two page files (or the
@@ -345,7 +347,8 @@ def _threads(pdf, threads: list[dict], titles: dict) -> None:
     thread_objs = []
     for article, beads in order.items():
         thread = pdf.make_indirect(Dictionary(
-            Type=Name.Thread, I=Dictionary(Title=String(titles.get(article, article)))))
+            Type=Name.Thread, I=Dictionary(Title=String(titles.get(article, article)),
+                                           ArticleID=String(article))))
         objs = []
         for i, (x, y, w, h) in beads:
             page = pdf.pages[i]

@@ -21,6 +21,9 @@ Checks:
   warnings for black text that does not overprint;
 - text round trip (with ``Expect.articles``): each article's text, read back along its
   article thread (beads) with pypdfium2, equals the manifest's text; headlines are found.
+  An article's thread is the one whose ``/ArticleID`` is the article's key (two articles may
+  share a headline: two 简讯 boxes); a file without IDs is matched by title, and a title
+  that several threads share is reported as ambiguous rather than guessed.
 """
 
 from __future__ import annotations
@@ -844,17 +847,19 @@ def _roundtrip(pdf, data: bytes, r: Result, expect: Expect) -> None:
     try:
         textpages = [doc[i].get_textpage() for i in range(len(doc))]
         whole = squash("".join(tp.get_text_range() for tp in textpages))
-        threads = {}
+        threads: dict = {}          # ("id", key) or ("title", squashed title) → [beads]
+        page_index = {p.objgen: k for k, p in enumerate(pdf.pages)}
         for t in pdf.Root.get("/Threads", []):
-            title = str(t.get("/I", {}).get("/Title", ""))
+            info = t.get("/I", {})
             beads, b, n = [], t.get("/F"), 0
-            page_index = {p.objgen: k for k, p in enumerate(pdf.pages)}
             while b is not None and n < 10000:
                 beads.append((page_index.get(b.P.objgen), [float(v) for v in b.R]))
                 b, n = b.get("/N"), n + 1
                 if b is not None and b.objgen == t.F.objgen:
                     break
-            threads[squash(title)] = beads
+            if "/ArticleID" in info:
+                threads.setdefault(("id", str(info["/ArticleID"])), []).append(beads)
+            threads.setdefault(("title", squash(str(info.get("/Title", "")))), []).append(beads)
         good = 0
         for art in expect.articles:
             before = len(r.errors)
@@ -873,15 +878,24 @@ def _article(art: ArticleText, whole: str, threads: dict, textpages, expect: Exp
     if head and head not in whole:
         r.add("error", f"{art.path}: the headline '{art.headline.replace('|', '')}' "
                        f"is not in the file's text")
-    beads = threads.get(head)
-    if beads is None:
-        if threads:
-            r.add("error", f"{art.path}: no article thread titled "
-                           f"'{art.headline.replace('|', '')}'")
-        found = _in_order(art, whole)
-        if found:
-            r.add("error", found)
+    # the article's own thread: by its key; by its headline only in a file without keys
+    by_id = any(k[0] == "id" for k in threads)
+    found = threads.get(("id", art.key) if by_id else ("title", head), [])
+    name = art.headline.replace("|", "")
+    if len(found) > 1:
+        r.add("error", f"{art.path}: {len(found)} article threads " + (
+            "name this article" if by_id else f"are titled '{name}' and none names its "
+            "article (/ArticleID): cannot tell which is this article's"))
         return
+    if not found:
+        if threads:
+            r.add("error", f"{art.path}: no article thread for this article" if by_id else
+                  f"{art.path}: no article thread titled '{name}'")
+        problem = _in_order(art, whole)
+        if problem:
+            r.add("error", problem)
+        return
+    beads = found[0]
     # half a gutter either side: punctuation hanging at the line end is in the text
     g = expect.gutter / 2.0
     got = squash("".join(
