@@ -42,13 +42,10 @@ from xml.sax.saxutils import escape
 
 from . import __version__
 from .errors import PreflightError
+from .model import PDFX_LEVELS, pdfx_level
 
 PRODUCER = f"typeset {__version__}"
 TZ = "+08:00"                       # the issue date is a Beijing date
-PDFX_INFO = {                       # level → (Info GTS_PDFXVersion, GTS_PDFXConformance, version)
-    "PDF/X-4": ("PDF/X-4", None, "1.6"),
-    "PDF/X-1a:2001": ("PDF/X-1:2001", "PDF/X-1a:2001", "1.3"),
-}
 
 
 @dataclass
@@ -131,8 +128,9 @@ def _pages_text(pages: list[int]) -> str:
 def xmp_packet(doc: DocMeta, level: str, doc_id: str, instance_id: str) -> bytes:
     e = lambda s: escape(str(s))          # noqa: E731
     date = xmp_date(doc.date)
-    version, conformance, _ = PDFX_INFO[level]
-    if level == "PDF/X-4":
+    lv = pdfx_level(level)
+    version, conformance = lv.info_version, lv.conformance
+    if lv.xmp_version:
         pdfx = f"   <pdfxid:GTS_PDFXVersion>{e(version)}</pdfxid:GTS_PDFXVersion>\n"
     else:
         pdfx = (f"   <pdfx:GTS_PDFXVersion>{e(version)}</pdfx:GTS_PDFXVersion>\n"
@@ -254,9 +252,10 @@ def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
     from pikepdf import Array, Dictionary, Name, String
 
     level = output.pdfx
-    if level not in PDFX_INFO:
+    if level not in PDFX_LEVELS:
         raise PreflightError(f"unknown PDF/X level '{level}'")
-    version, conformance, pdf_version = PDFX_INFO[level]
+    lv = pdfx_level(level)
+    version, conformance, pdf_version = lv.info_version, lv.conformance, lv.pdf_version
     if output.icc is None:
         raise PreflightError(f"{level} needs an ICC output profile for the OutputIntent",
                              hint="set 'print: icc:' in the paper's layout file")
