@@ -534,7 +534,7 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
 def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
              errors) -> Block | None:
     issue = text.issue
-    paper, tpl = issue.paper, page.template
+    tpl = page.template
     every = text.body(page, slot.article)
     done = offsets.get(slot.article, 0)
     rest = every[done:]                 # the article's lines not set on earlier pages
