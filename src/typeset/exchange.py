@@ -217,9 +217,9 @@ def _from_issue(issue_dir: Path, tmp: Path, jobs) -> Edition:
 
     laid = lay_out(issue_dir, jobs)
     built = build_issue(issue_dir, tmp / "pdf", layout=laid, jobs=jobs)
-    _, issue, flows = laid
+    issue = laid.issue
     pdfs = {p.name: p for p in built.outputs}
-    ed = edition_from_layout(issue, flows, pdfs, f"{issue.paper.key}-{issue.date}")
+    ed = edition_from_layout(issue, laid.flows, pdfs, f"{issue.paper.key}-{issue.date}")
     ed.warnings = list(built.warnings)
     return ed
 
@@ -272,20 +272,21 @@ def _from_record(record: Path, tmp: Path) -> Edition:
     old = os.environ.get("TYPESET_PROJECT")
     os.environ["TYPESET_PROJECT"] = str(proj)
     try:
-        _, issue, flows = lay_out(issue_dir, 1)
+        laid = lay_out(issue_dir, 1)
     finally:
         if old is None:
             os.environ.pop("TYPESET_PROJECT", None)
         else:
             os.environ["TYPESET_PROJECT"] = old
+    issue = laid.issue
     ident = str(info.get("id") or f"{issue.paper.key}-{issue.date}")
-    return edition_from_layout(issue, flows, pdfs, ident, record)
+    return edition_from_layout(issue, laid.flows, pdfs, ident, record)
 
 
 def edition_from_layout(issue, flows, pdfs: dict, ident: str,
                         record: Path | None = None) -> Edition:
-    """The :class:`Edition` of an issue already laid out (``build.lay_out``) and built:
-    ``pdfs`` maps the file names the build wrote to their paths (what ``archive`` has in
+    """The :class:`Edition` of an issue already laid out (``build.lay_out``: its ``issue``
+    and ``flows``) and built: ``pdfs`` maps the file names the build wrote to their paths (what ``archive`` has in
     hand when it stores a record, without laying the issue out again)."""
     from .page import make_page
 
