@@ -642,7 +642,6 @@ def test_a_full_disk_is_exit_74_naming_the_file(sample_sets, small_disk):
     place) — gives exit 74 and one message naming an output file, no traceback; the previous
     set is left byte for byte and nothing of the attempt is left, hidden or not."""
     sample_sets.use("B")
-    size = sum(len(v) for v in sample_sets.digests["A"])    # (just to have a number)
     one = max((sample_sets.base / "setA").rglob("*.pdf"), key=lambda p: p.stat().st_size)
     pdf = one.stat().st_size
     for where in ("folder", "in place"):
@@ -663,7 +662,6 @@ def test_a_full_disk_is_exit_74_naming_the_file(sample_sets, small_disk):
             (small_disk / "filler").unlink()
             assert everything(small_disk) == before, (where, leave)
             assert sample_sets.which(out) == "A", (where, leave)
-    assert size
 
 
 def test_a_read_only_output_folder_is_exit_74(sample_sets, small_disk):
@@ -721,3 +719,25 @@ def test_in_place_kills_are_repaired_by_the_next_build(sample_sets, small_disk, 
         assert r.returncode == 0, r.stderr
         assert sample_sets.which(small_disk) == "B"
         assert [p.name for p in small_disk.rglob(".*")] == []     # no journal, no .part
+
+
+def test_a_planted_journal_moves_and_deletes_nothing_outside(sample_sets, tmp_path):
+    """A journal of an interrupted in-place switch is a file in the output folder: one that
+    came with a copied folder, naming paths outside it, is dropped, not followed."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    sample_sets.use("A")
+    issue = sample_sets.issue
+    for journal in ({"rename": [[str(victim), "x.pdf"]], "remove": []},
+                    {"rename": [], "remove": ["../../victim.txt", str(victim)]},
+                    {"rename": [["../../victim.txt", "y.pdf"]], "remove": []},
+                    {"rename": "nonsense"}):
+        (issue / ".typeset-switch.json").write_text(json.dumps(journal), encoding="utf-8")
+        r = run("build", issue, "-o", issue)          # -o the issue: written in place
+        assert r.returncode == 0, r.stderr
+        assert victim.read_text(encoding="utf-8") == "keep me"
+        assert "dropped the journal" in r.stderr
+        assert not (issue / ".typeset-switch.json").exists()
+    for p in issue.glob("*.pdf"):
+        p.unlink()
+    shutil.rmtree(issue / "proofs", ignore_errors=True)

@@ -177,27 +177,41 @@ def _parts(out: Path) -> list[Path]:
     return found
 
 
+def _inside(out: Path, rel) -> Path:
+    """``out / rel`` for a path a journal names, refused unless it stays inside ``out`` (a
+    journal is a file in the folder: one that came with a copied issue folder must not make
+    typeset move or delete anything elsewhere)."""
+    r = PurePath(rel)
+    p = out / r
+    if r.is_absolute() or ".." in r.parts or not r.parts or \
+            not Path(os.path.realpath(p.parent)).is_relative_to(out):
+        raise ValueError(f"{rel!r} is not a path inside the output folder")
+    return p
+
+
 def clean(out: Path) -> list[str]:
     """Finish or undo what killed runs left (call with the lock held): an interrupted
     in-place switch is finished from its journal, staging folders and ``.part`` files are
     removed.  Returns what was done, for a note."""
     notes = []
     journal = out / JOURNAL
-    if journal.is_file():
+    if journal.is_file() and not journal.is_symlink():
         try:
             pairs = json.loads(journal.read_text(encoding="utf-8"))
-            for tmp, final, in pairs.get("rename", []):
-                t, f = out / tmp, out / final
+            renames = [(_inside(out, t), _inside(out, f)) for t, f in pairs["rename"]]
+            removes = [_inside(out, r) for r in pairs["remove"]]
+            if not all(t.name.startswith(".") and t.name.endswith(".part")
+                       and t.parent == f.parent for t, f in renames):
+                raise ValueError("not a journal of typeset's")
+            for t, f in renames:
                 if t.is_file():
                     os.replace(t, f)
-            for old in pairs.get("remove", []):
-                try:
-                    (out / old).unlink()
-                except FileNotFoundError:
-                    pass
+            for r in removes:
+                r.unlink(missing_ok=True)
             notes.append("finished an interrupted switch of the outputs")
-        except (OSError, ValueError, TypeError, AttributeError):
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
             notes.append("dropped the journal of an interrupted switch (unreadable)")
+    if journal.is_symlink() or journal.exists():
         journal.unlink(missing_ok=True)
     for p in _stages(out):
         shutil.rmtree(p, ignore_errors=True) if p.is_dir() and not p.is_symlink() \
