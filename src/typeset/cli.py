@@ -13,7 +13,38 @@ import click
 from .errors import EXIT_INTERNAL, EXIT_IO, TypesetError
 
 
-def _fail(e: Exception) -> None:
+def _error_records(e: Exception) -> tuple[int, list[dict]]:
+    """The exit code of an error and its entries for a JSON report: file, line, column,
+    slot, message, hint and exit code of each problem."""
+    from .errors import ErrorGroup
+
+    def rec(file=None, line=None, column=None, slot=None, message="", hint=None, code=0):
+        return dict(file=None if file is None else str(file), line=line, column=column,
+                    slot=slot, message=message, hint=hint, exit_code=code)
+
+    if isinstance(e, TypesetError):
+        errs = e.errors if isinstance(e, ErrorGroup) else [e]
+        out = []
+        for x in errs:
+            w = x.where
+            out.append(rec(w.path if w else None, w.line if w else None,
+                           w.col if w else None, w.slot if w else None, x.message, x.hint,
+                           x.exit_code))
+        return e.exit_code, out
+    if isinstance(e, OSError) and e.filename:
+        return EXIT_IO, [rec(e.filename, message=e.strerror or str(e), code=EXIT_IO,
+                             hint="check the folder, its rights and the free space")]
+    return EXIT_INTERNAL, [rec(message=f"internal error ({type(e).__name__}: {e}): a bug in "
+                               "typeset; please report it", code=EXIT_INTERNAL)]
+
+
+def _fail(e: Exception, as_json: bool = False) -> None:
+    """Report an error and exit with its code; with ``as_json`` also print a JSON document
+    (``ok``, ``exit_code``, ``errors``) on standard output, so that a script always gets one."""
+    code, records = _error_records(e)
+    if as_json:
+        click.echo(json.dumps(dict(ok=False, exit_code=code, errors=records, slots=[],
+                                   warnings=[], normalised=[]), ensure_ascii=False, indent=1))
     if isinstance(e, TypesetError):
         click.echo(f"error: {e}", err=True)
         sys.exit(e.exit_code)
@@ -103,6 +134,8 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
         _fail(e)
     _print_report(report, quiet)
     if not quiet:
+        for n in report.notes:
+            click.echo(f"cleaned: {n}", err=True)
         for r in report.preflight:
             click.echo(f"preflight: {r.text()}", err=True)
     for p in report.outputs + report.proofs:
@@ -189,8 +222,10 @@ def proof(issue_dir, out_dir, grid, dpi):
 
 
 @main.command()
-@click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the fit report as JSON.")
+@click.argument("issue_dir", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the fit report as JSON, also when "
+              "the input is bad: ok, exit_code, errors (file, line, column, slot, message), "
+              "slots, warnings.")
 def check(issue_dir, as_json):
     """Lay out ISSUE_DIR without writing PDFs and print the fit report per slot.
 
@@ -198,12 +233,26 @@ def check(issue_dir, as_json):
     """
     from .build import check_issue, overset_error
 
+    if not issue_dir.is_dir():
+        # checked here rather than by click, so that --json still gets its JSON document
+        msg = f"'{issue_dir}' " + ("is not a folder" if issue_dir.exists() else
+                                   "does not exist")
+        if as_json:
+            click.echo(json.dumps(dict(ok=False, exit_code=2, errors=[dict(
+                file=str(issue_dir), line=None, column=None, slot=None, message=msg,
+                hint="give the issue folder", exit_code=2)], slots=[], warnings=[],
+                normalised=[]), ensure_ascii=False, indent=1))
+            sys.exit(2)
+        raise click.BadParameter(msg, param_hint="ISSUE_DIR")
     try:
         report = check_issue(issue_dir)
     except Exception as e:  # noqa: BLE001
-        _fail(e)
+        _fail(e, as_json)
+    over = overset_error(report) if report.overset else None
     if as_json:
-        click.echo(json.dumps({"slots": [s.as_dict() for s in report.slots],
+        click.echo(json.dumps({"ok": over is None, "exit_code": over.exit_code if over else 0,
+                               "errors": [s.as_error() for s in report.overset],
+                               "slots": [s.as_dict() for s in report.slots],
                                "warnings": report.warnings,
                                "normalised": [str(c) for c in report.changes]},
                               ensure_ascii=False, indent=1))
@@ -215,13 +264,12 @@ def check(issue_dir, as_json):
         click.echo(f"{'page':>4} {'slot':<12} {'avail':>5} {'used':>5} {'over':>11} "
                    f"{'short':>5} {'even':>4}  hint")
         for s in report.slots:
-            over = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
+            over_ = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
             click.echo(f"{s.page:>4} {s.slot:<12} {s.lines_available:>5} {s.lines_used:>5} "
-                       f"{over:>11} {s.underset_lines:>5} {s.even_spaced_lines:>4}  {s.hint}")
-    if report.overset:
-        if not as_json:
-            click.echo(f"error: {overset_error(report)}", err=True)
-        sys.exit(overset_error(report).exit_code)
+                       f"{over_:>11} {s.underset_lines:>5} {s.even_spaced_lines:>4}  {s.hint}")
+    if over is not None:
+        click.echo(f"error: {over}", err=True)
+        sys.exit(over.exit_code)
 
 
 # --- the archive ---------------------------------------------------------------------------
@@ -435,14 +483,19 @@ def _echo_rebuild(r, as_json=False):
         click.echo(click.style(f"  {r.error}", fg="red"))
 
 
+HOST_HELP = ("Address to listen on (default 127.0.0.1, this machine only).  Requests are "
+             "answered only when they name 127.0.0.1, localhost, [::1] or this address.")
+
+
 @main.command()
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs and proofs (default: ISSUE_DIR/out).")
-@click.option("--serve", "port", type=int, default=None,
+@click.option("--serve", "port", type=click.IntRange(0, 65535), default=None,
               help="Also show live proofs in the browser at http://127.0.0.1:PORT/.")
+@click.option("--host", default="127.0.0.1", show_default=True, help=HOST_HELP)
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per rebuild.")
-def watch(issue_dir, out_dir, port, as_json):
+def watch(issue_dir, out_dir, port, host, as_json):
     """Rebuild ISSUE_DIR whenever a manifest, article, picture or layout file changes, and
     print the fit report after each rebuild.  A build that fails (overset, bad input) never
     replaces the last good PDFs; its proofs still show where the problem is.  Ctrl-C stops."""
@@ -450,26 +503,31 @@ def watch(issue_dir, out_dir, port, as_json):
 
     try:
         if port is not None:
-            click.echo(f"live proofs: http://127.0.0.1:{port}/")
-            serve(issue_dir, port, on_rebuild=lambda r: _echo_rebuild(r, as_json),
-                  out_dir=out_dir)
+            serve(issue_dir, port, host, on_rebuild=lambda r: _echo_rebuild(r, as_json),
+                  out_dir=out_dir, on_ready=lambda url: click.echo(f"live proofs: {url}"))
         else:
             Watcher(issue_dir, out_dir).run(on_rebuild=lambda r: _echo_rebuild(r, as_json))
     except KeyboardInterrupt:
         pass
+    except Exception as e:  # noqa: BLE001 - a port in use: one line, exit 74
+        _fail(e)
 
 
 @main.command()
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-p", "--port", type=int, default=8765, help="Port on 127.0.0.1 (default 8765).")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help=HOST_HELP)
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path))
-def serve(issue_dir, port, out_dir):
+def serve(issue_dir, port, host, out_dir):
     """Show every page of ISSUE_DIR as a proof with the grid overlay and the fit report, in
     the browser at http://127.0.0.1:PORT/, refreshed by itself after each rebuild."""
     from .live import serve as run
 
-    click.echo(f"live proofs: http://127.0.0.1:{port}/  (Ctrl-C stops)")
     try:
-        run(issue_dir, port, on_rebuild=_echo_rebuild, out_dir=out_dir)
+        run(issue_dir, port, host, on_rebuild=_echo_rebuild, out_dir=out_dir,
+            on_ready=lambda url: click.echo(f"live proofs: {url}  (Ctrl-C stops)"))
     except KeyboardInterrupt:
         pass
+    except Exception as e:  # noqa: BLE001 - a port in use: one line, exit 74
+        _fail(e)

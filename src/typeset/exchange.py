@@ -1094,10 +1094,10 @@ def _filter_content(sp, page: Page, key: str, left: float, top: float, pad: floa
 def export(source: Path, out_dir: Path, mets: bool = True, articles: bool = True,
            jobs: int | None = None, warnings: list | None = None) -> list[Path]:
     """Write the per-article PDFs (``articles/<key>.pdf``) and/or the METS/ALTO package
-    (``mets.xml``, ``alto/``, ``pdf/``) of ``source`` into ``out_dir``: every file is
-    complete before any is renamed into place.  Returns the paths written; the build's
-    warnings (an issue folder's) are added to ``warnings``."""
-    from .build import write_atomically
+    (``mets.xml``, ``alto/``, ``pdf/``) of ``source`` into ``out_dir``, as one set
+    (``outdir.write_set``: the folder shows the previous files or the new ones).  Returns
+    the paths written; the build's warnings (an issue folder's) are added to ``warnings``."""
+    from .outdir import write_set
 
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -1113,7 +1113,7 @@ def export(source: Path, out_dir: Path, mets: bool = True, articles: bool = True
         if mets:
             files.update(mets_package(ed, arts or None))
     ordered = sorted(files.items(), key=lambda kv: (kv[0] == "mets.xml", kv[0]))
-    write_atomically([(out_dir / rel, data) for rel, data in ordered])
+    write_set(out_dir, [(out_dir / rel, data) for rel, data in ordered])
     return [out_dir / rel for rel, _ in ordered]
 
 
