@@ -1,27 +1,29 @@
-"""The pipeline: load → normalise → compose/flow → page → render → write, with a fit report.
+"""The pipeline: load → normalise → compose → flow → page → render → preflight → write, with
+a fit report.
 
-Contract: ``check_issue(issue_dir)`` lays out every page without writing anything and returns a
-:class:`Report`; ``build_issue(issue_dir, out_dir)`` does the same, refuses to write anything if
-a slot is overset (unless the manifest allows it for that slot) or a character has no glyph,
-and otherwise writes one PDF per page plus one of the whole issue, each to a temporary file
-renamed into place only when all of them are complete.
+Contract: ``lay_out(issue_dir)`` runs load, normalise, compose and flow and returns a
+:class:`Layout` — the issue, its composed bodies, its flowed pages and the fit report, plain
+data that the later stages are handed explicitly (nothing is kept in module state between
+calls).  ``check_issue(issue_dir)`` is that layout's report.  ``build_issue(issue_dir,
+out_dir)`` lays out (or takes a ``Layout``), refuses to write anything if a slot is overset
+(unless the manifest allows it for that slot) or a character has no glyph, and otherwise
+writes one PDF per page plus one of the whole issue, as one set: the output folder shows the
+previous set or the new one, never a mix (``outdir.write_set``).
 """
 
 from __future__ import annotations
 
 import gc
-import os
-import tempfile
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
 from .errors import InputError, LayoutError, SourceRef, raise_all
-from .flow import PageFlow, flow_issue, precompose
+from .flow import PageFlow, compose_bodies, flow_issue
 from .load import load_issue
+from .model import Issue
 from .normalize import Change, normalise_issue
 
 
@@ -40,6 +42,14 @@ class SlotReport:
     where: str
     span: int = 1
     column_chars: int = 0
+    ref: object = None          # the slot's SourceRef (file, line, column) for scripts
+
+    def as_error(self) -> dict:
+        """This slot's overset as an entry of ``check --json``'s ``errors``."""
+        return dict(file=str(self.ref.path) if self.ref and self.ref.path else None,
+                    line=getattr(self.ref, "line", None), column=getattr(self.ref, "col", None),
+                    slot=self.slot, message=f"{self.overset_lines} line(s) over "
+                    f"({self.overset_chars} characters)", hint=self.hint, exit_code=4)
 
     @property
     def short_chars(self) -> int:
@@ -59,6 +69,7 @@ class SlotReport:
 
     def as_dict(self) -> dict:
         d = dict(self.__dict__)
+        del d["ref"]
         d.update(short_chars=self.short_chars, hint=self.hint)
         return d
 
@@ -72,10 +83,25 @@ class Report:
     timings: dict = field(default_factory=dict)
     preflight: list = field(default_factory=list)     # preflight.Result per PDF written
     proofs: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)     # leftovers of killed runs cleaned
 
     @property
     def overset(self) -> list[SlotReport]:
         return [s for s in self.slots if s.overset_lines and not s.allow_overset]
+
+
+@dataclass
+class Layout:
+    """An issue laid out, as the stages made it: the issue loaded and normalised, each
+    article's composed paragraphs (compose), each page's blocks on the grid (flow) and the
+    fit report.  Made once by :func:`lay_out` and handed to the page, render and preflight
+    stages (``build_issue(layout=…)``, ``proof_issue``), so that `watch` and `archive` lay an
+    issue out once for a build and its proofs."""
+
+    issue: Issue
+    bodies: dict                 # article key → composed paragraphs (lists of lines)
+    flows: list[PageFlow]        # one per page, in page order
+    report: Report
 
 
 def _check_glyphs(issue) -> None:
@@ -123,17 +149,18 @@ def _check_glyphs(issue) -> None:
     raise_all(errors)
 
 
-def _make_pages(issue, flows, report: Report) -> list:
+def _make_pages(layout: Layout) -> list:
     """The page stage for every flow; what it warns about (a picture's resolution) goes to
-    the report, and the flows are left as they were (a layout may be paged twice: `watch`
-    draws proofs from the layout a failed build used)."""
+    the layout's report, and the flows are left as they were (a layout may be paged twice:
+    `watch` draws proofs from the layout a failed build used)."""
     from .page import make_page
 
     pages = []
-    for f in flows:
+    for f in layout.flows:
         before = len(f.warnings)
-        pages.append(make_page(issue, f))
-        report.warnings.extend(f"page {f.page.number}: {w}" for w in f.warnings[before:])
+        pages.append(make_page(layout.issue, f))
+        layout.report.warnings.extend(f"page {f.page.number}: {w}"
+                                      for w in f.warnings[before:])
         del f.warnings[before:]
     return pages
 
@@ -163,7 +190,13 @@ def _few_collections():
 
 
 @_few_collections()
-def layout_issue(issue_dir: Path, report: Report, jobs: int = 1, meanwhile=None):
+def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
+    """Load, normalise, compose (the bodies on ``jobs`` processes, default every core;
+    ``meanwhile(issue)`` runs here as they work) and flow the issue; see :class:`Layout`."""
+    from .parallel import cpu_count
+
+    jobs = cpu_count() if jobs is None else max(1, jobs)
+    report = Report()
     t0 = time.perf_counter()
     issue = load_issue(Path(issue_dir))
     t1 = time.perf_counter()
@@ -171,17 +204,15 @@ def layout_issue(issue_dir: Path, report: Report, jobs: int = 1, meanwhile=None)
         issue, report.changes = normalise_issue(issue)
     _check_glyphs(issue)
     t2 = time.perf_counter()
-    precompose(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None)
+    bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None)
     t25 = time.perf_counter()
-    flows: list[PageFlow] = []
-    for flow in flow_issue(issue):
+    flows = flow_issue(issue, bodies)
+    for flow in flows:
         page = flow.page
-        flows.append(flow)
         report.warnings.extend(f"page {page.number}: {w}" for w in flow.warnings)
         for b in flow.blocks:
             if b.slot.kind != "article":
                 continue
-            used = max((len(c) for c in b.columns), default=0)
             report.slots.append(SlotReport(
                 page=page.number, slot=b.slot.id, article=b.article,
                 lines_available=sum(f.capacity for f in b.frames),
@@ -190,21 +221,20 @@ def layout_issue(issue_dir: Path, report: Report, jobs: int = 1, meanwhile=None)
                 underset_lines=b.underset,
                 even_spaced_lines=sum(1 for c in b.columns for ln in c if ln.even_spacing),
                 allow_overset=b.slot.allow_overset, where=str(b.slot.where),
-                span=b.slot.span, column_chars=issue.paper.column_chars))
+                span=b.slot.span, column_chars=issue.paper.column_chars, ref=b.slot.where))
             if b.underset > 1:
                 report.warnings.append(f"page {page.number}, slot '{b.slot.id}': "
                                        f"{b.underset} empty line(s) at the foot (underset)")
-            del used
     t3 = time.perf_counter()
     report.timings.update(load=t1 - t0, normalise=t2 - t1, compose=t25 - t2, flow=t3 - t25,
                           compose_flow=t3 - t2)
-    return issue, flows
+    return Layout(issue, bodies, flows, report)
 
 
 def check_issue(issue_dir: Path, jobs: int | None = None) -> Report:
     """Lay the issue out (bodies composed on ``jobs`` processes, default every core) and
     return the fit report; nothing is written."""
-    return lay_out(issue_dir, jobs)[0]
+    return lay_out(issue_dir, jobs).report
 
 
 def overset_error(report: Report) -> LayoutError:
@@ -219,7 +249,7 @@ class _Job:
 
     issue: object
     pages: list
-    meta: dict
+    title: str              # the whole-issue file's title
     output: object
     titles: dict
     section: dict
@@ -248,7 +278,7 @@ def _draw(job: _Job, k: int) -> tuple:
 
     c0 = time.process_time()
     p = job.pages[k]
-    raw = render_pdf([p], job.issue.fonts, dict(job.meta, title=p.title))
+    raw = render_pdf([p], job.issue.fonts)
     return raw, time.process_time() - c0
 
 
@@ -261,7 +291,7 @@ def _finish(job: _Job, task) -> tuple:
     k, name = task
     c0 = time.process_time()
     if k is None:
-        ps, title, raw = job.pages, job.meta["title"], job.raws
+        ps, title, raw = job.pages, job.title, job.raws
     else:
         ps, title, raw = [job.pages[k]], job.pages[k].title, job.raws[k]
     data = finish_pdf(raw, job.doc(ps, title), job.output, [p.threads for p in ps], job.titles)
@@ -293,7 +323,7 @@ def _prepare_output(issue) -> None:
 def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | None = None,
                 proof: bool = False, grid: bool = False, dpi: float = 100,
                 only: set[int] | None = None, progress=None, jobs: int | None = None,
-                layout: tuple | None = None) -> Report:
+                layout: Layout | None = None) -> Report:
     """Build the PDFs; each is made PDF/X (``pdfx`` overrides the paper's level) and
     preflighted before anything is written: a failed preflight writes nothing and raises
     PreflightError (exit 5).  ``proof`` also writes PNG proofs into OUT/proofs/.
@@ -303,8 +333,8 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     does after an edit that touches a few pages.  ``progress(done, total, what)`` is called
     as pages are rendered, for a progress display.  ``jobs``: processes for composing and
     drawing (default: every core); the output is the same bytes whatever the number.
-    ``layout``: ``(report, issue, flows)`` from :func:`lay_out` when the caller laid the issue
-    out already (the archive, `watch`): it is not laid out again."""
+    ``layout``: the :class:`Layout` from :func:`lay_out` when the caller laid the issue out
+    already (the archive, `watch`): it is not laid out again."""
     from dataclasses import replace
 
     from .errors import PreflightError
@@ -313,11 +343,10 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
 
     jobs = cpu_count() if jobs is None else max(1, jobs)
     if layout is None:
-        report = Report()
-        issue, flows = layout_issue(issue_dir, report, jobs, meanwhile=_prepare_output)
+        layout = lay_out(issue_dir, jobs, meanwhile=_prepare_output)
     else:
-        report, issue, flows = layout
-        _prepare_output(issue)
+        _prepare_output(layout.issue)
+    issue, report = layout.issue, layout.report
     if report.overset:
         raise overset_error(report)
     # overset the manifest allows: built, but said loudly, and not read back by the preflight
@@ -327,18 +356,16 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
             report.warnings.append(f"{s.where}: {s.overset_lines} line(s) over, allowed by "
                                    f"the manifest: that text is NOT in the PDF")
     t0 = time.perf_counter()
-    pages = _make_pages(issue, flows, report)
+    pages = _make_pages(layout)
     t1 = time.perf_counter()
     out_dir = Path(out_dir) if out_dir else issue.root / "out"
     stem = f"{issue.paper.key}-{issue.date}"
-    meta = dict(title=f"{issue.paper.name} {issue.date}", author=issue.paper.name,
-                subject=", ".join(p.template.section for p in issue.pages),
-                creator=f"typeset {__version__}", lang="zh-CN")
     output = issue.paper.output if pdfx is None else replace(issue.paper.output, pdfx=pdfx)
     partial = only is not None and not {p.number for p in pages} <= set(only)
     if partial:
         pages = [p for p in pages if p.number in only]
-    job = _Job(issue=issue, pages=pages, meta=meta, output=output,
+    job = _Job(issue=issue, pages=pages, title=f"{issue.paper.name} {issue.date}",
+               output=output,
                titles={k: a.headline.replace("|", "") for k, a in issue.articles.items()},
                section={p.number: p.template.section for p in issue.pages}, cut=cut,
                doc_meta=DocMeta)
@@ -382,7 +409,13 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                          grid, dpi)
         if partial:     # the contact sheet shows the whole issue: leave it as it was
             proofs = [(p, d) for p, d in proofs if "contact" not in p.name]
-    write_atomically(files + proofs)
+    from .outdir import set_of, write_set
+
+    # one set: the PDFs of the issue (and its proofs, when made) replace the previous ones
+    # together; a build of some pages only (watch) replaces just those files
+    report.notes = write_set(out_dir, files + proofs,
+                             None if partial else set_of(stem, proof),
+                             keep_inode=(issue.root, issue.project_root))
     report.outputs = [p for p, _ in files]
     report.proofs = [p for p, _ in proofs]
     # render: drawing, PDF/X and preflight of every file, on the workers (wall time; the
@@ -406,89 +439,22 @@ def _proofs(issue, pages, page_pdfs, out_dir: Path, stem: str, grid: bool, dpi: 
     return [(out_dir / "proofs" / name, data) for name, data in images]
 
 
-def lay_out(issue_dir: Path, jobs: int | None = None) -> tuple:
-    """``(report, issue, flows)``: the issue laid out once, for callers that then build or
-    proof it (``layout=``) and read the layout themselves."""
-    from .parallel import cpu_count
-
-    report = Report()
-    issue, flows = layout_issue(issue_dir, report,
-                                cpu_count() if jobs is None else max(1, jobs))
-    return report, issue, flows
-
-
 @_few_collections()
 def proof_issue(issue_dir: Path, out_dir: Path | None = None, *, grid: bool = False,
-                dpi: float = 100, layout: tuple | None = None) -> Report:
+                dpi: float = 100, layout: Layout | None = None) -> Report:
     """PNG proofs of every page, written into OUT/proofs/, even when slots are overset (the
     grid overlay shows them in red).  No PDF is written.  ``layout`` as for build_issue."""
     from .pdf import render_pdf
 
-    report, issue, flows = layout if layout is not None else lay_out(issue_dir)
-    pages = _make_pages(issue, flows, report)
+    layout = layout if layout is not None else lay_out(issue_dir)
+    issue, report = layout.issue, layout.report
+    pages = _make_pages(layout)
     out_dir = Path(out_dir) if out_dir else issue.root / "out"
     stem = f"{issue.paper.key}-{issue.date}"
-    pdfs = [render_pdf([p], issue.fonts, dict(title=p.title)) for p in pages]
+    pdfs = [render_pdf([p], issue.fonts) for p in pages]
     proofs = _proofs(issue, pages, pdfs, out_dir, stem, grid, dpi)
-    write_atomically(proofs)
+    from .outdir import write_set
+
+    report.notes = write_set(out_dir, proofs, keep_inode=(issue.root, issue.project_root))
     report.proofs = [p for p, _ in proofs]
     return report
-
-
-_SLOW_CHUNKS = 8
-
-
-def _clean_stale_parts(files, age: float = 60.0) -> None:
-    """Remove temporary files that a killed build left beside these outputs (older than
-    ``age`` seconds, so that a build running at the same moment keeps its own)."""
-    now = time.time()
-    for path, _ in files:
-        for part in path.parent.glob(f".{path.name}.*.part"):
-            try:
-                if now - part.stat().st_mtime > age:
-                    part.unlink()
-            except OSError:
-                pass
-
-
-def write_atomically(files: list[tuple[Path, bytes]]) -> None:
-    """Write every file to a temporary name first and rename them all only when every one is
-    complete, so a failed or killed build leaves the previous outputs as they were."""
-    # Test hook (tests/test_kill.py): TYPESET_TEST_SLOW_WRITE=SECONDS writes each file in
-    # _SLOW_CHUNKS flushed pieces over SECONDS, so that a SIGKILL sent by the test lands while
-    # a file is half written.  Not set in normal use; a value that is not a number is ignored.
-    try:
-        slow = max(0.0, float(os.environ.get("TYPESET_TEST_SLOW_WRITE") or 0))
-    except ValueError:
-        slow = 0.0
-    temps = []
-    try:
-        for path, data in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                if slow:
-                    step = -(-len(data) // _SLOW_CHUNKS) or 1
-                    for k in range(0, len(data), step):
-                        fh.write(data[k:k + step])
-                        fh.flush()
-                        time.sleep(slow / _SLOW_CHUNKS)
-                else:
-                    fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            temps.append((tmp, path))
-        for tmp, path in temps:
-            # mkstemp makes the file private (0600): give it the usual mode for the umask
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-            os.replace(tmp, path)
-        temps = []
-        _clean_stale_parts(files)
-    finally:
-        for tmp, _ in temps:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass

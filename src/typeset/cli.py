@@ -13,7 +13,38 @@ import click
 from .errors import EXIT_INTERNAL, EXIT_IO, TypesetError
 
 
-def _fail(e: Exception) -> None:
+def _error_records(e: Exception) -> tuple[int, list[dict]]:
+    """The exit code of an error and its entries for a JSON report: file, line, column,
+    slot, message, hint and exit code of each problem."""
+    from .errors import ErrorGroup
+
+    def rec(file=None, line=None, column=None, slot=None, message="", hint=None, code=0):
+        return dict(file=None if file is None else str(file), line=line, column=column,
+                    slot=slot, message=message, hint=hint, exit_code=code)
+
+    if isinstance(e, TypesetError):
+        errs = e.errors if isinstance(e, ErrorGroup) else [e]
+        out = []
+        for x in errs:
+            w = x.where
+            out.append(rec(w.path if w else None, w.line if w else None,
+                           w.col if w else None, w.slot if w else None, x.message, x.hint,
+                           x.exit_code))
+        return e.exit_code, out
+    if isinstance(e, OSError) and e.filename:
+        return EXIT_IO, [rec(e.filename, message=e.strerror or str(e), code=EXIT_IO,
+                             hint="check the folder, its rights and the free space")]
+    return EXIT_INTERNAL, [rec(message=f"internal error ({type(e).__name__}: {e}): a bug in "
+                               "typeset; please report it", code=EXIT_INTERNAL)]
+
+
+def _fail(e: Exception, as_json: bool = False) -> None:
+    """Report an error and exit with its code; with ``as_json`` also print a JSON document
+    (``ok``, ``exit_code``, ``errors``) on standard output, so that a script always gets one."""
+    code, records = _error_records(e)
+    if as_json:
+        click.echo(json.dumps(dict(ok=False, exit_code=code, errors=records, slots=[],
+                                   warnings=[], normalised=[]), ensure_ascii=False, indent=1))
     if isinstance(e, TypesetError):
         click.echo(f"error: {e}", err=True)
         sys.exit(e.exit_code)
@@ -48,8 +79,18 @@ def _print_report(report, quiet=False):
         click.echo(f"warning: {w}", err=True)
 
 
-PDFX_CHOICES = {"x-4": "PDF/X-4", "pdf/x-4": "PDF/X-4", "x-1a": "PDF/X-1a:2001",
-                "pdf/x-1a": "PDF/X-1a:2001", "pdf/x-1a:2001": "PDF/X-1a:2001"}
+def _pdfx_option(ctx, param, value):
+    """``--pdfx`` spelling → the level's name, from the one table of levels (model.PDFX);
+    imported here, not at start-up, to keep `typeset --help` quick."""
+    if value is None:
+        return None
+    from .model import PDFX, pdfx_level
+
+    lv = pdfx_level(value.lower(), by="spelling")
+    if lv is None:
+        raise click.BadParameter(f"{value!r} is not one of " + ", ".join(
+            sp for lv in PDFX for sp in lv.spellings))
+    return lv.name
 
 
 @main.command()
@@ -57,7 +98,7 @@ PDFX_CHOICES = {"x-4": "PDF/X-4", "pdf/x-4": "PDF/X-4", "x-1a": "PDF/X-1a:2001",
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs (default: ISSUE_DIR/out).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the paths of the PDFs and errors.")
-@click.option("--pdfx", type=click.Choice(sorted(PDFX_CHOICES), case_sensitive=False),
+@click.option("--pdfx", metavar="LEVEL", callback=_pdfx_option,
               help="PDF/X level, instead of the paper's (print: pdfx:): x-4 or x-1a "
                    "(PDF/X-1a:2001).")
 @click.option("--proof", is_flag=True, help="Also write PNG proofs (one per page and a "
@@ -86,13 +127,15 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
                        nl=done == total)
 
     try:
-        report = build_issue(issue_dir, out_dir, pdfx=PDFX_CHOICES.get((pdfx or "").lower()),
+        report = build_issue(issue_dir, out_dir, pdfx=pdfx,
                              proof=proof or grid, grid=grid, dpi=dpi, progress=progress,
                              jobs=jobs)
     except Exception as e:  # noqa: BLE001 - every error is reported, never a bare traceback
         _fail(e)
     _print_report(report, quiet)
     if not quiet:
+        for n in report.notes:
+            click.echo(f"cleaned: {n}", err=True)
         for r in report.preflight:
             click.echo(f"preflight: {r.text()}", err=True)
     for p in report.outputs + report.proofs:
@@ -106,7 +149,7 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
               path_type=Path), help="The issue the PDFs were built from: checks the page "
               "size, bleed, PDF/X level, output condition and ink limit of its paper and "
               "reads every article back against the manifest.")
-@click.option("--pdfx", type=click.Choice(sorted(PDFX_CHOICES), case_sensitive=False),
+@click.option("--pdfx", metavar="LEVEL", callback=_pdfx_option,
               help="With --issue: the PDF/X level expected, if not the paper's (as given to "
                    "build --pdfx).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the files that fail.")
@@ -133,8 +176,7 @@ def preflight(pdfs, issue_dir, pdfx, quiet):
             issue = load_issue(issue_dir)
             if issue.normalise:
                 issue, _ = normalise_issue(issue)
-        level = PDFX_CHOICES.get((pdfx or "").lower())
-        results = [preflight_issue_file(p, issue, level) if issue is not None else check(p)
+        results = [preflight_issue_file(p, issue, pdfx) if issue is not None else check(p)
                    for p in pdfs]
     except Exception as e:  # noqa: BLE001
         _fail(e)
@@ -180,8 +222,10 @@ def proof(issue_dir, out_dir, grid, dpi):
 
 
 @main.command()
-@click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the fit report as JSON.")
+@click.argument("issue_dir", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the fit report as JSON, also when "
+              "the input is bad: ok, exit_code, errors (file, line, column, slot, message), "
+              "slots, warnings.")
 def check(issue_dir, as_json):
     """Lay out ISSUE_DIR without writing PDFs and print the fit report per slot.
 
@@ -189,12 +233,26 @@ def check(issue_dir, as_json):
     """
     from .build import check_issue, overset_error
 
+    if not issue_dir.is_dir():
+        # checked here rather than by click, so that --json still gets its JSON document
+        msg = f"'{issue_dir}' " + ("is not a folder" if issue_dir.exists() else
+                                   "does not exist")
+        if as_json:
+            click.echo(json.dumps(dict(ok=False, exit_code=2, errors=[dict(
+                file=str(issue_dir), line=None, column=None, slot=None, message=msg,
+                hint="give the issue folder", exit_code=2)], slots=[], warnings=[],
+                normalised=[]), ensure_ascii=False, indent=1))
+            sys.exit(2)
+        raise click.BadParameter(msg, param_hint="ISSUE_DIR")
     try:
         report = check_issue(issue_dir)
     except Exception as e:  # noqa: BLE001
-        _fail(e)
+        _fail(e, as_json)
+    over = overset_error(report) if report.overset else None
     if as_json:
-        click.echo(json.dumps({"slots": [s.as_dict() for s in report.slots],
+        click.echo(json.dumps({"ok": over is None, "exit_code": over.exit_code if over else 0,
+                               "errors": [s.as_error() for s in report.overset],
+                               "slots": [s.as_dict() for s in report.slots],
                                "warnings": report.warnings,
                                "normalised": [str(c) for c in report.changes]},
                               ensure_ascii=False, indent=1))
@@ -206,13 +264,12 @@ def check(issue_dir, as_json):
         click.echo(f"{'page':>4} {'slot':<12} {'avail':>5} {'used':>5} {'over':>11} "
                    f"{'short':>5} {'even':>4}  hint")
         for s in report.slots:
-            over = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
+            over_ = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
             click.echo(f"{s.page:>4} {s.slot:<12} {s.lines_available:>5} {s.lines_used:>5} "
-                       f"{over:>11} {s.underset_lines:>5} {s.even_spaced_lines:>4}  {s.hint}")
-    if report.overset:
-        if not as_json:
-            click.echo(f"error: {overset_error(report)}", err=True)
-        sys.exit(overset_error(report).exit_code)
+                       f"{over_:>11} {s.underset_lines:>5} {s.even_spaced_lines:>4}  {s.hint}")
+    if over is not None:
+        click.echo(f"error: {over}", err=True)
+        sys.exit(over.exit_code)
 
 
 # --- the archive ---------------------------------------------------------------------------
@@ -335,6 +392,44 @@ def rebuild(records, archive_dir, jobs):
         sys.exit(arc.EXIT_ARCHIVE)
 
 
+@main.command()
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--to", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the exported files (created if missing).")
+@click.option("--mets", is_flag=True, help="The METS/ALTO package: mets.xml, alto/ (one ALTO "
+              "4.4 file per page) and pdf/ (the page PDFs).")
+@click.option("--articles", is_flag=True, help="One PDF per article: articles/ARTICLE.pdf, "
+              "a page for each page the article is printed on.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Processes for building an issue folder (default: one per core).")
+def export(source, out_dir, mets, articles, jobs):
+    """Export an issue for readers and libraries: one PDF per article and a METS/ALTO
+    package (without --mets or --articles: both).
+
+    SOURCE is an issue folder (built first, in a temporary folder; nothing is written into
+    it) or an archived record: ARCHIVE/records/ID/vN, or ARCHIVE/records/ID for its latest
+    version.  Every file is complete before any is put in place.  Prints the paths written.
+    """
+    from . import exchange
+
+    if exchange.source_kind(source) is None:
+        raise click.UsageError(f"'{source}' is neither an issue folder (no issue.yaml) nor an "
+                               f"archived record (no MANIFEST.sha256)")
+    if not mets and not articles:
+        mets = articles = True
+    warnings: list[str] = []
+    try:
+        paths = exchange.export(source, out_dir, mets=mets, articles=articles, jobs=jobs,
+                                warnings=warnings)
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+    for p in paths:
+        click.echo(str(p))
+
+
 # --- the layout editor's night ---------------------------------------------------------------
 
 @main.command("new")
@@ -388,14 +483,19 @@ def _echo_rebuild(r, as_json=False):
         click.echo(click.style(f"  {r.error}", fg="red"))
 
 
+HOST_HELP = ("Address to listen on (default 127.0.0.1, this machine only).  Requests are "
+             "answered only when they name 127.0.0.1, localhost, [::1] or this address.")
+
+
 @main.command()
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs and proofs (default: ISSUE_DIR/out).")
-@click.option("--serve", "port", type=int, default=None,
+@click.option("--serve", "port", type=click.IntRange(0, 65535), default=None,
               help="Also show live proofs in the browser at http://127.0.0.1:PORT/.")
+@click.option("--host", default="127.0.0.1", show_default=True, help=HOST_HELP)
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per rebuild.")
-def watch(issue_dir, out_dir, port, as_json):
+def watch(issue_dir, out_dir, port, host, as_json):
     """Rebuild ISSUE_DIR whenever a manifest, article, picture or layout file changes, and
     print the fit report after each rebuild.  A build that fails (overset, bad input) never
     replaces the last good PDFs; its proofs still show where the problem is.  Ctrl-C stops."""
@@ -403,26 +503,31 @@ def watch(issue_dir, out_dir, port, as_json):
 
     try:
         if port is not None:
-            click.echo(f"live proofs: http://127.0.0.1:{port}/")
-            serve(issue_dir, port, on_rebuild=lambda r: _echo_rebuild(r, as_json),
-                  out_dir=out_dir)
+            serve(issue_dir, port, host, on_rebuild=lambda r: _echo_rebuild(r, as_json),
+                  out_dir=out_dir, on_ready=lambda url: click.echo(f"live proofs: {url}"))
         else:
             Watcher(issue_dir, out_dir).run(on_rebuild=lambda r: _echo_rebuild(r, as_json))
     except KeyboardInterrupt:
         pass
+    except Exception as e:  # noqa: BLE001 - a port in use: one line, exit 74
+        _fail(e)
 
 
 @main.command()
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-p", "--port", type=int, default=8765, help="Port on 127.0.0.1 (default 8765).")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help=HOST_HELP)
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path))
-def serve(issue_dir, port, out_dir):
+def serve(issue_dir, port, host, out_dir):
     """Show every page of ISSUE_DIR as a proof with the grid overlay and the fit report, in
     the browser at http://127.0.0.1:PORT/, refreshed by itself after each rebuild."""
     from .live import serve as run
 
-    click.echo(f"live proofs: http://127.0.0.1:{port}/  (Ctrl-C stops)")
     try:
-        run(issue_dir, port, on_rebuild=_echo_rebuild, out_dir=out_dir)
+        run(issue_dir, port, host, on_rebuild=_echo_rebuild, out_dir=out_dir,
+            on_ready=lambda url: click.echo(f"live proofs: {url}  (Ctrl-C stops)"))
     except KeyboardInterrupt:
         pass
+    except Exception as e:  # noqa: BLE001 - a port in use: one line, exit 74
+        _fail(e)
