@@ -205,7 +205,7 @@ def build(issue: Path, out: Path, project: Path | None) -> tuple[Path, list[Path
 def render_without_preflight(issue: Path, out: Path, project: Path | None) -> None:
     """typeset's own stages (load → compose/flow → page → PDF), as tests/test_corpus_pdf.py
     does for hanging punctuation, for an issue whose build the preflight refused."""
-    from typeset.build import Report, layout_issue
+    from typeset.build import lay_out
     from typeset.page import make_page
     from typeset.pdf import render_pdf
 
@@ -213,10 +213,10 @@ def render_without_preflight(issue: Path, out: Path, project: Path | None) -> No
     if project is not None:
         os.environ["TYPESET_PROJECT"] = str(project)
     try:
-        iss, flows = layout_issue(issue, Report())
-        pages = [make_page(iss, f) for f in flows]
+        laid = lay_out(issue, 1)
+        pages = [make_page(laid.issue, f) for f in laid.flows]
         out.mkdir(parents=True, exist_ok=True)
-        (out / "unchecked.pdf").write_bytes(render_pdf(pages, iss.fonts, {"title": issue.name}))
+        (out / "unchecked.pdf").write_bytes(render_pdf(pages, laid.issue.fonts))
     finally:
         if project is not None:
             if old is None:
