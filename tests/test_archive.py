@@ -299,10 +299,10 @@ def test_rebuild_writes_nowhere_but_its_temporary_project(fresh, tmp_path):
         forged[evil] = digest
         rewrite(rec, "fonts.json", json.dumps(forged).encode())
         r = run("rebuild", rec, env=env)
-        assert r.returncode == 6, r.stdout + r.stderr
-        assert "leaves the project folder" in r.stdout, r.stdout
         assert not (tmp / "escaped.ttf").exists() and not (tmp_path / "absolute.ttf").exists()
         assert not (tmp / "x.ttf").exists()
+        assert r.returncode == 6, r.stdout + r.stderr
+        assert "leaves the project folder" in r.stdout, r.stdout
         v = run("archive", "verify", a)
         assert v.returncode == 6 and "leaves the project folder" in v.stderr, v.stderr
     rewrite(rec, "fonts.json", json.dumps(fonts).encode())
@@ -380,6 +380,19 @@ def test_links_out_of_the_issue_folder_are_refused(tmp_path):
     assert "issue.yaml is a link to a file outside the issue folder" in r.stderr
     assert "Traceback" not in r.stderr
     assert not list((a / "records").glob("*/*"))
+    (issue / "issue.yaml").unlink()
+    outside.rename(issue / "issue.yaml")
+    # a named article that is a link loop, a link to nothing, a named pipe: exit 3, never 70
+    art = issue / "04-butuo-fupin.txt"
+    for make, what in ((lambda: art.symlink_to(art.name), "is a symbolic link loop"),
+                       (lambda: art.symlink_to("nowhere.txt"), "does not exist"),
+                       (lambda: os.mkfifo(art), "04-butuo-fupin.txt")):
+        art.unlink()
+        make()
+        r = run("archive", issue, "--to", a, timeout=120)
+        assert r.returncode == 3, r.stderr
+        assert "slot 'butuo'" in r.stderr and what in r.stderr, r.stderr
+    assert not list((a / "records").glob("*/*"))
 
 
 def test_verify_reports_damaged_metadata(fresh):
@@ -455,7 +468,7 @@ def test_page_must_be_a_page_number(arch):
         search_fails(arch, "双城经济圈", "--page", bad)
 
 
-DEMO_ONLY = ("--paper", "示例周报")      # the sample issue prints the same story whole on page 3
+DEMO_ONLY = ("--paper", "typeset-demo")      # the sample issue prints the same story whole on page 3
 
 
 def demo_record(arch) -> Path:

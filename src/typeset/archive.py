@@ -284,6 +284,10 @@ def _catalog_failure(e: sqlite3.Error, path: Path) -> TypesetError:
                           "it was before")
 
 
+def _tables(con: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
 def _columns(con: sqlite3.Connection, table: str) -> set[str]:
     return {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
 
@@ -302,8 +306,7 @@ def connect(archive: Path, create: bool = True) -> sqlite3.Connection:
     try:
         con.execute("PRAGMA busy_timeout=30000")
         con.execute("PRAGMA journal_mode=WAL")
-        if "articles_fts" not in {r[0] for r in con.execute(
-                "SELECT name FROM sqlite_master WHERE type='table'")} or \
+        if "articles_fts" not in _tables(con) or \
                 not {c for c, _ in _NEW_COLUMNS} <= _columns(con, "articles"):
             con.execute("BEGIN IMMEDIATE")
             for stmt in SCHEMA.split(";"):
@@ -1121,6 +1124,8 @@ def _catalog_rows(archive: Path) -> tuple[dict | None, str | None]:
         ok = con.execute("PRAGMA quick_check").fetchone()[0]
         if ok != "ok":
             return None, f"catalog.sqlite: damaged ({ok})"
+        if not {"issues", "articles"} <= _tables(con):
+            return {}, None         # empty (truncated): every record is reported missing
         counts = dict(con.execute("SELECT issue || '/' || version, count(*) FROM articles "
                                   "GROUP BY issue, version").fetchall())
         rows = {path_: (rid, v, counts.get(f"{rid}/{v}", 0)) for rid, v, path_ in
@@ -1146,8 +1151,7 @@ def verify(archive: Path, repair: bool = False) -> VerifyResult:
     if repair and res.read_only:
         raise ArchiveIOError("the archive is read-only: --repair cannot change it (verify "
                              "without --repair reports)", SourceRef(archive))
-    if not res.read_only:
-        res.notes += clean_dead_rebuilds()
+    res.notes += clean_dead_rebuilds()
     with (nullcontext() if res.read_only else _Lock(archive)):
         if not res.read_only:
             try:
@@ -1296,6 +1300,10 @@ def search(archive: Path, phrase: str, date_from=None, date_to=None, paper=None,
 
 def _search(con, archive, phrase, date_from, date_to, paper, page, section, byline, limit,
             include_superseded) -> list[dict]:
+    if not {"issues", "articles", "articles_fts"} <= _tables(con):
+        raise ArchiveError("the catalog is empty (truncated?)", SourceRef(archive /
+                                                                          "catalog.sqlite"),
+                           "`typeset archive verify --repair` builds it from the records")
     where = []
     args: list = []
     if paper is not None:
