@@ -158,13 +158,17 @@ def test_sigkill_while_archiving_leaves_the_archive_consistent(tmp_path):
     killed_mid_write = False
     cleaned = False
     completed = False
-    for delay in (0.3, 0.5, 0.7, 0.9, 1.2):
+    # None: kill as soon as the record is being written (whatever the machine's load); then
+    # at increasing delays over the whole command
+    for delay in (None, 0.3, 0.5, 0.7, 0.9, 1.2):
         p = subprocess.Popen([*TYPESET, "archive", str(DEMO), "--to", str(a)],
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + delay
+        deadline = time.monotonic() + (delay or 120)
         staged = False
         while time.monotonic() < deadline and p.poll() is None:
             staged = staged or any((a / ".staging").glob("*/*"))
+            if staged and delay is None:
+                break
             time.sleep(0.01)
         if p.poll() is None:
             os.kill(p.pid, signal.SIGKILL)

@@ -42,7 +42,6 @@ Layout of an archive (plain files plus a catalog, so it can live on shared stora
 from __future__ import annotations
 
 import difflib
-import errno
 import json
 import os
 import platform
@@ -196,17 +195,15 @@ def _rmtree(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _seal(folder: Path, top: bool = False) -> None:
-    """Make a finished record read-only: files 0444, folders 0555 (``top``: the folder itself
-    too; it stays writable until its catalog rows are committed, so that a failed commit can
-    still take it back)."""
+def _seal(folder: Path) -> None:
+    """Make a finished record read-only: files 0444, folders below it 0555 (the folder itself
+    stays writable until its catalog rows are committed, so that a failed commit can still
+    take it back out)."""
     for root, dirs, files in os.walk(folder, topdown=False):
         for f in files:
             os.chmod(os.path.join(root, f), 0o444, follow_symlinks=False)
         for d in dirs:
             os.chmod(os.path.join(root, d), 0o555)
-    if top:
-        os.chmod(folder, 0o555)
 
 
 def _writable(path: Path) -> bool:
