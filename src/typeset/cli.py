@@ -48,8 +48,18 @@ def _print_report(report, quiet=False):
         click.echo(f"warning: {w}", err=True)
 
 
-PDFX_CHOICES = {"x-4": "PDF/X-4", "pdf/x-4": "PDF/X-4", "x-1a": "PDF/X-1a:2001",
-                "pdf/x-1a": "PDF/X-1a:2001", "pdf/x-1a:2001": "PDF/X-1a:2001"}
+def _pdfx_option(ctx, param, value):
+    """``--pdfx`` spelling → the level's name, from the one table of levels (model.PDFX);
+    imported here, not at start-up, to keep `typeset --help` quick."""
+    if value is None:
+        return None
+    from .model import PDFX, pdfx_level
+
+    lv = pdfx_level(value.lower(), by="spelling")
+    if lv is None:
+        raise click.BadParameter(f"{value!r} is not one of " + ", ".join(
+            sp for lv in PDFX for sp in lv.spellings))
+    return lv.name
 
 
 @main.command()
@@ -57,7 +67,7 @@ PDFX_CHOICES = {"x-4": "PDF/X-4", "pdf/x-4": "PDF/X-4", "x-1a": "PDF/X-1a:2001",
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs (default: ISSUE_DIR/out).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the paths of the PDFs and errors.")
-@click.option("--pdfx", type=click.Choice(sorted(PDFX_CHOICES), case_sensitive=False),
+@click.option("--pdfx", metavar="LEVEL", callback=_pdfx_option,
               help="PDF/X level, instead of the paper's (print: pdfx:): x-4 or x-1a "
                    "(PDF/X-1a:2001).")
 @click.option("--proof", is_flag=True, help="Also write PNG proofs (one per page and a "
@@ -86,7 +96,7 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
                        nl=done == total)
 
     try:
-        report = build_issue(issue_dir, out_dir, pdfx=PDFX_CHOICES.get((pdfx or "").lower()),
+        report = build_issue(issue_dir, out_dir, pdfx=pdfx,
                              proof=proof or grid, grid=grid, dpi=dpi, progress=progress,
                              jobs=jobs)
     except Exception as e:  # noqa: BLE001 - every error is reported, never a bare traceback
@@ -106,7 +116,7 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
               path_type=Path), help="The issue the PDFs were built from: checks the page "
               "size, bleed, PDF/X level, output condition and ink limit of its paper and "
               "reads every article back against the manifest.")
-@click.option("--pdfx", type=click.Choice(sorted(PDFX_CHOICES), case_sensitive=False),
+@click.option("--pdfx", metavar="LEVEL", callback=_pdfx_option,
               help="With --issue: the PDF/X level expected, if not the paper's (as given to "
                    "build --pdfx).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the files that fail.")
@@ -133,8 +143,7 @@ def preflight(pdfs, issue_dir, pdfx, quiet):
             issue = load_issue(issue_dir)
             if issue.normalise:
                 issue, _ = normalise_issue(issue)
-        level = PDFX_CHOICES.get((pdfx or "").lower())
-        results = [preflight_issue_file(p, issue, level) if issue is not None else check(p)
+        results = [preflight_issue_file(p, issue, pdfx) if issue is not None else check(p)
                    for p in pdfs]
     except Exception as e:  # noqa: BLE001
         _fail(e)

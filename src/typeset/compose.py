@@ -39,7 +39,7 @@ It does not know about columns, pages or PDF.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from . import cjk
 from .cjk import CL, CN, DA, EL, H, IP, IS, LA, OP, PA, PO, PR, SO, SP, ST
@@ -728,17 +728,7 @@ def compose_headline(text: str, face: Face, measure: float,
     character alone on a line (CLREQ §adjustments_of_orphans_and_widows applied to headings).
     Lines are set at natural width (the caller centres or aligns them).  A headline that cannot
     be broken that way stays on one line (flagged ``overfull`` if it is too wide)."""
-    key = (text, id(face), measure, settings)
-    hit = _HEADLINES.get(key)
-    if hit is None or hit[0] is not face:
-        if len(_HEADLINES) > 4096:
-            _HEADLINES.clear()
-        hit = _HEADLINES[key] = (face, _compose_headline(text, face, measure, settings))
-    # a flow places a page twice (spare lines go to headline bands): compose once
-    return [replace(ln, glyphs=list(ln.glyphs)) for ln in hit[1]]
-
-
-_HEADLINES: dict = {}
+    return _compose_headline(text, face, measure, settings)
 
 
 def _compose_headline(text: str, face: Face, measure: float, settings: Settings) -> list[Line]:

@@ -157,8 +157,7 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
         hw = paper.span_width(block.head_span or slot.span)
         band_top = paper.line_top(block.top)
         band_h = block.head_lines * paper.pitch
-        heights = [hl.style.size * (1.2 if hl.kind in ("main", "banner") else 1.35)
-                   for hl in block.head]
+        heights = [hl.height for hl in block.head]
         y = band_top + (band_h - sum(heights)) / 2.0
         for hl, h in zip(block.head, heights):
             lead = (h - hl.style.size) / 2.0
