@@ -311,6 +311,14 @@ def test_rebuild_writes_nowhere_but_its_temporary_project(fresh, tmp_path):
         assert v.returncode == 6 and "leaves the project folder" in v.stderr, v.stderr
     rewrite(rec, "fonts.json", json.dumps(fonts).encode())
     assert run("archive", "verify", a).returncode == 0
+    # links.json (a file the manifest named through a link) is checked the same way
+    (rec / "links.json").write_text(json.dumps({"../../../evil.txt": "issue.yaml"}))
+    v = run("archive", "verify", a)
+    assert v.returncode == 6 and "leaves the issue folder (refused)" in v.stderr, v.stderr
+    r = run("rebuild", rec, env=env)
+    assert r.returncode == 6 and "leaves the issue folder" in r.stdout, r.stdout
+    assert not (tmp / "evil.txt").exists() and not (tmp_path / "evil.txt").exists()
+    (rec / "links.json").unlink()
     # a manifest line naming a file outside the record, and a record file that is a link out
     secret = tmp_path / "secret.txt"
     secret.write_text("SECRET\n", encoding="utf-8")
@@ -344,7 +352,8 @@ def test_archive_stores_only_the_files_the_manifest_names(tmp_path):
     os.mkfifo(issue / "pipe")
     (issue / "loop").symlink_to(issue / "loop")
     (issue / "dangling.txt").symlink_to(issue / "nowhere.txt")
-    # a named article that is a link inside the issue folder is stored as its text
+    # a named article that is a link inside the issue folder: the file it leads to is stored,
+    # and the link is made again for a rebuild (the loader reads the file the link leads to)
     (issue / "drafts").mkdir()
     (issue / "04-butuo-fupin.txt").rename(issue / "drafts" / "butuo.txt")
     (issue / "04-butuo-fupin.txt").symlink_to(Path("drafts") / "butuo.txt")
@@ -354,14 +363,18 @@ def test_archive_stores_only_the_files_the_manifest_names(tmp_path):
     note = next(ln for ln in r.stderr.splitlines() if ln.startswith("note: not archived"))
     for what in ("notes.txt", "link-out.txt (a symbolic link)", "dir-out (a symbolic link to "
                  "a folder)", "pipe (a named pipe)", "loop (a symbolic link loop)",
-                 "dangling.txt (a symbolic link to nothing)", "drafts/butuo.txt"):
+                 "dangling.txt (a symbolic link to nothing)"):
         assert what in note, (what, note)
+    assert "butuo" not in note
     rec = next((a / "records").glob("*/v1"))
     stored = {p.relative_to(rec / "inputs").as_posix() for p in (rec / "inputs").rglob("*")
               if p.is_file()}
-    assert stored == {"issue.yaml", *(p.name for p in SAMPLE.glob("*.txt"))}
-    assert (rec / "inputs" / "04-butuo-fupin.txt").read_bytes() == \
+    assert stored == {"issue.yaml", "drafts/butuo.txt",
+                      *(p.name for p in SAMPLE.glob("*.txt") if p.name != "04-butuo-fupin.txt")}
+    assert (rec / "inputs" / "drafts" / "butuo.txt").read_bytes() == \
         (SAMPLE / "04-butuo-fupin.txt").read_bytes()
+    assert json.loads((rec / "links.json").read_text(encoding="utf-8")) == \
+        {"04-butuo-fupin.txt": "drafts/butuo.txt"}
     assert not any(p.is_symlink() for p in rec.rglob("*"))
     assert all(b"SECRET" not in p.read_bytes() for p in rec.rglob("*") if p.is_file())
     layout = {p.relative_to(rec).as_posix() for p in (rec / "layout").rglob("*") if p.is_file()}

@@ -9,7 +9,9 @@ Contract:
   when the proof module is available, a UTF-8 text export of every article part as printed
   on its page, the record's own catalog rows (``catalog.json``), build information, and
   ``MANIFEST.sha256`` with a SHA-256 for every file.  Nothing else of the issue folder is
-  read: a link leaving the issue or project folder is refused, special files are skipped.
+  read: a link leaving the issue or project folder is refused, special files are skipped; a
+  file named through a link inside the issue folder is stored as the file it leads to, and
+  ``links.json`` says which name led there (a rebuild makes the same link).
   The record is written into ``.staging/run-<pid>-…/``, made read-only, renamed into
   ``records/<id>/v<N>/`` only when complete, and its catalog rows are committed after that.
   An issue already archived (same paper, date and number) is refused unless ``replace``:
@@ -36,7 +38,7 @@ Layout of an archive (plain files plus a catalog, so it can live on shared stora
     ARCHIVE/fonts/<sha256>.ttf          every font file once (read-only)
     ARCHIVE/records/<id>/v<N>/          one read-only record per archived version
         inputs/  layout/  [project/]  pdf/  proofs/  text/
-        fonts.json  catalog.json  build.json  MANIFEST.sha256
+        fonts.json  catalog.json  build.json  [links.json]  MANIFEST.sha256
 """
 
 from __future__ import annotations
@@ -564,43 +566,40 @@ def _resolve_regular(path: Path, base: Path, what: str, where: SourceRef,
     return real
 
 
-def _issue_files(issue, issue_dir: Path) -> tuple[dict[str, Path], list[str]]:
-    """The files of the issue folder a record stores — the manifest and what it names, under
-    the names the manifest uses — and a note on what the folder holds besides."""
-    from .yamlsrc import Map, Seq, load_yaml
+def _issue_files(issue, issue_dir: Path) -> tuple[dict[str, Path], dict[str, str], list[str]]:
+    """The files of the issue folder a record stores — the manifest and what it names — by
+    their path in the folder; the names the manifest gives through a link inside the folder
+    ({name: path of the file}: the loader reads the file the link leads to, and a rebuild
+    must too); and a note on what the folder holds besides."""
+    from .load import named_files, read_manifest
 
     base = issue_dir.resolve()
-    manifest = issue_dir / "issue.yaml"
-    files = {"issue.yaml": _resolve_regular(manifest, base, "issue.yaml", SourceRef(manifest))}
+    manifest, data = read_manifest(issue_dir)
+    files = {manifest.name: _resolve_regular(manifest, base, manifest.name,
+                                             SourceRef(manifest))}
     loaded = {a.path for a in issue.articles.values()}
     loaded |= {s.image for pg in issue.pages for s in pg.slots if s.image is not None}
-    data = load_yaml(manifest)
-    pages = data.get("pages") if isinstance(data, Map) else None
-    for page in pages if isinstance(pages, Seq) else ():
-        slots = page.get("slots") if isinstance(page, Map) else None
-        for slot in slots if isinstance(slots, Seq) else ():
-            if not isinstance(slot, Map):
-                continue
-            for key, what in (("article", "article"), ("image", "picture")):
-                name = slot.get(key)
-                if not isinstance(name, str):
-                    continue
-                where = slot.ref(manifest, key, slot.get("id") if isinstance(
-                    slot.get("id"), str) else None)
-                rel = os.path.normpath(name)
-                if os.path.isabs(rel) or rel == ".." or rel.startswith("../"):
-                    raise InputError(f"{what} path '{name}' leaves the issue folder", where)
-                real = _resolve_regular(issue_dir / name, base, f"{what} '{name}'", where)
-                if real in loaded:
-                    files[PurePosixPath(rel).as_posix()] = real
-    named = set(files)
+    links: dict[str, str] = {}
+    for _, sid, key, name in named_files(data):
+        what = "article" if key == "article" else "picture"
+        where = SourceRef(manifest, slot=sid if isinstance(sid, str) else None)
+        rel = os.path.normpath(name)
+        if os.path.isabs(rel) or rel == ".." or rel.startswith("../"):
+            raise InputError(f"{what} path '{name}' leaves the issue folder", where)
+        real = _resolve_regular(issue_dir / name, base, f"{what} '{name}'", where)
+        if real in loaded:
+            target = real.relative_to(base).as_posix()
+            files[target] = real
+            if target != PurePosixPath(rel).as_posix():
+                links[PurePosixPath(rel).as_posix()] = target
+    named = set(files) | set(links)
     others = []
     for root, dirs, names in os.walk(issue_dir):
         rel_root = os.path.relpath(root, issue_dir)
-        links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
-        dirs[:] = sorted(d for d in dirs if d not in links and not d.startswith(".")
+        to_dirs = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        dirs[:] = sorted(d for d in dirs if d not in to_dirs and not d.startswith(".")
                          and not (rel_root == "." and d == "out"))
-        for n in sorted([n for n in names if not n.startswith(".")] + links):
+        for n in sorted([n for n in names if not n.startswith(".")] + to_dirs):
             rel = os.path.normpath(os.path.join(rel_root, n))
             if rel in named:
                 continue
@@ -611,7 +610,7 @@ def _issue_files(issue, issue_dir: Path) -> tuple[dict[str, Path], list[str]]:
         shown = ", ".join(others[:12]) + (f" and {len(others) - 12} more" if len(others) > 12
                                           else "")
         notes.append(f"not archived (issue.yaml does not name them): {shown}")
-    return files, notes
+    return files, links, notes
 
 
 def _project_files(issue) -> dict[str, Path]:
@@ -738,7 +737,7 @@ def archive_issue(issue_dir: Path, archive: Path, replace: bool = False) -> dict
         laid = lay_out(issue_dir)           # once: the build below reuses it
         issue, flows = laid.issue, laid.flows
         rid = _issue_id(issue)
-        inputs, skipped = _issue_files(issue, issue_dir)
+        inputs, links, skipped = _issue_files(issue, issue_dir)
         project = _project_files(issue)
         con = connect(archive)
         try:
@@ -764,7 +763,7 @@ def archive_issue(issue_dir: Path, archive: Path, replace: bool = False) -> dict
             raise _named(e, staging) from None
         try:
             out = _write_record(archive, stage, issue, flows, laid, rid, version, inputs,
-                                project)
+                                links, project)
         except BaseException:
             _rmtree(stage)
             raise
@@ -773,7 +772,8 @@ def archive_issue(issue_dir: Path, archive: Path, replace: bool = False) -> dict
                     notes=notes + skipped, replaced=bool(known))
 
 
-def _write_record(archive, stage, issue, flows, laid, rid, version, inputs, project) -> dict:
+def _write_record(archive, stage, issue, flows, laid, rid, version, inputs, links,
+                  project) -> dict:
     """Write the whole record into ``stage`` and make it read-only."""
     from .build import build_issue
 
@@ -816,6 +816,8 @@ def _write_record(archive, stage, issue, flows, laid, rid, version, inputs, proj
             fonts[PurePosixPath(os.path.relpath(p, issue.project_root)).as_posix()] = digest
     _write_file(stage / "fonts.json", (json.dumps(fonts, indent=1, sort_keys=True) +
                                        "\n").encode())
+    if links:
+        _write_file(stage / "links.json", _json_bytes(links))
     # the PDFs (and proofs), built from exactly these inputs
     try:
         built = build_issue(issue.root, stage / "pdf", layout=laid)
@@ -1013,6 +1015,32 @@ def read_fonts_json(rec: Path) -> tuple[dict[str, str], list[str]]:
     return out, problems
 
 
+def read_links_json(rec: Path, listed: set) -> tuple[dict[str, str], list[str]]:
+    """A record's links.json: {name the manifest uses: the file in inputs/ it leads to}, for
+    an issue that named a file through a link inside its folder.  Each entry must stay in
+    inputs/ and lead to a file the record's manifest lists."""
+    p, what = _regular_inside(rec, PurePosixPath("links.json"))
+    if p is None:
+        return {}, ([] if what == "missing" else [f"links.json: {what}"])
+    try:
+        data = json.loads(p.read_bytes().decode("utf-8"))
+    except (OSError, ValueError) as e:
+        return {}, [f"links.json: cannot be read ({e}): damaged"]
+    if not isinstance(data, dict):
+        return {}, ["links.json: not a mapping of names to files: damaged"]
+    out, problems = {}, []
+    for name, target in data.items():
+        if safe_relpath(name) is None or safe_relpath(target) is None:
+            problems.append(f"links.json: {str(name)[:80]!r} → {str(target)[:80]!r} leaves "
+                            f"the issue folder (refused)")
+        elif PurePosixPath("inputs", target) not in listed or \
+                PurePosixPath("inputs", name) in listed:
+            problems.append(f"links.json: {name} → {target}: not a file of the record")
+        else:
+            out[name] = target
+    return out, problems
+
+
 def read_catalog_json(rec: Path) -> tuple[dict | None, str | None]:
     """A record's own catalog rows (catalog.json), checked for shape; (None, problem)."""
     p, what = _regular_inside(rec, PurePosixPath("catalog.json"))
@@ -1062,6 +1090,7 @@ def _check_record(archive: Path, rec: Path, font_digests: dict) -> tuple[int, li
                     kind = _describe(Path(root) / n)
                     problems.append(f"{r}: not in the record's manifest"
                                     + (f" ({kind})" if kind else ""))
+    problems += read_links_json(rec, listed)[1]
     fonts, bad = read_fonts_json(rec)
     problems += bad
     for name, digest in fonts.items():
@@ -1387,6 +1416,8 @@ def rebuild_one(record: Path, jobs: int | None = None) -> dict:
     archive = record.parents[2]
     entries, problems = read_manifest(record)
     fonts, bad = read_fonts_json(record)
+    links, bad_links = read_links_json(record, {name for _, name in entries})
+    bad += bad_links
     if problems or bad:
         raise ArchiveError(f"the record is damaged: {(problems + bad)[0]}", SourceRef(record),
                            "`typeset archive verify` lists every problem")
@@ -1401,6 +1432,15 @@ def rebuild_one(record: Path, jobs: int | None = None) -> dict:
                 continue
             dst = proj / {"inputs": "issue", "layout": "layout", "project": "."}[top] / rest
             _restore(record / name, _regular_inside(record, name), digest, dst, record)
+        issue = proj / "issue"
+        for name, target in links.items():
+            # the manifest named this file through a link: so does the rebuilt issue folder
+            link = issue / name
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.symlink(os.path.relpath(issue / target, link.parent), link)
+            if link.resolve() != (issue / target).resolve():
+                raise ArchiveError(f"links.json: {name} does not lead to {target}",
+                                   SourceRef(record / "links.json"))
         for name, digest in fonts.items():
             src = archive / "fonts" / f"{digest}.ttf"
             rel = safe_relpath(name)
