@@ -361,6 +361,44 @@ def rebuild(records, archive_dir, jobs):
         sys.exit(arc.EXIT_ARCHIVE)
 
 
+@main.command()
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--to", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the exported files (created if missing).")
+@click.option("--mets", is_flag=True, help="The METS/ALTO package: mets.xml, alto/ (one ALTO "
+              "4.4 file per page) and pdf/ (the page PDFs).")
+@click.option("--articles", is_flag=True, help="One PDF per article: articles/ARTICLE.pdf, "
+              "a page for each page the article is printed on.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Processes for building an issue folder (default: one per core).")
+def export(source, out_dir, mets, articles, jobs):
+    """Export an issue for readers and libraries: one PDF per article and a METS/ALTO
+    package (without --mets or --articles: both).
+
+    SOURCE is an issue folder (built first, in a temporary folder; nothing is written into
+    it) or an archived record: ARCHIVE/records/ID/vN, or ARCHIVE/records/ID for its latest
+    version.  Every file is complete before any is put in place.  Prints the paths written.
+    """
+    from . import exchange
+
+    if exchange.source_kind(source) is None:
+        raise click.UsageError(f"'{source}' is neither an issue folder (no issue.yaml) nor an "
+                               f"archived record (no MANIFEST.sha256)")
+    if not mets and not articles:
+        mets = articles = True
+    warnings: list[str] = []
+    try:
+        paths = exchange.export(source, out_dir, mets=mets, articles=articles, jobs=jobs,
+                                warnings=warnings)
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+    for p in paths:
+        click.echo(str(p))
+
+
 # --- the layout editor's night ---------------------------------------------------------------
 
 @main.command("new")
