@@ -53,7 +53,7 @@ import sqlite3
 import stat
 import tempfile
 import time
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
@@ -694,7 +694,7 @@ def _article_parts(issue, flows) -> list[dict]:
                         headline=art.headline.replace("|", ""),
                         kicker=art.kicker if k == 0 else None,
                         subtitle=art.subtitle if k == 0 else None,
-                        head=bool(b.head), byline=art.byline, byline_here=byline_here,
+                        byline=art.byline, byline_here=byline_here,
                         paragraphs=paras, body="\n".join(paras)))
     return out
 
@@ -833,9 +833,9 @@ def _write_record(archive, stage, issue, flows, laid, rid, version, inputs, link
     tdir = stage / "text"
     tdir.mkdir()
     for a in parts:
-        lines = [x for x in (a["kicker"], a["headline"], a["subtitle"]) if x] \
-            if a["part"] == 0 or a["head"] else []
-        lines += ([""] if lines else []) + ["\n\n".join(a["paragraphs"])]
+        # a continuation's file starts with the headline too (printed there as 接题, or not)
+        lines = [x for x in (a["kicker"], a["headline"], a["subtitle"]) if x]
+        lines += ["", "\n\n".join(a["paragraphs"])]
         if a["byline_here"] and a["byline"]:
             lines += ["", a["byline"]]
         _write_file(tdir / f"p{a['page']:02d}-{a['slot']}.txt",
@@ -1407,58 +1407,15 @@ def _snip(body: str, phrase: str, width: int = 12) -> str:
 
 def rebuild_one(record: Path, jobs: int | None = None) -> dict:
     """Build a stored record again from its own inputs, layout and fonts; compare PDFs.
-    ``jobs``: processes for the build (default: every core).  Only the files the record's
-    manifest lists are used, each checked against its SHA-256, and every path is checked to
-    stay inside the record or the temporary project before anything is read or written."""
+    ``jobs``: processes for the build (default: every core)."""
     from .build import build_issue
 
     record = Path(record).resolve()
-    archive = record.parents[2]
-    entries, problems = read_manifest(record)
-    fonts, bad = read_fonts_json(record)
-    links, bad_links = read_links_json(record, {name for _, name in entries})
-    bad += bad_links
-    if problems or bad:
-        raise ArchiveError(f"the record is damaged: {(problems + bad)[0]}", SourceRef(record),
-                           "`typeset archive verify` lists every problem")
     tmp = Path(tempfile.mkdtemp(prefix=f"{REBUILD_PREFIX}{os.getpid()}-"))
     try:
-        proj = tmp / "project"
-        proj.mkdir()
-        for digest, name in entries:
-            top, rest = name.parts[0], PurePosixPath(*name.parts[1:]) if len(name.parts) > 1 \
-                else None
-            if rest is None or top not in ("inputs", "layout", "project"):
-                continue
-            dst = proj / {"inputs": "issue", "layout": "layout", "project": "."}[top] / rest
-            _restore(record / name, _regular_inside(record, name), digest, dst, record)
-        issue = proj / "issue"
-        for name, target in links.items():
-            # the manifest named this file through a link: so does the rebuilt issue folder
-            link = issue / name
-            link.parent.mkdir(parents=True, exist_ok=True)
-            os.symlink(os.path.relpath(issue / target, link.parent), link)
-            if link.resolve() != (issue / target).resolve():
-                raise ArchiveError(f"links.json: {name} does not lead to {target}",
-                                   SourceRef(record / "links.json"))
-        for name, digest in fonts.items():
-            src = archive / "fonts" / f"{digest}.ttf"
-            rel = safe_relpath(name)
-            dst = proj / rel
-            if not dst.resolve().is_relative_to(proj.resolve()) or dst.exists():
-                raise ArchiveError(f"fonts.json names {name!r}, which is not a free place in "
-                                   f"the project", SourceRef(record / "fonts.json"))
-            _restore(src, _regular_inside(archive / "fonts", PurePosixPath(src.name)), digest,
-                     dst, record, what=f"font {name}")
-        old = os.environ.get("TYPESET_PROJECT")
-        os.environ["TYPESET_PROJECT"] = str(proj)
-        try:
+        proj = record_project(record, tmp)
+        with project_env(proj):
             built = build_issue(proj / "issue", tmp / "out", jobs=jobs)
-        finally:
-            if old is None:
-                os.environ.pop("TYPESET_PROJECT", None)
-            else:
-                os.environ["TYPESET_PROJECT"] = old
         pages = []
         for p in built.outputs:
             stored, _ = _regular_inside(record, PurePosixPath("pdf", p.name))
@@ -1468,6 +1425,64 @@ def rebuild_one(record: Path, jobs: int | None = None) -> dict:
         _rmtree(tmp)
     return dict(record=str(record), pages=pages,
                 identical=all(x["identical"] for x in pages) and bool(pages))
+
+
+def record_project(record: Path, tmp: Path) -> Path:
+    """The project a record was built in, made again as ``tmp/project`` (the issue folder
+    is ``project/issue``) from the files the record's manifest lists, each checked against
+    its SHA-256, and the fonts its fonts.json names.  Every path read from the record is
+    checked to stay inside the record (and, for a font, the temporary project) before
+    anything is read or written; a damaged record is an ArchiveError.  For ``rebuild`` and
+    for exporting a record (exchange)."""
+    record = Path(record).resolve()
+    archive = record.parents[2]
+    entries, problems = read_manifest(record)
+    fonts, bad = read_fonts_json(record)
+    links, bad_links = read_links_json(record, {name for _, name in entries})
+    if problems or bad or bad_links:
+        raise ArchiveError(f"the record is damaged: {(problems + bad + bad_links)[0]}",
+                           SourceRef(record), "`typeset archive verify` lists every problem")
+    proj = tmp / "project"
+    proj.mkdir()
+    for digest, name in entries:
+        top, rest = name.parts[0], PurePosixPath(*name.parts[1:]) if len(name.parts) > 1 \
+            else None
+        if rest is None or top not in ("inputs", "layout", "project"):
+            continue
+        dst = proj / {"inputs": "issue", "layout": "layout", "project": "."}[top] / rest
+        _restore(record / name, _regular_inside(record, name), digest, dst, record)
+    issue = proj / "issue"
+    for name, target in links.items():
+        # the manifest named this file through a link: so does the issue folder made again
+        link = issue / name
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(os.path.relpath(issue / target, link.parent), link)
+        if link.resolve() != (issue / target).resolve():
+            raise ArchiveError(f"links.json: {name} does not lead to {target}",
+                               SourceRef(record / "links.json"))
+    for name, digest in fonts.items():
+        src = archive / "fonts" / f"{digest}.ttf"
+        dst = proj / safe_relpath(name)
+        if not dst.resolve().is_relative_to(proj.resolve()) or dst.exists():
+            raise ArchiveError(f"fonts.json names {name!r}, which is not a free place in "
+                               f"the project", SourceRef(record / "fonts.json"))
+        _restore(src, _regular_inside(archive / "fonts", PurePosixPath(src.name)), digest,
+                 dst, record, what=f"font {name}")
+    return proj
+
+
+@contextmanager
+def project_env(proj: Path):
+    """Load issues from ``proj`` (TYPESET_PROJECT) while the block runs."""
+    old = os.environ.get("TYPESET_PROJECT")
+    os.environ["TYPESET_PROJECT"] = str(proj)
+    try:
+        yield proj
+    finally:
+        if old is None:
+            os.environ.pop("TYPESET_PROJECT", None)
+        else:
+            os.environ["TYPESET_PROJECT"] = old
 
 
 def _restore(src: Path, found: tuple, digest: str, dst: Path, record: Path,
