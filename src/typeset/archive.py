@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from .errors import EXIT_IO, InputError, SourceRef, TypesetError
+from .errors import InputError, OutputError, SourceRef, TypesetError
 
 EXIT_ARCHIVE = 6
 SCHEMA = """
@@ -96,12 +96,6 @@ _HOLD_ENV = "TYPESET_TEST_HOLD_BEFORE_COMMIT"
 
 class ArchiveError(TypesetError):
     exit_code = EXIT_ARCHIVE
-
-
-class ArchiveIOError(TypesetError):
-    """A file of the archive could not be written or read (full disk, read-only folder)."""
-
-    exit_code = EXIT_IO
 
 
 def sha256_file(path: Path) -> str:
@@ -278,7 +272,7 @@ def _catalog_failure(e: sqlite3.Error, path: Path) -> TypesetError:
     if not isinstance(e, sqlite3.OperationalError) or "malformed" in msg:
         return ArchiveError(f"the catalog is damaged ({msg})", SourceRef(path),
                             "`typeset archive verify --repair` builds it again from the records")
-    return ArchiveIOError(f"the catalog could not be written or read ({msg})", SourceRef(path),
+    return OutputError(f"the catalog could not be written or read ({msg})", SourceRef(path),
                           "check the free space and the folder's rights; the catalog is as "
                           "it was before")
 
@@ -294,7 +288,7 @@ def _columns(con: sqlite3.Connection, table: str) -> set[str]:
 def connect(archive: Path, create: bool = True) -> sqlite3.Connection:
     """Open the catalog for writing: WAL journal so readers never block the writer, and a
     busy timeout so two archive commands at once wait for each other instead of failing.
-    An old catalog gets the columns added since.  Errors: ArchiveError / ArchiveIOError."""
+    An old catalog gets the columns added since.  Errors: ArchiveError / OutputError."""
     path = archive / "catalog.sqlite"
     if not create and not path.exists():
         raise ArchiveError("not an archive (no catalog.sqlite)", SourceRef(archive))
@@ -730,7 +724,7 @@ def archive_issue(issue_dir: Path, archive: Path, replace: bool = False) -> dict
     except OSError as e:
         raise _named(e, archive) from None
     if not _writable(archive):
-        raise ArchiveIOError("the archive folder is not writable (read-only?): nothing was "
+        raise OutputError("the archive folder is not writable (read-only?): nothing was "
                              "archived", SourceRef(archive))
     with _Lock(archive):
         notes += recover(archive)
@@ -1175,7 +1169,7 @@ def verify(archive: Path, repair: bool = False) -> VerifyResult:
                            SourceRef(archive))
     res = VerifyResult(read_only=not _writable(archive))
     if repair and res.read_only:
-        raise ArchiveIOError("the archive is read-only: --repair cannot change it (verify "
+        raise OutputError("the archive is read-only: --repair cannot change it (verify "
                              "without --repair reports)", SourceRef(archive))
     res.notes += clean_dead_rebuilds()
     with (nullcontext() if res.read_only else _Lock(archive)):
