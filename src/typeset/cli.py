@@ -287,32 +287,45 @@ def _default_archive() -> Path:
 @click.option("--replace", is_flag=True,
               help="Store a new version of an issue already archived; the old one is kept "
                    "as superseded.")
-def archive(args, archive_dir, replace):
+@click.option("--repair", is_flag=True,
+              help="With verify: bring the catalog in line with the records (it is rebuilt "
+                   "from them; no record is ever changed or removed).")
+def archive(args, archive_dir, replace, repair):
     """Store an issue in the archive, or check the archive.
 
     \b
     typeset archive ISSUE_DIR --to ARCHIVE_DIR [--replace]
-    typeset archive verify [ARCHIVE_DIR]
+    typeset archive verify [ARCHIVE_DIR] [--repair]
 
-    A record holds the manifest, articles, pictures, layout files, the fonts (stored
-    once per archive), the PDFs, proofs, a text export of every article and a SHA-256
-    of every file. `verify` re-hashes everything and names any file that changed or is
-    missing (exit code 6).
+    A record holds the manifest and the files it names (articles, pictures), the layout
+    files, the fonts (stored once per archive), the PDFs, proofs, a text export of every
+    article and a SHA-256 of every file; it is read-only once written. `verify` re-hashes
+    everything, compares the catalog with the records and names any file that changed or is
+    missing (exit code 6); it never deletes a record, and repairs the catalog only with
+    --repair.
     """
     from . import archive as arc
 
     try:
         if args[0] == "verify":
+            if len(args) > 2:
+                raise click.UsageError("give at most one archive folder after 'verify'")
             where = Path(args[1]) if len(args) > 1 else (archive_dir or _default_archive())
-            res = arc.verify(where)
+            res = arc.verify(where, repair=repair)
+            for n in res.notes:
+                click.echo(f"cleaned: {n}", err=True)
+            for n in res.repaired:
+                click.echo(f"repaired: {n}", err=True)
             for p in res.problems:
                 click.echo(p, err=True)
-            bad = [p for p in res.problems if not p.startswith("cleaned:")]
+            ro = " (read-only archive: checked as it is)" if res.read_only else ""
             click.echo(f"{res.records} record(s), {res.files} file(s) checked: "
-                       f"{'OK' if not bad else f'{len(bad)} problem(s)'}")
-            if bad:
+                       f"{'OK' if not res.problems else f'{len(res.problems)} problem(s)'}{ro}")
+            if res.problems:
                 sys.exit(arc.EXIT_ARCHIVE)
             return
+        if repair:
+            raise click.UsageError("--repair goes with 'verify'")
         if len(args) != 1:
             raise click.UsageError("give one issue folder (or 'verify')")
         issue_dir = Path(args[0])
@@ -324,7 +337,8 @@ def archive(args, archive_dir, replace):
     except Exception as e:  # noqa: BLE001
         _fail(e)
     for note in out["notes"]:
-        click.echo(f"cleaned: {note}", err=True)
+        click.echo(f"{'note' if note.startswith('not archived') else 'cleaned'}: {note}",
+                   err=True)
     click.echo(f"archived {out['id']} version {out['version']} "
                f"({out['articles']} articles): {out['path']}")
 
@@ -335,13 +349,14 @@ def archive(args, archive_dir, replace):
               help="The archive folder (default: $TYPESET_ARCHIVE or ./archive).")
 @click.option("--from", "date_from", help="Earliest issue date, YYYY-MM-DD.")
 @click.option("--to", "date_to", help="Latest issue date, YYYY-MM-DD.")
-@click.option("--paper", help="Paper key, e.g. sichuan-kejibao.")
-@click.option("--page", type=int, help="Page number.")
+@click.option("--paper", help="Paper key or name, e.g. sichuan-kejibao or 四川科技报.")
+@click.option("--page", type=click.IntRange(1, 9999), help="Page number.")
 @click.option("--section", help="Section, e.g. 地方动态.")
 @click.option("--byline", help="Text in the byline, e.g. 科协.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline, as_json):
-    """Find archived articles containing PHRASE (any Chinese substring)."""
+    """Find archived articles containing PHRASE (any Chinese substring, taken literally).
+    Each hit names the page it is printed on and that page's PDF."""
     import json
 
     from . import archive as arc
@@ -357,7 +372,7 @@ def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline
     for h in hits:
         num = f" {h['number']}" if h["number"] else ""
         click.echo(f"{h['paper']} {h['date']}{num} 第{h['page']}版  {h['headline']}\n"
-                   f"    {h['snippet']}")
+                   f"    {h['snippet']}" + (f"\n    {h['pdf']}" if h["pdf"] else ""))
     if not hits:
         click.echo("no match")
 
@@ -366,14 +381,16 @@ def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline
 @click.argument("records", nargs=-1, required=True)
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Resolve issue ids in this archive (latest version).")
-@click.option("-j", "--jobs", type=int, default=None, help="Parallel rebuilds (default: all "
-              "cores).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Parallel rebuilds (default: all cores).")
 def rebuild(records, archive_dir, jobs):
     """Rebuild archived issues from their stored inputs and fonts and report, page by page,
     whether the PDFs are byte-identical to the archived ones (exit 6 if not)."""
     from . import archive as arc
 
     try:
+        for note in arc.clean_dead_rebuilds():
+            click.echo(f"cleaned: {note}", err=True)
         dirs = [arc.resolve_record(r, archive_dir) for r in records]
         if len(dirs) > 1 and sys.stderr.isatty():
             click.echo(f"rebuilding {len(dirs)} issues on {jobs or 'all'} core(s)…", err=True)

@@ -45,8 +45,6 @@ import ctypes
 import hashlib
 import io
 import json
-import os
-import shutil
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
@@ -230,13 +228,10 @@ def _from_record(record: Path, tmp: Path) -> Edition:
     from .build import lay_out
     from .fonts import file_sha256
 
+    from .archive import project_env, read_manifest, record_project
+
     record = record.resolve()
-    archive = record.parents[2]
-    listed = {}
-    for line in (record / "MANIFEST.sha256").read_text(encoding="utf-8").splitlines():
-        if "  " in line:
-            digest, name = line.split("  ", 1)
-            listed[name] = digest
+    listed = {name.as_posix(): digest for digest, name in read_manifest(record)[0]}
     pdf_dir = record / "pdf"
     pdfs = {p.name: p for p in sorted(pdf_dir.glob("*.pdf"))}
     if not pdfs:
@@ -252,32 +247,14 @@ def _from_record(record: Path, tmp: Path) -> Edition:
             continue
         raise RecordError(problem, SourceRef(p), "run `typeset archive verify` on the archive")
     try:
-        fonts = json.loads((record / "fonts.json").read_text(encoding="utf-8"))
         info = json.loads((record / "build.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise RecordError(f"cannot read the record's fonts.json/build.json: {e}",
+        raise RecordError(f"cannot read the record's build.json: {e}",
                           SourceRef(record)) from None
-    proj = tmp / "project"
-    shutil.copytree(record / "layout", proj / "layout")
-    for name, digest in fonts.items():
-        src = archive / "fonts" / f"{digest}.ttf"
-        if not src.is_file():
-            raise RecordError(f"font {name} ({digest}) is missing from the archive",
-                              SourceRef(record))
-        dst = proj / name
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dst)
-    issue_dir = proj / "issue"
-    shutil.copytree(record / "inputs", issue_dir)
-    old = os.environ.get("TYPESET_PROJECT")
-    os.environ["TYPESET_PROJECT"] = str(proj)
-    try:
-        laid = lay_out(issue_dir, 1)
-    finally:
-        if old is None:
-            os.environ.pop("TYPESET_PROJECT", None)
-        else:
-            os.environ["TYPESET_PROJECT"] = old
+    # every path read from the record checked to stay inside, every file against its SHA-256
+    proj = record_project(record, tmp)
+    with project_env(proj):
+        laid = lay_out(proj / "issue", 1)
     issue = laid.issue
     ident = str(info.get("id") or f"{issue.paper.key}-{issue.date}")
     return edition_from_layout(issue, laid.flows, pdfs, ident, record)

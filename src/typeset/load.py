@@ -1053,7 +1053,11 @@ def _inside(sn, key, manifest, ck, sid, issue_dir) -> Path | None:
     if not isinstance(rel, str) or not rel.strip() or "\0" in rel:
         ck.err(f"'{key}' must be a file name, found {kind(rel)}", sn.ref(manifest, key, sid))
         return None
-    p = (issue_dir / rel).resolve()
+    try:
+        p = (issue_dir / rel).resolve()
+    except (RuntimeError, OSError):     # Python 3.11 raises RuntimeError for a link loop
+        ck.err(f"{key} path '{rel}' is a symbolic link loop", sn.ref(manifest, key, sid))
+        return None
     if not p.is_relative_to(issue_dir.resolve()):
         ck.err(f"{key} path '{rel}' leaves the issue folder", sn.ref(manifest, key, sid))
         return None
