@@ -297,11 +297,11 @@ SYSTEM_FONT_FOLDERS = ("~/.local/share/fonts", "~/.fonts", "/usr/local/share/fon
                        "/usr/share/fonts")
 
 
-def find_font_files(names, folders) -> tuple[dict[str, Path], dict[str, str]]:
+def find_font_files(names, folders, deep: bool = True) -> tuple[dict[str, Path], dict[str, str]]:
     """For each file name in ``names``, the first file of that name in ``folders`` (searched
-    in order, each with its subfolders) that typeset can set from; and for names found only
-    as files it cannot use, why not (``font_file_problem``).  The seam where `init` finds a
-    new project's fonts."""
+    in order, with their subfolders if ``deep``) that typeset can set from; and for names
+    found only as files it cannot use, why not (``font_file_problem``).  The seam where
+    `init` finds a new project's fonts."""
     found: dict[str, Path] = {}
     unusable: dict[str, str] = {}
     wanted = set(names)
@@ -309,7 +309,9 @@ def find_font_files(names, folders) -> tuple[dict[str, Path], dict[str, str]]:
         folder = Path(folder).expanduser()
         if not folder.is_dir() or not wanted - set(found):
             continue
-        for dirpath, _dirs, files in os.walk(folder):
+        walk = os.walk(folder) if deep else [(str(folder), [], [p.name for p in
+                                                               folder.iterdir()])]
+        for dirpath, _dirs, files in walk:
             for name in wanted.intersection(files) - set(found):
                 p = Path(dirpath) / name
                 why = font_file_problem(p)
