@@ -212,7 +212,7 @@ SLOT = Obj("slot", "issue.yaml, an entry of a page's `slots:` (also a template's
 PAPER = Obj("paper", "layout/papers/PAPER.yaml",
             "A paper's page: trim, grid, body type, composition and print condition.", (
                 Key("name", TEXT, "The paper's name, printed in the running head.",
-                    "name: 四川科技报", "the file's name"),
+                    "name: 四川科技报", required=True),
                 Key("trim", Type("[width, height], lengths", {
                     "type": "array", "minItems": 2, "maxItems": 2,
                     "items": _length(False)}), "The trimmed page.", "trim: [270mm, 390mm]",
