@@ -137,7 +137,7 @@ def init_project(folder: Path, fmt: str = "四开", name: str | None = None,
     faces = load_yaml_from(base / "shared" / "layout" / "fonts.yaml")
     wanted = [Path(e["file"]).name for e in faces["faces"].values()]
     halts = [halt_companion(Path(n)).name for n in wanted]
-    folders = font_folders(fonts)
+    folders = [] if no_fonts else font_folders(fonts)
     # a folder given is searched as it is; the system's font folders with their subfolders
     found, unusable = find_font_files(wanted + halts, folders, deep=fonts is None)
     missing = [n for n in wanted if n not in found]
