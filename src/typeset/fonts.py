@@ -277,12 +277,15 @@ def font_file_problem(path: Path) -> str | None:
             head = fh.read(12)
             if head[:4] == b"ttcf":
                 return "is a font collection (.ttc/.otc); typeset needs one face in a .ttf file"
-            if head[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true") or len(head) < 12:
+            if head[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
                 return "is not a TrueType or OpenType font"
             count = int.from_bytes(head[4:6], "big")
-            tags = {fh.read(16)[:4] for _ in range(min(count, 200))}
+            entries = [fh.read(16) for _ in range(min(count, 200))]
     except OSError as e:
         return f"cannot be read ({e.strerror})"
+    if len(head) < 12 or any(len(e) < 16 for e in entries):
+        return None         # cut short: the reader says what is wrong (a damaged file)
+    tags = {e[:4] for e in entries}
     if b"glyf" in tags:
         return None
     if b"CFF " in tags or b"CFF2" in tags:
