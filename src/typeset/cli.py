@@ -72,8 +72,9 @@ PDFX_CHOICES = {"x-4": "PDF/X-4", "pdf/x-4": "PDF/X-4", "x-1a": "PDF/X-1a:2001",
 def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
     """Build ISSUE_DIR: one PDF per page and one PDF of the whole issue.
 
-    Nothing is written if any slot is overset (its text does not fit) or a character
-    has no glyph in its font; the error names the file, line and slot.  Every PDF is
+    Nothing is written if any slot is overset (its text does not fit), any text would be
+    drawn outside its box (running head, footer unit …) or a character has no glyph in its
+    font; the error names the file, line and slot or the element.  Every PDF is
     made PDF/X (the paper's level, with its OutputIntent) and preflighted before it is
     written: if the preflight fails nothing is written and the exit code is 5.
     """
@@ -163,7 +164,8 @@ def proof(issue_dir, out_dir, grid, dpi):
     """Write PNG proofs of ISSUE_DIR: one per page and a contact sheet of the issue.
 
     Works even when slots are overset (no PDF is written); with --grid the overset slots
-    are marked in red.  Exit code 4 if any slot is overset, after writing the proofs.
+    are marked in red.  Exit code 4 if any slot is overset or any text runs outside its box,
+    after writing the proofs.
     """
     from .build import overset_error, proof_issue
 
@@ -174,7 +176,7 @@ def proof(issue_dir, out_dir, grid, dpi):
     _print_report(report, quiet=True)
     for p in report.proofs:
         click.echo(str(p))
-    if report.overset:
+    if report.unfit:
         click.echo(f"error: {overset_error(report)}", err=True)
         sys.exit(overset_error(report).exit_code)
 
@@ -185,7 +187,9 @@ def proof(issue_dir, out_dir, grid, dpi):
 def check(issue_dir, as_json):
     """Lay out ISSUE_DIR without writing PDFs and print the fit report per slot.
 
-    Exit code 4 if any slot is overset, 3 for bad input, 0 when everything fits.
+    Exit code 4 if any slot is overset or any text would be drawn outside its box (a running
+    head wider than the type area, a co-organizer wider than its cell), 3 for bad input (a
+    character no font has, anywhere on the page), 0 when everything fits.
     """
     from .build import check_issue, overset_error
 
@@ -196,6 +200,7 @@ def check(issue_dir, as_json):
     if as_json:
         click.echo(json.dumps({"slots": [s.as_dict() for s in report.slots],
                                "warnings": report.warnings,
+                               "problems": [str(e) for e in report.problems],
                                "normalised": [str(c) for c in report.changes]},
                               ensure_ascii=False, indent=1))
     else:
@@ -209,7 +214,7 @@ def check(issue_dir, as_json):
             over = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
             click.echo(f"{s.page:>4} {s.slot:<12} {s.lines_available:>5} {s.lines_used:>5} "
                        f"{over:>11} {s.underset_lines:>5} {s.even_spaced_lines:>4}  {s.hint}")
-    if report.overset:
+    if report.unfit:
         if not as_json:
             click.echo(f"error: {overset_error(report)}", err=True)
         sys.exit(overset_error(report).exit_code)

@@ -147,6 +147,7 @@ CUT_FORCE = 3      # a prohibited break outside a Latin run (a run of marks)
 CUT_PAIR = 4       # inside a —— or …… pair (a run of dashes with an odd count)
 _CUT_COST = {CUT_URL: _CUT, CUT_LETTER: 1e7, CUT_FORCE: 1.5e7, CUT_PAIR: 2e7}
 _URL_AFTER = frozenset("/._?&=")
+_CUT_SLACK = 2.0   # em: a cut other than at a URL point is tried only this near the measure
 _HANG = 1.0              # hanging a mark, when the paper allows it
 
 
@@ -497,9 +498,15 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             j += 1
             extra = 0.0
             if j < n and not items[j].can_break_before:
-                if not items[j].cut:
+                kind = items[j].cut
+                if not kind:
                     continue
-                extra = _CUT_COST[items[j].cut]
+                if kind != CUT_URL and nat < width - _CUT_SLACK:
+                    # a cut between letters or marks can always move towards the measure:
+                    # only the last few are worth pricing (a long run would otherwise cost
+                    # a line's worth of candidates at every start)
+                    continue
+                extra = _CUT_COST[kind]
             # candidate line items[i:j]
             last = j == n
             final = last and not last_justified
