@@ -164,10 +164,12 @@ def prepare_embedded() -> None:
     from fontTools.ttLib import TTFont  # noqa: F401
 
 
-def embedded_glyph_ids(program: bytes) -> dict[int, int] | None:
+def embedded_glyph_ids(program: bytes) -> tuple[dict[int, int], frozenset] | None:
     """Character code → glyph id of a TrueType program embedded in a PDF as a simple font
-    (its (1,0) cmap, or (3,0) with codes at U+F000…: PDF 1.7 §9.6.6.4), for the preflight's
-    check that no glyph drawn is .notdef (glyph 0); None if the program has neither."""
+    (its (1,0) cmap, or (3,0) with codes at U+F000…: PDF 1.7 §9.6.6.4), and the ids of its
+    glyphs without an outline (a space: they draw nothing), for the preflight's checks that
+    no glyph drawn is .notdef (glyph 0) and that every glyph drawn lies inside its box; None
+    if the program has no such cmap or cannot be read."""
     import io
 
     from fontTools.ttLib import TTFont, TTLibError
@@ -176,7 +178,8 @@ def embedded_glyph_ids(program: bytes) -> dict[int, int] | None:
         tt = TTFont(io.BytesIO(program), lazy=True)
         # name the glyphs by their ids before the cmap is read: a subset has no glyph names,
         # and fontTools would otherwise make them up from the cmap first (twice the work)
-        tt.setGlyphOrder([f"g{k}" for k in range(tt["maxp"].numGlyphs)])
+        count = tt["maxp"].numGlyphs
+        tt.setGlyphOrder([f"g{k}" for k in range(count)])
         cmap = tt["cmap"]
         table = cmap.getcmap(1, 0)
         offset = 0
@@ -184,8 +187,14 @@ def embedded_glyph_ids(program: bytes) -> dict[int, int] | None:
             table, offset = cmap.getcmap(3, 0), 0xF000
         if table is None:
             return None
-        return {code - offset: int(name[1:]) for code, name in table.cmap.items()
-                if 0 <= code - offset < 256}
+        ids = {code - offset: int(name[1:]) for code, name in table.cmap.items()
+               if 0 <= code - offset < 256}
+        blank = frozenset()
+        if "loca" in tt:
+            loca = tt["loca"]
+            blank = frozenset(k for k in range(min(count, len(loca) - 1))
+                              if loca[k + 1] == loca[k])
+        return ids, blank
     except (TTLibError, KeyError, AttributeError, ValueError, IndexError, EOFError,
             AssertionError, TypeError):
         return None

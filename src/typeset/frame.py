@@ -62,10 +62,14 @@ class TextRun:
     area: int = -1               # index in PageOut.areas
     where: object = None         # errors.SourceRef of the text (file, line, slot)
 
-    def extent(self) -> tuple[float, float, float, float]:
-        """The glyphs' em boxes together: (x0, y0, x1, y1), pt."""
-        x0 = min(g.x for g in self.glyphs)
-        x1 = max(g.x + g.advance for g in self.glyphs)
+    def extent(self) -> tuple[float, float, float, float] | None:
+        """The glyphs' em boxes together: (x0, y0, x1, y1), pt; a space draws nothing (one
+        ends a line past the column, set at no width) and is left out.  None: only spaces."""
+        inked = [g for g in self.glyphs if not g.ch.isspace()]
+        if not inked:
+            return None
+        x0 = min(g.x for g in inked)
+        x1 = max(g.x + g.advance for g in inked)
         return (x0, self.y - ASCENT * self.size, x1, self.y + DESCENT * self.size)
 
     @property

@@ -212,9 +212,12 @@ def _check_areas(out: PageOut, skip: set[int] = frozenset()) -> None:
     block with no room left sets its headline in a band of no height)."""
     worst: dict[int, tuple] = {}
     for it in out.items:
-        if not isinstance(it, TextRun) or it.area < 0 or not it.glyphs or it.area in skip:
+        if not isinstance(it, TextRun) or it.area < 0 or it.area in skip:
             continue
-        over = out.areas[it.area].excess(*it.extent())
+        box = it.extent()
+        if box is None:
+            continue
+        over = out.areas[it.area].excess(*box)
         if over is not None and (it.area not in worst or over[1] > worst[it.area][1][1]):
             worst[it.area] = (it, over)
     for k, (run, (side, d)) in sorted(worst.items()):
@@ -422,12 +425,12 @@ def _footer(issue: Issue, flow: PageFlow, items: list, ids, out: PageOut, type_a
     paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
     f = tpl.footer
     ax, aw = paper.area_x, paper.area_w
-    top = paper.lines - footer_grid(issue, tpl)[2]      # under the notices, if any
+    ncols, nrows, nlines = footer_grid(issue, tpl)
+    top = paper.lines - nlines                          # under the notices, if any
     y0 = paper.line_top(top) + paper.line_gap / 2.0
     y1 = paper.line_top(paper.lines) - paper.line_gap / 2.0
     items.append(Box(ax, y0, aw, y1 - y0, width=0.75, area=type_area))
     ts, us = f.title_style, f.unit_style
-    ncols, nrows, nlines = footer_grid(issue, tpl)
     where = SourceRef(tpl.source)
     # the title and the rows, one grid line each, centred in the box's lines
     first = top + max(0, (nlines - 1 - nrows + 1) // 2)

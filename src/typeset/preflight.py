@@ -287,7 +287,7 @@ class _FontInfo:
     which codes draw .notdef (``nd``: a bytes.translate table mapping those to 1)."""
 
     __slots__ = ("widths", "two_byte", "asc", "desc", "nd", "measurable", "wmap", "dw",
-                 "nd_zero")
+                 "nd_zero", "blank")
 
     def __init__(self):
         self.widths = [0.0] * 256
@@ -298,6 +298,7 @@ class _FontInfo:
         self.measurable = True
         self.wmap: dict = {}
         self.dw = 1000.0
+        self.blank = None          # bytes of 256: 1 for a code whose glyph has no outline
 
     def advance(self, s: bytes) -> tuple[float, int, int]:
         """(sum of widths, glyph count, spaces) of a string shown in this font."""
@@ -382,9 +383,12 @@ def _font_info(font) -> _FontInfo:
                 if 0 <= first + j < 256:
                     info.widths[first + j] = float(v) * scale
             if fd is not None and "/FontFile2" in fd:
-                gids = embedded_glyph_ids(fd.FontFile2.read_bytes())
-                if gids is not None:
+                found = embedded_glyph_ids(fd.FontFile2.read_bytes())
+                if found is not None:
+                    gids, blank = found
                     info.nd = bytes(0 if gids.get(c, 0) else 1 for c in range(256))
+                    info.blank = bytes(1 if gids.get(c, 0) in blank and gids.get(c, 0)
+                                       else 0 for c in range(256))
         fd = desc_font.get("/FontDescriptor")
         if fd is not None and float(fd.get("/Ascent", 0)) > 0:
             info.asc = float(fd.Ascent)
@@ -674,10 +678,22 @@ class _Page:
             else:
                 w, n, spaces = font.advance(b)
                 adv = (w / 1000.0 * size + n * tc + spaces * tw) * th
-            if x_lo is None or pen < x_lo:
-                x_lo = pen
-            if x_hi is None or pen + adv > x_hi:
-                x_hi = pen + adv
+            a, z = pen, pen + adv
+            blank = font.blank
+            if blank is not None and (blank[b[0]] or blank[b[-1]]):
+                # a space draws nothing: it may stand at a line's end past the column
+                ink = b.translate(blank)
+                first, last = ink.find(0), ink.rfind(0)
+                if first < 0:
+                    a = z = None
+                else:
+                    a = pen + sum(map(widths.__getitem__, b[:first])) / 1000.0 * size * th
+                    z = z - sum(map(widths.__getitem__, b[last + 1:])) / 1000.0 * size * th
+            if a is not None:
+                if x_lo is None or a < x_lo:
+                    x_lo = a
+                if x_hi is None or z > x_hi:
+                    x_hi = z
             if check_nd and text.notdef is None:
                 k = font.notdef_at(b)
                 if k >= 0:
