@@ -339,7 +339,8 @@ def _cut_kind(a: _Item, b: _Item, mid_pair: bool) -> int:
     """The kind of emergency break between ``a`` and ``b`` (0: none)."""
     if b.cls in (SP, IS):
         return 0                  # break after the space instead: it stays on its line
-    if a.cls in _LATIN and b.cls in _LATIN:
+    # in a run with no permitted break, a solidus belongs to it ("https://", "/2020/")
+    if (a.cls in _LATIN or a.ch == "/") and (b.cls in _LATIN or b.ch == "/"):
         if a.ch == "-":
             # never right after a hyphen-minus: text extraction (PDFium, poppler) takes a
             # hyphen at a line end for a soft hyphen and drops it
