@@ -1,10 +1,12 @@
 """The pipeline: load → normalise → compose/flow → page → render → write, with a fit report.
 
 Contract: ``check_issue(issue_dir)`` lays out every page without writing anything and returns a
-:class:`Report`; ``build_issue(issue_dir, out_dir)`` does the same, refuses to write anything if
-a slot is overset (unless the manifest allows it for that slot) or a character has no glyph,
-and otherwise writes one PDF per page plus one of the whole issue, each to a temporary file
-renamed into place only when all of them are complete.
+:class:`Report` (the pages are set too, so that it finds what a build would stop on);
+``build_issue(issue_dir, out_dir)`` does the same, refuses to write anything if a slot is
+overset (unless the manifest allows it for that slot), anything would be drawn outside its box
+(``Report.problems``) or a character drawn has no glyph, and otherwise writes one PDF per page
+plus one of the whole issue, each to a temporary file renamed into place only when all of them
+are complete.
 """
 
 from __future__ import annotations
