@@ -180,14 +180,14 @@ def build_variant(v: Variant, proj: Path, tmp: Path) -> Built:
             # The build's preflight reads each article back inside its column rectangles,
             # which do not yet include the ½ em a hung mark takes in the gutter: set the
             # page with the same stages, without the preflight (see the issue #3 report).
-            from typeset.build import Report, layout_issue
+            from typeset.build import lay_out
             from typeset.page import make_page
             from typeset.pdf import render_pdf
 
-            issue, flows = layout_issue(issue_dir, Report())
-            pages = [make_page(issue, f) for f in flows]
+            laid = lay_out(issue_dir, 1)
+            pages = [make_page(laid.issue, f) for f in laid.flows]
             pdf = tmp / "out.pdf"
-            pdf.write_bytes(render_pdf(pages, issue.fonts, {"title": v.key}))
+            pdf.write_bytes(render_pdf(pages, laid.issue.fonts))
         else:
             report = build_issue(issue_dir, tmp / "out")
             pdf = next(p for p in report.outputs if "-p" in p.name)

@@ -214,17 +214,17 @@ def test_a_url_cut_in_a_column_reads_back_whole(tmp_path, paper):
 
 @pytest.fixture(scope="module")
 def laid_out():
-    from typeset.build import Report, _make_pages, lay_out
+    from typeset.build import _make_pages, lay_out
 
-    report, issue, flows = lay_out(SAMPLE, 1)
-    return issue, _make_pages(issue, flows, Report())
+    layout = lay_out(SAMPLE, 1)
+    return layout.issue, _make_pages(layout)
 
 
 def _finished(issue, pages) -> bytes:
     from typeset.pdf import render_pdf
     from typeset.pdfx import DocMeta, finish_pdf
 
-    raw = render_pdf(pages, issue.fonts, {"title": "t"})
+    raw = render_pdf(pages, issue.fonts)
     meta = DocMeta(title="t", paper=issue.paper.name, date=issue.date,
                    pages=[p.number for p in pages], number=None, sections=["地方动态"])
     titles = {k: a.headline.replace("|", "") for k, a in issue.articles.items()}

@@ -151,6 +151,7 @@ def test_kill_mid_write_keeps_the_previous_pdfs(outputs, tmp_path, nth):
 def test_kill_at_increasing_delays(outputs, tmp_path):
     """Without the hook: kills spread over a whole build never leave a partial PDF."""
     issue, previous, old, fresh, seconds, _ = outputs
+    killed = []
     for frac in (0.35, 0.7, 0.9, 1.0):
         out = fresh_out(previous, tmp_path / f"at{frac}")
         proc = build(issue, out)
@@ -158,7 +159,11 @@ def test_kill_at_increasing_delays(outputs, tmp_path):
             proc.wait(timeout=seconds * frac)
         except subprocess.TimeoutExpired:
             kill(proc)
+            assert proc.returncode == -signal.SIGKILL
+            killed.append(frac)
         check_after_kill(out, old, fresh, must_be_old=False)
+    # a build that ended before its kill tests nothing: the earliest kill must land
+    assert 0.35 in killed, f"no kill landed before the build ended (killed at {killed})"
 
 
 def test_an_unkilled_build_replaces_every_pdf(outputs, tmp_path):

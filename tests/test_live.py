@@ -154,10 +154,8 @@ def test_watch_rebuilds_only_the_page_an_edit_touches(tmp_path, monkeypatch):
                    encoding="utf-8")
     changed = w.changes()
     assert changed == {art}
-    t0 = time.monotonic()
-    r = w.rebuild(changed)
+    r = w.rebuild(changed)        # how fast this is belongs to bench/, not to a timed test
     assert r.ok and r.touched == [2]
-    assert time.monotonic() - t0 < 2.5               # the fit report is back within seconds
     after = {p.name: p.read_bytes() for p in (issue / "out").glob("*.pdf")}
     differ = sorted(n for n in before if before[n] != after[n])
     assert differ == ["typeset-demo-2020-08-07-p02.pdf"]

@@ -44,7 +44,7 @@ def test_glyph_origins_read_back_where_they_were_placed():
         page.items.append(TextRun("body", size, y, glyphs))
         placed.append((y, glyphs))
         y += 13.0
-    data = render_pdf([page], issue.fonts, {"title": "t"})
+    data = render_pdf([page], issue.fonts)
     doc = pdfium.PdfDocument(data)
     tp = doc[0].get_textpage()
     off = page.bleed + MARK_MARGIN
@@ -66,22 +66,42 @@ def test_glyph_origins_read_back_where_they_were_placed():
     assert worst < 0.01, worst
 
 
-def test_a_font_file_changed_on_disk_is_registered_again(tmp_path):
+def widen(src: Path, dst: Path, ch: str, advance: int) -> None:
+    """Write a copy of the font ``src`` whose glyph for ``ch`` is ``advance`` units wide,
+    replacing ``dst`` the way a font installer does (a new file renamed into place)."""
+    from fontTools.ttLib import TTFont
+
+    tt = TTFont(str(src))
+    g = tt.getBestCmap()[ord(ch)]
+    tt["hmtx"][g] = (advance, tt["hmtx"][g][1])
+    tmp = dst.with_suffix(".new")
+    tt.save(str(tmp))
+    os.replace(tmp, dst)
+
+
+def test_a_font_file_replaced_on_disk_is_measured_and_drawn_afresh(tmp_path):
+    """The writer's face takes the new file's widths after a replacement (same path, same
+    PostScript name: only the content changed), and an unchanged file is registered once."""
     from reportlab.pdfbase import pdfmetrics
 
-    from typeset.fonts import ps_name_of
+    from typeset.fonts import font_metrics, ps_name_of
     from typeset.pdf import _register
 
     src = ROOT / "fonts" / "TypesetSerifSC-Regular-Halt.ttf"
     copy = tmp_path / src.name
     shutil.copyfile(src, copy)
     name = ps_name_of(copy)
-    _register(name, copy)
-    first = pdfmetrics.getFont(name).face
-    _register(name, copy)
-    assert pdfmetrics.getFont(name).face is first          # unchanged: registered once
-    st = copy.stat()
-    os.utime(copy, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
-    _register(name, copy)
-    assert pdfmetrics.getFont(name).face is not first      # changed: read afresh
-    _register(name, src)                                    # as the other tests expect it
+    cp = ord("，")
+    try:
+        _register(name, copy)
+        first = pdfmetrics.getFont(name).face
+        assert first.charWidths[cp] == 500
+        _register(name, copy)
+        assert pdfmetrics.getFont(name).face is first          # unchanged: registered once
+        widen(src, copy, "，", 730)
+        assert ps_name_of(copy) == name
+        assert font_metrics(copy)["adv"][cp] == 730
+        _register(name, copy)
+        assert pdfmetrics.getFont(name).face.charWidths[cp] == 730     # the new width
+    finally:
+        _register(name, src)                                    # as the other tests expect it

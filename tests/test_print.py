@@ -183,17 +183,17 @@ def test_issue_number_in_xmp(tmp_path):
 
 
 def test_article_threads_one_per_article_along_its_columns(sample_build, sample_issue):
-    from typeset.build import Report, layout_issue
+    from typeset.build import lay_out
     from typeset.page import make_page
 
-    issue, flows = layout_issue(SAMPLE, Report())
-    page = make_page(issue, flows[0])
+    laid = lay_out(SAMPLE, 1)
+    page = make_page(laid.issue, laid.flows[0])
     with pikepdf.open(sample_build.page_pdfs[0]) as pdf:
         threads = pdf.Root.Threads
         trim = [float(v) for v in pdf.pages[0].TrimBox]
         assert len(threads) == len(page.threads) == 9
         titles = [str(t.I.Title) for t in threads]
-        assert titles == [issue.articles[k].headline.replace("|", "") for k in page.threads]
+        assert titles == [laid.issue.articles[k].headline.replace("|", "") for k in page.threads]
         on_page = set()
         for t, (key, rects) in zip(threads, page.threads.items()):
             first = bead = t.F

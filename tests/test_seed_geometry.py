@@ -78,13 +78,35 @@ def test_line_final_marks_take_half_an_em(body, sample_issue):
     assert n > 20
 
 
-def test_adjacent_marks_take_at_most_one_and_a_half_em(body, sample_issue):
-    em = sample_issue.paper.body.size
-    for ln, *_ in body:
+def adjacent_marks(lines, em: float) -> tuple[int, list[str]]:
+    """(pairs of adjacent full-width marks seen, lines where a pair takes over 1.5 em)."""
+    pairs, wide = 0, []
+    for ln in lines:
         cs = ln.chars
         for a, b in zip(cs, cs[1:]):
             if a.ch in FULL_MARKS and b.ch in FULL_MARKS and b.x0 - a.x1 < em / 2:
-                assert b.x1 - a.x0 <= 1.5 * em + 0.01, ln.text
+                pairs += 1
+                if b.x1 - a.x0 > 1.5 * em + 0.01:
+                    wide.append(ln.text)
+    return pairs, wide
+
+
+def test_adjacent_marks_take_at_most_one_and_a_half_em(body, sample_issue):
+    em = sample_issue.paper.body.size
+    pairs, wide = adjacent_marks([ln for ln, *_ in body], em)
+    assert not wide
+    assert pairs >= 5, "the sample page sets adjacent marks (。” ，“ …): none were found"
+
+
+def test_the_adjacent_marks_check_finds_two_full_ems():
+    """The check above on a line where 。 and ” both keep their full em: it says so."""
+    from pdfread import PChar, PLine
+
+    em = 10.0
+    line = PLine([PChar("。", 0.0, 10.0, 20.0, em, "f"), PChar("”", 10.0, 20.0, 20.0, em, "f")])
+    assert adjacent_marks([line], em) == (1, ["。”"])
+    line.chars[1] = PChar("”", 5.0, 10.0, 20.0, em, "f")          # compressed: 1 em in all
+    assert adjacent_marks([line], em) == (1, [])
 
 
 def test_every_body_baseline_is_on_the_page_grid(body, sample_issue):

@@ -171,7 +171,7 @@ def archive_issue(issue_dir: Path, archive: Path, replace: bool = False) -> dict
     with _Lock(archive):
         notes = recover(archive)
         laid = lay_out(issue_dir)           # once: the build below reuses it
-        _, issue, flows = laid
+        issue, flows = laid.issue, laid.flows
         rid = _issue_id(issue)
         con = connect(archive)
         rows = con.execute("SELECT version FROM issues WHERE id=? ORDER BY version",

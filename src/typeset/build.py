@@ -1,9 +1,13 @@
-"""The pipeline: load → normalise → compose/flow → page → render → write, with a fit report.
+"""The pipeline: load → normalise → compose → flow → page → render → preflight → write, with
+a fit report.
 
-Contract: ``check_issue(issue_dir)`` lays out every page without writing anything and returns a
-:class:`Report` (the pages are set too, so that it finds what a build would stop on);
-``build_issue(issue_dir, out_dir)`` does the same, refuses to write anything if a slot is
-overset (unless the manifest allows it for that slot), anything would be drawn outside its box
+Contract: ``lay_out(issue_dir)`` runs load, normalise, compose and flow and returns a
+:class:`Layout` — the issue, its composed bodies, its flowed pages and the fit report, plain
+data that the later stages are handed explicitly (nothing is kept in module state between
+calls).  ``check_issue(issue_dir)`` is that layout's report, with the pages set too (without
+converting pictures), so that it finds what a build would stop on.  ``build_issue(issue_dir,
+out_dir)`` lays out (or takes a ``Layout``), refuses to write anything if a slot is overset
+(unless the manifest allows it for that slot), anything would be drawn outside its box
 (``Report.problems``) or a character drawn has no glyph, and otherwise writes one PDF per page
 plus one of the whole issue, each to a temporary file renamed into place only when all of them
 are complete.
@@ -20,10 +24,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import __version__
 from .errors import ErrorGroup, InputError, LayoutError, SourceRef, raise_all
-from .flow import PageFlow, flow_issue, precompose
+from .flow import PageFlow, compose_bodies, flow_issue
 from .load import load_issue
+from .model import Issue
 from .normalize import Change, normalise_issue
 
 
@@ -87,6 +91,20 @@ class Report:
         return bool(self.overset or self.problems)
 
 
+@dataclass
+class Layout:
+    """An issue laid out, as the stages made it: the issue loaded and normalised, each
+    article's composed paragraphs (compose), each page's blocks on the grid (flow) and the
+    fit report.  Made once by :func:`lay_out` and handed to the page, render and preflight
+    stages (``build_issue(layout=…)``, ``proof_issue``), so that `watch` and `archive` lay an
+    issue out once for a build and its proofs."""
+
+    issue: Issue
+    bodies: dict                 # article key → composed paragraphs (lists of lines)
+    flows: list[PageFlow]        # one per page, in page order
+    report: Report
+
+
 def _check_glyphs(issue, pages) -> None:
     """Every character drawn must have a glyph in the face that draws it: never an empty box
     (.notdef).  Read off what the page stage drew — each text run knows its font role and
@@ -140,23 +158,25 @@ def _check_glyphs(issue, pages) -> None:
     raise_all(errors)
 
 
-def _make_pages(issue, flows, report: Report, pictures: bool = True) -> list:
+def _make_pages(layout: Layout, pictures: bool = True) -> list:
     """The page stage for every flow; what it warns about (a picture's resolution) goes to
-    the report, and the flows are left as they were (a layout may be paged twice: `watch`
-    draws proofs from the layout a failed build used).  Then the checks of what it drew:
-    a character without a glyph raises (exit 3); text outside its box is listed in
+    the layout's report, and the flows are left as they were (a layout may be paged twice:
+    `watch` draws proofs from the layout a failed build used).  Then the checks of what it
+    drew: a character without a glyph raises (exit 3); text outside its box is listed in
     ``report.problems`` (layout errors, exit 4).  ``pictures=False``: place pictures without
     converting them (``check``)."""
     from .page import make_page
 
     pages = []
-    for f in flows:
+    for f in layout.flows:
         before = len(f.warnings)
-        pages.append(make_page(issue, f, pictures))
-        report.warnings.extend(f"page {f.page.number}: {w}" for w in f.warnings[before:])
+        pages.append(make_page(layout.issue, f, pictures))
+        layout.report.warnings.extend(f"page {f.page.number}: {w}"
+                                      for w in f.warnings[before:])
         del f.warnings[before:]
-    _check_glyphs(issue, pages)
-    report.problems = [LayoutError(msg, where) for p in pages for where, msg in p.problems]
+    _check_glyphs(layout.issue, pages)
+    layout.report.problems = [LayoutError(msg, where) for p in pages
+                              for where, msg in p.problems]
     return pages
 
 
@@ -185,24 +205,28 @@ def _few_collections():
 
 
 @_few_collections()
-def layout_issue(issue_dir: Path, report: Report, jobs: int = 1, meanwhile=None):
+def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
+    """Load, normalise, compose (the bodies on ``jobs`` processes, default every core;
+    ``meanwhile(issue)`` runs here as they work) and flow the issue; see :class:`Layout`."""
+    from .parallel import cpu_count
+
+    jobs = cpu_count() if jobs is None else max(1, jobs)
+    report = Report()
     t0 = time.perf_counter()
     issue = load_issue(Path(issue_dir))
     t1 = time.perf_counter()
     if issue.normalise:
         issue, report.changes = normalise_issue(issue)
     t2 = time.perf_counter()
-    precompose(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None)
+    bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None)
     t25 = time.perf_counter()
-    flows: list[PageFlow] = []
-    for flow in flow_issue(issue):
+    flows = flow_issue(issue, bodies)
+    for flow in flows:
         page = flow.page
-        flows.append(flow)
         report.warnings.extend(f"page {page.number}: {w}" for w in flow.warnings)
         for b in flow.blocks:
             if b.slot.kind != "article":
                 continue
-            used = max((len(c) for c in b.columns), default=0)
             report.slots.append(SlotReport(
                 page=page.number, slot=b.slot.id, article=b.article,
                 lines_available=sum(f.capacity for f in b.frames),
@@ -215,11 +239,10 @@ def layout_issue(issue_dir: Path, report: Report, jobs: int = 1, meanwhile=None)
             if b.underset > 1:
                 report.warnings.append(f"page {page.number}, slot '{b.slot.id}': "
                                        f"{b.underset} empty line(s) at the foot (underset)")
-            del used
     t3 = time.perf_counter()
     report.timings.update(load=t1 - t0, normalise=t2 - t1, compose=t25 - t2, flow=t3 - t25,
                           compose_flow=t3 - t2)
-    return issue, flows
+    return Layout(issue, bodies, flows, report)
 
 
 def check_issue(issue_dir: Path, jobs: int | None = None) -> Report:
@@ -227,9 +250,9 @@ def check_issue(issue_dir: Path, jobs: int | None = None) -> Report:
     the pages (without converting pictures) and return the fit report; nothing is written.
     A character without a glyph raises (exit 3); ``report.unfit`` says whether a build
     would stop with a layout error (exit 4)."""
-    report, issue, flows = lay_out(issue_dir, jobs)
-    _make_pages(issue, flows, report, pictures=False)
-    return report
+    layout = lay_out(issue_dir, jobs)
+    _make_pages(layout, pictures=False)
+    return layout.report
 
 
 def overset_error(report: Report):
@@ -250,7 +273,7 @@ class _Job:
 
     issue: object
     pages: list
-    meta: dict
+    title: str              # the whole-issue file's title
     output: object
     titles: dict
     section: dict
@@ -279,7 +302,7 @@ def _draw(job: _Job, k: int) -> tuple:
 
     c0 = time.process_time()
     p = job.pages[k]
-    raw = render_pdf([p], job.issue.fonts, dict(job.meta, title=p.title))
+    raw = render_pdf([p], job.issue.fonts)
     return raw, time.process_time() - c0
 
 
@@ -292,7 +315,7 @@ def _finish(job: _Job, task) -> tuple:
     k, name = task
     c0 = time.process_time()
     if k is None:
-        ps, title, raw = job.pages, job.meta["title"], job.raws
+        ps, title, raw = job.pages, job.title, job.raws
     else:
         ps, title, raw = [job.pages[k]], job.pages[k].title, job.raws[k]
     data = finish_pdf(raw, job.doc(ps, title), job.output, [p.threads for p in ps], job.titles)
@@ -328,7 +351,7 @@ def _prepare_output(issue) -> None:
 def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | None = None,
                 proof: bool = False, grid: bool = False, dpi: float = 100,
                 only: set[int] | None = None, progress=None, jobs: int | None = None,
-                layout: tuple | None = None) -> Report:
+                layout: Layout | None = None) -> Report:
     """Build the PDFs; each is made PDF/X (``pdfx`` overrides the paper's level) and
     preflighted before anything is written: a failed preflight writes nothing and raises
     PreflightError (exit 5).  ``proof`` also writes PNG proofs into OUT/proofs/.
@@ -338,8 +361,8 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     does after an edit that touches a few pages.  ``progress(done, total, what)`` is called
     as pages are rendered, for a progress display.  ``jobs``: processes for composing and
     drawing (default: every core); the output is the same bytes whatever the number.
-    ``layout``: ``(report, issue, flows)`` from :func:`lay_out` when the caller laid the issue
-    out already (the archive, `watch`): it is not laid out again."""
+    ``layout``: the :class:`Layout` from :func:`lay_out` when the caller laid the issue out
+    already (the archive, `watch`): it is not laid out again."""
     from dataclasses import replace
 
     from .errors import PreflightError
@@ -348,15 +371,14 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
 
     jobs = cpu_count() if jobs is None else max(1, jobs)
     if layout is None:
-        report = Report()
-        issue, flows = layout_issue(issue_dir, report, jobs, meanwhile=_prepare_output)
+        layout = lay_out(issue_dir, jobs, meanwhile=_prepare_output)
     else:
-        report, issue, flows = layout
-        _prepare_output(issue)
+        _prepare_output(layout.issue)
+    issue, report = layout.issue, layout.report
     t0 = time.perf_counter()
     # the page stage first: a character without a glyph (exit 3) is said before what does
     # not fit (exit 4), as bad input always is
-    pages = _make_pages(issue, flows, report)
+    pages = _make_pages(layout)
     t1 = time.perf_counter()
     if report.unfit:
         raise overset_error(report)
@@ -368,14 +390,12 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                                    f"the manifest: that text is NOT in the PDF")
     out_dir = Path(out_dir) if out_dir else issue.root / "out"
     stem = f"{issue.paper.key}-{issue.date}"
-    meta = dict(title=f"{issue.paper.name} {issue.date}", author=issue.paper.name,
-                subject=", ".join(p.template.section for p in issue.pages),
-                creator=f"typeset {__version__}", lang="zh-CN")
     output = issue.paper.output if pdfx is None else replace(issue.paper.output, pdfx=pdfx)
     partial = only is not None and not {p.number for p in pages} <= set(only)
     if partial:
         pages = [p for p in pages if p.number in only]
-    job = _Job(issue=issue, pages=pages, meta=meta, output=output,
+    job = _Job(issue=issue, pages=pages, title=f"{issue.paper.name} {issue.date}",
+               output=output,
                titles={k: a.headline.replace("|", "") for k, a in issue.articles.items()},
                section={p.number: p.template.section for p in issue.pages}, cut=cut,
                doc_meta=DocMeta)
@@ -443,29 +463,19 @@ def _proofs(issue, pages, page_pdfs, out_dir: Path, stem: str, grid: bool, dpi: 
     return [(out_dir / "proofs" / name, data) for name, data in images]
 
 
-def lay_out(issue_dir: Path, jobs: int | None = None) -> tuple:
-    """``(report, issue, flows)``: the issue laid out once, for callers that then build or
-    proof it (``layout=``) and read the layout themselves."""
-    from .parallel import cpu_count
-
-    report = Report()
-    issue, flows = layout_issue(issue_dir, report,
-                                cpu_count() if jobs is None else max(1, jobs))
-    return report, issue, flows
-
-
 @_few_collections()
 def proof_issue(issue_dir: Path, out_dir: Path | None = None, *, grid: bool = False,
-                dpi: float = 100, layout: tuple | None = None) -> Report:
+                dpi: float = 100, layout: Layout | None = None) -> Report:
     """PNG proofs of every page, written into OUT/proofs/, even when slots are overset (the
     grid overlay shows them in red).  No PDF is written.  ``layout`` as for build_issue."""
     from .pdf import render_pdf
 
-    report, issue, flows = layout if layout is not None else lay_out(issue_dir)
-    pages = _make_pages(issue, flows, report)
+    layout = layout if layout is not None else lay_out(issue_dir)
+    issue, report = layout.issue, layout.report
+    pages = _make_pages(layout)
     out_dir = Path(out_dir) if out_dir else issue.root / "out"
     stem = f"{issue.paper.key}-{issue.date}"
-    pdfs = [render_pdf([p], issue.fonts, dict(title=p.title)) for p in pages]
+    pdfs = [render_pdf([p], issue.fonts) for p in pages]
     proofs = _proofs(issue, pages, pdfs, out_dir, stem, grid, dpi)
     write_atomically(proofs)
     report.proofs = [p for p, _ in proofs]

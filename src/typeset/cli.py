@@ -48,8 +48,18 @@ def _print_report(report, quiet=False):
         click.echo(f"warning: {w}", err=True)
 
 
-PDFX_CHOICES = {"x-4": "PDF/X-4", "pdf/x-4": "PDF/X-4", "x-1a": "PDF/X-1a:2001",
-                "pdf/x-1a": "PDF/X-1a:2001", "pdf/x-1a:2001": "PDF/X-1a:2001"}
+def _pdfx_option(ctx, param, value):
+    """``--pdfx`` spelling → the level's name, from the one table of levels (model.PDFX);
+    imported here, not at start-up, to keep `typeset --help` quick."""
+    if value is None:
+        return None
+    from .model import PDFX, pdfx_level
+
+    lv = pdfx_level(value.lower(), by="spelling")
+    if lv is None:
+        raise click.BadParameter(f"{value!r} is not one of " + ", ".join(
+            sp for lv in PDFX for sp in lv.spellings))
+    return lv.name
 
 
 @main.command()
@@ -57,7 +67,7 @@ PDFX_CHOICES = {"x-4": "PDF/X-4", "pdf/x-4": "PDF/X-4", "x-1a": "PDF/X-1a:2001",
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs (default: ISSUE_DIR/out).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the paths of the PDFs and errors.")
-@click.option("--pdfx", type=click.Choice(sorted(PDFX_CHOICES), case_sensitive=False),
+@click.option("--pdfx", metavar="LEVEL", callback=_pdfx_option,
               help="PDF/X level, instead of the paper's (print: pdfx:): x-4 or x-1a "
                    "(PDF/X-1a:2001).")
 @click.option("--proof", is_flag=True, help="Also write PNG proofs (one per page and a "
@@ -87,7 +97,7 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
                        nl=done == total)
 
     try:
-        report = build_issue(issue_dir, out_dir, pdfx=PDFX_CHOICES.get((pdfx or "").lower()),
+        report = build_issue(issue_dir, out_dir, pdfx=pdfx,
                              proof=proof or grid, grid=grid, dpi=dpi, progress=progress,
                              jobs=jobs)
     except Exception as e:  # noqa: BLE001 - every error is reported, never a bare traceback
@@ -107,7 +117,7 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
               path_type=Path), help="The issue the PDFs were built from: checks the page "
               "size, bleed, PDF/X level, output condition and ink limit of its paper and "
               "reads every article back against the manifest.")
-@click.option("--pdfx", type=click.Choice(sorted(PDFX_CHOICES), case_sensitive=False),
+@click.option("--pdfx", metavar="LEVEL", callback=_pdfx_option,
               help="With --issue: the PDF/X level expected, if not the paper's (as given to "
                    "build --pdfx).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only the files that fail.")
@@ -134,8 +144,7 @@ def preflight(pdfs, issue_dir, pdfx, quiet):
             issue = load_issue(issue_dir)
             if issue.normalise:
                 issue, _ = normalise_issue(issue)
-        level = PDFX_CHOICES.get((pdfx or "").lower())
-        results = [preflight_issue_file(p, issue, level) if issue is not None else check(p)
+        results = [preflight_issue_file(p, issue, pdfx) if issue is not None else check(p)
                    for p in pdfs]
     except Exception as e:  # noqa: BLE001
         _fail(e)
@@ -338,6 +347,44 @@ def rebuild(records, archive_dir, jobs):
         ok = ok and r["identical"]
     if not ok:
         sys.exit(arc.EXIT_ARCHIVE)
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--to", "out_dir", required=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the exported files (created if missing).")
+@click.option("--mets", is_flag=True, help="The METS/ALTO package: mets.xml, alto/ (one ALTO "
+              "4.4 file per page) and pdf/ (the page PDFs).")
+@click.option("--articles", is_flag=True, help="One PDF per article: articles/ARTICLE.pdf, "
+              "a page for each page the article is printed on.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Processes for building an issue folder (default: one per core).")
+def export(source, out_dir, mets, articles, jobs):
+    """Export an issue for readers and libraries: one PDF per article and a METS/ALTO
+    package (without --mets or --articles: both).
+
+    SOURCE is an issue folder (built first, in a temporary folder; nothing is written into
+    it) or an archived record: ARCHIVE/records/ID/vN, or ARCHIVE/records/ID for its latest
+    version.  Every file is complete before any is put in place.  Prints the paths written.
+    """
+    from . import exchange
+
+    if exchange.source_kind(source) is None:
+        raise click.UsageError(f"'{source}' is neither an issue folder (no issue.yaml) nor an "
+                               f"archived record (no MANIFEST.sha256)")
+    if not mets and not articles:
+        mets = articles = True
+    warnings: list[str] = []
+    try:
+        paths = exchange.export(source, out_dir, mets=mets, articles=articles, jobs=jobs,
+                                warnings=warnings)
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    for w in warnings:
+        click.echo(f"warning: {w}", err=True)
+    for p in paths:
+        click.echo(str(p))
 
 
 # --- the layout editor's night ---------------------------------------------------------------

@@ -51,7 +51,7 @@ It does not know about columns, pages or PDF.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from . import cjk
 from .cjk import CL, CN, DA, EL, H, IP, IS, LA, OP, PA, PO, PR, SO, SP, ST
@@ -792,17 +792,7 @@ def compose_headline(text: str, face: Face, measure: float,
     measure (a URL, a product code, a row of marks) is broken at the emergency points of the
     module contract, the fewest and best of them; only an item wider than the measure on its
     own is left over it (flagged ``overfull``).  Linear in the headline's length."""
-    key = (text, id(face), measure, settings)
-    hit = _HEADLINES.get(key)
-    if hit is None or hit[0] is not face:
-        if len(_HEADLINES) > 4096:
-            _HEADLINES.clear()
-        hit = _HEADLINES[key] = (face, _compose_headline(text, face, measure, settings))
-    # a flow places a page twice (spare lines go to headline bands): compose once
-    return [replace(ln, glyphs=list(ln.glyphs)) for ln in hit[1]]
-
-
-_HEADLINES: dict = {}
+    return _compose_headline(text, face, measure, settings)
 
 
 def _compose_headline(text: str, face: Face, measure: float, settings: Settings) -> list[Line]:

@@ -1,13 +1,19 @@
-"""Flow stage: composed articles → blocks on the page grid, columns balanced, overset counted.
+"""Compose and flow stages: articles → composed bodies → blocks on the page grid, columns
+balanced, overset counted.
 
-Contract: ``flow_issue(issue)`` places every slot of every page on the paper's line grid, in
+Contract: ``compose_bodies(issue, jobs)`` composes the body paragraphs of every article placed
+in the issue and returns them (article key → composed paragraphs), plain data for the flow.
+``flow_issue(issue, bodies)`` places every slot of every page on the paper's line grid, in
 page order, and returns one :class:`PageFlow` per page: for each slot its grid rectangle, its
 headline group (composed lines) and its text distributed over frames (a frame is one column of
-text: column, first grid line, capacity).  An article may continue from a slot on one page to a
-slot on a later page (the same article named again); the engine writes the jump lines
-（下转第N版）/（上接第N版） itself.  Text that does not fit is never dropped: it is counted in
-``Block.overset`` (lines) and ``overset_chars`` and the build stage turns it into an error.
+text: column, first grid line, capacity).  An article may continue from a slot on one page to
+slots on later pages (the same article named again); the engine writes the jump lines
+（下转第N版）/（上接第N版） itself.  Every line of an article is placed exactly once: a part
+holds the lines ``Block.body_from``–``body_to`` of its article's body, the next part starts
+where it stopped, and the lines after the last part are ``Block.overset`` (lines, with
+``overset_chars``), which the build stage turns into an error.  Text is never dropped.
 Geometry is in whole grid lines and 1-based columns; the page stage turns it into points.
+Nothing is kept between calls: what a call composes is in what it returns.
 """
 
 from __future__ import annotations
@@ -31,6 +37,12 @@ class HeadLine:
     style: TextStyle
     line: Line
     measure_pt: float
+
+    @property
+    def height(self) -> float:
+        """The line's height in the headline band, pt: 1.2 × its size for the main headline
+        and a banner, 1.35 × for the kicker, subtitle and 接题 (typography.md §2.4)."""
+        return self.style.size * (1.2 if self.kind in ("main", "banner") else 1.35)
 
 
 @dataclass(slots=True)
@@ -66,6 +78,8 @@ class Block:
     underset: int = 0          # empty grid lines at the foot of the block's columns
     article: str | None = None
     part: Part | None = None
+    body_from: int = 0         # the article's body lines [body_from, body_to) set here
+    body_to: int = 0
     caption: list[Line] = field(default_factory=list)   # picture caption lines
     head_span: int = 0
 
@@ -135,12 +149,8 @@ def head_height_lines(head: list[HeadLine], pitch: float) -> int:
     """Headline height rounded up to whole body lines (typography.md §2.4)."""
     if not head:
         return 0
-    h = sum(hl.style.size * (1.2 if hl.kind in ("main", "banner") else 1.35) for hl in head)
+    h = sum(hl.height for hl in head)
     return max(1, math.ceil(h / pitch + HEAD_WHITE - 1e-9))
-
-
-_BODY_CACHE: dict = {}
-_PARAS: dict = {}      # (id(issue), article) → (issue, composed paragraphs): precompose()
 
 
 def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
@@ -151,34 +161,44 @@ def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
             for p in issue.articles[article_key].paragraphs]
 
 
-def precompose(issue: Issue, jobs: int = 1, meanwhile=None) -> None:
+def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None) -> dict[str, list]:
     """Compose the body paragraphs of every article placed in the issue, on ``jobs``
-    processes (``meanwhile()`` runs here as they work).  A body is set at the paper's column
-    measure whatever page or slot it lands in, so this can run before flow, which then only
-    reads the result (``body_lines``)."""
+    processes (``meanwhile()`` runs here as they work): article key → its paragraphs, each a
+    list of lines.  A body is set at the paper's column measure whatever page or slot it
+    lands in, so this runs before flow, which only reads the result."""
     from .parallel import fork_map
 
-    for cache in (_PARAS, _BODY_CACHE):    # keep only this issue's: a long `watch` session
-        for k in [k for k, v in cache.items() if v[0] is not issue]:
-            del cache[k]
     keys = list(dict.fromkeys(s.article for pg in issue.pages for s in pg.slots
                               if s.kind == "article"))
-    keys = [k for k in keys if (id(issue), k) not in _PARAS
-            or _PARAS[(id(issue), k)][0] is not issue]
     # longest first, so that no worker is left with a long article at the end
     keys.sort(key=lambda k: -sum(len(p.text) for p in issue.articles[k].paragraphs))
-    for k, paras in zip(keys, fork_map(_compose_paragraphs, keys, jobs, issue,
-                                       meanwhile=meanwhile)):
-        _PARAS[(id(issue), k)] = (issue, paras)
+    return dict(zip(keys, fork_map(_compose_paragraphs, keys, jobs, issue,
+                                   meanwhile=meanwhile)))
 
 
-def body_lines(issue: Issue, page: PageSpec, article_key: str) -> list[Line]:
-    """Composed body of an article, cached per issue object: flow may place a page twice."""
-    key = (id(issue), page.template.key, article_key)
-    hit = _BODY_CACHE.get(key)
-    if hit is None or hit[0] is not issue:
-        hit = _BODY_CACHE[key] = (issue, _body_lines(issue, page, article_key))
-    return list(hit[1])
+class _Text:
+    """What one :func:`flow_issue` call sets, made once there although flow places every page
+    twice (spare lines go to the headline bands): each article's body with its byline in the
+    page template's style, and each slot's headline group."""
+
+    def __init__(self, issue: Issue, bodies: dict):
+        self.issue = issue
+        self.bodies = bodies
+        self._body: dict = {}
+        self._head: dict = {}
+
+    def body(self, page: PageSpec, article_key: str) -> list[Line]:
+        key = (page.template.key, article_key)
+        if key not in self._body:
+            self._body[key] = _body_lines(self.issue, page, article_key,
+                                          self.bodies[article_key])
+        return list(self._body[key])
+
+    def head(self, page: PageSpec, slot: Slot, part: Part | None) -> list[HeadLine]:
+        key = (page.number, slot.id)
+        if key not in self._head:
+            self._head[key] = head_group(self.issue, page, slot, part)
+        return self._head[key]
 
 
 def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> list[Line]:
@@ -206,21 +226,13 @@ def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> list[Line
     return out
 
 
-def _body_lines(issue: Issue, page: PageSpec, article_key: str) -> list[Line]:
-    """Compose an article's paragraphs at the column measure and set its byline after the last
-    paragraph, right-aligned (on the last line when it fits there with 1 em to spare)."""
-    paper, fonts = issue.paper, issue.fonts
+def _body_lines(issue: Issue, page: PageSpec, article_key: str, paragraphs) -> list[Line]:
+    """An article's composed paragraphs with its byline set after the last one,
+    right-aligned (on the last line when it fits there with 1 em to spare)."""
+    paper = issue.paper
     art = issue.articles[article_key]
-    face = fonts.face(paper.body.role)
     measure = float(paper.column_chars)
-    lines: list[Line] = []
-    pre = _PARAS.get((id(issue), article_key))
-    if pre is not None and pre[0] is issue:
-        for para in pre[1]:
-            lines.extend(para)
-    else:
-        for p in art.paragraphs:
-            lines.extend(compose_paragraph(p.text, face, measure, paper.settings))
+    lines: list[Line] = [ln for para in paragraphs for ln in para]
     if art.byline:
         by = _aligned(art.byline, issue, page.template.byline_style, "end")
         last = lines[-1]
@@ -233,25 +245,34 @@ def _body_lines(issue: Issue, page: PageSpec, article_key: str) -> list[Line]:
     return lines
 
 
+def lowest_foot(frames, total: int, start: int | None = None) -> int:
+    """The lowest common foot: the first grid line B (from ``start``, default the highest
+    frame's first line) at which ``frames`` — (first line, capacity) pairs, or objects with
+    ``first`` and ``capacity`` — hold ``total`` lines between them, each filled from its first
+    line down to B; the deepest foot they reach if they cannot hold them all.  Columns of a
+    block end level (CLREQ §handling_of_spaces_before_new_rectos)."""
+    spans = [(f.first, f.capacity) if isinstance(f, Frame) else f for f in frames]
+    foot = min(t for t, _ in spans) if start is None else start
+    limit = max(t + n for t, n in spans)
+    while foot < limit and sum(min(n, max(0, foot - t)) for t, n in spans) < total:
+        foot += 1
+    return foot
+
+
 def _fill(lines: list[Line], frames: list[Frame], balance: bool) -> int:
     """Put ``lines`` into ``frames`` in order and return how many did not fit.
 
     Balanced (CLREQ §handling_of_spaces_before_new_rectos: columns of a block end level, a
-    shortfall at the end of the last column): find the lowest common foot B at which the frames
-    hold every line, fill each frame to B, then take the surplus back one line from each of the
-    last frames, so that feet differ by at most one line.  Unbalanced: fill each frame to its
-    capacity in turn (a part that continues elsewhere, a shaped block)."""
+    shortfall at the end of the last column): fill each frame to the lowest common foot,
+    then take the surplus back one line from each of the last frames, so that feet differ by
+    at most one line.  Unbalanced: fill each frame to its capacity in turn (a part that
+    continues elsewhere, a shaped block)."""
     total = len(lines)
     if not frames:
         return total
     counts = [0] * len(frames)
     if balance:
-        starts = [f.first for f in frames]
-        foot_max = max(f.first + f.capacity for f in frames)
-        foot = min(starts)
-        while foot < foot_max and sum(min(f.capacity, max(0, foot - f.first))
-                                      for f in frames) < total:
-            foot += 1
+        foot = lowest_foot(frames, total)
         counts = [min(f.capacity, max(0, foot - f.first)) for f in frames]
         surplus = sum(counts) - total
         k = len(frames) - 1
@@ -288,15 +309,19 @@ def article_parts(issue: Issue) -> dict[tuple[int, str], Part]:
     return parts
 
 
-def flow_issue(issue: Issue) -> list[PageFlow]:
-    """Flow every page in page order (see the module docstring)."""
+def flow_issue(issue: Issue, bodies: dict | None = None) -> list[PageFlow]:
+    """Flow every page in page order (see the module docstring); ``bodies`` from
+    :func:`compose_bodies` (composed here, on one core, if not given)."""
+    if bodies is None:
+        bodies = compose_bodies(issue)
+    text = _Text(issue, bodies)
     parts = article_parts(issue)
     offsets: dict[str, int] = {}
     flows = []
     errors = []
     for page in sorted(issue.pages, key=lambda p: p.number):
         try:
-            flows.append(flow_page(issue, page, parts, offsets))
+            flows.append(_flow_page(text, page, parts, offsets))
         except InputError as e:
             errors.append(e)
         except Exception as e:  # noqa: BLE001 - collect the ErrorGroup too
@@ -307,11 +332,37 @@ def flow_issue(issue: Issue) -> list[PageFlow]:
             else:
                 raise
     raise_all(errors)
+    _account(text, flows)
     return flows
 
 
-def flow_page(issue: Issue, page: PageSpec, parts: dict | None = None,
-              offsets: dict | None = None) -> PageFlow:
+def _account(text: _Text, flows: list[PageFlow]) -> None:
+    """Every line of every article is set exactly once or counted as overset: the parts of an
+    article hold consecutive ranges of its body from the first line, and the last part's
+    overset is what is left.  A layout that breaks this is a bug (exit 70), never a page
+    with a line missing that the fit report does not show."""
+    placed: dict[str, list] = {}
+    for f in flows:
+        for b in f.blocks:
+            if b.article is not None:
+                placed.setdefault(b.article, []).append((f.page, b))
+    for key, parts in placed.items():
+        at = 0
+        for page, b in parts:
+            every = text.body(page, key)
+            index = {id(ln): k for k, ln in enumerate(every)}
+            drawn = [index[id(ln)] for f in b.frames for ln in f.lines if id(ln) in index]
+            if b.body_from != at or drawn != list(range(b.body_from, b.body_to)):
+                raise AssertionError(
+                    f"flow: article '{key}', slot '{b.slot.id}': body lines "
+                    f"{b.body_from}–{b.body_to} expected from line {at}, drawn: {drawn[:3]}…")
+            at = b.body_to
+        if len(every) - at > parts[-1][1].overset:
+            raise AssertionError(f"flow: article '{key}': {len(every) - at} line(s) not set, "
+                                 f"{parts[-1][1].overset} counted as overset")
+
+
+def _flow_page(text: _Text, page: PageSpec, parts: dict, offsets: dict) -> PageFlow:
     """Place every slot of ``page``; ``offsets`` (article → lines already set on earlier
     pages) is updated for the pages that follow.
 
@@ -319,10 +370,9 @@ def flow_page(issue: Issue, page: PageSpec, parts: dict | None = None,
     headline bands of that stack (at most ``MAX_HEAD_GROW`` each, from the top), so that the
     columns reach the foot of the type area instead of leaving a hole (a second pass).
     """
-    parts = parts if parts is not None else article_parts(issue)
-    offsets = offsets if offsets is not None else {}
     start = dict(offsets)
-    flow = _place(issue, page, {}, parts, dict(start))
+    first = dict(start)
+    flow = _place(text, page, {}, parts, first)
     extra: dict[str, int] = {}
     for b in flow.blocks:
         if b.slot.kind == "banner" or b.slot.lines is not None or b.slot.runs:
@@ -352,11 +402,10 @@ def flow_page(issue: Issue, page: PageSpec, parts: dict | None = None,
                 extra[o.slot.id] = extra.get(o.slot.id, 0) + 1
                 spare -= 1
             k += 1
-    final = dict(start)
+    final = first
     if extra:
-        flow = _place(issue, page, extra, parts, final)
-    else:
-        flow = _place(issue, page, {}, parts, final)
+        final = dict(start)
+        flow = _place(text, page, extra, parts, final)
     offsets.clear()
     offsets.update(final)
     return flow
@@ -405,7 +454,8 @@ def notice_lines(issue: Issue, page: PageSpec) -> list[Line]:
     return out
 
 
-def _place(issue: Issue, page: PageSpec, extra: dict, parts: dict, offsets: dict) -> PageFlow:
+def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict) -> PageFlow:
+    issue = text.issue
     paper, tpl = issue.paper, page.template
     area_top = tpl.section_head_lines if tpl.section else 0
     area_bottom = paper.lines - (footer_grid(issue, tpl)[2] if tpl.footer else 0) \
@@ -428,7 +478,7 @@ def _place(issue: Issue, page: PageSpec, extra: dict, parts: dict, offsets: dict
                 slot.where))
             continue
         part = parts.get((page.number, slot.id))
-        head = head_group(issue, page, slot, part)
+        head = text.head(page, slot, part)
         head_n = (slot.headline_lines or head_height_lines(head, paper.pitch)) + \
             extra.get(slot.id, 0)
         # An auto-height block may grow down to the foot of the type area or to the next
@@ -451,7 +501,7 @@ def _place(issue: Issue, page: PageSpec, extra: dict, parts: dict, offsets: dict
             if block is None:
                 continue
         else:
-            block = _article(issue, page, slot, top, room, head, head_n, part, offsets, errors)
+            block = _article(text, page, slot, top, room, head, head_n, part, offsets, errors)
             if block is None:
                 continue
         for c, t, n in block.cells():
@@ -481,13 +531,17 @@ def _place(issue: Issue, page: PageSpec, extra: dict, parts: dict, offsets: dict
     return flow
 
 
-def _article(issue, page, slot, top, room, head, head_n, part, offsets, errors) -> Block | None:
-    paper, tpl = issue.paper, page.template
-    every = body_lines(issue, page, slot.article)
+def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
+             errors) -> Block | None:
+    issue = text.issue
+    tpl = page.template
+    every = text.body(page, slot.article)
     done = offsets.get(slot.article, 0)
-    body = every[done:]
-    if part is not None and part.prev_page is not None:
-        body[0:0] = _aligned(f"（上接第{part.prev_page}版）", issue, tpl.jump_style, "start")
+    rest = every[done:]                 # the article's lines not set on earlier pages
+    # over a continuation, （上接第N版） comes first: it is not one of the article's lines
+    jump_in = _aligned(f"（上接第{part.prev_page}版）", issue, tpl.jump_style, "start") \
+        if part is not None and part.prev_page is not None else []
+    body = jump_in + rest
     continues = part is not None and part.next_page is not None
     hspan = slot.headline_span or slot.span
     if slot.runs:
@@ -511,20 +565,18 @@ def _article(issue, page, slot, top, room, head, head_n, part, offsets, errors) 
                 return None
             lines = slot.lines
         else:
-            # as the text needs: the lowest common foot that holds every line
-            n_cols = slot.span
-            foot = max(starts)
-            while sum(max(0, foot - s) for s in starts) < len(body) and foot < top + room:
-                foot += 1
+            # as the text needs: the lowest common foot that holds every line, at least the
+            # foot of the headline band, at most the room there is
+            foot = lowest_foot([(s, max(0, top + room - s)) for s in starts], len(body),
+                               start=max(starts))
             lines = min(max(foot - top, head_n), room)
-            del n_cols
         if lines < head_n:
             head_n = lines      # no room even for the headline: all the text is over
             starts = [min(s, top + lines) for s in starts]
         frames = [Frame(c, s, max(0, top + lines - s))
                   for c, s in zip(range(slot.column, slot.column + slot.span), starts)]
         # spare lines in a fixed-height block go to the white around its headline first
-        need_foot = _foot_needed(body, frames, reserve=1 if continues else 0)
+        need_foot = lowest_foot(frames, len(body) + (1 if continues else 0))
         spare = top + lines - need_foot
         if spare > 0 and slot.headline_lines is None and not continues and hspan == slot.span:
             grow = min(spare, MAX_HEAD_GROW)
@@ -533,36 +585,28 @@ def _article(issue, page, slot, top, room, head, head_n, part, offsets, errors) 
     if continues:
         cap = sum(f.capacity for f in frames)
         jump = _aligned(f"（下转第{part.next_page}版）", issue, tpl.jump_style, "end")
-        take = max(0, cap - len(jump))      # the last line(s) are the jump line
-        placed = body[:take] + jump
-        over = _fill(placed, frames, balance=False)
-        offsets[slot.article] = done + min(take, len(body))
-        over = 0 if over <= 0 else over
+        # the last line(s) are the jump line; the rest of the article goes on
+        take = min(len(rest), max(0, cap - len(jump_in) - len(jump)))
+        placed = (jump_in + rest[:take])[:max(0, cap - len(jump))] + jump
+        _fill(placed, frames, balance=False)
+        offsets[slot.article] = done + take
         block = Block(slot, top, lines, head_n, head, frames, len(placed),
-                      article=slot.article, part=part, head_span=hspan)
-        if len(body) <= take:
+                      article=slot.article, part=part, head_span=hspan,
+                      body_from=done, body_to=done + take)
+        if take == len(rest):
             block.underset = cap - len(placed)
         return block
     over = _fill(body, frames, balance=not slot.runs)
     offsets[slot.article] = len(every)
     block = Block(slot, top, lines, head_n, head, frames, len(body), article=slot.article,
-                  part=part, head_span=hspan)
+                  part=part, head_span=hspan, body_from=done,
+                  body_to=len(every) - min(over, len(rest)))
     block.overset = over
     if over:
         block.overset_chars = sum(len(ln.glyphs) for ln in body[len(body) - over:])
     feet = [f.first + len(f.lines) for f in frames if f.lines]
     block.underset = (top + lines - max(feet)) if feet else lines - head_n
     return block
-
-
-def _foot_needed(body, frames, reserve=0) -> int:
-    """The lowest common foot line at which ``frames`` hold ``body`` (plus ``reserve``)."""
-    total = len(body) + reserve
-    foot = min(f.first for f in frames)
-    limit = max(f.first + f.capacity for f in frames)
-    while foot < limit and sum(min(f.capacity, max(0, foot - f.first)) for f in frames) < total:
-        foot += 1
-    return foot
 
 
 def _picture(issue, page, slot, top, room, errors) -> Block | None:

@@ -3,8 +3,12 @@
 Contract: ``load_font_table(path)`` reads the font-roles YAML (role → face → file) and returns
 a :class:`FontTable`; ``FontTable.face(role)`` gives a :class:`FontFace` whose ``advance`` and
 ``ink_x`` are in em units and whose ``missing(text)`` lists characters the file cannot draw.
-Faces are loaded once per process and cached (the files are large; parsing them is the main
-cost of a cold start, feasibility.md §1.3).
+Metrics are read once per file *content* and cached, in memory and on disk under the user's
+cache folder (the files are large; parsing them is the main cost of a cold start,
+feasibility.md §1.3): both caches are keyed by the file's stamp (path, size, modification
+time, inode), so a font replaced while `watch` runs is read again at the next layout, and a
+table's faces stay those of the stamp it first saw.  The disk cache is bounded
+(``CACHE_MAX_BYTES``, entries unused for ``CACHE_MAX_AGE`` removed).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +36,9 @@ class FaceSpec:
 
 _INK_CHARS = "—⸺…⋯"     # characters whose ink extent the composer asks for (dashes)
 _CACHE_VERSION = 3
+CACHE_MAX_BYTES = 32 << 20       # the disk cache: about 120 CJK faces (270 KB each)
+CACHE_MAX_AGE = 30 * 86400       # s: an entry unused this long is removed
+_TOUCH_AFTER = 3600              # s: a hit older than this is marked used (its mtime)
 
 
 def _cache_dir() -> Path:
@@ -64,17 +72,34 @@ def _read_metrics(path: Path) -> dict:
     return m
 
 
-@lru_cache(maxsize=None)
+def stamp(path: Path) -> tuple:
+    """What identifies a font file's content without reading it: path, size, modification
+    time and inode (a file replaced by another, even of the same size and time, is a new
+    inode)."""
+    st = os.stat(path)
+    return (str(Path(path).resolve()), st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev)
+
+
 def font_metrics(path: Path) -> dict:
-    """Metrics of a font file, cached on disk by path, size and modification time: parsing a
-    CJK font's cmap is most of a cold start's cost (feasibility.md §1.3)."""
-    st = path.stat()
-    key = hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()
+    """Metrics of a font file as it is now (see the module docstring)."""
+    return _metrics(stamp(path))
+
+
+@lru_cache(maxsize=64)
+def _metrics(st: tuple) -> dict:
+    """Metrics of the file with stamp ``st``, from the disk cache or read with fontTools."""
+    path = Path(st[0])
+    key = hashlib.sha1("|".join(map(str, st)).encode()).hexdigest()
     cache = _cache_dir() / f"{key}.pickle"
     try:
         with open(cache, "rb") as fh:
             m = pickle.load(fh)
         if m.get("version") == _CACHE_VERSION:
+            try:
+                if time.time() - os.stat(cache).st_mtime > _TOUCH_AFTER:
+                    os.utime(cache)             # used: pruned last
+            except OSError:
+                pass
             return m
     except (OSError, pickle.PickleError, EOFError, AttributeError):
         pass
@@ -85,24 +110,65 @@ def font_metrics(path: Path) -> dict:
         with open(tmp, "wb") as fh:
             pickle.dump(m, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache)
+        prune_cache(cache.parent, keep=cache)
     except OSError:
         pass   # a read-only home: work without the cache
     return m
 
 
+def prune_cache(folder: Path, keep: Path | None = None) -> None:
+    """Bound the disk cache (run after each new entry; entries are added only for fonts not
+    seen before, so this is rare): remove entries unused for ``CACHE_MAX_AGE`` and
+    temporary files a killed writer left, then the least recently used entries until the
+    folder holds at most ``CACHE_MAX_BYTES``.  ``keep`` (the entry just written) stays."""
+    now = time.time()
+    entries = []
+    for e in os.scandir(folder):
+        try:
+            st = e.stat()
+        except OSError:
+            continue
+        if e.name.endswith(".tmp") and now - st.st_mtime > _TOUCH_AFTER:
+            _unlink(e.path)
+        elif e.name.endswith(".pickle") and e.path != str(keep):
+            if now - st.st_mtime > CACHE_MAX_AGE:
+                _unlink(e.path)
+            else:
+                entries.append((st.st_mtime, st.st_size, e.path))
+    total = sum(size for _, size, _ in entries)
+    if keep is not None:
+        try:
+            total += os.stat(keep).st_size
+        except OSError:
+            pass
+    for _, size, path in sorted(entries):       # oldest first
+        if total <= CACHE_MAX_BYTES:
+            break
+        _unlink(path)
+        total -= size
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
 class FontFace(Face):
     """Metrics of one TrueType file in em units."""
 
-    def __init__(self, spec: FaceSpec):
+    def __init__(self, spec: FaceSpec, stamps: tuple = ()):
         self.spec = spec
-        m = font_metrics(spec.path)
+        m = _metrics(stamps[0]) if stamps else font_metrics(spec.path)
         self.upem = m["upem"]
         self._units = m["adv"]
         self._inkmap = m["ink"]
         self._asc, self._desc = m["ascent"], m["descent"]
         self._adv: dict[str, float] = {}
-        self._halt = frozenset(font_metrics(spec.halt_path)["adv"]) if spec.halt_path \
-            else frozenset()
+        halt = (_metrics(stamps[1]) if len(stamps) > 1 else font_metrics(spec.halt_path)) \
+            if spec.halt_path else None
+        self._halt = frozenset(halt["adv"]) if halt else frozenset()
 
     @property
     def key(self) -> str:
@@ -143,9 +209,9 @@ class FontFace(Face):
         return self._asc / self.upem, self._desc / self.upem
 
 
-@lru_cache(maxsize=None)
-def _load_face(spec: FaceSpec) -> FontFace:
-    return FontFace(spec)
+@lru_cache(maxsize=64)
+def _load_face(spec: FaceSpec, stamps: tuple) -> FontFace:
+    return FontFace(spec, stamps)
 
 
 def pdf_font_data(path: Path) -> tuple[dict, dict, int]:
@@ -211,6 +277,7 @@ class FontTable:
         self.faces = faces
         self.roles = roles
         self.source = source
+        self._faces: dict[str, FontFace] = {}      # face key → face, as first loaded
 
     def spec(self, role: str) -> FaceSpec:
         try:
@@ -220,7 +287,16 @@ class FontTable:
                              SourceRef(self.source), hint="add it under 'roles:'") from None
 
     def face(self, role: str) -> FontFace:
-        return _load_face(self.spec(role))
+        """The role's face: the file as it was when this table first asked for it, so that
+        every stage of one layout measures with the same metrics (a file replaced meanwhile
+        is read by the next table, the next `watch` rebuild)."""
+        spec = self.spec(role)
+        f = self._faces.get(spec.key)
+        if f is None:
+            stamps = (stamp(spec.path),) + ((stamp(spec.halt_path),) if spec.halt_path
+                                             else ())
+            f = self._faces[spec.key] = _load_face(spec, stamps)
+        return f
 
     def used_specs(self) -> list[FaceSpec]:
         return [self.faces[k] for k in sorted(set(self.roles.values()))]

@@ -20,7 +20,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .errors import TypesetError
-from .yamlsrc import load_yaml
 
 POLL_SECONDS = 0.25
 
@@ -50,23 +49,18 @@ def _snapshot(issue_dir: Path, project: Path | None) -> dict[Path, float]:
     return snap
 
 
-def touched_pages(issue_dir: Path, changed: set[Path]) -> list[int]:
-    """Pages a change touches: those whose slots name a changed article or picture; every
-    page when the manifest or a layout file changed (or the manifest cannot be read)."""
-    try:
-        data = load_yaml(issue_dir / "issue.yaml")
-        pages = [int(p["page"]) for p in data["pages"]]
-    except Exception:  # noqa: BLE001 - a broken manifest: everything is touched
-        return []
+def touched_pages(issue, changed: set[Path]) -> list[int]:
+    """Pages of the loaded ``issue`` a change touches: those whose slots name a changed
+    article or picture; every page when the manifest or a layout file changed."""
     names = {p.resolve() for p in changed}
-    if any(p.name == "issue.yaml" or "layout" in p.parts for p in changed):
-        return sorted(pages)
+    if issue.manifest.resolve() in names or any("layout" in p.parts for p in changed):
+        return sorted(p.number for p in issue.pages)
     out = set()
-    for page in data["pages"]:
-        for slot in page.get("slots") or []:
-            for key in ("article", "image"):
-                if key in slot and (issue_dir / str(slot[key])).resolve() in names:
-                    out.add(int(page["page"]))
+    for page in issue.pages:
+        for s in page.slots:
+            files = (issue.articles[s.article].path if s.article else None, s.image)
+            if any(f is not None and f.resolve() in names for f in files):
+                out.add(page.number)
     return sorted(out)
 
 
@@ -93,13 +87,14 @@ class Watcher:
         from .build import build_issue, lay_out, proof_issue
 
         t0 = time.perf_counter()
-        touched = touched_pages(self.issue_dir, changed or set()) if changed else []
+        touched: list[int] = []
         ok, err, report, proofs = True, "", {}, []
         laid = rep = None
         try:
             # laid out once: the build, or the proofs after an overset or a failed preflight,
             # use this layout rather than laying the issue out again
             laid = lay_out(self.issue_dir)
+            touched = touched_pages(laid.issue, changed) if changed else []
             # an edit to articles or pictures re-lays the issue but renders only the pages
             # it touched; a manifest or layout change (or the first build) renders them all
             only = set(touched) if touched and self.last is not None and self.last.ok \
@@ -120,7 +115,7 @@ class Watcher:
                                       layout=laid)
                     proofs = [str(p) for p in rep.proofs]
                 except TypesetError as e2:
-                    rep = laid[0]
+                    rep = laid.report
                     err = str(e2)
         if rep is not None:
             report = dict(slots=[s.as_dict() for s in rep.slots], warnings=rep.warnings)

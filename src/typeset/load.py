@@ -3,7 +3,10 @@
 Contract: ``load_issue(issue_dir)`` reads and checks every input before any layout starts and
 either returns a complete ``Issue`` or raises an :class:`InputError`/``ErrorGroup`` whose
 messages name the file, line and slot.  It does not normalise text (``normalize.py``) and
-does not measure anything.
+does not measure anything.  This module is the one reader of the manifest:
+``read_manifest(issue_dir)`` finds and parses it (for `new`, which copies an issue that need
+not be complete), ``named_files(data)`` lists the files its slots name, and what the watcher
+needs it takes from the loaded ``Issue``.
 """
 
 from __future__ import annotations
@@ -609,17 +612,40 @@ SLOT_KEYS = ("id", "article", "banner", "image", "caption", "column", "span", "t
              "headline", "headline_lines", "headline_span", "allow_overset", "box", "runs")
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MANIFEST = "issue.yaml"       # the manifest's name in an issue folder
+
+
+def read_manifest(issue_dir: Path) -> tuple[Path, Map]:
+    """The manifest of ``issue_dir`` and its parsed YAML (with the YAML limits), unchecked;
+    an InputError if the folder has none."""
+    manifest = Path(issue_dir) / MANIFEST
+    if not manifest.is_file():
+        raise InputError(f"no {MANIFEST} in the issue folder", SourceRef(Path(issue_dir)))
+    return manifest, load_yaml(manifest)
+
+
+def named_files(data) -> list[tuple]:
+    """``(page, slot id, key, name)`` for every file the manifest's slots name (``key`` is
+    "article" or "image"), in manifest order, as written; parts that are not what
+    :func:`load_issue` expects are skipped (it reports them)."""
+    out = []
+    pages = data.get("pages") if isinstance(data, dict) else None
+    for page in pages if isinstance(pages, list) else []:
+        slots = page.get("slots") if isinstance(page, dict) else None
+        for slot in slots if isinstance(slots, list) else []:
+            if isinstance(slot, dict):
+                for key in ("article", "image"):
+                    if key in slot:
+                        out.append((page.get("page"), slot.get("id"), key, str(slot[key])))
+    return out
 
 
 def load_issue(issue_dir: Path) -> Issue:
-    """Read ``issue_dir/issue.yaml`` and everything it names (see the module docstring)."""
+    """Read the manifest and everything it names (see the module docstring)."""
     issue_dir = Path(issue_dir)
-    manifest = issue_dir / "issue.yaml"
-    if not manifest.is_file():
-        raise InputError("no issue.yaml in the issue folder", SourceRef(issue_dir))
+    manifest, d = read_manifest(issue_dir)
     root = find_project_root(issue_dir)
     ck = _Checker()
-    d = load_yaml(manifest)
     if not ck.keys(d, ISSUE_KEYS, manifest, required=("paper", "date", "pages")):
         raise_all(ck.errors)
     fonts_path = root / "layout" / "fonts.yaml"

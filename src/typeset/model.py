@@ -18,7 +18,40 @@ class TextStyle:
     size: float    # pt
 
 
-PDFX_LEVELS = ("PDF/X-4", "PDF/X-1a:2001")
+@dataclass(frozen=True)
+class PdfxLevel:
+    """One PDF/X level: its names and the facts the writer (pdfx.py) and the preflight ask."""
+
+    name: str                   # as the paper's `print: pdfx:` and the reports name it
+    info_version: str           # GTS_PDFXVersion in the document information
+    conformance: str | None     # GTS_PDFXConformance (the X-1a levels), also in the XMP
+    pdf_version: str            # the PDF version written, the highest the level allows
+    transparency: bool          # transparency allowed (X-4) or not (X-1a)
+    xmp_version: bool           # GTS_PDFXVersion required in the XMP too (pdfxid:, X-4)
+    profile_required: bool      # the OutputIntent must embed its ICC profile (X-4)
+    spellings: tuple = ()       # `--pdfx` spellings; none: checked, but typeset does not write it
+
+
+# The one table of PDF/X levels: load, the command line, pdfx.py and the preflight ask it.
+PDFX = (
+    PdfxLevel("PDF/X-4", "PDF/X-4", None, "1.6", transparency=True, xmp_version=True,
+              profile_required=True, spellings=("x-4", "pdf/x-4")),
+    PdfxLevel("PDF/X-1a:2001", "PDF/X-1:2001", "PDF/X-1a:2001", "1.3", transparency=False,
+              xmp_version=False, profile_required=False,
+              spellings=("x-1a", "pdf/x-1a", "pdf/x-1a:2001")),
+    PdfxLevel("PDF/X-1a:2003", "PDF/X-1a:2003", "PDF/X-1a:2003", "1.4", transparency=False,
+              xmp_version=False, profile_required=False),
+)
+PDFX_LEVELS = tuple(lv.name for lv in PDFX if lv.spellings)     # the levels typeset writes
+
+
+def pdfx_level(name: str | None, by: str = "name") -> PdfxLevel | None:
+    """The level called ``name`` (``by="name"``, or ``"info_version"``: as a file's
+    GTS_PDFXVersion says, or ``"spelling"``: as given to ``--pdfx``), None if unknown."""
+    for lv in PDFX:
+        if (name in lv.spellings if by == "spelling" else getattr(lv, by) == name):
+            return lv
+    return None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from .errors import InputError, SourceRef
-from .yamlsrc import load_yaml
+from .load import MANIFEST, named_files, read_manifest
 
 DEFAULT_INTERVAL_DAYS = 7       # a weekly paper; override with --date
 
@@ -36,13 +36,10 @@ def advance_number(number: str | None) -> str | None:
 def new_issue(target: Path, previous: Path, date: str | None = None,
               number: str | None = None) -> dict:
     target, previous = Path(target), Path(previous)
-    src = previous / "issue.yaml"
-    if not src.is_file():
-        raise InputError("no issue.yaml in the previous issue's folder", SourceRef(previous))
+    src, data = read_manifest(previous)
     if target.exists():
         raise InputError("the new issue's folder exists already; choose another name",
                          SourceRef(target))
-    data = load_yaml(src)
     text = src.read_text(encoding="utf-8-sig")
     old_date = str(data.get("date", ""))
     if date is None:
@@ -66,7 +63,7 @@ def new_issue(target: Path, previous: Path, date: str | None = None,
     if old_number is not None and new_number is not None:
         text = re.sub(r"(?m)^number:.*$", f"number: {new_number}", text, count=1)
     target.mkdir(parents=True)
-    (target / "issue.yaml").write_text(text, encoding="utf-8")
+    (target / MANIFEST).write_text(text, encoding="utf-8")
     todo = [f"# Checklist: {target.name}", "",
             f"Made from `{previous}` on the model of its pages. Date {date}"
             + (f", number {new_number}" if new_number else "") + ".", "",
@@ -74,13 +71,11 @@ def new_issue(target: Path, previous: Path, date: str | None = None,
             "`typeset check` until nothing is over or short.", ""]
     articles: dict[str, list[str]] = {}
     pictures: list[tuple[int, str, str]] = []
-    for page in data.get("pages") or []:
-        for slot in page.get("slots") or []:
-            where = f"page {page.get('page')}, slot '{slot.get('id')}'"
-            if "article" in slot:
-                articles.setdefault(str(slot["article"]), []).append(where)
-            if "image" in slot:
-                pictures.append((page.get("page"), str(slot.get("id")), str(slot["image"])))
+    for page_no, sid, key, name in named_files(data):
+        if key == "article":
+            articles.setdefault(name, []).append(f"page {page_no}, slot '{sid}'")
+        else:
+            pictures.append((page_no, str(sid), name))
     for name, places in articles.items():
         p = (target / name).resolve()
         if not p.is_relative_to(target.resolve()):

@@ -258,8 +258,7 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
         else:
             band = _area(page_out, f"slot '{slot.id}', headline", x0, band_top, x0 + hw,
                          band_top + band_h)
-        heights = [hl.style.size * (1.2 if hl.kind in ("main", "banner") else 1.35)
-                   for hl in block.head]
+        heights = [hl.height for hl in block.head]
         y = band_top + (band_h - sum(heights)) / 2.0
         for hl, h in zip(block.head, heights):
             lead = (h - hl.style.size) / 2.0

@@ -1,7 +1,8 @@
 """PDF writer: :class:`frame.PageOut` pages → PDF bytes.  The only module importing ReportLab.
 
-Contract: ``render_pdf(pages, fonts, meta)`` returns the bytes of one PDF holding the pages in
-order.  It draws items in the order given (reading order), every glyph at the position the page
+Contract: ``render_pdf(pages, fonts)`` returns the bytes of one PDF holding the pages in
+order; it writes no document metadata (title, dates, language: ``pdfx.finish_pdf`` writes
+them, once).  It draws items in the order given (reading order), every glyph at the position the page
 stage chose (a run is one ``TJ`` array whose numbers place each glyph), all text and rules in
 100 % K with black overprint, fonts embedded and subset by ReportLab (faces built from the font
 module's metrics cache, see ``_fast_font``).  Page boxes: MediaBox = trim + bleed +
@@ -176,7 +177,7 @@ def prepare_fonts(fonts) -> None:
     _font_names(fonts)
 
 
-def render_pdf(pages: list[PageOut], fonts, meta: dict) -> bytes:
+def render_pdf(pages: list[PageOut], fonts) -> bytes:
     from reportlab import rl_config
     from reportlab.pdfgen.canvas import Canvas
 
@@ -186,24 +187,18 @@ def render_pdf(pages: list[PageOut], fonts, meta: dict) -> bytes:
     a85 = rl_config.useA85
     rl_config.useA85 = 0
     try:
-        return _render(pages, fonts, meta, Canvas)
+        return _render(pages, fonts, Canvas)
     finally:
         rl_config.useA85 = a85
 
 
-def _render(pages: list[PageOut], fonts, meta: dict, Canvas) -> bytes:
+def _render(pages: list[PageOut], fonts, Canvas) -> bytes:
     names = _font_names(fonts)
     buf = io.BytesIO()
     first = pages[0]
     off = first.bleed + MARK_MARGIN
     c = Canvas(buf, pagesize=(first.trim_w + 2 * off, first.trim_h + 2 * off), invariant=1,
-               initialFontName=names.get(("body", "")), enforceColorSpace="cmyk", pageCompression=1,
-               lang=meta.get("lang", "zh-CN"))
-    c.setTitle(meta.get("title", ""))
-    c.setAuthor(meta.get("author", ""))
-    c.setSubject(meta.get("subject", ""))
-    c.setCreator(meta.get("creator", "typeset"))
-    c.setProducer(meta.get("creator", "typeset"))
+               initialFontName=names.get(("body", "")), enforceColorSpace="cmyk", pageCompression=1)
     for page in pages:
         _page(c, page, names)
         c.showPage()

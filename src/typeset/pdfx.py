@@ -16,7 +16,9 @@ write (feasibility.md §3), with pikepdf (imported lazily):
 - the document language, page labels (PDF page i is labelled with its page number, 版),
   ``DisplayDocTitle``;
 - article threads (beads): one thread per article, its beads the article's column rectangles
-  in reading order, across all the pages of the file;
+  in reading order, across all the pages of the file; its information dictionary holds the
+  headline (``/Title``, what a viewer shows) and the article's key (``/ArticleID``, the file
+  name without ``.txt``: what the preflight matches it by, since headlines repeat);
 - the PDF version: 1.6 for PDF/X-4, 1.3 for PDF/X-1a:2001 (no object streams);
 - subset tags (the ``ABCDEF+`` of a subset font's name) derived from the subset's own bytes:
   ReportLab names the subsets of every document AAAAAA+, AAAAAB+ …, so two page files (or the
@@ -40,13 +42,10 @@ from xml.sax.saxutils import escape
 
 from . import __version__
 from .errors import PreflightError
+from .model import PDFX_LEVELS, pdfx_level
 
 PRODUCER = f"typeset {__version__}"
 TZ = "+08:00"                       # the issue date is a Beijing date
-PDFX_INFO = {                       # level → (Info GTS_PDFXVersion, GTS_PDFXConformance, version)
-    "PDF/X-4": ("PDF/X-4", None, "1.6"),
-    "PDF/X-1a:2001": ("PDF/X-1:2001", "PDF/X-1a:2001", "1.3"),
-}
 
 
 @dataclass
@@ -129,8 +128,9 @@ def _pages_text(pages: list[int]) -> str:
 def xmp_packet(doc: DocMeta, level: str, doc_id: str, instance_id: str) -> bytes:
     e = lambda s: escape(str(s))          # noqa: E731
     date = xmp_date(doc.date)
-    version, conformance, _ = PDFX_INFO[level]
-    if level == "PDF/X-4":
+    lv = pdfx_level(level)
+    version, conformance = lv.info_version, lv.conformance
+    if lv.xmp_version:
         pdfx = f"   <pdfxid:GTS_PDFXVersion>{e(version)}</pdfxid:GTS_PDFXVersion>\n"
     else:
         pdfx = (f"   <pdfx:GTS_PDFXVersion>{e(version)}</pdfx:GTS_PDFXVersion>\n"
@@ -252,9 +252,10 @@ def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
     from pikepdf import Array, Dictionary, Name, String
 
     level = output.pdfx
-    if level not in PDFX_INFO:
+    if level not in PDFX_LEVELS:
         raise PreflightError(f"unknown PDF/X level '{level}'")
-    version, conformance, pdf_version = PDFX_INFO[level]
+    lv = pdfx_level(level)
+    version, conformance, pdf_version = lv.info_version, lv.conformance, lv.pdf_version
     if output.icc is None:
         raise PreflightError(f"{level} needs an ICC output profile for the OutputIntent",
                              hint="set 'print: icc:' in the paper's layout file")
@@ -272,22 +273,16 @@ def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
     doc_id = _uuid("document", doc.paper, doc.date, doc.pages, level)
     instance_id = _uuid("instance", digest, level, output.output_condition, icc)
 
-    # --- Info: the same facts as the XMP, dates from the issue ---------------------------------
-    info = pdf.docinfo
-    for key in list(info.keys()):
-        if key == "/Keywords" and not str(info[key]):
-            del info[key]
-    info[Name.Title] = String(doc.title)
-    info[Name.Author] = String(doc.paper)
-    info[Name.Subject] = String("、".join(doc.sections))
-    info[Name.Creator] = String(doc.producer)
-    info[Name.Producer] = String(doc.producer)
-    info[Name.CreationDate] = String(pdf_date(doc.date))
-    info[Name.ModDate] = String(pdf_date(doc.date))
-    info[Name.Trapped] = Name("/False")
-    info[Name.GTS_PDFXVersion] = String(version)
+    # --- Info: the same facts as the XMP, dates from the issue; written here only (the
+    # writer's own Info, ReportLab's placeholders, is replaced whole) ---------------------------
+    info = Dictionary(
+        Title=String(doc.title), Author=String(doc.paper), Subject=String("、".join(doc.sections)),
+        Creator=String(doc.producer), Producer=String(doc.producer),
+        CreationDate=String(pdf_date(doc.date)), ModDate=String(pdf_date(doc.date)),
+        Trapped=Name("/False"), GTS_PDFXVersion=String(version))
     if conformance:
         info[Name.GTS_PDFXConformance] = String(conformance)
+    pdf.trailer.Info = pdf.make_indirect(info)
 
     root = pdf.Root
     # --- OutputIntent with the embedded output profile ----------------------------------------
@@ -351,7 +346,8 @@ def _threads(pdf, threads: list[dict], titles: dict) -> None:
     thread_objs = []
     for article, beads in order.items():
         thread = pdf.make_indirect(Dictionary(
-            Type=Name.Thread, I=Dictionary(Title=String(titles.get(article, article)))))
+            Type=Name.Thread, I=Dictionary(Title=String(titles.get(article, article)),
+                                           ArticleID=String(article))))
         objs = []
         for i, (x, y, w, h) in beads:
             page = pdf.pages[i]

@@ -26,6 +26,9 @@ Checks:
   (glyph 0 of its embedded font: a character the font does not have);
 - text round trip (with ``Expect.articles``): each article's text, read back along its
   article thread (beads) with pypdfium2, equals the manifest's text; headlines are found.
+  An article's thread is the one whose ``/ArticleID`` is the article's key (two articles may
+  share a headline: two 简讯 boxes); a file without IDs is matched by title, and a title
+  that several threads share is reported as ambiguous rather than guessed.
 """
 
 from __future__ import annotations
@@ -37,16 +40,12 @@ from functools import cached_property
 from pathlib import Path
 
 from .frame import Area
+from .model import pdfx_level
 from .units import MM
 
 EPS = 0.05            # pt: box comparisons
 SUBSET = re.compile(r"^[A-Z]{6}\+")
 JUMP = re.compile(r"[（(](?:上接|下转|接|转)第?\d+版[）)]")
-PDFX_VERSIONS = {      # Info GTS_PDFXVersion → (level, highest PDF version allowed)
-    "PDF/X-4": ("PDF/X-4", "1.6"),
-    "PDF/X-1:2001": ("PDF/X-1a:2001", "1.3"),
-    "PDF/X-1a:2003": ("PDF/X-1a:2003", "1.4"),
-}
 
 
 @dataclass
@@ -64,7 +63,7 @@ class ArticleText:
 class Expect:
     """What the file should be; every field is optional."""
 
-    pdfx: str | None = None             # "PDF/X-4" | "PDF/X-1a:2001"
+    pdfx: str | None = None             # a level's name (model.PDFX): "PDF/X-4" …
     trim: tuple | None = None           # (w, h) pt
     bleed: float | None = None          # pt
     ink_limit: float | None = None      # 2.4 = 240 %
@@ -788,7 +787,7 @@ class _Page:
                 st.op = st.OP
         if "/op" in gs:
             st.op = bool(gs["/op"])
-        if self.level and self.level.startswith("PDF/X-1"):
+        if self.level and not pdfx_level(self.level).transparency:
             smask = gs.get("/SMask")
             if smask is not None and str(smask) != "/None":
                 self.err("transparency (soft mask) is not allowed in PDF/X-1a")
@@ -838,7 +837,7 @@ class _Page:
             forms.add(og)
             m = tuple(float(v) for v in xo.get("/Matrix", [1, 0, 0, 1, 0, 0]))
             res = xo.get("/Resources", resources)
-            if self.level and self.level.startswith("PDF/X-1") and "/Group" in xo:
+            if self.level and not pdfx_level(self.level).transparency and "/Group" in xo:
                 if str(xo.Group.get("/S")) == "/Transparency":
                     self.err("transparency group is not allowed in PDF/X-1a")
             self.walk(xo, res, _mul(m, st.ctm), depth + 1, forms)
@@ -990,7 +989,7 @@ def preflight(source, expect: Expect | None = None, name: str | None = None) -> 
             frames = expect.frames[i - 1] if expect.frames and i <= len(expect.frames) \
                 else None
             walker.check_areas(_box(page, "/TrimBox"), frames)
-            if level and level.startswith("PDF/X-1") and "/Group" in page.obj:
+            if level and not pdfx_level(level).transparency and "/Group" in page.obj:
                 r.add("error", "transparency group on the page is not allowed in PDF/X-1a", i)
         if expect.text_checked_in and expect.articles is not None:
             r.facts["roundtrip"] = f"text read back in {expect.text_checked_in}"
@@ -1016,14 +1015,16 @@ def _pdfx(pdf, r: Result, expect: Expect) -> str | None:
     level = None
     if not ver:
         r.add("error", "not a PDF/X file: no GTS_PDFXVersion in the document information")
-    elif ver not in PDFX_VERSIONS:
+    elif pdfx_level(ver, by="info_version") is None:
         r.add("error", f"unknown PDF/X version '{ver}'")
     else:
-        level, highest = PDFX_VERSIONS[ver]
-        if level.startswith("PDF/X-1"):
+        lv = pdfx_level(ver, by="info_version")
+        level, highest = lv.name, lv.pdf_version
+        if lv.conformance:
             conf = str(info.get("/GTS_PDFXConformance", ""))
-            if conf != level:
-                r.add("error", f"GTS_PDFXConformance is '{conf}', {level} needs '{level}'")
+            if conf != lv.conformance:
+                r.add("error", f"GTS_PDFXConformance is '{conf}', {level} needs "
+                               f"'{lv.conformance}'")
         if pdf.pdf_version > highest:
             r.add("error", f"PDF version {pdf.pdf_version} is too new for {level} "
                            f"(at most {highest})")
@@ -1037,12 +1038,12 @@ def _pdfx(pdf, r: Result, expect: Expect) -> str | None:
             xmp = pdf.Root.Metadata.read_bytes()
         except pikepdf.PdfError:
             r.add("error", "the XMP metadata stream cannot be read")
-    if level == "PDF/X-4":
+    if level and pdfx_level(level).xmp_version:
         m = re.search(rb"GTS_PDFXVersion(?:>|=\")([^<\"]*)", xmp)
         if not m:
-            r.add("error", "PDF/X-4 needs pdfxid:GTS_PDFXVersion in the XMP metadata")
-        elif m.group(1).decode() != "PDF/X-4":
-            r.add("error", f"XMP says {m.group(1).decode()}, the Info says PDF/X-4")
+            r.add("error", f"{level} needs pdfxid:GTS_PDFXVersion in the XMP metadata")
+        elif m.group(1).decode() != ver:
+            r.add("error", f"XMP says {m.group(1).decode()}, the Info says {ver}")
     trapped = info.get("/Trapped") if info else None
     if not isinstance(trapped, pikepdf.Name) or str(trapped) not in ("/True", "/False"):
         r.add("error", f"/Trapped must be /True or /False, found {trapped}"
@@ -1068,7 +1069,7 @@ def _pdfx(pdf, r: Result, expect: Expect) -> str | None:
                        f"'{expect.output_condition}'")
     prof = oi.get("/DestOutputProfile")
     if prof is None:
-        if level == "PDF/X-4":
+        if level and pdfx_level(level).profile_required:
             r.add("error", "the OutputIntent has no embedded ICC profile (DestOutputProfile)")
         else:
             r.add("warning", "the OutputIntent has no embedded ICC profile; the RIP must "
@@ -1196,17 +1197,19 @@ def _roundtrip(pdf, data: bytes, r: Result, expect: Expect) -> None:
     try:
         textpages = [doc[i].get_textpage() for i in range(len(doc))]
         whole = squash("".join(tp.get_text_range() for tp in textpages))
-        threads = {}
+        threads: dict = {}          # ("id", key) or ("title", squashed title) → [beads]
+        page_index = {p.objgen: k for k, p in enumerate(pdf.pages)}
         for t in pdf.Root.get("/Threads", []):
-            title = str(t.get("/I", {}).get("/Title", ""))
+            info = t.get("/I", {})
             beads, b, n = [], t.get("/F"), 0
-            page_index = {p.objgen: k for k, p in enumerate(pdf.pages)}
             while b is not None and n < 10000:
                 beads.append((page_index.get(b.P.objgen), [float(v) for v in b.R]))
                 b, n = b.get("/N"), n + 1
                 if b is not None and b.objgen == t.F.objgen:
                     break
-            threads[squash(title)] = beads
+            if "/ArticleID" in info:
+                threads.setdefault(("id", str(info["/ArticleID"])), []).append(beads)
+            threads.setdefault(("title", squash(str(info.get("/Title", "")))), []).append(beads)
         good = 0
         for art in expect.articles:
             before = len(r.errors)
@@ -1225,15 +1228,24 @@ def _article(art: ArticleText, whole: str, threads: dict, textpages, expect: Exp
     if head and head not in whole:
         r.add("error", f"{art.path}: the headline '{art.headline.replace('|', '')}' "
                        f"is not in the file's text")
-    beads = threads.get(head)
-    if beads is None:
-        if threads:
-            r.add("error", f"{art.path}: no article thread titled "
-                           f"'{art.headline.replace('|', '')}'")
-        found = _in_order(art, whole)
-        if found:
-            r.add("error", found)
+    # the article's own thread: by its key; by its headline only in a file without keys
+    by_id = any(k[0] == "id" for k in threads)
+    found = threads.get(("id", art.key) if by_id else ("title", head), [])
+    name = art.headline.replace("|", "")
+    if len(found) > 1:
+        r.add("error", f"{art.path}: {len(found)} article threads " + (
+            "name this article" if by_id else f"are titled '{name}' and none names its "
+            "article (/ArticleID): cannot tell which is this article's"))
         return
+    if not found:
+        if threads:
+            r.add("error", f"{art.path}: no article thread for this article" if by_id else
+                  f"{art.path}: no article thread titled '{name}'")
+        problem = _in_order(art, whole)
+        if problem:
+            r.add("error", problem)
+        return
+    beads = found[0]
     # half a gutter either side: punctuation hanging at the line end is in the text
     g = expect.gutter / 2.0
     got = squash("".join(
