@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Real copy set by typeset and measured from the PDFs (issue #15).
 
-The real-copy corpus (tests/corpus/realcopy/, 64 articles written by other people) is set by
+The real-copy corpus (tests/corpus/realcopy/, 114 articles written by other people) is set by
 the program itself — ``python -m typeset build`` on a generated issue — (a) on pages of the
 sample paper (layout/papers/sichuan-kejibao.yaml, 6 columns of 12 小五 characters, template
 difang-dongtai) and (b) on variants of that paper whose columns are 8 to 20 characters wide.
@@ -169,7 +169,8 @@ def write_issue(issue: Path, paper: str, pages) -> None:
         out += [f"  - page: {no}", f"    template: {TEMPLATE}", "    slots:"]
         for f, col, span in slots:
             shutil.copy(f, issue / f.name)
-            out += [f"      - id: a{f.name[:2]}", f"        article: {f.name}",
+            # the slot id is the file's number (NNN-slug.txt), unique in the corpus
+            out += [f"      - id: a{f.name.split('-', 1)[0]}", f"        article: {f.name}",
                     f"        column: {col}", f"        span: {span}",
                     f"        headline: {HEADLINE}", "        allow_overset: true"]
     (issue / "issue.yaml").write_text("\n".join(out) + "\n", encoding="utf-8")
@@ -204,7 +205,7 @@ def build(issue: Path, out: Path, project: Path | None) -> tuple[Path, list[Path
 def render_without_preflight(issue: Path, out: Path, project: Path | None) -> None:
     """typeset's own stages (load → compose/flow → page → PDF), as tests/test_corpus_pdf.py
     does for hanging punctuation, for an issue whose build the preflight refused."""
-    from typeset.build import Report, layout_issue
+    from typeset.build import lay_out
     from typeset.page import make_page
     from typeset.pdf import render_pdf
 
@@ -212,10 +213,10 @@ def render_without_preflight(issue: Path, out: Path, project: Path | None) -> No
     if project is not None:
         os.environ["TYPESET_PROJECT"] = str(project)
     try:
-        iss, flows = layout_issue(issue, Report())
-        pages = [make_page(iss, f) for f in flows]
+        laid = lay_out(issue, 1)
+        pages = [make_page(laid.issue, f) for f in laid.flows]
         out.mkdir(parents=True, exist_ok=True)
-        (out / "unchecked.pdf").write_bytes(render_pdf(pages, iss.fonts, {"title": issue.name}))
+        (out / "unchecked.pdf").write_bytes(render_pdf(pages, laid.issue.fonts))
     finally:
         if project is not None:
             if old is None:

@@ -84,11 +84,12 @@ def manifest_articles(issue_name: str) -> dict:
 
 
 def text_export(record: Path, issue_name: str) -> dict:
-    """article key → the archive's text export of it (text/pNN-slot.txt)."""
+    """article key → the archive's text export of each of its parts (text/pNN-slot.txt: what
+    the page prints of it), in page order."""
     out = {}
     for key, parts in manifest_articles(issue_name).items():
-        page, slot = parts[0]
-        out[key] = (record / "text" / f"p{page:02d}-{slot}.txt").read_text(encoding="utf-8")
+        out[key] = [(record / "text" / f"p{page:02d}-{slot}.txt").read_text(encoding="utf-8")
+                    for page, slot in parts]
     return out
 
 
@@ -296,17 +297,19 @@ def test_alto_glyphs_are_where_the_pdf_draws_them(exported, issue):
 
 # --- reading the package back ------------------------------------------------------------------
 
-def as_text_export(parts: list[dict]) -> str:
-    """An article's read_mets entries in the archive's text export format."""
-    body = parts[0]["text"]
-    for p in parts[1:]:
-        body += ("" if p["continues"] else "\n") + p["text"]
-    byline = next((p["byline"] for p in parts if p["byline"]), None)
-    lines = [x for x in (parts[0]["kicker"], parts[0]["headline"], parts[0]["subtitle"]) if x]
-    lines += ["", body.replace("\n", "\n\n")]
-    if byline:
-        lines += ["", byline]
-    return "\n".join(lines) + "\n"
+def as_text_export(parts: list[dict]) -> list[str]:
+    """An article's read_mets entries in the archive's text export format: a file per part
+    (the headline, then the kicker and subtitle over the first part, the paragraphs printed
+    on that page, the byline where it is printed)."""
+    out = []
+    for k, p in enumerate(parts):
+        lines = [x for x in ((p["kicker"], p["headline"], p["subtitle"]) if k == 0 else
+                             (p["headline"],)) if x]
+        lines += ["", p["text"].replace("\n", "\n\n")]
+        if p["byline"]:
+            lines += ["", p["byline"]]
+        out.append("\n".join(lines) + "\n")
+    return out
 
 
 @pytest.mark.parametrize("issue", ISSUES)
@@ -408,7 +411,7 @@ def test_each_article_pdf_holds_its_article_and_nothing_else(exported, issue):
     assert {p.stem for p in (out / "articles").glob("*.pdf")} == set(articles)
     for key, parts in articles.items():
         pdf = out / "articles" / f"{key}.pdf"
-        head_lines = exports[key].split("\n\n")[0].split("\n")
+        head_lines = exports[key][0].split("\n\n")[0].split("\n")
         headline = next(t for (t, _) in along if t in head_lines)
         pages = pdftotext_pages(pdf)
         with pikepdf.open(pdf) as p:
@@ -552,8 +555,15 @@ def test_a_record_laid_out_differently_is_refused(archive, tmp_path):
     archived the record): the export cannot tell the articles apart and says so."""
     rec = copy_record(archive, SAMPLE, tmp_path)
     art = rec / "inputs" / "05-dazhou-liunao.txt"
-    text = art.read_text(encoding="utf-8")
-    art.write_text(text.replace("培训", "训练", 1), encoding="utf-8")
+    text = art.read_text(encoding="utf-8").replace("培训", "训练", 1)
+    art.write_text(text, encoding="utf-8")
+    # a consistent record (its manifest agrees), only not the one the PDFs were drawn from
+    man = rec / "MANIFEST.sha256"
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    man.write_text("".join(f"{digest}  {art.relative_to(rec).as_posix()}\n"
+                           if ln.endswith(f"  {art.relative_to(rec).as_posix()}") else ln + "\n"
+                           for ln in man.read_text(encoding="utf-8").splitlines()),
+                   encoding="utf-8")
     r = run("export", rec, "--to", tmp_path / "out")
     assert r.returncode == 6, r.stderr
     assert "were not drawn from the layout" in r.stderr and "Traceback" not in r.stderr

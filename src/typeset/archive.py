@@ -3,42 +3,62 @@
 Contract:
 
 - ``archive_issue(issue_dir, archive_dir, replace=False)`` builds the issue and stores it as
-  one record: its inputs (manifest, articles, pictures), the project's layout files, the
-  fonts it used (stored once for the whole archive under ``fonts/<sha256>.ttf``), the PDFs,
-  proofs when the proof module is available, a UTF-8 text export of every article in reading
-  order, build information, and ``MANIFEST.sha256`` with a SHA-256 for every file.  The
-  record is written into ``.staging/`` and renamed into ``records/<id>/v<N>/`` only when
-  complete; its catalog rows are committed after that.  An issue already archived (same paper,
-  date and number) is refused unless ``replace``: then the old version stays, marked
-  superseded.
-- ``search(archive_dir, phrase, …)`` finds articles by a Chinese phrase (SQLite FTS5 with the
-  trigram tokenizer; phrases under three characters fall back to a substring scan).
-- ``verify(archive_dir)`` re-hashes every stored file; ``rebuild(record_dirs)`` builds each
-  record again from its stored inputs, layout and fonts and compares the PDFs byte for byte.
-- ``recover(archive_dir)`` is run by every command first: it removes what a killed process
-  left (staging folders, a record folder without catalog rows) and says so.
+  one record: the manifest and exactly the files it names (articles, pictures), the layout
+  files the issue uses (fonts.yaml, its paper, its templates, the ICC profile), the fonts it
+  used (stored once for the whole archive under ``fonts/<sha256>.ttf``), the PDFs, proofs
+  when the proof module is available, a UTF-8 text export of every article part as printed
+  on its page, the record's own catalog rows (``catalog.json``), build information, and
+  ``MANIFEST.sha256`` with a SHA-256 for every file.  Nothing else of the issue folder is
+  read: a link leaving the issue or project folder is refused, special files are skipped; a
+  file named through a link inside the issue folder is stored as the file it leads to, and
+  ``links.json`` says which name led there (a rebuild makes the same link).
+  The record is written into ``.staging/run-<pid>-…/``, made read-only, renamed into
+  ``records/<id>/v<N>/`` only when complete, and its catalog rows are committed after that.
+  An issue already archived (same paper, date and number) is refused unless ``replace``:
+  then the old version stays, marked superseded.
+- ``search(archive_dir, phrase, …)`` finds article parts by a Chinese phrase (SQLite FTS5
+  with the trigram tokenizer; phrases under three characters fall back to a plain scan).
+  Each page of a continued story is its own row with the text printed on that page.
+- ``verify(archive_dir, repair=False)`` re-hashes every record and stored font and compares
+  the catalog with the records.  It reports and never deletes a record: the records are the
+  truth, and ``repair=True`` rebuilds the catalog from them.  A read-only archive is verified
+  without changing anything.
+- ``rebuild(record_dirs)`` builds each record again in a temporary project
+  (``$TMPDIR/typeset-rebuild-<pid>-…``) from the files its manifest lists, checked against
+  their SHA-256, and compares the PDFs byte for byte.  No path read from a record is used
+  unless it stays inside the record (or, for fonts, the temporary project).
+- ``recover(archive_dir)`` is run by every command that writes, under the archive's lock:
+  it finishes or removes what a killed process left (its staging folder, its ``.part`` font
+  files, a record renamed into place whose catalog rows were not yet committed) — only
+  things whose owner process has ended — and says so.
 
 Layout of an archive (plain files plus a catalog, so it can live on shared storage)::
 
     ARCHIVE/catalog.sqlite              issues, articles, articles_fts (WAL journal)
-    ARCHIVE/fonts/<sha256>.ttf          every font file once
-    ARCHIVE/records/<id>/v<N>/          one immutable record per archived version
-        inputs/  layout/  pdf/  proofs/  text/  fonts.json  build.json  MANIFEST.sha256
+    ARCHIVE/fonts/<sha256>.ttf          every font file once (read-only)
+    ARCHIVE/records/<id>/v<N>/          one read-only record per archived version
+        inputs/  layout/  [project/]  pdf/  proofs/  text/
+        fonts.json  catalog.json  build.json  [links.json]  MANIFEST.sha256
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import platform
+import re
 import shutil
 import sqlite3
+import stat
 import tempfile
 import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
-from .errors import InputError, SourceRef, TypesetError
+from .errors import InputError, OutputError, SourceRef, TypesetError
 
 EXIT_ARCHIVE = 6
 SCHEMA = """
@@ -49,11 +69,29 @@ CREATE TABLE IF NOT EXISTS issues (
 CREATE TABLE IF NOT EXISTS articles (
     rowid INTEGER PRIMARY KEY, issue TEXT NOT NULL, version INTEGER NOT NULL,
     page INTEGER NOT NULL, slot TEXT NOT NULL, section TEXT, headline TEXT NOT NULL,
-    byline TEXT, body TEXT NOT NULL);
+    byline TEXT, body TEXT NOT NULL, article TEXT, part INTEGER NOT NULL DEFAULT 0, pdf TEXT);
 CREATE INDEX IF NOT EXISTS articles_issue ON articles(issue, version);
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     headline, body, content='articles', content_rowid='rowid', tokenize='trigram');
 """
+# columns added to `articles` since the first catalogs (added to an old catalog when it is
+# next opened for writing; a read-only old catalog is searched without them)
+_NEW_COLUMNS = (("article", "TEXT"), ("part", "INTEGER NOT NULL DEFAULT 0"), ("pdf", "TEXT"))
+_PART_INDEX = "CREATE INDEX IF NOT EXISTS articles_part ON articles(issue, version, article, part)"
+
+STAGING = ".staging"
+REBUILD_PREFIX = "typeset-rebuild-"          # $TMPDIR/typeset-rebuild-<pid>-<random>/
+_RUN = re.compile(r"^run-(\d+)-")             # .staging/run-<pid>-<random>/: a record being written
+_PUBLISH = re.compile(r"^publish-(\d+)\.json$")   # .staging/publish-<pid>.json: being published
+_FONT_PART = re.compile(r"^\.([0-9a-f]{64})\.(\d+)\.part$")   # fonts/.<sha256>.<pid>.part
+_REBUILD = re.compile(r"^" + re.escape(REBUILD_PREFIX) + r"(\d+)-")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Test hook (tests/test_faults_archive.py): with TYPESET_TEST_HOLD_BEFORE_COMMIT=PATH, `archive`
+# creates PATH.waiting once the record is renamed into place and waits (at most a minute) for
+# PATH to exist before it commits the catalog rows, so that a test can fill the disk exactly
+# then.  Not set in normal use.
+_HOLD_ENV = "TYPESET_TEST_HOLD_BEFORE_COMMIT"
 
 
 class ArchiveError(TypesetError):
@@ -66,15 +104,290 @@ def sha256_file(path: Path) -> str:
     return file_sha256(path)
 
 
-def connect(archive: Path) -> sqlite3.Connection:
-    """Open the catalog: WAL journal so readers never block the writer, and a busy timeout
-    so two archive commands at once wait for each other instead of failing."""
-    archive.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(archive / "catalog.sqlite", timeout=30.0, isolation_level=None)
-    con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA busy_timeout=30000")
-    con.executescript(SCHEMA)
+# --- small safe file helpers ----------------------------------------------------------------
+
+def _named(e: OSError, path: Path) -> OSError:
+    """The same error, naming ``path`` (the file being written) instead of what it names."""
+    return OSError(e.errno, e.strerror or str(e), str(path))
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Create ``path`` (never over an existing file), write it whole and flush it to disk;
+    an error names ``path``.  A file that could not be written whole is removed."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+    except OSError as e:
+        raise _named(e, path) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as e:
+        _unlink(path)
+        raise _named(e, path) from None
+
+
+def _copy_file(src: Path, dst: Path, shown: Path | None = None) -> None:
+    """Copy ``src`` to a new file ``dst`` (never following or replacing a link there) and
+    flush it to disk.  A read error names ``src``; a write error (a full disk) names
+    ``shown`` or ``dst``, never the source.  A partial ``dst`` is removed."""
+    with open(src, "rb") as fin:
+        try:
+            fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                         0o644)
+        except OSError as e:
+            raise _named(e, shown or dst) from None
+        try:
+            with os.fdopen(fd, "wb") as fout:
+                while True:
+                    try:
+                        block = fin.read(1 << 20)
+                    except OSError as e:
+                        raise _named(e, src) from None
+                    if not block:
+                        break
+                    fout.write(block)
+                fout.flush()
+                os.fsync(fout.fileno())
+        except OSError as e:
+            _unlink(dst)
+            raise e if e.filename == str(src) else _named(e, shown or dst) from None
+        except BaseException:
+            _unlink(dst)
+            raise
+
+
+def _unlink(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+
+
+def _rmtree(path: Path) -> None:
+    """Remove a folder this program made, read-only parts included; never follows a link."""
+    if os.path.islink(path) or not os.path.isdir(path):
+        _unlink(path)
+        return
+    for root, dirs, _ in os.walk(path):
+        for d in [root, *(os.path.join(root, x) for x in dirs)]:
+            try:
+                if not os.path.islink(d):
+                    os.chmod(d, 0o700)
+            except OSError:
+                pass
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _seal(folder: Path) -> None:
+    """Make a finished record read-only: files 0444, folders below it 0555 (the folder itself
+    stays writable until its catalog rows are committed, so that a failed commit can still
+    take it back out)."""
+    for root, dirs, files in os.walk(folder, topdown=False):
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o444, follow_symlinks=False)
+        for d in dirs:
+            os.chmod(os.path.join(root, d), 0o555)
+
+
+def _writable(path: Path) -> bool:
+    """Whether this process may write in ``path`` (false on a read-only mount, even for root)."""
+    return os.access(path, os.W_OK)
+
+
+def safe_relpath(name) -> PurePosixPath | None:
+    """``name`` (read from a record) as a relative path that stays below its folder, or None:
+    absolute paths, ``..``, empty parts, NUL and backslashes are refused."""
+    if not isinstance(name, str) or not name or "\0" in name or "\\" in name:
+        return None
+    p = PurePosixPath(name)
+    if p.is_absolute() or any(part in ("", ".", "..") for part in name.split("/")):
+        return None
+    return p
+
+
+def _regular_inside(root: Path, rel: PurePosixPath) -> tuple[Path | None, str]:
+    """``root/rel`` if it is a regular file reached without any symbolic link, else
+    (None, what it is instead)."""
+    p = root
+    parts = rel.parts
+    for k, part in enumerate(parts):
+        p = p / part
+        try:
+            st = os.lstat(p)
+        except FileNotFoundError:
+            return None, "missing"
+        except OSError as e:
+            return None, f"unreadable ({e.strerror})"
+        if stat.S_ISLNK(st.st_mode):
+            return None, "a symbolic link (a record never holds one; not followed)"
+        last = k == len(parts) - 1
+        if not last and not stat.S_ISDIR(st.st_mode):
+            return None, "missing"
+        if last and not stat.S_ISREG(st.st_mode):
+            return None, "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+    return p, ""
+
+
+def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie has ended).  This process counts as
+    alive: what it made is its own."""
+    if pid == os.getpid():
+        return True
+    if pid <= 0:
+        return False
+    try:
+        st = Path(f"/proc/{pid}/stat").read_text()
+        if st.rsplit(")", 1)[-1].split()[0] in ("Z", "X"):
+            return False
+    except (OSError, IndexError):
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# --- the catalog ----------------------------------------------------------------------------
+
+def _catalog_failure(e: sqlite3.Error, path: Path) -> TypesetError:
+    """A SQLite error as the user's error: a damaged catalog is an archive problem (exit 6),
+    a full disk or a read-only folder an I/O problem (exit 74)."""
+    msg = str(e)
+    if not isinstance(e, sqlite3.OperationalError) or "malformed" in msg:
+        return ArchiveError(f"the catalog is damaged ({msg})", SourceRef(path),
+                            "`typeset archive verify --repair` builds it again from the records")
+    return OutputError(f"the catalog could not be written or read ({msg})", SourceRef(path),
+                          "check the free space and the folder's rights; the catalog is as "
+                          "it was before")
+
+
+def _tables(con: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def _columns(con: sqlite3.Connection, table: str) -> set[str]:
+    return {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+
+
+def connect(archive: Path, create: bool = True) -> sqlite3.Connection:
+    """Open the catalog for writing: WAL journal so readers never block the writer, and a
+    busy timeout so two archive commands at once wait for each other instead of failing.
+    An old catalog gets the columns added since.  Errors: ArchiveError / OutputError."""
+    path = archive / "catalog.sqlite"
+    if not create and not path.exists():
+        raise ArchiveError("not an archive (no catalog.sqlite)", SourceRef(archive))
+    try:
+        con = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+    except sqlite3.Error as e:
+        raise _catalog_failure(e, path) from None
+    try:
+        con.execute("PRAGMA busy_timeout=30000")
+        con.execute("PRAGMA journal_mode=WAL")
+        if "articles_fts" not in _tables(con) or \
+                not {c for c, _ in _NEW_COLUMNS} <= _columns(con, "articles"):
+            con.execute("BEGIN IMMEDIATE")
+            for stmt in SCHEMA.split(";"):
+                if stmt.strip():
+                    con.execute(stmt)
+            have = _columns(con, "articles")
+            for col, decl in _NEW_COLUMNS:
+                if col not in have:
+                    con.execute(f"ALTER TABLE articles ADD COLUMN {col} {decl}")
+            con.execute(_PART_INDEX)
+            con.execute("COMMIT")
+    except sqlite3.Error as e:
+        _rollback(con)
+        con.close()
+        raise _catalog_failure(e, path) from None
     return con
+
+
+def connect_readonly(archive: Path) -> sqlite3.Connection:
+    """Open the catalog for reading only: works on a read-only mount (a replica, a backup),
+    where SQLite cannot create its shared-memory file (then the file is opened as immutable)."""
+    path = archive / "catalog.sqlite"
+    if not path.is_file():
+        raise ArchiveError("not an archive (no catalog.sqlite)", SourceRef(archive),
+                           "give the archive folder" if not (archive / "records").is_dir()
+                           else "`typeset archive verify --repair` builds the catalog again "
+                                "from the records")
+    uri = "file:" + quote(str(path.resolve()))
+    last: sqlite3.Error | None = None
+    for mode in ("?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            con = sqlite3.connect(uri + mode, uri=True, timeout=30.0, isolation_level=None)
+        except sqlite3.Error as e:
+            last = e
+            continue
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return con
+        except sqlite3.OperationalError as e:
+            last = e
+            con.close()
+        except sqlite3.Error as e:
+            con.close()
+            raise _catalog_failure(e, path) from None
+    raise _catalog_failure(last, path)
+
+
+def _rollback(con: sqlite3.Connection) -> None:
+    """Roll back if a transaction is still open (SQLite rolls back by itself after some
+    errors, a full disk among them: then there is nothing to roll back)."""
+    try:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass
+
+
+def _index_record(con: sqlite3.Connection, rel: str, cat: dict) -> None:
+    """Insert a record's catalog rows (``catalog.json``) and mark older versions superseded.
+    Inside the caller's transaction."""
+    rid, version = cat["id"], cat["version"]
+    con.execute("INSERT INTO issues VALUES (?,?,?,?,?,?,?,?,0)",
+                (rid, version, cat["paper"], cat.get("paper_name"), cat["date"],
+                 cat.get("number"), rel, cat.get("archived") or ""))
+    for a in cat["articles"]:
+        cur = con.execute(
+            "INSERT INTO articles (issue, version, page, slot, section, headline, byline, body, "
+            "article, part, pdf) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (rid, version, a["page"], a["slot"], a.get("section"), a["headline"],
+             a.get("byline"), a["body"], a.get("article"), a.get("part", 0), a.get("pdf")))
+        con.execute("INSERT INTO articles_fts(rowid, headline, body) VALUES (?,?,?)",
+                    (cur.lastrowid, a["headline"], a["body"]))
+    _mark_superseded(con, rid)
+
+
+def _unindex(con: sqlite3.Connection, rid: str, version: int) -> None:
+    for rowid, headline, body in con.execute(
+            "SELECT rowid, headline, body FROM articles WHERE issue=? AND version=?",
+            (rid, version)).fetchall():
+        con.execute("INSERT INTO articles_fts(articles_fts, rowid, headline, body) "
+                    "VALUES ('delete', ?, ?, ?)", (rowid, headline, body))
+    con.execute("DELETE FROM articles WHERE issue=? AND version=?", (rid, version))
+    con.execute("DELETE FROM issues WHERE id=? AND version=?", (rid, version))
+
+
+def _mark_superseded(con: sqlite3.Connection, rid: str) -> None:
+    con.execute("UPDATE issues SET superseded = (version < (SELECT max(version) FROM issues j "
+                "WHERE j.id = issues.id)) WHERE id=?", (rid,))
 
 
 class _Lock:
@@ -98,29 +411,103 @@ class _Lock:
         self.fh.close()
 
 
-def recover(archive: Path) -> list[str]:
-    """Remove what an interrupted command left behind; return what was cleaned."""
+# --- recovery after a killed command ----------------------------------------------------------
+
+def clean_dead_rebuilds() -> list[str]:
+    """Remove the temporary projects of rebuilds whose process has ended (killed)."""
     notes = []
-    staging = archive / ".staging"
-    if staging.is_dir():
-        for d in sorted(staging.iterdir()):
-            shutil.rmtree(d, ignore_errors=True)
-            notes.append(f"removed an unfinished record in {d.relative_to(archive)}")
-    records = archive / "records"
-    if records.is_dir() and (archive / "catalog.sqlite").exists():
-        con = connect(archive)
-        known = {r[0] for r in con.execute("SELECT path FROM issues")}
-        con.close()
-        for rec in sorted(records.glob("*/v*")):
-            rel = str(rec.relative_to(archive))
-            if rel not in known:
-                shutil.rmtree(rec, ignore_errors=True)
-                notes.append(f"removed {rel}: its catalog entry was never written")
-        for d in sorted(records.iterdir()):
-            if d.is_dir() and not any(d.iterdir()):
-                d.rmdir()
+    tmp = Path(tempfile.gettempdir())
+    try:
+        entries = list(os.scandir(tmp))
+    except OSError:
+        return notes
+    for ent in entries:
+        m = _REBUILD.match(ent.name)
+        if not m:
+            continue
+        try:
+            if not ent.is_dir(follow_symlinks=False) or \
+                    ent.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        if not _pid_alive(int(m[1])):
+            _rmtree(Path(ent.path))
+            notes.append(f"removed {ent.path}: the temporary project of a rebuild that was "
+                         f"stopped (process {m[1]})")
     return notes
 
+
+def recover(archive: Path) -> list[str]:
+    """Finish or remove what killed commands left (see the module docstring); call it with
+    the archive's lock held.  Returns what was done, one sentence each."""
+    notes = []
+    staging = archive / STAGING
+    if staging.is_dir():
+        for marker in sorted(staging.iterdir()):
+            m = _PUBLISH.match(marker.name)
+            if m and not _pid_alive(int(m[1])):
+                notes += _finish_publish(archive, marker)
+        for d in sorted(staging.iterdir()):
+            m = _RUN.match(d.name) or re.match(r"^publish-(\d+)\.json\.tmp$", d.name)
+            if _PUBLISH.match(d.name):
+                continue
+            if m and _pid_alive(int(m[1])):
+                continue
+            # only a dead process's work (or, from older versions, one without a process id:
+            # every writer holds the lock we hold now) — never published
+            _rmtree(d)
+            notes.append(f"removed an unfinished record in {STAGING}/{d.name}")
+    fonts = archive / "fonts"
+    if fonts.is_dir():
+        for p in sorted(fonts.iterdir()):
+            m = _FONT_PART.match(p.name)
+            if m and not _pid_alive(int(m[2])):
+                _unlink(p)
+                notes.append(f"removed fonts/{p.name}: a font copy that was never finished")
+    return notes
+
+
+def _finish_publish(archive: Path, marker: Path) -> list[str]:
+    """A record renamed into place by a process killed before its catalog rows were
+    committed: it is whole (it was complete before the rename), so index it."""
+    notes = []
+    try:
+        rel = json.loads(marker.read_text(encoding="utf-8"))["record"]
+    except (OSError, ValueError, KeyError, TypeError):
+        rel = None
+    safe = safe_relpath(rel)
+    rec = archive / safe if safe is not None and safe.parts[0] == "records" else None
+    if rec is not None and rec.is_dir() and not rec.is_symlink():
+        con = connect(archive)
+        try:
+            if con.execute("SELECT 1 FROM issues WHERE path=?", (rel,)).fetchone() is None:
+                files, problems, cat = _check_record(archive, rec, {})
+                if problems or cat is None:
+                    notes.append(f"{rel}: written by a command that was stopped before it was "
+                                 f"indexed, and not whole ({(problems or ['no catalog.json'])[0]}"
+                                 f"); left as it is")
+                else:
+                    try:
+                        con.execute("BEGIN IMMEDIATE")
+                        _index_record(con, rel, cat)
+                        con.execute("COMMIT")
+                    except sqlite3.Error as e:
+                        _rollback(con)
+                        raise _catalog_failure(e, archive / "catalog.sqlite") from None
+                    notes.append(f"{rel}: indexed; the command that archived it was stopped "
+                                 f"after the record was written whole")
+        finally:
+            con.close()
+        try:
+            os.chmod(rec, 0o555)
+        except OSError:
+            pass
+    _unlink(marker)
+    return notes
+
+
+# --- storing an issue -----------------------------------------------------------------------
 
 def _issue_id(issue) -> str:
     num = (issue.number or "").strip()
@@ -128,22 +515,181 @@ def _issue_id(issue) -> str:
     return f"{issue.paper.key}-{issue.date}" + (f"-{safe}" if safe else "")
 
 
-def _article_texts(issue, flows) -> list[dict]:
-    """Articles in reading order (page, slot), with the text as printed (normalised)."""
-    out = []
-    seen = set()
+def _describe(path: Path) -> str | None:
+    """What a special entry of the issue folder is, for the message; None for a regular file."""
+    try:
+        st = os.lstat(path)
+    except OSError as e:
+        return f"unreadable: {e.strerror}"
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            target = path.resolve(strict=True)
+        except RuntimeError:
+            return "a symbolic link loop"
+        except OSError:
+            return "a symbolic link to nothing"
+        return "a symbolic link" + ("" if target.is_file() else " to a folder")
+    if stat.S_ISFIFO(st.st_mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(st.st_mode):
+        return "a socket"
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        return "a device"
+    return None
+
+
+def _resolve_regular(path: Path, base: Path, what: str, where: SourceRef,
+                     folder: str = "issue") -> Path:
+    """``path`` resolved, which must be a regular file inside ``base``: else InputError."""
+    try:
+        real = path.resolve(strict=True)
+    except RuntimeError:
+        raise InputError(f"{what} is a symbolic link loop", where) from None
+    except OSError:
+        raise InputError(f"{what} does not exist (a link to nothing?)", where) from None
+    if not real.is_relative_to(base):
+        raise InputError(f"{what} is a link to a file outside the {folder} folder ({real}); "
+                         f"the archive stores only what is inside", where)
+    try:
+        mode = os.stat(real).st_mode
+    except OSError as e:
+        raise InputError(f"{what} cannot be read ({e.strerror})", where) from None
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{what} is not a regular file ({_describe(real) or 'a folder'})",
+                         where)
+    return real
+
+
+def _issue_files(issue, issue_dir: Path) -> tuple[dict[str, Path], dict[str, str], list[str]]:
+    """The files of the issue folder a record stores — the manifest and what it names — by
+    their path in the folder; the names the manifest gives through a link inside the folder
+    ({name: path of the file}: the loader reads the file the link leads to, and a rebuild
+    must too); and a note on what the folder holds besides."""
+    from .load import named_files, read_manifest
+
+    base = issue_dir.resolve()
+    manifest, data = read_manifest(issue_dir)
+    files = {manifest.name: _resolve_regular(manifest, base, manifest.name,
+                                             SourceRef(manifest))}
+    loaded = {a.path for a in issue.articles.values()}
+    loaded |= {s.image for pg in issue.pages for s in pg.slots if s.image is not None}
+    links: dict[str, str] = {}
+    for _, sid, key, name in named_files(data):
+        what = "article" if key == "article" else "picture"
+        where = SourceRef(manifest, slot=sid if isinstance(sid, str) else None)
+        rel = os.path.normpath(name)
+        if os.path.isabs(rel) or rel == ".." or rel.startswith("../"):
+            raise InputError(f"{what} path '{name}' leaves the issue folder", where)
+        real = _resolve_regular(issue_dir / name, base, f"{what} '{name}'", where)
+        if real in loaded:
+            target = real.relative_to(base).as_posix()
+            files[target] = real
+            if target != PurePosixPath(rel).as_posix():
+                links[PurePosixPath(rel).as_posix()] = target
+    named = set(files) | set(links)
+    others = []
+    for root, dirs, names in os.walk(issue_dir):
+        rel_root = os.path.relpath(root, issue_dir)
+        to_dirs = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        dirs[:] = sorted(d for d in dirs if d not in to_dirs and not d.startswith(".")
+                         and not (rel_root == "." and d == "out"))
+        for n in sorted([n for n in names if not n.startswith(".")] + to_dirs):
+            rel = os.path.normpath(os.path.join(rel_root, n))
+            if rel in named:
+                continue
+            kind = _describe(Path(root) / n)
+            others.append(f"{rel} ({kind})" if kind else rel)
+    notes = []
+    if others:
+        shown = ", ".join(others[:12]) + (f" and {len(others) - 12} more" if len(others) > 12
+                                          else "")
+        notes.append(f"not archived (issue.yaml does not name them): {shown}")
+    return files, links, notes
+
+
+def _project_files(issue) -> dict[str, Path]:
+    """The project files the issue uses besides fonts — layout/fonts.yaml, its paper, its
+    templates, the ICC profile — keyed by their path in the record (``layout/…``, or
+    ``project/…`` for a file elsewhere in the project)."""
+    root = issue.project_root
+    base = root.resolve()
+    paths = [root / "layout" / "fonts.yaml", issue.paper.source,
+             *sorted({pg.template.source for pg in issue.pages}),
+             *([issue.paper.output.icc] if issue.paper.output.icc is not None else [])]
+    out = {}
+    for p in paths:
+        rel = os.path.normpath(os.path.relpath(p, root))
+        if os.path.isabs(rel) or rel.startswith(".."):
+            raise InputError("a layout file is outside the project folder", SourceRef(p))
+        real = _resolve_regular(Path(p), base, f"layout file '{rel}'", SourceRef(p),
+                                "project")
+        rel = PurePosixPath(rel).as_posix()
+        out[rel if rel.startswith("layout/") else f"project/{rel}"] = real
+    return out
+
+
+def _split_text(art, printed: list[str]) -> list[tuple[list[str], bool]]:
+    """An article's paragraphs split over its parts by the text printed in each part
+    (``printed``, jump lines included): for each part, its pieces of paragraphs and whether
+    the byline is there.  Characters are matched in order, so whatever else a part prints
+    (上接/下转 lines) is left out."""
+    units = [p.text for p in art.paragraphs] + ([art.byline] if art.byline else [])
+    if len(printed) == 1:
+        return [(units[:len(art.paragraphs)], bool(art.byline))]
+    text = "".join(units)
+    joined = "".join(printed)
+    part_of = [k for k, t in enumerate(printed) for _ in t]
+    where = [-1] * len(text)
+    sm = difflib.SequenceMatcher(None, text, joined, autojunk=False)
+    for a, b, size in sm.get_matching_blocks():
+        for i in range(size):
+            where[a + i] = part_of[b + i]
+    last = 0
+    for i, k in enumerate(where):      # unmatched characters stay with the part before
+        last = max(last, k)
+        where[i] = last
+    out: list[tuple[list[str], bool]] = [([], False) for _ in printed]
+    pos = 0
+    for u, unit in enumerate(units):
+        for k in range(len(printed)):
+            piece = "".join(ch for ch, w in zip(unit, where[pos:pos + len(unit)]) if w == k)
+            if not piece:
+                continue
+            if u < len(art.paragraphs):
+                out[k][0].append(piece)
+            else:
+                out[k] = (out[k][0], True)
+        pos += len(unit)
+    return out
+
+
+def _article_parts(issue, flows) -> list[dict]:
+    """Every article part as printed, in reading order (page, then block): a story continued
+    on a later page has one part per page, each with the text printed there."""
+    runs: dict[str, list] = {}
+    order = []
     for flow in flows:
         for b in flow.blocks:
-            if b.slot.kind != "article" or b.article in seen:
+            if b.slot.kind != "article":
                 continue
-            seen.add(b.article)
-            art = issue.articles[b.article]
-            body = "\n".join(p.text for p in art.paragraphs)
-            out.append(dict(key=art.key, page=flow.page.number, slot=b.slot.id,
-                            section=flow.page.template.section,
-                            headline=art.headline.replace("|", ""),
-                            kicker=art.kicker, subtitle=art.subtitle, byline=art.byline,
-                            body=body))
+            runs.setdefault(b.article, []).append((flow, b))
+            order.append((b.article, len(runs[b.article]) - 1))
+    split = {key: _split_text(issue.articles[key],
+                              ["".join(ln.text for f in b.frames for ln in f.lines)
+                               for _, b in parts])
+             for key, parts in runs.items()}
+    out = []
+    for key, k in order:
+        flow, b = runs[key][k]
+        art = issue.articles[key]
+        paras, byline_here = split[key][k]
+        out.append(dict(article=key, part=k, page=flow.page.number, slot=b.slot.id,
+                        section=flow.page.template.section,
+                        headline=art.headline.replace("|", ""),
+                        kicker=art.kicker if k == 0 else None,
+                        subtitle=art.subtitle if k == 0 else None,
+                        byline=art.byline, byline_here=byline_here,
+                        paragraphs=paras, body="\n".join(paras)))
     return out
 
 
@@ -162,99 +708,210 @@ def _versions() -> dict:
     return dict(typeset=__version__, python=platform.python_version(), dependencies=deps)
 
 
+def _json_bytes(data) -> bytes:
+    return (json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
 def archive_issue(issue_dir: Path, archive: Path, replace: bool = False) -> dict:
     """Store one issue (see the module docstring).  Returns a summary dict."""
-    from .build import build_issue, lay_out
+    from .build import lay_out
 
     issue_dir = Path(issue_dir)
     archive = Path(archive)
+    notes = clean_dead_rebuilds()
+    try:
+        archive.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise _named(e, archive) from None
+    if not _writable(archive):
+        raise OutputError("the archive folder is not writable (read-only?): nothing was "
+                             "archived", SourceRef(archive))
     with _Lock(archive):
-        notes = recover(archive)
+        notes += recover(archive)
         laid = lay_out(issue_dir)           # once: the build below reuses it
         issue, flows = laid.issue, laid.flows
         rid = _issue_id(issue)
+        inputs, links, skipped = _issue_files(issue, issue_dir)
+        project = _project_files(issue)
         con = connect(archive)
-        rows = con.execute("SELECT version FROM issues WHERE id=? ORDER BY version",
-                           (rid,)).fetchall()
-        con.close()
-        if rows and not replace:
-            raise ArchiveError(f"{rid} is already archived (version {rows[-1][0]}); "
+        try:
+            known = {r[0] for r in con.execute("SELECT version FROM issues WHERE id=?", (rid,))}
+        except sqlite3.Error as e:
+            raise _catalog_failure(e, archive / "catalog.sqlite") from None
+        finally:
+            con.close()
+        # a version folder on disk counts even when the catalog lacks it (an older catalog):
+        # a record is never written over
+        known |= {int(d.name[1:]) for d in (archive / "records" / rid).glob("v*")
+                  if d.name[1:].isdigit()}
+        if known and not replace:
+            raise ArchiveError(f"{rid} is already archived (version {max(known)}); "
                                f"nothing was changed", SourceRef(issue_dir),
                                "use --replace to store a new version")
-        version = rows[-1][0] + 1 if rows else 1
-        (archive / ".staging").mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=f"{rid}-", dir=archive / ".staging"))
-        # inputs: the manifest and every file it names
-        inputs = stage / "inputs"
-        shutil.copytree(issue_dir, inputs, ignore=shutil.ignore_patterns("out", ".*"))
-        shutil.copytree(issue.project_root / "layout", stage / "layout")
-        # fonts: stored once for the whole archive, by hash
-        fonts = {}
-        store = archive / "fonts"
+        version = max(known) + 1 if known else 1
+        staging = archive / STAGING
+        try:
+            staging.mkdir(exist_ok=True)
+            stage = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=staging))
+        except OSError as e:
+            raise _named(e, staging) from None
+        try:
+            out = _write_record(archive, stage, issue, flows, laid, rid, version, inputs,
+                                links, project)
+        except BaseException:
+            _rmtree(stage)
+            raise
+        final = _publish(archive, stage, rid, version, out["catalog"])
+        return dict(id=rid, version=version, path=str(final), articles=out["articles"],
+                    notes=notes + skipped, replaced=bool(known))
+
+
+def _write_record(archive, stage, issue, flows, laid, rid, version, inputs, links,
+                  project) -> dict:
+    """Write the whole record into ``stage`` and make it read-only."""
+    from .build import build_issue
+
+    for rel, src in {**{f"inputs/{k}": v for k, v in inputs.items()}, **project}.items():
+        dst = stage / rel
+        try:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise _named(e, dst.parent) from None
+        _copy_file(src, dst)
+    # fonts: stored once for the whole archive, by hash
+    fonts = {}
+    store = archive / "fonts"
+    try:
         store.mkdir(exist_ok=True)
-        for spec in issue.fonts.faces.values():
-            for p in (spec.path, spec.halt_path):
-                if p is None:
-                    continue
-                digest = sha256_file(p)
-                dst = store / f"{digest}.ttf"
-                if not dst.exists():
-                    tmp = store / f".{digest}.{os.getpid()}.part"
-                    shutil.copyfile(p, tmp)
+    except OSError as e:
+        raise _named(e, store) from None
+    for spec in issue.fonts.faces.values():
+        for p in (spec.path, spec.halt_path):
+            if p is None:
+                continue
+            digest = sha256_file(p)
+            dst = store / f"{digest}.ttf"
+            if not dst.exists():
+                tmp = store / f".{digest}.{os.getpid()}.part"
+                _unlink(tmp)
+                try:
+                    _copy_file(p, tmp, shown=dst)
+                    if sha256_file(tmp) != digest:
+                        raise ArchiveError("the font changed while it was being archived",
+                                           SourceRef(p), "archive the issue again")
+                    os.chmod(tmp, 0o444)
                     os.replace(tmp, dst)
-                fonts[str(p.relative_to(issue.project_root))] = digest
-        (stage / "fonts.json").write_text(json.dumps(fonts, indent=1, sort_keys=True),
-                                          encoding="utf-8")
-        # the PDFs (and proofs), built from exactly these inputs
-        built = build_issue(issue_dir, stage / "pdf", layout=laid)
+                except OSError as e:
+                    _unlink(tmp)
+                    raise e if e.filename != str(tmp) else _named(e, dst) from None
+                except BaseException:
+                    _unlink(tmp)
+                    raise
+            fonts[PurePosixPath(os.path.relpath(p, issue.project_root)).as_posix()] = digest
+    _write_file(stage / "fonts.json", (json.dumps(fonts, indent=1, sort_keys=True) +
+                                       "\n").encode())
+    if links:
+        _write_file(stage / "links.json", _json_bytes(links))
+    # the PDFs (and proofs), built from exactly these inputs
+    try:
+        built = build_issue(issue.root, stage / "pdf", layout=laid)
+    except OSError as e:
+        raise e if e.filename else _named(e, stage / "pdf") from None
+    try:
         _proofs(built.outputs, stage / "proofs")
-        # text export in reading order
-        arts = _article_texts(issue, flows)
-        tdir = stage / "text"
-        tdir.mkdir()
-        for a in arts:
-            lines = [x for x in (a["kicker"], a["headline"], a["subtitle"]) if x]
-            lines += ["", a["body"].replace("\n", "\n\n")]
-            if a["byline"]:
-                lines += ["", a["byline"]]
-            (tdir / f"p{a['page']:02d}-{a['slot']}.txt").write_text("\n".join(lines) + "\n",
-                                                                   encoding="utf-8")
-        info = dict(id=rid, version=version, paper=issue.paper.key, paper_name=issue.paper.name,
-                    date=issue.date, number=issue.number,
-                    pages=[f.page.number for f in flows], **_versions())
-        (stage / "build.json").write_text(json.dumps(info, indent=1, ensure_ascii=False,
-                                                     sort_keys=True), encoding="utf-8")
-        _write_manifest(stage)
-        # publish: rename the complete record into place, then commit the catalog rows
-        final = archive / "records" / rid / f"v{version}"
+    except OSError as e:
+        raise e if e.filename else _named(e, stage / "proofs") from None
+    pdf_of = {f.page.number: f"pdf/{p.name}" for f, p in zip(flows, built.outputs)}
+    # text export: every article part as printed on its page, in reading order
+    parts = _article_parts(issue, flows)
+    tdir = stage / "text"
+    tdir.mkdir()
+    for a in parts:
+        # a continuation's file starts with the headline too (printed there as 接题, or not)
+        lines = [x for x in (a["kicker"], a["headline"], a["subtitle"]) if x]
+        lines += ["", "\n\n".join(a["paragraphs"])]
+        if a["byline_here"] and a["byline"]:
+            lines += ["", a["byline"]]
+        _write_file(tdir / f"p{a['page']:02d}-{a['slot']}.txt",
+                    ("\n".join(lines) + "\n").encode())
+    cat = dict(id=rid, version=version, paper=issue.paper.key, paper_name=issue.paper.name,
+               date=issue.date, number=issue.number,
+               archived=time.strftime("%Y-%m-%dT%H:%M:%S"),
+               pages=[dict(page=n, pdf=pdf) for n, pdf in sorted(pdf_of.items())],
+               articles=[dict(article=a["article"], part=a["part"], page=a["page"],
+                              slot=a["slot"], section=a["section"], headline=a["headline"],
+                              byline=a["byline"], body=a["body"], pdf=pdf_of.get(a["page"]))
+                         for a in parts])
+    _write_file(stage / "catalog.json", _json_bytes(cat))
+    info = dict(id=rid, version=version, paper=issue.paper.key, paper_name=issue.paper.name,
+                date=issue.date, number=issue.number,
+                pages=[f.page.number for f in flows], **_versions())
+    _write_file(stage / "build.json", _json_bytes(info))
+    _write_manifest(stage)
+    _seal(stage)
+    return dict(catalog=cat, articles=len({a["article"] for a in parts}))
+
+
+def _publish(archive: Path, stage: Path, rid: str, version: int, cat: dict) -> Path:
+    """Rename the finished record into place and commit its catalog rows.  A marker in
+    .staging names the record meanwhile, so that if this process is killed the next command
+    indexes the record (it is whole) instead of guessing.  If the commit fails (a full disk)
+    the record is taken back out: the archive is as it was."""
+    final = archive / "records" / rid / f"v{version}"
+    rel = final.relative_to(archive).as_posix()
+    marker = archive / STAGING / f"publish-{os.getpid()}.json"
+    try:
         final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = marker.with_name(marker.name + ".tmp")
+        _unlink(tmp)
+        _write_file(tmp, _json_bytes(dict(record=rel)))
+        os.replace(tmp, marker)
+        _fsync_dir(marker.parent)
+        if final.exists():       # (cannot happen under the lock: never rename over a record)
+            raise ArchiveError(f"{rel} exists already; nothing was changed", SourceRef(final))
         os.rename(stage, final)
-        _fsync_dir(final.parent)
-        rel = str(final.relative_to(archive))
+    except OSError as e:
+        _rmtree(stage)
+        _unlink(marker)
+        raise e if e.filename else _named(e, final) from None
+    except BaseException:
+        _rmtree(stage)
+        _unlink(marker)
+        raise
+    _fsync_dir(final.parent)
+    hold = os.environ.get(_HOLD_ENV)
+    if hold:
+        Path(hold + ".waiting").touch()
+        deadline = time.monotonic() + 60
+        while not os.path.exists(hold) and time.monotonic() < deadline:
+            time.sleep(0.02)
+    path = archive / "catalog.sqlite"
+    try:
         con = connect(archive)
         try:
             con.execute("BEGIN IMMEDIATE")
-            con.execute("UPDATE issues SET superseded=1 WHERE id=?", (rid,))
-            con.execute("INSERT INTO issues VALUES (?,?,?,?,?,?,?,?,0)",
-                        (rid, version, issue.paper.key, issue.paper.name, issue.date,
-                         issue.number, rel, time.strftime("%Y-%m-%dT%H:%M:%S")))
-            for a in arts:
-                cur = con.execute(
-                    "INSERT INTO articles (issue, version, page, slot, section, headline, "
-                    "byline, body) VALUES (?,?,?,?,?,?,?,?)",
-                    (rid, version, a["page"], a["slot"], a["section"], a["headline"],
-                     a["byline"], a["body"]))
-                con.execute("INSERT INTO articles_fts(rowid, headline, body) VALUES (?,?,?)",
-                            (cur.lastrowid, a["headline"], a["body"]))
+            _index_record(con, rel, cat)
             con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            shutil.rmtree(final, ignore_errors=True)
-            raise
+        except sqlite3.Error as e:
+            _rollback(con)
+            raise _catalog_failure(e, path) from None
         finally:
             con.close()
-        return dict(id=rid, version=version, path=str(final), articles=len(arts),
-                    notes=notes, replaced=bool(rows))
+    except BaseException:
+        # not indexed: take the record back out (it is this process's own, just renamed)
+        try:
+            os.rename(final, stage)
+            _rmtree(stage)
+            _unlink(marker)
+        except OSError:
+            pass            # left for the next command, which indexes it (it is whole)
+        raise
+    try:
+        os.chmod(final, 0o555)
+    except OSError:
+        pass
+    _unlink(marker)
+    return final
 
 
 def _proofs(pdfs, out: Path) -> None:
@@ -273,128 +930,474 @@ def _proofs(pdfs, out: Path) -> None:
         pass
 
 
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-        os.fsync(fd)
-        os.close(fd)
-    except OSError:
-        pass
-
-
 def _write_manifest(rec: Path) -> None:
     lines = []
     for p in sorted(rec.rglob("*")):
-        if p.is_file() and p.name != "MANIFEST.sha256":
+        if p.is_file() and not p.is_symlink() and p.name != "MANIFEST.sha256":
             lines.append(f"{sha256_file(p)}  {p.relative_to(rec).as_posix()}")
-    (rec / "MANIFEST.sha256").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _write_file(rec / "MANIFEST.sha256", ("\n".join(lines) + "\n").encode())
 
+
+# --- verifying ------------------------------------------------------------------------------
 
 @dataclass
 class VerifyResult:
     records: int = 0
     files: int = 0
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)      # cleaned after killed commands
+    repaired: list[str] = field(default_factory=list)   # what --repair changed
+    read_only: bool = False
 
 
-def verify(archive: Path) -> VerifyResult:
-    """Re-hash every file of every record and every stored font."""
-    archive = Path(archive)
-    if not (archive / "catalog.sqlite").exists():
-        raise ArchiveError("not an archive (no catalog.sqlite)", SourceRef(archive))
-    res = VerifyResult()
-    with _Lock(archive):
-        for note in recover(archive):
-            res.problems.append(f"cleaned: {note}")
-        con = connect(archive)
-        recs = con.execute("SELECT id, version, path FROM issues ORDER BY id, version").fetchall()
-        con.close()
-    for rid, version, rel in recs:
-        rec = archive / rel
-        res.records += 1
-        man = rec / "MANIFEST.sha256"
-        if not man.is_file():
-            res.problems.append(f"{rel}: MANIFEST.sha256 is missing")
+def read_manifest(rec: Path) -> tuple[list[tuple[str, PurePosixPath]], list[str]]:
+    """A record's MANIFEST.sha256 as (sha256, path) pairs, each path checked to stay inside
+    the record, and the problems found (a bad line is reported, never followed)."""
+    man = rec / "MANIFEST.sha256"
+    p, what = _regular_inside(rec, PurePosixPath("MANIFEST.sha256"))
+    if p is None:
+        return [], [f"MANIFEST.sha256: {what}"]
+    try:
+        text = man.read_bytes().decode("utf-8")
+    except OSError as e:
+        return [], [f"MANIFEST.sha256: cannot be read ({e.strerror})"]
+    except UnicodeDecodeError as e:
+        return [], [f"MANIFEST.sha256: not UTF-8 (byte offset {e.start}): damaged"]
+    out, problems, seen = [], [], set()
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
             continue
-        listed = set()
-        for line in man.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
+        digest, sep, name = line.partition("  ")
+        rel = safe_relpath(name)
+        if not sep or not _HEX64.match(digest):
+            problems.append(f"MANIFEST.sha256:{n}: not a 'SHA-256  path' line "
+                            f"({line[:60]!r}): damaged")
+        elif rel is None:
+            problems.append(f"MANIFEST.sha256:{n}: path {name[:80]!r} leaves the record "
+                            f"(not followed)")
+        elif rel in seen:
+            problems.append(f"MANIFEST.sha256:{n}: {name} is listed twice")
+        else:
+            seen.add(rel)
+            out.append((digest, rel))
+    return out, problems
+
+
+def read_fonts_json(rec: Path) -> tuple[dict[str, str], list[str]]:
+    """A record's fonts.json: {project-relative font path: sha256}, every entry checked (a
+    path that would leave the project, a name that is not a SHA-256 are reported)."""
+    p, what = _regular_inside(rec, PurePosixPath("fonts.json"))
+    if p is None:
+        return {}, [f"fonts.json: {what}"]
+    try:
+        data = json.loads(p.read_bytes().decode("utf-8"))
+    except OSError as e:
+        return {}, [f"fonts.json: cannot be read ({e.strerror})"]
+    except ValueError as e:
+        return {}, [f"fonts.json: not valid JSON ({e}): damaged"]
+    if not isinstance(data, dict):
+        return {}, ["fonts.json: not a mapping of font paths to SHA-256 digests: damaged"]
+    out, problems = {}, []
+    for name, digest in data.items():
+        if safe_relpath(name) is None:
+            problems.append(f"fonts.json: font path {str(name)[:80]!r} leaves the project "
+                            f"folder (refused)")
+        elif not isinstance(digest, str) or not _HEX64.match(digest):
+            problems.append(f"fonts.json: {name}: {str(digest)[:80]!r} is not a SHA-256 digest")
+        else:
+            out[name] = digest
+    return out, problems
+
+
+def read_links_json(rec: Path, listed: set) -> tuple[dict[str, str], list[str]]:
+    """A record's links.json: {name the manifest uses: the file in inputs/ it leads to}, for
+    an issue that named a file through a link inside its folder.  Each entry must stay in
+    inputs/ and lead to a file the record's manifest lists."""
+    p, what = _regular_inside(rec, PurePosixPath("links.json"))
+    if p is None:
+        return {}, ([] if what == "missing" else [f"links.json: {what}"])
+    try:
+        data = json.loads(p.read_bytes().decode("utf-8"))
+    except (OSError, ValueError) as e:
+        return {}, [f"links.json: cannot be read ({e}): damaged"]
+    if not isinstance(data, dict):
+        return {}, ["links.json: not a mapping of names to files: damaged"]
+    out, problems = {}, []
+    for name, target in data.items():
+        if safe_relpath(name) is None or safe_relpath(target) is None:
+            problems.append(f"links.json: {str(name)[:80]!r} → {str(target)[:80]!r} leaves "
+                            f"the issue folder (refused)")
+        elif PurePosixPath("inputs", target) not in listed or \
+                PurePosixPath("inputs", name) in listed:
+            problems.append(f"links.json: {name} → {target}: not a file of the record")
+        else:
+            out[name] = target
+    return out, problems
+
+
+def read_catalog_json(rec: Path) -> tuple[dict | None, str | None]:
+    """A record's own catalog rows (catalog.json), checked for shape; (None, problem)."""
+    p, what = _regular_inside(rec, PurePosixPath("catalog.json"))
+    if p is None:
+        return None, (None if what == "missing" else f"catalog.json: {what}")
+    try:
+        cat = json.loads(p.read_bytes().decode("utf-8"))
+        ok = isinstance(cat, dict) and isinstance(cat.get("id"), str) and \
+            isinstance(cat.get("version"), int) and isinstance(cat.get("articles"), list) and \
+            all(isinstance(cat.get(k), str) for k in ("paper", "date")) and \
+            all(isinstance(a, dict) and isinstance(a.get("page"), int) and
+                all(isinstance(a.get(k), str) for k in ("slot", "headline", "body"))
+                for a in cat["articles"])
+    except (OSError, ValueError) as e:
+        return None, f"catalog.json: cannot be read ({e}): damaged"
+    if not ok:
+        return None, "catalog.json: not the record's catalog rows: damaged"
+    if rec.parent.name != cat["id"] or rec.name != f"v{cat['version']}":
+        return None, (f"catalog.json: says {cat['id']} version {cat['version']}, but the record "
+                      f"is {rec.parent.name}/{rec.name}")
+    return cat, None
+
+
+def _check_record(archive: Path, rec: Path, font_digests: dict) -> tuple[int, list[str], dict]:
+    """Re-hash one record (and the fonts it uses; ``font_digests`` caches stored fonts'
+    hashes).  Returns (files checked, problems, its catalog.json or None)."""
+    rel = rec.relative_to(archive).as_posix()
+    entries, problems = read_manifest(rec)
+    files = 0
+    listed = {name for _, name in entries}
+    for digest, name in entries:
+        files += 1
+        p, what = _regular_inside(rec, name)
+        if p is None:
+            problems.append(f"{name}: {what}")
+            continue
+        try:
+            if sha256_file(p) != digest:
+                problems.append(f"{name}: changed (SHA-256 differs)")
+        except OSError as e:
+            problems.append(f"{name}: cannot be read ({e.strerror})")
+    if entries or not problems:
+        for root, dirs, names in os.walk(rec):
+            for n in names + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
+                r = PurePosixPath(os.path.relpath(os.path.join(root, n), rec))
+                if r not in listed and r.as_posix() != "MANIFEST.sha256":
+                    kind = _describe(Path(root) / n)
+                    problems.append(f"{r}: not in the record's manifest"
+                                    + (f" ({kind})" if kind else ""))
+    problems += read_links_json(rec, listed)[1]
+    fonts, bad = read_fonts_json(rec)
+    problems += bad
+    for name, digest in fonts.items():
+        files += 1
+        problem = _check_font(archive, digest, font_digests)
+        if problem:
+            problems.append(f"fonts/{digest}.ttf ({name}): {problem}")
+    cat, bad = read_catalog_json(rec)
+    if bad:
+        problems.append(bad)
+    return files, [f"{rel}/{p}" for p in problems], cat
+
+
+def _check_font(archive: Path, digest: str, cache: dict) -> str | None:
+    if digest not in cache:
+        p, what = _regular_inside(archive / "fonts", PurePosixPath(f"{digest}.ttf"))
+        if p is None:
+            cache[digest] = what
+        else:
+            try:
+                cache[digest] = None if sha256_file(p) == digest else \
+                    "changed (SHA-256 differs)"
+            except OSError as e:
+                cache[digest] = f"cannot be read ({e.strerror})"
+    return cache[digest]
+
+
+def _disk_records(archive: Path) -> tuple[list[Path], list[str]]:
+    """Record folders on disk (records/<id>/v<N>), and entries there that are not records."""
+    recs, problems = [], []
+    root = archive / "records"
+    if not root.is_dir():
+        return recs, problems
+    for d in sorted(root.iterdir()):
+        if d.is_symlink() or not d.is_dir():
+            problems.append(f"records/{d.name}: {_describe(d) or 'a file'}, not a record folder")
+            continue
+        for v in sorted(d.iterdir(), key=lambda x: (len(x.name), x.name)):
+            if v.is_symlink() or not v.is_dir() or not re.fullmatch(r"v[1-9]\d*", v.name):
+                problems.append(f"records/{d.name}/{v.name}: not a record folder "
+                                f"({_describe(v) or 'unexpected name'})")
                 continue
-            digest, name = line.split("  ", 1)
-            listed.add(name)
-            p = rec / name
-            res.files += 1
-            if not p.is_file():
-                res.problems.append(f"{rel}/{name}: missing")
-            elif sha256_file(p) != digest:
-                res.problems.append(f"{rel}/{name}: changed (SHA-256 differs)")
-        for p in rec.rglob("*"):
-            if p.is_file() and p.name != "MANIFEST.sha256" and \
-                    p.relative_to(rec).as_posix() not in listed:
-                res.problems.append(f"{rel}/{p.relative_to(rec).as_posix()}: not in the "
-                                    f"record's manifest")
-        fj = rec / "fonts.json"
-        if fj.is_file():
-            for name, digest in json.loads(fj.read_text(encoding="utf-8")).items():
-                f = archive / "fonts" / f"{digest}.ttf"
-                res.files += 1
-                if not f.is_file():
-                    res.problems.append(f"fonts/{digest}.ttf ({name}, used by {rel}): missing")
-                elif sha256_file(f) != digest:
-                    res.problems.append(f"fonts/{digest}.ttf ({name}, used by {rel}): changed")
+            recs.append(v)
+    return recs, problems
+
+
+def _catalog_rows(archive: Path) -> tuple[dict | None, str | None]:
+    """{record path: (id, version, article rows)} from the catalog, or (None, why not)."""
+    path = archive / "catalog.sqlite"
+    if not path.exists():
+        return None, "catalog.sqlite: missing"
+    try:
+        con = connect_readonly(archive)
+    except TypesetError as e:
+        return None, f"catalog.sqlite: {e.message}"
+    try:
+        ok = con.execute("PRAGMA quick_check").fetchone()[0]
+        if ok != "ok":
+            return None, f"catalog.sqlite: damaged ({ok})"
+        if not {"issues", "articles"} <= _tables(con):
+            return {}, None         # empty (truncated): every record is reported missing
+        counts = dict(con.execute("SELECT issue || '/' || version, count(*) FROM articles "
+                                  "GROUP BY issue, version").fetchall())
+        rows = {path_: (rid, v, counts.get(f"{rid}/{v}", 0)) for rid, v, path_ in
+                con.execute("SELECT id, version, path FROM issues")}
+        return rows, None
+    except sqlite3.Error as e:
+        return None, f"catalog.sqlite: damaged ({e})"
+    finally:
+        con.close()
+
+
+def verify(archive: Path, repair: bool = False) -> VerifyResult:
+    """Re-hash every record and stored font, and compare the catalog with the records.
+    Reports; never deletes a record.  ``repair``: bring the catalog in line with the records
+    (rows added from each record's catalog.json; a damaged catalog set aside and built
+    again).  A read-only archive is verified as it is."""
+    archive = Path(archive)
+    if not archive.is_dir() or not ((archive / "catalog.sqlite").exists() or
+                                    (archive / "records").is_dir()):
+        raise ArchiveError("not an archive (no catalog.sqlite and no records/)",
+                           SourceRef(archive))
+    res = VerifyResult(read_only=not _writable(archive))
+    if repair and res.read_only:
+        raise OutputError("the archive is read-only: --repair cannot change it (verify "
+                             "without --repair reports)", SourceRef(archive))
+    res.notes += clean_dead_rebuilds()
+    with (nullcontext() if res.read_only else _Lock(archive)):
+        if not res.read_only:
+            try:
+                res.notes += recover(archive)
+            except TypesetError as e:
+                res.problems.append(str(e))
+        recs, problems = _disk_records(archive)
+        res.problems += problems
+        digests: dict = {}
+        cats = {}
+        for rec in recs:
+            files, problems, cat = _check_record(archive, rec, digests)
+            res.records += 1
+            res.files += files
+            res.problems += problems
+            cats[rec.relative_to(archive).as_posix()] = (cat, problems)
+        _check_font_store(archive, digests, res)
+        rows, bad = _catalog_rows(archive)
+        catalog_problems = _compare_catalog(rows, bad, cats)
+        if repair and catalog_problems:
+            res.repaired, catalog_problems = _repair_catalog(archive, rows, bad, cats)
+        res.problems += catalog_problems
     return res
+
+
+def _check_font_store(archive: Path, digests: dict, res: VerifyResult) -> None:
+    store = archive / "fonts"
+    if not store.is_dir():
+        return
+    for p in sorted(store.iterdir()):
+        m = re.fullmatch(r"([0-9a-f]{64})\.ttf", p.name)
+        if m and m[1] not in digests:
+            res.files += 1
+            problem = _check_font(archive, m[1], digests)
+            if problem:
+                res.problems.append(f"fonts/{p.name}: {problem}")
+
+
+def _compare_catalog(rows: dict | None, bad: str | None, cats: dict) -> list[str]:
+    if bad:
+        hint = ("`typeset archive verify --repair` builds it from the records" if cats
+                else "")
+        return [f"{bad}" + (f" ({hint})" if hint else "")]
+    problems = []
+    for rel, (cat, _) in cats.items():
+        if rel not in rows:
+            problems.append(f"{rel}: not in the catalog, so search does not find it "
+                            f"(`typeset archive verify --repair` indexes it from the record)")
+        elif cat is not None and rows[rel][2] != len(cat["articles"]):
+            problems.append(f"{rel}: the catalog has {rows[rel][2]} article row(s), the record "
+                            f"{len(cat['articles'])} (`typeset archive verify --repair`)")
+    for rel in sorted(set(rows) - set(cats)):
+        problems.append(f"{rel}: in the catalog, but the record folder is missing")
+    return problems
+
+
+def _repair_catalog(archive: Path, rows, bad, cats) -> tuple[list[str], list[str]]:
+    """Bring the catalog in line with the records: rows of records missing from it are added
+    from each record's catalog.json, rows of records that are gone are removed (the record
+    cannot come back from them).  A catalog that cannot be read is moved aside first (kept,
+    renamed) and a new one built.  Returns (what was done, what could not be done)."""
+    done, left = [], []
+    path = archive / "catalog.sqlite"
+    if bad and path.exists():
+        aside = archive / f"catalog.sqlite.damaged-{time.strftime('%Y%m%dT%H%M%S')}"
+        for suffix in ("", "-wal", "-shm"):
+            if Path(str(path) + suffix).exists():
+                os.replace(str(path) + suffix, str(aside) + suffix)
+        done.append(f"catalog.sqlite could not be read; moved aside as {aside.name}")
+        rows = {}
+    rows = rows or {}
+    con = connect(archive)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        for rel in sorted(set(rows) - set(cats)):
+            rid, version, _ = rows[rel]
+            _unindex(con, rid, version)
+            done.append(f"{rel}: removed from the catalog (the record folder is missing)")
+        for rel, (cat, problems) in sorted(cats.items()):
+            if rel in rows and (cat is None or rows[rel][2] == len(cat["articles"])):
+                continue
+            if cat is None:
+                left.append(f"{rel}: cannot be indexed: "
+                            + (problems[-1].split("/", 3)[-1] if problems else
+                               "it has no catalog.json (archived by an older typeset; "
+                               "archive the issue again with --replace)"))
+                continue
+            if rel in rows:
+                _unindex(con, cat["id"], cat["version"])
+            _index_record(con, rel, cat)
+            done.append(f"{rel}: indexed from the record")
+        con.execute("COMMIT")
+    except sqlite3.Error as e:
+        _rollback(con)
+        raise _catalog_failure(e, path) from None
+    finally:
+        con.close()
+    return done, left
+
+
+# --- searching ------------------------------------------------------------------------------
+
+def _like(text: str) -> str:
+    """``text`` as a LIKE pattern matching it literally anywhere (ESCAPE '\\')."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _check_date(value, option: str) -> str | None:
+    if value is None:
+        return None
+    import datetime
+
+    try:
+        if not _DATE.match(str(value)):
+            raise ValueError
+        datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise InputError(f"{option} '{value}' is not a date: write it as YYYY-MM-DD, e.g. "
+                         f"2020-08-01") from None
+    return str(value)
 
 
 def search(archive: Path, phrase: str, date_from=None, date_to=None, paper=None, page=None,
            section=None, byline=None, limit=50, include_superseded=False) -> list[dict]:
+    """Article parts containing ``phrase`` (any substring, taken literally), newest first.
+    ``paper`` is the paper's key or its name; dates are YYYY-MM-DD; ``page`` a page number.
+    Each hit names its page and that page's PDF.  Works on a read-only archive."""
     archive = Path(archive)
-    if not (archive / "catalog.sqlite").exists():
-        raise ArchiveError("not an archive (no catalog.sqlite)", SourceRef(archive))
-    con = connect(archive)
+    if not isinstance(phrase, str) or not phrase.strip():
+        raise InputError("give a phrase to search for")
+    date_from = _check_date(date_from, "--from")
+    date_to = _check_date(date_to, "--to")
+    if date_from and date_to and date_from > date_to:
+        raise InputError(f"--from {date_from} is after --to {date_to}")
+    if page is not None and (isinstance(page, bool) or not isinstance(page, int) or page < 1):
+        raise InputError(f"--page must be a page number (1 or more), found {page!r}")
+    con = connect_readonly(archive)
+    try:
+        return _search(con, archive, phrase, date_from, date_to, paper, page, section,
+                       byline, limit, include_superseded)
+    except sqlite3.Error as e:
+        raise _catalog_failure(e, archive / "catalog.sqlite") from None
+    finally:
+        con.close()
+
+
+def _search(con, archive, phrase, date_from, date_to, paper, page, section, byline, limit,
+            include_superseded) -> list[dict]:
+    if not {"issues", "articles", "articles_fts"} <= _tables(con):
+        raise ArchiveError("the catalog is empty (truncated?)", SourceRef(archive /
+                                                                          "catalog.sqlite"),
+                           "`typeset archive verify --repair` builds it from the records")
     where = []
     args: list = []
+    if paper is not None:
+        papers = con.execute("SELECT DISTINCT paper, paper_name FROM issues").fetchall()
+        if not any(paper in (k, n) for k, n in papers):
+            known = ", ".join(f"{n} ({k})" if n else k for k, n in sorted(papers)) or "none"
+            raise InputError(f"no paper '{paper}' in the archive (papers: {known})",
+                             hint="give the paper's key or its name")
+        where.append("(i.paper = ? OR i.paper_name = ?)")
+        args += [paper, paper]
     if not include_superseded:
         where.append("i.superseded = 0")
     for col, val, op in (("i.date", date_from, ">="), ("i.date", date_to, "<="),
-                         ("i.paper", paper, "="), ("a.page", page, "="),
-                         ("a.section", section, "=")):
+                         ("a.page", page, "="), ("a.section", section, "=")):
         if val is not None:
             where.append(f"{col} {op} ?")
             args.append(val)
     if byline:
-        where.append("a.byline LIKE ?")
-        args.append(f"%{byline}%")
+        where.append("a.byline LIKE ? ESCAPE '\\'")
+        args.append(_like(byline))
     cond = (" AND " + " AND ".join(where)) if where else ""
-    cols = ("a.issue, a.version, i.paper_name, i.date, i.number, a.page, a.slot, a.section, "
-            "a.headline, a.byline")
+    have = _columns(con, "articles")
+    pdf = "a.pdf" if "pdf" in have else "NULL"
+    cols = (f"a.rowid, a.issue, a.version, i.paper_name, i.date, i.number, a.page, a.slot, "
+            f"a.section, a.headline, a.byline, i.path, {pdf}")
+    order = "ORDER BY i.date DESC, a.issue, a.page, a.rowid"
     if len(phrase) >= 3:
         q = '"' + phrase.replace('"', '""') + '"'
         sql = (f"SELECT {cols}, a.headline || '\n' || a.body FROM articles_fts "
                f"JOIN articles a ON a.rowid = articles_fts.rowid "
                f"JOIN issues i ON i.id = a.issue AND i.version = a.version "
-               f"WHERE articles_fts MATCH ?{cond} ORDER BY i.date DESC, a.page LIMIT ?")
-        rows = [(*r[:-1], _snip(r[-1].replace("\n", " "), phrase)) for r in
-                con.execute(sql, [q, *args, limit]).fetchall()]
+               f"WHERE articles_fts MATCH ?{cond} {order} LIMIT ?")
+        rows = con.execute(sql, [q, *args, limit]).fetchall()
+        if {"article", "part"} <= have:
+            # a phrase running from one page of a continued story to the next (下转): found
+            # in the pair of parts, reported on the page where it starts
+            n = len(phrase) - 1
+            sql = (f"SELECT {cols}, a.body || b.body FROM articles a "
+                   f"JOIN articles b ON b.issue = a.issue AND b.version = a.version "
+                   f"AND b.article = a.article AND b.part = a.part + 1 "
+                   f"JOIN issues i ON i.id = a.issue AND i.version = a.version "
+                   f"WHERE instr(lower(substr(a.body, -?) || substr(b.body, 1, ?)), lower(?)) > 0"
+                   f"{cond} {order} LIMIT ?")
+            seen = {r[0] for r in rows}
+            rows += [r for r in con.execute(sql, [n, n, phrase, *args, limit]).fetchall()
+                     if r[0] not in seen]
     else:
-        sql = (f"SELECT {cols}, a.body FROM articles a JOIN issues i ON i.id = a.issue AND "
-               f"i.version = a.version WHERE (a.body LIKE ? OR a.headline LIKE ?){cond} "
-               f"ORDER BY i.date DESC, a.page LIMIT ?")
-        like = f"%{phrase}%"
-        rows = [(*r[:-1], _snip(r[-1], phrase)) for r in
-                con.execute(sql, [like, like, *args, limit]).fetchall()]
-    con.close()
-    keys = ("issue", "version", "paper", "date", "number", "page", "slot", "section",
-            "headline", "byline", "snippet")
-    return [dict(zip(keys, r)) for r in rows]
+        sql = (f"SELECT {cols}, a.headline || '\n' || a.body FROM articles a "
+               f"JOIN issues i ON i.id = a.issue AND i.version = a.version "
+               f"WHERE (a.body LIKE ? ESCAPE '\\' OR a.headline LIKE ? ESCAPE '\\'){cond} "
+               f"{order} LIMIT ?")
+        rows = con.execute(sql, [_like(phrase), _like(phrase), *args, limit]).fetchall()
+    rows.sort(key=lambda r: (r[4], r[1], -r[6], -r[0]), reverse=True)
+    out = []
+    for r in rows[:limit]:
+        hit = dict(zip(("issue", "version", "paper", "date", "number", "page", "slot", "section",
+                        "headline", "byline"), r[1:11]))
+        hit["pdf"] = str(archive / r[11] / r[12]) if r[12] else None
+        hit["snippet"] = _snip(r[13].replace("\n", " "), phrase)
+        out.append(hit)
+    return out
 
 
 def _snip(body: str, phrase: str, width: int = 12) -> str:
     k = body.find(phrase)
+    if k < 0 and len(body.lower()) == len(body):
+        k = body.lower().find(phrase.lower())
     if k < 0:
         return body[:2 * width]
-    return ("…" if k > width else "") + body[max(0, k - width):k] + f"【{phrase}】" + \
-        body[k + len(phrase):k + len(phrase) + width] + "…"
+    return ("…" if k > width else "") + body[max(0, k - width):k] + \
+        f"【{body[k:k + len(phrase)]}】" + body[k + len(phrase):k + len(phrase) + width] + "…"
 
+
+# --- rebuilding -----------------------------------------------------------------------------
 
 def rebuild_one(record: Path, jobs: int | None = None) -> dict:
     """Build a stored record again from its own inputs, layout and fonts; compare PDFs.
@@ -402,49 +1405,121 @@ def rebuild_one(record: Path, jobs: int | None = None) -> dict:
     from .build import build_issue
 
     record = Path(record).resolve()
-    archive = record.parents[2]
-    fonts = json.loads((record / "fonts.json").read_text(encoding="utf-8"))
-    with tempfile.TemporaryDirectory(prefix="typeset-rebuild-") as tmp:
-        proj = Path(tmp) / "project"
-        shutil.copytree(record / "layout", proj / "layout")
-        for name, digest in fonts.items():
-            dst = proj / name
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            src = archive / "fonts" / f"{digest}.ttf"
-            if not src.is_file():
-                raise ArchiveError(f"font {name} ({digest}) is missing from the archive",
-                                   SourceRef(record))
-            shutil.copyfile(src, dst)
-        issue_dir = proj / "issue"
-        shutil.copytree(record / "inputs", issue_dir)
-        old = os.environ.get("TYPESET_PROJECT")
-        os.environ["TYPESET_PROJECT"] = str(proj)
-        try:
-            built = build_issue(issue_dir, Path(tmp) / "out", jobs=jobs)
-        finally:
-            if old is None:
-                os.environ.pop("TYPESET_PROJECT", None)
-            else:
-                os.environ["TYPESET_PROJECT"] = old
+    tmp = Path(tempfile.mkdtemp(prefix=f"{REBUILD_PREFIX}{os.getpid()}-"))
+    try:
+        proj = record_project(record, tmp)
+        with project_env(proj):
+            built = build_issue(proj / "issue", tmp / "out", jobs=jobs)
         pages = []
         for p in built.outputs:
-            stored = record / "pdf" / p.name
-            same = stored.is_file() and stored.read_bytes() == p.read_bytes()
-            pages.append(dict(file=p.name, identical=same, stored=stored.is_file()))
+            stored, _ = _regular_inside(record, PurePosixPath("pdf", p.name))
+            same = stored is not None and stored.read_bytes() == p.read_bytes()
+            pages.append(dict(file=p.name, identical=same, stored=stored is not None))
+    finally:
+        _rmtree(tmp)
     return dict(record=str(record), pages=pages,
                 identical=all(x["identical"] for x in pages) and bool(pages))
 
 
+def record_project(record: Path, tmp: Path) -> Path:
+    """The project a record was built in, made again as ``tmp/project`` (the issue folder
+    is ``project/issue``) from the files the record's manifest lists, each checked against
+    its SHA-256, and the fonts its fonts.json names.  Every path read from the record is
+    checked to stay inside the record (and, for a font, the temporary project) before
+    anything is read or written; a damaged record is an ArchiveError.  For ``rebuild`` and
+    for exporting a record (exchange)."""
+    record = Path(record).resolve()
+    archive = record.parents[2]
+    entries, problems = read_manifest(record)
+    fonts, bad = read_fonts_json(record)
+    links, bad_links = read_links_json(record, {name for _, name in entries})
+    if problems or bad or bad_links:
+        raise ArchiveError(f"the record is damaged: {(problems + bad + bad_links)[0]}",
+                           SourceRef(record), "`typeset archive verify` lists every problem")
+    proj = tmp / "project"
+    proj.mkdir()
+    for digest, name in entries:
+        top, rest = name.parts[0], PurePosixPath(*name.parts[1:]) if len(name.parts) > 1 \
+            else None
+        if rest is None or top not in ("inputs", "layout", "project"):
+            continue
+        dst = proj / {"inputs": "issue", "layout": "layout", "project": "."}[top] / rest
+        _restore(record / name, _regular_inside(record, name), digest, dst, record)
+    issue = proj / "issue"
+    for name, target in links.items():
+        # the manifest named this file through a link: so does the issue folder made again
+        link = issue / name
+        link.parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(os.path.relpath(issue / target, link.parent), link)
+        if link.resolve() != (issue / target).resolve():
+            raise ArchiveError(f"links.json: {name} does not lead to {target}",
+                               SourceRef(record / "links.json"))
+    for name, digest in fonts.items():
+        src = archive / "fonts" / f"{digest}.ttf"
+        dst = proj / safe_relpath(name)
+        if not dst.resolve().is_relative_to(proj.resolve()) or dst.exists():
+            raise ArchiveError(f"fonts.json names {name!r}, which is not a free place in "
+                               f"the project", SourceRef(record / "fonts.json"))
+        _restore(src, _regular_inside(archive / "fonts", PurePosixPath(src.name)), digest,
+                 dst, record, what=f"font {name}")
+    return proj
+
+
+@contextmanager
+def project_env(proj: Path):
+    """Load issues from ``proj`` (TYPESET_PROJECT) while the block runs."""
+    old = os.environ.get("TYPESET_PROJECT")
+    os.environ["TYPESET_PROJECT"] = str(proj)
+    try:
+        yield proj
+    finally:
+        if old is None:
+            os.environ.pop("TYPESET_PROJECT", None)
+        else:
+            os.environ["TYPESET_PROJECT"] = old
+
+
+def _restore(src: Path, found: tuple, digest: str, dst: Path, record: Path,
+             what: str | None = None) -> None:
+    """Copy one stored file into the temporary project, after checking its SHA-256."""
+    path, problem = found
+    what = what or src.relative_to(record).as_posix()
+    if path is None:
+        raise ArchiveError(f"{what}: {problem}", SourceRef(record),
+                           "`typeset archive verify` lists every problem")
+    if sha256_file(path) != digest:
+        raise ArchiveError(f"{what}: changed since it was archived (SHA-256 differs)",
+                           SourceRef(record), "`typeset archive verify` lists every problem")
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    _copy_file(path, dst)
+
+
 def rebuild(records: list[Path], jobs: int | None = None) -> list[dict]:
-    """Rebuild many records, in parallel on all cores (one process per record)."""
+    """Rebuild many records, in parallel on all cores (one process per record).  The worker
+    processes end with this one, even when it is killed."""
     records = [Path(r) for r in records]
     if len(records) <= 1 or jobs == 1:
-        return [_safe_rebuild(r) for r in records]
+        return [_safe_rebuild(r, jobs) for r in records]
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) as pool:
+    with ProcessPoolExecutor(max_workers=jobs or os.cpu_count(), initializer=_die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         # one record per process, each built on one core: no workers of workers
         return list(pool.map(_safe_rebuild_one_core, records))
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a pool worker: be killed when the parent ends (Linux PR_SET_PDEATHSIG), so a
+    killed `rebuild` leaves no workers behind."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _safe_rebuild_one_core(record: Path) -> dict:
@@ -463,9 +1538,10 @@ def resolve_record(arg: str, archive: Path | None) -> Path:
     p = Path(arg)
     if (p / "MANIFEST.sha256").is_file():
         return p
-    if archive is not None:
-        versions = sorted((Path(archive) / "records" / arg).glob("v*"),
-                          key=lambda d: int(d.name[1:]) if d.name[1:].isdigit() else 0)
+    if archive is not None and safe_relpath(arg) is not None:
+        versions = sorted((d for d in (Path(archive) / "records" / arg).glob("v*")
+                           if d.name[1:].isdigit()), key=lambda d: int(d.name[1:])) \
+            if "/" not in arg else []
         if versions:
             return versions[-1]
         if (Path(archive) / arg / "MANIFEST.sha256").is_file():

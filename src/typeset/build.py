@@ -9,15 +9,13 @@ converting pictures), so that it finds what a build would stop on.  ``build_issu
 out_dir)`` lays out (or takes a ``Layout``), refuses to write anything if a slot is overset
 (unless the manifest allows it for that slot), anything would be drawn outside its box
 (``Report.problems``) or a character drawn has no glyph, and otherwise writes one PDF per page
-plus one of the whole issue, each to a temporary file renamed into place only when all of them
-are complete.
+plus one of the whole issue, as one set: the output folder shows the previous set or the new
+one, never a mix (``outdir.write_set``).
 """
 
 from __future__ import annotations
 
 import gc
-import os
-import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -46,6 +44,14 @@ class SlotReport:
     where: str
     span: int = 1
     column_chars: int = 0
+    ref: object = None          # the slot's SourceRef (file, line, column) for scripts
+
+    def as_error(self) -> dict:
+        """This slot's overset as an entry of ``check --json``'s ``errors``."""
+        return dict(file=str(self.ref.path) if self.ref and self.ref.path else None,
+                    line=getattr(self.ref, "line", None), column=getattr(self.ref, "col", None),
+                    slot=self.slot, message=f"{self.overset_lines} line(s) over "
+                    f"({self.overset_chars} characters)", hint=self.hint, exit_code=4)
 
     @property
     def short_chars(self) -> int:
@@ -65,6 +71,7 @@ class SlotReport:
 
     def as_dict(self) -> dict:
         d = dict(self.__dict__)
+        del d["ref"]
         d.update(short_chars=self.short_chars, hint=self.hint)
         return d
 
@@ -80,6 +87,7 @@ class Report:
     proofs: list[Path] = field(default_factory=list)
     # what the page stage drew outside its box (a running head wider than the type area …)
     problems: list = field(default_factory=list)      # [LayoutError]
+    notes: list[str] = field(default_factory=list)     # leftovers of killed runs cleaned
 
     @property
     def overset(self) -> list[SlotReport]:
@@ -235,7 +243,7 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
                 underset_lines=b.underset,
                 even_spaced_lines=sum(1 for c in b.columns for ln in c if ln.even_spacing),
                 allow_overset=b.slot.allow_overset, where=str(b.slot.where),
-                span=b.slot.span, column_chars=issue.paper.column_chars))
+                span=b.slot.span, column_chars=issue.paper.column_chars, ref=b.slot.where))
             if b.underset > 1:
                 report.warnings.append(f"page {page.number}, slot '{b.slot.id}': "
                                        f"{b.underset} empty line(s) at the foot (underset)")
@@ -439,7 +447,13 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                          grid, dpi)
         if partial:     # the contact sheet shows the whole issue: leave it as it was
             proofs = [(p, d) for p, d in proofs if "contact" not in p.name]
-    write_atomically(files + proofs)
+    from .outdir import set_of, write_set
+
+    # one set: the PDFs of the issue (and its proofs, when made) replace the previous ones
+    # together; a build of some pages only (watch) replaces just those files
+    report.notes = write_set(out_dir, files + proofs,
+                             None if partial else set_of(stem, proof),
+                             keep_inode=(issue.root, issue.project_root))
     report.outputs = [p for p, _ in files]
     report.proofs = [p for p, _ in proofs]
     # render: drawing, PDF/X and preflight of every file, on the workers (wall time; the
@@ -477,65 +491,8 @@ def proof_issue(issue_dir: Path, out_dir: Path | None = None, *, grid: bool = Fa
     stem = f"{issue.paper.key}-{issue.date}"
     pdfs = [render_pdf([p], issue.fonts) for p in pages]
     proofs = _proofs(issue, pages, pdfs, out_dir, stem, grid, dpi)
-    write_atomically(proofs)
+    from .outdir import write_set
+
+    report.notes = write_set(out_dir, proofs, keep_inode=(issue.root, issue.project_root))
     report.proofs = [p for p, _ in proofs]
     return report
-
-
-_SLOW_CHUNKS = 8
-
-
-def _clean_stale_parts(files, age: float = 60.0) -> None:
-    """Remove temporary files that a killed build left beside these outputs (older than
-    ``age`` seconds, so that a build running at the same moment keeps its own)."""
-    now = time.time()
-    for path, _ in files:
-        for part in path.parent.glob(f".{path.name}.*.part"):
-            try:
-                if now - part.stat().st_mtime > age:
-                    part.unlink()
-            except OSError:
-                pass
-
-
-def write_atomically(files: list[tuple[Path, bytes]]) -> None:
-    """Write every file to a temporary name first and rename them all only when every one is
-    complete, so a failed or killed build leaves the previous outputs as they were."""
-    # Test hook (tests/test_kill.py): TYPESET_TEST_SLOW_WRITE=SECONDS writes each file in
-    # _SLOW_CHUNKS flushed pieces over SECONDS, so that a SIGKILL sent by the test lands while
-    # a file is half written.  Not set in normal use; a value that is not a number is ignored.
-    try:
-        slow = max(0.0, float(os.environ.get("TYPESET_TEST_SLOW_WRITE") or 0))
-    except ValueError:
-        slow = 0.0
-    temps = []
-    try:
-        for path, data in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                if slow:
-                    step = -(-len(data) // _SLOW_CHUNKS) or 1
-                    for k in range(0, len(data), step):
-                        fh.write(data[k:k + step])
-                        fh.flush()
-                        time.sleep(slow / _SLOW_CHUNKS)
-                else:
-                    fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            temps.append((tmp, path))
-        for tmp, path in temps:
-            # mkstemp makes the file private (0600): give it the usual mode for the umask
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-            os.replace(tmp, path)
-        temps = []
-        _clean_stale_parts(files)
-    finally:
-        for tmp, _ in temps:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass

@@ -13,7 +13,38 @@ import click
 from .errors import EXIT_INTERNAL, EXIT_IO, TypesetError
 
 
-def _fail(e: Exception) -> None:
+def _error_records(e: Exception) -> tuple[int, list[dict]]:
+    """The exit code of an error and its entries for a JSON report: file, line, column,
+    slot, message, hint and exit code of each problem."""
+    from .errors import ErrorGroup
+
+    def rec(file=None, line=None, column=None, slot=None, message="", hint=None, code=0):
+        return dict(file=None if file is None else str(file), line=line, column=column,
+                    slot=slot, message=message, hint=hint, exit_code=code)
+
+    if isinstance(e, TypesetError):
+        errs = e.errors if isinstance(e, ErrorGroup) else [e]
+        out = []
+        for x in errs:
+            w = x.where
+            out.append(rec(w.path if w else None, w.line if w else None,
+                           w.col if w else None, w.slot if w else None, x.message, x.hint,
+                           x.exit_code))
+        return e.exit_code, out
+    if isinstance(e, OSError) and e.filename:
+        return EXIT_IO, [rec(e.filename, message=e.strerror or str(e), code=EXIT_IO,
+                             hint="check the folder, its rights and the free space")]
+    return EXIT_INTERNAL, [rec(message=f"internal error ({type(e).__name__}: {e}): a bug in "
+                               "typeset; please report it", code=EXIT_INTERNAL)]
+
+
+def _fail(e: Exception, as_json: bool = False) -> None:
+    """Report an error and exit with its code; with ``as_json`` also print a JSON document
+    (``ok``, ``exit_code``, ``errors``) on standard output, so that a script always gets one."""
+    code, records = _error_records(e)
+    if as_json:
+        click.echo(json.dumps(dict(ok=False, exit_code=code, errors=records, slots=[],
+                                   warnings=[], normalised=[]), ensure_ascii=False, indent=1))
     if isinstance(e, TypesetError):
         click.echo(f"error: {e}", err=True)
         sys.exit(e.exit_code)
@@ -104,6 +135,8 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
         _fail(e)
     _print_report(report, quiet)
     if not quiet:
+        for n in report.notes:
+            click.echo(f"cleaned: {n}", err=True)
         for r in report.preflight:
             click.echo(f"preflight: {r.text()}", err=True)
     for p in report.outputs + report.proofs:
@@ -191,8 +224,10 @@ def proof(issue_dir, out_dir, grid, dpi):
 
 
 @main.command()
-@click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the fit report as JSON.")
+@click.argument("issue_dir", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the fit report as JSON, also when "
+              "the input is bad: ok, exit_code, errors (file, line, column, slot, message), "
+              "slots, warnings.")
 def check(issue_dir, as_json):
     """Lay out ISSUE_DIR without writing PDFs and print the fit report per slot.
 
@@ -202,14 +237,30 @@ def check(issue_dir, as_json):
     """
     from .build import check_issue, overset_error
 
+    if not issue_dir.is_dir():
+        # checked here rather than by click, so that --json still gets its JSON document
+        msg = f"'{issue_dir}' " + ("is not a folder" if issue_dir.exists() else
+                                   "does not exist")
+        if as_json:
+            click.echo(json.dumps(dict(ok=False, exit_code=2, errors=[dict(
+                file=str(issue_dir), line=None, column=None, slot=None, message=msg,
+                hint="give the issue folder", exit_code=2)], slots=[], warnings=[],
+                normalised=[]), ensure_ascii=False, indent=1))
+            sys.exit(2)
+        raise click.BadParameter(msg, param_hint="ISSUE_DIR")
     try:
         report = check_issue(issue_dir)
     except Exception as e:  # noqa: BLE001
-        _fail(e)
+        _fail(e, as_json)
+    # overset slots, and text the page stage would draw outside its box: exit 4
+    over = overset_error(report) if report.unfit else None
     if as_json:
-        click.echo(json.dumps({"slots": [s.as_dict() for s in report.slots],
+        errors = [s.as_error() for s in report.overset] + \
+            [r for p in report.problems for r in _error_records(p)[1]]
+        click.echo(json.dumps({"ok": over is None, "exit_code": over.exit_code if over else 0,
+                               "errors": errors,
+                               "slots": [s.as_dict() for s in report.slots],
                                "warnings": report.warnings,
-                               "problems": [str(e) for e in report.problems],
                                "normalised": [str(c) for c in report.changes]},
                               ensure_ascii=False, indent=1))
     else:
@@ -220,13 +271,12 @@ def check(issue_dir, as_json):
         click.echo(f"{'page':>4} {'slot':<12} {'avail':>5} {'used':>5} {'over':>11} "
                    f"{'short':>5} {'even':>4}  hint")
         for s in report.slots:
-            over = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
+            over_ = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
             click.echo(f"{s.page:>4} {s.slot:<12} {s.lines_available:>5} {s.lines_used:>5} "
-                       f"{over:>11} {s.underset_lines:>5} {s.even_spaced_lines:>4}  {s.hint}")
-    if report.unfit:
-        if not as_json:
-            click.echo(f"error: {overset_error(report)}", err=True)
-        sys.exit(overset_error(report).exit_code)
+                       f"{over_:>11} {s.underset_lines:>5} {s.even_spaced_lines:>4}  {s.hint}")
+    if over is not None:
+        click.echo(f"error: {over}", err=True)
+        sys.exit(over.exit_code)
 
 
 # --- the archive ---------------------------------------------------------------------------
@@ -244,32 +294,45 @@ def _default_archive() -> Path:
 @click.option("--replace", is_flag=True,
               help="Store a new version of an issue already archived; the old one is kept "
                    "as superseded.")
-def archive(args, archive_dir, replace):
+@click.option("--repair", is_flag=True,
+              help="With verify: bring the catalog in line with the records (it is rebuilt "
+                   "from them; no record is ever changed or removed).")
+def archive(args, archive_dir, replace, repair):
     """Store an issue in the archive, or check the archive.
 
     \b
     typeset archive ISSUE_DIR --to ARCHIVE_DIR [--replace]
-    typeset archive verify [ARCHIVE_DIR]
+    typeset archive verify [ARCHIVE_DIR] [--repair]
 
-    A record holds the manifest, articles, pictures, layout files, the fonts (stored
-    once per archive), the PDFs, proofs, a text export of every article and a SHA-256
-    of every file. `verify` re-hashes everything and names any file that changed or is
-    missing (exit code 6).
+    A record holds the manifest and the files it names (articles, pictures), the layout
+    files, the fonts (stored once per archive), the PDFs, proofs, a text export of every
+    article and a SHA-256 of every file; it is read-only once written. `verify` re-hashes
+    everything, compares the catalog with the records and names any file that changed or is
+    missing (exit code 6); it never deletes a record, and repairs the catalog only with
+    --repair.
     """
     from . import archive as arc
 
     try:
         if args[0] == "verify":
+            if len(args) > 2:
+                raise click.UsageError("give at most one archive folder after 'verify'")
             where = Path(args[1]) if len(args) > 1 else (archive_dir or _default_archive())
-            res = arc.verify(where)
+            res = arc.verify(where, repair=repair)
+            for n in res.notes:
+                click.echo(f"cleaned: {n}", err=True)
+            for n in res.repaired:
+                click.echo(f"repaired: {n}", err=True)
             for p in res.problems:
                 click.echo(p, err=True)
-            bad = [p for p in res.problems if not p.startswith("cleaned:")]
+            ro = " (read-only archive: checked as it is)" if res.read_only else ""
             click.echo(f"{res.records} record(s), {res.files} file(s) checked: "
-                       f"{'OK' if not bad else f'{len(bad)} problem(s)'}")
-            if bad:
+                       f"{'OK' if not res.problems else f'{len(res.problems)} problem(s)'}{ro}")
+            if res.problems:
                 sys.exit(arc.EXIT_ARCHIVE)
             return
+        if repair:
+            raise click.UsageError("--repair goes with 'verify'")
         if len(args) != 1:
             raise click.UsageError("give one issue folder (or 'verify')")
         issue_dir = Path(args[0])
@@ -281,7 +344,8 @@ def archive(args, archive_dir, replace):
     except Exception as e:  # noqa: BLE001
         _fail(e)
     for note in out["notes"]:
-        click.echo(f"cleaned: {note}", err=True)
+        click.echo(f"{'note' if note.startswith('not archived') else 'cleaned'}: {note}",
+                   err=True)
     click.echo(f"archived {out['id']} version {out['version']} "
                f"({out['articles']} articles): {out['path']}")
 
@@ -292,13 +356,14 @@ def archive(args, archive_dir, replace):
               help="The archive folder (default: $TYPESET_ARCHIVE or ./archive).")
 @click.option("--from", "date_from", help="Earliest issue date, YYYY-MM-DD.")
 @click.option("--to", "date_to", help="Latest issue date, YYYY-MM-DD.")
-@click.option("--paper", help="Paper key, e.g. sichuan-kejibao.")
-@click.option("--page", type=int, help="Page number.")
+@click.option("--paper", help="Paper key or name, e.g. sichuan-kejibao or 四川科技报.")
+@click.option("--page", type=click.IntRange(1, 9999), help="Page number.")
 @click.option("--section", help="Section, e.g. 地方动态.")
 @click.option("--byline", help="Text in the byline, e.g. 科协.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline, as_json):
-    """Find archived articles containing PHRASE (any Chinese substring)."""
+    """Find archived articles containing PHRASE (any Chinese substring, taken literally).
+    Each hit names the page it is printed on and that page's PDF."""
     import json
 
     from . import archive as arc
@@ -314,7 +379,7 @@ def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline
     for h in hits:
         num = f" {h['number']}" if h["number"] else ""
         click.echo(f"{h['paper']} {h['date']}{num} 第{h['page']}版  {h['headline']}\n"
-                   f"    {h['snippet']}")
+                   f"    {h['snippet']}" + (f"\n    {h['pdf']}" if h["pdf"] else ""))
     if not hits:
         click.echo("no match")
 
@@ -323,14 +388,16 @@ def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline
 @click.argument("records", nargs=-1, required=True)
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Resolve issue ids in this archive (latest version).")
-@click.option("-j", "--jobs", type=int, default=None, help="Parallel rebuilds (default: all "
-              "cores).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Parallel rebuilds (default: all cores).")
 def rebuild(records, archive_dir, jobs):
     """Rebuild archived issues from their stored inputs and fonts and report, page by page,
     whether the PDFs are byte-identical to the archived ones (exit 6 if not)."""
     from . import archive as arc
 
     try:
+        for note in arc.clean_dead_rebuilds():
+            click.echo(f"cleaned: {note}", err=True)
         dirs = [arc.resolve_record(r, archive_dir) for r in records]
         if len(dirs) > 1 and sys.stderr.isatty():
             click.echo(f"rebuilding {len(dirs)} issues on {jobs or 'all'} core(s)…", err=True)
@@ -440,14 +507,19 @@ def _echo_rebuild(r, as_json=False):
         click.echo(click.style(f"  {r.error}", fg="red"))
 
 
+HOST_HELP = ("Address to listen on (default 127.0.0.1, this machine only).  Requests are "
+             "answered only when they name 127.0.0.1, localhost, [::1] or this address.")
+
+
 @main.command()
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs and proofs (default: ISSUE_DIR/out).")
-@click.option("--serve", "port", type=int, default=None,
+@click.option("--serve", "port", type=click.IntRange(0, 65535), default=None,
               help="Also show live proofs in the browser at http://127.0.0.1:PORT/.")
+@click.option("--host", default="127.0.0.1", show_default=True, help=HOST_HELP)
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per rebuild.")
-def watch(issue_dir, out_dir, port, as_json):
+def watch(issue_dir, out_dir, port, host, as_json):
     """Rebuild ISSUE_DIR whenever a manifest, article, picture or layout file changes, and
     print the fit report after each rebuild.  A build that fails (overset, bad input) never
     replaces the last good PDFs; its proofs still show where the problem is.  Ctrl-C stops."""
@@ -455,26 +527,31 @@ def watch(issue_dir, out_dir, port, as_json):
 
     try:
         if port is not None:
-            click.echo(f"live proofs: http://127.0.0.1:{port}/")
-            serve(issue_dir, port, on_rebuild=lambda r: _echo_rebuild(r, as_json),
-                  out_dir=out_dir)
+            serve(issue_dir, port, host, on_rebuild=lambda r: _echo_rebuild(r, as_json),
+                  out_dir=out_dir, on_ready=lambda url: click.echo(f"live proofs: {url}"))
         else:
             Watcher(issue_dir, out_dir).run(on_rebuild=lambda r: _echo_rebuild(r, as_json))
     except KeyboardInterrupt:
         pass
+    except Exception as e:  # noqa: BLE001 - a port in use: one line, exit 74
+        _fail(e)
 
 
 @main.command()
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-p", "--port", type=int, default=8765, help="Port on 127.0.0.1 (default 8765).")
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True, help=HOST_HELP)
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path))
-def serve(issue_dir, port, out_dir):
+def serve(issue_dir, port, host, out_dir):
     """Show every page of ISSUE_DIR as a proof with the grid overlay and the fit report, in
     the browser at http://127.0.0.1:PORT/, refreshed by itself after each rebuild."""
     from .live import serve as run
 
-    click.echo(f"live proofs: http://127.0.0.1:{port}/  (Ctrl-C stops)")
     try:
-        run(issue_dir, port, on_rebuild=_echo_rebuild, out_dir=out_dir)
+        run(issue_dir, port, host, on_rebuild=_echo_rebuild, out_dir=out_dir,
+            on_ready=lambda url: click.echo(f"live proofs: {url}  (Ctrl-C stops)"))
     except KeyboardInterrupt:
         pass
+    except Exception as e:  # noqa: BLE001 - a port in use: one line, exit 74
+        _fail(e)

@@ -145,3 +145,10 @@ def nearest(word: str, choices) -> str | None:
     """A 'did you mean' hint for a misspelt key or name."""
     m = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f"did you mean '{m[0]}'?" if m else None
+
+
+class OutputError(TypesetError):
+    """A file could not be written (the disk is full, the folder is read-only): the message
+    names the file; nothing half-written is left visible."""
+
+    exit_code = EXIT_IO

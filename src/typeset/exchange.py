@@ -45,8 +45,6 @@ import ctypes
 import hashlib
 import io
 import json
-import os
-import shutil
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
@@ -230,13 +228,10 @@ def _from_record(record: Path, tmp: Path) -> Edition:
     from .build import lay_out
     from .fonts import file_sha256
 
+    from .archive import project_env, read_manifest, record_project
+
     record = record.resolve()
-    archive = record.parents[2]
-    listed = {}
-    for line in (record / "MANIFEST.sha256").read_text(encoding="utf-8").splitlines():
-        if "  " in line:
-            digest, name = line.split("  ", 1)
-            listed[name] = digest
+    listed = {name.as_posix(): digest for digest, name in read_manifest(record)[0]}
     pdf_dir = record / "pdf"
     pdfs = {p.name: p for p in sorted(pdf_dir.glob("*.pdf"))}
     if not pdfs:
@@ -252,32 +247,14 @@ def _from_record(record: Path, tmp: Path) -> Edition:
             continue
         raise RecordError(problem, SourceRef(p), "run `typeset archive verify` on the archive")
     try:
-        fonts = json.loads((record / "fonts.json").read_text(encoding="utf-8"))
         info = json.loads((record / "build.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise RecordError(f"cannot read the record's fonts.json/build.json: {e}",
+        raise RecordError(f"cannot read the record's build.json: {e}",
                           SourceRef(record)) from None
-    proj = tmp / "project"
-    shutil.copytree(record / "layout", proj / "layout")
-    for name, digest in fonts.items():
-        src = archive / "fonts" / f"{digest}.ttf"
-        if not src.is_file():
-            raise RecordError(f"font {name} ({digest}) is missing from the archive",
-                              SourceRef(record))
-        dst = proj / name
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, dst)
-    issue_dir = proj / "issue"
-    shutil.copytree(record / "inputs", issue_dir)
-    old = os.environ.get("TYPESET_PROJECT")
-    os.environ["TYPESET_PROJECT"] = str(proj)
-    try:
-        laid = lay_out(issue_dir, 1)
-    finally:
-        if old is None:
-            os.environ.pop("TYPESET_PROJECT", None)
-        else:
-            os.environ["TYPESET_PROJECT"] = old
+    # every path read from the record checked to stay inside, every file against its SHA-256
+    proj = record_project(record, tmp)
+    with project_env(proj):
+        laid = lay_out(proj / "issue", 1)
     issue = laid.issue
     ident = str(info.get("id") or f"{issue.paper.key}-{issue.date}")
     return edition_from_layout(issue, laid.flows, pdfs, ident, record)
@@ -1094,10 +1071,10 @@ def _filter_content(sp, page: Page, key: str, left: float, top: float, pad: floa
 def export(source: Path, out_dir: Path, mets: bool = True, articles: bool = True,
            jobs: int | None = None, warnings: list | None = None) -> list[Path]:
     """Write the per-article PDFs (``articles/<key>.pdf``) and/or the METS/ALTO package
-    (``mets.xml``, ``alto/``, ``pdf/``) of ``source`` into ``out_dir``: every file is
-    complete before any is renamed into place.  Returns the paths written; the build's
-    warnings (an issue folder's) are added to ``warnings``."""
-    from .build import write_atomically
+    (``mets.xml``, ``alto/``, ``pdf/``) of ``source`` into ``out_dir``, as one set
+    (``outdir.write_set``: the folder shows the previous files or the new ones).  Returns
+    the paths written; the build's warnings (an issue folder's) are added to ``warnings``."""
+    from .outdir import write_set
 
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -1113,7 +1090,7 @@ def export(source: Path, out_dir: Path, mets: bool = True, articles: bool = True
         if mets:
             files.update(mets_package(ed, arts or None))
     ordered = sorted(files.items(), key=lambda kv: (kv[0] == "mets.xml", kv[0]))
-    write_atomically([(out_dir / rel, data) for rel, data in ordered])
+    write_set(out_dir, [(out_dir / rel, data) for rel, data in ordered])
     return [out_dir / rel for rel, _ in ordered]
 
 

@@ -27,7 +27,7 @@ from .fonts import load_font_table
 from .model import (PDFX_LEVELS, Article, Footer, Issue, PageSpec, Paper, Paragraph,
                     PrintSpec, Slot, Template, TextStyle)
 from .units import UnitError, length, type_size
-from .yamlsrc import Map, Seq, load_yaml, ref_of
+from .yamlsrc import Map, Seq, load_yaml, ref_of, written
 
 MAX_ARTICLE_BYTES = 1024 * 1024
 MAX_CHAR_ERRORS = 20          # bad characters reported per article; the rest are counted
@@ -134,7 +134,7 @@ class _Checker:
 def _int(v):
     if isinstance(v, bool) or not isinstance(v, int):
         raise ValueError(f"expected a whole number, found {kind(v)}")
-    return v
+    return int(v)
 
 
 def _int_in(lo: int, hi: int | None = None):
@@ -155,9 +155,10 @@ def _str(v):
 
 
 def _text(v):
-    """Text the user may also write as a bare number (an issue number, a banner)."""
+    """Text the user may also write as a bare number (an issue number, a banner): the number
+    as it was written (``0012``, ``2020.10``), not as Python would print it."""
     if isinstance(v, (int, float)) and not isinstance(v, bool):
-        return str(v)
+        return written(v)
     return _str(v)
 
 
@@ -507,6 +508,9 @@ def read_text(path: Path, where: SourceRef, encoding: str | None = None) -> str:
                          hint) from None
     except LookupError:
         raise InputError(f"unknown encoding '{enc}'", where) from None
+    except UnicodeError as e:       # a codec's own error that is not a decoding error
+        raise InputError(f"not valid {enc} ({e})", SourceRef(path), "save the file as UTF-8") \
+            from None
 
 
 def _looks_gb(raw: bytes) -> bool:
@@ -746,9 +750,13 @@ def load_issue(issue_dir: Path) -> Issue:
 
 
 def _names(v) -> list[str] | None:
-    """A list of names (footer units): each non-empty text on one line; None if it is not."""
-    if not isinstance(v, list) or not all(isinstance(u, str) and u.strip() and "\n" not in u
-                                          for u in v):
+    """A list of names (footer units): each non-empty text on one line (a number as it was
+    written); None if it is not."""
+    if not isinstance(v, list):
+        return None
+    v = [written(u) if isinstance(u, (int, float)) and not isinstance(u, bool) else u
+         for u in v]
+    if not all(isinstance(u, str) and u.strip() and "\n" not in u for u in v):
         return None
     return [u.strip() for u in v]
 
@@ -764,15 +772,26 @@ def _date(v) -> str:
     return v
 
 
+# Encodings an article file may be declared in: the Unicode ones and those of Chinese (and
+# neighbouring) text.  Python knows many more "codecs" that are not encodings of a text file
+# (punycode and idna for host names, unicode_escape, utf-7, rot13, base64 …): they would turn
+# a file into something else than what the editor wrote, or into lone surrogates.
+TEXT_ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32",
+                  "utf-32-le", "utf-32-be", "gb18030", "gbk", "gb2312", "hz", "big5",
+                  "big5hkscs", "cp950", "euc_jp", "shift_jis", "cp932", "euc_kr", "cp949",
+                  "iso2022_jp", "ascii", "iso8859-1", "cp1252")
+
+
 def _encoding(v) -> str:
-    """A text encoding Python knows (gb18030, gbk, big5, utf-16 …)."""
+    """A text encoding of TEXT_ENCODINGS (gb18030, gbk, big5, utf-16 …), by any of its names."""
     v = _str(v)
     try:
         info = codecs.lookup(v)
     except LookupError:
         raise ValueError(f"unknown encoding {show(v)}") from None
-    if not getattr(info, "_is_text_encoding", True):
-        raise ValueError(f"{show(v)} is not a text encoding")
+    if info.name not in TEXT_ENCODINGS:
+        raise ValueError(f"{show(v)} is not a text encoding (use one of utf-8, gb18030, gbk, "
+                         "big5, utf-16)")
     return v
 
 
@@ -901,7 +920,11 @@ def _inside(sn, key, manifest, ck, sid, issue_dir) -> Path | None:
     if not isinstance(rel, str) or not rel.strip() or "\0" in rel:
         ck.err(f"'{key}' must be a file name, found {kind(rel)}", sn.ref(manifest, key, sid))
         return None
-    p = (issue_dir / rel).resolve()
+    try:
+        p = (issue_dir / rel).resolve()
+    except (RuntimeError, OSError):     # Python 3.11 raises RuntimeError for a link loop
+        ck.err(f"{key} path '{rel}' is a symbolic link loop", sn.ref(manifest, key, sid))
+        return None
     if not p.is_relative_to(issue_dir.resolve()):
         ck.err(f"{key} path '{rel}' leaves the issue folder", sn.ref(manifest, key, sid))
         return None

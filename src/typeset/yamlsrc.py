@@ -6,10 +6,23 @@ The loader constructs no Python objects (SafeLoader), refuses files over ``MAX_B
 documents with more than ``MAX_ALIASES`` aliases, nesting deeper than ``MAX_DEPTH`` and
 documents whose aliases would expand to more than ``MAX_NODES`` nodes (the "billion laughs":
 aliases are shared, not copied, but anything that walks the data would walk every copy).
+
+Values mean what they say (YAML 1.2 core schema, narrowed): a plain scalar is a number only
+when written in decimal (``12``, ``-3``, ``0012``, ``1.5``, ``2e3``), true/false only when
+written ``true``/``false`` (any case as the core schema allows), nothing only for ``~``,
+``null`` or an empty value; everything else is text.  No YAML 1.1 surprises: ``1:30`` (not 90),
+``0x1F``, ``0o17``, ``1_000``, ``yes``/``no``, ``.inf`` stay text.  A number keeps the form
+it was written in (``Int.text``, ``Float.text``), so that a field that wants text (an issue
+number ``0012``, a banner ``2020.10``) gets what the user wrote.  Refused with file, line and
+column: merge keys (``<<``), duplicate keys, a number of more than ``MAX_DIGITS`` characters
+or out of a float's range, and text holding a lone surrogate (``"\\ud800"``), which is not
+a character.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
 import yaml
@@ -20,10 +33,42 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 200
 MAX_DEPTH = 64
 MAX_NODES = 100_000
+MAX_DIGITS = 100        # characters of a number: no field needs more; int() of 5000 digits fails
 
 
 class _LimitError(yaml.MarkedYAMLError):
     """A document over one of the limits (not a syntax error)."""
+
+
+class _ValueError(yaml.constructor.ConstructorError):
+    """A value that would not mean what it says (a merge key, a huge number, a surrogate)."""
+
+
+class Int(int):
+    """A whole number as written in the file: ``text`` is its written form (``0012``)."""
+
+    text: str = ""
+
+    def __reduce__(self):       # pickled (worker processes) as the plain number it is
+        return (int, (int(self),))
+
+
+class Float(float):
+    """A decimal number as written in the file: ``text`` is its written form (``2020.10``)."""
+
+    text: str = ""
+
+    def __reduce__(self):
+        return (float, (float(self),))
+
+
+def written(value):
+    """The form a value was written in, for a field that wants text: ``0012`` stays ``0012``,
+    ``2020.10`` stays ``2020.10`` (``str`` of the number would give 12 and 2020.1)."""
+    return getattr(value, "text", None) or str(value)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Map(dict):
@@ -82,8 +127,13 @@ class _Loader(yaml.SafeLoader):
         m = Map()
         m.line, m.col = node.start_mark.line + 1, node.start_mark.column + 1
         m.key_marks = {}
-        self.flatten_mapping(node)
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                # '<<: *defaults' would copy keys from elsewhere and let later keys override
+                # them silently: every value is written out where it applies instead
+                raise _ValueError(
+                    None, None, "merge keys ('<<') are not supported (write the keys out, or "
+                    "quote '<<' if it is meant as text)", key_node.start_mark)
             key = self.construct_object(key_node, deep=True)
             try:
                 hash(key)
@@ -102,6 +152,42 @@ class _Loader(yaml.SafeLoader):
         s.line, s.col = node.start_mark.line + 1, node.start_mark.column + 1
         s.item_marks = [(c.start_mark.line + 1, c.start_mark.column + 1) for c in node.value]
         return s
+
+    def construct_yaml_int(self, node):
+        text = self.construct_scalar(node)
+        if not _DECIMAL_INT.fullmatch(text):
+            raise _ValueError(
+                None, None, f"'{text[:40]}' is not a whole number written in decimal",
+                node.start_mark)
+        _check_digits(text, node)
+        n = Int(int(text))
+        n.text = text
+        return n
+
+    def construct_yaml_float(self, node):
+        text = self.construct_scalar(node)
+        if not _DECIMAL_FLOAT.fullmatch(text):
+            raise _ValueError(
+                None, None, f"'{text[:40]}' is not a number written in decimal",
+                node.start_mark)
+        _check_digits(text, node)
+        x = float(text)
+        if not math.isfinite(x):
+            raise _ValueError(
+                None, None, f"the number {text} is too large (quote it if it is text)",
+                node.start_mark)
+        f = Float(x)
+        f.text = text
+        return f
+
+    def construct_yaml_str(self, node):
+        text = self.construct_scalar(node)
+        m = _SURROGATE.search(text)
+        if m:
+            raise _ValueError(
+                None, None, f"'\\u{ord(m.group()):04X}' is a lone surrogate, not a character "
+                "(write the character itself)", node.start_mark)
+        return text
 
 
 def _check_expansion(root) -> None:
@@ -128,10 +214,39 @@ def _check_expansion(root) -> None:
         size(root)
 
 
+_DECIMAL_INT = re.compile(r"[-+]?[0-9]+")
+_DECIMAL_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+
+
+def _check_digits(text: str, node) -> None:
+    if len(text) > MAX_DIGITS:
+        raise _ValueError(
+            None, None, f"a number of {len(text)} characters; the limit is {MAX_DIGITS} (quote "
+            "it if it is text)", node.start_mark)
+
+
+# The YAML 1.2 core schema, narrowed to decimal numbers (see the module docstring): the
+# resolvers of YAML 1.1 that SafeLoader has (sexagesimal, octal, hex, yes/no, timestamps,
+# '=') are dropped.  Order matters: a plain scalar gets the first tag whose pattern matches.
+_Loader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+        ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+        ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+        ("int", r"^[-+]?[0-9]+$", "-+0123456789"),
+        ("float", r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$",
+         "-+0123456789."),
+        ("merge", r"^(?:<<)$", "<")):      # recognised only to be refused with a message
+    _Loader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(_pattern),
+                                  list(_first))
+
 _Loader.add_constructor("tag:yaml.org,2002:map", _Loader.construct_mapping)
 _Loader.add_constructor("tag:yaml.org,2002:seq", _Loader.construct_sequence)
-# Dates stay strings: the manifest checks them itself and they must round-trip exactly.
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)
+_Loader.add_constructor("tag:yaml.org,2002:str", _Loader.construct_yaml_str)
+# Dates stay strings (an explicit !!timestamp too): the manifest checks them itself and they
+# must round-trip exactly.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
 
 
 def load_yaml(path: Path):
@@ -161,6 +276,10 @@ def load_yaml(path: Path):
         m = e.problem_mark
         raise InputError(f"YAML: {e.problem}", SourceRef(path, m.line + 1, m.column + 1),
                          "write the values out instead of nesting or repeating them") from None
+    except _ValueError as e:
+        m = e.problem_mark
+        raise InputError(f"YAML: {e.problem}", SourceRef(path, m.line + 1, m.column + 1)) \
+            from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
