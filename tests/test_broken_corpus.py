@@ -31,7 +31,7 @@ CORPUS = Path(__file__).resolve().parent / "broken"
 CASE_KEYS = {"name", "about", "issue", "command", "args", "edits", "exit", "stderr", "absent",
              "stdout", "timeout"}
 EDIT_KEYS = {"file", "layout", "old", "new", "count", "text", "repeat", "times", "encoding",
-             "delete", "mkdir", "symlink"}
+             "delete", "mkdir", "symlink", "append"}
 DEFAULT_ISSUE = "sichuan-kejibao-2020-08"
 EXIT_CODES = {0, 2, 3, 4, 5, 70, 74}
 
@@ -124,7 +124,9 @@ def apply_edit(case: Case, edit: dict, issue: Path, project: Project) -> None:
         return
     enc = edit.get("encoding", "utf-8")
     if "text" in edit or "repeat" in edit:
-        text = edit.get("text", "")
+        # append: true adds to the file as it is (a previous edit's text) instead of replacing
+        text = path.read_text(encoding="utf-8") if edit.get("append") else ""
+        text += edit.get("text", "")
         rep = edit.get("repeat")
         if rep is not None:
             text += "".join(rep.replace("{i}", str(i)) for i in range(1, edit["times"] + 1))

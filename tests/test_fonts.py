@@ -39,9 +39,10 @@ def project(tmp_path, cache):
 
 def test_a_font_replaced_between_two_layouts_is_read_again(project):
     """As `watch` does: lay the issue out, replace the byline face's file by one that lacks
-    the bylines' characters, lay it out again in the same process: the glyph check sees the
-    new file's character map and names the missing characters."""
-    from typeset.build import lay_out
+    the bylines' characters, lay it out again in the same process: the glyph check (on the
+    pages set from that layout, as `check` and `build` set them) sees the new file's
+    character map and names the missing characters."""
+    from typeset.build import check_issue, lay_out
 
     issue_dir = project / "issues" / SAMPLE.name
     first = lay_out(issue_dir, 1)
@@ -51,7 +52,7 @@ def test_a_font_replaced_between_two_layouts_is_read_again(project):
     shutil.copyfile(project / "fonts" / "TypesetKaiSC-Regular-Halt.ttf", tmp)
     os.replace(tmp, kai)          # a new file renamed into place, as an installer does
     with pytest.raises(TypesetError) as e:
-        lay_out(issue_dir, 1)
+        check_issue(issue_dir, 1)
     msg = str(e.value)
     assert "'渝'" in msg and "TypesetKaiSC-Regular.ttf" in msg, msg    # byline （渝科）
 

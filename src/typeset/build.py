@@ -4,11 +4,13 @@ a fit report.
 Contract: ``lay_out(issue_dir)`` runs load, normalise, compose and flow and returns a
 :class:`Layout` — the issue, its composed bodies, its flowed pages and the fit report, plain
 data that the later stages are handed explicitly (nothing is kept in module state between
-calls).  ``check_issue(issue_dir)`` is that layout's report.  ``build_issue(issue_dir,
+calls).  ``check_issue(issue_dir)`` is that layout's report, with the pages set too (without
+converting pictures), so that it finds what a build would stop on.  ``build_issue(issue_dir,
 out_dir)`` lays out (or takes a ``Layout``), refuses to write anything if a slot is overset
-(unless the manifest allows it for that slot) or a character has no glyph, and otherwise
-writes one PDF per page plus one of the whole issue, as one set: the output folder shows the
-previous set or the new one, never a mix (``outdir.write_set``).
+(unless the manifest allows it for that slot), anything would be drawn outside its box
+(``Report.problems``) or a character drawn has no glyph, and otherwise writes one PDF per page
+plus one of the whole issue, as one set: the output folder shows the previous set or the new
+one, never a mix (``outdir.write_set``).
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ import gc
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import InputError, LayoutError, SourceRef, raise_all
+from .errors import ErrorGroup, InputError, LayoutError, SourceRef, raise_all
 from .flow import PageFlow, compose_bodies, flow_issue
 from .load import load_issue
 from .model import Issue
@@ -83,11 +85,18 @@ class Report:
     timings: dict = field(default_factory=dict)
     preflight: list = field(default_factory=list)     # preflight.Result per PDF written
     proofs: list[Path] = field(default_factory=list)
+    # what the page stage drew outside its box (a running head wider than the type area …)
+    problems: list = field(default_factory=list)      # [LayoutError]
     notes: list[str] = field(default_factory=list)     # leftovers of killed runs cleaned
 
     @property
     def overset(self) -> list[SlotReport]:
         return [s for s in self.slots if s.overset_lines and not s.allow_overset]
+
+    @property
+    def unfit(self) -> bool:
+        """Something does not fit: a slot overset, or text outside its box (exit 4)."""
+        return bool(self.overset or self.problems)
 
 
 @dataclass
@@ -104,64 +113,78 @@ class Layout:
     report: Report
 
 
-def _check_glyphs(issue) -> None:
-    """Every character must have a glyph in the face that draws it: never an empty box."""
+def _check_glyphs(issue, pages) -> None:
+    """Every character drawn must have a glyph in the face that draws it: never an empty box
+    (.notdef).  Read off what the page stage drew — each text run knows its font role and
+    where its text comes from — so that every piece of text on the page is covered (body,
+    headlines, bylines, jump lines, captions, banners, running head, section head, notices,
+    the footer, the slug) without a second list of which text goes in which face."""
+    from .frame import TextRun
+
     errors = []
     fonts = issue.fonts
     seen = set()
-    for page in issue.pages:
-        tpl = page.template
-        for slot in page.slots:
-            if slot.kind == "banner":
-                texts = [(slot.text, tpl.banner_style.role, slot.where)]
-            elif slot.kind == "picture":
-                texts = [(slot.caption or "", tpl.caption_style.role, slot.where)]
-            else:
-                art = issue.articles[slot.article]
-                if art.key in seen:
+
+    def report(ch, role, where, element):
+        spec = fonts.spec(role)
+        key = (str(getattr(where, "path", "")), getattr(where, "line", None), ch, spec.path)
+        if key in seen:        # a headline set twice (its 接题), a running head on every page
+            return
+        seen.add(key)
+        errors.append(InputError(
+            f"{element}character '{ch}' (U+{ord(ch):04X}) is not in the {role} font "
+            f"({spec.path.name})", where, "replace it or add a face that has it"))
+
+    for page in pages:
+        for run in page.items:
+            if not isinstance(run, TextRun):
+                continue
+            missing = fonts.face(run.role).missing(run.text)
+            if not missing:
+                continue
+            area = page.areas[run.area].name if run.area >= 0 else ""
+            element = "" if area.startswith("slot '") else f"{area}: " if area else ""
+            art = issue.articles.get(run.article) if run.article else None
+            for ch in missing:
+                where = run.where
+                if art is not None and run.kind in ("body", "note"):
+                    # the paragraph(s) the character is in (or the byline); a jump line's
+                    # text is the engine's own, named by its slot
+                    lines = [p.line for p in art.paragraphs if ch in p.text] if \
+                        run.kind == "body" else []
+                    note = ""
+                    if run.kind == "note" and not (art.byline and ch in art.byline):
+                        note = "jump line: "
+                    for line in lines or [None]:
+                        report(ch, run.role, replace(where, line=line) if line else where,
+                               note)
                     continue
-                seen.add(art.key)
-                texts = [(art.headline, tpl.headline_styles[slot.headline_style].role,
-                          SourceRef(art.path, art.headline_line, slot=slot.id))]
-                if art.kicker:
-                    texts.append((art.kicker, tpl.kicker_style.role,
-                                  SourceRef(art.path, slot=slot.id)))
-                if art.subtitle:
-                    texts.append((art.subtitle, tpl.subtitle_style.role,
-                                  SourceRef(art.path, slot=slot.id)))
-                if art.byline:
-                    texts.append((art.byline, tpl.byline_style.role,
-                                  SourceRef(art.path, slot=slot.id)))
-                if tpl.jump_style is not None:     # （下转第N版） and the 接题
-                    texts.append(("（上接下转第0123456789版）", tpl.jump_style.role, slot.where))
-                    texts.append((art.headline, tpl.continued_style.role,
-                                  SourceRef(art.path, art.headline_line, slot=slot.id)))
-                for p in art.paragraphs:
-                    texts.append((p.text, issue.paper.body.role,
-                                  SourceRef(art.path, p.line, slot=slot.id)))
-            for text, role, where in texts:
-                miss = fonts.face(role).missing(text.replace("|", ""))
-                for ch in miss:
-                    errors.append(InputError(
-                        f"character '{ch}' (U+{ord(ch):04X}) is not in the {role} font "
-                        f"({fonts.spec(role).path.name})", where,
-                        "replace it or add a face that has it"))
+                report(ch, run.role, where, element)
+        for ch in fonts.face(page.slug_role).missing(page.slug):
+            report(ch, page.slug_role, SourceRef(issue.manifest), "slug line (outside the "
+                   "trim): ")
     raise_all(errors)
 
 
-def _make_pages(layout: Layout) -> list:
+def _make_pages(layout: Layout, pictures: bool = True) -> list:
     """The page stage for every flow; what it warns about (a picture's resolution) goes to
     the layout's report, and the flows are left as they were (a layout may be paged twice:
-    `watch` draws proofs from the layout a failed build used)."""
+    `watch` draws proofs from the layout a failed build used).  Then the checks of what it
+    drew: a character without a glyph raises (exit 3); text outside its box is listed in
+    ``report.problems`` (layout errors, exit 4).  ``pictures=False``: place pictures without
+    converting them (``check``)."""
     from .page import make_page
 
     pages = []
     for f in layout.flows:
         before = len(f.warnings)
-        pages.append(make_page(layout.issue, f))
+        pages.append(make_page(layout.issue, f, pictures))
         layout.report.warnings.extend(f"page {f.page.number}: {w}"
                                       for w in f.warnings[before:])
         del f.warnings[before:]
+    _check_glyphs(layout.issue, pages)
+    layout.report.problems = [LayoutError(msg, where) for p in pages
+                              for where, msg in p.problems]
     return pages
 
 
@@ -202,7 +225,6 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
     t1 = time.perf_counter()
     if issue.normalise:
         issue, report.changes = normalise_issue(issue)
-    _check_glyphs(issue)
     t2 = time.perf_counter()
     bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None)
     t25 = time.perf_counter()
@@ -232,15 +254,25 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
 
 
 def check_issue(issue_dir: Path, jobs: int | None = None) -> Report:
-    """Lay the issue out (bodies composed on ``jobs`` processes, default every core) and
-    return the fit report; nothing is written."""
-    return lay_out(issue_dir, jobs).report
+    """Lay the issue out (bodies composed on ``jobs`` processes, default every core), set
+    the pages (without converting pictures) and return the fit report; nothing is written.
+    A character without a glyph raises (exit 3); ``report.unfit`` says whether a build
+    would stop with a layout error (exit 4)."""
+    layout = lay_out(issue_dir, jobs)
+    _make_pages(layout, pictures=False)
+    return layout.report
 
 
-def overset_error(report: Report) -> LayoutError:
-    parts = [f"{s.where}: {s.overset_lines} line(s) over ({s.overset_chars} characters); "
-             f"{s.hint}" for s in report.overset]
-    return LayoutError("overset: text does not fit its slot\n  " + "\n  ".join(parts))
+def overset_error(report: Report):
+    """The layout error of a report that does not fit: the overset slots, with what to cut,
+    and the text the page stage found outside its box."""
+    errors = list(report.problems)
+    if report.overset:
+        parts = [f"{s.where}: {s.overset_lines} line(s) over ({s.overset_chars} characters); "
+                 f"{s.hint}" for s in report.overset]
+        errors.insert(0, LayoutError("overset: text does not fit its slot\n  " +
+                                     "\n  ".join(parts)))
+    return errors[0] if len(errors) == 1 else ErrorGroup(errors)
 
 
 @dataclass
@@ -302,7 +334,11 @@ def _finish(job: _Job, task) -> tuple:
     if k is None:
         res = job.check(data, ps, name, content_checked=True)
     else:
-        res = job.check(data, ps, name, text_checked_in=job.whole_name)
+        # and the page file's content is walked against the areas its items were placed in
+        from .frame import drawn_areas
+
+        res = job.check(data, ps, name, text_checked_in=job.whole_name,
+                        frames=[drawn_areas(p) for p in ps])
     return data, res, dict(pdfx=c1 - c0, preflight=time.process_time() - c1)
 
 
@@ -347,7 +383,12 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     else:
         _prepare_output(layout.issue)
     issue, report = layout.issue, layout.report
-    if report.overset:
+    t0 = time.perf_counter()
+    # the page stage first: a character without a glyph (exit 3) is said before what does
+    # not fit (exit 4), as bad input always is
+    pages = _make_pages(layout)
+    t1 = time.perf_counter()
+    if report.unfit:
         raise overset_error(report)
     # overset the manifest allows: built, but said loudly, and not read back by the preflight
     cut = frozenset(s.article for s in report.slots if s.overset_lines and s.article)
@@ -355,9 +396,6 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
         if s.overset_lines:
             report.warnings.append(f"{s.where}: {s.overset_lines} line(s) over, allowed by "
                                    f"the manifest: that text is NOT in the PDF")
-    t0 = time.perf_counter()
-    pages = _make_pages(layout)
-    t1 = time.perf_counter()
     out_dir = Path(out_dir) if out_dir else issue.root / "out"
     stem = f"{issue.paper.key}-{issue.date}"
     output = issue.paper.output if pdfx is None else replace(issue.paper.output, pdfx=pdfx)

@@ -207,8 +207,9 @@ def _pdfx_option(ctx, param, value):
 def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
     """Build ISSUE_DIR: one PDF per page and one PDF of the whole issue.
 
-    Nothing is written if any slot is overset (its text does not fit) or a character
-    has no glyph in its font; the error names the file, line and slot.  Every PDF is
+    Nothing is written if any slot is overset (its text does not fit), any text would be
+    drawn outside its box (running head, footer unit …) or a character has no glyph in its
+    font; the error names the file, line and slot or the element.  Every PDF is
     made PDF/X (the paper's level, with its OutputIntent) and preflighted before it is
     written: if the preflight fails nothing is written and the exit code is 5.
     """
@@ -304,7 +305,8 @@ def proof(issue_dir, out_dir, grid, dpi):
     """Write PNG proofs of ISSUE_DIR: one per page and a contact sheet of the issue.
 
     Works even when slots are overset (no PDF is written); with --grid the overset slots
-    are marked in red.  Exit code 4 if any slot is overset, after writing the proofs.
+    are marked in red.  Exit code 4 if any slot is overset or any text runs outside its box,
+    after writing the proofs.
     """
     from .build import overset_error, proof_issue
 
@@ -316,7 +318,7 @@ def proof(issue_dir, out_dir, grid, dpi):
     _print_report(report, quiet=True)
     for p in report.proofs:
         click.echo(str(p))
-    if report.overset:
+    if report.unfit:
         click.echo(f"error: {overset_error(report)}", err=True)
         sys.exit(overset_error(report).exit_code)
 
@@ -330,7 +332,9 @@ def proof(issue_dir, out_dir, grid, dpi):
 def check(issue_dir, as_json, quiet):
     """Lay out ISSUE_DIR without writing PDFs and print the fit report per slot.
 
-    Exit code 4 if any slot is overset, 3 for bad input, 0 when everything fits.
+    Exit code 4 if any slot is overset or any text would be drawn outside its box (a running
+    head wider than the type area, a co-organizer wider than its cell), 3 for bad input (a
+    character no font has, anywhere on the page), 0 when everything fits.
     """
     from .build import check_issue, overset_error
 
@@ -351,10 +355,13 @@ def check(issue_dir, as_json, quiet):
     except Exception as e:  # noqa: BLE001
         _fail(e, as_json)
     _tell_timings(report.timings)
-    over = overset_error(report) if report.overset else None
+    # overset slots, and text the page stage would draw outside its box: exit 4
+    over = overset_error(report) if report.unfit else None
     if as_json:
+        errors = [s.as_error() for s in report.overset] + \
+            [r for p in report.problems for r in _error_records(p)[1]]
         click.echo(json.dumps({"ok": over is None, "exit_code": over.exit_code if over else 0,
-                               "errors": [s.as_error() for s in report.overset],
+                               "errors": errors,
                                "slots": [s.as_dict() for s in report.slots],
                                "warnings": report.warnings,
                                "normalised": [str(c) for c in report.changes]},

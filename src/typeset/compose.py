@@ -27,11 +27,23 @@ Every line records how its break was found (``Line.kinsoku``: the natural break 
 prohibited and the line was solved by ``push_in``, ``push_out`` or ``hang``) so that callers
 can count prohibition events (:func:`break_stats`) without another pass.
 
-Emergencies, each far costlier than any ordinary line and flagged on the line: a Latin run
-(word, number, URL) wider than the measure is cut at the measure (CLREQ
-§handling_of_grid_alignment…: in grid mode a word may be cut at the line end) —
-``Line.cut``; a line holding nothing but one unbreakable Latin run is letter-spaced to the
-measure rather than left ragged — ``Line.letterspaced``.
+Emergencies, each far costlier than any ordinary line and flagged on the line, so that nothing
+is ever set wider than its measure:
+
+- a Latin run (word, number, URL) wider than the measure is cut (CLREQ
+  §handling_of_grid_alignment…: in grid mode a word may be cut at the line end) — ``Line.cut``
+  — after ``/ . _ ? & =`` or before ``-`` where it can be, between other letters only as the
+  last resort, and never right after a hyphen-minus (text extraction takes a hyphen at a line
+  end for a soft hyphen and drops it, so the text would not read back whole);
+- a run of characters with no permitted break wider than the measure (30 ``，`` in a row, a
+  long ``————``) is spread over lines at the least bad places — ``Line.forced``: the
+  prohibition rules give way rather than the column edge (CLREQ
+  §prohibition_rules_for_line_start_end admits no overfull line either);
+- a line holding nothing but one unbreakable Latin run is letter-spaced to the measure rather
+  than left ragged — ``Line.letterspaced``; a line where nothing at all may stretch (only
+  marks) stays short — ``Line.ragged``.
+
+``compose_headline`` breaks by the same emergency points (headlines, kickers, banners, notes).
 
 It does not know about columns, pages or PDF.
 """
@@ -90,7 +102,7 @@ class Line:
     indent: float         # left indent (em)
     justified: bool       # True for every line but a paragraph's last
     even_spacing: bool = False   # needed even spacing of Han characters (CLREQ last resort)
-    overfull: bool = False       # could not be fitted (an unbreakable run wider than the measure)
+    overfull: bool = False       # wider than the measure: one item alone wider than the measure
     align: str = "justify"       # justify | start | end | center
     # How the break after this line was found.  The *natural* break is where the line would
     # end if set at natural width; when a break there is prohibited (a mark that may not start
@@ -102,6 +114,8 @@ class Line:
     hang: float = 0.0            # em the last mark extends past the measure (hanging)
     letterspaced: bool = False   # emergency: a Latin run alone on a line, letter-spaced
     cut: bool = False            # emergency: ends inside a Latin run wider than the measure
+    forced: bool = False         # emergency: a prohibited break in a run wider than the measure
+    ragged: bool = False         # emergency: nothing on the line may stretch, it stays short
 
     @property
     def text(self) -> str:
@@ -121,10 +135,19 @@ class Settings:
 
 # Costs of the emergencies and choices, against ordinary line costs of about 0–200.
 _LOOSE = 10000.0         # even spacing above ½ em per gap
-_LETTERSPACE = 1e6       # a lone Latin run letter-spaced to the measure
+_LETTERSPACE = 1e6       # a lone Latin run letter-spaced to the measure (grows with the spacing)
 _RAGGED = 2e6            # nothing at all may stretch: the line stays short
-_CUT = 3e6               # a Latin run cut at the measure
-_OVERFULL = 1e7          # wider than the measure (only a single item wider than the measure)
+_CUT = 3e6               # a Latin run cut at a permitted point (after / . _ ? & =, before -)
+_OVERFULL = 1e9          # wider than the measure (only a single item wider than the measure)
+
+# Emergency break points inside a run wider than the measure (``_Item.cut``), by preference:
+CUT_URL = 1        # a Latin run at a permitted point: after / . _ ? & =, before -
+CUT_LETTER = 2     # a Latin run between two other letters (the last resort for a word)
+CUT_FORCE = 3      # a prohibited break outside a Latin run (a run of marks)
+CUT_PAIR = 4       # inside a —— or …… pair (a run of dashes with an odd count)
+_CUT_COST = {CUT_URL: _CUT, CUT_LETTER: 1e7, CUT_FORCE: 1.5e7, CUT_PAIR: 2e7}
+_URL_AFTER = frozenset("/._?&=")
+_CUT_SLACK = 2.0   # em: a cut other than at a URL point is tried only this near the measure
 _HANG = 1.0              # hanging a mark, when the paper allows it
 
 
@@ -147,7 +170,7 @@ class _Item:
     gap_even: bool = False
     gap_letter: bool = False  # a gap only emergency letter-spacing may widen
     can_break_before: bool = False
-    cut: bool = False         # emergency break inside a Latin run wider than the measure
+    cut: int = 0              # emergency break before this item: CUT_URL … CUT_PAIR, 0 = none
     ink: tuple = (0.0, 1.0, 0.0, 0.0)   # ink extent x0, x1, y0, y1 (em) of dashes
     halt: bool = False         # the face has a ½-em form of this mark
     pair: bool = False         # second half of a ——/…… pair
@@ -289,9 +312,11 @@ def _can_break(a: _Item, b: _Item, no_start, no_end, connector_no_start: bool = 
 
 
 def _mark_cuts(items: list[_Item], measure: float) -> None:
-    """Allow emergency breaks inside Latin runs that are wider than the measure, so that
-    nothing runs past the column (CLREQ §handling_of_grid_alignment…: in grid mode a word may
-    be cut at the line end).  Ordinary runs keep no break inside."""
+    """Allow emergency breaks inside runs with no permitted break that are wider than the
+    measure, so that nothing runs past the column (CLREQ §handling_of_grid_alignment…: in grid
+    mode a word may be cut at the line end; a run of marks longer than a line is spread over
+    lines).  Each break point gets the kind of :data:`_CUT_COST`; ordinary runs keep no break
+    inside."""
     n = len(items)
     k = 0
     while k < n:
@@ -301,11 +326,31 @@ def _mark_cuts(items: list[_Item], measure: float) -> None:
             w += items[j].gap + items[j].w
             j += 1
         if w > measure + EPS and j - k > 1:
+            pair_start = k
             for m in range(k + 1, j):
                 a, b = items[m - 1], items[m]
-                if a.cls in _LATIN and b.cls in _LATIN:
-                    b.cut = True
+                if not b.pair:
+                    pair_start = m
+                b.cut = _cut_kind(a, b, (m - pair_start) % 2 == 1)
         k = j
+
+
+def _cut_kind(a: _Item, b: _Item, mid_pair: bool) -> int:
+    """The kind of emergency break between ``a`` and ``b`` (0: none)."""
+    if b.cls in (SP, IS):
+        return 0                  # break after the space instead: it stays on its line
+    # in a run with no permitted break, a solidus belongs to it ("https://", "/2020/")
+    if (a.cls in _LATIN or a.ch == "/") and (b.cls in _LATIN or b.ch == "/"):
+        if a.ch == "-":
+            # never right after a hyphen-minus: text extraction (PDFium, poppler) takes a
+            # hyphen at a line end for a soft hyphen and drops it
+            return 0
+        if b.ch == "-" or (a.ch in _URL_AFTER and b.ch != a.ch):
+            return CUT_URL        # https://www.a.org/x?a=1 : after / . _ ? & =, before -
+        return CUT_LETTER
+    if b.pair and mid_pair:
+        return CUT_PAIR
+    return CUT_FORCE
 
 
 # --- line evaluation --------------------------------------------------------------------------
@@ -319,6 +364,7 @@ class _Fit:
     letter: float = 0.0                          # extra em per letter gap (emergency)
     hl_extra: float = 0.0                        # extra em per Han–Latin gap beyond ½ em
     overfull: bool = False
+    ragged: bool = False                         # nothing may stretch: the line stays short
     hang: float = 0.0                            # em of the last mark hung past the measure
 
 
@@ -386,12 +432,16 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
                     fit.hl_extra = per
                 cost += 2 * _LOOSE + 100.0 * (per / 0.25) ** 3
             elif n_letter > 0:
+                per = need / n_letter
                 if record:
-                    fit.letter = need / n_letter
-                cost += _LETTERSPACE
+                    fit.letter = per
+                # grows with the spacing, so that a cut between letters (CUT_LETTER) wins
+                # over a permitted point only when that line would be spaced very loosely
+                # (about ⅔ em a gap: "https://" alone on a line)
+                cost += _LETTERSPACE * (1.0 + (per / 0.25) ** 2)
             else:
                 if record:
-                    fit.overfull = True   # nothing may stretch: an underfull emergency line
+                    fit.ragged = True     # nothing may stretch: an underfull emergency line
                 cost += _RAGGED
         cost = 5.0 + cost
     if not record:
@@ -449,9 +499,15 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             j += 1
             extra = 0.0
             if j < n and not items[j].can_break_before:
-                if not items[j].cut:
+                kind = items[j].cut
+                if not kind:
                     continue
-                extra = _CUT
+                if kind != CUT_URL and nat < width - _CUT_SLACK:
+                    # a cut between letters or marks can always move towards the measure:
+                    # only the last few are worth pricing (a long run would otherwise cost
+                    # a line's worth of candidates at every start)
+                    continue
+                extra = _CUT_COST[kind]
             # candidate line items[i:j]
             last = j == n
             final = last and not last_justified
@@ -564,7 +620,7 @@ def break_stats(lines) -> dict:
     """Counts over composed lines: prohibition events solved by push-in, push-out and hanging,
     other moves of the break for total fit, even spacing and the emergencies."""
     out = dict(lines=0, push_in=0, push_out=0, hang=0, moved=0, even_spacing=0,
-               letterspaced=0, cut=0, overfull=0)
+               letterspaced=0, cut=0, forced=0, ragged=0, overfull=0)
     for ln in lines:
         out["lines"] += 1
         if ln.kinsoku:
@@ -574,6 +630,8 @@ def break_stats(lines) -> dict:
         out["even_spacing"] += bool(ln.even_spacing)
         out["letterspaced"] += bool(ln.letterspaced)
         out["cut"] += bool(ln.cut)
+        out["forced"] += bool(ln.forced)
+        out["ragged"] += bool(ln.ragged)
         out["overfull"] += bool(ln.overfull)
     return out
 
@@ -709,10 +767,14 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
         x += w
     return Line(glyphs=glyphs, width=x, measure=width, indent=indent, justified=justified,
                 even_spacing=bool(justified and (fit.even > EPS or fit.hl_extra > EPS)),
-                overfull=fit.overfull,
+                overfull=fit.overfull or x > width + hang + 1e-6,
+                ragged=fit.ragged,
                 hang=x - width if hang and x > width + EPS else 0.0,
                 letterspaced=bool(justified and fit.letter > EPS),
-                cut=j < len(items) and items[j].cut and not items[j].can_break_before)
+                cut=j < len(items) and items[j].cut in (CUT_URL, CUT_LETTER)
+                and not items[j].can_break_before,
+                forced=j < len(items) and items[j].cut >= CUT_FORCE
+                and not items[j].can_break_before)
 
 
 def natural_line(text: str, face: Face, settings: Settings = Settings()) -> Line:
@@ -726,26 +788,39 @@ def compose_headline(text: str, face: Face, measure: float,
     """Break a headline into the fewest lines that fit ``measure`` (em), balanced in length,
     breaking at a space or after a punctuation mark where there is one, and never leaving one
     character alone on a line (CLREQ §adjustments_of_orphans_and_widows applied to headings).
-    Lines are set at natural width (the caller centres or aligns them).  A headline that cannot
-    be broken that way stays on one line (flagged ``overfull`` if it is too wide)."""
+    Lines are set at natural width (the caller centres or aligns them).  A run wider than the
+    measure (a URL, a product code, a row of marks) is broken at the emergency points of the
+    module contract, the fewest and best of them; only an item wider than the measure on its
+    own is left over it (flagged ``overfull``).  Linear in the headline's length."""
     return _compose_headline(text, face, measure, settings)
 
 
 def _compose_headline(text: str, face: Face, measure: float, settings: Settings) -> list[Line]:
     items = build_items(text, face, settings)
     n = len(items)
-    cands = [k for k in range(1, n) if items[k].can_break_before] + [n]
-    widths: dict = {}
+    total = _set_line(items, 0, n, INF, 0.0, justified=False, fit=None).width
+    if total <= measure + EPS or n < 2:
+        line = _set_line(items, 0, n, measure, 0.0, justified=False, fit=None)
+        return [line]
+    _mark_cuts(items, measure)
+    # natural width of items[i:j] in O(1): prefix sums of widths and the gaps between items
+    pre = [0.0] * (n + 1)
     counts = [0] * (n + 1)
     for k, it in enumerate(items):
+        pre[k + 1] = pre[k] + it.w + (it.gap if k else 0.0)
         counts[k + 1] = counts[k] + (1 if it.counts else 0)
 
     def width(i, j):
-        w = widths.get((i, j))
-        if w is None:
-            w = widths[(i, j)] = _set_line(items, i, j, INF, 0.0, justified=False,
-                                           fit=None).width
-        return w
+        if j - i == 1:
+            return _set_line(items, i, j, INF, 0.0, justified=False, fit=None).width
+        start_cut, end_cut = _edge_widths(items, i, j)
+        return pre[j] - pre[i] - (items[i].gap if i else 0.0) - start_cut - end_cut
+
+    def penalty(j):
+        """(emergency breaks, permitted URL points) of a break before item j."""
+        if j >= n or items[j].can_break_before:
+            return 0, 0
+        return (0, 1) if items[j].cut == CUT_URL else (_CUT_COST[items[j].cut], 0)
 
     def bonus(j):
         """Preference for breaking before item j: at a space, after a mark."""
@@ -757,39 +832,70 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings)
             return 0.25     # after ，、：。 or a closing mark, before an opening one
         return 0.0
 
-    total = width(0, n)
-    if total <= measure + EPS:
-        return [_set_line(items, 0, n, measure, 0.0, justified=False, fit=None)]
-    for nlines in range(2, n + 1):
-        target = total / nlines
-        # best[k][j]: (cost, previous break) of k lines ending at break j
-        best: list[dict] = [{0: (0.0, -1)}] + [{} for _ in range(nlines)]
-        for k in range(1, nlines + 1):
-            for j in cands:
-                bestc = None
-                for i, (c, _) in best[k - 1].items():
-                    if i >= j or counts[j] - counts[i] < 2:
-                        continue     # never one character alone on a headline line
-                    w = width(i, j)
-                    if w > measure + EPS:
-                        continue
-                    cost = c + (w - target) ** 2 - bonus(j) * target
-                    if bestc is None or cost < bestc[0]:
-                        bestc = (cost, i)
-                if bestc is not None:
-                    best[k][j] = bestc
-        if n in best[nlines]:
-            breaks = []
-            j, k = n, nlines
-            while k > 0:
-                i = best[k][j][1]
-                breaks.append((i, j))
-                j, k = i, k - 1
-            breaks.reverse()
+    ends = [k for k in range(1, n) if items[k].can_break_before or items[k].cut] + [n]
+    # never one character alone on a line (CLREQ §adjustments_of_orphans_and_widows), unless
+    # the headline cannot be broken otherwise (a row of marks counts no character at all)
+    for min_count in (2, 0):
+        lines = _balanced(ends, width, penalty, bonus, counts, measure, total, min_count)
+        if lines is not None:
             return [_set_line(items, i, j, measure, 0.0, justified=False, fit=None)
-                    for i, j in breaks]
-        if counts[n] < 2 * (nlines + 1):
-            break            # more lines would leave one character alone
+                    for i, j in lines]
     line = _set_line(items, 0, n, measure, 0.0, justified=False, fit=None)
-    line.overfull = line.width > measure + EPS
     return [line]
+
+
+def _balanced(ends, width, penalty, bonus, counts, measure, total, min_count):
+    """The breaks of a headline: first the fewest emergency breaks, then the fewest lines
+    (a forward pass over the break points: each break's best key), then, among the breaks
+    that keep those minima, lines closest to the same length (a second pass over the same
+    edges).  Every prefix of a best path is a best path to its end, so each pass only looks
+    at the lines that end at each break: linear in the length for a given measure."""
+    starts = [0] + ends[:-1]            # a line may start at 0 or after any break point
+    key: dict[int, tuple] = {0: (0, 0, 0)}
+    edges: dict[int, list] = {}
+    for q, j in enumerate(ends):
+        pen = penalty(j)
+        best = None
+        opts = []
+        for p in range(q, -1, -1):      # lines ending at j, longest last
+            i = starts[p]
+            w = width(i, j)
+            if w > measure + EPS:
+                if w > measure + 4.0:   # far too wide: no longer line can fit either
+                    break
+                continue
+            if counts[j] - counts[i] < min_count or i not in key:
+                continue
+            ki = key[i]
+            k = (ki[0] + pen[0], ki[1] + pen[1], ki[2] + 1)
+            opts.append((i, w, k))
+            if best is None or k < best:
+                best = k
+        if best is not None:
+            key[j] = best
+            edges[j] = [(i, w) for i, w, k in opts if k == best]
+    last = ends[-1]
+    if last not in key:
+        return None
+    target = total / key[last][2]
+    cost: dict[int, tuple] = {0: (0.0, -1)}
+    for j in ends:
+        if j not in key:
+            continue
+        best = None
+        for i, w in edges[j]:
+            if i not in cost:
+                continue
+            c = cost[i][0] + (w - target) ** 2 - bonus(j) * target
+            if best is None or c < best[0]:
+                best = (c, i)
+        if best is not None:
+            cost[j] = best
+    breaks = []
+    j = last
+    while j > 0:
+        i = cost[j][1]
+        breaks.append((i, j))
+        j = i
+    breaks.reverse()
+    return breaks

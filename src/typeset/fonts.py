@@ -222,6 +222,50 @@ def pdf_font_data(path: Path) -> tuple[dict, dict, int]:
     return m["gid"], m["adv"], m["upem"]
 
 
+def prepare_embedded() -> None:
+    """Import what :func:`embedded_glyph_ids` needs now (a build does it before forking the
+    workers that preflight its pages)."""
+    import fontTools.ttLib.tables._c_m_a_p  # noqa: F401
+    import fontTools.ttLib.tables._m_a_x_p  # noqa: F401
+    from fontTools.ttLib import TTFont  # noqa: F401
+
+
+def embedded_glyph_ids(program: bytes) -> tuple[dict[int, int], frozenset] | None:
+    """Character code → glyph id of a TrueType program embedded in a PDF as a simple font
+    (its (1,0) cmap, or (3,0) with codes at U+F000…: PDF 1.7 §9.6.6.4), and the ids of its
+    glyphs without an outline (a space: they draw nothing), for the preflight's checks that
+    no glyph drawn is .notdef (glyph 0) and that every glyph drawn lies inside its box; None
+    if the program has no such cmap or cannot be read."""
+    import io
+
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        tt = TTFont(io.BytesIO(program), lazy=True)
+        # name the glyphs by their ids before the cmap is read: a subset has no glyph names,
+        # and fontTools would otherwise make them up from the cmap first (twice the work)
+        count = tt["maxp"].numGlyphs
+        tt.setGlyphOrder([f"g{k}" for k in range(count)])
+        cmap = tt["cmap"]
+        table = cmap.getcmap(1, 0)
+        offset = 0
+        if table is None:
+            table, offset = cmap.getcmap(3, 0), 0xF000
+        if table is None:
+            return None
+        ids = {code - offset: int(name[1:]) for code, name in table.cmap.items()
+               if 0 <= code - offset < 256}
+        blank = frozenset()
+        if "loca" in tt:
+            loca = tt["loca"]
+            blank = frozenset(k for k in range(min(count, len(loca) - 1))
+                              if loca[k + 1] == loca[k])
+        return ids, blank
+    except (TTLibError, KeyError, AttributeError, ValueError, IndexError, EOFError,
+            AssertionError, TypeError):
+        return None
+
+
 def ps_name_of(path: Path) -> str:
     return font_metrics(path)["ps_name"]
 

@@ -1,13 +1,41 @@
 """The output vocabulary: a page as a flat list of positioned items, in reading order.
 
 Coordinates are points from the trim box's top-left corner, y growing downwards (``y`` of a
-text run is its baseline).  The PDF writer is the only consumer; tests read the same facts back
+text run is its baseline).  The PDF writer draws the items; tests read the same facts back
 from the PDF.
+
+Every item names the :class:`Area` it belongs to (its column, headline band, caption, the
+running head, a footer unit's cell …): what it draws must lie inside.  The page stage reports
+an item outside its area as a layout error; the preflight reads the glyphs, rules and pictures
+back from the PDF and checks them against the same areas (``drawn_areas``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+TOLERANCE = 0.05     # pt: what rounding in the PDF may move an edge (a thousandth of a 小五 em)
+ASCENT = 0.88        # the em box of the CJK faces: top above the baseline, in em (OS/2 typo,
+DESCENT = 0.12       # feasibility §2); the preflight reads the same from each FontDescriptor
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    """The box an element may draw in, pt from the trim's top-left, y down; ``name`` says
+    which in messages (``slot 'deyang', column 3``, ``running head``, ``footer unit 5 …``)."""
+
+    name: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def excess(self, x0: float, y0: float, x1: float, y1: float) -> tuple[str, float] | None:
+        """The edge the box (x0, y0)–(x1, y1) crosses most and by how much (pt), or None when
+        it lies inside (within :data:`TOLERANCE`)."""
+        over = max((self.x0 - x0, "left"), (x1 - self.x1, "right"), (self.y0 - y0, "top"),
+                   (y1 - self.y1, "bottom"))
+        return (over[1], over[0]) if over[0] > TOLERANCE else None
 
 
 @dataclass(slots=True)
@@ -31,6 +59,22 @@ class TextRun:
     article: str | None = None   # the article it belongs to (for reading order and beads)
     line_id: int = 0             # lines with the same id form one composed line
     form: str = ""               # "halt": drawn with the face's ½-em punctuation companion
+    area: int = -1               # index in PageOut.areas
+    where: object = None         # errors.SourceRef of the text (file, line, slot)
+
+    def extent(self) -> tuple[float, float, float, float] | None:
+        """The glyphs' em boxes together: (x0, y0, x1, y1), pt; a space draws nothing (one
+        ends a line past the column, set at no width) and is left out.  None: only spaces."""
+        inked = [g for g in self.glyphs if not g.ch.isspace()]
+        if not inked:
+            return None
+        x0 = min(g.x for g in inked)
+        x1 = max(g.x + g.advance for g in inked)
+        return (x0, self.y - ASCENT * self.size, x1, self.y + DESCENT * self.size)
+
+    @property
+    def text(self) -> str:
+        return "".join(g.ch for g in self.glyphs)
 
 
 @dataclass(slots=True)
@@ -40,6 +84,7 @@ class Rule:
     x1: float
     y1: float
     width: float
+    area: int = -1
 
 
 @dataclass(slots=True)
@@ -50,6 +95,7 @@ class Box:
     h: float
     width: float = 0.5           # stroke width; 0 = fill only
     fill: float | None = None    # K tint 0..1 of the fill, None = no fill
+    area: int = -1
 
 
 @dataclass(slots=True)
@@ -62,6 +108,7 @@ class Image:
     h: float
     data: bytes
     source: str = ""
+    area: int = -1
 
 
 @dataclass(slots=True)
@@ -78,3 +125,25 @@ class PageOut:
     threads: dict = field(default_factory=dict)
     # slot id -> (x, y_top, w, h, status) with status "ok" | "overset" | "underset"
     slots: dict = field(default_factory=dict)
+    areas: list = field(default_factory=list)       # [Area]: items name theirs by index
+    slug_role: str = "body"      # the font role the slug is set in
+    # what does not fit its area: [(errors.SourceRef | None, message)], layout errors (exit 4)
+    problems: list = field(default_factory=list)
+
+
+def drawn_areas(page: PageOut) -> dict:
+    """What the preflight checks a page's content against, as plain data: the areas as
+    ``(name, x0, y0, x1, y1)`` and, in drawing order, the area of each text object, each
+    painted path and each picture the PDF writer makes of the items (pdf.py draws a text run
+    as one text object, a rule or a box as one painted path, a picture as one image)."""
+    text, paint, images = [], [], []
+    for it in page.items:
+        if isinstance(it, TextRun):
+            text.append(it.area)
+        elif isinstance(it, Rule) or (isinstance(it, Box) and (it.width or
+                                                               it.fill is not None)):
+            paint.append(it.area)
+        elif isinstance(it, Image):
+            images.append(it.area)
+    return dict(areas=[(a.name, a.x0, a.y0, a.x1, a.y1) for a in page.areas], text=text,
+                paint=paint, images=images)

@@ -143,6 +143,13 @@ def _dashes_and_ellipses(toks, changes):
             p.put("——", toks[k:m.end()], "dash")
             k = m.end()
             continue
+        if m and text[k] == "-":
+            # a run of hyphens in Latin text stays whole: from any of its later hyphens it
+            # would have no more Chinese context, and matching it again from each would be
+            # quadratic in its length
+            p.out.extend(toks[k:m.end()])
+            k = m.end()
+            continue
         m = _DOTS.match(text, k)
         if m and (_cjk(prev) or _cjk(text[m.end()] if m.end() < n else None)):
             p.put("……", toks[k:m.end()], "ellipsis")
@@ -162,9 +169,14 @@ def _dashes_and_ellipses(toks, changes):
 
 def _paren_pairs(text: str) -> dict[int, bool]:
     """For every ASCII bracket that has a partner: should the pair become full-width?  Yes
-    when the text inside has a Han character or the pair touches Chinese text outside."""
+    when the text inside has a Han character or the pair touches Chinese text outside.
+    Linear however deeply the brackets nest: Han characters are counted once, in a running
+    sum, instead of the text inside every pair being scanned again."""
     decide: dict[int, bool] = {}
     stack: list[int] = []
+    han = [0] * (len(text) + 1)           # han[k]: Han characters in text[:k]
+    for k, ch in enumerate(text):
+        han[k + 1] = han[k] + (1 if _han(ch) else 0)
     for k, ch in enumerate(text):
         if ch == "(":
             stack.append(k)
@@ -172,8 +184,7 @@ def _paren_pairs(text: str) -> dict[int, bool]:
             a = stack.pop()
             before = text[a - 1] if a else None
             after = text[k + 1] if k + 1 < len(text) else None
-            inner = text[a + 1:k]
-            chinese = any(_han(c) for c in inner) or _cjk(before) or _cjk(after)
+            chinese = han[k] > han[a + 1] or _cjk(before) or _cjk(after)
             decide[a] = decide[k] = chinese
     return decide
 
@@ -183,12 +194,17 @@ def _half_width_marks(toks, changes):
     pairs = _paren_pairs(text)
     p = _Pass(toks, changes)
     n = len(toks)
+    # the first character after each position that is not a space, found from the end once
+    # (scanning forward from every mark was quadratic in a run of marks)
+    after: list[str | None] = [None] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        after[k] = text[k] if text[k] not in _SPACES else after[k + 1]
     for k, tok in enumerate(toks):
         ch = tok[0]
         if ch in _FULL:
             # neighbours past any spaces: "科协 , 四川" is Chinese context too
             prev = next((t[0][-1] for t in reversed(p.out) if t[0] not in _SPACES), None)
-            nxt = next((c for c in text[k + 1:] if c not in _SPACES), None)
+            nxt = after[k + 1]
             if ch in "()" and k in pairs:
                 convert = pairs[k]
             else:

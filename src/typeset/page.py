@@ -6,19 +6,28 @@ each slot in manifest order (headline group, then its columns left to right, lin
 bottom), then the footer.  That order is what text extraction and the archive rely on
 (feasibility.md §4).  Body baselines sit on the page's line grid: grid line g has its baseline
 at ``line_top(g) + gap/2 + ascent``, the same in every column.
+
+Every item names its :class:`frame.Area` (a block's column, its headline band, a caption, the
+running head, the section head, a footer unit's cell, the type area for rules) and every text
+run where its text comes from (``TextRun.where``).  Whatever the page stage draws outside its
+area — a running head longer than the type area, a co-organizer wider than its cell, a
+headline taller than a fixed band — is listed in ``PageOut.problems`` with its size (a layout
+error, exit 4): nothing is drawn past its box unreported.  ``pictures=False`` places pictures
+without converting them (for ``check``, which only needs the geometry).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+from dataclasses import replace
 
 from .compose import Line, natural_line
 from .flow import Block, PageFlow, footer_grid, footer_rows, notice_lines
-from .errors import InputError
-from .frame import Box, Image, PageOut, PlacedGlyph, Rule, TextRun
+from .errors import InputError, SourceRef
+from .frame import ASCENT, Area, Box, Image, PageOut, PlacedGlyph, Rule, TextRun
 from .model import Issue, TextStyle
+from .units import MM
 
-ASCENT = 0.88      # em box top above the baseline for the CJK faces (OS/2 typo, feasibility §2)
 WEEKDAYS = "一二三四五六日"
 
 
@@ -28,10 +37,12 @@ def baseline(paper, line: int) -> float:
 
 
 def _runs(line: Line, x0: float, y: float, style: TextStyle, kind: str, article, line_id: int,
-          notes: dict | None = None, weight: float = 0.0) -> list:
+          notes: dict | None = None, weight: float = 0.0, area: int = -1,
+          where: SourceRef | None = None) -> list:
     """Split a composed line into text runs by font role, converting em to points; a dash
     drawn as a rule adds a :class:`Rule` after its (invisible) glyph.  Glyphs that carry a
-    role of their own (a byline, a jump line) are set in ``notes[role]``."""
+    role of their own (a byline, a jump line) are set in ``notes[role]``.  Every run and
+    rule belongs to ``area``; ``where`` is where the text comes from."""
     runs: list = []
     cur: TextRun | None = None
     em = style.size
@@ -42,14 +53,14 @@ def _runs(line: Line, x0: float, y: float, style: TextStyle, kind: str, article,
             role, size, k = g.role, notes[g.role].size, "note"
         if cur is None or cur.role != role or cur.size != size or cur.form != g.form:
             cur = TextRun(role, size, y, [], weight=weight, kind=k, article=article,
-                          line_id=line_id, form=g.form)
+                          line_id=line_id, form=g.form, area=area, where=where)
             runs.append(cur)
         # glyph x/advance are in em of the line's style (note glyphs were pre-scaled)
         cur.glyphs.append(PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale))
         if g.rule is not None:
             mid = (g.rule[0] + g.rule[1]) / 2.0 * size
             runs.append(Rule(x0 + g.x * em, y - mid, x0 + (g.x + g.advance) * em, y - mid,
-                             (g.rule[1] - g.rule[0]) * size))
+                             (g.rule[1] - g.rule[0]) * size, area=area))
             cur = None
     return runs
 
@@ -68,7 +79,11 @@ def date_line(date: str) -> str:
     return f"{d.year}年{d.month}月{d.day}日 星期{WEEKDAYS[d.weekday()]}"
 
 
-def make_page(issue: Issue, flow: PageFlow) -> PageOut:
+def _short(text: str, n: int = 16) -> str:
+    return text if len(text) <= n else text[:n - 1] + "…"
+
+
+def make_page(issue: Issue, flow: PageFlow, pictures: bool = True) -> PageOut:
     paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
     page = flow.page
     out = PageOut(number=page.number, trim_w=paper.trim_w, trim_h=paper.trim_h,
@@ -81,6 +96,14 @@ def make_page(issue: Issue, flow: PageFlow) -> PageOut:
     ax, aw = paper.area_x, paper.area_w
     top = paper.margin_top
     rw = paper.rule_width
+    manifest = SourceRef(issue.manifest)
+    # rules between and around blocks, the section head's and the notices' rules: anywhere in
+    # the type area and the white around it, half a gutter at the sides and half a line gap
+    # above and below (a box rule stands in the gutter; a shaped block's outline runs through
+    # the middle of the gap under its last line), and the rule's own width
+    g2, l2 = paper.gutter / 2.0 + rw, paper.line_gap / 2.0 + rw
+    type_area = _area(out, "type area", ax - g2, top - l2, ax + aw + g2,
+                      top + paper.area_h + l2)
 
     # --- running head (报眉) above the top rule (天线) -----------------------------------------
     rs = tpl.running_style
@@ -96,33 +119,51 @@ def make_page(issue: Issue, flow: PageFlow) -> PageOut:
         right = f"责任编辑：{editor}  " + right
     if page.number % 2 == 0:     # the page number goes on the outside edge
         left, right = right, left
+    head = _area(out, "running head", ax, 0.0, ax + aw, top)
+    where = page.where if page.editor else manifest
+    parts = []
     for text, align in ((left, "start"), (right, "end")):
         ln = natural_line(text, face, paper.settings)
+        parts.append(ln.width * rs.size)
         x = ax if align == "start" else ax + aw - ln.width * rs.size
-        items += _runs(ln, x, y_rh, rs, "furniture", None, ids())
-    items.append(Rule(ax, y_rule, ax + aw, y_rule, 1.0))
+        items += _runs(ln, x, y_rh, rs, "furniture", None, ids(), area=head, where=where)
+    need = parts[0] + rs.size + parts[1]      # the two halves at least an em apart
+    if need > aw + 0.05:
+        out.problems.append((where, f"running head: '{_short(left.strip(), 24)}' and "
+                             f"'{_short(right.strip(), 24)}' need {need / MM:.1f} mm, "
+                             f"{(need - aw) / MM:.1f} mm more than the "
+                             f"type area's {aw / MM:.1f} mm (shorten the editor's name, the "
+                             f"issue number or the section name)"))
+    items.append(Rule(ax, y_rule, ax + aw, y_rule, 1.0, area=head))
 
     # --- section head: 地方动态 | DI FANG DONG TAI ------------------------------------------
     if tpl.section:
         ss, ps = tpl.section_style, tpl.pinyin_style
         band_h = flow.area_top * paper.pitch
+        sec_area = _area(out, "section head", ax, top, ax + aw, top + band_h)
+        where = SourceRef(tpl.source)
         y = top + band_h / 2.0 + 0.35 * ss.size
         sec = natural_line(tpl.section, fonts.face(ss.role), paper.settings)
-        items += _runs(sec, ax, y, ss, "section", None, ids())
+        items += _runs(sec, ax, y, ss, "section", None, ids(), area=sec_area, where=where)
         x = ax + sec.width * ss.size + 0.5 * ss.size
         bar_top, bar_bot = y - 0.8 * ss.size, y + 0.1 * ss.size
         if tpl.section_pinyin:       # "地方动态 | DI FANG DONG TAI"
-            items.append(Rule(x, bar_top, x, bar_bot, 1.5))
+            items.append(Rule(x, bar_top, x, bar_bot, 1.5, area=sec_area))
             py = natural_line(tpl.section_pinyin, fonts.face(ps.role), paper.settings)
-            items += _runs(py, x + 0.5 * ss.size, y - 0.05 * ss.size, ps, "section", None, ids())
+            items += _runs(py, x + 0.5 * ss.size, y - 0.05 * ss.size, ps, "section", None,
+                           ids(), area=sec_area, where=where)
         y_sr = top + band_h - paper.line_gap / 2.0 - 1.0
-        items.append(Rule(ax, y_sr, ax + aw, y_sr, 2.0))
-        items.append(Rule(ax, y_sr + 2.5, ax + aw, y_sr + 2.5, 0.5))
+        items.append(Rule(ax, y_sr, ax + aw, y_sr, 2.0, area=type_area))
+        items.append(Rule(ax, y_sr + 2.5, ax + aw, y_sr + 2.5, 0.5, area=type_area))
 
     # --- blocks, in manifest order -----------------------------------------------------------
+    overset: set[int] = set()        # areas of blocks already reported overset
     for block in flow.blocks:
-        _block(issue, flow, block, items, ids, out)
-    _rules(issue, flow, items)
+        first = len(out.areas)
+        _block(issue, flow, block, items, ids, out, pictures, type_area)
+        if block.overset and not block.slot.allow_overset:
+            overset.update(range(first, len(out.areas)))
+    _rules(issue, flow, items, type_area)
 
     # --- footer: 本版协办单位 in a box, units in a balanced grid -------------------------------
     notes = notice_lines(issue, page)
@@ -130,17 +171,70 @@ def make_page(issue: Issue, flow: PageFlow) -> PageOut:
         # notices: flush right at the foot of the type area, under a thin rule
         ns = tpl.notice_style
         y_rule = paper.line_top(flow.area_bottom) + paper.line_gap / 2.0
-        items.append(Rule(ax, y_rule, ax + aw, y_rule, paper.rule_width))
+        items.append(Rule(ax, y_rule, ax + aw, y_rule, paper.rule_width, area=type_area))
+        notice_area = _area(out, "notices", ax, paper.line_top(flow.area_bottom), ax + aw,
+                            paper.line_top(flow.area_bottom + len(notes)))
+        sources = _notice_sources(notes, tpl, page)
         for k, ln in enumerate(notes):
             x = ax + aw - ln.width * ns.size if not ln.justified else ax
             items += _runs(ln, x, baseline(paper, flow.area_bottom + k), ns, "notice", None,
-                           ids())
+                           ids(), area=notice_area, where=sources[k])
     if tpl.footer:
-        _footer(issue, flow, items, ids)
+        _footer(issue, flow, items, ids, out, type_area)
+    _check_areas(out, overset)
     return out
 
 
-def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_out) -> None:
+def _area(out: PageOut, name: str, x0: float, y0: float, x1: float, y1: float) -> int:
+    """Add an area to the page and return its index (what items name)."""
+    out.areas.append(Area(name, x0, y0, x1, y1))
+    return len(out.areas) - 1
+
+
+def _notice_sources(notes: list[Line], tpl, page) -> list:
+    """Where each notice line comes from: a long notice wraps into several lines, so the
+    lines are matched to the notices by their characters (the composer keeps every one)."""
+    texts = [(t, SourceRef(tpl.source)) for t in tpl.notices] + \
+        [(t, page.where) for t in page.notices]
+    out, k, used = [], 0, 0
+    for ln in notes:
+        while k < len(texts) - 1 and used >= len(texts[k][0]):
+            k, used = k + 1, 0
+        out.append(texts[k][1] if texts else None)
+        used += len(ln.text)
+    return out
+
+
+def _check_areas(out: PageOut, skip: set[int] = frozenset()) -> None:
+    """Every text run inside its area, or a layout problem naming the area and by how much
+    (the furthest run of each area; the running head's two halves are checked apart).  The
+    areas in ``skip`` belong to overset blocks: the overset is the error said about them (a
+    block with no room left sets its headline in a band of no height)."""
+    worst: dict[int, tuple] = {}
+    for it in out.items:
+        if not isinstance(it, TextRun) or it.area < 0 or it.area in skip:
+            continue
+        box = it.extent()
+        if box is None:
+            continue
+        over = out.areas[it.area].excess(*box)
+        if over is not None and (it.area not in worst or over[1] > worst[it.area][1][1]):
+            worst[it.area] = (it, over)
+    for k, (run, (side, d)) in sorted(worst.items()):
+        area = out.areas[k]
+        if area.name == "running head" and side in ("left", "right"):
+            continue             # said above, with what the two halves need
+        what = "runs" if side in ("left", "right") else "is set"
+        hint = {"top": " (give it more lines)", "bottom": " (give it more lines)"}.get(side, "")
+        where = replace(run.where, slot=None) if isinstance(run.where, SourceRef) else None
+        out.problems.append((where, f"{area.name}: '{_short(run.text)}' {what} {d / MM:.1f} mm "
+                                    f"past the {side} edge of its box "
+                                    f"({(area.x1 - area.x0) / MM:.1f} × "
+                                    f"{(area.y1 - area.y0) / MM:.1f} mm){hint}"))
+
+
+def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_out,
+           pictures: bool = True, type_area: int = -1) -> None:
     paper, tpl = issue.paper, flow.page.template
     slot = block.slot
     x0 = paper.column_x(slot.column)
@@ -149,14 +243,21 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
     status = "overset" if block.overset else ("underset" if block.underset > 1 else "ok")
     page_out.slots[slot.id] = (x0, y_top, width, block.lines * paper.pitch, status)
     if slot.kind == "picture":
-        _picture(issue, flow, block, items, ids)
+        _picture(issue, flow, block, items, ids, page_out, pictures)
         return
+    art = issue.articles[block.article] if block.article else None
     # Headline group: in its band of whole grid lines, centred vertically; centred
     # horizontally over the columns it spans, or flush left if the template says so.
     if block.head:
         hw = paper.span_width(block.head_span or slot.span)
         band_top = paper.line_top(block.top)
         band_h = block.head_lines * paper.pitch
+        if slot.kind == "banner":
+            band = _area(page_out, f"slot '{slot.id}', banner", x0, y_top, x0 + width,
+                         y_top + block.lines * paper.pitch)
+        else:
+            band = _area(page_out, f"slot '{slot.id}', headline", x0, band_top, x0 + hw,
+                         band_top + band_h)
         heights = [hl.height for hl in block.head]
         y = band_top + (band_h - sum(heights)) / 2.0
         for hl, h in zip(block.head, heights):
@@ -166,39 +267,50 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
             x = x0 + (hw - w) / 2.0 if tpl.headline_align == "center" or \
                 hl.kind == "banner" else x0
             kind = {"banner": "banner", "continued": "continued"}.get(hl.kind, "headline")
-            items += _runs(hl.line, x, base, hl.style, kind, block.article, ids())
+            if art is None:
+                where = slot.where
+            else:
+                line = art.headline_line if hl.kind in ("main", "continued") else None
+                where = SourceRef(art.path, line, slot=slot.id)
+            items += _runs(hl.line, x, base, hl.style, kind, block.article, ids(), area=band,
+                           where=where)
             y += h
         if slot.kind == "banner":
             yb = paper.line_top(block.bottom) - paper.line_gap / 2.0 - 1.0
-            items.append(Rule(x0, yb, x0 + width, yb, 1.5))
+            items.append(Rule(x0, yb, x0 + width, yb, 1.5, area=band))
     # Body: frames in reading order, lines top to bottom, every baseline on the page grid.
     body = paper.body
     notes = {tpl.byline_style.role: tpl.byline_style}
     if tpl.jump_style is not None:
         notes.setdefault(tpl.jump_style.role, tpl.jump_style)
     rects = page_out.threads.setdefault(block.article, []) if block.article else []
+    where = SourceRef(art.path, slot=slot.id) if art is not None else slot.where
+    # a hung mark stands up to ½ em past the column (CLREQ §hanging_punctuation_marks_at_
+    # line_end): its column's area and the thread cover it
+    hang = body.size / 2.0 if paper.settings.hanging else 0.0
     for f in block.frames:
         cx = paper.column_x(f.column)
+        col = _area(page_out, f"slot '{slot.id}', column {f.column}", cx, paper.line_top(f.first),
+                    cx + paper.column_width + hang, paper.line_top(f.first + f.capacity))
         if f.lines:
-            # a hung mark stands up to ½ em past the column: the thread covers it
-            hang = body.size / 2.0 if paper.settings.hanging else 0.0
             rects.append((cx, paper.line_top(f.first), paper.column_width + hang,
                           len(f.lines) * paper.pitch))
         for k, ln in enumerate(f.lines):
             y = baseline(paper, f.first + k)
             lx = cx + ln.indent * body.size
-            items += _runs(ln, lx, y, body, "body", block.article, ids(), notes)
+            items += _runs(ln, lx, y, body, "body", block.article, ids(), notes, area=col,
+                           where=where)
     if slot.box:
         if slot.runs:
-            items += _outline(paper, block.cells())
+            items += _outline(paper, block.cells(), type_area)
         else:
             pad = paper.gutter / 2.0
             items.append(Box(x0 - pad, y_top + paper.line_gap / 2.0, width + 2 * pad,
                              block.lines * paper.pitch - paper.line_gap,
-                             width=paper.rule_width))
+                             width=paper.rule_width, area=type_area))
 
 
-def _outline(paper, cells) -> list:
+def _outline(paper, cells, area: int = -1) -> list:
     """Rules around the union of grid rectangles (column, first line, lines): the box of a
     shaped block follows its shape.  Cell edges sit in the middle of gutters and of the gap
     between grid lines."""
@@ -236,12 +348,14 @@ def _outline(paper, cells) -> list:
                 m[3] = y1
                 continue
         merged.append([x0, y0, x1, y1])
-    return [Rule(a, b, c, d, paper.rule_width) for a, b, c, d in merged]
+    return [Rule(a, b, c, d, paper.rule_width, area=area) for a, b, c, d in merged]
 
 
-def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids) -> None:
-    """The picture over the block's width, its caption on the grid lines under it."""
-    from .images import MIN_PPI, WARN_PPI, prepare
+def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids, out: PageOut,
+             pictures: bool = True) -> None:
+    """The picture over the block's width, its caption on the grid lines under it; with
+    ``pictures=False`` the picture is placed (an empty Image) but not converted."""
+    from .images import MIN_PPI, WARN_PPI, effective_ppi, prepare, probe
 
     paper, tpl = issue.paper, flow.page.template
     slot = block.slot
@@ -251,23 +365,33 @@ def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids) -> No
     pic_lines = block.lines - cap_n
     y0 = paper.line_top(block.top) + paper.line_gap / 2.0
     h = pic_lines * paper.pitch - paper.line_gap
-    prep = prepare(slot.image, width, h, getattr(paper, "icc_path", None))
-    if prep.ppi < MIN_PPI:
-        raise InputError(f"picture '{slot.image.name}' is {prep.ppi:.0f} ppi at this size; "
+    pic_area = _area(out, f"slot '{slot.id}', picture", x0, paper.line_top(block.top),
+                     x0 + width, paper.line_top(block.top + pic_lines))
+    if pictures:
+        prep = prepare(slot.image, width, h, getattr(paper, "icc_path", None))
+        ppi, data, warnings = prep.ppi, prep.data, prep.warnings
+    else:                   # the geometry only: the resolution from the picture's size
+        ppi, data, warnings = effective_ppi(*probe(slot.image), width, h), b"", []
+    if ppi < MIN_PPI:
+        raise InputError(f"picture '{slot.image.name}' is {ppi:.0f} ppi at this size; "
                          f"at least {MIN_PPI:.0f} is needed", slot.where,
                          "use a larger picture or a smaller slot")
-    if prep.ppi < WARN_PPI:
+    if ppi < WARN_PPI:
         flow.warnings.append(f"slot '{slot.id}': picture '{slot.image.name}' is "
-                             f"{prep.ppi:.0f} ppi at this size (under {WARN_PPI:.0f})")
-    flow.warnings.extend(f"slot '{slot.id}': {w}" for w in prep.warnings)
-    items.append(Image(x0, y0, width, h, prep.data, slot.image.name))
+                             f"{ppi:.0f} ppi at this size (under {WARN_PPI:.0f})")
+    flow.warnings.extend(f"slot '{slot.id}': {w}" for w in warnings)
+    items.append(Image(x0, y0, width, h, data, slot.image.name, area=pic_area))
     style = tpl.caption_style
+    cap_area = _area(out, f"slot '{slot.id}', caption", x0,
+                     paper.line_top(block.top + pic_lines), x0 + width,
+                     paper.line_top(block.top + block.lines))
     for k, ln in enumerate(block.caption):
         y = baseline(paper, block.top + pic_lines + k)
-        items += _runs(ln, x0 + ln.indent * style.size, y, style, "caption", None, ids())
+        items += _runs(ln, x0 + ln.indent * style.size, y, style, "caption", None, ids(),
+                       area=cap_area, where=slot.where)
 
 
-def _rules(issue: Issue, flow: PageFlow, items: list) -> None:
+def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
     """Rules between blocks: a vertical rule in the gutter where blocks stand side by side,
     a horizontal rule under a block that has another block below it."""
     paper = issue.paper
@@ -283,7 +407,7 @@ def _rules(issue: Issue, flow: PageFlow, items: list) -> None:
                           and o.top < b.bottom and o.bottom > b.top]
             if neighbours:
                 x = paper.column_x(right_col) - g / 2.0
-                items.append(Rule(x, y_top, x, y_bot, rw))
+                items.append(Rule(x, y_top, x, y_bot, rw, area=area))
         below = [o for o in flow.blocks if o.top == b.bottom and o.slot.column < right_col
                  and o.slot.column + o.slot.span > s.column]
         if below and s.kind != "banner":
@@ -291,24 +415,28 @@ def _rules(issue: Issue, flow: PageFlow, items: list) -> None:
             x1 = paper.column_x(right_col - 1) + paper.column_width + \
                 (g / 2.0 if right_col <= paper.columns else 0.0)
             y = paper.line_top(b.bottom)
-            items.append(Rule(x0, y, x1, y, rw))
+            items.append(Rule(x0, y, x1, y, rw, area=area))
 
 
-def _footer(issue: Issue, flow: PageFlow, items: list, ids) -> None:
+def _footer(issue: Issue, flow: PageFlow, items: list, ids, out: PageOut, type_area: int) -> None:
+    """The co-organizer box: its title centred, the units in the cells of a balanced grid;
+    each unit belongs to its cell (a unit wider than the type area is a layout problem)."""
     paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
     f = tpl.footer
     ax, aw = paper.area_x, paper.area_w
-    top = paper.lines - footer_grid(issue, tpl)[2]      # under the notices, if any
+    ncols, nrows, nlines = footer_grid(issue, tpl)
+    top = paper.lines - nlines                          # under the notices, if any
     y0 = paper.line_top(top) + paper.line_gap / 2.0
     y1 = paper.line_top(paper.lines) - paper.line_gap / 2.0
-    items.append(Box(ax, y0, aw, y1 - y0, width=0.75))
+    items.append(Box(ax, y0, aw, y1 - y0, width=0.75, area=type_area))
     ts, us = f.title_style, f.unit_style
-    ncols, nrows, nlines = footer_grid(issue, tpl)
+    where = SourceRef(tpl.source)
     # the title and the rows, one grid line each, centred in the box's lines
     first = top + max(0, (nlines - 1 - nrows + 1) // 2)
     title = natural_line(f.title, fonts.face(ts.role), paper.settings)
+    box = _area(out, f"footer title '{_short(f.title)}'", ax, y0, ax + aw, y1)
     items += _runs(title, ax + (aw - title.width * ts.size) / 2.0, baseline(paper, first), ts,
-                   "footer", None, ids())
+                   "footer", None, ids(), area=box, where=where)
     # Balanced grid (flow.footer_grid): units spread evenly in each row.
     uface = fonts.face(us.role)
     units = [natural_line(u, uface, paper.settings) for u in f.units]
@@ -322,4 +450,6 @@ def _footer(issue: Issue, flow: PageFlow, items: list, ids) -> None:
         x_row = ax + us.size + (ncols - count) * cell / 2.0     # a shorter row is centred
         for c, u in enumerate(row):
             x = x_row + c * cell + (cell - u.width * us.size) / 2.0
-            items += _runs(u, x, y, us, "footer", None, ids())
+            unit = _area(out, f"footer unit {k - count + c + 1} '{_short(u.text)}'",
+                         x_row + c * cell, y0, x_row + (c + 1) * cell, y1)
+            items += _runs(u, x, y, us, "footer", None, ids(), area=unit, where=where)

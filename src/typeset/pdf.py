@@ -244,7 +244,7 @@ def _page(c, page: PageOut, names: dict) -> None:
         # the slug: job information under the bottom-left corner, outside the bleed, in
         # registration colour so that every plate carries it (issue #5)
         t = c.beginText()
-        t.setFont(names[("body", "")], 6)
+        t.setFont(names[(page.slug_role, "")], 6)
         c.setFillOverprint(False)
         c.setFillColorCMYK(1, 1, 1, 1)
         t.setTextOrigin(off + MARK_LEN + 4 * MM, off - page.bleed - MARK_GAP - MARK_LEN + 1)

@@ -19,6 +19,11 @@ Checks:
   K only, except registration colour (all four inks) outside the
   BleedBox, where the marks are; no colour over the paper's total ink limit, pictures too;
   warnings for black text that does not overprint;
+- nothing drawn outside its box: every glyph (its em box, from the font's widths and the
+  text operators, read back from the content stream), rule and picture lies inside the
+  TrimBox, and — with ``Expect.frames``, the areas the page stage placed each item in — inside
+  its own area (its column, headline band, caption, furniture box); no glyph is .notdef
+  (glyph 0 of its embedded font: a character the font does not have);
 - text round trip (with ``Expect.articles``): each article's text, read back along its
   article thread (beads) with pypdfium2, equals the manifest's text; headlines are found.
   An article's thread is the one whose ``/ArticleID`` is the article's key (two articles may
@@ -34,6 +39,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .frame import Area
 from .model import pdfx_level
 from .units import MM
 
@@ -74,6 +80,9 @@ class Expect:
     # The text of this file's pages is read back in another file whose pages are copies of
     # these (a build's page files, read back in the whole-issue file): name it, don't read.
     text_checked_in: str | None = None
+    # Per page of the file (or None): the areas its items were placed in and, in drawing
+    # order, the area of each text object, painted path and picture (frame.drawn_areas).
+    frames: list | None = None
 
 
 @dataclass
@@ -135,8 +144,10 @@ class Result:
 
 # Operators that change nothing the checks look at (text state, line style, marked content,
 # clipping, path closing): skipped first, since most of a page's operators are text ones.
-_PASS = frozenset(("ET", "Tf", "TL", "Tz", "Tc", "Tw", "Ts", "w", "J", "j", "M", "d", "ri",
-                   "i", "BDC", "BMC", "EMC", "MP", "DP", "BX", "EX", "W", "W*", "h"))
+_PASS = frozenset(("j", "M", "d", "ri", "i", "BDC", "BMC", "EMC", "MP", "DP", "BX",
+                   "EX", "W", "W*"))
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+_String = None          # pikepdf.String, once pikepdf is imported (walk)
 
 
 @dataclass(frozen=True)
@@ -236,16 +247,23 @@ def _apply(m, x, y):
 
 
 class _State:
-    __slots__ = ("ctm", "fill", "stroke", "tr", "op", "OP", "tx", "ty")
+    __slots__ = ("ctm", "fill", "stroke", "tr", "op", "OP", "tm", "tlm", "font", "size", "th",
+                 "tc", "tw", "tl", "rise", "lw", "cap")
 
     def __init__(self):
-        self.tx = self.ty = 0.0          # text line origin (from Tm/Td), for the slug check
-        self.ctm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        self.tm = self.tlm = _IDENTITY   # text matrix and text line matrix (BT, Tm, Td …)
+        self.ctm = _IDENTITY
         self.fill = Colour("Gray", (0.0,))
         self.stroke = Colour("Gray", (0.0,))
         self.tr = 0
         self.op = False
         self.OP = False
+        self.font = None                 # _FontInfo of Tf
+        self.size = 0.0
+        self.th = 1.0                    # horizontal scaling (Tz / 100)
+        self.tc = self.tw = self.tl = self.rise = 0.0
+        self.lw = 1.0                    # line width (w)
+        self.cap = 0                     # line cap (J): 0 = butt, the stroke ends at the end
 
     def set(self, op: str, colour: "Colour") -> None:
         """A colour operator's colour: lower case (k, g, rg, cs, sc, scn) sets the fill,
@@ -256,18 +274,151 @@ class _State:
             self.stroke = colour
 
     def copy(self):
-        s = _State()
-        s.ctm, s.fill, s.stroke, s.tr, s.op, s.OP = (self.ctm, self.fill, self.stroke, self.tr,
-                                                      self.op, self.OP)
-        s.tx, s.ty = self.tx, self.ty
+        s = _State.__new__(_State)
+        for k in _State.__slots__:
+            setattr(s, k, getattr(self, k))
         return s
+
+
+class _FontInfo:
+    """What the walk needs of a font to place its glyphs: advance widths (thousandths of
+    text space), one or two bytes a code, the em box (FontDescriptor Ascent and Descent) and
+    which codes draw .notdef (``nd``: a bytes.translate table mapping those to 1)."""
+
+    __slots__ = ("widths", "two_byte", "asc", "desc", "nd", "measurable", "wmap", "dw",
+                 "nd_zero", "blank")
+
+    def __init__(self):
+        self.widths = [0.0] * 256
+        self.two_byte = False
+        self.asc, self.desc = 800.0, -200.0
+        self.nd = None
+        self.nd_zero = False       # two-byte Identity: code 0 is glyph 0
+        self.measurable = True
+        self.wmap: dict = {}
+        self.dw = 1000.0
+        self.blank = None          # bytes of 256: 1 for a code whose glyph has no outline
+
+    def advance(self, s: bytes) -> tuple[float, int, int]:
+        """(sum of widths, glyph count, spaces) of a string shown in this font."""
+        if self.two_byte:
+            n = len(s) // 2
+            get, dw = self.wmap.get, self.dw
+            return sum(get(s[2 * k] << 8 | s[2 * k + 1], dw) for k in range(n)), n, 0
+        w = self.widths
+        return sum(map(w.__getitem__, s)), len(s), s.count(32)
+
+    def notdef_at(self, s: bytes) -> int:
+        """Index of the first glyph of ``s`` drawn as .notdef, or -1."""
+        if self.nd is not None:
+            t = s.translate(self.nd)
+            return t.find(1)
+        if self.nd_zero:
+            for k in range(0, len(s) - 1, 2):
+                if s[k] == 0 and s[k + 1] == 0:
+                    return k // 2
+        return -1
+
+
+def _stroke_box(path: list, box: tuple, st: _State, open_path: bool) -> tuple:
+    """The box a stroke covers: half the line width out from the path — across a straight
+    horizontal or vertical segment only, when the path is open lines with butt caps (a rule
+    ends where it ends), all round otherwise (corners, curves, caps)."""
+    c = st.ctm
+    h = st.lw * abs(c[0] * c[3] - c[1] * c[2]) ** 0.5 / 2.0
+    if not open_path or st.cap != 0 or any(p[2] not in ("m", "l") for p in path):
+        return (box[0] - h, box[1] - h, box[2] + h, box[3] + h)
+    x0, y0, x1, y1 = box
+    for a, b in zip(path, path[1:]):
+        if b[2] != "l":
+            continue                  # a new subpath starts: no segment between them
+        if abs(a[1] - b[1]) < 1e-9:
+            y0, y1 = min(y0, a[1] - h), max(y1, a[1] + h)
+        elif abs(a[0] - b[0]) < 1e-9:
+            x0, x1 = min(x0, a[0] - h), max(x1, a[0] + h)
+        else:
+            return (box[0] - h, box[1] - h, box[2] + h, box[3] + h)
+    return (x0, y0, x1, y1)
+
+
+def _font_info(font) -> _FontInfo:
+    import pikepdf
+
+    from .fonts import embedded_glyph_ids
+
+    info = _FontInfo()
+    try:
+        sub = str(font.get("/Subtype", ""))
+        desc_font = font
+        if sub == "/Type0":
+            desc_font = font.DescendantFonts[0]
+            enc = str(font.get("/Encoding", ""))
+            info.two_byte = True
+            info.measurable = enc == "/Identity-H"
+            info.dw = float(desc_font.get("/DW", 1000))
+            w = list(desc_font.get("/W", []))
+            k = 0
+            while k + 1 < len(w):
+                if isinstance(w[k + 1], pikepdf.Array):
+                    first = int(w[k])
+                    for j, v in enumerate(w[k + 1]):
+                        info.wmap[first + j] = float(v)
+                    k += 2
+                else:
+                    for c in range(int(w[k]), int(w[k + 1]) + 1):
+                        info.wmap[c] = float(w[k + 2])
+                    k += 3
+            gmap = desc_font.get("/CIDToGIDMap")
+            info.nd_zero = gmap is None or str(gmap) == "/Identity"
+        else:
+            fd = font.get("/FontDescriptor")
+            missing = float(fd.get("/MissingWidth", 0)) if fd is not None else 0.0
+            first = int(font.get("/FirstChar", 0))
+            scale = 1.0
+            if sub == "/Type3":
+                scale = float(font.FontMatrix[0]) * 1000.0
+            info.widths = [missing] * 256
+            for j, v in enumerate(font.get("/Widths", [])):
+                if 0 <= first + j < 256:
+                    info.widths[first + j] = float(v) * scale
+            if fd is not None and "/FontFile2" in fd:
+                found = embedded_glyph_ids(fd.FontFile2.read_bytes())
+                if found is not None:
+                    gids, blank = found
+                    info.nd = bytes(0 if gids.get(c, 0) else 1 for c in range(256))
+                    info.blank = bytes(1 if gids.get(c, 0) in blank and gids.get(c, 0)
+                                       else 0 for c in range(256))
+        fd = desc_font.get("/FontDescriptor")
+        if fd is not None and float(fd.get("/Ascent", 0)) > 0:
+            info.asc = float(fd.Ascent)
+            info.desc = float(fd.get("/Descent", 0))
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError, pikepdf.PdfError):
+        info.measurable = False
+    return info
+
+
+class _TextObject:
+    """One BT … ET as drawn: the box around its glyphs (PDF space), the first .notdef glyph
+    shown in it, and whether it is the slug (registration colour outside the bleed)."""
+
+    __slots__ = ("box", "notdef", "slug")
+
+    def __init__(self):
+        self.box = None
+        self.notdef = None
+        self.slug = False
+
+    def add(self, box) -> None:
+        b = self.box
+        self.box = box if b is None else (min(b[0], box[0]), min(b[1], box[1]),
+                                          max(b[2], box[2]), max(b[3], box[3]))
 
 
 class _Page:
     """Checks one page's content (and the forms it draws)."""
 
     def __init__(self, result: Result, page_no: int, bleed_box, expect: Expect, level: str | None,
-                 seen_images: dict):
+                 seen_images: dict, fonts: dict | None = None):
         self.r = result
         self.page = page_no
         self.bleed = bleed_box
@@ -275,6 +426,13 @@ class _Page:
         self.level = level
         self.seen_images = seen_images
         self.text_memo: dict = {}
+        # what the page draws, in order, for the areas check: text objects, painted paths
+        # (box, registration colour?) and pictures (box), in PDF space
+        self.texts: list[_TextObject] = []
+        self.paints: list[tuple] = []
+        self.images: list = []
+        self.fonts: dict = fonts if fonts is not None else {}   # font object → _FontInfo
+        self.font_names: dict = {}                                # (resources, name) → same
 
     def err(self, msg):
         self.r.add("error", msg, self.page)
@@ -345,7 +503,10 @@ class _Page:
         return Colour(kind, DEFAULTS.get(kind, (0.0,) * n))
 
     def walk(self, obj, resources, ctm, depth=0, forms=None) -> None:
+        global _String
         import pikepdf
+
+        _String = pikepdf.String
 
         forms = forms if forms is not None else set()
         try:
@@ -357,6 +518,7 @@ class _Page:
         st.ctm = ctm
         stack = []
         path = []
+        text = _TextObject()
         for item in ops:
             if isinstance(item, pikepdf.ContentStreamInlineImage):
                 self.inline_image(item, st)
@@ -366,37 +528,79 @@ class _Page:
                 continue
             operands = item.operands
             if op in ("Tj", "TJ", "'", '"'):
-                x, y = _apply(st.ctm, st.tx, st.ty)
+                if op != "Tj" and op != "TJ":
+                    if op == '"':
+                        st.tw, st.tc = float(operands[0]), float(operands[1])
+                    st.tlm = st.tm = _mul((1.0, 0.0, 0.0, 1.0, 0.0, -st.tl), st.tlm)
+                m = st.tm if st.ctm == _IDENTITY else _mul(st.tm, st.ctm)
+                x, y = m[4], m[5]
                 if st.fill.registration and st.tr in (0, 2, 4, 6) and (
                         self.bleed is None          # as for marks: judged only with a bleed
                         or not self.inside_bleed((x, y - 3.0, x + 3.0, y + 9.0))):
-                    continue       # a slug: job information outside the bleed, every plate
-                self.check_text(st)
+                    text.slug = True   # a slug: job information outside the bleed, every plate
+                else:
+                    self.check_text(st)
+                self.show(st, m, operands[-1], text, op == "TJ")
+            elif op == "Tf":
+                key = (id(resources), str(operands[0]))
+                st.font = self.font_names.get(key)
+                if st.font is None:
+                    st.font = self.font_names[key] = self.font(operands[0], resources)
+                st.size = float(operands[1])
             elif op == "Tm":
-                st.tx, st.ty = float(operands[4]), float(operands[5])
+                st.tm = st.tlm = tuple(map(float, operands))
+            elif op in ("Td", "TD"):
+                tx, ty = float(operands[0]), float(operands[1])
+                if op == "TD":
+                    st.tl = -ty
+                st.tlm = st.tm = _mul((1.0, 0.0, 0.0, 1.0, tx, ty), st.tlm)
+            elif op == "T*":
+                st.tlm = st.tm = _mul((1.0, 0.0, 0.0, 1.0, 0.0, -st.tl), st.tlm)
             elif op == "BT":
-                st.tx = st.ty = 0.0
+                st.tm = st.tlm = _IDENTITY
+                text = _TextObject()
+            elif op == "ET":
+                self.texts.append(text)
+            elif op == "Tz":
+                st.th = float(operands[0]) / 100.0
+            elif op == "Tc":
+                st.tc = float(operands[0])
+            elif op == "Tw":
+                st.tw = float(operands[0])
+            elif op == "TL":
+                st.tl = float(operands[0])
+            elif op == "Ts":
+                st.rise = float(operands[0])
+            elif op == "w":
+                st.lw = float(operands[0])
+            elif op == "J":
+                st.cap = int(operands[0])
             elif op in ("m", "l"):
-                path.append(_apply(st.ctm, float(operands[0]), float(operands[1])))
+                path.append(_apply(st.ctm, float(operands[0]), float(operands[1])) + (op,))
             elif op == "re":
                 x, y, w, h = (float(v) for v in operands)
-                path += [_apply(st.ctm, x, y), _apply(st.ctm, x + w, y + h),
-                         _apply(st.ctm, x + w, y), _apply(st.ctm, x, y + h)]
+                path += [_apply(st.ctm, x, y) + ("c",), _apply(st.ctm, x + w, y + h) + ("c",),
+                         _apply(st.ctm, x + w, y) + ("c",), _apply(st.ctm, x, y + h) + ("c",)]
             elif op in ("c", "v", "y"):
                 vals = [float(v) for v in operands]
-                path += [_apply(st.ctm, vals[i], vals[i + 1]) for i in range(0, len(vals), 2)]
+                path += [_apply(st.ctm, vals[i], vals[i + 1]) + ("c",)
+                         for i in range(0, len(vals), 2)]
+            elif op == "h":
+                path.append((0.0, 0.0, "h"))
             elif op in ("S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"):
                 if op != "n" and path:
-                    xs, ys = [p[0] for p in path], [p[1] for p in path]
+                    pts = [p for p in path if p[2] != "h"]
+                    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
                     box = (min(xs), min(ys), max(xs), max(ys))
-                    if op in ("S", "s", "B", "B*", "b", "b*"):
+                    stroke = op in ("S", "s", "B", "B*", "b", "b*")
+                    if stroke:
                         self.check_paint(st.stroke, box, "stroke")
+                        box = _stroke_box(path, box, st, op in ("S", "B", "B*"))
                     if op not in ("S", "s"):
                         self.check_paint(st.fill, box, "fill")
+                    reg = (st.stroke if stroke else st.fill).registration
+                    self.paints.append((box, reg))
                 path = []
-            elif op in ("Td", "TD"):
-                st.tx += float(operands[0])
-                st.ty += float(operands[1])
             elif op == "q":
                 stack.append(st.copy())
             elif op == "Q":
@@ -432,6 +636,144 @@ class _Page:
                 self.shading(operands[0], resources)
             elif op == "Do":
                 self.xobject(operands[0], resources, st, depth, forms)
+
+    def font(self, name, resources) -> _FontInfo | None:
+        """The font a Tf names, read once per font object of the file."""
+        try:
+            font = resources["/Font"][name]
+        except (KeyError, TypeError):
+            self.err(f"font {name} is used but not defined")
+            return None
+        key = font.objgen if font.objgen != (0, 0) else id(font)
+        info = self.fonts.get(key)
+        if info is None:
+            info = self.fonts[key] = _font_info(font)
+        return info
+
+    def show(self, st: _State, m: tuple, arg, text: _TextObject, is_array: bool) -> None:
+        """Place the glyphs of a text-showing operator (``m``: text matrix × CTM): extend
+        the text object's box by their em boxes, note a .notdef glyph and move the text
+        matrix past them (PDF 1.7 §9.4.4)."""
+        font = st.font
+        if font is None or not font.measurable:
+            return
+        size, th, tc, tw = st.size, st.th, st.tc, st.tw
+        drawn = st.tr not in (3, 7)           # invisible text (3 Tr) prints nothing
+        nd = font.nd if drawn and text.notdef is None else None
+        pen = 0.0
+        x_lo = x_hi = None                    # pen positions the glyphs cover (text space)
+        check_nd = (nd is not None or font.nd_zero) and drawn
+        simple = not font.two_byte and not tc and not tw
+        widths = font.widths
+        for el in (arg if is_array else (arg,)):
+            if not isinstance(el, _String):
+                pen -= float(el) / 1000.0 * size * th
+                continue
+            b = bytes(el)
+            if not b:
+                continue
+            if simple:                        # the common case: widths only
+                adv = sum(map(widths.__getitem__, b)) / 1000.0 * size * th
+            else:
+                w, n, spaces = font.advance(b)
+                adv = (w / 1000.0 * size + n * tc + spaces * tw) * th
+            a, z = pen, pen + adv
+            blank = font.blank
+            if blank is not None and (blank[b[0]] or blank[b[-1]]):
+                # a space draws nothing: it may stand at a line's end past the column
+                ink = b.translate(blank)
+                first, last = ink.find(0), ink.rfind(0)
+                if first < 0:
+                    a = z = None
+                else:
+                    a = pen + sum(map(widths.__getitem__, b[:first])) / 1000.0 * size * th
+                    z = z - sum(map(widths.__getitem__, b[last + 1:])) / 1000.0 * size * th
+            if a is not None:
+                if x_lo is None or a < x_lo:
+                    x_lo = a
+                if x_hi is None or z > x_hi:
+                    x_hi = z
+            if check_nd and text.notdef is None:
+                k = font.notdef_at(b)
+                if k >= 0:
+                    hw, hn, hs = font.advance(b[:2 * k] if font.two_byte else b[:k])
+                    at = pen + (hw / 1000.0 * size + hn * tc + hs * tw) * th
+                    text.notdef = _apply(m, at, st.rise)
+            pen += adv
+        if drawn and x_lo is not None:
+            lo = st.rise + font.desc / 1000.0 * size
+            hi = st.rise + font.asc / 1000.0 * size
+            if m[1] == 0.0 and m[2] == 0.0:
+                xa, xb = m[0] * x_lo + m[4], m[0] * x_hi + m[4]
+                ya, yb = m[3] * lo + m[5], m[3] * hi + m[5]
+                text.add((min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)))
+            else:
+                pts = [_apply(m, x, y) for x in (x_lo, x_hi) for y in (lo, hi)]
+                text.add((min(p[0] for p in pts), min(p[1] for p in pts),
+                          max(p[0] for p in pts), max(p[1] for p in pts)))
+        t = st.tm                          # [1 0 0 1 pen 0] × Tm
+        st.tm = (t[0], t[1], t[2], t[3], t[4] + pen * t[0], t[5] + pen * t[1])
+
+    def check_areas(self, trim, frames: dict | None) -> None:
+        """Everything drawn inside the trim and, with ``frames`` (frame.drawn_areas of the
+        page as laid out), each text object, painted path and picture inside its own area;
+        no .notdef glyph.  One finding per area: the furthest it is crossed, and where."""
+        if trim is None:
+            return
+        tw, th = trim[2] - trim[0], trim[3] - trim[1]
+
+        def flip(box):                # PDF space → pt from the trim's top-left, y down
+            return (box[0] - trim[0], trim[3] - box[3], box[2] - trim[0], trim[3] - box[1])
+
+        page_area = Area("the trimmed page", 0.0, 0.0, tw, th)
+        texts = [t for t in self.texts if not t.slug]
+        paints = [b for b, reg in self.paints if not reg]      # registration: the marks
+        drawn = {"text": [t.box for t in texts], "rule": paints, "picture": self.images}
+        worst: dict = {}
+
+        def judge(area: Area, kind: str, box) -> None:
+            over = area.excess(*flip(box))
+            if over is not None:
+                key = (area.name, kind)
+                if key not in worst or over[1] > worst[key][1][1]:
+                    worst[key] = (area, over, flip(box))
+
+        for kind, boxes in drawn.items():
+            for box in boxes:
+                if box is not None and (kind == "text" or frames is not None):
+                    judge(page_area, kind, box)
+        if frames is not None:
+            areas = [Area(*a) for a in frames["areas"]]
+            for kind, key in (("text", "text"), ("rule", "paint"), ("picture", "images")):
+                want = frames[key]
+                if len(drawn[kind]) != len(want):
+                    self.err(f"the page draws {len(drawn[kind])} {kind} object(s), the layout "
+                             f"placed {len(want)}: the PDF is not the page as laid out")
+                    continue
+                for box, k in zip(drawn[kind], want):
+                    if box is not None and 0 <= k < len(areas):
+                        judge(areas[k], kind, box)
+        for (name, kind), (area, (side, d), box) in worst.items():
+            x = box[0] if side == "left" else box[2]
+            y = box[1] if side == "top" else box[3]
+            what = {"text": "text", "rule": "a rule", "picture": "a picture"}[kind]
+            box_name = "the trimmed page" if area is page_area else "its box"
+            label = "" if area is page_area else f"{name}: "
+            self.err(f"{label}{what} drawn {d / MM:.1f} mm past the {side} edge of "
+                     f"{box_name} (at {x / MM:.1f} mm, {y / MM:.1f} mm from the trim's "
+                     f"top-left corner)")
+        want = frames["text"] if frames is not None else None
+        for k, t in enumerate(texts):
+            if t.notdef is None:
+                continue
+            x, y = t.notdef[0] - trim[0], trim[3] - t.notdef[1]
+            where = ""
+            if want is not None and len(want) == len(texts) and 0 <= want[k] < len(
+                    frames["areas"]):
+                where = f" in {frames['areas'][want[k]][0]}"
+            self.err(f"a .notdef glyph (a character its font does not have, printed as an "
+                     f"empty box) at {x / MM:.1f} mm, {y / MM:.1f} mm from the trim's "
+                     f"top-left corner{where}")
 
     def ext_gstate(self, name, resources, st: _State) -> None:
         try:
@@ -486,6 +828,7 @@ class _Page:
         sub = str(xo.get("/Subtype"))
         if sub == "/Image":
             box = self.unit_box(st.ctm)
+            self.images.append(box)
             self.image(xo, resources, st, box, str(name))
         elif sub == "/Form":
             og = xo.objgen
@@ -530,6 +873,7 @@ class _Page:
                          f"paper's ICC profile)")
 
     def inline_image(self, item, st: _State) -> None:
+        self.images.append(self.unit_box(st.ctm))
         try:
             cs = item.iimage.obj.get("/ColorSpace", item.iimage.obj.get("/CS"))
         except Exception:  # noqa: BLE001 - an unreadable inline image is reported, not fatal
@@ -587,9 +931,13 @@ def _mm(pt: float) -> str:
 
 
 def prepare() -> None:
-    """Import pikepdf and pypdfium2 now (see build._prepare_output)."""
+    """Import pikepdf, pypdfium2 and the font reader now (see build._prepare_output)."""
     import pikepdf  # noqa: F401
     import pypdfium2  # noqa: F401
+
+    from .fonts import prepare_embedded
+
+    prepare_embedded()
 
 
 def preflight(source, expect: Expect | None = None, name: str | None = None) -> Result:
@@ -631,12 +979,16 @@ def preflight(source, expect: Expect | None = None, name: str | None = None) -> 
         _boxes(pdf, r, expect)
         _fonts(pdf, r)
         seen_images: dict = {}
+        seen_fonts: dict = {}
         for i, page in enumerate(pdf.pages, start=1):
             if expect.content_checked:
                 break
             bleed = _box(page, "/BleedBox") or _box(page, "/TrimBox")
-            walker = _Page(r, i, bleed, expect, level, seen_images)
+            walker = _Page(r, i, bleed, expect, level, seen_images, seen_fonts)
             walker.walk(page, page.obj.get("/Resources"), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+            frames = expect.frames[i - 1] if expect.frames and i <= len(expect.frames) \
+                else None
+            walker.check_areas(_box(page, "/TrimBox"), frames)
             if level and not pdfx_level(level).transparency and "/Group" in page.obj:
                 r.add("error", "transparency group on the page is not allowed in PDF/X-1a", i)
         if expect.text_checked_in and expect.articles is not None:
