@@ -373,3 +373,12 @@ def test_paiban_is_not_shadowed_and_completes():
     assert "plain,build" in r.stdout.split()
     r = subprocess.run([paiban, "--help"], capture_output=True, text=True)
     assert r.stdout.startswith("Usage: paiban ")
+
+
+def test_readme_commands_use_paiban():
+    """Every command line of the README's shell examples starts with the unshadowed name."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", readme, re.S)
+    lines = [ln.strip() for b in blocks for ln in b.splitlines() if ln.strip()]
+    assert not [ln for ln in lines if re.match(r"(\S*/)?typeset\b", ln)], lines
+    assert sum(ln.startswith("paiban ") for ln in lines) >= 20
