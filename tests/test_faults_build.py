@@ -693,6 +693,35 @@ def test_a_read_only_output_folder_is_exit_74(sample_sets, small_disk):
     assert sample_sets.which(out) == "A" and leftovers(out) == []
 
 
+def test_new_on_a_full_or_read_only_disk_is_exit_74_and_writes_nothing(small_disk):
+    """`typeset new` writes a whole folder (manifest, empty articles, checklist): a full disk
+    or a read-only one is exit 74 naming the file, no traceback, and no half-made issue
+    folder (it used to end in a traceback, exit 70, leaving an empty issue.yaml behind)."""
+    target = small_disk / "next"
+    fill(small_disk, 2_000)
+    r = run("new", target, "--from", SAMPLE)
+    assert r.returncode == 74, r.stderr
+    no_traceback(r)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot write "), r.stderr
+    assert "No space left on device" in lines[0] and str(target) in lines[0], lines[0]
+    assert everything(small_disk) == ["filler"]
+    (small_disk / "filler").unlink()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        r = run("new", target, "--from", SAMPLE)
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert r.returncode == 74 and "Read-only" in r.stderr, r.stderr
+    no_traceback(r)
+    assert everything(small_disk) == []
+    # with room, the same command makes the whole folder
+    r = run("new", target, "--from", SAMPLE)
+    assert r.returncode == 0, r.stderr
+    assert (target / "issue.yaml").is_file() and (target / "CHECKLIST.md").is_file()
+    assert [p.name for p in small_disk.iterdir()] == ["next"]
+
+
 def test_in_place_kills_are_repaired_by_the_next_build(sample_sets, small_disk, tmp_path):
     """The output folder is a mount point (it cannot be switched whole: written in place
     with a journal).  A kill at each rename leaves the journal; the next build finishes the
