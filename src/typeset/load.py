@@ -802,8 +802,12 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
     sid = None
     if "id" in sn:
         sid = ck.get(sn, "id", _text, manifest)
-        if sid is not None and ("\n" in sid or len(sid) > 100):
-            ck.err(f"'id' must be a short name, found {show(sid)}", sn.ref(manifest, "id"))
+        # the id also names files (an archived record's text/p03-<id>.txt): no path
+        # separators, no control characters (a NUL, a line break)
+        if sid is not None and (len(sid) > 100 or "/" in sid or "\\" in sid or any(
+                unicodedata.category(c) == "Cc" for c in sid)):
+            ck.err(f"'id' must be a short name without '/', '\\' or control characters, "
+                   f"found {show(sid)}", sn.ref(manifest, "id"))
             sid = None
     ck.keys(sn, SLOT_KEYS, manifest, slot=sid, required=("id", "column", "span"))
     if sid is None:
