@@ -251,6 +251,9 @@ def _from_record(record: Path, tmp: Path) -> Edition:
     except (OSError, ValueError) as e:
         raise RecordError(f"cannot read the record's build.json: {e}",
                           SourceRef(record)) from None
+    if not isinstance(info, dict):
+        raise RecordError("not the mapping `archive` writes: damaged",
+                          SourceRef(record / "build.json"))
     # every path read from the record checked to stay inside, every file against its SHA-256
     proj = record_project(record, tmp)
     with project_env(proj):
