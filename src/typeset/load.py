@@ -737,8 +737,9 @@ def load_issue(issue_dir: Path) -> Issue:
             else:
                 from dataclasses import replace
 
-                template = replace(template, footer=replace(template.footer,
-                                                            units=tuple(units)))
+                template = replace(template, footer=replace(
+                    template.footer, units=tuple(units),
+                    units_where=pn.ref(manifest, "footer_units")))
         editor = ck.get(pn, "editor", _text, manifest)
         pages.append(PageSpec(number=number_, template=template, slots=tuple(slots),
                               where=pages_node.ref(manifest, pi), editor=editor,
