@@ -198,14 +198,18 @@ class Served:
         self.proc = subprocess.Popen([*TYPESET, "serve", str(issue), "-p", str(port),
                                       "-o", str(tmp_path / "served")], cwd=ROOT, env=env,
                                      stdout=subprocess.PIPE, stderr=self.err, text=True)
-        line = self.proc.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        assert m, (line, self.stderr())
-        self.port = int(m.group(1))
-        end = time.monotonic() + 90
-        while self.state().get("generation", 0) < 1:     # the first build is done
-            assert time.monotonic() < end and self.proc.poll() is None, self.stderr()
-            time.sleep(0.3)
+        try:
+            line = self.proc.stdout.readline()
+            m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+            assert m, (line, self.stderr())
+            self.port = int(m.group(1))
+            end = time.monotonic() + 90
+            while self.state().get("generation", 0) < 1:     # the first build is done
+                assert time.monotonic() < end and self.proc.poll() is None, self.stderr()
+                time.sleep(0.3)
+        except BaseException:
+            self.close()        # a fixture that fails here gets no teardown: stop it now
+            raise
 
     def stderr(self) -> str:
         self.err.flush()
