@@ -568,3 +568,21 @@ def test_a_record_laid_out_differently_is_refused(archive, tmp_path):
     assert r.returncode == 6, r.stderr
     assert "were not drawn from the layout" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_record_whose_build_json_is_not_a_mapping_is_refused(archive, tmp_path):
+    """build.json of a consistent record (its manifest agrees) holding a list, not the
+    mapping archive writes: exit 6 naming the file (it was a traceback, exit 70)."""
+    rec = copy_record(archive, SAMPLE, tmp_path)
+    info = rec / "build.json"
+    info.write_text("[]\n", encoding="utf-8")
+    man = rec / "MANIFEST.sha256"
+    digest = hashlib.sha256(b"[]\n").hexdigest()
+    man.write_text("".join(f"{digest}  build.json\n" if ln.endswith("  build.json")
+                           else ln + "\n"
+                           for ln in man.read_text(encoding="utf-8").splitlines()),
+                   encoding="utf-8")
+    r = run("export", rec, "--to", tmp_path / "out")
+    assert r.returncode == 6, r.stderr
+    assert "build.json" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert not (tmp_path / "out").exists()

@@ -310,6 +310,22 @@ def test_a_killed_rebuild_leaves_no_temporary_project(base, tmp_path):
     assert list(tmp_path.glob("typeset-rebuild-*")) == []
 
 
+def test_a_killed_export_leaves_no_temporary_project(base, tmp_path):
+    """`export` of a record makes the record's project again in $TMPDIR (35 MB of fonts), as
+    `rebuild` does: killed, it left it there for good; the next export removes it."""
+    record = base / "records" / SAMPLE_ID / "v1"
+    p = start("export", record, "--to", tmp_path / "out", tmpdir=tmp_path)
+    while p.poll() is None and not list(tmp_path.glob("typeset-export-*/project/issue")):
+        time.sleep(0.005)
+    kill(p)
+    assert list(tmp_path.glob("typeset-export-*")), "the kill came too late"
+    assert none_left(p.pid) == []
+    r = run("export", record, "--to", tmp_path / "out", tmpdir=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "cleaned:" in r.stderr
+    assert list(tmp_path.glob("typeset-export-*")) == []
+
+
 def test_sigkill_loop_over_archive(base, tmp_path):
     a = tmp_path / "archive"
     shutil.copytree(base, a, symlinks=True)

@@ -198,14 +198,18 @@ class Served:
         self.proc = subprocess.Popen([*TYPESET, "serve", str(issue), "-p", str(port),
                                       "-o", str(tmp_path / "served")], cwd=ROOT, env=env,
                                      stdout=subprocess.PIPE, stderr=self.err, text=True)
-        line = self.proc.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        assert m, (line, self.stderr())
-        self.port = int(m.group(1))
-        end = time.monotonic() + 90
-        while self.state().get("generation", 0) < 1:     # the first build is done
-            assert time.monotonic() < end and self.proc.poll() is None, self.stderr()
-            time.sleep(0.3)
+        try:
+            line = self.proc.stdout.readline()
+            m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+            assert m, (line, self.stderr())
+            self.port = int(m.group(1))
+            end = time.monotonic() + 90
+            while self.state().get("generation", 0) < 1:     # the first build is done
+                assert time.monotonic() < end and self.proc.poll() is None, self.stderr()
+                time.sleep(0.3)
+        except BaseException:
+            self.close()        # a fixture that fails here gets no teardown: stop it now
+            raise
 
     def stderr(self) -> str:
         self.err.flush()
@@ -691,6 +695,35 @@ def test_a_read_only_output_folder_is_exit_74(sample_sets, small_disk):
     finally:
         subprocess.run(["umount", str(out)], check=True)
     assert sample_sets.which(out) == "A" and leftovers(out) == []
+
+
+def test_new_on_a_full_or_read_only_disk_is_exit_74_and_writes_nothing(small_disk):
+    """`typeset new` writes a whole folder (manifest, empty articles, checklist): a full disk
+    or a read-only one is exit 74 naming the file, no traceback, and no half-made issue
+    folder (it used to end in a traceback, exit 70, leaving an empty issue.yaml behind)."""
+    target = small_disk / "next"
+    fill(small_disk, 2_000)
+    r = run("new", target, "--from", SAMPLE)
+    assert r.returncode == 74, r.stderr
+    no_traceback(r)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: cannot write "), r.stderr
+    assert "No space left on device" in lines[0] and str(target) in lines[0], lines[0]
+    assert everything(small_disk) == ["filler"]
+    (small_disk / "filler").unlink()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        r = run("new", target, "--from", SAMPLE)
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert r.returncode == 74 and "Read-only" in r.stderr, r.stderr
+    no_traceback(r)
+    assert everything(small_disk) == []
+    # with room, the same command makes the whole folder
+    r = run("new", target, "--from", SAMPLE)
+    assert r.returncode == 0, r.stderr
+    assert (target / "issue.yaml").is_file() and (target / "CHECKLIST.md").is_file()
+    assert [p.name for p in small_disk.iterdir()] == ["next"]
 
 
 def test_in_place_kills_are_repaired_by_the_next_build(sample_sets, small_disk, tmp_path):

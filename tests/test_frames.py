@@ -134,7 +134,9 @@ def test_a_footer_unit_wider_than_its_cell_is_a_layout_error(tmp_path):
                        page=f"    footer_units: [成都市科学技术协会{CODE}{CODE}{CODE}, 自贡市科协]\n")
     r = run("check", issue)
     assert r.returncode == 4, r.stderr
-    assert re.search(r"difang-dongtai\.yaml: footer unit 1 '成都市科学技术协会ABC.*…': '成都市.*' runs "
+    # the units were given in the manifest: it is named, not the template (whose list
+    # the page's replaces)
+    assert re.search(r"issue\.yaml:6:5: footer unit 1 '成都市科学技术协会ABC.*…': '成都市.*' runs "
                      r"[\d.]+ mm past the right edge of its box", r.stderr), r.stderr
 
 
@@ -159,7 +161,7 @@ MISSING = "\U00020000"
     ("notice", dict(page=f"    notices: [更正：张{MISSING}]\n"),
      r"issue\.yaml:\d+:\d+: notices: character '.' \(U\+20000\) is not in the byline font"),
     ("footer", dict(page=f"    footer_units: [成都{MISSING}, 自贡市科协]\n"),
-     r"difang-dongtai\.yaml: footer unit 1 '成都.': character '.' \(U\+20000\) is not in the "
+     r"issue\.yaml:6:5: footer unit 1 '成都.': character '.' \(U\+20000\) is not in the "
      r"footer_unit font"),
     ("byline", dict(byline=f"（张{MISSING}）"),
      r"a\.txt, slot 'a': character '.' \(U\+20000\) is not in the byline font"),

@@ -81,10 +81,12 @@ _PART_INDEX = "CREATE INDEX IF NOT EXISTS articles_part ON articles(issue, versi
 
 STAGING = ".staging"
 REBUILD_PREFIX = "typeset-rebuild-"          # $TMPDIR/typeset-rebuild-<pid>-<random>/
+EXPORT_PREFIX = "typeset-export-"            # $TMPDIR/typeset-export-<pid>-<random>/ (exchange)
 _RUN = re.compile(r"^run-(\d+)-")             # .staging/run-<pid>-<random>/: a record being written
 _PUBLISH = re.compile(r"^publish-(\d+)\.json$")   # .staging/publish-<pid>.json: being published
 _FONT_PART = re.compile(r"^\.([0-9a-f]{64})\.(\d+)\.part$")   # fonts/.<sha256>.<pid>.part
-_REBUILD = re.compile(r"^" + re.escape(REBUILD_PREFIX) + r"(\d+)-")
+_REBUILD = re.compile(r"^(?:" + re.escape(REBUILD_PREFIX) + "|" + re.escape(EXPORT_PREFIX)
+                      + r")(\d+)-")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Test hook (tests/test_faults_archive.py): with TYPESET_TEST_HOLD_BEFORE_COMMIT=PATH, `archive`
@@ -414,7 +416,8 @@ class _Lock:
 # --- recovery after a killed command ----------------------------------------------------------
 
 def clean_dead_rebuilds() -> list[str]:
-    """Remove the temporary projects of rebuilds whose process has ended (killed)."""
+    """Remove the temporary projects of rebuilds and exports whose process has ended
+    (killed)."""
     notes = []
     tmp = Path(tempfile.gettempdir())
     try:
@@ -433,7 +436,8 @@ def clean_dead_rebuilds() -> list[str]:
             continue
         if not _pid_alive(int(m[1])):
             _rmtree(Path(ent.path))
-            notes.append(f"removed {ent.path}: the temporary project of a rebuild that was "
+            what = "an export" if ent.name.startswith(EXPORT_PREFIX) else "a rebuild"
+            notes.append(f"removed {ent.path}: the temporary project of {what} that was "
                          f"stopped (process {m[1]})")
     return notes
 

@@ -553,6 +553,7 @@ def export(source, out_dir, out_to, mets, articles, jobs):
     it) or an archived record: ARCHIVE/records/ID/vN, or ARCHIVE/records/ID for its latest
     version.  Every file is complete before any is put in place.  Prints the paths written.
     """
+    from . import archive as arc
     from . import exchange
 
     out_dir = out_dir or out_to
@@ -565,6 +566,8 @@ def export(source, out_dir, out_to, mets, articles, jobs):
         mets = articles = True
     warnings: list[str] = []
     try:
+        for note in arc.clean_dead_rebuilds():
+            click.echo(f"cleaned: {note}", err=True)
         paths = exchange.export(source, out_dir, mets=mets, articles=articles, jobs=jobs,
                                 warnings=warnings)
     except Exception as e:  # noqa: BLE001

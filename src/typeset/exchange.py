@@ -45,6 +45,7 @@ import ctypes
 import hashlib
 import io
 import json
+import os
 import tempfile
 import unicodedata
 from dataclasses import dataclass, field
@@ -203,11 +204,18 @@ def open_edition(source: Path, jobs: int | None = None):
         raise InputError("neither an issue folder (no issue.yaml) nor an archived record "
                          "(no MANIFEST.sha256)", SourceRef(source),
                          "give an issue folder or a folder records/<id>/v<N> of an archive")
-    with tempfile.TemporaryDirectory(prefix="typeset-export-") as tmp:
+    from .archive import EXPORT_PREFIX, _rmtree
+
+    # named with this process's id, so that the next export (or rebuild) removes it if this
+    # one is killed (archive.clean_dead_rebuilds): a record's project holds its fonts
+    tmp = Path(tempfile.mkdtemp(prefix=f"{EXPORT_PREFIX}{os.getpid()}-"))
+    try:
         if kind == "issue":
-            yield _from_issue(source, Path(tmp), jobs)
+            yield _from_issue(source, tmp, jobs)
         else:
-            yield _from_record(_latest_version(source) or source, Path(tmp))
+            yield _from_record(_latest_version(source) or source, tmp)
+    finally:
+        _rmtree(tmp)
 
 
 def _from_issue(issue_dir: Path, tmp: Path, jobs) -> Edition:
@@ -251,6 +259,9 @@ def _from_record(record: Path, tmp: Path) -> Edition:
     except (OSError, ValueError) as e:
         raise RecordError(f"cannot read the record's build.json: {e}",
                           SourceRef(record)) from None
+    if not isinstance(info, dict):
+        raise RecordError("not the mapping `archive` writes: damaged",
+                          SourceRef(record / "build.json"))
     # every path read from the record checked to stay inside, every file against its SHA-256
     proj = record_project(record, tmp)
     with project_env(proj):

@@ -861,8 +861,9 @@ def load_issue(issue_dir: Path) -> Issue:
             else:
                 from dataclasses import replace
 
-                template = replace(template, footer=replace(template.footer,
-                                                            units=tuple(units)))
+                template = replace(template, footer=replace(
+                    template.footer, units=tuple(units),
+                    units_where=pn.ref(manifest, "footer_units")))
         editor = ck.get(pn, "editor", _text, manifest)
         pages.append(PageSpec(number=number_, template=template, slots=tuple(slots),
                               where=pages_node.ref(manifest, pi), editor=editor,
@@ -935,8 +936,12 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
     sid = None
     if "id" in sn:
         sid = ck.get(sn, "id", _text, manifest)
-        if sid is not None and ("\n" in sid or len(sid) > 100):
-            ck.err(f"'id' must be a short name, found {show(sid)}", sn.ref(manifest, "id"))
+        # the id also names files (an archived record's text/p03-<id>.txt): no path
+        # separators, no control characters (a NUL, a line break)
+        if sid is not None and (len(sid) > 100 or "/" in sid or "\\" in sid or any(
+                unicodedata.category(c) == "Cc" for c in sid)):
+            ck.err(f"'id' must be a short name without '/', '\\' or control characters, "
+                   f"found {show(sid)}", sn.ref(manifest, "id"))
             sid = None
     ck.keys(sn, SLOT_KEYS, manifest, slot=sid, required=("id", "column", "span"))
     if sid is None:

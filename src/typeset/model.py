@@ -134,6 +134,7 @@ class Footer:
     lines: int
     title_style: TextStyle
     unit_style: TextStyle
+    units_where: object = None   # errors.SourceRef of a page's footer_units (None: the template)
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,20 @@ empty article file for every article the old issue had (header lines to fill, no
 picture folder left empty, and ``CHECKLIST.md`` listing what must be filled, page by page and
 slot by slot.  It refuses to write into a folder that exists.  The new issue does not build
 until its articles are filled: the loader reports every empty article with its file and slot.
+The folder is made whole beside ``target`` (hidden) and renamed into place: a full or
+read-only disk is an :class:`OutputError` (exit 74) naming the file, and leaves nothing.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import errno
+import os
 import re
+import shutil
 from pathlib import Path
 
-from .errors import InputError, SourceRef
+from .errors import InputError, OutputError, SourceRef
 from .load import MANIFEST, named_files, read_manifest
 
 DEFAULT_INTERVAL_DAYS = 7       # a weekly paper; override with --date
@@ -83,8 +88,34 @@ def new_issue(target: Path, previous: Path, date: str | None = None,
     text = re.sub(r"(?m)^date:.*$", f"date: {date}", text, count=1)
     if old_number is not None and new_number is not None:
         text = re.sub(r"(?m)^number:.*$", f"number: {new_number}", text, count=1)
-    target.mkdir(parents=True)
-    (target / MANIFEST).write_text(text, encoding="utf-8")
+    # Everything is written into a hidden folder beside the target, then renamed into place
+    # (a disk that fills up half way leaves no half-made issue).
+    stage = target.parent / f".{target.name}.typeset-new-{os.getpid()}"
+    written: list = []          # the files, relative to the issue folder, as they are begun
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(stage, ignore_errors=True)     # (a killed earlier run of this pid)
+        stage.mkdir()
+        written.append(MANIFEST)
+        (stage / MANIFEST).write_text(text, encoding="utf-8")
+        counts = _fill(stage, target, previous, data, date, new_number, written)
+        written.append("")                           # the folder itself, renamed
+        os.rename(stage, target)
+    except OSError as e:
+        shutil.rmtree(stage, ignore_errors=True)
+        hint = {errno.ENOSPC: "free some space on that disk, or choose another folder",
+                errno.EROFS: "the folder is on a read-only disk: choose another folder"}.get(
+            e.errno, "check the folder, its rights and the free space")
+        shown = target / written[-1] if written else target
+        raise OutputError(f"cannot write {shown}: {e.strerror or e}; nothing was written",
+                          hint=hint) from None
+    return dict(path=str(target), date=date, number=new_number, **counts)
+
+
+def _fill(stage: Path, target: Path, previous: Path, data, date: str, new_number,
+          written: list) -> dict:
+    """Write the empty articles and CHECKLIST.md into ``stage`` (the folder that becomes
+    ``target``); ``written`` gets the name of each file as it is begun."""
     todo = [f"# Checklist: {target.name}", "",
             f"Made from `{previous}` on the model of its pages. Date {date}"
             + (f", number {new_number}" if new_number else "") + ".", "",
@@ -98,14 +129,15 @@ def new_issue(target: Path, previous: Path, date: str | None = None,
         else:
             pictures.append((page_no, str(sid), name))
     for name, places in articles.items():
-        p = (target / name).resolve()
-        if not p.is_relative_to(target.resolve()):
+        p = (stage / name).resolve()
+        if not p.is_relative_to(stage.resolve()):
             continue
+        written.append(p.relative_to(stage.resolve()))
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("headline: \nbyline: \n\n", encoding="utf-8")
         todo.append(f"- [ ] `{name}` ({'; '.join(places)}): headline, byline and text")
     for page_no, sid, img in pictures:
         todo.append(f"- [ ] picture `{img}` (page {page_no}, slot '{sid}') and its caption")
-    (target / "CHECKLIST.md").write_text("\n".join(todo) + "\n", encoding="utf-8")
-    return dict(path=str(target), date=date, number=new_number, articles=len(articles),
-                pictures=len(pictures))
+    written.append("CHECKLIST.md")
+    (stage / "CHECKLIST.md").write_text("\n".join(todo) + "\n", encoding="utf-8")
+    return dict(articles=len(articles), pictures=len(pictures))

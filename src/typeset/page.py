@@ -452,4 +452,5 @@ def _footer(issue: Issue, flow: PageFlow, items: list, ids, out: PageOut, type_a
             x = x_row + c * cell + (cell - u.width * us.size) / 2.0
             unit = _area(out, f"footer unit {k - count + c + 1} '{_short(u.text)}'",
                          x_row + c * cell, y0, x_row + (c + 1) * cell, y1)
-            items += _runs(u, x, y, us, "footer", None, ids(), area=unit, where=where)
+            items += _runs(u, x, y, us, "footer", None, ids(), area=unit,
+                           where=f.units_where or where)
