@@ -237,9 +237,14 @@ def _body_lines(issue: Issue, page: PageSpec, article_key: str, paragraphs) -> l
         by = _aligned(art.byline, issue, page.template.byline_style, "end")
         last = lines[-1]
         bw = measure - by[0].glyphs[0].x
-        if len(by) == 1 and last.width + 1.0 + bw <= measure + 1e-9:
-            # a copy: the composed paragraph may be read again for another template
-            lines[-1] = replace(last, glyphs=last.glyphs + by[0].glyphs)
+        # the last line's glyphs are placed from its indent (a one-line last paragraph keeps
+        # its first-line indent): the room left is the measure less indent and width
+        room = measure - last.indent
+        if len(by) == 1 and last.width + 1.0 + bw <= room + 1e-9:
+            # a copy: the composed paragraph may be read again for another template; the
+            # byline's glyphs, set flush with the column's end, move by the line's indent
+            moved = [replace(g, x=g.x - last.indent) for g in by[0].glyphs]
+            lines[-1] = replace(last, glyphs=last.glyphs + moved)
         else:
             lines.extend(by)
     return lines

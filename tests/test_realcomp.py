@@ -1,0 +1,75 @@
+"""Real copy (issue #15): composition rules checked on small issues built by the program and
+read back from the PDFs (pdfplumber, tests/pdfread.py), never from the engine's structures."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE, TYPESET
+from pdfread import read_chars
+
+EPS = 0.02      # pt
+
+
+def run(*args):
+    return subprocess.run([*TYPESET, *map(str, args)], capture_output=True, text=True,
+                          cwd=ROOT)
+
+
+def make_issue(tmp: Path, slots: str, articles: dict) -> Path:
+    """One page of the sample's paper and template with ``slots`` (YAML, indented for the
+    slot list) and article files ``articles``."""
+    d = tmp / "issue"
+    d.mkdir()
+    (d / "issue.yaml").write_text(
+        "paper: sichuan-kejibao\ndate: 2020-08-04\npages:\n  - page: 3\n"
+        f"    template: difang-dongtai\n    slots:\n{slots}", encoding="utf-8")
+    for name, text in articles.items():
+        (d / name).write_text(text, encoding="utf-8")
+    return d
+
+
+@pytest.fixture(scope="module")
+def paper():
+    from typeset.load import load_issue
+
+    return load_issue(SAMPLE).paper
+
+
+# --- the byline run on at the end of a one-line last paragraph -------------------------------
+
+def test_a_byline_after_a_one_line_paragraph_stays_inside_its_column(tmp_path, paper):
+    """The last paragraph is one line, so it keeps its 2-em first-line indent.  The byline
+    was run on after it when text + 1 em + byline fitted the measure *without* the indent,
+    and then drawn from the indent: 张若虚, 李白, 范仲淹 ran past the column (read back cut
+    by the preflight, refused by the page stage).  Now it runs on only when it fits with the
+    indent, flush with the column's end; else it goes on a line of its own."""
+    # 12-character columns: "时六年九月十五。" is 7.5 em (the 。 trimmed at the line end);
+    # 7.5 + 1 + 3 (（本报）) fits 12 without the indent, not with it.
+    for k, last in enumerate(("时六年九月十五。", "时六年九。")):
+        d = tmp_path / str(k)
+        d.mkdir()
+        issue = make_issue(d, "      - {id: a, article: a.txt, column: 2, span: 1}\n",
+                           {"a.txt": "headline: 岳阳楼记\nbyline: （本报）\n\n"
+                            "庆历四年春，滕子京谪守巴陵郡。越明年，政通人和，百废具兴。\n\n"
+                            + last + "\n"})
+        r = run("build", issue, "-o", d / "out")
+        assert r.returncode == 0, r.stderr
+        chars = [c for c in read_chars(d / "out" / "sichuan-kejibao-2020-08-04-p03.pdf")
+                 if c.ch.strip() and abs(c.size - 9.0) < 0.01
+                 and paper.line_top(4) < c.base < paper.line_top(paper.lines - 6)
+                 and c.x0 < paper.column_x(3) - paper.gutter / 2]
+        right = paper.column_x(2) + paper.column_width
+        assert chars and all(paper.column_x(2) - EPS <= c.x0 and c.x1 <= right + EPS
+                             for c in chars), [(c.ch, c.x1) for c in chars if c.x1 > right]
+        by = [c for c in chars if c.ch in "（本报）"][-4:]
+        assert "".join(c.ch for c in by) == "（本报）"
+        # flush with the column's end: the closing bracket's half-em ends at the edge
+        assert abs(by[-1].x0 + 4.5 - right) < 0.1 or abs(by[-1].x1 - right) < 0.1, by[-1]
+        last_base = max(c.base for c in chars)
+        on_last = "".join(c.ch for c in chars if abs(c.base - last_base) < 0.1)
+        # run on when it fits with the indent (the short paragraph), else on its own line
+        assert on_last == (last + "（本报）" if k else "（本报）"), on_last
