@@ -138,3 +138,19 @@ HAN_LATIN_MIN = 0.125     # may shrink to ⅛ em
 HAN_LATIN_MAX = 0.5       # may stretch to ½ em
 SPACE_MIN = 0.25          # Western word space shrinks to ¼ em at the most
 SPACE_MAX = 0.5           # and stretches to ½ em
+# Even spacing (CLREQ's last resort, step 3 of §procedures_for_inter-character_spacing_
+# expansion) of at most 1/20 em a gap is not seen as letter-spacing; beyond it a line is
+# visibly letter-spaced (issue #15 counts such lines), and beyond 0.07 em (the largest gap
+# XeLaTeX/xeCJK leaves on the sample page's text) it is loose.  The composer prices lines by
+# these steps, so that it chooses other breaks before it spaces a line visibly.
+EVEN_UNSEEN = 0.05
+EVEN_LOOSE = 0.07
+
+# --- Long Latin runs -----------------------------------------------------------------------------
+# A Latin word, number or URL of LONG_RUN characters or more may break at a sensible point
+# (CLREQ §handling_of_western_text_in_chinese_text leaves the choice to the engine; issue #15):
+# after a solidus, a URL's dot, _ ? & =, before a hyphen or a plus sign, between a lower-case
+# and an upper-case letter (ApacheTomcat), between a letter and a digit (…07T08:30…), leaving at
+# least LONG_PART characters on each side.  Shorter runs never break but as an emergency.
+LONG_RUN = 10
+LONG_PART = 3

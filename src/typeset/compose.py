@@ -50,6 +50,7 @@ It does not know about columns, pages or PDF.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -102,6 +103,7 @@ class Line:
     indent: float         # left indent (em)
     justified: bool       # True for every line but a paragraph's last
     even_spacing: bool = False   # needed even spacing of Han characters (CLREQ last resort)
+    spacing: float = 0.0         # em that even spacing added to each gap (0: none)
     overfull: bool = False       # wider than the measure: one item alone wider than the measure
     align: str = "justify"       # justify | start | end | center
     # How the break after this line was found.  The *natural* break is where the line would
@@ -114,6 +116,7 @@ class Line:
     hang: float = 0.0            # em the last mark extends past the measure (hanging)
     letterspaced: bool = False   # emergency: a Latin run alone on a line, letter-spaced
     cut: bool = False            # emergency: ends inside a Latin run wider than the measure
+    word_break: bool = False     # ends inside a long Latin run at a sensible point (cjk.LONG_RUN)
     forced: bool = False         # emergency: a prohibited break in a run wider than the measure
     ragged: bool = False         # emergency: nothing on the line may stretch, it stays short
 
@@ -149,6 +152,16 @@ _CUT_COST = {CUT_URL: _CUT, CUT_LETTER: 1e7, CUT_FORCE: 1.5e7, CUT_PAIR: 2e7}
 _URL_AFTER = frozenset("/._?&=")
 _CUT_SLACK = 2.0   # em: a cut other than at a URL point is tried only this near the measure
 _HANG = 1.0              # hanging a mark, when the paper allows it
+# Even spacing, by how far it opens each gap (cjk.EVEN_UNSEEN, cjk.EVEN_LOOSE): unseen, seen,
+# loose.  A visibly spaced line costs more than any number of ordinary choices of break, less
+# than a 孤字 (Settings.orphan_penalty) or a split dateline.
+_SPACED = 2000.0
+_SPACED_LOOSE = 6000.0   # (with _SPACED: 8000)
+_LONG_BREAK = 60.0       # a long Latin run broken at a sensible point (cjk.LONG_RUN)
+_LONG_HYPHEN = 120.0     # … before a hyphen (2024|-11-07): a sensible point, a worse one
+_NUMBER_SPACE = 80.0     # at the space between two numbers (2015-08-06 05:04:32)
+_KEEP = 7000.0           # inside a dateline or an inline byline (less than a loose line)
+_BAD_LINE = 30000.0      # a line of marks alone, or of one character and ——/……
 
 
 @dataclass(slots=True)
@@ -170,6 +183,8 @@ class _Item:
     gap_even: bool = False
     gap_letter: bool = False  # a gap only emergency letter-spacing may widen
     can_break_before: bool = False
+    penalty: float = 0.0      # cost of a permitted break before this item (inside a long
+                              # Latin run, a dateline or a byline)
     cut: int = 0              # emergency break before this item: CUT_URL … CUT_PAIR, 0 = none
     ink: tuple = (0.0, 1.0, 0.0, 0.0)   # ink extent x0, x1, y0, y1 (em) of dashes
     halt: bool = False         # the face has a ½-em form of this mark
@@ -243,6 +258,7 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
         items.append(it)
 
     prev: _Item | None = None
+    chain = False          # inside the Han units after a number (万亿元)
     for k, it in enumerate(items):
         if prev is not None:
             a, b = prev, it
@@ -279,8 +295,22 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
                     (latin_b or b.cls == SP)
             b.pair = a.cls == b.cls and a.cls in (DA, EL)
             b.can_break_before = _can_break(a, b, no_start, no_end, connector_no_start)
+            # 11.37万亿元, 2.814亿人: the units after a number stay with it
+            chain = b.ch in cjk.NUMERIC_SUFFIX_HAN and (chain or (a.cls == LA and
+                                                                 a.ch.isdigit()))
+            if chain:
+                b.can_break_before = False
+            elif a.cls == SP and b.ch.isdigit() and items[k - 2].ch.isdigit():
+                b.penalty = _NUMBER_SPACE    # 2015-08-06 05:04:32: a date and a time
+        else:
+            chain = False
         prev = it
 
+    _long_runs(items, no_start, no_end)
+    for s, e in keeps(text):
+        for k in range(s + 1, e):
+            if items[k].can_break_before:
+                items[k].penalty = max(items[k].penalty, _KEEP)
     for it in items:
         # Adjustability that depends on the final (pair-compressed) width.
         if it.cls in cjk.BLANK_RIGHT and it.w > 0.5 + EPS:
@@ -306,9 +336,83 @@ def _can_break(a: _Item, b: _Item, no_start, no_end, connector_no_start: bool = 
         return False
     if a.cls in _LATIN and b.cls in _LATIN:
         return False                # inside a Latin word or a number (CLREQ §handling_western…)
-    if a.cls == LA and a.ch.isdigit() and b.ch in cjk.NUMERIC_SUFFIX_HAN:
-        return False                # 2020年 splits only after 年
+    if a.cls == LA and a.ch.isdigit() and b.cls == H:
+        return False                # 2020年, 355公里, 3个: a number keeps the word after it
     return True
+
+
+def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> None:
+    """Permit breaks at sensible points inside Latin runs of ``cjk.LONG_RUN`` characters or
+    more (see cjk.LONG_RUN), at a cost (``_Item.penalty``), where the level lets the marks on
+    either side end and start a line (at gb a solidus may not end one, and never starts
+    one); shorter runs stay whole."""
+    n = len(items)
+    k = 0
+    while k < n:
+        j = k + 1
+        while j < n and not items[j].can_break_before:
+            j += 1
+        latin = sum(1 for it in items[k:j] if it.cls in _LATIN)
+        if latin >= cjk.LONG_RUN:
+            for m in range(k + cjk.LONG_PART, j - cjk.LONG_PART + 1):
+                cost = _sensible(items, m, k, j)
+                if cost and items[m - 1].ch not in no_end and items[m].ch not in no_start:
+                    items[m].can_break_before = True
+                    items[m].penalty = cost
+        k = j
+
+
+def _sensible(items, m, k, j) -> float:
+    """The cost of breaking a long Latin run ``items[k:j]`` before ``items[m]``, 0 if it is
+    not a sensible point: after / _ ? & = or a dot between letters (a URL's, never a decimal
+    point), before - or +, between a lower- and an upper-case letter, between a letter and a
+    digit.  Never next to a space, a mark or inside a number."""
+    a, b = items[m - 1], items[m]
+    if a.cls not in _LATIN or b.cls not in _LATIN or a.ch == "-":
+        return 0.0      # never after a hyphen-minus: extraction takes it for a soft hyphen
+    ca, cb = a.ch, b.ch
+    before = items[m - 2].ch if m - 2 >= k else ""
+    if ca in "/_?&=" and cb not in "/_?&=":
+        return _LONG_BREAK
+    if ca == "." and before.isalpha() and cb.isalpha():
+        return _LONG_BREAK
+    if cb == "+" and ca.isalnum():
+        return _LONG_BREAK
+    if cb == "-" and ca.isalnum() and m + 1 < j and items[m + 1].ch.isalnum():
+        return _LONG_HYPHEN
+    if ca.isascii() and cb.isascii():
+        if ca.islower() and cb.isupper():
+            return _LONG_BREAK          # ApacheTomcat, OpenHarmony
+        if ca.isalpha() and cb.isdigit() or ca.isdigit() and cb.isalpha():
+            return _LONG_BREAK          # …07T|08:30…
+    return 0.0
+
+
+# A dateline at the start of a paragraph (本报讯, 新华社郑州3月31日体育专电, 中新网北京7月22日电,
+# 【…讯】) and a byline in brackets (（记者 张三）, or a short name in brackets ending a
+# paragraph: （某某市科协）) are kept on one line (issue #15).
+_H = "\u3400-\u9fff"
+_DATE = "(?:\\d{1,2}|[一二三四五六七八九十〇]{1,3})月(?:\\d{1,2}|[一二三四五六七八九十〇]{1,3})日"
+_DATELINE = re.compile(
+    f"^据?(?:本报(?:{_DATE})?讯|[{_H}]{{1,8}}?[社网台报站](?:[{_H}]{{0,5}}?{_DATE})?"
+    f"[{_H}]{{0,5}}?[电讯]|[{_H}]{{2,6}}?{_DATE}[{_H}]{{0,4}}?电|【[^】]{{1,24}}】)")
+_BYLINE_WORDS = "记者|通讯员|特约|实习生|见习|摄影|摄|报道|编辑|供稿|整理|撰稿|综合"
+_BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?）")
+_BYLINE_END = re.compile("（[^（），。、；：？！,.;:?!]{1,12}）$")
+
+
+def keeps(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` kept on one line when they fit: a dateline at its start, bylines."""
+    out = []
+    m = _DATELINE.match(text)
+    if m:
+        out.append(m.span())
+    for m in _BYLINE.finditer(text):
+        out.append(m.span())
+    m = _BYLINE_END.search(text)
+    if m and m.span() not in out:
+        out.append(m.span())
+    return out
 
 
 def _mark_cuts(items: list[_Item], measure: float) -> None:
@@ -418,8 +522,14 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
                 per = need / n_even
                 if record:
                     fit.even = per
-                # Badness grows with the cube of the per-gap spacing (0.25 em per gap = 100).
-                cost += 30.0 + 100.0 * (per / 0.25) ** 3
+                # Unseen (≤ 1/20 em a gap), seen, loose (> 0.07 em): each step costs more
+                # than anything the step before can save (cjk.EVEN_UNSEEN, cjk.EVEN_LOOSE);
+                # within a step, badness grows with the cube of the spacing.
+                cost += 100.0 * (per / 0.25) ** 3 + 400.0 * per
+                if per > cjk.EVEN_UNSEEN + EPS:
+                    cost += _SPACED
+                if per > cjk.EVEN_LOOSE + EPS:
+                    cost += _SPACED_LOOSE
                 if per > 0.5:
                     cost += _LOOSE
             elif stretch.get("hanlatin", 0.0) > EPS:
@@ -461,6 +571,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     n = len(items)
     _mark_cuts(items, measure - indent)
     hanging = settings.hanging
+    chars, units = _char_counts(items)
     best = [INF] * (n + 1)
     prev_break = [-1] * (n + 1)
     # how the line ending at j was set: 0 plain, 1 with its last mark hung, 2 overfull; and
@@ -497,7 +608,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             if it.stretch_kind:
                 stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
             j += 1
-            extra = 0.0
+            extra = items[j].penalty if j < n else 0.0
             if j < n and not items[j].can_break_before:
                 kind = items[j].cut
                 if not kind:
@@ -507,7 +618,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                     # only the last few are worth pricing (a long run would otherwise cost
                     # a line's worth of candidates at every start)
                     continue
-                extra = _CUT_COST[kind]
+                extra += _CUT_COST[kind]
             # candidate line items[i:j]
             last = j == n
             final = last and not last_justified
@@ -539,6 +650,10 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             cost = base + cost + extra
             if last and not last_justified and _is_orphan(items, i, j):
                 cost += settings.orphan_penalty
+            if (i or not last) and _marks_only(chars, units, i, j):
+                # a line of marks alone, or of one character and ——/……, would open a column
+                # or page if it fell there (CLREQ §prohibition_rules_for_line_start_end)
+                cost += _BAD_LINE
             if cost < best[j]:
                 best[j] = cost
                 prev_break[j] = i
@@ -620,7 +735,8 @@ def break_stats(lines) -> dict:
     """Counts over composed lines: prohibition events solved by push-in, push-out and hanging,
     other moves of the break for total fit, even spacing and the emergencies."""
     out = dict(lines=0, push_in=0, push_out=0, hang=0, moved=0, even_spacing=0,
-               letterspaced=0, cut=0, forced=0, ragged=0, overfull=0)
+               spaced=0, letterspaced=0, cut=0, word_break=0, forced=0, ragged=0,
+               overfull=0)
     for ln in lines:
         out["lines"] += 1
         if ln.kinsoku:
@@ -628,6 +744,8 @@ def break_stats(lines) -> dict:
         elif ln.pushed:
             out["moved"] += 1
         out["even_spacing"] += bool(ln.even_spacing)
+        out["spaced"] += ln.spacing > cjk.EVEN_UNSEEN + EPS
+        out["word_break"] += bool(ln.word_break)
         out["letterspaced"] += bool(ln.letterspaced)
         out["cut"] += bool(ln.cut)
         out["forced"] += bool(ln.forced)
@@ -673,6 +791,24 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
         n_even -= lastit.gap_even
         n_letter -= lastit.gap_letter
     return _solve(width - natural, sh, st, n_even, last, n_letter, record), natural
+
+
+def _char_counts(items):
+    """Prefix counts over ``items``: characters that are not marks (nor ——/…… nor spaces),
+    and halves of ——/…… pairs."""
+    n = len(items)
+    chars = [0] * (n + 1)
+    units = [0] * (n + 1)
+    for k, it in enumerate(items):
+        chars[k + 1] = chars[k] + (1 if it.counts and it.cls not in (DA, EL) else 0)
+        units[k + 1] = units[k] + (1 if it.pair else 0)
+    return chars, units
+
+
+def _marks_only(chars, units, i, j) -> bool:
+    """Is items[i:j] a line of marks alone, or one character with a ——/…… unit?"""
+    c = chars[j] - chars[i]
+    return c == 0 or (c == 1 and units[j] - units[i] > 0)
 
 
 def _is_orphan(items, i, j) -> bool:
@@ -767,12 +903,15 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
         x += w
     return Line(glyphs=glyphs, width=x, measure=width, indent=indent, justified=justified,
                 even_spacing=bool(justified and (fit.even > EPS or fit.hl_extra > EPS)),
+                spacing=(fit.even or fit.hl_extra) if justified else 0.0,
                 overfull=fit.overfull or x > width + hang + 1e-6,
                 ragged=fit.ragged,
                 hang=x - width if hang and x > width + EPS else 0.0,
                 letterspaced=bool(justified and fit.letter > EPS),
                 cut=j < len(items) and items[j].cut in (CUT_URL, CUT_LETTER)
                 and not items[j].can_break_before,
+                word_break=j < len(items) and items[j].can_break_before
+                and items[j - 1].cls in _LATIN and items[j].cls in _LATIN,
                 forced=j < len(items) and items[j].cut >= CUT_FORCE
                 and not items[j].can_break_before)
 
