@@ -38,7 +38,9 @@ def joined(a: str, b: str) -> bool:
         return True
     if _latin(a) and _latin(b) and not (a in "/" or b in "/"):
         return True
-    return a.isdigit() and b in cjk.NUMERIC_SUFFIX_HAN
+    # a number keeps the Han character after it: its unit or counter (2020年, 355公里, 3个;
+    # issue #15 widened this from the units of cjk.NUMERIC_SUFFIX_HAN to every Han character)
+    return a.isdigit() and cjk.char_class(b) == HAN
 
 
 def _long_run_ok(a: str, b: str) -> bool:
@@ -560,11 +562,17 @@ def can_avoid_orphans(face, text, measure) -> bool:
 
     from typeset.compose import natural_line
 
+    from typeset.segment import boundaries
+
     no_start, no_end = cjk.LEVELS["gb"]
+    words = boundaries(text)
 
     def legal(k):
+        # issue #15: a headline never breaks inside a word (jieba's), before it leaves a
+        # short line; so the model breaks between words too
         a, b = text[k - 1], text[k]
-        return not (b in no_start or a in no_end or joined(a, b) or b == " ")
+        inside = cjk.char_class(a) == HAN and cjk.char_class(b) == HAN and k not in words
+        return not (b in no_start or a in no_end or joined(a, b) or b == " " or inside)
 
     @lru_cache(maxsize=None)
     def ok(i):

@@ -923,18 +923,24 @@ def natural_line(text: str, face: Face, settings: Settings = Settings()) -> Line
 
 
 def compose_headline(text: str, face: Face, measure: float,
-                     settings: Settings = Settings()) -> list[Line]:
-    """Break a headline into the fewest lines that fit ``measure`` (em), balanced in length,
-    breaking at a space or after a punctuation mark where there is one, and never leaving one
-    character alone on a line (CLREQ §adjustments_of_orphans_and_widows applied to headings).
-    Lines are set at natural width (the caller centres or aligns them).  A run wider than the
-    measure (a URL, a product code, a row of marks) is broken at the emergency points of the
-    module contract, the fewest and best of them; only an item wider than the measure on its
-    own is left over it (flagged ``overfull``).  Linear in the headline's length."""
-    return _compose_headline(text, face, measure, settings)
+                     settings: Settings = Settings(), words=None) -> list[Line]:
+    """Break a headline as an editor does (issue #15): at the space the editor typed when
+    there is one, otherwise between words — ``words(text)`` gives the offsets where words end,
+    by default :func:`segment.boundaries` (jieba) — never inside one; then into the fewest
+    lines that fit ``measure`` (em), never a line of one or two characters alone (CLREQ
+    §adjustments_of_orphans_and_widows applied to headings), the lines as even in length as
+    those rules allow, a break after a punctuation mark preferred.  A rule gives way only
+    where the headline cannot be set otherwise, in this order: a word split, a short line, the
+    space.  Lines are set at natural width (the caller centres or aligns them).  A run wider
+    than the measure (a URL, a product code, a row of marks) is broken at the emergency points
+    of the module contract, the fewest and best of them; only an item wider than the measure
+    on its own is left over it (flagged ``overfull``).  Linear in the headline's length: the
+    segmenter is, and the breaker looks only at the lines that end at each break."""
+    return _compose_headline(text, face, measure, settings, words)
 
 
-def _compose_headline(text: str, face: Face, measure: float, settings: Settings) -> list[Line]:
+def _compose_headline(text: str, face: Face, measure: float, settings: Settings,
+                      words=None) -> list[Line]:
     items = build_items(text, face, settings)
     n = len(items)
     total = _set_line(items, 0, n, INF, 0.0, justified=False, fit=None).width
@@ -942,12 +948,15 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings)
         line = _set_line(items, 0, n, measure, 0.0, justified=False, fit=None)
         return [line]
     _mark_cuts(items, measure)
+    if words is None:
+        from .segment import boundaries as words
+    bounds = words(text)
     # natural width of items[i:j] in O(1): prefix sums of widths and the gaps between items
     pre = [0.0] * (n + 1)
     counts = [0] * (n + 1)
     for k, it in enumerate(items):
         pre[k + 1] = pre[k] + it.w + (it.gap if k else 0.0)
-        counts[k + 1] = counts[k] + (1 if it.counts else 0)
+        counts[k + 1] = counts[k] + (1 if it.counts or it.cls in (DA, EL) else 0)
 
     def width(i, j):
         if j - i == 1:
@@ -956,10 +965,23 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings)
         return pre[j] - pre[i] - (items[i].gap if i else 0.0) - start_cut - end_cut
 
     def penalty(j):
-        """(emergency breaks, permitted URL points) of a break before item j."""
-        if j >= n or items[j].can_break_before:
+        """(emergency cost, word split) of a break before item j: an emergency cut, a break
+        inside a word (between two Han characters where the segmenter sees none, or inside a
+        Latin run)."""
+        if j >= n:
             return 0, 0
-        return (0, 1) if items[j].cut == CUT_URL else (_CUT_COST[items[j].cut], 0)
+        a, b = items[j - 1], items[j]
+        if not b.can_break_before:
+            return (0, 1) if b.cut == CUT_URL else (_CUT_COST[b.cut], 1)
+        if a.cls == H and b.cls == H and j not in bounds:
+            return 0, 1
+        if a.cls in _LATIN and b.cls in _LATIN:
+            return 0, 1
+        return 0, 0
+
+    def space(j):
+        """Does a break before item j take the editor's space?"""
+        return j < n and items[j - 1].cls == IS
 
     def bonus(j):
         """Preference for breaking before item j: at a space, after a mark."""
@@ -972,29 +994,29 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings)
         return 0.0
 
     ends = [k for k in range(1, n) if items[k].can_break_before or items[k].cut] + [n]
-    # never one character alone on a line (CLREQ §adjustments_of_orphans_and_widows), unless
-    # the headline cannot be broken otherwise (a row of marks counts no character at all)
-    for min_count in (2, 0):
-        lines = _balanced(ends, width, penalty, bonus, counts, measure, total, min_count)
-        if lines is not None:
-            return [_set_line(items, i, j, measure, 0.0, justified=False, fit=None)
-                    for i, j in lines]
-    line = _set_line(items, 0, n, measure, 0.0, justified=False, fit=None)
-    return [line]
+    has_space = any(space(k) for k in ends)
+    lines = _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, total)
+    if lines is None:
+        return [_set_line(items, 0, n, measure, 0.0, justified=False, fit=None)]
+    return [_set_line(items, i, j, measure, 0.0, justified=False, fit=None) for i, j in lines]
 
 
-def _balanced(ends, width, penalty, bonus, counts, measure, total, min_count):
-    """The breaks of a headline: first the fewest emergency breaks, then the fewest lines
-    (a forward pass over the break points: each break's best key), then, among the breaks
-    that keep those minima, lines closest to the same length (a second pass over the same
-    edges).  Every prefix of a best path is a best path to its end, so each pass only looks
-    at the lines that end at each break: linear in the length for a given measure."""
+def _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, total):
+    """The breaks of a headline.  A forward pass over the break points finds each one's best
+    key — (emergency cost, word splits, shortness of short lines, lines) summed over the lines
+    — separately for paths that have and have not broken at a space yet; at the end a path
+    that has (when the headline has a space) comes first among equal emergency, word and
+    shortness counts.  A second pass over the same edges then picks, among the paths that
+    keep that best key, lines closest to the same length.  Every prefix of a best path is a
+    best path to its end and state, so each pass only looks at the lines that end at each
+    break: linear in the length for a given measure."""
     starts = [0] + ends[:-1]            # a line may start at 0 or after any break point
-    key: dict[int, tuple] = {0: (0, 0, 0)}
-    edges: dict[int, list] = {}
+    key: dict[tuple, tuple] = {(0, 0): (0, 0, 0, 0)}
+    edges: dict[tuple, list] = {}
     for q, j in enumerate(ends):
         pen = penalty(j)
-        best = None
+        sp = 1 if space(j) else 0
+        best: dict[int, tuple] = {}
         opts = []
         for p in range(q, -1, -1):      # lines ending at j, longest last
             i = starts[p]
@@ -1003,38 +1025,50 @@ def _balanced(ends, width, penalty, bonus, counts, measure, total, min_count):
                 if w > measure + 4.0:   # far too wide: no longer line can fit either
                     break
                 continue
-            if counts[j] - counts[i] < min_count or i not in key:
-                continue
-            ki = key[i]
-            k = (ki[0] + pen[0], ki[1] + pen[1], ki[2] + 1)
-            opts.append((i, w, k))
-            if best is None or k < best:
-                best = k
-        if best is not None:
-            key[j] = best
-            edges[j] = [(i, w) for i, w, k in opts if k == best]
+            c = counts[j] - counts[i]
+            short = 3 - c if c < 3 else 0     # a line of two, one or no characters
+            for s in (0, 1):
+                ki = key.get((i, s))
+                if ki is None:
+                    continue
+                s2 = s | sp
+                k = (ki[0] + pen[0], ki[1] + pen[1], ki[2] + short, ki[3] + 1)
+                opts.append((i, s, s2, w, k))
+                if s2 not in best or k < best[s2]:
+                    best[s2] = k
+        for s2, k in best.items():
+            key[(j, s2)] = k
+            edges[(j, s2)] = [(i, s, w) for i, s, t, w, kk in opts if t == s2 and kk == k]
     last = ends[-1]
-    if last not in key:
+
+    def final(s):
+        k = key[(last, s)]
+        return (k[0], k[1], k[2], 1 if has_space and not s else 0, k[3])
+
+    states = [s for s in (0, 1) if (last, s) in key]
+    if not states:
         return None
-    target = total / key[last][2]
-    cost: dict[int, tuple] = {0: (0.0, -1)}
+    end = min(states, key=final)
+    target = total / key[(last, end)][3]
+    cost: dict[tuple, tuple] = {(0, 0): (0.0, None)}
     for j in ends:
-        if j not in key:
-            continue
-        best = None
-        for i, w in edges[j]:
-            if i not in cost:
+        for s2 in (0, 1):
+            if (j, s2) not in edges:
                 continue
-            c = cost[i][0] + (w - target) ** 2 - bonus(j) * target
-            if best is None or c < best[0]:
-                best = (c, i)
-        if best is not None:
-            cost[j] = best
+            best = None
+            for i, s, w in edges[(j, s2)]:
+                if (i, s) not in cost:
+                    continue
+                c = cost[(i, s)][0] + (w - target) ** 2 - bonus(j) * target
+                if best is None or c < best[0]:
+                    best = (c, (i, s))
+            if best is not None:
+                cost[(j, s2)] = best
     breaks = []
-    j = last
-    while j > 0:
-        i = cost[j][1]
-        breaks.append((i, j))
-        j = i
+    node = (last, end)
+    while node[0] > 0:
+        prev = cost[node][1]
+        breaks.append((prev[0], node[0]))
+        node = prev
     breaks.reverse()
     return breaks
