@@ -8,6 +8,8 @@ chooses the strictness level and the punctuation style in its layout file.
 
 from __future__ import annotations
 
+import re
+
 # --- Character classes -------------------------------------------------------------------
 # CLREQ §categories_and_usage_of_punctuation_marks, §table_of_punctuation_marks.
 # GB-style glyphs (zh-Hans) put 点号 and closing marks in the start (left) half of the em box
@@ -154,3 +156,30 @@ EVEN_LOOSE = 0.07
 # least LONG_PART characters on each side.  Shorter runs never break but as an emergency.
 LONG_RUN = 10
 LONG_PART = 3
+
+# --- Newsroom conventions ----------------------------------------------------------------------
+# Not CLREQ: how news copy opens and signs a paragraph (issue #15).  A dateline at the start of
+# a paragraph (本报讯, 本报7月28日讯, 新华社郑州3月31日体育专电, 中新网北京7月22日电, 据新华社
+# 旧金山电, 纽约12月6日电, 【2008年9月18日讯】) and a byline in brackets (（记者 张三）,
+# （通讯员 李四 摄）, or a short bracketed name ending a paragraph: （某某市科协）) are kept on one
+# line by the composer; the space after a dateline is the deliberate one-em space the
+# normaliser leaves alone.
+_H = "\u3400-\u9fff"
+_DATE = "(?:\\d{1,2}|[一二三四五六七八九十〇]{1,3})月(?:\\d{1,2}|[一二三四五六七八九十〇]{1,3})日"
+DATELINE = re.compile(
+    f"^据?(?:本报(?:{_DATE})?讯|[{_H}]{{1,8}}?[社网台报站](?:[{_H}]{{0,5}}?{_DATE})?"
+    f"[{_H}]{{0,5}}?[电讯]|[{_H}]{{2,6}}?{_DATE}[{_H}]{{0,4}}?电|【[^】]{{1,24}}】)")
+_BYLINE_WORDS = "记者|通讯员|特约|实习生|见习|摄影|摄|报道|编辑|供稿|整理|撰稿|综合"
+BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?）")
+BYLINE_END = re.compile("（[^（），。、；：？！,.;:?!]{1,12}）$")
+# Characters of the standard transliteration of foreign names (新华社 译名手册's syllable
+# table, the most used ones).  A "." between two of them is a 间隔号 in a name typed with a
+# full stop (迪米特里.康德拉特耶夫, GB/T 15834 §4.15): the normaliser makes it "·"; a "."
+# between other Chinese characters ends a sentence and becomes "。".
+TRANSLITERATION = frozenset(
+    "阿埃艾爱安昂奥敖巴拜班邦保鲍贝本比彼宾波伯博布查达戴丹道德得登迪蒂丁东杜顿多厄恩尔法"
+    "范菲斐芬丰佛夫弗福盖甘冈高戈格根贡古瓜圭哈海汉豪赫黑亨胡华怀惠霍基吉加贾杰金卡凯坎康"
+    "考柯科克肯库夸奎昆拉莱兰朗劳勒雷蕾黎里利莉丽廉林琳隆卢鲁路伦罗洛马玛迈麦曼梅门蒙米密"
+    "敏莫姆穆纳娜奈南内尼妮宁纽努诺欧帕派潘庞佩彭皮珀普齐奇乔琼丘瑞若萨塞赛桑瑟森沙莎尚什"
+    "圣施史斯松苏索塔泰坦汤唐特提汀通图托瓦万威韦维温沃乌伍西希锡夏肖谢辛休雅亚扬耶伊因英"
+    "尤约泽詹朱卓兹茨")

@@ -388,28 +388,16 @@ def _sensible(items, m, k, j) -> float:
     return 0.0
 
 
-# A dateline at the start of a paragraph (本报讯, 新华社郑州3月31日体育专电, 中新网北京7月22日电,
-# 【…讯】) and a byline in brackets (（记者 张三）, or a short name in brackets ending a
-# paragraph: （某某市科协）) are kept on one line (issue #15).
-_H = "\u3400-\u9fff"
-_DATE = "(?:\\d{1,2}|[一二三四五六七八九十〇]{1,3})月(?:\\d{1,2}|[一二三四五六七八九十〇]{1,3})日"
-_DATELINE = re.compile(
-    f"^据?(?:本报(?:{_DATE})?讯|[{_H}]{{1,8}}?[社网台报站](?:[{_H}]{{0,5}}?{_DATE})?"
-    f"[{_H}]{{0,5}}?[电讯]|[{_H}]{{2,6}}?{_DATE}[{_H}]{{0,4}}?电|【[^】]{{1,24}}】)")
-_BYLINE_WORDS = "记者|通讯员|特约|实习生|见习|摄影|摄|报道|编辑|供稿|整理|撰稿|综合"
-_BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?）")
-_BYLINE_END = re.compile("（[^（），。、；：？！,.;:?!]{1,12}）$")
-
-
 def keeps(text: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` kept on one line when they fit: a dateline at its start, bylines."""
+    """Spans of ``text`` kept on one line when they fit (issue #15): a dateline at its start
+    and inline bylines (``cjk.DATELINE``, ``cjk.BYLINE``, ``cjk.BYLINE_END``)."""
     out = []
-    m = _DATELINE.match(text)
+    m = cjk.DATELINE.match(text)
     if m:
         out.append(m.span())
-    for m in _BYLINE.finditer(text):
+    for m in cjk.BYLINE.finditer(text):
         out.append(m.span())
-    m = _BYLINE_END.search(text)
+    m = cjk.BYLINE_END.search(text)
     if m and m.span() not in out:
         out.append(m.span())
     return out
