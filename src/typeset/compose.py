@@ -560,6 +560,15 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     _mark_cuts(items, measure - indent)
     hanging = settings.hanging
     chars, units = _char_counts(items)
+    # An inline byline ending the paragraph that does not fit at the end of its last line goes
+    # flush right on a line of its own (issue #15): the text's last line before it is then set
+    # like a paragraph's last line, and nothing but the whole byline follows it.
+    tail = -1
+    if not last_justified:
+        for s, e in keeps(text):
+            if e == n and s > 0 and \
+                    _set_line(items, s, n, INF, 0.0, False, None).width <= measure + EPS:
+                tail = s
     best = [INF] * (n + 1)
     prev_break = [-1] * (n + 1)
     # how the line ending at j was set: 0 plain, 1 with its last mark hung, 2 overfull; and
@@ -609,7 +618,9 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                 extra += _CUT_COST[kind]
             # candidate line items[i:j]
             last = j == n
-            final = last and not last_justified
+            if i == tail and not last:
+                continue                   # after the text's last line, the byline whole
+            final = (last and not last_justified) or j == tail
             cost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width, final,
                              n_letter, record=False)[0]
             mode = 0
@@ -636,7 +647,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                     continue
             found = True
             cost = base + cost + extra
-            if last and not last_justified and _is_orphan(items, i, j):
+            if final and _is_orphan(items, i, j):
                 cost += settings.orphan_penalty
             if (i or not last) and _marks_only(chars, units, i, j):
                 # a line of marks alone, or of one character and ——/……, would open a column
@@ -660,7 +671,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     lines = []
     for i, j in breaks:
         width = measure - (indent if i == 0 else 0.0)
-        last = j == n
+        last = j == n or j == tail
         final = last and not last_justified
         # the chosen line's adjustment in full (the breaker kept only its cost)
         if how[j] == 2:
@@ -676,6 +687,12 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                        justified=not last or last_justified, fit=fit)
         _classify_break(items, i, j, width, ln)
         lines.append(ln)
+    if breaks[-1][0] == tail:
+        ln = lines[-1]
+        shift = ln.measure - ln.width
+        for g in ln.glyphs:
+            g.x += shift
+        ln.align = "end"
     return lines
 
 
