@@ -73,3 +73,40 @@ def test_a_byline_after_a_one_line_paragraph_stays_inside_its_column(tmp_path, p
         on_last = "".join(c.ch for c in chars if abs(c.base - last_base) < 0.1)
         # run on when it fits with the indent (the short paragraph), else on its own line
         assert on_last == (last + "（本报）" if k else "（本报）"), on_last
+
+
+# --- column heads ------------------------------------------------------------------------------
+
+def column_lines(pdf, paper, column):
+    """Body lines (小五, between the section head and the footer) of one column, top down."""
+    from pdfread import read_lines
+
+    x0 = paper.column_x(column) - paper.gutter / 2
+    x1 = x0 + paper.column_width + paper.gutter
+    chars = [c for c in read_chars(pdf) if abs(c.size - 9.0) < 0.01 and x0 <= c.x0 < x1
+             and paper.line_top(4) < c.base < paper.line_top(paper.lines - 6)]
+    return sorted(read_lines(chars), key=lambda ln: ln.base)
+
+
+@pytest.mark.parametrize("marks", ["……", "（", "——"])
+def test_a_paragraph_of_marks_alone_never_opens_a_column(tmp_path, paper, marks):
+    """Copy with a paragraph that is marks alone (a stray "（" as in the corpus's 034), set in
+    two balanced columns where it would fall at the head of the second: the line before it
+    goes down with it."""
+    han = "科技工作者服务全民科学素质提升社团管理运营"
+    p1 = "".join(han[k % len(han)] for k in range(45)) + "。"      # 4 lines of 12
+    p2 = "".join(han[(k * 3) % len(han)] for k in range(26)) + "。"  # 3 lines
+    issue = make_issue(tmp_path, "      - {id: a, article: a.txt, column: 1, span: 2}\n",
+                       {"a.txt": f"headline: 标点测试\n\n{p1}\n\n{marks}\n\n{p2}\n"})
+    r = run("build", issue, "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    pdf = tmp_path / "out" / "sichuan-kejibao-2020-08-04-p03.pdf"
+    col1, col2 = column_lines(pdf, paper, 1), column_lines(pdf, paper, 2)
+    assert col1 and col2
+    text = "".join(ln.text for ln in col1 + col2)
+    assert text == p1 + marks + p2                       # nothing lost or moved out of order
+    assert col2[0].text.strip() != marks, [ln.text for ln in col2]
+    # 8 lines cannot end level in two columns without the marks opening the second: they
+    # end the first, which is one line longer than it would be (the later column shorter)
+    assert len(col1) - len(col2) in (1, 2), ([ln.text for ln in col1], len(col2))
+    assert col1[-1].text.strip() == marks

@@ -816,6 +816,19 @@ def _marks_only(chars, units, i, j) -> bool:
     return c == 0 or (c == 1 and units[j] - units[i] > 0)
 
 
+def marks_only(line: Line) -> bool:
+    """A line of marks alone, or of one character and a ——/…… unit: such a line never opens
+    a column or a page (issue #15; CLREQ §prohibition_rules_for_line_start_end), and the
+    composer avoids it inside a paragraph (``_BAD_LINE``)."""
+    text = line.text.strip()
+    units = text.count("——") + text.count("……") + text.count("⋯⋯") + text.count("⸺")
+    chars = sum(1 for c in text if cjk.char_class(c) not in _NOT_CHARS)
+    return chars == 0 or (chars == 1 and units > 0)
+
+
+_NOT_CHARS = frozenset((OP, CL, PA, ST, IP, CN, SO, SP, IS, DA, EL))
+
+
 def _is_orphan(items, i, j) -> bool:
     """孤字: the last line holds fewer than two characters besides punctuation (CLREQ
     §adjustments_of_orphans_and_widows).  A paragraph of one line is not an orphan."""
