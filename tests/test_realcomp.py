@@ -110,3 +110,62 @@ def test_a_paragraph_of_marks_alone_never_opens_a_column(tmp_path, paper, marks)
     # end the first, which is one line longer than it would be (the later column shorter)
     assert len(col1) - len(col2) in (1, 2), ([ln.text for ln in col1], len(col2))
     assert col1[-1].text.strip() == marks
+
+
+# --- the fit report lists every letter-spaced line ---------------------------------------------
+
+def spaced_in_pdf(pdf, paper):
+    """(column, grid line, largest gap in em) of every body line whose largest gap between two
+    adjacent Han characters is over 1/20 em (a space in the copy between them, as after 本报讯,
+    is a space, not letter-spacing)."""
+    from typeset import cjk
+    from typeset.frame import ASCENT
+    from pdfread import read_lines
+
+    em = paper.body.size
+    chars = [c for c in read_chars(pdf) if abs(c.size - em) < 0.01
+             and paper.line_top(4) < c.base < paper.line_top(paper.lines - 6)]
+    out = {}
+    for ln in read_lines(chars):
+        han = [c for c in ln.chars if cjk.char_class(c.ch) == cjk.H]
+        gaps = [(b.x0 - a.x1) / em for a, b in zip(ln.chars, ln.chars[1:])
+                if a in han and b in han]
+        if max(gaps, default=0) > 0.05 + 1e-3:
+            col = max(c for c in range(1, paper.columns + 1)
+                      if paper.column_x(c) - paper.gutter / 2 <= ln.x0)
+            line = round((ln.base - paper.line_top(0) - paper.line_gap / 2 - ASCENT * em)
+                         / paper.pitch)
+            out[(col, line)] = max(gaps)
+    return out
+
+
+def test_check_lists_every_letter_spaced_line_the_pdf_shows(sample_build, paper):
+    """`check --json` lists each visibly letter-spaced body line (slot, column, grid line,
+    spacing, text), and they are exactly the lines read back from the built page with a gap
+    over 1/20 em between two Han characters; `check` prints them."""
+    import json
+
+    r = run("check", SAMPLE, "--json")
+    assert r.returncode == 0, r.stderr
+    listed = {(x["column"], x["line"]): (s["slot"], x) for s in json.loads(r.stdout)["slots"]
+              for x in s["spaced_lines"]}
+    seen = spaced_in_pdf(sample_build.page_pdfs[0], paper)
+    assert listed.keys() == seen.keys(), (sorted(listed), sorted(seen))
+    for key, (slot, x) in listed.items():
+        # the gap read back is the spacing added to a gap (the glyphs are 1 em)
+        assert abs(seen[key] - x["spacing"]) < 0.01, (key, seen[key], x)
+        assert x["text"] and slot
+    text = run("check", SAMPLE).stdout
+    for key, (slot, x) in listed.items():
+        assert f"slot '{slot}', column {key[0]}, line {key[1]}:" in text
+
+
+def test_a_picture_note_in_a_headline_with_no_picture_is_a_warning(tmp_path):
+    issue = make_issue(tmp_path, "      - {id: a, article: a.txt, column: 1, span: 2}\n",
+                       {"a.txt": "headline: 兰大研究生支教团在甘南（图）\n\n本报讯 支教团到达。\n"})
+    r = run("check", issue, "--json")
+    import json
+
+    warnings = json.loads(r.stdout)["warnings"]
+    assert any("slot 'a'" in w and "（图）" in w and "no picture" in w for w in warnings), warnings
+    assert "（图）" in run("check", issue).stderr

@@ -124,6 +124,12 @@ class Line:
     def text(self) -> str:
         return "".join(g.ch for g in self.glyphs)
 
+    @property
+    def visibly_spaced(self) -> bool:
+        """Letter-spaced as a reader sees it: even spacing of more than ``cjk.EVEN_UNSEEN``
+        (1/20 em) a gap, or a lone Latin run spaced out (issue #15 counts these lines)."""
+        return self.letterspaced or self.spacing > cjk.EVEN_UNSEEN + EPS
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -749,7 +755,7 @@ def break_stats(lines) -> dict:
         elif ln.pushed:
             out["moved"] += 1
         out["even_spacing"] += bool(ln.even_spacing)
-        out["spaced"] += ln.spacing > cjk.EVEN_UNSEEN + EPS
+        out["spaced"] += ln.visibly_spaced
         out["word_break"] += bool(ln.word_break)
         out["letterspaced"] += bool(ln.letterspaced)
         out["cut"] += bool(ln.cut)
