@@ -138,7 +138,7 @@ class Settings:
     level: str = cjk.DEFAULT_LEVEL
     style: str = cjk.DEFAULT_STYLE
     indent: float = 2.0            # first-line indent, em (CLREQ §first_line_indents)
-    orphan_penalty: float = 20000.0
+    orphan_penalty: float = 60000.0
     hanging: bool = False          # CLREQ §hanging_punctuation_marks_at_line_end (off: the norm)
 
 
@@ -159,15 +159,21 @@ _URL_AFTER = frozenset("/._?&=")
 _CUT_SLACK = 2.0   # em: a cut other than at a URL point is tried only this near the measure
 _HANG = 1.0              # hanging a mark, when the paper allows it
 # Even spacing, by how far it opens each gap (cjk.EVEN_UNSEEN, cjk.EVEN_LOOSE): unseen, seen,
-# loose.  A visibly spaced line costs more than any number of ordinary choices of break, less
-# than a 孤字 (Settings.orphan_penalty) or a split dateline.
+# loose.  A visibly spaced line costs more than any number of ordinary choices of break; past
+# that the cost grows with the square of the em the line is short of its measure: a line short
+# by two characters costs less than two lines short by one, one short by three more than three
+# short by one (a compositor pushes out a character or two a line, CLREQ
+# §prohibition_rules_for_line_start_end).  A 孤字 (Settings.orphan_penalty) or a line of marks
+# alone costs more than any but the loosest line; a split dateline or byline about as much as
+# a line short by 1½ characters.
 _SPACED = 2000.0
 _SPACED_LOOSE = 6000.0   # (with _SPACED: 8000)
+_SPACED_EM = 1500.0      # × (em short)²
 _LONG_BREAK = 60.0       # a long Latin run broken at a sensible point (cjk.LONG_RUN)
 _LONG_HYPHEN = 120.0     # … before a hyphen (2024|-11-07): a sensible point, a worse one
 _NUMBER_SPACE = 80.0     # at the space between two numbers (2015-08-06 05:04:32)
-_KEEP = 7000.0           # inside a dateline or an inline byline (less than a loose line)
-_BAD_LINE = 30000.0      # a line of marks alone, or of one character and ——/……
+_KEEP = 16000.0          # inside a dateline or an inline byline that could stay whole
+_BAD_LINE = 60000.0      # a line of marks alone, or of one character and ——/……
 
 
 @dataclass(slots=True)
@@ -517,13 +523,12 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
                 if record:
                     fit.even = per
                 # Unseen (≤ 1/20 em a gap), seen, loose (> 0.07 em): each step costs more
-                # than anything the step before can save (cjk.EVEN_UNSEEN, cjk.EVEN_LOOSE);
-                # within a step, badness grows with the cube of the spacing.
+                # than anything the step before can save (cjk.EVEN_UNSEEN, cjk.EVEN_LOOSE).
                 cost += 100.0 * (per / 0.25) ** 3 + 400.0 * per
                 if per > cjk.EVEN_UNSEEN + EPS:
                     cost += _SPACED
                 if per > cjk.EVEN_LOOSE + EPS:
-                    cost += _SPACED_LOOSE
+                    cost += _SPACED_LOOSE + _SPACED_EM * need * need
                 if per > 0.5:
                     cost += _LOOSE
             elif stretch.get("hanlatin", 0.0) > EPS:
