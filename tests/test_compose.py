@@ -38,9 +38,7 @@ def joined(a: str, b: str) -> bool:
         return True
     if _latin(a) and _latin(b) and not (a in "/" or b in "/"):
         return True
-    # a number keeps the Han character after it: its unit or counter (2020年, 355公里, 3个;
-    # issue #15 widened this from the units of cjk.NUMERIC_SUFFIX_HAN to every Han character)
-    return a.isdigit() and cjk.char_class(b) == HAN
+    return a.isdigit() and b in cjk.NUMERIC_SUFFIX_HAN
 
 
 def _long_run_ok(a: str, b: str) -> bool:

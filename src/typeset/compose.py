@@ -270,7 +270,7 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
         items.append(it)
 
     prev: _Item | None = None
-    chain = False          # inside the Han units after a number (万亿元)
+    chain = False          # after a number and its magnitudes (11.37万亿): a unit may follow
     for k, it in enumerate(items):
         if prev is not None:
             a, b = prev, it
@@ -307,12 +307,14 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
                     (latin_b or b.cls == SP)
             b.pair = a.cls == b.cls and a.cls in (DA, EL)
             b.can_break_before = _can_break(a, b, no_start, no_end, connector_no_start)
-            # 11.37万亿元, 2.814亿人: the units after a number stay with it
-            chain = b.ch in cjk.NUMERIC_SUFFIX_HAN and (chain or (a.cls == LA and
-                                                                 a.ch.isdigit()))
-            if chain:
+            # 11.37万亿元, 2.814亿人: the magnitudes and the unit after a number stay with it
+            # (3个 ends at its counter: 3个|千亿级 may break)
+            if b.ch in cjk.NUMERIC_SUFFIX_HAN and (chain or (a.cls == LA and a.ch.isdigit())):
                 b.can_break_before = False
-            elif a.cls == SP and b.ch.isdigit() and items[k - 2].ch.isdigit():
+                chain = b.ch in cjk.MAGNITUDES
+            else:
+                chain = False
+            if a.cls == SP and b.ch.isdigit() and items[k - 2].ch.isdigit():
                 b.penalty = _NUMBER_SPACE    # 2015-08-06 05:04:32: a date and a time
         else:
             chain = False
@@ -348,8 +350,8 @@ def _can_break(a: _Item, b: _Item, no_start, no_end, connector_no_start: bool = 
         return False
     if a.cls in _LATIN and b.cls in _LATIN:
         return False                # inside a Latin word or a number (CLREQ §handling_western…)
-    if a.cls == LA and a.ch.isdigit() and b.cls == H:
-        return False                # 2020年, 355公里, 3个: a number keeps the word after it
+    if a.cls == LA and a.ch.isdigit() and b.ch in cjk.NUMERIC_SUFFIX_HAN:
+        return False                # 2020年, 355公里, 3个: a number keeps its unit or counter
     return True
 
 
