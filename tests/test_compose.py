@@ -82,6 +82,12 @@ def check_lines(text, lines, measure, settings=Settings()):
         width = measure - ln.indent
         if ln.justified and not ln.ragged:
             assert abs(ln.width - ln.hang - width) < 0.1 / 9, (t, ln.width, width)
+            # flush as drawn: the last glyph that is not a space ends at the measure (a mark
+            # before a line-ending space takes its ½ em too: "Kanai） " + break, issue #15)
+            vis = [g for g in ln.glyphs if not g.ch.isspace()]
+            if vis and not ln.hang:
+                assert abs(vis[-1].x + vis[-1].advance - width) < 0.1 / 9, \
+                    (t, vis[-1].ch, vis[-1].x + vis[-1].advance, width)
         assert ln.width <= width + ln.hang + 1e-6, (t, ln.width)      # never past the column
         assert not ln.overfull, t
         assert ln.hang <= 0.5 + 1e-9 and (not ln.hang or t[-1] in cjk.HANGING), t
@@ -116,6 +122,17 @@ def test_comma_is_pushed_in_not_left_at_line_start(face):
     lines = compose_paragraph("一二三四五六七八九十，一二三四五六七八九十。", face, 10,
                               indent=0)
     assert lines[1].text.startswith("十，")
+
+
+def test_a_mark_before_a_line_ending_space_takes_half_an_em(face):
+    """"（Norishige Kanai） 送上": a line ending in ） and the space after it was set with the
+    bracket a full em wide and drawn in its ½-em form, 0.45 em short of the column's edge."""
+    text = "構的金井宣茂 （Norishige Kanai） 送上國際太空站。"
+    for measure in range(8, 21):
+        lines = compose_paragraph(text, face, measure, indent=0.0)
+        check_lines(text, lines, measure)
+    lines = compose_paragraph(text, face, 16, indent=0.0)
+    assert lines[0].text.endswith("） ")
 
 
 def test_line_end_mark_and_opening_bracket(face):

@@ -151,6 +151,7 @@ def test_normalise_false_turns_it_off(issue, tmp_path):
     ("记者张三报道.", "记者张三报道。"),
     ("宇航员迪米特里.康德拉特耶夫", "宇航员迪米特里·康德拉特耶夫"),    # a name's 间隔号
     ("２０２０年ＧＤＰ增长", "2020年GDP增长"),                     # full-width letters and digits
+    ("舒卡勒羅夫﹐和日本", "舒卡勒羅夫，和日本"),                   # a small form of a mark
     ("富士 F100fd相机", "富士F100fd相机"),                       # the ¼-em gap, not a space
     ("将从12 月开始", "将从12月开始"),
     ("苹果iPhone X 发布", "苹果iPhone X发布"),

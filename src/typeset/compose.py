@@ -723,6 +723,8 @@ def _natural_end(items, i, width) -> int:
             nat += it.gap
         nat += it.w
         end_cut = it.w if it.cls in (SP, IS) else it.end_trim
+        if it.cls in (SP, IS) and k - 1 > i:
+            end_cut += items[k - 1].end_trim
         if nat - start_cut - end_cut <= width + 1e-6:
             best = k + 1
         elif nat - start_cut - 1.0 > width:
@@ -772,6 +774,15 @@ def break_stats(lines) -> dict:
     return out
 
 
+def _end_mark(items, i, j) -> int:
+    """The index of a mark followed by the space that ends the line ("Kanai） " + break), or
+    -1: the mark is at the line end as much as if the space were not there, and takes ½ em
+    (GB/T 15834 §5.1.10)."""
+    if j - 2 > i and items[j - 1].cls in (SP, IS) and items[j - 2].end_trim:
+        return j - 2
+    return -1
+
+
 def _edge_widths(items, i, j):
     """Width removed at the line edges: trimmed marks, spaces, Han–Latin gap (none at edges)."""
     first, lastit = items[i], items[j - 1]
@@ -781,6 +792,9 @@ def _edge_widths(items, i, j):
     end_cut = lastit.end_trim
     if lastit.cls in (SP, IS):
         end_cut = lastit.w
+        m = _end_mark(items, i, j)
+        if m >= 0:
+            end_cut += items[m].end_trim
     return start_cut, end_cut
 
 
@@ -790,7 +804,9 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
     first, lastit = items[i], items[j - 1]
     sh, st = shrink, stretch          # _solve only reads them: copied when changed
     # A trimmed edge mark has no shrink left; a space at an edge neither shrinks nor stretches.
-    for it, cut in ((first, start_cut), (lastit, end_cut)):
+    m = _end_mark(items, i, j)
+    edges = ((first, start_cut), (lastit, end_cut)) + (((items[m], 1.0),) if m >= 0 else ())
+    for it, cut in edges:
         if cut and it.shrink_kind:
             if sh is shrink:
                 sh = dict(shrink)
@@ -858,6 +874,7 @@ def _is_orphan(items, i, j) -> bool:
 
 def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
     start_cut, end_cut = _edge_widths(items, i, j)
+    end_mark = _end_mark(items, i, j)
     nat = 0.0
     for k in range(i, j):
         nat += items[k].w + (items[k].gap if k > i else 0.0)
@@ -895,12 +912,15 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
             w -= start_cut
         elif k == j - 1 and end_cut:
             w -= end_cut
+        elif k == end_mark:
+            w -= it.end_trim
         elif it.shrink_kind and it.shrink:
             s = it.shrink * fit.shrink.get(it.shrink_kind, 0.0)
             if it.cls == OP:
                 lead_cut = s
             w -= s
-        if it.stretch_kind and not (k == j - 1 and end_cut) and not (k == i and start_cut):
+        if it.stretch_kind and not (k == j - 1 and end_cut) and not (k == i and start_cut) \
+                and k != end_mark:
             w += it.stretch * fit.stretch.get(it.stretch_kind, 0.0)
         # Where the glyph origin goes: marks whose blank half was removed keep their ink where
         # it was (feasibility.md §2: closing/stop marks keep x, opening marks move left).

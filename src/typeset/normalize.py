@@ -25,7 +25,8 @@ Chinese character or a full-width mark on the side that matters.
    kind separately, counting curly quotes already in the text).  An apostrophe between two
    Latin letters (``it's``, ``Xi'an``) is never touched.
 5. **Forms** (issue #15): full-width digits and Latin letters (``２０２０``, ``ＧＤＰ``) become
-   half-width, as NFKC would make them; a ``.`` between two Chinese characters ends a
+   half-width, as NFKC would make them, and the small forms ``﹐﹑﹒﹔﹕﹖﹗`` the marks
+   ``，、。；：？！``; a ``.`` between two Chinese characters ends a
    sentence and becomes ``。`` — unless both are characters of a transliterated foreign name
    (``cjk.TRANSLITERATION``: ``迪米特里.康德拉特耶夫``), where it is the 间隔号 typed with a
    full stop and becomes ``·`` (GB/T 15834 §4.15).
@@ -67,6 +68,8 @@ from pathlib import Path
 
 from . import cjk
 
+# small form variants (U+FE50…), found in copy from Traditional-Chinese sites: the marks
+_SMALL = {"﹐": "，", "﹑": "、", "﹒": "。", "﹔": "；", "﹕": "：", "﹖": "？", "﹗": "！"}
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _SPACES = " \t\u00a0"
 _MARK_CLOSED_LEFT = set(cjk.CLOSING + cjk.PAUSE + cjk.STOP)    # no space before these
@@ -138,7 +141,7 @@ def _prev(out) -> str | None:
 # What some rule starts from; a text without any of it is left as it is (most paragraphs).
 _S = " \t\u00a0"
 _TRIGGER = re.compile(
-    "[-,;:?!()\"'…⋯.０-９Ａ-Ｚａ-ｚ]|——?[" + _S + "]|――|－－|。。。|[·・]{3}|[" + _S + "]{2}"
+    "[-,;:?!()\"'…⋯.０-９Ａ-Ｚａ-ｚ﹐﹑﹒﹔﹕﹖﹗]|——?[" + _S + "]|――|－－|。。。|[·・]{3}|[" + _S + "]{2}"
     "|[" + _S + "][0-9A-Za-z]|[0-9A-Za-z][" + _S + "]"
     "|[" + _S + "][" + re.escape("".join(sorted(set(cjk.CLOSING + cjk.PAUSE + cjk.STOP))))
     + "]|[" + re.escape("".join(sorted(set(cjk.OPENING + cjk.PAUSE + cjk.STOP)))) + "][" + _S
@@ -328,6 +331,9 @@ def _forms(toks, changes):
         ch = tok[0]
         if "０" <= ch <= "９" or "Ａ" <= ch <= "Ｚ" or "ａ" <= ch <= "ｚ":
             p.put(chr(ord(ch) - 0xFEE0), [tok], "full-width letter or digit")
+            continue
+        if ch in _SMALL:
+            p.put(_SMALL[ch], [tok], "small form of a mark")
             continue
         if ch == ".":
             prev = _prev(p.out)
