@@ -17,11 +17,18 @@ measure and written to bench/results/realcopy.json:
   start / end    lines starting with a line-start-prohibited mark or ending with a
                  line-end-prohibited one (the paper's level, gb), every line counted, also the
                  first line of each column and page (``heads``: how many of them were at a head)
+  marks-head     first lines of a column or page that are marks alone, or one character and
+                 ——/……
   split          breaks inside ——, ……, a number with its unit or sign, or a Latin word of at
-                 most 7 letters
-  spaced%, gap   share of non-final body lines with a gap over 0.05 em between two Han
-                 characters, and the largest such gap anywhere (a deliberate one-em space, as
-                 after 本报讯, is left out: gaps of 0.95–1.05 em)
+                 most 7 letters (a break at a space of the copy is not inside anything)
+  basic, strict  the same faults (start + end + marks-head + split) with the paper set to the
+                 levels basic and strict (the whole corpus built again at each)
+  keep           datelines at the start of a paragraph and bracketed bylines (typeset.cjk's
+                 patterns) split across lines although they have no more characters than a line
+  spaced%, gap   share of non-final body lines with a gap over 0.05 em between two adjacent
+                 Han characters, and the largest such gap anywhere (``loose``: lines with one
+                 over 0.07 em); a gap with a space of the copy in it (本报讯 为…) is a space,
+                 not letter-spacing
   hl-word, hl-12 headline lines broken inside a word (as jieba segments the headline) and
                  lines of one or two characters in a headline of several lines; ``hl-space``: two-part headlines with
                  a space that broke elsewhere
@@ -37,8 +44,9 @@ measure and written to bench/results/realcopy.json:
   overset        slots the fit report calls overset (they are built with ``allow_overset``, so
                  an overset slot's missing text shows as ``lost`` and is not a layout failure)
 
-Usage: .venv/bin/python bench/realcopy.py [--measures 8,12,20] [--no-sample] [--keep DIR]
-Needs the bench extras (``pip install -e '.[bench]'``: jieba) and the test extras (pdfplumber).
+Usage: .venv/bin/python bench/realcopy.py [--measures 8,12,20] [--levels basic,strict]
+                                           [--no-sample] [--keep DIR]
+Needs the test extras (``pip install -e '.[test]'``: pdfplumber; jieba is a dependency).
 """
 
 from __future__ import annotations
@@ -112,16 +120,20 @@ def make_project(proj: Path) -> None:
                     shutil.copy(f, proj / sub / f.name)
 
 
-def paper_variant(measure: int) -> tuple[str, str]:
-    """The sample paper with columns of ``measure`` characters (the trim widened to hold them)."""
+def paper_variant(measure: int, level: str = "gb") -> tuple[str, str]:
+    """The sample paper with columns of ``measure`` characters (the trim widened to hold them)
+    and the kinsoku ``level``."""
     text = (ROOT / "layout" / "papers" / f"{PAPER}.yaml").read_text(encoding="utf-8")
-    if measure == 12:
+    if level != "gb":
+        text = re.sub(r"(?m)^(\s*level:) gb\b", rf"\1 {level}", text)
+    if measure == 12 and level == "gb":
         return PAPER, text
     em = 9.0
     area = 6 * measure * em + 5 * em
-    text = re.sub(r"(?m)^trim: \[270mm,", f"trim: [{area + 72:.1f}pt,", text)
-    text = re.sub(r"(?m)^column_chars: 12\b", f"column_chars: {measure}", text)
-    return f"{PAPER}-m{measure}", text
+    if measure != 12:
+        text = re.sub(r"(?m)^trim: \[270mm,", f"trim: [{area + 72:.1f}pt,", text)
+        text = re.sub(r"(?m)^column_chars: 12\b", f"column_chars: {measure}", text)
+    return f"{PAPER}-m{measure}" + ("" if level == "gb" else f"-{level}"), text
 
 
 def body_lines_needed(paras: list[str], measure: int, face, settings) -> int:
@@ -280,12 +292,14 @@ def measure_pdf(pdf: Path, issue_dir: Path, project: Path | None, expected: list
         prev = kind
 
     f = {k: 0 for k in ("articles", "body_lines", "nonfinal", "start", "end", "heads", "split",
-                        "spaced", "flush", "grid", "orphan", "pairs", "headline_lines",
-                        "hl_word", "hl_12", "hl_space", "lost", "added", "diff", "chars")}
+                        "marks_head", "keep", "spaced", "loose", "flush", "grid", "orphan",
+                        "pairs", "headline_lines", "hl_word", "hl_12", "hl_space", "lost",
+                        "added", "diff", "chars")}
     f["max_gap"] = 0.0
-    ex: dict[str, list] = {k: [] for k in ("start", "end", "split", "spaced", "hl_word", "hl_12",
-                                             "hl_space", "flush", "grid", "orphan", "pairs",
-                                             "diff")}
+    ex: dict[str, list] = {k: [] for k in ("start", "end", "split", "marks_head", "keep",
+                                             "spaced", "hl_word", "hl_12", "hl_space", "flush",
+                                             "grid", "orphan", "pairs", "diff")}
+    measure_chars = paper.column_chars
 
     def note(key, what):
         if len(ex[key]) < 6:
@@ -327,7 +341,22 @@ def measure_pdf(pdf: Path, issue_dir: Path, project: Path | None, expected: list
         paras = [squash(p) for p in exp["paragraphs"]]
         text = "".join(paras)
         ends, pos = set(), 0
-        for p in paras:
+        spaces = set()          # offsets (in ``text``) with a space of the copy before them
+        keeps = []              # (start, end, room) of datelines and bylines, in ``text``
+        for raw, p in zip(exp["paragraphs"], paras):
+            k = 0
+            for ch in raw:
+                if ch.isspace():
+                    spaces.add(pos + k)
+                else:
+                    k += 1
+            for a, b in keep_spans(raw):
+                room = measure_chars - (2 if a == 0 else 0)
+                keeps.append((pos + len(squash(raw[:a])), pos + len(squash(raw[:b])), room))
+                if b == len(raw) and a > 0:
+                    # an inline byline ending the paragraph may stand on its own line flush
+                    # right: the text's last line before it ends there
+                    ends.add(pos + len(squash(raw[:a])))
             pos += len(p)
             ends.add(pos)
         got = "".join(squash(ln.text) for _, ln in art["body"])
@@ -342,6 +371,7 @@ def measure_pdf(pdf: Path, issue_dir: Path, project: Path | None, expected: list
         pos = 0
         prev_ln = None
         lines = art["body"]
+        breaks = set()
         for i, (pno, ln) in enumerate(lines):
             t = squash(ln.text)
             aligned = text.startswith(t, pos)
@@ -349,11 +379,16 @@ def measure_pdf(pdf: Path, issue_dir: Path, project: Path | None, expected: list
                 i + 1 == len(lines) or lines[i + 1][1].x0 > ln.x0 + 1.5 * em)
             first = (pos in ends or pos == 0) if aligned else False
             pos += len(t)
+            if aligned and i + 1 < len(lines):
+                breaks.add(pos)
             f["body_lines"] += 1
             head = prev_ln is None or prev_ln[0] != pno or ln.base < prev_ln[1].base - 0.5
             vis = [c for c in ln.chars if not c.ch.isspace()]
             if not vis:
                 continue
+            if head and prev_ln is not None and marks_alone(t):
+                f["marks_head"] += 1
+                note("marks_head", f"p{pno + 1} '{t}'")
             if vis[0].ch in no_start and not first:
                 f["start"] += 1
                 f["heads"] += head
@@ -361,7 +396,7 @@ def measure_pdf(pdf: Path, issue_dir: Path, project: Path | None, expected: list
             if vis[-1].ch in no_end and not final:
                 f["end"] += 1
                 note("end", f"p{pno + 1} '…{t[-10:]}'")
-            if i + 1 < len(lines) and not final:
+            if i + 1 < len(lines) and not final and not (aligned and pos in spaces):
                 a, b = vis[-1].ch, squash(lines[i + 1][1].text)[:1]
                 if split_inside(a, b, t, squash(lines[i + 1][1].text)):
                     f["split"] += 1
@@ -374,12 +409,14 @@ def measure_pdf(pdf: Path, issue_dir: Path, project: Path | None, expected: list
                 if abs(vis[-1].x1 - right) > 0.1:
                     f["flush"] += 1
                     note("flush", f"{vis[-1].x1 - right:+.2f}pt '{t[-8:]}'")
-            gaps = [(b.x0 - a.x1) / em for a, b in zip(vis, vis[1:])
+            # adjacent characters, spaces included: a gap with a space in it is the space
+            gaps = [(b.x0 - a.x1) / em for a, b in zip(ln.chars, ln.chars[1:])
                     if is_han(a.ch) and is_han(b.ch)]
-            gaps = [g for g in gaps if not 0.95 <= g <= 1.05]
             worst = max(gaps, default=0.0)
             f["max_gap"] = max(f["max_gap"], worst)
-            if worst > 0.05 and not final:
+            if worst > 0.07 + 1e-3:
+                f["loose"] += 1
+            if worst > 0.05 + 1e-3 and not final:
                 f["spaced"] += 1
                 note("spaced", f"+{worst:.2f}em '{t[:12]}'")
             g = (ln.base - base0) / paper.pitch
@@ -395,11 +432,35 @@ def measure_pdf(pdf: Path, issue_dir: Path, project: Path | None, expected: list
                     f["pairs"] += 1
                     note("pairs", f"'{a.ch}{b.ch}' in '{t[:12]}'")
             prev_ln = (pno, ln)
+        for a, b, room in keeps:
+            if b - a <= room and any(a < k < b for k in breaks):
+                f["keep"] += 1
+                note("keep", f"{exp['name']}: '{text[a:b]}'")
     f["spaced_share"] = round(f["spaced"] / max(1, f["nonfinal"]), 4)
     f["max_gap"] = round(f["max_gap"], 3)
     f["pages"] = npages
     f["examples"] = {k: v for k, v in ex.items() if v}
     return f
+
+
+def keep_spans(text: str) -> list[tuple[int, int]]:
+    """Datelines and bylines of a paragraph, by the patterns typeset.cjk names."""
+    out = []
+    m = cjk.DATELINE.match(text)
+    if m:
+        out.append(m.span())
+    out += [m.span() for m in cjk.BYLINE.finditer(text)]
+    m = cjk.BYLINE_END.search(text)
+    if m and m.span() not in out:
+        out.append(m.span())
+    return out
+
+
+def marks_alone(t: str) -> bool:
+    """A line of marks alone, or of one character and ——/……."""
+    chars = sum(1 for c in t if cjk.char_class(c) not in NOT_COUNTED + (cjk.DA, cjk.EL))
+    units = t.count("——") + t.count("……") + t.count("⋯⋯") + t.count("⸺")
+    return chars == 0 or (chars == 1 and units > 0)
 
 
 def split_inside(a: str, b: str, line: str, nxt: str) -> bool:
@@ -492,15 +553,16 @@ def combine(parts: list[dict]) -> dict:
 
 # --- main -----------------------------------------------------------------------------------
 
-COLS = [("start", "start"), ("end", "end"), ("heads", "heads"), ("split", "split"),
-        ("spaced%", "spaced_share"), ("gap em", "max_gap"), ("hl-word", "hl_word"),
-        ("hl-12", "hl_12"), ("hl-space", "hl_space"), ("flush", "flush"), ("grid", "grid"),
-        ("orphan", "orphan"), ("pairs", "pairs"), ("lost", "lost"), ("added", "added"),
-        ("overset", "overset"), ("refused", "preflight")]
+COLS = [("start", "start"), ("end", "end"), ("heads", "heads"), ("marks-head", "marks_head"),
+        ("split", "split"), ("keep", "keep"), ("spaced%", "spaced_share"), ("gap em", "max_gap"),
+        ("loose", "loose"), ("hl-word", "hl_word"), ("hl-12", "hl_12"),
+        ("hl-space", "hl_space"), ("flush", "flush"), ("grid", "grid"), ("orphan", "orphan"),
+        ("pairs", "pairs"), ("lost", "lost"), ("added", "added"), ("overset", "overset"),
+        ("refused", "preflight")]
 
 
-def table(results: dict) -> str:
-    head = ["corpus / measure", "pages", "lines"] + [c for c, _ in COLS]
+def table(results: dict, levels=()) -> str:
+    head = ["corpus / measure", "pages", "lines"] + [c for c, _ in COLS] + list(levels)
     rows = [head]
     for key, r in results.items():
         row = [key, str(r["pages"]), str(r["body_lines"])]
@@ -511,6 +573,10 @@ def table(results: dict) -> str:
             elif k in ("overset", "preflight"):
                 v = str(len(v))
             row.append(str(v))
+        for lv in levels:
+            x = r.get("levels", {}).get(lv)
+            row.append("-" if x is None else
+                       str(x["start"] + x["end"] + x["marks_head"] + x["split"]))
         rows.append(row)
     w = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = ["| " + " | ".join(c.ljust(w[i]) for i, c in enumerate(r)) + " |" for r in rows]
@@ -518,10 +584,61 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+KINSOKU = ("start", "end", "heads", "marks_head", "split")
+
+
+def run_level(level: str, measures, work: Path, proj: Path, groups, sample: bool) -> dict:
+    """Every figure, at one kinsoku level, for the sample page and each measure."""
+    results: dict[str, dict] = {}
+    if sample:
+        if level == "gb":
+            issue, project = SAMPLE, None
+        else:
+            # the sample issue on the sample paper set to ``level`` (a copy naming the variant)
+            paper, text = paper_variant(12, level)
+            (proj / "layout" / "papers" / f"{paper}.yaml").write_text(text, encoding="utf-8")
+            issue, project = work / f"sample-{level}", proj
+            if issue.exists():
+                shutil.rmtree(issue)
+            shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
+            manifest = issue / "issue.yaml"
+            manifest.write_text(re.sub(r"(?m)^paper: .*$", f"paper: {paper}",
+                                       manifest.read_text(encoding="utf-8")), encoding="utf-8")
+        out = work / f"sample-out-{level}"
+        whole, pages, took, overset = build(issue, out, project)
+        r = measure_pdf(pages[0], issue, project, expected_from(issue, project))
+        r.update(build_s=round(took, 2), overset=overset,
+                 preflight=[build.failed] if build.failed else [])
+        results["sample page (sichuan-kejibao, 12)"] = r
+        print(f"[{level}] sample page: {took:.2f} s", file=sys.stderr)
+    for m in measures:
+        paper, text = paper_variant(m, level)
+        (proj / "layout" / "papers" / f"{paper}.yaml").write_text(text, encoding="utf-8")
+        parts = []
+        for g, files in enumerate(groups):
+            issue = work / f"issue-m{m}-{level}-{g}"
+            if issue.exists():
+                shutil.rmtree(issue)
+            write_issue(issue, paper, layout_plan(files, m))
+            out = work / f"out-m{m}-{level}-{g}"
+            whole, pages, took, overset = build(issue, out, proj)
+            r = measure_pdf(whole, issue, proj, expected_from(issue, proj))
+            r.update(build_s=round(took, 2), overset=overset,
+                     preflight=[build.failed] if build.failed else [])
+            parts.append(r)
+        r = combine(parts)
+        key = f"real copy, {m}" + (" (sample paper)" if m == 12 else "")
+        results[key] = r
+        print(f"[{level}] {key}: {r['pages']} pages, {r['build_s']:.1f} s", file=sys.stderr)
+    return results
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--measures", default="8,9,10,11,12,13,14,15,16,17,18,19,20",
                     help="column widths in characters (12 = the sample paper itself)")
+    ap.add_argument("--levels", default="basic,strict",
+                    help="kinsoku levels to build everything again at, besides the paper's gb")
     ap.add_argument("--no-sample", action="store_true", help="skip the sample page")
     ap.add_argument("--keep", type=Path, help="keep the generated issues and PDFs here")
     a = ap.parse_args(argv)
@@ -530,49 +647,30 @@ def main(argv=None) -> int:
 
     jieba.setLogLevel(logging.WARNING)
     measures = [int(m) for m in a.measures.split(",") if m.strip()]
+    levels = [lv for lv in a.levels.split(",") if lv.strip() and lv.strip() != "gb"]
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="realcopy-"))
     work.mkdir(parents=True, exist_ok=True)
-    results: dict[str, dict] = {}
     try:
-        if not a.no_sample:
-            out = work / "sample-out"
-            whole, pages, took, overset = build(SAMPLE, out, None)
-            r = measure_pdf(pages[0], SAMPLE, None, expected_from(SAMPLE, None))
-            r.update(build_s=round(took, 2), overset=overset,
-                     preflight=[build.failed] if build.failed else [])
-            results["sample page (sichuan-kejibao, 12)"] = r
-            print(f"sample page: {took:.2f} s", file=sys.stderr)
         proj = work / "project"
         if not proj.exists():
             make_project(proj)
         groups = headline_groups(corpus_files())
-        for m in measures:
-            paper, text = paper_variant(m)
-            (proj / "layout" / "papers" / f"{paper}.yaml").write_text(text, encoding="utf-8")
-            parts = []
-            for g, files in enumerate(groups):
-                issue = work / f"issue-m{m}-{g}"
-                if issue.exists():
-                    shutil.rmtree(issue)
-                write_issue(issue, paper, layout_plan(files, m))
-                out = work / f"out-m{m}-{g}"
-                whole, pages, took, overset = build(issue, out, proj)
-                r = measure_pdf(whole, issue, proj, expected_from(issue, proj))
-                r.update(build_s=round(took, 2), overset=overset,
-                         preflight=[build.failed] if build.failed else [])
-                parts.append(r)
-            r = combine(parts)
-            took = r["build_s"]
-            key = f"real copy, {m}" + (" (sample paper)" if m == 12 else "")
-            results[key] = r
-            print(f"{key}: {r['pages']} pages, {took:.1f} s", file=sys.stderr)
+        results = run_level("gb", measures, work, proj, groups, not a.no_sample)
+        for lv in levels:
+            other = run_level(lv, measures, work, proj, groups, not a.no_sample)
+            for key, r in other.items():
+                results[key].setdefault("levels", {})[lv] = {
+                    **{k: r[k] for k in KINSOKU}, "spaced_share": r["spaced_share"],
+                    "max_gap": r["max_gap"], "lost": r["lost"], "added": r["added"],
+                    "examples": {k: v for k, v in r["examples"].items() if k in KINSOKU}}
     finally:
         if not a.keep:
             shutil.rmtree(work, ignore_errors=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "results": results},
-                                  ensure_ascii=False, indent=1), encoding="utf-8")
-    print(table(results))
+    RESULTS.write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "levels": ["gb"] + levels,
+                                   "results": results}, ensure_ascii=False, indent=1),
+                       encoding="utf-8")
+    print(table(results, levels))
     print(f"\nwritten {RESULTS.relative_to(ROOT)}; examples per figure are in it", file=sys.stderr)
     return 0
 

@@ -41,6 +41,19 @@ def joined(a: str, b: str) -> bool:
     return a.isdigit() and b in cjk.NUMERIC_SUFFIX_HAN
 
 
+def _long_run_ok(a: str, b: str) -> bool:
+    """A long Latin run broken at a sensible point (issue #15): the run (Latin characters
+    around the break) has cjk.LONG_RUN characters or more, each side cjk.LONG_PART or more,
+    never after a hyphen-minus nor between two digits."""
+    import re
+
+    left = re.search(r"[\x21-\x7e]+$", a).group(0)
+    right = re.match(r"[\x21-\x7e]+", b).group(0)
+    return (len(left) + len(right) >= cjk.LONG_RUN and len(left) >= cjk.LONG_PART
+            and len(right) >= cjk.LONG_PART and left[-1] != "-"
+            and not (left[-1].isdigit() and right[0].isdigit()))
+
+
 def check_lines(text, lines, measure, settings=Settings()):
     """The invariants every composed paragraph must meet."""
     no_start, no_end = cjk.LEVELS[settings.level]
@@ -58,13 +71,23 @@ def check_lines(text, lines, measure, settings=Settings()):
         if k > 0:
             prev = lines[k - 1]
             # never split inside ——, ……, a Latin word or a number (unless the run is wider
-            # than the measure: the emergency cut, flagged on the line)
-            assert not joined(prev.text[-1], t[0]) or prev.cut or prev.forced, (prev.text, t)
+            # than the measure: the emergency cut, flagged on the line; or a run of
+            # cjk.LONG_RUN characters or more broken at a sensible point, also flagged)
+            assert not joined(prev.text[-1], t[0]) or prev.cut or prev.forced or \
+                prev.word_break, (prev.text, t)
+            if prev.word_break:
+                assert _long_run_ok(prev.text, t), (prev.text, t)
             if prev.cut:
                 assert prev.text[-1] != "-", (prev.text, t)    # would not read back
         width = measure - ln.indent
         if ln.justified and not ln.ragged:
             assert abs(ln.width - ln.hang - width) < 0.1 / 9, (t, ln.width, width)
+            # flush as drawn: the last glyph that is not a space ends at the measure (a mark
+            # before a line-ending space takes its ½ em too: "Kanai） " + break, issue #15)
+            vis = [g for g in ln.glyphs if not g.ch.isspace()]
+            if vis and not ln.hang:
+                assert abs(vis[-1].x + vis[-1].advance - width) < 0.1 / 9, \
+                    (t, vis[-1].ch, vis[-1].x + vis[-1].advance, width)
         assert ln.width <= width + ln.hang + 1e-6, (t, ln.width)      # never past the column
         assert not ln.overfull, t
         assert ln.hang <= 0.5 + 1e-9 and (not ln.hang or t[-1] in cjk.HANGING), t
@@ -99,6 +122,17 @@ def test_comma_is_pushed_in_not_left_at_line_start(face):
     lines = compose_paragraph("一二三四五六七八九十，一二三四五六七八九十。", face, 10,
                               indent=0)
     assert lines[1].text.startswith("十，")
+
+
+def test_a_mark_before_a_line_ending_space_takes_half_an_em(face):
+    """"（Norishige Kanai） 送上": a line ending in ） and the space after it was set with the
+    bracket a full em wide and drawn in its ½-em form, 0.45 em short of the column's edge."""
+    text = "構的金井宣茂 （Norishige Kanai） 送上國際太空站。"
+    for measure in range(8, 21):
+        lines = compose_paragraph(text, face, measure, indent=0.0)
+        check_lines(text, lines, measure)
+    lines = compose_paragraph(text, face, 16, indent=0.0)
+    assert lines[0].text.endswith("） ")
 
 
 def test_line_end_mark_and_opening_bracket(face):
@@ -223,11 +257,13 @@ def test_latin_words_break_only_at_spaces(face):
 
 def test_a_latin_run_wider_than_the_measure_is_cut_flush(face):
     """Emergency (CLREQ §handling_of_grid_alignment…): a URL wider than the measure is cut at
-    the measure, every line still flush, nothing lost."""
+    the measure, every line still flush, nothing lost.  (Since issue #15 a run this long
+    breaks at its sensible points first — after a solidus or a URL's dot — flagged
+    ``word_break``; a cut between other letters stays the emergency.)"""
     text = "详见网站http://www.sckjb.com.cn/news/2020/0804/index.html的报道。"
     lines = compose_paragraph(text, face, 8)
     assert "".join(ln.text for ln in lines) == text
-    assert any(ln.cut for ln in lines)
+    assert any(ln.cut or ln.word_break for ln in lines)
     for ln in lines[:-1]:
         assert not ln.overfull and abs(ln.width - ln.measure) < 1e-6, ln.text
 
@@ -267,11 +303,13 @@ URLS = ["https://www.example-site.com/some-long-path-name/with-many-parts-here-a
 def test_a_url_is_cut_at_permitted_points_never_after_a_hyphen(face, url, measure):
     """Issue #13 items 2 and 6: a URL wider than the measure is cut after / . _ ? & = or
     before -, between other letters only as the last resort, and never right after a
-    hyphen-minus (extraction drops a hyphen at a line end); every line within the measure."""
+    hyphen-minus (extraction drops a hyphen at a line end); every line within the measure.
+    (Since issue #15 such a run first breaks at its sensible points where the level allows —
+    ``word_break``, counted here with the cuts.)"""
     text = "详见" + url + "的报道。"
     lines = compose_paragraph(text, face, measure)
     check_lines(text, lines, measure)
-    cuts = [ln for ln in lines if ln.cut]
+    cuts = [ln for ln in lines if ln.cut or ln.word_break]
     assert cuts
     permitted = [ln for ln in cuts if ln.text[-1] in "/._?&=" or
                  lines[lines.index(ln) + 1].text[0] == "-"]
@@ -539,11 +577,17 @@ def can_avoid_orphans(face, text, measure) -> bool:
 
     from typeset.compose import natural_line
 
+    from typeset.segment import boundaries
+
     no_start, no_end = cjk.LEVELS["gb"]
+    words = boundaries(text)
 
     def legal(k):
+        # issue #15: a headline never breaks inside a word (jieba's), before it leaves a
+        # short line; so the model breaks between words too
         a, b = text[k - 1], text[k]
-        return not (b in no_start or a in no_end or joined(a, b) or b == " ")
+        inside = cjk.char_class(a) == HAN and cjk.char_class(b) == HAN and k not in words
+        return not (b in no_start or a in no_end or joined(a, b) or b == " " or inside)
 
     @lru_cache(maxsize=None)
     def ok(i):

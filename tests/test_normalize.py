@@ -142,3 +142,70 @@ def test_normalise_false_turns_it_off(issue, tmp_path):
     from typeset.load import load_issue
 
     assert "近日,达州市" in load_issue(issue).articles["05-dazhou-liunao"].paragraphs[0].text
+
+
+# --- issue #15: consistent normalisation of real copy ------------------------------------------
+
+@pytest.mark.parametrize("old, new", [
+    ("今天天气很好.明天下雨", "今天天气很好。明天下雨"),        # a full stop folded to ASCII
+    ("记者张三报道.", "记者张三报道。"),
+    ("宇航员迪米特里.康德拉特耶夫", "宇航员迪米特里·康德拉特耶夫"),    # a name's 间隔号
+    ("２０２０年ＧＤＰ增长", "2020年GDP增长"),                     # full-width letters and digits
+    ("舒卡勒羅夫﹐和日本", "舒卡勒羅夫，和日本"),                   # a small form of a mark
+    ("富士 F100fd相机", "富士F100fd相机"),                       # the ¼-em gap, not a space
+    ("将从12 月开始", "将从12月开始"),
+    ("苹果iPhone X 发布", "苹果iPhone X发布"),
+    ("金井宣茂 (Norishige Kanai) 送上", "金井宣茂 （Norishige Kanai） 送上"),  # a pair past spaces
+])
+def test_repaired_for_real_copy(old, new):
+    assert norm(old) == new
+    assert norm(new) == new
+
+
+def test_a_headline_keeps_its_spaces_a_dateline_its_space():
+    # in a headline the space is the editor's break; after a dateline it is the deliberate one
+    assert normalise_text("丰田 F100fd 发布", body=False)[0] == "丰田 F100fd 发布"
+    assert norm("本报讯 7月28日，四川省") == "本报讯 7月28日，四川省"
+    assert norm("新华社北京2月22日电 2005年1月") == "新华社北京2月22日电 2005年1月"
+
+
+def _kind(ch):
+    from typeset import cjk
+
+    if ch is None:
+        return "edge"
+    c = cjk.char_class(ch)
+    if c == cjk.LA:
+        return "digit" if ch.isdigit() else "letter" if ch.isalpha() else ch
+    return "han" if c == cjk.H else c
+
+
+def test_the_same_mark_in_the_same_context_gives_the_same_output_over_the_corpus():
+    """Over the whole real-copy corpus: every , ; : ? ! . ( ) between the same kinds of character
+    (past spaces) comes out the same, in every article (issue #15: brackets were full-width in
+    one sentence and half-width in the next)."""
+    from typeset.load import parse_article
+
+    seen: dict = {}
+    for f in sorted((ROOT / "tests" / "corpus" / "realcopy").glob("*.txt")):
+        art = parse_article(f, f.read_text(encoding="utf-8-sig"))
+        for text in [p.text for p in art.paragraphs]:
+            new, changes = normalise_text(text)
+            out = {off: rep for off, old, rep, _ in changes if len(old) == 1}
+            for k, ch in enumerate(text):
+                if ch not in ",;:?!.()":
+                    continue
+                prev = next((c for c in reversed(text[:k]) if not c.isspace()), None)
+                nxt = next((c for c in text[k + 1:] if not c.isspace()), None)
+                if ch == "." and (prev, nxt) and prev in cjk_names() and nxt in cjk_names():
+                    continue                      # a name's 间隔号: decided by the characters
+                key = (ch, _kind(prev), _kind(nxt))
+                seen.setdefault(key, {})[out.get(k, ch)] = f"{f.name}: {text[max(0, k - 6):k + 6]}"
+    mixed = {k: v for k, v in seen.items() if len(v) > 1}
+    assert not mixed, mixed
+
+
+def cjk_names():
+    from typeset import cjk
+
+    return cjk.TRANSLITERATION

@@ -16,6 +16,7 @@ one, never a mix (``outdir.write_set``).
 from __future__ import annotations
 
 import gc
+import re
 import threading
 import time
 from contextlib import contextmanager
@@ -27,6 +28,10 @@ from .flow import PageFlow, compose_bodies, flow_issue
 from .load import load_issue
 from .model import Issue
 from .normalize import Change, normalise_issue
+
+
+# "(图)" / "（图）" in a headline: the copy promises a picture (issue #15)
+_PICTURE_NOTE = re.compile(r"[（(]\s*[组附]?图\s*[)）]")
 
 
 @dataclass
@@ -45,6 +50,9 @@ class SlotReport:
     span: int = 1
     column_chars: int = 0
     ref: object = None          # the slot's SourceRef (file, line, column) for scripts
+    # every visibly letter-spaced body line (compose.Line.visibly_spaced): column, grid line,
+    # the spacing added to each gap (em) and the line's text
+    spaced_lines: list = field(default_factory=list)
 
     def as_error(self) -> dict:
         """This slot's overset as an entry of ``check --json``'s ``errors``."""
@@ -235,15 +243,26 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
         for b in flow.blocks:
             if b.slot.kind != "article":
                 continue
+            spaced = [dict(column=f.column, line=f.first + k, spacing=round(ln.spacing, 3),
+                           latin=ln.letterspaced, text=ln.text.strip())
+                      for f in b.frames for k, ln in enumerate(f.lines) if ln.visibly_spaced]
             report.slots.append(SlotReport(
                 page=page.number, slot=b.slot.id, article=b.article,
                 lines_available=sum(f.capacity for f in b.frames),
                 lines_used=sum(len(c) for c in b.columns),
                 overset_lines=b.overset, overset_chars=b.overset_chars,
                 underset_lines=b.underset,
-                even_spaced_lines=sum(1 for c in b.columns for ln in c if ln.even_spacing),
+                even_spaced_lines=len(spaced),
                 allow_overset=b.slot.allow_overset, where=str(b.slot.where),
-                span=b.slot.span, column_chars=issue.paper.column_chars, ref=b.slot.where))
+                span=b.slot.span, column_chars=issue.paper.column_chars, ref=b.slot.where,
+                spaced_lines=spaced))
+            art = issue.articles[b.article]
+            for what in ("headline", "kicker", "subtitle"):
+                if _PICTURE_NOTE.search(getattr(art, what) or ""):
+                    report.warnings.append(
+                        f"page {page.number}, slot '{b.slot.id}': the {what} says "
+                        f"'{_PICTURE_NOTE.search(getattr(art, what)).group(0)}' (picture) but "
+                        f"the slot has no picture ({art.path.name})")
             if b.underset > 1:
                 report.warnings.append(f"page {page.number}, slot '{b.slot.id}': "
                                        f"{b.underset} empty line(s) at the foot (underset)")

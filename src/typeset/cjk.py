@@ -8,6 +8,8 @@ chooses the strictness level and the punctuation style in its layout file.
 
 from __future__ import annotations
 
+import re
+
 # --- Character classes -------------------------------------------------------------------
 # CLREQ §categories_and_usage_of_punctuation_marks, §table_of_punctuation_marks.
 # GB-style glyphs (zh-Hans) put 点号 and closing marks in the start (left) half of the em box
@@ -28,7 +30,14 @@ POSTFIX = "%‰℃°′″％"                      # JLREQ cl-13: glued to the 
 # dates and times, counters and units that follow a number.  CLREQ's section "Digits and their
 # prefix and suffix" (§digits_and_their_prefix_and_suffix) is an empty heading; JLREQ §3.1.4
 # keeps a number together with its unit, and UAX #14 would allow the break (typography.md §6).
-NUMERIC_SUFFIX_HAN = "年月日时分秒号岁元角万亿千百个次名倍人件台项家户条篇页版期届余多米度天周吨"
+# Issue #15 adds the first characters of the legal units of measurement (GB 3100: 公里, 平方米,
+# 立方米, 千克, 毫米, 摄氏度, 千瓦时 …), currencies (美元, 港元, 欧元, 英镑) and the common
+# counters (量词: 3辆, 5440圈, 6级, 2小时, 3场, 93比89 …); a number keeps the one after it.
+NUMERIC_SUFFIX_HAN = ("年月日时分秒号岁元角万亿千百个次名倍人件台项家户条篇页版期届余多米度天周吨"
+                      "公平立厘毫微纳克升斤两亩顷里寸尺码英海摄华瓦焦帕兆级场位辆架艘座所只头株"
+                      "棵套部份起批轮季成折小刻点层间张本册支枚颗粒双对组队段节门道类种笔块毛美"
+                      "港欧镑桶箱袋瓶杯盒圈回遍趟比胜负强连代世晚夜楼栋室路线字句行章卷集秒")
+MAGNITUDES = "万亿千百"        # 11.37万亿元: magnitudes between a number and its unit
 # Marks that may hang past the measure when a paper asks for it (CLREQ
 # §hanging_punctuation_marks_at_line_end: "only one of 、，。", never inside a run of marks).
 HANGING = "、，。"
@@ -138,3 +147,46 @@ HAN_LATIN_MIN = 0.125     # may shrink to ⅛ em
 HAN_LATIN_MAX = 0.5       # may stretch to ½ em
 SPACE_MIN = 0.25          # Western word space shrinks to ¼ em at the most
 SPACE_MAX = 0.5           # and stretches to ½ em
+# Even spacing (CLREQ's last resort, step 3 of §procedures_for_inter-character_spacing_
+# expansion) of at most 1/20 em a gap is not seen as letter-spacing; beyond it a line is
+# visibly letter-spaced (issue #15 counts such lines), and beyond 0.07 em (the largest gap
+# XeLaTeX/xeCJK leaves on the sample page's text) it is loose.  The composer prices lines by
+# these steps, so that it chooses other breaks before it spaces a line visibly.
+EVEN_UNSEEN = 0.05
+EVEN_LOOSE = 0.07
+
+# --- Long Latin runs -----------------------------------------------------------------------------
+# A Latin word, number or URL of LONG_RUN characters or more may break at a sensible point
+# (CLREQ §handling_of_western_text_in_chinese_text leaves the choice to the engine; issue #15):
+# after a solidus, a URL's dot, _ ? & =, before a hyphen or a plus sign, between a lower-case
+# and an upper-case letter (ApacheTomcat), between a letter and a digit (…07T08:30…), leaving at
+# least LONG_PART characters on each side.  Shorter runs never break but as an emergency.
+LONG_RUN = 10
+LONG_PART = 3
+
+# --- Newsroom conventions ----------------------------------------------------------------------
+# Not CLREQ: how news copy opens and signs a paragraph (issue #15).  A dateline at the start of
+# a paragraph (本报讯, 本报7月28日讯, 新华社郑州3月31日体育专电, 中新网北京7月22日电, 据新华社
+# 旧金山电, 纽约12月6日电, 【2008年9月18日讯】) and a byline in brackets (（记者 张三）,
+# （通讯员 李四 摄）, or a short bracketed name ending a paragraph: （某某市科协）) are kept on one
+# line by the composer; the space after a dateline is the deliberate one-em space the
+# normaliser leaves alone.
+_H = "\u3400-\u9fff"
+_DATE = "(?:\\d{1,2}|[一二三四五六七八九十〇]{1,3})月(?:\\d{1,2}|[一二三四五六七八九十〇]{1,3})日"
+DATELINE = re.compile(
+    f"^据?(?:本报(?:{_DATE})?讯|[{_H}]{{1,8}}?[社网台报站](?:[{_H}]{{0,5}}?{_DATE})?"
+    f"[{_H}]{{0,5}}?[电讯]|[{_H}]{{2,6}}?{_DATE}[{_H}]{{0,4}}?电|【[^】]{{1,24}}】)")
+_BYLINE_WORDS = "记者|通讯员|特约|实习生|见习|摄影|摄|报道|编辑|供稿|整理|撰稿|综合"
+BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?）")
+BYLINE_END = re.compile("（[^（），。、；：？！,.;:?!]{1,12}）$")
+# Characters of the standard transliteration of foreign names (新华社 译名手册's syllable
+# table, the most used ones).  A "." between two of them is a 间隔号 in a name typed with a
+# full stop (迪米特里.康德拉特耶夫, GB/T 15834 §4.15): the normaliser makes it "·"; a "."
+# between other Chinese characters ends a sentence and becomes "。".
+TRANSLITERATION = frozenset(
+    "阿埃艾爱安昂奥敖巴拜班邦保鲍贝本比彼宾波伯博布查达戴丹道德得登迪蒂丁东杜顿多厄恩尔法"
+    "范菲斐芬丰佛夫弗福盖甘冈高戈格根贡古瓜圭哈海汉豪赫黑亨胡华怀惠霍基吉加贾杰金卡凯坎康"
+    "考柯科克肯库夸奎昆拉莱兰朗劳勒雷蕾黎里利莉丽廉林琳隆卢鲁路伦罗洛马玛迈麦曼梅门蒙米密"
+    "敏莫姆穆纳娜奈南内尼妮宁纽努诺欧帕派潘庞佩彭皮珀普齐奇乔琼丘瑞若萨塞赛桑瑟森沙莎尚什"
+    "圣施史斯松苏索塔泰坦汤唐特提汀通图托瓦万威韦维温沃乌伍西希锡夏肖谢辛休雅亚扬耶伊因英"
+    "尤约泽詹朱卓兹茨")

@@ -371,7 +371,7 @@ def check(issue_dir, as_json, quiet):
         if not quiet:
             click.echo("lines: available and used in the slot's columns; over: lines "
                        "(characters) that do not fit; short: empty grid lines at the foot; "
-                       "even: lines that needed even spacing of Han characters")
+                       "even: lines letter-spaced more than 1/20 em a gap (listed below)")
         click.echo(f"{'page':>4} {'slot':<12} {'avail':>5} {'used':>5} {'over':>11} "
                    f"{'short':>5} {'even':>4}  hint")
         for s in report.slots:
@@ -380,6 +380,13 @@ def check(issue_dir, as_json, quiet):
             over_ = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
             click.echo(f"{s.page:>4} {s.slot:<12} {s.lines_available:>5} {s.lines_used:>5} "
                        f"{over_:>11} {s.underset_lines:>5} {s.even_spaced_lines:>4}  {s.hint}")
+        spaced = [(s, x) for s in report.slots for x in s.spaced_lines]
+        if spaced:
+            click.echo("letter-spaced lines (grid line counted from 0, as 'top:'):")
+        for s, x in spaced:
+            how = "Latin run spaced out" if x["latin"] else f"+{x['spacing']:.2f} em a gap"
+            click.echo(f"  page {s.page}, slot '{s.slot}', column {x['column']}, line "
+                       f"{x['line']}: {how}  {x['text']}")
     if over is not None:
         click.echo(f"error: {over}", err=True)
         sys.exit(over.exit_code)

@@ -50,6 +50,7 @@ It does not know about columns, pages or PDF.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -102,6 +103,7 @@ class Line:
     indent: float         # left indent (em)
     justified: bool       # True for every line but a paragraph's last
     even_spacing: bool = False   # needed even spacing of Han characters (CLREQ last resort)
+    spacing: float = 0.0         # em that even spacing added to each gap (0: none)
     overfull: bool = False       # wider than the measure: one item alone wider than the measure
     align: str = "justify"       # justify | start | end | center
     # How the break after this line was found.  The *natural* break is where the line would
@@ -114,12 +116,19 @@ class Line:
     hang: float = 0.0            # em the last mark extends past the measure (hanging)
     letterspaced: bool = False   # emergency: a Latin run alone on a line, letter-spaced
     cut: bool = False            # emergency: ends inside a Latin run wider than the measure
+    word_break: bool = False     # ends inside a long Latin run at a sensible point (cjk.LONG_RUN)
     forced: bool = False         # emergency: a prohibited break in a run wider than the measure
     ragged: bool = False         # emergency: nothing on the line may stretch, it stays short
 
     @property
     def text(self) -> str:
         return "".join(g.ch for g in self.glyphs)
+
+    @property
+    def visibly_spaced(self) -> bool:
+        """Letter-spaced as a reader sees it: even spacing of more than ``cjk.EVEN_UNSEEN``
+        (1/20 em) a gap, or a lone Latin run spaced out (issue #15 counts these lines)."""
+        return self.letterspaced or self.spacing > cjk.EVEN_UNSEEN + EPS
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +138,7 @@ class Settings:
     level: str = cjk.DEFAULT_LEVEL
     style: str = cjk.DEFAULT_STYLE
     indent: float = 2.0            # first-line indent, em (CLREQ §first_line_indents)
-    orphan_penalty: float = 20000.0
+    orphan_penalty: float = 60000.0
     hanging: bool = False          # CLREQ §hanging_punctuation_marks_at_line_end (off: the norm)
 
 
@@ -149,6 +158,22 @@ _CUT_COST = {CUT_URL: _CUT, CUT_LETTER: 1e7, CUT_FORCE: 1.5e7, CUT_PAIR: 2e7}
 _URL_AFTER = frozenset("/._?&=")
 _CUT_SLACK = 2.0   # em: a cut other than at a URL point is tried only this near the measure
 _HANG = 1.0              # hanging a mark, when the paper allows it
+# Even spacing, by how far it opens each gap (cjk.EVEN_UNSEEN, cjk.EVEN_LOOSE): unseen, seen,
+# loose.  A visibly spaced line costs more than any number of ordinary choices of break; past
+# that the cost grows with the square of the em the line is short of its measure: a line short
+# by two characters costs less than two lines short by one, one short by three more than three
+# short by one (a compositor pushes out a character or two a line, CLREQ
+# §prohibition_rules_for_line_start_end).  A 孤字 (Settings.orphan_penalty) or a line of marks
+# alone costs more than any but the loosest line; a split dateline or byline about as much as
+# a line short by 1½ characters.
+_SPACED = 2000.0
+_SPACED_LOOSE = 6000.0   # (with _SPACED: 8000)
+_SPACED_EM = 1500.0      # × (em short)²
+_LONG_BREAK = 60.0       # a long Latin run broken at a sensible point (cjk.LONG_RUN)
+_LONG_HYPHEN = 120.0     # … before a hyphen (2024|-11-07): a sensible point, a worse one
+_NUMBER_SPACE = 80.0     # at the space between two numbers (2015-08-06 05:04:32)
+_KEEP = 16000.0          # inside a dateline or an inline byline that could stay whole
+_BAD_LINE = 60000.0      # a line of marks alone, or of one character and ——/……
 
 
 @dataclass(slots=True)
@@ -170,6 +195,8 @@ class _Item:
     gap_even: bool = False
     gap_letter: bool = False  # a gap only emergency letter-spacing may widen
     can_break_before: bool = False
+    penalty: float = 0.0      # cost of a permitted break before this item (inside a long
+                              # Latin run, a dateline or a byline)
     cut: int = 0              # emergency break before this item: CUT_URL … CUT_PAIR, 0 = none
     ink: tuple = (0.0, 1.0, 0.0, 0.0)   # ink extent x0, x1, y0, y1 (em) of dashes
     halt: bool = False         # the face has a ½-em form of this mark
@@ -243,6 +270,7 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
         items.append(it)
 
     prev: _Item | None = None
+    chain = False          # after a number and its magnitudes (11.37万亿): a unit may follow
     for k, it in enumerate(items):
         if prev is not None:
             a, b = prev, it
@@ -279,8 +307,24 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
                     (latin_b or b.cls == SP)
             b.pair = a.cls == b.cls and a.cls in (DA, EL)
             b.can_break_before = _can_break(a, b, no_start, no_end, connector_no_start)
+            # 11.37万亿元, 2.814亿人: the magnitudes and the unit after a number stay with it
+            # (3个 ends at its counter: 3个|千亿级 may break)
+            if b.ch in cjk.NUMERIC_SUFFIX_HAN and (chain or (a.cls == LA and a.ch.isdigit())):
+                b.can_break_before = False
+                chain = b.ch in cjk.MAGNITUDES
+            else:
+                chain = False
+            if a.cls == SP and b.ch.isdigit() and items[k - 2].ch.isdigit():
+                b.penalty = _NUMBER_SPACE    # 2015-08-06 05:04:32: a date and a time
+        else:
+            chain = False
         prev = it
 
+    _long_runs(items, no_start, no_end)
+    for s, e in keeps(text):
+        for k in range(s + 1, e):
+            if items[k].can_break_before:
+                items[k].penalty = max(items[k].penalty, _KEEP)
     for it in items:
         # Adjustability that depends on the final (pair-compressed) width.
         if it.cls in cjk.BLANK_RIGHT and it.w > 0.5 + EPS:
@@ -307,8 +351,70 @@ def _can_break(a: _Item, b: _Item, no_start, no_end, connector_no_start: bool = 
     if a.cls in _LATIN and b.cls in _LATIN:
         return False                # inside a Latin word or a number (CLREQ §handling_western…)
     if a.cls == LA and a.ch.isdigit() and b.ch in cjk.NUMERIC_SUFFIX_HAN:
-        return False                # 2020年 splits only after 年
+        return False                # 2020年, 355公里, 3个: a number keeps its unit or counter
     return True
+
+
+def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> None:
+    """Permit breaks at sensible points inside Latin runs of ``cjk.LONG_RUN`` characters or
+    more (see cjk.LONG_RUN), at a cost (``_Item.penalty``), where the level lets the marks on
+    either side end and start a line (at gb a solidus may not end one, and never starts
+    one); shorter runs stay whole."""
+    n = len(items)
+    k = 0
+    while k < n:
+        j = k + 1
+        while j < n and not items[j].can_break_before:
+            j += 1
+        latin = sum(1 for it in items[k:j] if it.cls in _LATIN)
+        if latin >= cjk.LONG_RUN:
+            for m in range(k + cjk.LONG_PART, j - cjk.LONG_PART + 1):
+                cost = _sensible(items, m, k, j)
+                if cost and items[m - 1].ch not in no_end and items[m].ch not in no_start:
+                    items[m].can_break_before = True
+                    items[m].penalty = cost
+        k = j
+
+
+def _sensible(items, m, k, j) -> float:
+    """The cost of breaking a long Latin run ``items[k:j]`` before ``items[m]``, 0 if it is
+    not a sensible point: after / _ ? & = or a dot between letters (a URL's, never a decimal
+    point), before - or +, between a lower- and an upper-case letter, between a letter and a
+    digit.  Never next to a space, a mark or inside a number."""
+    a, b = items[m - 1], items[m]
+    if a.cls not in _LATIN or b.cls not in _LATIN or a.ch == "-":
+        return 0.0      # never after a hyphen-minus: extraction takes it for a soft hyphen
+    ca, cb = a.ch, b.ch
+    before = items[m - 2].ch if m - 2 >= k else ""
+    if ca in "/_?&=" and cb not in "/_?&=":
+        return _LONG_BREAK
+    if ca == "." and before.isalpha() and cb.isalpha():
+        return _LONG_BREAK
+    if cb == "+" and ca.isalnum():
+        return _LONG_BREAK
+    if cb == "-" and ca.isalnum() and m + 1 < j and items[m + 1].ch.isalnum():
+        return _LONG_HYPHEN
+    if ca.isascii() and cb.isascii():
+        if ca.islower() and cb.isupper():
+            return _LONG_BREAK          # ApacheTomcat, OpenHarmony
+        if ca.isalpha() and cb.isdigit() or ca.isdigit() and cb.isalpha():
+            return _LONG_BREAK          # …07T|08:30…
+    return 0.0
+
+
+def keeps(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` kept on one line when they fit (issue #15): a dateline at its start
+    and inline bylines (``cjk.DATELINE``, ``cjk.BYLINE``, ``cjk.BYLINE_END``)."""
+    out = []
+    m = cjk.DATELINE.match(text)
+    if m:
+        out.append(m.span())
+    for m in cjk.BYLINE.finditer(text):
+        out.append(m.span())
+    m = cjk.BYLINE_END.search(text)
+    if m and m.span() not in out:
+        out.append(m.span())
+    return out
 
 
 def _mark_cuts(items: list[_Item], measure: float) -> None:
@@ -418,8 +524,13 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
                 per = need / n_even
                 if record:
                     fit.even = per
-                # Badness grows with the cube of the per-gap spacing (0.25 em per gap = 100).
-                cost += 30.0 + 100.0 * (per / 0.25) ** 3
+                # Unseen (≤ 1/20 em a gap), seen, loose (> 0.07 em): each step costs more
+                # than anything the step before can save (cjk.EVEN_UNSEEN, cjk.EVEN_LOOSE).
+                cost += 100.0 * (per / 0.25) ** 3 + 400.0 * per
+                if per > cjk.EVEN_UNSEEN + EPS:
+                    cost += _SPACED
+                if per > cjk.EVEN_LOOSE + EPS:
+                    cost += _SPACED_LOOSE + _SPACED_EM * need * need
                 if per > 0.5:
                     cost += _LOOSE
             elif stretch.get("hanlatin", 0.0) > EPS:
@@ -461,6 +572,16 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     n = len(items)
     _mark_cuts(items, measure - indent)
     hanging = settings.hanging
+    chars, units = _char_counts(items)
+    # An inline byline ending the paragraph that does not fit at the end of its last line goes
+    # flush right on a line of its own (issue #15): the text's last line before it is then set
+    # like a paragraph's last line, and nothing but the whole byline follows it.
+    tail = -1
+    if not last_justified:
+        for s, e in keeps(text):
+            if e == n and s > 0 and \
+                    _set_line(items, s, n, INF, 0.0, False, None).width <= measure + EPS:
+                tail = s
     best = [INF] * (n + 1)
     prev_break = [-1] * (n + 1)
     # how the line ending at j was set: 0 plain, 1 with its last mark hung, 2 overfull; and
@@ -497,7 +618,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             if it.stretch_kind:
                 stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
             j += 1
-            extra = 0.0
+            extra = items[j].penalty if j < n else 0.0
             if j < n and not items[j].can_break_before:
                 kind = items[j].cut
                 if not kind:
@@ -507,10 +628,12 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                     # only the last few are worth pricing (a long run would otherwise cost
                     # a line's worth of candidates at every start)
                     continue
-                extra = _CUT_COST[kind]
+                extra += _CUT_COST[kind]
             # candidate line items[i:j]
             last = j == n
-            final = last and not last_justified
+            if i == tail and not last:
+                continue                   # after the text's last line, the byline whole
+            final = (last and not last_justified) or j == tail
             cost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width, final,
                              n_letter, record=False)[0]
             mode = 0
@@ -537,8 +660,12 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                     continue
             found = True
             cost = base + cost + extra
-            if last and not last_justified and _is_orphan(items, i, j):
+            if final and _is_orphan(items, i, j):
                 cost += settings.orphan_penalty
+            if (i or not last) and _marks_only(chars, units, i, j):
+                # a line of marks alone, or of one character and ——/……, would open a column
+                # or page if it fell there (CLREQ §prohibition_rules_for_line_start_end)
+                cost += _BAD_LINE
             if cost < best[j]:
                 best[j] = cost
                 prev_break[j] = i
@@ -557,7 +684,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     lines = []
     for i, j in breaks:
         width = measure - (indent if i == 0 else 0.0)
-        last = j == n
+        last = j == n or j == tail
         final = last and not last_justified
         # the chosen line's adjustment in full (the breaker kept only its cost)
         if how[j] == 2:
@@ -573,6 +700,12 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                        justified=not last or last_justified, fit=fit)
         _classify_break(items, i, j, width, ln)
         lines.append(ln)
+    if breaks[-1][0] == tail:
+        ln = lines[-1]
+        shift = ln.measure - ln.width
+        for g in ln.glyphs:
+            g.x += shift
+        ln.align = "end"
     return lines
 
 
@@ -590,6 +723,8 @@ def _natural_end(items, i, width) -> int:
             nat += it.gap
         nat += it.w
         end_cut = it.w if it.cls in (SP, IS) else it.end_trim
+        if it.cls in (SP, IS) and k - 1 > i:
+            end_cut += items[k - 1].end_trim
         if nat - start_cut - end_cut <= width + 1e-6:
             best = k + 1
         elif nat - start_cut - 1.0 > width:
@@ -620,7 +755,8 @@ def break_stats(lines) -> dict:
     """Counts over composed lines: prohibition events solved by push-in, push-out and hanging,
     other moves of the break for total fit, even spacing and the emergencies."""
     out = dict(lines=0, push_in=0, push_out=0, hang=0, moved=0, even_spacing=0,
-               letterspaced=0, cut=0, forced=0, ragged=0, overfull=0)
+               spaced=0, letterspaced=0, cut=0, word_break=0, forced=0, ragged=0,
+               overfull=0)
     for ln in lines:
         out["lines"] += 1
         if ln.kinsoku:
@@ -628,12 +764,23 @@ def break_stats(lines) -> dict:
         elif ln.pushed:
             out["moved"] += 1
         out["even_spacing"] += bool(ln.even_spacing)
+        out["spaced"] += ln.visibly_spaced
+        out["word_break"] += bool(ln.word_break)
         out["letterspaced"] += bool(ln.letterspaced)
         out["cut"] += bool(ln.cut)
         out["forced"] += bool(ln.forced)
         out["ragged"] += bool(ln.ragged)
         out["overfull"] += bool(ln.overfull)
     return out
+
+
+def _end_mark(items, i, j) -> int:
+    """The index of a mark followed by the space that ends the line ("Kanai） " + break), or
+    -1: the mark is at the line end as much as if the space were not there, and takes ½ em
+    (GB/T 15834 §5.1.10)."""
+    if j - 2 > i and items[j - 1].cls in (SP, IS) and items[j - 2].end_trim:
+        return j - 2
+    return -1
 
 
 def _edge_widths(items, i, j):
@@ -645,6 +792,9 @@ def _edge_widths(items, i, j):
     end_cut = lastit.end_trim
     if lastit.cls in (SP, IS):
         end_cut = lastit.w
+        m = _end_mark(items, i, j)
+        if m >= 0:
+            end_cut += items[m].end_trim
     return start_cut, end_cut
 
 
@@ -654,7 +804,9 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
     first, lastit = items[i], items[j - 1]
     sh, st = shrink, stretch          # _solve only reads them: copied when changed
     # A trimmed edge mark has no shrink left; a space at an edge neither shrinks nor stretches.
-    for it, cut in ((first, start_cut), (lastit, end_cut)):
+    m = _end_mark(items, i, j)
+    edges = ((first, start_cut), (lastit, end_cut)) + (((items[m], 1.0),) if m >= 0 else ())
+    for it, cut in edges:
         if cut and it.shrink_kind:
             if sh is shrink:
                 sh = dict(shrink)
@@ -675,6 +827,37 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
     return _solve(width - natural, sh, st, n_even, last, n_letter, record), natural
 
 
+def _char_counts(items):
+    """Prefix counts over ``items``: characters that are not marks (nor ——/…… nor spaces),
+    and halves of ——/…… pairs."""
+    n = len(items)
+    chars = [0] * (n + 1)
+    units = [0] * (n + 1)
+    for k, it in enumerate(items):
+        chars[k + 1] = chars[k] + (1 if it.counts and it.cls not in (DA, EL) else 0)
+        units[k + 1] = units[k] + (1 if it.pair else 0)
+    return chars, units
+
+
+def _marks_only(chars, units, i, j) -> bool:
+    """Is items[i:j] a line of marks alone, or one character with a ——/…… unit?"""
+    c = chars[j] - chars[i]
+    return c == 0 or (c == 1 and units[j] - units[i] > 0)
+
+
+def marks_only(line: Line) -> bool:
+    """A line of marks alone, or of one character and a ——/…… unit: such a line never opens
+    a column or a page (issue #15; CLREQ §prohibition_rules_for_line_start_end), and the
+    composer avoids it inside a paragraph (``_BAD_LINE``)."""
+    text = line.text.strip()
+    units = text.count("——") + text.count("……") + text.count("⋯⋯") + text.count("⸺")
+    chars = sum(1 for c in text if cjk.char_class(c) not in _NOT_CHARS)
+    return chars == 0 or (chars == 1 and units > 0)
+
+
+_NOT_CHARS = frozenset((OP, CL, PA, ST, IP, CN, SO, SP, IS, DA, EL))
+
+
 def _is_orphan(items, i, j) -> bool:
     """孤字: the last line holds fewer than two characters besides punctuation (CLREQ
     §adjustments_of_orphans_and_widows).  A paragraph of one line is not an orphan."""
@@ -691,6 +874,7 @@ def _is_orphan(items, i, j) -> bool:
 
 def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
     start_cut, end_cut = _edge_widths(items, i, j)
+    end_mark = _end_mark(items, i, j)
     nat = 0.0
     for k in range(i, j):
         nat += items[k].w + (items[k].gap if k > i else 0.0)
@@ -728,12 +912,15 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
             w -= start_cut
         elif k == j - 1 and end_cut:
             w -= end_cut
+        elif k == end_mark:
+            w -= it.end_trim
         elif it.shrink_kind and it.shrink:
             s = it.shrink * fit.shrink.get(it.shrink_kind, 0.0)
             if it.cls == OP:
                 lead_cut = s
             w -= s
-        if it.stretch_kind and not (k == j - 1 and end_cut) and not (k == i and start_cut):
+        if it.stretch_kind and not (k == j - 1 and end_cut) and not (k == i and start_cut) \
+                and k != end_mark:
             w += it.stretch * fit.stretch.get(it.stretch_kind, 0.0)
         # Where the glyph origin goes: marks whose blank half was removed keep their ink where
         # it was (feasibility.md §2: closing/stop marks keep x, opening marks move left).
@@ -767,12 +954,15 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
         x += w
     return Line(glyphs=glyphs, width=x, measure=width, indent=indent, justified=justified,
                 even_spacing=bool(justified and (fit.even > EPS or fit.hl_extra > EPS)),
+                spacing=(fit.even or fit.hl_extra) if justified else 0.0,
                 overfull=fit.overfull or x > width + hang + 1e-6,
                 ragged=fit.ragged,
                 hang=x - width if hang and x > width + EPS else 0.0,
                 letterspaced=bool(justified and fit.letter > EPS),
                 cut=j < len(items) and items[j].cut in (CUT_URL, CUT_LETTER)
                 and not items[j].can_break_before,
+                word_break=j < len(items) and items[j].can_break_before
+                and items[j - 1].cls in _LATIN and items[j].cls in _LATIN,
                 forced=j < len(items) and items[j].cut >= CUT_FORCE
                 and not items[j].can_break_before)
 
@@ -784,18 +974,24 @@ def natural_line(text: str, face: Face, settings: Settings = Settings()) -> Line
 
 
 def compose_headline(text: str, face: Face, measure: float,
-                     settings: Settings = Settings()) -> list[Line]:
-    """Break a headline into the fewest lines that fit ``measure`` (em), balanced in length,
-    breaking at a space or after a punctuation mark where there is one, and never leaving one
-    character alone on a line (CLREQ §adjustments_of_orphans_and_widows applied to headings).
-    Lines are set at natural width (the caller centres or aligns them).  A run wider than the
-    measure (a URL, a product code, a row of marks) is broken at the emergency points of the
-    module contract, the fewest and best of them; only an item wider than the measure on its
-    own is left over it (flagged ``overfull``).  Linear in the headline's length."""
-    return _compose_headline(text, face, measure, settings)
+                     settings: Settings = Settings(), words=None) -> list[Line]:
+    """Break a headline as an editor does (issue #15): at the space the editor typed when
+    there is one, otherwise between words — ``words(text)`` gives the offsets where words end,
+    by default :func:`segment.boundaries` (jieba) — never inside one; then into the fewest
+    lines that fit ``measure`` (em), never a line of one or two characters alone (CLREQ
+    §adjustments_of_orphans_and_widows applied to headings), the lines as even in length as
+    those rules allow, a break after a punctuation mark preferred.  A rule gives way only
+    where the headline cannot be set otherwise, in this order: a word split, a short line, the
+    space.  Lines are set at natural width (the caller centres or aligns them).  A run wider
+    than the measure (a URL, a product code, a row of marks) is broken at the emergency points
+    of the module contract, the fewest and best of them; only an item wider than the measure
+    on its own is left over it (flagged ``overfull``).  Linear in the headline's length: the
+    segmenter is, and the breaker looks only at the lines that end at each break."""
+    return _compose_headline(text, face, measure, settings, words)
 
 
-def _compose_headline(text: str, face: Face, measure: float, settings: Settings) -> list[Line]:
+def _compose_headline(text: str, face: Face, measure: float, settings: Settings,
+                      words=None) -> list[Line]:
     items = build_items(text, face, settings)
     n = len(items)
     total = _set_line(items, 0, n, INF, 0.0, justified=False, fit=None).width
@@ -803,12 +999,15 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings)
         line = _set_line(items, 0, n, measure, 0.0, justified=False, fit=None)
         return [line]
     _mark_cuts(items, measure)
+    if words is None:
+        from .segment import boundaries as words
+    bounds = words(text)
     # natural width of items[i:j] in O(1): prefix sums of widths and the gaps between items
     pre = [0.0] * (n + 1)
     counts = [0] * (n + 1)
     for k, it in enumerate(items):
         pre[k + 1] = pre[k] + it.w + (it.gap if k else 0.0)
-        counts[k + 1] = counts[k] + (1 if it.counts else 0)
+        counts[k + 1] = counts[k] + (1 if it.counts or it.cls in (DA, EL) else 0)
 
     def width(i, j):
         if j - i == 1:
@@ -817,10 +1016,23 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings)
         return pre[j] - pre[i] - (items[i].gap if i else 0.0) - start_cut - end_cut
 
     def penalty(j):
-        """(emergency breaks, permitted URL points) of a break before item j."""
-        if j >= n or items[j].can_break_before:
+        """(emergency cost, word split) of a break before item j: an emergency cut, a break
+        inside a word (between two Han characters where the segmenter sees none, or inside a
+        Latin run)."""
+        if j >= n:
             return 0, 0
-        return (0, 1) if items[j].cut == CUT_URL else (_CUT_COST[items[j].cut], 0)
+        a, b = items[j - 1], items[j]
+        if not b.can_break_before:
+            return (0, 1) if b.cut == CUT_URL else (_CUT_COST[b.cut], 1)
+        if a.cls == H and b.cls == H and j not in bounds:
+            return 0, 1
+        if a.cls in _LATIN and b.cls in _LATIN:
+            return 0, 1
+        return 0, 0
+
+    def space(j):
+        """Does a break before item j take the editor's space?"""
+        return j < n and items[j - 1].cls == IS
 
     def bonus(j):
         """Preference for breaking before item j: at a space, after a mark."""
@@ -833,29 +1045,29 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings)
         return 0.0
 
     ends = [k for k in range(1, n) if items[k].can_break_before or items[k].cut] + [n]
-    # never one character alone on a line (CLREQ §adjustments_of_orphans_and_widows), unless
-    # the headline cannot be broken otherwise (a row of marks counts no character at all)
-    for min_count in (2, 0):
-        lines = _balanced(ends, width, penalty, bonus, counts, measure, total, min_count)
-        if lines is not None:
-            return [_set_line(items, i, j, measure, 0.0, justified=False, fit=None)
-                    for i, j in lines]
-    line = _set_line(items, 0, n, measure, 0.0, justified=False, fit=None)
-    return [line]
+    has_space = any(space(k) for k in ends)
+    lines = _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, total)
+    if lines is None:
+        return [_set_line(items, 0, n, measure, 0.0, justified=False, fit=None)]
+    return [_set_line(items, i, j, measure, 0.0, justified=False, fit=None) for i, j in lines]
 
 
-def _balanced(ends, width, penalty, bonus, counts, measure, total, min_count):
-    """The breaks of a headline: first the fewest emergency breaks, then the fewest lines
-    (a forward pass over the break points: each break's best key), then, among the breaks
-    that keep those minima, lines closest to the same length (a second pass over the same
-    edges).  Every prefix of a best path is a best path to its end, so each pass only looks
-    at the lines that end at each break: linear in the length for a given measure."""
+def _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, total):
+    """The breaks of a headline.  A forward pass over the break points finds each one's best
+    key — (emergency cost, word splits, shortness of short lines, lines) summed over the lines
+    — separately for paths that have and have not broken at a space yet; at the end a path
+    that has (when the headline has a space) comes first among equal emergency, word and
+    shortness counts.  A second pass over the same edges then picks, among the paths that
+    keep that best key, lines closest to the same length.  Every prefix of a best path is a
+    best path to its end and state, so each pass only looks at the lines that end at each
+    break: linear in the length for a given measure."""
     starts = [0] + ends[:-1]            # a line may start at 0 or after any break point
-    key: dict[int, tuple] = {0: (0, 0, 0)}
-    edges: dict[int, list] = {}
+    key: dict[tuple, tuple] = {(0, 0): (0, 0, 0, 0)}
+    edges: dict[tuple, list] = {}
     for q, j in enumerate(ends):
         pen = penalty(j)
-        best = None
+        sp = 1 if space(j) else 0
+        best: dict[int, tuple] = {}
         opts = []
         for p in range(q, -1, -1):      # lines ending at j, longest last
             i = starts[p]
@@ -864,38 +1076,50 @@ def _balanced(ends, width, penalty, bonus, counts, measure, total, min_count):
                 if w > measure + 4.0:   # far too wide: no longer line can fit either
                     break
                 continue
-            if counts[j] - counts[i] < min_count or i not in key:
-                continue
-            ki = key[i]
-            k = (ki[0] + pen[0], ki[1] + pen[1], ki[2] + 1)
-            opts.append((i, w, k))
-            if best is None or k < best:
-                best = k
-        if best is not None:
-            key[j] = best
-            edges[j] = [(i, w) for i, w, k in opts if k == best]
+            c = counts[j] - counts[i]
+            short = 3 - c if c < 3 else 0     # a line of two, one or no characters
+            for s in (0, 1):
+                ki = key.get((i, s))
+                if ki is None:
+                    continue
+                s2 = s | sp
+                k = (ki[0] + pen[0], ki[1] + pen[1], ki[2] + short, ki[3] + 1)
+                opts.append((i, s, s2, w, k))
+                if s2 not in best or k < best[s2]:
+                    best[s2] = k
+        for s2, k in best.items():
+            key[(j, s2)] = k
+            edges[(j, s2)] = [(i, s, w) for i, s, t, w, kk in opts if t == s2 and kk == k]
     last = ends[-1]
-    if last not in key:
+
+    def final(s):
+        k = key[(last, s)]
+        return (k[0], k[1], k[2], 1 if has_space and not s else 0, k[3])
+
+    states = [s for s in (0, 1) if (last, s) in key]
+    if not states:
         return None
-    target = total / key[last][2]
-    cost: dict[int, tuple] = {0: (0.0, -1)}
+    end = min(states, key=final)
+    target = total / key[(last, end)][3]
+    cost: dict[tuple, tuple] = {(0, 0): (0.0, None)}
     for j in ends:
-        if j not in key:
-            continue
-        best = None
-        for i, w in edges[j]:
-            if i not in cost:
+        for s2 in (0, 1):
+            if (j, s2) not in edges:
                 continue
-            c = cost[i][0] + (w - target) ** 2 - bonus(j) * target
-            if best is None or c < best[0]:
-                best = (c, i)
-        if best is not None:
-            cost[j] = best
+            best = None
+            for i, s, w in edges[(j, s2)]:
+                if (i, s) not in cost:
+                    continue
+                c = cost[(i, s)][0] + (w - target) ** 2 - bonus(j) * target
+                if best is None or c < best[0]:
+                    best = (c, (i, s))
+            if best is not None:
+                cost[(j, s2)] = best
     breaks = []
-    j = last
-    while j > 0:
-        i = cost[j][1]
-        breaks.append((i, j))
-        j = i
+    node = (last, end)
+    while node[0] > 0:
+        prev = cost[node][1]
+        breaks.append((prev[0], node[0]))
+        node = prev
     breaks.reverse()
     return breaks

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from .compose import Glyph, Line, compose_headline, compose_paragraph, natural_line
+from .compose import Glyph, Line, compose_headline, compose_paragraph, marks_only, natural_line
 from .errors import InputError, raise_all
 from .model import Issue, PageSpec, Slot, TextStyle
 
@@ -237,9 +237,15 @@ def _body_lines(issue: Issue, page: PageSpec, article_key: str, paragraphs) -> l
         by = _aligned(art.byline, issue, page.template.byline_style, "end")
         last = lines[-1]
         bw = measure - by[0].glyphs[0].x
-        if len(by) == 1 and last.width + 1.0 + bw <= measure + 1e-9:
-            # a copy: the composed paragraph may be read again for another template
-            lines[-1] = replace(last, glyphs=last.glyphs + by[0].glyphs)
+        # the last line's glyphs are placed from its indent (a one-line last paragraph keeps
+        # its first-line indent): the room left is the measure less indent and width
+        room = measure - last.indent
+        # (not after an inline byline the composer set flush right on its own line)
+        if len(by) == 1 and last.align != "end" and last.width + 1.0 + bw <= room + 1e-9:
+            # a copy: the composed paragraph may be read again for another template; the
+            # byline's glyphs, set flush with the column's end, move by the line's indent
+            moved = [replace(g, x=g.x - last.indent) for g in by[0].glyphs]
+            lines[-1] = replace(last, glyphs=last.glyphs + moved)
         else:
             lines.extend(by)
     return lines
@@ -286,11 +292,40 @@ def _fill(lines: list[Line], frames: list[Frame], balance: bool) -> int:
         for i, f in enumerate(frames):
             counts[i] = min(f.capacity, left)
             left -= counts[i]
+    _keep_heads(lines, frames, counts)
     k = 0
     for f, n in zip(frames, counts):
         f.lines = lines[k:k + n]
         k += n
     return total - k
+
+
+def _bad_heads(lines: list[Line], frames: list[Frame], balance: bool) -> bool:
+    """Would ``lines`` filled into ``frames`` leave a column opening with marks alone?"""
+    _fill(lines, frames, balance)
+    return any(f.lines and marks_only(f.lines[0]) for f in frames[1:])
+
+
+def _keep_heads(lines: list[Line], frames: list[Frame], counts: list[int]) -> None:
+    """A line of marks alone, or of one character and ——/……, never opens a column (issue #15,
+    at every kinsoku level): it goes up to the foot of the column before (the later column
+    is the shorter, as CLREQ §handling_of_spaces_before_new_rectos has a shortfall), else the
+    line before it comes down with it (``counts``, lines per frame, changed in place).  The
+    composer keeps such lines out of paragraphs; what is left is a paragraph of marks alone
+    (a stray "（" in the copy) or one the composer could set no other way."""
+    start = 0
+    for f in range(1, len(frames)):
+        start += counts[f - 1]
+        if not counts[f] or start >= len(lines) or not marks_only(lines[start]):
+            continue
+        if counts[f - 1] < frames[f - 1].capacity:
+            counts[f - 1] += 1
+            counts[f] -= 1
+            start += 1
+        elif counts[f - 1] > 1 and counts[f] < frames[f].capacity:
+            counts[f - 1] -= 1
+            counts[f] += 1
+            start -= 1
 
 
 def article_parts(issue: Issue) -> dict[tuple[int, str], Part]:
@@ -578,15 +613,30 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
         # spare lines in a fixed-height block go to the white around its headline first
         need_foot = lowest_foot(frames, len(body) + (1 if continues else 0))
         spare = top + lines - need_foot
+        grow = 0
         if spare > 0 and slot.headline_lines is None and not continues and hspan == slot.span:
             grow = min(spare, MAX_HEAD_GROW)
             head_n += grow
             frames = [Frame(f.column, f.first + grow, f.capacity - grow) for f in frames]
+        # a column never opens with marks alone (_keep_heads): if the lines cannot be moved
+        # within the columns, a line of the white around the headline goes back to them, or
+        # the block takes one more line
+        if not continues and _bad_heads(body, [Frame(f.column, f.first, f.capacity)
+                                               for f in frames], not slot.runs):
+            if grow > 0:
+                head_n -= 1
+                frames = [Frame(f.column, f.first - 1, f.capacity + 1) for f in frames]
+            elif slot.lines is None and lines < room:
+                lines += 1
+                frames = [Frame(f.column, f.first, f.capacity + 1) for f in frames]
     if continues:
         cap = sum(f.capacity for f in frames)
         jump = _aligned(f"（下转第{part.next_page}版）", issue, tpl.jump_style, "end")
         # the last line(s) are the jump line; the rest of the article goes on
         take = min(len(rest), max(0, cap - len(jump_in) - len(jump)))
+        # the first line of the next part opens a page: never marks alone (issue #15)
+        while 1 < take < len(rest) and marks_only(rest[take]):
+            take -= 1
         placed = (jump_in + rest[:take])[:max(0, cap - len(jump))] + jump
         _fill(placed, frames, balance=False)
         offsets[slot.article] = done + take

@@ -1,7 +1,7 @@
 """Normalise copy: restore Chinese punctuation that was folded to ASCII, and say what changed.
 
-Contract: ``normalise_text(text)`` → (new text, [(offset, old, new, why)]); ``normalise_issue(
-issue)`` returns a new Issue with every article's headline, kicker, subtitle, paragraphs and
+Contract: ``normalise_text(text, body=True)`` → (new text, [(offset, old, new, why)]) (``body``:
+a paragraph, not a headline, kicker or subtitle); ``normalise_issue(issue)`` returns a new Issue with every article's headline, kicker, subtitle, paragraphs and
 byline normalised, and the list of :class:`Change` with file, line and column of each change in
 the article file.  The manifest's ``normalise: false`` turns all of it off (build stage).
 
@@ -24,21 +24,36 @@ Chinese character or a full-width mark on the side that matters.
    is decided by the side that has a space or the paragraph edge, else by alternation (each
    kind separately, counting curly quotes already in the text).  An apostrophe between two
    Latin letters (``it's``, ``Xi'an``) is never touched.
-5. **Stray spaces** (U+0020, tab, no-break space; the ideographic space U+3000 is never
+5. **Forms** (issue #15): full-width digits and Latin letters (``２０２０``, ``ＧＤＰ``) become
+   half-width, as NFKC would make them, and the small forms ``﹐﹑﹒﹔﹕﹖﹗`` the marks
+   ``，、。；：？！``; a ``.`` between two Chinese characters ends a
+   sentence and becomes ``。`` — unless both are characters of a transliterated foreign name
+   (``cjk.TRANSLITERATION``: ``迪米特里.康德拉特耶夫``), where it is the 间隔号 typed with a
+   full stop and becomes ``·`` (GB/T 15834 §4.15).
+6. **Stray spaces** (U+0020, tab, no-break space; the ideographic space U+3000 is never
    touched):
 
    - a space is removed where it touches a full-width mark on the mark's closed side:
      after an opening bracket or quote (``（ 渝科`` → ``（渝科``), before a closing bracket or
      quote or a pause or stop mark (``渝科 ）``, ``协会 ，``), and after a pause or stop mark
      (``， 协会``, ``。 GDP``): a full-width mark already carries its own white space;
-   - two or more spaces next to Chinese text become one.
+   - two or more spaces next to Chinese text become one;
+   - in a paragraph, spaces between a Chinese character and a Latin letter or digit (``富士
+     F100fd``, ``12 月``) are removed: the composer puts the automatic ¼-em gap there
+     (CLREQ §mixed_text_composition_in_horizontal_writing_mode), where a kept space would be
+     set one em wide.  Not after a dateline (``本报讯 7月28日``: the deliberate space,
+     ``cjk.DATELINE``), and not in headlines, kickers and subtitles, where a space is the
+     editor's line break.
 
    Kept on purpose: a single space between two Chinese characters, because in newspaper copy
    it carries meaning — ``本报讯 为建好…`` (the conventional space after the dateline),
    ``《四川省泸州市人民政府 重庆市永川区人民政府共建…》`` (two issuing bodies inside a title),
-   ``（记者 张三）``; a single space between Chinese and Latin text or digits (``本报讯 7月28日``),
-   a space before an opening or after a closing mark (``本报讯 “德慧课堂”``), and every space
-   in Latin text.  The composer sets a kept space in Chinese context one em wide.
+   ``（记者 张三）``; the space after a dateline, a space before an opening or after a closing
+   mark (``本报讯 “德慧课堂”``), and every space in Latin text.  The composer sets a kept space
+   in Chinese context one em wide.
+
+The same mark in the same script context gives the same output everywhere in an issue: every
+rule decides from the characters around a mark (past any spaces), never from where it is.
 
 Every change is reported with the article file, its line and column (of the first character
 changed) and the rule; a paragraph spread over several lines of the file is mapped back to the
@@ -53,6 +68,8 @@ from pathlib import Path
 
 from . import cjk
 
+# small form variants (U+FE50…), found in copy from Traditional-Chinese sites: the marks
+_SMALL = {"﹐": "，", "﹑": "、", "﹒": "。", "﹔": "；", "﹕": "：", "﹖": "？", "﹗": "！"}
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _SPACES = " \t\u00a0"
 _MARK_CLOSED_LEFT = set(cjk.CLOSING + cjk.PAUSE + cjk.STOP)    # no space before these
@@ -124,7 +141,8 @@ def _prev(out) -> str | None:
 # What some rule starts from; a text without any of it is left as it is (most paragraphs).
 _S = " \t\u00a0"
 _TRIGGER = re.compile(
-    "[-,;:?!()\"'…⋯]|——?[" + _S + "]|――|－－|\\.\\.\\.|。。。|[·・]{3}|[" + _S + "]{2}"
+    "[-,;:?!()\"'…⋯.０-９Ａ-Ｚａ-ｚ﹐﹑﹒﹔﹕﹖﹗]|——?[" + _S + "]|――|－－|。。。|[·・]{3}|[" + _S + "]{2}"
+    "|[" + _S + "][0-9A-Za-z]|[0-9A-Za-z][" + _S + "]"
     "|[" + _S + "][" + re.escape("".join(sorted(set(cjk.CLOSING + cjk.PAUSE + cjk.STOP))))
     + "]|[" + re.escape("".join(sorted(set(cjk.OPENING + cjk.PAUSE + cjk.STOP)))) + "][" + _S
     + "]")
@@ -177,13 +195,23 @@ def _paren_pairs(text: str) -> dict[int, bool]:
     han = [0] * (len(text) + 1)           # han[k]: Han characters in text[:k]
     for k, ch in enumerate(text):
         han[k + 1] = han[k] + (1 if _han(ch) else 0)
+    n = len(text)
+    # the nearest character before / after each position that is not a space: "茂 (Norishige
+    # Kanai) 送" is a pair in Chinese context as much as "茂(Norishige Kanai)送"
+    before_of: list[str | None] = [None] * (n + 1)
+    for k in range(1, n + 1):
+        c = text[k - 1]
+        before_of[k] = c if c not in _SPACES else before_of[k - 1]
+    after_of: list[str | None] = [None] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        after_of[k] = text[k] if text[k] not in _SPACES else after_of[k + 1]
     for k, ch in enumerate(text):
         if ch == "(":
             stack.append(k)
         elif ch == ")" and stack:
             a = stack.pop()
-            before = text[a - 1] if a else None
-            after = text[k + 1] if k + 1 < len(text) else None
+            before = before_of[a]
+            after = after_of[k + 1]
             chinese = han[k] > han[a + 1] or _cjk(before) or _cjk(after)
             decide[a] = decide[k] = chinese
     return decide
@@ -254,10 +282,17 @@ def _quotes(toks, changes):
     return p.out
 
 
-def _spaces(toks, changes):
+def _alnum(ch: str | None) -> bool:
+    """A half-width Latin letter or digit."""
+    return ch is not None and ch.isascii() and ch.isalnum()
+
+
+def _spaces(toks, changes, body: bool = True):
     text = _chars(toks)
     p = _Pass(toks, changes)
     k, n = 0, len(toks)
+    m = cjk.DATELINE.match(text) if body else None
+    dateline_end = m.end() if m else -1
     while k < n:
         ch = text[k]
         if ch not in _SPACES:
@@ -276,6 +311,9 @@ def _spaces(toks, changes):
                 p.put("", run, f"stray space next to {mark}")
             else:
                 p.out.extend(run)
+        elif body and k != dateline_end and (_han(prev) and _alnum(nxt) or
+                                             _alnum(prev) and _han(nxt)):
+            p.put("", run, "space between Chinese and Latin: the automatic ¼-em gap")
         elif end - k > 1 and (_cjk(prev) or _cjk(nxt)) and prev is not None and \
                 nxt is not None:
             p.put(" ", run, "spaces reduced to one")
@@ -285,18 +323,46 @@ def _spaces(toks, changes):
     return p.out
 
 
-def normalise_text(text: str) -> tuple[str, list[tuple[int, str, str, str]]]:
+def _forms(toks, changes):
+    text = _chars(toks)
+    p = _Pass(toks, changes)
+    n = len(toks)
+    for k, tok in enumerate(toks):
+        ch = tok[0]
+        if "０" <= ch <= "９" or "Ａ" <= ch <= "Ｚ" or "ａ" <= ch <= "ｚ":
+            p.put(chr(ord(ch) - 0xFEE0), [tok], "full-width letter or digit")
+            continue
+        if ch in _SMALL:
+            p.put(_SMALL[ch], [tok], "small form of a mark")
+            continue
+        if ch == ".":
+            prev = _prev(p.out)
+            nxt = next((c for c in text[k + 1:] if c not in _SPACES), None)
+            if _han(prev) and (_han(nxt) or (nxt is None and k + 1 == n)):
+                if nxt is not None and prev in cjk.TRANSLITERATION and \
+                        nxt in cjk.TRANSLITERATION and text[k + 1] == nxt:
+                    p.put("·", [tok], "a name's 间隔号 typed as a full stop")
+                else:
+                    p.put("。", [tok], "full stop between Chinese characters")
+                continue
+        p.keep(tok)
+    return p.out
+
+
+def normalise_text(text: str, body: bool = True) -> tuple[str, list[tuple[int, str, str, str]]]:
     """Return the normalised text and (offset in ``text``, old, new, rule) for every change,
-    in order of offset."""
+    in order of offset.  ``body``: a paragraph (the Han–Latin space rule applies), not a
+    headline, kicker or subtitle."""
     changes: list[tuple[int, str, str, str]] = []
     if not _TRIGGER.search(text):
         return text, changes          # nothing any rule looks at (most Chinese paragraphs)
     toks = _tokens(text)
+    spaces = (lambda t, c: _spaces(t, c, body))
     # Each repair can give the next its Chinese context (a quote made curly makes the colon
     # after it Chinese): repeat until nothing changes, so that a second run changes nothing.
     for _ in range(4):
         before = len(changes)
-        for step in (_dashes_and_ellipses, _half_width_marks, _quotes, _spaces):
+        for step in (_forms, _dashes_and_ellipses, _half_width_marks, _quotes, spaces):
             # one token per character again (a replacement may be longer than what it replaced)
             toks = [(c, off) for t, off in step(toks, changes) for c in t]
         if len(changes) == before:
@@ -362,8 +428,8 @@ def normalise_issue(issue):
         name = str(art.path)
         lines = _read_lines(Path(art.path))
 
-        def fix(text, where):
-            new, ch = normalise_text(text)
+        def fix(text, where, body=True):
+            new, ch = normalise_text(text, body)
             for off, old, rep, why in ch:
                 line, col = where[off] if where and off < len(where) else (None, None)
                 if line is None:
@@ -375,7 +441,9 @@ def normalise_issue(issue):
             value = getattr(art, field)
             if not value:
                 return value
-            return fix(value, _header_map(lines, field, value, art.headline_line))
+            # a byline is copy; a headline, kicker or subtitle keeps its spaces (breaks)
+            return fix(value, _header_map(lines, field, value, art.headline_line),
+                       body=field == "byline")
 
         paras = []
         for p in art.paragraphs:
