@@ -93,7 +93,7 @@ def _read_metrics(path: Path) -> dict:
     from fontTools.ttLib import TTFont  # imported here: keeps `typeset --help` fast
 
     tt = TTFont(str(path), lazy=True)
-    cmap = tt.getBestCmap()
+    cmap = tt.getBestCmap() or {}
     hmtx = tt["hmtx"].metrics
     order = {name: gid for gid, name in enumerate(tt.getGlyphOrder())}
     glyf = tt["glyf"] if "glyf" in tt else None
@@ -776,17 +776,30 @@ def _derive(cache: Path, name: str, make) -> Path:
     if dst.is_file():
         _mark_used(dst)
         return dst
-    with _locked(cache / "locks" / f"{name}.lock"):
-        if dst.is_file():
-            return dst
-        tmp = cache / f".{name}.{os.getpid()}.tmp"
-        try:
-            make(tmp)
-            os.replace(tmp, dst)
-        finally:
-            _unlink(str(tmp))
+    try:
+        with _locked(cache / "locks" / f"{name}.lock"):
+            if dst.is_file():
+                return dst
+            tmp = cache / f".{name}.{os.getpid()}.tmp"
+            try:
+                make(tmp)
+                os.replace(tmp, dst)
+            finally:
+                _unlink(str(tmp))
+    except OSError as e:
+        if not str(e.filename or "").startswith(str(cache)):
+            raise
+        from .errors import OutputError
+
+        raise OutputError(f"cannot write a derived font into {cache}: "
+                          f"{e.strerror or e}", SourceRef(Path(e.filename)),
+                          "give a writable folder: $XDG_CACHE_HOME, or 'cache:' in "
+                          "layout/fonts.yaml") from None
     prune_cache(cache, keep=dst, max_bytes=DERIVED_MAX_BYTES, max_age=DERIVED_MAX_AGE,
                 suffix=".ttf", spare_recent=True)
+    for sub, suffix in (("ids", ".txt"), ("locks", ".lock")):     # small; old ones go
+        prune_cache(cache / sub, max_bytes=DERIVED_MAX_BYTES, max_age=DERIVED_MAX_AGE,
+                    suffix=suffix)
     return dst
 
 
@@ -827,7 +840,7 @@ def writer_files(path: Path, index: int | None, cache: Path | None = None,
             ttf = _derive(cache, f"{digest}-ttf{DERIVE_VERSION}.ttf", convert)
     if halt_beside is not None and halt_beside.is_file():
         return ttf, halt_beside
-    if not halt:
+    if not halt or not halt_marks(ttf):
         return ttf, None
     digest = _memo_digest(ttf, None, cache)
     halt = _derive(cache, f"{digest}-halt{DERIVE_VERSION}.ttf",
@@ -1116,6 +1129,15 @@ HALT_OPENING = "“‘（《〈【〖〔［｛「『"
 HALT_CLOSING = "”’）》〉】〗〕］｝」』"
 HALT_STOPS = "、，；：。？！．"
 HALT_CENTRED = "·"
+
+
+def halt_marks(path: Path) -> str:
+    """The marks a half-width companion of the TrueType font ``path`` would hold: its full-width
+    Chinese punctuation, 1 em wide (none for a Latin face: it gets no companion)."""
+    m = font_metrics(path)
+    adv, upem = m["adv"], m["upem"]
+    return "".join(c for c in HALT_OPENING + HALT_CLOSING + HALT_STOPS + HALT_CENTRED
+                   if adv.get(ord(c)) == upem)
 
 
 def make_halt(src: Path, dst: Path) -> list[str]:
