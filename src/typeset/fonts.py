@@ -279,30 +279,43 @@ class FaceChain(Face):
     """A role's faces in order — its own face, then its fallbacks — measured as one: each
     character from the first face that has it (the role's own face for a character none has,
     which the glyph check reports).  What the composer measures with is what the PDF writer
-    draws with: both ask ``level(ch)``."""
+    draws with: both ask ``level(ch)``.  A fallback face's metrics are read when a character
+    first needs it (they are large: HanaMin B maps 60,000 characters)."""
 
-    def __init__(self, faces: list[FontFace]):
-        self.faces = faces
+    def __init__(self, specs: tuple, load):
+        self.specs = tuple(specs)
+        self._load = load
+        self._faces: list = [load(self.specs[0])] + [None] * (len(self.specs) - 1)
         self._level: dict[str, int] = {}
+
+    def _at(self, i: int) -> FontFace:
+        f = self._faces[i]
+        if f is None:
+            f = self._faces[i] = self._load(self.specs[i])
+        return f
+
+    @property
+    def faces(self) -> list[FontFace]:
+        return [self._at(i) for i in range(len(self.specs))]
 
     @property
     def key(self) -> str:
-        return self.faces[0].key
+        return self.specs[0].key
 
     @property
     def spec(self) -> FaceSpec:
-        return self.faces[0].spec
+        return self.specs[0]
 
     def level(self, ch: str) -> int:
         k = self._level.get(ch)
         if k is None:
             o = ord(ch)
-            k = next((i for i, f in enumerate(self.faces) if o in f._units), 0)
+            k = next((i for i in range(len(self.specs)) if o in self._at(i)._units), 0)
             self._level[ch] = k
         return k
 
     def has(self, ch: str) -> bool:
-        return any(f.has(ch) for f in self.faces)
+        return self._at(self.level(ch)).has(ch)
 
     def missing(self, text: str) -> list[str]:
         return sorted({c for c in text if c not in "\n\t" and not self.has(c)})
@@ -314,25 +327,23 @@ class FaceChain(Face):
         for c in set(text):
             k = self.level(c)
             if k:
-                out[c] = self.faces[k]
+                out[c] = self._at(k)
         return out
 
     def advance(self, ch: str) -> float:
-        return self.faces[self.level(ch)].advance(ch)
+        return self._at(self.level(ch)).advance(ch)
 
     def has_halt(self, ch: str) -> bool:
-        return self.faces[self.level(ch)].has_halt(ch)
+        return self._at(self.level(ch)).has_halt(ch)
 
     def ink_x(self, ch: str) -> tuple[float, float]:
-        return self.faces[self.level(ch)].ink_x(ch)
+        return self._at(self.level(ch)).ink_x(ch)
 
     def ink_y(self, ch: str) -> tuple[float, float]:
-        return self.faces[self.level(ch)].ink_y(ch)
+        return self._at(self.level(ch)).ink_y(ch)
 
     def ascent_descent(self) -> tuple[float, float]:
-        return self.faces[0].ascent_descent()
-
-
+        return self._at(0).ascent_descent()
 
 
 @lru_cache(maxsize=64)
@@ -393,7 +404,46 @@ def embedded_glyph_ids(program: bytes) -> tuple[dict[int, int], frozenset] | Non
 
 
 def ps_name_of(path: Path) -> str:
-    return font_metrics(path)["ps_name"]
+    """The PostScript name (name ID 6) of a font file, read from its name table alone (as
+    fontTools' ``getDebugName(6)`` reads it: the English record first), without its
+    metrics: a fallback face's are read only when a character needs it."""
+    try:
+        name = _sfnt_ps_name(Path(path))
+    except (OSError, FontFileError, ValueError, IndexError):
+        name = None
+    return name or font_metrics(path)["ps_name"]
+
+
+def _sfnt_ps_name(path: Path) -> str | None:
+    import struct
+
+    _version, tables = sfnt_faces(path)[0]
+    if b"name" not in tables:
+        return None
+    off, length = tables[b"name"]
+    with open(path, "rb") as fh:
+        fh.seek(off)
+        data = fh.read(length)
+    _fmt, count, base = struct.unpack_from(">HHH", data, 0)
+    some = None
+    for i in range(count):
+        pid, eid, lang, nid, ln, at = struct.unpack_from(">HHHHHH", data, 6 + 12 * i)
+        if nid != 6:
+            continue
+        raw = data[base + at:base + at + ln]
+        try:
+            if pid in (0, 3):
+                text = raw.decode("utf_16_be")
+            elif pid == 1 and eid == 0:
+                text = raw.decode("mac_roman")
+            else:
+                continue
+        except UnicodeDecodeError:
+            continue
+        some = text
+        if (pid, lang) in ((1, 0), (3, 0x409)):
+            return text
+    return some
 
 
 class FontTable:
@@ -442,7 +492,7 @@ class FontTable:
         keys = tuple(s.key for s in specs)
         ch = self._chains.get(keys)
         if ch is None:
-            ch = self._chains[keys] = FaceChain([self._face(s) for s in specs])
+            ch = self._chains[keys] = FaceChain(specs, self._face)
         return ch
 
     def used_specs(self) -> list[FaceSpec]:

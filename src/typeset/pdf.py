@@ -203,27 +203,33 @@ def _register(ps_name: str, path) -> str:
 
 
 def _font_names(fonts) -> dict:
-    """(role, form) → the registered ReportLab font names of the role's chain of faces (its
-    own face, then its fallbacks; one name for a role without fallbacks); the forms are ""
-    and "halt" (None for a face without a half-width companion)."""
+    """(role, form) → the role's chain of faces for the writer (its own face, then its
+    fallbacks; one for a role without fallbacks); the forms are "" and "halt".  The role's own
+    face is registered now, by its ReportLab font name; a fallback face is given as (PostScript
+    name, file) and registered when a character first needs it (:func:`_font`); None: a face
+    without a half-width companion."""
     names = {}
     for role in fonts.roles:
         specs = fonts.specs(role)
-        names[(role, "")] = tuple(_register(s.ps_name, s.path) for s in specs)
-        names[(role, "halt")] = tuple(_register(s.halt_ps_name, s.halt_path)
-                                      if s.halt_path is not None else None for s in specs)
+        names[(role, "")] = (_register(specs[0].ps_name, specs[0].path),) + tuple(
+            (s.ps_name, s.path) for s in specs[1:])
+        names[(role, "halt")] = tuple(
+            None if s.halt_path is None else
+            _register(s.halt_ps_name, s.halt_path) if k == 0 else (s.halt_ps_name, s.halt_path)
+            for k, s in enumerate(specs))
     return names
+
+
+def _font(entry) -> str:
+    """A face of :func:`_font_names` as a registered ReportLab font name."""
+    return _register(*entry) if isinstance(entry, tuple) else entry
 
 
 def _levels(fonts) -> dict:
     """role → which face of its chain sets a character (``FaceChain.level``), for the roles
     with fallbacks: the writer draws each character with the face the composer measured."""
-    out = {}
-    for role in fonts.roles:
-        face = fonts.face(role)
-        if len(face.faces) > 1:
-            out[role] = face.level
-    return out
+    return {role: fonts.face(role).level for role in fonts.roles
+            if len(fonts.specs(role)) > 1}
 
 
 def prepare_fonts(fonts) -> None:
@@ -307,13 +313,13 @@ def _page(c, page: PageOut, names: dict, levels: dict) -> None:
         t = c.beginText()
         pieces = _by_level(page.slug, levels.get(page.slug_role))
         slug_names = names[(page.slug_role, "")]
-        t.setFont(slug_names[pieces[0][0]], 6)
+        t.setFont(_font(slug_names[pieces[0][0]]), 6)
         c.setFillOverprint(False)
         c.setFillColorCMYK(1, 1, 1, 1)
         t.setTextOrigin(off + MARK_LEN + 4 * MM, off - page.bleed - MARK_GAP - MARK_LEN + 1)
         for k, (level, piece) in enumerate(pieces):
             if k:
-                t.setFont(slug_names[level], 6)
+                t.setFont(_font(slug_names[level]), 6)
             t.textOut(piece)
         c.drawText(t)
         c.setFillColorCMYK(0, 0, 0, 1)
@@ -377,9 +383,9 @@ def _text(c, run: TextRun, font_names: tuple, level, X, Y) -> None:
         m = 0                               # glyph of seg the next piece starts at
         pen = seg[0].x                      # where the current point is, pt
         for lv, text in _by_level("".join(g.ch for g in seg), level):
-            name = font_names[lv]
-            if name is None:                # a fallback without a ½-em form: cannot happen
-                raise AssertionError(f"no half-width form of {text!r} in its fallback face")
+            if font_names[lv] is None:      # the composer sets ½-em forms the face has
+                raise AssertionError(f"no half-width form of {text!r} in its face")
+            name = _font(font_names[lv])
             font = getFont(name)
             widths = font.face.charWidths
             default_w = font.face.defaultWidth
