@@ -507,6 +507,38 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+# Where `typeset init` looks for the font files a starter's fonts.yaml names, after the
+# folder given with --fonts and the checkout's fonts/ (when typeset runs from one).
+SYSTEM_FONT_FOLDERS = ("~/.local/share/fonts", "~/.fonts", "/usr/local/share/fonts",
+                       "/usr/share/fonts")
+
+
+def find_font_files(names, folders, deep: bool = True) -> tuple[dict[str, Path], dict[str, str]]:
+    """For each file name in ``names``, the first file of that name in ``folders`` (searched
+    in order, with their subfolders if ``deep``) that typeset can set from; and for names
+    found only as files it cannot use, why not (``font_file_problem``).  The seam where
+    `init` finds a new project's fonts."""
+    found: dict[str, Path] = {}
+    unusable: dict[str, str] = {}
+    wanted = set(names)
+    for folder in folders:
+        folder = Path(folder).expanduser()
+        if not folder.is_dir() or not wanted - set(found):
+            continue
+        walk = os.walk(folder) if deep else [(str(folder), [], [p.name for p in
+                                                               folder.iterdir()])]
+        for dirpath, _dirs, files in walk:
+            for name in wanted.intersection(files) - set(found):
+                p = Path(dirpath) / name
+                why = font_file_problem(p)
+                if why is None:
+                    found[name] = p
+                    unusable.pop(name, None)
+                else:
+                    unusable.setdefault(name, f"{p} {why}")
+    return found, unusable
+
+
 def resolve_face(key: str, file: str, root: Path, where: SourceRef, index: int | None = None,
                  face: str | None = None, cache: Path | None = None,
                  halt: bool = True) -> FaceSpec:
@@ -520,17 +552,33 @@ def resolve_face(key: str, file: str, root: Path, where: SourceRef, index: int |
         raise InputError(f"font file '{file}' is outside the project folder", where)
     if not p.is_file():
         raise InputError(f"font file '{file}' does not exist", where,
-                         hint="copy the font into the project or check the path")
+                         hint="copy the fonts into the project (`paiban init --fonts DIR` does "
+                              "it for a new project) or check the path")
     try:
         idx = pick_face(p, index, face, key)
         beside = halt_companion(p) if idx is None else None
         ttf, companion = writer_files(p, idx, cache, halt_beside=beside, halt=halt)
     except FontFileError as e:
         raise InputError(f"font file '{file}' {e}", where) from None
+    except Exception as e:  # noqa: BLE001 - only a damaged font; anything else is a bug
+        if not _damaged(e):
+            raise
+        raise InputError(f"font file '{file}' cannot be read ({type(e).__name__}: {e})",
+                         where, "the file is damaged: replace it") from None
     sources = (p,) + ((companion,) if companion is not None and companion == beside else ())
     return FaceSpec(key=key, path=ttf, ps_name=ps_name_of(ttf), halt_path=companion,
                     halt_ps_name=ps_name_of(companion) if companion is not None else None,
                     source=p, index=idx, sources=sources)
+
+
+def _damaged(e: Exception) -> bool:
+    """Is ``e`` what reading a damaged font file raises (a truncated table, a bad offset:
+    fontTools' own errors, or what its parsers hit)?"""
+    import struct
+
+    return (type(e).__module__.startswith("fontTools") or
+            isinstance(e, (struct.error, EOFError, KeyError, IndexError, AssertionError,
+                           ValueError, TypeError)))
 
 
 def _names(v) -> list[str]:

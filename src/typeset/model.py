@@ -161,6 +161,9 @@ class Template:
     headline_align: str = "center"           # center | left
     notices: tuple[str, ...] = ()            # standing notice lines at the foot (编辑、校对 …)
     notice_style: TextStyle | None = None
+    # blocks every page of the template has (a 报头 banner, a reserved 导读 column): the
+    # template's `slots:` as read, which the loader merges into each page's slots
+    slots: tuple = ()
 
 
 @dataclass(frozen=True)
