@@ -267,6 +267,26 @@ def test_the_same_page_from_the_otc_the_otf_and_the_converted_ttf(noto, tmp_path
     assert len(set(digests.values())) == 1, digests
 
 
+def test_an_issue_set_from_a_collection_is_archived_with_it_and_rebuilt_the_same(noto,
+                                                                                 tmp_path):
+    """The archive keeps the project's own font files — the .ttc, not the TrueType file
+    derived from it, which lies in a cache outside the project — and a rebuild derives it
+    again: the PDFs are byte-identical."""
+    import json
+
+    noto_face(noto, "{file: fonts/NotoSerifCJK-Regular.ttc, index: 2}")
+    arch = tmp_path / "archive"
+    r = typeset("archive", noto["issue"], "--archive", arch, cache=noto["cache"])
+    assert r.returncode == 0, r.stderr
+    fonts_json = next(arch.glob("records/**/fonts.json"))
+    names = json.loads(fonts_json.read_text(encoding="utf-8"))
+    assert "fonts/NotoSerifCJK-Regular.ttc" in names, names
+    assert all(n.startswith("fonts/") for n in names), names
+    r = typeset("rebuild", "sichuan-kejibao-2020-08-04", "--archive", arch, cache=noto["cache"])
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "identical" in r.stdout and "DIFFERENT" not in r.stdout
+
+
 def test_a_collection_face_must_be_named_and_exist(noto):
     """A collection without 'index:' or 'face:', an index past its faces, a name no face has:
     exit 3 naming fonts.yaml and the line, with the faces there are (nothing converted)."""
