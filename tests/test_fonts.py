@@ -371,6 +371,32 @@ def test_a_ttf_without_a_companion_gets_one_derived(tmp_path, cache, sample_buil
     assert page.read_bytes() == sample_build.page_pdfs[0].read_bytes()
 
 
+def test_a_face_of_a_truetype_collection_is_taken_out(tmp_path, cache, sample_build):
+    """A .ttc of TrueType faces (the Kai and the Serif face, put together with fontTools):
+    the body face as face 1 is taken out into the cache with its tables as they are, gets its
+    companion (derived: the same bytes as the committed one) and sets the sample page byte for
+    byte."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    proj = make_project(tmp_path / "p")
+    coll = TTCollection()
+    coll.fonts = [TTFont(str(ROOT / "fonts" / f), lazy=True, recalcTimestamp=False)
+                  for f in ("TypesetKaiSC-Regular.ttf", "TypesetSerifSC-Regular.ttf")]
+    coll.save(str(proj / "fonts" / "two.ttc"))
+    set_face(proj, "song: {file: fonts/two.ttc, index: 1}")
+    r = typeset("build", proj / "issues" / SAMPLE.name, "-o", tmp_path / "out",
+                cache=cache.parent.parent)
+    assert r.returncode == 0, r.stderr
+    assert "converting" not in r.stderr                   # TrueType outlines: nothing to convert
+    derived = cache.parent / "fonts"
+    assert len(list(derived.glob("*-ttf*.ttf"))) == 1
+    halt = list(derived.glob("*-halt*.ttf"))
+    assert len(halt) == 1 and halt[0].read_bytes() == \
+        (ROOT / "fonts" / "TypesetSerifSC-Regular-Halt.ttf").read_bytes()
+    page = next((tmp_path / "out").glob("*-p03.pdf"))
+    assert page.read_bytes() == sample_build.page_pdfs[0].read_bytes()
+
+
 def test_the_project_may_keep_derived_fonts(tmp_path, cache):
     """'cache:' in fonts.yaml: derived files go into that folder of the project (shared by
     everyone who builds from it), not the user's cache folder."""
