@@ -5,7 +5,15 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 SAMPLE := issues/sichuan-kejibao-2020-08
 
-.PHONY: sample test tools clean
+.PHONY: sample test tools fonts clean
+
+# the fallback faces for characters outside the committed fonts (CJK Extensions A-F): Debian's
+# fonts-hanazono, fetched with a pinned SHA-256 and not committed (fonts/README.md)
+FALLBACK := fonts/HanaMinA.ttf fonts/HanaMinB.ttf
+$(FALLBACK): fonts/fetch_fallback.py
+	python3 fonts/fetch_fallback.py
+	@touch $(FALLBACK)
+fonts: $(FALLBACK)
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -16,23 +24,27 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m compileall -q src/typeset
 	touch $@
 
-sample: $(VENV)/.installed
+sample: $(VENV)/.installed $(FALLBACK)
 	@$(PY) -m compileall -q src/typeset
 	$(PY) -m typeset build $(SAMPLE)
 
 # poppler-utils (pdftotext, pdffonts, pdfinfo) read the PDFs back in the tests; qpdf --check
 # and Ghostscript's inkcov and tiffsep devices check the print output (tests/test_print.py);
-# strace kills a build at each of its file-system steps (tests/test_faults_build.py).
+# strace kills a build at each of its file-system steps (tests/test_faults_build.py);
+# fonts-noto-cjk gives Noto Serif CJK as users have it, an OpenType collection with CFF
+# outlines (tests/test_fonts.py).
 tools:
 	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && \
 	  command -v qpdf >/dev/null && command -v gs >/dev/null && \
 	  command -v chromium >/dev/null && command -v chromedriver >/dev/null && \
-	  command -v strace >/dev/null || \
-	  { echo "installing poppler-utils qpdf ghostscript chromium chromium-driver strace"; \
+	  command -v strace >/dev/null && \
+	  test -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc || \
+	  { echo "installing poppler-utils qpdf ghostscript chromium chromium-driver strace fonts-noto-cjk"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      poppler-utils qpdf ghostscript chromium chromium-driver strace >/dev/null; }
+	      poppler-utils qpdf ghostscript chromium chromium-driver strace fonts-noto-cjk \
+	      >/dev/null; }
 
-test: $(VENV)/.installed tools
+test: $(VENV)/.installed tools $(FALLBACK)
 	$(PY) -m pytest -q
 
 clean:

@@ -43,10 +43,14 @@ import time
 
 import fontTools
 from fontTools import subset
-from fontTools.pens.boundsPen import BoundsPen
-from fontTools.pens.cu2quPen import Cu2QuPen
-from fontTools.pens.ttGlyphPen import TTGlyphPen
-from fontTools.ttLib import TTCollection, TTFont, newTable
+from fontTools.ttLib import TTCollection, TTFont
+
+# the transformations themselves are the package's (typeset.fonts), which derives the same
+# from a user's fonts on first use; run from a checkout, the package is found beside fonts/
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "src"))
+from typeset.fonts import (MAX_ERR, cff_to_truetype, fullwidth_forms,  # noqa: E402
+                           remap_cmap, writer_subset_options)
 
 NOTO_DIR = "/usr/share/fonts/opentype/noto"
 WENKAI_DIR = "/usr/share/fonts/truetype/lxgw-wenkai"
@@ -59,9 +63,6 @@ PINNED_PACKAGES = {
     "fonts-lxgw-wenkai": "1.250+repack-1",
 }
 PINNED_FONTTOOLS = "4.68.0"
-
-MAX_ERR = 1.0  # cu2qu tolerance, font units
-REVERSE_DIRECTION = True  # CFF contours run counter-clockwise, TrueType clockwise
 
 BUILD_NOTE = "Modified version built by the typeset project (fonts/build_fonts.py)"
 
@@ -193,156 +194,13 @@ def find_face_index(path, family):
     return found[0]
 
 
-def _unwrap(lookup):
-    for st in lookup.SubTable:
-        if lookup.LookupType == 7:  # extension
-            yield st.ExtensionLookupType, st.ExtSubTable
-        else:
-            yield lookup.LookupType, st
-
-
-def feature_lookups(gsub, feature_tag, script_tag, lang_tag):
-    """Lookup indices of `feature_tag` for script/language (None: DefaultLangSys)."""
-    table = gsub.table
-    for srec in table.ScriptList.ScriptRecord:
-        if srec.ScriptTag != script_tag:
-            continue
-        langsys = srec.Script.DefaultLangSys
-        if lang_tag is not None:
-            langsys = None
-            for lrec in srec.Script.LangSysRecord:
-                if lrec.LangSysTag == lang_tag:
-                    langsys = lrec.LangSys
-        if langsys is None:
-            return []
-        out = []
-        for fi in langsys.FeatureIndex:
-            frec = table.FeatureList.FeatureRecord[fi]
-            if frec.FeatureTag == feature_tag:
-                out.extend(frec.Feature.LookupListIndex)
-        return sorted(set(out))
-    return []
-
-
-def apply_single_subst(gsub, lookup_indices, glyph):
-    """Apply the single-substitution lookups (in lookup order) to one glyph."""
-    for li in lookup_indices:
-        lookup = gsub.table.LookupList.Lookup[li]
-        for ltype, st in _unwrap(lookup):
-            if ltype == 1 and glyph in st.mapping:
-                glyph = st.mapping[glyph]
-                break
-    return glyph
-
-
 def fullwidth_targets(font, log):
-    """Full-width Simplified Chinese forms of U+2014 and U+00B7.
-
-    Does what a shaper does for zh-Hans text, then asks for full width:
-    apply `locl` of script hani / language ZHS to the cmap glyph; if the
-    result is not one em wide, apply `fwid` (hani/ZHS, else hani or DFLT
-    default). Returns {codepoint: glyph name} for the code points whose
-    glyph changes; fails if the final glyph is not one em wide.
-    """
-    cmap = font.getBestCmap()
-    gsub = font["GSUB"]
-    upm = font["head"].unitsPerEm
-    hmtx = font["hmtx"]
-    gs = font.getGlyphSet()
-    result = {}
-    for cp in (0x2014, 0x00B7):
-        orig = cmap[cp]
-        glyph = orig
-        how = []
-        g = apply_single_subst(gsub, feature_lookups(gsub, "locl", "hani", "ZHS "), glyph)
-        if g != glyph:
-            glyph = g
-            how.append("locl hani/ZHS")
-        if hmtx[glyph][0] != upm:
-            for script, lang in (("hani", "ZHS "), ("hani", None), ("DFLT", None)):
-                g = apply_single_subst(gsub, feature_lookups(gsub, "fwid", script, lang), glyph)
-                if g != glyph:
-                    glyph = g
-                    how.append("fwid %s/%s" % (script, (lang or "dflt").strip()))
-                    break
-        adv = hmtx[glyph][0]
-        if adv != upm:
-            raise SystemExit("U+%04X: no full-width form (%s, advance %d)" % (cp, glyph, adv))
-        bp = BoundsPen(gs)
-        gs[glyph].draw(bp)
-        x0, y0, x1, y1 = bp.bounds
-        if abs((x0 + x1) / 2 - upm / 2) > upm * 0.02:
-            raise SystemExit("U+%04X -> %s: ink %r is not centred" % (cp, glyph, bp.bounds))
-        if glyph == orig:
-            log("  cmap U+%04X: %s already full-width (adv %d, ink %s): kept" % (cp, orig, adv, bp.bounds))
-        else:
-            log(
-                "  cmap U+%04X: %s (adv %d) -> %s (adv %d, ink %s) via %s"
-                % (cp, orig, hmtx[orig][0], glyph, adv, bp.bounds, " + ".join(how))
-            )
-            result[cp] = glyph
-    return result
-
-
-def remap_cmap(font, mapping):
-    for table in font["cmap"].tables:
-        if table.isUnicode() and hasattr(table, "cmap") and table.format != 14:
-            for cp, glyph in mapping.items():
-                if cp in table.cmap:
-                    table.cmap[cp] = glyph
-
-
-# --------------------------------------------------------------------------
-# CFF -> TrueType (after fontTools Snippets/otf2ttf.py)
-# --------------------------------------------------------------------------
-
-
-def otf_to_ttf(font):
-    assert font.sfntVersion == "OTTO" and "CFF " in font
-    glyph_order = font.getGlyphOrder()
-    glyph_set = font.getGlyphSet()
-
-    font["loca"] = newTable("loca")
-    font["glyf"] = glyf = newTable("glyf")
-    glyf.glyphOrder = glyph_order
-    glyf.glyphs = {}
-    for name in glyph_order:
-        tt_pen = TTGlyphPen(glyph_set)
-        glyph_set[name].draw(Cu2QuPen(tt_pen, MAX_ERR, reverse_direction=REVERSE_DIRECTION))
-        glyf.glyphs[name] = tt_pen.glyph()
-    del font["CFF "]
-    if "VORG" in font:
-        del font["VORG"]
-
-    hmtx = font["hmtx"]
-    for name in glyph_order:
-        g = glyf.glyphs[name]
-        g.recalcBounds(glyf)
-        adv, _ = hmtx[name]
-        hmtx[name] = (adv, g.xMin if g.numberOfContours else 0)
-
-    maxp = newTable("maxp")
-    maxp.tableVersion = 0x00010000
-    maxp.numGlyphs = len(glyph_order)
-    maxp.maxZones = 1
-    maxp.maxTwilightPoints = 0
-    maxp.maxStorage = 0
-    maxp.maxFunctionDefs = 0
-    maxp.maxInstructionDefs = 0
-    maxp.maxStackElements = 0
-    maxp.maxSizeOfInstructions = 0
-    maxp.maxComponentElements = 0
-    maxp.maxComponentDepth = 0
-    font["maxp"] = maxp  # the remaining max* fields are recalculated on save
-
-    post = font["post"]
-    post.formatType = 3.0
-    post.extraNames = []
-    post.mapping = {}
-    post.glyphOrder = glyph_order
-
-    font["head"].glyphDataFormat = 0
-    font.sfntVersion = "\x00\x01\x00\x00"
+    """Full-width Simplified Chinese forms of U+2014 and U+00B7 (typeset.fonts.fullwidth_forms:
+    locl hani/ZHS, then fwid); every one must be found, one em wide with centred ink."""
+    mapping, problems = fullwidth_forms(font, log)
+    if problems:
+        raise SystemExit("; ".join(problems))
+    return mapping
 
 
 # --------------------------------------------------------------------------
@@ -400,13 +258,7 @@ def rename(font, face, src_label, changes):
 
 
 def subset_options():
-    opts = subset.Options()
-    opts.layout_features = []  # the engine positions glyphs itself
-    opts.notdef_outline = True
-    opts.glyph_names = False
-    opts.name_IDs = ["*"]
-    opts.recalc_timestamp = False
-    return opts
+    return writer_subset_options()
 
 
 def build_face(face, out_dir, cps, log):
@@ -455,7 +307,7 @@ def build_face(face, out_dir, cps, log):
     t1 = time.time()
 
     if "CFF " in font:
-        otf_to_ttf(font)
+        cff_to_truetype(font)           # every glyph, on every core (the same bytes)
         changes.append(
             "CFF outlines converted to TrueType quadratic outlines (cu2qu, max error"
             " %g unit, reversed direction), VORG dropped, post format 3" % MAX_ERR

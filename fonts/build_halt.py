@@ -21,68 +21,24 @@ styles) the PDF then says so in its ``Widths`` and nothing overlaps, so extracto
 same, so extracted text does not change.  Only glyphs that are 1 em wide in the source are
 taken (LXGW WenKai's proportional quotes are left out).  Output is reproducible: timestamps
 come from the source font.
+
+The companion is made by ``typeset.fonts.make_halt``, which typeset also runs by itself (into
+its cache) for a face that has no companion beside it.
 """
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
-
-OPENING = "“‘（《〈【〖〔［｛「『"
-CLOSING = "”’）》〉】〗〕］｝」』"
-STOPS = "、，；：。？！．"
-CENTRED = "·"
+# run from a checkout, the package is found beside fonts/
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                                "src"))
+from typeset.fonts import halt_companion, make_halt  # noqa: E402
 
 
 def build_one(src: Path, dst: Path) -> list[str]:
-    font = TTFont(str(src), recalcTimestamp=False)   # keep the source date: reproducible bytes
-    upem = font["head"].unitsPerEm
-    cmap = font.getBestCmap()
-    hmtx = font["hmtx"].metrics
-    wanted = [c for c in OPENING + CLOSING + STOPS + CENTRED
-              if ord(c) in cmap and hmtx[cmap[ord(c)]][0] == upem]
-    opts = subset.Options()
-    opts.layout_features = []
-    opts.notdef_outline = True
-    opts.glyph_names = False
-    opts.name_IDs = ["*"]
-    opts.name_languages = ["*"]
-    opts.drop_tables += ["GSUB", "GPOS", "GDEF", "vhea", "vmtx", "VORG", "DSIG"]
-    s = subset.Subsetter(opts)
-    s.populate(unicodes=[ord(c) for c in wanted])
-    s.subset(font)
-    cmap = font.getBestCmap()
-    glyf = font["glyf"]
-    hmtx = font["hmtx"].metrics
-    half = upem // 2
-    done = set()
-    for c in wanted:
-        g = cmap[ord(c)]
-        if g in done:
-            continue
-        done.add(g)
-        shift = -half if c in OPENING else (-half // 2 if c in CENTRED else 0)
-        glyph = glyf[g]
-        if shift and glyph.numberOfContours:
-            if glyph.isComposite():
-                for comp in glyph.components:
-                    comp.x += shift
-            else:
-                glyph.coordinates.translate((shift, 0))
-            glyph.recalcBounds(glyf)
-        lsb = glyph.xMin if glyph.numberOfContours else 0
-        hmtx[g] = (half, lsb)
-    name = font["name"]
-    for rec in name.names:
-        if rec.nameID in (1, 3, 4, 6, 16):
-            text = rec.toUnicode()
-            suffix = "-Halt" if rec.nameID == 6 else " Halt"
-            rec.string = text + suffix
-    font["hhea"].advanceWidthMax = max(w for w, _ in hmtx.values())
-    font.save(str(dst))
-    return wanted
+    return make_halt(src, dst)
 
 
 def main(argv=None) -> int:
@@ -93,7 +49,7 @@ def main(argv=None) -> int:
     for src in sorted(folder.glob("Typeset*.ttf")):
         if src.stem.endswith("-Halt"):
             continue
-        dst = src.with_name(src.stem + "-Halt.ttf")
+        dst = halt_companion(src)
         marks = build_one(src, dst)
         print(f"{dst.name}: {len(marks)} marks: {''.join(marks)}")
     return 0

@@ -92,10 +92,10 @@ def test_article_path_may_not_leave_the_issue(issue):
 
 
 def test_character_without_glyph_names_character_file_and_line(issue):
-    edit(issue / "07-deyang-sheying.txt", "政务摄影", "政务\U00020000摄影")
+    edit(issue / "07-deyang-sheying.txt", "政务摄影", "政务\U00030000摄影")
     r = run("build", issue)
     assert r.returncode == 3
-    assert "U+20000" in r.stderr
+    assert "U+30000" in r.stderr
     assert re.search(r"07-deyang-sheying\.txt:\d+, slot 'deyang'", r.stderr)
 
 

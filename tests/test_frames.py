@@ -152,19 +152,19 @@ def test_a_banner_taller_than_its_lines_is_a_layout_error(tmp_path):
 
 # --- item 3: a character no font has, anywhere on the page -------------------------------------
 
-MISSING = "\U00020000"
+MISSING = "\U00030000"      # CJK Extension G: in no face, the fallbacks too
 
 
 @pytest.mark.parametrize("where, edit, message", [
     ("editor", dict(top=f"editor: 张{MISSING}\n"),
-     r"issue\.yaml: running head: character '.' \(U\+20000\) is not in the running_head font"),
+     r"issue\.yaml: running head: character '.' \(U\+30000\) is not in the running_head font"),
     ("notice", dict(page=f"    notices: [更正：张{MISSING}]\n"),
-     r"issue\.yaml:\d+:\d+: notices: character '.' \(U\+20000\) is not in the byline font"),
+     r"issue\.yaml:\d+:\d+: notices: character '.' \(U\+30000\) is not in the byline font"),
     ("footer", dict(page=f"    footer_units: [成都{MISSING}, 自贡市科协]\n"),
-     r"issue\.yaml:6:5: footer unit 1 '成都.': character '.' \(U\+20000\) is not in the "
+     r"issue\.yaml:6:5: footer unit 1 '成都.': character '.' \(U\+30000\) is not in the "
      r"footer_unit font"),
     ("byline", dict(byline=f"（张{MISSING}）"),
-     r"a\.txt, slot 'a': character '.' \(U\+20000\) is not in the byline font"),
+     r"a\.txt, slot 'a': character '.' \(U\+30000\) is not in the byline font"),
 ])
 def test_a_character_missing_from_the_furniture_fonts_is_bad_input(tmp_path, where, edit,
                                                                     message):
@@ -192,7 +192,7 @@ def test_a_caption_character_missing_is_bad_input(tmp_path):
                  encoding="utf-8")
     r = run("check", d)
     assert r.returncode == 3, r.stderr
-    assert re.search(r"issue\.yaml:\d+:9, slot 'picture': character '.' \(U\+20000\) is not "
+    assert re.search(r"issue\.yaml:\d+:9, slot 'picture': character '.' \(U\+30000\) is not "
                      r"in the caption font", r.stderr), r.stderr
 
 

@@ -790,9 +790,9 @@ def _write_record(archive, stage, issue, flows, laid, rid, version, inputs, link
     except OSError as e:
         raise _named(e, store) from None
     for spec in issue.fonts.faces.values():
-        for p in (spec.path, spec.halt_path):
-            if p is None:
-                continue
+        # the project's files the face is made from (a collection, an .otf, a companion
+        # beside it): what a rebuild derives the rest from again (fonts.writer_files)
+        for p in spec.sources:
             digest = sha256_file(p)
             dst = store / f"{digest}.ttf"
             if not dst.exists():

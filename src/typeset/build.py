@@ -96,6 +96,8 @@ class Report:
     # what the page stage drew outside its box (a running head wider than the type area …)
     problems: list = field(default_factory=list)      # [LayoutError]
     notes: list[str] = field(default_factory=list)     # leftovers of killed runs cleaned
+    # characters set from a fallback face (not errors: the editor may want to know)
+    notices: list[str] = field(default_factory=list)
 
     @property
     def overset(self) -> list[SlotReport]:
@@ -121,57 +123,88 @@ class Layout:
     report: Report
 
 
-def _check_glyphs(issue, pages) -> None:
-    """Every character drawn must have a glyph in the face that draws it: never an empty box
-    (.notdef).  Read off what the page stage drew — each text run knows its font role and
-    where its text comes from — so that every piece of text on the page is covered (body,
-    headlines, bylines, jump lines, captions, banners, running head, section head, notices,
-    the footer, the slug) without a second list of which text goes in which face."""
+def _check_glyphs(issue, pages) -> list[str]:
+    """Every character drawn must have a glyph in a face of the role that draws it (its own
+    face or one of its fallbacks): never an empty box (.notdef).  Read off what the page
+    stage drew — each text run knows its font role and where its text comes from — so that
+    every piece of text on the page is covered (body, headlines, bylines, jump lines,
+    captions, banners, running head, section head, notices, the footer, the slug) without a
+    second list of which text goes in which face.  A character no face has raises (exit 3);
+    one set from a fallback face is returned as a notice, with the same file, line and slot."""
     from .frame import TextRun
 
-    errors = []
+    errors: list = []
+    notices: list[str] = []
     fonts = issue.fonts
     seen = set()
 
-    def report(ch, role, where, element):
-        spec = fonts.spec(role)
-        key = (str(getattr(where, "path", "")), getattr(where, "line", None), ch, spec.path)
+    def places(run, ch, element):
+        """Where a character of ``run`` comes from: [(SourceRef, prefix)]."""
+        where = run.where
+        art = issue.articles.get(run.article) if run.article else None
+        if art is not None and run.kind in ("body", "note"):
+            # the paragraph(s) the character is in (or the byline); a jump line's text is
+            # the engine's own, named by its slot
+            lines = [p.line for p in art.paragraphs if ch in p.text] if \
+                run.kind == "body" else []
+            note = ""
+            if run.kind == "note" and not (art.byline and ch in art.byline):
+                note = "jump line: "
+            return [(replace(where, line=line) if line else where, note)
+                    for line in lines or [None]]
+        return [(where, element)]
+
+    def once(ch, role, where, what) -> bool:
+        key = (str(getattr(where, "path", "")), getattr(where, "line", None), ch, role, what)
         if key in seen:        # a headline set twice (its 接题), a running head on every page
-            return
+            return False
         seen.add(key)
+        return True
+
+    def report(ch, role, where, element):
+        if not once(ch, role, where, "missing"):
+            return
+        specs = fonts.specs(role)
+        also = (" nor in its fallback face(s) (" + ", ".join(s.label for s in specs[1:]) + ")"
+                if len(specs) > 1 else "")
         errors.append(InputError(
             f"{element}character '{ch}' (U+{ord(ch):04X}) is not in the {role} font "
-            f"({spec.path.name})", where, "replace it or add a face that has it"))
+            f"({specs[0].label}){also}", where,
+            "replace it, or add a face that has it under 'fallback:' in layout/fonts.yaml"))
+
+    def notice(ch, role, face, where, element):
+        if not once(ch, role, where, face.key):
+            return
+        notices.append(f"{where}: {element}'{ch}' (U+{ord(ch):04X}) is not in the {role} font "
+                       f"({fonts.spec(role).label}): set from the fallback face '{face.key}' "
+                       f"({face.spec.label})")
 
     for page in pages:
         for run in page.items:
             if not isinstance(run, TextRun):
                 continue
-            missing = fonts.face(run.role).missing(run.text)
-            if not missing:
+            face = fonts.face(run.role)
+            text = run.text
+            missing = face.missing(text)
+            fallback = face.fallbacks(text)
+            if not missing and not fallback:
                 continue
             area = page.areas[run.area].name if run.area >= 0 else ""
             element = "" if area.startswith("slot '") else f"{area}: " if area else ""
-            art = issue.articles.get(run.article) if run.article else None
             for ch in missing:
-                where = run.where
-                if art is not None and run.kind in ("body", "note"):
-                    # the paragraph(s) the character is in (or the byline); a jump line's
-                    # text is the engine's own, named by its slot
-                    lines = [p.line for p in art.paragraphs if ch in p.text] if \
-                        run.kind == "body" else []
-                    note = ""
-                    if run.kind == "note" and not (art.byline and ch in art.byline):
-                        note = "jump line: "
-                    for line in lines or [None]:
-                        report(ch, run.role, replace(where, line=line) if line else where,
-                               note)
-                    continue
-                report(ch, run.role, where, element)
-        for ch in fonts.face(page.slug_role).missing(page.slug):
-            report(ch, page.slug_role, SourceRef(issue.manifest), "slug line (outside the "
-                   "trim): ")
+                for where, prefix in places(run, ch, element):
+                    report(ch, run.role, where, prefix)
+            for ch in sorted(fallback):
+                for where, prefix in places(run, ch, element):
+                    notice(ch, run.role, fallback[ch], where, prefix)
+        face = fonts.face(page.slug_role)
+        slug_where = SourceRef(issue.manifest)
+        for ch in face.missing(page.slug):
+            report(ch, page.slug_role, slug_where, "slug line (outside the trim): ")
+        for ch, f in sorted(face.fallbacks(page.slug).items()):
+            notice(ch, page.slug_role, f, slug_where, "slug line (outside the trim): ")
     raise_all(errors)
+    return notices
 
 
 def _make_pages(layout: Layout, pictures: bool = True) -> list:
@@ -190,7 +223,7 @@ def _make_pages(layout: Layout, pictures: bool = True) -> list:
         layout.report.warnings.extend(f"page {f.page.number}: {w}"
                                       for w in f.warnings[before:])
         del f.warnings[before:]
-    _check_glyphs(layout.issue, pages)
+    layout.report.notices = _check_glyphs(layout.issue, pages)
     layout.report.problems = [LayoutError(msg, where) for p in pages
                               for where, msg in p.problems]
     return pages

@@ -169,6 +169,8 @@ def _deprecated(new: str, old: str, command: str):
 def _print_report(report, quiet=False):
     for ch in report.changes:
         click.echo(f"normalised {ch}", err=True) if not quiet else None
+    for n in report.notices:
+        click.echo(f"notice: {n}", err=True) if not quiet else None
     for w in report.warnings:
         click.echo(f"warning: {w}", err=True)
 
@@ -364,6 +366,7 @@ def check(issue_dir, as_json, quiet):
                                "errors": errors,
                                "slots": [s.as_dict() for s in report.slots],
                                "warnings": report.warnings,
+                               "notices": report.notices,
                                "normalised": [str(c) for c in report.changes]},
                               ensure_ascii=False, indent=1))
     else:

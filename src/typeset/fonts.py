@@ -1,8 +1,27 @@
-"""Fonts: the role table and glyph metrics.  The only module that imports fontTools.
+"""Fonts: the role table, glyph metrics and the TrueType files the PDF writer embeds.  The only
+module that imports fontTools.
 
-Contract: ``load_font_table(path)`` reads the font-roles YAML (role → face → file) and returns
-a :class:`FontTable`; ``FontTable.face(role)`` gives a :class:`FontFace` whose ``advance`` and
-``ink_x`` are in em units and whose ``missing(text)`` lists characters the file cannot draw.
+Contract: ``load_font_table(path, data, root)`` reads the font-roles file (layout/fonts.yaml:
+role → faces → files, see the README) and returns a :class:`FontTable`.
+``FontTable.face(role)`` gives the role's face, a :class:`FontFace` — or a :class:`FaceChain`
+when the role has fallback faces — whose ``advance`` and ``ink_x`` are in em units,
+``level(ch)`` says which face of the chain sets a character (0: the role's own face, the first
+that has it) and ``missing(text)`` lists the characters no face of the chain has.
+
+Font files as users have them: TrueType (.ttf), OpenType with CFF outlines (.otf, how Noto CJK
+and Source Han ship) and collections (.ttc/.otc, one face picked by ``index:`` or ``face:``).
+The PDF writer embeds TrueType outlines only (ReportLab, feasibility.md §1.1), so what it
+needs is derived on first use (:func:`writer_files`): a collection's face taken out, CFF
+outlines converted to TrueType (:func:`cff_to_truetype`, on every core, with progress shown on
+a terminal) and the half-width punctuation companion (:func:`make_halt`) when none lies beside
+the file.  Derived files are kept in a cache folder (the user's, or the project's: ``cache:``
+in fonts.yaml), named by the SHA-256 of the face's own tables — the same face in an .otc and
+in an .otf taken out of it is converted once — and bounded like the metrics cache
+(``DERIVED_MAX_BYTES``, ``DERIVED_MAX_AGE``).  The conversion is deterministic, so a derived
+file is the same on every machine and an archived issue builds again byte for byte.
+fonts/build_fonts.py and fonts/build_halt.py make the project's committed fonts with the same
+functions.
+
 Metrics are read once per file *content* and cached, in memory and on disk under the user's
 cache folder (the files are large; parsing them is the main cost of a cold start,
 feasibility.md §1.3): both caches are keyed by the file's stamp (path, size, modification
@@ -16,8 +35,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,10 +48,22 @@ from .errors import InputError, SourceRef
 @dataclass(frozen=True)
 class FaceSpec:
     key: str          # face name in the roles file, e.g. "song"
-    path: Path        # absolute path of the TrueType file
+    path: Path        # absolute path of the TrueType file set from (the project's, or derived)
     ps_name: str      # unique PostScript name (name ID 6)
-    halt_path: Path | None = None    # companion with ½-em punctuation (fonts/build_halt.py)
+    halt_path: Path | None = None    # companion with ½-em punctuation (make_halt)
     halt_ps_name: str | None = None
+    # the face as fonts.yaml names it: its file in the project and the face of a collection;
+    # ``sources`` are the project's files the face is made from (the font file, and the
+    # companion beside it if there is one): what an archived issue keeps
+    source: Path | None = None
+    index: int | None = None
+    sources: tuple = field(default=(), compare=False)
+
+    @property
+    def label(self) -> str:
+        """The face as the user knows it, for messages: ``NotoSerifCJK-Regular.ttc face 2``."""
+        name = (self.source or self.path).name
+        return name if self.index is None else f"{name} face {self.index}"
 
 
 _INK_CHARS = "—⸺…⋯"     # characters whose ink extent the composer asks for (dashes)
@@ -41,9 +73,18 @@ CACHE_MAX_AGE = 30 * 86400       # s: an entry unused this long is removed
 _TOUCH_AFTER = 3600              # s: a hit older than this is marked used (its mtime)
 
 
-def _cache_dir() -> Path:
+def _cache_base() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "typeset" / "metrics"
+    return Path(base) / "typeset"
+
+
+def _cache_dir() -> Path:
+    return _cache_base() / "metrics"
+
+
+def derived_cache_dir() -> Path:
+    """Where derived font files go unless fonts.yaml names a ``cache:`` folder."""
+    return _cache_base() / "fonts"
 
 
 def _read_metrics(path: Path) -> dict:
@@ -52,7 +93,7 @@ def _read_metrics(path: Path) -> dict:
     from fontTools.ttLib import TTFont  # imported here: keeps `typeset --help` fast
 
     tt = TTFont(str(path), lazy=True)
-    cmap = tt.getBestCmap()
+    cmap = tt.getBestCmap() or {}
     hmtx = tt["hmtx"].metrics
     order = {name: gid for gid, name in enumerate(tt.getGlyphOrder())}
     glyf = tt["glyf"] if "glyf" in tt else None
@@ -116,22 +157,33 @@ def _metrics(st: tuple) -> dict:
     return m
 
 
-def prune_cache(folder: Path, keep: Path | None = None) -> None:
-    """Bound the disk cache (run after each new entry; entries are added only for fonts not
-    seen before, so this is rare): remove entries unused for ``CACHE_MAX_AGE`` and
-    temporary files a killed writer left, then the least recently used entries until the
-    folder holds at most ``CACHE_MAX_BYTES``.  ``keep`` (the entry just written) stays."""
+def prune_cache(folder: Path, keep: Path | None = None, max_bytes: int | None = None,
+                max_age: float | None = None, suffix: str = ".pickle",
+                spare_recent: bool = False) -> None:
+    """Bound a disk cache (run after each new entry; entries are added only for fonts not
+    seen before, so this is rare): remove entries (files ending in ``suffix``) unused for
+    ``max_age`` (default ``CACHE_MAX_AGE``) and temporary files a killed writer left, then the
+    least recently used entries until the folder holds at most ``max_bytes`` (default
+    ``CACHE_MAX_BYTES``).  ``keep`` (the entry just written) stays; with ``spare_recent`` so
+    does an entry used within the last two hours (a derived font another build may be about
+    to open), the folder staying over its bound for that while."""
+    max_bytes = CACHE_MAX_BYTES if max_bytes is None else max_bytes
+    max_age = CACHE_MAX_AGE if max_age is None else max_age
     now = time.time()
     entries = []
-    for e in os.scandir(folder):
+    try:
+        listing = list(os.scandir(folder))
+    except OSError:
+        return
+    for e in listing:
         try:
-            st = e.stat()
+            st = e.stat(follow_symlinks=False)
         except OSError:
             continue
         if e.name.endswith(".tmp") and now - st.st_mtime > _TOUCH_AFTER:
             _unlink(e.path)
-        elif e.name.endswith(".pickle") and e.path != str(keep):
-            if now - st.st_mtime > CACHE_MAX_AGE:
+        elif e.name.endswith(suffix) and e.path != str(keep):
+            if now - st.st_mtime > max_age:
                 _unlink(e.path)
             else:
                 entries.append((st.st_mtime, st.st_size, e.path))
@@ -141,8 +193,10 @@ def prune_cache(folder: Path, keep: Path | None = None) -> None:
             total += os.stat(keep).st_size
         except OSError:
             pass
-    for _, size, path in sorted(entries):       # oldest first
-        if total <= CACHE_MAX_BYTES:
+    for mtime, size, path in sorted(entries):       # oldest first
+        if total <= max_bytes:
+            break
+        if spare_recent and now - mtime < 2 * _TOUCH_AFTER:
             break
         _unlink(path)
         total -= size
@@ -208,6 +262,89 @@ class FontFace(Face):
     def ascent_descent(self) -> tuple[float, float]:
         return self._asc / self.upem, self._desc / self.upem
 
+    @property
+    def faces(self) -> list[FontFace]:
+        return [self]
+
+    def level(self, ch: str) -> int:
+        """Which face of the role's chain sets ``ch``: a face alone sets everything."""
+        return 0
+
+    def fallbacks(self, text: str) -> dict[str, FontFace]:
+        """Characters of ``text`` set from a fallback face: none without fallbacks."""
+        return {}
+
+
+class FaceChain(Face):
+    """A role's faces in order — its own face, then its fallbacks — measured as one: each
+    character from the first face that has it (the role's own face for a character none has,
+    which the glyph check reports).  What the composer measures with is what the PDF writer
+    draws with: both ask ``level(ch)``.  A fallback face's metrics are read when a character
+    first needs it (they are large: HanaMin B maps 60,000 characters)."""
+
+    def __init__(self, specs: tuple, load):
+        self.specs = tuple(specs)
+        self._load = load
+        self._faces: list = [load(self.specs[0])] + [None] * (len(self.specs) - 1)
+        self._level: dict[str, int] = {}
+
+    def _at(self, i: int) -> FontFace:
+        f = self._faces[i]
+        if f is None:
+            f = self._faces[i] = self._load(self.specs[i])
+        return f
+
+    @property
+    def faces(self) -> list[FontFace]:
+        return [self._at(i) for i in range(len(self.specs))]
+
+    @property
+    def key(self) -> str:
+        return self.specs[0].key
+
+    @property
+    def spec(self) -> FaceSpec:
+        return self.specs[0]
+
+    def level(self, ch: str) -> int:
+        k = self._level.get(ch)
+        if k is None:
+            o = ord(ch)
+            k = next((i for i in range(len(self.specs)) if o in self._at(i)._units), 0)
+            self._level[ch] = k
+        return k
+
+    def has(self, ch: str) -> bool:
+        return self._at(self.level(ch)).has(ch)
+
+    def missing(self, text: str) -> list[str]:
+        return sorted({c for c in text if c not in "\n\t" and not self.has(c)})
+
+    def fallbacks(self, text: str) -> dict[str, FontFace]:
+        """Characters of ``text`` that the role's own face lacks and a fallback sets, with
+        the face that sets each."""
+        out = {}
+        for c in set(text):
+            k = self.level(c)
+            if k:
+                out[c] = self._at(k)
+        return out
+
+    def advance(self, ch: str) -> float:
+        return self._at(self.level(ch)).advance(ch)
+
+    def has_halt(self, ch: str) -> bool:
+        return self._at(self.level(ch)).has_halt(ch)
+
+    def ink_x(self, ch: str) -> tuple[float, float]:
+        return self._at(self.level(ch)).ink_x(ch)
+
+    def ink_y(self, ch: str) -> tuple[float, float]:
+        return self._at(self.level(ch)).ink_y(ch)
+
+    def ascent_descent(self) -> tuple[float, float]:
+        return self._at(0).ascent_descent()
+
 
 @lru_cache(maxsize=64)
 def _load_face(spec: FaceSpec, stamps: tuple) -> FontFace:
@@ -267,30 +404,76 @@ def embedded_glyph_ids(program: bytes) -> tuple[dict[int, int], frozenset] | Non
 
 
 def ps_name_of(path: Path) -> str:
-    return font_metrics(path)["ps_name"]
+    """The PostScript name (name ID 6) of a font file, read from its name table alone (as
+    fontTools' ``getDebugName(6)`` reads it: the English record first), without its
+    metrics: a fallback face's are read only when a character needs it."""
+    try:
+        name = _sfnt_ps_name(Path(path))
+    except (OSError, FontFileError, ValueError, IndexError):
+        name = None
+    return name or font_metrics(path)["ps_name"]
+
+
+def _sfnt_ps_name(path: Path) -> str | None:
+    import struct
+
+    _version, tables = sfnt_faces(path)[0]
+    if b"name" not in tables:
+        return None
+    off, length = tables[b"name"]
+    with open(path, "rb") as fh:
+        fh.seek(off)
+        data = fh.read(length)
+    _fmt, count, base = struct.unpack_from(">HHH", data, 0)
+    some = None
+    for i in range(count):
+        pid, eid, lang, nid, ln, at = struct.unpack_from(">HHHHHH", data, 6 + 12 * i)
+        if nid != 6:
+            continue
+        raw = data[base + at:base + at + ln]
+        try:
+            if pid in (0, 3):
+                text = raw.decode("utf_16_be")
+            elif pid == 1 and eid == 0:
+                text = raw.decode("mac_roman")
+            else:
+                continue
+        except UnicodeDecodeError:
+            continue
+        some = text
+        if (pid, lang) in ((1, 0), (3, 0x409)):
+            return text
+    return some
 
 
 class FontTable:
-    """Font roles (body, headline, kicker, byline, section head, …) mapped to faces."""
+    """Font roles (body, headline, kicker, byline, section head, …) mapped to faces: each role
+    to its own face (``roles``) and to the chain of faces that set it (``chains``: its own,
+    then its fallbacks, in order)."""
 
-    def __init__(self, faces: dict[str, FaceSpec], roles: dict[str, str], source: Path):
+    def __init__(self, faces: dict[str, FaceSpec], roles: dict[str, str], source: Path,
+                 chains: dict[str, tuple[str, ...]] | None = None):
         self.faces = faces
         self.roles = roles
         self.source = source
+        self.chains = chains or {r: (k,) for r, k in roles.items()}
         self._faces: dict[str, FontFace] = {}      # face key → face, as first loaded
+        self._chains: dict[tuple, FaceChain] = {}
 
     def spec(self, role: str) -> FaceSpec:
+        """The role's own face (the first of its chain)."""
         try:
             return self.faces[self.roles[role]]
         except KeyError:
             raise InputError(f"font role '{role}' is not defined",
                              SourceRef(self.source), hint="add it under 'roles:'") from None
 
-    def face(self, role: str) -> FontFace:
-        """The role's face: the file as it was when this table first asked for it, so that
-        every stage of one layout measures with the same metrics (a file replaced meanwhile
-        is read by the next table, the next `watch` rebuild)."""
-        spec = self.spec(role)
+    def specs(self, role: str) -> tuple[FaceSpec, ...]:
+        """The role's chain: its own face, then its fallbacks."""
+        self.spec(role)
+        return tuple(self.faces[k] for k in self.chains[role])
+
+    def _face(self, spec: FaceSpec) -> FontFace:
         f = self._faces.get(spec.key)
         if f is None:
             stamps = (stamp(spec.path),) + ((stamp(spec.halt_path),) if spec.halt_path
@@ -298,8 +481,22 @@ class FontTable:
             f = self._faces[spec.key] = _load_face(spec, stamps)
         return f
 
+    def face(self, role: str) -> FontFace | FaceChain:
+        """The role's face — a :class:`FaceChain` when it has fallbacks — with the files as
+        they were when this table first asked for them, so that every stage of one layout
+        measures with the same metrics (a file replaced meanwhile is read by the next table,
+        the next `watch` rebuild)."""
+        specs = self.specs(role)
+        if len(specs) == 1:
+            return self._face(specs[0])
+        keys = tuple(s.key for s in specs)
+        ch = self._chains.get(keys)
+        if ch is None:
+            ch = self._chains[keys] = FaceChain(specs, self._face)
+        return ch
+
     def used_specs(self) -> list[FaceSpec]:
-        return [self.faces[k] for k in sorted(set(self.roles.values()))]
+        return [self.faces[k] for k in sorted({k for c in self.chains.values() for k in c})]
 
 
 def file_sha256(path: Path) -> str:
@@ -308,34 +505,6 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-def font_file_problem(path: Path) -> str | None:
-    """Why this version of typeset cannot set type from the font file ``path``, or None if it
-    can: it reads the sfnt header and table directory only.  typeset embeds TrueType
-    outlines (``glyf``); a font collection (.ttc/.otc) or CFF outlines (.otf, how Noto CJK and
-    Source Han ship) must be converted first (fonts/build_fonts.py does it for the project's
-    faces).  Issue #17's font work extends :func:`resolve_face` to do that by itself."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(12)
-            if head[:4] == b"ttcf":
-                return "is a font collection (.ttc/.otc); typeset needs one face in a .ttf file"
-            if head[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
-                return "is not a TrueType or OpenType font"
-            count = int.from_bytes(head[4:6], "big")
-            entries = [fh.read(16) for _ in range(min(count, 200))]
-    except OSError as e:
-        return f"cannot be read ({e.strerror})"
-    if len(head) < 12 or any(len(e) < 16 for e in entries):
-        return None         # cut short: the reader says what is wrong (a damaged file)
-    tags = {e[:4] for e in entries}
-    if b"glyf" in tags:
-        return None
-    if b"CFF " in tags or b"CFF2" in tags:
-        return ("has CFF (PostScript) outlines; typeset embeds TrueType outlines only "
-                "(convert it as fonts/build_fonts.py does)")
-    return "has no TrueType outlines (no glyf table)"
 
 
 # Where `typeset init` looks for the font files a starter's fonts.yaml names, after the
@@ -370,17 +539,14 @@ def find_font_files(names, folders, deep: bool = True) -> tuple[dict[str, Path],
     return found, unusable
 
 
-def halt_companion(path: Path) -> Path:
-    """The half-width punctuation companion of a face: NAME-Halt.ttf beside NAME.ttf
-    (fonts/build_halt.py)."""
-    return path.with_name(path.stem + "-Halt.ttf")
-
-
-def resolve_face(key: str, file: str, root: Path, where: SourceRef) -> FaceSpec:
-    """A face of layout/fonts.yaml (``faces: KEY: {file: FILE}``) as the file typeset sets
-    from: inside the project folder ``root``, TrueType outlines, with its -Halt companion if
-    there is one.  This is the one place a face entry becomes a file; issue #17's font work
-    extends it to OTF (CFF) and TTC/OTC faces, converted once and cached."""
+def resolve_face(key: str, file: str, root: Path, where: SourceRef, index: int | None = None,
+                 face: str | None = None, cache: Path | None = None,
+                 halt: bool = True) -> FaceSpec:
+    """A face of layout/fonts.yaml (``faces: KEY: {file: FILE, index: N | face: NAME}``) as
+    the files typeset sets from: ``FILE`` inside the project folder ``root`` — a .ttf, an .otf
+    with CFF outlines or a face of a .ttc/.otc collection — and what the writer needs derived
+    from it (:func:`writer_files`, into ``cache``; the half-width companion only if ``halt``
+    or beside the file).  This is the one place a face entry becomes files."""
     p = (root / file).resolve()
     if not p.is_relative_to(root.resolve()):
         raise InputError(f"font file '{file}' is outside the project folder", where)
@@ -388,31 +554,754 @@ def resolve_face(key: str, file: str, root: Path, where: SourceRef) -> FaceSpec:
         raise InputError(f"font file '{file}' does not exist", where,
                          hint="copy the fonts into the project (`paiban init --fonts DIR` does "
                               "it for a new project) or check the path")
-    why = font_file_problem(p)
-    if why is not None:
-        raise InputError(f"font file '{file}' {why}", where)
-    halt = halt_companion(p)
-    return FaceSpec(key=key, path=p, ps_name=ps_name_of(p),
-                    halt_path=halt if halt.is_file() else None,
-                    halt_ps_name=ps_name_of(halt) if halt.is_file() else None)
+    try:
+        idx = pick_face(p, index, face, key)
+        beside = halt_companion(p) if idx is None else None
+        ttf, companion = writer_files(p, idx, cache, halt_beside=beside, halt=halt)
+    except FontFileError as e:
+        raise InputError(f"font file '{file}' {e}", where) from None
+    except Exception as e:  # noqa: BLE001 - only a damaged font; anything else is a bug
+        if not _damaged(e):
+            raise
+        raise InputError(f"font file '{file}' cannot be read ({type(e).__name__}: {e})",
+                         where, "the file is damaged: replace it") from None
+    sources = (p,) + ((companion,) if companion is not None and companion == beside else ())
+    return FaceSpec(key=key, path=ttf, ps_name=ps_name_of(ttf), halt_path=companion,
+                    halt_ps_name=ps_name_of(companion) if companion is not None else None,
+                    source=p, index=idx, sources=sources)
+
+
+def _damaged(e: Exception) -> bool:
+    """Is ``e`` what reading a damaged font file raises (a truncated table, a bad offset:
+    fontTools' own errors, or what its parsers hit)?"""
+    import struct
+
+    return (type(e).__module__.startswith("fontTools") or
+            isinstance(e, (struct.error, EOFError, KeyError, IndexError, AssertionError,
+                           ValueError, TypeError)))
+
+
+def _names(v) -> list[str]:
+    return [v] if isinstance(v, str) else list(v or ())
+
+
+def _chain(role_value, fallback) -> tuple[str, ...]:
+    """A role's faces: its own (a face, or a list: its face and its fallbacks), then the
+    fallbacks of every role, each once."""
+    return tuple(dict.fromkeys(_names(role_value) + _names(fallback)))
 
 
 def load_font_table(path: Path, data: dict, root: Path) -> FontTable:
-    """Build the font table from the parsed roles file ``data`` (see layout/fonts.yaml)."""
+    """Build the font table from the parsed roles file ``data`` (see layout/fonts.yaml; its
+    shape is checked by load.check_font_roles_file first): ``faces`` (each a ``file`` and,
+    for a collection, its ``index`` or ``face``), ``roles`` (a face, or a list: the role's
+    face and its fallbacks), ``fallback`` (faces after every role's own) and ``cache`` (a
+    folder of the project for derived font files, instead of the user's cache folder).  A
+    face that is some role's own gets a half-width punctuation companion (derived if none
+    lies beside it); a face used only as a fallback sets the characters the others lack
+    (names), not punctuation, and is used as it is."""
+    from .errors import nearest
     from .yamlsrc import ref_of
 
+    cache = None
+    if data.get("cache") is not None:
+        cache = (root / str(data["cache"])).resolve()
+        if not cache.is_relative_to(root.resolve()):
+            raise InputError(f"cache folder '{data['cache']}' is outside the project folder",
+                             ref_of(data, path, "cache"))
+    entries = data.get("faces") or {}
+    roles: dict[str, str] = {}
+    chains: dict[str, tuple[str, ...]] = {}
+    fallback = data.get("fallback")
+    for role, value in (data.get("roles") or {}).items():
+        chain = _chain(value, fallback)
+        for face in chain:
+            if face not in entries:
+                raise InputError(f"role '{role}' names face '{face}', which is not defined",
+                                 ref_of(data["roles"], path, role), hint=nearest(face, entries))
+        roles[role] = chain[0]
+        chains[role] = chain
+    own = set(roles.values())
     faces: dict[str, FaceSpec] = {}
-    for key, entry in (data.get("faces") or {}).items():
+    for key, entry in entries.items():
         file = entry.get("file") if isinstance(entry, dict) else None
         if not isinstance(file, str):
             raise InputError(f"face '{key}' needs a 'file:'", ref_of(entry, path))
-        faces[key] = resolve_face(key, file, root, ref_of(entry, path))
-    roles: dict[str, str] = {}
-    for role, face in (data.get("roles") or {}).items():
-        if face not in faces:
-            from .errors import nearest
+        index, face = entry.get("index"), entry.get("face")
+        faces[key] = resolve_face(key, file, root, ref_of(entry, path),
+                                  index=None if index is None else int(index),
+                                  face=None if face is None else str(face).strip(), cache=cache,
+                                  halt=key in own)
+    by_ps: dict[str, FaceSpec] = {}
+    for spec in faces.values():
+        other = by_ps.setdefault(spec.ps_name, spec)
+        if other.path != spec.path:
+            raise InputError(
+                f"faces '{other.key}' ({other.label}) and '{spec.key}' ({spec.label}) have the "
+                f"same PostScript name '{spec.ps_name}': the PDF would not tell them apart",
+                ref_of(entries, path, spec.key), "keep one of them")
+    return FontTable(faces, roles, path, chains)
 
-            raise InputError(f"role '{role}' names face '{face}', which is not defined",
-                             ref_of(data["roles"], path), hint=nearest(face, faces))
-        roles[role] = face
-    return FontTable(faces, roles, path)
+
+# --- font files as users have them ------------------------------------------------------------
+
+class FontFileError(Exception):
+    """A font file typeset cannot set from, and why (in the user's words)."""
+
+
+def _u16(b: bytes, at: int) -> int:
+    return int.from_bytes(b[at:at + 2], "big")
+
+
+def _u32(b: bytes, at: int) -> int:
+    return int.from_bytes(b[at:at + 4], "big")
+
+
+def sfnt_faces(path: Path) -> list[tuple[bytes, dict[bytes, tuple[int, int]]]]:
+    """The faces of a font file, read from its headers only: for each, its sfnt version
+    (``\\0\\1\\0\\0`` or ``true``: TrueType outlines, ``OTTO``: CFF) and its table directory
+    {tag: (offset, length)}; one face for a .ttf/.otf, several for a collection (.ttc/.otc).
+    Raises :class:`FontFileError` for a file that is not a font or is cut short."""
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+        if head[:4] == b"ttcf":
+            if len(head) < 12:
+                raise FontFileError("is cut short (damaged)")
+            n = _u32(head, 8)
+            if not 0 < n <= 4096:
+                raise FontFileError("is a damaged font collection")
+            offsets = fh.read(4 * n)
+            if len(offsets) < 4 * n:
+                raise FontFileError("is cut short (damaged)")
+            starts = [_u32(offsets, 4 * k) for k in range(n)]
+        elif head[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
+            starts = [0]
+        else:
+            raise FontFileError("is not a TrueType or OpenType font")
+        faces = []
+        for start in starts:
+            fh.seek(start)
+            h = fh.read(12)
+            if len(h) < 12:
+                raise FontFileError("is cut short (damaged)")
+            count = _u16(h, 4)
+            d = fh.read(16 * count)
+            if len(d) < 16 * count:
+                raise FontFileError("is cut short (damaged)")
+            faces.append((h[:4], {d[i:i + 4]: (_u32(d, i + 8), _u32(d, i + 12))
+                                  for i in range(0, 16 * count, 16)}))
+    return faces
+
+
+def _outline_problem(version: bytes, tables: dict) -> str | None:
+    if b"glyf" in tables or b"CFF " in tables:
+        return None
+    if b"CFF2" in tables:
+        return ("has CFF2 outlines (a variable OpenType font); typeset sets from TrueType "
+                "outlines or CFF outlines: use a static instance (.ttf or .otf) of the font")
+    return "has no glyph outlines (no glyf or CFF table)"
+
+
+def font_file_problem(path: Path) -> str | None:
+    """Why typeset cannot set type from the font file ``path``, or None if it can (a .ttf,
+    an .otf with CFF outlines, a .ttc/.otc collection): it reads the headers only.  A file
+    cut short is left to the reader, which names the damage."""
+    try:
+        faces = sfnt_faces(path)
+    except FontFileError as e:
+        return None if "cut short" in str(e) else str(e)
+    except OSError as e:
+        return f"cannot be read ({e.strerror})"
+    problems = [_outline_problem(v, t) for v, t in faces]
+    return None if any(p is None for p in problems) else problems[0]
+
+
+def collection_faces(path: Path) -> list[dict]:
+    """The faces of a font file (one for a .ttf/.otf): for each its ``index`` and names —
+    ``family`` (typographic family, name ID 16, else ID 1), ``full`` (ID 4) and ``ps`` (ID 6)
+    — for choosing one by name and for messages."""
+    from fontTools.ttLib import TTFont
+
+    out = []
+    for k in range(len(sfnt_faces(path))):
+        tt = TTFont(str(path), fontNumber=k, lazy=True)
+        try:
+            name = tt["name"]
+            out.append(dict(index=k, family=name.getDebugName(16) or name.getDebugName(1) or "",
+                            full=name.getDebugName(4) or "", ps=name.getDebugName(6) or ""))
+        finally:
+            tt.close()
+    return out
+
+
+def _faces_list(faces: list[dict]) -> str:
+    return "; ".join(f"{f['index']}: {f['full'] or f['family']}" for f in faces)
+
+
+def pick_face(path: Path, index: int | None, face: str | None, shown: str) -> int | None:
+    """The index of the face fonts.yaml means in ``path`` (``index:`` or ``face:``, a family,
+    full or PostScript name), None for a file of one face when neither is given.  Raises
+    :class:`FontFileError` naming the faces there are when the choice is missing, out of
+    range or matches no face or several."""
+    faces = sfnt_faces(path)
+    n = len(faces)
+    if index is not None:
+        if not 0 <= index < n:
+            raise FontFileError(
+                f"has no face {index}: " + (f"it is a collection of {n} faces, 0 to {n - 1} "
+                                            f"({_faces_list(collection_faces(path))})"
+                                            if n > 1 else "it holds one face (index 0)"))
+        return index if n > 1 or index else None
+    if face is not None:
+        listed = collection_faces(path)
+        want = face.strip().casefold()
+        hits = [f["index"] for f in listed
+                if want in (f["family"].casefold(), f["full"].casefold(), f["ps"].casefold())]
+        if len(hits) == 1:
+            return hits[0] if n > 1 else None
+        what = "no face" if not hits else f"{len(hits)} faces"
+        raise FontFileError(f"has {what} named '{face}' (faces: {_faces_list(listed)})")
+    if n > 1:
+        raise FontFileError(f"is a collection of {n} faces ({_faces_list(collection_faces(path))}); "
+                            f"say which with 'index:' or 'face:' under '{shown}'")
+    return None
+
+
+def face_digest(path: Path, index: int | None) -> str:
+    """SHA-256 of one face's tables (tag, length and bytes, in tag order; the head table's
+    checksum adjustment left out, as it depends on the file around the face): the same face
+    in a collection and in a file of its own has the same digest."""
+    version, tables = sfnt_faces(path)[index or 0]
+    h = hashlib.sha256(version)
+    with open(path, "rb") as fh:
+        for tag in sorted(tables):
+            off, length = tables[tag]
+            fh.seek(off)
+            data = fh.read(length)
+            if len(data) < length:
+                raise FontFileError("is cut short (damaged)")
+            if tag == b"head" and length >= 12:
+                data = data[:8] + b"\0\0\0\0" + data[12:]
+            h.update(tag + length.to_bytes(4, "big"))
+            h.update(data)
+    return h.hexdigest()
+
+
+DERIVE_VERSION = 1               # of what writer_files makes: a new version makes new files
+DERIVED_MAX_BYTES = 2 << 30      # the derived-font cache: about 70 converted CJK faces
+DERIVED_MAX_AGE = 90 * 86400     # s: a derived file unused this long is removed
+MAX_ERR = 1.0                    # cu2qu tolerance, font units
+REVERSE_DIRECTION = True         # CFF contours run counter-clockwise, TrueType clockwise
+_LAYOUT_TABLES = ("GSUB", "GPOS", "GDEF", "JSTF")
+
+
+def _memo_digest(path: Path, index: int | None, cache: Path) -> str:
+    """:func:`face_digest`, remembered under the file's stamp (hashing 25 MB on every run
+    would cost more than the rest of loading the fonts)."""
+    key = hashlib.sha1(repr((stamp(path), index)).encode()).hexdigest()
+    memo = cache / "ids" / f"{key}.txt"
+    try:
+        d = memo.read_text(encoding="ascii").strip()
+        if len(d) == 64:
+            return d
+    except OSError:
+        pass
+    d = face_digest(path, index)
+    try:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = memo.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(d, encoding="ascii")
+        os.replace(tmp, memo)
+    except OSError:
+        pass
+    return d
+
+
+class _Progress:
+    """Progress of a derivation on standard error: a line that counts up on a terminal, one
+    line at the start and one at the end otherwise (logs, CI)."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self.tty = sys.stderr.isatty()
+        self.t0 = time.monotonic()
+        self.shown = -1
+        self._say(f"fonts: {what} (once; the result is cached) …")
+
+    @staticmethod
+    def _say(text: str, end: str = "\n") -> None:
+        try:
+            sys.stderr.write(text + end)
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+
+    def __call__(self, done: int, total: int) -> None:
+        pct = 100 * done // max(total, 1)
+        if self.tty and pct != self.shown:
+            self.shown = pct
+            self._say(f"\rfonts: {self.what}: {pct:3d} % ({done:,}/{total:,} glyphs)", end="")
+
+    def finish(self, where: Path) -> float:
+        dt = time.monotonic() - self.t0
+        if self.tty and self.shown >= 0:
+            self._say("")
+        self._say(f"fonts: {self.what}: done in {dt:.0f} s ({where})")
+        return dt
+
+
+def _locked(lock_path: Path):
+    """An exclusive lock on ``lock_path`` (two builds deriving the same file take turns)."""
+    import contextlib
+    import fcntl
+
+    @contextlib.contextmanager
+    def held():
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+    return held()
+
+
+def _derive(cache: Path, name: str, make) -> Path:
+    """``cache/name``, made by ``make(tmp_path)`` if it is not there yet (under a lock, written
+    to a temporary file and renamed into place); marked used when found."""
+    dst = cache / name
+    if dst.is_file():
+        _mark_used(dst)
+        return dst
+    try:
+        with _locked(cache / "locks" / f"{name}.lock"):
+            if dst.is_file():
+                return dst
+            tmp = cache / f".{name}.{os.getpid()}.tmp"
+            try:
+                make(tmp)
+                os.replace(tmp, dst)
+            finally:
+                _unlink(str(tmp))
+    except OSError as e:
+        if not str(e.filename or "").startswith(str(cache)):
+            raise
+        from .errors import OutputError
+
+        raise OutputError(f"cannot write a derived font into {cache}: "
+                          f"{e.strerror or e}", SourceRef(Path(e.filename)),
+                          "give a writable folder: $XDG_CACHE_HOME, or 'cache:' in "
+                          "layout/fonts.yaml") from None
+    prune_cache(cache, keep=dst, max_bytes=DERIVED_MAX_BYTES, max_age=DERIVED_MAX_AGE,
+                suffix=".ttf", spare_recent=True)
+    for sub, suffix in (("ids", ".txt"), ("locks", ".lock")):     # small; old ones go
+        prune_cache(cache / sub, max_bytes=DERIVED_MAX_BYTES, max_age=DERIVED_MAX_AGE,
+                    suffix=suffix)
+    return dst
+
+
+def _mark_used(p: Path) -> None:
+    try:
+        if time.time() - os.stat(p).st_mtime > _TOUCH_AFTER:
+            os.utime(p)
+    except OSError:
+        pass
+
+
+def writer_files(path: Path, index: int | None, cache: Path | None = None,
+                 halt_beside: Path | None = None, halt: bool = True) -> tuple[Path, Path | None]:
+    """The TrueType file the PDF writer embeds for face ``index`` of the font file ``path``
+    (None: a file of one face) and its half-width punctuation companion: ``path`` itself when
+    it is a .ttf, else a file derived into ``cache`` (a collection's face taken out; CFF
+    outlines converted, :func:`truetype_face`); the companion is ``halt_beside`` when that file
+    exists (NAME-Halt.ttf beside NAME.ttf), else derived from the TrueType file
+    (:func:`make_halt`) if ``halt``, else None.  Raises :class:`FontFileError` for a face without usable outlines."""
+    cache = Path(cache) if cache is not None else derived_cache_dir()
+    version, tables = sfnt_faces(path)[index or 0]
+    why = _outline_problem(version, tables)
+    if why is not None:
+        raise FontFileError(why)
+    if index is None and b"glyf" in tables:
+        ttf = Path(path)
+    else:
+        digest = _memo_digest(path, index, cache)
+        label = f"{Path(path).name}" + (f" face {index}" if index is not None else "")
+        if b"glyf" in tables:
+            ttf = _derive(cache, f"{digest}-ttf{DERIVE_VERSION}.ttf",
+                          lambda tmp: _extract_face(path, index, tmp))
+        else:
+            def convert(tmp):
+                pr = _Progress(f"converting {label} to TrueType outlines")
+                truetype_face(path, index, tmp, progress=pr)
+                pr.finish(cache)
+            ttf = _derive(cache, f"{digest}-ttf{DERIVE_VERSION}.ttf", convert)
+    if halt_beside is not None and halt_beside.is_file():
+        return ttf, halt_beside
+    if not halt or not halt_marks(ttf):
+        return ttf, None
+    digest = _memo_digest(ttf, None, cache)
+    halt = _derive(cache, f"{digest}-halt{DERIVE_VERSION}.ttf",
+                   lambda tmp: make_halt(ttf, tmp))
+    return ttf, halt
+
+
+def _extract_face(path: Path, index: int | None, dst: Path) -> None:
+    """A collection's TrueType face as a file of its own, its tables as they are."""
+    from fontTools.ttLib import TTFont
+
+    tt = TTFont(str(path), fontNumber=index if index is not None else -1, lazy=True,
+                recalcTimestamp=False, recalcBBoxes=False)
+    try:
+        tt.save(str(dst), reorderTables=False)
+    finally:
+        tt.close()
+
+
+def _reachable_glyphs(font) -> set[str]:
+    """Glyphs a character can reach through the cmap (variation sequences too) and .notdef:
+    all the PDF writer can draw (it maps characters to glyphs by the cmap, feasibility.md
+    §1.4)."""
+    names = {font.getGlyphOrder()[0]}
+    for t in font["cmap"].tables:
+        if t.format == 14:
+            for seqs in t.uvsDict.values():
+                names.update(g for _, g in seqs if g is not None)
+        elif t.isUnicode() or t.platformID == 3:
+            names.update(t.cmap.values())
+    return names
+
+
+def truetype_face(path: Path, index: int | None, dst: Path, progress=None,
+                  jobs: int | None = None) -> list[str]:
+    """Write face ``index`` of the CFF-flavoured font file ``path`` with TrueType outlines
+    to ``dst``, for the PDF writer; returns what was changed, in words.
+
+    - U+2014 and U+00B7 are pointed at their full-width Simplified Chinese forms when the
+      font's GSUB has them (:func:`fullwidth_forms`), as the committed faces are;
+    - the glyphs a character can reach are converted (:func:`cff_to_truetype`), the others
+      (reached only through OpenType layout, which the writer does not use) left empty, and
+      the layout tables removed, as they would only point at empty glyphs;
+    - names, metrics, the vertical tables and the dates are kept, so the file is the same
+      whenever and wherever it is made."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(path), fontNumber=index if index is not None else -1,
+                  recalcTimestamp=False)
+    try:
+        changes = []
+        if "GSUB" in font:
+            mapping, _problems = fullwidth_forms(font)
+            remap_cmap(font, mapping)
+            if mapping:
+                changes.append("cmap " + " and ".join(f"U+{cp:04X}" for cp in sorted(mapping))
+                               + " mapped to the full-width form of the ZHS locl / fwid "
+                                 "features")
+        keep = _reachable_glyphs(font)
+        for tag in _LAYOUT_TABLES:
+            if tag in font:
+                del font[tag]
+        cff_to_truetype(font, glyphs=keep, progress=progress, jobs=jobs)
+        changes.append(f"CFF outlines converted to TrueType ({len(keep)} glyphs reached by the "
+                       "cmap; layout tables removed)")
+        font.save(str(dst))
+    finally:
+        font.close()
+    return changes
+
+
+def cff_to_truetype(font, glyphs=None, progress=None, jobs: int | None = 1) -> None:
+    """Replace the CFF outlines of ``font`` (a fontTools TTFont, sfnt version 'OTTO') by
+    quadratic TrueType outlines in place, as fontTools' Snippets/otf2ttf.py does (Cu2QuPen and
+    TTGlyphPen, ``MAX_ERR`` 1 font unit, reversed contour direction; feasibility.md §1.2), and
+    also: VORG dropped, hmtx lsb = the glyph's xMin, a new maxp 1.0 (the rest recalculated on
+    save), post format 3 (CID-keyed fonts have only ``cidNNNNN`` names).  ``glyphs``: the
+    names to convert, the others left empty (None: all).  ``jobs``: processes converting at
+    once (None: one per core; the result is the same); ``progress(done, total)``."""
+    from fontTools.ttLib import newTable
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    from .parallel import cpu_count, fork_map
+
+    assert font.sfntVersion == "OTTO" and "CFF " in font
+    glyph_order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    names = glyph_order if glyphs is None else [n for n in glyph_order if n in glyphs]
+
+    def convert(_shared, chunk):
+        from fontTools.pens.cu2quPen import Cu2QuPen
+        from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+        out = []
+        for name in chunk:
+            tt_pen = TTGlyphPen(glyph_set)
+            glyph_set[name].draw(Cu2QuPen(tt_pen, MAX_ERR, reverse_direction=REVERSE_DIRECTION))
+            out.append(tt_pen.glyph())
+        return out
+
+    step = 256
+    chunks = [names[k:k + step] for k in range(0, len(names), step)]
+
+    def tick(k, _n):
+        if progress:
+            progress(min(k * step, len(names)), len(names))
+
+    if progress:
+        progress(0, len(names))
+    results = fork_map(convert, chunks, cpu_count() if jobs is None else jobs, None, tick)
+    converted = {}
+    for chunk, outlines in zip(chunks, results):
+        converted.update(zip(chunk, outlines))
+
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder = glyph_order
+    glyf.glyphs = {}
+    for name in glyph_order:
+        g = converted.get(name)
+        glyf.glyphs[name] = g if g is not None else Glyph()
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+
+    hmtx = font["hmtx"]
+    for name in glyph_order:
+        g = glyf.glyphs[name]
+        g.recalcBounds(glyf)
+        adv, _ = hmtx[name]
+        hmtx[name] = (adv, g.xMin if g.numberOfContours else 0)
+
+    maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    maxp.numGlyphs = len(glyph_order)
+    maxp.maxZones = 1
+    maxp.maxTwilightPoints = 0
+    maxp.maxStorage = 0
+    maxp.maxFunctionDefs = 0
+    maxp.maxInstructionDefs = 0
+    maxp.maxStackElements = 0
+    maxp.maxSizeOfInstructions = 0
+    maxp.maxComponentElements = 0
+    maxp.maxComponentDepth = 0
+    font["maxp"] = maxp  # the remaining max* fields are recalculated on save
+
+    post = font["post"]
+    post.formatType = 3.0
+    post.extraNames = []
+    post.mapping = {}
+    post.glyphOrder = glyph_order
+
+    font["head"].glyphDataFormat = 0
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+# --- full-width dash and middle dot (CFF Noto faces) -------------------------------------------
+
+def _unwrap(lookup):
+    for st in lookup.SubTable:
+        if lookup.LookupType == 7:  # extension
+            yield st.ExtensionLookupType, st.ExtSubTable
+        else:
+            yield lookup.LookupType, st
+
+
+def feature_lookups(gsub, feature_tag, script_tag, lang_tag):
+    """Lookup indices of `feature_tag` for script/language (None: DefaultLangSys)."""
+    table = gsub.table
+    if table.ScriptList is None or table.FeatureList is None:
+        return []
+    for srec in table.ScriptList.ScriptRecord:
+        if srec.ScriptTag != script_tag:
+            continue
+        langsys = srec.Script.DefaultLangSys
+        if lang_tag is not None:
+            langsys = None
+            for lrec in srec.Script.LangSysRecord:
+                if lrec.LangSysTag == lang_tag:
+                    langsys = lrec.LangSys
+        if langsys is None:
+            return []
+        out = []
+        for fi in langsys.FeatureIndex:
+            frec = table.FeatureList.FeatureRecord[fi]
+            if frec.FeatureTag == feature_tag:
+                out.extend(frec.Feature.LookupListIndex)
+        return sorted(set(out))
+    return []
+
+
+def apply_single_subst(gsub, lookup_indices, glyph):
+    """Apply the single-substitution lookups (in lookup order) to one glyph."""
+    for li in lookup_indices:
+        lookup = gsub.table.LookupList.Lookup[li]
+        for ltype, st in _unwrap(lookup):
+            if ltype == 1 and glyph in st.mapping:
+                glyph = st.mapping[glyph]
+                break
+    return glyph
+
+
+def fullwidth_forms(font, log=None) -> tuple[dict, list[str]]:
+    """Full-width Simplified Chinese forms of U+2014 and U+00B7.
+
+    Does what a shaper does for zh-Hans text, then asks for full width: apply `locl` of script
+    hani / language ZHS to the cmap glyph; if the result is not one em wide, apply `fwid`
+    (hani/ZHS, else hani or DFLT default).  Returns ({code point: glyph name} for the code
+    points whose glyph changes, [problems]): a code point whose final glyph is not one em wide
+    with centred ink is a problem and left as it is."""
+    from fontTools.pens.boundsPen import BoundsPen
+
+    log = log or (lambda _m: None)
+    cmap = font.getBestCmap()
+    gsub = font["GSUB"]
+    upm = font["head"].unitsPerEm
+    hmtx = font["hmtx"]
+    gs = font.getGlyphSet()
+    result, problems = {}, []
+    for cp in (0x2014, 0x00B7):
+        orig = cmap.get(cp)
+        if orig is None:
+            continue
+        glyph = orig
+        how = []
+        g = apply_single_subst(gsub, feature_lookups(gsub, "locl", "hani", "ZHS "), glyph)
+        if g != glyph:
+            glyph = g
+            how.append("locl hani/ZHS")
+        if hmtx[glyph][0] != upm:
+            for script, lang in (("hani", "ZHS "), ("hani", None), ("DFLT", None)):
+                g = apply_single_subst(gsub, feature_lookups(gsub, "fwid", script, lang), glyph)
+                if g != glyph:
+                    glyph = g
+                    how.append("fwid %s/%s" % (script, (lang or "dflt").strip()))
+                    break
+        adv = hmtx[glyph][0]
+        if adv != upm:
+            problems.append("U+%04X: no full-width form (%s, advance %d)" % (cp, glyph, adv))
+            continue
+        bp = BoundsPen(gs)
+        gs[glyph].draw(bp)
+        if bp.bounds is None:
+            problems.append("U+%04X -> %s: no ink" % (cp, glyph))
+            continue
+        x0, y0, x1, y1 = bp.bounds
+        if abs((x0 + x1) / 2 - upm / 2) > upm * 0.02:
+            problems.append("U+%04X -> %s: ink %r is not centred" % (cp, glyph, bp.bounds))
+            continue
+        if glyph == orig:
+            log("  cmap U+%04X: %s already full-width (adv %d, ink %s): kept"
+                % (cp, orig, adv, bp.bounds))
+        else:
+            log("  cmap U+%04X: %s (adv %d) -> %s (adv %d, ink %s) via %s"
+                % (cp, orig, hmtx[orig][0], glyph, adv, bp.bounds, " + ".join(how)))
+            result[cp] = glyph
+    return result, problems
+
+
+def remap_cmap(font, mapping) -> None:
+    for table in font["cmap"].tables:
+        if table.isUnicode() and hasattr(table, "cmap") and table.format != 14:
+            for cp, glyph in mapping.items():
+                if cp in table.cmap:
+                    table.cmap[cp] = glyph
+
+
+def writer_subset_options():
+    """fontTools subsetter options of the committed faces (fonts/build_fonts.py): no layout
+    features (the engine positions glyphs itself), .notdef with its outline, no glyph names,
+    every name record, the source's dates."""
+    from fontTools import subset
+
+    opts = subset.Options()
+    opts.layout_features = []
+    opts.notdef_outline = True
+    opts.glyph_names = False
+    opts.name_IDs = ["*"]
+    opts.recalc_timestamp = False
+    return opts
+
+
+# --- the half-width punctuation companion (NAME-Halt.ttf) -----------------------------------
+
+HALT_OPENING = "“‘（《〈【〖〔［｛「『"
+HALT_CLOSING = "”’）》〉】〗〕］｝」』"
+HALT_STOPS = "、，；：。？！．"
+HALT_CENTRED = "·"
+
+
+def halt_marks(path: Path) -> str:
+    """The marks a half-width companion of the TrueType font ``path`` would hold: its full-width
+    Chinese punctuation, 1 em wide (none for a Latin face: it gets no companion)."""
+    m = font_metrics(path)
+    adv, upem = m["adv"], m["upem"]
+    return "".join(c for c in HALT_OPENING + HALT_CLOSING + HALT_STOPS + HALT_CENTRED
+                   if adv.get(ord(c)) == upem)
+
+
+def make_halt(src: Path, dst: Path) -> list[str]:
+    """Write to ``dst`` the half-width punctuation companion of the TrueType font ``src``: a
+    small font holding only its full-width Chinese punctuation marks, each with a ½-em
+    advance, which is what the OpenType ``halt`` feature does — closing brackets, quotes and
+    pause/stop marks keep their outline; opening brackets and quotes move left by ½ em; the
+    middle dot by ¼ em.  Only glyphs 1 em wide in the source are taken.  Names get " Halt"
+    (PostScript name "-Halt", so ReportLab never confuses the two: feasibility.md §1.3).  The
+    file is the same whenever it is made (the source's dates).  Returns the marks it holds.
+
+    Why: when the composer sets a mark at half width (line ends, adjacent marks, 半角 and 开明
+    styles) the PDF then says so in its ``Widths`` and nothing overlaps, so extractors such as
+    ``pdftotext -raw`` do not break lines at every compressed mark."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(src), recalcTimestamp=False)   # keep the source date: reproducible bytes
+    upem = font["head"].unitsPerEm
+    cmap = font.getBestCmap()
+    hmtx = font["hmtx"].metrics
+    wanted = [c for c in HALT_OPENING + HALT_CLOSING + HALT_STOPS + HALT_CENTRED
+              if ord(c) in cmap and hmtx[cmap[ord(c)]][0] == upem]
+    opts = subset.Options()
+    opts.layout_features = []
+    opts.notdef_outline = True
+    opts.glyph_names = False
+    opts.name_IDs = ["*"]
+    opts.name_languages = ["*"]
+    opts.drop_tables += ["GSUB", "GPOS", "GDEF", "vhea", "vmtx", "VORG", "DSIG"]
+    s = subset.Subsetter(opts)
+    s.populate(unicodes=[ord(c) for c in wanted])
+    s.subset(font)
+    cmap = font.getBestCmap()
+    glyf = font["glyf"]
+    hmtx = font["hmtx"].metrics
+    half = upem // 2
+    done = set()
+    for c in wanted:
+        g = cmap[ord(c)]
+        if g in done:
+            continue
+        done.add(g)
+        shift = -half if c in HALT_OPENING else (-half // 2 if c in HALT_CENTRED else 0)
+        glyph = glyf[g]
+        if shift and glyph.numberOfContours:
+            if glyph.isComposite():
+                for comp in glyph.components:
+                    comp.x += shift
+            else:
+                glyph.coordinates.translate((shift, 0))
+            glyph.recalcBounds(glyf)
+        lsb = glyph.xMin if glyph.numberOfContours else 0
+        hmtx[g] = (half, lsb)
+    name = font["name"]
+    for rec in name.names:
+        if rec.nameID in (1, 3, 4, 6, 16):
+            text = rec.toUnicode()
+            suffix = "-Halt" if rec.nameID == 6 else " Halt"
+            rec.string = text + suffix
+    font["hhea"].advanceWidthMax = max(w for w, _ in hmtx.values())
+    font.save(str(dst))
+    return wanted
+
+
+def halt_companion(path: Path) -> Path:
+    """The half-width punctuation companion a face may have beside it: NAME-Halt.ttf beside
+    NAME.ttf (fonts/build_halt.py makes them for the committed faces)."""
+    return path.with_name(path.stem + "-Halt.ttf")

@@ -263,11 +263,27 @@ _FONT_ERRORS = (struct.error, EOFError, KeyError, IndexError, AssertionError, Va
                 OSError)
 
 
+FONTS_KEYS = ("faces", "roles", "fallback", "cache")     # layout/fonts.yaml
+FACE_KEYS = ("file", "index", "face")                    # a face under 'faces:'
+MAX_FACE_INDEX = 4095                                    # faces of one collection
+
+
+def _face_names(v, what: str) -> list:
+    """A face name or a list of face names (a role's chain, the fallbacks)."""
+    if isinstance(v, str) and v.strip():
+        return [v]
+    if isinstance(v, list) and v and all(isinstance(x, str) and x.strip() for x in v):
+        return list(v)
+    raise ValueError(f"expected {what}, found {kind(v)}")
+
+
 def check_font_roles_file(data, path: Path, ck: _Checker) -> bool:
-    """The shape of layout/fonts.yaml (faces with a file each, roles naming faces), checked
-    with file and line before fonts.load_font_table reads the fonts."""
+    """The shape of layout/fonts.yaml — faces with a file each (and, for a collection, its
+    ``index`` or ``face``), roles naming a face or a list of faces (the role's own, then its
+    fallbacks), ``fallback`` faces for every role, a ``cache`` folder — checked with file and
+    line before fonts.load_font_table reads the fonts."""
     n = len(ck.errors)
-    if not ck.keys(data, ("faces", "roles"), path, required=("faces", "roles")):
+    if not ck.keys(data, FONTS_KEYS, path, required=("faces", "roles")):
         return False
     faces = data.get("faces")
     if "faces" in data and (not isinstance(faces, Map) or not faces):
@@ -277,8 +293,13 @@ def check_font_roles_file(data, path: Path, ck: _Checker) -> bool:
         faces = Map()
     root = path.parent.parent
     for name, entry in faces.items():
-        if ck.keys(entry, ("file",), path, required=("file",), at=faces.ref(path, name)):
+        if ck.keys(entry, FACE_KEYS, path, required=("file",), at=faces.ref(path, name)):
             file = ck.get(entry, "file", _str, path)
+            ck.get(entry, "index", _int_in(0, MAX_FACE_INDEX), path)
+            ck.get(entry, "face", _str, path)
+            if "index" in entry and "face" in entry:
+                ck.err(f"face '{name}' gives both 'index' and 'face'", entry.ref(path, "face"),
+                       "one of them picks the face of a collection")
             font = (root / file).resolve() if file and "\0" not in file else None
             if font is not None and font.is_relative_to(root.resolve()) and font.is_file():
                 with open(font, "rb") as fh:
@@ -292,11 +313,21 @@ def check_font_roles_file(data, path: Path, ck: _Checker) -> bool:
                data.ref(path, "roles"))
     if not isinstance(roles, Map):
         roles = Map()
-    for role, face in roles.items():
-        if not isinstance(face, str) or face not in faces:
-            ck.err(f"role '{role}' names face {show(face)}, which is not defined under "
-                   "'faces'", roles.ref(path, role),
-                   nearest(face, faces) if isinstance(face, str) else None)
+    named = [(role, roles.ref(path, role),
+              ck.get(roles, role, lambda v: _face_names(v, "a face name or a list of face "
+                                                          "names (the role's face, then its "
+                                                          "fallbacks)"), path, []))
+             for role in roles]
+    fallback = ck.get(data, "fallback", lambda v: _face_names(v, "a list of face names"),
+                      path, [])
+    named.append(("fallback", data.ref(path, "fallback"), fallback))
+    for role, where, names in named:
+        for face in names:
+            if face not in faces:
+                what = "'fallback'" if role == "fallback" else f"role '{role}'"
+                ck.err(f"{what} names face {show(face)}, which is not defined under 'faces'",
+                       where, nearest(face, faces))
+    ck.get(data, "cache", _str, path)
     return len(ck.errors) == n
 
 

@@ -59,6 +59,45 @@ class _Window:
         return self._data[self._off + start:self._off + max(start, stop)]
 
 
+def _utf16_hex(cp: int) -> str:
+    """A code point as the UTF-16BE hex digits a ToUnicode CMap wants (PDF 1.7 §9.10.3): four
+    for the BMP, a surrogate pair (eight) above it."""
+    if cp <= 0xFFFF:
+        return "%04X" % cp
+    cp -= 0x10000
+    return "%04X%04X" % (0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF))
+
+
+def _to_unicode_cmap(fontname, subset):
+    """ReportLab's ``makeToUnicodeCMap`` with each character's code in UTF-16: ReportLab
+    writes ``<%04X>``, five hex digits for 𠮷 (U+20BB7), which no reader takes for the
+    character.  The same text for every character of the BMP, so PDFs without characters
+    beyond it do not change."""
+    cmap = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        "<< /Registry (%s)" % fontname,
+        "/Ordering (%s)" % fontname,
+        "/Supplement 0",
+        ">> def",
+        "/CMapName /%s def" % fontname,
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<00> <%02X>" % (len(subset) - 1),
+        "endcodespacerange",
+        "%d beginbfchar" % len(subset)
+    ] + ["<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)] + [
+        "endbfchar",
+        "endcmap",
+        "CMapName currentdict /CMap defineresource pop",
+        "end",
+        "end"
+    ]
+    return "\n".join(cmap)
+
+
 def _fast_font(ps_name: str, path):
     """A ReportLab TTFont for ``path`` that takes its cmap and advances from the metrics
     cache (fonts.pdf_font_data) instead of parsing them: ReportLab's own TTFontFace decodes
@@ -68,9 +107,14 @@ def _fast_font(ps_name: str, path):
     import struct
 
     from reportlab import rl_config
+    from reportlab.pdfbase import ttfonts
     from reportlab.pdfbase.ttfonts import TTEncoding, TTFont, TTFontFace
 
     from .fonts import pdf_font_data
+
+    # ReportLab's TTFont.addObjects calls the module's function by name when it embeds a
+    # subset: characters beyond the BMP (CJK Extension B names) need the UTF-16 form
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
     class Face(TTFontFace):
         def __init__(self, filename):
@@ -159,14 +203,33 @@ def _register(ps_name: str, path) -> str:
 
 
 def _font_names(fonts) -> dict:
-    """(role, form) → registered ReportLab font name; the forms are "" and "halt"."""
+    """(role, form) → the role's chain of faces for the writer (its own face, then its
+    fallbacks; one for a role without fallbacks); the forms are "" and "halt".  The role's own
+    face is registered now, by its ReportLab font name; a fallback face is given as (PostScript
+    name, file) and registered when a character first needs it (:func:`_font`); None: a face
+    without a half-width companion."""
     names = {}
     for role in fonts.roles:
-        spec = fonts.spec(role)
-        names[(role, "")] = _register(spec.ps_name, spec.path)
-        if spec.halt_path is not None:
-            names[(role, "halt")] = _register(spec.halt_ps_name, spec.halt_path)
+        specs = fonts.specs(role)
+        names[(role, "")] = (_register(specs[0].ps_name, specs[0].path),) + tuple(
+            (s.ps_name, s.path) for s in specs[1:])
+        names[(role, "halt")] = tuple(
+            None if s.halt_path is None else
+            _register(s.halt_ps_name, s.halt_path) if k == 0 else (s.halt_ps_name, s.halt_path)
+            for k, s in enumerate(specs))
     return names
+
+
+def _font(entry) -> str:
+    """A face of :func:`_font_names` as a registered ReportLab font name."""
+    return _register(*entry) if isinstance(entry, tuple) else entry
+
+
+def _levels(fonts) -> dict:
+    """role → which face of its chain sets a character (``FaceChain.level``), for the roles
+    with fallbacks: the writer draws each character with the face the composer measured."""
+    return {role: fonts.face(role).level for role in fonts.roles
+            if len(fonts.specs(role)) > 1}
 
 
 def prepare_fonts(fonts) -> None:
@@ -194,19 +257,22 @@ def render_pdf(pages: list[PageOut], fonts) -> bytes:
 
 def _render(pages: list[PageOut], fonts, Canvas) -> bytes:
     names = _font_names(fonts)
+    levels = _levels(fonts)
     buf = io.BytesIO()
     first = pages[0]
     off = first.bleed + MARK_MARGIN
+    body = names.get(("body", ""))
     c = Canvas(buf, pagesize=(first.trim_w + 2 * off, first.trim_h + 2 * off), invariant=1,
-               initialFontName=names.get(("body", "")), enforceColorSpace="cmyk", pageCompression=1)
+               initialFontName=body[0] if body else None, enforceColorSpace="cmyk",
+               pageCompression=1)
     for page in pages:
-        _page(c, page, names)
+        _page(c, page, names, levels)
         c.showPage()
     c.save()
     return buf.getvalue()
 
 
-def _page(c, page: PageOut, names: dict) -> None:
+def _page(c, page: PageOut, names: dict, levels: dict) -> None:
     off = page.bleed + MARK_MARGIN
     mw, mh = page.trim_w + 2 * off, page.trim_h + 2 * off
     c.setPageSize((mw, mh))
@@ -224,7 +290,8 @@ def _page(c, page: PageOut, names: dict) -> None:
     c.setLineCap(0)
     for it in page.items:
         if isinstance(it, TextRun):
-            _text(c, it, names[(it.role, "halt" if it.form == "halt" else "")], X, Y)
+            _text(c, it, names[(it.role, "halt" if it.form == "halt" else "")],
+                  levels.get(it.role), X, Y)
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
             c.line(X(it.x0), Y(it.y0), X(it.x1), Y(it.y1))
@@ -244,21 +311,43 @@ def _page(c, page: PageOut, names: dict) -> None:
         # the slug: job information under the bottom-left corner, outside the bleed, in
         # registration colour so that every plate carries it (issue #5)
         t = c.beginText()
-        t.setFont(names[(page.slug_role, "")], 6)
+        pieces = _by_level(page.slug, levels.get(page.slug_role))
+        slug_names = names[(page.slug_role, "")]
+        t.setFont(_font(slug_names[pieces[0][0]]), 6)
         c.setFillOverprint(False)
         c.setFillColorCMYK(1, 1, 1, 1)
         t.setTextOrigin(off + MARK_LEN + 4 * MM, off - page.bleed - MARK_GAP - MARK_LEN + 1)
-        t.textOut(page.slug)
+        for k, (level, piece) in enumerate(pieces):
+            if k:
+                t.setFont(_font(slug_names[level]), 6)
+            t.textOut(piece)
         c.drawText(t)
         c.setFillColorCMYK(0, 0, 0, 1)
 
 
-def _text(c, run: TextRun, font_name: str, X, Y) -> None:
+def _by_level(text: str, level) -> list[tuple[int, str]]:
+    """``text`` in pieces set from one face of the chain each: [(level, piece)]."""
+    if level is None or not text:
+        return [(0, text)]
+    out: list = []
+    for ch in text:
+        k = level(ch)
+        if out and out[-1][0] == k:
+            out[-1][1].append(ch)
+        else:
+            out.append((k, [ch]))
+    return [(k, "".join(p)) for k, p in out]
+
+
+def _text(c, run: TextRun, font_names: tuple, level, X, Y) -> None:
     """Draw a run as one text object: each stretch of glyphs with the same horizontal scale
     starts at its own absolute origin (``Tm``) and is shown by ``TJ`` arrays whose numbers
     move every glyph to the position the page stage chose (PDF 1.7 §9.4.3), so a justified
     line is one or two operators instead of one per glyph.  No Tc/Tw: some extractors
     (pdfminer) drop Tc at string boundaries; TJ positions read back exactly everywhere.
+    ``font_names`` are the role's chain of faces and ``level(ch)`` the one that sets a
+    character (None: the first sets all): the font switches (``Tf``) within the run where
+    a character comes from a fallback face.
 
     The operators are written here rather than with ReportLab's text object, which measures
     every string again and cannot write a TJ array for a subset font; ReportLab still owns
@@ -266,10 +355,7 @@ def _text(c, run: TextRun, font_name: str, X, Y) -> None:
     from reportlab.lib.rl_accel import fp_str
     from reportlab.pdfbase.pdfmetrics import getFont
 
-    font = getFont(font_name)
     doc = c._doc
-    widths = font.face.charWidths
-    default_w = font.face.defaultWidth
     size = run.size
     size_s = fp_str(size)
     gl = run.glyphs
@@ -296,24 +382,31 @@ def _text(c, run: TextRun, font_name: str, X, Y) -> None:
         scale = 1000.0 / (size * h)         # pt → thousandths of text space
         m = 0                               # glyph of seg the next piece starts at
         pen = seg[0].x                      # where the current point is, pt
-        for subset, codes in font.splitString("".join(g.ch for g in seg), doc):
-            if subset != cur_subset:
-                cur_subset = subset
-                out.append(f"{font.getSubsetInternalName(subset, doc)} {size_s} Tf")
-            arr = []
-            run_start = 0
-            for q in range(len(codes)):
-                g = seg[m + q]
-                adj = (pen - g.x) * scale
-                if abs(adj) > 0.005:
-                    if q > run_start:
-                        arr.append(f"({c._escape(codes[run_start:q])})")
-                    arr.append(fp_str(adj))
-                    run_start = q
-                pen = g.x + widths.get(ord(g.ch), default_w) / scale
-            arr.append(f"({c._escape(codes[run_start:])})")
-            out.append(f"[{' '.join(arr)}] TJ" if len(arr) > 1 else f"{arr[0]} Tj")
-            m += len(codes)
+        for lv, text in _by_level("".join(g.ch for g in seg), level):
+            if font_names[lv] is None:      # the composer sets ½-em forms the face has
+                raise AssertionError(f"no half-width form of {text!r} in its face")
+            name = _font(font_names[lv])
+            font = getFont(name)
+            widths = font.face.charWidths
+            default_w = font.face.defaultWidth
+            for subset, codes in font.splitString(text, doc):
+                if (name, subset) != cur_subset:
+                    cur_subset = (name, subset)
+                    out.append(f"{font.getSubsetInternalName(subset, doc)} {size_s} Tf")
+                arr = []
+                run_start = 0
+                for q in range(len(codes)):
+                    g = seg[m + q]
+                    adj = (pen - g.x) * scale
+                    if abs(adj) > 0.005:
+                        if q > run_start:
+                            arr.append(f"({c._escape(codes[run_start:q])})")
+                        arr.append(fp_str(adj))
+                        run_start = q
+                    pen = g.x + widths.get(ord(g.ch), default_w) / scale
+                arr.append(f"({c._escape(codes[run_start:])})")
+                out.append(f"[{' '.join(arr)}] TJ" if len(arr) > 1 else f"{arr[0]} Tj")
+                m += len(codes)
         k = j
     if cur_h != 100.0:
         out.append("100 Tz")

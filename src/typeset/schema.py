@@ -17,8 +17,8 @@ import json
 from dataclasses import dataclass, field
 
 from . import cjk
-from .load import (MAX_COLUMN_CHARS, MAX_COLUMNS, MAX_GRID_LINES, MAX_PAGES, MAX_SIZE,
-                   TEXT_ENCODINGS)
+from .load import (MAX_COLUMN_CHARS, MAX_COLUMNS, MAX_FACE_INDEX, MAX_GRID_LINES, MAX_PAGES,
+                   MAX_SIZE, TEXT_ENCODINGS)
 from .model import PDFX_LEVELS
 from .units import HAO
 
@@ -368,6 +368,10 @@ FOOTER = Obj("footer", "layout/templates/TEMPLATE.yaml, under `footer:`",
                      "unit_style: {role: footer_unit, size: 小五}",
                      "{role: footer_unit, size: 小五}")))
 
+FACE_NAMES = {"anyOf": [{"type": "string", "minLength": 1},
+                        {"type": "array", "minItems": 1,
+                         "items": {"type": "string", "minLength": 1}}]}
+
 FONTS = Obj("fonts", "layout/fonts.yaml",
             "Font roles → faces → files.", (
                 Key("faces", Type("mapping: face name → {file: …}", {
@@ -376,21 +380,45 @@ FONTS = Obj("fonts", "layout/fonts.yaml",
                     "The font files, each under a name of your choice.",
                     "faces:\n  song: {file: fonts/TypesetSerifSC-Regular.ttf}",
                     required=True),
-                Key("roles", Type("mapping: role → face name", {
+                Key("roles", Type("mapping: role → face name, or a list of face names", {
                     "type": "object", "minProperties": 1,
-                    "properties": {r: {"type": "string"} for r in (
+                    "properties": {r: FACE_NAMES for r in (
                         "body", "headline", "kicker", "subtitle", "byline", "banner",
                         "caption", "section_head", "section_pinyin", "running_head",
                         "footer_title", "footer_unit")},
-                    "additionalProperties": {"type": "string"}}),
+                    "additionalProperties": FACE_NAMES}),
                     "What the layout asks for (body, headline, kicker, byline, …; templates "
-                    "may name roles of their own) and the face that sets it.",
-                    "roles:\n  body: song", required=True)))
+                    "may name roles of their own) and the face that sets it; a list gives the "
+                    "role's face and then its own fallback faces, in order (a character is set "
+                    "from the first face that has it).",
+                    "roles:\n  body: song\n  byline: [kai, hanamin-a]", required=True),
+                Key("fallback", Type("list of face names", FACE_NAMES),
+                    "Faces for the characters a role's faces lack (names outside GBK: CJK "
+                    "Extensions A–F), after each role's own, in order; each character set from "
+                    "one is reported as a notice, and only a character no face has is an "
+                    "error. None if absent.",
+                    "fallback: [hanamin-a, hanamin-b]"),
+                Key("cache", PROJECT_FILE,
+                    "A folder of the project for the font files typeset derives (TrueType "
+                    "outlines of a CFF or collection face, half-width punctuation companions), "
+                    "shared by everyone who builds from the project; the user's cache folder "
+                    "($XDG_CACHE_HOME/typeset/fonts, ~/.cache/typeset/fonts) if absent.",
+                    "cache: .typeset-cache")))
 
-FACE = Obj("face", "layout/fonts.yaml, an entry of `faces:`", "One font file.", (
-    Key("file", PROJECT_FILE, "The font file: TrueType outlines (.ttf). A file NAME-Halt.ttf "
-        "beside it is its half-width punctuation companion.",
-        "file: fonts/TypesetSerifSC-Regular.ttf", required=True),))
+FACE = Obj("face", "layout/fonts.yaml, an entry of `faces:`", "One font file, or one face of "
+           "a font collection.", (
+    Key("file", PROJECT_FILE, "The font file: TrueType (.ttf), OpenType with CFF outlines "
+        "(.otf) or a collection (.ttc/.otc, with `index:` or `face:`). What the PDF writer "
+        "needs is derived on first use and cached (TrueType outlines; a half-width punctuation "
+        "companion, unless a file NAME-Halt.ttf lies beside NAME.ttf).",
+        "file: fonts/TypesetSerifSC-Regular.ttf", required=True),
+    Key("index", whole(0, MAX_FACE_INDEX), "Which face of a collection (0 is the first); "
+        "required for a collection unless `face:` names it.", "index: 2",
+        range=f"0 to {MAX_FACE_INDEX}, a face the file has"),
+    Key("face", Type("text", {"type": "string", "minLength": 1}),
+        "Which face of a collection, by its family, full or PostScript name (instead of "
+        "`index:`).", "face: Noto Serif CJK SC"),
+), extra={"not": {"required": ["index", "face"]}})
 
 ARTICLE = Obj("article", "an article file (NAME.txt), header lines before the first blank "
               "line", "`key: value` lines, then a blank line, then the paragraphs "
