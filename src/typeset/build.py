@@ -44,6 +44,13 @@ class SlotReport:
     where: str
     span: int = 1
     column_chars: int = 0
+    # the block on the page grid (grid lines; the headline band is head_lines from top)
+    column: int = 0
+    top: int = 0
+    bottom: int = 0
+    head_lines: int = 0
+    headline: str = ""               # the headline style
+    placeholder: str = ""            # copy still coming in: the length expected ("" = in)
 
     @property
     def short_chars(self) -> int:
@@ -53,6 +60,8 @@ class SlotReport:
     @property
     def hint(self) -> str:
         """A copyfit hint in the editor's terms."""
+        if self.placeholder:
+            return f"待稿: copy not in yet ({self.placeholder} expected)"
         if self.overset_lines:
             return (f"cut about {self.overset_chars} characters or give the slot "
                     f"{-(-self.overset_lines // self.span)} more grid line(s)")
@@ -76,10 +85,19 @@ class Report:
     timings: dict = field(default_factory=dict)
     preflight: list = field(default_factory=list)     # preflight.Result per PDF written
     proofs: list[Path] = field(default_factory=list)
+    # every block of every page on the grid, and every empty foot with the levers that would
+    # fill it (makeup.block_geometry, makeup.foot_levers): plain dicts, as `check --json` says
+    blocks: list[dict] = field(default_factory=list)
+    feet: list[dict] = field(default_factory=list)
 
     @property
     def overset(self) -> list[SlotReport]:
         return [s for s in self.slots if s.overset_lines and not s.allow_overset]
+
+    @property
+    def placeholders(self) -> list[SlotReport]:
+        """Slots whose copy is not in yet (待稿)."""
+        return [s for s in self.slots if s.placeholder]
 
 
 @dataclass
@@ -108,9 +126,11 @@ def _check_glyphs(issue) -> None:
                 texts = [(slot.text, tpl.banner_style.role, slot.where)]
             elif slot.kind == "picture":
                 texts = [(slot.caption or "", tpl.caption_style.role, slot.where)]
+            elif slot.kind == "reserve":
+                continue
             else:
                 art = issue.articles[slot.article]
-                if art.key in seen:
+                if art.key in seen or art.placeholder:      # 待稿: nothing to draw yet
                     continue
                 seen.add(art.key)
                 texts = [(art.headline, tpl.headline_styles[slot.headline_style].role,
@@ -199,9 +219,13 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
     bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None)
     t25 = time.perf_counter()
     flows = flow_issue(issue, bodies)
+    from .makeup import block_geometry, foot_levers
+
     for flow in flows:
         page = flow.page
         report.warnings.extend(f"page {page.number}: {w}" for w in flow.warnings)
+        report.blocks.extend(block_geometry(issue, flow))
+        report.feet.extend(foot_levers(issue, flow))
         for b in flow.blocks:
             if b.slot.kind != "article":
                 continue
@@ -213,8 +237,15 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
                 underset_lines=b.underset,
                 even_spaced_lines=sum(1 for c in b.columns for ln in c if ln.even_spacing),
                 allow_overset=b.slot.allow_overset, where=str(b.slot.where),
-                span=b.slot.span, column_chars=issue.paper.column_chars))
-            if b.underset > 1:
+                span=b.slot.span, column_chars=issue.paper.column_chars,
+                column=b.slot.column, top=b.top, bottom=b.bottom, head_lines=b.head_lines,
+                headline=b.slot.headline_style,
+                placeholder=issue.articles[b.article].expect_what if b.placeholder else ""))
+            if b.placeholder:
+                report.warnings.append(f"page {page.number}, slot '{b.slot.id}': 待稿, copy "
+                                       f"not in yet: a placeholder of "
+                                       f"{issue.articles[b.article].expect_what}")
+            elif b.underset > 1:
                 report.warnings.append(f"page {page.number}, slot '{b.slot.id}': "
                                        f"{b.underset} empty line(s) at the foot (underset)")
     t3 = time.perf_counter()
@@ -227,6 +258,17 @@ def check_issue(issue_dir: Path, jobs: int | None = None) -> Report:
     """Lay the issue out (bodies composed on ``jobs`` processes, default every core) and
     return the fit report; nothing is written."""
     return lay_out(issue_dir, jobs).report
+
+
+def placeholder_error(report: Report, issue: Issue) -> InputError:
+    """Build prints no page while copy is still coming in: the error names every slot and
+    its article file."""
+    parts = [f"{s.where}: article '{issue.articles[s.article].path.name}' is not in yet "
+             f"({s.placeholder} expected)" for s in report.placeholders]
+    return InputError("待稿: copy still coming in, no print PDF is written while a placeholder "
+                      "is on a page\n  " + "\n  ".join(parts),
+                      hint="`typeset proof` or `build --proofs-only` shows the pages with "
+                           "their placeholders")
 
 
 def overset_error(report: Report) -> LayoutError:
@@ -339,6 +381,8 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     else:
         _prepare_output(layout.issue)
     issue, report = layout.issue, layout.report
+    if report.placeholders:
+        raise placeholder_error(report, issue)
     if report.overset:
         raise overset_error(report)
     # overset the manifest allows: built, but said loudly, and not read back by the preflight

@@ -224,6 +224,93 @@ def check(issue_dir, as_json):
         sys.exit(overset_error(report).exit_code)
 
 
+@main.command()
+@click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--page", "pages", type=click.IntRange(1, 9999), multiple=True,
+              help="Make up this page (again), even if its slots are placed; repeat for more. "
+                   "Default: every page with a slot that has no column and span.")
+@click.option("-n", "--alternatives", type=click.IntRange(1, 20), default=1,
+              show_default=True, help="How many proposals per page, best first.")
+@click.option("--pick", type=click.IntRange(1, 20), default=1, show_default=True,
+              help="The proposal --write or --to takes.")
+@click.option("--write", is_flag=True, help="Write the picked proposal into ISSUE_DIR/"
+              "issue.yaml (the slots of the pages made up; everything else as it was).")
+@click.option("--to", "to_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the manifest with the picked proposal to this file instead.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Proofs and the proposals' manifests go into OUT/makeup/ (default: "
+                   "ISSUE_DIR/out).")
+@click.option("--no-proofs", is_flag=True, help="Do not draw the proposals' PNG proofs.")
+@click.option("--json", "as_json", is_flag=True, help="Print the proposals as JSON.")
+def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_proofs,
+           as_json):
+    """Propose layouts that fill the page: place every article, picture and banner of a
+    page whose slots have no column and span (or of each --page), by the make-up rules
+    (lead at the top, widest, with the largest headline; headline sizes by priority; no
+    headlines side by side; every column to the foot).
+
+    Each proposal is written as a manifest (OUT/makeup/issue-N.yaml) and drawn as a PNG
+    proof with the grid (OUT/makeup/); --write puts the picked one into issue.yaml, so that
+    `typeset build` then works unchanged.  Exit code 4 when a page cannot be filled (the
+    message says why and what to add or cut), 3 for bad input.
+    """
+    from .build import write_atomically
+    from .makeup import make_up_issue, manifest_text, proof_pngs, proposal_slots
+
+    try:
+        res = make_up_issue(issue_dir, list(pages) or None, alternatives)
+        out = (out_dir or Path(issue_dir) / "out") / "makeup"
+        files = []
+        issue = res.issue
+        stem = f"{issue.paper.key}-{issue.date}"
+        best = max((len(r.proposals) for r in res.pages), default=0)
+        for k in range(1, best + 1):
+            made = {}
+            for r in res.pages:
+                if r.proposals:
+                    p = r.proposals[min(k, len(r.proposals)) - 1]
+                    page = next(pg for pg in issue.pages if pg.number == r.number)
+                    made[r.number] = proposal_slots(page, p)
+            files.append((out / f"issue-{k}.yaml", manifest_text(issue, made).encode()))
+            if not no_proofs:
+                laid = res.chosen(k)
+                for r in res.pages:
+                    if len(r.proposals) >= k:
+                        for name, data in proof_pngs(laid, res.bodies, r.number, stem):
+                            files.append((out / name.replace(
+                                f"-p{r.number:02d}", f"-p{r.number:02d}-makeup{k}"), data))
+        target = to_file if to_file else (Path(issue_dir) / "issue.yaml" if write else None)
+        if target is not None and best:
+            files.append((target, files[min(pick, best) - 1][1]))
+        write_atomically(files)
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    failed = [r for r in res.pages if r.error]
+    if as_json:
+        click.echo(json.dumps({"pages": [dict(
+            page=r.number, seconds=round(r.seconds, 3), error=r.error or None,
+            proposals=[dict(rank=k + 1, score=round(p.score, 2), terms=p.terms,
+                            tiers=p.tiers, blocks=[b.__dict__ for b in p.blocks])
+                       for k, p in enumerate(r.proposals)]) for r in res.pages],
+            "files": [str(p) for p, _ in files]}, ensure_ascii=False, indent=1))
+    else:
+        for r in res.pages:
+            if r.error:
+                click.echo(f"error: {r.error}", err=True)
+                continue
+            for k, p in enumerate(r.proposals, 1):
+                click.echo(f"page {r.number}, proposal {k}: {p.describe()}")
+                for b in p.blocks:
+                    band = f", headline {b.style} in {b.band} lines" if b.band else ""
+                    click.echo(f"  {b.id:<14} {b.kind:<8} columns {b.column}–"
+                               f"{b.column + b.span - 1}, lines {b.top}–"
+                               f"{b.top + b.lines - 1}{band}")
+        for p, _ in files:
+            click.echo(str(p))
+    if failed:
+        sys.exit(4)
+
+
 # --- the archive ---------------------------------------------------------------------------
 
 def _default_archive() -> Path:
