@@ -15,7 +15,7 @@ capacity is its type area, columns × lines.  So 100 % is copy that fills the pa
 white added anywhere and every story at its tightest: the hard end of the range.
 
 For every set the bench writes an issue folder (articles copied, slots without column and
-span, priorities drawn: the lead one of the longest third, up to two second stories, the shortest story a brief one
+span, priorities drawn: the lead one of the two longest, up to two second stories, the shortest story a brief one
 time in three), runs the makeup in this process on one core (the time per page: load,
 compose, measure, search, verify through the flow stage), writes the first proposal into the
 manifest, builds it with ``python -m typeset build -j 1`` (which refuses overset and
@@ -81,7 +81,16 @@ def write_issue(folder: Path, paper: str, template: str, slots: list[dict], file
     (folder / "issue.yaml").write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-def measure_pool(work: Path, paper: str, template: str, pictures: list[Path]) -> dict:
+def band_for(least: int, measure: str) -> float:
+    """The headline band a size counts: the least (``tight``) or the middle of the range
+    makeup may give it (``mid``)."""
+    from typeset import makeup as M
+
+    return least if measure == "tight" else (least + M.max_band(least)) / 2.0
+
+
+def measure_pool(work: Path, paper: str, template: str, pictures: list[Path],
+                 measure: str = "mid") -> dict:
     """Every corpus article's, every picture's and every banner's size on this paper (see the
     module docstring), and the page's capacity."""
     from typeset import flow as F
@@ -117,9 +126,10 @@ def measure_pool(work: Path, paper: str, template: str, pictures: list[Path]) ->
         best = None
         for w, fits in st.heads.items():
             legs = math.ceil(st.body / w)
-            if w > 1 and legs < M.MIN_LEG or fits[0].min_band + legs > bottom - top:
+            band = band_for(fits[0].min_band, measure)
+            if w > 1 and legs < M.MIN_LEG or band + legs > bottom - top:
                 continue
-            a = w * (fits[0].min_band + legs)
+            a = w * (band + legs)
             best = a if best is None else min(best, a)
         sizes[st.article + ".txt"] = best
     pics = {p.id: min(w * v for w, v in p.lines.items()) for p in pin.pictures}
@@ -162,11 +172,11 @@ def draw_set(rng: random.Random, pool: dict, pictures: list[Path]) -> dict | Non
 
 
 def set_slots(rng: random.Random, s: dict, sizes: dict) -> list[dict]:
-    """The page's slots: the lead one of the longest third of the set (as an editor would
-    choose), up to two second stories, one time in three a brief, the rest normal."""
+    """The page's slots: the lead one of the two longest stories of the set (as an editor
+    would choose), up to two second stories, one time in three a brief, the rest normal."""
     arts = list(s["articles"])
     slots = []
-    longer = sorted(range(len(arts)), key=lambda i: -sizes[arts[i]])[:-(-len(arts) // 3)]
+    longer = sorted(range(len(arts)), key=lambda i: -sizes[arts[i]])[:2]
     lead = rng.choice(longer)
     seconds = set(rng.sample([i for i in range(len(arts)) if i != lead],
                              min(rng.randint(0, 2), len(arts) - 1)))
@@ -246,11 +256,14 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="keep the issue folders here")
     ap.add_argument("--show", type=int, default=40, help="failures to list")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument("--measure", choices=("mid", "tight"), default="mid",
+                    help="count each headline band at the middle of its range (default) or "
+                         "at its least")
     a = ap.parse_args()
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="makeup-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     pictures = make_pictures(work / "pictures")
-    pools = {paper: measure_pool(work, paper, tpl, pictures) for paper, tpl in PAPERS}
+    pools = {paper: measure_pool(work, paper, tpl, pictures, a.measure) for paper, tpl in PAPERS}
     rng = random.Random(a.seed)
     jobs = []
     for i in range(a.sets):

@@ -18,7 +18,10 @@ Nothing is kept between calls: what a call composes is in what it returns.
 Copy still coming in (an article with ``placeholder`` set, 待稿) is flowed as its expected
 number of empty body lines under a one-line stand-in headline in the slot's style, so the page
 shows where it goes; ``Block.placeholder`` marks its block.  A reserved space (a slot of kind
-``reserve``, e.g. for an advertisement) is a block with nothing in it.
+``reserve``, e.g. for an advertisement) is a block with nothing in it.  A shaped block's
+``runs`` are filled in order, one to its capacity before the next, unless they all end on the
+same line (the text round a picture inside the block): then they are balanced to a common foot
+like the columns of a rectangle.
 """
 
 from __future__ import annotations
@@ -668,7 +671,10 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
         if take == len(rest):
             block.underset = cap - len(placed)
         return block
-    over = _fill(body, frames, balance=not slot.runs)
+    # runs that all end on one line are balanced like a rectangle's columns (the text round
+    # a picture); a shape whose runs end apart is filled run by run
+    over = _fill(body, frames, balance=not slot.runs or
+                 len({t + n for _, t, n in slot.runs}) == 1)
     offsets[slot.article] = len(every)
     block = Block(slot, top, lines, head_n, head, frames, len(body), article=slot.article,
                   part=part, head_span=hspan, body_from=done,

@@ -29,8 +29,8 @@ shapes are the modules the newsroom draws (modular make-up, newsroom.md §1.3).
 The rules, as named constraints (``RULES``), each checked on every proposal by
 :func:`check_rules` from the flowed page:
 
-- ``lead_top_widest``: the lead starts at the top of the type area (under the banner, if
-  any), in the leftmost group (区序: upper left is strongest, newsroom.md §1.1), and no story
+- ``lead_top_widest``: the lead starts at the top of the type area (under the banner or its
+  own picture, if any), in the leftmost group (区序: upper left is strongest, newsroom.md §1.1), and no story
   is wider than it;
 - ``headline_ladder``: headline sizes never grow as priority falls; the lead alone has the
   template's largest style (newsroom.md §1.2).  lead → the largest style; second → the next;
@@ -92,9 +92,13 @@ MIN_LEG = 6                  # no story so wide that its columns hold fewer line
 LEG_LONG = 0.5               # legs deeper than this share of the type area cost
 CONTRAST = 1.2               # size ratio at which two bumping heads contrast (newsroom §1.3)
 MAX_TIERS = 2
-NODE_BUDGET = 4000           # exact-cover nodes per tier height
+NODE_BUDGET = 4000           # exact-cover nodes per tier height …
+NODES_TOTAL = 40000          # … and for the whole page
 COVERS_PER_HEIGHT = 12
-COVERS_KEPT = 120            # covers finished, best pre-score first
+COVERS_TOTAL = 200           # covers collected before the search stops
+COVERS_KEPT = 120            # covers finished at most, best pre-score first
+FINISHED_ENOUGH = 12         # finished layouts (at least) before finishing stops
+RISKY = 8.0                  # pre-score added to a cover that risks tombstones (_row_risk)
 VARIANT_TRIES = 400          # group variants tried per cover in the tombstone search
 PRIORITY_RANK = {"lead": 0, "second": 1, "normal": 2, "brief": 3}
 WEIGHTS = {                  # the score: lower is better
@@ -106,6 +110,7 @@ WEIGHTS = {                  # the score: lower is better
     "deep_legs": 0.3,        # lines of legs deeper than LEG_LONG of the type area
     "art_low": 2.0,          # pictures under their story's text
     "side_heads": 1.5,       # headlines over all but the last column (文包题)
+    "l_shapes": 2.0,         # stories whose text runs round their picture (an L of text)
     "tiers": 2.0,            # tiers beyond the first
     "groups": 0.5,           # column groups
 }
@@ -170,6 +175,7 @@ class FixedIn:
     lines: dict                  # span -> lines (one entry when the span is fixed)
     size: float = 0.0            # the banner's type size (tombstone contrast)
     ext: dict = field(default_factory=dict)    # span -> (top, bottom) pt from the middle
+    fixed_lines: bool = False    # the manifest gives the banner's lines
 
 
 @dataclass(frozen=True)
@@ -208,6 +214,8 @@ class Placed:
     size: float = 0.0            # headline type size
     head: tuple[float, float] | None = None     # headline type, pt from the page's line 0
     hspan: int = 0               # columns the headline covers, if fewer than the span
+    wrap: tuple | None = None    # (span, lines) of its picture at the top right under the
+                                 # headline, the text round it (runs)
 
 
 @dataclass
@@ -319,7 +327,7 @@ def measure_page(issue, page, bodies: dict) -> PageIn:
             for w in [w for w in count if count[w] > fewest]:
                 del lines[w], ext[w]
             banner = FixedIn(s.id, "banner", None, s.span if s.placed else None, None, lines,
-                             size, ext)
+                             size, ext, fixed_lines=s.lines is not None)
         else:           # a reserved space, or any block the editor fixed
             if not s.placed:
                 raise InputError("a fixed block needs 'column' and 'span'", s.where)
@@ -398,28 +406,23 @@ def _modules(pin: PageIn) -> list[_Mod]:
     for s in pin.stories:
         pic = pics.get(s.id)
         lo, hi = {}, {}
-        for w, fits in s.heads.items():
+        for w in s.heads:
             if w > 1 and _legs(s, w) < MIN_LEG:
                 continue                    # no_stretch
             if s.rank == 0 and w == 1 and pin.columns >= 3:
                 continue                    # a lead one column wide is no lead
-            extra = 0
-            if pic is not None:
-                if w not in pic.lines:
-                    continue
-                extra = pic.lines[w]
-            ranges = [r for f in fits if (r := _fit_range(s, w, f)) is not None]
-            if not ranges:
-                continue
-            lo[w] = min(r[0] for r in ranges) + extra
-            hi[w] = max(r[1] for r in ranges) + extra
+            shapes = _shapes(s, pic, w, pin.styles)
+            if shapes:
+                lo[w] = min(sh.lo for sh in shapes)
+                hi[w] = max(sh.hi for sh in shapes)
         mods.append(_Mod(s, pic, lo, hi))
     for p in pin.pictures:
         if p.story is None:
             mods.append(_Mod(None, p, dict(p.lines), dict(p.lines)))
     if pin.banner is not None:
         b = pin.banner
-        mods.append(_Mod(None, None, dict(b.lines), dict(b.lines), banner=b))
+        hi = dict(b.lines) if b.fixed_lines else {w: max_band(v) for w, v in b.lines.items()}
+        mods.append(_Mod(None, None, dict(b.lines), hi, banner=b))
     return mods
 
 
@@ -489,9 +492,11 @@ class _Cover:
     pre: float = 0.0
 
 
-def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng) -> list[_Cover]:
+def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng,
+            spent: list[int]) -> tuple[list[_Cover], list[_Cover]]:
     """Exact covers of the modules by feasible groups for these tier heights (see the
-    module docstring), at most COVERS_PER_HEIGHT, within NODE_BUDGET nodes."""
+    module docstring), at most COVERS_PER_HEIGHT, within NODE_BUDGET nodes (added to
+    ``spent[0]``): (covers, risky covers — see :func:`_row_risk`)."""
     C = pin.columns
     m = len(mods)
     full = (1 << m) - 1
@@ -501,7 +506,11 @@ def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng) -
     bbit = 1 << bn if bn is not None else 0
     nt = len(tiers)
     out: list[_Cover] = []
+    risky: list[_Cover] = []
     nodes = [0]
+    sizes = sorted({f.size for st in pin.stories for fits in st.heads.values() for f in fits},
+                   reverse=True)
+    lead_contrast = len(sizes) < 2 or sizes[0] / sizes[1] >= CONTRAST - 1e-9
     lo_area = [md.min_area() for md in mods]
     hi_area = [md.max_area() for md in mods]
 
@@ -523,7 +532,12 @@ def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng) -
         nodes[0] += 1
         if covered == full:
             if all(r == 0 for r in rem):
-                out.append(_Cover(list(tiers), list(groups)))
+                c = _Cover(list(tiers), list(groups))
+                if _row_risk(mods, c, lead_contrast):
+                    if len(risky) < COVERS_PER_HEIGHT:
+                        risky.append(c)
+                else:
+                    out.append(c)
             return
         if not area_ok(covered, rem):
             return
@@ -578,7 +592,8 @@ def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng) -
     rem0 = [C] * nt
     if lead is None:
         start_fixed(0, 0, rem0, [], C)
-        return out
+        spent[0] += nodes[0]
+        return out, risky
     spans = sorted(mods[lead].lo, reverse=True)
     # the lead's group: in the top tier, or (with tiers) through all of them at the left edge
     starts = [(0, w, mk) for w in spans
@@ -595,8 +610,42 @@ def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng) -
         for u in (range(nt) if t < 0 else (t,)):
             rem0[u] += w
         if len(out) >= COVERS_PER_HEIGHT or nodes[0] > NODE_BUDGET:
-            return out
-    return out
+            break
+    spent[0] += nodes[0]
+    return out, risky
+
+
+def _row_risk(mods: list[_Mod], cover: _Cover, lead_contrast: bool) -> bool:
+    """Whether some tier cannot be ordered left to right without two *plain* groups side by
+    side (no banner, no picture to put on top, not the lead's group when its headline size
+    contrasts), the left one narrower than 3 columns: their first headlines would stand at
+    one height (a tombstone) unless the bands stagger them a lot.  A narrow plain group needs
+    a group that is not plain after it, or the row's end: so there must be no more of them
+    than such groups, plus one."""
+    for t in range(len(cover.tiers)):
+        row = [g for g in cover.groups if g.tier == t or (t == 0 and g.tier < 0)]
+        if len(row) < 2:
+            continue
+        narrow = others = 0
+        for g in row:
+            plain = (not lead_contrast) if g.kind == "lead" else \
+                not g.mask & _decorated(mods)
+            if g.kind == "lead":
+                narrow += plain and g.span < 3      # first in the row: needs an other next
+                continue
+            if plain and g.span < 3:
+                narrow += 1
+            elif not plain:
+                others += 1
+        if narrow > others + 1:
+            return True
+    return False
+
+
+def _decorated(mods: list[_Mod]) -> int:
+    """The modules that can stand on top of a group without a headline: pictures (alone or
+    above their story) and the banner, as a bit mask."""
+    return sum(1 << i for i, md in enumerate(mods) if md.pic is not None or md.banner)
 
 
 # --- finishing a cover: order, bands, tombstones -------------------------------------------
@@ -617,17 +666,69 @@ class _Unit:
     small: bool = False          # a normal story in the smaller style
     art_low: bool = False
     hspan: int = 0               # columns its headline covers (0: all)
+    wrap: tuple | None = None    # (span, lines, id) of its picture inside the block (L text)
 
 
-def _story_options(st: StoryIn, w: int, preferred: str):
-    """The headlines a story may take at span w, preferred first: (fit, its height range,
-    smaller-style flag)."""
+@dataclass(frozen=True)
+class _Shape:
+    """One way to set a story (with its picture, if it has one) at a span: its headline, where
+    the picture goes, and the heights it can take with the bands that give them."""
+
+    fit: HeadFit
+    mode: str                    # "" | above | below | wrap (the text round the picture)
+    k: int                       # the picture's span (wrap: fewer columns than the story)
+    pic: int                     # the picture's lines (caption included)
+    lo: int
+    hi: int
+    bands: dict                  # height -> the least band giving it
+    small: bool                  # a smaller headline style than the priority's first
+    art_low: bool                # the picture under the story's text
+
+
+def _shapes(st: StoryIn, pic: PictureIn | None, w: int, styles) -> list[_Shape]:
+    """The shapes of a story at span ``w``, preferred first: the priority's first style over
+    the whole span before another style or a headline over all but the last column; a
+    picture above the story's headline (under the lead's text: the lead's headline stays at
+    the top), then inside the story's block at the top right under the headline, the text
+    round it (an L of text, a rectangle with the picture: newsroom.md §1.3 allows it round a
+    photo), then under the text."""
+    preferred = allowed_styles(st.rank, styles)[0]
     out = []
-    for f in st.heads[w]:
+    for f in st.heads.get(w, ()):
         r = _fit_range(st, w, f)
-        if r is not None:
-            out.append((f, r, f.style != preferred))
-    out.sort(key=lambda o: (o[0].hspan < w, o[2]))
+        small = f.style != preferred
+        if pic is None:
+            if r is not None:
+                out.append(_Shape(f, "", 0, 0, r[0], r[1], r[2], small, False))
+            continue
+        if r is not None and w in pic.lines:
+            p = pic.lines[w]
+            bands = {h + p: b for h, b in r[2].items()}
+            if st.rank == 0:
+                out.append(_Shape(f, "below", w, p, r[0] + p, r[1] + p, bands, small, False))
+                # the lead's picture over its headline: the module still starts at the top
+                out.append(_Shape(f, "above", w, p, r[0] + p, r[1] + p, bands, small, False))
+            else:
+                out.append(_Shape(f, "above", w, p, r[0] + p, r[1] + p, bands, small, False))
+                out.append(_Shape(f, "below", w, p, r[0] + p, r[1] + p, bands, small, True))
+        if f.hspan >= w:
+            for k in range(w - 1, 0, -1):
+                if k not in pic.lines:
+                    continue
+                p = pic.lines[k]
+                bands = {}
+                for b in range(f.min_band, max_band(f.min_band) + 1):
+                    legs = -(-(st.body + k * p) // w)
+                    if legs - p < MIN_LEG:      # the text under the picture: a real leg
+                        continue
+                    bands.setdefault(b + legs, b)
+                if bands:
+                    out.append(_Shape(f, "wrap", k, p, min(bands), max(bands), bands, small,
+                                      False))
+    order = {"": 0, "above": 0, "below": 2, "wrap": 1}
+    if st.rank == 0:
+        order["below"], order["above"] = 0, 2
+    out.sort(key=lambda sh: (sh.fit.hspan < w, sh.art_low, order[sh.mode], sh.small))
     return out
 
 
@@ -637,12 +738,8 @@ def _group_variants(pin: PageIn, mods: list[_Mod], g: _Group, height: int, limit
     shared out over the bands (evenly first).  Yields lists of _Unit, top to bottom."""
     w = g.span
     idx = [i for i in range(len(mods)) if g.mask >> i & 1 and mods[i].banner is None]
+    banner = [i for i in range(len(mods)) if g.mask >> i & 1 and mods[i].banner is not None]
     head_units = []
-    for i in range(len(mods)):
-        b = mods[i].banner
-        if b is not None and g.mask >> i & 1:
-            head_units.append(_Unit("banner", b.id, b.lines[w], size=b.size, band=b.lines[w],
-                                    ext=b.ext.get(w)))
     foot_units = []
     if g.kind == "reserve":
         r = g.reserve
@@ -665,42 +762,28 @@ def _group_variants(pin: PageIn, mods: list[_Mod], g: _Group, height: int, limit
     orders = orders[:24]
     made = 0
     for order in orders:
-        seq = lead_first + order
-        for pic_low in _pic_placements(mods, seq):
-            for units in _bands(pin, mods, seq, w, height - fixed, pic_low):
-                yield head_units + units + foot_units
-                made += 1
-                if made >= limit:
-                    return
+        seq = banner + lead_first + order
+        for units in _bands(pin, mods, seq, w, height - fixed):
+            yield head_units + units + foot_units
+            made += 1
+            if made >= limit:
+                return
 
 
-def _pic_placements(mods, seq):
-    """Which stories' pictures go under their text: none (the lead's always), then each."""
-    with_pic = [i for i in seq if mods[i].story and mods[i].pic]
-    base = frozenset(i for i in with_pic if mods[i].story.rank == 0)
-    yield base
-    for i in with_pic:
-        if i not in base:
-            yield base | {i}
-
-
-def _bands(pin, mods, seq, w, room, pic_low):
-    """Headlines and bands for the stories of ``seq`` so that the group is exactly ``room``
-    lines: every story's preferred headline (the first style its priority allows, over the
-    whole span) and the slack shared out evenly first; then one story at a time in another
-    style or with its headline over all but the last column; then all in their last
-    choice."""
+def _bands(pin, mods, seq, w, room):
+    """Shapes and bands for the stories of ``seq`` so that the group is exactly ``room``
+    lines: every story's preferred shape and the slack shared out evenly first; then one
+    story at a time in another shape; then all in their last one."""
     fixed = 0
     stories = []
     for i in seq:
         md = mods[i]
-        if md.story is None:
+        if md.story is None and md.banner is None:
             fixed += md.pic.lines[w]
             continue
-        fixed += md.pic.lines[w] if md.pic else 0
         stories.append(i)
-    opts = [_story_options(mods[i].story, w, allowed_styles(
-        mods[i].story.rank, pin.styles)[0]) for i in stories]
+    opts = [_shapes(mods[i].story, mods[i].pic, w, pin.styles) if mods[i].story else
+            [_banner_shape(mods[i], w)] for i in stories]
     choices = [[0] * len(stories)]
     for k, o in enumerate(opts):
         for j in range(1, len(o)):
@@ -711,9 +794,9 @@ def _bands(pin, mods, seq, w, room, pic_low):
         choices.append([len(o) - 1 for o in opts])
     seen = set()
     for choice in choices:
-        ranges = [opts[k][c][1] for k, c in enumerate(choice)]
-        slack = room - fixed - sum(r[0] for r in ranges)
-        caps = [r[1] - r[0] for r in ranges]
+        shapes = [opts[k][c] for k, c in enumerate(choice)]
+        slack = room - fixed - sum(sh.lo for sh in shapes)
+        caps = [sh.hi - sh.lo for sh in shapes]
         if slack < 0 or slack > sum(caps):
             continue
         for grow in _shares(slack, caps):
@@ -725,24 +808,40 @@ def _bands(pin, mods, seq, w, room, pic_low):
             k = 0
             for i in seq:
                 md = mods[i]
+                if md.banner is not None:
+                    h = shapes[k].lo + grow[k]
+                    units.append(_Unit("banner", md.banner.id, h, size=md.banner.size, band=h,
+                                       ext=md.banner.ext.get(w), grow=grow[k]))
+                    k += 1
+                    continue
                 if md.story is None:
                     units.append(_Unit("picture", md.pic.id, md.pic.lines[w]))
                     continue
-                fit, (lo, _, bands), small = opts[k][choice[k]]
-                h = lo + grow[k]
-                b = bands[h]
-                st = md.story
-                story = _Unit("article", st.id, h, st.rank, fit.style, b, fit.size, fit.ext,
-                              b - fit.min_band, small, hspan=fit.hspan)
-                pic = _Unit("picture", md.pic.id, md.pic.lines[w], art_low=i in pic_low) \
-                    if md.pic else None
-                if pic is not None and i not in pic_low:
+                sh = shapes[k]
+                h = sh.lo + grow[k]
+                b = sh.bands[h]
+                st, fit = md.story, sh.fit
+                stacked_pic = sh.mode in ("above", "below")
+                story = _Unit("article", st.id, h - (sh.pic if stacked_pic else 0), st.rank,
+                              fit.style, b, fit.size, fit.ext, b - fit.min_band, sh.small,
+                              hspan=fit.hspan,
+                              wrap=(sh.k, sh.pic, md.pic.id) if sh.mode == "wrap" else None)
+                pic = _Unit("picture", md.pic.id, sh.pic, art_low=sh.art_low) \
+                    if stacked_pic else None
+                if sh.mode == "above":
                     units.append(pic)
                 units.append(story)
-                if pic is not None and i in pic_low:
+                if sh.mode == "below":
                     units.append(pic)
                 k += 1
             yield units
+
+
+def _banner_shape(md: _Mod, w: int) -> _Shape:
+    """The banner at span ``w``: its band from its least (or the manifest's ``lines``) up to
+    what a headline band may take (the same lever as a headline's white)."""
+    return _Shape(None, "banner", w, 0, md.lo[w], md.hi[w],
+                  {h: h for h in range(md.lo[w], md.hi[w] + 1)}, False, False)
 
 
 def _shares(slack: int, caps: list[int]):
@@ -1012,7 +1111,7 @@ def _blocks_of(pin: PageIn, finished, tiers: list[int]) -> tuple[list[Placed], d
     """Placed blocks in reading order (tier by tier, group by group, top to bottom) and the
     variant terms (white, small heads, art under text)."""
     blocks: list[Placed] = []
-    extra = dict(white=0, small_heads=0, art_low=0)
+    extra = dict(white=0, small_heads=0, art_low=0, l_shapes=0)
     for g, units, col, top in finished:
         y = top
         for u in units:
@@ -1022,7 +1121,12 @@ def _blocks_of(pin: PageIn, finished, tiers: list[int]) -> tuple[list[Placed], d
                 head = (mid + u.ext[0], mid + u.ext[1])
             blocks.append(Placed(u.id, u.kind, col, g.span, y, u.lines, u.style,
                                  u.band if u.kind == "article" else None, u.size, head,
-                                 u.hspan if u.hspan and u.hspan < g.span else 0))
+                                 u.hspan if u.hspan and u.hspan < g.span else 0,
+                                 u.wrap[:2] if u.wrap else None))
+            if u.wrap:
+                k, p, pid = u.wrap
+                blocks.append(Placed(pid, "picture", col + g.span - k, k, y + u.band, p))
+                extra["l_shapes"] += 1
             extra["white"] += u.grow * g.span
             extra["small_heads"] += u.small
             extra["art_low"] += u.art_low
@@ -1115,16 +1219,30 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
         mid = H // 2
         hs = sorted(range(least, H - least + 1), key=lambda h: (abs(h - mid * 1.2), h))
         heights += [[h, H - h] for h in hs]
+    spent = [0]
+    risky: list[_Cover] = []
     for tiers in heights:
-        covers += _covers(pin, mods, sums, tiers, rng)
-    if not covers:
-        raise MakeupError(_why(pin, mods))
+        got, bad = _covers(pin, mods, sums, tiers, rng, spent)
+        covers += got
+        risky += bad[:4]
+        if len(covers) >= COVERS_TOTAL or spent[0] > NODES_TOTAL:
+            break
     for c in covers:
         c.pre = _pre_score(pin, mods, c)
+    # covers whose rows put two plain stories side by side at one height are finished after
+    # the others (they need a large stagger of the bands, which seldom exists)
+    for c in risky:
+        c.pre = _pre_score(pin, mods, c) + RISKY
+    covers += risky
+    if not covers:
+        raise MakeupError(_why(pin, mods))
     covers.sort(key=lambda c: c.pre)
     found: list[Proposal] = []
     seen = set()
+    enough = max(FINISHED_ENOUGH, 4 * alternatives) if alternatives else COVERS_KEPT
     for cover in covers[:COVERS_KEPT]:
+        if len(found) >= enough:
+            break
         fin = _finish(pin, mods, cover)
         if fin is None:
             continue
@@ -1159,7 +1277,8 @@ def _terms(pin: PageIn, blocks: list[Placed], cover: _Cover, extra: dict) -> dic
         bumped=_count_bumps(pin, blocks)[1],
         white=extra["white"], small_heads=extra["small_heads"],
         deep_legs=sum(max(0.0, -(-body[b.id] // b.span) - long) for b in stories),
-        art_low=extra["art_low"], side_heads=sum(1 for b in stories if b.hspan),
+        art_low=extra["art_low"], l_shapes=extra["l_shapes"],
+        side_heads=sum(1 for b in stories if b.hspan),
         tiers=len(cover.tiers) - 1, groups=len(cover.groups))
 
 
@@ -1290,7 +1409,7 @@ def _stacked(blocks: list[Placed]) -> set[str]:
                 b.top == first or all(c in bottom for c in cols)):
             out.add(b.id)
         for c in cols:
-            bottom[c] = b.top + b.lines
+            bottom[c] = max(bottom.get(c, first), b.top + b.lines)
     return out
 
 
@@ -1310,6 +1429,15 @@ def proposal_slots(page, proposal: Proposal) -> list:
         if s.kind == "article":
             kw.update(headline_style=b.style, headline_lines=b.band,
                       headline_span=b.hspan or None, runs=())
+            if b.wrap:
+                # the text round the picture at the top right: the columns beside it from
+                # under the headline, then those under it, all to the block's foot
+                k, p = b.wrap
+                first, foot = b.top + b.band, b.top + b.lines
+                kw.update(top=b.top, runs=tuple(
+                    (c, first, foot - first) if c < b.column + b.span - k else
+                    (c, first + p, foot - first - p)
+                    for c in range(b.column, b.column + b.span)))
         elif s.kind == "banner":
             kw.update(lines=b.lines)
         out.append(replace(s, **kw))
@@ -1346,8 +1474,9 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
         above = [o for o in flow.blocks if o is not b and o.bottom == b.top
                  and o.slot.column < b.slot.column + b.slot.span
                  and o.slot.column + o.slot.span > b.slot.column]
-        if b.top != flow.area_top and not all(o.slot.kind in ("banner", "reserve")
-                                              and o.top == flow.area_top for o in above):
+        if b.top != flow.area_top and not all(
+                (o.slot.kind in ("banner", "reserve") or o.slot.story == b.slot.id)
+                and o.top == flow.area_top for o in above):
             out["lead_top_widest"].append(f"lead '{b.slot.id}' starts at line {b.top}, not "
                                           f"at the top")
         left = [o for o in flow.blocks if o.slot.kind == "article" and o.top == b.top
@@ -1387,9 +1516,18 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
                     continue
                 out["no_tombstones"].append(f"'{a.slot.id}' and '{o.slot.id}' headlines "
                                             f"side by side (lines {a.top}, {o.top})")
-    # modules
+    # modules (a story with its own picture inside its block is one module)
+    own = {}
+    for o in flow.blocks:
+        if o.slot.kind == "picture" and o.slot.story:
+            own.setdefault(o.slot.story, []).append(o)
     for b in flow.blocks:
         cells = {(c, ln) for c, t, n in b.cells() for ln in range(t, t + n)}
+        inside = [o for o in own.get(b.slot.id, ()) if b.top <= o.top and o.bottom <= b.bottom
+                  and b.slot.column <= o.slot.column
+                  and o.slot.column + o.slot.span <= b.slot.column + b.slot.span]
+        for o in inside:
+            cells |= {(c, ln) for c, t, n in o.cells() for ln in range(t, t + n)}
         cs = [c for c, _ in cells]
         ls = [ln for _, ln in cells]
         if not cells:
@@ -1532,7 +1670,7 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
         r = PageResult(page.number)
         try:
             r.page_in = measure_page(issue, page, bodies)
-            for p in propose(r.page_in, 0, seed):
+            for p in propose(r.page_in, _diverse_pool(alternatives), seed):
                 _, _, checks = verify(issue, bodies, page.number, p, r.page_in)
                 p.checks = checks
                 if not any(checks.values()):
@@ -1608,6 +1746,8 @@ def slots_yaml(page, slots, nodes: dict, indent: str) -> list[str]:
                     kv["headline_lines"] = s.headline_lines
                 if s.headline_span is not None:
                     kv["headline_span"] = s.headline_span
+                if s.runs:
+                    kv["runs"] = [list(r) for r in s.runs]
         else:
             kv.update({k: node[k] for k in _PLACEMENT if k in node})
         keys = [k for k in _KEY_ORDER if k in kv] + [k for k in kv if k not in _KEY_ORDER]
