@@ -15,7 +15,7 @@ capacity is its type area, columns × lines.  So 100 % is copy that fills the pa
 white added anywhere and every story at its tightest: the hard end of the range.
 
 For every set the bench writes an issue folder (articles copied, slots without column and
-span, priorities drawn: the lead one of the two longest, up to two second stories, the shortest story a brief one
+span, priorities: the longest story the lead, up to two second stories drawn, the shortest story a brief one
 time in three), runs the makeup in this process on one core (the time per page: load,
 compose, measure, search, verify through the flow stage), writes the first proposal into the
 manifest, builds it with ``python -m typeset build -j 1`` (which refuses overset and
@@ -172,12 +172,11 @@ def draw_set(rng: random.Random, pool: dict, pictures: list[Path]) -> dict | Non
 
 
 def set_slots(rng: random.Random, s: dict, sizes: dict) -> list[dict]:
-    """The page's slots: the lead one of the two longest stories of the set (as an editor
-    would choose), up to two second stories, one time in three a brief, the rest normal."""
+    """The page's slots: the lead the longest story of the set (as an editor would most
+    often choose), up to two second stories, one time in three a brief, the rest normal."""
     arts = list(s["articles"])
     slots = []
-    longer = sorted(range(len(arts)), key=lambda i: -sizes[arts[i]])[:2]
-    lead = rng.choice(longer)
+    lead = max(range(len(arts)), key=lambda i: sizes[arts[i]])
     seconds = set(rng.sample([i for i in range(len(arts)) if i != lead],
                              min(rng.randint(0, 2), len(arts) - 1)))
     brief = None

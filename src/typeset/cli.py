@@ -79,15 +79,23 @@ def _pdfx_option(ctx, param, value):
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
               help="Processes composing and drawing pages at once (default: one per core). "
                    "The PDFs are the same whatever the number.")
-def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
+@click.option("--proofs-only", is_flag=True, help="Write the PNG proofs only, no PDF (as "
+              "`typeset proof`): also while copy is still coming in (待稿 placeholders) or a "
+              "slot is overset.")
+def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs, proofs_only):
     """Build ISSUE_DIR: one PDF per page and one PDF of the whole issue.
 
-    Nothing is written if any slot is overset (its text does not fit) or a character
-    has no glyph in its font; the error names the file, line and slot.  Every PDF is
+    Nothing is written if any slot is overset (its text does not fit), an article is
+    still a placeholder (待稿: its file is missing or empty; exit code 3, naming them) or a
+    character has no glyph in its font; the error names the file, line and slot.  Every PDF is
     made PDF/X (the paper's level, with its OutputIntent) and preflighted before it is
     written: if the preflight fails nothing is written and the exit code is 5.
     """
     from .build import build_issue
+
+    if proofs_only:
+        _proofs_only(issue_dir, out_dir, grid, dpi)
+        return
 
     def progress(done, total, what):
         # a progress line for long issues, on a terminal only (scripts read the paths)
@@ -107,6 +115,23 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
             click.echo(f"preflight: {r.text()}", err=True)
     for p in report.outputs + report.proofs:
         click.echo(str(p))
+
+
+def _proofs_only(issue_dir, out_dir, grid, dpi):
+    """`proof` and `build --proofs-only`: proofs of every page, placeholders shown; exit 4
+    if a slot is overset, after writing them."""
+    from .build import overset_error, proof_issue
+
+    try:
+        report = proof_issue(issue_dir, out_dir, grid=grid, dpi=dpi)
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    _print_report(report, quiet=True)
+    for p in report.proofs:
+        click.echo(str(p))
+    if report.overset:
+        click.echo(f"error: {overset_error(report)}", err=True)
+        sys.exit(overset_error(report).exit_code)
 
 
 @main.command()
@@ -172,20 +197,10 @@ def proof(issue_dir, out_dir, grid, dpi):
     """Write PNG proofs of ISSUE_DIR: one per page and a contact sheet of the issue.
 
     Works even when slots are overset (no PDF is written); with --grid the overset slots
-    are marked in red.  Exit code 4 if any slot is overset, after writing the proofs.
+    are marked in red.  Articles still coming in (待稿) are grey placeholders.  Exit code 4
+    if any slot is overset, after writing the proofs.
     """
-    from .build import overset_error, proof_issue
-
-    try:
-        report = proof_issue(issue_dir, out_dir, grid=grid, dpi=dpi)
-    except Exception as e:  # noqa: BLE001
-        _fail(e)
-    _print_report(report, quiet=True)
-    for p in report.proofs:
-        click.echo(str(p))
-    if report.overset:
-        click.echo(f"error: {overset_error(report)}", err=True)
-        sys.exit(overset_error(report).exit_code)
+    _proofs_only(issue_dir, out_dir, grid, dpi)
 
 
 @main.command()
@@ -204,6 +219,7 @@ def check(issue_dir, as_json):
         _fail(e)
     if as_json:
         click.echo(json.dumps({"slots": [s.as_dict() for s in report.slots],
+                               "blocks": report.blocks, "feet": report.feet,
                                "warnings": report.warnings,
                                "normalised": [str(c) for c in report.changes]},
                               ensure_ascii=False, indent=1))
@@ -218,6 +234,7 @@ def check(issue_dir, as_json):
             over = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
             click.echo(f"{s.page:>4} {s.slot:<12} {s.lines_available:>5} {s.lines_used:>5} "
                        f"{over:>11} {s.underset_lines:>5} {s.even_spaced_lines:>4}  {s.hint}")
+        _print_geometry(report)
     if report.overset:
         if not as_json:
             click.echo(f"error: {overset_error(report)}", err=True)
@@ -309,6 +326,27 @@ def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_pro
             click.echo(str(p))
     if failed:
         sys.exit(4)
+
+
+def _print_geometry(report) -> None:
+    """The blocks on the grid and the empty feet with their levers (``check``)."""
+    click.echo("blocks on the grid (grid lines, 0 = the top of the type area's first line): "
+               "columns, first–last line, headline band (first line, lines, least–most)")
+    for b in report.blocks:
+        head = ""
+        if b["kind"] == "article":
+            head = (f"  headline {b['headline']} lines {b['head_top']}–"
+                    f"{b['head_top'] + b['head_lines'] - 1} ({b['head_lines']} lines, "
+                    f"{b['head_min']}–{b['head_max']})")
+            if b.get("placeholder"):
+                head += "  待稿 (placeholder)"
+        click.echo(f"{b['page']:>4} {b['slot']:<12} {b['kind']:<8} columns "
+                   f"{b['columns'][0]}–{b['columns'][1]}  lines {b['top']}–{b['bottom']}{head}")
+    for f in report.feet:
+        click.echo(f"page {f['page']}, columns {f['columns'][0]}–{f['columns'][1]}: lines "
+                   f"{f['first_line']}–{f['last_line']} ({f['lines']}) are empty; to fill them:")
+        for lv in f["levers"]:
+            click.echo(f"  {lv['lever']}: {lv['text']} (fills {lv['fills']} of {f['lines']})")
 
 
 # --- the archive ---------------------------------------------------------------------------

@@ -99,6 +99,8 @@ COVERS_TOTAL = 200           # covers collected before the search stops
 COVERS_KEPT = 120            # covers finished at most, best pre-score first
 FINISHED_ENOUGH = 12         # finished layouts (at least) before finishing stops
 RISKY = 8.0                  # pre-score added to a cover that risks tombstones (_row_risk)
+BATCH = 8                    # tier heights searched before their covers are finished …
+PER_BATCH = 16               # … at most this many of them, best pre-score first
 VARIANT_TRIES = 400          # group variants tried per cover in the tombstone search
 PRIORITY_RANK = {"lead": 0, "second": 1, "normal": 2, "brief": 3}
 WEIGHTS = {                  # the score: lower is better
@@ -1221,39 +1223,52 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
         heights += [[h, H - h] for h in hs]
     spent = [0]
     risky: list[_Cover] = []
-    for tiers in heights:
-        got, bad = _covers(pin, mods, sums, tiers, rng, spent)
-        covers += got
-        risky += bad[:4]
-        if len(covers) >= COVERS_TOTAL or spent[0] > NODES_TOTAL:
-            break
-    for c in covers:
-        c.pre = _pre_score(pin, mods, c)
-    # covers whose rows put two plain stories side by side at one height are finished after
-    # the others (they need a large stagger of the bands, which seldom exists)
-    for c in risky:
-        c.pre = _pre_score(pin, mods, c) + RISKY
-    covers += risky
-    if not covers:
-        raise MakeupError(_why(pin, mods))
-    covers.sort(key=lambda c: c.pre)
     found: list[Proposal] = []
     seen = set()
     enough = max(FINISHED_ENOUGH, 4 * alternatives) if alternatives else COVERS_KEPT
-    for cover in covers[:COVERS_KEPT]:
-        if len(found) >= enough:
+    calls = 0
+
+    def finish(batch):
+        nonlocal calls
+        for cover in sorted(batch, key=lambda c: c.pre):
+            if len(found) >= enough or calls >= COVERS_KEPT:
+                return
+            calls += 1
+            fin = _finish(pin, mods, cover)
+            if fin is None:
+                continue
+            blocks, extra = _blocks_of(pin, fin, cover.tiers)
+            key = tuple((b.id, b.column, b.span, b.top, b.band) for b in blocks)
+            if key in seen:
+                continue
+            seen.add(key)
+            terms = _terms(pin, blocks, cover, extra)
+            score = sum(WEIGHTS[k] * v for k, v in terms.items())
+            found.append(Proposal(pin.number, blocks, score, terms, list(cover.tiers)))
+
+    # tier heights in batches: the covers of a batch are finished (best pre-score first)
+    # before the next batch is searched, so that a page whose first covers all bump their
+    # headlines goes on to other heights instead of giving up
+    for k in range(0, len(heights), BATCH):
+        batch = []
+        for tiers in heights[k:k + BATCH]:
+            got, bad = _covers(pin, mods, sums, tiers, rng, spent)
+            for c in got:
+                c.pre = _pre_score(pin, mods, c)
+            for c in bad[:4]:
+                # covers whose rows put two plain stories side by side at one height are
+                # finished last (they need a large stagger of the bands, which seldom exists)
+                c.pre = _pre_score(pin, mods, c) + RISKY
+            batch += got
+            risky += bad[:4]
+            covers += got
+        finish(batch[:PER_BATCH])
+        if len(found) >= enough or spent[0] > NODES_TOTAL or calls >= COVERS_KEPT:
             break
-        fin = _finish(pin, mods, cover)
-        if fin is None:
-            continue
-        blocks, extra = _blocks_of(pin, fin, cover.tiers)
-        key = tuple((b.id, b.column, b.span, b.top, b.band) for b in blocks)
-        if key in seen:
-            continue
-        seen.add(key)
-        terms = _terms(pin, blocks, cover, extra)
-        score = sum(WEIGHTS[k] * v for k, v in terms.items())
-        found.append(Proposal(pin.number, blocks, score, terms, list(cover.tiers)))
+    if len(found) < max(1, alternatives):
+        finish(risky)
+    if not covers and not risky:
+        raise MakeupError(_why(pin, mods))
     if not found:
         raise MakeupError(_why(pin, mods))
     found.sort(key=lambda p: (p.score, [(b.id, b.column, b.top) for b in p.blocks]))
@@ -1330,54 +1345,48 @@ def foot_levers(issue, flow) -> list[dict]:
 
 
 def _levers_for(issue, flow, c1, c2, foot, empty) -> dict:
+    """The levers that fill ``empty`` lines at the foot of columns c1–c2, in the editor's
+    order, each with what it changes and how many of the lines it fills."""
+    from .units import MM
+
     paper, page = issue.paper, flow.page
-    cols = set(range(c1, c2 + 1))
-    stack = [b for b in flow.blocks if b.slot.kind == "article" and not b.slot.runs
-             and set(range(b.slot.column, b.slot.column + b.slot.span)) <= cols | set(
-                 range(b.slot.column, b.slot.column + b.slot.span))
-             and cols <= set(range(b.slot.column, b.slot.column + b.slot.span))]
-    stack.sort(key=lambda b: b.top)
+    # the stories stacked above the hole, within its columns: white added to their bands
+    # moves only what is under them, in these columns
+    stack = sorted((b for b in flow.blocks if b.slot.kind == "article" and not b.slot.runs
+                    and b.head and c1 <= b.slot.column
+                    and b.slot.column + b.slot.span - 1 <= c2), key=lambda b: b.top)
     levers = []
-    # (1) headline band: white up to the maximum, from the top of the stack
-    room = []
+    left, changes = empty, []
     for b in stack:
-        band = F.head_height_lines(b.head, paper.pitch) if b.head else 0
-        if b.head:
-            room.append((b, max_band(band) - b.head_lines))
-    can = sum(r for _, r in room if r > 0)
-    if can > 0:
-        left, changes = empty, []
-        for b, r in room:
-            if left <= 0 or r <= 0:
-                continue
-            k = min(r, left)
+        least = F.head_height_lines(b.head, paper.pitch)
+        k = min(max(0, max_band(least) - b.head_lines), left)
+        if k:
             changes.append(dict(slot=b.slot.id, headline_lines=b.head_lines + k, by=k))
             left -= k
+    if changes:
         levers.append(dict(lever="headline band", fills=empty - left, changes=changes,
-                           text="; ".join(f"slot '{x['slot']}': headline_lines: "
-                                          f"{x['headline_lines']} (+{x['by']})"
-                                          for x in changes)))
-    # (2) headline lines: the next larger style the ladder allows
+                           text="; ".join(f"slot '{c['slot']}': headline_lines: "
+                                          f"{c['headline_lines']} (+{c['by']})"
+                                          for c in changes)))
     styles = _styles_by_size(page.template)
     for b in stack:
         k = styles.index(b.slot.headline_style)
         if k <= 1:
-            continue      # the largest is the lead's
-        bigger = styles[k - 1]
-        fit = _head_fit(issue, page, b.slot, b.slot.span, bigger)
-        if fit is not None and fit.min_band > b.head_lines - (b.head_lines - (
-                F.head_height_lines(b.head, paper.pitch))):
-            gain = fit.min_band - F.head_height_lines(b.head, paper.pitch)
-            if gain > 0:
-                levers.append(dict(lever="headline lines", fills=min(gain, empty),
-                                   changes=[dict(slot=b.slot.id, headline=bigger)],
-                                   text=f"slot '{b.slot.id}': headline: {bigger} "
-                                        f"(+{gain} line(s))"))
-    # (3) picture height: a picture across these columns
+            continue              # the largest style is the lead's; no larger for others
+        fit = _head_fit(issue, page, b.slot, b.slot.span, styles[k - 1],
+                        b.slot.headline_span)
+        gain = fit.min_band - b.head_lines if fit else 0
+        if gain > 0:
+            levers.append(dict(lever="headline lines", fills=min(gain, empty),
+                               changes=[dict(slot=b.slot.id, headline=styles[k - 1],
+                                             headline_lines=fit.min_band)],
+                               text=f"slot '{b.slot.id}': headline: {styles[k - 1]} "
+                                    f"(+{gain} line(s))"))
+    width = paper.span_width(c2 - c1 + 1)
     levers.append(dict(lever="picture height", fills=empty, changes=[],
-                       text=f"a picture {empty} lines tall (caption included) across "
-                            f"columns {c1}–{c2}"))
-    # (4) span: the stack one column narrower is deeper
+                       text=f"a picture with its caption {empty} lines tall across columns "
+                            f"{c1}–{c2} ({width / MM:.0f} × {empty * paper.pitch / MM:.0f} mm "
+                            f"in all)"))
     for b in stack:
         if b.slot.span > 1:
             n = b.body_lines
@@ -1385,12 +1394,12 @@ def _levers_for(issue, flow, c1, c2, foot, empty) -> dict:
             levers.append(dict(lever="span", fills=min(gain, empty),
                                changes=[dict(slot=b.slot.id, span=b.slot.span - 1)],
                                text=f"slot '{b.slot.id}': span {b.slot.span - 1} (+{gain} "
-                                    f"lines; column {b.slot.column + b.slot.span - 1} is then "
-                                    f"free)"))
+                                    f"line(s); column {b.slot.column + b.slot.span - 1} is "
+                                    f"then free above it)"))
             break
     chars = empty * (c2 - c1 + 1) * paper.column_chars
     levers.append(dict(lever="copy", fills=empty, changes=[],
-                       text=f"add about {chars} characters to the story at the foot"))
+                       text=f"about {chars} more characters in the story at the foot"))
     return dict(page=page.number, columns=[c1, c2], first_line=foot,
                 last_line=flow.area_bottom - 1, lines=empty, levers=levers)
 
