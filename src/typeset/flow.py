@@ -521,7 +521,7 @@ def type_area(issue: Issue, page: PageSpec) -> tuple[int, int]:
 
 def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict) -> PageFlow:
     issue = text.issue
-    paper, tpl = issue.paper, page.template
+    paper = issue.paper
     area_top, area_bottom = type_area(issue, page)
     # bottom[c] = first free grid line of column c (1-based) for slots stacked with top: auto
     bottom = {c: area_top for c in range(1, paper.columns + 1)}

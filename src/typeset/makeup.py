@@ -1324,7 +1324,7 @@ def foot_levers(issue, flow) -> list[dict]:
     the type area by more than a line) with the levers that would fill it, in the editor's
     order: headline band (white, up to the maximum), headline lines (a larger style the
     ladder allows), picture height (a picture of that many lines), span, and copy."""
-    paper, page = issue.paper, flow.page
+    paper = issue.paper
     foot_of = {}
     for c in range(1, paper.columns + 1):
         feet = [(b.bottom, b) for b in flow.blocks for cc, t, n in b.cells() if cc == c]
