@@ -258,8 +258,12 @@ def check(issue_dir, as_json):
               help="Proofs and the proposals' manifests go into OUT/makeup/ (default: "
                    "ISSUE_DIR/out).")
 @click.option("--no-proofs", is_flag=True, help="Do not draw the proposals' PNG proofs.")
+@click.option("--plan", is_flag=True, help="First share the manifest's `stories:` out over "
+              "the pages that are not `fixed: true` (most important first, page 1 first; a "
+              "story too long for any page is continued on a later one with jump lines), "
+              "then make every page up.")
 @click.option("--json", "as_json", is_flag=True, help="Print the proposals as JSON.")
-def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_proofs,
+def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_proofs, plan,
            as_json):
     """Propose layouts that fill the page: place every article, picture and banner of a
     page whose slots have no column and span (or of each --page), by the make-up rules
@@ -275,7 +279,7 @@ def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_pro
     from .makeup import make_up_issue, manifest_text, proof_pngs, proposal_slots
 
     try:
-        res = make_up_issue(issue_dir, list(pages) or None, alternatives)
+        res = make_up_issue(issue_dir, list(pages) or None, alternatives, plan=plan)
         out = (out_dir or Path(issue_dir) / "out") / "makeup"
         files = []
         issue = res.issue
@@ -284,10 +288,12 @@ def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_pro
         for k in range(1, best + 1):
             made = {}
             for r in res.pages:
+                page = next(pg for pg in issue.pages if pg.number == r.number)
                 if r.proposals:
                     p = r.proposals[min(k, len(r.proposals)) - 1]
-                    page = next(pg for pg in issue.pages if pg.number == r.number)
                     made[r.number] = proposal_slots(page, p)
+                elif plan:
+                    made[r.number] = list(page.slots)     # the plan, not yet placed
             files.append((out / f"issue-{k}.yaml", manifest_text(issue, made).encode()))
             if not no_proofs:
                 laid = res.chosen(k)
@@ -303,6 +309,8 @@ def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_pro
     except Exception as e:  # noqa: BLE001
         _fail(e)
     failed = [r for r in res.pages if r.error]
+    for note in res.notes:
+        click.echo(f"plan: {note}", err=True)
     if as_json:
         click.echo(json.dumps({"pages": [dict(
             page=r.number, seconds=round(r.seconds, 3), error=r.error or None,

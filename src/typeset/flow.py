@@ -210,8 +210,8 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None) -> dict[str, lis
     lands in, so this runs before flow, which only reads the result."""
     from .parallel import fork_map
 
-    keys = list(dict.fromkeys(s.article for pg in issue.pages for s in pg.slots
-                              if s.kind == "article"))
+    keys = list(dict.fromkeys(s.article for s in [*(s for pg in issue.pages for s in pg.slots),
+                                                  *issue.pool] if s.kind == "article"))
     # longest first, so that no worker is left with a long article at the end
     keys.sort(key=lambda k: -sum(len(p.text) for p in issue.articles[k].paragraphs))
     return dict(zip(keys, fork_map(_compose_paragraphs, keys, jobs, issue,

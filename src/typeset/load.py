@@ -612,11 +612,13 @@ def _join(parts: list[str]) -> str:
 
 # --- manifest -------------------------------------------------------------------------------
 
-ISSUE_KEYS = ("paper", "date", "number", "editor", "pages", "normalise", "encoding")
-PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices")
+ISSUE_KEYS = ("paper", "date", "number", "editor", "pages", "normalise", "encoding",
+              "stories")
+PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices", "fixed")
 SLOT_KEYS = ("id", "article", "banner", "image", "caption", "column", "span", "top", "lines",
              "headline", "headline_lines", "headline_span", "allow_overset", "box", "runs",
-             "priority", "story", "fixed", "reserve", "expect_chars", "expect_lines")
+             "priority", "story", "fixed", "reserve", "expect_chars", "expect_lines",
+             "section")
 # An article expected but not in yet (待稿) and given in characters takes this many lines per
 # column's worth of characters: paragraph ends and indents against Latin and digits narrower
 # than an em, measured on the real-copy corpus (tests/corpus/realcopy/: 1.04 on average at 10
@@ -752,11 +754,44 @@ def load_issue(issue_dir: Path, unplaced: bool = False) -> Issue:
         editor = ck.get(pn, "editor", _text, manifest)
         pages.append(PageSpec(number=number_, template=template, slots=tuple(slots),
                               where=pages_node.ref(manifest, pi), editor=editor,
-                              notices=_notices(pn, manifest, ck)))
+                              notices=_notices(pn, manifest, ck),
+                              fixed=ck.flag(pn, "fixed", manifest, False)))
+    pool = _pool(d, manifest, ck, paper, templates, issue_dir, articles, encoding, unplaced)
     raise_all(ck.errors)
     return Issue(root=issue_dir, manifest=manifest, paper=paper, date=date,
                  number=number, editor=issue_editor, pages=tuple(pages), articles=articles,
-                 project_root=root, fonts=fonts, normalise=normalise)
+                 project_root=root, fonts=fonts, normalise=normalise, pool=pool)
+
+
+def _pool(d, manifest, ck, paper, templates, issue_dir, articles, encoding, unplaced):
+    """``stories:``: articles (and their pictures) not yet on a page, for `typeset makeup
+    --plan` to share out over the pages.  Only the makeup reads them (``unplaced``); any other
+    command refuses an issue that still has them."""
+    node = d.get("stories")
+    if node is None:
+        return ()
+    if not unplaced:
+        ck.err("'stories' not yet shared out over the pages", d.ref(manifest, "stories"),
+               "run `typeset makeup --plan` to place them, or move them into pages' slots")
+        return ()
+    if not isinstance(node, Seq):
+        ck.err(f"'stories' must be a list of slots, found {kind(node)}",
+               d.ref(manifest, "stories"))
+        return ()
+    template = next(iter(templates.values()), None)
+    if template is None:
+        return ()
+    ids: set[str] = set()
+    out = []
+    for si, sn in enumerate(node):
+        slot = _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids,
+                          encoding, node.ref(manifest, si), True)
+        if slot is not None:
+            if slot.kind not in ("article", "picture"):
+                ck.err("'stories' holds articles and pictures", slot.where)
+                continue
+            out.append(slot)
+    return tuple(out)
 
 
 def _names(v) -> list[str] | None:
@@ -955,7 +990,8 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                 caption=ck.get(sn, "caption", _text, manifest, None, sid)
                 if sn.get("caption") is not None else None,
                 where=where, priority=priority, story=story,
-                fixed=ck.flag(sn, "fixed", manifest, False, sid), placed=placed)
+                fixed=ck.flag(sn, "fixed", manifest, False, sid), placed=placed,
+                section=ck.get(sn, "section", _text, manifest, None, sid))
 
 
 def _inside(sn, key, manifest, ck, sid, issue_dir) -> Path | None:

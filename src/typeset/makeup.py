@@ -86,12 +86,15 @@ from itertools import permutations
 
 from . import flow as F
 from .errors import InputError, LayoutError, SourceRef
+from .model import PRIORITY_NAMES
 
 GROW = F.MAX_HEAD_GROW       # lines of white a headline band may take over its minimum …
 MIN_LEG = 6                  # no story so wide that its columns hold fewer lines than this
 LEG_LONG = 0.5               # legs deeper than this share of the type area cost
+SHALLOW_LEG = 10             # legs shallower than this cost (a short story stretched wide)
 CONTRAST = 1.2               # size ratio at which two bumping heads contrast (newsroom §1.3)
 MAX_TIERS = 2
+JUMP_BEFORE, JUMP_AFTER = 4.0, 6.0   # inches of text before and after a jump (§1.4)
 NODE_BUDGET = 4000           # exact-cover nodes per tier height …
 NODES_TOTAL = 40000          # … and for the whole page
 COVERS_PER_HEIGHT = 12
@@ -110,6 +113,7 @@ WEIGHTS = {                  # the score: lower is better
     "white": 0.15,           # grid lines of white added to headline bands, times their span
     "small_heads": 1.0,      # normal stories set in the smaller headline style
     "deep_legs": 0.3,        # lines of legs deeper than LEG_LONG of the type area
+    "shallow_legs": 0.4,     # lines by which legs are shallower than SHALLOW_LEG (stretched)
     "art_low": 2.0,          # pictures under their story's text
     "side_heads": 1.5,       # headlines over all but the last column (文包题)
     "l_shapes": 2.0,         # stories whose text runs round their picture (an L of text)
@@ -154,6 +158,8 @@ class StoryIn:
     heads: dict                  # span -> tuple[HeadFit] (the styles its priority allows)
     order: int                   # place in the manifest
     placeholder: bool = False
+    jump: tuple | None = None    # continued on a later page: (least, most) body lines set here
+    continued: bool = False      # the rest of a story begun on an earlier page (its 接题)
 
 
 @dataclass(frozen=True)
@@ -218,6 +224,7 @@ class Placed:
     hspan: int = 0               # columns the headline covers, if fewer than the span
     wrap: tuple | None = None    # (span, lines) of its picture at the top right under the
                                  # headline, the text round it (runs)
+    jump: bool = False           # continued on a later page: written with its ``lines``
 
 
 @dataclass
@@ -263,14 +270,28 @@ def _head_fit(issue, page, slot, span, style, hspan: int | None = None) -> HeadF
                    hspan or span)
 
 
-def measure_page(issue, page, bodies: dict) -> PageIn:
+def jump_lines(paper, inches: float) -> int:
+    """Grid lines in ``inches`` of a column (newsroom.md §1.4: run at least 4 inches before
+    a jump, jump at least 6)."""
+    return math.ceil(inches * 72.0 / paper.pitch)
+
+
+def measure_page(issue, page, bodies: dict, done: dict | None = None) -> PageIn:
     """The page as plain data for :func:`propose` (see the module docstring).  Slots marked
     ``fixed`` and reserved spaces stay where the manifest puts them; every other slot is
-    placed by the makeup."""
+    placed by the makeup.  A story named again on a later page is continued there: here it
+    may set from JUMP_BEFORE inches of lines to all but JUMP_AFTER; a story begun on an
+    earlier page (``done``: article → lines set there) brings the rest under its 接题."""
     paper, tpl = issue.paper, page.template
     top, bottom = F.type_area(issue, page)
     styles = _styles_by_size(tpl)
-    articles = [s for s in page.slots if s.kind == "article"]
+    # the story's parts as the issue runs it through its pages, with this page as given
+    parts = F.article_parts(replace(issue, pages=tuple(
+        page if p.number == page.number else p for p in issue.pages)))
+    done = done or {}
+    cont = {s.id for s in page.slots if s.kind == "article"
+            and parts[(page.number, s.id)].index > 0}
+    articles = [s for s in page.slots if s.kind == "article" and s.id not in cont]
     leads = [s for s in articles if s.priority == "lead"]
     if len(leads) > 1:
         raise InputError(f"page {page.number}: {len(leads)} stories are marked lead ("
@@ -280,7 +301,21 @@ def measure_page(issue, page, bodies: dict) -> PageIn:
     stories, pictures, reserves, banner = [], [], [], None
     ids = {s.id for s in articles}
     for k, s in enumerate(page.slots):
-        if s.kind == "article":
+        if s.kind == "article" and s.id in cont:
+            part = parts[(page.number, s.id)]
+            every = len(F.body_lines(issue, page, s.article, bodies.get(s.article, [])))
+            body = every - done.get(s.article, 0) + 1         # and （上接第N版）
+            heads = {}
+            for w in range(1, paper.columns + 1):
+                head = F.head_group(issue, page, replace(s, span=w, headline_span=None), part)
+                if any(hl.line.overfull for hl in head):
+                    continue
+                band = F.head_height_lines(head, paper.pitch) if head else 0
+                ext = F.head_extent(head, 0, paper.pitch) if head else (0.0, 0.0)
+                size = tpl.continued_style.size if head else 0.0
+                heads[w] = (HeadFit(s.headline_style, size, band, ext, w),)
+            stories.append(StoryIn(s.id, s.article, 2, body, heads, k, continued=True))
+        elif s.kind == "article":
             rank = 0 if s.id == lead_id else PRIORITY_RANK[s.priority or "normal"]
             if s.id != lead_id and rank == 0:
                 rank = 1
@@ -296,8 +331,17 @@ def measure_page(issue, page, bodies: dict) -> PageIn:
                              if (f := _head_fit(issue, page, s, w, st, w - 1)) is not None]
                 if fits:
                     heads[w] = tuple(fits)
+            part = parts[(page.number, s.id)]
+            jump = None
+            if part.next_page is not None:
+                jump = (jump_lines(paper, JUMP_BEFORE), body - jump_lines(paper, JUMP_AFTER))
+                if jump[1] < jump[0]:
+                    raise InputError(f"'{s.id}' is too short to continue on page "
+                                     f"{part.next_page} ({body} lines: at least "
+                                     f"{jump[0]} here and {jump_lines(paper, JUMP_AFTER)} "
+                                     f"there)", s.where, "set it whole on one page")
             stories.append(StoryIn(s.id, s.article, rank, body, heads, k,
-                                   issue.articles[s.article].placeholder))
+                                   issue.articles[s.article].placeholder, jump))
         elif s.kind == "picture":
             from .images import MIN_PPI, effective_ppi, probe
 
@@ -669,6 +713,7 @@ class _Unit:
     art_low: bool = False
     hspan: int = 0               # columns its headline covers (0: all)
     wrap: tuple | None = None    # (span, lines, id) of its picture inside the block (L text)
+    jump: bool = False           # continued on a later page: a fixed height
 
 
 @dataclass(frozen=True)
@@ -696,6 +741,21 @@ def _shapes(st: StoryIn, pic: PictureIn | None, w: int, styles) -> list[_Shape]:
     photo), then under the text."""
     preferred = allowed_styles(st.rank, styles)[0]
     out = []
+    if st.jump is not None:
+        # continued on a later page: its columns are filled to the foot (the jump line at the
+        # end), so its height takes any value between the least and the most it may set here
+        least, most = st.jump
+        for f in st.heads.get(w, ()):
+            if f.hspan < w:
+                continue
+            lo = f.min_band + max(MIN_LEG, -(-(least + 1) // w))
+            hi = f.min_band + (most + 1) // w
+            p = pic.lines.get(w, 0) if pic is not None else 0
+            if hi >= lo and (pic is None or w in pic.lines):
+                out.append(_Shape(f, "above" if pic is not None else "", w, p, lo + p, hi + p,
+                                  {h: f.min_band for h in range(lo + p, hi + p + 1)},
+                                  f.style != preferred, False))
+        return out
     for f in st.heads.get(w, ()):
         r = _fit_range(st, w, f)
         small = f.style != preferred
@@ -827,7 +887,8 @@ def _bands(pin, mods, seq, w, room):
                 story = _Unit("article", st.id, h - (sh.pic if stacked_pic else 0), st.rank,
                               fit.style, b, fit.size, fit.ext, b - fit.min_band, sh.small,
                               hspan=fit.hspan,
-                              wrap=(sh.k, sh.pic, md.pic.id) if sh.mode == "wrap" else None)
+                              wrap=(sh.k, sh.pic, md.pic.id) if sh.mode == "wrap" else None,
+                              jump=st.jump is not None)
                 pic = _Unit("picture", md.pic.id, sh.pic, art_low=sh.art_low) \
                     if stacked_pic else None
                 if sh.mode == "above":
@@ -1124,7 +1185,7 @@ def _blocks_of(pin: PageIn, finished, tiers: list[int]) -> tuple[list[Placed], d
             blocks.append(Placed(u.id, u.kind, col, g.span, y, u.lines, u.style,
                                  u.band if u.kind == "article" else None, u.size, head,
                                  u.hspan if u.hspan and u.hspan < g.span else 0,
-                                 u.wrap[:2] if u.wrap else None))
+                                 u.wrap[:2] if u.wrap else None, u.jump))
             if u.wrap:
                 k, p, pid = u.wrap
                 blocks.append(Placed(pid, "picture", col + g.span - k, k, y + u.band, p))
@@ -1149,13 +1210,17 @@ def _pre_score(pin: PageIn, mods: list[_Mod], cover: _Cover) -> float:
         for j, b in enumerate(mods):
             if a.story and b.story and a.rank < b.rank and span_of[i] < span_of[j]:
                 winv += 1
-    white = 0
+    white = shallow = 0
     for g in cover.groups:
         h = cover.tiers[g.tier] if g.tier >= 0 else sum(cover.tiers)
         lo = sum(mods[i].lo[g.span] for i in range(len(mods)) if g.mask >> i & 1)
         white += (h - lo) * g.span
+        if g.span > 1:
+            shallow += sum(max(0, SHALLOW_LEG - _legs(mods[i].story, g.span))
+                           for i in range(len(mods)) if g.mask >> i & 1 and mods[i].story)
     return (WEIGHTS["width_inversions"] * winv + WEIGHTS["tiers"] * (len(cover.tiers) - 1)
-            + WEIGHTS["groups"] * len(cover.groups) + WEIGHTS["white"] * white)
+            + WEIGHTS["groups"] * len(cover.groups) + WEIGHTS["white"] * white
+            + WEIGHTS["shallow_legs"] * shallow)
 
 
 # --- propose ---------------------------------------------------------------------------------
@@ -1292,6 +1357,8 @@ def _terms(pin: PageIn, blocks: list[Placed], cover: _Cover, extra: dict) -> dic
         bumped=_count_bumps(pin, blocks)[1],
         white=extra["white"], small_heads=extra["small_heads"],
         deep_legs=sum(max(0.0, -(-body[b.id] // b.span) - long) for b in stories),
+        shallow_legs=sum(max(0, SHALLOW_LEG - -(-body[b.id] // b.span)) for b in stories
+                         if b.span > 1),
         art_low=extra["art_low"], l_shapes=extra["l_shapes"],
         side_heads=sum(1 for b in stories if b.hspan),
         tiers=len(cover.tiers) - 1, groups=len(cover.groups))
@@ -1438,6 +1505,8 @@ def proposal_slots(page, proposal: Proposal) -> list:
         if s.kind == "article":
             kw.update(headline_style=b.style, headline_lines=b.band,
                       headline_span=b.hspan or None, runs=())
+            if b.jump:
+                kw.update(lines=b.lines)      # a part continued later has a fixed height
             if b.wrap:
                 # the text round the picture at the top right: the columns beside it from
                 # under the headline, then those under it, all to the block's foot
@@ -1469,7 +1538,8 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
     page = flow.page
     tpl = page.template
     out = {r: [] for r in RULES}
-    arts = [b for b in flow.blocks if b.slot.kind == "article"]
+    arts = [b for b in flow.blocks if b.slot.kind == "article"
+            and not (b.part is not None and b.part.index > 0)]     # a 接题 is no headline
     if pin is not None:
         rank = {s.id: s.rank for s in pin.stories}
     else:
@@ -1544,6 +1614,7 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
         box = (max(cs) - min(cs) + 1) * (max(ls) - min(ls) + 1)
         if len(cells) != box and not _clean_l(cells):
             out["modules"].append(f"'{b.slot.id}' is neither a rectangle nor a clean L")
+    every_art = [b for b in flow.blocks if b.slot.kind == "article"]
     # feet_level
     for c in range(1, paper.columns + 1):
         foot = max([t + n for b in flow.blocks for cc, t, n in b.cells() if cc == c]
@@ -1551,7 +1622,7 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
         if foot != flow.area_bottom:
             out["feet_level"].append(f"column {c} ends at line {foot}, the foot is line "
                                      f"{flow.area_bottom}")
-    for b in arts:
+    for b in every_art:
         if b.overset:
             out["feet_level"].append(f"'{b.slot.id}' is {b.overset} line(s) overset")
         for f in b.frames:
@@ -1559,7 +1630,7 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
                 out["feet_level"].append(f"'{b.slot.id}' column {f.column} is "
                                          f"{f.capacity - len(f.lines)} lines short")
     # band_range, no_stretch
-    for b in arts:
+    for b in every_art:
         if not b.head:
             continue
         least = F.head_height_lines(b.head, paper.pitch)
@@ -1596,11 +1667,31 @@ def _clean_l(cells: set) -> bool:
     return (min(mc) == c0 or max(mc) == c1) and (min(ml) == l0 or max(ml) == l1)
 
 
+def _flowable(issue, page_number: int):
+    """The issue as far as the flow can lay it out while later pages wait for their makeup:
+    the pages up to ``page_number``, and of a later page with unplaced slots only the
+    continuations of stories begun up to there, placed across the page for the time being
+    (the flow then runs those stories through their parts as it will)."""
+    begun = {s.article for p in issue.pages if p.number <= page_number for s in p.slots
+             if s.kind == "article"}
+    pages = []
+    for p in issue.pages:
+        if p.number <= page_number or all(s.placed for s in p.slots):
+            pages.append(p)
+            continue
+        keep = [replace(s, column=1, span=issue.paper.columns, top=None, lines=None,
+                        placed=True, headline_lines=None, runs=(), allow_overset=True)
+                for s in p.slots if s.kind == "article" and s.article in begun]
+        if keep:
+            pages.append(replace(p, slots=tuple(keep[:1])))
+    return replace(issue, pages=tuple(pages))
+
+
 def verify(issue, bodies, page_number: int, proposal: Proposal, pin: PageIn):
     """Flow the proposal with the real flow stage and check it: (issue with the proposal,
     the page's flow, {rule: violations}); the blocks must stand where the proposal says."""
     laid = apply(issue, page_number, proposal)
-    flows = F.flow_issue(laid, bodies)
+    flows = F.flow_issue(_flowable(laid, page_number), bodies)
     flow = next(f for f in flows if f.page.number == page_number)
     checks = check_rules(laid, flow, pin)
     where = {b.slot.id: (b.top, b.lines) for b in flow.blocks}
@@ -1609,6 +1700,142 @@ def verify(issue, bodies, page_number: int, proposal: Proposal, pin: PageIn):
             checks.setdefault("model", []).append(
                 f"'{b.id}' flowed at {where.get(b.id)}, proposed ({b.top}, {b.lines})")
     return laid, flow, checks
+
+
+# --- page planning: the issue's stories over its pages -----------------------------------------
+
+PLAN_FILL = 1.0              # a page takes stories while their size is at most this share
+JUMP_SHARE = 0.6             # of the page a story continued from it is given there
+
+
+def _story_sizes(issue, page, slots, bodies) -> dict:
+    """Each story's size on ``page`` (column-lines): at the span where it needs least room,
+    its headline band at the middle of its range (the bench's measure), its picture with it;
+    as measure_page measures them, each story taken alone."""
+    out = {}
+    for s in slots:
+        if s.kind != "article":
+            continue
+        pics = [p for p in slots if p.kind == "picture" and p.story == s.id]
+        one = replace(page, slots=(replace(s, priority="second"), *pics))
+        pin = measure_page(issue, one, bodies)
+        md = _modules(pin)[0]
+        out[s.id] = min((w * (md.lo[w] + md.hi[w]) / 2.0 for w in md.lo), default=None)
+    return out
+
+
+def plan_issue(issue, bodies):
+    """Share the issue's ``stories:`` out over its pages that are not ``fixed`` (a story with
+    a ``section`` only to pages of that section): most important first (priority, then
+    size), each to the first page with room for it (page 1 first: 版次), so that each page's
+    first story, its most important, leads it.  A story that fits on no page whole is
+    continued (转版): begun on the page with most room and continued on a later one with
+    room for the rest (at least JUMP_BEFORE and JUMP_AFTER inches of it), once.  Returns the
+    issue with the stories in the pages' slots (unplaced; each page's lead marked) and notes
+    for the editor."""
+    pages = [p for p in sorted(issue.pages, key=lambda p: p.number) if not p.fixed]
+    if not pages:
+        raise InputError("every page is fixed: nowhere to put the stories",
+                         SourceRef(issue.manifest))
+    pool = list(issue.pool)
+    pics = {p.story: p for p in pool if p.kind == "picture" and p.story}
+    loose = [p for p in pool if p.kind == "picture" and not p.story]
+    stories = [s for s in pool if s.kind == "article"]
+    notes: list[str] = []
+    size = {}
+    for pg in pages:
+        size[pg.number] = _story_sizes(issue, pg, pool, bodies)
+    cap, used = {}, {}
+    for pg in pages:
+        rest = replace(pg, slots=tuple(s for s in pg.slots if s.kind not in ("article",
+                                                                            "picture")))
+        cap[pg.number] = capacity(measure_page(issue, rest, bodies))
+        have = [s for s in pg.slots if s.kind == "article"]
+        used[pg.number] = sum(_story_sizes(issue, pg, pg.slots, bodies).get(s.id) or 0
+                              for s in have)
+    order = sorted(stories, key=lambda s: (PRIORITY_RANK[s.priority or "normal"],
+                                           -(size[pages[0].number].get(s.id) or 0)))
+    placed: dict[int, list] = {pg.number: [] for pg in pages}
+
+    def fits(pg, s):
+        return s.section in (None, pg.template.section)
+
+    left = []
+    paper = issue.paper
+    before, after = jump_lines(paper, JUMP_BEFORE), jump_lines(paper, JUMP_AFTER)
+    for s in order:
+        target = [pg for pg in pages if fits(pg, s)]
+        if not target:
+            notes.append(f"'{s.id}': no page of section {s.section}")
+            left.append(s)
+            continue
+        home = next((pg for pg in target if size[pg.number].get(s.id) is not None and
+                     used[pg.number] + size[pg.number][s.id] <= PLAN_FILL * cap[pg.number]),
+                    None)
+        if home is not None:
+            placed[home.number].append(s)
+            used[home.number] += size[home.number][s.id]
+            continue
+        # continued (转版): begun on the first page with room for a good part of it (its part
+        # there takes what the stories placed whole leave), the rest on a later page
+        whole = max(v for pg in target if (v := size[pg.number].get(s.id)) is not None) \
+            if any(size[pg.number].get(s.id) for pg in target) else 0
+        jumped = False
+        for first in target:
+            room = cap[first.number] - used[first.number]
+            share = min(room, max(before * 2, JUMP_SHARE * cap[first.number]))
+            rest = max(after * 2, whole - share)
+            later = [pg for pg in target if pg.number > first.number
+                     and cap[pg.number] - used[pg.number] >= rest]
+            if share >= before * 2 and later:
+                placed[first.number].append(s)
+                used[first.number] += share
+                placed[later[0].number].append(replace(s, id=f"{s.id}-2", priority="normal"))
+                used[later[0].number] += rest
+                notes.append(f"'{s.id}' begins on page {first.number} and is continued on "
+                             f"page {later[0].number} (下转第{later[0].number}版)")
+                jumped = True
+                break
+        if not jumped:
+            notes.append(f"'{s.id}' ({issue.articles[s.article].path.name}) fits on no page: "
+                         f"cut it, hold it or add a page")
+            left.append(s)
+    for pic in loose:
+        # a picture of no story: on the page with most room
+        pg = max(pages, key=lambda pg: cap[pg.number] - used[pg.number])
+        placed[pg.number].append(pic)
+    new_pages = []
+    for pg in issue.pages:
+        if pg.fixed or pg.number not in placed:
+            new_pages.append(pg)
+            continue
+        ids = {s.id for s in pg.slots}
+        add = []
+        lead = any(s.priority == "lead" for s in pg.slots)
+        # the page's most important story leads it (a continuation never does)
+        placed[pg.number].sort(key=lambda s: (s.id.endswith("-2"), order.index(s) if s in order
+                                              else len(order)))
+        for s in placed[pg.number]:
+            if s.id in ids:
+                raise InputError(f"story '{s.id}' has the id of a slot of page {pg.number}",
+                                 s.where, "give it another id")
+            if s.kind == "article":
+                if not lead and not s.id.endswith("-2"):
+                    s = replace(s, priority="lead")
+                    lead = True
+                elif s.priority == "lead":
+                    s = replace(s, priority="second")
+            add.append(s)
+            if s.kind == "article" and s.id in pics:
+                add.append(pics[s.id])
+        fill = used[pg.number] / cap[pg.number] if cap[pg.number] else 0
+        arts = [s.id for s in add if s.kind == "article"]
+        notes.append(f"page {pg.number}: " + (", ".join(arts) if arts else "no story")
+                     + f" ({100 * fill:.0f} % of the page)")
+        if fill < 0.8:
+            notes.append(f"page {pg.number} is short of copy: add a story or a picture")
+        new_pages.append(replace(pg, slots=tuple(pg.slots) + tuple(add)))
+    return replace(issue, pages=tuple(new_pages), pool=tuple(left)), notes
 
 
 # --- an issue folder: make up its pages, write the manifest -----------------------------------
@@ -1627,6 +1854,7 @@ class IssueMakeup:
     issue: object                # the issue as loaded (slots as the manifest has them)
     bodies: dict
     pages: list[PageResult]
+    notes: list = field(default_factory=list)    # the plan's, with --plan
 
     def chosen(self, pick: int = 1):
         """The issue with every page made up with its ``pick``-th proposal (or its best when
@@ -1652,10 +1880,14 @@ def pages_to_make(issue, pages: list[int] | None) -> list:
 
 
 def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int = 1,
-                  jobs: int = 1, seed: int = 0) -> IssueMakeup:
+                  jobs: int = 1, seed: int = 0, plan: bool = False) -> IssueMakeup:
     """Load the issue (slots may be unplaced), compose its bodies once and propose up to
-    ``alternatives`` verified layouts for each page to make up (see :func:`pages_to_make`).
-    A page that cannot be filled has its reason in ``PageResult.error``."""
+    ``alternatives`` verified layouts for each page to make up (see :func:`pages_to_make`),
+    page by page in page order: each page is made up with the pages before it as their
+    first proposal places them (a story continued from one of them brings what is left of
+    it).  ``plan``: first share the issue's ``stories:`` out over its pages
+    (:func:`plan_issue`); the plan's notes are in ``IssueMakeup.notes``.  A page that cannot
+    be filled has its reason in ``PageResult.error``."""
     import time
     from pathlib import Path
 
@@ -1666,19 +1898,31 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
     issue = load_issue(Path(issue_dir), unplaced=True)
     if issue.normalise:
         issue, _ = normalise_issue(issue)
+    notes: list[str] = []
+    bodies = None
+    if issue.pool and not plan:
+        raise InputError("the issue has 'stories' not yet on a page", SourceRef(issue.manifest),
+                         "add --plan to share them out over the pages")
+    if plan:
+        bodies = F.compose_bodies(issue, jobs)
+        issue, notes = plan_issue(issue, bodies)
     _check_glyphs(issue)
     todo = pages_to_make(issue, pages)
     if not todo:
         raise InputError("every slot of the issue is placed: nothing to make up",
                          SourceRef(issue.manifest),
                          "give --page N to make a page up again")
-    bodies = F.compose_bodies(issue, jobs)
+    if bodies is None:
+        bodies = F.compose_bodies(issue, jobs)
+    original = issue
     results = []
-    for page in todo:
+    done: dict = {}
+    for page in sorted(todo, key=lambda p: p.number):
         t0 = time.perf_counter()
+        page = next(p for p in issue.pages if p.number == page.number)
         r = PageResult(page.number)
         try:
-            r.page_in = measure_page(issue, page, bodies)
+            r.page_in = measure_page(issue, page, bodies, done)
             for p in propose(r.page_in, _diverse_pool(alternatives), seed):
                 _, _, checks = verify(issue, bodies, page.number, p, r.page_in)
                 p.checks = checks
@@ -1687,13 +1931,23 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
                 if len(r.proposals) >= _diverse_pool(alternatives):
                     break
             r.proposals = _diverse(r.proposals, alternatives)
+            if any(st.jump for st in r.page_in.stories):
+                # the page after depends on how much of the story is set here: one proposal
+                r.proposals = r.proposals[:1]
             if not r.proposals:
                 r.error = f"page {page.number}: no proposal passed the rules"
         except MakeupError as e:
             r.error = str(e)
+        if r.proposals:
+            first = r.proposals[0]
+            issue = apply(issue, page.number, first)
+            for b in first.blocks:
+                st = next((x for x in r.page_in.stories if x.id == b.id), None)
+                if st is not None and st.jump is not None:
+                    done[st.article] = b.span * (b.lines - b.band) - 1
         r.seconds = time.perf_counter() - t0
         results.append(r)
-    return IssueMakeup(issue, bodies, results)
+    return IssueMakeup(original, bodies, results, notes)
 
 
 def _diverse_pool(n: int) -> int:
@@ -1741,8 +1995,13 @@ def slots_yaml(page, slots, nodes: dict, indent: str) -> list[str]:
     makeup's order, its placement as the slots now have it."""
     out = [f"{indent}slots:"]
     for s in slots:
-        node = nodes.get(s.id, {})
+        # a continued story's second slot is written from the first one's keys
+        node = nodes.get(s.id) or nodes.get(s.id[:-2] if s.id.endswith("-2") else s.id, {})
         kv = {k: node[k] for k in node if k not in _PLACEMENT}
+        kv["id"] = s.id
+        if s.kind == "article" and s.priority and \
+                PRIORITY_NAMES.get(node.get("priority")) != s.priority:
+            kv["priority"] = s.priority
         if s.placed and not s.fixed and s.kind != "reserve":
             kv.update(column=s.column, span=s.span)
             if s.top is not None:
@@ -1768,7 +2027,8 @@ def slots_yaml(page, slots, nodes: dict, indent: str) -> list[str]:
 
 def manifest_text(issue, made) -> str:
     """The manifest's text with the slots of the pages in ``made`` ({page number: slots})
-    written anew; every other line (comments included) as it was."""
+    written anew; every other line (comments included) as it was.  The ``stories:`` of a
+    planned issue are gone into the pages (those no page could take stay there)."""
     from .load import read_manifest
 
     path, data = read_manifest(issue.root)
@@ -1777,6 +2037,19 @@ def manifest_text(issue, made) -> str:
     edits = []
     starts = sorted({ln for ln, _ in pages.item_marks} |
                     {ln for ln, _ in data.key_marks.values()})
+    pool_nodes = {n.get("id"): n for n in data.get("stories") or [] if isinstance(n, dict)}
+    if "stories" in data:
+        s_line = data.key_marks["stories"][0]
+        later = [ln for ln in starts if ln > s_line]
+        end = min(later) - 1 if later else len(lines)
+        while end > s_line and (not lines[end - 1].strip() or
+                                lines[end - 1].strip().startswith("#")) and \
+                not lines[end - 1].startswith(" "):
+            end -= 1
+        keep = [] if not issue.pool else [
+            ln.replace("slots:", "stories:", 1) if k == 0 else ln
+            for k, ln in enumerate(slots_yaml(None, issue.pool, pool_nodes, ""))]
+        edits.append((s_line, end, keep))
     for k, pn in enumerate(pages):
         num = pn.get("page")
         if num not in made:
@@ -1790,7 +2063,8 @@ def manifest_text(issue, made) -> str:
                                 lines[end - 1].strip().startswith("#")) and \
                 (len(lines[end - 1]) - len(lines[end - 1].lstrip()) <= s_col - 1):
             end -= 1
-        nodes = {n.get("id"): n for n in pn.get("slots") or [] if isinstance(n, dict)}
+        nodes = dict(pool_nodes)
+        nodes.update({n.get("id"): n for n in pn.get("slots") or [] if isinstance(n, dict)})
         page = next(p for p in issue.pages if p.number == num)
         edits.append((s_line, end, slots_yaml(page, made[num], nodes, " " * (s_col - 1))))
     for s_line, end, new in sorted(edits, reverse=True):

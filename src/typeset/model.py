@@ -225,6 +225,7 @@ class Slot:
     story: str | None = None
     fixed: bool = False
     placed: bool = True
+    section: str | None = None       # the section (a template's) whose pages may take it
 
 
 @dataclass(frozen=True)
@@ -235,6 +236,7 @@ class PageSpec:
     where: SourceRef
     editor: str | None = None        # 责任编辑 of this page (else the issue's)
     notices: tuple[str, ...] = ()    # this page's notices (更正, 启事 …), after the template's
+    fixed: bool = False              # `makeup --plan` leaves this page as it is
 
 
 @dataclass(frozen=True)
@@ -250,3 +252,4 @@ class Issue:
     project_root: Path
     fonts: object                    # fonts.FontTable
     normalise: bool = True
+    pool: tuple = ()                 # slots not yet on a page (`stories:`), for makeup --plan
