@@ -340,3 +340,65 @@ def test_check_json_geometry_and_the_band_lever_fills_the_foot(tmp_path):
     rep2 = json.loads(run("check", folder, "--json").stdout)
     foot2 = next(f for f in rep2["feet"] if f["columns"] == [1, 2])
     assert foot2["lines"] == foot["lines"] - band["fills"]
+
+
+# --- page planning -----------------------------------------------------------------------------
+
+def _long_article(folder: Path, chars: int) -> str:
+    """An article of real copy longer than ``chars``: paragraphs of the corpus's longest
+    files, joined (the corpus is kept as found; this only gathers enough of it)."""
+    from typeset.load import parse_article
+
+    files = sorted(makeupsets.corpus_files(), key=lambda f: -f.stat().st_size)
+    paras, n = [], 0
+    for f in files:
+        art = parse_article(f, f.read_text(encoding="utf-8-sig"))
+        for p in art.paragraphs:
+            if n > chars:
+                break
+            paras.append(p.text)
+            n += len(p.text)
+    (folder / "long.txt").write_text("headline: 政府工作报告摘编\nbyline: （综合）\n\n"
+                                     + "\n\n".join(paras) + "\n", encoding="utf-8")
+    return "long.txt"
+
+
+def test_plan_shares_stories_over_pages_and_continues_a_long_one(tmp_path):
+    """`makeup --plan`: a story longer than a page begins on page 1 (the issue's lead) and is
+    continued on page 2 with jump lines; the other stories are shared out; both pages fill
+    and build, and the preflight reads the continued story back whole across the pages."""
+    folder = tmp_path / "issue"
+    folder.mkdir()
+    long = _long_article(folder, 5400)
+    small = sorted(makeupsets.corpus_files(), key=lambda f: f.stat().st_size)
+    picks = [f for f in small if 300 < f.stat().st_size < 4000][::4][:9]
+    for f in picks:
+        shutil.copy(f, folder / f.name)
+    stories = f"  - id: lead\n    article: {long}\n    priority: lead\n"
+    for k, f in enumerate(picks):
+        stories += f"  - id: s{k}\n    article: {f.name}\n"
+    (folder / "issue.yaml").write_text(
+        "# planned by makeup\npaper: sichuan-kejibao\ndate: 2020-08-04\npages:\n"
+        "  - page: 1\n    template: difang-dongtai\n    slots: []\n"
+        "  - page: 2\n    template: difang-dongtai\n    slots: []\n"
+        "stories:\n" + stories, encoding="utf-8")
+    r = run("check", folder)
+    assert r.returncode == 3 and "not yet shared out over the pages" in r.stderr
+    r = run("makeup", folder, "--plan", "--write", "--no-proofs")
+    assert r.returncode == 0, r.stderr
+    assert "'lead' begins on page 1 and is continued on page 2" in r.stderr
+    text = (folder / "issue.yaml").read_text(encoding="utf-8")
+    assert "stories:" not in text and text.startswith("# planned by makeup\n")
+    b = run("build", folder, "-o", folder / "out")
+    assert b.returncode == 0, b.stderr
+    lay = laid(folder)
+    parts = [(f.page.number, blk) for f in lay.flows for blk in f.blocks
+             if blk.article == "long"]
+    assert [p for p, _ in parts] == [1, 2] and parts[0][1].slot.lines is not None
+    for k in (0, 1):
+        assert_clean_page(folder, k)
+    from conftest import pdftotext_raw, squash
+
+    p1, p2 = sorted((folder / "out").glob("*-p0*.pdf"))
+    assert "（下转第2版）" in squash(pdftotext_raw(p1))
+    assert "（上接第1版）" in squash(pdftotext_raw(p2))

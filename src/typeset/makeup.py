@@ -276,12 +276,14 @@ def jump_lines(paper, inches: float) -> int:
     return math.ceil(inches * 72.0 / paper.pitch)
 
 
-def measure_page(issue, page, bodies: dict, done: dict | None = None) -> PageIn:
+def measure_page(issue, page, bodies: dict, done: dict | None = None,
+                 lead: bool = True) -> PageIn:
     """The page as plain data for :func:`propose` (see the module docstring).  Slots marked
     ``fixed`` and reserved spaces stay where the manifest puts them; every other slot is
     placed by the makeup.  A story named again on a later page is continued there: here it
     may set from JUMP_BEFORE inches of lines to all but JUMP_AFTER; a story begun on an
-    earlier page (``done``: article → lines set there) brings the rest under its 接题."""
+    earlier page (``done``: article → lines set there) brings the rest under its 接题.
+    Without a story marked lead, the first article leads (``lead=False``: none does)."""
     paper, tpl = issue.paper, page.template
     top, bottom = F.type_area(issue, page)
     styles = _styles_by_size(tpl)
@@ -297,7 +299,7 @@ def measure_page(issue, page, bodies: dict, done: dict | None = None) -> PageIn:
         raise InputError(f"page {page.number}: {len(leads)} stories are marked lead ("
                          + ", ".join(f"'{s.id}'" for s in leads) + "); a page has one",
                          leads[1].where, "make the others 'second'")
-    lead_id = leads[0].id if leads else (articles[0].id if articles else None)
+    lead_id = leads[0].id if leads else (articles[0].id if articles and lead else None)
     stories, pictures, reserves, banner = [], [], [], None
     ids = {s.id for s in articles}
     for k, s in enumerate(page.slots):
@@ -1704,7 +1706,7 @@ def verify(issue, bodies, page_number: int, proposal: Proposal, pin: PageIn):
 
 # --- page planning: the issue's stories over its pages -----------------------------------------
 
-PLAN_FILL = 1.0              # a page takes stories while their size is at most this share
+PLAN_FILL = 0.95             # a page takes stories while their size is at most this share
 JUMP_SHARE = 0.6             # of the page a story continued from it is given there
 
 
@@ -1718,7 +1720,7 @@ def _story_sizes(issue, page, slots, bodies) -> dict:
             continue
         pics = [p for p in slots if p.kind == "picture" and p.story == s.id]
         one = replace(page, slots=(replace(s, priority="second"), *pics))
-        pin = measure_page(issue, one, bodies)
+        pin = measure_page(issue, one, bodies, lead=False)
         md = _modules(pin)[0]
         out[s.id] = min((w * (md.lo[w] + md.hi[w]) / 2.0 for w in md.lo), default=None)
     return out
