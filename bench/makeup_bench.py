@@ -5,14 +5,20 @@ Each set is one page of one of the two sample papers — 四川科技报 (6 colu
 type area, template difang-dongtai, with its co-organizer footer) or the demonstration paper
 (4 columns × 44 lines, template yaowen) — holding 3 to 12 articles drawn at random from
 tests/corpus/realcopy/, with or without a picture (illustrating one of the stories) and with or
-without a banner, whose sizes total 80–100 % of the page.  An article's *size* is the least
-page area it can take (column-lines): its body lines as the composer sets them, balanced over
-the span, plus its smallest headline band in the standard style, at the span that needs least
+without a banner, whose sizes total 80–100 % of the page (tests/makeupsets.py draws them).
+
+An article's *size* is the page area it takes in column-lines at the span that needs least
 room among those makeup allows (columns at least ``MIN_LEG`` lines deep, no deeper than the
-page); a picture's size is
-its area at its smallest printable span, the banner's at its smallest span.  The page's
-capacity is its type area, columns × lines.  So 100 % is copy that fills the page with no
-white added anywhere and every story at its tightest: the hard end of the range.
+page): its body lines as the composer sets them, balanced over the span, plus its headline
+band in the standard style at the middle of the range the rules allow (``--measure mid``,
+the default: the least band plus half the white makeup may add) or at its least (``--measure
+tight``).  A picture's size is its area at its smallest printable span, the banner's at its
+smallest span; the page's capacity is its type area, columns × lines.  So with ``mid`` a set
+of 100 % fills the page with the headline bands at the middle of their range (room to tighten
+and to loosen), and a set of 80 % needs a fifth of the page in white, wider spans or a bigger
+picture; with ``tight`` 100 % is copy that fills the page only with every band at its least and
+every story at its tightest span, which no set of rectangles fills exactly but by luck (the
+bench reports both ranges by fill, see the README).
 
 For every set the bench writes an issue folder (articles copied, slots without column and
 span, priorities: the longest story the lead, up to two second stories drawn, the shortest story a brief one
@@ -25,7 +31,7 @@ headlines, body baselines on the grid, kinsoku).  A set succeeds when all of tha
 makeup cannot fill is a failure, and its message (why, and what to add or cut) is recorded.
 
 Usage: .venv/bin/python bench/makeup_bench.py [--sets 200] [--seed 16] [--jobs 2]
-                                               [--keep DIR] [--show N]
+                                               [--keep DIR] [--show N] [--measure mid|tight]
 Prints the success rate, the failures with their reasons and the time per page (median, 90th
 percentile, max), by paper, by fill and by number of articles, and writes
 bench/results/makeup.json.

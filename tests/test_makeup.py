@@ -305,6 +305,18 @@ def test_build_refuses_placeholders_naming_them(waiting, tmp_path):
     assert not list(tmp_path.glob("*.pdf"))
 
 
+def test_live_proofs_show_placeholders(waiting, tmp_path):
+    """`watch`/`serve` rebuild: the build is refused (no PDF replaces the last good ones),
+    its proofs are drawn all the same, placeholders in them, and the report says why."""
+    from typeset.live import Watcher
+
+    r = Watcher(waiting, tmp_path, grid=True).rebuild()
+    assert not r.ok and "待稿" in r.error and "04-butuo-fupin.txt" in r.error
+    assert any(p.endswith("-p03-grid.png") for p in r.proofs)
+    assert not list(tmp_path.glob("*.pdf"))
+    assert {s["slot"] for s in r.report["slots"] if s["placeholder"]} == {"butuo", "mianyang"}
+
+
 # --- geometry and levers in the report --------------------------------------------------------
 
 def test_check_json_geometry_and_the_band_lever_fills_the_foot(tmp_path):

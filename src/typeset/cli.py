@@ -338,8 +338,8 @@ def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_pro
 
 def _print_geometry(report) -> None:
     """The blocks on the grid and the empty feet with their levers (``check``)."""
-    click.echo("blocks on the grid (grid lines, 0 = the top of the type area's first line): "
-               "columns, first–last line, headline band (first line, lines, least–most)")
+    click.echo("blocks on the grid (grid lines of the page, the first is 0): columns, "
+               "first–last line, headline band (first line, lines, least–most)")
     for b in report.blocks:
         head = ""
         if b["kind"] == "article":

@@ -4,77 +4,86 @@ geometry and copyfit levers the fit report gives.
 Contract: ``measure_page(issue, page, bodies)`` turns a page of a loaded issue (its template,
 its articles with their ``priority``, pictures with the ``story`` they illustrate, a banner,
 reserved spaces and blocks marked ``fixed``) into plain data (:class:`PageIn`): every story's
-body lines as the real composer sets them (composed once: a body is set at the column measure
-whatever the span, so its depth at any span is arithmetic) and its headline's band at every
-span and every headline style its priority allows (composed by the flow's own
-``head_group``); every picture's height at every span (its proportions on whole grid lines,
-the caption composed).  ``propose(page_in, alternatives)`` searches that data and returns
-ranked :class:`Proposal`\\ s, or raises :class:`MakeupError` saying why the page cannot be
-filled ("copy is 23 lines short: add a story or a picture").  ``verify`` flows a proposal
-with the real flow stage and checks it; ``make_up_issue`` does all of it for the pages of an
-issue folder and ``write_manifest`` writes the chosen proposal's slots into the manifest, so
-that `typeset build` then works unchanged.  ``plan_issue`` shares a pool of stories out over
-an issue's pages.  ``block_geometry`` and ``foot_levers`` are the geometry and the levers of
-`typeset check`.  Nothing is kept between calls.
+body lines as the real composer sets them (composed once by ``flow.compose_bodies``: a body is
+set at the column measure whatever the span, so its depth at any span is arithmetic) and its
+headline's band at every span and in every headline style its priority allows (composed by
+the flow's own ``head_group``); every picture's height at every span (its proportions on
+whole grid lines, its caption composed: ``flow.picture_lines``).  ``propose(page_in, n)``
+searches that data and returns ranked :class:`Proposal`\ s, or raises :class:`MakeupError`
+saying why the page cannot be filled ("copy is 23 lines short …: add a story or a picture").
+``verify`` flows a proposal with the real flow stage and checks every rule on it;
+``make_up_issue`` does all of it for the pages of an issue folder, in page order (``plan``:
+after :func:`plan_issue` has shared the manifest's ``stories:`` out over the pages), and
+``manifest_text`` writes the chosen proposals' slots into the manifest's text, so that
+`typeset build` then works unchanged.  ``block_geometry`` and ``foot_levers`` are the geometry
+and the levers of `typeset check`.  Nothing is kept between calls.
 
 The page model (our design).  The type area is cut into **tiers** (horizontal bands across
-the whole width, one or two), each tier into **column groups** (consecutive columns), and each
-group holds a **stack** of modules of the group's span whose heights add up exactly to the
-tier's height, so every column's foot is the page foot.  A module is a story (headline band
-+ its text in balanced columns), a story with its picture directly above it (below it for the
-lead, whose headline stays at the top), a picture alone, the banner (at the top of a group of
-the top tier: over the lead, or over the stories beside it), or a reserved space (at the top or the foot of its columns).  Every block is a rectangle; the
-shapes are the modules the newsroom draws (modular make-up, newsroom.md §1.3).
+the width, one or two), each tier into **column groups** (consecutive columns), and each group
+holds a **stack** of modules of the group's span whose heights add up exactly to the tier's
+height, so every column's foot is the page foot.  With two tiers, one group may run through
+both at the right edge, or the lead's group at the left (a staircase: its blocks need not end
+where the tiers do).  A module is a story (headline band + its text in balanced columns), a
+story with its picture (above its headline; the lead's under its text or above its headline;
+or inside the story's block at the top right under the headline, the text running round it in
+balanced ``runs``), a picture alone, the banner (at the top of a group of the top tier), or a
+reserved space (at the top or the foot of its columns).  Every block is a rectangle, or with
+its own picture inside it makes one: the modules of modular make-up (newsroom.md §1.3).
 
 The rules, as named constraints (``RULES``), each checked on every proposal by
-:func:`check_rules` from the flowed page:
+:func:`check_rules` from the flowed page (and by the tests from the built PDF):
 
 - ``lead_top_widest``: the lead starts at the top of the type area (under the banner or its
-  own picture, if any), in the leftmost group (区序: upper left is strongest, newsroom.md §1.1), and no story
-  is wider than it;
-- ``headline_ladder``: headline sizes never grow as priority falls; the lead alone has the
-  template's largest style (newsroom.md §1.2).  lead → the largest style; second → the next;
-  normal → the next or the one below it (the "headline lines" lever); brief → the smallest;
-- ``no_tombstones``: no two headlines side by side (adjacent columns) whose type overlaps in
-  height (碰题, newsroom.md §1.3), unless their sizes contrast by ``CONTRAST`` or more (the
-  reference's own fallback); those are counted (``bumped``) and cost;
-- ``modules``: every block a rectangle (an L/刀把 only as the engine's ``runs``; makeup makes
-  none);
-- ``feet_level``: every column's last block ends at the foot of the type area, no slot overset
-  and none with more than one empty line at its foot;
-- ``band_range``: every headline band between its minimum (the type plus ``HEAD_WHITE``) and
-  :func:`max_band` of it: ``flow.MAX_HEAD_GROW`` lines more, or twice the minimum for a
+  own picture, if any) with nothing on its left (区序: upper left is strongest, newsroom.md
+  §1.1), and no story is wider than it;
+- ``headline_ladder``: headline sizes never grow as priority falls, and the lead alone has
+  the template's largest style (newsroom.md §1.2): lead → the largest style; second → the
+  next; normal → the next or the one below it; brief → the smallest (:func:`allowed_styles`);
+  a continuation's 接题 is no headline here;
+- ``no_tombstones``: no two headlines (or a headline and a banner) side by side, in adjacent
+  columns, whose type overlaps in height (碰题, newsroom.md §1.3), unless their sizes differ by
+  ``CONTRAST`` or more, the reference's own fallback (those are counted as ``bumped``);
+- ``modules``: every block a rectangle or a clean L, a story with its picture inside it one
+  rectangle;
+- ``feet_level``: every column's last block ends at the foot of the type area, no slot
+  overset, no column of a block more than one line short;
+- ``band_range``: every headline band between its least (the type plus ``HEAD_WHITE``) and
+  :func:`max_band` of it: ``flow.MAX_HEAD_GROW`` lines more, or twice the least for a
   headline of several lines;
-- ``no_stretch``: no story set so wide that its columns are under ``MIN_LEG`` lines deep;
+- ``no_stretch``: no story set so wide that its columns hold fewer than ``MIN_LEG`` lines;
 - ``picture_aspect``: pictures at their own proportions on whole grid lines (less than one
   line cropped).
 
-The copyfit levers, in the editor's order, and how the search uses them: (1) the headline
-band: white added to a band, up to :func:`max_band` (written as ``headline_lines``);
-(2) headline lines: a normal story's headline one style smaller or larger within the ladder,
-which changes its number of lines and its band; (3) picture height: a picture's span, which
-changes its height at its own proportions; (4) span: the width of a story's column group.
-Never letter-spacing, never dropping text: the body lines are the composer's.
+The copyfit levers, in the editor's order, as the search uses them: (1) *headline band*:
+white added to a band, up to :func:`max_band` (written as ``headline_lines``); the banner's
+band too; (2) *headline lines*: a normal story's headline in the next smaller style, or over
+all but the last column (``headline_span``, 文包题: the last column's text starts at the
+top), each changing how many lines it takes; (3) *picture height*: a picture's span, its
+height following at its own proportions, or the picture inside its story's block; (4)
+*span*: the width of a story's column group.  And for a story continued on a later page, the
+lines it sets before the jump.  Never letter-spacing, never dropping text: the body lines are
+the composer's.
 
-The search.  Each story and picture becomes a module whose height at span *w* is an interval
-[lo, hi] of grid lines (lo: the smallest band; hi: the largest band of the largest style it may
-take).  A group of span *w* and height *h* is feasible when the sum of its modules' lo is at
-most *h* and the sum of their hi at least *h* (every value in between is reachable, one line
-at a time).  For every tier height (all of them for two tiers), a depth-first exact cover
-finds sets of feasible groups that hold every module once and fill every tier's columns:
-the lead's group first (leftmost of the top tier), then the group holding the
-lowest uncovered module, with subset sums over the modules precomputed per span so a group's
-feasibility is two look-ups, pruned by area.  Each cover is then finished: its groups ordered
-left to right by 区序 (stronger positions for more important stories), the modules of each
-group ordered by priority, the slack shared out over the headline bands (evenly first), and
-the tombstone check run group by group against the neighbour on the left, trying the next
-order or share-out of a group when two heads bump (a small backtracking search).  A finished
-layout is scored by the sum of weighted, checkable terms (``WEIGHTS``): 区序 inversions (a
-more important story in a weaker place), width inversions, bumped heads, extra white,
-smaller headline styles used, legs deeper than ``LEG_LONG`` of the page, pictures under their
-text, tiers and groups.  The best distinct layouts are flowed with the real flow stage and
-kept only if they pass every rule.  Node budgets, not clocks, bound the search, so the same
-input always gives the same proposals.
+The search.  Each module's height at span *w* is an interval [lo, hi] of grid lines (every
+shape and band it may take; every value in between is reachable, one line at a time).  A
+group of span *w* and height *h* is feasible when the sum of its modules' lo is at most *h*
+and the sum of their hi at least *h*; subset sums of lo and hi are precomputed per span and
+bucketed by lo, so a group's feasibility is a look-up.  For each tier height (one tier; then
+two, every split, in batches), a depth-first exact cover finds sets of feasible groups that
+hold every module once and fill every tier's columns — the lead's group first, then the group
+holding the lowest uncovered module — pruned by area, within node budgets.  A cover whose
+rows would put two plain stories side by side at one height (:func:`_row_risk`) is tried
+last.  Each cover is then finished: its groups ordered left to right by 区序, the modules of
+each group by priority, shapes and the slack shared out over the bands (evenly first), and
+each group's variant chosen against the neighbours already chosen so that no two headlines
+tombstone (backtracking, within ``VARIANT_TRIES``).  A finished layout is scored by the sum of
+weighted, checkable terms (``WEIGHTS``): 区序 inversions (a more important story in a weaker
+place), width inversions (a more important story narrower), contrasting bumps, white added to
+bands, smaller styles, legs shallower than ``SHALLOW_LEG`` or deeper than ``LEG_LONG`` of the
+page, pictures under their text, L-shaped text, side headlines, tiers and groups.  The best
+distinct layouts are flowed with the real flow stage and kept only if they pass every rule.
+Budgets count nodes and tries, never time, so the same input always gives the same
+proposals.
 """
 
 from __future__ import annotations
@@ -104,6 +113,8 @@ FINISHED_ENOUGH = 12         # finished layouts (at least) before finishing stop
 RISKY = 8.0                  # pre-score added to a cover that risks tombstones (_row_risk)
 BATCH = 8                    # tier heights searched before their covers are finished …
 PER_BATCH = 16               # … at most this many of them, best pre-score first
+HARDER = 4                   # budgets times this for a page the first search cannot fill …
+THREE_TIERS = 3000           # … and then this many splits into three tiers
 VARIANT_TRIES = 400          # group variants tried per cover in the tombstone search
 PRIORITY_RANK = {"lead": 0, "second": 1, "normal": 2, "brief": 3}
 WEIGHTS = {                  # the score: lower is better
@@ -789,6 +800,12 @@ def _shapes(st: StoryIn, pic: PictureIn | None, w: int, styles) -> list[_Shape]:
                 if bands:
                     out.append(_Shape(f, "wrap", k, p, min(bands), max(bands), bands, small,
                                       False))
+                # the picture beside the text down to the block's foot: the text's columns
+                # exactly as deep as the picture (balanced, the last at most a line short)
+                if (w - k) * (p - 1) < st.body <= (w - k) * p and p >= MIN_LEG:
+                    bands = {b + p: b for b in range(f.min_band, max_band(f.min_band) + 1)}
+                    out.append(_Shape(f, "wrap", k, p, min(bands), max(bands), bands, small,
+                                      False))
     order = {"": 0, "above": 0, "below": 2, "wrap": 1}
     if st.rank == 0:
         order["below"], order["above"] = 0, 2
@@ -1237,8 +1254,10 @@ def copy_area(pin: PageIn) -> tuple[int, int]:
     span where it needs least (most) room with its smallest (largest) band, the banner
     included."""
     mods = _modules(pin)
-    lo = sum(md.min_area() for md in mods if md.lo)
-    hi = sum(md.max_area() for md in mods if md.hi)
+    H = pin.height
+    lo = sum(min((w * v for w, v in md.lo.items() if v <= H), default=md.min_area())
+             for md in mods if md.lo)
+    hi = sum(max(w * min(v, H) for w, v in md.hi.items()) for md in mods if md.hi)
     return lo, hi
 
 
@@ -1262,10 +1281,43 @@ def _why(pin: PageIn, mods: list[_Mod]) -> str:
         return (f"page {pin.number}: copy is {over} lines over across the page "
                 f"({lo - cap} column-lines, about {(lo - cap) * cc} characters) even at the "
                 f"tightest: cut about that much, or hold a story for another page")
-    return (f"page {pin.number}: the copy ({100 * lo / cap:.0f}–{100 * min(hi, 9 * cap) / cap:.0f}"
-            f" % of the page) is within range, but no arrangement of these stories fills "
-            f"every column exactly without two headlines side by side; add or cut a few lines "
-            f"in one story (about {pin.columns * cc} characters), or add a picture")
+    head = f"page {pin.number}: "
+    lead = next((md for md in mods if md.story and md.story.rank == 0), None)
+    if lead is not None:
+        widest = max(lead.lo)
+        # a story that cannot stand in the page's height at the lead's widest span or less
+        tall = [md for md in mods if md.story and md is not lead and
+                all(v > pin.height for w, v in md.lo.items() if w <= widest)]
+        if tall:
+            t = tall[0]
+            return (head + f"the lead '{lead.id}' ({lead.story.body} lines) is too short to "
+                    f"stand {min(w for w in t.lo if t.lo[w] <= pin.height)} columns wide, "
+                    f"as '{t.id}' ({t.story.body} lines) must to fit the page: make "
+                    f"'{t.id}' the lead, or give the lead more copy")
+    one = [md.id for md in mods if md.story and set(md.lo) == {1}]
+    if lo > 0.95 * cap:
+        return (head + f"the copy takes {100 * lo / cap:.0f} % of the page even at its "
+                f"tightest, and the stories do not combine to fill every column exactly: "
+                f"cut about {math.ceil((lo - 0.9 * cap) / pin.columns) * cc} characters (a "
+                f"few lines of two or three stories), or hold a short story")
+    if hi < 1.15 * cap:
+        return (head + f"the copy reaches at most {100 * hi / cap:.0f} % of the page with the "
+                f"most white the rules allow, and the stories do not combine to fill every "
+                f"column exactly: add a short story or a picture (about "
+                f"{math.ceil((1.1 * cap - hi) / pin.columns) * cc} characters)")
+    if len(one) >= 2:
+        return (head + ", ".join(f"'{i}'" for i in one) + " are too short for two columns "
+                f"(under {MIN_LEG} lines each) and stand one column wide beside each other, "
+                f"their headlines side by side: mark them 'brief', give one a picture, or "
+                f"hold one")
+    pics = [md for md in mods if md.pic is not None]
+    hint = (f"set '{pics[0].pic.id}' without its story (no 'story:') or use a picture of "
+            f"other proportions, " if pics else "")
+    return (head + f"the copy ({100 * lo / cap:.0f}–{100 * min(hi, 9 * cap) / cap:.0f} % of the "
+            f"page) is within range, but no arrangement of these {len(mods)} stories and "
+            f"pictures fills every column exactly without two headlines side by side: "
+            f"{hint}add or cut 3 to 5 lines in one story (about {3 * cc}–{5 * cc} characters), "
+            f"or add a brief")
 
 
 def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]:
@@ -1280,25 +1332,48 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
                           "places at most 14 on a page (plan them over several pages)")
     H = pin.height
     sums = _Sums(mods, pin.columns, H)
-    rng = random.Random(seed)
-    covers: list[_Cover] = []
     heights = [[H]]
     if MAX_TIERS >= 2 and len(mods) >= 2:
         least = min(min(md.lo.values()) for md in mods)
         mid = H // 2
         hs = sorted(range(least, H - least + 1), key=lambda h: (abs(h - mid * 1.2), h))
         heights += [[h, H - h] for h in hs]
+    found, any_cover = _search(pin, mods, sums, heights, random.Random(seed), alternatives, 1)
+    if not found:
+        # a hard page: finish more of the covers, then try three tiers (slower, so only now)
+        more, c2 = _search(pin, mods, sums, heights, random.Random(seed + 1), alternatives,
+                           HARDER)
+        found, any_cover = more, any_cover or c2
+    if not found and len(mods) >= 3:
+        least = min(min(md.lo.values()) for md in mods)
+        three = sorted(([a, b, H - a - b] for a in range(least, H - 2 * least + 1)
+                        for b in range(least, H - a - least + 1)),
+                       key=lambda t: (max(t) - min(t), t))[:THREE_TIERS]
+        found, c3 = _search(pin, mods, sums, three, random.Random(seed + 2), alternatives,
+                            HARDER)
+        any_cover = any_cover or c3
+    if not found:
+        raise MakeupError(_why(pin, mods))
+    found.sort(key=lambda p: (p.score, [(b.id, b.column, b.top) for b in p.blocks]))
+    return found[:max(1, alternatives)] if alternatives else found
+
+
+def _search(pin, mods, sums, heights, rng, alternatives, scale) -> tuple[list, bool]:
+    """Covers for these tier heights, finished batch by batch (see the module docstring),
+    the budgets times ``scale``: (finished proposals, whether any cover was found)."""
+    covers: list[_Cover] = []
     spent = [0]
     risky: list[_Cover] = []
     found: list[Proposal] = []
     seen = set()
     enough = max(FINISHED_ENOUGH, 4 * alternatives) if alternatives else COVERS_KEPT
     calls = 0
+    kept = COVERS_KEPT * scale
 
     def finish(batch):
         nonlocal calls
         for cover in sorted(batch, key=lambda c: c.pre):
-            if len(found) >= enough or calls >= COVERS_KEPT:
+            if len(found) >= enough or calls >= kept:
                 return
             calls += 1
             fin = _finish(pin, mods, cover)
@@ -1329,17 +1404,12 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
             batch += got
             risky += bad[:4]
             covers += got
-        finish(batch[:PER_BATCH])
-        if len(found) >= enough or spent[0] > NODES_TOTAL or calls >= COVERS_KEPT:
+        finish(batch[:PER_BATCH * scale])
+        if len(found) >= enough or spent[0] > NODES_TOTAL * scale or calls >= kept:
             break
     if len(found) < max(1, alternatives):
         finish(risky)
-    if not covers and not risky:
-        raise MakeupError(_why(pin, mods))
-    if not found:
-        raise MakeupError(_why(pin, mods))
-    found.sort(key=lambda p: (p.score, [(b.id, b.column, b.top) for b in p.blocks]))
-    return found[:max(1, alternatives)] if alternatives else found
+    return found, bool(covers or risky)
 
 
 def _terms(pin: PageIn, blocks: list[Placed], cover: _Cover, extra: dict) -> dict:
@@ -1468,7 +1538,8 @@ def _levers_for(issue, flow, c1, c2, foot, empty) -> dict:
             break
     chars = empty * (c2 - c1 + 1) * paper.column_chars
     levers.append(dict(lever="copy", fills=empty, changes=[],
-                       text=f"about {chars} more characters in the story at the foot"))
+                       text=f"about {chars} more characters in the story at the foot"
+                       if stack else f"a story of about {chars} characters there"))
     return dict(page=page.number, columns=[c1, c2], first_line=foot,
                 last_line=flow.area_bottom - 1, lines=empty, levers=levers)
 
@@ -1514,10 +1585,11 @@ def proposal_slots(page, proposal: Proposal) -> list:
                 # under the headline, then those under it, all to the block's foot
                 k, p = b.wrap
                 first, foot = b.top + b.band, b.top + b.lines
-                kw.update(top=b.top, runs=tuple(
-                    (c, first, foot - first) if c < b.column + b.span - k else
-                    (c, first + p, foot - first - p)
-                    for c in range(b.column, b.column + b.span)))
+                runs = [(c, first, foot - first) if c < b.column + b.span - k else
+                        (c, first + p, foot - first - p)
+                        for c in range(b.column, b.column + b.span)]
+                # a picture down to the foot leaves no text under it
+                kw.update(top=b.top, runs=tuple(r for r in runs if r[2] > 0))
         elif s.kind == "banner":
             kw.update(lines=b.lines)
         out.append(replace(s, **kw))
