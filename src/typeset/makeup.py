@@ -1300,11 +1300,11 @@ def _why(pin: PageIn, mods: list[_Mod]) -> str:
                 f"tightest, and the stories do not combine to fill every column exactly: "
                 f"cut about {math.ceil((lo - 0.9 * cap) / pin.columns) * cc} characters (a "
                 f"few lines of two or three stories), or hold a short story")
+    brief = 2 * MIN_LEG * cc          # a brief: two columns of the least depth
     if hi < 1.15 * cap:
         return (head + f"the copy reaches at most {100 * hi / cap:.0f} % of the page with the "
                 f"most white the rules allow, and the stories do not combine to fill every "
-                f"column exactly: add a short story or a picture (about "
-                f"{math.ceil((1.1 * cap - hi) / pin.columns) * cc} characters)")
+                f"column exactly: add a brief (about {brief} characters) or a picture")
     if len(one) >= 2:
         return (head + ", ".join(f"'{i}'" for i in one) + " are too short for two columns "
                 f"(under {MIN_LEG} lines each) and stand one column wide beside each other, "
@@ -1313,11 +1313,12 @@ def _why(pin: PageIn, mods: list[_Mod]) -> str:
     pics = [md for md in mods if md.pic is not None]
     hint = (f"set '{pics[0].pic.id}' without its story (no 'story:') or use a picture of "
             f"other proportions, " if pics else "")
+    n = sum(1 for md in mods if md.story)
     return (head + f"the copy ({100 * lo / cap:.0f}–{100 * min(hi, 9 * cap) / cap:.0f} % of the "
-            f"page) is within range, but no arrangement of these {len(mods)} stories and "
-            f"pictures fills every column exactly without two headlines side by side: "
-            f"{hint}add or cut 3 to 5 lines in one story (about {3 * cc}–{5 * cc} characters), "
-            f"or add a brief")
+            f"page) is within range, but no arrangement of these {n} stories fills every "
+            f"column exactly without two headlines side by side: {hint}add or cut 3 to 5 "
+            f"lines in one story (about {3 * cc}–{5 * cc} characters), or add a brief (about "
+            f"{brief} characters)")
 
 
 def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]:
