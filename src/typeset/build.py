@@ -60,6 +60,13 @@ class SlotReport:
                     line=getattr(self.ref, "line", None), column=getattr(self.ref, "col", None),
                     slot=self.slot, message=f"{self.overset_lines} line(s) over "
                     f"({self.overset_chars} characters)", hint=self.hint, exit_code=4)
+    # the block on the page grid (grid lines; the headline band is head_lines from top)
+    column: int = 0
+    top: int = 0
+    bottom: int = 0
+    head_lines: int = 0
+    headline: str = ""               # the headline style
+    placeholder: str = ""            # copy still coming in: the length expected ("" = in)
 
     @property
     def short_chars(self) -> int:
@@ -69,6 +76,8 @@ class SlotReport:
     @property
     def hint(self) -> str:
         """A copyfit hint in the editor's terms."""
+        if self.placeholder:
+            return f"待稿: copy not in yet ({self.placeholder} expected)"
         if self.overset_lines:
             return (f"cut about {self.overset_chars} characters or give the slot "
                     f"{-(-self.overset_lines // self.span)} more grid line(s)")
@@ -98,6 +107,10 @@ class Report:
     notes: list[str] = field(default_factory=list)     # leftovers of killed runs cleaned
     # characters set from a fallback face (not errors: the editor may want to know)
     notices: list[str] = field(default_factory=list)
+    # every block of every page on the grid, and every empty foot with the levers that would
+    # fill it (makeup.block_geometry, makeup.foot_levers): plain dicts, as `check --json` says
+    blocks: list[dict] = field(default_factory=list)
+    feet: list[dict] = field(default_factory=list)
 
     @property
     def overset(self) -> list[SlotReport]:
@@ -107,6 +120,9 @@ class Report:
     def unfit(self) -> bool:
         """Something does not fit: a slot overset, or text outside its box (exit 4)."""
         return bool(self.overset or self.problems)
+    def placeholders(self) -> list[SlotReport]:
+        """Slots whose copy is not in yet (待稿)."""
+        return [s for s in self.slots if s.placeholder]
 
 
 @dataclass
@@ -270,9 +286,13 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
     bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None)
     t25 = time.perf_counter()
     flows = flow_issue(issue, bodies)
+    from .makeup import block_geometry, foot_levers
+
     for flow in flows:
         page = flow.page
         report.warnings.extend(f"page {page.number}: {w}" for w in flow.warnings)
+        report.blocks.extend(block_geometry(issue, flow))
+        report.feet.extend(foot_levers(issue, flow))
         for b in flow.blocks:
             if b.slot.kind != "article":
                 continue
@@ -288,7 +308,10 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
                 even_spaced_lines=len(spaced),
                 allow_overset=b.slot.allow_overset, where=str(b.slot.where),
                 span=b.slot.span, column_chars=issue.paper.column_chars, ref=b.slot.where,
-                spaced_lines=spaced))
+                spaced_lines=spaced,
+                column=b.slot.column, top=b.top, bottom=b.bottom, head_lines=b.head_lines,
+                headline=b.slot.headline_style,
+                placeholder=issue.articles[b.article].expect_what if b.placeholder else ""))
             art = issue.articles[b.article]
             for what in ("headline", "kicker", "subtitle"):
                 if _PICTURE_NOTE.search(getattr(art, what) or ""):
@@ -296,7 +319,11 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
                         f"page {page.number}, slot '{b.slot.id}': the {what} says "
                         f"'{_PICTURE_NOTE.search(getattr(art, what)).group(0)}' (picture) but "
                         f"the slot has no picture ({art.path.name})")
-            if b.underset > 1:
+            if b.placeholder:
+                report.warnings.append(f"page {page.number}, slot '{b.slot.id}': 待稿, copy "
+                                       f"not in yet: a placeholder of "
+                                       f"{issue.articles[b.article].expect_what}")
+            elif b.underset > 1:
                 report.warnings.append(f"page {page.number}, slot '{b.slot.id}': "
                                        f"{b.underset} empty line(s) at the foot (underset)")
     t3 = time.perf_counter()
@@ -313,6 +340,17 @@ def check_issue(issue_dir: Path, jobs: int | None = None) -> Report:
     layout = lay_out(issue_dir, jobs)
     _make_pages(layout, pictures=False)
     return layout.report
+
+
+def placeholder_error(report: Report, issue: Issue) -> InputError:
+    """Build prints no page while copy is still coming in: the error names every slot and
+    its article file."""
+    parts = [f"{s.where}: article '{issue.articles[s.article].path.name}' is not in yet "
+             f"({s.placeholder} expected)" for s in report.placeholders]
+    return InputError("待稿: copy still coming in, no print PDF is written while a placeholder "
+                      "is on a page\n  " + "\n  ".join(parts),
+                      hint="`typeset proof` or `build --proofs-only` shows the pages with "
+                           "their placeholders")
 
 
 def overset_error(report: Report):
@@ -435,6 +473,8 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     else:
         _prepare_output(layout.issue)
     issue, report = layout.issue, layout.report
+    if report.placeholders:
+        raise placeholder_error(report, issue)
     t0 = time.perf_counter()
     # the page stage first: a character without a glyph (exit 3) is said before what does
     # not fit (exit 4), as bad input always is

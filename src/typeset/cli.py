@@ -205,18 +205,25 @@ def _pdfx_option(ctx, param, value):
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
               help="Processes composing and drawing pages at once (default: one per core). "
                    "The PDFs are the same whatever the number.")
+@click.option("--proofs-only", is_flag=True, help="Write the PNG proofs only, no PDF (as "
+              "`paiban proof`): also while copy is still coming in (待稿 placeholders) or a "
+              "slot is overset.")
 @common()
-def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
+def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs, proofs_only):
     """Build ISSUE_DIR: one PDF per page and one PDF of the whole issue.
 
     Nothing is written if any slot is overset (its text does not fit), any text would be
-    drawn outside its box (running head, footer unit …) or a character has no glyph in its
-    font; the error names the file, line and slot or the element.  Every PDF is
+    drawn outside its box (running head, footer unit …), an article is still a placeholder
+    (待稿: its file is missing or empty; exit code 3, naming them) or a character has no
+    glyph in its font; the error names the file, line and slot or the element.  Every PDF is
     made PDF/X (the paper's level, with its OutputIntent) and preflighted before it is
     written: if the preflight fails nothing is written and the exit code is 5.
     """
     from .build import build_issue
 
+    if proofs_only:
+        _proofs_only(issue_dir, out_dir, grid, dpi)
+        return
     _tell_project(issue_dir)
 
     def progress(done, total, what):
@@ -240,6 +247,24 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
     _tell_timings(report.timings)
     for p in report.outputs + report.proofs:
         click.echo(str(p))
+
+
+def _proofs_only(issue_dir, out_dir, grid, dpi):
+    """`proof` and `build --proofs-only`: proofs of every page, placeholders shown; exit 4
+    if a slot is overset, after writing them."""
+    from .build import overset_error, proof_issue
+
+    _tell_project(issue_dir)
+    try:
+        report = proof_issue(issue_dir, out_dir, grid=grid, dpi=dpi)
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    _print_report(report, quiet=True)
+    for p in report.proofs:
+        click.echo(str(p))
+    if report.unfit:
+        click.echo(f"error: {overset_error(report)}", err=True)
+        sys.exit(overset_error(report).exit_code)
 
 
 @main.command()
@@ -307,22 +332,10 @@ def proof(issue_dir, out_dir, grid, dpi):
     """Write PNG proofs of ISSUE_DIR: one per page and a contact sheet of the issue.
 
     Works even when slots are overset (no PDF is written); with --grid the overset slots
-    are marked in red.  Exit code 4 if any slot is overset or any text runs outside its box,
-    after writing the proofs.
+    are marked in red.  Articles still coming in (待稿) are grey placeholders.  Exit code 4
+    if any slot is overset or any text runs outside its box, after writing the proofs.
     """
-    from .build import overset_error, proof_issue
-
-    _tell_project(issue_dir)
-    try:
-        report = proof_issue(issue_dir, out_dir, grid=grid, dpi=dpi)
-    except Exception as e:  # noqa: BLE001
-        _fail(e)
-    _print_report(report, quiet=True)
-    for p in report.proofs:
-        click.echo(str(p))
-    if report.unfit:
-        click.echo(f"error: {overset_error(report)}", err=True)
-        sys.exit(overset_error(report).exit_code)
+    _proofs_only(issue_dir, out_dir, grid, dpi)
 
 
 @main.command()
@@ -365,6 +378,7 @@ def check(issue_dir, as_json, quiet):
         click.echo(json.dumps({"ok": over is None, "exit_code": over.exit_code if over else 0,
                                "errors": errors,
                                "slots": [s.as_dict() for s in report.slots],
+                               "blocks": report.blocks, "feet": report.feet,
                                "warnings": report.warnings,
                                "notices": report.notices,
                                "normalised": [str(c) for c in report.changes]},
@@ -390,9 +404,128 @@ def check(issue_dir, as_json, quiet):
             how = "Latin run spaced out" if x["latin"] else f"+{x['spacing']:.2f} em a gap"
             click.echo(f"  page {s.page}, slot '{s.slot}', column {x['column']}, line "
                        f"{x['line']}: {how}  {x['text']}")
+        if not quiet:
+            _print_geometry(report)
     if over is not None:
         click.echo(f"error: {over}", err=True)
         sys.exit(over.exit_code)
+
+
+@main.command()
+@click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--page", "pages", type=click.IntRange(1, 9999), multiple=True,
+              help="Make up this page (again), even if its slots are placed; repeat for more. "
+                   "Default: every page with a slot that has no column and span.")
+@click.option("-n", "--alternatives", type=click.IntRange(1, 20), default=1,
+              show_default=True, help="How many proposals per page, best first.")
+@click.option("--pick", type=click.IntRange(1, 20), default=1, show_default=True,
+              help="The proposal --write or --save-as takes.")
+@click.option("--write", is_flag=True, help="Write the picked proposal into ISSUE_DIR/"
+              "issue.yaml (the slots of the pages made up; everything else as it was).")
+@click.option("--save-as", "to_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the manifest with the picked proposal to this file instead.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Proofs and the proposals' manifests go into OUT/makeup/ (default: "
+                   "ISSUE_DIR/out).")
+@click.option("--no-proofs", is_flag=True, help="Do not draw the proposals' PNG proofs.")
+@click.option("--plan", is_flag=True, help="First share the manifest's `stories:` out over "
+              "the pages that are not `fixed: true` (most important first, page 1 first; a "
+              "story too long for any page is continued on a later one with jump lines), "
+              "then make every page up.")
+@click.option("--json", "as_json", is_flag=True, help="Print the proposals as JSON.")
+@common()
+def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_proofs, plan,
+           as_json):
+    """Propose layouts that fill the page: place every article, picture and banner of a
+    page whose slots have no column and span (or of each --page), by the make-up rules
+    (lead at the top, widest, with the largest headline; headline sizes by priority; no
+    headlines side by side; every column to the foot).
+
+    Each proposal is written as a manifest (OUT/makeup/issue-N.yaml) and drawn as a PNG
+    proof with the grid (OUT/makeup/); --write puts the picked one into issue.yaml, so that
+    `typeset build` then works unchanged.  Exit code 4 when a page cannot be filled (the
+    message says why and what to add or cut), 3 for bad input.
+    """
+    from .makeup import make_up_issue, manifest_text, proof_pngs, proposal_slots
+    from .outdir import write_files
+
+    try:
+        res = make_up_issue(issue_dir, list(pages) or None, alternatives, plan=plan)
+        out = (out_dir or Path(issue_dir) / "out") / "makeup"
+        files = []
+        issue = res.issue
+        stem = f"{issue.paper.key}-{issue.date}"
+        best = max((len(r.proposals) for r in res.pages), default=0)
+        for k in range(1, best + 1):
+            made = {}
+            for r in res.pages:
+                page = next(pg for pg in issue.pages if pg.number == r.number)
+                if r.proposals:
+                    p = r.proposals[min(k, len(r.proposals)) - 1]
+                    made[r.number] = proposal_slots(page, p)
+                elif plan:
+                    made[r.number] = list(page.slots)     # the plan, not yet placed
+            files.append((out / f"issue-{k}.yaml", manifest_text(issue, made).encode()))
+            if not no_proofs:
+                laid = res.chosen(k)
+                for r in res.pages:
+                    if len(r.proposals) >= k:
+                        for name, data in proof_pngs(laid, res.bodies, r.number, stem):
+                            files.append((out / name.replace(
+                                f"-p{r.number:02d}", f"-p{r.number:02d}-makeup{k}"), data))
+        target = to_file if to_file else (Path(issue_dir) / "issue.yaml" if write else None)
+        if target is not None and best:
+            files.append((target, files[min(pick, best) - 1][1]))
+        write_files(files)
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    failed = [r for r in res.pages if r.error]
+    for note in res.notes:
+        click.echo(f"plan: {note}", err=True)
+    if as_json:
+        click.echo(json.dumps({"pages": [dict(
+            page=r.number, seconds=round(r.seconds, 3), error=r.error or None,
+            proposals=[dict(rank=k + 1, score=round(p.score, 2), terms=p.terms,
+                            tiers=p.tiers, blocks=[b.__dict__ for b in p.blocks])
+                       for k, p in enumerate(r.proposals)]) for r in res.pages],
+            "files": [str(p) for p, _ in files]}, ensure_ascii=False, indent=1))
+    else:
+        for r in res.pages:
+            if r.error:
+                click.echo(f"error: {r.error}", err=True)
+                continue
+            for k, p in enumerate(r.proposals, 1):
+                click.echo(f"page {r.number}, proposal {k}: {p.describe()}")
+                for b in p.blocks:
+                    band = f", headline {b.style} in {b.band} lines" if b.band else ""
+                    click.echo(f"  {b.id:<14} {b.kind:<8} columns {b.column}–"
+                               f"{b.column + b.span - 1}, lines {b.top}–"
+                               f"{b.top + b.lines - 1}{band}")
+        for p, _ in files:
+            click.echo(str(p))
+    if failed:
+        sys.exit(4)
+
+
+def _print_geometry(report) -> None:
+    """The blocks on the grid and the empty feet with their levers (``check``)."""
+    click.echo("blocks on the grid (grid lines of the page, the first is 0): columns, "
+               "first–last line, headline band (first line, lines, least–most)")
+    for b in report.blocks:
+        head = ""
+        if b["kind"] == "article":
+            head = (f"  headline {b['headline']} lines {b['head_top']}–"
+                    f"{b['head_top'] + b['head_lines'] - 1} ({b['head_lines']} lines, "
+                    f"{b['head_min']}–{b['head_max']})")
+            if b.get("placeholder"):
+                head += "  待稿 (placeholder)"
+        click.echo(f"{b['page']:>4} {b['slot']:<12} {b['kind']:<8} columns "
+                   f"{b['columns'][0]}–{b['columns'][1]}  lines {b['top']}–{b['bottom']}{head}")
+    for f in report.feet:
+        click.echo(f"page {f['page']}, columns {f['columns'][0]}–{f['columns'][1]}: lines "
+                   f"{f['first_line']}–{f['last_line']} ({f['lines']}) are empty; to fill them:")
+        for lv in f["levers"]:
+            click.echo(f"  {lv['lever']}: {lv['text']} (fills {lv['fills']} of {f['lines']})")
 
 
 # --- the archive ---------------------------------------------------------------------------

@@ -14,6 +14,14 @@ where it stopped, and the lines after the last part are ``Block.overset`` (lines
 ``overset_chars``), which the build stage turns into an error.  Text is never dropped.
 Geometry is in whole grid lines and 1-based columns; the page stage turns it into points.
 Nothing is kept between calls: what a call composes is in what it returns.
+
+Copy still coming in (an article with ``placeholder`` set, 待稿) is flowed as its expected
+number of empty body lines under a one-line stand-in headline in the slot's style, so the page
+shows where it goes; ``Block.placeholder`` marks its block.  A reserved space (a slot of kind
+``reserve``, e.g. for an advertisement) is a block with nothing in it.  A shaped block's
+``runs`` are filled in order, one to its capacity before the next, unless they all end on the
+same line (the text round a picture inside the block): then they are balanced to a common foot
+like the columns of a rectangle.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from .model import Issue, PageSpec, Slot, TextStyle
 
 HEAD_WHITE = 1.0          # at least one grid line of white shared above and below a headline
 MAX_HEAD_GROW = 3         # lines a headline band may grow to take up a block's spare lines
+PLACEHOLDER_HEADLINE = "待稿"   # stands in for the headline of copy not in yet
 
 
 @dataclass(slots=True)
@@ -82,6 +91,7 @@ class Block:
     body_to: int = 0
     caption: list[Line] = field(default_factory=list)   # picture caption lines
     head_span: int = 0
+    placeholder: bool = False  # copy still coming in: empty lines of the expected length
 
     @property
     def bottom(self) -> int:
@@ -130,7 +140,7 @@ def head_group(issue: Issue, page: PageSpec, slot: Slot, part: Part | None) -> l
     if slot.kind == "banner":
         add("banner", slot.text, tpl.banner_style)
         return out
-    if slot.kind == "picture":
+    if slot.kind in ("picture", "reserve"):
         return out
     art = issue.articles[slot.article]
     if part is not None and part.index > 0:
@@ -139,7 +149,8 @@ def head_group(issue: Issue, page: PageSpec, slot: Slot, part: Part | None) -> l
         return out
     if art.kicker:
         add("kicker", art.kicker, tpl.kicker_style)
-    add("main", art.headline, tpl.headline_styles[slot.headline_style])
+    # copy not in yet and no headline either: a stand-in keeps a one-line band for it
+    add("main", art.headline or PLACEHOLDER_HEADLINE, tpl.headline_styles[slot.headline_style])
     if art.subtitle:
         add("subtitle", art.subtitle, tpl.subtitle_style)
     return out
@@ -151,6 +162,37 @@ def head_height_lines(head: list[HeadLine], pitch: float) -> int:
         return 0
     h = sum(hl.height for hl in head)
     return max(1, math.ceil(h / pitch + HEAD_WHITE - 1e-9))
+
+
+def head_extent(head: list[HeadLine], band_lines: int, pitch: float) -> tuple[float, float]:
+    """Where the headline group's type stands in its band, pt from the band's top: from the
+    first line's em box top to the last line's em box foot.  The group is centred vertically
+    in the band and each line in its own height (what the page stage draws); the tombstone
+    check (makeup.py) compares these extents of headlines side by side."""
+    heights = [hl.height for hl in head]
+    y = (band_lines * pitch - sum(heights)) / 2.0
+    top = y + (heights[0] - head[0].style.size) / 2.0
+    y_last = y + sum(heights[:-1])
+    bottom = y_last + (heights[-1] - head[-1].style.size) / 2.0 + head[-1].style.size
+    return top, bottom
+
+
+def picture_lines(issue: Issue, page: PageSpec, slot: Slot) -> tuple[int, list[Line]]:
+    """A picture's own height at the slot's width, in whole grid lines (its proportions,
+    rounded up: at most a line's height is cropped), and its caption's lines at that width.
+    Raises whatever Pillow raises for a file it cannot read."""
+    from .images import probe
+
+    paper, tpl = issue.paper, page.template
+    width = paper.span_width(slot.span)
+    cap_lines: list[Line] = []
+    if slot.caption:
+        style = tpl.caption_style
+        face = issue.fonts.face(style.role)
+        cap_lines = compose_paragraph(slot.caption, face, width / style.size, paper.settings,
+                                      indent=0.0)
+    px_w, px_h = probe(slot.image)
+    return math.ceil(width * px_h / px_w / paper.pitch), cap_lines
 
 
 def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
@@ -168,8 +210,8 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None) -> dict[str, lis
     lands in, so this runs before flow, which only reads the result."""
     from .parallel import fork_map
 
-    keys = list(dict.fromkeys(s.article for pg in issue.pages for s in pg.slots
-                              if s.kind == "article"))
+    keys = list(dict.fromkeys(s.article for s in [*(s for pg in issue.pages for s in pg.slots),
+                                                  *issue.pool] if s.kind == "article"))
     # longest first, so that no worker is left with a long article at the end
     keys.sort(key=lambda k: -sum(len(p.text) for p in issue.articles[k].paragraphs))
     return dict(zip(keys, fork_map(_compose_paragraphs, keys, jobs, issue,
@@ -228,10 +270,14 @@ def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> list[Line
 
 def _body_lines(issue: Issue, page: PageSpec, article_key: str, paragraphs) -> list[Line]:
     """An article's composed paragraphs with its byline set after the last one,
-    right-aligned (on the last line when it fits there with 1 em to spare)."""
+    right-aligned (on the last line when it fits there with 1 em to spare); for copy still
+    coming in, its expected number of empty lines."""
     paper = issue.paper
     art = issue.articles[article_key]
     measure = float(paper.column_chars)
+    if art.placeholder:
+        return [Line(glyphs=[], width=0.0, measure=measure, indent=0.0, justified=False)
+                for _ in range(art.expect_lines)]
     lines: list[Line] = [ln for para in paragraphs for ln in para]
     if art.byline:
         by = _aligned(art.byline, issue, page.template.byline_style, "end")
@@ -249,6 +295,13 @@ def _body_lines(issue: Issue, page: PageSpec, article_key: str, paragraphs) -> l
         else:
             lines.extend(by)
     return lines
+
+
+def body_lines(issue: Issue, page: PageSpec, article_key: str, paragraphs) -> list[Line]:
+    """The lines an article's body takes on ``page`` (its paragraphs as composed by
+    :func:`compose_bodies`, the byline in the page template's style): what `makeup`
+    counts, the same lines the flow sets."""
+    return _body_lines(issue, page, article_key, paragraphs)
 
 
 def lowest_foot(frames, total: int, start: int | None = None) -> int:
@@ -403,7 +456,8 @@ def _flow_page(text: _Text, page: PageSpec, parts: dict, offsets: dict) -> PageF
 
     Spare grid lines at the foot of a stack of auto-height blocks are shared out among the
     headline bands of that stack (at most ``MAX_HEAD_GROW`` each, from the top), so that the
-    columns reach the foot of the type area instead of leaving a hole (a second pass).
+    columns reach the foot of the type area instead of leaving a hole (a second pass).  A
+    block whose slot gives ``headline_lines`` keeps that band exactly: it takes no share.
     """
     start = dict(offsets)
     first = dict(start)
@@ -422,10 +476,11 @@ def _flow_page(text: _Text, page: PageSpec, parts: dict, offsets: dict) -> PageF
         spare = limit - b.bottom
         if spare <= 0 or b.overset:
             continue
-        stack = [o for o in flow.blocks if o.slot.kind == "article" and (o is b or (
-                 o.slot.lines is None and o.slot.top is None and o.slot.runs == ()
-                 and o.slot.column == b.slot.column and o.slot.span == b.slot.span
-                 and o.top <= b.top))]
+        stack = [o for o in flow.blocks if o.slot.kind == "article"
+                 and o.slot.headline_lines is None and (o is b or (
+                     o.slot.lines is None and o.slot.top is None and o.slot.runs == ()
+                     and o.slot.column == b.slot.column and o.slot.span == b.slot.span
+                     and o.top <= b.top))]
         stack.sort(key=lambda o: o.top)
         k = 0
         while spare > 0 and stack:
@@ -489,19 +544,36 @@ def notice_lines(issue: Issue, page: PageSpec) -> list[Line]:
     return out
 
 
-def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict) -> PageFlow:
-    issue = text.issue
+def type_area(issue: Issue, page: PageSpec) -> tuple[int, int]:
+    """The grid lines the page's blocks may use: (first line under the section head, first
+    line of the notices or the footer, or the grid's end)."""
     paper, tpl = issue.paper, page.template
     area_top = tpl.section_head_lines if tpl.section else 0
     area_bottom = paper.lines - (footer_grid(issue, tpl)[2] if tpl.footer else 0) \
         - len(notice_lines(issue, page))
+    return area_top, area_bottom
+
+
+def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict) -> PageFlow:
+    issue = text.issue
+    paper = issue.paper
+    area_top, area_bottom = type_area(issue, page)
     # bottom[c] = first free grid line of column c (1-based) for slots stacked with top: auto
     bottom = {c: area_top for c in range(1, paper.columns + 1)}
     occupied: dict[tuple[int, int], str] = {}
     flow = PageFlow(page, [], area_top, area_bottom)
     errors = []
-    for slot in page.slots:
+    # a reserved space without 'top' stands at the foot: placed there before anything else,
+    # so that the blocks above stop at it
+    slots = [replace(s, top=max(area_top, area_bottom - s.lines))
+             if s.kind == "reserve" and s.top is None else s for s in page.slots]
+    for slot in slots:
         cols = range(slot.column, slot.column + slot.span)
+        if not slot.placed:
+            errors.append(InputError("the slot has no place on the page yet ('column' and "
+                                     "'span')", slot.where,
+                                     "give them, or let `typeset makeup` propose them"))
+            continue
         if slot.runs and slot.top is None:
             errors.append(InputError("a block given by 'runs' needs 'top' (the first line of "
                                      "its headline band)", slot.where))
@@ -518,7 +590,7 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
             extra.get(slot.id, 0)
         # An auto-height block may grow down to the foot of the type area or to the next
         # block placed at a fixed line in its columns; what does not fit there is overset.
-        floor = min([o.top for o in page.slots if o is not slot and o.top is not None
+        floor = min([o.top for o in slots if o is not slot and o.top is not None
                      and (o.top > top or (slot.top is None and o.top == top))
                      and o.column < slot.column + slot.span
                      and o.column + o.span > slot.column], default=area_bottom)
@@ -531,6 +603,8 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
         if slot.kind == "banner":
             lines = slot.lines or head_n
             block = Block(slot, top, lines, lines, head, [], 0)
+        elif slot.kind == "reserve":
+            block = Block(slot, top, slot.lines, 0, [], [], 0)
         elif slot.kind == "picture":
             block = _picture(issue, page, slot, top, room, errors)
             if block is None:
@@ -642,15 +716,20 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
         offsets[slot.article] = done + take
         block = Block(slot, top, lines, head_n, head, frames, len(placed),
                       article=slot.article, part=part, head_span=hspan,
-                      body_from=done, body_to=done + take)
+                      body_from=done, body_to=done + take,
+                      placeholder=issue.articles[slot.article].placeholder)
         if take == len(rest):
             block.underset = cap - len(placed)
         return block
-    over = _fill(body, frames, balance=not slot.runs)
+    # runs that all end on one line are balanced like a rectangle's columns (the text round
+    # a picture); a shape whose runs end apart is filled run by run
+    over = _fill(body, frames, balance=not slot.runs or
+                 len({t + n for _, t, n in slot.runs}) == 1)
     offsets[slot.article] = len(every)
     block = Block(slot, top, lines, head_n, head, frames, len(body), article=slot.article,
                   part=part, head_span=hspan, body_from=done,
-                  body_to=len(every) - min(over, len(rest)))
+                  body_to=len(every) - min(over, len(rest)),
+                  placeholder=issue.articles[slot.article].placeholder)
     block.overset = over
     if over:
         block.overset_chars = sum(len(ln.glyphs) for ln in body[len(body) - over:])
@@ -662,24 +741,13 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
 def _picture(issue, page, slot, top, room, errors) -> Block | None:
     """A picture with its caption under it, on whole grid lines; ``lines`` omitted = the
     picture's own proportions at the slot's width."""
-    from .images import probe
-
-    paper, tpl = issue.paper, page.template
-    width = paper.span_width(slot.span)
-    cap_lines: list[Line] = []
-    if slot.caption:
-        style = tpl.caption_style
-        face = issue.fonts.face(style.role)
-        measure = width / style.size
-        cap_lines = compose_paragraph(slot.caption, face, measure, paper.settings, indent=0.0)
     try:
-        px_w, px_h = probe(slot.image)
+        pic, cap_lines = picture_lines(issue, page, slot)
     except Exception as e:  # noqa: BLE001 - Pillow's errors vary by format
         errors.append(InputError(f"cannot read picture '{slot.image.name}': {e}", slot.where))
         return None
     cap_n = len(cap_lines)
     if slot.lines is None:
-        pic = math.ceil(width * px_h / px_w / paper.pitch)
         lines = min(pic + cap_n, room)
     else:
         lines = slot.lines

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import math
 import os
 import re
 import struct
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from . import cjk
@@ -24,8 +26,8 @@ from .compose import Settings
 from .errors import (ErrorGroup, InputError, SourceRef, TypesetError, kind, nearest, raise_all,
                      show)
 from .fonts import load_font_table
-from .model import (PDFX_LEVELS, Article, Footer, Issue, PageSpec, Paper, Paragraph,
-                    PrintSpec, Slot, Template, TextStyle)
+from .model import (PDFX_LEVELS, PRIORITY_NAMES, Article, Footer, Issue, PageSpec, Paper,
+                    Paragraph, PrintSpec, Slot, Template, TextStyle)
 from .units import UnitError, length, type_size
 from .yamlsrc import Map, Seq, load_yaml, ref_of, written
 
@@ -674,9 +676,11 @@ def _looks_gb(raw: bytes) -> bool:
         return False
 
 
-def parse_article(path: Path, text: str) -> Article:
+def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
     """Article file: header lines ``key: value`` (headline, kicker, subtitle, byline), a
-    blank line, then paragraphs separated by blank lines (lines of a paragraph are joined)."""
+    blank line, then paragraphs separated by blank lines (lines of a paragraph are joined).
+    ``allow_empty``: a file with no text yet (copy still coming in) is an article without
+    paragraphs, its headline empty if it has none, instead of an error."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     errors: list[TypesetError] = []
     header: dict[str, tuple[str, int]] = {}
@@ -739,16 +743,18 @@ def parse_article(path: Path, text: str) -> Article:
         errors.append(InputError(f"{bad - MAX_CHAR_ERRORS} more control, zero-width or "
                                  "private-use character(s) not listed", SourceRef(path),
                                  "is this a text file?"))
-    if "headline" not in header or header["headline"][0] == "":
+    empty = allow_empty and not paragraphs
+    if ("headline" not in header or header["headline"][0] == "") and not empty:
         errors.append(InputError("no headline", SourceRef(path, 1),
                                  "start the file with 'headline: …'"))
-    if not paragraphs:
+    if not paragraphs and not empty:
         errors.append(InputError("the article has no text", SourceRef(path)))
     raise_all(errors)
     get = lambda key: header[key][0] if key in header and header[key][0] else None  # noqa
-    return Article(key=path.stem, path=path, headline=header["headline"][0],
+    return Article(key=path.stem, path=path, headline=get("headline") or "",
                    kicker=get("kicker"), subtitle=get("subtitle"), byline=get("byline"),
-                   paragraphs=tuple(paragraphs), headline_line=header["headline"][1])
+                   paragraphs=tuple(paragraphs),
+                   headline_line=header["headline"][1] if "headline" in header else 1)
 
 
 def _join(parts: list[str]) -> str:
@@ -763,10 +769,18 @@ def _join(parts: list[str]) -> str:
 
 # --- manifest -------------------------------------------------------------------------------
 
-ISSUE_KEYS = ("paper", "date", "number", "editor", "pages", "normalise", "encoding")
-PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices")
+ISSUE_KEYS = ("paper", "date", "number", "editor", "pages", "normalise", "encoding",
+              "stories")
+PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices", "fixed")
 SLOT_KEYS = ("id", "article", "banner", "image", "caption", "column", "span", "top", "lines",
-             "headline", "headline_lines", "headline_span", "allow_overset", "box", "runs")
+             "headline", "headline_lines", "headline_span", "allow_overset", "box", "runs",
+             "priority", "story", "fixed", "reserve", "expect_chars", "expect_lines",
+             "section")
+# An article expected but not in yet (待稿) and given in characters takes this many lines per
+# column's worth of characters: paragraph ends and indents against Latin and digits narrower
+# than an em, measured on the real-copy corpus (tests/corpus/realcopy/: 1.04 on average at 10
+# and 12 characters a column)
+EXPECT_LINES_PER_MEASURE = 1.05
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MANIFEST = "issue.yaml"       # the manifest's name in an issue folder
@@ -797,8 +811,10 @@ def named_files(data) -> list[tuple]:
     return out
 
 
-def load_issue(issue_dir: Path) -> Issue:
-    """Read the manifest and everything it names (see the module docstring)."""
+def load_issue(issue_dir: Path, unplaced: bool = False) -> Issue:
+    """Read the manifest and everything it names (see the module docstring).  ``unplaced``:
+    slots may leave out ``column`` and ``span`` (the input of `typeset makeup`, which places
+    them); such a slot has ``placed=False``, and every other stage refuses it."""
     issue_dir = Path(issue_dir)
     manifest, d = read_manifest(issue_dir)
     root = find_project_root(issue_dir)
@@ -870,7 +886,7 @@ def load_issue(issue_dir: Path) -> Issue:
         on_page: dict[str, str] = {}      # article key -> slot id, on this page
         for sn, at in _page_slot_nodes(pn, slots_node, template, manifest, ck):
             slot = _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids,
-                              encoding, at)
+                              encoding, at, unplaced)
             if slot is not None:
                 slots.append(slot)
                 if slot.article is not None:
@@ -898,11 +914,44 @@ def load_issue(issue_dir: Path) -> Issue:
         editor = ck.get(pn, "editor", _text, manifest)
         pages.append(PageSpec(number=number_, template=template, slots=tuple(slots),
                               where=pages_node.ref(manifest, pi), editor=editor,
-                              notices=_notices(pn, manifest, ck)))
+                              notices=_notices(pn, manifest, ck),
+                              fixed=ck.flag(pn, "fixed", manifest, False)))
+    pool = _pool(d, manifest, ck, paper, templates, issue_dir, articles, encoding, unplaced)
     raise_all(ck.errors)
     return Issue(root=issue_dir, manifest=manifest, paper=paper, date=date,
                  number=number, editor=issue_editor, pages=tuple(pages), articles=articles,
-                 project_root=root, fonts=fonts, normalise=normalise)
+                 project_root=root, fonts=fonts, normalise=normalise, pool=pool)
+
+
+def _pool(d, manifest, ck, paper, templates, issue_dir, articles, encoding, unplaced):
+    """``stories:``: articles (and their pictures) not yet on a page, for `typeset makeup
+    --plan` to share out over the pages.  Only the makeup reads them (``unplaced``); any other
+    command refuses an issue that still has them."""
+    node = d.get("stories")
+    if node is None:
+        return ()
+    if not unplaced:
+        ck.err("'stories' not yet shared out over the pages", d.ref(manifest, "stories"),
+               "run `typeset makeup --plan` to place them, or move them into pages' slots")
+        return ()
+    if not isinstance(node, Seq):
+        ck.err(f"'stories' must be a list of slots, found {kind(node)}",
+               d.ref(manifest, "stories"))
+        return ()
+    template = next(iter(templates.values()), None)
+    if template is None:
+        return ()
+    ids: set[str] = set()
+    out = []
+    for si, sn in enumerate(node):
+        slot = _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids,
+                          encoding, node.ref(manifest, si), True)
+        if slot is not None:
+            if slot.kind not in ("article", "picture"):
+                ck.err("'stories' holds articles and pictures", slot.where)
+                continue
+            out.append(slot)
+    return tuple(out)
 
 
 def _names(v) -> list[str] | None:
@@ -960,7 +1009,8 @@ def _encoding(v) -> str:
     return v
 
 
-def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, encoding, at):
+def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, encoding, at,
+               unplaced=False):
     if not isinstance(sn, Map):
         ck.err(f"a slot must be a mapping (id: …, article: …), found {kind(sn)}", at)
         return None
@@ -974,7 +1024,9 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
             ck.err(f"'id' must be a short name without '/', '\\' or control characters, "
                    f"found {show(sid)}", sn.ref(manifest, "id"))
             sid = None
-    ck.keys(sn, SLOT_KEYS, manifest, slot=sid, required=("id", "column", "span"))
+    placed = "column" in sn and "span" in sn
+    ck.keys(sn, SLOT_KEYS, manifest, slot=sid,
+            required=("id",) if unplaced else ("id", "column", "span"))
     if sid is None:
         return None
     if sid in ids:
@@ -1006,11 +1058,42 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
             what = f"line {first} is" if first == last else f"lines {first}–{last} run"
             ck.err(f"{what} past the grid of {paper.lines} lines (0–{paper.lines - 1})",
                    sn.ref(manifest, "top" if top is not None else "lines", sid))
-    kinds = [k for k in ("article", "banner", "image") if k in sn]
+    kinds = [k for k in ("article", "banner", "image", "reserve") if k in sn]
     if len(kinds) != 1:
-        ck.err("a slot needs exactly one of 'article:', 'banner:' or 'image:'", where)
+        ck.err("a slot needs exactly one of 'article:', 'banner:', 'image:' or 'reserve:'",
+               where)
         return None
-    skind = {"article": "article", "banner": "banner", "image": "picture"}[kinds[0]]
+    skind = {"article": "article", "banner": "banner", "image": "picture",
+             "reserve": "reserve"}[kinds[0]]
+    priority = None
+    if "priority" in sn:
+        priority = PRIORITY_NAMES.get(sn["priority"]) if isinstance(sn["priority"], str) \
+            else None
+        if priority is None:
+            ck.err(f"unknown priority {show(sn['priority'])}", sn.ref(manifest, "priority", sid),
+                   (nearest(sn["priority"], PRIORITY_NAMES) if isinstance(sn["priority"], str)
+                    else None) or f"one of: {', '.join(PRIORITY_NAMES)}")
+        elif skind != "article":
+            ck.err("'priority' is for an article", sn.ref(manifest, "priority", sid))
+    story = ck.get(sn, "story", _text, manifest, None, sid)
+    if story is not None and skind != "picture":
+        ck.err("'story' is for a picture (the slot id of the article it illustrates)",
+               sn.ref(manifest, "story", sid))
+        story = None
+    expect_chars = ck.get(sn, "expect_chars", _int_in(1, MAX_ARTICLE_CHARS), manifest, None,
+                          sid)
+    expect_lines = ck.get(sn, "expect_lines", _int_in(1, MAX_GRID_LINES), manifest, None, sid)
+    if expect_chars is not None and expect_lines is not None:
+        ck.err("give the expected length once: 'expect_chars' or 'expect_lines'",
+               sn.ref(manifest, "expect_lines", sid))
+    if (expect_chars or expect_lines) and skind != "article":
+        ck.err("'expect_chars' and 'expect_lines' are for an article",
+               sn.ref(manifest, "expect_chars" if expect_chars else "expect_lines", sid))
+        expect_chars = expect_lines = None
+    if skind == "reserve" and (not placed or lines is None):
+        ck.err("a reserved space needs 'column', 'span' and 'lines' (and 'top', or it stands "
+               "at the foot of the page)", where)
+        return None
     hstyle = sn.get("headline", "standard")
     if not isinstance(hstyle, str) or hstyle not in template.headline_styles:
         ck.err(f"unknown headline style {show(hstyle)}", sn.ref(manifest, "headline", sid),
@@ -1035,10 +1118,22 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                    f"'{articles[key].path.name}'", sn.ref(manifest, "article", sid),
                    "rename one of the files")
             return None
+        expected = expect_lines or (math.ceil(expect_chars * EXPECT_LINES_PER_MEASURE
+                                              / paper.column_chars)
+                                    if expect_chars and paper is not None else None)
+        what = f"{expect_chars} characters" if expect_chars else f"{expect_lines} lines"
+        if key not in articles and expected and not p.exists():
+            # copy still coming in: a placeholder of the expected length (flow, page)
+            articles[key] = Article(
+                key=key, path=p, headline="", kicker=None, subtitle=None, byline=None,
+                paragraphs=(), placeholder=True, expect_lines=expected, expect_what=what)
         if key not in articles:
             try:
                 art = parse_article(p, read_text(p, sn.ref(manifest, "article", sid),
-                                                 encoding))
+                                                 encoding), allow_empty=bool(expected))
+                if not art.paragraphs:      # the file is there, its text is not (yet)
+                    art = replace(art, placeholder=True, expect_lines=expected,
+                                  expect_what=what)
             except ErrorGroup as e:
                 ck.errors.extend(e.errors)
                 return None
@@ -1070,6 +1165,8 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
     text = ck.get(sn, "banner", _text, manifest, "", sid) if skind == "banner" else None
     if skind == "banner" and not text:
         return None
+    if skind == "reserve":
+        text = ck.get(sn, "reserve", _text, manifest, "", sid)
     return Slot(id=sid, kind=skind, column=column, span=span, top=top, lines=lines, article=key,
                 text=text,
                 headline_style=hstyle,
@@ -1080,7 +1177,9 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                 box=ck.flag(sn, "box", manifest, False, sid), runs=runs, image=image,
                 caption=ck.get(sn, "caption", _text, manifest, None, sid)
                 if sn.get("caption") is not None else None,
-                where=where)
+                where=where, priority=priority, story=story,
+                fixed=ck.flag(sn, "fixed", manifest, False, sid), placed=placed,
+                section=ck.get(sn, "section", _text, manifest, None, sid))
 
 
 def _inside(sn, key, manifest, ck, sid, issue_dir) -> Path | None:

@@ -54,6 +54,14 @@ def pdfx_level(name: str | None, by: str = "name") -> PdfxLevel | None:
     return None
 
 
+# A story's rank on its page (`priority:` in the manifest, for `typeset makeup`), most
+# important first, with the newsroom's names for them: 头条 the lead, 二条 the second story,
+# 简讯 a brief.  makeup.py says what each rank may have (headline style, span, place).
+PRIORITIES = ("lead", "second", "normal", "brief")
+PRIORITY_NAMES = {"lead": "lead", "头条": "lead", "second": "second", "二条": "second",
+                  "normal": "normal", "一般": "normal", "brief": "brief", "简讯": "brief"}
+
+
 @dataclass(frozen=True)
 class PrintSpec:
     """The printing plant's output condition (the paper's ``print:`` keys): the PDF/X level,
@@ -183,6 +191,12 @@ class Article:
     byline: str | None
     paragraphs: tuple[Paragraph, ...]
     headline_line: int = 1
+    # copy still coming in (待稿): the file is missing or has no text yet, and the slot gives
+    # its expected length; the flow sets ``expect_lines`` empty lines for it, drawn as a grey
+    # placeholder, and build writes no print PDF while one is on a page
+    placeholder: bool = False
+    expect_lines: int = 0
+    expect_what: str = ""            # as the manifest said it: "1200 characters", "40 lines"
 
 
 @dataclass(frozen=True)
@@ -190,13 +204,13 @@ class Slot:
     """An article block, a banner or a picture on the page grid."""
 
     id: str
-    kind: str                        # "article" | "banner" | "picture"
+    kind: str                        # "article" | "banner" | "picture" | "reserve"
     column: int                      # 1-based start column
     span: int
     top: int | None                  # first grid line (0-based); None = below the blocks above
     lines: int | None                # height in lines; None = from the content
     article: str | None = None       # article key
-    text: str | None = None          # banner text
+    text: str | None = None          # banner text; a reserved space's label (广告)
     headline_style: str = "standard"
     headline_lines: int | None = None   # fixed headline height in lines
     headline_span: int | None = None    # columns the headline spans (default: all)
@@ -208,6 +222,14 @@ class Slot:
     image: Path | None = None        # picture file
     caption: str | None = None
     where: SourceRef = field(default_factory=SourceRef)
+    # for `typeset makeup` (makeup.py): the story's rank (lead, second, normal, brief), a
+    # picture's story (the slot id of the article it illustrates), a block makeup must leave
+    # where it is, and whether the manifest placed the slot at all (column and span given)
+    priority: str | None = None
+    story: str | None = None
+    fixed: bool = False
+    placed: bool = True
+    section: str | None = None       # the section (a template's) whose pages may take it
 
 
 @dataclass(frozen=True)
@@ -218,6 +240,7 @@ class PageSpec:
     where: SourceRef
     editor: str | None = None        # 责任编辑 of this page (else the issue's)
     notices: tuple[str, ...] = ()    # this page's notices (更正, 启事 …), after the template's
+    fixed: bool = False              # `makeup --plan` leaves this page as it is
 
 
 @dataclass(frozen=True)
@@ -233,3 +256,4 @@ class Issue:
     project_root: Path
     fonts: object                    # fonts.FontTable
     normalise: bool = True
+    pool: tuple = ()                 # slots not yet on a page (`stories:`), for makeup --plan

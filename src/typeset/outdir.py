@@ -423,3 +423,31 @@ def set_of(stem: str, proofs: bool):
         return proofs and len(r.parts) == 2 and r.parts[0] == "proofs" and \
             bool(png.fullmatch(r.name))
     return replaces
+
+
+def write_files(files: list[tuple[Path, bytes]]) -> None:
+    """Write a few loose files (make-up proposals, a manifest) so that none is ever seen half
+    written: each goes to a hidden temporary name beside it first, and all are renamed into
+    place only when every one is complete.  A failure removes the temporaries and raises
+    OutputError (exit 74) naming the file; nothing is changed."""
+    temps: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise _io_error(e, path) from None
+            tmp = path.parent / f".{path.name}.{os.getpid()}.part"
+            temps.append((tmp, path))
+            _write_file(tmp, data, path)
+        for tmp, path in temps:
+            try:
+                os.replace(tmp, path)
+            except OSError as e:
+                raise _io_error(e, path) from None
+        for d in {p.parent for _, p in temps}:
+            _fsync_dir(d)
+    finally:
+        for tmp, _ in temps:
+            if tmp.exists():
+                tmp.unlink()

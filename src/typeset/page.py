@@ -245,6 +245,9 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
     if slot.kind == "picture":
         _picture(issue, flow, block, items, ids, page_out, pictures)
         return
+    if block.placeholder:
+        _placeholder(issue, block, items, ids, page_out)
+        return
     art = issue.articles[block.article] if block.article else None
     # Headline group: in its band of whole grid lines, centred vertically; centred
     # horizontally over the columns it spans, or flush left if the template says so.
@@ -308,6 +311,26 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
             items.append(Box(x0 - pad, y_top + paper.line_gap / 2.0, width + 2 * pad,
                              block.lines * paper.pitch - paper.line_gap,
                              width=paper.rule_width, area=type_area))
+
+
+def _placeholder(issue: Issue, block: Block, items: list, ids, page_out) -> None:
+    """Copy still coming in (待稿): a grey box over the block, labelled with the slot and the
+    length expected, in place of the headline and text (build prints no page with one)."""
+    paper, slot = issue.paper, block.slot
+    art = issue.articles[block.article]
+    x0, w = paper.column_x(slot.column), paper.span_width(slot.span)
+    y0 = paper.line_top(block.top) + paper.line_gap / 2.0
+    h = block.lines * paper.pitch - paper.line_gap
+    area = _area(page_out, f"slot '{slot.id}', placeholder", x0, y0, x0 + w, y0 + h)
+    items.append(Box(x0, y0, w, h, width=0.0, fill=0.15, area=area))
+    face = issue.fonts.face(paper.body.role)
+    labels = [f"待稿 {slot.id}", art.headline.replace("|", ""),
+              f"预计{art.expect_what.replace(' characters', '字').replace(' lines', '行')}"]
+    for k, text in enumerate(t for t in labels if t):
+        ln = natural_line(text, face, paper.settings)
+        x = x0 + max(0.0, (w - ln.width * paper.body.size) / 2.0)
+        items += _runs(ln, x, baseline(paper, block.top + 1 + k), paper.body, "placeholder",
+                       None, ids(), area=area, where=slot.where)
 
 
 def _outline(paper, cells, area: int = -1) -> list:

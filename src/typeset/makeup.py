@@ -1,0 +1,2166 @@
+"""Make-up (组版): proposed layouts that fill a page exactly, a plan for an issue, and the
+geometry and copyfit levers the fit report gives.
+
+Contract: ``measure_page(issue, page, bodies)`` turns a page of a loaded issue (its template,
+its articles with their ``priority``, pictures with the ``story`` they illustrate, a banner,
+reserved spaces and blocks marked ``fixed``) into plain data (:class:`PageIn`): every story's
+body lines as the real composer sets them (composed once by ``flow.compose_bodies``: a body is
+set at the column measure whatever the span, so its depth at any span is arithmetic) and its
+headline's band at every span and in every headline style its priority allows (composed by
+the flow's own ``head_group``); every picture's height at every span (its proportions on
+whole grid lines, its caption composed: ``flow.picture_lines``).  ``propose(page_in, n)``
+searches that data and returns ranked :class:`Proposal`\ s, or raises :class:`MakeupError`
+saying why the page cannot be filled ("copy is 23 lines short …: add a story or a picture").
+``verify`` flows a proposal with the real flow stage and checks every rule on it;
+``make_up_issue`` does all of it for the pages of an issue folder, in page order (``plan``:
+after :func:`plan_issue` has shared the manifest's ``stories:`` out over the pages), and
+``manifest_text`` writes the chosen proposals' slots into the manifest's text, so that
+`typeset build` then works unchanged.  ``block_geometry`` and ``foot_levers`` are the geometry
+and the levers of `typeset check`.  Nothing is kept between calls.
+
+The page model (our design).  The type area is cut into **tiers** (horizontal bands across
+the width, one or two), each tier into **column groups** (consecutive columns), and each group
+holds a **stack** of modules of the group's span whose heights add up exactly to the tier's
+height, so every column's foot is the page foot.  With two tiers, one group may run through
+both at the right edge, or the lead's group at the left (a staircase: its blocks need not end
+where the tiers do).  A module is a story (headline band + its text in balanced columns), a
+story with its picture (above its headline; the lead's under its text or above its headline;
+or inside the story's block at the top right under the headline, the text running round it in
+balanced ``runs``), a picture alone, the banner (at the top of a group of the top tier), or a
+reserved space (at the top or the foot of its columns).  Every block is a rectangle, or with
+its own picture inside it makes one: the modules of modular make-up (newsroom.md §1.3).
+
+The rules, as named constraints (``RULES``), each checked on every proposal by
+:func:`check_rules` from the flowed page (and by the tests from the built PDF):
+
+- ``lead_top_widest``: the lead starts at the top of the type area (under the banner or its
+  own picture, if any) with nothing on its left (区序: upper left is strongest, newsroom.md
+  §1.1), and no story is wider than it;
+- ``headline_ladder``: headline sizes never grow as priority falls, and the lead alone has
+  the template's largest style (newsroom.md §1.2): lead → the largest style; second → the
+  next; normal → the next or the one below it; brief → the smallest (:func:`allowed_styles`);
+  a continuation's 接题 is no headline here;
+- ``no_tombstones``: no two headlines (or a headline and a banner) side by side, in adjacent
+  columns, whose type overlaps in height (碰题, newsroom.md §1.3), unless their sizes differ by
+  ``CONTRAST`` or more, the reference's own fallback (those are counted as ``bumped``);
+- ``modules``: every block a rectangle or a clean L, a story with its picture inside it one
+  rectangle;
+- ``feet_level``: every column's last block ends at the foot of the type area, no slot
+  overset, no column of a block more than one line short;
+- ``band_range``: every headline band between its least (the type plus ``HEAD_WHITE``) and
+  :func:`max_band` of it: ``flow.MAX_HEAD_GROW`` lines more, or twice the least for a
+  headline of several lines;
+- ``no_stretch``: no story set so wide that its columns hold fewer than ``MIN_LEG`` lines;
+- ``picture_aspect``: pictures at their own proportions on whole grid lines (less than one
+  line cropped).
+
+The copyfit levers, in the editor's order, as the search uses them: (1) *headline band*:
+white added to a band, up to :func:`max_band` (written as ``headline_lines``); the banner's
+band too; (2) *headline lines*: a normal story's headline in the next smaller style, or over
+all but the last column (``headline_span``, 文包题: the last column's text starts at the
+top), each changing how many lines it takes; (3) *picture height*: a picture's span, its
+height following at its own proportions, or the picture inside its story's block; (4)
+*span*: the width of a story's column group.  And for a story continued on a later page, the
+lines it sets before the jump.  Never letter-spacing, never dropping text: the body lines are
+the composer's.
+
+The search.  Each module's height at span *w* is an interval [lo, hi] of grid lines (every
+shape and band it may take; every value in between is reachable, one line at a time).  A
+group of span *w* and height *h* is feasible when the sum of its modules' lo is at most *h*
+and the sum of their hi at least *h*; subset sums of lo and hi are precomputed per span and
+bucketed by lo, so a group's feasibility is a look-up.  For each tier height (one tier; then
+two, every split, in batches), a depth-first exact cover finds sets of feasible groups that
+hold every module once and fill every tier's columns — the lead's group first, then the group
+holding the lowest uncovered module — pruned by area, within node budgets.  A cover whose
+rows would put two plain stories side by side at one height (:func:`_row_risk`) is tried
+last.  Each cover is then finished: its groups ordered left to right by 区序, the modules of
+each group by priority, shapes and the slack shared out over the bands (evenly first), and
+each group's variant chosen against the neighbours already chosen so that no two headlines
+tombstone (backtracking, within ``VARIANT_TRIES``).  A finished layout is scored by the sum of
+weighted, checkable terms (``WEIGHTS``): 区序 inversions (a more important story in a weaker
+place), width inversions (a more important story narrower), contrasting bumps, white added to
+bands, smaller styles, legs shallower than ``SHALLOW_LEG`` or deeper than ``LEG_LONG`` of the
+page, pictures under their text, L-shaped text, side headlines, tiers and groups.  The best
+distinct layouts are flowed with the real flow stage and kept only if they pass every rule.
+Budgets count nodes and tries, never time, so the same input always gives the same
+proposals.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field, replace
+from itertools import permutations
+
+from . import flow as F
+from .errors import InputError, LayoutError, SourceRef
+from .model import PRIORITY_NAMES
+
+GROW = F.MAX_HEAD_GROW       # lines of white a headline band may take over its minimum …
+MIN_LEG = 6                  # no story so wide that its columns hold fewer lines than this
+LEG_LONG = 0.5               # legs deeper than this share of the type area cost
+SHALLOW_LEG = 10             # legs shallower than this cost (a short story stretched wide)
+CONTRAST = 1.2               # size ratio at which two bumping heads contrast (newsroom §1.3)
+MAX_TIERS = 2
+JUMP_BEFORE, JUMP_AFTER = 4.0, 6.0   # inches of text before and after a jump (§1.4)
+NODE_BUDGET = 4000           # exact-cover nodes per tier height …
+NODES_TOTAL = 40000          # … and for the whole page
+COVERS_PER_HEIGHT = 12
+COVERS_TOTAL = 200           # covers collected before the search stops
+COVERS_KEPT = 120            # covers finished at most, best pre-score first
+FINISHED_ENOUGH = 12         # finished layouts (at least) before finishing stops
+RISKY = 8.0                  # pre-score added to a cover that risks tombstones (_row_risk)
+BATCH = 8                    # tier heights searched before their covers are finished …
+PER_BATCH = 16               # … at most this many of them, best pre-score first
+HARDER = 4                   # budgets times this for a page the first search cannot fill …
+THREE_TIERS = 3000           # … and then this many splits into three tiers
+VARIANT_TRIES = 400          # group variants tried per cover in the tombstone search
+PRIORITY_RANK = {"lead": 0, "second": 1, "normal": 2, "brief": 3}
+WEIGHTS = {                  # the score: lower is better
+    "rank_inversions": 6.0,  # pairs: the more important story in the weaker 区序 position
+    "width_inversions": 3.0,  # pairs: the more important story narrower
+    "bumped": 4.0,           # headlines side by side that contrast in size (allowed)
+    "white": 0.15,           # grid lines of white added to headline bands, times their span
+    "small_heads": 1.0,      # normal stories set in the smaller headline style
+    "deep_legs": 0.3,        # lines of legs deeper than LEG_LONG of the type area
+    "shallow_legs": 0.4,     # lines by which legs are shallower than SHALLOW_LEG (stretched)
+    "art_low": 2.0,          # pictures under their story's text
+    "side_heads": 1.5,       # headlines over all but the last column (文包题)
+    "l_shapes": 2.0,         # stories whose text runs round their picture (an L of text)
+    "tiers": 2.0,            # tiers beyond the first
+    "groups": 0.5,           # column groups
+}
+RULES = ("lead_top_widest", "headline_ladder", "no_tombstones", "modules", "feet_level",
+         "band_range", "no_stretch", "picture_aspect")
+
+
+def max_band(least: int) -> int:
+    """The largest headline band makeup gives a headline whose band is at least ``least``
+    lines: ``GROW`` lines of white more, or twice the least band for a headline of several
+    lines (at most as much white again as the headline with its own white takes)."""
+    return max(least + GROW, 2 * least)
+
+
+class MakeupError(LayoutError):
+    """A page makeup cannot fill, with the reason in the editor's terms (exit 4)."""
+
+
+# --- plain data in -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HeadFit:
+    """A story's headline at one span in one style: the band's minimum and where the type
+    stands in a band (pt from the band's middle: top, bottom)."""
+
+    style: str
+    size: float
+    min_band: int
+    ext: tuple[float, float]
+    hspan: int = 0               # columns the headline covers (the first ones of the span)
+
+
+@dataclass(frozen=True)
+class StoryIn:
+    id: str
+    article: str
+    rank: int                    # PRIORITY_RANK
+    body: int                    # body lines (byline included) at the column measure
+    heads: dict                  # span -> tuple[HeadFit] (the styles its priority allows)
+    order: int                   # place in the manifest
+    placeholder: bool = False
+    jump: tuple | None = None    # continued on a later page: (least, most) body lines set here
+    continued: bool = False      # the rest of a story begun on an earlier page (its 接题)
+
+
+@dataclass(frozen=True)
+class PictureIn:
+    id: str
+    story: str | None            # the slot id of the story it illustrates
+    lines: dict                  # span -> grid lines (picture + caption)
+    order: int
+
+
+@dataclass(frozen=True)
+class FixedIn:
+    """The banner (over a group of the top tier; ``lines`` per span) or a reserved space or fixed
+    block (column, span, top or None = at the foot, lines)."""
+
+    id: str
+    kind: str                    # banner | reserve
+    column: int | None
+    span: int | None
+    top: int | None
+    lines: dict                  # span -> lines (one entry when the span is fixed)
+    size: float = 0.0            # the banner's type size (tombstone contrast)
+    ext: dict = field(default_factory=dict)    # span -> (top, bottom) pt from the middle
+    fixed_lines: bool = False    # the manifest gives the banner's lines
+
+
+@dataclass(frozen=True)
+class PageIn:
+    number: int
+    columns: int
+    top: int                     # first grid line of the type area (under the section head)
+    bottom: int                  # first line of the notices/footer
+    pitch: float
+    column_chars: int
+    stories: tuple[StoryIn, ...]
+    pictures: tuple[PictureIn, ...]
+    banner: FixedIn | None
+    reserves: tuple[FixedIn, ...]
+    styles: tuple[str, ...]      # the template's headline styles, largest first
+
+    @property
+    def height(self) -> int:
+        return self.bottom - self.top
+
+
+# --- plain data out ------------------------------------------------------------------------
+
+@dataclass
+class Placed:
+    """One block of a proposal on the grid."""
+
+    id: str
+    kind: str                    # article | picture | banner | reserve
+    column: int
+    span: int
+    top: int
+    lines: int
+    style: str | None = None     # headline style (articles)
+    band: int | None = None      # headline band, grid lines (headline_lines)
+    size: float = 0.0            # headline type size
+    head: tuple[float, float] | None = None     # headline type, pt from the page's line 0
+    hspan: int = 0               # columns the headline covers, if fewer than the span
+    wrap: tuple | None = None    # (span, lines) of its picture at the top right under the
+                                 # headline, the text round it (runs)
+    jump: bool = False           # continued on a later page: written with its ``lines``
+
+
+@dataclass
+class Proposal:
+    page: int
+    blocks: list[Placed]         # in reading order (the manifest's slot order)
+    score: float
+    terms: dict
+    tiers: list[int]             # tier heights
+    checks: dict = field(default_factory=dict)   # rule -> list of violations (after verify)
+
+    def describe(self) -> str:
+        t = ", ".join(f"{k} {v:g}" for k, v in self.terms.items() if v)
+        return f"score {self.score:.1f}" + (f" ({t})" if t else "")
+
+
+# --- measuring a page ----------------------------------------------------------------------
+
+def _styles_by_size(tpl) -> tuple[str, ...]:
+    return tuple(sorted(tpl.headline_styles, key=lambda k: -tpl.headline_styles[k].size))
+
+
+def allowed_styles(rank: int, styles: tuple[str, ...]) -> tuple[str, ...]:
+    """The headline styles a story of ``rank`` may take, preferred first (the ladder):
+    lead the largest; second the next; normal the next or the one below; brief the
+    smallest.  A template with fewer styles gives its nearest."""
+    n = len(styles)
+    pick = {0: [0], 1: [1], 2: [1, 2], 3: [n - 1]}[rank]
+    out = [styles[min(i, n - 1)] for i in pick]
+    return tuple(dict.fromkeys(out))
+
+
+def _head_fit(issue, page, slot, span, style, hspan: int | None = None) -> HeadFit | None:
+    s = replace(slot, span=span, headline_style=style, headline_lines=None,
+                headline_span=hspan if hspan and hspan < span else None)
+    head = F.head_group(issue, page, s, None)
+    if any(hl.line.overfull for hl in head):
+        return None            # the headline does not fit the span at all
+    pitch = issue.paper.pitch
+    band = F.head_height_lines(head, pitch)
+    top, bottom = F.head_extent(head, 0, pitch)
+    return HeadFit(style, page.template.headline_styles[style].size, band, (top, bottom),
+                   hspan or span)
+
+
+def jump_lines(paper, inches: float) -> int:
+    """Grid lines in ``inches`` of a column (newsroom.md §1.4: run at least 4 inches before
+    a jump, jump at least 6)."""
+    return math.ceil(inches * 72.0 / paper.pitch)
+
+
+def measure_page(issue, page, bodies: dict, done: dict | None = None,
+                 lead: bool = True) -> PageIn:
+    """The page as plain data for :func:`propose` (see the module docstring).  Slots marked
+    ``fixed`` and reserved spaces stay where the manifest puts them; every other slot is
+    placed by the makeup.  A story named again on a later page is continued there: here it
+    may set from JUMP_BEFORE inches of lines to all but JUMP_AFTER; a story begun on an
+    earlier page (``done``: article → lines set there) brings the rest under its 接题.
+    Without a story marked lead, the first article leads (``lead=False``: none does)."""
+    paper, tpl = issue.paper, page.template
+    top, bottom = F.type_area(issue, page)
+    styles = _styles_by_size(tpl)
+    # the story's parts as the issue runs it through its pages, with this page as given
+    parts = F.article_parts(replace(issue, pages=tuple(
+        page if p.number == page.number else p for p in issue.pages)))
+    done = done or {}
+    cont = {s.id for s in page.slots if s.kind == "article"
+            and parts[(page.number, s.id)].index > 0}
+    articles = [s for s in page.slots if s.kind == "article" and s.id not in cont]
+    leads = [s for s in articles if s.priority == "lead"]
+    if len(leads) > 1:
+        raise InputError(f"page {page.number}: {len(leads)} stories are marked lead ("
+                         + ", ".join(f"'{s.id}'" for s in leads) + "); a page has one",
+                         leads[1].where, "make the others 'second'")
+    lead_id = leads[0].id if leads else (articles[0].id if articles and lead else None)
+    stories, pictures, reserves, banner = [], [], [], None
+    ids = {s.id for s in articles}
+    for k, s in enumerate(page.slots):
+        if s.kind == "article" and s.id in cont:
+            part = parts[(page.number, s.id)]
+            every = len(F.body_lines(issue, page, s.article, bodies.get(s.article, [])))
+            body = every - done.get(s.article, 0) + 1         # and （上接第N版）
+            heads = {}
+            for w in range(1, paper.columns + 1):
+                head = F.head_group(issue, page, replace(s, span=w, headline_span=None), part)
+                if any(hl.line.overfull for hl in head):
+                    continue
+                band = F.head_height_lines(head, paper.pitch) if head else 0
+                ext = F.head_extent(head, 0, paper.pitch) if head else (0.0, 0.0)
+                size = tpl.continued_style.size if head else 0.0
+                heads[w] = (HeadFit(s.headline_style, size, band, ext, w),)
+            stories.append(StoryIn(s.id, s.article, 2, body, heads, k, continued=True))
+        elif s.kind == "article":
+            rank = 0 if s.id == lead_id else PRIORITY_RANK[s.priority or "normal"]
+            if s.id != lead_id and rank == 0:
+                rank = 1
+            body = len(F.body_lines(issue, page, s.article, bodies.get(s.article, [])))
+            heads = {}
+            for w in range(1, paper.columns + 1):
+                fits = [f for st in allowed_styles(rank, styles)
+                        if (f := _head_fit(issue, page, s, w, st)) is not None]
+                # the headline over all but the last column, whose text starts at the top
+                # (文包题): more headline lines, and a leg between it and the next block
+                if w >= 3 and rank > 0:
+                    fits += [f for st in allowed_styles(rank, styles)
+                             if (f := _head_fit(issue, page, s, w, st, w - 1)) is not None]
+                if fits:
+                    heads[w] = tuple(fits)
+            part = parts[(page.number, s.id)]
+            jump = None
+            if part.next_page is not None:
+                jump = (jump_lines(paper, JUMP_BEFORE), body - jump_lines(paper, JUMP_AFTER))
+                if jump[1] < jump[0]:
+                    raise InputError(f"'{s.id}' is too short to continue on page "
+                                     f"{part.next_page} ({body} lines: at least "
+                                     f"{jump[0]} here and {jump_lines(paper, JUMP_AFTER)} "
+                                     f"there)", s.where, "set it whole on one page")
+            stories.append(StoryIn(s.id, s.article, rank, body, heads, k,
+                                   issue.articles[s.article].placeholder, jump))
+        elif s.kind == "picture":
+            from .images import MIN_PPI, effective_ppi, probe
+
+            if s.story is not None and s.story not in ids:
+                raise InputError(f"'story: {s.story}' names no article slot on page "
+                                 f"{page.number}", s.where)
+            px_w, px_h = probe(s.image)
+            lines = {}
+            for w in range(1, paper.columns + 1):
+                pic, cap = F.picture_lines(issue, page, replace(s, span=w))
+                width = paper.span_width(w)
+                if effective_ppi(px_w, px_h, width, pic * paper.pitch) >= MIN_PPI:
+                    lines[w] = pic + len(cap)
+            pictures.append(PictureIn(s.id, s.story, lines, k))
+        elif s.kind == "banner" and not s.fixed:
+            lines, ext, count = {}, {}, {}
+            size = tpl.banner_style.size
+            for w in range(1, paper.columns + 1):
+                if s.placed and s.span != w and s.span is not None:
+                    continue
+                head = F.head_group(issue, page, replace(s, span=w), None)
+                if any(hl.line.overfull for hl in head):
+                    continue
+                lines[w] = s.lines or F.head_height_lines(head, paper.pitch)
+                ext[w] = F.head_extent(head, 0, paper.pitch)
+                count[w] = len(head)
+            # a banner is set on as few lines as it can be (one, where it fits)
+            fewest = min(count.values(), default=0)
+            for w in [w for w in count if count[w] > fewest]:
+                del lines[w], ext[w]
+            banner = FixedIn(s.id, "banner", None, s.span if s.placed else None, None, lines,
+                             size, ext, fixed_lines=s.lines is not None)
+        else:           # a reserved space, or any block the editor fixed
+            if not s.placed:
+                raise InputError("a fixed block needs 'column' and 'span'", s.where)
+            lines = s.lines
+            if lines is None:
+                raise InputError("a fixed block needs 'lines' for the makeup", s.where)
+            if s.top is not None and s.top not in (top, bottom - lines):
+                raise InputError(f"makeup keeps fixed blocks at the top (line {top}) or the "
+                                 f"foot (line {bottom - lines}) of the type area; this one "
+                                 f"starts at line {s.top}", s.where)
+            reserves.append(FixedIn(s.id, "reserve", s.column, s.span,
+                                    top if s.top == top else None, {s.span: lines}))
+    return PageIn(page.number, paper.columns, top, bottom, paper.pitch, paper.column_chars,
+                  tuple(stories), tuple(pictures), banner, tuple(reserves), styles)
+
+
+# --- modules -------------------------------------------------------------------------------
+
+@dataclass
+class _Mod:
+    """A story with its picture, or a picture alone: what a group stacks."""
+
+    story: StoryIn | None
+    pic: PictureIn | None
+    lo: dict                     # span -> lines at the smallest band
+    hi: dict                     # span -> lines at the largest band
+    banner: FixedIn | None = None     # the banner: at the top of a group of the top tier
+
+    @property
+    def rank(self) -> int:
+        return self.story.rank if self.story else 2
+
+    @property
+    def id(self) -> str:
+        return self.story.id if self.story else (self.pic or self.banner).id
+
+    def min_area(self) -> int:
+        return min(w * v for w, v in self.lo.items())
+
+    def max_area(self) -> int:
+        return max(w * v for w, v in self.hi.items())
+
+
+def _legs(story: StoryIn, w: int) -> int:
+    return -(-story.body // w)
+
+
+def _height(story: StoryIn, w: int, fit: HeadFit, band: int) -> int:
+    """A story's block height at span ``w`` with this headline in a band of ``band`` lines:
+    its columns balanced to the lowest common foot (flow.lowest_foot): under a headline over
+    all columns, the band and the legs; under one over the first ``hspan`` columns, the foot
+    where the columns beside and under it hold the text."""
+    if fit.hspan >= w:
+        return band + _legs(story, w)
+    return max(band, -(-(story.body + fit.hspan * band) // w))
+
+
+def _fit_range(story: StoryIn, w: int, fit: HeadFit):
+    """(least height, greatest height, {height: the least band giving it}) of a story at
+    span ``w`` with headline ``fit``, bands from the least to max_band, keeping the columns
+    under the headline MIN_LEG lines deep (no_stretch); None if no band does."""
+    bands: dict[int, int] = {}
+    for b in range(fit.min_band, max_band(fit.min_band) + 1):
+        h = _height(story, w, fit, b)
+        if w > 1 and h - b < MIN_LEG:
+            continue
+        bands.setdefault(h, b)
+    if not bands:
+        return None
+    return min(bands), max(bands), bands
+
+
+def _modules(pin: PageIn) -> list[_Mod]:
+    pics = {p.story: p for p in pin.pictures if p.story is not None}
+    mods = []
+    for s in pin.stories:
+        pic = pics.get(s.id)
+        lo, hi = {}, {}
+        for w in s.heads:
+            if w > 1 and _legs(s, w) < MIN_LEG:
+                continue                    # no_stretch
+            if s.rank == 0 and w == 1 and pin.columns >= 3:
+                continue                    # a lead one column wide is no lead
+            shapes = _shapes(s, pic, w, pin.styles)
+            if shapes:
+                lo[w] = min(sh.lo for sh in shapes)
+                hi[w] = max(sh.hi for sh in shapes)
+        mods.append(_Mod(s, pic, lo, hi))
+    for p in pin.pictures:
+        if p.story is None:
+            mods.append(_Mod(None, p, dict(p.lines), dict(p.lines)))
+    if pin.banner is not None:
+        b = pin.banner
+        hi = dict(b.lines) if b.fixed_lines else {w: max_band(v) for w, v in b.lines.items()}
+        mods.append(_Mod(None, None, dict(b.lines), hi, banner=b))
+    return mods
+
+
+# --- the exact cover ----------------------------------------------------------------------
+
+INF = 1 << 30
+
+
+class _Sums:
+    """lo and hi of every subset of the modules at every span, and the subsets bucketed by
+    lo, so that the feasible groups of a span and height are found in a few look-ups."""
+
+    def __init__(self, mods: list[_Mod], columns: int, height: int):
+        m = len(mods)
+        self.m = m
+        self.lo, self.hi, self.bucket, self.slack = {}, {}, {}, {}
+        for w in range(1, columns + 1):
+            lo = [0] * (1 << m)
+            hi = [0] * (1 << m)
+            for mask in range(1, 1 << m):
+                low = mask & -mask
+                i = low.bit_length() - 1
+                a = lo[mask ^ low]
+                v = mods[i].lo.get(w)
+                if a >= INF or v is None:
+                    lo[mask] = INF
+                    continue
+                lo[mask] = a + v
+                hi[mask] = hi[mask ^ low] + mods[i].hi[w]
+            bucket: dict[int, list[int]] = {}
+            slack = 0
+            for mask in range(1, 1 << m):
+                v = lo[mask]
+                if v <= height:
+                    bucket.setdefault(v, []).append(mask)
+                    slack = max(slack, hi[mask] - v)
+            self.lo[w], self.hi[w], self.bucket[w], self.slack[w] = lo, hi, bucket, slack
+        self._cache: dict = {}
+
+    def feasible(self, w: int, target: int) -> list[int]:
+        """Subsets that fill span ``w`` to exactly ``target`` lines."""
+        key = (w, target)
+        got = self._cache.get(key)
+        if got is None:
+            got = []
+            if w in self.lo and target >= 0:
+                hi, bucket = self.hi[w], self.bucket[w]
+                for v in range(max(0, target - self.slack[w]), target + 1):
+                    got.extend(mk for mk in bucket.get(v, ()) if hi[mk] >= target)
+            self._cache[key] = got
+        return got
+
+
+@dataclass
+class _Group:
+    tier: int
+    span: int
+    mask: int
+    kind: str = ""               # lead | reserve | ""
+    reserve: FixedIn | None = None
+
+
+@dataclass
+class _Cover:
+    tiers: list[int]             # heights
+    groups: list[_Group]
+    pre: float = 0.0
+
+
+def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng,
+            spent: list[int]) -> tuple[list[_Cover], list[_Cover]]:
+    """Exact covers of the modules by feasible groups for these tier heights (see the
+    module docstring), at most COVERS_PER_HEIGHT, within NODE_BUDGET nodes (added to
+    ``spent[0]``): (covers, risky covers — see :func:`_row_risk`)."""
+    C = pin.columns
+    m = len(mods)
+    full = (1 << m) - 1
+    lead = next((i for i, md in enumerate(mods) if md.story and md.story.rank == 0), None)
+    bn = next((i for i, md in enumerate(mods) if md.banner is not None), None)
+    # the banner stands at the top of a group of the top tier, over at least one story
+    bbit = 1 << bn if bn is not None else 0
+    nt = len(tiers)
+    out: list[_Cover] = []
+    risky: list[_Cover] = []
+    nodes = [0]
+    sizes = sorted({f.size for st in pin.stories for fits in st.heads.values() for f in fits},
+                   reverse=True)
+    lead_contrast = len(sizes) < 2 or sizes[0] / sizes[1] >= CONTRAST - 1e-9
+    lo_area = [md.min_area() for md in mods]
+    hi_area = [md.max_area() for md in mods]
+
+    # reserved spaces: a group of their own columns in the top or the bottom tier
+    fixed_groups = []
+    for r in pin.reserves:
+        t = 0 if r.top is not None else nt - 1
+        fixed_groups.append((t, r))
+
+    def area_ok(covered: int, rem: list[int]) -> bool:
+        room = sum(rem[t] * tiers[t] for t in range(nt))
+        left = [i for i in range(m) if not covered >> i & 1]
+        return sum(lo_area[i] for i in left) <= room <= sum(hi_area[i] for i in left) or \
+            (not left and room == 0)
+
+    def dfs(covered: int, rem: list[int], groups: list[_Group], wmax: int):
+        if len(out) >= COVERS_PER_HEIGHT or nodes[0] > NODE_BUDGET:
+            return
+        nodes[0] += 1
+        if covered == full:
+            if all(r == 0 for r in rem):
+                c = _Cover(list(tiers), list(groups))
+                if _row_risk(mods, c, lead_contrast):
+                    if len(risky) < COVERS_PER_HEIGHT:
+                        risky.append(c)
+                else:
+                    out.append(c)
+            return
+        if not area_ok(covered, rem):
+            return
+        i = (~covered & full & -(~covered & full)).bit_length() - 1
+        bit = 1 << i
+        opts = []
+        for t in range(nt):
+            for w in range(min(rem[t], wmax), 0, -1):
+                for mk in sums.feasible(w, tiers[t]):
+                    if mk & bit and not mk & covered and \
+                            (not mk & bbit or (t == 0 and mk != bbit)):
+                        opts.append((t, w, mk))
+        # a side group: one stack through every tier at the right edge (a staircase: its
+        # blocks need not end where the tiers do)
+        if nt > 1 and not any(g.tier < 0 and g.kind != "lead" for g in groups):
+            for w in range(min(min(rem), wmax), 0, -1):
+                for mk in sums.feasible(w, sum(tiers)):
+                    if mk & bit and not mk & covered and mk != bbit:
+                        opts.append((-1, w, mk))
+        rng.shuffle(opts)
+        for t, w, mk in opts:
+            for u in (range(nt) if t < 0 else (t,)):
+                rem[u] -= w
+            groups.append(_Group(t, w, mk))
+            dfs(covered | mk, rem, groups, wmax)
+            groups.pop()
+            for u in (range(nt) if t < 0 else (t,)):
+                rem[u] += w
+            if len(out) >= COVERS_PER_HEIGHT or nodes[0] > NODE_BUDGET:
+                return
+
+    def start_fixed(k: int, covered: int, rem: list[int], groups: list[_Group], wmax: int):
+        """The reserved spaces' groups, then the free search."""
+        if k == len(fixed_groups):
+            dfs(covered, rem, groups, wmax)
+            return
+        t, r = fixed_groups[k]
+        w = r.span
+        target = tiers[t] - r.lines[w]
+        if target < 0 or rem[t] < w:
+            return
+        masks = ([0] if target == 0 else []) + [mk for mk in sums.feasible(w, target)
+                                                 if not mk & covered and not mk & bbit and
+                                                 (lead is None or not mk >> lead & 1)]
+        for mk in masks[:8]:
+            rem[t] -= w
+            groups.append(_Group(t, w, mk, "reserve", r))
+            start_fixed(k + 1, covered | mk, rem, groups, wmax)
+            groups.pop()
+            rem[t] += w
+
+    rem0 = [C] * nt
+    if lead is None:
+        start_fixed(0, 0, rem0, [], C)
+        spent[0] += nodes[0]
+        return out, risky
+    spans = sorted(mods[lead].lo, reverse=True)
+    # the lead's group: in the top tier, or (with tiers) through all of them at the left edge
+    starts = [(0, w, mk) for w in spans
+              for mk in sums.feasible(w, tiers[0]) if mk >> lead & 1]
+    if nt > 1:
+        starts += [(-1, w, mk) for w in spans
+                   for mk in sums.feasible(w, sum(tiers)) if mk >> lead & 1 and w < C]
+    rng.shuffle(starts)
+    starts.sort(key=lambda x: -x[1])
+    for t, w, mk in starts:
+        for u in (range(nt) if t < 0 else (t,)):
+            rem0[u] -= w
+        start_fixed(0, mk, rem0, [_Group(t, w, mk, "lead")], w)
+        for u in (range(nt) if t < 0 else (t,)):
+            rem0[u] += w
+        if len(out) >= COVERS_PER_HEIGHT or nodes[0] > NODE_BUDGET:
+            break
+    spent[0] += nodes[0]
+    return out, risky
+
+
+def _row_risk(mods: list[_Mod], cover: _Cover, lead_contrast: bool) -> bool:
+    """Whether some tier cannot be ordered left to right without two *plain* groups side by
+    side (no banner, no picture to put on top, not the lead's group when its headline size
+    contrasts), the left one narrower than 3 columns: their first headlines would stand at
+    one height (a tombstone) unless the bands stagger them a lot.  A narrow plain group needs
+    a group that is not plain after it, or the row's end: so there must be no more of them
+    than such groups, plus one."""
+    for t in range(len(cover.tiers)):
+        row = [g for g in cover.groups if g.tier == t or (t == 0 and g.tier < 0)]
+        if len(row) < 2:
+            continue
+        narrow = others = 0
+        for g in row:
+            plain = (not lead_contrast) if g.kind == "lead" else \
+                not g.mask & _decorated(mods)
+            if g.kind == "lead":
+                narrow += plain and g.span < 3      # first in the row: needs an other next
+                continue
+            if plain and g.span < 3:
+                narrow += 1
+            elif not plain:
+                others += 1
+        if narrow > others + 1:
+            return True
+    return False
+
+
+def _decorated(mods: list[_Mod]) -> int:
+    """The modules that can stand on top of a group without a headline: pictures (alone or
+    above their story) and the banner, as a bit mask."""
+    return sum(1 << i for i, md in enumerate(mods) if md.pic is not None or md.banner)
+
+
+# --- finishing a cover: order, bands, tombstones -------------------------------------------
+
+@dataclass
+class _Unit:
+    """One block of a group as finished: the story's band and style, or a fixed height."""
+
+    kind: str                    # article | picture | banner | reserve
+    id: str
+    lines: int
+    rank: int = 2
+    style: str | None = None
+    band: int | None = None
+    size: float = 0.0
+    ext: tuple[float, float] | None = None      # headline type from the band's middle, pt
+    grow: int = 0
+    small: bool = False          # a normal story in the smaller style
+    art_low: bool = False
+    hspan: int = 0               # columns its headline covers (0: all)
+    wrap: tuple | None = None    # (span, lines, id) of its picture inside the block (L text)
+    jump: bool = False           # continued on a later page: a fixed height
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """One way to set a story (with its picture, if it has one) at a span: its headline, where
+    the picture goes, and the heights it can take with the bands that give them."""
+
+    fit: HeadFit
+    mode: str                    # "" | above | below | wrap (the text round the picture)
+    k: int                       # the picture's span (wrap: fewer columns than the story)
+    pic: int                     # the picture's lines (caption included)
+    lo: int
+    hi: int
+    bands: dict                  # height -> the least band giving it
+    small: bool                  # a smaller headline style than the priority's first
+    art_low: bool                # the picture under the story's text
+
+
+def _shapes(st: StoryIn, pic: PictureIn | None, w: int, styles) -> list[_Shape]:
+    """The shapes of a story at span ``w``, preferred first: the priority's first style over
+    the whole span before another style or a headline over all but the last column; a
+    picture above the story's headline (under the lead's text: the lead's headline stays at
+    the top), then inside the story's block at the top right under the headline, the text
+    round it (an L of text, a rectangle with the picture: newsroom.md §1.3 allows it round a
+    photo), then under the text."""
+    preferred = allowed_styles(st.rank, styles)[0]
+    out = []
+    if st.jump is not None:
+        # continued on a later page: its columns are filled to the foot (the jump line at the
+        # end), so its height takes any value between the least and the most it may set here
+        least, most = st.jump
+        for f in st.heads.get(w, ()):
+            if f.hspan < w:
+                continue
+            lo = f.min_band + max(MIN_LEG, -(-(least + 1) // w))
+            hi = f.min_band + (most + 1) // w
+            p = pic.lines.get(w, 0) if pic is not None else 0
+            if hi >= lo and (pic is None or w in pic.lines):
+                out.append(_Shape(f, "above" if pic is not None else "", w, p, lo + p, hi + p,
+                                  {h: f.min_band for h in range(lo + p, hi + p + 1)},
+                                  f.style != preferred, False))
+        return out
+    for f in st.heads.get(w, ()):
+        r = _fit_range(st, w, f)
+        small = f.style != preferred
+        if pic is None:
+            if r is not None:
+                out.append(_Shape(f, "", 0, 0, r[0], r[1], r[2], small, False))
+            continue
+        if r is not None and w in pic.lines:
+            p = pic.lines[w]
+            bands = {h + p: b for h, b in r[2].items()}
+            if st.rank == 0:
+                out.append(_Shape(f, "below", w, p, r[0] + p, r[1] + p, bands, small, False))
+                # the lead's picture over its headline: the module still starts at the top
+                out.append(_Shape(f, "above", w, p, r[0] + p, r[1] + p, bands, small, False))
+            else:
+                out.append(_Shape(f, "above", w, p, r[0] + p, r[1] + p, bands, small, False))
+                out.append(_Shape(f, "below", w, p, r[0] + p, r[1] + p, bands, small, True))
+        if f.hspan >= w:
+            for k in range(w - 1, 0, -1):
+                if k not in pic.lines:
+                    continue
+                p = pic.lines[k]
+                bands = {}
+                for b in range(f.min_band, max_band(f.min_band) + 1):
+                    legs = -(-(st.body + k * p) // w)
+                    if legs - p < MIN_LEG:      # the text under the picture: a real leg
+                        continue
+                    bands.setdefault(b + legs, b)
+                if bands:
+                    out.append(_Shape(f, "wrap", k, p, min(bands), max(bands), bands, small,
+                                      False))
+                # the picture beside the text down to the block's foot: the text's columns
+                # exactly as deep as the picture (balanced, the last at most a line short)
+                if (w - k) * (p - 1) < st.body <= (w - k) * p and p >= MIN_LEG:
+                    bands = {b + p: b for b in range(f.min_band, max_band(f.min_band) + 1)}
+                    out.append(_Shape(f, "wrap", k, p, min(bands), max(bands), bands, small,
+                                      False))
+    order = {"": 0, "above": 0, "below": 2, "wrap": 1}
+    if st.rank == 0:
+        order["below"], order["above"] = 0, 2
+    out.sort(key=lambda sh: (sh.fit.hspan < w, sh.art_low, order[sh.mode], sh.small))
+    return out
+
+
+def _group_variants(pin: PageIn, mods: list[_Mod], g: _Group, height: int, limit: int):
+    """The ways to finish group ``g`` at ``height`` lines, best first: module orders (by
+    priority, then others), pictures above or below their story, styles, and the slack
+    shared out over the bands (evenly first).  Yields lists of _Unit, top to bottom."""
+    w = g.span
+    idx = [i for i in range(len(mods)) if g.mask >> i & 1 and mods[i].banner is None]
+    banner = [i for i in range(len(mods)) if g.mask >> i & 1 and mods[i].banner is not None]
+    head_units = []
+    foot_units = []
+    if g.kind == "reserve":
+        r = g.reserve
+        unit = _Unit("reserve", r.id, r.lines[w])
+        (head_units if r.top is not None else foot_units).append(unit)
+    fixed = sum(u.lines for u in head_units + foot_units)
+    lead_first = [i for i in idx if mods[i].story and mods[i].story.rank == 0]
+    rest = [i for i in idx if i not in lead_first]
+    base = sorted(rest, key=lambda i: (mods[i].rank, -mods[i].lo[w], mods[i].id))
+    orders = [base]
+    if len(base) <= 5:
+        for p in permutations(base):
+            if list(p) != base:
+                orders.append(list(p))
+    else:
+        for a in range(len(base) - 1):
+            o = list(base)
+            o[a], o[a + 1] = o[a + 1], o[a]
+            orders.append(o)
+    orders = orders[:24]
+    made = 0
+    for order in orders:
+        seq = banner + lead_first + order
+        for units in _bands(pin, mods, seq, w, height - fixed):
+            yield head_units + units + foot_units
+            made += 1
+            if made >= limit:
+                return
+
+
+def _bands(pin, mods, seq, w, room):
+    """Shapes and bands for the stories of ``seq`` so that the group is exactly ``room``
+    lines: every story's preferred shape and the slack shared out evenly first; then one
+    story at a time in another shape; then all in their last one."""
+    fixed = 0
+    stories = []
+    for i in seq:
+        md = mods[i]
+        if md.story is None and md.banner is None:
+            fixed += md.pic.lines[w]
+            continue
+        stories.append(i)
+    opts = [_shapes(mods[i].story, mods[i].pic, w, pin.styles) if mods[i].story else
+            [_banner_shape(mods[i], w)] for i in stories]
+    choices = [[0] * len(stories)]
+    for k, o in enumerate(opts):
+        for j in range(1, len(o)):
+            c = [0] * len(stories)
+            c[k] = j
+            choices.append(c)
+    if any(len(o) > 1 for o in opts):
+        choices.append([len(o) - 1 for o in opts])
+    seen = set()
+    for choice in choices:
+        shapes = [opts[k][c] for k, c in enumerate(choice)]
+        slack = room - fixed - sum(sh.lo for sh in shapes)
+        caps = [sh.hi - sh.lo for sh in shapes]
+        if slack < 0 or slack > sum(caps):
+            continue
+        for grow in _shares(slack, caps):
+            key = (tuple(choice), tuple(grow))
+            if key in seen:
+                continue
+            seen.add(key)
+            units = []
+            k = 0
+            for i in seq:
+                md = mods[i]
+                if md.banner is not None:
+                    h = shapes[k].lo + grow[k]
+                    units.append(_Unit("banner", md.banner.id, h, size=md.banner.size, band=h,
+                                       ext=md.banner.ext.get(w), grow=grow[k]))
+                    k += 1
+                    continue
+                if md.story is None:
+                    units.append(_Unit("picture", md.pic.id, md.pic.lines[w]))
+                    continue
+                sh = shapes[k]
+                h = sh.lo + grow[k]
+                b = sh.bands[h]
+                st, fit = md.story, sh.fit
+                stacked_pic = sh.mode in ("above", "below")
+                story = _Unit("article", st.id, h - (sh.pic if stacked_pic else 0), st.rank,
+                              fit.style, b, fit.size, fit.ext, b - fit.min_band, sh.small,
+                              hspan=fit.hspan,
+                              wrap=(sh.k, sh.pic, md.pic.id) if sh.mode == "wrap" else None,
+                              jump=st.jump is not None)
+                pic = _Unit("picture", md.pic.id, sh.pic, art_low=sh.art_low) \
+                    if stacked_pic else None
+                if sh.mode == "above":
+                    units.append(pic)
+                units.append(story)
+                if sh.mode == "below":
+                    units.append(pic)
+                k += 1
+            yield units
+
+
+def _banner_shape(md: _Mod, w: int) -> _Shape:
+    """The banner at span ``w``: its band from its least (or the manifest's ``lines``) up to
+    what a headline band may take (the same lever as a headline's white)."""
+    return _Shape(None, "banner", w, 0, md.lo[w], md.hi[w],
+                  {h: h for h in range(md.lo[w], md.hi[w] + 1)}, False, False)
+
+
+def _shares(slack: int, caps: list[int]):
+    """Ways to share ``slack`` lines over bands that may take at most ``caps`` each: as
+    evenly as the caps allow (the first ones one more), then shifted one line at a time,
+    capped at 40."""
+    n = len(caps)
+    if n == 0:
+        if slack == 0:
+            yield []
+        return
+    if slack > sum(caps):
+        return
+    base = [0] * n
+    left = slack
+    while left:                       # evenly, one line at a time, round the bands
+        for k in range(n):
+            if left and base[k] < caps[k]:
+                base[k] += 1
+                left -= 1
+    yield base
+    seen = {tuple(base)}
+    out = 0
+    frontier = [base]
+    while frontier and out < 40:
+        nxt = []
+        for v in frontier:
+            for a in range(n):
+                for b in range(n):
+                    if a != b and v[a] > 0 and v[b] < caps[b]:
+                        u = list(v)
+                        u[a] -= 1
+                        u[b] += 1
+                        t = tuple(u)
+                        if t not in seen:
+                            seen.add(t)
+                            nxt.append(u)
+                            yield u
+                            out += 1
+                            if out >= 40:
+                                return
+        frontier = nxt
+
+
+def _head_box(pin: PageIn, u: _Unit, top: int) -> tuple[float, float] | None:
+    """A unit's headline type, pt from line 0 of the grid."""
+    if u.ext is None:
+        return None
+    mid = (top + u.band / 2.0) * pin.pitch
+    return mid + u.ext[0], mid + u.ext[1]
+
+
+def _bumps(left, right) -> tuple[int, int]:
+    """(tombstones, contrasting bumps) between two neighbouring groups' placed units (a
+    headline of the left group over all but its last column has a leg of text between it
+    and the right group: it bumps nothing)."""
+    tomb = bump = 0
+    for a in left:
+        if a[1] is None or not a[2]:
+            continue
+        for b in right:
+            if b[1] is None:
+                continue
+            (a0, a1), (b0, b1) = a[1], b[1]
+            if a0 < b1 - 0.01 and b0 < a1 - 0.01:
+                big, small = max(a[0], b[0]), min(a[0], b[0])
+                if small and big / small >= CONTRAST - 1e-9:
+                    bump += 1
+                else:
+                    tomb += 1
+    return tomb, bump
+
+
+def _place_units(pin, units, top, span):
+    """[(size, head box, whether the headline reaches the group's right edge)] of a group's
+    units stacked from ``top``."""
+    out = []
+    y = top
+    for u in units:
+        out.append((u.size, _head_box(pin, u, y), not u.hspan or u.hspan >= span))
+        y += u.lines
+    return out
+
+
+def _arrangements(pin: PageIn, mods: list[_Mod], tier_groups: list[_Group], tier: int,
+                  side: int = 0, first: int = 1):
+    """Left-to-right orders of a tier's groups: the lead's group leftmost, reserved spaces at
+    their own columns, the others by 区序 (more important groups left), then the rest; the
+    last ``side`` columns are the side group's, those before column ``first`` the lead's when
+    its group runs through the tiers."""
+    fixed = {id(g): g.reserve.column for g in tier_groups if g.kind == "reserve"}
+    lead = [g for g in tier_groups if g.kind == "lead"]
+    free = [g for g in tier_groups if g.kind == "" ]
+
+    def best_rank(g):
+        return min((mods[i].rank for i in range(len(mods)) if g.mask >> i & 1), default=9)
+
+    free.sort(key=lambda g: (best_rank(g), -g.span))
+    res = [g for g in tier_groups if g.kind == "reserve"]
+    perms = [free] + [list(p) for p in permutations(free) if list(p) != free][:5]
+    for p in perms:
+        seq = lead + p
+        # put reserved groups at their columns
+        out, col = [], first
+        pending = sorted(res, key=lambda g: g.reserve.column)
+        ok = True
+        for g in seq:
+            while pending and pending[0].reserve.column == col:
+                out.append(pending.pop(0))
+                col += out[-1].span
+            out.append(g)
+            col += g.span
+        while pending and pending[0].reserve.column == col:
+            out.append(pending.pop(0))
+            col += out[-1].span
+        if pending or col != pin.columns + 1 - side:
+            ok = False
+        if ok and all(fixed.get(id(g), c) == c for g, c in zip(out, _starts(out, first))):
+            yield out
+
+
+def _starts(groups, first: int = 1):
+    c, out = first, []
+    for g in groups:
+        out.append(c)
+        c += g.span
+    return out
+
+
+def _finish(pin: PageIn, mods: list[_Mod], cover: _Cover):
+    """The finished layout of a cover with no tombstones, or None: [(group, units, first
+    column, top line)] in reading order.  Each tier's groups are arranged left to right (the
+    side group, which runs through every tier, at the right edge), then each group's variant
+    is chosen in that order against its neighbours already chosen (backtracking)."""
+    tops = [pin.top]
+    for h in cover.tiers[:-1]:
+        tops.append(tops[-1] + h)
+    side = [g for g in cover.groups if g.tier < 0 and g.kind != "lead"]
+    lead_side = [g for g in cover.groups if g.tier < 0 and g.kind == "lead"]
+    first_col = 1 + sum(g.span for g in lead_side)
+    per_tier = []
+    for t in range(len(cover.tiers)):
+        tg = [g for g in cover.groups if g.tier == t]
+        per_tier.append(list(_arrangements(pin, mods, tg, t, sum(g.span for g in side),
+                                           first_col)))
+        if not per_tier[-1]:
+            return None
+    # the arrangements of the tiers, best first, a few combinations
+    combos = [[0] * len(per_tier)]
+    for t, arrs in enumerate(per_tier):
+        for j in range(1, min(3, len(arrs))):
+            c = [0] * len(per_tier)
+            c[t] = j
+            combos.append(c)
+    for combo in combos:
+        seq = []            # (group, height, top, column, left neighbour, right neighbour)
+        side_at = None
+        lead_at = None
+        if lead_side:
+            seq.append((lead_side[0], pin.height, pin.top, 1, None, None))
+            lead_at = 0
+        for t, j in enumerate(combo):
+            col, left = first_col, lead_at
+            for g in per_tier[t][j]:
+                seq.append((g, cover.tiers[t], tops[t], col, left, None))
+                left = len(seq) - 1
+                col += g.span
+            for g in side:
+                if side_at is None:
+                    seq.append((g, pin.height, pin.top, col, left, None))
+                    side_at = len(seq) - 1
+                elif left is not None and left > side_at:
+                    g0, h0, t0, c0, l0, r0 = seq[left]
+                    seq[left] = (g0, h0, t0, c0, l0, side_at)
+        done = _chain(pin, mods, seq)
+        if done is not None:
+            return done
+    return None
+
+
+def _chain(pin, mods, seq):
+    """Choose each group's variant in ``seq`` order, with no tombstone against the group on
+    its left (and the side group on its right, when that is chosen already); bumps that
+    contrast are allowed.  Backtracking, within VARIANT_TRIES."""
+    n = len(seq)
+    gens = [None] * n
+    cache: list[list] = [[] for _ in range(n)]
+    tries = [0]
+
+    def variants(k):
+        # materialised lazily: the first variants are the preferred ones
+        if gens[k] is None:
+            g, h = seq[k][0], seq[k][1]
+            gens[k] = _group_variants(pin, mods, g, h, 60)
+        j = 0
+        while True:
+            if j < len(cache[k]):
+                yield cache[k][j]
+            else:
+                nxt = next(gens[k], None)
+                if nxt is None:
+                    return
+                cache[k].append(nxt)
+                yield nxt
+            j += 1
+
+    chosen: list = [None] * n
+
+    def go(k):
+        if k == n:
+            return True
+        g, h, top, col, left, right = seq[k]
+        for units in variants(k):
+            tries[0] += 1
+            if tries[0] > VARIANT_TRIES:
+                return False
+            placed = _place_units(pin, units, top, g.span)
+            if left is not None and _bumps(chosen[left][1], placed)[0]:
+                continue
+            if right is not None and _bumps(placed, chosen[right][1])[0]:
+                continue
+            chosen[k] = (units, placed)
+            if go(k + 1):
+                return True
+        return False
+
+    if not go(0):
+        return None
+    return [(seq[k][0], chosen[k][0], seq[k][3], seq[k][2]) for k in range(n)]
+
+
+# --- scoring --------------------------------------------------------------------------------
+
+def _zone_rank(pin: PageIn, column: int, span: int, top: int) -> tuple:
+    """区序 (newsroom.md §1.1): the top half beats the bottom half; in the top half left
+    beats right, in the bottom half right beats left; then higher, then further left."""
+    mid_line = pin.top + pin.height / 2.0
+    centre = column - 1 + span / 2.0
+    left = centre <= pin.columns / 2.0
+    half = 0 if top < mid_line else 1
+    side = (0 if left else 1) if half == 0 else (0 if not left else 1)
+    return (half, side, top, column)
+
+
+def _count_bumps(pin: PageIn, blocks: list[Placed]) -> tuple[int, int, list]:
+    """Tombstones and contrasting bumps among a page's placed blocks: headlines in adjacent
+    columns whose type overlaps in height."""
+    heads = [b for b in blocks if b.head is not None]
+    tomb = bump = 0
+    pairs = []
+    for a in heads:
+        for b in heads:
+            if a.column + (a.hspan or a.span) != b.column:
+                continue
+            (a0, a1), (b0, b1) = a.head, b.head
+            if a0 < b1 - 0.01 and b0 < a1 - 0.01:
+                big, small = max(a.size, b.size), min(a.size, b.size)
+                if small and big / small >= CONTRAST - 1e-9:
+                    bump += 1
+                else:
+                    tomb += 1
+                    pairs.append((a.id, b.id))
+    return tomb, bump, pairs
+
+
+def _blocks_of(pin: PageIn, finished, tiers: list[int]) -> tuple[list[Placed], dict]:
+    """Placed blocks in reading order (tier by tier, group by group, top to bottom) and the
+    variant terms (white, small heads, art under text)."""
+    blocks: list[Placed] = []
+    extra = dict(white=0, small_heads=0, art_low=0, l_shapes=0)
+    for g, units, col, top in finished:
+        y = top
+        for u in units:
+            head = None
+            if u.ext is not None:
+                mid = (y + u.band / 2.0) * pin.pitch
+                head = (mid + u.ext[0], mid + u.ext[1])
+            blocks.append(Placed(u.id, u.kind, col, g.span, y, u.lines, u.style,
+                                 u.band if u.kind == "article" else None, u.size, head,
+                                 u.hspan if u.hspan and u.hspan < g.span else 0,
+                                 u.wrap[:2] if u.wrap else None, u.jump))
+            if u.wrap:
+                k, p, pid = u.wrap
+                blocks.append(Placed(pid, "picture", col + g.span - k, k, y + u.band, p))
+                extra["l_shapes"] += 1
+            extra["white"] += u.grow * g.span
+            extra["small_heads"] += u.small
+            extra["art_low"] += u.art_low
+            y += u.lines
+    return blocks, extra
+
+
+def _pre_score(pin: PageIn, mods: list[_Mod], cover: _Cover) -> float:
+    """A quick score of a cover before finishing it: width inversions, structure, white,
+    and side-by-side groups both topped by a story (likely tombstones)."""
+    span_of = {}
+    for g in cover.groups:
+        for i in range(len(mods)):
+            if g.mask >> i & 1:
+                span_of[i] = g.span
+    winv = 0
+    for i, a in enumerate(mods):
+        for j, b in enumerate(mods):
+            if a.story and b.story and a.rank < b.rank and span_of[i] < span_of[j]:
+                winv += 1
+    white = shallow = 0
+    for g in cover.groups:
+        h = cover.tiers[g.tier] if g.tier >= 0 else sum(cover.tiers)
+        lo = sum(mods[i].lo[g.span] for i in range(len(mods)) if g.mask >> i & 1)
+        white += (h - lo) * g.span
+        if g.span > 1:
+            shallow += sum(max(0, SHALLOW_LEG - _legs(mods[i].story, g.span))
+                           for i in range(len(mods)) if g.mask >> i & 1 and mods[i].story)
+    return (WEIGHTS["width_inversions"] * winv + WEIGHTS["tiers"] * (len(cover.tiers) - 1)
+            + WEIGHTS["groups"] * len(cover.groups) + WEIGHTS["white"] * white
+            + WEIGHTS["shallow_legs"] * shallow)
+
+
+# --- propose ---------------------------------------------------------------------------------
+
+def capacity(pin: PageIn) -> int:
+    """Column-lines of the type area the makeup fills (less the reserved spaces)."""
+    return pin.columns * pin.height - sum(r.span * r.lines[r.span] for r in pin.reserves)
+
+
+def copy_area(pin: PageIn) -> tuple[int, int]:
+    """The least and the most column-lines the page's copy can take: every story at the
+    span where it needs least (most) room with its smallest (largest) band, the banner
+    included."""
+    mods = _modules(pin)
+    H = pin.height
+    lo = sum(min((w * v for w, v in md.lo.items() if v <= H), default=md.min_area())
+             for md in mods if md.lo)
+    hi = sum(max(w * min(v, H) for w, v in md.hi.items()) for md in mods if md.hi)
+    return lo, hi
+
+
+def _why(pin: PageIn, mods: list[_Mod]) -> str:
+    """Why no layout fills the page, in the editor's terms."""
+    stuck = [md.id for md in mods if not md.lo]
+    if stuck:
+        return (f"page {pin.number}: " + ", ".join(f"'{s}'" for s in stuck) +
+                " fits no span of the page (a headline too long for every width, or a "
+                "picture too small to print at any width)")
+    lo, hi = copy_area(pin)
+    cap = capacity(pin)
+    cc = pin.column_chars
+    if hi < cap:
+        short = math.ceil((cap - hi) / pin.columns)
+        return (f"page {pin.number}: copy is {short} lines short across the page "
+                f"({cap - hi} column-lines, about {(cap - hi) * cc} characters) even with the "
+                f"widest spans and the most white the rules allow: add a story or a picture")
+    if lo > cap:
+        over = math.ceil((lo - cap) / pin.columns)
+        return (f"page {pin.number}: copy is {over} lines over across the page "
+                f"({lo - cap} column-lines, about {(lo - cap) * cc} characters) even at the "
+                f"tightest: cut about that much, or hold a story for another page")
+    head = f"page {pin.number}: "
+    lead = next((md for md in mods if md.story and md.story.rank == 0), None)
+    if lead is not None:
+        widest = max(lead.lo)
+        # a story that cannot stand in the page's height at the lead's widest span or less
+        tall = [md for md in mods if md.story and md is not lead and
+                all(v > pin.height for w, v in md.lo.items() if w <= widest)]
+        if tall:
+            t = tall[0]
+            return (head + f"the lead '{lead.id}' ({lead.story.body} lines) is too short to "
+                    f"stand {min(w for w in t.lo if t.lo[w] <= pin.height)} columns wide, "
+                    f"as '{t.id}' ({t.story.body} lines) must to fit the page: make "
+                    f"'{t.id}' the lead, or give the lead more copy")
+    one = [md.id for md in mods if md.story and set(md.lo) == {1}]
+    if lo > 0.95 * cap:
+        return (head + f"the copy takes {100 * lo / cap:.0f} % of the page even at its "
+                f"tightest, and the stories do not combine to fill every column exactly: "
+                f"cut about {math.ceil((lo - 0.9 * cap) / pin.columns) * cc} characters (a "
+                f"few lines of two or three stories), or hold a short story")
+    brief = 2 * MIN_LEG * cc          # a brief: two columns of the least depth
+    if hi < 1.15 * cap:
+        return (head + f"the copy reaches at most {100 * hi / cap:.0f} % of the page with the "
+                f"most white the rules allow, and the stories do not combine to fill every "
+                f"column exactly: add a brief (about {brief} characters) or a picture")
+    if len(one) >= 2:
+        return (head + ", ".join(f"'{i}'" for i in one) + " are too short for two columns "
+                f"(under {MIN_LEG} lines each) and stand one column wide beside each other, "
+                f"their headlines side by side: mark them 'brief', give one a picture, or "
+                f"hold one")
+    pics = [md for md in mods if md.pic is not None]
+    hint = (f"set '{pics[0].pic.id}' without its story (no 'story:') or use a picture of "
+            f"other proportions, " if pics else "")
+    n = sum(1 for md in mods if md.story)
+    return (head + f"the copy ({100 * lo / cap:.0f}–{100 * min(hi, 9 * cap) / cap:.0f} % of the "
+            f"page) is within range, but no arrangement of these {n} stories fills every "
+            f"column exactly without two headlines side by side: {hint}add or cut 3 to 5 "
+            f"lines in one story (about {3 * cc}–{5 * cc} characters), or add a brief (about "
+            f"{brief} characters)")
+
+
+def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]:
+    """Ranked proposals that fill the page (see the module docstring), best first, at most
+    ``alternatives``; raises MakeupError saying why when there is none."""
+    mods = _modules(pin)
+    if not mods:
+        raise MakeupError(f"page {pin.number}: no article or picture to make up")
+    if any(not md.lo for md in mods) or len(mods) > 14:
+        raise MakeupError(_why(pin, mods) if len(mods) <= 14 else
+                          f"page {pin.number}: {len(mods)} stories and pictures; makeup "
+                          "places at most 14 on a page (plan them over several pages)")
+    H = pin.height
+    sums = _Sums(mods, pin.columns, H)
+    heights = [[H]]
+    if MAX_TIERS >= 2 and len(mods) >= 2:
+        least = min(min(md.lo.values()) for md in mods)
+        mid = H // 2
+        hs = sorted(range(least, H - least + 1), key=lambda h: (abs(h - mid * 1.2), h))
+        heights += [[h, H - h] for h in hs]
+    found, any_cover = _search(pin, mods, sums, heights, random.Random(seed), alternatives, 1)
+    if not found:
+        # a hard page: finish more of the covers, then try three tiers (slower, so only now)
+        more, c2 = _search(pin, mods, sums, heights, random.Random(seed + 1), alternatives,
+                           HARDER)
+        found, any_cover = more, any_cover or c2
+    if not found and len(mods) >= 3:
+        least = min(min(md.lo.values()) for md in mods)
+        three = sorted(([a, b, H - a - b] for a in range(least, H - 2 * least + 1)
+                        for b in range(least, H - a - least + 1)),
+                       key=lambda t: (max(t) - min(t), t))[:THREE_TIERS]
+        found, c3 = _search(pin, mods, sums, three, random.Random(seed + 2), alternatives,
+                            HARDER)
+        any_cover = any_cover or c3
+    if not found:
+        raise MakeupError(_why(pin, mods))
+    found.sort(key=lambda p: (p.score, [(b.id, b.column, b.top) for b in p.blocks]))
+    return found[:max(1, alternatives)] if alternatives else found
+
+
+def _search(pin, mods, sums, heights, rng, alternatives, scale) -> tuple[list, bool]:
+    """Covers for these tier heights, finished batch by batch (see the module docstring),
+    the budgets times ``scale``: (finished proposals, whether any cover was found)."""
+    covers: list[_Cover] = []
+    spent = [0]
+    risky: list[_Cover] = []
+    found: list[Proposal] = []
+    seen = set()
+    enough = max(FINISHED_ENOUGH, 4 * alternatives) if alternatives else COVERS_KEPT
+    calls = 0
+    kept = COVERS_KEPT * scale
+
+    def finish(batch):
+        nonlocal calls
+        for cover in sorted(batch, key=lambda c: c.pre):
+            if len(found) >= enough or calls >= kept:
+                return
+            calls += 1
+            fin = _finish(pin, mods, cover)
+            if fin is None:
+                continue
+            blocks, extra = _blocks_of(pin, fin, cover.tiers)
+            key = tuple((b.id, b.column, b.span, b.top, b.band) for b in blocks)
+            if key in seen:
+                continue
+            seen.add(key)
+            terms = _terms(pin, blocks, cover, extra)
+            score = sum(WEIGHTS[k] * v for k, v in terms.items())
+            found.append(Proposal(pin.number, blocks, score, terms, list(cover.tiers)))
+
+    # tier heights in batches: the covers of a batch are finished (best pre-score first)
+    # before the next batch is searched, so that a page whose first covers all bump their
+    # headlines goes on to other heights instead of giving up
+    for k in range(0, len(heights), BATCH):
+        batch = []
+        for tiers in heights[k:k + BATCH]:
+            got, bad = _covers(pin, mods, sums, tiers, rng, spent)
+            for c in got:
+                c.pre = _pre_score(pin, mods, c)
+            for c in bad[:4]:
+                # covers whose rows put two plain stories side by side at one height are
+                # finished last (they need a large stagger of the bands, which seldom exists)
+                c.pre = _pre_score(pin, mods, c) + RISKY
+            batch += got
+            risky += bad[:4]
+            covers += got
+        finish(batch[:PER_BATCH * scale])
+        if len(found) >= enough or spent[0] > NODES_TOTAL * scale or calls >= kept:
+            break
+    if len(found) < max(1, alternatives):
+        finish(risky)
+    return found, bool(covers or risky)
+
+
+def _terms(pin: PageIn, blocks: list[Placed], cover: _Cover, extra: dict) -> dict:
+    stories = [b for b in blocks if b.kind == "article"]
+    rank = {s.id: s.rank for s in pin.stories}
+    body = {s.id: s.body for s in pin.stories}
+    zone = {b.id: _zone_rank(pin, b.column, b.span, b.top) for b in stories}
+    inv = winv = 0
+    for a in stories:
+        for b in stories:
+            if rank[a.id] < rank[b.id]:
+                inv += zone[a.id] > zone[b.id]
+                winv += a.span < b.span
+    long = LEG_LONG * pin.height
+    return dict(
+        rank_inversions=inv, width_inversions=winv,
+        bumped=_count_bumps(pin, blocks)[1],
+        white=extra["white"], small_heads=extra["small_heads"],
+        deep_legs=sum(max(0.0, -(-body[b.id] // b.span) - long) for b in stories),
+        shallow_legs=sum(max(0, SHALLOW_LEG - -(-body[b.id] // b.span)) for b in stories
+                         if b.span > 1),
+        art_low=extra["art_low"], l_shapes=extra["l_shapes"],
+        side_heads=sum(1 for b in stories if b.hspan),
+        tiers=len(cover.tiers) - 1, groups=len(cover.groups))
+
+
+# --- the report: geometry and levers ------------------------------------------------------------
+
+def block_geometry(issue, flow) -> list[dict]:
+    """Every block of a flowed page on the grid (for `check` and `check --json`): columns,
+    first and last grid line, the headline band (first line and lines) and its style."""
+    out = []
+    for b in flow.blocks:
+        s = b.slot
+        d = dict(page=flow.page.number, slot=s.id, kind=s.kind, column=s.column, span=s.span,
+                 columns=[s.column, s.column + s.span - 1], top=b.top, bottom=b.bottom - 1,
+                 lines=b.lines)
+        if s.kind == "article":
+            band = (F.head_height_lines(b.head, issue.paper.pitch) if b.head else 0)
+            d.update(headline=s.headline_style, head_top=b.top, head_lines=b.head_lines,
+                     head_min=band, head_max=max_band(band),
+                     body_lines=b.body_lines, placeholder=b.placeholder)
+        elif s.kind == "banner":
+            d.update(head_top=b.top, head_lines=b.head_lines)
+        out.append(d)
+    return out
+
+
+def foot_levers(issue, flow) -> list[dict]:
+    """Every empty foot of a flowed page (columns whose last block ends above the foot of
+    the type area by more than a line) with the levers that would fill it, in the editor's
+    order: headline band (white, up to the maximum), headline lines (a larger style the
+    ladder allows), picture height (a picture of that many lines), span, and copy."""
+    paper = issue.paper
+    foot_of = {}
+    for c in range(1, paper.columns + 1):
+        feet = [(b.bottom, b) for b in flow.blocks for cc, t, n in b.cells() if cc == c]
+        foot_of[c] = max(feet, key=lambda x: x[0], default=(flow.area_top, None))
+    out = []
+    c = 1
+    while c <= paper.columns:
+        foot, last = foot_of[c]
+        c2 = c
+        while c2 + 1 <= paper.columns and foot_of[c2 + 1][0] == foot and \
+                foot_of[c2 + 1][1] is last:
+            c2 += 1
+        empty = flow.area_bottom - foot
+        if empty > 1:
+            out.append(_levers_for(issue, flow, c, c2, foot, empty))
+        c = c2 + 1
+    return out
+
+
+def _levers_for(issue, flow, c1, c2, foot, empty) -> dict:
+    """The levers that fill ``empty`` lines at the foot of columns c1–c2, in the editor's
+    order, each with what it changes and how many of the lines it fills."""
+    from .units import MM
+
+    paper, page = issue.paper, flow.page
+    # the stories stacked above the hole, within its columns: white added to their bands
+    # moves only what is under them, in these columns
+    stack = sorted((b for b in flow.blocks if b.slot.kind == "article" and not b.slot.runs
+                    and b.head and c1 <= b.slot.column
+                    and b.slot.column + b.slot.span - 1 <= c2), key=lambda b: b.top)
+    levers = []
+    left, changes = empty, []
+    for b in stack:
+        least = F.head_height_lines(b.head, paper.pitch)
+        k = min(max(0, max_band(least) - b.head_lines), left)
+        if k:
+            changes.append(dict(slot=b.slot.id, headline_lines=b.head_lines + k, by=k))
+            left -= k
+    if changes:
+        levers.append(dict(lever="headline band", fills=empty - left, changes=changes,
+                           text="; ".join(f"slot '{c['slot']}': headline_lines: "
+                                          f"{c['headline_lines']} (+{c['by']})"
+                                          for c in changes)))
+    styles = _styles_by_size(page.template)
+    for b in stack:
+        k = styles.index(b.slot.headline_style)
+        if k <= 1:
+            continue              # the largest style is the lead's; no larger for others
+        fit = _head_fit(issue, page, b.slot, b.slot.span, styles[k - 1],
+                        b.slot.headline_span)
+        gain = fit.min_band - b.head_lines if fit else 0
+        if gain > 0:
+            levers.append(dict(lever="headline lines", fills=min(gain, empty),
+                               changes=[dict(slot=b.slot.id, headline=styles[k - 1],
+                                             headline_lines=fit.min_band)],
+                               text=f"slot '{b.slot.id}': headline: {styles[k - 1]} "
+                                    f"(+{gain} line(s))"))
+    width = paper.span_width(c2 - c1 + 1)
+    levers.append(dict(lever="picture height", fills=empty, changes=[],
+                       text=f"a picture with its caption {empty} lines tall across columns "
+                            f"{c1}–{c2} ({width / MM:.0f} × {empty * paper.pitch / MM:.0f} mm "
+                            f"in all)"))
+    for b in stack:
+        if b.slot.span > 1:
+            n = b.body_lines
+            gain = -(-n // (b.slot.span - 1)) - -(-n // b.slot.span)
+            levers.append(dict(lever="span", fills=min(gain, empty),
+                               changes=[dict(slot=b.slot.id, span=b.slot.span - 1)],
+                               text=f"slot '{b.slot.id}': span {b.slot.span - 1} (+{gain} "
+                                    f"line(s); column {b.slot.column + b.slot.span - 1} is "
+                                    f"then free above it)"))
+            break
+    chars = empty * (c2 - c1 + 1) * paper.column_chars
+    levers.append(dict(lever="copy", fills=empty, changes=[],
+                       text=f"about {chars} more characters in the story at the foot"
+                       if stack else f"a story of about {chars} characters there"))
+    return dict(page=page.number, columns=[c1, c2], first_line=foot,
+                last_line=flow.area_bottom - 1, lines=empty, levers=levers)
+
+
+# --- from a proposal to slots, and back through the real flow ---------------------------------
+
+def _stacked(blocks: list[Placed]) -> set[str]:
+    """Blocks that stand right under the blocks listed before them in all their columns (the
+    flow stacks them there by itself: the manifest leaves their ``top`` out)."""
+    out = set()
+    bottom: dict[int, int] = {}
+    first = min((b.top for b in blocks), default=0)
+    for b in blocks:
+        cols = range(b.column, b.column + b.span)
+        if max(bottom.get(c, first) for c in cols) == b.top and (
+                b.top == first or all(c in bottom for c in cols)):
+            out.add(b.id)
+        for c in cols:
+            bottom[c] = max(bottom.get(c, first), b.top + b.lines)
+    return out
+
+
+def proposal_slots(page, proposal: Proposal) -> list:
+    """The page's slots placed as the proposal says, in its reading order (the banner and
+    reserved spaces where it puts them, fixed blocks as they were): what the manifest gets."""
+    by_id = {s.id: s for s in page.slots}
+    stacked = _stacked(proposal.blocks)
+    out = []
+    for b in proposal.blocks:
+        s = by_id[b.id]
+        if s.fixed or s.kind == "reserve":
+            out.append(s)
+            continue
+        kw = dict(column=b.column, span=b.span, placed=True,
+                  top=None if b.id in stacked else b.top, lines=None)
+        if s.kind == "article":
+            kw.update(headline_style=b.style, headline_lines=b.band,
+                      headline_span=b.hspan or None, runs=())
+            if b.jump:
+                kw.update(lines=b.lines)      # a part continued later has a fixed height
+            if b.wrap:
+                # the text round the picture at the top right: the columns beside it from
+                # under the headline, then those under it, all to the block's foot
+                k, p = b.wrap
+                first, foot = b.top + b.band, b.top + b.lines
+                runs = [(c, first, foot - first) if c < b.column + b.span - k else
+                        (c, first + p, foot - first - p)
+                        for c in range(b.column, b.column + b.span)]
+                # a picture down to the foot leaves no text under it
+                kw.update(top=b.top, runs=tuple(r for r in runs if r[2] > 0))
+        elif s.kind == "banner":
+            kw.update(lines=b.lines)
+        out.append(replace(s, **kw))
+    listed = {s.id for s in out}
+    out += [s for s in page.slots if s.id not in listed]
+    return out
+
+
+def apply(issue, page_number: int, proposal: Proposal):
+    """The issue with one page's slots as the proposal places them."""
+    pages = tuple(replace(p, slots=tuple(proposal_slots(p, proposal)))
+                  if p.number == page_number else p for p in issue.pages)
+    return replace(issue, pages=pages)
+
+
+def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
+    """The make-up rules (RULES) checked on a flowed page: rule -> list of what breaks it.
+    ``pin`` gives the priorities (else the slots' own)."""
+    paper = issue.paper
+    page = flow.page
+    tpl = page.template
+    out = {r: [] for r in RULES}
+    arts = [b for b in flow.blocks if b.slot.kind == "article"
+            and not (b.part is not None and b.part.index > 0)]     # a 接题 is no headline
+    if pin is not None:
+        rank = {s.id: s.rank for s in pin.stories}
+    else:
+        rank = {b.slot.id: PRIORITY_RANK[b.slot.priority or "normal"] for b in arts}
+        if arts and 0 not in rank.values():
+            rank[arts[0].slot.id] = 0
+    size = {b.slot.id: tpl.headline_styles[b.slot.headline_style].size for b in arts}
+    # lead_top_widest
+    leads = [b for b in arts if rank.get(b.slot.id) == 0]
+    for b in leads:
+        above = [o for o in flow.blocks if o is not b and o.bottom == b.top
+                 and o.slot.column < b.slot.column + b.slot.span
+                 and o.slot.column + o.slot.span > b.slot.column]
+        if b.top != flow.area_top and not all(
+                (o.slot.kind in ("banner", "reserve") or o.slot.story == b.slot.id)
+                and o.top == flow.area_top for o in above):
+            out["lead_top_widest"].append(f"lead '{b.slot.id}' starts at line {b.top}, not "
+                                          f"at the top")
+        left = [o for o in flow.blocks if o.slot.kind == "article" and o.top == b.top
+                and o.slot.column < b.slot.column]
+        if left:
+            out["lead_top_widest"].append(f"lead '{b.slot.id}' has '{left[0].slot.id}' on "
+                                          f"its left")
+        wider = [o.slot.id for o in arts if o.slot.span > b.slot.span]
+        if wider:
+            out["lead_top_widest"].append(f"lead '{b.slot.id}' is narrower than "
+                                          + ", ".join(f"'{w}'" for w in wider))
+    # headline_ladder
+    for a in arts:
+        for o in arts:
+            ra, ro = rank.get(a.slot.id, 2), rank.get(o.slot.id, 2)
+            if ra < ro and size[a.slot.id] < size[o.slot.id]:
+                out["headline_ladder"].append(f"'{o.slot.id}' has a larger headline than "
+                                              f"the more important '{a.slot.id}'")
+            if ra == 0 and ro > 0 and size[a.slot.id] <= size[o.slot.id] and \
+                    len({s.size for s in tpl.headline_styles.values()}) > 1:
+                out["headline_ladder"].append(f"lead '{a.slot.id}' has no larger headline "
+                                              f"than '{o.slot.id}'")
+    # no_tombstones
+    heads = []
+    for b in flow.blocks:
+        if b.head and b.slot.kind in ("article", "banner"):
+            y0, y1 = F.head_extent(b.head, b.head_lines, paper.pitch)
+            base = paper.pitch * b.top
+            sz = b.head[0].style.size if b.slot.kind == "banner" else \
+                size.get(b.slot.id, b.head[0].style.size)
+            heads.append((b, b.slot.column, b.head_span or b.slot.span, base + y0, base + y1,
+                          sz))
+    for a, ac, asp, a0, a1, asz in heads:
+        for o, oc, osp, o0, o1, osz in heads:
+            if ac + asp == oc and a0 < o1 - 0.01 and o0 < a1 - 0.01:
+                if min(asz, osz) and max(asz, osz) / min(asz, osz) >= CONTRAST - 1e-9:
+                    continue
+                out["no_tombstones"].append(f"'{a.slot.id}' and '{o.slot.id}' headlines "
+                                            f"side by side (lines {a.top}, {o.top})")
+    # modules (a story with its own picture inside its block is one module)
+    own = {}
+    for o in flow.blocks:
+        if o.slot.kind == "picture" and o.slot.story:
+            own.setdefault(o.slot.story, []).append(o)
+    for b in flow.blocks:
+        cells = {(c, ln) for c, t, n in b.cells() for ln in range(t, t + n)}
+        inside = [o for o in own.get(b.slot.id, ()) if b.top <= o.top and o.bottom <= b.bottom
+                  and b.slot.column <= o.slot.column
+                  and o.slot.column + o.slot.span <= b.slot.column + b.slot.span]
+        for o in inside:
+            cells |= {(c, ln) for c, t, n in o.cells() for ln in range(t, t + n)}
+        cs = [c for c, _ in cells]
+        ls = [ln for _, ln in cells]
+        if not cells:
+            continue
+        box = (max(cs) - min(cs) + 1) * (max(ls) - min(ls) + 1)
+        if len(cells) != box and not _clean_l(cells):
+            out["modules"].append(f"'{b.slot.id}' is neither a rectangle nor a clean L")
+    every_art = [b for b in flow.blocks if b.slot.kind == "article"]
+    # feet_level
+    for c in range(1, paper.columns + 1):
+        foot = max([t + n for b in flow.blocks for cc, t, n in b.cells() if cc == c]
+                   + [flow.area_top])
+        if foot != flow.area_bottom:
+            out["feet_level"].append(f"column {c} ends at line {foot}, the foot is line "
+                                     f"{flow.area_bottom}")
+    for b in every_art:
+        if b.overset:
+            out["feet_level"].append(f"'{b.slot.id}' is {b.overset} line(s) overset")
+        for f in b.frames:
+            if f.capacity - len(f.lines) > 1:
+                out["feet_level"].append(f"'{b.slot.id}' column {f.column} is "
+                                         f"{f.capacity - len(f.lines)} lines short")
+    # band_range, no_stretch
+    for b in every_art:
+        if not b.head:
+            continue
+        least = F.head_height_lines(b.head, paper.pitch)
+        if not least <= b.head_lines <= max_band(least):
+            out["band_range"].append(f"'{b.slot.id}' headline band {b.head_lines} lines, "
+                                     f"outside {least}–{max_band(least)}")
+        legs = -(-b.body_lines // b.slot.span)
+        if b.slot.span > 1 and legs < MIN_LEG and not b.slot.runs:
+            out["no_stretch"].append(f"'{b.slot.id}' over {b.slot.span} columns is {legs} "
+                                     f"lines deep (at least {MIN_LEG})")
+    # picture_aspect
+    for b in flow.blocks:
+        if b.slot.kind == "picture":
+            pic, cap = F.picture_lines(issue, page, b.slot)
+            if b.lines - len(cap) != pic:
+                out["picture_aspect"].append(f"'{b.slot.id}' is {b.lines - len(cap)} lines "
+                                             f"tall, its proportions give {pic}")
+    return out
+
+
+def _clean_l(cells: set) -> bool:
+    """A clean L (刀把): the bounding box less one rectangle at one of its corners."""
+    cs = [c for c, _ in cells]
+    ls = [ln for _, ln in cells]
+    c0, c1, l0, l1 = min(cs), max(cs), min(ls), max(ls)
+    missing = {(c, ln) for c in range(c0, c1 + 1) for ln in range(l0, l1 + 1)} - cells
+    if not missing:
+        return True
+    mc = [c for c, _ in missing]
+    ml = [ln for _, ln in missing]
+    rect = {(c, ln) for c in range(min(mc), max(mc) + 1) for ln in range(min(ml), max(ml) + 1)}
+    if rect != missing:
+        return False
+    return (min(mc) == c0 or max(mc) == c1) and (min(ml) == l0 or max(ml) == l1)
+
+
+def _flowable(issue, page_number: int):
+    """The issue as far as the flow can lay it out while later pages wait for their makeup:
+    the pages up to ``page_number``, and of a later page with unplaced slots only the
+    continuations of stories begun up to there, placed across the page for the time being
+    (the flow then runs those stories through their parts as it will)."""
+    begun = {s.article for p in issue.pages if p.number <= page_number for s in p.slots
+             if s.kind == "article"}
+    pages = []
+    for p in issue.pages:
+        if p.number <= page_number or all(s.placed for s in p.slots):
+            pages.append(p)
+            continue
+        keep = [replace(s, column=1, span=issue.paper.columns, top=None, lines=None,
+                        placed=True, headline_lines=None, runs=(), allow_overset=True)
+                for s in p.slots if s.kind == "article" and s.article in begun]
+        if keep:
+            pages.append(replace(p, slots=tuple(keep[:1])))
+    return replace(issue, pages=tuple(pages))
+
+
+def verify(issue, bodies, page_number: int, proposal: Proposal, pin: PageIn):
+    """Flow the proposal with the real flow stage and check it: (issue with the proposal,
+    the page's flow, {rule: violations}); the blocks must stand where the proposal says."""
+    laid = apply(issue, page_number, proposal)
+    flows = F.flow_issue(_flowable(laid, page_number), bodies)
+    flow = next(f for f in flows if f.page.number == page_number)
+    checks = check_rules(laid, flow, pin)
+    where = {b.slot.id: (b.top, b.lines) for b in flow.blocks}
+    for b in proposal.blocks:
+        if where.get(b.id) != (b.top, b.lines):
+            checks.setdefault("model", []).append(
+                f"'{b.id}' flowed at {where.get(b.id)}, proposed ({b.top}, {b.lines})")
+    return laid, flow, checks
+
+
+# --- page planning: the issue's stories over its pages -----------------------------------------
+
+PLAN_FILL = 0.95             # a page takes stories while their size is at most this share
+JUMP_SHARE = 0.6             # of the page a story continued from it is given there
+
+
+def _story_sizes(issue, page, slots, bodies) -> dict:
+    """Each story's size on ``page`` (column-lines): at the span where it needs least room,
+    its headline band at the middle of its range (the bench's measure), its picture with it;
+    as measure_page measures them, each story taken alone."""
+    out = {}
+    for s in slots:
+        if s.kind != "article":
+            continue
+        pics = [p for p in slots if p.kind == "picture" and p.story == s.id]
+        one = replace(page, slots=(replace(s, priority="second"), *pics))
+        pin = measure_page(issue, one, bodies, lead=False)
+        md = _modules(pin)[0]
+        out[s.id] = min((w * (md.lo[w] + md.hi[w]) / 2.0 for w in md.lo), default=None)
+    return out
+
+
+def plan_issue(issue, bodies):
+    """Share the issue's ``stories:`` out over its pages that are not ``fixed`` (a story with
+    a ``section`` only to pages of that section): most important first (priority, then
+    size), each to the first page with room for it (page 1 first: 版次), so that each page's
+    first story, its most important, leads it.  A story that fits on no page whole is
+    continued (转版): begun on the page with most room and continued on a later one with
+    room for the rest (at least JUMP_BEFORE and JUMP_AFTER inches of it), once.  Returns the
+    issue with the stories in the pages' slots (unplaced; each page's lead marked) and notes
+    for the editor."""
+    pages = [p for p in sorted(issue.pages, key=lambda p: p.number) if not p.fixed]
+    if not pages:
+        raise InputError("every page is fixed: nowhere to put the stories",
+                         SourceRef(issue.manifest))
+    pool = list(issue.pool)
+    pics = {p.story: p for p in pool if p.kind == "picture" and p.story}
+    loose = [p for p in pool if p.kind == "picture" and not p.story]
+    stories = [s for s in pool if s.kind == "article"]
+    notes: list[str] = []
+    size = {}
+    for pg in pages:
+        size[pg.number] = _story_sizes(issue, pg, pool, bodies)
+    cap, used = {}, {}
+    for pg in pages:
+        rest = replace(pg, slots=tuple(s for s in pg.slots if s.kind not in ("article",
+                                                                            "picture")))
+        cap[pg.number] = capacity(measure_page(issue, rest, bodies))
+        have = [s for s in pg.slots if s.kind == "article"]
+        used[pg.number] = sum(_story_sizes(issue, pg, pg.slots, bodies).get(s.id) or 0
+                              for s in have)
+    order = sorted(stories, key=lambda s: (PRIORITY_RANK[s.priority or "normal"],
+                                           -(size[pages[0].number].get(s.id) or 0)))
+    placed: dict[int, list] = {pg.number: [] for pg in pages}
+
+    def fits(pg, s):
+        return s.section in (None, pg.template.section)
+
+    left = []
+    paper = issue.paper
+    before, after = jump_lines(paper, JUMP_BEFORE), jump_lines(paper, JUMP_AFTER)
+    for s in order:
+        target = [pg for pg in pages if fits(pg, s)]
+        if not target:
+            notes.append(f"'{s.id}': no page of section {s.section}")
+            left.append(s)
+            continue
+        home = next((pg for pg in target if size[pg.number].get(s.id) is not None and
+                     used[pg.number] + size[pg.number][s.id] <= PLAN_FILL * cap[pg.number]),
+                    None)
+        if home is not None:
+            placed[home.number].append(s)
+            used[home.number] += size[home.number][s.id]
+            continue
+        # continued (转版): begun on the first page with room for a good part of it (its part
+        # there takes what the stories placed whole leave), the rest on a later page
+        whole = max(v for pg in target if (v := size[pg.number].get(s.id)) is not None) \
+            if any(size[pg.number].get(s.id) for pg in target) else 0
+        jumped = False
+        for first in target:
+            room = cap[first.number] - used[first.number]
+            share = min(room, max(before * 2, JUMP_SHARE * cap[first.number]))
+            rest = max(after * 2, whole - share)
+            later = [pg for pg in target if pg.number > first.number
+                     and cap[pg.number] - used[pg.number] >= rest]
+            if share >= before * 2 and later:
+                placed[first.number].append(s)
+                used[first.number] += share
+                placed[later[0].number].append(replace(s, id=f"{s.id}-2", priority="normal"))
+                used[later[0].number] += rest
+                notes.append(f"'{s.id}' begins on page {first.number} and is continued on "
+                             f"page {later[0].number} (下转第{later[0].number}版)")
+                jumped = True
+                break
+        if not jumped:
+            notes.append(f"'{s.id}' ({issue.articles[s.article].path.name}) fits on no page: "
+                         f"cut it, hold it or add a page")
+            left.append(s)
+    for pic in loose:
+        # a picture of no story: on the page with most room
+        pg = max(pages, key=lambda pg: cap[pg.number] - used[pg.number])
+        placed[pg.number].append(pic)
+    new_pages = []
+    for pg in issue.pages:
+        if pg.fixed or pg.number not in placed:
+            new_pages.append(pg)
+            continue
+        ids = {s.id for s in pg.slots}
+        add = []
+        lead = any(s.priority == "lead" for s in pg.slots)
+        # the page's most important story leads it (a continuation never does)
+        placed[pg.number].sort(key=lambda s: (s.id.endswith("-2"), order.index(s) if s in order
+                                              else len(order)))
+        for s in placed[pg.number]:
+            if s.id in ids:
+                raise InputError(f"story '{s.id}' has the id of a slot of page {pg.number}",
+                                 s.where, "give it another id")
+            if s.kind == "article":
+                if not lead and not s.id.endswith("-2"):
+                    s = replace(s, priority="lead")
+                    lead = True
+                elif s.priority == "lead":
+                    s = replace(s, priority="second")
+            add.append(s)
+            if s.kind == "article" and s.id in pics:
+                add.append(pics[s.id])
+        fill = used[pg.number] / cap[pg.number] if cap[pg.number] else 0
+        arts = [s.id for s in add if s.kind == "article"]
+        notes.append(f"page {pg.number}: " + (", ".join(arts) if arts else "no story")
+                     + f" ({100 * fill:.0f} % of the page)")
+        if fill < 0.8:
+            notes.append(f"page {pg.number} is short of copy: add a story or a picture")
+        new_pages.append(replace(pg, slots=tuple(pg.slots) + tuple(add)))
+    return replace(issue, pages=tuple(new_pages), pool=tuple(left)), notes
+
+
+# --- an issue folder: make up its pages, write the manifest -----------------------------------
+
+@dataclass
+class PageResult:
+    number: int
+    page_in: PageIn | None = None
+    proposals: list[Proposal] = field(default_factory=list)
+    error: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class IssueMakeup:
+    issue: object                # the issue as loaded (slots as the manifest has them)
+    bodies: dict
+    pages: list[PageResult]
+    notes: list = field(default_factory=list)    # the plan's, with --plan
+
+    def chosen(self, pick: int = 1):
+        """The issue with every page made up with its ``pick``-th proposal (or its best when
+        it has fewer)."""
+        issue = self.issue
+        for r in self.pages:
+            if r.proposals:
+                issue = apply(issue, r.number, r.proposals[min(pick, len(r.proposals)) - 1])
+        return issue
+
+
+def pages_to_make(issue, pages: list[int] | None) -> list:
+    """The pages named, or every page with a slot the manifest did not place."""
+    if pages:
+        known = {p.number: p for p in issue.pages}
+        missing = [n for n in pages if n not in known]
+        if missing:
+            raise InputError(f"the issue has no page {', '.join(map(str, missing))}",
+                             SourceRef(issue.manifest),
+                             f"pages: {', '.join(str(p.number) for p in issue.pages)}")
+        return [known[n] for n in pages]
+    return [p for p in issue.pages if any(not s.placed for s in p.slots)]
+
+
+def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int = 1,
+                  jobs: int = 1, seed: int = 0, plan: bool = False) -> IssueMakeup:
+    """Load the issue (slots may be unplaced), compose its bodies once and propose up to
+    ``alternatives`` verified layouts for each page to make up (see :func:`pages_to_make`),
+    page by page in page order: each page is made up with the pages before it as their
+    first proposal places them (a story continued from one of them brings what is left of
+    it).  ``plan``: first share the issue's ``stories:`` out over its pages
+    (:func:`plan_issue`); the plan's notes are in ``IssueMakeup.notes``.  A page that cannot
+    be filled has its reason in ``PageResult.error``."""
+    import time
+    from pathlib import Path
+
+    from .build import _check_glyphs
+    from .load import load_issue
+    from .normalize import normalise_issue
+
+    issue = load_issue(Path(issue_dir), unplaced=True)
+    if issue.normalise:
+        issue, _ = normalise_issue(issue)
+    notes: list[str] = []
+    bodies = None
+    if issue.pool and not plan:
+        raise InputError("the issue has 'stories' not yet on a page", SourceRef(issue.manifest),
+                         "add --plan to share them out over the pages")
+    if plan:
+        bodies = F.compose_bodies(issue, jobs)
+        issue, notes = plan_issue(issue, bodies)
+    _check_glyphs(issue)
+    todo = pages_to_make(issue, pages)
+    if not todo:
+        raise InputError("every slot of the issue is placed: nothing to make up",
+                         SourceRef(issue.manifest),
+                         "give --page N to make a page up again")
+    if bodies is None:
+        bodies = F.compose_bodies(issue, jobs)
+    original = issue
+    results = []
+    done: dict = {}
+    for page in sorted(todo, key=lambda p: p.number):
+        t0 = time.perf_counter()
+        page = next(p for p in issue.pages if p.number == page.number)
+        r = PageResult(page.number)
+        try:
+            r.page_in = measure_page(issue, page, bodies, done)
+            for p in propose(r.page_in, _diverse_pool(alternatives), seed):
+                _, _, checks = verify(issue, bodies, page.number, p, r.page_in)
+                p.checks = checks
+                if not any(checks.values()):
+                    r.proposals.append(p)
+                if len(r.proposals) >= _diverse_pool(alternatives):
+                    break
+            r.proposals = _diverse(r.proposals, alternatives)
+            if any(st.jump for st in r.page_in.stories):
+                # the page after depends on how much of the story is set here: one proposal
+                r.proposals = r.proposals[:1]
+            if not r.proposals:
+                r.error = f"page {page.number}: no proposal passed the rules"
+        except MakeupError as e:
+            r.error = str(e)
+        if r.proposals:
+            first = r.proposals[0]
+            issue = apply(issue, page.number, first)
+            for b in first.blocks:
+                st = next((x for x in r.page_in.stories if x.id == b.id), None)
+                if st is not None and st.jump is not None:
+                    done[st.article] = b.span * (b.lines - b.band) - 1
+        r.seconds = time.perf_counter() - t0
+        results.append(r)
+    return IssueMakeup(original, bodies, results, notes)
+
+
+def _diverse_pool(n: int) -> int:
+    return max(4, 4 * n)
+
+
+def _signature(p: Proposal) -> tuple:
+    """A proposal's structure: its tiers and which columns each block stands in."""
+    return (tuple(p.tiers), tuple(sorted({(b.column, b.span) for b in p.blocks})))
+
+
+def _diverse(props: list[Proposal], n: int) -> list[Proposal]:
+    """The best ``n``, preferring different structures for the alternatives: the best of
+    each structure first, in score order, then the rest."""
+    props = sorted(props, key=lambda p: p.score)
+    firsts, rest, seen = [], [], set()
+    for p in props:
+        (rest if _signature(p) in seen else firsts).append(p)
+        seen.add(_signature(p))
+    return (firsts + rest)[:n]
+
+
+# the manifest's keys in the order makeup writes a slot
+_KEY_ORDER = ("id", "article", "banner", "image", "reserve", "caption", "story", "priority",
+              "expect_chars", "expect_lines", "column", "span", "top", "lines", "headline",
+              "headline_lines", "headline_span", "runs", "box", "allow_overset", "fixed")
+_PLACEMENT = ("column", "span", "top", "lines", "headline", "headline_lines",
+              "headline_span", "runs")
+
+
+def _scalar(v) -> str:
+    import yaml
+
+    text = yaml.safe_dump(v, allow_unicode=True, default_flow_style=True, width=10 ** 6)
+    text = text.strip()
+    if text.endswith("\n..."):
+        text = text[:-4].strip()
+    if text.endswith("..."):
+        text = text[:-3].strip()
+    return text
+
+
+def slots_yaml(page, slots, nodes: dict, indent: str) -> list[str]:
+    """The lines of a page's ``slots:`` list: every key the manifest gave a slot, in
+    makeup's order, its placement as the slots now have it."""
+    out = [f"{indent}slots:"]
+    for s in slots:
+        # a continued story's second slot is written from the first one's keys
+        node = nodes.get(s.id) or nodes.get(s.id[:-2] if s.id.endswith("-2") else s.id, {})
+        kv = {k: node[k] for k in node if k not in _PLACEMENT}
+        kv["id"] = s.id
+        if s.kind == "article" and s.priority and \
+                PRIORITY_NAMES.get(node.get("priority")) != s.priority:
+            kv["priority"] = s.priority
+        if s.placed and not s.fixed and s.kind != "reserve":
+            kv.update(column=s.column, span=s.span)
+            if s.top is not None:
+                kv["top"] = s.top
+            if s.lines is not None:
+                kv["lines"] = s.lines
+            if s.kind == "article":
+                kv["headline"] = s.headline_style
+                if s.headline_lines is not None:
+                    kv["headline_lines"] = s.headline_lines
+                if s.headline_span is not None:
+                    kv["headline_span"] = s.headline_span
+                if s.runs:
+                    kv["runs"] = [list(r) for r in s.runs]
+        else:
+            kv.update({k: node[k] for k in _PLACEMENT if k in node})
+        keys = [k for k in _KEY_ORDER if k in kv] + [k for k in kv if k not in _KEY_ORDER]
+        for j, k in enumerate(keys):
+            lead = f"{indent}  - " if j == 0 else f"{indent}    "
+            out.append(f"{lead}{k}: {_scalar(kv[k])}")
+    return out
+
+
+def manifest_text(issue, made) -> str:
+    """The manifest's text with the slots of the pages in ``made`` ({page number: slots})
+    written anew; every other line (comments included) as it was.  The ``stories:`` of a
+    planned issue are gone into the pages (those no page could take stay there)."""
+    from .load import read_manifest
+
+    path, data = read_manifest(issue.root)
+    lines = path.read_text(encoding="utf-8-sig").split("\n")
+    pages = data.get("pages")
+    edits = []
+    starts = sorted({ln for ln, _ in pages.item_marks} |
+                    {ln for ln, _ in data.key_marks.values()})
+    pool_nodes = {n.get("id"): n for n in data.get("stories") or [] if isinstance(n, dict)}
+    if "stories" in data:
+        s_line = data.key_marks["stories"][0]
+        later = [ln for ln in starts if ln > s_line]
+        end = min(later) - 1 if later else len(lines)
+        while end > s_line and (not lines[end - 1].strip() or
+                                lines[end - 1].strip().startswith("#")) and \
+                not lines[end - 1].startswith(" "):
+            end -= 1
+        keep = [] if not issue.pool else [
+            ln.replace("slots:", "stories:", 1) if k == 0 else ln
+            for k, ln in enumerate(slots_yaml(None, issue.pool, pool_nodes, ""))]
+        edits.append((s_line, end, keep))
+    for k, pn in enumerate(pages):
+        num = pn.get("page")
+        if num not in made:
+            continue
+        s_line, s_col = pn.key_marks["slots"]
+        later = [ln for ln, _ in pn.key_marks.values() if ln > s_line] + \
+            [ln for ln in starts if ln > s_line]
+        end = min(later) - 1 if later else len(lines)
+        # keep comment and blank lines just above the next key: they belong to it
+        while end > s_line and (not lines[end - 1].strip() or
+                                lines[end - 1].strip().startswith("#")) and \
+                (len(lines[end - 1]) - len(lines[end - 1].lstrip()) <= s_col - 1):
+            end -= 1
+        nodes = dict(pool_nodes)
+        nodes.update({n.get("id"): n for n in pn.get("slots") or [] if isinstance(n, dict)})
+        page = next(p for p in issue.pages if p.number == num)
+        edits.append((s_line, end, slots_yaml(page, made[num], nodes, " " * (s_col - 1))))
+    for s_line, end, new in sorted(edits, reverse=True):
+        lines[s_line - 1:end] = new
+    return "\n".join(lines)
+
+
+def proof_pngs(issue, bodies, page_number: int, stem: str, dpi: float = 60) -> list:
+    """PNG proofs (the page, and the page with the grid overlay) of one page of ``issue``,
+    drawn by the page and PDF stages: [(name, bytes)]."""
+    from .page import make_page
+    from .pdf import render_pdf
+    from .proof import proof_images
+
+    flows = F.flow_issue(issue, bodies)
+    flow = next(f for f in flows if f.page.number == page_number)
+    page = make_page(issue, flow)
+    try:
+        font = issue.fonts.spec("body").path
+    except Exception:  # noqa: BLE001 - labels fall back to Pillow's own font
+        font = None
+    imgs = proof_images([(render_pdf([page], issue.fonts), page)], issue.paper, stem,
+                        grid=True, dpi=dpi, label_font=font)
+    return [(n, d) for n, d in imgs if "contact" not in n]
