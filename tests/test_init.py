@@ -312,7 +312,8 @@ def _commands():
 
 
 def test_every_command_has_verbose_quiet_and_project_where_it_reads_one():
-    readers = {"build", "check", "proof", "preflight", "watch", "serve", "archive", "export"}
+    readers = {"build", "check", "proof", "preflight", "watch", "serve", "archive", "export",
+                   "makeup"}
     for name, cmd in _commands().items():
         opts = {o for p in cmd.params for o in p.opts}
         assert {"-v", "--verbose", "-q", "--quiet"} <= opts, name

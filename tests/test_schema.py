@@ -167,7 +167,9 @@ def test_the_defaults_stated_are_the_loaders(tmp_path):
                  ("page", "footer_units"), ("slot", "top"), ("slot", "lines"),
                  ("slot", "headline"), ("slot", "headline_lines"), ("slot", "headline_span"),
                  ("slot", "allow_overset"), ("slot", "box"), ("slot", "column"),
-                 ("slot", "span"), ("style", "role"), ("style", "size")}
+                 ("slot", "span"), ("style", "role"), ("style", "size"),
+                 # make-up keys (test_makeup): no priority is "normal", not fixed is moved
+                 ("slot", "priority"), ("slot", "fixed"), ("page", "fixed")}
     for oname, o in schema.OBJECTS.items():
         for k in o.keys:
             if not k.default or (oname, k.name) in described:

@@ -120,6 +120,7 @@ class Report:
     def unfit(self) -> bool:
         """Something does not fit: a slot overset, or text outside its box (exit 4)."""
         return bool(self.overset or self.problems)
+    @property
     def placeholders(self) -> list[SlotReport]:
         """Slots whose copy is not in yet (待稿)."""
         return [s for s in self.slots if s.placeholder]

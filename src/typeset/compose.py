@@ -850,6 +850,8 @@ def marks_only(line: Line) -> bool:
     a column or a page (issue #15; CLREQ §prohibition_rules_for_line_start_end), and the
     composer avoids it inside a paragraph (``_BAD_LINE``)."""
     text = line.text.strip()
+    if not text:        # an empty line (a placeholder's 待稿 lines) holds no mark at all
+        return False
     units = text.count("——") + text.count("……") + text.count("⋯⋯") + text.count("⸺")
     chars = sum(1 for c in text if cjk.char_class(c) not in _NOT_CHARS)
     return chars == 0 or (chars == 1 and units > 0)

@@ -9,7 +9,7 @@ set at the column measure whatever the span, so its depth at any span is arithme
 headline's band at every span and in every headline style its priority allows (composed by
 the flow's own ``head_group``); every picture's height at every span (its proportions on
 whole grid lines, its caption composed: ``flow.picture_lines``).  ``propose(page_in, n)``
-searches that data and returns ranked :class:`Proposal`\ s, or raises :class:`MakeupError`
+searches that data and returns ranked proposals (:class:`Proposal`), or raises :class:`MakeupError`
 saying why the page cannot be filled ("copy is 23 lines short …: add a story or a picture").
 ``verify`` flows a proposal with the real flow stage and checks every rule on it;
 ``make_up_issue`` does all of it for the pages of an issue folder, in page order (``plan``:
@@ -1966,7 +1966,6 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
     import time
     from pathlib import Path
 
-    from .build import _check_glyphs
     from .load import load_issue
     from .normalize import normalise_issue
 
@@ -1981,7 +1980,8 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
     if plan:
         bodies = F.compose_bodies(issue, jobs)
         issue, notes = plan_issue(issue, bodies)
-    _check_glyphs(issue)
+    # (no glyph check here: it reads what the page stage draws, and `check`/`build` of the
+    # manifest makeup writes run it on the pages as placed)
     todo = pages_to_make(issue, pages)
     if not todo:
         raise InputError("every slot of the issue is placed: nothing to make up",

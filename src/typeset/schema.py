@@ -17,9 +17,9 @@ import json
 from dataclasses import dataclass, field
 
 from . import cjk
-from .load import (MAX_COLUMN_CHARS, MAX_COLUMNS, MAX_FACE_INDEX, MAX_GRID_LINES, MAX_PAGES,
-                   MAX_SIZE, TEXT_ENCODINGS)
-from .model import PDFX_LEVELS
+from .load import (MAX_ARTICLE_CHARS, MAX_COLUMN_CHARS, MAX_COLUMNS, MAX_FACE_INDEX,
+                   MAX_GRID_LINES, MAX_PAGES, MAX_SIZE, TEXT_ENCODINGS)
+from .model import PDFX_LEVELS, PRIORITY_NAMES
 from .units import HAO
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -137,7 +137,12 @@ ISSUE = Obj("issue", "issue.yaml (the manifest), top level",
                 Key("encoding", Type("text encoding", {"type": "string",
                                                        "examples": list(TEXT_ENCODINGS)}),
                     "Encoding of the article files, if not UTF-8.", "encoding: gb18030",
-                    "utf-8 (with or without BOM)", range=", ".join(TEXT_ENCODINGS))))
+                    "utf-8 (with or without BOM)", range=", ".join(TEXT_ENCODINGS)),
+                Key("stories", Type("list of slots", {"type": "array",
+                                                      "items": {"$ref": "#/definitions/slot"}}),
+                    "Stories not yet on a page, for `makeup --plan` to share out over the "
+                    "pages (every other command refuses an issue that still has them).",
+                    "stories:\n  - id: butuo …")))
 
 PAGE = Obj("page", "issue.yaml, an entry of `pages:`",
            "One page: its number, template and slots in reading order.", (
@@ -154,7 +159,9 @@ PAGE = Obj("page", "issue.yaml, an entry of `pages:`",
                    "template's footer `units:`.", "footer_units: [成都市科学技术协会]",
                    "the template's units"),
                Key("notices", NAMES, "Notice lines of this page at the foot of the type "
-                   "area (更正, 启事), after the template's.", "notices: [更正：……]")))
+                   "area (更正, 启事), after the template's.", "notices: [更正：……]"),
+               Key("fixed", BOOL, "`makeup --plan` leaves this page as it is.",
+                   "fixed: true", "false")))
 
 _TOP = Type("grid line number or 'auto'",
             {"anyOf": [{"type": "integer", "minimum": 0}, {"const": "auto"}]})
@@ -207,7 +214,25 @@ SLOT = Obj("slot", "issue.yaml, an entry of a page's `slots:` (also a template's
                Key("box", BOOL, "A box rule around the block (it follows a shaped block).",
                    "box: true", "false"),
                Key("runs", _RUNS, "A shaped block (刀把 …): the columns the text runs "
-                   "through, in order.", "runs: [[1, 9, 35], [2, 9, 35], [3, 9, 5]]")))
+                   "through, in order.", "runs: [[1, 9, 35], [2, 9, 35], [3, 9, 5]]"),
+               Key("reserve", TEXT, "Space kept empty (an advertisement to come): needs "
+                   "`column`, `span` and `lines`; at the foot of the page unless it has a "
+                   "`top`.", "reserve: 广告"),
+               Key("priority", one_of(tuple(PRIORITY_NAMES)), "The story's rank on its page, "
+                   "for `makeup`: its headline size and place (the lead at the top, widest).",
+                   "priority: lead", "normal (the page's first article leads when none does)"),
+               Key("story", TEXT, "For a picture: the slot id of the article it illustrates "
+                   "(`makeup` places them together).", "story: chuanyu"),
+               Key("fixed", BOOL, "`makeup` leaves this slot where its column, span, top and "
+                   "lines say.", "fixed: true", "false"),
+               Key("expect_chars", whole(1, MAX_ARTICLE_CHARS), "Copy still coming in (待稿): "
+                   "the article's expected length in characters, for a placeholder.",
+                   "expect_chars: 1200"),
+               Key("expect_lines", whole(1, MAX_GRID_LINES), "Copy still coming in (待稿): "
+                   "the expected length in body lines of one column.", "expect_lines: 40"),
+               Key("section", TEXT, "Under `stories:`: keep the story to pages of this "
+                   "section (the template's `section:`), for `makeup --plan`.",
+                   "section: 要闻")))
 
 PAPER = Obj("paper", "layout/papers/PAPER.yaml",
             "A paper's page: trim, grid, body type, composition and print condition.", (
