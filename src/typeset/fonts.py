@@ -32,6 +32,8 @@ class FaceSpec:
     ps_name: str      # unique PostScript name (name ID 6)
     halt_path: Path | None = None    # companion with ½-em punctuation (fonts/build_halt.py)
     halt_ps_name: str | None = None
+    vert_path: Path | None = None    # companion with vertical punctuation (fonts/build_vert.py)
+    vert_ps_name: str | None = None
 
 
 _INK_CHARS = "—⸺…⋯"     # characters whose ink extent the composer asks for (dashes)
@@ -169,6 +171,7 @@ class FontFace(Face):
         halt = (_metrics(stamps[1]) if len(stamps) > 1 else font_metrics(spec.halt_path)) \
             if spec.halt_path else None
         self._halt = frozenset(halt["adv"]) if halt else frozenset()
+        self._vert: frozenset | None = None      # code points with a vertical form, once asked
 
     @property
     def key(self) -> str:
@@ -207,6 +210,13 @@ class FontFace(Face):
 
     def ascent_descent(self) -> tuple[float, float]:
         return self._asc / self.upem, self._desc / self.upem
+
+    def has_vertical(self, ch: str) -> bool:
+        """Does the face have a vertical form of this mark (its ``vert`` feature)?"""
+        if self._vert is None:
+            v = self.spec.vert_path
+            self._vert = frozenset(vertical_forms(v)) if v is not None else frozenset()
+        return ord(ch) in self._vert
 
 
 @lru_cache(maxsize=64)
@@ -264,6 +274,69 @@ def embedded_glyph_ids(program: bytes) -> tuple[dict[int, int], frozenset] | Non
     except (TTLibError, KeyError, AttributeError, ValueError, IndexError, EOFError,
             AssertionError, TypeError):
         return None
+
+
+def vertical_source(path: Path) -> Path | None:
+    """The file whose ``vert`` feature gives a face's vertical forms: its ``-Vert.ttf``
+    companion (fonts/build_vert.py: the pinned faces carry no layout tables), else the face
+    itself when it has a ``vert`` feature, else None (the engine turns or shifts the marks
+    itself, see vertical.py)."""
+    comp = Path(path).with_name(Path(path).stem + "-Vert.ttf")
+    if comp.is_file():
+        return comp
+    return Path(path) if vertical_forms(Path(path)) else None
+
+
+def vertical_forms(path: Path) -> dict[int, tuple[int, int]]:
+    """Code point → (glyph id, advance in font units) of the vertical form the font's
+    ``vert`` GSUB feature (script hani, else DFLT; its default language) gives for each
+    character of its cmap, plus the quotes drawn as corner brackets in vertical text
+    (cjk.VERTICAL_QUOTES).  Empty for a font without the feature.  Read once per file
+    content (its stamp)."""
+    return dict(_vertical_forms(stamp(path)))
+
+
+@lru_cache(maxsize=32)
+def _vertical_forms(st: tuple) -> tuple:
+    from fontTools.ttLib import TTFont
+
+    from .cjk import VERTICAL_QUOTES
+
+    tt = TTFont(st[0], lazy=True)
+    try:
+        if "GSUB" not in tt:
+            return ()
+        table = tt["GSUB"].table
+        lookups: list[int] = []
+        for script in ("hani", "DFLT"):
+            for srec in table.ScriptList.ScriptRecord if table.ScriptList else ():
+                if srec.ScriptTag == script and srec.Script.DefaultLangSys is not None:
+                    for fi in srec.Script.DefaultLangSys.FeatureIndex:
+                        frec = table.FeatureList.FeatureRecord[fi]
+                        if frec.FeatureTag == "vert":
+                            lookups.extend(frec.Feature.LookupListIndex)
+            if lookups:
+                break
+        mapping: dict[str, str] = {}
+        for li in sorted(set(lookups)):
+            lk = table.LookupList.Lookup[li]
+            for st_ in lk.SubTable:
+                kind, sub = (st_.ExtensionLookupType, st_.ExtSubTable) \
+                    if lk.LookupType == 7 else (lk.LookupType, st_)
+                if kind == 1:
+                    for a, b in sub.mapping.items():
+                        mapping.setdefault(a, b)
+        cmap = tt.getBestCmap()
+        order = {name: gid for gid, name in enumerate(tt.getGlyphOrder())}
+        hmtx = tt["hmtx"].metrics
+        out = {cp: mapping[g] for cp, g in cmap.items() if g in mapping}
+        for quote, bracket in VERTICAL_QUOTES.items():
+            g = out.get(ord(bracket))
+            if g is not None and ord(quote) in cmap:
+                out[ord(quote)] = g
+        return tuple((cp, (order[g], hmtx[g][0])) for cp, g in sorted(out.items()))
+    finally:
+        tt.close()
 
 
 def ps_name_of(path: Path) -> str:
@@ -327,9 +400,12 @@ def load_font_table(path: Path, data: dict, root: Path) -> FontTable:
             raise InputError(f"font file '{file}' does not exist", ref_of(entry, path),
                              hint="run `python fonts/build_fonts.py` or check the path")
         halt = p.with_name(p.stem + "-Halt.ttf")
+        vert = vertical_source(p)
         faces[key] = FaceSpec(key=key, path=p, ps_name=ps_name_of(p),
                               halt_path=halt if halt.is_file() else None,
-                              halt_ps_name=ps_name_of(halt) if halt.is_file() else None)
+                              halt_ps_name=ps_name_of(halt) if halt.is_file() else None,
+                              vert_path=vert, vert_ps_name=ps_name_of(vert) + "-V"
+                              if vert is not None else None)
     roles: dict[str, str] = {}
     for role, face in (data.get("roles") or {}).items():
         if face not in faces:

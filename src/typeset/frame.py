@@ -44,6 +44,12 @@ class PlacedGlyph:
     x: float
     advance: float       # nominal advance of the glyph in the font, pt
     hscale: float = 1.0
+    # vertical text (TextRun.vertical): each glyph placed on its own.  Upright: ``x`` is the
+    # left of its em box, ``y`` its baseline.  Turned 90° clockwise (Latin): ``x`` is the
+    # baseline (the em box runs from 0.12 em left of it to 0.88 em right), ``y`` where the
+    # glyph starts down the line, ``advance`` how far down it reaches.
+    y: float = 0.0
+    turn: bool = False
 
 
 @dataclass(slots=True)
@@ -61,6 +67,7 @@ class TextRun:
     form: str = ""               # "halt": drawn with the face's ½-em punctuation companion
     area: int = -1               # index in PageOut.areas
     where: object = None         # errors.SourceRef of the text (file, line, slot)
+    vertical: bool = False       # glyphs placed one by one (PlacedGlyph.y, .turn): vertical text
 
     def extent(self) -> tuple[float, float, float, float] | None:
         """The glyphs' em boxes together: (x0, y0, x1, y1), pt; a space draws nothing (one
@@ -68,6 +75,13 @@ class TextRun:
         inked = [g for g in self.glyphs if not g.ch.isspace()]
         if not inked:
             return None
+        if self.vertical:
+            s = self.size
+            boxes = [(g.x - DESCENT * s, g.y, g.x + ASCENT * s, g.y + g.advance) if g.turn
+                     else (g.x, g.y - ASCENT * s, g.x + g.advance, g.y + DESCENT * s)
+                     for g in inked]
+            return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                    max(b[2] for b in boxes), max(b[3] for b in boxes))
         x0 = min(g.x for g in inked)
         x1 = max(g.x + g.advance for g in inked)
         return (x0, self.y - ASCENT * self.size, x1, self.y + DESCENT * self.size)

@@ -613,7 +613,10 @@ def _join(parts: list[str]) -> str:
 ISSUE_KEYS = ("paper", "date", "number", "editor", "pages", "normalise", "encoding")
 PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices")
 SLOT_KEYS = ("id", "article", "banner", "image", "caption", "column", "span", "top", "lines",
-             "headline", "headline_lines", "headline_span", "allow_overset", "box", "runs")
+             "headline", "headline_lines", "headline_span", "allow_overset", "box", "runs",
+             "vertical", "tiers", "headline_side")
+VERTICAL_VALUES = (True, False, "headline")     # `vertical:` of a slot (vertical.py)
+MAX_TIERS = 20
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MANIFEST = "issue.yaml"       # the manifest's name in an issue folder
@@ -901,7 +904,26 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
     text = ck.get(sn, "banner", _text, manifest, "", sid) if skind == "banner" else None
     if skind == "banner" and not text:
         return None
+    vertical = sn.get("vertical", False)
+    if vertical not in VERTICAL_VALUES or isinstance(vertical, (int, float)) and \
+            not isinstance(vertical, bool):
+        ck.err(f"'vertical' must be true, false or headline, found {show(vertical)}",
+               sn.ref(manifest, "vertical", sid))
+        vertical = False
+    if vertical and skind != "article":
+        ck.err("only an article can be set vertically", sn.ref(manifest, "vertical", sid))
+        vertical = False
+    if vertical is True and runs:
+        ck.err("a vertical block cannot be shaped with 'runs'", sn.ref(manifest, "runs", sid))
+    side = sn.get("headline_side", "right")
+    if side not in ("right", "left"):
+        ck.err(f"'headline_side' must be right or left, found {show(side)}",
+               sn.ref(manifest, "headline_side", sid))
+        side = "right"
     return Slot(id=sid, kind=skind, column=column, span=span, top=top, lines=lines, article=key,
+                vertical={True: "all", "headline": "headline"}.get(vertical),
+                tiers=ck.get(sn, "tiers", _int_in(1, MAX_TIERS), manifest, 1, sid),
+                headline_side=side,
                 text=text,
                 headline_style=hstyle,
                 headline_lines=ck.get(sn, "headline_lines", _int_in(1, MAX_GRID_LINES),

@@ -203,6 +203,11 @@ class Slot:
     runs: tuple = ()
     image: Path | None = None        # picture file
     caption: str | None = None
+    # vertical text (vertical.py): "all" = a vertical article block, "headline" = a vertical
+    # headline beside a horizontal story; tiers (栏) of a vertical block, top to bottom
+    vertical: str | None = None
+    tiers: int = 1
+    headline_side: str = "right"     # where a vertical headline stands beside its story
     where: SourceRef = field(default_factory=SourceRef)
 
 

@@ -246,9 +246,20 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
         _picture(issue, flow, block, items, ids, page_out, pictures)
         return
     art = issue.articles[block.article] if block.article else None
+    area_of = lambda *a: _area(page_out, *a)        # noqa: E731
+    if slot.vertical == "all":                      # a vertical article block (vertical.py)
+        from .vertical import draw_block
+
+        draw_block(issue, flow, block, items, ids, page_out, area_of)
+        _box_rule(paper, slot, block, items, x0, y_top, width, type_area)
+        return
+    if block.head and slot.vertical == "headline":  # a vertical headline beside the text
+        from .vertical import draw_headline
+
+        draw_headline(issue, flow, block, items, ids, area_of)
     # Headline group: in its band of whole grid lines, centred vertically; centred
     # horizontally over the columns it spans, or flush left if the template says so.
-    if block.head:
+    elif block.head:
         hw = paper.span_width(block.head_span or slot.span)
         band_top = paper.line_top(block.top)
         band_h = block.head_lines * paper.pitch
@@ -300,6 +311,13 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
             lx = cx + ln.indent * body.size
             items += _runs(ln, lx, y, body, "body", block.article, ids(), notes, area=col,
                            where=where)
+    _box_rule(paper, slot, block, items, x0, y_top, width, type_area)
+
+
+def _box_rule(paper, slot, block, items: list, x0: float, y_top: float, width: float,
+              type_area: int) -> None:
+    """The box rule around a block that asks for one (``box: true``); a shaped block's
+    follows its shape."""
     if slot.box:
         if slot.runs:
             items += _outline(paper, block.cells(), type_area)

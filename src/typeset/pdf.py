@@ -59,11 +59,14 @@ class _Window:
         return self._data[self._off + start:self._off + max(start, stop)]
 
 
-def _fast_font(ps_name: str, path):
+def _fast_font(ps_name: str, path, glyphs: dict | None = None):
     """A ReportLab TTFont for ``path`` that takes its cmap and advances from the metrics
     cache (fonts.pdf_font_data) instead of parsing them: ReportLab's own TTFontFace decodes
     every cmap, hmtx and loca entry in Python, about 50 ms per CJK face (issue #8).
-    Subsetting and embedding are ReportLab's, unchanged."""
+    Subsetting and embedding are ReportLab's, unchanged.  ``glyphs`` (code point → (glyph
+    id, advance in font units)) draws those characters with other glyphs of the file: the
+    vertical forms of vertical text (fonts.vertical_forms), so that the PDF's ToUnicode
+    still gives the characters of the text."""
     import mmap
     import struct
 
@@ -102,6 +105,9 @@ def _fast_font(ps_name: str, path):
             k = 1000.0 / upem
             self.charToGlyph = dict(gid)
             self.charWidths = {cp: u * k for cp, u in adv.items()}
+            for cp, (g, u) in (glyphs or {}).items():
+                self.charToGlyph[cp] = g
+                self.charWidths[cp] = u * k
             n = self.numGlyphs
             head = self.get_table("head")
             long_loca = struct.unpack_from(">h", head, 50)[0] == 1
@@ -143,9 +149,10 @@ def _fast_font(ps_name: str, path):
     return Font(ps_name, str(path))
 
 
-def _register(ps_name: str, path) -> str:
+def _register(ps_name: str, path, vertical: bool = False) -> str:
     """Register the face once per process, and again if its file has changed since (a font
-    replaced during `watch`: its metrics, read by the font module, change too)."""
+    replaced during `watch`: its metrics, read by the font module, change too).
+    ``vertical``: with the vertical forms of its ``vert`` feature."""
     from reportlab.pdfbase import pdfmetrics
 
     st = os.stat(path)
@@ -153,13 +160,19 @@ def _register(ps_name: str, path) -> str:
     if _registered.get(ps_name) != stamp:
         if ps_name in _registered:
             pdfmetrics.getFont(ps_name).unregister()   # ReportLab keeps the first otherwise
-        pdfmetrics.registerFont(_fast_font(ps_name, path))
+        if vertical:
+            from .fonts import vertical_forms
+
+            pdfmetrics.registerFont(_fast_font(ps_name, path, vertical_forms(path)))
+        else:
+            pdfmetrics.registerFont(_fast_font(ps_name, path))
         _registered[ps_name] = stamp
     return ps_name
 
 
 def _font_names(fonts) -> dict:
-    """(role, form) → registered ReportLab font name; the forms are "" and "halt"."""
+    """(role, form) → registered ReportLab font name; the forms are "", "halt" and "vert"
+    (vertical forms, registered when a page first needs them: `_vert_name`)."""
     names = {}
     for role in fonts.roles:
         spec = fonts.spec(role)
@@ -167,6 +180,11 @@ def _font_names(fonts) -> dict:
         if spec.halt_path is not None:
             names[(role, "halt")] = _register(spec.halt_ps_name, spec.halt_path)
     return names
+
+
+def _vert_name(fonts, role: str) -> str:
+    spec = fonts.spec(role)
+    return _register(spec.vert_ps_name, spec.vert_path, vertical=True)
 
 
 def prepare_fonts(fonts) -> None:
@@ -200,6 +218,9 @@ def _render(pages: list[PageOut], fonts, Canvas) -> bytes:
     c = Canvas(buf, pagesize=(first.trim_w + 2 * off, first.trim_h + 2 * off), invariant=1,
                initialFontName=names.get(("body", "")), enforceColorSpace="cmyk", pageCompression=1)
     for page in pages:
+        for it in page.items:
+            if isinstance(it, TextRun) and it.form == "vert" and (it.role, "vert") not in names:
+                names[(it.role, "vert")] = _vert_name(fonts, it.role)
         _page(c, page, names)
         c.showPage()
     c.save()
@@ -224,7 +245,11 @@ def _page(c, page: PageOut, names: dict) -> None:
     c.setLineCap(0)
     for it in page.items:
         if isinstance(it, TextRun):
-            _text(c, it, names[(it.role, "halt" if it.form == "halt" else "")], X, Y)
+            form = it.form if it.form in ("halt", "vert") else ""
+            if it.vertical:
+                _vertical_text(c, it, names[(it.role, form)], X, Y)
+            else:
+                _text(c, it, names[(it.role, form)], X, Y)
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
             c.line(X(it.x0), Y(it.y0), X(it.x1), Y(it.y1))
@@ -318,6 +343,42 @@ def _text(c, run: TextRun, font_name: str, X, Y) -> None:
     if cur_h != 100.0:
         out.append("100 Tz")
     if run.form == "rule" or run.weight:
+        out.append("0 Tr")
+    out.append("ET")
+    c._code.append(" ".join(out))
+
+
+def _vertical_text(c, run: TextRun, font_name: str, X, Y) -> None:
+    """Draw a run of vertical text as one text object, each glyph at its own origin
+    (``Tm``): upright, or turned 90° clockwise (``0 -1 1 0``: the glyph runs down the page,
+    its top to the right).  Glyphs are shown in the order of the text, so extraction reads
+    them down each line and line after line."""
+    from reportlab.lib.rl_accel import fp_str
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    font = getFont(font_name)
+    doc = c._doc
+    size_s = fp_str(run.size)
+    out = ["BT"]
+    if run.form == "rule":
+        out.append("3 Tr")          # invisible: the page draws the dash as a rule
+    cur_h = 100.0
+    cur_subset = None
+    for g in run.glyphs:
+        h = g.hscale * 100.0
+        if abs(h - cur_h) > 1e-6:
+            cur_h = h
+            out.append(f"{fp_str(h)} Tz")
+        m = "0 -1 1 0" if g.turn else "1 0 0 1"
+        out.append(f"{m} {fp_str(X(g.x))} {fp_str(Y(g.y))} Tm")
+        for subset, codes in font.splitString(g.ch, doc):
+            if subset != cur_subset:
+                cur_subset = subset
+                out.append(f"{font.getSubsetInternalName(subset, doc)} {size_s} Tf")
+            out.append(f"({c._escape(codes)}) Tj")
+    if cur_h != 100.0:
+        out.append("100 Tz")
+    if run.form == "rule":
         out.append("0 Tr")
     out.append("ET")
     c._code.append(" ".join(out))

@@ -57,6 +57,7 @@ class ArticleText:
     headline: str                   # without the editor's '|'
     pieces: list                    # [(text, line)] paragraphs, then the byline
     pages: tuple = ()               # page numbers (版) the article is set on
+    vertical: bool = False          # set in vertical lines: a bead per line, read as it is
 
 
 @dataclass
@@ -1246,8 +1247,9 @@ def _article(art: ArticleText, whole: str, threads: dict, textpages, expect: Exp
             r.add("error", problem)
         return
     beads = found[0]
-    # half a gutter either side: punctuation hanging at the line end is in the text
-    g = expect.gutter / 2.0
+    # half a gutter either side: punctuation hanging at the line end is in the text (not
+    # for vertical lines: the beads of neighbouring lines are closer than that)
+    g = 0.0 if art.vertical else expect.gutter / 2.0
     got = squash("".join(
         textpages[i].get_text_bounded(rect[0] - g, rect[1], rect[2] + g, rect[3])
         for i, rect in beads if i is not None))
@@ -1311,6 +1313,8 @@ def expect_for(issue, pages: list[int] | None = None, roundtrip: bool = True,
             for s in p.slots:
                 if s.kind == "article" and s.article:
                     on_pages.setdefault(s.article, []).append(p.number)
+        vertical = {s.article for p in issue.pages for s in p.slots
+                    if getattr(s, "vertical", None) == "all"}
         arts = []
         for key, nums in on_pages.items():
             if not set(nums) & set(numbers) or key in cut:
@@ -1320,7 +1324,8 @@ def expect_for(issue, pages: list[int] | None = None, roundtrip: bool = True,
             if a.byline:
                 pieces.append((a.byline, None))
             arts.append(ArticleText(key=key, path=a.path.name, headline=a.headline,
-                                    pieces=pieces, pages=tuple(nums)))
+                                    pieces=pieces, pages=tuple(nums),
+                                    vertical=key in vertical))
     out = paper.output
     return Expect(pdfx=out.pdfx, trim=(paper.trim_w, paper.trim_h), bleed=paper.bleed,
                   ink_limit=out.ink_limit, output_condition=out.output_condition,
