@@ -573,9 +573,10 @@ def _issue_files(issue, issue_dir: Path) -> tuple[dict[str, Path], dict[str, str
                                              SourceRef(manifest))}
     loaded = {a.path for a in issue.articles.values()}
     loaded |= {s.image for pg in issue.pages for s in pg.slots if s.image is not None}
+    loaded |= {s.graphic for pg in issue.pages for s in pg.slots if s.graphic is not None}
     links: dict[str, str] = {}
     for _, sid, key, name in named_files(data):
-        what = "article" if key == "article" else "picture"
+        what = {"article": "article", "graphic": "graphic"}.get(key, "picture")
         where = SourceRef(manifest, slot=sid if isinstance(sid, str) else None)
         rel = os.path.normpath(name)
         if os.path.isabs(rel) or rel == ".." or rel.startswith("../"):

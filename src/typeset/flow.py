@@ -131,7 +131,7 @@ def head_group(issue: Issue, page: PageSpec, slot: Slot, part: Part | None) -> l
     if slot.kind == "banner":
         add("banner", slot.text, tpl.banner_style)
         return out
-    if slot.kind == "picture":
+    if slot.kind in ("picture", "graphic"):
         return out
     art = issue.articles[slot.article]
     if part is not None and part.index > 0:
@@ -521,6 +521,10 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
             block = _picture(issue, page, slot, top, room, errors)
             if block is None:
                 continue
+        elif slot.kind == "graphic":
+            block = _graphic(issue, slot, top, room, errors)
+            if block is None:
+                continue
         else:
             block = _article(text, page, slot, top, room, head, head_n, part, offsets, errors)
             if block is None:
@@ -635,6 +639,42 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
     feet = [f.first + len(f.lines) for f in frames if f.lines]
     block.underset = (top + lines - max(feet)) if feet else lines - head_n
     return block
+
+
+def _graphic(issue, slot, top, room, errors) -> Block | None:
+    """An advertisement or logo on whole grid lines: ``lines`` omitted = as many as its
+    proportions at the slot's width give; a slot whose proportions differ from the
+    graphic's by more than graphics.ASPECT_TOLERANCE is refused (it is not the size the
+    ad was booked at): the graphic is scaled to fit, never cropped or distorted."""
+    from . import graphics
+
+    paper = issue.paper
+    width = paper.span_width(slot.span)
+    try:
+        gw, gh = graphics.size(slot.graphic, slot.graphic_page, slot.where)
+    except InputError as e:
+        errors.append(e)
+        return None
+    lines = slot.lines or graphics.lines_for(gw, gh, width, paper.pitch, paper.line_gap)
+    h = lines * paper.pitch - paper.line_gap
+    if lines > room:
+        errors.append(InputError(f"the graphic needs {lines} grid lines at this width, "
+                                 f"{room} are free", slot.where,
+                                 "give it fewer columns, or make room below"))
+        return None
+    if graphics.fit(gw, gh, width, h) is None:
+        from .units import MM
+
+        want = graphics.lines_for(gw, gh, width, paper.pitch, paper.line_gap)
+        errors.append(InputError(
+            f"graphic '{slot.graphic.name}' is {gw / MM:.1f} × {gh / MM:.1f} mm, its slot "
+            f"{width / MM:.1f} × {h / MM:.1f} mm: the proportions differ by "
+            f"{abs((gw / gh) / (width / h) - 1) * 100:.0f}% (more than "
+            f"{graphics.ASPECT_TOLERANCE * 100:.0f}%)", slot.where,
+            f"give the slot {want} lines at {slot.span} column(s), or ask for the ad at the "
+            "slot's size"))
+        return None
+    return Block(slot, top, lines, 0, [], [], 0)
 
 
 def _picture(issue, page, slot, top, room, errors) -> Block | None:

@@ -126,6 +126,24 @@ class Image:
 
 
 @dataclass(slots=True)
+class Graphic:
+    """A placed graphic (an advertisement, a logo): page ``page`` (0-based) of the PDF
+    ``data``, its ``box`` (PDF units) drawn scaled into x, y, w, h as a Form XObject named
+    ``name`` (graphics.attach puts it into the file)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    data: bytes
+    page: int
+    box: tuple
+    name: str = "TsG1"
+    source: str = ""
+    area: int = -1
+
+
+@dataclass(slots=True)
 class PageOut:
     number: int
     trim_w: float
@@ -143,6 +161,9 @@ class PageOut:
     slug_role: str = "body"      # the font role the slug is set in
     # what does not fit its area: [(errors.SourceRef | None, message)], layout errors (exit 4)
     problems: list = field(default_factory=list)
+    # what the preflight of a placed graphic found: [(errors.SourceRef, message)] (exit 5)
+    graphic_problems: list = field(default_factory=list)
+    black_only: bool = False     # printed in black only (the preflight checks every plate)
 
 
 def drawn_areas(page: PageOut) -> dict:
@@ -150,7 +171,7 @@ def drawn_areas(page: PageOut) -> dict:
     ``(name, x0, y0, x1, y1)`` and, in drawing order, the area of each text object, each
     painted path and each picture the PDF writer makes of the items (pdf.py draws a text run
     as one text object, a rule or a box as one painted path, a picture as one image)."""
-    text, paint, images = [], [], []
+    text, paint, images, graphics = [], [], [], []
     for it in page.items:
         if isinstance(it, TextRun):
             text.append(it.area)
@@ -159,5 +180,7 @@ def drawn_areas(page: PageOut) -> dict:
             paint.append(it.area)
         elif isinstance(it, Image):
             images.append(it.area)
+        elif isinstance(it, Graphic):
+            graphics.append(it.area)
     return dict(areas=[(a.name, a.x0, a.y0, a.x1, a.y1) for a in page.areas], text=text,
-                paint=paint, images=images)
+                paint=paint, images=images, graphics=graphics)

@@ -74,3 +74,18 @@ def prepare(path: Path, w_pt: float, h_pt: float, icc: Path | None = None) -> Pr
         buf = io.BytesIO()
         cmyk.save(buf, "JPEG", quality=92, optimize=False)
     return Prepared(buf.getvalue(), ppi, warnings)
+
+
+def cmyk_of(rgb: tuple, icc: Path | None) -> tuple:
+    """One sRGB colour (components 0..1) as CMYK (0..1) through the output profile ``icc``
+    (relative colorimetric), or Pillow's plain formula without one."""
+    from PIL import Image, ImageCms
+
+    px = Image.new("RGB", (1, 1), tuple(round(v * 255) for v in rgb))
+    if icc is not None and Path(icc).is_file():
+        out = ImageCms.profileToProfile(px, ImageCms.createProfile("sRGB"),
+                                        ImageCms.ImageCmsProfile(str(icc)), outputMode="CMYK",
+                                        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+    else:
+        out = px.convert("CMYK")
+    return tuple(v / 255.0 for v in out.getpixel((0, 0)))

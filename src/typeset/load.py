@@ -611,10 +611,10 @@ def _join(parts: list[str]) -> str:
 # --- manifest -------------------------------------------------------------------------------
 
 ISSUE_KEYS = ("paper", "date", "number", "editor", "pages", "normalise", "encoding")
-PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices")
+PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices", "black_only")
 SLOT_KEYS = ("id", "article", "banner", "image", "caption", "column", "span", "top", "lines",
              "headline", "headline_lines", "headline_span", "allow_overset", "box", "runs",
-             "vertical", "tiers", "headline_side")
+             "vertical", "tiers", "headline_side", "graphic", "graphic_page")
 VERTICAL_VALUES = (True, False, "headline")     # `vertical:` of a slot (vertical.py)
 MAX_TIERS = 20
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
@@ -641,7 +641,7 @@ def named_files(data) -> list[tuple]:
         slots = page.get("slots") if isinstance(page, dict) else None
         for slot in slots if isinstance(slots, list) else []:
             if isinstance(slot, dict):
-                for key in ("article", "image"):
+                for key in ("article", "image", "graphic"):
                     if key in slot:
                         out.append((page.get("page"), slot.get("id"), key, str(slot[key])))
     return out
@@ -745,7 +745,8 @@ def load_issue(issue_dir: Path) -> Issue:
         editor = ck.get(pn, "editor", _text, manifest)
         pages.append(PageSpec(number=number_, template=template, slots=tuple(slots),
                               where=pages_node.ref(manifest, pi), editor=editor,
-                              notices=_notices(pn, manifest, ck)))
+                              notices=_notices(pn, manifest, ck),
+                              black_only=ck.flag(pn, "black_only", manifest, False)))
     raise_all(ck.errors)
     return Issue(root=issue_dir, manifest=manifest, paper=paper, date=date,
                  number=number, editor=issue_editor, pages=tuple(pages), articles=articles,
@@ -840,11 +841,13 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
             what = f"line {first} is" if first == last else f"lines {first}–{last} run"
             ck.err(f"{what} past the grid of {paper.lines} lines (0–{paper.lines - 1})",
                    sn.ref(manifest, "top" if top is not None else "lines", sid))
-    kinds = [k for k in ("article", "banner", "image") if k in sn]
+    kinds = [k for k in ("article", "banner", "image", "graphic") if k in sn]
     if len(kinds) != 1:
-        ck.err("a slot needs exactly one of 'article:', 'banner:' or 'image:'", where)
+        ck.err("a slot needs exactly one of 'article:', 'banner:', 'image:' or 'graphic:'",
+               where)
         return None
-    skind = {"article": "article", "banner": "banner", "image": "picture"}[kinds[0]]
+    skind = {"article": "article", "banner": "banner", "image": "picture",
+             "graphic": "graphic"}[kinds[0]]
     hstyle = sn.get("headline", "standard")
     if not isinstance(hstyle, str) or hstyle not in template.headline_styles:
         ck.err(f"unknown headline style {show(hstyle)}", sn.ref(manifest, "headline", sid),
@@ -901,6 +904,19 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                    sn.ref(manifest, "image", sid))
         elif not image.is_file():
             ck.err(f"picture file '{image.name}' does not exist", sn.ref(manifest, "image", sid))
+    graphic = None
+    if skind == "graphic":
+        graphic = _inside(sn, "graphic", manifest, ck, sid, issue_dir)
+        if graphic is None:
+            return None
+        from .graphics import GRAPHIC_TYPES
+
+        if graphic.suffix.lower() not in GRAPHIC_TYPES:
+            ck.err(f"graphic '{graphic.name}' is not PDF, SVG or EPS",
+                   sn.ref(manifest, "graphic", sid))
+        elif not graphic.is_file():
+            ck.err(f"graphic file '{graphic.name}' does not exist",
+                   sn.ref(manifest, "graphic", sid))
     text = ck.get(sn, "banner", _text, manifest, "", sid) if skind == "banner" else None
     if skind == "banner" and not text:
         return None
@@ -923,7 +939,8 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
     return Slot(id=sid, kind=skind, column=column, span=span, top=top, lines=lines, article=key,
                 vertical={True: "all", "headline": "headline"}.get(vertical),
                 tiers=ck.get(sn, "tiers", _int_in(1, MAX_TIERS), manifest, 1, sid),
-                headline_side=side,
+                headline_side=side, graphic=graphic,
+                graphic_page=ck.get(sn, "graphic_page", _int_in(1, 100000), manifest, 1, sid),
                 text=text,
                 headline_style=hstyle,
                 headline_lines=ck.get(sn, "headline_lines", _int_in(1, MAX_GRID_LINES),

@@ -186,7 +186,7 @@ class Slot:
     """An article block, a banner or a picture on the page grid."""
 
     id: str
-    kind: str                        # "article" | "banner" | "picture"
+    kind: str                        # "article" | "banner" | "picture" | "graphic"
     column: int                      # 1-based start column
     span: int
     top: int | None                  # first grid line (0-based); None = below the blocks above
@@ -203,6 +203,8 @@ class Slot:
     runs: tuple = ()
     image: Path | None = None        # picture file
     caption: str | None = None
+    graphic: Path | None = None      # an advertisement or logo: PDF, SVG or EPS (graphics.py)
+    graphic_page: int = 1            # the page of a PDF graphic to place
     # vertical text (vertical.py): "all" = a vertical article block, "headline" = a vertical
     # headline beside a horizontal story; tiers (栏) of a vertical block, top to bottom
     vertical: str | None = None
@@ -219,6 +221,7 @@ class PageSpec:
     where: SourceRef
     editor: str | None = None        # 责任编辑 of this page (else the issue's)
     notices: tuple[str, ...] = ()    # this page's notices (更正, 启事 …), after the template's
+    black_only: bool = False         # printed in black only: everything on the K plate
 
 
 @dataclass(frozen=True)

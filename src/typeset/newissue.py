@@ -84,7 +84,10 @@ def new_issue(target: Path, previous: Path, date: str | None = None,
         p.write_text("headline: \nbyline: \n\n", encoding="utf-8")
         todo.append(f"- [ ] `{name}` ({'; '.join(places)}): headline, byline and text")
     for page_no, sid, img in pictures:
-        todo.append(f"- [ ] picture `{img}` (page {page_no}, slot '{sid}') and its caption")
+        if Path(img).suffix.lower() in (".pdf", ".svg", ".eps"):
+            todo.append(f"- [ ] graphic `{img}` (page {page_no}, slot '{sid}'): the ad or logo")
+        else:
+            todo.append(f"- [ ] picture `{img}` (page {page_no}, slot '{sid}') and its caption")
     (target / "CHECKLIST.md").write_text("\n".join(todo) + "\n", encoding="utf-8")
     return dict(path=str(target), date=date, number=new_number, articles=len(articles),
                 pictures=len(pictures))

@@ -24,7 +24,7 @@ from dataclasses import replace
 from .compose import Line, natural_line
 from .flow import Block, PageFlow, footer_grid, footer_rows, notice_lines
 from .errors import InputError, SourceRef
-from .frame import ASCENT, Area, Box, Image, PageOut, PlacedGlyph, Rule, TextRun
+from .frame import ASCENT, Area, Box, Graphic, Image, PageOut, PlacedGlyph, Rule, TextRun
 from .model import Issue, TextStyle
 from .units import MM
 
@@ -87,7 +87,7 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True) -> PageOut:
     paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
     page = flow.page
     out = PageOut(number=page.number, trim_w=paper.trim_w, trim_h=paper.trim_h,
-                  bleed=paper.bleed, title=f"{paper.name} {issue.date} 第{page.number}版",
+                  bleed=paper.bleed, black_only=page.black_only, title=f"{paper.name} {issue.date} 第{page.number}版",
                   slug=f"{paper.name}  {issue.date}" + (f"  {issue.number}" if issue.number
                                                          else "")
                   + f"  第{page.number}版  {tpl.section}  typeset")
@@ -244,6 +244,9 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
     page_out.slots[slot.id] = (x0, y_top, width, block.lines * paper.pitch, status)
     if slot.kind == "picture":
         _picture(issue, flow, block, items, ids, page_out, pictures)
+        return
+    if slot.kind == "graphic":
+        _graphic(issue, flow, block, items, page_out)
         return
     art = issue.articles[block.article] if block.article else None
     area_of = lambda *a: _area(page_out, *a)        # noqa: E731
@@ -407,6 +410,44 @@ def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids, out: 
         y = baseline(paper, block.top + pic_lines + k)
         items += _runs(ln, x0 + ln.indent * style.size, y, style, "caption", None, ids(),
                        area=cap_area, where=slot.where)
+
+
+def _graphic(issue: Issue, flow: PageFlow, block: Block, items: list, out: PageOut) -> None:
+    """A placed graphic in the block's box (whole grid lines), scaled to fit and centred
+    (graphics.fit), after its own preflight (graphics.check: what it finds is an error of
+    the build, exit 5, naming the graphic)."""
+    from . import graphics
+
+    paper = issue.paper
+    slot = block.slot
+    x0 = paper.column_x(slot.column)
+    width = paper.span_width(slot.span)
+    y0 = paper.line_top(block.top) + paper.line_gap / 2.0
+    h = block.lines * paper.pitch - paper.line_gap
+    rel = _rel(issue, slot.graphic)
+    area = _area(out, f"slot '{slot.id}', graphic '{rel}'", x0, paper.line_top(block.top),
+                 x0 + width, paper.line_top(block.bottom))
+    src = graphics.load(slot.graphic, slot.graphic_page, paper.icc_path, slot.where)
+    flow.warnings.extend(f"slot '{slot.id}': {w}" for w in src.warnings)
+    placed = graphics.fit(src.width, src.height, width, h)
+    dx, dy, s = placed if placed is not None else (0.0, 0.0, min(width / src.width,
+                                                                 h / src.height))
+    name = f"TsG{sum(1 for it in items if isinstance(it, Graphic)) + 1}"
+    items.append(Graphic(x0 + dx, y0 + dy, src.width * s, src.height * s, src.data, src.page,
+                         src.box, name, rel, area=area))
+    for msg in graphics.check(src, f"graphic '{rel}'",
+                              paper.output.ink_limit, flow.page.black_only):
+        out.graphic_problems.append((slot.where, msg))
+
+
+def _rel(issue: Issue, path) -> str:
+    """A file's name as the layout editor knows it: from the issue or project folder."""
+    for base in (issue.root, issue.project_root):
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
 
 
 def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import os
 
-from .frame import Box, Image, PageOut, Rule, TextRun
+from .frame import Box, Graphic, Image, PageOut, Rule, TextRun
 from .units import MM
 
 MARK_MARGIN = 12 * MM     # room outside the bleed for crop marks
@@ -205,9 +205,14 @@ def render_pdf(pages: list[PageOut], fonts) -> bytes:
     a85 = rl_config.useA85
     rl_config.useA85 = 0
     try:
-        return _render(pages, fonts, Canvas)
+        data = _render(pages, fonts, Canvas)
     finally:
         rl_config.useA85 = a85
+    if any(isinstance(it, Graphic) for p in pages for it in p.items):
+        from .graphics import attach
+
+        data = attach(data, pages)      # the Form XObjects the pages draw (graphics.py)
+    return data
 
 
 def _render(pages: list[PageOut], fonts, Canvas) -> bytes:
@@ -257,6 +262,13 @@ def _page(c, page: PageOut, names: dict) -> None:
             from reportlab.lib.utils import ImageReader
 
             c.drawImage(ImageReader(io.BytesIO(it.data)), X(it.x), Y(it.y + it.h), it.w, it.h)
+        elif isinstance(it, Graphic):
+            # a placed graphic: its page as a Form XObject (graphics.attach adds it), its box
+            # scaled into the item's
+            sx = it.w / (it.box[2] - it.box[0])
+            sy = it.h / (it.box[3] - it.box[1])
+            c._code.append(f"q {sx:.6f} 0 0 {sy:.6f} {X(it.x) - it.box[0] * sx:.4f} "
+                           f"{Y(it.y + it.h) - it.box[1] * sy:.4f} cm /{it.name} Do Q")
         elif isinstance(it, Box):
             if it.fill is not None:
                 c.setFillColorCMYK(0, 0, 0, it.fill)
@@ -382,6 +394,44 @@ def _vertical_text(c, run: TextRun, font_name: str, X, Y) -> None:
         out.append("0 Tr")
     out.append("ET")
     c._code.append(" ".join(out))
+
+
+def svg_pdf(path, icc=None, where=None) -> tuple[bytes, int]:
+    """An SVG file as a one-page PDF of its size, drawn by svglib and ReportLab, and how many
+    colours were converted: greys go on the black plate only (0 0 0 k), other sRGB colours
+    are converted to CMYK through the output profile ``icc`` (images.cmyk_of, LittleCMS) —
+    a PDF must not carry RGB for print.  Text in the SVG is set in ReportLab's standard
+    fonts, which are not embedded: the preflight reports it (outline the text)."""
+    from reportlab.graphics import renderPDF
+    from reportlab.lib.colors import CMYKColor, Color, toColor
+
+    from .errors import InputError
+    from .images import cmyk_of
+
+    try:
+        from svglib.svglib import svg2rlg
+
+        drawing = svg2rlg(str(path))
+    except Exception as e:  # noqa: BLE001 - svglib and lxml raise many kinds
+        raise InputError(f"'{path.name}' is not an SVG file svglib can read ({e})",
+                         where) from None
+    if drawing is None:
+        raise InputError(f"'{path.name}' is not an SVG file svglib can read", where)
+    seen: dict = {}
+
+    def enforce(c):
+        tc = toColor(c)
+        if isinstance(tc, CMYKColor) or not isinstance(tc, Color):
+            return tc
+        rgb = (tc.red, tc.green, tc.blue)
+        if rgb[0] == rgb[1] == rgb[2]:
+            return CMYKColor(0, 0, 0, 1 - rgb[0], alpha=tc.alpha)
+        if rgb not in seen:
+            seen[rgb] = cmyk_of(rgb, icc)
+        return CMYKColor(*seen[rgb], alpha=tc.alpha)
+
+    data = renderPDF.drawToString(drawing, enforceColorSpace=enforce, invariant=1)
+    return data, len(seen)
 
 
 def _marks(c, page: PageOut, off: float) -> None:
