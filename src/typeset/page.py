@@ -389,7 +389,8 @@ def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids, out: 
     pic_area = _area(out, f"slot '{slot.id}', picture", x0, paper.line_top(block.top),
                      x0 + width, paper.line_top(block.top + pic_lines))
     if pictures:
-        prep = prepare(slot.image, width, h, getattr(paper, "icc_path", None))
+        prep = prepare(slot.image, width, h, getattr(paper, "icc_path", None),
+                       black=flow.page.black_only)
         ppi, data, warnings = prep.ppi, prep.data, prep.warnings
     else:                   # the geometry only: the resolution from the picture's size
         ppi, data, warnings = effective_ppi(*probe(slot.image), width, h), b"", []
