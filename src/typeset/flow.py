@@ -469,7 +469,8 @@ def notice_lines(issue: Issue, page: PageSpec) -> list[Line]:
 def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict) -> PageFlow:
     issue = text.issue
     paper, tpl = issue.paper, page.template
-    area_top = tpl.section_head_lines if tpl.section else 0
+    area_top = tpl.masthead.lines if tpl.masthead else \
+        (tpl.section_head_lines if tpl.section else 0)
     area_bottom = paper.lines - (footer_grid(issue, tpl)[2] if tpl.footer else 0) \
         - len(notice_lines(issue, page))
     # bottom[c] = first free grid line of column c (1-based) for slots stacked with top: auto

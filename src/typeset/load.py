@@ -24,8 +24,8 @@ from .compose import Settings
 from .errors import (ErrorGroup, InputError, SourceRef, TypesetError, kind, nearest, raise_all,
                      show)
 from .fonts import load_font_table
-from .model import (PDFX_LEVELS, Article, Footer, Issue, PageSpec, Paper, Paragraph,
-                    PrintSpec, Slot, Template, TextStyle)
+from .model import (PDFX_LEVELS, Article, Footer, Issue, Masthead, PageSpec, Paper,
+                    PaperFacts, Paragraph, PrintSpec, Slot, Template, TextStyle)
 from .units import UnitError, length, type_size
 from .yamlsrc import Map, Seq, load_yaml, ref_of, written
 
@@ -270,7 +270,10 @@ def check_font_roles_file(data, path: Path, ck: _Checker) -> bool:
 # --- paper and template ---------------------------------------------------------------------
 
 PAPER_KEYS = ("name", "trim", "bleed", "margin_top", "columns", "column_chars", "gutter",
-              "body", "line_gap", "lines", "composition", "rule_width", "print")
+              "body", "line_gap", "lines", "composition", "rule_width", "print", "masthead")
+PAPER_MASTHEAD_KEYS = ("logo", "cn", "issn", "postal", "publisher")
+_CN = re.compile(r"CN ?\d{2}-\d{4}(/[A-Z0-9]+)?")
+_ISSN = re.compile(r"\d{4}-\d{3}[\dX]")
 PRINT_KEYS = ("pdfx", "output_condition", "condition", "registry", "icc", "ink_limit")
 DEFAULT_ICC = "layout/icc/typeset-newsprint-TR002-TAC240.icc"
 
@@ -373,12 +376,49 @@ def load_paper(root: Path, key: str, ck: _Checker, where: SourceRef) -> Paper | 
         lines=ck.get(d, "lines", _int_in(1, MAX_GRID_LINES), path, 80),
         settings=Settings(level=level, style=style, indent=indent, hanging=hanging),
         rule_width=ck.get(d, "rule_width", _length_in(0.0), path, 0.5),
-        source=path, output=_print_spec(d.get("print"), path, root, ck))
+        source=path, output=_print_spec(d.get("print"), path, root, ck),
+        facts=_paper_facts(d, path, root, ck))
     if paper.area_w > paper.trim_w or paper.margin_top + paper.area_h > paper.trim_h:
         ck.err(f"the type area ({paper.area_w / 72 * 25.4:.1f} × "
                f"{paper.area_h / 72 * 25.4:.1f} mm) does not fit the trim "
                f"({tw / 72 * 25.4:.1f} × {th / 72 * 25.4:.1f} mm)", SourceRef(path))
     return paper
+
+
+def _paper_facts(d, path: Path, root: Path, ck: _Checker) -> PaperFacts:
+    """The paper's ``masthead:`` keys: its logo file and the numbers its masthead prints."""
+    node = ck.sub(d, "masthead", path)
+    if not node:
+        return PaperFacts()
+    ck.keys(node, PAPER_MASTHEAD_KEYS, path)
+    logo = None
+    if "logo" in node:
+        rel = ck.get(node, "logo", _str, path)
+        if rel is not None:
+            p = (root / rel).resolve() if "\0" not in rel else None
+            from .graphics import GRAPHIC_TYPES
+
+            if p is None or not p.is_relative_to(root.resolve()):
+                ck.err(f"logo path '{rel}' leaves the project folder", node.ref(path, "logo"))
+            elif not p.is_file():
+                ck.err(f"logo file '{rel}' does not exist", node.ref(path, "logo"))
+            elif p.suffix.lower() not in GRAPHIC_TYPES:
+                ck.err(f"logo '{rel}' is not PDF, SVG or EPS (a vector logo)",
+                       node.ref(path, "logo"))
+            else:
+                logo = p
+    cn = ck.get(node, "cn", _text, path)
+    if cn is not None and not _CN.fullmatch(cn):
+        ck.err(f"'cn' must be a CN number such as CN 51-0099, found {show(cn)}",
+               node.ref(path, "cn"), "CN, the 2-digit region code, a hyphen and 4 digits "
+               "(0001–0999 for newspapers)")
+    issn = ck.get(node, "issn", _text, path)
+    if issn is not None and not _ISSN.fullmatch(issn.removeprefix("ISSN").strip()):
+        ck.err(f"'issn' must be an ISSN such as 1234-5678, found {show(issn)}",
+               node.ref(path, "issn"))
+    return PaperFacts(logo=logo, cn=cn, issn=issn and issn.removeprefix("ISSN").strip(),
+                      postal=ck.get(node, "postal", _text, path),
+                      publisher=ck.get(node, "publisher", _text, path))
 
 
 def _indent(column_chars: int):
@@ -394,7 +434,9 @@ def _indent(column_chars: int):
 
 TEMPLATE_KEYS = ("section", "section_pinyin", "section_head", "running_head", "headlines",
                  "kicker", "subtitle", "byline", "banner", "footer", "jump", "caption",
-                 "headline_align", "notices", "notice_style")
+                 "headline_align", "notices", "notice_style", "masthead")
+MASTHEAD_KEYS = ("lines", "date_style", "facts_style", "guide_title", "guide_title_style",
+                 "guide_style")
 
 
 def load_template(root: Path, key: str, ck: _Checker, where: SourceRef) -> Template | None:
@@ -459,7 +501,23 @@ def load_template(root: Path, key: str, ck: _Checker, where: SourceRef) -> Templ
         caption_style=_style(d, "caption", path, ck, "caption", "小五"),
         headline_align=align,
         notices=_notices(d, path, ck),
-        notice_style=_style(d, "notice_style", path, ck, "byline", "小五"))
+        notice_style=_style(d, "notice_style", path, ck, "byline", "小五"),
+        masthead=_masthead(d, path, ck))
+
+
+def _masthead(d, path: Path, ck: _Checker) -> Masthead | None:
+    """A front-page template's ``masthead:`` band (报头)."""
+    if d.get("masthead") is None:
+        return None
+    node = ck.sub(d, "masthead", path)
+    ck.keys(node, MASTHEAD_KEYS, path)
+    return Masthead(
+        lines=ck.get(node, "lines", _int_in(4, MAX_GRID_LINES), path, 9),
+        date_style=_style(node, "date_style", path, ck, "running_head", "小五"),
+        facts_style=_style(node, "facts_style", path, ck, "running_head", "六号"),
+        guide_title=ck.get(node, "guide_title", _text, path, "导读"),
+        guide_title_style=_style(node, "guide_title_style", path, ck, "headline", "小四"),
+        guide_style=_style(node, "guide_style", path, ck, "kicker", "小五"))
 
 
 def _notices(node, path, ck) -> tuple[str, ...]:
@@ -610,8 +668,11 @@ def _join(parts: list[str]) -> str:
 
 # --- manifest -------------------------------------------------------------------------------
 
-ISSUE_KEYS = ("paper", "date", "number", "editor", "pages", "normalise", "encoding")
-PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices", "black_only")
+ISSUE_KEYS = ("paper", "date", "number", "editor", "pages", "normalise", "encoding",
+              "total_number")
+PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices", "black_only",
+             "guide")
+GUIDE_KEYS = ("article", "title")
 SLOT_KEYS = ("id", "article", "banner", "image", "caption", "column", "span", "top", "lines",
              "headline", "headline_lines", "headline_span", "allow_overset", "box", "runs",
              "vertical", "tiers", "headline_side", "graphic", "graphic_page")
@@ -743,14 +804,52 @@ def load_issue(issue_dir: Path) -> Issue:
                 template = replace(template, footer=replace(template.footer,
                                                             units=tuple(units)))
         editor = ck.get(pn, "editor", _text, manifest)
+        guide = _guide(pn, manifest, ck, issue_dir, template)
         pages.append(PageSpec(number=number_, template=template, slots=tuple(slots),
                               where=pages_node.ref(manifest, pi), editor=editor,
                               notices=_notices(pn, manifest, ck),
-                              black_only=ck.flag(pn, "black_only", manifest, False)))
+                              black_only=ck.flag(pn, "black_only", manifest, False),
+                              guide=guide))
+    for pg in pages:                  # a 导读 entry names an article the issue prints
+        for key, _, where in pg.guide:
+            if key not in articles:
+                ck.err(f"导读 entry: article '{key}.txt' is not in any slot of the issue",
+                       where, "name an article file that a slot of the issue places")
     raise_all(ck.errors)
     return Issue(root=issue_dir, manifest=manifest, paper=paper, date=date,
                  number=number, editor=issue_editor, pages=tuple(pages), articles=articles,
-                 project_root=root, fonts=fonts, normalise=normalise)
+                 project_root=root, fonts=fonts, normalise=normalise,
+                 total_number=ck.get(d, "total_number", _text, manifest))
+
+
+def _guide(pn, manifest: Path, ck: _Checker, issue_dir: Path, template) -> tuple:
+    """A page's ``guide:`` (导读): entries naming articles of the issue, each
+    ``{article: FILE, title: TEXT}`` or just the file; the page numbers are the layout's."""
+    node = pn.get("guide")
+    if node is None:
+        return ()
+    if not isinstance(node, Seq):
+        ck.err(f"'guide' must be a list of articles, found {kind(node)}",
+               pn.ref(manifest, "guide"))
+        return ()
+    if template is not None and template.masthead is None:
+        ck.err("'guide' given, but the page's template has no masthead (报头) to hold it",
+               pn.ref(manifest, "guide"))
+        return ()
+    out = []
+    for i, e in enumerate(node):
+        at = node.ref(manifest, i)
+        if isinstance(e, str):
+            e = Map({"article": e})
+        if not ck.keys(e, GUIDE_KEYS, manifest, required=("article",), at=at):
+            continue
+        rel = e.get("article")
+        if not isinstance(rel, str) or not rel.strip():
+            ck.err(f"'article' must be a file name, found {kind(rel)}", at)
+            continue
+        title = ck.get(e, "title", _text, manifest)
+        out.append((Path(rel).stem, title, at))
+    return tuple(out)
 
 
 def _names(v) -> list[str] | None:

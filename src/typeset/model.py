@@ -69,6 +69,18 @@ class PrintSpec:
 
 
 @dataclass(frozen=True)
+class PaperFacts:
+    """What a paper's masthead (报头) prints about it (the paper's ``masthead:`` keys): its
+    name logo and the numbers the regulations ask for (newsroom.md §3)."""
+
+    logo: Path | None = None          # vector logo: PDF, SVG or EPS (project-relative)
+    cn: str | None = None             # 国内统一连续出版物号, e.g. CN 51-0099
+    issn: str | None = None
+    postal: str | None = None         # 邮发代号
+    publisher: str | None = None      # 主办 / 出版
+
+
+@dataclass(frozen=True)
 class Paper:
     """A paper's page format and grid (layout/papers/NAME.yaml)."""
 
@@ -88,6 +100,7 @@ class Paper:
     rule_width: float
     source: Path
     output: PrintSpec = field(default_factory=PrintSpec)   # print: (PDF/X, OutputIntent)
+    facts: PaperFacts = field(default_factory=PaperFacts)  # masthead: (logo, CN, ISSN …)
 
     @property
     def icc_path(self) -> Path | None:
@@ -137,6 +150,19 @@ class Footer:
 
 
 @dataclass(frozen=True)
+class Masthead:
+    """A front-page template's masthead (报头) band, in place of the section head and the
+    running head (page 1 has no 报眉): the logo, the date lines and the 导读 box."""
+
+    lines: int                        # grid lines of the band
+    date_style: TextStyle             # date, weekday, lunar date, issue number
+    facts_style: TextStyle            # publisher, CN, ISSN, 邮发代号
+    guide_title: str                  # 导读
+    guide_title_style: TextStyle
+    guide_style: TextStyle
+
+
+@dataclass(frozen=True)
 class Template:
     """A page template (layout/templates/NAME.yaml): standing furniture and styles."""
 
@@ -161,6 +187,7 @@ class Template:
     headline_align: str = "center"           # center | left
     notices: tuple[str, ...] = ()            # standing notice lines at the foot (编辑、校对 …)
     notice_style: TextStyle | None = None
+    masthead: Masthead | None = None         # a front page's 报头 (masthead.py)
 
 
 @dataclass(frozen=True)
@@ -222,6 +249,8 @@ class PageSpec:
     editor: str | None = None        # 责任编辑 of this page (else the issue's)
     notices: tuple[str, ...] = ()    # this page's notices (更正, 启事 …), after the template's
     black_only: bool = False         # printed in black only: everything on the K plate
+    # the masthead's 导读 entries: (article key, title or None = its headline, SourceRef)
+    guide: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -237,3 +266,4 @@ class Issue:
     project_root: Path
     fonts: object                    # fonts.FontTable
     normalise: bool = True
+    total_number: str | None = None  # 总第N期, as printed in the masthead

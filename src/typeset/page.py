@@ -84,10 +84,11 @@ def _short(text: str, n: int = 16) -> str:
 
 
 def make_page(issue: Issue, flow: PageFlow, pictures: bool = True) -> PageOut:
-    paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
+    paper, tpl = issue.paper, flow.page.template
     page = flow.page
     out = PageOut(number=page.number, trim_w=paper.trim_w, trim_h=paper.trim_h,
-                  bleed=paper.bleed, black_only=page.black_only, title=f"{paper.name} {issue.date} 第{page.number}版",
+                  bleed=paper.bleed, black_only=page.black_only,
+                  title=f"{paper.name} {issue.date} 第{page.number}版",
                   slug=f"{paper.name}  {issue.date}" + (f"  {issue.number}" if issue.number
                                                          else "")
                   + f"  第{page.number}版  {tpl.section}  typeset")
@@ -96,7 +97,6 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True) -> PageOut:
     ax, aw = paper.area_x, paper.area_w
     top = paper.margin_top
     rw = paper.rule_width
-    manifest = SourceRef(issue.manifest)
     # rules between and around blocks, the section head's and the notices' rules: anywhere in
     # the type area and the white around it, half a gutter at the sides and half a line gap
     # above and below (a box rule stands in the gutter; a shaped block's outline runs through
@@ -105,6 +105,52 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True) -> PageOut:
     type_area = _area(out, "type area", ax - g2, top - l2, ax + aw + g2,
                       top + paper.area_h + l2)
 
+    if tpl.masthead is not None:
+        # a front page: the masthead (报头) instead of the running head and the section head
+        from .masthead import draw as draw_masthead
+
+        draw_masthead(issue, flow, out, ids)
+    else:
+        _running_and_section_head(issue, flow, out, ids, type_area)
+
+    # --- blocks, in manifest order -----------------------------------------------------------
+    overset: set[int] = set()        # areas of blocks already reported overset
+    for block in flow.blocks:
+        first = len(out.areas)
+        _block(issue, flow, block, items, ids, out, pictures, type_area)
+        if block.overset and not block.slot.allow_overset:
+            overset.update(range(first, len(out.areas)))
+    _rules(issue, flow, items, type_area)
+
+    # --- footer: 本版协办单位 in a box, units in a balanced grid -------------------------------
+    notes = notice_lines(issue, page)
+    if notes:
+        # notices: flush right at the foot of the type area, under a thin rule
+        ns = tpl.notice_style
+        y_rule = paper.line_top(flow.area_bottom) + paper.line_gap / 2.0
+        items.append(Rule(ax, y_rule, ax + aw, y_rule, paper.rule_width, area=type_area))
+        notice_area = _area(out, "notices", ax, paper.line_top(flow.area_bottom), ax + aw,
+                            paper.line_top(flow.area_bottom + len(notes)))
+        sources = _notice_sources(notes, tpl, page)
+        for k, ln in enumerate(notes):
+            x = ax + aw - ln.width * ns.size if not ln.justified else ax
+            items += _runs(ln, x, baseline(paper, flow.area_bottom + k), ns, "notice", None,
+                           ids(), area=notice_area, where=sources[k])
+    if tpl.footer:
+        _footer(issue, flow, items, ids, out, type_area)
+    _check_areas(out, overset)
+    return out
+
+
+def _running_and_section_head(issue: Issue, flow: PageFlow, out: PageOut, ids,
+                              type_area: int) -> None:
+    """The running head (报眉) over the top rule and the section head under it."""
+    paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
+    page = flow.page
+    items = out.items
+    ax, aw = paper.area_x, paper.area_w
+    top = paper.margin_top
+    manifest = SourceRef(issue.manifest)
     # --- running head (报眉) above the top rule (天线) -----------------------------------------
     rs = tpl.running_style
     face = fonts.face(rs.role)
@@ -155,34 +201,6 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True) -> PageOut:
         y_sr = top + band_h - paper.line_gap / 2.0 - 1.0
         items.append(Rule(ax, y_sr, ax + aw, y_sr, 2.0, area=type_area))
         items.append(Rule(ax, y_sr + 2.5, ax + aw, y_sr + 2.5, 0.5, area=type_area))
-
-    # --- blocks, in manifest order -----------------------------------------------------------
-    overset: set[int] = set()        # areas of blocks already reported overset
-    for block in flow.blocks:
-        first = len(out.areas)
-        _block(issue, flow, block, items, ids, out, pictures, type_area)
-        if block.overset and not block.slot.allow_overset:
-            overset.update(range(first, len(out.areas)))
-    _rules(issue, flow, items, type_area)
-
-    # --- footer: 本版协办单位 in a box, units in a balanced grid -------------------------------
-    notes = notice_lines(issue, page)
-    if notes:
-        # notices: flush right at the foot of the type area, under a thin rule
-        ns = tpl.notice_style
-        y_rule = paper.line_top(flow.area_bottom) + paper.line_gap / 2.0
-        items.append(Rule(ax, y_rule, ax + aw, y_rule, paper.rule_width, area=type_area))
-        notice_area = _area(out, "notices", ax, paper.line_top(flow.area_bottom), ax + aw,
-                            paper.line_top(flow.area_bottom + len(notes)))
-        sources = _notice_sources(notes, tpl, page)
-        for k, ln in enumerate(notes):
-            x = ax + aw - ln.width * ns.size if not ln.justified else ax
-            items += _runs(ln, x, baseline(paper, flow.area_bottom + k), ns, "notice", None,
-                           ids(), area=notice_area, where=sources[k])
-    if tpl.footer:
-        _footer(issue, flow, items, ids, out, type_area)
-    _check_areas(out, overset)
-    return out
 
 
 def _area(out: PageOut, name: str, x0: float, y0: float, x1: float, y1: float) -> int:
