@@ -99,6 +99,10 @@ class Rule:
     y1: float
     width: float
     area: int = -1
+    style: str = "solid"         # solid | wave (花线: a wavy line of amplitude ``WAVE``)
+
+
+WAVE = 1.2                       # pt: the amplitude of a 花线's wave, either side of its line
 
 
 @dataclass(slots=True)

@@ -675,7 +675,12 @@ PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices", "
 GUIDE_KEYS = ("article", "title")
 SLOT_KEYS = ("id", "article", "banner", "image", "caption", "column", "span", "top", "lines",
              "headline", "headline_lines", "headline_span", "allow_overset", "box", "runs",
-             "vertical", "tiers", "headline_side", "graphic", "graphic_page")
+             "vertical", "tiers", "headline_side", "graphic", "graphic_page", "tint", "rules")
+# box rule styles: the page designer's names and their Chinese ones (正线 thin, 反线 thick,
+# 双线 double, 花线 decorative)
+BOX_STYLES = {"thin": "thin", "thick": "thick", "double": "double", "fancy": "fancy",
+              "正线": "thin", "反线": "thick", "双线": "double", "花线": "fancy"}
+MAX_TINT = 0.5              # a 底纹 darker than 50 % K would drown the text on it
 VERTICAL_VALUES = (True, False, "headline")     # `vertical:` of a slot (vertical.py)
 MAX_TIERS = 20
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
@@ -1046,10 +1051,49 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                                       manifest, None, sid),
                 headline_span=hspan,
                 allow_overset=ck.flag(sn, "allow_overset", manifest, False, sid),
-                box=ck.flag(sn, "box", manifest, False, sid), runs=runs, image=image,
+                box=_box_style(sn, manifest, ck, sid, runs), tint=_tint(sn, manifest, ck, sid),
+                rules=ck.flag(sn, "rules", manifest, True, sid), runs=runs, image=image,
                 caption=ck.get(sn, "caption", _text, manifest, None, sid)
                 if sn.get("caption") is not None else None,
                 where=where)
+
+
+def _box_style(sn, manifest, ck, sid, runs) -> str | None:
+    """``box:`` true (a thin rule), false, or a rule style of BOX_STYLES."""
+    v = sn.get("box", False)
+    if v is False or v is None:
+        return None
+    if v is True:
+        return "thin"
+    style = BOX_STYLES.get(v) if isinstance(v, str) else None
+    if style is None:
+        ck.err(f"'box' must be true, false or a rule style ({', '.join(BOX_STYLES)}), "
+               f"found {show(v)}", sn.ref(manifest, "box", sid))
+        return None
+    if style == "double" and runs:
+        ck.err("a shaped block ('runs') can have a thin, thick or fancy box, not a double one",
+               sn.ref(manifest, "box", sid))
+        return "thin"
+    return style
+
+
+def _tint(sn, manifest, ck, sid) -> float:
+    """``tint:`` a K percentage such as 10% (底纹), at most MAX_TINT."""
+    v = sn.get("tint")
+    if v is None:
+        return 0.0
+    given = v
+    if isinstance(v, str) and v.strip().endswith("%"):
+        v = v.strip()[:-1]
+    try:
+        f = float(v) / 100.0 if not isinstance(v, bool) else -1.0
+    except (TypeError, ValueError):
+        f = -1.0
+    if not 0.0 < f <= MAX_TINT:
+        ck.err(f"'tint' must be a percentage of black from 1% to {MAX_TINT * 100:.0f}%, "
+               f"found {show(given)}", sn.ref(manifest, "tint", sid))
+        return 0.0
+    return f
 
 
 def _inside(sn, key, manifest, ck, sid, issue_dir) -> Path | None:

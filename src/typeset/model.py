@@ -224,7 +224,11 @@ class Slot:
     headline_lines: int | None = None   # fixed headline height in lines
     headline_span: int | None = None    # columns the headline spans (default: all)
     allow_overset: bool = False
-    box: bool = False                # draw a box rule around the block
+    # a box rule around the block: None, or its style — "thin" (正线), "thick" (反线),
+    # "double" (双线), "fancy" (花线, a wave)
+    box: str | None = None
+    tint: float = 0.0                # 底纹: a K tint (0..1) behind the block
+    rules: bool = True               # automatic rules between this block and its neighbours
     # non-rectangular blocks (刀把 and others): text areas (column, first line, lines) in
     # reading order, below the headline band
     runs: tuple = ()

@@ -24,7 +24,8 @@ from dataclasses import replace
 from .compose import Line, natural_line
 from .flow import Block, PageFlow, footer_grid, footer_rows, notice_lines
 from .errors import InputError, SourceRef
-from .frame import ASCENT, Area, Box, Graphic, Image, PageOut, PlacedGlyph, Rule, TextRun
+from .frame import (ASCENT, WAVE, Area, Box, Graphic, Image, PageOut, PlacedGlyph, Rule,
+                    TextRun)
 from .model import Issue, TextStyle
 from .units import MM
 
@@ -100,8 +101,10 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True) -> PageOut:
     # rules between and around blocks, the section head's and the notices' rules: anywhere in
     # the type area and the white around it, half a gutter at the sides and half a line gap
     # above and below (a box rule stands in the gutter; a shaped block's outline runs through
-    # the middle of the gap under its last line), and the rule's own width
-    g2, l2 = paper.gutter / 2.0 + rw, paper.line_gap / 2.0 + rw
+    # the middle of the gap under its last line), and the widest rule's half width (or the
+    # wave of a 花线 with its curves' control points: frame.WAVE × 4/3)
+    edge = max(rw, RULE_WIDTHS["thick"] / 2.0, WAVE * 4 / 3 + RULE_WIDTHS["fancy"] / 2.0)
+    g2, l2 = paper.gutter / 2.0 + edge, paper.line_gap / 2.0 + edge
     type_area = _area(out, "type area", ax - g2, top - l2, ax + aw + g2,
                       top + paper.area_h + l2)
 
@@ -260,6 +263,7 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
     y_top = paper.line_top(block.top)
     status = "overset" if block.overset else ("underset" if block.underset > 1 else "ok")
     page_out.slots[slot.id] = (x0, y_top, width, block.lines * paper.pitch, status)
+    _tint_boxes(paper, slot, block, items, type_area)
     if slot.kind == "picture":
         _picture(issue, flow, block, items, ids, page_out, pictures)
         return
@@ -335,18 +339,55 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
     _box_rule(paper, slot, block, items, x0, y_top, width, type_area)
 
 
+RULE_WIDTHS = {"thin": None, "thick": 1.5, "fancy": 0.5}   # pt; None: the paper's rule_width
+DOUBLE_GAP = 1.5            # pt between the two lines of a 双线
+
+
 def _box_rule(paper, slot, block, items: list, x0: float, y_top: float, width: float,
               type_area: int) -> None:
-    """The box rule around a block that asks for one (``box: true``); a shaped block's
+    """The box rule around a block that asks for one (``box:``), in its style: 正线 thin
+    (the paper's rule width), 反线 thick, 双线 two thin lines, 花线 a wave; a shaped block's
     follows its shape."""
-    if slot.box:
-        if slot.runs:
-            items += _outline(paper, block.cells(), type_area)
-        else:
-            pad = paper.gutter / 2.0
-            items.append(Box(x0 - pad, y_top + paper.line_gap / 2.0, width + 2 * pad,
-                             block.lines * paper.pitch - paper.line_gap,
-                             width=paper.rule_width, area=type_area))
+    style = slot.box
+    if not style:
+        return
+    w = RULE_WIDTHS.get(style) or paper.rule_width
+    if slot.runs:
+        rules = _outline(paper, block.cells(), type_area)
+        for r in rules:
+            r.width = w
+            r.style = "wave" if style == "fancy" else "solid"
+        items += rules
+        return
+    pad = paper.gutter / 2.0
+    bx, by = x0 - pad, y_top + paper.line_gap / 2.0
+    bw, bh = width + 2 * pad, block.lines * paper.pitch - paper.line_gap
+    if style == "fancy":
+        for a, b, c, d in ((bx, by, bx + bw, by), (bx + bw, by, bx + bw, by + bh),
+                           (bx + bw, by + bh, bx, by + bh), (bx, by + bh, bx, by)):
+            items.append(Rule(a, b, c, d, w, area=type_area, style="wave"))
+        return
+    items.append(Box(bx, by, bw, bh, width=w, area=type_area))
+    if style == "double":
+        g = DOUBLE_GAP + w
+        items.append(Box(bx + g, by + g, bw - 2 * g, bh - 2 * g, width=w, area=type_area))
+
+
+def _tint_boxes(paper, slot, block, items: list, type_area: int) -> None:
+    """底纹: the block's rectangle(s) filled with its K tint, under everything it holds (drawn
+    first), out to the middle of the gutters and the line gaps around it, as its box."""
+    if not slot.tint:
+        return
+    pad, lg = paper.gutter / 2.0, paper.line_gap / 2.0
+    if slot.runs:
+        for c, t, n in block.cells():
+            items.append(Box(paper.column_x(c) - pad, paper.line_top(t) + lg,
+                             paper.column_width + 2 * pad, n * paper.pitch, width=0,
+                             fill=slot.tint, area=type_area))
+        return
+    items.append(Box(paper.column_x(slot.column) - pad, paper.line_top(block.top) + lg,
+                     paper.span_width(slot.span) + 2 * pad, block.lines * paper.pitch -
+                     paper.line_gap, width=0, fill=slot.tint, area=type_area))
 
 
 def _outline(paper, cells, area: int = -1) -> list:
@@ -471,23 +512,26 @@ def _rel(issue: Issue, path) -> str:
 
 def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
     """Rules between blocks: a vertical rule in the gutter where blocks stand side by side,
-    a horizontal rule under a block that has another block below it."""
+    a horizontal rule under a block that has another block below it; none on any side of a
+    block that turns them off (``rules: false``: an ad with its own frame, a tinted box)."""
     paper = issue.paper
     rw = paper.rule_width
     g = paper.gutter
     for b in flow.blocks:
         s = b.slot
+        if not s.rules:
+            continue
         right_col = s.column + s.span
         y_top = paper.line_top(b.top) + paper.line_gap / 2.0
         y_bot = paper.line_top(b.bottom) - paper.line_gap / 2.0
         if right_col <= paper.columns:
             neighbours = [o for o in flow.blocks if o.slot.column == right_col
-                          and o.top < b.bottom and o.bottom > b.top]
+                          and o.top < b.bottom and o.bottom > b.top and o.slot.rules]
             if neighbours:
                 x = paper.column_x(right_col) - g / 2.0
                 items.append(Rule(x, y_top, x, y_bot, rw, area=area))
         below = [o for o in flow.blocks if o.top == b.bottom and o.slot.column < right_col
-                 and o.slot.column + o.slot.span > s.column]
+                 and o.slot.column + o.slot.span > s.column and o.slot.rules]
         if below and s.kind != "banner":
             x0 = paper.column_x(s.column) - (g / 2.0 if s.column > 1 else 0.0)
             x1 = paper.column_x(right_col - 1) + paper.column_width + \

@@ -257,7 +257,10 @@ def _page(c, page: PageOut, names: dict) -> None:
                 _text(c, it, names[(it.role, form)], X, Y)
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
-            c.line(X(it.x0), Y(it.y0), X(it.x1), Y(it.y1))
+            if it.style == "wave":
+                _wave(c, X(it.x0), Y(it.y0), X(it.x1), Y(it.y1))
+            else:
+                c.line(X(it.x0), Y(it.y0), X(it.x1), Y(it.y1))
         elif isinstance(it, Image):
             from reportlab.lib.utils import ImageReader
 
@@ -358,6 +361,32 @@ def _text(c, run: TextRun, font_name: str, X, Y) -> None:
         out.append("0 Tr")
     out.append("ET")
     c._code.append(" ".join(out))
+
+
+def _wave(c, x0: float, y0: float, x1: float, y1: float) -> None:
+    """A 花线 (decorative rule) from (x0, y0) to (x1, y1): a wave of amplitude frame.WAVE,
+    one curve per half period, stroked as one path."""
+    from .frame import WAVE
+
+    length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+    if length <= 0:
+        return
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length     # along the rule
+    nx, ny = -uy, ux                                      # across it
+    n = max(2, round(length / (4 * WAVE)))                # half periods
+    step = length / n
+    p = c.beginPath()
+    p.moveTo(x0, y0)
+    for k in range(n):
+        a = k * step
+        sgn = 1 if k % 2 == 0 else -1
+        h = sgn * WAVE * 4 / 3          # control points for a half sine of height WAVE
+
+        def pt(t, off):
+            return (x0 + ux * (a + t * step) + nx * off, y0 + uy * (a + t * step) + ny * off)
+
+        p.curveTo(*pt(1 / 3, h), *pt(2 / 3, h), *pt(1.0, 0.0))
+    c.drawPath(p, stroke=1, fill=0)
 
 
 def _vertical_text(c, run: TextRun, font_name: str, X, Y) -> None:
