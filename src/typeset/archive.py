@@ -610,13 +610,16 @@ def _issue_files(issue, issue_dir: Path) -> tuple[dict[str, Path], dict[str, str
 
 def _project_files(issue) -> dict[str, Path]:
     """The project files the issue uses besides fonts — layout/fonts.yaml, its paper, its
-    templates, the ICC profile — keyed by their path in the record (``layout/…``, or
-    ``project/…`` for a file elsewhere in the project)."""
+    templates, the ICC profile, the paper's logo when a page prints the masthead — keyed by
+    their path in the record (``layout/…``, or ``project/…`` for a file elsewhere in the
+    project)."""
     root = issue.project_root
     base = root.resolve()
+    logo = getattr(issue.paper, "facts", None) and issue.paper.facts.logo
     paths = [root / "layout" / "fonts.yaml", issue.paper.source,
              *sorted({pg.template.source for pg in issue.pages}),
-             *([issue.paper.output.icc] if issue.paper.output.icc is not None else [])]
+             *([issue.paper.output.icc] if issue.paper.output.icc is not None else []),
+             *([logo] if logo else [])]
     out = {}
     for p in paths:
         rel = os.path.normpath(os.path.relpath(p, root))
@@ -787,7 +790,7 @@ def _write_record(archive, stage, issue, flows, laid, rid, version, inputs, link
     except OSError as e:
         raise _named(e, store) from None
     for spec in issue.fonts.faces.values():
-        for p in (spec.path, spec.halt_path):
+        for p in (spec.path, spec.halt_path, getattr(spec, "vert_path", None)):
             if p is None:
                 continue
             digest = sha256_file(p)
