@@ -55,12 +55,12 @@ def record_of(archive: Path, issue: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def exported(archive, tmp_path_factory):
-    """{issue folder name: (record, export folder)}: `typeset export RECORD --to DIR`."""
+    """{issue folder name: (record, export folder)}: `paiban export RECORD -o DIR`."""
     out = {}
     for issue in (SAMPLE, DEMO):
         rec = record_of(archive, issue)
         d = tmp_path_factory.mktemp("export") / issue.name
-        r = run("export", rec, "--to", d)
+        r = run("export", rec, "-o", d)
         assert r.returncode == 0, r.stderr
         printed = {Path(x) for x in r.stdout.split()}
         assert printed == {p for p in d.rglob("*") if p.is_file()}
@@ -455,7 +455,7 @@ def test_export_from_an_issue_folder_with_one_part_at_a_time(exported, tmp_path)
 
     _, from_record = exported[SAMPLE.name]
     mets_only = tmp_path / "mets"
-    r = run("export", SAMPLE, "--to", mets_only, "--mets")
+    r = run("export", SAMPLE, "-o", mets_only, "--mets")
     assert r.returncode == 0, r.stderr
     assert not (mets_only / "articles").exists() and (mets_only / "mets.xml").is_file()
     assert not (SAMPLE / "out" / "mets.xml").exists()
@@ -463,7 +463,7 @@ def test_export_from_an_issue_folder_with_one_part_at_a_time(exported, tmp_path)
     alto = next((mets_only / "alto").glob("*.xml"))
     assert alto.read_bytes() == (from_record / "alto" / alto.name).read_bytes()
     arts = tmp_path / "arts"
-    r = run("export", SAMPLE, "--to", arts, "--articles")
+    r = run("export", SAMPLE, "-o", arts, "--articles")
     assert r.returncode == 0, r.stderr
     assert not (arts / "mets.xml").exists()
     for p in (from_record / "articles").glob("*.pdf"):
@@ -473,7 +473,7 @@ def test_export_from_an_issue_folder_with_one_part_at_a_time(exported, tmp_path)
 def test_the_same_record_exports_the_same_bytes(exported, tmp_path):
     rec, first = exported[DEMO.name]
     again = tmp_path / "again"
-    r = run("export", rec.parent, "--to", again)       # records/<id>: its latest version
+    r = run("export", rec.parent, "-o", again)       # records/<id>: its latest version
     assert r.returncode == 0, r.stderr
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
@@ -484,13 +484,13 @@ def test_the_same_record_exports_the_same_bytes(exported, tmp_path):
 # --- errors --------------------------------------------------------------------------------------
 
 def test_export_usage_and_io_errors(tmp_path):
-    r = run("export", tmp_path / "nothing", "--to", tmp_path / "out")
+    r = run("export", tmp_path / "nothing", "-o", tmp_path / "out")
     assert r.returncode == 2 and "does not exist" in r.stderr
     (tmp_path / "empty").mkdir()
-    r = run("export", tmp_path / "empty", "--to", tmp_path / "out")
+    r = run("export", tmp_path / "empty", "-o", tmp_path / "out")
     assert r.returncode == 2 and "neither an issue folder" in r.stderr
     (tmp_path / "file").write_text("x")
-    r = run("export", SAMPLE, "--to", tmp_path / "file" / "out", "--articles")
+    r = run("export", SAMPLE, "-o", tmp_path / "file" / "out", "--articles")
     assert r.returncode == 74, r.stderr
     assert "Traceback" not in r.stderr and str(tmp_path / "file") in r.stderr
 
@@ -500,7 +500,7 @@ def test_a_bad_issue_folder_is_reported_as_build_reports_it(tmp_path):
     shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
     text = (issue / "issue.yaml").read_text(encoding="utf-8")
     (issue / "issue.yaml").write_text(text.replace("column: 1", "colum: 1", 1), encoding="utf-8")
-    r = run("export", issue, "--to", tmp_path / "out")
+    r = run("export", issue, "-o", tmp_path / "out")
     assert r.returncode == 3 and "unknown key 'colum'" in r.stderr
     assert not (tmp_path / "out").exists()
 
@@ -518,7 +518,7 @@ def test_an_overset_slot_the_manifest_allows_exports_what_is_printed(tmp_path):
         "        article: 04-butuo-fupin.txt\n        lines: 12\n        allow_overset: true\n",
         1), encoding="utf-8")
     out = tmp_path / "out"
-    r = run("export", issue, "--to", out)
+    r = run("export", issue, "-o", out)
     assert r.returncode == 0, r.stderr
     assert re.search(r"warning: .*slot 'butuo'.*NOT in the PDF", r.stderr), r.stderr
     along = thread_texts(out / "pdf" / "sichuan-kejibao-2020-08-04-p03.pdf")
@@ -544,7 +544,7 @@ def test_a_record_whose_pdf_changed_is_refused(archive, tmp_path):
     data = bytearray(pdf.read_bytes())
     data[-20] ^= 1
     pdf.write_bytes(bytes(data))
-    r = run("export", rec, "--to", tmp_path / "out")
+    r = run("export", rec, "-o", tmp_path / "out")
     assert r.returncode == 6, r.stderr
     assert pdf.name in r.stderr and "MANIFEST.sha256" in r.stderr
     assert not (tmp_path / "out").exists()
@@ -564,7 +564,7 @@ def test_a_record_laid_out_differently_is_refused(archive, tmp_path):
                            if ln.endswith(f"  {art.relative_to(rec).as_posix()}") else ln + "\n"
                            for ln in man.read_text(encoding="utf-8").splitlines()),
                    encoding="utf-8")
-    r = run("export", rec, "--to", tmp_path / "out")
+    r = run("export", rec, "-o", tmp_path / "out")
     assert r.returncode == 6, r.stderr
     assert "were not drawn from the layout" in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "out").exists()

@@ -23,7 +23,7 @@ def run(*args):
 
 def test_new_issue_from_the_last_one(tmp_path):
     new = tmp_path / "next"
-    r = run("new", new, "--from", SAMPLE, "--date", "2020-08-11")
+    r = run("new", new, "--previous", SAMPLE, "--date", "2020-08-11")
     assert r.returncode == 0, r.stderr
     text = (new / "issue.yaml").read_text(encoding="utf-8")
     assert "date: 2020-08-11" in text and "template: difang-dongtai" in text

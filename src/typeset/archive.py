@@ -271,7 +271,7 @@ def _catalog_failure(e: sqlite3.Error, path: Path) -> TypesetError:
     msg = str(e)
     if not isinstance(e, sqlite3.OperationalError) or "malformed" in msg:
         return ArchiveError(f"the catalog is damaged ({msg})", SourceRef(path),
-                            "`typeset archive verify --repair` builds it again from the records")
+                            "`paiban archive verify --repair` builds it again from the records")
     return OutputError(f"the catalog could not be written or read ({msg})", SourceRef(path),
                           "check the free space and the folder's rights; the catalog is as "
                           "it was before")
@@ -325,7 +325,7 @@ def connect_readonly(archive: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise ArchiveError("not an archive (no catalog.sqlite)", SourceRef(archive),
                            "give the archive folder" if not (archive / "records").is_dir()
-                           else "`typeset archive verify --repair` builds the catalog again "
+                           else "`paiban archive verify --repair` builds the catalog again "
                                 "from the records")
     uri = "file:" + quote(str(path.resolve()))
     last: sqlite3.Error | None = None
@@ -1216,17 +1216,17 @@ def _check_font_store(archive: Path, digests: dict, res: VerifyResult) -> None:
 
 def _compare_catalog(rows: dict | None, bad: str | None, cats: dict) -> list[str]:
     if bad:
-        hint = ("`typeset archive verify --repair` builds it from the records" if cats
+        hint = ("`paiban archive verify --repair` builds it from the records" if cats
                 else "")
         return [f"{bad}" + (f" ({hint})" if hint else "")]
     problems = []
     for rel, (cat, _) in cats.items():
         if rel not in rows:
             problems.append(f"{rel}: not in the catalog, so search does not find it "
-                            f"(`typeset archive verify --repair` indexes it from the record)")
+                            f"(`paiban archive verify --repair` indexes it from the record)")
         elif cat is not None and rows[rel][2] != len(cat["articles"]):
             problems.append(f"{rel}: the catalog has {rows[rel][2]} article row(s), the record "
-                            f"{len(cat['articles'])} (`typeset archive verify --repair`)")
+                            f"{len(cat['articles'])} (`paiban archive verify --repair`)")
     for rel in sorted(set(rows) - set(cats)):
         problems.append(f"{rel}: in the catalog, but the record folder is missing")
     return problems
@@ -1327,7 +1327,7 @@ def _search(con, archive, phrase, date_from, date_to, paper, page, section, byli
     if not {"issues", "articles", "articles_fts"} <= _tables(con):
         raise ArchiveError("the catalog is empty (truncated?)", SourceRef(archive /
                                                                           "catalog.sqlite"),
-                           "`typeset archive verify --repair` builds it from the records")
+                           "`paiban archive verify --repair` builds it from the records")
     where = []
     args: list = []
     if paper is not None:
@@ -1439,7 +1439,7 @@ def record_project(record: Path, tmp: Path) -> Path:
     links, bad_links = read_links_json(record, {name for _, name in entries})
     if problems or bad or bad_links:
         raise ArchiveError(f"the record is damaged: {(problems + bad + bad_links)[0]}",
-                           SourceRef(record), "`typeset archive verify` lists every problem")
+                           SourceRef(record), "`paiban archive verify` lists every problem")
     proj = tmp / "project"
     proj.mkdir()
     for digest, name in entries:
@@ -1490,10 +1490,10 @@ def _restore(src: Path, found: tuple, digest: str, dst: Path, record: Path,
     what = what or src.relative_to(record).as_posix()
     if path is None:
         raise ArchiveError(f"{what}: {problem}", SourceRef(record),
-                           "`typeset archive verify` lists every problem")
+                           "`paiban archive verify` lists every problem")
     if sha256_file(path) != digest:
         raise ArchiveError(f"{what}: changed since it was archived (SHA-256 differs)",
-                           SourceRef(record), "`typeset archive verify` lists every problem")
+                           SourceRef(record), "`paiban archive verify` lists every problem")
     dst.parent.mkdir(parents=True, exist_ok=True)
     _copy_file(path, dst)
 

@@ -1,9 +1,19 @@
-"""The command line: ``typeset build``, ``check``, ``preflight``, ``proof``, the archive.
-No layout logic lives here."""
+"""The command line: ``paiban build``, ``check``, ``preflight``, ``proof``, the archive,
+``init`` and ``schema``.  No layout logic lives here.
+
+The program is installed as ``paiban`` (排版) and as ``typeset``; ``typeset`` is also a builtin
+of bash and zsh, which wins over a program, so the README and every message name ``paiban``.
+Every command takes ``-v/--verbose``, ``-q/--quiet`` and, where it reads a project,
+``--project DIR``; a flag name means one thing in every command (``-o/--out`` the folder
+written, ``--archive`` the archive folder, ``--from``/``--to`` dates).
+"""
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -65,10 +75,94 @@ def _fail(e: Exception, as_json: bool = False) -> None:
 def main():
     """Lay out a newspaper issue and write print-ready PDF pages.
 
-    An issue is a folder with an issue.yaml manifest and one text file per article.
-    Start with `typeset check ISSUE_DIR` to see whether everything fits, then
-    `typeset build ISSUE_DIR` to write the PDFs.
+    An issue is a folder with an issue.yaml manifest and one text file per article, in a
+    project folder with layout/ (the paper, its templates, fonts.yaml).  `paiban init DIR`
+    makes a project; `paiban check ISSUE_DIR` tells whether everything fits, then
+    `paiban build ISSUE_DIR` writes the PDFs.
+
+    The project folder is, in this order: --project DIR, $TYPESET_PROJECT, the issue folder
+    or the nearest folder above it with layout/fonts.yaml, the current folder or the nearest
+    above it, the checkout typeset runs from.
     """
+
+
+VERBOSITY = "typeset.verbosity"       # ctx.meta key: -1 quiet, 0 normal, 1+ verbose
+
+
+def common(project: bool = True):
+    """The options every command has: -v/--verbose, -q/--quiet and, for a command that reads
+    a project, --project DIR (put into $TYPESET_PROJECT for this process and its workers, so
+    that every stage that looks for the project finds this one).  A command that declares
+    ``quiet`` or ``verbose`` parameters gets them; the level is also in ``ctx.meta``."""
+    def deco(f):
+        wants = inspect.signature(f).parameters
+
+        @functools.wraps(f)
+        def run(*args, verbose=0, quiet=False, project_dir=None, **kw):
+            if verbose and quiet:
+                raise click.UsageError("give -v/--verbose or -q/--quiet, not both")
+            click.get_current_context().meta[VERBOSITY] = -1 if quiet else verbose
+            if project_dir is not None:
+                from .load import PROJECT_ENV, is_project
+
+                if not is_project(project_dir):
+                    raise click.BadParameter(f"'{project_dir}' does not hold layout/fonts.yaml "
+                                             "(a project folder has layout/ with the paper, "
+                                             "its templates and fonts.yaml)",
+                                             param_hint="--project")
+                os.environ[PROJECT_ENV] = str(project_dir.resolve())
+            if "quiet" in wants:
+                kw["quiet"] = quiet
+            if "verbose" in wants:
+                kw["verbose"] = verbose
+            return f(*args, **kw)
+
+        if project:
+            run = click.option("--project", "project_dir", metavar="DIR",
+                               type=click.Path(exists=True, file_okay=False, path_type=Path),
+                               help="The project folder (with layout/), instead of "
+                                    "$TYPESET_PROJECT or the search from the issue "
+                                    "folder.")(run)
+        run = click.option("-q", "--quiet", is_flag=True,
+                           help="Print only results (paths, failures) and errors.")(run)
+        run = click.option("-v", "--verbose", count=True,
+                           help="Print more: the project folder used and why, timings.")(run)
+        return run
+    return deco
+
+
+def _level() -> int:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(VERBOSITY, 0) if ctx is not None else 0
+
+
+def _tell_project(issue_dir: Path) -> None:
+    """With -v: the project folder an issue folder is laid out with, and how it was found."""
+    if _level() < 1:
+        return
+    from .load import locate_project
+
+    try:
+        root, how = locate_project(issue_dir)
+    except Exception:  # noqa: BLE001 - the command itself reports it
+        return
+    click.echo(f"project: {root} (from {how})", err=True)
+
+
+def _tell_timings(timings: dict) -> None:
+    if _level() >= 1 and timings:
+        click.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()),
+                   err=True)
+
+
+def _deprecated(new: str, old: str, command: str):
+    """A callback for an old spelling kept for one release: it warns and stands for ``new``."""
+    def cb(ctx, param, value):
+        if value is not None:
+            click.echo(f"warning: '{command} {old}' is deprecated; use {new} (the old "
+                       f"spelling goes in the next release)", err=True)
+        return value
+    return cb
 
 
 
@@ -97,7 +191,6 @@ def _pdfx_option(ctx, param, value):
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the PDFs (default: ISSUE_DIR/out).")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the paths of the PDFs and errors.")
 @click.option("--pdfx", metavar="LEVEL", callback=_pdfx_option,
               help="PDF/X level, instead of the paper's (print: pdfx:): x-4 or x-1a "
                    "(PDF/X-1a:2001).")
@@ -110,6 +203,7 @@ def _pdfx_option(ctx, param, value):
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
               help="Processes composing and drawing pages at once (default: one per core). "
                    "The PDFs are the same whatever the number.")
+@common()
 def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
     """Build ISSUE_DIR: one PDF per page and one PDF of the whole issue.
 
@@ -120,6 +214,8 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
     written: if the preflight fails nothing is written and the exit code is 5.
     """
     from .build import build_issue
+
+    _tell_project(issue_dir)
 
     def progress(done, total, what):
         # a progress line for long issues, on a terminal only (scripts read the paths)
@@ -139,6 +235,7 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
             click.echo(f"cleaned: {n}", err=True)
         for r in report.preflight:
             click.echo(f"preflight: {r.text()}", err=True)
+    _tell_timings(report.timings)
     for p in report.outputs + report.proofs:
         click.echo(str(p))
 
@@ -153,7 +250,7 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs):
 @click.option("--pdfx", metavar="LEVEL", callback=_pdfx_option,
               help="With --issue: the PDF/X level expected, if not the paper's (as given to "
                    "build --pdfx).")
-@click.option("-q", "--quiet", is_flag=True, help="Print only the files that fail.")
+@common()
 def preflight(pdfs, issue_dir, pdfx, quiet):
     """Check PDF files as a printing plant would and print a report.
 
@@ -174,6 +271,7 @@ def preflight(pdfs, issue_dir, pdfx, quiet):
             from .load import load_issue
             from .normalize import normalise_issue
 
+            _tell_project(issue_dir)
             issue = load_issue(issue_dir)
             if issue.normalise:
                 issue, _ = normalise_issue(issue)
@@ -202,6 +300,7 @@ def preflight(pdfs, issue_dir, pdfx, quiet):
               "lines and every slot drawn over it: green fits, red overset, orange underset.")
 @click.option("--dpi", type=click.FloatRange(20, 600), default=100, show_default=True,
               help="Resolution of the proofs.")
+@common()
 def proof(issue_dir, out_dir, grid, dpi):
     """Write PNG proofs of ISSUE_DIR: one per page and a contact sheet of the issue.
 
@@ -211,6 +310,7 @@ def proof(issue_dir, out_dir, grid, dpi):
     """
     from .build import overset_error, proof_issue
 
+    _tell_project(issue_dir)
     try:
         report = proof_issue(issue_dir, out_dir, grid=grid, dpi=dpi)
     except Exception as e:  # noqa: BLE001
@@ -228,7 +328,8 @@ def proof(issue_dir, out_dir, grid, dpi):
 @click.option("--json", "as_json", is_flag=True, help="Print the fit report as JSON, also when "
               "the input is bad: ok, exit_code, errors (file, line, column, slot, message), "
               "slots, warnings.")
-def check(issue_dir, as_json):
+@common()
+def check(issue_dir, as_json, quiet):
     """Lay out ISSUE_DIR without writing PDFs and print the fit report per slot.
 
     Exit code 4 if any slot is overset or any text would be drawn outside its box (a running
@@ -248,10 +349,12 @@ def check(issue_dir, as_json):
                 normalised=[]), ensure_ascii=False, indent=1))
             sys.exit(2)
         raise click.BadParameter(msg, param_hint="ISSUE_DIR")
+    _tell_project(issue_dir)
     try:
         report = check_issue(issue_dir)
     except Exception as e:  # noqa: BLE001
         _fail(e, as_json)
+    _tell_timings(report.timings)
     # overset slots, and text the page stage would draw outside its box: exit 4
     over = overset_error(report) if report.unfit else None
     if as_json:
@@ -264,13 +367,16 @@ def check(issue_dir, as_json):
                                "normalised": [str(c) for c in report.changes]},
                               ensure_ascii=False, indent=1))
     else:
-        _print_report(report)
-        click.echo("lines: available and used in the slot's columns; over: lines (characters) "
-                   "that do not fit; short: empty grid lines at the foot; even: lines that "
-                   "needed even spacing of Han characters")
+        _print_report(report, quiet)
+        if not quiet:
+            click.echo("lines: available and used in the slot's columns; over: lines "
+                       "(characters) that do not fit; short: empty grid lines at the foot; "
+                       "even: lines that needed even spacing of Han characters")
         click.echo(f"{'page':>4} {'slot':<12} {'avail':>5} {'used':>5} {'over':>11} "
                    f"{'short':>5} {'even':>4}  hint")
         for s in report.slots:
+            if quiet and not s.hint:        # -q: only the slots with something to do
+                continue
             over_ = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
             click.echo(f"{s.page:>4} {s.slot:<12} {s.lines_available:>5} {s.lines_used:>5} "
                        f"{over_:>11} {s.underset_lines:>5} {s.even_spaced_lines:>4}  {s.hint}")
@@ -289,20 +395,23 @@ def _default_archive() -> Path:
 
 @main.command(context_settings={"ignore_unknown_options": False})
 @click.argument("args", nargs=-1, required=True)
-@click.option("--to", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
               help="The archive folder (default: $TYPESET_ARCHIVE or ./archive).")
+@click.option("--to", "archive_to", type=click.Path(file_okay=False, path_type=Path),
+              hidden=True, callback=_deprecated("--archive ARCHIVE_DIR", "--to", "archive"))
 @click.option("--replace", is_flag=True,
               help="Store a new version of an issue already archived; the old one is kept "
                    "as superseded.")
 @click.option("--repair", is_flag=True,
               help="With verify: bring the catalog in line with the records (it is rebuilt "
                    "from them; no record is ever changed or removed).")
-def archive(args, archive_dir, replace, repair):
+@common()
+def archive(args, archive_dir, archive_to, replace, repair, quiet):
     """Store an issue in the archive, or check the archive.
 
     \b
-    typeset archive ISSUE_DIR --to ARCHIVE_DIR [--replace]
-    typeset archive verify [ARCHIVE_DIR] [--repair]
+    paiban archive ISSUE_DIR --archive ARCHIVE_DIR [--replace]
+    paiban archive verify [ARCHIVE_DIR] [--repair]
 
     A record holds the manifest and the files it names (articles, pictures), the layout
     files, the fonts (stored once per archive), the PDFs, proofs, a text export of every
@@ -313,13 +422,14 @@ def archive(args, archive_dir, replace, repair):
     """
     from . import archive as arc
 
+    archive_dir = archive_dir or archive_to
     try:
         if args[0] == "verify":
             if len(args) > 2:
                 raise click.UsageError("give at most one archive folder after 'verify'")
             where = Path(args[1]) if len(args) > 1 else (archive_dir or _default_archive())
             res = arc.verify(where, repair=repair)
-            for n in res.notes:
+            for n in res.notes if not quiet else ():
                 click.echo(f"cleaned: {n}", err=True)
             for n in res.repaired:
                 click.echo(f"repaired: {n}", err=True)
@@ -338,12 +448,13 @@ def archive(args, archive_dir, replace, repair):
         issue_dir = Path(args[0])
         if not issue_dir.is_dir():
             raise click.UsageError(f"'{issue_dir}' is not a folder")
+        _tell_project(issue_dir)
         out = arc.archive_issue(issue_dir, archive_dir or _default_archive(), replace=replace)
     except click.UsageError:
         raise
     except Exception as e:  # noqa: BLE001
         _fail(e)
-    for note in out["notes"]:
+    for note in out["notes"] if not quiet else ():
         click.echo(f"{'note' if note.startswith('not archived') else 'cleaned'}: {note}",
                    err=True)
     click.echo(f"archived {out['id']} version {out['version']} "
@@ -361,7 +472,9 @@ def archive(args, archive_dir, replace, repair):
 @click.option("--section", help="Section, e.g. 地方动态.")
 @click.option("--byline", help="Text in the byline, e.g. 科协.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline, as_json):
+@common(project=False)
+def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline, as_json,
+           quiet):
     """Find archived articles containing PHRASE (any Chinese substring, taken literally).
     Each hit names the page it is printed on and that page's PDF."""
     import json
@@ -380,7 +493,7 @@ def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline
         num = f" {h['number']}" if h["number"] else ""
         click.echo(f"{h['paper']} {h['date']}{num} 第{h['page']}版  {h['headline']}\n"
                    f"    {h['snippet']}" + (f"\n    {h['pdf']}" if h["pdf"] else ""))
-    if not hits:
+    if not hits and not quiet:
         click.echo("no match")
 
 
@@ -390,7 +503,8 @@ def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline
               help="Resolve issue ids in this archive (latest version).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
               help="Parallel rebuilds (default: all cores).")
-def rebuild(records, archive_dir, jobs):
+@common(project=False)
+def rebuild(records, archive_dir, jobs, quiet):
     """Rebuild archived issues from their stored inputs and fonts and report, page by page,
     whether the PDFs are byte-identical to the archived ones (exit 6 if not)."""
     from . import archive as arc
@@ -406,28 +520,32 @@ def rebuild(records, archive_dir, jobs):
         _fail(e)
     ok = True
     for r in results:
+        ok = ok and r["identical"]
+        if quiet and r["identical"]:        # -q: only the records that differ
+            continue
         click.echo(r["record"])
         if r.get("error"):
             click.echo(f"  error: {r['error']}")
         for p in r["pages"]:
             click.echo(f"  {p['file']}: {'identical' if p['identical'] else 'DIFFERENT'}")
-        ok = ok and r["identical"]
     if not ok:
         sys.exit(arc.EXIT_ARCHIVE)
 
 
 @main.command()
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--to", "out_dir", required=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the exported files (created if missing).")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the exported files (created if missing; required).")
+@click.option("--to", "out_to", type=click.Path(file_okay=False, path_type=Path), hidden=True,
+              callback=_deprecated("-o/--out DIR", "--to", "export"))
 @click.option("--mets", is_flag=True, help="The METS/ALTO package: mets.xml, alto/ (one ALTO "
               "4.4 file per page) and pdf/ (the page PDFs).")
 @click.option("--articles", is_flag=True, help="One PDF per article: articles/ARTICLE.pdf, "
               "a page for each page the article is printed on.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
               help="Processes for building an issue folder (default: one per core).")
-def export(source, out_dir, mets, articles, jobs):
+@common()
+def export(source, out_dir, out_to, mets, articles, jobs):
     """Export an issue for readers and libraries: one PDF per article and a METS/ALTO
     package (without --mets or --articles: both).
 
@@ -437,6 +555,9 @@ def export(source, out_dir, mets, articles, jobs):
     """
     from . import exchange
 
+    out_dir = out_dir or out_to
+    if out_dir is None:
+        raise click.UsageError("give the folder for the exported files: -o/--out DIR")
     if exchange.source_kind(source) is None:
         raise click.UsageError(f"'{source}' is neither an issue folder (no issue.yaml) nor an "
                                f"archived record (no MANIFEST.sha256)")
@@ -458,21 +579,33 @@ def export(source, out_dir, mets, articles, jobs):
 
 @main.command("new")
 @click.argument("issue_dir", type=click.Path(path_type=Path))
-@click.option("--from", "previous", required=True,
+@click.option("--previous", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The previous issue's folder, the model for the new one (default: the "
+                   "issue beside ISSUE_DIR with the latest date).")
+@click.option("--from", "previous_from", hidden=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The previous issue's folder, the model for the new one.")
+              callback=_deprecated("--previous PREVIOUS", "--from", "new"))
 @click.option("--date", help="The new issue's date, YYYY-MM-DD (default: a week later).")
 @click.option("--number", help="The new issue number (default: the previous one plus one).")
-def new(issue_dir, previous, date, number):
+@common(project=False)
+def new(issue_dir, previous, previous_from, date, number, quiet):
     """Start ISSUE_DIR from the previous issue: same pages, templates, slots and standing
     furniture; date and number advanced; every article file emptied; CHECKLIST.md lists what
     must be filled."""
-    from .newissue import new_issue
+    from .newissue import latest_issue, new_issue
 
     try:
+        previous = previous or previous_from
+        if previous is None:
+            previous = latest_issue(issue_dir)
+            if _level() >= 1:
+                click.echo(f"previous issue: {previous}", err=True)
         r = new_issue(issue_dir, previous, date, number)
     except Exception as e:  # noqa: BLE001
         _fail(e)
+    if quiet:
+        click.echo(r["path"])
+        return
     click.echo(f"new issue {r['path']}: date {r['date']}"
                + (f", number {r['number']}" if r["number"] else "")
                + f"; {r['articles']} article(s) and {r['pictures']} picture(s) to fill "
@@ -519,18 +652,25 @@ HOST_HELP = ("Address to listen on (default 127.0.0.1, this machine only).  Requ
               help="Also show live proofs in the browser at http://127.0.0.1:PORT/.")
 @click.option("--host", default="127.0.0.1", show_default=True, help=HOST_HELP)
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per rebuild.")
-def watch(issue_dir, out_dir, port, host, as_json):
+@common()
+def watch(issue_dir, out_dir, port, host, as_json, quiet):
     """Rebuild ISSUE_DIR whenever a manifest, article, picture or layout file changes, and
     print the fit report after each rebuild.  A build that fails (overset, bad input) never
     replaces the last good PDFs; its proofs still show where the problem is.  Ctrl-C stops."""
     from .live import Watcher, serve
 
+    _tell_project(issue_dir)
+
+    def echo(r):            # -q: only the rebuilds that fail
+        if not (quiet and r.ok and not as_json):
+            _echo_rebuild(r, as_json)
+
     try:
         if port is not None:
-            serve(issue_dir, port, host, on_rebuild=lambda r: _echo_rebuild(r, as_json),
+            serve(issue_dir, port, host, on_rebuild=echo,
                   out_dir=out_dir, on_ready=lambda url: click.echo(f"live proofs: {url}"))
         else:
-            Watcher(issue_dir, out_dir).run(on_rebuild=lambda r: _echo_rebuild(r, as_json))
+            Watcher(issue_dir, out_dir).run(on_rebuild=echo)
     except KeyboardInterrupt:
         pass
     except Exception as e:  # noqa: BLE001 - a port in use: one line, exit 74
@@ -542,16 +682,123 @@ def watch(issue_dir, out_dir, port, host, as_json):
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="Port to listen on.")
 @click.option("--host", default="127.0.0.1", show_default=True, help=HOST_HELP)
-@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path))
-def serve(issue_dir, port, host, out_dir):
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the PDFs and proofs (default: ISSUE_DIR/out).")
+@common()
+def serve(issue_dir, port, host, out_dir, quiet):
     """Show every page of ISSUE_DIR as a proof with the grid overlay and the fit report, in
     the browser at http://127.0.0.1:PORT/, refreshed by itself after each rebuild."""
     from .live import serve as run
 
+    _tell_project(issue_dir)
+
+    def echo(r):            # -q: only the rebuilds that fail
+        if not (quiet and r.ok):
+            _echo_rebuild(r)
+
     try:
-        run(issue_dir, port, host, on_rebuild=_echo_rebuild, out_dir=out_dir,
+        run(issue_dir, port, host, on_rebuild=echo, out_dir=out_dir,
             on_ready=lambda url: click.echo(f"live proofs: {url}  (Ctrl-C stops)"))
     except KeyboardInterrupt:
         pass
     except Exception as e:  # noqa: BLE001 - a port in use: one line, exit 74
         _fail(e)
+
+
+# --- a paper of its own ----------------------------------------------------------------------
+
+def _format_option(ctx, param, value):
+    """--format: one of the starters' names (newpaper.STARTERS), else a usage error."""
+    from .newpaper import FORMAT_NAMES, starter
+
+    try:
+        return starter(value).key
+    except Exception:  # noqa: BLE001 - an unknown name
+        raise click.BadParameter(f"{value!r} is not one of {', '.join(FORMAT_NAMES)}") \
+            from None
+
+
+FORMAT_HELP = ("四开 (or sikai, tabloid): 270 × 390 mm, 6 columns; 对开 (or duikai, "
+               "broadsheet): 390 × 550 mm, 8 columns, a front page with 报头 and 导读.")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("-f", "--format", "fmt", default="四开", show_default=True, metavar="FORMAT",
+              help=FORMAT_HELP, callback=_format_option)
+@click.option("--name", help="The paper's name, printed in the running head and the 报头 "
+              "(default: the folder's name).")
+@click.option("--key", help="The paper's file name, layout/papers/KEY.yaml (default: the "
+              "folder's name).")
+@click.option("--date", help="The first issue's date, YYYY-MM-DD (default: today).")
+@click.option("--fonts", "fonts_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="A folder holding the font files fonts.yaml names (the fonts/ folder of "
+                   "typeset's repository); they are copied into FOLDER/fonts/.  Default: the "
+                   "checkout typeset runs from, then the system's font folders.")
+@click.option("--no-fonts", is_flag=True, help="Write the project without fonts (put them "
+              "into FOLDER/fonts/ before the first build).")
+@common(project=False)
+def init(folder, fmt, name, key, date, fonts_dir, no_fonts, quiet):
+    """Make FOLDER a new paper's project: layout/ (the paper, its templates, fonts.yaml, the
+    ICC profile), fonts/, a first issue with placeholder articles in issues/, and the JSON
+    Schemas of the YAML files for editors (schemas/, .vscode/settings.json).
+
+    FOLDER must not exist or be empty; nothing is written unless all of it can be.  Then, in
+    FOLDER: `paiban check issues/…`, `paiban build issues/…`, `paiban new issues/NEXT`.
+    """
+    from .newpaper import init_project
+
+    try:
+        r = init_project(folder, fmt, name=name, key=key, date=date, fonts=fonts_dir,
+                         no_fonts=no_fonts)
+    except Exception as e:  # noqa: BLE001
+        _fail(e)
+    if quiet:
+        click.echo(str(r["path"]))
+        return
+    click.echo(f"new project {r['path']}: {r['name']} ({r['format'].names[0]}), paper "
+               f"layout/papers/{r['paper']}.yaml")
+    if _level() >= 1:
+        for f in r["fonts"]:
+            click.echo(f"font: {f}", err=True)
+    if r["missing"]:
+        click.echo(f"warning: no font files yet: put {', '.join(r['missing'])} into "
+                   f"{r['path'] / 'fonts'}", err=True)
+    rel = r["issue"].relative_to(r["path"])
+    click.echo(f"first issue: {r['issue']}\nnext: cd {r['path']} && paiban check {rel} && "
+               f"paiban build {rel}")
+
+
+@main.command()
+@click.argument("kind", required=False, type=click.Choice(["issue", "paper", "template",
+                                                           "fonts"]))
+@click.option("--markdown", is_flag=True, help="The reference of every key (type, range, "
+              "default, example) as Markdown, instead of a JSON Schema.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write the four schemas into this folder as KIND.schema.json.")
+@common(project=False)
+def schema(kind, markdown, out_dir, quiet):
+    """Print the JSON Schema of one kind of YAML file (issue, paper, template, fonts), for
+    editors' completion and checking.  In VS Code with the YAML extension, start a file with
+    `# yaml-language-server: $schema=PATH/issue.schema.json`, or map the schemas to the files
+    under "yaml.schemas" in .vscode/settings.json (paiban init writes one)."""
+    from . import schema as sch
+
+    if markdown:
+        click.echo(sch.reference(), nl=False)
+        return
+    if out_dir is not None:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            for k in sch.FILES:
+                p = out_dir / f"{k}.schema.json"
+                p.write_text(sch.json_text(k), encoding="utf-8")
+                if not quiet:
+                    click.echo(str(p))
+        except OSError as e:
+            _fail(e)
+        return
+    if kind is None:
+        raise click.UsageError("give the kind of file: issue, paper, template or fonts "
+                               "(or --markdown, or -o DIR for all four)")
+    click.echo(sch.json_text(kind), nl=False)

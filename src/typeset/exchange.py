@@ -245,7 +245,7 @@ def _from_record(record: Path, tmp: Path) -> Edition:
                 "MANIFEST.sha256)"
         else:
             continue
-        raise RecordError(problem, SourceRef(p), "run `typeset archive verify` on the archive")
+        raise RecordError(problem, SourceRef(p), "run `paiban archive verify` on the archive")
     try:
         info = json.loads((record / "build.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:

@@ -281,7 +281,7 @@ def vertical_source(path: Path) -> Path | None:
     companion (fonts/build_vert.py: the pinned faces carry no layout tables), else the face
     itself when it has a ``vert`` feature, else None (the engine turns or shifts the marks
     itself, see vertical.py)."""
-    comp = Path(path).with_name(Path(path).stem + "-Vert.ttf")
+    comp = vert_companion(Path(path))
     if comp.is_file():
         return comp
     return Path(path) if vertical_forms(Path(path)) else None
@@ -383,6 +383,102 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def font_file_problem(path: Path) -> str | None:
+    """Why this version of typeset cannot set type from the font file ``path``, or None if it
+    can: it reads the sfnt header and table directory only.  typeset embeds TrueType
+    outlines (``glyf``); a font collection (.ttc/.otc) or CFF outlines (.otf, how Noto CJK and
+    Source Han ship) must be converted first (fonts/build_fonts.py does it for the project's
+    faces).  Issue #17's font work extends :func:`resolve_face` to do that by itself."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+            if head[:4] == b"ttcf":
+                return "is a font collection (.ttc/.otc); typeset needs one face in a .ttf file"
+            if head[:4] not in (b"\x00\x01\x00\x00", b"OTTO", b"true"):
+                return "is not a TrueType or OpenType font"
+            count = int.from_bytes(head[4:6], "big")
+            entries = [fh.read(16) for _ in range(min(count, 200))]
+    except OSError as e:
+        return f"cannot be read ({e.strerror})"
+    if len(head) < 12 or any(len(e) < 16 for e in entries):
+        return None         # cut short: the reader says what is wrong (a damaged file)
+    tags = {e[:4] for e in entries}
+    if b"glyf" in tags:
+        return None
+    if b"CFF " in tags or b"CFF2" in tags:
+        return ("has CFF (PostScript) outlines; typeset embeds TrueType outlines only "
+                "(convert it as fonts/build_fonts.py does)")
+    return "has no TrueType outlines (no glyf table)"
+
+
+# Where `typeset init` looks for the font files a starter's fonts.yaml names, after the
+# folder given with --fonts and the checkout's fonts/ (when typeset runs from one).
+SYSTEM_FONT_FOLDERS = ("~/.local/share/fonts", "~/.fonts", "/usr/local/share/fonts",
+                       "/usr/share/fonts")
+
+
+def find_font_files(names, folders, deep: bool = True) -> tuple[dict[str, Path], dict[str, str]]:
+    """For each file name in ``names``, the first file of that name in ``folders`` (searched
+    in order, with their subfolders if ``deep``) that typeset can set from; and for names
+    found only as files it cannot use, why not (``font_file_problem``).  The seam where
+    `init` finds a new project's fonts."""
+    found: dict[str, Path] = {}
+    unusable: dict[str, str] = {}
+    wanted = set(names)
+    for folder in folders:
+        folder = Path(folder).expanduser()
+        if not folder.is_dir() or not wanted - set(found):
+            continue
+        walk = os.walk(folder) if deep else [(str(folder), [], [p.name for p in
+                                                               folder.iterdir()])]
+        for dirpath, _dirs, files in walk:
+            for name in wanted.intersection(files) - set(found):
+                p = Path(dirpath) / name
+                why = font_file_problem(p)
+                if why is None:
+                    found[name] = p
+                    unusable.pop(name, None)
+                else:
+                    unusable.setdefault(name, f"{p} {why}")
+    return found, unusable
+
+
+def halt_companion(path: Path) -> Path:
+    """The half-width punctuation companion of a face: NAME-Halt.ttf beside NAME.ttf
+    (fonts/build_halt.py)."""
+    return path.with_name(path.stem + "-Halt.ttf")
+
+
+def vert_companion(path: Path) -> Path:
+    """The vertical-forms companion of a face: NAME-Vert.ttf beside NAME.ttf
+    (fonts/build_vert.py)."""
+    return path.with_name(path.stem + "-Vert.ttf")
+
+
+def resolve_face(key: str, file: str, root: Path, where: SourceRef) -> FaceSpec:
+    """A face of layout/fonts.yaml (``faces: KEY: {file: FILE}``) as the file typeset sets
+    from: inside the project folder ``root``, TrueType outlines, with its -Halt and -Vert
+    companions if there are.  This is the one place a face entry becomes a file; issue #17's font work
+    extends it to OTF (CFF) and TTC/OTC faces, converted once and cached."""
+    p = (root / file).resolve()
+    if not p.is_relative_to(root.resolve()):
+        raise InputError(f"font file '{file}' is outside the project folder", where)
+    if not p.is_file():
+        raise InputError(f"font file '{file}' does not exist", where,
+                         hint="copy the fonts into the project (`paiban init --fonts DIR` does "
+                              "it for a new project) or check the path")
+    why = font_file_problem(p)
+    if why is not None:
+        raise InputError(f"font file '{file}' {why}", where)
+    halt = halt_companion(p)
+    vert = vertical_source(p)
+    return FaceSpec(key=key, path=p, ps_name=ps_name_of(p),
+                    halt_path=halt if halt.is_file() else None,
+                    halt_ps_name=ps_name_of(halt) if halt.is_file() else None,
+                    vert_path=vert,
+                    vert_ps_name=ps_name_of(vert) + "-V" if vert is not None else None)
+
+
 def load_font_table(path: Path, data: dict, root: Path) -> FontTable:
     """Build the font table from the parsed roles file ``data`` (see layout/fonts.yaml)."""
     from .yamlsrc import ref_of
@@ -392,20 +488,7 @@ def load_font_table(path: Path, data: dict, root: Path) -> FontTable:
         file = entry.get("file") if isinstance(entry, dict) else None
         if not isinstance(file, str):
             raise InputError(f"face '{key}' needs a 'file:'", ref_of(entry, path))
-        p = (root / file).resolve()
-        if not p.is_relative_to(root.resolve()):
-            raise InputError(f"font file '{file}' is outside the project folder",
-                             ref_of(entry, path))
-        if not p.is_file():
-            raise InputError(f"font file '{file}' does not exist", ref_of(entry, path),
-                             hint="run `python fonts/build_fonts.py` or check the path")
-        halt = p.with_name(p.stem + "-Halt.ttf")
-        vert = vertical_source(p)
-        faces[key] = FaceSpec(key=key, path=p, ps_name=ps_name_of(p),
-                              halt_path=halt if halt.is_file() else None,
-                              halt_ps_name=ps_name_of(halt) if halt.is_file() else None,
-                              vert_path=vert, vert_ps_name=ps_name_of(vert) + "-V"
-                              if vert is not None else None)
+        faces[key] = resolve_face(key, file, root, ref_of(entry, path))
     roles: dict[str, str] = {}
     for role, face in (data.get("roles") or {}).items():
         if face not in faces:

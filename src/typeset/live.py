@@ -529,7 +529,7 @@ def listen(host: str, port: int, handler) -> _Server:
         if e.errno == errno.EADDRNOTAVAIL:
             raise ServeError.usage(f"cannot listen on {where}: this address is not one of "
                                    "this machine's", hint="--host NAME") from None
-        hint = {errno.EADDRINUSE: "another program (another typeset serve?) uses this port: "
+        hint = {errno.EADDRINUSE: "another program (another paiban serve?) uses this port: "
                                   "choose another with -p",
                 errno.EACCES: "ports under 1024 need root: choose another with -p"}.get(e.errno)
         raise ServeError(f"cannot listen on {where}: {e.strerror or e}", hint=hint) from None

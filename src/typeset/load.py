@@ -48,22 +48,55 @@ MAX_SIZE = 1000.0             # pt, a type size
 ARTICLE_KEYS = ("headline", "kicker", "subtitle", "byline")
 
 
-def find_project_root(start: Path) -> Path:
-    """The project folder (holding ``layout/fonts.yaml``): ``$TYPESET_PROJECT`` if set, else
-    the nearest folder at or above the issue folder, else the checkout typeset runs from."""
-    env = os.environ.get("TYPESET_PROJECT")
+PROJECT_ENV = "TYPESET_PROJECT"       # the project folder; `--project DIR` sets it
+
+
+def is_project(folder: Path) -> bool:
+    """A project folder holds layout/fonts.yaml (and layout/papers/, layout/templates/)."""
+    return (folder / "layout" / "fonts.yaml").is_file()
+
+
+def _checkout() -> Path | None:
+    """The source checkout typeset runs from (an editable install), None for a wheel."""
+    here = Path(__file__).resolve().parents[2]
+    return here if (here / "pyproject.toml").is_file() and (here / "src" / "typeset").is_dir() \
+        else None
+
+
+def locate_project(start: Path) -> tuple[Path, str]:
+    """The project folder for the issue folder ``start`` and how it was found, in this order:
+    ``--project DIR`` / ``$TYPESET_PROJECT`` (the command line sets the variable from the
+    flag), the issue folder or the nearest folder above it holding layout/fonts.yaml, the
+    current folder or the nearest above it, the source checkout typeset runs from."""
+    env = os.environ.get(PROJECT_ENV)
     if env:
         p = Path(env)
-        if (p / "layout" / "fonts.yaml").is_file():
-            return p.resolve()
-        raise InputError("TYPESET_PROJECT does not hold layout/fonts.yaml", SourceRef(p))
-    p = start.resolve()
-    here = Path(__file__).resolve().parents[2]
-    for cand in (p, *p.parents, here):
-        if (cand / "layout" / "fonts.yaml").is_file():
-            return cand
-    raise InputError("no project folder (with layout/fonts.yaml) at or above the issue folder",
-                     SourceRef(start), "set TYPESET_PROJECT to the project folder")
+        if is_project(p):
+            return p.resolve(), f"${PROJECT_ENV} or --project"
+        raise InputError(f"{PROJECT_ENV} (or --project) names '{env}', which does not hold "
+                         "layout/fonts.yaml", SourceRef(p),
+                         "give the project folder (the one with layout/)")
+    p = Path(start).resolve()
+    for cand in (p, *p.parents):
+        if is_project(cand):
+            return cand, "the issue folder or a folder above it"
+    cwd = Path.cwd()
+    for cand in (cwd, *cwd.parents):
+        if is_project(cand):
+            return cand, "the current folder or a folder above it"
+    here = _checkout()
+    if here is not None and is_project(here):
+        return here, "the checkout typeset runs from"
+    raise InputError("no project folder (with layout/fonts.yaml) at or above the issue folder "
+                     "or the current folder", SourceRef(start),
+                     "give --project DIR or set TYPESET_PROJECT, or make one with "
+                     "`paiban init DIR`")
+
+
+def find_project_root(start: Path) -> Path:
+    """The project folder (holding ``layout/fonts.yaml``) for the issue folder ``start``:
+    see :func:`locate_project` for the search order."""
+    return locate_project(start)[0]
 
 
 class _Checker:
@@ -434,12 +467,98 @@ def _indent(column_chars: int):
 
 TEMPLATE_KEYS = ("section", "section_pinyin", "section_head", "running_head", "headlines",
                  "kicker", "subtitle", "byline", "banner", "footer", "jump", "caption",
-                 "headline_align", "notices", "notice_style", "masthead")
+                 "headline_align", "notices", "notice_style", "slots", "masthead")
 MASTHEAD_KEYS = ("lines", "date_style", "facts_style", "guide_title", "guide_title_style",
                  "guide_style")
+# What `section:` and `section_pinyin:` may hold, filled from the issue (a front page's 报头)
+PLACEHOLDERS = ("paper", "date", "number")
 
 
-def load_template(root: Path, key: str, ck: _Checker, where: SourceRef) -> Template | None:
+def _filled(text: str, fill: dict | None, ck: _Checker, where: SourceRef) -> str:
+    """``text`` with {paper}, {date} and {number} replaced from ``fill`` ({{ and }} are
+    braces); an unknown name is an error."""
+    if fill is None or "{" not in text and "}" not in text:
+        return text
+    import string
+
+    try:
+        names = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        bad = [f for f in names if f not in PLACEHOLDERS]
+        if bad:
+            ck.err(f"unknown placeholder '{{{bad[0]}}}'", where,
+                   f"one of: {', '.join('{' + p + '}' for p in PLACEHOLDERS)} "
+                   "(write {{ and }} for braces)")
+            return text
+        return text.format_map(fill).strip()
+    except (ValueError, IndexError, KeyError) as e:
+        ck.err(f"braces that are not a placeholder ({e})", where,
+               "write {{ and }} for braces")
+        return text
+
+
+def _template_slots(d, path: Path, ck: _Checker) -> tuple:
+    """The template's ``slots:``: checked as far as they can be without a page (keys, ids,
+    no files named), kept as read for :func:`_page_slot_nodes`."""
+    node = d.get("slots")
+    if node is None:
+        return ()
+    if not isinstance(node, Seq):
+        ck.err(f"'slots' must be a list of slots, found {kind(node)}", d.ref(path, "slots"))
+        return ()
+    out, ids = [], set()
+    for i, sn in enumerate(node):
+        if not ck.keys(sn, SLOT_KEYS, path, required=("id",), at=node.ref(path, i)):
+            continue
+        sid = sn.get("id")
+        if not isinstance(sid, str) or not sid.strip() or sid in ids:
+            ck.err(f"a template slot needs an 'id' of its own, found {show(sid)}",
+                   sn.ref(path, "id"))
+            continue
+        ids.add(sid)
+        files = [k for k in ("article", "image") if k in sn]
+        if files:
+            ck.err(f"a template slot cannot name a file ('{files[0]}:'); give it on each "
+                   f"page, in a slot with id '{sid}'", sn.ref(path, files[0], sid))
+            continue
+        out.append(sn)
+    return tuple(out)
+
+
+def _page_slot_nodes(pn, slots_node, template: Template, manifest: Path,
+                     ck: _Checker) -> list:
+    """A page's slots as ``(mapping, where)`` in reading order: the template's slots that the
+    page does not name, then the page's own, each completed by the template's slot of the same
+    id (its keys first, the page's on top, each pointing at its own file)."""
+    from .yamlsrc import merged
+
+    tslots = {sn["id"]: sn for sn in template.slots}
+
+    def sid(sn):        # the id a page's slot names, if it can name a template's slot
+        v = sn.get("id") if isinstance(sn, Map) else None
+        return v if isinstance(v, str) else None
+
+    named = {sid(sn) for sn in slots_node}
+    out = []
+    for tid, tn in tslots.items():
+        if tid in named:
+            continue
+        if "banner" not in tn:
+            ck.err(f"template '{template.key}' reserves slot '{tid}' for each page; this page "
+                   "does not fill it", pn.ref(manifest, "slots"),
+                   f"add a slot with 'id: {tid}' and an 'article:' or 'image:'")
+            continue
+        out.append((merged(tn, template.source), tn.ref(template.source)))
+    for si, sn in enumerate(slots_node):
+        tn = tslots.get(sid(sn))
+        out.append((merged(tn, template.source, sn) if tn is not None else sn,
+                    slots_node.ref(manifest, si)))
+    return out
+
+
+def load_template(root: Path, key: str, ck: _Checker, where: SourceRef,
+                  fill: dict | None = None) -> Template | None:
+    """``layout/templates/KEY.yaml``; ``fill`` gives the issue's values for the placeholders
+    of ``section:`` and ``section_pinyin:`` (``PLACEHOLDERS``)."""
     path = root / "layout" / "templates" / f"{key}.yaml"
     if not path.is_file():
         known = [p.stem for p in (root / "layout" / "templates").glob("*.yaml")]
@@ -483,8 +602,10 @@ def load_template(root: Path, key: str, ck: _Checker, where: SourceRef) -> Templ
                d.ref(path, "headline_align"))
         align = "center"
     return Template(
-        key=key, section=ck.get(d, "section", _text, path, ""),
-        section_pinyin=ck.get(d, "section_pinyin", _text, path, ""),
+        key=key, section=_filled(ck.get(d, "section", _text, path, ""), fill, ck,
+                                 d.ref(path, "section")),
+        section_pinyin=_filled(ck.get(d, "section_pinyin", _text, path, ""), fill, ck,
+                               d.ref(path, "section_pinyin")),
         section_head_lines=ck.get(sh, "lines", _int_in(0, MAX_GRID_LINES), path, 4),
         section_style=_style(sh, "style", path, ck, "section_head", "一号"),
         pinyin_style=_style(sh, "pinyin_style", path, ck, "section_pinyin", "小四"),
@@ -502,6 +623,7 @@ def load_template(root: Path, key: str, ck: _Checker, where: SourceRef) -> Templ
         headline_align=align,
         notices=_notices(d, path, ck),
         notice_style=_style(d, "notice_style", path, ck, "byline", "小五"),
+        slots=_template_slots(d, path, ck),
         masthead=_masthead(d, path, ck))
 
 
@@ -743,6 +865,8 @@ def load_issue(issue_dir: Path) -> Issue:
     number = ck.get(d, "number", _text, manifest)
     issue_editor = ck.get(d, "editor", _text, manifest)
     normalise = ck.flag(d, "normalise", manifest, True)
+    fill = {"paper": paper.name if paper else "", "date": _date_line(date),
+            "number": number or ""}
     articles: dict[str, Article] = {}
     pages: list[PageSpec] = []
     templates: dict[str, Template] = {}
@@ -769,7 +893,7 @@ def load_issue(issue_dir: Path) -> Issue:
         if tkey is None:
             continue
         if tkey not in templates:
-            t = load_template(root, tkey, ck, pn.ref(manifest, "template"))
+            t = load_template(root, tkey, ck, pn.ref(manifest, "template"), fill)
             if t is None:
                 continue
             templates[tkey] = t
@@ -782,9 +906,9 @@ def load_issue(issue_dir: Path) -> Issue:
                    pn.ref(manifest, "slots"))
             continue
         on_page: dict[str, str] = {}      # article key -> slot id, on this page
-        for si, sn in enumerate(slots_node):
+        for sn, at in _page_slot_nodes(pn, slots_node, template, manifest, ck):
             slot = _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids,
-                              encoding, slots_node.ref(manifest, si))
+                              encoding, at)
             if slot is not None:
                 slots.append(slot)
                 if slot.article is not None:
@@ -867,6 +991,15 @@ def _names(v) -> list[str] | None:
     if not all(isinstance(u, str) and u.strip() and "\n" not in u for u in v):
         return None
     return [u.strip() for u in v]
+
+
+def _date_line(date: str) -> str:
+    """The issue date as the running head prints it (page.date_line), for {date}."""
+    if not date:
+        return ""
+    from .page import date_line     # the one owner of the printed date
+
+    return date_line(date)
 
 
 def _date(v) -> str:

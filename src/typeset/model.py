@@ -188,6 +188,9 @@ class Template:
     notices: tuple[str, ...] = ()            # standing notice lines at the foot (编辑、校对 …)
     notice_style: TextStyle | None = None
     masthead: Masthead | None = None         # a front page's 报头 (masthead.py)
+    # blocks every page of the template has (a 报头 banner, a reserved 导读 column): the
+    # template's `slots:` as read, which the loader merges into each page's slots
+    slots: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,27 @@ def advance_number(number: str | None) -> str | None:
     return number[:last.start()] + n + number[last.end():]
 
 
+def latest_issue(target: Path) -> Path:
+    """The previous issue for a new issue folder ``target`` when none is named: the issue
+    folder with the latest date among ``target``'s siblings (issues/ of the project)."""
+    parent = Path(target).resolve().parent
+    best = None
+    for d in sorted(parent.iterdir()) if parent.is_dir() else ():
+        if d == Path(target).resolve() or not (d / MANIFEST).is_file():
+            continue
+        try:
+            _, data = read_manifest(d)
+        except InputError:
+            continue
+        date = str(data.get("date", "")) if isinstance(data, dict) else ""
+        if best is None or date > best[0]:
+            best = (date, d)
+    if best is None:
+        raise InputError("no previous issue beside it (a folder with issue.yaml)",
+                         SourceRef(Path(target)), "name the model issue with --previous")
+    return best[1]
+
+
 def new_issue(target: Path, previous: Path, date: str | None = None,
               number: str | None = None) -> dict:
     target, previous = Path(target), Path(previous)
@@ -68,7 +89,7 @@ def new_issue(target: Path, previous: Path, date: str | None = None,
             f"Made from `{previous}` on the model of its pages. Date {date}"
             + (f", number {new_number}" if new_number else "") + ".", "",
             "Fill every article file (headline, byline, text), supply every picture, then run "
-            "`typeset check` until nothing is over or short.", ""]
+            "`paiban check` until nothing is over or short.", ""]
     articles: dict[str, list[str]] = {}
     pictures: list[tuple[int, str, str]] = []
     for page_no, sid, key, name in named_files(data):

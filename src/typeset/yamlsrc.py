@@ -78,23 +78,64 @@ class Map(dict):
     col: int = 0
     key_marks: dict
 
+    # the file this mapping (``own_path``) or one of its keys (``key_paths``) came from, when
+    # not the file the caller names: a mapping merged from two files (see ``merged``)
+    own_path: Path | None = None
+    key_paths: dict | None = None
+
     def ref(self, path: Path, key=None, slot=None) -> SourceRef:
         if key is not None and key in getattr(self, "key_marks", {}):
             line, col = self.key_marks[key]
+            if self.key_paths and key in self.key_paths:
+                path = self.key_paths[key]
+            elif self.own_path is not None:
+                path = self.own_path
             return SourceRef(path, line, col, slot)
-        return SourceRef(path, self.line or None, self.col or None, slot)
+        return SourceRef(self.own_path or path, self.line or None, self.col or None, slot)
 
 
 class Seq(list):
     line: int = 0
     col: int = 0
     item_marks: list
+    own_path: Path | None = None
 
     def ref(self, path: Path, index=None, slot=None) -> SourceRef:
+        path = self.own_path or path
         if index is not None and index < len(getattr(self, "item_marks", [])):
             line, col = self.item_marks[index]
             return SourceRef(path, line, col, slot)
         return SourceRef(path, self.line or None, self.col or None, slot)
+
+
+def merged(base: Map, base_path: Path, over: Map | None = None) -> Map:
+    """``base`` (a mapping read from ``base_path``) with the keys of ``over`` (a mapping of the
+    file the caller will name) added or replacing its own; every key, and the mapping itself,
+    still points at the file and line it came from (a template's slot completed by a page)."""
+    m = Map()
+    m.key_marks, m.key_paths = {}, {}
+    for k, v in base.items():
+        if isinstance(v, (Map, Seq)) and v.own_path is None:
+            v = _copy_node(v)
+            v.own_path = base_path
+        m[k] = v
+        m.key_marks[k] = base.key_marks.get(k, (base.line, base.col))
+        m.key_paths[k] = base_path
+    if over is None:
+        m.line, m.col, m.own_path = base.line, base.col, base_path
+        return m
+    for k, v in over.items():
+        m[k] = v
+        m.key_marks[k] = over.key_marks.get(k, (over.line, over.col))
+        m.key_paths.pop(k, None)
+    m.line, m.col = over.line, over.col
+    return m
+
+
+def _copy_node(v):
+    c = type(v)(v)
+    c.__dict__.update(v.__dict__)
+    return c
 
 
 class _Loader(yaml.SafeLoader):
