@@ -196,7 +196,7 @@ def test_headline_combinations(small_issue):
 
 def test_continuation_needs_a_fixed_height(small_issue):
     y = small_issue / "issue.yaml"
-    y.write_text(y.read_text(encoding="utf-8").replace("        lines: 26\n", ""),
+    y.write_text(y.read_text(encoding="utf-8").replace("        lines: 22\n", ""),
                  encoding="utf-8")
     r = run("check", small_issue)
     assert r.returncode == 3 and "continues on page 4" in r.stderr

@@ -119,7 +119,7 @@ def _paper(tmp_path):
 def _template(tmp_path):
     (tmp_path / "layout" / "templates").mkdir(parents=True, exist_ok=True)
     (tmp_path / "layout" / "templates" / "t.yaml").write_text(
-        "section: 要闻\nfooter: {title: 协办, units: [甲]}\n", encoding="utf-8")
+        "section: 要闻\nfooter: {title: 协办, units: [甲]}\nmasthead: {}\n", encoding="utf-8")
     ck = _ck()
     t = load.load_template(tmp_path, "t", ck, SourceRef())
     assert not ck.errors, ck.errors
@@ -160,6 +160,12 @@ def test_the_defaults_stated_are_the_loaders(tmp_path):
         ("jump", "headline_style"): S(t.continued_style),
         ("footer", "lines"): t.footer.lines, ("footer", "title_style"): S(t.footer.title_style),
         ("footer", "unit_style"): S(t.footer.unit_style),
+        ("masthead", "lines"): t.masthead.lines,
+        ("masthead", "date_style"): S(t.masthead.date_style),
+        ("masthead", "facts_style"): S(t.masthead.facts_style),
+        ("masthead", "guide_title"): t.masthead.guide_title,
+        ("masthead", "guide_title_style"): S(t.masthead.guide_title_style),
+        ("masthead", "guide_style"): S(t.masthead.guide_style),
     }
     # defaults that say what happens rather than give a value, checked in their own tests
     # (test_layout, test_continued) or by the loader's behaviour with the key absent
@@ -169,7 +175,12 @@ def test_the_defaults_stated_are_the_loaders(tmp_path):
                  ("slot", "allow_overset"), ("slot", "box"), ("slot", "column"),
                  ("slot", "span"), ("style", "role"), ("style", "size"),
                  # make-up keys (test_makeup): no priority is "normal", not fixed is moved
-                 ("slot", "priority"), ("slot", "fixed"), ("page", "fixed")}
+                 ("slot", "priority"), ("slot", "fixed"), ("page", "fixed"),
+                 # issue #19: checked by test_black_pictures, test_vertical, test_graphics,
+                 # test_rules_tints and test_masthead with the key absent
+                 ("page", "black_only"), ("slot", "rules"), ("slot", "vertical"),
+                 ("slot", "tiers"), ("slot", "headline_side"), ("slot", "graphic_page"),
+                 ("guide_entry", "title")}
     for oname, o in schema.OBJECTS.items():
         for k in o.keys:
             if not k.default or (oname, k.name) in described:
@@ -256,9 +267,10 @@ def test_every_shipped_yaml_file_validates():
         errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
                   for e in validator(kind).iter_errors(plain(load_yaml(p)))]
         assert not errors, f"{p.relative_to(ROOT)} ({kind}): {errors}"
-    # the two sample papers and both starters, each kind of file
-    assert len(kinds["paper"]) == 4 and len(kinds["template"]) == 6, kinds
-    assert len(kinds["issue"]) == 4 and len(kinds["fonts"]) == 2, kinds
+    # the two sample papers and both starters, each kind of file (the front page's and the
+    # 副刊 templates, and the vertical sample issue, of issue #19)
+    assert len(kinds["paper"]) == 4 and len(kinds["template"]) == 8, kinds
+    assert len(kinds["issue"]) == 5 and len(kinds["fonts"]) == 2, kinds
 
 
 def test_the_schemas_refuse_what_the_loader_refuses():

@@ -577,9 +577,10 @@ def _issue_files(issue, issue_dir: Path) -> tuple[dict[str, Path], dict[str, str
                                              SourceRef(manifest))}
     loaded = {a.path for a in issue.articles.values()}
     loaded |= {s.image for pg in issue.pages for s in pg.slots if s.image is not None}
+    loaded |= {s.graphic for pg in issue.pages for s in pg.slots if s.graphic is not None}
     links: dict[str, str] = {}
     for _, sid, key, name in named_files(data):
-        what = "article" if key == "article" else "picture"
+        what = {"article": "article", "graphic": "graphic"}.get(key, "picture")
         where = SourceRef(manifest, slot=sid if isinstance(sid, str) else None)
         rel = os.path.normpath(name)
         if os.path.isabs(rel) or rel == ".." or rel.startswith("../"):
@@ -613,13 +614,16 @@ def _issue_files(issue, issue_dir: Path) -> tuple[dict[str, Path], dict[str, str
 
 def _project_files(issue) -> dict[str, Path]:
     """The project files the issue uses besides fonts — layout/fonts.yaml, its paper, its
-    templates, the ICC profile — keyed by their path in the record (``layout/…``, or
-    ``project/…`` for a file elsewhere in the project)."""
+    templates, the ICC profile, the paper's logo when a page prints the masthead — keyed by
+    their path in the record (``layout/…``, or ``project/…`` for a file elsewhere in the
+    project)."""
     root = issue.project_root
     base = root.resolve()
+    logo = getattr(issue.paper, "facts", None) and issue.paper.facts.logo
     paths = [root / "layout" / "fonts.yaml", issue.paper.source,
              *sorted({pg.template.source for pg in issue.pages}),
-             *([issue.paper.output.icc] if issue.paper.output.icc is not None else [])]
+             *([issue.paper.output.icc] if issue.paper.output.icc is not None else []),
+             *([logo] if logo else [])]
     out = {}
     for p in paths:
         rel = os.path.normpath(os.path.relpath(p, root))

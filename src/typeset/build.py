@@ -243,6 +243,15 @@ def _make_pages(layout: Layout, pictures: bool = True) -> list:
     layout.report.notices = _check_glyphs(layout.issue, pages)
     layout.report.problems = [LayoutError(msg, where) for p in pages
                               for where, msg in p.problems]
+    bad = [(p.number, where, msg) for p in pages for where, msg in p.graphic_problems]
+    if bad:
+        from .errors import PreflightError
+
+        raise PreflightError("preflight: placed graphics the plant would refuse, nothing was "
+                             "written:\n" + "\n".join(f"  page {n}: {where}: {msg}"
+                                                       for n, where, msg in bad),
+                             hint="ask the advertiser for a PDF/X file in CMYK with its "
+                                  "fonts embedded")
     return pages
 
 

@@ -58,6 +58,7 @@ PO = "PO"    # number postfix
 LA = "LA"    # Latin letter, digit or Latin punctuation inside a Latin run
 SP = "SP"    # space between Latin words
 IS = "IS"    # space between Chinese characters (kept, set 1 em wide)
+FX = "FX"    # a mark set at a fixed full em (vertical ：；？！, CLREQ §h-punctuation_adjustment_space)
 
 _CLASS: dict[str, str] = {}
 for _chars, _cls in ((OPENING, OP), (CLOSING, CL), (PAUSE, PA), (STOP, ST),
@@ -133,6 +134,18 @@ STYLES = {
     "banjiao": {OP: 0.5, CL: 0.5, PA: 0.5, ST: 0.5},
 }
 DEFAULT_STYLE = "quanjiao"
+
+# --- Vertical text -------------------------------------------------------------------------
+# CLREQ §h-punctuation_adjustment_space: in vertical text these marks always take a full em.
+VERTICAL_FIXED = frozenset("：；？！")
+# CLREQ §indication_punctuation_marks: vertical text quotes with corner brackets, 「」 outside
+# and 『』 inside, where horizontal text has “” and ‘’.  The text keeps “”‘’ (what is
+# searched and extracted); only the glyph drawn is the bracket's vertical form.
+VERTICAL_QUOTES = {"“": "「", "”": "」", "‘": "『", "’": "』"}
+# Digits set upright as one em, horizontal in vertical (纵中横): a number of at most this many
+# digits (CLREQ §mixed_text_composition_in_vertical_writing_mode: numbers of 2–3 digits; a
+# single digit is set upright too); longer numbers and Latin words are turned 90° clockwise.
+TCY_MAX_DIGITS = 2
 
 # --- Justification ------------------------------------------------------------------------------
 # CLREQ §procedures_for_inter-character_spacing_reduction: shrink in this order.

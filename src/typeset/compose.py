@@ -55,7 +55,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from . import cjk
-from .cjk import CL, CN, DA, EL, H, IP, IS, LA, OP, PA, PO, PR, SO, SP, ST
+from .cjk import CL, CN, DA, EL, FX, H, IP, IS, LA, OP, PA, PO, PR, SO, SP, ST
 
 EPS = 1e-9
 INF = float("inf")
@@ -76,6 +76,18 @@ class Face:
 
     def ink_y(self, ch: str) -> tuple[float, float]:
         return (0.0, 0.0)
+
+    def units(self, text: str) -> dict:
+        """Vertical text (``vertical.VerticalFace``): index → advance (em) of the characters
+        of ``text`` set upright as one unit, horizontal in vertical (纵中横: a two-digit
+        number is one em, CLREQ §mixed_text_composition_in_vertical_writing_mode).  Such a
+        unit is spaced like a Han character, not like Latin text.  Empty in horizontal text."""
+        return {}
+
+    def fixed(self, ch: str) -> bool:
+        """Is this mark set at its full em, never compressed?  In vertical text ：；？！
+        are (CLREQ §h-punctuation_adjustment_space)."""
+        return False
 
 
 @dataclass(slots=True)
@@ -203,6 +215,7 @@ class _Item:
     pair: bool = False         # second half of a ——/…… pair
     counts: bool = True        # counts as a "character" for the orphan rule
     mark: bool = False         # a punctuation mark (for hanging: never inside a run of marks)
+    upright: bool = False      # part of an upright unit in vertical text (Face.units)
 
 
 _LATIN = (LA, PR, PO)
@@ -222,8 +235,11 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
     items: list[_Item] = []
     n = len(text)
     char_class = cjk.char_class
+    units = face.units(text)
     for k, ch in enumerate(text):
         cls = char_class(ch)
+        if cls in (PA, ST) and face.fixed(ch):
+            cls = FX
         if cls == DA and ch == "—":
             # A pair of U+2014 is the dash unit; a lone one is a connector (typography.md §1.1).
             prev_d = k > 0 and text[k - 1] == "—"
@@ -238,8 +254,8 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
         elif cls == SO and ch == "/" and 0 < k < n - 1 and \
                 char_class(text[k - 1]) == LA and char_class(text[k + 1]) == LA:
             cls = LA       # km/h, http://…: a solidus inside a Latin run is part of it
-        adv = face.advance(ch)
-        it = _Item(ch, cls, adv, adv)
+        adv = units[k] if k in units else face.advance(ch)
+        it = _Item(ch, cls, adv, adv, upright=k in units)
         if cls in cjk.FULLWIDTH_MARKS or cls == IP:
             it.halt = face.has_halt(ch)
         if cls == DA:
@@ -264,9 +280,9 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
             it.stretch = max(0.0, cjk.SPACE_MAX - it.w)
             it.stretch_kind = "space"
             it.counts = False
-        if cls in (OP, CL, PA, ST, IP, CN, SO):
+        if cls in (OP, CL, PA, ST, IP, CN, SO, FX):
             it.counts = False
-        it.mark = cls in (OP, CL, PA, ST, IP, DA, EL, CN, SO)
+        it.mark = cls in (OP, CL, PA, ST, IP, DA, EL, CN, SO, FX)
         items.append(it)
 
     prev: _Item | None = None
@@ -286,8 +302,8 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
             # to full-width forms such as ％ ￥ ＃), never next to Chinese punctuation, never
             # at a line edge (the gap belongs to the item after it and is not set at a line
             # start).
-            if (a.cls == H and b.cls in (LA, PR) and not _wide(b.ch)) or \
-                    (a.cls in (LA, PO) and not _wide(a.ch) and b.cls == H):
+            if (a.cls == H and b.cls in (LA, PR) and not (_wide(b.ch) or b.upright)) or \
+                    (a.cls in (LA, PO) and not (_wide(a.ch) or a.upright) and b.cls == H):
                 b.gap = cjk.HAN_LATIN_GAP
                 b.gap_shrink = cjk.HAN_LATIN_GAP - cjk.HAN_LATIN_MIN
                 b.gap_stretch = cjk.HAN_LATIN_MAX - cjk.HAN_LATIN_GAP

@@ -92,6 +92,7 @@ class Block:
     caption: list[Line] = field(default_factory=list)   # picture caption lines
     head_span: int = 0
     placeholder: bool = False  # copy still coming in: empty lines of the expected length
+    vertical: object = None    # vertical.VGeom of a vertical article block
 
     @property
     def bottom(self) -> int:
@@ -140,7 +141,7 @@ def head_group(issue: Issue, page: PageSpec, slot: Slot, part: Part | None) -> l
     if slot.kind == "banner":
         add("banner", slot.text, tpl.banner_style)
         return out
-    if slot.kind in ("picture", "reserve"):
+    if slot.kind in ("picture", "reserve", "graphic"):
         return out
     art = issue.articles[slot.article]
     if part is not None and part.index > 0:
@@ -210,8 +211,10 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None) -> dict[str, lis
     lands in, so this runs before flow, which only reads the result."""
     from .parallel import fork_map
 
+    # (an article set vertically throughout is composed by vertical.py, not here)
     keys = list(dict.fromkeys(s.article for s in [*(s for pg in issue.pages for s in pg.slots),
-                                                  *issue.pool] if s.kind == "article"))
+                                                  *issue.pool]
+                              if s.kind == "article" and s.vertical != "all"))
     # longest first, so that no worker is left with a long article at the end
     keys.sort(key=lambda k: -sum(len(p.text) for p in issue.articles[k].paragraphs))
     return dict(zip(keys, fork_map(_compose_paragraphs, keys, jobs, issue,
@@ -234,6 +237,15 @@ class _Text:
         if key not in self._body:
             self._body[key] = _body_lines(self.issue, page, article_key,
                                           self.bodies[article_key])
+        return list(self._body[key])
+
+    def vbody(self, page: PageSpec, article_key: str, measure: int) -> list[Line]:
+        """The article as vertical lines of ``measure`` em (vertical.compose_body)."""
+        from .vertical import compose_body
+
+        key = (page.template.key, article_key, "vertical", measure)
+        if key not in self._body:
+            self._body[key] = compose_body(self.issue, page, article_key, measure)
         return list(self._body[key])
 
     def head(self, page: PageSpec, slot: Slot, part: Part | None) -> list[HeadLine]:
@@ -437,7 +449,8 @@ def _account(text: _Text, flows: list[PageFlow]) -> None:
     for key, parts in placed.items():
         at = 0
         for page, b in parts:
-            every = text.body(page, key)
+            every = text.vbody(page, key, b.vertical.chars) if b.vertical is not None \
+                else text.body(page, key)
             index = {id(ln): k for k, ln in enumerate(every)}
             drawn = [index[id(ln)] for f in b.frames for ln in f.lines if id(ln) in index]
             if b.body_from != at or drawn != list(range(b.body_from, b.body_to)):
@@ -464,7 +477,8 @@ def _flow_page(text: _Text, page: PageSpec, parts: dict, offsets: dict) -> PageF
     flow = _place(text, page, {}, parts, first)
     extra: dict[str, int] = {}
     for b in flow.blocks:
-        if b.slot.kind == "banner" or b.slot.lines is not None or b.slot.runs:
+        if b.slot.kind == "banner" or b.slot.lines is not None or b.slot.runs or \
+                b.slot.vertical:
             continue
         cols = set(range(b.slot.column, b.slot.column + b.slot.span))
         below = [o for o in flow.blocks if o.top >= b.bottom
@@ -479,8 +493,8 @@ def _flow_page(text: _Text, page: PageSpec, parts: dict, offsets: dict) -> PageF
         stack = [o for o in flow.blocks if o.slot.kind == "article"
                  and o.slot.headline_lines is None and (o is b or (
                      o.slot.lines is None and o.slot.top is None and o.slot.runs == ()
-                     and o.slot.column == b.slot.column and o.slot.span == b.slot.span
-                     and o.top <= b.top))]
+                     and not o.slot.vertical and o.slot.column == b.slot.column
+                     and o.slot.span == b.slot.span and o.top <= b.top))]
         stack.sort(key=lambda o: o.top)
         k = 0
         while spare > 0 and stack:
@@ -548,7 +562,8 @@ def type_area(issue: Issue, page: PageSpec) -> tuple[int, int]:
     """The grid lines the page's blocks may use: (first line under the section head, first
     line of the notices or the footer, or the grid's end)."""
     paper, tpl = issue.paper, page.template
-    area_top = tpl.section_head_lines if tpl.section else 0
+    area_top = tpl.masthead.lines if tpl.masthead else \
+        (tpl.section_head_lines if tpl.section else 0)
     area_bottom = paper.lines - (footer_grid(issue, tpl)[2] if tpl.footer else 0) \
         - len(notice_lines(issue, page))
     return area_top, area_bottom
@@ -585,9 +600,6 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
                 slot.where))
             continue
         part = parts.get((page.number, slot.id))
-        head = text.head(page, slot, part)
-        head_n = (slot.headline_lines or head_height_lines(head, paper.pitch)) + \
-            extra.get(slot.id, 0)
         # An auto-height block may grow down to the foot of the type area or to the next
         # block placed at a fixed line in its columns; what does not fit there is overset.
         floor = min([o.top for o in slots if o is not slot and o.top is not None
@@ -595,6 +607,18 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
                      and o.column < slot.column + slot.span
                      and o.column + o.span > slot.column], default=area_bottom)
         room = max(0, min(area_bottom, floor) - top)
+        if slot.vertical:           # vertical text: its own geometry (vertical.py)
+            from . import vertical
+
+            make = vertical.flow_block if slot.vertical == "all" else vertical.headline_block
+            block = make(text, page, slot, top, room, part, offsets, errors)
+            if block is not None:
+                _occupy(block, slot, occupied, bottom, area_bottom, errors)
+                flow.blocks.append(block)
+            continue
+        head = text.head(page, slot, part)
+        head_n = (slot.headline_lines or head_height_lines(head, paper.pitch)) + \
+            extra.get(slot.id, 0)
         if slot.lines is not None and slot.lines > room and not slot.runs:
             errors.append(InputError(
                 f"lines {top}–{top + slot.lines - 1} run past the foot of the type area "
@@ -609,25 +633,15 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
             block = _picture(issue, page, slot, top, room, errors)
             if block is None:
                 continue
+        elif slot.kind == "graphic":
+            block = _graphic(issue, slot, top, room, errors)
+            if block is None:
+                continue
         else:
             block = _article(text, page, slot, top, room, head, head_n, part, offsets, errors)
             if block is None:
                 continue
-        for c, t, n in block.cells():
-            hit = next((occupied[(c, ln)] for ln in range(t, t + n) if (c, ln) in occupied),
-                       None)
-            if hit is not None:
-                errors.append(InputError(f"overlaps slot '{hit}' at column {c}, lines "
-                                         f"{t}–{t + n - 1}", slot.where))
-                break
-            for ln in range(t, t + n):
-                occupied[(c, ln)] = slot.id
-            if t + n > area_bottom:
-                errors.append(InputError(f"column {c} runs to line {t + n - 1}, past the foot "
-                                         f"of the type area (line {area_bottom - 1})",
-                                         slot.where))
-        for c, t, n in block.cells():
-            bottom[c] = max(bottom[c], t + n)
+        _occupy(block, slot, occupied, bottom, area_bottom, errors)
         flow.blocks.append(block)
     raise_all(errors)
     # columns left short: grid lines at the foot of the type area that nothing fills
@@ -638,6 +652,27 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
             flow.warnings.append(f"column {c} is short: lines {foot}–{area_bottom - 1} "
                                  f"({area_bottom - foot} lines) are empty")
     return flow
+
+
+def _occupy(block: Block, slot: Slot, occupied: dict, bottom: dict, area_bottom: int,
+            errors: list) -> None:
+    """Mark the grid cells the block covers; an overlap or a column past the foot of the
+    type area is an error naming the slot."""
+    for c, t, n in block.cells():
+        hit = next((occupied[(c, ln)] for ln in range(t, t + n) if (c, ln) in occupied),
+                   None)
+        if hit is not None:
+            errors.append(InputError(f"overlaps slot '{hit}' at column {c}, lines "
+                                     f"{t}–{t + n - 1}", slot.where))
+            break
+        for ln in range(t, t + n):
+            occupied[(c, ln)] = slot.id
+        if t + n > area_bottom:
+            errors.append(InputError(f"column {c} runs to line {t + n - 1}, past the foot "
+                                     f"of the type area (line {area_bottom - 1})",
+                                     slot.where))
+    for c, t, n in block.cells():
+        bottom[c] = max(bottom[c], t + n)
 
 
 def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
@@ -736,6 +771,42 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
     feet = [f.first + len(f.lines) for f in frames if f.lines]
     block.underset = (top + lines - max(feet)) if feet else lines - head_n
     return block
+
+
+def _graphic(issue, slot, top, room, errors) -> Block | None:
+    """An advertisement or logo on whole grid lines: ``lines`` omitted = as many as its
+    proportions at the slot's width give; a slot whose proportions differ from the
+    graphic's by more than graphics.ASPECT_TOLERANCE is refused (it is not the size the
+    ad was booked at): the graphic is scaled to fit, never cropped or distorted."""
+    from . import graphics
+
+    paper = issue.paper
+    width = paper.span_width(slot.span)
+    try:
+        gw, gh = graphics.size(slot.graphic, slot.graphic_page, slot.where)
+    except InputError as e:
+        errors.append(e)
+        return None
+    lines = slot.lines or graphics.lines_for(gw, gh, width, paper.pitch, paper.line_gap)
+    h = lines * paper.pitch - paper.line_gap
+    if lines > room:
+        errors.append(InputError(f"the graphic needs {lines} grid lines at this width, "
+                                 f"{room} are free", slot.where,
+                                 "give it fewer columns, or make room below"))
+        return None
+    if graphics.fit(gw, gh, width, h) is None:
+        from .units import MM
+
+        want = graphics.lines_for(gw, gh, width, paper.pitch, paper.line_gap)
+        errors.append(InputError(
+            f"graphic '{slot.graphic.name}' is {gw / MM:.1f} × {gh / MM:.1f} mm, its slot "
+            f"{width / MM:.1f} × {h / MM:.1f} mm: the proportions differ by "
+            f"{abs((gw / gh) / (width / h) - 1) * 100:.0f}% (more than "
+            f"{graphics.ASPECT_TOLERANCE * 100:.0f}%)", slot.where,
+            f"give the slot {want} lines at {slot.span} column(s), or ask for the ad at the "
+            "slot's size"))
+        return None
+    return Block(slot, top, lines, 0, [], [], 0)
 
 
 def _picture(issue, page, slot, top, room, errors) -> Block | None:

@@ -52,6 +52,8 @@ class FaceSpec:
     ps_name: str      # unique PostScript name (name ID 6)
     halt_path: Path | None = None    # companion with ½-em punctuation (make_halt)
     halt_ps_name: str | None = None
+    vert_path: Path | None = None    # companion with vertical punctuation (fonts/build_vert.py)
+    vert_ps_name: str | None = None
     # the face as fonts.yaml names it: its file in the project and the face of a collection;
     # ``sources`` are the project's files the face is made from (the font file, and the
     # companion beside it if there is one): what an archived issue keeps
@@ -223,6 +225,7 @@ class FontFace(Face):
         halt = (_metrics(stamps[1]) if len(stamps) > 1 else font_metrics(spec.halt_path)) \
             if spec.halt_path else None
         self._halt = frozenset(halt["adv"]) if halt else frozenset()
+        self._vert: frozenset | None = None      # code points with a vertical form, once asked
 
     @property
     def key(self) -> str:
@@ -261,6 +264,13 @@ class FontFace(Face):
 
     def ascent_descent(self) -> tuple[float, float]:
         return self._asc / self.upem, self._desc / self.upem
+
+    def has_vertical(self, ch: str) -> bool:
+        """Does the face have a vertical form of this mark (its ``vert`` feature)?"""
+        if self._vert is None:
+            v = self.spec.vert_path
+            self._vert = frozenset(vertical_forms(v)) if v is not None else frozenset()
+        return ord(ch) in self._vert
 
     @property
     def faces(self) -> list[FontFace]:
@@ -345,6 +355,9 @@ class FaceChain(Face):
     def ascent_descent(self) -> tuple[float, float]:
         return self._at(0).ascent_descent()
 
+    def has_vertical(self, ch: str) -> bool:
+        return self._at(self.level(ch)).has_vertical(ch)
+
 
 @lru_cache(maxsize=64)
 def _load_face(spec: FaceSpec, stamps: tuple) -> FontFace:
@@ -401,6 +414,69 @@ def embedded_glyph_ids(program: bytes) -> tuple[dict[int, int], frozenset] | Non
     except (TTLibError, KeyError, AttributeError, ValueError, IndexError, EOFError,
             AssertionError, TypeError):
         return None
+
+
+def vertical_source(path: Path) -> Path | None:
+    """The file whose ``vert`` feature gives a face's vertical forms: its ``-Vert.ttf``
+    companion (fonts/build_vert.py: the pinned faces carry no layout tables), else the face
+    itself when it has a ``vert`` feature, else None (the engine turns or shifts the marks
+    itself, see vertical.py)."""
+    comp = vert_companion(Path(path))
+    if comp.is_file():
+        return comp
+    return Path(path) if vertical_forms(Path(path)) else None
+
+
+def vertical_forms(path: Path) -> dict[int, tuple[int, int]]:
+    """Code point → (glyph id, advance in font units) of the vertical form the font's
+    ``vert`` GSUB feature (script hani, else DFLT; its default language) gives for each
+    character of its cmap, plus the quotes drawn as corner brackets in vertical text
+    (cjk.VERTICAL_QUOTES).  Empty for a font without the feature.  Read once per file
+    content (its stamp)."""
+    return dict(_vertical_forms(stamp(path)))
+
+
+@lru_cache(maxsize=32)
+def _vertical_forms(st: tuple) -> tuple:
+    from fontTools.ttLib import TTFont
+
+    from .cjk import VERTICAL_QUOTES
+
+    tt = TTFont(st[0], lazy=True)
+    try:
+        if "GSUB" not in tt:
+            return ()
+        table = tt["GSUB"].table
+        lookups: list[int] = []
+        for script in ("hani", "DFLT"):
+            for srec in table.ScriptList.ScriptRecord if table.ScriptList else ():
+                if srec.ScriptTag == script and srec.Script.DefaultLangSys is not None:
+                    for fi in srec.Script.DefaultLangSys.FeatureIndex:
+                        frec = table.FeatureList.FeatureRecord[fi]
+                        if frec.FeatureTag == "vert":
+                            lookups.extend(frec.Feature.LookupListIndex)
+            if lookups:
+                break
+        mapping: dict[str, str] = {}
+        for li in sorted(set(lookups)):
+            lk = table.LookupList.Lookup[li]
+            for st_ in lk.SubTable:
+                kind, sub = (st_.ExtensionLookupType, st_.ExtSubTable) \
+                    if lk.LookupType == 7 else (lk.LookupType, st_)
+                if kind == 1:
+                    for a, b in sub.mapping.items():
+                        mapping.setdefault(a, b)
+        cmap = tt.getBestCmap()
+        order = {name: gid for gid, name in enumerate(tt.getGlyphOrder())}
+        hmtx = tt["hmtx"].metrics
+        out = {cp: mapping[g] for cp, g in cmap.items() if g in mapping}
+        for quote, bracket in VERTICAL_QUOTES.items():
+            g = out.get(ord(bracket))
+            if g is not None and ord(quote) in cmap:
+                out[ord(quote)] = g
+        return tuple((cp, (order[g], hmtx[g][0])) for cp, g in sorted(out.items()))
+    finally:
+        tt.close()
 
 
 def ps_name_of(path: Path) -> str:
@@ -565,12 +641,16 @@ def resolve_face(key: str, file: str, root: Path, where: SourceRef, index: int |
             raise
         raise InputError(f"font file '{file}' cannot be read ({type(e).__name__}: {e})",
                          where, "the file is damaged: replace it") from None
-    sources = (p,) + ((companion,) if companion is not None and companion == beside else ())
+    # vertical forms (vertical text): a -Vert companion beside a single-face file, or the
+    # file's own `vert` feature; a collection's face has none here (the engine then turns
+    # or shifts the marks itself, vertical.py)
+    vert = vertical_source(p) if idx is None else None
+    sources = (p,) + ((companion,) if companion is not None and companion == beside else ()) \
+        + ((vert,) if vert is not None and vert != p else ())
     return FaceSpec(key=key, path=ttf, ps_name=ps_name_of(ttf), halt_path=companion,
                     halt_ps_name=ps_name_of(companion) if companion is not None else None,
-                    source=p, index=idx, sources=sources)
-
-
+                    source=p, index=idx, sources=sources, vert_path=vert,
+                    vert_ps_name=ps_name_of(vert) + "-V" if vert is not None else None)
 def _damaged(e: Exception) -> bool:
     """Is ``e`` what reading a damaged font file raises (a truncated table, a bad offset:
     fontTools' own errors, or what its parsers hit)?"""
@@ -1305,3 +1385,9 @@ def halt_companion(path: Path) -> Path:
     """The half-width punctuation companion a face may have beside it: NAME-Halt.ttf beside
     NAME.ttf (fonts/build_halt.py makes them for the committed faces)."""
     return path.with_name(path.stem + "-Halt.ttf")
+
+
+def vert_companion(path: Path) -> Path:
+    """The vertical-forms companion of a face: NAME-Vert.ttf beside NAME.ttf
+    (fonts/build_vert.py)."""
+    return path.with_name(path.stem + "-Vert.ttf")

@@ -44,6 +44,12 @@ class PlacedGlyph:
     x: float
     advance: float       # nominal advance of the glyph in the font, pt
     hscale: float = 1.0
+    # vertical text (TextRun.vertical): each glyph placed on its own.  Upright: ``x`` is the
+    # left of its em box, ``y`` its baseline.  Turned 90° clockwise (Latin): ``x`` is the
+    # baseline (the em box runs from 0.12 em left of it to 0.88 em right), ``y`` where the
+    # glyph starts down the line, ``advance`` how far down it reaches.
+    y: float = 0.0
+    turn: bool = False
 
 
 @dataclass(slots=True)
@@ -61,6 +67,7 @@ class TextRun:
     form: str = ""               # "halt": drawn with the face's ½-em punctuation companion
     area: int = -1               # index in PageOut.areas
     where: object = None         # errors.SourceRef of the text (file, line, slot)
+    vertical: bool = False       # glyphs placed one by one (PlacedGlyph.y, .turn): vertical text
 
     def extent(self) -> tuple[float, float, float, float] | None:
         """The glyphs' em boxes together: (x0, y0, x1, y1), pt; a space draws nothing (one
@@ -68,6 +75,13 @@ class TextRun:
         inked = [g for g in self.glyphs if not g.ch.isspace()]
         if not inked:
             return None
+        if self.vertical:
+            s = self.size
+            boxes = [(g.x - DESCENT * s, g.y, g.x + ASCENT * s, g.y + g.advance) if g.turn
+                     else (g.x, g.y - ASCENT * s, g.x + g.advance, g.y + DESCENT * s)
+                     for g in inked]
+            return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                    max(b[2] for b in boxes), max(b[3] for b in boxes))
         x0 = min(g.x for g in inked)
         x1 = max(g.x + g.advance for g in inked)
         return (x0, self.y - ASCENT * self.size, x1, self.y + DESCENT * self.size)
@@ -85,6 +99,10 @@ class Rule:
     y1: float
     width: float
     area: int = -1
+    style: str = "solid"         # solid | wave (花线: a wavy line of amplitude ``WAVE``)
+
+
+WAVE = 1.2                       # pt: the amplitude of a 花线's wave, either side of its line
 
 
 @dataclass(slots=True)
@@ -112,6 +130,24 @@ class Image:
 
 
 @dataclass(slots=True)
+class Graphic:
+    """A placed graphic (an advertisement, a logo): page ``page`` (0-based) of the PDF
+    ``data``, its ``box`` (PDF units) drawn scaled into x, y, w, h as a Form XObject named
+    ``name`` (graphics.attach puts it into the file)."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    data: bytes
+    page: int
+    box: tuple
+    name: str = "TsG1"
+    source: str = ""
+    area: int = -1
+
+
+@dataclass(slots=True)
 class PageOut:
     number: int
     trim_w: float
@@ -129,6 +165,9 @@ class PageOut:
     slug_role: str = "body"      # the font role the slug is set in
     # what does not fit its area: [(errors.SourceRef | None, message)], layout errors (exit 4)
     problems: list = field(default_factory=list)
+    # what the preflight of a placed graphic found: [(errors.SourceRef, message)] (exit 5)
+    graphic_problems: list = field(default_factory=list)
+    black_only: bool = False     # printed in black only (the preflight checks every plate)
 
 
 def drawn_areas(page: PageOut) -> dict:
@@ -136,7 +175,7 @@ def drawn_areas(page: PageOut) -> dict:
     ``(name, x0, y0, x1, y1)`` and, in drawing order, the area of each text object, each
     painted path and each picture the PDF writer makes of the items (pdf.py draws a text run
     as one text object, a rule or a box as one painted path, a picture as one image)."""
-    text, paint, images = [], [], []
+    text, paint, images, graphics = [], [], [], []
     for it in page.items:
         if isinstance(it, TextRun):
             text.append(it.area)
@@ -145,5 +184,7 @@ def drawn_areas(page: PageOut) -> dict:
             paint.append(it.area)
         elif isinstance(it, Image):
             images.append(it.area)
+        elif isinstance(it, Graphic):
+            graphics.append(it.area)
     return dict(areas=[(a.name, a.x0, a.y0, a.x1, a.y1) for a in page.areas], text=text,
-                paint=paint, images=images)
+                paint=paint, images=images, graphics=graphics)

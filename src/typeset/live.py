@@ -80,7 +80,7 @@ def touched_pages(issue, changed: set[Path]) -> list[int]:
     out = set()
     for page in issue.pages:
         for s in page.slots:
-            files = (issue.articles[s.article].path if s.article else None, s.image)
+            files = (issue.articles[s.article].path if s.article else None, s.image, s.graphic)
             if any(f is not None and f.resolve() in names for f in files):
                 out.add(page.number)
     return sorted(out)

@@ -26,8 +26,8 @@ from .compose import Settings
 from .errors import (ErrorGroup, InputError, SourceRef, TypesetError, kind, nearest, raise_all,
                      show)
 from .fonts import load_font_table
-from .model import (PDFX_LEVELS, PRIORITY_NAMES, Article, Footer, Issue, PageSpec, Paper,
-                    Paragraph, PrintSpec, Slot, Template, TextStyle)
+from .model import (PDFX_LEVELS, PRIORITY_NAMES, Article, Footer, Issue, Masthead, PageSpec,
+                    Paper, PaperFacts, Paragraph, PrintSpec, Slot, Template, TextStyle)
 from .units import UnitError, length, type_size
 from .yamlsrc import Map, Seq, load_yaml, ref_of, written
 
@@ -336,7 +336,10 @@ def check_font_roles_file(data, path: Path, ck: _Checker) -> bool:
 # --- paper and template ---------------------------------------------------------------------
 
 PAPER_KEYS = ("name", "trim", "bleed", "margin_top", "columns", "column_chars", "gutter",
-              "body", "line_gap", "lines", "composition", "rule_width", "print")
+              "body", "line_gap", "lines", "composition", "rule_width", "print", "masthead")
+PAPER_MASTHEAD_KEYS = ("logo", "cn", "issn", "postal", "publisher")
+_CN = re.compile(r"CN ?\d{2}-\d{4}(/[A-Z0-9]+)?")
+_ISSN = re.compile(r"\d{4}-\d{3}[\dX]")
 PRINT_KEYS = ("pdfx", "output_condition", "condition", "registry", "icc", "ink_limit")
 DEFAULT_ICC = "layout/icc/typeset-newsprint-TR002-TAC240.icc"
 
@@ -439,12 +442,49 @@ def load_paper(root: Path, key: str, ck: _Checker, where: SourceRef) -> Paper | 
         lines=ck.get(d, "lines", _int_in(1, MAX_GRID_LINES), path, 80),
         settings=Settings(level=level, style=style, indent=indent, hanging=hanging),
         rule_width=ck.get(d, "rule_width", _length_in(0.0), path, 0.5),
-        source=path, output=_print_spec(d.get("print"), path, root, ck))
+        source=path, output=_print_spec(d.get("print"), path, root, ck),
+        facts=_paper_facts(d, path, root, ck))
     if paper.area_w > paper.trim_w or paper.margin_top + paper.area_h > paper.trim_h:
         ck.err(f"the type area ({paper.area_w / 72 * 25.4:.1f} × "
                f"{paper.area_h / 72 * 25.4:.1f} mm) does not fit the trim "
                f"({tw / 72 * 25.4:.1f} × {th / 72 * 25.4:.1f} mm)", SourceRef(path))
     return paper
+
+
+def _paper_facts(d, path: Path, root: Path, ck: _Checker) -> PaperFacts:
+    """The paper's ``masthead:`` keys: its logo file and the numbers its masthead prints."""
+    node = ck.sub(d, "masthead", path)
+    if not node:
+        return PaperFacts()
+    ck.keys(node, PAPER_MASTHEAD_KEYS, path)
+    logo = None
+    if "logo" in node:
+        rel = ck.get(node, "logo", _str, path)
+        if rel is not None:
+            p = (root / rel).resolve() if "\0" not in rel else None
+            from .graphics import GRAPHIC_TYPES
+
+            if p is None or not p.is_relative_to(root.resolve()):
+                ck.err(f"logo path '{rel}' leaves the project folder", node.ref(path, "logo"))
+            elif not p.is_file():
+                ck.err(f"logo file '{rel}' does not exist", node.ref(path, "logo"))
+            elif p.suffix.lower() not in GRAPHIC_TYPES:
+                ck.err(f"logo '{rel}' is not PDF, SVG or EPS (a vector logo)",
+                       node.ref(path, "logo"))
+            else:
+                logo = p
+    cn = ck.get(node, "cn", _text, path)
+    if cn is not None and not _CN.fullmatch(cn):
+        ck.err(f"'cn' must be a CN number such as CN 51-0099, found {show(cn)}",
+               node.ref(path, "cn"), "CN, the 2-digit region code, a hyphen and 4 digits "
+               "(0001–0999 for newspapers)")
+    issn = ck.get(node, "issn", _text, path)
+    if issn is not None and not _ISSN.fullmatch(issn.removeprefix("ISSN").strip()):
+        ck.err(f"'issn' must be an ISSN such as 1234-5678, found {show(issn)}",
+               node.ref(path, "issn"))
+    return PaperFacts(logo=logo, cn=cn, issn=issn and issn.removeprefix("ISSN").strip(),
+                      postal=ck.get(node, "postal", _text, path),
+                      publisher=ck.get(node, "publisher", _text, path))
 
 
 def _indent(column_chars: int):
@@ -460,7 +500,9 @@ def _indent(column_chars: int):
 
 TEMPLATE_KEYS = ("section", "section_pinyin", "section_head", "running_head", "headlines",
                  "kicker", "subtitle", "byline", "banner", "footer", "jump", "caption",
-                 "headline_align", "notices", "notice_style", "slots")
+                 "headline_align", "notices", "notice_style", "slots", "masthead")
+MASTHEAD_KEYS = ("lines", "date_style", "facts_style", "guide_title", "guide_title_style",
+                 "guide_style")
 # What `section:` and `section_pinyin:` may hold, filled from the issue (a front page's 报头)
 PLACEHOLDERS = ("paper", "date", "number")
 
@@ -614,7 +656,23 @@ def load_template(root: Path, key: str, ck: _Checker, where: SourceRef,
         headline_align=align,
         notices=_notices(d, path, ck),
         notice_style=_style(d, "notice_style", path, ck, "byline", "小五"),
-        slots=_template_slots(d, path, ck))
+        slots=_template_slots(d, path, ck),
+        masthead=_masthead(d, path, ck))
+
+
+def _masthead(d, path: Path, ck: _Checker) -> Masthead | None:
+    """A front-page template's ``masthead:`` band (报头)."""
+    if d.get("masthead") is None:
+        return None
+    node = ck.sub(d, "masthead", path)
+    ck.keys(node, MASTHEAD_KEYS, path)
+    return Masthead(
+        lines=ck.get(node, "lines", _int_in(4, MAX_GRID_LINES), path, 9),
+        date_style=_style(node, "date_style", path, ck, "running_head", "小五"),
+        facts_style=_style(node, "facts_style", path, ck, "running_head", "六号"),
+        guide_title=ck.get(node, "guide_title", _text, path, "导读"),
+        guide_title_style=_style(node, "guide_title_style", path, ck, "headline", "小四"),
+        guide_style=_style(node, "guide_style", path, ck, "kicker", "小五"))
 
 
 def _notices(node, path, ck) -> tuple[str, ...]:
@@ -770,17 +828,27 @@ def _join(parts: list[str]) -> str:
 # --- manifest -------------------------------------------------------------------------------
 
 ISSUE_KEYS = ("paper", "date", "number", "editor", "pages", "normalise", "encoding",
-              "stories")
-PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices", "fixed")
+              "stories", "total_number")
+PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices", "fixed",
+             "black_only", "guide")
+GUIDE_KEYS = ("article", "title")
 SLOT_KEYS = ("id", "article", "banner", "image", "caption", "column", "span", "top", "lines",
              "headline", "headline_lines", "headline_span", "allow_overset", "box", "runs",
              "priority", "story", "fixed", "reserve", "expect_chars", "expect_lines",
-             "section")
+             "section", "vertical", "tiers", "headline_side", "graphic", "graphic_page", "tint",
+             "rules")
 # An article expected but not in yet (待稿) and given in characters takes this many lines per
 # column's worth of characters: paragraph ends and indents against Latin and digits narrower
 # than an em, measured on the real-copy corpus (tests/corpus/realcopy/: 1.04 on average at 10
 # and 12 characters a column)
 EXPECT_LINES_PER_MEASURE = 1.05
+# box rule styles: the page designer's names and their Chinese ones (正线 thin, 反线 thick,
+# 双线 double, 花线 decorative)
+BOX_STYLES = {"thin": "thin", "thick": "thick", "double": "double", "fancy": "fancy",
+              "正线": "thin", "反线": "thick", "双线": "double", "花线": "fancy"}
+MAX_TINT = 0.5              # a 底纹 darker than 50 % K would drown the text on it
+VERTICAL_VALUES = (True, False, "headline")     # `vertical:` of a slot (vertical.py)
+MAX_TIERS = 20
 IMAGE_TYPES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MANIFEST = "issue.yaml"       # the manifest's name in an issue folder
@@ -805,7 +873,7 @@ def named_files(data) -> list[tuple]:
         slots = page.get("slots") if isinstance(page, dict) else None
         for slot in slots if isinstance(slots, list) else []:
             if isinstance(slot, dict):
-                for key in ("article", "image"):
+                for key in ("article", "image", "graphic"):
                     if key in slot:
                         out.append((page.get("page"), slot.get("id"), key, str(slot[key])))
     return out
@@ -912,15 +980,54 @@ def load_issue(issue_dir: Path, unplaced: bool = False) -> Issue:
                     template.footer, units=tuple(units),
                     units_where=pn.ref(manifest, "footer_units")))
         editor = ck.get(pn, "editor", _text, manifest)
+        guide = _guide(pn, manifest, ck, issue_dir, template)
         pages.append(PageSpec(number=number_, template=template, slots=tuple(slots),
                               where=pages_node.ref(manifest, pi), editor=editor,
                               notices=_notices(pn, manifest, ck),
-                              fixed=ck.flag(pn, "fixed", manifest, False)))
+                              fixed=ck.flag(pn, "fixed", manifest, False),
+                              black_only=ck.flag(pn, "black_only", manifest, False),
+                              guide=guide))
+    for pg in pages:                  # a 导读 entry names an article the issue prints
+        for key, _, where in pg.guide:
+            if key not in articles:
+                ck.err(f"导读 entry: article '{key}.txt' is not in any slot of the issue",
+                       where, "name an article file that a slot of the issue places")
     pool = _pool(d, manifest, ck, paper, templates, issue_dir, articles, encoding, unplaced)
     raise_all(ck.errors)
     return Issue(root=issue_dir, manifest=manifest, paper=paper, date=date,
                  number=number, editor=issue_editor, pages=tuple(pages), articles=articles,
-                 project_root=root, fonts=fonts, normalise=normalise, pool=pool)
+                 project_root=root, fonts=fonts, normalise=normalise, pool=pool,
+                 total_number=ck.get(d, "total_number", _text, manifest))
+
+
+def _guide(pn, manifest: Path, ck: _Checker, issue_dir: Path, template) -> tuple:
+    """A page's ``guide:`` (导读): entries naming articles of the issue, each
+    ``{article: FILE, title: TEXT}`` or just the file; the page numbers are the layout's."""
+    node = pn.get("guide")
+    if node is None:
+        return ()
+    if not isinstance(node, Seq):
+        ck.err(f"'guide' must be a list of articles, found {kind(node)}",
+               pn.ref(manifest, "guide"))
+        return ()
+    if template is not None and template.masthead is None:
+        ck.err("'guide' given, but the page's template has no masthead (报头) to hold it",
+               pn.ref(manifest, "guide"))
+        return ()
+    out = []
+    for i, e in enumerate(node):
+        at = node.ref(manifest, i)
+        if isinstance(e, str):
+            e = Map({"article": e})
+        if not ck.keys(e, GUIDE_KEYS, manifest, required=("article",), at=at):
+            continue
+        rel = e.get("article")
+        if not isinstance(rel, str) or not rel.strip():
+            ck.err(f"'article' must be a file name, found {kind(rel)}", at)
+            continue
+        title = ck.get(e, "title", _text, manifest)
+        out.append((Path(rel).stem, title, at))
+    return tuple(out)
 
 
 def _pool(d, manifest, ck, paper, templates, issue_dir, articles, encoding, unplaced):
@@ -1058,13 +1165,13 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
             what = f"line {first} is" if first == last else f"lines {first}–{last} run"
             ck.err(f"{what} past the grid of {paper.lines} lines (0–{paper.lines - 1})",
                    sn.ref(manifest, "top" if top is not None else "lines", sid))
-    kinds = [k for k in ("article", "banner", "image", "reserve") if k in sn]
+    kinds = [k for k in ("article", "banner", "image", "reserve", "graphic") if k in sn]
     if len(kinds) != 1:
-        ck.err("a slot needs exactly one of 'article:', 'banner:', 'image:' or 'reserve:'",
-               where)
+        ck.err("a slot needs exactly one of 'article:', 'banner:', 'image:', 'graphic:' or "
+               "'reserve:'", where)
         return None
     skind = {"article": "article", "banner": "banner", "image": "picture",
-             "reserve": "reserve"}[kinds[0]]
+             "reserve": "reserve", "graphic": "graphic"}[kinds[0]]
     priority = None
     if "priority" in sn:
         priority = PRIORITY_NAMES.get(sn["priority"]) if isinstance(sn["priority"], str) \
@@ -1162,24 +1269,96 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                    sn.ref(manifest, "image", sid))
         elif not image.is_file():
             ck.err(f"picture file '{image.name}' does not exist", sn.ref(manifest, "image", sid))
+    graphic = None
+    if skind == "graphic":
+        graphic = _inside(sn, "graphic", manifest, ck, sid, issue_dir)
+        if graphic is None:
+            return None
+        from .graphics import GRAPHIC_TYPES
+
+        if graphic.suffix.lower() not in GRAPHIC_TYPES:
+            ck.err(f"graphic '{graphic.name}' is not PDF, SVG or EPS",
+                   sn.ref(manifest, "graphic", sid))
+        elif not graphic.is_file():
+            ck.err(f"graphic file '{graphic.name}' does not exist",
+                   sn.ref(manifest, "graphic", sid))
     text = ck.get(sn, "banner", _text, manifest, "", sid) if skind == "banner" else None
     if skind == "banner" and not text:
         return None
     if skind == "reserve":
         text = ck.get(sn, "reserve", _text, manifest, "", sid)
+    vertical = sn.get("vertical", False)
+    if vertical not in VERTICAL_VALUES or isinstance(vertical, (int, float)) and \
+            not isinstance(vertical, bool):
+        ck.err(f"'vertical' must be true, false or headline, found {show(vertical)}",
+               sn.ref(manifest, "vertical", sid))
+        vertical = False
+    if vertical and skind != "article":
+        ck.err("only an article can be set vertically", sn.ref(manifest, "vertical", sid))
+        vertical = False
+    if vertical is True and runs:
+        ck.err("a vertical block cannot be shaped with 'runs'", sn.ref(manifest, "runs", sid))
+    side = sn.get("headline_side", "right")
+    if side not in ("right", "left"):
+        ck.err(f"'headline_side' must be right or left, found {show(side)}",
+               sn.ref(manifest, "headline_side", sid))
+        side = "right"
     return Slot(id=sid, kind=skind, column=column, span=span, top=top, lines=lines, article=key,
+                vertical={True: "all", "headline": "headline"}.get(vertical),
+                tiers=ck.get(sn, "tiers", _int_in(1, MAX_TIERS), manifest, 1, sid),
+                headline_side=side, graphic=graphic,
+                graphic_page=ck.get(sn, "graphic_page", _int_in(1, 100000), manifest, 1, sid),
                 text=text,
                 headline_style=hstyle,
                 headline_lines=ck.get(sn, "headline_lines", _int_in(1, MAX_GRID_LINES),
                                       manifest, None, sid),
                 headline_span=hspan,
                 allow_overset=ck.flag(sn, "allow_overset", manifest, False, sid),
-                box=ck.flag(sn, "box", manifest, False, sid), runs=runs, image=image,
+                box=_box_style(sn, manifest, ck, sid, runs), tint=_tint(sn, manifest, ck, sid),
+                rules=ck.flag(sn, "rules", manifest, True, sid), runs=runs, image=image,
                 caption=ck.get(sn, "caption", _text, manifest, None, sid)
                 if sn.get("caption") is not None else None,
                 where=where, priority=priority, story=story,
                 fixed=ck.flag(sn, "fixed", manifest, False, sid), placed=placed,
                 section=ck.get(sn, "section", _text, manifest, None, sid))
+
+
+def _box_style(sn, manifest, ck, sid, runs) -> str | None:
+    """``box:`` true (a thin rule), false, or a rule style of BOX_STYLES."""
+    v = sn.get("box", False)
+    if v is False or v is None:
+        return None
+    if v is True:
+        return "thin"
+    style = BOX_STYLES.get(v) if isinstance(v, str) else None
+    if style is None:
+        ck.err(f"'box' must be true, false or a rule style ({', '.join(BOX_STYLES)}), "
+               f"found {show(v)}", sn.ref(manifest, "box", sid))
+        return None
+    if style == "double" and runs:
+        ck.err("a shaped block ('runs') can have a thin, thick or fancy box, not a double one",
+               sn.ref(manifest, "box", sid))
+        return "thin"
+    return style
+
+
+def _tint(sn, manifest, ck, sid) -> float:
+    """``tint:`` a K percentage such as 10% (底纹), at most MAX_TINT."""
+    v = sn.get("tint")
+    if v is None:
+        return 0.0
+    given = v
+    if isinstance(v, str) and v.strip().endswith("%"):
+        v = v.strip()[:-1]
+    try:
+        f = float(v) / 100.0 if not isinstance(v, bool) else -1.0
+    except (TypeError, ValueError):
+        f = -1.0
+    if not 0.0 < f <= MAX_TINT:
+        ck.err(f"'tint' must be a percentage of black from 1% to {MAX_TINT * 100:.0f}%, "
+               f"found {show(given)}", sn.ref(manifest, "tint", sid))
+        return 0.0
+    return f
 
 
 def _inside(sn, key, manifest, ck, sid, issue_dir) -> Path | None:

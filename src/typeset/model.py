@@ -77,6 +77,18 @@ class PrintSpec:
 
 
 @dataclass(frozen=True)
+class PaperFacts:
+    """What a paper's masthead (报头) prints about it (the paper's ``masthead:`` keys): its
+    name logo and the numbers the regulations ask for (newsroom.md §3)."""
+
+    logo: Path | None = None          # vector logo: PDF, SVG or EPS (project-relative)
+    cn: str | None = None             # 国内统一连续出版物号, e.g. CN 51-0099
+    issn: str | None = None
+    postal: str | None = None         # 邮发代号
+    publisher: str | None = None      # 主办 / 出版
+
+
+@dataclass(frozen=True)
 class Paper:
     """A paper's page format and grid (layout/papers/NAME.yaml)."""
 
@@ -96,6 +108,7 @@ class Paper:
     rule_width: float
     source: Path
     output: PrintSpec = field(default_factory=PrintSpec)   # print: (PDF/X, OutputIntent)
+    facts: PaperFacts = field(default_factory=PaperFacts)  # masthead: (logo, CN, ISSN …)
 
     @property
     def icc_path(self) -> Path | None:
@@ -146,6 +159,19 @@ class Footer:
 
 
 @dataclass(frozen=True)
+class Masthead:
+    """A front-page template's masthead (报头) band, in place of the section head and the
+    running head (page 1 has no 报眉): the logo, the date lines and the 导读 box."""
+
+    lines: int                        # grid lines of the band
+    date_style: TextStyle             # date, weekday, lunar date, issue number
+    facts_style: TextStyle            # publisher, CN, ISSN, 邮发代号
+    guide_title: str                  # 导读
+    guide_title_style: TextStyle
+    guide_style: TextStyle
+
+
+@dataclass(frozen=True)
 class Template:
     """A page template (layout/templates/NAME.yaml): standing furniture and styles."""
 
@@ -170,6 +196,7 @@ class Template:
     headline_align: str = "center"           # center | left
     notices: tuple[str, ...] = ()            # standing notice lines at the foot (编辑、校对 …)
     notice_style: TextStyle | None = None
+    masthead: Masthead | None = None         # a front page's 报头 (masthead.py)
     # blocks every page of the template has (a 报头 banner, a reserved 导读 column): the
     # template's `slots:` as read, which the loader merges into each page's slots
     slots: tuple = ()
@@ -204,7 +231,7 @@ class Slot:
     """An article block, a banner or a picture on the page grid."""
 
     id: str
-    kind: str                        # "article" | "banner" | "picture" | "reserve"
+    kind: str                        # "article" | "banner" | "picture" | "reserve" | "graphic"
     column: int                      # 1-based start column
     span: int
     top: int | None                  # first grid line (0-based); None = below the blocks above
@@ -215,12 +242,23 @@ class Slot:
     headline_lines: int | None = None   # fixed headline height in lines
     headline_span: int | None = None    # columns the headline spans (default: all)
     allow_overset: bool = False
-    box: bool = False                # draw a box rule around the block
+    # a box rule around the block: None, or its style — "thin" (正线), "thick" (反线),
+    # "double" (双线), "fancy" (花线, a wave)
+    box: str | None = None
+    tint: float = 0.0                # 底纹: a K tint (0..1) behind the block
+    rules: bool = True               # automatic rules between this block and its neighbours
     # non-rectangular blocks (刀把 and others): text areas (column, first line, lines) in
     # reading order, below the headline band
     runs: tuple = ()
     image: Path | None = None        # picture file
     caption: str | None = None
+    graphic: Path | None = None      # an advertisement or logo: PDF, SVG or EPS (graphics.py)
+    graphic_page: int = 1            # the page of a PDF graphic to place
+    # vertical text (vertical.py): "all" = a vertical article block, "headline" = a vertical
+    # headline beside a horizontal story; tiers (栏) of a vertical block, top to bottom
+    vertical: str | None = None
+    tiers: int = 1
+    headline_side: str = "right"     # where a vertical headline stands beside its story
     where: SourceRef = field(default_factory=SourceRef)
     # for `typeset makeup` (makeup.py): the story's rank (lead, second, normal, brief), a
     # picture's story (the slot id of the article it illustrates), a block makeup must leave
@@ -241,6 +279,9 @@ class PageSpec:
     editor: str | None = None        # 责任编辑 of this page (else the issue's)
     notices: tuple[str, ...] = ()    # this page's notices (更正, 启事 …), after the template's
     fixed: bool = False              # `makeup --plan` leaves this page as it is
+    black_only: bool = False         # printed in black only: everything on the K plate
+    # the masthead's 导读 entries: (article key, title or None = its headline, SourceRef)
+    guide: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -257,3 +298,4 @@ class Issue:
     fonts: object                    # fonts.FontTable
     normalise: bool = True
     pool: tuple = ()                 # slots not yet on a page (`stories:`), for makeup --plan
+    total_number: str | None = None  # 总第N期, as printed in the masthead

@@ -137,7 +137,10 @@ def _fill(stage: Path, target: Path, previous: Path, data, date: str, new_number
         p.write_text("headline: \nbyline: \n\n", encoding="utf-8")
         todo.append(f"- [ ] `{name}` ({'; '.join(places)}): headline, byline and text")
     for page_no, sid, img in pictures:
-        todo.append(f"- [ ] picture `{img}` (page {page_no}, slot '{sid}') and its caption")
+        if Path(img).suffix.lower() in (".pdf", ".svg", ".eps"):
+            todo.append(f"- [ ] graphic `{img}` (page {page_no}, slot '{sid}'): the ad or logo")
+        else:
+            todo.append(f"- [ ] picture `{img}` (page {page_no}, slot '{sid}') and its caption")
     written.append("CHECKLIST.md")
     (stage / "CHECKLIST.md").write_text("\n".join(todo) + "\n", encoding="utf-8")
     return dict(articles=len(articles), pictures=len(pictures))

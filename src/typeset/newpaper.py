@@ -32,7 +32,7 @@ from pathlib import Path
 
 from . import schema
 from .errors import InputError, SourceRef
-from .fonts import SYSTEM_FONT_FOLDERS, find_font_files, halt_companion
+from .fonts import SYSTEM_FONT_FOLDERS, find_font_files, halt_companion, vert_companion
 from .load import _NAME, _checkout
 from .yamlsrc import load_yaml
 
@@ -136,7 +136,8 @@ def init_project(folder: Path, fmt: str = "四开", name: str | None = None,
     base = _starters()
     faces = load_yaml_from(base / "shared" / "layout" / "fonts.yaml")
     wanted = [Path(e["file"]).name for e in faces["faces"].values()]
-    halts = [halt_companion(Path(n)).name for n in wanted]
+    halts = [halt_companion(Path(n)).name for n in wanted] + \
+        [vert_companion(Path(n)).name for n in wanted]     # vertical text's marks
     folders = [] if no_fonts else font_folders(fonts)
     # a folder given is searched as it is; the system's font folders with their subfolders
     found, unusable = find_font_files(wanted + halts, folders, deep=fonts is None)

@@ -24,7 +24,8 @@ from dataclasses import replace
 from .compose import Line, natural_line
 from .flow import Block, PageFlow, footer_grid, footer_rows, notice_lines
 from .errors import InputError, SourceRef
-from .frame import ASCENT, Area, Box, Image, PageOut, PlacedGlyph, Rule, TextRun
+from .frame import (ASCENT, WAVE, Area, Box, Graphic, Image, PageOut, PlacedGlyph, Rule,
+                    TextRun)
 from .model import Issue, TextStyle
 from .units import MM
 
@@ -84,10 +85,11 @@ def _short(text: str, n: int = 16) -> str:
 
 
 def make_page(issue: Issue, flow: PageFlow, pictures: bool = True) -> PageOut:
-    paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
+    paper, tpl = issue.paper, flow.page.template
     page = flow.page
     out = PageOut(number=page.number, trim_w=paper.trim_w, trim_h=paper.trim_h,
-                  bleed=paper.bleed, title=f"{paper.name} {issue.date} 第{page.number}版",
+                  bleed=paper.bleed, black_only=page.black_only,
+                  title=f"{paper.name} {issue.date} 第{page.number}版",
                   slug=f"{paper.name}  {issue.date}" + (f"  {issue.number}" if issue.number
                                                          else "")
                   + f"  第{page.number}版  {tpl.section}  typeset")
@@ -96,15 +98,62 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True) -> PageOut:
     ax, aw = paper.area_x, paper.area_w
     top = paper.margin_top
     rw = paper.rule_width
-    manifest = SourceRef(issue.manifest)
     # rules between and around blocks, the section head's and the notices' rules: anywhere in
     # the type area and the white around it, half a gutter at the sides and half a line gap
     # above and below (a box rule stands in the gutter; a shaped block's outline runs through
-    # the middle of the gap under its last line), and the rule's own width
-    g2, l2 = paper.gutter / 2.0 + rw, paper.line_gap / 2.0 + rw
+    # the middle of the gap under its last line), and the widest rule's half width (or the
+    # wave of a 花线 with its curves' control points: frame.WAVE × 4/3)
+    edge = max(rw, RULE_WIDTHS["thick"] / 2.0, WAVE * 4 / 3 + RULE_WIDTHS["fancy"] / 2.0)
+    g2, l2 = paper.gutter / 2.0 + edge, paper.line_gap / 2.0 + edge
     type_area = _area(out, "type area", ax - g2, top - l2, ax + aw + g2,
                       top + paper.area_h + l2)
 
+    if tpl.masthead is not None:
+        # a front page: the masthead (报头) instead of the running head and the section head
+        from .masthead import draw as draw_masthead
+
+        draw_masthead(issue, flow, out, ids)
+    else:
+        _running_and_section_head(issue, flow, out, ids, type_area)
+
+    # --- blocks, in manifest order -----------------------------------------------------------
+    overset: set[int] = set()        # areas of blocks already reported overset
+    for block in flow.blocks:
+        first = len(out.areas)
+        _block(issue, flow, block, items, ids, out, pictures, type_area)
+        if block.overset and not block.slot.allow_overset:
+            overset.update(range(first, len(out.areas)))
+    _rules(issue, flow, items, type_area)
+
+    # --- footer: 本版协办单位 in a box, units in a balanced grid -------------------------------
+    notes = notice_lines(issue, page)
+    if notes:
+        # notices: flush right at the foot of the type area, under a thin rule
+        ns = tpl.notice_style
+        y_rule = paper.line_top(flow.area_bottom) + paper.line_gap / 2.0
+        items.append(Rule(ax, y_rule, ax + aw, y_rule, paper.rule_width, area=type_area))
+        notice_area = _area(out, "notices", ax, paper.line_top(flow.area_bottom), ax + aw,
+                            paper.line_top(flow.area_bottom + len(notes)))
+        sources = _notice_sources(notes, tpl, page)
+        for k, ln in enumerate(notes):
+            x = ax + aw - ln.width * ns.size if not ln.justified else ax
+            items += _runs(ln, x, baseline(paper, flow.area_bottom + k), ns, "notice", None,
+                           ids(), area=notice_area, where=sources[k])
+    if tpl.footer:
+        _footer(issue, flow, items, ids, out, type_area)
+    _check_areas(out, overset)
+    return out
+
+
+def _running_and_section_head(issue: Issue, flow: PageFlow, out: PageOut, ids,
+                              type_area: int) -> None:
+    """The running head (报眉) over the top rule and the section head under it."""
+    paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
+    page = flow.page
+    items = out.items
+    ax, aw = paper.area_x, paper.area_w
+    top = paper.margin_top
+    manifest = SourceRef(issue.manifest)
     # --- running head (报眉) above the top rule (天线) -----------------------------------------
     rs = tpl.running_style
     face = fonts.face(rs.role)
@@ -155,34 +204,6 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True) -> PageOut:
         y_sr = top + band_h - paper.line_gap / 2.0 - 1.0
         items.append(Rule(ax, y_sr, ax + aw, y_sr, 2.0, area=type_area))
         items.append(Rule(ax, y_sr + 2.5, ax + aw, y_sr + 2.5, 0.5, area=type_area))
-
-    # --- blocks, in manifest order -----------------------------------------------------------
-    overset: set[int] = set()        # areas of blocks already reported overset
-    for block in flow.blocks:
-        first = len(out.areas)
-        _block(issue, flow, block, items, ids, out, pictures, type_area)
-        if block.overset and not block.slot.allow_overset:
-            overset.update(range(first, len(out.areas)))
-    _rules(issue, flow, items, type_area)
-
-    # --- footer: 本版协办单位 in a box, units in a balanced grid -------------------------------
-    notes = notice_lines(issue, page)
-    if notes:
-        # notices: flush right at the foot of the type area, under a thin rule
-        ns = tpl.notice_style
-        y_rule = paper.line_top(flow.area_bottom) + paper.line_gap / 2.0
-        items.append(Rule(ax, y_rule, ax + aw, y_rule, paper.rule_width, area=type_area))
-        notice_area = _area(out, "notices", ax, paper.line_top(flow.area_bottom), ax + aw,
-                            paper.line_top(flow.area_bottom + len(notes)))
-        sources = _notice_sources(notes, tpl, page)
-        for k, ln in enumerate(notes):
-            x = ax + aw - ln.width * ns.size if not ln.justified else ax
-            items += _runs(ln, x, baseline(paper, flow.area_bottom + k), ns, "notice", None,
-                           ids(), area=notice_area, where=sources[k])
-    if tpl.footer:
-        _footer(issue, flow, items, ids, out, type_area)
-    _check_areas(out, overset)
-    return out
 
 
 def _area(out: PageOut, name: str, x0: float, y0: float, x1: float, y1: float) -> int:
@@ -242,16 +263,31 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
     y_top = paper.line_top(block.top)
     status = "overset" if block.overset else ("underset" if block.underset > 1 else "ok")
     page_out.slots[slot.id] = (x0, y_top, width, block.lines * paper.pitch, status)
+    _tint_boxes(paper, slot, block, items, type_area)
     if slot.kind == "picture":
         _picture(issue, flow, block, items, ids, page_out, pictures)
         return
     if block.placeholder:
         _placeholder(issue, block, items, ids, page_out)
         return
+    if slot.kind == "graphic":
+        _graphic(issue, flow, block, items, page_out)
+        return
     art = issue.articles[block.article] if block.article else None
+    area_of = lambda *a: _area(page_out, *a)        # noqa: E731
+    if slot.vertical == "all":                      # a vertical article block (vertical.py)
+        from .vertical import draw_block
+
+        draw_block(issue, flow, block, items, ids, page_out, area_of)
+        _box_rule(paper, slot, block, items, x0, y_top, width, type_area)
+        return
+    if block.head and slot.vertical == "headline":  # a vertical headline beside the text
+        from .vertical import draw_headline
+
+        draw_headline(issue, flow, block, items, ids, area_of)
     # Headline group: in its band of whole grid lines, centred vertically; centred
     # horizontally over the columns it spans, or flush left if the template says so.
-    if block.head:
+    elif block.head:
         hw = paper.span_width(block.head_span or slot.span)
         band_top = paper.line_top(block.top)
         band_h = block.head_lines * paper.pitch
@@ -303,14 +339,58 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
             lx = cx + ln.indent * body.size
             items += _runs(ln, lx, y, body, "body", block.article, ids(), notes, area=col,
                            where=where)
-    if slot.box:
-        if slot.runs:
-            items += _outline(paper, block.cells(), type_area)
-        else:
-            pad = paper.gutter / 2.0
-            items.append(Box(x0 - pad, y_top + paper.line_gap / 2.0, width + 2 * pad,
-                             block.lines * paper.pitch - paper.line_gap,
-                             width=paper.rule_width, area=type_area))
+    _box_rule(paper, slot, block, items, x0, y_top, width, type_area)
+
+
+RULE_WIDTHS = {"thin": None, "thick": 1.5, "fancy": 0.5}   # pt; None: the paper's rule_width
+DOUBLE_GAP = 1.5            # pt between the two lines of a 双线
+
+
+def _box_rule(paper, slot, block, items: list, x0: float, y_top: float, width: float,
+              type_area: int) -> None:
+    """The box rule around a block that asks for one (``box:``), in its style: 正线 thin
+    (the paper's rule width), 反线 thick, 双线 two thin lines, 花线 a wave; a shaped block's
+    follows its shape."""
+    style = slot.box
+    if not style:
+        return
+    w = RULE_WIDTHS.get(style) or paper.rule_width
+    if slot.runs:
+        rules = _outline(paper, block.cells(), type_area)
+        for r in rules:
+            r.width = w
+            r.style = "wave" if style == "fancy" else "solid"
+        items += rules
+        return
+    pad = paper.gutter / 2.0
+    bx, by = x0 - pad, y_top + paper.line_gap / 2.0
+    bw, bh = width + 2 * pad, block.lines * paper.pitch - paper.line_gap
+    if style == "fancy":
+        for a, b, c, d in ((bx, by, bx + bw, by), (bx + bw, by, bx + bw, by + bh),
+                           (bx + bw, by + bh, bx, by + bh), (bx, by + bh, bx, by)):
+            items.append(Rule(a, b, c, d, w, area=type_area, style="wave"))
+        return
+    items.append(Box(bx, by, bw, bh, width=w, area=type_area))
+    if style == "double":
+        g = DOUBLE_GAP + w
+        items.append(Box(bx + g, by + g, bw - 2 * g, bh - 2 * g, width=w, area=type_area))
+
+
+def _tint_boxes(paper, slot, block, items: list, type_area: int) -> None:
+    """底纹: the block's rectangle(s) filled with its K tint, under everything it holds (drawn
+    first), out to the middle of the gutters and the line gaps around it, as its box."""
+    if not slot.tint:
+        return
+    pad, lg = paper.gutter / 2.0, paper.line_gap / 2.0
+    if slot.runs:
+        for c, t, n in block.cells():
+            items.append(Box(paper.column_x(c) - pad, paper.line_top(t) + lg,
+                             paper.column_width + 2 * pad, n * paper.pitch, width=0,
+                             fill=slot.tint, area=type_area))
+        return
+    items.append(Box(paper.column_x(slot.column) - pad, paper.line_top(block.top) + lg,
+                     paper.span_width(slot.span) + 2 * pad, block.lines * paper.pitch -
+                     paper.line_gap, width=0, fill=slot.tint, area=type_area))
 
 
 def _placeholder(issue: Issue, block: Block, items: list, ids, page_out) -> None:
@@ -391,7 +471,8 @@ def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids, out: 
     pic_area = _area(out, f"slot '{slot.id}', picture", x0, paper.line_top(block.top),
                      x0 + width, paper.line_top(block.top + pic_lines))
     if pictures:
-        prep = prepare(slot.image, width, h, getattr(paper, "icc_path", None))
+        prep = prepare(slot.image, width, h, getattr(paper, "icc_path", None),
+                       black=flow.page.black_only)
         ppi, data, warnings = prep.ppi, prep.data, prep.warnings
     else:                   # the geometry only: the resolution from the picture's size
         ppi, data, warnings = effective_ppi(*probe(slot.image), width, h), b"", []
@@ -414,25 +495,66 @@ def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids, out: 
                        area=cap_area, where=slot.where)
 
 
+def _graphic(issue: Issue, flow: PageFlow, block: Block, items: list, out: PageOut) -> None:
+    """A placed graphic in the block's box (whole grid lines), scaled to fit and centred
+    (graphics.fit), after its own preflight (graphics.check: what it finds is an error of
+    the build, exit 5, naming the graphic)."""
+    from . import graphics
+
+    paper = issue.paper
+    slot = block.slot
+    x0 = paper.column_x(slot.column)
+    width = paper.span_width(slot.span)
+    y0 = paper.line_top(block.top) + paper.line_gap / 2.0
+    h = block.lines * paper.pitch - paper.line_gap
+    rel = _rel(issue, slot.graphic)
+    area = _area(out, f"slot '{slot.id}', graphic '{rel}'", x0, paper.line_top(block.top),
+                 x0 + width, paper.line_top(block.bottom))
+    src = graphics.load(slot.graphic, slot.graphic_page, paper.icc_path, slot.where)
+    flow.warnings.extend(f"slot '{slot.id}': {w}" for w in src.warnings)
+    placed = graphics.fit(src.width, src.height, width, h)
+    dx, dy, s = placed if placed is not None else (0.0, 0.0, min(width / src.width,
+                                                                 h / src.height))
+    name = f"TsG{sum(1 for it in items if isinstance(it, Graphic)) + 1}"
+    items.append(Graphic(x0 + dx, y0 + dy, src.width * s, src.height * s, src.data, src.page,
+                         src.box, name, rel, area=area))
+    for msg in graphics.check(src, f"graphic '{rel}'",
+                              paper.output.ink_limit, flow.page.black_only):
+        out.graphic_problems.append((slot.where, msg))
+
+
+def _rel(issue: Issue, path) -> str:
+    """A file's name as the layout editor knows it: from the issue or project folder."""
+    for base in (issue.root, issue.project_root):
+        try:
+            return path.resolve().relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
 def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
     """Rules between blocks: a vertical rule in the gutter where blocks stand side by side,
-    a horizontal rule under a block that has another block below it."""
+    a horizontal rule under a block that has another block below it; none on any side of a
+    block that turns them off (``rules: false``: an ad with its own frame, a tinted box)."""
     paper = issue.paper
     rw = paper.rule_width
     g = paper.gutter
     for b in flow.blocks:
         s = b.slot
+        if not s.rules:
+            continue
         right_col = s.column + s.span
         y_top = paper.line_top(b.top) + paper.line_gap / 2.0
         y_bot = paper.line_top(b.bottom) - paper.line_gap / 2.0
         if right_col <= paper.columns:
             neighbours = [o for o in flow.blocks if o.slot.column == right_col
-                          and o.top < b.bottom and o.bottom > b.top]
+                          and o.top < b.bottom and o.bottom > b.top and o.slot.rules]
             if neighbours:
                 x = paper.column_x(right_col) - g / 2.0
                 items.append(Rule(x, y_top, x, y_bot, rw, area=area))
         below = [o for o in flow.blocks if o.top == b.bottom and o.slot.column < right_col
-                 and o.slot.column + o.slot.span > s.column]
+                 and o.slot.column + o.slot.span > s.column and o.slot.rules]
         if below and s.kind != "banner":
             x0 = paper.column_x(s.column) - (g / 2.0 if s.column > 1 else 0.0)
             x1 = paper.column_x(right_col - 1) + paper.column_width + \

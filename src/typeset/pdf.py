@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import os
 
-from .frame import Box, Image, PageOut, Rule, TextRun
+from .frame import Box, Graphic, Image, PageOut, Rule, TextRun
 from .units import MM
 
 MARK_MARGIN = 12 * MM     # room outside the bleed for crop marks
@@ -98,11 +98,14 @@ def _to_unicode_cmap(fontname, subset):
     return "\n".join(cmap)
 
 
-def _fast_font(ps_name: str, path):
+def _fast_font(ps_name: str, path, glyphs: dict | None = None):
     """A ReportLab TTFont for ``path`` that takes its cmap and advances from the metrics
     cache (fonts.pdf_font_data) instead of parsing them: ReportLab's own TTFontFace decodes
     every cmap, hmtx and loca entry in Python, about 50 ms per CJK face (issue #8).
-    Subsetting and embedding are ReportLab's, unchanged."""
+    Subsetting and embedding are ReportLab's, unchanged.  ``glyphs`` (code point → (glyph
+    id, advance in font units)) draws those characters with other glyphs of the file: the
+    vertical forms of vertical text (fonts.vertical_forms), so that the PDF's ToUnicode
+    still gives the characters of the text."""
     import mmap
     import struct
 
@@ -146,6 +149,9 @@ def _fast_font(ps_name: str, path):
             k = 1000.0 / upem
             self.charToGlyph = dict(gid)
             self.charWidths = {cp: u * k for cp, u in adv.items()}
+            for cp, (g, u) in (glyphs or {}).items():
+                self.charToGlyph[cp] = g
+                self.charWidths[cp] = u * k
             n = self.numGlyphs
             head = self.get_table("head")
             long_loca = struct.unpack_from(">h", head, 50)[0] == 1
@@ -187,9 +193,10 @@ def _fast_font(ps_name: str, path):
     return Font(ps_name, str(path))
 
 
-def _register(ps_name: str, path) -> str:
+def _register(ps_name: str, path, vertical: bool = False) -> str:
     """Register the face once per process, and again if its file has changed since (a font
-    replaced during `watch`: its metrics, read by the font module, change too)."""
+    replaced during `watch`: its metrics, read by the font module, change too).
+    ``vertical``: with the vertical forms of its ``vert`` feature."""
     from reportlab.pdfbase import pdfmetrics
 
     st = os.stat(path)
@@ -197,17 +204,23 @@ def _register(ps_name: str, path) -> str:
     if _registered.get(ps_name) != stamp:
         if ps_name in _registered:
             pdfmetrics.getFont(ps_name).unregister()   # ReportLab keeps the first otherwise
-        pdfmetrics.registerFont(_fast_font(ps_name, path))
+        if vertical:
+            from .fonts import vertical_forms
+
+            pdfmetrics.registerFont(_fast_font(ps_name, path, vertical_forms(path)))
+        else:
+            pdfmetrics.registerFont(_fast_font(ps_name, path))
         _registered[ps_name] = stamp
     return ps_name
 
 
 def _font_names(fonts) -> dict:
     """(role, form) → the role's chain of faces for the writer (its own face, then its
-    fallbacks; one for a role without fallbacks); the forms are "" and "halt".  The role's own
-    face is registered now, by its ReportLab font name; a fallback face is given as (PostScript
-    name, file) and registered when a character first needs it (:func:`_font`); None: a face
-    without a half-width companion."""
+    fallbacks; one for a role without fallbacks); the forms are "", "halt" and "vert".  The
+    role's own face is registered now, by its ReportLab font name; a fallback face is given as
+    (PostScript name, file) and registered when a character first needs it (:func:`_font`);
+    None: a face without a half-width companion.  "vert" (the vertical forms) is one
+    registered name, added when a page first needs it (:func:`_vert_name`)."""
     names = {}
     for role in fonts.roles:
         specs = fonts.specs(role)
@@ -230,6 +243,9 @@ def _levels(fonts) -> dict:
     with fallbacks: the writer draws each character with the face the composer measured."""
     return {role: fonts.face(role).level for role in fonts.roles
             if len(fonts.specs(role)) > 1}
+def _vert_name(fonts, role: str) -> str:
+    spec = fonts.spec(role)
+    return _register(spec.vert_ps_name, spec.vert_path, vertical=True)
 
 
 def prepare_fonts(fonts) -> None:
@@ -250,9 +266,14 @@ def render_pdf(pages: list[PageOut], fonts) -> bytes:
     a85 = rl_config.useA85
     rl_config.useA85 = 0
     try:
-        return _render(pages, fonts, Canvas)
+        data = _render(pages, fonts, Canvas)
     finally:
         rl_config.useA85 = a85
+    if any(isinstance(it, Graphic) for p in pages for it in p.items):
+        from .graphics import attach
+
+        data = attach(data, pages)      # the Form XObjects the pages draw (graphics.py)
+    return data
 
 
 def _render(pages: list[PageOut], fonts, Canvas) -> bytes:
@@ -266,6 +287,9 @@ def _render(pages: list[PageOut], fonts, Canvas) -> bytes:
                initialFontName=body[0] if body else None, enforceColorSpace="cmyk",
                pageCompression=1)
     for page in pages:
+        for it in page.items:
+            if isinstance(it, TextRun) and it.form == "vert" and (it.role, "vert") not in names:
+                names[(it.role, "vert")] = _vert_name(fonts, it.role)
         _page(c, page, names, levels)
         c.showPage()
     c.save()
@@ -290,15 +314,31 @@ def _page(c, page: PageOut, names: dict, levels: dict) -> None:
     c.setLineCap(0)
     for it in page.items:
         if isinstance(it, TextRun):
-            _text(c, it, names[(it.role, "halt" if it.form == "halt" else "")],
-                  levels.get(it.role), X, Y)
+            form = it.form if it.form in ("halt", "vert") else ""
+            if it.vertical:
+                # vertical text is set from the role's own face (its vertical forms)
+                entry = names[(it.role, form)]
+                _vertical_text(c, it, entry if isinstance(entry, str) else _font(entry[0]),
+                               X, Y)
+            else:
+                _text(c, it, names[(it.role, form)], levels.get(it.role), X, Y)
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
-            c.line(X(it.x0), Y(it.y0), X(it.x1), Y(it.y1))
+            if it.style == "wave":
+                _wave(c, X(it.x0), Y(it.y0), X(it.x1), Y(it.y1))
+            else:
+                c.line(X(it.x0), Y(it.y0), X(it.x1), Y(it.y1))
         elif isinstance(it, Image):
             from reportlab.lib.utils import ImageReader
 
             c.drawImage(ImageReader(io.BytesIO(it.data)), X(it.x), Y(it.y + it.h), it.w, it.h)
+        elif isinstance(it, Graphic):
+            # a placed graphic: its page as a Form XObject (graphics.attach adds it), its box
+            # scaled into the item's
+            sx = it.w / (it.box[2] - it.box[0])
+            sy = it.h / (it.box[3] - it.box[1])
+            c._code.append(f"q {sx:.6f} 0 0 {sy:.6f} {X(it.x) - it.box[0] * sx:.4f} "
+                           f"{Y(it.y + it.h) - it.box[1] * sy:.4f} cm /{it.name} Do Q")
         elif isinstance(it, Box):
             if it.fill is not None:
                 c.setFillColorCMYK(0, 0, 0, it.fill)
@@ -414,6 +454,106 @@ def _text(c, run: TextRun, font_names: tuple, level, X, Y) -> None:
         out.append("0 Tr")
     out.append("ET")
     c._code.append(" ".join(out))
+
+
+def _wave(c, x0: float, y0: float, x1: float, y1: float) -> None:
+    """A 花线 (decorative rule) from (x0, y0) to (x1, y1): a wave of amplitude frame.WAVE,
+    one curve per half period, stroked as one path."""
+    from .frame import WAVE
+
+    length = ((x1 - x0) ** 2 + (y1 - y0) ** 2) ** 0.5
+    if length <= 0:
+        return
+    ux, uy = (x1 - x0) / length, (y1 - y0) / length     # along the rule
+    nx, ny = -uy, ux                                      # across it
+    n = max(2, round(length / (4 * WAVE)))                # half periods
+    step = length / n
+    p = c.beginPath()
+    p.moveTo(x0, y0)
+    for k in range(n):
+        a = k * step
+        sgn = 1 if k % 2 == 0 else -1
+        h = sgn * WAVE * 4 / 3          # control points for a half sine of height WAVE
+
+        def pt(t, off):
+            return (x0 + ux * (a + t * step) + nx * off, y0 + uy * (a + t * step) + ny * off)
+
+        p.curveTo(*pt(1 / 3, h), *pt(2 / 3, h), *pt(1.0, 0.0))
+    c.drawPath(p, stroke=1, fill=0)
+
+
+def _vertical_text(c, run: TextRun, font_name: str, X, Y) -> None:
+    """Draw a run of vertical text as one text object, each glyph at its own origin
+    (``Tm``): upright, or turned 90° clockwise (``0 -1 1 0``: the glyph runs down the page,
+    its top to the right).  Glyphs are shown in the order of the text, so extraction reads
+    them down each line and line after line."""
+    from reportlab.lib.rl_accel import fp_str
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    font = getFont(font_name)
+    doc = c._doc
+    size_s = fp_str(run.size)
+    out = ["BT"]
+    if run.form == "rule":
+        out.append("3 Tr")          # invisible: the page draws the dash as a rule
+    cur_h = 100.0
+    cur_subset = None
+    for g in run.glyphs:
+        h = g.hscale * 100.0
+        if abs(h - cur_h) > 1e-6:
+            cur_h = h
+            out.append(f"{fp_str(h)} Tz")
+        m = "0 -1 1 0" if g.turn else "1 0 0 1"
+        out.append(f"{m} {fp_str(X(g.x))} {fp_str(Y(g.y))} Tm")
+        for subset, codes in font.splitString(g.ch, doc):
+            if subset != cur_subset:
+                cur_subset = subset
+                out.append(f"{font.getSubsetInternalName(subset, doc)} {size_s} Tf")
+            out.append(f"({c._escape(codes)}) Tj")
+    if cur_h != 100.0:
+        out.append("100 Tz")
+    if run.form == "rule":
+        out.append("0 Tr")
+    out.append("ET")
+    c._code.append(" ".join(out))
+
+
+def svg_pdf(path, icc=None, where=None) -> tuple[bytes, int]:
+    """An SVG file as a one-page PDF of its size, drawn by svglib and ReportLab, and how many
+    colours were converted: greys go on the black plate only (0 0 0 k), other sRGB colours
+    are converted to CMYK through the output profile ``icc`` (images.cmyk_of, LittleCMS) —
+    a PDF must not carry RGB for print.  Text in the SVG is set in ReportLab's standard
+    fonts, which are not embedded: the preflight reports it (outline the text)."""
+    from reportlab.graphics import renderPDF
+    from reportlab.lib.colors import CMYKColor, Color, toColor
+
+    from .errors import InputError
+    from .images import cmyk_of
+
+    try:
+        from svglib.svglib import svg2rlg
+
+        drawing = svg2rlg(str(path))
+    except Exception as e:  # noqa: BLE001 - svglib and lxml raise many kinds
+        raise InputError(f"'{path.name}' is not an SVG file svglib can read ({e})",
+                         where) from None
+    if drawing is None:
+        raise InputError(f"'{path.name}' is not an SVG file svglib can read", where)
+    seen: dict = {}
+
+    def enforce(c):
+        tc = toColor(c)
+        if isinstance(tc, CMYKColor) or not isinstance(tc, Color):
+            return tc
+        rgb = (tc.red, tc.green, tc.blue)
+        if rgb[0] == rgb[1] == rgb[2]:
+            return CMYKColor(0, 0, 0, 1 - rgb[0], alpha=tc.alpha)
+        if rgb not in seen:
+            seen[rgb] = cmyk_of(rgb, icc)
+        return CMYKColor(*seen[rgb], alpha=tc.alpha)
+
+    data = renderPDF.drawToString(drawing, enforceColorSpace=enforce, invariant=1)
+    return data, len(seen)
 
 
 def _marks(c, page: PageOut, off: float) -> None:

@@ -57,6 +57,7 @@ class ArticleText:
     headline: str                   # without the editor's '|'
     pieces: list                    # [(text, line)] paragraphs, then the byline
     pages: tuple = ()               # page numbers (版) the article is set on
+    vertical: bool = False          # set in vertical lines: a bead per line, read as it is
 
 
 @dataclass
@@ -83,6 +84,10 @@ class Expect:
     # Per page of the file (or None): the areas its items were placed in and, in drawing
     # order, the area of each text object, painted path and picture (frame.drawn_areas).
     frames: list | None = None
+    # Per page of the file: True = a colour page (pictures and placed graphics may use C, M
+    # and Y), False = black only (everything on K, pictures and placed graphics included);
+    # None: pictures are not checked for K, placed graphics are paint like any other.
+    colour: list | None = None
 
 
 @dataclass
@@ -433,6 +438,11 @@ class _Page:
         self.images: list = []
         self.fonts: dict = fonts if fonts is not None else {}   # font object → _FontInfo
         self.font_names: dict = {}                                # (resources, name) → same
+        # placed graphics (Form XObjects the page draws): each one box, what they draw
+        # inside is checked for colour but is not one of the page's own items
+        self.graphics: list = []
+        self.inside = 0                   # > 0 while walking a placed graphic
+        self.colour: bool | None = None   # Expect.colour of this page
 
     def err(self, msg):
         self.r.add("error", msg, self.page)
@@ -455,7 +465,8 @@ class _Page:
             if self.bleed is not None and self.inside_bleed(box):
                 self.err(f"registration colour (all four inks) inside the BleedBox ({what})")
             return
-        if self.expect.k_only and not col.k_only and col.space != "Pattern":
+        if self.expect.k_only and not col.k_only and col.space != "Pattern" and \
+                not (self.inside and self.colour):
             self.err(f"{what} in {col}: not on the black plate only")
         lim = self.expect.ink_limit
         if lim is not None and col.ink > lim + 1e-6:
@@ -560,7 +571,8 @@ class _Page:
                 st.tm = st.tlm = _IDENTITY
                 text = _TextObject()
             elif op == "ET":
-                self.texts.append(text)
+                if not self.inside:
+                    self.texts.append(text)
             elif op == "Tz":
                 st.th = float(operands[0]) / 100.0
             elif op == "Tc":
@@ -599,7 +611,8 @@ class _Page:
                     if op not in ("S", "s"):
                         self.check_paint(st.fill, box, "fill")
                     reg = (st.stroke if stroke else st.fill).registration
-                    self.paints.append((box, reg))
+                    if not self.inside:
+                        self.paints.append((box, reg))
                 path = []
             elif op == "q":
                 stack.append(st.copy())
@@ -728,7 +741,8 @@ class _Page:
         page_area = Area("the trimmed page", 0.0, 0.0, tw, th)
         texts = [t for t in self.texts if not t.slug]
         paints = [b for b, reg in self.paints if not reg]      # registration: the marks
-        drawn = {"text": [t.box for t in texts], "rule": paints, "picture": self.images}
+        drawn = {"text": [t.box for t in texts], "rule": paints, "picture": self.images,
+                 "graphic": self.graphics}
         worst: dict = {}
 
         def judge(area: Area, kind: str, box) -> None:
@@ -744,8 +758,9 @@ class _Page:
                     judge(page_area, kind, box)
         if frames is not None:
             areas = [Area(*a) for a in frames["areas"]]
-            for kind, key in (("text", "text"), ("rule", "paint"), ("picture", "images")):
-                want = frames[key]
+            for kind, key in (("text", "text"), ("rule", "paint"), ("picture", "images"),
+                              ("graphic", "graphics")):
+                want = frames.get(key, [])
                 if len(drawn[kind]) != len(want):
                     self.err(f"the page draws {len(drawn[kind])} {kind} object(s), the layout "
                              f"placed {len(want)}: the PDF is not the page as laid out")
@@ -756,7 +771,8 @@ class _Page:
         for (name, kind), (area, (side, d), box) in worst.items():
             x = box[0] if side == "left" else box[2]
             y = box[1] if side == "top" else box[3]
-            what = {"text": "text", "rule": "a rule", "picture": "a picture"}[kind]
+            what = {"text": "text", "rule": "a rule", "picture": "a picture",
+                    "graphic": "a placed graphic"}[kind]
             box_name = "the trimmed page" if area is page_area else "its box"
             label = "" if area is page_area else f"{name}: "
             self.err(f"{label}{what} drawn {d / MM:.1f} mm past the {side} edge of "
@@ -828,7 +844,8 @@ class _Page:
         sub = str(xo.get("/Subtype"))
         if sub == "/Image":
             box = self.unit_box(st.ctm)
-            self.images.append(box)
+            if not self.inside:
+                self.images.append(box)
             self.image(xo, resources, st, box, str(name))
         elif sub == "/Form":
             og = xo.objgen
@@ -840,7 +857,20 @@ class _Page:
             if self.level and not pdfx_level(self.level).transparency and "/Group" in xo:
                 if str(xo.Group.get("/S")) == "/Transparency":
                     self.err("transparency group is not allowed in PDF/X-1a")
-            self.walk(xo, res, _mul(m, st.ctm), depth + 1, forms)
+            ctm = _mul(m, st.ctm)
+            if depth == 0:          # a graphic the page places: one item, its BBox
+                try:
+                    b = [float(v) for v in xo.BBox]
+                    pts = [_apply(ctm, x, y) for x in (b[0], b[2]) for y in (b[1], b[3])]
+                    self.graphics.append((min(p[0] for p in pts), min(p[1] for p in pts),
+                                          max(p[0] for p in pts), max(p[1] for p in pts)))
+                except (AttributeError, KeyError, TypeError, ValueError):
+                    self.err(f"form XObject {name} has no BBox")
+            self.inside += 1
+            try:
+                self.walk(xo, res, ctm, depth + 1, forms)
+            finally:
+                self.inside -= 1
             forms.discard(og)
 
     @staticmethod
@@ -863,6 +893,8 @@ class _Page:
             return
         if not self.inside_bleed(box):
             return
+        if self.colour is False:
+            self.black_image(xo, kind, name)
         if kind == "CMYK" and self.expect.ink_limit is not None:
             ink = self.seen_images.get(xo.objgen)
             if ink is None:
@@ -872,8 +904,26 @@ class _Page:
                          f"limit of {self.expect.ink_limit * 100:.0f}% (convert it with the "
                          f"paper's ICC profile)")
 
+    def black_image(self, xo, kind: str, name: str) -> None:
+        """On a black-only page a picture prints on K only: grey (DeviceGray, on K under a
+        CMYK output intent), a Black separation, or CMYK whose C, M and Y are all zero."""
+        if kind in ("Gray", "Sep:Black"):
+            return
+        if kind == "CMYK":
+            cmy = _image_cmy_max(xo)
+            if cmy is None:
+                self.warn(f"CMYK image {name} on a black-only page could not be read: its "
+                          f"plates are not checked")
+            elif cmy > 0:
+                self.err(f"CMYK image {name} on a black-only page has ink on the cyan, "
+                         f"magenta or yellow plate (up to {cmy * 100:.0f}%): convert it to "
+                         f"grey (K)")
+            return
+        self.err(f"{kind} image {name} on a black-only page: it must be grey (K only)")
+
     def inline_image(self, item, st: _State) -> None:
-        self.images.append(self.unit_box(st.ctm))
+        if not self.inside:
+            self.images.append(self.unit_box(st.ctm))
         try:
             cs = item.iimage.obj.get("/ColorSpace", item.iimage.obj.get("/CS"))
         except Exception:  # noqa: BLE001 - an unreadable inline image is reported, not fatal
@@ -889,6 +939,20 @@ class _Page:
 def _name(obj) -> str:
     s = str(obj)
     return s if len(s) < 40 else s[:37] + "…"
+
+
+def _image_cmy_max(xo) -> float | None:
+    """Highest cyan, magenta or yellow value (1.0 = 100 %) of a CMYK image, None if
+    unreadable."""
+    import pikepdf
+
+    try:
+        im = pikepdf.PdfImage(xo).as_pil_image()
+    except Exception:  # noqa: BLE001 - any decoding problem: not checked
+        return None
+    if im.mode != "CMYK":
+        return None
+    return max(b.getextrema()[1] for b in im.split()[:3]) / 255.0
 
 
 def _image_max_ink(xo) -> float | None:
@@ -985,6 +1049,8 @@ def preflight(source, expect: Expect | None = None, name: str | None = None) -> 
                 break
             bleed = _box(page, "/BleedBox") or _box(page, "/TrimBox")
             walker = _Page(r, i, bleed, expect, level, seen_images, seen_fonts)
+            if expect.colour and i <= len(expect.colour):
+                walker.colour = expect.colour[i - 1]
             walker.walk(page, page.obj.get("/Resources"), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
             frames = expect.frames[i - 1] if expect.frames and i <= len(expect.frames) \
                 else None
@@ -1128,6 +1194,39 @@ def _boxes(pdf, r: Result, expect: Expect) -> None:
         r.facts["bleed_mm"] = next(iter(bleeds)) / MM
 
 
+def used_fonts(obj, res, depth: int = 0) -> list:
+    """The font dictionaries a content stream (and the forms it draws) shows text with: a
+    font a stream only selects (ReportLab's ``BT /F1 12 Tf ET`` at a page's start) prints
+    nothing and is not the plant's concern."""
+    import pikepdf
+
+    out: list = []
+    if res is None or depth > 12:
+        return out
+    fonts = res.get("/Font") or {}
+    xobjects = res.get("/XObject") or {}
+    current = None
+    try:
+        ops = pikepdf.parse_content_stream(obj)
+    except pikepdf.PdfError:
+        return out
+    for item in ops:
+        if isinstance(item, pikepdf.ContentStreamInlineImage):
+            continue
+        op = str(item.operator)
+        if op == "Tf":
+            current = str(item.operands[0])
+        elif op in ("Tj", "TJ", "'", '"') and current in fonts:
+            f = fonts[current]
+            if not any(f.objgen == g.objgen and f.objgen != (0, 0) for g in out):
+                out.append(f)
+        elif op == "Do":
+            xo = xobjects.get(str(item.operands[0]))
+            if isinstance(xo, pikepdf.Stream) and xo.get("/Subtype") == "/Form":
+                out += used_fonts(xo, xo.get("/Resources", res), depth + 1)
+    return out
+
+
 def _fonts(pdf, r: Result) -> None:
     import pikepdf
 
@@ -1154,7 +1253,12 @@ def _fonts(pdf, r: Result) -> None:
                     if ("form",) + og in seen:
                         continue
                     seen[("form",) + og] = True
-                    visit(xo.get("/Resources"), page_no, depth + 1)
+                    # a placed graphic's fonts: those it shows text with (an ad made by
+                    # ReportLab selects Helvetica at each page start and never uses it)
+                    for font in used_fonts(xo, xo.get("/Resources", res)):
+                        if font.objgen not in seen or font.objgen == (0, 0):
+                            seen[font.objgen] = True
+                            _font(font, "?", page_no, r)
 
     for i, page in enumerate(pdf.pages, start=1):
         visit(page.obj.get("/Resources"), i)
@@ -1246,8 +1350,9 @@ def _article(art: ArticleText, whole: str, threads: dict, textpages, expect: Exp
             r.add("error", problem)
         return
     beads = found[0]
-    # half a gutter either side: punctuation hanging at the line end is in the text
-    g = expect.gutter / 2.0
+    # half a gutter either side: punctuation hanging at the line end is in the text (not
+    # for vertical lines: the beads of neighbouring lines are closer than that)
+    g = 0.0 if art.vertical else expect.gutter / 2.0
     got = squash("".join(
         textpages[i].get_text_bounded(rect[0] - g, rect[1], rect[2] + g, rect[3])
         for i, rect in beads if i is not None))
@@ -1311,6 +1416,8 @@ def expect_for(issue, pages: list[int] | None = None, roundtrip: bool = True,
             for s in p.slots:
                 if s.kind == "article" and s.article:
                     on_pages.setdefault(s.article, []).append(p.number)
+        vertical = {s.article for p in issue.pages for s in p.slots
+                    if getattr(s, "vertical", None) == "all"}
         arts = []
         for key, nums in on_pages.items():
             if not set(nums) & set(numbers) or key in cut:
@@ -1320,12 +1427,15 @@ def expect_for(issue, pages: list[int] | None = None, roundtrip: bool = True,
             if a.byline:
                 pieces.append((a.byline, None))
             arts.append(ArticleText(key=key, path=a.path.name, headline=a.headline,
-                                    pieces=pieces, pages=tuple(nums)))
+                                    pieces=pieces, pages=tuple(nums),
+                                    vertical=key in vertical))
     out = paper.output
+    black = {p.number for p in issue.pages if getattr(p, "black_only", False)}
     return Expect(pdfx=out.pdfx, trim=(paper.trim_w, paper.trim_h), bleed=paper.bleed,
                   ink_limit=out.ink_limit, output_condition=out.output_condition,
                   articles=arts, pages=numbers, gutter=paper.gutter,
-                  issue_pages=sorted(p.number for p in issue.pages))
+                  issue_pages=sorted(p.number for p in issue.pages),
+                  colour=[n not in black for n in numbers])
 
 
 def preflight_issue_file(path: Path, issue, pdfx: str | None = None) -> Result:

@@ -142,7 +142,9 @@ ISSUE = Obj("issue", "issue.yaml (the manifest), top level",
                                                       "items": {"$ref": "#/definitions/slot"}}),
                     "Stories not yet on a page, for `makeup --plan` to share out over the "
                     "pages (every other command refuses an issue that still has them).",
-                    "stories:\n  - id: butuo …")))
+                    "stories:\n  - id: butuo …"),
+                Key("total_number", TEXT, "总第N期, printed in the front page's masthead after "
+                    "the issue number.", "total_number: 总第1234期")))
 
 PAGE = Obj("page", "issue.yaml, an entry of `pages:`",
            "One page: its number, template and slots in reading order.", (
@@ -161,7 +163,24 @@ PAGE = Obj("page", "issue.yaml, an entry of `pages:`",
                Key("notices", NAMES, "Notice lines of this page at the foot of the type "
                    "area (更正, 启事), after the template's.", "notices: [更正：……]"),
                Key("fixed", BOOL, "`makeup --plan` leaves this page as it is.",
-                   "fixed: true", "false")))
+                   "fixed: true", "false"),
+               Key("black_only", BOOL, "The page is printed in black only: its pictures are "
+                   "made grey (K), and the preflight refuses anything not on the K plate "
+                   "(placed graphics and pictures included).", "black_only: true", "false"),
+               Key("guide", Type("list of 导读 entries: an article file, or {article: …, "
+                                 "title: …}", {"type": "array", "items": {"anyOf": [
+                                     {"type": "string", "minLength": 1},
+                                     {"$ref": "#/definitions/guide_entry"}]}}),
+                   "The masthead's 导读 box (a template with `masthead:`): articles of the "
+                   "issue, each printed with the page it is on (第N版, from the layout).",
+                   "guide:\n  - {article: 10-clreq-kinsoku.txt, title: 行首行尾禁则}")))
+
+GUIDE_ENTRY = Obj("guide_entry", "issue.yaml, an entry of a page's `guide:`",
+                  "One 导读 entry: the article and the text printed for it.", (
+                      Key("article", FILE, "An article file placed by a slot of the issue.",
+                          "article: 10-clreq-kinsoku.txt", required=True),
+                      Key("title", TEXT, "The entry's text.", "title: 行首行尾禁则",
+                          "the article's headline")))
 
 _TOP = Type("grid line number or 'auto'",
             {"anyOf": [{"type": "integer", "minimum": 0}, {"const": "auto"}]})
@@ -175,8 +194,8 @@ _RUNS = Type("list of [column, first line, lines]",
 _FROM_TEMPLATE = "required, unless the template has a slot of this id that gives it"
 
 SLOT = Obj("slot", "issue.yaml, an entry of a page's `slots:` (also a template's `slots:`)",
-           "A block on the grid: an article, a banner or a picture (exactly one of "
-           "`article:`, `banner:`, `image:`).", (
+           "A block on the grid: an article, a banner, a picture or a placed graphic "
+           "(exactly one of `article:`, `banner:`, `image:`, `graphic:`).", (
                Key("id", TEXT, "The slot's name, unique on the page; errors and the fit "
                    "report name it.", "id: butuo", required=True,
                    range="one line, at most 100 characters"),
@@ -211,8 +230,34 @@ SLOT = Obj("slot", "issue.yaml, an entry of a page's `slots:` (also a template's
                Key("allow_overset", BOOL, "Build even if the text does not fit (the text "
                    "over is not printed; every build warns).", "allow_overset: true",
                    "false"),
-               Key("box", BOOL, "A box rule around the block (it follows a shaped block).",
-                   "box: true", "false"),
+               Key("box", Type("true, false or a rule style", {"anyOf": [
+                   {"type": "boolean"}, {"type": "string", "enum": [
+                       "thin", "thick", "double", "fancy", "正线", "反线", "双线", "花线"]}]}),
+                   "A box rule around the block (it follows a shaped block): true or 正线 "
+                   "(thin), 反线 (thick), 双线 (double), 花线 (a wave); thin, thick, double, "
+                   "fancy.", "box: 双线", "false"),
+               Key("tint", Type("percentage of black", {"anyOf": [
+                   {"type": "number", "exclusiveMinimum": 0, "maximum": 50},
+                   {"type": "string", "pattern": r"^\s*\d+(\.\d+)?\s*%?\s*$"}]}),
+                   "底纹: a K tint behind the block.", "tint: 10%", range="1% to 50%"),
+               Key("rules", BOOL, "Automatic rules between this block and its neighbours; "
+                   "`false` turns them off on every side.", "rules: false", "true"),
+               Key("vertical", Type("true, false or headline", {"anyOf": [
+                   {"type": "boolean"}, {"const": "headline"}]}),
+                   "Vertical text (竖排): `true` sets the article in vertical lines, right to "
+                   "left, its headline at the right (needs `lines:`); `headline` sets only "
+                   "the headline vertically, in the columns beside the story.",
+                   "vertical: true", "false"),
+               Key("tiers", whole(1, 20), "A vertical article's bands (栏), stacked top to "
+                   "bottom and filled from the upper right.", "tiers: 2", "1"),
+               Key("headline_side", one_of(("right", "left")), "Where a vertical headline "
+                   "(`vertical: headline`) stands beside its story.", "headline_side: left",
+                   "right"),
+               Key("graphic", FILE, "An advertisement or logo: PDF, SVG or EPS, placed as "
+                   "vectors, scaled to fit the slot (refused when its proportions differ by "
+                   "more than 5%).", "graphic: ads/shop.pdf"),
+               Key("graphic_page", whole(1, 100000), "The page of a PDF graphic to place.",
+                   "graphic_page: 2", "1"),
                Key("runs", _RUNS, "A shaped block (刀把 …): the columns the text runs "
                    "through, in order.", "runs: [[1, 9, 35], [2, 9, 35], [3, 9, 5]]"),
                Key("reserve", TEXT, "Space kept empty (an advertisement to come): needs "
@@ -262,7 +307,22 @@ PAPER = Obj("paper", "layout/papers/PAPER.yaml",
                 Key("composition", obj("composition"), "Line breaking and punctuation.",
                     "composition: {level: gb, style: quanjiao}"),
                 Key("print", obj("print"), "The printing plant's output condition (PDF/X).",
-                    "print: {pdfx: PDF/X-4, ink_limit: 240%}")))
+                    "print: {pdfx: PDF/X-4, ink_limit: 240%}"),
+                Key("masthead", obj("paper_masthead"), "What the front page's masthead "
+                    "(报头) prints about the paper.",
+                    "masthead: {logo: layout/logos/typeset-demo.svg, cn: CN 51-0999}")))
+
+PAPER_MASTHEAD = Obj("paper_masthead", "layout/papers/PAPER.yaml, under `masthead:`",
+                     "The paper's logo and numbers, for the masthead (报头).", (
+                         Key("logo", PROJECT_FILE, "The name logo: a vector file (PDF, SVG or "
+                             "EPS).", "logo: layout/logos/typeset-demo.svg"),
+                         Key("cn", TEXT, "国内统一连续出版物号.", "cn: CN 51-0999",
+                             range="CN, 2 digits, '-', 4 digits"),
+                         Key("issn", TEXT, "ISSN.", "issn: 1234-5679",
+                             range="4 digits, '-', 3 digits and a digit or X"),
+                         Key("postal", TEXT, "邮发代号.", "postal: 61-999"),
+                         Key("publisher", TEXT, "The publisher (主办), printed with the numbers.",
+                             "publisher: 示例周报社")))
 
 COMPOSITION = Obj("composition", "layout/papers/PAPER.yaml, under `composition:`",
                   "How body text is composed (CLREQ).", (
@@ -348,7 +408,29 @@ TEMPLATE = Obj("template", "layout/templates/TEMPLATE.yaml",
                        "reserved, and each page fills it by naming its `id` in its own "
                        "`slots:` with an `article:` or `image:` (and may change its other "
                        "keys there).", "slots:\n  - {id: daodu, column: 8, span: 1, top: 12, "
-                       "lines: 60, box: true}", range="no `article:` or `image:` here")))
+                       "lines: 60, box: true}", range="no `article:` or `image:` here"),
+                   Key("masthead", obj("masthead"), "A front page's masthead (报头) in place "
+                       "of the section head and the running head: the paper's logo, the date "
+                       "lines and the 导读 box.", "masthead: {lines: 8}")))
+
+MASTHEAD = Obj("masthead", "layout/templates/TEMPLATE.yaml, under `masthead:`",
+               "The front page's masthead band (报头).", (
+                   Key("lines", whole(4, MAX_GRID_LINES), "Grid lines the band takes at the top "
+                       "of the type area.", "lines: 8", "9"),
+                   Key("date_style", STYLE_REF, "Date, weekday, lunar date, issue numbers.",
+                       "date_style: {role: running_head, size: 小五}",
+                       "{role: running_head, size: 小五}"),
+                   Key("facts_style", STYLE_REF, "Publisher, CN, ISSN, 邮发代号 under the logo.",
+                       "facts_style: {role: running_head, size: 小六}",
+                       "{role: running_head, size: 六号}"),
+                   Key("guide_title", TEXT, "The 导读 box's title.", "guide_title: 导读",
+                       "导读"),
+                   Key("guide_title_style", STYLE_REF, "The 导读 title's style.",
+                       "guide_title_style: {role: headline, size: 小四}",
+                       "{role: headline, size: 小四}"),
+                   Key("guide_style", STYLE_REF, "The 导读 entries' style.",
+                       "guide_style: {role: kicker, size: 小五}",
+                       "{role: kicker, size: 小五}")))
 
 SECTION_HEAD = Obj("section_head", "layout/templates/TEMPLATE.yaml, under `section_head:`",
                    "The band at the top of the type area with the section name.", (
@@ -435,7 +517,8 @@ FACE = Obj("face", "layout/fonts.yaml, an entry of `faces:`", "One font file, or
     Key("file", PROJECT_FILE, "The font file: TrueType (.ttf), OpenType with CFF outlines "
         "(.otf) or a collection (.ttc/.otc, with `index:` or `face:`). What the PDF writer "
         "needs is derived on first use and cached (TrueType outlines; a half-width punctuation "
-        "companion, unless a file NAME-Halt.ttf lies beside NAME.ttf).",
+        "companion, unless a file NAME-Halt.ttf lies beside NAME.ttf). A file NAME-Vert.ttf "
+        "beside a single-face file gives its vertical forms (vertical text).",
         "file: fonts/TypesetSerifSC-Regular.ttf", required=True),
     Key("index", whole(0, MAX_FACE_INDEX), "Which face of a collection (0 is the first); "
         "required for a collection unless `face:` names it.", "index: 2",
@@ -457,15 +540,15 @@ ARTICLE = Obj("article", "an article file (NAME.txt), header lines before the fi
 
 # Every kind of mapping, in the order of the reference page.
 OBJECTS: dict[str, Obj] = {o.name: o for o in (
-    ISSUE, PAGE, SLOT, PAPER, COMPOSITION, PRINT, TEMPLATE, SECTION_HEAD, RUNNING_HEAD, JUMP,
-    FOOTER, STYLE, FONTS, FACE, ARTICLE)}
+    ISSUE, PAGE, GUIDE_ENTRY, SLOT, PAPER, COMPOSITION, PRINT, PAPER_MASTHEAD, TEMPLATE,
+    SECTION_HEAD, RUNNING_HEAD, JUMP, FOOTER, MASTHEAD, STYLE, FONTS, FACE, ARTICLE)}
 
 # The YAML files: the top-level mapping and the mappings it uses.
 FILES = {
-    "issue": ("issue", ("page", "slot")),
-    "paper": ("paper", ("composition", "print", "style")),
-    "template": ("template", ("section_head", "running_head", "jump", "footer", "style",
-                              "slot")),
+    "issue": ("issue", ("page", "guide_entry", "slot")),
+    "paper": ("paper", ("composition", "print", "paper_masthead", "style")),
+    "template": ("template", ("section_head", "running_head", "jump", "footer", "masthead",
+                              "style", "slot")),
     "fonts": ("fonts", ("face",)),
 }
 

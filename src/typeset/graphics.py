@@ -1,0 +1,285 @@
+"""Placed graphics: advertisements and logos from PDF, SVG or EPS, placed as vectors.
+
+Contract:
+
+- ``load(path, page=1, icc=None) -> Source``: the graphic as a one-page PDF with the box to
+  place — a PDF's chosen page as it is (its TrimBox, else CropBox, else MediaBox); an SVG
+  converted by svglib and ReportLab (``pdf.svg_pdf``: greys on the black plate only, other
+  sRGB colours converted with the paper's output profile); an EPS converted by Ghostscript
+  (``-dEPSCrop``, colours left as they are).  Warnings say what was converted.
+- ``size(path, page=1)``: its width and height in points, for the flow (an SVG is converted
+  to learn it, a PDF or EPS only read).
+- ``fit(gw, gh, bw, bh)``: the placement of a ``gw × gh`` graphic in a ``bw × bh`` box —
+  scaled to fit, centred — or None when the proportions differ by more than
+  ``ASPECT_TOLERANCE`` (the slot is not the size the ad was booked at).
+- ``attach(data, pages)``: the PDF writer's output with every placed graphic's page made a
+  Form XObject (pikepdf: the page's content stream copied byte for byte, its resources with
+  it) under the name the writer drew it with (``pdf.py`` draws ``q … cm /TsGn Do Q``).
+- ``check(source, name, ink_limit, black_only)``: the preflight of a graphic on its own —
+  colour spaces (RGB, Lab, spot colours), fonts not embedded, ink over the paper's limit,
+  anything but K on a black-only page — as messages naming it.
+
+Nothing here changes what the advertiser made: a PDF's content stream is placed unchanged
+(the tests compare the bytes), its colours are checked, never converted.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import InputError
+
+GRAPHIC_TYPES = (".pdf", ".svg", ".eps")
+ASPECT_TOLERANCE = 0.05       # a graphic whose proportions differ more from its slot's is refused
+GS_TIMEOUT = 60               # s: Ghostscript converting one EPS
+
+
+@dataclass
+class Source:
+    """A graphic ready to place: a PDF holding it on ``page`` (0-based) and the box of that
+    page that is placed, in PDF units (x0, y0, x1, y1)."""
+
+    data: bytes
+    page: int
+    box: tuple
+    name: str
+    kind: str                          # pdf | svg | eps
+    warnings: list = field(default_factory=list)
+
+    @property
+    def width(self) -> float:
+        return self.box[2] - self.box[0]
+
+    @property
+    def height(self) -> float:
+        return self.box[3] - self.box[1]
+
+
+def _page_box(page) -> tuple:
+    for key in ("/TrimBox", "/CropBox", "/MediaBox"):
+        v = page.obj.get(key)
+        if v is not None:
+            x0, y0, x1, y1 = (float(a) for a in v)
+            return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+    raise ValueError("the page has no MediaBox")
+
+
+def _pdf_source(data: bytes, page: int, name: str, kind: str, where) -> Source:
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            n = len(pdf.pages)
+            if not 1 <= page <= n:
+                raise InputError(f"'{name}' has {n} page(s), page {page} was asked for",
+                                 where, f"give a page from 1 to {n}")
+            p = pdf.pages[page - 1]
+            rot = int(p.obj.get("/Rotate", 0)) % 360
+            if rot:
+                raise InputError(f"page {page} of '{name}' is rotated ({rot}°)", where,
+                                 "save the ad without page rotation")
+            box = _page_box(p)
+    except pikepdf.PdfError as e:
+        raise InputError(f"'{name}' is not a readable PDF ({e})", where) from None
+    if box[2] - box[0] <= 0 or box[3] - box[1] <= 0:
+        raise InputError(f"page {page} of '{name}' has an empty box", where)
+    return Source(data, page - 1, box, name, kind)
+
+
+def _eps_box(data: bytes) -> tuple | None:
+    head = data[:65536].decode("latin-1", "replace")
+    for key in ("%%HiResBoundingBox:", "%%BoundingBox:"):
+        m = re.search(re.escape(key) + r"\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)",
+                      head)
+        if m:
+            x0, y0, x1, y1 = (float(v) for v in m.groups())
+            if x1 > x0 and y1 > y0:
+                return (x0, y0, x1, y1)
+    return None
+
+
+def eps_pdf(path: Path, where=None) -> bytes:
+    """An EPS file as a one-page PDF of its bounding box, by Ghostscript (``-dEPSCrop``,
+    ``-dSAFER``), colours as they are (``LeaveColorUnchanged``)."""
+    gs = shutil.which("gs")
+    if gs is None:
+        raise InputError(f"'{path.name}': Ghostscript (gs) is needed to place an EPS file",
+                         where, "apt-get install ghostscript, or supply the ad as PDF")
+    with tempfile.TemporaryDirectory(prefix="typeset-eps-") as tmp:
+        out = Path(tmp) / "out.pdf"
+        cmd = [gs, "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dEPSCrop",
+               "-sDEVICE=pdfwrite", "-sColorConversionStrategy=LeaveColorUnchanged",
+               "-dAutoRotatePages=/None", "-dCompatibilityLevel=1.6",
+               f"-sOutputFile={out}", str(path)]
+        try:
+            r = subprocess.run(cmd, capture_output=True, timeout=GS_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            raise InputError(f"'{path.name}': Ghostscript did not finish in {GS_TIMEOUT} s",
+                             where) from None
+        if r.returncode != 0 or not out.is_file():
+            msg = (r.stderr or r.stdout).decode("utf-8", "replace").strip().splitlines()
+            raise InputError(f"'{path.name}' is not an EPS file Ghostscript can read"
+                             + (f" ({msg[-1][:120]})" if msg else ""), where)
+        return out.read_bytes()
+
+
+def size(path: Path, page: int = 1, where=None) -> tuple[float, float]:
+    """Width and height of the graphic in points (see the module docstring)."""
+    ext = path.suffix.lower()
+    if ext == ".eps":
+        box = _eps_box(path.read_bytes())
+        if box is None:
+            raise InputError(f"'{path.name}' has no %%BoundingBox: not an EPS file", where)
+        return box[2] - box[0], box[3] - box[1]
+    src = load(path, page, where=where) if ext == ".svg" else \
+        _pdf_source(path.read_bytes(), page, path.name, "pdf", where)
+    return src.width, src.height
+
+
+def load(path: Path, page: int = 1, icc: Path | None = None, where=None) -> Source:
+    """The graphic as a PDF page to place (see the module docstring)."""
+    ext = path.suffix.lower()
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot read '{path.name}': {e.strerror}", where) from None
+    if ext == ".pdf":
+        return _pdf_source(data, page, path.name, "pdf", where)
+    if ext == ".eps":
+        if page != 1:
+            raise InputError(f"'{path.name}' is an EPS file: it has one page", where)
+        src = _pdf_source(eps_pdf(path, where), 1, path.name, "eps", where)
+        src.warnings.append(f"{path.name}: EPS converted to PDF by Ghostscript")
+        return src
+    if ext == ".svg":
+        from .pdf import svg_pdf
+
+        if page != 1:
+            raise InputError(f"'{path.name}' is an SVG file: it has one page", where)
+        data, converted = svg_pdf(path, icc, where)
+        src = _pdf_source(data, 1, path.name, "svg", where)
+        if converted:
+            src.warnings.append(f"{path.name}: {converted} sRGB colour(s) of the SVG converted "
+                                f"to CMYK with the paper's output profile")
+        return src
+    raise InputError(f"'{path.name}' is not a PDF, SVG or EPS file", where)
+
+
+def fit(gw: float, gh: float, bw: float, bh: float) -> tuple | None:
+    """(x offset, y offset, scale) placing a gw × gh graphic in a bw × bh box, scaled to fit
+    and centred; None when the proportions differ by more than ASPECT_TOLERANCE."""
+    if gw <= 0 or gh <= 0 or bw <= 0 or bh <= 0:
+        return None
+    if abs((gw / gh) / (bw / bh) - 1.0) > ASPECT_TOLERANCE:
+        return None
+    s = min(bw / gw, bh / gh)
+    return ((bw - gw * s) / 2.0, (bh - gh * s) / 2.0, s)
+
+
+def lines_for(gw: float, gh: float, width: float, pitch: float, gap: float) -> int:
+    """Grid lines that hold the graphic at the slot's width: the box (lines × pitch − gap)
+    whose proportions are nearest the graphic's."""
+    return max(1, round((width * gh / gw + gap) / pitch))
+
+
+def attach(data: bytes, pages) -> bytes:
+    """Put each placed graphic of ``pages`` (frame.PageOut, in the order of the PDF's pages)
+    into the PDF as a Form XObject under the name the writer drew it with."""
+    import pikepdf
+
+    from .frame import Graphic
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    sources: dict = {}
+    for k, page in enumerate(pages):
+        placed = [it for it in page.items if isinstance(it, Graphic)]
+        if not placed:
+            continue
+        target = pdf.pages[k].obj
+        if "/Resources" not in target:
+            target.Resources = pikepdf.Dictionary()
+        if "/XObject" not in target.Resources:
+            target.Resources.XObject = pikepdf.Dictionary()
+        xo = target.Resources.XObject
+        for g in placed:
+            key = (id(g.data), g.page)
+            if key not in sources:
+                src = pikepdf.open(io.BytesIO(g.data))
+                form = src.pages[g.page].as_form_xobject(handle_transformations=False)
+                form.BBox = pikepdf.Array([float(v) for v in g.box])
+                sources[key] = (src, pdf.copy_foreign(form))
+            xo[pikepdf.Name("/" + g.name)] = sources[key][1]
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    for src, _ in sources.values():
+        src.close()
+    return out.getvalue()
+
+
+PROCESS = frozenset(("Cyan", "Magenta", "Yellow", "Black", "All", "None"))
+
+
+def _spots(res, depth: int = 0, seen=None) -> set[str]:
+    """Names of the spot colours (Separation or DeviceN colourants other than the four
+    process inks) in a resource dictionary and the forms, patterns and shadings it holds."""
+    import pikepdf
+
+    seen = set() if seen is None else seen
+    out: set[str] = set()
+    if not isinstance(res, pikepdf.Dictionary) or depth > 12:
+        return out
+
+    def names(cs):
+        if isinstance(cs, pikepdf.Array) and len(cs) > 1:
+            fam = str(cs[0])
+            if fam == "/Separation":
+                out.add(str(cs[1])[1:])
+            elif fam == "/DeviceN":
+                out.update(str(n)[1:] for n in cs[1])
+            elif fam in ("/Indexed", "/I"):
+                names(cs[1])
+
+    for cs in (res.get("/ColorSpace") or {}).values():
+        names(cs)
+    for sh in (res.get("/Shading") or {}).values():
+        names(sh.get("/ColorSpace"))
+    for xo in (res.get("/XObject") or {}).values():
+        if isinstance(xo, pikepdf.Stream) and xo.objgen not in seen:
+            seen.add(xo.objgen)
+            names(xo.get("/ColorSpace"))
+            out |= _spots(xo.get("/Resources"), depth + 1, seen)
+    return {n for n in out if n not in PROCESS}
+
+
+def check(source: Source, name: str, ink_limit: float | None, black_only: bool) -> list[str]:
+    """What the plant's preflight says of the graphic on its own: each finding as a message
+    naming it (``name``: "slot 'ad', advertisement 'x.pdf'").  The page's preflight walks it
+    again where it is placed (preflight.py)."""
+    # The plant's checks of a placed graphic against its output profile (the `plant`
+    # branch: preflight.preflight_graphic) replace this call when they land; until then the
+    # content walk and the font check of the page preflight are run on the graphic's page.
+    import pikepdf
+
+    from . import preflight as pf
+
+    r = pf.Result(name)
+    expect = pf.Expect(ink_limit=ink_limit, k_only=black_only)
+    with pikepdf.open(io.BytesIO(source.data)) as pdf:
+        page = pdf.pages[source.page]
+        for font in pf.used_fonts(page.obj, page.obj.get("/Resources")):
+            pf._font(font, "?", None, r)
+        walker = pf._Page(r, None, None, expect, None, {}, {})
+        walker.colour = not black_only
+        walker.walk(page, page.obj.get("/Resources"), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
+        for spot in sorted(_spots(page.obj.get("/Resources"))):
+            r.add("error", f"spot colour '{spot}': the plant prints CMYK only (convert it to "
+                           f"process colours)")
+    return [f"{name}: {f.message}" + (f" ({f.count} times)" if f.count > 1 else "")
+            for f in r.errors]
+
