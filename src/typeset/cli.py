@@ -280,6 +280,11 @@ def _default_archive() -> Path:
     return Path(os.environ.get("TYPESET_ARCHIVE", "archive"))
 
 
+CATALOG_HELP = ("The catalog: postgresql://USER@HOST/DB for a PostgreSQL database the "
+                "newsroom shares, or sqlite for ARCHIVE/catalog.sqlite (default: what "
+                "ARCHIVE/archive.yaml names, else sqlite).")
+
+
 @main.command(context_settings={"ignore_unknown_options": False})
 @click.argument("args", nargs=-1, required=True)
 @click.option("--to", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -290,7 +295,8 @@ def _default_archive() -> Path:
 @click.option("--repair", is_flag=True,
               help="With verify: bring the catalog in line with the records (it is rebuilt "
                    "from them; no record is ever changed or removed).")
-def archive(args, archive_dir, replace, repair):
+@click.option("--catalog", metavar="URL", help=CATALOG_HELP)
+def archive(args, archive_dir, replace, repair, catalog):
     """Store an issue in the archive, or check the archive.
 
     \b
@@ -311,7 +317,7 @@ def archive(args, archive_dir, replace, repair):
             if len(args) > 2:
                 raise click.UsageError("give at most one archive folder after 'verify'")
             where = Path(args[1]) if len(args) > 1 else (archive_dir or _default_archive())
-            res = arc.verify(where, repair=repair)
+            res = arc.verify(where, repair=repair, catalog=catalog)
             for n in res.notes:
                 click.echo(f"cleaned: {n}", err=True)
             for n in res.repaired:
@@ -331,7 +337,8 @@ def archive(args, archive_dir, replace, repair):
         issue_dir = Path(args[0])
         if not issue_dir.is_dir():
             raise click.UsageError(f"'{issue_dir}' is not a folder")
-        out = arc.archive_issue(issue_dir, archive_dir or _default_archive(), replace=replace)
+        out = arc.archive_issue(issue_dir, archive_dir or _default_archive(), replace=replace,
+                                catalog=catalog)
     except click.UsageError:
         raise
     except Exception as e:  # noqa: BLE001
@@ -354,7 +361,9 @@ def archive(args, archive_dir, replace, repair):
 @click.option("--section", help="Section, e.g. 地方动态.")
 @click.option("--byline", help="Text in the byline, e.g. 科协.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline, as_json):
+@click.option("--catalog", metavar="URL", help=CATALOG_HELP)
+def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline, as_json,
+           catalog):
     """Find archived articles containing PHRASE (any Chinese substring, taken literally).
     Each hit names the page it is printed on and that page's PDF."""
     import json
@@ -363,7 +372,7 @@ def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline
 
     try:
         hits = arc.search(archive_dir or _default_archive(), phrase, date_from, date_to, paper,
-                          page, section, byline)
+                          page, section, byline, catalog=catalog)
     except Exception as e:  # noqa: BLE001
         _fail(e)
     if as_json:
@@ -372,7 +381,8 @@ def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline
     for h in hits:
         num = f" {h['number']}" if h["number"] else ""
         click.echo(f"{h['paper']} {h['date']}{num} 第{h['page']}版  {h['headline']}\n"
-                   f"    {h['snippet']}" + (f"\n    {h['pdf']}" if h["pdf"] else ""))
+                   f"    {h['snippet']}" + (f"\n    {h['pdf']}" if h["pdf"] else "")
+                   + (f"\n    {h['article_pdf']}" if h["article_pdf"] else ""))
     if not hits:
         click.echo("no match")
 
