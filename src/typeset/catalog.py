@@ -630,14 +630,13 @@ class SQLiteCatalog(Catalog):
 # --- PostgreSQL -----------------------------------------------------------------------------------
 
 # The grams of a text, computed by the server for the GIN index (the same set as ``grams``):
-# every character and every pair of adjacent characters.
+# every character and every pair of adjacent characters (string_to_array(t, NULL) splits a
+# text into its characters; GIN drops the repeats itself).
 _PG_GRAMS = """
 CREATE OR REPLACE FUNCTION typeset_grams(t text) RETURNS text[]
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
-  SELECT coalesce(array_agg(DISTINCT g), '{}') FROM (
-    SELECT substr(t, i, 1) AS g FROM generate_series(1, length(t)) AS i
-    UNION ALL
-    SELECT substr(t, i, 2) FROM generate_series(1, length(t) - 1) AS i) AS s $$
+  SELECT a || array(SELECT c || d FROM unnest(a, a[2:]) AS u(c, d) WHERE d IS NOT NULL)
+  FROM string_to_array(t, NULL) AS a $$
 """
 # what the index covers, as an expression the planner matches: ``indexed_text`` in SQL
 # (lower() under the "C" collation folds ASCII letters only, as ``fold`` does)
