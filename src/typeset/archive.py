@@ -1250,8 +1250,8 @@ def search_catalog(cat_db, archive: Path, phrase: str, date_from=None, date_to=N
         hit = {k: r["paper_name" if k == "paper" else k] for k in (
             "issue", "version", "paper", "date", "number", "page", "slot", "section",
             "headline", "byline", "article", "part")}
-        hit["pdf"] = str(archive / r["path"] / r["pdf"]) if r["pdf"] else None
-        hit["article_pdf"] = str(archive / r["path"] / r["article_pdf"]) \
+        hit["pdf"] = os.path.join(archive, r["path"], r["pdf"]) if r["pdf"] else None
+        hit["article_pdf"] = os.path.join(archive, r["path"], r["article_pdf"]) \
             if r["article_pdf"] else None
         hit["snippet"] = snippet(r["text"].replace("\n", " "), phrase)
         out.append(hit)

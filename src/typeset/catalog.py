@@ -48,20 +48,51 @@ ISSUE_KEY = ("id", "version")
 # every article part (a page of an article) is a row; `rowid` is its key, in insertion order
 ARTICLE_COLUMNS = (
     ("issue", "text", "NOT NULL"), ("version", "int", "NOT NULL"), ("page", "int", "NOT NULL"),
-    ("slot", "text", "NOT NULL"), ("section", "text", ""), ("headline", "text", "NOT NULL"),
+    ("slot", "text", "NOT NULL"), ("section", "text", ""), ("joint", "text", ""),
+    ("headline", "text", "NOT NULL"),
     ("byline", "text", ""), ("body", "text", "NOT NULL"), ("article", "text", ""),
     ("part", "int", "NOT NULL DEFAULT 0"), ("pdf", "text", ""), ("article_pdf", "text", ""))
 # columns added since the first catalogs (added when an older catalog is opened for writing;
 # an old read-only catalog is searched without them)
-ADDED_COLUMNS = ("article", "part", "pdf", "article_pdf")
-ARTICLE_INDEXES = (("articles_issue", "issue, version"),
-                   ("articles_part", "issue, version, article, part"))
-ISSUE_INDEXES = (("issues_date", "date"), ("issues_path", "path"))
+ADDED_COLUMNS = ("article", "part", "pdf", "article_pdf", "joint")
+# (name, columns, condition of a partial index)
+ARTICLE_INDEXES = (("articles_issue", "issue, version", ""),
+                   ("articles_part", "issue, version, article, part", ""),
+                   ("articles_cont", "rowid, joint", "part > 0"))   # continuations, by date
+ISSUE_INDEXES = (("issues_date", "date", ""), ("issues_path", "path", ""))
+
+
+def index_sql(table: str, name: str, cols: str, where: str) -> str:
+    return f"CREATE INDEX IF NOT EXISTS {name} ON {table}({cols})" + \
+        (f" WHERE {where}" if where else "")
+
+# A continuation (part > 0) keeps the joint with the part before it: the last JOINT
+# characters of that part and its own first JOINT, each padded with newlines (which no phrase
+# holds) — a phrase running across the jump is found there without reading the bodies.
+JOINT = 63
+
+
+def joint(before: str, after: str) -> str:
+    return before[-JOINT:].rjust(JOINT, "\n") + after[:JOINT].ljust(JOINT, "\n")
+
 
 # the columns a search hit carries, in this order (``_hit_row``)
 HIT_COLUMNS = ("rowid", "issue", "version", "paper_name", "date", "number", "page", "slot",
                "section", "headline", "byline", "path", "pdf", "article_pdf", "article",
                "part", "text")
+
+# An article part's rowid is its issue's date (days since year 1) shifted left by DAY_SHIFT,
+# plus the order of indexing: search walks the catalog newest first by rowid ranges.
+DAY_SHIFT = 24
+
+
+def rowid_base(date: str) -> int:
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(date).toordinal() << DAY_SHIFT
+    except (TypeError, ValueError):
+        return 0
 
 SQLITE_FILE = "catalog.sqlite"
 CONFIG_FILE = "archive.yaml"
@@ -69,13 +100,12 @@ CONFIG_FILE = "archive.yaml"
 
 # --- search semantics: one owner, used by both engines -----------------------------------------
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
-
-
 def fold(text: str) -> str:
     """Text as search compares it: ASCII letters in lower case, everything else as it is
-    (SQLite's LIKE and PostgreSQL's lower() under the "C" collation do exactly this)."""
-    return text.translate(_ASCII_LOWER)
+    (SQLite's LIKE and PostgreSQL's lower() under the "C" collation do exactly this).
+    (bytes.lower() changes ASCII letters only, and UTF-8 never uses ASCII bytes inside a
+    character.)"""
+    return text.encode("utf-8", "surrogatepass").lower().decode("utf-8", "surrogatepass")
 
 
 def indexed_text(headline: str, body: str) -> str:
@@ -248,14 +278,21 @@ class Catalog:
                    archived=cat.get("archived") or "", superseded=0)
         self._exec(f"INSERT INTO issues ({', '.join(cols)}) VALUES "
                    f"({', '.join([P] * len(cols))})", [row[c] for c in cols])
-        acols = [c for c, _, _ in ARTICLE_COLUMNS]
+        acols = ["rowid", *(c for c, _, _ in ARTICLE_COLUMNS)]
+        self._lock_date(cat["date"])
+        rowid = self._next_rowid(cat["date"])
+        bodies = {(a.get("article"), a.get("part", 0)): a["body"] for a in cat["articles"]}
         for a in cat["articles"]:
+            k = a.get("part", 0)
+            before = bodies.get((a.get("article"), k - 1)) if k else None
             vals = dict(issue=rid, version=version, page=a["page"], slot=a["slot"],
                         section=a.get("section"), headline=a["headline"],
                         byline=a.get("byline"), body=a["body"], article=a.get("article"),
                         part=a.get("part", 0), pdf=a.get("pdf"),
-                        article_pdf=a.get("article_pdf"))
+                        article_pdf=a.get("article_pdf"), rowid=rowid,
+                        joint=None if before is None else joint(before, a["body"]))
             self._insert_article(acols, [vals[c] for c in acols], vals)
+            rowid += 1
         self._exec(f"UPDATE issues SET superseded = CASE WHEN version < (SELECT max(version) "
                    f"FROM issues j WHERE j.id = issues.id) THEN 1 ELSE 0 END WHERE id = {P}",
                    [rid])
@@ -323,7 +360,7 @@ class Catalog:
         """An issue's article parts in reading order (page, then the order archived)."""
         self._need_tables()
         P = self.P
-        have = self._article_columns()
+        have = self._columns()
         cols = [c for c, _, _ in ARTICLE_COLUMNS]
         sel = ", ".join(c if c in have else "NULL" for c in cols)
         rows = self._rows(f"SELECT rowid, {sel} FROM articles WHERE issue = {P} AND "
@@ -337,7 +374,7 @@ class Catalog:
         (``text``: what the snippet is cut from)."""
         self._need_tables()
         P = self.P
-        have = self._article_columns()
+        have = self._columns()
         where, args = [], []
         if paper is not None:
             where.append(f"(i.paper = {P} OR i.paper_name = {P})")
@@ -357,28 +394,80 @@ class Catalog:
               "a.section, a.headline, a.byline, i.path, " + \
               ", ".join(f"a.{c}" if c in have else "NULL" for c in
                         ("pdf", "article_pdf", "article", "part"))
-        order = " ORDER BY i.date DESC, a.issue DESC, a.version DESC, a.page, a.rowid"
+        order = f" ORDER BY i.date DESC, a.issue DESC, a.version DESC, a.page, a.rowid LIMIT {P}"
         folded = fold(phrase)
-        match, margs = self._match(folded, exact=len(folded) <= 2 and "\n" not in folded)
-        rows = self._rows(
-            f"SELECT {sel}, {self._concat('a.headline', self._nl(), 'a.body')} FROM articles a "
-            f"JOIN issues i ON i.id = a.issue AND i.version = a.version "
-            f"WHERE {match}{cond}{order} LIMIT {P}", [*margs, *args, limit])
-        if len(folded) >= 2 and {"article", "part"} <= have:
-            # a phrase running from one page of a continued story to the next (下转): found
-            # in the pair of parts, reported on the page where it starts
-            n = len(folded) - 1
-            seen = {r[0] for r in rows}
-            more = self._rows(
-                f"SELECT {sel}, {self._concat('a.body', 'b.body')} FROM articles b "
-                f"JOIN articles a ON a.issue = b.issue AND a.version = b.version "
-                f"AND a.article = b.article AND a.part = b.part - 1 "
-                f"JOIN issues i ON i.id = a.issue AND i.version = a.version "
-                f"WHERE b.part > 0 AND {self._seam(n)}{cond}{order} LIMIT {P}",
-                [n, n, folded, *args, limit])
-            rows += [r for r in more if r[0] not in seen]
-        rows.sort(key=lambda r: (r[4], r[1], r[2], -r[6], -r[0]), reverse=True)
-        return [dict(zip(HIT_COLUMNS, r)) for r in rows[:limit]]
+        exact = len(folded) <= 2 and "\n" not in folded
+        seam = len(folded) >= 2 and {"article", "part"} <= have
+        out: list = []
+        # Newest first, window by window: a part's rowid begins with its issue's date
+        # (``rowid_base``), so each window is a span of dates, and the windows grow (a month,
+        # then four times more each time) until ``limit`` hits are found or the archive ends.
+        # A frequent phrase is answered from the last month; a rare one in a few look-ups of
+        # the gram index, never by sorting every part that holds it.
+        for lo, hi in self._windows():
+            want = limit - len(out)
+            source, match, margs = self._match(folded, exact, lo, hi)
+            # the keys first, then the rows of the hits only (sorting the candidates with
+            # their text would move every body of the window)
+            keys = [r[0] for r in self._rows(
+                f"SELECT a.rowid FROM {source} JOIN issues i ON i.id = a.issue AND "
+                f"i.version = a.version WHERE {match}{cond}{order}", [*margs, *args, want])]
+            rows = self._rows(
+                f"SELECT {sel}, {self._concat('a.headline', self._nl(), 'a.body')} "
+                f"FROM articles a JOIN issues i ON i.id = a.issue AND i.version = a.version "
+                f"WHERE a.rowid IN ({', '.join([P] * len(keys))})", keys) if keys else []
+            if seam:
+                # a phrase running from one page of a continued story to the next (下转):
+                # found in the pair of parts, reported on the page where it starts
+                n = len(folded) - 1
+                seen = {r[0] for r in rows}
+                window = "" if lo is None else f" AND b.rowid >= {P} AND b.rowid < {P}"
+                if n <= JOINT and "\n" not in folded and "joint" in have:
+                    # the n characters each side of the jump: the phrase runs across it
+                    at, seam_args = self._seam("b.joint"), [JOINT + 1 - n, 2 * n, folded]
+                else:
+                    at, seam_args = self._seam_bodies(), [n, n, folded]
+                rows += [r for r in self._rows(
+                    f"SELECT {sel}, {self._concat('a.body', 'b.body')} FROM articles b "
+                    f"JOIN articles a ON a.issue = b.issue AND a.version = b.version "
+                    f"AND a.article = b.article AND a.part = b.part - 1 "
+                    f"JOIN issues i ON i.id = a.issue AND i.version = a.version "
+                    f"WHERE b.part > 0{window} AND {at}{cond}{order}",
+                    [*([] if lo is None else [lo, hi]), *seam_args, *args, want])
+                    if r[0] not in seen]
+            rows.sort(key=lambda r: (r[4], r[1], r[2], -r[6], -r[0]), reverse=True)
+            out += rows[:want]
+            if len(out) >= limit:
+                break
+        return [dict(zip(HIT_COLUMNS, r)) for r in out]
+
+    def _windows(self):
+        """(lo, hi) rowid spans, newest first, covering the whole catalog; (None, None) once
+        for a catalog whose rowids do not begin with the date (an old one, read-only)."""
+        if not self._dated():
+            yield None, None
+            return
+        first, last = self._rows("SELECT (SELECT min(rowid) FROM articles), "
+                                 "(SELECT max(rowid) FROM articles)")[0]
+        if first is None:
+            return
+        hi = last + 1
+        days = 8
+        while hi > first:
+            lo = max(first, ((hi >> DAY_SHIFT) - days) << DAY_SHIFT)
+            yield lo, hi
+            hi, days = lo, days * 4
+
+    def _dated(self) -> bool:
+        return True
+
+    def _next_rowid(self, date: str) -> int:
+        """The key of a new article part of an issue of ``date``: the date, then the order
+        the parts were indexed in (inside the caller's transaction, which holds the date)."""
+        base = rowid_base(date)
+        got = self._rows(f"SELECT max(rowid) FROM articles WHERE rowid >= {self.P} AND "
+                         f"rowid < {self.P}", [base, base + (1 << DAY_SHIFT)])[0][0]
+        return base if got is None else got + 1
 
     def size(self) -> int:
         """Bytes the catalog takes (the database file, or the PostgreSQL database)."""
@@ -397,6 +486,9 @@ class Catalog:
     def _lock_issue(self, rid: str) -> None:
         pass
 
+    def _lock_date(self, date: str) -> None:
+        pass
+
     def _insert_article(self, cols, values, row) -> None:
         raise NotImplementedError
 
@@ -409,8 +501,17 @@ class Catalog:
     def _article_columns(self) -> set[str]:
         raise NotImplementedError
 
+    def _columns(self) -> set[str]:
+        """The article columns (asked once per connection: the schema is made at opening)."""
+        if getattr(self, "_have", None) is None:
+            self._have = self._article_columns()
+        return self._have
+
     def _need_tables(self) -> None:
-        if not self._has_tables():
+        if getattr(self, "_tables_ok", False):
+            return
+        self._tables_ok = self._has_tables()
+        if not self._tables_ok:
             raise ArchiveError("the catalog is empty (truncated?)", SourceRef(self.where),
                                "`typeset archive verify --repair` builds it from the records")
 
@@ -443,6 +544,11 @@ class SQLiteCatalog(Catalog):
         self.where = str(self.path)
         self.write = write
         self.con = self._connect() if write else self._connect_readonly()
+        try:
+            self._grams = "grams" in self._tables()
+        except sqlite3.Error as e:
+            self.con.close()
+            raise self._failure(e) from None
 
     # connecting ---------------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -506,11 +612,28 @@ class SQLiteCatalog(Catalog):
         for c, t, k in ARTICLE_COLUMNS:
             if old and c not in old:
                 con.execute(f"ALTER TABLE articles ADD COLUMN {c} {_sqlite_type(t)} {k}")
-        for name, cols in ARTICLE_INDEXES:
-            con.execute(f"CREATE INDEX IF NOT EXISTS {name} ON articles({cols})")
-        for name, cols in ISSUE_INDEXES:
-            con.execute(f"CREATE INDEX IF NOT EXISTS {name} ON issues({cols})")
+        for spec in ARTICLE_INDEXES:
+            con.execute(index_sql("articles", *spec))
+        for spec in ISSUE_INDEXES:
+            con.execute(index_sql("issues", *spec))
         if "grams" not in had:
+            # (an older catalog: its rowids are numbered again to begin with the date)
+            rows = con.execute("SELECT a.rowid, i.date FROM articles a LEFT JOIN issues i ON "
+                               "i.id = a.issue AND i.version = a.version "
+                               "ORDER BY i.date, a.rowid").fetchall()
+            for rowid, _ in rows:
+                con.execute("UPDATE articles SET rowid = ? WHERE rowid = ?", (-rowid, rowid))
+            nxt: dict = {}
+            for rowid, date in rows:
+                base = rowid_base(date)
+                nxt[base] = nxt.get(base, base - 1) + 1
+                con.execute("UPDATE articles SET rowid = ? WHERE rowid = ?", (nxt[base], -rowid))
+            for rowid, before, after in con.execute(
+                    "SELECT b.rowid, a.body, b.body FROM articles b JOIN articles a ON "
+                    "a.issue = b.issue AND a.version = b.version AND a.article = b.article AND "
+                    "a.part = b.part - 1 WHERE b.part > 0").fetchall():
+                con.execute("UPDATE articles SET joint = ? WHERE rowid = ?",
+                            (joint(before, after), rowid))
             con.execute("CREATE VIRTUAL TABLE grams USING fts5(g, content='', columnsize=0, "
                         "detail='none', tokenize='ascii')")
             for rowid, headline, body in con.execute(
@@ -572,10 +695,10 @@ class SQLiteCatalog(Catalog):
             raise self._failure(e) from None
 
     def _insert_article(self, cols, values, row) -> None:
-        cur = self._exec(f"INSERT INTO articles ({', '.join(cols)}) VALUES "
-                         f"({', '.join('?' * len(cols))})", values)
+        self._exec(f"INSERT INTO articles ({', '.join(cols)}) VALUES "
+                   f"({', '.join('?' * len(cols))})", values)
         self._exec("INSERT INTO grams(rowid, g) VALUES (?, ?)",
-                   (cur.lastrowid, self._tokens(row["headline"], row["body"])))
+                   (row["rowid"], self._tokens(row["headline"], row["body"])))
 
     def _delete_articles(self, rid, version) -> None:
         for rowid, headline, body in self._rows(
@@ -598,20 +721,28 @@ class SQLiteCatalog(Catalog):
     def _article_columns(self) -> set[str]:
         return {r[1] for r in self.con.execute("PRAGMA table_info(articles)")}
 
-    def _match(self, folded: str, exact: bool):
-        if "grams" not in self._tables():
-            # an old catalog opened read-only (a backup): no gram index, a plain scan
-            return (f"({self._like('a.body')} OR {self._like('a.headline')})",
-                    [like_pattern(folded)] * 2)
-        q = " ".join(f'"{_gram_token(g)}"' for g in phrase_grams(folded))
-        cond = "a.rowid IN (SELECT rowid FROM grams WHERE grams MATCH ?)"
-        if exact:
-            return cond, [q]
-        return (f"{cond} AND ({self._like('a.body')} OR {self._like('a.headline')})",
-                [q, like_pattern(folded), like_pattern(folded)])
+    def _dated(self) -> bool:
+        return self._grams
 
-    def _seam(self, n: int) -> str:
-        # the last n characters of a part and the first n of the next (lower(): ASCII only)
+    def _match(self, folded: str, exact: bool, lo, hi):
+        like = f"({self._like('a.body')} OR {self._like('a.headline')})"
+        if not self._grams:
+            # an old catalog opened read-only (a backup): no gram index, a plain scan
+            return "articles a", like, [like_pattern(folded)] * 2
+        q = " ".join(f'"{_gram_token(g)}"' for g in phrase_grams(folded))
+        # (driven by the gram index in rowid order, each part then looked up by its key)
+        source = "grams g JOIN articles a ON a.rowid = g.rowid"
+        cond = "grams MATCH ? AND g.rowid >= ? AND g.rowid < ?"
+        if exact:
+            return source, cond, [q, lo, hi]
+        return source, f"{cond} AND {like}", [q, lo, hi, *[like_pattern(folded)] * 2]
+
+    def _seam(self, col: str) -> str:
+        # (lower(): ASCII letters only, as ``fold``)
+        return f"instr(lower(substr({col}, ?, ?)), ?) > 0"
+
+    def _seam_bodies(self) -> str:
+        # the last n characters of a part and the first n of the next
         return "instr(lower(substr(a.body, -?) || substr(b.body, 1, ?)), ?) > 0"
 
     def check(self) -> None:
@@ -634,7 +765,7 @@ class SQLiteCatalog(Catalog):
 # text into its characters; GIN drops the repeats itself).
 _PG_GRAMS = """
 CREATE OR REPLACE FUNCTION typeset_grams(t text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 100000 AS $$
   SELECT a || array(SELECT c || d FROM unnest(a, a[2:]) AS u(c, d) WHERE d IS NOT NULL)
   FROM string_to_array(t, NULL) AS a $$
 """
@@ -690,20 +821,17 @@ class PostgresCatalog(Catalog):
             self._exec(f"CREATE TABLE IF NOT EXISTS issues ({cols}, "
                        f"PRIMARY KEY ({', '.join(ISSUE_KEY)}))")
             cols = ", ".join(f"{c} {_pg_type(t)} {k}".strip() for c, t, k in ARTICLE_COLUMNS)
-            self._exec(f"CREATE TABLE IF NOT EXISTS articles (rowid bigserial PRIMARY KEY, "
-                       f"{cols})")
+            self._exec(f"CREATE TABLE IF NOT EXISTS articles (rowid bigint PRIMARY KEY, {cols})")
             for c, t, k in ARTICLE_COLUMNS:
                 self._exec(f"ALTER TABLE articles ADD COLUMN IF NOT EXISTS {c} {_pg_type(t)} "
                            f"{k}")
-            for name, cols in ARTICLE_INDEXES:
-                self._exec(f"CREATE INDEX IF NOT EXISTS {name} ON articles({cols})")
-            for name, cols in ISSUE_INDEXES:
-                self._exec(f"CREATE INDEX IF NOT EXISTS {name} ON issues({cols})")
+            for spec in ARTICLE_INDEXES:
+                self._exec(index_sql("articles", *spec))
+            for spec in ISSUE_INDEXES:
+                self._exec(index_sql("issues", *spec))
             self._exec(_PG_GRAMS)
             self._exec("CREATE INDEX IF NOT EXISTS articles_grams ON articles USING gin ("
                        + _PG_INDEXED.replace("a.", "") + ")")
-            self._exec("CREATE INDEX IF NOT EXISTS articles_cont ON articles "
-                       "(issue, version, article, part) WHERE part > 0")
 
     def _failure(self, e) -> TypesetError:
         msg = _pg_message(e)
@@ -735,6 +863,10 @@ class PostgresCatalog(Catalog):
         # two archivers of the same issue on two machines: one at a time decides superseded
         self._exec("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"typeset:{rid}"])
 
+    def _lock_date(self, date: str) -> None:
+        # two archivers of issues of one date: one at a time takes the date's next rowids
+        self._exec("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"typeset-date:{date}"])
+
     def _insert_article(self, cols, values, row) -> None:
         self._exec(f"INSERT INTO articles ({', '.join(cols)}) VALUES "
                    f"({', '.join(['%s'] * len(cols))})", values)
@@ -758,14 +890,17 @@ class PostgresCatalog(Catalog):
     def _like(self, col: str) -> str:
         return f"lower({col} COLLATE \"C\") LIKE %s ESCAPE '\\'"
 
-    def _match(self, folded: str, exact: bool):
-        cond = f"{_PG_INDEXED} @> %s::text[]"
+    def _match(self, folded: str, exact: bool, lo, hi):
+        cond = f"{_PG_INDEXED} @> %s::text[] AND a.rowid >= %s AND a.rowid < %s"
         if exact:
-            return cond, [phrase_grams(folded)]
-        return (f"{cond} AND ({self._like('a.body')} OR {self._like('a.headline')})",
-                [phrase_grams(folded), like_pattern(folded), like_pattern(folded)])
+            return "articles a", cond, [phrase_grams(folded), lo, hi]
+        return ("articles a", f"{cond} AND ({self._like('a.body')} OR {self._like('a.headline')})",
+                [phrase_grams(folded), lo, hi, like_pattern(folded), like_pattern(folded)])
 
-    def _seam(self, n: int) -> str:
+    def _seam(self, col: str) -> str:
+        return f"strpos(lower(substr({col}, %s, %s) COLLATE \"C\"), %s) > 0"
+
+    def _seam_bodies(self) -> str:
         return "strpos(lower(right(a.body, %s) || left(b.body, %s) COLLATE \"C\"), %s) > 0"
 
     def check(self) -> None:
