@@ -607,7 +607,7 @@ def _json_bytes(data) -> bytes:
 
 
 def archive_issue(issue_dir: Path, archive: Path, replace: bool = False,
-                  catalog: str | None = None) -> dict:
+                  catalog: str | None = None, jobs: int | None = None) -> dict:
     """Store one issue (see the module docstring).  Returns a summary dict.  The issue is
     laid out and its record written (PDFs, proofs, article PDFs, text) without the archive's
     lock, so that several archivers (a bulk ingest) work at once; the lock is held to clean
@@ -628,7 +628,7 @@ def archive_issue(issue_dir: Path, archive: Path, replace: bool = False,
     spec = resolve_spec(archive, catalog)
     with _Lock(archive):
         notes += recover(archive, spec)
-    laid = lay_out(issue_dir)           # once: the build below reuses it
+    laid = lay_out(issue_dir, jobs)     # once: the build below reuses it
     issue, flows = laid.issue, laid.flows
     rid = _issue_id(issue)
     inputs, links, skipped = _issue_files(issue, issue_dir)
@@ -641,7 +641,8 @@ def archive_issue(issue_dir: Path, archive: Path, replace: bool = False,
     except OSError as e:
         raise _named(e, staging) from None
     try:
-        out = _write_record(archive, stage, issue, flows, laid, rid, inputs, links, project)
+        out = _write_record(archive, stage, issue, flows, laid, rid, inputs, links, project,
+                            jobs)
         with _Lock(archive):
             notes += recover(archive, spec)
             known = _refuse_known(archive, spec, rid, replace, issue_dir)
@@ -670,7 +671,8 @@ def _refuse_known(archive: Path, spec: str, rid: str, replace: bool, issue_dir: 
     return known
 
 
-def _write_record(archive, stage, issue, flows, laid, rid, inputs, links, project) -> dict:
+def _write_record(archive, stage, issue, flows, laid, rid, inputs, links, project,
+                  jobs=None) -> dict:
     """Write the record into ``stage``, all but what names its version (``_finish_record``)."""
     from .build import build_issue
 
@@ -717,7 +719,7 @@ def _write_record(archive, stage, issue, flows, laid, rid, inputs, links, projec
         _write_file(stage / "links.json", _json_bytes(links))
     # the PDFs (and proofs), built from exactly these inputs
     try:
-        built = build_issue(issue.root, stage / "pdf", layout=laid)
+        built = build_issue(issue.root, stage / "pdf", layout=laid, jobs=jobs)
     except OSError as e:
         raise e if e.filename else _named(e, stage / "pdf") from None
     try:
@@ -1404,6 +1406,32 @@ def _safe_rebuild(record: Path, jobs: int | None = None) -> dict:
         return rebuild_one(record, jobs)
     except TypesetError as e:
         return dict(record=str(record), pages=[], identical=False, error=str(e))
+
+
+def latest_records(archive: Path) -> list[Path]:
+    """The latest version of every issue archived (``rebuild --all``)."""
+    recs, _ = _disk_records(Path(archive))
+    latest: dict[str, Path] = {}
+    for r in recs:
+        if r.parent.name not in latest or int(r.name[1:]) > int(latest[r.parent.name].name[1:]):
+            latest[r.parent.name] = r
+    return [latest[k] for k in sorted(latest)]
+
+
+def issue_folders(paths: list[Path]) -> list[Path]:
+    """Issue folders (with an issue.yaml) among ``paths``, or just below them (``ingest``)."""
+    out = []
+    for p in map(Path, paths):
+        if (p / "issue.yaml").is_file():
+            out.append(p)
+        elif p.is_dir():
+            out += sorted(d for d in p.iterdir() if (d / "issue.yaml").is_file())
+        else:
+            raise InputError("not a folder", SourceRef(p))
+    if not out:
+        raise InputError("no issue folder (a folder with an issue.yaml) found",
+                         SourceRef(Path(paths[0]) if paths else None))
+    return out
 
 
 def resolve_record(arg: str, archive: Path | None) -> Path:
