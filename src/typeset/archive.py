@@ -1255,21 +1255,24 @@ def search_catalog(cat_db, archive: Path, phrase: str, date_from=None, date_to=N
         hit["pdf"] = os.path.join(archive, r["path"], r["pdf"]) if r["pdf"] else None
         hit["article_pdf"] = os.path.join(archive, r["path"], r["article_pdf"]) \
             if r["article_pdf"] else None
-        hit["snippet"] = snippet(r["text"].replace("\n", " "), phrase)
+        before, found, after = snippet_parts(r["text"].replace("\n", " "), phrase)
+        hit["snippet"] = before + (f"【{found}】" if found else "") + after
+        hit["match"] = [before, found, after]
         out.append(hit)
     return out
 
 
-def snippet(text: str, phrase: str, width: int = 12) -> str:
-    """The hit in its context, marked 【…】 (found as search finds it: ASCII letters in either
-    case)."""
+def snippet_parts(text: str, phrase: str, width: int = 12) -> tuple[str, str, str]:
+    """The hit in its context: (text before, the phrase as printed, text after), found as
+    search finds it (ASCII letters in either case).  ``snippet`` marks it 【…】; the browse
+    page highlights it."""
     from .catalog import fold
 
     k = fold(text).find(fold(phrase))
     if k < 0:
-        return text[:2 * width]
-    return ("…" if k > width else "") + text[max(0, k - width):k] + \
-        f"【{text[k:k + len(phrase)]}】" + text[k + len(phrase):k + len(phrase) + width] + "…"
+        return text[:2 * width], "", ""
+    return (("…" if k > width else "") + text[max(0, k - width):k],
+            text[k:k + len(phrase)], text[k + len(phrase):k + len(phrase) + width] + "…")
 
 
 # --- rebuilding -----------------------------------------------------------------------------
