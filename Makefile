@@ -22,15 +22,17 @@ sample: $(VENV)/.installed
 
 # poppler-utils (pdftotext, pdffonts, pdfinfo) read the PDFs back in the tests; qpdf --check
 # and Ghostscript's inkcov and tiffsep devices check the print output (tests/test_print.py);
-# strace kills a build at each of its file-system steps (tests/test_faults_build.py).
+# strace kills a build at each of its file-system steps (tests/test_faults_build.py);
+# PostgreSQL is the archive's shared catalog: the tests start a server of their own
+# (tests/pgserver.py: initdb and pg_ctl from /usr/lib/postgresql/*/bin).
 tools:
 	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && \
 	  command -v qpdf >/dev/null && command -v gs >/dev/null && \
 	  command -v chromium >/dev/null && command -v chromedriver >/dev/null && \
-	  command -v strace >/dev/null || \
-	  { echo "installing poppler-utils qpdf ghostscript chromium chromium-driver strace"; \
+	  command -v strace >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { echo "installing poppler-utils qpdf ghostscript chromium chromium-driver strace postgresql"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      poppler-utils qpdf ghostscript chromium chromium-driver strace >/dev/null; }
+	      poppler-utils qpdf ghostscript chromium chromium-driver strace postgresql >/dev/null; }
 
 test: $(VENV)/.installed tools
 	$(PY) -m pytest -q

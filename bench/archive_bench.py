@@ -120,6 +120,10 @@ def main() -> None:
     ap.add_argument("--pg", help="a PostgreSQL database to use (default: start a server)")
     ap.add_argument("--only", choices=("sqlite", "postgresql"))
     args = ap.parse_args()
+    import signal
+
+    # stopped with SIGTERM: still stop the PostgreSQL server it started (the finally below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     from typeset.catalog import PostgresCatalog, SQLiteCatalog
 
@@ -140,13 +144,17 @@ def main() -> None:
         if args.only in (None, "sqlite"):
             engines.append(("sqlite", lambda: SQLiteCatalog(archive, write=True)))
         if args.only in (None, "postgresql"):
-            url = args.pg
-            if url is None:
-                from pgserver import PgServer
+            def pg_catalog():
+                nonlocal server
+                url = args.pg
+                if url is None:
+                    from pgserver import PgServer
 
-                server = PgServer().start()
-                url = server.new_database("bench")
-            engines.append(("postgresql", lambda: PostgresCatalog(url, archive, write=True)))
+                    server = PgServer().start()
+                    url = server.new_database("bench")
+                return PostgresCatalog(url, archive, write=True)
+
+            engines.append(("postgresql", pg_catalog))
         try:
             for name, opener in engines:
                 cat = opener()
