@@ -570,3 +570,56 @@ def test_hits_name_the_page_pdf(arch):
     assert r.returncode == 0
     pdfs = [ln.strip() for ln in r.stdout.splitlines() if ln.strip().endswith(".pdf")]
     assert pdfs and all(Path(p).is_file() for p in pdfs)
+
+
+# --- a catalog made by an older typeset (issue #21: gram index, dated keys) -------------------
+
+OLD_SCHEMA = """
+CREATE TABLE issues (
+    id TEXT NOT NULL, version INTEGER NOT NULL, paper TEXT NOT NULL, paper_name TEXT,
+    date TEXT NOT NULL, number TEXT, path TEXT NOT NULL, archived TEXT NOT NULL,
+    superseded INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (id, version));
+CREATE TABLE articles (
+    rowid INTEGER PRIMARY KEY, issue TEXT NOT NULL, version INTEGER NOT NULL,
+    page INTEGER NOT NULL, slot TEXT NOT NULL, section TEXT, headline TEXT NOT NULL,
+    byline TEXT, body TEXT NOT NULL, article TEXT, part INTEGER NOT NULL DEFAULT 0, pdf TEXT);
+CREATE INDEX articles_issue ON articles(issue, version);
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    headline, body, content='articles', content_rowid='rowid', tokenize='trigram');
+"""
+
+
+def test_an_older_catalog_is_searched_and_brought_up_to_date(fresh_sqlite):
+    import sqlite3
+
+    a = fresh_sqlite
+    cat = json.loads(next((a / "records").glob("*/v1/catalog.json")).read_text("utf-8"))
+    drop_catalog(a)
+    con = sqlite3.connect(a / "catalog.sqlite")
+    con.executescript(OLD_SCHEMA)
+    con.execute("INSERT INTO issues VALUES (?,?,?,?,?,?,?,?,0)",
+                (cat["id"], 1, cat["paper"], cat["paper_name"], cat["date"], cat["number"],
+                 f"records/{cat['id']}/v1", cat["archived"]))
+    for art in cat["articles"]:
+        cur = con.execute("INSERT INTO articles (issue, version, page, slot, section, headline, "
+                          "byline, body, article, part, pdf) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                          (cat["id"], 1, art["page"], art["slot"], art["section"],
+                           art["headline"], art["byline"], art["body"], art["article"],
+                           art["part"], art["pdf"]))
+        con.execute("INSERT INTO articles_fts(rowid, headline, body) VALUES (?,?,?)",
+                    (cur.lastrowid, art["headline"], art["body"]))
+    con.commit()
+    con.close()
+    os.chmod(a / "catalog.sqlite", 0o444)         # read-only: searched as it is
+    hits = search(a, "双城")
+    assert hits and {h["page"] for h in hits} == {3}
+    os.chmod(a / "catalog.sqlite", 0o644)
+    assert run("archive", DEMO, "--to", a).returncode == 0     # opened for writing: upgraded
+    con = sqlite3.connect(a / "catalog.sqlite")
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    con.close()
+    assert "grams" in tables and "articles_fts" not in tables
+    assert [h["page"] for h in search(a, "双城", "--paper", "sichuan-kejibao")] == \
+        [h["page"] for h in hits]
+    assert len(search(a, "行首行尾禁则")) == 1
+    assert run("archive", "verify", a).returncode == 0
