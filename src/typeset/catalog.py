@@ -37,7 +37,6 @@ from .errors import ArchiveError, OutputError, SourceRef, TypesetError, UsageErr
 
 # --- the schema: one description, made by each engine in its dialect --------------------------
 
-SCHEMA_VERSION = 2
 # (name, type, constraint); type is "text" or "int"
 ISSUE_COLUMNS = (
     ("id", "text", "NOT NULL"), ("version", "int", "NOT NULL"), ("paper", "text", "NOT NULL"),
@@ -781,6 +780,8 @@ LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 100000 AS $$
 # (lower() under the "C" collation folds ASCII letters only, as ``fold`` does)
 _PG_INDEXED = "typeset_grams(lower(a.headline || E'\\n' || a.body COLLATE \"C\"))"
 _PG_LOCK = 0x7479_7065          # advisory lock key for making the schema ("type")
+# (typeset_grams is declared costly, COST 100000: the planner then finds parts through the
+# GIN index instead of working out the grams of every part of a date window)
 
 
 def _pg_type(t: str) -> str:
