@@ -146,7 +146,12 @@ class Browser:
         issue, rec = self._record(rid, v)
         listed = self._listed(rec)
         base = f"/file/{_u(rid)}/{_u(v)}/"
-        pages = sorted({a["page"] for a in issue["articles"]})
+        import re
+
+        # every page the record holds a PDF of (a page without articles too)
+        pages = sorted({int(m[1]) for p in listed if p.startswith("pdf/")
+                        for m in [re.search(r"-p(\d+)\.pdf$", p)] if m} |
+                       {a["page"] for a in issue["articles"]})
         figs = []
         for n in pages:
             proof = next((p for p in listed if p.startswith("proofs/") and
