@@ -57,7 +57,9 @@ ADDED_COLUMNS = ("article", "part", "pdf", "article_pdf", "joint")
 # (name, columns, condition of a partial index)
 ARTICLE_INDEXES = (("articles_issue", "issue, version", ""),
                    ("articles_part", "issue, version, article, part", ""),
-                   ("articles_cont", "rowid, joint", "part > 0"))   # continuations, by date
+                   # continuations by date, with what the jump search reads (covering)
+                   ("articles_cont", "rowid, joint, issue, version, article, part",
+                    "part > 0"))
 ISSUE_INDEXES = (("issues_date", "date", ""), ("issues_path", "path", ""))
 
 
@@ -405,47 +407,59 @@ class Catalog:
         folded = fold(phrase)
         exact = len(folded) <= 2 and "\n" not in folded
         seam = len(folded) >= 2 and {"article", "part"} <= have
-        out: list = []
         # Newest first, window by window: a part's rowid begins with its issue's date
-        # (``rowid_base``), so each window is a span of dates, and the windows grow (a month,
+        # (``rowid_base``), so each window is a span of dates, and the windows grow (a week,
         # then four times more each time) until ``limit`` hits are found or the archive ends.
-        # A frequent phrase is answered from the last month; a rare one in a few look-ups of
-        # the gram index, never by sorting every part that holds it.
+        # A frequent phrase is answered from the last week; a rare one in a few look-ups of
+        # the gram index, never by sorting every part that holds it.  Each window is one
+        # query for the keys of its best hits (the text is fetched once, for the hits kept).
+        keys: dict = {}                 # rowid -> (date, issue, version, page, kind)
         for lo, hi in self._windows():
-            want = limit - len(out)
+            want = limit - len(keys)
             source, match, margs = self._match(folded, exact, lo, hi)
-            # the keys first, then the rows of the hits only (sorting the candidates with
-            # their text would move every body of the window)
-            keys = [r[0] for r in self._rows(
-                f"SELECT a.rowid FROM {source} JOIN issues i ON i.id = a.issue AND "
-                f"i.version = a.version WHERE {match}{cond}{order}", [*margs, *args, want])]
-            rows = self._rows(
-                f"SELECT {sel}, {self._concat('a.headline', self._nl(), 'a.body')} "
-                f"FROM articles a JOIN issues i ON i.id = a.issue AND i.version = a.version "
-                f"WHERE a.rowid IN ({', '.join([P] * len(keys))})", keys) if keys else []
+            cols = "a.rowid, {} AS kind, i.date, a.issue, a.version, a.page"
+            sql = (f"SELECT * FROM (SELECT {cols.format(0)} FROM {source} JOIN issues i ON "
+                   f"i.id = a.issue AND i.version = a.version WHERE {match}{cond}{order}) AS m")
+            qargs = [*margs, *args, want]
             if seam:
                 # a phrase running from one page of a continued story to the next (下转):
                 # found in the pair of parts, reported on the page where it starts
                 n = len(folded) - 1
-                seen = {r[0] for r in rows}
                 window = "" if lo is None else f" AND b.rowid >= {P} AND b.rowid < {P}"
                 if n <= JOINT and "\n" not in folded and "joint" in have:
                     # the n characters each side of the jump: the phrase runs across it
                     at, seam_args = self._seam("b.joint"), [JOINT + 1 - n, 2 * n, folded]
                 else:
                     at, seam_args = self._seam_bodies(), [n, n, folded]
-                rows += [r for r in self._rows(
-                    f"SELECT {sel}, {self._concat('a.body', 'b.body')} FROM articles b "
-                    f"JOIN articles a ON a.issue = b.issue AND a.version = b.version "
-                    f"AND a.article = b.article AND a.part = b.part - 1 "
-                    f"JOIN issues i ON i.id = a.issue AND i.version = a.version "
-                    f"WHERE b.part > 0{window} AND {at}{cond}{order}",
-                    [*([] if lo is None else [lo, hi]), *seam_args, *args, want])
-                    if r[0] not in seen]
-            rows.sort(key=lambda r: (r[4], r[1], r[2], -r[6], -r[0]), reverse=True)
-            out += rows[:want]
-            if len(out) >= limit:
+                sql += (f" UNION ALL SELECT * FROM (SELECT {cols.format(1)} FROM articles b "
+                        f"JOIN articles a ON a.issue = b.issue AND a.version = b.version "
+                        f"AND a.article = b.article AND a.part = b.part - 1 "
+                        f"JOIN issues i ON i.id = a.issue AND i.version = a.version "
+                        f"WHERE b.part > 0{window} AND {at}{cond}{order}) AS s")
+                qargs += [*([] if lo is None else [lo, hi]), *seam_args, *args, want]
+            found: dict = {}
+            for rowid, kind, *sort in self._rows(sql, qargs):
+                if rowid not in found or kind < found[rowid][-1]:
+                    found[rowid] = (*sort, kind)     # (a part's own text before the pair)
+            best = sorted(found.items(), key=lambda kv: (kv[1][0], kv[1][1], kv[1][2],
+                                                         -kv[1][3], -kv[0]), reverse=True)
+            keys.update(best[:want])
+            if len(keys) >= limit:
                 break
+        if not keys:
+            return []
+        nl = self._nl()
+        rows = self._rows(
+            f"SELECT {sel}, {self._concat('a.headline', nl, 'a.body')}, a.body, b.body "
+            f"FROM articles a JOIN issues i ON i.id = a.issue AND i.version = a.version "
+            f"LEFT JOIN articles b ON b.issue = a.issue AND b.version = a.version AND "
+            f"b.article = a.article AND b.part = a.part + 1 "
+            f"WHERE a.rowid IN ({', '.join([P] * len(keys))})", list(keys))
+        out = []
+        for r in rows:
+            own, body, after = r[-3:]
+            out.append((*r[:-3], own if keys[r[0]][-1] == 0 else body + (after or "")))
+        out.sort(key=lambda r: (r[4], r[1], r[2], -r[6], -r[0]), reverse=True)
         return [dict(zip(HIT_COLUMNS, r)) for r in out]
 
     def _windows(self):
@@ -810,6 +824,10 @@ class PostgresCatalog(Catalog):
             raise OutputError(f"the catalog server cannot be reached ({_pg_message(e)})",
                               SourceRef(self.where), "check the address, that the server runs "
                               "and the password (~/.pgpass or PGPASSWORD)") from None
+        # search is many small queries: no parallel workers and no JIT compiling to start
+        # for each (typeset_grams' high cost would otherwise set JIT off for nothing)
+        self._exec("SET max_parallel_workers_per_gather = 0")
+        self._exec("SET jit = off")
         enc = self._rows("SHOW server_encoding")[0][0]
         if enc.upper() not in ("UTF8", "UTF-8"):
             self.con.close()
