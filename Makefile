@@ -22,15 +22,17 @@ sample: $(VENV)/.installed
 
 # poppler-utils (pdftotext, pdffonts, pdfinfo) read the PDFs back in the tests; qpdf --check
 # and Ghostscript's inkcov and tiffsep devices check the print output (tests/test_print.py);
-# strace kills a build at each of its file-system steps (tests/test_faults_build.py).
+# strace kills a build at each of its file-system steps (tests/test_faults_build.py);
+# Ghostscript, ImageMagick and qpdf make foreign PDFs for the plant preflight
+# (tests/test_preflight_plant.py), which renders separations with Ghostscript.
 tools:
 	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && \
 	  command -v qpdf >/dev/null && command -v gs >/dev/null && \
 	  command -v chromium >/dev/null && command -v chromedriver >/dev/null && \
-	  command -v strace >/dev/null || \
-	  { echo "installing poppler-utils qpdf ghostscript chromium chromium-driver strace"; \
+	  command -v strace >/dev/null && convert -version 2>/dev/null | grep -q ImageMagick || \
+	  { echo "installing poppler-utils qpdf ghostscript imagemagick chromium chromium-driver strace"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      poppler-utils qpdf ghostscript chromium chromium-driver strace >/dev/null; }
+	      poppler-utils qpdf ghostscript imagemagick chromium chromium-driver strace >/dev/null; }
 
 test: $(VENV)/.installed tools
 	$(PY) -m pytest -q

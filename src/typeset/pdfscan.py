@@ -309,7 +309,7 @@ def operations(data: bytes, problem=None):
             seg = data[pos:end]
             if bi or b"BI" in seg:
                 # an inline image: the data after ID is found by position, token by token
-                for t in _WORD.finditer(seg):
+                for t in _SPLIT.finditer(seg):
                     tok = t.group()
                     if bi and tok == b"ID":
                         d = {}
@@ -355,13 +355,10 @@ def operations(data: bytes, problem=None):
                 if pos != end:
                     continue                  # past an inline image: look again from there
             else:
-                for tok in seg.split():
+                # a name ends where the next begins: '/F1/F2', 'Tr/F1' are two tokens each
+                for tok in (_SPLIT.findall(seg) if b"/" in seg else seg.split()):
                     c = tok[0]
                     if c == 47:                               # a name
-                        if 47 in tok[1:]:
-                            for part in _GLUED.findall(tok):
-                                (stack[-1][0] if stack else operands).append(_name(part))
-                            continue
                         val = _name(tok)
                     elif c in numstart:
                         try:
@@ -446,8 +443,7 @@ def operations(data: bytes, problem=None):
 
 _OP = object()
 _SPECIAL = re.compile(rb"[()<>\[\]{}%]")
-_WORD = re.compile(rb"[^\x00\t\n\x0b\x0c\r ]+")
-_GLUED = re.compile(rb"/[^/]*|[^/]+")
+_SPLIT = re.compile(rb"/[^\x00\t\n\x0b\x0c\r /]*|[^\x00\t\n\x0b\x0c\r /]+")
 _EOL = re.compile(rb"[\r\n]")
 _NUMSTART = frozenset(b"0123456789+-.")
 _OPS = {op.encode(): op for op in (

@@ -88,6 +88,7 @@ ICC_LIMIT = 16 * MB               # an ICC profile
 XMP_LIMIT = 4 * MB
 FONT_LIMIT = 32 * MB              # an embedded font program
 MEASURE_PIXELS = 40_000_000       # images larger than this are not measured for ink
+MAX_IMAGE_PIXELS = 250_000_000    # an image (1.3 × 1.3 m at 300 ppi)
 MAX_BOXES = 20                    # places kept per finding
 TIMEOUT = 120.0                   # s, one file's check (check_file)
 MEMORY = 1536                     # MB of address space for one file's check (check_file)
@@ -550,7 +551,9 @@ def _font_info(font) -> _FontInfo:
             scale = 1.0
             if sub == "/Type3":
                 scale = float(font.FontMatrix[0]) * 1000.0
-            info.widths = [missing] * 256
+            # no /Widths: one of the standard 14 fonts, not embedded; half an em a glyph is
+            # near enough to say where its text is
+            info.widths = [missing if "/Widths" in font else 500.0] * 256
             for j, v in enumerate(list(font.get("/Widths", []))[:256]):
                 if 0 <= first + j < 256:
                     info.widths[first + j] = float(v) * scale
@@ -580,8 +583,7 @@ def _font_problems(font, key) -> tuple[str, list]:
 
     if not _is_dict(font):
         return str(key), [("content", f"font {key} is not a font dictionary (found "
-                                      f"{type(font).__name__.lower()}): its text cannot be "
-                                      f"printed")]
+                                      f"{_what(font)}): its text cannot be printed")]
     try:
         sub = str(font.get("/Subtype", ""))
         base = str(font.get("/BaseFont"))[1:] if "/BaseFont" in font else str(key)
@@ -892,6 +894,10 @@ class _Page:
     def set_space(self, cs, resources, what, op) -> Colour:
         kind, n = _space(cs, resources)
         note = ""
+        if "unknown" in kind:
+            why = kind.split("unknown", 1)[1].strip().strip("()")
+            self.report("content", f"colour space {_name(cs)} for {what} is not defined or "
+                        f"cannot be resolved" + (f" ({why})" if why.startswith("colour") else ""))
         if _bad(kind):
             note = (f"{kind} colour space set for {what} ({_name(cs)}): print files must be "
                     f"CMYK or grey")
@@ -1427,6 +1433,9 @@ class _Page:
         if facts.get("damaged"):
             self.report("content", f"{what}: {facts['damaged']}", box, "image")
             return
+        if facts["w"] * facts["h"] > MAX_IMAGE_PIXELS:
+            raise Refused(f"{what} on page {self.page} is {facts['w']} × {facts['h']} pixels: "
+                          f"refused (larger than any print needs, or a decompression bomb)")
         if facts["mask"]:
             inside = self.check_paint(st.fill, box, f"image mask {what[6:] if xo else what}",
                                       st.op, st, "image")
@@ -1506,6 +1515,18 @@ class _Page:
                 self.report("image_ppi_high", f"{what}: {ppi:.0f} ppi effective ({size}); the "
                             f"profile's maximum is {lim:g} ppi (a heavier file for nothing: "
                             f"downsample it)", box, "image", round(ppi, 1), lim, "ppi")
+
+
+def _what(obj) -> str:
+    """What a PDF object is, for a message."""
+    import pikepdf
+
+    for cls, word in ((pikepdf.Array, "an array"), (pikepdf.Stream, "a stream"),
+                      (pikepdf.Dictionary, "a dictionary"), (pikepdf.Name, "a name"),
+                      (pikepdf.String, "a string")):
+        if isinstance(obj, cls):
+            return word
+    return "a number" if isinstance(obj, (int, float)) else "something else"
 
 
 def _name(obj) -> str:
@@ -1655,7 +1676,7 @@ def preflight(source, expect: Expect | None = None, name: str | None = None) -> 
         r.facts["refused"] = True
         return r
     except pikepdf.PdfError as e:
-        r.add("error", f"not a readable PDF: {_qpdf_message(e)}", check="file")
+        r.add("error", f"not a readable PDF: {_qpdf_message(e, path)}", check="file")
         r.facts["refused"] = True
         return r
     except Refused as e:
@@ -1669,7 +1690,7 @@ def preflight(source, expect: Expect | None = None, name: str | None = None) -> 
             r.add("error", str(e), check="file")
             r.facts["refused"] = True
         except (pikepdf.PdfError, Undecodable) as e:
-            r.add("error", f"the file is damaged: {_qpdf_message(e)}", check="file")
+            r.add("error", f"the file is damaged: {_qpdf_message(e, path)}", check="file")
     return r
 
 
@@ -1690,7 +1711,7 @@ def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str) 
     damage = pdf.get_warnings()
     if damage:
         r.add("error", f"the file is damaged and had to be repaired to be read "
-                       f"({_qpdf_message(damage[0])}); a RIP may read it differently",
+                       f"({_qpdf_message(damage[0], path)}); a RIP may read it differently",
               check="file")
     if pdf.is_encrypted:
         r.add("error", "the file is encrypted: print files must not be", check="file")
@@ -1713,15 +1734,24 @@ def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str) 
         except _Damaged as e:
             r.add("error", f"the page cannot be checked: {e}", i, check="content")
         except (pikepdf.PdfError, Undecodable) as e:
-            r.add("error", f"the page cannot be read: {_qpdf_message(e)}", i, check="content")
+            r.add("error", f"the page cannot be read: {_qpdf_message(e, path)}", i,
+                  check="content")
     for key, (base, problems, page_no) in run.font_problems.items():
-        if key in run.fonts_reported:
+        if key in run.fonts_reported or (not expect.content_checked and key in run.fonts):
+            continue
+        if not expect.content_checked and not expect.graphic and \
+                all(c != "content" for c, _ in problems):
+            # named by a page but never drawn with (ReportLab names Helvetica on every
+            # page): nothing of it is printed
             continue
         for check, message in problems:
             _doc(r, L, check, message, page_no, kind="font")
     _spots(r, run, L)
+    # what Ghostscript renders: a file whose content the walk could read (one with errors in
+    # it fails already, and is what makes a renderer stumble)
+    broken = any(f.check == "content" and f.level == "error" for f in r.findings)
     if L["ink_limit"] and profile.param("ink_limit", "method") == "separations" and \
-            pages and not r.facts.get("refused") and expect.separations:
+            pages and not r.facts.get("refused") and expect.separations and not broken:
         _separations(pdf, path, data, r, run, pages)
     if expect.text_checked_in and expect.articles is not None:
         r.facts["roundtrip"] = f"text read back in {expect.text_checked_in}"
@@ -1756,16 +1786,26 @@ def _check_page(page, i: int, run: _Run, expect: Expect, level) -> tuple:
     parts, total = [], 0
     for s in streams:
         try:
-            part = decoded(s, CONTENT_LIMIT - total, f"the content stream of page {i}")
+            part = decoded(s, CONTENT_LIMIT, f"the content stream of page {i}")
         except Undecodable as e:
             walker.report("content", f"content stream cannot be read: {e}")
             continue
         total += len(part)
+        if total > CONTENT_LIMIT:
+            raise Refused(f"the content streams of page {i} decode to more than "
+                          f"{CONTENT_LIMIT // MB} MB: refused (a decompression bomb, or far "
+                          f"larger than a print file needs)")
         parts.append(part)
     resources = page.obj.get("/Resources")
     if resources is None:
         resources = pikepdf.Dictionary()
-    walker.walk(b"\n".join(parts), resources, ctm)
+    data = b"\n".join(parts)
+    draws = _form_draws(data, resources, run, {})
+    if draws > MAX_FORM_DRAWS:
+        raise Refused(f"page {i} draws its Form XObjects about {draws:.3g} times (forms drawn "
+                      f"within forms fan out; at most {MAX_FORM_DRAWS} are checked): refused "
+                      f"as too complex to check")
+    walker.walk(data, resources, ctm)
     frames = expect.frames[i - 1] if expect.frames and i <= len(expect.frames) else None
     walker.check_areas(trim, frames)
     if run.no_transparency and "/Group" in page.obj:
@@ -1778,6 +1818,45 @@ def _check_page(page, i: int, run: _Run, expect: Expect, level) -> tuple:
     except (TypeError, ValueError):
         rotate = 0
     return (i, media, bleed or trim or media, (walker.ox, walker.oy), rotate)
+
+
+_DO = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]+)[\x00\t\n\x0c\r ]*Do(?![^\x00\t\n"
+                 rb"\x0c\r ()<>\[\]{}/%])")
+
+
+def _form_draws(data: bytes, resources, run: _Run, memo: dict, depth: int = 0) -> float:
+    """How many times content ``data`` draws Form XObjects, the forms' own draws included
+    (a count from the ``/Name Do`` in each content, before anything is walked): ten forms
+    each drawing the next ten times make 10^10, found here in microseconds."""
+    import pikepdf
+
+    if depth > MAX_FORM_DEPTH:
+        return 0.0
+    counts: dict = {}
+    for m in _DO.finditer(data):
+        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    if not counts:
+        return 0.0
+    xos = resources.get("/XObject") if _is_dict(resources) else None
+    if not _is_dict(xos):
+        return 0.0
+    total = 0.0
+    for raw, n in counts.items():
+        xo = xos.get("/" + raw.decode("latin-1"))
+        if not isinstance(xo, pikepdf.Stream) or str(xo.get("/Subtype")) != "/Form":
+            continue
+        key = xo.objgen if xo.objgen != (0, 0) else id(xo)
+        if key not in memo:
+            memo[key] = 0.0                      # drawn within itself: counted once
+            try:
+                memo[key] = _form_draws(run.form_data(xo), xo.get("/Resources", resources),
+                                        run, memo, depth + 1)
+            except Undecodable:
+                pass
+        total += n * (1.0 + memo[key])
+        if total > 1e15:
+            break
+    return total
 
 
 def _spots(r: Result, run: _Run, L: dict) -> None:
@@ -1855,9 +1934,12 @@ def _separations(pdf, path, data, r: Result, run: _Run, pages: list) -> None:
                   value=round(value * 100, 1), limit=round(lim * 100, 1), unit="%")
 
 
-def _qpdf_message(e) -> str:
-    """qpdf's message without the name of the in-memory stream it read from."""
-    return re.sub(r"^(?:stream )?<[^>]*>:?\s*(?:\(offset \d+\):\s*)?", "", str(e)).strip()
+def _qpdf_message(e, path=None) -> str:
+    """qpdf's message without the name of the stream or file it read from."""
+    text = str(e)
+    if path is not None:
+        text = text.replace(f"{path}: ", "").replace(str(path), "the file")
+    return re.sub(r"^(?:stream )?<[^>]*>:?\s*(?:\(offset \d+\):\s*)?", "", text).strip()
 
 
 def _pdfx(pdf, r: Result, expect: Expect, profile, L: dict) -> str | None:
@@ -1931,7 +2013,7 @@ def _pdfx(pdf, r: Result, expect: Expect, profile, L: dict) -> str | None:
     if expect.output_condition and ident and ident != expect.output_condition:
         add("output_intent", f"output condition '{ident}', the paper says "
                              f"'{expect.output_condition}'")
-    elif not expect.output_condition and ident and conditions and ident not in conditions:
+    if ident and conditions and ident not in conditions:
         add("output_intent", f"output condition '{ident}' is not one the profile accepts "
                              f"({', '.join(conditions)})")
     prof = oi.get("/DestOutputProfile")
@@ -2253,7 +2335,9 @@ def check_file(source, expect: Expect | None = None, name: str | None = None,
                ) -> Result:
     """``preflight(source, expect)`` in a child process that may use ``memory`` MB of address
     space more than this one and ``timeout`` seconds: a file that would exhaust either is
-    refused with a message saying so, and nothing in it can hang or crash the caller.  With
+    refused with a message saying so, and nothing in it can hang or crash the caller.
+    ``expect`` may be a function of ``source`` giving the Expect (it reads the file: so it is
+    called in the child too).  With
     ``proof_dpi``, ``Result.proofs`` holds a PNG of each page with findings, outlined.
     A bug (an exception the check does not expect) is raised here as RuntimeError."""
     import os
@@ -2261,11 +2345,14 @@ def check_file(source, expect: Expect | None = None, name: str | None = None,
     import resource
     import select
     import signal
+    import sys
     import traceback
     from dataclasses import replace
 
     expect = expect or Expect()
     name = name or (str(source) if not isinstance(source, (bytes, bytearray)) else "<pdf>")
+    sys.stdout.flush()
+    sys.stderr.flush()
     rfd, wfd = os.pipe()
     pid = os.fork()
     if pid == 0:                                          # the child
@@ -2283,8 +2370,10 @@ def check_file(source, expect: Expect | None = None, name: str | None = None,
             except (ValueError, OSError):
                 pass
             try:
-                res = preflight(source, replace(expect, deadline=time.monotonic() + timeout),
-                                name)
+                deadline = time.monotonic() + timeout
+                if callable(expect):         # worked out in the child: it opens the file
+                    expect = expect(source)
+                res = preflight(source, replace(expect, deadline=deadline), name)
                 if proof_dpi and not res.facts.get("refused") and res.findings:
                     try:
                         res.proofs = proof_images(source, res, proof_dpi)
@@ -2453,20 +2542,26 @@ def proof_images(source, result: Result, dpi: float = 60) -> list:
             sheet.paste(img, (0, 0))
             draw = ImageDraw.Draw(sheet)
             ox, oy = (trim[0] - crop[0]) * scale, (crop[3] - trim[3]) * scale
+            places: dict = {}           # one outline a place, numbered with its findings
             for k, f in items:
-                colour = (220, 0, 0) if f.level == "error" else (255, 140, 0)
                 for b in (f.boxes or ([f.bbox] if f.bbox else []))[:MAX_BOXES]:
-                    x0, y0 = ox + b[0] * MM * scale, oy + b[1] * MM * scale
-                    x1, y1 = ox + b[2] * MM * scale, oy + b[3] * MM * scale
-                    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-                    x0, x1 = min(x0, cx - 4), max(x1, cx + 4)
-                    y0, y1 = min(y0, cy - 4), max(y1, cy + 4)
-                    draw.rectangle((x0 - 2, y0 - 2, x1 + 2, y1 + 2), outline=colour, width=2)
-                    draw.text((x1 + 4, y0 - 4), str(k), fill=colour, font=font)
+                    key = tuple(round(v, 1) for v in b)
+                    got = places.setdefault(key, [[], False])
+                    got[0].append(str(k))
+                    got[1] = got[1] or f.level == "error"
+            for b, (numbers, error) in places.items():
+                colour = (220, 0, 0) if error else (255, 140, 0)
+                x0, y0 = ox + b[0] * MM * scale, oy + b[1] * MM * scale
+                x1, y1 = ox + b[2] * MM * scale, oy + b[3] * MM * scale
+                cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+                x0, x1 = min(x0, cx - 4), max(x1, cx + 4)
+                y0, y1 = min(y0, cy - 4), max(y1, cy + 4)
+                draw.rectangle((x0 - 2, y0 - 2, x1 + 2, y1 + 2), outline=colour, width=2)
+                draw.text((x1 + 4, y0 - 4), ",".join(numbers), fill=colour, font=font)
             y = img.height + 5
             for k, f in items:
                 colour = (220, 0, 0) if f.level == "error" else (200, 110, 0)
-                text = f"{k} {f.level} [{f.check}] {f.message}"
+                text = f"{k} {f.level} [{f.check}] {f.message}".replace("×", "x")
                 draw.text((5, y), text[:160], fill=colour, font=font)
                 y += line_h
             out.append((f"{stem}-p{page_no:02d}-preflight.png", _png(sheet)))
