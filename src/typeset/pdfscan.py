@@ -363,10 +363,13 @@ def operations(data: bytes, problem=None):
                     elif c in numstart:
                         try:
                             val = float(tok)
+                            if not -3.4e38 <= val <= 3.4e38 or b"e" in tok or b"E" in tok:
+                                raise ValueError      # PDF numbers: no exponent, no infinity
                         except ValueError:
-                            val = _token(tok)
-                            if val is _OP:
-                                val = None
+                            if problem:
+                                problem(f"a number the PDF format does not allow: "
+                                        f"{tok[:20].decode('latin-1')!r}")
+                            val = 0.0
                     else:
                         op = ops.get(tok)
                         if op is None:
@@ -459,9 +462,12 @@ def _token(tok: bytes):
         return _name(tok)
     if c in _NUMSTART:
         try:
-            return float(tok)
+            v = float(tok)
+            if -3.4e38 <= v <= 3.4e38 and b"e" not in tok and b"E" not in tok:
+                return v
         except ValueError:
             pass
+        return 0.0
     if tok in _KEYWORDS:
         return _KEYWORDS[tok]
     return _OP

@@ -161,12 +161,19 @@ class Finding:
 
     def as_json(self) -> dict:
         def num(v):
-            return round(v, 3) if isinstance(v, float) else v
+            if isinstance(v, float):
+                return round(v, 3) if math.isfinite(v) else None
+            return v
+
+        def box(b):                 # a place out of all proportion (a hostile matrix): none
+            return [round(v, 2) for v in b] if b and all(
+                math.isfinite(v) and abs(v) < 1e9 for v in b) else None
+        boxes = [box(b) for b in self.boxes]
         return {"level": self.level, "check": self.check or "file", "page": self.page,
                 "kind": self.kind or ("page" if self.page else "document"),
                 "message": self.message,
-                "bbox_mm": [round(v, 2) for v in self.bbox] if self.bbox else None,
-                "boxes_mm": [[round(v, 2) for v in b] for b in self.boxes],
+                "bbox_mm": box(self.bbox),
+                "boxes_mm": [b for b in boxes if b is not None],
                 "count": self.count, "value": num(self.value), "limit": num(self.limit),
                 "unit": self.unit}
 
@@ -1124,7 +1131,8 @@ class _Page:
         if font is None:
             self.report("content", f"font {name} is used but not defined")
             return None, None
-        key = font.objgen if font.objgen != (0, 0) else id(font)
+        key = getattr(font, "objgen", (0, 0))
+        key = key if key != (0, 0) else id(font)
         info = self.fonts.get(key)
         if info is None:
             info = self.fonts[key] = _font_info(font)
@@ -1719,11 +1727,18 @@ def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str) 
         return
     if "/ID" not in pdf.trailer:
         _doc(r, L, "pdfx", "no /ID in the trailer (PDF/X requires a file identifier)")
-    level = _pdfx(pdf, r, expect, profile, L) if not expect.graphic else None
-    if not expect.graphic:
-        _boxes(pdf, r, expect, profile, L)
+    level = None
+    try:
+        if not expect.graphic:
+            level = _pdfx(pdf, r, expect, profile, L)
+            _boxes(pdf, r, expect, profile, L)
+    except _STRUCTURE as e:
+        r.add("error", f"the file's structure is damaged ({_why(e)})", check="file")
     run = _Run(r, expect, profile, level, owner)
-    _fonts(pdf, r, run)
+    try:
+        _fonts(pdf, r, run)
+    except _STRUCTURE as e:
+        r.add("error", f"the file's fonts cannot be read ({_why(e)})", check="file")
     pages = []                      # (page number, media, crop for the ink, origin) of each
     for i, page in enumerate(pdf.pages, start=1):
         if expect.content_checked:
@@ -1736,6 +1751,11 @@ def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str) 
         except (pikepdf.PdfError, Undecodable) as e:
             r.add("error", f"the page cannot be read: {_qpdf_message(e, path)}", i,
                   check="content")
+        except _STRUCTURE as e:
+            # an object of the wrong type where the format wants another (a name that is not
+            # UTF-8, a number where a dictionary belongs …): said, not a traceback
+            r.add("error", f"the page cannot be checked: its structure is damaged "
+                           f"({_why(e)})", i, check="content")
     for key, (base, problems, page_no) in run.font_problems.items():
         if key in run.fonts_reported or (not expect.content_checked and key in run.fonts):
             continue
@@ -1762,6 +1782,13 @@ def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str) 
                            f"in the issue (pages {', '.join(map(str, expect.issue_pages))})",
                   check="layout")
         _roundtrip(pdf, data if data is not None else path.read_bytes(), r, expect)
+
+
+_STRUCTURE = (AttributeError, KeyError, IndexError, TypeError, ValueError, RecursionError)
+
+
+def _why(e: Exception) -> str:
+    return f"{type(e).__name__}: {str(e)[:120]}"
 
 
 def _check_page(page, i: int, run: _Run, expect: Expect, level) -> tuple:
@@ -2110,7 +2137,8 @@ def _fonts(pdf, r: Result, run: _Run) -> None:
         fonts = res.get("/Font")
         if _is_dict(fonts):
             for key, font in fonts.items():
-                og = font.objgen if font.objgen != (0, 0) else id(font)
+                og = getattr(font, "objgen", (0, 0))
+                og = og if og != (0, 0) else id(font)
                 if og in seen:
                     continue
                 seen[og] = True
