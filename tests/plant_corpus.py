@@ -358,6 +358,7 @@ _GS_CLEAN = """
 30 mm 170 mm moveto (Ghostscript: a clean page) show
 0.2 0.4 0 0 setcolor 30 mm 100 mm 60 mm 40 mm rectfill
 0 0 0 1 setcolor 2.5 setlinewidth 30 mm 90 mm moveto 170 mm 90 mm lineto stroke
+gsave 1 0.1 scale 2.5 setlinewidth 180 mm 300 mm moveto 180 mm 1200 mm lineto stroke grestore
 """
 
 
@@ -398,6 +399,16 @@ def make_gs_hairline_page2(d: Path) -> Path:
     return gs(d, "gs-hairline-page2", _GS_CLEAN + "showpage\n" + _GS_CLEAN + """
 gsave 0.1 0.1 scale 0.5 setlinewidth 0 0 0 1 setcolor true setoverprint
 500 mm 500 mm moveto 1500 mm 500 mm lineto stroke grestore
+showpage
+""")
+
+
+def make_gs_squeezed(d: Path) -> Path:
+    """A 2.5 pt rule drawn under a scale of 0.05 across it prints 0.125 pt wide (gs-clean has
+    a vertical one under a scale of 0.1 along it: 2.5 pt wide)."""
+    return gs(d, "gs-squeezed", _GS_CLEAN + """
+gsave 1 0.05 scale 2.5 setlinewidth 0 0 0 1 setcolor true setoverprint
+40 mm 1000 mm moveto 160 mm 1000 mm lineto stroke grestore
 showpage
 """)
 
@@ -709,6 +720,9 @@ def cases() -> list[Case]:
              [Fault("line_width", 1, trim_rl(40, 100, 150, 100), "0.05 pt wide")]),
         Case("gs-hairline-page2", "Ghostscript", make_gs_hairline_page2,
              [Fault("line_width", 2, trim_gs(50, 50, 150, 50), "0.05 pt wide")]),
+        Case("gs-squeezed", "Ghostscript", make_gs_squeezed,
+             [Fault("line_width", 1, trim_gs(40, 50, 160, 50), "pt wide",
+                    value=(0.124, 0.126))]),
         Case("gs-zero-width", "Ghostscript", make_gs_zero_width,
              [Fault("line_width", 1, trim_gs(50, 120, 150, 120), "width 0")]),
         Case("typst-4pt", "Typst", make_ty_4pt,

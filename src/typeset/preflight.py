@@ -247,7 +247,8 @@ class Result:
                 "errors": len(self.errors), "warnings": len(self.warnings),
                 "facts": {"pdfx": f.get("pdfx"), "pages": f.get("pages", 0),
                           "fonts": f.get("fonts", 0), "output_intent": f.get("intent"),
-                          "bleed_mm": f.get("bleed_mm"), "profile": f.get("profile"),
+                          "bleed_mm": None if f.get("bleed_mm") is None else
+                          round(f["bleed_mm"], 2), "profile": f.get("profile"),
                           "separations": f.get("separations")},
                 "findings": [x.as_json() for x in self.findings]}
 
@@ -412,6 +413,30 @@ def _thinnest(m) -> float:
     s = a * a + b * b + c * c + d * d
     det = abs(a * d - b * c)
     return math.sqrt(max(0.0, (s - math.sqrt(max(0.0, s * s - 4 * det * det))) / 2.0))
+
+
+def _line_scale(m, path: list) -> float:
+    """How much the CTM ``m`` narrows the strokes of ``path`` (device points): for straight
+    segments exactly — a strip of width 1 along a user-space direction u is |det m| / |m u|
+    wide on the device — for curves and rectangles the worst case (_thinnest)."""
+    if any(p[2] not in ("m", "l") for p in path):
+        return _thinnest(m)
+    det = abs(m[0] * m[3] - m[1] * m[2])
+    if det < 1e-12:
+        return 0.0
+    worst = None
+    for a, b in zip(path, path[1:]):
+        if b[2] != "l":
+            continue
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        d = math.hypot(dx, dy)
+        if d < 1e-9:
+            continue
+        # u ∝ m⁻¹ d; |m u| for unit u is |d| / |m⁻¹ d|
+        ux, uy = (m[3] * dx - m[2] * dy) / det, (-m[1] * dx + m[0] * dy) / det
+        w = det * math.hypot(ux, uy) / d
+        worst = w if worst is None else min(worst, w)
+    return _thinnest(m) if worst is None else worst
 
 
 class _State:
@@ -1077,16 +1102,16 @@ class _Page:
             inside = self.check_paint(st.stroke, box, "stroke", st.OP, st)
             box = _stroke_box(path, box, st, op in ("S", "B", "B*"))
             if inside:
-                self.check_line(st, box)
+                self.check_line(st, box, path)
         if op not in ("S", "s"):
             if self.check_paint(st.fill, box, "fill", st.op, st) and not st.fill.white:
                 self.at_trim(box, "path", "a filled area")
         reg = (st.stroke if stroke else st.fill).registration
         self.paints.append((box, reg))
 
-    def check_line(self, st: _State, box) -> None:
+    def check_line(self, st: _State, box, path: list) -> None:
         run, L = self.run, self.L
-        width = st.lw * _thinnest(st.ctm)
+        width = st.lw * _line_scale(st.ctm, path)
         if L["line_width"] and width < run.line_min - 1e-6:
             if st.lw == 0:
                 msg = ("a line of width 0 (the thinnest the device can draw: it vanishes on "
