@@ -86,11 +86,11 @@ def pdfx(src: Path, dst: Path, level: str = "PDF/X-4", condition: str = "CGATS T
         info["/GTS_PDFXVersion"] = "PDF/X-1:2001" if x1a else "PDF/X-4"
         if x1a:
             info["/GTS_PDFXConformance"] = "PDF/X-1a:2001"
-        xmp = (f'<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
-               f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
-               f'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
-               f'rdf:about="" xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/" '
-               f'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+        xmp = ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+               '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+               'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+               'rdf:about="" xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/" '
+               'xmlns:dc="http://purl.org/dc/elements/1.1/">'
                + ("" if x1a else "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>")
                + f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{dst.stem}</rdf:li></rdf:Alt>'
                f'</dc:title></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>')
