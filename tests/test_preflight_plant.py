@@ -176,7 +176,7 @@ def test_the_proof_outlines_each_finding(corpus, tmp_path):
     from PIL import Image
 
     path = next(p for c, p, _ in corpus if c.name == "rl-white-overprint")
-    r = subprocess.run([*TYPESET, "preflight", "--profile", "newspaper", "--proof",
+    r = subprocess.run([*TYPESET, "preflight", "--profile", "newspaper", "--proof-dir",
                         str(tmp_path), str(path)], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 5, r.stderr
     png = tmp_path / "rl-white-overprint-p01-preflight.png"

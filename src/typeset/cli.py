@@ -282,7 +282,7 @@ def _proofs_only(issue_dir, out_dir, grid, dpi):
                    "(default: the paper's with --issue, else house).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print the report as JSON (schemas/preflight-report.schema.json).")
-@click.option("--proof", "proof_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--proof-dir", "proof_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Also write a PNG of every page with findings, each outlined and "
                    "numbered, into this folder.")
 @click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True,
