@@ -277,22 +277,43 @@ def _proofs_only(issue_dir, out_dir, grid, dpi):
 @click.option("--pdfx", metavar="LEVEL", callback=_pdfx_option,
               help="With --issue: the PDF/X level expected, if not the paper's (as given to "
                    "build --pdfx).")
+@click.option("--profile", "profile_spec", metavar="NAME|FILE",
+              help="The preflight profile: house, newspaper, coldset or a profile file "
+                   "(default: the paper's with --issue, else house).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the report as JSON (schemas/preflight-report.schema.json).")
+@click.option("--proof-dir", "proof_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write a PNG of every page with findings, each outlined and "
+                   "numbered, into this folder.")
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True,
+              metavar="SECONDS", help="Time allowed to check one file; a file that needs "
+              "more is refused.")
+@click.option("--max-memory", "memory", type=click.IntRange(64, 1 << 20), default=1536,
+              show_default=True, metavar="MB", help="Memory allowed to check one file; a "
+              "file that needs more is refused.")
 @common()
-def preflight(pdfs, issue_dir, pdfx, quiet):
+def preflight(pdfs, issue_dir, pdfx, profile_spec, as_json, proof_dir, timeout, memory, quiet):
     """Check PDF files as a printing plant would and print a report.
 
-    Checks: PDF/X version keys and OutputIntent with an embedded CMYK profile; TrimBox
-    and BleedBox on every page, consistent (and as the paper says with --issue); fonts
-    embedded and subset; no RGB or Lab colour; text only in 100 % K and every other
-    mark on K only, except registration colour outside the bleed; total ink; with
-    --issue the page size and the text of every article along its article thread.
+    What is checked, and how strictly, is a profile: house (typeset's own rules: text
+    and rules on K only), newspaper (modelled on GWG 2015 newspaper ads: hairlines, text
+    size, image resolution, 245% ink over 15 mm from the separations, overprint, spot
+    colours …) or coldset (ISO 12647-3, 220% ink).  Every finding names the page, the
+    object and where it is (mm from the trim's top-left corner), the value and the limit.
+    Each file is checked within a time and memory bound: a damaged, encrypted or hostile
+    file is refused with a message, never a crash.
 
     Exit code 0 when every file passes, 5 when any file has an error.
     """
     from .errors import EXIT_PREFLIGHT
-    from .preflight import preflight as check, preflight_issue_file
+    from .preflight import Expect, _issue_expect, check_file, report_json
 
+    profile = None
     try:
+        if profile_spec is not None:
+            from .profile import load_profile
+
+            profile = load_profile(profile_spec)
         issue = None
         if issue_dir is not None:
             from .load import load_issue
@@ -302,18 +323,45 @@ def preflight(pdfs, issue_dir, pdfx, quiet):
             issue = load_issue(issue_dir)
             if issue.normalise:
                 issue, _ = normalise_issue(issue)
-        results = [preflight_issue_file(p, issue, pdfx) if issue is not None else check(p)
-                   for p in pdfs]
+        if profile is None:
+            from .profile import load_profile
+
+            # the paper's own profile with --issue (print: preflight_profile:), else house
+            profile = load_profile("house") if issue is None else load_profile(
+                issue.paper.output.preflight_profile, issue.project_root)
+        results = []
+        for p in pdfs:
+            if issue is not None:
+                def expect(src, _issue=issue):
+                    return _issue_expect(Path(src), _issue, pdfx, profile)
+            else:
+                expect = Expect(profile=profile)
+            res = check_file(p, expect, str(p), timeout=timeout, memory=memory,
+                             proof_dpi=60 if proof_dir is not None else None)
+            if proof_dir is not None and res.proofs:
+                proof_dir.mkdir(parents=True, exist_ok=True)
+                for fname, png in res.proofs:
+                    (proof_dir / fname).write_bytes(png)
+                    click.echo(f"proof: {proof_dir / fname}", err=True)
+            results.append(res)
     except Exception as e:  # noqa: BLE001
+        if as_json:
+            code, records = _error_records(e)
+            if code != EXIT_INTERNAL:
+                click.echo(json.dumps(report_json([], profile, records, code),
+                                      ensure_ascii=False, indent=1))
         _fail(e)
     bad = [r for r in results if not r.ok]
-    for r in results:
-        if r.ok and quiet:
-            continue
-        click.echo(r.text())
-    if issue_dir is None and not quiet:
-        click.echo("note: without --issue the page size, the paper's bleed and ink limit "
-                   "and the text are not checked", err=True)
+    if as_json:
+        click.echo(json.dumps(report_json(results, profile), ensure_ascii=False, indent=1))
+    else:
+        for r in results:
+            if r.ok and quiet:
+                continue
+            click.echo(r.text())
+    if issue_dir is None and not quiet and not as_json:
+        click.echo(f"note: without --issue the page size, the paper's bleed and the text are "
+                   f"not checked (profile {profile.name})", err=True)
     if bad:
         click.echo(f"error: {len(bad)} of {len(results)} file(s) failed preflight", err=True)
         sys.exit(EXIT_PREFLIGHT)
