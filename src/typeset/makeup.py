@@ -572,6 +572,11 @@ def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng,
     lead_contrast = len(sizes) < 2 or sizes[0] / sizes[1] >= CONTRAST - 1e-9
     lo_area = [md.min_area() for md in mods]
     hi_area = [md.max_area() for md in mods]
+    # a continuation (the rest of a story begun on an earlier page) may stand wider than the
+    # lead: its 接题 is no headline, so neither the ladder nor the width rule is about it
+    # (lead_top_widest); only its text block is wide.  A group of continuations alone may
+    # therefore take any span; a group with a story of the page's own no wider than the lead.
+    cont = sum(1 << i for i, md in enumerate(mods) if md.story and md.story.continued)
 
     # reserved spaces: a group of their own columns in the top or the bottom tier
     fixed_groups = []
@@ -604,17 +609,19 @@ def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng,
         bit = 1 << i
         opts = []
         for t in range(nt):
-            for w in range(min(rem[t], wmax), 0, -1):
+            for w in range(rem[t], 0, -1):
                 for mk in sums.feasible(w, tiers[t]):
                     if mk & bit and not mk & covered and \
+                            (w <= wmax or not mk & ~cont) and \
                             (not mk & bbit or (t == 0 and mk != bbit)):
                         opts.append((t, w, mk))
         # a side group: one stack through every tier at the right edge (a staircase: its
         # blocks need not end where the tiers do)
         if nt > 1 and not any(g.tier < 0 and g.kind != "lead" for g in groups):
-            for w in range(min(min(rem), wmax), 0, -1):
+            for w in range(min(rem), 0, -1):
                 for mk in sums.feasible(w, sum(tiers)):
-                    if mk & bit and not mk & covered and mk != bbit:
+                    if mk & bit and not mk & covered and mk != bbit and \
+                            (w <= wmax or not mk & ~cont):
                         opts.append((-1, w, mk))
         rng.shuffle(opts)
         for t, w, mk in opts:
@@ -756,18 +763,22 @@ def _shapes(st: StoryIn, pic: PictureIn | None, w: int, styles) -> list[_Shape]:
     out = []
     if st.jump is not None:
         # continued on a later page: its columns are filled to the foot (the jump line at the
-        # end), so its height takes any value between the least and the most it may set here
+        # end), so its height takes any value between the least and the most it may set here;
+        # taller than the most, its headline band takes the white (up to max_band), the text
+        # set here staying at the most
         least, most = st.jump
         for f in st.heads.get(w, ()):
             if f.hspan < w:
                 continue
+            legs = (most + 1) // w
             lo = f.min_band + max(MIN_LEG, -(-(least + 1) // w))
-            hi = f.min_band + (most + 1) // w
+            hi = f.min_band + legs
             p = pic.lines.get(w, 0) if pic is not None else 0
             if hi >= lo and (pic is None or w in pic.lines):
-                out.append(_Shape(f, "above" if pic is not None else "", w, p, lo + p, hi + p,
-                                  {h: f.min_band for h in range(lo + p, hi + p + 1)},
-                                  f.style != preferred, False))
+                bands = {h + p: max(f.min_band, h - legs)
+                         for h in range(lo, max_band(f.min_band) + legs + 1)}
+                out.append(_Shape(f, "above" if pic is not None else "", w, p, lo + p,
+                                  max(bands), bands, f.style != preferred, False))
         return out
     for f in st.heads.get(w, ()):
         r = _fit_range(st, w, f)
@@ -1286,7 +1297,8 @@ def _why(pin: PageIn, mods: list[_Mod]) -> str:
     if lead is not None:
         widest = max(lead.lo)
         # a story that cannot stand in the page's height at the lead's widest span or less
-        tall = [md for md in mods if md.story and md is not lead and
+        # (a continuation may stand wider: see _covers)
+        tall = [md for md in mods if md.story and md is not lead and not md.story.continued and
                 all(v > pin.height for w, v in md.lo.items() if w <= widest)]
         if tall:
             t = tall[0]
@@ -1417,13 +1429,15 @@ def _terms(pin: PageIn, blocks: list[Placed], cover: _Cover, extra: dict) -> dic
     stories = [b for b in blocks if b.kind == "article"]
     rank = {s.id: s.rank for s in pin.stories}
     body = {s.id: s.body for s in pin.stories}
+    cont = {s.id for s in pin.stories if s.continued}
     zone = {b.id: _zone_rank(pin, b.column, b.span, b.top) for b in stories}
     inv = winv = 0
     for a in stories:
         for b in stories:
             if rank[a.id] < rank[b.id]:
                 inv += zone[a.id] > zone[b.id]
-                winv += a.span < b.span
+                # a continuation's width is its text's, not its importance (see _covers)
+                winv += a.span < b.span and b.id not in cont
     long = LEG_LONG * pin.height
     return dict(
         rank_inversions=inv, width_inversions=winv,
@@ -1777,6 +1791,58 @@ def verify(issue, bodies, page_number: int, proposal: Proposal, pin: PageIn):
     return laid, flow, checks
 
 
+# --- a story continued on a later page: how much of it each page gets ---------------------------
+
+BALANCE_TOL = 0.25           # the jump may move while the pages' stretch differs by this
+
+
+def stretch(pin: PageIn) -> float:
+    """How much of the white its copy can take the page needs to be filled: 0 with every
+    story at its tightest, 1 at the widest spans with the most white (:func:`copy_area`);
+    below 0 the copy is over, above 1 short."""
+    lo, hi = copy_area(pin)
+    cap = capacity(pin)
+    if hi <= lo:
+        return 0.5 if lo == cap else (math.inf if lo < cap else -math.inf)
+    return (cap - lo) / (hi - lo)
+
+
+def jump_window(pin_a: PageIn, story: str, pin_b: PageIn, cont: str) -> tuple[int, int]:
+    """The body lines a story continued from page A to page B may set on A (its ``jump``
+    narrowed), so that both pages are filled alike: the share of A where A and B need the
+    same :func:`stretch` of their copy (both at the same point between their tightest and
+    their loosest, as a designer shares the white out over both), and round it the shares
+    while their stretches differ by at most BALANCE_TOL.  The part on B is the rest of the
+    story (and its jump line).  Without it page A's make-up took whatever it liked of the
+    story and left B short (or over)."""
+    st = next(x for x in pin_a.stories if x.id == story)
+    ct = next(x for x in pin_b.stories if x.id == cont)
+    least, most = st.jump
+    step = max(1, pin_a.columns)
+
+    def gap(s: int) -> float:
+        a = replace(pin_a, stories=tuple(replace(x, jump=(s, s + step - 1)) if x is st else x
+                                         for x in pin_a.stories))
+        b = replace(pin_b, stories=tuple(replace(x, body=st.body - s + 1) if x is ct else x
+                                         for x in pin_b.stories))
+        ta, tb = stretch(a), stretch(b)
+        if math.isinf(ta) or math.isinf(tb):
+            return math.inf
+        return ta - tb
+
+    shares = list(range(least, most + 1, step))
+    gaps = [gap(s) for s in shares]
+    best = min(range(len(shares)), key=lambda k: (abs(gaps[k]), k))
+    if math.isinf(gaps[best]):
+        return least, most
+    lo_k = hi_k = best
+    while lo_k > 0 and abs(gaps[lo_k - 1]) <= max(BALANCE_TOL, abs(gaps[best])):
+        lo_k -= 1
+    while hi_k + 1 < len(shares) and abs(gaps[hi_k + 1]) <= max(BALANCE_TOL, abs(gaps[best])):
+        hi_k += 1
+    return shares[lo_k], min(most, shares[hi_k] + step - 1)
+
+
 # --- page planning: the issue's stories over its pages -----------------------------------------
 
 PLAN_FILL = 0.95             # a page takes stories while their size is at most this share
@@ -1797,6 +1863,29 @@ def _story_sizes(issue, page, slots, bodies) -> dict:
         md = _modules(pin)[0]
         out[s.id] = min((w * (md.lo[w] + md.hi[w]) / 2.0 for w in md.lo), default=None)
     return out
+
+
+def _pair_room(j, used, cap, before, after, number) -> float:
+    """Room on page ``number`` of a pair of pages sharing a continued story (``j``): what
+    both pages have left (to PLAN_FILL), and on this page what its part of the story can
+    give up (down to twice the least it may set there)."""
+    _, a, b, whole, share = j
+    both = PLAN_FILL * (cap[a] + cap[b]) - used[a] - used[b]
+    mine = share - before * 2 if number == a else whole - share - after * 2
+    here = PLAN_FILL * cap[number] - used[number] + max(0.0, mine)
+    return min(both, here)
+
+
+def _rebalance(j, used, cap, before, after) -> None:
+    """Move the jump of a continued story (``j``) so that its two pages are filled alike
+    (the same share of each page; the part on each at least twice the least it may set
+    there): the plan's estimate of what :func:`jump_window` does on the measured pages."""
+    _, a, b, whole, share = j
+    others_a, others_b = used[a] - share, used[b] - (whole - share)
+    fill = (used[a] + used[b]) / (cap[a] + cap[b])
+    new = min(max(fill * cap[a] - others_a, before * 2), whole - after * 2)
+    used[a], used[b] = others_a + new, others_b + whole - new
+    j[4] = new
 
 
 def plan_issue(issue, bodies):
@@ -1836,6 +1925,7 @@ def plan_issue(issue, bodies):
         return s.section in (None, pg.template.section)
 
     left = []
+    jumps: list[list] = []       # [story id, first page, later page, whole size, share]
     paper = issue.paper
     before, after = jump_lines(paper, JUMP_BEFORE), jump_lines(paper, JUMP_AFTER)
     for s in order:
@@ -1847,6 +1937,13 @@ def plan_issue(issue, bodies):
         home = next((pg for pg in target if size[pg.number].get(s.id) is not None and
                      used[pg.number] + size[pg.number][s.id] <= PLAN_FILL * cap[pg.number]),
                     None)
+        if home is None:
+            # the pages that share a continued story share their room: the jump moves so
+            # that the story's part on each leaves room for what else is placed there
+            home = next((pg for pg in target if size[pg.number].get(s.id) is not None and
+                         any(pg.number in (j[1], j[2]) and
+                             _pair_room(j, used, cap, before, after, pg.number)
+                             >= size[pg.number][s.id] for j in jumps)), None)
         if home is not None:
             placed[home.number].append(s)
             used[home.number] += size[home.number][s.id]
@@ -1867,6 +1964,7 @@ def plan_issue(issue, bodies):
                 used[first.number] += share
                 placed[later[0].number].append(replace(s, id=f"{s.id}-2", priority="normal"))
                 used[later[0].number] += rest
+                jumps.append([s.id, first.number, later[0].number, whole, share])
                 notes.append(f"'{s.id}' begins on page {first.number} and is continued on "
                              f"page {later[0].number} (下转第{later[0].number}版)")
                 jumped = True
@@ -1875,6 +1973,10 @@ def plan_issue(issue, bodies):
             notes.append(f"'{s.id}' ({issue.articles[s.article].path.name}) fits on no page: "
                          f"cut it, hold it or add a page")
             left.append(s)
+    for j in jumps:
+        # the jump moved so that both pages are filled alike (page 1 is not filled first and
+        # the later page left short: makeup places the jump the same way, jump_window)
+        _rebalance(j, used, cap, before, after)
     for pic in loose:
         # a picture of no story: on the page with most room
         pg = max(pages, key=lambda pg: cap[pg.number] - used[pg.number])
@@ -1998,7 +2100,16 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
         r = PageResult(page.number)
         try:
             r.page_in = measure_page(issue, page, bodies, done)
-            for p in propose(r.page_in, _diverse_pool(alternatives), seed):
+            balanced = _balanced(issue, r.page_in, todo, bodies, done)
+            try:
+                found = propose(balanced, _diverse_pool(alternatives), seed)
+                r.page_in = balanced
+            except MakeupError:
+                # the page cannot be filled with its share of a continued story balanced
+                # against the later page's: it takes what it needs, the later page the rest
+                # (and says what it lacks)
+                found = propose(r.page_in, _diverse_pool(alternatives), seed)
+            for p in found:
                 _, _, checks = verify(issue, bodies, page.number, p, r.page_in)
                 p.checks = checks
                 if not any(checks.values()):
@@ -2023,6 +2134,29 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
         r.seconds = time.perf_counter() - t0
         results.append(r)
     return IssueMakeup(original, bodies, results, notes)
+
+
+def _balanced(issue, pin: PageIn, todo: list, bodies: dict, done: dict) -> PageIn:
+    """The page with the jump of each story continued on a later page still to be made up
+    narrowed to :func:`jump_window`, so that the later page gets the rest it needs."""
+    stories = list(pin.stories)
+    for k, st in enumerate(stories):
+        if st.jump is None:
+            continue
+        later = [p for p in sorted(todo, key=lambda p: p.number) if p.number > pin.number
+                 and any(s.kind == "article" and s.article == st.article for s in p.slots)]
+        if not later:
+            continue
+        page_b = next(p for p in issue.pages if p.number == later[0].number)
+        try:
+            pin_b = measure_page(issue, page_b, bodies, done)
+        except InputError:
+            continue            # the later page says what is wrong with it in its turn
+        cont = next((x for x in pin_b.stories if x.continued and x.article == st.article),
+                    None)
+        if cont is not None:
+            stories[k] = replace(st, jump=jump_window(pin, st.id, pin_b, cont.id))
+    return replace(pin, stories=tuple(stories))
 
 
 def _diverse_pool(n: int) -> int:
