@@ -181,9 +181,9 @@ def _int_in(lo: int, hi: int | None = None):
     def conv(v):
         n = _int(v)
         if n < lo or (hi is not None and n > hi):
-            raise ValueError((_("expected a whole number of at least {lo}, found {value}")
+            raise ValueError((_("expected a whole number at least {lo}, found {value}")
                               if hi is None else
-                              _("expected a whole number from {lo} to {hi}, found {value}"))
+                              _("expected a whole number {lo} to {hi}, found {value}"))
                              .format(lo=lo, hi=hi, value=show(n)))
         return n
     return conv
