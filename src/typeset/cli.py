@@ -545,7 +545,8 @@ def _print_geometry(report) -> None:
                 least=b["head_min"], most=b["head_max"])
             if b.get("placeholder"):
                 head += "  " + _("待稿 (placeholder)")
-        click.echo(f"{b['page']:>4} {b['slot']:<12} {_pad(kinds.get(b['kind'], b['kind']), 8, '<')} "
+        what = _pad(kinds.get(b["kind"], b["kind"]), 8, "<")
+        click.echo(f"{b['page']:>4} {b['slot']:<12} {what} "
                    + _("columns {first}–{last}  lines {top}–{bottom}").format(
                        first=b["columns"][0], last=b["columns"][1], top=b["top"],
                        bottom=b["bottom"]) + head)
@@ -556,7 +557,8 @@ def _print_geometry(report) -> None:
             top=f["first_line"], bottom=f["last_line"], lines=f["lines"]))
         for lv in f["levers"]:
             click.echo("  " + _("{lever}: {text} (fills {fills} of {lines})").format(
-                lever=levers.get(lv["lever"], lv["lever"]), text=lv["text"], fills=lv["fills"], lines=f["lines"]))
+                lever=levers.get(lv["lever"], lv["lever"]), text=lv["text"],
+                fills=lv["fills"], lines=f["lines"]))
 
 
 # --- the archive ---------------------------------------------------------------------------
