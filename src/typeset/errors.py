@@ -57,11 +57,14 @@ class TypesetError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        s = _("{where}: {message}").format(where=self.where, message=self.message) \
-            if self.where else self.message
-        if self.hint:
-            s = _("{message} ({hint})").format(message=s, hint=self.hint)
-        return s
+        # made once: a run with thousands of errors compares them by their text (once each)
+        if "_text" not in self.__dict__:
+            s = _("{where}: {message}").format(where=self.where, message=self.message) \
+                if self.where else self.message
+            if self.hint:
+                s = _("{message} ({hint})").format(message=s, hint=self.hint)
+            self._text = s
+        return self._text
 
 
 class InputError(TypesetError):

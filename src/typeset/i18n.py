@@ -40,14 +40,16 @@ def languages(environ=None) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=8)
-def _catalogue(langs: tuple[str, ...]) -> gettext.NullTranslations:
-    # read once per language list (a process that changes its environment gets the new one)
-    return gettext.translation(DOMAIN, LOCALEDIR, languages=list(langs) or ["en"],
+@lru_cache(maxsize=1)
+def catalogue() -> gettext.NullTranslations:
+    """The catalogue of this process's language, read at the first message: the language is
+    the environment's when the program starts (reading the environment for every message
+    made a run with thousands of errors seconds slower)."""
+    return gettext.translation(DOMAIN, LOCALEDIR, languages=list(languages()) or ["en"],
                                fallback=True)
 
 
 def _(message: str) -> str:
     """``message`` in the editor's language (itself when there is no translation)."""
-    return _catalogue(languages()).gettext(message)
+    return catalogue().gettext(message)
 
