@@ -33,16 +33,22 @@ sample: $(VENV)/.installed $(FALLBACK)
 # strace kills a build at each of its file-system steps (tests/test_faults_build.py);
 # fonts-noto-cjk gives Noto Serif CJK as users have it, an OpenType collection with CFF
 # outlines (tests/test_fonts.py).
+# PostgreSQL is the archive's shared catalog: the tests start a server of their own
+# (tests/pgserver.py: initdb and pg_ctl from /usr/lib/postgresql/*/bin).
+# Ghostscript, ImageMagick and qpdf make foreign PDFs for the plant preflight
+# (tests/test_preflight_plant.py), which renders separations with Ghostscript.
 tools:
 	@command -v pdftotext >/dev/null && command -v pdffonts >/dev/null && \
 	  command -v qpdf >/dev/null && command -v gs >/dev/null && \
 	  command -v chromium >/dev/null && command -v chromedriver >/dev/null && \
 	  command -v strace >/dev/null && \
+	  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && \
+	  convert -version 2>/dev/null | grep -q ImageMagick && \
 	  test -f /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc || \
-	  { echo "installing poppler-utils qpdf ghostscript chromium chromium-driver strace fonts-noto-cjk"; \
+	  { echo "installing poppler-utils qpdf ghostscript imagemagick chromium chromium-driver strace fonts-noto-cjk postgresql"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      poppler-utils qpdf ghostscript chromium chromium-driver strace fonts-noto-cjk \
-	      >/dev/null; }
+	      poppler-utils qpdf ghostscript imagemagick chromium chromium-driver strace \
+	      fonts-noto-cjk postgresql >/dev/null; }
 
 # the Chinese messages (src/typeset/i18n.py): collect every _("…") of the sources into the
 # catalogue's .po (new ones untranslated, gone ones dropped), then compile the .mo the package

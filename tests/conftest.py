@@ -96,3 +96,63 @@ def sample_issue():
     from typeset.load import load_issue
 
     return load_issue(SAMPLE)
+
+
+# --- PostgreSQL: one real server for the whole test session (tests/pgserver.py) --------------
+
+@pytest.fixture(scope="session")
+def pg():
+    """A PostgreSQL server (Debian's package, `make tools`), started once per session in a
+    temporary folder on a free port of 127.0.0.1, stopped at the end."""
+    from pgserver import PgServer, pg_bin
+
+    if pg_bin() is None:
+        pytest.fail("PostgreSQL is not installed (apt-get install postgresql; `make tools` "
+                    "does it)")
+    server = PgServer().start()
+    yield server
+    server.stop()
+
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+def new_archive(path: Path, backend: str, pg=None) -> Path:
+    """An archive folder whose catalog is ``backend``: for PostgreSQL a new database of the
+    session's server, named in the archive's archive.yaml (so every command finds it)."""
+    path.mkdir(parents=True, exist_ok=True)
+    if backend == "postgresql":
+        (path / "archive.yaml").write_text(f"catalog: {pg.new_database()}\n", encoding="utf-8")
+    return path
+
+
+def catalog_url(a: Path) -> str | None:
+    from typeset.catalog import configured
+
+    return configured(a)
+
+
+def copy_archive(src: Path, dst: Path, pg=None) -> Path:
+    """A copy of an archive, its catalog included (for PostgreSQL: a copy of the database)."""
+    shutil.copytree(src, dst, symlinks=True)
+    url = catalog_url(src)
+    if url and url.startswith("postgresql"):
+        (dst / "archive.yaml").write_text(
+            f"catalog: {pg.new_database(template=url.rsplit('/', 1)[1])}\n", encoding="utf-8")
+    return dst
+
+
+def catalog_issues(a: Path) -> list[tuple]:
+    """(id, version, superseded) of every issue in an archive's catalog, whatever engine."""
+    from typeset.catalog import open_catalog
+
+    with open_catalog(a) as c:
+        return sorted((r["id"], r["version"], r["superseded"])
+                      for r in c.issues(include_superseded=True))
+
+
+def catalog_article_count(a: Path) -> int:
+    from typeset.catalog import open_catalog
+
+    with open_catalog(a) as c:
+        return sum(n for _, _, n in c.record_rows().values())

@@ -9,14 +9,14 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import TYPESET, ROOT, SAMPLE, pdftotext_raw, squash
+from conftest import (BACKENDS, ROOT, SAMPLE, TYPESET, catalog_article_count, catalog_issues,
+                      copy_archive, new_archive, pdftotext_raw, squash)
 
 DEMO = ROOT / "issues" / "demo-weekly-2020-08"
 
@@ -32,32 +32,63 @@ def tree_hash(root: Path) -> str:
         if p.is_file() and p.name not in (".lock",) and not p.name.startswith("catalog"):
             h.update(str(p.relative_to(root)).encode())
             h.update(p.read_bytes())
-    con = sqlite3.connect(root / "catalog.sqlite")
-    h.update(repr(con.execute("SELECT * FROM issues ORDER BY id, version").fetchall()).encode())
-    con.close()
+    h.update(repr(catalog_issues(root)).encode())
     return h.hexdigest()
 
 
+# The tests that concern the catalog run against both engines: SQLite, and a real PostgreSQL
+# server started once per session (conftest.pg) — each archive with a database of its own.
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request):
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def pristine(tmp_path_factory):
-    """An archive holding the sample issue, copied by the tests that change an archive."""
-    a = tmp_path_factory.mktemp("pristine") / "a"
+def pgs(backend, request):
+    """The PostgreSQL server when the backend is PostgreSQL (started only then)."""
+    return request.getfixturevalue("pg") if backend == "postgresql" else None
+
+
+@pytest.fixture
+def empty(backend, pgs, tmp_path):
+    """A new archive folder whose catalog is the backend's (nothing archived yet)."""
+    return new_archive(tmp_path / "a", backend, pgs)
+
+
+def _pristine(tmp_path_factory, backend, pgs):
+    a = new_archive(tmp_path_factory.mktemp("pristine") / "a", backend, pgs)
     r = run("archive", SAMPLE, "--to", a)
     assert r.returncode == 0, r.stderr
     return a
 
 
-@pytest.fixture
-def fresh(pristine, tmp_path):
-    a = tmp_path / "a"
-    shutil.copytree(pristine, a, symlinks=True)
-    return a
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory, backend, pgs):
+    """An archive holding the sample issue, copied by the tests that change an archive."""
+    return _pristine(tmp_path_factory, backend, pgs)
 
 
 @pytest.fixture(scope="module")
-def arch(pristine, tmp_path_factory):
-    a = tmp_path_factory.mktemp("archive") / "arch"
-    shutil.copytree(pristine, a, symlinks=True)
+def pristine_sqlite(tmp_path_factory):
+    """The same with a SQLite catalog, for the tests of the records themselves (the catalog
+    plays no part) and of SQLite's file."""
+    return _pristine(tmp_path_factory, "sqlite", None)
+
+
+@pytest.fixture
+def fresh(pristine, pgs, tmp_path):
+    return copy_archive(pristine, tmp_path / "a", pgs)
+
+
+@pytest.fixture
+def fresh_sqlite(pristine_sqlite, tmp_path):
+    return copy_archive(pristine_sqlite, tmp_path / "a")
+
+
+@pytest.fixture(scope="module")
+def arch(pristine, pgs, tmp_path_factory):
+    a = copy_archive(pristine, tmp_path_factory.mktemp("archive") / "arch", pgs)
     r = run("archive", DEMO, "--to", a)
     assert r.returncode == 0, r.stderr
     return a
@@ -105,8 +136,9 @@ def test_verify_intact(arch):
     assert "OK" in r.stdout
 
 
-def test_rebuild_is_byte_identical(arch):
-    r = run("rebuild", "sichuan-kejibao-2020-08-04", "--archive", arch)
+def test_rebuild_is_byte_identical(pristine_sqlite):
+    # (the catalog plays no part in a rebuild: one engine is enough)
+    r = run("rebuild", "sichuan-kejibao-2020-08-04", "--archive", pristine_sqlite)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "identical" in r.stdout and "DIFFERENT" not in r.stdout
 
@@ -118,8 +150,8 @@ def test_twice_without_replace_changes_nothing(arch):
     assert tree_hash(arch) == before
 
 
-def test_verify_finds_a_flipped_byte_and_a_deleted_file(tmp_path):
-    a = tmp_path / "a"
+def test_verify_finds_a_flipped_byte_and_a_deleted_file(empty):
+    a = empty
     assert run("archive", SAMPLE, "--to", a).returncode == 0
     rec = next((a / "records").glob("*/v1"))
     pdf = next((rec / "pdf").glob("*-p03.pdf"))
@@ -139,22 +171,19 @@ def test_verify_finds_a_flipped_byte_and_a_deleted_file(tmp_path):
     assert f"{font.name}" in r.stderr and "changed" in r.stderr
 
 
-def test_replace_keeps_the_old_version(tmp_path):
-    a = tmp_path / "a"
-    assert run("archive", SAMPLE, "--to", a).returncode == 0
+def test_replace_keeps_the_old_version(fresh):
+    a = fresh
     r = run("archive", SAMPLE, "--to", a, "--replace")
     assert r.returncode == 0, r.stderr
-    con = sqlite3.connect(a / "catalog.sqlite")
-    rows = con.execute("SELECT version, superseded FROM issues ORDER BY version").fetchall()
+    rows = [(v, s) for _, v, s in catalog_issues(a)]
     assert rows == [(1, 1), (2, 0)]
     assert (a / "records" / "sichuan-kejibao-2020-08-04" / "v1" / "pdf").is_dir()
     hits = json.loads(run("search", "双城经济圈", "--archive", a, "--json").stdout)
     assert {h["version"] for h in hits} == {2}
 
 
-def test_sigkill_while_archiving_leaves_the_archive_consistent(tmp_path):
-    a = tmp_path / "a"
-    assert run("archive", SAMPLE, "--to", a).returncode == 0
+def test_sigkill_while_archiving_leaves_the_archive_consistent(fresh):
+    a = fresh
     killed_mid_write = False
     cleaned = False
     completed = False
@@ -177,14 +206,12 @@ def test_sigkill_while_archiving_leaves_the_archive_consistent(tmp_path):
             r = run("archive", "verify", a)
             assert r.returncode == 0, r.stdout + r.stderr
             cleaned = cleaned or "cleaned:" in r.stderr
-            con = sqlite3.connect(a / "catalog.sqlite")
-            ids = [x[0] for x in con.execute("SELECT id FROM issues")]
-            n_articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
-            con.close()
+            ids = [x[0] for x in catalog_issues(a)]
+            n_articles = catalog_article_count(a)
             if len(ids) == 2:
                 # killed after the record was committed (while the process was ending): the
                 # record must then be whole, which `verify` above has just said
-                assert ids[0] == "sichuan-kejibao-2020-08-04" and n_articles > 9
+                assert "sichuan-kejibao-2020-08-04" in ids and n_articles > 9
                 completed = True
                 break
             assert ids == ["sichuan-kejibao-2020-08-04"]     # no half record
@@ -216,11 +243,28 @@ def drop_catalog(a: Path) -> None:
         Path(f"{a / 'catalog.sqlite'}{suffix}").unlink(missing_ok=True)
 
 
-def test_an_empty_catalog_never_costs_a_record(fresh):
+def snapshot_catalog(a: Path, pgs):
+    """The catalog as it is now, to put back later (a backup): the SQLite file, or a copy
+    of the PostgreSQL database."""
+    if pgs is None:
+        return (a / "catalog.sqlite").read_bytes()    # (closed cleanly: no WAL beside it)
+    url = (a / "archive.yaml").read_text(encoding="utf-8").split("catalog:", 1)[1].strip()
+    return pgs.new_database(template=url.rsplit("/", 1)[1])
+
+
+def restore_catalog(a: Path, pgs, snapshot) -> None:
+    if pgs is None:
+        drop_catalog(a)
+        (a / "catalog.sqlite").write_bytes(snapshot)
+    else:
+        (a / "archive.yaml").write_text(f"catalog: {snapshot}\n", encoding="utf-8")
+
+
+def test_an_empty_catalog_never_costs_a_record(fresh, pgs):
     a = fresh
     before = files_of(a)
-    drop_catalog(a)
-    (a / "catalog.sqlite").write_bytes(b"")          # truncated by a crash or a bad copy
+    # truncated by a crash or a bad copy; a new, empty PostgreSQL database
+    restore_catalog(a, pgs, b"" if pgs is None else pgs.new_database())
     r = run("archive", "verify", a)
     assert r.returncode == 6, r.stdout + r.stderr
     assert "records/sichuan-kejibao-2020-08-04/v1: not in the catalog" in r.stderr
@@ -238,13 +282,12 @@ def test_an_empty_catalog_never_costs_a_record(fresh):
     assert run("archive", "verify", a).returncode == 0
 
 
-def test_an_older_catalog_never_costs_a_record(fresh):
+def test_an_older_catalog_never_costs_a_record(fresh, pgs):
     a = fresh
-    old = (a / "catalog.sqlite").read_bytes()        # (closed cleanly: no WAL beside it)
+    old = snapshot_catalog(a, pgs)
     assert run("archive", DEMO, "--to", a).returncode == 0
     before = files_of(a)
-    drop_catalog(a)
-    (a / "catalog.sqlite").write_bytes(old)          # a backup from before the demo issue
+    restore_catalog(a, pgs, old)                     # a backup from before the demo issue
     r = run("archive", "verify", a)
     assert r.returncode == 6
     assert "typeset-demo-2020-08-07-第1期/v1: not in the catalog" in r.stderr
@@ -287,8 +330,8 @@ def rewrite(rec: Path, name: str, data: bytes) -> None:
     man.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_rebuild_writes_nowhere_but_its_temporary_project(fresh, tmp_path):
-    a = fresh
+def test_rebuild_writes_nowhere_but_its_temporary_project(fresh_sqlite, tmp_path):
+    a = fresh_sqlite
     rec = next((a / "records").glob("*/v1"))
     writable(rec)
     fonts = json.loads((rec / "fonts.json").read_text(encoding="utf-8"))
@@ -412,8 +455,8 @@ def test_links_out_of_the_issue_folder_are_refused(tmp_path):
     assert not list((a / "records").glob("*/*"))
 
 
-def test_verify_reports_damaged_metadata(fresh):
-    a = fresh
+def test_verify_reports_damaged_metadata(fresh_sqlite):
+    a = fresh_sqlite
     rec = next((a / "records").glob("*/v1"))
     writable(rec)
     with open(rec / "MANIFEST.sha256", "a", encoding="utf-8") as fh:
@@ -528,3 +571,56 @@ def test_hits_name_the_page_pdf(arch):
     assert r.returncode == 0
     pdfs = [ln.strip() for ln in r.stdout.splitlines() if ln.strip().endswith(".pdf")]
     assert pdfs and all(Path(p).is_file() for p in pdfs)
+
+
+# --- a catalog made by an older typeset (issue #21: gram index, dated keys) -------------------
+
+OLD_SCHEMA = """
+CREATE TABLE issues (
+    id TEXT NOT NULL, version INTEGER NOT NULL, paper TEXT NOT NULL, paper_name TEXT,
+    date TEXT NOT NULL, number TEXT, path TEXT NOT NULL, archived TEXT NOT NULL,
+    superseded INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (id, version));
+CREATE TABLE articles (
+    rowid INTEGER PRIMARY KEY, issue TEXT NOT NULL, version INTEGER NOT NULL,
+    page INTEGER NOT NULL, slot TEXT NOT NULL, section TEXT, headline TEXT NOT NULL,
+    byline TEXT, body TEXT NOT NULL, article TEXT, part INTEGER NOT NULL DEFAULT 0, pdf TEXT);
+CREATE INDEX articles_issue ON articles(issue, version);
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    headline, body, content='articles', content_rowid='rowid', tokenize='trigram');
+"""
+
+
+def test_an_older_catalog_is_searched_and_brought_up_to_date(fresh_sqlite):
+    import sqlite3
+
+    a = fresh_sqlite
+    cat = json.loads(next((a / "records").glob("*/v1/catalog.json")).read_text("utf-8"))
+    drop_catalog(a)
+    con = sqlite3.connect(a / "catalog.sqlite")
+    con.executescript(OLD_SCHEMA)
+    con.execute("INSERT INTO issues VALUES (?,?,?,?,?,?,?,?,0)",
+                (cat["id"], 1, cat["paper"], cat["paper_name"], cat["date"], cat["number"],
+                 f"records/{cat['id']}/v1", cat["archived"]))
+    for art in cat["articles"]:
+        cur = con.execute("INSERT INTO articles (issue, version, page, slot, section, headline, "
+                          "byline, body, article, part, pdf) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                          (cat["id"], 1, art["page"], art["slot"], art["section"],
+                           art["headline"], art["byline"], art["body"], art["article"],
+                           art["part"], art["pdf"]))
+        con.execute("INSERT INTO articles_fts(rowid, headline, body) VALUES (?,?,?)",
+                    (cur.lastrowid, art["headline"], art["body"]))
+    con.commit()
+    con.close()
+    os.chmod(a / "catalog.sqlite", 0o444)         # read-only: searched as it is
+    hits = search(a, "双城")
+    assert hits and {h["page"] for h in hits} == {3}
+    os.chmod(a / "catalog.sqlite", 0o644)
+    assert run("archive", DEMO, "--to", a).returncode == 0     # opened for writing: upgraded
+    con = sqlite3.connect(a / "catalog.sqlite")
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    con.close()
+    assert "grams" in tables and "articles_fts" not in tables
+    assert [h["page"] for h in search(a, "双城", "--paper", "sichuan-kejibao")] == \
+        [h["page"] for h in hits]
+    assert len(search(a, "行首行尾禁则")) == 1
+    assert run("archive", "verify", a).returncode == 0

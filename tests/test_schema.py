@@ -149,6 +149,7 @@ def test_the_defaults_stated_are_the_loaders(tmp_path):
             p.output.output_condition, ("print", "condition"): p.output.condition,
         ("print", "registry"): p.output.registry, ("print", "ink_limit"): p.output.ink_limit,
         ("print", "icc"): p.output.icc.relative_to(tmp_path).as_posix(),
+        ("print", "preflight_profile"): p.output.preflight_profile,
         ("template", "headlines"): S(t.headline_styles["standard"]),
         ("template", "kicker"): S(t.kicker_style), ("template", "subtitle"): S(t.subtitle_style),
         ("template", "byline"): S(t.byline_style), ("template", "banner"): S(t.banner_style),

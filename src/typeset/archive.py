@@ -6,19 +6,23 @@ Contract:
   one record: the manifest and exactly the files it names (articles, pictures), the layout
   files the issue uses (fonts.yaml, its paper, its templates, the ICC profile), the fonts it
   used (stored once for the whole archive under ``fonts/<sha256>.ttf``), the PDFs, proofs
-  when the proof module is available, a UTF-8 text export of every article part as printed
+  when the proof module is available, one PDF per article (``articles/``), a UTF-8 text export of every article part as printed
   on its page, the record's own catalog rows (``catalog.json``), build information, and
   ``MANIFEST.sha256`` with a SHA-256 for every file.  Nothing else of the issue folder is
   read: a link leaving the issue or project folder is refused, special files are skipped; a
   file named through a link inside the issue folder is stored as the file it leads to, and
   ``links.json`` says which name led there (a rebuild makes the same link).
-  The record is written into ``.staging/run-<pid>-…/``, made read-only, renamed into
-  ``records/<id>/v<N>/`` only when complete, and its catalog rows are committed after that.
+  The record is written into ``.staging/run-<pid>-<host>-…/`` (without the archive's lock:
+  several archivers work at once), then, under the lock, given its version, made read-only,
+  renamed into ``records/<id>/v<N>/`` and its catalog rows are committed after that.
   An issue already archived (same paper, date and number) is refused unless ``replace``:
   then the old version stays, marked superseded.
-- ``search(archive_dir, phrase, …)`` finds article parts by a Chinese phrase (SQLite FTS5
-  with the trigram tokenizer; phrases under three characters fall back to a plain scan).
-  Each page of a continued story is its own row with the text printed on that page.
+- ``search(archive_dir, phrase, …)`` finds article parts by a Chinese phrase of any length
+  (the catalog's gram index: catalog.py).  Each page of a continued story is its own row
+  with the text printed on that page.
+- The catalog (catalog.py) is SQLite (``catalog.sqlite``) or a PostgreSQL database named by
+  ``--catalog`` or ``archive.yaml``; every function here that reads or writes it takes
+  ``catalog`` (the --catalog value) and asks the catalog, never building SQL itself.
 - ``verify(archive_dir, repair=False)`` re-hashes every record and stored font and compares
   the catalog with the records.  It reports and never deletes a record: the records are the
   truth, and ``repair=True`` rebuilds the catalog from them.  A read-only archive is verified
@@ -30,14 +34,15 @@ Contract:
 - ``recover(archive_dir)`` is run by every command that writes, under the archive's lock:
   it finishes or removes what a killed process left (its staging folder, its ``.part`` font
   files, a record renamed into place whose catalog rows were not yet committed) — only
-  things whose owner process has ended — and says so.
+  things whose owner process has ended (on this machine) — and says so.
 
 Layout of an archive (plain files plus a catalog, so it can live on shared storage)::
 
-    ARCHIVE/catalog.sqlite              issues, articles, articles_fts (WAL journal)
+    ARCHIVE/catalog.sqlite              issues, articles, grams (WAL journal)
+    [ARCHIVE/archive.yaml]              catalog: postgresql://… (a shared catalog instead)
     ARCHIVE/fonts/<sha256>.ttf          every font file once (read-only)
     ARCHIVE/records/<id>/v<N>/          one read-only record per archived version
-        inputs/  layout/  [project/]  pdf/  proofs/  text/
+        inputs/  layout/  [project/]  pdf/  proofs/  articles/  text/
         fonts.json  catalog.json  build.json  [links.json]  MANIFEST.sha256
 """
 
@@ -49,7 +54,6 @@ import os
 import platform
 import re
 import shutil
-import sqlite3
 import stat
 import tempfile
 import time
@@ -58,9 +62,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
-from .errors import InputError, OutputError, SourceRef, TypesetError
-
-EXIT_ARCHIVE = 6
+from .errors import EXIT_ARCHIVE, ArchiveError, InputError, OutputError, SourceRef, TypesetError
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS issues (
     id TEXT NOT NULL, version INTEGER NOT NULL, paper TEXT NOT NULL, paper_name TEXT,
@@ -82,9 +84,9 @@ _PART_INDEX = "CREATE INDEX IF NOT EXISTS articles_part ON articles(issue, versi
 STAGING = ".staging"
 REBUILD_PREFIX = "typeset-rebuild-"          # $TMPDIR/typeset-rebuild-<pid>-<random>/
 EXPORT_PREFIX = "typeset-export-"            # $TMPDIR/typeset-export-<pid>-<random>/ (exchange)
-_RUN = re.compile(r"^run-(\d+)-")             # .staging/run-<pid>-<random>/: a record being written
+_RUN = re.compile(r"^run-(\d+)-(?:([0-9a-f]{8})-)?")   # .staging/run-<pid>-<host>-<random>/
 _PUBLISH = re.compile(r"^publish-(\d+)\.json$")   # .staging/publish-<pid>.json: being published
-_FONT_PART = re.compile(r"^\.([0-9a-f]{64})\.(\d+)\.part$")   # fonts/.<sha256>.<pid>.part
+_FONT_PART = re.compile(r"^\.([0-9a-f]{64})\.(\d+)(?:\.([0-9a-f]{8}))?\.part$")  # .<sha>.<pid>.<host>.part
 _REBUILD = re.compile(r"^(?:" + re.escape(REBUILD_PREFIX) + "|" + re.escape(EXPORT_PREFIX)
                       + r")(\d+)-")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -94,10 +96,6 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # PATH to exist before it commits the catalog rows, so that a test can fill the disk exactly
 # then.  Not set in normal use.
 _HOLD_ENV = "TYPESET_TEST_HOLD_BEFORE_COMMIT"
-
-
-class ArchiveError(TypesetError):
-    exit_code = EXIT_ARCHIVE
 
 
 def sha256_file(path: Path) -> str:
@@ -266,130 +264,29 @@ def _pid_alive(pid: int) -> bool:
 
 
 # --- the catalog ----------------------------------------------------------------------------
+# The archive asks the catalog (catalog.py: SQLite or PostgreSQL); no SQL is written here.
 
-def _catalog_failure(e: sqlite3.Error, path: Path) -> TypesetError:
-    """A SQLite error as the user's error: a damaged catalog is an archive problem (exit 6),
-    a full disk or a read-only folder an I/O problem (exit 74)."""
-    msg = str(e)
-    if not isinstance(e, sqlite3.OperationalError) or "malformed" in msg:
-        return ArchiveError(f"the catalog is damaged ({msg})", SourceRef(path),
-                            "`paiban archive verify --repair` builds it again from the records")
-    return OutputError(f"the catalog could not be written or read ({msg})", SourceRef(path),
-                          "check the free space and the folder's rights; the catalog is as "
-                          "it was before")
+def open_catalog(archive: Path, spec: str | None = None, write: bool = False):
+    """The archive's catalog (``spec``: --catalog; see catalog.open_catalog)."""
+    from .catalog import open_catalog as opener
+
+    return opener(archive, spec, write)
 
 
-def _tables(con: sqlite3.Connection) -> set[str]:
-    return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+# A process's own things in a shared archive (its staging folder, its .part font copies) carry
+# its process id and a tag of its machine: another machine cannot tell whether that process
+# still runs, so it leaves them alone.
+def host_tag() -> str:
+    import hashlib
+    import socket
+
+    return hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
 
 
-def _columns(con: sqlite3.Connection, table: str) -> set[str]:
-    return {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
-
-
-def connect(archive: Path, create: bool = True) -> sqlite3.Connection:
-    """Open the catalog for writing: WAL journal so readers never block the writer, and a
-    busy timeout so two archive commands at once wait for each other instead of failing.
-    An old catalog gets the columns added since.  Errors: ArchiveError / OutputError."""
-    path = archive / "catalog.sqlite"
-    if not create and not path.exists():
-        raise ArchiveError("not an archive (no catalog.sqlite)", SourceRef(archive))
-    try:
-        con = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-    except sqlite3.Error as e:
-        raise _catalog_failure(e, path) from None
-    try:
-        con.execute("PRAGMA busy_timeout=30000")
-        con.execute("PRAGMA journal_mode=WAL")
-        if "articles_fts" not in _tables(con) or \
-                not {c for c, _ in _NEW_COLUMNS} <= _columns(con, "articles"):
-            con.execute("BEGIN IMMEDIATE")
-            for stmt in SCHEMA.split(";"):
-                if stmt.strip():
-                    con.execute(stmt)
-            have = _columns(con, "articles")
-            for col, decl in _NEW_COLUMNS:
-                if col not in have:
-                    con.execute(f"ALTER TABLE articles ADD COLUMN {col} {decl}")
-            con.execute(_PART_INDEX)
-            con.execute("COMMIT")
-    except sqlite3.Error as e:
-        _rollback(con)
-        con.close()
-        raise _catalog_failure(e, path) from None
-    return con
-
-
-def connect_readonly(archive: Path) -> sqlite3.Connection:
-    """Open the catalog for reading only: works on a read-only mount (a replica, a backup),
-    where SQLite cannot create its shared-memory file (then the file is opened as immutable)."""
-    path = archive / "catalog.sqlite"
-    if not path.is_file():
-        raise ArchiveError("not an archive (no catalog.sqlite)", SourceRef(archive),
-                           "give the archive folder" if not (archive / "records").is_dir()
-                           else "`paiban archive verify --repair` builds the catalog again "
-                                "from the records")
-    uri = "file:" + quote(str(path.resolve()))
-    last: sqlite3.Error | None = None
-    for mode in ("?mode=ro", "?mode=ro&immutable=1"):
-        try:
-            con = sqlite3.connect(uri + mode, uri=True, timeout=30.0, isolation_level=None)
-        except sqlite3.Error as e:
-            last = e
-            continue
-        try:
-            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            return con
-        except sqlite3.OperationalError as e:
-            last = e
-            con.close()
-        except sqlite3.Error as e:
-            con.close()
-            raise _catalog_failure(e, path) from None
-    raise _catalog_failure(last, path)
-
-
-def _rollback(con: sqlite3.Connection) -> None:
-    """Roll back if a transaction is still open (SQLite rolls back by itself after some
-    errors, a full disk among them: then there is nothing to roll back)."""
-    try:
-        if con.in_transaction:
-            con.execute("ROLLBACK")
-    except sqlite3.Error:
-        pass
-
-
-def _index_record(con: sqlite3.Connection, rel: str, cat: dict) -> None:
-    """Insert a record's catalog rows (``catalog.json``) and mark older versions superseded.
-    Inside the caller's transaction."""
-    rid, version = cat["id"], cat["version"]
-    con.execute("INSERT INTO issues VALUES (?,?,?,?,?,?,?,?,0)",
-                (rid, version, cat["paper"], cat.get("paper_name"), cat["date"],
-                 cat.get("number"), rel, cat.get("archived") or ""))
-    for a in cat["articles"]:
-        cur = con.execute(
-            "INSERT INTO articles (issue, version, page, slot, section, headline, byline, body, "
-            "article, part, pdf) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (rid, version, a["page"], a["slot"], a.get("section"), a["headline"],
-             a.get("byline"), a["body"], a.get("article"), a.get("part", 0), a.get("pdf")))
-        con.execute("INSERT INTO articles_fts(rowid, headline, body) VALUES (?,?,?)",
-                    (cur.lastrowid, a["headline"], a["body"]))
-    _mark_superseded(con, rid)
-
-
-def _unindex(con: sqlite3.Connection, rid: str, version: int) -> None:
-    for rowid, headline, body in con.execute(
-            "SELECT rowid, headline, body FROM articles WHERE issue=? AND version=?",
-            (rid, version)).fetchall():
-        con.execute("INSERT INTO articles_fts(articles_fts, rowid, headline, body) "
-                    "VALUES ('delete', ?, ?, ?)", (rowid, headline, body))
-    con.execute("DELETE FROM articles WHERE issue=? AND version=?", (rid, version))
-    con.execute("DELETE FROM issues WHERE id=? AND version=?", (rid, version))
-
-
-def _mark_superseded(con: sqlite3.Connection, rid: str) -> None:
-    con.execute("UPDATE issues SET superseded = (version < (SELECT max(version) FROM issues j "
-                "WHERE j.id = issues.id)) WHERE id=?", (rid,))
+def _ours_and_dead(pid: str, tag: str | None) -> bool:
+    """Whether what process ``pid`` (on the machine tagged ``tag``; None: made by an older
+    typeset, on this machine) left may be cleaned: it ran here and has ended."""
+    return (tag is None or tag == host_tag()) and not _pid_alive(int(pid))
 
 
 class _Lock:
@@ -442,37 +339,42 @@ def clean_dead_rebuilds() -> list[str]:
     return notes
 
 
-def recover(archive: Path) -> list[str]:
+def recover(archive: Path, catalog: str | None = None) -> list[str]:
     """Finish or remove what killed commands left (see the module docstring); call it with
-    the archive's lock held.  Returns what was done, one sentence each."""
+    the archive's lock held.  Returns what was done, one sentence each.  What a process of
+    another machine is writing (its host tag differs) is left alone."""
     notes = []
     staging = archive / STAGING
     if staging.is_dir():
         for marker in sorted(staging.iterdir()):
             m = _PUBLISH.match(marker.name)
+            # (a marker exists only while its process holds the lock, which we hold now)
             if m and not _pid_alive(int(m[1])):
-                notes += _finish_publish(archive, marker)
+                notes += _finish_publish(archive, marker, catalog)
         for d in sorted(staging.iterdir()):
-            m = _RUN.match(d.name) or re.match(r"^publish-(\d+)\.json\.tmp$", d.name)
             if _PUBLISH.match(d.name):
                 continue
-            if m and _pid_alive(int(m[1])):
+            m = _RUN.match(d.name)
+            if m and not _ours_and_dead(m[1], m[2]):
                 continue
-            # only a dead process's work (or, from older versions, one without a process id:
-            # every writer holds the lock we hold now) — never published
+            t = re.match(r"^publish-(\d+)\.json\.tmp$", d.name)
+            if t and _pid_alive(int(t[1])):
+                continue
+            # only a dead process's work (or, from older versions, one without a process id)
+            # — never published
             _rmtree(d)
             notes.append(f"removed an unfinished record in {STAGING}/{d.name}")
     fonts = archive / "fonts"
     if fonts.is_dir():
         for p in sorted(fonts.iterdir()):
             m = _FONT_PART.match(p.name)
-            if m and not _pid_alive(int(m[2])):
+            if m and _ours_and_dead(m[2], m[3]):
                 _unlink(p)
                 notes.append(f"removed fonts/{p.name}: a font copy that was never finished")
     return notes
 
 
-def _finish_publish(archive: Path, marker: Path) -> list[str]:
+def _finish_publish(archive: Path, marker: Path, catalog: str | None) -> list[str]:
     """A record renamed into place by a process killed before its catalog rows were
     committed: it is whole (it was complete before the rename), so index it."""
     notes = []
@@ -483,26 +385,18 @@ def _finish_publish(archive: Path, marker: Path) -> list[str]:
     safe = safe_relpath(rel)
     rec = archive / safe if safe is not None and safe.parts[0] == "records" else None
     if rec is not None and rec.is_dir() and not rec.is_symlink():
-        con = connect(archive)
-        try:
-            if con.execute("SELECT 1 FROM issues WHERE path=?", (rel,)).fetchone() is None:
+        with open_catalog(archive, catalog, write=True) as cat_db:
+            if not cat_db.has_path(rel):
                 files, problems, cat = _check_record(archive, rec, {})
                 if problems or cat is None:
                     notes.append(f"{rel}: written by a command that was stopped before it was "
                                  f"indexed, and not whole ({(problems or ['no catalog.json'])[0]}"
                                  f"); left as it is")
                 else:
-                    try:
-                        con.execute("BEGIN IMMEDIATE")
-                        _index_record(con, rel, cat)
-                        con.execute("COMMIT")
-                    except sqlite3.Error as e:
-                        _rollback(con)
-                        raise _catalog_failure(e, archive / "catalog.sqlite") from None
+                    with cat_db.transaction():
+                        cat_db.index_record(rel, cat)
                     notes.append(f"{rel}: indexed; the command that archived it was stopped "
                                  f"after the record was written whole")
-        finally:
-            con.close()
         try:
             os.chmod(rec, 0o555)
         except OSError:
@@ -720,9 +614,14 @@ def _json_bytes(data) -> bytes:
     return (json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
 
 
-def archive_issue(issue_dir: Path, archive: Path, replace: bool = False) -> dict:
-    """Store one issue (see the module docstring).  Returns a summary dict."""
+def archive_issue(issue_dir: Path, archive: Path, replace: bool = False,
+                  catalog: str | None = None, jobs: int | None = None) -> dict:
+    """Store one issue (see the module docstring).  Returns a summary dict.  The issue is
+    laid out and its record written (PDFs, proofs, article PDFs, text) without the archive's
+    lock, so that several archivers (a bulk ingest) work at once; the lock is held to clean
+    up after killed commands, to choose the version and to publish."""
     from .build import lay_out
+    from .catalog import remember, resolve_spec
 
     issue_dir = Path(issue_dir)
     archive = Path(archive)
@@ -734,49 +633,55 @@ def archive_issue(issue_dir: Path, archive: Path, replace: bool = False) -> dict
     if not _writable(archive):
         raise OutputError("the archive folder is not writable (read-only?): nothing was "
                              "archived", SourceRef(archive))
+    spec = resolve_spec(archive, catalog)
     with _Lock(archive):
-        notes += recover(archive)
-        laid = lay_out(issue_dir)           # once: the build below reuses it
-        issue, flows = laid.issue, laid.flows
-        rid = _issue_id(issue)
-        inputs, links, skipped = _issue_files(issue, issue_dir)
-        project = _project_files(issue)
-        con = connect(archive)
-        try:
-            known = {r[0] for r in con.execute("SELECT version FROM issues WHERE id=?", (rid,))}
-        except sqlite3.Error as e:
-            raise _catalog_failure(e, archive / "catalog.sqlite") from None
-        finally:
-            con.close()
-        # a version folder on disk counts even when the catalog lacks it (an older catalog):
-        # a record is never written over
-        known |= {int(d.name[1:]) for d in (archive / "records" / rid).glob("v*")
-                  if d.name[1:].isdigit()}
-        if known and not replace:
-            raise ArchiveError(f"{rid} is already archived (version {max(known)}); "
-                               f"nothing was changed", SourceRef(issue_dir),
-                               "use --replace to store a new version")
-        version = max(known) + 1 if known else 1
-        staging = archive / STAGING
-        try:
-            staging.mkdir(exist_ok=True)
-            stage = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", dir=staging))
-        except OSError as e:
-            raise _named(e, staging) from None
-        try:
-            out = _write_record(archive, stage, issue, flows, laid, rid, version, inputs,
-                                links, project)
-        except BaseException:
-            _rmtree(stage)
-            raise
-        final = _publish(archive, stage, rid, version, out["catalog"])
-        return dict(id=rid, version=version, path=str(final), articles=out["articles"],
-                    notes=notes + skipped, replaced=bool(known))
+        notes += recover(archive, spec)
+    laid = lay_out(issue_dir, jobs)     # once: the build below reuses it
+    issue, flows = laid.issue, laid.flows
+    rid = _issue_id(issue)
+    inputs, links, skipped = _issue_files(issue, issue_dir)
+    project = _project_files(issue)
+    _refuse_known(archive, spec, rid, replace, issue_dir)      # early: before the build
+    staging = archive / STAGING
+    try:
+        staging.mkdir(exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-{host_tag()}-", dir=staging))
+    except OSError as e:
+        raise _named(e, staging) from None
+    try:
+        out = _write_record(archive, stage, issue, flows, laid, rid, inputs, links, project,
+                            jobs)
+        with _Lock(archive):
+            notes += recover(archive, spec)
+            known = _refuse_known(archive, spec, rid, replace, issue_dir)
+            version = max(known) + 1 if known else 1
+            cat = _finish_record(stage, out, version)
+            remember(archive, spec)
+            final = _publish(archive, stage, rid, version, cat, spec)
+    except BaseException:
+        _rmtree(stage)
+        raise
+    return dict(id=rid, version=version, path=str(final), articles=out["articles"],
+                notes=notes + skipped, replaced=bool(known))
 
 
-def _write_record(archive, stage, issue, flows, laid, rid, version, inputs, links,
-                  project) -> dict:
-    """Write the whole record into ``stage`` and make it read-only."""
+def _refuse_known(archive: Path, spec: str, rid: str, replace: bool, issue_dir: Path) -> set:
+    """The versions of ``rid`` already archived — in the catalog or on disk (an older
+    catalog may lack one: a record is never written over) — refused without ``replace``."""
+    with open_catalog(archive, spec, write=True) as cat_db:
+        known = cat_db.versions(rid)
+    known |= {int(d.name[1:]) for d in (archive / "records" / rid).glob("v*")
+              if d.name[1:].isdigit()}
+    if known and not replace:
+        raise ArchiveError(f"{rid} is already archived (version {max(known)}); "
+                           f"nothing was changed", SourceRef(issue_dir),
+                           "use --replace to store a new version")
+    return known
+
+
+def _write_record(archive, stage, issue, flows, laid, rid, inputs, links, project,
+                  jobs=None) -> dict:
+    """Write the record into ``stage``, all but what names its version (``_finish_record``)."""
     from .build import build_issue
 
     for rel, src in {**{f"inputs/{k}": v for k, v in inputs.items()}, **project}.items():
@@ -800,7 +705,7 @@ def _write_record(archive, stage, issue, flows, laid, rid, version, inputs, link
             digest = sha256_file(p)
             dst = store / f"{digest}.ttf"
             if not dst.exists():
-                tmp = store / f".{digest}.{os.getpid()}.part"
+                tmp = store / f".{digest}.{os.getpid()}.{host_tag()}.part"
                 _unlink(tmp)
                 try:
                     _copy_file(p, tmp, shown=dst)
@@ -822,7 +727,7 @@ def _write_record(archive, stage, issue, flows, laid, rid, version, inputs, link
         _write_file(stage / "links.json", _json_bytes(links))
     # the PDFs (and proofs), built from exactly these inputs
     try:
-        built = build_issue(issue.root, stage / "pdf", layout=laid)
+        built = build_issue(issue.root, stage / "pdf", layout=laid, jobs=jobs)
     except OSError as e:
         raise e if e.filename else _named(e, stage / "pdf") from None
     try:
@@ -830,6 +735,7 @@ def _write_record(archive, stage, issue, flows, laid, rid, version, inputs, link
     except OSError as e:
         raise e if e.filename else _named(e, stage / "proofs") from None
     pdf_of = {f.page.number: f"pdf/{p.name}" for f, p in zip(flows, built.outputs)}
+    article_pdf = _article_pdfs(issue, flows, built.outputs, rid, stage)
     # text export: every article part as printed on its page, in reading order
     parts = _article_parts(issue, flows)
     tdir = stage / "text"
@@ -842,25 +748,55 @@ def _write_record(archive, stage, issue, flows, laid, rid, version, inputs, link
             lines += ["", a["byline"]]
         _write_file(tdir / f"p{a['page']:02d}-{a['slot']}.txt",
                     ("\n".join(lines) + "\n").encode())
-    cat = dict(id=rid, version=version, paper=issue.paper.key, paper_name=issue.paper.name,
+    cat = dict(id=rid, paper=issue.paper.key, paper_name=issue.paper.name,
                date=issue.date, number=issue.number,
                archived=time.strftime("%Y-%m-%dT%H:%M:%S"),
                pages=[dict(page=n, pdf=pdf) for n, pdf in sorted(pdf_of.items())],
                articles=[dict(article=a["article"], part=a["part"], page=a["page"],
                               slot=a["slot"], section=a["section"], headline=a["headline"],
-                              byline=a["byline"], body=a["body"], pdf=pdf_of.get(a["page"]))
+                              byline=a["byline"], body=a["body"], pdf=pdf_of.get(a["page"]),
+                              article_pdf=article_pdf.get(a["article"]))
                          for a in parts])
-    _write_file(stage / "catalog.json", _json_bytes(cat))
-    info = dict(id=rid, version=version, paper=issue.paper.key, paper_name=issue.paper.name,
+    info = dict(id=rid, paper=issue.paper.key, paper_name=issue.paper.name,
                 date=issue.date, number=issue.number,
                 pages=[f.page.number for f in flows], **_versions())
-    _write_file(stage / "build.json", _json_bytes(info))
+    return dict(catalog=cat, info=info, articles=len({a["article"] for a in parts}))
+
+
+def _article_pdfs(issue, flows, outputs, rid: str, stage: Path) -> dict[str, str]:
+    """One PDF per article (exchange.article_pdfs: each page of it cut from the page PDFs
+    just built) in ``articles/``; {article key: its path in the record}."""
+    from . import exchange
+
+    ed = exchange.edition_from_layout(issue, flows, {p.name: p for p in outputs}, rid)
+    out = {}
+    for key, data in exchange.article_pdfs(ed).items():
+        rel = safe_relpath(f"articles/{key}.pdf")
+        if rel is None:
+            continue
+        dst = stage / rel
+        try:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise _named(e, dst.parent) from None
+        _write_file(dst, data)
+        out[key] = rel.as_posix()
+    return out
+
+
+def _finish_record(stage: Path, out: dict, version: int) -> dict:
+    """The files that name the record's version (chosen under the lock), the manifest, and
+    the record made read-only.  Returns its catalog rows."""
+    cat = dict(out["catalog"], version=version)
+    _write_file(stage / "catalog.json", _json_bytes(cat))
+    _write_file(stage / "build.json", _json_bytes(dict(out["info"], version=version)))
     _write_manifest(stage)
     _seal(stage)
-    return dict(catalog=cat, articles=len({a["article"] for a in parts}))
+    return cat
 
 
-def _publish(archive: Path, stage: Path, rid: str, version: int, cat: dict) -> Path:
+def _publish(archive: Path, stage: Path, rid: str, version: int, cat: dict,
+             spec: str | None = None) -> Path:
     """Rename the finished record into place and commit its catalog rows.  A marker in
     .staging names the record meanwhile, so that if this process is killed the next command
     indexes the record (it is whole) instead of guessing.  If the commit fails (a full disk)
@@ -893,18 +829,9 @@ def _publish(archive: Path, stage: Path, rid: str, version: int, cat: dict) -> P
         deadline = time.monotonic() + 60
         while not os.path.exists(hold) and time.monotonic() < deadline:
             time.sleep(0.02)
-    path = archive / "catalog.sqlite"
     try:
-        con = connect(archive)
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            _index_record(con, rel, cat)
-            con.execute("COMMIT")
-        except sqlite3.Error as e:
-            _rollback(con)
-            raise _catalog_failure(e, path) from None
-        finally:
-            con.close()
+        with open_catalog(archive, spec, write=True) as cat_db, cat_db.transaction():
+            cat_db.index_record(rel, cat)
     except BaseException:
         # not indexed: take the record back out (it is this process's own, just renamed)
         try:
@@ -1139,42 +1066,41 @@ def _disk_records(archive: Path) -> tuple[list[Path], list[str]]:
     return recs, problems
 
 
-def _catalog_rows(archive: Path) -> tuple[dict | None, str | None]:
-    """{record path: (id, version, article rows)} from the catalog, or (None, why not)."""
-    path = archive / "catalog.sqlite"
-    if not path.exists():
-        return None, "catalog.sqlite: missing"
+def _catalog_rows(archive: Path, spec: str) -> tuple[dict | None, str | None]:
+    """{record path: (id, version, article rows)} from the catalog, or (None, why not).  A
+    PostgreSQL server that cannot be reached is an error of its own (exit 74), not a damaged
+    catalog."""
+    from .catalog import SQLITE_FILE, CatalogDamaged, is_postgres, shown
+
+    label = shown(spec) if is_postgres(spec) else SQLITE_FILE
+    if not is_postgres(spec) and not (archive / SQLITE_FILE).exists():
+        return None, f"{label}: missing"
     try:
-        con = connect_readonly(archive)
+        with open_catalog(archive, spec) as cat_db:
+            return cat_db.record_rows(), None
+    except CatalogDamaged as e:
+        return None, f"{label}: {e}"
+    except OutputError:
+        if is_postgres(spec):
+            raise
+        return None, f"{label}: cannot be read"
     except TypesetError as e:
-        return None, f"catalog.sqlite: {e.message}"
-    try:
-        ok = con.execute("PRAGMA quick_check").fetchone()[0]
-        if ok != "ok":
-            return None, f"catalog.sqlite: damaged ({ok})"
-        if not {"issues", "articles"} <= _tables(con):
-            return {}, None         # empty (truncated): every record is reported missing
-        counts = dict(con.execute("SELECT issue || '/' || version, count(*) FROM articles "
-                                  "GROUP BY issue, version").fetchall())
-        rows = {path_: (rid, v, counts.get(f"{rid}/{v}", 0)) for rid, v, path_ in
-                con.execute("SELECT id, version, path FROM issues")}
-        return rows, None
-    except sqlite3.Error as e:
-        return None, f"catalog.sqlite: damaged ({e})"
-    finally:
-        con.close()
+        return None, f"{label}: {e.message}"
 
 
-def verify(archive: Path, repair: bool = False) -> VerifyResult:
+def verify(archive: Path, repair: bool = False, catalog: str | None = None) -> VerifyResult:
     """Re-hash every record and stored font, and compare the catalog with the records.
     Reports; never deletes a record.  ``repair``: bring the catalog in line with the records
     (rows added from each record's catalog.json; a damaged catalog set aside and built
-    again).  A read-only archive is verified as it is."""
+    again).  A read-only archive is verified as it is.  ``catalog``: --catalog."""
+    from .catalog import CONFIG_FILE, SQLITE_FILE, resolve_spec
+
     archive = Path(archive)
-    if not archive.is_dir() or not ((archive / "catalog.sqlite").exists() or
-                                    (archive / "records").is_dir()):
-        raise ArchiveError("not an archive (no catalog.sqlite and no records/)",
+    if not archive.is_dir() or not any((archive / n).exists() for n in
+                                       (SQLITE_FILE, "records", CONFIG_FILE)):
+        raise ArchiveError("not an archive (no catalog.sqlite, archive.yaml or records/)",
                            SourceRef(archive))
+    spec = resolve_spec(archive, catalog)
     res = VerifyResult(read_only=not _writable(archive))
     if repair and res.read_only:
         raise OutputError("the archive is read-only: --repair cannot change it (verify "
@@ -1183,7 +1109,7 @@ def verify(archive: Path, repair: bool = False) -> VerifyResult:
     with (nullcontext() if res.read_only else _Lock(archive)):
         if not res.read_only:
             try:
-                res.notes += recover(archive)
+                res.notes += recover(archive, spec)
             except TypesetError as e:
                 res.problems.append(str(e))
         recs, problems = _disk_records(archive)
@@ -1197,10 +1123,10 @@ def verify(archive: Path, repair: bool = False) -> VerifyResult:
             res.problems += problems
             cats[rec.relative_to(archive).as_posix()] = (cat, problems)
         _check_font_store(archive, digests, res)
-        rows, bad = _catalog_rows(archive)
+        rows, bad = _catalog_rows(archive, spec)
         catalog_problems = _compare_catalog(rows, bad, cats)
         if repair and catalog_problems:
-            res.repaired, catalog_problems = _repair_catalog(archive, rows, bad, cats)
+            res.repaired, catalog_problems = _repair_catalog(archive, spec, rows, bad, cats)
         res.problems += catalog_problems
     return res
 
@@ -1236,27 +1162,26 @@ def _compare_catalog(rows: dict | None, bad: str | None, cats: dict) -> list[str
     return problems
 
 
-def _repair_catalog(archive: Path, rows, bad, cats) -> tuple[list[str], list[str]]:
+def _repair_catalog(archive: Path, spec: str, rows, bad, cats) -> tuple[list[str], list[str]]:
     """Bring the catalog in line with the records: rows of records missing from it are added
     from each record's catalog.json, rows of records that are gone are removed (the record
-    cannot come back from them).  A catalog that cannot be read is moved aside first (kept,
-    renamed) and a new one built.  Returns (what was done, what could not be done)."""
+    cannot come back from them).  A catalog file that cannot be read is moved aside first
+    (kept, renamed) and a new one built.  Returns (what was done, what could not be done)."""
+    from .catalog import is_postgres, set_aside
+
     done, left = [], []
-    path = archive / "catalog.sqlite"
-    if bad and path.exists():
-        aside = archive / f"catalog.sqlite.damaged-{time.strftime('%Y%m%dT%H%M%S')}"
-        for suffix in ("", "-wal", "-shm"):
-            if Path(str(path) + suffix).exists():
-                os.replace(str(path) + suffix, str(aside) + suffix)
-        done.append(f"catalog.sqlite could not be read; moved aside as {aside.name}")
+    if bad:
+        if is_postgres(spec):           # (the server keeps its database: nothing to set aside)
+            return done, [bad]
+        note = set_aside(archive, spec)
+        if note:
+            done.append(note)
         rows = {}
     rows = rows or {}
-    con = connect(archive)
-    try:
-        con.execute("BEGIN IMMEDIATE")
+    with open_catalog(archive, spec, write=True) as cat_db, cat_db.transaction():
         for rel in sorted(set(rows) - set(cats)):
             rid, version, _ = rows[rel]
-            _unindex(con, rid, version)
+            cat_db.unindex(rid, version)
             done.append(f"{rel}: removed from the catalog (the record folder is missing)")
         for rel, (cat, problems) in sorted(cats.items()):
             if rel in rows and (cat is None or rows[rel][2] == len(cat["articles"])):
@@ -1268,24 +1193,13 @@ def _repair_catalog(archive: Path, rows, bad, cats) -> tuple[list[str], list[str
                                "archive the issue again with --replace)"))
                 continue
             if rel in rows:
-                _unindex(con, cat["id"], cat["version"])
-            _index_record(con, rel, cat)
+                cat_db.unindex(cat["id"], cat["version"])
+            cat_db.index_record(rel, cat)
             done.append(f"{rel}: indexed from the record")
-        con.execute("COMMIT")
-    except sqlite3.Error as e:
-        _rollback(con)
-        raise _catalog_failure(e, path) from None
-    finally:
-        con.close()
     return done, left
 
 
 # --- searching ------------------------------------------------------------------------------
-
-def _like(text: str) -> str:
-    """``text`` as a LIKE pattern matching it literally anywhere (ESCAPE '\\')."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
 
 def _check_date(value, option: str) -> str | None:
     if value is None:
@@ -1303,11 +1217,20 @@ def _check_date(value, option: str) -> str | None:
 
 
 def search(archive: Path, phrase: str, date_from=None, date_to=None, paper=None, page=None,
-           section=None, byline=None, limit=50, include_superseded=False) -> list[dict]:
-    """Article parts containing ``phrase`` (any substring, taken literally), newest first.
-    ``paper`` is the paper's key or its name; dates are YYYY-MM-DD; ``page`` a page number.
-    Each hit names its page and that page's PDF.  Works on a read-only archive."""
+           section=None, byline=None, limit=50, include_superseded=False,
+           catalog: str | None = None) -> list[dict]:
+    """Article parts containing ``phrase`` (any substring, taken literally; ASCII letters in
+    either case), newest first.  ``paper`` is the paper's key or its name; dates are
+    YYYY-MM-DD; ``page`` a page number.  Each hit names its page, that page's PDF and the
+    article's PDF.  Works on a read-only archive.  ``catalog``: --catalog."""
     archive = Path(archive)
+    _check_search(phrase, date_from, date_to, page)
+    with open_catalog(archive, catalog) as cat_db:
+        return search_catalog(cat_db, archive, phrase, date_from, date_to, paper, page,
+                              section, byline, limit, include_superseded)
+
+
+def _check_search(phrase, date_from, date_to, page) -> None:
     if not isinstance(phrase, str) or not phrase.strip():
         raise InputError("give a phrase to search for")
     date_from = _check_date(date_from, "--from")
@@ -1316,93 +1239,48 @@ def search(archive: Path, phrase: str, date_from=None, date_to=None, paper=None,
         raise InputError(f"--from {date_from} is after --to {date_to}")
     if page is not None and (isinstance(page, bool) or not isinstance(page, int) or page < 1):
         raise InputError(f"--page must be a page number (1 or more), found {page!r}")
-    con = connect_readonly(archive)
-    try:
-        return _search(con, archive, phrase, date_from, date_to, paper, page, section,
-                       byline, limit, include_superseded)
-    except sqlite3.Error as e:
-        raise _catalog_failure(e, archive / "catalog.sqlite") from None
-    finally:
-        con.close()
 
 
-def _search(con, archive, phrase, date_from, date_to, paper, page, section, byline, limit,
-            include_superseded) -> list[dict]:
-    if not {"issues", "articles", "articles_fts"} <= _tables(con):
-        raise ArchiveError("the catalog is empty (truncated?)", SourceRef(archive /
-                                                                          "catalog.sqlite"),
-                           "`paiban archive verify --repair` builds it from the records")
-    where = []
-    args: list = []
+def search_catalog(cat_db, archive: Path, phrase: str, date_from=None, date_to=None,
+                   paper=None, page=None, section=None, byline=None, limit=50,
+                   include_superseded=False) -> list[dict]:
+    """``search`` on a catalog already open (a server, a benchmark: a warm process)."""
+    _check_search(phrase, date_from, date_to, page)
     if paper is not None:
-        papers = con.execute("SELECT DISTINCT paper, paper_name FROM issues").fetchall()
+        papers = cat_db.papers()
         if not any(paper in (k, n) for k, n in papers):
-            known = ", ".join(f"{n} ({k})" if n else k for k, n in sorted(papers)) or "none"
+            known = ", ".join(f"{n} ({k})" if n else k for k, n in papers) or "none"
             raise InputError(f"no paper '{paper}' in the archive (papers: {known})",
                              hint="give the paper's key or its name")
-        where.append("(i.paper = ? OR i.paper_name = ?)")
-        args += [paper, paper]
-    if not include_superseded:
-        where.append("i.superseded = 0")
-    for col, val, op in (("i.date", date_from, ">="), ("i.date", date_to, "<="),
-                         ("a.page", page, "="), ("a.section", section, "=")):
-        if val is not None:
-            where.append(f"{col} {op} ?")
-            args.append(val)
-    if byline:
-        where.append("a.byline LIKE ? ESCAPE '\\'")
-        args.append(_like(byline))
-    cond = (" AND " + " AND ".join(where)) if where else ""
-    have = _columns(con, "articles")
-    pdf = "a.pdf" if "pdf" in have else "NULL"
-    cols = (f"a.rowid, a.issue, a.version, i.paper_name, i.date, i.number, a.page, a.slot, "
-            f"a.section, a.headline, a.byline, i.path, {pdf}")
-    order = "ORDER BY i.date DESC, a.issue, a.page, a.rowid"
-    if len(phrase) >= 3:
-        q = '"' + phrase.replace('"', '""') + '"'
-        sql = (f"SELECT {cols}, a.headline || '\n' || a.body FROM articles_fts "
-               f"JOIN articles a ON a.rowid = articles_fts.rowid "
-               f"JOIN issues i ON i.id = a.issue AND i.version = a.version "
-               f"WHERE articles_fts MATCH ?{cond} {order} LIMIT ?")
-        rows = con.execute(sql, [q, *args, limit]).fetchall()
-        if {"article", "part"} <= have:
-            # a phrase running from one page of a continued story to the next (下转): found
-            # in the pair of parts, reported on the page where it starts
-            n = len(phrase) - 1
-            sql = (f"SELECT {cols}, a.body || b.body FROM articles a "
-                   f"JOIN articles b ON b.issue = a.issue AND b.version = a.version "
-                   f"AND b.article = a.article AND b.part = a.part + 1 "
-                   f"JOIN issues i ON i.id = a.issue AND i.version = a.version "
-                   f"WHERE instr(lower(substr(a.body, -?) || substr(b.body, 1, ?)), lower(?)) > 0"
-                   f"{cond} {order} LIMIT ?")
-            seen = {r[0] for r in rows}
-            rows += [r for r in con.execute(sql, [n, n, phrase, *args, limit]).fetchall()
-                     if r[0] not in seen]
-    else:
-        sql = (f"SELECT {cols}, a.headline || '\n' || a.body FROM articles a "
-               f"JOIN issues i ON i.id = a.issue AND i.version = a.version "
-               f"WHERE (a.body LIKE ? ESCAPE '\\' OR a.headline LIKE ? ESCAPE '\\'){cond} "
-               f"{order} LIMIT ?")
-        rows = con.execute(sql, [_like(phrase), _like(phrase), *args, limit]).fetchall()
-    rows.sort(key=lambda r: (r[4], r[1], -r[6], -r[0]), reverse=True)
+    rows = cat_db.search(phrase, date_from=date_from, date_to=date_to, paper=paper, page=page,
+                         section=section, byline=byline, limit=limit,
+                         include_superseded=include_superseded)
     out = []
-    for r in rows[:limit]:
-        hit = dict(zip(("issue", "version", "paper", "date", "number", "page", "slot", "section",
-                        "headline", "byline"), r[1:11]))
-        hit["pdf"] = str(archive / r[11] / r[12]) if r[12] else None
-        hit["snippet"] = _snip(r[13].replace("\n", " "), phrase)
+    for r in rows:
+        hit = {k: r["paper_name" if k == "paper" else k] for k in (
+            "issue", "version", "paper", "date", "number", "page", "slot", "section",
+            "headline", "byline", "article", "part")}
+        hit["pdf"] = os.path.join(archive, r["path"], r["pdf"]) if r["pdf"] else None
+        hit["article_pdf"] = os.path.join(archive, r["path"], r["article_pdf"]) \
+            if r["article_pdf"] else None
+        before, found, after = snippet_parts(r["text"].replace("\n", " "), phrase)
+        hit["snippet"] = before + (f"【{found}】" if found else "") + after
+        hit["match"] = [before, found, after]
         out.append(hit)
     return out
 
 
-def _snip(body: str, phrase: str, width: int = 12) -> str:
-    k = body.find(phrase)
-    if k < 0 and len(body.lower()) == len(body):
-        k = body.lower().find(phrase.lower())
+def snippet_parts(text: str, phrase: str, width: int = 12) -> tuple[str, str, str]:
+    """The hit in its context: (text before, the phrase as printed, text after), found as
+    search finds it (ASCII letters in either case).  ``snippet`` marks it 【…】; the browse
+    page highlights it."""
+    from .catalog import fold
+
+    k = fold(text).find(fold(phrase))
     if k < 0:
-        return body[:2 * width]
-    return ("…" if k > width else "") + body[max(0, k - width):k] + \
-        f"【{body[k:k + len(phrase)]}】" + body[k + len(phrase):k + len(phrase) + width] + "…"
+        return text[:2 * width], "", ""
+    return (("…" if k > width else "") + text[max(0, k - width):k],
+            text[k:k + len(phrase)], text[k + len(phrase):k + len(phrase) + width] + "…")
 
 
 # --- rebuilding -----------------------------------------------------------------------------
@@ -1539,6 +1417,32 @@ def _safe_rebuild(record: Path, jobs: int | None = None) -> dict:
         return rebuild_one(record, jobs)
     except TypesetError as e:
         return dict(record=str(record), pages=[], identical=False, error=str(e))
+
+
+def latest_records(archive: Path) -> list[Path]:
+    """The latest version of every issue archived (``rebuild --all``)."""
+    recs, _ = _disk_records(Path(archive))
+    latest: dict[str, Path] = {}
+    for r in recs:
+        if r.parent.name not in latest or int(r.name[1:]) > int(latest[r.parent.name].name[1:]):
+            latest[r.parent.name] = r
+    return [latest[k] for k in sorted(latest)]
+
+
+def issue_folders(paths: list[Path]) -> list[Path]:
+    """Issue folders (with an issue.yaml) among ``paths``, or just below them (``ingest``)."""
+    out = []
+    for p in map(Path, paths):
+        if (p / "issue.yaml").is_file():
+            out.append(p)
+        elif p.is_dir():
+            out += sorted(d for d in p.iterdir() if (d / "issue.yaml").is_file())
+        else:
+            raise InputError("not a folder", SourceRef(p))
+    if not out:
+        raise InputError("no issue folder (a folder with an issue.yaml) found",
+                         SourceRef(Path(paths[0]) if paths else None))
+    return out
 
 
 def resolve_record(arg: str, archive: Path | None) -> Path:

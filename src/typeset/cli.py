@@ -281,22 +281,43 @@ def _proofs_only(issue_dir, out_dir, grid, dpi):
 @click.option("--pdfx", metavar="LEVEL", callback=_pdfx_option,
               help="With --issue: the PDF/X level expected, if not the paper's (as given to "
                    "build --pdfx).")
+@click.option("--profile", "profile_spec", metavar="NAME|FILE",
+              help="The preflight profile: house, newspaper, coldset or a profile file "
+                   "(default: the paper's with --issue, else house).")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the report as JSON (schemas/preflight-report.schema.json).")
+@click.option("--proof-dir", "proof_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write a PNG of every page with findings, each outlined and "
+                   "numbered, into this folder.")
+@click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True,
+              metavar="SECONDS", help="Time allowed to check one file; a file that needs "
+              "more is refused.")
+@click.option("--max-memory", "memory", type=click.IntRange(64, 1 << 20), default=1536,
+              show_default=True, metavar="MB", help="Memory allowed to check one file; a "
+              "file that needs more is refused.")
 @common()
-def preflight(pdfs, issue_dir, pdfx, quiet):
+def preflight(pdfs, issue_dir, pdfx, profile_spec, as_json, proof_dir, timeout, memory, quiet):
     """Check PDF files as a printing plant would and print a report.
 
-    Checks: PDF/X version keys and OutputIntent with an embedded CMYK profile; TrimBox
-    and BleedBox on every page, consistent (and as the paper says with --issue); fonts
-    embedded and subset; no RGB or Lab colour; text only in 100 % K and every other
-    mark on K only, except registration colour outside the bleed; total ink; with
-    --issue the page size and the text of every article along its article thread.
+    What is checked, and how strictly, is a profile: house (typeset's own rules: text
+    and rules on K only), newspaper (modelled on GWG 2015 newspaper ads: hairlines, text
+    size, image resolution, 245% ink over 15 mm from the separations, overprint, spot
+    colours …) or coldset (ISO 12647-3, 220% ink).  Every finding names the page, the
+    object and where it is (mm from the trim's top-left corner), the value and the limit.
+    Each file is checked within a time and memory bound: a damaged, encrypted or hostile
+    file is refused with a message, never a crash.
 
     Exit code 0 when every file passes, 5 when any file has an error.
     """
     from .errors import EXIT_PREFLIGHT
-    from .preflight import preflight as check, preflight_issue_file
+    from .preflight import Expect, _issue_expect, check_file, report_json
 
+    profile = None
     try:
+        if profile_spec is not None:
+            from .profile import load_profile
+
+            profile = load_profile(profile_spec)
         issue = None
         if issue_dir is not None:
             from .load import load_issue
@@ -306,18 +327,45 @@ def preflight(pdfs, issue_dir, pdfx, quiet):
             issue = load_issue(issue_dir)
             if issue.normalise:
                 issue = normalise_issue(issue)[0]
-        results = [preflight_issue_file(p, issue, pdfx) if issue is not None else check(p)
-                   for p in pdfs]
+        if profile is None:
+            from .profile import load_profile
+
+            # the paper's own profile with --issue (print: preflight_profile:), else house
+            profile = load_profile("house") if issue is None else load_profile(
+                issue.paper.output.preflight_profile, issue.project_root)
+        results = []
+        for p in pdfs:
+            if issue is not None:
+                def expect(src, _issue=issue):
+                    return _issue_expect(Path(src), _issue, pdfx, profile)
+            else:
+                expect = Expect(profile=profile)
+            res = check_file(p, expect, str(p), timeout=timeout, memory=memory,
+                             proof_dpi=60 if proof_dir is not None else None)
+            if proof_dir is not None and res.proofs:
+                proof_dir.mkdir(parents=True, exist_ok=True)
+                for fname, png in res.proofs:
+                    (proof_dir / fname).write_bytes(png)
+                    click.echo(f"proof: {proof_dir / fname}", err=True)
+            results.append(res)
     except Exception as e:  # noqa: BLE001
+        if as_json:
+            code, records = _error_records(e)
+            if code != EXIT_INTERNAL:
+                click.echo(json.dumps(report_json([], profile, records, code),
+                                      ensure_ascii=False, indent=1))
         _fail(e)
     bad = [r for r in results if not r.ok]
-    for r in results:
-        if r.ok and quiet:
-            continue
-        click.echo(r.text())
-    if issue_dir is None and not quiet:
-        click.echo("note: without --issue the page size, the paper's bleed and ink limit "
-                   "and the text are not checked", err=True)
+    if as_json:
+        click.echo(json.dumps(report_json(results, profile), ensure_ascii=False, indent=1))
+    else:
+        for r in results:
+            if r.ok and quiet:
+                continue
+            click.echo(r.text())
+    if issue_dir is None and not quiet and not as_json:
+        click.echo(f"note: without --issue the page size, the paper's bleed and the text are "
+                   f"not checked (profile {profile.name})", err=True)
     if bad:
         click.echo(f"error: {len(bad)} of {len(results)} file(s) failed preflight", err=True)
         sys.exit(EXIT_PREFLIGHT)
@@ -569,6 +617,35 @@ def _default_archive() -> Path:
     return Path(os.environ.get("TYPESET_ARCHIVE", "archive"))
 
 
+HOST_HELP = ("Address to listen on (default 127.0.0.1, this machine only).  Requests are "
+             "answered only when they name 127.0.0.1, localhost, [::1] or this address.")
+
+
+def _bulk_options(f):
+    f = click.option("--log", "log", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Resumable log (JSON lines): a run with the same log skips what "
+                          "is done.")(f)
+    f = click.option("--workers", type=click.IntRange(1, 1024), default=None,
+                     help="Worker processes of the local cluster (default: one per core).")(f)
+    f = click.option("--scheduler", metavar="ADDRESS",
+                     help="A Dask scheduler (tcp://HOST:8786) whose workers see the archive "
+                          "at the same path; default: a local cluster.")(f)
+    return f
+
+
+def _bulk_progress(what):
+    def progress(done, total, r):
+        state = "error" if r.get("error") else what(r)
+        again = " (retried: its worker was lost)" if r.get("retried") else ""
+        click.echo(f"[{done}/{total}] {r['item']}: {state}{again}", err=True)
+    return progress
+
+
+CATALOG_HELP = ("The catalog: postgresql://USER@HOST/DB for a PostgreSQL database the "
+                "newsroom shares, or sqlite for ARCHIVE/catalog.sqlite (default: what "
+                "ARCHIVE/archive.yaml names, else sqlite).")
+
+
 @main.command(context_settings={"ignore_unknown_options": False})
 @click.argument("args", nargs=-1, required=True)
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -581,30 +658,83 @@ def _default_archive() -> Path:
 @click.option("--repair", is_flag=True,
               help="With verify: bring the catalog in line with the records (it is rebuilt "
                    "from them; no record is ever changed or removed).")
+@click.option("--catalog", metavar="URL", help=CATALOG_HELP)
+@_bulk_options
+@click.option("-p", "--port", type=click.IntRange(0, 65535), default=8766, show_default=True,
+              help="With serve: the port to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="With serve: " + HOST_HELP)
 @common()
-def archive(args, archive_dir, archive_to, replace, repair, quiet):
+def archive(args, archive_dir, archive_to, replace, repair, catalog, scheduler, workers, log,
+            port, host, quiet):
     """Store an issue in the archive, or check the archive.
 
     \b
     paiban archive ISSUE_DIR --archive ARCHIVE_DIR [--replace]
     paiban archive verify [ARCHIVE_DIR] [--repair]
+    paiban archive ingest DIR... --archive ARCHIVE_DIR [--scheduler ADDRESS] [--log FILE]
+    paiban archive serve ARCHIVE_DIR [-p PORT]
 
     A record holds the manifest and the files it names (articles, pictures), the layout
     files, the fonts (stored once per archive), the PDFs, proofs, a text export of every
     article and a SHA-256 of every file; it is read-only once written. `verify` re-hashes
     everything, compares the catalog with the records and names any file that changed or is
     missing (exit code 6); it never deletes a record, and repairs the catalog only with
-    --repair.
+    --repair.  `ingest` archives many issues (each DIR an issue folder or a folder of issue
+    folders) as a bulk run on Dask distributed.  `serve` shows the archive in the browser.
     """
     from . import archive as arc
 
     archive_dir = archive_dir or archive_to
     try:
+        if args[0] == "serve":
+            if len(args) > 2:
+                raise click.UsageError("give at most one archive folder after 'serve'")
+            from .browse import serve
+
+            where = Path(args[1]) if len(args) > 1 else (archive_dir or _default_archive())
+            try:
+                serve(where, port, host, catalog=catalog,
+                      on_ready=lambda url: click.echo(f"archive: {url}  (Ctrl-C stops)"))
+            except KeyboardInterrupt:
+                pass
+            return
+        if args[0] == "ingest":
+            if len(args) < 2:
+                raise click.UsageError("give the issue folders to ingest after 'ingest'")
+            from . import bulk
+
+            to = archive_dir or _default_archive()
+            folders = [str(p) for p in arc.issue_folders([Path(a) for a in args[1:]])]
+            from .catalog import is_postgres, resolve_spec
+
+            if is_postgres(resolve_spec(to, catalog)):
+                arc.open_catalog(to, catalog, write=True).close()    # reachable, schema made
+            click.echo(f"ingesting {len(folders)} issue(s) into {to} on "
+                       f"{scheduler or 'a local Dask cluster'}…", err=True)
+            results = bulk.run("ingest", folders, args=(str(to), replace, catalog),
+                               scheduler=scheduler, workers=workers, log=log,
+                               progress=_bulk_progress(lambda r: f"{r['id']} version "
+                                                                 f"{r['version']}"))
+            bad = [r for r in results if r.get("error")]
+            for r in results:
+                if r.get("error"):
+                    click.echo(f"{r['item']}: error: {r['error']}", err=True)
+                else:
+                    note = " (done in an earlier run: skipped)" if r.get("skipped") else ""
+                    click.echo(f"archived {r['id']} version {r['version']}: {r['path']}{note}")
+            click.echo(f"{len(results) - len(bad)} of {len(results)} issue(s) archived",
+                       err=True)
+            if bad:
+                sys.exit(max(r.get("exit_code", 6) for r in bad))
+            return
+        if scheduler or workers or log:
+            raise click.UsageError("--scheduler, --workers and --log go with 'ingest'")
         if args[0] == "verify":
             if len(args) > 2:
                 raise click.UsageError("give at most one archive folder after 'verify'")
             where = Path(args[1]) if len(args) > 1 else (archive_dir or _default_archive())
-            res = arc.verify(where, repair=repair)
+            res = arc.verify(where, repair=repair, catalog=catalog)
             for n in res.notes if not quiet else ():
                 click.echo(f"cleaned: {n}", err=True)
             for n in res.repaired:
@@ -625,7 +755,8 @@ def archive(args, archive_dir, archive_to, replace, repair, quiet):
         if not issue_dir.is_dir():
             raise click.UsageError(f"'{issue_dir}' is not a folder")
         _tell_project(issue_dir)
-        out = arc.archive_issue(issue_dir, archive_dir or _default_archive(), replace=replace)
+        out = arc.archive_issue(issue_dir, archive_dir or _default_archive(), replace=replace,
+                                catalog=catalog)
     except click.UsageError:
         raise
     except Exception as e:  # noqa: BLE001
@@ -648,9 +779,10 @@ def archive(args, archive_dir, archive_to, replace, repair, quiet):
 @click.option("--section", help="Section, e.g. 地方动态.")
 @click.option("--byline", help="Text in the byline, e.g. 科协.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--catalog", metavar="URL", help=CATALOG_HELP)
 @common(project=False)
 def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline, as_json,
-           quiet):
+           catalog, quiet):
     """Find archived articles containing PHRASE (any Chinese substring, taken literally).
     Each hit names the page it is printed on and that page's PDF."""
     import json
@@ -659,7 +791,7 @@ def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline
 
     try:
         hits = arc.search(archive_dir or _default_archive(), phrase, date_from, date_to, paper,
-                          page, section, byline)
+                          page, section, byline, catalog=catalog)
     except Exception as e:  # noqa: BLE001
         _fail(e)
     if as_json:
@@ -668,30 +800,64 @@ def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline
     for h in hits:
         num = f" {h['number']}" if h["number"] else ""
         click.echo(f"{h['paper']} {h['date']}{num} 第{h['page']}版  {h['headline']}\n"
-                   f"    {h['snippet']}" + (f"\n    {h['pdf']}" if h["pdf"] else ""))
+                   f"    {h['snippet']}" + (f"\n    {h['pdf']}" if h["pdf"] else "")
+                   + (f"\n    {h['article_pdf']}" if h["article_pdf"] else ""))
     if not hits and not quiet:
         click.echo("no match")
 
 
 @main.command()
-@click.argument("records", nargs=-1, required=True)
+@click.argument("records", nargs=-1)
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Resolve issue ids in this archive (latest version).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-              help="Parallel rebuilds (default: all cores).")
+              help="Parallel rebuilds on this machine (default: all cores).")
+@click.option("--all", "every", is_flag=True,
+              help="Every issue of the --archive (its latest version), as a bulk run on Dask.")
+@_bulk_options
 @common(project=False)
-def rebuild(records, archive_dir, jobs, quiet):
+def rebuild(records, archive_dir, jobs, every, scheduler, workers, log, quiet):
     """Rebuild archived issues from their stored inputs and fonts and report, page by page,
-    whether the PDFs are byte-identical to the archived ones (exit 6 if not)."""
+    whether the PDFs are byte-identical to the archived ones (exit 6 if not).
+
+    With --all, --scheduler or --log it is a bulk run on Dask distributed: a local cluster
+    (--workers processes) or the cluster of --scheduler; a lost worker's issues are given to
+    another worker, one issue that fails does not stop the rest, and --log makes the run
+    resumable.
+    """
     from . import archive as arc
 
+    bulk = every or scheduler or log or workers
     try:
         for note in arc.clean_dead_rebuilds():
             click.echo(f"cleaned: {note}", err=True)
-        dirs = [arc.resolve_record(r, archive_dir) for r in records]
-        if len(dirs) > 1 and sys.stderr.isatty():
-            click.echo(f"rebuilding {len(dirs)} issues on {jobs or 'all'} core(s)…", err=True)
-        results = arc.rebuild(dirs, jobs)
+        if every:
+            if archive_dir is None:
+                raise click.UsageError("--all needs --archive")
+            if records:
+                raise click.UsageError("give issue ids or --all, not both")
+            dirs = arc.latest_records(archive_dir)
+        elif not records:
+            raise click.UsageError("give the issues to rebuild (ids with --archive, or record "
+                                   "folders), or --all --archive ARCHIVE")
+        else:
+            dirs = [arc.resolve_record(r, archive_dir) for r in records]
+        if bulk:
+            from . import bulk as bulk_mod
+
+            click.echo(f"rebuilding {len(dirs)} issue(s) on "
+                       f"{scheduler or 'a local Dask cluster'}…", err=True)
+            results = bulk_mod.run(
+                "rebuild", [str(d) for d in dirs], scheduler=scheduler, workers=workers,
+                log=log, progress=_bulk_progress(
+                    lambda r: "identical" if r["identical"] else "DIFFERENT"))
+        else:
+            if len(dirs) > 1 and sys.stderr.isatty():
+                click.echo(f"rebuilding {len(dirs)} issues on {jobs or 'all'} core(s)…",
+                           err=True)
+            results = arc.rebuild(dirs, jobs)
+    except click.UsageError:
+        raise
     except Exception as e:  # noqa: BLE001
         _fail(e)
     ok = True
@@ -699,11 +865,16 @@ def rebuild(records, archive_dir, jobs, quiet):
         ok = ok and r["identical"]
         if quiet and r["identical"]:        # -q: only the records that differ
             continue
-        click.echo(r["record"])
+        notes = [n for n, on in (("done in an earlier run: skipped", r.get("skipped")),
+                                 ("retried: its worker was lost", r.get("retried"))) if on]
+        click.echo(r["record"] + (f"  ({'; '.join(notes)})" if notes else ""))
         if r.get("error"):
             click.echo(f"  error: {r['error']}")
         for p in r["pages"]:
             click.echo(f"  {p['file']}: {'identical' if p['identical'] else 'DIFFERENT'}")
+    if bulk:
+        same = sum(bool(r["identical"]) for r in results)
+        click.echo(f"{same} of {len(results)} issue(s) identical", err=True)
     if not ok:
         sys.exit(arc.EXIT_ARCHIVE)
 
@@ -819,8 +990,6 @@ def _echo_rebuild(r, as_json=False):
         click.echo(click.style(f"  {r.error}", fg="red"))
 
 
-HOST_HELP = ("Address to listen on (default 127.0.0.1, this machine only).  Requests are "
-             "answered only when they name 127.0.0.1, localhost, [::1] or this address.")
 
 
 @main.command()

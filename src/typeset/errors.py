@@ -2,7 +2,7 @@
 
 Exit codes (documented in the README): 0 success, 2 wrong command-line usage (click),
 3 bad input (manifest, article, layout or font file), 4 layout problem (overset), 5 preflight
-failure of a produced PDF, 70 internal error (a bug: please report it), 74 a file could not be
+failure of a produced PDF, 6 an archive's record or catalog is damaged, 70 internal error (a bug: please report it), 74 a file could not be
 read or written (the output folder is not writable, the disk is full).
 """
 
@@ -15,9 +15,11 @@ from pathlib import Path
 
 from .i18n import _
 
+EXIT_USAGE = 2        # wrong command-line usage (as click reports it)
 EXIT_INPUT = 3
 EXIT_LAYOUT = 4
 EXIT_PREFLIGHT = 5
+EXIT_ARCHIVE = 6      # an archive's record or catalog is damaged or refuses the change
 EXIT_INTERNAL = 70
 EXIT_IO = 74          # sysexits.h EX_IOERR: a file could not be read or written (disk, rights)
 
@@ -81,6 +83,18 @@ class LayoutError(TypesetError):
 
 class PreflightError(TypesetError):
     exit_code = EXIT_PREFLIGHT
+
+
+class ArchiveError(TypesetError):
+    """An archive's record or catalog is damaged, or an archive refuses the change."""
+
+    exit_code = EXIT_ARCHIVE
+
+
+class UsageError(TypesetError):
+    """A command-line value that cannot be right (checked after click parsed it)."""
+
+    exit_code = EXIT_USAGE
 
 
 class ErrorGroup(TypesetError):

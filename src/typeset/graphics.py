@@ -15,9 +15,11 @@ Contract:
 - ``attach(data, pages)``: the PDF writer's output with every placed graphic's page made a
   Form XObject (pikepdf: the page's content stream copied byte for byte, its resources with
   it) under the name the writer drew it with (``pdf.py`` draws ``q … cm /TsGn Do Q``).
-- ``check(source, name, ink_limit, black_only)``: the preflight of a graphic on its own —
-  colour spaces (RGB, Lab, spot colours), fonts not embedded, ink over the paper's limit,
-  anything but K on a black-only page — as messages naming it.
+- ``check(source, name, ink_limit, black_only, scale)``: the preflight of a graphic on its
+  own, as placed (preflight.py's graphic mode, the house profile: colour spaces, fonts not
+  embedded, ink over the paper's limit, anything but K on a black-only page, line widths,
+  text sizes and image resolutions at the placed size) and spot colours — as messages
+  naming it.
 
 Nothing here changes what the advertiser made: a PDF's content stream is placed unchanged
 (the tests compare the bytes), its colours are checked, never converted.
@@ -257,29 +259,32 @@ def _spots(res, depth: int = 0, seen=None) -> set[str]:
     return {n for n in out if n not in PROCESS}
 
 
-def check(source: Source, name: str, ink_limit: float | None, black_only: bool) -> list[str]:
-    """What the plant's preflight says of the graphic on its own: each finding as a message
-    naming it (``name``: "slot 'ad', advertisement 'x.pdf'").  The page's preflight walks it
-    again where it is placed (preflight.py)."""
-    # The plant's checks of a placed graphic against its output profile (the `plant`
-    # branch: preflight.preflight_graphic) replace this call when they land; until then the
-    # content walk and the font check of the page preflight are run on the graphic's page.
+def check(source: Source, name: str, ink_limit: float | None, black_only: bool,
+          scale: float = 1.0) -> list[str]:
+    """What the plant's preflight says of the graphic on its own, drawn at ``scale`` as it is
+    placed (preflight.Expect ``graphic``: what it draws, not its own file's PDF/X keys, boxes
+    or bleed; the house profile, the paper's ink limit; on a black-only page everything on K,
+    on a colour page C, M and Y allowed): each error as a message naming it (``name``:
+    "graphic 'ads/x.pdf'").  The page's preflight walks it again where it is placed."""
     import pikepdf
 
     from . import preflight as pf
 
-    r = pf.Result(name)
-    expect = pf.Expect(ink_limit=ink_limit, k_only=black_only)
-    with pikepdf.open(io.BytesIO(source.data)) as pdf:
-        page = pdf.pages[source.page]
-        for font in pf.used_fonts(page.obj, page.obj.get("/Resources")):
-            pf._font(font, "?", None, r)
-        walker = pf._Page(r, None, None, expect, None, {}, {})
-        walker.colour = not black_only
-        walker.walk(page, page.obj.get("/Resources"), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
-        for spot in sorted(_spots(page.obj.get("/Resources"))):
-            r.add("error", f"spot colour '{spot}': the plant prints CMYK only (convert it to "
-                           f"process colours)")
+    data = source.data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        spots = sorted(_spots(pdf.pages[source.page].obj.get("/Resources")))
+        if len(pdf.pages) > 1:              # the page placed, on its own
+            one = pikepdf.new()
+            one.pages.append(pdf.pages[source.page])
+            buf = io.BytesIO()
+            one.save(buf)
+            data = buf.getvalue()
+    expect = pf.Expect(ink_limit=ink_limit, k_only=black_only, colour=[not black_only],
+                       graphic=True, ctm=(scale, 0.0, 0.0, scale, 0.0, 0.0), separations=False)
+    r = pf.preflight(data, expect, name)
+    for spot in spots:
+        r.add("error", f"spot colour '{spot}': the plant prints CMYK only (convert it to "
+                       f"process colours)")
     return [f"{name}: {f.message}" + (f" ({f.count} times)" if f.count > 1 else "")
             for f in r.errors]
 

@@ -322,89 +322,108 @@ def _csp(page: str) -> str:
             "frame-ancestors 'none'")
 
 
+class BoundedHandler(BaseHTTPRequestHandler):
+    """The request handling every typeset server shares (live proofs, the archive's browse
+    page): a request line and headers read within MAX_REQUEST_BYTES and REQUEST_SECONDS, only
+    GET and HEAD, the Host header checked against ``allowed_hosts`` before anything else, a
+    bug answered 500 with one line on stderr (never a traceback to the client), and every
+    answer sent with ``_send`` (no-store, nosniff, no referrer; HTML with ``csp``).
+    Subclasses set ``allowed_hosts`` and ``csp`` and define ``route()``."""
+
+    timeout = REQUEST_SECONDS              # a socket timeout for every read and write
+    default_request_version = "HTTP/1.0"     # errors get a status line (no HTTP/0.9)
+    allowed_hosts: frozenset = frozenset()
+    csp = "default-src 'none'"
+    cache = "no-store"
+
+    def version_string(self):
+        return "typeset"
+
+    def log_message(self, *args):          # quiet: the commands print what matters
+        pass
+
+    def handle_one_request(self):
+        """http.server's, with the request read within MAX_REQUEST_BYTES and
+        REQUEST_SECONDS, only GET and HEAD, and the Host header checked first."""
+        import http.client
+
+        raw = self.rfile
+        self.command = None
+        try:
+            self.rfile = _Bounded(raw, self.connection, MAX_REQUEST_BYTES, REQUEST_SECONDS)
+            try:
+                self.raw_requestline = self.rfile.readline(MAX_REQUEST_BYTES + 1)
+            except http.client.LineTooLong:
+                self.requestline, self.request_version, self.command = "", "", ""
+                self.close_connection = True
+                return self.send_error(414)
+            if self.raw_requestline in (b"\r\n", b"\n"):    # (RFC 9112 2.2: ignore one)
+                self.raw_requestline = self.rfile.readline(MAX_REQUEST_BYTES + 1)
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            if not self.raw_requestline.strip():
+                self.requestline, self.request_version, self.command = "", "", ""
+                return self.send_error(400, "empty request line")
+            if not self.parse_request():    # (400, 414, 431, 505 sent by it)
+                return
+            self.rfile = raw
+            self.connection.settimeout(self.timeout)
+            self.close_connection = True
+            if self.command not in ("GET", "HEAD"):
+                self.send_response(405)
+                self.send_header("Allow", "GET, HEAD")
+                self.send_header("Content-Length", "0")
+                return self.end_headers()
+            host = (self.headers.get("Host") or "").strip().lower()
+            if host not in self.allowed_hosts:
+                return self._send(421, b"this server answers only to its own address "
+                                  b"(127.0.0.1 or localhost)\n", "text/plain")
+            try:
+                self.route()
+            except (OSError, ValueError):
+                raise
+            except Exception as e:  # noqa: BLE001 - a bug: one line, and a 500
+                import sys
+
+                print(f"serve: {self.path[:80]!r} failed ({type(e).__name__}: {e})",
+                      file=sys.stderr)
+                self._send(500, b"internal error\n", "text/plain")
+            self.wfile.flush()
+        except (OSError, ValueError):   # the client went away, timed out or sent junk
+            self.close_connection = True
+        finally:
+            self.rfile = raw
+
+    def _send(self, code, body: bytes, ctype: str, headers: dict | None = None):
+        self.send_response(code)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Cache-Control", self.cache)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Referrer-Policy", "no-referrer")
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        if ctype.startswith("text/html"):
+            self.send_header("Content-Security-Policy", self.csp)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def route(self):
+        raise NotImplementedError
+
+
 def make_handler(watcher: Watcher, title: str, allowed_hosts: frozenset = frozenset(),
                  streams: threading.BoundedSemaphore | None = None):
     import html
-    import http.client
     from urllib.parse import unquote
 
     page = PAGE.format(title=html.escape(title, quote=True)).encode()
-    csp = _csp(page.decode())
     streams = streams or threading.BoundedSemaphore(MAX_EVENT_STREAMS)
 
-    class Handler(BaseHTTPRequestHandler):
-        timeout = REQUEST_SECONDS          # a socket timeout for every read and write
-        default_request_version = "HTTP/1.0"     # errors get a status line (no HTTP/0.9)
-
-        def version_string(self):
-            return "typeset"
-
-        def log_message(self, *args):          # quiet: the watcher prints what matters
-            pass
-
-        def handle_one_request(self):
-            """http.server's, with the request read within MAX_REQUEST_BYTES and
-            REQUEST_SECONDS, only GET and HEAD, and the Host header checked first."""
-            raw = self.rfile
-            self.command = None
-            try:
-                self.rfile = _Bounded(raw, self.connection, MAX_REQUEST_BYTES, REQUEST_SECONDS)
-                try:
-                    self.raw_requestline = self.rfile.readline(MAX_REQUEST_BYTES + 1)
-                except http.client.LineTooLong:
-                    self.requestline, self.request_version, self.command = "", "", ""
-                    self.close_connection = True
-                    return self.send_error(414)
-                if self.raw_requestline in (b"\r\n", b"\n"):    # (RFC 9112 2.2: ignore one)
-                    self.raw_requestline = self.rfile.readline(MAX_REQUEST_BYTES + 1)
-                if not self.raw_requestline:
-                    self.close_connection = True
-                    return
-                if not self.raw_requestline.strip():
-                    self.requestline, self.request_version, self.command = "", "", ""
-                    return self.send_error(400, "empty request line")
-                if not self.parse_request():    # (400, 414, 431, 505 sent by it)
-                    return
-                self.rfile = raw
-                self.connection.settimeout(self.timeout)
-                self.close_connection = True
-                if self.command not in ("GET", "HEAD"):
-                    self.send_response(405)
-                    self.send_header("Allow", "GET, HEAD")
-                    self.send_header("Content-Length", "0")
-                    return self.end_headers()
-                host = (self.headers.get("Host") or "").strip().lower()
-                if host not in allowed_hosts:
-                    return self._send(421, b"this server answers only to its own address "
-                                      b"(127.0.0.1 or localhost)\n", "text/plain")
-                try:
-                    self.route()
-                except (OSError, ValueError):
-                    raise
-                except Exception as e:  # noqa: BLE001 - a bug: one line, and a 500
-                    import sys
-
-                    print(f"serve: {self.path[:80]!r} failed ({type(e).__name__}: {e})",
-                          file=sys.stderr)
-                    self._send(500, b"internal error\n", "text/plain")
-                self.wfile.flush()
-            except (OSError, ValueError):   # the client went away, timed out or sent junk
-                self.close_connection = True
-            finally:
-                self.rfile = raw
-
-        def _send(self, code, body: bytes, ctype: str):
-            self.send_response(code)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("X-Content-Type-Options", "nosniff")
-            self.send_header("Referrer-Policy", "no-referrer")
-            if ctype.startswith("text/html"):
-                self.send_header("Content-Security-Policy", csp)
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+    class Handler(BoundedHandler):
+        csp = _csp(page.decode())
 
         def route(self):
             path = self.path.split("?", 1)[0]
@@ -461,6 +480,7 @@ def make_handler(watcher: Watcher, title: str, allowed_hosts: frozenset = frozen
             finally:
                 streams.release()
 
+    Handler.allowed_hosts = allowed_hosts
     return Handler
 
 

@@ -352,7 +352,8 @@ PAPER_KEYS = ("name", "trim", "bleed", "margin_top", "columns", "column_chars", 
 PAPER_MASTHEAD_KEYS = ("logo", "cn", "issn", "postal", "publisher")
 _CN = re.compile(r"CN ?\d{2}-\d{4}(/[A-Z0-9]+)?")
 _ISSN = re.compile(r"\d{4}-\d{3}[\dX]")
-PRINT_KEYS = ("pdfx", "output_condition", "condition", "registry", "icc", "ink_limit")
+PRINT_KEYS = ("pdfx", "output_condition", "condition", "registry", "icc", "ink_limit",
+              "preflight_profile")
 DEFAULT_ICC = "layout/icc/typeset-newsprint-TR002-TAC240.icc"
 
 
@@ -396,7 +397,22 @@ def _print_spec(node, path: Path, root: Path, ck: _Checker) -> PrintSpec:
         elif not icc.is_file():
             ck.err(f"ICC profile not found: {rel}", node.ref(path, "icc"),
                    "give a path from the project folder, e.g. " + DEFAULT_ICC)
+    profile = "house"
+    if "preflight_profile" in node:
+        from .profile import load_profile
+
+        spec = node["preflight_profile"]
+        try:
+            # a built-in name, or a file from the project folder; checked now, so that a
+            # wrong one is bad input (exit 3) like any key of the paper
+            found = load_profile(spec, root, node.ref(path, "preflight_profile"))
+            # a built-in profile by its name, a profile file by its path
+            profile = spec if "/" not in spec and not spec.endswith((".yaml", ".yml")) \
+                else found.source
+        except TypesetError as e:
+            ck.errors.extend(e.errors if isinstance(e, ErrorGroup) else [e])
     return PrintSpec(
+        preflight_profile=profile,
         pdfx=pdfx,
         output_condition=ck.get(node, "output_condition", _str, path, base.output_condition),
         condition=ck.get(node, "condition", _str, path, base.condition),

@@ -35,7 +35,11 @@ The rules, as named constraints (``RULES``), each checked on every proposal by
 
 - ``lead_top_widest``: the lead starts at the top of the type area (under the banner or its
   own picture, if any) with nothing on its left (区序: upper left is strongest, newsroom.md
-  §1.1), and no story is wider than it;
+  §1.1), and no story is wider than it.  The rest of a story continued from an earlier page
+  is no story of the page's own (its 接题 is no headline): it may stand wider than the lead,
+  as it must where it is by far the longest copy on the page (a group of continuations alone
+  takes any span in the search; a group holding one of the page's own stories no more than
+  the lead's);
 - ``headline_ladder``: headline sizes never grow as priority falls, and the lead alone has
   the template's largest style (newsroom.md §1.2): lead → the largest style; second → the
   next; normal → the next or the one below it; brief → the smallest (:func:`allowed_styles`);
@@ -61,8 +65,9 @@ all but the last column (``headline_span``, 文包题: the last column's text st
 top), each changing how many lines it takes; (3) *picture height*: a picture's span, its
 height following at its own proportions, or the picture inside its story's block; (4)
 *span*: the width of a story's column group.  And for a story continued on a later page, the
-lines it sets before the jump.  Never letter-spacing, never dropping text: the body lines are
-the composer's.
+lines it sets before the jump — kept by :func:`jump_window` to those that leave the later page
+as easy to fill as this one, its band taking white beyond them.  Never letter-spacing, never
+dropping text: the body lines are the composer's.
 
 The search.  Each module's height at span *w* is an interval [lo, hi] of grid lines (every
 shape and band it may take; every value in between is reachable, one line at a time).  A
@@ -573,6 +578,11 @@ def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng,
     lead_contrast = len(sizes) < 2 or sizes[0] / sizes[1] >= CONTRAST - 1e-9
     lo_area = [md.min_area() for md in mods]
     hi_area = [md.max_area() for md in mods]
+    # a continuation (the rest of a story begun on an earlier page) may stand wider than the
+    # lead: its 接题 is no headline, so neither the ladder nor the width rule is about it
+    # (lead_top_widest); only its text block is wide.  A group of continuations alone may
+    # therefore take any span; a group with a story of the page's own no wider than the lead.
+    cont = sum(1 << i for i, md in enumerate(mods) if md.story and md.story.continued)
 
     # reserved spaces: a group of their own columns in the top or the bottom tier
     fixed_groups = []
@@ -605,17 +615,19 @@ def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng,
         bit = 1 << i
         opts = []
         for t in range(nt):
-            for w in range(min(rem[t], wmax), 0, -1):
+            for w in range(rem[t], 0, -1):
                 for mk in sums.feasible(w, tiers[t]):
                     if mk & bit and not mk & covered and \
+                            (w <= wmax or not mk & ~cont) and \
                             (not mk & bbit or (t == 0 and mk != bbit)):
                         opts.append((t, w, mk))
         # a side group: one stack through every tier at the right edge (a staircase: its
         # blocks need not end where the tiers do)
         if nt > 1 and not any(g.tier < 0 and g.kind != "lead" for g in groups):
-            for w in range(min(min(rem), wmax), 0, -1):
+            for w in range(min(rem), 0, -1):
                 for mk in sums.feasible(w, sum(tiers)):
-                    if mk & bit and not mk & covered and mk != bbit:
+                    if mk & bit and not mk & covered and mk != bbit and \
+                            (w <= wmax or not mk & ~cont):
                         opts.append((-1, w, mk))
         rng.shuffle(opts)
         for t, w, mk in opts:
@@ -757,18 +769,22 @@ def _shapes(st: StoryIn, pic: PictureIn | None, w: int, styles) -> list[_Shape]:
     out = []
     if st.jump is not None:
         # continued on a later page: its columns are filled to the foot (the jump line at the
-        # end), so its height takes any value between the least and the most it may set here
+        # end), so its height takes any value between the least and the most it may set here;
+        # taller than the most, its headline band takes the white (up to max_band), the text
+        # set here staying at the most
         least, most = st.jump
         for f in st.heads.get(w, ()):
             if f.hspan < w:
                 continue
+            legs = (most + 1) // w
             lo = f.min_band + max(MIN_LEG, -(-(least + 1) // w))
-            hi = f.min_band + (most + 1) // w
+            hi = f.min_band + legs
             p = pic.lines.get(w, 0) if pic is not None else 0
             if hi >= lo and (pic is None or w in pic.lines):
-                out.append(_Shape(f, "above" if pic is not None else "", w, p, lo + p, hi + p,
-                                  {h: f.min_band for h in range(lo + p, hi + p + 1)},
-                                  f.style != preferred, False))
+                bands = {h + p: max(f.min_band, h - legs)
+                         for h in range(lo, max_band(f.min_band) + legs + 1)}
+                out.append(_Shape(f, "above" if pic is not None else "", w, p, lo + p,
+                                  max(bands), bands, f.style != preferred, False))
         return out
     for f in st.heads.get(w, ()):
         r = _fit_range(st, w, f)
@@ -1287,7 +1303,8 @@ def _why(pin: PageIn, mods: list[_Mod]) -> str:
     if lead is not None:
         widest = max(lead.lo)
         # a story that cannot stand in the page's height at the lead's widest span or less
-        tall = [md for md in mods if md.story and md is not lead and
+        # (a continuation may stand wider: see _covers)
+        tall = [md for md in mods if md.story and md is not lead and not md.story.continued and
                 all(v > pin.height for w, v in md.lo.items() if w <= widest)]
         if tall:
             t = tall[0]
@@ -1418,13 +1435,15 @@ def _terms(pin: PageIn, blocks: list[Placed], cover: _Cover, extra: dict) -> dic
     stories = [b for b in blocks if b.kind == "article"]
     rank = {s.id: s.rank for s in pin.stories}
     body = {s.id: s.body for s in pin.stories}
+    cont = {s.id for s in pin.stories if s.continued}
     zone = {b.id: _zone_rank(pin, b.column, b.span, b.top) for b in stories}
     inv = winv = 0
     for a in stories:
         for b in stories:
             if rank[a.id] < rank[b.id]:
                 inv += zone[a.id] > zone[b.id]
-                winv += a.span < b.span
+                # a continuation's width is its text's, not its importance (see _covers)
+                winv += a.span < b.span and b.id not in cont
     long = LEG_LONG * pin.height
     return dict(
         rank_inversions=inv, width_inversions=winv,
@@ -1783,10 +1802,83 @@ def verify(issue, bodies, page_number: int, proposal: Proposal, pin: PageIn):
     return laid, flow, checks
 
 
+# --- a story continued on a later page: how much of it each page gets ---------------------------
+
+BALANCE_TOL = 0.25           # the jump may move while the pages' stretch differs by this
+
+
+def stretch(pin: PageIn) -> float:
+    """How much of the white its copy can take the page needs to be filled: 0 with every
+    story at its tightest, 1 at the widest spans with the most white (:func:`copy_area`);
+    below 0 the copy is over, above 1 short."""
+    lo, hi = copy_area(pin)
+    cap = capacity(pin)
+    if hi <= lo:
+        return 0.5 if lo == cap else (math.inf if lo < cap else -math.inf)
+    return (cap - lo) / (hi - lo)
+
+
+def _jump_pages(pin_a: PageIn, story: str, pin_b: PageIn, cont: str,
+                share: int) -> tuple[PageIn, PageIn]:
+    """Pages A and B when A sets about ``share`` body lines of the continued story (a
+    column's worth more at most) and B the rest."""
+    st = next(x for x in pin_a.stories if x.id == story)
+    ct = next(x for x in pin_b.stories if x.id == cont)
+    step = max(1, pin_a.columns)
+    a = replace(pin_a, stories=tuple(replace(x, jump=(share, share + step - 1)) if x is st
+                                     else x for x in pin_a.stories))
+    b = replace(pin_b, stories=tuple(replace(x, body=st.body - share + 1) if x is ct else x
+                                     for x in pin_b.stories))
+    return a, b
+
+
+def jump_stretch(pin_a: PageIn, story: str, pin_b: PageIn, cont: str,
+                 share: int) -> tuple[float, float]:
+    """The :func:`stretch` of pages A and B when A sets about ``share`` body lines of the
+    continued story and B the rest."""
+    a, b = _jump_pages(pin_a, story, pin_b, cont, share)
+    return stretch(a), stretch(b)
+
+
+def jump_shares(pin_a: PageIn, story: str, pin_b: PageIn, cont: str) -> list[tuple[int, int]]:
+    """The body lines a story continued from page A to page B may set on A (its ``jump``
+    narrowed), in windows of a line per column, best first: the share where A and B need the
+    same :func:`stretch` of their copy (both at the same point between their tightest and
+    their loosest: a designer shares the white out over both pages), then those round it
+    whose stretches differ by at most BALANCE_TOL, the nearest first.  The part on B is the
+    rest of the story (and its jump line).  Without it page A's make-up took whatever it
+    liked of the story and left B short (or over)."""
+    least, most = next(x for x in pin_a.stories if x.id == story).jump
+    step = max(1, pin_a.columns)
+
+    def gap(s: int) -> float:
+        ta, tb = jump_stretch(pin_a, story, pin_b, cont, s)
+        if math.isinf(ta) or math.isinf(tb):
+            return math.inf
+        return ta - tb
+
+    shares = list(range(least, most + 1, step))
+    gaps = [gap(s) for s in shares]
+    best = min(range(len(shares)), key=lambda k: (abs(gaps[k]), k))
+    if math.isinf(gaps[best]):
+        return [(least, most)]
+    tol = max(BALANCE_TOL, abs(gaps[best]))
+    near = sorted((k for k in range(len(shares)) if abs(gaps[k]) <= tol),
+                  key=lambda k: (abs(k - best), k))
+    return [(shares[k], min(most, shares[k] + step - 1)) for k in near]
+
+
+def jump_window(pin_a: PageIn, story: str, pin_b: PageIn, cont: str) -> tuple[int, int]:
+    """All of :func:`jump_shares` as one window (least, most)."""
+    ws = jump_shares(pin_a, story, pin_b, cont)
+    return min(w[0] for w in ws), max(w[1] for w in ws)
+
+
 # --- page planning: the issue's stories over its pages -----------------------------------------
 
 PLAN_FILL = 0.95             # a page takes stories while their size is at most this share
-JUMP_SHARE = 0.6             # of the page a story continued from it is given there
+JUMP_SHARE = 0.6             # of the page a story continued from it is given at first
+PLAN_STRETCH = 0.75          # of the white its copy can take, the most a planned page needs
 
 
 def _story_sizes(issue, page, slots, bodies) -> dict:
@@ -1803,6 +1895,29 @@ def _story_sizes(issue, page, slots, bodies) -> dict:
         md = _modules(pin)[0]
         out[s.id] = min((w * (md.lo[w] + md.hi[w]) / 2.0 for w in md.lo), default=None)
     return out
+
+
+def _pair_room(j, used, cap, before, after, number) -> float:
+    """Room on page ``number`` of a pair of pages sharing a continued story (``j``): what
+    both pages have left (to PLAN_FILL), and on this page what its part of the story can
+    give up (down to twice the least it may set there)."""
+    _, a, b, whole, share = j
+    both = PLAN_FILL * (cap[a] + cap[b]) - used[a] - used[b]
+    mine = share - before * 2 if number == a else whole - share - after * 2
+    here = PLAN_FILL * cap[number] - used[number] + max(0.0, mine)
+    return min(both, here)
+
+
+def _rebalance(j, used, cap, before, after) -> None:
+    """Move the jump of a continued story (``j``) so that its two pages are filled alike
+    (the same share of each page; the part on each at least twice the least it may set
+    there): the plan's estimate of what :func:`jump_window` does on the measured pages."""
+    _, a, b, whole, share = j
+    others_a, others_b = used[a] - share, used[b] - (whole - share)
+    fill = (used[a] + used[b]) / (cap[a] + cap[b])
+    new = min(max(fill * cap[a] - others_a, before * 2), whole - after * 2)
+    used[a], used[b] = others_a + new, others_b + whole - new
+    j[4] = new
 
 
 def plan_issue(issue, bodies):
@@ -1842,6 +1957,7 @@ def plan_issue(issue, bodies):
         return s.section in (None, pg.template.section)
 
     left = []
+    jumps: list[list] = []       # [story id, first page, later page, whole size, share]
     paper = issue.paper
     before, after = jump_lines(paper, JUMP_BEFORE), jump_lines(paper, JUMP_AFTER)
     for s in order:
@@ -1853,6 +1969,13 @@ def plan_issue(issue, bodies):
         home = next((pg for pg in target if size[pg.number].get(s.id) is not None and
                      used[pg.number] + size[pg.number][s.id] <= PLAN_FILL * cap[pg.number]),
                     None)
+        if home is None:
+            # the pages that share a continued story share their room: the jump moves so
+            # that the story's part on each leaves room for what else is placed there
+            home = next((pg for pg in target if size[pg.number].get(s.id) is not None and
+                         any(pg.number in (j[1], j[2]) and
+                             _pair_room(j, used, cap, before, after, pg.number)
+                             >= size[pg.number][s.id] for j in jumps)), None)
         if home is not None:
             placed[home.number].append(s)
             used[home.number] += size[home.number][s.id]
@@ -1873,6 +1996,7 @@ def plan_issue(issue, bodies):
                 used[first.number] += share
                 placed[later[0].number].append(replace(s, id=f"{s.id}-2", priority="normal"))
                 used[later[0].number] += rest
+                jumps.append([s.id, first.number, later[0].number, whole, share])
                 notes.append(f"'{s.id}' begins on page {first.number} and is continued on "
                              f"page {later[0].number} (下转第{later[0].number}版)")
                 jumped = True
@@ -1881,6 +2005,10 @@ def plan_issue(issue, bodies):
             notes.append(f"'{s.id}' ({issue.articles[s.article].path.name}) fits on no page: "
                          f"cut it, hold it or add a page")
             left.append(s)
+    for j in jumps:
+        # the jump moved so that both pages are filled alike (page 1 is not filled first and
+        # the later page left short: makeup places the jump the same way, jump_window)
+        _rebalance(j, used, cap, before, after)
     for pic in loose:
         # a picture of no story: on the page with most room
         pg = max(pages, key=lambda pg: cap[pg.number] - used[pg.number])
@@ -1916,7 +2044,36 @@ def plan_issue(issue, bodies):
         if fill < 0.8:
             notes.append(f"page {pg.number} is short of copy: add a story or a picture")
         new_pages.append(replace(pg, slots=tuple(pg.slots) + tuple(add)))
-    return replace(issue, pages=tuple(new_pages), pool=tuple(left)), notes
+    planned = replace(issue, pages=tuple(new_pages), pool=tuple(left))
+    for sid, a, b, *_ in jumps:
+        notes += _jump_notes(planned, bodies, sid, a, b)
+    return planned, notes
+
+
+def _jump_notes(issue, bodies, story: str, a: int, b: int) -> list[str]:
+    """What the plan says about two pages sharing a continued story, measured: the pages
+    as planned, the jump where :func:`jump_window` puts it; short of copy when a page must
+    take more than PLAN_STRETCH of the white its copy can take (makeup seldom finds a layout
+    then), with about how much copy to add."""
+    try:
+        pa = measure_page(issue, next(p for p in issue.pages if p.number == a), bodies)
+        pb = measure_page(issue, next(p for p in issue.pages if p.number == b), bodies)
+    except InputError:
+        return []                       # makeup says what is wrong with the page
+    cont = f"{story}-2"
+    lo, hi = jump_window(pa, story, pb, cont)
+    pages = _jump_pages(pa, story, pb, cont, (lo + hi) // 2)
+    need = [stretch(p) for p in pages]
+    if max(need) <= PLAN_STRETCH:
+        return []
+    short = 0.0
+    for p in pages:
+        c_lo, c_hi = copy_area(p)
+        short += max(0.0, capacity(p) - c_lo - PLAN_STRETCH * (c_hi - c_lo))
+    return [f"pages {a} and {b} (sharing '{story}') are short of copy: filled, they take "
+            f"{100 * max(need):.0f} % of the white their stories can take (makeup seldom "
+            f"fills a page beyond {100 * PLAN_STRETCH:.0f} %): add a story or a picture of "
+            f"about {math.ceil(short) * pa.column_chars} characters"]
 
 
 # --- an issue folder: make up its pages, write the manifest -----------------------------------
@@ -1969,7 +2126,6 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
     it).  ``plan``: first share the issue's ``stories:`` out over its pages
     (:func:`plan_issue`); the plan's notes are in ``IssueMakeup.notes``.  A page that cannot
     be filled has its reason in ``PageResult.error``."""
-    import time
     from pathlib import Path
 
     from .load import load_issue
@@ -1995,7 +2151,18 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
                          "give --page N to make a page up again")
     if bodies is None:
         bodies = F.compose_bodies(issue, jobs)
-    original = issue
+    results = _make_pages(issue, bodies, todo, alternatives, seed)
+    return IssueMakeup(issue, bodies, results, notes)
+
+
+def _make_pages(issue, bodies, todo, alternatives, seed) -> list[PageResult]:
+    """Make up the pages ``todo`` in page order (see :func:`make_up_issue`).  A page where a
+    story begins that a later page continues tries the shares of it that :func:`jump_shares`
+    gives, best first (JUMP_TRIES at most), and keeps the first with which the later page
+    can be filled too; failing that, the first it can fill itself; failing that, it takes
+    what it needs of the story (the later page then says what it lacks)."""
+    import time
+
     results = []
     done: dict = {}
     for page in sorted(todo, key=lambda p: p.number):
@@ -2004,31 +2171,110 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
         r = PageResult(page.number)
         try:
             r.page_in = measure_page(issue, page, bodies, done)
-            for p in propose(r.page_in, _diverse_pool(alternatives), seed):
-                _, _, checks = verify(issue, bodies, page.number, p, r.page_in)
-                p.checks = checks
-                if not any(checks.values()):
-                    r.proposals.append(p)
-                if len(r.proposals) >= _diverse_pool(alternatives):
+            jump = _jump_later(issue, r.page_in, todo, bodies, done)
+            tries, page_b = [], None
+            if jump is not None:
+                st, page_b, pin_b, cont = jump
+                tries = [replace(r.page_in, stories=tuple(
+                    replace(x, jump=w) if x is st else x for x in r.page_in.stories))
+                    for w in jump_shares(r.page_in, st.id, pin_b, cont)[:JUMP_TRIES]]
+            kept = None
+            for k, pin in enumerate(tries + [r.page_in]):
+                if k == len(tries) and kept is not None:
+                    break               # a balanced share fills this page: keep it
+                try:
+                    props = _verified(issue, bodies, page.number, pin, alternatives, seed)
+                except MakeupError:
+                    if k == len(tries) and kept is None:
+                        raise
+                    continue
+                if not props:
+                    continue
+                if kept is None:
+                    kept = (pin, props)
+                if k == len(tries) or _later_fills(issue, bodies, page, props[0], pin,
+                                                   page_b, done):
+                    kept = (pin, props)
                     break
-            r.proposals = _diverse(r.proposals, alternatives)
-            if any(st.jump for st in r.page_in.stories):
-                # the page after depends on how much of the story is set here: one proposal
-                r.proposals = r.proposals[:1]
+            if kept is not None:
+                r.page_in, r.proposals = kept
             if not r.proposals:
                 r.error = f"page {page.number}: no proposal passed the rules"
         except MakeupError as e:
             r.error = str(e)
         if r.proposals:
-            first = r.proposals[0]
-            issue = apply(issue, page.number, first)
-            for b in first.blocks:
-                st = next((x for x in r.page_in.stories if x.id == b.id), None)
-                if st is not None and st.jump is not None:
-                    done[st.article] = b.span * (b.lines - b.band) - 1
+            best = r.proposals[0]
+            issue = apply(issue, page.number, best)
+            done.update(_done(r.page_in, best))
         r.seconds = time.perf_counter() - t0
         results.append(r)
-    return IssueMakeup(original, bodies, results, notes)
+    return results
+
+
+JUMP_TRIES = 8               # shares of a continued story a page tries (jump_shares)
+
+
+def _done(pin: PageIn, proposal: Proposal) -> dict:
+    """Article -> body lines set on this page of each story continued on a later page."""
+    out = {}
+    for b in proposal.blocks:
+        st = next((x for x in pin.stories if x.id == b.id), None)
+        if st is not None and st.jump is not None:
+            out[st.article] = b.span * (b.lines - b.band) - 1
+    return out
+
+
+def _verified(issue, bodies, number: int, pin: PageIn, alternatives: int, seed: int):
+    """The page's proposals that pass every rule as flowed (one where a story is continued
+    on a later page: that page depends on how much of it is set here)."""
+    out = []
+    for p in propose(pin, _diverse_pool(alternatives), seed):
+        _, _, checks = verify(issue, bodies, number, p, pin)
+        p.checks = checks
+        if not any(checks.values()):
+            out.append(p)
+        if len(out) >= _diverse_pool(alternatives):
+            break
+    out = _diverse(out, alternatives)
+    if any(st.jump for st in pin.stories):
+        out = out[:1]
+    return out
+
+
+def _later_fills(issue, bodies, page, proposal: Proposal, pin: PageIn, page_b,
+                 done: dict) -> bool:
+    """Whether the later page can be filled (a proposal found, not yet verified) with what
+    this proposal leaves it of the continued story."""
+    laid = apply(issue, page.number, proposal)
+    try:
+        pin_b = measure_page(laid, next(p for p in laid.pages if p.number == page_b.number),
+                             bodies, {**done, **_done(pin, proposal)})
+        propose(pin_b, 1)
+    except (MakeupError, InputError):
+        return False
+    return True
+
+
+def _jump_later(issue, pin: PageIn, todo: list, bodies: dict, done: dict):
+    """(story, later page, its PageIn, its continuation id) for the first story of the page
+    continued on a later page still to be made up, or None."""
+    for st in pin.stories:
+        if st.jump is None:
+            continue
+        later = [p for p in sorted(todo, key=lambda p: p.number) if p.number > pin.number
+                 and any(s.kind == "article" and s.article == st.article for s in p.slots)]
+        if not later:
+            continue
+        page_b = next(p for p in issue.pages if p.number == later[0].number)
+        try:
+            pin_b = measure_page(issue, page_b, bodies, done)
+        except InputError:
+            continue            # the later page says what is wrong with it in its turn
+        cont = next((x for x in pin_b.stories if x.continued and x.article == st.article),
+                    None)
+        if cont is not None:
+            return st, page_b, pin_b, cont.id
+    return None
 
 
 def _diverse_pool(n: int) -> int:

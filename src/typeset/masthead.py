@@ -109,7 +109,7 @@ def draw(issue, flow, out, ids) -> None:
         items.append(Graphic(ax, top + paper.line_gap + (box_h - h) / 2.0, w, h, src.data,
                              src.page, src.box, f"TsG{n}", rel, area=area))
         for msg in graphics.check(src, f"masthead logo '{rel}'", paper.output.ink_limit,
-                                  page.black_only):
+                                  page.black_only, scale=s):
             out.graphic_problems.append((paper_ref, msg))
     if facts:
         area = _area(out, "masthead: the paper's numbers", ax, top + band_h - facts_h - 2.0,

@@ -74,6 +74,7 @@ class PrintSpec:
     registry: str = "http://www.color.org"
     icc: Path | None = None                     # the output profile (absolute path)
     ink_limit: float = 2.4                      # total area coverage; 1.0 = 100 %
+    preflight_profile: str = "house"            # profile.load_profile: a name or a file
 
 
 @dataclass(frozen=True)

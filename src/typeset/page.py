@@ -519,7 +519,7 @@ def _graphic(issue: Issue, flow: PageFlow, block: Block, items: list, out: PageO
     items.append(Graphic(x0 + dx, y0 + dy, src.width * s, src.height * s, src.data, src.page,
                          src.box, name, rel, area=area))
     for msg in graphics.check(src, f"graphic '{rel}'",
-                              paper.output.ink_limit, flow.page.black_only):
+                              paper.output.ink_limit, flow.page.black_only, scale=s):
         out.graphic_problems.append((slot.where, msg))
 
 

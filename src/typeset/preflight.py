@@ -1,51 +1,102 @@
 """Preflight: check a PDF the way a printing plant's preflight would, and say what is wrong.
 
 Contract: ``preflight(source, expect)`` opens a PDF (path or bytes) with pikepdf and returns a
-:class:`Result` whose ``findings`` are errors and warnings, each with the page it is on.  It
-never changes the file.  ``Result.ok`` is False when there is any error; ``Result.text()`` is
-the readable report the CLI prints (``typeset preflight`` exits 5 then, and so does a build).
+:class:`Result` whose ``findings`` are errors and warnings, each with the check that found it
+(a check id of profile.CHECKS), the page, the kind of object, where it is (mm from the top-left
+corner of the page's TrimBox, or of the MediaBox when there is none, x to the right, y down),
+the value found and the limit.  It never changes the file.  ``Result.ok`` is False when there
+is any error; ``Result.text()`` is the readable report the CLI prints (``typeset preflight``
+exits 5 then, and so does a build) and ``report_json`` the machine-readable one
+(schemas/preflight-report.schema.json).
 
-Checks:
+What is checked and how strictly is a *profile* (profile.py): ``house`` (the rules typeset's
+own pages follow, what a build checks), ``newspaper`` (GWG 2015 newspaper ads) and
+``coldset`` (ISO 12647-3).  ``Expect`` adds what a paper says (page size, bleed, PDF/X level,
+output condition, ink limit) and, for a build, the articles and the areas items were placed in.
 
-- the file opens, is not encrypted and has a trailer ``/ID``;
+Checks (each names its profile check in brackets):
+
+- the file opens, is not encrypted, not damaged, has a trailer ``/ID`` [file, pdfx];
 - PDF/X: ``GTS_PDFXVersion`` in Info (and in XMP for X-4), the PDF version it allows,
-  ``/Trapped`` True or False, a title, an OutputIntent ``/GTS_PDFX`` with a condition
-  identifier and an embedded CMYK output profile; for X-1a no transparency;
-- boxes on every page: TrimBox and BleedBox present, TrimBox ⊂ BleedBox ⊂ MediaBox, the bleed
-  the same on all four sides and as the paper says, the trimmed page the paper's size;
-- fonts: every font embedded (FontFile/2/3), subset (``ABCDEF+`` prefix);
-- colour: no RGB or Lab colour (operators, colour spaces, images, shadings); text only in
-  100 % K (a slug line in registration colour outside the BleedBox is allowed); other paint
-  K only, except registration colour (all four inks) outside the
-  BleedBox, where the marks are; no colour over the paper's total ink limit, pictures too;
-  warnings for black text that does not overprint;
+  ``/Trapped`` True or False, a title [pdfx]; an OutputIntent ``/GTS_PDFX`` with a condition
+  identifier and an embedded CMYK output profile [output_intent];
+- boxes on every page: TrimBox and BleedBox, TrimBox ⊂ BleedBox ⊂ MediaBox, no UserUnit
+  [boxes]; the bleed the same on all four sides, at least the profile's (as the paper says
+  with an issue) [bleed]; what runs to the trim edge runs on into the bleed [bleed_objects];
+- fonts: embedded [font_embedded], not Type 3 [font_type3], subset [font_subset], not Courier
+  [font_courier]; no .notdef glyph [notdef];
+- colour: no RGB or Lab [rgb_lab]; (house) text only in 100 % K [text_colour] and other paint on
+  K only [paint_colour], registration colour only outside the BleedBox [registration]; spot
+  colours and their names [spot_colours, spot_names]; total ink, from the colour values of
+  objects and image samples or from the separations Ghostscript renders (separations.py), over
+  a window of the profile's size [ink_limit]; on a page the paper prints black only
+  (``Expect.colour``), everything on K, pictures (grey, or CMYK with no C, M or Y in any
+  sample) and placed graphics included, an error in every profile [black_only]; on a colour
+  page, what a placed graphic draws may use C, M and Y;
+- text: its size after scaling by the inks it is printed with (one ink, several, none:
+  reversed out) [text_size]; 100 % K text overprinting (and with overprint mode 1) [black_text_
+  overprint]; rich black [rich_black_text]; white text or paths set to overprint
+  [white_overprint];
+- lines: width after the CTM (hairlines) [line_width]; thin 100 % K lines overprinting
+  [black_line_overprint];
+- images: effective resolution after scaling [image_ppi, image_ppi_low, image_ppi_high,
+  image_ppi_1bit, image_ppi_1bit_low]; JPEG 2000 [jpeg2000], 16-bit [image_16bit];
+- transparency where the PDF/X level forbids it [transparency];
 - nothing drawn outside its box: every glyph (its em box, from the font's widths and the
-  text operators, read back from the content stream), rule and picture lies inside the
-  TrimBox, and — with ``Expect.frames``, the areas the page stage placed each item in — inside
-  its own area (its column, headline band, caption, furniture box); no glyph is .notdef
-  (glyph 0 of its embedded font: a character the font does not have);
+  text operators), rule and picture lies inside the TrimBox [trim_area], and — with
+  ``Expect.frames``, the areas the page stage placed each item in — inside its own area
+  [layout]; a placed graphic (a Form XObject the page draws) is one item, its BBox as placed:
+  what it draws inside is checked for colour, fonts, lines and images but is not one of the
+  page's own items;
 - text round trip (with ``Expect.articles``): each article's text, read back along its
   article thread (beads) with pypdfium2, equals the manifest's text; headlines are found.
   An article's thread is the one whose ``/ArticleID`` is the article's key (two articles may
   share a headline: two 简讯 boxes); a file without IDs is matched by title, and a title
   that several threads share is reported as ambiguous rather than guessed.
+
+Foreign files are read within bounds (pdfscan.py): every stream is decoded with a limit, a
+content stream is read one operator at a time, a page may draw at most ``MAX_OPERATORS``
+operators and ``MAX_FORM_DRAWS`` forms, colour spaces and forms nest at most a few levels;
+a file over ``MAX_PAGES`` pages or ``MAX_FILE_BYTES`` is refused before it is read.
+``check_file`` runs one file's check in a child process with a memory limit and a timeout, so
+that nothing in a file can hang the command or exhaust the machine's memory.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import re
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from .frame import Area
 from .model import pdfx_level
+from .pdfscan import (MB, Refused, Undecodable, decoded, decoded_size_at_most, filters,
+                      operations)
 from .units import MM
 
 EPS = 0.05            # pt: box comparisons
 SUBSET = re.compile(r"^[A-Z]{6}\+")
 JUMP = re.compile(r"[（(](?:上接|下转|接|转)第?\d+版[）)]")
+
+MAX_PAGES = 1000                  # pages of a file (as an issue has at most)
+MAX_FILE_BYTES = 1024 * MB        # the size of a file
+MAX_OPERATORS = 2_000_000         # operators one page draws, its forms included
+MAX_FORM_DRAWS = 20_000           # Form XObjects one page draws (forms within forms fan out)
+MAX_FORM_DEPTH = 12
+MAX_SPACE_DEPTH = 8               # colour spaces naming colour spaces
+CONTENT_LIMIT = 64 * MB           # a content stream, decoded
+ICC_LIMIT = 16 * MB               # an ICC profile
+XMP_LIMIT = 4 * MB
+FONT_LIMIT = 32 * MB              # an embedded font program
+MEASURE_PIXELS = 40_000_000       # images larger than this are not measured for ink
+MAX_IMAGE_PIXELS = 250_000_000    # an image (1.3 × 1.3 m at 300 ppi)
+MAX_BOXES = 20                    # places kept per finding
+TIMEOUT = 120.0                   # s, one file's check (check_file)
+MEMORY = 1536                     # MB of address space for one file's check (check_file)
 
 
 @dataclass
@@ -67,7 +118,7 @@ class Expect:
     pdfx: str | None = None             # a level's name (model.PDFX): "PDF/X-4" …
     trim: tuple | None = None           # (w, h) pt
     bleed: float | None = None          # pt
-    ink_limit: float | None = None      # 2.4 = 240 %
+    ink_limit: float | None = None      # 2.4 = 240 %: the paper's, replaces the profile's
     k_only: bool = True                 # all paint on K (plus registration marks)
     output_condition: str | None = None
     articles: list | None = None        # [ArticleText] of the pages in the file
@@ -75,19 +126,28 @@ class Expect:
     issue_pages: list | None = None     # all page numbers of the issue
     pages: list | None = None           # page numbers (版) of the file's pages, in order
     # The pages' content streams were walked already, in the page files this file's pages are
-    # copied from (a build's whole-issue file): check the document, boxes, fonts and text,
+    # copies of (a build's whole-issue file): check the document, boxes, fonts and text,
     # not the colour of every operator again.
     content_checked: bool = False
     # The text of this file's pages is read back in another file whose pages are copies of
     # these (a build's page files, read back in the whole-issue file): name it, don't read.
     text_checked_in: str | None = None
     # Per page of the file (or None): the areas its items were placed in and, in drawing
-    # order, the area of each text object, painted path and picture (frame.drawn_areas).
+    # order, the area of each text object, painted path, picture and placed graphic
+    # (frame.drawn_areas).
     frames: list | None = None
     # Per page of the file: True = a colour page (pictures and placed graphics may use C, M
-    # and Y), False = black only (everything on K, pictures and placed graphics included);
-    # None: pictures are not checked for K, placed graphics are paint like any other.
+    # and Y), False = black only (everything on K, pictures and placed graphics included:
+    # the check black_only, an error whatever the profile); None: pictures are not checked
+    # for K, placed graphics are paint like any other.
     colour: list | None = None
+    profile: object = None              # profile.Profile; None: the house profile
+    # A placed graphic (an advertisement): only what its content draws is checked, as placed
+    # (``ctm``: its scale on the page); not the document, boxes or bleed of its own file.
+    graphic: bool = False
+    ctm: tuple = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    deadline: float | None = None       # time.monotonic() by which the check must be done
+    separations: bool = True            # ink_limit method separations: render with Ghostscript
 
 
 @dataclass
@@ -96,11 +156,42 @@ class Finding:
     message: str
     page: int | None = None             # 1-based page of the PDF
     count: int = 1
+    check: str | None = None            # the profile's check id (profile.CHECKS, ALWAYS)
+    kind: str | None = None             # document page font text path image shading form ink
+    bbox: tuple | None = None           # mm from the trim's top-left, y down: x0 y0 x1 y1
+    value: object = None                # what was found (a number, or text)
+    limit: object = None                # what the profile or paper allows
+    unit: str | None = None             # of value and limit: pt ppi % mm
+    boxes: list = field(default_factory=list)   # every place found (at most MAX_BOXES)
+    said: bool = False                  # the message itself says where
 
     def __str__(self) -> str:
         where = f"page {self.page}: " if self.page else ""
         times = f" ({self.count} times)" if self.count > 1 else ""
-        return f"{self.level:<7} {where}{self.message}{times}"
+        at = f" [at {_fmt_box(self.bbox)}]" if self.bbox and not self.said else ""
+        return f"{self.level:<7} {where}{self.message}{at}{times}"
+
+    def as_json(self) -> dict:
+        def num(v):
+            if isinstance(v, float):
+                return round(v, 3) if math.isfinite(v) else None
+            return v
+
+        def box(b):                 # a place out of all proportion (a hostile matrix): none
+            return [round(v, 2) for v in b] if b and all(
+                math.isfinite(v) and abs(v) < 1e9 for v in b) else None
+        boxes = [box(b) for b in self.boxes]
+        return {"level": self.level, "check": self.check or "file", "page": self.page,
+                "kind": self.kind or ("page" if self.page else "document"),
+                "message": self.message,
+                "bbox_mm": box(self.bbox),
+                "boxes_mm": [b for b in boxes if b is not None],
+                "count": self.count, "value": num(self.value), "limit": num(self.limit),
+                "unit": self.unit}
+
+
+def _fmt_box(b) -> str:
+    return f"{b[0]:.1f}, {b[1]:.1f} – {b[2]:.1f}, {b[3]:.1f} mm"
 
 
 @dataclass
@@ -108,6 +199,7 @@ class Result:
     name: str
     findings: list = field(default_factory=list)
     facts: dict = field(default_factory=dict)
+    proofs: list = field(default_factory=list)      # [(file name, PNG bytes)] (check_file)
 
     @property
     def errors(self) -> list:
@@ -121,12 +213,27 @@ class Result:
     def ok(self) -> bool:
         return not self.errors
 
-    def add(self, level: str, message: str, page: int | None = None) -> None:
-        for f in self.findings:
-            if f.level == level and f.message == message and f.page == page:
-                f.count += 1
-                return
-        self.findings.append(Finding(level, message, page))
+    def add(self, level: str, message: str, page: int | None = None, **kw) -> Finding:
+        index = self.__dict__.setdefault("_index", {})
+        key = (level, message, page)
+        f = index.get(key)
+        box = kw.get("bbox")
+        if f is not None:
+            f.count += 1
+            if box is not None and len(f.boxes) < MAX_BOXES:
+                f.boxes.append(box)
+            return f
+        f = Finding(level, message, page, **kw)
+        if box is not None:
+            f.boxes.append(box)
+        self.findings.append(f)
+        index[key] = f
+        return f
+
+    def __getstate__(self):             # pickled from check_file's child: not the index
+        d = dict(self.__dict__)
+        d.pop("_index", None)
+        return d
 
     def text(self) -> str:
         f = self.facts
@@ -135,7 +242,9 @@ class Result:
             f"{f.get('fonts', 0)} font(s)",
             f"output intent {f['intent']}" if f.get("intent") else None,
             f"bleed {f['bleed_mm']:.1f} mm" if f.get("bleed_mm") is not None else None,
-            f.get("roundtrip")) if x)
+            f.get("roundtrip"),
+            f"profile {f['profile']}" if f.get("profile") not in (None, "house") else None)
+            if x)
         if self.ok:
             head = f"PASS {self.name}: {summary}"
         else:
@@ -144,26 +253,39 @@ class Result:
         lines = [head] + [f"  {x}" for x in self.findings]
         return "\n".join(lines)
 
+    def as_json(self) -> dict:
+        f = self.facts
+        return {"file": self.name, "ok": self.ok, "refused": bool(f.get("refused")),
+                "errors": len(self.errors), "warnings": len(self.warnings),
+                "facts": {"pdfx": f.get("pdfx"), "pages": f.get("pages", 0),
+                          "fonts": f.get("fonts", 0), "output_intent": f.get("intent"),
+                          "bleed_mm": None if f.get("bleed_mm") is None else
+                          round(f["bleed_mm"], 2), "profile": f.get("profile"),
+                          "separations": f.get("separations")},
+                "findings": [x.as_json() for x in self.findings]}
+
 
 # --- colours ----------------------------------------------------------------------------------
 
 # Operators that change nothing the checks look at (text state, line style, marked content,
 # clipping, path closing): skipped first, since most of a page's operators are text ones.
 _PASS = frozenset(("j", "M", "d", "ri", "i", "BDC", "BMC", "EMC", "MP", "DP", "BX",
-                   "EX", "W", "W*"))
+                   "EX", "W", "W*", "d0", "d1"))
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-_String = None          # pikepdf.String, once pikepdf is imported (walk)
+PROCESS = ("Cyan", "Magenta", "Yellow", "Black")
+_NONE = 0.004                      # a tint below this prints nothing
 
 
 @dataclass(frozen=True)
 class Colour:
-    space: str                # CMYK Gray RGB Lab Sep:NAME DeviceN Pattern Indexed …
+    space: str                # CMYK Gray RGB Lab Sep:NAME DeviceN:A,B Pattern Indexed …
     value: tuple = ()
+    note: str = field(default="", compare=False)     # how it was set, for a message
 
     @cached_property
     def registration(self) -> bool:
-        return ((self.space == "CMYK" and all(abs(v - 1) < 1e-6 for v in self.value)) or
-                self.space == "Sep:All")
+        return ((self.space == "CMYK" and len(self.value) == 4 and
+                 all(abs(v - 1) < 1e-6 for v in self.value)) or self.space == "Sep:All")
 
     @property
     def k_only(self) -> bool:
@@ -173,8 +295,10 @@ class Colour:
 
     @property
     def solid_k(self) -> bool:
+        if not self.value:
+            return False
         if self.space == "CMYK":
-            return self.k_only and abs(self.value[3] - 1) < 1e-6
+            return self.k_only and len(self.value) == 4 and abs(self.value[3] - 1) < 1e-6
         if self.space == "Gray":
             return abs(self.value[0]) < 1e-6
         return self.space == "Sep:Black" and abs(self.value[0] - 1) < 1e-6
@@ -182,6 +306,41 @@ class Colour:
     @property
     def ink(self) -> float:
         return sum(self.value) if self.space == "CMYK" else 0.0
+
+    @cached_property
+    def inks(self) -> tuple | None:
+        """((ink name, tint), …) of the inks this colour prints, None when it is not known
+        (RGB, Lab, ICC, a pattern): converted at the RIP, usually into several inks."""
+        sp, v = self.space, self.value
+        if sp == "CMYK":
+            return tuple((n, x) for n, x in zip(PROCESS, v) if x > _NONE)
+        if sp == "Gray":
+            return (("Black", 1.0 - v[0]),) if v and v[0] < 1.0 - _NONE else ()
+        if sp.startswith("Sep:"):
+            name = sp[4:]
+            if name == "All":
+                return tuple((n, v[0] if v else 1.0) for n in PROCESS) if not v or \
+                    v[0] > _NONE else ()
+            return ((name, v[0]),) if v and v[0] > _NONE and name != "None" else ()
+        if sp.startswith("DeviceN:"):
+            return tuple((n, x) for n, x in zip(sp[8:].split(","), v)
+                         if x > _NONE and n != "None")
+        return None
+
+    @property
+    def white(self) -> bool:
+        """Paints, with no ink: white paper (knocked out of what is under it)."""
+        return self.inks == () and self.space not in ("Sep:None",) and \
+            not (self.space.startswith("DeviceN:") and
+                 all(n == "None" for n in self.space[8:].split(",")))
+
+    @property
+    def spots(self) -> tuple:
+        """Names of the spot inks of this colour's space."""
+        sp = self.space
+        names = [sp[4:]] if sp.startswith("Sep:") else \
+            sp[8:].split(",") if sp.startswith("DeviceN:") else []
+        return tuple(n for n in names if n not in PROCESS and n not in ("All", "None"))
 
     def __str__(self) -> str:
         v = " ".join(f"{x:g}" for x in self.value)
@@ -192,11 +351,14 @@ DEFAULTS = {"CMYK": (0.0, 0.0, 0.0, 1.0), "Gray": (0.0,), "RGB": (0.0, 0.0, 0.0)
 BAD_SPACES = ("RGB", "Lab")
 
 
-def _space(cs, resources) -> tuple[str, int]:
-    """A colour space object or name → (kind, number of components)."""
+def _space(cs, resources, depth: int = 0) -> tuple[str, int]:
+    """A colour space object or name → (kind, number of components).  A space that names
+    itself, or two that name each other, end at MAX_SPACE_DEPTH as 'unknown'."""
     import pikepdf
 
-    if isinstance(cs, pikepdf.Name):
+    if depth > MAX_SPACE_DEPTH:
+        return ("unknown (colour spaces naming each other)", 0)
+    if isinstance(cs, (str, pikepdf.Name)):
         n = str(cs)
         simple = {"/DeviceCMYK": ("CMYK", 4), "/DeviceRGB": ("RGB", 3), "/DeviceGray": ("Gray", 1),
                   "/CMYK": ("CMYK", 4), "/RGB": ("RGB", 3), "/G": ("Gray", 1),
@@ -204,33 +366,38 @@ def _space(cs, resources) -> tuple[str, int]:
         if n in simple:
             return simple[n]
         try:
-            res_cs = resources.get("/ColorSpace") if resources is not None else None
-            if res_cs is not None and n in res_cs:
-                return _space(res_cs[n], resources)
-        except (KeyError, TypeError, ValueError):
+            res_cs = resources.get("/ColorSpace") if isinstance(
+                resources, (pikepdf.Dictionary, pikepdf.Stream)) else None
+            if isinstance(res_cs, pikepdf.Dictionary) and n in res_cs:
+                return _space(res_cs[n], resources, depth + 1)
+        except (KeyError, TypeError, ValueError, pikepdf.PdfError):
             pass
         return (f"unknown {n}", 0)
     if isinstance(cs, pikepdf.Array) and len(cs):
         fam = str(cs[0])
-        if fam == "/ICCBased":
-            n = int(cs[1].get("/N", 0))
-            return ({1: "Gray", 3: "RGB", 4: "CMYK"}.get(n, f"ICC{n}"), n)
-        if fam in ("/CalRGB",):
-            return ("RGB", 3)
-        if fam == "/CalGray":
-            return ("Gray", 1)
-        if fam == "/Lab":
-            return ("Lab", 3)
-        if fam == "/Separation":
-            return (f"Sep:{str(cs[1])[1:]}", 1)
-        if fam == "/DeviceN":
-            return ("DeviceN", len(cs[1]))
-        if fam in ("/Indexed", "/I"):
-            base, _ = _space(cs[1], resources)
-            return (f"Indexed {base}", 1)
-        if fam == "/Pattern":
-            return ("Pattern", 0)
-        return _space(cs[0], resources)
+        try:
+            if fam == "/ICCBased":
+                n = int(cs[1].get("/N", 0))
+                return ({1: "Gray", 3: "RGB", 4: "CMYK"}.get(n, f"ICC{n}"), n)
+            if fam in ("/CalRGB",):
+                return ("RGB", 3)
+            if fam == "/CalGray":
+                return ("Gray", 1)
+            if fam == "/Lab":
+                return ("Lab", 3)
+            if fam == "/Separation":
+                return (f"Sep:{str(cs[1])[1:]}", 1)
+            if fam == "/DeviceN":
+                names = [str(x)[1:] for x in cs[1]]
+                return ("DeviceN:" + ",".join(names), len(names))
+            if fam in ("/Indexed", "/I"):
+                base, _ = _space(cs[1], resources, depth + 1)
+                return (f"Indexed {base}", 1)
+            if fam == "/Pattern":
+                return ("Pattern", 0)
+        except (AttributeError, IndexError, KeyError, TypeError, ValueError, pikepdf.PdfError):
+            return ("unknown", 0)
+        return _space(cs[0], resources, depth + 1)
     return ("unknown", 0)
 
 
@@ -251,9 +418,42 @@ def _apply(m, x, y):
     return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 
 
+def _thinnest(m) -> float:
+    """The smaller singular value of the matrix's linear part: how much a stroke of width 1
+    is narrowed at worst (a CTM that squeezes one way makes lines thin that way)."""
+    a, b, c, d = m[0], m[1], m[2], m[3]
+    s = a * a + b * b + c * c + d * d
+    det = abs(a * d - b * c)
+    return math.sqrt(max(0.0, (s - math.sqrt(max(0.0, s * s - 4 * det * det))) / 2.0))
+
+
+def _line_scale(m, path: list) -> float:
+    """How much the CTM ``m`` narrows the strokes of ``path`` (device points): for straight
+    segments exactly — a strip of width 1 along a user-space direction u is |det m| / |m u|
+    wide on the device — for curves and rectangles the worst case (_thinnest)."""
+    if any(p[2] not in ("m", "l") for p in path):
+        return _thinnest(m)
+    det = abs(m[0] * m[3] - m[1] * m[2])
+    if det < 1e-12:
+        return 0.0
+    worst = None
+    for a, b in zip(path, path[1:]):
+        if b[2] != "l":
+            continue
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        d = math.hypot(dx, dy)
+        if d < 1e-9:
+            continue
+        # u ∝ m⁻¹ d; |m u| for unit u is |d| / |m⁻¹ d|
+        ux, uy = (m[3] * dx - m[2] * dy) / det, (-m[1] * dx + m[0] * dy) / det
+        w = det * math.hypot(ux, uy) / d
+        worst = w if worst is None else min(worst, w)
+    return _thinnest(m) if worst is None else worst
+
+
 class _State:
-    __slots__ = ("ctm", "fill", "stroke", "tr", "op", "OP", "tm", "tlm", "font", "size", "th",
-                 "tc", "tw", "tl", "rise", "lw", "cap")
+    __slots__ = ("ctm", "fill", "stroke", "tr", "op", "OP", "opm", "tm", "tlm", "font", "size",
+                 "th", "tc", "tw", "tl", "rise", "lw", "cap", "transp", "font_key")
 
     def __init__(self):
         self.tm = self.tlm = _IDENTITY   # text matrix and text line matrix (BT, Tm, Td …)
@@ -263,12 +463,15 @@ class _State:
         self.tr = 0
         self.op = False
         self.OP = False
+        self.opm = 0                     # overprint mode (/OPM)
         self.font = None                 # _FontInfo of Tf
+        self.font_key = None             # the font object's key, for its problems
         self.size = 0.0
         self.th = 1.0                    # horizontal scaling (Tz / 100)
         self.tc = self.tw = self.tl = self.rise = 0.0
         self.lw = 1.0                    # line width (w)
         self.cap = 0                     # line cap (J): 0 = butt, the stroke ends at the end
+        self.transp = None               # what makes painting transparent (an ExtGState)
 
     def set(self, op: str, colour: "Colour") -> None:
         """A colour operator's colour: lower case (k, g, rg, cs, sc, scn) sets the fill,
@@ -346,12 +549,21 @@ def _stroke_box(path: list, box: tuple, st: _State, open_path: bool) -> tuple:
     return (x0, y0, x1, y1)
 
 
+def _is_dict(obj) -> bool:
+    import pikepdf
+
+    return isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream))
+
+
 def _font_info(font) -> _FontInfo:
     import pikepdf
 
     from .fonts import embedded_glyph_ids
 
     info = _FontInfo()
+    if not _is_dict(font):
+        info.measurable = False
+        return info
     try:
         sub = str(font.get("/Subtype", ""))
         desc_font = font
@@ -359,47 +571,92 @@ def _font_info(font) -> _FontInfo:
             desc_font = font.DescendantFonts[0]
             enc = str(font.get("/Encoding", ""))
             info.two_byte = True
-            info.measurable = enc == "/Identity-H"
+            info.measurable = enc in ("/Identity-H", "/Identity-V")
             info.dw = float(desc_font.get("/DW", 1000))
-            w = list(desc_font.get("/W", []))
+            w = list(desc_font.get("/W", []))[:200_000]
             k = 0
             while k + 1 < len(w):
                 if isinstance(w[k + 1], pikepdf.Array):
                     first = int(w[k])
-                    for j, v in enumerate(w[k + 1]):
+                    for j, v in enumerate(list(w[k + 1])[:65536]):
                         info.wmap[first + j] = float(v)
                     k += 2
                 else:
-                    for c in range(int(w[k]), int(w[k + 1]) + 1):
+                    lo, hi = int(w[k]), int(w[k + 1])
+                    for c in range(lo, min(hi, lo + 65536) + 1):
                         info.wmap[c] = float(w[k + 2])
                     k += 3
             gmap = desc_font.get("/CIDToGIDMap")
             info.nd_zero = gmap is None or str(gmap) == "/Identity"
         else:
             fd = font.get("/FontDescriptor")
-            missing = float(fd.get("/MissingWidth", 0)) if fd is not None else 0.0
+            missing = float(fd.get("/MissingWidth", 0)) if _is_dict(fd) else 0.0
             first = int(font.get("/FirstChar", 0))
             scale = 1.0
             if sub == "/Type3":
                 scale = float(font.FontMatrix[0]) * 1000.0
-            info.widths = [missing] * 256
-            for j, v in enumerate(font.get("/Widths", [])):
+            # no /Widths: one of the standard 14 fonts, not embedded; half an em a glyph is
+            # near enough to say where its text is
+            info.widths = [missing if "/Widths" in font else 500.0] * 256
+            for j, v in enumerate(list(font.get("/Widths", []))[:256]):
                 if 0 <= first + j < 256:
                     info.widths[first + j] = float(v) * scale
-            if fd is not None and "/FontFile2" in fd:
-                found = embedded_glyph_ids(fd.FontFile2.read_bytes())
+            if _is_dict(fd) and "/FontFile2" in fd:
+                try:
+                    program = decoded(fd.FontFile2, FONT_LIMIT, "an embedded font")
+                except (Refused, Undecodable):
+                    program = None
+                found = embedded_glyph_ids(program) if program else None
                 if found is not None:
                     gids, blank = found
                     info.nd = bytes(0 if gids.get(c, 0) else 1 for c in range(256))
                     info.blank = bytes(1 if gids.get(c, 0) in blank and gids.get(c, 0)
                                        else 0 for c in range(256))
         fd = desc_font.get("/FontDescriptor")
-        if fd is not None and float(fd.get("/Ascent", 0)) > 0:
+        if _is_dict(fd) and float(fd.get("/Ascent", 0)) > 0:
             info.asc = float(fd.Ascent)
             info.desc = float(fd.get("/Descent", 0))
     except (AttributeError, KeyError, IndexError, TypeError, ValueError, pikepdf.PdfError):
         info.measurable = False
     return info
+
+
+def _font_problems(font, key) -> tuple[str, list]:
+    """(the font's name, [(check, message)]) of one font dictionary."""
+    import pikepdf
+
+    if not _is_dict(font):
+        return str(key), [("content", f"font {key} is not a font dictionary (found "
+                                      f"{_what(font)}): its text cannot be printed")]
+    try:
+        sub = str(font.get("/Subtype", ""))
+        base = str(font.get("/BaseFont"))[1:] if "/BaseFont" in font else str(key)
+        out = []
+        if "courier" in base.lower():
+            out.append(("font_courier", f"font '{base}' is Courier: usually a font the "
+                                        f"application substituted for a missing one"))
+        if sub == "/Type3":
+            out.append(("font_type3", f"font '{base}' is a Type 3 font (glyphs drawn by "
+                                      f"procedures, often bitmaps): a RIP may print it badly"))
+            return base, out
+        desc_font = font
+        if sub == "/Type0":
+            try:
+                desc_font = font.DescendantFonts[0]
+            except (AttributeError, IndexError, KeyError, TypeError):
+                return base, out + [("content", f"font '{base}' (Type0) has no descendant "
+                                                f"font")]
+        fd = desc_font.get("/FontDescriptor") if _is_dict(desc_font) else None
+        if not _is_dict(fd) or not any(k in fd for k in ("/FontFile", "/FontFile2",
+                                                          "/FontFile3")):
+            out.append(("font_embedded", f"font '{base}' ({sub[1:]}) is not embedded: the "
+                                         f"plant's RIP would substitute it"))
+            return base, out
+        if not SUBSET.match(base):
+            out.append(("font_subset", f"font '{base}' is embedded whole, not as a subset"))
+        return base, out
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError, pikepdf.PdfError) as e:
+        return str(key), [("content", f"font {key} cannot be read ({type(e).__name__})")]
 
 
 class _TextObject:
@@ -419,36 +676,130 @@ class _TextObject:
                                           max(b[2], box[2]), max(b[3], box[3]))
 
 
+# What the operators the walk reads take: n a number, N a name, s a string, a an array.
+_SIG = {"re": "nnnn", "cm": "nnnnnn", "Tm": "nnnnnn", "m": "nn", "l": "nn", "c": "nnnnnn",
+        "v": "nnnn", "y": "nnnn", "w": "n", "J": "n", "Tf": "Nn", "Td": "nn", "TD": "nn",
+        "Tz": "n", "Tc": "n", "Tw": "n", "TL": "n", "Ts": "n", "Tr": "n", "k": "nnnn",
+        "K": "nnnn", "g": "n", "G": "n", "rg": "nnn", "RG": "nnn", "cs": "N", "CS": "N",
+        "gs": "N", "sh": "N", "Do": "N", "Tj": "s", "TJ": "a", "'": "s", '"': "nns"}
+_TYPE = {"n": float, "N": str, "s": bytes, "a": list}
+_TYPE_WORD = {float: "number", str: "name", bytes: "string", list: "array", dict: "dictionary",
+              bool: "boolean", type(None): "null"}
+_SIG_WORD = {"n": "number", "N": "name", "s": "string", "a": "array"}
+
+
+def _needs(sig: str) -> str:
+    words = [_SIG_WORD[c] for c in sig]
+    if len(set(words)) == 1:
+        return f"{len(words)} {words[0]}{'s' if len(words) > 1 else ''}" if len(words) > 1 \
+            else f"a {words[0]}" if words[0] != "array" else "an array"
+    return ", ".join(words)
+
+
+class _Run:
+    """One file's check: the result, the profile and what its pages share."""
+
+    def __init__(self, r: Result, expect: Expect, profile, level: str | None, ink_owner: str):
+        from .profile import ALWAYS, CHECKS
+
+        self.r = r
+        self.expect = expect
+        self.profile = profile
+        self.level = level
+        self.ink_owner = ink_owner
+        self.L = {c: profile.level(c) for c in (*CHECKS, *ALWAYS)}
+        p = profile.param
+        self.ink_max = p("ink_limit", "max") if self.L["ink_limit"] else None
+        self.ink_objects = self.L["ink_limit"] and p("ink_limit", "method") == "objects"
+        self.text_min = {k: p("text_size", f"{k}_pt") for k in ("single_ink", "multi_ink",
+                                                                 "reversed")}
+        self.line_min = p("line_width", "min_pt")
+        self.black_below = p("black_text_overprint", "below_pt")
+        self.black_opm = p("black_text_overprint", "opm")
+        self.black_line_below = p("black_line_overprint", "below_pt")
+        self.rich = (p("rich_black_text", "k_min"), p("rich_black_text", "below_pt"),
+                     p("rich_black_text", "max"))
+        self.bleed_need = p("bleed_objects", "min_mm") * MM
+        lv = pdfx_level(level) or pdfx_level(expect.pdfx)
+        self.no_transparency = bool(self.L["transparency"]) and (
+            p("transparency", "when") == "always" or (lv is not None and not lv.transparency))
+        self.transparency_where = "by the profile" if p("transparency", "when") == "always" \
+            else f"in {lv.name if lv else 'PDF/X-1a'}"
+        self.seen_images: dict = {}
+        self.image_facts: dict = {}
+        self.fonts: dict = {}              # font key → _FontInfo
+        self.font_problems: dict = {}      # font key → (name, [(check, message)], page)
+        self.fonts_reported: set = set()
+        self.spots: dict = {}              # spot name → (page, box mm, kind) of the first use
+        self.forms: dict = {}              # form key → its content, decoded
+        self.form_bytes = 0
+        self.deadline = expect.deadline
+
+    def tick(self) -> None:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise Refused("the check did not finish within its time limit: refused (the file "
+                          "is too complex to check, or built to make a checker hang)")
+
+    def form_data(self, xo) -> bytes:
+        key = xo.objgen if xo.objgen != (0, 0) else id(xo)
+        data = self.forms.get(key)
+        if data is None:
+            data = decoded(xo, CONTENT_LIMIT, "a Form XObject's content")
+            if self.form_bytes + len(data) <= CONTENT_LIMIT:
+                self.forms[key] = data
+                self.form_bytes += len(data)
+        return data
+
+
 class _Page:
     """Checks one page's content (and the forms it draws)."""
 
-    def __init__(self, result: Result, page_no: int, bleed_box, expect: Expect, level: str | None,
-                 seen_images: dict, fonts: dict | None = None):
-        self.r = result
+    def __init__(self, run: _Run, page_no: int, trim, bleed_box, media):
+        self.run = run
+        self.r = run.r
         self.page = page_no
+        self.expect = run.expect
+        self.level = run.level
+        self.L = run.L
+        self.trim = trim
         self.bleed = bleed_box
-        self.expect = expect
-        self.level = level
-        self.seen_images = seen_images
+        origin = trim or media or (0.0, 0.0, 0.0, 0.0)
+        self.ox, self.oy = origin[0], origin[3]
         self.text_memo: dict = {}
         # what the page draws, in order, for the areas check: text objects, painted paths
         # (box, registration colour?) and pictures (box), in PDF space
         self.texts: list[_TextObject] = []
         self.paints: list[tuple] = []
         self.images: list = []
-        self.fonts: dict = fonts if fonts is not None else {}   # font object → _FontInfo
+        self.fonts = run.fonts                                    # font key → _FontInfo
         self.font_names: dict = {}                                # (resources, name) → same
+        self.ops_left = MAX_OPERATORS
+        self.form_draws = 0
         # placed graphics (Form XObjects the page draws): each one box, what they draw
         # inside is checked for colour but is not one of the page's own items
         self.graphics: list = []
         self.inside = 0                   # > 0 while walking a placed graphic
         self.colour: bool | None = None   # Expect.colour of this page
 
-    def err(self, msg):
-        self.r.add("error", msg, self.page)
+    # reporting
+    def mm(self, box):
+        if box is None:
+            return None
+        return ((box[0] - self.ox) / MM, (self.oy - box[3]) / MM,
+                (box[2] - self.ox) / MM, (self.oy - box[1]) / MM)
+
+    def report(self, check: str, message: str, box=None, kind: str | None = None,
+               value=None, limit=None, unit=None, said: bool = False) -> None:
+        level = self.L.get(check, "error")
+        if level:
+            self.r.add(level, message, self.page, check=check, kind=kind, bbox=self.mm(box),
+                       value=value, limit=limit, unit=unit, said=said)
+
+    def err(self, msg, check="content"):
+        self.report(check, msg)
 
     def warn(self, msg):
-        self.r.add("warning", msg, self.page)
+        self.r.add("warning", msg, self.page, check="content")
 
     def inside_bleed(self, box) -> bool:
         if box is None or self.bleed is None:
@@ -458,36 +809,71 @@ class _Page:
         return x1 > b[0] + EPS and x0 < b[2] - EPS and y1 > b[1] + EPS and y0 < b[3] - EPS
 
     # colour of a paint or text operation
-    def check_paint(self, col: Colour, box, what: str) -> None:
+    def check_paint(self, col: Colour, box, what: str, over: bool = False, st=None,
+                    kind: str = "path") -> bool:
+        """The colour checks of one painted object; True when it is printed inside the
+        bleed (the checks of a plant apply to it)."""
         if _bad(col.space):
-            return                                    # reported where it was set
+            self.report("rgb_lab", col.note or f"{col.space} colour ({what}): print files "
+                        "must be CMYK or grey", box, kind, value=col.space.split()[-1],
+                        limit="CMYK")
+            return False
         if col.registration:
             if self.bleed is not None and self.inside_bleed(box):
-                self.err(f"registration colour (all four inks) inside the BleedBox ({what})")
-            return
-        if self.expect.k_only and not col.k_only and col.space != "Pattern" and \
-                not (self.inside and self.colour):
-            self.err(f"{what} in {col}: not on the black plate only")
-        lim = self.expect.ink_limit
-        if lim is not None and col.ink > lim + 1e-6:
-            self.err(f"{what} in {col}: total ink {col.ink * 100:.0f}% is over the paper's "
-                     f"limit of {lim * 100:.0f}%")
+                self.report("registration", f"registration colour (all four inks) inside the "
+                            f"BleedBox ({what})", box, kind)
+            return False
+        L = self.L
+        if not col.k_only and col.space != "Pattern":
+            if self.colour is False:
+                # the paper prints this page on the black plate alone, whatever the profile
+                self.report("black_only", f"{what} in {col}: not on the black plate only (a "
+                            f"black-only page)", box, kind)
+            elif L["paint_colour"] and self.expect.k_only and not (self.inside and self.colour):
+                self.report("paint_colour", f"{what} in {col}: not on the black plate only",
+                            box, kind)
+        lim = self.run.ink_max
+        if self.run.ink_objects and col.ink > lim + 1e-6:
+            self.report("ink_limit", f"{what} in {col}: total ink {col.ink * 100:.0f}% is over "
+                        f"the {self.run.ink_owner} limit of {lim * 100:.0f}%", box, kind,
+                        value=col.ink * 100, limit=lim * 100, unit="%")
+        if not self.inside_bleed(box):
+            return False
+        if col.spots:
+            self.spot(col, box, kind)
+        if over and col.white:
+            self.report("white_overprint", f"white {what} set to overprint: it disappears on "
+                        f"press", box, kind)
+        if st is not None and st.transp and self.run.no_transparency:
+            self.report("transparency", st.transp, box, kind)
+        return True
 
-    def check_text(self, st: _State) -> None:
-        key = (st.tr, st.fill, st.stroke, st.op, st.OP)
+    def spot(self, col: Colour, box, kind) -> None:
+        for name in col.spots:
+            if name not in self.run.spots:
+                self.run.spots[name] = (self.page, self.mm(box), kind)
+
+    def check_text(self, st: _State, m: tuple, box) -> None:
+        size = st.size * math.hypot(m[2], m[3])
+        inside = self.inside_bleed(box)
+        key = (st.tr, st.fill, st.stroke, st.op, st.OP, st.opm, round(size, 2), inside,
+               st.transp)
         found = self.text_memo.get(key)
         if found is None:
-            before = len(self.r.findings)
-            counts = [f.count for f in self.r.findings]
-            self._check_text(st)
-            found = self.text_memo[key] = [
-                (f.level, f.message) for k, f in enumerate(self.r.findings)
-                if k >= before or f.count != counts[k]]
-            return
-        for level, message in found:
-            self.r.add(level, message, self.page)
+            found = self.text_memo[key] = self._text_findings(st, size, inside)
+        for check, message, value, limit, unit in found:
+            self.report(check, message, box, "text", value, limit, unit)
+        fk = st.font_key
+        if fk is not None and fk not in self.run.fonts_reported:
+            self.run.fonts_reported.add(fk)
+            got = self.run.font_problems.get(fk)
+            if got is not None:
+                for check, message in got[1]:
+                    self.report(check, message, box, "font")
 
-    def _check_text(self, st: _State) -> None:
+    def _text_findings(self, st: _State, size: float, inside: bool) -> list:
+        out = []
+        run, L = self.run, self.L
         mode = st.tr
         used = []
         if mode in (0, 2, 4, 6):
@@ -496,72 +882,154 @@ class _Page:
             used.append((st.stroke, st.OP, "stroke"))
         for col, over, how in used:
             if _bad(col.space):
+                out.append(("rgb_lab", col.note or f"{col.space} colour for text: print files "
+                            "must be CMYK or grey", col.space.split()[-1], "CMYK", None))
                 continue
             if col.registration:
-                self.err("text in registration colour (all four inks)")
-            elif not col.solid_k:
-                self.err(f"text in {col}: text must be 100% K (0 0 0 1 k), on the black plate "
-                         f"only")
-            elif not over:
-                self.warn(f"black text ({how}) does not overprint: set /op true (feasibility "
-                          f"§3) so it does not knock out what is under it")
+                out.append(("registration", "text in registration colour (all four inks)",
+                            None, None, None))
+                continue
+            if self.colour is False and not col.k_only and col.space != "Pattern":
+                # the paper prints this page on the black plate alone, whatever the profile
+                out.append(("black_only", f"text in {col}: not on the black plate only (a "
+                            f"black-only page)", None, None, None))
+            elif L["text_colour"] and not col.solid_k:
+                out.append(("text_colour", f"text in {col}: text must be 100% K (0 0 0 1 k), "
+                            f"on the black plate only", None, None, None))
+            below = run.black_below
+            if col.solid_k and L["black_text_overprint"] and (below is None or size < below):
+                if not over:
+                    out.append(("black_text_overprint",
+                                f"black text ({how}) does not overprint: set /op true "
+                                f"(feasibility §3) so it does not knock out what is under it"
+                                if below is None else
+                                f"100% K text of {size:.1f} pt does not overprint (the profile "
+                                f"wants 100% K text under {below:g} pt to overprint)",
+                                round(size, 2), below, "pt"))
+                elif run.black_opm and col.space == "CMYK" and st.opm != 1:
+                    out.append(("black_text_overprint",
+                                f"100% K text of {size:.1f} pt overprints in overprint mode 0: "
+                                f"its C, M and Y zeros knock out what is under it (set /OPM 1)",
+                                0, 1, None))
+            if not inside:
+                continue
+            if over and col.white and L["white_overprint"]:
+                out.append(("white_overprint", f"white text ({how}) set to overprint: it "
+                            f"disappears on press", None, None, None))
+            inks = col.inks
+            if L["text_size"] and col.space != "Pattern":
+                if inks is None:
+                    cat, what = "multi_ink", f"{col.space} (several inks once converted)"
+                elif not inks:
+                    cat, what = "reversed", "white (reversed out)"
+                elif len(inks) == 1:
+                    cat, what = "single_ink", f"one ink ({inks[0][0]})"
+                else:
+                    cat, what = "multi_ink", f"{len(inks)} inks ({', '.join(n for n, _ in inks)})"
+                lim = run.text_min[cat]
+                if lim is not None and size < lim - 0.005:
+                    out.append(("text_size", f"{size:.1f} pt text in {what}: the profile's "
+                                f"minimum is {lim:g} pt", round(size, 2), lim, "pt"))
+            k_min, rich_below, rich_max = run.rich
+            v = col.value
+            if L["rich_black_text"] and col.space == "CMYK" and len(v) == 4 and \
+                    v[3] >= k_min - 1e-6 and v[0] + v[1] + v[2] > _NONE:
+                if rich_below is not None and size < rich_below:
+                    out.append(("rich_black_text", f"rich black text ({col}) of {size:.1f} pt: "
+                                f"small text in several inks blurs when the plates are out of "
+                                f"register (the profile wants it from {rich_below:g} pt)",
+                                round(size, 2), rich_below, "pt"))
+                if rich_max is not None and col.ink > rich_max + 1e-6:
+                    out.append(("rich_black_text", f"rich black text ({col}) with total ink "
+                                f"{col.ink * 100:.0f}%: the profile's maximum is "
+                                f"{rich_max * 100:.0f}%", round(col.ink * 100, 1),
+                                rich_max * 100, "%"))
+        if st.transp and run.no_transparency:
+            out.append(("transparency", st.transp, None, None, None))
+        return out
 
-    def set_space(self, cs, resources, what) -> Colour:
+    def set_space(self, cs, resources, what, op) -> Colour:
         kind, n = _space(cs, resources)
+        note = ""
+        if "unknown" in kind:
+            why = kind.split("unknown", 1)[1].strip().strip("()")
+            self.report("content", f"colour space {_name(cs)} for {what} is not defined or "
+                        f"cannot be resolved" + (f" ({why})" if why.startswith("colour") else ""))
         if _bad(kind):
-            self.err(f"{kind} colour space set for {what} ({_name(cs)}): print files must be "
-                     f"CMYK or grey")
-        return Colour(kind, DEFAULTS.get(kind, (0.0,) * n))
+            note = (f"{kind} colour space set for {what} ({_name(cs)}): print files must be "
+                    f"CMYK or grey")
+        return Colour(kind, DEFAULTS.get(kind, (0.0,) * n), note)
 
-    def walk(self, obj, resources, ctm, depth=0, forms=None) -> None:
-        global _String
-        import pikepdf
+    def bad_operands(self, op: str, sig: str, operands: list) -> None:
+        got = " ".join(_TYPE_WORD.get(type(v), "?") for v in operands[:8]) or "none"
+        self.report("content", f"operator '{op}' with wrong operands ({len(operands)}: {got}); "
+                    f"it needs {_needs(sig)}: skipped (a RIP may stop at it)")
 
-        _String = pikepdf.String
-
+    def walk(self, data: bytes, resources, ctm, depth=0, forms=None) -> None:
+        """Check the content ``data`` (decoded) drawn with ``resources`` under ``ctm``."""
         forms = forms if forms is not None else set()
-        try:
-            ops = pikepdf.parse_content_stream(obj)
-        except pikepdf.PdfError as e:
-            self.err(f"content stream cannot be read: {e}")
-            return
         st = _State()
         st.ctm = ctm
         stack = []
         path = []
         text = _TextObject()
-        for item in ops:
-            if isinstance(item, pikepdf.ContentStreamInlineImage):
-                self.inline_image(item, st)
-                continue
-            op = str(item.operator)
+        run = self.run
+        sigs = _SIG
+        problems: set = set()
+
+        def problem(msg):
+            if msg not in problems:
+                problems.add(msg)
+                self.report("content", msg)
+
+        for op, operands in operations(data, problem):
+            self.ops_left -= 1
+            if not self.ops_left & 4095:
+                run.tick()
+                if self.ops_left <= 0:
+                    raise Refused(f"page {self.page} draws more than {MAX_OPERATORS} operators "
+                                  f"(its forms included): refused as too complex to check")
             if op in _PASS:
                 continue
-            operands = item.operands
+            sig = sigs.get(op)
+            if sig is not None:
+                if len(operands) != len(sig) or any(
+                        type(v) is not _TYPE[c] for v, c in zip(operands, sig)):
+                    self.bad_operands(op, sig, operands)
+                    continue
             if op in ("Tj", "TJ", "'", '"'):
                 if op != "Tj" and op != "TJ":
                     if op == '"':
-                        st.tw, st.tc = float(operands[0]), float(operands[1])
+                        st.tw, st.tc = operands[0], operands[1]
                     st.tlm = st.tm = _mul((1.0, 0.0, 0.0, 1.0, 0.0, -st.tl), st.tlm)
                 m = st.tm if st.ctm == _IDENTITY else _mul(st.tm, st.ctm)
                 x, y = m[4], m[5]
+                box = self.show(st, m, operands[-1], text, op == "TJ")
+                if st.tr in (3, 7):
+                    continue                       # invisible text prints nothing
                 if st.fill.registration and st.tr in (0, 2, 4, 6) and (
                         self.bleed is None          # as for marks: judged only with a bleed
                         or not self.inside_bleed((x, y - 3.0, x + 3.0, y + 9.0))):
                     text.slug = True   # a slug: job information outside the bleed, every plate
-                else:
-                    self.check_text(st)
-                self.show(st, m, operands[-1], text, op == "TJ")
+                    continue
+                if box is None:
+                    s = st.size * math.hypot(m[2], m[3])
+                    box = (x, y - 0.2 * s, x + s, y + 0.8 * s)
+                self.check_text(st, m, box)
+                if st.fill.spots or st.stroke.spots:
+                    if self.inside_bleed(box):
+                        self.spot(st.fill if st.tr in (0, 2, 4, 6) else st.stroke, box, "text")
             elif op == "Tf":
-                key = (id(resources), str(operands[0]))
-                st.font = self.font_names.get(key)
-                if st.font is None:
-                    st.font = self.font_names[key] = self.font(operands[0], resources)
-                st.size = float(operands[1])
+                key = (id(resources), operands[0])
+                got = self.font_names.get(key)
+                if got is None:
+                    got = self.font_names[key] = self.font(operands[0], resources)
+                st.font, st.font_key = got
+                st.size = operands[1]
             elif op == "Tm":
-                st.tm = st.tlm = tuple(map(float, operands))
+                st.tm = st.tlm = tuple(operands)
             elif op in ("Td", "TD"):
-                tx, ty = float(operands[0]), float(operands[1])
+                tx, ty = operands
                 if op == "TD":
                     st.tl = -ty
                 st.tlm = st.tm = _mul((1.0, 0.0, 0.0, 1.0, tx, ty), st.tlm)
@@ -574,102 +1042,164 @@ class _Page:
                 if not self.inside:
                     self.texts.append(text)
             elif op == "Tz":
-                st.th = float(operands[0]) / 100.0
+                st.th = operands[0] / 100.0
             elif op == "Tc":
-                st.tc = float(operands[0])
+                st.tc = operands[0]
             elif op == "Tw":
-                st.tw = float(operands[0])
+                st.tw = operands[0]
             elif op == "TL":
-                st.tl = float(operands[0])
+                st.tl = operands[0]
             elif op == "Ts":
-                st.rise = float(operands[0])
+                st.rise = operands[0]
             elif op == "w":
-                st.lw = float(operands[0])
+                st.lw = abs(operands[0])
             elif op == "J":
                 st.cap = int(operands[0])
             elif op in ("m", "l"):
-                path.append(_apply(st.ctm, float(operands[0]), float(operands[1])) + (op,))
+                path.append(_apply(st.ctm, operands[0], operands[1]) + (op,))
             elif op == "re":
-                x, y, w, h = (float(v) for v in operands)
+                x, y, w, h = operands
                 path += [_apply(st.ctm, x, y) + ("c",), _apply(st.ctm, x + w, y + h) + ("c",),
                          _apply(st.ctm, x + w, y) + ("c",), _apply(st.ctm, x, y + h) + ("c",)]
             elif op in ("c", "v", "y"):
-                vals = [float(v) for v in operands]
-                path += [_apply(st.ctm, vals[i], vals[i + 1]) + ("c",)
-                         for i in range(0, len(vals), 2)]
+                path += [_apply(st.ctm, operands[i], operands[i + 1]) + ("c",)
+                         for i in range(0, len(operands), 2)]
             elif op == "h":
                 path.append((0.0, 0.0, "h"))
             elif op in ("S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"):
                 if op != "n" and path:
-                    pts = [p for p in path if p[2] != "h"]
-                    xs, ys = [p[0] for p in pts], [p[1] for p in pts]
-                    box = (min(xs), min(ys), max(xs), max(ys))
-                    stroke = op in ("S", "s", "B", "B*", "b", "b*")
-                    if stroke:
-                        self.check_paint(st.stroke, box, "stroke")
-                        box = _stroke_box(path, box, st, op in ("S", "B", "B*"))
-                    if op not in ("S", "s"):
-                        self.check_paint(st.fill, box, "fill")
-                    reg = (st.stroke if stroke else st.fill).registration
-                    if not self.inside:
-                        self.paints.append((box, reg))
+                    self.paint(st, path, op)
                 path = []
             elif op == "q":
+                if len(stack) > 10000:
+                    self.report("content", "graphics states saved (q) more than 10000 deep")
+                    continue
                 stack.append(st.copy())
             elif op == "Q":
                 if stack:
                     st = stack.pop()
             elif op == "cm":
-                st.ctm = _mul(tuple(float(v) for v in operands), st.ctm)
+                st.ctm = _mul(tuple(operands), st.ctm)
             elif op == "Tr":
                 st.tr = int(operands[0])
             elif op in ("k", "K"):
-                st.set(op, Colour("CMYK", tuple(float(v) for v in operands)))
+                st.set(op, Colour("CMYK", tuple(operands)))
             elif op in ("g", "G"):
-                st.set(op, Colour("Gray", (float(operands[0]),)))     # 0 g = black, on K
+                st.set(op, Colour("Gray", (operands[0],)))     # 0 g = black, on K
             elif op in ("rg", "RG"):
-                vals = " ".join(f"{float(v):g}" for v in operands)
-                self.err(f"RGB colour: '{vals} {op}' (print files must be CMYK)")
-                st.set(op, Colour("RGB", tuple(float(v) for v in operands)))
+                vals = " ".join(f"{v:g}" for v in operands)
+                st.set(op, Colour("RGB", tuple(operands),
+                                  f"RGB colour: '{vals} {op}' (print files must be CMYK)"))
             elif op in ("cs", "CS"):
                 st.set(op, self.set_space(operands[0], resources,
-                                          "fills" if op == "cs" else "strokes"))
+                                          "fills" if op == "cs" else "strokes", op))
             elif op in ("sc", "scn", "SC", "SCN"):
                 cur = st.fill if op in ("sc", "scn") else st.stroke
-                nums = tuple(float(v) for v in operands if not isinstance(v, pikepdf.Name))
-                if operands and isinstance(operands[-1], pikepdf.Name):
+                nums = tuple(v for v in operands if type(v) is float)
+                if len(nums) != len(operands) - (1 if operands and type(operands[-1]) is str
+                                                 else 0):
+                    self.report("content", f"operator '{op}' with operands that are not "
+                                f"numbers: skipped (a RIP may stop at it)")
+                    continue
+                if operands and type(operands[-1]) is str:
                     self.pattern(operands[-1], resources)
                     c = Colour("Pattern")
                 else:
-                    c = Colour(cur.space, nums)
+                    c = Colour(cur.space, nums, cur.note)
                 st.set(op, c)
             elif op == "gs":
                 self.ext_gstate(operands[0], resources, st)
             elif op == "sh":
-                self.shading(operands[0], resources)
+                self.shading(operands[0], resources, st)
             elif op == "Do":
                 self.xobject(operands[0], resources, st, depth, forms)
+            elif op == "BI":
+                self.inline_image(operands[0], resources, st)
 
-    def font(self, name, resources) -> _FontInfo | None:
-        """The font a Tf names, read once per font object of the file."""
+    def paint(self, st: _State, path: list, op: str) -> None:
+        pts = [p for p in path if p[2] != "h"]
+        if not pts:
+            return
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        box = (min(xs), min(ys), max(xs), max(ys))
+        stroke = op in ("S", "s", "B", "B*", "b", "b*")
+        inside = False
+        if stroke:
+            inside = self.check_paint(st.stroke, box, "stroke", st.OP, st)
+            box = _stroke_box(path, box, st, op in ("S", "B", "B*"))
+            if inside:
+                self.check_line(st, box, path)
+        if op not in ("S", "s"):
+            if self.check_paint(st.fill, box, "fill", st.op, st) and not st.fill.white:
+                self.at_trim(box, "path", "a filled area")
+        reg = (st.stroke if stroke else st.fill).registration
+        if not self.inside:
+            self.paints.append((box, reg))
+
+    def check_line(self, st: _State, box, path: list) -> None:
+        run, L = self.run, self.L
+        width = st.lw * _line_scale(st.ctm, path)
+        if L["line_width"] and width < run.line_min - 1e-6:
+            if st.lw == 0:
+                msg = ("a line of width 0 (the thinnest the device can draw: it vanishes on "
+                       "a plate)")
+            else:
+                msg = (f"a line {width:.2f} pt wide (the profile's minimum is "
+                       f"{run.line_min:g} pt)")
+            self.report("line_width", msg, box, "path", round(width, 3), run.line_min, "pt")
+        if L["black_line_overprint"] and st.stroke.solid_k and not st.OP and \
+                width < run.black_line_below:
+            self.report("black_line_overprint", f"a 100% K line {width:.2f} pt wide does not "
+                        f"overprint (the profile wants 100% K lines under "
+                        f"{run.black_line_below:g} pt to overprint)", box, "path",
+                        round(width, 3), run.black_line_below, "pt")
+
+    def at_trim(self, box, kind: str, what: str) -> None:
+        """An object that runs to the trim edge must run on into the bleed (the cut is never
+        exact: without bleed a white line shows at the edge)."""
+        if not self.L["bleed_objects"] or self.trim is None or box is None:
+            return
+        t, need, tol = self.trim, self.run.bleed_need, 0.5
+        sides = (("left", box[0] <= t[0] + tol and box[2] > t[0] + tol, t[0] - box[0]),
+                 ("right", box[2] >= t[2] - tol and box[0] < t[2] - tol, box[2] - t[2]),
+                 ("bottom", box[1] <= t[1] + tol and box[3] > t[1] + tol, t[1] - box[1]),
+                 ("top", box[3] >= t[3] - tol and box[1] < t[3] - tol, box[3] - t[3]))
+        for side, touches, d in sides:
+            if touches and d < need - tol:
+                self.report("bleed_objects", f"{what} runs to the {side} trim edge but only "
+                            f"{max(0.0, d) / MM:.1f} mm into the bleed (the profile asks for "
+                            f"{need / MM:g} mm)", box, kind, round(max(0.0, d) / MM, 2),
+                            round(need / MM, 2), "mm")
+                return
+
+    def font(self, name, resources) -> tuple:
+        """(the _FontInfo, the font's key) of the font a Tf names, read once per font object
+        of the file."""
         try:
-            font = resources["/Font"][name]
-        except (KeyError, TypeError):
-            self.err(f"font {name} is used but not defined")
-            return None
-        key = font.objgen if font.objgen != (0, 0) else id(font)
+            fonts = resources["/Font"] if _is_dict(resources) else None
+            font = fonts[name] if _is_dict(fonts) else None
+        except (KeyError, TypeError, ValueError):
+            font = None
+        if font is None:
+            self.report("content", f"font {name} is used but not defined")
+            return None, None
+        key = getattr(font, "objgen", (0, 0))
+        key = key if key != (0, 0) else id(font)
         info = self.fonts.get(key)
         if info is None:
             info = self.fonts[key] = _font_info(font)
-        return info
+            if key not in self.run.font_problems:
+                base, problems = _font_problems(font, name)
+                self.run.font_problems[key] = (base, problems, self.page)
+        return info, key
 
-    def show(self, st: _State, m: tuple, arg, text: _TextObject, is_array: bool) -> None:
+    def show(self, st: _State, m: tuple, arg, text: _TextObject, is_array: bool):
         """Place the glyphs of a text-showing operator (``m``: text matrix × CTM): extend
         the text object's box by their em boxes, note a .notdef glyph and move the text
-        matrix past them (PDF 1.7 §9.4.4)."""
+        matrix past them (PDF 1.7 §9.4.4).  Returns the box of these glyphs (or None)."""
         font = st.font
         if font is None or not font.measurable:
-            return
+            return None
         size, th, tc, tw = st.size, st.th, st.tc, st.tw
         drawn = st.tr not in (3, 7)           # invisible text (3 Tr) prints nothing
         nd = font.nd if drawn and text.notdef is None else None
@@ -679,10 +1209,11 @@ class _Page:
         simple = not font.two_byte and not tc and not tw
         widths = font.widths
         for el in (arg if is_array else (arg,)):
-            if not isinstance(el, _String):
-                pen -= float(el) / 1000.0 * size * th
+            if type(el) is not bytes:
+                if type(el) is float:
+                    pen -= el / 1000.0 * size * th
                 continue
-            b = bytes(el)
+            b = el
             if not b:
                 continue
             if simple:                        # the common case: widths only
@@ -713,23 +1244,27 @@ class _Page:
                     at = pen + (hw / 1000.0 * size + hn * tc + hs * tw) * th
                     text.notdef = _apply(m, at, st.rise)
             pen += adv
+        box = None
         if drawn and x_lo is not None:
             lo = st.rise + font.desc / 1000.0 * size
             hi = st.rise + font.asc / 1000.0 * size
             if m[1] == 0.0 and m[2] == 0.0:
                 xa, xb = m[0] * x_lo + m[4], m[0] * x_hi + m[4]
                 ya, yb = m[3] * lo + m[5], m[3] * hi + m[5]
-                text.add((min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)))
+                box = (min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb))
             else:
                 pts = [_apply(m, x, y) for x in (x_lo, x_hi) for y in (lo, hi)]
-                text.add((min(p[0] for p in pts), min(p[1] for p in pts),
-                          max(p[0] for p in pts), max(p[1] for p in pts)))
+                box = (min(p[0] for p in pts), min(p[1] for p in pts),
+                       max(p[0] for p in pts), max(p[1] for p in pts))
+            text.add(box)
         t = st.tm                          # [1 0 0 1 pen 0] × Tm
         st.tm = (t[0], t[1], t[2], t[3], t[4] + pen * t[0], t[5] + pen * t[1])
+        return box
 
     def check_areas(self, trim, frames: dict | None) -> None:
         """Everything drawn inside the trim and, with ``frames`` (frame.drawn_areas of the
-        page as laid out), each text object, painted path and picture inside its own area;
+        page as laid out), each text object, painted path, picture and placed graphic inside
+        its own area;
         no .notdef glyph.  One finding per area: the furthest it is crossed, and where."""
         if trim is None:
             return
@@ -762,8 +1297,9 @@ class _Page:
                               ("graphic", "graphics")):
                 want = frames.get(key, [])
                 if len(drawn[kind]) != len(want):
-                    self.err(f"the page draws {len(drawn[kind])} {kind} object(s), the layout "
-                             f"placed {len(want)}: the PDF is not the page as laid out")
+                    self.report("layout", f"the page draws {len(drawn[kind])} {kind} "
+                                f"object(s), the layout placed {len(want)}: the PDF is not the "
+                                f"page as laid out")
                     continue
                 for box, k in zip(drawn[kind], want):
                     if box is not None and 0 <= k < len(areas):
@@ -775,9 +1311,14 @@ class _Page:
                     "graphic": "a placed graphic"}[kind]
             box_name = "the trimmed page" if area is page_area else "its box"
             label = "" if area is page_area else f"{name}: "
-            self.err(f"{label}{what} drawn {d / MM:.1f} mm past the {side} edge of "
-                     f"{box_name} (at {x / MM:.1f} mm, {y / MM:.1f} mm from the trim's "
-                     f"top-left corner)")
+            pdf_box = (box[0] + trim[0], trim[3] - box[3], box[2] + trim[0], trim[3] - box[1])
+            self.report("trim_area" if area is page_area and frames is None else "layout",
+                        f"{label}{what} drawn {d / MM:.1f} mm past the {side} edge of "
+                        f"{box_name} (at {x / MM:.1f} mm, {y / MM:.1f} mm from the trim's "
+                        f"top-left corner)", pdf_box,
+                        {"text": "text", "rule": "path", "picture": "image",
+                         "graphic": "form"}[kind],
+                        round(d / MM, 2), 0, "mm", said=True)
         want = frames["text"] if frames is not None else None
         for k, t in enumerate(texts):
             if t.notdef is None:
@@ -787,15 +1328,20 @@ class _Page:
             if want is not None and len(want) == len(texts) and 0 <= want[k] < len(
                     frames["areas"]):
                 where = f" in {frames['areas'][want[k]][0]}"
-            self.err(f"a .notdef glyph (a character its font does not have, printed as an "
-                     f"empty box) at {x / MM:.1f} mm, {y / MM:.1f} mm from the trim's "
-                     f"top-left corner{where}")
+            px, py = t.notdef
+            self.report("notdef", f"a .notdef glyph (a character its font does not have, "
+                        f"printed as an empty box) at {x / MM:.1f} mm, {y / MM:.1f} mm from "
+                        f"the trim's top-left corner{where}", (px, py, px, py), "text",
+                        said=True)
 
     def ext_gstate(self, name, resources, st: _State) -> None:
         try:
-            gs = resources["/ExtGState"][name]
-        except (KeyError, TypeError):
-            self.err(f"graphics state {name} is used but not defined")
+            egs = resources["/ExtGState"] if _is_dict(resources) else None
+            gs = egs[name] if _is_dict(egs) else None
+        except (KeyError, TypeError, ValueError):
+            gs = None
+        if not _is_dict(gs):
+            self.report("content", f"graphics state {name} is used but not defined")
             return
         if "/OP" in gs:
             st.OP = bool(gs["/OP"])
@@ -803,43 +1349,75 @@ class _Page:
                 st.op = st.OP
         if "/op" in gs:
             st.op = bool(gs["/op"])
-        if self.level and not pdfx_level(self.level).transparency:
-            smask = gs.get("/SMask")
-            if smask is not None and str(smask) != "/None":
-                self.err("transparency (soft mask) is not allowed in PDF/X-1a")
-            for key in ("/CA", "/ca"):
+        if "/OPM" in gs:
+            try:
+                st.opm = int(gs["/OPM"])
+            except (TypeError, ValueError):
+                pass
+        if not any(k in gs for k in ("/SMask", "/CA", "/ca", "/BM")):
+            return
+        where = self.run.transparency_where
+        st.transp = None
+        smask = gs.get("/SMask")
+        if smask is not None and str(smask) != "/None":
+            st.transp = f"transparency (soft mask) is not allowed {where}"
+        for key in ("/CA", "/ca"):
+            try:
                 if key in gs and float(gs[key]) < 1.0:
-                    self.err(f"transparency ({key[1:]} {float(gs[key]):g}) is not allowed "
-                             f"in PDF/X-1a")
-            bm = gs.get("/BM")
-            if bm is not None and str(bm) not in ("/Normal", "/Compatible"):
-                self.err(f"blend mode {bm} is not allowed in PDF/X-1a")
+                    st.transp = (f"transparency ({key[1:]} {float(gs[key]):g}) is not allowed "
+                                 f"{where}")
+            except (TypeError, ValueError):
+                pass
+        bm = gs.get("/BM")
+        if bm is not None and str(bm) not in ("/Normal", "/Compatible") and not (
+                hasattr(bm, "__len__") and not isinstance(bm, (str, bytes)) and len(bm) and
+                str(bm[0]) in ("/Normal", "/Compatible")):
+            st.transp = f"blend mode {_name(bm)} is not allowed {where}"
 
     def pattern(self, name, resources) -> None:
         try:
-            pat = resources["/Pattern"][name]
-        except (KeyError, TypeError):
+            pats = resources["/Pattern"] if _is_dict(resources) else None
+            pat = pats[name] if _is_dict(pats) else None
+        except (KeyError, TypeError, ValueError):
+            return
+        if not _is_dict(pat):
             return
         sh = pat.get("/Shading")
-        if sh is not None:
-            self.shading_obj(sh, resources)
+        if _is_dict(sh):
+            self.shading_obj(sh, resources, None)
 
-    def shading(self, name, resources) -> None:
+    def shading(self, name, resources, st) -> None:
         try:
-            self.shading_obj(resources["/Shading"][name], resources)
-        except (KeyError, TypeError):
-            self.err(f"shading {name} is used but not defined")
+            shs = resources["/Shading"] if _is_dict(resources) else None
+            sh = shs[name] if _is_dict(shs) else None
+        except (KeyError, TypeError, ValueError):
+            sh = None
+        if not _is_dict(sh):
+            self.report("content", f"shading {name} is used but not defined")
+            return
+        self.shading_obj(sh, resources, st)
 
-    def shading_obj(self, sh, resources) -> None:
-        kind, _ = _space(sh.get("/ColorSpace"), resources)
+    def shading_obj(self, sh, resources, st) -> None:
+        kind, n = _space(sh.get("/ColorSpace"), resources)
         if _bad(kind):
-            self.err(f"{kind} shading: print files must be CMYK or grey")
+            self.report("rgb_lab", f"{kind} shading: print files must be CMYK or grey",
+                        None, "shading", value=kind, limit="CMYK")
+        col = Colour(kind, (1.0,) * n)
+        if col.spots:
+            self.spot(col, None, "shading")
+        if st is not None and st.transp and self.run.no_transparency:
+            self.report("transparency", st.transp, None, "shading")
 
     def xobject(self, name, resources, st: _State, depth, forms) -> None:
         try:
-            xo = resources["/XObject"][name]
-        except (KeyError, TypeError):
-            self.err(f"XObject {name} is used but not defined")
+            xos = resources["/XObject"] if _is_dict(resources) else None
+            xo = xos[name] if _is_dict(xos) else None
+        except (KeyError, TypeError, ValueError):
+            xo = None
+        import pikepdf
+
+        if not isinstance(xo, pikepdf.Stream):
+            self.report("content", f"XObject {name} is used but not defined")
             return
         sub = str(xo.get("/Subtype"))
         if sub == "/Image":
@@ -849,29 +1427,53 @@ class _Page:
             self.image(xo, resources, st, box, str(name))
         elif sub == "/Form":
             og = xo.objgen
-            if og in forms or depth > 12:
+            if og in forms or depth > MAX_FORM_DEPTH:
+                return
+            self.form_draws += 1
+            if self.form_draws > MAX_FORM_DRAWS:
+                raise Refused(f"page {self.page} draws more than {MAX_FORM_DRAWS} Form XObjects "
+                              f"(forms drawn within forms fan out): refused as too complex "
+                              f"to check")
+            try:
+                m = tuple(float(v) for v in xo.get("/Matrix", [1, 0, 0, 1, 0, 0]))
+                if len(m) != 6:
+                    raise ValueError
+            except (TypeError, ValueError):
+                self.report("content", f"Form XObject {name} has a damaged /Matrix")
+                return
+            res = xo.get("/Resources", resources)
+            ctm = _mul(m, st.ctm)
+            if self.run.no_transparency and _is_dict(xo.get("/Group")) and \
+                    str(xo.Group.get("/S")) == "/Transparency":
+                self.report("transparency", f"transparency group is not allowed "
+                            f"{self.run.transparency_where}", self.form_box(xo, ctm), "form")
+            try:
+                data = self.run.form_data(xo)
+            except Undecodable as e:
+                self.report("content", f"content stream cannot be read: {e}")
                 return
             forms.add(og)
-            m = tuple(float(v) for v in xo.get("/Matrix", [1, 0, 0, 1, 0, 0]))
-            res = xo.get("/Resources", resources)
-            if self.level and not pdfx_level(self.level).transparency and "/Group" in xo:
-                if str(xo.Group.get("/S")) == "/Transparency":
-                    self.err("transparency group is not allowed in PDF/X-1a")
-            ctm = _mul(m, st.ctm)
             if depth == 0:          # a graphic the page places: one item, its BBox
-                try:
-                    b = [float(v) for v in xo.BBox]
-                    pts = [_apply(ctm, x, y) for x in (b[0], b[2]) for y in (b[1], b[3])]
-                    self.graphics.append((min(p[0] for p in pts), min(p[1] for p in pts),
-                                          max(p[0] for p in pts), max(p[1] for p in pts)))
-                except (AttributeError, KeyError, TypeError, ValueError):
-                    self.err(f"form XObject {name} has no BBox")
+                box = self.form_box(xo, ctm)
+                if box is None:
+                    self.report("content", f"Form XObject {name} has no BBox", None, "form")
+                else:
+                    self.graphics.append(box)
             self.inside += 1
             try:
-                self.walk(xo, res, ctm, depth + 1, forms)
+                self.walk(data, res, ctm, depth + 1, forms)
             finally:
                 self.inside -= 1
             forms.discard(og)
+
+    def form_box(self, xo, ctm):
+        try:
+            b = [float(v) for v in xo.BBox]
+            pts = [_apply(ctm, x, y) for x in (b[0], b[2]) for y in (b[1], b[3])]
+            return (min(p[0] for p in pts), min(p[1] for p in pts),
+                    max(p[0] for p in pts), max(p[1] for p in pts))
+        except (AttributeError, IndexError, TypeError, ValueError):
+            return None
 
     @staticmethod
     def unit_box(ctm):
@@ -880,60 +1482,148 @@ class _Page:
         return (min(xs), min(ys), max(xs), max(ys))
 
     def image(self, xo, resources, st: _State, box, name: str) -> None:
-        if bool(xo.get("/ImageMask", False)):
-            self.check_paint(st.fill, box, f"image mask {name}")
+        key = xo.objgen if xo.objgen != (0, 0) else id(xo)
+        facts = self.run.image_facts.get(key)
+        if facts is None:
+            facts = self.run.image_facts[key] = _image_facts(xo)
+        self.check_image(facts, resources, st, box, f"image {name}", xo)
+
+    def inline_image(self, d: dict, resources, st: _State) -> None:
+        box = self.unit_box(st.ctm)
+        if not self.inside:
+            self.images.append(box)
+        if not isinstance(d, dict):
             return
-        cs = xo.get("/ColorSpace")
-        if cs is None:                                   # JPX carries its own colour space
-            self.warn(f"image {name} has no colour space (JPEG 2000?): not checked")
+        f = d.get("/Filter")
+        fl = [f] if isinstance(f, str) else list(f) if isinstance(f, list) else []
+        try:
+            facts = {"w": int(d.get("/Width", 0)), "h": int(d.get("/Height", 0)),
+                     "bpc": int(d.get("/BitsPerComponent", 1 if d.get("/ImageMask") else 8)),
+                     "mask": bool(d.get("/ImageMask", False)), "cs": d.get("/ColorSpace"),
+                     "jpx": "/JPXDecode" in fl, "smask": False}
+        except (TypeError, ValueError):
+            self.report("content", "an inline image with a damaged dictionary")
             return
-        kind, _ = _space(cs, resources)
+        self.check_image(facts, resources, st, box, "inline image", None)
+
+    def check_image(self, facts: dict, resources, st: _State, box, what: str, xo) -> None:
+        if facts.get("damaged"):
+            self.report("content", f"{what}: {facts['damaged']}", box, "image")
+            return
+        if facts["w"] * facts["h"] > MAX_IMAGE_PIXELS:
+            raise Refused(f"{what} on page {self.page} is {facts['w']} × {facts['h']} pixels: "
+                          f"refused (larger than any print needs, or a decompression bomb)")
+        if facts["mask"]:
+            inside = self.check_paint(st.fill, box, f"image mask {what[6:] if xo else what}",
+                                      st.op, st, "image")
+            if inside:
+                self.check_ppi(facts, st, box, what, True)
+            return
+        cs = facts["cs"]
+        if cs is None:
+            if facts["jpx"]:
+                self.report("jpeg2000", f"JPEG 2000 {what}: the profile does not allow JPEG "
+                            f"2000 compression", box, "image")
+                if not self.L["jpeg2000"]:
+                    self.warn(f"{what} has no colour space (JPEG 2000): its colours are not "
+                              f"checked")
+            else:
+                self.report("content", f"{what} has no colour space", box, "image")
+            return
+        kind, n = _space(cs, resources)
         if _bad(kind):
-            self.err(f"{kind} image {name}: pictures must be converted to CMYK for print")
+            self.report("rgb_lab", f"{kind} {what}: pictures must be converted to CMYK for "
+                        "print", box, "image", value=kind.split()[-1], limit="CMYK")
             return
         if not self.inside_bleed(box):
             return
         if self.colour is False:
-            self.black_image(xo, kind, name)
-        if kind == "CMYK" and self.expect.ink_limit is not None:
-            ink = self.seen_images.get(xo.objgen)
+            self.black_image(xo, facts, kind, what, box)
+        col = Colour(kind, (1.0,) * n)
+        if col.spots:
+            self.spot(col, box, "image")
+        if facts["jpx"]:
+            self.report("jpeg2000", f"JPEG 2000 {what}: the profile does not allow JPEG 2000 "
+                        f"compression", box, "image")
+        if facts["bpc"] == 16:
+            self.report("image_16bit", f"16-bit {what}: the profile asks for 8 bits per "
+                        f"component", box, "image", 16, 8, None)
+        if st.transp and self.run.no_transparency:
+            self.report("transparency", st.transp, box, "image")
+        if facts["smask"] and self.run.no_transparency:
+            self.report("transparency", f"{what} has a soft mask (transparency), not allowed "
+                        f"{self.run.transparency_where}", box, "image")
+        self.check_ppi(facts, st, box, what, facts["bpc"] == 1)
+        self.at_trim(box, "image", f"the picture ({what})")
+        if kind == "CMYK" and self.run.ink_objects and xo is not None:
+            lim = self.run.ink_max
+            ink = self.run.seen_images.get(xo.objgen)
             if ink is None:
-                ink = self.seen_images[xo.objgen] = _image_max_ink(xo)
-            if ink is not None and ink > self.expect.ink_limit + 0.02:
-                self.err(f"CMYK image {name}: total ink up to {ink * 100:.0f}%, over the paper's "
-                         f"limit of {self.expect.ink_limit * 100:.0f}% (convert it with the "
-                         f"paper's ICC profile)")
+                ink = self.run.seen_images[xo.objgen] = _image_max_ink(xo, facts)
+            if isinstance(ink, str):
+                self.warn(f"{what}: {ink}")
+            elif ink is not None and ink > lim + 0.02:
+                self.report("ink_limit", f"CMYK {what}: total ink up to {ink * 100:.0f}%, over "
+                            f"the {self.run.ink_owner} limit of {lim * 100:.0f}% (convert it "
+                            f"with the paper's ICC profile)", box, "image",
+                            round(ink * 100, 1), lim * 100, "%")
 
-    def black_image(self, xo, kind: str, name: str) -> None:
+    def black_image(self, xo, facts: dict, kind: str, what: str, box) -> None:
         """On a black-only page a picture prints on K only: grey (DeviceGray, on K under a
         CMYK output intent), a Black separation, or CMYK whose C, M and Y are all zero."""
-        if kind in ("Gray", "Sep:Black"):
+        if kind in ("Gray", "Sep:Black", "Indexed Gray", "Indexed Sep:Black"):
             return
         if kind == "CMYK":
-            cmy = _image_cmy_max(xo)
-            if cmy is None:
-                self.warn(f"CMYK image {name} on a black-only page could not be read: its "
-                          f"plates are not checked")
+            cmy = _image_cmy_max(xo, facts) if xo is not None else None
+            if cmy is None or isinstance(cmy, str):
+                self.warn(f"CMYK {what} on a black-only page could not be read"
+                          f"{': ' + cmy if cmy else ''}: its plates are not checked")
             elif cmy > 0:
-                self.err(f"CMYK image {name} on a black-only page has ink on the cyan, "
-                         f"magenta or yellow plate (up to {cmy * 100:.0f}%): convert it to "
-                         f"grey (K)")
+                self.report("black_only", f"CMYK {what} on a black-only page has ink on the "
+                            f"cyan, magenta or yellow plate (up to {cmy * 100:.0f}%): convert "
+                            f"it to grey (K)", box, "image", round(cmy * 100, 1), 0, "%")
             return
-        self.err(f"{kind} image {name} on a black-only page: it must be grey (K only)")
+        self.report("black_only", f"{kind} {what} on a black-only page: it must be grey (K "
+                    f"only)", box, "image", kind, "Gray")
 
-    def inline_image(self, item, st: _State) -> None:
-        if not self.inside:
-            self.images.append(self.unit_box(st.ctm))
-        try:
-            cs = item.iimage.obj.get("/ColorSpace", item.iimage.obj.get("/CS"))
-        except Exception:  # noqa: BLE001 - an unreadable inline image is reported, not fatal
-            self.warn("an inline image could not be read")
+    def check_ppi(self, facts: dict, st: _State, box, what: str, one_bit: bool) -> None:
+        c = st.ctm
+        w_pt, h_pt = math.hypot(c[0], c[1]), math.hypot(c[2], c[3])
+        if w_pt <= 1e-6 or h_pt <= 1e-6 or facts["w"] <= 0 or facts["h"] <= 0:
             return
-        if cs is None:
-            return
-        kind, _ = _space(cs, None)
-        if _bad(kind):
-            self.err(f"{kind} inline image: pictures must be CMYK or grey for print")
+        ppi = min(facts["w"] / (w_pt / 72.0), facts["h"] / (h_pt / 72.0))
+        L, p = self.L, self.run.profile.param
+        size = (f"{facts['w']} × {facts['h']} px printed {w_pt / MM:.1f} × {h_pt / MM:.1f} mm")
+        checks = ("image_ppi_1bit", "image_ppi_1bit_low") if one_bit else \
+            ("image_ppi", "image_ppi_low")
+        for check in checks:
+            if not L[check]:
+                continue
+            if min(facts["w"], facts["h"]) <= p(check, "exempt_px"):
+                return
+            lim = p(check, "min")
+            if ppi < lim - 0.5:
+                self.report(check, f"{what}: {ppi:.0f} ppi effective ({size}); the profile's "
+                            f"minimum is {lim:g} ppi", box, "image", round(ppi, 1), lim, "ppi")
+                return
+        if not one_bit and L["image_ppi_high"]:
+            lim = p("image_ppi_high", "max")
+            if ppi > lim + 0.5:
+                self.report("image_ppi_high", f"{what}: {ppi:.0f} ppi effective ({size}); the "
+                            f"profile's maximum is {lim:g} ppi (a heavier file for nothing: "
+                            f"downsample it)", box, "image", round(ppi, 1), lim, "ppi")
+
+
+def _what(obj) -> str:
+    """What a PDF object is, for a message."""
+    import pikepdf
+
+    for cls, word in ((pikepdf.Array, "an array"), (pikepdf.Stream, "a stream"),
+                      (pikepdf.Dictionary, "a dictionary"), (pikepdf.Name, "a name"),
+                      (pikepdf.String, "a string")):
+        if isinstance(obj, cls):
+            return word
+    return "a number" if isinstance(obj, (int, float)) else "something else"
 
 
 def _name(obj) -> str:
@@ -941,13 +1631,19 @@ def _name(obj) -> str:
     return s if len(s) < 40 else s[:37] + "…"
 
 
-def _image_cmy_max(xo) -> float | None:
-    """Highest cyan, magenta or yellow value (1.0 = 100 %) of a CMYK image, None if
-    unreadable."""
+def _image_cmy_max(xo, facts: dict):
+    """Highest cyan, magenta or yellow value (1.0 = 100 %) of a CMYK image, None if it
+    cannot be decoded, or a sentence when it is too large to read here."""
     import pikepdf
 
+    w, h = facts["w"], facts["h"]
+    if w * h > MEASURE_PIXELS:
+        return f"{w} × {h} px: too large to read here"
     try:
+        decoded_size_at_most(xo, w * h * 4 * 2 + 65536, "an image")
         im = pikepdf.PdfImage(xo).as_pil_image()
+    except Refused as e:
+        return str(e)
     except Exception:  # noqa: BLE001 - any decoding problem: not checked
         return None
     if im.mode != "CMYK":
@@ -955,34 +1651,79 @@ def _image_cmy_max(xo) -> float | None:
     return max(b.getextrema()[1] for b in im.split()[:3]) / 255.0
 
 
-def _image_max_ink(xo) -> float | None:
-    """Highest total ink (C+M+Y+K, 1.0 = 100 %) of a CMYK image, or None if unreadable."""
+def _image_facts(xo) -> dict:
+    """What the checks need of an image XObject, read once."""
     import pikepdf
 
     try:
+        fl = [n for n, _ in filters(xo)]
+        mask = bool(xo.get("/ImageMask", False))
+        smask = xo.get("/SMask")
+        return {"w": int(xo.get("/Width", 0)), "h": int(xo.get("/Height", 0)),
+                "bpc": 1 if mask else int(xo.get("/BitsPerComponent", 8)),
+                "mask": mask, "cs": xo.get("/ColorSpace"),
+                "jpx": "/JPXDecode" in fl,
+                "smask": smask is not None and isinstance(smask, pikepdf.Stream)}
+    except (AttributeError, KeyError, TypeError, ValueError, pikepdf.PdfError) as e:
+        return {"damaged": f"a damaged image dictionary ({type(e).__name__})"}
+
+
+def _image_max_ink(xo, facts: dict):
+    """Highest total ink (C+M+Y+K, 1.0 = 100 %) of a CMYK image, None if it cannot be
+    decoded, or a sentence when it is too large to measure here."""
+    import pikepdf
+
+    w, h = facts["w"], facts["h"]
+    if w * h > MEASURE_PIXELS:
+        return (f"{w} × {h} px: too large to measure its ink here (check it with the ink_limit "
+                f"method 'separations')")
+    try:
+        decoded_size_at_most(xo, w * h * 4 * 2 + 65536, "an image")
         im = pikepdf.PdfImage(xo).as_pil_image()
+    except Refused as e:
+        return str(e)
     except Exception:  # noqa: BLE001 - any decoding problem: not checked
         return None
     if im.mode != "CMYK":
         return None
-    from PIL import ImageMath
+    from PIL import ImageChops
 
-    bands = {k: b.convert("I") for k, b in zip("cmyk", im.split())}
-    try:
-        total = ImageMath.lambda_eval(lambda a: a["c"] + a["m"] + a["y"] + a["k"], **bands)
-    except AttributeError:                                  # Pillow < 11
-        total = ImageMath.eval("c + m + y + k", **bands)
-    return total.getextrema()[1] / 255.0
+    best = 0
+    step = max(1, 1_000_000 // max(1, im.width))
+    for top in range(0, im.height, step):
+        c, m, y, k = im.crop((0, top, im.width, min(im.height, top + step))).split()
+        # (c + m + y + k) / 4, in two halvings: 0…255 for 0…400 %
+        total = ImageChops.add(ImageChops.add(c, m, 2.0), ImageChops.add(y, k, 2.0), 2.0)
+        best = max(best, total.getextrema()[1])
+    return best * 4 / 255.0
 
 
 # --- the document -----------------------------------------------------------------------------
 
 def _box(page, key):
-    v = page.obj.get(key)
+    import pikepdf
+
+    v = page.obj.get(key) if hasattr(page, "obj") else page.get(key)
     if v is None:
         return None
-    x0, y0, x1, y1 = (float(a) for a in v)
+    try:
+        x0, y0, x1, y1 = (float(a) for a in v)
+    except (TypeError, ValueError, pikepdf.PdfError):
+        raise _Damaged(f"the {key[1:]} is damaged (not four numbers)") from None
+    if not all(math.isfinite(a) for a in (x0, y0, x1, y1)):
+        raise _Damaged(f"the {key[1:]} is damaged (not four numbers)")
     return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+class _Damaged(Exception):
+    """A page whose structure cannot be read (its boxes, its resources)."""
+
+
+def _media(page):
+    try:
+        return _box(page, "/MediaBox") or (0.0, 0.0, 612.0, 792.0)
+    except _Damaged:
+        return (0.0, 0.0, 612.0, 792.0)
 
 
 def _contains(outer, inner) -> bool:
@@ -1004,287 +1745,560 @@ def prepare() -> None:
     prepare_embedded()
 
 
+def _doc(r: Result, L: dict, check: str, message: str, page: int | None = None, **kw):
+    level = L.get(check, "error")
+    if level:
+        r.add(level, message, page, check=check, **kw)
+
+
 def preflight(source, expect: Expect | None = None, name: str | None = None) -> Result:
-    """Check the PDF ``source`` (a path or bytes) against ``expect``."""
+    """Check the PDF ``source`` (a path or bytes) against ``expect`` and its profile."""
+    import os
+
     import pikepdf
 
+    from .profile import load_profile
+
     expect = expect or Expect()
+    profile = expect.profile or load_profile("house")
+    owner = "profile's"
+    if expect.ink_limit is not None and profile.level("ink_limit"):
+        profile = profile.replace("ink_limit", max=expect.ink_limit)
+        owner = "paper's"
+    data = path = None
     if isinstance(source, (bytes, bytearray)):
         data = bytes(source)
         name = name or "<pdf>"
     else:
+        path = Path(source)
         name = name or str(source)
-        try:
-            data = Path(source).read_bytes()
-        except OSError as e:
-            r = Result(name)
-            r.add("error", f"cannot read the file: {e.strerror}")
-            return r
     r = Result(name)
+    r.facts["profile"] = profile.name
     try:
-        pdf = pikepdf.open(io.BytesIO(data))
+        if path is not None:
+            size = os.stat(path).st_size
+            if size > MAX_FILE_BYTES:
+                raise Refused(f"the file is {size / MB:.0f} MB; the preflight reads files up to "
+                              f"{MAX_FILE_BYTES // MB} MB: refused")
+            if size == 0:
+                raise Refused("the file is empty")
+            if expect.articles is not None and not expect.text_checked_in:
+                data = path.read_bytes()       # the round trip reads it again with PDFium
+        pdf = pikepdf.open(io.BytesIO(data) if data is not None else path)
+    except OSError as e:
+        r.add("error", f"cannot read the file: {e.strerror}", check="file")
+        return r
     except pikepdf.PasswordError:
-        r.add("error", "the file is encrypted: print files must not be")
+        r.add("error", "the file is encrypted: print files must not be", check="file")
+        r.facts["refused"] = True
         return r
     except pikepdf.PdfError as e:
-        r.add("error", f"not a readable PDF: {_qpdf_message(e)}")
+        r.add("error", f"not a readable PDF: {_qpdf_message(e, path)}", check="file")
+        r.facts["refused"] = True
+        return r
+    except Refused as e:
+        r.add("error", str(e), check="file")
+        r.facts["refused"] = True
         return r
     with pdf:
-        r.facts["pages"] = len(pdf.pages)
-        damage = pdf.get_warnings()
-        if damage:
-            r.add("error", f"the file is damaged and had to be repaired to be read "
-                           f"({_qpdf_message(damage[0])}); a RIP may read it differently")
-        if pdf.is_encrypted:
-            r.add("error", "the file is encrypted: print files must not be")
-        if "/ID" not in pdf.trailer:
-            r.add("error", "no /ID in the trailer (PDF/X requires a file identifier)")
-        level = _pdfx(pdf, r, expect)
-        _boxes(pdf, r, expect)
-        _fonts(pdf, r)
-        seen_images: dict = {}
-        seen_fonts: dict = {}
-        for i, page in enumerate(pdf.pages, start=1):
-            if expect.content_checked:
-                break
-            bleed = _box(page, "/BleedBox") or _box(page, "/TrimBox")
-            walker = _Page(r, i, bleed, expect, level, seen_images, seen_fonts)
-            if expect.colour and i <= len(expect.colour):
-                walker.colour = expect.colour[i - 1]
-            walker.walk(page, page.obj.get("/Resources"), (1.0, 0.0, 0.0, 1.0, 0.0, 0.0))
-            frames = expect.frames[i - 1] if expect.frames and i <= len(expect.frames) \
-                else None
-            walker.check_areas(_box(page, "/TrimBox"), frames)
-            if level and not pdfx_level(level).transparency and "/Group" in page.obj:
-                r.add("error", "transparency group on the page is not allowed in PDF/X-1a", i)
-        if expect.text_checked_in and expect.articles is not None:
-            r.facts["roundtrip"] = f"text read back in {expect.text_checked_in}"
-        elif expect.articles is not None:
-            missing = sorted(set(expect.pages or ()) - set(expect.issue_pages or ()))
-            if expect.issue_pages and missing:
-                r.add("error", f"page(s) {', '.join(map(str, missing))} of the file are not "
-                               f"in the issue (pages {', '.join(map(str, expect.issue_pages))})")
-            _roundtrip(pdf, data, r, expect)
+        try:
+            _check_pdf(pdf, path, data, r, expect, profile, owner)
+        except Refused as e:
+            r.add("error", str(e), check="file")
+            r.facts["refused"] = True
+        except (pikepdf.PdfError, Undecodable) as e:
+            r.add("error", f"the file is damaged: {_qpdf_message(e, path)}", check="file")
     return r
 
 
-def _qpdf_message(e) -> str:
-    """qpdf's message without the name of the in-memory stream it read from."""
-    return re.sub(r"^(?:stream )?<[^>]*>:?\s*(?:\(offset \d+\):\s*)?", "", str(e)).strip()
-
-
-def _pdfx(pdf, r: Result, expect: Expect) -> str | None:
+def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str) -> None:
     import pikepdf
 
-    info = pdf.docinfo if "/Info" in pdf.trailer else {}
-    ver = str(info.get("/GTS_PDFXVersion", "")) if info else ""
+    from .profile import ALWAYS, CHECKS
+
+    L = {c: profile.level(c) for c in (*CHECKS, *ALWAYS)}
+    if expect.graphic:
+        for c in ("pdfx", "output_intent", "boxes", "bleed", "bleed_objects", "trim_area"):
+            L[c] = None
+    n = len(pdf.pages)
+    r.facts["pages"] = n
+    if n > MAX_PAGES:
+        raise Refused(f"the file has {n} pages; the preflight checks files of up to {MAX_PAGES} "
+                      f"pages: refused (split it)")
+    damage = pdf.get_warnings()
+    if damage:
+        r.add("error", f"the file is damaged and had to be repaired to be read "
+                       f"({_qpdf_message(damage[0], path)}); a RIP may read it differently",
+              check="file")
+    if pdf.is_encrypted:
+        r.add("error", "the file is encrypted: print files must not be", check="file")
+        r.facts["refused"] = True
+        return
+    if "/ID" not in pdf.trailer:
+        _doc(r, L, "pdfx", "no /ID in the trailer (PDF/X requires a file identifier)")
+    level = None
+    try:
+        if not expect.graphic:
+            level = _pdfx(pdf, r, expect, profile, L)
+            _boxes(pdf, r, expect, profile, L)
+    except _STRUCTURE as e:
+        r.add("error", f"the file's structure is damaged ({_why(e)})", check="file")
+    run = _Run(r, expect, profile, level, owner)
+    try:
+        _fonts(pdf, r, run)
+    except _STRUCTURE as e:
+        r.add("error", f"the file's fonts cannot be read ({_why(e)})", check="file")
+    pages = []                      # (page number, media, crop for the ink, origin) of each
+    for i, page in enumerate(pdf.pages, start=1):
+        if expect.content_checked:
+            break
+        run.tick()
+        try:
+            pages.append(_check_page(page, i, run, expect, level))
+        except _Damaged as e:
+            r.add("error", f"the page cannot be checked: {e}", i, check="content")
+        except (pikepdf.PdfError, Undecodable) as e:
+            r.add("error", f"the page cannot be read: {_qpdf_message(e, path)}", i,
+                  check="content")
+        except _STRUCTURE as e:
+            # an object of the wrong type where the format wants another (a name that is not
+            # UTF-8, a number where a dictionary belongs …): said, not a traceback
+            r.add("error", f"the page cannot be checked: its structure is damaged "
+                           f"({_why(e)})", i, check="content")
+    for key, (base, problems, page_no) in run.font_problems.items():
+        if key in run.fonts_reported or (not expect.content_checked and key in run.fonts):
+            continue
+        if not expect.content_checked and all(c != "content" for c, _ in problems):
+            # named by a page but never drawn with (ReportLab names Helvetica on every
+            # page): nothing of it is printed
+            continue
+        for check, message in problems:
+            _doc(r, L, check, message, page_no, kind="font")
+    _spots(r, run, L)
+    # what Ghostscript renders: a file whose content the walk could read (one with errors in
+    # it fails already, and is what makes a renderer stumble)
+    broken = any(f.check == "content" and f.level == "error" for f in r.findings)
+    if L["ink_limit"] and profile.param("ink_limit", "method") == "separations" and \
+            pages and not r.facts.get("refused") and expect.separations and not broken:
+        _separations(pdf, path, data, r, run, pages)
+    if expect.text_checked_in and expect.articles is not None:
+        r.facts["roundtrip"] = f"text read back in {expect.text_checked_in}"
+    elif expect.articles is not None:
+        missing = sorted(set(expect.pages or ()) - set(expect.issue_pages or ()))
+        if expect.issue_pages and missing:
+            r.add("error", f"page(s) {', '.join(map(str, missing))} of the file are not "
+                           f"in the issue (pages {', '.join(map(str, expect.issue_pages))})",
+                  check="layout")
+        _roundtrip(pdf, data if data is not None else path.read_bytes(), r, expect)
+
+
+_STRUCTURE = (AttributeError, KeyError, IndexError, TypeError, ValueError, RecursionError)
+
+
+def _why(e: Exception) -> str:
+    return f"{type(e).__name__}: {str(e)[:120]}"
+
+
+def _check_page(page, i: int, run: _Run, expect: Expect, level) -> tuple:
+    import pikepdf
+
+    media = _media(page)
+    trim, bleed = _box(page, "/TrimBox"), _box(page, "/BleedBox")
+    ctm = tuple(expect.ctm)
+    if expect.graphic and ctm != _IDENTITY:
+        def scaled(b):
+            if b is None:
+                return None
+            pts = [_apply(ctm, x, y) for x in (b[0], b[2]) for y in (b[1], b[3])]
+            return (min(p[0] for p in pts), min(p[1] for p in pts),
+                    max(p[0] for p in pts), max(p[1] for p in pts))
+        media, trim, bleed = scaled(media), scaled(trim), scaled(bleed)
+    walker = _Page(run, i, trim, bleed or trim, media)
+    if expect.colour and i <= len(expect.colour):
+        walker.colour = expect.colour[i - 1]
+    contents = page.obj.get("/Contents")
+    streams = [contents] if isinstance(contents, pikepdf.Stream) else \
+        [c for c in contents if isinstance(c, pikepdf.Stream)] \
+        if isinstance(contents, pikepdf.Array) else []
+    parts, total = [], 0
+    for s in streams:
+        try:
+            part = decoded(s, CONTENT_LIMIT, f"the content stream of page {i}")
+        except Undecodable as e:
+            walker.report("content", f"content stream cannot be read: {e}")
+            continue
+        total += len(part)
+        if total > CONTENT_LIMIT:
+            raise Refused(f"the content streams of page {i} decode to more than "
+                          f"{CONTENT_LIMIT // MB} MB: refused (a decompression bomb, or far "
+                          f"larger than a print file needs)")
+        parts.append(part)
+    resources = page.obj.get("/Resources")
+    if resources is None:
+        resources = pikepdf.Dictionary()
+    data = b"\n".join(parts)
+    draws = _form_draws(data, resources, run, {})
+    if draws > MAX_FORM_DRAWS:
+        raise Refused(f"page {i} draws its Form XObjects about {draws:.3g} times (forms drawn "
+                      f"within forms fan out; at most {MAX_FORM_DRAWS} are checked): refused "
+                      f"as too complex to check")
+    walker.walk(data, resources, ctm)
+    frames = expect.frames[i - 1] if expect.frames and i <= len(expect.frames) else None
+    walker.check_areas(trim, frames)
+    if run.no_transparency and "/Group" in page.obj:
+        group = page.obj.get("/Group")
+        if _is_dict(group) and str(group.get("/S")) == "/Transparency":
+            walker.report("transparency", f"transparency group on the page is not allowed "
+                          f"{run.transparency_where}", None, "page")
+    try:
+        rotate = int(page.obj.get("/Rotate", 0)) % 360
+    except (TypeError, ValueError):
+        rotate = 0
+    return (i, media, bleed or trim or media, (walker.ox, walker.oy), rotate)
+
+
+_DO = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]+)[\x00\t\n\x0c\r ]*Do(?![^\x00\t\n"
+                 rb"\x0c\r ()<>\[\]{}/%])")
+
+
+def _form_draws(data: bytes, resources, run: _Run, memo: dict, depth: int = 0) -> float:
+    """How many times content ``data`` draws Form XObjects, the forms' own draws included
+    (a count from the ``/Name Do`` in each content, before anything is walked): ten forms
+    each drawing the next ten times make 10^10, found here in microseconds."""
+    import pikepdf
+
+    if depth > MAX_FORM_DEPTH:
+        return 0.0
+    counts: dict = {}
+    for m in _DO.finditer(data):
+        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    if not counts:
+        return 0.0
+    xos = resources.get("/XObject") if _is_dict(resources) else None
+    if not _is_dict(xos):
+        return 0.0
+    total = 0.0
+    for raw, n in counts.items():
+        xo = xos.get("/" + raw.decode("latin-1"))
+        if not isinstance(xo, pikepdf.Stream) or str(xo.get("/Subtype")) != "/Form":
+            continue
+        key = xo.objgen if xo.objgen != (0, 0) else id(xo)
+        if key not in memo:
+            memo[key] = 0.0                      # drawn within itself: counted once
+            try:
+                memo[key] = _form_draws(run.form_data(xo), xo.get("/Resources", resources),
+                                        run, memo, depth + 1)
+            except Undecodable:
+                pass
+        total += n * (1.0 + memo[key])
+        if total > 1e15:
+            break
+    return total
+
+
+def _spots(r: Result, run: _Run, L: dict) -> None:
+    names = list(run.spots)
+    if L["spot_colours"]:
+        most = run.profile.param("spot_colours", "max")
+        if len(names) > most:
+            for n in names:
+                page, box, kind = run.spots[n]
+                r.add(L["spot_colours"],
+                      f"spot colour '{n}'" + (" (the profile allows no spot colours: convert it "
+                                              "to CMYK)" if most == 0 else
+                                              f", one of {len(names)} (the profile allows at "
+                                              f"most {most})"),
+                      page, check="spot_colours", kind=kind, bbox=box, value=len(names),
+                      limit=most)
+    if L["spot_names"]:
+        groups: dict = {}
+        for n in names:
+            groups.setdefault(re.sub(r"[\s_-]+", "", n).lower(), []).append(n)
+        for same in groups.values():
+            if len(same) > 1:
+                page, box, kind = run.spots[same[1]]
+                r.add(L["spot_names"], "spot colour names " + " and ".join(
+                    f"'{n}'" for n in same) + " differ only in case or spaces: a plant may "
+                    "make a plate for each", page, check="spot_names", kind=kind, bbox=box)
+        for n in names:
+            if not n.strip() or n.strip() != n:
+                page, box, kind = run.spots[n]
+                r.add(L["spot_names"], f"spot colour name '{n}' is empty or has spaces at its "
+                      f"ends", page, check="spot_names", kind=kind, bbox=box)
+
+
+def _separations(pdf, path, data, r: Result, run: _Run, pages: list) -> None:
+    """Total ink from the separations Ghostscript renders, over the profile's window."""
+    import tempfile
+
+    from . import separations
+
+    lim = run.ink_max
+    window = run.profile.param("ink_limit", "window_mm")
+    with tempfile.TemporaryDirectory(prefix="typeset-preflight-") as tmp:
+        src = path
+        if data is not None or any(p[4] for p in pages):
+            src = Path(tmp) / "in.pdf"
+            if any(p[4] for p in pages):
+                for page in pdf.pages:           # render the pages as they are, unrotated
+                    if "/Rotate" in page.obj:
+                        del page.obj["/Rotate"]
+                pdf.save(src)
+            else:
+                src.write_bytes(data)
+        timeout = 60.0 if run.deadline is None else max(1.0, run.deadline - time.monotonic())
+        try:
+            found, how = separations.ink_regions(
+                src, [(p[0], p[1], p[2]) for p in pages], lim, window, timeout, Path(tmp))
+        except separations.Unavailable as e:
+            r.add("warning", f"{e}: the ink limit is checked on the colour values of objects "
+                             f"only", check="ink_limit")
+            run.ink_objects = True
+            return
+        except separations.Failed as e:
+            r.add("error", str(e), check="ink_limit")
+            return
+    r.facts["separations"] = how
+    origins = {p[0]: p[3] for p in pages}
+    for page_no, regions in found.items():
+        ox, oy = origins[page_no]
+        for box, value in regions:
+            r.add(run.L["ink_limit"], f"total ink {value * 100:.0f}% over a {window:g} mm "
+                  f"window: the {run.ink_owner} limit is {lim * 100:.0f}%", page_no,
+                  check="ink_limit", kind="ink",
+                  bbox=((box[0] - ox) / MM, (oy - box[3]) / MM, (box[2] - ox) / MM,
+                        (oy - box[1]) / MM),
+                  value=round(value * 100, 1), limit=round(lim * 100, 1), unit="%")
+
+
+def _qpdf_message(e, path=None) -> str:
+    """qpdf's message without the name of the stream or file it read from."""
+    text = str(e)
+    if path is not None:
+        text = text.replace(f"{path}: ", "").replace(str(path), "the file")
+    return re.sub(r"^(?:stream )?<[^>]*>:?\s*(?:\(offset \d+\):\s*)?", "", text).strip()
+
+
+def _pdfx(pdf, r: Result, expect: Expect, profile, L: dict) -> str | None:
+    import pikepdf
+
+    def add(check, msg):
+        _doc(r, L, check, msg, kind="document")
+
+    try:
+        info = pdf.docinfo if "/Info" in pdf.trailer else {}
+        ver = str(info.get("/GTS_PDFXVersion", "")) if info else ""
+    except (pikepdf.PdfError, TypeError, ValueError, AttributeError):
+        info, ver = {}, ""
     level = None
     if not ver:
-        r.add("error", "not a PDF/X file: no GTS_PDFXVersion in the document information")
+        add("pdfx", "not a PDF/X file: no GTS_PDFXVersion in the document information")
     elif pdfx_level(ver, by="info_version") is None:
-        r.add("error", f"unknown PDF/X version '{ver}'")
+        add("pdfx", f"unknown PDF/X version '{ver}'")
     else:
         lv = pdfx_level(ver, by="info_version")
         level, highest = lv.name, lv.pdf_version
         if lv.conformance:
             conf = str(info.get("/GTS_PDFXConformance", ""))
             if conf != lv.conformance:
-                r.add("error", f"GTS_PDFXConformance is '{conf}', {level} needs "
-                               f"'{lv.conformance}'")
+                add("pdfx", f"GTS_PDFXConformance is '{conf}', {level} needs "
+                            f"'{lv.conformance}'")
         if pdf.pdf_version > highest:
-            r.add("error", f"PDF version {pdf.pdf_version} is too new for {level} "
-                           f"(at most {highest})")
+            add("pdfx", f"PDF version {pdf.pdf_version} is too new for {level} "
+                        f"(at most {highest})")
         r.facts["pdfx"] = level
     if expect.pdfx and level and level != expect.pdfx:
-        r.add("error", f"the file is {level}, the paper asks for {expect.pdfx}")
+        add("pdfx", f"the file is {level}, the paper asks for {expect.pdfx}")
+    levels = profile.param("pdfx", "levels")
+    if not expect.pdfx and level and levels and level not in levels:
+        add("pdfx", f"the file is {level}; the profile accepts {', '.join(levels)}")
     # XMP: X-4 keeps its version there; the title and dates must match the Info
     xmp = b""
     if "/Metadata" in pdf.Root:
         try:
-            xmp = pdf.Root.Metadata.read_bytes()
-        except pikepdf.PdfError:
-            r.add("error", "the XMP metadata stream cannot be read")
+            xmp = decoded(pdf.Root.Metadata, XMP_LIMIT, "the XMP metadata")
+        except (Undecodable, AttributeError):
+            add("pdfx", "the XMP metadata stream cannot be read")
     if level and pdfx_level(level).xmp_version:
         m = re.search(rb"GTS_PDFXVersion(?:>|=\")([^<\"]*)", xmp)
         if not m:
-            r.add("error", f"{level} needs pdfxid:GTS_PDFXVersion in the XMP metadata")
-        elif m.group(1).decode() != ver:
-            r.add("error", f"XMP says {m.group(1).decode()}, the Info says {ver}")
+            add("pdfx", f"{level} needs pdfxid:GTS_PDFXVersion in the XMP metadata")
+        elif m.group(1).decode("latin-1") != ver:
+            add("pdfx", f"XMP says {m.group(1).decode('latin-1')}, the Info says {ver}")
     trapped = info.get("/Trapped") if info else None
     if not isinstance(trapped, pikepdf.Name) or str(trapped) not in ("/True", "/False"):
-        r.add("error", f"/Trapped must be /True or /False, found {trapped}"
-              if trapped is not None else "no /Trapped key in the document information")
+        add("pdfx", f"/Trapped must be /True or /False, found {trapped}"
+            if trapped is not None else "no /Trapped key in the document information")
     if info and not str(info.get("/Title", "")).strip() and b"dc:title" not in xmp:
-        r.add("error", "no document title")
+        add("pdfx", "no document title")
     # OutputIntent
-    intents = [oi for oi in pdf.Root.get("/OutputIntents", [])
-               if str(oi.get("/S")) == "/GTS_PDFX"]
+    intents = pdf.Root.get("/OutputIntents", [])
+    intents = [oi for oi in (intents if isinstance(intents, pikepdf.Array) else [])
+               if _is_dict(oi) and str(oi.get("/S")) == "/GTS_PDFX"]
     if not intents:
-        r.add("error", "no PDF/X OutputIntent (/OutputIntents with /S /GTS_PDFX): the plant "
-                       "cannot tell which printing condition the file was made for")
+        add("output_intent", "no PDF/X OutputIntent (/OutputIntents with /S /GTS_PDFX): the "
+                             "plant cannot tell which printing condition the file was made for")
         return level
     if len(intents) > 1:
-        r.add("error", "more than one PDF/X OutputIntent")
+        add("output_intent", "more than one PDF/X OutputIntent")
     oi = intents[0]
     ident = str(oi.get("/OutputConditionIdentifier", ""))
     r.facts["intent"] = ident or "?"
     if not ident:
-        r.add("error", "the OutputIntent has no OutputConditionIdentifier")
+        add("output_intent", "the OutputIntent has no OutputConditionIdentifier")
+    conditions = profile.param("output_intent", "conditions")
     if expect.output_condition and ident and ident != expect.output_condition:
-        r.add("error", f"output condition '{ident}', the paper says "
-                       f"'{expect.output_condition}'")
+        add("output_intent", f"output condition '{ident}', the paper says "
+                             f"'{expect.output_condition}'")
+    if ident and conditions and ident not in conditions:
+        add("output_intent", f"output condition '{ident}' is not one the profile accepts "
+                             f"({', '.join(conditions)})")
     prof = oi.get("/DestOutputProfile")
-    if prof is None:
+    if not isinstance(prof, pikepdf.Stream):
         if level and pdfx_level(level).profile_required:
-            r.add("error", "the OutputIntent has no embedded ICC profile (DestOutputProfile)")
-        else:
+            add("output_intent", "the OutputIntent has no embedded ICC profile "
+                                 "(DestOutputProfile)")
+        elif L.get("output_intent"):
             r.add("warning", "the OutputIntent has no embedded ICC profile; the RIP must "
-                             "know the condition by name")
+                             "know the condition by name", check="output_intent")
     else:
         try:
-            icc = prof.read_bytes()
-        except pikepdf.PdfError:
+            icc = decoded(prof, ICC_LIMIT, "the OutputIntent's ICC profile")
+        except Undecodable:
             icc = b""
         if len(icc) < 132 or icc[36:40] != b"acsp":
-            r.add("error", "the OutputIntent's ICC profile is damaged or not ICC")
+            add("output_intent", "the OutputIntent's ICC profile is damaged or not ICC")
         elif icc[16:20] != b"CMYK" or icc[12:16] != b"prtr":
-            r.add("error", f"the OutputIntent's profile must be a CMYK output (printer) "
-                           f"profile, found {icc[16:20].decode('latin-1').strip()} "
-                           f"{icc[12:16].decode('latin-1')}")
+            found = f"{icc[16:20].decode('latin-1').strip()} {icc[12:16].decode('latin-1')}"
+            _doc(r, L, "output_intent", f"the OutputIntent's profile must be a CMYK output "
+                 f"(printer) profile, found {found}", kind="document", value=found,
+                 limit="CMYK prtr")
     return level
 
 
-def _boxes(pdf, r: Result, expect: Expect) -> None:
+def _boxes(pdf, r: Result, expect: Expect, profile, L: dict) -> None:
     bleeds = set()
+    want = expect.bleed
+    least = profile.param("bleed", "min_mm") * MM if L["bleed"] else None
     for i, page in enumerate(pdf.pages, start=1):
-        media = tuple(float(v) for v in page.mediabox)
-        media = (min(media[0], media[2]), min(media[1], media[3]),
-                 max(media[0], media[2]), max(media[1], media[3]))
-        trim, bleed = _box(page, "/TrimBox"), _box(page, "/BleedBox")
+        def add(check, msg, box=None, **kw):
+            _doc(r, L, check, msg, i, kind="page", bbox=box, **kw)
+        try:
+            media = _box(page, "/MediaBox")
+            trim, bleed = _box(page, "/TrimBox"), _box(page, "/BleedBox")
+        except _Damaged as e:
+            add("boxes", str(e))
+            continue
+        if media is None:
+            add("boxes", "no MediaBox")
+            media = (0.0, 0.0, 612.0, 792.0)
+        if "/UserUnit" in page.obj:
+            add("boxes", "/UserUnit scales the page: a RIP may ignore it")
         if trim is None:
-            r.add("error", "no TrimBox: the plant cannot tell where the page is cut", i)
+            add("boxes", "no TrimBox: the plant cannot tell where the page is cut")
         if bleed is None:
-            r.add("error", "no BleedBox: the plant cannot tell how far the page bleeds", i)
+            add("boxes", "no BleedBox: the plant cannot tell how far the page bleeds")
         if trim is None:
             continue
+        whole = (0.0, 0.0, (trim[2] - trim[0]) / MM, (trim[3] - trim[1]) / MM)
         tw, th = trim[2] - trim[0], trim[3] - trim[1]
         if expect.trim:
             ew, eh = expect.trim
             if abs(tw - ew) > 0.1 or abs(th - eh) > 0.1:
-                r.add("error", f"the trimmed page is {_mm(tw)} × {_mm(th)} mm, the paper says "
-                               f"{_mm(ew)} × {_mm(eh)} mm", i)
+                add("boxes", f"the trimmed page is {_mm(tw)} × {_mm(th)} mm, the paper says "
+                             f"{_mm(ew)} × {_mm(eh)} mm", whole)
         if not _contains(media, trim):
-            r.add("error", "the TrimBox is not inside the MediaBox", i)
+            add("boxes", "the TrimBox is not inside the MediaBox", whole)
         if bleed is None:
             continue
         if not _contains(bleed, trim):
-            r.add("error", "the TrimBox is not inside the BleedBox", i)
+            add("boxes", "the TrimBox is not inside the BleedBox", whole)
             continue
         if not _contains(media, bleed):
-            r.add("error", "the BleedBox is not inside the MediaBox", i)
+            add("boxes", "the BleedBox is not inside the MediaBox", whole)
         sides = (trim[0] - bleed[0], trim[1] - bleed[1], bleed[2] - trim[2], bleed[3] - trim[3])
         if max(sides) - min(sides) > EPS:
-            r.add("error", "the bleed differs between sides: " +
-                  ", ".join(f"{n} {_mm(s)} mm" for n, s in
-                            zip(("left", "bottom", "right", "top"), sides)), i)
-        elif expect.bleed is not None and abs(sides[0] - expect.bleed) > EPS:
-            r.add("error", f"bleed {_mm(sides[0])} mm, the paper says {_mm(expect.bleed)} mm", i)
-        bleeds.add(round(sides[0], 2))
+            add("bleed", "the bleed differs between sides: " +
+                ", ".join(f"{n} {_mm(s)} mm" for n, s in
+                          zip(("left", "bottom", "right", "top"), sides)), whole)
+        elif want is not None and abs(sides[0] - want) > EPS:
+            add("bleed", f"bleed {_mm(sides[0])} mm, the paper says {_mm(want)} mm", whole,
+                value=round(sides[0] / MM, 2), limit=round(want / MM, 2), unit="mm")
+        elif want is None and least is not None and sides[0] < least - EPS:
+            add("bleed", f"bleed {_mm(sides[0])} mm, the profile asks for at least "
+                         f"{_mm(least)} mm", whole, value=round(sides[0] / MM, 2),
+                limit=round(least / MM, 2), unit="mm")
+        bleeds.add(round(min(sides), 2))
     if len(bleeds) == 1:
         r.facts["bleed_mm"] = next(iter(bleeds)) / MM
 
 
-def used_fonts(obj, res, depth: int = 0) -> list:
-    """The font dictionaries a content stream (and the forms it draws) shows text with: a
-    font a stream only selects (ReportLab's ``BT /F1 12 Tf ET`` at a page's start) prints
-    nothing and is not the plant's concern."""
-    import pikepdf
-
-    out: list = []
-    if res is None or depth > 12:
-        return out
-    fonts = res.get("/Font") or {}
-    xobjects = res.get("/XObject") or {}
+def _shown_fonts(data: bytes, run: _Run) -> set:
+    """The names of the fonts a content stream shows text with (a Tf, then a text-showing
+    operator): a font a stream only selects (ReportLab's ``BT /F1 12 Tf ET`` at a page's
+    start) prints nothing and is not the plant's concern."""
+    out: set = set()
     current = None
-    try:
-        ops = pikepdf.parse_content_stream(obj)
-    except pikepdf.PdfError:
-        return out
-    for item in ops:
-        if isinstance(item, pikepdf.ContentStreamInlineImage):
-            continue
-        op = str(item.operator)
-        if op == "Tf":
-            current = str(item.operands[0])
-        elif op in ("Tj", "TJ", "'", '"') and current in fonts:
-            f = fonts[current]
-            if not any(f.objgen == g.objgen and f.objgen != (0, 0) for g in out):
-                out.append(f)
-        elif op == "Do":
-            xo = xobjects.get(str(item.operands[0]))
-            if isinstance(xo, pikepdf.Stream) and xo.get("/Subtype") == "/Form":
-                out += used_fonts(xo, xo.get("/Resources", res), depth + 1)
+    for n, (op, operands) in enumerate(operations(data)):
+        if not n & 4095:
+            run.tick()
+        if op == "Tf" and operands and isinstance(operands[0], str):
+            current = operands[0]
+        elif op in ("Tj", "TJ", "'", '"') and current is not None:
+            out.add(current)
     return out
 
 
-def _fonts(pdf, r: Result) -> None:
+def _fonts(pdf, r: Result, run: _Run) -> None:
+    """Every font the pages' resources name (forms and Type 3 fonts included), once: their
+    problems, reported where the walk first draws with them (or on the page that names them,
+    when the content is not walked)."""
     import pikepdf
 
     seen = {}
 
-    def visit(res, page_no, depth=0):
-        if res is None or depth > 12:
+    expect = run.expect
+
+    def visit(res, page_no, depth=0, shown=None):
+        if not _is_dict(res) or depth > MAX_FORM_DEPTH or len(seen) > 20000:
             return
         fonts = res.get("/Font")
-        if fonts is not None:
+        if _is_dict(fonts):
             for key, font in fonts.items():
-                og = font.objgen
-                if og in seen and og != (0, 0):
+                if shown is not None and key not in shown:
+                    continue
+                og = getattr(font, "objgen", (0, 0))
+                og = og if og != (0, 0) else id(font)
+                if og in seen:
                     continue
                 seen[og] = True
-                _font(font, key, page_no, r)
-                if str(font.get("/Subtype")) == "/Type3":
+                if og not in run.font_problems:
+                    base, problems = _font_problems(font, key)
+                    run.font_problems[og] = (base, problems, page_no)
+                if _is_dict(font) and str(font.get("/Subtype")) == "/Type3":
                     visit(font.get("/Resources"), page_no, depth + 1)
         xos = res.get("/XObject")
-        if xos is not None:
+        if _is_dict(xos):
             for _, xo in xos.items():
                 if isinstance(xo, pikepdf.Stream) and str(xo.get("/Subtype")) == "/Form":
                     og = xo.objgen
                     if ("form",) + og in seen:
                         continue
                     seen[("form",) + og] = True
-                    # a placed graphic's fonts: those it shows text with (an ad made by
-                    # ReportLab selects Helvetica at each page start and never uses it)
-                    for font in used_fonts(xo, xo.get("/Resources", res)):
-                        if font.objgen not in seen or font.objgen == (0, 0):
-                            seen[font.objgen] = True
-                            _font(font, "?", page_no, r)
+                    shown = None
+                    if expect.content_checked:
+                        # no walk to say which fonts print: a placed graphic's fonts are
+                        # those it shows text with (an ad made by ReportLab selects
+                        # Helvetica at each page start and never uses it)
+                        try:
+                            shown = _shown_fonts(run.form_data(xo), run)
+                        except Undecodable:
+                            shown = None
+                    visit(xo.get("/Resources"), page_no, depth + 1, shown)
 
     for i, page in enumerate(pdf.pages, start=1):
         visit(page.obj.get("/Resources"), i)
-    r.facts["fonts"] = sum(1 for k in seen if len(k) == 2)
-
-
-def _font(font, key, page_no, r: Result) -> None:
-    sub = str(font.get("/Subtype", ""))
-    base = str(font.get("/BaseFont", key))[1:] if "/BaseFont" in font else str(key)
-    if sub == "/Type3":
-        return
-    desc_font = font
-    if sub == "/Type0":
-        try:
-            desc_font = font.DescendantFonts[0]
-        except (AttributeError, IndexError, KeyError):
-            r.add("error", f"font '{base}' (Type0) has no descendant font", page_no)
-            return
-    fd = desc_font.get("/FontDescriptor")
-    if fd is None or not any(k in fd for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-        r.add("error", f"font '{base}' ({sub[1:]}) is not embedded: the plant's RIP would "
-                       f"substitute it", page_no)
-        return
-    if not SUBSET.match(base):
-        r.add("warning", f"font '{base}' is embedded whole, not as a subset", page_no)
-
+    r.facts["fonts"] = sum(1 for k in seen if not isinstance(k, tuple) or len(k) == 2)
 
 # --- text round trip --------------------------------------------------------------------------
 
@@ -1403,10 +2417,13 @@ def _diff(art: ArticleText, expected: str, got: str) -> str:
 # --- from an issue ----------------------------------------------------------------------------
 
 def expect_for(issue, pages: list[int] | None = None, roundtrip: bool = True,
-               cut: frozenset = frozenset()) -> Expect:
-    """What a file of ``pages`` (page numbers; None = all) of ``issue`` should be.  Articles
-    in ``cut`` run over a slot that allows overset: their text is known to be incomplete and
-    is not read back."""
+               cut: frozenset = frozenset(), profile=None) -> Expect:
+    """What a file of ``pages`` (page numbers; None = all) of ``issue`` should be, checked
+    with ``profile`` (default: the profile the paper names, ``print: preflight_profile:``).
+    Articles in ``cut`` run over a slot that allows overset: their text is known to be
+    incomplete and is not read back."""
+    from .profile import load_profile
+
     paper = issue.paper
     numbers = sorted(p.number for p in issue.pages) if pages is None else list(pages)
     arts = None
@@ -1430,17 +2447,20 @@ def expect_for(issue, pages: list[int] | None = None, roundtrip: bool = True,
                                     pieces=pieces, pages=tuple(nums),
                                     vertical=key in vertical))
     out = paper.output
+    if profile is None:
+        profile = load_profile(getattr(out, "preflight_profile", "house") or "house",
+                               getattr(issue, "project_root", None))
     black = {p.number for p in issue.pages if getattr(p, "black_only", False)}
     return Expect(pdfx=out.pdfx, trim=(paper.trim_w, paper.trim_h), bleed=paper.bleed,
                   ink_limit=out.ink_limit, output_condition=out.output_condition,
                   articles=arts, pages=numbers, gutter=paper.gutter,
                   issue_pages=sorted(p.number for p in issue.pages),
-                  colour=[n not in black for n in numbers])
+                  colour=[n not in black for n in numbers], profile=profile)
 
 
-def preflight_issue_file(path: Path, issue, pdfx: str | None = None) -> Result:
-    """Preflight a file of ``issue`` (CLI): its pages are found from the PDF's page labels;
-    ``pdfx`` is the level expected instead of the paper's."""
+def _issue_expect(path: Path, issue, pdfx: str | None = None, profile=None) -> Expect:
+    """What a file of ``issue`` should be (CLI): its pages are found from the PDF's page
+    labels; ``pdfx`` is the level expected instead of the paper's."""
     from dataclasses import replace
 
     import pikepdf
@@ -1449,15 +2469,275 @@ def preflight_issue_file(path: Path, issue, pdfx: str | None = None) -> Result:
     numbers = sorted(p.number for p in issue.pages)
     try:
         with pikepdf.open(path) as pdf:
-            labels = [p.label for p in pdf.pages] if "/PageLabels" in pdf.Root else None
             count = len(pdf.pages)
-    except pikepdf.PdfError:
+            labels = [p.label for p in pdf.pages] if "/PageLabels" in pdf.Root and \
+                count <= MAX_PAGES else None
+    except (pikepdf.PdfError, OSError, ValueError, TypeError):
         labels, count = None, 0
     if labels and all(str(x).isdigit() for x in labels):
         pages = [int(x) for x in labels]
     elif count == len(numbers):
         pages = numbers                 # no page labels: the issue's pages in order
-    expect = expect_for(issue, pages)
+    expect = expect_for(issue, pages, profile=profile)
     if pdfx:
         expect = replace(expect, pdfx=pdfx)
-    return preflight(path, expect, name=str(path))
+    return expect
+
+
+def preflight_issue_file(path: Path, issue, pdfx: str | None = None, profile=None) -> Result:
+    """Preflight a file of ``issue`` (CLI): its pages are found from the PDF's page labels;
+    ``pdfx`` is the level expected instead of the paper's."""
+    return preflight(path, _issue_expect(path, issue, pdfx, profile), name=str(path))
+
+
+# --- a foreign file, within bounds ----------------------------------------------------------
+
+def _address_space() -> int:
+    """Bytes of address space this process maps now."""
+    try:
+        with open("/proc/self/statm") as f:
+            import os
+
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def check_file(source, expect: Expect | None = None, name: str | None = None,
+               timeout: float = TIMEOUT, memory: int = MEMORY, proof_dpi: float | None = None
+               ) -> Result:
+    """``preflight(source, expect)`` in a child process that may use ``memory`` MB of address
+    space more than this one and ``timeout`` seconds: a file that would exhaust either is
+    refused with a message saying so, and nothing in it can hang or crash the caller.
+    ``expect`` may be a function of ``source`` giving the Expect (it reads the file: so it is
+    called in the child too).  With
+    ``proof_dpi``, ``Result.proofs`` holds a PNG of each page with findings, outlined.
+    A bug (an exception the check does not expect) is raised here as RuntimeError."""
+    import os
+    import pickle
+    import resource
+    import select
+    import signal
+    import sys
+    import traceback
+    from dataclasses import replace
+
+    expect = expect or Expect()
+    name = name or (str(source) if not isinstance(source, (bytes, bytearray)) else "<pdf>")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    rfd, wfd = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                          # the child
+        code = 0
+        try:
+            os.close(rfd)
+            os.setpgid(0, 0)                 # Ghostscript joins its group: killed with it
+            try:
+                soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+                want = _address_space() + memory * MB
+                if hard != resource.RLIM_INFINITY:
+                    want = min(want, hard)
+                if soft == resource.RLIM_INFINITY or want < soft:
+                    resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+            except (ValueError, OSError):
+                pass
+            try:
+                deadline = time.monotonic() + timeout
+                if callable(expect):         # worked out in the child: it opens the file
+                    expect = expect(source)
+                res = preflight(source, replace(expect, deadline=deadline), name)
+                if proof_dpi and not res.facts.get("refused") and res.findings:
+                    try:
+                        res.proofs = proof_images(source, res, proof_dpi)
+                    except MemoryError:
+                        res.proofs = []
+                out = ("ok", res)
+            except MemoryError:
+                res = Result(name)
+                res.add("error", f"the check needs more than {memory} MB of memory: refused "
+                                 f"(a decompression bomb, or far larger than a print file)",
+                        check="file")
+                res.facts["refused"] = True
+                out = ("ok", res)
+            except BaseException:  # noqa: BLE001 - a bug: its traceback goes to the parent
+                out = ("bug", traceback.format_exc())
+            data = pickle.dumps(out)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(wfd, view):]
+        except BaseException:  # noqa: BLE001
+            code = 70
+        finally:
+            os._exit(code)
+    os.close(wfd)
+    chunks, start = [], time.monotonic()
+    done = False
+    try:
+        while True:
+            left = timeout + 5.0 - (time.monotonic() - start)
+            if left <= 0:
+                break
+            ready, _, _ = select.select([rfd], [], [], left)
+            if not ready:
+                break
+            chunk = os.read(rfd, 1 << 20)
+            if not chunk:
+                done = True
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(rfd)
+        if not done:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        _, status = os.waitpid(pid, 0)
+    if not done:
+        res = Result(name)
+        res.add("error", f"the check did not finish within {timeout:g} s: refused (the file is "
+                         f"too complex to check, or built to make a checker hang)", check="file")
+        res.facts["refused"] = True
+        return res
+    try:
+        kind, payload = pickle.loads(b"".join(chunks))
+    except Exception:  # noqa: BLE001 - the child died before it could answer
+        res = Result(name)
+        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
+        res.add("error", "the check of this file was stopped" +
+                (f" (signal {sig})" if sig else "") + f": it needs more than {memory} MB of "
+                "memory or more time than allowed: refused", check="file")
+        res.facts["refused"] = True
+        return res
+    if kind == "bug":
+        raise RuntimeError(f"the preflight of {name} failed:\n{payload}")
+    return payload
+
+
+def preflight_graphic(source, profile="house", name: str | None = None, scale: float = 1.0,
+                      guarded: bool = True, timeout: float = TIMEOUT) -> list[Finding]:
+    """Check one placed graphic (an advertisement delivered as PDF; SVG and EPS are converted
+    to PDF first) against ``profile`` (a name, a file or a profile.Profile), as it will be
+    printed: its page 1 drawn at ``scale`` (placed width / its own width), so line widths,
+    text sizes and image resolutions are judged at the printed size.  Only what the graphic
+    draws is checked (colour, fonts, lines, text, images, ink, transparency, spot colours),
+    not its own file's PDF/X keys, boxes or bleed: the page it is placed on has its own.
+    An advertisement is one page (GWG 2015 §4.6).  Returns the findings, each message naming
+    the graphic (``ad 'NAME': …``); positions are mm from its top-left corner as placed.
+    ``guarded`` runs the check in a child process within a memory and time bound
+    (:func:`check_file`): the file comes from outside."""
+    from .profile import Profile, load_profile
+
+    prof = profile if isinstance(profile, Profile) else load_profile(profile)
+    name = name or (str(source) if not isinstance(source, (bytes, bytearray)) else "graphic")
+    expect = Expect(profile=prof, graphic=True, ctm=(scale, 0.0, 0.0, scale, 0.0, 0.0))
+    res = check_file(source, expect, name, timeout=timeout) if guarded else \
+        preflight(source, expect, name)
+    pages = res.facts.get("pages", 0)
+    out = []
+    if pages > 1:
+        out.append(Finding("error", f"ad '{name}': an advertisement is one page; this file has "
+                                    f"{pages}", None, check="page_count", kind="document",
+                           value=pages, limit=1))
+    for f in res.findings:
+        if f.page not in (None, 1):
+            continue
+        f.message = f"ad '{name}': {f.message}"
+        out.append(f)
+    return out
+
+
+# --- the report for scripts ---------------------------------------------------------------------
+
+SCHEMA = Path(__file__).parent / "schemas" / "preflight-report.schema.json"
+
+
+def report_json(results: list, profile=None, errors: list | None = None,
+                exit_code: int | None = None) -> dict:
+    """The machine-readable report of ``typeset preflight --json`` (see SCHEMA)."""
+    from .errors import EXIT_PREFLIGHT
+
+    failed = any(not r.ok for r in results)
+    if exit_code is None:
+        exit_code = EXIT_PREFLIGHT if failed else 0
+    return {"version": 1, "ok": exit_code == 0, "exit_code": exit_code,
+            "profile": None if profile is None else
+            {"name": profile.name, "title": profile.title, "source": profile.source},
+            "origin": "mm from the top-left corner of the page's TrimBox (its MediaBox when it "
+                      "has none), x to the right, y down",
+            "errors": list(errors or []),
+            "files": [r.as_json() for r in results]}
+
+
+# --- a proof with the findings outlined -------------------------------------------------------
+
+PROOF_PIXELS = 6_000_000            # a proof page at most
+
+
+def proof_images(source, result: Result, dpi: float = 60) -> list:
+    """[(file name, PNG bytes)]: each page with findings, rendered by PDFium, every finding's
+    place outlined (red: error, orange: warning) and numbered, the list of findings below."""
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageDraw
+
+    from .proof import _font, _png
+
+    by_page: dict = {}
+    for k, f in enumerate(result.findings, start=1):
+        if f.page:
+            by_page.setdefault(f.page, []).append((k, f))
+    if not by_page:
+        return []
+    stem = Path(result.name).stem if result.name else "file"
+    doc = pdfium.PdfDocument(source if isinstance(source, (bytes, bytearray)) else str(source))
+    out = []
+    try:
+        for page_no in sorted(by_page)[:50]:
+            if page_no > len(doc):
+                continue
+            page = doc[page_no - 1]
+            crop = page.get_cropbox()
+            try:
+                trim = page.get_trimbox()
+            except Exception:  # noqa: BLE001 - no TrimBox: the MediaBox is the origin
+                trim = page.get_mediabox()
+            w, h = crop[2] - crop[0], crop[3] - crop[1]
+            scale = min(dpi / 72.0, math.sqrt(PROOF_PIXELS / max(1.0, w * h)))
+            img = page.render(scale=scale, fill_color=(255, 255, 255, 255)).to_pil() \
+                .convert("RGB")
+            page.close()
+            items = by_page[page_no]
+            font = _font(None, 14)
+            line_h = 18
+            sheet = Image.new("RGB", (max(img.width, 900), img.height + 10 + line_h * len(items)),
+                              "white")
+            sheet.paste(img, (0, 0))
+            draw = ImageDraw.Draw(sheet)
+            ox, oy = (trim[0] - crop[0]) * scale, (crop[3] - trim[3]) * scale
+            places: dict = {}           # one outline a place, numbered with its findings
+            for k, f in items:
+                for b in (f.boxes or ([f.bbox] if f.bbox else []))[:MAX_BOXES]:
+                    key = tuple(round(v, 1) for v in b)
+                    got = places.setdefault(key, [[], False])
+                    got[0].append(str(k))
+                    got[1] = got[1] or f.level == "error"
+            for b, (numbers, error) in places.items():
+                colour = (220, 0, 0) if error else (255, 140, 0)
+                x0, y0 = ox + b[0] * MM * scale, oy + b[1] * MM * scale
+                x1, y1 = ox + b[2] * MM * scale, oy + b[3] * MM * scale
+                cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+                x0, x1 = min(x0, cx - 4), max(x1, cx + 4)
+                y0, y1 = min(y0, cy - 4), max(y1, cy + 4)
+                draw.rectangle((x0 - 2, y0 - 2, x1 + 2, y1 + 2), outline=colour, width=2)
+                draw.text((x1 + 4, y0 - 4), ",".join(numbers), fill=colour, font=font)
+            y = img.height + 5
+            for k, f in items:
+                colour = (220, 0, 0) if f.level == "error" else (200, 110, 0)
+                text = f"{k} {f.level} [{f.check}] {f.message}".replace("×", "x")
+                draw.text((5, y), text[:160], fill=colour, font=font)
+                y += line_h
+            out.append((f"{stem}-p{page_no:02d}-preflight.png", _png(sheet)))
+    finally:
+        doc.close()
+    return out

@@ -354,7 +354,11 @@ PRINT = Obj("print", "layout/papers/PAPER.yaml, under `print:`",
                     "icc: layout/icc/typeset-newsprint-TR002-TAC240.icc",
                     "layout/icc/typeset-newsprint-TR002-TAC240.icc"),
                 Key("ink_limit", PERCENT, "Total ink (area coverage) no colour or picture may "
-                    "exceed.", "ink_limit: 240%", "240%", range="100% to 400%")))
+                    "exceed.", "ink_limit: 240%", "240%", range="100% to 400%"),
+                Key("preflight_profile", TEXT, "The preflight profile a build and `preflight "
+                    "--issue` check with: house, newspaper, coldset, or a profile file from "
+                    "the project folder (README, Preflight profiles).",
+                    "preflight_profile: newspaper", "house")))
 
 TEMPLATE = Obj("template", "layout/templates/TEMPLATE.yaml",
                "A page template: standing furniture and the styles of a section's pages.", (

@@ -1,0 +1,473 @@
+"""Reading a foreign PDF's streams within bounds: decoded sizes, operators, nesting.
+
+Contract: ``decoded(stream, limit, what)`` returns a stream's data decoded, or raises
+:class:`Refused` when it would decode to more than ``limit`` bytes (a decompression bomb) and
+:class:`Undecodable` when it cannot be decoded (an image filter, damaged data).
+``operations(data, problem)`` yields a content stream's operators one at a time as
+``(operator, operands)`` — numbers as float, names as str (``"/F1"``), strings as bytes,
+arrays as list, dictionaries as dict, an inline image as ``("BI", [dict, data])`` — holding
+no more than one operator's operands in memory; ``problem(message)`` is told of what it had
+to skip (an unterminated array, a stray delimiter).  Only the preflight uses this module.
+
+Why not pikepdf's ``parse_content_stream``: it builds every operand of a stream as a Python
+object at once, about 600 bytes an operand (5 MB of ``0 0 1 1 re f`` took 490 MB), so one
+dense or hostile page would exhaust the memory a plant allows a check.  Here nothing is kept:
+a page of any size is read in constant memory, and the caller counts the operators against
+its budget of time.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+
+class Refused(Exception):
+    """The file is not read further: the message says why (a bomb, too large, too complex)."""
+
+
+class Undecodable(Exception):
+    """A stream whose data cannot be decoded here (damaged, or an image filter)."""
+
+
+MB = 1024 * 1024
+IMAGE_FILTERS = {"/DCTDecode", "/DCT", "/JPXDecode", "/CCITTFaxDecode", "/CCF", "/JBIG2Decode",
+                 "/Crypt"}
+
+
+def filters(stream) -> list[tuple[str, object]]:
+    """[(filter name, its DecodeParms or None)] of a stream."""
+    import pikepdf
+
+    f = stream.get("/Filter")
+    p = stream.get("/DecodeParms", stream.get("/DP"))
+    if f is None:
+        return []
+    names = list(f) if isinstance(f, pikepdf.Array) else [f]
+    parms = list(p) if isinstance(p, pikepdf.Array) else [p] * len(names)
+    out = []
+    for k, n in enumerate(names):
+        out.append((str(n), parms[k] if k < len(parms) else None))
+    return out
+
+
+def _inflate(data: bytes, limit: int, what: str) -> bytes:
+    d = zlib.decompressobj()
+    out = bytearray()
+    pos, step = 0, 1 << 16
+    try:
+        while pos < len(data):
+            out += d.decompress(data[pos:pos + step], limit + 1 - len(out))
+            pos += step
+            if len(out) > limit:
+                raise Refused(_bomb(what, limit))
+            while d.unconsumed_tail:
+                out += d.decompress(d.unconsumed_tail, limit + 1 - len(out))
+                if len(out) > limit:
+                    raise Refused(_bomb(what, limit))
+            if d.eof:
+                break
+    except zlib.error:
+        if not out:
+            raise Undecodable(f"{what}: damaged compressed data") from None
+    return bytes(out)
+
+
+def _bomb(what: str, limit: int) -> str:
+    return (f"{what} decodes to more than {limit // MB} MB: refused (a decompression bomb, "
+            f"or far larger than a print file needs)")
+
+
+def _lzw(data: bytes, limit: int, what: str, early: int = 1) -> bytes:
+    out = bytearray()
+    table = [bytes([i]) for i in range(256)] + [b"", b""]
+    bits, buf, nbits, prev = 9, 0, 0, None
+    for byte in data:
+        buf = (buf << 8) | byte
+        nbits += 8
+        while nbits >= bits:
+            nbits -= bits
+            code = (buf >> nbits) & ((1 << bits) - 1)
+            if code == 256:                       # clear table
+                table = table[:258]
+                bits, prev = 9, None
+                continue
+            if code == 257:                       # end of data
+                return bytes(out)
+            if code < len(table):
+                entry = table[code]
+                if prev is not None:
+                    table.append(prev + entry[:1])
+            elif prev is not None and code == len(table):
+                entry = prev + prev[:1]
+                table.append(entry)
+            else:
+                raise Undecodable(f"{what}: damaged LZW data")
+            out += entry
+            if len(out) > limit:
+                raise Refused(_bomb(what, limit))
+            prev = entry
+            if len(table) + early >= (1 << bits) and bits < 12:
+                bits += 1
+    return bytes(out)
+
+
+def _runlength(data: bytes, limit: int, what: str) -> bytes:
+    out = bytearray()
+    i = 0
+    while i < len(data):
+        n = data[i]
+        if n == 128:
+            break
+        if n < 128:
+            out += data[i + 1:i + 2 + n]
+            i += n + 2
+        else:
+            out += data[i + 1:i + 2] * (257 - n)
+            i += 2
+        if len(out) > limit:
+            raise Refused(_bomb(what, limit))
+    return bytes(out)
+
+
+def _hex(data: bytes) -> bytes:
+    s = re.sub(rb"[^0-9A-Fa-f]", b"", data.split(b">", 1)[0])
+    if len(s) % 2:
+        s += b"0"
+    return bytes.fromhex(s.decode("ascii"))
+
+
+def _a85(data: bytes, what: str) -> bytes:
+    import base64
+
+    s = re.sub(rb"\s", b"", data)
+    if s.startswith(b"<~"):
+        s = s[2:]
+    s = s.split(b"~>", 1)[0]
+    try:
+        return base64.a85decode(s)
+    except ValueError:
+        raise Undecodable(f"{what}: damaged ASCII85 data") from None
+
+
+def decoded(stream, limit: int, what: str) -> bytes:
+    """The stream's data decoded, at most ``limit`` bytes (see the module docstring)."""
+    import pikepdf
+
+    try:
+        data = stream.read_raw_bytes()
+    except pikepdf.PdfError as e:
+        raise Undecodable(f"{what}: cannot be read ({e})") from None
+    predictors = False
+    for name, parms in filters(stream):
+        if name in ("/FlateDecode", "/Fl"):
+            data = _inflate(data, limit, what)
+        elif name in ("/LZWDecode", "/LZW"):
+            early = 1
+            if isinstance(parms, pikepdf.Dictionary):
+                early = int(parms.get("/EarlyChange", 1))
+            data = _lzw(data, limit, what, early)
+        elif name in ("/RunLengthDecode", "/RL"):
+            data = _runlength(data, limit, what)
+        elif name in ("/ASCIIHexDecode", "/AHx"):
+            data = _hex(data)
+        elif name in ("/ASCII85Decode", "/A85"):
+            data = _a85(data, what)
+        else:
+            raise Undecodable(f"{what}: filter {name} is not one for this kind of stream")
+        if isinstance(parms, pikepdf.Dictionary) and int(parms.get("/Predictor", 1)) > 1:
+            predictors = True
+    if predictors:
+        # The size is known to be within the limit: qpdf undoes the predictors.
+        try:
+            data = stream.read_bytes()
+        except pikepdf.PdfError as e:
+            raise Undecodable(f"{what}: cannot be decoded ({e})") from None
+    return data
+
+
+def decoded_size_at_most(stream, limit: int, what: str) -> None:
+    """Raise Refused if the stream's non-image filters decode to more than ``limit`` bytes
+    (the image filters after them are the image decoder's, which has its own bounds)."""
+    import pikepdf
+
+    fl = filters(stream)
+    k = 0
+    while k < len(fl) and fl[k][0] not in IMAGE_FILTERS:
+        k += 1
+    if k == 0:
+        return
+    try:
+        data = stream.read_raw_bytes()
+    except pikepdf.PdfError as e:
+        raise Undecodable(f"{what}: cannot be read ({e})") from None
+    for name, parms in fl[:k]:
+        if name in ("/FlateDecode", "/Fl"):
+            data = _inflate(data, limit, what)
+        elif name in ("/LZWDecode", "/LZW"):
+            data = _lzw(data, limit, what)
+        elif name in ("/RunLengthDecode", "/RL"):
+            data = _runlength(data, limit, what)
+        elif name in ("/ASCIIHexDecode", "/AHx"):
+            data = _hex(data)
+        elif name in ("/ASCII85Decode", "/A85"):
+            data = _a85(data, what)
+
+
+# --- content streams --------------------------------------------------------------------------
+
+_PAREN = re.compile(rb"[()\\]")
+_ESC = re.compile(rb"\\(?:([0-7]{1,3})|(\r\n|\r|\n)|([\s\S]))")
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+_NAME_ESC = re.compile(rb"#([0-9A-Fa-f]{2})")
+_EI = re.compile(rb"[\x00\t\n\x0c\r ]EI(?=[\x00\t\n\x0c\r ]|$)")
+_KEYWORDS = {b"true": True, b"false": False, b"null": None}
+MAX_OPERANDS = 100_000          # operands (array elements included) of one operator
+MAX_NESTING = 32                # arrays and dictionaries within each other
+
+
+def _unescape_one(m) -> bytes:
+    if m.group(1):
+        return bytes([int(m.group(1), 8) & 0xFF])
+    if m.group(2):
+        return b""                                    # a line continuation
+    c = m.group(3)
+    return _ESCAPES.get(c, c)
+
+
+def _literal(data: bytes, pos: int) -> tuple[bytes, int]:
+    e = data.find(b")", pos)
+    if e >= 0:
+        raw = data[pos:e]
+        if b"(" not in raw and b"\\" not in raw:         # the common case: nothing nested
+            return raw, e + 1
+    depth, i, esc = 1, pos, False
+    search = _PAREN.search
+    while True:
+        m = search(data, i)
+        if m is None:
+            raw = data[pos:]
+            return (_ESC.sub(_unescape_one, raw) if esc else raw), len(data)
+        j = m.start()
+        c = data[j]
+        if c == 0x5C:
+            esc = True
+            i = j + 2
+            continue
+        if c == 0x28:
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                raw = data[pos:j]
+                return (_ESC.sub(_unescape_one, raw) if esc else raw), j + 1
+        i = j + 1
+
+
+def _name(tok: bytes) -> str:
+    if b"#" in tok:
+        tok = _NAME_ESC.sub(lambda m: bytes([int(m.group(1), 16)]), tok)
+    return tok.decode("latin-1")
+
+
+INLINE_KEYS = {"/W": "/Width", "/H": "/Height", "/BPC": "/BitsPerComponent",
+               "/CS": "/ColorSpace", "/F": "/Filter", "/IM": "/ImageMask", "/D": "/Decode",
+               "/DP": "/DecodeParms", "/I": "/Interpolate", "/L": "/Length"}
+
+
+def _inline_length(d: dict) -> int | None:
+    """Bytes of an unfiltered inline image, or None when it is filtered."""
+    if d.get("/Filter") not in (None, []):
+        return None
+    try:
+        w, h = int(d.get("/Width", 0)), int(d.get("/Height", 0))
+        bpc = 1 if d.get("/ImageMask") else int(d.get("/BitsPerComponent", 8))
+        cs = d.get("/ColorSpace", "/DeviceGray")
+        n = {"/DeviceCMYK": 4, "/CMYK": 4, "/DeviceRGB": 3, "/RGB": 3}.get(cs, 1) \
+            if isinstance(cs, str) else 1
+        if d.get("/ImageMask"):
+            n = 1
+        return h * ((w * n * bpc + 7) // 8)
+    except (TypeError, ValueError):
+        return None
+
+
+def operations(data: bytes, problem=None):
+    """The operators of a content stream (see the module docstring)."""
+    n = len(data)
+    pos = 0
+    operands: list = []
+    stack: list = []           # open arrays and dictionaries: [items, is_dict]
+    bi = False                 # between BI and ID: an inline image's dictionary
+    special = _SPECIAL.search
+    ops = _OPS
+    numstart = _NUMSTART
+    while pos < n:
+        m = special(data, pos)
+        end = m.start() if m is not None else n
+        if end > pos:
+            seg = data[pos:end]
+            if bi or b"BI" in seg:
+                # an inline image: the data after ID is found by position, token by token
+                for t in _SPLIT.finditer(seg):
+                    tok = t.group()
+                    if bi and tok == b"ID":
+                        d = {}
+                        for k in range(0, len(operands) - 1, 2):
+                            if isinstance(operands[k], str):
+                                d[INLINE_KEYS.get(operands[k], operands[k])] = operands[k + 1]
+                        start = pos + t.end()
+                        if start < n and data[start] in b"\x00\t\n\x0c\r ":
+                            start += 1
+                        size = _inline_length(d)
+                        e = None
+                        if size is not None and start + size <= n:
+                            e = _EI.search(data, max(start, start + size - 1))
+                            if e is not None and e.start() > start + size + 2:
+                                e = None
+                            stop, stop_data = (e.end(), e.start()) if e else \
+                                (start + size, start + size)
+                        else:
+                            e = _EI.search(data, start)
+                            stop, stop_data = (e.end(), e.start()) if e else (n, n)
+                        yield "BI", [d, data[start:stop_data]]
+                        operands, stack, bi = [], [], False
+                        pos = stop
+                        break
+                    if tok == b"BI" and not stack:
+                        operands, bi = [], True
+                        continue
+                    val = _token(tok)
+                    if val is _OP:
+                        if bi:
+                            continue
+                        if stack:
+                            if problem:
+                                problem("an array or dictionary is not closed before an "
+                                        "operator")
+                            stack = []
+                        yield tok.decode("latin-1"), operands
+                        operands = []
+                        continue
+                    (stack[-1][0] if stack else operands).append(val)
+                else:
+                    pos = end
+                if pos != end:
+                    continue                  # past an inline image: look again from there
+            else:
+                # a name ends where the next begins: '/F1/F2', 'Tr/F1' are two tokens each
+                for tok in (_SPLIT.findall(seg) if b"/" in seg else seg.split()):
+                    c = tok[0]
+                    if c == 47:                               # a name
+                        val = _name(tok)
+                    elif c in numstart:
+                        try:
+                            val = float(tok)
+                            if not -3.4e38 <= val <= 3.4e38 or b"e" in tok or b"E" in tok:
+                                raise ValueError      # PDF numbers: no exponent, no infinity
+                        except ValueError:
+                            if problem:
+                                problem(f"a number the PDF format does not allow: "
+                                        f"{tok[:20].decode('latin-1')!r}")
+                            val = 0.0
+                    else:
+                        op = ops.get(tok)
+                        if op is None:
+                            if tok in _KEYWORDS:
+                                (stack[-1][0] if stack else operands).append(_KEYWORDS[tok])
+                                continue
+                            op = tok.decode("latin-1")
+                        if stack:
+                            if problem:
+                                problem("an array or dictionary is not closed before an "
+                                        "operator")
+                            stack = []
+                        yield op, operands
+                        operands = []
+                        continue
+                    (stack[-1][0] if stack else operands).append(val)
+                    if len(operands) > MAX_OPERANDS:
+                        raise Refused(f"an operator with more than {MAX_OPERANDS} operands "
+                                      f"in a content stream")
+            if m is None:
+                break
+        c = data[end]
+        pos = end + 1
+        if c == 0x28:                                         # (
+            val, pos = _literal(data, pos)
+        elif c == 0x25:                                       # % a comment
+            e = _EOL.search(data, pos)
+            pos = e.start() if e is not None else n
+            continue
+        elif c == 0x3C:                                       # < or <<
+            if pos < n and data[pos] == 0x3C:
+                pos += 1
+                if len(stack) >= MAX_NESTING:
+                    raise Refused(f"arrays or dictionaries nested more than {MAX_NESTING} "
+                                  f"deep in a content stream")
+                stack.append([[], True])
+                continue
+            e = data.find(b">", pos)
+            e = n if e < 0 else e
+            val = _hex(data[pos:e])
+            pos = e + 1
+        elif c == 0x5B:                                       # [
+            if len(stack) >= MAX_NESTING:
+                raise Refused(f"arrays or dictionaries nested more than {MAX_NESTING} deep "
+                              f"in a content stream")
+            stack.append([[], False])
+            continue
+        elif c == 0x5D or (c == 0x3E and pos < n and data[pos] == 0x3E):   # ] or >>
+            is_dict = c == 0x3E
+            if is_dict:
+                pos += 1
+            if not stack or stack[-1][1] != is_dict:
+                if problem:
+                    problem(f"a stray '{'>>' if is_dict else ']'}' in a content stream")
+                continue
+            items = stack.pop()[0]
+            if is_dict:
+                val = {items[k]: items[k + 1] for k in range(0, len(items) - 1, 2)
+                       if isinstance(items[k], str)}
+            else:
+                val = items
+            if len(items) > MAX_OPERANDS:
+                raise Refused(f"an array of more than {MAX_OPERANDS} elements in a content "
+                              f"stream")
+        else:
+            if problem:
+                problem(f"a stray {chr(c)!r} in a content stream")
+            continue
+        (stack[-1][0] if stack else operands).append(val)
+        if len(operands) > MAX_OPERANDS:
+            raise Refused(f"an operator with more than {MAX_OPERANDS} operands in a content "
+                          f"stream")
+
+
+_OP = object()
+_SPECIAL = re.compile(rb"[()<>\[\]{}%]")
+_SPLIT = re.compile(rb"/[^\x00\t\n\x0b\x0c\r /]*|[^\x00\t\n\x0b\x0c\r /]+")
+_EOL = re.compile(rb"[\r\n]")
+_NUMSTART = frozenset(b"0123456789+-.")
+_OPS = {op.encode(): op for op in (
+    "q Q cm w J j M d ri i gs m l c v y h re S s f F f* B B* b b* n W W* BT ET Tc Tw Tz TL Tf "
+    "Tr Ts Td TD Tm T* Tj TJ ' \" d0 d1 CS cs SC SCN sc scn G g RG rg K k sh BI ID EI Do MP DP "
+    "BMC BDC EMC BX EX").split()}
+
+
+def _token(tok: bytes):
+    """A regular token's value: a name, a number, true/false/null, or _OP (an operator)."""
+    c = tok[0]
+    if c == 47:
+        return _name(tok)
+    if c in _NUMSTART:
+        try:
+            v = float(tok)
+            if -3.4e38 <= v <= 3.4e38 and b"e" not in tok and b"E" not in tok:
+                return v
+        except ValueError:
+            pass
+        return 0.0
+    if tok in _KEYWORDS:
+        return _KEYWORDS[tok]
+    return _OP
