@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 SAMPLE := issues/sichuan-kejibao-2020-08
 
-.PHONY: sample test tools fonts clean
+.PHONY: sample test tools fonts messages clean
 
 # the fallback faces for characters outside the committed fonts (CJK Extensions A-F): Debian's
 # fonts-hanazono, fetched with a pinned SHA-256 and not committed (fonts/README.md)
@@ -49,6 +49,19 @@ tools:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	      poppler-utils qpdf ghostscript imagemagick chromium chromium-driver strace \
 	      fonts-noto-cjk postgresql >/dev/null; }
+
+# the Chinese messages (src/typeset/i18n.py): collect every _("…") of the sources into the
+# catalogue's .po (new ones untranslated, gone ones dropped), then compile the .mo the package
+# ships.  Translate the new msgstr lines in the .po and run it again.  Needs Babel (the test
+# extra); tests/test_i18n.py fails while a message is untranslated or the .mo is stale.
+PO := src/typeset/locale/zh_CN/LC_MESSAGES/typeset.po
+messages: $(VENV)/.installed
+	@mkdir -p build
+	$(VENV)/bin/pybabel -q extract --project typeset --version 0.1.0 --no-wrap \
+	  --add-location=file --sort-by-file -o build/typeset.pot src/typeset
+	$(VENV)/bin/pybabel -q update -i build/typeset.pot -o $(PO) -l zh_CN --no-wrap \
+	  --ignore-obsolete --no-fuzzy-matching
+	$(VENV)/bin/pybabel compile --statistics -i $(PO) -o $(PO:.po=.mo)
 
 test: $(VENV)/.installed tools $(FALLBACK)
 	$(PY) -m pytest -q

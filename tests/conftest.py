@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -18,6 +19,11 @@ SEED_JSON = ROOT.parent / "shared" / "seed" / "seed-page.json"
 
 
 CORPUS = ROOT / "tests" / "corpus"
+
+# The tests read the program's messages in English, its default language: whatever the
+# developer's locale, the program runs in C.UTF-8 (LC_ALL wins over LANG and, in the C locale,
+# over LANGUAGE; see typeset.i18n).  tests/test_i18n.py sets the language itself.
+os.environ["LC_ALL"] = "C.UTF-8"
 
 # The program under test, always through the interpreter running the tests (the venv `make`
 # made): a bare "python" would find whatever the PATH holds, maybe another checkout or nothing.

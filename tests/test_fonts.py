@@ -498,6 +498,15 @@ def test_a_character_no_face_has_is_bad_input_naming_it(tmp_path, cache):
                          r"fallback face\(s\) \(HanaMinA\.ttf, HanaMinB\.ttf\)", r.stderr), r.stderr
         assert "'䶮'" not in r.stderr             # the one set from a fallback is no error
     assert not (tmp_path / "out").exists()
+    # the same in Chinese (LANG=zh_CN.UTF-8): the character, file, line and slot as they are
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "TYPESET_PROJECT")}
+    r = subprocess.run([*TYPESET, "check", str(issue)], capture_output=True, text=True,
+                       env=dict(env, LANG="zh_CN.UTF-8", XDG_CACHE_HOME=str(cache.parent.parent)))
+    assert r.returncode == 3, r.stderr
+    assert re.search(r"^错误：.*03-ziyang-dazu\.txt:\d+，版位“ziyang”：字符“𰻞”（U\+30EDE）在字体"
+                     r"角色 body（TypesetSerifSC-Regular\.ttf）中没有，备用字体（HanaMinA\.ttf, "
+                     r"HanaMinB\.ttf）中也没有（请替换该字", r.stderr, re.M), r.stderr
 
 
 def test_a_role_may_have_fallbacks_of_its_own(tmp_path, cache):

@@ -14,16 +14,19 @@ from __future__ import annotations
 import ast
 import inspect
 import json
+import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 
 from conftest import ROOT, TYPESET
 from typeset import load, schema
-from typeset.errors import SourceRef
+from typeset.errors import SourceRef, TypesetError
 from typeset.units import length, type_size
 from typeset.yamlsrc import load_yaml
 
@@ -299,6 +302,87 @@ def test_the_schemas_refuse_what_the_loader_refuses():
     assert v.is_valid(tpl)
     tpl["slots"][0]["article"] = "x.txt"        # a template slot names no file
     assert not v.is_valid(tpl)
+
+
+# --- the loader refuses every key the schema lacks, in every mapping it reads --------------------
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def _plant_keys(data, keep=None, counter=None) -> list[str]:
+    """Put a key ``zzzN`` (value 1) into every mapping of ``data``, numbered in the order met;
+    with ``keep``, only the keys named there.  The keys planted."""
+    counter = counter if counter is not None else [0]
+    out = []
+    if isinstance(data, dict):
+        for v in list(data.values()):
+            out += _plant_keys(v, keep, counter)
+        name = f"zzz{counter[0]}"
+        counter[0] += 1
+        if keep is None or name in keep:
+            data[name] = 1
+            out.append(name)
+    elif isinstance(data, list):
+        for v in data:
+            out += _plant_keys(v, keep, counter)
+    return out
+
+
+def _extra_keys(errors) -> set[str]:
+    """The planted keys a schema refuses as not allowed there (also inside oneOf/anyOf)."""
+    out = set()
+    for e in errors:
+        if e.validator == "additionalProperties":
+            out |= set(re.findall(r"'(zzz\d+)'", e.message))
+        out |= _extra_keys(e.context or [])
+    return out
+
+
+def test_every_mapping_the_loader_reads_refuses_a_key_the_schema_lacks(tmp_path, monkeypatch):
+    """The static check above compares the key lists; this one runs the loader.  In each
+    shipped layout file and sample manifest in turn, every mapping gets a key of its own; each
+    planted key the JSON Schema refuses (a mapping of fixed keys) must be refused by the loader
+    as an unknown key, so no mapping the loader reads takes any key silently — and no key the
+    schema allows there is refused."""
+    proj = tmp_path / "project"
+    shutil.copytree(ROOT / "layout", proj / "layout")
+    (proj / "fonts").mkdir()
+    for f in (ROOT / "fonts").glob("*.ttf"):
+        _link_or_copy(f, proj / "fonts" / f.name)
+    issues = []
+    for d in sorted((ROOT / "issues").iterdir()):
+        if (d / "issue.yaml").is_file():
+            shutil.copytree(d, proj / "issues" / d.name, ignore=shutil.ignore_patterns("out"))
+            issues.append(proj / "issues" / d.name)
+    monkeypatch.setenv("TYPESET_PROJECT", str(proj))
+    files = sorted((proj / "layout").rglob("*.yaml")) + [i / "issue.yaml" for i in issues]
+    assert len(files) == 11, files
+    checked = 0
+    for f in files:
+        original = f.read_text(encoding="utf-8")
+        data = plain(load_yaml(f))
+        _plant_keys(data)
+        expected = _extra_keys(validator(kind_of(f)).iter_errors(data))
+        assert expected, f                 # every file has mappings of fixed keys
+        data = plain(load_yaml(f))
+        _plant_keys(data, keep=expected)
+        f.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                     encoding="utf-8")
+        refused = set()
+        for issue in issues:
+            try:
+                load.load_issue(issue)
+            except TypesetError as e:
+                refused |= set(re.findall(r"unknown key '(zzz\d+)'", str(e)))
+        f.write_text(original, encoding="utf-8")
+        assert refused == expected, (f.relative_to(proj), sorted(expected - refused),
+                                     sorted(refused - expected))
+        checked += len(expected)
+    assert checked > 100, checked
 
 
 def test_schema_command(tmp_path):

@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,10 @@ def fresh(tmp_path_factory) -> tuple[Path, dict]:
            base, env)
     assert r.returncode == 0, r.stderr
     (wheel,) = (base / "dist").glob("typeset-*.whl")
+    # the package data a user needs is in it: the Chinese messages, the starters, the schemas
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"typeset/locale/zh_CN/LC_MESSAGES/typeset.mo", "typeset/schemas/README.md"} <= names
+    assert any(n.startswith("typeset/starters/") for n in names)
     r = sh([sys.executable, "-m", "venv", base / "venv"], base, env)
     assert r.returncode == 0, r.stderr
     bin_ = base / "venv" / "bin"
@@ -59,15 +64,28 @@ def test_init_new_write_build_from_the_wheel(fresh, tmp_path):
     bin_, env = fresh
     work = tmp_path / "empty"
     work.mkdir()
-    # the package is the installed one, not this checkout
-    r = sh([bin_ / "python", "-c", "import typeset; print(typeset.__file__)"], work, env)
-    where = Path(r.stdout.split()[0])
-    assert where.is_relative_to(bin_.parent) and ROOT not in where.parents, r.stdout
+    # the package is the installed one, not this checkout, and nothing of the checkout is on
+    # the path (no editable finder, no .pth naming it)
+    r = sh([bin_ / "python", "-c", "import sys, typeset, typeset.cli; print(typeset.__file__); "
+            "print(typeset.cli.__file__); print(*sys.path, sep='\\n')"], work, env)
+    assert r.returncode == 0, r.stderr
+    where, cli, *path = r.stdout.splitlines()
+    for f in (where, cli):
+        assert Path(f).is_relative_to(bin_.parent) and ROOT not in Path(f).parents, f
+    assert not [p for p in path if p and (Path(p) == ROOT or ROOT in Path(p).parents)], path
+    r = sh([bin_ / "python", "-c", "import importlib.metadata as m; "
+            "print(m.distribution('typeset').read_text('direct_url.json') or '')"], work, env)
+    assert "editable" not in r.stdout, r.stdout
     # outside any project, with no checkout to fall back on: a clear error, exit 3
     (work / "stray").mkdir()
     (work / "stray" / "issue.yaml").write_text("paper: x\n", encoding="utf-8")
     r = sh(["paiban", "check", "stray"], work, env)
     assert r.returncode == 3 and "no project folder" in r.stderr and "paiban init" in r.stderr
+    # … in Chinese with LANG=zh_CN.UTF-8: the catalogue came with the wheel
+    zh = {k: v for k, v in env.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    r = sh(["paiban", "check", "stray"], work, dict(zh, LANG="zh_CN.UTF-8"))
+    assert r.returncode == 3 and r.stderr.startswith("错误：stray：") and \
+        "找不到项目文件夹" in r.stderr and "`paiban init DIR`" in r.stderr, r.stderr
     shutil.rmtree(work / "stray")
 
     r = sh(["paiban", "init", "chuanjiang", "--format", "对开", "--name", "川江日报",

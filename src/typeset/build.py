@@ -25,6 +25,7 @@ from pathlib import Path
 
 from .errors import ErrorGroup, InputError, LayoutError, SourceRef, raise_all
 from .flow import PageFlow, compose_bodies, flow_issue
+from .i18n import _
 from .load import load_issue
 from .model import Issue
 from .normalize import Change, normalise_issue
@@ -58,8 +59,9 @@ class SlotReport:
         """This slot's overset as an entry of ``check --json``'s ``errors``."""
         return dict(file=str(self.ref.path) if self.ref and self.ref.path else None,
                     line=getattr(self.ref, "line", None), column=getattr(self.ref, "col", None),
-                    slot=self.slot, message=f"{self.overset_lines} line(s) over "
-                    f"({self.overset_chars} characters)", hint=self.hint, exit_code=4)
+                    slot=self.slot, message=_("{lines} line(s) over ({chars} characters)")
+                    .format(lines=self.overset_lines, chars=self.overset_chars),
+                    hint=self.hint, exit_code=4)
     # the block on the page grid (grid lines; the headline band is head_lines from top)
     column: int = 0
     top: int = 0
@@ -77,13 +79,15 @@ class SlotReport:
     def hint(self) -> str:
         """A copyfit hint in the editor's terms."""
         if self.placeholder:
-            return f"待稿: copy not in yet ({self.placeholder} expected)"
+            return _("待稿: copy not in yet ({expected} expected)").format(
+                expected=self.placeholder)
         if self.overset_lines:
-            return (f"cut about {self.overset_chars} characters or give the slot "
-                    f"{-(-self.overset_lines // self.span)} more grid line(s)")
+            return _("cut about {chars} characters or give the slot {lines} more grid "
+                     "line(s)").format(chars=self.overset_chars,
+                                       lines=-(-self.overset_lines // self.span))
         if self.underset_lines > 1:
-            return (f"add about {self.short_chars} characters or take "
-                    f"{self.underset_lines - 1} grid line(s) from the slot")
+            return _("add about {chars} characters or take {lines} grid line(s) from the "
+                     "slot").format(chars=self.short_chars, lines=self.underset_lines - 1)
         return ""
 
     def as_dict(self) -> dict:
@@ -182,19 +186,21 @@ def _check_glyphs(issue, pages) -> list[str]:
         if not once(ch, role, where, "missing"):
             return
         specs = fonts.specs(role)
-        also = (" nor in its fallback face(s) (" + ", ".join(s.label for s in specs[1:]) + ")"
-                if len(specs) > 1 else "")
+        also = (_(" nor in its fallback face(s) ({faces})").format(
+            faces=", ".join(s.label for s in specs[1:])) if len(specs) > 1 else "")
         errors.append(InputError(
-            f"{element}character '{ch}' (U+{ord(ch):04X}) is not in the {role} font "
-            f"({specs[0].label}){also}", where,
-            "replace it, or add a face that has it under 'fallback:' in layout/fonts.yaml"))
+            _("{element}character '{char}' ({code}) is not in the {role} font ({face}){also}")
+            .format(element=element, char=ch, code=f"U+{ord(ch):04X}", role=role,
+                    face=specs[0].label, also=also), where,
+            _("replace it, or add a face that has it under 'fallback:' in layout/fonts.yaml")))
 
     def notice(ch, role, face, where, element):
         if not once(ch, role, where, face.key):
             return
-        notices.append(f"{where}: {element}'{ch}' (U+{ord(ch):04X}) is not in the {role} font "
-                       f"({fonts.spec(role).label}): set from the fallback face '{face.key}' "
-                       f"({face.spec.label})")
+        notices.append(_("{where}: {element}'{char}' ({code}) is not in the {role} font "
+                         "({face}): set from the fallback face '{fallback}' ({label})").format(
+            where=where, element=element, char=ch, code=f"U+{ord(ch):04X}", role=role,
+            face=fonts.spec(role).label, fallback=face.key, label=face.spec.label))
 
     for page in pages:
         for run in page.items:
@@ -217,9 +223,9 @@ def _check_glyphs(issue, pages) -> list[str]:
         face = fonts.face(page.slug_role)
         slug_where = SourceRef(issue.manifest)
         for ch in face.missing(page.slug):
-            report(ch, page.slug_role, slug_where, "slug line (outside the trim): ")
+            report(ch, page.slug_role, slug_where, _("slug line (outside the trim): "))
         for ch, f in sorted(face.fallbacks(page.slug).items()):
-            notice(ch, page.slug_role, f, slug_where, "slug line (outside the trim): ")
+            notice(ch, page.slug_role, f, slug_where, _("slug line (outside the trim): "))
     raise_all(errors)
     return notices
 
@@ -237,8 +243,8 @@ def _make_pages(layout: Layout, pictures: bool = True) -> list:
     for f in layout.flows:
         before = len(f.warnings)
         pages.append(make_page(layout.issue, f, pictures))
-        layout.report.warnings.extend(f"page {f.page.number}: {w}"
-                                      for w in f.warnings[before:])
+        layout.report.warnings.extend(_("page {page}: {message}").format(
+            page=f.page.number, message=w) for w in f.warnings[before:])
         del f.warnings[before:]
     layout.report.notices = _check_glyphs(layout.issue, pages)
     layout.report.problems = [LayoutError(msg, where) for p in pages
@@ -300,7 +306,8 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
 
     for flow in flows:
         page = flow.page
-        report.warnings.extend(f"page {page.number}: {w}" for w in flow.warnings)
+        report.warnings.extend(_("page {page}: {message}").format(page=page.number, message=w)
+                               for w in flow.warnings)
         report.blocks.extend(block_geometry(issue, flow))
         report.feet.extend(foot_levers(issue, flow))
         for b in flow.blocks:
@@ -326,16 +333,23 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
             for what in ("headline", "kicker", "subtitle"):
                 if _PICTURE_NOTE.search(getattr(art, what) or ""):
                     report.warnings.append(
-                        f"page {page.number}, slot '{b.slot.id}': the {what} says "
-                        f"'{_PICTURE_NOTE.search(getattr(art, what)).group(0)}' (picture) but "
-                        f"the slot has no picture ({art.path.name})")
+                        _("page {page}, slot '{slot}': the {what} says '{note}' (picture) but "
+                          "the slot has no picture ({file})").format(
+                            page=page.number, slot=b.slot.id,
+                            what={"headline": _("headline"), "kicker": _("kicker"),
+                                  "subtitle": _("subtitle")}[what],
+                            note=_PICTURE_NOTE.search(getattr(art, what)).group(0),
+                            file=art.path.name))
             if b.placeholder:
-                report.warnings.append(f"page {page.number}, slot '{b.slot.id}': 待稿, copy "
-                                       f"not in yet: a placeholder of "
-                                       f"{issue.articles[b.article].expect_what}")
+                report.warnings.append(
+                    _("page {page}, slot '{slot}': 待稿, copy not in yet: a placeholder of "
+                      "{expected}").format(page=page.number, slot=b.slot.id,
+                                           expected=issue.articles[b.article].expect_what))
             elif b.underset > 1:
-                report.warnings.append(f"page {page.number}, slot '{b.slot.id}': "
-                                       f"{b.underset} empty line(s) at the foot (underset)")
+                report.warnings.append(
+                    _("page {page}, slot '{slot}': {lines} empty line(s) at the foot "
+                      "(underset)").format(page=page.number, slot=b.slot.id,
+                                           lines=b.underset))
     t3 = time.perf_counter()
     report.timings.update(load=t1 - t0, normalise=t2 - t1, compose=t25 - t2, flow=t3 - t25,
                           compose_flow=t3 - t2)
@@ -355,12 +369,13 @@ def check_issue(issue_dir: Path, jobs: int | None = None) -> Report:
 def placeholder_error(report: Report, issue: Issue) -> InputError:
     """Build prints no page while copy is still coming in: the error names every slot and
     its article file."""
-    parts = [f"{s.where}: article '{issue.articles[s.article].path.name}' is not in yet "
-             f"({s.placeholder} expected)" for s in report.placeholders]
-    return InputError("待稿: copy still coming in, no print PDF is written while a placeholder "
-                      "is on a page\n  " + "\n  ".join(parts),
-                      hint="`typeset proof` or `build --proofs-only` shows the pages with "
-                           "their placeholders")
+    parts = [_("{where}: article '{file}' is not in yet ({expected} expected)").format(
+        where=s.where, file=issue.articles[s.article].path.name, expected=s.placeholder)
+        for s in report.placeholders]
+    return InputError(_("待稿: copy still coming in, no print PDF is written while a "
+                        "placeholder is on a page") + "\n  " + "\n  ".join(parts),
+                      hint=_("`paiban proof` or `build --proofs-only` shows the pages with "
+                             "their placeholders"))
 
 
 def overset_error(report: Report):
@@ -368,9 +383,10 @@ def overset_error(report: Report):
     and the text the page stage found outside its box."""
     errors = list(report.problems)
     if report.overset:
-        parts = [f"{s.where}: {s.overset_lines} line(s) over ({s.overset_chars} characters); "
-                 f"{s.hint}" for s in report.overset]
-        errors.insert(0, LayoutError("overset: text does not fit its slot\n  " +
+        parts = [_("{where}: {lines} line(s) over ({chars} characters); {hint}").format(
+            where=s.where, lines=s.overset_lines, chars=s.overset_chars, hint=s.hint)
+            for s in report.overset]
+        errors.insert(0, LayoutError(_("overset: text does not fit its slot") + "\n  " +
                                      "\n  ".join(parts)))
     return errors[0] if len(errors) == 1 else ErrorGroup(errors)
 
@@ -496,8 +512,9 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     cut = frozenset(s.article for s in report.slots if s.overset_lines and s.article)
     for s in report.slots:
         if s.overset_lines:
-            report.warnings.append(f"{s.where}: {s.overset_lines} line(s) over, allowed by "
-                                   f"the manifest: that text is NOT in the PDF")
+            report.warnings.append(_("{where}: {lines} line(s) over, allowed by the "
+                                     "manifest: that text is NOT in the PDF").format(
+                where=s.where, lines=s.overset_lines))
     out_dir = Path(out_dir) if out_dir else issue.root / "out"
     stem = f"{issue.paper.key}-{issue.date}"
     output = issue.paper.output if pdfx is None else replace(issue.paper.output, pdfx=pdfx)

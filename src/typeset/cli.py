@@ -16,11 +16,13 @@ import json
 import os
 import sys
 import traceback
+import unicodedata
 from pathlib import Path
 
 import click
 
 from .errors import EXIT_INTERNAL, EXIT_IO, TypesetError
+from .i18n import _
 
 
 def _error_records(e: Exception) -> tuple[int, list[dict]]:
@@ -43,9 +45,10 @@ def _error_records(e: Exception) -> tuple[int, list[dict]]:
         return e.exit_code, out
     if isinstance(e, OSError) and e.filename:
         return EXIT_IO, [rec(e.filename, message=e.strerror or str(e), code=EXIT_IO,
-                             hint="check the folder, its rights and the free space")]
-    return EXIT_INTERNAL, [rec(message=f"internal error ({type(e).__name__}: {e}): a bug in "
-                               "typeset; please report it", code=EXIT_INTERNAL)]
+                             hint=_("check the folder, its rights and the free space"))]
+    return EXIT_INTERNAL, [rec(message=_("internal error ({error}): a bug in typeset; please "
+                                         "report it").format(error=f"{type(e).__name__}: {e}"),
+                               code=EXIT_INTERNAL)]
 
 
 def _fail(e: Exception, as_json: bool = False) -> None:
@@ -56,17 +59,18 @@ def _fail(e: Exception, as_json: bool = False) -> None:
         click.echo(json.dumps(dict(ok=False, exit_code=code, errors=records, slots=[],
                                    warnings=[], normalised=[]), ensure_ascii=False, indent=1))
     if isinstance(e, TypesetError):
-        click.echo(f"error: {e}", err=True)
+        click.echo(_("error: {message}").format(message=e), err=True)
         sys.exit(e.exit_code)
     if isinstance(e, OSError) and e.filename:
         # the file system said no (an output folder that is a file or not writable, a full
         # disk): not a bug, and nothing was half written (outputs are renamed into place)
-        click.echo(f"error: {e.filename}: {e.strerror or e} (check the folder, its "
-                   "rights and the free space)", err=True)
+        click.echo(_("error: {message}").format(message=_("{message} ({hint})").format(
+            message=f"{e.filename}: {e.strerror or e}",
+            hint=_("check the folder, its rights and the free space"))), err=True)
         sys.exit(EXIT_IO)
     traceback.print_exc()
-    click.echo("internal error: this is a bug in typeset; please report it with the "
-               "traceback above and the issue folder.", err=True)
+    click.echo(_("internal error: this is a bug in typeset; please report it with the "
+                 "traceback above and the issue folder."), err=True)
     sys.exit(EXIT_INTERNAL)
 
 
@@ -168,11 +172,11 @@ def _deprecated(new: str, old: str, command: str):
 
 def _print_report(report, quiet=False):
     for ch in report.changes:
-        click.echo(f"normalised {ch}", err=True) if not quiet else None
+        click.echo(_("normalised {change}").format(change=ch), err=True) if not quiet else None
     for n in report.notices:
-        click.echo(f"notice: {n}", err=True) if not quiet else None
+        click.echo(_("notice: {message}").format(message=n), err=True) if not quiet else None
     for w in report.warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(_("warning: {message}").format(message=w), err=True)
 
 
 def _pdfx_option(ctx, param, value):
@@ -263,7 +267,7 @@ def _proofs_only(issue_dir, out_dir, grid, dpi):
     for p in report.proofs:
         click.echo(str(p))
     if report.unfit:
-        click.echo(f"error: {overset_error(report)}", err=True)
+        click.echo(_("error: {message}").format(message=overset_error(report)), err=True)
         sys.exit(overset_error(report).exit_code)
 
 
@@ -322,7 +326,7 @@ def preflight(pdfs, issue_dir, pdfx, profile_spec, as_json, proof_dir, timeout, 
             _tell_project(issue_dir)
             issue = load_issue(issue_dir)
             if issue.normalise:
-                issue, _ = normalise_issue(issue)
+                issue = normalise_issue(issue)[0]
         if profile is None:
             from .profile import load_profile
 
@@ -403,12 +407,12 @@ def check(issue_dir, as_json, quiet):
 
     if not issue_dir.is_dir():
         # checked here rather than by click, so that --json still gets its JSON document
-        msg = f"'{issue_dir}' " + ("is not a folder" if issue_dir.exists() else
-                                   "does not exist")
+        msg = (_("'{path}' is not a folder") if issue_dir.exists() else
+               _("'{path}' does not exist")).format(path=issue_dir)
         if as_json:
             click.echo(json.dumps(dict(ok=False, exit_code=2, errors=[dict(
                 file=str(issue_dir), line=None, column=None, slot=None, message=msg,
-                hint="give the issue folder", exit_code=2)], slots=[], warnings=[],
+                hint=_("give the issue folder"), exit_code=2)], slots=[], warnings=[],
                 normalised=[]), ensure_ascii=False, indent=1))
             sys.exit(2)
         raise click.BadParameter(msg, param_hint="ISSUE_DIR")
@@ -434,28 +438,36 @@ def check(issue_dir, as_json, quiet):
     else:
         _print_report(report, quiet)
         if not quiet:
-            click.echo("lines: available and used in the slot's columns; over: lines "
-                       "(characters) that do not fit; short: empty grid lines at the foot; "
-                       "even: lines letter-spaced more than 1/20 em a gap (listed below)")
-        click.echo(f"{'page':>4} {'slot':<12} {'avail':>5} {'used':>5} {'over':>11} "
-                   f"{'short':>5} {'even':>4}  hint")
+            click.echo(_("lines: available and used in the slot's columns; over: lines "
+                         "(characters) that do not fit; short: empty grid lines at the foot; "
+                         "even: lines letter-spaced more than 1/20 em a gap (listed below)"))
+        # the column headings (one word each; the legend above says what they count)
+        cols = [(_("page"), 4, ">"), (_("slot"), 12, "<"), (_("avail"), 5, ">"),
+                (_("used"), 5, ">"), (_("over"), 11, ">"), (_("short"), 5, ">"),
+                (_("even"), 4, ">")]
+        click.echo(" ".join(_pad(h, w, a) for h, w, a in cols) + "  " + _("hint"))
         for s in report.slots:
             if quiet and not s.hint:        # -q: only the slots with something to do
                 continue
             over_ = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
-            click.echo(f"{s.page:>4} {s.slot:<12} {s.lines_available:>5} {s.lines_used:>5} "
-                       f"{over_:>11} {s.underset_lines:>5} {s.even_spaced_lines:>4}  {s.hint}")
+            row = (s.page, s.slot, s.lines_available, s.lines_used, over_, s.underset_lines,
+                   s.even_spaced_lines)
+            click.echo(" ".join(_pad(str(v), w, a) for v, (_h, w, a) in zip(row, cols))
+                       + f"  {s.hint}")
         spaced = [(s, x) for s in report.slots for x in s.spaced_lines]
         if spaced:
-            click.echo("letter-spaced lines (grid line counted from 0, as 'top:'):")
+            click.echo(_("letter-spaced lines (grid line counted from 0, as 'top:'):"))
         for s, x in spaced:
-            how = "Latin run spaced out" if x["latin"] else f"+{x['spacing']:.2f} em a gap"
-            click.echo(f"  page {s.page}, slot '{s.slot}', column {x['column']}, line "
-                       f"{x['line']}: {how}  {x['text']}")
+            how = _("Latin run spaced out") if x["latin"] else \
+                _("+{spacing} em a gap").format(spacing=f"{x['spacing']:.2f}")
+            click.echo("  " + _("page {page}, slot '{slot}', column {column}, line {line}: "
+                                "{how}  {text}").format(page=s.page, slot=s.slot,
+                                                        column=x["column"], line=x["line"],
+                                                        how=how, text=x["text"]))
         if not quiet:
             _print_geometry(report)
     if over is not None:
-        click.echo(f"error: {over}", err=True)
+        click.echo(_("error: {message}").format(message=over), err=True)
         sys.exit(over.exit_code)
 
 
@@ -555,25 +567,46 @@ def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_pro
         sys.exit(4)
 
 
+def _pad(text: str, width: int, align: str) -> str:
+    """``text`` padded to ``width`` terminal cells (a Chinese character takes two), so that
+    the fit report's columns line up in either language."""
+    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    fill = " " * max(0, width - cells)
+    return fill + text if align == ">" else text + fill
+
+
 def _print_geometry(report) -> None:
     """The blocks on the grid and the empty feet with their levers (``check``)."""
-    click.echo("blocks on the grid (grid lines of the page, the first is 0): columns, "
-               "first–last line, headline band (first line, lines, least–most)")
+    click.echo(_("blocks on the grid (grid lines of the page, the first is 0): columns, "
+                 "first–last line, headline band (first line, lines, least–most)"))
+    kinds = {"article": _("article"), "banner": _("banner"), "picture": _("picture"),
+             "graphic": _("graphic"), "reserve": _("reserve")}
+    levers = {"headline band": _("headline band"), "headline lines": _("headline lines"),
+              "picture height": _("picture height"), "span": _("span"), "copy": _("copy")}
     for b in report.blocks:
         head = ""
         if b["kind"] == "article":
-            head = (f"  headline {b['headline']} lines {b['head_top']}–"
-                    f"{b['head_top'] + b['head_lines'] - 1} ({b['head_lines']} lines, "
-                    f"{b['head_min']}–{b['head_max']})")
+            head = "  " + _("headline {style} lines {first}–{last} ({lines} lines, "
+                            "{least}–{most})").format(
+                style=b["headline"], first=b["head_top"],
+                last=b["head_top"] + b["head_lines"] - 1, lines=b["head_lines"],
+                least=b["head_min"], most=b["head_max"])
             if b.get("placeholder"):
-                head += "  待稿 (placeholder)"
-        click.echo(f"{b['page']:>4} {b['slot']:<12} {b['kind']:<8} columns "
-                   f"{b['columns'][0]}–{b['columns'][1]}  lines {b['top']}–{b['bottom']}{head}")
+                head += "  " + _("待稿 (placeholder)")
+        what = _pad(kinds.get(b["kind"], b["kind"]), 8, "<")
+        click.echo(f"{b['page']:>4} {b['slot']:<12} {what} "
+                   + _("columns {first}–{last}  lines {top}–{bottom}").format(
+                       first=b["columns"][0], last=b["columns"][1], top=b["top"],
+                       bottom=b["bottom"]) + head)
     for f in report.feet:
-        click.echo(f"page {f['page']}, columns {f['columns'][0]}–{f['columns'][1]}: lines "
-                   f"{f['first_line']}–{f['last_line']} ({f['lines']}) are empty; to fill them:")
+        click.echo(_("page {page}, columns {first}–{last}: lines {top}–{bottom} ({lines}) are "
+                     "empty; to fill them:").format(
+            page=f["page"], first=f["columns"][0], last=f["columns"][1],
+            top=f["first_line"], bottom=f["last_line"], lines=f["lines"]))
         for lv in f["levers"]:
-            click.echo(f"  {lv['lever']}: {lv['text']} (fills {lv['fills']} of {f['lines']})")
+            click.echo("  " + _("{lever}: {text} (fills {fills} of {lines})").format(
+                lever=levers.get(lv["lever"], lv["lever"]), text=lv["text"],
+                fills=lv["fills"], lines=f["lines"]))
 
 
 # --- the archive ---------------------------------------------------------------------------

@@ -13,6 +13,8 @@ import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .i18n import _
+
 EXIT_USAGE = 2        # wrong command-line usage (as click reports it)
 EXIT_INPUT = 3
 EXIT_LAYOUT = 4
@@ -41,8 +43,8 @@ class SourceRef:
                     loc += f":{self.col}"
             parts.append(loc)
         if self.slot:
-            parts.append(f"slot '{self.slot}'")
-        return ", ".join(parts) if parts else "<unknown>"
+            parts.append(_("slot '{slot}'").format(slot=self.slot))
+        return _(", ").join(parts) if parts else "<unknown>"
 
 
 class TypesetError(Exception):
@@ -57,10 +59,14 @@ class TypesetError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        s = f"{self.where}: {self.message}" if self.where else self.message
-        if self.hint:
-            s += f" ({self.hint})"
-        return s
+        # made once: a run with thousands of errors compares them by their text (once each)
+        if "_text" not in self.__dict__:
+            s = _("{where}: {message}").format(where=self.where, message=self.message) \
+                if self.where else self.message
+            if self.hint:
+                s = _("{message} ({hint})").format(message=s, hint=self.hint)
+            self._text = s
+        return self._text
 
 
 class InputError(TypesetError):
@@ -137,28 +143,28 @@ def show(value) -> str:
 def kind(value) -> str:
     """What a YAML value is, in the user's words: 'a mapping', 'a list', 'text' …"""
     if value is None:
-        return "nothing (an empty value)"
+        return _("nothing (an empty value)")
     if isinstance(value, bool):
-        return f"true/false ({show(value)})"
+        return _("true/false ({value})").format(value=show(value))
     if isinstance(value, dict):
-        return "a mapping (key: value)" if value else "an empty mapping ({})"
+        return _("a mapping (key: value)") if value else _("an empty mapping ({})")
     if isinstance(value, list):
-        return "a list" if value else "an empty list ([])"
+        return _("a list") if value else _("an empty list ([])")
     if isinstance(value, bytes):
-        return "binary data (!!binary)"
+        return _("binary data (!!binary)")
     if isinstance(value, (set, frozenset)):
-        return "a set (!!set)"
+        return _("a set (!!set)")
     if isinstance(value, str):
-        return f"text ({show(value)})"
+        return _("text ({value})").format(value=show(value))
     if isinstance(value, (int, float)):
-        return f"a number ({show(value)})"
+        return _("a number ({value})").format(value=show(value))
     return type(value).__name__
 
 
 def nearest(word: str, choices) -> str | None:
     """A 'did you mean' hint for a misspelt key or name."""
     m = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"did you mean '{m[0]}'?" if m else None
+    return _("did you mean '{name}'?").format(name=m[0]) if m else None
 
 
 class OutputError(TypesetError):

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 
 from .compose import Glyph, Line, compose_headline, compose_paragraph, marks_only, natural_line
 from .errors import InputError, raise_all
+from .i18n import _
 from .model import Issue, PageSpec, Slot, TextStyle
 
 HEAD_WHITE = 1.0          # at least one grid line of white shared above and below a headline
@@ -585,9 +586,9 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
     for slot in slots:
         cols = range(slot.column, slot.column + slot.span)
         if not slot.placed:
-            errors.append(InputError("the slot has no place on the page yet ('column' and "
-                                     "'span')", slot.where,
-                                     "give them, or let `typeset makeup` propose them"))
+            errors.append(InputError(_("the slot has no place on the page yet ('column' and "
+                                       "'span')"), slot.where,
+                                     _("give them, or let `paiban makeup` propose them")))
             continue
         if slot.runs and slot.top is None:
             errors.append(InputError("a block given by 'runs' needs 'top' (the first line of "
@@ -596,8 +597,8 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
         top = slot.top if slot.top is not None else max(bottom[c] for c in cols)
         if top < area_top:
             errors.append(InputError(
-                f"top line {top} is inside the section head (lines 0–{area_top - 1})",
-                slot.where))
+                _("top line {top} is inside the section head (lines 0–{last})").format(
+                    top=top, last=area_top - 1), slot.where))
             continue
         part = parts.get((page.number, slot.id))
         # An auto-height block may grow down to the foot of the type area or to the next
@@ -621,8 +622,9 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
             extra.get(slot.id, 0)
         if slot.lines is not None and slot.lines > room and not slot.runs:
             errors.append(InputError(
-                f"lines {top}–{top + slot.lines - 1} run past the foot of the type area "
-                f"(line {area_bottom - 1}) or into the block below", slot.where))
+                _("lines {top}–{bottom} run past the foot of the type area (line {foot}) or "
+                  "into the block below").format(top=top, bottom=top + slot.lines - 1,
+                                                 foot=area_bottom - 1), slot.where))
             continue
         if slot.kind == "banner":
             lines = slot.lines or head_n
@@ -649,8 +651,10 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
         foot = max([t + n for b in flow.blocks for cc, t, n in b.cells() if cc == c]
                    + [area_top])
         if area_bottom - foot > 1:
-            flow.warnings.append(f"column {c} is short: lines {foot}–{area_bottom - 1} "
-                                 f"({area_bottom - foot} lines) are empty")
+            flow.warnings.append(_("column {column} is short: lines {top}–{bottom} ({lines} "
+                                   "lines) are empty").format(column=c, top=foot,
+                                                              bottom=area_bottom - 1,
+                                                              lines=area_bottom - foot))
     return flow
 
 
@@ -662,15 +666,17 @@ def _occupy(block: Block, slot: Slot, occupied: dict, bottom: dict, area_bottom:
         hit = next((occupied[(c, ln)] for ln in range(t, t + n) if (c, ln) in occupied),
                    None)
         if hit is not None:
-            errors.append(InputError(f"overlaps slot '{hit}' at column {c}, lines "
-                                     f"{t}–{t + n - 1}", slot.where))
+            errors.append(InputError(_("overlaps slot '{slot}' at column {column}, lines "
+                                       "{top}–{bottom}").format(slot=hit, column=c, top=t,
+                                                                bottom=t + n - 1),
+                                     slot.where))
             break
         for ln in range(t, t + n):
             occupied[(c, ln)] = slot.id
         if t + n > area_bottom:
-            errors.append(InputError(f"column {c} runs to line {t + n - 1}, past the foot "
-                                     f"of the type area (line {area_bottom - 1})",
-                                     slot.where))
+            errors.append(InputError(_("column {column} runs to line {line}, past the foot "
+                                       "of the type area (line {foot})").format(
+                column=c, line=t + n - 1, foot=area_bottom - 1), slot.where))
     for c, t, n in block.cells():
         bottom[c] = max(bottom[c], t + n)
 
@@ -704,8 +710,8 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
         if slot.lines is not None or continues:
             if slot.lines is None:
                 errors.append(InputError(
-                    f"the article continues on page {part.next_page}, so this slot needs a "
-                    f"fixed height ('lines:')", slot.where))
+                    _("the article continues on page {page}, so this slot needs a fixed "
+                      "height ('lines:')").format(page=part.next_page), slot.where))
                 return None
             lines = slot.lines
         else:

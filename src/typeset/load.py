@@ -26,6 +26,7 @@ from .compose import Settings
 from .errors import (ErrorGroup, InputError, SourceRef, TypesetError, kind, nearest, raise_all,
                      show)
 from .fonts import load_font_table
+from .i18n import _
 from .model import (PDFX_LEVELS, PRIORITY_NAMES, Article, Footer, Issue, Masthead, PageSpec,
                     Paper, PaperFacts, Paragraph, PrintSpec, Slot, Template, TextStyle)
 from .units import UnitError, length, type_size
@@ -75,9 +76,9 @@ def locate_project(start: Path) -> tuple[Path, str]:
         p = Path(env)
         if is_project(p):
             return p.resolve(), f"${PROJECT_ENV} or --project"
-        raise InputError(f"{PROJECT_ENV} (or --project) names '{env}', which does not hold "
-                         "layout/fonts.yaml", SourceRef(p),
-                         "give the project folder (the one with layout/)")
+        raise InputError(_("{var} (or --project) names '{path}', which does not hold "
+                           "layout/fonts.yaml").format(var=PROJECT_ENV, path=env), SourceRef(p),
+                         _("give the project folder (the one with layout/)"))
     p = Path(start).resolve()
     for cand in (p, *p.parents):
         if is_project(cand):
@@ -89,10 +90,10 @@ def locate_project(start: Path) -> tuple[Path, str]:
     here = _checkout()
     if here is not None and is_project(here):
         return here, "the checkout typeset runs from"
-    raise InputError("no project folder (with layout/fonts.yaml) at or above the issue folder "
-                     "or the current folder", SourceRef(start),
-                     "give --project DIR or set TYPESET_PROJECT, or make one with "
-                     "`paiban init DIR`")
+    raise InputError(_("no project folder (with layout/fonts.yaml) at or above the issue "
+                       "folder or the current folder"), SourceRef(start),
+                     _("give --project DIR or set TYPESET_PROJECT, or make one with "
+                       "`paiban init DIR`"))
 
 
 def find_project_root(start: Path) -> Path:
@@ -119,17 +120,18 @@ class _Checker:
         """Is ``node`` a mapping with only ``allowed`` keys and every ``required`` one?
         ``at`` is where to point when it is not a mapping (the key that holds it)."""
         if not isinstance(node, Map):
-            self.err(f"expected a mapping (key: value), found {kind(node)}",
+            self.err(_("expected a mapping (key: value), found {kind}").format(kind=kind(node)),
                      at or ref_of(node, path, slot=slot))
             return False
         for k in node:
             if k not in allowed:
                 name = k if isinstance(k, str) else show(k)
-                self.err(f"unknown key '{name}'", node.ref(path, k, slot),
-                         nearest(k, allowed) or f"allowed: {', '.join(allowed)}")
+                self.err(_("unknown key '{key}'").format(key=name), node.ref(path, k, slot),
+                         nearest(k, allowed) or _("allowed: {keys}").format(
+                             keys=", ".join(allowed)))
         for k in required:
             if k not in node:
-                self.err(f"missing key '{k}'", node.ref(path, slot=slot))
+                self.err(_("missing key '{key}'").format(key=k), node.ref(path, slot=slot))
         return True
 
     def get(self, node, key, conv, path, default=None, slot=None, what=""):
@@ -138,8 +140,10 @@ class _Checker:
         try:
             return conv(node[key])
         except (UnitError, ValueError, TypeError) as e:
-            self.err(f"'{key}': {e}" if str(e) else f"'{key}': expected {what}, "
-                     f"found {show(node[key])}", node.ref(path, key, slot))
+            self.err(_("'{key}': {problem}").format(key=key, problem=e) if str(e) else
+                     _("'{key}': expected {what}, found {value}").format(
+                         key=key, what=what, value=show(node[key])),
+                     node.ref(path, key, slot))
             return default
 
     def sub(self, node, key, path, slot=None) -> Map:
@@ -150,8 +154,8 @@ class _Checker:
         if v is None:
             return Map()
         if not isinstance(v, Map):
-            self.err(f"'{key}' must be a mapping (key: value), found {kind(v)}",
-                     node.ref(path, key, slot))
+            self.err(_("'{key}' must be a mapping (key: value), found {kind}").format(
+                key=key, kind=kind(v)), node.ref(path, key, slot))
             return Map()
         return v
 
@@ -160,15 +164,15 @@ class _Checker:
             return default
         v = node[key]
         if not isinstance(v, bool):
-            self.err(f"'{key}' must be true or false, found {kind(v)}",
-                     node.ref(path, key, slot))
+            self.err(_("'{key}' must be true or false, found {kind}").format(
+                key=key, kind=kind(v)), node.ref(path, key, slot))
             return default
         return v
 
 
 def _int(v):
     if isinstance(v, bool) or not isinstance(v, int):
-        raise ValueError(f"expected a whole number, found {kind(v)}")
+        raise ValueError(_("expected a whole number, found {kind}").format(kind=kind(v)))
     return int(v)
 
 
@@ -177,15 +181,17 @@ def _int_in(lo: int, hi: int | None = None):
     def conv(v):
         n = _int(v)
         if n < lo or (hi is not None and n > hi):
-            rng = f"at least {lo}" if hi is None else f"{lo} to {hi}"
-            raise ValueError(f"expected a whole number {rng}, found {show(n)}")
+            raise ValueError((_("expected a whole number at least {lo}, found {value}")
+                              if hi is None else
+                              _("expected a whole number {lo} to {hi}, found {value}"))
+                             .format(lo=lo, hi=hi, value=show(n)))
         return n
     return conv
 
 
 def _str(v):
     if not isinstance(v, str) or not v.strip():
-        raise ValueError(f"expected text, found {kind(v)}")
+        raise ValueError(_("expected text, found {kind}").format(kind=kind(v)))
     return v.strip()
 
 
@@ -204,7 +210,8 @@ def _name(v):
     """A layout file's name (paper, template): no folder, no path."""
     v = _text(v)
     if not _NAME.fullmatch(v):
-        raise ValueError(f"expected a name (letters, digits, '-', '_', '.'), found {show(v)}")
+        raise ValueError(_("expected a name (letters, digits, '-', '_', '.'), found {value}")
+                         .format(value=show(v)))
     return v
 
 
@@ -213,10 +220,13 @@ def _length_in(lo: float, hi: float | None = None, em: float | None = None, stri
     def conv(v):
         x = length(v, em)
         if x != x or x < lo or (strict and x == lo) or (hi is not None and x > hi):
-            what = ("more than" if strict else "at least") + f" {lo:g}pt"
+            what = (_("more than {lo}pt") if strict else _("at least {lo}pt")).format(
+                lo=f"{lo:g}")
             if hi is not None:
-                what += f" and at most {hi / 72 * 25.4:.0f}mm"
-            raise ValueError(f"expected a length {what}, found {show(v)}")
+                what = _("{least} and at most {hi}mm").format(least=what,
+                                                              hi=f"{hi / 72 * 25.4:.0f}")
+            raise ValueError(_("expected a length {what}, found {value}").format(
+                what=what, value=show(v)))
         return x
     return conv
 
@@ -224,8 +234,8 @@ def _length_in(lo: float, hi: float | None = None, em: float | None = None, stri
 def _size(v) -> float:
     x = type_size(v)
     if not 0 < x <= MAX_SIZE:
-        raise ValueError(f"expected a type size above 0 and at most {MAX_SIZE:g}pt, "
-                         f"found {show(v)}")
+        raise ValueError(_("expected a type size above 0 and at most {most}pt, found "
+                           "{value}").format(most=f"{MAX_SIZE:g}", value=show(v)))
     return x
 
 
@@ -254,8 +264,10 @@ def _style(parent, key, path, ck: _Checker, default_role: str, default_size) -> 
 
 def _check_role(ck: _Checker, role: str, where: SourceRef, what: str) -> None:
     if ck.roles is not None and role not in ck.roles:
-        ck.err(f"font role '{role}' ({what}) is not defined in {ck.fonts_path}", where,
-               nearest(role, ck.roles) or f"roles: {', '.join(sorted(ck.roles))}")
+        ck.err(_("font role '{role}' ({what}) is not defined in {file}").format(
+            role=role, what=what, file=ck.fonts_path), where,
+            nearest(role, ck.roles) or _("roles: {roles}").format(
+                roles=", ".join(sorted(ck.roles))))
 
 
 _FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf")
@@ -714,9 +726,11 @@ _BAD_CHARS = {"\u200b": "zero-width space", "\u200c": "zero-width non-joiner",
 def read_text(path: Path, where: SourceRef, encoding: str | None = None) -> str:
     """Read a text file as UTF-8 (with or without BOM) or the declared encoding."""
     if path.is_dir():
-        raise InputError(f"'{path.name}' is a folder, not an article file", where)
+        raise InputError(_("'{file}' is a folder, not an article file").format(file=path.name),
+                         where)
     if not path.is_file():
-        raise InputError(f"article file '{path.name}' does not exist", where)
+        raise InputError(_("article file '{file}' does not exist").format(file=path.name),
+                         where)
     size = path.stat().st_size
     if size > MAX_ARTICLE_BYTES:
         raise InputError(f"article is {size} bytes, over the limit of {MAX_ARTICLE_BYTES}",
@@ -730,11 +744,11 @@ def read_text(path: Path, where: SourceRef, encoding: str | None = None) -> str:
         return raw.decode(enc)
     except UnicodeDecodeError as e:
         line = raw[:e.start].count(b"\n") + 1
-        hint = ("the file looks like GB 18030/GBK: convert it to UTF-8 or set "
-                "'encoding: gb18030' in the manifest") if _looks_gb(raw) else \
-            "save the file as UTF-8"
-        raise InputError(f"not valid {enc} (byte offset {e.start})", SourceRef(path, line),
-                         hint) from None
+        hint = _("the file looks like GB 18030/GBK: convert it to UTF-8 or set "
+                 "'encoding: gb18030' in the manifest") if _looks_gb(raw) else \
+            _("save the file as UTF-8")
+        raise InputError(_("not valid {encoding} (byte offset {offset})").format(
+            encoding=enc, offset=e.start), SourceRef(path, line), hint) from None
     except LookupError:
         raise InputError(f"unknown encoding '{enc}'", where) from None
     except UnicodeError as e:       # a codec's own error that is not a decoding error
@@ -765,20 +779,22 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
         m = _HEADER.match(lines[k].strip())
         if not m:
             if not header:
-                errors.append(InputError("the article must start with 'headline: …'",
+                errors.append(InputError(_("the article must start with 'headline: …'"),
                                          SourceRef(path, k + 1)))
             else:
-                errors.append(InputError(f"expected 'key: value' in the header, found "
-                                         f"{lines[k].strip()[:20]!r}", SourceRef(path, k + 1),
-                                         "leave a blank line between the header and the text"))
+                errors.append(InputError(
+                    _("expected 'key: value' in the header, found {text}").format(
+                        text=repr(lines[k].strip()[:20])), SourceRef(path, k + 1),
+                    _("leave a blank line between the header and the text")))
             k += 1
             continue
         key, value = m.group(1), m.group(2).strip()
         if key not in ARTICLE_KEYS:
-            errors.append(InputError(f"unknown header key '{key}'", SourceRef(path, k + 1),
-                                     nearest(key, ARTICLE_KEYS)))
+            errors.append(InputError(_("unknown header key '{key}'").format(key=key),
+                                     SourceRef(path, k + 1), nearest(key, ARTICLE_KEYS)))
         elif key in header:
-            errors.append(InputError(f"'{key}' given twice", SourceRef(path, k + 1)))
+            errors.append(InputError(_("'{key}' given twice").format(key=key),
+                                     SourceRef(path, k + 1)))
         elif value and not value.replace("|", "").strip():
             errors.append(InputError(f"'{key}' has no text, only line breaks ('|')",
                                      SourceRef(path, k + 1)))
@@ -819,10 +835,10 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
                                  "is this a text file?"))
     empty = allow_empty and not paragraphs
     if ("headline" not in header or header["headline"][0] == "") and not empty:
-        errors.append(InputError("no headline", SourceRef(path, 1),
-                                 "start the file with 'headline: …'"))
+        errors.append(InputError(_("no headline"), SourceRef(path, 1),
+                                 _("start the file with 'headline: …'")))
     if not paragraphs and not empty:
-        errors.append(InputError("the article has no text", SourceRef(path)))
+        errors.append(InputError(_("the article has no text"), SourceRef(path)))
     raise_all(errors)
     get = lambda key: header[key][0] if key in header and header[key][0] else None  # noqa
     return Article(key=path.stem, path=path, headline=get("headline") or "",
@@ -875,7 +891,8 @@ def read_manifest(issue_dir: Path) -> tuple[Path, Map]:
     an InputError if the folder has none."""
     manifest = Path(issue_dir) / MANIFEST
     if not manifest.is_file():
-        raise InputError(f"no {MANIFEST} in the issue folder", SourceRef(Path(issue_dir)))
+        raise InputError(_("no {file} in the issue folder").format(file=MANIFEST),
+                         SourceRef(Path(issue_dir)))
     return manifest, load_yaml(manifest)
 
 
@@ -1004,7 +1021,7 @@ def load_issue(issue_dir: Path, unplaced: bool = False) -> Issue:
                               black_only=ck.flag(pn, "black_only", manifest, False),
                               guide=guide))
     for pg in pages:                  # a 导读 entry names an article the issue prints
-        for key, _, where in pg.guide:
+        for key, _text_, where in pg.guide:
             if key not in articles:
                 ck.err(f"导读 entry: article '{key}.txt' is not in any slot of the issue",
                        where, "name an article file that a slot of the issue places")
@@ -1101,11 +1118,12 @@ def _date_line(date: str) -> str:
 def _date(v) -> str:
     """YYYY-MM-DD, a real day (kept as the string the user wrote)."""
     if not isinstance(v, str) or not _DATE.match(v):
-        raise ValueError(f"expected a date written YYYY-MM-DD, found {kind(v)}")
+        raise ValueError(_("expected a date written YYYY-MM-DD, found {kind}").format(
+            kind=kind(v)))
     try:
         datetime.date.fromisoformat(v)
     except ValueError:
-        raise ValueError(f"{v} is not a day of the calendar") from None
+        raise ValueError(_("{date} is not a day of the calendar").format(date=v)) from None
     return v
 
 
@@ -1183,8 +1201,8 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                    sn.ref(manifest, "top" if top is not None else "lines", sid))
     kinds = [k for k in ("article", "banner", "image", "reserve", "graphic") if k in sn]
     if len(kinds) != 1:
-        ck.err("a slot needs exactly one of 'article:', 'banner:', 'image:', 'graphic:' or "
-               "'reserve:'", where)
+        ck.err(_("a slot needs exactly one of 'article:', 'banner:', 'image:', 'graphic:' or "
+                 "'reserve:'"), where)
         return None
     skind = {"article": "article", "banner": "banner", "image": "picture",
              "reserve": "reserve", "graphic": "graphic"}[kinds[0]]
@@ -1219,9 +1237,10 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
         return None
     hstyle = sn.get("headline", "standard")
     if not isinstance(hstyle, str) or hstyle not in template.headline_styles:
-        ck.err(f"unknown headline style {show(hstyle)}", sn.ref(manifest, "headline", sid),
+        ck.err(_("unknown headline style {style}").format(style=show(hstyle)),
+               sn.ref(manifest, "headline", sid),
                (nearest(hstyle, template.headline_styles) if isinstance(hstyle, str) else None)
-               or f"styles: {', '.join(template.headline_styles)}")
+               or _("styles: {styles}").format(styles=", ".join(template.headline_styles)))
         hstyle = "standard"
     hspan = ck.get(sn, "headline_span", _int, manifest, None, sid)
     if hspan is not None and not 1 <= hspan <= span:
@@ -1244,7 +1263,8 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
         expected = expect_lines or (math.ceil(expect_chars * EXPECT_LINES_PER_MEASURE
                                               / paper.column_chars)
                                     if expect_chars and paper is not None else None)
-        what = f"{expect_chars} characters" if expect_chars else f"{expect_lines} lines"
+        what = (_("{n} characters") if expect_chars else _("{n} lines")).format(
+            n=expect_chars or expect_lines)
         if key not in articles and expected and not p.exists():
             # copy still coming in: a placeholder of the expected length (flow, page)
             articles[key] = Article(

@@ -100,6 +100,7 @@ from itertools import permutations
 
 from . import flow as F
 from .errors import InputError, LayoutError, SourceRef
+from .i18n import _
 from .model import PRIORITY_NAMES
 
 GROW = F.MAX_HEAD_GROW       # lines of white a headline band may take over its minimum …
@@ -1524,9 +1525,10 @@ def _levers_for(issue, flow, c1, c2, foot, empty) -> dict:
             left -= k
     if changes:
         levers.append(dict(lever="headline band", fills=empty - left, changes=changes,
-                           text="; ".join(f"slot '{c['slot']}': headline_lines: "
-                                          f"{c['headline_lines']} (+{c['by']})"
-                                          for c in changes)))
+                           text=_("; ").join(
+                               _("slot '{slot}': headline_lines: {lines} (+{by})").format(
+                                   slot=c["slot"], lines=c["headline_lines"], by=c["by"])
+                               for c in changes)))
     styles = _styles_by_size(page.template)
     for b in stack:
         k = styles.index(b.slot.headline_style)
@@ -1539,27 +1541,31 @@ def _levers_for(issue, flow, c1, c2, foot, empty) -> dict:
             levers.append(dict(lever="headline lines", fills=min(gain, empty),
                                changes=[dict(slot=b.slot.id, headline=styles[k - 1],
                                              headline_lines=fit.min_band)],
-                               text=f"slot '{b.slot.id}': headline: {styles[k - 1]} "
-                                    f"(+{gain} line(s))"))
+                               text=_("slot '{slot}': headline: {style} (+{gain} "
+                                      "line(s))").format(slot=b.slot.id, style=styles[k - 1],
+                                                         gain=gain)))
     width = paper.span_width(c2 - c1 + 1)
     levers.append(dict(lever="picture height", fills=empty, changes=[],
-                       text=f"a picture with its caption {empty} lines tall across columns "
-                            f"{c1}–{c2} ({width / MM:.0f} × {empty * paper.pitch / MM:.0f} mm "
-                            f"in all)"))
+                       text=_("a picture with its caption {lines} lines tall across columns "
+                              "{first}–{last} ({width} × {height} mm in all)").format(
+                           lines=empty, first=c1, last=c2, width=f"{width / MM:.0f}",
+                           height=f"{empty * paper.pitch / MM:.0f}")))
     for b in stack:
         if b.slot.span > 1:
             n = b.body_lines
             gain = -(-n // (b.slot.span - 1)) - -(-n // b.slot.span)
             levers.append(dict(lever="span", fills=min(gain, empty),
                                changes=[dict(slot=b.slot.id, span=b.slot.span - 1)],
-                               text=f"slot '{b.slot.id}': span {b.slot.span - 1} (+{gain} "
-                                    f"line(s); column {b.slot.column + b.slot.span - 1} is "
-                                    f"then free above it)"))
+                               text=_("slot '{slot}': span {span} (+{gain} line(s); column "
+                                      "{column} is then free above it)").format(
+                                   slot=b.slot.id, span=b.slot.span - 1, gain=gain,
+                                   column=b.slot.column + b.slot.span - 1)))
             break
     chars = empty * (c2 - c1 + 1) * paper.column_chars
     levers.append(dict(lever="copy", fills=empty, changes=[],
-                       text=f"about {chars} more characters in the story at the foot"
-                       if stack else f"a story of about {chars} characters there"))
+                       text=(_("about {chars} more characters in the story at the foot")
+                             if stack else _("a story of about {chars} characters there"))
+                       .format(chars=chars)))
     return dict(page=page.number, columns=[c1, c2], first_line=foot,
                 last_line=flow.area_bottom - 1, lines=empty, levers=levers)
 

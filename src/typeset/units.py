@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from .i18n import _
+
 MM = 72.0 / 25.4
 
 # CLREQ's table; 小初 is not in it and 36 pt is the common value (typography.md §1.9).
@@ -26,14 +28,17 @@ class UnitError(ValueError):
 def length(value, em: float | None = None) -> float:
     """Convert a length to points; a bare number is points, 'em' needs ``em``."""
     if isinstance(value, bool):
-        raise UnitError(f"expected a length such as '3mm' or '9pt', found {value!r}")
+        raise UnitError(_("expected a length such as '3mm' or '9pt', found {value}").format(
+            value=repr(value)))
     if isinstance(value, (int, float)):
         return float(value)
     if not isinstance(value, str):
-        raise UnitError(f"expected a length such as '3mm' or '9pt', found {value!r}")
+        raise UnitError(_("expected a length such as '3mm' or '9pt', found {value}").format(
+            value=repr(value)))
     m = _LEN.match(value)
     if not m:
-        raise UnitError(f"expected a length such as '3mm' or '9pt', found {value!r}")
+        raise UnitError(_("expected a length such as '3mm' or '9pt', found {value}").format(
+            value=repr(value)))
     num, unit = float(m.group(1)), m.group(2) or "pt"
     if unit == "mm":
         return num * MM
@@ -43,7 +48,7 @@ def length(value, em: float | None = None) -> float:
         return num * 72.0
     if unit == "em":
         if em is None:
-            raise UnitError(f"'{value}': em is not allowed here")
+            raise UnitError(_("'{value}': em is not allowed here").format(value=value))
         return num * em
     return num
 
@@ -55,5 +60,5 @@ def type_size(value) -> float:
     try:
         return length(value)
     except UnitError:
-        raise UnitError(f"expected a type size such as '小五', '二号' or '18pt', "
-                        f"found {value!r}") from None
+        raise UnitError(_("expected a type size such as '小五', '二号' or '18pt', found "
+                          "{value}").format(value=repr(value))) from None

@@ -28,6 +28,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError, SourceRef
+from .i18n import _
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 200
@@ -295,11 +296,12 @@ def load_yaml(path: Path):
     try:
         size = path.stat().st_size
     except FileNotFoundError:
-        raise InputError("file not found", SourceRef(path)) from None
+        raise InputError(_("file not found"), SourceRef(path)) from None
     except OSError as e:
-        raise InputError(f"cannot read the file: {e.strerror}", SourceRef(path)) from None
+        raise InputError(_("cannot read the file: {reason}").format(reason=e.strerror),
+                         SourceRef(path)) from None
     if path.is_dir():
-        raise InputError("is a folder, not a YAML file", SourceRef(path))
+        raise InputError(_("is a folder, not a YAML file"), SourceRef(path))
     if size > MAX_BYTES:
         raise InputError(f"file is {size} bytes; the limit is {MAX_BYTES}", SourceRef(path))
     try:
@@ -309,8 +311,8 @@ def load_yaml(path: Path):
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputError(f"not UTF-8 (bad byte at offset {e.start})", SourceRef(path),
-                         hint="save the file as UTF-8") from None
+        raise InputError(_("not UTF-8 (bad byte at offset {offset})").format(offset=e.start),
+                         SourceRef(path), hint=_("save the file as UTF-8")) from None
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except _LimitError as e:
@@ -328,7 +330,8 @@ def load_yaml(path: Path):
         what = e.problem or e.context
         if e.context and e.problem and e.problem.startswith("but "):
             what = f"{e.context}, {e.problem}"      # "expected …, but found …"
-        raise InputError(f"YAML syntax: {what}", SourceRef(path, line, col)) from None
+        raise InputError(_("YAML syntax: {problem}").format(problem=what),
+                         SourceRef(path, line, col)) from None
     except yaml.reader.ReaderError as e:
         before = text[:e.position]
         line, col = before.count("\n") + 1, len(before) - before.rfind("\n")

@@ -1,0 +1,216 @@
+"""Messages in Chinese (issue #17): with LANG=zh_CN.UTF-8 the fit report of `check` and the
+errors of bad input come out in Chinese, in English otherwise; the catalogue shipped in the
+package is complete and compiled from its .po.
+
+The machine the tests run on may have no Chinese locale installed (only C.UTF-8): the program
+reads the language from the environment itself (typeset.i18n), so these tests do not need one.
+"""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import os
+import re
+import shutil
+import string
+import subprocess
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from conftest import ROOT, SAMPLE, TYPESET
+from typeset.i18n import DOMAIN, LOCALEDIR, languages
+
+PO = LOCALEDIR / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.po"
+MO = PO.with_suffix(".mo")
+SRC = ROOT / "src" / "typeset"
+
+
+def run(args, lang: str, cwd: Path):
+    """The program with LANG=lang and nothing else of the locale set (conftest pins LC_ALL)."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    env["LANG"] = lang
+    return subprocess.run([*TYPESET, *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=600)
+
+
+# --- which language ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("env, want", [
+    ({}, ()),
+    ({"LANG": "C.UTF-8"}, ()),
+    ({"LANG": "zh_CN.UTF-8"}, ("zh_CN.UTF-8",)),
+    ({"LANG": "zh_CN.GB18030"}, ("zh_CN.GB18030",)),
+    ({"LANG": "en_US.UTF-8"}, ()),
+    # LC_ALL, then LC_MESSAGES, then LANG
+    ({"LANG": "C.UTF-8", "LC_MESSAGES": "zh_CN.UTF-8"}, ("zh_CN.UTF-8",)),
+    ({"LANG": "zh_CN.UTF-8", "LC_ALL": "C"}, ()),
+    ({"LANG": "C.UTF-8", "LC_ALL": "zh_CN.UTF-8", "LC_MESSAGES": "C"}, ("zh_CN.UTF-8",)),
+    # LANGUAGE first, except in the C locale (as GNU gettext)
+    ({"LANG": "en_US.UTF-8", "LANGUAGE": "zh_CN:en"}, ("zh_CN",)),
+    ({"LANG": "C.UTF-8", "LANGUAGE": "zh_CN"}, ()),
+    ({"LANGUAGE": "zh_CN"}, ()),
+    # English is the source language: a list naming it first gets English
+    ({"LANG": "zh_CN.UTF-8", "LANGUAGE": "en:zh_CN"}, ()),
+])
+def test_language_is_read_with_gettexts_precedence(env, want):
+    assert languages(env) == want
+
+
+# --- the fit report in both languages ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def unfit_issue(tmp_path_factory) -> Path:
+    """The sample page with its first story twice as long (overset further down the column)
+    and its last one cut to two paragraphs (empty lines at the foot: warnings and levers)."""
+    issue = tmp_path_factory.mktemp("i18n") / "issue"
+    shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
+    first = issue / "01-chuanyu-kepu.txt"
+    head, body = first.read_text(encoding="utf-8").split("\n\n", 1)
+    first.write_text(f"{head}\n\n{body.strip()}\n\n{body}", encoding="utf-8")
+    last = issue / "08-pengzhou-tuiyi.txt"
+    last.write_text("\n\n".join(last.read_text(encoding="utf-8").split("\n\n")[:3]) + "\n",
+                    encoding="utf-8")
+    return issue
+
+
+def _rows(out: str) -> list[list[str]]:
+    """The table rows of the fit report: page, slot and the five counts (no hint)."""
+    return [ln.split()[:7] for ln in out.splitlines() if re.match(r"\s+\d+ [a-z]\S* +\d", ln)]
+
+
+def test_fit_report_in_english_and_chinese(unfit_issue):
+    args = ["check", "--project", ROOT, unfit_issue.name]
+    en = run(args, "C.UTF-8", unfit_issue.parent)
+    zh = run(args, "zh_CN.UTF-8", unfit_issue.parent)
+    # the exit code does not depend on the language
+    assert en.returncode == zh.returncode == 4, en.stderr + zh.stderr
+    # English: header, legend, hint, warning, overset error
+    assert "page slot         avail  used        over short even  hint" in en.stdout
+    assert "lines: available and used in the slot's columns" in en.stdout
+    assert re.search(r"cut about \d+ characters or give the slot \d+ more grid line", en.stdout)
+    assert re.search(r"^warning: page 3: column \d is short", en.stderr, re.M)
+    assert en.stderr.count("error: overset: text does not fit its slot") == 1
+    assert not re.search(r"[\u4e00-\u9fff]", en.stderr.replace("待稿", "")), en.stderr
+    # Chinese: the same report, in Chinese words
+    assert "  版 版位          可用  已用        超出  缺行 疏排  建议" in zh.stdout
+    assert "可用、已用：版位各栏可用和已用的行数；超出：排不下的行数（字数）" in zh.stdout
+    assert re.search(r"删约 \d+ 字，或给版位加 \d+ 行", zh.stdout)
+    assert re.search(r"^警告：第3版：第\d栏缺行：第\d+–\d+行（\d+ 行）空着", zh.stderr, re.M)
+    assert "错误：超版：文字排不进版位" in zh.stderr
+    assert "补满的办法" in zh.stdout and "字距拉开的行" in zh.stdout
+    for word in ("page slot", "cut about", "warning:", "error:", "line(s) over", "columns "):
+        assert word not in zh.stdout + zh.stderr, word
+    # the facts are the same: every row, and every slot named with its file, line and column
+    assert _rows(en.stdout) == _rows(zh.stdout) and len(_rows(en.stdout)) == 9
+    over_en = re.findall(r"issue\.yaml:(\d+):(\d+), slot '(\w+)': (\d+) line\(s\) over "
+                         r"\((\d+) characters\)", en.stderr)
+    over_zh = re.findall(r"issue\.yaml:(\d+):(\d+)，版位“(\w+)”：超出 (\d+) 行（(\d+) 字）",
+                         zh.stderr)
+    assert over_en and over_en == over_zh
+    short_en = re.findall(r"column (\d) is short: lines (\d+)–(\d+)", en.stderr)
+    short_zh = re.findall(r"第(\d)栏缺行：第(\d+)–(\d+)行", zh.stderr)
+    assert short_en and short_en == short_zh
+
+
+# --- a bad-input error in both languages ------------------------------------------------------
+
+def test_bad_input_error_in_english_and_chinese(tmp_path):
+    issue = tmp_path / "issue"
+    shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
+    m = issue / "issue.yaml"
+    text = m.read_text(encoding="utf-8")
+    text = text.replace("date: 2020-08-04\n", "date: 2020-08-04\ncolour: red\n", 1)
+    text = text.replace("article: 01-chuanyu-kepu.txt", "article: 01-missing.txt", 1)
+    text = text.replace("        span: 3\n", "        span: three\n", 1)
+    text = text.replace("paper: sichuan-kejibao\n", "paper: sichuan-kejibao\npager: x\n", 1)
+    m.write_text(text, encoding="utf-8")
+    args = ["check", "--project", ROOT, "issue"]
+    en = run(args, "C.UTF-8", tmp_path)
+    zh = run(args, "zh_CN.UTF-8", tmp_path)
+    assert en.returncode == zh.returncode == 3, en.stderr + zh.stderr
+    assert en.stdout == zh.stdout == ""
+    e, z = en.stderr.splitlines(), zh.stderr.splitlines()
+    assert len(e) == len(z) == 4, (e, z)
+    assert e[0] == ("error: issue/issue.yaml:5:1: unknown key 'pager' (did you mean 'paper'?)")
+    assert z[0] == "错误：issue/issue.yaml:5:1：未知的键“pager”（是不是“paper”？）"
+    assert e[1].startswith("issue/issue.yaml:7:1: unknown key 'colour' (allowed: paper, date")
+    assert z[1].startswith("issue/issue.yaml:7:1：未知的键“colour”（可用的键：paper, date")
+    assert e[2] == ("issue/issue.yaml:16:9, slot 'banner': 'span': expected a whole number, "
+                    "found text ('three')")
+    assert z[2] == "issue/issue.yaml:16:9，版位“banner”：“span”：应是整数，实际是文字（'three'）"
+    assert e[3] == ("issue/issue.yaml:19:9, slot 'chuanyu': article file '01-missing.txt' does "
+                    "not exist")
+    assert z[3] == "issue/issue.yaml:19:9，版位“chuanyu”：稿件文件“01-missing.txt”不存在"
+
+
+def test_missing_manifest_in_chinese(tmp_path):
+    (tmp_path / "empty").mkdir()
+    for lang, want in (("C.UTF-8", "error: empty: no issue.yaml in the issue folder\n"),
+                       ("zh_CN.UTF-8", "错误：empty：这一期的文件夹里没有 issue.yaml\n")):
+        r = run(["check", "--project", ROOT, "empty"], lang, tmp_path)
+        assert (r.returncode, r.stderr) == (3, want)
+
+
+# --- the catalogue ----------------------------------------------------------------------------
+
+def _fields(s: str) -> set[str]:
+    return {f for _t, f, _s, _c in string.Formatter().parse(s) if f is not None}
+
+
+def test_every_marked_message_is_translated_and_the_mo_is_current():
+    """Every _("…") of the sources is in the .po with a translation that keeps its {fields}
+    (a lost field would fail at run time), nothing else is there, and the shipped .mo holds
+    exactly the .po's translations (`make messages` was run after the last edit)."""
+    marked = {msg for _f, _l, msg, _c, _x in extract_from_dir(str(SRC)) if msg}
+    with open(PO, "rb") as f:
+        po = read_po(f)
+    entries = {m.id: m for m in po if m.id}
+    assert marked - set(entries) == set(), "not in the .po: run `make messages`"
+    assert set(entries) - marked == set(), "in the .po but no longer marked: `make messages`"
+    for mid, m in entries.items():
+        assert m.string and not m.fuzzy, f"untranslated: {mid!r}"
+        assert _fields(m.string) == _fields(mid), f"fields differ: {mid!r} → {m.string!r}"
+    with open(MO, "rb") as f:
+        mo = gettext.GNUTranslations(f)
+    assert {k: v for k, v in mo._catalog.items() if k} == \
+        {mid: m.string for mid, m in entries.items()}, "the .mo is stale: `make messages`"
+
+
+def _shadowing(tree) -> list[int]:
+    """Lines of the functions that assign ``_`` in their own scope and call ``_()``."""
+    comps = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+    def own(node):          # the nodes of a function's own scope (comprehensions have theirs)
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (*comps, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda,
+                                  ast.ClassDef)):
+                continue
+            yield child
+            yield from own(child)
+
+    out = []
+    for fn in ast.walk(tree):
+        if isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            nodes = list(own(fn))
+            if any(isinstance(n, ast.Name) and n.id == "_" and isinstance(n.ctx, ast.Store)
+                   for n in nodes) and \
+                    any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and
+                        n.func.id == "_" for n in ast.walk(fn)):
+                out.append(fn.lineno)
+    return out
+
+
+def test_no_function_shadows_the_translation_function():
+    """`_` assigned in a function (`x, _ = …`) makes every `_("…")` there an
+    UnboundLocalError; a comprehension's `_` is its own and harmless."""
+    assert _shadowing(ast.parse("def f(x):\n    a, _ = x\n    return _('m')\n")) == [2 - 1]
+    assert _shadowing(ast.parse("def f(x):\n    y = [a for a, _ in x]\n    return _('m')\n")) \
+        == []
+    bad = [f"{p.name}:{n}" for p in sorted(SRC.glob("*.py"))
+           for n in _shadowing(ast.parse(p.read_text(encoding="utf-8")))]
+    assert bad == []
