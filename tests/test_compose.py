@@ -475,8 +475,8 @@ def has_even_gap(text: str) -> bool:
 
 
 def check_spacing(line):
-    """Han–Latin gaps within ⅛–½ em and none next to punctuation or at the edges; nothing
-    added inside ——, ……, a Latin word or a number.  A line with no gap between Han
+    """Han–Latin gaps within ⅛–½ em (plus what even spacing adds to every gap) and none next
+    to punctuation or at the edges; nothing added inside ——, ……, a Latin word or a number.  A line with no gap between Han
     characters to open may open its Han–Latin gaps past ½ em (CLREQ's even spacing works at
     Han–Latin boundaries too), flagged as even spacing."""
     g = line.glyphs
@@ -491,7 +491,10 @@ def check_spacing(line):
             continue
         han_latin = (ca == HAN and cb in (cjk.LA, cjk.PR) or ca in (cjk.LA, cjk.PO) and cb == HAN)
         if han_latin and not (a.ch in "％￥＃" or b.ch in "％￥＃"):
-            assert 0.125 - 1e-9 <= gap <= 0.5 + 1e-9 or wide_ok and gap > 0.5, \
+            # even spacing (step 3: every remaining gap equally) adds to a Han–Latin gap at
+            # ½ em what it adds between Han characters, no more
+            top = 0.5 + (line.spacing if line.even_spacing else 0.0)
+            assert 0.125 - 1e-9 <= gap <= top + 1e-9 or wide_ok and gap > 0.5, \
                 (line.text, a.ch, b.ch, gap)
         if joined(a.ch, b.ch) and not line.letterspaced and cb not in (cjk.H,):
             assert abs(gap) < 1e-9 or (a.form == "rule" and b.form == "rule"

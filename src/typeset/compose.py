@@ -536,10 +536,15 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
             if need <= EPS:
                 break
         if need > EPS:
+            # Han–Latin gaps now at ½ em: step 3 spaces "all remaining gaps equally" (CLREQ
+            # §procedures_for_inter-character_spacing_expansion), the Han–Latin ones with the
+            # rest, so that a line with a number or a Latin word in it opens each gap less.
+            n_hl = round(stretch.get("hanlatin", 0.0) / (cjk.HAN_LATIN_MAX - cjk.HAN_LATIN_GAP))
             if n_even > 0:
-                per = need / n_even
+                per = need / (n_even + n_hl)
                 if record:
                     fit.even = per
+                    fit.hl_extra = per if n_hl else 0.0
                 # Unseen (≤ 1/20 em a gap), seen, loose (> 0.07 em): each step costs more
                 # than anything the step before can save (cjk.EVEN_UNSEEN, cjk.EVEN_LOOSE).
                 cost += 100.0 * (per / 0.25) ** 3 + 400.0 * per
@@ -548,12 +553,11 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
                 if per > cjk.EVEN_LOOSE + EPS:
                     cost += _SPACED_LOOSE + _SPACED_EM * need * need
                 if per > 0.5:
-                    cost += _LOOSE
+                    cost += _LOOSE * per / 0.5     # the wider the gap, the worse
             elif stretch.get("hanlatin", 0.0) > EPS:
                 # No gap between Han characters to open (e.g. "2020年8月" alone on a line):
                 # CLREQ lets even spacing work at Han–Latin boundaries too, so they open past
                 # ½ em before anything inside a Latin run or number would (an emergency).
-                n_hl = round(stretch["hanlatin"] / (cjk.HAN_LATIN_MAX - cjk.HAN_LATIN_GAP))
                 per = need / max(1, n_hl)
                 if record:
                     fit.hl_extra = per

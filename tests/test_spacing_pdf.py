@@ -1,0 +1,67 @@
+"""Justification of real copy read back from the PDF (issue #15): paragraphs whose lines hold
+numbers justify through their Han–Latin gaps before they open the gaps between Han characters
+visibly.  CLREQ §procedures_for_inter-character_spacing_expansion: Latin word spaces, then the
+Han–Latin gaps up to ½ em, then every remaining gap equally — the Han–Latin gaps with the rest,
+so that a line with a number in it spaces each gap less.
+
+The paragraphs are taken whole, as found, from the real-copy corpus (tests/corpus/realcopy/, its
+README gives their sources); each once had a line spaced more than 1/20 em between two Han
+characters at a column of 11 characters (the earthquake report's first line by 0.078 em).  They
+are set by `typeset build` on the sample paper with 11-character columns and measured by
+bench/realcopy.py (one owner of the measuring): no gap over 0.05 em between two Han characters.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+import realcopy  # noqa: E402
+
+# (corpus file, the paragraph's opening): the paragraph is copied whole from the file
+PARAGRAPHS = (
+    ("078-cenc-yutian-dizhen.txt", "中国地震台网正式测定"),
+    ("082-qingpu-wangluo-anquan-tongbao.txt", "第三季度本区网络与信息安全漏洞"),
+    ("003-voa-shiye-sinian-zuidi.txt", "近几个月来"),
+    ("132-tjrb-zhongchao-zhengguan.txt", "昨晚除了津门虎队"),
+)
+MEASURE = 11
+
+
+def corpus_paragraph(name: str, opening: str) -> str:
+    text = (realcopy.CORPUS / name).read_text(encoding="utf-8-sig")
+    found = [p.strip() for p in text.split("\n\n") if p.strip().startswith(opening)]
+    assert len(found) == 1, (name, opening)
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    proj = tmp_path_factory.mktemp("spacing") / "project"
+    realcopy.make_project(proj)
+    return proj
+
+
+def test_numbers_justify_without_visible_letter_spacing(tmp_path, project):
+    paper, text = realcopy.paper_variant(MEASURE)
+    (project / "layout" / "papers" / f"{paper}.yaml").write_text(text, encoding="utf-8")
+    art = tmp_path / "copy" / "001-numbers.txt"
+    art.parent.mkdir()
+    body = "\n\n".join(corpus_paragraph(n, o) for n, o in PARAGRAPHS)
+    art.write_text(f"headline: 数字与字母的行\n\n{body}\n", encoding="utf-8")
+    issue = tmp_path / "issue"
+    realcopy.write_issue(issue, paper, realcopy.layout_plan([art], MEASURE))
+    whole, _, _, overset = realcopy.build(issue, tmp_path / "out", project)
+    assert not realcopy.build.failed, realcopy.build.failed
+    assert not overset, overset
+    f = realcopy.measure_pdf(whole, issue, project, realcopy.expected_from(issue, project))
+    assert f["articles"] == 1 and f["nonfinal"] > 20
+    assert (f["lost"], f["added"], f["flush"], f["grid"], f["start"], f["end"]) == (0,) * 6
+    assert f["spaced"] == 0, f["examples"]["spaced"]
+    assert f["max_gap"] <= 0.05 + 1e-3, f["max_gap"]
