@@ -197,11 +197,9 @@ def picture_lines(issue: Issue, page: PageSpec, slot: Slot) -> tuple[int, list[L
 
 
 def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
-    paper = issue.paper
-    face = issue.fonts.face(paper.body.role)
-    measure = float(paper.column_chars)
-    return [compose_paragraph(p.text, face, measure, paper.settings)
-            for p in issue.articles[article_key].paragraphs]
+    from .body import compose_article
+
+    return compose_article(issue, issue.articles[article_key])
 
 
 def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None) -> dict[str, list]:
@@ -359,9 +357,27 @@ def _fill(lines: list[Line], frames: list[Frame], balance: bool) -> int:
             left -= counts[i]
     _keep_heads(lines, frames, counts)
     k = 0
-    for f, n in zip(frames, counts):
-        f.lines = lines[k:k + n]
-        k += n
+    carry = 0
+    for i, (f, n) in enumerate(zip(frames, counts)):
+        want = n + carry
+        # a table going on from the column before: its header row again on top (a copy,
+        # not one of the article's lines)
+        head = [replace(lines[k].repeat, keep=0)] \
+            if want and k < total and lines[k].repeat is not None else []
+        end = min(total, k + max(0, min(want, f.capacity - len(head))))
+        # a kept group (a subhead with the lines after it, a table's header row with its
+        # first row) that the foot of the column would split goes on to the next column
+        # whole, unless it opens this one
+        if end < total and i + 1 < len(frames):
+            for j in range(max(k, end - 16), end):
+                if lines[j].keep and j + lines[j].keep >= end and j > k:
+                    end = j
+                    break
+        if end == k:
+            head = []
+        f.lines = head + lines[k:end]
+        carry = want - (end - k)
+        k = end
     return total - k
 
 
@@ -738,6 +754,14 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
             elif slot.lines is None and lines < room:
                 lines += 1
                 frames = [Frame(f.column, f.first, f.capacity + 1) for f in frames]
+        # kept groups (markup: a subhead with its lines, a table's header) and repeated
+        # table headers may need more than the lowest common foot: the block grows for them
+        while slot.lines is None and not continues and lines < room and \
+                any(ln.keep or ln.repeat is not None for ln in body) and \
+                _fill(body, [Frame(f.column, f.first, f.capacity) for f in frames],
+                      not slot.runs) > 0:
+            lines += 1
+            frames = [Frame(f.column, f.first, f.capacity + 1) for f in frames]
     if continues:
         cap = sum(f.capacity for f in frames)
         jump = _aligned(f"（下转第{part.next_page}版）", issue, tpl.jump_style, "end")

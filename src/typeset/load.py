@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from . import cjk
+from . import cjk, markup
 from .compose import Settings
 from .errors import (ErrorGroup, InputError, SourceRef, TypesetError, kind, nearest, raise_all,
                      show)
@@ -47,7 +47,11 @@ MAX_COLUMN_CHARS = 200
 MAX_GRID_LINES = 2000
 MAX_TRIM = 5080 * 72 / 25.4   # 5080 mm: PDF's largest page (14 400 units of 1/72 in)
 MAX_SIZE = 1000.0             # pt, a type size
-ARTICLE_KEYS = ("headline", "kicker", "subtitle", "byline")
+ARTICLE_KEYS = ("headline", "kicker", "subtitle", "byline", "lang")
+# `lang:` of an article or an issue: Simplified (the default) or Traditional Chinese (cjk.py
+# says how each sets its punctuation); spellings as BCP 47 has them
+LANGS = {"zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-hant": "zh-Hant",
+         "zh-tw": "zh-TW", "zh-hk": "zh-HK", "zh-mo": "zh-MO"}
 
 
 PROJECT_ENV = "TYPESET_PROJECT"       # the project folder; `--project DIR` sets it
@@ -773,7 +777,10 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
     paragraphs: list[Paragraph] = []
     buf: list[str] = []
     start = 0
-    for n in range(k, len(lines) + 1):
+    if markup.is_markup(path):
+        # a .md file: its body is markup (markup.py); a .txt file is never reinterpreted
+        paragraphs = markup.parse_body(lines[k:], k + 1, path)
+    for n in range(k, len(lines) + 1 if not markup.is_markup(path) else k):
         ln = lines[n] if n < len(lines) else ""
         if ln.strip():
             if not buf:
@@ -809,9 +816,14 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
         errors.append(InputError("the article has no text", SourceRef(path)))
     raise_all(errors)
     get = lambda key: header[key][0] if key in header and header[key][0] else None  # noqa
+    lang = get("lang")
+    if lang is not None and lang.lower() not in LANGS:
+        raise InputError(f"unknown language '{lang}'", SourceRef(path, header["lang"][1]),
+                         "zh-Hans (Simplified, the default) or zh-Hant, zh-TW, zh-HK")
     return Article(key=path.stem, path=path, headline=get("headline") or "",
                    kicker=get("kicker"), subtitle=get("subtitle"), byline=get("byline"),
                    paragraphs=tuple(paragraphs),
+                   lang=LANGS[lang.lower()] if lang else None,
                    headline_line=header["headline"][1] if "headline" in header else 1)
 
 

@@ -343,8 +343,12 @@ def _page(c, page: PageOut, names: dict, levels: dict) -> None:
             if it.fill is not None:
                 c.setFillColorCMYK(0, 0, 0, it.fill)
             c.setLineWidth(it.width or 0.1)
-            c.rect(X(it.x), Y(it.y + it.h), it.w, it.h, stroke=1 if it.width else 0,
-                   fill=1 if it.fill is not None else 0)
+            if it.round:
+                c.ellipse(X(it.x), Y(it.y + it.h), X(it.x + it.w), Y(it.y),
+                          stroke=1 if it.width else 0, fill=1 if it.fill is not None else 0)
+            else:
+                c.rect(X(it.x), Y(it.y + it.h), it.w, it.h, stroke=1 if it.width else 0,
+                       fill=1 if it.fill is not None else 0)
             c.setFillColorCMYK(0, 0, 0, 1)
     _marks(c, page, off)
     if page.slug:
