@@ -290,6 +290,9 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
     t0 = time.perf_counter()
     issue = load_issue(Path(issue_dir))
     t1 = time.perf_counter()
+    # what an article file could not carry over (a Word document's tracked changes …)
+    report.warnings.extend(f"{where}: {msg}" for art in issue.articles.values()
+                           for where, msg in art.warnings)
     if issue.normalise:
         issue, report.changes = normalise_issue(issue)
     t2 = time.perf_counter()

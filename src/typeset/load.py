@@ -1248,8 +1248,16 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                 paragraphs=(), placeholder=True, expect_lines=expected, expect_what=what)
         if key not in articles:
             try:
-                art = parse_article(p, read_text(p, sn.ref(manifest, "article", sid),
-                                                 encoding), allow_empty=bool(expected))
+                if p.suffix.lower() == ".docx":
+                    from .word import read_docx
+
+                    if not p.is_file():
+                        raise InputError(f"article file '{p.name}' does not exist",
+                                         sn.ref(manifest, "article", sid))
+                    art = read_docx(p, allow_empty=bool(expected))
+                else:
+                    art = parse_article(p, read_text(p, sn.ref(manifest, "article", sid),
+                                                     encoding), allow_empty=bool(expected))
                 if not art.paragraphs:      # the file is there, its text is not (yet)
                     art = replace(art, placeholder=True, expect_lines=expected,
                                   expect_what=what)

@@ -104,7 +104,7 @@ def _inline(token) -> tuple[str, tuple]:
         styles = frozenset(s for s in stack if s)
         text += piece
         per_char.extend([styles] * len(piece))
-    return text, _spans(per_char)
+    return text, merge_spans(per_char)
 
 
 def _soft_before(token, child) -> bool:
@@ -122,7 +122,7 @@ def _soft_before(token, child) -> bool:
     return False
 
 
-def _spans(per_char: list) -> tuple:
+def merge_spans(per_char: list) -> tuple:
     out = []
     for style in STYLES:
         start = None
