@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from . import cjk
-from .compose import Glyph, Line, compose_headline, compose_paragraph, natural_line
+from .compose import Face, Glyph, Line, compose_headline, compose_paragraph, natural_line
 from .errors import LayoutError, SourceRef
 from .markup import DOTS, KAI, STRONG, column_align
 from .units import MM
@@ -57,6 +57,35 @@ NO_DOTS = frozenset((cjk.OP, cjk.CL, cjk.PA, cjk.ST, cjk.IP, cjk.DA, cjk.EL, cjk
                      cjk.SP, cjk.IS))
 
 
+class _Centred(Face):
+    """A face for Traditional-Chinese text: the marks of ``cjk.HANT_CENTRED`` are centred in
+    their em (drawn from the face's companion, fonts.make_hant) and so keep their full em,
+    never compressed or trimmed at a line end (the composer's fixed marks)."""
+
+    def __init__(self, face):
+        self.face = face
+
+    def advance(self, ch):
+        return self.face.advance(ch)
+
+    def ink_x(self, ch):
+        return self.face.ink_x(ch)
+
+    def ink_y(self, ch):
+        return self.face.ink_y(ch)
+
+    def has_halt(self, ch):
+        return self.face.has_halt(ch)
+
+    def fixed(self, ch):
+        return ch in cjk.HANT_CENTRED
+
+
+def language(issue, art) -> str | None:
+    """The article's language: its own ``lang:``, else the issue's."""
+    return art.lang or getattr(issue, "lang", None)
+
+
 def role(fonts, name: str) -> str:
     """The font role that sets markup role ``name`` in this project."""
     for r in ROLES[name]:
@@ -67,6 +96,8 @@ def role(fonts, name: str) -> str:
 
 def compose_article(issue, art) -> list[list[Line]]:
     """The article's paragraphs as grid lines (see the module docstring)."""
+    if language(issue, art) in cjk.HANT_LANGS:
+        issue = _Traditional(issue)
     paper = issue.paper
     face = issue.fonts.face(paper.body.role)
     measure = float(paper.column_chars)
@@ -91,6 +122,12 @@ def compose_article(issue, art) -> list[list[Line]]:
             out.append(_table(issue, art, p, measure, first=not out))
         else:                                   # pragma: no cover - markup makes no other
             out.append(compose_paragraph(p.text, face, measure, paper.settings))
+    if isinstance(issue, _Traditional):
+        for lines in out:
+            for ln in lines:
+                for g in ln.glyphs:
+                    if g.ch in cjk.HANT_CENTRED and not g.form:
+                        g.form = "hant"
     # a subhead keeps with the space under it and two lines of what follows (or all of it)
     for k, lines in enumerate(out):
         if paras[k].kind != "subhead":
@@ -101,6 +138,23 @@ def compose_article(issue, art) -> list[list[Line]]:
             after = 0       # a blank line opens what follows: keep the subhead to itself
         lines[head].keep = len(lines) - 1 - head + min(2, after)
     return out
+
+
+class _Traditional:
+    """The issue as a Traditional-Chinese article sees it: every face :class:`_Centred`."""
+
+    def __init__(self, issue):
+        self.paper = issue.paper
+        self.fonts = _CentredFonts(issue.fonts)
+
+
+class _CentredFonts:
+    def __init__(self, fonts):
+        self.roles = fonts.roles
+        self._fonts = fonts
+
+    def face(self, role):
+        return _Centred(self._fonts.face(role))
 
 
 def _faces(issue, p, base_role: str | None = None):

@@ -396,7 +396,8 @@ class _Job:
     def doc(self, ps, title: str):
         return self.doc_meta(title=title, paper=self.issue.paper.name, date=self.issue.date,
                              pages=[p.number for p in ps], number=self.issue.number,
-                             sections=list(dict.fromkeys(self.section[p.number] for p in ps)))
+                             sections=list(dict.fromkeys(self.section[p.number] for p in ps)),
+                             lang=self.issue.document_lang({p.number for p in ps}))
 
     def check(self, data: bytes, ps, name: str, **kw):
         from dataclasses import replace

@@ -730,6 +730,13 @@ def read_text(path: Path, where: SourceRef, encoding: str | None = None) -> str:
             from None
 
 
+def _lang(v) -> str:
+    """A language tag of :data:`LANGS`, as BCP 47 spells it."""
+    if isinstance(v, str) and v.strip().lower() in LANGS:
+        return LANGS[v.strip().lower()]
+    raise ValueError("zh-Hans (Simplified, the default) or zh-Hant, zh-TW, zh-HK")
+
+
 def _looks_gb(raw: bytes) -> bool:
     try:
         raw.decode("gb18030")
@@ -840,7 +847,7 @@ def _join(parts: list[str]) -> str:
 # --- manifest -------------------------------------------------------------------------------
 
 ISSUE_KEYS = ("paper", "date", "number", "editor", "pages", "normalise", "encoding",
-              "stories", "total_number")
+              "stories", "total_number", "lang")
 PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices", "fixed",
              "black_only", "guide")
 GUIDE_KEYS = ("article", "title")
@@ -923,6 +930,7 @@ def load_issue(issue_dir: Path, unplaced: bool = False) -> Issue:
     number = ck.get(d, "number", _text, manifest)
     issue_editor = ck.get(d, "editor", _text, manifest)
     normalise = ck.flag(d, "normalise", manifest, True)
+    lang = ck.get(d, "lang", _lang, manifest)
     fill = {"paper": paper.name if paper else "", "date": _date_line(date),
             "number": number or ""}
     articles: dict[str, Article] = {}
@@ -1009,7 +1017,7 @@ def load_issue(issue_dir: Path, unplaced: bool = False) -> Issue:
     return Issue(root=issue_dir, manifest=manifest, paper=paper, date=date,
                  number=number, editor=issue_editor, pages=tuple(pages), articles=articles,
                  project_root=root, fonts=fonts, normalise=normalise, pool=pool,
-                 total_number=ck.get(d, "total_number", _text, manifest))
+                 total_number=ck.get(d, "total_number", _text, manifest), lang=lang)
 
 
 def _guide(pn, manifest: Path, ck: _Checker, issue_dir: Path, template) -> tuple:

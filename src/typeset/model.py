@@ -322,3 +322,14 @@ class Issue:
     normalise: bool = True
     pool: tuple = ()                 # slots not yet on a page (`stories:`), for makeup --plan
     total_number: str | None = None  # 总第N期, as printed in the masthead
+    lang: str | None = None          # `lang:` of the issue (zh-Hant …); None: Simplified
+
+    def document_lang(self, numbers) -> str:
+        """The PDF's /Lang for a file of pages ``numbers``: the issue's language, else the
+        one language every article on them is marked with, else zh-CN (Simplified)."""
+        if self.lang:
+            return "zh-CN" if self.lang == "zh-Hans" else self.lang
+        langs = {self.articles[s.article].lang for p in self.pages if p.number in numbers
+                 for s in p.slots if s.kind == "article" and s.article in self.articles}
+        one = langs.pop() if len(langs) == 1 else None
+        return one if one and one != "zh-Hans" else "zh-CN"

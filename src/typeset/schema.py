@@ -144,7 +144,12 @@ ISSUE = Obj("issue", "issue.yaml (the manifest), top level",
                     "pages (every other command refuses an issue that still has them).",
                     "stories:\n  - id: butuo …"),
                 Key("total_number", TEXT, "总第N期, printed in the front page's masthead after "
-                    "the issue number.", "total_number: 总第1234期")))
+                    "the issue number.", "total_number: 总第1234期"),
+                Key("lang", TEXT, "The issue's language: Traditional Chinese (zh-Hant, zh-TW, "
+                    "zh-HK) sets every article's full stops and commas centred in the em "
+                    "(CLREQ) and the PDFs' /Lang says so; an article's own `lang:` wins. "
+                    "Without it: Simplified (zh-Hans), /Lang zh-CN.", "lang: zh-Hant",
+                    range="zh-Hans, zh-CN, zh-Hant, zh-TW, zh-HK, zh-MO")))
 
 PAGE = Obj("page", "issue.yaml, an entry of `pages:`",
            "One page: its number, template and slots in reading order.", (
