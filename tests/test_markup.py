@@ -278,3 +278,45 @@ def test_lines_of_a_markup_paragraph_read_back_in_file_order(tmp_path):
     a = parse_article(tmp_path / "a.md", text)
     assert [(p.text, p.line) for p in a.paragraphs] == [("第一行第二行GDP growth", 3),
                                                          ("●甲", 8), ("●乙", 9)]
+
+
+def _line(text: str, **kw):
+    from typeset.compose import Glyph, Line
+
+    return Line(glyphs=[Glyph(c, float(k), 1.0) for k, c in enumerate(text)], width=len(text),
+                measure=10.0, indent=0.0, justified=True, **kw)
+
+
+@pytest.mark.parametrize("balance", [False, True])
+def test_the_white_above_a_subhead_never_opens_a_column(balance):
+    """Filling columns: a subhead's space line that would open a column goes to the foot of
+    the one before, or the line before it comes down with it (where the columns have the
+    room: an auto-height block grows for it); the subhead's group (itself, two lines) stays
+    in one column."""
+    from typeset.flow import Frame, _fill
+
+    lines = [_line("一二三四五"), _line("六七八九十"), _line("甲乙丙丁"),
+             _line("", space=True), _line("小标题", keep=2), _line("正文一行"),
+             _line("正文二行"), _line("正文三行")]
+    for caps in ((3, 6), (4, 5), (4, 4), (5, 4)):
+        frames = [Frame(1, 0, caps[0]), Frame(2, 0, caps[1])]
+        over = _fill(lines, frames, balance)
+        placed = [ln for f in frames for ln in f.lines]
+        assert over == len(lines) - len(placed)
+        assert placed == lines[:len(placed)]           # every line once, in order
+        for f in frames:
+            assert f.lines and not f.lines[0].space, (caps, [ln.text for ln in f.lines])
+            assert len(f.lines) <= f.capacity
+        sub = next(f for f in frames if any(ln.text == "小标题" for ln in f.lines))
+        k = [ln.text for ln in sub.lines].index("小标题")
+        assert [ln.text for ln in sub.lines[k:k + 3]] == ["小标题", "正文一行", "正文二行"]
+
+
+def test_a_list_item_hangs_under_its_text(built, issue):
+    lines = lines_by_column(issue, read_chars(built))
+    (col, line), first = find_line(lines, "●开展现场")[0]
+    nxt = lines[(col, line + 1)]
+    assert "手把手" in "".join(c.ch for c in first + nxt)
+    # the marker at the column's edge, the item's later lines under the text after it
+    assert abs(first[0].x0 - issue.paper.column_x(col)) < 0.01
+    assert abs(nxt[0].x0 - first[1].x0) < 0.01

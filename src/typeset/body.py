@@ -33,6 +33,7 @@ face; without one the role named after it (a headline's, a kicker's face) sets i
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from . import cjk
@@ -53,6 +54,7 @@ ROLES = {
 BOX_RULE = 0.5            # pt: an editor's note's box
 TABLE_RULE = (1.0, 0.5)   # pt: a table's thick (top and foot) and thin (under the header) rules
 TABLE_GAP = 0.5           # em: the least white between two table columns
+LIST_MARKER = re.compile(r"^(?:●|\d+\.)")   # what markup.py and word.py put before an item
 NO_DOTS = frozenset((cjk.OP, cjk.CL, cjk.PA, cjk.ST, cjk.IP, cjk.DA, cjk.EL, cjk.CN, cjk.SO,
                      cjk.SP, cjk.IS))
 
@@ -207,8 +209,10 @@ def _emphasis(issue, p, measure: float, indent=None, base=None) -> list[Line]:
 
 
 def _blank(measure: float, decor=()) -> Line:
+    """An empty grid line: white around a subhead or a table (``space``: it never opens a
+    column, flow.py), or with ``decor`` the top or foot of a box."""
     return Line(glyphs=[], width=0.0, measure=measure, indent=0.0, justified=False,
-                decor=tuple(decor))
+                decor=tuple(decor), space=not decor)
 
 
 def _subhead(issue, p, measure: float, first: bool) -> list[Line]:
@@ -252,18 +256,23 @@ def _quote(issue, p, measure: float, opens: bool, closes: bool) -> list[Line]:
 
 
 def _item(issue, p, measure: float) -> list[Line]:
-    """A list item with a hanging indent: the lines after the first start under its text."""
+    """A list item with a hanging indent: its text is composed at the measure less the hang
+    and every line starts under the text; the marker (``●``, ``1.``) stands in the hang of
+    the first line, ¼ em before the text (a Han–Latin gap that does not stretch)."""
     paper = issue.paper
     face = issue.fonts.face(paper.body.role)
-    marker = len(p.text) - len(p.text.lstrip("●0123456789."))
-    hang = (p.level - 1) * 1.0
-    if 0 < marker < len(p.text):
-        probe = natural_line(p.text[:marker + 1], face, paper.settings)
-        hang += probe.glyphs[marker].x
-    lines = compose_paragraph(p.text, face, measure - hang, paper.settings, indent=-hang +
-                              (p.level - 1) * 1.0, faces=_faces(issue, p))
+    m = LIST_MARKER.match(p.text)
+    marker = m.end() if m else 0
+    faces = _faces(issue, p)
+    mark = natural_line(p.text[:marker], face, paper.settings) if marker else None
+    hang = (p.level - 1) * 1.0 + (mark.width + cjk.HAN_LATIN_GAP if mark else 0.0)
+    lines = compose_paragraph(p.text[marker:], face, measure - hang, paper.settings,
+                              indent=0.0, faces=faces[marker:] if faces else None)
     for ln in lines:
         ln.indent += hang
+    if mark is not None and lines:
+        back = mark.width + cjk.HAN_LATIN_GAP
+        lines[0].glyphs = [replace(g, x=g.x - back) for g in mark.glyphs] + lines[0].glyphs
     _dots(lines, p)
     return lines
 

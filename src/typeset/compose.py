@@ -140,6 +140,8 @@ class Line:
     keep: int = 0
     repeat: object = None
     decor: tuple = ()
+    space: bool = False          # white the markup adds (around a subhead, a table): never
+                                 # opens a column
 
     @property
     def text(self) -> str:

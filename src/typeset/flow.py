@@ -373,6 +373,11 @@ def _fill(lines: list[Line], frames: list[Frame], balance: bool) -> int:
                 if lines[j].keep and j + lines[j].keep >= end and j > k:
                     end = j
                     break
+        # the white above a subhead or around a table ends this column rather than open
+        # the next, where there is room for it
+        if k < end < total and i + 1 < len(frames) and lines[end].space and \
+                end - k + len(head) < f.capacity:
+            end += 1
         if end == k:
             head = []
         f.lines = head + lines[k:end]
@@ -387,8 +392,16 @@ def _bad_heads(lines: list[Line], frames: list[Frame], balance: bool) -> bool:
     return any(f.lines and marks_only(f.lines[0]) for f in frames[1:])
 
 
+def _short(lines: list[Line], frames: list[Frame], balance: bool) -> bool:
+    """Do the markup's kept groups leave ``lines`` short of room in ``frames`` — a line over,
+    or the white of a subhead or table opening a column?"""
+    over = _fill(lines, frames, balance)
+    return over > 0 or any(f.lines and f.lines[0].space for f in frames[1:])
+
+
 def _keep_heads(lines: list[Line], frames: list[Frame], counts: list[int]) -> None:
     """A line of marks alone, or of one character and ——/……, never opens a column (issue #15,
+    and neither does the white the markup puts around a subhead or a table, ``Line.space``;
     at every kinsoku level): it goes up to the foot of the column before (the later column
     is the shorter, as CLREQ §handling_of_spaces_before_new_rectos has a shortfall), else the
     line before it comes down with it (``counts``, lines per frame, changed in place).  The
@@ -397,7 +410,8 @@ def _keep_heads(lines: list[Line], frames: list[Frame], counts: list[int]) -> No
     start = 0
     for f in range(1, len(frames)):
         start += counts[f - 1]
-        if not counts[f] or start >= len(lines) or not marks_only(lines[start]):
+        if not counts[f] or start >= len(lines) or not (marks_only(lines[start]) or
+                                                         lines[start].space):
             continue
         if counts[f - 1] < frames[f - 1].capacity:
             counts[f - 1] += 1
@@ -757,9 +771,9 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
         # kept groups (markup: a subhead with its lines, a table's header) and repeated
         # table headers may need more than the lowest common foot: the block grows for them
         while slot.lines is None and not continues and lines < room and \
-                any(ln.keep or ln.repeat is not None for ln in body) and \
-                _fill(body, [Frame(f.column, f.first, f.capacity) for f in frames],
-                      not slot.runs) > 0:
+                any(ln.keep or ln.repeat is not None or ln.space for ln in body) and \
+                _short(body, [Frame(f.column, f.first, f.capacity) for f in frames],
+                       not slot.runs):
             lines += 1
             frames = [Frame(f.column, f.first, f.capacity + 1) for f in frames]
     if continues:
