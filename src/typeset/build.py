@@ -296,6 +296,9 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
     t0 = time.perf_counter()
     issue = load_issue(Path(issue_dir))
     t1 = time.perf_counter()
+    # what an article file could not carry over (a Word document's tracked changes …)
+    report.warnings.extend(f"{where}: {msg}" for art in issue.articles.values()
+                           for where, msg in art.warnings)
     if issue.normalise:
         issue, report.changes = normalise_issue(issue)
     t2 = time.perf_counter()
@@ -409,7 +412,8 @@ class _Job:
     def doc(self, ps, title: str):
         return self.doc_meta(title=title, paper=self.issue.paper.name, date=self.issue.date,
                              pages=[p.number for p in ps], number=self.issue.number,
-                             sections=list(dict.fromkeys(self.section[p.number] for p in ps)))
+                             sections=list(dict.fromkeys(self.section[p.number] for p in ps)),
+                             lang=self.issue.document_lang({p.number for p in ps}))
 
     def check(self, data: bytes, ps, name: str, **kw):
         from dataclasses import replace

@@ -41,6 +41,13 @@ MAGNITUDES = "万亿千百"        # 11.37万亿元: magnitudes between a number
 # Marks that may hang past the measure when a paper asks for it (CLREQ
 # §hanging_punctuation_marks_at_line_end: "only one of 、，。", never inside a run of marks).
 HANGING = "、，。"
+# Traditional Chinese (Taiwan, Hong Kong) sets these marks in the centre of the em box, the
+# mainland in its lower left (CLREQ §positions_of_punctuation_marks: Traditional Chinese
+# centres the full stop, comma, enumeration comma, colon, semicolon, question and exclamation
+# marks); centred, they keep their full em and are never compressed
+HANT_CENTRED = "。，、；：！？"
+# the language tags (BCP 47, as load.LANGS spells them) of Traditional Chinese
+HANT_LANGS = frozenset(("zh-Hant", "zh-TW", "zh-HK", "zh-MO"))
 
 # Class codes used by the composer.
 H = "H"      # Han character (and any other full-width letter)

@@ -131,6 +131,17 @@ class Line:
     word_break: bool = False     # ends inside a long Latin run at a sensible point (cjk.LONG_RUN)
     forced: bool = False         # emergency: a prohibited break in a run wider than the measure
     ragged: bool = False         # emergency: nothing on the line may stretch, it stays short
+    # what the article's markup adds (flow.py): lines after this one kept in the same column
+    # with it (a subhead with its space and two lines of text), the table header row repeated
+    # at the top of a column a table continues in, and what is drawn besides the glyphs —
+    # ("dot", x) a 着重号 under the glyph centred at x, ("hrule", x0, x1, at, width) and
+    # ("vrule", x, at0, at1, width) rules; x in em from the column's left edge, ``at`` where
+    # in the line's grid cell (0 its top, 1 its foot), width in pt
+    keep: int = 0
+    repeat: object = None
+    decor: tuple = ()
+    space: bool = False          # white the markup adds (around a subhead, a table): never
+                                 # opens a column
 
     @property
     def text(self) -> str:
@@ -216,6 +227,7 @@ class _Item:
     counts: bool = True        # counts as a "character" for the orphan rule
     mark: bool = False         # a punctuation mark (for hanging: never inside a run of marks)
     upright: bool = False      # part of an upright unit in vertical text (Face.units)
+    role: str | None = None    # its own font role (emphasis in another face), None: the line's
 
 
 _LATIN = (LA, PR, PO)
@@ -226,9 +238,11 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "FW"
 
 
-def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
+def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_Item]:
     """Classify the characters of ``text`` and attach widths, adjustability and break
-    opportunities (steps 1–2 of the module contract)."""
+    opportunities (steps 1–2 of the module contract).  ``faces``: for mixed faces in one
+    paragraph (emphasis in 黑体 or 楷体), one ``(role, Face)`` or None (``face``) per
+    character; each character is measured in its own face and the line is justified as one."""
     no_start, no_end = cjk.LEVELS[settings.level]
     connector_no_start = settings.level in cjk.CONNECTOR_NO_START_LEVELS
     style = cjk.STYLES[settings.style]
@@ -236,7 +250,10 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
     n = len(text)
     char_class = cjk.char_class
     units = face.units(text)
+    base = face
     for k, ch in enumerate(text):
+        own = faces[k] if faces is not None else None
+        face = own[1] if own is not None else base
         cls = char_class(ch)
         if cls in (PA, ST) and face.fixed(ch):
             cls = FX
@@ -255,7 +272,7 @@ def build_items(text: str, face: Face, settings: Settings) -> list[_Item]:
                 char_class(text[k - 1]) == LA and char_class(text[k + 1]) == LA:
             cls = LA       # km/h, http://…: a solidus inside a Latin run is part of it
         adv = units[k] if k in units else face.advance(ch)
-        it = _Item(ch, cls, adv, adv, upright=k in units)
+        it = _Item(ch, cls, adv, adv, upright=k in units, role=own[0] if own else None)
         if cls in cjk.FULLWIDTH_MARKS or cls == IP:
             it.halt = face.has_halt(ch)
         if cls == DA:
@@ -582,13 +599,15 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
 
 
 def compose_paragraph(text: str, face: Face, measure: float, settings: Settings = Settings(),
-                      indent: float | None = None, last_justified: bool = False) -> list[Line]:
-    """Break ``text`` into justified lines of ``measure`` em (see the module docstring)."""
+                      indent: float | None = None, last_justified: bool = False,
+                      faces=None) -> list[Line]:
+    """Break ``text`` into justified lines of ``measure`` em (see the module docstring);
+    ``faces``: a face per character where it differs (:func:`build_items`)."""
     if not text:
         return []
     if indent is None:
         indent = settings.indent
-    items = build_items(text, face, settings)
+    items = build_items(text, face, settings, faces)
     n = len(items)
     _mark_cuts(items, measure - indent)
     hanging = settings.hanging
@@ -972,7 +991,7 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                 if abs(w - adv) > EPS and adv > 0:
                     hscale = w / adv      # ⸺: the invisible glyph spans the whole 2 em
                     adv = w
-        glyphs.append(Glyph(it.ch, ox, adv, hscale, form=form, rule=rule))
+        glyphs.append(Glyph(it.ch, ox, adv, hscale, role=it.role, form=form, rule=rule))
         x += w
     return Line(glyphs=glyphs, width=x, measure=width, indent=indent, justified=justified,
                 even_spacing=bool(justified and (fit.even > EPS or fit.hl_extra > EPS)),

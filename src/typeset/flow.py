@@ -198,11 +198,9 @@ def picture_lines(issue: Issue, page: PageSpec, slot: Slot) -> tuple[int, list[L
 
 
 def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
-    paper = issue.paper
-    face = issue.fonts.face(paper.body.role)
-    measure = float(paper.column_chars)
-    return [compose_paragraph(p.text, face, measure, paper.settings)
-            for p in issue.articles[article_key].paragraphs]
+    from .body import compose_article
+
+    return compose_article(issue, issue.articles[article_key])
 
 
 def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None) -> dict[str, list]:
@@ -360,9 +358,32 @@ def _fill(lines: list[Line], frames: list[Frame], balance: bool) -> int:
             left -= counts[i]
     _keep_heads(lines, frames, counts)
     k = 0
-    for f, n in zip(frames, counts):
-        f.lines = lines[k:k + n]
-        k += n
+    carry = 0
+    for i, (f, n) in enumerate(zip(frames, counts)):
+        want = n + carry
+        # a table going on from the column before: its header row again on top (a copy,
+        # not one of the article's lines)
+        head = [replace(lines[k].repeat, keep=0)] \
+            if want and k < total and lines[k].repeat is not None else []
+        end = min(total, k + max(0, min(want, f.capacity - len(head))))
+        # a kept group (a subhead with the lines after it, a table's header row with its
+        # first row) that the foot of the column would split goes on to the next column
+        # whole, unless it opens this one
+        if end < total and i + 1 < len(frames):
+            for j in range(max(k, end - 16), end):
+                if lines[j].keep and j + lines[j].keep >= end and j > k:
+                    end = j
+                    break
+        # the white above a subhead or around a table ends this column rather than open
+        # the next, where there is room for it
+        if k < end < total and i + 1 < len(frames) and lines[end].space and \
+                end - k + len(head) < f.capacity:
+            end += 1
+        if end == k:
+            head = []
+        f.lines = head + lines[k:end]
+        carry = want - (end - k)
+        k = end
     return total - k
 
 
@@ -372,8 +393,16 @@ def _bad_heads(lines: list[Line], frames: list[Frame], balance: bool) -> bool:
     return any(f.lines and marks_only(f.lines[0]) for f in frames[1:])
 
 
+def _short(lines: list[Line], frames: list[Frame], balance: bool) -> bool:
+    """Do the markup's kept groups leave ``lines`` short of room in ``frames`` — a line over,
+    or the white of a subhead or table opening a column?"""
+    over = _fill(lines, frames, balance)
+    return over > 0 or any(f.lines and f.lines[0].space for f in frames[1:])
+
+
 def _keep_heads(lines: list[Line], frames: list[Frame], counts: list[int]) -> None:
     """A line of marks alone, or of one character and ——/……, never opens a column (issue #15,
+    and neither does the white the markup puts around a subhead or a table, ``Line.space``;
     at every kinsoku level): it goes up to the foot of the column before (the later column
     is the shorter, as CLREQ §handling_of_spaces_before_new_rectos has a shortfall), else the
     line before it comes down with it (``counts``, lines per frame, changed in place).  The
@@ -382,7 +411,8 @@ def _keep_heads(lines: list[Line], frames: list[Frame], counts: list[int]) -> No
     start = 0
     for f in range(1, len(frames)):
         start += counts[f - 1]
-        if not counts[f] or start >= len(lines) or not marks_only(lines[start]):
+        if not counts[f] or start >= len(lines) or not (marks_only(lines[start]) or
+                                                         lines[start].space):
             continue
         if counts[f - 1] < frames[f - 1].capacity:
             counts[f - 1] += 1
@@ -744,6 +774,14 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
             elif slot.lines is None and lines < room:
                 lines += 1
                 frames = [Frame(f.column, f.first, f.capacity + 1) for f in frames]
+        # kept groups (markup: a subhead with its lines, a table's header) and repeated
+        # table headers may need more than the lowest common foot: the block grows for them
+        while slot.lines is None and not continues and lines < room and \
+                any(ln.keep or ln.repeat is not None or ln.space for ln in body) and \
+                _short(body, [Frame(f.column, f.first, f.capacity) for f in frames],
+                       not slot.runs):
+            lines += 1
+            frames = [Frame(f.column, f.first, f.capacity + 1) for f in frames]
     if continues:
         cap = sum(f.capacity for f in frames)
         jump = _aligned(f"（下转第{part.next_page}版）", issue, tpl.jump_style, "end")

@@ -528,10 +528,11 @@ class FontTable:
     then its fallbacks, in order)."""
 
     def __init__(self, faces: dict[str, FaceSpec], roles: dict[str, str], source: Path,
-                 chains: dict[str, tuple[str, ...]] | None = None):
+                 chains: dict[str, tuple[str, ...]] | None = None, cache: Path | None = None):
         self.faces = faces
         self.roles = roles
         self.source = source
+        self.cache = cache          # fonts.yaml's `cache:` folder for derived files, if any
         self.chains = chains or {r: (k,) for r, k in roles.items()}
         self._faces: dict[str, FontFace] = {}      # face key → face, as first loaded
         self._chains: dict[tuple, FaceChain] = {}
@@ -570,6 +571,17 @@ class FontTable:
         if ch is None:
             ch = self._chains[keys] = FaceChain(specs, self._face)
         return ch
+
+    def hant(self, role: str) -> tuple[str, Path]:
+        """(PostScript name, file) of the role's own face's Traditional-Chinese punctuation
+        companion (:func:`make_hant`), derived into the cache on first use."""
+        spec = self.spec(role)
+        cache = self.cache or derived_cache_dir()
+        cache.mkdir(parents=True, exist_ok=True)
+        digest = file_sha256(spec.path)[:24]
+        path = _derive(cache, f"{digest}-hant{DERIVE_VERSION}.ttf",
+                       lambda tmp: make_hant(spec.path, tmp))
+        return ps_name_of(path), path
 
     def used_specs(self) -> list[FaceSpec]:
         return [self.faces[k] for k in sorted({k for c in self.chains.values() for k in c})]
@@ -720,7 +732,7 @@ def load_font_table(path: Path, data: dict, root: Path) -> FontTable:
                 f"faces '{other.key}' ({other.label}) and '{spec.key}' ({spec.label}) have the "
                 f"same PostScript name '{spec.ps_name}': the PDF would not tell them apart",
                 ref_of(entries, path, spec.key), "keep one of them")
-    return FontTable(faces, roles, path, chains)
+    return FontTable(faces, roles, path, chains, cache=cache)
 
 
 # --- font files as users have them ------------------------------------------------------------
@@ -1377,6 +1389,67 @@ def make_halt(src: Path, dst: Path) -> list[str]:
             suffix = "-Halt" if rec.nameID == 6 else " Halt"
             rec.string = text + suffix
     font["hhea"].advanceWidthMax = max(w for w, _ in hmtx.values())
+    font.save(str(dst))
+    return wanted
+
+
+from .cjk import HANT_CENTRED  # noqa: E402 - the marks, with the rule that centres them
+
+
+def make_hant(src: Path, dst: Path) -> list[str]:
+    """Write to ``dst`` the Traditional-Chinese punctuation companion of the TrueType font
+    ``src``: a small font holding only :data:`HANT_CENTRED`, each glyph 1 em wide with its
+    ink moved to the centre of the em box (horizontally the middle of the advance, vertically
+    the middle of the box from ``frame.DESCENT`` below the baseline to ``frame.ASCENT`` above),
+    which is where a Traditional-Chinese face draws them.  Names get " Hant" (PostScript name
+    "-Hant").  Reproducible bytes (the source's dates).  Returns the marks it holds."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    from .frame import ASCENT, DESCENT
+
+    font = TTFont(str(src), recalcTimestamp=False)
+    upem = font["head"].unitsPerEm
+    cmap = font.getBestCmap()
+    hmtx = font["hmtx"].metrics
+    wanted = [c for c in HANT_CENTRED if ord(c) in cmap and hmtx[cmap[ord(c)]][0] == upem]
+    opts = subset.Options()
+    opts.layout_features = []
+    opts.notdef_outline = True
+    opts.glyph_names = False
+    opts.name_IDs = ["*"]
+    opts.name_languages = ["*"]
+    opts.drop_tables += ["GSUB", "GPOS", "GDEF", "vhea", "vmtx", "VORG", "DSIG"]
+    s = subset.Subsetter(opts)
+    s.populate(unicodes=[ord(c) for c in wanted])
+    s.subset(font)
+    cmap = font.getBestCmap()
+    glyf = font["glyf"]
+    hmtx = font["hmtx"].metrics
+    mid_y = (ASCENT - DESCENT) / 2.0 * upem
+    done = set()
+    for c in wanted:
+        g = cmap[ord(c)]
+        if g in done:
+            continue
+        done.add(g)
+        glyph = glyf[g]
+        if not glyph.numberOfContours:
+            continue
+        glyph.recalcBounds(glyf)
+        dx = round(upem / 2.0 - (glyph.xMin + glyph.xMax) / 2.0)
+        dy = round(mid_y - (glyph.yMin + glyph.yMax) / 2.0)
+        if glyph.isComposite():
+            for comp in glyph.components:
+                comp.x += dx
+                comp.y += dy
+        else:
+            glyph.coordinates.translate((dx, dy))
+        glyph.recalcBounds(glyf)
+        hmtx[g] = (upem, glyph.xMin)
+    for rec in font["name"].names:
+        if rec.nameID in (1, 3, 4, 6, 16):
+            rec.string = rec.toUnicode() + ("-Hant" if rec.nameID == 6 else " Hant")
     font.save(str(dst))
     return wanted
 

@@ -114,6 +114,7 @@ class Box:
     width: float = 0.5           # stroke width; 0 = fill only
     fill: float | None = None    # K tint 0..1 of the fill, None = no fill
     area: int = -1
+    round: bool = False          # an ellipse in the box (a 着重号's dot), not a rectangle
 
 
 @dataclass(slots=True)

@@ -21,7 +21,7 @@ import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
-from . import cjk
+from . import cjk, markup
 from .compose import Settings
 from .errors import (ErrorGroup, InputError, SourceRef, TypesetError, kind, nearest, raise_all,
                      show)
@@ -48,7 +48,11 @@ MAX_COLUMN_CHARS = 200
 MAX_GRID_LINES = 2000
 MAX_TRIM = 5080 * 72 / 25.4   # 5080 mm: PDF's largest page (14 400 units of 1/72 in)
 MAX_SIZE = 1000.0             # pt, a type size
-ARTICLE_KEYS = ("headline", "kicker", "subtitle", "byline")
+ARTICLE_KEYS = ("headline", "kicker", "subtitle", "byline", "lang")
+# `lang:` of an article or an issue: Simplified (the default) or Traditional Chinese (cjk.py
+# says how each sets its punctuation); spellings as BCP 47 has them
+LANGS = {"zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-hant": "zh-Hant",
+         "zh-tw": "zh-TW", "zh-hk": "zh-HK", "zh-mo": "zh-MO"}
 
 
 PROJECT_ENV = "TYPESET_PROJECT"       # the project folder; `--project DIR` sets it
@@ -756,6 +760,13 @@ def read_text(path: Path, where: SourceRef, encoding: str | None = None) -> str:
             from None
 
 
+def _lang(v) -> str:
+    """A language tag of :data:`LANGS`, as BCP 47 spells it."""
+    if isinstance(v, str) and v.strip().lower() in LANGS:
+        return LANGS[v.strip().lower()]
+    raise ValueError("zh-Hans (Simplified, the default) or zh-Hant, zh-TW, zh-HK")
+
+
 def _looks_gb(raw: bytes) -> bool:
     try:
         raw.decode("gb18030")
@@ -805,7 +816,10 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
     paragraphs: list[Paragraph] = []
     buf: list[str] = []
     start = 0
-    for n in range(k, len(lines) + 1):
+    if markup.is_markup(path):
+        # a .md file: its body is markup (markup.py); a .txt file is never reinterpreted
+        paragraphs = markup.parse_body(lines[k:], k + 1, path)
+    for n in range(k, len(lines) + 1 if not markup.is_markup(path) else k):
         ln = lines[n] if n < len(lines) else ""
         if ln.strip():
             if not buf:
@@ -841,9 +855,14 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
         errors.append(InputError(_("the article has no text"), SourceRef(path)))
     raise_all(errors)
     get = lambda key: header[key][0] if key in header and header[key][0] else None  # noqa
+    lang = get("lang")
+    if lang is not None and lang.lower() not in LANGS:
+        raise InputError(f"unknown language '{lang}'", SourceRef(path, header["lang"][1]),
+                         "zh-Hans (Simplified, the default) or zh-Hant, zh-TW, zh-HK")
     return Article(key=path.stem, path=path, headline=get("headline") or "",
                    kicker=get("kicker"), subtitle=get("subtitle"), byline=get("byline"),
                    paragraphs=tuple(paragraphs),
+                   lang=LANGS[lang.lower()] if lang else None,
                    headline_line=header["headline"][1] if "headline" in header else 1)
 
 
@@ -860,7 +879,7 @@ def _join(parts: list[str]) -> str:
 # --- manifest -------------------------------------------------------------------------------
 
 ISSUE_KEYS = ("paper", "date", "number", "editor", "pages", "normalise", "encoding",
-              "stories", "total_number")
+              "stories", "total_number", "lang")
 PAGE_KEYS = ("page", "template", "slots", "editor", "footer_units", "notices", "fixed",
              "black_only", "guide")
 GUIDE_KEYS = ("article", "title")
@@ -944,6 +963,7 @@ def load_issue(issue_dir: Path, unplaced: bool = False) -> Issue:
     number = ck.get(d, "number", _text, manifest)
     issue_editor = ck.get(d, "editor", _text, manifest)
     normalise = ck.flag(d, "normalise", manifest, True)
+    lang = ck.get(d, "lang", _lang, manifest)
     fill = {"paper": paper.name if paper else "", "date": _date_line(date),
             "number": number or ""}
     articles: dict[str, Article] = {}
@@ -1030,7 +1050,7 @@ def load_issue(issue_dir: Path, unplaced: bool = False) -> Issue:
     return Issue(root=issue_dir, manifest=manifest, paper=paper, date=date,
                  number=number, editor=issue_editor, pages=tuple(pages), articles=articles,
                  project_root=root, fonts=fonts, normalise=normalise, pool=pool,
-                 total_number=ck.get(d, "total_number", _text, manifest))
+                 total_number=ck.get(d, "total_number", _text, manifest), lang=lang)
 
 
 def _guide(pn, manifest: Path, ck: _Checker, issue_dir: Path, template) -> tuple:
@@ -1272,8 +1292,16 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                 paragraphs=(), placeholder=True, expect_lines=expected, expect_what=what)
         if key not in articles:
             try:
-                art = parse_article(p, read_text(p, sn.ref(manifest, "article", sid),
-                                                 encoding), allow_empty=bool(expected))
+                if p.suffix.lower() == ".docx":
+                    from .word import read_docx
+
+                    if not p.is_file():
+                        raise InputError(f"article file '{p.name}' does not exist",
+                                         sn.ref(manifest, "article", sid))
+                    art = read_docx(p, allow_empty=bool(expected))
+                else:
+                    art = parse_article(p, read_text(p, sn.ref(manifest, "article", sid),
+                                                     encoding), allow_empty=bool(expected))
                 if not art.paragraphs:      # the file is there, its text is not (yet)
                     art = replace(art, placeholder=True, expect_lines=expected,
                                   expect_what=what)

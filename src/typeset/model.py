@@ -204,9 +204,29 @@ class Template:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A table in an article (markup.py): its header row, body rows and each column's
+    alignment ("left", "right", "center"; "" = as its cells say: figures right)."""
+
+    header: tuple
+    rows: tuple
+    align: tuple
+    number: int = 1                  # the article's first, second … table (in messages)
+
+
+@dataclass(frozen=True)
 class Paragraph:
     text: str
     line: int                        # 1-based line in the article file
+    # what the article's markup made of it (markup.py; plain text is all "body"):
+    # body | subhead | quote | item | table
+    kind: str = "body"
+    level: int = 0                   # a subhead's level (1 = the highest)
+    # inline emphasis: (start, end, style) over ``text``, style one of markup.STYLES
+    spans: tuple = ()
+    table: Table | None = None       # kind "table": its cells (``text`` is them, joined)
+    box: bool = False                # a quote in a box (编者按)
+    align: str = ""                  # a subhead's: "center" | "left" ("" = by its level)
 
 
 @dataclass(frozen=True)
@@ -225,6 +245,9 @@ class Article:
     placeholder: bool = False
     expect_lines: int = 0
     expect_what: str = ""            # as the manifest said it: "1200 characters", "40 lines"
+    lang: str | None = None          # `lang:` of the article (zh-Hans, zh-Hant …); None: the issue's
+    warnings: tuple = ()             # what the loader could not carry over (a .docx's tracked
+                                     # changes, comments …): (SourceRef, message)
 
 
 @dataclass(frozen=True)
@@ -300,3 +323,14 @@ class Issue:
     normalise: bool = True
     pool: tuple = ()                 # slots not yet on a page (`stories:`), for makeup --plan
     total_number: str | None = None  # 总第N期, as printed in the masthead
+    lang: str | None = None          # `lang:` of the issue (zh-Hant …); None: Simplified
+
+    def document_lang(self, numbers) -> str:
+        """The PDF's /Lang for a file of pages ``numbers``: the issue's language, else the
+        one language every article on them is marked with, else zh-CN (Simplified)."""
+        if self.lang:
+            return "zh-CN" if self.lang == "zh-Hans" else self.lang
+        langs = {self.articles[s.article].lang for p in self.pages if p.number in numbers
+                 for s in p.slots if s.kind == "article" and s.article in self.articles}
+        one = langs.pop() if len(langs) == 1 else None
+        return one if one and one != "zh-Hans" else "zh-CN"

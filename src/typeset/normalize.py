@@ -447,10 +447,43 @@ def normalise_issue(issue):
 
         paras = []
         for p in art.paragraphs:
+            if p.table is not None:
+                # a table: each cell on its own (the cells are not one sentence)
+                cell = lambda t: fix(t, [(p.line, c + 1) for c in range(len(t))])  # noqa
+                table = replace(p.table, header=tuple(cell(c) for c in p.table.header),
+                                rows=tuple(tuple(cell(c) for c in r) for r in p.table.rows))
+                paras.append(replace(p, table=table, text=" ".join(
+                    c for r in (table.header,) + table.rows for c in r if c)))
+                continue
             where = _paragraph_map(lines, p.line, p.text) or \
                 [(p.line, c + 1) for c in range(len(p.text))]
-            paras.append(Paragraph(fix(p.text, where), p.line))
+            new = fix(p.text, where)
+            if p.spans or p.kind != "body":
+                paras.append(replace(p, text=new, spans=_moved_spans(p.text, new, p.spans)))
+            else:
+                paras.append(Paragraph(new, p.line))
         articles[key] = replace(
             art, headline=header("headline"), kicker=header("kicker"),
             subtitle=header("subtitle"), byline=header("byline"), paragraphs=tuple(paras))
     return replace(issue, articles=articles), all_changes
+
+
+def _moved_spans(old: str, new: str, spans: tuple) -> tuple:
+    """Emphasis spans over ``old`` moved onto its normalised text ``new``: the two are aligned
+    by their common characters (difflib), each span's ends carried across."""
+    if not spans or old == new:
+        return spans
+    import difflib
+
+    pos = [0] * (len(old) + 1)
+    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        for k in range(i1, i2 + 1):
+            pos[k] = j1 + (k - i1 if tag == "equal" else round((k - i1) * (j2 - j1)
+                                                                  / max(1, i2 - i1)))
+    out = []
+    for s, e, st in spans:
+        a, b = pos[s], pos[e]
+        if b > a:
+            out.append((a, b, st))
+    return tuple(out)

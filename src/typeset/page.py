@@ -24,8 +24,8 @@ from dataclasses import replace
 from .compose import Line, natural_line
 from .flow import Block, PageFlow, footer_grid, footer_rows, notice_lines
 from .errors import InputError, SourceRef
-from .frame import (ASCENT, WAVE, Area, Box, Graphic, Image, PageOut, PlacedGlyph, Rule,
-                    TextRun)
+from .frame import (ASCENT, DESCENT, WAVE, Area, Box, Graphic, Image, PageOut, PlacedGlyph,
+                    Rule, TextRun)
 from .model import Issue, TextStyle
 from .units import MM
 
@@ -50,8 +50,12 @@ def _runs(line: Line, x0: float, y: float, style: TextStyle, kind: str, article,
     for g in line.glyphs:
         if g.role is None:
             role, size, k = style.role, style.size, kind
-        else:
+        elif notes and g.role in notes:
             role, size, k = g.role, notes[g.role].size, "note"
+        else:
+            # another face in the line's own text (markup emphasis, a subhead): the line's
+            # size and baseline, the same kind
+            role, size, k = g.role, style.size, kind
         if cur is None or cur.role != role or cur.size != size or cur.form != g.form:
             cur = TextRun(role, size, y, [], weight=weight, kind=k, article=article,
                           line_id=line_id, form=g.form, area=area, where=where)
@@ -339,7 +343,42 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
             lx = cx + ln.indent * body.size
             items += _runs(ln, lx, y, body, "body", block.article, ids(), notes, area=col,
                            where=where)
+            if ln.decor:
+                items += _decor(paper, ln, cx, f.first + k, y, col)
     _box_rule(paper, slot, block, items, x0, y_top, width, type_area)
+
+
+def _decor(paper, ln: Line, cx: float, grid_line: int, y: float, area: int) -> list:
+    """What a line of an article's markup draws besides its glyphs (``Line.decor``, body.py):
+    rules of a table or an editor's note's box, inside the line's grid cell and its column
+    (a rule's half width stays inside), and 着重号: a dot under a glyph, in the white between
+    the glyph's em box and the next line's (CLREQ §emphasis_marks: centred under the
+    character), small enough to touch neither."""
+    em = paper.body.size
+    top, foot = paper.line_top(grid_line), paper.line_top(grid_line + 1)
+    x_lo, x_hi = cx, cx + paper.column_width
+    out = []
+    for d in ln.decor:
+        if d[0] == "dot":
+            white = paper.line_gap                      # em box foot → next em box top
+            r = min(DOT_RADIUS * em, white * 0.3)
+            cy = y + DESCENT * em + white / 2.0
+            x = cx + d[1] * em
+            out.append(Box(x - r, cy - r, 2 * r, 2 * r, width=0, fill=1.0, area=area,
+                           round=True))
+        elif d[0] == "hrule":
+            _, x0, x1, at, w = d
+            yy = min(max(top + at * (foot - top), top + w / 2), foot - w / 2)
+            out.append(Rule(cx + x0 * em, yy, cx + x1 * em, yy, w, area=area))
+        elif d[0] == "vrule":
+            _, x, a0, a1, w = d
+            xx = min(max(cx + x * em, x_lo + w / 2), x_hi - w / 2)
+            out.append(Rule(xx, top + a0 * (foot - top), xx, top + a1 * (foot - top), w,
+                            area=area))
+    return out
+
+
+DOT_RADIUS = 0.06     # em: a 着重号's radius (about a sixth of the em wide)
 
 
 RULE_WIDTHS = {"thin": None, "thick": 1.5, "fancy": 0.5}   # pt; None: the paper's rule_width

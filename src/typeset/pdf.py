@@ -290,6 +290,9 @@ def _render(pages: list[PageOut], fonts, Canvas) -> bytes:
         for it in page.items:
             if isinstance(it, TextRun) and it.form == "vert" and (it.role, "vert") not in names:
                 names[(it.role, "vert")] = _vert_name(fonts, it.role)
+            if isinstance(it, TextRun) and it.form == "hant" and (it.role, "hant") not in names:
+                # Traditional-Chinese punctuation: the role's face's centred-mark companion
+                names[(it.role, "hant")] = (_register(*fonts.hant(it.role)),)
         _page(c, page, names, levels)
         c.showPage()
     c.save()
@@ -314,14 +317,15 @@ def _page(c, page: PageOut, names: dict, levels: dict) -> None:
     c.setLineCap(0)
     for it in page.items:
         if isinstance(it, TextRun):
-            form = it.form if it.form in ("halt", "vert") else ""
+            form = it.form if it.form in ("halt", "vert", "hant") else ""
             if it.vertical:
                 # vertical text is set from the role's own face (its vertical forms)
                 entry = names[(it.role, form)]
                 _vertical_text(c, it, entry if isinstance(entry, str) else _font(entry[0]),
                                X, Y)
             else:
-                _text(c, it, names[(it.role, form)], levels.get(it.role), X, Y)
+                _text(c, it, names[(it.role, form)],
+                      None if form == "hant" else levels.get(it.role), X, Y)
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
             if it.style == "wave":
@@ -343,8 +347,12 @@ def _page(c, page: PageOut, names: dict, levels: dict) -> None:
             if it.fill is not None:
                 c.setFillColorCMYK(0, 0, 0, it.fill)
             c.setLineWidth(it.width or 0.1)
-            c.rect(X(it.x), Y(it.y + it.h), it.w, it.h, stroke=1 if it.width else 0,
-                   fill=1 if it.fill is not None else 0)
+            if it.round:
+                c.ellipse(X(it.x), Y(it.y + it.h), X(it.x + it.w), Y(it.y),
+                          stroke=1 if it.width else 0, fill=1 if it.fill is not None else 0)
+            else:
+                c.rect(X(it.x), Y(it.y + it.h), it.w, it.h, stroke=1 if it.width else 0,
+                       fill=1 if it.fill is not None else 0)
             c.setFillColorCMYK(0, 0, 0, 1)
     _marks(c, page, off)
     if page.slug:

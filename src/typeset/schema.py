@@ -144,7 +144,12 @@ ISSUE = Obj("issue", "issue.yaml (the manifest), top level",
                     "pages (every other command refuses an issue that still has them).",
                     "stories:\n  - id: butuo …"),
                 Key("total_number", TEXT, "总第N期, printed in the front page's masthead after "
-                    "the issue number.", "total_number: 总第1234期")))
+                    "the issue number.", "total_number: 总第1234期"),
+                Key("lang", TEXT, "The issue's language: Traditional Chinese (zh-Hant, zh-TW, "
+                    "zh-HK) sets every article's full stops and commas centred in the em "
+                    "(CLREQ) and the PDFs' /Lang says so; an article's own `lang:` wins. "
+                    "Without it: Simplified (zh-Hans), /Lang zh-CN.", "lang: zh-Hant",
+                    range="zh-Hans, zh-CN, zh-Hant, zh-TW, zh-HK, zh-MO")))
 
 PAGE = Obj("page", "issue.yaml, an entry of `pages:`",
            "One page: its number, template and slots in reading order.", (
@@ -532,15 +537,23 @@ FACE = Obj("face", "layout/fonts.yaml, an entry of `faces:`", "One font file, or
         "`index:`).", "face: Noto Serif CJK SC"),
 ), extra={"not": {"required": ["index", "face"]}})
 
-ARTICLE = Obj("article", "an article file (NAME.txt), header lines before the first blank "
-              "line", "`key: value` lines, then a blank line, then the paragraphs "
-              "(separated by blank lines). Not YAML: no schema, listed here for completeness.", (
+ARTICLE = Obj("article", "an article file (NAME.txt, NAME.md or NAME.docx), header lines "
+              "before the first blank line", "`key: value` lines, then a blank line, then the "
+              "paragraphs (separated by blank lines); in a `.md` file the paragraphs are "
+              "article markup (subheads, emphasis, 着重号, quotes and 编者按, lists, tables: "
+              "README \"Article markup\"), a `.txt` file is plain text, never reinterpreted. "
+              "Not YAML: no schema, listed here for completeness.", (
                   Key("headline", TEXT, "The headline; '|' is a line break the editor chose.",
                       "headline: 川渝科协共建共享科普工作格局", required=True),
                   Key("kicker", TEXT, "引题 above the headline.", "kicker: 引题"),
                   Key("subtitle", TEXT, "副题 under the headline.", "subtitle: 副题"),
                   Key("byline", TEXT, "Byline, set right-aligned after the last paragraph.",
-                      "byline: （渝科）")))
+                      "byline: （渝科）"),
+                  Key("lang", TEXT, "The article's language when it differs from the "
+                      "issue's: Traditional Chinese (zh-Hant, zh-TW, zh-HK) sets its full "
+                      "stops and commas centred in the em (CLREQ) and the PDF says so; "
+                      "without it the article is in the issue's language.",
+                      "lang: zh-Hant", range="zh-Hans, zh-CN, zh-Hant, zh-TW, zh-HK, zh-MO")))
 
 # Every kind of mapping, in the order of the reference page.
 OBJECTS: dict[str, Obj] = {o.name: o for o in (

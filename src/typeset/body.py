@@ -1,0 +1,333 @@
+"""Compose an article's paragraphs by kind into grid lines (the compose stage, for markup).
+
+Contract: ``compose_article(issue, article)`` returns the article's paragraphs, each a list of
+:class:`compose.Line` one grid line each, at the paper's column measure (em of the body size).
+A plain paragraph (kind "body" without emphasis) is composed exactly as before markup existed:
+``compose_paragraph(text, body face, measure, settings)``.  What the markup adds
+(``markup.py``):
+
+- **emphasis** in another face (黑体 ``strong``, 楷体 ``kai``) is composed in the same
+  paragraph, each character measured in its own face and the line justified as one; it
+  keeps the body's size and baseline (the page stage sets every glyph of a line on the
+  line's baseline).  **着重号** (``dots``) are ``("dot", x)`` decorations under each marked
+  character except punctuation (CLREQ §emphasis_marks: none under punctuation marks); the
+  page stage sets them in the white between the line and the next.
+- a **subhead** takes whole grid lines: one blank line above it (none at the article's
+  start) and, at level 1, one below; its lines are kept in one column with the space below
+  and at least two lines of the paragraph after it (``Line.keep``), so it never ends a
+  column.  Level 1 is centred in 黑体, level 2 flush left in 黑体, level 3 flush left in
+  楷体; ``{.center}`` / ``{.left}`` in the markup overrides.
+- a **quoted block** is in 楷体, indented 1 em on both sides; an editor's note (编者按, or
+  ``{.box}``) is boxed: a blank grid line above and below holds the box's top and foot rule.
+- a **list item** hangs: its marker stands at the column edge, the lines after the first
+  start under the text after it.
+- a **table** is one grid line per row at the column measure: the header row in 黑体 between
+  a thick rule above and a thin rule below, a thick rule under the last row, columns at
+  least ½ em apart, figures right-aligned (``markup.column_align``); the header row is
+  repeated at the top of each column the table continues in (``Line.repeat``, flow.py).  A
+  table wider than the column is a layout error (exit 4) naming it and by how much.
+
+The font roles of the markup are ``ROLES``: a project's roles file may give each its own
+face; without one the role named after it (a headline's, a kicker's face) sets it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from . import cjk
+from .compose import Face, Glyph, Line, compose_headline, compose_paragraph, natural_line
+from .errors import LayoutError, SourceRef
+from .markup import DOTS, KAI, STRONG, column_align
+from .units import MM
+
+# markup role → the roles that set it, in order (the first a roles file defines)
+ROLES = {
+    STRONG: ("strong", "headline"),            # 黑体 emphasis
+    KAI: ("kai", "kicker"),                    # 楷体 emphasis
+    "subhead": ("subhead", "headline"),        # 小标题, levels 1–2
+    "subhead_kai": ("subhead_kai", "kicker"),  # 小标题, level 3
+    "quote": ("quote", "kicker"),              # quoted block, 编者按
+    "table_head": ("table_head", "headline"),  # a table's header row
+}
+BOX_RULE = 0.5            # pt: an editor's note's box
+TABLE_RULE = (1.0, 0.5)   # pt: a table's thick (top and foot) and thin (under the header) rules
+TABLE_GAP = 0.5           # em: the least white between two table columns
+LIST_MARKER = re.compile(r"^(?:●|\d+\.)")   # what markup.py and word.py put before an item
+NO_DOTS = frozenset((cjk.OP, cjk.CL, cjk.PA, cjk.ST, cjk.IP, cjk.DA, cjk.EL, cjk.CN, cjk.SO,
+                     cjk.SP, cjk.IS))
+
+
+class _Centred(Face):
+    """A face for Traditional-Chinese text: the marks of ``cjk.HANT_CENTRED`` are centred in
+    their em (drawn from the face's companion, fonts.make_hant) and so keep their full em,
+    never compressed or trimmed at a line end (the composer's fixed marks)."""
+
+    def __init__(self, face):
+        self.face = face
+
+    def advance(self, ch):
+        return self.face.advance(ch)
+
+    def ink_x(self, ch):
+        return self.face.ink_x(ch)
+
+    def ink_y(self, ch):
+        return self.face.ink_y(ch)
+
+    def has_halt(self, ch):
+        return self.face.has_halt(ch)
+
+    def fixed(self, ch):
+        return ch in cjk.HANT_CENTRED
+
+
+def language(issue, art) -> str | None:
+    """The article's language: its own ``lang:``, else the issue's."""
+    return art.lang or getattr(issue, "lang", None)
+
+
+def role(fonts, name: str) -> str:
+    """The font role that sets markup role ``name`` in this project."""
+    for r in ROLES[name]:
+        if r in fonts.roles:
+            return r
+    return ROLES[name][-1]
+
+
+def compose_article(issue, art) -> list[list[Line]]:
+    """The article's paragraphs as grid lines (see the module docstring)."""
+    if language(issue, art) in cjk.HANT_LANGS:
+        issue = _Traditional(issue)
+    paper = issue.paper
+    face = issue.fonts.face(paper.body.role)
+    measure = float(paper.column_chars)
+    out: list[list[Line]] = []
+    paras = art.paragraphs
+    for k, p in enumerate(paras):
+        if p.kind == "body" and not p.spans:
+            out.append(compose_paragraph(p.text, face, measure, paper.settings))
+        elif p.kind == "body":
+            out.append(_emphasis(issue, p, measure))
+        elif p.kind == "subhead":
+            out.append(_subhead(issue, p, measure, first=not out))
+        elif p.kind == "quote":
+            opens = p.box and (k == 0 or not (paras[k - 1].kind == "quote" and
+                                              paras[k - 1].box))
+            closes = p.box and (k + 1 == len(paras) or not (paras[k + 1].kind == "quote"
+                                                             and paras[k + 1].box))
+            out.append(_quote(issue, p, measure, opens, closes))
+        elif p.kind == "item":
+            out.append(_item(issue, p, measure))
+        elif p.kind == "table":
+            out.append(_table(issue, art, p, measure, first=not out))
+        else:                                   # pragma: no cover - markup makes no other
+            out.append(compose_paragraph(p.text, face, measure, paper.settings))
+    if isinstance(issue, _Traditional):
+        for lines in out:
+            for ln in lines:
+                for g in ln.glyphs:
+                    if g.ch in cjk.HANT_CENTRED and not g.form:
+                        g.form = "hant"
+    # a subhead keeps with the space under it and two lines of what follows (or all of it)
+    for k, lines in enumerate(out):
+        if paras[k].kind != "subhead":
+            continue
+        head = next(i for i, ln in enumerate(lines) if ln.glyphs)
+        after = len(out[k + 1]) if k + 1 < len(out) else 0
+        if after and out[k + 1] and not out[k + 1][0].glyphs:
+            after = 0       # a blank line opens what follows: keep the subhead to itself
+        lines[head].keep = len(lines) - 1 - head + min(2, after)
+    return out
+
+
+class _Traditional:
+    """The issue as a Traditional-Chinese article sees it: every face :class:`_Centred`."""
+
+    def __init__(self, issue):
+        self.paper = issue.paper
+        self.fonts = _CentredFonts(issue.fonts)
+
+
+class _CentredFonts:
+    def __init__(self, fonts):
+        self.roles = fonts.roles
+        self._fonts = fonts
+
+    def face(self, role):
+        return _Centred(self._fonts.face(role))
+
+
+def _faces(issue, p, base_role: str | None = None):
+    """A (role, face) per character of ``p`` where its emphasis sets it in another face."""
+    fonts = issue.fonts
+    per = [None] * len(p.text)
+    for s, e, st in p.spans:
+        if st == DOTS:
+            continue
+        r = role(fonts, st)
+        if r == base_role:
+            continue
+        for i in range(s, e):
+            per[i] = (r, fonts.face(r))
+    return per if any(per) else None
+
+
+def _dots(lines: list[Line], p) -> None:
+    """着重号 under each character of a ``dots`` span, not under punctuation (CLREQ)."""
+    marked = set()
+    for s, e, st in p.spans:
+        if st == DOTS:
+            marked.update(range(s, e))
+    if not marked:
+        return
+    at = 0
+    for ln in lines:
+        dots = []
+        for g in ln.glyphs:
+            if at in marked and cjk.char_class(g.ch) not in NO_DOTS and g.ch.strip():
+                dots.append(("dot", ln.indent + g.x + g.advance / 2.0))
+            at += 1
+        if dots:
+            ln.decor = ln.decor + tuple(dots)
+
+
+def _emphasis(issue, p, measure: float, indent=None, base=None) -> list[Line]:
+    paper = issue.paper
+    fonts = issue.fonts
+    face = fonts.face(base or paper.body.role)
+    lines = compose_paragraph(p.text, face, measure, paper.settings, indent=indent,
+                              faces=_faces(issue, p, base))
+    if base is not None:
+        for ln in lines:
+            for g in ln.glyphs:
+                if g.role is None:
+                    g.role = base
+    _dots(lines, p)
+    return lines
+
+
+def _blank(measure: float, decor=()) -> Line:
+    """An empty grid line: white around a subhead or a table (``space``: it never opens a
+    column, flow.py), or with ``decor`` the top or foot of a box."""
+    return Line(glyphs=[], width=0.0, measure=measure, indent=0.0, justified=False,
+                decor=tuple(decor), space=not decor)
+
+
+def _subhead(issue, p, measure: float, first: bool) -> list[Line]:
+    fonts = issue.fonts
+    r = role(fonts, "subhead" if p.level < 3 else "subhead_kai")
+    align = p.align or ("center" if p.level == 1 else "left")
+    out = [] if first else [_blank(measure)]
+    for ln in compose_headline(p.text, fonts.face(r), measure, issue.paper.settings):
+        shift = (measure - ln.width) / 2.0 if align == "center" else 0.0
+        glyphs = [replace(g, x=g.x + shift, role=r) for g in ln.glyphs]
+        out.append(Line(glyphs=glyphs, width=ln.width, measure=measure, indent=0.0,
+                        justified=False, align="center" if align == "center" else "start",
+                        overfull=ln.overfull))
+    if p.level == 1:
+        out.append(_blank(measure))
+    return out
+
+
+def _quote(issue, p, measure: float, opens: bool, closes: bool) -> list[Line]:
+    r = role(issue.fonts, "quote")
+    lines = _emphasis(issue, p, measure - 2.0, base=r)
+    for ln in lines:
+        ln.indent += 1.0
+        for i, d in enumerate(ln.decor):
+            if d[0] == "dot":
+                ln.decor = ln.decor[:i] + (("dot", d[1] + 1.0),) + ln.decor[i + 1:]
+    if not p.box:
+        return lines
+    w = BOX_RULE
+    side = lambda a, b: (("vrule", 0.0, a, b, w), ("vrule", measure, a, b, w))  # noqa: E731
+    for ln in lines:
+        ln.decor = ln.decor + side(0.0, 1.0)
+    if opens:
+        lines.insert(0, _blank(measure, (("hrule", 0.0, measure, 0.5, w),) + side(0.5, 1.0)))
+        lines[0].keep = 1
+    if closes:
+        lines.append(_blank(measure, (("hrule", 0.0, measure, 0.5, w),) + side(0.0, 0.5)))
+        if len(lines) > 1:
+            lines[-2].keep = 1
+    return lines
+
+
+def _item(issue, p, measure: float) -> list[Line]:
+    """A list item with a hanging indent: its text is composed at the measure less the hang
+    and every line starts under the text; the marker (``●``, ``1.``) stands in the hang of
+    the first line, ¼ em before the text (a Han–Latin gap that does not stretch)."""
+    paper = issue.paper
+    face = issue.fonts.face(paper.body.role)
+    m = LIST_MARKER.match(p.text)
+    marker = m.end() if m else 0
+    faces = _faces(issue, p)
+    mark = natural_line(p.text[:marker], face, paper.settings) if marker else None
+    hang = (p.level - 1) * 1.0 + (mark.width + cjk.HAN_LATIN_GAP if mark else 0.0)
+    lines = compose_paragraph(p.text[marker:], face, measure - hang, paper.settings,
+                              indent=0.0, faces=faces[marker:] if faces else None)
+    for ln in lines:
+        ln.indent += hang
+    if mark is not None and lines:
+        back = mark.width + cjk.HAN_LATIN_GAP
+        lines[0].glyphs = [replace(g, x=g.x - back) for g in mark.glyphs] + lines[0].glyphs
+    _dots(lines, p)
+    return lines
+
+
+def _table(issue, art, p, measure: float, first: bool) -> list[Line]:
+    paper = issue.paper
+    fonts = issue.fonts
+    t = p.table
+    body_face = fonts.face(paper.body.role)
+    hr = role(fonts, "table_head")
+    head_face = fonts.face(hr)
+    ncol = len(t.header)
+    cells = [[natural_line(c, head_face, paper.settings) if c else None for c in t.header]] + \
+        [[natural_line(c, body_face, paper.settings) if c else None for c in r] for r in t.rows]
+    widths = [max((row[c].width for row in cells if row[c] is not None), default=0.0)
+              for c in range(ncol)]
+    need = sum(widths) + TABLE_GAP * (ncol - 1)
+    if need > measure + 1e-9:
+        over = need - measure
+        raise LayoutError(
+            f"table {t.number} ('{t.header[0] if t.header else ''}' …, {ncol} columns) is "
+            f"{need:.1f} em wide, {over:.1f} em ({over * paper.body.size / MM:.1f} mm) wider "
+            f"than its column ({measure:g} em)", SourceRef(art.path, p.line),
+            "shorten its cells, or give it fewer columns")
+    gap = (measure - sum(widths)) / (ncol - 1) if ncol > 1 else 0.0
+    xs = []
+    x = 0.0
+    for w in widths:
+        xs.append(x)
+        x += w + gap
+    aligns = column_align(t)
+    lines: list[Line] = [] if first else [_blank(measure)]
+    header = None
+    for r, row in enumerate(cells):
+        glyphs: list[Glyph] = []
+        for c, ln in enumerate(row):
+            if ln is None:
+                continue
+            a = aligns[c] if r else ("right" if aligns[c] == "right" else
+                                     "center" if aligns[c] == "center" else "left")
+            off = xs[c] + (widths[c] - ln.width if a == "right" else
+                           (widths[c] - ln.width) / 2.0 if a == "center" else 0.0)
+            glyphs += [replace(g, x=g.x + off, role=hr if r == 0 else None)
+                       for g in ln.glyphs]
+        line = Line(glyphs=glyphs, width=measure, measure=measure, indent=0.0,
+                    justified=False, align="start")
+        if r == 0:
+            line.decor = (("hrule", 0.0, measure, 0.0, TABLE_RULE[0]),
+                          ("hrule", 0.0, measure, 1.0, TABLE_RULE[1]))
+            line.keep = 1 if len(cells) > 1 else 0
+            header = line
+        else:
+            line.repeat = header
+        if r == len(cells) - 1 and r:
+            line.decor = line.decor + (("hrule", 0.0, measure, 1.0, TABLE_RULE[0]),)
+        lines.append(line)
+    lines.append(_blank(measure))
+    return lines

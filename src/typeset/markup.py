@@ -1,0 +1,262 @@
+"""Article markup: the body of a ``.md`` article file → paragraphs with their kind and emphasis.
+
+Contract: ``parse_body(lines, first, path)`` reads the lines of an article's body (after its
+header lines; ``first`` is the 1-based file line of ``lines[0]``) as CommonMark with tables and
+bracketed spans (markdown-it-py with mdit-py-plugins' ``attrs``) and returns
+:class:`model.Paragraph` values in reading order: each knows its kind, its line in the file and
+its emphasis as (start, end, style) spans over its text.  Only ``.md`` files are read this way:
+a ``.txt`` article is plain text, never reinterpreted (``load.parse_article``).
+
+The markup, small on purpose (README "Article markup"):
+
+=====================================  ======================================================
+``# 小标题`` / ``## …`` / ``### …``    subhead, levels 1–3 (level 1 centred, the others flush
+                                       left; ``{.center}`` or ``{.left}`` on the line before
+                                       says otherwise)
+``**文字**``                           黑体 emphasis (``STRONG``)
+``*文字*``                             楷体 emphasis (``KAI``): Chinese has no italic
+``[文字]{.dots}``                      着重号, a dot under each character (``DOTS``, CLREQ
+                                       §emphasis_marks / 着重号)
+``> 段落``                             a quoted block, in 楷体 with its own indent; one that
+                                       starts with 编者按 (or has ``{.box}`` on the line
+                                       before) is an editor's note in a box
+``- 条目`` / ``1. 条目``               a list: each item a paragraph with a hanging indent,
+                                       ``●`` or its number in front
+a pipe table                           a table (header row, ``--:`` right-aligned columns;
+                                       a column of figures is right-aligned anyway)
+=====================================  ======================================================
+
+Anything else CommonMark knows (code, links, pictures, HTML) is read as its plain text, so no
+text is lost; a line the markup does not use is never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import cjk
+from .model import Paragraph, Table
+
+STRONG = "strong"       # 黑体
+KAI = "kai"             # 楷体
+DOTS = "dots"           # 着重号
+STYLES = (STRONG, KAI, DOTS)
+_CLASS_STYLE = {"dots": DOTS, "hei": STRONG, "strong": STRONG, "kai": KAI}
+MAX_LEVEL = 3
+BULLET = "●"
+NOTE_START = re.compile(r"^\s*[【\[〔（(]?\s*编者按")
+# a cell of figures: signs, digits, decimal point, thousands commas, % and units after them
+NUMBER = re.compile(r"^[+\-−±]?[\d.,，]+\s*[%％℃°万亿元吨米个人]*$")
+
+SUFFIXES = (".md", ".markdown")
+
+
+def is_markup(path: Path) -> bool:
+    """Does the article file carry markup?  Only ``.md`` files do; a ``.txt`` file is plain."""
+    return path.suffix.lower() in SUFFIXES
+
+
+def _parser():
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+
+    return MarkdownIt("commonmark").enable("table").use(attrs_plugin, spans=True) \
+        .use(attrs_block_plugin)
+
+
+def _inline(token) -> tuple[str, tuple]:
+    """The text of an inline token and its emphasis spans, merged per style."""
+    text = ""
+    stack: list[str | None] = []
+    per_char: list[frozenset] = []
+    for c in token.children or []:
+        t = c.type
+        if t in ("text", "code_inline", "html_inline"):
+            piece = c.content
+        elif t in ("softbreak", "hardbreak"):
+            continue            # lines join: nothing between Chinese (see _soft_before)
+        elif t == "strong_open":
+            stack.append(STRONG)
+            continue
+        elif t == "em_open":
+            stack.append(KAI)
+            continue
+        elif t == "span_open":
+            cls = (c.attrs or {}).get("class", "")
+            stack.append(next((_CLASS_STYLE[k] for k in str(cls).split()
+                               if k in _CLASS_STYLE), None))
+            continue
+        elif t in ("strong_close", "em_close", "span_close"):
+            if stack:
+                stack.pop()
+            continue
+        elif t == "image":
+            piece = c.content
+        else:
+            continue
+        if not piece:
+            continue
+        if text and cjk.char_class(text[-1]) == cjk.LA and cjk.char_class(piece[0]) == cjk.LA \
+                and _soft_before(token, c):
+            text += " "
+            per_char.append(frozenset())
+        styles = frozenset(s for s in stack if s)
+        text += piece
+        per_char.extend([styles] * len(piece))
+    return text, merge_spans(per_char)
+
+
+def _soft_before(token, child) -> bool:
+    """Did a line break come right before ``child``?  Lines join as ``load._join`` joins a
+    plain paragraph's: nothing between Chinese, a space between Latin words."""
+    kids = token.children
+    k = kids.index(child)
+    while k > 0:
+        k -= 1
+        if kids[k].type == "softbreak":
+            return True
+        if kids[k].type not in ("strong_open", "em_open", "span_open", "strong_close",
+                                "em_close", "span_close"):
+            return False
+    return False
+
+
+def merge_spans(per_char: list) -> tuple:
+    out = []
+    for style in STYLES:
+        start = None
+        for k, st in enumerate(per_char + [frozenset()]):
+            if style in st and start is None:
+                start = k
+            elif style not in st and start is not None:
+                out.append((start, k, style))
+                start = None
+    return tuple(sorted(out))
+
+
+def parse_body(lines: list[str], first: int, path: Path) -> list[Paragraph]:
+    """The paragraphs of a markup body (see the module docstring)."""
+    tokens = _parser().parse("\n".join(lines))
+    out: list[Paragraph] = []
+    quote = []             # open blockquotes: (box, first paragraph seen)
+    lists = []             # open lists: [ordered, next number]
+    heading = None         # (level, align) of an open heading
+    tables = 0
+    k = 0
+    while k < len(tokens):
+        t = tokens[k]
+        line = first + (t.map[0] if t.map else 0)
+        ty = t.type
+        if ty == "blockquote_open":
+            cls = str((t.attrs or {}).get("class", ""))
+            quote.append(["box" in cls.split(), False])
+        elif ty == "blockquote_close":
+            quote.pop()
+        elif ty in ("bullet_list_open", "ordered_list_open"):
+            lists.append([ty == "ordered_list_open", int((t.attrs or {}).get("start", 1) or 1)])
+        elif ty in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif ty == "heading_open":
+            cls = str((t.attrs or {}).get("class", "")).split()
+            align = "center" if "center" in cls else ("left" if "left" in cls else "")
+            heading = (min(int(t.tag[1]), MAX_LEVEL), align)
+        elif ty == "heading_close":
+            heading = None
+        elif ty == "inline" and heading is not None:
+            text, spans = _inline(t)
+            if text.strip():
+                out.append(Paragraph(text.strip(), line, kind="subhead", level=heading[0],
+                                     align=heading[1]))
+        elif ty == "inline":
+            text, spans = _inline(t)
+            lead = len(text) - len(text.lstrip())
+            text = text.strip()
+            spans = tuple((max(0, s - lead), min(len(text), e - lead), st) for s, e, st in spans
+                          if min(len(text), e - lead) > max(0, s - lead))
+            if not text:
+                pass
+            elif lists:
+                ordered, n = lists[-1]
+                marker = f"{n}." if ordered else BULLET
+                if ordered:
+                    lists[-1][1] += 1
+                shift = len(marker)
+                out.append(Paragraph(marker + text, line, kind="item", level=len(lists),
+                                     spans=tuple((s + shift, e + shift, st)
+                                                 for s, e, st in spans)))
+            elif quote:
+                q = quote[-1]
+                if not q[1]:
+                    q[1] = True
+                    q[0] = q[0] or bool(NOTE_START.match(text))
+                out.append(Paragraph(text, line, kind="quote", spans=spans, box=q[0]))
+            else:
+                out.append(Paragraph(text, line, spans=spans))
+        elif ty == "table_open":
+            tables += 1
+            k, table = _table(tokens, k, tables)
+            cells = [c for row in (table.header,) + table.rows for c in row]
+            out.append(Paragraph(" ".join(c for c in cells if c), line, kind="table",
+                                 table=table))
+            continue
+        elif ty in ("fence", "code_block"):
+            for n, raw in enumerate(t.content.rstrip("\n").split("\n")):
+                if raw.strip():
+                    out.append(Paragraph(raw.strip(), line + n + (ty == "fence")))
+        elif ty == "html_block":
+            text = " ".join(s.strip() for s in t.content.split("\n") if s.strip())
+            if text:
+                out.append(Paragraph(text, line))
+        k += 1
+    return out
+
+
+def _table(tokens, k: int, number: int) -> tuple[int, Table]:
+    """Read the table starting at ``tokens[k]`` (table_open): (index after it, Table)."""
+    header: list[str] = []
+    rows: list[list[str]] = []
+    align: list[str] = []
+    row = None
+    in_head = False
+    while tokens[k].type != "table_close":
+        t = tokens[k]
+        if t.type == "thead_open":
+            in_head = True
+        elif t.type == "thead_close":
+            in_head = False
+        elif t.type == "tr_open":
+            row = []
+        elif t.type == "tr_close":
+            if in_head:
+                header = row
+            else:
+                rows.append(row)
+        elif t.type in ("th_open", "td_open"):
+            style = str((t.attrs or {}).get("style", ""))
+            a = style.split("text-align:")[-1].strip() if "text-align:" in style else ""
+            if in_head:
+                align.append(a)
+        elif t.type == "inline":
+            row.append(_inline(t)[0].strip())
+        k += 1
+    width = len(header)
+    rows = [tuple((r + [""] * width)[:width]) for r in rows]
+    return k + 1, Table(tuple(header), tuple(rows), tuple(align), number)
+
+
+def number_cell(text: str) -> bool:
+    """A cell of figures (set right-aligned, CLREQ tables: numbers align on their units)."""
+    return bool(text) and bool(NUMBER.match(text.strip()))
+
+
+def column_align(table: Table) -> list[str]:
+    """Each column's alignment: as the markup says, else right for a column of figures."""
+    out = []
+    for c, a in enumerate(table.align):
+        if a:
+            out.append(a)
+            continue
+        cells = [r[c] for r in table.rows if r[c]]
+        out.append("right" if cells and all(number_cell(x) for x in cells) else "left")
+    return out

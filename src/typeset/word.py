@@ -1,0 +1,192 @@
+"""Word documents in: a ``.docx`` article file → :class:`model.Article` (the load stage).
+
+Contract: ``read_docx(path, allow_empty)`` reads the document with python-docx and returns the
+article as ``load.parse_article`` would for a text file with the same content: the header
+from paragraphs of ``key: value`` lines at the top (as in a text file; a paragraph in Word's
+*Title* style gives the headline when none does), then the body in document order:
+
+- a paragraph in a *Heading 1*–*Heading 3* style → a subhead of that level;
+- bold runs (or the *Strong* character style) → 黑体 emphasis, italic (*Emphasis*) → 楷体,
+  Word's emphasis mark (着重号, ``w:em``) → 着重号;
+- a *Quote* / *Intense Quote* paragraph → a quoted block (boxed when it starts with 编者按);
+- a list paragraph (*List Bullet*, *List Number*, or numbering) → a list item;
+- a table → a table, its first row the header.
+
+What the article cannot carry is listed in ``Article.warnings``, never dropped silently:
+tracked changes (the text is read as if they were accepted: insertions in, deletions out),
+comments, footnotes and endnotes, pictures.  Each warning names the file and the paragraph
+(its number in the document, counting every paragraph, and its first characters).  In
+messages about a ``.docx`` article, the "line" is that paragraph number.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import InputError, SourceRef
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_HEADER = re.compile(r"^([a-z_]+)\s*[:：]\s*(.*)$")
+_HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
+# what each kind of unsupported content is called in a warning
+_UNSUPPORTED = (
+    ((W + "ins", W + "del", W + "moveFrom", W + "moveTo", W + "rPrChange", W + "pPrChange"),
+     "tracked change(s): read as if accepted (insertions kept, deletions left out); accept or "
+     "reject them in Word"),
+    ((W + "commentReference", W + "commentRangeStart"), "a comment: not printed"),
+    ((W + "footnoteReference", W + "endnoteReference"), "a footnote or endnote: not printed"),
+    ((W + "drawing", W + "pict"), "a picture: not placed (give it a picture slot)"),
+)
+
+
+def _on(el, tag: str) -> bool:
+    """Is the toggle property ``tag`` of run properties ``el`` on?"""
+    if el is None:
+        return False
+    t = el.find(tag)
+    return t is not None and t.get(W + "val", "true") not in ("0", "false", "none")
+
+
+def _runs(p, styles) -> tuple[str, tuple]:
+    """Text and emphasis spans of paragraph element ``p`` (insertions in, deletions out)."""
+    from .markup import DOTS, KAI, STRONG, merge_spans
+
+    text = ""
+    per: list = []
+    for r in p.iter(W + "r"):
+        anc = r.getparent()
+        skip = False
+        while anc is not None and anc is not p:
+            if anc.tag in (W + "del", W + "moveFrom"):
+                skip = True
+                break
+            anc = anc.getparent()
+        if skip:
+            continue
+        rpr = r.find(W + "rPr")
+        rstyle = rpr.find(W + "rStyle") if rpr is not None else None
+        sname = styles.get(rstyle.get(W + "val"), "") if rstyle is not None else ""
+        st = set()
+        if _on(rpr, W + "b") or sname in ("Strong", "Strong Emphasis"):
+            st.add(STRONG)
+        if _on(rpr, W + "i") or sname in ("Emphasis",):
+            st.add(KAI)
+        em = rpr.find(W + "em") if rpr is not None else None
+        if em is not None and em.get(W + "val", "dot") not in ("none",):
+            st.add(DOTS)
+        for c in r:
+            if c.tag == W + "t" and c.text:
+                text += c.text
+                per.extend([frozenset(st)] * len(c.text))
+            elif c.tag == W + "tab":
+                text += " "
+                per.append(frozenset())
+    lead = len(text) - len(text.lstrip())
+    tail = len(text.rstrip())
+    return text.strip(), merge_spans(per[lead:tail])
+
+
+def read_docx(path: Path, allow_empty: bool = False):
+    """The article in the Word document ``path`` (see the module docstring)."""
+    from docx import Document
+    from docx.opc.exceptions import PackageNotFoundError
+
+    from .load import ARTICLE_KEYS, LANGS
+    from .markup import BULLET, NOTE_START
+    from .model import Article, Paragraph, Table
+
+    try:
+        doc = Document(str(path))
+    except (PackageNotFoundError, KeyError, ValueError, OSError) as e:
+        raise InputError(f"not a Word document (.docx) that can be read: {e}",
+                         SourceRef(path), "save it again as .docx from Word") from None
+    except Exception as e:  # noqa: BLE001 - a damaged zip or XML: python-docx's errors vary
+        raise InputError(f"the Word document cannot be read: {type(e).__name__}: {e}",
+                         SourceRef(path), "save it again as .docx from Word") from None
+    styles = {s.style_id: s.name for s in doc.styles}
+    header: dict = {}
+    paras: list = []
+    warnings: list = []
+    in_header = True
+    number = 0           # every paragraph of the document, for messages
+    counter = 0          # a numbered list's next number
+    tables = 0
+    for el in doc.element.body.iterchildren():
+        if el.tag == W + "p":
+            number += 1
+            text, spans = _runs(el, styles)
+            ppr = el.find(W + "pPr")
+            sid = ppr.find(W + "pStyle") if ppr is not None else None
+            style = styles.get(sid.get(W + "val"), "") if sid is not None else ""
+            for tags, what in _UNSUPPORTED:
+                if any(True for t in tags for _ in el.iter(t)):
+                    warnings.append((SourceRef(path), f"paragraph {number} "
+                                     f"('{text[:12]}…'): {what}"))
+            if in_header:
+                m = _HEADER.match(text)
+                if m and m.group(1) in ARTICLE_KEYS:
+                    header.setdefault(m.group(1), (m.group(2).strip(), number))
+                    continue
+                if not text and header:
+                    in_header = False
+                    continue
+                in_header = False
+            if not text:
+                continue
+            if style in ("Title", "标题") and "headline" not in header:
+                header["headline"] = (text, number)
+                continue
+            h = _HEADING.match(style)
+            numbered = ppr is not None and ppr.find(W + "numPr") is not None
+            if h:
+                paras.append(Paragraph(text, number, kind="subhead",
+                                       level=min(3, max(1, int(h.group(1))))))
+                counter = 0
+            elif style in ("Quote", "Intense Quote", "引用", "明显引用"):
+                paras.append(Paragraph(text, number, kind="quote", spans=spans,
+                                       box=bool(NOTE_START.match(text))))
+            elif style.startswith("List Number"):
+                counter += 1
+                marker = f"{counter}."
+                paras.append(Paragraph(marker + text, number, kind="item", level=1,
+                                       spans=tuple((s + len(marker), e + len(marker), st)
+                                                   for s, e, st in spans)))
+            elif style.startswith("List") or numbered:
+                paras.append(Paragraph(BULLET + text, number, kind="item", level=1,
+                                       spans=tuple((s + 1, e + 1, st) for s, e, st in spans)))
+            else:
+                paras.append(Paragraph(text, number, spans=spans))
+                counter = 0
+        elif el.tag == W + "tbl":
+            in_header = False
+            tables += 1
+            rows = []
+            for tr in el.iter(W + "tr"):
+                rows.append(tuple(" ".join(t for t in (_runs(p, styles)[0]
+                                                        for p in tc.iter(W + "p")) if t)
+                                  for tc in tr.iter(W + "tc")))
+            if not rows:
+                continue
+            width = max(len(r) for r in rows)
+            rows = [tuple(r) + ("",) * (width - len(r)) for r in rows]
+            table = Table(rows[0], tuple(rows[1:]), ("",) * width, tables)
+            paras.append(Paragraph(" ".join(c for r in rows for c in r if c), number + 1,
+                                   kind="table", table=table))
+    empty = allow_empty and not paras
+    if "headline" not in header and not empty:
+        raise InputError("no headline", SourceRef(path),
+                         "start the document with a paragraph 'headline: …', or give the "
+                         "headline Word's Title style")
+    if not paras and not empty:
+        raise InputError("the article has no text", SourceRef(path))
+    get = lambda k: header[k][0] if k in header and header[k][0] else None  # noqa: E731
+    lang = get("lang")
+    if lang is not None and lang.lower() not in LANGS:
+        raise InputError(f"unknown language '{lang}'", SourceRef(path, header["lang"][1]),
+                         "zh-Hans (Simplified, the default) or zh-Hant, zh-TW, zh-HK")
+    return Article(key=path.stem, path=path, headline=get("headline") or "",
+                   kicker=get("kicker"), subtitle=get("subtitle"), byline=get("byline"),
+                   paragraphs=tuple(paras),
+                   headline_line=header["headline"][1] if "headline" in header else 1,
+                   lang=LANGS[lang.lower()] if lang else None, warnings=tuple(warnings))

@@ -1,0 +1,135 @@
+"""Word documents in (issue #18): a ``.docx`` written here with python-docx — header
+paragraphs, a heading, bold text, a table and a tracked change (an insertion and a deletion,
+written as Word writes them) — builds; the tracked change is a warning naming the file and the
+paragraph; the text reads back from the PDF whole, the insertion in and the deletion out."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from conftest import ROOT, TYPESET, squash
+from pdfread import read_chars
+
+ROWS = [("地区", "人数", "次数"), ("成都", "120", "860"), ("绵阳", "85", "540"),
+        ("德阳", "64", "410")]
+
+
+def _tracked(p, tag: str, text: str, n: int) -> None:
+    """Append a tracked insertion (w:ins) or deletion (w:del) of ``text`` to paragraph ``p``."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement(f"w:{tag}")
+    el.set(qn("w:id"), str(n))
+    el.set(qn("w:author"), "编辑")
+    el.set(qn("w:date"), "2020-08-06T10:00:00Z")
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t" if tag == "ins" else "w:delText")
+    t.text = text
+    r.append(t)
+    el.append(r)
+    p._p.append(el)
+
+
+def make_docx(path) -> None:
+    from docx import Document
+
+    d = Document()
+    d.add_paragraph("headline: 科技特派员走进田间")
+    d.add_paragraph("byline: （本报记者 李四）")
+    d.add_paragraph("")
+    p = d.add_paragraph("本报讯 全省科技特派员")
+    p.add_run("深入一线").bold = True
+    p.add_run("，帮助农民解决生产中的实际问题。")
+    d.add_heading("服务成效明显", level=1)
+    p = d.add_paragraph("截至目前，特派员共开展技术服务")
+    _tracked(p, "ins", "三千余次", 1)
+    _tracked(p, "del", "两千次", 2)
+    p.add_run("，受到群众欢迎。")
+    t = d.add_table(rows=len(ROWS), cols=3)
+    for i, row in enumerate(ROWS):
+        for j, c in enumerate(row):
+            t.cell(i, j).text = c
+    d.add_paragraph("下一步，全省将继续扩大科技特派员队伍。")
+    d.save(str(path))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    issue = tmp_path_factory.mktemp("word")
+    make_docx(issue / "word.docx")
+    (issue / "issue.yaml").write_text(
+        "paper: typeset-demo\ndate: 2020-08-07\npages:\n  - page: 1\n    template: yaowen\n"
+        "    slots:\n      - id: w\n        article: word.docx\n        column: 1\n"
+        "        span: 4\n", encoding="utf-8")
+    out = issue / "out"
+    r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(out)], capture_output=True,
+                       text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    return r, next(out.glob("*-p01.pdf"))
+
+
+def test_the_tracked_change_is_a_warning_naming_file_and_paragraph(built):
+    r, _ = built
+    warn = [ln for ln in r.stderr.splitlines() if "tracked change" in ln]
+    assert len(warn) == 1, r.stderr
+    assert warn[0].startswith("warning:") and "word.docx" in warn[0]
+    assert "paragraph 6 ('截至目前" in warn[0]
+
+
+def test_the_text_reads_back_whole(built):
+    _, pdf = built
+    chars = read_chars(pdf)
+    got = squash("".join(c.ch for c in chars))
+    want = squash("科技特派员走进田间" "本报讯全省科技特派员深入一线，帮助农民解决生产中的实际问题。"
+                  "服务成效明显" "截至目前，特派员共开展技术服务三千余次，受到群众欢迎。"
+                  + "".join("".join(r) for r in ROWS) +
+                  "下一步，全省将继续扩大科技特派员队伍。" "（本报记者李四）")
+    assert want in got
+    assert "两千次" not in got           # the deletion is out
+
+
+def test_heading_bold_and_table_come_in_as_markup(built):
+    _, pdf = built
+    chars = read_chars(pdf)
+    bold = [c for c in chars if c.ch in "深入一线" and "SansSC-Bold" in c.font]
+    assert len(bold) == 4
+    head = [c for c in chars if "SansSC" in c.font and c.ch in "服务成效明显"]
+    assert len(head) == 6 and len({round(c.base, 2) for c in head}) == 1
+    # the table's header row in 黑体, its figures right-aligned (right edges level)
+    th = [c for c in chars if c.ch in "地区人数次数" and "SansSC" in c.font]
+    assert len(th) == 6
+    x0 = min(c.x0 for c in th)
+    rows = {}
+    for c in chars:
+        if c.x0 >= x0 - 0.5 and c.x1 <= max(c.x1 for c in th) + 0.5:
+            rows.setdefault(round(c.base, 2), []).append(c)
+    figures = [v for v in rows.values() if v[0].ch in "成绵德"]
+    assert len(figures) == 3
+    for k in (1, 2):     # the last figure of each column of figures: level right edges
+        edges = set()
+        for v in figures:
+            v.sort(key=lambda c: c.x0)
+            cells, cur = [], []
+            for c in v:
+                if cur and c.x0 - cur[-1].x1 > 2.5:
+                    cells.append(cur)
+                    cur = []
+                cur.append(c)
+            cells.append(cur)
+            edges.add(round(cells[k][-1].x1, 1))
+        assert len(edges) == 1, (k, edges)
+
+
+def test_a_damaged_docx_is_bad_input(tmp_path):
+    (tmp_path / "bad.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (tmp_path / "issue.yaml").write_text(
+        "paper: typeset-demo\ndate: 2020-08-07\npages:\n  - page: 1\n    template: yaowen\n"
+        "    slots:\n      - id: w\n        article: bad.docx\n        column: 1\n"
+        "        span: 4\n", encoding="utf-8")
+    r = subprocess.run([*TYPESET, "check", str(tmp_path)], capture_output=True, text=True,
+                       cwd=ROOT)
+    assert r.returncode == 3, r.stderr
+    assert "bad.docx" in r.stderr and "Word document" in r.stderr
