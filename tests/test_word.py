@@ -123,6 +123,28 @@ def test_heading_bold_and_table_come_in_as_markup(built):
         assert len(edges) == 1, (k, edges)
 
 
+def test_a_tracked_change_in_a_table_is_a_warning_too(tmp_path):
+    from docx import Document
+
+    from typeset.word import read_docx
+
+    d = Document()
+    d.add_paragraph("headline: 表格")
+    d.add_paragraph("")
+    d.add_paragraph("正文。")
+    t = d.add_table(rows=2, cols=2)
+    for i, row in enumerate([("地区", "人数"), ("成都", "")]):
+        for j, c in enumerate(row):
+            t.cell(i, j).text = c
+    _tracked(t.cell(1, 1).paragraphs[0], "ins", "120", 1)
+    d.save(str(tmp_path / "t.docx"))
+    art = read_docx(tmp_path / "t.docx")
+    assert art.paragraphs[-1].table.rows == (("成都", "120"),)
+    assert [m for _, m in art.warnings] == [
+        "table 1 (after paragraph 3): tracked change(s): read as if accepted (insertions "
+        "kept, deletions left out); accept or reject them in Word"]
+
+
 def test_a_damaged_docx_is_bad_input(tmp_path):
     (tmp_path / "bad.docx").write_bytes(b"PK\x03\x04 not really a zip")
     (tmp_path / "issue.yaml").write_text(

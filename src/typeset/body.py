@@ -19,8 +19,8 @@ A plain paragraph (kind "body" without emphasis) is composed exactly as before m
   楷体; ``{.center}`` / ``{.left}`` in the markup overrides.
 - a **quoted block** is in 楷体, indented 1 em on both sides; an editor's note (编者按, or
   ``{.box}``) is boxed: a blank grid line above and below holds the box's top and foot rule.
-- a **list item** hangs: its marker stands at the column edge, the lines after the first
-  start under the text after it.
+- a **list item** hangs: its marker stands at the column edge, ¼ em before its text, and
+  every line of the text starts at the same indent.
 - a **table** is one grid line per row at the column measure: the header row in 黑体 between
   a thick rule above and a thin rule below, a thick rule under the last row, columns at
   least ½ em apart, figures right-aligned (``markup.column_align``); the header row is

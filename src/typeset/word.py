@@ -161,6 +161,10 @@ def read_docx(path: Path, allow_empty: bool = False):
         elif el.tag == W + "tbl":
             in_header = False
             tables += 1
+            for tags, what in _UNSUPPORTED:
+                if any(True for t in tags for _ in el.iter(t)):
+                    warnings.append((SourceRef(path), f"table {tables} (after paragraph "
+                                     f"{number}): {what}"))
             rows = []
             for tr in el.iter(W + "tr"):
                 rows.append(tuple(" ".join(t for t in (_runs(p, styles)[0]
