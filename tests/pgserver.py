@@ -47,7 +47,10 @@ class PgServer:
 
     def _run(self, *cmd, check=True, **kw):
         if self.as_root:
-            cmd = ("runuser", "-u", "postgres", "--", *cmd)
+            # runuser lives in /usr/sbin (Debian), which a minimal PATH may not hold
+            runuser = shutil.which("runuser") or shutil.which(
+                "runuser", path="/usr/sbin:/sbin:/usr/bin:/bin") or "runuser"
+            cmd = (runuser, "-u", "postgres", "--", *cmd)
         return subprocess.run([str(c) for c in cmd], check=check, capture_output=True,
                               text=True, **kw)
 

@@ -112,3 +112,22 @@ def test_guide_errors(tmp_path):
     assert r.returncode == 4, r.stderr
     assert "masthead 导读: '泸州市科协与永川区科协携手助力双城经济圈' and '第3版' do not fit" \
         in r.stderr
+
+
+def test_the_longest_lunar_date_breaks_at_its_space(tmp_path):
+    """A leap month with the day's solar term (2001-06-05: 农历辛巳年闰四月十四 芒种) is wider
+    than the date block: it was a layout error (exit 4) on that date only, found by building
+    200 successive dates (bench/bulk_bench.py); now the term goes on a line of its own."""
+    issue = tmp_path / "issue"
+    shutil.copytree(DEMO, issue, ignore=shutil.ignore_patterns("out"))
+    y = issue / "issue.yaml"
+    y.write_text(re.sub(r"(?m)^date: .*$", "date: 2001-06-05", y.read_text(encoding="utf-8"),
+                        count=1), encoding="utf-8")
+    page1 = build(issue, tmp_path / "out")[0]
+    import pdfplumber
+
+    with pdfplumber.open(page1) as pdf:
+        words = pdf.pages[0].extract_words(use_text_flow=True, keep_blank_chars=True)
+    lunar = next(w for w in words if "农历辛巳年闰四月十四" in w["text"])
+    term = next(w for w in words if w["text"].strip() == "芒种")
+    assert term["top"] > lunar["bottom"]            # on the next line, not beside it

@@ -120,13 +120,20 @@ def draw(issue, flow, out, ids) -> None:
 
     # --- the date block ------------------------------------------------------------------
     ds = m.date_style
-    lines = date_lines(issue)
+    face = fonts.face(ds.role)
+    # a line too wide for the block breaks at its space: the lunar date of a leap month with
+    # the day's solar term (农历辛巳年闰四月十四 芒种) is the longest, on some days only
+    set_lines = []
+    for text in date_lines(issue):
+        ln = natural_line(text, face, settings)
+        if ln.width * ds.size > date_w and " " in text:
+            set_lines += [natural_line(t, face, settings) for t in text.split(" ") if t]
+        else:
+            set_lines.append(ln)
     x0 = ax + left_w
     area = _area(out, "masthead: date", x0, top, x0 + date_w, top + band_h - facts_h)
-    step = (band_h - facts_h) / (len(lines) + 1)
-    face = fonts.face(ds.role)
-    for k, text in enumerate(lines):
-        ln = natural_line(text, face, settings)
+    step = (band_h - facts_h) / (len(set_lines) + 1)
+    for k, ln in enumerate(set_lines):
         y = top + step * (k + 1) + 0.35 * ds.size
         items += _runs(ln, x0 + (date_w - ln.width * ds.size) / 2.0, y, ds, "furniture", None,
                        ids(), area=area, where=SourceRef(issue.manifest))
