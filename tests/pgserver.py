@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -69,7 +70,24 @@ class PgServer:
             log = (self.root / "log").read_text(errors="replace") if (self.root / "log") \
                 .exists() else ""
             raise RuntimeError(f"PostgreSQL did not start: {r.stderr}\n{log[-2000:]}")
+        self._watchdog()
         return self
+
+    def _watchdog(self) -> None:
+        """A test run killed from outside (a timeout's SIGKILL) runs no teardown: a small
+        detached shell waits for this process to end and then stops the server and removes
+        its folder, so no PostgreSQL is left running after any run."""
+        stop = [str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"]
+        if self.as_root:
+            runuser = shutil.which("runuser") or shutil.which(
+                "runuser", path="/usr/sbin:/sbin:/usr/bin:/bin") or "runuser"
+            stop = [runuser, "-u", "postgres", "--", *stop]
+        script = (f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; "
+                  f"{' '.join(shlex.quote(a) for a in stop)} >/dev/null 2>&1; "
+                  f"rm -rf {shlex.quote(str(self.root))}")
+        subprocess.Popen(["sh", "-c", script], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         start_new_session=True)
 
     def url(self, db: str = "postgres") -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{db}"
