@@ -1330,6 +1330,32 @@ def halt_marks(path: Path) -> str:
                    if adv.get(ord(c)) == upem)
 
 
+def _full_em_marks(src: Path, marks: str):
+    """The TrueType font ``src`` cut down to those of ``marks`` it draws one em wide (no
+    layout tables, every name kept, the source's dates kept: reproducible bytes): what a
+    punctuation companion (-Halt, -Hant) starts from.  Returns (font, units per em, the marks
+    kept)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(str(src), recalcTimestamp=False)   # keep the source date: reproducible bytes
+    upem = font["head"].unitsPerEm
+    cmap = font.getBestCmap()
+    hmtx = font["hmtx"].metrics
+    wanted = [c for c in marks if ord(c) in cmap and hmtx[cmap[ord(c)]][0] == upem]
+    opts = subset.Options()
+    opts.layout_features = []
+    opts.notdef_outline = True
+    opts.glyph_names = False
+    opts.name_IDs = ["*"]
+    opts.name_languages = ["*"]
+    opts.drop_tables += ["GSUB", "GPOS", "GDEF", "vhea", "vmtx", "VORG", "DSIG"]
+    s = subset.Subsetter(opts)
+    s.populate(unicodes=[ord(c) for c in wanted])
+    s.subset(font)
+    return font, upem, wanted
+
+
 def make_halt(src: Path, dst: Path) -> list[str]:
     """Write to ``dst`` the half-width punctuation companion of the TrueType font ``src``: a
     small font holding only its full-width Chinese punctuation marks, each with a ½-em
@@ -1342,25 +1368,8 @@ def make_halt(src: Path, dst: Path) -> list[str]:
     Why: when the composer sets a mark at half width (line ends, adjacent marks, 半角 and 开明
     styles) the PDF then says so in its ``Widths`` and nothing overlaps, so extractors such as
     ``pdftotext -raw`` do not break lines at every compressed mark."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(str(src), recalcTimestamp=False)   # keep the source date: reproducible bytes
-    upem = font["head"].unitsPerEm
-    cmap = font.getBestCmap()
-    hmtx = font["hmtx"].metrics
-    wanted = [c for c in HALT_OPENING + HALT_CLOSING + HALT_STOPS + HALT_CENTRED
-              if ord(c) in cmap and hmtx[cmap[ord(c)]][0] == upem]
-    opts = subset.Options()
-    opts.layout_features = []
-    opts.notdef_outline = True
-    opts.glyph_names = False
-    opts.name_IDs = ["*"]
-    opts.name_languages = ["*"]
-    opts.drop_tables += ["GSUB", "GPOS", "GDEF", "vhea", "vmtx", "VORG", "DSIG"]
-    s = subset.Subsetter(opts)
-    s.populate(unicodes=[ord(c) for c in wanted])
-    s.subset(font)
+    font, upem, wanted = _full_em_marks(src, HALT_OPENING + HALT_CLOSING + HALT_STOPS +
+                                        HALT_CENTRED)
     cmap = font.getBestCmap()
     glyf = font["glyf"]
     hmtx = font["hmtx"].metrics
@@ -1403,26 +1412,9 @@ def make_hant(src: Path, dst: Path) -> list[str]:
     the middle of the box from ``frame.DESCENT`` below the baseline to ``frame.ASCENT`` above),
     which is where a Traditional-Chinese face draws them.  Names get " Hant" (PostScript name
     "-Hant").  Reproducible bytes (the source's dates).  Returns the marks it holds."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
     from .frame import ASCENT, DESCENT
 
-    font = TTFont(str(src), recalcTimestamp=False)
-    upem = font["head"].unitsPerEm
-    cmap = font.getBestCmap()
-    hmtx = font["hmtx"].metrics
-    wanted = [c for c in HANT_CENTRED if ord(c) in cmap and hmtx[cmap[ord(c)]][0] == upem]
-    opts = subset.Options()
-    opts.layout_features = []
-    opts.notdef_outline = True
-    opts.glyph_names = False
-    opts.name_IDs = ["*"]
-    opts.name_languages = ["*"]
-    opts.drop_tables += ["GSUB", "GPOS", "GDEF", "vhea", "vmtx", "VORG", "DSIG"]
-    s = subset.Subsetter(opts)
-    s.populate(unicodes=[ord(c) for c in wanted])
-    s.subset(font)
+    font, upem, wanted = _full_em_marks(src, HANT_CENTRED)
     cmap = font.getBestCmap()
     glyf = font["glyf"]
     hmtx = font["hmtx"].metrics
