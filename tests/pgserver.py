@@ -85,9 +85,10 @@ class PgServer:
         script = (f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; "
                   f"{' '.join(shlex.quote(a) for a in stop)} >/dev/null 2>&1; "
                   f"rm -rf {shlex.quote(str(self.root))}")
-        subprocess.Popen(["sh", "-c", script], stdin=subprocess.DEVNULL,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         start_new_session=True)
+        # started in the background of a shell that exits at once: the watchdog is no child
+        # of the test process (tests check that fork_map leaves no children behind)
+        subprocess.run(["sh", "-c", f"( {script} ) </dev/null >/dev/null 2>&1 &"],
+                       start_new_session=True, check=True)
 
     def url(self, db: str = "postgres") -> str:
         return f"postgresql://{self.user}@127.0.0.1:{self.port}/{db}"
