@@ -854,6 +854,12 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
     if not paragraphs and not empty:
         errors.append(InputError(_("the article has no text"), SourceRef(path)))
     raise_all(errors)
+    return article_from_header(path, header, paragraphs)
+
+
+def article_from_header(path: Path, header: dict, paragraphs, warnings=()) -> Article:
+    """The Article of a file read by any reader (text, markup, Word): ``header`` maps each
+    header key to (value, line); checks the language. The one place an Article is made."""
     get = lambda key: header[key][0] if key in header and header[key][0] else None  # noqa
     lang = get("lang")
     if lang is not None and lang.lower() not in LANGS:
@@ -863,7 +869,8 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
                    kicker=get("kicker"), subtitle=get("subtitle"), byline=get("byline"),
                    paragraphs=tuple(paragraphs),
                    lang=LANGS[lang.lower()] if lang else None,
-                   headline_line=header["headline"][1] if "headline" in header else 1)
+                   headline_line=header["headline"][1] if "headline" in header else 1,
+                   warnings=tuple(warnings))
 
 
 def _join(parts: list[str]) -> str:

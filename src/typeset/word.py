@@ -92,9 +92,9 @@ def read_docx(path: Path, allow_empty: bool = False):
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
-    from .load import ARTICLE_KEYS, LANGS
+    from .load import ARTICLE_KEYS, article_from_header
     from .markup import BULLET, NOTE_START
-    from .model import Article, Paragraph, Table
+    from .model import Paragraph, Table
 
     try:
         doc = Document(str(path))
@@ -184,13 +184,4 @@ def read_docx(path: Path, allow_empty: bool = False):
                          "headline Word's Title style")
     if not paras and not empty:
         raise InputError("the article has no text", SourceRef(path))
-    get = lambda k: header[k][0] if k in header and header[k][0] else None  # noqa: E731
-    lang = get("lang")
-    if lang is not None and lang.lower() not in LANGS:
-        raise InputError(f"unknown language '{lang}'", SourceRef(path, header["lang"][1]),
-                         "zh-Hans (Simplified, the default) or zh-Hant, zh-TW, zh-HK")
-    return Article(key=path.stem, path=path, headline=get("headline") or "",
-                   kicker=get("kicker"), subtitle=get("subtitle"), byline=get("byline"),
-                   paragraphs=tuple(paras),
-                   headline_line=header["headline"][1] if "headline" in header else 1,
-                   lang=LANGS[lang.lower()] if lang else None, warnings=tuple(warnings))
+    return article_from_header(path, header, paras, warnings)
