@@ -155,3 +155,15 @@ def test_a_damaged_docx_is_bad_input(tmp_path):
                        cwd=ROOT)
     assert r.returncode == 3, r.stderr
     assert "bad.docx" in r.stderr and "Word document" in r.stderr
+
+
+def test_a_text_file_header_may_use_the_full_width_colon(tmp_path):
+    """`headline：…` (the colon a Chinese input method types) is a header line in a text file,
+    as it already was in a Word document: both readers ask header.HEADER_LINE."""
+    from typeset.load import parse_article
+    p = tmp_path / "a.txt"
+    text = "headline：川渝科协共建共享\nbyline： （渝科）\n\n本报讯 正文。\n"
+    art = parse_article(p, text)
+    assert art.headline == "川渝科协共建共享"
+    assert art.byline == "（渝科）"
+    assert [x.text for x in art.paragraphs] == ["本报讯 正文。"]

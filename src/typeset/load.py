@@ -26,6 +26,7 @@ from .compose import Settings
 from .errors import (ErrorGroup, InputError, SourceRef, TypesetError, kind, nearest, raise_all,
                      show)
 from .fonts import load_font_table
+from .header import ARTICLE_KEYS, HEADER_LINE, LANGS, article_from_header  # noqa: F401
 from .i18n import _
 from .model import (PDFX_LEVELS, PRIORITY_NAMES, Article, Footer, Issue, Masthead, PageSpec,
                     Paper, PaperFacts, Paragraph, PrintSpec, Slot, Template, TextStyle)
@@ -48,12 +49,6 @@ MAX_COLUMN_CHARS = 200
 MAX_GRID_LINES = 2000
 MAX_TRIM = 5080 * 72 / 25.4   # 5080 mm: PDF's largest page (14 400 units of 1/72 in)
 MAX_SIZE = 1000.0             # pt, a type size
-ARTICLE_KEYS = ("headline", "kicker", "subtitle", "byline", "lang")
-# `lang:` of an article or an issue: Simplified (the default) or Traditional Chinese (cjk.py
-# says how each sets its punctuation); spellings as BCP 47 has them
-LANGS = {"zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-hant": "zh-Hant",
-         "zh-tw": "zh-TW", "zh-hk": "zh-HK", "zh-mo": "zh-MO"}
-
 
 PROJECT_ENV = "TYPESET_PROJECT"       # the project folder; `--project DIR` sets it
 
@@ -721,7 +716,6 @@ def _notices(node, path, ck) -> tuple[str, ...]:
 
 # --- articles -----------------------------------------------------------------------------
 
-_HEADER = re.compile(r"^([a-z_]+)\s*:\s*(.*)$")
 _BAD_CHARS = {"\u200b": "zero-width space", "\u200c": "zero-width non-joiner",
               "\u200d": "zero-width joiner", "\ufeff": "zero-width no-break space (BOM)",
               "\u00ad": "soft hyphen", "\ufffd": "replacement character"}
@@ -787,7 +781,7 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
     while k < len(lines) and not lines[k].strip():
         k += 1
     while k < len(lines) and lines[k].strip():
-        m = _HEADER.match(lines[k].strip())
+        m = HEADER_LINE.match(lines[k].strip())
         if not m:
             if not header:
                 errors.append(InputError(_("the article must start with 'headline: …'"),
@@ -856,21 +850,6 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
     raise_all(errors)
     return article_from_header(path, header, paragraphs)
 
-
-def article_from_header(path: Path, header: dict, paragraphs, warnings=()) -> Article:
-    """The Article of a file read by any reader (text, markup, Word): ``header`` maps each
-    header key to (value, line); checks the language. The one place an Article is made."""
-    get = lambda key: header[key][0] if key in header and header[key][0] else None  # noqa
-    lang = get("lang")
-    if lang is not None and lang.lower() not in LANGS:
-        raise InputError(f"unknown language '{lang}'", SourceRef(path, header["lang"][1]),
-                         "zh-Hans (Simplified, the default) or zh-Hant, zh-TW, zh-HK")
-    return Article(key=path.stem, path=path, headline=get("headline") or "",
-                   kicker=get("kicker"), subtitle=get("subtitle"), byline=get("byline"),
-                   paragraphs=tuple(paragraphs),
-                   lang=LANGS[lang.lower()] if lang else None,
-                   headline_line=header["headline"][1] if "headline" in header else 1,
-                   warnings=tuple(warnings))
 
 
 def _join(parts: list[str]) -> str:

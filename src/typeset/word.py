@@ -25,9 +25,9 @@ import re
 from pathlib import Path
 
 from .errors import InputError, SourceRef
+from .header import ARTICLE_KEYS, HEADER_LINE, article_from_header
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_HEADER = re.compile(r"^([a-z_]+)\s*[:：]\s*(.*)$")
 _HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 # what each kind of unsupported content is called in a warning
 _UNSUPPORTED = (
@@ -92,7 +92,6 @@ def read_docx(path: Path, allow_empty: bool = False):
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
-    from .load import ARTICLE_KEYS, article_from_header
     from .markup import BULLET, NOTE_START
     from .model import Paragraph, Table
 
@@ -124,7 +123,7 @@ def read_docx(path: Path, allow_empty: bool = False):
                     warnings.append((SourceRef(path), f"paragraph {number} "
                                      f"('{text[:12]}…'): {what}"))
             if in_header:
-                m = _HEADER.match(text)
+                m = HEADER_LINE.match(text)
                 if m and m.group(1) in ARTICLE_KEYS:
                     header.setdefault(m.group(1), (m.group(2).strip(), number))
                     continue
