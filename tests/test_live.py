@@ -32,7 +32,16 @@ def test_new_issue_from_the_last_one(tmp_path):
     for src in SAMPLE.glob("*.txt"):
         assert (new / src.name).read_text(encoding="utf-8").strip() == "headline: \nbyline:"
         assert src.name in checklist
-    assert run("check", new).returncode == 3            # not buildable until filled
+    # each emptied story keeps its place as a 待稿 placeholder of the last story's length:
+    # check shows the page (a newcomer's `new` + `check` used to fail with 18 errors), build
+    # refuses until the copy is in
+    assert text.count("expect_chars: ") == len(list(SAMPLE.glob("*.txt")))
+    r = run("check", new)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("待稿: copy not in yet") == len(list(SAMPLE.glob("*.txt")))
+    r = run("build", new, "-o", tmp_path / "refused")
+    assert r.returncode == 3 and "is not in yet" in r.stderr, r.stderr
+    assert "banner" in checklist                        # the last issue's banner is named
     for src in SAMPLE.glob("*.txt"):                    # fill it: it builds
         shutil.copyfile(src, new / src.name)
     r = run("build", new, "-o", tmp_path / "out")

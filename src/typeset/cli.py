@@ -956,7 +956,7 @@ def new(issue_dir, previous, previous_from, date, number, quiet):
     if quiet:
         click.echo(r["path"])
         return
-    click.echo(f"new issue {r['path']}: date {r['date']}"
+    click.echo(f"new issue {r['path']} from {previous}: date {r['date']}"
                + (f", number {r['number']}" if r["number"] else "")
                + f"; {r['articles']} article(s) and {r['pictures']} picture(s) to fill "
                  f"(see {Path(r['path']) / 'CHECKLIST.md'})")

@@ -20,8 +20,26 @@ ARTICLE_KEYS = ("headline", "kicker", "subtitle", "byline", "lang")
 # says how each sets its punctuation); spellings as BCP 47 has them
 LANGS = {"zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-hant": "zh-Hant",
          "zh-tw": "zh-TW", "zh-hk": "zh-HK", "zh-mo": "zh-MO"}
-# a header line `key: value`; the full-width colon too, as a Chinese input method types it
-HEADER_LINE = re.compile(r"^([a-z_]+)\s*[:：]\s*(.*)$")
+# the header keys as a Chinese newsroom names them (标题：…, 作者：…): the same key
+ALIASES = {"标题": "headline", "主题": "headline", "主标题": "headline",
+           "引题": "kicker", "肩题": "kicker", "眉题": "kicker",
+           "副题": "subtitle", "副标题": "subtitle",
+           "作者": "byline", "署名": "byline", "语言": "lang"}
+# a header line `key: value`: an English key or a Chinese name of two or three characters,
+# and the full-width colon too, as a Chinese input method types it
+HEADER_LINE = re.compile(r"^([a-z_]+|[\u4e00-\u9fff]{2,3})\s*[:：]\s*(.*)$")
+
+
+def header_key(name: str) -> str:
+    """The header key ``name`` stands for: itself, or the key a Chinese name is an alias of
+    (an unknown name is returned as it is, for the caller's error)."""
+    return ALIASES.get(name, name)
+
+
+def keys_hint() -> str:
+    """The header keys with their Chinese names, for an error message."""
+    names = {k: [a for a, v in ALIASES.items() if v == k][:1] for k in ARTICLE_KEYS}
+    return ", ".join(f"{k} ({n[0]})" if n else k for k, n in names.items())
 
 
 def article_from_header(path: Path, header: dict, paragraphs, warnings=()) -> Article:

@@ -26,7 +26,8 @@ from .compose import Settings
 from .errors import (ErrorGroup, InputError, SourceRef, TypesetError, kind, nearest, raise_all,
                      show)
 from .fonts import load_font_table
-from .header import ARTICLE_KEYS, HEADER_LINE, LANGS, article_from_header  # noqa: F401
+from .header import (ARTICLE_KEYS, HEADER_LINE, LANGS, article_from_header,  # noqa: F401
+                     header_key, keys_hint)
 from .i18n import _
 from .model import (PDFX_LEVELS, PRIORITY_NAMES, Article, Footer, Issue, Masthead, PageSpec,
                     Paper, PaperFacts, Paragraph, PrintSpec, Slot, Template, TextStyle)
@@ -737,6 +738,10 @@ def read_text(path: Path, where: SourceRef, encoding: str | None = None) -> str:
         raw = path.read_bytes()
     except OSError as e:
         raise InputError(f"cannot read the article: {e.strerror}", SourceRef(path)) from None
+    kind_of = _binary_kind(raw)
+    if kind_of:
+        raise InputError(_("'{file}' is {what}, not a text file").format(
+            file=path.name, what=kind_of[0]), SourceRef(path), kind_of[1])
     enc = encoding or "utf-8-sig"
     try:
         return raw.decode(enc)
@@ -759,6 +764,21 @@ def _lang(v) -> str:
     if isinstance(v, str) and v.strip().lower() in LANGS:
         return LANGS[v.strip().lower()]
     raise ValueError("zh-Hans (Simplified, the default) or zh-Hant, zh-TW, zh-HK")
+
+
+def _binary_kind(raw: bytes) -> tuple[str, str] | None:
+    """What a file given as a text article really is, by its first bytes, when it is a
+    document newsrooms pass around (the decoder's "not valid utf-8" says nothing of it)."""
+    if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):      # OLE2: .doc, .wps, .xls
+        return (_("an old Word (97–2003 .doc) or WPS document"),
+                _("save it as .docx (Word: Save As › Word Document) and name that file in "
+                  "the manifest, or save it as UTF-8 text"))
+    if raw.startswith(b"PK\x03\x04"):
+        return (_("a zip file (a Word .docx named otherwise?)"),
+                _("a Word document must end in .docx: rename it"))
+    if raw.startswith(b"%PDF-"):
+        return (_("a PDF"), _("copy its text into a text file, or ask for the Word document"))
+    return None
 
 
 def _looks_gb(raw: bytes) -> bool:
@@ -793,10 +813,13 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
                     _("leave a blank line between the header and the text")))
             k += 1
             continue
-        key, value = m.group(1), m.group(2).strip()
+        name, value = m.group(1), m.group(2).strip()
+        key = header_key(name)
         if key not in ARTICLE_KEYS:
-            errors.append(InputError(_("unknown header key '{key}'").format(key=key),
-                                     SourceRef(path, k + 1), nearest(key, ARTICLE_KEYS)))
+            errors.append(InputError(
+                _("unknown header key '{key}'").format(key=name), SourceRef(path, k + 1),
+                nearest(name, ARTICLE_KEYS)
+                or _("the header keys are: {keys}").format(keys=keys_hint())))
         elif key in header:
             errors.append(InputError(_("'{key}' given twice").format(key=key),
                                      SourceRef(path, k + 1)))
@@ -807,6 +830,7 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
         else:
             header[key] = (value, k + 1)
         k += 1
+    told_by_header = bool(errors)
     paragraphs: list[Paragraph] = []
     buf: list[str] = []
     start = 0
@@ -842,10 +866,13 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
                                  "private-use character(s) not listed", SourceRef(path),
                                  "is this a text file?"))
     empty = allow_empty and not paragraphs
-    if ("headline" not in header or header["headline"][0] == "") and not empty:
+    # a header line in error already names the cause: "no headline" and "no text" would
+    # only repeat it (a first line that is no header line; text with no blank line before it)
+    if ("headline" not in header or header["headline"][0] == "") and not empty \
+            and not told_by_header:
         errors.append(InputError(_("no headline"), SourceRef(path, 1),
                                  _("start the file with 'headline: …'")))
-    if not paragraphs and not empty:
+    if not paragraphs and not empty and not told_by_header:
         errors.append(InputError(_("the article has no text"), SourceRef(path)))
     raise_all(errors)
     return article_from_header(path, header, paragraphs)

@@ -25,9 +25,10 @@ import re
 from pathlib import Path
 
 from .errors import InputError, SourceRef
-from .header import ARTICLE_KEYS, HEADER_LINE, article_from_header
+from .header import ARTICLE_KEYS, HEADER_LINE, article_from_header, header_key
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TITLE = ("Title", "标题")      # Word's style names of the paragraph that gives the headline
 _HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 # what each kind of unsupported content is called in a warning
 _UNSUPPORTED = (
@@ -123,9 +124,14 @@ def read_docx(path: Path, allow_empty: bool = False):
                     warnings.append((SourceRef(path), f"paragraph {number} "
                                      f"('{text[:12]}…'): {what}"))
             if in_header:
+                if style in _TITLE and text and "headline" not in header:
+                    # the Title paragraph gives the headline and is part of the header: the
+                    # `key: value` paragraphs after it are header lines too
+                    header["headline"] = (text, number)
+                    continue
                 m = HEADER_LINE.match(text)
-                if m and m.group(1) in ARTICLE_KEYS:
-                    header.setdefault(m.group(1), (m.group(2).strip(), number))
+                if m and header_key(m.group(1)) in ARTICLE_KEYS:
+                    header.setdefault(header_key(m.group(1)), (m.group(2).strip(), number))
                     continue
                 if not text and header:
                     in_header = False
@@ -133,7 +139,7 @@ def read_docx(path: Path, allow_empty: bool = False):
                 in_header = False
             if not text:
                 continue
-            if style in ("Title", "标题") and "headline" not in header:
+            if style in _TITLE and "headline" not in header:
                 header["headline"] = (text, number)
                 continue
             h = _HEADING.match(style)

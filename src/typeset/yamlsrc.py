@@ -331,7 +331,7 @@ def load_yaml(path: Path):
         if e.context and e.problem and e.problem.startswith("but "):
             what = f"{e.context}, {e.problem}"      # "expected …, but found …"
         raise InputError(_("YAML syntax: {problem}").format(problem=what),
-                         SourceRef(path, line, col)) from None
+                         SourceRef(path, line, col), _syntax_hint(what)) from None
     except yaml.reader.ReaderError as e:
         before = text[:e.position]
         line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
@@ -349,3 +349,17 @@ def ref_of(node, path: Path, key=None, slot=None) -> SourceRef:
     if isinstance(node, (Map, Seq)):
         return node.ref(path, key, slot=slot)
     return SourceRef(path, slot=slot)
+
+
+def _syntax_hint(problem: str) -> str | None:
+    """What to do about a YAML syntax error, in a layout editor's words: PyYAML's own words
+    ("expected <block end>, but found '<block sequence start>'") say nothing about the cause,
+    which is nearly always the indentation or a tab."""
+    if "'\\t'" in problem or "\\t" in problem or "tab" in problem:
+        return _("indent with spaces, not tabs")
+    if "block" in problem or "mapping values are not allowed" in problem \
+            or "could not find expected ':'" in problem:
+        return _("check the indentation of this line and the lines above it: the keys of one "
+                 "slot, and the items of one list, start in the same column")
+    return None
+
