@@ -255,21 +255,36 @@ class _Text:
 
 
 def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> list[Line]:
-    """A note (byline, jump line) in ``style``, set flush start or end of the column measure;
-    one too long for the measure is broken like a paragraph, its last line flush as asked.
-    Glyphs carry the style's role so the page stage sets them in it."""
+    """A note (byline, jump line) in ``style``, set flush start or end of the column measure.
+    One too long for the measure breaks at its spaces, as an editor breaks a byline
+    (``四川省人民政府省长 施小琳`` → the office on one line, the name on the next), every line
+    flush as asked and none spread; only a part too long even alone is broken like a
+    paragraph. Glyphs carry the style's role so the page stage sets them in it."""
     paper = issue.paper
     measure = float(paper.column_chars)
     face = issue.fonts.face(style.role)
     scale = style.size / paper.body.size
     one = natural_line(text, face, paper.settings)
+    ragged = True                   # every line set flush as asked, none justified
     if one.width * scale <= measure + 1e-9:
         pieces = [one]
     else:
-        pieces = compose_paragraph(text, face, measure / scale, paper.settings, indent=0.0)
+        pieces, words = [], []
+        for part in text.split():
+            joined = natural_line(f"{words[-1]} {part}", face, paper.settings) \
+                if words else None
+            if joined is not None and joined.width * scale <= measure + 1e-9:
+                pieces[-1], words[-1] = joined, f"{words[-1]} {part}"
+            else:
+                pieces.append(natural_line(part, face, paper.settings))
+                words.append(part)
+        if any(p.width * scale > measure + 1e-9 for p in pieces):
+            # a part without a space that fits: broken like a paragraph, its last line flush
+            pieces = compose_paragraph(text, face, measure / scale, paper.settings, indent=0.0)
+            ragged = False
     out = []
     for k, ln in enumerate(pieces):
-        last = k == len(pieces) - 1
+        last = k == len(pieces) - 1 or ragged
         w = ln.width * scale
         x0 = measure - w if (align == "end" and last) else 0.0
         glyphs = [Glyph(g.ch, x0 + g.x * scale, g.advance * scale, g.hscale, role=style.role,
