@@ -69,6 +69,8 @@ class SlotReport:
     head_lines: int = 0
     headline: str = ""               # the headline style
     placeholder: str = ""            # copy still coming in: the length expected ("" = in)
+    fixed_height: bool = True        # the slot gives its height (`lines:`); else it grew as
+    #                                  far as the page let it, and more lines are not its to give
 
     @property
     def short_chars(self) -> int:
@@ -81,6 +83,11 @@ class SlotReport:
         if self.placeholder:
             return _("待稿: copy not in yet ({expected} expected)").format(
                 expected=self.placeholder)
+        if self.overset_lines and not self.fixed_height:
+            return _("cut about {chars} characters, or make room under the slot (the block "
+                     "below it, a smaller headline band, a wider span); `paiban makeup --page "
+                     "{page}` proposes layouts that fit").format(chars=self.overset_chars,
+                                                                 page=self.page)
         if self.overset_lines:
             return _("cut about {chars} characters or give the slot {lines} more grid "
                      "line(s)").format(chars=self.overset_chars,
@@ -330,7 +337,7 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
                 span=b.slot.span, column_chars=issue.paper.column_chars, ref=b.slot.where,
                 spaced_lines=spaced,
                 column=b.slot.column, top=b.top, bottom=b.bottom, head_lines=b.head_lines,
-                headline=b.slot.headline_style,
+                headline=b.slot.headline_style, fixed_height=b.slot.lines is not None,
                 placeholder=issue.articles[b.article].expect_what if b.placeholder else ""))
             art = issue.articles[b.article]
             for what in ("headline", "kicker", "subtitle"):
