@@ -85,6 +85,14 @@ def test_missing_article_file(issue):
     assert "slot 'jinjiang'" in r.stderr
 
 
+def test_a_misspelt_article_file_name_gets_did_you_mean(issue):
+    edit(issue / "issue.yaml", "08-pengzhou-tuiyi.txt", "08-pengzhou-tuyi.txt")
+    r = run("check", issue)
+    assert r.returncode == 3
+    assert "article file '08-pengzhou-tuyi.txt' does not exist (did you mean " \
+        "'08-pengzhou-tuiyi.txt'?)" in r.stderr, r.stderr
+
+
 def test_article_path_may_not_leave_the_issue(issue):
     edit(issue / "issue.yaml", "article: 06-jinjiang-qiye.txt", "article: ../../etc/passwd")
     r = run("check", issue)

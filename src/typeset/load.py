@@ -729,7 +729,7 @@ def read_text(path: Path, where: SourceRef, encoding: str | None = None) -> str:
                          where)
     if not path.is_file():
         raise InputError(_("article file '{file}' does not exist").format(file=path.name),
-                         where)
+                         where, _nearest_file(path))
     size = path.stat().st_size
     if size > MAX_ARTICLE_BYTES:
         raise InputError(f"article is {size} bytes, over the limit of {MAX_ARTICLE_BYTES}",
@@ -764,6 +764,16 @@ def _lang(v) -> str:
     if isinstance(v, str) and v.strip().lower() in LANGS:
         return LANGS[v.strip().lower()]
     raise ValueError("zh-Hans (Simplified, the default) or zh-Hant, zh-TW, zh-HK")
+
+
+def _nearest_file(path: Path) -> str | None:
+    """'did you mean' the file beside ``path`` whose name is nearest to it (a typo in the
+    manifest, or a file saved under another name or ending)."""
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.is_file()]
+    except OSError:
+        return None
+    return nearest(path.name, names)
 
 
 def _binary_kind(raw: bytes) -> tuple[str, str] | None:
@@ -1309,8 +1319,8 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                     from .word import read_docx
 
                     if not p.is_file():
-                        raise InputError(f"article file '{p.name}' does not exist",
-                                         sn.ref(manifest, "article", sid))
+                        raise InputError(_("article file '{file}' does not exist").format(
+                            file=p.name), sn.ref(manifest, "article", sid), _nearest_file(p))
                     art = read_docx(p, allow_empty=bool(expected))
                 else:
                     art = parse_article(p, read_text(p, sn.ref(manifest, "article", sid),
