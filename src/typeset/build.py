@@ -286,9 +286,13 @@ def _few_collections():
 
 
 @_few_collections()
-def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
+def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
+            previous: Layout | None = None) -> Layout:
     """Load, normalise, compose (the bodies on ``jobs`` processes, default every core;
-    ``meanwhile(issue)`` runs here as they work) and flow the issue; see :class:`Layout`."""
+    ``meanwhile(issue)`` runs here as they work) and flow the issue; see :class:`Layout`.
+    ``previous``: the layout of the same issue before an edit to article files only (the
+    caller knows: `watch`); an article that reads the same as it did there, on the same
+    paper, keeps the body composed then, and only the others are composed."""
     from .parallel import cpu_count
 
     jobs = cpu_count() if jobs is None else max(1, jobs)
@@ -302,7 +306,14 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
     if issue.normalise:
         issue, report.changes = normalise_issue(issue)
     t2 = time.perf_counter()
-    bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None)
+    reuse = {}
+    if previous is not None and previous.issue.paper == issue.paper and \
+            previous.issue.lang == issue.lang:
+        old = previous.issue.articles
+        reuse = {k: b for k, b in previous.bodies.items()
+                 if k in issue.articles and old.get(k) == issue.articles[k]}
+    bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None,
+                            reuse=reuse)
     t25 = time.perf_counter()
     flows = flow_issue(issue, bodies)
     from .makeup import block_geometry, foot_levers
@@ -479,7 +490,7 @@ def _prepare_output(issue) -> None:
 def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | None = None,
                 proof: bool = False, grid: bool = False, dpi: float = 100,
                 only: set[int] | None = None, progress=None, jobs: int | None = None,
-                layout: Layout | None = None) -> Report:
+                layout: Layout | None = None, on_pages=None) -> Report:
     """Build the PDFs; each is made PDF/X (``pdfx`` overrides the paper's level) and
     preflighted before anything is written: a failed preflight writes nothing and raises
     PreflightError (exit 5).  ``proof`` also writes PNG proofs into OUT/proofs/.
@@ -490,7 +501,9 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     as pages are rendered, for a progress display.  ``jobs``: processes for composing and
     drawing (default: every core); the output is the same bytes whatever the number.
     ``layout``: the :class:`Layout` from :func:`lay_out` when the caller laid the issue out
-    already (the archive, `watch`): it is not laid out again."""
+    already (the archive, `watch`): it is not laid out again.  ``on_pages(pages)`` is called
+    with every page as the page stage set it, before anything is drawn or checked (`serve`
+    shows them at once)."""
     from dataclasses import replace
 
     from .errors import PreflightError
@@ -509,6 +522,8 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     # the page stage first: a character without a glyph (exit 3) is said before what does
     # not fit (exit 4), as bad input always is
     pages = _make_pages(layout)
+    if on_pages is not None:
+        on_pages(pages)
     t1 = time.perf_counter()
     if report.unfit:
         raise overset_error(report)
@@ -588,6 +603,13 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
 
 
 def _proofs(issue, pages, page_pdfs, out_dir: Path, stem: str, grid: bool, dpi: float):
+    return proof_files(issue, pages, page_pdfs, out_dir, grid=grid, dpi=dpi)
+
+
+def proof_files(issue, pages, page_pdfs, out_dir: Path, *, grid: bool, dpi: float = 100,
+                plain: bool = True, contact: bool = True, fast: bool = False):
+    """The proofs of ``pages`` (their single-page PDFs ``page_pdfs``) as (path under
+    OUT/proofs, PNG bytes); ``plain``, ``contact``, ``fast`` as for proof.proof_images."""
     from .proof import proof_images
 
     try:
@@ -595,25 +617,32 @@ def _proofs(issue, pages, page_pdfs, out_dir: Path, stem: str, grid: bool, dpi: 
     except Exception:  # noqa: BLE001 - labels fall back to Pillow's own font
         font = None
     sections = {p.number: p.template.section for p in issue.pages}
+    stem = f"{issue.paper.key}-{issue.date}"
     images = proof_images(list(zip(page_pdfs, pages)), issue.paper, stem, grid=grid, dpi=dpi,
-                          label_font=font, sections=sections)
+                          label_font=font, sections=sections, plain=plain, contact=contact,
+                          fast=fast)
     return [(out_dir / "proofs" / name, data) for name, data in images]
 
 
 @_few_collections()
 def proof_issue(issue_dir: Path, out_dir: Path | None = None, *, grid: bool = False,
-                dpi: float = 100, layout: Layout | None = None) -> Report:
+                dpi: float = 100, layout: Layout | None = None, plain: bool = True,
+                fast: bool = False, on_pages=None) -> Report:
     """PNG proofs of every page, written into OUT/proofs/, even when slots are overset (the
-    grid overlay shows them in red).  No PDF is written.  ``layout`` as for build_issue."""
+    grid overlay shows them in red).  No PDF is written.  ``layout``, ``on_pages`` as for
+    build_issue; ``plain=False``: with ``grid``, only the grid overlay of each page (what
+    `watch` shows); ``fast``: PNG encoded for speed (larger files)."""
     from .pdf import render_pdf
 
     layout = layout if layout is not None else lay_out(issue_dir)
     issue, report = layout.issue, layout.report
     pages = _make_pages(layout)
+    if on_pages is not None:
+        on_pages(pages)
     out_dir = Path(out_dir) if out_dir else issue.root / "out"
-    stem = f"{issue.paper.key}-{issue.date}"
     pdfs = [render_pdf([p], issue.fonts) for p in pages]
-    proofs = _proofs(issue, pages, pdfs, out_dir, stem, grid, dpi)
+    proofs = proof_files(issue, pages, pdfs, out_dir, grid=grid, dpi=dpi,
+                         plain=plain or not grid, fast=fast)
     from .outdir import write_set
 
     report.notes = write_set(out_dir, proofs, keep_inode=(issue.root, issue.project_root))
