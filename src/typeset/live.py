@@ -194,10 +194,12 @@ class _Changes:
 class Watcher:
     """Rebuild ``issue_dir`` whenever one of its files is saved (see the module docstring)."""
 
-    def __init__(self, issue_dir: Path, out_dir: Path | None = None, grid: bool = True):
+    def __init__(self, issue_dir: Path, out_dir: Path | None = None, grid: bool = True,
+                 live: bool = False):
         from .load import find_project_root
 
         self.issue_dir = Path(issue_dir)
+        self.live_proof = live          # `serve`: publish the pages for the browser
         self.out_dir = Path(out_dir) if out_dir else self.issue_dir / "out"
         self.grid = grid
         try:
@@ -251,7 +253,8 @@ class Watcher:
 
         def on_pages(pages):
             pages_set[:] = pages
-            self._publish(laid.issue, pages)
+            if self.live_proof:
+                self._publish(laid.issue, pages)
 
         try:
             # laid out once: the build, or the proofs after an overset or a failed preflight,
@@ -927,7 +930,7 @@ def serve(issue_dir: Path, port: int = 8765, host: str = "127.0.0.1", on_rebuild
     if host.strip() in WILDCARD_HOSTS:
         raise ServeError.usage(f"will not listen on every address ('{host}'): give the name or "
                          "address others use to reach this machine", hint="--host NAME")
-    watcher = Watcher(issue_dir, out_dir)
+    watcher = Watcher(issue_dir, out_dir, live=True)
     server = listen(host, port, BaseHTTPRequestHandler)
     # (the Host names need the port actually bound: -p 0 takes any free one)
     server.RequestHandlerClass = make_handler(watcher, Path(issue_dir).resolve().name,
