@@ -103,6 +103,7 @@ class Report:
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    page_files: dict = field(default_factory=dict)    # page number → its PDF written
     timings: dict = field(default_factory=dict)
     preflight: list = field(default_factory=list)     # preflight.Result per PDF written
     proofs: list[Path] = field(default_factory=list)
@@ -593,6 +594,7 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                              None if partial else set_of(stem, proof),
                              keep_inode=(issue.root, issue.project_root))
     report.outputs = [p for p, _ in files]
+    report.page_files = {p.number: n for p, n in zip(pages, names)}
     report.proofs = [p for p, _ in proofs]
     # render: drawing, PDF/X and preflight of every file, on the workers (wall time; the
     # cpu_* figures are the CPU seconds of each step summed over the workers)

@@ -269,9 +269,8 @@ class Watcher:
             rep = build_issue(self.issue_dir, self.out_dir, only=only, layout=laid,
                               on_pages=on_pages)
             self._layout = laid
-            drawn = {p.name: p for p in rep.outputs}
-            shown = [p for p in pages_set if only is None or p.number in only]
-            pdfs = [drawn[n] for n in (page_file(laid.issue, p.number) for p in shown)]
+            shown = [p for p in pages_set if p.number in rep.page_files]
+            pdfs = [rep.page_files[p.number] for p in shown]
             proofs = [str(p) for p in write_page_proofs(laid.issue, shown, pdfs, self.out_dir,
                                                         grid=self.grid, full=only is None)]
             if only is not None:
@@ -369,11 +368,6 @@ class Watcher:
         return self._stop.is_set()
 
 
-def page_file(issue, number: int) -> str:
-    """The name of page ``number``'s PDF, as build writes it."""
-    return f"{issue.paper.key}-{issue.date}-p{number:02d}.pdf"
-
-
 def write_page_proofs(issue, pages, pdfs: list[Path], out_dir: Path, grid: bool,
                       full: bool) -> list[Path]:
     """The proofs `watch` writes after the PDFs: of each page drawn, the one the editor looks
@@ -449,9 +443,8 @@ function useFonts(fonts) {{
   for (const f of fonts) {{
     for (const k of f.faces) if (!loaded.has(k)) {{
       loaded.add(k);
-      const face = new FontFace('tsf' + k, 'url(/font/' + k + ')');
-      document.fonts.add(face);
-      face.load().catch(() => {{}});
+      // (loaded when a text first needs it: a fallback face may be tens of MB)
+      document.fonts.add(new FontFace('tsf' + k, 'url(/font/' + k + ')'));
     }}
     families[f.role + (f.form ? '/' + f.form : '')] =
       f.faces.map(k => "'tsf" + k + "'").join(',') + ',serif';
@@ -535,7 +528,8 @@ function drawPage(p) {{
 }}
 async function drawLayout() {{
   const r = await (await fetch('/layout.json', {{cache: 'no-store'}})).json();
-  if (!r.pages) return;
+  // (two redraws close together: the answers may come back in either order)
+  if (!r.pages || r.generation < +(document.body.dataset.layout || 0)) return;
   useFonts(r.fonts);
   const pages = document.getElementById('pages');
   const html = r.pages.map(p => '<figure>' + drawPage(p) + '</figure>').join('');
