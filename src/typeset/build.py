@@ -288,18 +288,20 @@ def _few_collections():
 
 @_few_collections()
 def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
-            previous: Layout | None = None) -> Layout:
+            previous: Layout | None = None, yaml_memo: dict | None = None) -> Layout:
     """Load, normalise, compose (the bodies on ``jobs`` processes, default every core;
     ``meanwhile(issue)`` runs here as they work) and flow the issue; see :class:`Layout`.
     ``previous``: the layout of the same issue before an edit to article files only (the
     caller knows: `watch`); an article that reads the same as it did there, on the same
-    paper, keeps the body composed then, and only the others are composed."""
+    paper, keeps the body composed then, and only the others are composed.  ``yaml_memo``:
+    the YAML files parsed at the last load, for a caller that lays the issue out again and
+    again (load.load_issue)."""
     from .parallel import cpu_count
 
     jobs = cpu_count() if jobs is None else max(1, jobs)
     report = Report()
     t0 = time.perf_counter()
-    issue = load_issue(Path(issue_dir))
+    issue = load_issue(Path(issue_dir), memo=yaml_memo)
     t1 = time.perf_counter()
     # what an article file could not carry over (a Word document's tracked changes …)
     report.warnings.extend(f"{where}: {msg}" for art in issue.articles.values()

@@ -213,6 +213,7 @@ class Watcher:
         self._written: frozenset = frozenset()     # what the last rebuild wrote
         self._stop = threading.Event()
         self._layout = None                        # the last layout that set its pages
+        self._yaml: dict = {}                      # the YAML files as last parsed
         # the pages as the browser draws them (proof.live_page), and the layout generation:
         # it moves on as soon as a rebuild has set its pages, before their PDF is drawn
         self.live: bytes = b"{}"
@@ -259,7 +260,7 @@ class Watcher:
         try:
             # laid out once: the build, or the proofs after an overset or a failed preflight,
             # use this layout rather than laying the issue out again
-            laid = lay_out(self.issue_dir, previous=previous)
+            laid = lay_out(self.issue_dir, previous=previous, yaml_memo=self._yaml)
             touched = touched_pages(laid.issue, changed) if changed else []
             # an edit to articles or pictures re-lays the issue but renders only the pages
             # it touched; a manifest or layout change (or the first build) renders them all
