@@ -276,3 +276,47 @@ def test_watch_rebuilds_only_the_page_an_edit_touches(tmp_path, monkeypatch):
     differ = sorted(n for n in before if before[n] != after[n])
     assert differ == ["typeset-demo-2020-08-07-p02.pdf"]
     assert r.report["slots"] and all(not s["overset_lines"] for s in r.report["slots"])
+
+
+def test_saves_are_seen_as_editors_make_them(tmp_path):
+    """live._Changes, on a folder of its own: which inotify events count as a save."""
+    from typeset.live import _Changes
+
+    art = tmp_path / "a.txt"
+    art.write_text("old", encoding="utf-8")
+    written = tmp_path / "issue.pdf"           # as if the last build wrote it here
+    ch = _Changes(lambda: [tmp_path], lambda p: p == written)
+    try:
+        assert not ch.wait(0.05)
+        # in place: nothing while the writer has the file open, a save when it closes
+        f = open(art, "w", encoding="utf-8")
+        f.write("half")
+        f.flush()
+        assert not ch.wait(0.2)
+        f.write(" and the rest")
+        f.close()
+        assert ch.wait(0.5)
+        # atomic: a hidden temporary (not followed) renamed over the file
+        tmp = tmp_path / ".a.txt.swp"
+        tmp.write_text("new", encoding="utf-8")
+        assert not ch.wait(0.2)
+        os.replace(tmp, art)
+        assert ch.wait(0.5)
+        # vim's default: the old file renamed away, the new one written (not a save until
+        # it is closed), the old one deleted
+        os.rename(art, tmp_path / "a.txt~")
+        f = open(art, "w", encoding="utf-8")
+        f.write("newer")
+        f.flush()
+        assert not ch.wait(0.2)
+        f.close()
+        (tmp_path / "a.txt~").unlink()
+        assert ch.wait(0.5)
+        # what the last build wrote is not followed
+        written.write_bytes(b"%PDF")
+        assert not ch.wait(0.2)
+        # a touch (the time changed, nothing written) counts
+        os.utime(art)
+        assert ch.wait(0.5)
+    finally:
+        ch.close()

@@ -121,16 +121,17 @@ class _Changes:
                      flags.CREATE | flags.ATTRIB | flags.MODIFY | flags.DELETE_SELF)
         self.wd: dict[int, Path] = {}
         self.writing: dict[Path, float] = {}    # path → time of its last write event
-        self._watch_all()
+        self._watch_all(strict=True)
 
-    def _watch_all(self) -> None:
+    def _watch_all(self, strict: bool = False) -> None:
         for d in self.dirs():
             try:
                 self.wd[self.ino.add_watch(str(d), self.mask)] = d
             except OSError as e:
-                if e.errno == errno.ENOSPC:     # out of watches: poll instead
+                if strict and e.errno == errno.ENOSPC:     # out of watches: poll instead
                     raise
-                # (a folder gone since it was listed)
+                # (a folder gone since it was listed; later, out of watches: the new
+                # folder is not followed, the others still are)
 
     def close(self) -> None:
         self.ino.close()
@@ -342,8 +343,12 @@ class Watcher:
         try:
             while not self._stop.is_set() and not once:
                 if events is not None:
-                    if not events.wait(0.5):      # (and then looks at the stop flag)
-                        continue
+                    try:
+                        if not events.wait(0.5):      # (and then looks at the stop flag)
+                            continue
+                    except OSError:                   # inotify failed: poll from now on
+                        events.close()
+                        events = None
                     changed = self.changes()
                 else:
                     time.sleep(POLL_SECONDS)
