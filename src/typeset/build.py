@@ -538,7 +538,7 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                                      "manifest: that text is NOT in the PDF").format(
                 where=s.where, lines=s.overset_lines))
     out_dir = Path(out_dir) if out_dir else issue.root / "out"
-    stem = f"{issue.paper.key}-{issue.date}"
+    stem = file_stem(issue)
     output = issue.paper.output if pdfx is None else replace(issue.paper.output, pdfx=pdfx)
     partial = only is not None and not {p.number for p in pages} <= set(only)
     if partial:
@@ -584,8 +584,8 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                              "\n".join(r.text() for r in failed))
     proofs: list[tuple[Path, bytes]] = []
     if proof:
-        proofs = _proofs(issue, pages, [d for _, d in files[:len(pages)]], out_dir, stem,
-                         grid, dpi)
+        proofs = proof_files(issue, pages, [d for _, d in files[:len(pages)]], out_dir,
+                             grid=grid, dpi=dpi)
         if partial:     # the contact sheet shows the whole issue: leave it as it was
             proofs = [(p, d) for p, d in proofs if "contact" not in p.name]
     from .outdir import set_of, write_set
@@ -606,8 +606,10 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     return report
 
 
-def _proofs(issue, pages, page_pdfs, out_dir: Path, stem: str, grid: bool, dpi: float):
-    return proof_files(issue, pages, page_pdfs, out_dir, grid=grid, dpi=dpi)
+def file_stem(issue) -> str:
+    """The start of every output file's name: ``PAPER-DATE`` (``-pNN.pdf`` a page, ``.pdf``
+    the whole issue, ``-pNN-grid.png`` a proof …)."""
+    return f"{issue.paper.key}-{issue.date}"
 
 
 def proof_files(issue, pages, page_pdfs, out_dir: Path, *, grid: bool, dpi: float = 100,
@@ -621,8 +623,8 @@ def proof_files(issue, pages, page_pdfs, out_dir: Path, *, grid: bool, dpi: floa
     except Exception:  # noqa: BLE001 - labels fall back to Pillow's own font
         font = None
     sections = {p.number: p.template.section for p in issue.pages}
-    stem = f"{issue.paper.key}-{issue.date}"
-    images = proof_images(list(zip(page_pdfs, pages)), issue.paper, stem, grid=grid, dpi=dpi,
+    images = proof_images(list(zip(page_pdfs, pages)), issue.paper, file_stem(issue),
+                          grid=grid, dpi=dpi,
                           label_font=font, sections=sections, plain=plain, contact=contact,
                           fast=fast)
     return [(out_dir / "proofs" / name, data) for name, data in images]

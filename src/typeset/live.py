@@ -380,13 +380,12 @@ def write_page_proofs(issue, pages, pdfs: list[Path], out_dir: Path, grid: bool,
     at (the grid overlay, or the plain page without ``grid``), PNG encoded fast; and the
     contact sheet after a build of every page (``full``: it shows the whole issue, so a build
     of some pages leaves it as it was).  Returns the files written."""
-    from .build import proof_files
+    from .build import file_stem, proof_files
     from .outdir import set_of, write_set
 
     files = proof_files(issue, pages, [p.read_bytes() for p in pdfs], out_dir, grid=grid,
                         plain=not grid, contact=full, fast=True)
-    stem = f"{issue.paper.key}-{issue.date}"
-    pngs = set_of(stem, True)
+    pngs = set_of(file_stem(issue), True)
     write_set(out_dir, files, (lambda r: len(r.parts) == 2 and pngs(r)) if full else None,
               keep_inode=(issue.root, issue.project_root))
     return [p for p, _ in files]
