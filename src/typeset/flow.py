@@ -203,11 +203,14 @@ def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
     return compose_article(issue, issue.articles[article_key])
 
 
-def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None) -> dict[str, list]:
+def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
+                   reuse: dict | None = None) -> dict[str, list]:
     """Compose the body paragraphs of every article placed in the issue, on ``jobs``
     processes (``meanwhile()`` runs here as they work): article key → its paragraphs, each a
     list of lines.  A body is set at the paper's column measure whatever page or slot it
-    lands in, so this runs before flow, which only reads the result."""
+    lands in, so this runs before flow, which only reads the result.  ``reuse``: bodies
+    composed before for articles that have not changed (article key → body), taken as they
+    are."""
     from .parallel import fork_map
 
     # (an article set vertically throughout is composed by vertical.py, not here)
@@ -216,8 +219,11 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None) -> dict[str, lis
                               if s.kind == "article" and s.vertical != "all"))
     # longest first, so that no worker is left with a long article at the end
     keys.sort(key=lambda k: -sum(len(p.text) for p in issue.articles[k].paragraphs))
-    return dict(zip(keys, fork_map(_compose_paragraphs, keys, jobs, issue,
+    reuse = reuse or {}
+    todo = [k for k in keys if k not in reuse]
+    done = dict(zip(todo, fork_map(_compose_paragraphs, todo, jobs, issue,
                                    meanwhile=meanwhile)))
+    return {k: done[k] if k in done else reuse[k] for k in keys}
 
 
 class _Text:

@@ -110,6 +110,7 @@ class _Checker:
         self.roles: dict | None = None     # font roles of layout/fonts.yaml, once read
         self.fonts_path: Path | None = None
         self.chars = 0                      # characters of the articles read so far
+        self.memo: dict | None = None       # yamlsrc.load_yaml's memo, kept by the caller
 
     def err(self, msg, where, hint=None):
         e = InputError(msg, where, hint)
@@ -428,7 +429,7 @@ def load_paper(root: Path, key: str, ck: _Checker, where: SourceRef) -> Paper | 
         ck.err(f"unknown paper '{key}'", where, nearest(key, known) or
                f"papers: {', '.join(sorted(known))}")
         return None
-    d = load_yaml(path)
+    d = load_yaml(path, ck.memo)
     if not ck.keys(d, PAPER_KEYS, path, required=("name", "trim", "columns", "column_chars",
                                                    "body", "lines")):
         return None
@@ -626,7 +627,7 @@ def load_template(root: Path, key: str, ck: _Checker, where: SourceRef,
         ck.err(f"unknown template '{key}'", where, nearest(key, known) or
                f"templates: {', '.join(sorted(known))}")
         return None
-    d = load_yaml(path)
+    d = load_yaml(path, ck.memo)
     if not ck.keys(d, TEMPLATE_KEYS, path, required=("section",)):
         return None
     sh = ck.sub(d, "section_head", path)
@@ -928,14 +929,14 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MANIFEST = "issue.yaml"       # the manifest's name in an issue folder
 
 
-def read_manifest(issue_dir: Path) -> tuple[Path, Map]:
+def read_manifest(issue_dir: Path, memo: dict | None = None) -> tuple[Path, Map]:
     """The manifest of ``issue_dir`` and its parsed YAML (with the YAML limits), unchecked;
-    an InputError if the folder has none."""
+    an InputError if the folder has none.  ``memo`` as for yamlsrc.load_yaml."""
     manifest = Path(issue_dir) / MANIFEST
     if not manifest.is_file():
         raise InputError(_("no {file} in the issue folder").format(file=MANIFEST),
                          SourceRef(Path(issue_dir)))
-    return manifest, load_yaml(manifest)
+    return manifest, load_yaml(manifest, memo)
 
 
 def named_files(data) -> list[tuple]:
@@ -954,18 +955,21 @@ def named_files(data) -> list[tuple]:
     return out
 
 
-def load_issue(issue_dir: Path, unplaced: bool = False) -> Issue:
+def load_issue(issue_dir: Path, unplaced: bool = False, memo: dict | None = None) -> Issue:
     """Read the manifest and everything it names (see the module docstring).  ``unplaced``:
     slots may leave out ``column`` and ``span`` (the input of `typeset makeup`, which places
-    them); such a slot has ``placed=False``, and every other stage refuses it."""
+    them); such a slot has ``placed=False``, and every other stage refuses it.  ``memo``: the
+    YAML files' memo (yamlsrc.load_yaml), kept by a caller that loads the issue again and
+    again (`watch`)."""
     issue_dir = Path(issue_dir)
-    manifest, d = read_manifest(issue_dir)
+    manifest, d = read_manifest(issue_dir, memo)
     root = find_project_root(issue_dir)
     ck = _Checker()
+    ck.memo = memo
     if not ck.keys(d, ISSUE_KEYS, manifest, required=("paper", "date", "pages")):
         raise_all(ck.errors)
     fonts_path = root / "layout" / "fonts.yaml"
-    fonts_data = load_yaml(fonts_path)
+    fonts_data = load_yaml(fonts_path, memo)
     if not check_font_roles_file(fonts_data, fonts_path, ck):
         raise_all(ck.errors)
     try:

@@ -291,8 +291,11 @@ _Loader.add_constructor("tag:yaml.org,2002:str", _Loader.construct_yaml_str)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
 
 
-def load_yaml(path: Path):
-    """Parse one YAML file (see the module docstring)."""
+def load_yaml(path: Path, memo: dict | None = None):
+    """Parse one YAML file (see the module docstring).  ``memo``: a dict the caller keeps
+    from one load to the next (`watch`): a file whose bytes are what they were at the last
+    load is not parsed again, and the same objects are returned (no loader changes them;
+    ``merged`` copies)."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -308,6 +311,10 @@ def load_yaml(path: Path):
         raw = path.read_bytes()
     except OSError as e:
         raise InputError(f"cannot read the file: {e.strerror}", SourceRef(path)) from None
+    if memo is not None:
+        hit = memo.get(path)
+        if hit is not None and hit[0] == raw:
+            return hit[1]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -342,6 +349,8 @@ def load_yaml(path: Path):
         raise InputError(f"YAML: {e}", SourceRef(path)) from None
     except RecursionError:      # a safety net: MAX_DEPTH stops nesting long before this
         raise InputError("YAML: nested too deeply", SourceRef(path)) from None
+    if memo is not None:
+        memo[path] = (raw, data)
     return data
 
 
