@@ -282,9 +282,59 @@ def test_watch_rebuilds_only_the_page_an_edit_touches(tmp_path, monkeypatch):
     r = w.rebuild(changed)        # how fast this is belongs to bench/, not to a timed test
     assert r.ok and r.touched == [2]
     after = {p.name: p.read_bytes() for p in (issue / "out").glob("*.pdf")}
-    differ = sorted(n for n in before if before[n] != after[n])
+    whole = "typeset-demo-2020-08-07.pdf"
+    # the page files: only page 2's changed; the whole-issue file no longer matched them, so
+    # it is gone (it stayed as it was, a file older than its pages, that a plant could take)
+    assert whole not in after and w.whole_due
+    differ = sorted(n for n in before if n != whole and before[n] != after[n])
     assert differ == ["typeset-demo-2020-08-07-p02.pdf"]
     assert r.report["slots"] and all(not s["overset_lines"] for s in r.report["slots"])
+    # when the edits pause, the watcher makes the whole issue again: build's very bytes
+    r = w.rebuild_whole()
+    assert r.ok and not w.whole_due
+    ref = tmp_path / "ref"
+    b = subprocess.run([*TYPESET, "build", str(issue), "-o", str(ref), "-q"], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert b.returncode == 0, b.stderr
+    for p in ref.glob("*.pdf"):
+        assert (issue / "out" / p.name).read_bytes() == p.read_bytes(), p.name
+
+
+def test_watch_makes_the_whole_issue_file_again_when_the_edits_pause(tmp_path):
+    """`paiban watch` on a four-page issue: after an edit on page 2, the whole-issue file is
+    never older than its pages (gone while they change), and is back, with the edit, soon
+    after."""
+    demo = ROOT / "issues" / "demo-weekly-2020-08"
+    issue = tmp_path / "issue"
+    shutil.copytree(demo, issue, ignore=shutil.ignore_patterns("out"))
+    whole = issue / "out" / "typeset-demo-2020-08-07.pdf"
+    art = issue / "04-dazhou-liunao.txt"          # page 2 only
+    w = Watch(issue)
+    try:
+        wait_for(lambda: w.rebuilds() >= 1, timeout=90)
+        assert whole.is_file()
+        time.sleep(1.0)
+        before = w.rebuilds()
+        art.write_text(art.read_text(encoding="utf-8").replace("近日，", "近日第5001号，", 1),
+                       encoding="utf-8")
+        seen_stale = []
+
+        def whole_with_edit():
+            try:
+                text = squash(pdftotext_raw(whole)) if whole.is_file() else None
+            except Exception:  # noqa: BLE001 - being replaced while read: look again
+                return False
+            if text is not None and "第5001号" not in text and w.rebuilds() > before:
+                seen_stale.append(w.rebuilds())
+            return text is not None and "第5001号" in text
+
+        wait_for(whole_with_edit, timeout=90, step=0.05)
+        assert not seen_stale, (seen_stale, w.lines)
+        # the page, then the whole issue (its line printed just after the file is written)
+        wait_for(lambda: w.rebuilds() >= before + 2, timeout=10)
+        assert "(pages 2)" in "\n".join(w.lines[before:]), w.lines
+    finally:
+        w.stop()
 
 
 def test_saves_are_seen_as_editors_make_them(tmp_path):

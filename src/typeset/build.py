@@ -111,6 +111,9 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
     page_files: dict = field(default_factory=dict)    # page number → its PDF written
+    # a build of some pages only removed the whole-issue file, to be made again by a build
+    # of every page (watch does it when the edits pause)
+    whole_pending: bool = False
     timings: dict = field(default_factory=dict)
     preflight: list = field(default_factory=list)     # preflight.Result per PDF written
     proofs: list[Path] = field(default_factory=list)
@@ -599,9 +602,15 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
 
     # one set: the PDFs of the issue (and its proofs, when made) replace the previous ones
     # together; a build of some pages only (watch) replaces just those files
+    # A build of some pages only (watch) leaves no whole-issue file behind that no longer
+    # matches the page files: it is removed in the same switch, and `watch` makes it again
+    # when the edits pause (Watcher.rebuild_whole) — a stale issue file must never reach the
+    # plant.
     report.notes = write_set(out_dir, files + proofs,
-                             None if partial else set_of(stem, proof),
+                             (lambda r: len(r.parts) == 1 and r.name == whole_path.name)
+                             if partial else set_of(stem, proof),
                              keep_inode=(issue.root, issue.project_root))
+    report.whole_pending = partial and len(job.issue.pages) > 1
     report.outputs = [p for p, _ in files]
     report.page_files = {p.number: n for p, n in zip(pages, names)}
     report.proofs = [p for p, _ in proofs]

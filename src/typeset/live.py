@@ -214,6 +214,7 @@ class Watcher:
         self._written: frozenset = frozenset()     # what the last rebuild wrote
         self._stop = threading.Event()
         self._layout = None                        # the last layout that set its pages
+        self.whole_due = False                     # the whole-issue file to be made again
         self._yaml: dict = {}                      # the YAML files as last parsed
         # the pages as the browser draws them (proof.live_page), and the layout generation:
         # it moves on as soon as a rebuild has set its pages, before their PDF is drawn
@@ -238,7 +239,7 @@ class Watcher:
         manifest, a layout file or a picture): then the paper, fonts and every other article
         are what they were, and ``lay_out`` may take the bodies it composed before."""
         prev = self._layout
-        if not changed or prev is None:
+        if changed is None or prev is None:     # (an empty set: nothing changed since)
             return False
         arts = {os.path.realpath(a.path) for a in prev.issue.articles.values()}
         return all(os.path.realpath(p) in arts for p in changed)
@@ -267,10 +268,12 @@ class Watcher:
             # it touched; a manifest or layout change (or the first build) renders them all
             only = set(touched) if touched and self.last is not None and self.last.ok \
                 else None
+            self.whole_due = False
             # the PDFs first (what `watch` is waited for), then the proofs of the pages drawn
             rep = build_issue(self.issue_dir, self.out_dir, only=only, layout=laid,
                               on_pages=on_pages)
             self._layout = laid
+            self.whole_due = rep.whole_pending
             shown = [p for p in pages_set if p.number in rep.page_files]
             pdfs = [rep.page_files[p.number] for p in shown]
             proofs = [str(p) for p in write_page_proofs(laid.issue, shown, pdfs, self.out_dir,
@@ -303,6 +306,12 @@ class Watcher:
                                 err, proofs)
             self.cond.notify_all()
         return self.last
+
+    def rebuild_whole(self) -> Rebuild:
+        """Every page again, after rebuilds of some pages only: the whole-issue file (removed
+        by those, so that no file older than its pages is left) is made again, and with it
+        the contact sheet.  The layout of the last rebuild is reused (nothing changed)."""
+        return self.rebuild(set())
 
     def changes(self) -> set[Path]:
         snap = _snapshot(self.issue_dir, self.project, self.out_dir, self._written)
@@ -345,6 +354,10 @@ class Watcher:
                 if events is not None:
                     try:
                         if not events.wait(0.5):      # (and then looks at the stop flag)
+                            if self.whole_due:        # the edits paused: the issue file
+                                r = self.rebuild_whole()
+                                if on_rebuild:
+                                    on_rebuild(r)
                             continue
                     except OSError:                   # inotify failed: poll from now on
                         events.close()
@@ -356,6 +369,11 @@ class Watcher:
                     if changed:
                         time.sleep(POLL_SECONDS)        # let an editor finish saving
                         changed |= self.changes()
+                    elif self.whole_due:
+                        changed = set()
+                        r = self.rebuild_whole()
+                        if on_rebuild:
+                            on_rebuild(r)
                 if changed:
                     r = self.rebuild(changed)
                     if on_rebuild:
