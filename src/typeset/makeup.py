@@ -29,6 +29,12 @@ or inside the story's block at the top right under the headline, the text runnin
 balanced ``runs``), a picture alone, the banner (at the top of a group of the top tier), or a
 reserved space (at the top or the foot of its columns).  Every block is a rectangle, or with
 its own picture inside it makes one: the modules of modular make-up (newsroom.md §1.3).
+When no such layout fills the page, two more shapes are tried, in this order: the banner over
+the whole width with the page made up under it as a page of its own (so that it heads several
+column groups), and then the lead as an L of text (刀把): its headline over the whole width,
+its text in every column to some depth and in its last column(s) on to the foot, the rest
+made up in the rectangle under it — the L's area takes any value, where rectangles' areas
+come in steps of their span.
 
 The rules, as named constraints (``RULES``), each checked on every proposal by
 :func:`check_rules` from the flowed page (and by the tests from the built PDF):
@@ -56,7 +62,12 @@ The rules, as named constraints (``RULES``), each checked on every proposal by
   headline of several lines;
 - ``no_stretch``: no story set so wide that its columns hold fewer than ``MIN_LEG`` lines;
 - ``picture_aspect``: pictures at their own proportions on whole grid lines (less than one
-  line cropped).
+  line cropped);
+- ``lead_l``: an L of text (a block whose columns end on different lines with no picture of
+  its own in it) is the lead's alone, its long columns its last ones down to the foot, its
+  short ones at least ``MIN_LEG`` lines;
+- ``banner_top``: a banner starts at the top of the type area and a story or picture starts
+  right under it in each of its columns.
 
 The copyfit levers, in the editor's order, as the search uses them: (1) *headline band*:
 white added to a band, up to :func:`max_band` (written as ``headline_lines``); the banner's
