@@ -29,6 +29,12 @@ or inside the story's block at the top right under the headline, the text runnin
 balanced ``runs``), a picture alone, the banner (at the top of a group of the top tier), or a
 reserved space (at the top or the foot of its columns).  Every block is a rectangle, or with
 its own picture inside it makes one: the modules of modular make-up (newsroom.md §1.3).
+When no such layout fills the page, two more shapes are tried, in this order: the banner over
+the whole width with the page made up under it as a page of its own (so that it heads several
+column groups), and then the lead as an L of text (刀把): its headline over the whole width,
+its text in every column to some depth and in its last column(s) on to the foot, the rest
+made up in the rectangle under it — the L's area takes any value, where rectangles' areas
+come in steps of their span.
 
 The rules, as named constraints (``RULES``), each checked on every proposal by
 :func:`check_rules` from the flowed page (and by the tests from the built PDF):
@@ -56,7 +62,12 @@ The rules, as named constraints (``RULES``), each checked on every proposal by
   headline of several lines;
 - ``no_stretch``: no story set so wide that its columns hold fewer than ``MIN_LEG`` lines;
 - ``picture_aspect``: pictures at their own proportions on whole grid lines (less than one
-  line cropped).
+  line cropped);
+- ``lead_l``: an L of text (a block whose columns end on different lines with no picture of
+  its own in it) is the lead's alone, its long columns its last ones down to the foot, its
+  short ones at least ``MIN_LEG`` lines;
+- ``banner_top``: a banner starts at the top of the type area and a story or picture starts
+  right under it in each of its columns.
 
 The copyfit levers, in the editor's order, as the search uses them: (1) *headline band*:
 white added to a band, up to :func:`max_band` (written as ``headline_lines``); the banner's
@@ -138,7 +149,8 @@ WEIGHTS = {                  # the score: lower is better
     "groups": 0.5,           # column groups
 }
 RULES = ("lead_top_widest", "headline_ladder", "no_tombstones", "modules", "feet_level",
-         "band_range", "no_stretch", "picture_aspect")
+         "band_range", "no_stretch", "picture_aspect", "lead_l", "banner_top")
+L_TRIES = 8                  # heights of a lead's L (刀把) tried when no rectangle fills the page
 
 
 def max_band(least: int) -> int:
@@ -242,6 +254,9 @@ class Placed:
     wrap: tuple | None = None    # (span, lines) of its picture at the top right under the
                                  # headline, the text round it (runs)
     jump: bool = False           # continued on a later page: written with its ``lines``
+    leg: tuple | None = None     # a lead set as an L of text (刀把): (k, foot) — all but its
+                                 # last k columns end ``foot`` lines under its top, those k
+                                 # run on to ``lines`` (the foot of the type area)
 
 
 @dataclass
@@ -1278,7 +1293,7 @@ def copy_area(pin: PageIn) -> tuple[int, int]:
     return lo, hi
 
 
-def _why(pin: PageIn, mods: list[_Mod]) -> str:
+def _why(pin: PageIn, mods: list[_Mod], any_cover: bool = True) -> str:
     """Why no layout fills the page, in the editor's terms."""
     stuck = [md.id for md in mods if not md.lo]
     if stuck:
@@ -1332,6 +1347,13 @@ def _why(pin: PageIn, mods: list[_Mod]) -> str:
     hint = (f"set '{pics[0].pic.id}' without its story (no 'story:') or use a picture of "
             f"other proportions, " if pics else "")
     n = sum(1 for md in mods if md.story)
+    if not any_cover:
+        return (head + f"the copy ({100 * lo / cap:.0f}–{100 * min(hi, 9 * cap) / cap:.0f} % "
+                f"of the page) is within range, but the heights these {n} stories can take "
+                f"at the spans the rules allow do not add up to the page's in any arrangement "
+                f"of blocks: {hint}add or cut "
+                f"3 to 5 lines in one story (about {3 * cc}–{5 * cc} characters), or add a "
+                f"brief (about {brief} characters)")
     return (head + f"the copy ({100 * lo / cap:.0f}–{100 * min(hi, 9 * cap) / cap:.0f} % of the "
             f"page) is within range, but no arrangement of these {n} stories fills every "
             f"column exactly without two headlines side by side: {hint}add or cut 3 to 5 "
@@ -1372,9 +1394,149 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
                             HARDER)
         any_cover = any_cover or c3
     if not found:
-        raise MakeupError(_why(pin, mods))
+        # the banner over the whole width, the page made up under it
+        found, c4 = _banner_across(pin, mods, alternatives, seed)
+        any_cover = any_cover or c4
+    if not found:
+        # no rectangles fill it: the lead as an L of text (刀把), the last resort
+        found, c5 = _lead_l(pin, mods, alternatives, seed)
+        any_cover = any_cover or c5
+    if not found:
+        raise MakeupError(_why(pin, mods, any_cover))
     found.sort(key=lambda p: (p.score, [(b.id, b.column, b.top) for b in p.blocks]))
     return found[:max(1, alternatives)] if alternatives else found
+
+
+def _banner_block(pin: PageIn, bmd: _Mod, lines: int) -> Placed:
+    """The banner over the whole width at the top of the type area, ``lines`` deep."""
+    ext = bmd.banner.ext.get(pin.columns)
+    mid = (pin.top + lines / 2.0) * pin.pitch
+    return Placed(bmd.banner.id, "banner", 1, pin.columns, pin.top, lines,
+                  size=bmd.banner.size, head=(mid + ext[0], mid + ext[1]) if ext else None)
+
+
+def _sub_heights(sub: PageIn, smods: list[_Mod]) -> list[list[int]]:
+    """One tier, then two (every split, nearest the middle first), for a part of the page."""
+    hs = [[sub.height]]
+    if len(smods) >= 2:
+        least = min(min(md.lo.values()) for md in smods)
+        hs += [[h, sub.height - h] for h in sorted(range(least, sub.height - least + 1),
+                                                  key=lambda h: (abs(h - sub.height // 2), h))]
+    return hs
+
+
+def _banner_across(pin: PageIn, mods: list[_Mod], alternatives: int,
+                   seed: int) -> tuple[list[Proposal], bool]:
+    """Proposals with the banner over the whole width of the page (rule ``banner_top``: a
+    banner stands at the top, over the stories it heads), the stories made up under it as a
+    page of their own: the banner then heads several column groups, not one.  Its band takes
+    white as a headline's does, least first."""
+    C = pin.columns
+    bmd = next((md for md in mods if md.banner is not None), None)
+    if bmd is None or C not in bmd.lo or pin.reserves or bmd.banner.span not in (None, C):
+        return [], False
+    out: list[Proposal] = []
+    covered = False
+    for bn in range(bmd.lo[C], bmd.hi[C] + 1):
+        sub = replace(pin, top=pin.top + bn, banner=None)
+        smods = _modules(sub)
+        if any(not md.lo for md in smods):
+            break
+        found, c = _search(sub, smods, _Sums(smods, C, sub.height), _sub_heights(sub, smods),
+                            random.Random(seed), alternatives, 1)
+        covered = covered or c
+        for p in found:
+            terms = dict(p.terms)
+            terms["white"] = terms.get("white", 0) + (bn - bmd.lo[C]) * C
+            score = sum(WEIGHTS[kk] * v for kk, v in terms.items())
+            out.append(Proposal(pin.number, [_banner_block(pin, bmd, bn)] + p.blocks, score,
+                                terms, [bn] + p.tiers))
+        if len(out) >= max(FINISHED_ENOUGH, alternatives):
+            break
+    return out, covered
+
+
+def _lead_l(pin: PageIn, mods: list[_Mod], alternatives: int,
+            seed: int) -> tuple[list[Proposal], bool]:
+    """Proposals with the lead as an L of text (刀把, rule ``lead_l``): its headline over
+    the whole width at the top (under the banner, if any), its text in every column to a
+    depth ``r``, and its last ``k`` columns running on to the foot of the type area; the
+    other stories and pictures made up in the rectangle under it (the first ``C - k``
+    columns, searched as a page of their own).  The text is filled run by run, so the
+    shape must hold the lead's lines exactly (its last column at most one line short).
+    Tried only when no layout of rectangles fills the page: a page designer allows an L
+    for the lead, whose shape can take the odd area that rectangles of the other stories
+    leave, and no other story (newsroom.md §1.3: L-shapes count as a cost)."""
+    C, H = pin.columns, pin.height
+    lead = next((md for md in mods if md.story and md.story.rank == 0), None)
+    if lead is None or C < 3 or pin.reserves or lead.pic is not None or \
+            lead.story.jump is not None or lead.story.continued:
+        return [], False
+    st = lead.story
+    bmd = next((md for md in mods if md.banner is not None), None)
+    if bmd is not None and C not in bmd.lo:
+        return [], False
+    banner_h = range(bmd.lo[C], bmd.hi[C] + 1) if bmd is not None else range(0, 1)
+    fits = [f for f in st.heads.get(C, ()) if f.hspan >= C]
+    # (white added, tier height, k, r, band, banner lines, fit) for every shape that holds
+    # the lead's lines exactly
+    cands = {}
+    for f in fits:
+        for band in range(f.min_band, max_band(f.min_band) + 1):
+            for bn in banner_h:
+                for k in range(1, max(1, C // 3) + 1):
+                    for r in range(MIN_LEG, H):
+                        t0 = bn + band + r
+                        t1 = H - t0
+                        if t1 < MIN_LEG:
+                            break
+                        cap = C * r + k * t1
+                        if not 0 <= cap - st.body <= 1:
+                            continue
+                        white = (band - f.min_band) + (bn - banner_h[0])
+                        key = (t0, k)
+                        if key not in cands or cands[key][0] > white:
+                            cands[key] = (white, t0, k, r, band, bn, f)
+    rest = [md for md in mods if md is not lead and md.banner is None]
+    if not rest:
+        return [], False
+    out: list[Proposal] = []
+    covered = False
+    for white, t0, k, r, band, bn, f in sorted(cands.values(), key=lambda c: c[:3])[:L_TRIES]:
+        sub = replace(pin, columns=C - k, top=pin.top + t0,
+                      stories=tuple(md.story for md in rest if md.story),
+                      pictures=tuple(md.pic for md in rest if md.pic), banner=None,
+                      reserves=())
+        smods = _modules(sub)
+        if any(not md.lo for md in smods):
+            continue
+        found, c = _search(sub, smods, _Sums(smods, sub.columns, sub.height),
+                           _sub_heights(sub, smods), random.Random(seed), alternatives, 1)
+        covered = covered or c
+        y = pin.top
+        head = []
+        if bmd is not None:
+            head.append(_banner_block(pin, bmd, bn))
+            y += bn
+        mid = (y + band / 2.0) * pin.pitch
+        head.append(Placed(st.id, "article", 1, C, y, pin.bottom - y, f.style, band, f.size,
+                           (mid + f.ext[0], mid + f.ext[1]), leg=(k, t0 - (y - pin.top))))
+        for p in found:
+            blocks = head + p.blocks
+            terms = dict(p.terms)
+            terms["white"] = terms.get("white", 0) + white * C
+            terms["l_shapes"] = terms.get("l_shapes", 0) + 1
+            terms["tiers"] = terms.get("tiers", 0) + 1
+            terms["groups"] = terms.get("groups", 0) + 1
+            # the lead is the widest and first, so its pairs add no inversions; the lead's
+            # legs: its short columns are r deep, its long ones to the foot
+            terms["deep_legs"] = terms.get("deep_legs", 0) + max(
+                0.0, r + H - t0 - LEG_LONG * pin.height)
+            score = sum(WEIGHTS[kk] * v for kk, v in terms.items())
+            out.append(Proposal(pin.number, blocks, score, terms, [t0] + p.tiers))
+        if len(out) >= max(FINISHED_ENOUGH, alternatives):
+            break
+    return out, covered
 
 
 def _search(pin, mods, sums, heights, rng, alternatives, scale) -> tuple[list, bool]:
@@ -1584,7 +1746,8 @@ def _stacked(blocks: list[Placed]) -> set[str]:
                 b.top == first or all(c in bottom for c in cols)):
             out.add(b.id)
         for c in cols:
-            bottom[c] = max(bottom.get(c, first), b.top + b.lines)
+            end = b.top + (b.leg[1] if b.leg and c < b.column + b.span - b.leg[0] else b.lines)
+            bottom[c] = max(bottom.get(c, first), end)
     return out
 
 
@@ -1606,6 +1769,14 @@ def proposal_slots(page, proposal: Proposal) -> list:
                       headline_span=b.hspan or None, runs=())
             if b.jump:
                 kw.update(lines=b.lines)      # a part continued later has a fixed height
+            if b.leg:
+                # an L of text (刀把): every column from under the headline, all but the last
+                # k to the L's inner foot, those k to the block's foot; filled run by run
+                k, foot = b.leg
+                first = b.top + b.band
+                runs = [(c, first, (foot if c < b.column + b.span - k else b.lines) - b.band)
+                        for c in range(b.column, b.column + b.span)]
+                kw.update(top=b.top, runs=tuple(runs))
             if b.wrap:
                 # the text round the picture at the top right: the columns beside it from
                 # under the headline, then those under it, all to the block's foot
@@ -1715,6 +1886,39 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
         if len(cells) != box and not _clean_l(cells):
             out["modules"].append(f"'{b.slot.id}' is neither a rectangle nor a clean L")
     every_art = [b for b in flow.blocks if b.slot.kind == "article"]
+    # banner_top: a banner stands at the top of the type area over the stories it heads: in
+    # each of its columns a story (or a story's picture) starts right under it
+    for b in flow.blocks:
+        if b.slot.kind != "banner" or b.slot.fixed:
+            continue
+        if b.top != flow.area_top:
+            out["banner_top"].append(f"banner '{b.slot.id}' starts at line {b.top}, not at "
+                                     f"the top")
+        for c in range(b.slot.column, b.slot.column + b.slot.span):
+            under = [o for o in flow.blocks if o.top == b.bottom and any(
+                cc == c and t == b.bottom for cc, t, n in o.cells())]
+            if not any(o.slot.kind in ("article", "picture") for o in under):
+                out["banner_top"].append(f"banner '{b.slot.id}' heads no story in column {c}")
+    # lead_l: an L of text (runs ending on different lines, no picture of its own in it) is
+    # the lead's alone; its last columns are the long ones, down to the foot of the type
+    # area, and its short ones hold at least MIN_LEG lines
+    for b in every_art:
+        feet = {c: t + n for c, t, n in b.slot.runs}
+        if len(set(feet.values())) < 2 or own.get(b.slot.id):
+            continue
+        sid = b.slot.id
+        if rank.get(sid) != 0:
+            out["lead_l"].append(f"'{sid}' is an L of text but not the lead")
+        cols = sorted(feet)
+        deep = max(feet.values())
+        long = [c for c in cols if feet[c] == deep]
+        if long != cols[len(cols) - len(long):] or deep != flow.area_bottom:
+            out["lead_l"].append(f"'{sid}': the long columns of its L are not its last ones "
+                                 f"down to the foot")
+        short = [n for c, t, n in b.slot.runs if feet[c] < deep]
+        if min(short) < MIN_LEG:
+            out["lead_l"].append(f"'{sid}': a short column of its L holds {min(short)} lines "
+                                 f"(at least {MIN_LEG})")
     # feet_level
     for c in range(1, paper.columns + 1):
         foot = max([t + n for b in flow.blocks for cc, t, n in b.cells() if cc == c]
