@@ -562,3 +562,31 @@ def test_makeup_fills_a_page_only_the_new_shapes_fill(tmp_path):
         r = run("build", folder, "-o", folder / "out", "-j", 1, "-q")
         assert r.returncode == 0, r.stderr
         assert_clean_page(folder)
+
+
+# a newcomer's page (issue #16): six stories of the real-copy corpus on 四川科技报's page, where
+# `makeup` alone once wrote a layout (score 12.2) other than the best of `makeup -n 3` (7.2)
+NEWCOMER_SET = ("sichuan-kejibao", "difang-dongtai", [
+    dict(id="sichuan", article="027-gov-sichuan-shisiwu-buju.txt", priority="lead"),
+    dict(id="shaanxi", article="037-gov-shaanxi-keji-chanye.txt", priority="second"),
+    dict(id="toyota", article="124-xhs-fengtian-zhaohui-426wan.txt", priority="brief"),
+    dict(id="hongmeng", article="106-zzrb-yuansheng-hongmeng.txt", priority="normal"),
+    dict(id="nobel", article="100-xhs-nuobeier-banjiang-2022.txt", priority="normal"),
+    dict(id="jinkou", article="081-grrb-jinkou-qiche-zhaohui.txt", priority="brief")])
+
+
+@pytest.mark.parametrize("which", [NEWCOMER_SET, BANNER_SET], ids=["newcomer", "banner"])
+def test_makeup_writes_the_layout_makeup_n3_ranks_first(tmp_path, which):
+    """What `makeup --write` writes is the proposal `makeup -n 3` shows first: the best does
+    not depend on how many alternatives are asked for."""
+    best = {}
+    for n in (1, 3):
+        folder = corpus_issue(tmp_path / f"n{n}", which)
+        r = run("makeup", folder, "-n", n, "--json", "-o", folder / "out")
+        assert r.returncode == 0, r.stderr
+        page = json.loads(r.stdout)["pages"][0]
+        assert len(page["proposals"]) == n
+        best[n] = [(b["id"], b["column"], b["span"], b["top"], b["band"])
+                   for b in page["proposals"][0]["blocks"]]
+    assert best[1] == best[3]
+

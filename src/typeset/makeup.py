@@ -127,6 +127,7 @@ COVERS_PER_HEIGHT = 12
 COVERS_TOTAL = 200           # covers collected before the search stops
 COVERS_KEPT = 120            # covers finished at most, best pre-score first
 FINISHED_ENOUGH = 12         # finished layouts (at least) before finishing stops
+SAME_BEST = 3                # the best proposal is the same for any --alternatives up to this
 RISKY = 8.0                  # pre-score added to a cover that risks tombstones (_row_risk)
 BATCH = 8                    # tier heights searched before their covers are finished …
 PER_BATCH = 16               # … at most this many of them, best pre-score first
@@ -2431,13 +2432,18 @@ def _done(pin: PageIn, proposal: Proposal) -> dict:
 def _verified(issue, bodies, number: int, pin: PageIn, alternatives: int, seed: int):
     """The page's proposals that pass every rule as flowed (one where a story is continued
     on a later page: that page depends on how much of it is set here)."""
+    # searched and verified as for at least SAME_BEST alternatives whatever is asked: the
+    # search finishes more layouts for more alternatives, and `makeup` (one) wrote a layout
+    # other than the one `makeup -n 3` ranked first (a newcomer looked at that one, then
+    # --write wrote the other)
+    pool = _diverse_pool(max(alternatives, SAME_BEST))
     out = []
-    for p in propose(pin, _diverse_pool(alternatives), seed):
+    for p in propose(pin, pool, seed):
         _, _, checks = verify(issue, bodies, number, p, pin)
         p.checks = checks
         if not any(checks.values()):
             out.append(p)
-        if len(out) >= _diverse_pool(alternatives):
+        if len(out) >= pool:
             break
     out = _diverse(out, alternatives)
     if any(st.jump for st in pin.stories):
