@@ -408,6 +408,7 @@ class _Job:
     doc_meta: object        # pdfx.DocMeta
     raws: list = field(default_factory=list)    # each page as drawn by the PDF writer
     whole_name: str | None = None    # the whole-issue file, when the build makes one
+    encoding: dict | None = None     # the issue's codes for every face (pdf.issue_encoding)
 
     def doc(self, ps, title: str):
         return self.doc_meta(title=title, paper=self.issue.paper.name, date=self.issue.date,
@@ -430,7 +431,7 @@ def _draw(job: _Job, k: int) -> tuple:
 
     c0 = time.process_time()
     p = job.pages[k]
-    raw = render_pdf([p], job.issue.fonts)
+    raw = render_pdf([p], job.issue.fonts, job.encoding)
     return raw, time.process_time() - c0
 
 
@@ -446,7 +447,13 @@ def _finish(job: _Job, task) -> tuple:
         ps, title, raw = job.pages, job.title, job.raws
     else:
         ps, title, raw = [job.pages[k]], job.pages[k].title, job.raws[k]
-    data = finish_pdf(raw, job.doc(ps, title), job.output, [p.threads for p in ps], job.titles)
+    fonts = None
+    if k is None and job.encoding is not None:
+        from .pdf import issue_fonts
+
+        fonts = issue_fonts(job.encoding)     # one set of subsets for every page
+    data = finish_pdf(raw, job.doc(ps, title), job.output, [p.threads for p in ps], job.titles,
+                      fonts)
     c1 = time.process_time()
     # The whole-issue file's pages are copies of the page files': their content is walked
     # in the page files, their text read back in the whole-issue file (once, and there
@@ -523,13 +530,23 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     stem = f"{issue.paper.key}-{issue.date}"
     output = issue.paper.output if pdfx is None else replace(issue.paper.output, pdfx=pdfx)
     partial = only is not None and not {p.number for p in pages} <= set(only)
+    # An issue of several pages is drawn with one code for each character of each face
+    # over all its pages (made from every page, so that a page file is the same bytes in a
+    # build of some pages only): the whole-issue file's pages are the page files' pages,
+    # with one set of font subsets for them all instead of each page's own (issue #22).
+    encoding = None
+    if len(pages) > 1:
+        from .pdf import issue_encoding, prepare_fonts
+
+        prepare_fonts(issue.fonts)
+        encoding = issue_encoding(pages, issue.fonts)
     if partial:
         pages = [p for p in pages if p.number in only]
     job = _Job(issue=issue, pages=pages, title=f"{issue.paper.name} {issue.date}",
                output=output,
                titles={k: a.headline.replace("|", "") for k, a in issue.articles.items()},
                section={p.number: p.template.section for p in issue.pages}, cut=cut,
-               doc_meta=DocMeta)
+               doc_meta=DocMeta, encoding=encoding)
     names = [out_dir / f"{stem}-p{p.number:02d}.pdf" for p in pages]
     # Two rounds on the workers: draw every page; then make each file PDF/X and preflight
     # it, the whole-issue file (the pages drawn for the page files, joined, so nothing is

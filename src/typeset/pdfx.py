@@ -186,14 +186,33 @@ def prepare() -> None:
     import pikepdf  # noqa: F401
 
 
-def _join(parts: list[bytes]):
-    """One pikepdf document holding the pages of ``parts`` in order."""
+def _join(parts: list[bytes], fonts: bytes | None = None):
+    """One pikepdf document holding the pages of ``parts`` in order.  ``fonts``: a PDF whose
+    first page's font resources all the pages use instead of their own (the parts were
+    drawn with one encoding, pdf.issue_encoding: one set of subsets for the whole file)."""
     import pikepdf
+    from pikepdf import Name
 
     pdf = pikepdf.new()
+    shared = None
+    if fonts is not None:
+        src = pikepdf.open(io.BytesIO(fonts))
+        font_dict = src.pages[0].obj.Resources.Font
+        if not font_dict.is_indirect:
+            font_dict = src.make_indirect(font_dict)
+        shared = pdf.copy_foreign(font_dict)
     for part in parts:
         src = pikepdf.open(io.BytesIO(part))
+        if shared is not None:
+            for page in src.pages:
+                res = page.obj.get(Name.Resources)
+                if res is not None and Name.Font in res:
+                    del res[Name.Font]    # not copied: replaced by the shared fonts
+        n = len(pdf.pages)
         pdf.pages.extend(src.pages)       # copies each page with what it uses
+        if shared is not None:
+            for page in pdf.pages[n:]:
+                page.obj.Resources[Name.Font] = shared
     return pdf
 
 
@@ -240,9 +259,11 @@ def _retag_subsets(pdf) -> None:
 
 
 def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
-               threads: list[dict] | None = None, titles: dict | None = None) -> bytes:
+               threads: list[dict] | None = None, titles: dict | None = None,
+               fonts: bytes | None = None) -> bytes:
     """Make ReportLab's ``data`` (one PDF, or a list of PDFs to join) a PDF/X file for
-    ``output`` (model.PrintSpec).
+    ``output`` (model.PrintSpec).  ``fonts``: the font resources of joined pages drawn with
+    one encoding (:func:`_join`).
 
     ``threads[i]`` is ``PageOut.threads`` of the file's page i (article → rectangles
     (x, y_top, w, h) in points from the trim's top-left, y down); ``titles`` maps an article
@@ -264,8 +285,9 @@ def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
         raise PreflightError(f"{output.icc}: the output profile must be CMYK for newsprint")
 
     if isinstance(data, list):
-        pdf = _join(data)
-        digest = hashlib.sha256(b"".join(hashlib.sha256(d).digest() for d in data)).hexdigest()
+        pdf = _join(data, fonts)
+        digest = hashlib.sha256(b"".join(hashlib.sha256(d).digest() for d in data) +
+                                (fonts or b"")).hexdigest()
     else:
         pdf = pikepdf.open(io.BytesIO(data))
         digest = hashlib.sha256(data).hexdigest()
