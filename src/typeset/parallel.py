@@ -166,6 +166,13 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
     sys.stderr.flush()
     libc, me = _libc(), os.getpid()
     workers: list = []        # (pid, read end of its result pipe)
+    # The workers read what this process holds (the issue, its lines, its pages: hundreds of
+    # MB at 500 pages) without copying it, as long as nothing writes to it; the garbage
+    # collector would (it marks every object it walks), copying all of it into each worker.
+    # Frozen objects are never walked: frozen before forking, unfrozen here after.
+    import gc
+
+    gc.freeze()
     try:
         for _ in range(jobs):
             out_r, out_w = os.pipe()
@@ -190,9 +197,11 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
             os.close(out_w)
             workers.append((pid, out_r))
     except BaseException:
+        gc.unfreeze()
         os.close(task_r)
         _stop(workers)
         raise
+    gc.unfreeze()
     os.close(task_r)
     results: list = [None] * n
     have = [False] * n
