@@ -230,22 +230,29 @@ def _check_glyphs(issue, pages) -> list[str]:
     return notices
 
 
-def _make_pages(layout: Layout, pictures: bool = True) -> list:
+def _make_pages(layout: Layout, pictures: bool = True, consume: bool = False) -> list:
     """The page stage for every flow; what it warns about (a picture's resolution) goes to
     the layout's report, and the flows are left as they were (a layout may be paged twice:
-    `watch` draws proofs from the layout a failed build used).  Then the checks of what it
-    drew: a character without a glyph raises (exit 3); text outside its box is listed in
-    ``report.problems`` (layout errors, exit 4).  ``pictures=False``: place pictures without
-    converting them (``check``)."""
+    `watch` draws proofs from the layout a failed build used) — unless ``consume``: a build
+    that laid the issue out itself lets go of each flow (and the composed lines it holds)
+    once its page is set, so that an issue of hundreds of pages is never held twice, as
+    lines and as pages (issue #22).  Then the checks of what it drew: a character without a
+    glyph raises (exit 3); text outside its box is listed in ``report.problems`` (layout
+    errors, exit 4).  ``pictures=False``: place pictures without converting them
+    (``check``)."""
     from .page import make_page
 
     pages = []
-    for f in layout.flows:
+    if consume:
+        layout.bodies = {}
+    for k, f in enumerate(layout.flows):
         before = len(f.warnings)
         pages.append(make_page(layout.issue, f, pictures))
         layout.report.warnings.extend(_("page {page}: {message}").format(
             page=f.page.number, message=w) for w in f.warnings[before:])
         del f.warnings[before:]
+        if consume:
+            layout.flows[k] = None
     layout.report.notices = _check_glyphs(layout.issue, pages)
     layout.report.problems = [LayoutError(msg, where) for p in pages
                               for where, msg in p.problems]
@@ -505,7 +512,8 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     from .pdfx import DocMeta, finish_pdf
 
     jobs = cpu_count() if jobs is None else max(1, jobs)
-    if layout is None:
+    own = layout is None
+    if own:
         layout = lay_out(issue_dir, jobs, meanwhile=_prepare_output)
     else:
         _prepare_output(layout.issue)
@@ -515,7 +523,7 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     t0 = time.perf_counter()
     # the page stage first: a character without a glyph (exit 3) is said before what does
     # not fit (exit 4), as bad input always is
-    pages = _make_pages(layout)
+    pages = _make_pages(layout, consume=own)
     t1 = time.perf_counter()
     if report.unfit:
         raise overset_error(report)

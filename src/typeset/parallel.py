@@ -19,6 +19,7 @@ its workers are started before the shared data exists.  Here each call forks its
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -97,6 +98,12 @@ def _worker(fn, items, shared, task_r: int, out_w: int) -> None:
                 msg = pickle.dumps((i, False, (RuntimeError(f"{type(e).__name__}: {e}"), tb)))
         # (KeyboardInterrupt, SystemExit: the worker ends; the parent stops the others)
         _write_all(out_w, _HEADER.pack(len(msg)) + msg)
+        del msg
+        # What an item leaves in reference cycles (a PDF writer's document and its pages)
+        # would wait for a full collection, which the build's thresholds make rare: a worker
+        # drawing hundreds of pages kept every one.  Cheap here: the objects inherited from
+        # the parent are frozen (fork_map), only the worker's own are walked.
+        gc.collect()
 
 
 _MAX_ITEMS = 16_000     # task numbers of one round fit in a pipe's 64 KB buffer
@@ -170,8 +177,6 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
     # MB at 500 pages) without copying it, as long as nothing writes to it; the garbage
     # collector would (it marks every object it walks), copying all of it into each worker.
     # Frozen objects are never walked: frozen before forking, unfrozen here after.
-    import gc
-
     gc.freeze()
     try:
         for _ in range(jobs):
