@@ -644,6 +644,12 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     how = [0] * (n + 1)
     sums: list = [None] * (n + 1)
     best[0] = 0.0
+    # A line whose first item loses nothing at the start and whose last loses nothing at the
+    # end (no mark's blank half, no space at an edge) is adjusted from its natural width as
+    # it is: priced by _solve directly, without _evaluate's edge rules (the same cost; most
+    # candidate lines of Chinese text are such lines, issue #22).
+    plain_start = [not it.start_trim and it.cls not in (SP, IS) for it in items]
+    plain_end = [not it.end_trim and it.cls not in (SP, IS) for it in items]
     for i in range(n):
         if best[i] == INF:
             continue
@@ -689,8 +695,11 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             if i == tail and not last:
                 continue                   # after the text's last line, the byline whole
             final = (last and not last_justified) or j == tail
-            cost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width, final,
-                             n_letter, record=False)[0]
+            if j - i > 1 and plain_start[i] and plain_end[j - 1]:
+                cost = _solve(width - nat, shrink, stretch, n_even, final, n_letter, False)
+            else:
+                cost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width, final,
+                                 n_letter, record=False)[0]
             mode = 0
             hung = 0.0
             lastit = items[j - 1]
