@@ -180,6 +180,7 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
                 self.charWidths[0xA0] = self.charWidths[0x20]
 
     class Font(TTFont):
+        _shared_states = True
         # A document drawn with an issue's encoding (render_pdf(encoding=…)) has a shared
         # state (:func:`_share`): its codes are the issue's, fixed before drawing; the page
         # file embeds, of each subset, only the codes it used.
@@ -233,9 +234,14 @@ def _register(ps_name: str, path, vertical: bool = False) -> str:
         if vertical:
             from .fonts import vertical_forms
 
-            pdfmetrics.registerFont(_fast_font(ps_name, path, vertical_forms(path)))
+            font = _fast_font(ps_name, path, vertical_forms(path))
         else:
-            pdfmetrics.registerFont(_fast_font(ps_name, path))
+            font = _fast_font(ps_name, path)
+        # ReportLab registers a second font of a face it knows (by the face's name) as the
+        # first one: a font of the same file registered by other code in this process (a
+        # test drawing its own PDF) would then draw under our name, without our subsets
+        pdfmetrics._dynFaceNames.pop(font.face.name, None)
+        pdfmetrics.registerFont(font)
         _registered[ps_name] = stamp
     return ps_name
 
@@ -395,6 +401,8 @@ def _share(doc, encoding: dict, used: bool) -> None:
 
     for name, (internal, assignments, subsets) in encoding.items():
         font = getFont(name)
+        if not hasattr(font, "_shared_states"):
+            raise AssertionError(f"font {name} is not registered by the PDF writer")
         st = TTFont.State.__new__(TTFont.State)
         st.assignments, st.subsets = assignments, subsets
         st.nextCode = 256 * len(subsets)
