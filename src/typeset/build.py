@@ -416,6 +416,9 @@ class _Job:
     raws: list = field(default_factory=list)    # each page as drawn by the PDF writer
     whole_name: str | None = None    # the whole-issue file, when the build makes one
     encoding: dict | None = None     # the issue's codes for every face (pdf.issue_encoding)
+    # where the workers leave what they draw and finish (a private temporary folder): the
+    # build process holds their names, not hundreds of MB of PDFs (issue #22)
+    stage: Path | None = None
 
     def doc(self, ps, title: str):
         return self.doc_meta(title=title, paper=self.issue.paper.name, date=self.issue.date,
@@ -432,6 +435,11 @@ class _Job:
         return preflight(data, replace(expect, pdfx=self.output.pdfx, **kw), name=name)
 
 
+# pages a worker draws or finishes before a fresh one takes over (parallel.fork_map):
+# reading the pages it is given copies their memory into the worker bit by bit
+_RENEW = 24
+
+
 def _draw(job: _Job, k: int) -> tuple:
     """Draw page ``k`` (ReportLab's PDF) and the CPU seconds it took.  In a worker."""
     from .pdf import render_pdf
@@ -439,7 +447,16 @@ def _draw(job: _Job, k: int) -> tuple:
     c0 = time.process_time()
     p = job.pages[k]
     raw = render_pdf([p], job.issue.fonts, job.encoding)
+    if job.stage is not None:
+        path = job.stage / f"drawn-{k:05d}.pdf"
+        path.write_bytes(raw)
+        raw = path
     return raw, time.process_time() - c0
+
+
+def _bytes(data) -> bytes:
+    """A PDF as bytes: ``data`` itself, or the file a worker staged it in."""
+    return data.read_bytes() if isinstance(data, Path) else data
 
 
 def _finish(job: _Job, task) -> tuple:
@@ -451,9 +468,9 @@ def _finish(job: _Job, task) -> tuple:
     k, name = task
     c0 = time.process_time()
     if k is None:
-        ps, title, raw = job.pages, job.title, job.raws
+        ps, title, raw = job.pages, job.title, job.raws     # opened from their files
     else:
-        ps, title, raw = [job.pages[k]], job.pages[k].title, job.raws[k]
+        ps, title, raw = [job.pages[k]], job.pages[k].title, _bytes(job.raws[k])
     fonts = None
     if k is None and job.encoding is not None:
         from .pdf import issue_fonts
@@ -473,6 +490,10 @@ def _finish(job: _Job, task) -> tuple:
 
         res = job.check(data, ps, name, text_checked_in=job.whole_name,
                         frames=[drawn_areas(p) for p in ps])
+    if job.stage is not None:
+        path = job.stage / name
+        path.write_bytes(data)
+        data = path
     return data, res, dict(pdfx=c1 - c0, preflight=time.process_time() - c1)
 
 
@@ -556,18 +577,40 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                section={p.number: p.template.section for p in issue.pages}, cut=cut,
                doc_meta=DocMeta, encoding=encoding)
     names = [out_dir / f"{stem}-p{p.number:02d}.pdf" for p in pages]
+    import shutil
+    import tempfile
+
+    job.stage = Path(tempfile.mkdtemp(prefix="typeset-build-"))
+    try:
+        return _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs,
+                                 progress, proof, grid, dpi, t0, t1)
+    finally:
+        shutil.rmtree(job.stage, ignore_errors=True)
+
+
+def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, progress,
+                      proof, grid, dpi, t0, t1) -> Report:
+    """The rest of :func:`build_issue`: draw, finish and preflight every file on the
+    workers, then write them as one set."""
+    from dataclasses import replace
+
+    from .errors import PreflightError
+    from .parallel import fork_map
+
+    issue, report = layout.issue, layout.report
     # Two rounds on the workers: draw every page; then make each file PDF/X and preflight
     # it, the whole-issue file (the pages drawn for the page files, joined, so nothing is
     # drawn twice) as one more task beside the pages.
     drawn = fork_map(_draw, list(range(len(pages))), jobs, job,
-                     progress=(lambda d, n: progress(d, n, "pages")) if progress else None)
+                     progress=(lambda d, n: progress(d, n, "pages")) if progress else None,
+                     renew=_RENEW)
     job.raws = [d[0] for d in drawn]
     tasks = [(k, n.name) for k, n in enumerate(names)]
     whole_path = out_dir / f"{stem}.pdf"
     if not partial and len(pages) > 1:
         tasks.insert(0, (None, whole_path.name))        # the longest task first
         job.whole_name = whole_path.name
-    done = fork_map(_finish, tasks, jobs, job)
+    done = fork_map(_finish, tasks, jobs, job, renew=_RENEW)
     cpu = {"draw": sum(d[1] for d in drawn), "pdfx": 0.0, "preflight": 0.0}
     for d in done:
         for key, v in d[2].items():
@@ -591,8 +634,8 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                              "\n".join(r.text() for r in failed))
     proofs: list[tuple[Path, bytes]] = []
     if proof:
-        proofs = _proofs(issue, pages, [d for _, d in files[:len(pages)]], out_dir, stem,
-                         grid, dpi)
+        proofs = _proofs(issue, pages, [_bytes(d) for _, d in files[:len(pages)]], out_dir,
+                         stem, grid, dpi)
         if partial:     # the contact sheet shows the whole issue: leave it as it was
             proofs = [(p, d) for p, d in proofs if "contact" not in p.name]
     from .outdir import set_of, write_set

@@ -212,7 +212,7 @@ def _join(parts: list[bytes], fonts: bytes | None = None):
             font_dict = src.make_indirect(font_dict)
         shared = pdf.copy_foreign(font_dict)
     for part in parts:
-        src = pikepdf.open(io.BytesIO(part))
+        src = pikepdf.open(part if isinstance(part, Path) else io.BytesIO(part))
         if shared is not None:
             for page in src.pages:
                 res = page.obj.get(Name.Resources)
@@ -272,8 +272,8 @@ def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
                threads: list[dict] | None = None, titles: dict | None = None,
                fonts: bytes | None = None) -> bytes:
     """Make ReportLab's ``data`` (one PDF, or a list of PDFs to join) a PDF/X file for
-    ``output`` (model.PrintSpec).  ``fonts``: the font resources of joined pages drawn with
-    one encoding (:func:`_join`).
+    ``output`` (model.PrintSpec); a PDF to join may be given as its file.  ``fonts``: the
+    font resources of joined pages drawn with one encoding (:func:`_join`).
 
     ``threads[i]`` is ``PageOut.threads`` of the file's page i (article → rectangles
     (x, y_top, w, h) in points from the trim's top-left, y down); ``titles`` maps an article
@@ -296,8 +296,9 @@ def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
 
     if isinstance(data, list):
         pdf = _join(data, fonts)
-        digest = hashlib.sha256(b"".join(hashlib.sha256(d).digest() for d in data) +
-                                (fonts or b"")).hexdigest()
+        digest = hashlib.sha256(b"".join(
+            hashlib.sha256(d.read_bytes() if isinstance(d, Path) else d).digest()
+            for d in data) + (fonts or b"")).hexdigest()
     else:
         pdf = pikepdf.open(io.BytesIO(data))
         digest = hashlib.sha256(data).hexdigest()
