@@ -45,6 +45,23 @@ def test_fork_map_keeps_order_and_uses_processes(jobs):
         assert os.getpid() not in pids and 1 <= len(pids) <= jobs
 
 
+def test_fork_map_renews_its_workers():
+    """``renew``: each worker stops after that many items and a fresh one goes on (issue
+    #22: a worker drawing hundreds of pages kept copies of all of them); the results come
+    back in order, every item once, the first failing item's error is raised, and no
+    worker is left behind."""
+    out = fork_map(_square, list(range(30)), 2, shared=1, renew=4)
+    assert [v for v, _ in out] == [x * x for x in range(30)]
+    pids = [pid for _, pid in out]
+    assert len(set(pids)) >= 30 // 4
+    assert all(pids.count(p) <= 4 for p in set(pids))
+    with pytest.raises(ValueError, match="item 3 is bad"):
+        fork_map(_boom, list(range(12)), 2, renew=2)
+    kids = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
+    if kids.exists():
+        assert kids.read_text().split() == []
+
+
 def test_fork_map_reports_progress_in_the_caller():
     seen = []
     fork_map(_square, list(range(5)), 2, shared=1, progress=lambda d, n: seen.append((d, n)))
