@@ -5,7 +5,9 @@ order; it writes no document metadata (title, dates, language: ``pdfx.finish_pdf
 them, once).  It draws items in the order given (reading order), every glyph at the position the page
 stage chose (a run is one ``TJ`` array whose numbers place each glyph), all text and rules in
 100 % K with black overprint, fonts embedded and subset by ReportLab (faces built from the font
-module's metrics cache, see ``_fast_font``).  Page boxes: MediaBox = trim + bleed +
+module's metrics cache, see ``_fast_font``); the pages of an issue of several pages with
+one code for each character of each face over the whole issue (``issue_encoding``), so that
+the whole-issue file shares one set of subsets (``issue_fonts``).  Page boxes: MediaBox = trim + bleed +
 a margin for crop marks; TrimBox = the page; BleedBox = trim + bleed.  Crop and registration
 marks are drawn by us in registration colour (all four inks) because ReportLab's own marks are
 RGB and set no boxes (feasibility.md §3).  Output is byte-identical for the same input

@@ -2,7 +2,8 @@
 
 Contract: ``finish_pdf(data, doc, output, threads)`` returns new PDF bytes.  ``data`` is one
 PDF from the writer, or a list of them whose pages are joined in order (the whole-issue file is
-the page files' pages joined, so no page is drawn twice).  It adds what ReportLab does not
+the page files' pages joined, so no page is drawn twice, with the issue's one set of font
+subsets, ``fonts=``, in place of each page's own).  It adds what ReportLab does not
 write (feasibility.md §3), with pikepdf (imported lazily):
 
 - the OutputIntent (``/S /GTS_PDFX``) for the paper's printing condition, with the ICC output
