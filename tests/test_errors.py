@@ -85,6 +85,14 @@ def test_missing_article_file(issue):
     assert "slot 'jinjiang'" in r.stderr
 
 
+def test_a_misspelt_article_file_name_gets_did_you_mean(issue):
+    edit(issue / "issue.yaml", "08-pengzhou-tuiyi.txt", "08-pengzhou-tuyi.txt")
+    r = run("check", issue)
+    assert r.returncode == 3
+    assert "article file '08-pengzhou-tuyi.txt' does not exist (did you mean " \
+        "'08-pengzhou-tuiyi.txt'?)" in r.stderr, r.stderr
+
+
 def test_article_path_may_not_leave_the_issue(issue):
     edit(issue / "issue.yaml", "article: 06-jinjiang-qiye.txt", "article: ../../etc/passwd")
     r = run("check", issue)
@@ -111,6 +119,27 @@ def test_yaml_syntax_error_has_line(issue):
     edit(issue / "issue.yaml", "    slots:\n", "    slots: [\n")
     r = run("check", issue)
     assert r.returncode == 3 and re.search(r"issue\.yaml:\d+:\d+: YAML syntax", r.stderr)
+
+
+def test_yaml_indentation_slip_says_to_check_the_indentation(issue):
+    """One space too few before a slot key: PyYAML says "expected <block end>, but found
+    '<block mapping start>'"; the message says what to do about it."""
+    edit(issue / "issue.yaml", "        column: 3\n        span: 2\n        top: 67\n",
+         "        column: 3\n       span: 2\n        top: 67\n")
+    r = run("check", issue)
+    assert r.returncode == 3 and re.search(r"issue\.yaml:\d+:\d+: YAML syntax", r.stderr)
+    assert "check the indentation" in r.stderr, r.stderr
+
+
+def test_an_old_word_document_is_named_as_one(issue):
+    """A Word 97–2003 .doc (an OLE2 file) named as an article is said to be one, with what to
+    do, not "not valid utf-8-sig (byte offset 0)"."""
+    (issue / "08-pengzhou-tuiyi.txt").write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    r = run("check", issue)
+    assert r.returncode == 3
+    assert "08-pengzhou-tuiyi.txt" in r.stderr and "97–2003 .doc" in r.stderr, r.stderr
+    assert "save it as .docx" in r.stderr and "utf-8" not in r.stderr
 
 
 def test_overlapping_slots(issue):

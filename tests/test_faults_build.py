@@ -298,10 +298,17 @@ def test_serve_answers_bad_requests_with_4xx(served):
     proof = served.state()["proofs"][0]
     assert served.get(f"/proof/{proof}")[0] == 200
     assert served.get(f"/proof/{proof}", method="HEAD")[0] == 200
+    # the live proof: the layout, and the faces by their number only
+    code, body = served.get("/layout.json")
+    assert code == 200 and json.loads(body)["pages"][0]["runs"]
+    code, body = served.get("/font/0")
+    assert code == 200 and body[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true")
     for path in ("/proof/" + "a" * 5000, "/proof/" + "%41" * 3000 + ".png",
                  "/proof/../../../../etc/passwd", "/proof/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
                  "/proof/%00.png", "/proof/%ff%fe", "//etc/passwd", "/nothing",
-                 "http://evil.example/", "*", "/proof/", "/state.json/../../x"):
+                 "http://evil.example/", "*", "/proof/", "/state.json/../../x",
+                 "/font/", "/font/999", "/font/-1", "/font/0x1", "/font/../../etc/passwd",
+                 "/font/%2e%2e%2fetc%2fpasswd", "/font/" + "9" * 5000, "/font/%EF%BC%91"):
         code, _ = served.get(path)
         assert 400 <= code < 500, (path, code)
     for method in ("POST", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT", "PATCH", "FOO",

@@ -19,9 +19,9 @@ def counted(monkeypatch):
     calls = []
     real = build.load_issue
 
-    def load(path):
+    def load(path, **kw):
         calls.append(path)
-        return real(path)
+        return real(path, **kw)
 
     monkeypatch.setattr(build, "load_issue", load)
     return calls

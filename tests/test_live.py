@@ -1,6 +1,8 @@
-"""The layout editor's night: `typeset new`, and live proofs tested in a real headless browser
-(Debian's Chromium driven by Selenium): the proofs and the fit report show, and an edit to an
-article appears without reloading by hand."""
+"""The layout editor's night: `typeset new`; `watch` rebuilding after an editor's atomic save
+and after an in-place write, never from a half-written file, and writing the same PDF as
+`build`; and live proofs tested in a real headless browser (Debian's Chromium driven by
+Selenium): the page drawn from the layout and the fit report show, and an edit to an article
+appears without reloading by hand."""
 
 from __future__ import annotations
 
@@ -8,12 +10,13 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import TYPESET, ROOT, SAMPLE
+from conftest import TYPESET, ROOT, SAMPLE, pdftotext_raw, squash
 
 
 def run(*args):
@@ -32,7 +35,16 @@ def test_new_issue_from_the_last_one(tmp_path):
     for src in SAMPLE.glob("*.txt"):
         assert (new / src.name).read_text(encoding="utf-8").strip() == "headline: \nbyline:"
         assert src.name in checklist
-    assert run("check", new).returncode == 3            # not buildable until filled
+    # each emptied story keeps its place as a 待稿 placeholder of the last story's length:
+    # check shows the page (a newcomer's `new` + `check` used to fail with 18 errors), build
+    # refuses until the copy is in
+    assert text.count("expect_chars: ") == len(list(SAMPLE.glob("*.txt")))
+    r = run("check", new)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("待稿: copy not in yet") == len(list(SAMPLE.glob("*.txt")))
+    r = run("build", new, "-o", tmp_path / "refused")
+    assert r.returncode == 3 and "is not in yet" in r.stderr, r.stderr
+    assert "banner" in checklist                        # the last issue's banner is named
     for src in SAMPLE.glob("*.txt"):                    # fill it: it builds
         shutil.copyfile(src, new / src.name)
     r = run("build", new, "-o", tmp_path / "out")
@@ -106,21 +118,33 @@ def test_live_proofs_in_the_browser(tmp_path, browser):
         gen = lambda: int(browser.execute_script(  # noqa: E731
             "return document.body.dataset.generation || 0"))
         wait_for(lambda: gen() >= 1)
-        # the proof images load, the fit report lists every slot
-        imgs = wait_for(lambda: browser.execute_script(
-            "return [...document.images].filter(i => i.complete && i.naturalWidth > 500)"
-            ".length"))
-        assert imgs >= 1
+        # the page is drawn from the layout: its text is the articles' text, in the
+        # project's fonts (loaded from the server), with the grid overlay over it
+        shown = lambda: squash(browser.execute_script(  # noqa: E731
+            "return document.querySelector('#pages svg .text')?.textContent || ''"))
+        wait_for(lambda: "川渝科协共建共享科普工作格局" in shown())
+        assert wait_for(lambda: browser.execute_script(
+            "return [...document.fonts].filter(f => f.status == 'loaded').length")) >= 2
+        assert browser.execute_script(
+            "return document.querySelectorAll('#pages svg .overlay rect').length") > 9
         rows = browser.execute_script(
             "return [...document.querySelectorAll('#report tr[data-slot]')]"
             ".map(r => [r.dataset.slot, r.className])")
         assert {r[0] for r in rows} >= {"chuanyu", "butuo", "pengzhou"}
         assert all(r[1] == "" for r in rows)
-        first = gen()
         marker = browser.execute_script("window.__marker = 42; return window.__marker")
-        # an edit: make one story far too long; the page updates by itself
         art = issue / "08-pengzhou-tuiyi.txt"
-        art.write_text(art.read_text(encoding="utf-8").replace(
+        text = art.read_text(encoding="utf-8")
+        # an edit that fits, saved as editors do (a temporary file renamed over the
+        # article): the proof shows the new words by itself
+        assert "第2046号" not in shown()
+        tmp = issue / ".08-pengzhou-tuiyi.txt.swp"
+        tmp.write_text(text.replace("本报讯", "本报讯第2046号", 1), encoding="utf-8")
+        os.replace(tmp, art)
+        wait_for(lambda: "第2046号" in shown(), timeout=20)
+        first = gen()
+        # an edit: make one story far too long; the page updates by itself
+        art.write_text(text.replace(
             "本报讯", "本报讯" + "补充的文字" * 80, 1), encoding="utf-8")
         t0 = time.monotonic()
         wait_for(lambda: gen() > first, timeout=20)
@@ -129,12 +153,113 @@ def test_live_proofs_in_the_browser(tmp_path, browser):
             "return [...document.querySelectorAll('#report tr.over')]"
             ".map(r => r.dataset.slot)"))
         assert over == ["pengzhou"]
+        # the overset page is drawn too, its slot tinted red by the overlay
+        assert wait_for(lambda: browser.execute_script(
+            "return [...document.querySelectorAll('#pages svg .overlay text')]"
+            ".some(t => t.textContent == 'pengzhou: overset')"))
         assert browser.execute_script("return window.__marker") == marker   # no reload
         assert "not built" in browser.find_element("id", "status").text
         assert took < 10, took
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+class Watch:
+    """`paiban watch ISSUE` in its own process; ``rebuilds()`` counts the lines it printed
+    for rebuilds so far (one per rebuild)."""
+
+    def __init__(self, issue: Path):
+        env = dict(os.environ, TYPESET_PROJECT=str(ROOT))
+        self.proc = subprocess.Popen([*TYPESET, "watch", str(issue)], cwd=ROOT, env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True)
+        self.lines: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def rebuilds(self) -> int:
+        return sum(1 for ln in self.lines if "built in" in ln)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def _pdf_stamp(p: Path):
+    try:
+        st = p.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def test_watch_rebuilds_after_an_atomic_and_an_in_place_save(tmp_path):
+    issue = tmp_path / "issue"
+    shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
+    art = issue / "08-pengzhou-tuiyi.txt"
+    text = art.read_text(encoding="utf-8")
+    w = Watch(issue)
+    try:
+        wait_for(lambda: w.rebuilds() >= 1, timeout=60)
+        pdf = next((issue / "out").glob("*-p03.pdf"))
+        for k, atomic in ((1, True), (2, False)):
+            phrase = f"第{3000 + k}号"
+            new = text.replace("本报讯", "本报讯" + phrase, 1)
+            before = w.rebuilds()
+            if atomic:      # written beside it under a hidden name, renamed over it
+                tmp = issue / f".{art.name}.swp"
+                tmp.write_text(new, encoding="utf-8")
+                os.replace(tmp, art)
+            else:           # truncated and written in place
+                with open(art, "w", encoding="utf-8") as f:
+                    f.write(new)
+            wait_for(lambda: w.rebuilds() > before, timeout=30)
+            assert "NOT built" not in w.lines[-1], w.lines
+            assert phrase in squash(pdftotext_raw(pdf))
+            # the PDF watch wrote is the PDF build writes
+            ref = tmp_path / f"ref{k}"
+            r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(ref)], cwd=ROOT,
+                               env=dict(os.environ, TYPESET_PROJECT=str(ROOT)),
+                               capture_output=True, text=True)
+            assert r.returncode == 0, r.stderr
+            assert (ref / pdf.name).read_bytes() == pdf.read_bytes()
+    finally:
+        w.stop()
+
+
+def test_watch_never_builds_a_half_written_file(tmp_path):
+    """A writer that stops half-way through the article (a slow disk, a big paste) and
+    finishes a second later: nothing is built from the half, once from the whole."""
+    issue = tmp_path / "issue"
+    shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
+    art = issue / "08-pengzhou-tuiyi.txt"
+    text = art.read_text(encoding="utf-8").replace("本报讯", "本报讯第4001号", 1)
+    text = text.rstrip("\n") + "第4002号\n"
+    half = len(text) // 2
+    w = Watch(issue)
+    try:
+        wait_for(lambda: w.rebuilds() >= 1, timeout=60)
+        pdf = next((issue / "out").glob("*-p03.pdf"))
+        time.sleep(0.5)
+        before, stamp = w.rebuilds(), _pdf_stamp(pdf)
+        with open(art, "w", encoding="utf-8") as f:
+            f.write(text[:half])
+            f.flush()
+            os.fsync(f.fileno())
+            time.sleep(2.0)         # far longer than any settling a watcher might wait
+            assert w.rebuilds() == before and _pdf_stamp(pdf) == stamp, w.lines
+            f.write(text[half:])
+        wait_for(lambda: w.rebuilds() > before, timeout=30)
+        time.sleep(1.0)
+        assert w.rebuilds() == before + 1, w.lines
+        got = squash(pdftotext_raw(pdf))
+        assert "第4001号" in got and "第4002号" in got
+    finally:
+        w.stop()
 
 
 def test_watch_rebuilds_only_the_page_an_edit_touches(tmp_path, monkeypatch):
@@ -160,3 +285,47 @@ def test_watch_rebuilds_only_the_page_an_edit_touches(tmp_path, monkeypatch):
     differ = sorted(n for n in before if before[n] != after[n])
     assert differ == ["typeset-demo-2020-08-07-p02.pdf"]
     assert r.report["slots"] and all(not s["overset_lines"] for s in r.report["slots"])
+
+
+def test_saves_are_seen_as_editors_make_them(tmp_path):
+    """live._Changes, on a folder of its own: which inotify events count as a save."""
+    from typeset.live import _Changes
+
+    art = tmp_path / "a.txt"
+    art.write_text("old", encoding="utf-8")
+    written = tmp_path / "issue.pdf"           # as if the last build wrote it here
+    ch = _Changes(lambda: [tmp_path], lambda p: p == written)
+    try:
+        assert not ch.wait(0.05)
+        # in place: nothing while the writer has the file open, a save when it closes
+        f = open(art, "w", encoding="utf-8")
+        f.write("half")
+        f.flush()
+        assert not ch.wait(0.2)
+        f.write(" and the rest")
+        f.close()
+        assert ch.wait(0.5)
+        # atomic: a hidden temporary (not followed) renamed over the file
+        tmp = tmp_path / ".a.txt.swp"
+        tmp.write_text("new", encoding="utf-8")
+        assert not ch.wait(0.2)
+        os.replace(tmp, art)
+        assert ch.wait(0.5)
+        # vim's default: the old file renamed away, the new one written (not a save until
+        # it is closed), the old one deleted
+        os.rename(art, tmp_path / "a.txt~")
+        f = open(art, "w", encoding="utf-8")
+        f.write("newer")
+        f.flush()
+        assert not ch.wait(0.2)
+        f.close()
+        (tmp_path / "a.txt~").unlink()
+        assert ch.wait(0.5)
+        # what the last build wrote is not followed
+        written.write_bytes(b"%PDF")
+        assert not ch.wait(0.2)
+        # a touch (the time changed, nothing written) counts
+        os.utime(art)
+        assert ch.wait(0.5)
+    finally:
+        ch.close()

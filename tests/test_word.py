@@ -155,3 +155,57 @@ def test_a_damaged_docx_is_bad_input(tmp_path):
                        cwd=ROOT)
     assert r.returncode == 3, r.stderr
     assert "bad.docx" in r.stderr and "Word document" in r.stderr
+
+
+def test_a_text_file_header_may_use_the_full_width_colon(tmp_path):
+    """`headline：…` (the colon a Chinese input method types) is a header line in a text file,
+    as it already was in a Word document: both readers ask header.HEADER_LINE."""
+    from typeset.load import parse_article
+    p = tmp_path / "a.txt"
+    text = "headline：川渝科协共建共享\nbyline： （渝科）\n\n本报讯 正文。\n"
+    art = parse_article(p, text)
+    assert art.headline == "川渝科协共建共享"
+    assert art.byline == "（渝科）"
+    assert [x.text for x in art.paragraphs] == ["本报讯 正文。"]
+
+
+def test_a_title_paragraph_then_header_lines_are_all_header(tmp_path):
+    """A Word document whose headline is a Title paragraph followed by `byline: …` and
+    `作者：…`-style lines: those lines are the header, never printed as text (a newcomer's
+    document printed 'byline: （记者 蒋菡）' as the first line of the story, with no warning)."""
+    from docx import Document
+
+    from typeset.word import read_docx
+    d = Document()
+    d.add_heading("职工书屋建设提质增效", level=0)       # level 0 = Word's Title style
+    d.add_paragraph("byline: （记者 蒋菡）")
+    d.add_paragraph("引题：全国总工会")
+    d.add_paragraph("")
+    d.add_paragraph("本报讯 全国职工书屋建设稳步推进。")
+    p = tmp_path / "shuwu.docx"
+    d.save(str(p))
+    art = read_docx(p)
+    assert art.headline == "职工书屋建设提质增效"
+    assert art.byline == "（记者 蒋菡）"
+    assert art.kicker == "全国总工会"
+    assert [x.text for x in art.paragraphs] == ["本报讯 全国职工书屋建设稳步推进。"]
+
+
+def test_chinese_header_keys_and_their_errors(tmp_path):
+    """标题/作者/引题/副题 are the header keys' Chinese names; an unknown Chinese key is named
+    with the list of keys, once (not also as 'no headline' or 'no text')."""
+    from typeset.errors import TypesetError
+    from typeset.load import parse_article
+    p = tmp_path / "a.txt"
+    art = parse_article(p, "标题：川渝科协共建共享\n副题：科普工作\n作者：（渝科）\n\n正文。\n")
+    assert (art.headline, art.subtitle, art.byline) == ("川渝科协共建共享", "科普工作", "（渝科）")
+    with pytest.raises(TypesetError) as e:
+        parse_article(p, "headline: 标题\n来源：新华社\n\n正文。\n")
+    msg = str(e.value)
+    assert "a.txt:2" in msg and "unknown header key '来源'" in msg
+    assert "byline (作者)" in msg and "no headline" not in msg and "no text" not in msg
+    # text with no blank line after the header: one error, with its hint, not "no text" too
+    with pytest.raises(TypesetError) as e:
+        parse_article(p, "headline: 标题\n本报讯 正文没有空行。\n")
+    msg = str(e.value)
+    assert "leave a blank line" in msg and "no text" not in msg

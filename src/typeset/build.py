@@ -69,6 +69,8 @@ class SlotReport:
     head_lines: int = 0
     headline: str = ""               # the headline style
     placeholder: str = ""            # copy still coming in: the length expected ("" = in)
+    fixed_height: bool = True        # the slot gives its height (`lines:`); else it grew as
+    #                                  far as the page let it, and more lines are not its to give
 
     @property
     def short_chars(self) -> int:
@@ -81,6 +83,11 @@ class SlotReport:
         if self.placeholder:
             return _("待稿: copy not in yet ({expected} expected)").format(
                 expected=self.placeholder)
+        if self.overset_lines and not self.fixed_height:
+            return _("cut about {chars} characters, or make room under the slot (the block "
+                     "below it, a smaller headline band, a wider span); `paiban makeup --page "
+                     "{page}` proposes layouts that fit").format(chars=self.overset_chars,
+                                                                 page=self.page)
         if self.overset_lines:
             return _("cut about {chars} characters or give the slot {lines} more grid "
                      "line(s)").format(chars=self.overset_chars,
@@ -103,6 +110,7 @@ class Report:
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     outputs: list[Path] = field(default_factory=list)
+    page_files: dict = field(default_factory=dict)    # page number → its PDF written
     timings: dict = field(default_factory=dict)
     preflight: list = field(default_factory=list)     # preflight.Result per PDF written
     proofs: list[Path] = field(default_factory=list)
@@ -293,15 +301,21 @@ def _few_collections():
 
 
 @_few_collections()
-def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
+def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
+            previous: Layout | None = None, yaml_memo: dict | None = None) -> Layout:
     """Load, normalise, compose (the bodies on ``jobs`` processes, default every core;
-    ``meanwhile(issue)`` runs here as they work) and flow the issue; see :class:`Layout`."""
+    ``meanwhile(issue)`` runs here as they work) and flow the issue; see :class:`Layout`.
+    ``previous``: the layout of the same issue before an edit to article files only (the
+    caller knows: `watch`); an article that reads the same as it did there, on the same
+    paper, keeps the body composed then, and only the others are composed.  ``yaml_memo``:
+    the YAML files parsed at the last load, for a caller that lays the issue out again and
+    again (load.load_issue)."""
     from .parallel import cpu_count
 
     jobs = cpu_count() if jobs is None else max(1, jobs)
     report = Report()
     t0 = time.perf_counter()
-    issue = load_issue(Path(issue_dir))
+    issue = load_issue(Path(issue_dir), memo=yaml_memo)
     t1 = time.perf_counter()
     # what an article file could not carry over (a Word document's tracked changes …)
     report.warnings.extend(f"{where}: {msg}" for art in issue.articles.values()
@@ -309,7 +323,14 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
     if issue.normalise:
         issue, report.changes = normalise_issue(issue)
     t2 = time.perf_counter()
-    bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None)
+    reuse = {}
+    if previous is not None and previous.issue.paper == issue.paper and \
+            previous.issue.lang == issue.lang:
+        old = previous.issue.articles
+        reuse = {k: b for k, b in previous.bodies.items()
+                 if k in issue.articles and old.get(k) == issue.articles[k]}
+    bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None,
+                            reuse=reuse)
     t25 = time.perf_counter()
     flows = flow_issue(issue, bodies)
     from .makeup import block_geometry, foot_levers
@@ -337,7 +358,7 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None) -> Layout:
                 span=b.slot.span, column_chars=issue.paper.column_chars, ref=b.slot.where,
                 spaced_lines=spaced,
                 column=b.slot.column, top=b.top, bottom=b.bottom, head_lines=b.head_lines,
-                headline=b.slot.headline_style,
+                headline=b.slot.headline_style, fixed_height=b.slot.lines is not None,
                 placeholder=issue.articles[b.article].expect_what if b.placeholder else ""))
             art = issue.articles[b.article]
             for what in ("headline", "kicker", "subtitle"):
@@ -514,7 +535,7 @@ def _prepare_output(issue) -> None:
 def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | None = None,
                 proof: bool = False, grid: bool = False, dpi: float = 100,
                 only: set[int] | None = None, progress=None, jobs: int | None = None,
-                layout: Layout | None = None) -> Report:
+                layout: Layout | None = None, on_pages=None) -> Report:
     """Build the PDFs; each is made PDF/X (``pdfx`` overrides the paper's level) and
     preflighted before anything is written: a failed preflight writes nothing and raises
     PreflightError (exit 5).  ``proof`` also writes PNG proofs into OUT/proofs/.
@@ -525,7 +546,9 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     as pages are rendered, for a progress display.  ``jobs``: processes for composing and
     drawing (default: every core); the output is the same bytes whatever the number.
     ``layout``: the :class:`Layout` from :func:`lay_out` when the caller laid the issue out
-    already (the archive, `watch`): it is not laid out again."""
+    already (the archive, `watch`): it is not laid out again.  ``on_pages(pages)`` is called
+    with every page as the page stage set it, before anything is drawn or checked (`serve`
+    shows them at once)."""
     from dataclasses import replace
 
     from .errors import PreflightError
@@ -545,6 +568,8 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     # the page stage first: a character without a glyph (exit 3) is said before what does
     # not fit (exit 4), as bad input always is
     pages = _make_pages(layout, consume=own)
+    if on_pages is not None:
+        on_pages(pages)
     t1 = time.perf_counter()
     if report.unfit:
         raise overset_error(report)
@@ -556,7 +581,7 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                                      "manifest: that text is NOT in the PDF").format(
                 where=s.where, lines=s.overset_lines))
     out_dir = Path(out_dir) if out_dir else issue.root / "out"
-    stem = f"{issue.paper.key}-{issue.date}"
+    stem = file_stem(issue)
     output = issue.paper.output if pdfx is None else replace(issue.paper.output, pdfx=pdfx)
     partial = only is not None and not {p.number for p in pages} <= set(only)
     # An issue of several pages is drawn with one code for each character of each face
@@ -634,8 +659,8 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
                              "\n".join(r.text() for r in failed))
     proofs: list[tuple[Path, bytes]] = []
     if proof:
-        proofs = _proofs(issue, pages, [_bytes(d) for _, d in files[:len(pages)]], out_dir,
-                         stem, grid, dpi)
+        proofs = proof_files(issue, pages, [_bytes(d) for _, d in files[:len(pages)]], out_dir,
+                             grid=grid, dpi=dpi)
         if partial:     # the contact sheet shows the whole issue: leave it as it was
             proofs = [(p, d) for p, d in proofs if "contact" not in p.name]
     from .outdir import set_of, write_set
@@ -646,6 +671,7 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
                              None if partial else set_of(stem, proof),
                              keep_inode=(issue.root, issue.project_root))
     report.outputs = [p for p, _ in files]
+    report.page_files = {p.number: n for p, n in zip(pages, names)}
     report.proofs = [p for p, _ in proofs]
     # render: drawing, PDF/X and preflight of every file, on the workers (wall time; the
     # cpu_* figures are the CPU seconds of each step summed over the workers)
@@ -655,7 +681,16 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
     return report
 
 
-def _proofs(issue, pages, page_pdfs, out_dir: Path, stem: str, grid: bool, dpi: float):
+def file_stem(issue) -> str:
+    """The start of every output file's name: ``PAPER-DATE`` (``-pNN.pdf`` a page, ``.pdf``
+    the whole issue, ``-pNN-grid.png`` a proof …)."""
+    return f"{issue.paper.key}-{issue.date}"
+
+
+def proof_files(issue, pages, page_pdfs, out_dir: Path, *, grid: bool, dpi: float = 100,
+                plain: bool = True, contact: bool = True, fast: bool = False):
+    """The proofs of ``pages`` (their single-page PDFs ``page_pdfs``) as (path under
+    OUT/proofs, PNG bytes); ``plain``, ``contact``, ``fast`` as for proof.proof_images."""
     from .proof import proof_images
 
     try:
@@ -663,25 +698,32 @@ def _proofs(issue, pages, page_pdfs, out_dir: Path, stem: str, grid: bool, dpi: 
     except Exception:  # noqa: BLE001 - labels fall back to Pillow's own font
         font = None
     sections = {p.number: p.template.section for p in issue.pages}
-    images = proof_images(list(zip(page_pdfs, pages)), issue.paper, stem, grid=grid, dpi=dpi,
-                          label_font=font, sections=sections)
+    images = proof_images(list(zip(page_pdfs, pages)), issue.paper, file_stem(issue),
+                          grid=grid, dpi=dpi,
+                          label_font=font, sections=sections, plain=plain, contact=contact,
+                          fast=fast)
     return [(out_dir / "proofs" / name, data) for name, data in images]
 
 
 @_few_collections()
 def proof_issue(issue_dir: Path, out_dir: Path | None = None, *, grid: bool = False,
-                dpi: float = 100, layout: Layout | None = None) -> Report:
+                dpi: float = 100, layout: Layout | None = None, plain: bool = True,
+                fast: bool = False, on_pages=None) -> Report:
     """PNG proofs of every page, written into OUT/proofs/, even when slots are overset (the
-    grid overlay shows them in red).  No PDF is written.  ``layout`` as for build_issue."""
+    grid overlay shows them in red).  No PDF is written.  ``layout``, ``on_pages`` as for
+    build_issue; ``plain=False``: with ``grid``, only the grid overlay of each page (what
+    `watch` shows); ``fast``: PNG encoded for speed (larger files)."""
     from .pdf import render_pdf
 
     layout = layout if layout is not None else lay_out(issue_dir)
     issue, report = layout.issue, layout.report
     pages = _make_pages(layout)
+    if on_pages is not None:
+        on_pages(pages)
     out_dir = Path(out_dir) if out_dir else issue.root / "out"
-    stem = f"{issue.paper.key}-{issue.date}"
     pdfs = [render_pdf([p], issue.fonts) for p in pages]
-    proofs = _proofs(issue, pages, pdfs, out_dir, stem, grid, dpi)
+    proofs = proof_files(issue, pages, pdfs, out_dir, grid=grid, dpi=dpi,
+                         plain=plain or not grid, fast=fast)
     from .outdir import write_set
 
     report.notes = write_set(out_dir, proofs, keep_inode=(issue.root, issue.project_root))

@@ -445,10 +445,10 @@ def check(issue_dir, as_json, quiet):
         cols = [(_("page"), 4, ">"), (_("slot"), 12, "<"), (_("avail"), 5, ">"),
                 (_("used"), 5, ">"), (_("over"), 11, ">"), (_("short"), 5, ">"),
                 (_("even"), 4, ">")]
-        click.echo(" ".join(_pad(h, w, a) for h, w, a in cols) + "  " + _("hint"))
-        for s in report.slots:
-            if quiet and not s.hint:        # -q: only the slots with something to do
-                continue
+        shown = [s for s in report.slots if s.hint or not quiet]  # -q: only slots to act on
+        if shown:
+            click.echo(" ".join(_pad(h, w, a) for h, w, a in cols) + "  " + _("hint"))
+        for s in shown:
             over_ = f"{s.overset_lines} ({s.overset_chars})" if s.overset_lines else "0"
             row = (s.page, s.slot, s.lines_available, s.lines_used, over_, s.underset_lines,
                    s.even_spaced_lines)
@@ -956,7 +956,7 @@ def new(issue_dir, previous, previous_from, date, number, quiet):
     if quiet:
         click.echo(r["path"])
         return
-    click.echo(f"new issue {r['path']}: date {r['date']}"
+    click.echo(f"new issue {r['path']} from {previous}: date {r['date']}"
                + (f", number {r['number']}" if r["number"] else "")
                + f"; {r['articles']} article(s) and {r['pictures']} picture(s) to fill "
                  f"(see {Path(r['path']) / 'CHECKLIST.md'})")

@@ -212,11 +212,14 @@ def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
     return paragraphs
 
 
-def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None) -> dict[str, list]:
+def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
+                   reuse: dict | None = None) -> dict[str, list]:
     """Compose the body paragraphs of every article placed in the issue, on ``jobs``
     processes (``meanwhile()`` runs here as they work): article key → its paragraphs, each a
     list of lines.  A body is set at the paper's column measure whatever page or slot it
-    lands in, so this runs before flow, which only reads the result."""
+    lands in, so this runs before flow, which only reads the result.  ``reuse``: bodies
+    composed before for articles that have not changed (article key → body), taken as they
+    are."""
     from .parallel import fork_map
 
     # (an article set vertically throughout is composed by vertical.py, not here)
@@ -225,8 +228,11 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None) -> dict[str, lis
                               if s.kind == "article" and s.vertical != "all"))
     # longest first, so that no worker is left with a long article at the end
     keys.sort(key=lambda k: -sum(len(p.text) for p in issue.articles[k].paragraphs))
-    return dict(zip(keys, fork_map(_compose_paragraphs, keys, jobs, issue,
+    reuse = reuse or {}
+    todo = [k for k in keys if k not in reuse]
+    done = dict(zip(todo, fork_map(_compose_paragraphs, todo, jobs, issue,
                                    meanwhile=meanwhile)))
+    return {k: done[k] if k in done else reuse[k] for k in keys}
 
 
 class _Text:
@@ -264,21 +270,36 @@ class _Text:
 
 
 def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> list[Line]:
-    """A note (byline, jump line) in ``style``, set flush start or end of the column measure;
-    one too long for the measure is broken like a paragraph, its last line flush as asked.
-    Glyphs carry the style's role so the page stage sets them in it."""
+    """A note (byline, jump line) in ``style``, set flush start or end of the column measure.
+    One too long for the measure breaks at its spaces, as an editor breaks a byline
+    (``四川省人民政府省长 施小琳`` → the office on one line, the name on the next), every line
+    flush as asked and none spread; only a part too long even alone is broken like a
+    paragraph. Glyphs carry the style's role so the page stage sets them in it."""
     paper = issue.paper
     measure = float(paper.column_chars)
     face = issue.fonts.face(style.role)
     scale = style.size / paper.body.size
     one = natural_line(text, face, paper.settings)
+    ragged = True                   # every line set flush as asked, none justified
     if one.width * scale <= measure + 1e-9:
         pieces = [one]
     else:
-        pieces = compose_paragraph(text, face, measure / scale, paper.settings, indent=0.0)
+        pieces, words = [], []
+        for part in text.split():
+            joined = natural_line(f"{words[-1]} {part}", face, paper.settings) \
+                if words else None
+            if joined is not None and joined.width * scale <= measure + 1e-9:
+                pieces[-1], words[-1] = joined, f"{words[-1]} {part}"
+            else:
+                pieces.append(natural_line(part, face, paper.settings))
+                words.append(part)
+        if any(p.width * scale > measure + 1e-9 for p in pieces):
+            # a part without a space that fits: broken like a paragraph, its last line flush
+            pieces = compose_paragraph(text, face, measure / scale, paper.settings, indent=0.0)
+            ragged = False
     out = []
     for k, ln in enumerate(pieces):
-        last = k == len(pieces) - 1
+        last = k == len(pieces) - 1 or ragged
         w = ln.width * scale
         x0 = measure - w if (align == "end" and last) else 0.0
         glyphs = [Glyph(g.ch, x0 + g.x * scale, g.advance * scale, g.hscale, role=style.role,

@@ -1,13 +1,23 @@
-"""The layout editor's night: rebuild on every change, and live proofs in the browser.
+"""The layout editor's night: rebuild on every save, and live proofs in the browser.
 
-Contract: :class:`Watcher` polls the issue's files (manifest, articles, pictures, the project's
-layout files) and, when one changes, builds again: the PDFs and the proofs (with the grid
-overlay) when everything fits, the proofs alone when a slot is overset, so a broken build never
-replaces good PDFs.  Each rebuild yields a :class:`Rebuild` with the fit report, the pages the
-change touched and the time it took.  ``serve(issue_dir, port)`` runs a Watcher and a small
-HTTP server on localhost (the standard library's ``http.server``): ``/`` shows every page's
-proof beside the fit report, and refreshes by itself through server-sent events (``/events``)
-after each rebuild.
+Contract: :class:`Watcher` follows the issue's files (manifest, articles, pictures, the project's
+layout files) and, when one is saved, builds again: the PDFs first, then the proofs (the grid
+overlay of the pages the save touched) when everything fits, the proofs alone when a slot is
+overset, so a broken build never replaces good PDFs.  Saves are seen through Linux inotify
+(:class:`_Changes`): a file counts as saved when it is closed after writing or renamed into
+place (an editor's atomic save), never while a writer still has it open, so a half-written file
+is never built; where inotify is not to be had (another system, no watches left) the folders
+are polled.  An edit to article files only composes again just the articles that changed
+(``lay_out(previous=…)``) and draws just the pages they are on.  Each rebuild yields a
+:class:`Rebuild` with the fit report, the pages the change touched and the time it took.
+
+``serve(issue_dir, port)`` runs a Watcher and a small HTTP server on localhost (the standard
+library's ``http.server``): ``/`` shows every page beside the fit report and refreshes by
+itself through server-sent events (``/events``).  The page is drawn in the browser from the
+layout itself (``/layout.json``: each page's text runs with their glyph positions, rules,
+boxes and the grid overlay, :func:`proof.live_page`), in SVG with the project's own fonts
+(``/font/N``), as soon as the pages are set — before the PDF is drawn, and without
+rasterising it.
 """
 
 from __future__ import annotations
@@ -86,13 +96,111 @@ def touched_pages(issue, changed: set[Path]) -> list[int]:
     return sorted(out)
 
 
-class Watcher:
-    """Rebuild ``issue_dir`` whenever one of its files changes (see the module docstring)."""
+class _Changes:
+    """The saves in the watched folders, from Linux inotify (the maintained ctypes wrapper
+    ``inotify_simple``): ``wait(seconds)`` returns True when something may have been saved —
+    a file closed after writing, renamed into place, deleted or touched — and no file of the
+    folders is still open for writing (modified or created, not closed yet: a half-written
+    file is not built; a file left "open" with no event for WRITING_SECONDS counts as closed,
+    for a writer that died or a hard link, which never closes).  Hidden names (an editor's
+    swap files, the build's staging folders), the output folder and the files the last build
+    wrote are not followed.  ``dirs()`` lists the folders to follow; it is asked again when a
+    folder appears or the kernel's queue overflowed."""
 
-    def __init__(self, issue_dir: Path, out_dir: Path | None = None, grid: bool = True):
+    WRITING_SECONDS = 10.0
+    GRACE_SECONDS = 0.05      # after a deletion: an editor renaming the old file away and
+                              # writing the new one (vim's default) is one save, not two
+
+    def __init__(self, dirs, ignored):
+        from inotify_simple import INotify, flags
+
+        self.f = flags
+        self.ino = INotify()
+        self.dirs, self.ignored = dirs, ignored
+        self.mask = (flags.CLOSE_WRITE | flags.MOVED_TO | flags.MOVED_FROM | flags.DELETE |
+                     flags.CREATE | flags.ATTRIB | flags.MODIFY | flags.DELETE_SELF)
+        self.wd: dict[int, Path] = {}
+        self.writing: dict[Path, float] = {}    # path → time of its last write event
+        self._watch_all(strict=True)
+
+    def _watch_all(self, strict: bool = False) -> None:
+        for d in self.dirs():
+            try:
+                self.wd[self.ino.add_watch(str(d), self.mask)] = d
+            except OSError as e:
+                if strict and e.errno == errno.ENOSPC:     # out of watches: poll instead
+                    raise
+                # (a folder gone since it was listed; later, out of watches: the new
+                # folder is not followed, the others still are)
+
+    def close(self) -> None:
+        self.ino.close()
+
+    def _read(self, ms: int) -> tuple[bool, bool]:
+        """(a save happened, a deletion happened) in the events read within ``ms``."""
+        f = self.f
+        saved = deleted = False
+        rewatch = False
+        for ev in self.ino.read(timeout=ms):
+            if ev.mask & f.Q_OVERFLOW:
+                saved = rewatch = True
+                continue
+            d = self.wd.get(ev.wd)
+            if d is None or ev.mask & f.IGNORED:
+                self.wd.pop(ev.wd, None)
+                continue
+            if not ev.name or ev.name.startswith("."):
+                continue
+            path = d / ev.name
+            if self.ignored(path):
+                continue
+            if ev.mask & f.ISDIR:
+                if ev.mask & (f.CREATE | f.MOVED_TO):
+                    rewatch = saved = True
+                elif ev.mask & (f.DELETE | f.MOVED_FROM):
+                    saved = True
+                continue
+            now = time.monotonic()
+            if ev.mask & (f.MODIFY | f.CREATE):
+                self.writing[path] = now
+            if ev.mask & (f.CLOSE_WRITE | f.MOVED_TO | f.ATTRIB):
+                if ev.mask & (f.CLOSE_WRITE | f.MOVED_TO):
+                    self.writing.pop(path, None)
+                saved = True
+            if ev.mask & (f.DELETE | f.MOVED_FROM):
+                self.writing.pop(path, None)
+                saved = deleted = True
+        if rewatch:
+            self._watch_all()
+        return saved, deleted
+
+    def wait(self, seconds: float) -> bool:
+        saved, deleted = self._read(int(seconds * 1000))
+        # the events that came with these (an editor's save is several), without waiting;
+        # after a deletion, a little longer, for the file that replaces it
+        while True:
+            more, gone = self._read(int(self.GRACE_SECONDS * 1000) if deleted else 0)
+            if not (more or gone):
+                break
+            saved |= more
+            deleted = gone
+        now = time.monotonic()
+        for p, t in list(self.writing.items()):
+            if now - t > self.WRITING_SECONDS:
+                del self.writing[p]
+                saved = True
+        return saved and not self.writing
+
+
+class Watcher:
+    """Rebuild ``issue_dir`` whenever one of its files is saved (see the module docstring)."""
+
+    def __init__(self, issue_dir: Path, out_dir: Path | None = None, grid: bool = True,
+                 live: bool = False):
         from .load import find_project_root
 
         self.issue_dir = Path(issue_dir)
+        self.live_proof = live          # `serve`: publish the pages for the browser
         self.out_dir = Path(out_dir) if out_dir else self.issue_dir / "out"
         self.grid = grid
         try:
@@ -105,6 +213,35 @@ class Watcher:
         self._snap: dict[Path, float] = {}
         self._written: frozenset = frozenset()     # what the last rebuild wrote
         self._stop = threading.Event()
+        self._layout = None                        # the last layout that set its pages
+        self._yaml: dict = {}                      # the YAML files as last parsed
+        # the pages as the browser draws them (proof.live_page), and the layout generation:
+        # it moves on as soon as a rebuild has set its pages, before their PDF is drawn
+        self.live: bytes = b"{}"
+        self.font_paths: list[Path] = []
+        self.layout_generation = 0
+
+    def _publish(self, issue, pages) -> None:
+        from .proof import live_page
+
+        with self.cond:
+            gen = self.layout_generation + 1
+            live = json.dumps(dict(generation=gen, fonts=live_fonts(issue.fonts),
+                                   pages=[live_page(p, issue.paper) for p in pages]),
+                              ensure_ascii=False, separators=(",", ":")).encode()
+            self.live, self.font_paths = live, font_files(issue.fonts)
+            self.layout_generation = gen
+            self.cond.notify_all()
+
+    def _article_files_only(self, changed: set[Path] | None) -> bool:
+        """Whether ``changed`` are article files of the last layout and nothing else (not the
+        manifest, a layout file or a picture): then the paper, fonts and every other article
+        are what they were, and ``lay_out`` may take the bodies it composed before."""
+        prev = self._layout
+        if not changed or prev is None:
+            return False
+        arts = {os.path.realpath(a.path) for a in prev.issue.articles.values()}
+        return all(os.path.realpath(p) in arts for p in changed)
 
     def rebuild(self, changed: set[Path] | None = None) -> Rebuild:
         from .build import build_issue, lay_out, proof_issue
@@ -113,37 +250,53 @@ class Watcher:
         touched: list[int] = []
         ok, err, report, proofs = True, "", {}, []
         laid = rep = None
+        pages_set: list = []
+        previous = self._layout if self._article_files_only(changed) else None
+
+        def on_pages(pages):
+            pages_set[:] = pages
+            if self.live_proof:
+                self._publish(laid.issue, pages)
+
         try:
             # laid out once: the build, or the proofs after an overset or a failed preflight,
             # use this layout rather than laying the issue out again
-            laid = lay_out(self.issue_dir)
+            laid = lay_out(self.issue_dir, previous=previous, yaml_memo=self._yaml)
             touched = touched_pages(laid.issue, changed) if changed else []
             # an edit to articles or pictures re-lays the issue but renders only the pages
             # it touched; a manifest or layout change (or the first build) renders them all
             only = set(touched) if touched and self.last is not None and self.last.ok \
                 else None
-            rep = build_issue(self.issue_dir, self.out_dir, proof=True, grid=self.grid,
-                              only=only, layout=laid)
-            proofs = [str(p) for p in rep.proofs]
+            # the PDFs first (what `watch` is waited for), then the proofs of the pages drawn
+            rep = build_issue(self.issue_dir, self.out_dir, only=only, layout=laid,
+                              on_pages=on_pages)
+            self._layout = laid
+            shown = [p for p in pages_set if p.number in rep.page_files]
+            pdfs = [rep.page_files[p.number] for p in shown]
+            proofs = [str(p) for p in write_page_proofs(laid.issue, shown, pdfs, self.out_dir,
+                                                        grid=self.grid, full=only is None)]
             if only is not None:
                 proofs = sorted(set(proofs) | {p for p in self.last.proofs
                                                if Path(p).is_file()})
+            self._written = frozenset(Path(os.path.abspath(p))
+                                      for p in [*rep.outputs, *proofs])
         except Exception as e:  # noqa: BLE001 - a failed rebuild must not end the watcher
             ok = False
             err = str(e) if isinstance(e, TypesetError) else \
                 f"internal error ({type(e).__name__}: {e}); the last good PDFs are kept"
             if laid is not None:
+                self._layout = laid if pages_set else self._layout
                 try:  # overset or a failed preflight: show the proofs anyway, keep the PDFs
                     rep = proof_issue(self.issue_dir, self.out_dir, grid=self.grid,
-                                      layout=laid)
+                                      layout=laid, plain=False, fast=True,
+                                      on_pages=None if pages_set else on_pages)
                     proofs = [str(p) for p in rep.proofs]
+                    self._written = frozenset(Path(os.path.abspath(p)) for p in rep.proofs)
                 except TypesetError as e2:
                     rep = laid.report
                     err = str(e2)
         if rep is not None:
             report = dict(slots=[s.as_dict() for s in rep.slots], warnings=rep.warnings)
-            self._written = frozenset(Path(os.path.abspath(p))
-                                      for p in [*rep.outputs, *rep.proofs])
         with self.cond:
             self.generation += 1
             self.last = Rebuild(self.generation, ok, time.perf_counter() - t0, touched, report,
@@ -157,20 +310,59 @@ class Watcher:
         self._snap = snap
         return changed
 
+    def _dirs(self) -> list[Path]:
+        """The folders whose files a build reads (as :func:`_snapshot` walks them)."""
+        out_real = Path(os.path.realpath(self.out_dir))
+        skip = out_real if not Path(os.path.realpath(self.issue_dir)).is_relative_to(
+            out_real) else None
+        dirs = []
+        for top, names, _ in os.walk(os.path.abspath(self.issue_dir)):
+            names[:] = sorted(d for d in names if not d.startswith(".") and (
+                skip is None or Path(os.path.realpath(os.path.join(top, d))) != skip))
+            dirs.append(Path(top))
+        if self.project is not None and (self.project / "layout").is_dir():
+            dirs += [Path(t) for t, _, _ in os.walk(self.project / "layout")]
+        return dirs
+
+    def _ignored(self, path: Path) -> bool:
+        return Path(os.path.abspath(path)) in self._written or \
+            os.path.realpath(path) == os.path.realpath(self.out_dir)
+
+    def _inotify(self):
+        try:
+            return _Changes(self._dirs, self._ignored)
+        except (ImportError, OSError):      # not Linux, or no inotify watches left: poll
+            return None
+
     def run(self, on_rebuild=None, once: bool = False) -> None:
+        events = self._inotify()
         self.changes()
         r = self.rebuild()
         if on_rebuild:
             on_rebuild(r)
-        while not self._stop.is_set() and not once:
-            time.sleep(POLL_SECONDS)
-            changed = self.changes()
-            if changed:
-                time.sleep(POLL_SECONDS)        # let an editor finish saving
-                changed |= self.changes()
-                r = self.rebuild(changed)
-                if on_rebuild:
-                    on_rebuild(r)
+        try:
+            while not self._stop.is_set() and not once:
+                if events is not None:
+                    try:
+                        if not events.wait(0.5):      # (and then looks at the stop flag)
+                            continue
+                    except OSError:                   # inotify failed: poll from now on
+                        events.close()
+                        events = None
+                    changed = self.changes()
+                else:
+                    time.sleep(POLL_SECONDS)
+                    changed = self.changes()
+                    if changed:
+                        time.sleep(POLL_SECONDS)        # let an editor finish saving
+                        changed |= self.changes()
+                if changed:
+                    r = self.rebuild(changed)
+                    if on_rebuild:
+                        on_rebuild(r)
+        finally:
+            if events is not None:
+                events.close()
 
     def stop(self) -> None:
         self._stop.set()
@@ -182,12 +374,59 @@ class Watcher:
         return self._stop.is_set()
 
 
+def write_page_proofs(issue, pages, pdfs: list[Path], out_dir: Path, grid: bool,
+                      full: bool) -> list[Path]:
+    """The proofs `watch` writes after the PDFs: of each page drawn, the one the editor looks
+    at (the grid overlay, or the plain page without ``grid``), PNG encoded fast; and the
+    contact sheet after a build of every page (``full``: it shows the whole issue, so a build
+    of some pages leaves it as it was).  Returns the files written."""
+    from .build import file_stem, proof_files
+    from .outdir import set_of, write_set
+
+    files = proof_files(issue, pages, [p.read_bytes() for p in pdfs], out_dir, grid=grid,
+                        plain=not grid, contact=full, fast=True)
+    pngs = set_of(file_stem(issue), True)
+    write_set(out_dir, files, (lambda r: len(r.parts) == 2 and pngs(r)) if full else None,
+              keep_inode=(issue.root, issue.project_root))
+    return [p for p, _ in files]
+
+
+def live_fonts(fonts) -> list[dict]:
+    """The faces the browser draws the live proof with: for each font role and form (the
+    role's own face, its ½-em punctuation companion) the face and its fallbacks, as indexes
+    into :func:`font_files`."""
+    files = font_files(fonts)
+    index = {str(p): k for k, p in enumerate(files)}
+    out = []
+    for role in fonts.roles:
+        specs = fonts.specs(role)
+        out.append(dict(role=role, form="", faces=[index[str(s.path)] for s in specs]))
+        if specs[0].halt_path is not None:
+            out.append(dict(role=role, form="halt",
+                            faces=[index[str(s.halt_path)] for s in specs
+                                   if s.halt_path is not None] +
+                            [index[str(s.path)] for s in specs]))
+    return out
+
+
+def font_files(fonts) -> list[Path]:
+    """Every font file the live proof may ask for, in a fixed order (``/font/N``)."""
+    seen: dict[str, Path] = {}
+    for role in fonts.roles:
+        for s in fonts.specs(role):
+            for p in (s.path, s.halt_path):
+                if p is not None:
+                    seen.setdefault(str(p), Path(p))
+    return list(seen.values())
+
+
 PAGE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>typeset — {title}</title>
 <style>
 body {{ font-family: sans-serif; margin: 0; display: flex; }}
 #pages {{ flex: 3; padding: 12px; display: flex; flex-wrap: wrap; gap: 12px; }}
-#pages figure {{ margin: 0; }} #pages img {{ height: 88vh; border: 1px solid #999; }}
+#pages figure {{ margin: 0; }}
+#pages svg {{ height: 88vh; border: 1px solid #999; background: #fff; white-space: pre; }}
 #side {{ flex: 1; padding: 12px; background: #f4f4f4; min-width: 320px; font-size: 13px; }}
 table {{ border-collapse: collapse; }} td, th {{ padding: 2px 6px; border-bottom: 1px solid #ddd; }}
 .over {{ color: #b00; font-weight: bold; }} .short {{ color: #a60; }}
@@ -195,8 +434,113 @@ table {{ border-collapse: collapse; }} td, th {{ padding: 2px 6px; border-bottom
 </style></head><body>
 <div id="pages"></div>
 <div id="side"><h3>{title}</h3><p id="status">…</p><table id="report"></table>
-<ul id="warnings"></ul><pre id="error"></pre></div>
+<ul id="warnings"></ul><pre id="error"></pre>
+<p><label><input type="checkbox" id="grid" checked> grid overlay</label></p></div>
 <script>
+const loaded = new Set();
+let families = {{}};
+function esc(t) {{
+  return t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}}
+function rgb(c, a) {{ return 'rgba(' + c[0] + ',' + c[1] + ',' + c[2] + ',' + a + ')'; }}
+function useFonts(fonts) {{
+  families = {{}};
+  for (const f of fonts) {{
+    for (const k of f.faces) if (!loaded.has(k)) {{
+      loaded.add(k);
+      // (loaded when a text first needs it: a fallback face may be tens of MB)
+      document.fonts.add(new FontFace('tsf' + k, 'url(/font/' + k + ')'));
+    }}
+    families[f.role + (f.form ? '/' + f.form : '')] =
+      f.faces.map(k => "'tsf" + k + "'").join(',') + ',serif';
+  }}
+}}
+function overlay(o) {{
+  const c = o.colours, out = [];
+  for (const s of o.slots) if (s[5] != 'ok')
+    out.push('<rect x="' + s[1] + '" y="' + s[2] + '" width="' + s[3] + '" height="' + s[4] +
+             '" fill="' + rgb(c[s[5]], 0.24) + '"/>');
+  for (const r of o.columns)
+    out.push('<rect x="' + r[0] + '" y="' + r[1] + '" width="' + r[2] + '" height="' + r[3] +
+             '" fill="' + rgb(c.column, 0.07) + '" stroke="' + rgb(c.column, 0.67) +
+             '" stroke-width="0.3"/>');
+  o.lines.forEach((y, i) => out.push('<line x1="' + o.left + '" x2="' + o.right + '" y1="' +
+    y + '" y2="' + y + '" stroke="' + rgb(c.grid, i % 5 ? 0.59 : 0.9) +
+    '" stroke-width="0.25"/>'));
+  for (const s of o.slots) {{
+    const col = c[s[5]] || [120, 120, 120];
+    const label = s[5] == 'ok' ? s[0] : s[0] + ': ' + s[5];
+    out.push('<rect x="' + s[1] + '" y="' + s[2] + '" width="' + s[3] + '" height="' + s[4] +
+             '" fill="none" stroke="' + rgb(col, 1) + '" stroke-width="0.9"/>' +
+             '<text class="label" x="' + (s[1] + 2) + '" y="' + (s[2] + 8) +
+             '" font-size="7" font-family="sans-serif" fill="' + rgb(col, 1) + '">' +
+             esc(label) + '</text>');
+  }}
+  for (const t of o.threads)
+    out.push('<circle cx="' + t[0] + '" cy="' + t[1] + '" r="3.2" fill="' +
+             rgb(c.thread, 0.9) + '"/><text class="label" x="' + t[0] + '" y="' + (t[1] + 1.8) +
+             '" font-size="5" text-anchor="middle" fill="#fff" font-family="sans-serif">' +
+             t[2] + '</text>');
+  return '<g class="overlay">' + out.join('') + '</g>';
+}}
+function drawPage(p) {{
+  const b = p.bleed, out = [];
+  out.push('<svg xmlns="http://www.w3.org/2000/svg" xml:space="preserve" data-page="' +
+           p.number + '" viewBox="' +
+           (-b) + ' ' + (-b) + ' ' + (p.trim_w + 2 * b) + ' ' + (p.trim_h + 2 * b) + '">');
+  out.push('<rect x="0" y="0" width="' + p.trim_w + '" height="' + p.trim_h +
+           '" fill="none" stroke="#ccc" stroke-width="0.3"/>');
+  for (const q of p.pictures)
+    out.push('<rect x="' + q[0] + '" y="' + q[1] + '" width="' + q[2] + '" height="' + q[3] +
+             '" fill="#ddd"/>');
+  for (const x of p.boxes) {{
+    const fill = x[5] === null ? 'none' : 'rgb(' + Array(3).fill(
+      Math.round(255 * (1 - x[5]))).join(',') + ')';
+    const stroke = x[4] ? ' stroke="#000" stroke-width="' + x[4] + '"' : '';
+    out.push(x[6] ? '<ellipse cx="' + (x[0] + x[2] / 2) + '" cy="' + (x[1] + x[3] / 2) +
+                    '" rx="' + x[2] / 2 + '" ry="' + x[3] / 2 + '" fill="' + fill + '"' +
+                    stroke + '/>'
+                  : '<rect x="' + x[0] + '" y="' + x[1] + '" width="' + x[2] + '" height="' +
+                    x[3] + '" fill="' + fill + '"' + stroke + '/>');
+  }}
+  for (const r of p.rules)
+    out.push('<line x1="' + r[0] + '" y1="' + r[1] + '" x2="' + r[2] + '" y2="' + r[3] +
+             '" stroke="#000" stroke-width="' + r[4] + '"/>');
+  out.push('<g class="text">');
+  for (const r of p.runs) {{
+    const fam = families[r.f] || families[r.f.split('/')[0]] || 'serif';
+    const st = ' font-size="' + r.s + '" style="font-family:' + fam + '"' +
+      (r.w ? ' stroke="#000" stroke-width="' + r.w + '"' : '');
+    if (r.v) {{
+      for (const g of r.v)
+        out.push(g[3] ? '<text' + st + ' transform="translate(' + g[0] + ',' + g[1] +
+                        ') rotate(90)">' + esc(g[2]) + '</text>'
+                      : '<text' + st + ' x="' + g[0] + '" y="' + (g[1]) + '">' + esc(g[2]) +
+                        '</text>');
+      continue;
+    }}
+    for (const [h, xs, t] of r.g) {{
+      if (h == 1) out.push('<text' + st + ' x="' + xs.join(' ') + '" y="' + r.y + '">' +
+                           esc(t) + '</text>');
+      else out.push('<text' + st + ' transform="scale(' + h + ',1)" x="' +
+                    xs.map(x => x / h).join(' ') + '" y="' + r.y + '">' + esc(t) + '</text>');
+    }}
+  }}
+  out.push('</g>');
+  if (document.getElementById('grid').checked) out.push(overlay(p.overlay));
+  out.push('</svg>');
+  return out.join('');
+}}
+async function drawLayout() {{
+  const r = await (await fetch('/layout.json', {{cache: 'no-store'}})).json();
+  // (two redraws close together: the answers may come back in either order)
+  if (!r.pages || r.generation < +(document.body.dataset.layout || 0)) return;
+  useFonts(r.fonts);
+  const pages = document.getElementById('pages');
+  const html = r.pages.map(p => '<figure>' + drawPage(p) + '</figure>').join('');
+  pages.innerHTML = html;
+  document.body.dataset.layout = r.generation;
+}}
 async function refresh() {{
   const r = await (await fetch('/state.json', {{cache: 'no-store'}})).json();
   const st = document.getElementById('status');
@@ -204,14 +548,6 @@ async function refresh() {{
                    ' in ' + r.seconds.toFixed(2) + ' s';
   st.className = r.ok ? 'ok' : 'bad';
   document.getElementById('error').textContent = r.error || '';
-  const pages = document.getElementById('pages');
-  pages.innerHTML = '';
-  for (const p of r.proofs) {{
-    const f = document.createElement('figure');
-    const img = document.createElement('img');
-    img.src = '/proof/' + encodeURIComponent(p) + '?g=' + r.generation;
-    img.alt = p; f.appendChild(img); pages.appendChild(f);
-  }}
   const t = document.getElementById('report');
   t.innerHTML = '<tr><th>page</th><th>slot</th><th>over</th><th>short</th><th>hint</th></tr>';
   for (const s of (r.report.slots || [])) {{
@@ -227,8 +563,10 @@ async function refresh() {{
     {{ const li = document.createElement('li'); li.textContent = x; w.appendChild(li); }}
   document.body.dataset.generation = r.generation;
 }}
-refresh();
+document.getElementById('grid').onchange = drawLayout;
+drawLayout(); refresh();
 const es = new EventSource('/events');
+es.addEventListener('layout', () => drawLayout());
 es.onmessage = () => refresh();
 </script></body></html>
 """
@@ -318,7 +656,8 @@ def _csp(page: str) -> str:
     script = page.split("<script>", 1)[1].split("</script>", 1)[0]
     digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
     return (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
-            "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+            "img-src 'self'; font-src 'self'; connect-src 'self'; base-uri 'none'; "
+            "form-action 'none'; "
             "frame-ancestors 'none'")
 
 
@@ -395,10 +734,11 @@ class BoundedHandler(BaseHTTPRequestHandler):
         finally:
             self.rfile = raw
 
-    def _send(self, code, body: bytes, ctype: str, headers: dict | None = None):
+    def _send(self, code, body: bytes, ctype: str, headers: dict | None = None,
+              cache: str | None = None):
         self.send_response(code)
         self.send_header("Content-Type", ctype)
-        self.send_header("Cache-Control", self.cache)
+        self.send_header("Cache-Control", cache or self.cache)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Referrer-Policy", "no-referrer")
@@ -452,6 +792,23 @@ def make_handler(watcher: Watcher, title: str, allowed_hosts: frozenset = frozen
                     if data is not None:
                         return self._send(200, data, "image/png")
                 return self._send(404, b"not found\n", "text/plain")
+            if path == "/layout.json":
+                with watcher.cond:
+                    body = watcher.live
+                return self._send(200, body, "application/json; charset=utf-8")
+            if path.startswith("/font/"):
+                # a face of the live proof, by its number: never a path to open
+                k = path[len("/font/"):]
+                files = watcher.font_paths
+                if k.isascii() and k.isdigit() and len(k) <= 4 and int(k) < len(files):
+                    try:
+                        data = files[int(k)].read_bytes()
+                    except OSError:
+                        data = None
+                    if data is not None:
+                        # (the same number names the same file while the server runs)
+                        return self._send(200, data, "font/ttf", cache="private, max-age=3600")
+                return self._send(404, b"not found\n", "text/plain")
             if path == "/events":
                 return self.events()
             return self._send(404, b"not found\n", "text/plain")
@@ -466,15 +823,24 @@ def make_handler(watcher: Watcher, title: str, allowed_hosts: frozenset = frozen
                 self.end_headers()
                 if self.command == "HEAD":
                     return
-                seen = watcher.generation
+                # "layout" as soon as a rebuild has set its pages (the page draws them),
+                # a plain message when it is done (the page reads the fit report)
+                seen, seen_layout = watcher.generation, watcher.layout_generation
                 while not watcher.stopped:
                     with watcher.cond:
-                        watcher.cond.wait_for(lambda: watcher.generation != seen
+                        watcher.cond.wait_for(lambda: watcher.generation != seen or
+                                              watcher.layout_generation != seen_layout
                                               or watcher.stopped, timeout=15)
+                    sent = False
+                    if watcher.layout_generation != seen_layout:
+                        seen_layout = watcher.layout_generation
+                        self.wfile.write(f"event: layout\ndata: {seen_layout}\n\n".encode())
+                        sent = True
                     if watcher.generation != seen:
                         seen = watcher.generation
                         self.wfile.write(f"data: {seen}\n\n".encode())
-                    else:
+                        sent = True
+                    if not sent:
                         self.wfile.write(b": keep-alive\n\n")
                     self.wfile.flush()
             finally:
@@ -563,7 +929,7 @@ def serve(issue_dir: Path, port: int = 8765, host: str = "127.0.0.1", on_rebuild
     if host.strip() in WILDCARD_HOSTS:
         raise ServeError.usage(f"will not listen on every address ('{host}'): give the name or "
                          "address others use to reach this machine", hint="--host NAME")
-    watcher = Watcher(issue_dir, out_dir)
+    watcher = Watcher(issue_dir, out_dir, live=True)
     server = listen(host, port, BaseHTTPRequestHandler)
     # (the Host names need the port actually bound: -p 0 takes any free one)
     server.RequestHandlerClass = make_handler(watcher, Path(issue_dir).resolve().name,

@@ -26,6 +26,8 @@ from .compose import Settings
 from .errors import (ErrorGroup, InputError, SourceRef, TypesetError, kind, nearest, raise_all,
                      show)
 from .fonts import load_font_table
+from .header import (ARTICLE_KEYS, HEADER_LINE, LANGS, article_from_header,  # noqa: F401
+                     header_key, keys_hint)
 from .i18n import _
 from .model import (PDFX_LEVELS, PRIORITY_NAMES, Article, Footer, Issue, Masthead, PageSpec,
                     Paper, PaperFacts, Paragraph, PrintSpec, Slot, Template, TextStyle)
@@ -48,12 +50,6 @@ MAX_COLUMN_CHARS = 200
 MAX_GRID_LINES = 2000
 MAX_TRIM = 5080 * 72 / 25.4   # 5080 mm: PDF's largest page (14 400 units of 1/72 in)
 MAX_SIZE = 1000.0             # pt, a type size
-ARTICLE_KEYS = ("headline", "kicker", "subtitle", "byline", "lang")
-# `lang:` of an article or an issue: Simplified (the default) or Traditional Chinese (cjk.py
-# says how each sets its punctuation); spellings as BCP 47 has them
-LANGS = {"zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-hant": "zh-Hant",
-         "zh-tw": "zh-TW", "zh-hk": "zh-HK", "zh-mo": "zh-MO"}
-
 
 PROJECT_ENV = "TYPESET_PROJECT"       # the project folder; `--project DIR` sets it
 
@@ -114,6 +110,7 @@ class _Checker:
         self.roles: dict | None = None     # font roles of layout/fonts.yaml, once read
         self.fonts_path: Path | None = None
         self.chars = 0                      # characters of the articles read so far
+        self.memo: dict | None = None       # yamlsrc.load_yaml's memo, kept by the caller
 
     def err(self, msg, where, hint=None):
         e = InputError(msg, where, hint)
@@ -432,7 +429,7 @@ def load_paper(root: Path, key: str, ck: _Checker, where: SourceRef) -> Paper | 
         ck.err(f"unknown paper '{key}'", where, nearest(key, known) or
                f"papers: {', '.join(sorted(known))}")
         return None
-    d = load_yaml(path)
+    d = load_yaml(path, ck.memo)
     if not ck.keys(d, PAPER_KEYS, path, required=("name", "trim", "columns", "column_chars",
                                                    "body", "lines")):
         return None
@@ -630,7 +627,7 @@ def load_template(root: Path, key: str, ck: _Checker, where: SourceRef,
         ck.err(f"unknown template '{key}'", where, nearest(key, known) or
                f"templates: {', '.join(sorted(known))}")
         return None
-    d = load_yaml(path)
+    d = load_yaml(path, ck.memo)
     if not ck.keys(d, TEMPLATE_KEYS, path, required=("section",)):
         return None
     sh = ck.sub(d, "section_head", path)
@@ -721,7 +718,6 @@ def _notices(node, path, ck) -> tuple[str, ...]:
 
 # --- articles -----------------------------------------------------------------------------
 
-_HEADER = re.compile(r"^([a-z_]+)\s*:\s*(.*)$")
 _BAD_CHARS = {"\u200b": "zero-width space", "\u200c": "zero-width non-joiner",
               "\u200d": "zero-width joiner", "\ufeff": "zero-width no-break space (BOM)",
               "\u00ad": "soft hyphen", "\ufffd": "replacement character"}
@@ -734,7 +730,7 @@ def read_text(path: Path, where: SourceRef, encoding: str | None = None) -> str:
                          where)
     if not path.is_file():
         raise InputError(_("article file '{file}' does not exist").format(file=path.name),
-                         where)
+                         where, _nearest_file(path))
     size = path.stat().st_size
     if size > MAX_ARTICLE_BYTES:
         raise InputError(f"article is {size} bytes, over the limit of {MAX_ARTICLE_BYTES}",
@@ -743,6 +739,10 @@ def read_text(path: Path, where: SourceRef, encoding: str | None = None) -> str:
         raw = path.read_bytes()
     except OSError as e:
         raise InputError(f"cannot read the article: {e.strerror}", SourceRef(path)) from None
+    kind_of = _binary_kind(raw)
+    if kind_of:
+        raise InputError(_("'{file}' is {what}, not a text file").format(
+            file=path.name, what=kind_of[0]), SourceRef(path), kind_of[1])
     enc = encoding or "utf-8-sig"
     try:
         return raw.decode(enc)
@@ -767,6 +767,31 @@ def _lang(v) -> str:
     raise ValueError("zh-Hans (Simplified, the default) or zh-Hant, zh-TW, zh-HK")
 
 
+def _nearest_file(path: Path) -> str | None:
+    """'did you mean' the file beside ``path`` whose name is nearest to it (a typo in the
+    manifest, or a file saved under another name or ending)."""
+    try:
+        names = [p.name for p in path.parent.iterdir() if p.is_file()]
+    except OSError:
+        return None
+    return nearest(path.name, names)
+
+
+def _binary_kind(raw: bytes) -> tuple[str, str] | None:
+    """What a file given as a text article really is, by its first bytes, when it is a
+    document newsrooms pass around (the decoder's "not valid utf-8" says nothing of it)."""
+    if raw.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):      # OLE2: .doc, .wps, .xls
+        return (_("an old Word (97–2003 .doc) or WPS document"),
+                _("save it as .docx (Word: Save As › Word Document) and name that file in "
+                  "the manifest, or save it as UTF-8 text"))
+    if raw.startswith(b"PK\x03\x04"):
+        return (_("a zip file (a Word .docx named otherwise?)"),
+                _("a Word document must end in .docx: rename it"))
+    if raw.startswith(b"%PDF-"):
+        return (_("a PDF"), _("copy its text into a text file, or ask for the Word document"))
+    return None
+
+
 def _looks_gb(raw: bytes) -> bool:
     try:
         raw.decode("gb18030")
@@ -787,7 +812,7 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
     while k < len(lines) and not lines[k].strip():
         k += 1
     while k < len(lines) and lines[k].strip():
-        m = _HEADER.match(lines[k].strip())
+        m = HEADER_LINE.match(lines[k].strip())
         if not m:
             if not header:
                 errors.append(InputError(_("the article must start with 'headline: …'"),
@@ -799,10 +824,13 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
                     _("leave a blank line between the header and the text")))
             k += 1
             continue
-        key, value = m.group(1), m.group(2).strip()
+        name, value = m.group(1), m.group(2).strip()
+        key = header_key(name)
         if key not in ARTICLE_KEYS:
-            errors.append(InputError(_("unknown header key '{key}'").format(key=key),
-                                     SourceRef(path, k + 1), nearest(key, ARTICLE_KEYS)))
+            errors.append(InputError(
+                _("unknown header key '{key}'").format(key=name), SourceRef(path, k + 1),
+                nearest(name, ARTICLE_KEYS)
+                or _("the header keys are: {keys}").format(keys=keys_hint())))
         elif key in header:
             errors.append(InputError(_("'{key}' given twice").format(key=key),
                                      SourceRef(path, k + 1)))
@@ -813,6 +841,7 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
         else:
             header[key] = (value, k + 1)
         k += 1
+    told_by_header = bool(errors)
     paragraphs: list[Paragraph] = []
     buf: list[str] = []
     start = 0
@@ -848,22 +877,17 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
                                  "private-use character(s) not listed", SourceRef(path),
                                  "is this a text file?"))
     empty = allow_empty and not paragraphs
-    if ("headline" not in header or header["headline"][0] == "") and not empty:
+    # a header line in error already names the cause: "no headline" and "no text" would
+    # only repeat it (a first line that is no header line; text with no blank line before it)
+    if ("headline" not in header or header["headline"][0] == "") and not empty \
+            and not told_by_header:
         errors.append(InputError(_("no headline"), SourceRef(path, 1),
                                  _("start the file with 'headline: …'")))
-    if not paragraphs and not empty:
+    if not paragraphs and not empty and not told_by_header:
         errors.append(InputError(_("the article has no text"), SourceRef(path)))
     raise_all(errors)
-    get = lambda key: header[key][0] if key in header and header[key][0] else None  # noqa
-    lang = get("lang")
-    if lang is not None and lang.lower() not in LANGS:
-        raise InputError(f"unknown language '{lang}'", SourceRef(path, header["lang"][1]),
-                         "zh-Hans (Simplified, the default) or zh-Hant, zh-TW, zh-HK")
-    return Article(key=path.stem, path=path, headline=get("headline") or "",
-                   kicker=get("kicker"), subtitle=get("subtitle"), byline=get("byline"),
-                   paragraphs=tuple(paragraphs),
-                   lang=LANGS[lang.lower()] if lang else None,
-                   headline_line=header["headline"][1] if "headline" in header else 1)
+    return article_from_header(path, header, paragraphs)
+
 
 
 def _join(parts: list[str]) -> str:
@@ -905,14 +929,14 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MANIFEST = "issue.yaml"       # the manifest's name in an issue folder
 
 
-def read_manifest(issue_dir: Path) -> tuple[Path, Map]:
+def read_manifest(issue_dir: Path, memo: dict | None = None) -> tuple[Path, Map]:
     """The manifest of ``issue_dir`` and its parsed YAML (with the YAML limits), unchecked;
-    an InputError if the folder has none."""
+    an InputError if the folder has none.  ``memo`` as for yamlsrc.load_yaml."""
     manifest = Path(issue_dir) / MANIFEST
     if not manifest.is_file():
         raise InputError(_("no {file} in the issue folder").format(file=MANIFEST),
                          SourceRef(Path(issue_dir)))
-    return manifest, load_yaml(manifest)
+    return manifest, load_yaml(manifest, memo)
 
 
 def named_files(data) -> list[tuple]:
@@ -931,18 +955,21 @@ def named_files(data) -> list[tuple]:
     return out
 
 
-def load_issue(issue_dir: Path, unplaced: bool = False) -> Issue:
+def load_issue(issue_dir: Path, unplaced: bool = False, memo: dict | None = None) -> Issue:
     """Read the manifest and everything it names (see the module docstring).  ``unplaced``:
     slots may leave out ``column`` and ``span`` (the input of `typeset makeup`, which places
-    them); such a slot has ``placed=False``, and every other stage refuses it."""
+    them); such a slot has ``placed=False``, and every other stage refuses it.  ``memo``: the
+    YAML files' memo (yamlsrc.load_yaml), kept by a caller that loads the issue again and
+    again (`watch`)."""
     issue_dir = Path(issue_dir)
-    manifest, d = read_manifest(issue_dir)
+    manifest, d = read_manifest(issue_dir, memo)
     root = find_project_root(issue_dir)
     ck = _Checker()
+    ck.memo = memo
     if not ck.keys(d, ISSUE_KEYS, manifest, required=("paper", "date", "pages")):
         raise_all(ck.errors)
     fonts_path = root / "layout" / "fonts.yaml"
-    fonts_data = load_yaml(fonts_path)
+    fonts_data = load_yaml(fonts_path, memo)
     if not check_font_roles_file(fonts_data, fonts_path, ck):
         raise_all(ck.errors)
     try:
@@ -1296,8 +1323,8 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                     from .word import read_docx
 
                     if not p.is_file():
-                        raise InputError(f"article file '{p.name}' does not exist",
-                                         sn.ref(manifest, "article", sid))
+                        raise InputError(_("article file '{file}' does not exist").format(
+                            file=p.name), sn.ref(manifest, "article", sid), _nearest_file(p))
                     art = read_docx(p, allow_empty=bool(expected))
                 else:
                     art = parse_article(p, read_text(p, sn.ref(manifest, "article", sid),

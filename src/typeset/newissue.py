@@ -5,8 +5,9 @@ with an ``issue.yaml`` copied from ``previous`` — the date and the issue numbe
 page, template, slot position and page-level furniture (editor, co-organizer list) kept — an
 empty article file for every article the old issue had (header lines to fill, no text), the
 picture folder left empty, and ``CHECKLIST.md`` listing what must be filled, page by page and
-slot by slot.  It refuses to write into a folder that exists.  The new issue does not build
-until its articles are filled: the loader reports every empty article with its file and slot.
+slot by slot.  Each emptied article's slot gets ``expect_chars:`` (the length of the story it
+held) so that ``check`` and ``proof`` draw it as a 待稿 placeholder; ``build`` refuses the
+issue until every article is filled.  It refuses to write into a folder that exists.
 The folder is made whole beside ``target`` (hidden) and renamed into place: a full or
 read-only disk is an :class:`OutputError` (exit 74) naming the file, and leaves nothing.
 """
@@ -88,6 +89,7 @@ def new_issue(target: Path, previous: Path, date: str | None = None,
     text = re.sub(r"(?m)^date:.*$", f"date: {date}", text, count=1)
     if old_number is not None and new_number is not None:
         text = re.sub(r"(?m)^number:.*$", f"number: {new_number}", text, count=1)
+    text = _expect_lengths(text, data, previous, src)
     # Everything is written into a hidden folder beside the target, then renamed into place
     # (a disk that fills up half way leaves no half-made issue).
     stage = target.parent / f".{target.name}.typeset-new-{os.getpid()}"
@@ -112,6 +114,55 @@ def new_issue(target: Path, previous: Path, date: str | None = None,
     return dict(path=str(target), date=date, number=new_number, **counts)
 
 
+def _expect_lengths(text: str, data, previous: Path, manifest: Path) -> str:
+    """The manifest ``text`` with ``expect_chars: N`` under each slot's ``article:`` line, N
+    the length of the story the previous issue had there: the emptied article is then a 待稿
+    placeholder of that length, so ``check`` and ``proof`` show the new issue's pages from the
+    start (``build`` still refuses them until the copy is in).  A slot that gives its length
+    already, or whose ``article:`` line is not a plain line of this file, is left alone."""
+    lines = text.split("\n")
+    inserts: list[tuple[int, str]] = []
+    seen: set = set()
+    pages = data.get("pages") if isinstance(data, dict) else None
+    for page in pages if isinstance(pages, list) else []:
+        slots = page.get("slots") if isinstance(page, dict) else None
+        for slot in slots if isinstance(slots, list) else []:
+            if not isinstance(slot, dict) or "article" not in slot \
+                    or "expect_chars" in slot or "expect_lines" in slot:
+                continue
+            name = str(slot["article"])
+            mark = getattr(slot, "key_marks", {}).get("article")
+            paths = getattr(slot, "key_paths", None) or {}
+            if name in seen or mark is None or "article" in paths:
+                continue
+            seen.add(name)          # a story continued on a later page: its first slot only
+            n = _article_chars(previous / name)
+            line, col = mark
+            if not n or not re.match(r"\s*(- )?article\s*:", lines[line - 1]):
+                continue
+            inserts.append((line, " " * (col - 1) + f"expect_chars: {n}"))
+    for line, new in sorted(inserts, reverse=True):
+        lines.insert(line, new)
+    return "\n".join(lines)
+
+
+def _article_chars(path: Path) -> int | None:
+    """The characters of an article file's text (rounded up to tens), or None when it cannot
+    be read as an article (the new issue then asks for that slot's length by hand)."""
+    from .load import parse_article, read_text
+
+    try:
+        if path.suffix.lower() == ".docx":
+            from .word import read_docx
+            art = read_docx(path)
+        else:
+            art = parse_article(path, read_text(path, SourceRef(path)))
+    except InputError:
+        return None
+    n = sum(len("".join(p.text.split())) for p in art.paragraphs)
+    return -(-n // 10) * 10 if n else None
+
+
 def _fill(stage: Path, target: Path, previous: Path, data, date: str, new_number,
           written: list) -> dict:
     """Write the empty articles and CHECKLIST.md into ``stage`` (the folder that becomes
@@ -120,7 +171,10 @@ def _fill(stage: Path, target: Path, previous: Path, data, date: str, new_number
             f"Made from `{previous}` on the model of its pages. Date {date}"
             + (f", number {new_number}" if new_number else "") + ".", "",
             "Fill every article file (headline, byline, text), supply every picture, then run "
-            "`paiban check` until nothing is over or short.", ""]
+            "`paiban check` until nothing is over or short.  Until a story is in, its slot is "
+            "a grey 待稿 placeholder as long as the story the last issue had there "
+            "(`expect_chars:` in issue.yaml: change it to the length the reporter promised); "
+            "`check` and `proof` show the pages, `build` waits for the copy.", ""]
     articles: dict[str, list[str]] = {}
     pictures: list[tuple[int, str, str]] = []
     for page_no, sid, key, name in named_files(data):
@@ -136,6 +190,9 @@ def _fill(stage: Path, target: Path, previous: Path, data, date: str, new_number
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text("headline: \nbyline: \n\n", encoding="utf-8")
         todo.append(f"- [ ] `{name}` ({'; '.join(places)}): headline, byline and text")
+    for page_no, sid, words in _banners(data):
+        todo.append(f"- [ ] banner of page {page_no}, slot '{sid}': still the last issue's "
+                    f"`{words}` — renew it or remove the slot")
     for page_no, sid, img in pictures:
         if Path(img).suffix.lower() in (".pdf", ".svg", ".eps"):
             todo.append(f"- [ ] graphic `{img}` (page {page_no}, slot '{sid}'): the ad or logo")
@@ -144,3 +201,17 @@ def _fill(stage: Path, target: Path, previous: Path, data, date: str, new_number
     written.append("CHECKLIST.md")
     (stage / "CHECKLIST.md").write_text("\n".join(todo) + "\n", encoding="utf-8")
     return dict(articles=len(articles), pictures=len(pictures))
+
+
+def _banners(data) -> list[tuple]:
+    """``(page, slot id, text)`` of every banner the manifest carries: its words belong to
+    the last issue."""
+    out = []
+    pages = data.get("pages") if isinstance(data, dict) else None
+    for page in pages if isinstance(pages, list) else []:
+        slots = page.get("slots") if isinstance(page, dict) else None
+        for slot in slots if isinstance(slots, list) else []:
+            if isinstance(slot, dict) and slot.get("banner"):
+                out.append((page.get("page"), slot.get("id"), str(slot["banner"])))
+    return out
+

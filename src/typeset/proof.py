@@ -133,9 +133,11 @@ def grid_overlay(img, origin, scale, page, paper, font_path=None):
     return out.convert("RGB")
 
 
-def _png(img) -> bytes:
+def _png(img, fast: bool = False) -> bytes:
+    # fast: zlib's quickest level, about a third of the time of level 6 for files about a
+    # third larger (`watch` writes a proof after every save; a build writes them once)
     buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=False, compress_level=6)
+    img.save(buf, format="PNG", optimize=False, compress_level=1 if fast else 6)
     return buf.getvalue()
 
 
@@ -165,17 +167,23 @@ def contact_sheet(thumbs, font_path=None, per_row: int = 4, height: int = 560):
 
 
 def proof_images(pages, paper, stem: str, grid: bool = False, dpi: float = 100,
-                 label_font=None, sections: dict | None = None) -> list[tuple[str, bytes]]:
-    """PNG files (name, bytes) for ``pages`` = [(single-page PDF bytes, PageOut)]."""
+                 label_font=None, sections: dict | None = None, plain: bool = True,
+                 contact: bool = True, fast: bool = False) -> list[tuple[str, bytes]]:
+    """PNG files (name, bytes) for ``pages`` = [(single-page PDF bytes, PageOut)];
+    ``plain=False`` leaves out each page's plain PNG (with ``grid``: `watch` shows the grid
+    overlay only), ``contact=False`` the contact sheet, ``fast`` encodes for speed."""
     out: list[tuple[str, bytes]] = []
     thumbs = []
     for data, page in pages:
         img, origin, size, scale = render_page(data, dpi)
         name = f"{stem}-p{page.number:02d}"
-        out.append((f"{name}.png", _png(img)))
+        if plain or not grid:
+            out.append((f"{name}.png", _png(img, fast)))
         if grid:
             out.append((f"{name}-grid.png",
-                        _png(grid_overlay(img, origin, scale, page, paper, label_font))))
+                        _png(grid_overlay(img, origin, scale, page, paper, label_font), fast)))
+        if not contact:
+            continue
         box = (round(origin[0]), round(origin[1]), round(origin[0] + size[0]),
                round(origin[1] + size[1]))
         section = (sections or {}).get(page.number, "")
@@ -183,7 +191,8 @@ def proof_images(pages, paper, stem: str, grid: bool = False, dpi: float = 100,
         text = f"第{page.number}版 {section}".strip() + (f"  overset: {', '.join(bad)}"
                                                          if bad else "")
         thumbs.append((img.crop(box), text, bool(bad)))
-    out.append((f"{stem}-contact.png", _png(contact_sheet(thumbs, label_font))))
+    if contact:
+        out.append((f"{stem}-contact.png", _png(contact_sheet(thumbs, label_font), fast)))
     return out
 
 
@@ -230,3 +239,57 @@ def write_proofs(pdfs, out_dir, dpi: float = 100) -> list:
         target.write_bytes(_png(contact_sheet(thumbs)))
         written.append(target)
     return written
+
+
+def live_page(page, paper) -> dict:
+    """Page ``page`` (a PageOut) as plain data for the live proof the browser draws
+    (`serve`): every text run with the x of each glyph (pt from the trim's top-left, y down,
+    as the PDF writer places them), the rules, boxes, pictures (their boxes) and the grid
+    overlay's shapes with their colours — the same facts :func:`grid_overlay` draws, read from
+    the layout instead of a rendered PDF.  JSON-ready; numbers rounded to 0.01 pt."""
+    from .frame import Box, Graphic, Image, Rule, TextRun
+
+    r2 = lambda v: round(v, 2)      # noqa: E731
+    runs, rules, boxes, pictures = [], [], [], []
+    for it in page.items:
+        if isinstance(it, TextRun):
+            if it.form == "rule":           # drawn as a rule by the page; invisible text
+                continue
+            face = it.role + ("/halt" if it.form == "halt" else "")
+            if it.vertical:
+                runs.append(dict(f=face, s=r2(it.size), w=r2(it.weight), v=[
+                    [r2(g.x), r2(g.y), g.ch, int(g.turn)] for g in it.glyphs]))
+                continue
+            parts: list = []
+            for g in it.glyphs:
+                if g.ch.isspace():          # each glyph has its x: a space draws nothing
+                    continue
+                if not parts or parts[-1][0] != g.hscale:
+                    parts.append([g.hscale, [], []])
+                parts[-1][1].append(r2(g.x))
+                parts[-1][2].append(g.ch)
+            runs.append(dict(f=face, s=r2(it.size), y=r2(it.y), w=r2(it.weight),
+                             g=[[h, xs, "".join(cs)] for h, xs, cs in parts]))
+        elif isinstance(it, Rule):
+            rules.append([r2(it.x0), r2(it.y0), r2(it.x1), r2(it.y1), r2(it.width)])
+        elif isinstance(it, Box):
+            boxes.append([r2(it.x), r2(it.y), r2(it.w), r2(it.h), r2(it.width),
+                          None if it.fill is None else r2(it.fill), int(it.round)])
+        elif isinstance(it, (Image, Graphic)):
+            pictures.append([r2(it.x), r2(it.y), r2(it.w), r2(it.h), it.source])
+    top, bottom = paper.line_top(0), paper.line_top(paper.lines)
+    overlay = dict(
+        columns=[[r2(paper.column_x(c)), r2(top), r2(paper.column_width), r2(bottom - top)]
+                 for c in range(1, paper.columns + 1)],
+        lines=[r2(paper.line_top(i)) for i in range(paper.lines + 1)],
+        left=r2(paper.column_x(1)),
+        right=r2(paper.column_x(paper.columns) + paper.column_width),
+        slots=[[sid, r2(x), r2(y), r2(w), r2(h), status]
+               for sid, (x, y, w, h, status) in page.slots.items()],
+        threads=[[r2(x + w + paper.gutter / 2.0), r2(y + 5), k]
+                 for rects in page.threads.values()
+                 for k, (x, y, w, h) in enumerate(rects, start=1)],
+        colours=dict(STATUS, column=COLUMN, grid=GRID, thread=THREAD))
+    return dict(number=page.number, trim_w=r2(page.trim_w), trim_h=r2(page.trim_h),
+                bleed=r2(page.bleed), runs=runs, rules=rules, boxes=boxes,
+                pictures=pictures, overlay=overlay)

@@ -25,9 +25,10 @@ import re
 from pathlib import Path
 
 from .errors import InputError, SourceRef
+from .header import ARTICLE_KEYS, HEADER_LINE, article_from_header, header_key
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_HEADER = re.compile(r"^([a-z_]+)\s*[:：]\s*(.*)$")
+_TITLE = ("Title", "标题")      # Word's style names of the paragraph that gives the headline
 _HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 # what each kind of unsupported content is called in a warning
 _UNSUPPORTED = (
@@ -92,9 +93,8 @@ def read_docx(path: Path, allow_empty: bool = False):
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
-    from .load import ARTICLE_KEYS, LANGS
     from .markup import BULLET, NOTE_START
-    from .model import Article, Paragraph, Table
+    from .model import Paragraph, Table
 
     try:
         doc = Document(str(path))
@@ -124,9 +124,14 @@ def read_docx(path: Path, allow_empty: bool = False):
                     warnings.append((SourceRef(path), f"paragraph {number} "
                                      f"('{text[:12]}…'): {what}"))
             if in_header:
-                m = _HEADER.match(text)
-                if m and m.group(1) in ARTICLE_KEYS:
-                    header.setdefault(m.group(1), (m.group(2).strip(), number))
+                if style in _TITLE and text and "headline" not in header:
+                    # the Title paragraph gives the headline and is part of the header: the
+                    # `key: value` paragraphs after it are header lines too
+                    header["headline"] = (text, number)
+                    continue
+                m = HEADER_LINE.match(text)
+                if m and header_key(m.group(1)) in ARTICLE_KEYS:
+                    header.setdefault(header_key(m.group(1)), (m.group(2).strip(), number))
                     continue
                 if not text and header:
                     in_header = False
@@ -134,7 +139,7 @@ def read_docx(path: Path, allow_empty: bool = False):
                 in_header = False
             if not text:
                 continue
-            if style in ("Title", "标题") and "headline" not in header:
+            if style in _TITLE and "headline" not in header:
                 header["headline"] = (text, number)
                 continue
             h = _HEADING.match(style)
@@ -184,13 +189,4 @@ def read_docx(path: Path, allow_empty: bool = False):
                          "headline Word's Title style")
     if not paras and not empty:
         raise InputError("the article has no text", SourceRef(path))
-    get = lambda k: header[k][0] if k in header and header[k][0] else None  # noqa: E731
-    lang = get("lang")
-    if lang is not None and lang.lower() not in LANGS:
-        raise InputError(f"unknown language '{lang}'", SourceRef(path, header["lang"][1]),
-                         "zh-Hans (Simplified, the default) or zh-Hant, zh-TW, zh-HK")
-    return Article(key=path.stem, path=path, headline=get("headline") or "",
-                   kicker=get("kicker"), subtitle=get("subtitle"), byline=get("byline"),
-                   paragraphs=tuple(paras),
-                   headline_line=header["headline"][1] if "headline" in header else 1,
-                   lang=LANGS[lang.lower()] if lang else None, warnings=tuple(warnings))
+    return article_from_header(path, header, paras, warnings)

@@ -291,8 +291,11 @@ _Loader.add_constructor("tag:yaml.org,2002:str", _Loader.construct_yaml_str)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
 
 
-def load_yaml(path: Path):
-    """Parse one YAML file (see the module docstring)."""
+def load_yaml(path: Path, memo: dict | None = None):
+    """Parse one YAML file (see the module docstring).  ``memo``: a dict the caller keeps
+    from one load to the next (`watch`): a file whose bytes are what they were at the last
+    load is not parsed again, and the same objects are returned (no loader changes them;
+    ``merged`` copies)."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -308,6 +311,10 @@ def load_yaml(path: Path):
         raw = path.read_bytes()
     except OSError as e:
         raise InputError(f"cannot read the file: {e.strerror}", SourceRef(path)) from None
+    if memo is not None:
+        hit = memo.get(path)
+        if hit is not None and hit[0] == raw:
+            return hit[1]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -331,7 +338,7 @@ def load_yaml(path: Path):
         if e.context and e.problem and e.problem.startswith("but "):
             what = f"{e.context}, {e.problem}"      # "expected …, but found …"
         raise InputError(_("YAML syntax: {problem}").format(problem=what),
-                         SourceRef(path, line, col)) from None
+                         SourceRef(path, line, col), _syntax_hint(what)) from None
     except yaml.reader.ReaderError as e:
         before = text[:e.position]
         line, col = before.count("\n") + 1, len(before) - before.rfind("\n")
@@ -342,6 +349,8 @@ def load_yaml(path: Path):
         raise InputError(f"YAML: {e}", SourceRef(path)) from None
     except RecursionError:      # a safety net: MAX_DEPTH stops nesting long before this
         raise InputError("YAML: nested too deeply", SourceRef(path)) from None
+    if memo is not None:
+        memo[path] = (raw, data)
     return data
 
 
@@ -349,3 +358,17 @@ def ref_of(node, path: Path, key=None, slot=None) -> SourceRef:
     if isinstance(node, (Map, Seq)):
         return node.ref(path, key, slot=slot)
     return SourceRef(path, slot=slot)
+
+
+def _syntax_hint(problem: str) -> str | None:
+    """What to do about a YAML syntax error, in a layout editor's words: PyYAML's own words
+    ("expected <block end>, but found '<block sequence start>'") say nothing about the cause,
+    which is nearly always the indentation or a tab."""
+    if "'\\t'" in problem or "\\t" in problem or "tab" in problem:
+        return _("indent with spaces, not tabs")
+    if "block" in problem or "mapping values are not allowed" in problem \
+            or "could not find expected ':'" in problem:
+        return _("check the indentation of this line and the lines above it: the keys of one "
+                 "slot, and the items of one list, start in the same column")
+    return None
+

@@ -1,0 +1,44 @@
+"""A byline longer than the column (issue #15, inline bylines; found by a newcomer's page):
+``四川省人民政府省长 施小琳`` was justified across the whole measure and the name split
+(``…省长 施`` / ``小琳``).  A byline breaks at its spaces as an editor breaks it, each line
+flush right, none letter-spaced — read back from the PDF."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from conftest import ROOT, SAMPLE, TYPESET
+from pdfread import read_chars, read_lines
+
+BYLINE = "四川省人民政府省长 施小琳"
+
+
+def test_a_long_byline_breaks_at_its_space_flush_right(tmp_path):
+    issue = tmp_path / "i"
+    shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
+    art = issue / "08-pengzhou-tuiyi.txt"
+    text = art.read_text(encoding="utf-8")
+    head, body = text.split("\n\n", 1)
+    head = "\n".join(ln for ln in head.splitlines() if not ln.startswith("byline:"))
+    art.write_text(f"{head}\nbyline: {BYLINE}\n\n{body}", encoding="utf-8")
+    r = subprocess.run([*TYPESET, "build", issue, "-o", tmp_path / "out", "-q"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    pdf = next((tmp_path / "out").glob("*-p03.pdf"))
+    lines = read_lines(read_chars(pdf))
+    office = [ln for ln in lines if ln.text == "四川省人民政府省长"]
+    name = [ln for ln in lines if ln.text == "施小琳"]
+    assert len(office) == 1 and len(name) == 1, [ln.text for ln in lines if "施" in ln.text]
+    office, name = office[0], name[0]
+    # on two consecutive lines of one column, both flush with the column's right edge
+    assert abs(office.x1 - name.x1) < 0.1
+    assert 0 < name.base - office.base < 2.5 * office.size
+    column = [ln for ln in lines if abs(ln.x1 - office.x1) < 3 and len(ln.text) >= 10
+              and ln is not office]
+    assert column, "the byline is not flush with any line of its column"
+    assert abs(office.x1 - max(ln.x1 for ln in column)) < 0.6
+    # set solid: no gap between two adjacent characters of either line
+    for ln in (office, name):
+        for a, b in zip(ln.chars, ln.chars[1:]):
+            assert b.x0 - a.x1 < 0.05 * ln.size, (ln.text, a.ch, b.ch, b.x0 - a.x1)
