@@ -16,6 +16,7 @@ one, never a mix (``outdir.write_set``).
 from __future__ import annotations
 
 import gc
+import os
 import re
 import threading
 import time
@@ -605,12 +606,31 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     import shutil
     import tempfile
 
-    job.stage = Path(tempfile.mkdtemp(prefix="typeset-build-"))
+    _clean_stages()
+    job.stage = Path(tempfile.mkdtemp(prefix=f"typeset-build-{os.getpid()}-"))
     try:
         return _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs,
                                  progress, proof, grid, dpi, t0, t1)
     finally:
         shutil.rmtree(job.stage, ignore_errors=True)
+
+
+def _clean_stages() -> None:
+    """Remove the temporary folders of builds that were killed (SIGKILL gives a build no
+    chance to remove its own): a folder is named after the process that made it."""
+    import shutil
+    import tempfile
+
+    for d in Path(tempfile.gettempdir()).glob("typeset-build-*-*"):
+        pid = d.name.split("-")[2]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            pass                # a process of another user: alive
 
 
 def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, progress,
