@@ -70,13 +70,17 @@ def _pss_kb(pid: int) -> int:
     return int(m.group(1)) if m else 0
 
 
-def fresh(cmd: list[str], env=None, sample: bool = False) -> tuple[float, float]:
+def fresh(cmd: list[str], env=None, sample: bool = False, cpu: list | None = None
+          ) -> tuple[float, float]:
     """Run ``cmd`` in a fresh process; return (wall seconds, peak memory in MB).  Without
     ``sample`` the memory is the peak RSS of the largest single process (from wait4); with
-    it, the peak of the PSS summed over the process and its workers."""
+    it, the peak of the PSS summed over the process and its workers.  ``cpu``: a list the
+    CPU seconds of the process and its workers are appended to."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                         cwd=ROOT)
+    # (stderr into a file: a build of hundreds of pages says more than a pipe holds, and
+    # would wait for a reader)
+    err = tempfile.TemporaryFile()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=ROOT)
     peak = [0]
     stop = threading.Event()
 
@@ -94,7 +98,10 @@ def fresh(cmd: list[str], env=None, sample: bool = False) -> tuple[float, float]
         stop.set()
         th.join()
     if status != 0:
-        raise SystemExit(f"failed: {' '.join(cmd)}\n{p.stderr.read().decode()}")
+        err.seek(0)
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{err.read().decode()}")
+    if cpu is not None:
+        cpu.append(ru.ru_utime + ru.ru_stime)
     return wall, (peak[0] if sample else ru.ru_maxrss) / 1024.0
 
 
@@ -190,25 +197,63 @@ TYPST_PAGE = """#set page(width: 270mm, height: 390mm, margin: (x: 12.75mm, top:
 """
 
 
-def typst_source(dest: Path) -> Path:
-    """The seed page's text as a Typst document on the same page and grid."""
+def typst_source(dest: Path, issue_dir: Path = SAMPLE, name: str = "seed.typ") -> Path:
+    """An issue's text (default the seed page's) as a Typst document on the same page and
+    grid, each of its pages starting a new page."""
     from typeset.load import load_issue
 
-    issue = load_issue(SAMPLE)
+    issue = load_issue(issue_dir)
     parts = [TYPST_PAGE]
-    for slot in issue.pages[0].slots:
-        if slot.kind != "article":
-            parts.append(f"= {slot.text}\n")
-            continue
-        art = issue.articles[slot.article]
-        parts.append(f"= {art.headline.replace('|', '')}\n")
-        for p in art.paragraphs:
-            parts.append(re.sub(r"([#*_`$<>@\\[\]])", r"\\\1", p.text) + "\n")
-        if art.byline:
-            parts.append(f"#align(right)[{art.byline}]\n")
-    src = dest / "seed.typ"
+    for k, page in enumerate(issue.pages):
+        if k:
+            parts.append("#pagebreak()\n")
+        for slot in page.slots:
+            if slot.kind != "article":
+                parts.append(f"= {slot.text}\n")
+                continue
+            art = issue.articles[slot.article]
+            parts.append(f"= {art.headline.replace('|', '')}\n")
+            for p in art.paragraphs:
+                parts.append(re.sub(r"([#*_`$<>@\\[\]])", r"\\\1", p.text) + "\n")
+            if art.byline:
+                parts.append(f"#align(right)[{art.byline}]\n")
+    src = dest / name
     src.write_text("\n".join(parts), encoding="utf-8")
     return src
+
+
+TYPST_CODE = ("import typst,sys; typst.compile(sys.argv[1], output=sys.argv[2], "
+              "font_paths=[sys.argv[3]], ignore_system_fonts=sys.argv[4]=='1')")
+
+
+def _has_typst() -> bool:
+    try:
+        import typst  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def big_issue(tmp: Path, pages: int, env, jobs_arg, typst: bool) -> dict:
+    """One build of a generated issue of ``pages`` pages from a fresh process: wall and CPU
+    seconds, peak memory (PSS of the build and its workers) and the size of the whole-issue
+    PDF; and Typst's for the same text (wall, CPU, peak RSS, PDF size)."""
+    d = make_issue(tmp / f"big-{pages}", pages, han_pool())
+    out = tmp / f"big-{pages}-out"
+    cpu: list = []
+    wall, mb = fresh([sys.executable, "-m", "typeset", "build", str(d), "-o", str(out),
+                      *jobs_arg], env, sample=True, cpu=cpu)
+    whole = next(p for p in out.glob("*.pdf") if not re.search(r"-p\d+\.pdf$", p.name))
+    r = dict(pages=pages, wall=wall, cpu=cpu[0], pss_mb=mb, pdf_mb=whole.stat().st_size / 1e6,
+             page_files_mb=sum(p.stat().st_size for p in out.glob("*-p*.pdf")) / 1e6)
+    if typst:
+        src = typst_source(tmp, d, f"big-{pages}.typ")
+        pdf = tmp / f"big-{pages}.pdf"
+        tcpu: list = []
+        twall, tmb = fresh([sys.executable, "-c", TYPST_CODE, str(src), str(pdf),
+                            str(ROOT / "fonts"), "1"], cpu=tcpu)
+        r["typst"] = dict(wall=twall, cpu=tcpu[0], rss_mb=tmb, pdf_mb=pdf.stat().st_size / 1e6)
+    return r
 
 
 def main(argv=None) -> int:
@@ -219,13 +264,18 @@ def main(argv=None) -> int:
                     help="passed to `typeset build -j` (default: the build's, every core)")
     ap.add_argument("--no-typst", action="store_true")
     ap.add_argument("--json", default=str(ROOT / "bench" / "results" / "latest.json"))
+    ap.add_argument("--big", default="", metavar="N[,N…]",
+                    help="also build issues of N pages once each (e.g. 500): wall, CPU, peak "
+                         "memory and the whole-issue PDF's size, against Typst's")
+    ap.add_argument("--only-big", action="store_true",
+                    help="only the --big figures (no sample page, no 1–32 pages)")
     a = ap.parse_args(argv)
     from typeset.parallel import cpu_count
 
     result = dict(date=time.strftime("%Y-%m-%d"), machine=f"{platform.machine()}, "
                   f"{cpu_count()} cores, {os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') // 2**30} GB, "
                   f"Python {platform.python_version()}", jobs=a.jobs,
-                  sample={}, typst=None, typst_default=None, issues=[])
+                  sample={}, typst=None, typst_default=None, issues=[], big=[])
     tmp = Path(tempfile.mkdtemp(prefix="typeset-bench-"))
     env = dict(os.environ, TYPESET_PROJECT=str(ROOT))
     jobs_arg = [] if a.jobs is None else ["-j", str(a.jobs)]
@@ -234,6 +284,11 @@ def main(argv=None) -> int:
                    check=True)
     try:
         py = sys.executable
+        for n in [int(x) for x in a.big.split(",") if x]:
+            result["big"].append(big_issue(tmp, n, env, jobs_arg, not a.no_typst and
+                                           _has_typst()))
+        if a.only_big:
+            return _done(result, a.json)
         result["sample"] = median_run([py, "-m", "typeset", "build", str(SAMPLE), "-o",
                                        str(tmp / "sample"), *jobs_arg], a.runs, env,
                                       memory=True)
@@ -245,11 +300,10 @@ def main(argv=None) -> int:
                       "skipping the comparison")
             else:
                 src = typst_source(tmp)
-                code = ("import typst,sys; typst.compile(sys.argv[1], output=sys.argv[2], "
-                        "font_paths=[sys.argv[3]], ignore_system_fonts=sys.argv[4]=='1')")
                 for key, ignore in (("typst", "1"), ("typst_default", "0")):
-                    result[key] = median_run([py, "-c", code, str(src), str(tmp / "seed.pdf"),
-                                              str(ROOT / "fonts"), ignore], a.runs)
+                    result[key] = median_run([py, "-c", TYPST_CODE, str(src),
+                                              str(tmp / "seed.pdf"), str(ROOT / "fonts"),
+                                              ignore], a.runs)
         pool = han_pool()
         for n in [int(x) for x in a.pages.split(",")]:
             d = make_issue(tmp / f"issue-{n}", n, pool)
@@ -257,12 +311,22 @@ def main(argv=None) -> int:
             m = median_run([py, "-m", "typeset", "build", str(d), "-o", str(tmp / f"o{n}"),
                             *jobs_arg], runs, env, memory=True)
             st = stage_times(d, tmp / f"s{n}", a.jobs)
-            result["issues"].append(dict(pages=n, **m, stages=st,
-                                         chars_per_s=st.pop("chars_per_s")))
+            row = dict(pages=n, **m, stages=st, chars_per_s=st.pop("chars_per_s"))
+            if result["typst"]:
+                # the same text with Typst, each of the issue's pages on a new page
+                src = typst_source(tmp, d, f"issue-{n}.typ")
+                row["typst"] = median_run([py, "-c", TYPST_CODE, str(src),
+                                           str(tmp / f"issue-{n}.pdf"), str(ROOT / "fonts"),
+                                           "1"], runs)["wall"]
+            result["issues"].append(row)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    return _done(result, a.json)
+
+
+def _done(result: dict, json_path: str) -> int:
     report(result)
-    out = Path(a.json)
+    out = Path(json_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"\nfigures: {out}")
@@ -270,12 +334,25 @@ def main(argv=None) -> int:
 
 
 def report(result: dict) -> None:
+    print(f"typeset benchmark, {result['date']}, {result['machine']}, load average "
+          f"{os.getloadavg()[0]:.1f} at the end")
+    for b in result.get("big", []):
+        t = b.get("typst")
+        print(f"{b['pages']} pages, one fresh build: wall {b['wall']:.1f} s, CPU {b['cpu']:.1f} s, "
+              f"peak {b['pss_mb']:.0f} MB (PSS), whole-issue PDF {b['pdf_mb']:.1f} MB, page "
+              f"files {b['page_files_mb']:.1f} MB")
+        if t:
+            print(f"  Typst, same text: wall {t['wall']:.1f} s, CPU {t['cpu']:.1f} s, peak "
+                  f"{t['rss_mb']:.0f} MB, PDF {t['pdf_mb']:.1f} MB; ratios: wall "
+                  f"{b['wall'] / t['wall']:.1f}, memory {b['pss_mb'] / t['rss_mb']:.1f} "
+                  f"(goal: ≤ 1 GB), PDF size {b['pdf_mb'] / t['pdf_mb']:.1f} (goal ≤ 2)")
+    if not result["sample"]:
+        return
     s, t, td = result["sample"], result["typst"], result["typst_default"]
-    print(f"typeset benchmark, {result['date']}, {result['machine']}")
     print(f"sample page, fresh process:          {s['wall']:.3f} s, peak {s['pss_mb']:.0f} MB")
     if t:
         print(f"Typst, same text, grid and fonts:    {t['wall']:.3f} s   ratio typeset/Typst "
-              f"{s['wall'] / t['wall']:.2f} (goal ≤ 1.0)")
+              f"{s['wall'] / t['wall']:.2f} (goal ≤ 4)")
     if td:
         print(f"Typst as it runs by default (+ system font scan): {td['wall']:.3f} s   ratio "
               f"{s['wall'] / td['wall']:.2f}")
@@ -291,7 +368,19 @@ def report(result: dict) -> None:
               " ".join(f"{st.get(c, 0):>9.3f}" for c in cols) +
               f" {st.get('cpu_draw', 0):>9.3f} {st.get('cpu_pdfx', 0):>6.3f} "
               f"{st.get('cpu_preflight', 0):>6.3f} {r['chars_per_s']:>8.0f}")
+    for r in result["issues"]:
+        if r.get("typst"):
+            print(f"{r['pages']:>3} pages: {r['wall']:.3f} s, Typst {r['typst']:.3f} s, ratio "
+                  f"{r['wall'] / r['typst']:.1f}" + (" (goal ≤ 3)" if r["pages"] == 32 else ""))
     by = {r["pages"]: r["wall"] for r in result["issues"]}
+    ps = sorted(by)
+    if len(ps) > 1:
+        # the marginal cost of a page: least squares over the issue sizes measured
+        mx = statistics.mean(ps)
+        my = statistics.mean(by[p] for p in ps)
+        slope = sum((p - mx) * (by[p] - my) for p in ps) / sum((p - mx) ** 2 for p in ps)
+        print(f"marginal cost of a page (least squares over {ps[0]}–{ps[-1]} pages): "
+              f"{slope * 1000:.0f} ms wall (goal ≤ 25)")
     if 1 in by and 8 in by:
         print(f"\n8 pages / 1 page:   {by[8] / by[1]:.2f} (goal ≤ 3)")
     if 8 in by and 32 in by:

@@ -213,3 +213,54 @@ def test_notice_at_the_foot_of_the_page(demo, issue):
     foot = issue.paper.margin_top + issue.paper.area_h
     assert foot - issue.paper.pitch < notice.base < foot                  # the last grid line
     assert abs(notice.x1 - (issue.paper.area_x + issue.paper.area_w)) < 0.6   # flush right
+
+
+def _subset_chars(pdf_path):
+    """face name (tag removed) → [the characters of each embedded subset, from its ToUnicode]"""
+    import pikepdf
+
+    faces: dict = {}
+    seen = set()
+    with pikepdf.open(pdf_path) as pdf:
+        for page in pdf.pages:
+            fonts = page.obj.Resources.get("/Font", {})
+            for key in fonts.keys():
+                font = fonts[key]
+                if font.objgen in seen or "/ToUnicode" not in font:
+                    continue
+                seen.add(font.objgen)
+                cmap = font.ToUnicode.read_bytes().decode("latin-1")
+                chars = {chr(int(u, 16)) for u in
+                         re.findall(r"<[0-9A-F]{2}> <([0-9A-F]{4})>", cmap) if int(u, 16)}
+                faces.setdefault(str(font.BaseFont)[8:], []).append(chars)
+    return faces
+
+
+def test_whole_issue_file_embeds_each_glyph_once(demo):
+    """The whole-issue file carries one set of subsets for all its pages (issue #22): no
+    character of a face is embedded twice (each page brought its own subsets before), the
+    file is smaller than its page files together, and each of its pages draws the same
+    pixels and text as its page file."""
+    out, pages = demo
+    whole = next(p for p in out.glob("*.pdf") if "-p" not in p.name)
+    faces = _subset_chars(whole)
+    assert faces
+    for face, subsets in faces.items():
+        # (the writer keeps a space at code 32 of every subset, for word spacing)
+        chars = [c for s in subsets for c in s if c != " "]
+        assert len(chars) == len(set(chars)), face
+    # every character a page file embeds is in the whole-issue file's subsets of that face
+    for page in pages:
+        for face, subsets in _subset_chars(page).items():
+            assert set().union(*subsets) <= set().union(*faces[face]), (page.name, face)
+    assert whole.stat().st_size < 0.9 * sum(p.stat().st_size for p in pages)
+    for k, page in enumerate(pages, 1):
+        a = subprocess.run(["pdftoppm", "-r", "30", "-gray", "-f", str(k), "-l", str(k),
+                            str(whole)], capture_output=True, check=True).stdout
+        b = subprocess.run(["pdftoppm", "-r", "30", "-gray", str(page)],
+                           capture_output=True, check=True).stdout
+        assert a == b, page.name
+        text = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-f", str(k), "-l",
+                               str(k), str(whole), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert text.rstrip("\f") == pdftotext_raw(page).rstrip("\f"), page.name

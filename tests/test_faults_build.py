@@ -788,3 +788,27 @@ def test_a_planted_journal_moves_and_deletes_nothing_outside(sample_sets, tmp_pa
     for p in issue.glob("*.pdf"):
         p.unlink()
     shutil.rmtree(issue / "proofs", ignore_errors=True)
+
+
+def test_a_killed_builds_temporary_folder_is_removed_by_the_next_build(tmp_path):
+    """A build stages what its workers draw in a temporary folder named after its process
+    (issue #22); one killed with SIGKILL cannot remove it: the next build does, and leaves
+    a living build's folder alone."""
+    import tempfile
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    tmp = Path(tempfile.gettempdir())
+    stale = tmp / f"typeset-build-{dead.pid}-killed"
+    alive = tmp / f"typeset-build-{os.getpid()}-alive"
+    for d in (stale, alive):
+        d.mkdir()
+        (d / "drawn-00000.pdf").write_bytes(b"%PDF-1.4 left over")
+    try:
+        r = run("build", SAMPLE, "-o", tmp_path / "out", "-q")
+        assert r.returncode == 0, r.stderr
+        assert not stale.exists()
+        assert alive.exists()
+    finally:
+        shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(alive, ignore_errors=True)

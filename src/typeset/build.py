@@ -16,6 +16,7 @@ one, never a mix (``outdir.write_set``).
 from __future__ import annotations
 
 import gc
+import os
 import re
 import threading
 import time
@@ -241,22 +242,29 @@ def _check_glyphs(issue, pages) -> list[str]:
     return notices
 
 
-def _make_pages(layout: Layout, pictures: bool = True) -> list:
+def _make_pages(layout: Layout, pictures: bool = True, consume: bool = False) -> list:
     """The page stage for every flow; what it warns about (a picture's resolution) goes to
     the layout's report, and the flows are left as they were (a layout may be paged twice:
-    `watch` draws proofs from the layout a failed build used).  Then the checks of what it
-    drew: a character without a glyph raises (exit 3); text outside its box is listed in
-    ``report.problems`` (layout errors, exit 4).  ``pictures=False``: place pictures without
-    converting them (``check``)."""
+    `watch` draws proofs from the layout a failed build used) — unless ``consume``: a build
+    that laid the issue out itself lets go of each flow (and the composed lines it holds)
+    once its page is set, so that an issue of hundreds of pages is never held twice, as
+    lines and as pages (issue #22).  Then the checks of what it drew: a character without a
+    glyph raises (exit 3); text outside its box is listed in ``report.problems`` (layout
+    errors, exit 4).  ``pictures=False``: place pictures without converting them
+    (``check``)."""
     from .page import make_page
 
     pages = []
-    for f in layout.flows:
+    if consume:
+        layout.bodies = {}
+    for k, f in enumerate(layout.flows):
         before = len(f.warnings)
         pages.append(make_page(layout.issue, f, pictures))
         layout.report.warnings.extend(_("page {page}: {message}").format(
             page=f.page.number, message=w) for w in f.warnings[before:])
         del f.warnings[before:]
+        if consume:
+            layout.flows[k] = None
     layout.report.notices = _check_glyphs(layout.issue, pages)
     layout.report.problems = [LayoutError(msg, where) for p in pages
                               for where, msg in p.problems]
@@ -432,6 +440,10 @@ class _Job:
     doc_meta: object        # pdfx.DocMeta
     raws: list = field(default_factory=list)    # each page as drawn by the PDF writer
     whole_name: str | None = None    # the whole-issue file, when the build makes one
+    encoding: dict | None = None     # the issue's codes for every face (pdf.issue_encoding)
+    # where the workers leave what they draw and finish (a private temporary folder): the
+    # build process holds their names, not hundreds of MB of PDFs (issue #22)
+    stage: Path | None = None
 
     def doc(self, ps, title: str):
         return self.doc_meta(title=title, paper=self.issue.paper.name, date=self.issue.date,
@@ -448,14 +460,28 @@ class _Job:
         return preflight(data, replace(expect, pdfx=self.output.pdfx, **kw), name=name)
 
 
+# pages a worker draws or finishes before a fresh one takes over (parallel.fork_map):
+# reading the pages it is given copies their memory into the worker bit by bit
+_RENEW = 24
+
+
 def _draw(job: _Job, k: int) -> tuple:
     """Draw page ``k`` (ReportLab's PDF) and the CPU seconds it took.  In a worker."""
     from .pdf import render_pdf
 
     c0 = time.process_time()
     p = job.pages[k]
-    raw = render_pdf([p], job.issue.fonts)
+    raw = render_pdf([p], job.issue.fonts, job.encoding)
+    if job.stage is not None:
+        path = job.stage / f"drawn-{k:05d}.pdf"
+        path.write_bytes(raw)
+        raw = path
     return raw, time.process_time() - c0
+
+
+def _bytes(data) -> bytes:
+    """A PDF as bytes: ``data`` itself, or the file a worker staged it in."""
+    return data.read_bytes() if isinstance(data, Path) else data
 
 
 def _finish(job: _Job, task) -> tuple:
@@ -467,10 +493,16 @@ def _finish(job: _Job, task) -> tuple:
     k, name = task
     c0 = time.process_time()
     if k is None:
-        ps, title, raw = job.pages, job.title, job.raws
+        ps, title, raw = job.pages, job.title, job.raws     # opened from their files
     else:
-        ps, title, raw = [job.pages[k]], job.pages[k].title, job.raws[k]
-    data = finish_pdf(raw, job.doc(ps, title), job.output, [p.threads for p in ps], job.titles)
+        ps, title, raw = [job.pages[k]], job.pages[k].title, _bytes(job.raws[k])
+    fonts = None
+    if k is None and job.encoding is not None:
+        from .pdf import issue_fonts
+
+        fonts = issue_fonts(job.encoding)     # one set of subsets for every page
+    data = finish_pdf(raw, job.doc(ps, title), job.output, [p.threads for p in ps], job.titles,
+                      fonts)
     c1 = time.process_time()
     # The whole-issue file's pages are copies of the page files': their content is walked
     # in the page files, their text read back in the whole-issue file (once, and there
@@ -483,6 +515,10 @@ def _finish(job: _Job, task) -> tuple:
 
         res = job.check(data, ps, name, text_checked_in=job.whole_name,
                         frames=[drawn_areas(p) for p in ps])
+    if job.stage is not None:
+        path = job.stage / name
+        path.write_bytes(data)
+        data = path
     return data, res, dict(pdfx=c1 - c0, preflight=time.process_time() - c1)
 
 
@@ -524,7 +560,8 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     from .pdfx import DocMeta, finish_pdf
 
     jobs = cpu_count() if jobs is None else max(1, jobs)
-    if layout is None:
+    own = layout is None
+    if own:
         layout = lay_out(issue_dir, jobs, meanwhile=_prepare_output)
     else:
         _prepare_output(layout.issue)
@@ -534,7 +571,7 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     t0 = time.perf_counter()
     # the page stage first: a character without a glyph (exit 3) is said before what does
     # not fit (exit 4), as bad input always is
-    pages = _make_pages(layout)
+    pages = _make_pages(layout, consume=own)
     if on_pages is not None:
         on_pages(pages)
     t1 = time.perf_counter()
@@ -551,26 +588,77 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     stem = file_stem(issue)
     output = issue.paper.output if pdfx is None else replace(issue.paper.output, pdfx=pdfx)
     partial = only is not None and not {p.number for p in pages} <= set(only)
+    # An issue of several pages is drawn with one code for each character of each face
+    # over all its pages (made from every page, so that a page file is the same bytes in a
+    # build of some pages only): the whole-issue file's pages are the page files' pages,
+    # with one set of font subsets for them all instead of each page's own (issue #22).
+    encoding = None
+    if len(pages) > 1:
+        from .pdf import issue_encoding, prepare_fonts
+
+        prepare_fonts(issue.fonts)
+        encoding = issue_encoding(pages, issue.fonts)
     if partial:
         pages = [p for p in pages if p.number in only]
     job = _Job(issue=issue, pages=pages, title=f"{issue.paper.name} {issue.date}",
                output=output,
                titles={k: a.headline.replace("|", "") for k, a in issue.articles.items()},
                section={p.number: p.template.section for p in issue.pages}, cut=cut,
-               doc_meta=DocMeta)
+               doc_meta=DocMeta, encoding=encoding)
     names = [out_dir / f"{stem}-p{p.number:02d}.pdf" for p in pages]
+    import shutil
+    import tempfile
+
+    _clean_stages()
+    job.stage = Path(tempfile.mkdtemp(prefix=f"typeset-build-{os.getpid()}-"))
+    try:
+        return _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs,
+                                 progress, proof, grid, dpi, t0, t1)
+    finally:
+        shutil.rmtree(job.stage, ignore_errors=True)
+
+
+def _clean_stages() -> None:
+    """Remove the temporary folders of builds that were killed (SIGKILL gives a build no
+    chance to remove its own): a folder is named after the process that made it."""
+    import shutil
+    import tempfile
+
+    for d in Path(tempfile.gettempdir()).glob("typeset-build-*-*"):
+        pid = d.name.split("-")[2]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            pass                # a process of another user: alive
+
+
+def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, progress,
+                      proof, grid, dpi, t0, t1) -> Report:
+    """The rest of :func:`build_issue`: draw, finish and preflight every file on the
+    workers, then write them as one set."""
+    from dataclasses import replace
+
+    from .errors import PreflightError
+    from .parallel import fork_map
+
+    issue, report = layout.issue, layout.report
     # Two rounds on the workers: draw every page; then make each file PDF/X and preflight
     # it, the whole-issue file (the pages drawn for the page files, joined, so nothing is
     # drawn twice) as one more task beside the pages.
     drawn = fork_map(_draw, list(range(len(pages))), jobs, job,
-                     progress=(lambda d, n: progress(d, n, "pages")) if progress else None)
+                     progress=(lambda d, n: progress(d, n, "pages")) if progress else None,
+                     renew=_RENEW)
     job.raws = [d[0] for d in drawn]
     tasks = [(k, n.name) for k, n in enumerate(names)]
     whole_path = out_dir / f"{stem}.pdf"
     if not partial and len(pages) > 1:
         tasks.insert(0, (None, whole_path.name))        # the longest task first
         job.whole_name = whole_path.name
-    done = fork_map(_finish, tasks, jobs, job)
+    done = fork_map(_finish, tasks, jobs, job, renew=_RENEW)
     cpu = {"draw": sum(d[1] for d in drawn), "pdfx": 0.0, "preflight": 0.0}
     for d in done:
         for key, v in d[2].items():
@@ -594,7 +682,7 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                              "\n".join(r.text() for r in failed))
     proofs: list[tuple[Path, bytes]] = []
     if proof:
-        proofs = proof_files(issue, pages, [d for _, d in files[:len(pages)]], out_dir,
+        proofs = proof_files(issue, pages, [_bytes(d) for _, d in files[:len(pages)]], out_dir,
                              grid=grid, dpi=dpi)
         if partial:     # the contact sheet shows the whole issue: leave it as it was
             proofs = [(p, d) for p, d in proofs if "contact" not in p.name]

@@ -52,7 +52,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from operator import attrgetter
 
 from . import cjk
 from .cjk import CL, CN, DA, EL, FX, H, IP, IS, LA, OP, PA, PO, PR, SO, SP, ST
@@ -103,6 +104,21 @@ class Glyph:
     role: str | None = None     # font role when it differs from the line's (e.g. a byline)
     form: str = ""              # "halt": the ½-em form of a mark; "rule": a dash drawn as a rule
     rule: tuple | None = None   # (bottom, top) of the rule above the baseline, em
+
+    def __reduce__(self):
+        # Composed lines come back from the worker processes pickled (flow.compose_bodies):
+        # the constructor's arguments, those left at their defaults omitted, are half the
+        # bytes of pickle's default (a dict of every field) and unpickle twice as fast.
+        vals = _glyph_values(self)
+        n = len(vals)
+        while n > 3 and vals[n - 1] == _GLYPH_DEFAULTS[n - 1]:
+            n -= 1
+        return (Glyph, vals[:n])
+
+
+_GLYPH_FIELDS = tuple(f.name for f in fields(Glyph))
+_GLYPH_DEFAULTS = tuple(f.default for f in fields(Glyph))
+_glyph_values = attrgetter(*_GLYPH_FIELDS)
 
 
 @dataclass(slots=True)
@@ -628,6 +644,12 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     how = [0] * (n + 1)
     sums: list = [None] * (n + 1)
     best[0] = 0.0
+    # A line whose first item loses nothing at the start and whose last loses nothing at the
+    # end (no mark's blank half, no space at an edge) is adjusted from its natural width as
+    # it is: priced by _solve directly, without _evaluate's edge rules (the same cost; most
+    # candidate lines of Chinese text are such lines, issue #22).
+    plain_start = [not it.start_trim and it.cls not in (SP, IS) for it in items]
+    plain_end = [not it.end_trim and it.cls not in (SP, IS) for it in items]
     for i in range(n):
         if best[i] == INF:
             continue
@@ -673,8 +695,11 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             if i == tail and not last:
                 continue                   # after the text's last line, the byline whole
             final = (last and not last_justified) or j == tail
-            cost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width, final,
-                             n_letter, record=False)[0]
+            if j - i > 1 and plain_start[i] and plain_end[j - 1]:
+                cost = _solve(width - nat, shrink, stretch, n_even, final, n_letter, False)
+            else:
+                cost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width, final,
+                                 n_letter, record=False)[0]
             mode = 0
             hung = 0.0
             lastit = items[j - 1]

@@ -200,7 +200,16 @@ def picture_lines(issue: Issue, page: PageSpec, slot: Slot) -> tuple[int, list[L
 def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
     from .body import compose_article
 
-    return compose_article(issue, issue.articles[article_key])
+    paragraphs = compose_article(issue, issue.articles[article_key])
+    # one string object per character: pickled once each (pickle keeps one copy of an object
+    # it has sent), so the lines sent back from a worker are smaller and the process that
+    # receives them holds each character once, not once per glyph (issue #22: 500 pages)
+    same: dict = {}
+    for lines in paragraphs:
+        for ln in lines:
+            for g in ln.glyphs:
+                g.ch = same.setdefault(g.ch, g.ch)
+    return paragraphs
 
 
 def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,

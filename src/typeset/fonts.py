@@ -69,7 +69,7 @@ class FaceSpec:
 
 
 _INK_CHARS = "—⸺…⋯"     # characters whose ink extent the composer asks for (dashes)
-_CACHE_VERSION = 3
+_CACHE_VERSION = 4       # 4: the vertical forms too (a build asks every face for them)
 CACHE_MAX_BYTES = 32 << 20       # the disk cache: about 120 CJK faces (270 KB each)
 CACHE_MAX_AGE = 30 * 86400       # s: an entry unused this long is removed
 _TOUCH_AFTER = 3600              # s: a hit older than this is marked used (its mtime)
@@ -110,7 +110,8 @@ def _read_metrics(path: Path) -> dict:
     m = dict(version=_CACHE_VERSION, ps_name=tt["name"].getDebugName(6) or path.stem,
              upem=tt["head"].unitsPerEm, adv={cp: hmtx[g][0] for cp, g in cmap.items()},
              gid={cp: order[g] for cp, g in cmap.items()},
-             ink=ink, ascent=os2.sTypoAscender, descent=os2.sTypoDescender)
+             ink=ink, ascent=os2.sTypoAscender, descent=os2.sTypoDescender,
+             vert=_read_vertical_forms(tt))
     tt.close()
     return m
 
@@ -432,51 +433,47 @@ def vertical_forms(path: Path) -> dict[int, tuple[int, int]]:
     ``vert`` GSUB feature (script hani, else DFLT; its default language) gives for each
     character of its cmap, plus the quotes drawn as corner brackets in vertical text
     (cjk.VERTICAL_QUOTES).  Empty for a font without the feature.  Read once per file
-    content (its stamp)."""
-    return dict(_vertical_forms(stamp(path)))
+    content (its stamp), kept with its metrics in the disk cache: every build asks each face
+    whether it has them, and reading the GSUB table with fontTools took longer than the rest
+    of loading the issue (issue #22)."""
+    return dict(font_metrics(path)["vert"])
 
 
-@lru_cache(maxsize=32)
-def _vertical_forms(st: tuple) -> tuple:
-    from fontTools.ttLib import TTFont
-
+def _read_vertical_forms(tt) -> tuple:
+    """:func:`vertical_forms` of the open fontTools font ``tt``, as a tuple."""
     from .cjk import VERTICAL_QUOTES
 
-    tt = TTFont(st[0], lazy=True)
-    try:
-        if "GSUB" not in tt:
-            return ()
-        table = tt["GSUB"].table
-        lookups: list[int] = []
-        for script in ("hani", "DFLT"):
-            for srec in table.ScriptList.ScriptRecord if table.ScriptList else ():
-                if srec.ScriptTag == script and srec.Script.DefaultLangSys is not None:
-                    for fi in srec.Script.DefaultLangSys.FeatureIndex:
-                        frec = table.FeatureList.FeatureRecord[fi]
-                        if frec.FeatureTag == "vert":
-                            lookups.extend(frec.Feature.LookupListIndex)
-            if lookups:
-                break
-        mapping: dict[str, str] = {}
-        for li in sorted(set(lookups)):
-            lk = table.LookupList.Lookup[li]
-            for st_ in lk.SubTable:
-                kind, sub = (st_.ExtensionLookupType, st_.ExtSubTable) \
-                    if lk.LookupType == 7 else (lk.LookupType, st_)
-                if kind == 1:
-                    for a, b in sub.mapping.items():
-                        mapping.setdefault(a, b)
-        cmap = tt.getBestCmap()
-        order = {name: gid for gid, name in enumerate(tt.getGlyphOrder())}
-        hmtx = tt["hmtx"].metrics
-        out = {cp: mapping[g] for cp, g in cmap.items() if g in mapping}
-        for quote, bracket in VERTICAL_QUOTES.items():
-            g = out.get(ord(bracket))
-            if g is not None and ord(quote) in cmap:
-                out[ord(quote)] = g
-        return tuple((cp, (order[g], hmtx[g][0])) for cp, g in sorted(out.items()))
-    finally:
-        tt.close()
+    if "GSUB" not in tt:
+        return ()
+    table = tt["GSUB"].table
+    lookups: list[int] = []
+    for script in ("hani", "DFLT"):
+        for srec in table.ScriptList.ScriptRecord if table.ScriptList else ():
+            if srec.ScriptTag == script and srec.Script.DefaultLangSys is not None:
+                for fi in srec.Script.DefaultLangSys.FeatureIndex:
+                    frec = table.FeatureList.FeatureRecord[fi]
+                    if frec.FeatureTag == "vert":
+                        lookups.extend(frec.Feature.LookupListIndex)
+        if lookups:
+            break
+    mapping: dict[str, str] = {}
+    for li in sorted(set(lookups)):
+        lk = table.LookupList.Lookup[li]
+        for st_ in lk.SubTable:
+            kind, sub = (st_.ExtensionLookupType, st_.ExtSubTable) \
+                if lk.LookupType == 7 else (lk.LookupType, st_)
+            if kind == 1:
+                for a, b in sub.mapping.items():
+                    mapping.setdefault(a, b)
+    cmap = tt.getBestCmap()
+    order = {name: gid for gid, name in enumerate(tt.getGlyphOrder())}
+    hmtx = tt["hmtx"].metrics
+    out = {cp: mapping[g] for cp, g in cmap.items() if g in mapping}
+    for quote, bracket in VERTICAL_QUOTES.items():
+        g = out.get(ord(bracket))
+        if g is not None and ord(quote) in cmap:
+            out[ord(quote)] = g
+    return tuple((cp, (order[g], hmtx[g][0])) for cp, g in sorted(out.items()))
 
 
 def ps_name_of(path: Path) -> str:

@@ -69,14 +69,22 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_file(path: Path, data: bytes, shown: Path) -> None:
+def _write_file(path: Path, data: bytes | Path, shown: Path) -> None:
     """Write ``data`` to the new file ``path`` and fsync it; an error names ``shown`` (the
-    output file the user knows)."""
+    output file the user knows).  ``data`` may be a file the build staged (a path): it is
+    copied in pieces, never held whole (the page files of a 500-page issue, issue #22)."""
     slow = _slow()
+    if slow and isinstance(data, Path):
+        data = data.read_bytes()
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         with os.fdopen(fd, "wb") as fh:
-            if slow:
+            if isinstance(data, Path):
+                import shutil
+
+                with open(data, "rb") as src:
+                    shutil.copyfileobj(src, fh, 1 << 20)
+            elif slow:
                 step = -(-len(data) // _SLOW_CHUNKS) or 1
                 for k in range(0, len(data), step):
                     fh.write(data[k:k + step])
@@ -225,9 +233,10 @@ def clean(out: Path) -> list[str]:
 
 # --- writing a set --------------------------------------------------------------------------
 
-def write_set(out_dir: Path, files: list[tuple[Path, bytes]], replaces=None,
+def write_set(out_dir: Path, files: list[tuple[Path, bytes | Path]], replaces=None,
               keep_inode: tuple[Path, ...] = ()) -> list[str]:
-    """Make the output folder hold ``files`` as one set (see the module docstring).
+    """Make the output folder hold ``files`` as one set (see the module docstring); a file's
+    content is bytes, or the path of a file staged elsewhere to copy.
     ``replaces(relative PurePath) -> bool``: old entries that belong to the replaced set.
     ``keep_inode``: folders (the issue, the project) that must never be moved: an output
     folder holding one of them is written in place.  Returns notes on leftovers cleaned."""

@@ -19,6 +19,7 @@ its workers are started before the shared data exists.  Here each call forks its
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
@@ -80,7 +81,8 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[n:]
 
 
-def _worker(fn, items, shared, task_r: int, out_w: int) -> None:
+def _worker(fn, items, shared, task_r: int, out_w: int, renew: int = 0) -> None:
+    count = 0
     while True:
         raw = _read_exact(task_r, 4)
         if raw is None:                   # the queue is empty
@@ -97,6 +99,16 @@ def _worker(fn, items, shared, task_r: int, out_w: int) -> None:
                 msg = pickle.dumps((i, False, (RuntimeError(f"{type(e).__name__}: {e}"), tb)))
         # (KeyboardInterrupt, SystemExit: the worker ends; the parent stops the others)
         _write_all(out_w, _HEADER.pack(len(msg)) + msg)
+        del msg
+        # What an item leaves in reference cycles (a PDF writer's document and its pages)
+        # would wait for a full collection, which the build's thresholds make rare: a worker
+        # drawing hundreds of pages kept every one.  Cheap here: the objects inherited from
+        # the parent are frozen (fork_map), only the worker's own are walked.
+        gc.collect()
+        count += 1
+        if renew and count >= renew:
+            _write_all(out_w, _HEADER.pack(0))      # "renew me": a fresh worker goes on
+            return
 
 
 _MAX_ITEMS = 16_000     # task numbers of one round fit in a pipe's 64 KB buffer
@@ -126,11 +138,15 @@ def _close_and_reap(workers) -> None:
             pass
 
 
-def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=None) -> list:
+def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=None,
+             renew: int = 0) -> list:
     """``[fn(shared, x) for x in items]`` on up to ``jobs`` processes; ``progress(done, total)``
     is called in this process as results arrive.  ``meanwhile()`` runs in this process while
     the workers work (before any work when nothing is forked): a build imports the PDF
-    libraries there, so that the import overlaps composition.
+    libraries there, so that the import overlaps composition.  ``renew``: a worker stops
+    after that many items and a fresh one is forked in its place (0: never), so that no
+    worker accumulates private copies of the shared data it touched (a 500-page build's
+    pages: reading an object writes its reference count, which copies its memory page).
 
     Nothing is forked from a process that runs other threads (`serve`): a forked child gets
     only the calling thread, and a lock another thread held at that moment would stay locked
@@ -153,7 +169,7 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
         for k in range(0, n, _MAX_ITEMS):
             out += fork_map(fn, items[k:k + _MAX_ITEMS], jobs, shared,
                             (lambda d, _t, k=k: progress(k + d, n)) if progress else None,
-                            meanwhile if k == 0 else None)
+                            meanwhile if k == 0 else None, renew)
         return out
     import selectors
 
@@ -166,8 +182,13 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
     sys.stderr.flush()
     libc, me = _libc(), os.getpid()
     workers: list = []        # (pid, read end of its result pipe)
-    try:
-        for _ in range(jobs):
+    # The workers read what this process holds (the issue, its lines, its pages: hundreds of
+    # MB at 500 pages) without copying it, as long as nothing writes to it; the garbage
+    # collector would (it marks every object it walks), copying all of it into each worker.
+    # Frozen objects are never walked: frozen before forking, unfrozen here after.
+    def spawn() -> int:
+        gc.freeze()
+        try:
             out_r, out_w = os.pipe()
             try:
                 pid = os.fork()
@@ -180,20 +201,28 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
                 try:
                     _die_with_parent(libc, me)
                     os.close(out_r)
-                    for _, fd in workers:       # the earlier workers' read ends
+                    for _, fd in workers:       # the other workers' read ends
                         os.close(fd)
-                    _worker(fn, items, shared, task_r, out_w)
+                    _worker(fn, items, shared, task_r, out_w, renew)
                 except BaseException:  # noqa: BLE001
                     status = 1
                 finally:
                     os._exit(status)
             os.close(out_w)
             workers.append((pid, out_r))
+            return out_r
+        finally:
+            gc.unfreeze()
+
+    try:
+        for _ in range(jobs):
+            spawn()
     except BaseException:
         os.close(task_r)
         _stop(workers)
         raise
-    os.close(task_r)
+    if not renew:
+        os.close(task_r)
     results: list = [None] * n
     have = [False] * n
     failures: dict = {}
@@ -213,6 +242,19 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
             for key, _ in sel.select():
                 fd = key.fd
                 head = _read_exact(fd, _HEADER.size)
+                if head is not None and _HEADER.unpack(head)[0] == 0:
+                    # a worker stopped at its number of items: reaped, and a fresh one
+                    # forked while items may be left
+                    sel.unregister(fd)
+                    open_fds.discard(fd)
+                    pid = next(p for p, f in workers if f == fd)
+                    workers.remove((pid, fd))
+                    _close_and_reap([(pid, fd)])
+                    if done + len(failures) < n and not failures:
+                        new_fd = spawn()
+                        sel.register(new_fd, selectors.EVENT_READ)
+                        open_fds.add(new_fd)
+                    continue
                 body = None if head is None else _read_exact(fd, _HEADER.unpack(head)[0])
                 if body is None:
                     sel.unregister(fd)
@@ -229,9 +271,13 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
                     failures[i] = value
     except BaseException:
         sel.close()
+        if renew:
+            os.close(task_r)
         _stop(workers)
         raise
     sel.close()
+    if renew:
+        os.close(task_r)
     if failures:
         _stop(workers)
         exc, tb = failures[min(failures)]

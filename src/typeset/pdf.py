@@ -5,7 +5,9 @@ order; it writes no document metadata (title, dates, language: ``pdfx.finish_pdf
 them, once).  It draws items in the order given (reading order), every glyph at the position the page
 stage chose (a run is one ``TJ`` array whose numbers place each glyph), all text and rules in
 100 % K with black overprint, fonts embedded and subset by ReportLab (faces built from the font
-module's metrics cache, see ``_fast_font``).  Page boxes: MediaBox = trim + bleed +
+module's metrics cache, see ``_fast_font``); the pages of an issue of several pages with
+one code for each character of each face over the whole issue (``issue_encoding``), so that
+the whole-issue file shares one set of subsets (``issue_fonts``).  Page boxes: MediaBox = trim + bleed +
 a margin for crop marks; TrimBox = the page; BleedBox = trim + bleed.  Crop and registration
 marks are drawn by us in registration colour (all four inks) because ReportLab's own marks are
 RGB and set no boxes (feasibility.md §3).  Output is byte-identical for the same input
@@ -68,11 +70,11 @@ def _utf16_hex(cp: int) -> str:
     return "%04X%04X" % (0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF))
 
 
-def _to_unicode_cmap(fontname, subset):
+def _to_unicode_cmap(fontname, subset, used=None):
     """ReportLab's ``makeToUnicodeCMap`` with each character's code in UTF-16: ReportLab
     writes ``<%04X>``, five hex digits for 𠮷 (U+20BB7), which no reader takes for the
     character.  The same text for every character of the BMP, so PDFs without characters
-    beyond it do not change."""
+    beyond it do not change.  ``used``: only those codes (:func:`_add_shared_objects`)."""
     cmap = [
         "/CIDInit /ProcSet findresource begin",
         "12 dict begin",
@@ -87,8 +89,9 @@ def _to_unicode_cmap(fontname, subset):
         "1 begincodespacerange",
         "<00> <%02X>" % (len(subset) - 1),
         "endcodespacerange",
-        "%d beginbfchar" % len(subset)
-    ] + ["<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)] + [
+        "%d beginbfchar" % (len(subset) if used is None else len(used))
+    ] + ["<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)
+         if used is None or i in used] + [
         "endbfchar",
         "endcmap",
         "CMapName currentdict /CMap defineresource pop",
@@ -179,6 +182,32 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
                 self.charWidths[0xA0] = self.charWidths[0x20]
 
     class Font(TTFont):
+        _shared_states = True
+        # A document drawn with an issue's encoding (render_pdf(encoding=…)) has a shared
+        # state (:func:`_share`): its codes are the issue's, fixed before drawing; the page
+        # file embeds, of each subset, only the codes it used.
+        def splitString(self, text, doc, encoding="utf-8"):
+            out = TTFont.splitString(self, text, doc, encoding)
+            used = getattr(self.state.get(doc), "used", None)
+            if used is not None:
+                for subset, codes in out:
+                    used.setdefault(subset, set()).update(codes)
+            return out
+
+        def getSubsetInternalName(self, subset, doc):
+            st = self.state.get(doc)
+            if st is not None and getattr(st, "used", None) is not None and \
+                    not st.registered:
+                st.registered = True
+                doc.delayedFonts.append(self)
+            return TTFont.getSubsetInternalName(self, subset, doc)
+
+        def addObjects(self, doc):
+            st = self.state.get(doc)
+            if st is None or getattr(st, "used", None) is None:
+                return TTFont.addObjects(self, doc)
+            _add_shared_objects(self, doc, st)
+
         def __init__(self, name, filename):
             # TTFont.__init__ without its TTFontFace (see above)
             from weakref import WeakKeyDictionary
@@ -207,9 +236,14 @@ def _register(ps_name: str, path, vertical: bool = False) -> str:
         if vertical:
             from .fonts import vertical_forms
 
-            pdfmetrics.registerFont(_fast_font(ps_name, path, vertical_forms(path)))
+            font = _fast_font(ps_name, path, vertical_forms(path))
         else:
-            pdfmetrics.registerFont(_fast_font(ps_name, path))
+            font = _fast_font(ps_name, path)
+        # ReportLab registers a second font of a face it knows (by the face's name) as the
+        # first one: a font of the same file registered by other code in this process (a
+        # test drawing its own PDF) would then draw under our name, without our subsets
+        pdfmetrics._dynFaceNames.pop(font.face.name, None)
+        pdfmetrics.registerFont(font)
         _registered[ps_name] = stamp
     return ps_name
 
@@ -256,7 +290,9 @@ def prepare_fonts(fonts) -> None:
     _font_names(fonts)
 
 
-def render_pdf(pages: list[PageOut], fonts) -> bytes:
+def render_pdf(pages: list[PageOut], fonts, encoding: dict | None = None) -> bytes:
+    """``encoding``: the codes of an issue (:func:`issue_encoding`) to draw the text with,
+    instead of codes given in the order this document first uses each character."""
     from reportlab import rl_config
     from reportlab.pdfgen.canvas import Canvas
 
@@ -266,7 +302,7 @@ def render_pdf(pages: list[PageOut], fonts) -> bytes:
     a85 = rl_config.useA85
     rl_config.useA85 = 0
     try:
-        data = _render(pages, fonts, Canvas)
+        data = _render(pages, fonts, Canvas, encoding)
     finally:
         rl_config.useA85 = a85
     if any(isinstance(it, Graphic) for p in pages for it in p.items):
@@ -276,7 +312,7 @@ def render_pdf(pages: list[PageOut], fonts) -> bytes:
     return data
 
 
-def _render(pages: list[PageOut], fonts, Canvas) -> bytes:
+def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -> bytes:
     names = _font_names(fonts)
     levels = _levels(fonts)
     buf = io.BytesIO()
@@ -286,6 +322,8 @@ def _render(pages: list[PageOut], fonts, Canvas) -> bytes:
     c = Canvas(buf, pagesize=(first.trim_w + 2 * off, first.trim_h + 2 * off), invariant=1,
                initialFontName=body[0] if body else None, enforceColorSpace="cmyk",
                pageCompression=1)
+    if encoding is not None:
+        _share(c._doc, encoding, used=True)
     for page in pages:
         for it in page.items:
             if isinstance(it, TextRun) and it.form == "vert" and (it.role, "vert") not in names:
@@ -296,6 +334,143 @@ def _render(pages: list[PageOut], fonts, Canvas) -> bytes:
         _page(c, page, names, levels)
         c.showPage()
     c.save()
+    return buf.getvalue()
+
+
+def _font_texts(page: PageOut, fonts, names: dict, levels: dict):
+    """(registered font name, text) of everything ``page`` draws in a font, in the order
+    :func:`_page` draws it, each character with the face :func:`_text`,
+    :func:`_vertical_text` and the slug choose for it."""
+    for it in page.items:
+        if not isinstance(it, TextRun):
+            continue
+        form = it.form if it.form in ("halt", "vert", "hant") else ""
+        if form == "vert" and (it.role, "vert") not in names:
+            names[(it.role, "vert")] = _vert_name(fonts, it.role)
+        if form == "hant" and (it.role, "hant") not in names:
+            names[(it.role, "hant")] = (_register(*fonts.hant(it.role)),)
+        text = "".join(g.ch for g in it.glyphs)
+        entry = names[(it.role, form)]
+        if it.vertical:
+            yield (entry if isinstance(entry, str) else _font(entry[0])), text
+            continue
+        for lv, piece in _by_level(text, None if form == "hant" else levels.get(it.role)):
+            if entry[lv] is None:
+                raise AssertionError(f"no half-width form of {piece!r} in its face")
+            yield _font(entry[lv]), piece
+    if page.slug:
+        slug_names = names[(page.slug_role, "")]
+        for lv, piece in _by_level(page.slug, levels.get(page.slug_role)):
+            yield _font(slug_names[lv]), piece
+
+
+class _IssueDoc:
+    """What ReportLab keys a font's codes by while :func:`issue_encoding` assigns them."""
+
+
+def issue_encoding(pages: list[PageOut], fonts) -> dict:
+    """One code for every character each face draws on ``pages``, assigned as ReportLab
+    assigns them in one document (256 to a subset, in the order of first use): font name →
+    (name in the page resources, {code point: code}, subsets).  Pages drawn with it
+    (``render_pdf(encoding=…)``) say the same bytes in their page files and in the
+    whole-issue file, which then carries one set of subsets for all its pages
+    (:func:`issue_fonts`) instead of every page's own (issue #22)."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    names = _font_names(fonts)
+    levels = _levels(fonts)
+    key = _IssueDoc()
+    order: list[str] = []
+    for page in pages:
+        for name, text in _font_texts(page, fonts, names, levels):
+            getFont(name).splitString(text, key)
+            if name not in order:
+                order.append(name)
+    out = {}
+    for k, name in enumerate(order):
+        st = getFont(name).state.pop(key)
+        out[name] = (f"F{k + 1}", st.assignments, [list(s) for s in st.subsets])
+    return out
+
+
+def _share(doc, encoding: dict, used: bool) -> None:
+    """Give ``doc`` the issue's codes: every font of ``encoding`` named in the resources as
+    in every other file of the issue, its codes fixed (a character the encoding does not
+    have is an error, never a code of this document's own).  ``used``: embed only the codes
+    the document uses (a page file), else every code (the whole-issue file's fonts)."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for name, (internal, assignments, subsets) in encoding.items():
+        font = getFont(name)
+        if not hasattr(font, "_shared_states"):
+            raise AssertionError(f"font {name} is not registered by the PDF writer")
+        st = TTFont.State.__new__(TTFont.State)
+        st.assignments, st.subsets = assignments, subsets
+        st.nextCode = 256 * len(subsets)
+        st.internalName, st.namePrefix, st.frozen = internal, "F", 1
+        st.registered = False
+        st.used = {} if used else {n: set(range(len(s))) for n, s in enumerate(subsets)}
+        font.state[doc] = st
+        doc.fontMapping[name] = "/" + internal
+        if not used:
+            st.registered = True
+            doc.delayedFonts.append(font)
+
+
+def _add_shared_objects(font, doc, st) -> None:
+    """ReportLab's ``TTFont.addObjects`` for a document with the issue's codes: of each subset
+    the codes the document uses (the others draw nothing: glyph 0, width 0, no ToUnicode
+    entry), so that a page file carries no glyph it does not draw."""
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfbase.ttfonts import SUBSETN
+
+    face = font.face
+    for n, subset in enumerate(st.subsets):
+        codes = st.used.get(n)
+        if not codes:
+            continue
+        last = max(codes)
+        sub = [cp if k in codes else 0 for k, cp in enumerate(subset[:last + 1])]
+        internal = f"{st.internalName}+{n}"
+        base = (b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX))).decode("pdfdoc")
+        pf = pdfdoc.PDFTrueTypeFont()
+        pf.__Comment__ = "Font %s subset %d" % (font.fontName, n)
+        pf.Name = internal
+        pf.BaseFont = base
+        pf.FirstChar = 0
+        pf.LastChar = last
+        pf.Widths = pdfdoc.PDFArray([face.getCharWidth(cp) if k in codes else 0
+                                     for k, cp in enumerate(sub)])
+        cmap = pdfdoc.PDFStream()
+        cmap.content = _to_unicode_cmap(base, sub, codes)
+        if doc.compression:
+            cmap.filters = [pdfdoc.PDFZCompress]
+        pf.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base)
+        pf.FontDescriptor = face.addSubsetObjects(doc, base, sub)
+        doc.Reference(pf, internal)
+        doc.idToObject["BasicFonts"].dict[internal] = pf
+    del font.state[doc]
+
+
+def issue_fonts(encoding: dict) -> bytes:
+    """A one-page PDF whose font resources are every subset of ``encoding``, in full, under
+    the names the pages drawn with it use: the fonts of the whole-issue file
+    (pdfx.finish_pdf joins the pages and gives them these)."""
+    from reportlab import rl_config
+    from reportlab.pdfgen.canvas import Canvas
+
+    a85 = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        buf = io.BytesIO()
+        # (a font of the encoding first: ReportLab's default, Helvetica, would be added)
+        c = Canvas(buf, invariant=1, pageCompression=1, initialFontName=next(iter(encoding)))
+        _share(c._doc, encoding, used=False)
+        c.showPage()
+        c.save()
+    finally:
+        rl_config.useA85 = a85
     return buf.getvalue()
 
 

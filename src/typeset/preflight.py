@@ -2316,8 +2316,6 @@ def _roundtrip(pdf, data: bytes, r: Result, expect: Expect) -> None:
 
     doc = pdfium.PdfDocument(data)
     try:
-        textpages = [doc[i].get_textpage() for i in range(len(doc))]
-        whole = squash("".join(tp.get_text_range() for tp in textpages))
         threads: dict = {}          # ("id", key) or ("title", squashed title) → [beads]
         page_index = {p.objgen: k for k, p in enumerate(pdf.pages)}
         for t in pdf.Root.get("/Threads", []):
@@ -2331,10 +2329,32 @@ def _roundtrip(pdf, data: bytes, r: Result, expect: Expect) -> None:
             if "/ArticleID" in info:
                 threads.setdefault(("id", str(info["/ArticleID"])), []).append(beads)
             threads.setdefault(("title", squash(str(info.get("/Title", "")))), []).append(beads)
+        # Each page's text, and the text inside each bead an article is read along, read
+        # one page at a time: PDFium's text of every page of a 500-page file held at once
+        # was most of a build's memory (issue #22).
+        wanted: dict = {}           # page index → {(rect, g)}
+        for art in expect.articles:
+            beads, g = _beads_of(art, threads, expect)
+            for i, rect in beads or ():
+                if i is not None:
+                    wanted.setdefault(i, set()).add((tuple(rect), g))
+        texts, bounded = [], {}
+        for i in range(len(doc)):
+            page = doc[i]
+            tp = page.get_textpage()
+            try:
+                texts.append(tp.get_text_range())
+                for rect, g in wanted.get(i, ()):
+                    bounded[(i, rect, g)] = tp.get_text_bounded(rect[0] - g, rect[1],
+                                                                rect[2] + g, rect[3])
+            finally:
+                tp.close()
+                page.close()
+        whole = squash("".join(texts))
         good = 0
         for art in expect.articles:
             before = len(r.errors)
-            _article(art, whole, threads, textpages, expect, r)
+            _article(art, whole, threads, bounded, expect, r)
             good += len(r.errors) == before
         r.facts["roundtrip"] = (f"{good} of {len(expect.articles)} article(s) read back as "
                                 f"the manifest says")
@@ -2342,8 +2362,21 @@ def _roundtrip(pdf, data: bytes, r: Result, expect: Expect) -> None:
         doc.close()
 
 
-def _article(art: ArticleText, whole: str, threads: dict, textpages, expect: Expect,
+def _beads_of(art: ArticleText, threads: dict, expect: Expect):
+    """(the beads an article is read along, the margin either side of each), or (None, 0)
+    when no single thread is its own."""
+    by_id = any(k[0] == "id" for k in threads)
+    found = threads.get(("id", art.key) if by_id else ("title", squash(art.headline)), [])
+    if len(found) != 1:
+        return None, 0.0
+    # half a gutter either side: punctuation hanging at the line end is in the text (not
+    # for vertical lines: the beads of neighbouring lines are closer than that)
+    return found[0], 0.0 if art.vertical else expect.gutter / 2.0
+
+
+def _article(art: ArticleText, whole: str, threads: dict, bounded: dict, expect: Expect,
              r: Result) -> None:
+    """``bounded[(page index, rect, margin)]``: the text inside a bead (:func:`_roundtrip`)."""
     expected = squash("".join(t for t, _ in art.pieces))
     head = squash(art.headline)
     if head and head not in whole:
@@ -2366,13 +2399,8 @@ def _article(art: ArticleText, whole: str, threads: dict, textpages, expect: Exp
         if problem:
             r.add("error", problem)
         return
-    beads = found[0]
-    # half a gutter either side: punctuation hanging at the line end is in the text (not
-    # for vertical lines: the beads of neighbouring lines are closer than that)
-    g = 0.0 if art.vertical else expect.gutter / 2.0
-    got = squash("".join(
-        textpages[i].get_text_bounded(rect[0] - g, rect[1], rect[2] + g, rect[3])
-        for i, rect in beads if i is not None))
+    beads, g = _beads_of(art, threads, expect)
+    got = squash("".join(bounded[(i, tuple(rect), g)] for i, rect in beads if i is not None))
     got = JUMP.sub("", got)
     for head in art.repeats:
         # a table header repeated over a column break is read once, where the table starts
