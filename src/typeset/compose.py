@@ -182,20 +182,25 @@ _URL_AFTER = frozenset("/._?&=")
 _CUT_SLACK = 2.0   # em: a cut other than at a URL point is tried only this near the measure
 _HANG = 1.0              # hanging a mark, when the paper allows it
 # Even spacing, by how far it opens each gap (cjk.EVEN_UNSEEN, cjk.EVEN_LOOSE): unseen, seen,
-# loose.  A visibly spaced line costs more than any number of ordinary choices of break; past
-# that the cost grows with the square of the em the line is short of its measure: a line short
-# by two characters costs less than two lines short by one, one short by three more than three
-# short by one (a compositor pushes out a character or two a line, CLREQ
+# loose.  A visibly spaced line costs more than any number of ordinary choices of break, and
+# the number of visibly spaced lines (what issue #15 counts) weighs most: two lines spaced just
+# visibly (0.05–0.07 em) cost more than one line short by a whole character.  Past 0.07 em the
+# cost grows with the square of the em the line is short of its measure: a line short by two
+# characters costs less than two lines short by one, one short by three more than one short
+# by two and one short by one (a compositor pushes out a character or two a line, CLREQ
 # §prohibition_rules_for_line_start_end).  A 孤字 (Settings.orphan_penalty) or a line of marks
-# alone costs more than any but the loosest line; a split dateline or byline about as much as
-# a line short by 1½ characters.
-_SPACED = 2000.0
-_SPACED_LOOSE = 6000.0   # (with _SPACED: 8000)
-_SPACED_EM = 1500.0      # × (em short)²
+# alone costs about as much as a line short by three; a split dateline more than a line short
+# by one, less than one short by two; a split byline more than a line short by four.
+_SPACED = 11000.0
+_SPACED_LOOSE = 6000.0   # (with _SPACED: 17000)
+_SPACED_EM = 4500.0      # × (em short)²
 _LONG_BREAK = 60.0       # a long Latin run broken at a sensible point (cjk.LONG_RUN)
 _LONG_HYPHEN = 120.0     # … before a hyphen (2024|-11-07): a sensible point, a worse one
 _NUMBER_SPACE = 80.0     # at the space between two numbers (2015-08-06 05:04:32)
-_KEEP = 16000.0          # inside a dateline or an inline byline that could stay whole
+_KEEP = 25000.0          # inside a dateline that could stay whole
+# inside a bracketed byline (a person's name): issue #15 says it is never split, so it gives
+# way only to a line short by five characters or more, and the dateline before it first
+_KEEP_BYLINE = 100000.0
 _BAD_LINE = 60000.0      # a line of marks alone, or of one character and ——/……
 
 
@@ -291,6 +296,12 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
             it.counts = False
             it.shrink = 1.0 - cjk.SPACE_MIN
             it.shrink_kind = "space"
+            if k + 1 < n and char_class(text[k + 1]) == OP:
+                # Before an opening bracket (本报讯 （记者 某某）) the bracket's own blank half
+                # is the space (CLREQ §punctuation_width_adjustment: a full-width mark's blank
+                # half separates it from its neighbour), so a tight line may take the typed
+                # space in entirely — a dateline and its byline then fit on one line.
+                it.shrink = 1.0
         elif cls == SP:
             it.shrink = max(0.0, it.w - cjk.SPACE_MIN)
             it.shrink_kind = "space"
@@ -355,9 +366,10 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
 
     _long_runs(items, no_start, no_end)
     for s, e in keeps(text):
+        cost = _KEEP_BYLINE if text[s] == "（" else _KEEP
         for k in range(s + 1, e):
             if items[k].can_break_before:
-                items[k].penalty = max(items[k].penalty, _KEEP)
+                items[k].penalty = max(items[k].penalty, cost)
     for it in items:
         # Adjustability that depends on the final (pair-compressed) width.
         if it.cls in cjk.BLANK_RIGHT and it.w > 0.5 + EPS:
