@@ -161,7 +161,7 @@ class Settings:
     level: str = cjk.DEFAULT_LEVEL
     style: str = cjk.DEFAULT_STYLE
     indent: float = 2.0            # first-line indent, em (CLREQ §first_line_indents)
-    orphan_penalty: float = 60000.0
+    orphan_penalty: float = 150000.0
     hanging: bool = False          # CLREQ §hanging_punctuation_marks_at_line_end (off: the norm)
 
 
@@ -189,8 +189,8 @@ _HANG = 1.0              # hanging a mark, when the paper allows it
 # characters costs less than two lines short by one, one short by three more than one short
 # by two and one short by one (a compositor pushes out a character or two a line, CLREQ
 # §prohibition_rules_for_line_start_end).  A 孤字 (Settings.orphan_penalty) or a line of marks
-# alone costs about as much as a line short by three; a split dateline more than a line short
-# by one, less than one short by two; a split byline more than a line short by four.
+# alone costs more than a line short by five characters; a split byline more than one short by
+# four; a split dateline more than one short by one, less than one short by two.
 _SPACED = 11000.0
 _SPACED_LOOSE = 6000.0   # (with _SPACED: 17000)
 _SPACED_EM = 4500.0      # × (em short)²
@@ -201,7 +201,7 @@ _KEEP = 25000.0          # inside a dateline that could stay whole
 # inside a bracketed byline (a person's name): issue #15 says it is never split, so it gives
 # way only to a line short by five characters or more, and the dateline before it first
 _KEEP_BYLINE = 100000.0
-_BAD_LINE = 60000.0      # a line of marks alone, or of one character and ——/……
+_BAD_LINE = 150000.0     # a line of marks alone, or of one character and ——/……
 
 
 @dataclass(slots=True)
@@ -236,6 +236,10 @@ class _Item:
 
 
 _LATIN = (LA, PR, PO)
+# cjk.UNIT_WORDS by first character, longest first (平方公里 before 平方米)
+_UNIT_WORDS: dict[str, tuple[str, ...]] = {}
+for _w in sorted(cjk.UNIT_WORDS, key=len, reverse=True):
+    _UNIT_WORDS[_w[0]] = _UNIT_WORDS.get(_w[0], ()) + (_w,)
 
 
 def _wide(ch: str) -> bool:
@@ -315,6 +319,7 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
 
     prev: _Item | None = None
     chain = False          # after a number and its magnitudes (11.37万亿): a unit may follow
+    unit_end = 0           # the end of a unit word after a number (cjk.UNIT_WORDS)
     for k, it in enumerate(items):
         if prev is not None:
             a, b = prev, it
@@ -356,6 +361,13 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
             if b.ch in cjk.NUMERIC_SUFFIX_HAN and (chain or (a.cls == LA and a.ch.isdigit())):
                 b.can_break_before = False
                 chain = b.ch in cjk.MAGNITUDES
+                for word in _UNIT_WORDS.get(b.ch, ()):
+                    if text.startswith(word, k):     # 355公里: the unit's word stays whole
+                        unit_end = max(unit_end, k + len(word))
+                        break
+            elif k < unit_end:
+                b.can_break_before = False
+                chain = b.ch in cjk.MAGNITUDES       # 100多万人: a unit may follow 多万
             else:
                 chain = False
             if a.cls == SP and b.ch.isdigit() and items[k - 2].ch.isdigit():
