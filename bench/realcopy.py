@@ -465,13 +465,20 @@ def marks_alone(t: str) -> bool:
 
 def split_inside(a: str, b: str, line: str, nxt: str) -> bool:
     """Is the break between ``a`` (end of a line) and ``b`` (start of the next) inside ——,
-    ……, a number with its unit or sign, or a Latin word of at most 7 letters?"""
+    ……, a number with its unit or sign (a unit of several characters, typeset.cjk.UNIT_WORDS,
+    included), or a Latin word of at most 7 letters?"""
     if not b:
         return False
     if a == b and a in "—…⋯":
         return True
     if a.isdigit() and (b.isdigit() or b in UNIT_AFTER_DIGIT):
         return True
+    for w in cjk.UNIT_WORDS:          # 355公|里, 12小|时: inside a unit after its number
+        for i in range(1, len(w)):
+            if line.endswith(w[:i]) and nxt.startswith(w[i:]):
+                before = line[:-i].rstrip(cjk.MAGNITUDES)
+                if before[-1:].isdigit():
+                    return True
     if a in ".,:" and b.isdigit() and len(line) > 1 and line[-2].isdigit():
         return True
     if a in "¥￥$＄-−+＋" and b.isdigit():

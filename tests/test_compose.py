@@ -222,7 +222,10 @@ def test_level_none_lets_a_comma_start_a_line(face):
 
 UNITS = ["——", "……", "⸺", "⋯⋯", "¥100", "￥100", "$5", "3.5%", "−5℃", "-5℃", "36,500",
          "10:30", "12.5cm", "GDP", "5G", "iPhone", "COVID-19", "km/h", "1.2万", "2020年",
-         "7月", "29日", "4.5‰", "90°"]
+         "7月", "29日", "4.5‰", "90°",
+         # a unit of several characters stays whole with its number (issue #15): these split
+         # after their first character (355公|里) before cjk.UNIT_WORDS
+         "355公里", "5平方公里", "12小时", "3个月", "100亿千瓦时", "30美元", "10周年"]
 
 
 @pytest.mark.parametrize("unit", UNITS)

@@ -65,3 +65,65 @@ def test_numbers_justify_without_visible_letter_spacing(tmp_path, project):
     assert (f["lost"], f["added"], f["flush"], f["grid"], f["start"], f["end"]) == (0,) * 6
     assert f["spaced"] == 0, f["examples"]["spaced"]
     assert f["max_gap"] <= 0.05 + 1e-3, f["max_gap"]
+
+
+def test_dateline_and_byline_share_the_first_line(tmp_path, project):
+    """``本报讯 (见习记者杨薇)在…`` at the sample paper's 12 characters (issue #15: a bracketed
+    byline is never split): the typed space before the opening bracket closes up — the
+    bracket's blank half is the space (CLREQ §punctuation_width_adjustment) — so the dateline
+    and the whole byline fill the indented first line; it was set ``本报讯 （见习记`` /
+    ``者杨薇）…``.  Read back from the PDF by bench/realcopy.py: no dateline or byline split,
+    every line flush, nothing lost."""
+    paper, text = realcopy.paper_variant(12)
+    (project / "layout" / "papers" / f"{paper}.yaml").write_text(text, encoding="utf-8")
+    art = tmp_path / "copy" / "001-byline.txt"
+    art.parent.mkdir()
+    body = corpus_paragraph("076-jwb-quqiu-jinbiaosai.txt", "本报讯")
+    art.write_text(f"headline: 日期行与署名\n\n{body}\n", encoding="utf-8")
+    issue = tmp_path / "issue"
+    realcopy.write_issue(issue, paper, realcopy.layout_plan([art], 12))
+    whole, _, _, overset = realcopy.build(issue, tmp_path / "out", project)
+    assert not realcopy.build.failed and not overset
+    f = realcopy.measure_pdf(whole, issue, project, realcopy.expected_from(issue, project))
+    assert (f["lost"], f["added"], f["flush"], f["start"], f["end"]) == (0,) * 5
+    assert f["keep"] == 0, f["examples"]["keep"]
+    # the first line ends with the byline's closing bracket at the column's right edge
+    from pdfread import read_chars, read_lines
+
+    lines = [ln for ln in read_lines(read_chars(whole, 0)) if "本报讯" in ln.text]
+    assert len(lines) == 1 and lines[0].text.replace(" ", "").endswith("（见习记者杨薇）"), \
+        [ln.text for ln in lines]
+
+
+def test_a_byline_that_does_not_fit_goes_flush_right_on_its_own_line(tmp_path, project):
+    """An inline byline ending a paragraph (issue #15) that does not fit after the text's last
+    line is never split: it stands on a line of its own, flush with the column's right edge
+    (the justified lines' right edge, read back from the PDF), and the text's last line
+    before it is set at its natural width like a paragraph's last line."""
+    paper, text = realcopy.paper_variant(12)
+    (project / "layout" / "papers" / f"{paper}.yaml").write_text(text, encoding="utf-8")
+    art = tmp_path / "copy" / "001-byline-end.txt"
+    art.parent.mkdir()
+    art.write_text("headline: 署名另起一行\n\n"
+                   "会议要求，全省科协系统要以更加饱满的热情、更加务实的作风投入到科普工作中去，"
+                   "为建设科技强省作出新的更大贡献。"
+                   "（记者 张三）\n", encoding="utf-8")
+    issue = tmp_path / "issue"
+    realcopy.write_issue(issue, paper, [[(art, 1, 1)]])     # one column, nothing beside it
+    whole, _, _, overset = realcopy.build(issue, tmp_path / "out", project)
+    assert not realcopy.build.failed and not overset
+    from pdfread import read_chars, read_lines
+
+    em = 9.0
+    body = [ln for ln in read_lines(read_chars(whole, 0))
+            if abs(ln.size - em) < 0.01 and ln.text.strip()]
+    k = next(i for i, ln in enumerate(body) if "张三" in ln.text)
+    byline, before = body[k], body[k - 1]
+    assert byline.text.replace(" ", "") == "（记者张三）", [ln.text for ln in body]
+    assert before.text.endswith("更大贡献。"), before.text
+    first = next(i for i, ln in enumerate(body) if ln.text.startswith("会议要求"))
+    full = body[first + 1:k - 1]          # the paragraph's justified lines after the first
+    assert len(full) >= 2 and all(abs(ln.x0 - before.x0) < 0.1 for ln in full)
+    right = max(ln.chars[-1].x1 for ln in full)
+    assert abs(byline.x1 - right) < 0.1, (byline.x1, right)
+    assert byline.x0 > before.x0 + 4 * em

@@ -38,6 +38,15 @@ NUMERIC_SUFFIX_HAN = ("年月日时分秒号岁元角万亿千百个次名倍人
                       "棵套部份起批轮季成折小刻点层间张本册支枚颗粒双对组队段节门道类种笔块毛美"
                       "港欧镑桶箱袋瓶杯盒圈回遍趟比胜负强连代世晚夜楼栋室路线字句行章卷集秒")
 MAGNITUDES = "万亿千百"        # 11.37万亿元: magnitudes between a number and its unit
+# Units of several characters (GB 3100 names, currencies, spans of time): after a number
+# (and its magnitudes) the whole word stays on the number's line — 355公里, 5平方公里,
+# 100亿千瓦时, 12小时, 3个月 — where NUMERIC_SUFFIX_HAN alone keeps only its first character.
+UNIT_WORDS = ("平方公里", "平方千米", "平方米", "平方厘米", "立方米", "立方厘米", "公里",
+              "公斤", "公顷", "公分", "公吨", "千米", "千克", "千瓦时", "千瓦", "千帕", "千焦",
+              "兆瓦", "兆帕", "毫米", "毫升", "毫克", "毫秒", "厘米", "微米", "微克", "纳米",
+              "摄氏度", "华氏度", "美元", "港元", "欧元", "英镑", "日元", "澳元", "英里",
+              "英尺", "英寸", "海里", "小时", "分钟", "秒钟", "个月", "周年", "周岁", "年代",
+              "多万", "余万")
 # Marks that may hang past the measure when a paper asks for it (CLREQ
 # §hanging_punctuation_marks_at_line_end: "only one of 、，。", never inside a run of marks).
 HANGING = "、，。"

@@ -177,7 +177,7 @@ class Settings:
     level: str = cjk.DEFAULT_LEVEL
     style: str = cjk.DEFAULT_STYLE
     indent: float = 2.0            # first-line indent, em (CLREQ §first_line_indents)
-    orphan_penalty: float = 60000.0
+    orphan_penalty: float = 150000.0
     hanging: bool = False          # CLREQ §hanging_punctuation_marks_at_line_end (off: the norm)
 
 
@@ -198,21 +198,26 @@ _URL_AFTER = frozenset("/._?&=")
 _CUT_SLACK = 2.0   # em: a cut other than at a URL point is tried only this near the measure
 _HANG = 1.0              # hanging a mark, when the paper allows it
 # Even spacing, by how far it opens each gap (cjk.EVEN_UNSEEN, cjk.EVEN_LOOSE): unseen, seen,
-# loose.  A visibly spaced line costs more than any number of ordinary choices of break; past
-# that the cost grows with the square of the em the line is short of its measure: a line short
-# by two characters costs less than two lines short by one, one short by three more than three
-# short by one (a compositor pushes out a character or two a line, CLREQ
+# loose.  A visibly spaced line costs more than any number of ordinary choices of break, and
+# the number of visibly spaced lines (what issue #15 counts) weighs most: two lines spaced just
+# visibly (0.05–0.07 em) cost more than one line short by a whole character.  Past 0.07 em the
+# cost grows with the square of the em the line is short of its measure: a line short by two
+# characters costs less than two lines short by one, one short by three more than one short
+# by two and one short by one (a compositor pushes out a character or two a line, CLREQ
 # §prohibition_rules_for_line_start_end).  A 孤字 (Settings.orphan_penalty) or a line of marks
-# alone costs more than any but the loosest line; a split dateline or byline about as much as
-# a line short by 1½ characters.
-_SPACED = 2000.0
-_SPACED_LOOSE = 6000.0   # (with _SPACED: 8000)
-_SPACED_EM = 1500.0      # × (em short)²
+# alone costs more than a line short by five characters; a split byline more than one short by
+# four; a split dateline more than one short by one, less than one short by two.
+_SPACED = 11000.0
+_SPACED_LOOSE = 6000.0   # (with _SPACED: 17000)
+_SPACED_EM = 4500.0      # × (em short)²
 _LONG_BREAK = 60.0       # a long Latin run broken at a sensible point (cjk.LONG_RUN)
 _LONG_HYPHEN = 120.0     # … before a hyphen (2024|-11-07): a sensible point, a worse one
 _NUMBER_SPACE = 80.0     # at the space between two numbers (2015-08-06 05:04:32)
-_KEEP = 16000.0          # inside a dateline or an inline byline that could stay whole
-_BAD_LINE = 60000.0      # a line of marks alone, or of one character and ——/……
+_KEEP = 25000.0          # inside a dateline that could stay whole
+# inside a bracketed byline (a person's name): issue #15 says it is never split, so it gives
+# way only to a line short by five characters or more, and the dateline before it first
+_KEEP_BYLINE = 100000.0
+_BAD_LINE = 150000.0     # a line of marks alone, or of one character and ——/……
 
 
 @dataclass(slots=True)
@@ -247,6 +252,10 @@ class _Item:
 
 
 _LATIN = (LA, PR, PO)
+# cjk.UNIT_WORDS by first character, longest first (平方公里 before 平方米)
+_UNIT_WORDS: dict[str, tuple[str, ...]] = {}
+for _w in sorted(cjk.UNIT_WORDS, key=len, reverse=True):
+    _UNIT_WORDS[_w[0]] = _UNIT_WORDS.get(_w[0], ()) + (_w,)
 
 
 def _wide(ch: str) -> bool:
@@ -307,6 +316,12 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
             it.counts = False
             it.shrink = 1.0 - cjk.SPACE_MIN
             it.shrink_kind = "space"
+            if k + 1 < n and char_class(text[k + 1]) == OP:
+                # Before an opening bracket (本报讯 （记者 某某）) the bracket's own blank half
+                # is the space (CLREQ §punctuation_width_adjustment: a full-width mark's blank
+                # half separates it from its neighbour), so a tight line may take the typed
+                # space in entirely — a dateline and its byline then fit on one line.
+                it.shrink = 1.0
         elif cls == SP:
             it.shrink = max(0.0, it.w - cjk.SPACE_MIN)
             it.shrink_kind = "space"
@@ -320,6 +335,7 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
 
     prev: _Item | None = None
     chain = False          # after a number and its magnitudes (11.37万亿): a unit may follow
+    unit_end = 0           # the end of a unit word after a number (cjk.UNIT_WORDS)
     for k, it in enumerate(items):
         if prev is not None:
             a, b = prev, it
@@ -361,6 +377,13 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
             if b.ch in cjk.NUMERIC_SUFFIX_HAN and (chain or (a.cls == LA and a.ch.isdigit())):
                 b.can_break_before = False
                 chain = b.ch in cjk.MAGNITUDES
+                for word in _UNIT_WORDS.get(b.ch, ()):
+                    if text.startswith(word, k):     # 355公里: the unit's word stays whole
+                        unit_end = max(unit_end, k + len(word))
+                        break
+            elif k < unit_end:
+                b.can_break_before = False
+                chain = b.ch in cjk.MAGNITUDES       # 100多万人: a unit may follow 多万
             else:
                 chain = False
             if a.cls == SP and b.ch.isdigit() and items[k - 2].ch.isdigit():
@@ -371,9 +394,10 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
 
     _long_runs(items, no_start, no_end)
     for s, e in keeps(text):
+        cost = _KEEP_BYLINE if text[s] == "（" else _KEEP
         for k in range(s + 1, e):
             if items[k].can_break_before:
-                items[k].penalty = max(items[k].penalty, _KEEP)
+                items[k].penalty = max(items[k].penalty, cost)
     for it in items:
         # Adjustability that depends on the final (pair-compressed) width.
         if it.cls in cjk.BLANK_RIGHT and it.w > 0.5 + EPS:
