@@ -2432,18 +2432,18 @@ def _done(pin: PageIn, proposal: Proposal) -> dict:
 def _verified(issue, bodies, number: int, pin: PageIn, alternatives: int, seed: int):
     """The page's proposals that pass every rule as flowed (one where a story is continued
     on a later page: that page depends on how much of it is set here)."""
-    # searched and verified as for at least SAME_BEST alternatives whatever is asked: the
-    # search finishes more layouts for more alternatives, and `makeup` (one) wrote a layout
-    # other than the one `makeup -n 3` ranked first (a newcomer looked at that one, then
-    # --write wrote the other)
-    pool = _diverse_pool(max(alternatives, SAME_BEST))
+    # searched as for at least SAME_BEST alternatives whatever is asked: the search finishes
+    # more layouts for more alternatives, and `makeup` (one) wrote a layout other than the
+    # one `makeup -n 3` ranked first (a newcomer looked at that one, then --write wrote the
+    # other).  Verified in score order, so the first that passes is the same either way;
+    # verification (a flow of the page each) stops when enough have passed for what is asked.
     out = []
-    for p in propose(pin, pool, seed):
+    for p in propose(pin, _diverse_pool(max(alternatives, SAME_BEST)), seed):
         _, _, checks = verify(issue, bodies, number, p, pin)
         p.checks = checks
         if not any(checks.values()):
             out.append(p)
-        if len(out) >= pool:
+        if len(out) >= _diverse_pool(alternatives):
             break
     out = _diverse(out, alternatives)
     if any(st.jump for st in pin.stories):
