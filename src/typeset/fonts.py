@@ -1331,7 +1331,7 @@ def _full_em_marks(src: Path, marks: str):
     """The TrueType font ``src`` cut down to those of ``marks`` it draws one em wide (no
     layout tables, every name kept, the source's dates kept: reproducible bytes): what a
     punctuation companion (-Halt, -Hant) starts from.  Returns (font, units per em, the marks
-    kept)."""
+    kept, and ``(mark, glyph name)`` for each glyph they draw, once: the glyphs to adjust)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -1350,7 +1350,10 @@ def _full_em_marks(src: Path, marks: str):
     s = subset.Subsetter(opts)
     s.populate(unicodes=[ord(c) for c in wanted])
     s.subset(font)
-    return font, upem, wanted
+    cmap, glyphs = font.getBestCmap(), {}
+    for c in wanted:
+        glyphs.setdefault(cmap[ord(c)], c)          # marks sharing a glyph: adjusted once
+    return font, upem, wanted, [(c, g) for g, c in glyphs.items()]
 
 
 def make_halt(src: Path, dst: Path) -> list[str]:
@@ -1365,18 +1368,12 @@ def make_halt(src: Path, dst: Path) -> list[str]:
     Why: when the composer sets a mark at half width (line ends, adjacent marks, 半角 and 开明
     styles) the PDF then says so in its ``Widths`` and nothing overlaps, so extractors such as
     ``pdftotext -raw`` do not break lines at every compressed mark."""
-    font, upem, wanted = _full_em_marks(src, HALT_OPENING + HALT_CLOSING + HALT_STOPS +
-                                        HALT_CENTRED)
-    cmap = font.getBestCmap()
+    font, upem, wanted, glyphs = _full_em_marks(src, HALT_OPENING + HALT_CLOSING +
+                                                HALT_STOPS + HALT_CENTRED)
     glyf = font["glyf"]
     hmtx = font["hmtx"].metrics
     half = upem // 2
-    done = set()
-    for c in wanted:
-        g = cmap[ord(c)]
-        if g in done:
-            continue
-        done.add(g)
+    for c, g in glyphs:
         shift = -half if c in HALT_OPENING else (-half // 2 if c in HALT_CENTRED else 0)
         glyph = glyf[g]
         if shift and glyph.numberOfContours:
@@ -1411,17 +1408,11 @@ def make_hant(src: Path, dst: Path) -> list[str]:
     "-Hant").  Reproducible bytes (the source's dates).  Returns the marks it holds."""
     from .frame import ASCENT, DESCENT
 
-    font, upem, wanted = _full_em_marks(src, HANT_CENTRED)
-    cmap = font.getBestCmap()
+    font, upem, wanted, glyphs = _full_em_marks(src, HANT_CENTRED)
     glyf = font["glyf"]
     hmtx = font["hmtx"].metrics
     mid_y = (ASCENT - DESCENT) / 2.0 * upem
-    done = set()
-    for c in wanted:
-        g = cmap[ord(c)]
-        if g in done:
-            continue
-        done.add(g)
+    for c, g in glyphs:
         glyph = glyf[g]
         if not glyph.numberOfContours:
             continue

@@ -943,16 +943,19 @@ def named_files(data) -> list[tuple]:
     """``(page, slot id, key, name)`` for every file the manifest's slots name (``key`` is
     "article" or "image"), in manifest order, as written; parts that are not what
     :func:`load_issue` expects are skipped (it reports them)."""
-    out = []
+    return [(page.get("page"), slot.get("id"), key, str(slot[key]))
+            for page, slot in manifest_slots(data)
+            for key in ("article", "image", "graphic") if key in slot]
+
+
+def manifest_slots(data) -> list[tuple]:
+    """``(page, slot)`` mappings of a manifest as read, in manifest order; parts that are not
+    what :func:`load_issue` expects are skipped (it reports them)."""
     pages = data.get("pages") if isinstance(data, dict) else None
-    for page in pages if isinstance(pages, list) else []:
-        slots = page.get("slots") if isinstance(page, dict) else None
-        for slot in slots if isinstance(slots, list) else []:
-            if isinstance(slot, dict):
-                for key in ("article", "image", "graphic"):
-                    if key in slot:
-                        out.append((page.get("page"), slot.get("id"), key, str(slot[key])))
-    return out
+    return [(page, slot) for page in (pages if isinstance(pages, list) else [])
+            if isinstance(page, dict)
+            for slot in (page.get("slots") if isinstance(page.get("slots"), list) else [])
+            if isinstance(slot, dict)]
 
 
 def load_issue(issue_dir: Path, unplaced: bool = False, memo: dict | None = None) -> Issue:

@@ -22,7 +22,7 @@ import shutil
 from pathlib import Path
 
 from .errors import InputError, OutputError, SourceRef
-from .load import MANIFEST, named_files, read_manifest
+from .load import MANIFEST, manifest_slots, named_files, read_manifest
 
 DEFAULT_INTERVAL_DAYS = 7       # a weekly paper; override with --date
 
@@ -123,24 +123,20 @@ def _expect_lengths(text: str, data, previous: Path, manifest: Path) -> str:
     lines = text.split("\n")
     inserts: list[tuple[int, str]] = []
     seen: set = set()
-    pages = data.get("pages") if isinstance(data, dict) else None
-    for page in pages if isinstance(pages, list) else []:
-        slots = page.get("slots") if isinstance(page, dict) else None
-        for slot in slots if isinstance(slots, list) else []:
-            if not isinstance(slot, dict) or "article" not in slot \
-                    or "expect_chars" in slot or "expect_lines" in slot:
-                continue
-            name = str(slot["article"])
-            mark = getattr(slot, "key_marks", {}).get("article")
-            paths = getattr(slot, "key_paths", None) or {}
-            if name in seen or mark is None or "article" in paths:
-                continue
-            seen.add(name)          # a story continued on a later page: its first slot only
-            n = _article_chars(previous / name)
-            line, col = mark
-            if not n or not re.match(r"\s*(- )?article\s*:", lines[line - 1]):
-                continue
-            inserts.append((line, " " * (col - 1) + f"expect_chars: {n}"))
+    for _page, slot in manifest_slots(data):
+        if "article" not in slot or "expect_chars" in slot or "expect_lines" in slot:
+            continue
+        name = str(slot["article"])
+        mark = getattr(slot, "key_marks", {}).get("article")
+        paths = getattr(slot, "key_paths", None) or {}
+        if name in seen or mark is None or "article" in paths:
+            continue
+        seen.add(name)          # a story continued on a later page: its first slot only
+        n = _article_chars(previous / name)
+        line, col = mark
+        if not n or not re.match(r"\s*(- )?article\s*:", lines[line - 1]):
+            continue
+        inserts.append((line, " " * (col - 1) + f"expect_chars: {n}"))
     for line, new in sorted(inserts, reverse=True):
         lines.insert(line, new)
     return "\n".join(lines)
@@ -206,12 +202,6 @@ def _fill(stage: Path, target: Path, previous: Path, data, date: str, new_number
 def _banners(data) -> list[tuple]:
     """``(page, slot id, text)`` of every banner the manifest carries: its words belong to
     the last issue."""
-    out = []
-    pages = data.get("pages") if isinstance(data, dict) else None
-    for page in pages if isinstance(pages, list) else []:
-        slots = page.get("slots") if isinstance(page, dict) else None
-        for slot in slots if isinstance(slots, list) else []:
-            if isinstance(slot, dict) and slot.get("banner"):
-                out.append((page.get("page"), slot.get("id"), str(slot["banner"])))
-    return out
+    return [(page.get("page"), slot.get("id"), str(slot["banner"]))
+            for page, slot in manifest_slots(data) if slot.get("banner")]
 
