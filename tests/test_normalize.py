@@ -67,6 +67,9 @@ def test_repaired(old, new):
     "“创新发展·共赢未来”",
     "他说　你好",                          # U+3000 is never touched
     "http://www.sckjb.com.cn/news",
+    "version 1~3 only",                  # a ~ in Latin text stays
+    "在~/bin下",
+    "约~5 ms",
 ])
 def test_left_alone(text):
     assert norm(text) == text
@@ -156,6 +159,12 @@ def test_normalise_false_turns_it_off(issue, tmp_path):
     ("将从12 月开始", "将从12月开始"),
     ("苹果iPhone X 发布", "苹果iPhone X发布"),
     ("金井宣茂 (Norishige Kanai) 送上", "金井宣茂 （Norishige Kanai） 送上"),  # a pair past spaces
+    # a range of numbers takes the wave dash (GB/T 15834-2011 §4.13.3.2)
+    ("气温下降1~3℃", "气温下降1～3℃"),
+    ("19日、22日~23日有两股冷空气", "19日、22日～23日有两股冷空气"),
+    ("有30 ~ 50毫米降雨", "有30～50毫米降雨"),
+    ("湿度为60%~80%", "湿度为60%～80%"),
+    ("阵风7~8级,", "阵风7～8级，"),
 ])
 def test_repaired_for_real_copy(old, new):
     assert norm(old) == new
@@ -193,7 +202,7 @@ def test_the_same_mark_in_the_same_context_gives_the_same_output_over_the_corpus
             new, changes = normalise_text(text)
             out = {off: rep for off, old, rep, _ in changes if len(old) == 1}
             for k, ch in enumerate(text):
-                if ch not in ",;:?!.()":
+                if ch not in ",;:?!.()~":
                     continue
                 prev = next((c for c in reversed(text[:k]) if not c.isspace()), None)
                 nxt = next((c for c in text[k + 1:] if not c.isspace()), None)

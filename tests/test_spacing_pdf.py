@@ -127,3 +127,37 @@ def test_a_byline_that_does_not_fit_goes_flush_right_on_its_own_line(tmp_path, p
     right = max(ln.chars[-1].x1 for ln in full)
     assert abs(byline.x1 - right) < 0.1, (byline.x1, right)
     assert byline.x0 > before.x0 + 4 * em
+
+
+def test_a_range_is_set_solid_with_the_wave_dash(tmp_path, project):
+    """Weather copy types ranges with an ASCII ``~`` (``西南风2~3级，气温19℃~33℃``, ``22日~23日``).
+    The normaliser makes it the wave dash ``～`` (GB/T 15834-2011 §4.13.3.2); set as ASCII it
+    was a Latin sign and took the ¼-em Han–Latin gap on its Han side only (``22 日 ~23 日``).
+    Read back from the PDF: every ``～`` touches the characters on both sides (no gap, as for
+    any connector, CLREQ §procedures_for_inter-character_spacing_expansion), no ASCII ``~``."""
+    paper, text = realcopy.paper_variant(12)
+    (project / "layout" / "papers" / f"{paper}.yaml").write_text(text, encoding="utf-8")
+    art = tmp_path / "copy" / "001-ranges.txt"
+    art.parent.mkdir()
+    body = corpus_paragraph("092-jzrb-tianqi-2017-09-18.txt", "我市今日至后天")
+    art.write_text(f"headline: 天气\n\n{body}\n\n19日、22日~23日有两股冷空气南下。\n",
+                   encoding="utf-8")
+    issue = tmp_path / "issue"
+    realcopy.write_issue(issue, paper, [[(art, 1, 1)]])
+    whole, _, _, overset = realcopy.build(issue, tmp_path / "out", project)
+    assert not realcopy.build.failed and not overset
+    from pdfread import read_chars, read_lines
+
+    waves = 0
+    for ln in read_lines(read_chars(whole, 0)):
+        assert "~" not in ln.text, ln.text
+        cs = ln.chars
+        for k, c in enumerate(cs):
+            if c.ch != "～":
+                continue
+            waves += 1
+            if k > 0:
+                assert c.x0 - cs[k - 1].x1 < 0.05 * c.size, ln.text
+            if k + 1 < len(cs):
+                assert cs[k + 1].x0 - c.x1 < 0.05 * c.size, ln.text
+    assert waves == body.count("~") + 1

@@ -29,7 +29,11 @@ Chinese character or a full-width mark on the side that matters.
    ``，、。；：？！``; a ``.`` between two Chinese characters ends a
    sentence and becomes ``。`` — unless both are characters of a transliterated foreign name
    (``cjk.TRANSLITERATION``: ``迪米特里.康德拉特耶夫``), where it is the 间隔号 typed with a
-   full stop and becomes ``·`` (GB/T 15834 §4.15).
+   full stop and becomes ``·`` (GB/T 15834 §4.15).  A ``~`` that joins two numbers in Chinese
+   text (``气温1~3℃``, ``22日~23日``, ``30 ~ 50毫米``) marks a range and becomes the 浪纹线
+   ``～`` (GB/T 15834-2011 §4.13.3.2: a range of numbers takes the wave dash); as ASCII it
+   was set as a Latin sign with the ¼-em Han–Latin gap on one side only (``22 日 ~23 日``).
+   A ``~`` in Latin text (``~/bin``, ``about ~5 ms``) stays.
 6. **Stray spaces** (U+0020, tab, no-break space; the ideographic space U+3000 is never
    touched):
 
@@ -141,7 +145,7 @@ def _prev(out) -> str | None:
 # What some rule starts from; a text without any of it is left as it is (most paragraphs).
 _S = " \t\u00a0"
 _TRIGGER = re.compile(
-    "[-,;:?!()\"'…⋯.０-９Ａ-Ｚａ-ｚ﹐﹑﹒﹔﹕﹖﹗]|——?[" + _S + "]|――|－－|。。。|[·・]{3}|[" + _S + "]{2}"
+    "[-,;:?!()\"'…⋯.~０-９Ａ-Ｚａ-ｚ﹐﹑﹒﹔﹕﹖﹗]|——?[" + _S + "]|――|－－|。。。|[·・]{3}|[" + _S + "]{2}"
     "|[" + _S + "][0-9A-Za-z]|[0-9A-Za-z][" + _S + "]"
     "|[" + _S + "][" + re.escape("".join(sorted(set(cjk.CLOSING + cjk.PAUSE + cjk.STOP))))
     + "]|[" + re.escape("".join(sorted(set(cjk.OPENING + cjk.PAUSE + cjk.STOP)))) + "][" + _S
@@ -305,7 +309,10 @@ def _spaces(toks, changes, body: bool = True):
         prev = text[k - 1] if k else None
         nxt = text[end] if end < n else None
         run = toks[k:end]
-        if prev in _MARK_CLOSED_RIGHT or nxt in _MARK_CLOSED_LEFT:
+        if (prev == "～" or nxt == "～") and prev is not None and nxt is not None:
+            # a connector is set solid: 30 ～ 50 would print an em of white on each side
+            p.put("", run, "space around the wave dash of a range")
+        elif prev in _MARK_CLOSED_RIGHT or nxt in _MARK_CLOSED_LEFT:
             if prev is not None and nxt is not None:
                 mark = prev if prev in _MARK_CLOSED_RIGHT else nxt
                 p.put("", run, f"stray space next to {mark}")
@@ -323,6 +330,38 @@ def _spaces(toks, changes, body: bool = True):
     return p.out
 
 
+def _range_tilde(text: str, k: int) -> bool:
+    """Whether the ``~`` at ``text[k]`` joins two numbers in Chinese text: a number ends before
+    it (``1``, ``60%``, ``22日``), a digit follows (past spaces), and the range has Chinese on
+    one side (``降1~3℃``, ``22日~23日``; not ``version 1~3`` nor ``约~5``)."""
+    digit = lambda c: c.isascii() and c.isdigit()   # noqa: E731
+    left = k - 1
+    while left >= 0 and text[left] in _SPACES:
+        left -= 1
+    right = k + 1
+    while right < len(text) and text[right] in _SPACES:
+        right += 1
+    if right >= len(text) or not digit(text[right]) or left < 0:
+        return False
+    # back over a unit after the left number (22日, 60%, 5℃): at most three characters
+    j = left
+    while j >= 0 and j > left - 3 and (text[j] in cjk.POSTFIX or
+                                       text[j] in cjk.NUMERIC_SUFFIX_HAN):
+        j -= 1
+    if j < 0 or not digit(text[j]):
+        return False
+    if j != left:
+        return True                       # 22日~23日, 60%~80%: a unit, Chinese already
+    # past the numbers on each side: Chinese, or a unit sign (℃ %) after the range
+    while j >= 0 and (digit(text[j]) or text[j] in ".,"):
+        j -= 1
+    while right < len(text) and (digit(text[right]) or text[right] in ".,"):
+        right += 1
+    before = text[j] if j >= 0 else None
+    after = text[right] if right < len(text) else None
+    return _cjk(before) or _cjk(after) or (after is not None and after in cjk.POSTFIX)
+
+
 def _forms(toks, changes):
     text = _chars(toks)
     p = _Pass(toks, changes)
@@ -334,6 +373,9 @@ def _forms(toks, changes):
             continue
         if ch in _SMALL:
             p.put(_SMALL[ch], [tok], "small form of a mark")
+            continue
+        if ch == "~" and _range_tilde(text, k):
+            p.put("～", [tok], "a range of numbers: the wave dash")
             continue
         if ch == ".":
             prev = _prev(p.out)
