@@ -802,7 +802,9 @@ def _looks_gb(raw: bytes) -> bool:
 
 def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
     """Article file: header lines ``key: value`` (headline, kicker, subtitle, byline), a
-    blank line, then paragraphs separated by blank lines (lines of a paragraph are joined).
+    blank line, then paragraphs separated by blank lines or one a line (``_txt_paragraphs``:
+    indented lines, lines that each end a sentence, verse); lines wrapped inside a paragraph
+    are joined.
     ``allow_empty``: a file with no text yet (copy still coming in) is an article without
     paragraphs, its headline empty if it has none, instead of an error."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -843,20 +845,18 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
         k += 1
     told_by_header = bool(errors)
     paragraphs: list[Paragraph] = []
-    buf: list[str] = []
-    start = 0
     if markup.is_markup(path):
         # a .md file: its body is markup (markup.py); a .txt file is never reinterpreted
         paragraphs = markup.parse_body(lines[k:], k + 1, path)
+    block: list[tuple[int, str]] = []
     for n in range(k, len(lines) + 1 if not markup.is_markup(path) else k):
         ln = lines[n] if n < len(lines) else ""
         if ln.strip():
-            if not buf:
-                start = n + 1
-            buf.append(ln.strip())
-        elif buf:
-            paragraphs.append(Paragraph(_join(buf), start))
-            buf = []
+            block.append((n + 1, ln))
+        elif block:
+            for para in _txt_paragraphs(block):
+                paragraphs.append(Paragraph(_join([raw.strip() for _, raw in para]), para[0][0]))
+            block = []
     bad = 0
     for n, ln in enumerate(lines):
         for col, ch in enumerate(ln, 1):
@@ -888,6 +888,37 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
     raise_all(errors)
     return article_from_header(path, header, paragraphs)
 
+
+
+# A paragraph indent typed in the copy: the two ideographic spaces of Chinese copy (one is
+# enough), a tab, or two or more spaces.
+_TXT_INDENT = re.compile("^(?:\u3000|\t| {2,})")
+# A line that ends a sentence (。！？ or ……, past closing quotes and brackets) or opens a quote
+# or a list (：) — the end of a paragraph when every line of a block ends so.
+_TXT_LINE_END = re.compile("(?:[。！？：…!?:]|——|(?<=[^\\x00-\\x7f])\\.)[”’」』）》\"')]*$")
+# A line of verse: short, and ending in a mark (床前明月光，/ 疑是地上霜。).
+_TXT_VERSE = re.compile("^.{1,16}[，。！？；：、,.!?;:]$")
+
+
+def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
+    """The paragraphs of one block of a .txt article (its lines between blank lines, as
+    (line number, line)).  Copy pasted from a web page, a word processor or a wire service
+    often has one paragraph a line with no blank line between, each line indented with
+    ideographic spaces, and a poem one verse a line: joined, they ran together into one
+    paragraph, silently.  So a line starts a paragraph of its own when it is indented, and
+    every line does when every line but the last ends a sentence or all are short lines of
+    verse.  Lines wrapped inside a paragraph (no indent, ending mid-sentence) are joined."""
+    if len(block) > 1 and (
+            all(_TXT_LINE_END.search(raw.rstrip()) for _, raw in block[:-1]) or
+            all(_TXT_VERSE.match(raw.strip()) for _, raw in block)):
+        return [[line] for line in block]
+    paras: list[list[tuple[int, str]]] = []
+    for line in block:
+        if paras and not _TXT_INDENT.match(line[1]):
+            paras[-1].append(line)
+        else:
+            paras.append([line])
+    return paras
 
 
 def _join(parts: list[str]) -> str:

@@ -1,0 +1,90 @@
+"""Paragraphs of a plain-text article as newsrooms deliver them (load._txt_paragraphs).
+
+Copy pasted from a web page, a word processor or a wire service often has one paragraph a line,
+indented with ideographic spaces and no blank line between, and a poem one verse a line.  Joined
+as lines of one paragraph, three paragraphs ran together into one, silently.  Lines wrapped
+inside a paragraph (no indent, ending mid-sentence) are still joined."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from typeset.load import parse_article
+
+sys.path.insert(0, str(ROOT / "bench"))
+
+import realcopy  # noqa: E402
+
+ONE_A_LINE = ("headline: 媒体代表走入蜀乡基层\n\n"
+              "　　中新网四川新闻12月4日电（陈选斌）由四川省农业农村厅主办的采风活动3日在成都启动。\n"
+              "　　近年来，四川把学习运用“千万工程”经验，融入到推进农业农村现代化全过程\n"
+              "　　采风团将先后前往金堂县红旗村、涪城区水塘村、仪陇县龙家店村。\n")
+
+
+def paras(tmp_path, text: str) -> list[tuple[int, str]]:
+    f = tmp_path / "a.txt"
+    f.write_text(text, encoding="utf-8")
+    return [(p.line, p.text) for p in parse_article(f, text).paragraphs]
+
+
+def test_an_indented_line_starts_a_paragraph(tmp_path):
+    got = paras(tmp_path, ONE_A_LINE)
+    assert [line for line, _ in got] == [3, 4, 5]
+    assert got[0][1].startswith("中新网") and got[2][1].startswith("采风团")
+
+
+def test_lines_that_each_end_a_sentence_are_paragraphs(tmp_path):
+    got = paras(tmp_path, "headline: 标题\n\n第一段话说完了。\n第二段问了一句？\n第三段引了一句：“好。”\n")
+    assert [t for _, t in got] == ["第一段话说完了。", "第二段问了一句？", "第三段引了一句：“好。”"]
+
+
+def test_a_poem_keeps_its_verses(tmp_path):
+    got = paras(tmp_path, "headline: 静夜思\n\n床前明月光，\n疑是地上霜。\n举头望明月，\n低头思故乡。\n")
+    assert [t for _, t in got] == ["床前明月光，", "疑是地上霜。", "举头望明月，", "低头思故乡。"]
+
+
+@pytest.mark.parametrize("body", [
+    # wrapped at a fixed width: joined, as before
+    "为建好成渝地区双城经济圈贡献科普力量，7月29日，川渝科协共享科普\n建设座谈会在资阳市安岳县召开，四川省科协与重庆市科协相关人员齐聚\n一堂共话川渝两地科普建设。\n",
+    # first line indented, the rest wrapped
+    "　　为建好成渝地区双城经济圈贡献科普力量，7月29日，川渝科协共享科普\n建设座谈会在资阳市安岳县召开。\n",
+    # Latin words wrapped: one space between them
+    "The quick brown fox jumps over\nthe lazy dog near the river bank\n",
+])
+def test_lines_wrapped_inside_a_paragraph_are_joined(tmp_path, body):
+    got = paras(tmp_path, "headline: 标题\n\n" + body)
+    assert len(got) == 1
+    assert "over the lazy" in got[0][1] or "\n" not in got[0][1]
+
+
+def test_one_paragraph_a_line_reads_back_as_paragraphs(tmp_path):
+    """Built on the sample paper at 12 characters and read back from the PDF: each of the three
+    paragraphs starts on a line of its own with the 2-em indent, and the text is all there in
+    order (bench/realcopy.py's measuring: nothing lost or added)."""
+    project = tmp_path / "project"
+    realcopy.make_project(project)
+    paper, text = realcopy.paper_variant(12)
+    (project / "layout" / "papers" / f"{paper}.yaml").write_text(text, encoding="utf-8")
+    art = tmp_path / "copy" / "001-lines.txt"
+    art.parent.mkdir()
+    art.write_text(ONE_A_LINE, encoding="utf-8")
+    issue = tmp_path / "issue"
+    realcopy.write_issue(issue, paper, [[(art, 1, 1)]])
+    whole, _, _, overset = realcopy.build(issue, tmp_path / "out", project)
+    assert not realcopy.build.failed and not overset
+    f = realcopy.measure_pdf(whole, issue, project, realcopy.expected_from(issue, project))
+    assert (f["lost"], f["added"]) == (0, 0)
+    from pdfread import read_chars, read_lines
+
+    lines = [ln for ln in read_lines(read_chars(whole, 0))
+             if abs(ln.size - 9.0) < 0.01 and ln.text.strip()]
+    first = next(k for k, ln in enumerate(lines) if "中新网" in ln.text)
+    last = next(k for k, ln in enumerate(lines) if "龙家店" in ln.text)
+    body = lines[first:last + 1]
+    left = min(ln.x0 for ln in body)
+    starts = [ln.text.replace(" ", "")[:3] for ln in body if ln.x0 - left > 1.5 * 9.0]
+    assert starts == ["中新网", "近年来", "采风团"], [ln.text for ln in body]
