@@ -209,3 +209,70 @@ def test_chinese_header_keys_and_their_errors(tmp_path):
         parse_article(p, "headline: 标题\n本报讯 正文没有空行。\n")
     msg = str(e.value)
     assert "leave a blank line" in msg and "no text" not in msg
+
+
+def _reporters_docx(path, first: str) -> None:
+    """A reporter's document as it comes: no header lines; the headline as a Heading 1, or as
+    a short bold line; points of a list kept apart with Shift+Enter line breaks."""
+    from docx import Document
+
+    d = Document()
+    if first == "heading":
+        d.add_heading("省科协召开科普工作会议", level=1)
+    else:
+        d.add_paragraph().add_run("省科协召开科普工作会议").bold = True
+    d.add_paragraph("本报讯（记者 李华）11月30日，省科协召开全省科普工作会议。")
+    p = d.add_paragraph("会议指出，今年全省科普工作取得新进展：")
+    p.add_run().add_break()
+    p.add_run("一是科普阵地建设加快；")
+    p.add_run().add_break()
+    p.add_run("二是")
+    p.add_run("科普人才").bold = True
+    p.add_run("队伍壮大。")
+    d.save(str(path))
+
+
+@pytest.mark.parametrize("first", ["heading", "bold"])
+def test_a_reporters_document_without_header_lines(tmp_path, first):
+    """The document's first paragraph in Heading 1, or short and bold, is the headline (it was
+    "no headline", exit 3); a line break (Shift+Enter) inside a paragraph starts a paragraph,
+    emphasis cut with it (the points ran together: 新进展：一是…加快；二是…)."""
+    from typeset.word import read_docx
+
+    p = tmp_path / "kepu.docx"
+    _reporters_docx(p, first)
+    art = read_docx(p)
+    assert art.headline == "省科协召开科普工作会议"
+    assert [x.text for x in art.paragraphs] == [
+        "本报讯（记者 李华）11月30日，省科协召开全省科普工作会议。",
+        "会议指出，今年全省科普工作取得新进展：", "一是科普阵地建设加快；", "二是科普人才队伍壮大。"]
+    assert [x.line for x in art.paragraphs] == [2, 3, 3, 3]
+    from typeset.markup import STRONG
+
+    assert art.paragraphs[3].spans == ((2, 6, STRONG),)
+    warned = [w for _, w in art.warnings if "taken as the headline" in w]
+    assert len(warned) == (first == "bold")
+
+
+def test_a_reporters_document_reads_back_in_paragraphs(tmp_path):
+    """Built and read back: the three pieces of the broken paragraph each start a line."""
+    issue = tmp_path / "issue"
+    issue.mkdir()
+    _reporters_docx(issue / "kepu.docx", "heading")
+    (issue / "issue.yaml").write_text(
+        "paper: typeset-demo\ndate: 2020-08-07\npages:\n  - page: 1\n    template: yaowen\n"
+        "    slots:\n      - id: w\n        article: kepu.docx\n        column: 1\n"
+        "        span: 4\n", encoding="utf-8")
+    out = issue / "out"
+    r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(out)], capture_output=True,
+                       text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    from pdfread import read_lines
+
+    lines = [ln for ln in read_lines(read_chars(next(out.glob("*-p01.pdf"))))
+             if ln.text.strip()]
+    heads = {ln.text.replace(" ", "")[:3]: ln.x0 for ln in lines
+             if ln.text.replace(" ", "")[:3] in ("会议指", "一是科", "二是科", "本报讯")}
+    # each starts a line of its own, in reading order across the columns (before: one
+    # paragraph, 一是… and 二是… inside its lines)
+    assert sorted(heads, key=heads.get) == ["本报讯", "会议指", "一是科", "二是科"], heads

@@ -3,7 +3,9 @@
 Contract: ``read_docx(path, allow_empty)`` reads the document with python-docx and returns the
 article as ``load.parse_article`` would for a text file with the same content: the header
 from paragraphs of ``key: value`` lines at the top (as in a text file; a paragraph in Word's
-*Title* style gives the headline when none does), then the body in document order:
+*Title* style gives the headline when none does, and so does an opening *Heading 1* or short
+bold or centred line — the last with a warning), then the body in document order, a line
+break (Shift+Enter) inside a paragraph starting a new one:
 
 - a paragraph in a *Heading 1*–*Heading 3* style → a subhead of that level;
 - bold runs (or the *Strong* character style) → 黑体 emphasis, italic (*Emphasis*) → 楷体,
@@ -83,9 +85,44 @@ def _runs(p, styles) -> tuple[str, tuple]:
             elif c.tag == W + "tab":
                 text += " "
                 per.append(frozenset())
+            elif c.tag == W + "cr" or (c.tag == W + "br" and
+                                         c.get(W + "type", "textWrapping") == "textWrapping"):
+                # Shift+Enter: a line break inside the paragraph (_pieces splits there)
+                text += "\n"
+                per.append(frozenset())
     lead = len(text) - len(text.lstrip())
     tail = len(text.rstrip())
     return text.strip(), merge_spans(per[lead:tail])
+
+
+def _pieces(text: str, spans: tuple) -> list[tuple[str, tuple]]:
+    """Split a paragraph's text at its line breaks (Shift+Enter, ``\\n`` from ``_runs``): copy
+    pasted into Word from a web page or an e-mail keeps its paragraphs apart with them, and a
+    reporter breaks a list of points so.  Each piece is a paragraph, its emphasis spans cut to
+    it; empty pieces go."""
+    out = []
+    start = 0
+    for end in [k for k, c in enumerate(text) if c == "\n"] + [len(text)]:
+        piece = text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        a, b = start + lead, start + len(piece.rstrip())
+        if a < b:
+            out.append((text[a:b], tuple((max(s, a) - a, min(e, b) - a, st)
+                                         for s, e, st in spans if s < b and e > a)))
+        start = end + 1
+    return out
+
+
+def _as_headline(text: str, spans: tuple, ppr) -> bool:
+    """Whether the document's first paragraph, in no Title or heading style, is its headline
+    as a reporter types one: short, not a sentence, and bold throughout or centred."""
+    from .markup import STRONG
+
+    if not text or len(text) > 40 or text.rstrip()[-1] in "。！？；，、.!?;,":
+        return False
+    bold = any(s == 0 and e >= len(text) and st == STRONG for s, e, st in spans)
+    jc = ppr.find(W + "jc") if ppr is not None else None
+    return bold or (jc is not None and jc.get(W + "val") in ("center", "centre"))
 
 
 def read_docx(path: Path, allow_empty: bool = False):
@@ -139,10 +176,26 @@ def read_docx(path: Path, allow_empty: bool = False):
                 in_header = False
             if not text:
                 continue
-            if style in _TITLE and "headline" not in header:
-                header["headline"] = (text, number)
-                continue
             h = _HEADING.match(style)
+            if "headline" not in header and (
+                    style in _TITLE or
+                    not paras and ((h and h.group(1) == "1") or _as_headline(text, spans, ppr))):
+                # the Title paragraph; or, opening the document, a Heading 1 or a short bold
+                # or centred line: the headline as a reporter gives it in Word.  A line break
+                # in it is the reporter's break (the space a headline breaks at first)
+                header["headline"] = (text.replace("\n", " "), number)
+                if not (style in _TITLE or h):
+                    warnings.append((SourceRef(path), f"paragraph {number} ('{text[:12]}…'): "
+                                     "taken as the headline (a short bold or centred first "
+                                     "line); give it Word's Title style, or a 'headline: …' "
+                                     "paragraph, to say so"))
+                continue
+            if "\n" in text and not h:
+                for piece, piece_spans in _pieces(text, spans):
+                    paras.append(Paragraph(piece, number, spans=piece_spans))
+                counter = 0
+                continue
+            text = text.replace("\n", "")
             numbered = ppr is not None and ppr.find(W + "numPr") is not None
             if h:
                 paras.append(Paragraph(text, number, kind="subhead",
