@@ -170,6 +170,11 @@ class PageOut:
     graphic_problems: list = field(default_factory=list)
     black_only: bool = False     # printed in black only (the preflight checks every plate)
 
+    def add_area(self, name: str, x0: float, y0: float, x1: float, y1: float) -> int:
+        """Add an area to the page and return its index (what items name)."""
+        self.areas.append(Area(name, x0, y0, x1, y1))
+        return len(self.areas) - 1
+
 
 def drawn_areas(page: PageOut) -> dict:
     """What the preflight checks a page's content against, as plain data: the areas as
@@ -189,3 +194,37 @@ def drawn_areas(page: PageOut) -> dict:
             graphics.append(it.area)
     return dict(areas=[(a.name, a.x0, a.y0, a.x1, a.y1) for a in page.areas], text=text,
                 paint=paint, images=images, graphics=graphics)
+
+
+def line_runs(line, x0: float, y: float, style, kind: str, article, line_id: int,
+              notes: dict | None = None, weight: float = 0.0, area: int = -1,
+              where=None) -> list:
+    """Split a composed line (a compose.Line, in em of ``style``, a model.TextStyle) into text
+    runs by font role, converting em to points (the page stage's one way of placing a line,
+    for the masthead too); a dash drawn as a rule adds a :class:`Rule` after its (invisible) glyph.  Glyphs that carry a
+    role of their own (a byline, a jump line) are set in ``notes[role]``.  Every run and
+    rule belongs to ``area``; ``where`` is where the text comes from."""
+    runs: list = []
+    cur: TextRun | None = None
+    em = style.size
+    for g in line.glyphs:
+        if g.role is None:
+            role, size, k = style.role, style.size, kind
+        elif notes and g.role in notes:
+            role, size, k = g.role, notes[g.role].size, "note"
+        else:
+            # another face in the line's own text (markup emphasis, a subhead): the line's
+            # size and baseline, the same kind
+            role, size, k = g.role, style.size, kind
+        if cur is None or cur.role != role or cur.size != size or cur.form != g.form:
+            cur = TextRun(role, size, y, [], weight=weight, kind=k, article=article,
+                          line_id=line_id, form=g.form, area=area, where=where)
+            runs.append(cur)
+        # glyph x/advance are in em of the line's style (note glyphs were pre-scaled)
+        cur.glyphs.append(PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale))
+        if g.rule is not None:
+            mid = (g.rule[0] + g.rule[1]) / 2.0 * size
+            runs.append(Rule(x0 + g.x * em, y - mid, x0 + (g.x + g.advance) * em, y - mid,
+                             (g.rule[1] - g.rule[0]) * size, area=area))
+            cur = None
+    return runs

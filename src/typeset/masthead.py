@@ -23,7 +23,7 @@ import datetime as _dt
 
 from .compose import natural_line
 from .errors import SourceRef
-from .frame import Box, Graphic, Rule
+from .frame import Box, Graphic, Rule, line_runs
 
 WEEKDAYS = "一二三四五六日"
 
@@ -81,7 +81,6 @@ def facts_line(paper) -> str:
 
 def draw(issue, flow, out, ids) -> None:
     from . import graphics
-    from .page import _area, _rel, _runs
 
     paper, tpl = issue.paper, flow.page.template
     m = tpl.masthead
@@ -103,8 +102,8 @@ def draw(issue, flow, out, ids) -> None:
         box_h = band_h - facts_h - paper.line_gap * 2
         s = min(left_w / src.width, box_h / src.height)
         w, h = src.width * s, src.height * s
-        rel = _rel(issue, paper.facts.logo)
-        area = _area(out, f"masthead logo '{rel}'", ax, top, ax + left_w, top + band_h - facts_h)
+        rel = issue.shown(paper.facts.logo)
+        area = out.add_area(f"masthead logo '{rel}'", ax, top, ax + left_w, top + band_h - facts_h)
         n = sum(1 for it in items if isinstance(it, Graphic)) + 1
         items.append(Graphic(ax, top + paper.line_gap + (box_h - h) / 2.0, w, h, src.data,
                              src.page, src.box, f"TsG{n}", rel, area=area))
@@ -112,10 +111,10 @@ def draw(issue, flow, out, ids) -> None:
                                   page.black_only, scale=s):
             out.graphic_problems.append((paper_ref, msg))
     if facts:
-        area = _area(out, "masthead: the paper's numbers", ax, top + band_h - facts_h - 2.0,
+        area = out.add_area("masthead: the paper's numbers", ax, top + band_h - facts_h - 2.0,
                      ax + left_w + date_w, top + band_h)
         ln = natural_line(facts, fonts.face(fs.role), settings)
-        items += _runs(ln, ax, top + band_h - 0.55 * fs.size - paper.line_gap, fs,
+        items += line_runs(ln, ax, top + band_h - 0.55 * fs.size - paper.line_gap, fs,
                        "furniture", None, ids(), area=area, where=paper_ref)
 
     # --- the date block ------------------------------------------------------------------
@@ -131,11 +130,11 @@ def draw(issue, flow, out, ids) -> None:
         else:
             set_lines.append(ln)
     x0 = ax + left_w
-    area = _area(out, "masthead: date", x0, top, x0 + date_w, top + band_h - facts_h)
+    area = out.add_area("masthead: date", x0, top, x0 + date_w, top + band_h - facts_h)
     step = (band_h - facts_h) / (len(set_lines) + 1)
     for k, ln in enumerate(set_lines):
         y = top + step * (k + 1) + 0.35 * ds.size
-        items += _runs(ln, x0 + (date_w - ln.width * ds.size) / 2.0, y, ds, "furniture", None,
+        items += line_runs(ln, x0 + (date_w - ln.width * ds.size) / 2.0, y, ds, "furniture", None,
                        ids(), area=area, where=SourceRef(issue.manifest))
 
     # --- the 导读 box ----------------------------------------------------------------------
@@ -144,13 +143,13 @@ def draw(issue, flow, out, ids) -> None:
         gts, gs = m.guide_title_style, m.guide_style
         gw = ax + aw - guide_x
         y0, y1 = top + paper.line_gap, top + band_h - paper.line_gap - 4.0   # above the rules
-        frame = _area(out, "masthead: 导读 box", guide_x - 1, y0 - 1, guide_x + gw + 1, y1 + 1)
+        frame = out.add_area("masthead: 导读 box", guide_x - 1, y0 - 1, guide_x + gw + 1, y1 + 1)
         items.append(Box(guide_x, y0, gw, y1 - y0, width=paper.rule_width, area=frame))
-        inner = _area(out, "masthead: 导读", guide_x + 0.5 * gs.size, y0, guide_x + gw -
+        inner = out.add_area("masthead: 导读", guide_x + 0.5 * gs.size, y0, guide_x + gw -
                       0.5 * gs.size, y1)
         title = natural_line(m.guide_title, fonts.face(gts.role), settings)
         y = y0 + 1.3 * gts.size
-        items += _runs(title, guide_x + (gw - title.width * gts.size) / 2.0, y, gts,
+        items += line_runs(title, guide_x + (gw - title.width * gts.size) / 2.0, y, gts,
                        "furniture", None, ids(), area=inner, where=tpl_ref)
         y += 0.6 * gts.size
         gface = fonts.face(gs.role)
@@ -162,7 +161,7 @@ def draw(issue, flow, out, ids) -> None:
             y += lead
             left = natural_line(text, gface, settings)
             right = natural_line(f"第{pages[key]}版", gface, settings)
-            items += _runs(left, guide_x + 0.5 * gs.size, y, gs, "furniture", None, ids(),
+            items += line_runs(left, guide_x + 0.5 * gs.size, y, gs, "furniture", None, ids(),
                            area=inner, where=where)
             rx = guide_x + gw - 0.5 * gs.size - right.width * gs.size
             if left.width * gs.size + 0.5 * gs.size > rx - guide_x - 0.5 * gs.size:
@@ -170,11 +169,11 @@ def draw(issue, flow, out, ids) -> None:
                                             f"do not fit the box's width of "
                                             f"{(gw - gs.size) / gs.size:.1f} characters "
                                             f"(give the entry a shorter title:)"))
-            items += _runs(right, rx, y, gs, "furniture", None, ids(), area=inner,
+            items += line_runs(right, rx, y, gs, "furniture", None, ids(), area=inner,
                            where=where)
 
     # --- the rules under the band ------------------------------------------------------------
     y = top + band_h - paper.line_gap / 2.0 - 1.0
-    rules = _area(out, "masthead rules", ax, y - 2, ax + aw, y + 4)
+    rules = out.add_area("masthead rules", ax, y - 2, ax + aw, y + 4)
     items.append(Rule(ax, y, ax + aw, y, 2.0, area=rules))
     items.append(Rule(ax, y + 2.5, ax + aw, y + 2.5, 0.5, area=rules))

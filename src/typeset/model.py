@@ -325,6 +325,15 @@ class Issue:
     total_number: str | None = None  # 总第N期, as printed in the masthead
     lang: str | None = None          # `lang:` of the issue (zh-Hant …); None: Simplified
 
+    def shown(self, path) -> str:
+        """A file's name as the layout editor knows it: from the issue or project folder."""
+        for base in (self.root, self.project_root):
+            try:
+                return path.resolve().relative_to(base.resolve()).as_posix()
+            except ValueError:
+                continue
+        return path.name
+
     def document_lang(self, numbers) -> str:
         """The PDF's /Lang for a file of pages ``numbers``: the issue's language, else the
         one language every article on them is marked with, else zh-CN (Simplified)."""

@@ -24,9 +24,9 @@ from dataclasses import replace
 from .compose import Line, natural_line
 from .flow import Block, PageFlow, footer_grid, footer_rows, notice_lines
 from .errors import InputError, SourceRef
-from .frame import (ASCENT, DESCENT, WAVE, Area, Box, Graphic, Image, PageOut, PlacedGlyph,
-                    Rule, TextRun)
-from .model import Issue, TextStyle
+from .frame import (ASCENT, DESCENT, WAVE, Box, Graphic, Image, PageOut, Rule, TextRun,
+                    line_runs)
+from .model import Issue
 from .units import MM
 
 WEEKDAYS = "一二三四五六日"
@@ -35,39 +35,6 @@ WEEKDAYS = "一二三四五六日"
 def baseline(paper, line: int) -> float:
     """Baseline of grid line ``line`` (0-based), from the trim top."""
     return paper.line_top(line) + paper.line_gap / 2.0 + ASCENT * paper.body.size
-
-
-def _runs(line: Line, x0: float, y: float, style: TextStyle, kind: str, article, line_id: int,
-          notes: dict | None = None, weight: float = 0.0, area: int = -1,
-          where: SourceRef | None = None) -> list:
-    """Split a composed line into text runs by font role, converting em to points; a dash
-    drawn as a rule adds a :class:`Rule` after its (invisible) glyph.  Glyphs that carry a
-    role of their own (a byline, a jump line) are set in ``notes[role]``.  Every run and
-    rule belongs to ``area``; ``where`` is where the text comes from."""
-    runs: list = []
-    cur: TextRun | None = None
-    em = style.size
-    for g in line.glyphs:
-        if g.role is None:
-            role, size, k = style.role, style.size, kind
-        elif notes and g.role in notes:
-            role, size, k = g.role, notes[g.role].size, "note"
-        else:
-            # another face in the line's own text (markup emphasis, a subhead): the line's
-            # size and baseline, the same kind
-            role, size, k = g.role, style.size, kind
-        if cur is None or cur.role != role or cur.size != size or cur.form != g.form:
-            cur = TextRun(role, size, y, [], weight=weight, kind=k, article=article,
-                          line_id=line_id, form=g.form, area=area, where=where)
-            runs.append(cur)
-        # glyph x/advance are in em of the line's style (note glyphs were pre-scaled)
-        cur.glyphs.append(PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale))
-        if g.rule is not None:
-            mid = (g.rule[0] + g.rule[1]) / 2.0 * size
-            runs.append(Rule(x0 + g.x * em, y - mid, x0 + (g.x + g.advance) * em, y - mid,
-                             (g.rule[1] - g.rule[0]) * size, area=area))
-            cur = None
-    return runs
 
 
 class _Ids:
@@ -109,7 +76,7 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True) -> PageOut:
     # wave of a 花线 with its curves' control points: frame.WAVE × 4/3)
     edge = max(rw, RULE_WIDTHS["thick"] / 2.0, WAVE * 4 / 3 + RULE_WIDTHS["fancy"] / 2.0)
     g2, l2 = paper.gutter / 2.0 + edge, paper.line_gap / 2.0 + edge
-    type_area = _area(out, "type area", ax - g2, top - l2, ax + aw + g2,
+    type_area = out.add_area("type area", ax - g2, top - l2, ax + aw + g2,
                       top + paper.area_h + l2)
 
     if tpl.masthead is not None:
@@ -136,12 +103,12 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True) -> PageOut:
         ns = tpl.notice_style
         y_rule = paper.line_top(flow.area_bottom) + paper.line_gap / 2.0
         items.append(Rule(ax, y_rule, ax + aw, y_rule, paper.rule_width, area=type_area))
-        notice_area = _area(out, "notices", ax, paper.line_top(flow.area_bottom), ax + aw,
+        notice_area = out.add_area("notices", ax, paper.line_top(flow.area_bottom), ax + aw,
                             paper.line_top(flow.area_bottom + len(notes)))
         sources = _notice_sources(notes, tpl, page)
         for k, ln in enumerate(notes):
             x = ax + aw - ln.width * ns.size if not ln.justified else ax
-            items += _runs(ln, x, baseline(paper, flow.area_bottom + k), ns, "notice", None,
+            items += line_runs(ln, x, baseline(paper, flow.area_bottom + k), ns, "notice", None,
                            ids(), area=notice_area, where=sources[k])
     if tpl.footer:
         _footer(issue, flow, items, ids, out, type_area)
@@ -172,14 +139,14 @@ def _running_and_section_head(issue: Issue, flow: PageFlow, out: PageOut, ids,
         right = f"责任编辑：{editor}  " + right
     if page.number % 2 == 0:     # the page number goes on the outside edge
         left, right = right, left
-    head = _area(out, "running head", ax, 0.0, ax + aw, top)
+    head = out.add_area("running head", ax, 0.0, ax + aw, top)
     where = page.where if page.editor else manifest
     parts = []
     for text, align in ((left, "start"), (right, "end")):
         ln = natural_line(text, face, paper.settings)
         parts.append(ln.width * rs.size)
         x = ax if align == "start" else ax + aw - ln.width * rs.size
-        items += _runs(ln, x, y_rh, rs, "furniture", None, ids(), area=head, where=where)
+        items += line_runs(ln, x, y_rh, rs, "furniture", None, ids(), area=head, where=where)
     need = parts[0] + rs.size + parts[1]      # the two halves at least an em apart
     if need > aw + 0.05:
         out.problems.append((where, f"running head: '{_short(left.strip(), 24)}' and "
@@ -193,27 +160,21 @@ def _running_and_section_head(issue: Issue, flow: PageFlow, out: PageOut, ids,
     if tpl.section:
         ss, ps = tpl.section_style, tpl.pinyin_style
         band_h = flow.area_top * paper.pitch
-        sec_area = _area(out, "section head", ax, top, ax + aw, top + band_h)
+        sec_area = out.add_area("section head", ax, top, ax + aw, top + band_h)
         where = SourceRef(tpl.source)
         y = top + band_h / 2.0 + 0.35 * ss.size
         sec = natural_line(tpl.section, fonts.face(ss.role), paper.settings)
-        items += _runs(sec, ax, y, ss, "section", None, ids(), area=sec_area, where=where)
+        items += line_runs(sec, ax, y, ss, "section", None, ids(), area=sec_area, where=where)
         x = ax + sec.width * ss.size + 0.5 * ss.size
         bar_top, bar_bot = y - 0.8 * ss.size, y + 0.1 * ss.size
         if tpl.section_pinyin:       # "地方动态 | DI FANG DONG TAI"
             items.append(Rule(x, bar_top, x, bar_bot, 1.5, area=sec_area))
             py = natural_line(tpl.section_pinyin, fonts.face(ps.role), paper.settings)
-            items += _runs(py, x + 0.5 * ss.size, y - 0.05 * ss.size, ps, "section", None,
+            items += line_runs(py, x + 0.5 * ss.size, y - 0.05 * ss.size, ps, "section", None,
                            ids(), area=sec_area, where=where)
         y_sr = top + band_h - paper.line_gap / 2.0 - 1.0
         items.append(Rule(ax, y_sr, ax + aw, y_sr, 2.0, area=type_area))
         items.append(Rule(ax, y_sr + 2.5, ax + aw, y_sr + 2.5, 0.5, area=type_area))
-
-
-def _area(out: PageOut, name: str, x0: float, y0: float, x1: float, y1: float) -> int:
-    """Add an area to the page and return its index (what items name)."""
-    out.areas.append(Area(name, x0, y0, x1, y1))
-    return len(out.areas) - 1
 
 
 def _notice_sources(notes: list[Line], tpl, page) -> list:
@@ -278,7 +239,7 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
         _graphic(issue, flow, block, items, page_out)
         return
     art = issue.articles[block.article] if block.article else None
-    area_of = lambda *a: _area(page_out, *a)        # noqa: E731
+    area_of = page_out.add_area
     if slot.vertical == "all":                      # a vertical article block (vertical.py)
         from .vertical import draw_block
 
@@ -296,10 +257,10 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
         band_top = paper.line_top(block.top)
         band_h = block.head_lines * paper.pitch
         if slot.kind == "banner":
-            band = _area(page_out, f"slot '{slot.id}', banner", x0, y_top, x0 + width,
+            band = page_out.add_area(f"slot '{slot.id}', banner", x0, y_top, x0 + width,
                          y_top + block.lines * paper.pitch)
         else:
-            band = _area(page_out, f"slot '{slot.id}', headline", x0, band_top, x0 + hw,
+            band = page_out.add_area(f"slot '{slot.id}', headline", x0, band_top, x0 + hw,
                          band_top + band_h)
         heights = [hl.height for hl in block.head]
         y = band_top + (band_h - sum(heights)) / 2.0
@@ -315,7 +276,7 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
             else:
                 line = art.headline_line if hl.kind in ("main", "continued") else None
                 where = SourceRef(art.path, line, slot=slot.id)
-            items += _runs(hl.line, x, base, hl.style, kind, block.article, ids(), area=band,
+            items += line_runs(hl.line, x, base, hl.style, kind, block.article, ids(), area=band,
                            where=where)
             y += h
         if slot.kind == "banner":
@@ -333,7 +294,7 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
     hang = body.size / 2.0 if paper.settings.hanging else 0.0
     for f in block.frames:
         cx = paper.column_x(f.column)
-        col = _area(page_out, f"slot '{slot.id}', column {f.column}", cx, paper.line_top(f.first),
+        col = page_out.add_area(f"slot '{slot.id}', column {f.column}", cx, paper.line_top(f.first),
                     cx + paper.column_width + hang, paper.line_top(f.first + f.capacity))
         if f.lines:
             rects.append((cx, paper.line_top(f.first), paper.column_width + hang,
@@ -341,7 +302,7 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
         for k, ln in enumerate(f.lines):
             y = baseline(paper, f.first + k)
             lx = cx + ln.indent * body.size
-            items += _runs(ln, lx, y, body, "body", block.article, ids(), notes, area=col,
+            items += line_runs(ln, lx, y, body, "body", block.article, ids(), notes, area=col,
                            where=where)
             if ln.decor:
                 items += _decor(paper, ln, cx, f.first + k, y, col)
@@ -440,7 +401,7 @@ def _placeholder(issue: Issue, block: Block, items: list, ids, page_out) -> None
     x0, w = paper.column_x(slot.column), paper.span_width(slot.span)
     y0 = paper.line_top(block.top) + paper.line_gap / 2.0
     h = block.lines * paper.pitch - paper.line_gap
-    area = _area(page_out, f"slot '{slot.id}', placeholder", x0, y0, x0 + w, y0 + h)
+    area = page_out.add_area(f"slot '{slot.id}', placeholder", x0, y0, x0 + w, y0 + h)
     items.append(Box(x0, y0, w, h, width=0.0, fill=0.15, area=area))
     face = issue.fonts.face(paper.body.role)
     labels = [f"待稿 {slot.id}", art.headline.replace("|", ""),
@@ -448,7 +409,7 @@ def _placeholder(issue: Issue, block: Block, items: list, ids, page_out) -> None
     for k, text in enumerate(t for t in labels if t):
         ln = natural_line(text, face, paper.settings)
         x = x0 + max(0.0, (w - ln.width * paper.body.size) / 2.0)
-        items += _runs(ln, x, baseline(paper, block.top + 1 + k), paper.body, "placeholder",
+        items += line_runs(ln, x, baseline(paper, block.top + 1 + k), paper.body, "placeholder",
                        None, ids(), area=area, where=slot.where)
 
 
@@ -507,7 +468,7 @@ def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids, out: 
     pic_lines = block.lines - cap_n
     y0 = paper.line_top(block.top) + paper.line_gap / 2.0
     h = pic_lines * paper.pitch - paper.line_gap
-    pic_area = _area(out, f"slot '{slot.id}', picture", x0, paper.line_top(block.top),
+    pic_area = out.add_area(f"slot '{slot.id}', picture", x0, paper.line_top(block.top),
                      x0 + width, paper.line_top(block.top + pic_lines))
     if pictures:
         prep = prepare(slot.image, width, h, getattr(paper, "icc_path", None),
@@ -525,12 +486,12 @@ def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids, out: 
     flow.warnings.extend(f"slot '{slot.id}': {w}" for w in warnings)
     items.append(Image(x0, y0, width, h, data, slot.image.name, area=pic_area))
     style = tpl.caption_style
-    cap_area = _area(out, f"slot '{slot.id}', caption", x0,
+    cap_area = out.add_area(f"slot '{slot.id}', caption", x0,
                      paper.line_top(block.top + pic_lines), x0 + width,
                      paper.line_top(block.top + block.lines))
     for k, ln in enumerate(block.caption):
         y = baseline(paper, block.top + pic_lines + k)
-        items += _runs(ln, x0 + ln.indent * style.size, y, style, "caption", None, ids(),
+        items += line_runs(ln, x0 + ln.indent * style.size, y, style, "caption", None, ids(),
                        area=cap_area, where=slot.where)
 
 
@@ -546,8 +507,8 @@ def _graphic(issue: Issue, flow: PageFlow, block: Block, items: list, out: PageO
     width = paper.span_width(slot.span)
     y0 = paper.line_top(block.top) + paper.line_gap / 2.0
     h = block.lines * paper.pitch - paper.line_gap
-    rel = _rel(issue, slot.graphic)
-    area = _area(out, f"slot '{slot.id}', graphic '{rel}'", x0, paper.line_top(block.top),
+    rel = issue.shown(slot.graphic)
+    area = out.add_area(f"slot '{slot.id}', graphic '{rel}'", x0, paper.line_top(block.top),
                  x0 + width, paper.line_top(block.bottom))
     src = graphics.load(slot.graphic, slot.graphic_page, paper.icc_path, slot.where)
     flow.warnings.extend(f"slot '{slot.id}': {w}" for w in src.warnings)
@@ -560,16 +521,6 @@ def _graphic(issue: Issue, flow: PageFlow, block: Block, items: list, out: PageO
     for msg in graphics.check(src, f"graphic '{rel}'",
                               paper.output.ink_limit, flow.page.black_only, scale=s):
         out.graphic_problems.append((slot.where, msg))
-
-
-def _rel(issue: Issue, path) -> str:
-    """A file's name as the layout editor knows it: from the issue or project folder."""
-    for base in (issue.root, issue.project_root):
-        try:
-            return path.resolve().relative_to(base.resolve()).as_posix()
-        except ValueError:
-            continue
-    return path.name
 
 
 def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
@@ -618,8 +569,8 @@ def _footer(issue: Issue, flow: PageFlow, items: list, ids, out: PageOut, type_a
     # the title and the rows, one grid line each, centred in the box's lines
     first = top + max(0, (nlines - 1 - nrows + 1) // 2)
     title = natural_line(f.title, fonts.face(ts.role), paper.settings)
-    box = _area(out, f"footer title '{_short(f.title)}'", ax, y0, ax + aw, y1)
-    items += _runs(title, ax + (aw - title.width * ts.size) / 2.0, baseline(paper, first), ts,
+    box = out.add_area(f"footer title '{_short(f.title)}'", ax, y0, ax + aw, y1)
+    items += line_runs(title, ax + (aw - title.width * ts.size) / 2.0, baseline(paper, first), ts,
                    "footer", None, ids(), area=box, where=where)
     # Balanced grid (flow.footer_grid): units spread evenly in each row.
     uface = fonts.face(us.role)
@@ -634,7 +585,7 @@ def _footer(issue: Issue, flow: PageFlow, items: list, ids, out: PageOut, type_a
         x_row = ax + us.size + (ncols - count) * cell / 2.0     # a shorter row is centred
         for c, u in enumerate(row):
             x = x_row + c * cell + (cell - u.width * us.size) / 2.0
-            unit = _area(out, f"footer unit {k - count + c + 1} '{_short(u.text)}'",
+            unit = out.add_area(f"footer unit {k - count + c + 1} '{_short(u.text)}'",
                          x_row + c * cell, y0, x_row + (c + 1) * cell, y1)
-            items += _runs(u, x, y, us, "footer", None, ids(), area=unit,
+            items += line_runs(u, x, y, us, "footer", None, ids(), area=unit,
                            where=f.units_where or where)
