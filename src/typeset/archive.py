@@ -53,16 +53,18 @@ import json
 import os
 import platform
 import re
-import shutil
 import stat
 import tempfile
 import time
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote
 
-from .errors import EXIT_ARCHIVE, ArchiveError, InputError, OutputError, SourceRef, TypesetError
+from .errors import ArchiveError, InputError, OutputError, SourceRef, TypesetError
+from .recordfiles import (EXPORT_PREFIX, REBUILD_PREFIX, copy_new, fsync_dir, named_error,
+                          project_env, read_fonts_json, read_links_json, read_manifest,
+                          record_project, regular_inside, rmtree, safe_relpath, sha256_file,
+                          unlink_quiet, write_new)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS issues (
     id TEXT NOT NULL, version INTEGER NOT NULL, paper TEXT NOT NULL, paper_name TEXT,
@@ -82,113 +84,17 @@ _NEW_COLUMNS = (("article", "TEXT"), ("part", "INTEGER NOT NULL DEFAULT 0"), ("p
 _PART_INDEX = "CREATE INDEX IF NOT EXISTS articles_part ON articles(issue, version, article, part)"
 
 STAGING = ".staging"
-REBUILD_PREFIX = "typeset-rebuild-"          # $TMPDIR/typeset-rebuild-<pid>-<random>/
-EXPORT_PREFIX = "typeset-export-"            # $TMPDIR/typeset-export-<pid>-<random>/ (exchange)
 _RUN = re.compile(r"^run-(\d+)-(?:([0-9a-f]{8})-)?")   # .staging/run-<pid>-<host>-<random>/
 _PUBLISH = re.compile(r"^publish-(\d+)\.json$")   # .staging/publish-<pid>.json: being published
 _FONT_PART = re.compile(r"^\.([0-9a-f]{64})\.(\d+)(?:\.([0-9a-f]{8}))?\.part$")  # .<sha>.<pid>.<host>.part
 _REBUILD = re.compile(r"^(?:" + re.escape(REBUILD_PREFIX) + "|" + re.escape(EXPORT_PREFIX)
                       + r")(\d+)-")
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Test hook (tests/test_faults_archive.py): with TYPESET_TEST_HOLD_BEFORE_COMMIT=PATH, `archive`
 # creates PATH.waiting once the record is renamed into place and waits (at most a minute) for
 # PATH to exist before it commits the catalog rows, so that a test can fill the disk exactly
 # then.  Not set in normal use.
 _HOLD_ENV = "TYPESET_TEST_HOLD_BEFORE_COMMIT"
-
-
-def sha256_file(path: Path) -> str:
-    from .fonts import file_sha256      # one hashing helper for the whole package
-
-    return file_sha256(path)
-
-
-# --- small safe file helpers ----------------------------------------------------------------
-
-def _named(e: OSError, path: Path) -> OSError:
-    """The same error, naming ``path`` (the file being written) instead of what it names."""
-    return OSError(e.errno, e.strerror or str(e), str(path))
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    """Create ``path`` (never over an existing file), write it whole and flush it to disk;
-    an error names ``path``.  A file that could not be written whole is removed."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
-    except OSError as e:
-        raise _named(e, path) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except OSError as e:
-        _unlink(path)
-        raise _named(e, path) from None
-
-
-def _copy_file(src: Path, dst: Path, shown: Path | None = None) -> None:
-    """Copy ``src`` to a new file ``dst`` (never following or replacing a link there) and
-    flush it to disk.  A read error names ``src``; a write error (a full disk) names
-    ``shown`` or ``dst``, never the source.  A partial ``dst`` is removed."""
-    with open(src, "rb") as fin:
-        try:
-            fd = os.open(dst, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
-                         0o644)
-        except OSError as e:
-            raise _named(e, shown or dst) from None
-        try:
-            with os.fdopen(fd, "wb") as fout:
-                while True:
-                    try:
-                        block = fin.read(1 << 20)
-                    except OSError as e:
-                        raise _named(e, src) from None
-                    if not block:
-                        break
-                    fout.write(block)
-                fout.flush()
-                os.fsync(fout.fileno())
-        except OSError as e:
-            _unlink(dst)
-            raise e if e.filename == str(src) else _named(e, shown or dst) from None
-        except BaseException:
-            _unlink(dst)
-            raise
-
-
-def _unlink(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError:
-        pass
-
-
-def _rmtree(path: Path) -> None:
-    """Remove a folder this program made, read-only parts included; never follows a link."""
-    if os.path.islink(path) or not os.path.isdir(path):
-        _unlink(path)
-        return
-    for root, dirs, _ in os.walk(path):
-        for d in [root, *(os.path.join(root, x) for x in dirs)]:
-            try:
-                if not os.path.islink(d):
-                    os.chmod(d, 0o700)
-            except OSError:
-                pass
-    shutil.rmtree(path, ignore_errors=True)
 
 
 def _seal(folder: Path) -> None:
@@ -205,40 +111,6 @@ def _seal(folder: Path) -> None:
 def _writable(path: Path) -> bool:
     """Whether this process may write in ``path`` (false on a read-only mount, even for root)."""
     return os.access(path, os.W_OK)
-
-
-def safe_relpath(name) -> PurePosixPath | None:
-    """``name`` (read from a record) as a relative path that stays below its folder, or None:
-    absolute paths, ``..``, empty parts, NUL and backslashes are refused."""
-    if not isinstance(name, str) or not name or "\0" in name or "\\" in name:
-        return None
-    p = PurePosixPath(name)
-    if p.is_absolute() or any(part in ("", ".", "..") for part in name.split("/")):
-        return None
-    return p
-
-
-def _regular_inside(root: Path, rel: PurePosixPath) -> tuple[Path | None, str]:
-    """``root/rel`` if it is a regular file reached without any symbolic link, else
-    (None, what it is instead)."""
-    p = root
-    parts = rel.parts
-    for k, part in enumerate(parts):
-        p = p / part
-        try:
-            st = os.lstat(p)
-        except FileNotFoundError:
-            return None, "missing"
-        except OSError as e:
-            return None, f"unreadable ({e.strerror})"
-        if stat.S_ISLNK(st.st_mode):
-            return None, "a symbolic link (a record never holds one; not followed)"
-        last = k == len(parts) - 1
-        if not last and not stat.S_ISDIR(st.st_mode):
-            return None, "missing"
-        if last and not stat.S_ISREG(st.st_mode):
-            return None, "a folder" if stat.S_ISDIR(st.st_mode) else "not a regular file"
-    return p, ""
 
 
 def _pid_alive(pid: int) -> bool:
@@ -332,7 +204,7 @@ def clean_dead_rebuilds() -> list[str]:
         except OSError:
             continue
         if not _pid_alive(int(m[1])):
-            _rmtree(Path(ent.path))
+            rmtree(Path(ent.path))
             what = "an export" if ent.name.startswith(EXPORT_PREFIX) else "a rebuild"
             notes.append(f"removed {ent.path}: the temporary project of {what} that was "
                          f"stopped (process {m[1]})")
@@ -362,14 +234,14 @@ def recover(archive: Path, catalog: str | None = None) -> list[str]:
                 continue
             # only a dead process's work (or, from older versions, one without a process id)
             # — never published
-            _rmtree(d)
+            rmtree(d)
             notes.append(f"removed an unfinished record in {STAGING}/{d.name}")
     fonts = archive / "fonts"
     if fonts.is_dir():
         for p in sorted(fonts.iterdir()):
             m = _FONT_PART.match(p.name)
             if m and _ours_and_dead(m[2], m[3]):
-                _unlink(p)
+                unlink_quiet(p)
                 notes.append(f"removed fonts/{p.name}: a font copy that was never finished")
     return notes
 
@@ -401,7 +273,7 @@ def _finish_publish(archive: Path, marker: Path, catalog: str | None) -> list[st
             os.chmod(rec, 0o555)
         except OSError:
             pass
-    _unlink(marker)
+    unlink_quiet(marker)
     return notes
 
 
@@ -629,7 +501,7 @@ def archive_issue(issue_dir: Path, archive: Path, replace: bool = False,
     try:
         archive.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise _named(e, archive) from None
+        raise named_error(e, archive) from None
     if not _writable(archive):
         raise OutputError("the archive folder is not writable (read-only?): nothing was "
                              "archived", SourceRef(archive))
@@ -647,7 +519,7 @@ def archive_issue(issue_dir: Path, archive: Path, replace: bool = False,
         staging.mkdir(exist_ok=True)
         stage = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-{host_tag()}-", dir=staging))
     except OSError as e:
-        raise _named(e, staging) from None
+        raise named_error(e, staging) from None
     try:
         out = _write_record(archive, stage, issue, flows, laid, rid, inputs, links, project,
                             jobs)
@@ -659,7 +531,7 @@ def archive_issue(issue_dir: Path, archive: Path, replace: bool = False,
             remember(archive, spec)
             final = _publish(archive, stage, rid, version, cat, spec)
     except BaseException:
-        _rmtree(stage)
+        rmtree(stage)
         raise
     return dict(id=rid, version=version, path=str(final), articles=out["articles"],
                 notes=notes + skipped, replaced=bool(known))
@@ -689,15 +561,15 @@ def _write_record(archive, stage, issue, flows, laid, rid, inputs, links, projec
         try:
             dst.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise _named(e, dst.parent) from None
-        _copy_file(src, dst)
+            raise named_error(e, dst.parent) from None
+        copy_new(src, dst)
     # fonts: stored once for the whole archive, by hash
     fonts = {}
     store = archive / "fonts"
     try:
         store.mkdir(exist_ok=True)
     except OSError as e:
-        raise _named(e, store) from None
+        raise named_error(e, store) from None
     for spec in issue.fonts.faces.values():
         # the project's files the face is made from (a collection, an .otf, a companion
         # beside it): what a rebuild derives the rest from again (fonts.writer_files)
@@ -706,34 +578,34 @@ def _write_record(archive, stage, issue, flows, laid, rid, inputs, links, projec
             dst = store / f"{digest}.ttf"
             if not dst.exists():
                 tmp = store / f".{digest}.{os.getpid()}.{host_tag()}.part"
-                _unlink(tmp)
+                unlink_quiet(tmp)
                 try:
-                    _copy_file(p, tmp, shown=dst)
+                    copy_new(p, tmp, shown=dst)
                     if sha256_file(tmp) != digest:
                         raise ArchiveError("the font changed while it was being archived",
                                            SourceRef(p), "archive the issue again")
                     os.chmod(tmp, 0o444)
                     os.replace(tmp, dst)
                 except OSError as e:
-                    _unlink(tmp)
-                    raise e if e.filename != str(tmp) else _named(e, dst) from None
+                    unlink_quiet(tmp)
+                    raise e if e.filename != str(tmp) else named_error(e, dst) from None
                 except BaseException:
-                    _unlink(tmp)
+                    unlink_quiet(tmp)
                     raise
             fonts[PurePosixPath(os.path.relpath(p, issue.project_root)).as_posix()] = digest
-    _write_file(stage / "fonts.json", (json.dumps(fonts, indent=1, sort_keys=True) +
+    write_new(stage / "fonts.json", (json.dumps(fonts, indent=1, sort_keys=True) +
                                        "\n").encode())
     if links:
-        _write_file(stage / "links.json", _json_bytes(links))
+        write_new(stage / "links.json", _json_bytes(links))
     # the PDFs (and proofs), built from exactly these inputs
     try:
         built = build_issue(issue.root, stage / "pdf", layout=laid, jobs=jobs)
     except OSError as e:
-        raise e if e.filename else _named(e, stage / "pdf") from None
+        raise e if e.filename else named_error(e, stage / "pdf") from None
     try:
         _proofs(built.outputs, stage / "proofs")
     except OSError as e:
-        raise e if e.filename else _named(e, stage / "proofs") from None
+        raise e if e.filename else named_error(e, stage / "proofs") from None
     pdf_of = {f.page.number: f"pdf/{p.name}" for f, p in zip(flows, built.outputs)}
     article_pdf = _article_pdfs(issue, flows, built.outputs, rid, stage)
     # text export: every article part as printed on its page, in reading order
@@ -746,7 +618,7 @@ def _write_record(archive, stage, issue, flows, laid, rid, inputs, links, projec
         lines += ["", "\n\n".join(a["paragraphs"])]
         if a["byline_here"] and a["byline"]:
             lines += ["", a["byline"]]
-        _write_file(tdir / f"p{a['page']:02d}-{a['slot']}.txt",
+        write_new(tdir / f"p{a['page']:02d}-{a['slot']}.txt",
                     ("\n".join(lines) + "\n").encode())
     cat = dict(id=rid, paper=issue.paper.key, paper_name=issue.paper.name,
                date=issue.date, number=issue.number,
@@ -778,8 +650,8 @@ def _article_pdfs(issue, flows, outputs, rid: str, stage: Path) -> dict[str, str
         try:
             dst.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise _named(e, dst.parent) from None
-        _write_file(dst, data)
+            raise named_error(e, dst.parent) from None
+        write_new(dst, data)
         out[key] = rel.as_posix()
     return out
 
@@ -788,8 +660,8 @@ def _finish_record(stage: Path, out: dict, version: int) -> dict:
     """The files that name the record's version (chosen under the lock), the manifest, and
     the record made read-only.  Returns its catalog rows."""
     cat = dict(out["catalog"], version=version)
-    _write_file(stage / "catalog.json", _json_bytes(cat))
-    _write_file(stage / "build.json", _json_bytes(dict(out["info"], version=version)))
+    write_new(stage / "catalog.json", _json_bytes(cat))
+    write_new(stage / "build.json", _json_bytes(dict(out["info"], version=version)))
     _write_manifest(stage)
     _seal(stage)
     return cat
@@ -807,22 +679,22 @@ def _publish(archive: Path, stage: Path, rid: str, version: int, cat: dict,
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = marker.with_name(marker.name + ".tmp")
-        _unlink(tmp)
-        _write_file(tmp, _json_bytes(dict(record=rel)))
+        unlink_quiet(tmp)
+        write_new(tmp, _json_bytes(dict(record=rel)))
         os.replace(tmp, marker)
-        _fsync_dir(marker.parent)
+        fsync_dir(marker.parent)
         if final.exists():       # (cannot happen under the lock: never rename over a record)
             raise ArchiveError(f"{rel} exists already; nothing was changed", SourceRef(final))
         os.rename(stage, final)
     except OSError as e:
-        _rmtree(stage)
-        _unlink(marker)
-        raise e if e.filename else _named(e, final) from None
+        rmtree(stage)
+        unlink_quiet(marker)
+        raise e if e.filename else named_error(e, final) from None
     except BaseException:
-        _rmtree(stage)
-        _unlink(marker)
+        rmtree(stage)
+        unlink_quiet(marker)
         raise
-    _fsync_dir(final.parent)
+    fsync_dir(final.parent)
     hold = os.environ.get(_HOLD_ENV)
     if hold:
         Path(hold + ".waiting").touch()
@@ -836,8 +708,8 @@ def _publish(archive: Path, stage: Path, rid: str, version: int, cat: dict,
         # not indexed: take the record back out (it is this process's own, just renamed)
         try:
             os.rename(final, stage)
-            _rmtree(stage)
-            _unlink(marker)
+            rmtree(stage)
+            unlink_quiet(marker)
         except OSError:
             pass            # left for the next command, which indexes it (it is whole)
         raise
@@ -845,7 +717,7 @@ def _publish(archive: Path, stage: Path, rid: str, version: int, cat: dict,
         os.chmod(final, 0o555)
     except OSError:
         pass
-    _unlink(marker)
+    unlink_quiet(marker)
     return final
 
 
@@ -870,7 +742,7 @@ def _write_manifest(rec: Path) -> None:
     for p in sorted(rec.rglob("*")):
         if p.is_file() and not p.is_symlink() and p.name != "MANIFEST.sha256":
             lines.append(f"{sha256_file(p)}  {p.relative_to(rec).as_posix()}")
-    _write_file(rec / "MANIFEST.sha256", ("\n".join(lines) + "\n").encode())
+    write_new(rec / "MANIFEST.sha256", ("\n".join(lines) + "\n").encode())
 
 
 # --- verifying ------------------------------------------------------------------------------
@@ -885,94 +757,9 @@ class VerifyResult:
     read_only: bool = False
 
 
-def read_manifest(rec: Path) -> tuple[list[tuple[str, PurePosixPath]], list[str]]:
-    """A record's MANIFEST.sha256 as (sha256, path) pairs, each path checked to stay inside
-    the record, and the problems found (a bad line is reported, never followed)."""
-    man = rec / "MANIFEST.sha256"
-    p, what = _regular_inside(rec, PurePosixPath("MANIFEST.sha256"))
-    if p is None:
-        return [], [f"MANIFEST.sha256: {what}"]
-    try:
-        text = man.read_bytes().decode("utf-8")
-    except OSError as e:
-        return [], [f"MANIFEST.sha256: cannot be read ({e.strerror})"]
-    except UnicodeDecodeError as e:
-        return [], [f"MANIFEST.sha256: not UTF-8 (byte offset {e.start}): damaged"]
-    out, problems, seen = [], [], set()
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        digest, sep, name = line.partition("  ")
-        rel = safe_relpath(name)
-        if not sep or not _HEX64.match(digest):
-            problems.append(f"MANIFEST.sha256:{n}: not a 'SHA-256  path' line "
-                            f"({line[:60]!r}): damaged")
-        elif rel is None:
-            problems.append(f"MANIFEST.sha256:{n}: path {name[:80]!r} leaves the record "
-                            f"(not followed)")
-        elif rel in seen:
-            problems.append(f"MANIFEST.sha256:{n}: {name} is listed twice")
-        else:
-            seen.add(rel)
-            out.append((digest, rel))
-    return out, problems
-
-
-def read_fonts_json(rec: Path) -> tuple[dict[str, str], list[str]]:
-    """A record's fonts.json: {project-relative font path: sha256}, every entry checked (a
-    path that would leave the project, a name that is not a SHA-256 are reported)."""
-    p, what = _regular_inside(rec, PurePosixPath("fonts.json"))
-    if p is None:
-        return {}, [f"fonts.json: {what}"]
-    try:
-        data = json.loads(p.read_bytes().decode("utf-8"))
-    except OSError as e:
-        return {}, [f"fonts.json: cannot be read ({e.strerror})"]
-    except ValueError as e:
-        return {}, [f"fonts.json: not valid JSON ({e}): damaged"]
-    if not isinstance(data, dict):
-        return {}, ["fonts.json: not a mapping of font paths to SHA-256 digests: damaged"]
-    out, problems = {}, []
-    for name, digest in data.items():
-        if safe_relpath(name) is None:
-            problems.append(f"fonts.json: font path {str(name)[:80]!r} leaves the project "
-                            f"folder (refused)")
-        elif not isinstance(digest, str) or not _HEX64.match(digest):
-            problems.append(f"fonts.json: {name}: {str(digest)[:80]!r} is not a SHA-256 digest")
-        else:
-            out[name] = digest
-    return out, problems
-
-
-def read_links_json(rec: Path, listed: set) -> tuple[dict[str, str], list[str]]:
-    """A record's links.json: {name the manifest uses: the file in inputs/ it leads to}, for
-    an issue that named a file through a link inside its folder.  Each entry must stay in
-    inputs/ and lead to a file the record's manifest lists."""
-    p, what = _regular_inside(rec, PurePosixPath("links.json"))
-    if p is None:
-        return {}, ([] if what == "missing" else [f"links.json: {what}"])
-    try:
-        data = json.loads(p.read_bytes().decode("utf-8"))
-    except (OSError, ValueError) as e:
-        return {}, [f"links.json: cannot be read ({e}): damaged"]
-    if not isinstance(data, dict):
-        return {}, ["links.json: not a mapping of names to files: damaged"]
-    out, problems = {}, []
-    for name, target in data.items():
-        if safe_relpath(name) is None or safe_relpath(target) is None:
-            problems.append(f"links.json: {str(name)[:80]!r} → {str(target)[:80]!r} leaves "
-                            f"the issue folder (refused)")
-        elif PurePosixPath("inputs", target) not in listed or \
-                PurePosixPath("inputs", name) in listed:
-            problems.append(f"links.json: {name} → {target}: not a file of the record")
-        else:
-            out[name] = target
-    return out, problems
-
-
 def read_catalog_json(rec: Path) -> tuple[dict | None, str | None]:
     """A record's own catalog rows (catalog.json), checked for shape; (None, problem)."""
-    p, what = _regular_inside(rec, PurePosixPath("catalog.json"))
+    p, what = regular_inside(rec, PurePosixPath("catalog.json"))
     if p is None:
         return None, (None if what == "missing" else f"catalog.json: {what}")
     try:
@@ -1002,7 +789,7 @@ def _check_record(archive: Path, rec: Path, font_digests: dict) -> tuple[int, li
     listed = {name for _, name in entries}
     for digest, name in entries:
         files += 1
-        p, what = _regular_inside(rec, name)
+        p, what = regular_inside(rec, name)
         if p is None:
             problems.append(f"{name}: {what}")
             continue
@@ -1035,7 +822,7 @@ def _check_record(archive: Path, rec: Path, font_digests: dict) -> tuple[int, li
 
 def _check_font(archive: Path, digest: str, cache: dict) -> str | None:
     if digest not in cache:
-        p, what = _regular_inside(archive / "fonts", PurePosixPath(f"{digest}.ttf"))
+        p, what = regular_inside(archive / "fonts", PurePosixPath(f"{digest}.ttf"))
         if p is None:
             cache[digest] = what
         else:
@@ -1298,86 +1085,13 @@ def rebuild_one(record: Path, jobs: int | None = None) -> dict:
             built = build_issue(proj / "issue", tmp / "out", jobs=jobs)
         pages = []
         for p in built.outputs:
-            stored, _ = _regular_inside(record, PurePosixPath("pdf", p.name))
+            stored, _ = regular_inside(record, PurePosixPath("pdf", p.name))
             same = stored is not None and stored.read_bytes() == p.read_bytes()
             pages.append(dict(file=p.name, identical=same, stored=stored is not None))
     finally:
-        _rmtree(tmp)
+        rmtree(tmp)
     return dict(record=str(record), pages=pages,
                 identical=all(x["identical"] for x in pages) and bool(pages))
-
-
-def record_project(record: Path, tmp: Path) -> Path:
-    """The project a record was built in, made again as ``tmp/project`` (the issue folder
-    is ``project/issue``) from the files the record's manifest lists, each checked against
-    its SHA-256, and the fonts its fonts.json names.  Every path read from the record is
-    checked to stay inside the record (and, for a font, the temporary project) before
-    anything is read or written; a damaged record is an ArchiveError.  For ``rebuild`` and
-    for exporting a record (exchange)."""
-    record = Path(record).resolve()
-    archive = record.parents[2]
-    entries, problems = read_manifest(record)
-    fonts, bad = read_fonts_json(record)
-    links, bad_links = read_links_json(record, {name for _, name in entries})
-    if problems or bad or bad_links:
-        raise ArchiveError(f"the record is damaged: {(problems + bad + bad_links)[0]}",
-                           SourceRef(record), "`paiban archive verify` lists every problem")
-    proj = tmp / "project"
-    proj.mkdir()
-    for digest, name in entries:
-        top, rest = name.parts[0], PurePosixPath(*name.parts[1:]) if len(name.parts) > 1 \
-            else None
-        if rest is None or top not in ("inputs", "layout", "project"):
-            continue
-        dst = proj / {"inputs": "issue", "layout": "layout", "project": "."}[top] / rest
-        _restore(record / name, _regular_inside(record, name), digest, dst, record)
-    issue = proj / "issue"
-    for name, target in links.items():
-        # the manifest named this file through a link: so does the issue folder made again
-        link = issue / name
-        link.parent.mkdir(parents=True, exist_ok=True)
-        os.symlink(os.path.relpath(issue / target, link.parent), link)
-        if link.resolve() != (issue / target).resolve():
-            raise ArchiveError(f"links.json: {name} does not lead to {target}",
-                               SourceRef(record / "links.json"))
-    for name, digest in fonts.items():
-        src = archive / "fonts" / f"{digest}.ttf"
-        dst = proj / safe_relpath(name)
-        if not dst.resolve().is_relative_to(proj.resolve()) or dst.exists():
-            raise ArchiveError(f"fonts.json names {name!r}, which is not a free place in "
-                               f"the project", SourceRef(record / "fonts.json"))
-        _restore(src, _regular_inside(archive / "fonts", PurePosixPath(src.name)), digest,
-                 dst, record, what=f"font {name}")
-    return proj
-
-
-@contextmanager
-def project_env(proj: Path):
-    """Load issues from ``proj`` (TYPESET_PROJECT) while the block runs."""
-    old = os.environ.get("TYPESET_PROJECT")
-    os.environ["TYPESET_PROJECT"] = str(proj)
-    try:
-        yield proj
-    finally:
-        if old is None:
-            os.environ.pop("TYPESET_PROJECT", None)
-        else:
-            os.environ["TYPESET_PROJECT"] = old
-
-
-def _restore(src: Path, found: tuple, digest: str, dst: Path, record: Path,
-             what: str | None = None) -> None:
-    """Copy one stored file into the temporary project, after checking its SHA-256."""
-    path, problem = found
-    what = what or src.relative_to(record).as_posix()
-    if path is None:
-        raise ArchiveError(f"{what}: {problem}", SourceRef(record),
-                           "`paiban archive verify` lists every problem")
-    if sha256_file(path) != digest:
-        raise ArchiveError(f"{what}: changed since it was archived (SHA-256 differs)",
-                           SourceRef(record), "`paiban archive verify` lists every problem")
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    _copy_file(path, dst)
 
 
 def rebuild(records: list[Path], jobs: int | None = None) -> list[dict]:

@@ -134,7 +134,7 @@ class Browser:
             arts = c.articles(rid, int(v[1:])) if issue else []
         if issue is None:
             raise NotFound(f"no issue {rid} {v} in the catalog")
-        from .archive import safe_relpath
+        from .recordfiles import safe_relpath
 
         rel = safe_relpath(issue["path"])
         if rel is None:
@@ -258,7 +258,7 @@ class Browser:
 
     # files ---------------------------------------------------------------------------------------
     def _listed(self, rec: Path) -> dict[str, str]:
-        from .archive import read_manifest
+        from .recordfiles import read_manifest
 
         entries, _ = read_manifest(rec)
         return {name.as_posix(): digest for digest, name in entries}
@@ -268,13 +268,13 @@ class Browser:
         inside the record and has the SHA-256 the manifest gives."""
         import hashlib
 
-        from .archive import _regular_inside, safe_relpath
+        from .recordfiles import regular_inside, safe_relpath
 
         safe = safe_relpath(rel)
         digest = self._listed(rec).get(rel) if safe is not None else None
         if digest is None or PurePosixPath(rel).suffix not in FILE_TYPES:
             raise NotFound("not a file of the record")
-        path, _ = _regular_inside(rec, safe)
+        path, _ = regular_inside(rec, safe)
         if path is None:
             raise NotFound("missing from the record")
         data = path.read_bytes()

@@ -217,9 +217,9 @@ def remember(archive: Path, spec: str) -> None:
     path = Path(archive) / CONFIG_FILE
     if not is_postgres(spec) or path.exists():
         return
-    from .archive import _write_file
+    from .recordfiles import write_new
 
-    _write_file(path, (f"# the catalog of this archive (typeset archive); records stay here\n"
+    write_new(path, (f"# the catalog of this archive (typeset archive); records stay here\n"
                        f"catalog: {shown(spec)}\n").encode())
 
 

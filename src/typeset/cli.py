@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from .errors import EXIT_INTERNAL, EXIT_IO, TypesetError
+from .errors import EXIT_ARCHIVE, EXIT_INTERNAL, EXIT_IO, TypesetError
 from .i18n import _
 
 
@@ -745,7 +745,7 @@ def archive(args, archive_dir, archive_to, replace, repair, catalog, scheduler, 
             click.echo(f"{res.records} record(s), {res.files} file(s) checked: "
                        f"{'OK' if not res.problems else f'{len(res.problems)} problem(s)'}{ro}")
             if res.problems:
-                sys.exit(arc.EXIT_ARCHIVE)
+                sys.exit(EXIT_ARCHIVE)
             return
         if repair:
             raise click.UsageError("--repair goes with 'verify'")
@@ -876,7 +876,7 @@ def rebuild(records, archive_dir, jobs, every, scheduler, workers, log, quiet):
         same = sum(bool(r["identical"]) for r in results)
         click.echo(f"{same} of {len(results)} issue(s) identical", err=True)
     if not ok:
-        sys.exit(arc.EXIT_ARCHIVE)
+        sys.exit(EXIT_ARCHIVE)
 
 
 @main.command()

@@ -204,7 +204,7 @@ def open_edition(source: Path, jobs: int | None = None):
         raise InputError("neither an issue folder (no issue.yaml) nor an archived record "
                          "(no MANIFEST.sha256)", SourceRef(source),
                          "give an issue folder or a folder records/<id>/v<N> of an archive")
-    from .archive import EXPORT_PREFIX, _rmtree
+    from .recordfiles import EXPORT_PREFIX, rmtree
 
     # named with this process's id, so that the next export (or rebuild) removes it if this
     # one is killed (archive.clean_dead_rebuilds): a record's project holds its fonts
@@ -215,7 +215,7 @@ def open_edition(source: Path, jobs: int | None = None):
         else:
             yield _from_record(_latest_version(source) or source, tmp)
     finally:
-        _rmtree(tmp)
+        rmtree(tmp)
 
 
 def _from_issue(issue_dir: Path, tmp: Path, jobs) -> Edition:
@@ -236,7 +236,7 @@ def _from_record(record: Path, tmp: Path) -> Edition:
     from .build import lay_out
     from .fonts import file_sha256
 
-    from .archive import project_env, read_manifest, record_project
+    from .recordfiles import project_env, read_manifest, record_project
 
     record = record.resolve()
     listed = {name.as_posix(): digest for digest, name in read_manifest(record)[0]}
