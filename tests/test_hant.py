@@ -96,3 +96,36 @@ def test_an_unknown_language_is_bad_input(tmp_path):
         "        span: 4\n", encoding="utf-8")
     r = subprocess.run([*TYPESET, "check", str(d)], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 3 and "story.txt:2" in r.stderr and "zh-XX" in r.stderr
+
+
+def _check(tmp_path, text: str, header: str = "") -> str:
+    d = tmp_path / "issue"
+    d.mkdir()
+    (d / "story.txt").write_text("headline: 科技普及\n" + header + "\n" + text,
+                                 encoding="utf-8")
+    (d / "issue.yaml").write_text(
+        "paper: typeset-demo\ndate: 2020-08-07\npages:\n  - page: 1\n"
+        "    template: yaowen\n    slots:\n      - id: s\n        article: story.txt\n"
+        "        column: 1\n        span: 4\n", encoding="utf-8")
+    r = subprocess.run([*TYPESET, "check", str(d)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    return r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("text, header, warned", [
+    (TEXT, "", "Traditional characters"),        # wire copy from Taipei set as Simplified
+    (TEXT, "lang: zh-Hant\n", None),
+    ("本报讯 成都市今天举办科技普及活动，吸引了大批市民参加。\n", "lang: zh-Hant\n",
+     "Simplified characters"),
+    ("本报讯 成都市今天举办科技普及活动，吸引了大批市民参加。\n", "", None),
+])
+def test_copy_in_the_other_script_is_a_warning(tmp_path, text, header, warned):
+    """Traditional characters set as Simplified Chinese (or back) is a warning naming the file
+    and a few of the characters: the language decides where every mark sits, and the text is
+    never converted behind the editor's back."""
+    out = _check(tmp_path, text, header)
+    lines = [ln for ln in out.splitlines() if "characters (" in ln]
+    if warned is None:
+        assert not lines, out
+    else:
+        assert len(lines) == 1 and warned in lines[0] and "story.txt" in lines[0], out

@@ -37,6 +37,7 @@ import re
 from dataclasses import replace
 
 from . import cjk
+from .i18n import _
 from .compose import Face, Glyph, Line, compose_headline, compose_paragraph, natural_line
 from .errors import LayoutError, SourceRef
 from .markup import DOTS, KAI, STRONG, column_align
@@ -86,6 +87,50 @@ class _Centred(Face):
 def language(issue, art) -> str | None:
     """The article's language: its own ``lang:``, else the issue's."""
     return art.lang or getattr(issue, "lang", None)
+
+
+def _outside_gb2312(text: str) -> set[str]:
+    out = set()
+    for ch in text:
+        if ord(ch) >= 0x3400 and cjk.char_class(ch) == cjk.H and ch not in out:
+            try:
+                ch.encode("gb2312")
+            except UnicodeEncodeError:
+                out.add(ch)
+    return out
+
+
+def script_warning(issue, art) -> str | None:
+    """A warning when the article's characters are of the other script than its language:
+    Traditional characters (華為, 體育) set as Simplified Chinese — wire copy from Hong Kong or
+    Taiwan, a Traditional website — or Simplified ones set as Traditional.  The language
+    decides how the punctuation sits (CLREQ §positions_of_punctuation_marks: centred in
+    Traditional Chinese), so a wrong one sets every mark wrong; the text is never converted
+    behind the editor's back.  hanzidentifier (MIT, CC-CEDICT's character sets) tells the
+    scripts apart; a text with both kinds, or only characters common to both, passes."""
+    text = "".join([art.headline or ""] + [p.text for p in art.paragraphs])
+    hant = language(issue, art) in cjk.HANT_LANGS
+    if not hant and len(_outside_gb2312(text)) < 3:
+        # Traditional copy has many characters outside GB 2312, the Simplified character set;
+        # a rare character of a name (祎, 堃) is no sign of it.  Most copy stops here, which
+        # spares the 20 ms import of the character sets
+        return None
+    import hanzidentifier
+
+    script = hanzidentifier.identify(text)
+    if script == hanzidentifier.TRADITIONAL and not hant:
+        seen = list(dict.fromkeys(c for c in text if hanzidentifier.identify(c) ==
+                                  hanzidentifier.TRADITIONAL))
+        return _("the text is in Traditional characters ({chars} …) but is set as Simplified "
+                 "Chinese: add 'lang: zh-Hant' to its header to set it the Traditional way, or "
+                 "convert it to Simplified").format(chars="".join(seen[:6]))
+    if script == hanzidentifier.SIMPLIFIED and hant:
+        seen = list(dict.fromkeys(c for c in text if hanzidentifier.identify(c) ==
+                                  hanzidentifier.SIMPLIFIED))
+        return _("the text is in Simplified characters ({chars} …) but is set as Traditional "
+                 "Chinese ({lang}): remove 'lang:' from its header, or convert it to "
+                 "Traditional").format(chars="".join(seen[:6]), lang=language(issue, art))
+    return None
 
 
 def role(fonts, name: str) -> str:

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .body import script_warning
 from .errors import ErrorGroup, InputError, LayoutError, SourceRef, raise_all
 from .flow import PageFlow, compose_bodies, flow_issue
 from .i18n import _
@@ -324,6 +325,9 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
     # what an article file could not carry over (a Word document's tracked changes …)
     report.warnings.extend(f"{where}: {msg}" for art in issue.articles.values()
                            for where, msg in art.warnings)
+    for art in issue.articles.values():
+        if not art.placeholder and (msg := script_warning(issue, art)):
+            report.warnings.append(f"{art.path}: {msg}")
     if issue.normalise:
         issue, report.changes = normalise_issue(issue)
     t2 = time.perf_counter()
