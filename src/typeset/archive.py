@@ -282,7 +282,9 @@ def _finish_publish(archive: Path, marker: Path, catalog: str | None) -> list[st
 def _issue_id(issue) -> str:
     num = (issue.number or "").strip()
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in num)
-    return f"{issue.paper.key}-{issue.date}" + (f"-{safe}" if safe else "")
+    from .build import file_stem
+
+    return file_stem(issue) + (f"-{safe}" if safe else "")
 
 
 def _describe(path: Path) -> str | None:

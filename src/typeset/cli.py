@@ -506,6 +506,7 @@ def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_pro
     `typeset build` then works unchanged.  Exit code 4 when a page cannot be filled (the
     message says why and what to add or cut), 3 for bad input.
     """
+    from .build import file_stem
     from .makeup import make_up_issue, manifest_text, proof_pngs, proposal_slots
     from .outdir import write_files
 
@@ -514,7 +515,7 @@ def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_pro
         out = (out_dir or Path(issue_dir) / "out") / "makeup"
         files = []
         issue = res.issue
-        stem = f"{issue.paper.key}-{issue.date}"
+        stem = file_stem(issue)
         best = max((len(r.proposals) for r in res.pages), default=0)
         for k in range(1, best + 1):
             made = {}

@@ -219,13 +219,13 @@ def open_edition(source: Path, jobs: int | None = None):
 
 
 def _from_issue(issue_dir: Path, tmp: Path, jobs) -> Edition:
-    from .build import build_issue, lay_out
+    from .build import build_issue, file_stem, lay_out
 
     laid = lay_out(issue_dir, jobs)
     built = build_issue(issue_dir, tmp / "pdf", layout=laid, jobs=jobs)
     issue = laid.issue
     pdfs = {p.name: p for p in built.outputs}
-    ed = edition_from_layout(issue, laid.flows, pdfs, f"{issue.paper.key}-{issue.date}")
+    ed = edition_from_layout(issue, laid.flows, pdfs, file_stem(issue))
     ed.warnings = list(built.warnings)
     return ed
 
@@ -233,7 +233,7 @@ def _from_issue(issue_dir: Path, tmp: Path, jobs) -> Edition:
 def _from_record(record: Path, tmp: Path) -> Edition:
     """Lay the record's stored inputs out again with its stored layout files and fonts (as
     ``typeset rebuild`` does), and take its stored PDFs."""
-    from .build import lay_out
+    from .build import file_stem, lay_out
     from .fonts import file_sha256
 
     from .recordfiles import project_env, read_manifest, record_project
@@ -267,7 +267,7 @@ def _from_record(record: Path, tmp: Path) -> Edition:
     with project_env(proj):
         laid = lay_out(proj / "issue", 1)
     issue = laid.issue
-    ident = str(info.get("id") or f"{issue.paper.key}-{issue.date}")
+    ident = str(info.get("id") or file_stem(issue))
     return edition_from_layout(issue, laid.flows, pdfs, ident, record)
 
 
@@ -276,9 +276,10 @@ def edition_from_layout(issue, flows, pdfs: dict, ident: str,
     """The :class:`Edition` of an issue already laid out (``build.lay_out``: its ``issue``
     and ``flows``) and built: ``pdfs`` maps the file names the build wrote to their paths (what ``archive`` has in
     hand when it stores a record, without laying the issue out again)."""
+    from .build import file_stem
     from .page import make_page
 
-    stem = f"{issue.paper.key}-{issue.date}"
+    stem = file_stem(issue)
     pages = []
     for flow in flows:
         n = flow.page.number
