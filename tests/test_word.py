@@ -56,19 +56,25 @@ def make_docx(path) -> None:
     d.save(str(path))
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    issue = tmp_path_factory.mktemp("word")
-    make_docx(issue / "word.docx")
+def build_docx(issue, name: str):
+    """Build an issue of the one Word article ``issue/name`` across four columns: (the
+    finished process, the page PDF)."""
     (issue / "issue.yaml").write_text(
         "paper: typeset-demo\ndate: 2020-08-07\npages:\n  - page: 1\n    template: yaowen\n"
-        "    slots:\n      - id: w\n        article: word.docx\n        column: 1\n"
+        f"    slots:\n      - id: w\n        article: {name}\n        column: 1\n"
         "        span: 4\n", encoding="utf-8")
     out = issue / "out"
     r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(out)], capture_output=True,
                        text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     return r, next(out.glob("*-p01.pdf"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    issue = tmp_path_factory.mktemp("word")
+    make_docx(issue / "word.docx")
+    return build_docx(issue, "word.docx")
 
 
 def test_the_tracked_change_is_a_warning_naming_file_and_paragraph(built):
@@ -259,17 +265,10 @@ def test_a_reporters_document_reads_back_in_paragraphs(tmp_path):
     issue = tmp_path / "issue"
     issue.mkdir()
     _reporters_docx(issue / "kepu.docx", "heading")
-    (issue / "issue.yaml").write_text(
-        "paper: typeset-demo\ndate: 2020-08-07\npages:\n  - page: 1\n    template: yaowen\n"
-        "    slots:\n      - id: w\n        article: kepu.docx\n        column: 1\n"
-        "        span: 4\n", encoding="utf-8")
-    out = issue / "out"
-    r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(out)], capture_output=True,
-                       text=True, cwd=ROOT)
-    assert r.returncode == 0, r.stderr
+    _, pdf = build_docx(issue, "kepu.docx")
     from pdfread import read_lines
 
-    lines = [ln for ln in read_lines(read_chars(next(out.glob("*-p01.pdf"))))
+    lines = [ln for ln in read_lines(read_chars(pdf))
              if ln.text.strip()]
     heads = {ln.text.replace(" ", "")[:3]: ln.x0 for ln in lines
              if ln.text.replace(" ", "")[:3] in ("会议指", "一是科", "二是科", "本报讯")}
