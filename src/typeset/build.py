@@ -214,12 +214,31 @@ def _check_glyphs(issue, pages) -> list[str]:
             where=where, element=element, char=ch, code=f"U+{ord(ch):04X}", role=role,
             face=fonts.spec(role).label, fallback=face.key, label=face.spec.label))
 
+    # Whether a character has a glyph (or comes from a fallback face) depends on the
+    # character and the role alone: each role's characters are looked up once over the
+    # whole issue, and only the runs with a character to report are looked at one by one
+    # (the same reports in the same order; 18,000 runs at 32 pages, issue #22).
+    chars: dict = {}
     for page in pages:
         for run in page.items:
-            if not isinstance(run, TextRun):
+            if isinstance(run, TextRun):
+                have = chars.get(run.role)
+                if have is None:
+                    have = chars[run.role] = set()
+                have.update(g.ch for g in run.glyphs)
+    suspect = {}
+    for role, have in chars.items():
+        face = fonts.face(role)
+        have = "".join(have)
+        suspect[role] = frozenset(face.missing(have)) | frozenset(face.fallbacks(have))
+    for page in pages:
+        for run in page.items:
+            if not isinstance(run, TextRun) or not suspect[run.role]:
+                continue
+            text = run.text
+            if suspect[run.role].isdisjoint(text):
                 continue
             face = fonts.face(run.role)
-            text = run.text
             missing = face.missing(text)
             fallback = face.fallbacks(text)
             if not missing and not fallback:
