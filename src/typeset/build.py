@@ -463,6 +463,12 @@ class _Job:
     # where the workers leave what they draw and finish (a private temporary folder): the
     # build process holds their names, not hundreds of MB of PDFs (issue #22)
     stage: Path | None = None
+    # per page, what the preflight checks its content against (frame.drawn_areas), taken
+    # when the page is drawn
+    frames: list = field(default_factory=list)
+    # nothing needs the pages' items once they are drawn (no proofs, no caller holding the
+    # pages): let them go before the files are finished (issue #22: a 500-page build)
+    slim: bool = False
 
     def doc(self, ps, title: str):
         return self.doc_meta(title=title, paper=self.issue.paper.name, date=self.issue.date,
@@ -485,7 +491,9 @@ _RENEW = 24
 
 
 def _draw(job: _Job, k: int) -> tuple:
-    """Draw page ``k`` (ReportLab's PDF) and the CPU seconds it took.  In a worker."""
+    """Draw page ``k`` (ReportLab's PDF): the PDF, the CPU seconds it took and the areas
+    of what it drew, for the preflight (frame.drawn_areas).  In a worker."""
+    from .frame import drawn_areas
     from .pdf import render_pdf
 
     c0 = time.process_time()
@@ -495,7 +503,7 @@ def _draw(job: _Job, k: int) -> tuple:
         path = job.stage / f"drawn-{k:05d}.pdf"
         path.write_bytes(raw)
         raw = path
-    return raw, time.process_time() - c0
+    return raw, time.process_time() - c0, drawn_areas(p)
 
 
 def _bytes(data) -> bytes:
@@ -530,10 +538,8 @@ def _finish(job: _Job, task) -> tuple:
         res = job.check(data, ps, name, content_checked=True)
     else:
         # and the page file's content is walked against the areas its items were placed in
-        from .frame import drawn_areas
-
         res = job.check(data, ps, name, text_checked_in=job.whole_name,
-                        frames=[drawn_areas(p) for p in ps])
+                        frames=[job.frames[k]])
     if job.stage is not None:
         path = job.stage / name
         path.write_bytes(data)
@@ -591,6 +597,10 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     # the page stage first: a character without a glyph (exit 3) is said before what does
     # not fit (exit 4), as bad input always is
     pages = _make_pages(layout, consume=own)
+    if own:
+        from .parallel import trim_heap
+
+        trim_heap()             # the composed lines, let go of as the pages were set
     if on_pages is not None:
         on_pages(pages)
     t1 = time.perf_counter()
@@ -623,7 +633,8 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                output=output,
                titles={k: a.headline.replace("|", "") for k, a in issue.articles.items()},
                section={p.number: p.template.section for p in issue.pages}, cut=cut,
-               doc_meta=DocMeta, encoding=encoding)
+               doc_meta=DocMeta, encoding=encoding,
+               slim=own and not proof and on_pages is None)
     names = [out_dir / f"{stem}-p{p.number:02d}.pdf" for p in pages]
     import shutil
     import tempfile
@@ -672,6 +683,15 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
                      progress=(lambda d, n: progress(d, n, "pages")) if progress else None,
                      renew=_RENEW)
     job.raws = [d[0] for d in drawn]
+    job.frames = [d[2] for d in drawn]
+    if job.slim:
+        # drawn: what is left to do (PDF/X, preflight, writing) reads the PDFs, the areas
+        # and the pages' numbers, titles and threads, not their glyphs
+        for p in pages:
+            p.items = []
+        from .parallel import trim_heap
+
+        trim_heap()
     tasks = [(k, n.name) for k, n in enumerate(names)]
     whole_path = out_dir / f"{stem}.pdf"
     if not partial and len(pages) > 1:
