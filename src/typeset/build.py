@@ -466,9 +466,6 @@ class _Job:
     # per page, what the preflight checks its content against (frame.drawn_areas), taken
     # when the page is drawn
     frames: list = field(default_factory=list)
-    # nothing needs the pages' items once they are drawn (no proofs, no caller holding the
-    # pages): let them go before the files are finished (issue #22: a 500-page build)
-    slim: bool = False
 
     def doc(self, ps, title: str):
         return self.doc_meta(title=title, paper=self.issue.paper.name, date=self.issue.date,
@@ -633,8 +630,7 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                output=output,
                titles={k: a.headline.replace("|", "") for k, a in issue.articles.items()},
                section={p.number: p.template.section for p in issue.pages}, cut=cut,
-               doc_meta=DocMeta, encoding=encoding,
-               slim=own and not proof and on_pages is None)
+               doc_meta=DocMeta, encoding=encoding)
     names = [out_dir / f"{stem}-p{p.number:02d}.pdf" for p in pages]
     import shutil
     import tempfile
@@ -684,14 +680,6 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
                      renew=_RENEW)
     job.raws = [d[0] for d in drawn]
     job.frames = [d[2] for d in drawn]
-    if job.slim:
-        # drawn: what is left to do (PDF/X, preflight, writing) reads the PDFs, the areas
-        # and the pages' numbers, titles and threads, not their glyphs
-        for p in pages:
-            p.items = []
-        from .parallel import trim_heap
-
-        trim_heap()
     tasks = [(k, n.name) for k, n in enumerate(names)]
     whole_path = out_dir / f"{stem}.pdf"
     if not partial and len(pages) > 1:
