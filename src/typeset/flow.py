@@ -230,8 +230,24 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
     keys.sort(key=lambda k: -sum(len(p.text) for p in issue.articles[k].paragraphs))
     reuse = reuse or {}
     todo = [k for k in keys if k not in reuse]
+    # Each body comes back with its own string object for each character it uses (shared
+    # within the body, _compose_paragraphs): here every body's glyphs are given one object
+    # per character for the whole issue, as each arrives, so that the build holds each
+    # character once and not once per article (issue #22: about 140 MB at 500 pages).  The
+    # strings of the body just received are freed at once, and the next body's take their
+    # place.
+    chars: dict = {}
+
+    def share(paragraphs):
+        get = chars.setdefault
+        for lines in paragraphs:
+            for ln in lines:
+                for g in ln.glyphs:
+                    g.ch = get(g.ch, g.ch)
+        return paragraphs
+
     done = dict(zip(todo, fork_map(_compose_paragraphs, todo, jobs, issue,
-                                   meanwhile=meanwhile)))
+                                   meanwhile=meanwhile, received=share)))
     return {k: done[k] if k in done else reuse[k] for k in keys}
 
 

@@ -52,6 +52,17 @@ def _libc():
         return None
 
 
+def trim_heap() -> None:
+    """Give the free memory of the C heap back to the operating system (glibc's
+    ``malloc_trim``): what a build freed (the composed lines of every page, once the pages
+    are set) would otherwise stay in the process, and in every worker forked from it
+    (issue #22: 500 pages).  Nothing where there is no glibc."""
+    libc = _libc()
+    trim = getattr(libc, "malloc_trim", None) if libc is not None else None
+    if trim is not None:
+        trim(0)
+
+
 def _die_with_parent(libc, parent: int) -> None:
     """In a worker: be killed when ``parent`` dies; leave at once if it died already (between
     the fork and this call)."""
@@ -139,7 +150,7 @@ def _close_and_reap(workers) -> None:
 
 
 def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=None,
-             renew: int = 0) -> list:
+             renew: int = 0, received=None) -> list:
     """``[fn(shared, x) for x in items]`` on up to ``jobs`` processes; ``progress(done, total)``
     is called in this process as results arrive.  ``meanwhile()`` runs in this process while
     the workers work (before any work when nothing is forked): a build imports the PDF
@@ -151,7 +162,9 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
     Nothing is forked from a process that runs other threads (`serve`): a forked child gets
     only the calling thread, and a lock another thread held at that moment would stay locked
     in the child for ever.  When an item fails, the error raised is that of the first failing
-    item in order, as without workers, and the remaining work is stopped."""
+    item in order, as without workers, and the remaining work is stopped.  ``received(value)``
+    is called in this process on each result as it arrives (unpickled) and returns what is
+    kept in its place (compose_bodies shares the character strings of composed lines)."""
     items = list(items)
     n = len(items)
     jobs = min(jobs, n)
@@ -160,7 +173,7 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
             meanwhile()
         out = []
         for k, it in enumerate(items):
-            out.append(fn(shared, it))
+            out.append(fn(shared, it) if received is None else received(fn(shared, it)))
             if progress:
                 progress(k + 1, n)
         return out
@@ -169,7 +182,7 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
         for k in range(0, n, _MAX_ITEMS):
             out += fork_map(fn, items[k:k + _MAX_ITEMS], jobs, shared,
                             (lambda d, _t, k=k: progress(k + d, n)) if progress else None,
-                            meanwhile if k == 0 else None, renew)
+                            meanwhile if k == 0 else None, renew, received)
         return out
     import selectors
 
@@ -262,7 +275,7 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
                     continue
                 i, ok, value = pickle.loads(body)
                 if ok:
-                    results[i] = value
+                    results[i] = value if received is None else received(value)
                     have[i] = True
                     done += 1
                     if progress:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from codecs import escape_decode as _escape_decode
 
 
 class Refused(Exception):
@@ -217,6 +218,7 @@ def decoded_size_at_most(stream, limit: int, what: str) -> None:
 # --- content streams --------------------------------------------------------------------------
 
 _PAREN = re.compile(rb"[()\\]")
+_OCTAL_ONLY = re.compile(rb"(?:[^()\\]|\\[0-3][0-7][0-7])*")
 _ESC = re.compile(rb"\\(?:([0-7]{1,3})|(\r\n|\r|\n)|([\s\S]))")
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
 _NAME_ESC = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -239,8 +241,14 @@ def _literal(data: bytes, pos: int) -> tuple[bytes, int]:
     e = data.find(b")", pos)
     if e >= 0:
         raw = data[pos:e]
-        if b"(" not in raw and b"\\" not in raw:         # the common case: nothing nested
-            return raw, e + 1
+        if b"\\" not in raw:
+            if b"(" not in raw:                      # the common case: nothing nested
+                return raw, e + 1
+        elif _OCTAL_ONLY.fullmatch(raw):
+            # nothing nested and no escape but three-digit octal codes up to \377 (how
+            # ReportLab writes the codes of a subset font): one C call decodes them all, and
+            # the ')' found ends the string (no escape is left open before it)
+            return _escape_decode(raw)[0], e + 1
     depth, i, esc = 1, pos, False
     search = _PAREN.search
     while True:

@@ -337,7 +337,7 @@ class Colour:
             not (self.space.startswith("DeviceN:") and
                  all(n == "None" for n in self.space[8:].split(",")))
 
-    @property
+    @cached_property
     def spots(self) -> tuple:
         """Names of the spot inks of this colour's space."""
         sp = self.space
@@ -686,6 +686,8 @@ _SIG = {"re": "nnnn", "cm": "nnnnnn", "Tm": "nnnnnn", "m": "nn", "l": "nn", "c":
         "K": "nnnn", "g": "n", "G": "n", "rg": "nnn", "RG": "nnn", "cs": "N", "CS": "N",
         "gs": "N", "sh": "N", "Do": "N", "Tj": "s", "TJ": "a", "'": "s", '"': "nns"}
 _TYPE = {"n": float, "N": str, "s": bytes, "a": list}
+# the same as the types of the operands, in order: compared in one step (tuple(map(type, …)))
+_SIG_TYPES = {op: tuple(_TYPE[c] for c in sig) for op, sig in _SIG.items()}
 _TYPE_WORD = {float: "number", str: "name", bytes: "string", list: "array", dict: "dictionary",
               bool: "boolean", type(None): "null"}
 _SIG_WORD = {"n": "number", "N": "name", "s": "string", "a": "array"}
@@ -978,6 +980,7 @@ class _Page:
         text = _TextObject()
         run = self.run
         sigs = _SIG
+        sig_types = _SIG_TYPES
         problems: set = set()
 
         def problem(msg):
@@ -994,12 +997,10 @@ class _Page:
                                   f"(its forms included): refused as too complex to check")
             if op in _PASS:
                 continue
-            sig = sigs.get(op)
-            if sig is not None:
-                if len(operands) != len(sig) or any(
-                        type(v) is not _TYPE[c] for v, c in zip(operands, sig)):
-                    self.bad_operands(op, sig, operands)
-                    continue
+            types = sig_types.get(op)
+            if types is not None and tuple(map(type, operands)) != types:
+                self.bad_operands(op, sigs[op], operands)
+                continue
             if op in ("Tj", "TJ", "'", '"'):
                 if op != "Tj" and op != "TJ":
                     if op == '"':
