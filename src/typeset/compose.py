@@ -803,6 +803,16 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             final = (last and not last_justified) or j == tail
             # a line ending at a hyphenation point holds the hyphen too
             hy = items[j].hyphen if j < n else 0.0
+            room = width - hy - nat
+            if room >= -EPS:
+                # The line fits without shrinking (trimmed edges only make it shorter), so it
+                # is feasible, and every cost is ≥ 0 — a line to stretch costs 5 or more: when
+                # that alone cannot beat the best way found to j, the line is not priced (the
+                # choice is the same; most candidates, the short lines from i, end here).
+                lower = base + extra + (5.0 if room > EPS and not final else 0.0)
+                if lower >= best[j]:
+                    found = True
+                    continue
             if j - i > 1 and plain_start[i] and plain_end[j - 1]:
                 cost = _solve(width - hy - nat, shrink, stretch, n_even, final, n_letter, False)
             else:
