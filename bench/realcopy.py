@@ -49,6 +49,8 @@ measure and written to bench/results/realcopy.json:
 
 Usage: .venv/bin/python bench/realcopy.py [--measures 8,12,20] [--levels basic,strict]
                                            [--no-sample] [--keep DIR]
+       .venv/bin/python bench/realcopy.py --probe [--measures 8,12,20] [--levels strict]
+                                           (the composer alone, counted from its lines: seconds)
 Needs the test extras (``pip install -e '.[test]'``: pdfplumber; jieba is a dependency).
 """
 
@@ -660,6 +662,42 @@ def run_level(level: str, measures, work: Path, proj: Path, groups, sample: bool
     return results
 
 
+def probe(measures, level: str = "gb") -> str:
+    """A quick look while working on the composer (seconds, not minutes): the corpus's
+    normalised paragraphs composed at each measure with the sample paper's settings, counted
+    from the composer's lines (``Line.visibly_spaced``, ``Line.spacing``), not from a PDF; the
+    PDF figures of the table above differ by a few lines (a byline's line, a column's first
+    line)."""
+    from typeset.compose import Settings, compose_paragraph
+    from typeset.fonts import load_font_table
+    from typeset.load import parse_article
+    from typeset.yamlsrc import load_yaml
+
+    fy = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(fy, load_yaml(fy), ROOT).face("body")
+    paras = []
+    for f in corpus_files():
+        art = parse_article(f, f.read_text(encoding="utf-8-sig"))
+        paras += [norm(p.text) for p in art.paragraphs]
+    settings = Settings(level=level, style="quanjiao", indent=2.0, hanging=False)
+    out = [f"composer probe, level {level}: {len(paras)} paragraphs, "
+           f"{sum(map(len, paras))} characters",
+           "measure  lines  non-final  spaced  spaced%  loose  largest  hyphens  chars/s"]
+    for m in measures:
+        t = time.process_time()
+        lines = [ln for p in paras for ln in compose_paragraph(p, face, float(m), settings)]
+        dt = time.process_time() - t
+        nonfinal = [ln for ln in lines if ln.justified]
+        spaced = [ln for ln in nonfinal if ln.visibly_spaced]
+        loose = sum(1 for ln in spaced if ln.spacing > cjk.EVEN_LOOSE + 1e-9)
+        out.append(f"{m:>7}  {len(lines):>5}  {len(nonfinal):>9}  {len(spaced):>6}  "
+                   f"{100 * len(spaced) / max(1, len(nonfinal)):>6.1f}%  {loose:>5}  "
+                   f"{max((ln.spacing for ln in spaced), default=0.0):>7.3f}  "
+                   f"{sum(1 for ln in lines if ln.hyphen):>7}  "
+                   f"{sum(map(len, paras)) / dt:>7.0f}")
+    return "\n".join(out)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--measures", default="8,9,10,11,12,13,14,15,16,17,18,19,20",
@@ -668,7 +706,15 @@ def main(argv=None) -> int:
                     help="kinsoku levels to build everything again at, besides the paper's gb")
     ap.add_argument("--no-sample", action="store_true", help="skip the sample page")
     ap.add_argument("--keep", type=Path, help="keep the generated issues and PDFs here")
+    ap.add_argument("--probe", action="store_true",
+                    help="only compose the corpus at the measures and count from the composer's "
+                         "lines (seconds; no PDF, nothing written)")
     a = ap.parse_args(argv)
+    if a.probe:
+        level = next((lv for lv in a.levels.split(",") if lv.strip()), "gb") \
+            if a.levels != ap.get_default("levels") else "gb"
+        print(probe([int(m) for m in a.measures.split(",") if m.strip()], level))
+        return 0
     logging.getLogger("jieba").setLevel(logging.WARNING)
     import jieba
 
