@@ -806,11 +806,25 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             room = width - hy - nat
             if room >= -EPS:
                 # The line fits without shrinking (trimmed edges only make it shorter), so it
-                # is feasible, and every cost is ≥ 0 — a line to stretch costs 5 or more: when
-                # that alone cannot beat the best way found to j, the line is not priced (the
+                # is feasible, and its cost is at least what stretching it by ``room`` costs:
+                # when that cannot beat the best way found to j, the line is not priced (the
                 # choice is the same; most candidates, the short lines from i, end here).
-                lower = base + extra + (5.0 if room > EPS and not final else 0.0)
-                if lower >= best[j]:
+                lower = base + extra
+                if room > EPS and not final:
+                    lower += 5.0
+                    if not stretch and not n_letter:
+                        # Han characters and marks only: even spacing is all it has (_solve's
+                        # step 3; the edges' trims only widen what is left to fill)
+                        if n_even:
+                            per = room / n_even
+                            lower += 100.0 * (per / 0.25) ** 3 + 400.0 * per
+                            if per > cjk.EVEN_UNSEEN + EPS:
+                                lower += _SPACED
+                            if per > cjk.EVEN_LOOSE + EPS:
+                                lower += _SPACED_LOOSE + _SPACED_EM * room * room
+                        else:
+                            lower += _RAGGED
+                if lower * (1.0 - 1e-12) - 1e-9 >= best[j]:
                     found = True
                     continue
             if j - i > 1 and plain_start[i] and plain_end[j - 1]:
