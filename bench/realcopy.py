@@ -36,6 +36,9 @@ measure and written to bench/results/realcopy.json:
                  than 0.1 pt; body baselines off the page's grid by more than 0.01 pt
   orphan, pairs  paragraph-final lines of one character (孤字); two adjacent full-width marks
                  wider than 1.5 em
+  hyphens        lines ending in a word broken at a hyphenation point, its hyphen drawn as a
+                 short rule after the last letter (not text: the word reads back whole); such
+                 a line is flush when the hyphen's advance ends at the column edge
   lost / added   characters of the normalised input missing from / extra in the body read back
                  (per article, whitespace ignored; ``diff``: articles whose text differs)
   refused        issues whose build the preflight refused (exit 5: an article did not read
@@ -46,6 +49,8 @@ measure and written to bench/results/realcopy.json:
 
 Usage: .venv/bin/python bench/realcopy.py [--measures 8,12,20] [--levels basic,strict]
                                            [--no-sample] [--keep DIR]
+       .venv/bin/python bench/realcopy.py --probe [--measures 8,12,20] [--levels strict]
+                                           (the composer alone, counted from its lines: seconds)
 Needs the test extras (``pip install -e '.[test]'``: pdfplumber; jieba is a dependency).
 """
 
@@ -71,7 +76,7 @@ SAMPLE = ROOT / "issues" / "sichuan-kejibao-2020-08"
 RESULTS = ROOT / "bench" / "results" / "realcopy.json"
 sys.path.insert(0, str(ROOT / "tests"))
 
-from pdfread import PLine, read_chars, read_lines  # noqa: E402
+from pdfread import PLine, read_chars, read_lines, read_rules  # noqa: E402
 from typeset import cjk  # noqa: E402
 from typeset.normalize import normalise_text  # noqa: E402
 
@@ -254,7 +259,8 @@ def measure_pdf(pdf: Path, issue_dir: Path, project: Path | None, expected: list
     if project is not None:
         os.environ["TYPESET_PROJECT"] = str(project)
     try:
-        paper = load_issue(issue_dir).paper
+        issue = load_issue(issue_dir)
+        paper = issue.paper
     finally:
         if project is not None:
             if old is None:
@@ -267,6 +273,12 @@ def measure_pdf(pdf: Path, issue_dir: Path, project: Path | None, expected: list
     base0 = paper.margin_top + paper.line_gap / 2 + 0.88 * em
     with pdfplumber.open(str(pdf)) as doc:
         npages = len(doc.pages)
+    # a hyphenated line ends in a hyphen drawn as a short rule (typeset.page._runs), not text:
+    # its line is flush when the hyphen's advance (its ink and right side bearing, the face's)
+    # ends at the column edge
+    face = issue.fonts.face(paper.body.role)
+    hy_rsb = (face.advance("-") - face.ink_x("-")[1]) * em
+    rules = {pno: read_rules(pdf, pno, longest=0.5 * em) for pno in range(npages)}
 
     # stream of (kind, line): headline lines and body lines in reading order, page by page
     stream: list[tuple[str, int, PLine]] = []
@@ -294,9 +306,9 @@ def measure_pdf(pdf: Path, issue_dir: Path, project: Path | None, expected: list
     f = {k: 0 for k in ("articles", "body_lines", "nonfinal", "start", "end", "heads", "split",
                         "marks_head", "keep", "spaced", "loose", "flush", "grid", "orphan",
                         "pairs", "headline_lines", "hl_word", "hl_12", "hl_space", "lost",
-                        "added", "diff", "chars")}
+                        "added", "diff", "chars", "hyphens")}
     f["max_gap"] = 0.0
-    ex: dict[str, list] = {k: [] for k in ("start", "end", "split", "marks_head", "keep",
+    ex: dict[str, list] = {k: [] for k in ("start", "end", "split", "marks_head", "keep", "hyphens",
                                              "spaced", "hl_word", "hl_12", "hl_space", "flush",
                                              "grid", "orphan", "pairs", "diff")}
     measure_chars = paper.column_chars
@@ -404,11 +416,20 @@ def measure_pdf(pdf: Path, issue_dir: Path, project: Path | None, expected: list
             col = max(k for k in range(1, paper.columns + 1)
                       if paper.column_x(k) - 0.5 <= ln.x0 - 0.0)
             right = paper.column_x(col) + paper.column_width
+            end = vis[-1].x1
+            if vis[-1].ch.isascii() and vis[-1].ch.isalpha():
+                hy = [r for r in rules[pno] if end - 0.01 <= r[0] <= end + 0.2 * em
+                      and ln.base - 0.6 * em < r[2] < ln.base]
+                if hy:
+                    end = hy[0][1] + hy_rsb
+                    f["hyphens"] += 1
+                    note("hyphens", f"{t[-8:]}-|{squash(lines[i + 1][1].text)[:4]}"
+                         if i + 1 < len(lines) else t[-8:])
             if not final:
                 f["nonfinal"] += 1
-                if abs(vis[-1].x1 - right) > 0.1:
+                if abs(end - right) > 0.1:
                     f["flush"] += 1
-                    note("flush", f"{vis[-1].x1 - right:+.2f}pt '{t[-8:]}'")
+                    note("flush", f"{end - right:+.2f}pt '{t[-8:]}'")
             # adjacent characters, spaces included: a gap with a space in it is the space
             gaps = [(b.x0 - a.x1) / em for a, b in zip(ln.chars, ln.chars[1:])
                     if is_han(a.ch) and is_han(b.ch)]
@@ -564,7 +585,8 @@ COLS = [("start", "start"), ("end", "end"), ("heads", "heads"), ("marks-head", "
         ("split", "split"), ("keep", "keep"), ("spaced%", "spaced_share"), ("gap em", "max_gap"),
         ("loose", "loose"), ("hl-word", "hl_word"), ("hl-12", "hl_12"),
         ("hl-space", "hl_space"), ("flush", "flush"), ("grid", "grid"), ("orphan", "orphan"),
-        ("pairs", "pairs"), ("lost", "lost"), ("added", "added"), ("overset", "overset"),
+        ("pairs", "pairs"), ("hyphens", "hyphens"), ("lost", "lost"), ("added", "added"),
+        ("overset", "overset"),
         ("refused", "preflight")]
 
 
@@ -640,6 +662,42 @@ def run_level(level: str, measures, work: Path, proj: Path, groups, sample: bool
     return results
 
 
+def probe(measures, level: str = "gb") -> str:
+    """A quick look while working on the composer (seconds, not minutes): the corpus's
+    normalised paragraphs composed at each measure with the sample paper's settings, counted
+    from the composer's lines (``Line.visibly_spaced``, ``Line.spacing``), not from a PDF; the
+    PDF figures of the table above differ by a few lines (a byline's line, a column's first
+    line)."""
+    from typeset.compose import Settings, compose_paragraph
+    from typeset.fonts import load_font_table
+    from typeset.load import parse_article
+    from typeset.yamlsrc import load_yaml
+
+    fy = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(fy, load_yaml(fy), ROOT).face("body")
+    paras = []
+    for f in corpus_files():
+        art = parse_article(f, f.read_text(encoding="utf-8-sig"))
+        paras += [norm(p.text) for p in art.paragraphs]
+    settings = Settings(level=level, style="quanjiao", indent=2.0, hanging=False)
+    out = [f"composer probe, level {level}: {len(paras)} paragraphs, "
+           f"{sum(map(len, paras))} characters",
+           "measure  lines  non-final  spaced  spaced%  loose  largest  hyphens  chars/s"]
+    for m in measures:
+        t = time.process_time()
+        lines = [ln for p in paras for ln in compose_paragraph(p, face, float(m), settings)]
+        dt = time.process_time() - t
+        nonfinal = [ln for ln in lines if ln.justified]
+        spaced = [ln for ln in nonfinal if ln.visibly_spaced]
+        loose = sum(1 for ln in spaced if ln.spacing > cjk.EVEN_LOOSE + 1e-9)
+        out.append(f"{m:>7}  {len(lines):>5}  {len(nonfinal):>9}  {len(spaced):>6}  "
+                   f"{100 * len(spaced) / max(1, len(nonfinal)):>6.1f}%  {loose:>5}  "
+                   f"{max((ln.spacing for ln in spaced), default=0.0):>7.3f}  "
+                   f"{sum(1 for ln in lines if ln.hyphen):>7}  "
+                   f"{sum(map(len, paras)) / dt:>7.0f}")
+    return "\n".join(out)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--measures", default="8,9,10,11,12,13,14,15,16,17,18,19,20",
@@ -648,7 +706,15 @@ def main(argv=None) -> int:
                     help="kinsoku levels to build everything again at, besides the paper's gb")
     ap.add_argument("--no-sample", action="store_true", help="skip the sample page")
     ap.add_argument("--keep", type=Path, help="keep the generated issues and PDFs here")
+    ap.add_argument("--probe", action="store_true",
+                    help="only compose the corpus at the measures and count from the composer's "
+                         "lines (seconds; no PDF, nothing written)")
     a = ap.parse_args(argv)
+    if a.probe:
+        level = next((lv for lv in a.levels.split(",") if lv.strip()), "gb") \
+            if a.levels != ap.get_default("levels") else "gb"
+        print(probe([int(m) for m in a.measures.split(",") if m.strip()], level))
+        return 0
     logging.getLogger("jieba").setLevel(logging.WARNING)
     import jieba
 

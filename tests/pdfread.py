@@ -81,3 +81,20 @@ def read_lines(chars: list[PChar], gap_em: float = 3.0) -> list[PLine]:
     if cur:
         lines.append(PLine(cur))
     return lines
+
+
+def read_rules(pdf_path, page_no: int = 0, longest: float = 10.0) -> list[tuple]:
+    """Short horizontal rules drawn on a page (a hyphen at the end of a hyphenated line,
+    typeset.page._runs): (x0, x1, y, width), pt from the trim box's left and top edges as
+    :func:`read_chars` gives them; rules longer than ``longest`` pt are left out."""
+    with pdfplumber.open(str(pdf_path)) as pdf:
+        page = pdf.pages[page_no]
+        trim = page.page_obj.attrs.get("TrimBox")
+        tx0, ty0, tx1, ty1 = [float(v) for v in (trim.resolve() if hasattr(trim, "resolve")
+                                                  else trim)]
+        out = []
+        for ln in page.lines:
+            if abs(ln["y0"] - ln["y1"]) < 0.01 and ln["x1"] - ln["x0"] <= longest:
+                out.append((ln["x0"] - tx0, ln["x1"] - tx0, ty1 - ln["y0"],
+                            float(ln.get("linewidth") or 0.0)))
+        return out

@@ -54,6 +54,17 @@ def _long_run_ok(a: str, b: str) -> bool:
             and not (left[-1].isdigit() and right[0].isdigit()))
 
 
+def _hyphen_ok(a: str, b: str) -> bool:
+    """A word broken with a hyphen: cjk.HYPHEN_WORD letters or more, cjk.HYPHEN_PART or more
+    on each side."""
+    import re
+
+    left = re.search(r"[A-Za-z]+$", a).group(0)
+    right = re.match(r"[A-Za-z]+", b).group(0)
+    return (len(left) + len(right) >= cjk.HYPHEN_WORD and len(left) >= cjk.HYPHEN_PART
+            and len(right) >= cjk.HYPHEN_PART)
+
+
 def check_lines(text, lines, measure, settings=Settings()):
     """The invariants every composed paragraph must meet."""
     no_start, no_end = cjk.LEVELS[settings.level]
@@ -75,7 +86,9 @@ def check_lines(text, lines, measure, settings=Settings()):
             # cjk.LONG_RUN characters or more broken at a sensible point, also flagged)
             assert not joined(prev.text[-1], t[0]) or prev.cut or prev.forced or \
                 prev.word_break, (prev.text, t)
-            if prev.word_break:
+            if prev.hyphen:
+                assert _hyphen_ok(prev.text, t), (prev.text, t)
+            elif prev.word_break:
                 assert _long_run_ok(prev.text, t), (prev.text, t)
             if prev.cut:
                 assert prev.text[-1] != "-", (prev.text, t)    # would not read back
@@ -86,8 +99,12 @@ def check_lines(text, lines, measure, settings=Settings()):
             # before a line-ending space takes its ½ em too: "Kanai） " + break, issue #15)
             vis = [g for g in ln.glyphs if not g.ch.isspace()]
             if vis and not ln.hang:
-                assert abs(vis[-1].x + vis[-1].advance - width) < 0.1 / 9, \
-                    (t, vis[-1].ch, vis[-1].x + vis[-1].advance, width)
+                # a hyphenated line ends at its hyphen (drawn after the last letter)
+                end = vis[-1].x + vis[-1].advance + (ln.width - ln.glyphs[-1].x -
+                                                     ln.glyphs[-1].advance if ln.hyphen else 0)
+                assert abs(end - width) < 0.1 / 9, (t, vis[-1].ch, end, width)
+                if ln.hyphen:
+                    assert end - 0.5 < ln.hyphen[0] < ln.hyphen[1] < end, (t, ln.hyphen)
         assert ln.width <= width + ln.hang + 1e-6, (t, ln.width)      # never past the column
         assert not ln.overfull, t
         assert ln.hang <= 0.5 + 1e-9 and (not ln.hang or t[-1] in cjk.HANGING), t
@@ -635,3 +652,25 @@ def test_random_text(face, text, measure, level, style, hanging):
     check_lines(text, lines, measure, s)
     for ln in lines:
         check_spacing(ln)
+
+
+def test_long_latin_words_break_only_at_hyphenation_points_with_a_hyphen(face):
+    """CLREQ §handling_of_western_text_in_chinese_text: a Western word breaks only at a
+    hyphenation point.  A word written as one (OpenHarmony) breaks between its parts first,
+    with a hyphen drawn (Line.hyphen, not text: the text reads back whole); a word of fewer
+    than cjk.HYPHEN_WORD letters, or glued to a code's digits and separators, never."""
+    from typeset.compose import hyphen_points
+
+    assert [p for p, _ in hyphen_points("OpenHarmony")][0] == 4
+    assert all(cjk.HYPHEN_PART <= p <= len(w) - cjk.HYPHEN_PART
+               for w in ("ApacheTomcat", "international", "smartphone")
+               for p, _ in hyphen_points(w))
+    text = "原生鸿蒙基于OpenHarmony全栈自研架构，从操作内核、编程语言到集成开发环境。"
+    for measure in range(8, 13):
+        lines = compose_paragraph(text, face, measure)
+        check_lines(text, lines, measure)
+        for a, b in zip(lines, lines[1:]):
+            if a.text[-1].isalpha() and a.text[-1].isascii() and b.text[0].isascii():
+                assert a.hyphen and a.text.endswith(("Open", "Har")), (a.text, b.text)
+    lines = compose_paragraph("型号iPhone手机" * 6, face, 8)
+    assert not any(ln.hyphen for ln in lines)

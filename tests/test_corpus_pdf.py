@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, corpus_paragraphs
-from pdfread import PLine, read_chars, read_lines
+from pdfread import PLine, read_chars, read_lines, read_rules
 from typeset import cjk
 
 CORPUS = ROOT / "tests" / "corpus"
@@ -209,6 +209,7 @@ class BodyLine:
     first: bool            # first line of a paragraph
     final: bool            # last line of a paragraph
     para: int              # paragraph index in the stream
+    hyphen: tuple | None = None   # the rule drawn after its last letter: a hyphenated word
 
     @property
     def text(self) -> str:
@@ -236,6 +237,8 @@ def body_lines(pdf: Path, paper, paragraphs: list[str], skip_font: str | None = 
         pos += len(p)
         ends[pos] = k
     top = paper.margin_top
+    em = paper.body.size
+    rules = read_rules(pdf, 0, longest=0.5 * em)
     out: list[BodyLine] = []
     got = []
     pos = 0
@@ -255,7 +258,13 @@ def body_lines(pdf: Path, paper, paragraphs: list[str], skip_font: str | None = 
                 continue
         col = max(k for k in range(1, paper.columns + 1) if paper.column_x(k) - 0.5 <= ln.x0)
         para = max(k for s, k in starts.items() if s <= pos)
-        out.append(BodyLine(ln.chars, col, pos in starts, pos + len(t) in ends, para))
+        # a hyphen (compose.py: a long word broken at a hyphenation point) is drawn as a short
+        # rule just after the line's last letter, on the hyphen's height
+        end = ln.chars[-1]
+        hy = next((r for r in rules if end.ch.isascii() and end.ch.isalpha()
+                   and end.x1 - 0.01 <= r[0] <= end.x1 + 0.2 * em
+                   and end.base - 0.6 * em < r[2] < end.base), None)
+        out.append(BodyLine(ln.chars, col, pos in starts, pos + len(t) in ends, para, hy))
         got.append(t)
         pos += len(t)
     return out, "".join(got)
@@ -288,9 +297,26 @@ def has_even_gap(text: str) -> bool:
     return False
 
 
+def hyphenated(a: str, b: str) -> bool:
+    """A word broken at a hyphenation point as the composer may: cjk.HYPHEN_WORD letters or
+    more, cjk.HYPHEN_PART or more on either side."""
+    import re
+
+    left = re.search(r"[A-Za-z]*$", a).group(0)
+    right = re.match(r"[A-Za-z]*", b).group(0)
+    return len(left) >= cjk.HYPHEN_PART and len(right) >= cjk.HYPHEN_PART and \
+        len(left) + len(right) >= cjk.HYPHEN_WORD
+
+
 def violations(lines: list[BodyLine], paper, settings) -> dict[str, list]:
     """Every rule broken, by rule, with the offending line's text."""
     em = paper.body.size
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    fy = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(fy, load_yaml(fy), ROOT).face("body")
+    hy_rsb = (face.advance("-") - face.ink_x("-")[1]) * em     # the hyphen's right bearing
     no_start, no_end = cjk.LEVELS[settings.level]
     no_start = no_start | cjk.ALWAYS_NO_START
     no_end = no_end | cjk.ALWAYS_NO_END
@@ -308,7 +334,8 @@ def violations(lines: list[BodyLine], paper, settings) -> dict[str, list]:
             bad["start"].append(t)
         if not ln.final and t.rstrip()[-1] in no_end:
             bad["end"].append(t)
-        if not ln.first and joined(lines[k - 1].text[-1], t[0]):
+        if not ln.first and joined(lines[k - 1].text[-1], t[0]) and \
+                not (lines[k - 1].hyphen and hyphenated(lines[k - 1].text, t)):
             bad["split"].append((lines[k - 1].text, t))
         left = colx + (settings.indent * em if ln.first else 0.0)
         if abs(ln.chars[0].x0 - left) > 0.1:
@@ -322,8 +349,9 @@ def violations(lines: list[BodyLine], paper, settings) -> dict[str, list]:
                     abs(hung.x0 - right) < 0.01 and abs(hung.x1 - hung.x0 - em / 2) < 0.01):
                 bad["hang"].append(t)
             vis = vis[:-1]
-        if not ln.final and vis and abs(vis[-1].x1 - right) > 0.1:
-            bad["right"].append((t, vis[-1].x1 - right))
+        end = ln.hyphen[1] + hy_rsb if ln.hyphen else (vis[-1].x1 if vis else right)
+        if not ln.final and vis and abs(end - right) > 0.1:
+            bad["right"].append((t, end - right))
         last = (hung or (vis[-1] if vis else None))
         if last is not None and last.ch in BLANK_RIGHT_MARKS and \
                 abs((last.x1 - last.x0) - em / 2) > 0.01:

@@ -187,11 +187,18 @@ EVEN_LOOSE = 0.07
 # --- Long Latin runs -----------------------------------------------------------------------------
 # A Latin word, number or URL of LONG_RUN characters or more may break at a sensible point
 # (CLREQ §handling_of_western_text_in_chinese_text leaves the choice to the engine; issue #15):
-# after a solidus, a URL's dot, _ ? & =, before a hyphen or a plus sign, between a lower-case
-# and an upper-case letter (ApacheTomcat), between a letter and a digit (…07T08:30…), leaving at
-# least LONG_PART characters on each side.  Shorter runs never break but as an emergency.
+# after a solidus, a URL's dot, _ ? & =, before a hyphen or a plus sign, between a letter and a
+# digit of a code with separators (…07T08:30…), leaving at least LONG_PART characters on each
+# side; never inside a word written as one (OpenHarmony, ApacheTomcat: no hyphen is set, and
+# broken without one it reads as two words).  Shorter runs never break but as an emergency.
 LONG_RUN = 10
 LONG_PART = 3
+# A Western word is broken only at its hyphenation points (CLREQ §handling_of_western_text_in_
+# chinese_text; typography.md §1.7), with a hyphen: a word of HYPHEN_WORD letters or more
+# (English hyphenation patterns, pyphen's; a word written as one, OpenHarmony, also between its
+# parts), at least HYPHEN_PART letters on each side — a short word is never broken.
+HYPHEN_WORD = 8
+HYPHEN_PART = 3
 
 # --- Newsroom conventions ----------------------------------------------------------------------
 # Not CLREQ: how news copy opens and signs a paragraph (issue #15).  A dateline at the start of

@@ -90,6 +90,10 @@ class Face:
         are (CLREQ §h-punctuation_adjustment_space)."""
         return False
 
+    # long Latin words may break at hyphenation points, a hyphen drawn at the line end
+    # (horizontal text; a vertical face says no)
+    hyphens = True
+
 
 @dataclass(slots=True)
 class Glyph:
@@ -158,6 +162,10 @@ class Line:
     decor: tuple = ()
     space: bool = False          # white the markup adds (around a subhead, a table): never
                                  # opens a column
+    # the line ends inside a word broken at a hyphenation point: the hyphen's ink (x0, x1,
+    # y0, y1), em from the line start and above the baseline, within ``width``.  It is drawn,
+    # not text (the page draws it as a rule): the word reads back whole
+    hyphen: tuple = ()
 
     @property
     def text(self) -> str:
@@ -213,6 +221,8 @@ _SPACED_EM = 4500.0      # × (em short)²
 _LONG_BREAK = 60.0       # a long Latin run broken at a sensible point (cjk.LONG_RUN)
 _LONG_HYPHEN = 120.0     # … before a hyphen (2024|-11-07): a sensible point, a worse one
 _NUMBER_SPACE = 80.0     # at the space between two numbers (2015-08-06 05:04:32)
+_HYPHEN = 90.0           # a word broken at a hyphenation point, a hyphen set (cjk.HYPHEN_WORD)
+_HYPHEN_PARTS = 70.0     # … between the parts of a word written as one (Open-Harmony)
 _KEEP = 25000.0          # inside a dateline that could stay whole
 # inside a bracketed byline (a person's name): issue #15 says it is never split, so it gives
 # way only to a line short by five characters or more, and the dateline before it first
@@ -249,6 +259,7 @@ class _Item:
     mark: bool = False         # a punctuation mark (for hanging: never inside a run of marks)
     upright: bool = False      # part of an upright unit in vertical text (Face.units)
     role: str | None = None    # its own font role (emphasis in another face), None: the line's
+    hyphen: float = 0.0        # a break before it is a hyphenation point: the hyphen's width
 
 
 _LATIN = (LA, PR, PO)
@@ -452,8 +463,8 @@ def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> 
 def _sensible(items, m, k, j) -> float:
     """The cost of breaking a long Latin run ``items[k:j]`` before ``items[m]``, 0 if it is
     not a sensible point: after / _ ? & = or a dot between letters (a URL's, never a decimal
-    point), before - or +, between a lower- and an upper-case letter, between a letter and a
-    digit.  Never next to a space, a mark or inside a number."""
+    point), before - or +, between a letter and a digit of a code with separators in it.
+    Never next to a space, a mark, inside a number or inside a word (OpenHarmony)."""
     a, b = items[m - 1], items[m]
     if a.cls not in _LATIN or b.cls not in _LATIN or a.ch == "-":
         return 0.0      # never after a hyphen-minus: extraction takes it for a soft hyphen
@@ -467,12 +478,20 @@ def _sensible(items, m, k, j) -> float:
         return _LONG_BREAK
     if cb == "-" and ca.isalnum() and m + 1 < j and items[m + 1].ch.isalnum():
         return _LONG_HYPHEN
-    if ca.isascii() and cb.isascii():
-        if ca.islower() and cb.isupper():
-            return _LONG_BREAK          # ApacheTomcat, OpenHarmony
-        if ca.isalpha() and cb.isdigit() or ca.isdigit() and cb.isalpha():
-            return _LONG_BREAK          # …07T|08:30…
+    if ca.isascii() and cb.isascii() and (ca.isalpha() and cb.isdigit() or
+                                          ca.isdigit() and cb.isalpha()):
+        # …07T|08:30…: between a letter and a digit of a code with separators in it (a
+        # timestamp, a URL); a name written as one word (OpenHarmony, ApacheTomcat,
+        # GalaxyS23Ultra) is a word, not a code: broken without a hyphen it reads as two
+        # words (CLREQ §handling_of_western_text_in_chinese_text: a Western word breaks
+        # only at a hyphenation point), so it stays whole unless it is wider than the
+        # measure (the emergency cut of the module contract)
+        if any(items[q].ch in _CODE_SEPARATORS for q in range(k, j)):
+            return _LONG_BREAK
     return 0.0
+
+
+_CODE_SEPARATORS = frozenset("/:_-.?&=@")
 
 
 def keeps(text: str) -> list[tuple[int, int]]:
@@ -488,6 +507,67 @@ def keeps(text: str) -> list[tuple[int, int]]:
     if m and m.span() not in out:
         out.append(m.span())
     return out
+
+
+_WORD = re.compile(r"[A-Za-z]{%d,}" % cjk.HYPHEN_WORD)
+
+
+def _hyphenate(items: list[_Item], text: str, face: Face) -> None:
+    """Permit breaks at the hyphenation points of Western words of ``cjk.HYPHEN_WORD`` letters
+    or more (CLREQ §handling_of_western_text_in_chinese_text: a Western word is not broken
+    except at hyphenation points), at a cost, a hyphen set at the end of the line.  A word
+    glued to digits or to a code's separators (a URL, a file name, a model number) is not
+    a word: _long_runs' sensible points serve it."""
+    hy = face.advance("-")
+    if hy <= 0.0:
+        return
+    for m in _WORD.finditer(text):
+        s, e = m.span()
+        if (s and (text[s - 1].isalnum() and text[s - 1].isascii()
+                   or text[s - 1] in _CODE_SEPARATORS)) or \
+                (e < len(text) and (text[e].isascii() and text[e].isalnum()
+                                    or text[e] in _CODE_SEPARATORS)):
+            continue
+        for p, cost in hyphen_points(m.group()):
+            it = items[s + p]
+            if not it.can_break_before and not it.cut:
+                it.can_break_before = True
+                it.penalty = cost
+                it.hyphen = hy
+
+
+_PYPHEN = None
+
+
+def hyphen_points(word: str) -> tuple:
+    """Where ``word`` may break with a hyphen: (offset, cost) pairs, at least
+    ``cjk.HYPHEN_PART`` letters from either end.  A word written as one (OpenHarmony,
+    ApacheTomcat) breaks between its parts first; each part (and a word of one part) at the
+    points of pyphen's English hyphenation patterns (TeX's hyphen.tex, by Liang's method)."""
+    return _hyphen_points(word)
+
+
+def _hyphen_points_uncached(word: str) -> tuple:
+    global _PYPHEN
+    if _PYPHEN is None:
+        import pyphen
+
+        _PYPHEN = pyphen.Pyphen(lang="en_US", left=2, right=2)
+    k = cjk.HYPHEN_PART
+    parts = [0] + [q for q in range(1, len(word))
+                   if word[q - 1].islower() and word[q].isupper()] + [len(word)]
+    out = {}
+    for a, b in zip(parts, parts[1:]):
+        if a:
+            out[a] = _HYPHEN_PARTS
+        piece = word[a:b]
+        if len(piece) >= 2 * k:
+            for q in _PYPHEN.positions(piece.lower()):
+                out.setdefault(a + q, _HYPHEN)
+    return tuple(sorted((q, c) for q, c in out.items() if k <= q <= len(word) - k))
+
+
+_hyphen_points = __import__("functools").lru_cache(maxsize=4096)(_hyphen_points_uncached)
 
 
 def _mark_cuts(items: list[_Item], measure: float) -> None:
@@ -649,6 +729,8 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
         indent = settings.indent
     items = build_items(text, face, settings, faces)
     n = len(items)
+    if face.hyphens:
+        _hyphenate(items, text, face)
     _mark_cuts(items, measure - indent)
     hanging = settings.hanging
     chars, units = _char_counts(items)
@@ -719,10 +801,36 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             if i == tail and not last:
                 continue                   # after the text's last line, the byline whole
             final = (last and not last_justified) or j == tail
+            # a line ending at a hyphenation point holds the hyphen too
+            hy = items[j].hyphen if j < n else 0.0
+            room = width - hy - nat
+            if room >= -EPS:
+                # The line fits without shrinking (trimmed edges only make it shorter), so it
+                # is feasible, and its cost is at least what stretching it by ``room`` costs:
+                # when that cannot beat the best way found to j, the line is not priced (the
+                # choice is the same; most candidates, the short lines from i, end here).
+                lower = base + extra
+                if room > EPS and not final:
+                    lower += 5.0
+                    if not stretch and not n_letter:
+                        # Han characters and marks only: even spacing is all it has (_solve's
+                        # step 3; the edges' trims only widen what is left to fill)
+                        if n_even:
+                            per = room / n_even
+                            lower += 100.0 * (per / 0.25) ** 3 + 400.0 * per
+                            if per > cjk.EVEN_UNSEEN + EPS:
+                                lower += _SPACED
+                            if per > cjk.EVEN_LOOSE + EPS:
+                                lower += _SPACED_LOOSE + _SPACED_EM * room * room
+                        else:
+                            lower += _RAGGED
+                if lower * (1.0 - 1e-12) - 1e-9 >= best[j]:
+                    found = True
+                    continue
             if j - i > 1 and plain_start[i] and plain_end[j - 1]:
-                cost = _solve(width - nat, shrink, stretch, n_even, final, n_letter, False)
+                cost = _solve(width - hy - nat, shrink, stretch, n_even, final, n_letter, False)
             else:
-                cost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width, final,
+                cost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width - hy, final,
                                  n_letter, record=False)[0]
             mode = 0
             hung = 0.0
@@ -780,12 +888,19 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
         else:
             nat, shrink, stretch, n_even, n_letter = sums[j]
             hung = items[j - 1].w - items[j - 1].end_trim if how[j] == 1 else 0.0
-            fit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even, width + hung,
+            fit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even,
+                               width + hung - (items[j].hyphen if j < n else 0.0),
                                final, n_letter)
             if how[j] == 1:
                 fit.hang = hung
-        ln = _set_line(items, i, j, width, indent if i == 0 else 0.0,
+        hy = items[j].hyphen if j < n else 0.0
+        ln = _set_line(items, i, j, width - hy, indent if i == 0 else 0.0,
                        justified=not last or last_justified, fit=fit)
+        if hy:
+            # the hyphen after the line's last letter, its ink as the face draws "-"
+            ln.hyphen = _hyphen_ink(face, hy, ln.width)
+            ln.width += hy
+            ln.measure = width
         _classify_break(items, i, j, width, ln)
         lines.append(ln)
     if breaks[-1][0] == tail:
@@ -795,6 +910,17 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             g.x += shift
         ln.align = "end"
     return lines
+
+
+def _hyphen_ink(face: Face, hy: float, x: float) -> tuple:
+    """The ink of the face's hyphen set at ``x`` (em): (x0, x1, y0, y1); a face that gives no
+    ink (a test's) gets a hyphen's usual bar, its middle ⅔ at a quarter of the em."""
+    x0, x1 = face.ink_x("-")
+    y0, y1 = face.ink_y("-")
+    x0, x1 = max(0.0, x0), min(hy, x1)
+    if x1 <= x0 + EPS or y1 <= y0 + EPS:
+        x0, x1, y0, y1 = hy / 6.0, hy * 5.0 / 6.0, 0.22, 0.28
+    return (x + x0, x + x1, y0, y1)
 
 
 def _natural_end(items, i, width) -> int:

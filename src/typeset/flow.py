@@ -320,8 +320,11 @@ def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> list[Line
         x0 = measure - w if (align == "end" and last) else 0.0
         glyphs = [Glyph(g.ch, x0 + g.x * scale, g.advance * scale, g.hscale, role=style.role,
                         form=g.form, rule=g.rule) for g in ln.glyphs]
+        # a long word broken with a hyphen keeps it, scaled as the glyphs are
+        hyphen = tuple(v * scale + (x0 if k < 2 else 0.0) for k, v in enumerate(ln.hyphen))
         out.append(Line(glyphs=glyphs, width=measure, measure=measure, indent=0.0,
-                        justified=not last, align=align if last else "justify"))
+                        justified=not last, align=align if last else "justify",
+                        hyphen=hyphen))
     return out
 
 

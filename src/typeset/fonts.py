@@ -68,8 +68,8 @@ class FaceSpec:
         return name if self.index is None else f"{name} face {self.index}"
 
 
-_INK_CHARS = "—⸺…⋯"     # characters whose ink extent the composer asks for (dashes)
-_CACHE_VERSION = 4       # 4: the vertical forms too (a build asks every face for them)
+_INK_CHARS = "—⸺…⋯-"    # characters whose ink extent the composer asks for (dashes, the hyphen)
+_CACHE_VERSION = 5       # 4: the vertical forms (a build asks every face); 5: the hyphen's ink
 CACHE_MAX_BYTES = 32 << 20       # the disk cache: about 120 CJK faces (270 KB each)
 CACHE_MAX_AGE = 30 * 86400       # s: an entry unused this long is removed
 _TOUCH_AFTER = 3600              # s: a hit older than this is marked used (its mtime)

@@ -227,4 +227,12 @@ def line_runs(line, x0: float, y: float, style, kind: str, article, line_id: int
             runs.append(Rule(x0 + g.x * em, y - mid, x0 + (g.x + g.advance) * em, y - mid,
                              (g.rule[1] - g.rule[0]) * size, area=area))
             cur = None
+    if line.hyphen:
+        # the hyphen of a word broken at a hyphenation point (compose.py): drawn, not text —
+        # the word reads back whole (ISO 32000-1 §14.8.2.2.3: a hyphen that hyphenation adds
+        # is not part of the content), drawn as the dash is, over the font's hyphen's ink
+        h0, h1, v0, v1 = line.hyphen
+        mid = (v0 + v1) / 2.0 * em
+        runs.append(Rule(x0 + h0 * em, y - mid, x0 + h1 * em, y - mid, (v1 - v0) * em,
+                         area=area))
     return runs

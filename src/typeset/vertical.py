@@ -69,6 +69,8 @@ def tcy_units(text: str) -> dict[int, float]:
 class VerticalFace(Face):
     """A font face as the composer sees it in vertical text (see the module docstring)."""
 
+    hyphens = False     # a Latin word turned in a vertical line is not hyphenated
+
     def __init__(self, face):
         self.face = face
 
