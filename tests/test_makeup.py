@@ -397,11 +397,7 @@ def _plan_folder(tmp_path, chars: int):
     return folder
 
 
-@pytest.mark.parametrize("chars", [pytest.param(7000, marks=pytest.mark.xfail(
-    strict=True, reason="known limitation (2026-12-02): since units of several characters "
-    "are kept whole (issue #15) the stories picked for page 2 no longer combine with any "
-    "share of the continued story that jump_shares offers; makeup refuses page 2 with its "
-    "reason ('add a brief … or a picture') instead of filling it")), 8000])
+@pytest.mark.parametrize("chars", [7000, 8000])
 def test_plan_shares_stories_over_pages_and_continues_a_long_one(tmp_path, chars):
     """`makeup --plan`: a story longer than a page begins on page 1 (the issue's lead) and is
     continued on page 2 with jump lines; the other stories are shared out, the jump placed so

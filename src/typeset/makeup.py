@@ -2073,6 +2073,47 @@ def jump_shares(pin_a: PageIn, story: str, pin_b: PageIn, cont: str) -> list[tup
     return [(shares[k], min(most, shares[k] + step - 1)) for k in near]
 
 
+def _fills(pin: PageIn) -> bool:
+    """Whether :func:`propose` finds a layout of the page (not yet flowed)."""
+    try:
+        propose(pin, 1)
+    except MakeupError:
+        return False
+    return True
+
+
+def jump_tries(pin_a: PageIn, story: str, pin_b: PageIn, cont: str) -> list[tuple[int, int]]:
+    """The shares of a story continued from page A to page B that makeup tries, best first:
+    those with which both pages, as :func:`_jump_pages` models them, have a layout — the
+    balanced ones of :func:`jump_shares` first, then any other share with which both pages'
+    copy can fill them (a :func:`stretch` from 0 to 1 on each), the nearest to balance first
+    — then the balanced ones that do not (page A may still fill; B then says what it lacks).
+    Whether rectangles of the stories add up to a page turns on a few lines: since units of
+    several characters stay whole, the balanced shares of the plan's 7000-character test
+    left page 2 no layout where a share 12 lines longer did.  At most JUMP_TRIES."""
+    least, most = next(x for x in pin_a.stories if x.id == story).jump
+    step = max(1, pin_a.columns)
+    balanced = jump_shares(pin_a, story, pin_b, cont)
+    others = []
+    for s in range(least, most + 1, step):
+        w = (s, min(most, s + step - 1))
+        if w in balanced:
+            continue
+        ta, tb = jump_stretch(pin_a, story, pin_b, cont, s)
+        if 0.0 <= ta <= 1.0 and 0.0 <= tb <= 1.0:
+            others.append((abs(ta - tb), s, w))
+    good, rest = [], []
+    for w in balanced + [w for *_, w in sorted(others)]:
+        a, b = _jump_pages(pin_a, story, pin_b, cont, w[0])
+        if _fills(b) and _fills(a):
+            good.append(w)
+            if len(good) >= JUMP_TRIES:
+                break
+        elif w in balanced:
+            rest.append(w)
+    return (good + rest)[:JUMP_TRIES]
+
+
 def jump_window(pin_a: PageIn, story: str, pin_b: PageIn, cont: str) -> tuple[int, int]:
     """All of :func:`jump_shares` as one window (least, most)."""
     ws = jump_shares(pin_a, story, pin_b, cont)
@@ -2362,9 +2403,9 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
 
 def _make_pages(issue, bodies, todo, alternatives, seed) -> list[PageResult]:
     """Make up the pages ``todo`` in page order (see :func:`make_up_issue`).  A page where a
-    story begins that a later page continues tries the shares of it that :func:`jump_shares`
+    story begins that a later page continues tries the shares of it that :func:`jump_tries`
     gives, best first (JUMP_TRIES at most), and keeps the first with which the later page
-    can be filled too; failing that, the first it can fill itself; failing that, it takes
+    can be filled too (a layout of it that passes every rule as flowed); failing that, the first it can fill itself; failing that, it takes
     what it needs of the story (the later page then says what it lacks)."""
     import time
 
@@ -2382,7 +2423,7 @@ def _make_pages(issue, bodies, todo, alternatives, seed) -> list[PageResult]:
                 st, page_b, pin_b, cont = jump
                 tries = [replace(r.page_in, stories=tuple(
                     replace(x, jump=w) if x is st else x for x in r.page_in.stories))
-                    for w in jump_shares(r.page_in, st.id, pin_b, cont)[:JUMP_TRIES]]
+                    for w in jump_tries(r.page_in, st.id, pin_b, cont)]
             kept = None
             for k, pin in enumerate(tries + [r.page_in]):
                 if k == len(tries) and kept is not None:
@@ -2398,7 +2439,7 @@ def _make_pages(issue, bodies, todo, alternatives, seed) -> list[PageResult]:
                 if kept is None:
                     kept = (pin, props)
                 if k == len(tries) or _later_fills(issue, bodies, page, props[0], pin,
-                                                   page_b, done):
+                                                   page_b, done, seed):
                     kept = (pin, props)
                     break
             if kept is not None:
@@ -2452,17 +2493,18 @@ def _verified(issue, bodies, number: int, pin: PageIn, alternatives: int, seed: 
 
 
 def _later_fills(issue, bodies, page, proposal: Proposal, pin: PageIn, page_b,
-                 done: dict) -> bool:
-    """Whether the later page can be filled (a proposal found, not yet verified) with what
-    this proposal leaves it of the continued story."""
+                 done: dict, seed: int = 0) -> bool:
+    """Whether the later page can be filled with what this proposal leaves it of the
+    continued story: a proposal of it that passes every rule as flowed (as its own turn
+    checks it; a proposal only found, not flowed, let page 1 keep a share page 2 then
+    refused)."""
     laid = apply(issue, page.number, proposal)
     try:
         pin_b = measure_page(laid, next(p for p in laid.pages if p.number == page_b.number),
                              bodies, {**done, **_done(pin, proposal)})
-        propose(pin_b, 1)
+        return bool(_verified(laid, bodies, page_b.number, pin_b, 1, seed))
     except (MakeupError, InputError):
         return False
-    return True
 
 
 def _jump_later(issue, pin: PageIn, todo: list, bodies: dict, done: dict):
