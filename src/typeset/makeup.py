@@ -541,6 +541,15 @@ class _Sums:
                     bucket.setdefault(v, []).append(mask)
                     slack = max(slack, hi[mask] - v)
             self.lo[w], self.hi[w], self.bucket[w], self.slack[w] = lo, hi, bucket, slack
+        # the least and the most area (column-lines) of every subset, for the search's bound
+        lo_a = [md.min_area() for md in mods]
+        hi_a = [md.max_area() for md in mods]
+        self.area_lo, self.area_hi = [0] * (1 << m), [0] * (1 << m)
+        for mask in range(1, 1 << m):
+            low = mask & -mask
+            i = low.bit_length() - 1
+            self.area_lo[mask] = self.area_lo[mask ^ low] + lo_a[i]
+            self.area_hi[mask] = self.area_hi[mask ^ low] + hi_a[i]
         self._cache: dict = {}
 
     def feasible(self, w: int, target: int) -> list[int]:
@@ -592,8 +601,6 @@ def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng,
     sizes = sorted({f.size for st in pin.stories for fits in st.heads.values() for f in fits},
                    reverse=True)
     lead_contrast = len(sizes) < 2 or sizes[0] / sizes[1] >= CONTRAST - 1e-9
-    lo_area = [md.min_area() for md in mods]
-    hi_area = [md.max_area() for md in mods]
     # a continuation (the rest of a story begun on an earlier page) may stand wider than the
     # lead: its 接题 is no headline, so neither the ladder nor the width rule is about it
     # (lead_top_widest); only its text block is wide.  A group of continuations alone may
@@ -606,11 +613,12 @@ def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng,
         t = 0 if r.top is not None else nt - 1
         fixed_groups.append((t, r))
 
+    area_lo, area_hi = sums.area_lo, sums.area_hi
+
     def area_ok(covered: int, rem: list[int]) -> bool:
         room = sum(rem[t] * tiers[t] for t in range(nt))
-        left = [i for i in range(m) if not covered >> i & 1]
-        return sum(lo_area[i] for i in left) <= room <= sum(hi_area[i] for i in left) or \
-            (not left and room == 0)
+        left = full & ~covered
+        return area_lo[left] <= room <= area_hi[left] or (not left and room == 0)
 
     def dfs(covered: int, rem: list[int], groups: list[_Group], wmax: int):
         if len(out) >= COVERS_PER_HEIGHT or nodes[0] > NODE_BUDGET:
@@ -1159,8 +1167,9 @@ def _chain(pin, mods, seq):
                 nxt = next(gens[k], None)
                 if nxt is None:
                     return
-                cache[k].append(nxt)
-                yield nxt
+                g, _, top = seq[k][:3]
+                cache[k].append((nxt, _place_units(pin, nxt, top, g.span)))
+                yield cache[k][-1]
             j += 1
 
     chosen: list = [None] * n
@@ -1169,11 +1178,10 @@ def _chain(pin, mods, seq):
         if k == n:
             return True
         g, h, top, col, left, right = seq[k]
-        for units in variants(k):
+        for units, placed in variants(k):
             tries[0] += 1
             if tries[0] > VARIANT_TRIES:
                 return False
-            placed = _place_units(pin, units, top, g.span)
             if left is not None and _bumps(chosen[left][1], placed)[0]:
                 continue
             if right is not None and _bumps(placed, chosen[right][1])[0]:
@@ -1380,12 +1388,10 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
         mid = H // 2
         hs = sorted(range(least, H - least + 1), key=lambda h: (abs(h - mid * 1.2), h))
         heights += [[h, H - h] for h in hs]
-    found, any_cover = _search(pin, mods, sums, heights, random.Random(seed), alternatives, 1)
-    if not found:
-        # a hard page: finish more of the covers, then try three tiers (slower, so only now)
-        more, c2 = _search(pin, mods, sums, heights, random.Random(seed + 1), alternatives,
-                           HARDER)
-        found, any_cover = more, any_cover or c2
+    # a hard page: the search goes on with larger budgets (grow), then three tiers are
+    # tried (slower, so only now)
+    found, any_cover = _search(pin, mods, sums, heights, random.Random(seed), alternatives, 1,
+                               grow=True)
     if not found and len(mods) >= 3:
         least = min(min(md.lo.values()) for md in mods)
         three = sorted(([a, b, H - a - b] for a in range(least, H - 2 * least + 1)
@@ -1540,9 +1546,13 @@ def _lead_l(pin: PageIn, mods: list[_Mod], alternatives: int,
     return out, covered
 
 
-def _search(pin, mods, sums, heights, rng, alternatives, scale) -> tuple[list, bool]:
+def _search(pin, mods, sums, heights, rng, alternatives, scale,
+            grow: bool = False) -> tuple[list, bool]:
     """Covers for these tier heights, finished batch by batch (see the module docstring),
-    the budgets times ``scale``: (finished proposals, whether any cover was found)."""
+    the budgets times ``scale``: (finished proposals, whether any cover was found).
+    ``grow``: a search whose budgets are spent with no layout finished goes on with them
+    HARDER times larger (a hard page), from the tier heights it has reached, first
+    finishing more of the covers its batches found (see :func:`propose`)."""
     covers: list[_Cover] = []
     spent = [0]
     risky: list[_Cover] = []
@@ -1551,6 +1561,8 @@ def _search(pin, mods, sums, heights, rng, alternatives, scale) -> tuple[list, b
     enough = max(FINISHED_ENOUGH, 4 * alternatives) if alternatives else COVERS_KEPT
     calls = 0
     kept = COVERS_KEPT * scale
+    batches: list[list[_Cover]] = []
+    risky_done = 0
 
     def finish(batch):
         nonlocal calls
@@ -1587,10 +1599,27 @@ def _search(pin, mods, sums, heights, rng, alternatives, scale) -> tuple[list, b
             risky += bad[:4]
             covers += got
         finish(batch[:PER_BATCH * scale])
-        if len(found) >= enough or spent[0] > NODES_TOTAL * scale or calls >= kept:
+        batches.append(batch)
+        if len(found) >= enough or calls >= kept:
             break
+        if spent[0] > NODES_TOTAL * scale:
+            if not found and grow:
+                finish(risky)           # as at the end of a search (below)
+                risky_done = len(risky)
+            if found or not grow:
+                break
+            # nothing finished within the budgets: a hard page (twelve small stories without
+            # a picture, whose tier heights near the middle hold only covers that put two
+            # headlines side by side).  Searching again from the start with larger budgets
+            # (as before) redid the first heights in vain: go on from here instead
+            grow, scale = False, scale * HARDER
+            kept = COVERS_KEPT * scale
+            for old in batches:
+                finish(old[PER_BATCH * scale // HARDER:PER_BATCH * scale])
+            if len(found) >= enough or calls >= kept:
+                break
     if len(found) < max(1, alternatives):
-        finish(risky)
+        finish(risky[risky_done:])
     return found, bool(covers or risky)
 
 
