@@ -73,7 +73,10 @@ The copyfit levers, in the editor's order, as the search uses them: (1) *headlin
 white added to a band, up to :func:`max_band` (written as ``headline_lines``); the banner's
 band too; (2) *headline lines*: a normal story's headline in the next smaller style, or over
 all but the last column (``headline_span``, 文包题: the last column's text starts at the
-top), each changing how many lines it takes; (3) *picture height*: a picture's span, its
+top; only where white, a picture, the banner or a reserved space stands over that column —
+right under another story's text it reads as that story running on — unless nothing else
+fills the page, and then at a cost, ``side_under_text``), each changing how many lines it
+takes; (3) *picture height*: a picture's span, its
 height following at its own proportions, or the picture inside its story's block; (4)
 *span*: the width of a story's column group.  And for a story continued on a later page, the
 lines it sets before the jump — kept by :func:`jump_window` to those that leave the later page
@@ -87,7 +90,8 @@ and the sum of their hi at least *h*; subset sums of lo and hi are precomputed p
 bucketed by lo, so a group's feasibility is a look-up.  For each tier height (one tier; then
 two, every split, in batches), a depth-first exact cover finds sets of feasible groups that
 hold every module once and fill every tier's columns — the lead's group first, then the group
-holding the lowest uncovered module — pruned by area, within node budgets.  A cover whose
+holding the lowest uncovered module — pruned by area, within node budgets (a page whose
+budgets run out with no layout finished goes on with larger ones from where it is).  A cover whose
 rows would put two plain stories side by side at one height (:func:`_row_risk`) is tried
 last.  Each cover is then finished: its groups ordered left to right by 区序, the modules of
 each group by priority, shapes and the slack shared out over the bands (evenly first), and
@@ -96,7 +100,8 @@ tombstone (backtracking, within ``VARIANT_TRIES``).  A finished layout is scored
 weighted, checkable terms (``WEIGHTS``): 区序 inversions (a more important story in a weaker
 place), width inversions (a more important story narrower), contrasting bumps, white added to
 bands, smaller styles, legs shallower than ``SHALLOW_LEG`` or deeper than ``LEG_LONG`` of the
-page, pictures under their text, L-shaped text, side headlines, tiers and groups.  The best
+page, pictures under their text, L-shaped text, side headlines (and those under another
+story's text), tiers and groups.  The best
 distinct layouts are flowed with the real flow stage and kept only if they pass every rule.
 Budgets count nodes and tries, never time, so the same input always gives the same
 proposals.
@@ -145,6 +150,7 @@ WEIGHTS = {                  # the score: lower is better
     "shallow_legs": 0.4,     # lines by which legs are shallower than SHALLOW_LEG (stretched)
     "art_low": 2.0,          # pictures under their story's text
     "side_heads": 1.5,       # headlines over all but the last column (文包题)
+    "side_under_text": 10.0,  # … whose last column starts right under another story's text
     "l_shapes": 2.0,         # stories whose text runs round their picture (an L of text)
     "tiers": 2.0,            # tiers beyond the first
     "groups": 0.5,           # column groups
@@ -229,6 +235,9 @@ class PageIn:
     banner: FixedIn | None
     reserves: tuple[FixedIn, ...]
     styles: tuple[str, ...]      # the template's headline styles, largest first
+    open_top: bool = True        # nothing but the section head over the top line (False:
+                                 # the part of a page under a lead's L, its text above)
+    side_under: bool = False     # 文包题 right under another story's text allowed (a cost)
 
     @property
     def height(self) -> int:
@@ -854,10 +863,15 @@ def _shapes(st: StoryIn, pic: PictureIn | None, w: int, styles) -> list[_Shape]:
     return out
 
 
-def _group_variants(pin: PageIn, mods: list[_Mod], g: _Group, height: int, limit: int):
+def _group_variants(pin: PageIn, mods: list[_Mod], g: _Group, height: int, limit: int,
+                    open_top: bool = True):
     """The ways to finish group ``g`` at ``height`` lines, best first: module orders (by
     priority, then others), pictures above or below their story, styles, and the slack
-    shared out over the bands (evenly first).  Yields lists of _Unit, top to bottom."""
+    shared out over the bands (evenly first).  Yields lists of _Unit, top to bottom.  A
+    headline over all but the last column (文包题) whose column may start right under
+    another story's text (``open_top``: whether the group's top line has no text over it)
+    is left out, or with ``pin.side_under`` comes after every other variant
+    (:func:`side_heads_under_text`)."""
     w = g.span
     idx = [i for i in range(len(mods)) if g.mask >> i & 1 and mods[i].banner is None]
     banner = [i for i in range(len(mods)) if g.mask >> i & 1 and mods[i].banner is not None]
@@ -883,13 +897,32 @@ def _group_variants(pin: PageIn, mods: list[_Mod], g: _Group, height: int, limit
             orders.append(o)
     orders = orders[:24]
     made = 0
+    later = []
     for order in orders:
         seq = banner + lead_first + order
         for units in _bands(pin, mods, seq, w, height - fixed):
-            yield head_units + units + foot_units
+            units = head_units + units + foot_units
+            if not _side_heads_clear(units, w, open_top):
+                if pin.side_under and len(later) < limit:
+                    later.append(units)
+                continue
+            yield units
             made += 1
             if made >= limit:
                 return
+    yield from later[:limit - made]
+
+
+def _side_heads_clear(units: list[_Unit], span: int, open_top: bool) -> bool:
+    """Whether every story of a group with its headline over all but the last column (文包题)
+    surely has nothing over that column but white or a picture, the banner or a reserved
+    space (:func:`side_heads_under_text`)."""
+    for k, u in enumerate(units):
+        if u.kind == "article" and u.hspan and u.hspan < span:
+            above = units[k - 1].kind if k else None
+            if not (open_top if above is None else above in ("picture", "banner", "reserve")):
+                return False
+    return True
 
 
 def _bands(pin, mods, seq, w, room):
@@ -1158,7 +1191,8 @@ def _chain(pin, mods, seq):
         # materialised lazily: the first variants are the preferred ones
         if gens[k] is None:
             g, h = seq[k][0], seq[k][1]
-            gens[k] = _group_variants(pin, mods, g, h, 60)
+            gens[k] = _group_variants(pin, mods, g, h, 60,
+                                      pin.open_top and seq[k][2] == pin.top)
         j = 0
         while True:
             if j < len(cache[k]):
@@ -1380,6 +1414,22 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
         raise MakeupError(_why(pin, mods) if len(mods) <= 14 else
                           f"page {pin.number}: {len(mods)} stories and pictures; makeup "
                           "places at most 14 on a page (plan them over several pages)")
+    found, any_cover = _cascade(pin, mods, alternatives, seed)
+    if not found and any_cover:
+        # a headline over all but the last column whose column starts right under another
+        # story's text reads wrong (side_heads_under_text): only when nothing else fills the
+        # page, and at a cost in the score
+        found, _ = _cascade(replace(pin, side_under=True), mods, alternatives, seed)
+    if not found:
+        raise MakeupError(_why(pin, mods, any_cover))
+    found.sort(key=lambda p: (p.score, [(b.id, b.column, b.top) for b in p.blocks]))
+    return found[:max(1, alternatives)] if alternatives else found
+
+
+def _cascade(pin: PageIn, mods: list[_Mod], alternatives: int,
+             seed: int) -> tuple[list[Proposal], bool]:
+    """The searches of :func:`propose`, each tried when those before it found nothing:
+    (proposals, whether any cover was found)."""
     H = pin.height
     sums = _Sums(mods, pin.columns, H)
     heights = [[H]]
@@ -1408,10 +1458,7 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
         # no rectangles fill it: the lead as an L of text (刀把), the last resort
         found, c5 = _lead_l(pin, mods, alternatives, seed)
         any_cover = any_cover or c5
-    if not found:
-        raise MakeupError(_why(pin, mods, any_cover))
-    found.sort(key=lambda p: (p.score, [(b.id, b.column, b.top) for b in p.blocks]))
-    return found[:max(1, alternatives)] if alternatives else found
+    return found, any_cover
 
 
 def _banner_block(pin: PageIn, bmd: _Mod, lines: int) -> Placed:
@@ -1513,7 +1560,7 @@ def _lead_l(pin: PageIn, mods: list[_Mod], alternatives: int,
         sub = replace(pin, columns=C - k, top=pin.top + t0,
                       stories=tuple(md.story for md in rest if md.story),
                       pictures=tuple(md.pic for md in rest if md.pic), banner=None,
-                      reserves=())
+                      reserves=(), open_top=False)          # under the L's text
         smods = _modules(sub)
         if any(not md.lo for md in smods):
             continue
@@ -1646,6 +1693,7 @@ def _terms(pin: PageIn, blocks: list[Placed], cover: _Cover, extra: dict) -> dic
                          if b.span > 1),
         art_low=extra["art_low"], l_shapes=extra["l_shapes"],
         side_heads=sum(1 for b in stories if b.hspan),
+        side_under_text=_side_under_text(blocks),
         tiers=len(cover.tiers) - 1, groups=len(cover.groups))
 
 
@@ -1983,6 +2031,46 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
                 out["picture_aspect"].append(f"'{b.slot.id}' is {b.lines - len(cap)} lines "
                                              f"tall, its proportions give {pic}")
     return out
+
+
+def side_heads_under_text(flow) -> list[str]:
+    """Stories of a flowed page whose headline stands over all but the last column (文包题)
+    with that column's text starting right under another story's text: it reads as that
+    story running on (a newcomer read it so; newsroom.md §1.3, collision: body text of two
+    stories touching with nothing clearly between them).  At the top of the type area, or
+    under a picture, the banner or a reserved space, the column reads right."""
+    out = []
+    for b in flow.blocks:
+        if b.slot.kind != "article" or not b.head_span or b.head_span >= b.slot.span or \
+                b.top == flow.area_top:
+            continue
+        c = b.slot.column + b.slot.span - 1
+        over = [o.slot.id for o in flow.blocks if o is not b and o.slot.kind == "article"
+                and any(cc == c and t + n == b.top for cc, t, n in o.cells())]
+        if over:
+            out.append(f"'{b.slot.id}': its headline over all but the last column, whose text "
+                       f"starts right under '{over[0]}' (it reads as that story running on)")
+    return out
+
+
+def _side_under_text(blocks: list[Placed]) -> int:
+    """:func:`side_heads_under_text` of a proposal's blocks (a lead's L: its first columns
+    end at the foot of its short leg)."""
+    n = 0
+    for b in blocks:
+        if b.kind != "article" or not b.hspan:
+            continue
+        c = b.column + b.span - 1
+        for o in blocks:
+            if o is b or o.kind != "article" or not o.column <= c < o.column + o.span:
+                continue
+            foot = o.top + o.lines
+            if o.leg is not None and c < o.column + o.span - o.leg[0]:
+                foot = o.top + o.leg[1]
+            if foot == b.top:
+                n += 1
+                break
+    return n
 
 
 def _clean_l(cells: set) -> bool:
