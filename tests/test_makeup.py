@@ -704,3 +704,39 @@ def test_side_headline_column_never_starts_under_another_story(tmp_path):
     old = laid(folder).flows[0]
     assert sorted(side_columns_under_text(old)) == [("s1", "s3"), ("s3", "s4"), ("s4", "s2")]
     assert len(M.side_heads_under_text(old)) == 3
+
+
+# --- tall white in a one-column headline band ----------------------------------------------------
+
+# the bench's set 80 (seed 16): a banner, three stories and a picture of the shortest story on
+# 四川科技报's page; makeup set that story one column wide under its picture with a 22-line
+# headline band (11 lines of white: legal by the band rule for a headline of several lines,
+# a hole to a designer)
+TALL_SET = ("sichuan-kejibao", "difang-dongtai", [
+    dict(id="banner", banner="聚焦两会"),
+    dict(id="s1", article="011-gov-guangdong-huigu-shiwuyunhui.txt", priority="lead"),
+    dict(id="s2", article="013-gov-guangdong-shisiwu-jingji.txt", priority="second"),
+    dict(id="s3", article="136-zxw-zhengkai-malasong-2016.txt", priority="normal"),
+    dict(id="photo", image="pictures/spacing.png", caption="图为活动现场。（本报记者 摄）",
+         story="s3")])
+
+
+def test_no_tall_white_in_a_headline_band(tmp_path):
+    """White beyond makeup.GROW lines in a headline band is a cost (tall_white, per line):
+    this page fills with no band holding more, builds and reads back clean."""
+    from typeset import flow as F
+    from typeset import makeup as M
+
+    folder = corpus_issue(tmp_path / "issue", TALL_SET)
+    (folder / "pictures").mkdir()
+    shutil.copy(makeupsets.PICTURES / "spacing.png", folder / "pictures")
+    r = run("makeup", folder, "--write", "--no-proofs")
+    assert r.returncode == 0, r.stderr
+    b = run("build", folder, "-o", folder / "out", "-j", 1, "-q")
+    assert b.returncode == 0, b.stderr
+    lay, flow, _ = assert_clean_page(folder)
+    pitch = lay.issue.paper.pitch
+    white = {blk.slot.id: blk.head_lines - F.head_height_lines(blk.head, pitch)
+             for blk in flow.blocks if blk.slot.kind == "article" and blk.head}
+    assert set(white) == {"s1", "s2", "s3"}
+    assert max(white.values()) <= M.GROW, white

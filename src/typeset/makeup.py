@@ -145,6 +145,7 @@ WEIGHTS = {                  # the score: lower is better
     "width_inversions": 3.0,  # pairs: the more important story narrower
     "bumped": 4.0,           # headlines side by side that contrast in size (allowed)
     "white": 0.15,           # grid lines of white added to headline bands, times their span
+    "tall_white": 2.0,       # lines of white in a band beyond GROW (a tall strip of white)
     "small_heads": 1.0,      # normal stories set in the smaller headline style
     "deep_legs": 0.3,        # lines of legs deeper than LEG_LONG of the type area
     "shallow_legs": 0.4,     # lines by which legs are shallower than SHALLOW_LEG (stretched)
@@ -237,7 +238,8 @@ class PageIn:
     styles: tuple[str, ...]      # the template's headline styles, largest first
     open_top: bool = True        # nothing but the section head over the top line (False:
                                  # the part of a page under a lead's L, its text above)
-    side_under: bool = False     # 文包题 right under another story's text allowed (a cost)
+    strict: bool = False         # the first search: no 文包题 column right under another
+                                 # story's text (see propose)
 
     @property
     def height(self) -> int:
@@ -870,7 +872,7 @@ def _group_variants(pin: PageIn, mods: list[_Mod], g: _Group, height: int, limit
     shared out over the bands (evenly first).  Yields lists of _Unit, top to bottom.  A
     headline over all but the last column (文包题) whose column may start right under
     another story's text (``open_top``: whether the group's top line has no text over it)
-    is left out, or with ``pin.side_under`` comes after every other variant
+    is left out (``pin.strict``), or comes after every other variant
     (:func:`side_heads_under_text`)."""
     w = g.span
     idx = [i for i in range(len(mods)) if g.mask >> i & 1 and mods[i].banner is None]
@@ -903,7 +905,7 @@ def _group_variants(pin: PageIn, mods: list[_Mod], g: _Group, height: int, limit
         for units in _bands(pin, mods, seq, w, height - fixed):
             units = head_units + units + foot_units
             if not _side_heads_clear(units, w, open_top):
-                if pin.side_under and len(later) < limit:
+                if not pin.strict and len(later) < limit:
                     later.append(units)
                 continue
             yield units
@@ -1268,7 +1270,7 @@ def _blocks_of(pin: PageIn, finished, tiers: list[int]) -> tuple[list[Placed], d
     """Placed blocks in reading order (tier by tier, group by group, top to bottom) and the
     variant terms (white, small heads, art under text)."""
     blocks: list[Placed] = []
-    extra = dict(white=0, small_heads=0, art_low=0, l_shapes=0)
+    extra = dict(white=0, small_heads=0, art_low=0, l_shapes=0, tall_white=0)
     for g, units, col, top in finished:
         y = top
         for u in units:
@@ -1285,6 +1287,8 @@ def _blocks_of(pin: PageIn, finished, tiers: list[int]) -> tuple[list[Placed], d
                 blocks.append(Placed(pid, "picture", col + g.span - k, k, y + u.band, p))
                 extra["l_shapes"] += 1
             extra["white"] += u.grow * g.span
+            if u.kind == "article":
+                extra["tall_white"] += max(0, u.grow - GROW)
             extra["small_heads"] += u.small
             extra["art_low"] += u.art_low
             y += u.lines
@@ -1304,17 +1308,21 @@ def _pre_score(pin: PageIn, mods: list[_Mod], cover: _Cover) -> float:
         for j, b in enumerate(mods):
             if a.story and b.story and a.rank < b.rank and span_of[i] < span_of[j]:
                 winv += 1
-    white = shallow = 0
+    white = shallow = tall = 0
     for g in cover.groups:
         h = cover.tiers[g.tier] if g.tier >= 0 else sum(cover.tiers)
         lo = sum(mods[i].lo[g.span] for i in range(len(mods)) if g.mask >> i & 1)
         white += (h - lo) * g.span
+        # the slack shared evenly over the group's bands: lines beyond GROW in each
+        bands = sum(1 for i in range(len(mods)) if g.mask >> i & 1 and mods[i].story)
+        if bands:
+            tall += max(0, h - lo - GROW * bands)
         if g.span > 1:
             shallow += sum(max(0, SHALLOW_LEG - _legs(mods[i].story, g.span))
                            for i in range(len(mods)) if g.mask >> i & 1 and mods[i].story)
     return (WEIGHTS["width_inversions"] * winv + WEIGHTS["tiers"] * (len(cover.tiers) - 1)
             + WEIGHTS["groups"] * len(cover.groups) + WEIGHTS["white"] * white
-            + WEIGHTS["shallow_legs"] * shallow)
+            + WEIGHTS["shallow_legs"] * shallow + WEIGHTS["tall_white"] * tall)
 
 
 # --- propose ---------------------------------------------------------------------------------
@@ -1414,12 +1422,12 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
         raise MakeupError(_why(pin, mods) if len(mods) <= 14 else
                           f"page {pin.number}: {len(mods)} stories and pictures; makeup "
                           "places at most 14 on a page (plan them over several pages)")
-    found, any_cover = _cascade(pin, mods, alternatives, seed)
-    if not found and any_cover:
-        # a headline over all but the last column whose column starts right under another
-        # story's text reads wrong (side_heads_under_text): only when nothing else fills the
-        # page, and at a cost in the score
-        found, _ = _cascade(replace(pin, side_under=True), mods, alternatives, seed)
+    # first strictly: no headline over all but the last column whose column starts right
+    # under another story's text (it reads as that story running on: side_heads_under_text);
+    # only a page that cannot be filled so gets one, at a cost in the score (side_under_text)
+    found, any_cover = _cascade(replace(pin, strict=True), mods, alternatives, seed)
+    if not found and any_cover:         # (no cover at all: the same again)
+        found, any_cover = _cascade(pin, mods, alternatives, seed)
     if not found:
         raise MakeupError(_why(pin, mods, any_cover))
     found.sort(key=lambda p: (p.score, [(b.id, b.column, b.top) for b in p.blocks]))
@@ -1579,6 +1587,7 @@ def _lead_l(pin: PageIn, mods: list[_Mod], alternatives: int,
             blocks = head + p.blocks
             terms = dict(p.terms)
             terms["white"] = terms.get("white", 0) + white * C
+            terms["tall_white"] = terms.get("tall_white", 0) + max(0, band - f.min_band - GROW)
             terms["l_shapes"] = terms.get("l_shapes", 0) + 1
             terms["tiers"] = terms.get("tiers", 0) + 1
             terms["groups"] = terms.get("groups", 0) + 1
@@ -1688,6 +1697,7 @@ def _terms(pin: PageIn, blocks: list[Placed], cover: _Cover, extra: dict) -> dic
         rank_inversions=inv, width_inversions=winv,
         bumped=_count_bumps(pin, blocks)[1],
         white=extra["white"], small_heads=extra["small_heads"],
+        tall_white=extra["tall_white"],
         deep_legs=sum(max(0.0, -(-body[b.id] // b.span) - long) for b in stories),
         shallow_legs=sum(max(0, SHALLOW_LEG - -(-body[b.id] // b.span)) for b in stories
                          if b.span > 1),
