@@ -79,8 +79,9 @@ fills the page, and then at a cost, ``side_under_text``), each changing how many
 takes; (3) *picture height*: a picture's span, its
 height following at its own proportions, or the picture inside its story's block; (4)
 *span*: the width of a story's column group.  And for a story continued on a later page, the
-lines it sets before the jump — kept by :func:`jump_window` to those that leave the later page
-as easy to fill as this one, its band taking white beyond them.  Never letter-spacing, never
+lines it sets before the jump — tried in the order of :func:`jump_tries` (those that leave the
+later page as easy to fill as this one first, then others with which both pages have a
+layout), its band taking white beyond them.  Never letter-spacing, never
 dropping text: the body lines are the composer's.
 
 The search.  Each module's height at span *w* is an interval [lo, hi] of grid lines (every
