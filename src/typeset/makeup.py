@@ -73,11 +73,15 @@ The copyfit levers, in the editor's order, as the search uses them: (1) *headlin
 white added to a band, up to :func:`max_band` (written as ``headline_lines``); the banner's
 band too; (2) *headline lines*: a normal story's headline in the next smaller style, or over
 all but the last column (``headline_span``, 文包题: the last column's text starts at the
-top), each changing how many lines it takes; (3) *picture height*: a picture's span, its
+top; only where white, a picture, the banner or a reserved space stands over that column —
+right under another story's text it reads as that story running on — unless nothing else
+fills the page, and then at a cost, ``side_under_text``), each changing how many lines it
+takes; (3) *picture height*: a picture's span, its
 height following at its own proportions, or the picture inside its story's block; (4)
 *span*: the width of a story's column group.  And for a story continued on a later page, the
-lines it sets before the jump — kept by :func:`jump_window` to those that leave the later page
-as easy to fill as this one, its band taking white beyond them.  Never letter-spacing, never
+lines it sets before the jump — tried in the order of :func:`jump_tries` (those that leave the
+later page as easy to fill as this one first, then others with which both pages have a
+layout), its band taking white beyond them.  Never letter-spacing, never
 dropping text: the body lines are the composer's.
 
 The search.  Each module's height at span *w* is an interval [lo, hi] of grid lines (every
@@ -87,7 +91,8 @@ and the sum of their hi at least *h*; subset sums of lo and hi are precomputed p
 bucketed by lo, so a group's feasibility is a look-up.  For each tier height (one tier; then
 two, every split, in batches), a depth-first exact cover finds sets of feasible groups that
 hold every module once and fill every tier's columns — the lead's group first, then the group
-holding the lowest uncovered module — pruned by area, within node budgets.  A cover whose
+holding the lowest uncovered module — pruned by area, within node budgets (a page whose
+budgets run out with no layout finished goes on with larger ones from where it is).  A cover whose
 rows would put two plain stories side by side at one height (:func:`_row_risk`) is tried
 last.  Each cover is then finished: its groups ordered left to right by 区序, the modules of
 each group by priority, shapes and the slack shared out over the bands (evenly first), and
@@ -96,7 +101,8 @@ tombstone (backtracking, within ``VARIANT_TRIES``).  A finished layout is scored
 weighted, checkable terms (``WEIGHTS``): 区序 inversions (a more important story in a weaker
 place), width inversions (a more important story narrower), contrasting bumps, white added to
 bands, smaller styles, legs shallower than ``SHALLOW_LEG`` or deeper than ``LEG_LONG`` of the
-page, pictures under their text, L-shaped text, side headlines, tiers and groups.  The best
+page, pictures under their text, L-shaped text, side headlines (and those under another
+story's text), tiers and groups.  The best
 distinct layouts are flowed with the real flow stage and kept only if they pass every rule.
 Budgets count nodes and tries, never time, so the same input always gives the same
 proposals.
@@ -140,11 +146,13 @@ WEIGHTS = {                  # the score: lower is better
     "width_inversions": 3.0,  # pairs: the more important story narrower
     "bumped": 4.0,           # headlines side by side that contrast in size (allowed)
     "white": 0.15,           # grid lines of white added to headline bands, times their span
+    "tall_white": 2.0,       # lines of white in a band beyond GROW (a tall strip of white)
     "small_heads": 1.0,      # normal stories set in the smaller headline style
     "deep_legs": 0.3,        # lines of legs deeper than LEG_LONG of the type area
     "shallow_legs": 0.4,     # lines by which legs are shallower than SHALLOW_LEG (stretched)
     "art_low": 2.0,          # pictures under their story's text
     "side_heads": 1.5,       # headlines over all but the last column (文包题)
+    "side_under_text": 10.0,  # … whose last column starts right under another story's text
     "l_shapes": 2.0,         # stories whose text runs round their picture (an L of text)
     "tiers": 2.0,            # tiers beyond the first
     "groups": 0.5,           # column groups
@@ -229,6 +237,10 @@ class PageIn:
     banner: FixedIn | None
     reserves: tuple[FixedIn, ...]
     styles: tuple[str, ...]      # the template's headline styles, largest first
+    open_top: bool = True        # nothing but the section head over the top line (False:
+                                 # the part of a page under a lead's L, its text above)
+    strict: bool = False         # the first search: no 文包题 column right under another
+                                 # story's text (see propose)
 
     @property
     def height(self) -> int:
@@ -541,6 +553,15 @@ class _Sums:
                     bucket.setdefault(v, []).append(mask)
                     slack = max(slack, hi[mask] - v)
             self.lo[w], self.hi[w], self.bucket[w], self.slack[w] = lo, hi, bucket, slack
+        # the least and the most area (column-lines) of every subset, for the search's bound
+        lo_a = [md.min_area() for md in mods]
+        hi_a = [md.max_area() for md in mods]
+        self.area_lo, self.area_hi = [0] * (1 << m), [0] * (1 << m)
+        for mask in range(1, 1 << m):
+            low = mask & -mask
+            i = low.bit_length() - 1
+            self.area_lo[mask] = self.area_lo[mask ^ low] + lo_a[i]
+            self.area_hi[mask] = self.area_hi[mask ^ low] + hi_a[i]
         self._cache: dict = {}
 
     def feasible(self, w: int, target: int) -> list[int]:
@@ -592,8 +613,6 @@ def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng,
     sizes = sorted({f.size for st in pin.stories for fits in st.heads.values() for f in fits},
                    reverse=True)
     lead_contrast = len(sizes) < 2 or sizes[0] / sizes[1] >= CONTRAST - 1e-9
-    lo_area = [md.min_area() for md in mods]
-    hi_area = [md.max_area() for md in mods]
     # a continuation (the rest of a story begun on an earlier page) may stand wider than the
     # lead: its 接题 is no headline, so neither the ladder nor the width rule is about it
     # (lead_top_widest); only its text block is wide.  A group of continuations alone may
@@ -606,11 +625,12 @@ def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng,
         t = 0 if r.top is not None else nt - 1
         fixed_groups.append((t, r))
 
+    area_lo, area_hi = sums.area_lo, sums.area_hi
+
     def area_ok(covered: int, rem: list[int]) -> bool:
         room = sum(rem[t] * tiers[t] for t in range(nt))
-        left = [i for i in range(m) if not covered >> i & 1]
-        return sum(lo_area[i] for i in left) <= room <= sum(hi_area[i] for i in left) or \
-            (not left and room == 0)
+        left = full & ~covered
+        return area_lo[left] <= room <= area_hi[left] or (not left and room == 0)
 
     def dfs(covered: int, rem: list[int], groups: list[_Group], wmax: int):
         if len(out) >= COVERS_PER_HEIGHT or nodes[0] > NODE_BUDGET:
@@ -846,10 +866,15 @@ def _shapes(st: StoryIn, pic: PictureIn | None, w: int, styles) -> list[_Shape]:
     return out
 
 
-def _group_variants(pin: PageIn, mods: list[_Mod], g: _Group, height: int, limit: int):
+def _group_variants(pin: PageIn, mods: list[_Mod], g: _Group, height: int, limit: int,
+                    open_top: bool = True):
     """The ways to finish group ``g`` at ``height`` lines, best first: module orders (by
     priority, then others), pictures above or below their story, styles, and the slack
-    shared out over the bands (evenly first).  Yields lists of _Unit, top to bottom."""
+    shared out over the bands (evenly first).  Yields lists of _Unit, top to bottom.  A
+    headline over all but the last column (文包题) whose column may start right under
+    another story's text (``open_top``: whether the group's top line has no text over it)
+    is left out (``pin.strict``), or comes after every other variant
+    (:func:`side_heads_under_text`)."""
     w = g.span
     idx = [i for i in range(len(mods)) if g.mask >> i & 1 and mods[i].banner is None]
     banner = [i for i in range(len(mods)) if g.mask >> i & 1 and mods[i].banner is not None]
@@ -875,13 +900,32 @@ def _group_variants(pin: PageIn, mods: list[_Mod], g: _Group, height: int, limit
             orders.append(o)
     orders = orders[:24]
     made = 0
+    later = []
     for order in orders:
         seq = banner + lead_first + order
         for units in _bands(pin, mods, seq, w, height - fixed):
-            yield head_units + units + foot_units
+            units = head_units + units + foot_units
+            if not _side_heads_clear(units, w, open_top):
+                if not pin.strict and len(later) < limit:
+                    later.append(units)
+                continue
+            yield units
             made += 1
             if made >= limit:
                 return
+    yield from later[:limit - made]
+
+
+def _side_heads_clear(units: list[_Unit], span: int, open_top: bool) -> bool:
+    """Whether every story of a group with its headline over all but the last column (文包题)
+    surely has nothing over that column but white or a picture, the banner or a reserved
+    space (:func:`side_heads_under_text`)."""
+    for k, u in enumerate(units):
+        if u.kind == "article" and u.hspan and u.hspan < span:
+            above = units[k - 1].kind if k else None
+            if not (open_top if above is None else above in ("picture", "banner", "reserve")):
+                return False
+    return True
 
 
 def _bands(pin, mods, seq, w, room):
@@ -1150,7 +1194,8 @@ def _chain(pin, mods, seq):
         # materialised lazily: the first variants are the preferred ones
         if gens[k] is None:
             g, h = seq[k][0], seq[k][1]
-            gens[k] = _group_variants(pin, mods, g, h, 60)
+            gens[k] = _group_variants(pin, mods, g, h, 60,
+                                      pin.open_top and seq[k][2] == pin.top)
         j = 0
         while True:
             if j < len(cache[k]):
@@ -1159,8 +1204,9 @@ def _chain(pin, mods, seq):
                 nxt = next(gens[k], None)
                 if nxt is None:
                     return
-                cache[k].append(nxt)
-                yield nxt
+                g, _, top = seq[k][:3]
+                cache[k].append((nxt, _place_units(pin, nxt, top, g.span)))
+                yield cache[k][-1]
             j += 1
 
     chosen: list = [None] * n
@@ -1169,11 +1215,10 @@ def _chain(pin, mods, seq):
         if k == n:
             return True
         g, h, top, col, left, right = seq[k]
-        for units in variants(k):
+        for units, placed in variants(k):
             tries[0] += 1
             if tries[0] > VARIANT_TRIES:
                 return False
-            placed = _place_units(pin, units, top, g.span)
             if left is not None and _bumps(chosen[left][1], placed)[0]:
                 continue
             if right is not None and _bumps(placed, chosen[right][1])[0]:
@@ -1226,7 +1271,7 @@ def _blocks_of(pin: PageIn, finished, tiers: list[int]) -> tuple[list[Placed], d
     """Placed blocks in reading order (tier by tier, group by group, top to bottom) and the
     variant terms (white, small heads, art under text)."""
     blocks: list[Placed] = []
-    extra = dict(white=0, small_heads=0, art_low=0, l_shapes=0)
+    extra = dict(white=0, small_heads=0, art_low=0, l_shapes=0, tall_white=0)
     for g, units, col, top in finished:
         y = top
         for u in units:
@@ -1243,6 +1288,8 @@ def _blocks_of(pin: PageIn, finished, tiers: list[int]) -> tuple[list[Placed], d
                 blocks.append(Placed(pid, "picture", col + g.span - k, k, y + u.band, p))
                 extra["l_shapes"] += 1
             extra["white"] += u.grow * g.span
+            if u.kind == "article":
+                extra["tall_white"] += max(0, u.grow - GROW)
             extra["small_heads"] += u.small
             extra["art_low"] += u.art_low
             y += u.lines
@@ -1262,17 +1309,21 @@ def _pre_score(pin: PageIn, mods: list[_Mod], cover: _Cover) -> float:
         for j, b in enumerate(mods):
             if a.story and b.story and a.rank < b.rank and span_of[i] < span_of[j]:
                 winv += 1
-    white = shallow = 0
+    white = shallow = tall = 0
     for g in cover.groups:
         h = cover.tiers[g.tier] if g.tier >= 0 else sum(cover.tiers)
         lo = sum(mods[i].lo[g.span] for i in range(len(mods)) if g.mask >> i & 1)
         white += (h - lo) * g.span
+        # the slack shared evenly over the group's bands: lines beyond GROW in each
+        bands = sum(1 for i in range(len(mods)) if g.mask >> i & 1 and mods[i].story)
+        if bands:
+            tall += max(0, h - lo - GROW * bands)
         if g.span > 1:
             shallow += sum(max(0, SHALLOW_LEG - _legs(mods[i].story, g.span))
                            for i in range(len(mods)) if g.mask >> i & 1 and mods[i].story)
     return (WEIGHTS["width_inversions"] * winv + WEIGHTS["tiers"] * (len(cover.tiers) - 1)
             + WEIGHTS["groups"] * len(cover.groups) + WEIGHTS["white"] * white
-            + WEIGHTS["shallow_legs"] * shallow)
+            + WEIGHTS["shallow_legs"] * shallow + WEIGHTS["tall_white"] * tall)
 
 
 # --- propose ---------------------------------------------------------------------------------
@@ -1372,6 +1423,22 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
         raise MakeupError(_why(pin, mods) if len(mods) <= 14 else
                           f"page {pin.number}: {len(mods)} stories and pictures; makeup "
                           "places at most 14 on a page (plan them over several pages)")
+    # first strictly: no headline over all but the last column whose column starts right
+    # under another story's text (it reads as that story running on: side_heads_under_text);
+    # only a page that cannot be filled so gets one, at a cost in the score (side_under_text)
+    found, any_cover = _cascade(replace(pin, strict=True), mods, alternatives, seed)
+    if not found and any_cover:         # (no cover at all: the same again)
+        found, any_cover = _cascade(pin, mods, alternatives, seed)
+    if not found:
+        raise MakeupError(_why(pin, mods, any_cover))
+    found.sort(key=lambda p: (p.score, [(b.id, b.column, b.top) for b in p.blocks]))
+    return found[:max(1, alternatives)] if alternatives else found
+
+
+def _cascade(pin: PageIn, mods: list[_Mod], alternatives: int,
+             seed: int) -> tuple[list[Proposal], bool]:
+    """The searches of :func:`propose`, each tried when those before it found nothing:
+    (proposals, whether any cover was found)."""
     H = pin.height
     sums = _Sums(mods, pin.columns, H)
     heights = [[H]]
@@ -1380,12 +1447,10 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
         mid = H // 2
         hs = sorted(range(least, H - least + 1), key=lambda h: (abs(h - mid * 1.2), h))
         heights += [[h, H - h] for h in hs]
-    found, any_cover = _search(pin, mods, sums, heights, random.Random(seed), alternatives, 1)
-    if not found:
-        # a hard page: finish more of the covers, then try three tiers (slower, so only now)
-        more, c2 = _search(pin, mods, sums, heights, random.Random(seed + 1), alternatives,
-                           HARDER)
-        found, any_cover = more, any_cover or c2
+    # a hard page: the search goes on with larger budgets (grow), then three tiers are
+    # tried (slower, so only now)
+    found, any_cover = _search(pin, mods, sums, heights, random.Random(seed), alternatives, 1,
+                               grow=True)
     if not found and len(mods) >= 3:
         least = min(min(md.lo.values()) for md in mods)
         three = sorted(([a, b, H - a - b] for a in range(least, H - 2 * least + 1)
@@ -1402,10 +1467,7 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
         # no rectangles fill it: the lead as an L of text (刀把), the last resort
         found, c5 = _lead_l(pin, mods, alternatives, seed)
         any_cover = any_cover or c5
-    if not found:
-        raise MakeupError(_why(pin, mods, any_cover))
-    found.sort(key=lambda p: (p.score, [(b.id, b.column, b.top) for b in p.blocks]))
-    return found[:max(1, alternatives)] if alternatives else found
+    return found, any_cover
 
 
 def _banner_block(pin: PageIn, bmd: _Mod, lines: int) -> Placed:
@@ -1507,7 +1569,7 @@ def _lead_l(pin: PageIn, mods: list[_Mod], alternatives: int,
         sub = replace(pin, columns=C - k, top=pin.top + t0,
                       stories=tuple(md.story for md in rest if md.story),
                       pictures=tuple(md.pic for md in rest if md.pic), banner=None,
-                      reserves=())
+                      reserves=(), open_top=False)          # under the L's text
         smods = _modules(sub)
         if any(not md.lo for md in smods):
             continue
@@ -1526,6 +1588,7 @@ def _lead_l(pin: PageIn, mods: list[_Mod], alternatives: int,
             blocks = head + p.blocks
             terms = dict(p.terms)
             terms["white"] = terms.get("white", 0) + white * C
+            terms["tall_white"] = terms.get("tall_white", 0) + max(0, band - f.min_band - GROW)
             terms["l_shapes"] = terms.get("l_shapes", 0) + 1
             terms["tiers"] = terms.get("tiers", 0) + 1
             terms["groups"] = terms.get("groups", 0) + 1
@@ -1540,9 +1603,13 @@ def _lead_l(pin: PageIn, mods: list[_Mod], alternatives: int,
     return out, covered
 
 
-def _search(pin, mods, sums, heights, rng, alternatives, scale) -> tuple[list, bool]:
+def _search(pin, mods, sums, heights, rng, alternatives, scale,
+            grow: bool = False) -> tuple[list, bool]:
     """Covers for these tier heights, finished batch by batch (see the module docstring),
-    the budgets times ``scale``: (finished proposals, whether any cover was found)."""
+    the budgets times ``scale``: (finished proposals, whether any cover was found).
+    ``grow``: a search whose budgets are spent with no layout finished goes on with them
+    HARDER times larger (a hard page), from the tier heights it has reached, first
+    finishing more of the covers its batches found (see :func:`propose`)."""
     covers: list[_Cover] = []
     spent = [0]
     risky: list[_Cover] = []
@@ -1551,6 +1618,8 @@ def _search(pin, mods, sums, heights, rng, alternatives, scale) -> tuple[list, b
     enough = max(FINISHED_ENOUGH, 4 * alternatives) if alternatives else COVERS_KEPT
     calls = 0
     kept = COVERS_KEPT * scale
+    batches: list[list[_Cover]] = []
+    risky_done = 0
 
     def finish(batch):
         nonlocal calls
@@ -1587,10 +1656,27 @@ def _search(pin, mods, sums, heights, rng, alternatives, scale) -> tuple[list, b
             risky += bad[:4]
             covers += got
         finish(batch[:PER_BATCH * scale])
-        if len(found) >= enough or spent[0] > NODES_TOTAL * scale or calls >= kept:
+        batches.append(batch)
+        if len(found) >= enough or calls >= kept:
             break
+        if spent[0] > NODES_TOTAL * scale:
+            if not found and grow:
+                finish(risky)           # as at the end of a search (below)
+                risky_done = len(risky)
+            if found or not grow:
+                break
+            # nothing finished within the budgets: a hard page (twelve small stories without
+            # a picture, whose tier heights near the middle hold only covers that put two
+            # headlines side by side).  Searching again from the start with larger budgets
+            # (as before) redid the first heights in vain: go on from here instead
+            grow, scale = False, scale * HARDER
+            kept = COVERS_KEPT * scale
+            for old in batches:
+                finish(old[PER_BATCH * scale // HARDER:PER_BATCH * scale])
+            if len(found) >= enough or calls >= kept:
+                break
     if len(found) < max(1, alternatives):
-        finish(risky)
+        finish(risky[risky_done:])
     return found, bool(covers or risky)
 
 
@@ -1612,11 +1698,13 @@ def _terms(pin: PageIn, blocks: list[Placed], cover: _Cover, extra: dict) -> dic
         rank_inversions=inv, width_inversions=winv,
         bumped=_count_bumps(pin, blocks)[1],
         white=extra["white"], small_heads=extra["small_heads"],
+        tall_white=extra["tall_white"],
         deep_legs=sum(max(0.0, -(-body[b.id] // b.span) - long) for b in stories),
         shallow_legs=sum(max(0, SHALLOW_LEG - -(-body[b.id] // b.span)) for b in stories
                          if b.span > 1),
         art_low=extra["art_low"], l_shapes=extra["l_shapes"],
         side_heads=sum(1 for b in stories if b.hspan),
+        side_under_text=_side_under_text(blocks),
         tiers=len(cover.tiers) - 1, groups=len(cover.groups))
 
 
@@ -1956,6 +2044,46 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
     return out
 
 
+def side_heads_under_text(flow) -> list[str]:
+    """Stories of a flowed page whose headline stands over all but the last column (文包题)
+    with that column's text starting right under another story's text: it reads as that
+    story running on (a newcomer read it so; newsroom.md §1.3, collision: body text of two
+    stories touching with nothing clearly between them).  At the top of the type area, or
+    under a picture, the banner or a reserved space, the column reads right."""
+    out = []
+    for b in flow.blocks:
+        if b.slot.kind != "article" or not b.head_span or b.head_span >= b.slot.span or \
+                b.top == flow.area_top:
+            continue
+        c = b.slot.column + b.slot.span - 1
+        over = [o.slot.id for o in flow.blocks if o is not b and o.slot.kind == "article"
+                and any(cc == c and t + n == b.top for cc, t, n in o.cells())]
+        if over:
+            out.append(f"'{b.slot.id}': its headline over all but the last column, whose text "
+                       f"starts right under '{over[0]}' (it reads as that story running on)")
+    return out
+
+
+def _side_under_text(blocks: list[Placed]) -> int:
+    """:func:`side_heads_under_text` of a proposal's blocks (a lead's L: its first columns
+    end at the foot of its short leg)."""
+    n = 0
+    for b in blocks:
+        if b.kind != "article" or not b.hspan:
+            continue
+        c = b.column + b.span - 1
+        for o in blocks:
+            if o is b or o.kind != "article" or not o.column <= c < o.column + o.span:
+                continue
+            foot = o.top + o.lines
+            if o.leg is not None and c < o.column + o.span - o.leg[0]:
+                foot = o.top + o.leg[1]
+            if foot == b.top:
+                n += 1
+                break
+    return n
+
+
 def _clean_l(cells: set) -> bool:
     """A clean L (刀把): the bounding box less one rectangle at one of its corners."""
     cs = [c for c, _ in cells]
@@ -2071,6 +2199,47 @@ def jump_shares(pin_a: PageIn, story: str, pin_b: PageIn, cont: str) -> list[tup
     near = sorted((k for k in range(len(shares)) if abs(gaps[k]) <= tol),
                   key=lambda k: (abs(k - best), k))
     return [(shares[k], min(most, shares[k] + step - 1)) for k in near]
+
+
+def _fills(pin: PageIn) -> bool:
+    """Whether :func:`propose` finds a layout of the page (not yet flowed)."""
+    try:
+        propose(pin, 1)
+    except MakeupError:
+        return False
+    return True
+
+
+def jump_tries(pin_a: PageIn, story: str, pin_b: PageIn, cont: str) -> list[tuple[int, int]]:
+    """The shares of a story continued from page A to page B that makeup tries, best first:
+    those with which both pages, as :func:`_jump_pages` models them, have a layout — the
+    balanced ones of :func:`jump_shares` first, then any other share with which both pages'
+    copy can fill them (a :func:`stretch` from 0 to 1 on each), the nearest to balance first
+    — then the balanced ones that do not (page A may still fill; B then says what it lacks).
+    Whether rectangles of the stories add up to a page turns on a few lines: since units of
+    several characters stay whole, the balanced shares of the plan's 7000-character test
+    left page 2 no layout where a share 12 lines longer did.  At most JUMP_TRIES."""
+    least, most = next(x for x in pin_a.stories if x.id == story).jump
+    step = max(1, pin_a.columns)
+    balanced = jump_shares(pin_a, story, pin_b, cont)
+    others = []
+    for s in range(least, most + 1, step):
+        w = (s, min(most, s + step - 1))
+        if w in balanced:
+            continue
+        ta, tb = jump_stretch(pin_a, story, pin_b, cont, s)
+        if 0.0 <= ta <= 1.0 and 0.0 <= tb <= 1.0:
+            others.append((abs(ta - tb), s, w))
+    good, rest = [], []
+    for w in balanced + [w for *_, w in sorted(others)]:
+        a, b = _jump_pages(pin_a, story, pin_b, cont, w[0])
+        if _fills(b) and _fills(a):
+            good.append(w)
+            if len(good) >= JUMP_TRIES:
+                break
+        elif w in balanced:
+            rest.append(w)
+    return (good + rest)[:JUMP_TRIES]
 
 
 def jump_window(pin_a: PageIn, story: str, pin_b: PageIn, cont: str) -> tuple[int, int]:
@@ -2362,9 +2531,9 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
 
 def _make_pages(issue, bodies, todo, alternatives, seed) -> list[PageResult]:
     """Make up the pages ``todo`` in page order (see :func:`make_up_issue`).  A page where a
-    story begins that a later page continues tries the shares of it that :func:`jump_shares`
+    story begins that a later page continues tries the shares of it that :func:`jump_tries`
     gives, best first (JUMP_TRIES at most), and keeps the first with which the later page
-    can be filled too; failing that, the first it can fill itself; failing that, it takes
+    can be filled too (a layout of it that passes every rule as flowed); failing that, the first it can fill itself; failing that, it takes
     what it needs of the story (the later page then says what it lacks)."""
     import time
 
@@ -2382,7 +2551,7 @@ def _make_pages(issue, bodies, todo, alternatives, seed) -> list[PageResult]:
                 st, page_b, pin_b, cont = jump
                 tries = [replace(r.page_in, stories=tuple(
                     replace(x, jump=w) if x is st else x for x in r.page_in.stories))
-                    for w in jump_shares(r.page_in, st.id, pin_b, cont)[:JUMP_TRIES]]
+                    for w in jump_tries(r.page_in, st.id, pin_b, cont)]
             kept = None
             for k, pin in enumerate(tries + [r.page_in]):
                 if k == len(tries) and kept is not None:
@@ -2398,7 +2567,7 @@ def _make_pages(issue, bodies, todo, alternatives, seed) -> list[PageResult]:
                 if kept is None:
                     kept = (pin, props)
                 if k == len(tries) or _later_fills(issue, bodies, page, props[0], pin,
-                                                   page_b, done):
+                                                   page_b, done, seed):
                     kept = (pin, props)
                     break
             if kept is not None:
@@ -2452,17 +2621,18 @@ def _verified(issue, bodies, number: int, pin: PageIn, alternatives: int, seed: 
 
 
 def _later_fills(issue, bodies, page, proposal: Proposal, pin: PageIn, page_b,
-                 done: dict) -> bool:
-    """Whether the later page can be filled (a proposal found, not yet verified) with what
-    this proposal leaves it of the continued story."""
+                 done: dict, seed: int = 0) -> bool:
+    """Whether the later page can be filled with what this proposal leaves it of the
+    continued story: a proposal of it that passes every rule as flowed (as its own turn
+    checks it; a proposal only found, not flowed, let page 1 keep a share page 2 then
+    refused)."""
     laid = apply(issue, page.number, proposal)
     try:
         pin_b = measure_page(laid, next(p for p in laid.pages if p.number == page_b.number),
                              bodies, {**done, **_done(pin, proposal)})
-        propose(pin_b, 1)
+        return bool(_verified(laid, bodies, page_b.number, pin_b, 1, seed))
     except (MakeupError, InputError):
         return False
-    return True
 
 
 def _jump_later(issue, pin: PageIn, todo: list, bodies: dict, done: dict):
