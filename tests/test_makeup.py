@@ -740,3 +740,33 @@ def test_no_tall_white_in_a_headline_band(tmp_path):
              for blk in flow.blocks if blk.slot.kind == "article" and blk.head}
     assert set(white) == {"s1", "s2", "s3"}
     assert max(white.values()) <= M.GROW, white
+
+
+# --- pictures at the plant's resolution ------------------------------------------------------------
+
+# three corpus stories and a picture of the second: makeup set the 2000-pixel picture one
+# column wide, 1214 ppi, over the house profile's 1200 (a heavier file for nothing)
+PICTURE_SET = ("sichuan-kejibao", "difang-dongtai", [
+    dict(id="s0", article="011-gov-guangdong-huigu-shiwuyunhui.txt", priority="lead"),
+    dict(id="s1", article="136-zxw-zhengkai-malasong-2016.txt", priority="normal"),
+    dict(id="s2", article="013-gov-guangdong-shisiwu-jingji.txt", priority="normal"),
+    dict(id="photo", image="pictures/spacing.png", caption="图为活动现场。（本报记者 摄）",
+         story="s1")])
+
+
+def test_pictures_are_sized_to_the_plant_resolution(tmp_path):
+    """A picture is sized within what the paper's preflight profile takes without a finding
+    (the house profile: 200–1200 ppi): the page makeup proposes builds with no resolution
+    warning from the build or the preflight.  Makeup sized pictures from what the build
+    refuses (under 120 ppi) with no upper end."""
+    from typeset.profile import load_profile
+
+    assert load_profile("house").image_ppi_range() == (200, 1200)
+    folder = corpus_issue(tmp_path / "issue", PICTURE_SET)
+    (folder / "pictures").mkdir()
+    shutil.copy(makeupsets.PICTURES / "spacing.png", folder / "pictures")
+    r = run("makeup", folder, "--write", "--no-proofs")
+    assert r.returncode == 0, r.stderr
+    b = run("build", folder, "-o", folder / "out", "-j", 1)
+    assert b.returncode == 0, b.stderr
+    assert "ppi" not in b.stderr, b.stderr

@@ -197,6 +197,13 @@ def picture_lines(issue: Issue, page: PageSpec, slot: Slot) -> tuple[int, list[L
     return math.ceil(width * px_h / px_w / paper.pitch), cap_lines
 
 
+def picture_height(paper, pic_lines: int) -> float:
+    """The height in pt of a picture given ``pic_lines`` grid lines: from half a line gap
+    under the first line's top to half a gap over the last one's foot (the page stage draws
+    it so; make-up judges its resolution by it)."""
+    return pic_lines * paper.pitch - paper.line_gap
+
+
 def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
     from .body import compose_article
 

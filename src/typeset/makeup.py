@@ -322,16 +322,25 @@ def jump_lines(paper, inches: float) -> int:
 
 
 def measure_page(issue, page, bodies: dict, done: dict | None = None,
-                 lead: bool = True) -> PageIn:
+                 lead: bool = True, plant: bool = True) -> PageIn:
     """The page as plain data for :func:`propose` (see the module docstring).  Slots marked
     ``fixed`` and reserved spaces stay where the manifest puts them; every other slot is
     placed by the makeup.  A story named again on a later page is continued there: here it
     may set from JUMP_BEFORE inches of lines to all but JUMP_AFTER; a story begun on an
     earlier page (``done``: article → lines set there) brings the rest under its 接题.
-    Without a story marked lead, the first article leads (``lead=False``: none does)."""
+    Without a story marked lead, the first article leads (``lead=False``: none does).
+    A picture takes the widths at which the paper's preflight profile takes its resolution
+    without a finding (``Profile.image_ppi_range``); with ``plant=False``, or when no width
+    does, any width the build does not refuse (images.MIN_PPI)."""
     paper, tpl = issue.paper, page.template
     top, bottom = F.type_area(issue, page)
     styles = _styles_by_size(tpl)
+    plant_ppi = (0.0, float("inf"))
+    if plant and any(s.kind == "picture" for s in page.slots):
+        from .profile import load_profile
+
+        plant_ppi = load_profile(paper.output.preflight_profile or "house",
+                                 issue.project_root).image_ppi_range()
     # the story's parts as the issue runs it through its pages, with this page as given
     parts = F.article_parts(replace(issue, pages=tuple(
         page if p.number == page.number else p for p in issue.pages)))
@@ -396,12 +405,18 @@ def measure_page(issue, page, bodies: dict, done: dict | None = None,
                 raise InputError(f"'story: {s.story}' names no article slot on page "
                                  f"{page.number}", s.where)
             px_w, px_h = probe(s.image)
-            lines = {}
+            sizes = {}
             for w in range(1, paper.columns + 1):
                 pic, cap = F.picture_lines(issue, page, replace(s, span=w))
-                width = paper.span_width(w)
-                if effective_ppi(px_w, px_h, width, pic * paper.pitch) >= MIN_PPI:
-                    lines[w] = pic + len(cap)
+                sizes[w] = (effective_ppi(px_w, px_h, paper.span_width(w),
+                                          F.picture_height(paper, pic)),
+                            pic + len(cap))
+            # the widths at which the plant's profile takes the picture without a finding
+            # (neither soft nor needlessly heavy); else any the build does not refuse
+            lo, hi = plant_ppi
+            lines = {w: n for w, (ppi, n) in sizes.items()
+                     if max(lo, MIN_PPI) <= ppi <= hi} or \
+                {w: n for w, (ppi, n) in sizes.items() if ppi >= MIN_PPI}
             pictures.append(PictureIn(s.id, s.story, lines, k))
         elif s.kind == "banner" and not s.fixed:
             lines, ext, count = {}, {}, {}
@@ -2544,38 +2559,19 @@ def _make_pages(issue, bodies, todo, alternatives, seed) -> list[PageResult]:
         page = next(p for p in issue.pages if p.number == page.number)
         r = PageResult(page.number)
         try:
-            r.page_in = measure_page(issue, page, bodies, done)
-            jump = _jump_later(issue, r.page_in, todo, bodies, done)
-            tries, page_b = [], None
-            if jump is not None:
-                st, page_b, pin_b, cont = jump
-                tries = [replace(r.page_in, stories=tuple(
-                    replace(x, jump=w) if x is st else x for x in r.page_in.stories))
-                    for w in jump_tries(r.page_in, st.id, pin_b, cont)]
-            kept = None
-            for k, pin in enumerate(tries + [r.page_in]):
-                if k == len(tries) and kept is not None:
-                    break               # a balanced share fills this page: keep it
-                try:
-                    props = _verified(issue, bodies, page.number, pin, alternatives, seed)
-                except MakeupError:
-                    if k == len(tries) and kept is None:
-                        raise
-                    continue
-                if not props:
-                    continue
-                if kept is None:
-                    kept = (pin, props)
-                if k == len(tries) or _later_fills(issue, bodies, page, props[0], pin,
-                                                   page_b, done, seed):
-                    kept = (pin, props)
-                    break
-            if kept is not None:
-                r.page_in, r.proposals = kept
-            if not r.proposals:
-                r.error = f"page {page.number}: no proposal passed the rules"
+            _make_page(issue, bodies, page, todo, alternatives, seed, done, r)
         except MakeupError as e:
-            r.error = str(e)
+            if not any(s.kind == "picture" for s in page.slots):
+                r.error = str(e)
+            else:
+                # no layout with every picture at the plant's resolution: any size the build
+                # does not refuse (the build and the preflight then warn)
+                r = PageResult(page.number)
+                try:
+                    _make_page(issue, bodies, page, todo, alternatives, seed, done, r,
+                               plant=False)
+                except MakeupError as e2:
+                    r.error = str(e2)
         if r.proposals:
             best = r.proposals[0]
             issue = apply(issue, page.number, best)
@@ -2583,6 +2579,42 @@ def _make_pages(issue, bodies, todo, alternatives, seed) -> list[PageResult]:
         r.seconds = time.perf_counter() - t0
         results.append(r)
     return results
+
+
+def _make_page(issue, bodies, page, todo, alternatives, seed, done, r,
+               plant: bool = True) -> None:
+    """One page of :func:`_make_pages` into ``r``; a MakeupError when nothing fills it.
+    ``plant``: see :func:`measure_page`."""
+    r.page_in = measure_page(issue, page, bodies, done, plant=plant)
+    jump = _jump_later(issue, r.page_in, todo, bodies, done)
+    tries, page_b = [], None
+    if jump is not None:
+        st, page_b, pin_b, cont = jump
+        tries = [replace(r.page_in, stories=tuple(
+            replace(x, jump=w) if x is st else x for x in r.page_in.stories))
+            for w in jump_tries(r.page_in, st.id, pin_b, cont)]
+    kept = None
+    for k, pin in enumerate(tries + [r.page_in]):
+        if k == len(tries) and kept is not None:
+            break               # a balanced share fills this page: keep it
+        try:
+            props = _verified(issue, bodies, page.number, pin, alternatives, seed)
+        except MakeupError:
+            if k == len(tries) and kept is None:
+                raise
+            continue
+        if not props:
+            continue
+        if kept is None:
+            kept = (pin, props)
+        if k == len(tries) or _later_fills(issue, bodies, page, props[0], pin,
+                                           page_b, done, seed):
+            kept = (pin, props)
+            break
+    if kept is not None:
+        r.page_in, r.proposals = kept
+    if not r.proposals:
+        r.error = f"page {page.number}: no proposal passed the rules"
 
 
 JUMP_TRIES = 8               # shares of a continued story a page tries (jump_shares)

@@ -22,7 +22,7 @@ import datetime as _dt
 from dataclasses import replace
 
 from .compose import Line, natural_line
-from .flow import Block, PageFlow, footer_grid, footer_rows, notice_lines
+from .flow import Block, PageFlow, footer_grid, footer_rows, notice_lines, picture_height
 from .errors import InputError, SourceRef
 from .frame import (ASCENT, DESCENT, WAVE, Box, Graphic, Image, PageOut, Rule, TextRun,
                     line_runs)
@@ -467,7 +467,7 @@ def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids, out: 
     cap_n = len(block.caption)
     pic_lines = block.lines - cap_n
     y0 = paper.line_top(block.top) + paper.line_gap / 2.0
-    h = pic_lines * paper.pitch - paper.line_gap
+    h = picture_height(paper, pic_lines)
     pic_area = out.add_area(f"slot '{slot.id}', picture", x0, paper.line_top(block.top),
                      x0 + width, paper.line_top(block.top + pic_lines))
     if pictures:

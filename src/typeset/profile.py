@@ -216,6 +216,15 @@ class Profile:
             return got[1][name]
         return CHECKS[check].params[name][1]
 
+    def image_ppi_range(self) -> tuple[float, float]:
+        """The effective resolutions of a continuous-tone picture this plant takes without a
+        finding, error or warning: (the highest of ``image_ppi`` and ``image_ppi_low``, the
+        ``image_ppi_high`` maximum), each end 0 / infinity when the profile does not check
+        it.  What make-up sizes pictures to (makeup.py), so its layouts pass clean."""
+        mins = [self.param(c, "min") for c in ("image_ppi", "image_ppi_low") if self.level(c)]
+        high = self.param("image_ppi_high", "max") if self.level("image_ppi_high") else None
+        return (max(mins) if mins else 0.0, high if high is not None else float("inf"))
+
     def replace(self, check: str, level: str | None = None, **params) -> "Profile":
         """This profile with one check's level or parameters changed (a paper's own ink
         limit, bleed, output condition)."""
