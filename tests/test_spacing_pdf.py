@@ -265,3 +265,35 @@ def test_a_url_is_never_letter_spaced(tmp_path, project):
     assert url_lines >= 5, texts
     left = min(ln.x0 for ln in lines)
     assert all(abs(ln.x0 - left) < 0.1 for ln in lines[1:]), texts
+
+
+def _gaps(lines, em=9.0) -> dict:
+    """(left, right) character pair -> the gap between them (em), read back from the PDF."""
+    out = {}
+    for ln in lines:
+        for a, b in zip(ln.chars, ln.chars[1:]):
+            out.setdefault((a.ch, b.ch), (b.x0 - a.x1) / em)
+    return out
+
+
+def test_ambiguous_width_symbols_set_like_han(tmp_path, project):
+    """Issue #15 (real copy): ``②号地块``, ``Ⅰ期工程`` — ② (U+2461) and Ⅰ (U+2160) have East
+    Asian Width "A" and were taken for Latin, so the ¼-em Han–Latin gap was set beside them
+    (``② 号地块``), though the CJK body face sets them an em wide like a Han character (CLREQ
+    §mixed_text_composition_in_horizontal_writing_mode: the gap is for Western letters and
+    digits).  Read back from the PDF: beside ② and Ⅰ the same gap as between the Han
+    characters of their line; an accented Latin letter (é, also "A") keeps its gap."""
+    body = ("据悉，②号地块和Ⅰ期工程的建设进度良好，市民可到咖啡馆Café位于一楼的展厅了解"
+            "③号地块的规划，Ⅱ期工程预计明年完工。")
+    lines = _one_column(tmp_path, project, "ambiguous", body)
+    gaps = _gaps(lines)
+    han = {ln.text: [(b.x0 - a.x1) / 9.0 for a, b in zip(ln.chars, ln.chars[1:])
+                     if _han(a.ch) and _han(b.ch)] for ln in lines}
+    for pair in (("②", "号"), ("和", "Ⅰ"), ("Ⅰ", "期"), ("③", "号"), ("，", "Ⅱ"),
+                 ("Ⅱ", "期")):
+        ln = next(ln for ln in lines if "".join(pair) in ln.text)
+        ref = max(han[ln.text], default=0.0)
+        assert abs(gaps[pair] - ref) < 0.02 or pair[0] == "，" and gaps[pair] < ref + 0.02, \
+            (pair, gaps[pair], ref, ln.text)
+    ln = next(ln for ln in lines if "é位" in ln.text)
+    assert gaps[("é", "位")] > max(han[ln.text]) + 0.15, (gaps[("é", "位")], ln.text)
