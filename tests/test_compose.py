@@ -507,6 +507,15 @@ def has_even_gap(text: str) -> bool:
     return False
 
 
+def _wide(g) -> bool:
+    """Set like a Han character, no Han–Latin gap beside it: a full-width form (East Asian
+    Width F/W: ％ ￥ ＃) or an ambiguous-width one set about an em wide (② Ⅰ ℃, issue #15)."""
+    import unicodedata
+
+    eaw = unicodedata.east_asian_width(g.ch)
+    return eaw in "FW" or eaw == "A" and g.advance >= 0.9
+
+
 def check_spacing(line):
     """Han–Latin gaps within ⅛–½ em (plus what even spacing adds to every gap) and none next
     to punctuation or at the edges; nothing added inside ——, ……, a Latin word or a number.  A line with no gap between Han
@@ -523,7 +532,7 @@ def check_spacing(line):
         if a.ch.isspace() or b.ch.isspace():
             continue
         han_latin = (ca == HAN and cb in (cjk.LA, cjk.PR) or ca in (cjk.LA, cjk.PO) and cb == HAN)
-        if han_latin and not (a.ch in "％￥＃" or b.ch in "％￥＃"):
+        if han_latin and not (_wide(a) or _wide(b)):
             # even spacing (step 3: every remaining gap equally) adds to a Han–Latin gap at
             # ½ em what it adds between Han characters, no more
             top = 0.5 + (line.spacing if line.even_spacing else 0.0)
