@@ -297,3 +297,23 @@ def test_ambiguous_width_symbols_set_like_han(tmp_path, project):
             (pair, gaps[pair], ref, ln.text)
     ln = next(ln for ln in lines if "é位" in ln.text)
     assert gaps[("é", "位")] > max(han[ln.text]) + 0.15, (gaps[("é", "位")], ln.text)
+
+
+def test_no_gap_between_a_bracket_and_the_latin_it_encloses(tmp_path, project):
+    """Issue #15 (real copy): ``（Chengdu International Poetry Week 2025）的`` at 12 characters
+    was set with a visible space between the bracket and the Latin text: even spacing opened
+    the gaps ``（|C`` and ``5|）`` (1.8 em after the opening bracket), though a bracket next
+    to Latin takes no Han–Latin gap (CLREQ §mixed_text_composition_in_horizontal_writing_
+    mode: none next to punctuation) and even spacing never goes inside the Latin run.  Read
+    back from the PDF: the brackets touch the Latin text inside them."""
+    body = ("（Chengdu International Poetry Week 2025）的诗歌活动在成都举行，来自各地的诗人参加了"
+            "活动。\n\n在第三届成都国际诗歌周（Chengdu International Poetry Week 2025）的开幕式上，"
+            "来自世界各地的诗人齐聚一堂，朗诵了各自的作品。")
+    lines = _one_column(tmp_path, project, "brackets", body)
+    seen = 0
+    for ln in lines:
+        for a, b in zip(ln.chars, ln.chars[1:]):
+            if (a.ch, b.ch) in (("（", "C"), ("5", "）")):
+                seen += 1
+                assert (b.x0 - a.x1) / 9.0 < 0.02, (ln.text, a.ch, b.ch, (b.x0 - a.x1) / 9.0)
+    assert seen == 4, [ln.text for ln in lines]

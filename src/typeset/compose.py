@@ -384,7 +384,12 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
                 same_pair = a.cls == b.cls and a.cls in (DA, EL)
                 # Two adjacent marks stay at their compressed 1.5 em as well.
                 marks = a.cls in cjk.FULLWIDTH_MARKS and b.cls in cjk.FULLWIDTH_MARKS
-                b.gap_even = not ((latin_a and latin_b) or same_pair or marks
+                # Nor between a bracket and the Latin text it encloses: "（Chengdu … 2025）"
+                # takes no Han–Latin gap there (CLREQ §mixed_text_composition_in_horizontal_
+                # writing_mode: none next to punctuation), so even spacing may not open one
+                # either (issue #15: "2025 ）" read back with a visible space).
+                bracket = (a.cls == OP and latin_b) or (latin_a and b.cls == CL)
+                b.gap_even = not ((latin_a and latin_b) or same_pair or marks or bracket
                                   or a.cls in (CN, SO, SP) or b.cls in (CN, SO, SP))
                 # Emergency letter-spacing may open a Latin run (and its word spaces) only.
                 b.gap_letter = not b.gap_even and (latin_a or a.cls == SP) and \
