@@ -316,4 +316,8 @@ def test_no_gap_between_a_bracket_and_the_latin_it_encloses(tmp_path, project):
             if (a.ch, b.ch) in (("（", "C"), ("5", "）")):
                 seen += 1
                 assert (b.x0 - a.x1) / 9.0 < 0.02, (ln.text, a.ch, b.ch, (b.x0 - a.x1) / 9.0)
+            # a line of Latin words alone ("national Poetry Week") opens its word spaces,
+            # never the letters of its words
+            if a.ch.isascii() and a.ch.isalnum() and b.ch.isascii() and b.ch.isalnum():
+                assert (b.x0 - a.x1) / 9.0 < 0.02, (ln.text, a.ch, b.ch)
     assert seen == 4, [ln.text for ln in lines]

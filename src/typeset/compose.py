@@ -756,6 +756,16 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
                 if record:
                     fit.hl_extra = per
                 cost += 2 * _LOOSE + 100.0 * (per / 0.25) ** 3
+            elif n_letter > 0 and stretch.get("space", 0.0) > EPS:
+                # Latin words and their spaces only ("national Poetry Week"): the word
+                # spaces open past their maximum, never the letters (CLREQ §procedures_for_
+                # inter-character_spacing_expansion: nothing inside a Latin word; issue #15).
+                # Priced as letter-spacing that line would be, so breaks do not change.
+                cap = stretch["space"]
+                per = need / n_letter
+                if record:
+                    fit.stretch["space"] = (cap + need) / cap
+                cost += _LETTERSPACE * (1.0 + (per / 0.25) ** 2)
             elif n_letter > 0:
                 per = need / n_letter
                 if record:
