@@ -39,9 +39,11 @@ is ever set wider than its measure:
   long ``————``) is spread over lines at the least bad places — ``Line.forced``: the
   prohibition rules give way rather than the column edge (CLREQ
   §prohibition_rules_for_line_start_end admits no overfull line either);
-- a line holding nothing but one unbreakable Latin run is letter-spaced to the measure rather
-  than left ragged — ``Line.letterspaced``; a line where nothing at all may stretch (only
-  marks) stays short — ``Line.ragged``.
+- a line holding nothing but one unbreakable Latin word is letter-spaced to the measure rather
+  than left ragged — ``Line.letterspaced``; a line of Latin words opens its word spaces past
+  their maximum instead; a URL or code (/ @ _ ? & = in it) is never letter-spaced: a line of
+  nothing but a piece of it stays short, as a line where nothing at all may stretch (only
+  marks) does — ``Line.ragged``.
 
 ``compose_headline`` breaks by the same emergency points (headlines, kickers, banners, notes).
 
