@@ -364,7 +364,8 @@ def violations(lines: list[BodyLine], paper, settings) -> dict[str, list]:
                 bad["pair"].append((t, a.ch + b.ch))
             ca, cb = cjk.char_class(a.ch), cjk.char_class(b.ch)
             gap = (b.x0 - a.x1) / em
-            wide = unicodedata_wide(a.ch) or unicodedata_wide(b.ch)
+            wide = unicodedata_wide(a.ch, (a.x1 - a.x0) / em) or \
+                unicodedata_wide(b.ch, (b.x1 - b.x0) / em)
             if not wide and (ca == cjk.H and cb in (cjk.LA, cjk.PR) or
                              ca in (cjk.LA, cjk.PO) and cb == cjk.H):
                 if not (0.125 - 0.002 <= gap <= 0.5 + 0.002 or wide_ok and gap > 0.5):
@@ -383,10 +384,13 @@ def violations(lines: list[BodyLine], paper, settings) -> dict[str, list]:
     return bad
 
 
-def unicodedata_wide(ch: str) -> bool:
+def unicodedata_wide(ch: str, advance: float) -> bool:
+    """Set like a Han character (no Han–Latin gap): East Asian Width F/W, or A set about an
+    em wide (② Ⅰ ℃ in the CJK face, issue #15), by its advance read back from the PDF."""
     import unicodedata
 
-    return unicodedata.east_asian_width(ch) in "FW"
+    eaw = unicodedata.east_asian_width(ch)
+    return eaw in "FW" or eaw == "A" and advance >= 0.9
 
 
 # --- the tests ---------------------------------------------------------------------------------

@@ -204,3 +204,120 @@ def test_a_long_word_breaks_with_a_hyphen_drawn_and_reads_back_whole(tmp_path, p
                 end = a.chars[-1].x1
                 assert any(end - 0.01 <= r[0] <= end + 0.2 * em and
                            a.base - 0.6 * em < r[2] < a.base for r in rules), (a.text, b.text)
+
+
+def _one_column(tmp_path, project, name: str, body: str, measure: int = 12):
+    """Build ``body`` as a one-article issue in one column of ``measure`` characters of the
+    sample paper; the body lines (9 pt) read back from the PDF."""
+    from pdfread import read_chars, read_lines
+
+    paper, text = realcopy.paper_variant(measure)
+    (project / "layout" / "papers" / f"{paper}.yaml").write_text(text, encoding="utf-8")
+    art = tmp_path / "copy" / f"001-{name}.txt"
+    art.parent.mkdir()
+    art.write_text(f"headline: 测试\n\n{body}\n", encoding="utf-8")
+    issue = tmp_path / "issue"
+    realcopy.write_issue(issue, paper, [[(art, 1, 1)]])
+    whole, _, _, overset = realcopy.build(issue, tmp_path / "out", project)
+    assert not realcopy.build.failed and not overset
+    lines = [ln for ln in read_lines(read_chars(whole, 0))
+             if abs(ln.size - 9.0) < 0.01 and ln.text.strip()]
+    # the paragraph's lines: from the one holding its opening to the one holding its end
+    first = next(k for k, ln in enumerate(lines) if ln.text.startswith(body[:2]))
+    last = next(k for k, ln in enumerate(lines) if ln.text.endswith(body[-2:]))
+    return lines[first:last + 1]
+
+
+def _han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+URL = "https://www.example.com/news/2024/12/02/very-long-path-to-an-article-about-something-important.html"
+
+
+def test_a_url_is_never_letter_spaced(tmp_path, project):
+    """Issue #15 (real copy): at 12 characters ``详情请访问https://…html了解更多。`` was set with
+    its URL letter-spaced glyph by glyph (``c o m / n e w s / 2 0 2 4``) and the line before it
+    ``详 情 请 访`` spaced 2 em a gap.  Even spacing never goes inside a Latin run (CLREQ
+    §procedures_for_inter-character_spacing_expansion): the URL breaks at Chicago 14.18's
+    points (after ``//``, before ``/ . -``), a line of nothing but a piece of it stays short.
+    Read back from the PDF: no gap between two characters of the URL, none over ¼ em between
+    two Han characters, the URL reads back whole, every line but the first starts at the
+    column's left edge."""
+    em = 9.0
+    lines = _one_column(tmp_path, project, "url", f"详情请访问{URL}了解更多。")
+    texts = [ln.text for ln in lines]
+    assert URL in "".join(texts).replace(" ", ""), texts
+    url_lines = 0
+    for ln in lines:
+        cs = ln.chars
+        if any(c.ch.isascii() and c.ch.isalnum() for c in cs):
+            url_lines += 1
+        for a, b in zip(cs, cs[1:]):
+            gap = (b.x0 - a.x1) / em
+            if a.ch in URL and b.ch in URL and a.ch.isascii() and b.ch.isascii():
+                assert gap < 0.01, (ln.text, a.ch, b.ch, gap)
+            if _han(a.ch) and _han(b.ch):
+                assert gap < 0.25, (ln.text, a.ch, b.ch, gap)
+        # a URL piece starts a line with the mark it broke before, never ends one with a dot
+        if ln is not lines[-1]:
+            assert not ln.text.rstrip().endswith((".", "-")), texts
+    assert url_lines >= 5, texts
+    left = min(ln.x0 for ln in lines)
+    assert all(abs(ln.x0 - left) < 0.1 for ln in lines[1:]), texts
+
+
+def _gaps(lines, em=9.0) -> dict:
+    """(left, right) character pair -> the gap between them (em), read back from the PDF."""
+    out = {}
+    for ln in lines:
+        for a, b in zip(ln.chars, ln.chars[1:]):
+            out.setdefault((a.ch, b.ch), (b.x0 - a.x1) / em)
+    return out
+
+
+def test_ambiguous_width_symbols_set_like_han(tmp_path, project):
+    """Issue #15 (real copy): ``②号地块``, ``Ⅰ期工程`` — ② (U+2461) and Ⅰ (U+2160) have East
+    Asian Width "A" and were taken for Latin, so the ¼-em Han–Latin gap was set beside them
+    (``② 号地块``), though the CJK body face sets them an em wide like a Han character (CLREQ
+    §mixed_text_composition_in_horizontal_writing_mode: the gap is for Western letters and
+    digits).  Read back from the PDF: beside ② and Ⅰ the same gap as between the Han
+    characters of their line; an accented Latin letter (é, also "A") keeps its gap."""
+    body = ("据悉，②号地块和Ⅰ期工程的建设进度良好，市民可到咖啡馆Café位于一楼的展厅了解"
+            "③号地块的规划，Ⅱ期工程预计明年完工。")
+    lines = _one_column(tmp_path, project, "ambiguous", body)
+    gaps = _gaps(lines)
+    han = {ln.text: [(b.x0 - a.x1) / 9.0 for a, b in zip(ln.chars, ln.chars[1:])
+                     if _han(a.ch) and _han(b.ch)] for ln in lines}
+    for pair in (("②", "号"), ("和", "Ⅰ"), ("Ⅰ", "期"), ("③", "号"), ("，", "Ⅱ"),
+                 ("Ⅱ", "期")):
+        ln = next(ln for ln in lines if "".join(pair) in ln.text)
+        ref = max(han[ln.text], default=0.0)
+        assert abs(gaps[pair] - ref) < 0.02 or pair[0] == "，" and gaps[pair] < ref + 0.02, \
+            (pair, gaps[pair], ref, ln.text)
+    ln = next(ln for ln in lines if "é位" in ln.text)
+    assert gaps[("é", "位")] > max(han[ln.text]) + 0.15, (gaps[("é", "位")], ln.text)
+
+
+def test_no_gap_between_a_bracket_and_the_latin_it_encloses(tmp_path, project):
+    """Issue #15 (real copy): ``（Chengdu International Poetry Week 2025）的`` at 12 characters
+    was set with a visible space between the bracket and the Latin text: even spacing opened
+    the gaps ``（|C`` and ``5|）`` (1.8 em after the opening bracket), though a bracket next
+    to Latin takes no Han–Latin gap (CLREQ §mixed_text_composition_in_horizontal_writing_
+    mode: none next to punctuation) and even spacing never goes inside the Latin run.  Read
+    back from the PDF: the brackets touch the Latin text inside them."""
+    body = ("（Chengdu International Poetry Week 2025）的诗歌活动在成都举行，来自各地的诗人参加了"
+            "活动。\n\n在第三届成都国际诗歌周（Chengdu International Poetry Week 2025）的开幕式上，"
+            "来自世界各地的诗人齐聚一堂，朗诵了各自的作品。")
+    lines = _one_column(tmp_path, project, "brackets", body)
+    seen = 0
+    for ln in lines:
+        for a, b in zip(ln.chars, ln.chars[1:]):
+            if (a.ch, b.ch) in (("（", "C"), ("5", "）")):
+                seen += 1
+                assert (b.x0 - a.x1) / 9.0 < 0.02, (ln.text, a.ch, b.ch, (b.x0 - a.x1) / 9.0)
+            # a line of Latin words alone ("national Poetry Week") opens its word spaces,
+            # never the letters of its words
+            if a.ch.isascii() and a.ch.isalnum() and b.ch.isascii() and b.ch.isalnum():
+                assert (b.x0 - a.x1) / 9.0 < 0.02, (ln.text, a.ch, b.ch)
+    assert seen == 4, [ln.text for ln in lines]

@@ -187,7 +187,8 @@ EVEN_LOOSE = 0.07
 # --- Long Latin runs -----------------------------------------------------------------------------
 # A Latin word, number or URL of LONG_RUN characters or more may break at a sensible point
 # (CLREQ §handling_of_western_text_in_chinese_text leaves the choice to the engine; issue #15):
-# after a solidus, a URL's dot, _ ? & =, before a hyphen or a plus sign, between a letter and a
+# a URL's by Chicago 14.18 (after //, before a single solidus and . _ ? # % ~, before or after
+# & =), before a hyphen or a plus sign, between a letter and a
 # digit of a code with separators (…07T08:30…), leaving at least LONG_PART characters on each
 # side; never inside a word written as one (OpenHarmony, ApacheTomcat: no hyphen is set, and
 # broken without one it reads as two words).  Shorter runs never break but as an emergency.

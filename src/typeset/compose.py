@@ -39,9 +39,11 @@ is ever set wider than its measure:
   long ``————``) is spread over lines at the least bad places — ``Line.forced``: the
   prohibition rules give way rather than the column edge (CLREQ
   §prohibition_rules_for_line_start_end admits no overfull line either);
-- a line holding nothing but one unbreakable Latin run is letter-spaced to the measure rather
-  than left ragged — ``Line.letterspaced``; a line where nothing at all may stretch (only
-  marks) stays short — ``Line.ragged``.
+- a line holding nothing but one unbreakable Latin word is letter-spaced to the measure rather
+  than left ragged — ``Line.letterspaced``; a line of Latin words opens its word spaces past
+  their maximum instead; a URL or code (/ @ _ ? & = in it) is never letter-spaced: a line of
+  nothing but a piece of it stays short, as a line where nothing at all may stretch (only
+  marks) does — ``Line.ragged``.
 
 ``compose_headline`` breaks by the same emergency points (headlines, kickers, banners, notes).
 
@@ -193,6 +195,9 @@ class Settings:
 _LOOSE = 10000.0         # even spacing above ½ em per gap
 _LETTERSPACE = 1e6       # a lone Latin run letter-spaced to the measure (grows with the spacing)
 _RAGGED = 2e6            # nothing at all may stretch: the line stays short
+# … a line of nothing but a piece of a URL or code (never letter-spaced): left short like a
+# loose line rather than pushing its Chinese text apart by an em a gap ("详 情 请 访")
+_RAGGED_CODE = 17000.0
 _CUT = 3e6               # a Latin run cut at a permitted point (after / . _ ? & =, before -)
 _OVERFULL = 1e9          # wider than the measure (only a single item wider than the measure)
 
@@ -260,6 +265,7 @@ class _Item:
     upright: bool = False      # part of an upright unit in vertical text (Face.units)
     role: str | None = None    # its own font role (emphasis in another face), None: the line's
     hyphen: float = 0.0        # a break before it is a hyphenation point: the hyphen's width
+    code: bool = False         # inside a URL, an e-mail address or a code: never letter-spaced
 
 
 _LATIN = (LA, PR, PO)
@@ -269,9 +275,13 @@ for _w in sorted(cjk.UNIT_WORDS, key=len, reverse=True):
     _UNIT_WORDS[_w[0]] = _UNIT_WORDS.get(_w[0], ()) + (_w,)
 
 
-def _wide(ch: str) -> bool:
-    """A full-width form (East Asian Width F or W), e.g. ％ ￥ ＃: set like a Han character."""
-    return unicodedata.east_asian_width(ch) in "FW"
+def _wide(ch: str, adv: float) -> bool:
+    """Set like a Han character: a full-width form (East Asian Width F or W), e.g. ％ ￥ ＃;
+    or an ambiguous-width one (A) that the face sets (about) an em wide — ② Ⅰ ※ ○ → ×
+    in a CJK body face (issue #15: "② 号地块" took the Han–Latin gap); an accented Latin
+    letter (é, also A) keeps its proportional width and its gap."""
+    eaw = unicodedata.east_asian_width(ch)
+    return eaw in "FW" or (eaw == "A" and adv >= 0.9)
 
 
 def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_Item]:
@@ -362,8 +372,8 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
             # to full-width forms such as ％ ￥ ＃), never next to Chinese punctuation, never
             # at a line edge (the gap belongs to the item after it and is not set at a line
             # start).
-            if (a.cls == H and b.cls in (LA, PR) and not (_wide(b.ch) or b.upright)) or \
-                    (a.cls in (LA, PO) and not (_wide(a.ch) or a.upright) and b.cls == H):
+            if (a.cls == H and b.cls in (LA, PR) and not (_wide(b.ch, b.adv) or b.upright)) or \
+                    (a.cls in (LA, PO) and not (_wide(a.ch, a.adv) or a.upright) and b.cls == H):
                 b.gap = cjk.HAN_LATIN_GAP
                 b.gap_shrink = cjk.HAN_LATIN_GAP - cjk.HAN_LATIN_MIN
                 b.gap_stretch = cjk.HAN_LATIN_MAX - cjk.HAN_LATIN_GAP
@@ -376,7 +386,12 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
                 same_pair = a.cls == b.cls and a.cls in (DA, EL)
                 # Two adjacent marks stay at their compressed 1.5 em as well.
                 marks = a.cls in cjk.FULLWIDTH_MARKS and b.cls in cjk.FULLWIDTH_MARKS
-                b.gap_even = not ((latin_a and latin_b) or same_pair or marks
+                # Nor between a bracket and the Latin text it encloses: "（Chengdu … 2025）"
+                # takes no Han–Latin gap there (CLREQ §mixed_text_composition_in_horizontal_
+                # writing_mode: none next to punctuation), so even spacing may not open one
+                # either (issue #15: "2025 ）" read back with a visible space).
+                bracket = (a.cls == OP and latin_b) or (latin_a and b.cls == CL)
+                b.gap_even = not ((latin_a and latin_b) or same_pair or marks or bracket
                                   or a.cls in (CN, SO, SP) or b.cls in (CN, SO, SP))
                 # Emergency letter-spacing may open a Latin run (and its word spaces) only.
                 b.gap_letter = not b.gap_even and (latin_a or a.cls == SP) and \
@@ -404,6 +419,7 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
         prev = it
 
     _long_runs(items, no_start, no_end)
+    _no_letterspacing_in_codes(items)
     for s, e in keeps(text):
         cost = _KEEP_BYLINE if text[s] == "（" else _KEEP
         for k in range(s + 1, e):
@@ -420,6 +436,29 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
             it.shrink = it.w - 0.5
             it.shrink_kind = "bracket"
     return items
+
+
+def _no_letterspacing_in_codes(items: list[_Item]) -> None:
+    """A URL, an e-mail address or a code (a Latin run with / @ _ ? & = in it) is never
+    letter-spaced, not even as an emergency: even spacing never goes inside a Latin run
+    (CLREQ §procedures_for_inter-character_spacing_expansion; typography.md §1.7), and a
+    spaced-out URL reads as another address.  It breaks at its sensible points instead
+    (_sensible), and a line of nothing but a piece of it that cannot fill the measure is
+    left short (``Line.ragged``), as a line of marks alone is."""
+    n = len(items)
+    k = 0
+    while k < n:
+        if items[k].cls not in _LATIN:
+            k += 1
+            continue
+        j = k + 1
+        while j < n and items[j].cls in _LATIN:
+            j += 1
+        if any(it.ch in "/@_?&=" for it in items[k:j]):
+            for it in items[k:j]:
+                it.code = True
+                it.gap_letter = False
+        k = j
 
 
 def _can_break(a: _Item, b: _Item, no_start, no_end, connector_no_start: bool = True) -> bool:
@@ -454,7 +493,12 @@ def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> 
         if latin >= cjk.LONG_RUN:
             for m in range(k + cjk.LONG_PART, j - cjk.LONG_PART + 1):
                 cost = _sensible(items, m, k, j)
-                if cost and items[m - 1].ch not in no_end and items[m].ch not in no_start:
+                # a solidus inside a long Latin run (a URL's, "://" too) is part of it, not
+                # the 分隔号 the levels keep off a line's start or end (at gb, strict): it
+                # takes the URL's own break points (Chicago 14.18, see _sensible)
+                a_ok = items[m - 1].ch not in no_end or items[m - 1].ch == "/"
+                b_ok = items[m].ch not in no_start or items[m].ch == "/"
+                if cost and a_ok and b_ok:
                     items[m].can_break_before = True
                     items[m].penalty = cost
         k = j
@@ -462,17 +506,32 @@ def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> 
 
 def _sensible(items, m, k, j) -> float:
     """The cost of breaking a long Latin run ``items[k:j]`` before ``items[m]``, 0 if it is
-    not a sensible point: after / _ ? & = or a dot between letters (a URL's, never a decimal
-    point), before - or +, between a letter and a digit of a code with separators in it.
+    not a sensible point (Chicago 14.18 for URLs): after "//", before a single solidus and
+    before . _ ? # % ~ (a dot between letters: a URL's, never a decimal point), before or
+    after & =, before - or +, between a letter and a digit of a code with separators in it.
     Never next to a space, a mark, inside a number or inside a word (OpenHarmony)."""
     a, b = items[m - 1], items[m]
-    if a.cls not in _LATIN or b.cls not in _LATIN or a.ch == "-":
+    if (a.cls not in _LATIN and a.ch != "/") or (b.cls not in _LATIN and b.ch != "/") or \
+            a.ch == "-":
         return 0.0      # never after a hyphen-minus: extraction takes it for a soft hyphen
     ca, cb = a.ch, b.ch
     before = items[m - 2].ch if m - 2 >= k else ""
-    if ca in "/_?&=" and cb not in "/_?&=":
-        return _LONG_BREAK
-    if ca == "." and before.isalpha() and cb.isalpha():
+    if ca == "/" or cb == "/":
+        # a URL breaks after its "//" and before a single solidus (Chicago 14.18: the
+        # solidus then starts the next line, showing that the URL goes on), never inside
+        # "//" nor after a single one
+        if ca == "/" and before == "/" and cb != "/":
+            return _LONG_BREAK
+        if cb == "/" and ca != "/" and not (m + 1 < j and items[m + 1].ch == "/"):
+            return _LONG_BREAK
+        return 0.0
+    if ca in "&=" and cb not in "&=":
+        return _LONG_BREAK                       # after & = (Chicago: before or after)
+    if cb in "._?#%~&=" and ca.isalnum() and m + 1 < j and items[m + 1].ch.isalnum() and \
+            (cb != "." or before.isalpha() and items[m + 1].ch.isalpha()):
+        # before . _ ? # % ~ (Chicago 14.18: the mark starts the next line, so that a dot at
+        # a line end is not read as a full stop); a dot only between letters (a URL's,
+        # never a decimal point)
         return _LONG_BREAK
     if cb == "+" and ca.isalnum():
         return _LONG_BREAK
@@ -631,7 +690,7 @@ _SHRINK_WEIGHT = {k: i + 1 for i, k in enumerate(cjk.SHRINK_ORDER)}
 
 
 def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
-           n_letter: int = 0, record: bool = True):
+           n_letter: int = 0, record: bool = True, code: bool = False):
     """Adjust a line whose natural width is ``measure - delta``: its :class:`_Fit`, or None if
     it cannot fit.  ``record=False``: only the fit's cost (the breaker prices every candidate
     line and keeps few; building each fit was most of composing, issue #8)."""
@@ -699,6 +758,16 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
                 if record:
                     fit.hl_extra = per
                 cost += 2 * _LOOSE + 100.0 * (per / 0.25) ** 3
+            elif n_letter > 0 and stretch.get("space", 0.0) > EPS:
+                # Latin words and their spaces only ("national Poetry Week"): the word
+                # spaces open past their maximum, never the letters (CLREQ §procedures_for_
+                # inter-character_spacing_expansion: nothing inside a Latin word; issue #15).
+                # Priced as letter-spacing that line would be, so breaks do not change.
+                cap = stretch["space"]
+                per = need / n_letter
+                if record:
+                    fit.stretch["space"] = (cap + need) / cap
+                cost += _LETTERSPACE * (1.0 + (per / 0.25) ** 2)
             elif n_letter > 0:
                 per = need / n_letter
                 if record:
@@ -710,7 +779,9 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
             else:
                 if record:
                     fit.ragged = True     # nothing may stretch: an underfull emergency line
-                cost += _RAGGED
+                # a piece of a URL: the shorter the worse, so that the pieces fill their
+                # lines as far as they can
+                cost += _RAGGED_CODE + 1000.0 * need * need if code else _RAGGED
         cost = 5.0 + cost
     if not record:
         return cost
@@ -765,6 +836,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
         stretch: dict[str, float] = {}
         n_even = 0
         n_letter = 0
+        n_code = 0
         found = False
         base = best[i]
         j = i
@@ -780,6 +852,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                 elif it.gap_letter:
                     n_letter += 1
             nat += it.w
+            n_code += it.code
             if it.shrink_kind:
                 shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
             if it.stretch_kind:
@@ -823,12 +896,13 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                             if per > cjk.EVEN_LOOSE + EPS:
                                 lower += _SPACED_LOOSE + _SPACED_EM * room * room
                         else:
-                            lower += _RAGGED
+                            lower += _RAGGED_CODE if n_code == j - i else _RAGGED
                 if lower * (1.0 - 1e-12) - 1e-9 >= best[j]:
                     found = True
                     continue
             if j - i > 1 and plain_start[i] and plain_end[j - 1]:
-                cost = _solve(width - hy - nat, shrink, stretch, n_even, final, n_letter, False)
+                cost = _solve(width - hy - nat, shrink, stretch, n_even, final, n_letter, False,
+                              n_code == j - i)
             else:
                 cost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width - hy, final,
                                  n_letter, record=False)[0]
@@ -1014,6 +1088,8 @@ def _edge_widths(items, i, j):
 
 def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0,
               record=True):
+    """The fit of the line ``items[i:j]`` (see _solve) and its natural width after the edge
+    rules; a line of nothing but a piece of a URL or code is priced as such (_RAGGED_CODE)."""
     start_cut, end_cut = _edge_widths(items, i, j)
     first, lastit = items[i], items[j - 1]
     sh, st = shrink, stretch          # _solve only reads them: copied when changed
@@ -1038,7 +1114,8 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
         # width, so widening it would leave the visible text short of the measure
         n_even -= lastit.gap_even
         n_letter -= lastit.gap_letter
-    return _solve(width - natural, sh, st, n_even, last, n_letter, record), natural
+    code = all(it.code for it in items[i:j])
+    return _solve(width - natural, sh, st, n_even, last, n_letter, record, code), natural
 
 
 def _char_counts(items):
@@ -1178,7 +1255,8 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                 cut=j < len(items) and items[j].cut in (CUT_URL, CUT_LETTER)
                 and not items[j].can_break_before,
                 word_break=j < len(items) and items[j].can_break_before
-                and items[j - 1].cls in _LATIN and items[j].cls in _LATIN,
+                and (items[j - 1].cls in _LATIN or items[j - 1].ch == "/")
+                and (items[j].cls in _LATIN or items[j].ch == "/"),     # "https://|www"
                 forced=j < len(items) and items[j].cut >= CUT_FORCE
                 and not items[j].can_break_before)
 
