@@ -47,12 +47,16 @@ class PLine:
         return self.chars[0].size
 
 
+def _trim(page) -> list[float]:
+    """The page's TrimBox (x0, y0, x1, y1) in PDF points."""
+    trim = page.page_obj.attrs.get("TrimBox")
+    return [float(v) for v in (trim.resolve() if hasattr(trim, "resolve") else trim)]
+
+
 def read_chars(pdf_path, page_no: int = 0) -> list[PChar]:
     with pdfplumber.open(str(pdf_path)) as pdf:
         page = pdf.pages[page_no]
-        trim = page.page_obj.attrs.get("TrimBox")
-        tx0, ty0, tx1, ty1 = [float(v) for v in (trim.resolve() if hasattr(trim, "resolve")
-                                                  else trim)]
+        tx0, ty0, tx1, ty1 = _trim(page)
         out = []
         for c in page.chars:
             a, b, cc, d, e, f = c["matrix"]
@@ -85,13 +89,11 @@ def read_lines(chars: list[PChar], gap_em: float = 3.0) -> list[PLine]:
 
 def read_rules(pdf_path, page_no: int = 0, longest: float = 10.0) -> list[tuple]:
     """Short horizontal rules drawn on a page (a hyphen at the end of a hyphenated line,
-    typeset.page._runs): (x0, x1, y, width), pt from the trim box's left and top edges as
-    :func:`read_chars` gives them; rules longer than ``longest`` pt are left out."""
+    typeset.frame.line_runs): (x0, x1, y, width), pt from the trim box's left and top edges
+    as :func:`read_chars` gives them; rules longer than ``longest`` pt are left out."""
     with pdfplumber.open(str(pdf_path)) as pdf:
         page = pdf.pages[page_no]
-        trim = page.page_obj.attrs.get("TrimBox")
-        tx0, ty0, tx1, ty1 = [float(v) for v in (trim.resolve() if hasattr(trim, "resolve")
-                                                  else trim)]
+        tx0, ty0, tx1, ty1 = _trim(page)
         out = []
         for ln in page.lines:
             if abs(ln["y0"] - ln["y1"]) < 0.01 and ln["x1"] - ln["x0"] <= longest:
