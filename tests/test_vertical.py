@@ -33,7 +33,8 @@ def sample(tmp_path_factory):
 # A test article of our own: dates, a two-digit number, a four-digit year, an acronym, an
 # English word, quotes, brackets, a dash pair and an ellipsis, in vertical lines.
 MIXED = ("本报讯 2020年8月7日，记者从GDP统计会议获悉：“数据”显示，全省21个市（州）中有18个"
-         "增长——增速最快的是editor所在的城市……会议还指出，7月份用电量同比增长12%。")
+         "增长——增速最快的是editor所在的城市……会议还指出，7月份用电量同比增长12%。"
+         "②号地块Ⅰ期工程已开工。")
 
 
 @pytest.fixture(scope="module")
@@ -226,6 +227,11 @@ def test_two_digit_numbers_upright_latin_turned(stress):
         assert all(c["turned"] for c in w), word
         assert [c["top"] for c in w] == sorted(c["top"] for c in w)
         assert len({round(c["origin"][0], 2) for c in w}) == 1      # one baseline
+    # a symbol the body face sets an em wide stands upright like a Han character (it was
+    # turned as Latin text: East Asian Width A)
+    for sym in ("②号", "Ⅰ期"):
+        c = at(sym)[0]
+        assert not c["turned"], sym
     # quotes drawn as the vertical forms of corner brackets, the text keeping “”
     q = at("“数据”")
     assert q[0]["ch"] == "“" and "-Vert" in q[0]["font"] and "-Vert" in q[-1]["font"]

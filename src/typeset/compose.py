@@ -275,7 +275,7 @@ for _w in sorted(cjk.UNIT_WORDS, key=len, reverse=True):
     _UNIT_WORDS[_w[0]] = _UNIT_WORDS.get(_w[0], ()) + (_w,)
 
 
-def _wide(ch: str, adv: float) -> bool:
+def wide(ch: str, adv: float) -> bool:
     """Set like a Han character: a full-width form (East Asian Width F or W), e.g. ％ ￥ ＃;
     or an ambiguous-width one (A) that the face sets (about) an em wide — ② Ⅰ ※ ○ → ×
     in a CJK body face (issue #15: "② 号地块" took the Han–Latin gap); an accented Latin
@@ -372,8 +372,8 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
             # to full-width forms such as ％ ￥ ＃), never next to Chinese punctuation, never
             # at a line edge (the gap belongs to the item after it and is not set at a line
             # start).
-            if (a.cls == H and b.cls in (LA, PR) and not (_wide(b.ch, b.adv) or b.upright)) or \
-                    (a.cls in (LA, PO) and not (_wide(a.ch, a.adv) or a.upright) and b.cls == H):
+            if (a.cls == H and b.cls in (LA, PR) and not (wide(b.ch, b.adv) or b.upright)) or \
+                    (a.cls in (LA, PO) and not (wide(a.ch, a.adv) or a.upright) and b.cls == H):
                 b.gap = cjk.HAN_LATIN_GAP
                 b.gap_shrink = cjk.HAN_LATIN_GAP - cjk.HAN_LATIN_MIN
                 b.gap_stretch = cjk.HAN_LATIN_MAX - cjk.HAN_LATIN_GAP

@@ -33,7 +33,8 @@ import math
 from dataclasses import dataclass, field
 
 from . import cjk
-from .compose import Face, Glyph, Line, compose_headline, compose_paragraph, natural_line
+from .compose import (Face, Glyph, Line, compose_headline, compose_paragraph, natural_line,
+                      wide)
 from .errors import InputError
 from .frame import ASCENT, PlacedGlyph, Rule, TextRun
 
@@ -110,8 +111,6 @@ def modes(glyphs, face) -> list[str]:
     of its group (TCY), or as a rule down the line with its glyph invisible (RULE).  Without
     a vertical form, brackets, ellipses, dashes and connectors are turned (UAX #50's rotated
     fallback), pause and stop marks stay upright; Latin text is turned unless full-width."""
-    import unicodedata
-
     text = "".join(g.ch for g in glyphs)
     tcy = tcy_units(text)
     out = []
@@ -125,7 +124,10 @@ def modes(glyphs, face) -> list[str]:
             out.append(VERT)
         elif cls in _TURN_WITHOUT_FORM or cls == cjk.DA or (
                 cls in (cjk.SO, cjk.LA, cjk.PR, cjk.PO, cjk.SP)
-                and unicodedata.east_asian_width(g.ch) not in "FW"):
+                and not wide(g.ch, face.advance(g.ch))):
+            # Latin text is turned; a full-width form, or a symbol the face sets an em
+            # wide (② Ⅰ ℃: compose.wide, the same test the horizontal line makes), stands
+            # upright like a Han character (UAX #50: their vertical orientation is U)
             out.append(TURN)
         else:
             out.append(UP)
