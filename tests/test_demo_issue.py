@@ -264,3 +264,52 @@ def test_whole_issue_file_embeds_each_glyph_once(demo):
                                str(k), str(whole), "-"], capture_output=True, text=True,
                               check=True).stdout
         assert text.rstrip("\f") == pdftotext_raw(page).rstrip("\f"), page.name
+
+
+def _demo_with_profile(tmp_path, profile: str | None) -> Path:
+    """The demo issue in a project of its own whose paper names ``profile`` (None: none, the
+    house profile)."""
+    proj = tmp_path / "proj"
+    shutil.copytree(ROOT / "layout", proj / "layout")
+    shutil.copytree(ROOT / "fonts", proj / "fonts")    # (a link would lead out of the project)
+    if profile:
+        paper = proj / "layout" / "papers" / "typeset-demo.yaml"
+        paper.write_text(paper.read_text(encoding="utf-8")
+                         + f"print:\n  preflight_profile: {profile}\n", encoding="utf-8")
+    d = proj / "issues" / "demo"
+    shutil.copytree(DEMO, d, ignore=shutil.ignore_patterns("out"))
+    return d
+
+
+def _picture_ppi(d: Path, px_w: int, px_h: int):
+    """Build ``d`` with its slot 'picture' holding a ``px_w`` × ``px_h`` picture: the run and
+    the resolution the build gave for it (None when it said none)."""
+    from PIL import Image
+
+    Image.new("RGB", (px_w, px_h), "grey").save(d / "pictures" / "kinsoku.png")
+    r = run("build", d, "-o", d / "out", "-j", 1, "--project", d.parent.parent)
+    said = re.search(r"'kinsoku\.png' is (\d+) ppi", r.stderr)
+    return r, int(said.group(1)) if said else None
+
+
+@pytest.mark.parametrize("profile,refuse,warn", [(None, 120, 200), ("newspaper", 99, 149)])
+def test_the_build_judges_a_picture_by_the_plants_profile(tmp_path, profile, refuse, warn):
+    """A picture's resolution is refused (exit 3, nothing written) and warned of where the
+    paper's preflight profile puts its error and its warning: house 120 / 200 ppi, the
+    newspaper profile 99 / 149.  The build refused under 120 and warned under 200 whatever
+    profile the plant gave, so a newspaper's 130-ppi picture, which its plant takes with a
+    warning, stopped the build."""
+    d = _demo_with_profile(tmp_path, profile)
+    r, ppi = _picture_ppi(d, 60, 40)            # far too small: refused, and its ppi said
+    assert r.returncode == 3 and ppi and f"at least {refuse} is needed" in r.stderr, r.stderr
+    scale = lambda target: (round(60 * target / ppi), round(40 * target / ppi))
+    # just under the refusal: refused; just over: built, with the warning naming the limit
+    r, got = _picture_ppi(d, *scale(refuse - 4))
+    assert r.returncode == 3 and got < refuse, r.stderr
+    assert not (d / "out").exists()
+    r, got = _picture_ppi(d, *scale(refuse + 4))
+    assert r.returncode == 0, r.stderr
+    assert refuse <= got < warn and f"(under {warn})" in r.stderr, r.stderr
+    # over the warning: no word of resolution from the build or its preflight
+    r, got = _picture_ppi(d, *scale(warn + 5))
+    assert r.returncode == 0 and got is None and "ppi" not in r.stderr, r.stderr

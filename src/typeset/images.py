@@ -1,4 +1,4 @@
-"""Pictures: read, check resolution, crop to the slot, convert for print.  Uses Pillow only.
+"""Pictures: read, measure resolution, crop to the slot, convert for print.  Uses Pillow only.
 
 Contract: ``probe(path)`` → (width px, height px); ``prepare(path, w_pt, h_pt, icc, black)``
 crops the picture to the box's proportions (centred, as a picture editor would), checks the
@@ -19,10 +19,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-
-WARN_PPI = 200.0     # below this a picture prints soft: a warning
-MIN_PPI = 120.0      # below this it is refused
-
 
 @dataclass
 class Prepared:

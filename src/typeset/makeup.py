@@ -331,16 +331,18 @@ def measure_page(issue, page, bodies: dict, done: dict | None = None,
     Without a story marked lead, the first article leads (``lead=False``: none does).
     A picture takes the widths at which the paper's preflight profile takes its resolution
     without a finding (``Profile.image_ppi_range``); with ``plant=False``, or when no width
-    does, any width the build does not refuse (images.MIN_PPI)."""
+    does, any width the build does not refuse (``Profile.picture_limits``)."""
     paper, tpl = issue.paper, page.template
     top, bottom = F.type_area(issue, page)
     styles = _styles_by_size(tpl)
-    plant_ppi = (0.0, float("inf"))
-    if plant and any(s.kind == "picture" for s in page.slots):
-        from .profile import load_profile
+    plant_ppi, refuse = (0.0, float("inf")), 0.0
+    if any(s.kind == "picture" for s in page.slots):
+        from .profile import paper_profile
 
-        plant_ppi = load_profile(paper.output.preflight_profile or "house",
-                                 issue.project_root).image_ppi_range()
+        profile = paper_profile(issue)
+        refuse = profile.picture_limits()[0]
+        if plant:
+            plant_ppi = profile.image_ppi_range()
     # the story's parts as the issue runs it through its pages, with this page as given
     parts = F.article_parts(replace(issue, pages=tuple(
         page if p.number == page.number else p for p in issue.pages)))
@@ -399,7 +401,7 @@ def measure_page(issue, page, bodies: dict, done: dict | None = None,
             stories.append(StoryIn(s.id, s.article, rank, body, heads, k,
                                    issue.articles[s.article].placeholder, jump))
         elif s.kind == "picture":
-            from .images import MIN_PPI, effective_ppi, probe
+            from .images import effective_ppi, probe
 
             if s.story is not None and s.story not in ids:
                 raise InputError(f"'story: {s.story}' names no article slot on page "
@@ -415,8 +417,8 @@ def measure_page(issue, page, bodies: dict, done: dict | None = None,
             # (neither soft nor needlessly heavy); else any the build does not refuse
             lo, hi = plant_ppi
             lines = {w: n for w, (ppi, n) in sizes.items()
-                     if max(lo, MIN_PPI) <= ppi <= hi} or \
-                {w: n for w, (ppi, n) in sizes.items() if ppi >= MIN_PPI}
+                     if max(lo, refuse) <= ppi <= hi} or \
+                {w: n for w, (ppi, n) in sizes.items() if ppi >= refuse}
             pictures.append(PictureIn(s.id, s.story, lines, k))
         elif s.kind == "banner" and not s.fixed:
             lines, ext, count = {}, {}, {}

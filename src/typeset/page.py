@@ -458,7 +458,8 @@ def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids, out: 
              pictures: bool = True) -> None:
     """The picture over the block's width, its caption on the grid lines under it; with
     ``pictures=False`` the picture is placed (an empty Image) but not converted."""
-    from .images import MIN_PPI, WARN_PPI, effective_ppi, prepare, probe
+    from .images import effective_ppi, prepare, probe
+    from .profile import paper_profile
 
     paper, tpl = issue.paper, flow.page.template
     slot = block.slot
@@ -476,13 +477,16 @@ def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids, out: 
         ppi, data, warnings = prep.ppi, prep.data, prep.warnings
     else:                   # the geometry only: the resolution from the picture's size
         ppi, data, warnings = effective_ppi(*probe(slot.image), width, h), b"", []
-    if ppi < MIN_PPI:
+    # the plant's profile sets both limits (Profile.picture_limits), so that the build refuses
+    # and warns where the preflight of the same file would, and nowhere else
+    refuse, warn = paper_profile(issue).picture_limits()
+    if ppi < refuse:
         raise InputError(f"picture '{slot.image.name}' is {ppi:.0f} ppi at this size; "
-                         f"at least {MIN_PPI:.0f} is needed", slot.where,
+                         f"at least {refuse:.0f} is needed", slot.where,
                          "use a larger picture or a smaller slot")
-    if ppi < WARN_PPI:
+    if ppi < warn:
         flow.warnings.append(f"slot '{slot.id}': picture '{slot.image.name}' is "
-                             f"{ppi:.0f} ppi at this size (under {WARN_PPI:.0f})")
+                             f"{ppi:.0f} ppi at this size (under {warn:.0f})")
     flow.warnings.extend(f"slot '{slot.id}': {w}" for w in warnings)
     items.append(Image(x0, y0, width, h, data, slot.image.name, area=pic_area))
     style = tpl.caption_style

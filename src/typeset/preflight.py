@@ -2459,7 +2459,7 @@ def expect_for(issue, pages: list[int] | None = None, roundtrip: bool = True,
     with ``profile`` (default: the profile the paper names, ``print: preflight_profile:``).
     Articles in ``cut`` run over a slot that allows overset: their text is known to be
     incomplete and is not read back."""
-    from .profile import load_profile
+    from .profile import paper_profile
 
     paper = issue.paper
     numbers = sorted(p.number for p in issue.pages) if pages is None else list(pages)
@@ -2487,8 +2487,7 @@ def expect_for(issue, pages: list[int] | None = None, roundtrip: bool = True,
                                     vertical=key in vertical, repeats=heads))
     out = paper.output
     if profile is None:
-        profile = load_profile(getattr(out, "preflight_profile", "house") or "house",
-                               getattr(issue, "project_root", None))
+        profile = paper_profile(issue)
     black = {p.number for p in issue.pages if getattr(p, "black_only", False)}
     return Expect(pdfx=out.pdfx, trim=(paper.trim_w, paper.trim_h), bleed=paper.bleed,
                   ink_limit=out.ink_limit, output_condition=out.output_condition,

@@ -225,6 +225,19 @@ class Profile:
         high = self.param("image_ppi_high", "max") if self.level("image_ppi_high") else None
         return (max(mins) if mins else 0.0, high if high is not None else float("inf"))
 
+    def picture_limits(self) -> tuple[float, float]:
+        """(refused under, warned under): the effective resolutions at which the build refuses a
+        continuous-tone picture (exit 3) and warns of it.  The plant's profile owns both, so a
+        build and its preflight agree: refused under the lowest minimum this profile checks at
+        level error (house 120, newspaper 99 ppi), warned under the highest minimum it checks
+        (house 200, newspaper 149).  A profile that makes no error of it still refuses under
+        ``image_ppi``'s default (99 ppi, GWG's lowest): no plant prints less."""
+        checked = [(self.level(c), self.param(c, "min"))
+                   for c in ("image_ppi", "image_ppi_low") if self.level(c)]
+        errors = [m for lv, m in checked if lv == "error"]
+        refuse = min(errors) if errors else CHECKS["image_ppi"].params["min"][1]
+        return refuse, max([refuse] + [m for _, m in checked])
+
     def replace(self, check: str, level: str | None = None, **params) -> "Profile":
         """This profile with one check's level or parameters changed (a paper's own ink
         limit, bleed, output condition)."""
@@ -235,6 +248,14 @@ class Profile:
         merged = dict(old[1]) if old else {}
         merged.update(params)
         return Profile(self.name, self.title, self.source, {**self.checks, check: (lv, merged)})
+
+
+def paper_profile(issue) -> Profile:
+    """The profile the issue's paper names (``print: preflight_profile:``, a built-in name or a
+    file of the project), house when it names none: what its build and make-up check against."""
+    out = issue.paper.output
+    return load_profile(getattr(out, "preflight_profile", "house") or "house",
+                        getattr(issue, "project_root", None))
 
 
 def builtin_names() -> list[str]:
