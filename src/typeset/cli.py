@@ -328,11 +328,10 @@ def preflight(pdfs, issue_dir, pdfx, profile_spec, as_json, proof_dir, timeout, 
             if issue.normalise:
                 issue = normalise_issue(issue)[0]
         if profile is None:
-            from .profile import load_profile
+            from .profile import load_profile, paper_profile
 
             # the paper's own profile with --issue (print: preflight_profile:), else house
-            profile = load_profile("house") if issue is None else load_profile(
-                issue.paper.output.preflight_profile, issue.project_root)
+            profile = load_profile("house") if issue is None else paper_profile(issue)
         results = []
         for p in pdfs:
             if issue is not None:
