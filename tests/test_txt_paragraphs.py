@@ -47,11 +47,26 @@ def test_a_poem_keeps_its_verses(tmp_path):
     assert [t for _, t in got] == ["床前明月光，", "疑是地上霜。", "举头望明月，", "低头思故乡。"]
 
 
+def test_a_heading_line_between_one_a_line_paragraphs(tmp_path):
+    """A report pasted one paragraph a line with a short heading line among them (no mark at
+    its end): every line is a paragraph.  The heading's missing 。 made the block read as lines
+    wrapped mid-sentence, and the report's five paragraphs ran together into one."""
+    body = ("1.1 本公司董事会、监事会保证本报告所载资料不存在任何虚假记载、误导性陈述或者重大遗漏。\n"
+            "本年度报告摘要摘自年度报告全文，投资者应当仔细阅读年度报告全文。\n"
+            "(1)报告期总体经营情况\n"
+            "2011年公司实现营业收入133亿元，比上年增长44.25%，营业利润3.80亿元。\n")
+    got = paras(tmp_path, "headline: 标题\n\n" + body)
+    assert [t[:6] for _, t in got] == ["1.1 本公", "本年度报告摘", "(1)报告期", "2011年公"]
+
+
 @pytest.mark.parametrize("body", [
     # wrapped at a fixed width: joined, as before
     "为建好成渝地区双城经济圈贡献科普力量，7月29日，川渝科协共享科普\n建设座谈会在资阳市安岳县召开，四川省科协与重庆市科协相关人员齐聚\n一堂共话川渝两地科普建设。\n",
     # first line indented, the rest wrapped
     "　　为建好成渝地区双城经济圈贡献科普力量，7月29日，川渝科协共享科普\n建设座谈会在资阳市安岳县召开。\n",
+    # wrapped at a fixed width, a short line ending mid-sentence among them: joined
+    "为建好成渝地区双城经济圈贡献科普力量，7月29日，川渝科协共享科普\n建设座谈会在资阳市\n"
+    "安岳县召开，四川省科协与重庆市科协相关人员齐聚一堂共话川渝两地科普建设。\n",
     # Latin words wrapped: one space between them
     "The quick brown fox jumps over\nthe lazy dog near the river bank\n",
 ])

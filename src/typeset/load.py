@@ -896,8 +896,20 @@ _TXT_INDENT = re.compile("^(?:\u3000|\t| {2,})")
 # A line that ends a sentence (。！？ or ……, past closing quotes and brackets) or opens a quote
 # or a list (：) — the end of a paragraph when every line of a block ends so.
 _TXT_LINE_END = re.compile("(?:[。！？：…!?:]|——|(?<=[^\\x00-\\x7f])\\.)[”’」』）》\"')]*$")
+# A heading between one-a-line paragraphs: at most this many characters, not ending in a mark
+# that runs on into the next line.
+_TXT_HEADING = 24
+_TXT_RUNS_ON = re.compile("[，、；,;（(《“‘—-]$")
 # A line of verse: short, and ending in a mark (床前明月光，/ 疑是地上霜。).
 _TXT_VERSE = re.compile("^.{1,16}[，。！？；：、,.!?;:]$")
+
+
+def _txt_heading(raw: str, longest: int) -> bool:
+    """A line of copy that is a heading of its own (``(1)报告期总体经营情况``, ``二、主要做法``):
+    short beside the block's longest line and not ending in a mark that runs on (，、；).
+    A line wrapped at a fixed width is about as long as the longest, so it never is one."""
+    t = raw.strip()
+    return 0 < len(t) <= min(_TXT_HEADING, longest * 0.6) and not _TXT_RUNS_ON.search(t)
 
 
 def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
@@ -906,10 +918,13 @@ def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]
     often has one paragraph a line with no blank line between, each line indented with
     ideographic spaces, and a poem one verse a line: joined, they ran together into one
     paragraph, silently.  So a line starts a paragraph of its own when it is indented, and
-    every line does when every line but the last ends a sentence or all are short lines of
+    every line does when every line but the last ends a sentence or is a short heading (a
+    report's ``(1)报告期总体经营情况`` between its paragraphs), or all are short lines of
     verse.  Lines wrapped inside a paragraph (no indent, ending mid-sentence) are joined."""
+    longest = max(len(raw.strip()) for _, raw in block)
     if len(block) > 1 and (
-            all(_TXT_LINE_END.search(raw.rstrip()) for _, raw in block[:-1]) or
+            all(_TXT_LINE_END.search(raw.rstrip()) or _txt_heading(raw, longest)
+                for _, raw in block[:-1]) or
             all(_TXT_VERSE.match(raw.strip()) for _, raw in block)):
         return [[line] for line in block]
     paras: list[list[tuple[int, str]]] = []
