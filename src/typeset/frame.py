@@ -134,7 +134,7 @@ class Image:
 class Graphic:
     """A placed graphic (an advertisement, a logo): page ``page`` (0-based) of the PDF
     ``data``, its ``box`` (PDF units) drawn scaled into x, y, w, h as a Form XObject named
-    ``name`` (graphics.attach puts it into the file)."""
+    ``name`` (pdf._attach_graphics puts it into the file)."""
 
     x: float
     y: float

@@ -12,17 +12,15 @@ Contract:
 - ``fit(gw, gh, bw, bh)``: the placement of a ``gw × gh`` graphic in a ``bw × bh`` box —
   scaled to fit, centred — or None when the proportions differ by more than
   ``ASPECT_TOLERANCE`` (the slot is not the size the ad was booked at).
-- ``attach(data, pages)``: the PDF writer's output with every placed graphic's page made a
-  Form XObject (pikepdf: the page's content stream copied byte for byte, its resources with
-  it) under the name the writer drew it with (``pdf.py`` draws ``q … cm /TsGn Do Q``).
 - ``check(source, name, ink_limit, black_only, scale)``: the preflight of a graphic on its
   own, as placed (preflight.py's graphic mode, the house profile: colour spaces, fonts not
   embedded, ink over the paper's limit, anything but K on a black-only page, line widths,
   text sizes and image resolutions at the placed size) and spot colours — as messages
   naming it.
 
-Nothing here changes what the advertiser made: a PDF's content stream is placed unchanged
-(the tests compare the bytes), its colours are checked, never converted.
+The PDF writer places a graphic (``pdf.render_pdf``: its page made a Form XObject, the content
+stream copied byte for byte).  Nothing changes what the advertiser made: a PDF's content stream
+is placed unchanged (the tests compare the bytes), its colours are checked, never converted.
 """
 
 from __future__ import annotations
@@ -188,40 +186,6 @@ def lines_for(gw: float, gh: float, width: float, pitch: float, gap: float) -> i
     """Grid lines that hold the graphic at the slot's width: the box (lines × pitch − gap)
     whose proportions are nearest the graphic's."""
     return max(1, round((width * gh / gw + gap) / pitch))
-
-
-def attach(data: bytes, pages) -> bytes:
-    """Put each placed graphic of ``pages`` (frame.PageOut, in the order of the PDF's pages)
-    into the PDF as a Form XObject under the name the writer drew it with."""
-    import pikepdf
-
-    from .frame import Graphic
-
-    pdf = pikepdf.open(io.BytesIO(data))
-    sources: dict = {}
-    for k, page in enumerate(pages):
-        placed = [it for it in page.items if isinstance(it, Graphic)]
-        if not placed:
-            continue
-        target = pdf.pages[k].obj
-        if "/Resources" not in target:
-            target.Resources = pikepdf.Dictionary()
-        if "/XObject" not in target.Resources:
-            target.Resources.XObject = pikepdf.Dictionary()
-        xo = target.Resources.XObject
-        for g in placed:
-            key = (id(g.data), g.page)
-            if key not in sources:
-                src = pikepdf.open(io.BytesIO(g.data))
-                form = src.pages[g.page].as_form_xobject(handle_transformations=False)
-                form.BBox = pikepdf.Array([float(v) for v in g.box])
-                sources[key] = (src, pdf.copy_foreign(form))
-            xo[pikepdf.Name("/" + g.name)] = sources[key][1]
-    out = io.BytesIO()
-    pdf.save(out, deterministic_id=True)
-    for src, _ in sources.values():
-        src.close()
-    return out.getvalue()
 
 
 PROCESS = frozenset(("Cyan", "Magenta", "Yellow", "Black", "All", "None"))

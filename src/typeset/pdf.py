@@ -306,10 +306,43 @@ def render_pdf(pages: list[PageOut], fonts, encoding: dict | None = None) -> byt
     finally:
         rl_config.useA85 = a85
     if any(isinstance(it, Graphic) for p in pages for it in p.items):
-        from .graphics import attach
-
-        data = attach(data, pages)      # the Form XObjects the pages draw (graphics.py)
+        data = _attach_graphics(data, pages)    # the Form XObjects the pages draw
     return data
+
+
+def _attach_graphics(data: bytes, pages) -> bytes:
+    """Put each placed graphic of ``pages`` (frame.PageOut, in the order of the PDF's pages)
+    into the PDF as a Form XObject under the name :func:`_render` drew it with (``q … cm
+    /TsGn Do Q``): pikepdf copies the graphic's page, its content stream byte for byte and
+    its resources with it (graphics.load made it a one-page PDF).  ReportLab cannot place a
+    foreign PDF page, so the writer finishes its own output this way."""
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(data))
+    sources: dict = {}
+    for k, page in enumerate(pages):
+        placed = [it for it in page.items if isinstance(it, Graphic)]
+        if not placed:
+            continue
+        target = pdf.pages[k].obj
+        if "/Resources" not in target:
+            target.Resources = pikepdf.Dictionary()
+        if "/XObject" not in target.Resources:
+            target.Resources.XObject = pikepdf.Dictionary()
+        xo = target.Resources.XObject
+        for g in placed:
+            key = (id(g.data), g.page)
+            if key not in sources:
+                src = pikepdf.open(io.BytesIO(g.data))
+                form = src.pages[g.page].as_form_xobject(handle_transformations=False)
+                form.BBox = pikepdf.Array([float(v) for v in g.box])
+                sources[key] = (src, pdf.copy_foreign(form))
+            xo[pikepdf.Name("/" + g.name)] = sources[key][1]
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    for src, _ in sources.values():
+        src.close()
+    return out.getvalue()
 
 
 def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -> bytes:
@@ -512,7 +545,7 @@ def _page(c, page: PageOut, names: dict, levels: dict) -> None:
 
             c.drawImage(ImageReader(io.BytesIO(it.data)), X(it.x), Y(it.y + it.h), it.w, it.h)
         elif isinstance(it, Graphic):
-            # a placed graphic: its page as a Form XObject (graphics.attach adds it), its box
+            # a placed graphic: its page as a Form XObject (_attach_graphics adds it), its box
             # scaled into the item's
             sx = it.w / (it.box[2] - it.box[0])
             sy = it.h / (it.box[3] - it.box[1])
