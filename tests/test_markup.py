@@ -293,14 +293,14 @@ def test_the_white_above_a_subhead_never_opens_a_column(balance):
     the one before, or the line before it comes down with it (where the columns have the
     room: an auto-height block grows for it); the subhead's group (itself, two lines) stays
     in one column."""
-    from typeset.flow import Frame, _fill
+    from typeset.blocks import Frame, fill
 
     lines = [_line("一二三四五"), _line("六七八九十"), _line("甲乙丙丁"),
              _line("", space=True), _line("小标题", keep=2), _line("正文一行"),
              _line("正文二行"), _line("正文三行")]
     for caps in ((3, 6), (4, 5), (4, 4), (5, 4)):
         frames = [Frame(1, 0, caps[0]), Frame(2, 0, caps[1])]
-        over = _fill(lines, frames, balance)
+        over = fill(lines, frames, balance)
         placed = [ln for f in frames for ln in f.lines]
         assert over == len(lines) - len(placed)
         assert placed == lines[:len(placed)]           # every line once, in order

@@ -487,7 +487,7 @@ def _legs(story: StoryIn, w: int) -> int:
 
 def _height(story: StoryIn, w: int, fit: HeadFit, band: int) -> int:
     """A story's block height at span ``w`` with this headline in a band of ``band`` lines:
-    its columns balanced to the lowest common foot (flow.lowest_foot): under a headline over
+    its columns balanced to the lowest common foot (blocks.lowest_foot): under a headline over
     all columns, the band and the legs; under one over the first ``hspan`` columns, the foot
     where the columns beside and under it hold the text."""
     if fit.hspan >= w:

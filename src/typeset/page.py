@@ -21,8 +21,9 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import replace
 
+from .blocks import Block
 from .compose import Line, natural_line
-from .flow import Block, PageFlow, footer_grid, footer_rows, notice_lines, picture_height
+from .flow import PageFlow, footer_grid, footer_rows, notice_lines, picture_height
 from .errors import InputError, SourceRef
 from .frame import (ASCENT, DESCENT, WAVE, Box, Graphic, Image, PageOut, Rule, TextRun,
                     line_runs)

@@ -362,7 +362,7 @@ def flow_block(text, page, slot, top: int, room: int, part, offsets: dict, error
     its body lines go into the tiers in order, right to left; what does not fit is
     overset.  ``text`` is flow's composition memo; the body is composed here at the
     block's measure."""
-    from .flow import Block, Frame
+    from .blocks import Block, Frame
 
     issue = text.issue
     if slot.lines is None:
@@ -493,7 +493,7 @@ def headline_block(text, page, slot, top: int, room: int, part, offsets: dict, e
     columns beside the headline's, from the block's top; the block at least as tall as the
     headline set on one line (with an em of white at each end), its headline broken into
     lines no longer than the block."""
-    from .flow import Block, Frame, _fill, lowest_foot
+    from .blocks import Block, Frame, fill, lowest_foot
 
     issue = text.issue
     paper = issue.paper
@@ -526,7 +526,7 @@ def headline_block(text, page, slot, top: int, room: int, part, offsets: dict, e
     measure = lines * paper.pitch - paper.line_gap - 2 * paper.body.size
     head = [VHead(h.kind, h.style, h.line) for h in head_group(issue, page, slot, measure)]
     done = offsets.get(slot.article, 0)
-    over = _fill(body[done:], frames, balance=True)
+    over = fill(body[done:], frames, balance=True)
     offsets[slot.article] = len(body)
     block = Block(slot, top, lines, 0, head, frames, len(body), article=slot.article,
                   part=part, head_span=n, body_from=done, body_to=len(body) - over)
