@@ -507,6 +507,23 @@ def test_percent_and_underscore_are_taken_literally(arch):
     assert all("谢勇" in h["byline"] for h in search(arch, "科", "--byline", "谢勇"))
 
 
+def test_a_phrase_typed_with_keyboard_marks_finds_the_printed_text(arch):
+    """The archive holds copy as the normaliser set it: ``7月28日，四川省`` and
+    ``（单位）定点帮扶`` with full-width marks.  An archivist types ``,`` and ``( )`` on the
+    keyboard, or full-width letters: the phrase is also looked for as the normaliser would
+    have made it, so it finds the same parts.  Before, each of these found nothing."""
+    for typed, stored in (("7月28日,四川省泸州市", "7月28日，四川省泸州市"),
+                          ("(单位)定点帮扶", "（单位）定点帮扶")):
+        want = search(arch, stored)
+        assert want, stored
+        got = search(arch, typed)
+        assert [(h["issue"], h["page"], h["slot"]) for h in got] == \
+            [(h["issue"], h["page"], h["slot"]) for h in want], typed
+        assert all(h["match"][1] == stored for h in got)    # the snippet marks what is printed
+        # each part once, though both forms of the phrase find it
+        assert len(got) == len({(h["issue"], h["page"], h["slot"]) for h in got})
+
+
 def test_dates_must_be_dates(arch):
     assert "YYYY-MM-DD" in search_fails(arch, "双城经济圈", "--from", "yesterday")
     assert "YYYY-MM-DD" in search_fails(arch, "双城经济圈", "--to", "2020-13-01")

@@ -1041,11 +1041,27 @@ def search_catalog(cat_db, archive: Path, phrase: str, date_from=None, date_to=N
             known = ", ".join(f"{n} ({k})" if n else k for k, n in papers) or "none"
             raise InputError(f"no paper '{paper}' in the archive (papers: {known})",
                              hint="give the paper's key or its name")
-    rows = cat_db.search(phrase, date_from=date_from, date_to=date_to, paper=paper, page=page,
-                         section=section, byline=byline, limit=limit,
-                         include_superseded=include_superseded)
+    # The archive holds copy as the normaliser left it (（记者 ，：“ ” and half-width
+    # digits and letters); an archivist types ( , : " or ＣＢＡ on the keyboard.  The phrase
+    # is looked for as typed and as the normaliser would have made it (normalize.py owns
+    # that form), hits of both merged in the catalog's order.
+    from .normalize import normalise_text
+
+    phrases = list(dict.fromkeys((phrase, normalise_text(phrase)[0])))
+    rows, seen = [], set()
+    for ph in phrases:
+        for r in cat_db.search(ph, date_from=date_from, date_to=date_to, paper=paper,
+                               page=page, section=section, byline=byline, limit=limit,
+                               include_superseded=include_superseded):
+            if r["rowid"] not in seen:
+                seen.add(r["rowid"])
+                rows.append((r, ph))
+    if len(phrases) > 1:
+        rows.sort(key=lambda rp: (rp[0]["date"], rp[0]["issue"], rp[0]["version"],
+                                  -rp[0]["page"], -rp[0]["rowid"]), reverse=True)
+        rows = rows[:limit]
     out = []
-    for r in rows:
+    for r, phrase in rows:
         hit = {k: r["paper_name" if k == "paper" else k] for k in (
             "issue", "version", "paper", "date", "number", "page", "slot", "section",
             "headline", "byline", "article", "part")}
