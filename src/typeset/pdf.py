@@ -101,6 +101,44 @@ def _to_unicode_cmap(fontname, subset, used=None):
     return "\n".join(cmap)
 
 
+class _Lookup(dict):
+    """A dict that fills itself from ``fetch(key)`` (None: no such key) as keys are asked
+    for, through ``[]``, ``in`` and ``get`` — how ReportLab's Python code reads a face's
+    charToGlyph and charWidths.  C code reading the dict directly sees only the keys asked for
+    so far (the font's stringWidth fills them first).  ``nonempty``: its truth value, that of
+    the whole mapping (ReportLab asks ``if face.charToGlyph:``)."""
+
+    def __init__(self, fetch, nonempty: bool):
+        super().__init__()
+        self._fetch = fetch
+        self._nonempty = nonempty
+
+    def __missing__(self, key):
+        v = self._fetch(key) if isinstance(key, int) else None
+        if v is None:
+            raise KeyError(key)
+        self[key] = v
+        return v
+
+    def __contains__(self, key) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        try:
+            self.__missing__(key)
+        except KeyError:
+            return False
+        return True
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __bool__(self) -> bool:
+        return self._nonempty or dict.__len__(self) > 0
+
+
 def _fast_font(ps_name: str, path, glyphs: dict | None = None):
     """A ReportLab TTFont for ``path`` that takes its cmap and advances from the metrics
     cache (fonts.pdf_font_data) instead of parsing them: ReportLab's own TTFontFace decodes
@@ -150,8 +188,16 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
             super().extractInfo(charInfo=0)      # names, head, OS/2, post, hhea, maxp
             gid, adv, upem = pdf_font_data(path)
             k = 1000.0 / upem
-            self.charToGlyph = dict(gid)
-            self.charWidths = {cp: u * k for cp, u in adv.items()}
+
+            def width(cp):
+                u = adv.get(cp)
+                return None if u is None else u * k
+
+            # filled as ReportLab asks for each character (it asks splitString first, for
+            # every character drawn): a dict of the face's 22,000 entries cost more than
+            # the rest of registering it (issue #22)
+            self.charToGlyph = _Lookup(gid.get, bool(gid))
+            self.charWidths = _Lookup(width, bool(gid))
             for cp, (g, u) in (glyphs or {}).items():
                 self.charToGlyph[cp] = g
                 self.charWidths[cp] = u * k
@@ -207,6 +253,14 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
             if st is None or getattr(st, "used", None) is None:
                 return TTFont.addObjects(self, doc)
             _add_shared_objects(self, doc, st)
+
+        def stringWidth(self, text, size, encoding="utf8"):
+            # ReportLab's C accelerator reads charWidths as a plain dict: fill in the
+            # characters first (_Lookup)
+            if isinstance(text, str):
+                for ch in text:
+                    self.face.charWidths.get(ord(ch))
+            return TTFont.stringWidth(self, text, size, encoding)
 
         def __init__(self, name, filename):
             # TTFont.__init__ without its TTFontFace (see above)
