@@ -336,9 +336,49 @@ def _vert_name(fonts, role: str) -> str:
     return _register(spec.vert_ps_name, spec.vert_path, vertical=True)
 
 
+def _defer_pil() -> None:
+    """Before ReportLab is first imported: let ``PIL.Image`` be imported when it is first
+    used, not when ReportLab is.  ReportLab's ``reportlab.lib.utils`` imports it at once
+    (``from PIL import Image``) but uses it only to draw a raster image, which a page of
+    text never does; the import is about 20 ms of a cold build's CPU (issue #22).  The module
+    ReportLab gets is a stand-in whose every attribute is the real module's, imported (once,
+    under a lock: `serve` draws on several threads) when one is first asked for; the real
+    module then takes its place in ``sys.modules``, so code importing PIL later gets it."""
+    import sys
+
+    if "PIL.Image" in sys.modules or "reportlab.lib.utils" in sys.modules:
+        return
+    try:
+        import PIL
+    except ImportError:
+        return
+    import importlib
+    import threading
+    import types
+
+    lock = threading.Lock()
+
+    class Deferred(types.ModuleType):
+        def __getattr__(self, name):
+            with lock:
+                real = sys.modules.get("PIL.Image")
+                if real is None or real is self:
+                    if sys.modules.get("PIL.Image") is self:
+                        del sys.modules["PIL.Image"]
+                    if PIL.__dict__.get("Image") is self:
+                        del PIL.Image
+                    real = importlib.import_module("PIL.Image")
+            return getattr(real, name)
+
+    stand_in = Deferred("PIL.Image")
+    sys.modules["PIL.Image"] = stand_in
+    PIL.Image = stand_in          # what `from PIL import Image` reads first
+
+
 def prepare_fonts(fonts) -> None:
     """Import ReportLab and register every face now (a build does it before forking its
     workers, so that they share the parsed faces)."""
+    _defer_pil()
     import reportlab.pdfgen.canvas  # noqa: F401
 
     _font_names(fonts)
@@ -347,6 +387,7 @@ def prepare_fonts(fonts) -> None:
 def render_pdf(pages: list[PageOut], fonts, encoding: dict | None = None) -> bytes:
     """``encoding``: the codes of an issue (:func:`issue_encoding`) to draw the text with,
     instead of codes given in the order this document first uses each character."""
+    _defer_pil()
     from reportlab import rl_config
     from reportlab.pdfgen.canvas import Canvas
 
