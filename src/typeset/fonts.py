@@ -140,7 +140,8 @@ def _code_arrays(cmap: dict[int, tuple[int, int]]) -> tuple[bytes, bytes, bytes]
     from array import array
 
     pages = array("H", bytes(2 * _PAGES))
-    blocks = sorted({cp >> 8 for cp in cmap if 0 <= cp < 0x110000})
+    blocks = sorted({cp >> 8 for cp, (g, _) in cmap.items()
+                     if 0 <= cp < 0x110000 and 0 <= g < _NO_GLYPH})
     for k, b in enumerate(blocks):
         pages[b] = k + 1
     gids = array("H", [_NO_GLYPH]) * (256 * len(blocks))
@@ -208,7 +209,7 @@ class CodeMap:
                         yield p << 8 | j
 
     def __len__(self) -> int:
-        return len(self._gids) - self._gids.count(_NO_GLYPH)
+        return len(self._gids) - self._gids.count(_NO_GLYPH)      # (not on a hot path)
 
     def keys(self):
         return iter(self)
@@ -220,7 +221,7 @@ class CodeMap:
         return (self[cp] for cp in self)
 
     def __bool__(self) -> bool:
-        return len(self) > 0
+        return len(self._gids) > 0        # a block is kept only for a code point mapped
 
 
 def stamp(path: Path) -> tuple:
