@@ -73,7 +73,7 @@ class FaceSpec:
 _INK_CHARS = "—⸺…⋯-"    # characters whose ink extent the composer asks for (dashes, the hyphen)
 _CACHE_VERSION = 6       # 4: the vertical forms (a build asks every face); 5: the hyphen's ink;
                          # 6: the cmap as a CodeMap's arrays instead of two dicts
-CACHE_MAX_BYTES = 32 << 20       # the disk cache: about 120 CJK faces (270 KB each)
+CACHE_MAX_BYTES = 32 << 20       # the disk cache: about 700 CJK faces (45 KB each)
 CACHE_MAX_AGE = 30 * 86400       # s: an entry unused this long is removed
 _TOUCH_AFTER = 3600              # s: a hit older than this is marked used (its mtime)
 
