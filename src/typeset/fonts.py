@@ -36,7 +36,9 @@ import hashlib
 import os
 import pickle
 import sys
+import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -69,8 +71,9 @@ class FaceSpec:
 
 
 _INK_CHARS = "—⸺…⋯-"    # characters whose ink extent the composer asks for (dashes, the hyphen)
-_CACHE_VERSION = 5       # 4: the vertical forms (a build asks every face); 5: the hyphen's ink
-CACHE_MAX_BYTES = 32 << 20       # the disk cache: about 120 CJK faces (270 KB each)
+_CACHE_VERSION = 6       # 4: the vertical forms (a build asks every face); 5: the hyphen's ink;
+                         # 6: the cmap as a CodeMap's arrays instead of two dicts
+CACHE_MAX_BYTES = 32 << 20       # the disk cache: about 700 CJK faces (45 KB each)
 CACHE_MAX_AGE = 30 * 86400       # s: an entry unused this long is removed
 _TOUCH_AFTER = 3600              # s: a hit older than this is marked used (its mtime)
 
@@ -108,12 +111,117 @@ def _read_metrics(path: Path) -> dict:
                 ink[ord(ch)] = (gl.xMin, gl.xMax, gl.yMin, gl.yMax)
     os2 = tt["OS/2"]
     m = dict(version=_CACHE_VERSION, ps_name=tt["name"].getDebugName(6) or path.stem,
-             upem=tt["head"].unitsPerEm, adv={cp: hmtx[g][0] for cp, g in cmap.items()},
-             gid={cp: order[g] for cp, g in cmap.items()},
-             ink=ink, ascent=os2.sTypoAscender, descent=os2.sTypoDescender,
-             vert=_read_vertical_forms(tt))
+             upem=tt["head"].unitsPerEm,
+             cmap=_code_arrays({cp: (order[g], hmtx[g][0]) for cp, g in cmap.items()}),
+             byteorder=sys.byteorder, ink=ink, ascent=os2.sTypoAscender,
+             descent=os2.sTypoDescender, vert=_read_vertical_forms(tt))
     tt.close()
     return m
+
+
+# --- the cmap of a face: code point → glyph id and advance ---------------------------------
+#
+# A CJK face maps 22,000 code points (HanaMin B 60,000); a page uses two thousand.  Kept as
+# dicts, a process paid 5–20 ms a face to rebuild them from the disk cache (an int object and a
+# hash entry per code point, whether unpickled or built from arrays), in the build process and
+# again in every worker that composes, for 10 faces (issue #22).  Kept as arrays, loading is a
+# copy of bytes and a lookup a few index operations.  Layout: the code points in blocks of 256;
+# ``pages[cp >> 8]`` is the block's number + 1 (0: no code point of that block is mapped);
+# ``gids[(block << 8) | (cp & 255)]`` the glyph id (_NO_GLYPH: not mapped: glyph ids end at
+# 65,534 since a font has at most 65,535 glyphs) and ``advs[…]`` its advance in font units.
+
+_NO_GLYPH = 0xFFFF
+_PAGES = 0x110000 >> 8
+
+
+def _code_arrays(cmap: dict[int, tuple[int, int]]) -> tuple[bytes, bytes, bytes]:
+    """The three arrays of a :class:`CodeMap` (as compressed bytes, for the disk cache) for
+    ``cmap`` (code point → (glyph id, advance in font units))."""
+    from array import array
+
+    pages = array("H", bytes(2 * _PAGES))
+    blocks = sorted({cp >> 8 for cp, (g, _) in cmap.items()
+                     if 0 <= cp < 0x110000 and 0 <= g < _NO_GLYPH})
+    for k, b in enumerate(blocks):
+        pages[b] = k + 1
+    gids = array("H", [_NO_GLYPH]) * (256 * len(blocks))
+    advs = array("H", bytes(2 * 256 * len(blocks)))
+    for cp, (g, a) in cmap.items():
+        if 0 <= cp < 0x110000 and 0 <= g < _NO_GLYPH:
+            i = (pages[cp >> 8] - 1) << 8 | (cp & 255)
+            gids[i] = g
+            advs[i] = max(0, min(a, 0xFFFF))      # hmtx advances are uint16
+    # compressed: mostly runs of "not mapped", a CJK face's entry is 42 KB instead of 114 (and
+    # 270 KB as dicts), read back in under half a millisecond
+    return tuple(zlib.compress(a.tobytes(), 6) for a in (pages, gids, advs))
+
+
+def _code_maps(raw) -> tuple[CodeMap, CodeMap]:
+    """(code point → glyph id, code point → advance) from :func:`_code_arrays`' bytes;
+    ValueError for arrays that do not fit together (a damaged cache entry)."""
+    from array import array
+
+    pages, gids, advs = (array("H") for _ in range(3))
+    pages.frombytes(zlib.decompress(raw[0]))
+    gids.frombytes(zlib.decompress(raw[1]))
+    advs.frombytes(zlib.decompress(raw[2]))
+    if len(pages) != _PAGES or len(gids) != len(advs) or len(gids) % 256 or \
+            max(pages) > len(gids) >> 8:
+        raise ValueError("damaged cmap arrays")
+    return CodeMap(pages, gids, gids), CodeMap(pages, advs, gids)
+
+
+class CodeMap:
+    """A read-only mapping code point → value (glyph id, or advance in font units) of a face's
+    cmap, over the arrays above; it answers ``get``, ``in``, ``[]``, ``len`` and iteration
+    (code points in order) like the dict it replaces."""
+
+    __slots__ = ("_pages", "_vals", "_gids")
+
+    def __init__(self, pages, vals, gids):
+        self._pages, self._vals, self._gids = pages, vals, gids
+
+    def get(self, cp: int, default=None):
+        if 0 <= cp < 0x110000:
+            b = self._pages[cp >> 8]
+            if b:
+                i = (b - 1) << 8 | (cp & 255)
+                if self._gids[i] != _NO_GLYPH:
+                    return self._vals[i]
+        return default
+
+    def __contains__(self, cp) -> bool:
+        return isinstance(cp, int) and self.get(cp) is not None
+
+    def __getitem__(self, cp: int):
+        v = self.get(cp)
+        if v is None:
+            raise KeyError(cp)
+        return v
+
+    def __iter__(self):
+        gids = self._gids
+        for p, b in enumerate(self._pages):
+            if b:
+                base = (b - 1) << 8
+                for j in range(256):
+                    if gids[base + j] != _NO_GLYPH:
+                        yield p << 8 | j
+
+    def __len__(self) -> int:
+        return len(self._gids) - self._gids.count(_NO_GLYPH)      # (not on a hot path)
+
+    def keys(self):
+        return iter(self)
+
+    def items(self):
+        return ((cp, self[cp]) for cp in self)
+
+    def values(self):
+        return (self[cp] for cp in self)
+
+    def __bool__(self) -> bool:
+        return len(self._gids) > 0        # a block is kept only for a code point mapped
 
 
 def stamp(path: Path) -> tuple:
@@ -138,26 +246,40 @@ def _metrics(st: tuple) -> dict:
     try:
         with open(cache, "rb") as fh:
             m = pickle.load(fh)
-        if m.get("version") == _CACHE_VERSION:
+        if m.get("version") == _CACHE_VERSION and m.get("byteorder") == sys.byteorder:
+            m = _with_code_maps(m)
             try:
                 if time.time() - os.stat(cache).st_mtime > _TOUCH_AFTER:
                     os.utime(cache)             # used: pruned last
             except OSError:
                 pass
             return m
-    except (OSError, pickle.PickleError, EOFError, AttributeError):
-        pass
+    except Exception:  # noqa: BLE001 - any damaged entry (a cut file, bytes of another
+        pass           # format): read the font again and write the entry afresh
     m = _read_metrics(path)
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        # written whole under a name of this process's own, then renamed into place: a
+        # reader (another build at the same moment) sees the old entry or the new, never half
+        tmp = cache.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         with open(tmp, "wb") as fh:
             pickle.dump(m, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, cache)
         prune_cache(cache.parent, keep=cache)
     except OSError:
         pass   # a read-only home: work without the cache
-    return m
+    return _with_code_maps(m)
+
+
+def _with_code_maps(m: dict) -> dict:
+    """A cache entry as the module uses it: its cmap as ``gid`` and ``adv`` (:class:`CodeMap`);
+    ValueError (or another error) for an entry that is not whole."""
+    gid, adv = _code_maps(m["cmap"])
+    out = {k: v for k, v in m.items() if k != "cmap"}
+    out["gid"], out["adv"] = gid, adv
+    for k in ("ps_name", "upem", "ink", "ascent", "descent", "vert"):
+        out[k]          # noqa: B018 - KeyError for an entry without it
+    return out
 
 
 def prune_cache(folder: Path, keep: Path | None = None, max_bytes: int | None = None,

@@ -2,7 +2,9 @@
 
 Contract: returns ``[fn(shared, item) for item in items]``, in order, computed by up to ``jobs``
 forked worker processes that take items one at a time from a shared queue (so a long page
-does not hold up the rest).  ``shared`` (the loaded issue, the laid-out pages) is not sent to
+does not hold up the rest); with ``meanwhile`` work of its own, the calling process is one of
+the ``jobs``: it forks one worker fewer and takes items from the same queue once that work
+is done.  ``shared`` (the loaded issue, the laid-out pages) is not sent to
 the workers: they are forked after it is in memory and read their copy.  ``fn`` and each
 result must pickle.  An exception in a worker is raised again here; a worker that dies
 without an answer raises ``RuntimeError``.  With ``jobs <= 1`` or a single item nothing is
@@ -164,7 +166,16 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
     in the child for ever.  When an item fails, the error raised is that of the first failing
     item in order, as without workers, and the remaining work is stopped.  ``received(value)``
     is called in this process on each result as it arrives (unpickled) and returns what is
-    kept in its place (compose_bodies shares the character strings of composed lines)."""
+    kept in its place (compose_bodies shares the character strings of composed lines).
+
+    With ``meanwhile``, this process counts as one of the ``jobs``: ``jobs - 1`` workers are
+    forked, and once ``meanwhile()`` returns this process takes items from the same queue as
+    they do, between reading their results.  A build's ``meanwhile`` (importing the PDF
+    libraries, about as long as composing a one-page issue) used to run beside ``jobs``
+    workers, three processes on two cores: a worker fewer costs a one-page build nothing in
+    time on an idle machine, saves the CPU of a worker (its fork, the memory pages it copies,
+    its results pickled and read back) and is faster on a busy one; a long build loses
+    nothing either, this process composing beside the workers once it is free (issue #22)."""
     items = list(items)
     n = len(items)
     jobs = min(jobs, n)
@@ -227,14 +238,16 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
         finally:
             gc.unfreeze()
 
+    helper = meanwhile is not None      # this process takes items too, after meanwhile()
+    keep_tasks = renew or helper        # the queue's read end stays open here
     try:
-        for _ in range(jobs):
+        for _ in range(jobs - 1 if helper else jobs):
             spawn()
     except BaseException:
         os.close(task_r)
         _stop(workers)
         raise
-    if not renew:
+    if not keep_tasks:
         os.close(task_r)
     results: list = [None] * n
     have = [False] * n
@@ -247,12 +260,34 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
         for _, fd in workers:
             sel.register(fd, selectors.EVENT_READ)
         open_fds = {fd for _, fd in workers}
-        while open_fds:
+        own = helper
+        while open_fds or own:
             if failures:
                 first = min(failures)
                 if all(have[k] or k in failures for k in range(first)):
                     break     # every item before the first failure is known: stop
-            for key, _ in sel.select():
+            timeout = None
+            if own:
+                raw = _read_exact(task_r, 4)
+                if raw is None:                   # the queue is empty
+                    own = False
+                else:
+                    (i,) = struct.unpack("<I", raw)
+                    try:
+                        value = fn(shared, items[i])
+                    except Exception as e:  # noqa: BLE001 - raised in order, below
+                        failures[i] = (e, None)
+                        own = False
+                    else:
+                        results[i] = value if received is None else received(value)
+                        have[i] = True
+                        done += 1
+                        if progress:
+                            progress(done, n)
+                    timeout = 0       # read what the workers sent meanwhile, then go on
+            if not open_fds:
+                continue
+            for key, _ in sel.select(timeout):
                 fd = key.fd
                 head = _read_exact(fd, _HEADER.size)
                 if head is not None and _HEADER.unpack(head)[0] == 0:
@@ -284,16 +319,18 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
                     failures[i] = value
     except BaseException:
         sel.close()
-        if renew:
+        if keep_tasks:
             os.close(task_r)
         _stop(workers)
         raise
     sel.close()
-    if renew:
+    if keep_tasks:
         os.close(task_r)
     if failures:
         _stop(workers)
         exc, tb = failures[min(failures)]
+        if tb is None:                  # raised here, by an item this process took
+            raise exc
         if isinstance(exc, BaseException):
             exc.add_note(f"in a worker process:\n{tb}")
             raise exc

@@ -101,6 +101,44 @@ def _to_unicode_cmap(fontname, subset, used=None):
     return "\n".join(cmap)
 
 
+class _Lookup(dict):
+    """A dict that fills itself from ``fetch(key)`` (None: no such key) as keys are asked
+    for, through ``[]``, ``in`` and ``get`` — how ReportLab's Python code reads a face's
+    charToGlyph and charWidths.  C code reading the dict directly sees only the keys asked for
+    so far (the font's stringWidth fills them first).  ``nonempty``: its truth value, that of
+    the whole mapping (ReportLab asks ``if face.charToGlyph:``)."""
+
+    def __init__(self, fetch, nonempty: bool):
+        super().__init__()
+        self._fetch = fetch
+        self._nonempty = nonempty
+
+    def __missing__(self, key):
+        v = self._fetch(key) if isinstance(key, int) else None
+        if v is None:
+            raise KeyError(key)
+        self[key] = v
+        return v
+
+    def __contains__(self, key) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        try:
+            self.__missing__(key)
+        except KeyError:
+            return False
+        return True
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __bool__(self) -> bool:
+        return self._nonempty or dict.__len__(self) > 0
+
+
 def _fast_font(ps_name: str, path, glyphs: dict | None = None):
     """A ReportLab TTFont for ``path`` that takes its cmap and advances from the metrics
     cache (fonts.pdf_font_data) instead of parsing them: ReportLab's own TTFontFace decodes
@@ -150,8 +188,16 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
             super().extractInfo(charInfo=0)      # names, head, OS/2, post, hhea, maxp
             gid, adv, upem = pdf_font_data(path)
             k = 1000.0 / upem
-            self.charToGlyph = dict(gid)
-            self.charWidths = {cp: u * k for cp, u in adv.items()}
+
+            def width(cp):
+                u = adv.get(cp)
+                return None if u is None else u * k
+
+            # filled as ReportLab asks for each character (it asks splitString first, for
+            # every character drawn): a dict of the face's 22,000 entries cost more than
+            # the rest of registering it (issue #22)
+            self.charToGlyph = _Lookup(gid.get, bool(gid))
+            self.charWidths = _Lookup(width, bool(gid))
             for cp, (g, u) in (glyphs or {}).items():
                 self.charToGlyph[cp] = g
                 self.charWidths[cp] = u * k
@@ -207,6 +253,14 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
             if st is None or getattr(st, "used", None) is None:
                 return TTFont.addObjects(self, doc)
             _add_shared_objects(self, doc, st)
+
+        def stringWidth(self, text, size, encoding="utf8"):
+            # ReportLab's C accelerator reads charWidths as a plain dict: fill in the
+            # characters first (_Lookup)
+            if isinstance(text, str):
+                for ch in text:
+                    self.face.charWidths.get(ord(ch))
+            return TTFont.stringWidth(self, text, size, encoding)
 
         def __init__(self, name, filename):
             # TTFont.__init__ without its TTFontFace (see above)
@@ -282,9 +336,49 @@ def _vert_name(fonts, role: str) -> str:
     return _register(spec.vert_ps_name, spec.vert_path, vertical=True)
 
 
+def _defer_pil() -> None:
+    """Before ReportLab is first imported: let ``PIL.Image`` be imported when it is first
+    used, not when ReportLab is.  ReportLab's ``reportlab.lib.utils`` imports it at once
+    (``from PIL import Image``) but uses it only to draw a raster image, which a page of
+    text never does; the import is about 20 ms of a cold build's CPU (issue #22).  The module
+    ReportLab gets is a stand-in whose every attribute is the real module's, imported (once,
+    under a lock: `serve` draws on several threads) when one is first asked for; the real
+    module then takes its place in ``sys.modules``, so code importing PIL later gets it."""
+    import sys
+
+    if "PIL.Image" in sys.modules or "reportlab.lib.utils" in sys.modules:
+        return
+    try:
+        import PIL
+    except ImportError:
+        return
+    import importlib
+    import threading
+    import types
+
+    lock = threading.Lock()
+
+    class Deferred(types.ModuleType):
+        def __getattr__(self, name):
+            with lock:
+                real = sys.modules.get("PIL.Image")
+                if real is None or real is self:
+                    if sys.modules.get("PIL.Image") is self:
+                        del sys.modules["PIL.Image"]
+                    if PIL.__dict__.get("Image") is self:
+                        del PIL.Image
+                    real = importlib.import_module("PIL.Image")
+            return getattr(real, name)
+
+    stand_in = Deferred("PIL.Image")
+    sys.modules["PIL.Image"] = stand_in
+    PIL.Image = stand_in          # what `from PIL import Image` reads first
+
+
 def prepare_fonts(fonts) -> None:
     """Import ReportLab and register every face now (a build does it before forking its
     workers, so that they share the parsed faces)."""
+    _defer_pil()
     import reportlab.pdfgen.canvas  # noqa: F401
 
     _font_names(fonts)
@@ -293,6 +387,7 @@ def prepare_fonts(fonts) -> None:
 def render_pdf(pages: list[PageOut], fonts, encoding: dict | None = None) -> bytes:
     """``encoding``: the codes of an issue (:func:`issue_encoding`) to draw the text with,
     instead of codes given in the order this document first uses each character."""
+    _defer_pil()
     from reportlab import rl_config
     from reportlab.pdfgen.canvas import Canvas
 
