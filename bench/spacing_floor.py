@@ -63,6 +63,7 @@ CORPUS = ROOT / "tests" / "corpus" / "realcopy"
 from typeset import cjk  # noqa: E402
 from typeset.compose import INF, candidate_lines, compose_paragraph  # noqa: E402
 
+EMERGENCY = 10 ** 6      # an emergency outweighs any number of other faults in a corpus
 RULES = ("paper", "basic", "none", "orphan", "unit", "keep", "all")
 HEAD = {"paper": "floor", "basic": "basic", "none": "none", "orphan": "孤字",
         "unit": "unit", "keep": "keep", "all": "all"}
@@ -115,11 +116,20 @@ def variant(settings, rule):
 
 
 def fault(c, orphans_ok=False, keeps_ok=False) -> int:
-    """Does candidate line ``c`` break a rule of issue #15 (see the module docstring)?  A
-    non-final line that nothing on it can stretch (``ragged``: one Han character alone, say)
-    misses the column edge, a fault as much as an overfull one."""
+    """Does candidate line ``c`` break a rule of issue #15 (see the module docstring)?  The
+    composer's emergencies (:func:`emergency`) count here too, so that a floor never trades
+    one for a 孤字 or a split dateline."""
     return int((c.orphan and not orphans_ok) or c.marks_only or (c.keep and not keeps_ok)
-               or c.emergency or c.overfull or (c.ragged and not c.final))
+               or emergency(c))
+
+
+def emergency(c) -> bool:
+    """A line the composer sets only when it must (its module contract): cut inside a run,
+    overfull, a non-final line nothing on it can stretch (one Han character alone: it misses
+    the column edge), a lone Latin run letter-spaced, Latin words with their spaces opened
+    past ½ em."""
+    return c.emergency or c.overfull or (not c.final and (c.ragged or c.letterspaced
+                                                          or c.wide_spaces))
 
 
 def gap(c) -> float:
@@ -157,7 +167,8 @@ def floor(cands, n, orphans_ok=False, keeps_ok=False, loose_first=False, cap=INF
         if c.start not in best or (not c.final and gap(c) > cap + 1e-9):
             continue
         k = best[c.start][0]
-        key = (k[0] + fault(c, orphans_ok, keeps_ok), k[1] + spaced(c), k[2] + loose(c))
+        f = fault(c, orphans_ok, keeps_ok) + EMERGENCY * emergency(c)
+        key = (k[0] + f, k[1] + spaced(c), k[2] + loose(c))
         if c.end not in best or order(key) < order(best[c.end][0]):
             best[c.end] = (key, c)
     if n not in best:
@@ -168,6 +179,18 @@ def floor(cands, n, orphans_ok=False, keeps_ok=False, loose_first=False, cap=INF
         path.append(c)
         j = c.start
     return key, path[::-1]
+
+
+def cheapest(cands, n) -> float:
+    """The least total of the breaker's own prices (``Candidate.cost``) over every sequence
+    of candidate lines: what ``compose_paragraph`` should find."""
+    best = {0: 0.0}
+    for c in sorted(cands, key=lambda c: (c.end, c.start)):
+        if c.start in best:
+            v = best[c.start] + c.cost
+            if v < best.get(c.end, INF):
+                best[c.end] = v
+    return best.get(n, INF)
 
 
 def dominates(a, b) -> bool:
@@ -181,7 +204,7 @@ def composer(text, face, measure, settings, cands):
     and the widest gap it opens."""
     lines = compose_paragraph(text, face, measure, settings)
     by_span = {(c.start, c.end): c for c in cands}
-    at, faults, nspaced, nloose, odd, widest = 0, 0, 0, 0, 0, 0.0
+    at, faults, nspaced, nloose, odd, widest, price = 0, 0, 0, 0, 0, 0.0, 0.0
     for ln in lines:
         end = at + len(ln.glyphs)
         c = by_span.get((at, end))
@@ -189,14 +212,15 @@ def composer(text, face, measure, settings, cands):
                 c.letterspaced != ln.letterspaced:
             odd += 1
         if c is not None:
-            faults += fault(c)
+            faults += fault(c) + EMERGENCY * emergency(c)
+            price += c.cost
             nspaced += spaced(c)
             nloose += loose(c)
             if not c.final:
                 widest = max(widest, gap(c))
         at = end
     nonfinal = sum(1 for ln in lines if ln.justified)
-    return (faults, nspaced, nloose), nonfinal, lines, odd, widest
+    return (faults, nspaced, nloose), nonfinal, lines, odd, widest, price
 
 
 def add(total, key):
@@ -212,10 +236,14 @@ def run(name, paras, face, settings, measure, rules, cap=None):
     zero = [0, 0, 0]
     row = dict(corpus=name, measure=measure, paras=len(paras), nonfinal=0, composer=zero,
                floors={r: zero for r in rules}, loose_floor=zero, any=zero, above=[], odd=0,
-               forced_by={}, widest=0.0)
+               forced_by={}, widest=0.0, missed=[])
     for p in paras:
         cands = candidate_lines(p.text, face, measure, settings)
-        ck, nonfinal, lines, odd, widest = composer(p.text, face, measure, settings, cands)
+        ck, nonfinal, lines, odd, widest, price = composer(p.text, face, measure, settings,
+                                                           cands)
+        least = cheapest(cands, len(p.text))
+        if price > least + 1e-6 * max(1.0, least):
+            row["missed"].append((p.label, price, least))
         row["nonfinal"] += nonfinal
         row["odd"] += odd
         row["composer"] = add(row["composer"], ck)
@@ -228,7 +256,8 @@ def run(name, paras, face, settings, measure, rules, cap=None):
         row["any"] = add(row["any"], floor(cands, len(p.text))[0])
         for k, pth in ((key, path), (lkey, lpath)):
             if dominates(k, ck):
-                row["above"].append((p.label, ck, k, lines, pth, p.text))
+                row["above"].append((p.label, ck, k, lines, pth, p.text, price,
+                                     sum(c.cost for c in pth)))
                 break
         for r in rules[1:]:
             st, units, orph, keeps = variant(settings, r)
@@ -240,6 +269,11 @@ def run(name, paras, face, settings, measure, rules, cap=None):
                 row["forced_by"].setdefault(r, []).append(
                     (p.label, key[1] - rkey[1], key[2] - rkey[2]))
     return row
+
+
+def faults(x: int) -> str:
+    e, f = divmod(x, EMERGENCY)
+    return f"{e}e+{f}" if e else str(f)
 
 
 def show_lines(lines_or_path, text):
@@ -286,7 +320,7 @@ def main(argv=None) -> int:
           f"against the least any legal choice of breaks gives; paper level {settings.level}, "
           f"style {settings.style}; sample measure {sample_measure:g}")
     print("corpus    measure paras nonfinal  composer S/L   floor S/L   min-L any-S  " +
-          "  ".join(f"{HEAD[r]:>7}" for r in rules[1:]) + "  faults c/f  above  widest")
+          "  ".join(f"{HEAD[r]:>7}" for r in rules[1:]) + "  faults c/f   above  widest")
     for row in rows:
         c, f = row["composer"], row["floors"]["paper"]
         nf = max(1, row["nonfinal"])
@@ -297,24 +331,35 @@ def main(argv=None) -> int:
               f"{row['any'][1]:>5}  " +
               "  ".join(f"{row['floors'][r][1]:>3}/{row['floors'][r][2]:<3}"
                         for r in rules[1:]) +
-              f"  {c[0]:>4}/{f[0]:<4} {len(row['above']):>5}  {row['widest']:.3f}")
-    print("S/L: spaced lines / of which loose.  floor: the fewest spaced lines any legal breaks "
-          "give, then the fewest loose; min-L: the fewest loose lines; any-S: the fewest spaced lines if a line may be as "
-          "loose as it likes; no line of a floor opens its gaps wider than the composer's widest in that paragraph (or 0.07 em; --cap: a fixed cap), widest: the composer's widest; the rule columns: the floor with that rule lifted.  % of the "
-          "composer's non-final lines; * the sample page's own measure; faults: composer/floor")
+              f"  {faults(c[0]):>5}/{faults(f[0]):<5} {len(row['above']):>5}  {row['widest']:.3f}")
+    print("S/L: spaced lines / of which loose.  floor: the fewest spaced lines any legal "
+          "breaks give, then the fewest loose; min-L: the fewest loose lines; any-S: the fewest "
+          "spaced lines if a line may be as loose as it likes.  No other floor's line opens its "
+          "gaps wider than the composer's widest in that paragraph, or 0.07 em (--cap: a fixed "
+          "cap); widest: the composer's widest.  The rule columns: the floor with that rule "
+          "lifted.  % of the composer's non-final lines; * the sample page's own measure; "
+          "faults: composer/floor ('2e+3': 2 emergency lines and 3 other faults)")
+    missed = sum(len(r["missed"]) for r in rows)
+    print(f"\nparagraphs where the composer's breaks cost more, at its own prices, than the "
+          f"cheapest legal breaks (its breaker missing its own optimum): {missed}")
+    for r in rows:
+        for lab, price, least in r["missed"][:a.list]:
+            print(f"  {r['corpus']} at {r['measure']:g}: {lab} {price:.1f} > {least:.1f}")
     odd = sum(r["odd"] for r in rows)
     if odd:
         print(f"\n{odd} composed lines were not among the candidates (or counted otherwise)")
     for row in rows:
-        if not row["above"] and not row["forced_by"]:
+        if not row["above"] and not row["forced_by"] and not row["missed"]:
             continue
         print(f"\n{row['corpus']} at {row['measure']:g}:")
         for r, lst in row["forced_by"].items():
             print(f"  lifting {HEAD[r]} lowers the floor in {len(lst)} paragraphs "
                   f"(spaced −{sum(x[1] for x in lst)}, loose −{sum(x[2] for x in lst)}): " +
                   ", ".join(f"{lab}" for lab, _, _ in lst[:5]) + (" …" if len(lst) > 5 else ""))
-        for lab, ck, key, lines, path, text in row["above"][:a.list]:
-            print(f"  above the floor: {lab} composer (faults, spaced, loose) {ck}, floor {key}")
+        for lab, ck, key, lines, path, text, price, fprice in row["above"][:a.list]:
+            print(f"  above the floor: {lab} composer (faults, spaced, loose) {ck}, floor {key}; "
+                  f"the breaker's prices: {price:.0f} for its own breaks, {fprice:.0f} for the "
+                  f"floor's")
             print(f"    composer: {show_lines(lines, text)}")
             print(f"    floor:    {show_lines(path, text)}")
     print(f"\n{time.perf_counter() - t0:.1f} s", file=sys.stderr)

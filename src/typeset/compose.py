@@ -1018,6 +1018,7 @@ class Candidate:
     keep: bool           # ends inside a dateline or a bylined name that fits on a line
     emergency: bool      # ends at an emergency cut (``Line.cut``/``Line.forced``)
     penalty: float       # the cost of the break at its end (long runs, hyphens, keeps, cuts)
+    cost: float          # what the breaker prices the line at (its fit, the break, 孤字 …)
 
     @property
     def letterspaced(self) -> bool:
@@ -1083,11 +1084,14 @@ def candidate_lines(text: str, face: Face, measure: float, settings: Settings = 
                 stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
             j += 1
             emergency = False
+            pen = items[j].penalty if j < n else 0.0
+            extra = pen
             if j < n and not items[j].can_break_before:
                 kind = items[j].cut
                 if not kind or (kind != CUT_URL and nat < width - _CUT_SLACK):
                     continue           # as compose_paragraph: no break, or one not priced
                 emergency = True
+                extra += _CUT_COST[kind]
             last = j == n
             if i == tail and not last:
                 continue
@@ -1106,15 +1110,17 @@ def candidate_lines(text: str, face: Face, measure: float, settings: Settings = 
                 else:
                     continue
             found = True
-            pen = items[j].penalty if j < n else 0.0
+            orphan = final and _is_orphan(items, i, j)
+            marks = bool((i or not last) and _marks_only(chars, units, i, j))
+            cost = fit.cost + extra + (settings.orphan_penalty if orphan else 0.0) + \
+                (_BAD_LINE if marks else 0.0)
             out.append(Candidate(
                 i, j, final,
                 spacing=0.0 if final else (fit.even or fit.hl_extra),
                 letter=0.0 if final else fit.letter, ragged=fit.ragged,
                 wide_spaces=not final and fit.stretch.get("space", 0.0) > 1.0 + EPS,
-                overfull=overfull, orphan=final and _is_orphan(items, i, j),
-                marks_only=bool((i or not last) and _marks_only(chars, units, i, j)),
-                keep=pen >= _KEEP, emergency=emergency, penalty=pen))
+                overfull=overfull, orphan=orphan, marks_only=marks,
+                keep=pen >= _KEEP, emergency=emergency, penalty=pen, cost=cost))
             starts.add(j)
             if overfull or min_w - width > EPS:
                 break
