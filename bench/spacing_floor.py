@@ -11,30 +11,41 @@ spaced.  Are the spaced lines the composer leaves forced by those rules, or coul
 avoid them?
 
 For every paragraph this script asks the composer for every line it may choose
-(``compose.candidate_lines``: its own break rules, widths, shrink and stretch; nothing is
-re-implemented here) and runs an exact dynamic programme over the break positions that
+(``compose.candidate_lines``: its own break rules, widths, shrink, stretch and prices; nothing
+is re-implemented here) and runs an exact dynamic programme over the break positions that
 minimises, in this order,
 
-  faults   lines the issue forbids: a 孤字, a line of marks alone, a dateline or bylined name
-           split although it fits, an emergency cut, an overfull line (the composer's own
-           emergencies; a paragraph that cannot avoid one keeps the fewest)
+  faults   emergencies first (a cut inside a run, an overfull line, a non-final line nothing
+           on it can stretch — one Han character alone —, a Latin run letter-spaced alone,
+           Latin words with their spaces opened past ½ em), then the lines the issue forbids:
+           a 孤字, a line of marks alone, a dateline or bylined name split although it fits
   spaced   non-final lines visibly letter-spaced (``Line.visibly_spaced``: even spacing over
-           0.05 em a gap, or a lone Latin run spaced out) — the *floor*
+           0.05 em a gap) — the *floor*
   loose    of those, lines spaced over 0.07 em a gap (``cjk.EVEN_LOOSE``)
 
-and compares it with what ``compose_paragraph`` chooses for the same paragraph — counted from
-the composer's lines, not from a PDF (bench/realcopy.py reads the built pages back; its figures
-differ by a few lines: a byline's line, a column's first line).  It then computes the floor
-again with one rule lifted at a time, to show which rule forces which spaced lines:
+with no line opening its gaps wider than the composer's widest in that paragraph (0.07 em if
+that is less; ``--cap`` sets one cap for all): without a cap one line of two characters spread
+over the measure would "save" three lines spaced by 0.1 em, and with it a floor below the
+composer is a choice no looser anywhere.  ``min-L`` is the same programme with loose before
+spaced; ``any-S`` the floor with no cap at all.  The composer's choice is counted the same way
+— from the composer's lines matched to the candidates, not from a PDF (bench/realcopy.py reads
+the built pages back; its figures differ by a few lines: a byline's line, a column's first
+line, emphasis and list paragraphs, which are left out here) — and the script checks that each
+of its paragraphs costs, at the breaker's own prices (``Candidate.cost``), no more than the
+cheapest legal breaks.  Paragraphs where a floor beats the composer in a count and is worse in
+none are listed with both settings.  The floor is computed again with one rule lifted at a
+time, to show which rule forces which spaced lines:
 
   basic    the loosest line-start/line-end level the paper schema allows (gb → basic: a
            solidus may end a line)
-  none     no line-start/line-end prohibition at all (CLREQ's level "none"; no paper may use
-           it for body text here — shown only to size what kinsoku forces)
+  hang     one of 、，。 may hang past the measure (the paper's ``hanging: true``, CLREQ
+           §hanging_punctuation_marks_at_line_end: rare in the mainland, allowed by the schema)
+  none     no line-start/line-end prohibition at all (CLREQ's level "none": ，。 may start a
+           line; the project never allows it — shown only to size what kinsoku forces)
   孤字     a paragraph may end in one character
   unit     a number may be split from its unit or counter (2020|年, 355|公里)
   keep     datelines and bylined names may be split
-  all      none + 孤字 + unit + keep together
+  all      none + hang + 孤字 + unit + keep together
 
 Inputs: the sample issue's articles (issues/sichuan-kejibao-2020-08, loaded and normalised as
 the build does, at the paper's settings) and the real-copy corpus (tests/corpus/realcopy/,
@@ -42,10 +53,11 @@ normalised, set with the sample paper's settings as bench/realcopy.py does).  On
 paragraphs are counted (no emphasis spans, no lists, quotes or tables).
 
 Usage: .venv/bin/python bench/spacing_floor.py [--measures 8,12,16,20] [--corpus sample,realcopy]
-                                              [--rules paper,basic,none,orphan,unit,keep,all]
+                                              [--rules paper,basic,hang,none,orphan,unit,keep,all]
                                               [--list N]
 The sample issue is always set at its own measure (the paper's column_chars, 12) as well.
-About a minute for the defaults on a quiet machine.
+About 10 s for the sample alone (--corpus sample), 2–4 minutes for the defaults (the real
+copy at four measures, six rules lifted) on the 2-core machine.
 """
 
 from __future__ import annotations
@@ -64,8 +76,8 @@ from typeset import cjk  # noqa: E402
 from typeset.compose import INF, candidate_lines, compose_paragraph  # noqa: E402
 
 EMERGENCY = 10 ** 6      # an emergency outweighs any number of other faults in a corpus
-RULES = ("paper", "basic", "none", "orphan", "unit", "keep", "all")
-HEAD = {"paper": "floor", "basic": "basic", "none": "none", "orphan": "孤字",
+RULES = ("paper", "basic", "hang", "none", "orphan", "unit", "keep", "all")
+HEAD = {"paper": "floor", "basic": "basic", "hang": "hang", "none": "none", "orphan": "孤字",
         "unit": "unit", "keep": "keep", "all": "all"}
 
 
@@ -110,8 +122,10 @@ def variant(settings, rule):
     """(settings, keep_units, orphans_allowed, keeps_allowed) with ``rule`` lifted."""
     if rule in ("basic", "none"):
         return replace(settings, level=rule), True, False, False
+    if rule == "hang":
+        return replace(settings, hanging=True), True, False, False
     if rule == "all":
-        return replace(settings, level="none"), False, True, True
+        return replace(settings, level="none", hanging=True), False, True, True
     return settings, rule != "unit", rule == "orphan", rule == "keep"
 
 
@@ -203,11 +217,11 @@ def composer(text, face, measure, settings, cands):
     its lines is one of the candidates, set the same way; ``odd`` counts those that are not);
     and the widest gap it opens."""
     lines = compose_paragraph(text, face, measure, settings)
-    by_span = {(c.start, c.end): c for c in cands}
+    by_span = {(c.start, c.end, c.hang > 0): c for c in cands}
     at, faults, nspaced, nloose, odd, widest, price = 0, 0, 0, 0, 0, 0.0, 0.0
     for ln in lines:
         end = at + len(ln.glyphs)
-        c = by_span.get((at, end))
+        c = by_span.get((at, end, ln.hang > 0)) or by_span.get((at, end, ln.hang <= 0))
         if c is None or c.final == ln.justified or abs(c.spacing - ln.spacing) > 1e-6 or \
                 c.letterspaced != ln.letterspaced:
             odd += 1
@@ -236,7 +250,7 @@ def run(name, paras, face, settings, measure, rules, cap=None):
     zero = [0, 0, 0]
     row = dict(corpus=name, measure=measure, paras=len(paras), nonfinal=0, composer=zero,
                floors={r: zero for r in rules}, loose_floor=zero, any=zero, above=[], odd=0,
-               forced_by={}, widest=0.0, missed=[])
+               forced_by={}, widest=0.0, missed=[], uncapped=0)
     for p in paras:
         cands = candidate_lines(p.text, face, measure, settings)
         ck, nonfinal, lines, odd, widest, price = composer(p.text, face, measure, settings,
@@ -250,6 +264,12 @@ def run(name, paras, face, settings, measure, rules, cap=None):
         row["widest"] = max(row["widest"], widest)
         pcap = max(widest, cjk.EVEN_LOOSE) if cap is None else cap
         key, path = floor(cands, len(p.text), cap=pcap)
+        if key is None:
+            # a fixed cap no choice of breaks keeps: this paragraph's floor is taken at the
+            # composer's widest gap instead (which its own breaks keep)
+            row["uncapped"] += 1
+            pcap = max(widest, cjk.EVEN_LOOSE)
+            key, path = floor(cands, len(p.text), cap=pcap)
         lkey, lpath = floor(cands, len(p.text), cap=pcap, loose_first=True)
         row["floors"]["paper"] = add(row["floors"]["paper"], key)
         row["loose_floor"] = add(row["loose_floor"], lkey)
@@ -339,6 +359,10 @@ def main(argv=None) -> int:
           "cap); widest: the composer's widest.  The rule columns: the floor with that rule "
           "lifted.  % of the composer's non-final lines; * the sample page's own measure; "
           "faults: composer/floor ('2e+3': 2 emergency lines and 3 other faults)")
+    uncapped = sum(r["uncapped"] for r in rows)
+    if uncapped:
+        print(f"{uncapped} paragraphs could not be set within --cap {a.cap:g} em by any breaks: "
+              f"their floors are taken at the composer's widest gap")
     missed = sum(len(r["missed"]) for r in rows)
     print(f"\nparagraphs where the composer's breaks cost more, at its own prices, than the "
           f"cheapest legal breaks (its breaker missing its own optimum): {missed}")

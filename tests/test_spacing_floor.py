@@ -5,6 +5,7 @@ leaves no more spaced lines than any legal choice of breaks must."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,11 +23,14 @@ def sample():
     return spacing_floor.sample_paragraphs()
 
 
-@pytest.mark.parametrize("measure", [8.0, 12.0, 20.0])
-def test_composed_lines_are_candidates(sample, measure):
+@pytest.mark.parametrize("measure,hanging", [(8.0, False), (12.0, False), (20.0, False),
+                                             (12.0, True)])
+def test_composed_lines_are_candidates(sample, measure, hanging):
     """Each line compose_paragraph sets is one candidate_lines offers, priced and spaced the
-    same: the floor is taken over the breaker's own choices."""
+    same (a hung mark too, where the paper hangs them): the floor is taken over the breaker's
+    own choices."""
     paras, face, settings, _ = sample
+    settings = replace(settings, hanging=hanging)
     for p in paras:
         cands = candidate_lines(p.text, face, measure, settings)
         (_, _, _), _, lines, odd, _, price = spacing_floor.composer(

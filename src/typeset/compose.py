@@ -1019,6 +1019,7 @@ class Candidate:
     emergency: bool      # ends at an emergency cut (``Line.cut``/``Line.forced``)
     penalty: float       # the cost of the break at its end (long runs, hyphens, keeps, cuts)
     cost: float          # what the breaker prices the line at (its fit, the break, 孤字 …)
+    hang: float = 0.0    # em its last mark hangs past the measure (``Settings.hanging``)
 
     @property
     def letterspaced(self) -> bool:
@@ -1037,7 +1038,8 @@ def candidate_lines(text: str, face: Face, measure: float, settings: Settings = 
     — the rules of the module contract decide which breaks are permitted, ``_evaluate`` how
     each line would be set.  For measuring the breaker against every legal choice of breaks
     (bench/spacing_floor.py); ``keep_units=False`` lifts the number+unit rule there
-    (:func:`build_items`).  Hanging punctuation (``Settings.hanging``) is not offered."""
+    (:func:`build_items`).  Where the paper hangs punctuation (``Settings.hanging``) a line
+    ending in one of 、，。 is offered twice, set to the measure and with the mark hung."""
     if not text:
         return []
     if indent is None:
@@ -1099,9 +1101,20 @@ def candidate_lines(text: str, face: Face, measure: float, settings: Settings = 
             hy = items[j].hyphen if j < n else 0.0
             fit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even, width - hy, final,
                                n_letter)
+            hfit, h = None, 0.0
+            lastit = items[j - 1]
+            if settings.hanging and j - i > 1 and lastit.ch in cjk.HANGING and \
+                    not items[j - 2].mark:
+                # the line with its last mark hung (compose_paragraph's rule; a last line
+                # hangs only if it must)
+                h = lastit.w - lastit.end_trim
+                hfit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even, width + h, final,
+                                    n_letter)
+                if final and fit is not None:
+                    hfit = None
             min_w = nat - sum(shrink.values())
             overfull = False
-            if fit is None:
+            if fit is None and hfit is None:
                 if min_w - width > EPS and found:
                     break
                 if min_w - width > EPS:
@@ -1112,17 +1125,21 @@ def candidate_lines(text: str, face: Face, measure: float, settings: Settings = 
             found = True
             orphan = final and _is_orphan(items, i, j)
             marks = bool((i or not last) and _marks_only(chars, units, i, j))
-            cost = fit.cost + extra + (settings.orphan_penalty if orphan else 0.0) + \
+            cost = extra + (settings.orphan_penalty if orphan else 0.0) + \
                 (_BAD_LINE if marks else 0.0)
-            out.append(Candidate(
-                i, j, final,
-                spacing=0.0 if final else (fit.even or fit.hl_extra),
-                letter=0.0 if final else fit.letter, ragged=fit.ragged,
-                wide_spaces=not final and fit.stretch.get("space", 0.0) > 1.0 + EPS,
-                overfull=overfull, orphan=orphan, marks_only=marks,
-                keep=pen >= _KEEP, emergency=emergency, penalty=pen, cost=cost))
+            for f, hang in ((fit, 0.0), (hfit, h)):
+                if f is None:
+                    continue
+                out.append(Candidate(
+                    i, j, final,
+                    spacing=0.0 if final else (f.even or f.hl_extra),
+                    letter=0.0 if final else f.letter, ragged=f.ragged,
+                    wide_spaces=not final and f.stretch.get("space", 0.0) > 1.0 + EPS,
+                    overfull=overfull, orphan=orphan, marks_only=marks,
+                    keep=pen >= _KEEP, emergency=emergency, penalty=pen,
+                    cost=f.cost + cost + (_HANG if hang else 0.0), hang=hang))
             starts.add(j)
-            if overfull or min_w - width > EPS:
+            if overfull or min_w - width > h + EPS:
                 break
     return out
 
