@@ -177,7 +177,13 @@ class Line:
     def visibly_spaced(self) -> bool:
         """Letter-spaced as a reader sees it: even spacing of more than ``cjk.EVEN_UNSEEN``
         (1/20 em) a gap, or a lone Latin run spaced out (issue #15 counts these lines)."""
-        return self.letterspaced or self.spacing > cjk.EVEN_UNSEEN + EPS
+        return visibly_spaced(self.spacing, self.letterspaced)
+
+
+def visibly_spaced(spacing: float, letterspaced: bool = False) -> bool:
+    """Is a line whose gaps even spacing opened by ``spacing`` em (``Line.spacing``) visibly
+    letter-spaced?  (issue #15; ``cjk.EVEN_UNSEEN``)"""
+    return letterspaced or spacing > cjk.EVEN_UNSEEN + EPS
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,11 +290,14 @@ def wide(ch: str, adv: float) -> bool:
     return eaw in "FW" or (eaw == "A" and adv >= 0.9)
 
 
-def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_Item]:
+def build_items(text: str, face: Face, settings: Settings, faces=None,
+                keep_units: bool = True) -> list[_Item]:
     """Classify the characters of ``text`` and attach widths, adjustability and break
     opportunities (steps 1–2 of the module contract).  ``faces``: for mixed faces in one
     paragraph (emphasis in 黑体 or 楷体), one ``(role, Face)`` or None (``face``) per
-    character; each character is measured in its own face and the line is justified as one."""
+    character; each character is measured in its own face and the line is justified as one.
+    ``keep_units=False`` lifts the rule that keeps a number with its unit (2020年, 355公里):
+    only :func:`candidate_lines` asks for it, to show which lines that rule forces."""
     no_start, no_end = cjk.LEVELS[settings.level]
     connector_no_start = settings.level in cjk.CONNECTOR_NO_START_LEVELS
     style = cjk.STYLES[settings.style]
@@ -397,10 +406,13 @@ def build_items(text: str, face: Face, settings: Settings, faces=None) -> list[_
                 b.gap_letter = not b.gap_even and (latin_a or a.cls == SP) and \
                     (latin_b or b.cls == SP)
             b.pair = a.cls == b.cls and a.cls in (DA, EL)
-            b.can_break_before = _can_break(a, b, no_start, no_end, connector_no_start)
+            b.can_break_before = _can_break(a, b, no_start, no_end, connector_no_start,
+                                            keep_units)
             # 11.37万亿元, 2.814亿人: the magnitudes and the unit after a number stay with it
             # (3个 ends at its counter: 3个|千亿级 may break)
-            if b.ch in cjk.NUMERIC_SUFFIX_HAN and (chain or (a.cls == LA and a.ch.isdigit())):
+            if not keep_units:
+                chain = False
+            elif b.ch in cjk.NUMERIC_SUFFIX_HAN and (chain or (a.cls == LA and a.ch.isdigit())):
                 b.can_break_before = False
                 chain = b.ch in cjk.MAGNITUDES
                 for word in _UNIT_WORDS.get(b.ch, ()):
@@ -461,7 +473,8 @@ def _no_letterspacing_in_codes(items: list[_Item]) -> None:
         k = j
 
 
-def _can_break(a: _Item, b: _Item, no_start, no_end, connector_no_start: bool = True) -> bool:
+def _can_break(a: _Item, b: _Item, no_start, no_end, connector_no_start: bool = True,
+               keep_units: bool = True) -> bool:
     """May a line break between ``a`` and ``b``?  (CLREQ §prohibition_rules_for_line_start_end)"""
     if b.ch in no_start or a.ch in no_end:
         return False
@@ -473,7 +486,7 @@ def _can_break(a: _Item, b: _Item, no_start, no_end, connector_no_start: bool = 
         return False
     if a.cls in _LATIN and b.cls in _LATIN:
         return False                # inside a Latin word or a number (CLREQ §handling_western…)
-    if a.cls == LA and a.ch.isdigit() and b.ch in cjk.NUMERIC_SUFFIX_HAN:
+    if keep_units and a.cls == LA and a.ch.isdigit() and b.ch in cjk.NUMERIC_SUFFIX_HAN:
         return False                # 2020年, 355公里, 3个: a number keeps its unit or counter
     return True
 
@@ -984,6 +997,151 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             g.x += shift
         ln.align = "end"
     return lines
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One line the breaker of :func:`compose_paragraph` may choose: the characters
+    ``text[start:end]`` (the composer never drops or reorders one, so item offsets are
+    character offsets), set as it would set them."""
+
+    start: int
+    end: int
+    final: bool          # set as the paragraph's last line (not justified; or before a byline)
+    spacing: float       # em even spacing would add to each gap (``Line.spacing``)
+    letter: float        # em a lone Latin run would be letter-spaced by (``Line.letterspaced``)
+    wide_spaces: bool    # Latin words alone, their spaces opened past ``cjk.SPACE_MAX``
+    ragged: bool         # nothing on it may stretch: it stays short
+    overfull: bool       # nothing from ``start`` fits: wider than the measure
+    orphan: bool         # 孤字 (CLREQ §adjustments_of_orphans_and_widows)
+    marks_only: bool     # marks alone, or one character and ——/…… (``_BAD_LINE``)
+    keep: bool           # ends inside a dateline or a bylined name that fits on a line
+    emergency: bool      # ends at an emergency cut (``Line.cut``/``Line.forced``)
+    penalty: float       # the cost of the break at its end (long runs, hyphens, keeps, cuts)
+    cost: float          # what the breaker prices the line at (its fit, the break, 孤字 …)
+    hang: float = 0.0    # em its last mark hangs past the measure (``Settings.hanging``)
+
+    @property
+    def letterspaced(self) -> bool:
+        return self.letter > EPS
+
+    @property
+    def visibly_spaced(self) -> bool:
+        return visibly_spaced(self.spacing, self.letterspaced)
+
+
+def candidate_lines(text: str, face: Face, measure: float, settings: Settings = Settings(),
+                    indent: float | None = None, last_justified: bool = False, faces=None,
+                    keep_units: bool = True) -> list[Candidate]:
+    """Every line :func:`compose_paragraph` may choose for ``text`` (same arguments): from
+    each permitted break (or the start) to each later one, as long as it can fit the measure
+    — the rules of the module contract decide which breaks are permitted, ``_evaluate`` how
+    each line would be set.  For measuring the breaker against every legal choice of breaks
+    (bench/spacing_floor.py); ``keep_units=False`` lifts the number+unit rule there
+    (:func:`build_items`).  Where the paper hangs punctuation (``Settings.hanging``) a line
+    ending in one of 、，。 is offered twice, set to the measure and with the mark hung."""
+    if not text:
+        return []
+    if indent is None:
+        indent = settings.indent
+    items = build_items(text, face, settings, faces, keep_units)
+    n = len(items)
+    if face.hyphens:
+        _hyphenate(items, text, face)
+    _mark_cuts(items, measure - indent)
+    chars, units = _char_counts(items)
+    tail = -1
+    if not last_justified:
+        for s, e in keeps(text):
+            if e == n and s > 0 and \
+                    _set_line(items, s, n, INF, 0.0, False, None).width <= measure + EPS:
+                tail = s
+    starts = {0}
+    out: list[Candidate] = []
+    for i in range(n):
+        if i not in starts:
+            continue
+        width = measure - (indent if i == 0 else 0.0)
+        nat = 0.0
+        shrink: dict[str, float] = {}
+        stretch: dict[str, float] = {}
+        n_even = n_letter = 0
+        found = False
+        j = i
+        while j < n:
+            it = items[j]
+            if j > i:
+                nat += it.gap
+                if it.gap_shrink:
+                    shrink["hanlatin"] = shrink.get("hanlatin", 0.0) + it.gap_shrink
+                    stretch["hanlatin"] = stretch.get("hanlatin", 0.0) + it.gap_stretch
+                elif it.gap_even:
+                    n_even += 1
+                elif it.gap_letter:
+                    n_letter += 1
+            nat += it.w
+            if it.shrink_kind:
+                shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
+            if it.stretch_kind:
+                stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
+            j += 1
+            emergency = False
+            pen = items[j].penalty if j < n else 0.0
+            extra = pen
+            if j < n and not items[j].can_break_before:
+                kind = items[j].cut
+                if not kind or (kind != CUT_URL and nat < width - _CUT_SLACK):
+                    continue           # as compose_paragraph: no break, or one not priced
+                emergency = True
+                extra += _CUT_COST[kind]
+            last = j == n
+            if i == tail and not last:
+                continue
+            final = (last and not last_justified) or j == tail
+            hy = items[j].hyphen if j < n else 0.0
+            fit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even, width - hy, final,
+                               n_letter)
+            hfit, h = None, 0.0
+            lastit = items[j - 1]
+            if settings.hanging and j - i > 1 and lastit.ch in cjk.HANGING and \
+                    not items[j - 2].mark:
+                # the line with its last mark hung (compose_paragraph's rule; a last line
+                # hangs only if it must)
+                h = lastit.w - lastit.end_trim
+                hfit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even, width + h, final,
+                                    n_letter)
+                if final and fit is not None:
+                    hfit = None
+            min_w = nat - sum(shrink.values())
+            overfull = False
+            if fit is None and hfit is None:
+                if min_w - width > EPS and found:
+                    break
+                if min_w - width > EPS:
+                    overfull = True
+                    fit = _Fit(_OVERFULL, overfull=True)
+                else:
+                    continue
+            found = True
+            orphan = final and _is_orphan(items, i, j)
+            marks = bool((i or not last) and _marks_only(chars, units, i, j))
+            cost = extra + (settings.orphan_penalty if orphan else 0.0) + \
+                (_BAD_LINE if marks else 0.0)
+            for f, hang in ((fit, 0.0), (hfit, h)):
+                if f is None:
+                    continue
+                out.append(Candidate(
+                    i, j, final,
+                    spacing=0.0 if final else (f.even or f.hl_extra),
+                    letter=0.0 if final else f.letter, ragged=f.ragged,
+                    wide_spaces=not final and f.stretch.get("space", 0.0) > 1.0 + EPS,
+                    overfull=overfull, orphan=orphan, marks_only=marks,
+                    keep=pen >= _KEEP, emergency=emergency, penalty=pen,
+                    cost=f.cost + cost + (_HANG if hang else 0.0), hang=hang))
+            starts.add(j)
+            if overfull or min_w - width > h + EPS:
+                break
+    return out
 
 
 def _hyphen_ink(face: Face, hy: float, x: float) -> tuple:
