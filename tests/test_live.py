@@ -357,6 +357,50 @@ def test_watch_preflights_the_page_as_written_and_takes_a_failed_one_back(
     assert "第6002号" in squash(pdftotext_raw(out / whole))
 
 
+def test_watch_reports_after_an_edit_what_a_fresh_layout_reports(tmp_path, monkeypatch):
+    """`watch` keeps, of the articles an edit did not touch, their normalised text and their
+    script warning from the rebuild before: after each edit the normalisation changes and
+    the warnings are those of the issue laid out afresh (with the edited article's own
+    changes, and an untouched article's kept), and the page is build's."""
+    from typeset.build import lay_out
+    from typeset.live import Watcher
+
+    issue = tmp_path / "issue"
+    shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
+    monkeypatch.setenv("TYPESET_PROJECT", str(ROOT))
+    w = Watcher(issue)
+    w.changes()
+    assert w.rebuild().ok
+    a, b = issue / "08-pengzhou-tuiyi.txt", issue / "01-chuanyu-kepu.txt"
+    ta, tb = a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")
+    # set as Traditional Chinese (a script warning: the text is Simplified), with a comma
+    # to normalise
+    edits = [(a, "lang: zh-Hant\n" + ta.replace("本报讯", "本报讯,", 1)),
+             (b, tb.rstrip("\n") + "第7001号\n"),                    # another article
+             (a, ta)]                                               # back as it was
+
+    def scripts(rep):
+        return sorted(x for x in rep.warnings if a.name in x and "zh-Hant" in x)
+
+    for k, (f, text) in enumerate(edits):
+        f.write_text(text, encoding="utf-8")
+        r = w.rebuild(w.changes())
+        assert r.ok, r.error
+        fresh = lay_out(issue).report
+        got = w._layout.report
+        assert got.changes == fresh.changes
+        assert scripts(got) == scripts(fresh)
+        assert bool(scripts(got)) == (k < 2)
+        assert any(c.new == "，" and c.file == str(a) for c in got.changes) == (k < 2)
+    ref = tmp_path / "ref"
+    r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(ref), "-q"], cwd=ROOT,
+                       env=dict(os.environ, TYPESET_PROJECT=str(ROOT)),
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    for p in ref.glob("*.pdf"):
+        assert (issue / "out" / p.name).read_bytes() == p.read_bytes(), p.name
+
+
 def test_watch_makes_the_whole_issue_file_again_when_the_edits_pause(tmp_path):
     """`paiban watch` on a four-page issue: after an edit on page 2, the whole-issue file is
     never older than its pages (gone while they change), and is back, with the edit, soon

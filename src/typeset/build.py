@@ -155,6 +155,10 @@ class Layout:
     bodies: dict                 # article key → composed paragraphs (lists of lines)
     flows: list[PageFlow]        # one per page, in page order
     report: Report
+    # what the load and normalisation made of each article, for the next lay_out(previous=)
+    # (normalize.normalise_issue's ``known``; key → (article as loaded, script warning))
+    normalised: dict = field(default_factory=dict, repr=False)
+    scripts: dict = field(default_factory=dict, repr=False)
 
 
 def _check_glyphs(issue, pages) -> list[str]:
@@ -344,11 +348,21 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
     # what an article file could not carry over (a Word document's tracked changes …)
     report.warnings.extend(f"{where}: {msg}" for art in issue.articles.values()
                            for where, msg in art.warnings)
-    for art in issue.articles.values():
-        if not art.placeholder and (msg := script_warning(issue, art)):
+    # after an edit (previous): an article loaded as it was keeps its script warning and
+    # its normalised text, from the layout before
+    same = previous is not None and previous.issue.lang == issue.lang
+    scripts = {}
+    for key, art in issue.articles.items():
+        if art.placeholder:
+            continue
+        hit = previous.scripts.get(key) if same else None
+        msg = hit[1] if hit is not None and hit[0] == art else script_warning(issue, art)
+        scripts[key] = (art, msg)
+        if msg:
             report.warnings.append(f"{art.path}: {msg}")
+    normalised = dict(previous.normalised) if previous is not None else {}
     if issue.normalise:
-        issue, report.changes = normalise_issue(issue)
+        issue, report.changes = normalise_issue(issue, normalised)
     t2 = time.perf_counter()
     reuse = {}
     if previous is not None and previous.issue.paper == issue.paper and \
@@ -411,7 +425,7 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
     t3 = time.perf_counter()
     report.timings.update(load=t1 - t0, normalise=t2 - t1, compose=t25 - t2, flow=t3 - t25,
                           compose_flow=t3 - t2)
-    return Layout(issue, bodies, flows, report)
+    return Layout(issue, bodies, flows, report, normalised, scripts)
 
 
 def check_issue(issue_dir: Path, jobs: int | None = None) -> Report:
