@@ -824,7 +824,22 @@ def _write_then_check(job, layout, pages, names, out_dir, stem, partial, jobs, r
         whole = results[0][0] if len(pages) == 1 else results[None][0]
         if len(pages) > 1:
             items.insert(0, (None, whole_path.name, str(whole)))
-    checked = fork_map(_check_file, items, jobs, job, renew=_RENEW)
+
+    def take_back() -> None:
+        # the files the first switch replaced or removed, as they were, and none of the new
+        # ones
+        back = [(out_dir / n, b) for n, b in before.items()]
+        new = {PurePath(n) for n in mine} - {PurePath(n) for n in before}
+        write_set(out_dir, back, lambda r: r in new, keep_inode=keep)
+
+    try:
+        checked = fork_map(_check_file, items, jobs, job, renew=_RENEW)
+    except BaseException:       # the preflight itself failed: nothing unchecked is left
+        try:
+            take_back()
+        except TypesetError:
+            pass                # (the error raised is the preflight's)
+        raise
     res = dict(zip([it[0] for it in items], checked))
     cpu["preflight"] = sum(c[1] for c in checked)
     report.preflight.extend(res[k][0] for k in range(len(names)))
@@ -833,12 +848,8 @@ def _write_then_check(job, layout, pages, names, out_dir, stem, partial, jobs, r
                                 replace(res[0][0], name=whole_path.name))
     failed = [r for r in report.preflight if not r.ok]
     if failed:
-        # taken back: the files the first switch replaced or removed, as they were, and
-        # none of the new ones
-        back = [(out_dir / n, b) for n, b in before.items()]
-        new = {PurePath(n) for n in mine} - {PurePath(n) for n in before}
         try:
-            write_set(out_dir, back, lambda r: r in new, keep_inode=keep)
+            take_back()
         except TypesetError as e:
             raise PreflightError(
                 "preflight failed on the files just written, and taking them back failed "
