@@ -21,8 +21,9 @@ It measures, each as the median of ``--runs`` saves (after one warm-up save):
   ``typst`` has no ``watch``); it is Typst 0.10, so two settings of the source (the first-line
   indent and the paragraph spacing) are written the 0.10 way.  Saves take turns, one to each
   watcher while the other is idle, so that both are timed under the same load; each watcher's
-  CPU seconds for a save (from /proc, the whole rebuild: for paiban the proofs drawn after the
-  PDF too) are given beside, as they vary less with the machine's load than the times.
+  CPU seconds for a save (from /proc, the whole rebuild: for paiban the preflight of the page
+  as written and the proofs, which come after the PDF, too) are given beside, as they vary
+  less with the machine's load than the times.
 - **save → proof refreshed in the browser**: ``paiban serve`` on another copy, its page open
   in headless Chromium (Debian's, driven by Selenium); the time runs from the moment before
   the save (atomic) to the first animation frame in which the page shows the saved phrase

@@ -18,6 +18,8 @@ import pytest
 
 from conftest import TYPESET, ROOT, SAMPLE, pdftotext_raw, squash
 
+MM = 72 / 25.4
+
 
 def run(*args):
     return subprocess.run([*TYPESET, *map(str, args)], capture_output=True,
@@ -296,6 +298,105 @@ def test_watch_rebuilds_only_the_page_an_edit_touches(tmp_path, monkeypatch):
     b = subprocess.run([*TYPESET, "build", str(issue), "-o", str(ref), "-q"], cwd=ROOT,
                        capture_output=True, text=True)
     assert b.returncode == 0, b.stderr
+    for p in ref.glob("*.pdf"):
+        assert (issue / "out" / p.name).read_bytes() == p.read_bytes(), p.name
+
+
+@pytest.mark.parametrize("name, article, old, page", [
+    ("sichuan-kejibao-2020-08", "08-pengzhou-tuiyi.txt", "本报讯", 3),   # one page: all drawn
+    ("demo-weekly-2020-08", "04-dazhou-liunao.txt", "近日，", 2),        # page 2 of four
+])
+def test_watch_preflights_the_page_as_written_and_takes_a_failed_one_back(
+        tmp_path, monkeypatch, name, article, old, page):
+    """After an edit to an article, `watch` writes the page PDF before its preflight (the
+    editor waits for it) and preflights the file as it is on disk; a failed preflight takes
+    the files back — the page and the whole-issue file are the last good ones again — and
+    the rebuild fails saying what the preflight found.  The whole-issue file is never
+    written before its preflight has passed."""
+    from dataclasses import replace
+
+    import typeset.preflight as pf
+    from typeset.live import Watcher
+
+    issue = tmp_path / "issue"
+    shutil.copytree(ROOT / "issues" / name, issue, ignore=shutil.ignore_patterns("out"))
+    monkeypatch.setenv("TYPESET_PROJECT", str(ROOT))
+    out = issue / "out"
+    w = Watcher(issue)
+    w.changes()
+    assert w.rebuild().ok
+    good = {p.name: p.read_bytes() for p in out.glob("*.pdf")}
+    page_pdf = next(out.glob(f"*-p{page:02d}.pdf"))
+    whole = next(n for n in good if "-p" not in n)
+    real = pf.expect_for
+    seen = []
+
+    def a4(issue, pages=None, roundtrip=True, **kw):      # a paper the pages do not fit
+        files = {p.name for p in out.glob("*.pdf")}
+        seen.append((whole in files, squash(pdftotext_raw(page_pdf))))
+        return replace(real(issue, pages, roundtrip, **kw), trim=(210 * MM, 297 * MM))
+
+    monkeypatch.setattr(pf, "expect_for", a4)
+    art = issue / article
+    text = art.read_text(encoding="utf-8")
+    art.write_text(text.replace(old, old + "第6001号", 1), encoding="utf-8")
+    r = w.rebuild(w.changes())
+    assert not r.ok
+    assert "preflight failed on the files just written; they were taken back" in r.error
+    assert "the paper says 210.0 × 297.0 mm" in r.error
+    # the preflight ran on the new page in place, and with no whole-issue file beside it
+    assert seen and all(not has_whole and "第6001号" in t for has_whole, t in seen), seen
+    assert {p.name: p.read_bytes() for p in out.glob("*.pdf")} == good
+
+    monkeypatch.setattr(pf, "expect_for", real)
+    art.write_text(text.replace(old, old + "第6002号", 1), encoding="utf-8")
+    r = w.rebuild(w.changes())
+    assert r.ok, r.error
+    # (after a failed rebuild every page is drawn again, the whole-issue file too)
+    assert "第6002号" in squash(pdftotext_raw(page_pdf))
+    assert "第6002号" in squash(pdftotext_raw(out / whole))
+
+
+def test_watch_reports_after_an_edit_what_a_fresh_layout_reports(tmp_path, monkeypatch):
+    """`watch` keeps, of the articles an edit did not touch, their normalised text and their
+    script warning from the rebuild before: after each edit the normalisation changes and
+    the warnings are those of the issue laid out afresh (with the edited article's own
+    changes, and an untouched article's kept), and the page is build's."""
+    from typeset.build import lay_out
+    from typeset.live import Watcher
+
+    issue = tmp_path / "issue"
+    shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
+    monkeypatch.setenv("TYPESET_PROJECT", str(ROOT))
+    w = Watcher(issue)
+    w.changes()
+    assert w.rebuild().ok
+    a, b = issue / "08-pengzhou-tuiyi.txt", issue / "01-chuanyu-kepu.txt"
+    ta, tb = a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")
+    # set as Traditional Chinese (a script warning: the text is Simplified), with a comma
+    # to normalise
+    edits = [(a, "lang: zh-Hant\n" + ta.replace("本报讯", "本报讯,", 1)),
+             (b, tb.rstrip("\n") + "第7001号\n"),                    # another article
+             (a, ta)]                                               # back as it was
+
+    def scripts(rep):
+        return sorted(x for x in rep.warnings if a.name in x and "zh-Hant" in x)
+
+    for k, (f, text) in enumerate(edits):
+        f.write_text(text, encoding="utf-8")
+        r = w.rebuild(w.changes())
+        assert r.ok, r.error
+        fresh = lay_out(issue).report
+        got = w._layout.report
+        assert got.changes == fresh.changes
+        assert scripts(got) == scripts(fresh)
+        assert bool(scripts(got)) == (k < 2)
+        assert any(c.new == "，" and c.file == str(a) for c in got.changes) == (k < 2)
+    ref = tmp_path / "ref"
+    r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(ref), "-q"], cwd=ROOT,
+                       env=dict(os.environ, TYPESET_PROJECT=str(ROOT)),
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
     for p in ref.glob("*.pdf"):
         assert (issue / "out" / p.name).read_bytes() == p.read_bytes(), p.name
 

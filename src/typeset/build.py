@@ -155,6 +155,10 @@ class Layout:
     bodies: dict                 # article key → composed paragraphs (lists of lines)
     flows: list[PageFlow]        # one per page, in page order
     report: Report
+    # what the load and normalisation made of each article, for the next lay_out(previous=)
+    # (normalize.normalise_issue's ``known``; key → (article as loaded, script warning))
+    normalised: dict = field(default_factory=dict, repr=False)
+    scripts: dict = field(default_factory=dict, repr=False)
 
 
 def _check_glyphs(issue, pages) -> list[str]:
@@ -344,11 +348,21 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
     # what an article file could not carry over (a Word document's tracked changes …)
     report.warnings.extend(f"{where}: {msg}" for art in issue.articles.values()
                            for where, msg in art.warnings)
-    for art in issue.articles.values():
-        if not art.placeholder and (msg := script_warning(issue, art)):
+    # after an edit (previous): an article loaded as it was keeps its script warning and
+    # its normalised text, from the layout before
+    same = previous is not None and previous.issue.lang == issue.lang
+    scripts = {}
+    for key, art in issue.articles.items():
+        if art.placeholder:
+            continue
+        hit = previous.scripts.get(key) if same else None
+        msg = hit[1] if hit is not None and hit[0] == art else script_warning(issue, art)
+        scripts[key] = (art, msg)
+        if msg:
             report.warnings.append(f"{art.path}: {msg}")
+    normalised = dict(previous.normalised) if previous is not None else {}
     if issue.normalise:
-        issue, report.changes = normalise_issue(issue)
+        issue, report.changes = normalise_issue(issue, normalised)
     t2 = time.perf_counter()
     reuse = {}
     if previous is not None and previous.issue.paper == issue.paper and \
@@ -411,7 +425,7 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
     t3 = time.perf_counter()
     report.timings.update(load=t1 - t0, normalise=t2 - t1, compose=t25 - t2, flow=t3 - t25,
                           compose_flow=t3 - t2)
-    return Layout(issue, bodies, flows, report)
+    return Layout(issue, bodies, flows, report, normalised, scripts)
 
 
 def check_issue(issue_dir: Path, jobs: int | None = None) -> Report:
@@ -470,6 +484,10 @@ class _Job:
     # per page, what the preflight checks its content against (frame.drawn_areas), taken
     # when the page is drawn
     frames: list = field(default_factory=list)
+    # the preflight runs on the files once written, not between PDF/X and the write
+    # (build_issue(preflight_after=True): `watch` after an edit)
+    check_later: bool = False
+    written: Path | None = None      # the output folder, once the files are in it
 
     def doc(self, ps, title: str):
         return self.doc_meta(title=title, paper=self.issue.paper.name, date=self.issue.date,
@@ -532,20 +550,34 @@ def _finish(job: _Job, task) -> tuple:
     data = finish_pdf(raw, job.doc(ps, title), job.output, [p.threads for p in ps], job.titles,
                       fonts)
     c1 = time.process_time()
-    # The whole-issue file's pages are copies of the page files': their content is walked
-    # in the page files, their text read back in the whole-issue file (once, and there
-    # articles continued from page to page read back whole).
-    if k is None:
-        res = job.check(data, ps, name, content_checked=True)
-    else:
-        # and the page file's content is walked against the areas its items were placed in
-        res = job.check(data, ps, name, text_checked_in=job.whole_name,
-                        frames=[job.frames[k]])
+    res = None if job.check_later else _check(job, (k, name), data)
     if job.stage is not None:
         path = job.stage / name
         path.write_bytes(data)
         data = path
     return data, res, dict(pdfx=c1 - c0, preflight=time.process_time() - c1)
+
+
+def _check(job: _Job, task, data):
+    """The preflight of the file ``data`` of ``task`` (as for :func:`_finish`)."""
+    k, name = task
+    ps = job.pages if k is None else [job.pages[k]]
+    # The whole-issue file's pages are copies of the page files': their content is walked
+    # in the page files, their text read back in the whole-issue file (once, and there
+    # articles continued from page to page read back whole).
+    if k is None:
+        return job.check(data, ps, name, content_checked=True)
+    # and the page file's content is walked against the areas its items were placed in
+    return job.check(data, ps, name, text_checked_in=job.whole_name, frames=[job.frames[k]])
+
+
+def _check_file(job: _Job, item) -> tuple:
+    """``item`` (page index or None, file name, path): the preflight of that file as it is
+    on disk (build_issue(preflight_after=True)), and the CPU seconds it took.  In a
+    worker."""
+    k, name, path = item
+    c0 = time.process_time()
+    return _check(job, (k, name), Path(path).read_bytes()), time.process_time() - c0
 
 
 def _prepare_output(issue) -> None:
@@ -565,7 +597,8 @@ def _prepare_output(issue) -> None:
 def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | None = None,
                 proof: bool = False, grid: bool = False, dpi: float = 100,
                 only: set[int] | None = None, progress=None, jobs: int | None = None,
-                layout: Layout | None = None, on_pages=None) -> Report:
+                layout: Layout | None = None, on_pages=None,
+                preflight_after: bool = False) -> Report:
     """Build the PDFs; each is made PDF/X (``pdfx`` overrides the paper's level) and
     preflighted before anything is written: a failed preflight writes nothing and raises
     PreflightError (exit 5).  ``proof`` also writes PNG proofs into OUT/proofs/.
@@ -578,7 +611,15 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     ``layout``: the :class:`Layout` from :func:`lay_out` when the caller laid the issue out
     already (the archive, `watch`): it is not laid out again.  ``on_pages(pages)`` is called
     with every page as the page stage set it, before anything is drawn or checked (`serve`
-    shows them at once)."""
+    shows them at once).
+
+    ``preflight_after`` (`watch`, after an edit: the editor waits for the page): the page
+    files are written as soon as they are PDF/X, and the preflight runs on the files as
+    written; a failed preflight takes them back (the files of the build before, or none,
+    are in place again) and raises PreflightError saying so.  The whole-issue file (what a
+    plant takes) is still written only once its preflight has passed, in a second switch:
+    the first removes the old one, which no longer matches the new pages.  (With ``proof``
+    the preflight runs before the write, as without preflight_after.)"""
     from dataclasses import replace
 
     from .errors import PreflightError
@@ -634,7 +675,8 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                output=output,
                titles={k: a.headline.replace("|", "") for k, a in issue.articles.items()},
                section={p.number: p.template.section for p in issue.pages}, cut=cut,
-               doc_meta=DocMeta, encoding=encoding)
+               doc_meta=DocMeta, encoding=encoding,
+               check_later=preflight_after and not proof)
     names = [out_dir / f"{stem}-p{p.number:02d}.pdf" for p in pages]
     import shutil
     import tempfile
@@ -695,6 +737,9 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
         for key, v in d[2].items():
             cpu[key] += v
     results = dict(zip([t[0] for t in tasks], done))
+    if job.check_later:
+        return _write_then_check(job, layout, pages, names, out_dir, stem, partial, jobs,
+                                 results, cpu, t0, t1)
     files: list[tuple[Path, bytes]] = [(n, results[k][0]) for k, n in enumerate(names)]
     report.preflight.extend(results[k][1] for k in range(len(names)))
     t2 = time.perf_counter()
@@ -737,6 +782,92 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
     # cpu_* figures are the CPU seconds of each step summed over the workers)
     report.timings.update(page=t1 - t0, render=t3 - t1, write=time.perf_counter() - t3,
                           jobs=jobs,
+                          **{f"cpu_{k}": v for k, v in cpu.items()})
+    return report
+
+
+def _write_then_check(job, layout, pages, names, out_dir, stem, partial, jobs, results, cpu,
+                      t0, t1) -> Report:
+    """The end of build_issue(preflight_after=True): the page files are written first (one
+    switch, which also removes the whole-issue file: it no longer matches them), then each is
+    preflighted as it is on disk, and the whole-issue file (its bytes as staged, before it is
+    written) beside them; the whole-issue file is written only when all pass.  A failed
+    preflight puts back what the first switch replaced or removed, in one switch again."""
+    from dataclasses import replace
+    from pathlib import PurePath
+
+    from .errors import PreflightError, TypesetError
+    from .outdir import set_of, write_set
+    from .parallel import fork_map
+
+    issue, report = layout.issue, layout.report
+    keep = (issue.root, issue.project_root)
+    whole_path = out_dir / f"{stem}.pdf"
+    page_files = [(n, results[k][0]) for k, n in enumerate(names)]
+    # what the first switch replaces: the pages drawn, the whole-issue file and, when every
+    # page is drawn, the files of pages no longer in the issue (as a build removes them)
+    gone = (lambda r: len(r.parts) == 1 and r.name == whole_path.name) if partial \
+        else set_of(stem, False)
+    mine = {n.name for n in names}
+    before: dict[str, bytes] = {}
+    if out_dir.is_dir():
+        for e in os.scandir(out_dir):
+            if (e.name in mine or gone(PurePath(e.name))) and e.is_file(follow_symlinks=False):
+                before[e.name] = Path(e.path).read_bytes()
+    t_write = time.perf_counter()
+    report.notes = write_set(out_dir, page_files, gone, keep_inode=keep)
+    t_written = time.perf_counter()
+    items = [(k, n.name, str(n)) for k, n in enumerate(names)]
+    whole = None
+    if not partial:
+        # the whole issue in one file; for a one-page issue, the page's own file
+        whole = results[0][0] if len(pages) == 1 else results[None][0]
+        if len(pages) > 1:
+            items.insert(0, (None, whole_path.name, str(whole)))
+
+    def take_back() -> None:
+        # the files the first switch replaced or removed, as they were, and none of the new
+        # ones
+        back = [(out_dir / n, b) for n, b in before.items()]
+        new = {PurePath(n) for n in mine} - {PurePath(n) for n in before}
+        write_set(out_dir, back, lambda r: r in new, keep_inode=keep)
+
+    try:
+        checked = fork_map(_check_file, items, jobs, job, renew=_RENEW)
+    except BaseException:       # the preflight itself failed: nothing unchecked is left
+        try:
+            take_back()
+        except TypesetError:
+            pass                # (the error raised is the preflight's)
+        raise
+    res = dict(zip([it[0] for it in items], checked))
+    cpu["preflight"] = sum(c[1] for c in checked)
+    report.preflight.extend(res[k][0] for k in range(len(names)))
+    if whole is not None:
+        report.preflight.append(res[None][0] if len(pages) > 1 else
+                                replace(res[0][0], name=whole_path.name))
+    failed = [r for r in report.preflight if not r.ok]
+    if failed:
+        try:
+            take_back()
+        except TypesetError as e:
+            raise PreflightError(
+                "preflight failed on the files just written, and taking them back failed "
+                f"({e}): remove them before they reach the plant:\n" +
+                "\n".join(r.text() for r in failed)) from None
+        raise PreflightError("preflight failed on the files just written; they were taken "
+                             "back, the files before this build are in place again:\n" +
+                             "\n".join(r.text() for r in failed))
+    outputs = [n for n, _ in page_files]
+    if whole is not None:
+        write_set(out_dir, [(whole_path, whole)], keep_inode=keep)
+        outputs.append(whole_path)
+    report.whole_pending = partial and len(job.issue.pages) > 1
+    report.outputs = outputs
+    report.page_files = {p.number: n for p, n in zip(pages, names)}
+    report.proofs = []
+    report.timings.update(page=t1 - t0, render=t_write - t1, write=t_written - t_write,
+                          preflight=time.perf_counter() - t_written, jobs=jobs,
                           **{f"cpu_{k}": v for k, v in cpu.items()})
     return report
 

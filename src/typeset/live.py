@@ -270,8 +270,12 @@ class Watcher:
                 else None
             self.whole_due = False
             # the PDFs first (what `watch` is waited for), then the proofs of the pages drawn
+            # after an edit to articles only (the editor's loop), the page files are written
+            # as soon as they are made and preflighted as written: a failed preflight takes
+            # them back and fails the rebuild (build_issue's preflight_after)
             rep = build_issue(self.issue_dir, self.out_dir, only=only, layout=laid,
-                              on_pages=on_pages)
+                              on_pages=on_pages,
+                              preflight_after=previous is not None and only is not None)
             self._layout = laid
             self.whole_due = rep.whole_pending
             shown = [p for p in pages_set if p.number in rep.page_files]

@@ -460,15 +460,27 @@ def _header_map(lines: list[str] | None, key: str, text: str, fallback: int):
     return [(fallback, c + 1) for c in range(len(text))]
 
 
-def normalise_issue(issue):
-    """Apply :func:`normalise_text` to every article; return (issue, [Change])."""
+def normalise_issue(issue, known: dict | None = None):
+    """Apply :func:`normalise_text` to every article; return (issue, [Change]).  ``known``:
+    a dict the caller keeps between calls (`watch`, after an edit): what this call made of
+    each article (key → (article as loaded, its file's lines, normalised, changes)), filled
+    here; an article that reads the same as there, from a file of the same lines, is taken
+    from it instead of being normalised again."""
     from .model import Paragraph
 
     all_changes: list[Change] = []
     articles = {}
+    made = {}
     for key, art in issue.articles.items():
         name = str(art.path)
         lines = _read_lines(Path(art.path))
+        hit = known.get(key) if known else None
+        if hit is not None and hit[0] == art and hit[1] == lines:
+            articles[key] = hit[2]
+            all_changes += hit[3]
+            made[key] = hit
+            continue
+        first = len(all_changes)
 
         def fix(text, where, body=True):
             new, ch = normalise_text(text, body)
@@ -507,6 +519,10 @@ def normalise_issue(issue):
         articles[key] = replace(
             art, headline=header("headline"), kicker=header("kicker"),
             subtitle=header("subtitle"), byline=header("byline"), paragraphs=tuple(paras))
+        made[key] = (art, lines, articles[key], all_changes[first:])
+    if known is not None:
+        known.clear()
+        known.update(made)
     return replace(issue, articles=articles), all_changes
 
 

@@ -139,6 +139,39 @@ class _Lookup(dict):
         return self._nonempty or dict.__len__(self) > 0
 
 
+SUBSETS_KEPT = 8 << 20    # bytes of subsets (and their compressed form) a face keeps
+
+
+class _Subset(bytes):
+    """A font subset as ReportLab's subsetter made it, kept by its face (``Face.makeSubset``)
+    with its compressed form: the next PDF with the same subset of the face (`watch`, the
+    page drawn again after an edit: the same subsets but for the one the new characters
+    fall in) embeds the same bytes without subsetting or compressing them again."""
+
+    flate: bytes | None = None
+
+
+def _flate_filter():
+    """ReportLab's FlateDecode filter, which compresses a :class:`_Subset` once: zlib's
+    output for the same bytes at the same level is the same bytes, so a PDF is the same
+    bytes whether a subset was compressed now or for an earlier one."""
+    from reportlab.pdfbase import pdfdoc
+
+    base = pdfdoc.PDFStreamFilterZCompress
+
+    class Flate(base):
+        keeps_subsets = True
+
+        def encode(self, text):
+            if isinstance(text, _Subset):
+                if text.flate is None:
+                    text.flate = base.encode(self, text)
+                return text.flate
+            return base.encode(self, text)
+
+    return Flate()
+
+
 def _fast_font(ps_name: str, path, glyphs: dict | None = None):
     """A ReportLab TTFont for ``path`` that takes its cmap and advances from the metrics
     cache (fonts.pdf_font_data) instead of parsing them: ReportLab's own TTFontFace decodes
@@ -159,6 +192,12 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
     # ReportLab's TTFont.addObjects calls the module's function by name when it embeds a
     # subset: characters beyond the BMP (CJK Extension B names) need the UTF-16 form
     ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+    # and embeds the subset with the module's filter object: one that compresses a subset
+    # kept by its face once (_Subset)
+    from reportlab.pdfbase import pdfdoc
+
+    if not getattr(pdfdoc.PDFZCompress, "keeps_subsets", False):
+        pdfdoc.PDFZCompress = _flate_filter()
 
     class Face(TTFontFace):
         def __init__(self, filename):
@@ -169,7 +208,23 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
                 self._ttf_data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
             self.filename = filename
             self._tables: dict = {}
+            # the subsets made last (subset → _Subset), the oldest dropped beyond
+            # SUBSETS_KEPT bytes; a face is registered again when its file changes
+            self._subsets: dict = {}
+            self._subset_bytes = 0
             super().__init__(filename)
+
+        def makeSubset(self, subset):
+            key = tuple(subset)
+            got = self._subsets.pop(key, None)
+            if got is None:
+                got = _Subset(super().makeSubset(subset))
+                self._subset_bytes += 2 * len(got)       # (with its compressed form)
+            self._subsets[key] = got                     # the newest last
+            while self._subset_bytes > SUBSETS_KEPT and len(self._subsets) > 1:
+                old = self._subsets.pop(next(iter(self._subsets)))
+                self._subset_bytes -= 2 * len(old)
+            return got
 
         def get_table(self, tag):
             # the subsetter asks for the whole glyf table once per 256-glyph subset and only
