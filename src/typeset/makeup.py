@@ -91,7 +91,8 @@ and the sum of their hi at least *h*; subset sums of lo and hi are precomputed p
 bucketed by lo, so a group's feasibility is a look-up.  For each tier height (one tier; then
 two, every split, in batches), a depth-first exact cover finds sets of feasible groups that
 hold every module once and fill every tier's columns — the lead's group first, then the group
-holding the lowest uncovered module — pruned by area, within node budgets (a page whose
+holding the lowest uncovered module, groups whose stories' legs fall least short of
+:func:`leg_floor` tried first — pruned by area, within node budgets (a page whose
 budgets run out with no layout finished goes on with larger ones from where it is).  A cover whose
 rows would put two plain stories side by side at one height (:func:`_row_risk`) is tried
 last.  Each cover is then finished: its groups ordered left to right by 区序, the modules of
@@ -288,10 +289,12 @@ class Proposal:
     terms: dict
     tiers: list[int]             # tier heights
     checks: dict = field(default_factory=dict)   # rule -> list of violations (after verify)
+    notes: list = field(default_factory=list)    # for the editor (see strips_note)
 
     def describe(self) -> str:
         t = ", ".join(f"{k} {v:g}" for k, v in self.terms.items() if v)
-        return f"score {self.score:.1f}" + (f" ({t})" if t else "")
+        return f"score {self.score:.1f}" + (f" ({t})" if t else "") + \
+            "".join(f"; {n}" for n in self.notes)
 
 
 # --- measuring a page ----------------------------------------------------------------------
@@ -339,20 +342,21 @@ def shallow(body: int, span: int, floor: int) -> int:
     return span * max(0, min(floor, body) - -(-body // span))
 
 
-def wide_runs(columns: int, blocks) -> int:
+def wide_runs(columns: int, blocks, longest: bool = False) -> int:
     """Full-width text bands one under another beyond ``WIDE_RUN``: stories over every
     column of the page (Placed blocks, or anything with kind/column/span/top/lines) stacked
     with nothing beside them — a page of horizontal strips (水平式) rather than modules
-    side by side (模块式, newsroom.md §1.3)."""
+    side by side (模块式, newsroom.md §1.3).  ``longest``: the longest run instead."""
     wide = sorted((b.top, b.top + b.lines) for b in blocks
                   if b.kind == "article" and b.column == 1 and b.span == columns)
-    out = run = 0
+    out = run = most = 0
     end = None
     for top, bottom in wide:
         run = run + 1 if end == top else 1
         end = bottom
         out += run > WIDE_RUN
-    return out
+        most = max(most, run)
+    return most if longest else out
 
 
 def jump_lines(paper, inches: float) -> int:
@@ -1517,7 +1521,34 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
     if not found:
         raise MakeupError(_why(pin, mods, any_cover))
     found.sort(key=lambda p: (p.score, [(b.id, b.column, b.top) for b in p.blocks]))
-    return found[:max(1, alternatives)] if alternatives else found
+    found = found[:max(1, alternatives)] if alternatives else found
+    for p in found:
+        note = strips_note(pin, p)
+        if note:
+            p.notes.append(note)
+    return found
+
+
+def strips_note(pin: PageIn, p: Proposal) -> str:
+    """What the editor should know of a layout that still stacks more than ``WIDE_RUN``
+    full-width text bands although they cost (``wide_run``): no layout found puts the
+    stories side by side, as a rule because the copy is too short to fill the page but
+    stretched wide (headline bands across the page take room; narrower stories leave more
+    white than their bands may take).  Empty for any other layout."""
+    if not p.terms.get("wide_run"):
+        return ""
+    body = {s.id: s.body for s in pin.stories}
+    floor = leg_floor(pin.pitch)
+    text = under = 0
+    for b in p.blocks:
+        if b.kind == "article" and b.id in body:
+            text += body[b.id]
+            if -(-body[b.id] // b.span) < floor:
+                under += body[b.id]
+    return (f"{wide_runs(pin.columns, p.blocks, longest=True)} stories across the whole width one under "
+            f"another, {round(100 * under / max(1, text))} % of the text in legs under "
+            f"{floor} lines (2 inches): the copy fills the page only stretched wide; another "
+            "story or a picture lets stories stand side by side")
 
 
 def _cascade(pin: PageIn, mods: list[_Mod], alternatives: int,
