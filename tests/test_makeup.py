@@ -840,3 +840,40 @@ def test_makeup_sets_legs_deeper_than_strips(tmp_path, name, slots, picture, med
     assert got_legs["wide_run"] <= M.WIDE_RUN, got_legs
     assert got_legs["leg_median"] > median_before, got_legs
     assert got_legs["shallow_share"] < shallow_before, got_legs
+
+
+# six short corpus stories (3 200 characters) on 四川科技报's page: about three quarters of
+# the page at the bench's measure, so the page fills only with stories across the whole width
+# (their headline bands take room; narrower stories leave more white than their bands may
+# take); a seventh story lets them stand side by side
+SHORT_COPY = ["137-xhs-zhengkai-malasong-2013.txt", "113-voa-imf-xiatiao-yuce.txt",
+              "088-xhw-amusiteliang-qiduo.txt", "106-zzrb-yuansheng-hongmeng.txt",
+              "133-quanyunhui-200mi-ziyouyong.txt", "123-xhw-fengtian-zhaohui-230wan.txt"]
+
+
+def test_makeup_says_when_short_copy_runs_in_strips(tmp_path):
+    """A page whose best layout still stacks more than two full-width stories says so on
+    its proposal line, and that another story lets the stories stand side by side: with it,
+    the page built reads back with at most two full-width bands in a row and no such note."""
+    import legs
+    from typeset import makeup as M
+
+    def page(name, arts):
+        slots = [dict(id=f"s{k + 1}", article=a, priority="lead" if k == 0 else "normal")
+                 for k, a in enumerate(arts)]
+        return corpus_issue(tmp_path / name, ("sichuan-kejibao", "difang-dongtai", slots))
+
+    short = page("short", SHORT_COPY)
+    r = run("makeup", short, "--no-proofs", "-o", short / "out")
+    assert r.returncode == 0, r.stderr
+    first = r.stdout.splitlines()[0]
+    assert "stories across the whole width one under another" in first, first
+    assert "another story or a picture" in first, first
+    more = page("more", SHORT_COPY + ["082-qingpu-wangluo-anquan-tongbao.txt"])
+    r = run("makeup", more, "--write", "--no-proofs")
+    assert r.returncode == 0, r.stderr
+    assert "across the whole width" not in r.stdout, r.stdout
+    b = run("build", more, "-o", more / "out", "-j", 1, "-q")
+    assert b.returncode == 0, b.stderr
+    lay, flow, got = assert_clean_page(more)
+    assert legs.summary(got, lay.issue.paper)["wide_run"] <= M.WIDE_RUN
