@@ -868,7 +868,7 @@ def test_makeup_says_when_short_copy_runs_in_strips(tmp_path):
     assert r.returncode == 0, r.stderr
     first = r.stdout.splitlines()[0]
     assert "stories across the whole width one under another" in first, first
-    assert "another story or a picture" in first, first
+    assert "another story or a picture lets them stand side by side" in first, first
     more = page("more", SHORT_COPY + ["082-qingpu-wangluo-anquan-tongbao.txt"])
     r = run("makeup", more, "--write", "--no-proofs")
     assert r.returncode == 0, r.stderr

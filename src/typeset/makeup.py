@@ -1545,10 +1545,11 @@ def strips_note(pin: PageIn, p: Proposal) -> str:
             text += body[b.id]
             if -(-body[b.id] // b.span) < floor:
                 under += body[b.id]
-    return (f"{wide_runs(pin.columns, p.blocks, longest=True)} stories across the whole width one under "
-            f"another, {round(100 * under / max(1, text))} % of the text in legs under "
-            f"{floor} lines (2 inches): the copy fills the page only stretched wide; another "
-            "story or a picture lets stories stand side by side")
+    most = wide_runs(pin.columns, p.blocks, longest=True)
+    return (f"{most} stories across the whole width one under another, "
+            f"{round(100 * under / max(1, text))} % of the text in legs under {floor} lines "
+            "(2 inches): no layout found sets them side by side (short copy fills a page only "
+            "stretched wide); another story or a picture lets them stand side by side")
 
 
 def _cascade(pin: PageIn, mods: list[_Mod], alternatives: int,
