@@ -143,7 +143,8 @@ def legs_report(recs: list[dict]) -> None:
               f"{statistics.median(r['leg_median'] for r in rs):g} lines, text in legs under "
               f"2 in {100 * statistics.mean(r['shallow_share'] for r in rs):.0f} % (mean of "
               f"pages), pages with more than 2 full-width bands in a row "
-              f"{sum(r['wide_run'] > 2 for r in rs)}, 4 or more {sum(r['wide_run'] >= 4 for r in rs)}")
+              f"{sum(r['wide_run'] > 2 for r in rs)}, 4 or more "
+              f"{sum(r['wide_run'] >= 4 for r in rs)}")
 
 
 def _pct(xs, q):
