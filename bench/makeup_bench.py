@@ -39,6 +39,7 @@ same for the pages a kept run (``--keep DIR``) built, without making anything up
 
 Usage: .venv/bin/python bench/makeup_bench.py [--sets 200] [--seed 16] [--jobs 2]
                                                [--keep DIR] [--show N] [--measure mid|tight]
+       .venv/bin/python bench/makeup_bench.py --legs-of DIR     (the pages of a --keep DIR run)
 Prints the success rate, the failures with their reasons and the time per page (median, 90th
 percentile, max), by paper, by fill and by number of articles, and writes
 bench/results/makeup.json.
