@@ -30,8 +30,16 @@ and reads the page PDF back (tests/pagecheck.py: every column to the foot, no to
 headlines, body baselines on the grid, kinsoku).  A set succeeds when all of that holds; a set
 makeup cannot fill is a failure, and its message (why, and what to add or cut) is recorded.
 
+For every page filled the bench also reads back, from the PDF (tests/legs.py), how deep its
+legs of text run — the median leg depth in lines, the share of the page's text lines in legs
+under 2 inches (newsroom.md §1.5: 2–10 inches reads best; 13 lines on 四川科技报, 11 on the
+demo paper) — and the most full-width headline bands one under another (a page of
+horizontal strips): the ``legs`` line of the report, by paper.  ``--legs-of DIR`` prints the
+same for the pages a kept run (``--keep DIR``) built, without making anything up.
+
 Usage: .venv/bin/python bench/makeup_bench.py [--sets 200] [--seed 16] [--jobs 2]
                                                [--keep DIR] [--show N] [--measure mid|tight]
+       .venv/bin/python bench/makeup_bench.py --legs-of DIR     (the pages of a --keep DIR run)
 Prints the success rate, the failures with their reasons and the time per page (median, 90th
 percentile, max), by paper, by fill and by number of articles, and writes
 bench/results/makeup.json.
@@ -55,6 +63,28 @@ sys.path.insert(0, str(ROOT / "tests"))
 from makeupsets import PAPERS, make_sets, run_set  # noqa: E402
 
 
+def page_legs(folder: Path) -> dict:
+    """Leg depths and full-width bands of the page built in ``folder``/out, read back from
+    its PDF (tests/legs.py)."""
+    import legs
+    import pagecheck
+    from typeset import flow as F
+    from typeset.load import load_issue
+
+    issue = load_issue(folder)
+    top, bottom = F.type_area(issue, issue.pages[0])
+    pdf = next((folder / "out").glob("*-p01.pdf"))
+    return legs.summary(pagecheck.read_page(pdf, issue.paper, top, bottom), issue.paper)
+
+
+def run_and_read(job) -> dict:
+    """run_set, then (outside the time measured) the legs of the page it built."""
+    rec = run_set(job)
+    if rec.get("ok"):
+        rec.update(page_legs(Path(job[5])))
+    return rec
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sets", type=int, default=200)
@@ -66,7 +96,20 @@ def main() -> None:
     ap.add_argument("--measure", choices=("mid", "tight"), default="mid",
                     help="count each headline band at the middle of its range (default) or "
                          "at its least")
+    ap.add_argument("--legs-of", type=Path, help="only read back the legs of the pages a "
+                    "kept run built in this folder")
     a = ap.parse_args()
+    if a.legs_of:
+        recs = []
+        for d in sorted(a.legs_of.glob("set-*")):
+            if list((d / "out").glob("*-p01.pdf")):
+                rec = dict(index=int(d.name[4:]), paper=load_paper(d))
+                rec.update(page_legs(d))
+                recs.append(rec)
+        legs_report(recs)
+        a.out.parent.mkdir(parents=True, exist_ok=True)
+        a.out.write_text(json.dumps(recs, ensure_ascii=False, indent=1), encoding="utf-8")
+        return
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="makeup-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     jobs = make_sets(work, a.sets, a.seed, a.measure)
@@ -75,13 +118,34 @@ def main() -> None:
         import multiprocessing as mp
 
         with mp.get_context("fork").Pool(a.jobs) as pool:
-            recs = pool.map(run_set, jobs, chunksize=1)
+            recs = pool.map(run_and_read, jobs, chunksize=1)
     else:
-        recs = [run_set(j) for j in jobs]
+        recs = [run_and_read(j) for j in jobs]
     took = time.perf_counter() - t0
     report(recs, took, a)
     if not a.keep:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def load_paper(folder: Path) -> str:
+    for ln in (folder / "issue.yaml").read_text(encoding="utf-8").splitlines():
+        if ln.startswith("paper:"):
+            return ln.split(":", 1)[1].strip()
+    return "?"
+
+
+def legs_report(recs: list[dict]) -> None:
+    """The legs line of the report (see the module docstring), by paper."""
+    for paper in sorted({r["paper"] for r in recs}):
+        rs = [r for r in recs if r["paper"] == paper and "leg_median" in r]
+        if not rs:
+            continue
+        print(f"legs, {paper} ({len(rs)} pages filled): median leg depth (median of pages) "
+              f"{statistics.median(r['leg_median'] for r in rs):g} lines, text in legs under "
+              f"2 in {100 * statistics.mean(r['shallow_share'] for r in rs):.0f} % (mean of "
+              f"pages), pages with more than 2 full-width bands in a row "
+              f"{sum(r['wide_run'] > 2 for r in rs)}, 4 or more "
+              f"{sum(r['wide_run'] >= 4 for r in rs)}")
 
 
 def _pct(xs, q):
@@ -117,6 +181,7 @@ def report(recs: list[dict], took: float, a) -> None:
     line("no picture", [r for r in recs if not r["picture"]])
     line("banner", [r for r in recs if r["banner"]])
     line("no banner", [r for r in recs if not r["banner"]])
+    legs_report(recs)
     bad = [r for r in recs if not r["ok"]]
     if bad:
         print(f"sets not filled or not clean ({len(bad)}):")

@@ -770,3 +770,110 @@ def test_pictures_are_sized_to_the_plant_resolution(tmp_path):
     b = run("build", folder, "-o", folder / "out", "-j", 1)
     assert b.returncode == 0, b.stderr
     assert "ppi" not in b.stderr, b.stderr
+
+
+# --- legs deep enough to read, modules side by side ------------------------------------------------
+
+# pages of the bench's sets (seed 16) on 四川科技报 where makeup set short stories in strips
+# over four or six columns, legs of 6–8 lines (newsroom.md §1.5: legs read best 2–10 inches
+# deep, 13 lines on this paper's 11.25 pt grid), when a layout with deeper legs fills the page
+# too: set 38 (ten stories: three full-width bands in a row, every leg under 2 inches), set 58
+# (a banner, the lead with a portrait picture and five stories: legs of 7 lines at the
+# median) and set 56 (four stories, the lead with its picture: a tenth of the text in shallow
+# legs).  (name, slots, picture, the deepest median leg and the most text in legs under 2
+# inches makeup reached before, which it must now beat)
+DEPTH_SETS = [
+    ("strips", [dict(id=f"s{k}", article=a, priority="lead" if k == 8 else "normal")
+                for k, a in [(8, "131-zgtyb-xueqinghui-youyong.txt"),
+                             (9, "051-dafang-dafeng-lanse.txt"),
+                             (7, "127-voa-moyan-lingjiang.txt"),
+                             (3, "082-qingpu-wangluo-anquan-tongbao.txt"),
+                             (1, "083-voayue-lieying9-fashe.txt"),
+                             (10, "135-zxs-meiguo-renkou.txt"),
+                             (6, "070-voa-faxianhao-yejian-fashe.txt"),
+                             (2, "072-voa-kongjianzhan-xin-yuhangyuan.txt"),
+                             (4, "078-cenc-yutian-dizhen.txt"),
+                             (5, "111-voa-shiwei-yinni-qinliugan.txt")]], None, 8, 1.0),
+    ("banner-portrait", [
+        dict(id="banner", banner="防灾减灾 守护平安"),
+        dict(id="s1", article="038-gov-shaanxi-fengxian-wending.txt", priority="lead"),
+        dict(id="photo", image="pictures/portrait.png", caption="图为相关资料照片。（资料图）",
+             story="s1"),
+        dict(id="s5", article="101-zongtai-nuobeier-wuli-2020.txt", priority="normal"),
+        dict(id="s4", article="083-voayue-lieying9-fashe.txt", priority="normal"),
+        dict(id="s3", article="102-voa-lushan-dizhen.txt", priority="normal"),
+        dict(id="s2", article="067-voa-feng-aike.txt", priority="normal"),
+        dict(id="s6", article="086-voa-yaoming-mingzhou.txt", priority="normal")],
+     "portrait.png", 7, 0.28),
+    ("four-stories", [
+        dict(id="s3", article="038-gov-shaanxi-fengxian-wending.txt", priority="lead"),
+        dict(id="photo", image="pictures/spacing.png", caption="图为示意图。（本报制图）",
+             story="s3"),
+        dict(id="s4", article="135-zxs-meiguo-renkou.txt", priority="second"),
+        dict(id="s2", article="033-gov-guizhou-minsheng.txt", priority="normal"),
+        dict(id="s1", article="085-voa-jialiu-kuosan-jianhuan.txt", priority="second")],
+     "spacing.png", 19, 0.103),
+]
+
+
+@pytest.mark.parametrize("name,slots,picture,median_before,shallow_before", DEPTH_SETS,
+                         ids=[s[0] for s in DEPTH_SETS])
+def test_makeup_sets_legs_deeper_than_strips(tmp_path, name, slots, picture, median_before,
+                                             shallow_before):
+    """Read back from the built page: no more than makeup.WIDE_RUN full-width headline bands
+    one under another, legs deeper at the median than makeup set them before, and less of the
+    text in legs under 2 inches (tests/legs.py)."""
+    import legs
+    from typeset import makeup as M
+
+    folder = corpus_issue(tmp_path / "issue", ("sichuan-kejibao", "difang-dongtai", slots))
+    if picture:
+        (folder / "pictures").mkdir()
+        made = {p.name: p for p in makeupsets.make_pictures(tmp_path / "made")}
+        shutil.copy(made[picture], folder / "pictures")
+    r = run("makeup", folder, "--write", "--no-proofs")
+    assert r.returncode == 0, r.stderr
+    b = run("build", folder, "-o", folder / "out", "-j", 1, "-q")
+    assert b.returncode == 0, b.stderr
+    lay, flow, got = assert_clean_page(folder)
+    got_legs = legs.summary(got, lay.issue.paper)
+    assert got_legs["wide_run"] <= M.WIDE_RUN, got_legs
+    assert got_legs["leg_median"] > median_before, got_legs
+    assert got_legs["shallow_share"] < shallow_before, got_legs
+
+
+# six short corpus stories (3 200 characters) on 四川科技报's page: about three quarters of
+# the page at the bench's measure, so the page fills only with stories across the whole width
+# (their headline bands take room; narrower stories leave more white than their bands may
+# take); a seventh story lets them stand side by side
+SHORT_COPY = ["137-xhs-zhengkai-malasong-2013.txt", "113-voa-imf-xiatiao-yuce.txt",
+              "088-xhw-amusiteliang-qiduo.txt", "106-zzrb-yuansheng-hongmeng.txt",
+              "133-quanyunhui-200mi-ziyouyong.txt", "123-xhw-fengtian-zhaohui-230wan.txt"]
+
+
+def test_makeup_says_when_short_copy_runs_in_strips(tmp_path):
+    """A page whose best layout still stacks more than two full-width stories says so on
+    its proposal line, and that another story lets the stories stand side by side: with it,
+    the page built reads back with at most two full-width bands in a row and no such note."""
+    import legs
+    from typeset import makeup as M
+
+    def page(name, arts):
+        slots = [dict(id=f"s{k + 1}", article=a, priority="lead" if k == 0 else "normal")
+                 for k, a in enumerate(arts)]
+        return corpus_issue(tmp_path / name, ("sichuan-kejibao", "difang-dongtai", slots))
+
+    short = page("short", SHORT_COPY)
+    r = run("makeup", short, "--no-proofs", "-o", short / "out")
+    assert r.returncode == 0, r.stderr
+    first = r.stdout.splitlines()[0]
+    assert "stories across the whole width one under another" in first, first
+    assert "another story or a picture lets them stand side by side" in first, first
+    more = page("more", SHORT_COPY + ["082-qingpu-wangluo-anquan-tongbao.txt"])
+    r = run("makeup", more, "--write", "--no-proofs")
+    assert r.returncode == 0, r.stderr
+    assert "across the whole width" not in r.stdout, r.stdout
+    b = run("build", more, "-o", more / "out", "-j", 1, "-q")
+    assert b.returncode == 0, b.stderr
+    lay, flow, got = assert_clean_page(more)
+    assert legs.summary(got, lay.issue.paper)["wide_run"] <= M.WIDE_RUN

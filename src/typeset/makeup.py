@@ -91,7 +91,8 @@ and the sum of their hi at least *h*; subset sums of lo and hi are precomputed p
 bucketed by lo, so a group's feasibility is a look-up.  For each tier height (one tier; then
 two, every split, in batches), a depth-first exact cover finds sets of feasible groups that
 hold every module once and fill every tier's columns — the lead's group first, then the group
-holding the lowest uncovered module — pruned by area, within node budgets (a page whose
+holding the lowest uncovered module, groups whose stories' legs fall least short of
+:func:`leg_floor` tried first — pruned by area, within node budgets (a page whose
 budgets run out with no layout finished goes on with larger ones from where it is).  A cover whose
 rows would put two plain stories side by side at one height (:func:`_row_risk`) is tried
 last.  Each cover is then finished: its groups ordered left to right by 区序, the modules of
@@ -100,9 +101,11 @@ each group's variant chosen against the neighbours already chosen so that no two
 tombstone (backtracking, within ``VARIANT_TRIES``).  A finished layout is scored by the sum of
 weighted, checkable terms (``WEIGHTS``): 区序 inversions (a more important story in a weaker
 place), width inversions (a more important story narrower), contrasting bumps, white added to
-bands, smaller styles, legs shallower than ``SHALLOW_LEG`` or deeper than ``LEG_LONG`` of the
-page, pictures under their text, L-shaped text, side headlines (and those under another
-story's text), tiers and groups.  The best
+bands, smaller styles, legs shallower than ``SHALLOW_IN`` inches (:func:`leg_floor`; in
+column-lines, so a story stretched over six columns costs six times a one-column shortfall)
+or deeper than ``LEG_LONG`` of the page, more than ``WIDE_RUN`` text bands over the whole
+width one under another, pictures under their text, L-shaped text, side headlines (and those
+under another story's text), tiers and groups.  The best
 distinct layouts are flowed with the real flow stage and kept only if they pass every rule.
 Budgets count nodes and tries, never time, so the same input always gives the same
 proposals.
@@ -123,7 +126,9 @@ from .model import PRIORITY_NAMES
 GROW = F.MAX_HEAD_GROW       # lines of white a headline band may take over its minimum …
 MIN_LEG = 6                  # no story so wide that its columns hold fewer lines than this
 LEG_LONG = 0.5               # legs deeper than this share of the type area cost
-SHALLOW_LEG = 10             # legs shallower than this cost (a short story stretched wide)
+SHALLOW_IN = 2.0             # legs shallower than this (inches) cost: a leg of text reads
+                             # best 2–10 inches deep (newsroom.md §1.5); see leg_floor
+WIDE_RUN = 2                 # full-width text bands one under another beyond this cost
 CONTRAST = 1.2               # size ratio at which two bumping heads contrast (newsroom §1.3)
 MAX_TIERS = 2
 JUMP_BEFORE, JUMP_AFTER = 4.0, 6.0   # inches of text before and after a jump (§1.4)
@@ -149,7 +154,11 @@ WEIGHTS = {                  # the score: lower is better
     "tall_white": 2.0,       # lines of white in a band beyond GROW (a tall strip of white)
     "small_heads": 1.0,      # normal stories set in the smaller headline style
     "deep_legs": 0.3,        # lines of legs deeper than LEG_LONG of the type area
-    "shallow_legs": 0.4,     # lines by which legs are shallower than SHALLOW_LEG (stretched)
+    "shallow_legs": 0.2,     # column-lines by which legs are shallower than leg_floor: a
+                             # little more than the white (0.15) a narrower span leaves, so
+                             # that a story set deeper and narrower wins over one stretched
+    "wide_run": 1.0,         # full-width text bands under one another beyond WIDE_RUN (a
+                             # page of horizontal strips, each read across the whole width)
     "art_low": 2.0,          # pictures under their story's text
     "side_heads": 1.5,       # headlines over all but the last column (文包题)
     "side_under_text": 10.0,  # … whose last column starts right under another story's text
@@ -280,10 +289,12 @@ class Proposal:
     terms: dict
     tiers: list[int]             # tier heights
     checks: dict = field(default_factory=dict)   # rule -> list of violations (after verify)
+    notes: list = field(default_factory=list)    # for the editor (see strips_note)
 
     def describe(self) -> str:
         t = ", ".join(f"{k} {v:g}" for k, v in self.terms.items() if v)
-        return f"score {self.score:.1f}" + (f" ({t})" if t else "")
+        return f"score {self.score:.1f}" + (f" ({t})" if t else "") + \
+            "".join(f"; {n}" for n in self.notes)
 
 
 # --- measuring a page ----------------------------------------------------------------------
@@ -313,6 +324,39 @@ def _head_fit(issue, page, slot, span, style, hspan: int | None = None) -> HeadF
     top, bottom = F.head_extent(head, 0, pitch)
     return HeadFit(style, page.template.headline_styles[style].size, band, (top, bottom),
                    hspan or span)
+
+
+def leg_floor(pitch: float) -> int:
+    """Grid lines of the shallowest leg of text that reads well: ``SHALLOW_IN`` inches
+    (newsroom.md §1.5: a leg 2–10 inches deep is best; 13 lines on 四川科技报's 11.25 pt
+    grid, 11 on the demo paper's 13.125 pt)."""
+    return math.ceil(SHALLOW_IN * 72.0 / pitch)
+
+
+def shallow(body: int, span: int, floor: int) -> int:
+    """Column-lines by which a story of ``body`` lines set ``span`` columns wide falls short
+    of legs ``floor`` lines deep (a story shorter than that, as deep as its body): the text
+    a reader meets in legs too shallow, counted in every column it is stretched over."""
+    if span <= 1:
+        return 0
+    return span * max(0, min(floor, body) - -(-body // span))
+
+
+def wide_runs(columns: int, blocks, longest: bool = False) -> int:
+    """Full-width text bands one under another beyond ``WIDE_RUN``: stories over every
+    column of the page (Placed blocks, or anything with kind/column/span/top/lines) stacked
+    with nothing beside them — a page of horizontal strips (水平式) rather than modules
+    side by side (模块式, newsroom.md §1.3).  ``longest``: the longest run instead."""
+    wide = sorted((b.top, b.top + b.lines) for b in blocks
+                  if b.kind == "article" and b.column == 1 and b.span == columns)
+    out = run = most = 0
+    end = None
+    for top, bottom in wide:
+        run = run + 1 if end == top else 1
+        end = bottom
+        out += run > WIDE_RUN
+        most = max(most, run)
+    return most if longest else out
 
 
 def jump_lines(paper, inches: float) -> int:
@@ -643,6 +687,26 @@ def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng,
         fixed_groups.append((t, r))
 
     area_lo, area_hi = sums.area_lo, sums.area_hi
+    # column-lines of legs under leg_floor of each module at each span: the search tries a
+    # group whose stories run deeper first (stretched wide, short stories fill a page in
+    # strips of shallow legs; newsroom.md §1.5), so that the covers it keeps hold the
+    # deeper arrangements (two- and three-column modules side by side) where they exist
+    floor = leg_floor(pin.pitch)
+    short_of = [{w: shallow(md.story.body, w, floor) if md.story else 0 for w in md.lo}
+                for md in mods]
+    short_cache: dict = {}
+
+    def short(w: int, mk: int) -> int:
+        v = short_cache.get((w, mk))
+        if v is None:
+            v = 0
+            k = mk
+            while k:
+                low = k & -k
+                v += short_of[low.bit_length() - 1].get(w, 0)
+                k ^= low
+            short_cache[(w, mk)] = v
+        return v
 
     def area_ok(covered: int, rem: list[int]) -> bool:
         room = sum(rem[t] * tiers[t] for t in range(nt))
@@ -683,6 +747,7 @@ def _covers(pin: PageIn, mods: list[_Mod], sums: _Sums, tiers: list[int], rng,
                             (w <= wmax or not mk & ~cont):
                         opts.append((-1, w, mk))
         rng.shuffle(opts)
+        opts.sort(key=lambda o: short(o[1], o[2]))
         for t, w, mk in opts:
             for u in (range(nt) if t < 0 else (t,)):
                 rem[u] -= w
@@ -1317,6 +1382,7 @@ def _pre_score(pin: PageIn, mods: list[_Mod], cover: _Cover) -> float:
     """A quick score of a cover before finishing it: width inversions, structure, white,
     and side-by-side groups both topped by a story (likely tombstones)."""
     span_of = {}
+    stories = sum(1 << i for i, md in enumerate(mods) if md.story)
     for g in cover.groups:
         for i in range(len(mods)):
             if g.mask >> i & 1:
@@ -1326,7 +1392,8 @@ def _pre_score(pin: PageIn, mods: list[_Mod], cover: _Cover) -> float:
         for j, b in enumerate(mods):
             if a.story and b.story and a.rank < b.rank and span_of[i] < span_of[j]:
                 winv += 1
-    white = shallow = tall = 0
+    white = short = tall = 0
+    floor = leg_floor(pin.pitch)
     for g in cover.groups:
         h = cover.tiers[g.tier] if g.tier >= 0 else sum(cover.tiers)
         lo = sum(mods[i].lo[g.span] for i in range(len(mods)) if g.mask >> i & 1)
@@ -1335,12 +1402,19 @@ def _pre_score(pin: PageIn, mods: list[_Mod], cover: _Cover) -> float:
         bands = sum(1 for i in range(len(mods)) if g.mask >> i & 1 and mods[i].story)
         if bands:
             tall += max(0, h - lo - GROW * bands)
-        if g.span > 1:
-            shallow += sum(max(0, SHALLOW_LEG - _legs(mods[i].story, g.span))
-                           for i in range(len(mods)) if g.mask >> i & 1 and mods[i].story)
+        short += sum(shallow(mods[i].story.body, g.span, floor)
+                     for i in range(len(mods)) if g.mask >> i & 1 and mods[i].story)
+    # full-width groups of consecutive tiers stack their stories one under another
+    run = wide = 0
+    for t in range(len(cover.tiers)):
+        n = sum(bin(g.mask & stories).count("1") for g in cover.groups
+                if g.tier == t and g.span == pin.columns)
+        run = run + n if n else 0
+        wide += max(0, min(n, run - WIDE_RUN))
     return (WEIGHTS["width_inversions"] * winv + WEIGHTS["tiers"] * (len(cover.tiers) - 1)
             + WEIGHTS["groups"] * len(cover.groups) + WEIGHTS["white"] * white
-            + WEIGHTS["shallow_legs"] * shallow + WEIGHTS["tall_white"] * tall)
+            + WEIGHTS["shallow_legs"] * short + WEIGHTS["tall_white"] * tall
+            + WEIGHTS["wide_run"] * wide)
 
 
 # --- propose ---------------------------------------------------------------------------------
@@ -1449,7 +1523,35 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
     if not found:
         raise MakeupError(_why(pin, mods, any_cover))
     found.sort(key=lambda p: (p.score, [(b.id, b.column, b.top) for b in p.blocks]))
-    return found[:max(1, alternatives)] if alternatives else found
+    found = found[:max(1, alternatives)] if alternatives else found
+    for p in found:
+        note = strips_note(pin, p)
+        if note:
+            p.notes.append(note)
+    return found
+
+
+def strips_note(pin: PageIn, p: Proposal) -> str:
+    """What the editor should know of a layout that still stacks more than ``WIDE_RUN``
+    full-width text bands although they cost (``wide_run``): no layout found puts the
+    stories side by side, as a rule because the copy is too short to fill the page but
+    stretched wide (headline bands across the page take room; narrower stories leave more
+    white than their bands may take).  Empty for any other layout."""
+    if not p.terms.get("wide_run"):
+        return ""
+    body = {s.id: s.body for s in pin.stories}
+    floor = leg_floor(pin.pitch)
+    text = under = 0
+    for b in p.blocks:
+        if b.kind == "article" and b.id in body:
+            text += body[b.id]
+            if -(-body[b.id] // b.span) < floor:
+                under += body[b.id]
+    most = wide_runs(pin.columns, p.blocks, longest=True)
+    return (f"{most} stories across the whole width one under another, "
+            f"{round(100 * under / max(1, text))} % of the text in legs under {floor} lines "
+            "(2 inches): no layout found sets them side by side (short copy fills a page only "
+            "stretched wide); another story or a picture lets them stand side by side")
 
 
 def _cascade(pin: PageIn, mods: list[_Mod], alternatives: int,
@@ -1711,14 +1813,15 @@ def _terms(pin: PageIn, blocks: list[Placed], cover: _Cover, extra: dict) -> dic
                 # a continuation's width is its text's, not its importance (see _covers)
                 winv += a.span < b.span and b.id not in cont
     long = LEG_LONG * pin.height
+    floor = leg_floor(pin.pitch)
     return dict(
         rank_inversions=inv, width_inversions=winv,
         bumped=_count_bumps(pin, blocks)[1],
         white=extra["white"], small_heads=extra["small_heads"],
         tall_white=extra["tall_white"],
         deep_legs=sum(max(0.0, -(-body[b.id] // b.span) - long) for b in stories),
-        shallow_legs=sum(max(0, SHALLOW_LEG - -(-body[b.id] // b.span)) for b in stories
-                         if b.span > 1),
+        shallow_legs=sum(shallow(body[b.id], b.span, floor) for b in stories),
+        wide_run=wide_runs(pin.columns, blocks),
         art_low=extra["art_low"], l_shapes=extra["l_shapes"],
         side_heads=sum(1 for b in stories if b.hspan),
         side_under_text=_side_under_text(blocks),
