@@ -21,7 +21,7 @@ from pathlib import Path
 
 import click
 
-from . import i18n
+from . import helpformat, i18n
 from .errors import EXIT_ARCHIVE, EXIT_INTERNAL, EXIT_IO, TypesetError
 from .i18n import _
 
@@ -29,7 +29,10 @@ i18n.for_click()        # click's own words ("Usage:", "Options:", its errors): 
 
 
 class _Translated:
-    """A command whose help, its docstring, is shown in the editor's language (i18n)."""
+    """A command whose help, its docstring, is shown in the editor's language (i18n), laid
+    out for Chinese text when it is Chinese (helpformat)."""
+
+    context_class = helpformat.Context if i18n.translated() else click.Context
 
     def __init__(self, *args, help=None, short_help=None, **kw):
         help = i18n.help_text(help)

@@ -65,13 +65,18 @@ def _(message: str) -> str:
 
 
 
+def translated() -> bool:
+    """Whether this process's messages are translated (the language has our catalogue)."""
+    return isinstance(catalogue(), gettext.GNUTranslations)
+
+
 def for_click() -> None:
     """Make the standard library's current text domain ours, where click looks its messages
     up (``from gettext import gettext as _`` in click's modules).  Only when this process's
     language has our catalogue: gettext's own lookup then reads the same environment variables
     in the same order and finds the same catalogue, and an English run leaves the default
     domain as it was."""
-    if isinstance(catalogue(), gettext.GNUTranslations):
+    if translated():
         gettext.bindtextdomain(DOMAIN, str(LOCALEDIR))
         gettext.textdomain(DOMAIN)
 
