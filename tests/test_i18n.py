@@ -26,6 +26,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from conftest import ROOT, SAMPLE, TYPESET
+from typeset.helpformat import cells
 from typeset.i18n import DOMAIN, LOCALEDIR, languages
 
 PO = LOCALEDIR / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.po"
@@ -273,6 +274,10 @@ def test_help_of_every_command_in_chinese_and_english(tmp_path):
         # most lines are Chinese (the others: option names with their metavars, examples)
         lines = [ln for ln in zh.stdout.splitlines() if ln.strip()]
         assert sum(bool(HAN.search(ln)) for ln in lines) >= 0.6 * len(lines), (args, zh.stdout)
+        # laid out for Chinese: wrapped within click's 80 columns, a Han character two cells
+        # (click alone broke lines at spaces only: a paragraph ran on as one line)
+        wide = [ln for ln in lines if HAN.search(ln) and cells(ln) > 80]
+        assert wide == [], (args, wide)
         # English: the source text, click's own words
         assert en.stdout.startswith("Usage:") and "Show this message and exit." in en.stdout
         cmd = main.commands[args[0]] if args else main
