@@ -289,7 +289,7 @@ def test_help_of_every_command_in_chinese_and_english(tmp_path):
                 assert re.search(r"\s+".join(map(re.escape, words)), en.stdout), (args, p.help)
     # the list of commands in Chinese: each one's first sentence, not click's cut ("…")
     zh = run(["--help"], "zh_CN.UTF-8", tmp_path).stdout
-    assert "命令:" in zh and "build      出版 ISSUE_DIR：每版一个 PDF，全期一个 PDF\n" in zh
+    assert "命令:" in zh and "build      出 ISSUE_DIR 的 PDF：每版一个 PDF，全期一个 PDF\n" in zh
 
 
 def test_usage_error_in_chinese_and_english(tmp_path):
