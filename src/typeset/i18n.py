@@ -64,7 +64,6 @@ def _(message: str) -> str:
     return catalogue().gettext(message)
 
 
-
 def translated() -> bool:
     """Whether this process's messages are translated (the language has our catalogue)."""
     return isinstance(catalogue(), gettext.GNUTranslations)
@@ -75,7 +74,7 @@ def for_click() -> None:
     up (``from gettext import gettext as _`` in click's modules).  Only when this process's
     language has our catalogue: gettext's own lookup then reads the same environment variables
     in the same order and finds the same catalogue, and an English run leaves the default
-    domain as it was."""
+    domain as it was.  Other libraries' messages, not in the catalogue, stay as they are."""
     if translated():
         gettext.bindtextdomain(DOMAIN, str(LOCALEDIR))
         gettext.textdomain(DOMAIN)
