@@ -27,6 +27,7 @@ import ast
 import gettext
 import inspect
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -87,12 +88,15 @@ def help_text(doc: str | None) -> str | None:
 
 def short_help(text: str | None) -> str | None:
     """The one-line help of a command in the list of commands when its help is Chinese: the
-    first sentence (click's own cut looks for '. ' between words, which Chinese has not);
-    None leaves click's cut of the English."""
+    first sentence, or its first clause if the sentence is long (click's own cut looks for
+    '. ' and spaces, which Chinese has not); None leaves click's cut of the English."""
     first = (text or "").partition("\n\n")[0]
     if not any("\u4e00" <= c <= "\u9fff" for c in first):
         return None
-    return first.partition("。")[0]
+    first = first.partition("。")[0]
+    if len(first) > 40:                 # a line of the list, as click cuts the English
+        first = re.split("[：，]", first, maxsplit=1)[0]
+    return first
 
 
 def extract(fileobj, keywords, comment_tags, options):
