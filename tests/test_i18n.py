@@ -1,6 +1,8 @@
-"""Messages in Chinese (issue #17): with LANG=zh_CN.UTF-8 the fit report of `check` and the
-errors of bad input come out in Chinese, in English otherwise; the catalogue shipped in the
-package is complete and compiled from its .po.
+"""Messages in Chinese (issue #17): with LANG=zh_CN.UTF-8 the fit report of `check`, the
+errors of bad input, the --help of every command (click's own words too), click's usage errors
+and the reports of makeup and preflight come out in Chinese, in English otherwise; the
+catalogue shipped in the package is complete (click's messages and the commands' help included)
+and compiled from its .po.
 
 The machine the tests run on may have no Chinese locale installed (only C.UTF-8): the program
 reads the language from the environment itself (typeset.i18n), so these tests do not need one.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import gettext
+import json
 import os
 import re
 import shutil
@@ -17,14 +20,19 @@ import string
 import subprocess
 from pathlib import Path
 
+import click
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from conftest import ROOT, SAMPLE, TYPESET
+from typeset.helpformat import cells
 from typeset.i18n import DOMAIN, LOCALEDIR, languages
 
 PO = LOCALEDIR / "zh_CN" / "LC_MESSAGES" / f"{DOMAIN}.po"
+# as `make messages` extracts (babel.cfg): the commands' docstrings of cli.py too, and click's
+METHODS = [("cli.py", "typeset.i18n:extract"), ("**.py", "python")]
+CLICK = str(Path(click.__file__).parent)
 MO = PO.with_suffix(".mo")
 SRC = ROOT / "src" / "typeset"
 
@@ -169,19 +177,27 @@ def test_every_marked_message_is_translated_and_the_mo_is_current():
     """Every _("…") of the sources is in the .po with a translation that keeps its {fields}
     (a lost field would fail at run time), nothing else is there, and the shipped .mo holds
     exactly the .po's translations (`make messages` was run after the last edit)."""
-    marked = {msg for _f, _l, msg, _c, _x in extract_from_dir(str(SRC)) if msg}
+    marked = {msg for _f, _l, msg, _c, _x in extract_from_dir(str(SRC), METHODS) if msg} | \
+        {msg for _f, _l, msg, _c, _x in extract_from_dir(CLICK) if msg}
     with open(PO, "rb") as f:
         po = read_po(f)
     entries = {m.id: m for m in po if m.id}
     assert marked - set(entries) == set(), "not in the .po: run `make messages`"
     assert set(entries) - marked == set(), "in the .po but no longer marked: `make messages`"
+    compiled = {}
     for mid, m in entries.items():
+        if isinstance(mid, tuple):      # click's plurals: Chinese has one form (nplurals=1)
+            assert m.string[0] and not m.fuzzy, f"untranslated: {mid!r}"
+            assert _fields(m.string[0]) <= _fields(mid[0]) | _fields(mid[1]), mid
+            compiled[(mid[0], 0)] = m.string[0]
+            continue
         assert m.string and not m.fuzzy, f"untranslated: {mid!r}"
         assert _fields(m.string) == _fields(mid), f"fields differ: {mid!r} → {m.string!r}"
+        compiled[mid] = m.string
     with open(MO, "rb") as f:
         mo = gettext.GNUTranslations(f)
-    assert {k: v for k, v in mo._catalog.items() if k} == \
-        {mid: m.string for mid, m in entries.items()}, "the .mo is stale: `make messages`"
+    assert {k: v for k, v in mo._catalog.items() if k} == compiled, \
+        "the .mo is stale: `make messages`"
 
 
 def _shadowing(tree) -> list[int]:
@@ -217,3 +233,149 @@ def test_no_function_shadows_the_translation_function():
     bad = [f"{p.name}:{n}" for p in sorted(SRC.glob("*.py"))
            for n in _shadowing(ast.parse(p.read_text(encoding="utf-8")))]
     assert bad == []
+
+
+# --- the command line: --help, click's words, the reports of makeup and preflight --------------
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+# three English words in a row, the second and third in lower case: a sentence, not an option
+# name, a metavar (ISSUE_DIR, INTEGER RANGE), a path or a value
+ENGLISH = re.compile(r"\b[A-Za-z][a-z]+[ ,]+[a-z]{2,}[ ,]+[a-z]{2,}\b")
+
+
+def _english(text: str) -> list[str]:
+    """The English phrases of ``text``, leaving out what is typed, not read: `commands` in
+    backticks, `paiban …` command lines and option names."""
+    text = re.sub(r"`[^`]*`", "", text)
+    text = "\n".join(ln for ln in text.splitlines()
+                     if not ln.strip().startswith(("paiban ", "用法:", "Usage:")))
+    return ENGLISH.findall(re.sub(r"--?[\w-]+", "", text))
+
+
+def _commands() -> list[list[str]]:
+    from typeset.cli import main
+    return [[]] + [[name] for name in sorted(main.commands)]
+
+
+def test_help_of_every_command_in_chinese_and_english(tmp_path):
+    """Each command's --help (its text, every option's, click's "Usage:", "Options:", "Show
+    this message and exit.") has no English sentence under a Chinese locale; in English it
+    is the docstring and option help as written."""
+    from typeset.cli import main
+    cmds = _commands()
+    assert len(cmds) > 10
+    for args in cmds:
+        zh = run([*args, "--help"], "zh_CN.UTF-8", tmp_path)
+        en = run([*args, "--help"], "C.UTF-8", tmp_path)
+        assert zh.returncode == en.returncode == 0, (args, zh.stderr, en.stderr)
+        assert _english(zh.stdout) == [], (args, _english(zh.stdout))
+        assert zh.stdout.startswith("用法:") and "显示本帮助后退出。" in zh.stdout, args
+        assert "选项:" in zh.stdout, args
+        # most lines are Chinese (the others: option names with their metavars, examples)
+        lines = [ln for ln in zh.stdout.splitlines() if ln.strip()]
+        assert sum(bool(HAN.search(ln)) for ln in lines) >= 0.6 * len(lines), (args, zh.stdout)
+        # laid out for Chinese: wrapped within click's 80 columns, a Han character two cells
+        # (click alone broke lines at spaces only: a paragraph ran on as one line)
+        wide = [ln for ln in lines if HAN.search(ln) and cells(ln) > 80]
+        assert wide == [], (args, wide)
+        # English: the source text, click's own words
+        assert en.stdout.startswith("Usage:") and "Show this message and exit." in en.stdout
+        cmd = main.commands[args[0]] if args else main
+        first = (cmd.help or "").split("\n")[0]
+        assert first and first[:40] in en.stdout, (args, first)
+        for p in cmd.params:
+            if isinstance(p, click.Option) and p.help and not p.hidden:
+                words = p.help.split()[:4]
+                assert re.search(r"\s+".join(map(re.escape, words)), en.stdout), (args, p.help)
+    # the list of commands in Chinese: each one's first sentence, not click's cut ("…")
+    zh = run(["--help"], "zh_CN.UTF-8", tmp_path).stdout
+    assert "命令:" in zh and "build      出 ISSUE_DIR 的 PDF：每版一个 PDF，全期一个 PDF\n" in zh
+
+
+def test_usage_error_in_chinese_and_english(tmp_path):
+    zh = run(["build", "--nope", "x"], "zh_CN.UTF-8", tmp_path)
+    en = run(["build", "--nope", "x"], "C.UTF-8", tmp_path)
+    assert zh.returncode == en.returncode == 2
+    assert en.stderr == ("Usage: paiban build [OPTIONS] ISSUE_DIR\n"
+                         "Try 'paiban build --help' for help.\n\n"
+                         "Error: No such option '--nope'.\n").replace("paiban", _prog(en))
+    assert zh.stderr == ("用法: paiban build [OPTIONS] ISSUE_DIR\n"
+                         "用“paiban build --help”查看帮助。\n\n"
+                         "错误：没有选项 '--nope'。\n").replace("paiban", _prog(zh))
+    # ours, raised as click's usage error
+    zh = run(["archive", "verify", "a", "b"], "zh_CN.UTF-8", tmp_path)
+    assert zh.returncode == 2 and "错误：“verify”后最多给一个归档文件夹" in zh.stderr, zh.stderr
+
+
+def _prog(r) -> str:
+    """The program's name in click's usage line ("python -m typeset" as the tests run it)."""
+    return re.search(r"^(?:Usage|用法): (.+?) build ", r.stderr, re.M).group(1)
+
+
+def test_makeup_report_in_chinese_and_english(tmp_path):
+    """The proposals of `makeup`: the same facts in both languages, the newsroom's words in
+    Chinese; the JSON is the same in both (its keys and values are an interface)."""
+    issue = tmp_path / "issue"
+    shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
+    args = ["makeup", "--project", ROOT, "issue", "--page", "3", "-n", "2", "--no-proofs"]
+    en = run(args, "C.UTF-8", tmp_path)
+    zh = run(args, "zh_CN.UTF-8", tmp_path)
+    assert en.returncode == zh.returncode == 0, en.stderr + zh.stderr
+    head_en = re.findall(r"^page (\d+), proposal (\d+): score ([\d.]+) \((.*)\)$", en.stdout,
+                         re.M)
+    head_zh = re.findall(r"^第(\d+)版，方案 (\d+)：得分 ([\d.]+)（(.*)）$", zh.stdout, re.M)
+    assert len(head_en) == 2 and [h[:3] for h in head_en] == [h[:3] for h in head_zh]
+    # the terms: keys in English, the newsroom's words in Chinese, the same numbers
+    terms_en = [re.findall(r"(\w+) ([\d.]+)", h[3]) for h in head_en]
+    terms_zh = [[t.split(" ") for t in h[3].split("，")] for h in head_zh]
+    assert [[v for _k, v in t] for t in terms_en] == [[v for _k, v in t] for t in terms_zh]
+    assert all(k in ("white", "shallow_legs", "groups", "bumped", "small_heads", "tiers",
+                     "deep_legs", "tall_white", "rank_inversions", "width_inversions",
+                     "art_low", "side_heads", "side_under_text", "l_shapes")
+               for t in terms_en for k, _v in t)
+    assert all(HAN.fullmatch(k[0]) for t in terms_zh for k, _v in t), terms_zh
+    block_en = re.findall(r"^  (\S+) +(article|banner|picture|reserve) +columns (\d+)–(\d+), "
+                          r"lines (\d+)–(\d+)(?:, headline (\S+) in (\d+) lines)?$",
+                          en.stdout, re.M)
+    block_zh = re.findall(r"^  (\S+) +(稿件|通栏|图片|预留) +第(\d+)–(\d+)栏，"
+                          r"第(\d+)–(\d+)行(?:，标题 (\S+) 占 (\d+) 行)?$", zh.stdout, re.M)
+    kinds = {"article": "稿件", "banner": "通栏", "picture": "图片", "reserve": "预留"}
+    assert len(block_en) >= 10
+    assert [(b[0], kinds[b[1]], *b[2:]) for b in block_en] == block_zh
+    # every line is one of those, or a file written
+    for out, n in ((en.stdout, len(head_en) + len(block_en)),
+                   (zh.stdout, len(head_zh) + len(block_zh))):
+        assert len([ln for ln in out.splitlines() if not ln.endswith(".yaml")]) == n, out
+    # JSON: one interface whatever the language
+    js = [json.loads(run([*args, "--json"], lang, tmp_path).stdout)
+          for lang in ("C.UTF-8", "zh_CN.UTF-8")]
+    for j in js:
+        for pg in j["pages"]:
+            pg.pop("seconds")           # the time taken
+    assert js[0] == js[1] and js[0]["pages"][0]["proposals"][0]["terms"]
+    assert not HAN.search(json.dumps(js[0]))
+
+
+def test_preflight_report_in_chinese_and_english(sample_build, tmp_path):
+    pdf = str(sample_build.page_pdfs[0])
+    args = ["preflight", "--project", ROOT, "--issue", SAMPLE, "--pdfx", "x-1a", pdf]
+    en = run(args, "C.UTF-8", tmp_path)
+    zh = run(args, "zh_CN.UTF-8", tmp_path)
+    assert en.returncode == zh.returncode == 5, en.stderr + zh.stderr
+    m_en = re.fullmatch(r"FAIL (\S+): 1 error\(s\), 0 warning\(s\) \(PDF/X-4, 1 page\(s\), "
+                        r"(\d+) font\(s\), output intent ([^,]+), bleed ([\d.]+) mm, "
+                        r"(\d+) of (\d+) article\(s\) read back as the manifest says\)\n"
+                        r"  error   (the file is PDF/X-4, .*)\n", en.stdout)
+    m_zh = re.fullmatch(r"不合格 (\S+)：1 个错误，0 个警告（PDF/X-4，1 版，(\d+) 种字体，"
+                        r"输出意图 ([^，]+)，出血 ([\d.]+) mm，"
+                        r"(\d+) 篇稿件中 (\d+) 篇读回与版面清单一致）\n"
+                        r"  错误    (the file is PDF/X-4, .*)\n", zh.stdout)
+    assert m_en and m_zh, en.stdout + zh.stdout
+    # the same facts; the finding's message is English in both for now (it is also the
+    # JSON's "message")
+    assert m_en.groups()[:4] == m_zh.groups()[:4] and m_en.group(7) == m_zh.group(7)
+    assert (m_en.group(5), m_en.group(6)) == (m_zh.group(6), m_zh.group(5))
+    assert en.stderr == "error: 1 of 1 file(s) failed preflight\n"
+    assert zh.stderr == "错误：1 个文件中有 1 个预检不合格\n"
+    js = [run([*args, "--json"], lang, tmp_path) for lang in ("C.UTF-8", "zh_CN.UTF-8")]
+    assert js[0].stdout == js[1].stdout and js[0].stdout.startswith("{")

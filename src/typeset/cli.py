@@ -21,8 +21,31 @@ from pathlib import Path
 
 import click
 
+from . import helpformat, i18n
 from .errors import EXIT_ARCHIVE, EXIT_INTERNAL, EXIT_IO, TypesetError
 from .i18n import _
+
+i18n.for_click()        # click's own words ("Usage:", "Options:", its errors): our catalogue
+
+
+class _Translated:
+    """A command whose help, its docstring, is shown in the editor's language (i18n), laid
+    out for Chinese text when it is Chinese (helpformat)."""
+
+    context_class = helpformat.Context if i18n.translated() else click.Context
+
+    def __init__(self, *args, help=None, short_help=None, **kw):
+        help = i18n.help_text(help)
+        super().__init__(*args, help=help, short_help=short_help or i18n.short_help(help),
+                         **kw)
+
+
+class _Command(_Translated, click.Command):
+    pass
+
+
+class _Group(_Translated, click.Group):
+    command_class = _Command
 
 
 def _error_records(e: Exception) -> tuple[int, list[dict]]:
@@ -74,7 +97,7 @@ def _fail(e: Exception, as_json: bool = False) -> None:
     sys.exit(EXIT_INTERNAL)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="typeset")
 def main():
     """Lay out a newspaper issue and write print-ready PDF pages.
@@ -104,16 +127,16 @@ def common(project: bool = True):
         @functools.wraps(f)
         def run(*args, verbose=0, quiet=False, project_dir=None, **kw):
             if verbose and quiet:
-                raise click.UsageError("give -v/--verbose or -q/--quiet, not both")
+                raise click.UsageError(_("give -v/--verbose or -q/--quiet, not both"))
             click.get_current_context().meta[VERBOSITY] = -1 if quiet else verbose
             if project_dir is not None:
                 from .load import PROJECT_ENV, is_project
 
                 if not is_project(project_dir):
-                    raise click.BadParameter(f"'{project_dir}' does not hold layout/fonts.yaml "
-                                             "(a project folder has layout/ with the paper, "
-                                             "its templates and fonts.yaml)",
-                                             param_hint="--project")
+                    raise click.BadParameter(_("'{path}' does not hold layout/fonts.yaml "
+                                               "(a project folder has layout/ with the paper, "
+                                               "its templates and fonts.yaml)").format(
+                                                   path=project_dir), param_hint="--project")
                 os.environ[PROJECT_ENV] = str(project_dir.resolve())
             if "quiet" in wants:
                 kw["quiet"] = quiet
@@ -124,13 +147,13 @@ def common(project: bool = True):
         if project:
             run = click.option("--project", "project_dir", metavar="DIR",
                                type=click.Path(exists=True, file_okay=False, path_type=Path),
-                               help="The project folder (with layout/), instead of "
+                               help=_("The project folder (with layout/), instead of "
                                     "$TYPESET_PROJECT or the search from the issue "
-                                    "folder.")(run)
+                                    "folder."))(run)
         run = click.option("-q", "--quiet", is_flag=True,
-                           help="Print only results (paths, failures) and errors.")(run)
+                           help=_("Print only results (paths, failures) and errors."))(run)
         run = click.option("-v", "--verbose", count=True,
-                           help="Print more: the project folder used and why, timings.")(run)
+                           help=_("Print more: the project folder used and why, timings."))(run)
         return run
     return deco
 
@@ -188,30 +211,30 @@ def _pdfx_option(ctx, param, value):
 
     lv = pdfx_level(value.lower(), by="spelling")
     if lv is None:
-        raise click.BadParameter(f"{value!r} is not one of " + ", ".join(
-            sp for lv in PDFX for sp in lv.spellings))
+        raise click.BadParameter(_("{value} is not one of {names}").format(
+            value=repr(value), names=", ".join(sp for lv in PDFX for sp in lv.spellings)))
     return lv.name
 
 
 @main.command()
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the PDFs (default: ISSUE_DIR/out).")
+              help=_("Folder for the PDFs (default: ISSUE_DIR/out)."))
 @click.option("--pdfx", metavar="LEVEL", callback=_pdfx_option,
-              help="PDF/X level, instead of the paper's (print: pdfx:): x-4 or x-1a "
-                   "(PDF/X-1a:2001).")
-@click.option("--proof", is_flag=True, help="Also write PNG proofs (one per page and a "
-              "contact sheet) into OUT/proofs/.")
-@click.option("--grid", is_flag=True, help="With --proof: also a proof per page with the "
-              "columns, grid lines and slots drawn over it (implies --proof).")
+              help=_("PDF/X level, instead of the paper's (print: pdfx:): x-4 or x-1a "
+                   "(PDF/X-1a:2001)."))
+@click.option("--proof", is_flag=True, help=_("Also write PNG proofs (one per page and a "
+              "contact sheet) into OUT/proofs/."))
+@click.option("--grid", is_flag=True, help=_("With --proof: also a proof per page with the "
+              "columns, grid lines and slots drawn over it (implies --proof)."))
 @click.option("--dpi", type=click.FloatRange(20, 600), default=100, show_default=True,
-              help="Resolution of the proofs.")
+              help=_("Resolution of the proofs."))
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-              help="Processes composing and drawing pages at once (default: one per core). "
-                   "The PDFs are the same whatever the number.")
-@click.option("--proofs-only", is_flag=True, help="Write the PNG proofs only, no PDF (as "
+              help=_("Processes composing and drawing pages at once (default: one per core). "
+                   "The PDFs are the same whatever the number."))
+@click.option("--proofs-only", is_flag=True, help=_("Write the PNG proofs only, no PDF (as "
               "`paiban proof`): also while copy is still coming in (待稿 placeholders) or a "
-              "slot is overset.")
+              "slot is overset."))
 @common()
 def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs, proofs_only):
     """Build ISSUE_DIR: one PDF per page and one PDF of the whole issue.
@@ -233,7 +256,8 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs, proofs_only):
     def progress(done, total, what):
         # a progress line for long issues, on a terminal only (scripts read the paths)
         if total >= 4 and not quiet and sys.stderr.isatty():
-            click.echo(f"\rrendering {what} ({done}/{total})", err=True,
+            click.echo("\r" + _("rendering {what} ({done}/{total})").format(
+                what=what, done=done, total=total), err=True,
                        nl=done == total)
 
     try:
@@ -245,9 +269,9 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs, proofs_only):
     _print_report(report, quiet)
     if not quiet:
         for n in report.notes:
-            click.echo(f"cleaned: {n}", err=True)
+            click.echo(_("cleaned: {note}").format(note=n), err=True)
         for r in report.preflight:
-            click.echo(f"preflight: {r.text()}", err=True)
+            click.echo(_("preflight: {report}").format(report=r.text()), err=True)
     _tell_timings(report.timings)
     for p in report.outputs + report.proofs:
         click.echo(str(p))
@@ -275,34 +299,34 @@ def _proofs_only(issue_dir, out_dir, grid, dpi):
 @click.argument("pdfs", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--issue", "issue_dir", type=click.Path(exists=True, file_okay=False,
-              path_type=Path), help="The issue the PDFs were built from: checks the page "
+              path_type=Path), help=_("The issue the PDFs were built from: checks the page "
               "size, bleed, PDF/X level, output condition and ink limit of its paper and "
-              "reads every article back against the manifest.")
+              "reads every article back against the manifest."))
 @click.option("--pdfx", metavar="LEVEL", callback=_pdfx_option,
-              help="With --issue: the PDF/X level expected, if not the paper's (as given to "
-                   "build --pdfx).")
+              help=_("With --issue: the PDF/X level expected, if not the paper's (as given to "
+                   "build --pdfx)."))
 @click.option("--profile", "profile_spec", metavar="NAME|FILE",
-              help="The preflight profile: house, newspaper, coldset or a profile file "
-                   "(default: the paper's with --issue, else house).")
+              help=_("The preflight profile: house, newspaper, coldset or a profile file "
+                   "(default: the paper's with --issue, else house)."))
 @click.option("--json", "as_json", is_flag=True,
-              help="Print the report as JSON (schemas/preflight-report.schema.json).")
+              help=_("Print the report as JSON (schemas/preflight-report.schema.json)."))
 @click.option("--proof-dir", "proof_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write a PNG of every page with findings, each outlined and "
-                   "numbered, into this folder.")
+              help=_("Also write a PNG of every page with findings, each outlined and "
+                   "numbered, into this folder."))
 @click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True,
-              metavar="SECONDS", help="Time allowed to check one file; a file that needs "
-              "more is refused.")
+              metavar="SECONDS", help=_("Time allowed to check one file; a file that needs "
+              "more is refused."))
 @click.option("--max-memory", "memory", type=click.IntRange(64, 1 << 20), default=1536,
-              show_default=True, metavar="MB", help="Memory allowed to check one file; a "
-              "file that needs more is refused.")
+              show_default=True, metavar="MB", help=_("Memory allowed to check one file; a "
+              "file that needs more is refused."))
 @common()
 def preflight(pdfs, issue_dir, pdfx, profile_spec, as_json, proof_dir, timeout, memory, quiet):
     """Check PDF files as a printing plant would and print a report.
 
     What is checked, and how strictly, is a profile: house (typeset's own rules: text
     and rules on K only), newspaper (modelled on GWG 2015 newspaper ads: hairlines, text
-    size, image resolution, 245% ink over 15 mm from the separations, overprint, spot
-    colours …) or coldset (ISO 12647-3, 220% ink).  Every finding names the page, the
+    size, image resolution, total ink at most 245%, over 15 mm, from the separations,
+    overprint, spot colours …) or coldset (ISO 12647-3, total ink at most 220%).  Every finding names the page, the
     object and where it is (mm from the trim's top-left corner), the value and the limit.
     Each file is checked within a time and memory bound: a damaged, encrypted or hostile
     file is refused with a message, never a crash.
@@ -345,7 +369,7 @@ def preflight(pdfs, issue_dir, pdfx, profile_spec, as_json, proof_dir, timeout, 
                 proof_dir.mkdir(parents=True, exist_ok=True)
                 for fname, png in res.proofs:
                     (proof_dir / fname).write_bytes(png)
-                    click.echo(f"proof: {proof_dir / fname}", err=True)
+                    click.echo(_("proof: {path}").format(path=proof_dir / fname), err=True)
             results.append(res)
     except Exception as e:  # noqa: BLE001
         if as_json:
@@ -363,21 +387,22 @@ def preflight(pdfs, issue_dir, pdfx, profile_spec, as_json, proof_dir, timeout, 
                 continue
             click.echo(r.text())
     if issue_dir is None and not quiet and not as_json:
-        click.echo(f"note: without --issue the page size, the paper's bleed and the text are "
-                   f"not checked (profile {profile.name})", err=True)
+        click.echo(_("note: without --issue the page size, the paper's bleed and the text are "
+                     "not checked (profile {profile})").format(profile=profile.name), err=True)
     if bad:
-        click.echo(f"error: {len(bad)} of {len(results)} file(s) failed preflight", err=True)
+        click.echo(_("error: {bad} of {files} file(s) failed preflight").format(
+            bad=len(bad), files=len(results)), err=True)
         sys.exit(EXIT_PREFLIGHT)
 
 
 @main.command()
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="The proofs go into OUT/proofs/ (default: ISSUE_DIR/out).")
-@click.option("--grid", is_flag=True, help="Also a proof per page with the columns, the grid "
-              "lines and every slot drawn over it: green fits, red overset, orange underset.")
+              help=_("The proofs go into OUT/proofs/ (default: ISSUE_DIR/out)."))
+@click.option("--grid", is_flag=True, help=_("Also a proof per page with the columns, the grid "
+              "lines and every slot drawn over it: green fits, red overset, orange underset."))
 @click.option("--dpi", type=click.FloatRange(20, 600), default=100, show_default=True,
-              help="Resolution of the proofs.")
+              help=_("Resolution of the proofs."))
 @common()
 def proof(issue_dir, out_dir, grid, dpi):
     """Write PNG proofs of ISSUE_DIR: one per page and a contact sheet of the issue.
@@ -391,9 +416,9 @@ def proof(issue_dir, out_dir, grid, dpi):
 
 @main.command()
 @click.argument("issue_dir", type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the fit report as JSON, also when "
+@click.option("--json", "as_json", is_flag=True, help=_("Print the fit report as JSON, also when "
               "the input is bad: ok, exit_code, errors (file, line, column, slot, message), "
-              "slots, warnings.")
+              "slots, warnings."))
 @common()
 def check(issue_dir, as_json, quiet):
     """Lay out ISSUE_DIR without writing PDFs and print the fit report per slot.
@@ -473,25 +498,25 @@ def check(issue_dir, as_json, quiet):
 @main.command()
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--page", "pages", type=click.IntRange(1, 9999), multiple=True,
-              help="Make up this page (again), even if its slots are placed; repeat for more. "
-                   "Default: every page with a slot that has no column and span.")
+              help=_("Make up this page (again), even if its slots are placed; repeat for more. "
+                   "Default: every page with a slot that has no column and span."))
 @click.option("-n", "--alternatives", type=click.IntRange(1, 20), default=1,
-              show_default=True, help="How many proposals per page, best first.")
+              show_default=True, help=_("How many proposals per page, best first."))
 @click.option("--pick", type=click.IntRange(1, 20), default=1, show_default=True,
-              help="The proposal --write or --save-as takes.")
-@click.option("--write", is_flag=True, help="Write the picked proposal into ISSUE_DIR/"
-              "issue.yaml (the slots of the pages made up; everything else as it was).")
+              help=_("The proposal --write or --save-as takes."))
+@click.option("--write", is_flag=True, help=_("Write the picked proposal into ISSUE_DIR/"
+              "issue.yaml (the slots of the pages made up; everything else as it was)."))
 @click.option("--save-as", "to_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the manifest with the picked proposal to this file instead.")
+              help=_("Write the manifest with the picked proposal to this file instead."))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Proofs and the proposals' manifests go into OUT/makeup/ (default: "
-                   "ISSUE_DIR/out).")
-@click.option("--no-proofs", is_flag=True, help="Do not draw the proposals' PNG proofs.")
-@click.option("--plan", is_flag=True, help="First share the manifest's `stories:` out over "
+              help=_("Proofs and the proposals' manifests go into OUT/makeup/ (default: "
+                   "ISSUE_DIR/out)."))
+@click.option("--no-proofs", is_flag=True, help=_("Do not draw the proposals' PNG proofs."))
+@click.option("--plan", is_flag=True, help=_("First share the manifest's `stories:` out over "
               "the pages that are not `fixed: true` (most important first, page 1 first; a "
               "story too long for any page is continued on a later one with jump lines), "
-              "then make every page up.")
-@click.option("--json", "as_json", is_flag=True, help="Print the proposals as JSON.")
+              "then make every page up."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the proposals as JSON."))
 @common()
 def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_proofs, plan,
            as_json):
@@ -541,7 +566,7 @@ def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_pro
         _fail(e)
     failed = [r for r in res.pages if r.error]
     for note in res.notes:
-        click.echo(f"plan: {note}", err=True)
+        click.echo(_("plan: {note}").format(note=note), err=True)
     if as_json:
         click.echo(json.dumps({"pages": [dict(
             page=r.number, seconds=round(r.seconds, 3), error=r.error or None,
@@ -552,16 +577,21 @@ def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_pro
     else:
         for r in res.pages:
             if r.error:
-                click.echo(f"error: {r.error}", err=True)
+                click.echo(_("error: {message}").format(message=r.error), err=True)
                 continue
+            kinds = {"article": _("article"), "banner": _("banner"), "picture": _("picture"),
+                     "reserve": _("reserve")}
             for k, p in enumerate(r.proposals, 1):
-                click.echo(f"page {r.number}, proposal {k}: {p.describe()}")
+                click.echo(_("page {page}, proposal {k}: {score}").format(
+                    page=r.number, k=k, score=p.describe()))
                 for b in p.blocks:
-                    band = f", headline {b.style} in {b.band} lines" if b.band else ""
-                    click.echo(f"  {b.id:<14} {b.kind:<8} columns {b.column}–"
-                               f"{b.column + b.span - 1}, lines {b.top}–"
-                               f"{b.top + b.lines - 1}{band}")
-        for p, _ in files:
+                    band = _(", headline {style} in {lines} lines").format(
+                        style=b.style, lines=b.band) if b.band else ""
+                    click.echo(f"  {b.id:<14} {_pad(kinds.get(b.kind, b.kind), 8, '<')} "
+                               + _("columns {first}–{last}, lines {top}–{bottom}").format(
+                                   first=b.column, last=b.column + b.span - 1, top=b.top,
+                                   bottom=b.top + b.lines - 1) + band)
+        for p, _data in files:
             click.echo(str(p))
     if failed:
         sys.exit(4)
@@ -617,53 +647,53 @@ def _default_archive() -> Path:
     return Path(os.environ.get("TYPESET_ARCHIVE", "archive"))
 
 
-HOST_HELP = ("Address to listen on (default 127.0.0.1, this machine only).  Requests are "
-             "answered only when they name 127.0.0.1, localhost, [::1] or this address.")
+HOST_HELP = (_("Address to listen on (default 127.0.0.1, this machine only).  Requests are "
+             "answered only when they name 127.0.0.1, localhost, [::1] or this address."))
 
 
 def _bulk_options(f):
     f = click.option("--log", "log", type=click.Path(dir_okay=False, path_type=Path),
-                     help="Resumable log (JSON lines): a run with the same log skips what "
-                          "is done.")(f)
+                     help=_("Resumable log (JSON lines): a run with the same log skips what "
+                          "is done."))(f)
     f = click.option("--workers", type=click.IntRange(1, 1024), default=None,
-                     help="Worker processes of the local cluster (default: one per core).")(f)
+                     help=_("Worker processes of the local cluster (default: one per core)."))(f)
     f = click.option("--scheduler", metavar="ADDRESS",
-                     help="A Dask scheduler (tcp://HOST:8786) whose workers see the archive "
-                          "at the same path; default: a local cluster.")(f)
+                     help=_("A Dask scheduler (tcp://HOST:8786) whose workers see the archive "
+                          "at the same path; default: a local cluster."))(f)
     return f
 
 
 def _bulk_progress(what):
     def progress(done, total, r):
-        state = "error" if r.get("error") else what(r)
-        again = " (retried: its worker was lost)" if r.get("retried") else ""
+        state = _("error") if r.get("error") else what(r)
+        again = _(" (retried: its worker was lost)") if r.get("retried") else ""
         click.echo(f"[{done}/{total}] {r['item']}: {state}{again}", err=True)
     return progress
 
 
-CATALOG_HELP = ("The catalog: postgresql://USER@HOST/DB for a PostgreSQL database the "
+CATALOG_HELP = (_("The catalog: postgresql://USER@HOST/DB for a PostgreSQL database the "
                 "newsroom shares, or sqlite for ARCHIVE/catalog.sqlite (default: what "
-                "ARCHIVE/archive.yaml names, else sqlite).")
+                "ARCHIVE/archive.yaml names, else sqlite)."))
 
 
 @main.command(context_settings={"ignore_unknown_options": False})
 @click.argument("args", nargs=-1, required=True)
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="The archive folder (default: $TYPESET_ARCHIVE or ./archive).")
+              help=_("The archive folder (default: $TYPESET_ARCHIVE or ./archive)."))
 @click.option("--to", "archive_to", type=click.Path(file_okay=False, path_type=Path),
               hidden=True, callback=_deprecated("--archive ARCHIVE_DIR", "--to", "archive"))
 @click.option("--replace", is_flag=True,
-              help="Store a new version of an issue already archived; the old one is kept "
-                   "as superseded.")
+              help=_("Store a new version of an issue already archived; the old one is kept "
+                   "as superseded."))
 @click.option("--repair", is_flag=True,
-              help="With verify: bring the catalog in line with the records (it is rebuilt "
-                   "from them; no record is ever changed or removed).")
+              help=_("With verify: bring the catalog in line with the records (it is rebuilt "
+                   "from them; no record is ever changed or removed)."))
 @click.option("--catalog", metavar="URL", help=CATALOG_HELP)
 @_bulk_options
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8766, show_default=True,
-              help="With serve: the port to listen on.")
+              help=_("With serve: the port to listen on."))
 @click.option("--host", default="127.0.0.1", show_default=True,
-              help="With serve: " + HOST_HELP)
+              help=_("With serve: ") + HOST_HELP)
 @common()
 def archive(args, archive_dir, archive_to, replace, repair, catalog, scheduler, workers, log,
             port, host, quiet):
@@ -689,19 +719,20 @@ def archive(args, archive_dir, archive_to, replace, repair, catalog, scheduler, 
     try:
         if args[0] == "serve":
             if len(args) > 2:
-                raise click.UsageError("give at most one archive folder after 'serve'")
+                raise click.UsageError(_("give at most one archive folder after 'serve'"))
             from .browse import serve
 
             where = Path(args[1]) if len(args) > 1 else (archive_dir or _default_archive())
             try:
                 serve(where, port, host, catalog=catalog,
-                      on_ready=lambda url: click.echo(f"archive: {url}  (Ctrl-C stops)"))
+                      on_ready=lambda url: click.echo(_("archive: {url}  (Ctrl-C stops)")
+                                                      .format(url=url)))
             except KeyboardInterrupt:
                 pass
             return
         if args[0] == "ingest":
             if len(args) < 2:
-                raise click.UsageError("give the issue folders to ingest after 'ingest'")
+                raise click.UsageError(_("give the issue folders to ingest after 'ingest'"))
             from . import bulk
 
             to = archive_dir or _default_archive()
@@ -710,50 +741,55 @@ def archive(args, archive_dir, archive_to, replace, repair, catalog, scheduler, 
 
             if is_postgres(resolve_spec(to, catalog)):
                 arc.open_catalog(to, catalog, write=True).close()    # reachable, schema made
-            click.echo(f"ingesting {len(folders)} issue(s) into {to} on "
-                       f"{scheduler or 'a local Dask cluster'}…", err=True)
+            click.echo(_("ingesting {n} issue(s) into {to} on {where}…").format(
+                n=len(folders), to=to, where=scheduler or _("a local Dask cluster")), err=True)
             results = bulk.run("ingest", folders, args=(str(to), replace, catalog),
                                scheduler=scheduler, workers=workers, log=log,
-                               progress=_bulk_progress(lambda r: f"{r['id']} version "
-                                                                 f"{r['version']}"))
+                               progress=_bulk_progress(lambda r: _("{id} version {version}")
+                                                       .format(id=r["id"],
+                                                               version=r["version"])))
             bad = [r for r in results if r.get("error")]
             for r in results:
                 if r.get("error"):
-                    click.echo(f"{r['item']}: error: {r['error']}", err=True)
+                    click.echo(_("{item}: error: {message}").format(
+                        item=r["item"], message=r["error"]), err=True)
                 else:
-                    note = " (done in an earlier run: skipped)" if r.get("skipped") else ""
-                    click.echo(f"archived {r['id']} version {r['version']}: {r['path']}{note}")
-            click.echo(f"{len(results) - len(bad)} of {len(results)} issue(s) archived",
-                       err=True)
+                    note = _(" (done in an earlier run: skipped)") if r.get("skipped") else ""
+                    click.echo(_("archived {id} version {version}: {path}").format(
+                        id=r["id"], version=r["version"], path=r["path"]) + note)
+            click.echo(_("{good} of {n} issue(s) archived").format(
+                good=len(results) - len(bad), n=len(results)), err=True)
             if bad:
                 sys.exit(max(r.get("exit_code", 6) for r in bad))
             return
         if scheduler or workers or log:
-            raise click.UsageError("--scheduler, --workers and --log go with 'ingest'")
+            raise click.UsageError(_("--scheduler, --workers and --log go with 'ingest'"))
         if args[0] == "verify":
             if len(args) > 2:
-                raise click.UsageError("give at most one archive folder after 'verify'")
+                raise click.UsageError(_("give at most one archive folder after 'verify'"))
             where = Path(args[1]) if len(args) > 1 else (archive_dir or _default_archive())
             res = arc.verify(where, repair=repair, catalog=catalog)
             for n in res.notes if not quiet else ():
-                click.echo(f"cleaned: {n}", err=True)
+                click.echo(_("cleaned: {note}").format(note=n), err=True)
             for n in res.repaired:
-                click.echo(f"repaired: {n}", err=True)
+                click.echo(_("repaired: {note}").format(note=n), err=True)
             for p in res.problems:
                 click.echo(p, err=True)
-            ro = " (read-only archive: checked as it is)" if res.read_only else ""
-            click.echo(f"{res.records} record(s), {res.files} file(s) checked: "
-                       f"{'OK' if not res.problems else f'{len(res.problems)} problem(s)'}{ro}")
+            ro = _(" (read-only archive: checked as it is)") if res.read_only else ""
+            verdict = _("OK") if not res.problems else _("{n} problem(s)").format(
+                n=len(res.problems))
+            click.echo(_("{records} record(s), {files} file(s) checked: {verdict}").format(
+                records=res.records, files=res.files, verdict=verdict) + ro)
             if res.problems:
                 sys.exit(EXIT_ARCHIVE)
             return
         if repair:
-            raise click.UsageError("--repair goes with 'verify'")
+            raise click.UsageError(_("--repair goes with 'verify'"))
         if len(args) != 1:
-            raise click.UsageError("give one issue folder (or 'verify')")
+            raise click.UsageError(_("give one issue folder (or 'verify')"))
         issue_dir = Path(args[0])
         if not issue_dir.is_dir():
-            raise click.UsageError(f"'{issue_dir}' is not a folder")
+            raise click.UsageError(_("'{path}' is not a folder").format(path=issue_dir))
         _tell_project(issue_dir)
         out = arc.archive_issue(issue_dir, archive_dir or _default_archive(), replace=replace,
                                 catalog=catalog)
@@ -762,23 +798,23 @@ def archive(args, archive_dir, archive_to, replace, repair, catalog, scheduler, 
     except Exception as e:  # noqa: BLE001
         _fail(e)
     for note in out["notes"] if not quiet else ():
-        click.echo(f"{'note' if note.startswith('not archived') else 'cleaned'}: {note}",
-                   err=True)
-    click.echo(f"archived {out['id']} version {out['version']} "
-               f"({out['articles']} articles): {out['path']}")
+        click.echo((_("note: {note}") if note.startswith("not archived") else
+                    _("cleaned: {note}")).format(note=note), err=True)
+    click.echo(_("archived {id} version {version} ({articles} articles): {path}").format(
+        id=out["id"], version=out["version"], articles=out["articles"], path=out["path"]))
 
 
 @main.command()
 @click.argument("phrase")
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="The archive folder (default: $TYPESET_ARCHIVE or ./archive).")
-@click.option("--from", "date_from", help="Earliest issue date, YYYY-MM-DD.")
-@click.option("--to", "date_to", help="Latest issue date, YYYY-MM-DD.")
-@click.option("--paper", help="Paper key or name, e.g. sichuan-kejibao or 四川科技报.")
-@click.option("--page", type=click.IntRange(1, 9999), help="Page number.")
-@click.option("--section", help="Section, e.g. 地方动态.")
-@click.option("--byline", help="Text in the byline, e.g. 科协.")
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+              help=_("The archive folder (default: $TYPESET_ARCHIVE or ./archive)."))
+@click.option("--from", "date_from", help=_("Earliest issue date, YYYY-MM-DD."))
+@click.option("--to", "date_to", help=_("Latest issue date, YYYY-MM-DD."))
+@click.option("--paper", help=_("Paper key or name, e.g. sichuan-kejibao or 四川科技报."))
+@click.option("--page", type=click.IntRange(1, 9999), help=_("Page number."))
+@click.option("--section", help=_("Section, e.g. 地方动态."))
+@click.option("--byline", help=_("Text in the byline, e.g. 科协."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the results as JSON."))
 @click.option("--catalog", metavar="URL", help=CATALOG_HELP)
 @common(project=False)
 def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline, as_json,
@@ -809,11 +845,11 @@ def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline
 @main.command()
 @click.argument("records", nargs=-1)
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Resolve issue ids in this archive (latest version).")
+              help=_("Resolve issue ids in this archive (latest version)."))
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-              help="Parallel rebuilds on this machine (default: all cores).")
+              help=_("Parallel rebuilds on this machine (default: all cores)."))
 @click.option("--all", "every", is_flag=True,
-              help="Every issue of the --archive (its latest version), as a bulk run on Dask.")
+              help=_("Every issue of the --archive (its latest version), as a bulk run on Dask."))
 @_bulk_options
 @common(project=False)
 def rebuild(records, archive_dir, jobs, every, scheduler, workers, log, quiet):
@@ -833,13 +869,13 @@ def rebuild(records, archive_dir, jobs, every, scheduler, workers, log, quiet):
             click.echo(f"cleaned: {note}", err=True)
         if every:
             if archive_dir is None:
-                raise click.UsageError("--all needs --archive")
+                raise click.UsageError(_("--all needs --archive"))
             if records:
-                raise click.UsageError("give issue ids or --all, not both")
+                raise click.UsageError(_("give issue ids or --all, not both"))
             dirs = arc.latest_records(archive_dir)
         elif not records:
-            raise click.UsageError("give the issues to rebuild (ids with --archive, or record "
-                                   "folders), or --all --archive ARCHIVE")
+            raise click.UsageError(_("give the issues to rebuild (ids with --archive, or record "
+                                     "folders), or --all --archive ARCHIVE"))
         else:
             dirs = [arc.resolve_record(r, archive_dir) for r in records]
         if bulk:
@@ -882,15 +918,15 @@ def rebuild(records, archive_dir, jobs, every, scheduler, workers, log, quiet):
 @main.command()
 @click.argument("source", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the exported files (created if missing; required).")
+              help=_("Folder for the exported files (created if missing; required)."))
 @click.option("--to", "out_to", type=click.Path(file_okay=False, path_type=Path), hidden=True,
               callback=_deprecated("-o/--out DIR", "--to", "export"))
-@click.option("--mets", is_flag=True, help="The METS/ALTO package: mets.xml, alto/ (one ALTO "
-              "4.4 file per page) and pdf/ (the page PDFs).")
-@click.option("--articles", is_flag=True, help="One PDF per article: articles/ARTICLE.pdf, "
-              "a page for each page the article is printed on.")
+@click.option("--mets", is_flag=True, help=_("The METS/ALTO package: mets.xml, alto/ (one ALTO "
+              "4.4 file per page) and pdf/ (the page PDFs)."))
+@click.option("--articles", is_flag=True, help=_("One PDF per article: articles/ARTICLE.pdf, "
+              "a page for each page the article is printed on."))
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-              help="Processes for building an issue folder (default: one per core).")
+              help=_("Processes for building an issue folder (default: one per core)."))
 @common()
 def export(source, out_dir, out_to, mets, articles, jobs):
     """Export an issue for readers and libraries: one PDF per article and a METS/ALTO
@@ -905,10 +941,10 @@ def export(source, out_dir, out_to, mets, articles, jobs):
 
     out_dir = out_dir or out_to
     if out_dir is None:
-        raise click.UsageError("give the folder for the exported files: -o/--out DIR")
+        raise click.UsageError(_("give the folder for the exported files: -o/--out DIR"))
     if exchange.source_kind(source) is None:
-        raise click.UsageError(f"'{source}' is neither an issue folder (no issue.yaml) nor an "
-                               f"archived record (no MANIFEST.sha256)")
+        raise click.UsageError(_("'{path}' is neither an issue folder (no issue.yaml) nor an "
+                                 "archived record (no MANIFEST.sha256)").format(path=source))
     if not mets and not articles:
         mets = articles = True
     warnings: list[str] = []
@@ -930,13 +966,13 @@ def export(source, out_dir, out_to, mets, articles, jobs):
 @main.command("new")
 @click.argument("issue_dir", type=click.Path(path_type=Path))
 @click.option("--previous", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The previous issue's folder, the model for the new one (default: the "
-                   "issue beside ISSUE_DIR with the latest date).")
+              help=_("The previous issue's folder, the model for the new one (default: the "
+                   "issue beside ISSUE_DIR with the latest date)."))
 @click.option("--from", "previous_from", hidden=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               callback=_deprecated("--previous PREVIOUS", "--from", "new"))
-@click.option("--date", help="The new issue's date, YYYY-MM-DD (default: a week later).")
-@click.option("--number", help="The new issue number (default: the previous one plus one).")
+@click.option("--date", help=_("The new issue's date, YYYY-MM-DD (default: a week later)."))
+@click.option("--number", help=_("The new issue number (default: the previous one plus one)."))
 @common(project=False)
 def new(issue_dir, previous, previous_from, date, number, quiet):
     """Start ISSUE_DIR from the previous issue: same pages, templates, slots and standing
@@ -972,20 +1008,25 @@ def _echo_rebuild(r, as_json=False):
                               ensure_ascii=False))
         return
     stamp = time.strftime("%H:%M:%S")
-    pages = f" (pages {', '.join(map(str, r.touched))})" if r.touched else ""
-    state = click.style("built", fg="green") if r.ok else click.style("NOT built", fg="red")
-    click.echo(f"[{stamp}] {state} in {r.seconds:.2f} s{pages}")
+    pages = _(" (pages {pages})").format(pages=", ".join(map(str, r.touched))) \
+        if r.touched else ""
+    state = click.style(_("built"), fg="green") if r.ok else \
+        click.style(_("NOT built"), fg="red")
+    click.echo(f"[{stamp}] " + _("{state} in {seconds:.2f} s").format(
+        state=state, seconds=r.seconds) + pages)
     for s in r.report.get("slots", []):
         if s["overset_lines"]:
-            click.echo(click.style(f"  page {s['page']} slot {s['slot']}: "
-                                   f"{s['overset_lines']} line(s) over — {s['hint']}",
-                                   fg="red"))
+            click.echo(click.style("  " + _("page {page} slot {slot}: {lines} line(s) over — "
+                                            "{hint}").format(
+                page=s["page"], slot=s["slot"], lines=s["overset_lines"], hint=s["hint"]),
+                fg="red"))
         elif s["underset_lines"] > 1:
-            click.echo(click.style(f"  page {s['page']} slot {s['slot']}: "
-                                   f"{s['underset_lines']} line(s) short — {s['hint']}",
-                                   fg="yellow"))
+            click.echo(click.style("  " + _("page {page} slot {slot}: {lines} line(s) short — "
+                                            "{hint}").format(
+                page=s["page"], slot=s["slot"], lines=s["underset_lines"], hint=s["hint"]),
+                fg="yellow"))
     for w in r.report.get("warnings", []):
-        click.echo(f"  warning: {w}")
+        click.echo("  " + _("warning: {message}").format(message=w))
     if r.error and not r.report.get("slots"):
         click.echo(click.style(f"  {r.error}", fg="red"))
 
@@ -995,11 +1036,11 @@ def _echo_rebuild(r, as_json=False):
 @main.command()
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the PDFs and proofs (default: ISSUE_DIR/out).")
+              help=_("Folder for the PDFs and proofs (default: ISSUE_DIR/out)."))
 @click.option("--serve", "port", type=click.IntRange(0, 65535), default=None,
-              help="Also show live proofs in the browser at http://127.0.0.1:PORT/.")
+              help=_("Also show live proofs in the browser at http://127.0.0.1:PORT/."))
 @click.option("--host", default="127.0.0.1", show_default=True, help=HOST_HELP)
-@click.option("--json", "as_json", is_flag=True, help="One JSON line per rebuild.")
+@click.option("--json", "as_json", is_flag=True, help=_("One JSON line per rebuild."))
 @common()
 def watch(issue_dir, out_dir, port, host, as_json, quiet):
     """Rebuild ISSUE_DIR whenever a manifest, article, picture or layout file changes, and
@@ -1016,7 +1057,8 @@ def watch(issue_dir, out_dir, port, host, as_json, quiet):
     try:
         if port is not None:
             serve(issue_dir, port, host, on_rebuild=echo,
-                  out_dir=out_dir, on_ready=lambda url: click.echo(f"live proofs: {url}"))
+                  out_dir=out_dir,
+                  on_ready=lambda url: click.echo(_("live proofs: {url}").format(url=url)))
         else:
             Watcher(issue_dir, out_dir).run(on_rebuild=echo)
     except KeyboardInterrupt:
@@ -1028,10 +1070,10 @@ def watch(issue_dir, out_dir, port, host, as_json, quiet):
 @main.command()
 @click.argument("issue_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-p", "--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
-              help="Port to listen on.")
+              help=_("Port to listen on."))
 @click.option("--host", default="127.0.0.1", show_default=True, help=HOST_HELP)
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the PDFs and proofs (default: ISSUE_DIR/out).")
+              help=_("Folder for the PDFs and proofs (default: ISSUE_DIR/out)."))
 @common()
 def serve(issue_dir, port, host, out_dir, quiet):
     """Show every page of ISSUE_DIR as a proof with the grid overlay and the fit report, in
@@ -1046,7 +1088,8 @@ def serve(issue_dir, port, host, out_dir, quiet):
 
     try:
         run(issue_dir, port, host, on_rebuild=echo, out_dir=out_dir,
-            on_ready=lambda url: click.echo(f"live proofs: {url}  (Ctrl-C stops)"))
+            on_ready=lambda url: click.echo(_("live proofs: {url}  (Ctrl-C stops)").format(
+                url=url)))
     except KeyboardInterrupt:
         pass
     except Exception as e:  # noqa: BLE001 - a port in use: one line, exit 74
@@ -1062,29 +1105,29 @@ def _format_option(ctx, param, value):
     try:
         return starter(value).key
     except Exception:  # noqa: BLE001 - an unknown name
-        raise click.BadParameter(f"{value!r} is not one of {', '.join(FORMAT_NAMES)}") \
-            from None
+        raise click.BadParameter(_("{value} is not one of {names}").format(
+            value=repr(value), names=", ".join(FORMAT_NAMES))) from None
 
 
-FORMAT_HELP = ("四开 (or sikai, tabloid): 270 × 390 mm, 6 columns; 对开 (or duikai, "
-               "broadsheet): 390 × 550 mm, 8 columns, a front page with 报头 and 导读.")
+FORMAT_HELP = (_("四开 (or sikai, tabloid): 270 × 390 mm, 6 columns; 对开 (or duikai, "
+               "broadsheet): 390 × 550 mm, 8 columns, a front page with 报头 and 导读."))
 
 
 @main.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("-f", "--format", "fmt", default="四开", show_default=True, metavar="FORMAT",
               help=FORMAT_HELP, callback=_format_option)
-@click.option("--name", help="The paper's name, printed in the running head and the 报头 "
-              "(default: the folder's name).")
-@click.option("--key", help="The paper's file name, layout/papers/KEY.yaml (default: the "
-              "folder's name).")
-@click.option("--date", help="The first issue's date, YYYY-MM-DD (default: today).")
+@click.option("--name", help=_("The paper's name, printed in the running head and the 报头 "
+              "(default: the folder's name)."))
+@click.option("--key", help=_("The paper's file name, layout/papers/KEY.yaml (default: the "
+              "folder's name)."))
+@click.option("--date", help=_("The first issue's date, YYYY-MM-DD (default: today)."))
 @click.option("--fonts", "fonts_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="A folder holding the font files fonts.yaml names (the fonts/ folder of "
+              help=_("A folder holding the font files fonts.yaml names (the fonts/ folder of "
                    "typeset's repository); they are copied into FOLDER/fonts/.  Default: the "
-                   "checkout typeset runs from, then the system's font folders.")
-@click.option("--no-fonts", is_flag=True, help="Write the project without fonts (put them "
-              "into FOLDER/fonts/ before the first build).")
+                   "checkout typeset runs from, then the system's font folders."))
+@click.option("--no-fonts", is_flag=True, help=_("Write the project without fonts (put them "
+              "into FOLDER/fonts/ before the first build)."))
 @common(project=False)
 def init(folder, fmt, name, key, date, fonts_dir, no_fonts, quiet):
     """Make FOLDER a new paper's project: layout/ (the paper, its templates, fonts.yaml, the
@@ -1120,10 +1163,10 @@ def init(folder, fmt, name, key, date, fonts_dir, no_fonts, quiet):
 @main.command()
 @click.argument("kind", required=False, type=click.Choice(["issue", "paper", "template",
                                                            "fonts"]))
-@click.option("--markdown", is_flag=True, help="The reference of every key (type, range, "
-              "default, example) as Markdown, instead of a JSON Schema.")
+@click.option("--markdown", is_flag=True, help=_("The reference of every key (type, range, "
+              "default, example) as Markdown, instead of a JSON Schema."))
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Write the four schemas into this folder as KIND.schema.json.")
+              help=_("Write the four schemas into this folder as KIND.schema.json."))
 @common(project=False)
 def schema(kind, markdown, out_dir, quiet):
     """Print the JSON Schema of one kind of YAML file (issue, paper, template, fonts), for
@@ -1147,6 +1190,6 @@ def schema(kind, markdown, out_dir, quiet):
             _fail(e)
         return
     if kind is None:
-        raise click.UsageError("give the kind of file: issue, paper, template or fonts "
-                               "(or --markdown, or -o DIR for all four)")
+        raise click.UsageError(_("give the kind of file: issue, paper, template or fonts "
+                                 "(or --markdown, or -o DIR for all four)"))
     click.echo(sch.json_text(kind), nl=False)

@@ -292,9 +292,23 @@ class Proposal:
     notes: list = field(default_factory=list)    # for the editor (see strips_note)
 
     def describe(self) -> str:
-        t = ", ".join(f"{k} {v:g}" for k, v in self.terms.items() if v)
-        return f"score {self.score:.1f}" + (f" ({t})" if t else "") + \
-            "".join(f"; {n}" for n in self.notes)
+        """The score and its terms for the editor (the JSON keeps the terms' keys)."""
+        t = _(", ").join(_("{term} {value:g}").format(term=term_word(k), value=v)
+                         for k, v in self.terms.items() if v)
+        score = _("score {score:.1f}").format(score=self.score)
+        return score + (_(" ({terms})").format(terms=t) if t else "") + \
+            "".join(_("; {note}").format(note=n) for n in self.notes)
+
+
+def term_word(key: str) -> str:
+    """A score term's name in the report: the editor's word for the key of WEIGHTS."""
+    return {"rank_inversions": _("rank_inversions"), "width_inversions": _("width_inversions"),
+            "bumped": _("bumped"), "white": _("white"), "tall_white": _("tall_white"),
+            "small_heads": _("small_heads"), "deep_legs": _("deep_legs"),
+            "shallow_legs": _("shallow_legs"), "art_low": _("art_low"),
+            "side_heads": _("side_heads"), "side_under_text": _("side_under_text"),
+            "l_shapes": _("l_shapes"), "tiers": _("tiers"), "groups": _("groups"),
+            "wide_run": _("wide_run")}.get(key, key)
 
 
 # --- measuring a page ----------------------------------------------------------------------
@@ -1548,10 +1562,11 @@ def strips_note(pin: PageIn, p: Proposal) -> str:
             if -(-body[b.id] // b.span) < floor:
                 under += body[b.id]
     most = wide_runs(pin.columns, p.blocks, longest=True)
-    return (f"{most} stories across the whole width one under another, "
-            f"{round(100 * under / max(1, text))} % of the text in legs under {floor} lines "
-            "(2 inches): no layout found sets them side by side (short copy fills a page only "
-            "stretched wide); another story or a picture lets them stand side by side")
+    return _("{most} stories across the whole width one under another, the text in legs "
+             "under {floor} lines (2 inches): {share} %; no layout found sets them side by "
+             "side (short copy fills a page only stretched wide); another story or a picture "
+             "lets them stand side by side").format(
+        most=most, share=round(100 * under / max(1, text)), floor=floor)
 
 
 def _cascade(pin: PageIn, mods: list[_Mod], alternatives: int,
@@ -2457,7 +2472,8 @@ def plan_issue(issue, bodies):
     for s in order:
         target = [pg for pg in pages if fits(pg, s)]
         if not target:
-            notes.append(f"'{s.id}': no page of section {s.section}")
+            notes.append(_("'{id}': no page of section {section}").format(
+                id=s.id, section=s.section))
             left.append(s)
             continue
         home = next((pg for pg in target if size[pg.number].get(s.id) is not None and
@@ -2491,13 +2507,14 @@ def plan_issue(issue, bodies):
                 placed[later[0].number].append(replace(s, id=f"{s.id}-2", priority="normal"))
                 used[later[0].number] += rest
                 jumps.append([s.id, first.number, later[0].number, whole, share])
-                notes.append(f"'{s.id}' begins on page {first.number} and is continued on "
-                             f"page {later[0].number} (下转第{later[0].number}版)")
+                notes.append(_("'{id}' begins on page {first} and is continued on page "
+                               "{later} (下转第{later}版)").format(
+                                   id=s.id, first=first.number, later=later[0].number))
                 jumped = True
                 break
         if not jumped:
-            notes.append(f"'{s.id}' ({issue.articles[s.article].path.name}) fits on no page: "
-                         f"cut it, hold it or add a page")
+            notes.append(_("'{id}' ({file}) fits on no page: cut it, hold it or add a "
+                           "page").format(id=s.id, file=issue.articles[s.article].path.name))
             left.append(s)
     for j in jumps:
         # the jump moved so that both pages are filled alike (page 1 is not filled first and
@@ -2533,13 +2550,15 @@ def plan_issue(issue, bodies):
                 add.append(pics[s.id])
         fill = used[pg.number] / cap[pg.number] if cap[pg.number] else 0
         arts = [s.id for s in add if s.kind == "article"]
-        notes.append(f"page {pg.number}: " + (", ".join(arts) if arts else "no story")
-                     + f" ({100 * fill:.0f} % of the page)")
+        notes.append(_("page {page}: {stories} ({fill} of the page)").format(
+            page=pg.number, stories=", ".join(arts) if arts else _("no story"),
+            fill=f"{100 * fill:.0f} %"))
         if fill < 0.8:
-            notes.append(f"page {pg.number} is short of copy: add a story or a picture")
+            notes.append(_("page {page} is short of copy: add a story or a picture").format(
+                page=pg.number))
         new_pages.append(replace(pg, slots=tuple(pg.slots) + tuple(add)))
     planned = replace(issue, pages=tuple(new_pages), pool=tuple(left))
-    for sid, a, b, *_ in jumps:
+    for sid, a, b, *_share in jumps:
         notes += _jump_notes(planned, bodies, sid, a, b)
     return planned, notes
 
@@ -2564,10 +2583,12 @@ def _jump_notes(issue, bodies, story: str, a: int, b: int) -> list[str]:
     for p in pages:
         c_lo, c_hi = copy_area(p)
         short += max(0.0, capacity(p) - c_lo - PLAN_STRETCH * (c_hi - c_lo))
-    return [f"pages {a} and {b} (sharing '{story}') are short of copy: filled, they take "
-            f"{100 * max(need):.0f} % of the white their stories can take (makeup seldom "
-            f"fills a page beyond {100 * PLAN_STRETCH:.0f} %): add a story or a picture of "
-            f"about {math.ceil(short) * pa.column_chars} characters"]
+    return [_("pages {a} and {b} (sharing '{story}') are short of copy: filled, they take "
+              "{need} of the white their stories can take (makeup seldom fills a page "
+              "beyond {most}): add a story or a picture of about {chars} characters"
+              ).format(a=a, b=b, story=story, need=f"{100 * max(need):.0f} %",
+                       most=f"{100 * PLAN_STRETCH:.0f} %",
+                       chars=math.ceil(short) * pa.column_chars)]
 
 
 # --- an issue folder: make up its pages, write the manifest -----------------------------------

@@ -73,6 +73,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .frame import Area
+from .i18n import _
 from .model import pdfx_level
 from .pdfscan import (MB, Refused, Undecodable, decoded, decoded_size_at_most, filters,
                       operations)
@@ -169,10 +170,14 @@ class Finding:
     said: bool = False                  # the message itself says where
 
     def __str__(self) -> str:
-        where = f"page {self.page}: " if self.page else ""
-        times = f" ({self.count} times)" if self.count > 1 else ""
-        at = f" [at {_fmt_box(self.bbox)}]" if self.bbox and not self.said else ""
-        return f"{self.level:<7} {where}{self.message}{at}{times}"
+        # the framing in the editor's language; the message and the JSON stay as made
+        level = {"error": _("error"), "warning": _("warning")}.get(self.level, self.level)
+        where = _("page {page}: ").format(page=self.page) if self.page else ""
+        times = _(" ({count} times)").format(count=self.count) if self.count > 1 else ""
+        at = _(" [at {box}]").format(box=_fmt_box(self.bbox)) \
+            if self.bbox and not self.said else ""
+        pad = " " * max(1, 8 - sum(2 if "\u4e00" <= c <= "\u9fff" else 1 for c in level))
+        return f"{level}{pad}{where}{self.message}{at}{times}"
 
     def as_json(self) -> dict:
         def num(v):
@@ -240,19 +245,22 @@ class Result:
 
     def text(self) -> str:
         f = self.facts
-        summary = ", ".join(str(x) for x in (
-            f.get("pdfx") or "not PDF/X", f"{f.get('pages', 0)} page(s)",
-            f"{f.get('fonts', 0)} font(s)",
-            f"output intent {f['intent']}" if f.get("intent") else None,
-            f"bleed {f['bleed_mm']:.1f} mm" if f.get("bleed_mm") is not None else None,
+        summary = _(", ").join(str(x) for x in (
+            f.get("pdfx") or _("not PDF/X"), _("{n} page(s)").format(n=f.get("pages", 0)),
+            _("{n} font(s)").format(n=f.get("fonts", 0)),
+            _("output intent {intent}").format(intent=f["intent"]) if f.get("intent") else None,
+            _("bleed {mm:.1f} mm").format(mm=f["bleed_mm"])
+            if f.get("bleed_mm") is not None else None,
             f.get("roundtrip"),
-            f"profile {f['profile']}" if f.get("profile") not in (None, "house") else None)
+            _("profile {profile}").format(profile=f["profile"])
+            if f.get("profile") not in (None, "house") else None)
             if x)
         if self.ok:
-            head = f"PASS {self.name}: {summary}"
+            head = _("PASS {file}: {summary}").format(file=self.name, summary=summary)
         else:
-            head = (f"FAIL {self.name}: {len(self.errors)} error(s), "
-                    f"{len(self.warnings)} warning(s) ({summary})")
+            head = _("FAIL {file}: {errors} error(s), {warnings} warning(s) ({summary})").format(
+                file=self.name, errors=len(self.errors), warnings=len(self.warnings),
+                summary=summary)
         lines = [head] + [f"  {x}" for x in self.findings]
         return "\n".join(lines)
 
@@ -1886,7 +1894,8 @@ def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str) 
             pages and not r.facts.get("refused") and expect.separations and not broken:
         _separations(pdf, path, data, r, run, pages)
     if expect.text_checked_in and expect.articles is not None:
-        r.facts["roundtrip"] = f"text read back in {expect.text_checked_in}"
+        r.facts["roundtrip"] = _("text read back in {where}").format(
+            where=expect.text_checked_in)
     elif expect.articles is not None:
         missing = sorted(set(expect.pages or ()) - set(expect.issue_pages or ()))
         if expect.issue_pages and missing:
@@ -2357,8 +2366,8 @@ def _roundtrip(pdf, data: bytes, r: Result, expect: Expect) -> None:
             before = len(r.errors)
             _article(art, whole, threads, bounded, expect, r)
             good += len(r.errors) == before
-        r.facts["roundtrip"] = (f"{good} of {len(expect.articles)} article(s) read back as "
-                                f"the manifest says")
+        r.facts["roundtrip"] = _("{good} of {n} article(s) read back as the manifest "
+                                 "says").format(good=good, n=len(expect.articles))
     finally:
         doc.close()
 
