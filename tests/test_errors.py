@@ -179,3 +179,36 @@ def test_allowed_overset_builds_with_a_warning(issue, tmp_path):
     assert re.search(r"slot 'butuo': \d+ line\(s\) over, allowed by the manifest", r.stderr)
     pdfs = list(out.glob("*.pdf"))
     assert pdfs and all(p.stat().st_mode & 0o044 for p in pdfs)   # readable by others too
+
+
+def test_white_inside_the_page_is_warned_of(issue, tmp_path):
+    """A block placed with ``top:`` under the foot of the block above leaves grid lines empty
+    in the middle of the page (the foot levers look only at the page's foot): `check` and
+    `build` name the columns and lines, and the built page has nothing there.  Before, it
+    built with exit 0 and no word (a newcomer's page had 13 empty lines above an ad)."""
+    from pdfread import read_chars
+    from typeset.load import load_issue
+
+    edit(issue / "issue.yaml", "article: 08-pengzhou-tuiyi.txt\n        column: 5\n"
+         "        span: 2\n        top: 67", "article: 08-pengzhou-tuiyi.txt\n        column: 5\n"
+         "        span: 2\n        top: 70")
+    art = issue / "08-pengzhou-tuiyi.txt"
+    text = art.read_text(encoding="utf-8").rstrip("\n")
+    art.write_text(text[:text.rindex("\n\n")] + "\n", encoding="utf-8")   # its last paragraph
+    r = run("check", issue)
+    assert r.returncode == 0, r.stderr
+    said = "page 3, columns 5–6, lines 67–69: 3 empty grid lines above a block"
+    assert said in r.stderr, r.stderr
+    assert "columns 1–" not in r.stderr.split(said)[0][-200:]      # only that hole
+    out = tmp_path / "out"
+    r = run("build", issue, "-o", out, "-j", 1)
+    assert r.returncode == 0 and said in r.stderr, r.stderr
+    paper = load_issue(issue).paper
+    x0, x1 = paper.column_x(5), paper.column_x(6) + paper.column_width
+    y0, y1 = paper.line_top(67), paper.line_top(70)
+    inside = [c for c in read_chars(next(out.glob("*-p03.pdf")))
+              if x0 <= c.x0 < x1 and y0 < c.base < y1]
+    assert inside == [], inside
+    # and the sample as it is has no hole
+    r = run("check", SAMPLE)
+    assert "empty grid lines above a block" not in r.stderr

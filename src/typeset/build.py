@@ -374,12 +374,19 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
                             reuse=reuse)
     t25 = time.perf_counter()
     flows = flow_issue(issue, bodies)
-    from .makeup import block_geometry, foot_levers
+    from .makeup import block_geometry, foot_levers, holes
 
     for flow in flows:
         page = flow.page
         report.warnings.extend(_("page {page}: {message}").format(page=page.number, message=w)
                                for w in flow.warnings)
+        for c1, c2, top, n in holes(issue.paper.columns, flow):
+            report.warnings.append(
+                _("page {page}, {columns}, lines {first}–{last}: {lines} empty grid lines "
+                  "above a block (white in the page: move the block up, or fill the hole)"
+                  ).format(page=page.number, columns=_("column {c}").format(c=c1) if c1 == c2
+                           else _("columns {a}–{b}").format(a=c1, b=c2),
+                           first=top, last=top + n - 1, lines=n))
         report.blocks.extend(block_geometry(issue, flow))
         report.feet.extend(foot_levers(issue, flow))
         for b in flow.blocks:

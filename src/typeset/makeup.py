@@ -1890,6 +1890,29 @@ def foot_levers(issue, flow) -> list[dict]:
     return out
 
 
+def holes(columns: int, flow) -> list[tuple[int, int, int, int]]:
+    """Empty grid lines inside a flowed page, above a block (under the section head or
+    between two blocks), where :func:`foot_levers` does not look: (first column, last
+    column, first empty line, lines) for every run of more than one empty line, neighbouring
+    columns with the same run as one.  A block placed with ``top:`` under a hole, or an ad
+    space placed low, left the page white there and nothing said so."""
+    runs = []
+    for c in range(1, columns + 1):
+        cells = sorted((t, t + n) for b in flow.blocks for cc, t, n in b.cells() if cc == c)
+        cur = flow.area_top
+        for t, e in cells:
+            if t - cur > 1:
+                runs.append((c, cur, t - cur))
+            cur = max(cur, e)
+    out: list[list[int]] = []
+    for c, top, n in sorted(runs, key=lambda r: (r[1], r[2], r[0])):
+        if out and out[-1][1] == c - 1 and out[-1][2] == top and out[-1][3] == n:
+            out[-1][1] = c
+        else:
+            out.append([c, c, top, n])
+    return [tuple(h) for h in out]
+
+
 def _levers_for(issue, flow, c1, c2, foot, empty) -> dict:
     """The levers that fill ``empty`` lines at the foot of columns c1–c2, in the editor's
     order, each with what it changes and how many of the lines it fills."""
