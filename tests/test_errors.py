@@ -212,3 +212,21 @@ def test_white_inside_the_page_is_warned_of(issue, tmp_path):
     # and the sample as it is has no hole
     r = run("check", SAMPLE)
     assert "empty grid lines above a block" not in r.stderr
+
+
+def test_a_misspelt_file_in_a_slot_that_expects_copy_is_said_at_once(issue):
+    """In a slot with ``expect_chars:`` a missing file is copy still to come (待稿), but a
+    name one letter off a file beside it is more likely a typo: `check` says so with the
+    name it meant, naming the manifest's line and the slot.  A name near no file stays a
+    plain 待稿.  Before, the typo showed only as 待稿 until the build refused it."""
+    edit(issue / "issue.yaml", "article: 07-deyang-sheying.txt\n",
+         "article: 07-deyang-sheyng.txt\n        expect_chars: 300\n")
+    edit(issue / "issue.yaml", "article: 08-pengzhou-tuiyi.txt\n",
+         "article: 10-xinwen.txt\n        expect_chars: 300\n")
+    r = run("check", issue)
+    assert r.returncode == 0, r.stderr
+    line = next(ln for ln in r.stderr.splitlines() if "07-deyang-sheyng.txt" in ln)
+    assert re.search(r"issue\.yaml:\d+:\d+, slot 'deyang': article file '07-deyang-sheyng\.txt' "
+                     r"does not exist yet \(did you mean '07-deyang-sheying\.txt'\?\)", line), line
+    assert "10-xinwen.txt" not in r.stderr            # a plain 待稿: no file near it
+    assert "slot 'pengzhou': 待稿" in r.stderr and "slot 'deyang': 待稿" in r.stderr

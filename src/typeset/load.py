@@ -1363,9 +1363,15 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
             n=expect_chars or expect_lines)
         if key not in articles and expected and not p.exists():
             # copy still coming in: a placeholder of the expected length (flow, page)
+            # a file of a near name beside it is more likely a typo than copy still to come:
+            # said at once, not when the build refuses the placeholder on deadline night
+            near = _nearest_file(p)
             articles[key] = Article(
                 key=key, path=p, headline="", kicker=None, subtitle=None, byline=None,
-                paragraphs=(), placeholder=True, expect_lines=expected, expect_what=what)
+                paragraphs=(), placeholder=True, expect_lines=expected, expect_what=what,
+                warnings=((sn.ref(manifest, "article", sid),
+                           _("article file '{file}' does not exist yet ({hint})").format(
+                               file=p.name, hint=near)),) if near else ())
         if key not in articles:
             try:
                 if p.suffix.lower() == ".docx":
