@@ -238,7 +238,16 @@ def test_an_unplaced_slot_is_refused_by_build(tmp_path):
     (folder / "issue.yaml").write_text(text, encoding="utf-8")
     r = run("check", folder)
     assert r.returncode == 3
-    assert "missing key 'column'" in r.stderr and "slot 'butuo'" in r.stderr
+    # one error that says what to do, not two "missing key" errors (a newcomer's try)
+    assert "slot 'butuo': the slot has no place on the page yet ('column' and 'span')" \
+        in r.stderr and "paiban makeup" in r.stderr, r.stderr
+    assert "missing key" not in r.stderr
+    # a slot given only one of the two is a plain missing key
+    text = re.sub(r"(      - id: butuo\n        article: 04-butuo-fupin.txt\n)", r"\1        span: 3\n",
+                  (folder / "issue.yaml").read_text(encoding="utf-8"))
+    (folder / "issue.yaml").write_text(text, encoding="utf-8")
+    r = run("check", folder)
+    assert r.returncode == 3 and "missing key 'column'" in r.stderr, r.stderr
 
 
 # --- copy still coming in ------------------------------------------------------------------------

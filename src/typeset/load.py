@@ -1262,8 +1262,15 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                    f"found {show(sid)}", sn.ref(manifest, "id"))
             sid = None
     placed = "column" in sn and "span" in sn
+    # a slot with neither 'column' nor 'span' is one the editor left to make-up: one error
+    # that says so and what to run, not two "missing key" errors
+    neither = not unplaced and "column" not in sn and "span" not in sn
     ck.keys(sn, SLOT_KEYS, manifest, slot=sid,
-            required=("id",) if unplaced else ("id", "column", "span"))
+            required=("id",) if unplaced or neither else ("id", "column", "span"))
+    if neither:
+        ck.err(_("the slot has no place on the page yet ('column' and 'span')"),
+               sn.ref(manifest, slot=sid),
+               _("give them, or let `paiban makeup` propose them"))
     if sid is None:
         return None
     if sid in ids:
