@@ -184,7 +184,9 @@ def test_the_defaults_stated_are_the_loaders(tmp_path):
                  # test_rules_tints and test_masthead with the key absent
                  ("page", "black_only"), ("slot", "rules"), ("slot", "vertical"),
                  ("slot", "tiers"), ("slot", "headline_side"), ("slot", "graphic_page"),
-                 ("guide_entry", "title")}
+                 ("guide_entry", "title"),
+                 # test_advert: a graphic slot without the key gets no 广告 mark
+                 ("slot", "advert")}
     for oname, o in schema.OBJECTS.items():
         for k in o.keys:
             if not k.default or (oname, k.name) in described:

@@ -708,7 +708,8 @@ def _graphic(issue, slot, top, room, errors) -> Block | None:
     """An advertisement or logo on whole grid lines: ``lines`` omitted = as many as its
     proportions at the slot's width give; a slot whose proportions differ from the
     graphic's by more than graphics.ASPECT_TOLERANCE is refused (it is not the size the
-    ad was booked at): the graphic is scaled to fit, never cropped or distorted."""
+    ad was booked at): the graphic is scaled to fit, never cropped or distorted.  An
+    advertisement's 广告 mark takes lines of its own above it (graphics.label_lines)."""
     from . import graphics
 
     paper = issue.paper
@@ -718,8 +719,14 @@ def _graphic(issue, slot, top, room, errors) -> Block | None:
     except InputError as e:
         errors.append(e)
         return None
-    lines = slot.lines or graphics.lines_for(gw, gh, width, paper.pitch, paper.line_gap)
-    h = lines * paper.pitch - paper.line_gap
+    label = graphics.label_lines(slot)      # an advert's 广告 mark, on lines of its own
+    lines = slot.lines or graphics.lines_for(gw, gh, width, paper.pitch, paper.line_gap) + label
+    h = (lines - label) * paper.pitch - paper.line_gap
+    if lines - label < 1:
+        errors.append(InputError(f"the advertisement has {lines} grid line(s): its 广告 mark "
+                                 f"takes {label}, none are left for the graphic", slot.where,
+                                 "give it more lines"))
+        return None
     if lines > room:
         errors.append(InputError(f"the graphic needs {lines} grid lines at this width, "
                                  f"{room} are free", slot.where,
@@ -728,7 +735,7 @@ def _graphic(issue, slot, top, room, errors) -> Block | None:
     if graphics.fit(gw, gh, width, h) is None:
         from .units import MM
 
-        want = graphics.lines_for(gw, gh, width, paper.pitch, paper.line_gap)
+        want = graphics.lines_for(gw, gh, width, paper.pitch, paper.line_gap) + label
         errors.append(InputError(
             f"graphic '{slot.graphic.name}' is {gw / MM:.1f} × {gh / MM:.1f} mm, its slot "
             f"{width / MM:.1f} × {h / MM:.1f} mm: the proportions differ by "

@@ -12,6 +12,9 @@ Contract:
 - ``fit(gw, gh, bw, bh)``: the placement of a ``gw × gh`` graphic in a ``bw × bh`` box —
   scaled to fit, centred — or None when the proportions differ by more than
   ``ASPECT_TOLERANCE`` (the slot is not the size the ad was booked at).
+- ``label_lines(slot)``, ``label_style(paper, template)``, ``ADVERT_LABEL``: the 广告 mark of
+  a slot marked ``advert: true`` — the one owner of its text, size and the space it takes
+  (the flow sizes the slot with it, the page stage draws it).
 - ``check(source, name, ink_limit, black_only, scale)``: the preflight of a graphic on its
   own, as placed (preflight.py's graphic mode, the house profile: colour spaces, fonts not
   embedded, ink over the paper's limit, anything but K on a black-only page, line widths,
@@ -38,6 +41,11 @@ from .errors import InputError
 GRAPHIC_TYPES = (".pdf", ".svg", ".eps")
 ASPECT_TOLERANCE = 0.05       # a graphic whose proportions differ more from its slot's is refused
 GS_TIMEOUT = 60               # s: Ghostscript converting one EPS
+# 《报纸出版管理规定》 art. 38: an advertisement in a newspaper is marked 广告 in an obvious
+# place (newsroom.md §3.1).  The mark stands on a grid line of its own, the slot's first, at
+# the right: the advertiser's artwork is fitted into the lines under it, never covered.
+ADVERT_LABEL = "广告"
+ADVERT_SIZE = 9.0             # pt: 小五 (units.HAO), the size of a byline or notice line
 
 
 @dataclass
@@ -186,6 +194,20 @@ def lines_for(gw: float, gh: float, width: float, pitch: float, gap: float) -> i
     """Grid lines that hold the graphic at the slot's width: the box (lines × pitch − gap)
     whose proportions are nearest the graphic's."""
     return max(1, round((width * gh / gw + gap) / pitch))
+
+
+def label_lines(slot) -> int:
+    """Grid lines the 广告 mark takes at the top of a graphic slot's box: one for a slot
+    marked ``advert``, none for any other (the artwork has the rest)."""
+    return 1 if slot.advert else 0
+
+
+def label_style(paper, template):
+    """The 广告 mark's style: the template's byline face at 小五, no larger than the body
+    type, so that it stays inside its one grid line."""
+    from .model import TextStyle
+
+    return TextStyle(template.byline_style.role, min(ADVERT_SIZE, paper.body.size))
 
 
 PROCESS = frozenset(("Cyan", "Magenta", "Yellow", "Black", "All", "None"))

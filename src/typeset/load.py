@@ -957,7 +957,7 @@ SLOT_KEYS = ("id", "article", "banner", "image", "caption", "column", "span", "t
              "headline", "headline_lines", "headline_span", "allow_overset", "box", "runs",
              "priority", "story", "fixed", "reserve", "expect_chars", "expect_lines",
              "section", "vertical", "tiers", "headline_side", "graphic", "graphic_page", "tint",
-             "rules")
+             "rules", "advert")
 # An article expected but not in yet (待稿) and given in characters takes this many lines per
 # column's worth of characters: paragraph ends and indents against Latin and digits narrower
 # than an em, measured on the real-copy corpus (tests/corpus/realcopy/: 1.04 on average at 10
@@ -1435,6 +1435,12 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
         elif not graphic.is_file():
             ck.err(f"graphic file '{graphic.name}' does not exist",
                    sn.ref(manifest, "graphic", sid))
+    # an advertisement placed as a graphic is marked 广告 (《报纸出版管理规定》 art. 38)
+    advert = ck.flag(sn, "advert", manifest, False, sid)
+    if advert and skind != "graphic":
+        ck.err("'advert' marks a graphic slot ('graphic:'); a reserved space carries its label "
+               "in 'reserve:'", sn.ref(manifest, "advert", sid))
+        advert = False
     text = ck.get(sn, "banner", _text, manifest, "", sid) if skind == "banner" else None
     if skind == "banner" and not text:
         return None
@@ -1459,7 +1465,7 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
     return Slot(id=sid, kind=skind, column=column, span=span, top=top, lines=lines, article=key,
                 vertical={True: "all", "headline": "headline"}.get(vertical),
                 tiers=ck.get(sn, "tiers", _int_in(1, MAX_TIERS), manifest, 1, sid),
-                headline_side=side, graphic=graphic,
+                headline_side=side, graphic=graphic, advert=advert,
                 graphic_page=ck.get(sn, "graphic_page", _int_in(1, 100000), manifest, 1, sid),
                 text=text,
                 headline_style=hstyle,

@@ -278,6 +278,7 @@ class Slot:
     caption: str | None = None
     graphic: Path | None = None      # an advertisement or logo: PDF, SVG or EPS (graphics.py)
     graphic_page: int = 1            # the page of a PDF graphic to place
+    advert: bool = False             # a graphic that is an advertisement: marked 广告 (art. 38)
     # vertical text (vertical.py): "all" = a vertical article block, "headline" = a vertical
     # headline beside a horizontal story; tiers (栏) of a vertical block, top to bottom
     vertical: str | None = None

@@ -237,7 +237,7 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
         _placeholder(issue, block, items, ids, page_out)
         return
     if slot.kind == "graphic":
-        _graphic(issue, flow, block, items, page_out)
+        _graphic(issue, flow, block, items, page_out, ids)
         return
     art = issue.articles[block.article] if block.article else None
     area_of = page_out.add_area
@@ -500,21 +500,34 @@ def _picture(issue: Issue, flow: PageFlow, block: Block, items: list, ids, out: 
                        area=cap_area, where=slot.where)
 
 
-def _graphic(issue: Issue, flow: PageFlow, block: Block, items: list, out: PageOut) -> None:
+def _graphic(issue: Issue, flow: PageFlow, block: Block, items: list, out: PageOut,
+             ids) -> None:
     """A placed graphic in the block's box (whole grid lines), scaled to fit and centred
     (graphics.fit), after its own preflight (graphics.check: what it finds is an error of
-    the build, exit 5, naming the graphic)."""
+    the build, exit 5, naming the graphic).  An advertisement (``advert: true``) is marked
+    广告 at the top right of its box, on the lines graphics.label_lines gives it, above the
+    artwork (《报纸出版管理规定》 art. 38): the artwork is fitted into the lines under it."""
     from . import graphics
 
     paper = issue.paper
     slot = block.slot
     x0 = paper.column_x(slot.column)
     width = paper.span_width(slot.span)
-    y0 = paper.line_top(block.top) + paper.line_gap / 2.0
-    h = block.lines * paper.pitch - paper.line_gap
+    label = graphics.label_lines(slot)
+    if label:
+        style = graphics.label_style(paper, flow.page.template)
+        ln = natural_line(graphics.ADVERT_LABEL, issue.fonts.face(style.role), paper.settings)
+        mark = out.add_area(f"slot '{slot.id}', 广告 mark", x0, paper.line_top(block.top),
+                            x0 + width, paper.line_top(block.top + label))
+        # on the first line's baseline, flush right with the slot's box; text is K only
+        items += line_runs(ln, x0 + width - ln.width * style.size, baseline(paper, block.top),
+                           style, "advert", None, ids(), area=mark, where=slot.where)
+    y0 = paper.line_top(block.top + label) + paper.line_gap / 2.0
+    h = (block.lines - label) * paper.pitch - paper.line_gap
     rel = issue.shown(slot.graphic)
-    area = out.add_area(f"slot '{slot.id}', graphic '{rel}'", x0, paper.line_top(block.top),
-                 x0 + width, paper.line_top(block.bottom))
+    area = out.add_area(f"slot '{slot.id}', graphic '{rel}'", x0,
+                        paper.line_top(block.top + label), x0 + width,
+                        paper.line_top(block.bottom))
     src = graphics.load(slot.graphic, slot.graphic_page, paper.icc_path, slot.where)
     flow.warnings.extend(f"slot '{slot.id}': {w}" for w in src.warnings)
     placed = graphics.fit(src.width, src.height, width, h)

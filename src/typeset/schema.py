@@ -263,6 +263,10 @@ SLOT = Obj("slot", "issue.yaml, an entry of a page's `slots:` (also a template's
                    "more than 5%).", "graphic: ads/shop.pdf"),
                Key("graphic_page", whole(1, 100000), "The page of a PDF graphic to place.",
                    "graphic_page: 2", "1"),
+               Key("advert", BOOL, "The graphic is an advertisement: the page marks it 广告 "
+                   "(小五) at the top right of its box, on its first grid line, and fits the "
+                   "artwork into the lines under it (《报纸出版管理规定》 art. 38).",
+                   "advert: true", "false"),
                Key("runs", _RUNS, "A shaped block (刀把 …): the columns the text runs "
                    "through, in order.", "runs: [[1, 9, 35], [2, 9, 35], [3, 9, 5]]"),
                Key("reserve", TEXT, "Space kept empty (an advertisement to come): needs "
