@@ -292,6 +292,32 @@ def test_the_paper_names_its_profile_and_the_build_uses_it(tmp_path, sample_buil
     assert r.returncode == 5 and "profile thick" in r.stdout, r.stdout + r.stderr
 
 
+def test_the_profile_is_read_once_with_the_paper(tmp_path, monkeypatch):
+    """The profile the paper names is read and checked when the paper is loaded, and every
+    page's preflight, the make-up and the picture check ask that one (profile.paper_profile):
+    a build never reads the file again per page (issue #22: 33 reads in a 32-page build),
+    and an edit to it in the middle of a build cannot give two pages two profiles."""
+    from typeset.load import load_issue
+    from typeset.profile import paper_profile
+
+    proj = _project_with_paper_profile(tmp_path, "layout/profiles/thick.yaml")
+    (proj / "layout" / "profiles").mkdir()
+    prof = proj / "layout" / "profiles" / "thick.yaml"
+    prof.write_text("name: thick\nchecks:\n  line_width: {level: error, min_pt: 1}\n",
+                    encoding="utf-8")
+    monkeypatch.setenv("TYPESET_PROJECT", str(proj))
+    issue = load_issue(proj / "issues" / "s")
+    prof.unlink()                   # gone after the load: what the build uses was read then
+    got = paper_profile(issue)
+    assert got.name == "thick" and got.checks["line_width"][1]["min_pt"] == 1
+    assert paper_profile(issue) is got
+    # a paper that names none has the house profile, read once as well
+    monkeypatch.setenv("TYPESET_PROJECT", str(ROOT))
+    sample = load_issue(SAMPLE)
+    assert paper_profile(sample).name == "house" and paper_profile(sample) is \
+        paper_profile(sample)
+
+
 def test_a_wrong_profile_in_the_paper_is_bad_input(tmp_path):
     proj = _project_with_paper_profile(tmp_path, "newsprint")
     env = dict(os.environ, TYPESET_PROJECT=str(proj))

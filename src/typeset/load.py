@@ -377,10 +377,11 @@ def _print_spec(node, path: Path, root: Path, ck: _Checker) -> PrintSpec:
     """The paper's ``print:`` keys: PDF/X level, OutputIntent and ink limit."""
     base = PrintSpec()
     default_icc = root / DEFAULT_ICC
-    if node is None:
-        return PrintSpec(icc=default_icc if default_icc.is_file() else None)
-    if not ck.keys(node, PRINT_KEYS, path, at=SourceRef(path)):
-        return PrintSpec(icc=default_icc if default_icc.is_file() else None)
+    if node is None or not ck.keys(node, PRINT_KEYS, path, at=SourceRef(path)):
+        from .profile import load_profile
+
+        return PrintSpec(icc=default_icc if default_icc.is_file() else None,
+                         profile=load_profile("house"))
     pdfx = ck.get(node, "pdfx", _str, path, base.pdfx)
     if pdfx not in PDFX_LEVELS:
         ck.err(f"unknown PDF/X level '{pdfx}'", node.ref(path, "pdfx"),
@@ -398,22 +399,24 @@ def _print_spec(node, path: Path, root: Path, ck: _Checker) -> PrintSpec:
         elif not icc.is_file():
             ck.err(f"ICC profile not found: {rel}", node.ref(path, "icc"),
                    "give a path from the project folder, e.g. " + DEFAULT_ICC)
-    profile = "house"
-    if "preflight_profile" in node:
-        from .profile import load_profile
+    from .profile import load_profile
 
+    profile, loaded = "house", None
+    if "preflight_profile" in node:
         spec = node["preflight_profile"]
         try:
             # a built-in name, or a file from the project folder; checked now, so that a
             # wrong one is bad input (exit 3) like any key of the paper
-            found = load_profile(spec, root, node.ref(path, "preflight_profile"))
+            found = loaded = load_profile(spec, root, node.ref(path, "preflight_profile"))
             # a built-in profile by its name, a profile file by its path
             profile = spec if "/" not in spec and not spec.endswith((".yaml", ".yml")) \
                 else found.source
         except TypesetError as e:
             ck.errors.extend(e.errors if isinstance(e, ErrorGroup) else [e])
+    else:
+        loaded = load_profile("house")
     return PrintSpec(
-        preflight_profile=profile,
+        preflight_profile=profile, profile=loaded,
         pdfx=pdfx,
         output_condition=ck.get(node, "output_condition", _str, path, base.output_condition),
         condition=ck.get(node, "condition", _str, path, base.condition),

@@ -75,6 +75,9 @@ class PrintSpec:
     icc: Path | None = None                     # the output profile (absolute path)
     ink_limit: float = 2.4                      # total area coverage; 1.0 = 100 %
     preflight_profile: str = "house"            # profile.load_profile: a name or a file
+    # that profile as read when the paper was loaded (profile.paper_profile hands it out), so
+    # that a build does not read and check the same file again for every page it preflights
+    profile: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

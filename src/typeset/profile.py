@@ -254,6 +254,8 @@ def paper_profile(issue) -> Profile:
     """The profile the issue's paper names (``print: preflight_profile:``, a built-in name or a
     file of the project), house when it names none: what its build and make-up check against."""
     out = issue.paper.output
+    if getattr(out, "profile", None) is not None:
+        return out.profile          # read once, when the paper was loaded
     return load_profile(getattr(out, "preflight_profile", "house") or "house",
                         getattr(issue, "project_root", None))
 
