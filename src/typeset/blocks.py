@@ -100,9 +100,16 @@ def lowest_foot(frames, total: int, start: int | None = None) -> int:
     spans = [(f.first, f.capacity) if isinstance(f, Frame) else f for f in frames]
     foot = min(t for t, _ in spans) if start is None else start
     limit = max(t + n for t, n in spans)
-    while foot < limit and sum(min(n, max(0, foot - t)) for t, n in spans) < total:
-        foot += 1
-    return foot
+    # the lines held grow with the foot: the first foot that holds them all, by bisection
+    # (a foot at a time walked every grid line of every block's columns, issue #22)
+    lo, hi = foot, max(foot, limit)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if sum(min(n, max(0, mid - t)) for t, n in spans) < total:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def fill(lines: list[Line], frames: list[Frame], balance: bool) -> int:
