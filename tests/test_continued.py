@@ -176,3 +176,33 @@ def _built(issue: Path, out: Path) -> Path:
     r = run("build", issue, "-o", out)
     assert r.returncode == 0, r.stderr
     return next(out.glob("*-p03.pdf"))
+
+
+def test_headlines_set_by_the_compose_workers_are_the_ones_flow_sets(tmp_path):
+    """The compose workers set each article slot's headline group beside its body
+    (flow.compose_bodies(heads=…), issue #22): a continued story's later slots carry the
+    接题 (continued style), not the headline again, and every group is the one flow would set
+    itself, on the demonstration issue and on a story over three pages."""
+    from typeset.flow import article_parts, compose_bodies, flow_issue, head_group
+    from typeset.load import load_issue
+
+    for d in (DEMO, continued_issue(tmp_path / "c", 3, 3000, 40)):
+        issue = load_issue(d)
+        heads: dict = {}
+        bodies = compose_bodies(issue, 2, heads=heads)
+        parts = article_parts(issue)
+        want = {(p.number, s.id): head_group(issue, p, s, parts.get((p.number, s.id)))
+                for p in issue.pages for s in p.slots
+                if s.kind == "article" and not s.vertical}
+        assert heads.keys() == want.keys()
+        kinds = set()
+        for key, group in want.items():
+            assert [(h.kind, h.line.text) for h in heads[key]] == \
+                [(h.kind, h.line.text) for h in group], key
+            kinds |= {h.kind for h in group}
+        assert "continued" in kinds or not any(p.index for p in parts.values())
+        # and the pages flowed with them are the pages flowed without
+        a = flow_issue(issue, bodies, heads)
+        b = flow_issue(issue, bodies)
+        assert [[(bl.slot.id, bl.top, bl.bottom, bl.head_lines) for bl in f.blocks] for f in a] \
+            == [[(bl.slot.id, bl.top, bl.bottom, bl.head_lines) for bl in f.blocks] for f in b]

@@ -370,10 +370,11 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
         old = previous.issue.articles
         reuse = {k: b for k, b in previous.bodies.items()
                  if k in issue.articles and old.get(k) == issue.articles[k]}
+    heads: dict = {}
     bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None,
-                            reuse=reuse)
+                            reuse=reuse, heads=heads)
     t25 = time.perf_counter()
-    flows = flow_issue(issue, bodies)
+    flows = flow_issue(issue, bodies, heads)
     from .makeup import block_geometry, foot_levers, holes
 
     for flow in flows:

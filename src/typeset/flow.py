@@ -146,14 +146,35 @@ def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
     return paragraphs
 
 
+def _compose_article(issue: Issue, article_key: str) -> tuple:
+    """What a compose worker makes of one article: its body (:func:`_compose_paragraphs`) and
+    the headline groups of the slots that show it, (page number, slot id) → head group
+    (:func:`head_group`), so that flow does not set them one after another in the build
+    process (issue #22).  A headline that fails here is left to flow, which says why."""
+    heads = {}
+    parts = None
+    for page in issue.pages:
+        for slot in page.slots:
+            if slot.kind == "article" and slot.article == article_key and not slot.vertical:
+                if parts is None:
+                    parts = article_parts(issue)    # a continuation has the 接题 instead
+                try:
+                    heads[(page.number, slot.id)] = head_group(
+                        issue, page, slot, parts.get((page.number, slot.id)))
+                except Exception:  # noqa: BLE001 - flow sets it again and reports it
+                    pass
+    return _compose_paragraphs(issue, article_key), heads
+
+
 def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
-                   reuse: dict | None = None) -> dict[str, list]:
+                   reuse: dict | None = None, heads: dict | None = None) -> dict[str, list]:
     """Compose the body paragraphs of every article placed in the issue, on ``jobs``
     processes (``meanwhile()`` runs here as they work): article key → its paragraphs, each a
     list of lines.  A body is set at the paper's column measure whatever page or slot it
     lands in, so this runs before flow, which only reads the result.  ``reuse``: bodies
     composed before for articles that have not changed (article key → body), taken as they
-    are."""
+    are.  ``heads``: a dict to fill with the headline groups of the slots of the articles
+    composed here (:func:`_compose_article`), for :func:`flow_issue` of the same issue."""
     from .parallel import fork_map
 
     # (an article set vertically throughout is composed by vertical.py, not here)
@@ -172,15 +193,18 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
     # place.
     chars: dict = {}
 
-    def share(paragraphs):
+    def share(value):
+        paragraphs, got = value
         get = chars.setdefault
         for lines in paragraphs:
             for ln in lines:
                 for g in ln.glyphs:
                     g.ch = get(g.ch, g.ch)
+        if heads is not None:
+            heads.update(got)
         return paragraphs
 
-    done = dict(zip(todo, fork_map(_compose_paragraphs, todo, jobs, issue,
+    done = dict(zip(todo, fork_map(_compose_article, todo, jobs, issue,
                                    meanwhile=meanwhile, received=share)))
     return {k: done[k] if k in done else reuse[k] for k in keys}
 
@@ -190,11 +214,19 @@ class _Text:
     twice (spare lines go to the headline bands): each article's body with its byline in the
     page template's style, and each slot's headline group."""
 
-    def __init__(self, issue: Issue, bodies: dict):
+    def __init__(self, issue: Issue, bodies: dict, heads: dict | None = None):
         self.issue = issue
         self.bodies = bodies
         self._body: dict = {}
-        self._head: dict = {}
+        self._head: dict = dict(heads or {})
+        self._area: dict = {}
+
+    def area(self, page: PageSpec) -> tuple[int, int]:
+        """:func:`type_area` of the page, worked out once (flow places a page twice, and its
+        footer's grid sets every unit of the co-organizer box to find the widest)."""
+        if page.number not in self._area:
+            self._area[page.number] = type_area(self.issue, page)
+        return self._area[page.number]
 
     def body(self, page: PageSpec, article_key: str) -> list[Line]:
         key = (page.template.key, article_key)
@@ -327,12 +359,14 @@ def article_parts(issue: Issue) -> dict[tuple[int, str], Part]:
     return parts
 
 
-def flow_issue(issue: Issue, bodies: dict | None = None) -> list[PageFlow]:
+def flow_issue(issue: Issue, bodies: dict | None = None,
+               heads: dict | None = None) -> list[PageFlow]:
     """Flow every page in page order (see the module docstring); ``bodies`` from
-    :func:`compose_bodies` (composed here, on one core, if not given)."""
+    :func:`compose_bodies` (composed here, on one core, if not given), ``heads`` the
+    headline groups it set for this same issue (the others are set here)."""
     if bodies is None:
         bodies = compose_bodies(issue)
-    text = _Text(issue, bodies)
+    text = _Text(issue, bodies, heads)
     parts = article_parts(issue)
     offsets: dict[str, int] = {}
     flows = []
@@ -490,7 +524,7 @@ def type_area(issue: Issue, page: PageSpec) -> tuple[int, int]:
 def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict) -> PageFlow:
     issue = text.issue
     paper = issue.paper
-    area_top, area_bottom = type_area(issue, page)
+    area_top, area_bottom = text.area(page)
     # bottom[c] = first free grid line of column c (1-based) for slots stacked with top: auto
     bottom = {c: area_top for c in range(1, paper.columns + 1)}
     occupied: dict[tuple[int, int], str] = {}
