@@ -279,11 +279,12 @@ def _make_pages(layout: Layout, pictures: bool = True, consume: bool = False) ->
     from .page import make_page
 
     pages = []
+    memo: dict = {}
     if consume:
         layout.bodies = {}
     for k, f in enumerate(layout.flows):
         before = len(f.warnings)
-        pages.append(make_page(layout.issue, f, pictures))
+        pages.append(make_page(layout.issue, f, pictures, memo))
         layout.report.warnings.extend(_("page {page}: {message}").format(
             page=f.page.number, message=w) for w in f.warnings[before:])
         del f.warnings[before:]

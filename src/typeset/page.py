@@ -56,7 +56,11 @@ def _short(text: str, n: int = 16) -> str:
     return text if len(text) <= n else text[:n - 1] + "…"
 
 
-def make_page(issue: Issue, flow: PageFlow, pictures: bool = True) -> PageOut:
+def make_page(issue: Issue, flow: PageFlow, pictures: bool = True,
+              memo: dict | None = None) -> PageOut:
+    """The page of ``flow`` (see the module docstring).  ``memo``: a dict the caller keeps
+    while it sets the pages of one issue, in which what is the same on every page of a
+    template (its co-organizer box) is set once."""
     paper, tpl = issue.paper, flow.page.template
     page = flow.page
     out = PageOut(number=page.number, trim_w=paper.trim_w, trim_h=paper.trim_h,
@@ -112,7 +116,7 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True) -> PageOut:
             items += line_runs(ln, x, baseline(paper, flow.area_bottom + k), ns, "notice", None,
                            ids(), area=notice_area, where=sources[k])
     if tpl.footer:
-        _footer(issue, flow, items, ids, out, type_area)
+        _footer(issue, flow, items, ids, out, type_area, memo)
     _check_areas(out, overset)
     return out
 
@@ -571,13 +575,27 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
             items.append(Rule(x0, y, x1, y, rw, area=area))
 
 
-def _footer(issue: Issue, flow: PageFlow, items: list, ids, out: PageOut, type_area: int) -> None:
+def _footer_lines(issue: Issue, tpl) -> tuple:
+    """The co-organizer box's grid (flow.footer_grid), title line and unit lines."""
+    paper, fonts, f = issue.paper, issue.fonts, tpl.footer
+    return (footer_grid(issue, tpl),
+            natural_line(f.title, fonts.face(f.title_style.role), paper.settings),
+            [natural_line(u, fonts.face(f.unit_style.role), paper.settings) for u in f.units])
+
+
+def _footer(issue: Issue, flow: PageFlow, items: list, ids, out: PageOut, type_area: int,
+            memo: dict | None = None) -> None:
     """The co-organizer box: its title centred, the units in the cells of a balanced grid;
     each unit belongs to its cell (a unit wider than the type area is a layout problem)."""
-    paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
+    paper, tpl = issue.paper, flow.page.template
     f = tpl.footer
     ax, aw = paper.area_x, paper.area_w
-    ncols, nrows, nlines = footer_grid(issue, tpl)
+    if memo is None:
+        memo = {}
+    key = ("footer", id(tpl))
+    if key not in memo or memo[key][0] is not tpl:
+        memo[key] = (tpl, _footer_lines(issue, tpl))
+    (ncols, nrows, nlines), title, units = memo[key][1]
     top = paper.lines - nlines                          # under the notices, if any
     y0 = paper.line_top(top) + paper.line_gap / 2.0
     y1 = paper.line_top(paper.lines) - paper.line_gap / 2.0
@@ -586,13 +604,10 @@ def _footer(issue: Issue, flow: PageFlow, items: list, ids, out: PageOut, type_a
     where = SourceRef(tpl.source)
     # the title and the rows, one grid line each, centred in the box's lines
     first = top + max(0, (nlines - 1 - nrows + 1) // 2)
-    title = natural_line(f.title, fonts.face(ts.role), paper.settings)
     box = out.add_area(f"footer title '{_short(f.title)}'", ax, y0, ax + aw, y1)
     items += line_runs(title, ax + (aw - title.width * ts.size) / 2.0, baseline(paper, first), ts,
                    "footer", None, ids(), area=box, where=where)
     # Balanced grid (flow.footer_grid): units spread evenly in each row.
-    uface = fonts.face(us.role)
-    units = [natural_line(u, uface, paper.settings) for u in f.units]
     inner = aw - 2 * us.size
     cell = inner / max(1, ncols)
     k = 0
