@@ -272,6 +272,9 @@ def main(argv=None) -> int:
     ap.add_argument("--big", default="", metavar="N[,N…]",
                     help="also build issues of N pages once each (e.g. 500): wall, CPU, peak "
                          "memory and the whole-issue PDF's size, against Typst's")
+    ap.add_argument("--no-typography", action="store_true",
+                    help="skip the typographic figures read back from the PDFs (they need the "
+                         "test extras: pdfplumber)")
     ap.add_argument("--only-big", action="store_true",
                     help="only the --big figures (no sample page, no 1–32 pages)")
     a = ap.parse_args(argv)
@@ -324,9 +327,55 @@ def main(argv=None) -> int:
                                  str(ROOT / "fonts"), "1"], runs)
                 row["typst"], row["typst_cpu"] = tr["wall"], tr["cpu"]
             result["issues"].append(row)
+        if not a.no_typography:
+            result["typography"] = typography(tmp, [r["pages"] for r in result["issues"]])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return _done(result, a.json)
+
+
+TYPO = [("start", "start"), ("end", "end"), ("split", "split"), ("marks-head", "marks_head"),
+        ("keep", "keep"), ("orphan", "orphan"), ("spaced%", "spaced_share"),
+        ("gap em", "max_gap"), ("flush", "flush"), ("grid", "grid"), ("hl-word", "hl_word"),
+        ("lost", "lost"), ("added", "added")]
+
+
+def typography(tmp: Path, pages: list[int]) -> dict:
+    """The typographic figures of what was just built, read back from the PDFs by
+    bench/realcopy.py's measure (its docstring says what each counts): the sample page, the
+    generated issue of 8 pages (or the largest under it), and the real-copy corpus on the
+    sample paper, so that a change made for speed shows here if it changed the pages."""
+    try:
+        import pdfplumber  # noqa: F401
+    except ImportError:
+        print("pdfplumber is not installed (pip install -e '.[test]'): no typographic figures")
+        return {}
+    sys.path.insert(0, str(ROOT / "bench"))
+    import realcopy
+
+    out = {}
+    sample_pdf = sorted((tmp / "sample").glob("*-p*.pdf"))
+    if sample_pdf:
+        out["sample page"] = realcopy.measure_pdf(sample_pdf[0], SAMPLE, None,
+                                                  realcopy.expected_from(SAMPLE, None))
+    small = [n for n in pages if 1 < n <= 8]
+    if small:
+        n = max(small)
+        d = tmp / f"issue-{n}"
+        whole = next(p for p in (tmp / f"o{n}").glob("*.pdf") if not re.search(r"-p\d+\.pdf$",
+                                                                            p.name))
+        out[f"generated, {n} pages"] = realcopy.measure_pdf(whole, d, ROOT,
+                                                            realcopy.expected_from(d, ROOT))
+    work = tmp / "realcopy"
+    work.mkdir()
+    proj = work / "project"
+    realcopy.make_project(proj)
+    got = realcopy.run_level("gb", [12], work, proj,
+                             realcopy.headline_groups(realcopy.corpus_files()), False)
+    out.update(got)
+    for r in out.values():
+        r.pop("examples", None)
+    return out
 
 
 def _done(result: dict, json_path: str) -> int:
@@ -399,6 +448,15 @@ def report(result: dict) -> None:
     mem = {r["pages"]: r["pss_mb"] for r in result["issues"]}
     if 8 in mem:
         print(f"peak memory, 8 pages: {mem[8]:.0f} MB (goal < 300)")
+    typo = result.get("typography") or {}
+    if typo:
+        print("\ntypography, read back from the PDFs (bench/realcopy.py's figures: faults "
+              "counted, spaced% of non-final body lines)")
+        print(f"{'':34}" + " ".join(f"{h:>8}" for h, _ in TYPO))
+        for name, r in typo.items():
+            print(f"{name[:34]:34}" + " ".join(
+                f"{r.get(k, 0) * 100:>7.1f}%" if k == "spaced_share" else f"{r.get(k, 0):>8}"
+                for _, k in TYPO))
 
 
 if __name__ == "__main__":
