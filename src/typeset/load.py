@@ -724,6 +724,7 @@ def _notices(node, path, ck) -> tuple[str, ...]:
 _BAD_CHARS = {"\u200b": "zero-width space", "\u200c": "zero-width non-joiner",
               "\u200d": "zero-width joiner", "\ufeff": "zero-width no-break space (BOM)",
               "\u00ad": "soft hyphen", "\ufffd": "replacement character"}
+_PRINTABLE_BAD = [c for c in _BAD_CHARS if c.isprintable()]    # those str.isprintable passes
 
 
 def read_text(path: Path, where: SourceRef, encoding: str | None = None) -> str:
@@ -862,6 +863,8 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
             block = []
     bad = 0
     for n, ln in enumerate(lines):
+        if ln.isprintable() and not any(c in ln for c in _PRINTABLE_BAD):
+            continue            # nothing to say about this line (asked in C, not per character)
         for col, ch in enumerate(ln, 1):
             what = _BAD_CHARS.get(ch)
             if what is None and not ch.isprintable() and ch != "\t":
