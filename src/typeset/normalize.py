@@ -483,7 +483,11 @@ def normalise_issue(issue, known: dict | None = None):
         first = len(all_changes)
 
         def fix(text, where, body=True):
+            """``text`` normalised; ``where()`` maps its offsets to the file's lines and
+            columns, asked only when something changed (most paragraphs: nothing)."""
             new, ch = normalise_text(text, body)
+            if ch:
+                where = where()
             for off, old, rep, why in ch:
                 line, col = where[off] if where and off < len(where) else (None, None)
                 if line is None:
@@ -496,22 +500,21 @@ def normalise_issue(issue, known: dict | None = None):
             if not value:
                 return value
             # a byline is copy; a headline, kicker or subtitle keeps its spaces (breaks)
-            return fix(value, _header_map(lines, field, value, art.headline_line),
+            return fix(value, lambda: _header_map(lines, field, value, art.headline_line),
                        body=field == "byline")
 
         paras = []
         for p in art.paragraphs:
             if p.table is not None:
                 # a table: each cell on its own (the cells are not one sentence)
-                cell = lambda t: fix(t, [(p.line, c + 1) for c in range(len(t))])  # noqa
+                cell = lambda t: fix(t, lambda: [(p.line, c + 1) for c in range(len(t))])  # noqa
                 table = replace(p.table, header=tuple(cell(c) for c in p.table.header),
                                 rows=tuple(tuple(cell(c) for c in r) for r in p.table.rows))
                 paras.append(replace(p, table=table, text=" ".join(
                     c for r in (table.header,) + table.rows for c in r if c)))
                 continue
-            where = _paragraph_map(lines, p.line, p.text) or \
-                [(p.line, c + 1) for c in range(len(p.text))]
-            new = fix(p.text, where)
+            new = fix(p.text, lambda: _paragraph_map(lines, p.line, p.text) or
+                      [(p.line, c + 1) for c in range(len(p.text))])
             if p.spans or p.kind != "body":
                 paras.append(replace(p, text=new, spans=_moved_spans(p.text, new, p.spans)))
             else:
