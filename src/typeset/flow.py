@@ -146,24 +146,33 @@ def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
     return paragraphs
 
 
-def _compose_article(issue: Issue, article_key: str) -> tuple:
+def _compose_article(job: tuple, article_key: str) -> tuple:
     """What a compose worker makes of one article: its body (:func:`_compose_paragraphs`) and
     the headline groups of the slots that show it, (page number, slot id) → head group
     (:func:`head_group`), so that flow does not set them one after another in the build
-    process (issue #22).  A headline that fails here is left to flow, which says why."""
+    process (issue #22).  ``job``: (issue, article key → [(page, slot, part)] of its slots,
+    or None for no headlines).  A headline that fails here is left to flow, which says why."""
+    issue, places = job
     heads = {}
-    parts = None
+    for page, slot, part in (places or {}).get(article_key, ()):
+        try:
+            heads[(page.number, slot.id)] = head_group(issue, page, slot, part)
+        except Exception:  # noqa: BLE001 - flow sets it again and reports it
+            pass
+    return _compose_paragraphs(issue, article_key), heads
+
+
+def _head_places(issue: Issue) -> dict:
+    """Article key → [(page, slot, part)] of the slots whose headline group the compose
+    workers set (a continuation's part gets the 接题 instead); made once, before forking."""
+    parts = article_parts(issue)
+    out: dict = {}
     for page in issue.pages:
         for slot in page.slots:
-            if slot.kind == "article" and slot.article == article_key and not slot.vertical:
-                if parts is None:
-                    parts = article_parts(issue)    # a continuation has the 接题 instead
-                try:
-                    heads[(page.number, slot.id)] = head_group(
-                        issue, page, slot, parts.get((page.number, slot.id)))
-                except Exception:  # noqa: BLE001 - flow sets it again and reports it
-                    pass
-    return _compose_paragraphs(issue, article_key), heads
+            if slot.kind == "article" and not slot.vertical:
+                out.setdefault(slot.article, []).append(
+                    (page, slot, parts.get((page.number, slot.id))))
+    return out
 
 
 def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
@@ -204,7 +213,8 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
             heads.update(got)
         return paragraphs
 
-    done = dict(zip(todo, fork_map(_compose_article, todo, jobs, issue,
+    places = _head_places(issue) if heads is not None else None
+    done = dict(zip(todo, fork_map(_compose_article, todo, jobs, (issue, places),
                                    meanwhile=meanwhile, received=share)))
     return {k: done[k] if k in done else reuse[k] for k in keys}
 
