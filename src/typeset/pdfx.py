@@ -378,18 +378,21 @@ def _threads(pdf, threads: list[dict], titles: dict) -> None:
         return
     page_beads: dict[int, list] = {}
     thread_objs = []
+    corner: dict[int, tuple] = {}       # page index → (its object, trim box left, top)
+    for i in {i for beads in order.values() for i, _ in beads}:
+        page = pdf.pages[i]
+        tb = [float(v) for v in page.obj.get(Name.TrimBox, page.mediabox)]
+        corner[i] = (page.obj, tb[0], tb[3])
     for article, beads in order.items():
         thread = pdf.make_indirect(Dictionary(
             Type=Name.Thread, I=Dictionary(Title=String(titles.get(article, article)),
                                            ArticleID=String(article))))
         objs = []
         for i, (x, y, w, h) in beads:
-            page = pdf.pages[i]
-            tb = [float(v) for v in page.obj.get(Name.TrimBox, page.mediabox)]
-            left, top = tb[0], tb[3]
+            page_obj, left, top = corner[i]
             rect = Array([round(left + x, 3), round(top - y - h, 3),
                           round(left + x + w, 3), round(top - y, 3)])
-            bead = pdf.make_indirect(Dictionary(Type=Name.Bead, T=thread, P=page.obj, R=rect))
+            bead = pdf.make_indirect(Dictionary(Type=Name.Bead, T=thread, P=page_obj, R=rect))
             objs.append(bead)
             page_beads.setdefault(i, []).append(bead)
         for k, bead in enumerate(objs):      # a closed ring: last → first
@@ -401,4 +404,4 @@ def _threads(pdf, threads: list[dict], titles: dict) -> None:
         thread_objs.append(thread)
     pdf.Root[Name.Threads] = Array(thread_objs)
     for i, beads in page_beads.items():
-        pdf.pages[i].obj[Name.B] = Array(beads)
+        corner[i][0][Name.B] = Array(beads)
