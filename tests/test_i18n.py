@@ -379,3 +379,27 @@ def test_preflight_report_in_chinese_and_english(sample_build, tmp_path):
     assert zh.stderr == "错误：1 个文件中有 1 个预检不合格\n"
     js = [run([*args, "--json"], lang, tmp_path) for lang in ("C.UTF-8", "zh_CN.UTF-8")]
     assert js[0].stdout == js[1].stdout and js[0].stdout.startswith("{")
+
+
+def test_init_new_and_search_speak_the_editors_language(tmp_path):
+    """The reports of `init`, `new` and `archive search` come out in Chinese under a Chinese
+    locale (they were left in English), and in English otherwise."""
+    zh = run(["init", str(tmp_path / "p")], "zh_CN.UTF-8", tmp_path)
+    assert zh.returncode == 0, zh.stderr
+    assert "新项目" in zh.stdout and "第一期：" in zh.stdout and "下一步：" in zh.stdout
+    assert "next:" not in zh.stdout and "first issue" not in zh.stdout
+    first = next((tmp_path / "p" / "issues").iterdir())
+    nxt = run(["new", str(first.parent / "next"), "--previous", str(first)], "zh_CN.UTF-8",
+              tmp_path / "p")
+    assert nxt.returncode == 0, nxt.stderr
+    assert "新一期" in nxt.stdout and "待填稿件" in nxt.stdout, nxt.stdout
+    stored = run(["archive", str(SAMPLE), "--archive", str(tmp_path / "arc")], "C.UTF-8",
+                 ROOT)
+    assert stored.returncode == 0, stored.stderr
+    miss = run(["search", "没有这句话的文字", "--archive", str(tmp_path / "arc")],
+               "zh_CN.UTF-8", ROOT)
+    en = run(["search", "没有这句话的文字", "--archive", str(tmp_path / "arc")], "C.UTF-8", ROOT)
+    assert miss.returncode == 0 and en.returncode == 0, miss.stderr + en.stderr
+    assert miss.stdout.strip() == "没有找到" and en.stdout.strip() == "no match"
+    en = run(["init", str(tmp_path / "q")], "C.UTF-8", tmp_path)
+    assert "new project" in en.stdout and "next: cd" in en.stdout

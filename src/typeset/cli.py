@@ -173,21 +173,22 @@ def _tell_project(issue_dir: Path) -> None:
         root, how = locate_project(issue_dir)
     except Exception:  # noqa: BLE001 - the command itself reports it
         return
-    click.echo(f"project: {root} (from {how})", err=True)
+    click.echo(_("project: {root} (from {how})").format(root=root, how=how), err=True)
 
 
 def _tell_timings(timings: dict) -> None:
     if _level() >= 1 and timings:
-        click.echo("timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()),
-                   err=True)
+        click.echo(_("timings: {list}").format(
+            list=", ".join(f"{k} {v:.2f} s" for k, v in timings.items())), err=True)
 
 
 def _deprecated(new: str, old: str, command: str):
     """A callback for an old spelling kept for one release: it warns and stands for ``new``."""
     def cb(ctx, param, value):
         if value is not None:
-            click.echo(f"warning: '{command} {old}' is deprecated; use {new} (the old "
-                       f"spelling goes in the next release)", err=True)
+            click.echo(_("warning: '{command} {old}' is deprecated; use {new} (the old "
+                         "spelling goes in the next release)").format(
+                command=command, old=old, new=new), err=True)
         return value
     return cb
 
@@ -839,7 +840,7 @@ def search(phrase, archive_dir, date_from, date_to, paper, page, section, byline
                    f"    {h['snippet']}" + (f"\n    {h['pdf']}" if h["pdf"] else "")
                    + (f"\n    {h['article_pdf']}" if h["article_pdf"] else ""))
     if not hits and not quiet:
-        click.echo("no match")
+        click.echo(_("no match"))
 
 
 @main.command()
@@ -866,7 +867,7 @@ def rebuild(records, archive_dir, jobs, every, scheduler, workers, log, quiet):
     bulk = every or scheduler or log or workers
     try:
         for note in arc.clean_dead_rebuilds():
-            click.echo(f"cleaned: {note}", err=True)
+            click.echo(_("cleaned: {note}").format(note=note), err=True)
         if every:
             if archive_dir is None:
                 raise click.UsageError(_("--all needs --archive"))
@@ -881,16 +882,16 @@ def rebuild(records, archive_dir, jobs, every, scheduler, workers, log, quiet):
         if bulk:
             from . import bulk as bulk_mod
 
-            click.echo(f"rebuilding {len(dirs)} issue(s) on "
-                       f"{scheduler or 'a local Dask cluster'}…", err=True)
+            click.echo(_("rebuilding {n} issue(s) on {where}…").format(
+                n=len(dirs), where=scheduler or _("a local Dask cluster")), err=True)
             results = bulk_mod.run(
                 "rebuild", [str(d) for d in dirs], scheduler=scheduler, workers=workers,
                 log=log, progress=_bulk_progress(
-                    lambda r: "identical" if r["identical"] else "DIFFERENT"))
+                    lambda r: _("identical") if r["identical"] else _("DIFFERENT")))
         else:
             if len(dirs) > 1 and sys.stderr.isatty():
-                click.echo(f"rebuilding {len(dirs)} issues on {jobs or 'all'} core(s)…",
-                           err=True)
+                click.echo(_("rebuilding {n} issues on {cores} core(s)…").format(
+                    n=len(dirs), cores=jobs or _("all")), err=True)
             results = arc.rebuild(dirs, jobs)
     except click.UsageError:
         raise
@@ -901,16 +902,18 @@ def rebuild(records, archive_dir, jobs, every, scheduler, workers, log, quiet):
         ok = ok and r["identical"]
         if quiet and r["identical"]:        # -q: only the records that differ
             continue
-        notes = [n for n, on in (("done in an earlier run: skipped", r.get("skipped")),
-                                 ("retried: its worker was lost", r.get("retried"))) if on]
+        notes = [n for n, on in ((_("done in an earlier run: skipped"), r.get("skipped")),
+                                 (_("retried: its worker was lost"), r.get("retried"))) if on]
         click.echo(r["record"] + (f"  ({'; '.join(notes)})" if notes else ""))
         if r.get("error"):
-            click.echo(f"  error: {r['error']}")
+            click.echo("  " + _("error: {message}").format(message=r["error"]))
         for p in r["pages"]:
-            click.echo(f"  {p['file']}: {'identical' if p['identical'] else 'DIFFERENT'}")
+            click.echo("  " + (_("{file}: identical") if p["identical"] else
+                               _("{file}: DIFFERENT")).format(file=p["file"]))
     if bulk:
         same = sum(bool(r["identical"]) for r in results)
-        click.echo(f"{same} of {len(results)} issue(s) identical", err=True)
+        click.echo(_("{same} of {n} issue(s) identical").format(same=same, n=len(results)),
+                   err=True)
     if not ok:
         sys.exit(EXIT_ARCHIVE)
 
@@ -950,13 +953,13 @@ def export(source, out_dir, out_to, mets, articles, jobs):
     warnings: list[str] = []
     try:
         for note in arc.clean_dead_rebuilds():
-            click.echo(f"cleaned: {note}", err=True)
+            click.echo(_("cleaned: {note}").format(note=note), err=True)
         paths = exchange.export(source, out_dir, mets=mets, articles=articles, jobs=jobs,
                                 warnings=warnings)
     except Exception as e:  # noqa: BLE001
         _fail(e)
     for w in warnings:
-        click.echo(f"warning: {w}", err=True)
+        click.echo(_("warning: {message}").format(message=w), err=True)
     for p in paths:
         click.echo(str(p))
 
@@ -985,17 +988,19 @@ def new(issue_dir, previous, previous_from, date, number, quiet):
         if previous is None:
             previous = latest_issue(issue_dir)
             if _level() >= 1:
-                click.echo(f"previous issue: {previous}", err=True)
+                click.echo(_("previous issue: {path}").format(path=previous), err=True)
         r = new_issue(issue_dir, previous, date, number)
     except Exception as e:  # noqa: BLE001
         _fail(e)
     if quiet:
         click.echo(r["path"])
         return
-    click.echo(f"new issue {r['path']} from {previous}: date {r['date']}"
-               + (f", number {r['number']}" if r["number"] else "")
-               + f"; {r['articles']} article(s) and {r['pictures']} picture(s) to fill "
-                 f"(see {Path(r['path']) / 'CHECKLIST.md'})")
+    click.echo(_("new issue {path} from {previous}: date {date}").format(
+                   path=r["path"], previous=previous, date=r["date"])
+               + (_(", number {number}").format(number=r["number"]) if r["number"] else "")
+               + _("; {articles} article(s) and {pictures} picture(s) to fill (see "
+                   "{checklist})").format(articles=r["articles"], pictures=r["pictures"],
+                                          checklist=Path(r["path"]) / "CHECKLIST.md"))
 
 
 def _echo_rebuild(r, as_json=False):
@@ -1147,17 +1152,19 @@ def init(folder, fmt, name, key, date, fonts_dir, no_fonts, quiet):
     if quiet:
         click.echo(str(r["path"]))
         return
-    click.echo(f"new project {r['path']}: {r['name']} ({r['format'].names[0]}), paper "
-               f"layout/papers/{r['paper']}.yaml")
+    click.echo(_("new project {path}: {name} ({format}), paper {paper}").format(
+        path=r["path"], name=r["name"], format=r["format"].names[0],
+        paper=f"layout/papers/{r['paper']}.yaml"))
     if _level() >= 1:
         for f in r["fonts"]:
-            click.echo(f"font: {f}", err=True)
+            click.echo(_("font: {file}").format(file=f), err=True)
     if r["missing"]:
-        click.echo(f"warning: no font files yet: put {', '.join(r['missing'])} into "
-                   f"{r['path'] / 'fonts'}", err=True)
+        click.echo(_("warning: no font files yet: put {files} into {folder}").format(
+            files=", ".join(r["missing"]), folder=r["path"] / "fonts"), err=True)
     rel = r["issue"].relative_to(r["path"])
-    click.echo(f"first issue: {r['issue']}\nnext: cd {r['path']} && paiban check {rel} && "
-               f"paiban build {rel}")
+    click.echo(_("first issue: {issue}").format(issue=r["issue"]) + "\n" +
+               _("next: {commands}").format(
+                   commands=f"cd {r['path']} && paiban check {rel} && paiban build {rel}"))
 
 
 @main.command()
