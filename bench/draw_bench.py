@@ -12,7 +12,7 @@ build's ``_draw`` does) and the whole-issue file's fonts (``pdf.issue_fonts``), 
 CPU seconds (``time.process_time``: the machine is shared, wall times are noisy).  The first
 round also makes the faces' subsets (a cold build's figure); the rounds after reuse them
 (the figure of `watch`).  It prints the CPU per page drawn of each round and the SHA-256 of
-every drawn page (``--hashes FILE`` writes them, to compare the bytes before and after a
+every drawn page and of the whole-issue file's fonts (``--hashes FILE`` writes them, to compare the bytes before and after a
 change to the writer).  ``--profile N``: the N costliest functions of the drawing (cumulative)
 under cProfile, one more round.  A benchmark, not a test.
 """
@@ -54,7 +54,7 @@ def main(argv=None) -> int:
         raws = [render_pdf([p], fonts, enc) for p in pages]
         t2 = time.process_time()
         if enc is not None:
-            issue_fonts(enc)
+            raws.append(issue_fonts(enc))
         t3 = time.process_time()
         return raws, (t1 - t0, t2 - t1, t3 - t2)
 
@@ -69,7 +69,8 @@ def main(argv=None) -> int:
         raws = got
         print(f"{r + 1:5d}  {enc_s:10.3f}  {draw_s:6.3f}  {1000 * draw_s / len(pages):7.1f}"
               f"  {fonts_s:13.3f}")
-    lines = [f"{hashlib.sha256(d).hexdigest()}  page {k + 1}" for k, d in enumerate(raws)]
+    lines = [f"{hashlib.sha256(d).hexdigest()}  page {k + 1}" for k, d in enumerate(raws[:len(pages)])]
+    lines += [f"{hashlib.sha256(d).hexdigest()}  issue_fonts" for d in raws[len(pages):]]
     if a.hashes:
         a.hashes.write_text("\n".join(lines) + "\n")
     print("sha256 of all pages drawn:",

@@ -507,6 +507,8 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
                pageCompression=1)
     if encoding is not None:
         _share(c._doc, encoding, used=True)
+    glyphs: dict = {}
+    tf: dict = {}
     for page in pages:
         for it in page.items:
             if isinstance(it, TextRun) and it.form == "vert" and (it.role, "vert") not in names:
@@ -514,7 +516,7 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
             if isinstance(it, TextRun) and it.form == "hant" and (it.role, "hant") not in names:
                 # Traditional-Chinese punctuation: the role's face's centred-mark companion
                 names[(it.role, "hant")] = (_register(*fonts.hant(it.role)),)
-        _page(c, page, names, levels)
+        _page(c, page, names, levels, glyphs, tf)
         c.showPage()
     c.save()
     return buf.getvalue()
@@ -623,8 +625,8 @@ def _add_shared_objects(font, doc, st) -> None:
         pf.BaseFont = base
         pf.FirstChar = 0
         pf.LastChar = last
-        pf.Widths = pdfdoc.PDFArray([face.getCharWidth(cp) if k in codes else 0
-                                     for k, cp in enumerate(sub)])
+        pf.Widths = _numbers([face.getCharWidth(cp) if k in codes else 0
+                              for k, cp in enumerate(sub)])
         cmap = pdfdoc.PDFStream()
         cmap.content = _to_unicode_cmap(base, sub, codes)
         if doc.compression:
@@ -634,6 +636,30 @@ def _add_shared_objects(font, doc, st) -> None:
         doc.Reference(pf, internal)
         doc.idToObject["BasicFonts"].dict[internal] = pf
     del font.state[doc]
+
+
+def _numbers(values: list):
+    """ReportLab's ``PDFArray`` of ``values`` (numbers), written as ReportLab writes it — each
+    number by ``fp_str``, ten to a line — with the numbers formatted at once: ReportLab's
+    ``format`` of every element, a dozen Python calls each, was 3 ms of a page's 20 (a
+    subset's Widths has up to 256 numbers; issue #22)."""
+    from reportlab import rl_config
+    from reportlab.lib.rl_accel import fp_str
+    from reportlab.pdfbase import pdfdoc
+
+    class Numbers(pdfdoc.PDFArray):
+        def format(self, document, IND=b"\n "):
+            if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
+                # (not a setting the writer uses: ReportLab's own way)
+                return pdfdoc.PDFArray.format(self, document, IND)
+            words = [fp_str(v) for v in self.sequence]
+            for i in reversed(range(10, len(words), 10)):
+                words.insert(i, "\n ")
+            return ("[ " + " ".join(words) + " ]").encode("ascii")
+
+    global _numbers
+    _numbers = Numbers       # the class, made once ReportLab is imported
+    return Numbers(values)
 
 
 def issue_fonts(encoding: dict) -> bytes:
@@ -657,7 +683,9 @@ def issue_fonts(encoding: dict) -> bytes:
     return buf.getvalue()
 
 
-def _page(c, page: PageOut, names: dict, levels: dict) -> None:
+def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict) -> None:
+    """Draw ``page`` on the canvas.  ``glyphs`` ((chain, level) → :class:`_Glyphs`) and ``tf``
+    (see :func:`_text`) belong to the canvas's document: what its text was drawn with so far."""
     off = page.bleed + MARK_MARGIN
     mw, mh = page.trim_w + 2 * off, page.trim_h + 2 * off
     c.setPageSize((mw, mh))
@@ -682,8 +710,12 @@ def _page(c, page: PageOut, names: dict, levels: dict) -> None:
                 _vertical_text(c, it, entry if isinstance(entry, str) else _font(entry[0]),
                                X, Y)
             else:
-                _text(c, it, names[(it.role, form)],
-                      None if form == "hant" else levels.get(it.role), X, Y)
+                chain = names[(it.role, form)]
+                level = None if form == "hant" else levels.get(it.role)
+                table = glyphs.get((chain, level))
+                if table is None:
+                    table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level)
+                _text(c, it, table, X, Y, tf)
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
             if it.style == "wave":
@@ -745,23 +777,84 @@ def _by_level(text: str, level) -> list[tuple[int, str]]:
     return [(k, "".join(p)) for k, p in out]
 
 
-def _text(c, run: TextRun, font_names: tuple, level, X, Y) -> None:
+class _Glyphs(dict):
+    """What :func:`_text` writes for each character of a role's chain of faces in one
+    document: ch → (piece, (font name, subset), escaped code, advance in thousandths of an
+    em); ``piece`` is (level, subset): a run's glyphs are shown in one string while it stays
+    the same.  Filled as a character is first drawn, so that a line's TJ array is built from
+    the composed glyphs with a dict look-up each instead of ReportLab's string splitting per
+    run (issue #22).  The code is ReportLab's: its ``splitString`` assigns it (in the order
+    of first use, as it would for the whole string; a code never changes once given), or,
+    in a document with the issue's codes (:func:`_share`), the issue's assignment is read
+    and the code recorded as used, as :func:`_fast_font`'s ``splitString`` does.  One per
+    document and chain: codes are the document's."""
+
+    def __init__(self, doc, font_names: tuple, level):
+        super().__init__()
+        self._doc, self._names, self._level = doc, font_names, level
+        self._pieces: dict = {}
+        self._faces: dict = {}
+
+    def _face(self, lv: int) -> tuple:
+        from reportlab.pdfbase.pdfmetrics import getFont
+
+        if self._names[lv] is None:          # the composer sets ½-em forms the face has
+            raise AssertionError(f"no half-width form in the face of level {lv}")
+        name = _font(self._names[lv])
+        font = getFont(name)
+        st = font.state.get(self._doc)
+        used = getattr(st, "used", None)
+        f = self._faces[lv] = (name, font, None if used is None else st.assignments, used,
+                               font.face.charWidths, font.face.defaultWidth)
+        return f
+
+    def __missing__(self, ch):
+        from reportlab.lib.rl_accel import escapePDF
+
+        lv = 0 if self._level is None else self._level(ch)
+        f = self._faces.get(lv) or self._face(lv)
+        name, font, assignments, used, widths, default = f
+        cp = ord(ch)
+        n = None if assignments is None else assignments.get(32 if cp == 0xA0 else cp)
+        if n is None:
+            # ReportLab's own: a new code, or glyph 0 for a character the face lacks, or
+            # its error for one the issue's codes do not have
+            ((subset, code),) = font.splitString(ch, self._doc)
+            code = code[0]
+        else:
+            subset, code = n >> 8, n & 0xFF
+            s = used.get(subset)
+            if s is None:
+                s = used[subset] = set()
+            s.add(code)
+        piece = self._pieces.get((lv, subset))
+        if piece is None:
+            piece = self._pieces[(lv, subset)] = (lv, subset)
+        v = self[ch] = (piece, (name, subset), escapePDF(bytes((code,))),
+                        widths.get(cp, default))
+        return v
+
+
+def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
     """Draw a run as one text object: each stretch of glyphs with the same horizontal scale
     starts at its own absolute origin (``Tm``) and is shown by ``TJ`` arrays whose numbers
     move every glyph to the position the page stage chose (PDF 1.7 §9.4.3), so a justified
     line is one or two operators instead of one per glyph.  No Tc/Tw: some extractors
     (pdfminer) drop Tc at string boundaries; TJ positions read back exactly everywhere.
-    ``font_names`` are the role's chain of faces and ``level(ch)`` the one that sets a
-    character (None: the first sets all): the font switches (``Tf``) within the run where
-    a character comes from a fallback face.
+    ``glyphs`` (:class:`_Glyphs`) gives each character's face of the role's chain, its
+    subset and code: the font switches (``Tf``) within the run where a character comes
+    from a fallback face or another subset.  ``tf``: (font name, subset) → its resource
+    name in this document (ReportLab's ``getSubsetInternalName``, which also puts the font
+    in the document when first asked).
 
     The operators are written here rather than with ReportLab's text object, which measures
     every string again and cannot write a TJ array for a subset font; ReportLab still owns
-    the font: its subsets, their names and their embedding."""
+    the font: its subsets, their names and their embedding.  They are written as the words
+    of one string: a string of glyphs with numbers between them is ``[(…) n (…)] TJ``, one
+    without ``(…) Tj``."""
     from reportlab.lib.rl_accel import fp_str
     from reportlab.pdfbase.pdfmetrics import getFont
 
-    doc = c._doc
     size = run.size
     size_s = fp_str(size)
     gl = run.glyphs
@@ -771,54 +864,69 @@ def _text(c, run: TextRun, font_names: tuple, level, X, Y) -> None:
     elif run.weight:
         c.setLineWidth(run.weight)  # outside BT: the stroke of text render mode 2
         out.append("2 Tr")
+    append = out.append
     y_s = fp_str(Y(run.y))
     cur_h = 100.0
     cur_subset = None
+    n = len(gl)
     k = 0
-    while k < len(gl):
+    while k < n:
         h = gl[k].hscale
         j = k + 1
-        while j < len(gl) and gl[j].hscale == h:
+        while j < n and gl[j].hscale == h:
             j += 1
         if abs(h * 100.0 - cur_h) > 1e-6:
             cur_h = h * 100.0
-            out.append(f"{fp_str(cur_h)} Tz")
-        out.append(f"1 0 0 1 {fp_str(X(gl[k].x))} {y_s} Tm")
-        seg = gl[k:j]
+            append(f"{fp_str(cur_h)} Tz")
+        append(f"1 0 0 1 {fp_str(X(gl[k].x))} {y_s} Tm")
         scale = 1000.0 / (size * h)         # pt → thousandths of text space
-        m = 0                               # glyph of seg the next piece starts at
-        pen = seg[0].x                      # where the current point is, pt
-        for lv, text in _by_level("".join(g.ch for g in seg), level):
-            if font_names[lv] is None:      # the composer sets ½-em forms the face has
-                raise AssertionError(f"no half-width form of {text!r} in its face")
-            name = _font(font_names[lv])
-            font = getFont(name)
-            widths = font.face.charWidths
-            default_w = font.face.defaultWidth
-            for subset, codes in font.splitString(text, doc):
-                if (name, subset) != cur_subset:
-                    cur_subset = (name, subset)
-                    out.append(f"{font.getSubsetInternalName(subset, doc)} {size_s} Tf")
-                arr = []
-                run_start = 0
-                for q in range(len(codes)):
-                    g = seg[m + q]
-                    adj = (pen - g.x) * scale
-                    if abs(adj) > 0.005:
-                        if q > run_start:
-                            arr.append(f"({c._escape(codes[run_start:q])})")
-                        arr.append(fp_str(adj))
-                        run_start = q
-                    pen = g.x + widths.get(ord(g.ch), default_w) / scale
-                arr.append(f"({c._escape(codes[run_start:])})")
-                out.append(f"[{' '.join(arr)}] TJ" if len(arr) > 1 else f"{arr[0]} Tj")
-                m += len(codes)
+        pen = gl[k].x                       # where the current point is, pt
+        piece = None                        # the (level, subset) being shown
+        start = 0                           # the word of out its TJ array starts at
+        moved = False                       # a number in it: TJ, else Tj
+        s = ""                              # the escaped codes of its current string
+        for q in range(k, j):
+            g = gl[q]
+            x = g.x
+            got = glyphs[g.ch]
+            if got[0] is not piece:
+                if piece is not None:
+                    if moved:
+                        out[start] = "[" + out[start]
+                        append(f"({s})] TJ")
+                    else:
+                        append(f"({s}) Tj")
+                    moved = False
+                    s = ""
+                piece = got[0]
+                if got[1] != cur_subset:
+                    cur_subset = got[1]
+                    name = tf.get(cur_subset)
+                    if name is None:
+                        name = tf[cur_subset] = getFont(cur_subset[0]).getSubsetInternalName(
+                            cur_subset[1], c._doc)
+                    append(f"{name} {size_s} Tf")
+                start = len(out)
+            adj = (pen - x) * scale
+            if adj > 0.005 or adj < -0.005:
+                if s:
+                    append(f"({s})")
+                    s = ""
+                append(fp_str(adj))
+                moved = True
+            s += got[2]
+            pen = x + got[3] / scale
+        if moved:
+            out[start] = "[" + out[start]
+            append(f"({s})] TJ")
+        else:
+            append(f"({s}) Tj")
         k = j
     if cur_h != 100.0:
-        out.append("100 Tz")
+        append("100 Tz")
     if run.form == "rule" or run.weight:
-        out.append("0 Tr")
-    out.append("ET")
+        append("0 Tr")
+    append("ET")
     c._code.append(" ".join(out))
 
 
