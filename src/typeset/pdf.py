@@ -509,6 +509,7 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
         _share(c._doc, encoding, used=True)
     glyphs: dict = {}
     tf: dict = {}
+    subsets: dict = {}
     for page in pages:
         for it in page.items:
             if isinstance(it, TextRun) and it.form == "vert" and (it.role, "vert") not in names:
@@ -516,7 +517,7 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
             if isinstance(it, TextRun) and it.form == "hant" and (it.role, "hant") not in names:
                 # Traditional-Chinese punctuation: the role's face's centred-mark companion
                 names[(it.role, "hant")] = (_register(*fonts.hant(it.role)),)
-        _page(c, page, names, levels, glyphs, tf)
+        _page(c, page, names, levels, glyphs, tf, subsets)
         c.showPage()
     c.save()
     return buf.getvalue()
@@ -683,7 +684,8 @@ def issue_fonts(encoding: dict) -> bytes:
     return buf.getvalue()
 
 
-def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict) -> None:
+def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
+          subsets: dict) -> None:
     """Draw ``page`` on the canvas.  ``glyphs`` ((chain, level) → :class:`_Glyphs`) and ``tf``
     (see :func:`_text`) belong to the canvas's document: what its text was drawn with so far."""
     off = page.bleed + MARK_MARGIN
@@ -714,7 +716,7 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict) -
                 level = None if form == "hant" else levels.get(it.role)
                 table = glyphs.get((chain, level))
                 if table is None:
-                    table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level)
+                    table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level, subsets)
                 _text(c, it, table, X, Y, tf)
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
@@ -779,21 +781,22 @@ def _by_level(text: str, level) -> list[tuple[int, str]]:
 
 class _Glyphs(dict):
     """What :func:`_text` writes for each character of a role's chain of faces in one
-    document: ch → (piece, (font name, subset), escaped code, advance in thousandths of an
-    em); ``piece`` is (level, subset): a run's glyphs are shown in one string while it stays
-    the same.  Filled as a character is first drawn, so that a line's TJ array is built from
-    the composed glyphs with a dict look-up each instead of ReportLab's string splitting per
-    run (issue #22).  The code is ReportLab's: its ``splitString`` assigns it (in the order
-    of first use, as it would for the whole string; a code never changes once given), or,
-    in a document with the issue's codes (:func:`_share`), the issue's assignment is read
-    and the code recorded as used, as :func:`_fast_font`'s ``splitString`` does.  One per
-    document and chain: codes are the document's."""
+    document: ch → (piece, font, escaped code, advance in thousandths of an em).  ``piece``
+    is (level, subset): a run's glyphs are shown in one string while it stays the same;
+    ``font`` is the subset's (font name, subset), one object per document (``fonts``).
+    Filled as a character is first drawn, so that a line's TJ array is built from the
+    composed glyphs with a dict look-up each instead of ReportLab's string splitting per run
+    (issue #22).  The code is ReportLab's: its ``splitString`` assigns it (in the order of
+    first use, as it would for the whole string; a code never changes once given), or, in a
+    document with the issue's codes (:func:`_share`), the issue's assignment is read and the
+    code recorded as used, as :func:`_fast_font`'s ``splitString`` does.  One per document
+    and chain: codes are the document's."""
 
-    def __init__(self, doc, font_names: tuple, level):
+    def __init__(self, doc, font_names: tuple, level, fonts: dict):
         super().__init__()
-        self._doc, self._names, self._level = doc, font_names, level
+        self._doc, self._names, self._level, self._fonts = doc, font_names, level, fonts
         self._pieces: dict = {}
-        self._faces: dict = {}
+        self._faces: list = [None] * len(font_names)
 
     def _face(self, lv: int) -> tuple:
         from reportlab.pdfbase.pdfmetrics import getFont
@@ -809,11 +812,8 @@ class _Glyphs(dict):
         return f
 
     def __missing__(self, ch):
-        from reportlab.lib.rl_accel import escapePDF
-
         lv = 0 if self._level is None else self._level(ch)
-        f = self._faces.get(lv) or self._face(lv)
-        name, font, assignments, used, widths, default = f
+        name, font, assignments, used, widths, default = self._faces[lv] or self._face(lv)
         cp = ord(ch)
         n = None if assignments is None else assignments.get(32 if cp == 0xA0 else cp)
         if n is None:
@@ -830,9 +830,24 @@ class _Glyphs(dict):
         piece = self._pieces.get((lv, subset))
         if piece is None:
             piece = self._pieces[(lv, subset)] = (lv, subset)
-        v = self[ch] = (piece, (name, subset), escapePDF(bytes((code,))),
-                        widths.get(cp, default))
+        sub = self._fonts.get((name, subset))
+        if sub is None:
+            sub = self._fonts[(name, subset)] = (name, subset)
+        v = self[ch] = (piece, sub, _escaped()[code], widths.get(cp, default))
         return v
+
+
+_ESCAPED: list | None = None
+
+
+def _escaped() -> list:
+    """Each byte as ReportLab writes it in a PDF string (``escapePDF``), by its value."""
+    global _ESCAPED
+    if _ESCAPED is None:
+        from reportlab.lib.rl_accel import escapePDF
+
+        _ESCAPED = [escapePDF(bytes((i,))) for i in range(256)]
+    return _ESCAPED
 
 
 def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
@@ -843,8 +858,8 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
     (pdfminer) drop Tc at string boundaries; TJ positions read back exactly everywhere.
     ``glyphs`` (:class:`_Glyphs`) gives each character's face of the role's chain, its
     subset and code: the font switches (``Tf``) within the run where a character comes
-    from a fallback face or another subset.  ``tf``: (font name, subset) → its resource
-    name in this document (ReportLab's ``getSubsetInternalName``, which also puts the font
+    from a fallback face or another subset.  ``tf``: (font, size) → its ``Tf`` operator in
+    this document (ReportLab's ``getSubsetInternalName`` names the subset, and puts the font
     in the document when first asked).
 
     The operators are written here rather than with ReportLab's text object, which measures
@@ -856,7 +871,6 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
     from reportlab.pdfbase.pdfmetrics import getFont
 
     size = run.size
-    size_s = fp_str(size)
     gl = run.glyphs
     out = ["BT"]
     if run.form == "rule":
@@ -867,7 +881,7 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
     append = out.append
     y_s = fp_str(Y(run.y))
     cur_h = 100.0
-    cur_subset = None
+    cur_font = None
     n = len(gl)
     k = 0
     while k < n:
@@ -885,27 +899,27 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
         start = 0                           # the word of out its TJ array starts at
         moved = False                       # a number in it: TJ, else Tj
         s = ""                              # the escaped codes of its current string
-        for q in range(k, j):
-            g = gl[q]
+        for g in (gl if j - k == n else gl[k:j]):
             x = g.x
-            got = glyphs[g.ch]
-            if got[0] is not piece:
+            p, font, code, w = glyphs[g.ch]
+            if p is not piece:
                 if piece is not None:
                     if moved:
                         out[start] = "[" + out[start]
                         append(f"({s})] TJ")
+                        moved = False
                     else:
                         append(f"({s}) Tj")
-                    moved = False
                     s = ""
-                piece = got[0]
-                if got[1] != cur_subset:
-                    cur_subset = got[1]
-                    name = tf.get(cur_subset)
-                    if name is None:
-                        name = tf[cur_subset] = getFont(cur_subset[0]).getSubsetInternalName(
-                            cur_subset[1], c._doc)
-                    append(f"{name} {size_s} Tf")
+                piece = p
+                if font is not cur_font:
+                    cur_font = font
+                    op = tf.get((font, size))
+                    if op is None:
+                        op = tf[(font, size)] = (
+                            f"{getFont(font[0]).getSubsetInternalName(font[1], c._doc)} "
+                            f"{fp_str(size)} Tf")
+                    append(op)
                 start = len(out)
             adj = (pen - x) * scale
             if adj > 0.005 or adj < -0.005:
@@ -914,8 +928,8 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
                     s = ""
                 append(fp_str(adj))
                 moved = True
-            s += got[2]
-            pen = x + got[3] / scale
+            s += code
+            pen = x + w / scale
         if moved:
             out[start] = "[" + out[start]
             append(f"({s})] TJ")
