@@ -524,9 +524,10 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
 
 
 def _font_texts(page: PageOut, fonts, names: dict, levels: dict):
-    """(registered font name, text) of everything ``page`` draws in a font, in the order
-    :func:`_page` draws it, each character with the face :func:`_text`,
-    :func:`_vertical_text` and the slug choose for it."""
+    """(chain, level, text) of everything ``page`` draws in a font, in the order :func:`_page`
+    draws it: the faces that may set ``text`` (:func:`_font_names`; one registered name for
+    vertical text) and ``level(ch)`` the one of them that sets each character (None: the
+    first sets all), as :func:`_text`, :func:`_vertical_text` and the slug choose them."""
     for it in page.items:
         if not isinstance(it, TextRun):
             continue
@@ -535,19 +536,14 @@ def _font_texts(page: PageOut, fonts, names: dict, levels: dict):
             names[(it.role, "vert")] = _vert_name(fonts, it.role)
         if form == "hant" and (it.role, "hant") not in names:
             names[(it.role, "hant")] = (_register(*fonts.hant(it.role)),)
-        text = "".join(g.ch for g in it.glyphs)
+        text = "".join([g.ch for g in it.glyphs])
         entry = names[(it.role, form)]
         if it.vertical:
-            yield (entry if isinstance(entry, str) else _font(entry[0])), text
-            continue
-        for lv, piece in _by_level(text, None if form == "hant" else levels.get(it.role)):
-            if entry[lv] is None:
-                raise AssertionError(f"no half-width form of {piece!r} in its face")
-            yield _font(entry[lv]), piece
+            yield (entry if isinstance(entry, str) else _font(entry[0]),), None, text
+        else:
+            yield entry, None if form == "hant" else levels.get(it.role), text
     if page.slug:
-        slug_names = names[(page.slug_role, "")]
-        for lv, piece in _by_level(page.slug, levels.get(page.slug_role)):
-            yield _font(slug_names[lv]), piece
+        yield names[(page.slug_role, "")], levels.get(page.slug_role), page.slug
 
 
 class _IssueDoc:
@@ -560,18 +556,35 @@ def issue_encoding(pages: list[PageOut], fonts) -> dict:
     (name in the page resources, {code point: code}, subsets).  Pages drawn with it
     (``render_pdf(encoding=…)``) say the same bytes in their page files and in the
     whole-issue file, which then carries one set of subsets for all its pages
-    (:func:`issue_fonts`) instead of every page's own (issue #22)."""
+    (:func:`issue_fonts`) instead of every page's own (issue #22).
+
+    ReportLab is given each character once per chain of faces, when it is first drawn with
+    it: a character it has a code for already keeps it, so the codes are those of the
+    whole text, for a fraction of the work (most of the text of an issue is characters
+    drawn before)."""
     from reportlab.pdfbase.pdfmetrics import getFont
 
     names = _font_names(fonts)
     levels = _levels(fonts)
     key = _IssueDoc()
-    order: list[str] = []
+    order: dict = {}
+    done: dict = {}           # (chain, level) → the characters given to ReportLab
     for page in pages:
-        for name, text in _font_texts(page, fonts, names, levels):
-            getFont(name).splitString(text, key)
-            if name not in order:
-                order.append(name)
+        for chain, level, text in _font_texts(page, fonts, names, levels):
+            seen = done.get((chain, level))
+            if seen is None:
+                seen = done[(chain, level)] = set()
+            if text and seen.issuperset(text):
+                continue
+            # (an empty text names its chain's first face, as ReportLab's state for it)
+            new = "".join([ch for ch in dict.fromkeys(text) if ch not in seen])
+            seen.update(new)
+            for lv, piece in _by_level(new, level):
+                if chain[lv] is None:
+                    raise AssertionError(f"no half-width form of {piece!r} in its face")
+                name = _font(chain[lv])
+                getFont(name).splitString(piece, key)
+                order[name] = None
     out = {}
     for k, name in enumerate(order):
         st = getFont(name).state.pop(key)
