@@ -306,7 +306,16 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
         def addObjects(self, doc):
             st = self.state.get(doc)
             if st is None or getattr(st, "used", None) is None:
-                return TTFont.addObjects(self, doc)
+                # ReportLab's, with each subset's Widths written at once (_numbers)
+                internal = getattr(st, "internalName", None)
+                n = len(st.subsets) if st is not None else 0
+                TTFont.addObjects(self, doc)
+                made = doc.idToObject["BasicFonts"].dict
+                for k in range(n if internal else 0):
+                    pf = made.get(f"{internal}+{k}")
+                    if pf is not None and type(pf.Widths) is pdfdoc.PDFArray:
+                        pf.Widths = _numbers(pf.Widths.sequence)
+                return None
             _add_shared_objects(self, doc, st)
 
         def stringWidth(self, text, size, encoding="utf8"):
