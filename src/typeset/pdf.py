@@ -90,8 +90,8 @@ def _to_unicode_cmap(fontname, subset, used=None):
         "<00> <%02X>" % (len(subset) - 1),
         "endcodespacerange",
         "%d beginbfchar" % (len(subset) if used is None else len(used))
-    ] + ["<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)
-         if used is None or i in used] + [
+    ] + (["<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)] if used is None
+         else ["<%02X> <%s>" % (i, _utf16_hex(subset[i])) for i in sorted(used)]) + [
         "endbfchar",
         "endcmap",
         "CMapName currentdict /CMap defineresource pop",
@@ -780,7 +780,12 @@ def _add_shared_objects(font, doc, st) -> None:
         if not codes:
             continue
         last = max(codes)
-        sub = [cp if k in codes else 0 for k, cp in enumerate(subset[:last + 1])]
+        sub = [0] * (last + 1)
+        widths = [0] * (last + 1)
+        width = face.getCharWidth
+        for k in codes:
+            sub[k] = cp = subset[k]
+            widths[k] = width(cp)
         internal = f"{st.internalName}+{n}"
         base = (b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX))).decode("pdfdoc")
         pf = pdfdoc.PDFTrueTypeFont()
@@ -789,8 +794,7 @@ def _add_shared_objects(font, doc, st) -> None:
         pf.BaseFont = base
         pf.FirstChar = 0
         pf.LastChar = last
-        pf.Widths = _numbers([face.getCharWidth(cp) if k in codes else 0
-                              for k, cp in enumerate(sub)])
+        pf.Widths = _numbers(widths)
         cmap = pdfdoc.PDFStream()
         cmap.content = _to_unicode_cmap(base, sub, codes)
         if doc.compression:
