@@ -4,7 +4,7 @@ Contract: ``render_pdf(pages, fonts)`` returns the bytes of one PDF holding the 
 order; it writes no document metadata (title, dates, language: ``pdfx.finish_pdf`` writes
 them, once).  It draws items in the order given (reading order), every glyph at the position the page
 stage chose (a run is one ``TJ`` array whose numbers place each glyph), all text and rules in
-100 % K with black overprint, fonts embedded and subset by ReportLab (faces built from the font
+100 % K with black overprint, fonts embedded and subset as ReportLab does (faces built from the font
 module's metrics cache, see ``_fast_font``); the pages of an issue of several pages with
 one code for each character of each face over the whole issue (``issue_encoding``), so that
 the whole-issue file shares one set of subsets (``issue_fonts``).  Page boxes: MediaBox = trim + bleed +
@@ -317,7 +317,8 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
     """A ReportLab TTFont for ``path`` that takes its cmap and advances from the metrics
     cache (fonts.pdf_font_data) instead of parsing them: ReportLab's own TTFontFace decodes
     every cmap, hmtx and loca entry in Python, about 50 ms per CJK face (issue #8).
-    Subsetting and embedding are ReportLab's, unchanged.  ``glyphs`` (code point → (glyph
+    Embedding is ReportLab's; its subsets are ReportLab's bytes, made by :func:`_subset_font`
+    (ReportLab's subsetter, reading the file directly).  ``glyphs`` (code point → (glyph
     id, advance in font units)) draws those characters with other glyphs of the file: the
     vertical forms of vertical text (fonts.vertical_forms), so that the PDF's ToUnicode
     still gives the characters of the text."""
