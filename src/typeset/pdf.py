@@ -4,7 +4,7 @@ Contract: ``render_pdf(pages, fonts)`` returns the bytes of one PDF holding the 
 order; it writes no document metadata (title, dates, language: ``pdfx.finish_pdf`` writes
 them, once).  It draws items in the order given (reading order), every glyph at the position the page
 stage chose (a run is one ``TJ`` array whose numbers place each glyph), all text and rules in
-100 % K with black overprint, fonts embedded and subset by ReportLab (faces built from the font
+100 % K with black overprint, fonts embedded and subset as ReportLab does (faces built from the font
 module's metrics cache, see ``_fast_font``); the pages of an issue of several pages with
 one code for each character of each face over the whole issue (``issue_encoding``), so that
 the whole-issue file shares one set of subsets (``issue_fonts``).  Page boxes: MediaBox = trim + bleed +
@@ -90,8 +90,8 @@ def _to_unicode_cmap(fontname, subset, used=None):
         "<00> <%02X>" % (len(subset) - 1),
         "endcodespacerange",
         "%d beginbfchar" % (len(subset) if used is None else len(used))
-    ] + ["<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)
-         if used is None or i in used] + [
+    ] + (["<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)] if used is None
+         else ["<%02X> <%s>" % (i, _utf16_hex(subset[i])) for i in sorted(used)]) + [
         "endbfchar",
         "endcmap",
         "CMapName currentdict /CMap defineresource pop",
@@ -172,11 +172,153 @@ def _flate_filter():
     return Flate()
 
 
+def _subset_font(face, subset: list) -> bytes:
+    """ReportLab's ``TTFontFace.makeSubset(subset)`` of :func:`_fast_font`'s face, the same
+    bytes, with the font file read directly: ReportLab reads each glyph's loca entry, its
+    header and its components through a Python method call apiece and asks the face's
+    charToGlyph twice for every code (the unused codes of a page's subset, code 0, every
+    time), about 1 ms of a subset of 256 CJK glyphs (issue #22).  The tables and their
+    order, the composite glyphs' components (renumbered), the metrics run and the file
+    (ReportLab's TTFontMaker) are ReportLab's."""
+    from struct import pack, unpack, unpack_from
+
+    from reportlab.pdfbase.ttfonts import (GF_ARG_1_AND_2_ARE_WORDS, GF_MORE_COMPONENTS,
+                                           GF_WE_HAVE_A_SCALE, GF_WE_HAVE_A_TWO_BY_TWO,
+                                           GF_WE_HAVE_AN_X_AND_Y_SCALE, TTFontMaker,
+                                           _set_ushort)
+
+    output = TTFontMaker()
+    char_to_glyph = face.charToGlyph
+    glyph_map = [0]              # new glyph index → old glyph index
+    glyph_set = {0: 0}           # old glyph index → new glyph index
+    code_to_glyph: dict = {}     # code point → new glyph index
+    for code in subset:
+        if code in code_to_glyph:
+            continue
+        g = char_to_glyph.get(code, 0)
+        if g not in glyph_set:
+            glyph_set[g] = len(glyph_map)
+            glyph_map.append(g)
+        code_to_glyph[code] = glyph_set[g]
+
+    mm = face._ttf_data
+    start, glyf_len = face.get_table_pos("glyf")
+    loca = face.glyphPos                    # a _Table over the loca table
+    if loca._fmt == ">L":
+        ld, lfmt, lstep, lshift = loca._data, ">LL", 4, 0
+    else:
+        ld, lfmt, lstep, lshift = loca._data, ">HH", 2, 1
+    n_loca = len(loca)
+
+    def where(g):
+        if not 0 <= g + 1 < n_loca:
+            raise IndexError(g)
+        a, b = unpack_from(lfmt, ld, lstep * g)
+        return a << lshift, b << lshift
+
+    # the glyphs that are parts of composite glyphs
+    n = 0
+    while n < len(glyph_map):
+        p0, p1 = where(glyph_map[n])
+        n += 1
+        if not p1 - p0:
+            continue
+        at = start + p0
+        if unpack_from(">h", mm, at)[0] < 0:
+            at += 10
+            flags = GF_MORE_COMPONENTS
+            while flags & GF_MORE_COMPONENTS:
+                flags, g = unpack_from(">HH", mm, at)
+                at += 4
+                if g not in glyph_set:
+                    glyph_set[g] = len(glyph_map)
+                    glyph_map.append(g)
+                at += 4 if flags & GF_ARG_1_AND_2_ARE_WORDS else 2
+                if flags & GF_WE_HAVE_A_SCALE:
+                    at += 2
+                elif flags & GF_WE_HAVE_AN_X_AND_Y_SCALE:
+                    at += 4
+                elif flags & GF_WE_HAVE_A_TWO_BY_TWO:
+                    at += 8
+
+    for tag in ("name", "OS/2", "cvt ", "fpgm", "prep"):
+        try:
+            output.add(tag, face.get_table(tag))
+        except KeyError:
+            pass                # cvt, fpgm and prep are optional
+    output.add("post", b"\x00\x03\x00\x00" + face.get_table("post")[4:16] + b"\x00" * 16)
+    num_glyphs = len(glyph_map)
+
+    hmetrics = face.hmetrics
+    hmtx: list = []
+    for g in glyph_map:
+        aw, lsb = hmetrics[g]
+        hmtx.append(int(aw))
+        hmtx.append(int(lsb))
+    # full pairs up to the run of equal advances at the end, then that run's lsb's
+    n = len(hmtx) - 2
+    while n and hmtx[n] == hmtx[n - 2]:
+        n -= 2
+    n += 2
+    hmtx = hmtx[:n] + hmtx[n + 1::2]
+    output.add("hmtx", pack(">%dH" % len(hmtx), *hmtx))
+    output.add("hhea", _set_ushort(face.get_table("hhea"), 34, n >> 1))
+    output.add("maxp", _set_ushort(face.get_table("maxp"), 4, num_glyphs))
+
+    count = len(subset)
+    cmap = [0, 1, 1, 0, 0, 12, 6, 10 + count * 2, 0, 0, count] + [code_to_glyph[c]
+                                                                 for c in subset]
+    output.add("cmap", pack(">%dH" % len(cmap), *cmap))
+
+    offsets = []
+    glyf = []
+    pos = 0
+    for g in glyph_map:
+        offsets.append(pos)
+        p0, p1 = where(g)
+        size = p1 - p0
+        # (the glyf table's bytes from p0 to p0 + size, cut at its end)
+        s0, s1 = min(p0, glyf_len), min(p0 + size, glyf_len)
+        data = mm[start + s0:start + max(s0, s1)]
+        if size > 2 and unpack(">h", data[:2])[0] < 0:
+            # a composite glyph: its components by their new numbers
+            at = 10
+            flags = GF_MORE_COMPONENTS
+            while flags & GF_MORE_COMPONENTS:
+                flags = unpack(">H", data[at:at + 2])[0]
+                old = unpack(">H", data[at + 2:at + 4])[0]
+                data = _set_ushort(data, at + 2, glyph_set[old])
+                at += 4
+                at += 4 if flags & GF_ARG_1_AND_2_ARE_WORDS else 2
+                if flags & GF_WE_HAVE_A_SCALE:
+                    at += 2
+                elif flags & GF_WE_HAVE_AN_X_AND_Y_SCALE:
+                    at += 4
+                elif flags & GF_WE_HAVE_A_TWO_BY_TWO:
+                    at += 8
+        glyf.append(data)
+        pos += size
+        if pos % 4:
+            glyf.append(b"\0" * (4 - pos % 4))
+            pos += 4 - pos % 4
+    offsets.append(pos)
+    output.add("glyf", b"".join(glyf))
+    if (pos + 1) >> 1 > 0xFFFF:
+        long_loca = 1
+        output.add("loca", pack(">%dL" % len(offsets), *offsets))
+    else:
+        long_loca = 0
+        output.add("loca", pack(">%dH" % len(offsets), *[o >> 1 for o in offsets]))
+    output.add("head", _set_ushort(face.get_table("head"), 50, long_loca))
+    return output.makeStream()
+
+
 def _fast_font(ps_name: str, path, glyphs: dict | None = None):
     """A ReportLab TTFont for ``path`` that takes its cmap and advances from the metrics
     cache (fonts.pdf_font_data) instead of parsing them: ReportLab's own TTFontFace decodes
     every cmap, hmtx and loca entry in Python, about 50 ms per CJK face (issue #8).
-    Subsetting and embedding are ReportLab's, unchanged.  ``glyphs`` (code point → (glyph
+    Embedding is ReportLab's; its subsets are ReportLab's bytes, made by :func:`_subset_font`
+    (ReportLab's subsetter, reading the file directly).  ``glyphs`` (code point → (glyph
     id, advance in font units)) draws those characters with other glyphs of the file: the
     vertical forms of vertical text (fonts.vertical_forms), so that the PDF's ToUnicode
     still gives the characters of the text."""
@@ -218,7 +360,7 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
             key = tuple(subset)
             got = self._subsets.pop(key, None)
             if got is None:
-                got = _Subset(super().makeSubset(subset))
+                got = _Subset(_subset_font(self, subset))
                 self._subset_bytes += 2 * len(got)       # (with its compressed form)
             self._subsets[key] = got                     # the newest last
             while self._subset_bytes > SUBSETS_KEPT and len(self._subsets) > 1:
@@ -306,7 +448,16 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
         def addObjects(self, doc):
             st = self.state.get(doc)
             if st is None or getattr(st, "used", None) is None:
-                return TTFont.addObjects(self, doc)
+                # ReportLab's, with each subset's Widths written at once (_numbers)
+                internal = getattr(st, "internalName", None)
+                n = len(st.subsets) if st is not None else 0
+                TTFont.addObjects(self, doc)
+                made = doc.idToObject["BasicFonts"].dict
+                for k in range(n if internal else 0):
+                    pf = made.get(f"{internal}+{k}")
+                    if pf is not None and type(pf.Widths) is pdfdoc.PDFArray:
+                        pf.Widths = _numbers(pf.Widths.sequence)
+                return None
             _add_shared_objects(self, doc, st)
 
         def stringWidth(self, text, size, encoding="utf8"):
@@ -507,6 +658,9 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
                pageCompression=1)
     if encoding is not None:
         _share(c._doc, encoding, used=True)
+    glyphs: dict = {}
+    tf: dict = {}
+    subsets: dict = {}
     for page in pages:
         for it in page.items:
             if isinstance(it, TextRun) and it.form == "vert" and (it.role, "vert") not in names:
@@ -514,16 +668,17 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
             if isinstance(it, TextRun) and it.form == "hant" and (it.role, "hant") not in names:
                 # Traditional-Chinese punctuation: the role's face's centred-mark companion
                 names[(it.role, "hant")] = (_register(*fonts.hant(it.role)),)
-        _page(c, page, names, levels)
+        _page(c, page, names, levels, glyphs, tf, subsets)
         c.showPage()
     c.save()
     return buf.getvalue()
 
 
 def _font_texts(page: PageOut, fonts, names: dict, levels: dict):
-    """(registered font name, text) of everything ``page`` draws in a font, in the order
-    :func:`_page` draws it, each character with the face :func:`_text`,
-    :func:`_vertical_text` and the slug choose for it."""
+    """(chain, level, text) of everything ``page`` draws in a font, in the order :func:`_page`
+    draws it: the faces that may set ``text`` (:func:`_font_names`; one registered name for
+    vertical text) and ``level(ch)`` the one of them that sets each character (None: the
+    first sets all), as :func:`_text`, :func:`_vertical_text` and the slug choose them."""
     for it in page.items:
         if not isinstance(it, TextRun):
             continue
@@ -532,19 +687,14 @@ def _font_texts(page: PageOut, fonts, names: dict, levels: dict):
             names[(it.role, "vert")] = _vert_name(fonts, it.role)
         if form == "hant" and (it.role, "hant") not in names:
             names[(it.role, "hant")] = (_register(*fonts.hant(it.role)),)
-        text = "".join(g.ch for g in it.glyphs)
+        text = "".join([g.ch for g in it.glyphs])
         entry = names[(it.role, form)]
         if it.vertical:
-            yield (entry if isinstance(entry, str) else _font(entry[0])), text
-            continue
-        for lv, piece in _by_level(text, None if form == "hant" else levels.get(it.role)):
-            if entry[lv] is None:
-                raise AssertionError(f"no half-width form of {piece!r} in its face")
-            yield _font(entry[lv]), piece
+            yield (entry if isinstance(entry, str) else _font(entry[0]),), None, text
+        else:
+            yield entry, None if form == "hant" else levels.get(it.role), text
     if page.slug:
-        slug_names = names[(page.slug_role, "")]
-        for lv, piece in _by_level(page.slug, levels.get(page.slug_role)):
-            yield _font(slug_names[lv]), piece
+        yield names[(page.slug_role, "")], levels.get(page.slug_role), page.slug
 
 
 class _IssueDoc:
@@ -557,18 +707,35 @@ def issue_encoding(pages: list[PageOut], fonts) -> dict:
     (name in the page resources, {code point: code}, subsets).  Pages drawn with it
     (``render_pdf(encoding=…)``) say the same bytes in their page files and in the
     whole-issue file, which then carries one set of subsets for all its pages
-    (:func:`issue_fonts`) instead of every page's own (issue #22)."""
+    (:func:`issue_fonts`) instead of every page's own (issue #22).
+
+    ReportLab is given each character once per chain of faces, when it is first drawn with
+    it: a character it has a code for already keeps it, so the codes are those of the
+    whole text, for a fraction of the work (most of the text of an issue is characters
+    drawn before)."""
     from reportlab.pdfbase.pdfmetrics import getFont
 
     names = _font_names(fonts)
     levels = _levels(fonts)
     key = _IssueDoc()
-    order: list[str] = []
+    order: dict = {}
+    done: dict = {}           # (chain, level) → the characters given to ReportLab
     for page in pages:
-        for name, text in _font_texts(page, fonts, names, levels):
-            getFont(name).splitString(text, key)
-            if name not in order:
-                order.append(name)
+        for chain, level, text in _font_texts(page, fonts, names, levels):
+            seen = done.get((chain, level))
+            if seen is None:
+                seen = done[(chain, level)] = set()
+            if text and seen.issuperset(text):
+                continue
+            # (an empty text names its chain's first face, as ReportLab's state for it)
+            new = "".join([ch for ch in dict.fromkeys(text) if ch not in seen])
+            seen.update(new)
+            for lv, piece in _by_level(new, level):
+                if chain[lv] is None:
+                    raise AssertionError(f"no half-width form of {piece!r} in its face")
+                name = _font(chain[lv])
+                getFont(name).splitString(piece, key)
+                order[name] = None
     out = {}
     for k, name in enumerate(order):
         st = getFont(name).state.pop(key)
@@ -614,7 +781,12 @@ def _add_shared_objects(font, doc, st) -> None:
         if not codes:
             continue
         last = max(codes)
-        sub = [cp if k in codes else 0 for k, cp in enumerate(subset[:last + 1])]
+        sub = [0] * (last + 1)
+        widths = [0] * (last + 1)
+        width = face.getCharWidth
+        for k in codes:
+            sub[k] = cp = subset[k]
+            widths[k] = width(cp)
         internal = f"{st.internalName}+{n}"
         base = (b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX))).decode("pdfdoc")
         pf = pdfdoc.PDFTrueTypeFont()
@@ -623,8 +795,7 @@ def _add_shared_objects(font, doc, st) -> None:
         pf.BaseFont = base
         pf.FirstChar = 0
         pf.LastChar = last
-        pf.Widths = pdfdoc.PDFArray([face.getCharWidth(cp) if k in codes else 0
-                                     for k, cp in enumerate(sub)])
+        pf.Widths = _numbers(widths)
         cmap = pdfdoc.PDFStream()
         cmap.content = _to_unicode_cmap(base, sub, codes)
         if doc.compression:
@@ -634,6 +805,30 @@ def _add_shared_objects(font, doc, st) -> None:
         doc.Reference(pf, internal)
         doc.idToObject["BasicFonts"].dict[internal] = pf
     del font.state[doc]
+
+
+def _numbers(values: list):
+    """ReportLab's ``PDFArray`` of ``values`` (numbers), written as ReportLab writes it — each
+    number by ``fp_str``, ten to a line — with the numbers formatted at once: ReportLab's
+    ``format`` of every element, a dozen Python calls each, was 3 ms of a page's 20 (a
+    subset's Widths has up to 256 numbers; issue #22)."""
+    from reportlab import rl_config
+    from reportlab.lib.rl_accel import fp_str
+    from reportlab.pdfbase import pdfdoc
+
+    class Numbers(pdfdoc.PDFArray):
+        def format(self, document, IND=b"\n "):
+            if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
+                # (not a setting the writer uses: ReportLab's own way)
+                return pdfdoc.PDFArray.format(self, document, IND)
+            words = [fp_str(v) for v in self.sequence]
+            for i in reversed(range(10, len(words), 10)):
+                words.insert(i, "\n ")
+            return ("[ " + " ".join(words) + " ]").encode("ascii")
+
+    global _numbers
+    _numbers = Numbers       # the class, made once ReportLab is imported
+    return Numbers(values)
 
 
 def issue_fonts(encoding: dict) -> bytes:
@@ -657,7 +852,10 @@ def issue_fonts(encoding: dict) -> bytes:
     return buf.getvalue()
 
 
-def _page(c, page: PageOut, names: dict, levels: dict) -> None:
+def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
+          subsets: dict) -> None:
+    """Draw ``page`` on the canvas.  ``glyphs`` ((chain, level) → :class:`_Glyphs`) and ``tf``
+    (see :func:`_text`) belong to the canvas's document: what its text was drawn with so far."""
     off = page.bleed + MARK_MARGIN
     mw, mh = page.trim_w + 2 * off, page.trim_h + 2 * off
     c.setPageSize((mw, mh))
@@ -682,8 +880,12 @@ def _page(c, page: PageOut, names: dict, levels: dict) -> None:
                 _vertical_text(c, it, entry if isinstance(entry, str) else _font(entry[0]),
                                X, Y)
             else:
-                _text(c, it, names[(it.role, form)],
-                      None if form == "hant" else levels.get(it.role), X, Y)
+                chain = names[(it.role, form)]
+                level = None if form == "hant" else levels.get(it.role)
+                table = glyphs.get((chain, level))
+                if table is None:
+                    table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level, subsets)
+                _text(c, it, table, X, Y, tf)
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
             if it.style == "wave":
@@ -745,25 +947,98 @@ def _by_level(text: str, level) -> list[tuple[int, str]]:
     return [(k, "".join(p)) for k, p in out]
 
 
-def _text(c, run: TextRun, font_names: tuple, level, X, Y) -> None:
+class _Glyphs(dict):
+    """What :func:`_text` writes for each character of a role's chain of faces in one
+    document: ch → (piece, font, escaped code, advance in thousandths of an em).  ``piece``
+    is (level, subset): a run's glyphs are shown in one string while it stays the same;
+    ``font`` is the subset's (font name, subset), one object per document (``fonts``).
+    Filled as a character is first drawn, so that a line's TJ array is built from the
+    composed glyphs with a dict look-up each instead of ReportLab's string splitting per run
+    (issue #22).  The code is ReportLab's: its ``splitString`` assigns it (in the order of
+    first use, as it would for the whole string; a code never changes once given), or, in a
+    document with the issue's codes (:func:`_share`), the issue's assignment is read and the
+    code recorded as used, as :func:`_fast_font`'s ``splitString`` does.  One per document
+    and chain: codes are the document's."""
+
+    def __init__(self, doc, font_names: tuple, level, fonts: dict):
+        super().__init__()
+        self._doc, self._names, self._level, self._fonts = doc, font_names, level, fonts
+        self._pieces: dict = {}
+        self._faces: list = [None] * len(font_names)
+
+    def _face(self, lv: int) -> tuple:
+        from reportlab.pdfbase.pdfmetrics import getFont
+
+        if self._names[lv] is None:          # the composer sets ½-em forms the face has
+            raise AssertionError(f"no half-width form in the face of level {lv}")
+        name = _font(self._names[lv])
+        font = getFont(name)
+        st = font.state.get(self._doc)
+        used = getattr(st, "used", None)
+        f = self._faces[lv] = (name, font, None if used is None else st.assignments, used,
+                               font.face.charWidths, font.face.defaultWidth)
+        return f
+
+    def __missing__(self, ch):
+        lv = 0 if self._level is None else self._level(ch)
+        name, font, assignments, used, widths, default = self._faces[lv] or self._face(lv)
+        cp = ord(ch)
+        n = None if assignments is None else assignments.get(32 if cp == 0xA0 else cp)
+        if n is None:
+            # ReportLab's own: a new code, or glyph 0 for a character the face lacks, or
+            # its error for one the issue's codes do not have
+            ((subset, code),) = font.splitString(ch, self._doc)
+            code = code[0]
+        else:
+            subset, code = n >> 8, n & 0xFF
+            s = used.get(subset)
+            if s is None:
+                s = used[subset] = set()
+            s.add(code)
+        piece = self._pieces.get((lv, subset))
+        if piece is None:
+            piece = self._pieces[(lv, subset)] = (lv, subset)
+        sub = self._fonts.get((name, subset))
+        if sub is None:
+            sub = self._fonts[(name, subset)] = (name, subset)
+        v = self[ch] = (piece, sub, _escaped()[code], widths.get(cp, default))
+        return v
+
+
+_ESCAPED: list | None = None
+
+
+def _escaped() -> list:
+    """Each byte as ReportLab writes it in a PDF string (``escapePDF``), by its value."""
+    global _ESCAPED
+    if _ESCAPED is None:
+        from reportlab.lib.rl_accel import escapePDF
+
+        _ESCAPED = [escapePDF(bytes((i,))) for i in range(256)]
+    return _ESCAPED
+
+
+def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
     """Draw a run as one text object: each stretch of glyphs with the same horizontal scale
     starts at its own absolute origin (``Tm``) and is shown by ``TJ`` arrays whose numbers
     move every glyph to the position the page stage chose (PDF 1.7 §9.4.3), so a justified
     line is one or two operators instead of one per glyph.  No Tc/Tw: some extractors
     (pdfminer) drop Tc at string boundaries; TJ positions read back exactly everywhere.
-    ``font_names`` are the role's chain of faces and ``level(ch)`` the one that sets a
-    character (None: the first sets all): the font switches (``Tf``) within the run where
-    a character comes from a fallback face.
+    ``glyphs`` (:class:`_Glyphs`) gives each character's face of the role's chain, its
+    subset and code: the font switches (``Tf``) within the run where a character comes
+    from a fallback face or another subset.  ``tf``: (font, size) → its ``Tf`` operator in
+    this document (ReportLab's ``getSubsetInternalName`` names the subset, and puts the font
+    in the document when first asked).
 
     The operators are written here rather than with ReportLab's text object, which measures
     every string again and cannot write a TJ array for a subset font; ReportLab still owns
-    the font: its subsets, their names and their embedding."""
+    the font: its subsets, their names and their embedding.  They are written as the words
+    of one string: a string of glyphs with numbers between them is ``[(…) n (…)] TJ``, one
+    without ``(…) Tj``."""
     from reportlab.lib.rl_accel import fp_str
     from reportlab.pdfbase.pdfmetrics import getFont
 
-    doc = c._doc
     size = run.size
-    size_s = fp_str(size)
     gl = run.glyphs
     out = ["BT"]
     if run.form == "rule":
@@ -771,54 +1046,69 @@ def _text(c, run: TextRun, font_names: tuple, level, X, Y) -> None:
     elif run.weight:
         c.setLineWidth(run.weight)  # outside BT: the stroke of text render mode 2
         out.append("2 Tr")
+    append = out.append
     y_s = fp_str(Y(run.y))
     cur_h = 100.0
-    cur_subset = None
+    cur_font = None
+    n = len(gl)
     k = 0
-    while k < len(gl):
+    while k < n:
         h = gl[k].hscale
         j = k + 1
-        while j < len(gl) and gl[j].hscale == h:
+        while j < n and gl[j].hscale == h:
             j += 1
         if abs(h * 100.0 - cur_h) > 1e-6:
             cur_h = h * 100.0
-            out.append(f"{fp_str(cur_h)} Tz")
-        out.append(f"1 0 0 1 {fp_str(X(gl[k].x))} {y_s} Tm")
-        seg = gl[k:j]
+            append(f"{fp_str(cur_h)} Tz")
+        append(f"1 0 0 1 {fp_str(X(gl[k].x))} {y_s} Tm")
         scale = 1000.0 / (size * h)         # pt → thousandths of text space
-        m = 0                               # glyph of seg the next piece starts at
-        pen = seg[0].x                      # where the current point is, pt
-        for lv, text in _by_level("".join(g.ch for g in seg), level):
-            if font_names[lv] is None:      # the composer sets ½-em forms the face has
-                raise AssertionError(f"no half-width form of {text!r} in its face")
-            name = _font(font_names[lv])
-            font = getFont(name)
-            widths = font.face.charWidths
-            default_w = font.face.defaultWidth
-            for subset, codes in font.splitString(text, doc):
-                if (name, subset) != cur_subset:
-                    cur_subset = (name, subset)
-                    out.append(f"{font.getSubsetInternalName(subset, doc)} {size_s} Tf")
-                arr = []
-                run_start = 0
-                for q in range(len(codes)):
-                    g = seg[m + q]
-                    adj = (pen - g.x) * scale
-                    if abs(adj) > 0.005:
-                        if q > run_start:
-                            arr.append(f"({c._escape(codes[run_start:q])})")
-                        arr.append(fp_str(adj))
-                        run_start = q
-                    pen = g.x + widths.get(ord(g.ch), default_w) / scale
-                arr.append(f"({c._escape(codes[run_start:])})")
-                out.append(f"[{' '.join(arr)}] TJ" if len(arr) > 1 else f"{arr[0]} Tj")
-                m += len(codes)
+        pen = gl[k].x                       # where the current point is, pt
+        piece = None                        # the (level, subset) being shown
+        start = 0                           # the word of out its TJ array starts at
+        moved = False                       # a number in it: TJ, else Tj
+        s = ""                              # the escaped codes of its current string
+        for g in (gl if j - k == n else gl[k:j]):
+            x = g.x
+            p, font, code, w = glyphs[g.ch]
+            if p is not piece:
+                if piece is not None:
+                    if moved:
+                        out[start] = "[" + out[start]
+                        append(f"({s})] TJ")
+                        moved = False
+                    else:
+                        append(f"({s}) Tj")
+                    s = ""
+                piece = p
+                if font is not cur_font:
+                    cur_font = font
+                    op = tf.get((font, size))
+                    if op is None:
+                        op = tf[(font, size)] = (
+                            f"{getFont(font[0]).getSubsetInternalName(font[1], c._doc)} "
+                            f"{fp_str(size)} Tf")
+                    append(op)
+                start = len(out)
+            adj = (pen - x) * scale
+            if adj > 0.005 or adj < -0.005:
+                if s:
+                    append(f"({s})")
+                    s = ""
+                append(fp_str(adj))
+                moved = True
+            s += code
+            pen = x + w / scale
+        if moved:
+            out[start] = "[" + out[start]
+            append(f"({s})] TJ")
+        else:
+            append(f"({s}) Tj")
         k = j
     if cur_h != 100.0:
-        out.append("100 Tz")
+        append("100 Tz")
     if run.form == "rule" or run.weight:
-        out.append("0 Tr")
-    out.append("ET")
+        append("0 Tr")
+    append("ET")
     c._code.append(" ".join(out))
 
 
