@@ -103,3 +103,73 @@ def test_one_paragraph_a_line_reads_back_as_paragraphs(tmp_path):
     left = min(ln.x0 for ln in body)
     starts = [ln.text.replace(" ", "")[:3] for ln in body if ln.x0 - left > 1.5 * 9.0]
     assert starts == ["中新网", "近年来", "采风团"], [ln.text for ln in body]
+
+
+# A notice pasted from a web page (fresh copy, MBA中心 投稿要求): headings, address lines with
+# an e-mail and a telephone number, then numbered items, one a line.  The address lines end
+# in a figure or a bracket, not a mark, and are longer than a heading, so the block read as
+# wrapped copy and the whole notice ran together ("一、投稿方式稿件以电子邮件…").
+NOTICE = ("一、投稿方式\n"
+          "稿件以电子邮件附件的形式发送到邮箱：\n"
+          "官网：yyp2011@ustc.edu.cn；联系人：余老师 63492252\n"
+          "公众号：1658787252@qq.com；联系人：孙逊 dajiadouaidoudou（微信）\n"
+          "二、稿件基本要求\n"
+          "1）稿件内容应积极向上，并确保语句通顺，无错别字。请班级/部门负责人认真审核校对后再投稿，"
+          "如稿件问题过多，将会退回，不予发布。\n"
+          "2）投稿需及时，原则上所开展活动结束后3个工作日内需将稿件发送至投稿信箱，逾期将不予发布。\n")
+
+# Free verse one line a line, no mark at the ends of its lines (fresh copy, 中国诗歌网).
+FREE_VERSE = ("中国是一个诗歌的国度\n当诗歌的生命\n归属于人民的时刻\n我诗人的灵魂\n将融入祖国的土地\n"
+              "诗歌是人类有史以来\n最华丽最原始的语言\n她象征着\n一个国家的文明起源\n")
+
+
+def test_list_and_address_lines_of_a_notice_are_paragraphs(tmp_path):
+    got = paras(tmp_path, "headline: 投稿要求\n\n" + NOTICE)
+    assert [t[:4] for _, t in got] == ["一、投稿", "稿件以电", "官网：y", "公众号：",
+                                       "二、稿件", "1）稿件", "2）投稿"]
+
+
+def test_free_verse_keeps_its_lines(tmp_path):
+    got = paras(tmp_path, "headline: 诗\n\n" + FREE_VERSE)
+    assert [t for _, t in got] == FREE_VERSE.splitlines()
+
+
+@pytest.mark.parametrize("body", [
+    # wrapped at a narrow fixed width (10): the lines are as short as verse, but even
+    "为建好成渝地区双城经济\n圈贡献科普力量，川渝科\n协共享科普建设座谈会在\n资阳市安岳县召开，两地\n相关人员齐聚一堂。\n",
+    # wrapped at 8, the last line short
+    "为建好成渝地区双\n城经济圈贡献科普\n力量，川渝科协共\n享科普建设。\n",
+])
+def test_short_wrapped_lines_are_not_verse(tmp_path, body):
+    got = paras(tmp_path, "headline: 标题\n\n" + body)
+    assert len(got) == 1
+
+
+def test_free_verse_and_notice_read_back_line_by_line(tmp_path):
+    """Built on the sample paper at 12 characters and read back from the PDF: each verse and
+    each item of the notice starts a line of its own (indented as a paragraph), nothing lost."""
+    project = tmp_path / "project"
+    realcopy.make_project(project)
+    paper, text = realcopy.paper_variant(12)
+    (project / "layout" / "papers" / f"{paper}.yaml").write_text(text, encoding="utf-8")
+    art = tmp_path / "copy" / "001-verse.txt"
+    art.parent.mkdir()
+    art.write_text("headline: 诗与投稿\n\n" + FREE_VERSE + "\n" + NOTICE, encoding="utf-8")
+    issue = tmp_path / "issue"
+    realcopy.write_issue(issue, paper, [[(art, 1, 1)]])
+    whole, _, _, overset = realcopy.build(issue, tmp_path / "out", project)
+    assert not realcopy.build.failed and not overset
+    f = realcopy.measure_pdf(whole, issue, project, realcopy.expected_from(issue, project))
+    assert (f["lost"], f["added"]) == (0, 0)
+    from pdfread import read_chars, read_lines
+
+    lines = [ln for ln in read_lines(read_chars(whole, 0))
+             if abs(ln.size - 9.0) < 0.01 and ln.text.strip()]
+    first = next(k for k, ln in enumerate(lines) if "中国是一" in ln.text)
+    body = lines[first:]
+    left = min(ln.x0 for ln in body)
+    starts = [ln.text.replace(" ", "") for ln in body if ln.x0 - left > 1.5 * 9.0]
+    assert [s[:4] for s in starts[:4]] == ["中国是一", "当诗歌的", "归属于人", "我诗人的"]
+    assert any(s.startswith("官网：") for s in starts)
+    assert any(s.startswith("公众号：") for s in starts)
+    assert any(s.startswith("稿件以电") for s in starts)
