@@ -173,3 +173,18 @@ def test_free_verse_and_notice_read_back_line_by_line(tmp_path):
     assert any(s.startswith("官网：") for s in starts)
     assert any(s.startswith("公众号：") for s in starts)
     assert any(s.startswith("稿件以电") for s in starts)
+
+
+def test_one_a_line_copy_with_a_line_broken_mid_sentence(tmp_path):
+    """Web copy one paragraph a line, one of them broken mid-sentence (fresh copy, IT之家 via
+    hsw.cn: ``…有望提前在明年导入 iPhone 16`` / ``系列手机。``).  The broken line joins the
+    next; the other lines stay paragraphs.  Before, the one unmarked line end made the block
+    read as wrapped copy and its three paragraphs became one."""
+    body = ("据IT之家援引台湾地区工商时报报道，苹果投入大量资源研发的 5G 调制解调器（modem）芯片，"
+            "有望提前在明年导入 iPhone 16\n"
+            "系列手机。\n"
+            "台媒指出，供应链厂商称苹果自制的 5G 调制解调器芯片研发代号为 Ibiza，将采用台积电 3 纳米制程。\n"
+            "由此推算，台积电最快今年下半年将为苹果试产，明年上半年逐步拉高投片量。\n")
+    got = paras(tmp_path, "headline: 标题\n\n" + body)
+    assert [line for line, _ in got] == [3, 5, 6]
+    assert got[0][1].endswith("导入 iPhone 16系列手机。")

@@ -942,21 +942,41 @@ def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]
     paragraph, silently.  So a line starts a paragraph of its own when it is indented, and
     every line does when every line but the last ends a sentence or is a short heading (a
     report's ``(1)报告期总体经营情况`` between its paragraphs, or a short list item), or all
-    are short lines of verse, with marks at their ends or (free verse) none.  Lines wrapped inside a paragraph (no indent, ending mid-sentence) are joined."""
+    are short lines of verse, with marks at their ends or (free verse) none.  Lines wrapped
+    inside a paragraph (no indent, ending mid-sentence) are joined.  Copy one paragraph a
+    line with a line broken mid-sentence here and there (``…有望提前在明年导入 iPhone 16`` /
+    ``系列手机。``) is not copy wrapped at a width (its lines are not of one width): there the
+    broken line is joined to the next and the others stay paragraphs; before, the whole
+    block became one paragraph."""
     longest = max(_txt_width(raw.strip()) for _, raw in block)
+    ends = [bool(_TXT_LINE_END.search(raw.rstrip()) or _txt_heading(raw, longest))
+            for _, raw in block]
     if len(block) > 1 and (
-            all(_TXT_LINE_END.search(raw.rstrip()) or _txt_heading(raw, longest)
-                for _, raw in block[:-1]) or
+            all(ends[:-1]) or
             all(_TXT_VERSE.match(raw.strip()) for _, raw in block) or
             _txt_free_verse(block)):
         return [[line] for line in block]
+    # here a line ends a paragraph only by its mark: a short line among them may be the
+    # fragment of a line broken mid-sentence (``…取得明显成效，PM`` / ``2.5`` / ``年平均浓度…``)
+    stops = [bool(_TXT_LINE_END.search(raw.rstrip())) for _, raw in block]
+    one_a_line = len(block) > 2 and sum(stops[:-1]) * 2 >= len(block) - 1 \
+        and not _txt_wrapped(block, longest)
     paras: list[list[tuple[int, str]]] = []
-    for line in block:
-        if paras and not _TXT_INDENT.match(line[1]):
+    for k, line in enumerate(block):
+        if paras and not _TXT_INDENT.match(line[1]) and not (one_a_line and stops[k - 1]):
             paras[-1].append(line)
         else:
             paras.append([line])
     return paras
+
+
+def _txt_wrapped(block: list[tuple[int, str]], longest: int) -> bool:
+    """Whether a block reads as copy wrapped at a fixed width: more than half of its lines
+    but the last are within a few columns of the longest (a wrapped paragraph's lines all
+    are, but its last)."""
+    lines = block[:-1]
+    full = sum(1 for _, raw in lines if _txt_width(raw.strip()) >= longest - 4)
+    return full * 2 > len(lines)
 
 
 def _join(parts: list[str]) -> str:
