@@ -886,3 +886,36 @@ def test_makeup_says_when_short_copy_runs_in_strips(tmp_path):
     assert b.returncode == 0, b.stderr
     lay, flow, got = assert_clean_page(more)
     assert legs.summary(got, lay.issue.paper)["wide_run"] <= M.WIDE_RUN
+
+
+def test_makeup_says_one_line_not_one_lines(tmp_path):
+    """A page one line short across (narrowed and its foot raised until the copy's most falls
+    short by at most a line a column): the reason says "1 line short", not "1 lines"
+    (newcomer's try)."""
+    from typeset import flow as F
+    from typeset import makeup as M
+    from typeset.load import load_issue
+    from typeset.normalize import normalise_issue
+
+    folder = tmp_path / "issue"
+    folder.mkdir()
+    shutil.copy(SAMPLE / "05-dazhou-liunao.txt", folder)
+    (folder / "issue.yaml").write_text(
+        "paper: sichuan-kejibao\ndate: 2020-08-04\npages:\n  - page: 3\n"
+        "    template: difang-dongtai\n    slots:\n"
+        "      - id: dazhou\n        article: 05-dazhou-liunao.txt\n", encoding="utf-8")
+    issue, _ = normalise_issue(load_issue(folder, unplaced=True))
+    bodies = F.compose_bodies(issue, 1)
+    pin = M.measure_page(issue, issue.pages[0], bodies)
+    # fewer columns and a lower foot, until the story at its widest falls short by a line
+    found = [replace(pin, columns=c, bottom=bottom) for c in range(2, pin.columns + 1)
+             for bottom in range(pin.top + 8, pin.bottom)
+             if 0 < M.capacity(replace(pin, columns=c, bottom=bottom))
+             - M.copy_area(replace(pin, columns=c, bottom=bottom))[1] <= c]
+    assert found, "no height leaves the copy one line short"
+    short = found[0]
+    with pytest.raises(M.MakeupError) as e:
+        M.propose(short)
+    assert "copy is 1 line short" in str(e.value), str(e.value)
+    # a line or two is not a story's worth: the advice is to lengthen one
+    assert "lengthen a story by about" in str(e.value), str(e.value)

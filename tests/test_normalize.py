@@ -173,7 +173,9 @@ def test_repaired_for_real_copy(old, new):
 
 def test_a_headline_keeps_its_spaces_a_dateline_its_space():
     # in a headline the space is the editor's break; after a dateline it is the deliberate one
-    assert normalise_text("丰田 F100fd 发布", body=False)[0] == "丰田 F100fd 发布"
+    assert normalise_text("丰田 F100fd发布", body=False)[0] == "丰田 F100fd发布"
+    assert normalise_text("油门踏板存隐患 丰田在美召回426万辆车", body=False)[0] == \
+        "油门踏板存隐患 丰田在美召回426万辆车"
     assert norm("本报讯 7月28日，四川省") == "本报讯 7月28日，四川省"
     assert norm("新华社北京2月22日电 2005年1月") == "新华社北京2月22日电 2005年1月"
 
@@ -218,3 +220,43 @@ def cjk_names():
     from typeset import cjk
 
     return cjk.TRANSLITERATION
+
+
+@pytest.mark.parametrize("old, new", [
+    # web copy spaces every Latin run off on both sides: the ¼-em gap, not breaks (fresh copy)
+    ("明年 iPhone 将用上自研 5G 芯片", "明年iPhone将用上自研5G芯片"),
+    ("丰田 F100fd 发布", "丰田F100fd发布"),
+    ("iPhone 15 Pro 发布 售价 5999 元起", "iPhone 15 Pro发布 售价5999元起"),
+    # spaced on one side only: that space may be the editor's break, kept
+    ("苹果发布会 iPhone15登场", "苹果发布会 iPhone15登场"),
+    ("美国 NBA球星 来华", "美国 NBA球星 来华"),
+])
+def test_a_headline_spaced_around_latin_closes_up(old, new):
+    assert normalise_text(old, body=False)[0] == new
+    assert normalise_text(new, body=False)[0] == new
+
+
+def test_a_headline_spaced_around_latin_reads_back_without_holes(tmp_path):
+    """A fresh headline (明年 iPhone 将搭载… 5G 基带芯片) was set with an em of white
+    at each of its four spaces.  Built on the sample paper and read back: no gap between
+    adjacent glyphs of the headline is wider than half an em (the ¼-em gap is 0.25)."""
+    d = tmp_path / "issue"
+    shutil.copytree(SAMPLE, d, ignore=shutil.ignore_patterns("out"))
+    p = d / "05-dazhou-liunao.txt"
+    text = p.read_text(encoding="utf-8").split("\n")
+    assert text[0].startswith("headline:")
+    text[0] = "headline: 达州 5G 医院用上 iPhone 问诊"
+    p.write_text("\n".join(text), encoding="utf-8")
+    r = subprocess.run([*TYPESET, "build", str(d)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    from pdfread import read_chars, read_lines
+
+    pdf = next((d / "out").glob("*-p03.pdf"))
+    lines = [ln for ln in read_lines(read_chars(pdf, 0))
+             if "iPhone" in ln.text]
+    big = [ln for ln in lines if ln.size > 12]
+    assert big, [ln.text for ln in lines]
+    for ln in big:
+        chars = [c for c in ln.chars if c.ch.strip()]
+        gaps = [(b.x0 - a.x1) / ln.size for a, b in zip(chars, chars[1:])]
+        assert max(gaps) < 0.5, (ln.text, gaps)

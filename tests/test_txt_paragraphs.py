@@ -103,3 +103,89 @@ def test_one_paragraph_a_line_reads_back_as_paragraphs(tmp_path):
     left = min(ln.x0 for ln in body)
     starts = [ln.text.replace(" ", "")[:3] for ln in body if ln.x0 - left > 1.5 * 9.0]
     assert starts == ["中新网", "近年来", "采风团"], [ln.text for ln in body]
+
+
+# A notice pasted from a web page (the shape of the fresh copy's MBA中心 投稿要求, the words
+# written for the test): headings, address lines with an e-mail and a telephone number, then
+# numbered items, one a line.  The address lines end
+# in a figure or a bracket, not a mark, and are longer than a heading, so the block read as
+# wrapped copy and the whole notice ran together ("一、投稿方式稿件以电子邮件…").
+NOTICE = ("一、投稿方式\n"
+          "稿件以电子邮件附件的形式发送到邮箱：\n"
+          "网站：news2021@example.edu.cn；联系人：王老师 12345678\n"
+          "公众号：1234567890@example.com；联系人：李明 bianji2021（微信）\n"
+          "二、稿件基本要求\n"
+          "1）稿件内容应当真实准确，语句通顺，没有错别字。请各部门负责人认真审核校对以后再投稿，"
+          "问题过多的稿件将会退回。\n"
+          "2）投稿应当及时，原则上活动结束后三个工作日内把稿件发到投稿信箱，逾期不予发布。\n")
+
+# Free verse one line a line, no mark at the ends of its lines (the shape of the fresh copy's
+# poem from 中国诗歌网; these lines are written for the test).
+FREE_VERSE = ("清晨的江面\n雾一层层散开\n渡船从对岸慢慢回来\n载着菜篮和露水\n老人说\n"
+              "这条江已经静静流了千年\n还会再流一千年\n我们在岸上\n数着来往的帆\n")
+
+
+def test_list_and_address_lines_of_a_notice_are_paragraphs(tmp_path):
+    got = paras(tmp_path, "headline: 投稿要求\n\n" + NOTICE)
+    assert [t[:4] for _, t in got] == ["一、投稿", "稿件以电", "网站：n", "公众号：",
+                                       "二、稿件", "1）稿件", "2）投稿"]
+
+
+def test_free_verse_keeps_its_lines(tmp_path):
+    got = paras(tmp_path, "headline: 诗\n\n" + FREE_VERSE)
+    assert [t for _, t in got] == FREE_VERSE.splitlines()
+
+
+@pytest.mark.parametrize("body", [
+    # wrapped at a narrow fixed width (10): the lines are as short as verse, but even
+    "为建好成渝地区双城经济\n圈贡献科普力量，川渝科\n协共享科普建设座谈会在\n资阳市安岳县召开，两地\n相关人员齐聚一堂。\n",
+    # wrapped at 8, the last line short
+    "为建好成渝地区双\n城经济圈贡献科普\n力量，川渝科协共\n享科普建设。\n",
+])
+def test_short_wrapped_lines_are_not_verse(tmp_path, body):
+    got = paras(tmp_path, "headline: 标题\n\n" + body)
+    assert len(got) == 1
+
+
+def test_free_verse_and_notice_read_back_line_by_line(tmp_path):
+    """Built on the sample paper at 12 characters and read back from the PDF: each verse and
+    each item of the notice starts a line of its own (indented as a paragraph), nothing lost."""
+    project = tmp_path / "project"
+    realcopy.make_project(project)
+    paper, text = realcopy.paper_variant(12)
+    (project / "layout" / "papers" / f"{paper}.yaml").write_text(text, encoding="utf-8")
+    art = tmp_path / "copy" / "001-verse.txt"
+    art.parent.mkdir()
+    art.write_text("headline: 诗与投稿\n\n" + FREE_VERSE + "\n" + NOTICE, encoding="utf-8")
+    issue = tmp_path / "issue"
+    realcopy.write_issue(issue, paper, [[(art, 1, 1)]])
+    whole, _, _, overset = realcopy.build(issue, tmp_path / "out", project)
+    assert not realcopy.build.failed and not overset
+    f = realcopy.measure_pdf(whole, issue, project, realcopy.expected_from(issue, project))
+    assert (f["lost"], f["added"]) == (0, 0)
+    from pdfread import read_chars, read_lines
+
+    lines = [ln for ln in read_lines(read_chars(whole, 0))
+             if abs(ln.size - 9.0) < 0.01 and ln.text.strip()]
+    first = next(k for k, ln in enumerate(lines) if "清晨的江" in ln.text)
+    body = lines[first:]
+    left = min(ln.x0 for ln in body)
+    starts = [ln.text.replace(" ", "") for ln in body if ln.x0 - left > 1.5 * 9.0]
+    assert [s[:4] for s in starts[:4]] == ["清晨的江", "雾一层层", "渡船从对", "载着菜篮"]
+    assert any(s.startswith("网站：") for s in starts)
+    assert any(s.startswith("公众号：") for s in starts)
+    assert any(s.startswith("稿件以电") for s in starts)
+
+
+def test_one_a_line_copy_with_a_line_broken_mid_sentence(tmp_path):
+    """Web copy one paragraph a line, one of them broken mid-sentence (the shape of fresh
+    copy, IT之家 via hsw.cn: ``…导入 iPhone 16`` / ``系列手机。``; the words written for the
+    test).  The broken line joins the next; the other lines stay paragraphs.  Before, the one
+    unmarked line end made the block read as wrapped copy and its three paragraphs became one."""
+    body = ("据外媒报道，某公司研发的 5G 调制解调器（modem）芯片，有望在明年导入 iPhone 16\n"
+            "系列手机。\n"
+            "消息人士指出，这款芯片的研发代号为 Ibiza，将采用 3 纳米制程生产。\n"
+            "由此推算，代工厂最快今年下半年开始试产，明年上半年逐步提高产量。\n")
+    got = paras(tmp_path, "headline: 标题\n\n" + body)
+    assert [line for line, _ in got] == [3, 5, 6]
+    assert got[0][1].endswith("导入 iPhone 16系列手机。")

@@ -902,20 +902,42 @@ _TXT_INDENT = re.compile("^(?:\u3000|\t| {2,})")
 # A line that ends a sentence (。！？ or ……, past closing quotes and brackets) or opens a quote
 # or a list (：) — the end of a paragraph when every line of a block ends so.
 _TXT_LINE_END = re.compile("(?:[。！？：…!?:]|——|(?<=[^\\x00-\\x7f])\\.)[”’」』）》\"')]*$")
-# A heading between one-a-line paragraphs: at most this many characters, not ending in a mark
-# that runs on into the next line.
-_TXT_HEADING = 24
+# A heading or list item between one-a-line paragraphs ends in no mark that runs on.
 _TXT_RUNS_ON = re.compile("[，、；,;（(《“‘—-]$")
 # A line of verse: short, and ending in a mark (床前明月光，/ 疑是地上霜。).
-_TXT_VERSE = re.compile("^.{1,16}[，。！？；：、,.!?;:]$")
+_TXT_VERSE_LEN = 16
+_TXT_VERSE = re.compile("^.{1,%d}[，。！？；：、,.!?;:]$" % _TXT_VERSE_LEN)
 
 
 def _txt_heading(raw: str, longest: int) -> bool:
-    """A line of copy that is a heading of its own (``(1)报告期总体经营情况``, ``二、主要做法``):
-    short beside the block's longest line and not ending in a mark that runs on (，、；).
-    A line wrapped at a fixed width is about as long as the longest, so it never is one."""
+    """A line of copy that is a heading of its own (``(1)报告期总体经营情况``, ``二、主要做法``)
+    or a short item of a list (``官网：yyp2011@ustc.edu.cn；联系人：余老师 63492252``, a notice's
+    address line): short beside the block's longest line and not ending in a mark that runs
+    on (，、；).  A line wrapped at a fixed width is about as long as the longest, so it never
+    is one; a line of list or address (longer than a heading's 24 characters) is still far
+    shorter than the paragraphs around it, and joined it ran into the next item."""
     t = raw.strip()
-    return 0 < len(t) <= min(_TXT_HEADING, longest * 0.6) and not _TXT_RUNS_ON.search(t)
+    return 0 < _txt_width(t) <= longest * 0.6 and not _TXT_RUNS_ON.search(t)
+
+
+def _txt_width(t: str) -> int:
+    """A line's width as the copy was wrapped: a Han character or full-width mark two
+    columns, a Latin letter or figure one (an address or e-mail line is many characters of
+    little width beside a line of Han)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in t)
+
+
+def _txt_free_verse(block: list[tuple[int, str]]) -> bool:
+    """A poem of free verse one line a line, with no mark at the end of its lines (新诗:
+    ``当诗歌的生命`` / ``归属于人民的时刻``): at least three lines, every one short, and of
+    lengths that vary as verse does.  Copy wrapped at a fixed width is as short only at a
+    narrow width, and then every line but a paragraph's last is about that width, so at least
+    half of them are within a character of the longest."""
+    lens = [len(raw.strip()) for _, raw in block]
+    if len(lens) < 3 or max(lens) > _TXT_VERSE_LEN:
+        return False
+    full = sum(1 for n in lens[:-1] if n >= max(lens) - 1)
+    return full * 2 < len(lens) - 1
 
 
 def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
@@ -925,21 +947,42 @@ def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]
     ideographic spaces, and a poem one verse a line: joined, they ran together into one
     paragraph, silently.  So a line starts a paragraph of its own when it is indented, and
     every line does when every line but the last ends a sentence or is a short heading (a
-    report's ``(1)报告期总体经营情况`` between its paragraphs), or all are short lines of
-    verse.  Lines wrapped inside a paragraph (no indent, ending mid-sentence) are joined."""
-    longest = max(len(raw.strip()) for _, raw in block)
+    report's ``(1)报告期总体经营情况`` between its paragraphs, or a short list item), or all
+    are short lines of verse, with marks at their ends or (free verse) none.  Lines wrapped
+    inside a paragraph (no indent, ending mid-sentence) are joined.  Copy one paragraph a
+    line with a line broken mid-sentence here and there (``…有望提前在明年导入 iPhone 16`` /
+    ``系列手机。``) is not copy wrapped at a width (its lines are not of one width): there the
+    broken line is joined to the next and the others stay paragraphs; before, the whole
+    block became one paragraph."""
+    longest = max(_txt_width(raw.strip()) for _, raw in block)
+    ends = [bool(_TXT_LINE_END.search(raw.rstrip()) or _txt_heading(raw, longest))
+            for _, raw in block]
     if len(block) > 1 and (
-            all(_TXT_LINE_END.search(raw.rstrip()) or _txt_heading(raw, longest)
-                for _, raw in block[:-1]) or
-            all(_TXT_VERSE.match(raw.strip()) for _, raw in block)):
+            all(ends[:-1]) or
+            all(_TXT_VERSE.match(raw.strip()) for _, raw in block) or
+            _txt_free_verse(block)):
         return [[line] for line in block]
+    # here a line ends a paragraph only by its mark: a short line among them may be the
+    # fragment of a line broken mid-sentence (``…取得明显成效，PM`` / ``2.5`` / ``年平均浓度…``)
+    stops = [bool(_TXT_LINE_END.search(raw.rstrip())) for _, raw in block]
+    one_a_line = len(block) > 2 and sum(stops[:-1]) * 2 >= len(block) - 1 \
+        and not _txt_wrapped(block, longest)
     paras: list[list[tuple[int, str]]] = []
-    for line in block:
-        if paras and not _TXT_INDENT.match(line[1]):
+    for k, line in enumerate(block):
+        if paras and not _TXT_INDENT.match(line[1]) and not (one_a_line and stops[k - 1]):
             paras[-1].append(line)
         else:
             paras.append([line])
     return paras
+
+
+def _txt_wrapped(block: list[tuple[int, str]], longest: int) -> bool:
+    """Whether a block reads as copy wrapped at a fixed width: more than half of its lines
+    but the last are within a few columns of the longest (a wrapped paragraph's lines all
+    are, but its last)."""
+    lines = block[:-1]
+    full = sum(1 for _, raw in lines if _txt_width(raw.strip()) >= longest - 4)
+    return full * 2 > len(lines)
 
 
 def _join(parts: list[str]) -> str:

@@ -453,7 +453,7 @@ def measure_page(issue, page, bodies: dict, done: dict | None = None,
                 jump = (jump_lines(paper, JUMP_BEFORE), body - jump_lines(paper, JUMP_AFTER))
                 if jump[1] < jump[0]:
                     raise InputError(f"'{s.id}' is too short to continue on page "
-                                     f"{part.next_page} ({body} lines: at least "
+                                     f"{part.next_page} ({_count(body, 'line')}: at least "
                                      f"{jump[0]} here and {jump_lines(paper, JUMP_AFTER)} "
                                      f"there)", s.where, "set it whole on one page")
             stories.append(StoryIn(s.id, s.article, rank, body, heads, k,
@@ -1450,6 +1450,12 @@ def copy_area(pin: PageIn) -> tuple[int, int]:
     return lo, hi
 
 
+def _count(n: int, noun: str) -> str:
+    """``n`` and an English noun, singular for one: "1 line", "3 lines" (the make-up's
+    English messages; the Chinese catalogue's have no plural)."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _why(pin: PageIn, mods: list[_Mod], any_cover: bool = True) -> str:
     """Why no layout fills the page, in the editor's terms."""
     stuck = [md.id for md in mods if not md.lo]
@@ -1462,12 +1468,14 @@ def _why(pin: PageIn, mods: list[_Mod], any_cover: bool = True) -> str:
     cc = pin.column_chars
     if hi < cap:
         short = math.ceil((cap - hi) / pin.columns)
-        return (f"page {pin.number}: copy is {short} lines short across the page "
+        return (f"page {pin.number}: copy is {_count(short, 'line')} short across the page "
                 f"({cap - hi} column-lines, about {(cap - hi) * cc} characters) even with the "
-                f"widest spans and the most white the rules allow: add a story or a picture")
+                f"widest spans and the most white the rules allow: "
+                + (f"lengthen a story by about {(cap - hi) * cc} characters, or add a picture"
+                   if cap - hi < MIN_LEG else "add a story or a picture"))
     if lo > cap:
         over = math.ceil((lo - cap) / pin.columns)
-        return (f"page {pin.number}: copy is {over} lines over across the page "
+        return (f"page {pin.number}: copy is {_count(over, 'line')} over across the page "
                 f"({lo - cap} column-lines, about {(lo - cap) * cc} characters) even at the "
                 f"tightest: cut about that much, or hold a story for another page")
     head = f"page {pin.number}: "
@@ -1480,9 +1488,10 @@ def _why(pin: PageIn, mods: list[_Mod], any_cover: bool = True) -> str:
                 all(v > pin.height for w, v in md.lo.items() if w <= widest)]
         if tall:
             t = tall[0]
-            return (head + f"the lead '{lead.id}' ({lead.story.body} lines) is too short to "
-                    f"stand {min(w for w in t.lo if t.lo[w] <= pin.height)} columns wide, "
-                    f"as '{t.id}' ({t.story.body} lines) must to fit the page: make "
+            need = min(w for w in t.lo if t.lo[w] <= pin.height)
+            return (head + f"the lead '{lead.id}' ({_count(lead.story.body, 'line')}) is too "
+                    f"short to stand {_count(need, 'column')} wide, "
+                    f"as '{t.id}' ({_count(t.story.body, 'line')}) must to fit the page: make "
                     f"'{t.id}' the lead, or give the lead more copy")
     one = [md.id for md in mods if md.story and set(md.lo) == {1}]
     if lo > 0.95 * cap:
@@ -2164,8 +2173,8 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
                                  f"down to the foot")
         short = [n for c, t, n in b.slot.runs if feet[c] < deep]
         if min(short) < MIN_LEG:
-            out["lead_l"].append(f"'{sid}': a short column of its L holds {min(short)} lines "
-                                 f"(at least {MIN_LEG})")
+            out["lead_l"].append(f"'{sid}': a short column of its L holds "
+                                 f"{_count(min(short), 'line')} (at least {MIN_LEG})")
     # feet_level
     for c in range(1, paper.columns + 1):
         foot = max([t + n for b in flow.blocks for cc, t, n in b.cells() if cc == c]
@@ -2190,15 +2199,16 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
                                      f"outside {least}–{max_band(least)}")
         legs = -(-b.body_lines // b.slot.span)
         if b.slot.span > 1 and legs < MIN_LEG and not b.slot.runs:
-            out["no_stretch"].append(f"'{b.slot.id}' over {b.slot.span} columns is {legs} "
-                                     f"lines deep (at least {MIN_LEG})")
+            out["no_stretch"].append(f"'{b.slot.id}' over {b.slot.span} columns is "
+                                     f"{_count(legs, 'line')} deep (at least {MIN_LEG})")
     # picture_aspect
     for b in flow.blocks:
         if b.slot.kind == "picture":
             pic, cap = F.picture_lines(issue, page, b.slot)
             if b.lines - len(cap) != pic:
-                out["picture_aspect"].append(f"'{b.slot.id}' is {b.lines - len(cap)} lines "
-                                             f"tall, its proportions give {pic}")
+                out["picture_aspect"].append(f"'{b.slot.id}' is "
+                                             f"{_count(b.lines - len(cap), 'line')} tall, its "
+                                             f"proportions give {pic}")
     return out
 
 

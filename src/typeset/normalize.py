@@ -47,7 +47,9 @@ Chinese character or a full-width mark on the side that matters.
      (CLREQ §mixed_text_composition_in_horizontal_writing_mode), where a kept space would be
      set one em wide.  Not after a dateline (``本报讯 7月28日``: the deliberate space,
      ``cjk.DATELINE``), and not in headlines, kickers and subtitles, where a space is the
-     editor's line break.
+     editor's line break — except around a Latin run spaced off on both sides
+     (``明年 iPhone 将搭载苹果自研 5G 基带芯片``): that is the web copy's habit of spacing
+     Latin, which set one em wide gave a headline four holes, not four chosen breaks.
 
    Kept on purpose: a single space between two Chinese characters, because in newspaper copy
    it carries meaning — ``本报讯 为建好…`` (the conventional space after the dateline),
@@ -291,6 +293,31 @@ def _alnum(ch: str | None) -> bool:
     return ch is not None and ch.isascii() and ch.isalnum()
 
 
+def _spaced_run(text: str, k: int, step: int) -> bool:
+    """Whether the Latin run that starts at ``text[k]`` (reading forward, ``step`` 1, or
+    backward, -1; Latin words with single spaces between them are one run: ``iPhone 15 Pro``)
+    is spaced off on its other side too: a space and then Chinese, or the end of the text.
+    Copy spaced so (``明年 iPhone 将搭载苹果自研 5G 基带芯片``, the habit of web copy) puts a
+    space on both sides of every Latin run: spaces of that habit, not the editor's breaks."""
+    n = len(text)
+    while 0 <= k < n:
+        ch = text[k]
+        if ch.isascii() and not ch.isspace():
+            k += step
+        elif ch == " " and 0 <= k + step < n and text[k + step].isascii() \
+                and not text[k + step].isspace():
+            k += step
+        else:
+            break
+    if not 0 <= k < n:
+        return True
+    if text[k] not in _SPACES:
+        return False
+    while 0 <= k < n and text[k] in _SPACES:
+        k += step
+    return not 0 <= k < n or _han(text[k])
+
+
 def _spaces(toks, changes, body: bool = True):
     text = _chars(toks)
     p = _Pass(toks, changes)
@@ -321,6 +348,10 @@ def _spaces(toks, changes, body: bool = True):
         elif body and k != dateline_end and (_han(prev) and _alnum(nxt) or
                                              _alnum(prev) and _han(nxt)):
             p.put("", run, "space between Chinese and Latin: the automatic ¼-em gap")
+        elif not body and (_han(prev) and _alnum(nxt) and _spaced_run(text, end, 1) or
+                           _alnum(prev) and _han(nxt) and _spaced_run(text, k - 1, -1)):
+            p.put("", run, "space on both sides of Latin in a headline: the automatic "
+                           "¼-em gap, not a line break")
         elif end - k > 1 and (_cjk(prev) or _cjk(nxt)) and prev is not None and \
                 nxt is not None:
             p.put(" ", run, "spaces reduced to one")
