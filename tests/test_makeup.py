@@ -878,6 +878,12 @@ def test_makeup_says_when_short_copy_runs_in_strips(tmp_path):
     first = r.stdout.splitlines()[0]
     assert "stories across the whole width one under another" in first, first
     assert "another story or a picture lets them stand side by side" in first, first
+    # and `makeup --json` carries the same note with its proposal (it had none)
+    j = run("makeup", short, "--no-proofs", "--json", "-o", short / "out-json")
+    assert j.returncode == 0, j.stderr
+    best = json.loads(j.stdout)["pages"][0]["proposals"][0]
+    assert any("another story or a picture lets them stand side by side" in n
+               for n in best["notes"]), best
     more = page("more", SHORT_COPY + ["082-qingpu-wangluo-anquan-tongbao.txt"])
     r = run("makeup", more, "--write", "--no-proofs")
     assert r.returncode == 0, r.stderr

@@ -572,7 +572,8 @@ def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_pro
         click.echo(json.dumps({"pages": [dict(
             page=r.number, seconds=round(r.seconds, 3), error=r.error or None,
             proposals=[dict(rank=k + 1, score=round(p.score, 2), terms=p.terms,
-                            tiers=p.tiers, blocks=[b.__dict__ for b in p.blocks])
+                            tiers=p.tiers, notes=list(p.notes),
+                            blocks=[b.__dict__ for b in p.blocks])
                        for k, p in enumerate(r.proposals)]) for r in res.pages],
             "files": [str(p) for p, _ in files]}, ensure_ascii=False, indent=1))
     else:
