@@ -302,14 +302,37 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     connector_no_start = settings.level in cjk.CONNECTOR_NO_START_LEVELS
     style = cjk.STYLES[settings.style]
     items: list[_Item] = []
+    append = items.append
     n = len(text)
-    char_class = cjk.char_class
     units = face.units(text)
     base = face
+    # Class and advance of each distinct character, looked up once in this call (issue #22:
+    # a paragraph repeats its characters; the face's metrics do not change within a call)
+    known: dict[str, str] = {}
+    char_class = cjk.char_class
+    classes = [known.get(ch) or known.setdefault(ch, char_class(ch)) for ch in text]
+    advances: dict[str, float] = {}
     for k, ch in enumerate(text):
+        cls = classes[k]
         own = faces[k] if faces is not None else None
-        face = own[1] if own is not None else base
-        cls = char_class(ch)
+        if own is None:
+            face = base
+            if k in units:
+                adv = units[k]
+            else:
+                adv = advances.get(ch)
+                if adv is None:
+                    adv = advances[ch] = base.advance(ch)
+            if cls == H:
+                # a Han character: 1 em of its own, no adjustability (the common case)
+                it = _Item(ch, cls, adv, adv)
+                if units and k in units:
+                    it.upright = True
+                append(it)
+                continue
+        else:
+            face = own[1]
+            adv = units[k] if k in units else face.advance(ch)
         if cls in (PA, ST) and face.fixed(ch):
             cls = FX
         if cls == DA and ch == "—":
@@ -319,14 +342,13 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             if not (prev_d or next_d):
                 cls = CN
         elif cls == SP:
-            prev_c = char_class(text[k - 1]) if k else SP
-            next_c = char_class(text[k + 1]) if k + 1 < n else SP
+            prev_c = classes[k - 1] if k else SP
+            next_c = classes[k + 1] if k + 1 < n else SP
             if prev_c not in _LATIN or next_c not in _LATIN:
                 cls = IS   # a space in Chinese context is kept and set 1 em wide
         elif cls == SO and ch == "/" and 0 < k < n - 1 and \
-                char_class(text[k - 1]) == LA and char_class(text[k + 1]) == LA:
+                classes[k - 1] == LA and classes[k + 1] == LA:
             cls = LA       # km/h, http://…: a solidus inside a Latin run is part of it
-        adv = units[k] if k in units else face.advance(ch)
         it = _Item(ch, cls, adv, adv, upright=k in units, role=own[0] if own else None)
         if cls in cjk.FULLWIDTH_MARKS or cls == IP:
             it.halt = face.has_halt(ch)
@@ -346,7 +368,7 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             it.counts = False
             it.shrink = 1.0 - cjk.SPACE_MIN
             it.shrink_kind = "space"
-            if k + 1 < n and char_class(text[k + 1]) == OP:
+            if k + 1 < n and classes[k + 1] == OP:
                 # Before an opening bracket (本报讯 （记者 某某）) the bracket's own blank half
                 # is the space (CLREQ §punctuation_width_adjustment: a full-width mark's blank
                 # half separates it from its neighbour), so a tight line may take the typed
@@ -361,7 +383,7 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
         if cls in (OP, CL, PA, ST, IP, CN, SO, FX):
             it.counts = False
         it.mark = cls in (OP, CL, PA, ST, IP, DA, EL, CN, SO, FX)
-        items.append(it)
+        append(it)
 
     prev: _Item | None = None
     chain = False          # after a number and its magnitudes (11.37万亿): a unit may follow
@@ -369,6 +391,14 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     for k, it in enumerate(items):
         if prev is not None:
             a, b = prev, it
+            if a.cls == H and b.cls == H and not chain and k >= unit_end:
+                # Two Han characters (most pairs): no gap, even spacing may open it, a break
+                # is permitted (no level lists a Han character), no number or unit around
+                # them — what the general rules below give, without asking each of them.
+                b.gap_even = True
+                b.can_break_before = True
+                prev = it
+                continue
             # Adjacent-pair compression: two marks take at most 1.5 em (CLREQ
             # §punctuation_width_adjustment); brackets squeeze towards their text.
             if a.cls in cjk.FULLWIDTH_MARKS and b.cls in cjk.FULLWIDTH_MARKS:
@@ -502,8 +532,9 @@ def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> 
         j = k + 1
         while j < n and not items[j].can_break_before:
             j += 1
-        latin = sum(1 for it in items[k:j] if it.cls in _LATIN)
-        if latin >= cjk.LONG_RUN:
+        # (a run shorter than LONG_RUN cannot hold LONG_RUN Latin characters: not counted)
+        if j - k >= cjk.LONG_RUN and \
+                sum(1 for it in items[k:j] if it.cls in _LATIN) >= cjk.LONG_RUN:
             for m in range(k + cjk.LONG_PART, j - cjk.LONG_PART + 1):
                 cost = _sensible(items, m, k, j)
                 # a solidus inside a long Latin run (a URL's, "://" too) is part of it, not
