@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 
@@ -833,57 +834,185 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
     return fit
 
 
-def compose_paragraph(text: str, face: Face, measure: float, settings: Settings = Settings(),
-                      indent: float | None = None, last_justified: bool = False,
-                      faces=None) -> list[Line]:
-    """Break ``text`` into justified lines of ``measure`` em (see the module docstring);
-    ``faces``: a face per character where it differs (:func:`build_items`)."""
-    if not text:
-        return []
-    if indent is None:
-        indent = settings.indent
-    items = build_items(text, face, settings, faces)
+def _sums(items, i, j):
+    """The sums of the line items[i:j] as the breaker takes them, in the same order (so the
+    same floats): natural width, shrink and stretch by kind, even and letter gaps."""
+    nat = 0.0
+    shrink: dict[str, float] = {}
+    stretch: dict[str, float] = {}
+    n_even = n_letter = 0
+    for k in range(i, j):
+        it = items[k]
+        if k > i:
+            nat += it.gap
+            if it.gap_shrink:
+                shrink["hanlatin"] = shrink.get("hanlatin", 0.0) + it.gap_shrink
+                stretch["hanlatin"] = stretch.get("hanlatin", 0.0) + it.gap_stretch
+            elif it.gap_even:
+                n_even += 1
+            elif it.gap_letter:
+                n_letter += 1
+        nat += it.w
+        if it.shrink_kind:
+            shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
+        if it.stretch_kind:
+            stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
+    return nat, shrink, stretch, n_even, n_letter
+
+
+_UNIT = 256                      # the skip's exact sums count in 1/256 em
+# What a line too short to fill its measure costs at the least when it can only be evenly
+# spaced by more than cjk.EVEN_LOOSE a gap (compose_paragraph's lower bound: 5 + _SPACED +
+# _SPACED_LOOSE), less a margin.
+_SKIP_FLOOR = 5.0 + _SPACED + _SPACED_LOOSE - 5.0
+# compose_paragraph's first search: breaks costing no more than this (below _SKIP_FLOOR)
+_FIRST_BOUND = _SKIP_FLOOR - 10.0
+
+
+class _Skip:
+    """Where the breaker may start looking at the lines from a start (issue #22).
+
+    From start i the breaker walks every later item, and most of what it meets are lines far
+    too short for the measure, each dismissed by a lower bound on its cost.  Of Chinese text
+    (Han characters and marks: no Latin gap, nothing that stretches) a line short of its
+    measure by more than cjk.EVEN_LOOSE a gap costs at least ``_SKIP_FLOOR`` more than the
+    best way to its start; when no line ending in that stretch can beat the best way found to
+    its end by that much (one ``max`` over the best costs), none would be priced, and the
+    walk starts where the lines begin to fill the measure.  The sums it starts from are
+    exact — the widths there are whole multiples of 1/256 em, so any order of adding them
+    gives the same float — and so the same as the walk's: the breaks are the same."""
+
+    def __init__(self, items, tail):
+        n = len(items)
+        self.n = n
+        self.tail = tail
+        pre = [0] * (n + 1)         # exact prefix sums of width + gap, in 1/_UNIT em
+        gaps = [0] * n
+        even = [0] * (n + 1)        # prefix counts of even gaps
+        breaks = [0] * (n + 1)      # prefix counts of permitted breaks (before item k)
+        bad = [False] * n           # the item or its gap is not plain Chinese text
+        can_break = [False] * n
+        shrinking = []              # items with shrink, in order
+        ok_w0 = [False] * n         # a line may start at it: its width exact, no stretch
+        acc = brk = ev = 0
+        for k, it in enumerate(items):
+            w = it.w * _UNIT
+            g = it.gap * _UNIT
+            exact_w = w.is_integer() and 0.0 <= w < 1e6
+            exact_g = g.is_integer() and 0.0 <= g < 1e6
+            ok_w0[k] = exact_w and not it.stretch_kind and not it.code
+            bad[k] = not (ok_w0[k] and exact_g and not it.gap_shrink and not it.gap_letter
+                          and not it.cut and not it.hyphen)
+            gi = int(g) if exact_g else 0
+            gaps[k] = gi
+            acc += (int(w) if exact_w else 0) + gi
+            pre[k + 1] = acc
+            ev += it.gap_even
+            even[k + 1] = ev
+            cb = it.can_break_before
+            can_break[k] = cb
+            brk += cb
+            breaks[k + 1] = brk
+            if it.shrink_kind:
+                shrinking.append(k)
+        nxt = [n] * (n + 1)         # the first bad item at or after k
+        for k in range(n - 1, -1, -1):
+            nxt[k] = k if bad[k] else nxt[k + 1]
+        self.pre, self.gaps, self.even, self.breaks = pre, gaps, even, breaks
+        self.nxt, self.ok_w0, self.items = nxt, ok_w0, items
+        self.shrinking = shrinking
+        self.can_break = can_break
+        self.plain_start = [not it.start_trim and it.cls not in (SP, IS) for it in items]
+        self.plain_end = [not it.end_trim and it.cls not in (SP, IS) for it in items]
+        # best cost to each break opportunity, -INF elsewhere (no line ends there)
+        self.cert = [-INF] * (n + 1)
+        for k in range(1, n):
+            if can_break[k]:
+                self.cert[k] = INF
+
+    def start(self, i, width, base, cert, over):
+        """(j, nat, shrink, n_even, found) to start the walk from i at, or None: walk all.
+        ``cert``: the best cost found to each break opportunity; ``over``: a line costing
+        more cannot matter (_search's bound)."""
+        n = self.n
+        if i + 2 >= n or not self.ok_w0[i] or i == self.tail:
+            return None
+        limit = min(self.nxt[i + 1], n - 1)
+        if i < self.tail <= limit:
+            limit = self.tail - 1
+        if limit <= i + 1:
+            return None
+        pre, even = self.pre, self.even
+        room0 = width * _UNIT + pre[i] + self.gaps[i]   # room(s) = room0 - pre[s]
+        per = (cjk.EVEN_LOOSE + EPS) * _UNIT
+        ev0 = even[i + 1]
+
+        def short(s):
+            # the line items[i:s] is short of the measure by more than EVEN_LOOSE a gap
+            return room0 - pre[s] > per * (even[s] - ev0) + 1e-3
+        s = min(limit, i + int(width) - 1)
+        while s > i + 1 and not short(s):
+            s -= 1
+        if s <= i + 1 or not short(s):
+            return None
+        while s < limit and short(s + 1):
+            s += 1
+        floor = base + _SKIP_FLOOR
+        if floor <= over and max(cert[i + 1:s + 1]) > floor * (1.0 - 1e-9) - 1.0:
+            return None     # a line ending there might matter: walk
+        if s == self.n or self.items[s].hyphen or self.items[s].cut:
+            return None
+        shrink: dict[str, float] = {}
+        sh = self.shrinking
+        items = self.items
+        for q in range(bisect_left(sh, i), bisect_left(sh, s)):
+            it = items[sh[q]]
+            shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
+        nat = (pre[s] - pre[i] - self.gaps[i]) / _UNIT
+        found = self.breaks[s + 1] > self.breaks[i + 1]
+        return s, nat, shrink, even[s] - ev0, found
+
+
+def _search(items, measure, indent, settings, last_justified, tail, chars, units, skip,
+            bound):
+    """The total-fit search of compose_paragraph: (best cost to each item, the start of the
+    best line ending there, how that line was set), looking only at what can matter if the
+    best breaks cost at most ``bound`` (INF: at any cost) — see compose_paragraph."""
     n = len(items)
-    if face.hyphens:
-        _hyphenate(items, text, face)
-    _mark_cuts(items, measure - indent)
     hanging = settings.hanging
-    chars, units = _char_counts(items)
-    # An inline byline ending the paragraph that does not fit at the end of its last line goes
-    # flush right on a line of its own (issue #15): the text's last line before it is then set
-    # like a paragraph's last line, and nothing but the whole byline follows it.
-    tail = -1
-    if not last_justified:
-        for s, e in keeps(text):
-            if e == n and s > 0 and \
-                    _set_line(items, s, n, INF, 0.0, False, None).width <= measure + EPS:
-                tail = s
     best = [INF] * (n + 1)
     prev_break = [-1] * (n + 1)
-    # how the line ending at j was set: 0 plain, 1 with its last mark hung, 2 overfull; and
-    # its sums (natural width, shrink, stretch, gaps), to set it in full at the end
+    # how the line ending at j was set: 0 plain, 1 with its last mark hung, 2 overfull (its
+    # sums, to set it in full, are taken again at the end: _sums)
     how = [0] * (n + 1)
-    sums: list = [None] * (n + 1)
     best[0] = 0.0
     # A line whose first item loses nothing at the start and whose last loses nothing at the
     # end (no mark's blank half, no space at an edge) is adjusted from its natural width as
     # it is: priced by _solve directly, without _evaluate's edge rules (the same cost; most
     # candidate lines of Chinese text are such lines, issue #22).
-    plain_start = [not it.start_trim and it.cls not in (SP, IS) for it in items]
-    plain_end = [not it.end_trim and it.cls not in (SP, IS) for it in items]
+    plain_start = skip.plain_start
+    plain_end = skip.plain_end
+    cert = list(skip.cert)
+    can_break = skip.can_break
+    # a way to i costing more than the bound: no line from i can be on the best breaks
+    over = bound + bound * 1e-9 + 1e-6
     for i in range(n):
-        if best[i] == INF:
+        base = best[i]
+        if base == INF or base > over:
             continue
         width = measure - (indent if i == 0 else 0.0)
-        nat = 0.0
-        shrink: dict[str, float] = {}
+        start = skip.start(i, width, base, cert, over)
+        if start is None:
+            nat = 0.0
+            shrink: dict[str, float] = {}
+            n_even = 0
+            found = False
+            j = i
+        else:
+            j, nat, shrink, n_even, found = start
         stretch: dict[str, float] = {}
-        n_even = 0
         n_letter = 0
         n_code = 0
-        found = False
-        base = best[i]
-        j = i
         while j < n:
             it = items[j]
             if j > i:
@@ -982,11 +1111,54 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                 cost += _BAD_LINE
             if cost < best[j]:
                 best[j] = cost
+                if j < n and can_break[j]:
+                    cert[j] = cost
                 prev_break[j] = i
                 how[j] = mode
-                sums[j] = (nat, dict(shrink), dict(stretch), n_even, n_letter)
             if min_w - width > hung + EPS:
                 break
+    return best, prev_break, how
+
+
+def compose_paragraph(text: str, face: Face, measure: float, settings: Settings = Settings(),
+                      indent: float | None = None, last_justified: bool = False,
+                      faces=None) -> list[Line]:
+    """Break ``text`` into justified lines of ``measure`` em (see the module docstring);
+    ``faces``: a face per character where it differs (:func:`build_items`)."""
+    if not text:
+        return []
+    if indent is None:
+        indent = settings.indent
+    items = build_items(text, face, settings, faces)
+    n = len(items)
+    if face.hyphens:
+        _hyphenate(items, text, face)
+    _mark_cuts(items, measure - indent)
+    chars, units = _char_counts(items)
+    # An inline byline ending the paragraph that does not fit at the end of its last line goes
+    # flush right on a line of its own (issue #15): the text's last line before it is then set
+    # like a paragraph's last line, and nothing but the whole byline follows it.
+    tail = -1
+    if not last_justified:
+        for s, e in keeps(text):
+            if e == n and s > 0 and \
+                    _set_line(items, s, n, INF, 0.0, False, None).width <= measure + EPS:
+                tail = s
+    # The search first looks only at what can matter if the best breaks cost less than a
+    # line evenly spaced by more than cjk.EVEN_LOOSE a gap (issue #22): a line that short of
+    # its measure (_Skip) and any line from a point already costing more are not looked at.
+    # Every line of the best breaks, and every way to each of their ends, costs no more than
+    # the best breaks (costs add up and none is negative; a tie keeps the earliest start), so
+    # when the breaks found cost no more than that bound, they are the breaks of the whole
+    # search, line for line.  When they cost more (a paragraph that must space a line, or an
+    # emergency), the search runs again bounded by their cost, which the best breaks cannot
+    # exceed.
+    skip = _Skip(items, tail)
+    best, prev_break, how = _search(items, measure, indent, settings, last_justified, tail,
+                                    chars, units, skip, _FIRST_BOUND)
+    if not best[n] <= _FIRST_BOUND:
+        best, prev_break, how = _search(items, measure, indent, settings, last_justified,
+                                        tail, chars, units, skip, best[n])
     # Walk back the chosen breaks.
     breaks = []
     j = n
@@ -1004,7 +1176,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
         if how[j] == 2:
             fit = _Fit(_OVERFULL, overfull=True)
         else:
-            nat, shrink, stretch, n_even, n_letter = sums[j]
+            nat, shrink, stretch, n_even, n_letter = _sums(items, i, j)
             hung = items[j - 1].w - items[j - 1].end_trim if how[j] == 1 else 0.0
             fit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even,
                                width + hung - (items[j].hyphen if j < n else 0.0),
