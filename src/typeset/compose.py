@@ -52,6 +52,7 @@ It does not know about columns, pages or PDF.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from bisect import bisect_left
@@ -924,32 +925,38 @@ class _Skip:
         self.can_break = can_break
         self.plain_start = [not it.start_trim and it.cls not in (SP, IS) for it in items]
         self.plain_end = [not it.end_trim and it.cls not in (SP, IS) for it in items]
-        # best cost to each break opportunity, -INF elsewhere (no line ends there)
-        self.cert = [-INF] * (n + 1)
-        for k in range(1, n):
-            if can_break[k]:
-                self.cert[k] = INF
 
-    def start(self, i, width, base, cert, over):
+    def start(self, i, width, base, over, loose=False):
         """(j, nat, shrink, n_even, found) to start the walk from i at, or None: walk all.
-        ``cert``: the best cost found to each break opportunity; ``over``: a line costing
-        more cannot matter (_search's bound)."""
+        ``over``: a line costing more cannot matter (_search's bound); ``loose``: skip the
+        short lines whatever they cost."""
         n = self.n
         if i + 2 >= n or not self.ok_w0[i] or i == self.tail:
             return None
+        if loose:
+            need = 0.0
+        else:
+            # a line short by ``room`` em costs at least _SKIP_FLOOR + _SPACED_EM × room²
+            spare = over - base - _SKIP_FLOOR
+            if spare == INF:
+                return None
+            need = math.sqrt(spare / _SPACED_EM) * (1.0 + 1e-6) + 1e-6 if spare > 0 else 0.0
         limit = min(self.nxt[i + 1], n - 1)
         if i < self.tail <= limit:
             limit = self.tail - 1
         if limit <= i + 1:
             return None
         pre, even = self.pre, self.even
-        room0 = width * _UNIT + pre[i] + self.gaps[i]   # room(s) = room0 - pre[s]
+        room0 = width * _UNIT + pre[i] + self.gaps[i]   # room(s) = room0 - pre[s], 1/_UNIT em
         per = (cjk.EVEN_LOOSE + EPS) * _UNIT
+        need = need * _UNIT + 1e-3
         ev0 = even[i + 1]
 
         def short(s):
-            # the line items[i:s] is short of the measure by more than EVEN_LOOSE a gap
-            return room0 - pre[s] > per * (even[s] - ev0) + 1e-3
+            # the line items[i:s] is short of the measure by more than EVEN_LOOSE a gap, and
+            # by more than ``need``
+            room = room0 - pre[s]
+            return room > per * (even[s] - ev0) + 1e-3 and room > need
         s = min(limit, i + int(width) - 1)
         while s > i + 1 and not short(s):
             s -= 1
@@ -957,14 +964,13 @@ class _Skip:
             return None
         while s < limit and short(s + 1):
             s += 1
-        floor = base + _SKIP_FLOOR
-        if floor <= over and max(cert[i + 1:s + 1]) > floor * (1.0 - 1e-9) - 1.0:
-            return None     # a line ending there might matter: walk
-        if s == self.n or self.items[s].hyphen or self.items[s].cut:
-            return None
+        items = self.items
+        if items[s].hyphen or items[s].cut:
+            s -= 1          # (the items before s are plain: neither)
+            if s <= i + 1:
+                return None
         shrink: dict[str, float] = {}
         sh = self.shrinking
-        items = self.items
         for q in range(bisect_left(sh, i), bisect_left(sh, s)):
             it = items[sh[q]]
             shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
@@ -974,10 +980,12 @@ class _Skip:
 
 
 def _search(items, measure, indent, settings, last_justified, tail, chars, units, skip,
-            bound):
+            bound, loose=False):
     """The total-fit search of compose_paragraph: (best cost to each item, the start of the
     best line ending there, how that line was set), looking only at what can matter if the
-    best breaks cost at most ``bound`` (INF: at any cost) — see compose_paragraph."""
+    best breaks cost at most ``bound`` (INF: at any cost) — see compose_paragraph.
+    ``loose``: from every start, skip the lines short by more than cjk.EVEN_LOOSE a gap
+    whatever they cost (what it finds is the cost of some breaks, a bound for the search)."""
     n = len(items)
     hanging = settings.hanging
     best = [INF] * (n + 1)
@@ -992,8 +1000,6 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
     # candidate lines of Chinese text are such lines, issue #22).
     plain_start = skip.plain_start
     plain_end = skip.plain_end
-    cert = list(skip.cert)
-    can_break = skip.can_break
     # a way to i costing more than the bound: no line from i can be on the best breaks
     over = bound + bound * 1e-9 + 1e-6
     for i in range(n):
@@ -1001,7 +1007,7 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
         if base == INF or base > over:
             continue
         width = measure - (indent if i == 0 else 0.0)
-        start = skip.start(i, width, base, cert, over)
+        start = skip.start(i, width, base, over, loose)
         if start is None:
             nat = 0.0
             shrink: dict[str, float] = {}
@@ -1111,8 +1117,6 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                 cost += _BAD_LINE
             if cost < best[j]:
                 best[j] = cost
-                if j < n and can_break[j]:
-                    cert[j] = cost
                 prev_break[j] = i
                 how[j] = mode
             if min_w - width > hung + EPS:
@@ -1151,14 +1155,18 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     # the best breaks (costs add up and none is negative; a tie keeps the earliest start), so
     # when the breaks found cost no more than that bound, they are the breaks of the whole
     # search, line for line.  When they cost more (a paragraph that must space a line, or an
-    # emergency), the search runs again bounded by their cost, which the best breaks cannot
-    # exceed.
+    # emergency), a search that skips short lines whatever they cost finds breaks whose cost
+    # the best breaks cannot exceed, and the search runs again bounded by it (a line short
+    # by more em costs more: the bound skips fewer short lines).
     skip = _Skip(items, tail)
     best, prev_break, how = _search(items, measure, indent, settings, last_justified, tail,
                                     chars, units, skip, _FIRST_BOUND)
     if not best[n] <= _FIRST_BOUND:
+        # a bound close to the best breaks' cost: the breaks found skipping short lines
+        bound = _search(items, measure, indent, settings, last_justified, tail, chars, units,
+                        skip, INF, loose=True)[0][n]
         best, prev_break, how = _search(items, measure, indent, settings, last_justified,
-                                        tail, chars, units, skip, best[n])
+                                        tail, chars, units, skip, bound)
     # Walk back the chosen breaks.
     breaks = []
     j = n
