@@ -866,8 +866,9 @@ _UNIT = 256                      # the skip's exact sums count in 1/256 em
 # spaced by more than cjk.EVEN_LOOSE a gap (compose_paragraph's lower bound: 5 + _SPACED +
 # _SPACED_LOOSE), less a margin.
 _SKIP_FLOOR = 5.0 + _SPACED + _SPACED_LOOSE - 5.0
-# compose_paragraph's first search: breaks costing no more than this (below _SKIP_FLOOR)
-_FIRST_BOUND = _SKIP_FLOOR - 10.0
+# compose_paragraph's searches: breaks costing no more than each of these in turn: less than
+# a line spaced visibly (_SKIP_FLOOR), than a few such lines, any cost
+_BOUNDS = (_SKIP_FLOOR - 10.0, 4.0 * _SKIP_FLOOR, INF)
 
 
 class _Skip:
@@ -1154,19 +1155,15 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     # Every line of the best breaks, and every way to each of their ends, costs no more than
     # the best breaks (costs add up and none is negative; a tie keeps the earliest start), so
     # when the breaks found cost no more than that bound, they are the breaks of the whole
-    # search, line for line.  When they cost more (a paragraph that must space a line, or an
-    # emergency), a search that skips short lines whatever they cost finds breaks whose cost
-    # the best breaks cannot exceed, and the search runs again bounded by it (a line short
-    # by more em costs more: the bound skips fewer short lines).
+    # search, line for line.  When none are found (a paragraph that must space a line, or an
+    # emergency), the search runs again with a higher bound (a line short by more em costs
+    # more: it skips fewer short lines), and at last in full.
     skip = _Skip(items, tail)
-    best, prev_break, how = _search(items, measure, indent, settings, last_justified, tail,
-                                    chars, units, skip, _FIRST_BOUND)
-    if not best[n] <= _FIRST_BOUND:
-        # a bound close to the best breaks' cost: the breaks found skipping short lines
-        bound = _search(items, measure, indent, settings, last_justified, tail, chars, units,
-                        skip, INF, loose=True)[0][n]
+    for bound in _BOUNDS:
         best, prev_break, how = _search(items, measure, indent, settings, last_justified,
                                         tail, chars, units, skip, bound)
+        if best[n] <= bound:
+            break
     # Walk back the chosen breaks.
     breaks = []
     j = n
