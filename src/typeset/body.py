@@ -91,8 +91,8 @@ def language(issue, art) -> str | None:
 
 def _outside_gb2312(text: str) -> set[str]:
     out = set()
-    for ch in text:
-        if ord(ch) >= 0x3400 and cjk.char_class(ch) == cjk.H and ch not in out:
+    for ch in set(text):        # each character once (issue #22: a text repeats them)
+        if ord(ch) >= 0x3400 and cjk.char_class(ch) == cjk.H:
             try:
                 ch.encode("gb2312")
             except UnicodeEncodeError:

@@ -310,9 +310,7 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     base = face
     # Class and advance of each distinct character, looked up once in this call (issue #22:
     # a paragraph repeats its characters; the face's metrics do not change within a call)
-    known: dict[str, str] = {}
-    char_class = cjk.char_class
-    classes = [known.get(ch) or known.setdefault(ch, char_class(ch)) for ch in text]
+    classes = cjk.char_classes(text)
     advances: dict[str, float] = {}
     for k, ch in enumerate(text):
         cls = classes[k]
@@ -462,14 +460,19 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             chain = False
         prev = it
 
-    _long_runs(items, no_start, no_end)
-    _no_letterspacing_in_codes(items)
+    latin = sum(1 for it in items if it.cls in _LATIN)
+    if latin >= cjk.LONG_RUN:           # (no run of LONG_RUN Latin characters otherwise)
+        _long_runs(items, no_start, no_end)
+    if latin:
+        _no_letterspacing_in_codes(items)
     for s, e in keeps(text):
         cost = _KEEP_BYLINE if text[s] == "（" else _KEEP
         for k in range(s + 1, e):
             if items[k].can_break_before:
                 items[k].penalty = max(items[k].penalty, cost)
     for it in items:
+        if it.cls == H:
+            continue
         # Adjustability that depends on the final (pair-compressed) width.
         if it.cls in cjk.BLANK_RIGHT and it.w > 0.5 + EPS:
             it.end_trim = it.w - 0.5     # GB/T 15834 §5.1.10: ½ em at line end
