@@ -1549,23 +1549,34 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
         if natural <= width + hang + EPS:
             fit = _Fit(0.0, hang=hang)
     glyphs: list[Glyph] = []
+    append = glyphs.append
+    fshrink, fstretch = fit.shrink, fit.stretch
+    hl_shrink = fshrink.get("hanlatin", 0.0)
+    hl_stretch = fstretch.get("hanlatin", 0.0)
+    hl_extra, even, letter = fit.hl_extra, fit.even, fit.letter
     x = 0.0
     for k in range(i, j):
         it = items[k]
         if k > i:
             gap = it.gap
             if it.gap_shrink:
-                gap -= it.gap_shrink * fit.shrink.get("hanlatin", 0.0)
-                gap += it.gap_stretch * fit.stretch.get("hanlatin", 0.0)
+                gap -= it.gap_shrink * hl_shrink
+                gap += it.gap_stretch * hl_stretch
                 if justified:
-                    gap += fit.hl_extra
+                    gap += hl_extra
             elif k == j - 1 and end_cut and it.cls in (SP, IS):
                 pass             # no widening before a space that ends the line
             elif it.gap_even and justified:
-                gap += fit.even
+                gap += even
             elif it.gap_letter and justified:
-                gap += fit.letter
+                gap += letter
             x += gap
+        if it.cls == H and not it.shrink_kind and not it.stretch_kind:
+            # a Han character: no edge trim, nothing to adjust, drawn as it is (what the
+            # rules below give it)
+            append(Glyph(it.ch, x, it.adv, 1.0, it.role))
+            x += it.w
+            continue
         w = it.w
         lead_cut = 0.0   # width removed on the left side of the glyph
         if k == i and start_cut:
@@ -1577,13 +1588,13 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
         elif k == end_mark:
             w -= it.end_trim
         elif it.shrink_kind and it.shrink:
-            s = it.shrink * fit.shrink.get(it.shrink_kind, 0.0)
+            s = it.shrink * fshrink.get(it.shrink_kind, 0.0)
             if it.cls == OP:
                 lead_cut = s
             w -= s
         if it.stretch_kind and not (k == j - 1 and end_cut) and not (k == i and start_cut) \
                 and k != end_mark:
-            w += it.stretch * fit.stretch.get(it.stretch_kind, 0.0)
+            w += it.stretch * fstretch.get(it.stretch_kind, 0.0)
         # Where the glyph origin goes: marks whose blank half was removed keep their ink where
         # it was (feasibility.md §2: closing/stop marks keep x, opening marks move left).
         if it.cls == OP:
@@ -1612,7 +1623,7 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                 if abs(w - adv) > EPS and adv > 0:
                     hscale = w / adv      # ⸺: the invisible glyph spans the whole 2 em
                     adv = w
-        glyphs.append(Glyph(it.ch, ox, adv, hscale, role=it.role, form=form, rule=rule))
+        append(Glyph(it.ch, ox, adv, hscale, it.role, form, rule))
         x += w
     return Line(glyphs=glyphs, width=x, measure=width, indent=indent, justified=justified,
                 even_spacing=bool(justified and (fit.even > EPS or fit.hl_extra > EPS)),
