@@ -685,13 +685,17 @@ def _mark_cuts(items: list[_Item], measure: float) -> None:
     lines).  Each break point gets the kind of :data:`_CUT_COST`; ordinary runs keep no break
     inside."""
     n = len(items)
+    # the runs between permitted breaks; a run of one item has nothing to cut
+    ends = [j for j in range(1, n) if items[j].can_break_before]
+    ends.append(n)
     k = 0
-    while k < n:
-        j = k + 1
+    for j in ends:
+        if j - k <= 1:
+            k = j
+            continue
         w = items[k].w
-        while j < n and not items[j].can_break_before:
-            w += items[j].gap + items[j].w
-            j += 1
+        for m in range(k + 1, j):
+            w += items[m].gap + items[m].w
         if w > measure + EPS and j - k > 1:
             pair_start = k
             for m in range(k + 1, j):
@@ -895,40 +899,58 @@ class _Skip:
         gaps = [0] * n
         even = [0] * (n + 1)        # prefix counts of even gaps
         breaks = [0] * (n + 1)      # prefix counts of permitted breaks (before item k)
-        bad = [False] * n           # the item or its gap is not plain Chinese text
-        can_break = [False] * n
+        nxt = [n] * (n + 1)         # the first item at or after k that is not plain
         shrinking = []              # items with shrink, in order
         ok_w0 = [False] * n         # a line may start at it: its width exact, no stretch
-        acc = brk = ev = 0
+        # (and what compose_paragraph asks of every item, in the same pass)
+        plain_start = [False] * n   # loses nothing at a line start
+        plain_end = [False] * n     # loses nothing at a line end
+        chars = [0] * (n + 1)       # _char_counts
+        units = [0] * (n + 1)
+        exact: dict[float, int] = {}    # a width → whole 1/_UNIT em, -1: not whole
+        acc = brk = ev = nc = nu = 0
+        bad = n
+        for k in range(n - 1, -1, -1):
+            it = items[k]
+            w = exact.get(it.w)
+            if w is None:
+                v = it.w * _UNIT
+                w = exact[it.w] = int(v) if v.is_integer() and 0.0 <= v < 1e6 else -1
+            g = exact.get(it.gap)
+            if g is None:
+                v = it.gap * _UNIT
+                g = exact[it.gap] = int(v) if v.is_integer() and 0.0 <= v < 1e6 else -1
+            ok = ok_w0[k] = w >= 0 and not it.stretch_kind and not it.code
+            if not ok or g < 0 or it.gap_shrink or it.gap_letter or it.cut or it.hyphen:
+                bad = k
+            nxt[k] = bad
+            gaps[k] = g if g > 0 else 0
         for k, it in enumerate(items):
-            w = it.w * _UNIT
-            g = it.gap * _UNIT
-            exact_w = w.is_integer() and 0.0 <= w < 1e6
-            exact_g = g.is_integer() and 0.0 <= g < 1e6
-            ok_w0[k] = exact_w and not it.stretch_kind and not it.code
-            bad[k] = not (ok_w0[k] and exact_g and not it.gap_shrink and not it.gap_letter
-                          and not it.cut and not it.hyphen)
-            gi = int(g) if exact_g else 0
-            gaps[k] = gi
-            acc += (int(w) if exact_w else 0) + gi
+            w = exact[it.w]
+            acc += (w if w > 0 else 0) + gaps[k]
             pre[k + 1] = acc
             ev += it.gap_even
             even[k + 1] = ev
-            cb = it.can_break_before
-            can_break[k] = cb
-            brk += cb
+            brk += it.can_break_before
             breaks[k + 1] = brk
-            if it.shrink_kind:
-                shrinking.append(k)
-        nxt = [n] * (n + 1)         # the first bad item at or after k
-        for k in range(n - 1, -1, -1):
-            nxt[k] = k if bad[k] else nxt[k + 1]
+            cls = it.cls
+            if cls == H:
+                plain_start[k] = plain_end[k] = True
+                nc += it.counts
+            else:
+                if it.shrink_kind:
+                    shrinking.append(k)
+                plain_start[k] = not it.start_trim and cls not in (SP, IS)
+                plain_end[k] = not it.end_trim and cls not in (SP, IS)
+                nc += 1 if it.counts and cls not in (DA, EL) else 0
+                nu += 1 if it.pair else 0
+            chars[k + 1] = nc
+            units[k + 1] = nu
         self.pre, self.gaps, self.even, self.breaks = pre, gaps, even, breaks
         self.nxt, self.ok_w0, self.items = nxt, ok_w0, items
         self.shrinking = shrinking
-        self.can_break = can_break
-        self.plain_start = [not it.start_trim and it.cls not in (SP, IS) for it in items]
-        self.plain_end = [not it.end_trim and it.cls not in (SP, IS) for it in items]
+        self.plain_start, self.plain_end = plain_start, plain_end
+        self.chars, self.units = chars, units
 
     def start(self, i, width, base, over, loose=False):
         """(j, nat, shrink, n_even, found) to start the walk from i at, or None: walk all.
@@ -1142,7 +1164,6 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     if face.hyphens:
         _hyphenate(items, text, face)
     _mark_cuts(items, measure - indent)
-    chars, units = _char_counts(items)
     # An inline byline ending the paragraph that does not fit at the end of its last line goes
     # flush right on a line of its own (issue #15): the text's last line before it is then set
     # like a paragraph's last line, and nothing but the whole byline follows it.
@@ -1162,6 +1183,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     # emergency), the search runs again with a higher bound (a line short by more em costs
     # more: it skips fewer short lines), and at last in full.
     skip = _Skip(items, tail)
+    chars, units = skip.chars, skip.units
     for bound in _BOUNDS:
         best, prev_break, how = _search(items, measure, indent, settings, last_justified,
                                         tail, chars, units, skip, bound)
