@@ -873,9 +873,10 @@ _UNIT = 256                      # the skip's exact sums count in 1/256 em
 # spaced by more than cjk.EVEN_LOOSE a gap (compose_paragraph's lower bound: 5 + _SPACED +
 # _SPACED_LOOSE), less a margin.
 _SKIP_FLOOR = 5.0 + _SPACED + _SPACED_LOOSE - 5.0
+_SKIP_PER = (cjk.EVEN_LOOSE + EPS) * _UNIT
 # compose_paragraph's searches: breaks costing no more than each of these in turn: less than
 # a line spaced visibly (_SKIP_FLOOR), than a few such lines, any cost
-_BOUNDS = (_SKIP_FLOOR - 10.0, 4.0 * _SKIP_FLOOR, INF)
+_BOUNDS = (_SKIP_FLOOR - 10.0, 1.5 * _SKIP_FLOOR, 2.5 * _SKIP_FLOOR, 5.0 * _SKIP_FLOOR, INF)
 
 
 class _Skip:
@@ -974,21 +975,23 @@ class _Skip:
             return None
         pre, even = self.pre, self.even
         room0 = width * _UNIT + pre[i] + self.gaps[i]   # room(s) = room0 - pre[s], 1/_UNIT em
-        per = (cjk.EVEN_LOOSE + EPS) * _UNIT
+        per = _SKIP_PER
         need = need * _UNIT + 1e-3
         ev0 = even[i + 1]
-
-        def short(s):
-            # the line items[i:s] is short of the measure by more than EVEN_LOOSE a gap, and
-            # by more than ``need``
-            room = room0 - pre[s]
-            return room > per * (even[s] - ev0) + 1e-3 and room > need
+        # the largest s where the line items[i:s] is short of the measure by more than
+        # EVEN_LOOSE a gap and by more than ``need`` (both only grow shorter with s)
         s = min(limit, i + int(width) - 1)
-        while s > i + 1 and not short(s):
+        while s > i + 1:
+            room = room0 - pre[s]
+            if room > per * (even[s] - ev0) + 1e-3 and room > need:
+                break
             s -= 1
-        if s <= i + 1 or not short(s):
+        else:
             return None
-        while s < limit and short(s + 1):
+        while s < limit:
+            room = room0 - pre[s + 1]
+            if not (room > per * (even[s + 1] - ev0) + 1e-3 and room > need):
+                break
             s += 1
         items = self.items
         if items[s].hyphen or items[s].cut:
