@@ -1105,7 +1105,9 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                                 lower += _SPACED_LOOSE + _SPACED_EM * room * room
                         else:
                             lower += _RAGGED_CODE if n_code == j - i else _RAGGED
-                if lower * (1.0 - 1e-12) - 1e-9 >= best[j]:
+                lower = lower * (1.0 - 1e-12) - 1e-9
+                if lower >= best[j] or lower > over:
+                    # (nor when it costs more than the search's bound: it cannot matter)
                     found = True
                     continue
             if j - i > 1 and plain_start[i] and plain_end[j - 1]:
