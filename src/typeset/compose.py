@@ -953,6 +953,19 @@ class _Skip:
         self.plain_start, self.plain_end = plain_start, plain_end
         self.chars, self.units = chars, units
 
+    def sums(self, i, j):
+        """_sums of the line items[i:j] from the exact sums, or None if they are not."""
+        if not self.ok_w0[i] or self.nxt[i + 1] < j:
+            return None
+        items = self.items
+        shrink: dict[str, float] = {}
+        sh = self.shrinking
+        for q in range(bisect_left(sh, i), bisect_left(sh, j)):
+            it = items[sh[q]]
+            shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
+        return ((self.pre[j] - self.pre[i] - self.gaps[i]) / _UNIT, shrink, {},
+                self.even[j] - self.even[i + 1], 0)
+
     def start(self, i, width, base, over, loose=False):
         """(j, nat, shrink, n_even, found) to start the walk from i at, or None: walk all.
         ``over``: a line costing more cannot matter (_search's bound); ``loose``: skip the
@@ -1211,7 +1224,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
         if how[j] == 2:
             fit = _Fit(_OVERFULL, overfull=True)
         else:
-            nat, shrink, stretch, n_even, n_letter = _sums(items, i, j)
+            nat, shrink, stretch, n_even, n_letter = skip.sums(i, j) or _sums(items, i, j)
             hung = items[j - 1].w - items[j - 1].end_trim if how[j] == 1 else 0.0
             fit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even,
                                width + hung - (items[j].hyphen if j < n else 0.0),
@@ -1226,7 +1239,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             ln.hyphen = _hyphen_ink(face, hy, ln.width)
             ln.width += hy
             ln.measure = width
-        _classify_break(items, i, j, width, ln)
+        _classify_break(items, i, j, width, ln, skip)
         lines.append(ln)
     if breaks[-1][0] == tail:
         ln = lines[-1]
@@ -1393,7 +1406,7 @@ def _hyphen_ink(face: Face, hy: float, x: float) -> tuple:
     return (x + x0, x + x1, y0, y1)
 
 
-def _natural_end(items, i, width) -> int:
+def _natural_end(items, i, width, skip=None) -> int:
     """Where the line from ``i`` would end at natural width (no compression, no hanging):
     the largest k with the line items[i:k] no wider than ``width``."""
     n = len(items)
@@ -1401,7 +1414,24 @@ def _natural_end(items, i, width) -> int:
     start_cut = first.w if first.cls in (SP, IS) else first.start_trim
     nat = 0.0
     best = i + 1
-    for k in range(i, n):
+    k0 = i
+    if skip is not None and skip.ok_w0[i]:
+        # The items whose natural width so far is within the measure end it within the
+        # measure whatever their edges lose: taken at once from the skip's exact sums (the
+        # same floats as the walk's), the walk goes on from the first that may not.
+        pre = skip.pre
+        lim = min(skip.nxt[i + 1], n)
+        at = pre[i] + skip.gaps[i]
+        cap = width * _UNIT - 1e-3
+        m = min(lim - 1, i + int(width) - 1)
+        while m >= i and pre[m + 1] - at > cap:
+            m -= 1
+        if m >= i:
+            while m + 1 < lim and pre[m + 2] - at <= cap:
+                m += 1
+            best = k0 = m + 1
+            nat = (pre[m + 1] - at) / _UNIT
+    for k in range(k0, n):
         it = items[k]
         if k > i:
             nat += it.gap
@@ -1416,12 +1446,12 @@ def _natural_end(items, i, width) -> int:
     return best
 
 
-def _classify_break(items, i, j, width, line: Line) -> None:
+def _classify_break(items, i, j, width, line: Line, skip=None) -> None:
     """Record on ``line`` whether its natural break was prohibited and how the composer
     solved it: push in (先挤进), push out (后推出) or hang (CLREQ
     §prohibition_rules_for_line_start_end)."""
     n = len(items)
-    k = _natural_end(items, i, width)
+    k = _natural_end(items, i, width, skip)
     if k >= n and j == n:
         return                        # the rest of the paragraph fits: no break needed
     line.pushed = j - k
