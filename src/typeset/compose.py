@@ -1128,7 +1128,7 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                               n_code == j - i)
             else:
                 cost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width - hy, final,
-                                 n_letter, record=False)[0]
+                                 n_letter, False, n_code == j - i)[0]
             mode = 0
             hung = 0.0
             lastit = items[j - 1]
@@ -1137,7 +1137,7 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                 # line_end): the rest of the line fills the measure, the mark (½ em) hangs.
                 h = lastit.w - lastit.end_trim
                 hcost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width + h,
-                                  final, n_letter, record=False)[0]
+                                  final, n_letter, False, n_code == j - i)[0]
                 if hcost is not None and (not final or cost is None):
                     hcost += _HANG
                     if cost is None or hcost < cost:
@@ -1513,7 +1513,7 @@ def _edge_widths(items, i, j):
 
 
 def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0,
-              record=True):
+              record=True, code=None):
     """The fit of the line ``items[i:j]`` (see _solve) and its natural width after the edge
     rules; a line of nothing but a piece of a URL or code is priced as such (_RAGGED_CODE)."""
     start_cut, end_cut = _edge_widths(items, i, j)
@@ -1540,7 +1540,8 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
         # width, so widening it would leave the visible text short of the measure
         n_even -= lastit.gap_even
         n_letter -= lastit.gap_letter
-    code = all(it.code for it in items[i:j])
+    if code is None:      # (the breaker knows: it counts the code items of its lines)
+        code = all(it.code for it in items[i:j])
     return _solve(width - natural, sh, st, n_even, last, n_letter, record, code), natural
 
 
