@@ -869,9 +869,10 @@ def _sums(items, i, j):
 
 
 _UNIT = 256                      # the skip's exact sums count in 1/256 em
-# What a line too short to fill its measure costs at the least when it can only be evenly
-# spaced by more than cjk.EVEN_LOOSE a gap (compose_paragraph's lower bound: 5 + _SPACED +
-# _SPACED_LOOSE), less a margin.
+# What a line too short to fill its measure costs at the least, more than the way to its
+# start, when it can only be evenly spaced by more than cjk.EVEN_LOOSE a gap (the breaker's
+# lower bound: 5 + _SPACED + _SPACED_LOOSE, and _SPACED_EM × the em it is short, squared),
+# less a margin.
 _SKIP_FLOOR = 5.0 + _SPACED + _SPACED_LOOSE - 5.0
 _SKIP_PER = (cjk.EVEN_LOOSE + EPS) * _UNIT
 # compose_paragraph's searches: breaks costing no more than each of these in turn: less than
@@ -885,12 +886,12 @@ class _Skip:
     From start i the breaker walks every later item, and most of what it meets are lines far
     too short for the measure, each dismissed by a lower bound on its cost.  Of Chinese text
     (Han characters and marks: no Latin gap, nothing that stretches) a line short of its
-    measure by more than cjk.EVEN_LOOSE a gap costs at least ``_SKIP_FLOOR`` more than the
-    best way to its start; when no line ending in that stretch can beat the best way found to
-    its end by that much (one ``max`` over the best costs), none would be priced, and the
-    walk starts where the lines begin to fill the measure.  The sums it starts from are
-    exact — the widths there are whole multiples of 1/256 em, so any order of adding them
-    gives the same float — and so the same as the walk's: the breaks are the same."""
+    measure by more than cjk.EVEN_LOOSE a gap, and by ``room`` em, costs at least
+    ``_SKIP_FLOOR`` + _SPACED_EM × room² more than the best way to its start.  A search bounded
+    by a cost (_search) need not look at a line that costs more: the walk from i starts where
+    the lines from i begin to cost less than the bound.  The sums it starts from are exact —
+    the widths there are whole multiples of 1/256 em, so any order of adding them gives the
+    same float — and so the same as the walk's: the lines it prices cost the same."""
 
     def __init__(self, items, tail):
         n = len(items)
@@ -966,21 +967,20 @@ class _Skip:
         return ((self.pre[j] - self.pre[i] - self.gaps[i]) / _UNIT, shrink, {},
                 self.even[j] - self.even[i + 1], 0)
 
-    def start(self, i, width, base, over, loose=False):
+    def start(self, i, width, base, over):
         """(j, nat, shrink, n_even, found) to start the walk from i at, or None: walk all.
-        ``over``: a line costing more cannot matter (_search's bound); ``loose``: skip the
-        short lines whatever they cost."""
+        ``base``: the best cost to i; ``over``: a line costing more cannot matter (the
+        search's bound).  The lines items[i:e] for e up to j are skipped: each is short by
+        more than cjk.EVEN_LOOSE a gap and costs more than ``over``; ``found``: one of them
+        was a permitted break (the walk's flag)."""
         n = self.n
         if i + 2 >= n or not self.ok_w0[i] or i == self.tail:
             return None
-        if loose:
-            need = 0.0
-        else:
-            # a line short by ``room`` em costs at least _SKIP_FLOOR + _SPACED_EM × room²
-            spare = over - base - _SKIP_FLOOR
-            if spare == INF:
-                return None
-            need = math.sqrt(spare / _SPACED_EM) * (1.0 + 1e-6) + 1e-6 if spare > 0 else 0.0
+        # a line short by ``room`` em costs at least _SKIP_FLOOR + _SPACED_EM × room²
+        spare = over - base - _SKIP_FLOOR
+        if spare == INF:
+            return None
+        need = math.sqrt(spare / _SPACED_EM) * (1.0 + 1e-6) + 1e-6 if spare > 0 else 0.0
         limit = min(self.nxt[i + 1], n - 1)
         if i < self.tail <= limit:
             limit = self.tail - 1
@@ -1022,12 +1022,11 @@ class _Skip:
 
 
 def _search(items, measure, indent, settings, last_justified, tail, chars, units, skip,
-            bound, loose=False):
+            bound):
     """The total-fit search of compose_paragraph: (best cost to each item, the start of the
     best line ending there, how that line was set), looking only at what can matter if the
-    best breaks cost at most ``bound`` (INF: at any cost) — see compose_paragraph.
-    ``loose``: from every start, skip the lines short by more than cjk.EVEN_LOOSE a gap
-    whatever they cost (what it finds is the cost of some breaks, a bound for the search)."""
+    best breaks cost at most ``bound`` (INF: at any cost, the whole search) — see
+    compose_paragraph."""
     n = len(items)
     hanging = settings.hanging
     best = [INF] * (n + 1)
@@ -1049,7 +1048,7 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
         if base == INF or base > over:
             continue
         width = measure - (indent if i == 0 else 0.0)
-        start = skip.start(i, width, base, over, loose)
+        start = skip.start(i, width, base, over)
         if start is None:
             nat = 0.0
             shrink: dict[str, float] = {}
