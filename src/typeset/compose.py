@@ -1193,10 +1193,11 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     # The search first looks only at what can matter if the best breaks cost less than a
     # line evenly spaced by more than cjk.EVEN_LOOSE a gap (issue #22): a line that short of
     # its measure (_Skip) and any line from a point already costing more are not looked at.
-    # Every line of the best breaks, and every way to each of their ends, costs no more than
-    # the best breaks (costs add up and none is negative; a tie keeps the earliest start), so
-    # when the breaks found cost no more than that bound, they are the breaks of the whole
-    # search, line for line.  When none are found (a paragraph that must space a line, or an
+    # The best way to each end of the best breaks costs no more than the best breaks (costs
+    # add up and none is negative), and so does every line on it; a line or a start costing
+    # more changes none of them (only a lower cost replaces one, a tie keeps the earliest
+    # start).  So when the breaks found cost no more than the bound, they are the breaks of
+    # the whole search, line for line.  When none are found (a paragraph that must space a line, or an
     # emergency), the search runs again with a higher bound (a line short by more em costs
     # more: it skips fewer short lines), and at last in full.
     skip = _Skip(items, tail)
