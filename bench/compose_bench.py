@@ -3,16 +3,21 @@
 
 Usage (from the project folder)::
 
-    python bench/compose_bench.py [--runs 7] [--build]
+    python bench/compose_bench.py [--runs 7] [--build] [--issue DIR] [--src DIR]
 
 Texts:
 
 - the sample page's articles (issues/sichuan-kejibao-2020-08), at the paper's column measure
   and composition settings, as the build sets them;
-- the stress corpus (tests/corpus/*.txt) in every measure from 8 to 20 characters.
+- the stress corpus (tests/corpus/*.txt) in every measure from 8 to 20 characters;
+- with ``--issue DIR``, every paragraph of that issue's articles at the paper's column measure
+  (e.g. a 32-page issue made by bench/bench.py's ``make_issue``).
 
 Each row is the median of ``--runs`` runs after one warm-up run (fonts loaded, metrics
-cached); characters per second = characters composed / median time.  Also printed: lines,
+cached), in CPU seconds of this process (``time.process_time``: the machine may be shared,
+wall time is noisy); characters per second = characters composed / median time.
+``--src DIR`` composes with the ``typeset`` package under DIR instead of this tree's
+(a checkout of an earlier commit: before and after figures on the same texts).  Also printed: lines,
 lines that needed even spacing, and how many prohibition events were solved by push-in, by
 push-out and (corpus, hanging on) by hanging.
 
@@ -35,7 +40,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "issues" / "sichuan-kejibao-2020-08"
 CORPUS = ROOT / "tests" / "corpus"
-sys.path.insert(0, str(ROOT / "src"))
+if "--src" in sys.argv[1:-1]:
+    sys.path.insert(0, str(Path(sys.argv[sys.argv.index("--src") + 1]).resolve()))
+else:
+    sys.path.insert(0, str(ROOT / "src"))
 
 
 def corpus_paragraphs() -> list[str]:
@@ -53,11 +61,11 @@ def timed(jobs, runs: int):
     times = []
     lines = []
     for r in range(runs + 1):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         out = []
         for text, face, measure, settings in jobs:
             out.extend(compose_paragraph(text, face, measure, settings))
-        dt = time.perf_counter() - t0
+        dt = time.process_time() - t0
         if r:                       # the first run is a warm-up
             times.append(dt)
         lines = out
@@ -68,6 +76,8 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--build", action="store_true", help="also time the sample page's build")
+    ap.add_argument("--issue", type=Path, help="also compose this issue's paragraphs")
+    ap.add_argument("--src", type=Path, help="compose with the typeset package under DIR")
     args = ap.parse_args(argv)
 
     from typeset.compose import Settings, break_stats
@@ -81,6 +91,12 @@ def main(argv=None) -> int:
                    for page in issue.pages for s in page.slots if s.kind == "article"
                    for p in issue.articles[s.article].paragraphs]
     rows.append((f"sample page ({paper.column_chars} chars)", sample_jobs))
+    if args.issue:
+        other = load_issue(args.issue)
+        oface = other.fonts.face(other.paper.body.role)
+        rows.append((f"{args.issue.name} ({other.paper.column_chars} chars)",
+                     [(p.text, oface, float(other.paper.column_chars), other.paper.settings)
+                      for a in other.articles.values() for p in a.paragraphs]))
     paras = corpus_paragraphs()
     every = []
     for m in range(8, 21):
@@ -93,7 +109,9 @@ def main(argv=None) -> int:
 
     head = (f"{'texts':<28} {'chars':>7} {'median ms':>10} {'chars/s':>9} {'lines':>6} "
             f"{'even':>5} {'push-in':>8} {'push-out':>9} {'hang':>5}")
-    print(f"compose_paragraph, median of {args.runs} runs (Python {sys.version.split()[0]})")
+    import typeset
+    print(f"compose_paragraph, median of {args.runs} runs, CPU time (Python "
+          f"{sys.version.split()[0]}; {Path(typeset.__file__).parent})")
     print(head)
     print("-" * len(head))
     for name, jobs in rows:

@@ -98,6 +98,13 @@ def char_class(ch: str) -> str:
     return H
 
 
+def char_classes(text: str) -> list[str]:
+    """The composer class of each character of ``text`` (``char_class`` of each, in one
+    pass: the composer classifies every character of a paragraph)."""
+    get = _CLASS.get
+    return [get(ch) or (SP if ch == " " else LA if ch < "\u2e80" else H) for ch in text]
+
+
 # Marks that are full-width and have a blank half that compression may remove.
 # CLREQ §punctuation_width_adjustment.
 BLANK_RIGHT = frozenset((CL, PA, ST))   # ink left, blank right

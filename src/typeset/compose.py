@@ -52,8 +52,10 @@ It does not know about columns, pages or PDF.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field, fields
 from operator import attrgetter
 
@@ -302,14 +304,35 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     connector_no_start = settings.level in cjk.CONNECTOR_NO_START_LEVELS
     style = cjk.STYLES[settings.style]
     items: list[_Item] = []
+    append = items.append
     n = len(text)
-    char_class = cjk.char_class
     units = face.units(text)
     base = face
+    # Class and advance of each distinct character, looked up once in this call (issue #22:
+    # a paragraph repeats its characters; the face's metrics do not change within a call)
+    classes = cjk.char_classes(text)
+    advances: dict[str, float] = {}
     for k, ch in enumerate(text):
+        cls = classes[k]
         own = faces[k] if faces is not None else None
-        face = own[1] if own is not None else base
-        cls = char_class(ch)
+        if own is None:
+            face = base
+            if k in units:
+                adv = units[k]
+            else:
+                adv = advances.get(ch)
+                if adv is None:
+                    adv = advances[ch] = base.advance(ch)
+            if cls == H:
+                # a Han character: 1 em of its own, no adjustability (the common case)
+                it = _Item(ch, cls, adv, adv)
+                if units and k in units:
+                    it.upright = True
+                append(it)
+                continue
+        else:
+            face = own[1]
+            adv = units[k] if k in units else face.advance(ch)
         if cls in (PA, ST) and face.fixed(ch):
             cls = FX
         if cls == DA and ch == "—":
@@ -319,14 +342,13 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             if not (prev_d or next_d):
                 cls = CN
         elif cls == SP:
-            prev_c = char_class(text[k - 1]) if k else SP
-            next_c = char_class(text[k + 1]) if k + 1 < n else SP
+            prev_c = classes[k - 1] if k else SP
+            next_c = classes[k + 1] if k + 1 < n else SP
             if prev_c not in _LATIN or next_c not in _LATIN:
                 cls = IS   # a space in Chinese context is kept and set 1 em wide
         elif cls == SO and ch == "/" and 0 < k < n - 1 and \
-                char_class(text[k - 1]) == LA and char_class(text[k + 1]) == LA:
+                classes[k - 1] == LA and classes[k + 1] == LA:
             cls = LA       # km/h, http://…: a solidus inside a Latin run is part of it
-        adv = units[k] if k in units else face.advance(ch)
         it = _Item(ch, cls, adv, adv, upright=k in units, role=own[0] if own else None)
         if cls in cjk.FULLWIDTH_MARKS or cls == IP:
             it.halt = face.has_halt(ch)
@@ -346,7 +368,7 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             it.counts = False
             it.shrink = 1.0 - cjk.SPACE_MIN
             it.shrink_kind = "space"
-            if k + 1 < n and char_class(text[k + 1]) == OP:
+            if k + 1 < n and classes[k + 1] == OP:
                 # Before an opening bracket (本报讯 （记者 某某）) the bracket's own blank half
                 # is the space (CLREQ §punctuation_width_adjustment: a full-width mark's blank
                 # half separates it from its neighbour), so a tight line may take the typed
@@ -361,7 +383,7 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
         if cls in (OP, CL, PA, ST, IP, CN, SO, FX):
             it.counts = False
         it.mark = cls in (OP, CL, PA, ST, IP, DA, EL, CN, SO, FX)
-        items.append(it)
+        append(it)
 
     prev: _Item | None = None
     chain = False          # after a number and its magnitudes (11.37万亿): a unit may follow
@@ -369,6 +391,14 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     for k, it in enumerate(items):
         if prev is not None:
             a, b = prev, it
+            if a.cls == H and b.cls == H and not chain and k >= unit_end:
+                # Two Han characters (most pairs): no gap, even spacing may open it, a break
+                # is permitted (no level lists a Han character), no number or unit around
+                # them — what the general rules below give, without asking each of them.
+                b.gap_even = True
+                b.can_break_before = True
+                prev = it
+                continue
             # Adjacent-pair compression: two marks take at most 1.5 em (CLREQ
             # §punctuation_width_adjustment); brackets squeeze towards their text.
             if a.cls in cjk.FULLWIDTH_MARKS and b.cls in cjk.FULLWIDTH_MARKS:
@@ -430,14 +460,19 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             chain = False
         prev = it
 
-    _long_runs(items, no_start, no_end)
-    _no_letterspacing_in_codes(items)
+    latin = sum(1 for it in items if it.cls in _LATIN)
+    if latin >= cjk.LONG_RUN:           # (no run of LONG_RUN Latin characters otherwise)
+        _long_runs(items, no_start, no_end)
+    if latin:
+        _no_letterspacing_in_codes(items)
     for s, e in keeps(text):
         cost = _KEEP_BYLINE if text[s] == "（" else _KEEP
         for k in range(s + 1, e):
             if items[k].can_break_before:
                 items[k].penalty = max(items[k].penalty, cost)
     for it in items:
+        if it.cls == H:
+            continue
         # Adjustability that depends on the final (pair-compressed) width.
         if it.cls in cjk.BLANK_RIGHT and it.w > 0.5 + EPS:
             it.end_trim = it.w - 0.5     # GB/T 15834 §5.1.10: ½ em at line end
@@ -502,8 +537,9 @@ def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> 
         j = k + 1
         while j < n and not items[j].can_break_before:
             j += 1
-        latin = sum(1 for it in items[k:j] if it.cls in _LATIN)
-        if latin >= cjk.LONG_RUN:
+        # (a run shorter than LONG_RUN cannot hold LONG_RUN Latin characters: not counted)
+        if j - k >= cjk.LONG_RUN and \
+                sum(1 for it in items[k:j] if it.cls in _LATIN) >= cjk.LONG_RUN:
             for m in range(k + cjk.LONG_PART, j - cjk.LONG_PART + 1):
                 cost = _sensible(items, m, k, j)
                 # a solidus inside a long Latin run (a URL's, "://" too) is part of it, not
@@ -649,13 +685,17 @@ def _mark_cuts(items: list[_Item], measure: float) -> None:
     lines).  Each break point gets the kind of :data:`_CUT_COST`; ordinary runs keep no break
     inside."""
     n = len(items)
+    # the runs between permitted breaks; a run of one item has nothing to cut
+    ends = [j for j in range(1, n) if items[j].can_break_before]
+    ends.append(n)
     k = 0
-    while k < n:
-        j = k + 1
+    for j in ends:
+        if j - k <= 1:
+            k = j
+            continue
         w = items[k].w
-        while j < n and not items[j].can_break_before:
-            w += items[j].gap + items[j].w
-            j += 1
+        for m in range(k + 1, j):
+            w += items[m].gap + items[m].w
         if w > measure + EPS and j - k > 1:
             pair_start = k
             for m in range(k + 1, j):
@@ -802,57 +842,224 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
     return fit
 
 
-def compose_paragraph(text: str, face: Face, measure: float, settings: Settings = Settings(),
-                      indent: float | None = None, last_justified: bool = False,
-                      faces=None) -> list[Line]:
-    """Break ``text`` into justified lines of ``measure`` em (see the module docstring);
-    ``faces``: a face per character where it differs (:func:`build_items`)."""
-    if not text:
-        return []
-    if indent is None:
-        indent = settings.indent
-    items = build_items(text, face, settings, faces)
+def _sums(items, i, j):
+    """The sums of the line items[i:j] as the breaker takes them, in the same order (so the
+    same floats): natural width, shrink and stretch by kind, even and letter gaps."""
+    nat = 0.0
+    shrink: dict[str, float] = {}
+    stretch: dict[str, float] = {}
+    n_even = n_letter = 0
+    for k in range(i, j):
+        it = items[k]
+        if k > i:
+            nat += it.gap
+            if it.gap_shrink:
+                shrink["hanlatin"] = shrink.get("hanlatin", 0.0) + it.gap_shrink
+                stretch["hanlatin"] = stretch.get("hanlatin", 0.0) + it.gap_stretch
+            elif it.gap_even:
+                n_even += 1
+            elif it.gap_letter:
+                n_letter += 1
+        nat += it.w
+        if it.shrink_kind:
+            shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
+        if it.stretch_kind:
+            stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
+    return nat, shrink, stretch, n_even, n_letter
+
+
+_UNIT = 256                      # the skip's exact sums count in 1/256 em
+# What a line too short to fill its measure costs at the least, more than the way to its
+# start, when it can only be evenly spaced by more than cjk.EVEN_LOOSE a gap (the breaker's
+# lower bound: 5 + _SPACED + _SPACED_LOOSE, and _SPACED_EM × the em it is short, squared),
+# less a margin.
+_SKIP_FLOOR = 5.0 + _SPACED + _SPACED_LOOSE - 5.0
+_SKIP_PER = (cjk.EVEN_LOOSE + EPS) * _UNIT
+# compose_paragraph's searches: breaks costing no more than each of these in turn: less than
+# a line spaced visibly (_SKIP_FLOOR), than a few such lines, any cost
+_BOUNDS = (_SKIP_FLOOR - 10.0, 1.5 * _SKIP_FLOOR, 2.5 * _SKIP_FLOOR, 5.0 * _SKIP_FLOOR, INF)
+
+
+class _Skip:
+    """Where the breaker may start looking at the lines from a start (issue #22).
+
+    From start i the breaker walks every later item, and most of what it meets are lines far
+    too short for the measure, each dismissed by a lower bound on its cost.  Of Chinese text
+    (Han characters and marks: no Latin gap, nothing that stretches) a line short of its
+    measure by more than cjk.EVEN_LOOSE a gap, and by ``room`` em, costs at least
+    ``_SKIP_FLOOR`` + _SPACED_EM × room² more than the best way to its start.  A search bounded
+    by a cost (_search) need not look at a line that costs more: the walk from i starts where
+    the lines from i begin to cost less than the bound.  The sums it starts from are exact —
+    the widths there are whole multiples of 1/256 em, so any order of adding them gives the
+    same float — and so the same as the walk's: the lines it prices cost the same."""
+
+    def __init__(self, items, tail):
+        n = len(items)
+        self.n = n
+        self.tail = tail
+        pre = [0] * (n + 1)         # exact prefix sums of width + gap, in 1/_UNIT em
+        gaps = [0] * n
+        even = [0] * (n + 1)        # prefix counts of even gaps
+        breaks = [0] * (n + 1)      # prefix counts of permitted breaks (before item k)
+        nxt = [n] * (n + 1)         # the first item at or after k that is not plain
+        shrinking = []              # items with shrink, in order
+        ok_w0 = [False] * n         # a line may start at it: its width exact, no stretch
+        # (and what compose_paragraph asks of every item, in the same pass)
+        plain_start = [False] * n   # loses nothing at a line start
+        plain_end = [False] * n     # loses nothing at a line end
+        chars = [0] * (n + 1)       # _char_counts
+        units = [0] * (n + 1)
+        exact: dict[float, int] = {}    # a width → whole 1/_UNIT em, -1: not whole
+        acc = brk = ev = nc = nu = 0
+        bad = n
+        for k in range(n - 1, -1, -1):
+            it = items[k]
+            w = exact.get(it.w)
+            if w is None:
+                v = it.w * _UNIT
+                w = exact[it.w] = int(v) if v.is_integer() and 0.0 <= v < 1e6 else -1
+            g = exact.get(it.gap)
+            if g is None:
+                v = it.gap * _UNIT
+                g = exact[it.gap] = int(v) if v.is_integer() and 0.0 <= v < 1e6 else -1
+            ok = ok_w0[k] = w >= 0 and not it.stretch_kind and not it.code
+            if not ok or g < 0 or it.gap_shrink or it.gap_letter or it.cut or it.hyphen:
+                bad = k
+            nxt[k] = bad
+            gaps[k] = g if g > 0 else 0
+        for k, it in enumerate(items):
+            w = exact[it.w]
+            acc += (w if w > 0 else 0) + gaps[k]
+            pre[k + 1] = acc
+            ev += it.gap_even
+            even[k + 1] = ev
+            brk += it.can_break_before
+            breaks[k + 1] = brk
+            cls = it.cls
+            if cls == H:
+                plain_start[k] = plain_end[k] = True
+                nc += it.counts
+            else:
+                if it.shrink_kind:
+                    shrinking.append(k)
+                plain_start[k] = not it.start_trim and cls not in (SP, IS)
+                plain_end[k] = not it.end_trim and cls not in (SP, IS)
+                nc += 1 if it.counts and cls not in (DA, EL) else 0
+                nu += 1 if it.pair else 0
+            chars[k + 1] = nc
+            units[k + 1] = nu
+        self.pre, self.gaps, self.even, self.breaks = pre, gaps, even, breaks
+        self.nxt, self.ok_w0, self.items = nxt, ok_w0, items
+        self.shrinking = shrinking
+        self.plain_start, self.plain_end = plain_start, plain_end
+        self.chars, self.units = chars, units
+
+    def sums(self, i, j):
+        """_sums of the line items[i:j] from the exact sums, or None if they are not."""
+        if not self.ok_w0[i] or self.nxt[i + 1] < j:
+            return None
+        items = self.items
+        shrink: dict[str, float] = {}
+        sh = self.shrinking
+        for q in range(bisect_left(sh, i), bisect_left(sh, j)):
+            it = items[sh[q]]
+            shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
+        return ((self.pre[j] - self.pre[i] - self.gaps[i]) / _UNIT, shrink, {},
+                self.even[j] - self.even[i + 1], 0)
+
+    def start(self, i, width, base, over):
+        """(j, nat, shrink, n_even, found) to start the walk from i at, or None: walk all.
+        ``base``: the best cost to i; ``over``: a line costing more cannot matter (the
+        search's bound).  The lines items[i:e] for e up to j are skipped: each is short by
+        more than cjk.EVEN_LOOSE a gap and costs more than ``over``; ``found``: one of them
+        was a permitted break (the walk's flag)."""
+        n = self.n
+        if i + 2 >= n or not self.ok_w0[i] or i == self.tail:
+            return None
+        # a line short by ``room`` em costs at least _SKIP_FLOOR + _SPACED_EM × room²
+        spare = over - base - _SKIP_FLOOR
+        if spare == INF:
+            return None
+        need = math.sqrt(spare / _SPACED_EM) * (1.0 + 1e-6) + 1e-6 if spare > 0 else 0.0
+        limit = min(self.nxt[i + 1], n - 1)
+        if i < self.tail <= limit:
+            limit = self.tail - 1
+        if limit <= i + 1:
+            return None
+        pre, even = self.pre, self.even
+        room0 = width * _UNIT + pre[i] + self.gaps[i]   # room(s) = room0 - pre[s], 1/_UNIT em
+        per = _SKIP_PER
+        need = need * _UNIT + 1e-3
+        ev0 = even[i + 1]
+        # the largest s where the line items[i:s] is short of the measure by more than
+        # EVEN_LOOSE a gap and by more than ``need`` (both only grow shorter with s)
+        s = min(limit, i + int(width) - 1)
+        while s > i + 1:
+            room = room0 - pre[s]
+            if room > per * (even[s] - ev0) + 1e-3 and room > need:
+                break
+            s -= 1
+        else:
+            return None
+        while s < limit:
+            room = room0 - pre[s + 1]
+            if not (room > per * (even[s + 1] - ev0) + 1e-3 and room > need):
+                break
+            s += 1
+        items = self.items
+        if items[s].hyphen or items[s].cut:
+            s -= 1          # (the items before s are plain: neither)
+            if s <= i + 1:
+                return None
+        shrink: dict[str, float] = {}
+        sh = self.shrinking
+        for q in range(bisect_left(sh, i), bisect_left(sh, s)):
+            it = items[sh[q]]
+            shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
+        nat = (pre[s] - pre[i] - self.gaps[i]) / _UNIT
+        found = self.breaks[s + 1] > self.breaks[i + 1]
+        return s, nat, shrink, even[s] - ev0, found
+
+
+def _search(items, measure, indent, settings, last_justified, tail, chars, units, skip,
+            bound):
+    """The total-fit search of compose_paragraph: (best cost to each item, the start of the
+    best line ending there, how that line was set), looking only at what can matter if the
+    best breaks cost at most ``bound`` (INF: at any cost, the whole search) — see
+    compose_paragraph."""
     n = len(items)
-    if face.hyphens:
-        _hyphenate(items, text, face)
-    _mark_cuts(items, measure - indent)
     hanging = settings.hanging
-    chars, units = _char_counts(items)
-    # An inline byline ending the paragraph that does not fit at the end of its last line goes
-    # flush right on a line of its own (issue #15): the text's last line before it is then set
-    # like a paragraph's last line, and nothing but the whole byline follows it.
-    tail = -1
-    if not last_justified:
-        for s, e in keeps(text):
-            if e == n and s > 0 and \
-                    _set_line(items, s, n, INF, 0.0, False, None).width <= measure + EPS:
-                tail = s
     best = [INF] * (n + 1)
     prev_break = [-1] * (n + 1)
-    # how the line ending at j was set: 0 plain, 1 with its last mark hung, 2 overfull; and
-    # its sums (natural width, shrink, stretch, gaps), to set it in full at the end
+    # how the line ending at j was set: 0 plain, 1 with its last mark hung, 2 overfull (its
+    # sums, to set it in full, are taken again at the end: _sums)
     how = [0] * (n + 1)
-    sums: list = [None] * (n + 1)
     best[0] = 0.0
     # A line whose first item loses nothing at the start and whose last loses nothing at the
     # end (no mark's blank half, no space at an edge) is adjusted from its natural width as
     # it is: priced by _solve directly, without _evaluate's edge rules (the same cost; most
     # candidate lines of Chinese text are such lines, issue #22).
-    plain_start = [not it.start_trim and it.cls not in (SP, IS) for it in items]
-    plain_end = [not it.end_trim and it.cls not in (SP, IS) for it in items]
+    plain_start = skip.plain_start
+    plain_end = skip.plain_end
+    # a way to i costing more than the bound: no line from i can be on the best breaks
+    over = bound + bound * 1e-9 + 1e-6
     for i in range(n):
-        if best[i] == INF:
+        base = best[i]
+        if base == INF or base > over:
             continue
         width = measure - (indent if i == 0 else 0.0)
-        nat = 0.0
-        shrink: dict[str, float] = {}
+        start = skip.start(i, width, base, over)
+        if start is None:
+            nat = 0.0
+            shrink: dict[str, float] = {}
+            n_even = 0
+            found = False
+            j = i
+        else:
+            j, nat, shrink, n_even, found = start
         stretch: dict[str, float] = {}
-        n_even = 0
         n_letter = 0
         n_code = 0
-        found = False
-        base = best[i]
-        j = i
         while j < n:
             it = items[j]
             if j > i:
@@ -910,7 +1117,9 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                                 lower += _SPACED_LOOSE + _SPACED_EM * room * room
                         else:
                             lower += _RAGGED_CODE if n_code == j - i else _RAGGED
-                if lower * (1.0 - 1e-12) - 1e-9 >= best[j]:
+                lower = lower * (1.0 - 1e-12) - 1e-9
+                if lower >= best[j] or lower > over:
+                    # (nor when it costs more than the search's bound: it cannot matter)
                     found = True
                     continue
             if j - i > 1 and plain_start[i] and plain_end[j - 1]:
@@ -918,7 +1127,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                               n_code == j - i)
             else:
                 cost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width - hy, final,
-                                 n_letter, record=False)[0]
+                                 n_letter, False, n_code == j - i)[0]
             mode = 0
             hung = 0.0
             lastit = items[j - 1]
@@ -927,7 +1136,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                 # line_end): the rest of the line fills the measure, the mark (½ em) hangs.
                 h = lastit.w - lastit.end_trim
                 hcost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width + h,
-                                  final, n_letter, record=False)[0]
+                                  final, n_letter, False, n_code == j - i)[0]
                 if hcost is not None and (not final or cost is None):
                     hcost += _HANG
                     if cost is None or hcost < cost:
@@ -953,9 +1162,51 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                 best[j] = cost
                 prev_break[j] = i
                 how[j] = mode
-                sums[j] = (nat, dict(shrink), dict(stretch), n_even, n_letter)
             if min_w - width > hung + EPS:
                 break
+    return best, prev_break, how
+
+
+def compose_paragraph(text: str, face: Face, measure: float, settings: Settings = Settings(),
+                      indent: float | None = None, last_justified: bool = False,
+                      faces=None) -> list[Line]:
+    """Break ``text`` into justified lines of ``measure`` em (see the module docstring);
+    ``faces``: a face per character where it differs (:func:`build_items`)."""
+    if not text:
+        return []
+    if indent is None:
+        indent = settings.indent
+    items = build_items(text, face, settings, faces)
+    n = len(items)
+    if face.hyphens:
+        _hyphenate(items, text, face)
+    _mark_cuts(items, measure - indent)
+    # An inline byline ending the paragraph that does not fit at the end of its last line goes
+    # flush right on a line of its own (issue #15): the text's last line before it is then set
+    # like a paragraph's last line, and nothing but the whole byline follows it.
+    tail = -1
+    if not last_justified:
+        for s, e in keeps(text):
+            if e == n and s > 0 and \
+                    _set_line(items, s, n, INF, 0.0, False, None).width <= measure + EPS:
+                tail = s
+    # The search first looks only at what can matter if the best breaks cost less than a
+    # line evenly spaced by more than cjk.EVEN_LOOSE a gap (issue #22): a line that short of
+    # its measure (_Skip) and any line from a point already costing more are not looked at.
+    # The best way to each end of the best breaks costs no more than the best breaks (costs
+    # add up and none is negative), and so does every line on it; a line or a start costing
+    # more changes none of them (only a lower cost replaces one, a tie keeps the earliest
+    # start).  So when the breaks found cost no more than the bound, they are the breaks of
+    # the whole search, line for line.  When none are found (a paragraph that must space a line, or an
+    # emergency), the search runs again with a higher bound (a line short by more em costs
+    # more: it skips fewer short lines), and at last in full.
+    skip = _Skip(items, tail)
+    chars, units = skip.chars, skip.units
+    for bound in _BOUNDS:
+        best, prev_break, how = _search(items, measure, indent, settings, last_justified,
+                                        tail, chars, units, skip, bound)
+        if best[n] <= bound:
+            break
     # Walk back the chosen breaks.
     breaks = []
     j = n
@@ -973,7 +1224,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
         if how[j] == 2:
             fit = _Fit(_OVERFULL, overfull=True)
         else:
-            nat, shrink, stretch, n_even, n_letter = sums[j]
+            nat, shrink, stretch, n_even, n_letter = skip.sums(i, j) or _sums(items, i, j)
             hung = items[j - 1].w - items[j - 1].end_trim if how[j] == 1 else 0.0
             fit, _ = _evaluate(items, i, j, nat, shrink, stretch, n_even,
                                width + hung - (items[j].hyphen if j < n else 0.0),
@@ -988,7 +1239,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
             ln.hyphen = _hyphen_ink(face, hy, ln.width)
             ln.width += hy
             ln.measure = width
-        _classify_break(items, i, j, width, ln)
+        _classify_break(items, i, j, width, ln, skip)
         lines.append(ln)
     if breaks[-1][0] == tail:
         ln = lines[-1]
@@ -1155,7 +1406,7 @@ def _hyphen_ink(face: Face, hy: float, x: float) -> tuple:
     return (x + x0, x + x1, y0, y1)
 
 
-def _natural_end(items, i, width) -> int:
+def _natural_end(items, i, width, skip=None) -> int:
     """Where the line from ``i`` would end at natural width (no compression, no hanging):
     the largest k with the line items[i:k] no wider than ``width``."""
     n = len(items)
@@ -1163,7 +1414,24 @@ def _natural_end(items, i, width) -> int:
     start_cut = first.w if first.cls in (SP, IS) else first.start_trim
     nat = 0.0
     best = i + 1
-    for k in range(i, n):
+    k0 = i
+    if skip is not None and skip.ok_w0[i]:
+        # The items whose natural width so far is within the measure end it within the
+        # measure whatever their edges lose: taken at once from the skip's exact sums (the
+        # same floats as the walk's), the walk goes on from the first that may not.
+        pre = skip.pre
+        lim = min(skip.nxt[i + 1], n)
+        at = pre[i] + skip.gaps[i]
+        cap = width * _UNIT - 1e-3
+        m = min(lim - 1, i + int(width) - 1)
+        while m >= i and pre[m + 1] - at > cap:
+            m -= 1
+        if m >= i:
+            while m + 1 < lim and pre[m + 2] - at <= cap:
+                m += 1
+            best = k0 = m + 1
+            nat = (pre[m + 1] - at) / _UNIT
+    for k in range(k0, n):
         it = items[k]
         if k > i:
             nat += it.gap
@@ -1178,12 +1446,12 @@ def _natural_end(items, i, width) -> int:
     return best
 
 
-def _classify_break(items, i, j, width, line: Line) -> None:
+def _classify_break(items, i, j, width, line: Line, skip=None) -> None:
     """Record on ``line`` whether its natural break was prohibited and how the composer
     solved it: push in (先挤进), push out (后推出) or hang (CLREQ
     §prohibition_rules_for_line_start_end)."""
     n = len(items)
-    k = _natural_end(items, i, width)
+    k = _natural_end(items, i, width, skip)
     if k >= n and j == n:
         return                        # the rest of the paragraph fits: no break needed
     line.pushed = j - k
@@ -1245,7 +1513,7 @@ def _edge_widths(items, i, j):
 
 
 def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0,
-              record=True):
+              record=True, code=None):
     """The fit of the line ``items[i:j]`` (see _solve) and its natural width after the edge
     rules; a line of nothing but a piece of a URL or code is priced as such (_RAGGED_CODE)."""
     start_cut, end_cut = _edge_widths(items, i, j)
@@ -1272,7 +1540,8 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
         # width, so widening it would leave the visible text short of the measure
         n_even -= lastit.gap_even
         n_letter -= lastit.gap_letter
-    code = all(it.code for it in items[i:j])
+    if code is None:      # (the breaker knows: it counts the code items of its lines)
+        code = all(it.code for it in items[i:j])
     return _solve(width - natural, sh, st, n_even, last, n_letter, record, code), natural
 
 
@@ -1338,23 +1607,34 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
         if natural <= width + hang + EPS:
             fit = _Fit(0.0, hang=hang)
     glyphs: list[Glyph] = []
+    append = glyphs.append
+    fshrink, fstretch = fit.shrink, fit.stretch
+    hl_shrink = fshrink.get("hanlatin", 0.0)
+    hl_stretch = fstretch.get("hanlatin", 0.0)
+    hl_extra, even, letter = fit.hl_extra, fit.even, fit.letter
     x = 0.0
     for k in range(i, j):
         it = items[k]
         if k > i:
             gap = it.gap
             if it.gap_shrink:
-                gap -= it.gap_shrink * fit.shrink.get("hanlatin", 0.0)
-                gap += it.gap_stretch * fit.stretch.get("hanlatin", 0.0)
+                gap -= it.gap_shrink * hl_shrink
+                gap += it.gap_stretch * hl_stretch
                 if justified:
-                    gap += fit.hl_extra
+                    gap += hl_extra
             elif k == j - 1 and end_cut and it.cls in (SP, IS):
                 pass             # no widening before a space that ends the line
             elif it.gap_even and justified:
-                gap += fit.even
+                gap += even
             elif it.gap_letter and justified:
-                gap += fit.letter
+                gap += letter
             x += gap
+        if it.cls == H and not it.shrink_kind and not it.stretch_kind:
+            # a Han character: no edge trim, nothing to adjust, drawn as it is (what the
+            # rules below give it)
+            append(Glyph(it.ch, x, it.adv, 1.0, it.role))
+            x += it.w
+            continue
         w = it.w
         lead_cut = 0.0   # width removed on the left side of the glyph
         if k == i and start_cut:
@@ -1366,13 +1646,13 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
         elif k == end_mark:
             w -= it.end_trim
         elif it.shrink_kind and it.shrink:
-            s = it.shrink * fit.shrink.get(it.shrink_kind, 0.0)
+            s = it.shrink * fshrink.get(it.shrink_kind, 0.0)
             if it.cls == OP:
                 lead_cut = s
             w -= s
         if it.stretch_kind and not (k == j - 1 and end_cut) and not (k == i and start_cut) \
                 and k != end_mark:
-            w += it.stretch * fit.stretch.get(it.stretch_kind, 0.0)
+            w += it.stretch * fstretch.get(it.stretch_kind, 0.0)
         # Where the glyph origin goes: marks whose blank half was removed keep their ink where
         # it was (feasibility.md §2: closing/stop marks keep x, opening marks move left).
         if it.cls == OP:
@@ -1401,7 +1681,7 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                 if abs(w - adv) > EPS and adv > 0:
                     hscale = w / adv      # ⸺: the invisible glyph spans the whole 2 em
                     adv = w
-        glyphs.append(Glyph(it.ch, ox, adv, hscale, role=it.role, form=form, rule=rule))
+        append(Glyph(it.ch, ox, adv, hscale, it.role, form, rule))
         x += w
     return Line(glyphs=glyphs, width=x, measure=width, indent=indent, justified=justified,
                 even_spacing=bool(justified and (fit.even > EPS or fit.hl_extra > EPS)),
