@@ -235,7 +235,12 @@ class _Text:
         """:func:`type_area` of the page, worked out once (flow places a page twice, and its
         footer's grid sets every unit of the co-organizer box to find the widest)."""
         if page.number not in self._area:
-            self._area[page.number] = type_area(self.issue, page)
+            tpl = page.template
+            key = ("footer", id(tpl))
+            if tpl.footer and (key not in self._area or self._area[key][0] is not tpl):
+                self._area[key] = (tpl, footer_grid(self.issue, tpl))
+            grid = self._area[key][1] if tpl.footer else None
+            self._area[page.number] = type_area(self.issue, page, grid)
         return self._area[page.number]
 
     def body(self, page: PageSpec, article_key: str) -> list[Line]:
@@ -520,13 +525,16 @@ def notice_lines(issue: Issue, page: PageSpec) -> list[Line]:
     return out
 
 
-def type_area(issue: Issue, page: PageSpec) -> tuple[int, int]:
+def type_area(issue: Issue, page: PageSpec, grid: tuple | None = None) -> tuple[int, int]:
     """The grid lines the page's blocks may use: (first line under the section head, first
-    line of the notices or the footer, or the grid's end)."""
+    line of the notices or the footer, or the grid's end).  ``grid``: the template's
+    :func:`footer_grid` when the caller has it already."""
     paper, tpl = issue.paper, page.template
     area_top = tpl.masthead.lines if tpl.masthead else \
         (tpl.section_head_lines if tpl.section else 0)
-    area_bottom = paper.lines - (footer_grid(issue, tpl)[2] if tpl.footer else 0) \
+    if tpl.footer and grid is None:
+        grid = footer_grid(issue, tpl)
+    area_bottom = paper.lines - (grid[2] if tpl.footer else 0) \
         - len(notice_lines(issue, page))
     return area_top, area_bottom
 
