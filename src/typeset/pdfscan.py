@@ -310,7 +310,7 @@ def operations(data: bytes, problem=None):
 
 
 class TextRun(list):
-    """A run of plain text operators (see _RUN), each a tuple: ``("Tf", name, size,
+    """A run of plain text operators (see _ITEM), each a tuple: ``("Tf", name, size,
     string)`` (a Tf, and the string of the Tj right after it, or None), ``("Tj", string)``,
     ``("TJ", [strings and numbers])``, ``("Tm", (a, b, c, d, e, f))``, ``("Td", tx, ty)``,
     ``("TD", tx, ty)``, ``("BT",)``, ``("ET",)``: the operands as :func:`operations` gives
@@ -336,7 +336,7 @@ class TextRun(list):
 
 def batches(data: bytes, problem=None):
     """The operators of a content stream, as :func:`operations` yields them, but a run of
-    plain text operators as one :class:`TextRun` of at most RUN operators (the walk of a
+    plain text operators as one :class:`TextRun` of at most RUN items (the walk of a
     page reads a run in one loop) and any other operator as ``(operator, operands)``."""
     n = len(data)
     pos = 0
@@ -346,8 +346,7 @@ def batches(data: bytes, problem=None):
     special = _SPECIAL.search
     ops = _OPS
     numstart = _NUMSTART
-    run = _RUN.match
-    item = _ITEM.findall
+    item = _ITEM.match
     escape = _escape_decode
     names: dict = {}           # the fonts a run selects, each name read once
     # The general path reads a segment (the bytes between two special characters) token by
@@ -361,14 +360,16 @@ def batches(data: bytes, problem=None):
             seg_start = pos
         inside = False
         if found is None and not operands and not stack and not bi:
-            found = run(data, pos)
+            found = item(data, pos)
         if found is not None:
-            # the general path's operators, read by two regular expressions: the run, then
-            # its operators one by one (see _RUN)
-            end = found.end()
-            found = None
+            # the general path's operators, read one regular expression match each, one
+            # after the other (see _ITEM), at most RUN of them
+            x, found = found, None
             out = TextRun()
-            for nm, size, s, s1, arr, tm, td, bt in item(data, pos, end):
+            start = pos
+            while True:
+                nm, size, s, s1, arr, tm, td, bt = x.groups()
+                pos = x.end()
                 if nm:
                     name = names.get(nm)
                     if name is None:
@@ -399,14 +400,19 @@ def batches(data: bytes, problem=None):
                         raise Refused(f"an array of more than {MAX_OPERANDS} elements in "
                                       f"a content stream")
                     out.append(("TJ", els))
+                if len(out) >= RUN:
+                    break
+                x = item(data, pos)
+                if x is None:
+                    break
             yield out
             # the segment the general path would now be in begins after the run's last
             # string or array, if it has one (its names and numbers hold no special
             # character; its strings and arrays end with one)
-            last = max(data.rfind(b")", pos, end), data.rfind(b"]", pos, end))
+            last = max(data.rfind(b")", start, pos), data.rfind(b"]", start, pos))
             if last >= 0:
                 seg_start = last + 1
-            pos, inside = end, True
+            inside = True
             continue
         m = special(data, pos)
         end = m.start() if m is not None else n
@@ -493,7 +499,7 @@ def batches(data: bytes, problem=None):
                             stack = []
                         yield op, operands
                         operands = []
-                        found = run(data, t.end())
+                        found = item(data, t.end())
                         if found is not None:         # a run begins: read it as one
                             pos, inside = t.end(), True
                             break
@@ -567,30 +573,26 @@ _OP = object()
 # but three-digit octal codes (as _literal's shortcut reads them), and for TJ an array of
 # such strings and numbers; separated by the whitespace both of the general path's
 # tokenisers treat as such (not NUL: one of them does not), each operator ending where the
-# general path ends its token.  Anything else (a keyword, a dictionary, an inline image, a
-# stray or nested delimiter, a comment) ends the run and is read by the general path.  At
-# most RUN operators a run: a page is still read in constant memory.
+# general path ends its token.  _ITEM matches one such operator (a Tf and the Tj after it
+# in one match), at the very place the previous one ended; anything else (a keyword, a
+# dictionary, an inline image, a stray or nested delimiter, a comment) ends the run and is
+# read by the general path.  At most RUN matches a run: a page is still read in constant
+# memory.
 RUN = 256
 _WS = rb"[\t\n\x0b\x0c\r ]"
 _NUM = rb"[-+]?(?:\d{1,38}(?:\.\d*)?|\.\d+)"
 _STR = rb"\((?:[^()\\]|\\[0-3][0-7][0-7])*\)"
 _END = rb"(?=[\t\n\x0b\x0c\r ()<>\[\]{}%/]|\Z)"
-def _text_ops(g) -> bytes:
-    """The pattern of one plain text operator (see _RUN); ``g`` makes a group of its parts:
-    capturing for _ITEM, not for _RUN."""
-    return (g(rb"/[^\x00\t\n\x0b\x0c\r /()<>\[\]{}%]*") + _WS + rb"+" + g(_NUM) + _WS +
-            rb"+Tf" + _END + rb"(?:" + _WS + rb"*" + g(_STR) + _WS + rb"*Tj" + _END + rb")?" +
-            rb"|" + g(_STR) + _WS + rb"*Tj" + _END +
-            rb"|" + g(rb"\[(?:" + _WS + rb"*(?:" + _STR + rb"|" + _NUM +
-                     rb"(?=[\t\n\x0b\x0c\r (\]])))*" + _WS + rb"*\]") + _WS + rb"*TJ" + _END +
-            rb"|" + g(rb"(?:" + _NUM + _WS + rb"+){6}") + rb"Tm" + _END +
-            rb"|" + g(rb"(?:" + _NUM + _WS + rb"+){2}T[dD]") + _END +
-            rb"|" + g(rb"BT|ET") + _END)
-
-
-_ITEM = re.compile(_WS + rb"*(?:" + _text_ops(lambda x: rb"(" + x + rb")") + rb")")
-_RUN = re.compile(rb"(?:" + _WS + rb"*(?:" + _text_ops(lambda x: rb"(?:" + x + rb")") +
-                  rb")){1,%d}" % RUN)
+_ITEM = re.compile(
+    _WS + rb"*(?:"
+    rb"(/[^\x00\t\n\x0b\x0c\r /()<>\[\]{}%]*)" + _WS + rb"+(" + _NUM + rb")" + _WS + rb"+Tf" + _END +
+    rb"(?:" + _WS + rb"*(" + _STR + rb")" + _WS + rb"*Tj" + _END + rb")?"
+    rb"|(" + _STR + rb")" + _WS + rb"*Tj" + _END +
+    rb"|(\[(?:" + _WS + rb"*(?:" + _STR + rb"|" + _NUM + rb"(?=[\t\n\x0b\x0c\r (\]])))*" + _WS +
+    rb"*\])" + _WS + rb"*TJ" + _END +
+    rb"|((?:" + _NUM + _WS + rb"+){6})Tm" + _END +
+    rb"|((?:" + _NUM + _WS + rb"+){2}T[dD])" + _END +
+    rb"|(BT|ET)" + _END + rb")")
 _ELEMENT = re.compile(rb"(" + _STR + rb")|(" + _NUM + rb")")
 _SPECIAL = re.compile(rb"[()<>\[\]{}%]")
 _SPLIT = re.compile(rb"/[^\x00\t\n\x0b\x0c\r /]*|[^\x00\t\n\x0b\x0c\r /]+")

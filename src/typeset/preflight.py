@@ -618,7 +618,7 @@ def _font_info(font) -> _FontInfo:
             # no /Widths: one of the standard 14 fonts, not embedded; half an em a glyph is
             # near enough to say where its text is
             info.widths = [missing if "/Widths" in font else 500.0] * 256
-            for j, v in enumerate(list(font.get("/Widths", []))[:256]):
+            for j, v in enumerate(_numbers(font.get("/Widths"))[:256]):
                 if 0 <= first + j < 256:
                     info.widths[first + j] = float(v) * scale
             if _is_dict(fd) and "/FontFile2" in fd:
@@ -629,9 +629,15 @@ def _font_info(font) -> _FontInfo:
                 found = embedded_glyph_ids(program) if program else None
                 if found is not None:
                     gids, blank = found
-                    info.nd = bytes(0 if gids.get(c, 0) else 1 for c in range(256))
-                    info.blank = bytes(1 if gids.get(c, 0) in blank and gids.get(c, 0)
-                                       else 0 for c in range(256))
+                    # codes 0…255: nd 1 where the code draws glyph 0 (or none), blank 1
+                    # where it draws a glyph without an outline
+                    nd, bl = bytearray(b"\x01" * 256), bytearray(256)
+                    for c, g in gids.items():
+                        if 0 <= c < 256 and g:
+                            nd[c] = 0
+                            if g in blank:
+                                bl[c] = 1
+                    info.nd, info.blank = bytes(nd), bytes(bl)
         fd = desc_font.get("/FontDescriptor")
         if _is_dict(fd) and float(fd.get("/Ascent", 0)) > 0:
             info.asc = float(fd.Ascent)
@@ -639,6 +645,25 @@ def _font_info(font) -> _FontInfo:
     except (AttributeError, KeyError, IndexError, TypeError, ValueError, pikepdf.PdfError):
         info.measurable = False
     return info
+
+
+_PLAIN_NUMBERS = re.compile(rb"\[(?: -?\d+(?:\.\d+)?)* \]")
+
+
+def _numbers(arr) -> list:
+    """The elements of a PDF array as list() gives them, or, for an array of plain numbers
+    (a font's /Widths), those numbers as floats read from one unparse() (the same values:
+    qpdf writes a number as the file has it; a list() of pikepdf objects costs a font a
+    tenth of a millisecond)."""
+    import pikepdf
+
+    if arr is None:
+        return []
+    if isinstance(arr, pikepdf.Array):
+        raw = arr.unparse()
+        if _PLAIN_NUMBERS.fullmatch(raw):
+            return [float(v) for v in raw[1:-1].split()]
+    return list(arr)
 
 
 def _font_problems(font, key) -> tuple[str, list]:
@@ -1163,6 +1188,8 @@ class _Page:
         # below; otherwise shown() does all of it.
         plain = st.tr in (0, 1, 2, 4, 5, 6) and not st.fill.registration and not (
             st.fill.spots or st.stroke.spots)
+        lean = not st.tc and not st.tw
+        th = st.th
         memo = self.text_memo
         bleed = self.bleed
         reported = run.fonts_reported
@@ -1222,8 +1249,59 @@ class _Page:
                 shown(st, b, text, False)
                 continue
             # shown(st, b, text, False) and check_text(st, m, box), written out
-            m = st.tm if ident else _mul(st.tm, ctm)
-            box = show(st, m, b, text, False)
+            t = st.tm
+            m = t if ident else _mul(t, ctm)
+            font = st.font
+            if not lean or font is None or not font.measurable or font.two_byte:
+                box = show(st, m, b, text, False)
+            elif not b:
+                # show(): no glyph, pen 0 ([1 0 0 1 0 0] × Tm, as its loop computes it)
+                st.tm = (t[0], t[1], t[2], t[3], t[4] + 0.0 * t[0], t[5] + 0.0 * t[1])
+                box = None
+            else:
+                # show() of one string in a one-byte font with no character or word
+                # spacing (most of a page), step by step without its loop
+                size = st.size
+                widths = font.widths
+                pen = 0.0
+                adv = sum(map(widths.__getitem__, b)) / 1000.0 * size * th
+                a, z = pen, pen + adv
+                blank = font.blank
+                if blank is not None and (blank[b[0]] or blank[b[-1]]):
+                    ink = b.translate(blank)
+                    first, last = ink.find(0), ink.rfind(0)
+                    if first < 0:
+                        a = z = None
+                    else:
+                        a = pen + sum(map(widths.__getitem__, b[:first])) / 1000.0 * size * th
+                        z = z - sum(map(widths.__getitem__, b[last + 1:])) / 1000.0 * size * th
+                nd = font.nd
+                if nd is not None and text.notdef is None:
+                    k = b.translate(nd).find(1)
+                    if k >= 0:
+                        hw, hn, hs = font.advance(b[:k])
+                        at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
+                        text.notdef = _apply(m, at, st.rise)
+                pen += adv
+                box = None
+                if a is not None:
+                    lo = st.rise + font.desc / 1000.0 * size
+                    hi = st.rise + font.asc / 1000.0 * size
+                    if m[1] == 0.0 and m[2] == 0.0:
+                        # min() and max() of two, written out: q if q < p else p, and so on
+                        xa, xb = m[0] * a + m[4], m[0] * z + m[4]
+                        ya, yb = m[3] * lo + m[5], m[3] * hi + m[5]
+                        box = (xb if xb < xa else xa, yb if yb < ya else ya,
+                               xb if xb > xa else xa, yb if yb > ya else ya)
+                    else:
+                        pts = [_apply(m, x, y) for x in (a, z) for y in (lo, hi)]
+                        box = (min(p[0] for p in pts), min(p[1] for p in pts),
+                               max(p[0] for p in pts), max(p[1] for p in pts))
+                    u = text.box                        # text.add(box)
+                    text.box = box if u is None else (
+                        box[0] if box[0] < u[0] else u[0], box[1] if box[1] < u[1] else u[1],
+                        box[2] if box[2] > u[2] else u[2], box[3] if box[3] > u[3] else u[3])
+                st.tm = (t[0], t[1], t[2], t[3], t[4] + pen * t[0], t[5] + pen * t[1])
             size = st.size * hypot(m[2], m[3])
             if box is None:
                 x, y = m[4], m[5]
@@ -1332,56 +1410,6 @@ class _Page:
             return None
         size, th, tc, tw = st.size, st.th, st.tc, st.tw
         drawn = st.tr not in (3, 7)           # invisible text (3 Tr) prints nothing
-        if not is_array and not tc and not tw and not font.two_byte:
-            # one string in a one-byte font, no character or word spacing (most of a page):
-            # what the loop below does for it, step by step, without the loop
-            b = arg
-            if not b:
-                t = st.tm                      # [1 0 0 1 0 0] × Tm, as the loop computes it
-                st.tm = (t[0], t[1], t[2], t[3], t[4] + 0.0 * t[0], t[5] + 0.0 * t[1])
-                return None
-            widths = font.widths
-            pen = 0.0
-            adv = sum(map(widths.__getitem__, b)) / 1000.0 * size * th
-            a, z = pen, pen + adv
-            blank = font.blank
-            if blank is not None and (blank[b[0]] or blank[b[-1]]):
-                ink = b.translate(blank)
-                first, last = ink.find(0), ink.rfind(0)
-                if first < 0:
-                    a = z = None
-                else:
-                    a = pen + sum(map(widths.__getitem__, b[:first])) / 1000.0 * size * th
-                    z = z - sum(map(widths.__getitem__, b[last + 1:])) / 1000.0 * size * th
-            nd = font.nd
-            if drawn and nd is not None and text.notdef is None:
-                k = b.translate(nd).find(1)
-                if k >= 0:
-                    hw, hn, hs = font.advance(b[:k])
-                    at = pen + (hw / 1000.0 * size + hn * tc + hs * tw) * th
-                    text.notdef = _apply(m, at, st.rise)
-            pen += adv
-            box = None
-            if drawn and a is not None:
-                lo = st.rise + font.desc / 1000.0 * size
-                hi = st.rise + font.asc / 1000.0 * size
-                if m[1] == 0.0 and m[2] == 0.0:
-                    # min() and max() of two, written out: b if b < a else a, and so on
-                    xa, xb = m[0] * a + m[4], m[0] * z + m[4]
-                    ya, yb = m[3] * lo + m[5], m[3] * hi + m[5]
-                    box = (xb if xb < xa else xa, yb if yb < ya else ya,
-                           xb if xb > xa else xa, yb if yb > ya else ya)
-                else:
-                    pts = [_apply(m, x, y) for x in (a, z) for y in (lo, hi)]
-                    box = (min(p[0] for p in pts), min(p[1] for p in pts),
-                           max(p[0] for p in pts), max(p[1] for p in pts))
-                t = text.box                   # text.add(box)
-                text.box = box if t is None else (
-                    box[0] if box[0] < t[0] else t[0], box[1] if box[1] < t[1] else t[1],
-                    box[2] if box[2] > t[2] else t[2], box[3] if box[3] > t[3] else t[3])
-            t = st.tm                          # [1 0 0 1 pen 0] × Tm
-            st.tm = (t[0], t[1], t[2], t[3], t[4] + pen * t[0], t[5] + pen * t[1])
-            return box
         nd = font.nd if drawn and text.notdef is None else None
         pen = 0.0
         x_lo = x_hi = None                    # pen positions the glyphs cover (text space)
