@@ -7,7 +7,10 @@ Contract: ``decoded(stream, limit, what)`` returns a stream's data decoded, or r
 ``(operator, operands)`` — numbers as float, names as str (``"/F1"``), strings as bytes,
 arrays as list, dictionaries as dict, an inline image as ``("BI", [dict, data])`` — holding
 no more than one operator's operands in memory; ``problem(message)`` is told of what it had
-to skip (an unterminated array, a stray delimiter).  Only the preflight uses this module.
+to skip (an unterminated array, a stray delimiter).  ``batches(data, problem)`` gives the same
+operators, but a run of plain text operators (most of a page) as one :class:`TextRun` of at
+most RUN items, read by a regular expression instead of token by token (issue #22).  Only
+the preflight uses this module.
 
 Why not pikepdf's ``parse_content_stream``: it builds every operand of a stream as a Python
 object at once, about 600 bytes an operand (5 MB of ``0 0 1 1 re f`` took 490 MB), so one
@@ -302,6 +305,42 @@ def _inline_length(d: dict) -> int | None:
 
 def operations(data: bytes, problem=None):
     """The operators of a content stream (see the module docstring)."""
+    for x in batches(data, problem):
+        if type(x) is TextRun:
+            yield from x.operators()
+        else:
+            yield x
+
+
+class TextRun(list):
+    """A run of plain text operators (see _ITEM), each a tuple: ``("Tf", name, size,
+    string)`` (a Tf, and the string of the Tj right after it, or None), ``("Tj", string)``,
+    ``("TJ", [strings and numbers])``, ``("Tm", (a, b, c, d, e, f))``, ``("Td", tx, ty)``,
+    ``("TD", tx, ty)``, ``("BT",)``, ``("ET",)``: the operands as :func:`operations` gives
+    them, without a list for each operator (the walk reads a run in one loop)."""
+
+    def operators(self):
+        """The run's operators as :func:`operations` yields them."""
+        for it in self:
+            op = it[0]
+            if op == "Tf":
+                yield "Tf", [it[1], it[2]]
+                if it[3] is not None:
+                    yield "Tj", [it[3]]
+            elif op in ("Tj", "TJ"):
+                yield op, [it[1]]
+            elif op == "Tm":
+                yield op, list(it[1])
+            elif op in ("Td", "TD"):
+                yield op, [it[1], it[2]]
+            else:
+                yield op, []
+
+
+def batches(data: bytes, problem=None):
+    """The operators of a content stream, as :func:`operations` yields them, but a run of
+    plain text operators as one :class:`TextRun` of at most RUN items (the walk of a
+    page reads a run in one loop) and any other operator as ``(operator, operands)``."""
     n = len(data)
     pos = 0
     operands: list = []
@@ -310,12 +349,80 @@ def operations(data: bytes, problem=None):
     special = _SPECIAL.search
     ops = _OPS
     numstart = _NUMSTART
+    item = _ITEM.match
+    escape = _escape_decode
+    names: dict = {}           # the fonts a run selects, each name read once
+    # The general path reads a segment (the bytes between two special characters) token by
+    # token, and how it splits one into tokens depends on all of it (whether it holds "BI" or
+    # "/"): ``seg_start`` is where the segment ``pos`` is in begins, when a run ended or the
+    # general path stopped inside one (``inside``), and the rest is read as if it had been read
+    # from there.
+    seg_start, inside, found = 0, False, None
     while pos < n:
+        if not inside:
+            seg_start = pos
+        inside = False
+        if found is None and not operands and not stack and not bi:
+            found = item(data, pos)
+        if found is not None:
+            # the general path's operators, read one regular expression match each, one
+            # after the other (see _ITEM), at most RUN of them
+            x, found = found, None
+            out = TextRun()
+            start = pos
+            while True:
+                nm, size, s, s1, arr, tm, td, bt = x.groups()
+                pos = x.end()
+                if nm:
+                    name = names.get(nm)
+                    if name is None:
+                        name = names[nm] = _name(nm)
+                    if s:                         # "(…)" when a Tj follows, else b""
+                        s = s[1:-1]
+                        s = escape(s)[0] if b"\\" in s else s
+                    else:
+                        s = None
+                    out.append(("Tf", name, float(size), s))
+                elif s1:
+                    s1 = s1[1:-1]
+                    out.append(("Tj", escape(s1)[0] if b"\\" in s1 else s1))
+                elif bt:
+                    out.append((ops[bt],))
+                elif tm:
+                    v = tm.split()
+                    out.append(("Tm", (float(v[0]), float(v[1]), float(v[2]), float(v[3]),
+                                       float(v[4]), float(v[5]))))
+                elif td:
+                    v = td.split()
+                    out.append((ops[v[2]], float(v[0]), float(v[1])))
+                else:
+                    els = [((escape(e[1:-1])[0] if b"\\" in e else e[1:-1]) if e
+                            else float(x)) for e, x in _ELEMENT.findall(arr)]
+                    if len(els) > MAX_OPERANDS:
+                        yield out                 # what comes before it, then no further
+                        raise Refused(f"an array of more than {MAX_OPERANDS} elements in "
+                                      f"a content stream")
+                    out.append(("TJ", els))
+                if len(out) >= RUN:
+                    break
+                x = item(data, pos)
+                if x is None:
+                    break
+            yield out
+            # the segment the general path would now be in begins after the run's last
+            # string or array, if it has one (its names and numbers hold no special
+            # character; its strings and arrays end with one)
+            last = max(data.rfind(b")", start, pos), data.rfind(b"]", start, pos))
+            if last >= 0:
+                seg_start = last + 1
+            inside = True
+            continue
         m = special(data, pos)
         end = m.start() if m is not None else n
+        lo = seg_start
         if end > pos:
             seg = data[pos:end]
-            if bi or b"BI" in seg:
+            if bi or data.find(b"BI", lo, end) >= 0:
                 # an inline image: the data after ID is found by position, token by token
                 for t in _SPLIT.finditer(seg):
                     tok = t.group()
@@ -364,7 +471,10 @@ def operations(data: bytes, problem=None):
                     continue                  # past an inline image: look again from there
             else:
                 # a name ends where the next begins: '/F1/F2', 'Tr/F1' are two tokens each
-                for tok in (_SPLIT.findall(seg) if b"/" in seg else seg.split()):
+                # (_WORDS splits as bytes.split() does)
+                for t in (_SPLIT if data.find(b"/", lo, end) >= 0 else _WORDS).finditer(
+                        data, pos, end):
+                    tok = t.group()
                     c = tok[0]
                     if c == 47:                               # a name
                         val = _name(tok)
@@ -392,11 +502,17 @@ def operations(data: bytes, problem=None):
                             stack = []
                         yield op, operands
                         operands = []
+                        found = item(data, t.end())
+                        if found is not None:         # a run begins: read it as one
+                            pos, inside = t.end(), True
+                            break
                         continue
                     (stack[-1][0] if stack else operands).append(val)
                     if len(operands) > MAX_OPERANDS:
                         raise Refused(f"an operator with more than {MAX_OPERANDS} operands "
                                       f"in a content stream")
+                if found is not None:
+                    continue
             if m is None:
                 break
         c = data[end]
@@ -453,8 +569,39 @@ def operations(data: bytes, problem=None):
 
 
 _OP = object()
+# A run of plain text operators, read without the general path's token-by-token work (most of
+# a newspaper page is ``BT … Tm /F1+3 9 Tf (\\207) Tj /F1+2 9 Tf (\\211) Tj … ET``): BT, ET,
+# Tm, Td, TD, Tf, Tj and TJ whose operands are plain numbers (no exponent, at most 38 digits
+# before the point: within the range the general path allows), names, strings with no escape
+# but three-digit octal codes (as _literal's shortcut reads them), and for TJ an array of
+# such strings and numbers; separated by the whitespace both of the general path's
+# tokenisers treat as such (not NUL: one of them does not), each operator ending where the
+# general path ends its token.  _ITEM matches one such operator (a Tf and the Tj after it
+# in one match), at the very place the previous one ended; anything else (a keyword, a
+# dictionary, an inline image, a stray or nested delimiter, a comment) ends the run and is
+# read by the general path.  At most RUN matches a run: a page is still read in constant
+# memory.
+RUN = 256
+_WS = rb"[\t\n\x0b\x0c\r ]"
+_NUM = rb"[-+]?(?:\d{1,38}(?:\.\d*)?|\.\d+)"
+# (possessive: what [^()\\] takes it never gives back, as no ')' is among it — the same
+# matches, without the engine trying each character as a branch of its own)
+_STR = rb"\((?:[^()\\]++|\\[0-3][0-7][0-7])*+\)"
+_END = rb"(?=[\t\n\x0b\x0c\r ()<>\[\]{}%/]|\Z)"
+_ITEM = re.compile(
+    _WS + rb"*(?:"
+    rb"(/[^\x00\t\n\x0b\x0c\r /()<>\[\]{}%]*)" + _WS + rb"+(" + _NUM + rb")" + _WS + rb"+Tf" + _END +
+    rb"(?:" + _WS + rb"*(" + _STR + rb")" + _WS + rb"*Tj" + _END + rb")?"
+    rb"|(" + _STR + rb")" + _WS + rb"*Tj" + _END +
+    rb"|(\[(?:" + _WS + rb"*(?:" + _STR + rb"|" + _NUM + rb"(?=[\t\n\x0b\x0c\r (\]])))*" + _WS +
+    rb"*\])" + _WS + rb"*TJ" + _END +
+    rb"|((?:" + _NUM + _WS + rb"+){6})Tm" + _END +
+    rb"|((?:" + _NUM + _WS + rb"+){2}T[dD])" + _END +
+    rb"|(BT|ET)" + _END + rb")")
+_ELEMENT = re.compile(rb"(" + _STR + rb")|(" + _NUM + rb")")
 _SPECIAL = re.compile(rb"[()<>\[\]{}%]")
 _SPLIT = re.compile(rb"/[^\x00\t\n\x0b\x0c\r /]*|[^\x00\t\n\x0b\x0c\r /]+")
+_WORDS = re.compile(rb"[^\t\n\x0b\x0c\r ]+")
 _EOL = re.compile(rb"[\r\n]")
 _NUMSTART = frozenset(b"0123456789+-.")
 _OPS = {op.encode(): op for op in (

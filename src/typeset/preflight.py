@@ -75,8 +75,8 @@ from pathlib import Path
 from .frame import Area
 from .i18n import _
 from .model import pdfx_level
-from .pdfscan import (MB, Refused, Undecodable, decoded, decoded_size_at_most, filters,
-                      operations)
+from .pdfscan import (MB, Refused, TextRun, Undecodable, batches, decoded,
+                      decoded_size_at_most, filters, operations)
 from .units import MM
 
 EPS = 0.05            # pt: box comparisons
@@ -292,6 +292,15 @@ class Colour:
     space: str                # CMYK Gray RGB Lab Sep:NAME DeviceN:A,B Pattern Indexed …
     value: tuple = ()
     note: str = field(default="", compare=False)     # how it was set, for a message
+
+    def __hash__(self) -> int:
+        # the hash dataclass makes, computed once: the text checks' memo (check_text)
+        # hashes the fill and stroke of every string shown
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.space, self.value))
 
     @cached_property
     def registration(self) -> bool:
@@ -609,7 +618,7 @@ def _font_info(font) -> _FontInfo:
             # no /Widths: one of the standard 14 fonts, not embedded; half an em a glyph is
             # near enough to say where its text is
             info.widths = [missing if "/Widths" in font else 500.0] * 256
-            for j, v in enumerate(list(font.get("/Widths", []))[:256]):
+            for j, v in enumerate(_numbers(font.get("/Widths"))[:256]):
                 if 0 <= first + j < 256:
                     info.widths[first + j] = float(v) * scale
             if _is_dict(fd) and "/FontFile2" in fd:
@@ -620,9 +629,15 @@ def _font_info(font) -> _FontInfo:
                 found = embedded_glyph_ids(program) if program else None
                 if found is not None:
                     gids, blank = found
-                    info.nd = bytes(0 if gids.get(c, 0) else 1 for c in range(256))
-                    info.blank = bytes(1 if gids.get(c, 0) in blank and gids.get(c, 0)
-                                       else 0 for c in range(256))
+                    # codes 0…255: nd 1 where the code draws glyph 0 (or none), blank 1
+                    # where it draws a glyph without an outline
+                    nd, bl = bytearray(b"\x01" * 256), bytearray(256)
+                    for c, g in gids.items():
+                        if 0 <= c < 256 and g:
+                            nd[c] = 0
+                            if g in blank:
+                                bl[c] = 1
+                    info.nd, info.blank = bytes(nd), bytes(bl)
         fd = desc_font.get("/FontDescriptor")
         if _is_dict(fd) and float(fd.get("/Ascent", 0)) > 0:
             info.asc = float(fd.Ascent)
@@ -630,6 +645,25 @@ def _font_info(font) -> _FontInfo:
     except (AttributeError, KeyError, IndexError, TypeError, ValueError, pikepdf.PdfError):
         info.measurable = False
     return info
+
+
+_PLAIN_NUMBERS = re.compile(rb"\[(?: -?\d+(?:\.\d+)?)* \]")
+
+
+def _numbers(arr) -> list:
+    """The elements of a PDF array as list() gives them, or, for an array of plain numbers
+    (a font's /Widths), those numbers as floats read from one unparse() (the same values:
+    qpdf writes a number as the file has it; a list() of pikepdf objects costs a font a
+    tenth of a millisecond)."""
+    import pikepdf
+
+    if arr is None:
+        return []
+    if isinstance(arr, pikepdf.Array):
+        raw = arr.unparse()
+        if _PLAIN_NUMBERS.fullmatch(raw):
+            return [float(v) for v in raw[1:-1].split()]
+    return list(arr)
 
 
 def _font_problems(font, key) -> tuple[str, list]:
@@ -996,7 +1030,11 @@ class _Page:
                 problems.add(msg)
                 self.report("content", msg)
 
-        for op, operands in operations(data, problem):
+        for x in batches(data, problem):
+            if type(x) is TextRun:                 # most of a page: read in one loop
+                text = self.text_run(st, x, text, resources)
+                continue
+            op, operands = x
             self.ops_left -= 1
             if not self.ops_left & 4095:
                 run.tick()
@@ -1014,23 +1052,7 @@ class _Page:
                     if op == '"':
                         st.tw, st.tc = operands[0], operands[1]
                     st.tlm = st.tm = _mul((1.0, 0.0, 0.0, 1.0, 0.0, -st.tl), st.tlm)
-                m = st.tm if st.ctm == _IDENTITY else _mul(st.tm, st.ctm)
-                x, y = m[4], m[5]
-                box = self.show(st, m, operands[-1], text, op == "TJ")
-                if st.tr in (3, 7):
-                    continue                       # invisible text prints nothing
-                if st.fill.registration and st.tr in (0, 2, 4, 6) and (
-                        self.bleed is None          # as for marks: judged only with a bleed
-                        or not self.inside_bleed((x, y - 3.0, x + 3.0, y + 9.0))):
-                    text.slug = True   # a slug: job information outside the bleed, every plate
-                    continue
-                if box is None:
-                    s = st.size * math.hypot(m[2], m[3])
-                    box = (x, y - 0.2 * s, x + s, y + 0.8 * s)
-                self.check_text(st, m, box)
-                if st.fill.spots or st.stroke.spots:
-                    if self.inside_bleed(box):
-                        self.spot(st.fill if st.tr in (0, 2, 4, 6) else st.stroke, box, "text")
+                self.shown(st, operands[-1], text, op == "TJ")
             elif op == "Tf":
                 key = (id(resources), operands[0])
                 got = self.font_names.get(key)
@@ -1127,6 +1149,180 @@ class _Page:
                 self.xobject(operands[0], resources, st, depth, forms)
             elif op == "BI":
                 self.inline_image(operands[0], resources, st)
+
+    def shown(self, st: _State, arg, text: _TextObject, is_array: bool) -> None:
+        """A text-showing operator (Tj, TJ, ', "): its glyphs placed and checked."""
+        m = st.tm if st.ctm == _IDENTITY else _mul(st.tm, st.ctm)
+        x, y = m[4], m[5]
+        box = self.show(st, m, arg, text, is_array)
+        if st.tr in (3, 7):
+            return                                 # invisible text prints nothing
+        if st.fill.registration and st.tr in (0, 2, 4, 6) and (
+                self.bleed is None                  # as for marks: judged only with a bleed
+                or not self.inside_bleed((x, y - 3.0, x + 3.0, y + 9.0))):
+            text.slug = True       # a slug: job information outside the bleed, every plate
+            return
+        if box is None:
+            s = st.size * math.hypot(m[2], m[3])
+            box = (x, y - 0.2 * s, x + s, y + 0.8 * s)
+        self.check_text(st, m, box)
+        if st.fill.spots or st.stroke.spots:
+            if self.inside_bleed(box):
+                self.spot(st.fill if st.tr in (0, 2, 4, 6) else st.stroke, box, "text")
+
+    def text_run(self, st: _State, ops: TextRun, text: _TextObject, resources) -> _TextObject:
+        """The operators of a run of plain text operators (pdfscan.TextRun), each as
+        :meth:`walk` reads it (pdfscan gives each the operands its operator takes: there is
+        nothing to check of their types); the text object the run leaves open, or the one it
+        was given."""
+        left = self.ops_left
+        run = self.run
+        names = self.font_names
+        rid = id(resources)
+        shown, show = self.shown, self.show
+        ident = st.ctm == _IDENTITY
+        ctm = st.ctm
+        # Nothing a run does changes what the text checks depend on but the font and its
+        # size: when the text is visible and in neither registration colour (a slug) nor a
+        # spot colour, each string's checks are those of shown() and check_text, written out
+        # below; otherwise shown() does all of it.
+        plain = st.tr in (0, 1, 2, 4, 5, 6) and not st.fill.registration and not (
+            st.fill.spots or st.stroke.spots)
+        lean = not st.tc and not st.tw
+        th = st.th
+        memo = self.text_memo
+        bleed = self.bleed
+        reported = run.fonts_reported
+        key0 = (st.tr, st.fill, st.stroke, st.op, st.OP, st.opm)
+        transp = st.transp
+        hypot = math.hypot
+        for it in ops:
+            op = it[0]
+            left -= 1
+            if not left & 4095:
+                self.ops_left = left
+                run.tick()
+                if left <= 0:
+                    raise Refused(f"page {self.page} draws more than {MAX_OPERATORS} operators "
+                                  f"(its forms included): refused as too complex to check")
+            if op == "Tf":                            # and the Tj after it, if any
+                key = (rid, it[1])
+                got = names.get(key)
+                if got is None:
+                    got = names[key] = self.font(it[1], resources)
+                st.font, st.font_key = got
+                st.size = it[2]
+                b = it[3]
+                if b is None:
+                    continue
+                left -= 1
+                if not left & 4095:
+                    self.ops_left = left
+                    run.tick()
+                    if left <= 0:
+                        raise Refused(f"page {self.page} draws more than {MAX_OPERATORS} "
+                                      f"operators (its forms included): refused as too "
+                                      f"complex to check")
+            elif op == "Tj":
+                b = it[1]
+            elif op == "Tm":
+                st.tm = st.tlm = it[1]
+                continue
+            elif op == "BT":
+                st.tm = st.tlm = _IDENTITY
+                text = _TextObject()
+                continue
+            elif op == "ET":
+                if not self.inside:
+                    self.texts.append(text)
+                continue
+            elif op == "TJ":
+                shown(st, it[1], text, True)
+                continue
+            else:                                                  # Td, TD
+                tx, ty = it[1], it[2]
+                if op == "TD":
+                    st.tl = -ty
+                st.tlm = st.tm = _mul((1.0, 0.0, 0.0, 1.0, tx, ty), st.tlm)
+                continue
+            if not plain:
+                shown(st, b, text, False)
+                continue
+            # shown(st, b, text, False) and check_text(st, m, box), written out
+            t = st.tm
+            m = t if ident else _mul(t, ctm)
+            font = st.font
+            if not lean or font is None or not font.measurable or font.two_byte:
+                box = show(st, m, b, text, False)
+            elif not b:
+                # show(): no glyph, pen 0 ([1 0 0 1 0 0] × Tm, as its loop computes it)
+                st.tm = (t[0], t[1], t[2], t[3], t[4] + 0.0 * t[0], t[5] + 0.0 * t[1])
+                box = None
+            else:
+                # show() of one string in a one-byte font with no character or word
+                # spacing (most of a page), step by step without its loop
+                size = st.size
+                widths = font.widths
+                pen = 0.0
+                adv = sum(map(widths.__getitem__, b)) / 1000.0 * size * th
+                a, z = pen, pen + adv
+                blank = font.blank
+                if blank is not None and (blank[b[0]] or blank[b[-1]]):
+                    ink = b.translate(blank)
+                    first, last = ink.find(0), ink.rfind(0)
+                    if first < 0:
+                        a = z = None
+                    else:
+                        a = pen + sum(map(widths.__getitem__, b[:first])) / 1000.0 * size * th
+                        z = z - sum(map(widths.__getitem__, b[last + 1:])) / 1000.0 * size * th
+                nd = font.nd
+                if nd is not None and text.notdef is None:
+                    k = b.translate(nd).find(1)
+                    if k >= 0:
+                        hw, hn, hs = font.advance(b[:k])
+                        at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
+                        text.notdef = _apply(m, at, st.rise)
+                pen += adv
+                box = None
+                if a is not None:
+                    lo = st.rise + font.desc / 1000.0 * size
+                    hi = st.rise + font.asc / 1000.0 * size
+                    if m[1] == 0.0 and m[2] == 0.0:
+                        # min() and max() of two, written out: q if q < p else p, and so on
+                        xa, xb = m[0] * a + m[4], m[0] * z + m[4]
+                        ya, yb = m[3] * lo + m[5], m[3] * hi + m[5]
+                        box = (xb if xb < xa else xa, yb if yb < ya else ya,
+                               xb if xb > xa else xa, yb if yb > ya else ya)
+                    else:
+                        pts = [_apply(m, x, y) for x in (a, z) for y in (lo, hi)]
+                        box = (min(p[0] for p in pts), min(p[1] for p in pts),
+                               max(p[0] for p in pts), max(p[1] for p in pts))
+                    u = text.box                        # text.add(box)
+                    text.box = box if u is None else (
+                        box[0] if box[0] < u[0] else u[0], box[1] if box[1] < u[1] else u[1],
+                        box[2] if box[2] > u[2] else u[2], box[3] if box[3] > u[3] else u[3])
+                st.tm = (t[0], t[1], t[2], t[3], t[4] + pen * t[0], t[5] + pen * t[1])
+            size = st.size * hypot(m[2], m[3])
+            if box is None:
+                x, y = m[4], m[5]
+                box = (x, y - 0.2 * size, x + size, y + 0.8 * size)
+            inside = bleed is None or (box[2] > bleed[0] + EPS and box[0] < bleed[2] - EPS and
+                                       box[3] > bleed[1] + EPS and box[1] < bleed[3] - EPS)
+            key = key0 + (round(size, 2), inside, transp)
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = self._text_findings(st, size, inside)
+            for check, message, value, limit, unit in found:
+                self.report(check, message, box, "text", value, limit, unit)
+            fk = st.font_key
+            if fk is not None and fk not in reported:
+                reported.add(fk)
+                got = run.font_problems.get(fk)
+                if got is not None:
+                    for check, message in got[1]:
+                        self.report(check, message, box, "font")
+        self.ops_left = left
+        return text
 
     def paint(self, st: _State, path: list, op: str) -> None:
         pts = [p for p in path if p[2] != "h"]
