@@ -2488,7 +2488,7 @@ def _fonts(pdf, r: Result, run: _Run) -> None:
                     visit(font.get("/Resources"), page_no, depth + 1)
         xos = res.get("/XObject")
         if _is_dict(xos):
-            for _, xo in xos.items():
+            for _name, xo in xos.items():
                 if isinstance(xo, pikepdf.Stream) and str(xo.get("/Subtype")) == "/Form":
                     og = xo.objgen
                     if ("form",) + og in seen:
