@@ -172,6 +172,23 @@ def _flate_filter():
     return Flate()
 
 
+def _component_rest(flags: int) -> int:
+    """Bytes of a composite glyph's component after its flags and glyph index: the offsets
+    (words or bytes) and the scale, as the flags say (TrueType 'glyf')."""
+    from reportlab.pdfbase.ttfonts import (GF_ARG_1_AND_2_ARE_WORDS, GF_WE_HAVE_A_SCALE,
+                                           GF_WE_HAVE_A_TWO_BY_TWO,
+                                           GF_WE_HAVE_AN_X_AND_Y_SCALE)
+
+    n = 4 if flags & GF_ARG_1_AND_2_ARE_WORDS else 2
+    if flags & GF_WE_HAVE_A_SCALE:
+        n += 2
+    elif flags & GF_WE_HAVE_AN_X_AND_Y_SCALE:
+        n += 4
+    elif flags & GF_WE_HAVE_A_TWO_BY_TWO:
+        n += 8
+    return n
+
+
 def _subset_font(face, subset: list) -> bytes:
     """ReportLab's ``TTFontFace.makeSubset(subset)`` of :func:`_fast_font`'s face, the same
     bytes, with the font file read directly: ReportLab reads each glyph's loca entry, its
@@ -182,9 +199,7 @@ def _subset_font(face, subset: list) -> bytes:
     (ReportLab's TTFontMaker) are ReportLab's."""
     from struct import pack, unpack, unpack_from
 
-    from reportlab.pdfbase.ttfonts import (GF_ARG_1_AND_2_ARE_WORDS, GF_MORE_COMPONENTS,
-                                           GF_WE_HAVE_A_SCALE, GF_WE_HAVE_A_TWO_BY_TWO,
-                                           GF_WE_HAVE_AN_X_AND_Y_SCALE, TTFontMaker,
+    from reportlab.pdfbase.ttfonts import (GF_MORE_COMPONENTS, TTFontMaker,
                                            _set_ushort)
 
     output = TTFontMaker()
@@ -233,13 +248,7 @@ def _subset_font(face, subset: list) -> bytes:
                 if g not in glyph_set:
                     glyph_set[g] = len(glyph_map)
                     glyph_map.append(g)
-                at += 4 if flags & GF_ARG_1_AND_2_ARE_WORDS else 2
-                if flags & GF_WE_HAVE_A_SCALE:
-                    at += 2
-                elif flags & GF_WE_HAVE_AN_X_AND_Y_SCALE:
-                    at += 4
-                elif flags & GF_WE_HAVE_A_TWO_BY_TWO:
-                    at += 8
+                at += _component_rest(flags)
 
     for tag in ("name", "OS/2", "cvt ", "fpgm", "prep"):
         try:
@@ -288,14 +297,7 @@ def _subset_font(face, subset: list) -> bytes:
                 flags = unpack(">H", data[at:at + 2])[0]
                 old = unpack(">H", data[at + 2:at + 4])[0]
                 data = _set_ushort(data, at + 2, glyph_set[old])
-                at += 4
-                at += 4 if flags & GF_ARG_1_AND_2_ARE_WORDS else 2
-                if flags & GF_WE_HAVE_A_SCALE:
-                    at += 2
-                elif flags & GF_WE_HAVE_AN_X_AND_Y_SCALE:
-                    at += 4
-                elif flags & GF_WE_HAVE_A_TWO_BY_TWO:
-                    at += 8
+                at += 4 + _component_rest(flags)
         glyf.append(data)
         pos += size
         if pos % 4:
