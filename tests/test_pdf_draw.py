@@ -154,3 +154,38 @@ def test_the_subsetter_writes_the_bytes_of_reportlabs():
             assert _subset_font(face, sub) == TTFontFace.makeSubset(face, sub), (name, sub)
             checked += 1
     assert checked >= 30
+
+
+def test_a_photo_is_embedded_as_its_file_without_being_decoded(monkeypatch):
+    """A JPEG on a page is passed through as it is (its DCT data, byte for byte) and named by
+    its file, not by its decoded pixels: ReportLab decoded every photo only to name it, about
+    30 ms a newspaper photo (issue #22).  The same photo drawn twice is embedded once."""
+    import io
+    from dataclasses import replace
+
+    import pikepdf
+    from reportlab.lib.utils import ImageReader
+
+    from typeset.build import _make_pages, lay_out
+    from typeset.frame import Image
+
+    layout = lay_out(Path(__file__).resolve().parents[1] / "issues" / "demo-weekly-2020-08",
+                     jobs=1)
+    pages = _make_pages(layout)
+    page = next(p for p in pages if any(isinstance(it, Image) for it in p.items))
+    photo = next(it for it in page.items if isinstance(it, Image))
+    assert photo.data[:2] == b"\xff\xd8"             # a JPEG
+    # drawn twice on the page, a little lower the second time
+    page.items.append(replace(photo, y=photo.y + 10))
+
+    def decoded(self):
+        raise AssertionError("a JPEG was decoded to draw it")
+
+    monkeypatch.setattr(ImageReader, "getRGBData", decoded)
+    data = render_pdf([page], layout.issue.fonts)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        images = [x for x in pdf.pages[0].images.values()]
+        same = [x for x in images if x.read_raw_bytes() == photo.data]
+        assert len(same) == 1 and list(same[0].Filter) == ["/DCTDecode"]
+        uses = pdf.pages[0].Contents.read_bytes().count(b" Do")
+        assert uses >= 2

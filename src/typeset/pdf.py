@@ -172,6 +172,25 @@ def _flate_filter():
     return Flate()
 
 
+def _image_reader(data: bytes):
+    """ReportLab's reader of a picture's file.  A JPEG is embedded as it is (ReportLab passes
+    its DCT data through) and named by its file's bytes: ReportLab names an image by its
+    decoded pixels, so it decoded every photo of a page only to name it (about 30 ms a
+    newspaper photo, more than drawing the page's text, issue #22).  The same file gives the
+    same name, so a picture drawn twice is still embedded once; another format is read as
+    ReportLab reads it."""
+    from reportlab.lib.utils import ImageReader
+
+    class _Reader(ImageReader):
+        def getRGBData(self):
+            if self.jpeg_fh() is not None:
+                self._dataA = None              # no soft mask: a JPEG has no alpha
+                return b"JPEG " + data          # what drawImage names the image by
+            return super().getRGBData()
+
+    return _Reader(io.BytesIO(data))
+
+
 def _component_rest(flags: int) -> int:
     """Bytes of a composite glyph's component after its flags and glyph index: the offsets
     (words or bytes) and the scale, as the flags say (TrueType 'glyf')."""
@@ -895,9 +914,7 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
             else:
                 c.line(X(it.x0), Y(it.y0), X(it.x1), Y(it.y1))
         elif isinstance(it, Image):
-            from reportlab.lib.utils import ImageReader
-
-            c.drawImage(ImageReader(io.BytesIO(it.data)), X(it.x), Y(it.y + it.h), it.w, it.h)
+            c.drawImage(_image_reader(it.data), X(it.x), Y(it.y + it.h), it.w, it.h)
         elif isinstance(it, Graphic):
             # a placed graphic: its page as a Form XObject (_attach_graphics adds it), its box
             # scaled into the item's
