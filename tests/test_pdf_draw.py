@@ -184,7 +184,7 @@ def test_a_photo_is_embedded_as_its_file_without_being_decoded(monkeypatch):
     monkeypatch.setattr(ImageReader, "getRGBData", decoded)
     data = render_pdf([page], layout.issue.fonts)
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        images = [x for x in pdf.pages[0].images.values()]
+        images = list(pdf.pages[0].get_images().values())
         same = [x for x in images if x.read_raw_bytes() == photo.data]
         assert len(same) == 1 and list(same[0].Filter) == ["/DCTDecode"]
         uses = pdf.pages[0].Contents.read_bytes().count(b" Do")
