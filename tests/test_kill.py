@@ -192,8 +192,11 @@ def test_kill_at_increasing_delays(outputs, tmp_path):
             proc.wait(timeout=seconds * frac)
         except subprocess.TimeoutExpired:
             kill(proc)
-            assert proc.returncode == -signal.SIGKILL
-            killed.append(frac)
+            # the build may end on its own between the timeout and the kill (exit 0);
+            # then nothing was killed, and the check below still holds
+            assert proc.returncode in (-signal.SIGKILL, 0), proc.stderr.read().decode()
+            if proc.returncode == -signal.SIGKILL:
+                killed.append(frac)
         check_after_kill(out, old, fresh, must_be_old=False)
     # a build that ended before its kill tests nothing: the earliest kill must land
     assert 0.35 in killed, f"no kill landed before the build ended (killed at {killed})"
