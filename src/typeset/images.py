@@ -27,6 +27,13 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)
 
 
+
+def pixels(im):
+    """The pixel values of ``im``, row by row (Pillow 12 names this get_flattened_data and
+    removes getdata in Pillow 14; older Pillows have only getdata)."""
+    flat = getattr(im, "get_flattened_data", None)
+    return flat() if flat else im.getdata()
+
 def probe(path: Path) -> tuple[int, int]:
     from PIL import Image
 
@@ -58,7 +65,7 @@ def k_curve(icc: Path | None) -> list[int]:
     k_lab = ImageCms.profileToProfile(ramp, ImageCms.ImageCmsProfile(str(icc)), lab,
                                       outputMode="LAB",
                                       renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
-    k_l = [px[0] for px in k_lab.getdata()]              # L* of each k, 0..255 scale
+    k_l = [px[0] for px in pixels(k_lab)]              # L* of each k, 0..255 scale
     greys = Image.new("RGB", (256, 1))
     greys.putdata([(g, g, g) for g in range(256)])
     g_lab = ImageCms.profileToProfile(greys, ImageCms.createProfile("sRGB"), lab,
@@ -67,7 +74,7 @@ def k_curve(icc: Path | None) -> list[int]:
     # relative colorimetric: the paper's white is white; scale so that grey 255 → k 0
     top, bottom = k_l[0], k_l[255]
     out = []
-    for g, px in enumerate(g_lab.getdata()):
+    for g, px in enumerate(pixels(g_lab)):
         want = bottom + (top - bottom) * px[0] / 255.0 if g < 255 else top
         out.append(min(range(256), key=lambda k: abs(k_l[k] - want)))
     return out
@@ -93,9 +100,9 @@ def to_k(im, icc: Path | None):
 
             grey = Image.new("RGB", (256, 1))
             grey.putdata([(g, g, g) for g in range(256)])
-            gl = [px[0] for px in ImageCms.profileToProfile(
+            gl = [px[0] for px in pixels(ImageCms.profileToProfile(
                 grey, ImageCms.createProfile("sRGB"), ImageCms.createProfile("LAB"),
-                outputMode="LAB").getdata()]
+                outputMode="LAB"))]
             im = im.point([min(range(256), key=lambda g: abs(gl[g] - v)) for v in range(256)])
         else:
             im = im.convert("L")
