@@ -73,11 +73,22 @@ class SlotReport:
     placeholder: str = ""            # copy still coming in: the length expected ("" = in)
     fixed_height: bool = True        # the slot gives its height (`lines:`); else it grew as
     #                                  far as the page let it, and more lines are not its to give
+    # the stories stacked above it in its columns (a slot placed where the ones before it
+    # end, not at a `top:`): when it is overset, they took its room as much as it overran
+    # it — the story that grew may well be one of them (lay_out fills this)
+    above: list = field(default_factory=list)
 
     @property
     def short_chars(self) -> int:
         """About how many characters would fill the empty lines at the foot."""
         return self.underset_lines * self.span * self.column_chars
+
+    @staticmethod
+    def _names(slots: list) -> str:
+        # (a list in the message's language: "a, b" / "a、b")
+        from .i18n import translated
+
+        return ("、" if translated() else ", ").join(slots)
 
     @property
     def hint(self) -> str:
@@ -85,6 +96,22 @@ class SlotReport:
         if self.placeholder:
             return _("待稿: copy not in yet ({expected} expected)").format(
                 expected=self.placeholder)
+        if self.overset_lines and not self.fixed_height and self.above and \
+                not self.lines_available:
+            # pushed off the page: "cut 394 characters" would mean cut the whole story
+            return _("no room left for it: {above} above it in its columns reach the block "
+                     "below; cut them by about {lines} grid line(s) and this story's headline "
+                     "band, or move this story; `paiban makeup --page {page}` proposes layouts "
+                     "that fit").format(above=self._names(self.above),
+                                        lines=-(-self.overset_lines // max(1, self.span)),
+                                        page=self.page)
+        if self.overset_lines and not self.fixed_height and self.above:
+            return _("cut about {chars} characters, or make room under the slot (the block "
+                     "below it, a smaller headline band, a wider span) or above it (cut "
+                     "{above}, stacked above it in its columns); `paiban makeup --page {page}` "
+                     "proposes layouts that fit").format(chars=self.overset_chars,
+                                                         above=self._names(self.above),
+                                                         page=self.page)
         if self.overset_lines and not self.fixed_height:
             return _("cut about {chars} characters, or make room under the slot (the block "
                      "below it, a smaller headline band, a wider span); `paiban makeup --page "
@@ -431,10 +458,26 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
                     _("page {page}, slot '{slot}': {lines} empty line(s) at the foot "
                       "(underset)").format(page=page.number, slot=b.slot.id,
                                            lines=b.underset))
+    _stacked_above(issue, report.slots)
     t3 = time.perf_counter()
     report.timings.update(load=t1 - t0, normalise=t2 - t1, compose=t25 - t2, flow=t3 - t25,
                           compose_flow=t3 - t2)
     return Layout(issue, bodies, flows, report, normalised, scripts)
+
+
+def _stacked_above(issue: Issue, slots: list[SlotReport]) -> None:
+    """Fill each slot report's ``above``: the article slots of its page that end above its
+    top in columns it shares, when its place is where they end (the manifest gives it no
+    ``top:``) — what grew there pushed it down."""
+    placed = {(p.number, s.id): s for p in issue.pages for s in p.slots}
+    for r in slots:
+        slot = placed.get((r.page, r.slot))
+        if slot is None or slot.top is not None:
+            continue
+        r.above = [o.slot for o in slots
+                   if o is not r and o.page == r.page and o.bottom <= r.top and
+                   o.lines_used and
+                   o.column < r.column + r.span and r.column < o.column + o.span]
 
 
 def check_issue(issue_dir: Path, jobs: int | None = None) -> Report:
