@@ -153,11 +153,20 @@ def test_overlapping_slots(issue):
 def test_half_width_punctuation_is_normalised_and_reported(issue, tmp_path):
     edit(issue / "05-dazhou-liunao.txt", "近日，达州市", "近日,达州市")
     edit(issue / "05-dazhou-liunao.txt", "各县（市、区）", "各县(市、区)")
+    for at in ("会上，省疾", "培训，全市"):
+        edit(issue / "05-dazhou-liunao.txt", at, at.replace("，", ","))
     out = tmp_path / "out"
     r = run("build", issue, "-o", out)
     assert r.returncode == 0, r.stderr
+    # one line for the file, each kind of repair once with where it first is
+    line = next(ln for ln in r.stderr.splitlines() if ln.startswith("normalised "))
+    assert re.search(r"05-dazhou-liunao\.txt: ',' → '，' ×3, first at \d+:\d+", line), line
+    assert "'(' → '（' at " in line and "')' → '）' at " in line
+    assert sum(ln.startswith("normalised ") for ln in r.stderr.splitlines()) == 1
+    # -v: every change with its file, line and column
+    r = run("check", issue, "-v")
     assert re.search(r"05-dazhou-liunao\.txt:\d+:\d+: ',' → '，'", r.stderr)
-    assert "'(' → '（'" in r.stderr
+    assert sum(ln.startswith("normalised ") for ln in r.stderr.splitlines()) == 5
     text = subprocess.run(["pdftotext", "-raw", str(next(out.glob("*-p03.pdf"))), "-"],
                           capture_output=True, text=True).stdout
     flat = re.sub(r"\s+", "", text)

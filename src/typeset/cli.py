@@ -239,12 +239,39 @@ def _deprecated(new: str, old: str, command: str):
 
 
 def _print_report(report, quiet=False):
-    for ch in report.changes:
-        click.echo(_("normalised {change}").format(change=ch), err=True) if not quiet else None
+    if not quiet:
+        ctx = click.get_current_context(silent=True)
+        _print_changes(report.changes, ctx.meta.get(VERBOSITY, 0) if ctx else 0)
     for n in report.notices:
         click.echo(_("notice: {message}").format(message=n), err=True) if not quiet else None
     for w in report.warnings:
         click.echo(_("warning: {message}").format(message=w), err=True)
+
+
+def _print_changes(changes, verbose: int = 0) -> None:
+    """What the normaliser changed in the copy: with -v every change (file:line:column), else
+    one line per file, the same repair counted once with where it first occurs — an article
+    typed with half-width punctuation has dozens, and the editor wants to know which kinds
+    (`check --json` lists them all)."""
+    if verbose > 0:
+        for ch in changes:
+            click.echo(_("normalised {change}").format(change=ch), err=True)
+        return
+    files: dict = {}
+    for ch in changes:
+        files.setdefault(ch.file, {}).setdefault((ch.old, ch.new, ch.why), []).append(ch)
+    for name, kinds in files.items():
+        items = []
+        for (old, new, why), chs in kinds.items():
+            where = f"{chs[0].line}:{chs[0].col}"
+            item = (_("'{old}' → '{new}' at {where}") if len(chs) == 1 else
+                    _("'{old}' → '{new}' ×{count}, first at {where}")).format(
+                old=old, new=new, where=where, count=len(chs))
+            items.append(_("{change} ({why})").format(change=item, why=why) if why else item)
+        click.echo(_("normalised {file}: {changes}").format(
+            file=name, changes=_("; ").join(items)), err=True)
+    if any(len(v) > 1 for k in files.values() for v in k.values()):
+        click.echo(_("(-v lists every change)"), err=True)
 
 
 def _pdfx_option(ctx, param, value):
