@@ -403,3 +403,27 @@ def test_init_new_and_search_speak_the_editors_language(tmp_path):
     assert miss.stdout.strip() == "没有找到" and en.stdout.strip() == "no match"
     en = run(["init", str(tmp_path / "q")], "C.UTF-8", tmp_path)
     assert "new project" in en.stdout and "next: cd" in en.stdout
+
+
+def test_archive_problems_in_the_archivists_language(tmp_path):
+    """`archive verify` and the archive's errors (not an archive, a changed file) in
+    Chinese under a Chinese locale, in English otherwise; the same exit code."""
+    a = tmp_path / "archive"
+    r = run(["archive", str(SAMPLE), "--to", str(a)], "C.UTF-8", tmp_path)
+    assert r.returncode == 0, r.stderr
+    pdf = next((a / "records").glob("*/v1/pdf/*-p03.pdf"))
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    pdf.write_bytes(bytes(data))
+    en = run(["archive", "verify", str(a)], "C.UTF-8", tmp_path)
+    zh = run(["archive", "verify", str(a)], "zh_CN.UTF-8", tmp_path)
+    assert en.returncode == zh.returncode == 6
+    assert f"{pdf.name}: changed (SHA-256 differs)" in en.stderr
+    assert f"{pdf.name}：已被改动（SHA-256 不符）" in zh.stderr, zh.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    en = run(["archive", "verify", str(empty)], "C.UTF-8", tmp_path)
+    zh = run(["archive", "verify", str(empty)], "zh_CN.UTF-8", tmp_path)
+    assert en.returncode == zh.returncode == 6
+    assert "not an archive (no catalog.sqlite, archive.yaml or records/)" in en.stderr
+    assert "不是档案库（没有 catalog.sqlite、archive.yaml 或 records/）" in zh.stderr

@@ -61,6 +61,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .errors import ArchiveError, InputError, OutputError, SourceRef, TypesetError
+from .i18n import _
 from .recordfiles import (EXPORT_PREFIX, REBUILD_PREFIX, copy_new, fsync_dir, named_error,
                           project_env, read_fonts_json, read_links_json, read_manifest,
                           record_project, regular_inside, rmtree, safe_relpath, sha256_file,
@@ -547,9 +548,9 @@ def _refuse_known(archive: Path, spec: str, rid: str, replace: bool, issue_dir: 
     known |= {int(d.name[1:]) for d in (archive / "records" / rid).glob("v*")
               if d.name[1:].isdigit()}
     if known and not replace:
-        raise ArchiveError(f"{rid} is already archived (version {max(known)}); "
-                           f"nothing was changed", SourceRef(issue_dir),
-                           "use --replace to store a new version")
+        raise ArchiveError(_("{id} is already archived (version {version}); nothing was "
+                             "changed").format(id=rid, version=max(known)), SourceRef(issue_dir),
+                           _("use --replace to store a new version"))
     return known
 
 
@@ -584,8 +585,8 @@ def _write_record(archive, stage, issue, flows, laid, rid, inputs, links, projec
                 try:
                     copy_new(p, tmp, shown=dst)
                     if sha256_file(tmp) != digest:
-                        raise ArchiveError("the font changed while it was being archived",
-                                           SourceRef(p), "archive the issue again")
+                        raise ArchiveError(_("the font changed while it was being archived"),
+                                           SourceRef(p), _("archive the issue again"))
                     os.chmod(tmp, 0o444)
                     os.replace(tmp, dst)
                 except OSError as e:
@@ -686,7 +687,8 @@ def _publish(archive: Path, stage: Path, rid: str, version: int, cat: dict,
         os.replace(tmp, marker)
         fsync_dir(marker.parent)
         if final.exists():       # (cannot happen under the lock: never rename over a record)
-            raise ArchiveError(f"{rel} exists already; nothing was changed", SourceRef(final))
+            raise ArchiveError(_("{path} exists already; nothing was changed").format(path=rel),
+                               SourceRef(final))
         os.rename(stage, final)
     except OSError as e:
         rmtree(stage)
@@ -797,16 +799,17 @@ def _check_record(archive: Path, rec: Path, font_digests: dict) -> tuple[int, li
             continue
         try:
             if sha256_file(p) != digest:
-                problems.append(f"{name}: changed (SHA-256 differs)")
+                problems.append(_("{name}: changed (SHA-256 differs)").format(name=name))
         except OSError as e:
-            problems.append(f"{name}: cannot be read ({e.strerror})")
+            problems.append(_("{name}: cannot be read ({why})").format(name=name,
+                                                                       why=e.strerror))
     if entries or not problems:
         for root, dirs, names in os.walk(rec):
             for n in names + [d for d in dirs if os.path.islink(os.path.join(root, d))]:
                 r = PurePosixPath(os.path.relpath(os.path.join(root, n), rec))
                 if r not in listed and r.as_posix() != "MANIFEST.sha256":
                     kind = _describe(Path(root) / n)
-                    problems.append(f"{r}: not in the record's manifest"
+                    problems.append(_("{name}: not in the record's manifest").format(name=r)
                                     + (f" ({kind})" if kind else ""))
     problems += read_links_json(rec, listed)[1]
     fonts, bad = read_fonts_json(rec)
@@ -844,12 +847,13 @@ def _disk_records(archive: Path) -> tuple[list[Path], list[str]]:
         return recs, problems
     for d in sorted(root.iterdir()):
         if d.is_symlink() or not d.is_dir():
-            problems.append(f"records/{d.name}: {_describe(d) or 'a file'}, not a record folder")
+            problems.append(_("records/{name}: {what}, not a record folder").format(
+                name=d.name, what=_describe(d) or _("a file")))
             continue
         for v in sorted(d.iterdir(), key=lambda x: (len(x.name), x.name)):
             if v.is_symlink() or not v.is_dir() or not re.fullmatch(r"v[1-9]\d*", v.name):
-                problems.append(f"records/{d.name}/{v.name}: not a record folder "
-                                f"({_describe(v) or 'unexpected name'})")
+                problems.append(_("records/{name}: not a record folder ({what})").format(
+                    name=f"{d.name}/{v.name}", what=_describe(v) or _("unexpected name")))
                 continue
             recs.append(v)
     return recs, problems
@@ -887,7 +891,7 @@ def verify(archive: Path, repair: bool = False, catalog: str | None = None) -> V
     archive = Path(archive)
     if not archive.is_dir() or not any((archive / n).exists() for n in
                                        (SQLITE_FILE, "records", CONFIG_FILE)):
-        raise ArchiveError("not an archive (no catalog.sqlite, archive.yaml or records/)",
+        raise ArchiveError(_("not an archive (no catalog.sqlite, archive.yaml or records/)"),
                            SourceRef(archive))
     spec = resolve_spec(archive, catalog)
     res = VerifyResult(read_only=not _writable(archive))
@@ -935,19 +939,22 @@ def _check_font_store(archive: Path, digests: dict, res: VerifyResult) -> None:
 
 def _compare_catalog(rows: dict | None, bad: str | None, cats: dict) -> list[str]:
     if bad:
-        hint = ("`paiban archive verify --repair` builds it from the records" if cats
+        hint = (_("`paiban archive verify --repair` builds it from the records") if cats
                 else "")
         return [f"{bad}" + (f" ({hint})" if hint else "")]
     problems = []
-    for rel, (cat, _) in cats.items():
+    for rel, (cat, _rows) in cats.items():
         if rel not in rows:
-            problems.append(f"{rel}: not in the catalog, so search does not find it "
-                            f"(`paiban archive verify --repair` indexes it from the record)")
+            problems.append(_("{record}: not in the catalog, so search does not find it "
+                              "(`paiban archive verify --repair` indexes it from the record)")
+                            .format(record=rel))
         elif cat is not None and rows[rel][2] != len(cat["articles"]):
-            problems.append(f"{rel}: the catalog has {rows[rel][2]} article row(s), the record "
-                            f"{len(cat['articles'])} (`paiban archive verify --repair`)")
+            problems.append(_("{record}: the catalog has {rows} article row(s), the record "
+                              "{articles} (`paiban archive verify --repair`)").format(
+                record=rel, rows=rows[rel][2], articles=len(cat["articles"])))
     for rel in sorted(set(rows) - set(cats)):
-        problems.append(f"{rel}: in the catalog, but the record folder is missing")
+        problems.append(_("{record}: in the catalog, but the record folder is missing")
+                        .format(record=rel))
     return problems
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .errors import ArchiveError, OutputError, SourceRef, TypesetError, UsageError
+from .i18n import _
 
 # --- the schema: one description, made by each engine in its dialect --------------------------
 
@@ -184,10 +185,10 @@ def configured(archive: Path) -> str | None:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
-        raise ArchiveError(f"cannot be read ({e})", SourceRef(path)) from None
+        raise ArchiveError(_("cannot be read ({why})").format(why=e), SourceRef(path)) from None
     value = data.get("catalog") if isinstance(data, dict) else None
     if value is not None and not isinstance(value, str):
-        raise ArchiveError("'catalog' must be an address (postgresql://…) or 'sqlite'",
+        raise ArchiveError(_("'catalog' must be an address (postgresql://…) or 'sqlite'"),
                            SourceRef(path))
     return value
 
@@ -206,7 +207,8 @@ def resolve_spec(archive: Path, given: str | None) -> str:
                              hint="leave --catalog out, or change archive.yaml")
         return given
     if conf is not None and not (is_postgres(conf) or conf == "sqlite"):
-        raise ArchiveError(f"catalog '{conf}': give postgresql://… or sqlite",
+        raise ArchiveError(_("catalog '{value}': give postgresql://… or sqlite").format(
+                           value=conf),
                            SourceRef(Path(archive) / CONFIG_FILE))
     return conf or "sqlite"
 
@@ -533,8 +535,8 @@ class Catalog:
             return
         self._tables_ok = self._has_tables()
         if not self._tables_ok:
-            raise ArchiveError("the catalog is empty (truncated?)", SourceRef(self.where),
-                               "`paiban archive verify --repair` builds it from the records")
+            raise ArchiveError(_("the catalog is empty (truncated?)"), SourceRef(self.where),
+                               _("`paiban archive verify --repair` builds it from the records"))
 
     def _concat(self, *parts) -> str:
         return " || ".join(parts)
@@ -594,10 +596,10 @@ class SQLiteCatalog(Catalog):
 
     def _connect_readonly(self) -> sqlite3.Connection:
         if not self.path.is_file():
-            raise ArchiveError("not an archive (no catalog.sqlite)", SourceRef(self.archive),
-                               "give the archive folder" if not (self.archive / "records")
-                               .is_dir() else "`paiban archive verify --repair` builds the "
-                                              "catalog again from the records")
+            raise ArchiveError(_("not an archive (no catalog.sqlite)"), SourceRef(self.archive),
+                               _("give the archive folder") if not (self.archive / "records")
+                               .is_dir() else _("`paiban archive verify --repair` builds the "
+                                                "catalog again from the records"))
         uri = "file:" + quote(str(self.path.resolve()))
         last: sqlite3.Error | None = None
         # on a read-only mount SQLite cannot make its shared-memory file: then immutable
@@ -673,9 +675,10 @@ class SQLiteCatalog(Catalog):
         (exit 6), a full disk or a read-only folder an I/O problem (exit 74)."""
         msg = str(e)
         if not isinstance(e, sqlite3.OperationalError) or "malformed" in msg:
-            return ArchiveError(f"the catalog is damaged ({msg})", SourceRef(self.path),
-                                "`paiban archive verify --repair` builds it again from the "
-                                "records")
+            return ArchiveError(_("the catalog is damaged ({why})").format(why=msg),
+                                SourceRef(self.path),
+                                _("`paiban archive verify --repair` builds it again from the "
+                                  "records"))
         return OutputError(f"the catalog could not be written or read ({msg})",
                            SourceRef(self.path), "check the free space and the folder's "
                                                  "rights; the catalog is as it was before")
@@ -831,8 +834,8 @@ class PostgresCatalog(Catalog):
         enc = self._rows("SHOW server_encoding")[0][0]
         if enc.upper() not in ("UTF8", "UTF-8"):
             self.con.close()
-            raise ArchiveError(f"the catalog database is in {enc}, not UTF-8",
-                               SourceRef(self.where), "create it with ENCODING 'UTF8'")
+            raise ArchiveError(_("the catalog database is in {encoding}, not UTF-8").format(
+                encoding=enc), SourceRef(self.where), _("create it with ENCODING 'UTF8'"))
         if write:
             self._create()
 
@@ -866,8 +869,9 @@ class PostgresCatalog(Catalog):
             return OutputError(f"the catalog could not be written or read ({msg})",
                                SourceRef(self.where), "check the server and the connection; "
                                "the catalog is as it was before")
-        return ArchiveError(f"the catalog refused the change ({msg})", SourceRef(self.where),
-                            "`paiban archive verify` compares it with the records")
+        return ArchiveError(_("the catalog refused the change ({why})").format(why=msg),
+                            SourceRef(self.where),
+                            _("`paiban archive verify` compares it with the records"))
 
     @contextmanager
     def transaction(self):

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from .errors import ArchiveError, SourceRef
+from .i18n import _
 
 REBUILD_PREFIX = "typeset-rebuild-"          # $TMPDIR/typeset-rebuild-<pid>-<random>/
 EXPORT_PREFIX = "typeset-export-"            # $TMPDIR/typeset-export-<pid>-<random>/ (exchange)
@@ -252,8 +253,9 @@ def record_project(record: Path, tmp: Path) -> Path:
     fonts, bad = read_fonts_json(record)
     links, bad_links = read_links_json(record, {name for _, name in entries})
     if problems or bad or bad_links:
-        raise ArchiveError(f"the record is damaged: {(problems + bad + bad_links)[0]}",
-                           SourceRef(record), "`paiban archive verify` lists every problem")
+        raise ArchiveError(_("the record is damaged: {problem}").format(
+            problem=(problems + bad + bad_links)[0]), SourceRef(record),
+            _("`paiban archive verify` lists every problem"))
     proj = tmp / "project"
     proj.mkdir()
     for digest, name in entries:
@@ -304,9 +306,9 @@ def _restore(src: Path, found: tuple, digest: str, dst: Path, record: Path,
     what = what or src.relative_to(record).as_posix()
     if path is None:
         raise ArchiveError(f"{what}: {problem}", SourceRef(record),
-                           "`paiban archive verify` lists every problem")
+                           _("`paiban archive verify` lists every problem"))
     if sha256_file(path) != digest:
-        raise ArchiveError(f"{what}: changed since it was archived (SHA-256 differs)",
-                           SourceRef(record), "`paiban archive verify` lists every problem")
+        raise ArchiveError(_("{what}: changed since it was archived (SHA-256 differs)").format(
+            what=what), SourceRef(record), _("`paiban archive verify` lists every problem"))
     dst.parent.mkdir(parents=True, exist_ok=True)
     copy_new(path, dst)
