@@ -83,13 +83,6 @@ class SlotReport:
         """About how many characters would fill the empty lines at the foot."""
         return self.underset_lines * self.span * self.column_chars
 
-    @staticmethod
-    def _names(slots: list) -> str:
-        # (a list in the message's language: "a, b" / "a、b")
-        from .i18n import translated
-
-        return ("、" if translated() else ", ").join(slots)
-
     @property
     def hint(self) -> str:
         """A copyfit hint in the editor's terms."""
@@ -102,7 +95,7 @@ class SlotReport:
             return _("no room left for it: {above} above it in its columns reach the block "
                      "below; cut them by about {lines} grid line(s) and this story's headline "
                      "band, or move this story; `paiban makeup --page {page}` proposes layouts "
-                     "that fit").format(above=self._names(self.above),
+                     "that fit").format(above=_(", ").join(self.above),
                                         lines=-(-self.overset_lines // max(1, self.span)),
                                         page=self.page)
         if self.overset_lines and not self.fixed_height and self.above:
@@ -110,7 +103,7 @@ class SlotReport:
                      "below it, a smaller headline band, a wider span) or above it (cut "
                      "{above}, stacked above it in its columns); `paiban makeup --page {page}` "
                      "proposes layouts that fit").format(chars=self.overset_chars,
-                                                         above=self._names(self.above),
+                                                         above=_(", ").join(self.above),
                                                          page=self.page)
         if self.overset_lines and not self.fixed_height:
             return _("cut about {chars} characters, or make room under the slot (the block "

@@ -27,12 +27,12 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)
 
 
-
 def pixels(im):
     """The pixel values of ``im``, row by row (Pillow 12 names this get_flattened_data and
     removes getdata in Pillow 14; older Pillows have only getdata)."""
     flat = getattr(im, "get_flattened_data", None)
     return flat() if flat else im.getdata()
+
 
 def probe(path: Path) -> tuple[int, int]:
     from PIL import Image
