@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import replace
+from itertools import chain
+from operator import add, attrgetter
 
 from .blocks import Block
 from .compose import Line, natural_line
 from .flow import PageFlow, footer_grid, footer_rows, notice_lines, picture_height
 from .errors import InputError, SourceRef
-from .frame import (ASCENT, DESCENT, WAVE, Box, Graphic, Image, PageOut, Rule, TextRun,
-                    line_runs)
+from .frame import (ASCENT, DESCENT, TOLERANCE, WAVE, Box, Graphic, Image, PageOut, Rule,
+                    TextRun, line_runs)
 from .model import Issue
 from .units import MM
 
@@ -201,16 +203,23 @@ def _check_areas(out: PageOut, skip: set[int] = frozenset()) -> None:
     (the furthest run of each area; the running head's two halves are checked apart).  The
     areas in ``skip`` belong to overset blocks: the overset is the error said about them (a
     block with no room left sets its headline in a band of no height)."""
-    worst: dict[int, tuple] = {}
+    runs_of: dict[int, list] = {}
     for it in out.items:
-        if not isinstance(it, TextRun) or it.area < 0 or it.area in skip:
+        if isinstance(it, TextRun) and it.area >= 0 and it.area not in skip:
+            runs_of.setdefault(it.area, []).append(it)
+    worst: dict[int, tuple] = {}
+    for k, runs in runs_of.items():
+        area = out.areas[k]
+        if _inside(area, runs):
             continue
-        box = it.extent()
-        if box is None:
-            continue
-        over = out.areas[it.area].excess(*box)
-        if over is not None and (it.area not in worst or over[1] > worst[it.area][1][1]):
-            worst[it.area] = (it, over)
+        # some run may stand out: each run's inked glyphs against the area, the furthest kept
+        for it in runs:
+            box = it.extent()
+            if box is None:
+                continue
+            over = area.excess(*box)
+            if over is not None and (k not in worst or over[1] > worst[k][1][1]):
+                worst[k] = (it, over)
     for k, (run, (side, d)) in sorted(worst.items()):
         area = out.areas[k]
         if area.name == "running head" and side in ("left", "right"):
@@ -222,6 +231,32 @@ def _check_areas(out: PageOut, skip: set[int] = frozenset()) -> None:
                                     f"past the {side} edge of its box "
                                     f"({(area.x1 - area.x0) / MM:.1f} × "
                                     f"{(area.y1 - area.y0) / MM:.1f} mm){hint}"))
+
+
+_X = attrgetter("x")
+_ADVANCE = attrgetter("advance")
+
+
+def _inside(area, runs: list) -> bool:
+    """Do the horizontal text ``runs`` lie inside ``area`` (within frame.TOLERANCE), all of
+    their glyphs' em boxes together, spaces too?  Then so does each run's
+    :meth:`frame.TextRun.extent` (its inked glyphs only, a box inside this one), and
+    _check_areas has nothing to say of the area without looking at each run: the box of an
+    area's few thousand glyphs is taken in one pass, not run by run (issue #22: the page
+    stage runs in the build process alone).  False when it cannot tell (a vertical run, no
+    glyph): the runs are then checked one by one."""
+    if any(r.vertical for r in runs):
+        return False
+    glyphs = list(chain.from_iterable(r.glyphs for r in runs))
+    if not glyphs:
+        return False
+    xs = list(map(_X, glyphs))
+    x0, x1 = min(xs), max(map(add, xs, map(_ADVANCE, glyphs)))
+    # (the same sums as TextRun.extent's, so that a box on an edge is judged alike)
+    y0 = min(r.y - ASCENT * r.size for r in runs)
+    y1 = max(r.y + DESCENT * r.size for r in runs)
+    return (area.x0 - x0 <= TOLERANCE and x1 - area.x1 <= TOLERANCE
+            and area.y0 - y0 <= TOLERANCE and y1 - area.y1 <= TOLERANCE)
 
 
 def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_out,
