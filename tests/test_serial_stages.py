@@ -29,6 +29,7 @@ from typeset.units import MM
 
 DEMO = ROOT / "issues" / "demo-weekly-2020-08"
 VERTICAL = ROOT / "issues" / "demo-vertical-2020-08"
+MARKUP = ROOT / "tests" / "markup"          # subheads, lists, a table: kept groups
 
 
 # --- page._check_areas -----------------------------------------------------------------------
@@ -222,11 +223,34 @@ def _flows(d, tmp_path, monkeypatch):
 def test_flow_sets_the_pages_it_set(tmp_path, monkeypatch):
     from test_continued import continued_issue
 
-    issues = [SAMPLE, DEMO, VERTICAL, continued_issue(tmp_path / "c", 3, 3000, 40)]
+    issues = [SAMPLE, DEMO, VERTICAL, MARKUP, continued_issue(tmp_path / "c", 3, 3000, 40)]
     for d in issues:
         old, new = _flows(d, tmp_path, monkeypatch)
         assert new == old, d
-        assert sum(len(f.blocks) for f in new) >= 3
+        assert sum(len(f.blocks) for f in new) >= 1
+
+
+def _markup_issue(dest, pages: int):
+    """tests/markup's article on ``pages`` pages, after more lines of copy on each page, so
+    that its subheads, lists and table fall at other places in the columns."""
+    head, body = (MARKUP / "every.md").read_text(encoding="utf-8").split("\n\n", 1)
+    top, page = (MARKUP / "issue.yaml").read_text(encoding="utf-8").split("pages:\n", 1)
+    dest.mkdir()
+    blocks = []
+    for n in range(1, pages + 1):
+        filler = "".join(f"补白文字第{k}段，移动小标题和表格的位置。\n\n" + "补" * (n % 7)
+                         + "\n\n" for k in range(n))
+        (dest / f"every{n}.md").write_text(f"{head}\n\n{filler}{body}", encoding="utf-8")
+        blocks.append(page.replace("- page: 1", f"- page: {n}")
+                      .replace("article: every.md", f"article: every{n}.md"))
+    (dest / "issue.yaml").write_text(top + "pages:\n" + "".join(blocks), encoding="utf-8")
+    return dest
+
+
+def test_flow_sets_pages_of_markup_as_it_did(tmp_path, monkeypatch):
+    old, new = _flows(_markup_issue(tmp_path / "m", 16), tmp_path, monkeypatch)
+    assert new == old
+    assert len(new) == 16
 
 
 def test_flow_sets_generated_pages_as_it_did(tmp_path, monkeypatch):
@@ -266,6 +290,29 @@ def test_flow_sets_generated_pages_as_it_did(tmp_path, monkeypatch):
         m.setattr(F._Text, "marks", lambda self, line: False)
         unmoved = _flows(d, tmp_path, monkeypatch)[1]
     assert unmoved != new
+
+
+def test_kept_says_whether_the_lines_left_have_kept_groups():
+    """_article asks _Text.kept(…) >= done where it asked whether any of the body's lines
+    from ``done`` on is kept with others, repeated or white (the jump line never is)."""
+    from typeset.load import load_issue
+    from typeset.normalize import normalise_issue
+
+    seen = 0
+    for d in (MARKUP, DEMO, SAMPLE):
+        issue = normalise_issue(load_issue(d), {})[0]
+        text = F._Text(issue, F.compose_bodies(issue))
+        for page in issue.pages:
+            for slot in page.slots:
+                if slot.kind != "article" or slot.vertical:
+                    continue
+                every = text.body(page, slot.article)
+                for done in range(len(every) + 1):
+                    old = any(ln.keep or ln.repeat is not None or ln.space
+                              for ln in every[done:])
+                    assert (text.kept(page, slot.article) >= done) == old
+                    seen += old
+    assert seen > 20
 
 
 # --- load ------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ is kept between calls.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 from .compose import Line, marks_only
 from .model import Slot, TextStyle
@@ -116,6 +117,9 @@ def lowest_foot(frames, total: int, start: int | None = None) -> int:
     return lo
 
 
+_KEEP = attrgetter("keep")
+
+
 def fill(lines: list[Line], frames: list[Frame], balance: bool, marks=marks_only) -> int:
     """Put ``lines`` into ``frames`` in order and return how many did not fit.  ``marks``:
     compose.marks_only, or the caller's memo of it (flow tries many feet for one body).
@@ -158,10 +162,12 @@ def fill(lines: list[Line], frames: list[Frame], balance: bool, marks=marks_only
         # first row) that the foot of the column would split goes on to the next column
         # whole, unless it opens this one
         if end < total and i + 1 < len(frames):
-            for j in range(max(k, end - 16), end):
-                if lines[j].keep and j + lines[j].keep >= end and j > k:
-                    end = j
-                    break
+            lo = max(k, end - 16)
+            if any(map(_KEEP, lines[lo:end])):      # (most columns end in no kept group)
+                for j in range(lo, end):
+                    if lines[j].keep and j + lines[j].keep >= end and j > k:
+                        end = j
+                        break
         # the white above a subhead or around a table ends this column rather than open
         # the next, where there is room for it
         if k < end < total and i + 1 < len(frames) and lines[end].space and \

@@ -279,6 +279,19 @@ class _Text:
                                           self._bylines.get(key))
         return list(self._body[key])
 
+    def kept(self, page: PageSpec, article_key: str) -> int:
+        """The index in :meth:`body` of the article's last line that the markup keeps with
+        others, repeats or puts white around (``Line.keep``, ``repeat``, ``space``: a block
+        may grow for them, _article), or -1: worked out once, not every time the article's
+        block is placed."""
+        key = ("kept", page.template.key, article_key)
+        if key not in self._body:
+            every = self.body(page, article_key)
+            self._body[key] = next((k for k in range(len(every) - 1, -1, -1)
+                                    if every[k].keep or every[k].repeat is not None
+                                    or every[k].space), -1)
+        return self._body[key]
+
     def vbody(self, page: PageSpec, article_key: str, measure: int) -> list[Line]:
         """The article as vertical lines of ``measure`` em (vertical.compose_body)."""
         from .vertical import compose_body
@@ -652,10 +665,14 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
         _occupy(block, slot, occupied, bottom, area_bottom, errors)
         flow.blocks.append(block)
     raise_all(errors)
-    # columns left short: grid lines at the foot of the type area that nothing fills
+    # columns left short: grid lines at the foot of the type area that nothing fills (the
+    # foot of each column's lowest cell, the blocks' cells gone through once)
+    feet: dict[int, int] = {}
+    for b in flow.blocks:
+        for cc, t, n in b.cells():
+            feet[cc] = max(feet.get(cc, area_top), t + n)
     for c in range(1, paper.columns + 1):
-        foot = max([t + n for b in flow.blocks for cc, t, n in b.cells() if cc == c]
-                   + [area_top])
+        foot = feet.get(c, area_top)
         if area_bottom - foot > 1:
             flow.warnings.append(_("column {column} is short: lines {top}–{bottom} ({lines} "
                                    "lines) are empty").format(column=c, top=foot,
@@ -669,7 +686,8 @@ def _occupy(block: Block, slot: Slot, occupied: dict, bottom: dict, area_bottom:
     """Mark the grid cells the block covers; an overlap or a column past the foot of the
     type area is an error naming the slot.  ``occupied``: column → grid line → slot id (a
     cell's lines are looked up and marked a column at a time, not a line at a time)."""
-    for c, t, n in block.cells():
+    cells = block.cells()
+    for c, t, n in cells:
         col = occupied.setdefault(c, {})
         taken = col.keys() & range(t, t + n)
         if taken:
@@ -684,7 +702,7 @@ def _occupy(block: Block, slot: Slot, occupied: dict, bottom: dict, area_bottom:
             errors.append(InputError(_("column {column} runs to line {line}, past the foot "
                                        "of the type area (line {foot})").format(
                 column=c, line=t + n - 1, foot=area_bottom - 1), slot.where))
-    for c, t, n in block.cells():
+    for c, t, n in cells:
         bottom[c] = max(bottom[c], t + n)
 
 
@@ -753,9 +771,10 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
                 frames = [Frame(f.column, f.first, f.capacity + 1) for f in frames]
         # kept groups (markup: a subhead with its lines, a table's header) and repeated
         # table headers may need more than the lowest common foot: the block grows for them
-        # (whether the body has any, asked once: the body does not change in the loop)
+        # (whether the body has any: the article's lines from ``done`` on, the jump line
+        # has none, _Text.kept)
         kept = slot.lines is None and not continues and lines < room and \
-            any(ln.keep or ln.repeat is not None or ln.space for ln in body)
+            text.kept(page, slot.article) >= done
         while kept and lines < room and \
                 _short(body, [Frame(f.column, f.first, f.capacity) for f in frames],
                        not slot.runs, text.marks):

@@ -92,7 +92,7 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True,
 
         draw_masthead(issue, flow, out, ids)
     else:
-        _running_and_section_head(issue, flow, out, ids, type_area)
+        _running_and_section_head(issue, flow, out, ids, type_area, memo)
 
     # --- blocks, in manifest order -----------------------------------------------------------
     overset: set[int] = set()        # areas of blocks already reported overset
@@ -123,9 +123,23 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True,
     return out
 
 
+def _natural(text: str, face, settings, memo: dict | None) -> Line:
+    """compose.natural_line of ``text``, set once an issue when the caller keeps ``memo``
+    (make_page's): the running head's date half and the section head are the same on page
+    after page.  The entry holds the face and settings it was set with."""
+    if memo is None:
+        return natural_line(text, face, settings)
+    key = ("natural", text, id(face), id(settings))
+    hit = memo.get(key)
+    if hit is None or hit[0] is not face or hit[1] is not settings:
+        hit = memo[key] = (face, settings, natural_line(text, face, settings))
+    return hit[2]
+
+
 def _running_and_section_head(issue: Issue, flow: PageFlow, out: PageOut, ids,
-                              type_area: int) -> None:
-    """The running head (报眉) over the top rule and the section head under it."""
+                              type_area: int, memo: dict | None = None) -> None:
+    """The running head (报眉) over the top rule and the section head under it; ``memo``:
+    make_page's (_natural)."""
     paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
     page = flow.page
     items = out.items
@@ -150,7 +164,7 @@ def _running_and_section_head(issue: Issue, flow: PageFlow, out: PageOut, ids,
     where = page.where if page.editor else manifest
     parts = []
     for text, align in ((left, "start"), (right, "end")):
-        ln = natural_line(text, face, paper.settings)
+        ln = _natural(text, face, paper.settings, memo)
         parts.append(ln.width * rs.size)
         x = ax if align == "start" else ax + aw - ln.width * rs.size
         items += line_runs(ln, x, y_rh, rs, "furniture", None, ids(), area=head, where=where)
@@ -170,13 +184,13 @@ def _running_and_section_head(issue: Issue, flow: PageFlow, out: PageOut, ids,
         sec_area = out.add_area("section head", ax, top, ax + aw, top + band_h)
         where = SourceRef(tpl.source)
         y = top + band_h / 2.0 + 0.35 * ss.size
-        sec = natural_line(tpl.section, fonts.face(ss.role), paper.settings)
+        sec = _natural(tpl.section, fonts.face(ss.role), paper.settings, memo)
         items += line_runs(sec, ax, y, ss, "section", None, ids(), area=sec_area, where=where)
         x = ax + sec.width * ss.size + 0.5 * ss.size
         bar_top, bar_bot = y - 0.8 * ss.size, y + 0.1 * ss.size
         if tpl.section_pinyin:       # "地方动态 | DI FANG DONG TAI"
             items.append(Rule(x, bar_top, x, bar_bot, 1.5, area=sec_area))
-            py = natural_line(tpl.section_pinyin, fonts.face(ps.role), paper.settings)
+            py = _natural(tpl.section_pinyin, fonts.face(ps.role), paper.settings, memo)
             items += line_runs(py, x + 0.5 * ss.size, y - 0.05 * ss.size, ps, "section", None,
                            ids(), area=sec_area, where=where)
         y_sr = top + band_h - paper.line_gap / 2.0 - 1.0
