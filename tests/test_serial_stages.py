@@ -333,3 +333,36 @@ def test_txt_width_counts_as_it_did():
     texts += ["", "ｱｲｳ", "ＡＢＣ", "←→", "①②"]
     for t in texts:
         assert _txt_width(t) == old(t), t
+
+
+def test_plain_names_resolve_as_resolve_does(tmp_path):
+    """load._inside takes a plain name in the resolved issue folder as it is (one lstat, not
+    one a component of the folder's path) where resolve() would give the same path; links,
+    paths and dot names go to resolve() as before."""
+    import os
+
+    from typeset.load import _plain
+
+    real = tmp_path.resolve()
+    link = tmp_path.parent / (tmp_path.name + "-link")      # the issue folder through a link
+    os.symlink(tmp_path, link)
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    os.symlink("a.txt", tmp_path / "l.txt")
+    os.symlink("/etc/hostname", tmp_path / "out.txt")
+    os.symlink("loop", tmp_path / "loop")
+    os.symlink("sub", tmp_path / "dirlink")
+    names = ["a.txt", "l.txt", "out.txt", "loop", "dirlink", "sub", "missing.txt", " a.txt",
+             "a.txt ", ".", "..", "~", "a\\b", "sub/../a.txt", "sub/x", "/etc/hostname",
+             "../" + tmp_path.name + "/a.txt", "报道.txt"]
+    taken = 0
+    for d in (tmp_path, link):
+        for rel in names:
+            got = _plain(real, rel)
+            try:
+                want = (d / rel).resolve()
+            except RuntimeError:
+                want = None
+            assert got is None or got == want, rel
+            taken += got is not None
+    assert taken >= 8

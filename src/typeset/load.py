@@ -1584,7 +1584,7 @@ def _inside(sn, key, manifest, ck, sid, issue_dir, real_dir=None) -> Path | None
         ck.err(f"'{key}' must be a file name, found {kind(rel)}", sn.ref(manifest, key, sid))
         return None
     try:
-        p = (issue_dir / rel).resolve()
+        p = _plain(real_dir, rel) or (issue_dir / rel).resolve()
     except (RuntimeError, OSError):     # Python 3.11 raises RuntimeError for a link loop
         ck.err(f"{key} path '{rel}' is a symbolic link loop", sn.ref(manifest, key, sid))
         return None
@@ -1592,6 +1592,20 @@ def _inside(sn, key, manifest, ck, sid, issue_dir, real_dir=None) -> Path | None
         ck.err(f"{key} path '{rel}' leaves the issue folder", sn.ref(manifest, key, sid))
         return None
     return p
+
+
+def _plain(real_dir: Path | None, rel: str) -> Path | None:
+    """``(issue_dir / rel).resolve()`` without resolving the folder's path again, when
+    ``rel`` is a plain name in the resolved folder ``real_dir`` that is not a symbolic link
+    (or not there: resolve() leaves a missing name as it is); None when it may be more (a
+    path, a link, a name it cannot look at), for resolve() to follow."""
+    if real_dir is None or "/" in rel or rel in (".", ".."):
+        return None
+    p = real_dir / rel
+    try:
+        return None if p.is_symlink() else p
+    except OSError:
+        return None
 
 
 def _runs(sn, manifest, ck, sid, paper) -> tuple:
