@@ -12,6 +12,7 @@ is kept between calls.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from operator import attrgetter
 
 from .compose import Line, marks_only
 from .model import Slot, TextStyle
@@ -105,15 +106,23 @@ def lowest_foot(frames, total: int, start: int | None = None) -> int:
     lo, hi = foot, max(foot, limit)
     while lo < hi:
         mid = (lo + hi) // 2
-        if sum(min(n, max(0, mid - t)) for t, n in spans) < total:
+        held = 0                # sum(min(n, max(0, mid - t))), without a generator
+        for t, n in spans:
+            d = mid - t if mid > t else 0
+            held += n if n < d else d
+        if held < total:
             lo = mid + 1
         else:
             hi = mid
     return lo
 
 
-def fill(lines: list[Line], frames: list[Frame], balance: bool) -> int:
-    """Put ``lines`` into ``frames`` in order and return how many did not fit.
+_KEEP = attrgetter("keep")
+
+
+def fill(lines: list[Line], frames: list[Frame], balance: bool, marks=marks_only) -> int:
+    """Put ``lines`` into ``frames`` in order and return how many did not fit.  ``marks``:
+    compose.marks_only, or the caller's memo of it (flow tries many feet for one body).
 
     Balanced (CLREQ §handling_of_spaces_before_new_rectos: columns of a block end level, a
     shortfall at the end of the last column): fill each frame to the lowest common foot,
@@ -139,7 +148,7 @@ def fill(lines: list[Line], frames: list[Frame], balance: bool) -> int:
         for i, f in enumerate(frames):
             counts[i] = min(f.capacity, left)
             left -= counts[i]
-    _keep_heads(lines, frames, counts)
+    _keep_heads(lines, frames, counts, marks)
     k = 0
     carry = 0
     for i, (f, n) in enumerate(zip(frames, counts)):
@@ -153,10 +162,12 @@ def fill(lines: list[Line], frames: list[Frame], balance: bool) -> int:
         # first row) that the foot of the column would split goes on to the next column
         # whole, unless it opens this one
         if end < total and i + 1 < len(frames):
-            for j in range(max(k, end - 16), end):
-                if lines[j].keep and j + lines[j].keep >= end and j > k:
-                    end = j
-                    break
+            lo = max(k, end - 16)
+            if any(map(_KEEP, lines[lo:end])):      # (most columns end in no kept group)
+                for j in range(lo, end):
+                    if lines[j].keep and j + lines[j].keep >= end and j > k:
+                        end = j
+                        break
         # the white above a subhead or around a table ends this column rather than open
         # the next, where there is room for it
         if k < end < total and i + 1 < len(frames) and lines[end].space and \
@@ -170,7 +181,8 @@ def fill(lines: list[Line], frames: list[Frame], balance: bool) -> int:
     return total - k
 
 
-def _keep_heads(lines: list[Line], frames: list[Frame], counts: list[int]) -> None:
+def _keep_heads(lines: list[Line], frames: list[Frame], counts: list[int],
+                marks=marks_only) -> None:
     """A line of marks alone, or of one character and ——/……, never opens a column (issue #15,
     and neither does the white the markup puts around a subhead or a table, ``Line.space``;
     at every kinsoku level): it goes up to the foot of the column before (the later column
@@ -181,7 +193,7 @@ def _keep_heads(lines: list[Line], frames: list[Frame], counts: list[int]) -> No
     start = 0
     for f in range(1, len(frames)):
         start += counts[f - 1]
-        if not counts[f] or start >= len(lines) or not (marks_only(lines[start]) or
+        if not counts[f] or start >= len(lines) or not (marks(lines[start]) or
                                                          lines[start].space):
             continue
         if counts[f - 1] < frames[f - 1].capacity:

@@ -147,19 +147,29 @@ def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
 
 
 def _compose_article(job: tuple, article_key: str) -> tuple:
-    """What a compose worker makes of one article: its body (:func:`_compose_paragraphs`) and
+    """What a compose worker makes of one article: its body (:func:`_compose_paragraphs`),
     the headline groups of the slots that show it, (page number, slot id) → head group
-    (:func:`head_group`), so that flow does not set them one after another in the build
-    process (issue #22).  ``job``: (issue, article key → [(page, slot, part)] of its slots,
-    or None for no headlines).  A headline that fails here is left to flow, which says why."""
-    issue, places = job
-    heads = {}
+    (:func:`head_group`), and its byline as each of their templates sets it, (template key,
+    article key) → lines (:func:`_aligned`), so that flow does not set them one after
+    another in the build process (issue #22).  ``job``: (issue, article key → [(page, slot,
+    part)] of its slots or None, headlines wanted, bylines wanted).  A headline or byline
+    that fails here is left to flow, which says why."""
+    issue, places, want_heads, want_bylines = job
+    heads, bylines = {}, {}
+    art = issue.articles[article_key]
     for page, slot, part in (places or {}).get(article_key, ()):
-        try:
-            heads[(page.number, slot.id)] = head_group(issue, page, slot, part)
-        except Exception:  # noqa: BLE001 - flow sets it again and reports it
-            pass
-    return _compose_paragraphs(issue, article_key), heads
+        if want_heads:
+            try:
+                heads[(page.number, slot.id)] = head_group(issue, page, slot, part)
+            except Exception:  # noqa: BLE001 - flow sets it again and reports it
+                pass
+        key = (page.template.key, article_key)
+        if want_bylines and art.byline and not art.placeholder and key not in bylines:
+            try:
+                bylines[key] = _aligned(art.byline, issue, page.template.byline_style, "end")
+            except Exception:  # noqa: BLE001 - flow sets it again and reports it
+                pass
+    return _compose_paragraphs(issue, article_key), heads, bylines
 
 
 def _head_places(issue: Issue) -> dict:
@@ -176,14 +186,16 @@ def _head_places(issue: Issue) -> dict:
 
 
 def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
-                   reuse: dict | None = None, heads: dict | None = None) -> dict[str, list]:
+                   reuse: dict | None = None, heads: dict | None = None,
+                   bylines: dict | None = None) -> dict[str, list]:
     """Compose the body paragraphs of every article placed in the issue, on ``jobs``
     processes (``meanwhile()`` runs here as they work): article key → its paragraphs, each a
     list of lines.  A body is set at the paper's column measure whatever page or slot it
     lands in, so this runs before flow, which only reads the result.  ``reuse``: bodies
     composed before for articles that have not changed (article key → body), taken as they
     are.  ``heads``: a dict to fill with the headline groups of the slots of the articles
-    composed here (:func:`_compose_article`), for :func:`flow_issue` of the same issue."""
+    composed here, ``bylines`` with their bylines in the styles of the templates that show
+    them (:func:`_compose_article`), for :func:`flow_issue` of the same issue."""
     from .parallel import fork_map
 
     # (an article set vertically throughout is composed by vertical.py, not here)
@@ -203,7 +215,7 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
     chars: dict = {}
 
     def share(value):
-        paragraphs, got = value
+        paragraphs, got, bys = value
         get = chars.setdefault
         for lines in paragraphs:
             for ln in lines:
@@ -211,10 +223,14 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
                     g.ch = get(g.ch, g.ch)
         if heads is not None:
             heads.update(got)
+        if bylines is not None:
+            bylines.update(bys)
         return paragraphs
 
-    places = _head_places(issue) if heads is not None else None
-    done = dict(zip(todo, fork_map(_compose_article, todo, jobs, (issue, places),
+    want_heads, want_bylines = heads is not None, bylines is not None
+    places = _head_places(issue) if want_heads or want_bylines else None
+    done = dict(zip(todo, fork_map(_compose_article, todo, jobs,
+                                   (issue, places, want_heads, want_bylines),
                                    meanwhile=meanwhile, received=share)))
     return {k: done[k] if k in done else reuse[k] for k in keys}
 
@@ -224,12 +240,24 @@ class _Text:
     twice (spare lines go to the headline bands): each article's body with its byline in the
     page template's style, and each slot's headline group."""
 
-    def __init__(self, issue: Issue, bodies: dict, heads: dict | None = None):
+    def __init__(self, issue: Issue, bodies: dict, heads: dict | None = None,
+                 bylines: dict | None = None):
         self.issue = issue
         self.bodies = bodies
         self._body: dict = {}
         self._head: dict = dict(heads or {})
+        self._bylines: dict = bylines or {}
         self._area: dict = {}
+        self._marks: dict = {}
+
+    def marks(self, line: Line) -> bool:
+        """compose.marks_only of ``line``, worked out once a line: flow asks it of the same
+        lines again and again as it tries feet, placing each page twice (issue #22).  Keyed
+        by the line's id, the entry holding the line so that the id is not another's."""
+        hit = self._marks.get(id(line))
+        if hit is None or hit[0] is not line:
+            hit = self._marks[id(line)] = (line, marks_only(line))
+        return hit[1]
 
     def area(self, page: PageSpec) -> tuple[int, int]:
         """:func:`type_area` of the page, worked out once (flow places a page twice, and its
@@ -247,8 +275,22 @@ class _Text:
         key = (page.template.key, article_key)
         if key not in self._body:
             self._body[key] = _body_lines(self.issue, page, article_key,
-                                          self.bodies[article_key])
+                                          self.bodies[article_key],
+                                          self._bylines.get(key))
         return list(self._body[key])
+
+    def kept(self, page: PageSpec, article_key: str) -> int:
+        """The index in :meth:`body` of the article's last line that the markup keeps with
+        others, repeats or puts white around (``Line.keep``, ``repeat``, ``space``: a block
+        may grow for them, _article), or -1: worked out once, not every time the article's
+        block is placed."""
+        key = ("kept", page.template.key, article_key)
+        if key not in self._body:
+            every = self.body(page, article_key)
+            self._body[key] = next((k for k in range(len(every) - 1, -1, -1)
+                                    if every[k].keep or every[k].repeat is not None
+                                    or every[k].space), -1)
+        return self._body[key]
 
     def vbody(self, page: PageSpec, article_key: str, measure: int) -> list[Line]:
         """The article as vertical lines of ``measure`` em (vertical.compose_body)."""
@@ -309,10 +351,13 @@ def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> list[Line
     return out
 
 
-def _body_lines(issue: Issue, page: PageSpec, article_key: str, paragraphs) -> list[Line]:
+def _body_lines(issue: Issue, page: PageSpec, article_key: str, paragraphs,
+                byline: list[Line] | None = None) -> list[Line]:
     """An article's composed paragraphs with its byline set after the last one,
     right-aligned (on the last line when it fits there with 1 em to spare); for copy still
-    coming in, its expected number of empty lines."""
+    coming in, its expected number of empty lines.  ``byline``: the byline's lines as
+    :func:`_aligned` sets them in the page template's style, if they were set beforehand
+    (:func:`_compose_article`)."""
     paper = issue.paper
     art = issue.articles[article_key]
     measure = float(paper.column_chars)
@@ -321,7 +366,8 @@ def _body_lines(issue: Issue, page: PageSpec, article_key: str, paragraphs) -> l
                 for _ in range(art.expect_lines)]
     lines: list[Line] = [ln for para in paragraphs for ln in para]
     if art.byline:
-        by = _aligned(art.byline, issue, page.template.byline_style, "end")
+        by = byline if byline is not None else \
+            _aligned(art.byline, issue, page.template.byline_style, "end")
         last = lines[-1]
         bw = measure - by[0].glyphs[0].x
         # the last line's glyphs are placed from its indent (a one-line last paragraph keeps
@@ -345,16 +391,19 @@ def body_lines(issue: Issue, page: PageSpec, article_key: str, paragraphs) -> li
     return _body_lines(issue, page, article_key, paragraphs)
 
 
-def _bad_heads(lines: list[Line], frames: list[Frame], balance: bool) -> bool:
-    """Would ``lines`` filled into ``frames`` leave a column opening with marks alone?"""
-    fill(lines, frames, balance)
-    return any(f.lines and marks_only(f.lines[0]) for f in frames[1:])
+def _bad_heads(lines: list[Line], frames: list[Frame], balance: bool,
+               marks=marks_only) -> bool:
+    """Would ``lines`` filled into ``frames`` leave a column opening with marks alone?
+    (``marks``: compose.marks_only or a memo of it, _Text.marks)"""
+    fill(lines, frames, balance, marks)
+    return any(f.lines and marks(f.lines[0]) for f in frames[1:])
 
 
-def _short(lines: list[Line], frames: list[Frame], balance: bool) -> bool:
+def _short(lines: list[Line], frames: list[Frame], balance: bool,
+           marks=marks_only) -> bool:
     """Do the markup's kept groups leave ``lines`` short of room in ``frames`` — a line over,
     or the white of a subhead or table opening a column?"""
-    over = fill(lines, frames, balance)
+    over = fill(lines, frames, balance, marks)
     return over > 0 or any(f.lines and f.lines[0].space for f in frames[1:])
 
 
@@ -375,13 +424,14 @@ def article_parts(issue: Issue) -> dict[tuple[int, str], Part]:
 
 
 def flow_issue(issue: Issue, bodies: dict | None = None,
-               heads: dict | None = None) -> list[PageFlow]:
+               heads: dict | None = None, bylines: dict | None = None) -> list[PageFlow]:
     """Flow every page in page order (see the module docstring); ``bodies`` from
     :func:`compose_bodies` (composed here, on one core, if not given), ``heads`` the
-    headline groups it set for this same issue (the others are set here)."""
+    headline groups and ``bylines`` the bylines it set for this same issue (the others are
+    set here)."""
     if bodies is None:
         bodies = compose_bodies(issue)
-    text = _Text(issue, bodies, heads)
+    text = _Text(issue, bodies, heads, bylines)
     parts = article_parts(issue)
     offsets: dict[str, int] = {}
     flows = []
@@ -545,7 +595,7 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
     area_top, area_bottom = text.area(page)
     # bottom[c] = first free grid line of column c (1-based) for slots stacked with top: auto
     bottom = {c: area_top for c in range(1, paper.columns + 1)}
-    occupied: dict[tuple[int, int], str] = {}
+    occupied: dict[int, dict[int, str]] = {}     # column → grid line → slot id
     flow = PageFlow(page, [], area_top, area_bottom)
     errors = []
     # a reserved space without 'top' stands at the foot: placed there before anything else,
@@ -615,10 +665,14 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
         _occupy(block, slot, occupied, bottom, area_bottom, errors)
         flow.blocks.append(block)
     raise_all(errors)
-    # columns left short: grid lines at the foot of the type area that nothing fills
+    # columns left short: grid lines at the foot of the type area that nothing fills (the
+    # foot of each column's lowest cell, the blocks' cells gone through once)
+    feet: dict[int, int] = {}
+    for b in flow.blocks:
+        for cc, t, n in b.cells():
+            feet[cc] = max(feet.get(cc, area_top), t + n)
     for c in range(1, paper.columns + 1):
-        foot = max([t + n for b in flow.blocks for cc, t, n in b.cells() if cc == c]
-                   + [area_top])
+        foot = feet.get(c, area_top)
         if area_bottom - foot > 1:
             flow.warnings.append(_("column {column} is short: lines {top}–{bottom} ({lines} "
                                    "lines) are empty").format(column=c, top=foot,
@@ -630,23 +684,25 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
 def _occupy(block: Block, slot: Slot, occupied: dict, bottom: dict, area_bottom: int,
             errors: list) -> None:
     """Mark the grid cells the block covers; an overlap or a column past the foot of the
-    type area is an error naming the slot."""
-    for c, t, n in block.cells():
-        hit = next((occupied[(c, ln)] for ln in range(t, t + n) if (c, ln) in occupied),
-                   None)
-        if hit is not None:
+    type area is an error naming the slot.  ``occupied``: column → grid line → slot id (a
+    cell's lines are looked up and marked a column at a time, not a line at a time)."""
+    cells = block.cells()
+    for c, t, n in cells:
+        col = occupied.setdefault(c, {})
+        taken = col.keys() & range(t, t + n)
+        if taken:
+            hit = col[min(taken)]               # the first line taken, top down
             errors.append(InputError(_("overlaps slot '{slot}' at column {column}, lines "
                                        "{top}–{bottom}").format(slot=hit, column=c, top=t,
                                                                 bottom=t + n - 1),
                                      slot.where))
             break
-        for ln in range(t, t + n):
-            occupied[(c, ln)] = slot.id
+        col.update(dict.fromkeys(range(t, t + n), slot.id))
         if t + n > area_bottom:
             errors.append(InputError(_("column {column} runs to line {line}, past the foot "
                                        "of the type area (line {foot})").format(
                 column=c, line=t + n - 1, foot=area_bottom - 1), slot.where))
-    for c, t, n in block.cells():
+    for c, t, n in cells:
         bottom[c] = max(bottom[c], t + n)
 
 
@@ -706,7 +762,7 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
         # within the columns, a line of the white around the headline goes back to them, or
         # the block takes one more line
         if not continues and _bad_heads(body, [Frame(f.column, f.first, f.capacity)
-                                               for f in frames], not slot.runs):
+                                               for f in frames], not slot.runs, text.marks):
             if grow > 0:
                 head_n -= 1
                 frames = [Frame(f.column, f.first - 1, f.capacity + 1) for f in frames]
@@ -715,10 +771,13 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
                 frames = [Frame(f.column, f.first, f.capacity + 1) for f in frames]
         # kept groups (markup: a subhead with its lines, a table's header) and repeated
         # table headers may need more than the lowest common foot: the block grows for them
-        while slot.lines is None and not continues and lines < room and \
-                any(ln.keep or ln.repeat is not None or ln.space for ln in body) and \
+        # (whether the body has any: the article's lines from ``done`` on, the jump line
+        # has none, _Text.kept)
+        kept = slot.lines is None and not continues and lines < room and \
+            text.kept(page, slot.article) >= done
+        while kept and lines < room and \
                 _short(body, [Frame(f.column, f.first, f.capacity) for f in frames],
-                       not slot.runs):
+                       not slot.runs, text.marks):
             lines += 1
             frames = [Frame(f.column, f.first, f.capacity + 1) for f in frames]
     if continues:
@@ -727,10 +786,10 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
         # the last line(s) are the jump line; the rest of the article goes on
         take = min(len(rest), max(0, cap - len(jump_in) - len(jump)))
         # the first line of the next part opens a page: never marks alone (issue #15)
-        while 1 < take < len(rest) and marks_only(rest[take]):
+        while 1 < take < len(rest) and text.marks(rest[take]):
             take -= 1
         placed = (jump_in + rest[:take])[:max(0, cap - len(jump))] + jump
-        fill(placed, frames, balance=False)
+        fill(placed, frames, balance=False, marks=text.marks)
         offsets[slot.article] = done + take
         block = Block(slot, top, lines, head_n, head, frames, len(placed),
                       article=slot.article, part=part, head_span=hspan,
@@ -742,7 +801,7 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
     # runs that all end on one line are balanced like a rectangle's columns (the text round
     # a picture); a shape whose runs end apart is filled run by run
     over = fill(body, frames, balance=not slot.runs or
-                 len({t + n for _, t, n in slot.runs}) == 1)
+                len({t + n for _, t, n in slot.runs}) == 1, marks=text.marks)
     offsets[slot.article] = len(every)
     block = Block(slot, top, lines, head_n, head, frames, len(body), article=slot.article,
                   part=part, head_span=hspan, body_from=done,

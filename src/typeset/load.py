@@ -924,7 +924,11 @@ def _txt_width(t: str) -> int:
     """A line's width as the copy was wrapped: a Han character or full-width mark two
     columns, a Latin letter or figure one (an address or e-mail line is many characters of
     little width beside a line of Han)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in t)
+    # (len + the wide ones, counted in C: the load runs in the build process alone, issue #22)
+    return len(t) + sum(map(_WIDE.__contains__, map(unicodedata.east_asian_width, t)))
+
+
+_WIDE = frozenset(("W", "F"))      # east_asian_width: wide, full-width
 
 
 def _txt_free_verse(block: list[tuple[int, str]]) -> bool:
@@ -1105,6 +1109,7 @@ def load_issue(issue_dir: Path, unplaced: bool = False, memo: dict | None = None
         ck.err(f"{len(pages_node)} pages; the limit is {MAX_PAGES}", d.ref(manifest, "pages"),
                "split the issue")
         pages_node = Seq()
+    real_dir = issue_dir.resolve()      # once, not once a slot (_inside)
     for pi, pn in enumerate(pages_node):
         if not ck.keys(pn, PAGE_KEYS, manifest, required=("page", "template", "slots"),
                        at=pages_node.ref(manifest, pi)):
@@ -1132,7 +1137,7 @@ def load_issue(issue_dir: Path, unplaced: bool = False, memo: dict | None = None
         on_page: dict[str, str] = {}      # article key -> slot id, on this page
         for sn, at in _page_slot_nodes(pn, slots_node, template, manifest, ck):
             slot = _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids,
-                              encoding, at, unplaced)
+                              encoding, at, unplaced, real_dir)
             if slot is not None:
                 slots.append(slot)
                 if slot.article is not None:
@@ -1296,7 +1301,9 @@ def _encoding(v) -> str:
 
 
 def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, encoding, at,
-               unplaced=False):
+               unplaced=False, real_dir=None):
+    """One slot of a page (or of ``stories:``); ``real_dir``: ``issue_dir.resolve()``, if the
+    caller resolved it once for all its slots (_inside)."""
     if not isinstance(sn, Map):
         ck.err(f"a slot must be a mapping (id: …, article: …), found {kind(sn)}", at)
         return None
@@ -1403,7 +1410,7 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
     key = None
     image = None
     if skind == "article":
-        p = _inside(sn, "article", manifest, ck, sid, issue_dir)
+        p = _inside(sn, "article", manifest, ck, sid, issue_dir, real_dir)
         if p is None:
             return None
         key = p.stem
@@ -1463,7 +1470,7 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                 return None
             articles[key] = art
     elif skind == "picture":
-        image = _inside(sn, "image", manifest, ck, sid, issue_dir)
+        image = _inside(sn, "image", manifest, ck, sid, issue_dir, real_dir)
         if image is None:
             return None
         if image.suffix.lower() not in IMAGE_TYPES:
@@ -1473,7 +1480,7 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
             ck.err(f"picture file '{image.name}' does not exist", sn.ref(manifest, "image", sid))
     graphic = None
     if skind == "graphic":
-        graphic = _inside(sn, "graphic", manifest, ck, sid, issue_dir)
+        graphic = _inside(sn, "graphic", manifest, ck, sid, issue_dir, real_dir)
         if graphic is None:
             return None
         from .graphics import GRAPHIC_TYPES
@@ -1569,21 +1576,36 @@ def _tint(sn, manifest, ck, sid) -> float:
     return f
 
 
-def _inside(sn, key, manifest, ck, sid, issue_dir) -> Path | None:
-    """The file a slot names, which must stay inside the issue folder."""
+def _inside(sn, key, manifest, ck, sid, issue_dir, real_dir=None) -> Path | None:
+    """The file a slot names, which must stay inside the issue folder (``real_dir``: the
+    folder resolved, if the caller has it: resolving is a system call a path component)."""
     rel = sn.get(key)
     if not isinstance(rel, str) or not rel.strip() or "\0" in rel:
         ck.err(f"'{key}' must be a file name, found {kind(rel)}", sn.ref(manifest, key, sid))
         return None
     try:
-        p = (issue_dir / rel).resolve()
+        p = _plain(real_dir, rel) or (issue_dir / rel).resolve()
     except (RuntimeError, OSError):     # Python 3.11 raises RuntimeError for a link loop
         ck.err(f"{key} path '{rel}' is a symbolic link loop", sn.ref(manifest, key, sid))
         return None
-    if not p.is_relative_to(issue_dir.resolve()):
+    if not p.is_relative_to(real_dir if real_dir is not None else issue_dir.resolve()):
         ck.err(f"{key} path '{rel}' leaves the issue folder", sn.ref(manifest, key, sid))
         return None
     return p
+
+
+def _plain(real_dir: Path | None, rel: str) -> Path | None:
+    """``(issue_dir / rel).resolve()`` without resolving the folder's path again, when
+    ``rel`` is a plain name in the resolved folder ``real_dir`` that is not a symbolic link
+    (or not there: resolve() leaves a missing name as it is); None when it may be more (a
+    path, a link, a name it cannot look at), for resolve() to follow."""
+    if real_dir is None or "/" in rel or rel in (".", ".."):
+        return None
+    p = real_dir / rel
+    try:
+        return None if p.is_symlink() else p
+    except OSError:
+        return None
 
 
 def _runs(sn, manifest, ck, sid, paper) -> tuple:

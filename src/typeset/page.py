@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import replace
+from itertools import chain
+from operator import add, attrgetter
 
 from .blocks import Block
 from .compose import Line, natural_line
 from .flow import PageFlow, footer_grid, footer_rows, notice_lines, picture_height
 from .errors import InputError, SourceRef
-from .frame import (ASCENT, DESCENT, WAVE, Box, Graphic, Image, PageOut, Rule, TextRun,
-                    line_runs)
+from .frame import (ASCENT, DESCENT, TOLERANCE, WAVE, Box, Graphic, Image, PageOut, Rule,
+                    TextRun, line_runs)
 from .model import Issue
 from .units import MM
 
@@ -90,7 +92,7 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True,
 
         draw_masthead(issue, flow, out, ids)
     else:
-        _running_and_section_head(issue, flow, out, ids, type_area)
+        _running_and_section_head(issue, flow, out, ids, type_area, memo)
 
     # --- blocks, in manifest order -----------------------------------------------------------
     overset: set[int] = set()        # areas of blocks already reported overset
@@ -121,9 +123,23 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True,
     return out
 
 
+def _natural(text: str, face, settings, memo: dict | None) -> Line:
+    """compose.natural_line of ``text``, set once an issue when the caller keeps ``memo``
+    (make_page's): the running head's date half and the section head are the same on page
+    after page.  The entry holds the face and settings it was set with."""
+    if memo is None:
+        return natural_line(text, face, settings)
+    key = ("natural", text, id(face), id(settings))
+    hit = memo.get(key)
+    if hit is None or hit[0] is not face or hit[1] is not settings:
+        hit = memo[key] = (face, settings, natural_line(text, face, settings))
+    return hit[2]
+
+
 def _running_and_section_head(issue: Issue, flow: PageFlow, out: PageOut, ids,
-                              type_area: int) -> None:
-    """The running head (报眉) over the top rule and the section head under it."""
+                              type_area: int, memo: dict | None = None) -> None:
+    """The running head (报眉) over the top rule and the section head under it; ``memo``:
+    make_page's (_natural)."""
     paper, tpl, fonts = issue.paper, flow.page.template, issue.fonts
     page = flow.page
     items = out.items
@@ -148,7 +164,7 @@ def _running_and_section_head(issue: Issue, flow: PageFlow, out: PageOut, ids,
     where = page.where if page.editor else manifest
     parts = []
     for text, align in ((left, "start"), (right, "end")):
-        ln = natural_line(text, face, paper.settings)
+        ln = _natural(text, face, paper.settings, memo)
         parts.append(ln.width * rs.size)
         x = ax if align == "start" else ax + aw - ln.width * rs.size
         items += line_runs(ln, x, y_rh, rs, "furniture", None, ids(), area=head, where=where)
@@ -168,13 +184,13 @@ def _running_and_section_head(issue: Issue, flow: PageFlow, out: PageOut, ids,
         sec_area = out.add_area("section head", ax, top, ax + aw, top + band_h)
         where = SourceRef(tpl.source)
         y = top + band_h / 2.0 + 0.35 * ss.size
-        sec = natural_line(tpl.section, fonts.face(ss.role), paper.settings)
+        sec = _natural(tpl.section, fonts.face(ss.role), paper.settings, memo)
         items += line_runs(sec, ax, y, ss, "section", None, ids(), area=sec_area, where=where)
         x = ax + sec.width * ss.size + 0.5 * ss.size
         bar_top, bar_bot = y - 0.8 * ss.size, y + 0.1 * ss.size
         if tpl.section_pinyin:       # "地方动态 | DI FANG DONG TAI"
             items.append(Rule(x, bar_top, x, bar_bot, 1.5, area=sec_area))
-            py = natural_line(tpl.section_pinyin, fonts.face(ps.role), paper.settings)
+            py = _natural(tpl.section_pinyin, fonts.face(ps.role), paper.settings, memo)
             items += line_runs(py, x + 0.5 * ss.size, y - 0.05 * ss.size, ps, "section", None,
                            ids(), area=sec_area, where=where)
         y_sr = top + band_h - paper.line_gap / 2.0 - 1.0
@@ -201,16 +217,23 @@ def _check_areas(out: PageOut, skip: set[int] = frozenset()) -> None:
     (the furthest run of each area; the running head's two halves are checked apart).  The
     areas in ``skip`` belong to overset blocks: the overset is the error said about them (a
     block with no room left sets its headline in a band of no height)."""
-    worst: dict[int, tuple] = {}
+    runs_of: dict[int, list] = {}
     for it in out.items:
-        if not isinstance(it, TextRun) or it.area < 0 or it.area in skip:
+        if isinstance(it, TextRun) and it.area >= 0 and it.area not in skip:
+            runs_of.setdefault(it.area, []).append(it)
+    worst: dict[int, tuple] = {}
+    for k, runs in runs_of.items():
+        area = out.areas[k]
+        if _inside(area, runs):
             continue
-        box = it.extent()
-        if box is None:
-            continue
-        over = out.areas[it.area].excess(*box)
-        if over is not None and (it.area not in worst or over[1] > worst[it.area][1][1]):
-            worst[it.area] = (it, over)
+        # some run may stand out: each run's inked glyphs against the area, the furthest kept
+        for it in runs:
+            box = it.extent()
+            if box is None:
+                continue
+            over = area.excess(*box)
+            if over is not None and (k not in worst or over[1] > worst[k][1][1]):
+                worst[k] = (it, over)
     for k, (run, (side, d)) in sorted(worst.items()):
         area = out.areas[k]
         if area.name == "running head" and side in ("left", "right"):
@@ -222,6 +245,32 @@ def _check_areas(out: PageOut, skip: set[int] = frozenset()) -> None:
                                     f"past the {side} edge of its box "
                                     f"({(area.x1 - area.x0) / MM:.1f} × "
                                     f"{(area.y1 - area.y0) / MM:.1f} mm){hint}"))
+
+
+_X = attrgetter("x")
+_ADVANCE = attrgetter("advance")
+
+
+def _inside(area, runs: list) -> bool:
+    """Do the horizontal text ``runs`` lie inside ``area`` (within frame.TOLERANCE), all of
+    their glyphs' em boxes together, spaces too?  Then so does each run's
+    :meth:`frame.TextRun.extent` (its inked glyphs only, a box inside this one), and
+    _check_areas has nothing to say of the area without looking at each run: the box of an
+    area's few thousand glyphs is taken in one pass, not run by run (issue #22: the page
+    stage runs in the build process alone).  False when it cannot tell (a vertical run, no
+    glyph): the runs are then checked one by one."""
+    if any(r.vertical for r in runs):
+        return False
+    glyphs = list(chain.from_iterable(r.glyphs for r in runs))
+    if not glyphs:
+        return False
+    xs = list(map(_X, glyphs))
+    x0, x1 = min(xs), max(map(add, xs, map(_ADVANCE, glyphs)))
+    # (the same sums as TextRun.extent's, so that a box on an edge is judged alike)
+    y0 = min(r.y - ASCENT * r.size for r in runs)
+    y1 = max(r.y + DESCENT * r.size for r in runs)
+    return (area.x0 - x0 <= TOLERANCE and x1 - area.x1 <= TOLERANCE
+            and area.y0 - y0 <= TOLERANCE and y1 - area.y1 <= TOLERANCE)
 
 
 def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_out,
