@@ -59,7 +59,7 @@ def install(folder) -> None:
     if getattr(original, "_recording", False):
         return
 
-    def recording(source, expect=None, name=None):
+    def recording(source, expect=None, name=None, programs=None):
         if isinstance(source, (bytes, bytearray)):
             data, kind = bytes(source), "bytes"
             eff = name or "<pdf>"
@@ -77,7 +77,7 @@ def install(folder) -> None:
         left = None
         if ex is not None and ex.deadline is not None:
             left = ex.deadline - time.monotonic()
-        res = original(source, expect, name)
+        res = original(source, expect, name, programs)
         try:
             rec = {"kind": kind, "data": data, "name": eff,
                    "basename": None if kind == "bytes" else Path(source).name,
@@ -104,7 +104,7 @@ def _load(folders) -> list:
     return out
 
 
-def _run(rec, scratch: Path):
+def _run(rec, scratch: Path, programs=None):
     from typeset.preflight import preflight
 
     ex = rec["expect"]
@@ -118,8 +118,9 @@ def _run(rec, scratch: Path):
         source = d / rec["basename"]
         if rec["data"] is not None:
             source.write_bytes(rec["data"])
+    kw = {} if programs is None else {"programs": programs}
     c0 = time.process_time()
-    res = preflight(source, ex, rec["name"])
+    res = preflight(source, ex, rec["name"], **kw)
     return time.process_time() - c0, res
 
 
@@ -155,26 +156,39 @@ def cmd_replay(args) -> int:
     results = {}
     differ = 0
     page_cpu = page_n = total = 0.0
+    best: dict = {}
+    got: dict = {}
     with tempfile.TemporaryDirectory(prefix="preflight-bench-") as tmp:
-        for rec in recs:
-            best, res = None, None
-            for _ in range(args.runs):
-                cpu, res = _run(rec, Path(tmp))
-                best = cpu if best is None else min(best, cpu)
-            got = _outcome(res)
-            results[Path(rec["file"]).name] = got
-            total += best
-            ex = rec["expect"]
-            if ex is not None and ex.text_checked_in and not ex.content_checked:
-                page_cpu += best
-                page_n += 1
-            if not args.save and got != rec["outcome"]:
-                differ += 1
-                print(f"DIFFERENT: {rec['file']} ({rec['name']})")
-                print("  recorded:\n" + rec["outcome"]["text"])
-                print("  now:\n" + got["text"])
-                if got["json"] != rec["outcome"]["json"]:
-                    print("  (the JSON differs too)")
+        # each run replays every call in the order recorded; with --memo the calls of one
+        # recording folder share one memo of font programs (as a build's checks do, made
+        # afresh for each run: what one build does)
+        for _ in range(args.runs):
+            memos: dict = {}
+            for rec in recs:
+                memo = memos.setdefault(Path(rec["file"]).parent, {}) if args.memo else None
+                cpu, res = _run(rec, Path(tmp), memo)
+                f = rec["file"]
+                best[f] = cpu if f not in best else min(best[f], cpu)
+                out = _outcome(res)
+                if f in got and got[f] != out:
+                    print(f"DIFFERENT between runs: {f} ({rec['name']})")
+                    differ += 1
+                got[f] = out
+    for rec in recs:
+        f = rec["file"]
+        results[Path(f).name] = got[f]
+        total += best[f]
+        ex = rec["expect"]
+        if ex is not None and ex.text_checked_in and not ex.content_checked:
+            page_cpu += best[f]
+            page_n += 1
+        if not args.save and got[f] != rec["outcome"]:
+            differ += 1
+            print(f"DIFFERENT: {f} ({rec['name']})")
+            print("  recorded:\n" + rec["outcome"]["text"])
+            print("  now:\n" + got[f]["text"])
+            if got[f]["json"] != rec["outcome"]["json"]:
+                print("  (the JSON differs too)")
     print(f"{len(recs)} call(s) replayed, best of {args.runs}: {total:.3f} s CPU in all")
     if page_n:
         print(f"page files: {int(page_n)}, {page_cpu:.3f} s CPU, "
@@ -208,6 +222,8 @@ def main() -> int:
     p.add_argument("dirs", nargs="+")
     p.add_argument("--runs", type=int, default=1)
     p.add_argument("--save")
+    p.add_argument("--memo", action="store_true",
+                   help="the calls of one folder share a memo of font programs, as a build's")
     c = sub.add_parser("compare")
     c.add_argument("a")
     c.add_argument("b")

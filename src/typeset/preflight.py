@@ -575,10 +575,65 @@ def _is_dict(obj) -> bool:
     return isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream))
 
 
-def _font_info(font) -> _FontInfo:
+def _program_key(stream):
+    """What decoding an embedded font program depends on, as a key for the programs' memo
+    (_font_info): the digest of its raw bytes and its filter names — None (not memoised) when
+    the stream has decode parameters or a filter that is not a direct name, whose value a key
+    could not hold without resolving it."""
+    import hashlib
+
     import pikepdf
 
+    f = stream.get("/Filter")
+    if "/DecodeParms" in stream or "/DP" in stream:
+        return None
+    if f is None:
+        names = ()
+    elif isinstance(f, pikepdf.Name):
+        names = (str(f),)
+    elif isinstance(f, pikepdf.Array) and all(isinstance(x, pikepdf.Name) for x in f):
+        names = tuple(str(x) for x in f)
+    else:
+        return None
+    try:
+        raw = stream.read_raw_bytes()
+    except pikepdf.PdfError:
+        return None                   # decoded() says what it says of it
+    return (hashlib.sha256(raw).digest(), len(raw), names)
+
+
+def _program_marks(stream) -> tuple | None:
+    """(nd, blank) of a simple TrueType font's embedded program (see _FontInfo), or None when
+    the program cannot be decoded or read."""
     from .fonts import embedded_glyph_ids
+
+    try:
+        program = decoded(stream, FONT_LIMIT, "an embedded font")
+    except (Refused, Undecodable):
+        program = None
+    found = embedded_glyph_ids(program) if program else None
+    if found is None:
+        return None
+    gids, blank = found
+    # codes 0…255: nd 1 where the code draws glyph 0 (or none), blank 1 where it draws a
+    # glyph without an outline
+    nd, bl = bytearray(b"\x01" * 256), bytearray(256)
+    for c, g in gids.items():
+        if 0 <= c < 256 and g:
+            nd[c] = 0
+            if g in blank:
+                bl[c] = 1
+    return bytes(nd), bytes(bl)
+
+
+def _font_info(font, programs: dict | None = None) -> _FontInfo:
+    """The _FontInfo of a font dictionary.  ``programs`` (a memo: program key → what
+    _program_marks found) is filled and read for embedded TrueType programs: each distinct
+    program is decoded and read once per memo — a file's check has its own, a build passes
+    one to the checks of its page files, whose subsets of the small faces are the same bytes
+    on every page (issue #22).  A program is still read from every file: the key is the
+    digest of its bytes."""
+    import pikepdf
 
     info = _FontInfo()
     if not _is_dict(font):
@@ -622,22 +677,17 @@ def _font_info(font) -> _FontInfo:
                 if 0 <= first + j < 256:
                     info.widths[first + j] = float(v) * scale
             if _is_dict(fd) and "/FontFile2" in fd:
-                try:
-                    program = decoded(fd.FontFile2, FONT_LIMIT, "an embedded font")
-                except (Refused, Undecodable):
-                    program = None
-                found = embedded_glyph_ids(program) if program else None
-                if found is not None:
-                    gids, blank = found
-                    # codes 0…255: nd 1 where the code draws glyph 0 (or none), blank 1
-                    # where it draws a glyph without an outline
-                    nd, bl = bytearray(b"\x01" * 256), bytearray(256)
-                    for c, g in gids.items():
-                        if 0 <= c < 256 and g:
-                            nd[c] = 0
-                            if g in blank:
-                                bl[c] = 1
-                    info.nd, info.blank = bytes(nd), bytes(bl)
+                stream = fd.FontFile2
+                key = _program_key(stream) if programs is not None and \
+                    isinstance(stream, pikepdf.Stream) else None
+                if key is None:
+                    marks = _program_marks(stream)
+                elif key in programs:
+                    marks = programs[key]
+                else:
+                    marks = programs[key] = _program_marks(stream)
+                if marks is not None:
+                    info.nd, info.blank = marks
         fd = desc_font.get("/FontDescriptor")
         if _is_dict(fd) and float(fd.get("/Ascent", 0)) > 0:
             info.asc = float(fd.Ascent)
@@ -746,7 +796,8 @@ def _needs(sig: str) -> str:
 class _Run:
     """One file's check: the result, the profile and what its pages share."""
 
-    def __init__(self, r: Result, expect: Expect, profile, level: str | None, ink_owner: str):
+    def __init__(self, r: Result, expect: Expect, profile, level: str | None, ink_owner: str,
+                 programs: dict | None = None):
         from .profile import ALWAYS, CHECKS
 
         self.r = r
@@ -775,6 +826,8 @@ class _Run:
         self.seen_images: dict = {}
         self.image_facts: dict = {}
         self.fonts: dict = {}              # font key → _FontInfo
+        # embedded font programs read (_font_info): the caller's memo, or this file's own
+        self.programs: dict = programs if programs is not None else {}
         self.font_problems: dict = {}      # font key → (name, [(check, message)], page)
         self.fonts_reported: set = set()
         self.spots: dict = {}              # spot name → (page, box mm, kind) of the first use
@@ -1395,7 +1448,7 @@ class _Page:
         key = key if key != (0, 0) else id(font)
         info = self.fonts.get(key)
         if info is None:
-            info = self.fonts[key] = _font_info(font)
+            info = self.fonts[key] = _font_info(font, self.run.programs)
             if key not in self.run.font_problems:
                 base, problems = _font_problems(font, name)
                 self.run.font_problems[key] = (base, problems, self.page)
@@ -1959,8 +2012,11 @@ def _doc(r: Result, L: dict, check: str, message: str, page: int | None = None, 
         r.add(level, message, page, check=check, **kw)
 
 
-def preflight(source, expect: Expect | None = None, name: str | None = None) -> Result:
-    """Check the PDF ``source`` (a path or bytes) against ``expect`` and its profile."""
+def preflight(source, expect: Expect | None = None, name: str | None = None,
+              programs: dict | None = None) -> Result:
+    """Check the PDF ``source`` (a path or bytes) against ``expect`` and its profile.
+    ``programs``: a memo of the embedded font programs read (see _font_info), for a caller
+    that checks many files made with the same fonts (a build); by default the file's own."""
     import os
 
     import pikepdf
@@ -2010,7 +2066,7 @@ def preflight(source, expect: Expect | None = None, name: str | None = None) -> 
         return r
     with pdf:
         try:
-            _check_pdf(pdf, path, data, r, expect, profile, owner)
+            _check_pdf(pdf, path, data, r, expect, profile, owner, programs)
         except Refused as e:
             r.add("error", str(e), check="file")
             r.facts["refused"] = True
@@ -2019,7 +2075,8 @@ def preflight(source, expect: Expect | None = None, name: str | None = None) -> 
     return r
 
 
-def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str) -> None:
+def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str,
+               programs: dict | None = None) -> None:
     import pikepdf
 
     from .profile import ALWAYS, CHECKS
@@ -2051,7 +2108,7 @@ def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str) 
             _boxes(pdf, r, expect, profile, L)
     except _STRUCTURE as e:
         r.add("error", f"the file's structure is damaged ({_why(e)})", check="file")
-    run = _Run(r, expect, profile, level, owner)
+    run = _Run(r, expect, profile, level, owner, programs)
     try:
         _fonts(pdf, r, run)
     except _STRUCTURE as e:
