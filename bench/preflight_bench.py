@@ -104,7 +104,7 @@ def _load(folders) -> list:
     return out
 
 
-def _run(rec, scratch: Path, programs=None):
+def _run(rec, scratch: Path, programs=None, dry=False):
     from typeset.preflight import preflight
 
     ex = rec["expect"]
@@ -119,6 +119,8 @@ def _run(rec, scratch: Path, programs=None):
         if rec["data"] is not None:
             source.write_bytes(rec["data"])
     kw = {} if programs is None else {"programs": programs}
+    if dry:
+        return 0.0, None
     c0 = time.process_time()
     res = preflight(source, ex, rec["name"], **kw)
     return time.process_time() - c0, res
@@ -153,6 +155,18 @@ def cmd_replay(args) -> int:
     for r in big:
         print(f"not replayed (file not recorded): {r['name']}")
     recs = [r for r in recs if not (r["kind"] == "path" and r["data"] is None)]
+    if args.pages:
+        recs = [r for r in recs if r["expect"] is not None and r["expect"].text_checked_in
+                and not r["expect"].content_checked]
+    if args.dry:
+        # everything but the preflight calls: run under valgrind --tool=cachegrind with and
+        # without --dry, the difference is the instructions of the calls (the machine's
+        # load does not change it)
+        with tempfile.TemporaryDirectory(prefix="preflight-bench-") as tmp:
+            for rec in recs:
+                _run(rec, Path(tmp), None, dry=True)
+        print(f"{len(recs)} call(s) prepared, none run (--dry)")
+        return 0
     results = {}
     differ = 0
     page_cpu = page_n = total = 0.0
@@ -222,6 +236,10 @@ def main() -> int:
     p.add_argument("dirs", nargs="+")
     p.add_argument("--runs", type=int, default=1)
     p.add_argument("--save")
+    p.add_argument("--pages", action="store_true",
+                   help="only the calls that check a page file's content (a build's pages)")
+    p.add_argument("--dry", action="store_true",
+                   help="prepare the calls but run none (see above)")
     p.add_argument("--memo", action="store_true",
                    help="the calls of one folder share a memo of font programs, as a build's")
     c = sub.add_parser("compare")

@@ -93,6 +93,7 @@ CONTENT_LIMIT = 64 * MB           # a content stream, decoded
 ICC_LIMIT = 16 * MB               # an ICC profile
 XMP_LIMIT = 4 * MB
 FONT_LIMIT = 32 * MB              # an embedded font program
+FONT_STRINGS = 8192               # strings whose widths the walk keeps, a font (_FontInfo)
 MEASURE_PIXELS = 40_000_000       # images larger than this are not measured for ink
 MAX_IMAGE_PIXELS = 250_000_000    # an image (1.3 × 1.3 m at 300 ppi)
 MAX_BOXES = 20                    # places kept per finding
@@ -514,7 +515,7 @@ class _FontInfo:
     which codes draw .notdef (``nd``: a bytes.translate table mapping those to 1)."""
 
     __slots__ = ("widths", "two_byte", "asc", "desc", "nd", "measurable", "wmap", "dw",
-                 "nd_zero", "blank")
+                 "nd_zero", "blank", "strings")
 
     def __init__(self):
         self.widths = [0.0] * 256
@@ -526,6 +527,7 @@ class _FontInfo:
         self.wmap: dict = {}
         self.dw = 1000.0
         self.blank = None          # bytes of 256: 1 for a code whose glyph has no outline
+        self.strings: dict = {}    # a string shown in this one-byte font → marks(string)
 
     def advance(self, s: bytes) -> tuple[float, int, int]:
         """(sum of widths, glyph count, spaces) of a string shown in this font."""
@@ -535,6 +537,30 @@ class _FontInfo:
             return sum(get(s[2 * k] << 8 | s[2 * k + 1], dw) for k in range(n)), n, 0
         w = self.widths
         return sum(map(w.__getitem__, s)), len(s), s.count(32)
+
+    def marks(self, s: bytes) -> tuple:
+        """(sum of widths, cut, index of the first .notdef glyph or -1) of a non-empty
+        string in this one-byte font, as the walk's text runs read them, kept for the next
+        time it is shown (at most FONT_STRINGS strings of at most 64 bytes a font): ``cut``
+        is None when the string's first and last glyphs have an outline, False when none
+        has one, else (sum of widths before the first glyph with one, after the last)."""
+        widths = self.widths
+        w = sum(map(widths.__getitem__, s))
+        cut = None
+        blank = self.blank
+        if blank is not None and (blank[s[0]] or blank[s[-1]]):
+            ink = s.translate(blank)
+            first, last = ink.find(0), ink.rfind(0)
+            if first < 0:
+                cut = False
+            else:
+                cut = (sum(map(widths.__getitem__, s[:first])),
+                       sum(map(widths.__getitem__, s[last + 1:])))
+        k = s.translate(self.nd).find(1) if self.nd is not None else -1
+        out = (w, cut, k)
+        if len(s) <= 64 and len(self.strings) < FONT_STRINGS:
+            self.strings[s] = out
+        return out
 
     def notdef_at(self, s: bytes) -> int:
         """Index of the first glyph of ``s`` drawn as .notdef, or -1."""
@@ -872,7 +898,7 @@ class _Page:
         self.paints: list[tuple] = []
         self.images: list = []
         self.fonts = run.fonts                                    # font key → _FontInfo
-        self.font_names: dict = {}                                # (resources, name) → same
+        self.font_names: dict = {}              # id(resources) → {name: same as fonts}
         self.ops_left = MAX_OPERATORS
         self.form_draws = 0
         # placed graphics (Form XObjects the page draws): each one box, what they draw
@@ -1107,10 +1133,10 @@ class _Page:
                     st.tlm = st.tm = _mul((1.0, 0.0, 0.0, 1.0, 0.0, -st.tl), st.tlm)
                 self.shown(st, operands[-1], text, op == "TJ")
             elif op == "Tf":
-                key = (id(resources), operands[0])
-                got = self.font_names.get(key)
+                names = self.font_names.setdefault(id(resources), {})
+                got = names.get(operands[0])
                 if got is None:
-                    got = self.font_names[key] = self.font(operands[0], resources)
+                    got = names[operands[0]] = self.font(operands[0], resources)
                 st.font, st.font_key = got
                 st.size = operands[1]
             elif op == "Tm":
@@ -1230,8 +1256,7 @@ class _Page:
         was given."""
         left = self.ops_left
         run = self.run
-        names = self.font_names
-        rid = id(resources)
+        names = self.font_names.setdefault(id(resources), {})
         shown, show = self.shown, self.show
         ident = st.ctm == _IDENTITY
         ctm = st.ctm
@@ -1249,6 +1274,7 @@ class _Page:
         key0 = (st.tr, st.fill, st.stroke, st.op, st.OP, st.opm)
         transp = st.transp
         hypot = math.hypot
+        local: dict = {}
         for it in ops:
             op = it[0]
             left -= 1
@@ -1259,10 +1285,9 @@ class _Page:
                     raise Refused(f"page {self.page} draws more than {MAX_OPERATORS} operators "
                                   f"(its forms included): refused as too complex to check")
             if op == "Tf":                            # and the Tj after it, if any
-                key = (rid, it[1])
-                got = names.get(key)
+                got = names.get(it[1])
                 if got is None:
-                    got = names[key] = self.font(it[1], resources)
+                    got = names[it[1]] = self.font(it[1], resources)
                 st.font, st.font_key = got
                 st.size = it[2]
                 b = it[3]
@@ -1313,28 +1338,27 @@ class _Page:
                 box = None
             else:
                 # show() of one string in a one-byte font with no character or word
-                # spacing (most of a page), step by step without its loop
+                # spacing (most of a page), step by step without its loop (the widths of
+                # a string, where its ink begins and ends and its first .notdef glyph:
+                # _FontInfo.marks, kept for each string of a font)
                 size = st.size
-                widths = font.widths
+                marks = font.strings.get(b)
+                if marks is None:
+                    marks = font.marks(b)
+                w, cut, k = marks
                 pen = 0.0
-                adv = sum(map(widths.__getitem__, b)) / 1000.0 * size * th
+                adv = w / 1000.0 * size * th
                 a, z = pen, pen + adv
-                blank = font.blank
-                if blank is not None and (blank[b[0]] or blank[b[-1]]):
-                    ink = b.translate(blank)
-                    first, last = ink.find(0), ink.rfind(0)
-                    if first < 0:
+                if cut is not None:
+                    if cut is False:
                         a = z = None
                     else:
-                        a = pen + sum(map(widths.__getitem__, b[:first])) / 1000.0 * size * th
-                        z = z - sum(map(widths.__getitem__, b[last + 1:])) / 1000.0 * size * th
-                nd = font.nd
-                if nd is not None and text.notdef is None:
-                    k = b.translate(nd).find(1)
-                    if k >= 0:
-                        hw, hn, hs = font.advance(b[:k])
-                        at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
-                        text.notdef = _apply(m, at, st.rise)
+                        a = pen + cut[0] / 1000.0 * size * th
+                        z = z - cut[1] / 1000.0 * size * th
+                if k >= 0 and text.notdef is None:
+                    hw, hn, hs = font.advance(b[:k])
+                    at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
+                    text.notdef = _apply(m, at, st.rise)
                 pen += adv
                 box = None
                 if a is not None:
@@ -1355,16 +1379,23 @@ class _Page:
                         box[0] if box[0] < u[0] else u[0], box[1] if box[1] < u[1] else u[1],
                         box[2] if box[2] > u[2] else u[2], box[3] if box[3] > u[3] else u[3])
                 st.tm = (t[0], t[1], t[2], t[3], t[4] + pen * t[0], t[5] + pen * t[1])
-            size = st.size * hypot(m[2], m[3])
             if box is None:
+                size = st.size * hypot(m[2], m[3])
                 x, y = m[4], m[5]
                 box = (x, y - 0.2 * size, x + size, y + 0.8 * size)
             inside = bleed is None or (box[2] > bleed[0] + EPS and box[0] < bleed[2] - EPS and
                                        box[3] > bleed[1] + EPS and box[1] < bleed[3] - EPS)
-            key = key0 + (round(size, 2), inside, transp)
-            found = memo.get(key)
+            # the text checks' memo (check_text) by what its key is made of in a run: the
+            # size and the text matrix's scale (key0 and transp do not change in a run)
+            here = (st.size, m[2], m[3], inside)
+            found = local.get(here)
             if found is None:
-                found = memo[key] = self._text_findings(st, size, inside)
+                size = st.size * hypot(m[2], m[3])
+                key = key0 + (round(size, 2), inside, transp)
+                found = memo.get(key)
+                if found is None:
+                    found = memo[key] = self._text_findings(st, size, inside)
+                local[here] = found
             for check, message, value, limit, unit in found:
                 self.report(check, message, box, "text", value, limit, unit)
             fk = st.font_key
