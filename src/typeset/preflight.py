@@ -94,6 +94,8 @@ ICC_LIMIT = 16 * MB               # an ICC profile
 XMP_LIMIT = 4 * MB
 FONT_LIMIT = 32 * MB              # an embedded font program
 FONT_STRINGS = 8192               # strings whose widths the walk keeps, a font (_FontInfo)
+PROGRAM_KEPT = 1 * MB             # a font program the programs' memo keeps (_font_info) …
+PROGRAMS_KEPT = 48 * MB           # … and all it keeps
 MEASURE_PIXELS = 40_000_000       # images larger than this are not measured for ink
 MAX_IMAGE_PIXELS = 250_000_000    # an image (1.3 × 1.3 m at 300 ppi)
 MAX_BOXES = 20                    # places kept per finding
@@ -603,11 +605,10 @@ def _is_dict(obj) -> bool:
 
 def _program_key(stream):
     """What decoding an embedded font program depends on, as a key for the programs' memo
-    (_font_info): the digest of its raw bytes and its filter names — None (not memoised) when
-    the stream has decode parameters or a filter that is not a direct name, whose value a key
-    could not hold without resolving it."""
-    import hashlib
-
+    (_font_info): its raw bytes (compared whole by the memo, not by a digest) and its filter
+    names — None (not memoised) when the stream has decode parameters or a filter that is not
+    a direct name, whose value a key could not hold without resolving it, or when its raw
+    bytes are more than PROGRAM_KEPT."""
     import pikepdf
 
     f = stream.get("/Filter")
@@ -625,7 +626,44 @@ def _program_key(stream):
         raw = stream.read_raw_bytes()
     except pikepdf.PdfError:
         return None                   # decoded() says what it says of it
-    return (hashlib.sha256(raw).digest(), len(raw), names)
+    if len(raw) > PROGRAM_KEPT:
+        return None
+    return (raw, names)
+
+
+_HELD = "bytes held"               # the programs' memo's key for the bytes its keys hold
+
+
+def _hold(memo: dict, key, value, size: int) -> None:
+    """memo[key] = value, while the memo holds at most PROGRAMS_KEPT bytes (a build of
+    hundreds of pages in one process: the first ones kept)."""
+    held = memo.get(_HELD, 0) + size
+    if held <= PROGRAMS_KEPT:
+        memo[key] = value
+        memo[_HELD] = held
+
+
+def _decoded_memo(stream, limit: int, what: str, memo: dict | None) -> bytes:
+    """decoded(stream, limit, what) — or, with a memo (see _font_info), what it gave or
+    raised before for the same raw bytes and filters: the OutputIntent's ICC profile, the
+    same in every file a build makes, is decoded once."""
+    import pikepdf
+
+    key = _program_key(stream) if memo is not None and isinstance(stream, pikepdf.Stream) \
+        else None
+    if key is None:
+        return decoded(stream, limit, what)
+    key = ("decoded", limit, what) + key
+    got = memo.get(key)
+    if got is None:
+        try:
+            got = (None, decoded(stream, limit, what))
+        except (Refused, Undecodable) as e:
+            got = (type(e), str(e))
+        _hold(memo, key, got, len(key[3]) + (len(got[1]) if got[0] is None else 0))
+    if got[0] is not None:
+        raise got[0](got[1])
+    return got[1]
 
 
 def _program_marks(stream) -> tuple | None:
@@ -657,8 +695,8 @@ def _font_info(font, programs: dict | None = None) -> _FontInfo:
     _program_marks found) is filled and read for embedded TrueType programs: each distinct
     program is decoded and read once per memo — a file's check has its own, a build passes
     one to the checks of its page files, whose subsets of the small faces are the same bytes
-    on every page (issue #22).  A program is still read from every file: the key is the
-    digest of its bytes."""
+    on every page (issue #22).  A program is still read from every file: the key is its
+    raw bytes, compared whole."""
     import pikepdf
 
     info = _FontInfo()
@@ -711,7 +749,8 @@ def _font_info(font, programs: dict | None = None) -> _FontInfo:
                 elif key in programs:
                     marks = programs[key]
                 else:
-                    marks = programs[key] = _program_marks(stream)
+                    marks = _program_marks(stream)
+                    _hold(programs, key, marks, len(key[0]))
                 if marks is not None:
                     info.nd, info.blank = marks
         fd = desc_font.get("/FontDescriptor")
@@ -1275,6 +1314,9 @@ class _Page:
         transp = st.transp
         hypot = math.hypot
         local: dict = {}
+        last = last_found = last_fk = None
+        if bleed is not None:        # the bounds inside_bleed() compares with
+            bx0, bx1, by0, by1 = bleed[0] + EPS, bleed[2] - EPS, bleed[1] + EPS, bleed[3] - EPS
         for it in ops:
             op = it[0]
             left -= 1
@@ -1383,28 +1425,34 @@ class _Page:
                 size = st.size * hypot(m[2], m[3])
                 x, y = m[4], m[5]
                 box = (x, y - 0.2 * size, x + size, y + 0.8 * size)
-            inside = bleed is None or (box[2] > bleed[0] + EPS and box[0] < bleed[2] - EPS and
-                                       box[3] > bleed[1] + EPS and box[1] < bleed[3] - EPS)
+            inside = bleed is None or (box[2] > bx0 and box[0] < bx1 and
+                                       box[3] > by0 and box[1] < by1)
             # the text checks' memo (check_text) by what its key is made of in a run: the
-            # size and the text matrix's scale (key0 and transp do not change in a run)
+            # size and the text matrix's scale (key0 and transp do not change in a run);
+            # the last string's, first
             here = (st.size, m[2], m[3], inside)
-            found = local.get(here)
-            if found is None:
-                size = st.size * hypot(m[2], m[3])
-                key = key0 + (round(size, 2), inside, transp)
-                found = memo.get(key)
+            if here == last:
+                found = last_found
+            else:
+                found = local.get(here)
                 if found is None:
-                    found = memo[key] = self._text_findings(st, size, inside)
-                local[here] = found
+                    size = st.size * hypot(m[2], m[3])
+                    key = key0 + (round(size, 2), inside, transp)
+                    found = memo.get(key)
+                    if found is None:
+                        found = memo[key] = self._text_findings(st, size, inside)
+                    local[here] = found
+                last, last_found = here, found
             for check, message, value, limit, unit in found:
                 self.report(check, message, box, "text", value, limit, unit)
             fk = st.font_key
-            if fk is not None and fk not in reported:
+            if fk is not last_fk and fk is not None and fk not in reported:
                 reported.add(fk)
                 got = run.font_problems.get(fk)
                 if got is not None:
                     for check, message in got[1]:
                         self.report(check, message, box, "font")
+            last_fk = fk                  # (None, or among those reported)
         self.ops_left = left
         return text
 
@@ -2135,7 +2183,7 @@ def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str,
     level = None
     try:
         if not expect.graphic:
-            level = _pdfx(pdf, r, expect, profile, L)
+            level = _pdfx(pdf, r, expect, profile, L, programs)
             _boxes(pdf, r, expect, profile, L)
     except _STRUCTURE as e:
         r.add("error", f"the file's structure is damaged ({_why(e)})", check="file")
@@ -2376,7 +2424,8 @@ def _qpdf_message(e, path=None) -> str:
     return re.sub(r"^(?:stream )?<[^>]*>:?\s*(?:\(offset \d+\):\s*)?", "", text).strip()
 
 
-def _pdfx(pdf, r: Result, expect: Expect, profile, L: dict) -> str | None:
+def _pdfx(pdf, r: Result, expect: Expect, profile, L: dict,
+          memo: dict | None = None) -> str | None:
     import pikepdf
 
     def add(check, msg):
@@ -2460,7 +2509,7 @@ def _pdfx(pdf, r: Result, expect: Expect, profile, L: dict) -> str | None:
                              "know the condition by name", check="output_intent")
     else:
         try:
-            icc = decoded(prof, ICC_LIMIT, "the OutputIntent's ICC profile")
+            icc = _decoded_memo(prof, ICC_LIMIT, "the OutputIntent's ICC profile", memo)
         except Undecodable:
             icc = b""
         if len(icc) < 132 or icc[36:40] != b"acsp":
