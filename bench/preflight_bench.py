@@ -9,6 +9,8 @@ Usage (from the project folder, in the project's virtual environment)::
                                                        # run the recorded calls again: CPU
                                                        # seconds, and findings compared
     python bench/preflight_bench.py compare A.json B.json
+    python bench/preflight_bench.py build ISSUE [--runs 5]
+                                                       # cpu_preflight a page of -j 1 builds
 
 ``record`` builds the issue in this process (``build_issue(jobs=1)``) with
 ``typeset.preflight.preflight`` wrapped: each call's PDF (bytes), Expect (its deadline made
@@ -22,7 +24,15 @@ variable is set records what the test suite checks, the CLI's children included)
 prints the CPU per page of the page files and of everything, and compares every result with
 the one recorded (or, with ``--save``, writes the results for a later ``compare``).  A result
 that differs is printed and the exit status is 1.  This is a benchmark and a regression
-check, not a test: it reads no timing limit.
+check, not a test: it reads no timing limit.  Each run replays every call in the order
+recorded; ``--memo`` passes the calls of one recording folder one memo of decoded streams
+(``preflight(programs=)``, made afresh each run), as a build passes its page files' checks;
+``--pages`` replays only the checks of page files' content; ``--dry`` prepares the calls and
+runs none: ``valgrind --tool=cachegrind`` with and without it counts the instructions of the
+calls, which the machine's load does not change.
+
+``build`` builds ISSUE ``--runs`` times in this process (``build_issue(jobs=1)``) and prints
+report.timings' ``cpu_preflight`` divided by the page files, and the median.
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ import itertools
 import json
 import os
 import pickle
+import re
 import sys
 import time
 from dataclasses import replace
@@ -140,6 +151,28 @@ def cmd_record(args) -> int:
     return 0
 
 
+def cmd_build(args) -> int:
+    """Build ISSUE ``--runs`` times in this process with -j 1: the preflight's CPU seconds
+    (report.timings cpu_preflight: every page file's check and the whole issue's) divided
+    by the page files, of each build, and their median."""
+    import statistics
+    import tempfile
+
+    from typeset.build import build_issue
+
+    per_page = []
+    for k in range(args.runs):
+        with tempfile.TemporaryDirectory(prefix="preflight-bench-out-") as out:
+            report = build_issue(Path(args.issue), Path(out), jobs=1)
+        t = report.timings
+        pages = sum(1 for r in report.preflight if re.search(r"-p\d+\.pdf$", r.name)) or 1
+        per_page.append(t["cpu_preflight"] / pages * 1000)
+        print(f"build {k + 1}: cpu_preflight {t['cpu_preflight']:.3f} s, {pages} page file(s), "
+              f"{per_page[-1]:.1f} ms a page")
+    print(f"median of {args.runs}: {statistics.median(per_page):.1f} ms a page")
+    return 0
+
+
 def cmd_replay(args) -> int:
     import tempfile
 
@@ -242,11 +275,15 @@ def main() -> int:
                    help="prepare the calls but run none (see above)")
     p.add_argument("--memo", action="store_true",
                    help="the calls of one folder share a memo of font programs, as a build's")
+    b = sub.add_parser("build")
+    b.add_argument("issue")
+    b.add_argument("--runs", type=int, default=5)
     c = sub.add_parser("compare")
     c.add_argument("a")
     c.add_argument("b")
     args = ap.parse_args()
-    return {"record": cmd_record, "replay": cmd_replay, "compare": cmd_compare}[args.cmd](args)
+    return {"record": cmd_record, "replay": cmd_replay, "compare": cmd_compare,
+            "build": cmd_build}[args.cmd](args)
 
 
 if __name__ == "__main__":
