@@ -375,22 +375,23 @@ def batches(data: bytes, problem=None):
             # the next operators matched where the one before ended, by a scanner (what
             # _ITEM.match(data, pos) gives, without setting the matcher up for each)
             following = scan(data, x.end()).match
+            room = RUN
             while True:
                 # an operator met before in this stream, written the same: the same item
                 # (most of a page's strings are one glyph, shown again and again)
                 whole = x.group()
                 got = seen.get(whole)
+                room -= 1
                 if got is not None:
-                    pos = x.end()
                     out.append(got)
-                    if len(out) >= RUN:
+                    if not room:
                         break
-                    x = following()
+                    last_x, x = x, following()
                     if x is None:
+                        x = last_x
                         break
                     continue
                 nm, size, s, s1, arr, tm, td, bt = x.groups()
-                pos = x.end()
                 if nm:
                     name = names.get(nm)
                     if name is None:
@@ -423,11 +424,13 @@ def batches(data: bytes, problem=None):
                     out.append(("TJ", els))
                 if not arr and len(whole) <= SEEN_BYTES and len(seen) < SEEN_ITEMS:
                     seen[whole] = out[-1]         # (not a TJ: its list is the caller's)
-                if len(out) >= RUN:
+                if not room:
                     break
-                x = following()
+                last_x, x = x, following()
                 if x is None:
+                    x = last_x
                     break
+            pos = x.end()                         # where the run's last operator ends
             yield out
             # the segment the general path would now be in begins after the run's last
             # string or array, if it has one (its names and numbers hold no special

@@ -1620,8 +1620,11 @@ class _Page:
                  "graphic": self.graphics}
         worst: dict = {}
 
+        x0, y1 = trim[0], trim[3]
+
         def judge(area: Area, kind: str, box) -> None:
-            over = area.excess(*flip(box))
+            # flip(box), written out (a page has a thousand boxes)
+            over = area.excess(box[0] - x0, y1 - box[3], box[2] - x0, y1 - box[1])
             if over is not None:
                 key = (area.name, kind)
                 if key not in worst or over[1] > worst[key][1][1]:
