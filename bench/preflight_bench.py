@@ -9,6 +9,8 @@ Usage (from the project folder, in the project's virtual environment)::
                                                        # run the recorded calls again: CPU
                                                        # seconds, and findings compared
     python bench/preflight_bench.py compare A.json B.json
+    python bench/preflight_bench.py build ISSUE [--runs 5]
+                                                       # cpu_preflight a page of -j 1 builds
 
 ``record`` builds the issue in this process (``build_issue(jobs=1)``) with
 ``typeset.preflight.preflight`` wrapped: each call's PDF (bytes), Expect (its deadline made
@@ -22,7 +24,15 @@ variable is set records what the test suite checks, the CLI's children included)
 prints the CPU per page of the page files and of everything, and compares every result with
 the one recorded (or, with ``--save``, writes the results for a later ``compare``).  A result
 that differs is printed and the exit status is 1.  This is a benchmark and a regression
-check, not a test: it reads no timing limit.
+check, not a test: it reads no timing limit.  Each run replays every call in the order
+recorded; ``--memo`` passes the calls of one recording folder one memo of decoded streams
+(``preflight(programs=)``, made afresh each run), as a build passes its page files' checks;
+``--pages`` replays only the checks of page files' content; ``--dry`` prepares the calls and
+runs none: ``valgrind --tool=cachegrind`` with and without it counts the instructions of the
+calls, which the machine's load does not change.
+
+``build`` builds ISSUE ``--runs`` times in this process (``build_issue(jobs=1)``) and prints
+report.timings' ``cpu_preflight`` divided by the page files, and the median.
 """
 
 from __future__ import annotations
@@ -32,6 +42,7 @@ import itertools
 import json
 import os
 import pickle
+import re
 import sys
 import time
 from dataclasses import replace
@@ -59,7 +70,7 @@ def install(folder) -> None:
     if getattr(original, "_recording", False):
         return
 
-    def recording(source, expect=None, name=None):
+    def recording(source, expect=None, name=None, programs=None):
         if isinstance(source, (bytes, bytearray)):
             data, kind = bytes(source), "bytes"
             eff = name or "<pdf>"
@@ -77,7 +88,7 @@ def install(folder) -> None:
         left = None
         if ex is not None and ex.deadline is not None:
             left = ex.deadline - time.monotonic()
-        res = original(source, expect, name)
+        res = original(source, expect, name, programs)
         try:
             rec = {"kind": kind, "data": data, "name": eff,
                    "basename": None if kind == "bytes" else Path(source).name,
@@ -104,7 +115,7 @@ def _load(folders) -> list:
     return out
 
 
-def _run(rec, scratch: Path):
+def _run(rec, scratch: Path, programs=None, dry=False):
     from typeset.preflight import preflight
 
     ex = rec["expect"]
@@ -118,8 +129,11 @@ def _run(rec, scratch: Path):
         source = d / rec["basename"]
         if rec["data"] is not None:
             source.write_bytes(rec["data"])
+    kw = {} if programs is None else {"programs": programs}
+    if dry:
+        return 0.0, None
     c0 = time.process_time()
-    res = preflight(source, ex, rec["name"])
+    res = preflight(source, ex, rec["name"], **kw)
     return time.process_time() - c0, res
 
 
@@ -134,6 +148,28 @@ def cmd_record(args) -> int:
     t = report.timings
     print(f"build CPU {cpu:.2f} s; cpu_preflight {t.get('cpu_preflight', 0):.2f} s "
           f"(cpu_draw {t.get('cpu_draw', 0):.2f}, cpu_pdfx {t.get('cpu_pdfx', 0):.2f})")
+    return 0
+
+
+def cmd_build(args) -> int:
+    """Build ISSUE ``--runs`` times in this process with -j 1: the preflight's CPU seconds
+    (report.timings cpu_preflight: every page file's check and the whole issue's) divided
+    by the page files, of each build, and their median."""
+    import statistics
+    import tempfile
+
+    from typeset.build import build_issue
+
+    per_page = []
+    for k in range(args.runs):
+        with tempfile.TemporaryDirectory(prefix="preflight-bench-out-") as out:
+            report = build_issue(Path(args.issue), Path(out), jobs=1)
+        t = report.timings
+        pages = sum(1 for r in report.preflight if re.search(r"-p\d+\.pdf$", r.name)) or 1
+        per_page.append(t["cpu_preflight"] / pages * 1000)
+        print(f"build {k + 1}: cpu_preflight {t['cpu_preflight']:.3f} s, {pages} page file(s), "
+              f"{per_page[-1]:.1f} ms a page")
+    print(f"median of {args.runs}: {statistics.median(per_page):.1f} ms a page")
     return 0
 
 
@@ -152,29 +188,54 @@ def cmd_replay(args) -> int:
     for r in big:
         print(f"not replayed (file not recorded): {r['name']}")
     recs = [r for r in recs if not (r["kind"] == "path" and r["data"] is None)]
+    if args.pages:
+        recs = [r for r in recs if r["expect"] is not None and r["expect"].text_checked_in
+                and not r["expect"].content_checked]
+    if args.dry:
+        # everything but the preflight calls: run under valgrind --tool=cachegrind with and
+        # without --dry, the difference is the instructions of the calls (the machine's
+        # load does not change it)
+        with tempfile.TemporaryDirectory(prefix="preflight-bench-") as tmp:
+            for rec in recs:
+                _run(rec, Path(tmp), None, dry=True)
+        print(f"{len(recs)} call(s) prepared, none run (--dry)")
+        return 0
     results = {}
     differ = 0
     page_cpu = page_n = total = 0.0
+    best: dict = {}
+    got: dict = {}
     with tempfile.TemporaryDirectory(prefix="preflight-bench-") as tmp:
-        for rec in recs:
-            best, res = None, None
-            for _ in range(args.runs):
-                cpu, res = _run(rec, Path(tmp))
-                best = cpu if best is None else min(best, cpu)
-            got = _outcome(res)
-            results[Path(rec["file"]).name] = got
-            total += best
-            ex = rec["expect"]
-            if ex is not None and ex.text_checked_in and not ex.content_checked:
-                page_cpu += best
-                page_n += 1
-            if not args.save and got != rec["outcome"]:
-                differ += 1
-                print(f"DIFFERENT: {rec['file']} ({rec['name']})")
-                print("  recorded:\n" + rec["outcome"]["text"])
-                print("  now:\n" + got["text"])
-                if got["json"] != rec["outcome"]["json"]:
-                    print("  (the JSON differs too)")
+        # each run replays every call in the order recorded; with --memo the calls of one
+        # recording folder share one memo of font programs (as a build's checks do, made
+        # afresh for each run: what one build does)
+        for _ in range(args.runs):
+            memos: dict = {}
+            for rec in recs:
+                memo = memos.setdefault(Path(rec["file"]).parent, {}) if args.memo else None
+                cpu, res = _run(rec, Path(tmp), memo)
+                f = rec["file"]
+                best[f] = cpu if f not in best else min(best[f], cpu)
+                out = _outcome(res)
+                if f in got and got[f] != out:
+                    print(f"DIFFERENT between runs: {f} ({rec['name']})")
+                    differ += 1
+                got[f] = out
+    for rec in recs:
+        f = rec["file"]
+        results[Path(f).name] = got[f]
+        total += best[f]
+        ex = rec["expect"]
+        if ex is not None and ex.text_checked_in and not ex.content_checked:
+            page_cpu += best[f]
+            page_n += 1
+        if not args.save and got[f] != rec["outcome"]:
+            differ += 1
+            print(f"DIFFERENT: {f} ({rec['name']})")
+            print("  recorded:\n" + rec["outcome"]["text"])
+            print("  now:\n" + got[f]["text"])
+            if got[f]["json"] != rec["outcome"]["json"]:
+                print("  (the JSON differs too)")
     print(f"{len(recs)} call(s) replayed, best of {args.runs}: {total:.3f} s CPU in all")
     if page_n:
         print(f"page files: {int(page_n)}, {page_cpu:.3f} s CPU, "
@@ -208,11 +269,21 @@ def main() -> int:
     p.add_argument("dirs", nargs="+")
     p.add_argument("--runs", type=int, default=1)
     p.add_argument("--save")
+    p.add_argument("--pages", action="store_true",
+                   help="only the calls that check a page file's content (a build's pages)")
+    p.add_argument("--dry", action="store_true",
+                   help="prepare the calls but run none (see above)")
+    p.add_argument("--memo", action="store_true",
+                   help="the calls of one folder share a memo of font programs, as a build's")
+    b = sub.add_parser("build")
+    b.add_argument("issue")
+    b.add_argument("--runs", type=int, default=5)
     c = sub.add_parser("compare")
     c.add_argument("a")
     c.add_argument("b")
     args = ap.parse_args()
-    return {"record": cmd_record, "replay": cmd_replay, "compare": cmd_compare}[args.cmd](args)
+    return {"record": cmd_record, "replay": cmd_replay, "compare": cmd_compare,
+            "build": cmd_build}[args.cmd](args)
 
 
 if __name__ == "__main__":

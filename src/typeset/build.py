@@ -533,6 +533,10 @@ class _Job:
     # (build_issue(preflight_after=True): `watch` after an edit)
     check_later: bool = False
     written: Path | None = None      # the output folder, once the files are in it
+    # the preflight's memo of the embedded font programs it has read (preflight(programs=)):
+    # the page files' subsets of the small faces are the same bytes on every page; each
+    # worker fills its own copy
+    font_programs: dict = field(default_factory=dict)
 
     def doc(self, ps, title: str):
         return self.doc_meta(title=title, paper=self.issue.paper.name, date=self.issue.date,
@@ -546,7 +550,8 @@ class _Job:
         from .preflight import expect_for, preflight
 
         expect = expect_for(self.issue, [p.number for p in ps], cut=self.cut)
-        return preflight(data, replace(expect, pdfx=self.output.pdfx, **kw), name=name)
+        return preflight(data, replace(expect, pdfx=self.output.pdfx, **kw), name=name,
+                         programs=self.font_programs)
 
 
 # pages a worker draws or finishes before a fresh one takes over (parallel.fork_map):

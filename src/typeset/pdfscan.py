@@ -350,8 +350,10 @@ def batches(data: bytes, problem=None):
     ops = _OPS
     numstart = _NUMSTART
     item = _ITEM.match
+    scan = _ITEM.scanner
     escape = _escape_decode
     names: dict = {}           # the fonts a run selects, each name read once
+    seen: dict = {}            # an operator's bytes → its item, as read before (see RUN)
     # The general path reads a segment (the bytes between two special characters) token by
     # token, and how it splits one into tokens depends on all of it (whether it holds "BI" or
     # "/"): ``seg_start`` is where the segment ``pos`` is in begins, when a run ended or the
@@ -370,9 +372,26 @@ def batches(data: bytes, problem=None):
             x, found = found, None
             out = TextRun()
             start = pos
+            # the next operators matched where the one before ended, by a scanner (what
+            # _ITEM.match(data, pos) gives, without setting the matcher up for each)
+            following = scan(data, x.end()).match
+            room = RUN
             while True:
+                # an operator met before in this stream, written the same: the same item
+                # (most of a page's strings are one glyph, shown again and again)
+                whole = x.group()
+                got = seen.get(whole)
+                room -= 1
+                if got is not None:
+                    out.append(got)
+                    if not room:
+                        break
+                    last_x, x = x, following()
+                    if x is None:
+                        x = last_x
+                        break
+                    continue
                 nm, size, s, s1, arr, tm, td, bt = x.groups()
-                pos = x.end()
                 if nm:
                     name = names.get(nm)
                     if name is None:
@@ -403,11 +422,15 @@ def batches(data: bytes, problem=None):
                         raise Refused(f"an array of more than {MAX_OPERANDS} elements in "
                                       f"a content stream")
                     out.append(("TJ", els))
-                if len(out) >= RUN:
+                if not arr and len(whole) <= SEEN_BYTES and len(seen) < SEEN_ITEMS:
+                    seen[whole] = out[-1]         # (not a TJ: its list is the caller's)
+                if not room:
                     break
-                x = item(data, pos)
+                last_x, x = x, following()
                 if x is None:
+                    x = last_x
                     break
+            pos = x.end()                         # where the run's last operator ends
             yield out
             # the segment the general path would now be in begins after the run's last
             # string or array, if it has one (its names and numbers hold no special
@@ -582,21 +605,35 @@ _OP = object()
 # read by the general path.  At most RUN matches a run: a page is still read in constant
 # memory.
 RUN = 256
+# Items kept by the bytes they were read from (an operator written the same way reads the
+# same way: _ITEM matches at the very place it is asked to, and what it gives depends on its
+# own bytes alone — its _END lookahead is met or not by the byte after them, which ends the
+# run or begins the next item either way), at most SEEN_ITEMS of them, each of at most
+# SEEN_BYTES: the items are tuples of numbers, names and bytes, shared by every place the
+# operator is written; a TJ's array (a list) is not kept.
+SEEN_ITEMS = 16384
+SEEN_BYTES = 96
 _WS = rb"[\t\n\x0b\x0c\r ]"
-_NUM = rb"[-+]?(?:\d{1,38}(?:\.\d*)?|\.\d+)"
-# (possessive: what [^()\\] takes it never gives back, as no ')' is among it — the same
-# matches, without the engine trying each character as a branch of its own)
+# Every repetition below is possessive (what it takes it never gives back), which gives the
+# same matches with less work for the engine (issue #22): what follows each never begins
+# with what it takes — a run of whitespace is followed by a name, number, string, bracket or
+# operator; a name's characters, a number's digits and point, a string's plain characters
+# (no ')' among them) are followed by whitespace or a delimiter, and giving some back would
+# leave a character nothing after it accepts; a TJ array's elements are followed by ']'.
+_NUM = rb"[-+]?(?:\d{1,38}+(?:\.\d*+)?+|\.\d++)"
 _STR = rb"\((?:[^()\\]++|\\[0-3][0-7][0-7])*+\)"
-_END = rb"(?=[\t\n\x0b\x0c\r ()<>\[\]{}%/]|\Z)"
+# the byte after an operator ends its token: a delimiter, whitespace (not NUL) or the end
+_END = rb"(?![^\t\n\x0b\x0c\r ()<>\[\]{}%/])"
 _ITEM = re.compile(
-    _WS + rb"*(?:"
-    rb"(/[^\x00\t\n\x0b\x0c\r /()<>\[\]{}%]*)" + _WS + rb"+(" + _NUM + rb")" + _WS + rb"+Tf" + _END +
-    rb"(?:" + _WS + rb"*(" + _STR + rb")" + _WS + rb"*Tj" + _END + rb")?"
-    rb"|(" + _STR + rb")" + _WS + rb"*Tj" + _END +
-    rb"|(\[(?:" + _WS + rb"*(?:" + _STR + rb"|" + _NUM + rb"(?=[\t\n\x0b\x0c\r (\]])))*" + _WS +
-    rb"*\])" + _WS + rb"*TJ" + _END +
-    rb"|((?:" + _NUM + _WS + rb"+){6})Tm" + _END +
-    rb"|((?:" + _NUM + _WS + rb"+){2}T[dD])" + _END +
+    _WS + rb"*+(?:"
+    rb"(/[^\x00\t\n\x0b\x0c\r /()<>\[\]{}%]*+)" + _WS + rb"++(" + _NUM + rb")" + _WS +
+    rb"++Tf" + _END +
+    rb"(?:" + _WS + rb"*+(" + _STR + rb")" + _WS + rb"*+Tj" + _END + rb")?+"
+    rb"|(" + _STR + rb")" + _WS + rb"*+Tj" + _END +
+    rb"|(\[(?:" + _WS + rb"*+(?:" + _STR + rb"|" + _NUM + rb"(?=[\t\n\x0b\x0c\r (\]])))*+" +
+    _WS + rb"*+\])" + _WS + rb"*+TJ" + _END +
+    rb"|((?:" + _NUM + _WS + rb"++){6})Tm" + _END +
+    rb"|((?:" + _NUM + _WS + rb"++){2}T[dD])" + _END +
     rb"|(BT|ET)" + _END + rb")")
 _ELEMENT = re.compile(rb"(" + _STR + rb")|(" + _NUM + rb")")
 _SPECIAL = re.compile(rb"[()<>\[\]{}%]")

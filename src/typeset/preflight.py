@@ -93,6 +93,9 @@ CONTENT_LIMIT = 64 * MB           # a content stream, decoded
 ICC_LIMIT = 16 * MB               # an ICC profile
 XMP_LIMIT = 4 * MB
 FONT_LIMIT = 32 * MB              # an embedded font program
+FONT_STRINGS = 8192               # strings whose widths the walk keeps, a font (_FontInfo)
+PROGRAM_KEPT = 1 * MB             # a font program the programs' memo keeps (_font_info) …
+PROGRAMS_KEPT = 48 * MB           # … and all it keeps
 MEASURE_PIXELS = 40_000_000       # images larger than this are not measured for ink
 MAX_IMAGE_PIXELS = 250_000_000    # an image (1.3 × 1.3 m at 300 ppi)
 MAX_BOXES = 20                    # places kept per finding
@@ -514,7 +517,7 @@ class _FontInfo:
     which codes draw .notdef (``nd``: a bytes.translate table mapping those to 1)."""
 
     __slots__ = ("widths", "two_byte", "asc", "desc", "nd", "measurable", "wmap", "dw",
-                 "nd_zero", "blank")
+                 "nd_zero", "blank", "strings")
 
     def __init__(self):
         self.widths = [0.0] * 256
@@ -526,6 +529,7 @@ class _FontInfo:
         self.wmap: dict = {}
         self.dw = 1000.0
         self.blank = None          # bytes of 256: 1 for a code whose glyph has no outline
+        self.strings: dict = {}    # a string shown in this one-byte font → marks(string)
 
     def advance(self, s: bytes) -> tuple[float, int, int]:
         """(sum of widths, glyph count, spaces) of a string shown in this font."""
@@ -535,6 +539,30 @@ class _FontInfo:
             return sum(get(s[2 * k] << 8 | s[2 * k + 1], dw) for k in range(n)), n, 0
         w = self.widths
         return sum(map(w.__getitem__, s)), len(s), s.count(32)
+
+    def marks(self, s: bytes) -> tuple:
+        """(sum of widths, cut, index of the first .notdef glyph or -1) of a non-empty
+        string in this one-byte font, as the walk's text runs read them, kept for the next
+        time it is shown (at most FONT_STRINGS strings of at most 64 bytes a font): ``cut``
+        is None when the string's first and last glyphs have an outline, False when none
+        has one, else (sum of widths before the first glyph with one, after the last)."""
+        widths = self.widths
+        w = sum(map(widths.__getitem__, s))
+        cut = None
+        blank = self.blank
+        if blank is not None and (blank[s[0]] or blank[s[-1]]):
+            ink = s.translate(blank)
+            first, last = ink.find(0), ink.rfind(0)
+            if first < 0:
+                cut = False
+            else:
+                cut = (sum(map(widths.__getitem__, s[:first])),
+                       sum(map(widths.__getitem__, s[last + 1:])))
+        k = s.translate(self.nd).find(1) if self.nd is not None else -1
+        out = (w, cut, k)
+        if len(s) <= 64 and len(self.strings) < FONT_STRINGS:
+            self.strings[s] = out
+        return out
 
     def notdef_at(self, s: bytes) -> int:
         """Index of the first glyph of ``s`` drawn as .notdef, or -1."""
@@ -575,10 +603,101 @@ def _is_dict(obj) -> bool:
     return isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream))
 
 
-def _font_info(font) -> _FontInfo:
+def _program_key(stream):
+    """What decoding an embedded font program depends on, as a key for the programs' memo
+    (_font_info): its raw bytes (compared whole by the memo, not by a digest) and its filter
+    names — None (not memoised) when the stream has decode parameters or a filter that is not
+    a direct name, whose value a key could not hold without resolving it, or when its raw
+    bytes are more than PROGRAM_KEPT."""
     import pikepdf
 
+    f = stream.get("/Filter")
+    if "/DecodeParms" in stream or "/DP" in stream:
+        return None
+    if f is None:
+        names = ()
+    elif isinstance(f, pikepdf.Name):
+        names = (str(f),)
+    elif isinstance(f, pikepdf.Array) and all(isinstance(x, pikepdf.Name) for x in f):
+        names = tuple(str(x) for x in f)
+    else:
+        return None
+    try:
+        raw = stream.read_raw_bytes()
+    except pikepdf.PdfError:
+        return None                   # decoded() says what it says of it
+    if len(raw) > PROGRAM_KEPT:
+        return None
+    return (raw, names)
+
+
+_HELD = "bytes held"               # the programs' memo's key for the bytes its keys hold
+
+
+def _hold(memo: dict, key, value, size: int) -> None:
+    """memo[key] = value, while the memo holds at most PROGRAMS_KEPT bytes (a build of
+    hundreds of pages in one process: the first ones kept)."""
+    held = memo.get(_HELD, 0) + size
+    if held <= PROGRAMS_KEPT:
+        memo[key] = value
+        memo[_HELD] = held
+
+
+def _decoded_memo(stream, limit: int, what: str, memo: dict | None) -> bytes:
+    """decoded(stream, limit, what) — or, with a memo (see _font_info), what it gave or
+    raised before for the same raw bytes and filters: the OutputIntent's ICC profile, the
+    same in every file a build makes, is decoded once."""
+    import pikepdf
+
+    key = _program_key(stream) if memo is not None and isinstance(stream, pikepdf.Stream) \
+        else None
+    if key is None:
+        return decoded(stream, limit, what)
+    key = ("decoded", limit, what) + key
+    got = memo.get(key)
+    if got is None:
+        try:
+            got = (None, decoded(stream, limit, what))
+        except (Refused, Undecodable) as e:
+            got = (type(e), str(e))
+        _hold(memo, key, got, len(key[3]) + (len(got[1]) if got[0] is None else 0))
+    if got[0] is not None:
+        raise got[0](got[1])
+    return got[1]
+
+
+def _program_marks(stream) -> tuple | None:
+    """(nd, blank) of a simple TrueType font's embedded program (see _FontInfo), or None when
+    the program cannot be decoded or read."""
     from .fonts import embedded_glyph_ids
+
+    try:
+        program = decoded(stream, FONT_LIMIT, "an embedded font")
+    except (Refused, Undecodable):
+        program = None
+    found = embedded_glyph_ids(program) if program else None
+    if found is None:
+        return None
+    gids, blank = found
+    # codes 0…255: nd 1 where the code draws glyph 0 (or none), blank 1 where it draws a
+    # glyph without an outline
+    nd, bl = bytearray(b"\x01" * 256), bytearray(256)
+    for c, g in gids.items():
+        if 0 <= c < 256 and g:
+            nd[c] = 0
+            if g in blank:
+                bl[c] = 1
+    return bytes(nd), bytes(bl)
+
+
+def _font_info(font, programs: dict | None = None) -> _FontInfo:
+    """The _FontInfo of a font dictionary.  ``programs`` (a memo: program key → what
+    _program_marks found) is filled and read for embedded TrueType programs: each distinct
+    program is decoded and read once per memo — a file's check has its own, a build passes
+    one to the checks of its page files, whose subsets of the small faces are the same bytes
+    on every page (issue #22).  A program is still read from every file: the key is its
+    raw bytes, compared whole."""
+    import pikepdf
 
     info = _FontInfo()
     if not _is_dict(font):
@@ -622,22 +741,18 @@ def _font_info(font) -> _FontInfo:
                 if 0 <= first + j < 256:
                     info.widths[first + j] = float(v) * scale
             if _is_dict(fd) and "/FontFile2" in fd:
-                try:
-                    program = decoded(fd.FontFile2, FONT_LIMIT, "an embedded font")
-                except (Refused, Undecodable):
-                    program = None
-                found = embedded_glyph_ids(program) if program else None
-                if found is not None:
-                    gids, blank = found
-                    # codes 0…255: nd 1 where the code draws glyph 0 (or none), blank 1
-                    # where it draws a glyph without an outline
-                    nd, bl = bytearray(b"\x01" * 256), bytearray(256)
-                    for c, g in gids.items():
-                        if 0 <= c < 256 and g:
-                            nd[c] = 0
-                            if g in blank:
-                                bl[c] = 1
-                    info.nd, info.blank = bytes(nd), bytes(bl)
+                stream = fd.FontFile2
+                key = _program_key(stream) if programs is not None and \
+                    isinstance(stream, pikepdf.Stream) else None
+                if key is None:
+                    marks = _program_marks(stream)
+                elif key in programs:
+                    marks = programs[key]
+                else:
+                    marks = _program_marks(stream)
+                    _hold(programs, key, marks, len(key[0]))
+                if marks is not None:
+                    info.nd, info.blank = marks
         fd = desc_font.get("/FontDescriptor")
         if _is_dict(fd) and float(fd.get("/Ascent", 0)) > 0:
             info.asc = float(fd.Ascent)
@@ -746,7 +861,8 @@ def _needs(sig: str) -> str:
 class _Run:
     """One file's check: the result, the profile and what its pages share."""
 
-    def __init__(self, r: Result, expect: Expect, profile, level: str | None, ink_owner: str):
+    def __init__(self, r: Result, expect: Expect, profile, level: str | None, ink_owner: str,
+                 programs: dict | None = None):
         from .profile import ALWAYS, CHECKS
 
         self.r = r
@@ -775,6 +891,8 @@ class _Run:
         self.seen_images: dict = {}
         self.image_facts: dict = {}
         self.fonts: dict = {}              # font key → _FontInfo
+        # embedded font programs read (_font_info): the caller's memo, or this file's own
+        self.programs: dict = programs if programs is not None else {}
         self.font_problems: dict = {}      # font key → (name, [(check, message)], page)
         self.fonts_reported: set = set()
         self.spots: dict = {}              # spot name → (page, box mm, kind) of the first use
@@ -819,7 +937,7 @@ class _Page:
         self.paints: list[tuple] = []
         self.images: list = []
         self.fonts = run.fonts                                    # font key → _FontInfo
-        self.font_names: dict = {}                                # (resources, name) → same
+        self.font_names: dict = {}              # id(resources) → {name: same as fonts}
         self.ops_left = MAX_OPERATORS
         self.form_draws = 0
         # placed graphics (Form XObjects the page draws): each one box, what they draw
@@ -1054,10 +1172,10 @@ class _Page:
                     st.tlm = st.tm = _mul((1.0, 0.0, 0.0, 1.0, 0.0, -st.tl), st.tlm)
                 self.shown(st, operands[-1], text, op == "TJ")
             elif op == "Tf":
-                key = (id(resources), operands[0])
-                got = self.font_names.get(key)
+                names = self.font_names.setdefault(id(resources), {})
+                got = names.get(operands[0])
                 if got is None:
-                    got = self.font_names[key] = self.font(operands[0], resources)
+                    got = names[operands[0]] = self.font(operands[0], resources)
                 st.font, st.font_key = got
                 st.size = operands[1]
             elif op == "Tm":
@@ -1177,8 +1295,7 @@ class _Page:
         was given."""
         left = self.ops_left
         run = self.run
-        names = self.font_names
-        rid = id(resources)
+        names = self.font_names.setdefault(id(resources), {})
         shown, show = self.shown, self.show
         ident = st.ctm == _IDENTITY
         ctm = st.ctm
@@ -1196,6 +1313,10 @@ class _Page:
         key0 = (st.tr, st.fill, st.stroke, st.op, st.OP, st.opm)
         transp = st.transp
         hypot = math.hypot
+        local: dict = {}
+        last = last_found = last_fk = None
+        if bleed is not None:        # the bounds inside_bleed() compares with
+            bx0, bx1, by0, by1 = bleed[0] + EPS, bleed[2] - EPS, bleed[1] + EPS, bleed[3] - EPS
         for it in ops:
             op = it[0]
             left -= 1
@@ -1206,10 +1327,9 @@ class _Page:
                     raise Refused(f"page {self.page} draws more than {MAX_OPERATORS} operators "
                                   f"(its forms included): refused as too complex to check")
             if op == "Tf":                            # and the Tj after it, if any
-                key = (rid, it[1])
-                got = names.get(key)
+                got = names.get(it[1])
                 if got is None:
-                    got = names[key] = self.font(it[1], resources)
+                    got = names[it[1]] = self.font(it[1], resources)
                 st.font, st.font_key = got
                 st.size = it[2]
                 b = it[3]
@@ -1260,28 +1380,27 @@ class _Page:
                 box = None
             else:
                 # show() of one string in a one-byte font with no character or word
-                # spacing (most of a page), step by step without its loop
+                # spacing (most of a page), step by step without its loop (the widths of
+                # a string, where its ink begins and ends and its first .notdef glyph:
+                # _FontInfo.marks, kept for each string of a font)
                 size = st.size
-                widths = font.widths
+                marks = font.strings.get(b)
+                if marks is None:
+                    marks = font.marks(b)
+                w, cut, k = marks
                 pen = 0.0
-                adv = sum(map(widths.__getitem__, b)) / 1000.0 * size * th
+                adv = w / 1000.0 * size * th
                 a, z = pen, pen + adv
-                blank = font.blank
-                if blank is not None and (blank[b[0]] or blank[b[-1]]):
-                    ink = b.translate(blank)
-                    first, last = ink.find(0), ink.rfind(0)
-                    if first < 0:
+                if cut is not None:
+                    if cut is False:
                         a = z = None
                     else:
-                        a = pen + sum(map(widths.__getitem__, b[:first])) / 1000.0 * size * th
-                        z = z - sum(map(widths.__getitem__, b[last + 1:])) / 1000.0 * size * th
-                nd = font.nd
-                if nd is not None and text.notdef is None:
-                    k = b.translate(nd).find(1)
-                    if k >= 0:
-                        hw, hn, hs = font.advance(b[:k])
-                        at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
-                        text.notdef = _apply(m, at, st.rise)
+                        a = pen + cut[0] / 1000.0 * size * th
+                        z = z - cut[1] / 1000.0 * size * th
+                if k >= 0 and text.notdef is None:
+                    hw, hn, hs = font.advance(b[:k])
+                    at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
+                    text.notdef = _apply(m, at, st.rise)
                 pen += adv
                 box = None
                 if a is not None:
@@ -1302,25 +1421,38 @@ class _Page:
                         box[0] if box[0] < u[0] else u[0], box[1] if box[1] < u[1] else u[1],
                         box[2] if box[2] > u[2] else u[2], box[3] if box[3] > u[3] else u[3])
                 st.tm = (t[0], t[1], t[2], t[3], t[4] + pen * t[0], t[5] + pen * t[1])
-            size = st.size * hypot(m[2], m[3])
             if box is None:
+                size = st.size * hypot(m[2], m[3])
                 x, y = m[4], m[5]
                 box = (x, y - 0.2 * size, x + size, y + 0.8 * size)
-            inside = bleed is None or (box[2] > bleed[0] + EPS and box[0] < bleed[2] - EPS and
-                                       box[3] > bleed[1] + EPS and box[1] < bleed[3] - EPS)
-            key = key0 + (round(size, 2), inside, transp)
-            found = memo.get(key)
-            if found is None:
-                found = memo[key] = self._text_findings(st, size, inside)
+            inside = bleed is None or (box[2] > bx0 and box[0] < bx1 and
+                                       box[3] > by0 and box[1] < by1)
+            # the text checks' memo (check_text) by what its key is made of in a run: the
+            # size and the text matrix's scale (key0 and transp do not change in a run);
+            # the last string's, first
+            here = (st.size, m[2], m[3], inside)
+            if here == last:
+                found = last_found
+            else:
+                found = local.get(here)
+                if found is None:
+                    size = st.size * hypot(m[2], m[3])
+                    key = key0 + (round(size, 2), inside, transp)
+                    found = memo.get(key)
+                    if found is None:
+                        found = memo[key] = self._text_findings(st, size, inside)
+                    local[here] = found
+                last, last_found = here, found
             for check, message, value, limit, unit in found:
                 self.report(check, message, box, "text", value, limit, unit)
             fk = st.font_key
-            if fk is not None and fk not in reported:
+            if fk is not last_fk and fk is not None and fk not in reported:
                 reported.add(fk)
                 got = run.font_problems.get(fk)
                 if got is not None:
                     for check, message in got[1]:
                         self.report(check, message, box, "font")
+            last_fk = fk                  # (None, or among those reported)
         self.ops_left = left
         return text
 
@@ -1395,7 +1527,7 @@ class _Page:
         key = key if key != (0, 0) else id(font)
         info = self.fonts.get(key)
         if info is None:
-            info = self.fonts[key] = _font_info(font)
+            info = self.fonts[key] = _font_info(font, self.run.programs)
             if key not in self.run.font_problems:
                 base, problems = _font_problems(font, name)
                 self.run.font_problems[key] = (base, problems, self.page)
@@ -1488,8 +1620,11 @@ class _Page:
                  "graphic": self.graphics}
         worst: dict = {}
 
+        x0, y1 = trim[0], trim[3]
+
         def judge(area: Area, kind: str, box) -> None:
-            over = area.excess(*flip(box))
+            # flip(box), written out (a page has a thousand boxes)
+            over = area.excess(box[0] - x0, y1 - box[3], box[2] - x0, y1 - box[1])
             if over is not None:
                 key = (area.name, kind)
                 if key not in worst or over[1] > worst[key][1][1]:
@@ -1959,8 +2094,11 @@ def _doc(r: Result, L: dict, check: str, message: str, page: int | None = None, 
         r.add(level, message, page, check=check, **kw)
 
 
-def preflight(source, expect: Expect | None = None, name: str | None = None) -> Result:
-    """Check the PDF ``source`` (a path or bytes) against ``expect`` and its profile."""
+def preflight(source, expect: Expect | None = None, name: str | None = None,
+              programs: dict | None = None) -> Result:
+    """Check the PDF ``source`` (a path or bytes) against ``expect`` and its profile.
+    ``programs``: a memo of the embedded font programs read (see _font_info), for a caller
+    that checks many files made with the same fonts (a build); by default the file's own."""
     import os
 
     import pikepdf
@@ -2010,7 +2148,7 @@ def preflight(source, expect: Expect | None = None, name: str | None = None) -> 
         return r
     with pdf:
         try:
-            _check_pdf(pdf, path, data, r, expect, profile, owner)
+            _check_pdf(pdf, path, data, r, expect, profile, owner, programs)
         except Refused as e:
             r.add("error", str(e), check="file")
             r.facts["refused"] = True
@@ -2019,7 +2157,8 @@ def preflight(source, expect: Expect | None = None, name: str | None = None) -> 
     return r
 
 
-def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str) -> None:
+def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str,
+               programs: dict | None = None) -> None:
     import pikepdf
 
     from .profile import ALWAYS, CHECKS
@@ -2047,11 +2186,11 @@ def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str) 
     level = None
     try:
         if not expect.graphic:
-            level = _pdfx(pdf, r, expect, profile, L)
+            level = _pdfx(pdf, r, expect, profile, L, programs)
             _boxes(pdf, r, expect, profile, L)
     except _STRUCTURE as e:
         r.add("error", f"the file's structure is damaged ({_why(e)})", check="file")
-    run = _Run(r, expect, profile, level, owner)
+    run = _Run(r, expect, profile, level, owner, programs)
     try:
         _fonts(pdf, r, run)
     except _STRUCTURE as e:
@@ -2288,7 +2427,8 @@ def _qpdf_message(e, path=None) -> str:
     return re.sub(r"^(?:stream )?<[^>]*>:?\s*(?:\(offset \d+\):\s*)?", "", text).strip()
 
 
-def _pdfx(pdf, r: Result, expect: Expect, profile, L: dict) -> str | None:
+def _pdfx(pdf, r: Result, expect: Expect, profile, L: dict,
+          memo: dict | None = None) -> str | None:
     import pikepdf
 
     def add(check, msg):
@@ -2372,7 +2512,7 @@ def _pdfx(pdf, r: Result, expect: Expect, profile, L: dict) -> str | None:
                              "know the condition by name", check="output_intent")
     else:
         try:
-            icc = decoded(prof, ICC_LIMIT, "the OutputIntent's ICC profile")
+            icc = _decoded_memo(prof, ICC_LIMIT, "the OutputIntent's ICC profile", memo)
         except Undecodable:
             icc = b""
         if len(icc) < 132 or icc[36:40] != b"acsp":
