@@ -368,12 +368,22 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             it.counts = False
             it.shrink = 1.0 - cjk.SPACE_MIN
             it.shrink_kind = "space"
-            if k + 1 < n and classes[k + 1] == OP:
-                # Before an opening bracket (本报讯 （记者 某某）) the bracket's own blank half
-                # is the space (CLREQ §punctuation_width_adjustment: a full-width mark's blank
-                # half separates it from its neighbour), so a tight line may take the typed
-                # space in entirely — a dateline and its byline then fit on one line.
+            before_op = k + 1 < n and classes[k + 1] == OP
+            after_cl = k > 0 and classes[k - 1] == CL
+            if before_op or after_cl:
+                # Before an opening bracket or quote (本报讯 （记者 某某）) or after a closing
+                # one (（中文） 谢谢), the mark's own blank half is part of the space (CLREQ
+                # §punctuation_width_adjustment: a full-width mark's blank half separates it
+                # from its neighbour), so a tight line may take the typed space in entirely —
+                # a dateline and its byline then fit on one line.
                 it.shrink = 1.0
+                if style[OP if before_op else CL] > 0.5 + EPS:
+                    # … and where the mark keeps that half (全角式), the typed space adds only
+                    # what makes the white one em, as between two Han characters (本报讯 为…):
+                    # set a full em beside it, the white was 1½ em (金井宣茂 （Norishige
+                    # Kanai） 送上, A: （中文） 谢谢 in copy that spaced its ASCII brackets).
+                    it.w = 0.5
+                    it.shrink = 0.5
         elif cls == SP:
             it.shrink = max(0.0, it.w - cjk.SPACE_MIN)
             it.shrink_kind = "space"
@@ -583,6 +593,11 @@ def _sensible(items, m, k, j) -> float:
         # never a decimal point)
         return _LONG_BREAK
     if cb == "+" and ca.isalnum():
+        return _LONG_BREAK
+    if cb == "@" and (ca.isalnum() or ca in "._-") and m + 1 < j and items[m + 1].ch.isalnum():
+        # an e-mail address breaks between its user name and its domain, before the @, as a
+        # URL breaks before its dot (Chicago 14.18: the mark starts the next line, showing the
+        # address goes on); it broke only at a dot of the domain (…@jn / .shandong.cn)
         return _LONG_BREAK
     if cb == "-" and ca.isalnum() and m + 1 < j and items[m + 1].ch.isalnum():
         return _LONG_HYPHEN
