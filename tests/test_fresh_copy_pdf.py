@@ -95,3 +95,30 @@ def test_an_email_address_breaks_before_its_at(tmp_path, project):
     at = [k for k, t in enumerate(texts) if "@" in t]
     assert len(at) == 1 and texts[at[0]].startswith("@example.com"), texts
     assert texts[at[0] - 1].endswith("zhangsanfeng2024"), texts
+
+
+def corpus_paragraphs(name: str) -> list[str]:
+    text = (realcopy.CORPUS / name).read_text(encoding="utf-8-sig")
+    return [p.strip() for p in text.split("\n\n")[1:] if p.strip()]
+
+
+def test_a_hyphen_between_han_characters_is_set_solid(tmp_path, project):
+    """``道-琼斯`` (the market report of 2001, tests/corpus/realcopy/139): a hyphen-minus between
+    two Han characters is the 连接号 (GB/T 15834-2011 §4.13), not Western text, so it takes no
+    Han–Latin gap (CLREQ §mixed_text_composition_in_horizontal_writing_mode spaces Western
+    letters and digits) and no even spacing — as every connector.  Read back from the PDF at
+    the sample paper's 12 characters: each 道-琼 is drawn solid (the hyphen's advance touching
+    both characters); it had a ¼-em gap each side and, in a loose line, nearly an em
+    (``当 天 ， 道 - 琼 斯``)."""
+    body = "\n\n".join(p for p in corpus_paragraphs("139-zqzx-niuyue-gushi-2001.txt"))
+    whole, f = build_article(tmp_path, project, 12, "道琼斯指数", body)
+    assert (f["lost"], f["added"], f["flush"], f["start"], f["end"], f["split"]) == (0,) * 6
+    found = 0
+    for ln in body_lines(whole):
+        cs = ln.chars
+        for a, h, b in zip(cs, cs[1:], cs[2:]):
+            if (a.ch, h.ch, b.ch) == ("道", "-", "琼"):
+                assert abs(h.x0 - a.x1) < 0.02 * ln.size and abs(b.x0 - h.x1) < 0.02 * ln.size, \
+                    (ln.text, (h.x0 - a.x1) / ln.size, (b.x0 - h.x1) / ln.size)
+                found += 1
+    assert found == 3

@@ -341,6 +341,13 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             next_d = k + 1 < n and text[k + 1] == "—"
             if not (prev_d or next_d):
                 cls = CN
+        elif ch == "-" and 0 < k < n - 1 and classes[k - 1] == H and classes[k + 1] == H:
+            # A hyphen-minus between two Han characters (道-琼斯, 贝-埃) is the 连接号 typed as
+            # a short rule (GB/T 15834-2011 §4.13), not Western text: no Han–Latin gap beside
+            # it (CLREQ §mixed_text_composition_in_horizontal_writing_mode spaces Western
+            # letters and digits) and, as every connector, no even spacing around it — it
+            # read back as 道 - 琼斯 with up to an em on each side in a loose line.
+            cls = CN
         elif cls == SP:
             prev_c = classes[k - 1] if k else SP
             next_c = classes[k + 1] if k + 1 < n else SP
