@@ -122,3 +122,17 @@ def test_a_hyphen_between_han_characters_is_set_solid(tmp_path, project):
                     (ln.text, (h.x0 - a.x1) / ln.size, (b.x0 - h.x1) / ln.size)
                 found += 1
     assert found == 3
+
+
+def test_a_hyphen_connector_never_ends_a_line(tmp_path, project):
+    """``科尔贝-埃松`` (tests/corpus/realcopy/088) at 10 characters: once the hyphen between two
+    Han characters was a connector, a line could end with it, and the PDF read back
+    ``科尔贝`` + soft hyphen + ``埃松`` — the preflight refused the build.  A hyphen-minus
+    connector neither starts nor ends a line (it joins one name); read back: the build passes
+    and no line ends with the hyphen."""
+    body = next(p for p in corpus_paragraphs("088-xhw-amusiteliang-qiduo.txt") if "科尔贝" in p)
+    whole, f = build_article(tmp_path, project, 10, "连接号不在行末", body)
+    assert (f["lost"], f["added"], f["start"], f["end"]) == (0,) * 4
+    texts = [ln.text for ln in body_lines(whole)]
+    assert any("贝-埃" in t for t in texts), texts            # the connector inside a line
+    assert not any(t.rstrip().endswith("-") for t in texts), texts

@@ -534,6 +534,11 @@ def _can_break(a: _Item, b: _Item, no_start, no_end, connector_no_start: bool = 
         return False
     if b.cls == CN and connector_no_start:   # a connector never starts a line (basic and up)
         return False
+    if a.cls == CN and a.ch == "-":
+        # nor does a hyphen-minus connector end one (科尔贝-/埃松): a line-final hyphen-minus
+        # reads back as a soft hyphen, the word run together (as after a Latin one, _sensible),
+        # and the name it joins looks hyphenated at the break
+        return False
     if b.cls in (SP, IS):           # a space stays at the end of the line it follows
         return False
     if a.cls in _LATIN and b.cls in _LATIN:
