@@ -391,7 +391,10 @@ def _plan_folder(tmp_path, chars: int):
     folder = tmp_path / "issue"
     folder.mkdir()
     long = _long_article(folder, chars)
-    small = sorted(makeupsets.corpus_files(), key=lambda f: f.stat().st_size)
+    # the stories of the corpus's first two rounds (001–137), which the fills below were
+    # measured with: later rounds (fresh5: 138–146) would change which nine are picked
+    first = [f for f in makeupsets.corpus_files() if int(f.name[:3]) <= 137]
+    small = sorted(first, key=lambda f: f.stat().st_size)
     picks = [f for f in small if 300 < f.stat().st_size < 4000][::4][:9]
     for f in picks:
         shutil.copy(f, folder / f.name)

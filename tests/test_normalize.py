@@ -159,6 +159,12 @@ def test_normalise_false_turns_it_off(issue, tmp_path):
     ("将从12 月开始", "将从12月开始"),
     ("苹果iPhone X 发布", "苹果iPhone X发布"),
     ("金井宣茂 (Norishige Kanai) 送上", "金井宣茂 （Norishige Kanai） 送上"),  # a pair past spaces
+    # an interview's labels (fresh copy, VOA 2001): the colon before a bracket that becomes
+    # full-width is Chinese too, as it is before a Han character (Q: 赖利 → Q：赖利)
+    ("A: (中文) 谢谢。", "A：（中文） 谢谢。"),
+    ("Q: 赖利先生,首先", "Q：赖利先生，首先"),
+    # 约翰 (John) is a transliterated name: its "." is the 间隔号 (GB/T 15834 §4.15)
+    ("乔治顿大学的学者约翰.波西杰和其他学者", "乔治顿大学的学者约翰·波西杰和其他学者"),
     # a range of numbers takes the wave dash (GB/T 15834-2011 §4.13.3.2)
     ("气温下降1~3℃", "气温下降1～3℃"),
     ("19日、22日~23日有两股冷空气", "19日、22日～23日有两股冷空气"),

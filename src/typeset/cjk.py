@@ -224,12 +224,13 @@ _BYLINE_WORDS = "记者|通讯员|特约|实习生|见习|摄影|摄|报道|编�
 BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?）")
 BYLINE_END = re.compile("（[^（），。、；：？！,.;:?!]{1,12}）$")
 # Characters of the standard transliteration of foreign names (新华社 译名手册's syllable
-# table, the most used ones).  A "." between two of them is a 间隔号 in a name typed with a
-# full stop (迪米特里.康德拉特耶夫, GB/T 15834 §4.15): the normaliser makes it "·"; a "."
-# between other Chinese characters ends a sentence and becomes "。".
+# table, the most used ones, 翰 of 约翰 = John among them).  A "." between two of them is a
+# 间隔号 in a name typed with a full stop (迪米特里.康德拉特耶夫, 约翰.波西杰, GB/T 15834
+# §4.15): the normaliser makes it "·"; a "." between other Chinese characters ends a sentence
+# and becomes "。".
 TRANSLITERATION = frozenset(
     "阿埃艾爱安昂奥敖巴拜班邦保鲍贝本比彼宾波伯博布查达戴丹道德得登迪蒂丁东杜顿多厄恩尔法"
-    "范菲斐芬丰佛夫弗福盖甘冈高戈格根贡古瓜圭哈海汉豪赫黑亨胡华怀惠霍基吉加贾杰金卡凯坎康"
+    "范菲斐芬丰佛夫弗福盖甘冈高戈格根贡古瓜圭哈海汉翰豪赫黑亨胡华怀惠霍基吉加贾杰金卡凯坎康"
     "考柯科克肯库夸奎昆拉莱兰朗劳勒雷蕾黎里利莉丽廉林琳隆卢鲁路伦罗洛马玛迈麦曼梅门蒙米密"
     "敏莫姆穆纳娜奈南内尼妮宁纽努诺欧帕派潘庞佩彭皮珀普齐奇乔琼丘瑞若萨塞赛桑瑟森沙莎尚什"
     "圣施史斯松苏索塔泰坦汤唐特提汀通图托瓦万威韦维温沃乌伍西希锡夏肖谢辛休雅亚扬耶伊因英"

@@ -341,6 +341,13 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             next_d = k + 1 < n and text[k + 1] == "—"
             if not (prev_d or next_d):
                 cls = CN
+        elif ch == "-" and 0 < k < n - 1 and classes[k - 1] == H and classes[k + 1] == H:
+            # A hyphen-minus between two Han characters (道-琼斯, 贝-埃) is the 连接号 typed as
+            # a short rule (GB/T 15834-2011 §4.13), not Western text: no Han–Latin gap beside
+            # it (CLREQ §mixed_text_composition_in_horizontal_writing_mode spaces Western
+            # letters and digits) and, as every connector, no even spacing around it — it
+            # read back as 道 - 琼斯 with up to an em on each side in a loose line.
+            cls = CN
         elif cls == SP:
             prev_c = classes[k - 1] if k else SP
             next_c = classes[k + 1] if k + 1 < n else SP
@@ -368,12 +375,22 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             it.counts = False
             it.shrink = 1.0 - cjk.SPACE_MIN
             it.shrink_kind = "space"
-            if k + 1 < n and classes[k + 1] == OP:
-                # Before an opening bracket (本报讯 （记者 某某）) the bracket's own blank half
-                # is the space (CLREQ §punctuation_width_adjustment: a full-width mark's blank
-                # half separates it from its neighbour), so a tight line may take the typed
-                # space in entirely — a dateline and its byline then fit on one line.
+            before_op = k + 1 < n and classes[k + 1] == OP
+            after_cl = k > 0 and classes[k - 1] == CL
+            if before_op or after_cl:
+                # Before an opening bracket or quote (本报讯 （记者 某某）) or after a closing
+                # one (（中文） 谢谢), the mark's own blank half is part of the space (CLREQ
+                # §punctuation_width_adjustment: a full-width mark's blank half separates it
+                # from its neighbour), so a tight line may take the typed space in entirely —
+                # a dateline and its byline then fit on one line.
                 it.shrink = 1.0
+                if style[OP if before_op else CL] > 0.5 + EPS:
+                    # … and where the mark keeps that half (全角式), the typed space adds only
+                    # what makes the white one em, as between two Han characters (本报讯 为…):
+                    # set a full em beside it, the white was 1½ em (金井宣茂 （Norishige
+                    # Kanai） 送上, A: （中文） 谢谢 in copy that spaced its ASCII brackets).
+                    it.w = 0.5
+                    it.shrink = 0.5
         elif cls == SP:
             it.shrink = max(0.0, it.w - cjk.SPACE_MIN)
             it.shrink_kind = "space"
@@ -517,6 +534,11 @@ def _can_break(a: _Item, b: _Item, no_start, no_end, connector_no_start: bool = 
         return False
     if b.cls == CN and connector_no_start:   # a connector never starts a line (basic and up)
         return False
+    if a.cls == CN and a.ch == "-":
+        # nor does a hyphen-minus connector end one (科尔贝-/埃松): a line-final hyphen-minus
+        # reads back as a soft hyphen, the word run together (as after a Latin one, _sensible),
+        # and the name it joins looks hyphenated at the break
+        return False
     if b.cls in (SP, IS):           # a space stays at the end of the line it follows
         return False
     if a.cls in _LATIN and b.cls in _LATIN:
@@ -583,6 +605,11 @@ def _sensible(items, m, k, j) -> float:
         # never a decimal point)
         return _LONG_BREAK
     if cb == "+" and ca.isalnum():
+        return _LONG_BREAK
+    if cb == "@" and (ca.isalnum() or ca in "._-") and m + 1 < j and items[m + 1].ch.isalnum():
+        # an e-mail address breaks between its user name and its domain, before the @, as a
+        # URL breaks before its dot (Chicago 14.18: the mark starts the next line, showing the
+        # address goes on); it broke only at a dot of the domain (…@jn / .shandong.cn)
         return _LONG_BREAK
     if cb == "-" and ca.isalnum() and m + 1 < j and items[m + 1].ch.isalnum():
         return _LONG_HYPHEN

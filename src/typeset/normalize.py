@@ -228,21 +228,26 @@ def _half_width_marks(toks, changes):
     pairs = _paren_pairs(text)
     p = _Pass(toks, changes)
     n = len(toks)
-    # the first character after each position that is not a space, found from the end once
+    # the first character after each position that is not a space (where it is), found from
+    # the end once
     # (scanning forward from every mark was quadratic in a run of marks)
-    after: list[str | None] = [None] * (n + 1)
+    after: list[int] = [n] * (n + 1)        # ... and where it is
     for k in range(n - 1, -1, -1):
-        after[k] = text[k] if text[k] not in _SPACES else after[k + 1]
+        after[k] = k if text[k] not in _SPACES else after[k + 1]
     for k, tok in enumerate(toks):
         ch = tok[0]
         if ch in _FULL:
             # neighbours past any spaces: "科协 , 四川" is Chinese context too
             prev = next((t[0][-1] for t in reversed(p.out) if t[0] not in _SPACES), None)
-            nxt = after[k + 1]
+            q = after[k + 1]
+            nxt = text[q] if q < n else None
             if ch in "()" and k in pairs:
                 convert = pairs[k]
             else:
-                convert = _cjk(prev) or _han(nxt)
+                # an opening bracket that becomes full-width (its pair is Chinese: "A: (中文)")
+                # is Chinese text after the mark, as a Han character is: "A：（中文）", as
+                # "Q: 赖利" gives "Q：赖利" in the same interview
+                convert = _cjk(prev) or _han(nxt) or (nxt == "(" and pairs.get(q, False))
             if convert and ch in ",:" and prev is not None and prev.isdigit() and \
                     nxt is not None and nxt.isdigit():
                 convert = False        # 3,000 and 10:30
