@@ -312,8 +312,10 @@ def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> list[Line
     """A note (byline, jump line) in ``style``, set flush start or end of the column measure.
     One too long for the measure breaks at its spaces, as an editor breaks a byline
     (``四川省人民政府省长 施小琳`` → the office on one line, the name on the next), every line
-    flush as asked and none spread; only a part too long even alone is broken like a
-    paragraph. Glyphs carry the style's role so the page stage sets them in it."""
+    flush as asked and none spread; a part too long even alone is broken between its words
+    as a headline is (``高邮市人民代表大会常务委员会`` → ``高邮市`` / ``人民代表大会`` /
+    ``常务委员会``, not ``高邮市人民代`` spread over the measure), still flush and unspread.
+    Glyphs carry the style's role so the page stage sets them in it."""
     paper = issue.paper
     measure = float(paper.column_chars)
     face = issue.fonts.face(style.role)
@@ -329,11 +331,20 @@ def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> list[Line
                 if words else None
             if joined is not None and joined.width * scale <= measure + 1e-9:
                 pieces[-1], words[-1] = joined, f"{words[-1]} {part}"
-            else:
-                pieces.append(natural_line(part, face, paper.settings))
+                continue
+            alone = natural_line(part, face, paper.settings)
+            if alone.width * scale <= measure + 1e-9:
+                pieces.append(alone)
                 words.append(part)
+                continue
+            # a part too long alone (an organisation's full name): between its words, the
+            # fewest and most even lines (the headline breaker), each set flush and unspread
+            # like the rest of the note; the next part may join its last line
+            for ln in compose_headline(part, face, measure / scale, paper.settings):
+                pieces.append(ln)
+                words.append("".join(g.ch for g in ln.glyphs))
         if any(p.width * scale > measure + 1e-9 for p in pieces):
-            # a part without a space that fits: broken like a paragraph, its last line flush
+            # a word wider than the measure even so: broken like a paragraph, last line flush
             pieces = compose_paragraph(text, face, measure / scale, paper.settings, indent=0.0)
             ragged = False
     out = []
