@@ -595,6 +595,18 @@ def test_headline_breaks_at_a_space(face):
     assert [ln.text.strip() for ln in lines] == ["唱好双城记", "建设经济圈"]
 
 
+@pytest.mark.parametrize("measure", [10, 12.5, 14, 19])
+def test_a_headline_keeps_a_latin_name_whole(face, measure):
+    """``iPhone X`` is one name: its word space is no break while the headline can break
+    elsewhere (it broke there: 苹果公司推出昂贵iPhone / X，无线充电，认脸 — the reviewer of a
+    real-copy page)."""
+    text = "苹果公司推出昂贵iPhone X，无线充电，认脸"
+    lines = compose_headline(text, face, measure)
+    assert "".join(ln.text for ln in lines) == text
+    assert not any(ln.text.rstrip().endswith("iPhone") for ln in lines), \
+        [ln.text for ln in lines]
+
+
 HEAD_ALPHABET = st.sampled_from(list("科协携手助力双城经济圈建设川渝共享普工作格局") + list("，、 ：“”") +
                                 list("5G"))
 

@@ -1787,6 +1787,10 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings,
             return 0, 1
         if a.cls in _LATIN and b.cls in _LATIN:
             return 0, 1
+        if a.cls == SP:
+            # the space between two Latin words of one name (iPhone X, The Falcon 9): a break
+            # there splits the name as a break inside a Chinese word would
+            return 0, 1
         return 0, 0
 
     def space(j):
