@@ -607,6 +607,19 @@ def test_a_headline_keeps_a_latin_name_whole(face, measure):
         [ln.text for ln in lines]
 
 
+@pytest.mark.parametrize("measure", [9, 10, 12.5])
+@pytest.mark.parametrize("text, expression", [
+    ("台湾海峡中部21日9时17分发生4.3级地震", "21日9时17分"),
+    ("新疆和田地区于田县2015年8月6日发生地震", "2015年8月6日")])
+def test_a_headline_keeps_a_date_or_time_whole(face, measure, text, expression):
+    """A date or a time is one expression: no break between a unit and the number after it
+    where the headline can break elsewhere (it broke 台湾海峡中部21日9时 / 17分发生… — the
+    reviewer of a real-copy page)."""
+    lines = compose_headline(text, face, measure)
+    assert "".join(ln.text for ln in lines) == text
+    assert any(expression in ln.text for ln in lines), [ln.text for ln in lines]
+
+
 HEAD_ALPHABET = st.sampled_from(list("科协携手助力双城经济圈建设川渝共享普工作格局") + list("，、 ：“”") +
                                 list("5G"))
 

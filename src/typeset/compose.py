@@ -1726,6 +1726,10 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                 and not items[j].can_break_before)
 
 
+# the units of a date or a time: a headline does not break between one and the number after it
+_DATE_TIME = frozenset("年月日时点分秒")
+
+
 def natural_line(text: str, face: Face, settings: Settings = Settings()) -> Line:
     """Set ``text`` on one line at its natural width, marks trimmed at both edges."""
     items = build_items(text, face, settings)
@@ -1790,6 +1794,9 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings,
         if a.cls == SP:
             # the space between two Latin words of one name (iPhone X, The Falcon 9): a break
             # there splits the name as a break inside a Chinese word would
+            return 0, 1
+        if b.ch.isdigit() and a.ch in _DATE_TIME and j >= 2 and items[j - 2].ch.isdigit():
+            # inside a date or a time (21日9时 / 17分, 2015年8月 / 6日): one expression
             return 0, 1
         return 0, 0
 
