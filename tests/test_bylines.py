@@ -17,19 +17,24 @@ from pdfread import read_chars, read_lines
 BYLINE = "四川省人民政府省长 施小琳"
 
 
-def test_a_long_byline_breaks_at_its_space_flush_right(tmp_path):
+def _lines_with_byline(tmp_path, byline: str):
+    """The sample page's lines read back, built with the 彭州 article's byline replaced."""
     issue = tmp_path / "i"
     shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
     art = issue / "08-pengzhou-tuiyi.txt"
     text = art.read_text(encoding="utf-8")
     head, body = text.split("\n\n", 1)
     head = "\n".join(ln for ln in head.splitlines() if not ln.startswith("byline:"))
-    art.write_text(f"{head}\nbyline: {BYLINE}\n\n{body}", encoding="utf-8")
+    art.write_text(f"{head}\nbyline: {byline}\n\n{body}", encoding="utf-8")
     r = subprocess.run([*TYPESET, "build", issue, "-o", tmp_path / "out", "-q"],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     pdf = next((tmp_path / "out").glob("*-p03.pdf"))
-    lines = read_lines(read_chars(pdf))
+    return read_lines(read_chars(pdf))
+
+
+def test_a_long_byline_breaks_at_its_space_flush_right(tmp_path):
+    lines = _lines_with_byline(tmp_path, BYLINE)
     office = [ln for ln in lines if ln.text == "四川省人民政府省长"]
     name = [ln for ln in lines if ln.text == "施小琳"]
     assert len(office) == 1 and len(name) == 1, [ln.text for ln in lines if "施" in ln.text]
@@ -51,18 +56,7 @@ LONG_ORG = "高邮市人民代表大会常务委员会 2012年8月16日"
 
 
 def test_a_name_longer_than_the_column_breaks_between_words_flush_right_and_solid(tmp_path):
-    issue = tmp_path / "i"
-    shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
-    art = issue / "08-pengzhou-tuiyi.txt"
-    text = art.read_text(encoding="utf-8")
-    head, body = text.split("\n\n", 1)
-    head = "\n".join(ln for ln in head.splitlines() if not ln.startswith("byline:"))
-    art.write_text(f"{head}\nbyline: {LONG_ORG}\n\n{body}", encoding="utf-8")
-    r = subprocess.run([*TYPESET, "build", issue, "-o", tmp_path / "out", "-q"],
-                       capture_output=True, text=True, cwd=ROOT)
-    assert r.returncode == 0, r.stderr
-    pdf = next((tmp_path / "out").glob("*-p03.pdf"))
-    lines = read_lines(read_chars(pdf))
+    lines = _lines_with_byline(tmp_path, LONG_ORG)
     k = next(i for i, ln in enumerate(lines) if ln.text.endswith("2012年8月16日"))
     # the byline's lines: consecutive lines ending with the date, that spell the name
     by, want = [lines[k]], LONG_ORG.replace(" ", "")
