@@ -389,6 +389,14 @@ def measure_pdf(pdf: Path, issue_dir: Path, project: Path | None, expected: list
             aligned = text.startswith(t, pos)
             final = (pos + len(t) in ends) if aligned else (
                 i + 1 == len(lines) or lines[i + 1][1].x0 > ln.x0 + 1.5 * em)
+            if not final and i + 1 < len(lines):
+                # the next line starts at the paragraph indent: this one ends a paragraph or a
+                # line of verse (typeset.body sets a poem a line of verse to a line, each
+                # flush left at the indent and ragged), as the shared checker reads a page
+                nx = lines[i + 1][1]
+                ncol = max((k for k in range(1, paper.columns + 1)
+                            if paper.column_x(k) - 0.5 <= nx.x0), default=1)
+                final = nx.x0 > paper.column_x(ncol) + 1.5 * em
             first = (pos in ends or pos == 0) if aligned else False
             pos += len(t)
             if aligned and i + 1 < len(lines):

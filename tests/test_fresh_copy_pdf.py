@@ -23,7 +23,7 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "bench"))
 
 import realcopy  # noqa: E402
-from pdfread import read_chars, read_lines  # noqa: E402
+from realcopy_build import body_lines, build_article  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -31,29 +31,6 @@ def project(tmp_path_factory) -> Path:
     proj = tmp_path_factory.mktemp("fresh") / "project"
     realcopy.make_project(proj)
     return proj
-
-
-def build_article(tmp_path, project, measure: int, headline: str, body: str):
-    """One article on the sample paper at ``measure`` characters a column, as
-    bench/realcopy.py plans it: (the whole-issue PDF, realcopy's figures)."""
-    paper, text = realcopy.paper_variant(measure)
-    (project / "layout" / "papers" / f"{paper}.yaml").write_text(text, encoding="utf-8")
-    art = tmp_path / "copy" / "001-fresh.txt"
-    art.parent.mkdir()
-    art.write_text(f"headline: {headline}\n\n{body}\n", encoding="utf-8")
-    issue = tmp_path / "issue"
-    realcopy.write_issue(issue, paper, realcopy.layout_plan([art], measure))
-    whole, _, _, overset = realcopy.build(issue, tmp_path / "out", project)
-    assert not realcopy.build.failed, realcopy.build.failed
-    assert not overset, overset
-    return whole, realcopy.measure_pdf(whole, issue, project,
-                                       realcopy.expected_from(issue, project))
-
-
-def body_lines(pdf):
-    chars = read_chars(pdf, 0)
-    size = max({c.size for c in chars}, key=lambda s: sum(1 for c in chars if c.size == s))
-    return [ln for ln in read_lines([c for c in chars if c.size == size])]
 
 
 def test_a_typed_space_beside_a_bracket_makes_one_em_of_white(tmp_path, project):

@@ -23,6 +23,7 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "bench"))
 
 import realcopy  # noqa: E402
+from realcopy_build import build_article  # noqa: E402
 
 # (corpus file, the paragraph's opening): the paragraph is copied whole from the file
 PARAGRAPHS = (
@@ -48,27 +49,10 @@ def project(tmp_path_factory) -> Path:
     return proj
 
 
-def build_article(tmp_path, project, measure: int, name: str, headline: str, body: str):
-    """Set one article (``body``, paragraphs apart by blank lines) on the sample paper at
-    ``measure`` characters a column, as bench/realcopy.py plans it; build it and measure the
-    PDF read back: (the whole-issue PDF, realcopy's figures)."""
-    paper, text = realcopy.paper_variant(measure)
-    (project / "layout" / "papers" / f"{paper}.yaml").write_text(text, encoding="utf-8")
-    art = tmp_path / "copy" / name
-    art.parent.mkdir()
-    art.write_text(f"headline: {headline}\n\n{body}\n", encoding="utf-8")
-    issue = tmp_path / "issue"
-    realcopy.write_issue(issue, paper, realcopy.layout_plan([art], measure))
-    whole, _, _, overset = realcopy.build(issue, tmp_path / "out", project)
-    assert not realcopy.build.failed, realcopy.build.failed
-    assert not overset, overset
-    return whole, realcopy.measure_pdf(whole, issue, project,
-                                       realcopy.expected_from(issue, project))
-
-
 def test_numbers_justify_without_visible_letter_spacing(tmp_path, project):
     body = "\n\n".join(corpus_paragraph(n, o) for n, o in PARAGRAPHS)
-    whole, f = build_article(tmp_path, project, MEASURE, "001-numbers.txt", "数字与字母的行", body)
+    whole, f = build_article(tmp_path, project, MEASURE, "数字与字母的行", body,
+                             name="001-numbers.txt")
     assert f["articles"] == 1 and f["nonfinal"] > 20
     assert (f["lost"], f["added"], f["flush"], f["grid"], f["start"], f["end"]) == (0,) * 6
     assert f["spaced"] == 0, f["examples"]["spaced"]
@@ -183,7 +167,7 @@ def test_a_long_word_breaks_with_a_hyphen_drawn_and_reads_back_whole(tmp_path, p
     body = "\n\n".join(corpus_paragraph(n, o) for n, o in (
         ("106-zzrb-yuansheng-hongmeng.txt", "在当天的发布仪式上"),
         ("082-qingpu-wangluo-anquan-tongbao.txt", "第三季度本区网络与信息安全漏洞")))
-    whole, f = build_article(tmp_path, project, measure, "001-words.txt", "长词断字", body)
+    whole, f = build_article(tmp_path, project, measure, "长词断字", body, name="001-words.txt")
     assert (f["lost"], f["added"], f["flush"], f["split"]) == (0,) * 4, f["examples"]
     hyphens = f["examples"].get("hyphens", [])
     assert f["hyphens"] >= 2, hyphens

@@ -21,6 +21,12 @@ A plain paragraph (kind "body" without emphasis) is composed exactly as before m
   ``{.box}``) is boxed: a blank grid line above and below holds the box's top and foot rule.
 - a **list item** hangs: its marker stands at the column edge, ¼ em before its text, and
   every line of the text starts at the same indent.
+- **verse** (no markup: found in the text, :func:`verse_clauses`): a poem of regular lines
+  (五言, 七言, 四言 — every paragraph whole clauses of the same number of Han characters,
+  each closed by a mark) is set a line of verse to a line, never letter-spaced: a couplet
+  that does not fit the measure breaks at its caesura, each line flush left at the
+  paragraph indent (the poem aligned as a column of lines); where a clause would not fit at
+  that indent (a narrow column) the poem is set as prose.
 - a **table** is one grid line per row at the column measure: the header row in 黑体 between
   a thick rule above and a thin rule below, a thick rule under the last row, columns at
   least ½ em apart, figures right-aligned (``markup.column_align``); the header row is
@@ -147,8 +153,11 @@ def compose_article(issue, art) -> list[list[Line]]:
     measure = float(paper.column_chars)
     out: list[list[Line]] = []
     paras = art.paragraphs
+    verse = _verse(paras, face, measure, paper.settings)
     for k, p in enumerate(paras):
-        if p.kind == "body" and not p.spans:
+        if k in verse:
+            out.append(verse[k])
+        elif p.kind == "body" and not p.spans:
             out.append(compose_paragraph(p.text, face, measure, paper.settings))
         elif p.kind == "body":
             out.append(_emphasis(issue, p, measure))
@@ -181,6 +190,64 @@ def compose_article(issue, art) -> list[list[Line]]:
         if after and out[k + 1] and not out[k + 1][0].glyphs:
             after = 0       # a blank line opens what follows: keep the subhead to itself
         lines[head].keep = len(lines) - 1 - head + min(2, after)
+    return out
+
+
+# a clause of regular verse: Han characters closed by one mark (春江潮水连海平，)
+_CLAUSE = re.compile("[\u3400-\u9fff]+[，。！？；、]")
+VERSE_FEET = (4, 5, 7)      # 四言, 五言, 七言: Han characters a clause
+
+
+def verse_clauses(text: str) -> list[str] | None:
+    """The clauses of a paragraph that is a line or couplet of regular verse — whole clauses,
+    each of the same number of Han characters (one of VERSE_FEET) closed by a mark
+    (``春江潮水连海平，`` / ``海上明月共潮生。``) — or None.  Whether an article is a poem is
+    :func:`_verse`'s question: one such paragraph alone may be prose (特此公告。)."""
+    clauses, pos = [], 0
+    for m in _CLAUSE.finditer(text):
+        if m.start() != pos:
+            return None
+        clauses.append(m.group())
+        pos = m.end()
+    if not clauses or pos != len(text) or len({len(c) for c in clauses}) != 1 or \
+            len(clauses[0]) - 1 not in VERSE_FEET:
+        return None
+    return clauses
+
+
+def _verse(paras, face, measure: float, settings) -> dict[int, list[Line]]:
+    """The verse paragraphs of an article, set (see the module docstring): index → lines.
+    An article is a poem when at least two of its paragraphs, and three quarters of its
+    plain ones, are regular verse of one foot (:func:`verse_clauses`); its verse is set a
+    line of verse to a line, each line flush left at the paragraph indent and ragged — a
+    couplet too wide for the measure breaks after the clause that fills it best, never inside
+    a clause.  Not a poem, or a column too narrow for a clause at the indent: {} (prose)."""
+    plain = [k for k, p in enumerate(paras) if p.kind == "body" and not p.spans]
+    found = {k: verse_clauses(paras[k].text) for k in plain}
+    found = {k: c for k, c in found.items() if c}
+    if len(found) < 2 or len(found) * 4 < len(plain) * 3 or \
+            len({len(c[0]) for c in found.values()}) != 1:
+        return {}
+    indent = settings.indent
+    room = measure - indent
+    out: dict[int, list[Line]] = {}
+    for k, clauses in found.items():
+        texts, cur = [], ""
+        for c in clauses:
+            if cur and natural_line(cur + c, face, settings).width > room + 1e-9:
+                texts.append(cur)
+                cur = c
+            else:
+                cur += c
+        texts.append(cur)
+        lines = []
+        for t in texts:
+            ln = natural_line(t, face, settings)
+            if ln.width > room + 1e-9:
+                return {}               # a clause wider than the column at the indent
+            lines.append(replace(ln, measure=room, indent=indent, justified=False,
+                                 align="start"))
+        out[k] = lines
     return out
 
 
