@@ -21,7 +21,7 @@ EVENTS = []          # (pid, start ms, end ms, name)
 
 WRAP = {
     "typeset.build": ["lay_out", "_prepare_output", "_make_pages", "_draw", "_finish",
-                      "_check", "issue_encoding"],
+                      "_check", "issue_encoding", "_clean_stages"],
     "typeset.load": ["load_issue"],
     "typeset.flow": ["compose_bodies", "flow_issue", "_compose_article"],
     "typeset.pdf": ["render_pdf", "prepare_fonts"],

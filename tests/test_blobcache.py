@@ -37,8 +37,7 @@ def boom(*a, **k):
 p._subset_font = boom
 x.zlib = types.SimpleNamespace(compress=boom, decompress=zlib.decompress, error=zlib.error)
 from typeset.cli import main
-sys.argv = ["typeset", *sys.argv[1:]]
-main()
+main()          # (click reads the command from sys.argv[1:])
 """
 
 
@@ -155,6 +154,7 @@ def test_a_whole_profile_entry_that_is_not_the_profile_compressed_is_not_used(
 def store(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setattr(blobcache, "_written", [0])
+    monkeypatch.setattr(blobcache, "_stored", [0])
     return tmp_path / "typeset" / "blobs"
 
 
@@ -195,3 +195,12 @@ def test_the_folder_is_bounded_oldest_out_first(store, monkeypatch):
     assert total <= 64 * 1024
     assert blobcache.load("t", keys[-1]) == bytes([11]) * 10_000
     assert blobcache.load("t", keys[0]) is None
+
+
+def test_one_process_stores_a_quarter_of_the_bound_at_most(store, monkeypatch):
+    monkeypatch.setattr(blobcache, "MAX_STORED", 25_000)
+    keys = [blobcache.digest("many", k) for k in range(5)]
+    for k, key in enumerate(keys):
+        blobcache.store("t", key, bytes([k]) * 10_000)
+    assert [blobcache.load("t", key) is not None for key in keys] == [True, True, False,
+                                                                       False, False]

@@ -31,9 +31,14 @@ import time
 from pathlib import Path
 
 MAX_BYTES = 64 << 20          # the folder's bound: about 1,500 CJK subsets (40 KB each)
+# what one process stores at most: a build of hundreds of pages (each page file its own
+# subsets) would otherwise write hundreds of MB that no other build takes, and push out
+# what the builds of single pages take again and again
+MAX_STORED = MAX_BYTES // 4
 _TAG = b"typeset-blob 1\n"
 _HEAD = len(_TAG) + 64        # tag, key, payload digest
 _written = [0]                # bytes stored by this process since its last pruning
+_stored = [0]                 # bytes stored by this process
 
 
 def _folder() -> Path:
@@ -105,7 +110,10 @@ def load(kind: str, key: bytes) -> bytes | None:
 
 def store(kind: str, key: bytes, payload: bytes) -> None:
     """Keep ``payload`` as the result for ``key``; nothing (and no error) where the cache
-    folder cannot be written."""
+    folder cannot be written, or once this process has stored ``MAX_STORED`` bytes."""
+    if _stored[0] + len(payload) > MAX_STORED:
+        return
+    _stored[0] += len(payload) + _HEAD
     path = _path(kind, key)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
