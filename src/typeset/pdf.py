@@ -149,6 +149,34 @@ class _Subset(bytes):
     fall in) embeds the same bytes without subsetting or compressing them again."""
 
     flate: bytes | None = None
+    cache_key: bytes | None = None      # its key in the disk cache, once compressed
+
+
+def _cached_subset(face, subset: list) -> _Subset:
+    """The subset of ``face`` for the codes ``subset``: from the disk cache (blobcache),
+    which keeps each subset made compressed, by :func:`_subset_key` — subsetting and
+    compressing the sample page's nine subsets was about 15 ms of every build from a fresh
+    process (issue #22) — or made now, and kept there once the PDF writer has compressed it
+    (:func:`_flate_filter`).  A cached subset is what this code made of the same glyphs:
+    its bytes inflated, their length and digest checked by the cache."""
+    import zlib
+
+    from . import blobcache
+
+    plan = _subset_plan(face, subset)
+    key = _subset_key(face, subset, plan)
+    flate = blobcache.load("subset", key)
+    if flate is not None:
+        try:
+            got = _Subset(zlib.decompress(flate))
+        except zlib.error:
+            got = None
+        if got is not None:
+            got.flate = flate
+            return got
+    got = _Subset(_subset_font(face, subset, plan))
+    got.cache_key = key
+    return got
 
 
 def _flate_filter():
@@ -166,6 +194,10 @@ def _flate_filter():
             if isinstance(text, _Subset):
                 if text.flate is None:
                     text.flate = base.encode(self, text)
+                    if text.cache_key is not None:
+                        from . import blobcache
+
+                        blobcache.store("subset", text.cache_key, text.flate)
                 return text.flate
             return base.encode(self, text)
 
@@ -208,20 +240,15 @@ def _component_rest(flags: int) -> int:
     return n
 
 
-def _subset_font(face, subset: list) -> bytes:
-    """ReportLab's ``TTFontFace.makeSubset(subset)`` of :func:`_fast_font`'s face, the same
-    bytes, with the font file read directly: ReportLab reads each glyph's loca entry, its
-    header and its components through a Python method call apiece and asks the face's
-    charToGlyph twice for every code (the unused codes of a page's subset, code 0, every
-    time), about 1 ms of a subset of 256 CJK glyphs (issue #22).  The tables and their
-    order, the composite glyphs' components (renumbered), the metrics run and the file
-    (ReportLab's TTFontMaker) are ReportLab's."""
-    from struct import pack, unpack, unpack_from
+def _subset_plan(face, subset: list) -> tuple:
+    """What :func:`_subset_font` makes the subset of: (new glyph index → old glyph index, old
+    → new, code point → new glyph index, the bytes of each glyph as the glyf table holds
+    them, (offset, end) of each in the glyf table, the glyf table's length).  The glyphs
+    the subset's codes draw and those that are parts of composite glyphs."""
+    from struct import unpack_from
 
-    from reportlab.pdfbase.ttfonts import (GF_MORE_COMPONENTS, TTFontMaker,
-                                           _set_ushort)
+    from reportlab.pdfbase.ttfonts import GF_MORE_COMPONENTS
 
-    output = TTFontMaker()
     char_to_glyph = face.charToGlyph
     glyph_map = [0]              # new glyph index → old glyph index
     glyph_set = {0: 0}           # old glyph index → new glyph index
@@ -252,9 +279,14 @@ def _subset_font(face, subset: list) -> bytes:
 
     # the glyphs that are parts of composite glyphs
     n = 0
+    spans, datas = [], []
     while n < len(glyph_map):
         p0, p1 = where(glyph_map[n])
         n += 1
+        spans.append((p0, p1))
+        # (the glyf table's bytes from p0 to p1, cut at its end)
+        s0, s1 = min(p0, glyf_len), min(p1, glyf_len)
+        datas.append(mm[start + s0:start + max(s0, s1)])
         if not p1 - p0:
             continue
         at = start + p0
@@ -268,7 +300,58 @@ def _subset_font(face, subset: list) -> bytes:
                     glyph_set[g] = len(glyph_map)
                     glyph_map.append(g)
                 at += _component_rest(flags)
+    return glyph_map, glyph_set, code_to_glyph, datas, spans, glyf_len
 
+
+_SUBSET_TABLES = ("name", "OS/2", "cvt ", "fpgm", "prep", "post", "hhea", "maxp", "head")
+
+
+def _subset_key(face, subset: list, plan: tuple) -> bytes:
+    """The disk cache's key (blobcache) of the subset :func:`_subset_font` makes of
+    ``plan``, compressed as ReportLab compresses it: the digest of everything that goes into
+    those bytes — the codes and their glyphs, each glyph's bytes, offsets and metrics, the
+    tables copied from the font file — and of the code that makes them (these functions'
+    code, ReportLab's version, zlib's compression).  Not the font file's name or date: the
+    same glyphs of the same file, or of a copy, are the same subset."""
+    from array import array
+
+    from reportlab import Version
+
+    from . import blobcache
+
+    glyph_map, _, code_to_glyph, datas, spans, glyf_len = plan
+    hmetrics = face.hmetrics
+    tables = []
+    for tag in _SUBSET_TABLES:
+        try:
+            tables.append(b"1" + bytes(face.get_table(tag)))
+        except KeyError:
+            tables.append(b"0")         # cvt, fpgm and prep are optional
+    return blobcache.digest(
+        "subset 1", _SUBSET_CODE, Version, blobcache.deflate_id(-1),
+        array("q", subset).tobytes(), array("q", [code_to_glyph[c] for c in subset]).tobytes(),
+        array("q", glyph_map).tobytes(),
+        array("q", [v for g in glyph_map for v in hmetrics[g]]).tobytes(),
+        array("q", [v for sp in spans for v in sp]).tobytes(), glyf_len, b"".join(datas),
+        *tables)
+
+
+def _subset_font(face, subset: list, plan: tuple | None = None) -> bytes:
+    """ReportLab's ``TTFontFace.makeSubset(subset)`` of :func:`_fast_font`'s face, the same
+    bytes, with the font file read directly: ReportLab reads each glyph's loca entry, its
+    header and its components through a Python method call apiece and asks the face's
+    charToGlyph twice for every code (the unused codes of a page's subset, code 0, every
+    time), about 1 ms of a subset of 256 CJK glyphs (issue #22).  The tables and their
+    order, the composite glyphs' components (renumbered), the metrics run and the file
+    (ReportLab's TTFontMaker) are ReportLab's.  ``plan``: :func:`_subset_plan`'s, when
+    the caller has it."""
+    from struct import pack, unpack
+
+    from reportlab.pdfbase.ttfonts import GF_MORE_COMPONENTS, TTFontMaker, _set_ushort
+
+    glyph_map, glyph_set, code_to_glyph, datas, spans, _ = \
+        plan if plan is not None else _subset_plan(face, subset)
+    output = TTFontMaker()
     for tag in ("name", "OS/2", "cvt ", "fpgm", "prep"):
         try:
             output.add(tag, face.get_table(tag))
@@ -301,13 +384,9 @@ def _subset_font(face, subset: list) -> bytes:
     offsets = []
     glyf = []
     pos = 0
-    for g in glyph_map:
+    for (p0, p1), data in zip(spans, datas):
         offsets.append(pos)
-        p0, p1 = where(g)
         size = p1 - p0
-        # (the glyf table's bytes from p0 to p0 + size, cut at its end)
-        s0, s1 = min(p0, glyf_len), min(p0 + size, glyf_len)
-        data = mm[start + s0:start + max(s0, s1)]
         if size > 2 and unpack(">h", data[:2])[0] < 0:
             # a composite glyph: its components by their new numbers
             at = 10
@@ -332,6 +411,19 @@ def _subset_font(face, subset: list) -> bytes:
         output.add("loca", pack(">%dH" % len(offsets), *[o >> 1 for o in offsets]))
     output.add("head", _set_ushort(face.get_table("head"), 50, long_loca))
     return output.makeStream()
+
+
+def _code_digest() -> bytes:
+    """The digest of the code that makes a subset's bytes (part of :func:`_subset_key`): a
+    change to it is a new key, never an old subset."""
+    import hashlib
+    import marshal
+
+    return hashlib.sha256(b"".join(marshal.dumps(f.__code__) for f in (
+        _subset_plan, _subset_font, _component_rest, _subset_key))).digest()
+
+
+_SUBSET_CODE = _code_digest()
 
 
 def _fast_font(ps_name: str, path, glyphs: dict | None = None):
@@ -381,7 +473,7 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
             key = tuple(subset)
             got = self._subsets.pop(key, None)
             if got is None:
-                got = _Subset(_subset_font(self, subset))
+                got = _cached_subset(self, subset)
                 self._subset_bytes += 2 * len(got)       # (with its compressed form)
             self._subsets[key] = got                     # the newest last
             while self._subset_bytes > SUBSETS_KEPT and len(self._subsets) > 1:
