@@ -75,3 +75,41 @@ def _children() -> list[int]:
         return [int(p) for p in open(f"/proc/{me}/task/{me}/children").read().split()]
     except OSError:
         return []
+
+
+def _big(shared, x):
+    if x == shared["last"]:
+        shared["marker"].write_text("done")     # the worker got this far
+    return bytes(100_000)                       # lines of a long article: ~100 KB pickled
+
+
+def test_a_worker_is_not_held_up_by_results_the_caller_has_not_read_yet(tmp_path):
+    """While the caller does its own work (a build imports the PDF libraries), a worker's
+    results wait in its pipe: with the system's 64 KB the worker stopped at its first large
+    result until the caller read it (the sample page's composing stalled ~285 ms), so the
+    caller composed the rest itself; the pipe holds 1 MB now (parallel._widen), and the
+    worker gets through all four items of 100 KB meanwhile."""
+    import fcntl
+
+    r, w = os.pipe()
+    try:
+        fcntl.fcntl(w, 1031, 1 << 20)              # F_SETPIPE_SZ: may this system?
+    except OSError:
+        pytest.skip("the system does not let a pipe hold 1 MB")
+    finally:
+        os.close(r)
+        os.close(w)
+    marker = tmp_path / "marker"
+    shared = {"last": 3, "marker": marker}
+    seen = []
+
+    def meanwhile():
+        for _ in range(1000):                     # up to 10 s: long for 400 KB
+            if marker.exists():
+                break
+            time.sleep(0.01)
+        seen.append(marker.exists())
+
+    out = fork_map(_big, list(range(4)), 2, shared, meanwhile=meanwhile)
+    assert [len(v) for v in out] == [100_000] * 4
+    assert seen == [True]
