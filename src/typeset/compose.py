@@ -455,6 +455,12 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             b.pair = a.cls == b.cls and a.cls in (DA, EL)
             b.can_break_before = _can_break(a, b, no_start, no_end, connector_no_start,
                                             keep_units)
+            if b.can_break_before and a.cls == CN and a.ch in "～~" and b.ch.isdigit() and \
+                    k >= 2 and (items[k - 2].ch.isdigit() or items[k - 2].cls == PO):
+                # 7～8级, 80～120毫米, 19℃～33℃: a range is one figure, broken neither before
+                # its connector (which never starts a line) nor after it (GB/T 15834 §4.13
+                # joins the two ends; a line ending 7～ reads as a figure cut off)
+                b.can_break_before = False
             # 11.37万亿元, 2.814亿人: the magnitudes and the unit after a number stay with it
             # (3个 ends at its counter: 3个|千亿级 may break)
             if not keep_units:
