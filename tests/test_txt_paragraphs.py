@@ -189,3 +189,23 @@ def test_one_a_line_copy_with_a_line_broken_mid_sentence(tmp_path):
     got = paras(tmp_path, "headline: 标题\n\n" + body)
     assert [line for line, _ in got] == [3, 5, 6]
     assert got[0][1].endswith("导入 iPhone 16系列手机。")
+
+
+# 戴望舒《雨巷》(1927; the poet died in 1950, the text is in the public domain), its first two
+# stanzas as a newsroom would paste them: lines of about one length, most ending mid-sentence
+YUXIANG = ("撑着油纸伞，独自\n彷徨在悠长、悠长\n又寂寥的雨巷，\n我希望逢着\n一个丁香一样地\n"
+           "结着愁怨的姑娘。\n\n她是有\n丁香一样的颜色，\n丁香一样的芬芳，\n丁香一样的忧愁，\n"
+           "在雨中哀怨，\n哀怨又彷徨；\n")
+
+
+def test_verse_of_lines_of_one_length_keeps_its_lines_and_stanzas(tmp_path):
+    """Free verse whose lines are about as long as one another read as copy wrapped at a
+    narrow width and ran together into one paragraph a stanza (撑着油纸伞，独自彷徨在悠长…):
+    wrapped copy breaks inside words, verse between them."""
+    f = tmp_path / "a.txt"
+    text = "headline: 雨巷\n\n" + YUXIANG
+    f.write_text(text, encoding="utf-8")
+    got = parse_article(f, text).paragraphs
+    assert [p.text for p in got] == [ln for ln in YUXIANG.splitlines() if ln]
+    # every line a line of verse; the second stanza's first opens a stanza
+    assert [p.verse for p in got] == [1] * 6 + [2] + [1] * 5

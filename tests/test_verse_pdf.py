@@ -61,3 +61,48 @@ def test_a_column_too_narrow_for_a_clause_sets_the_poem_as_prose(tmp_path, proje
     body = "\n\n".join(couplets()[:4])
     whole, f = build_article(tmp_path, project, 8, "春江花月夜", body)
     assert (f["lost"], f["added"], f["flush"], f["start"], f["end"]) == (0,) * 5
+
+
+# 徐志摩《再别康桥》(1928; the poet died in 1931: public domain), two stanzas one line a line
+KANGQIAO = ("轻轻的我走了，\n正如我轻轻的来；\n我轻轻的招手，\n作别西天的云彩。\n\n"
+            "那河畔的金柳，\n是夕阳中的新娘；\n波光里的艳影，\n在我的心头荡漾。")
+
+
+@pytest.mark.parametrize("measure", [8, 12])
+def test_free_verse_keeps_its_lines_turnovers_and_stanzas(tmp_path, project, measure):
+    """Verse the copy gives one line a line: each line of verse starts at the paragraph
+    indent, one too long for the column turns over 1 em further in, never spaced out, and a
+    blank grid line parts the stanzas (the lines were one-line paragraphs, the stanzas run
+    together)."""
+    whole, f = build_article(tmp_path, project, measure, "再别康桥", KANGQIAO)
+    assert (f["lost"], f["added"], f["flush"], f["start"], f["end"], f["spaced"]) == (0,) * 6
+    verse = [ln for ln in KANGQIAO.splitlines() if ln]
+    poem = "".join(verse)
+    lines = [ln for ln in body_lines(whole) if ln.text.strip() and ln.text.strip() in poem]
+    em = lines[0].size
+    # put the lines read back together again as lines of verse: a turnover goes on the line
+    # before it
+    got, turnovers = [], 0
+    starts = sorted({round(ln.x0, 1) for ln in lines})
+    assert len(starts) <= 2 * 3, starts           # at most two indents in each column
+    for ln in lines:
+        text = ln.text.strip()
+        if any(v.startswith(text) for v in verse) and (not got or got[-1] in verse):
+            got.append(text)
+        else:
+            got[-1] += text
+            turnovers += 1
+        han = [c for c in ln.chars if not c.ch.isspace()]
+        for a, b in zip(han, han[1:]):
+            assert b.x0 - a.x1 < 0.02 * em, (ln.text, a.ch, b.ch)
+    assert got == verse
+    assert (turnovers > 0) == (measure == 8)
+    # the stanza break: one grid line more between 作别西天的云彩。 and 那河畔的金柳，(the
+    # layout puts them in one column)
+    from collections import Counter
+
+    pitch = Counter(round(b.base - a.base, 2) for a, b in zip(lines, lines[1:])
+                    if b.base > a.base).most_common(1)[0][0]
+    i = next(k for k, ln in enumerate(lines) if ln.text.strip().startswith("那河畔"))
+    assert abs(lines[i].x0 - lines[i - 1].x0) < 3 * em, "the stanzas are in two columns"
+    assert abs((lines[i].base - lines[i - 1].base) - 2 * pitch) < 0.1

@@ -21,12 +21,15 @@ A plain paragraph (kind "body" without emphasis) is composed exactly as before m
   ``{.box}``) is boxed: a blank grid line above and below holds the box's top and foot rule.
 - a **list item** hangs: its marker stands at the column edge, ¼ em before its text, and
   every line of the text starts at the same indent.
-- **verse** (no markup: found in the text, :func:`verse_clauses`): a poem of regular lines
-  (五言, 七言, 四言 — every paragraph whole clauses of the same number of Han characters,
-  each closed by a mark) is set a line of verse to a line, never letter-spaced: a couplet
+- **verse** (no markup: found in the text): a poem of regular lines (五言, 七言, 四言 — every
+  paragraph whole clauses of the same number of Han characters, each closed by a mark,
+  :func:`verse_clauses`) is set a line of verse to a line, never letter-spaced: a couplet
   that does not fit the measure breaks at its caesura, each line flush left at the
   paragraph indent (the poem aligned as a column of lines); where a clause would not fit at
-  that indent (a narrow column) the poem is set as prose.
+  that indent (a narrow column) the poem is set as prose.  Lines the copy gave one a line
+  (``Paragraph.verse``: load.py's short lines of verse, free verse) are lines of verse the
+  same way, a long one turning over 1 em further in, and a blank line parts a poem's
+  stanzas.
 - a **table** is one grid line per row at the column measure: the header row in 黑体 between
   a thick rule above and a thin rule below, a thick rule under the last row, columns at
   least ½ em apart, figures right-aligned (``markup.column_align``); the header row is
@@ -217,37 +220,80 @@ def verse_clauses(text: str) -> list[str] | None:
 
 def _verse(paras, face, measure: float, settings) -> dict[int, list[Line]]:
     """The verse paragraphs of an article, set (see the module docstring): index → lines.
-    An article is a poem when at least two of its paragraphs, and three quarters of its
-    plain ones, are regular verse of one foot (:func:`verse_clauses`); its verse is set a
-    line of verse to a line, each line flush left at the paragraph indent and ragged — a
-    couplet too wide for the measure breaks after the clause that fills it best, never inside
-    a clause.  Not a poem, or a column too narrow for a clause at the indent: {} (prose)."""
+    Regular verse: an article of which at least two paragraphs, and three quarters of its
+    plain ones, are regular verse of one foot (:func:`verse_clauses`) — a couplet too wide
+    for the measure breaks after the clause that fills it best, never inside a clause (a
+    column too narrow for a clause at the indent: those are prose).  Lines the copy set one
+    a line (``Paragraph.verse``, load.py): each a line of verse, and one too long for the
+    column turns over 1 em further in.  Every line of verse is flush left at the paragraph
+    indent and ragged; in a poem (three quarters of the plain paragraphs verse) a blank line
+    parts its stanzas."""
     plain = [k for k, p in enumerate(paras) if p.kind == "body" and not p.spans]
     found = {k: verse_clauses(paras[k].text) for k in plain}
     found = {k: c for k, c in found.items() if c}
     if len(found) < 2 or len(found) * 4 < len(plain) * 3 or \
             len({len(c[0]) for c in found.values()}) != 1:
-        return {}
+        found = {}
     indent = settings.indent
-    room = measure - indent
     out: dict[int, list[Line]] = {}
     for k, clauses in found.items():
-        texts, cur = [], ""
-        for c in clauses:
-            if cur and natural_line(cur + c, face, settings).width > room + 1e-9:
-                texts.append(cur)
-                cur = c
-            else:
-                cur += c
-        texts.append(cur)
-        lines = []
-        for t in texts:
-            ln = natural_line(t, face, settings)
-            if ln.width > room + 1e-9:
-                return {}               # a clause wider than the column at the indent
-            lines.append(replace(ln, measure=room, indent=indent, justified=False,
-                                 align="start"))
+        lines = _clause_lines(clauses, face, measure, indent, settings)
+        if lines is None:
+            out = {}                # a clause wider than the column at the indent: prose
+            break
         out[k] = lines
+    lined = [k for k in plain if paras[k].verse]
+    poem = bool(out) or (lined and len(lined) * 4 >= len(plain) * 3)
+    for k in lined:
+        if k not in out:
+            out[k] = _turned(paras[k].text, face, measure, indent, settings)
+        if poem and paras[k].verse == 2:
+            out[k] = [_blank(measure)] + out[k]
+    return out
+
+
+def _verse_line(line: Line, measure: float, indent: float) -> Line:
+    """``line`` (natural width) as a line of verse: flush left at ``indent``, ragged."""
+    return replace(line, measure=measure - indent, indent=indent, justified=False,
+                   align="start")
+
+
+def _clause_lines(clauses: list[str], face, measure: float, indent: float,
+                  settings) -> list[Line] | None:
+    """A paragraph of regular verse as lines of whole clauses, as many on a line as fit at
+    ``indent``; None when a clause alone does not."""
+    room = measure - indent
+    texts, cur = [], ""
+    for c in clauses:
+        if cur and natural_line(cur + c, face, settings).width > room + 1e-9:
+            texts.append(cur)
+            cur = c
+        else:
+            cur += c
+    texts.append(cur)
+    lines = []
+    for t in texts:
+        ln = natural_line(t, face, settings)
+        if ln.width > room + 1e-9:
+            return None
+        lines.append(_verse_line(ln, measure, indent))
+    return lines
+
+
+def _turned(text: str, face, measure: float, indent: float, settings) -> list[Line]:
+    """A line of verse: at ``indent`` when it fits, else broken where the composer breaks it
+    (kinsoku and all) with its turnovers 1 em further in, so that a turnover is not read as
+    a line of its own; every piece at natural width."""
+    ln = natural_line(text, face, settings)
+    if ln.width <= measure - indent + 1e-9:
+        return [_verse_line(ln, measure, indent)]
+    turn = indent + 1.0
+    # composed at the turnovers' measure, the first line 1 em wider (a negative indent)
+    pieces = compose_paragraph(text, face, measure - turn, settings, indent=indent - turn)
+    out = []
+    for j, piece in enumerate(pieces):
+        nat = natural_line(piece.text, face, settings)
+        out.append(_verse_line(nat, measure, indent if j == 0 else turn))
     return out
 
 

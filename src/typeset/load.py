@@ -858,8 +858,12 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
         if ln.strip():
             block.append((n + 1, ln))
         elif block:
-            for para in _txt_paragraphs(block):
-                paragraphs.append(Paragraph(_join([raw.strip() for _, raw in para]), para[0][0]))
+            verse = _txt_verse(block)
+            for j, para in enumerate(_txt_paragraphs(block)):
+                # a poem's stanzas: a block of verse after another opens a stanza
+                opens = j == 0 and bool(paragraphs) and paragraphs[-1].verse > 0
+                paragraphs.append(Paragraph(_join([raw.strip() for _, raw in para]), para[0][0],
+                                            verse=(2 if opens else 1) if verse else 0))
             block = []
     bad = 0
     for n, ln in enumerate(lines):
@@ -941,7 +945,30 @@ def _txt_free_verse(block: list[tuple[int, str]]) -> bool:
     if len(lens) < 3 or max(lens) > _TXT_VERSE_LEN:
         return False
     full = sum(1 for n in lens[:-1] if n >= max(lens) - 1)
-    return full * 2 < len(lens) - 1
+    if full * 2 < len(lens) - 1:
+        return True
+    # lines of about one length: copy wrapped at a narrow width breaks inside words (为建好成渝
+    # 地区双 / 城经济圈, half its line ends or fewer), verse between them (撑着油纸伞，独自 /
+    # 彷徨在悠长、悠长 / 又寂寥的雨巷，) — three quarters of its line ends at a word's end as
+    # the word segmenter sees them (it misses one now and then: 一样地 / 结着)
+    from .segment import boundaries
+
+    text = "".join(raw.strip() for _, raw in block)
+    ends, at = [], 0
+    for n in lens[:-1]:
+        at += n
+        ends.append(at)
+    words = boundaries(text)
+    return sum(1 for e in ends if e in words) * 4 >= len(ends) * 3
+
+
+def _txt_verse(block: list[tuple[int, str]]) -> bool:
+    """Is this block of a .txt article verse one line a line — short lines of verse with
+    marks at their ends (床前明月光，/ 疑是地上霜。) or free verse with none (新诗)?  Then
+    :func:`_txt_paragraphs` keeps each line a paragraph, and the composer sets them as
+    verse (body.py)."""
+    return len(block) > 1 and (all(_TXT_VERSE.match(raw.strip()) for _, raw in block) or
+                               _txt_free_verse(block))
 
 
 def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
@@ -961,10 +988,7 @@ def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]
     longest = max(_txt_width(raw.strip()) for _, raw in block)
     ends = [bool(_TXT_LINE_END.search(raw.rstrip()) or _txt_heading(raw, longest))
             for _, raw in block]
-    if len(block) > 1 and (
-            all(ends[:-1]) or
-            all(_TXT_VERSE.match(raw.strip()) for _, raw in block) or
-            _txt_free_verse(block)):
+    if len(block) > 1 and all(ends[:-1]) or _txt_verse(block):
         return [[line] for line in block]
     # here a line ends a paragraph only by its mark: a short line among them may be the
     # fragment of a line broken mid-sentence (``…取得明显成效，PM`` / ``2.5`` / ``年平均浓度…``)

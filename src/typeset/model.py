@@ -230,6 +230,10 @@ class Paragraph:
     table: Table | None = None       # kind "table": its cells (``text`` is them, joined)
     box: bool = False                # a quote in a box (编者按)
     align: str = ""                  # a subhead's: "center" | "left" ("" = by its level)
+    # a line of verse the copy set one a line (load: short lines with or without marks at
+    # their ends, body.py sets them a line of verse to a line): 1, or 2 for the first line of
+    # a stanza after another (a blank line of the copy between them); 0: prose
+    verse: int = 0
 
 
 @dataclass(frozen=True)

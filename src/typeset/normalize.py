@@ -554,7 +554,7 @@ def normalise_issue(issue, known: dict | None = None):
             if p.spans or p.kind != "body":
                 paras.append(replace(p, text=new, spans=_moved_spans(p.text, new, p.spans)))
             else:
-                paras.append(Paragraph(new, p.line))
+                paras.append(Paragraph(new, p.line, verse=p.verse))
         articles[key] = replace(
             art, headline=header("headline"), kicker=header("kicker"),
             subtitle=header("subtitle"), byline=header("byline"), paragraphs=tuple(paras))
