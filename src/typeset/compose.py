@@ -516,7 +516,9 @@ def _no_letterspacing_in_codes(items: list[_Item]) -> None:
             k += 1
             continue
         j = k + 1
-        while j < n and items[j].cls in _LATIN:
+        # (a solidus joins the run: "http://www.a.cn" is one address, though the solidi of
+        # "://" are not between two Latin characters; www.a.cn was letter-spaced as a word)
+        while j < n and (items[j].cls in _LATIN or items[j].ch == "/"):
             j += 1
         if any(it.ch in "/@_?&=" for it in items[k:j]):
             for it in items[k:j]:
@@ -592,6 +594,11 @@ def _sensible(items, m, k, j) -> float:
         # solidus then starts the next line, showing that the URL goes on), never inside
         # "//" nor after a single one
         if ca == "/" and before == "/" and cb != "/":
+            # … but not right after a scheme (http:// | www…): "http://" alone at a line end
+            # is no address, and at gb and strict a solidus may not end a line (the level's
+            # 分隔号 rule): the address breaks before its scheme or inside its host
+            if m - 3 >= k and items[m - 3].ch == ":":
+                return 0.0
             return _LONG_BREAK
         if cb == "/" and ca != "/" and not (m + 1 < j and items[m + 1].ch == "/"):
             return _LONG_BREAK
@@ -1567,9 +1574,33 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
         # width, so widening it would leave the visible text short of the measure
         n_even -= lastit.gap_even
         n_letter -= lastit.gap_letter
+    if n_letter and n_even and not last and _attached_only(items, i, j, n_even):
+        # A number or Latin run and the marks after it, nothing else ("84688933、" between
+        # two lines of a list of telephone numbers): the only gaps even spacing may open are
+        # those between the run and its marks, and the line's whole slack would go there —
+        # the mark floats an em or more from its number, and reads as the next line's start.
+        # A mark stays with what it follows (CLREQ §line_breaking_rules); the run is
+        # letter-spaced instead, as a lone run is (the emergency of CLREQ §procedures_for_
+        # inter-character_spacing_expansion), and the mark set solid after it.
+        n_even = 0
     if code is None:      # (the breaker knows: it counts the code items of its lines)
         code = all(it.code for it in items[i:j])
     return _solve(width - natural, sh, st, n_even, last, n_letter, record, code), natural
+
+
+def _attached_only(items, i, j, n_even) -> bool:
+    """Are the ``n_even`` even gaps of the line items[i:j] all between a Latin run and a mark
+    that follows it (2.9%。, 84688933、)?  (_evaluate)"""
+    if n_even > 2:
+        return False
+    k = 0
+    for q in range(i + 1, j):
+        b = items[q]
+        if b.gap_even:
+            if not (b.cls in (PA, ST, CL) and items[q - 1].cls in _LATIN):
+                return False
+            k += 1
+    return k >= n_even
 
 
 def _char_counts(items):
@@ -1639,6 +1670,15 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
     hl_shrink = fshrink.get("hanlatin", 0.0)
     hl_stretch = fstretch.get("hanlatin", 0.0)
     hl_extra, even, letter = fit.hl_extra, fit.even, fit.letter
+    code_gap = 0.0
+    if justified and fit.ragged:
+        # A piece of a URL or an e-mail address alone on its line is never letter-spaced
+        # (_no_letterspacing_in_codes) … except by what no reader sees: opened by at most
+        # cjk.EVEN_UNSEEN between its characters, it fills the measure (jnszqzfbxxk@jn was
+        # 0.3 em short at 8 em); more, and it stays short.
+        n_code = sum(1 for k in range(i + 1, j) if items[k].code and items[k - 1].code)
+        if n_code and 0.0 < width - natural <= n_code * cjk.EVEN_UNSEEN + EPS:
+            code_gap = (width - natural) / n_code
     x = 0.0
     for k in range(i, j):
         it = items[k]
@@ -1655,6 +1695,8 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                 gap += even
             elif it.gap_letter and justified:
                 gap += letter
+            elif code_gap and it.code and items[k - 1].code:
+                gap += code_gap
             x += gap
         if it.cls == H and not it.shrink_kind and not it.stretch_kind:
             # a Han character: no edge trim, nothing to adjust, drawn as it is (what the
@@ -1714,7 +1756,7 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                 even_spacing=bool(justified and (fit.even > EPS or fit.hl_extra > EPS)),
                 spacing=(fit.even or fit.hl_extra) if justified else 0.0,
                 overfull=fit.overfull or x > width + hang + 1e-6,
-                ragged=fit.ragged,
+                ragged=fit.ragged and not code_gap,
                 hang=x - width if hang and x > width + EPS else 0.0,
                 letterspaced=bool(justified and fit.letter > EPS),
                 cut=j < len(items) and items[j].cut in (CUT_URL, CUT_LETTER)
