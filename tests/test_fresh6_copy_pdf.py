@@ -95,3 +95,15 @@ def test_a_piece_of_an_address_fills_its_line_by_what_no_reader_sees(tmp_path, p
                 if x0 - 0.1 <= c.x0 < x0 + 8 * size and "\u4e00" <= c.ch <= "\u9fff")
     assert abs(piece[-1].x1 - right) < 0.1, (piece[-1].x1, right)
     assert max((b.x0 - a.x1) / size for a, b in zip(piece, piece[1:])) <= 0.05 + 1e-3
+
+
+def test_a_character_the_body_face_lacks_is_read_back_on_its_line(tmp_path, project):
+    """``（国办发„2009‟3号）`` (the circular of tests/corpus/realcopy/154, its brackets broken by
+    a scrape): the body face has no ‟ (U+201F), so the fallback face of layout/fonts.yaml
+    draws it, on the body's line at the body's size.  bench/realcopy.py read the body by the
+    body face's name only and counted the ‟ as lost; it reads the fallback faces too.  Read
+    back at 12 characters: nothing lost or added, the ‟ between 2009 and 3."""
+    body = next(p for p in corpus_paragraphs("154-hunan-biyesheng-jiuye-2009.txt") if "‟" in p)
+    whole, f = build_article(tmp_path, project, 12, "国办发", body)
+    assert (f["lost"], f["added"]) == (0, 0), f["examples"]
+    assert any("2009‟3" in ln.text for ln in body_lines(whole))
