@@ -107,3 +107,27 @@ def test_a_character_the_body_face_lacks_is_read_back_on_its_line(tmp_path, proj
     whole, f = build_article(tmp_path, project, 12, "国办发", body)
     assert (f["lost"], f["added"]) == (0, 0), f["examples"]
     assert any("2009‟3" in ln.text for ln in body_lines(whole))
+
+
+def test_an_interpunct_gives_back_its_compression_before_han_characters_are_spaced(tmp_path,
+                                                                                  project):
+    """``新华社专电 哈里·波特的命运尘埃落定后…`` (tests/corpus/realcopy/143) at 8 characters:
+    the interpunct of a foreign name is set ½ em in the mainland (CLREQ §h-punctuation_
+    adjustment_space), compressed from its em; a line too short gives that half back, equally
+    on both sides of the dot, before its Han characters are spaced (CLREQ allows undoing a
+    compression as a means of justification).  ``哈里·波特的命`` was set with ¼ em between
+    every two characters and 运 carried to the next line although ``哈里·波特的命运`` fits.
+    Read back: that line holds the whole name and 命运, its Han characters solid, the dot
+    centred in its em."""
+    body = corpus_paragraphs("143-xhs-luolin-mofa-baike-2007.txt")[0]
+    whole, f = build_article(tmp_path, project, 8, "罗琳", body)
+    assert (f["lost"], f["added"], f["start"], f["end"], f["flush"]) == (0,) * 5, f["examples"]
+    lines = [ln for ln in body_lines(whole) if ln.text.replace(" ", "").startswith("哈里·")]
+    assert lines and lines[0].text.replace(" ", "").startswith("哈里·波特的命运"), \
+        [ln.text for ln in body_lines(whole)]
+    ln = lines[0]
+    gaps = _gaps(ln)
+    han = [g for g, a, b in gaps if "\u4e00" <= a <= "\u9fff" and "\u4e00" <= b <= "\u9fff"]
+    assert max(han) <= 0.05 + 1e-3, gaps
+    left, right = [g for g, a, b in gaps if b == "·"][0], [g for g, a, b in gaps if a == "·"][0]
+    assert abs(left - right) < 0.02, gaps

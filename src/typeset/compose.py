@@ -366,7 +366,12 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
         if cls in cjk.FULLWIDTH_MARKS:
             it.w = style[cls] if adv > 0.75 else adv
         elif cls == IP:
-            it.w = 0.5  # CLREQ §h-punctuation_adjustment_space: ½ em in the mainland, fixed
+            it.w = 0.5  # CLREQ §h-punctuation_adjustment_space: ½ em in the mainland
+            # … compressed from the em it takes elsewhere: a line too short may give it back,
+            # equally on both sides, before its Han characters are spaced out (哈里·波特的命运
+            # fills an 8-em line; 哈里·波特的命 was spaced ¼ em a gap)
+            it.stretch = 0.5
+            it.stretch_kind = "interpunct"
         elif cls == IS:
             # A space between Chinese characters (本报讯 为…) is set 1 em, and a tight line
             # may take it in to ¼ em like a word space (CLREQ shrink step 2) before anything
@@ -807,7 +812,7 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
         # word spaces, Han–Latin gaps, then every remaining gap evenly.
         need = delta
         cost = 0.0
-        for kind in ("space", "hanlatin"):
+        for kind in ("space", "hanlatin", "interpunct"):
             cap = stretch.get(kind, 0.0)
             if cap <= EPS:
                 continue
