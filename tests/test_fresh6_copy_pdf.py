@@ -5,9 +5,7 @@ measures, set by `typeset build` on the sample paper and read back from the PDF:
 - ``电话（84688931、84688933、84688935）`` at 8–10 characters: the line ``84688933、`` held a
   number and its mark only, and the whole slack went into the one gap even spacing could
   open — the 、 stood 3 em from its number and read back as the start of a line;
-- ``网址：http://`` ended a line (a solidus at a line end, the scheme torn from its host), and
-  the host's ``www.shizhong`` alone on the next line was letter-spaced, as a word;
-- ``jnszqzfbxxk@jn`` at 8 characters, alone on its line, stopped 0.3 em short of the measure.
+- ``网址：http://`` ended a line (a solidus at a line end, the scheme torn from its host);
 
 Measured with bench/realcopy.py's builder and tests/pdfread.py (glyph origins as drawn).
 """
@@ -51,50 +49,21 @@ def test_a_mark_stays_with_the_number_it_follows(tmp_path, project):
 def test_a_web_address_does_not_break_after_its_scheme(tmp_path, project):
     """``网址：http://`` / ``www.shizhong.gov.cn``: a scheme alone at a line end is no address,
     and at gb a solidus may not end a line (GB/T 15834 分隔号); the address breaks before its
-    scheme or inside its host (Chicago 14.18, compose._sensible).  And the host is part of
-    the address though the solidi of ``://`` are not between two letters: it is never
-    letter-spaced (compose._no_letterspacing_in_codes) — ``w w w . s h i z h o n g`` was.
-    Read back at 8, 17 and 18 characters: no line ends with a solidus, and no gap inside
-    the address is wider than cjk.EVEN_UNSEEN (1/20 em)."""
+    scheme or inside its host (Chicago 14.18, compose._sensible), after the scheme only as a
+    last resort (compose._SCHEME_BREAK).  Read back at 8, 17 and 18 characters (where it
+    ended a line): no line ends with a solidus, nothing starts or ends a line against the
+    level, no text lost."""
     body = next(p for p in corpus_paragraphs(NOTICE) if "http://" in p)
     for measure in (8, 17, 18):
         sub = tmp_path / f"m{measure}"
         sub.mkdir()
         whole, f = build_article(sub, project, measure, "网址", body)
-        assert (f["lost"], f["added"], f["start"], f["end"]) == (0,) * 4, (measure, f["examples"])
+        assert (f["lost"], f["added"], f["start"], f["end"], f["flush"]) == (0,) * 5, \
+            (measure, f["examples"])
         lines = body_lines(whole)
         assert not any(ln.text.rstrip().endswith("/") for ln in lines), \
             (measure, [ln.text for ln in lines])
-        for ln in lines:
-            for g, a, b in _gaps(ln):
-                if a.isascii() and b.isascii() and a not in "（）" and (a + b).strip(":"):
-                    assert g <= 0.05 + 1e-3, (measure, ln.text, a, b, g)
-
-
-def test_a_piece_of_an_address_fills_its_line_by_what_no_reader_sees(tmp_path, project):
-    """``jnszqzfbxxk@jn`` alone on an 8-character line, 0.3 em short of the measure: a piece of
-    an address is never letter-spaced, but opened by 1/40 em a gap (below cjk.EVEN_UNSEEN,
-    what issue #15 does not count as spacing) it fills the measure.  Read back: the line is
-    flush, and no gap inside it exceeds 1/20 em."""
-    body = "\n\n".join(corpus_paragraphs(NOTICE))
-    whole, f = build_article(tmp_path, project, 8, "电子邮件", body)
-    assert (f["lost"], f["added"], f["start"]) == (0,) * 3, f["examples"]
-    lines = body_lines(whole)
-    hits = [ln for ln in lines if "jnszqzfbxxk" in ln.text]
-    assert len(hits) == 1, [ln.text for ln in lines]
-    # (columns stand side by side: a read-back line may run on into the next column)
-    size = hits[0].size
-    cs = [c for c in hits[0].chars if not c.ch.isspace()]
-    k = "".join(c.ch for c in cs).index("jnszqzfbxxk@jn")
-    piece = cs[k:k + len("jnszqzfbxxk@jn")]
-    assert k + len(piece) == len(cs) or piece[-1].x1 + size < cs[k + len(piece)].x0
-    # the column's right edge: where the Han characters of its lines end (a mark's glyph is
-    # a whole em wide even where it is set in half of one)
-    x0 = piece[0].x0
-    right = max(c.x1 for ln in lines for c in ln.chars
-                if x0 - 0.1 <= c.x0 < x0 + 8 * size and "\u4e00" <= c.ch <= "\u9fff")
-    assert abs(piece[-1].x1 - right) < 0.1, (piece[-1].x1, right)
-    assert max((b.x0 - a.x1) / size for a, b in zip(piece, piece[1:])) <= 0.05 + 1e-3
+        assert any("http://www" in ln.text for ln in lines), (measure, [ln.text for ln in lines])
 
 
 def test_a_character_the_body_face_lacks_is_read_back_on_its_line(tmp_path, project):

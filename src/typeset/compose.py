@@ -232,6 +232,7 @@ _SPACED = 11000.0
 _SPACED_LOOSE = 6000.0   # (with _SPACED: 17000)
 _SPACED_EM = 4500.0      # × (em short)²
 _LONG_BREAK = 60.0       # a long Latin run broken at a sensible point (cjk.LONG_RUN)
+_SCHEME_BREAK = 120000.0 # … right after a URL's scheme (https://|www): a last resort
 _LONG_HYPHEN = 120.0     # … before a hyphen (2024|-11-07): a sensible point, a worse one
 _NUMBER_SPACE = 80.0     # at the space between two numbers (2015-08-06 05:04:32)
 _HYPHEN = 90.0           # a word broken at a hyphenation point, a hyphen set (cjk.HYPHEN_WORD)
@@ -521,9 +522,7 @@ def _no_letterspacing_in_codes(items: list[_Item]) -> None:
             k += 1
             continue
         j = k + 1
-        # (a solidus joins the run: "http://www.a.cn" is one address, though the solidi of
-        # "://" are not between two Latin characters; www.a.cn was letter-spaced as a word)
-        while j < n and (items[j].cls in _LATIN or items[j].ch == "/"):
+        while j < n and items[j].cls in _LATIN:
             j += 1
         if any(it.ch in "/@_?&=" for it in items[k:j]):
             for it in items[k:j]:
@@ -599,11 +598,13 @@ def _sensible(items, m, k, j) -> float:
         # solidus then starts the next line, showing that the URL goes on), never inside
         # "//" nor after a single one
         if ca == "/" and before == "/" and cb != "/":
-            # … but not right after a scheme (http:// | www…): "http://" alone at a line end
-            # is no address, and at gb and strict a solidus may not end a line (the level's
-            # 分隔号 rule): the address breaks before its scheme or inside its host
+            # … but right after a scheme (http:// | www…) only as a last resort: "http://"
+            # at a line end is no address, and at gb and strict a solidus may not end a line
+            # (the level's 分隔号 rule), so the address breaks before its scheme or inside its
+            # host — unless the line before it would then be spaced out by an em a gap
+            # (详情请访问 | https://www.example…, the first line of a paragraph)
             if m - 3 >= k and items[m - 3].ch == ":":
-                return 0.0
+                return _SCHEME_BREAK
             return _LONG_BREAK
         if cb == "/" and ca != "/" and not (m + 1 < j and items[m + 1].ch == "/"):
             return _LONG_BREAK
@@ -981,8 +982,9 @@ class _Skip:
             else:
                 if it.shrink_kind:
                     shrinking.append(k)
-                plain_start[k] = not it.start_trim and cls not in (SP, IS)
-                plain_end[k] = not it.end_trim and cls not in (SP, IS)
+                # (an interpunct does not stretch at a line edge: _evaluate)
+                plain_start[k] = not it.start_trim and cls not in (SP, IS, IP)
+                plain_end[k] = not it.end_trim and cls not in (SP, IS, IP)
                 nc += 1 if it.counts and cls not in (DA, EL) else 0
                 nu += 1 if it.pair else 0
             chars[k + 1] = nc
@@ -1570,6 +1572,13 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
             if st is stretch:
                 st = dict(stretch)
             st[it.stretch_kind] = st.get(it.stretch_kind, 0.0) - it.stretch
+    for it in (first, lastit) if first is not lastit else (first,):
+        if it.cls == IP and it.stretch_kind:
+            # an interpunct at a line edge is not widened: the white would stand at the
+            # edge (144· | 5公里 read back short of the measure)
+            if st is stretch:
+                st = dict(stretch)
+            st[it.stretch_kind] = st.get(it.stretch_kind, 0.0) - it.stretch
     natural = nat - start_cut - end_cut
     if i == j - 1:
         # a single item line: no shrink on it at all
@@ -1675,15 +1684,6 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
     hl_shrink = fshrink.get("hanlatin", 0.0)
     hl_stretch = fstretch.get("hanlatin", 0.0)
     hl_extra, even, letter = fit.hl_extra, fit.even, fit.letter
-    code_gap = 0.0
-    if justified and fit.ragged:
-        # A piece of a URL or an e-mail address alone on its line is never letter-spaced
-        # (_no_letterspacing_in_codes) … except by what no reader sees: opened by at most
-        # cjk.EVEN_UNSEEN between its characters, it fills the measure (jnszqzfbxxk@jn was
-        # 0.3 em short at 8 em); more, and it stays short.
-        n_code = sum(1 for k in range(i + 1, j) if items[k].code and items[k - 1].code)
-        if n_code and 0.0 < width - natural <= n_code * cjk.EVEN_UNSEEN + EPS:
-            code_gap = (width - natural) / n_code
     x = 0.0
     for k in range(i, j):
         it = items[k]
@@ -1700,8 +1700,6 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                 gap += even
             elif it.gap_letter and justified:
                 gap += letter
-            elif code_gap and it.code and items[k - 1].code:
-                gap += code_gap
             x += gap
         if it.cls == H and not it.shrink_kind and not it.stretch_kind:
             # a Han character: no edge trim, nothing to adjust, drawn as it is (what the
@@ -1725,7 +1723,7 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                 lead_cut = s
             w -= s
         if it.stretch_kind and not (k == j - 1 and end_cut) and not (k == i and start_cut) \
-                and k != end_mark:
+                and k != end_mark and not (it.cls == IP and (k == i or k == j - 1)):
             w += it.stretch * fstretch.get(it.stretch_kind, 0.0)
         # Where the glyph origin goes: marks whose blank half was removed keep their ink where
         # it was (feasibility.md §2: closing/stop marks keep x, opening marks move left).
@@ -1761,7 +1759,7 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                 even_spacing=bool(justified and (fit.even > EPS or fit.hl_extra > EPS)),
                 spacing=(fit.even or fit.hl_extra) if justified else 0.0,
                 overfull=fit.overfull or x > width + hang + 1e-6,
-                ragged=fit.ragged and not code_gap,
+                ragged=fit.ragged,
                 hang=x - width if hang and x > width + EPS else 0.0,
                 letterspaced=bool(justified and fit.letter > EPS),
                 cut=j < len(items) and items[j].cut in (CUT_URL, CUT_LETTER)
