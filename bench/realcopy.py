@@ -86,6 +86,9 @@ TEMPLATE = "difang-dongtai"
 HEADLINE = "standard"
 PAGE_LINES = 80                       # 90 grid lines less the section head (4) and footer (6)
 BODY_FONT = "TypesetSerifSC-Regular"  # the body face (and its -Halt companion)
+# … and the fallback faces of layout/fonts.yaml, which draw the body's characters the body face
+# lacks (‟ U+201F of a scraped „2009‟ read back as lost, though drawn on its line)
+FALLBACK_FONTS = ("HanaMinA", "HanaMinB")
 HEADLINE_FACES = (("TypesetSansSC-Bold", 18.0), ("TypesetSansSC-Black", 22.0))  # 小二, 二号
 FULL_MARKS = set(cjk.CLOSING + cjk.PAUSE + cjk.STOP + cjk.OPENING) - {"．"}
 NOT_COUNTED = (cjk.OP, cjk.CL, cjk.PA, cjk.ST, cjk.IP, cjk.CN, cjk.SO, cjk.SP, cjk.IS)
@@ -288,7 +291,8 @@ def measure_pdf(pdf: Path, issue_dir: Path, project: Path | None, expected: list
             if any(font.startswith(f) and abs(ln.size - s) < 0.01 for f, s in HEADLINE_FACES):
                 stream.append(("head", pno, ln))
             elif abs(ln.size - em) < 0.01 and ln.base > paper.margin_top:
-                body = [c for c in ln.chars if c.font.split("+")[-1].startswith(BODY_FONT)]
+                body = [c for c in ln.chars
+                        if c.font.split("+")[-1].startswith((BODY_FONT,) + FALLBACK_FONTS)]
                 if body:
                     stream.append(("body", pno, PLine(body)))
     # split the stream into articles at each headline block

@@ -232,6 +232,7 @@ _SPACED = 11000.0
 _SPACED_LOOSE = 6000.0   # (with _SPACED: 17000)
 _SPACED_EM = 4500.0      # × (em short)²
 _LONG_BREAK = 60.0       # a long Latin run broken at a sensible point (cjk.LONG_RUN)
+_SCHEME_BREAK = 120000.0 # … right after a URL's scheme (https://|www): a last resort
 _LONG_HYPHEN = 120.0     # … before a hyphen (2024|-11-07): a sensible point, a worse one
 _NUMBER_SPACE = 80.0     # at the space between two numbers (2015-08-06 05:04:32)
 _HYPHEN = 90.0           # a word broken at a hyphenation point, a hyphen set (cjk.HYPHEN_WORD)
@@ -366,7 +367,12 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
         if cls in cjk.FULLWIDTH_MARKS:
             it.w = style[cls] if adv > 0.75 else adv
         elif cls == IP:
-            it.w = 0.5  # CLREQ §h-punctuation_adjustment_space: ½ em in the mainland, fixed
+            it.w = 0.5  # CLREQ §h-punctuation_adjustment_space: ½ em in the mainland
+            # … compressed from the em it takes elsewhere: a line too short may give it back,
+            # equally on both sides, before its Han characters are spaced out (哈里·波特的命运
+            # fills an 8-em line; 哈里·波特的命 was spaced ¼ em a gap)
+            it.stretch = 0.5
+            it.stretch_kind = "interpunct"
         elif cls == IS:
             # A space between Chinese characters (本报讯 为…) is set 1 em, and a tight line
             # may take it in to ¼ em like a word space (CLREQ shrink step 2) before anything
@@ -605,6 +611,13 @@ def _sensible(items, m, k, j) -> float:
         # solidus then starts the next line, showing that the URL goes on), never inside
         # "//" nor after a single one
         if ca == "/" and before == "/" and cb != "/":
+            # … but right after a scheme (http:// | www…) only as a last resort: "http://"
+            # at a line end is no address, and at gb and strict a solidus may not end a line
+            # (the level's 分隔号 rule), so the address breaks before its scheme or inside its
+            # host — unless the line before it would then be spaced out by an em a gap
+            # (详情请访问 | https://www.example…, the first line of a paragraph)
+            if m - 3 >= k and items[m - 3].ch == ":":
+                return _SCHEME_BREAK
             return _LONG_BREAK
         if cb == "/" and ca != "/" and not (m + 1 < j and items[m + 1].ch == "/"):
             return _LONG_BREAK
@@ -813,7 +826,7 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
         # word spaces, Han–Latin gaps, then every remaining gap evenly.
         need = delta
         cost = 0.0
-        for kind in ("space", "hanlatin"):
+        for kind in ("space", "hanlatin", "interpunct"):
             cap = stretch.get(kind, 0.0)
             if cap <= EPS:
                 continue
@@ -982,8 +995,9 @@ class _Skip:
             else:
                 if it.shrink_kind:
                     shrinking.append(k)
-                plain_start[k] = not it.start_trim and cls not in (SP, IS)
-                plain_end[k] = not it.end_trim and cls not in (SP, IS)
+                # (an interpunct does not stretch at a line edge: _evaluate)
+                plain_start[k] = not it.start_trim and cls not in (SP, IS, IP)
+                plain_end[k] = not it.end_trim and cls not in (SP, IS, IP)
                 nc += 1 if it.counts and cls not in (DA, EL) else 0
                 nu += 1 if it.pair else 0
             chars[k + 1] = nc
@@ -1571,6 +1585,13 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
             if st is stretch:
                 st = dict(stretch)
             st[it.stretch_kind] = st.get(it.stretch_kind, 0.0) - it.stretch
+    for it in (first, lastit) if first is not lastit else (first,):
+        if it.cls == IP and it.stretch_kind:
+            # an interpunct at a line edge is not widened: the white would stand at the
+            # edge (144· | 5公里 read back short of the measure)
+            if st is stretch:
+                st = dict(stretch)
+            st[it.stretch_kind] = st.get(it.stretch_kind, 0.0) - it.stretch
     natural = nat - start_cut - end_cut
     if i == j - 1:
         # a single item line: no shrink on it at all
@@ -1580,9 +1601,33 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
         # width, so widening it would leave the visible text short of the measure
         n_even -= lastit.gap_even
         n_letter -= lastit.gap_letter
+    if n_letter and n_even and not last and _attached_only(items, i, j, n_even):
+        # A number or Latin run and the marks after it, nothing else ("84688933、" between
+        # two lines of a list of telephone numbers): the only gaps even spacing may open are
+        # those between the run and its marks, and the line's whole slack would go there —
+        # the mark floats an em or more from its number, and reads as the next line's start.
+        # A mark stays with what it follows (CLREQ §line_breaking_rules); the run is
+        # letter-spaced instead, as a lone run is (the emergency of CLREQ §procedures_for_
+        # inter-character_spacing_expansion), and the mark set solid after it.
+        n_even = 0
     if code is None:      # (the breaker knows: it counts the code items of its lines)
         code = all(it.code for it in items[i:j])
     return _solve(width - natural, sh, st, n_even, last, n_letter, record, code), natural
+
+
+def _attached_only(items, i, j, n_even) -> bool:
+    """Are the ``n_even`` even gaps of the line items[i:j] all between a Latin run and a mark
+    that follows it (2.9%。, 84688933、)?  (_evaluate)"""
+    if n_even > 2:
+        return False
+    k = 0
+    for q in range(i + 1, j):
+        b = items[q]
+        if b.gap_even:
+            if not (b.cls in (PA, ST, CL) and items[q - 1].cls in _LATIN):
+                return False
+            k += 1
+    return k >= n_even
 
 
 def _char_counts(items):
@@ -1691,7 +1736,7 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                 lead_cut = s
             w -= s
         if it.stretch_kind and not (k == j - 1 and end_cut) and not (k == i and start_cut) \
-                and k != end_mark:
+                and k != end_mark and not (it.cls == IP and (k == i or k == j - 1)):
             w += it.stretch * fstretch.get(it.stretch_kind, 0.0)
         # Where the glyph origin goes: marks whose blank half was removed keep their ink where
         # it was (feasibility.md §2: closing/stop marks keep x, opening marks move left).
