@@ -4,6 +4,9 @@ bench/realcopy.py plans and measures it — shared by the tests of fresh copy.""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+import pytest
 
 from conftest import ROOT
 
@@ -11,6 +14,14 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import realcopy  # noqa: E402
 from pdfread import read_chars, read_lines  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A project folder of the sample paper's fonts and layout (realcopy.make_project)."""
+    proj = tmp_path_factory.mktemp("realcopy") / "project"
+    realcopy.make_project(proj)
+    return proj
 
 
 def build_article(tmp_path, project, measure: int, headline: str, body: str,

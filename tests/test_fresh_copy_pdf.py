@@ -14,23 +14,14 @@ Measured with bench/realcopy.py's builder and tests/pdfread.py (glyph origins as
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-import pytest
 
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 
 import realcopy  # noqa: E402
-from realcopy_build import body_lines, build_article  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    proj = tmp_path_factory.mktemp("fresh") / "project"
-    realcopy.make_project(proj)
-    return proj
+from realcopy_build import body_lines, build_article, project  # noqa: E402,F401
 
 
 def test_a_typed_space_beside_a_bracket_makes_one_em_of_white(tmp_path, project):

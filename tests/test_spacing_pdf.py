@@ -14,16 +14,14 @@ bench/realcopy.py (one owner of the measuring): no gap over 0.05 em between two 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-import pytest
 
 from conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "bench"))
 
 import realcopy  # noqa: E402
-from realcopy_build import build_article  # noqa: E402
+from realcopy_build import build_article, project  # noqa: E402,F401
 
 # (corpus file, the paragraph's opening): the paragraph is copied whole from the file
 PARAGRAPHS = (
@@ -40,13 +38,6 @@ def corpus_paragraph(name: str, opening: str) -> str:
     found = [p.strip() for p in text.split("\n\n") if p.strip().startswith(opening)]
     assert len(found) == 1, (name, opening)
     return found[0]
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    proj = tmp_path_factory.mktemp("spacing") / "project"
-    realcopy.make_project(proj)
-    return proj
 
 
 def test_numbers_justify_without_visible_letter_spacing(tmp_path, project):

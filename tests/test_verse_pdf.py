@@ -8,21 +8,13 @@ indent, the poem is prose again."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from conftest import ROOT
-from realcopy_build import body_lines, build_article, realcopy
+from realcopy_build import body_lines, build_article, project  # noqa: F401
 
 POEM = ROOT / "tests" / "corpus" / "realcopy" / "079-shi-chunjiang-huayueye.txt"
-
-
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    proj = tmp_path_factory.mktemp("verse") / "project"
-    realcopy.make_project(proj)
-    return proj
 
 
 def couplets() -> list[str]:
