@@ -499,11 +499,6 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
         for k in range(s + 1, e):
             if items[k].can_break_before:
                 items[k].penalty = max(items[k].penalty, cost)
-        if s == 0 and e < n and items[e].cls == IS:
-            # the space after a dateline (本报讯 7月30日…) is the newsroom's one-em blank,
-            # the same in every article: a tight line does not take it in as a word space
-            items[e].shrink = 0.0
-            items[e].shrink_kind = ""
     for it in items:
         if it.cls == H:
             continue
