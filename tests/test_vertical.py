@@ -292,35 +292,3 @@ def test_vertical_input_errors(tmp_path):
                        cwd=ROOT)
     assert r.returncode == 3, r.stderr
     assert "slot 'w': a vertical block needs a fixed height ('lines:')" in r.stderr
-
-
-def test_text_shorter_than_its_block_is_shared_evenly_over_the_tiers(sample):
-    """Page 2's 岳阳楼记 and 资阳 blocks (two tiers each) hold less text than they could: each
-    tier holds the same number of lines, the last at most one fewer, their lines starting at
-    the block's right edge.  Filled one after another, 岳阳楼记's second tier held four lines
-    under the headline beside a block of white, and 资阳's a single line — its byline, under
-    the headline, read first by an eye going down the column (a reviewer of the page)."""
-    # the body and its byline (the byline in its own face), not the headlines
-    cs = [c for c in chars(sample[1]) if c["size"] < 11 and 130 < c["top"] < 790]
-    lines = [ln for ln in vlines(cs, 10.5) if ln]
-    # a block's tiers: lines grouped by the height they start at; blocks by their tiers' x
-    # a tier's top: where three lines or more start (a paragraph's first line starts 2 em
-    # lower, a byline flush with the foot); a line belongs to the tier it starts in
-    from collections import Counter
-
-    tops = Counter(round(ln[0]["top"], 1) for ln in lines)
-    starts: list = []
-    for t, n in tops.most_common():
-        if n >= 3 and all(abs(t - u) > 3 * 10.5 for u in starts):
-            starts.append(t)
-    starts.sort()
-    tiers: dict[float, list] = {t: [] for t in starts}
-    for ln in lines:
-        tiers[max(t for t in starts if t <= ln[0]["top"] + 10.5)].append(ln)
-    assert len(starts) >= 4, starts                 # two blocks of two tiers
-    for upper, lower in zip(starts[0::2], starts[1::2]):
-        a, b = len(tiers[upper]), len(tiers[lower])
-        assert 0 <= a - b <= 1, (upper, lower, a, b)
-        # both begin at the block's first text line (the same x, right of the others)
-        assert abs(max(ln[0]["cx"] for ln in tiers[upper]) -
-                   max(ln[0]["cx"] for ln in tiers[lower])) < 0.5

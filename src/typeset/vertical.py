@@ -385,19 +385,10 @@ def flow_block(text, page, slot, top: int, room: int, part, offsets: dict, error
     body = text.vbody(page, slot.article, geom.chars)
     per = len(geom.line_x)
     frames = [Frame(t + 1, top, per) for t in range(len(geom.tier_y))]
-    # text shorter than the block is shared evenly over the tiers, the last the shortest (as
-    # a horizontal story's columns are balanced): filled one after another, the last tier
-    # held a column or two under the headline and a block of white beside them
-    share = min(per, -(-len(body) // len(frames))) if frames else per
     k = 0
     for f in frames:
-        f.lines = body[k:k + share]
+        f.lines = body[k:k + f.capacity]
         k += len(f.lines)
-    if k < len(body):                   # more text than the block holds: every tier full
-        k = 0
-        for f in frames:
-            f.lines = body[k:k + f.capacity]
-            k += len(f.lines)
     block = Block(slot, top, slot.lines, 0, [], frames, len(body), article=slot.article,
                   part=part, head_span=0, body_from=0, body_to=k)
     block.vertical = geom
