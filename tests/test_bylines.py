@@ -87,3 +87,17 @@ def test_a_name_longer_than_the_column_breaks_between_words_flush_right_and_soli
         k = want.index(word)
         inside |= set(range(k + 1, k + len(word)))
     assert not cuts & inside, [ln.text for ln in by]
+
+
+def test_a_short_part_before_a_long_name_is_not_left_alone(sample_issue):
+    """``据 中国国家统计局综合司与国家发展和改革委员会联合发布``: the short part before a name
+    too long for the column goes on the name's first line where it fits (it stood alone: 据
+    / 中国国家统计局综合司与 / … — the reviewer of the change); every line flush right."""
+    from typeset.flow import _aligned
+
+    page = sample_issue.pages[0]
+    lines = _aligned("据 中国国家统计局综合司与国家发展和改革委员会联合发布", sample_issue,
+                     page.template.byline_style, "end")
+    texts = ["".join(g.ch for g in ln.glyphs).strip() for ln in lines]
+    assert len(texts) >= 2 and all(len(t) >= 3 for t in texts), texts
+    assert "".join(texts).replace(" ", "") == "据中国国家统计局综合司与国家发展和改革委员会联合发布"

@@ -191,21 +191,31 @@ def test_one_a_line_copy_with_a_line_broken_mid_sentence(tmp_path):
     assert got[0][1].endswith("导入 iPhone 16系列手机。")
 
 
-# 戴望舒《雨巷》(1927; the poet died in 1950, the text is in the public domain), its first two
-# stanzas as a newsroom would paste them: lines of about one length, most ending mid-sentence
-YUXIANG = ("撑着油纸伞，独自\n彷徨在悠长、悠长\n又寂寥的雨巷，\n我希望逢着\n一个丁香一样地\n"
-           "结着愁怨的姑娘。\n\n她是有\n丁香一样的颜色，\n丁香一样的芬芳，\n丁香一样的忧愁，\n"
-           "在雨中哀怨，\n哀怨又彷徨；\n")
+# 徐志摩《再别康桥》(1928; the poet died in 1931: public domain), two stanzas, and a notice's
+# contact lines, as short and as unmarked as free verse
+KANGQIAO = ("轻轻的我走了，\n正如我轻轻的来；\n我轻轻的招手，\n作别西天的云彩。\n\n"
+            "那河畔的金柳，\n是夕阳中的新娘；\n波光里的艳影，\n在我的心头荡漾。\n")
+CONTACTS = ("成都校区\n地址：成都市人民南路四段11号\n电话：028-85223456\n\n"
+            "重庆校区\n地址：重庆市渝中区解放碑\n电话：023-63456789\n")
 
 
-def test_verse_of_lines_of_one_length_keeps_its_lines_and_stanzas(tmp_path):
-    """Free verse whose lines are about as long as one another read as copy wrapped at a
-    narrow width and ran together into one paragraph a stanza (撑着油纸伞，独自彷徨在悠长…):
-    wrapped copy breaks inside words, verse between them."""
+def _verse_flags(tmp_path, body: str):
     f = tmp_path / "a.txt"
-    text = "headline: 雨巷\n\n" + YUXIANG
+    text = "headline: 诗\n\n" + body
     f.write_text(text, encoding="utf-8")
-    got = parse_article(f, text).paragraphs
-    assert [p.text for p in got] == [ln for ln in YUXIANG.splitlines() if ln]
-    # every line a line of verse; the second stanza's first opens a stanza
-    assert [p.verse for p in got] == [1] * 6 + [2] + [1] * 5
+    return [(p.text, p.verse) for p in parse_article(f, text).paragraphs]
+
+
+def test_a_poem_one_line_a_line_is_verse_in_stanzas(tmp_path):
+    """Each line a paragraph marked as a line of verse; the first of the second stanza opens
+    a stanza (body.py sets a blank grid line before it)."""
+    got = _verse_flags(tmp_path, KANGQIAO)
+    assert [t for t, _ in got] == [ln for ln in KANGQIAO.splitlines() if ln]
+    assert [v for _, v in got] == [1, 1, 1, 1, 2, 1, 1, 1]
+
+
+def test_contact_lines_are_paragraphs_not_verse(tmp_path):
+    """A notice's address and telephone lines are no poem: no stanza blank between the two
+    campuses, no turnovers (a reviewer found [blank, 重庆校区])."""
+    got = _verse_flags(tmp_path, CONTACTS)
+    assert all(v == 0 for _, v in got), got

@@ -222,7 +222,7 @@ def _verse(paras, face, measure: float, settings) -> dict[int, list[Line]]:
     """The verse paragraphs of an article, set (see the module docstring): index → lines.
     Regular verse: an article of which at least two paragraphs, and three quarters of its
     plain ones, are regular verse of one foot (:func:`verse_clauses`) — a couplet too wide
-    for the measure breaks after the clause that fills it best, never inside a clause (a
+    for the measure breaks between clauses, as many on a line as fit, never inside one (a
     column too narrow for a clause at the indent: those are prose).  Lines the copy set one
     a line (``Paragraph.verse``, load.py): each a line of verse, and one too long for the
     column turns over 1 em further in.  Every line of verse is flush left at the paragraph
@@ -288,6 +288,8 @@ def _turned(text: str, face, measure: float, indent: float, settings) -> list[Li
     if ln.width <= measure - indent + 1e-9:
         return [_verse_line(ln, measure, indent)]
     turn = indent + 1.0
+    if measure - turn < 2.0:            # a column too narrow to turn over in: as prose
+        return compose_paragraph(text, face, measure, settings)
     # composed at the turnovers' measure, the first line 1 em wider (a negative indent)
     pieces = compose_paragraph(text, face, measure - turn, settings, indent=indent - turn)
     out = []

@@ -461,12 +461,6 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             b.pair = a.cls == b.cls and a.cls in (DA, EL)
             b.can_break_before = _can_break(a, b, no_start, no_end, connector_no_start,
                                             keep_units)
-            if b.can_break_before and a.cls == CN and a.ch in "～~" and b.ch.isdigit() and \
-                    k >= 2 and (items[k - 2].ch.isdigit() or items[k - 2].cls == PO):
-                # 7～8级, 80～120毫米, 19℃～33℃: a range is one figure, broken neither before
-                # its connector (which never starts a line) nor after it (GB/T 15834 §4.13
-                # joins the two ends; a line ending 7～ reads as a figure cut off)
-                b.can_break_before = False
             # 11.37万亿元, 2.814亿人: the magnitudes and the unit after a number stay with it
             # (3个 ends at its counter: 3个|千亿级 may break)
             if not keep_units:
@@ -1847,8 +1841,13 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings,
             # there splits the name as a break inside a Chinese word would
             return 0, 1
         if b.ch.isdigit() and a.ch in _DATE_TIME and j >= 2 and items[j - 2].ch.isdigit():
-            # inside a date or a time (21日9时 / 17分, 2015年8月 / 6日): one expression
-            return 0, 1
+            # inside a date or a time (21日9时 / 17分, 2015年8月 / 6日): one expression — when
+            # the figure after the break is its next part (not 近10年 / 3000万人)
+            q = j
+            while q < n and items[q].ch.isdigit():
+                q += 1
+            if q < n and items[q].ch in _DATE_TIME:
+                return 0, 1
         return 0, 0
 
     def space(j):

@@ -339,7 +339,11 @@ def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> list[Line
                 continue
             # a part too long alone (an organisation's full name): between its words, the
             # fewest and most even lines (the headline breaker), each set flush and unspread
-            # like the rest of the note; the next part may join its last line
+            # like the rest of the note, with the piece before it (据 alone on a line
+            # otherwise); the next part may join its last line
+            if words:
+                pieces.pop()
+                part = f"{words.pop()} {part}"
             for ln in compose_headline(part, face, measure / scale, paper.settings):
                 pieces.append(ln)
                 words.append("".join(g.ch for g in ln.glyphs))

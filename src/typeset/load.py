@@ -858,7 +858,7 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
         if ln.strip():
             block.append((n + 1, ln))
         elif block:
-            verse = _txt_verse(block)
+            verse = _txt_poem(block)
             for j, para in enumerate(_txt_paragraphs(block)):
                 # a poem's stanzas: a block of verse after another opens a stanza
                 opens = j == 0 and bool(paragraphs) and paragraphs[-1].verse > 0
@@ -945,30 +945,27 @@ def _txt_free_verse(block: list[tuple[int, str]]) -> bool:
     if len(lens) < 3 or max(lens) > _TXT_VERSE_LEN:
         return False
     full = sum(1 for n in lens[:-1] if n >= max(lens) - 1)
-    if full * 2 < len(lens) - 1:
-        return True
-    # lines of about one length: copy wrapped at a narrow width breaks inside words (为建好成渝
-    # 地区双 / 城经济圈, half its line ends or fewer), verse between them (撑着油纸伞，独自 /
-    # 彷徨在悠长、悠长 / 又寂寥的雨巷，) — three quarters of its line ends at a word's end as
-    # the word segmenter sees them (it misses one now and then: 一样地 / 结着)
-    from .segment import boundaries
-
-    text = "".join(raw.strip() for _, raw in block)
-    ends, at = [], 0
-    for n in lens[:-1]:
-        at += n
-        ends.append(at)
-    words = boundaries(text)
-    return sum(1 for e in ends if e in words) * 4 >= len(ends) * 3
+    return full * 2 < len(lens) - 1
 
 
 def _txt_verse(block: list[tuple[int, str]]) -> bool:
     """Is this block of a .txt article verse one line a line — short lines of verse with
     marks at their ends (床前明月光，/ 疑是地上霜。) or free verse with none (新诗)?  Then
-    :func:`_txt_paragraphs` keeps each line a paragraph, and the composer sets them as
-    verse (body.py)."""
+    :func:`_txt_paragraphs` keeps each line a paragraph."""
     return len(block) > 1 and (all(_TXT_VERSE.match(raw.strip()) for _, raw in block) or
                                _txt_free_verse(block))
+
+
+# what a poem's lines do not hold and a notice's address and list lines do: figures, a label
+# and its colon, an e-mail or web address
+_NOT_VERSE = re.compile("[0-9０-９@：:/]")
+
+
+def _txt_poem(block: list[tuple[int, str]]) -> bool:
+    """Is this block of verse (:func:`_txt_verse`) a poem's stanza, to be set as lines of verse
+    (Paragraph.verse, body.py) — not a notice's address or telephone lines, as short and as
+    unmarked (成都校区 / 地址：… / 电话：028-85223456)?"""
+    return _txt_verse(block) and not any(_NOT_VERSE.search(raw) for _, raw in block)
 
 
 def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
