@@ -392,10 +392,11 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
         reuse = {k: b for k, b in previous.bodies.items()
                  if k in issue.articles and old.get(k) == issue.articles[k]}
     heads: dict = {}
+    bylines: dict = {}          # set by the compose workers too: flow does not set them again
     bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None,
-                            reuse=reuse, heads=heads)
+                            reuse=reuse, heads=heads, bylines=bylines)
     t25 = time.perf_counter()
-    flows = flow_issue(issue, bodies, heads)
+    flows = flow_issue(issue, bodies, heads, bylines)
     from .makeup import block_geometry, foot_levers, holes
 
     for flow in flows:
