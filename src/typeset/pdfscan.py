@@ -614,26 +614,27 @@ RUN = 256
 SEEN_ITEMS = 16384
 SEEN_BYTES = 96
 _WS = rb"[\t\n\x0b\x0c\r ]"
-# Every repetition below is possessive (what it takes it never gives back), which gives the
-# same matches with less work for the engine (issue #22): what follows each never begins
-# with what it takes — a run of whitespace is followed by a name, number, string, bracket or
-# operator; a name's characters, a number's digits and point, a string's plain characters
-# (no ')' among them) are followed by whitespace or a delimiter, and giving some back would
-# leave a character nothing after it accepts; a TJ array's elements are followed by ']'.
-_NUM = rb"[-+]?(?:\d{1,38}+(?:\.\d*+)?+|\.\d++)"
-_STR = rb"\((?:[^()\\]++|\\[0-3][0-7][0-7])*+\)"
+# The repetitions below are plain greedy ones.  Possessive ones (``*+``: what they take they
+# never give back) give the same matches here with less work for the engine — what follows
+# each never begins with what it takes — but Python 3.11.2 (Debian 12's, what a fresh
+# machine builds with) matches possessive repetitions of groups wrongly: the sample page
+# failed its own preflight there ("a stray ')' in a content stream").  The same matches on
+# every Python come first (tests/test_pdfscan_python.py runs the scanner on the interpreter
+# the tests run with, and bench/pdfscan_compare.py compares it with the old scanner).
+_NUM = rb"[-+]?(?:\d{1,38}(?:\.\d*)?|\.\d+)"
+_STR = rb"\((?:[^()\\]+|\\[0-3][0-7][0-7])*\)"
 # the byte after an operator ends its token: a delimiter, whitespace (not NUL) or the end
 _END = rb"(?![^\t\n\x0b\x0c\r ()<>\[\]{}%/])"
 _ITEM = re.compile(
-    _WS + rb"*+(?:"
-    rb"(/[^\x00\t\n\x0b\x0c\r /()<>\[\]{}%]*+)" + _WS + rb"++(" + _NUM + rb")" + _WS +
-    rb"++Tf" + _END +
-    rb"(?:" + _WS + rb"*+(" + _STR + rb")" + _WS + rb"*+Tj" + _END + rb")?+"
-    rb"|(" + _STR + rb")" + _WS + rb"*+Tj" + _END +
-    rb"|(\[(?:" + _WS + rb"*+(?:" + _STR + rb"|" + _NUM + rb"(?=[\t\n\x0b\x0c\r (\]])))*+" +
-    _WS + rb"*+\])" + _WS + rb"*+TJ" + _END +
-    rb"|((?:" + _NUM + _WS + rb"++){6})Tm" + _END +
-    rb"|((?:" + _NUM + _WS + rb"++){2}T[dD])" + _END +
+    _WS + rb"*(?:"
+    rb"(/[^\x00\t\n\x0b\x0c\r /()<>\[\]{}%]*)" + _WS + rb"+(" + _NUM + rb")" + _WS +
+    rb"+Tf" + _END +
+    rb"(?:" + _WS + rb"*(" + _STR + rb")" + _WS + rb"*Tj" + _END + rb")?"
+    rb"|(" + _STR + rb")" + _WS + rb"*Tj" + _END +
+    rb"|(\[(?:" + _WS + rb"*(?:" + _STR + rb"|" + _NUM + rb"(?=[\t\n\x0b\x0c\r (\]])))*" +
+    _WS + rb"*\])" + _WS + rb"*TJ" + _END +
+    rb"|((?:" + _NUM + _WS + rb"+){6})Tm" + _END +
+    rb"|((?:" + _NUM + _WS + rb"+){2}T[dD])" + _END +
     rb"|(BT|ET)" + _END + rb")")
 _ELEMENT = re.compile(rb"(" + _STR + rb")|(" + _NUM + rb")")
 _SPECIAL = re.compile(rb"[()<>\[\]{}%]")
