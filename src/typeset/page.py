@@ -651,12 +651,8 @@ def _footer(issue: Issue, flow: PageFlow, items: list, ids, out: PageOut, type_a
     items.append(Box(ax, y0, aw, y1 - y0, width=0.75, area=type_area))
     ts, us = f.title_style, f.unit_style
     where = SourceRef(tpl.source)
-    # the title and the rows, one grid line each, centred in the box: the spare lines shared
-    # above and below, half a line each when there is one (on the grid, the last row's em box
-    # ended on the box's bottom rule, the rule through its descenders, a line of white above
-    # the title instead; the box is furniture across the whole type area, no column's text
-    # beside it to keep a baseline with)
-    first = top + max(0.0, (nlines - 1 - nrows) / 2.0)
+    # the title and the rows, one grid line each, centred in the box's lines
+    first = top + max(0, (nlines - 1 - nrows + 1) // 2)
     box = out.add_area(f"footer title '{_short(f.title)}'", ax, y0, ax + aw, y1)
     items += line_runs(title, ax + (aw - title.width * ts.size) / 2.0, baseline(paper, first), ts,
                    "footer", None, ids(), area=box, where=where)
