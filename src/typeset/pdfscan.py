@@ -384,46 +384,40 @@ def batches(data: bytes, problem=None):
                 room -= 1
                 if got is not None:
                     out.append(got)
-                    if not room:
-                        break
-                    last_x, x = x, following()
-                    if x is None:
-                        x = last_x
-                        break
-                    continue
-                nm, size, s, s1, arr, tm, td, bt = x.groups()
-                if nm:
-                    name = names.get(nm)
-                    if name is None:
-                        name = names[nm] = _name(nm)
-                    if s:                         # "(…)" when a Tj follows, else b""
-                        s = s[1:-1]
-                        s = escape(s)[0] if b"\\" in s else s
-                    else:
-                        s = None
-                    out.append(("Tf", name, float(size), s))
-                elif s1:
-                    s1 = s1[1:-1]
-                    out.append(("Tj", escape(s1)[0] if b"\\" in s1 else s1))
-                elif bt:
-                    out.append((ops[bt],))
-                elif tm:
-                    v = tm.split()
-                    out.append(("Tm", (float(v[0]), float(v[1]), float(v[2]), float(v[3]),
-                                       float(v[4]), float(v[5]))))
-                elif td:
-                    v = td.split()
-                    out.append((ops[v[2]], float(v[0]), float(v[1])))
                 else:
-                    els = [((escape(e[1:-1])[0] if b"\\" in e else e[1:-1]) if e
-                            else float(x)) for e, x in _ELEMENT.findall(arr)]
-                    if len(els) > MAX_OPERANDS:
-                        yield out                 # what comes before it, then no further
-                        raise Refused(f"an array of more than {MAX_OPERANDS} elements in "
-                                      f"a content stream")
-                    out.append(("TJ", els))
-                if not arr and len(whole) <= SEEN_BYTES and len(seen) < SEEN_ITEMS:
-                    seen[whole] = out[-1]         # (not a TJ: its list is the caller's)
+                    nm, size, s, s1, arr, tm, td, bt = x.groups()
+                    if nm:
+                        name = names.get(nm)
+                        if name is None:
+                            name = names[nm] = _name(nm)
+                        if s:                         # "(…)" when a Tj follows, else b""
+                            s = s[1:-1]
+                            s = escape(s)[0] if b"\\" in s else s
+                        else:
+                            s = None
+                        out.append(("Tf", name, float(size), s))
+                    elif s1:
+                        s1 = s1[1:-1]
+                        out.append(("Tj", escape(s1)[0] if b"\\" in s1 else s1))
+                    elif bt:
+                        out.append((ops[bt],))
+                    elif tm:
+                        v = tm.split()
+                        out.append(("Tm", (float(v[0]), float(v[1]), float(v[2]), float(v[3]),
+                                           float(v[4]), float(v[5]))))
+                    elif td:
+                        v = td.split()
+                        out.append((ops[v[2]], float(v[0]), float(v[1])))
+                    else:
+                        els = [((escape(e[1:-1])[0] if b"\\" in e else e[1:-1]) if e
+                                else float(x)) for e, x in _ELEMENT.findall(arr)]
+                        if len(els) > MAX_OPERANDS:
+                            yield out                 # what comes before it, then no further
+                            raise Refused(f"an array of more than {MAX_OPERANDS} elements in "
+                                          f"a content stream")
+                        out.append(("TJ", els))
+                    if not arr and len(whole) <= SEEN_BYTES and len(seen) < SEEN_ITEMS:
+                        seen[whole] = out[-1]         # (not a TJ: its list is the caller's)
                 if not room:
                     break
                 last_x, x = x, following()
