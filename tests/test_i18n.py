@@ -159,6 +159,30 @@ def test_bad_input_error_in_english_and_chinese(tmp_path):
     assert z[3] == "issue/issue.yaml:19:9，版位“chuanyu”：稿件文件“01-missing.txt”不存在"
 
 
+def test_normalising_reasons_in_the_editors_language(tmp_path):
+    """What the normaliser changed is told with its reason in the editor's language, in the
+    summary and with -v; the JSON of `check --json` keeps the English text (data)."""
+    issue = tmp_path / "issue"
+    shutil.copytree(SAMPLE, issue, ignore=shutil.ignore_patterns("out"))
+    art = issue / "01-chuanyu-kepu.txt"
+    lines = art.read_text(encoding="utf-8").split("\n")
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("本报讯"))
+    lines[k] = "据统计 2020 年与2019 年 ～ 全 年" + lines[k]   # a Han–Latin space, a range
+    art.write_text("\n".join(lines), encoding="utf-8")
+    args = ["check", "--project", ROOT, "issue"]
+    for verbose in ([], ["-v"]):
+        en = run([args[0], *verbose, *args[1:]], "C.UTF-8", tmp_path)
+        zh = run([args[0], *verbose, *args[1:]], "zh_CN.UTF-8", tmp_path)
+        assert "(space between Chinese and Latin: the automatic ¼-em gap)" in en.stderr
+        assert "（中西文之间的空格：由排版自动加四分之一字空）" in zh.stderr, zh.stderr
+        assert "（表示范围的浪纹线两边不空）" in zh.stderr, zh.stderr
+        assert "space between" not in zh.stderr and "wave dash" not in zh.stderr
+    js = run(["check", "--json", "--project", ROOT, "issue"], "zh_CN.UTF-8", tmp_path)
+    found = json.loads(js.stdout)["normalised"]
+    assert any(c.endswith("(space between Chinese and Latin: the automatic ¼-em gap)")
+               for c in found), found
+
+
 def test_missing_manifest_in_chinese(tmp_path):
     (tmp_path / "empty").mkdir()
     for lang, want in (("C.UTF-8", "error: empty: no issue.yaml in the issue folder\n"),

@@ -255,7 +255,11 @@ def _print_changes(changes, verbose: int = 0) -> None:
     (`check --json` lists them all)."""
     if verbose > 0:
         for ch in changes:
-            click.echo(_("normalised {change}").format(change=ch), err=True)
+            item = _("{file}:{line}:{col}: '{old}' → '{new}'").format(
+                file=ch.file, line=ch.line, col=ch.col, old=ch.old, new=ch.new)
+            if ch.why:   # the rule's reason, kept in English in the change (N_): shown here
+                item = _("{change} ({why})").format(change=item, why=_(ch.why))
+            click.echo(_("normalised {change}").format(change=item), err=True)
         return
     files: dict = {}
     for ch in changes:
@@ -267,7 +271,7 @@ def _print_changes(changes, verbose: int = 0) -> None:
             item = (_("'{old}' → '{new}' at {where}") if len(chs) == 1 else
                     _("'{old}' → '{new}' ×{count}, first at {where}")).format(
                 old=old, new=new, where=where, count=len(chs))
-            items.append(_("{change} ({why})").format(change=item, why=why) if why else item)
+            items.append(_("{change} ({why})").format(change=item, why=_(why)) if why else item)
         click.echo(_("normalised {file}: {changes}").format(
             file=name, changes=_("; ").join(items)), err=True)
     if any(len(v) > 1 for k in files.values() for v in k.values()):

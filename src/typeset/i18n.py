@@ -65,6 +65,13 @@ def _(message: str) -> str:
     return catalogue().gettext(message)
 
 
+def N_(message: str) -> str:
+    """``message`` as it is: marks a text kept in English as data (a normalising rule's
+    reason in the change list, the JSON's text) for the catalogue; it is translated where it
+    is shown, ``_(text)``."""
+    return message
+
+
 def translated() -> bool:
     """Whether this process's messages are translated (the language has our catalogue)."""
     return isinstance(catalogue(), gettext.GNUTranslations)

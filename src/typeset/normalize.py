@@ -73,6 +73,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import cjk
+from .i18n import N_
 
 # small form variants (U+FE50…), found in copy from Traditional-Chinese sites: the marks
 _SMALL = {"﹐": "，", "﹑": "、", "﹒": "。", "﹔": "；", "﹕": "：", "﹖": "？", "﹗": "！"}
@@ -164,7 +165,7 @@ def _dashes_and_ellipses(toks, changes):
         prev = _prev(p.out)
         m = _DASH.match(text, k)
         if m and (_cjk(prev) or _cjk(text[m.end()] if m.end() < n else None)):
-            p.put("——", toks[k:m.end()], "dash")
+            p.put("——", toks[k:m.end()], N_("dash"))
             k = m.end()
             continue
         if m and text[k] == "-":
@@ -176,14 +177,14 @@ def _dashes_and_ellipses(toks, changes):
             continue
         m = _DOTS.match(text, k)
         if m and (_cjk(prev) or _cjk(text[m.end()] if m.end() < n else None)):
-            p.put("……", toks[k:m.end()], "ellipsis")
+            p.put("……", toks[k:m.end()], N_("ellipsis"))
             k = m.end()
             continue
         ch = text[k]
         nxt = text[k + 1] if k + 1 < n else None
         if ch in "…⋯" and prev != ch and nxt != ch and (_cjk(prev) or prev is None) and \
                 (_cjk(nxt) or nxt is None) and (_cjk(prev) or _cjk(nxt)):
-            p.put(ch * 2, toks[k:k + 1], "ellipsis is two units")
+            p.put(ch * 2, toks[k:k + 1], N_("ellipsis is two units"))
             k += 1
             continue
         p.keep(toks[k])
@@ -343,23 +344,24 @@ def _spaces(toks, changes, body: bool = True):
         run = toks[k:end]
         if (prev == "～" or nxt == "～") and prev is not None and nxt is not None:
             # a connector is set solid: 30 ～ 50 would print an em of white on each side
-            p.put("", run, "space around the wave dash of a range")
+            p.put("", run, N_("space around the wave dash of a range"))
         elif prev in _MARK_CLOSED_RIGHT or nxt in _MARK_CLOSED_LEFT:
             if prev is not None and nxt is not None:
-                mark = prev if prev in _MARK_CLOSED_RIGHT else nxt
-                p.put("", run, f"stray space next to {mark}")
+                # the mark's own blank half is its white (CLREQ §punctuation_width_adjustment)
+                p.put("", run, N_("stray space next to a mark (the mark has white of its "
+                                  "own)"))
             else:
                 p.out.extend(run)
         elif body and k != dateline_end and (_han(prev) and _alnum(nxt) or
                                              _alnum(prev) and _han(nxt)):
-            p.put("", run, "space between Chinese and Latin: the automatic ¼-em gap")
+            p.put("", run, N_("space between Chinese and Latin: the automatic ¼-em gap"))
         elif not body and (_han(prev) and _alnum(nxt) and _spaced_run(text, end, 1) or
                            _alnum(prev) and _han(nxt) and _spaced_run(text, k - 1, -1)):
-            p.put("", run, "space on both sides of Latin in a headline: the automatic "
-                           "¼-em gap, not a line break")
+            p.put("", run, N_("space on both sides of Latin in a headline: the automatic "
+                              "¼-em gap, not a line break"))
         elif end - k > 1 and (_cjk(prev) or _cjk(nxt)) and prev is not None and \
                 nxt is not None:
-            p.put(" ", run, "spaces reduced to one")
+            p.put(" ", run, N_("spaces reduced to one"))
         else:
             p.out.extend(run)
         k = end
@@ -405,13 +407,13 @@ def _forms(toks, changes):
     for k, tok in enumerate(toks):
         ch = tok[0]
         if "０" <= ch <= "９" or "Ａ" <= ch <= "Ｚ" or "ａ" <= ch <= "ｚ":
-            p.put(chr(ord(ch) - 0xFEE0), [tok], "full-width letter or digit")
+            p.put(chr(ord(ch) - 0xFEE0), [tok], N_("full-width letter or digit"))
             continue
         if ch in _SMALL:
-            p.put(_SMALL[ch], [tok], "small form of a mark")
+            p.put(_SMALL[ch], [tok], N_("small form of a mark"))
             continue
         if ch == "~" and _range_tilde(text, k):
-            p.put("～", [tok], "a range of numbers: the wave dash")
+            p.put("～", [tok], N_("a range of numbers: the wave dash"))
             continue
         if ch == ".":
             prev = _prev(p.out)
@@ -419,9 +421,9 @@ def _forms(toks, changes):
             if _han(prev) and (_han(nxt) or (nxt is None and k + 1 == n)):
                 if nxt is not None and prev in cjk.TRANSLITERATION and \
                         nxt in cjk.TRANSLITERATION and text[k + 1] == nxt:
-                    p.put("·", [tok], "a name's 间隔号 typed as a full stop")
+                    p.put("·", [tok], N_("a name's 间隔号 typed as a full stop"))
                 else:
-                    p.put("。", [tok], "full stop between Chinese characters")
+                    p.put("。", [tok], N_("full stop between Chinese characters"))
                 continue
         p.keep(tok)
     return p.out
