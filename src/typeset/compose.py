@@ -834,15 +834,7 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
                 if record:
                     fit.even = per
                     fit.hl_extra = per if n_hl else 0.0
-                # Unseen (≤ 1/20 em a gap), seen, loose (> 0.07 em): each step costs more
-                # than anything the step before can save (cjk.EVEN_UNSEEN, cjk.EVEN_LOOSE).
-                cost += 100.0 * (per / 0.25) ** 3 + 400.0 * per
-                if per > cjk.EVEN_UNSEEN + EPS:
-                    cost += _SPACED
-                if per > cjk.EVEN_LOOSE + EPS:
-                    cost += _SPACED_LOOSE + _SPACED_EM * need * need
-                if per > 0.5:
-                    cost += _LOOSE * per / 0.5     # the wider the gap, the worse
+                cost += _even_cost(per, need)
             elif stretch.get("hanlatin", 0.0) > EPS:
                 # No gap between Han characters to open (e.g. "2020年8月" alone on a line):
                 # CLREQ lets even spacing work at Han–Latin boundaries too, so they open past
@@ -850,7 +842,13 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
                 per = need / max(1, n_hl)
                 if record:
                     fit.hl_extra = per
-                cost += 2 * _LOOSE + 100.0 * (per / 0.25) ** 3
+                # Priced as even spacing is, by what each gap opens past its ½ em (step 3
+                # spaces "all remaining gaps equally", these with the rest): a gap opened
+                # past ½ em between "2017" and "年" is seen as much as one opened between two
+                # Han characters.  A flat price here (2 × _LOOSE, whatever the gap) made
+                # "2017年6月" alone on a paragraph's first line, 1.27 em a gap, cheaper than
+                # two lines short by a character each (fresh7: 158, a PMI release).
+                cost += _even_cost(per, need)
             elif n_letter > 0 and stretch.get("space", 0.0) > EPS:
                 # Latin words and their spaces only ("national Poetry Week"): the word
                 # spaces open past their maximum, never the letters (CLREQ §procedures_for_
@@ -880,6 +878,22 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
         return cost
     fit.cost = cost
     return fit
+
+
+def _even_cost(per: float, need: float) -> float:
+    """What a line costs whose gaps open by ``per`` em each past their natural (Han gaps) or
+    largest (Han–Latin gaps, ½ em) width, ``need`` em in all: unseen (≤ 1/20 em a gap), seen,
+    loose (> 0.07 em), each step costing more than anything the step before can save
+    (cjk.EVEN_UNSEEN, cjk.EVEN_LOOSE; CLREQ §procedures_for_inter-character_spacing_
+    expansion, step 3)."""
+    cost = 100.0 * (per / 0.25) ** 3 + 400.0 * per
+    if per > cjk.EVEN_UNSEEN + EPS:
+        cost += _SPACED
+    if per > cjk.EVEN_LOOSE + EPS:
+        cost += _SPACED_LOOSE + _SPACED_EM * need * need
+    if per > 0.5:
+        cost += _LOOSE * per / 0.5     # the wider the gap, the worse
+    return cost
 
 
 def _sums(items, i, j):
