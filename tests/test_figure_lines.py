@@ -7,6 +7,10 @@ step 3: "all remaining gaps equally").  The breaker priced that at a flat cost, 
 gap, so a date alone at a paragraph's start, spread an em a gap ("2017   年   6   月"), came out
 cheaper than two lines short by a character each.  It is now priced as even spacing is.
 
+A headline broke inside its second clause one character after the colon (国家统计局：仍 /
+运行在合理区间): among the fewest lines it now takes the fewest breaks that leave one or two
+characters of a clause apart from the rest of it (国家统计局： / 仍运行在合理区间).
+
 And a headline of web copy that spaces every Latin run and figure off ("试验圆满完成!C919 迎来
 3 个首次") kept the space after "C919" as the editor's break, an em of white in a one-line
 headline: the run has a full-width mark on its other side, where copy types no space.
@@ -80,9 +84,28 @@ def test_a_headline_run_after_a_mark_and_before_a_space_closes_up(old, new):
     assert normalise_text(new, body=False)[0] == new
 
 
+@pytest.mark.parametrize("text, measure, lines", [
+    # real copy 159, 021, 046, 117, 128 (headlines of the corpus)
+    ("部分经济指标有波动 国家统计局：仍运行在合理区间", 10,
+     ["部分经济指标有波动", "国家统计局：", "仍运行在合理区间"]),
+    ("匹兹堡钢人队险胜亚利桑那红雀队，捧走超级杯", 9,
+     ["匹兹堡钢人队险胜", "亚利桑那红雀队，", "捧走超级杯"]),
+    ("南非世界杯：全球翘首以盼英美大战", 12, ["南非世界杯：", "全球翘首以盼英美大战"]),
+    ("美国的失业率十月份降到5.8%，为六年来最低", 7,
+     ["美国的失业率", "十月份", "降到5.8%，", "为六年来最低"]),
+    ("经济运行顶住压力、稳中有进", 10, ["经济运行顶住压力、", "稳中有进"]),
+])
+def test_a_headline_keeps_a_clause_s_first_or_last_characters_with_it(text, measure, lines):
+    from typeset.compose import compose_headline
+
+    face, _ = _face_and_settings()
+    got = [ln.text.strip() for ln in compose_headline(text, face, float(measure))]
+    assert got == lines
+
+
 def test_a_dated_lead_and_a_spaced_headline_read_back_from_the_pdf(tmp_path):
-    """Real copy 158 and 161 set on the sample paper (12 characters a column) and read back
-    from the PDF: the lead "2017年6月份，中国制造业…" has no gap wider than 1/2 em between two
+    """Real copy 158, 159 and 161 set on the sample paper (12 characters a column) and read
+    back from the PDF: 159's headline breaks at its colon, not after 仍; the lead "2017年6月份，中国制造业…" has no gap wider than 1/2 em between two
     adjacent glyphs of its first line (it was "2017 年 6 月", 1.27 em a gap), and the
     headline "试验圆满完成！C919 迎来 3 个首次" none wider than 1/2 em (an em after C919)."""
     from pdfread import read_chars, read_lines
@@ -97,6 +120,13 @@ def test_a_dated_lead_and_a_spaced_headline_read_back_from_the_pdf(tmp_path):
     assert text[0].startswith("headline:") and text[1].startswith("byline:")
     p.write_text("\n".join(["headline: 试验圆满完成!C919 迎来 3 个首次", text[1], "", lead, ""]),
                  encoding="utf-8")
+    # a two-column slot: its headline measure (about 11 em of 18 pt) breaks 159's in three
+    q = d / "08-pengzhou-tuiyi.txt"
+    text = q.read_text(encoding="utf-8").split("\n")
+    assert text[0].startswith("headline:") and text[1].startswith("byline:")
+    short = (CORPUS / "164-yaan-zhurou-jiage.txt").read_text(encoding="utf-8").split("\n\n")[2]
+    q.write_text("\n".join(["headline: 部分经济指标有波动 国家统计局:仍运行在合理区间", text[1], "",
+                            short, ""]), encoding="utf-8")
     r = subprocess.run([*TYPESET, "build", str(d)], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     pdf = next((d / "out").glob("*-p03.pdf"))
@@ -110,6 +140,9 @@ def test_a_dated_lead_and_a_spaced_headline_read_back_from_the_pdf(tmp_path):
     assert heads, [ln.text for ln in lines if "C919" in ln.text]
     for ln in heads:
         assert widest(ln) < 0.5, (ln.text, widest(ln))
+    clause = [ln.text.replace(" ", "") for ln in lines if ln.size > 12 and
+              ("国家统计局" in ln.text or "区间" in ln.text)]
+    assert clause == ["国家统计局：", "仍运行在合理区间"], clause
     first = [ln for ln in lines if ln.text.replace(" ", "").startswith("2017年6月")]
     assert len(first) == 1, [ln.text for ln in lines if "2017" in ln.text]
     assert widest(first[0]) < 0.5, (first[0].text, widest(first[0]))

@@ -1878,29 +1878,61 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings,
             return 0.25     # after ，、：。 or a closing mark, before an opening one
         return 0.0
 
+    def pause(k):
+        """Is item k a pause in the headline's sense: a pause or stop mark (，、；：。！？) or
+        the editor's space?"""
+        return items[k].cls in (PA, ST, IS)
+
+    def fragment(j):
+        """Does a break before item j leave one or two characters of a clause on a line with
+        the rest of it on the other: 国家统计局：仍 / 运行在合理区间, 亚利桑那红雀 / 队，捧走
+        超级杯?  CLREQ §adjustments_of_orphans_and_widows keeps one or two characters from
+        standing alone; in a headline an editor also keeps them from standing apart from
+        their clause, breaking at the pause instead (国家统计局： / 仍运行在合理区间).  Among
+        the fewest lines, the fewest such breaks."""
+        if j >= n:
+            return 0
+        bad = 0
+        if not pause(j - 1) and items[j - 1].cls not in (OP, CL):
+            k = j - 1
+            while k >= 0 and not pause(k):
+                k -= 1
+            if k >= 0 and 1 <= counts[j] - counts[k + 1] <= 2:
+                bad += 1          # the line ends with the start of a clause
+        if not pause(j) and items[j].cls not in (OP, CL):
+            k = j
+            while k < n and not pause(k):
+                k += 1
+            if k < n and 1 <= counts[k] - counts[j] <= 2:
+                bad += 1          # the next line starts with the end of one
+        return bad
+
     ends = [k for k in range(1, n) if items[k].can_break_before or items[k].cut] + [n]
     has_space = any(space(k) for k in ends)
-    lines = _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, total)
+    lines = _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, total,
+                      fragment)
     if lines is None:
         return [_set_line(items, 0, n, measure, 0.0, justified=False, fit=None)]
     return [_set_line(items, i, j, measure, 0.0, justified=False, fit=None) for i, j in lines]
 
 
-def _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, total):
+def _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, total,
+              fragment=lambda j: 0):
     """The breaks of a headline.  A forward pass over the break points finds each one's best
-    key — (emergency cost, word splits, shortness of short lines, lines) summed over the lines
-    — separately for paths that have and have not broken at a space yet; at the end a path
+    key — (emergency cost, word splits, shortness of short lines, lines, clause fragments:
+    ``fragment``) summed over the lines — separately for paths that have and have not broken at a space yet; at the end a path
     that has (when the headline has a space) comes first among equal emergency, word and
     shortness counts.  A second pass over the same edges then picks, among the paths that
     keep that best key, lines closest to the same length.  Every prefix of a best path is a
     best path to its end and state, so each pass only looks at the lines that end at each
     break: linear in the length for a given measure."""
     starts = [0] + ends[:-1]            # a line may start at 0 or after any break point
-    key: dict[tuple, tuple] = {(0, 0): (0, 0, 0, 0)}
+    key: dict[tuple, tuple] = {(0, 0): (0, 0, 0, 0, 0)}
     edges: dict[tuple, list] = {}
     for q, j in enumerate(ends):
         pen = penalty(j)
         sp = 1 if space(j) else 0
+        mid = fragment(j)
         best: dict[int, tuple] = {}
         opts = []
         for p in range(q, -1, -1):      # lines ending at j, longest last
@@ -1917,7 +1949,7 @@ def _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, to
                 if ki is None:
                     continue
                 s2 = s | sp
-                k = (ki[0] + pen[0], ki[1] + pen[1], ki[2] + short, ki[3] + 1)
+                k = (ki[0] + pen[0], ki[1] + pen[1], ki[2] + short, ki[3] + 1, ki[4] + mid)
                 opts.append((i, s, s2, w, k))
                 if s2 not in best or k < best[s2]:
                     best[s2] = k
@@ -1928,7 +1960,7 @@ def _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, to
 
     def final(s):
         k = key[(last, s)]
-        return (k[0], k[1], k[2], 1 if has_space and not s else 0, k[3])
+        return (k[0], k[1], k[2], 1 if has_space and not s else 0, k[3], k[4])
 
     states = [s for s in (0, 1) if (last, s) in key]
     if not states:
