@@ -834,23 +834,28 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
                 if record:
                     fit.even = per
                     fit.hl_extra = per if n_hl else 0.0
-                # Unseen (≤ 1/20 em a gap), seen, loose (> 0.07 em): each step costs more
-                # than anything the step before can save (cjk.EVEN_UNSEEN, cjk.EVEN_LOOSE).
-                cost += 100.0 * (per / 0.25) ** 3 + 400.0 * per
-                if per > cjk.EVEN_UNSEEN + EPS:
-                    cost += _SPACED
-                if per > cjk.EVEN_LOOSE + EPS:
-                    cost += _SPACED_LOOSE + _SPACED_EM * need * need
-                if per > 0.5:
-                    cost += _LOOSE * per / 0.5     # the wider the gap, the worse
+                cost += _even_cost(per, need)
             elif stretch.get("hanlatin", 0.0) > EPS:
                 # No gap between Han characters to open (e.g. "2020年8月" alone on a line):
                 # CLREQ lets even spacing work at Han–Latin boundaries too, so they open past
                 # ½ em before anything inside a Latin run or number would (an emergency).
-                per = need / max(1, n_hl)
+                # Priced as even spacing is, by what each gap opens past its ½ em (step 3
+                # spaces "all remaining gaps equally", these with the rest): a gap opened
+                # past ½ em between "2017" and "年" is seen as much as one opened between two
+                # Han characters.  A flat price here (2 × _LOOSE, whatever the gap) made
+                # "2017年6月" alone on a paragraph's first line, 1.27 em a gap, cheaper than
+                # two lines short by a character each (fresh7: 158, a PMI release).  The
+                # line's word spaces, already at their widest, open with them ("all remaining
+                # gaps equally"): a row of figures (6月 50.0 52.5 50.5) had its whole slack in
+                # the two gaps around 月.
+                n_sp = stretch.get("spaces", 0.0) if stretch.get("space", 0.0) > EPS else 0.0
+                per = need / max(1, n_hl + n_sp)
                 if record:
                     fit.hl_extra = per
-                cost += 2 * _LOOSE + 100.0 * (per / 0.25) ** 3
+                    if n_sp:
+                        cap = stretch["space"]
+                        fit.stretch["space"] = (cap + per * n_sp) / cap
+                cost += _even_cost(per, need)
             elif n_letter > 0 and stretch.get("space", 0.0) > EPS:
                 # Latin words and their spaces only ("national Poetry Week"): the word
                 # spaces open past their maximum, never the letters (CLREQ §procedures_for_
@@ -882,6 +887,22 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
     return fit
 
 
+def _even_cost(per: float, need: float) -> float:
+    """What a line costs whose gaps open by ``per`` em each past their natural (Han gaps) or
+    largest (Han–Latin gaps, ½ em) width, ``need`` em in all: unseen (≤ 1/20 em a gap), seen,
+    loose (> 0.07 em), each step costing more than anything the step before can save
+    (cjk.EVEN_UNSEEN, cjk.EVEN_LOOSE; CLREQ §procedures_for_inter-character_spacing_
+    expansion, step 3)."""
+    cost = 100.0 * (per / 0.25) ** 3 + 400.0 * per
+    if per > cjk.EVEN_UNSEEN + EPS:
+        cost += _SPACED
+    if per > cjk.EVEN_LOOSE + EPS:
+        cost += _SPACED_LOOSE + _SPACED_EM * need * need
+    if per > 0.5:
+        cost += _LOOSE * per / 0.5     # the wider the gap, the worse
+    return cost
+
+
 def _sums(items, i, j):
     """The sums of the line items[i:j] as the breaker takes them, in the same order (so the
     same floats): natural width, shrink and stretch by kind, even and letter gaps."""
@@ -905,6 +926,8 @@ def _sums(items, i, j):
             shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
         if it.stretch_kind:
             stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
+            if it.stretch_kind == "space":
+                stretch["spaces"] = stretch.get("spaces", 0.0) + 1.0
     return nat, shrink, stretch, n_even, n_letter
 
 
@@ -1118,6 +1141,8 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                 shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
             if it.stretch_kind:
                 stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
+                if it.stretch_kind == "space":
+                    stretch["spaces"] = stretch.get("spaces", 0.0) + 1.0
             j += 1
             extra = items[j].penalty if j < n else 0.0
             if j < n and not items[j].can_break_before:
@@ -1376,6 +1401,8 @@ def candidate_lines(text: str, face: Face, measure: float, settings: Settings = 
                 shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
             if it.stretch_kind:
                 stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
+                if it.stretch_kind == "space":
+                    stretch["spaces"] = stretch.get("spaces", 0.0) + 1.0
             j += 1
             emergency = False
             pen = items[j].penalty if j < n else 0.0
@@ -1572,6 +1599,8 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
             if st is stretch:
                 st = dict(stretch)
             st[it.stretch_kind] = st.get(it.stretch_kind, 0.0) - it.stretch
+            if it.stretch_kind == "space":
+                st["spaces"] = st.get("spaces", 0.0) - 1.0
     for it in (first, lastit) if first is not lastit else (first,):
         if it.cls == IP and it.stretch_kind:
             # an interpunct at a line edge is not widened: the white would stand at the
@@ -1864,29 +1893,61 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings,
             return 0.25     # after ，、：。 or a closing mark, before an opening one
         return 0.0
 
+    def pause(k):
+        """Is item k a pause in the headline's sense: a pause or stop mark (，、；：。！？) or
+        the editor's space?"""
+        return items[k].cls in (PA, ST, IS)
+
+    def fragment(j):
+        """Does a break before item j leave one or two characters of a clause on a line with
+        the rest of it on the other: 国家统计局：仍 / 运行在合理区间, 亚利桑那红雀 / 队，捧走
+        超级杯?  CLREQ §adjustments_of_orphans_and_widows keeps one or two characters from
+        standing alone; in a headline an editor also keeps them from standing apart from
+        their clause, breaking at the pause instead (国家统计局： / 仍运行在合理区间).  Among
+        the fewest lines, the fewest such breaks."""
+        if j >= n:
+            return 0
+        bad = 0
+        if not pause(j - 1) and items[j - 1].cls not in (OP, CL):
+            k = j - 1
+            while k >= 0 and not pause(k):
+                k -= 1
+            if k >= 0 and 1 <= counts[j] - counts[k + 1] <= 2:
+                bad += 1          # the line ends with the start of a clause
+        if not pause(j) and items[j].cls not in (OP, CL):
+            k = j
+            while k < n and not pause(k):
+                k += 1
+            if k < n and 1 <= counts[k] - counts[j] <= 2:
+                bad += 1          # the next line starts with the end of one
+        return bad
+
     ends = [k for k in range(1, n) if items[k].can_break_before or items[k].cut] + [n]
     has_space = any(space(k) for k in ends)
-    lines = _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, total)
+    lines = _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, total,
+                      fragment)
     if lines is None:
         return [_set_line(items, 0, n, measure, 0.0, justified=False, fit=None)]
     return [_set_line(items, i, j, measure, 0.0, justified=False, fit=None) for i, j in lines]
 
 
-def _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, total):
+def _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, total,
+              fragment=lambda j: 0):
     """The breaks of a headline.  A forward pass over the break points finds each one's best
-    key — (emergency cost, word splits, shortness of short lines, lines) summed over the lines
-    — separately for paths that have and have not broken at a space yet; at the end a path
+    key — (emergency cost, word splits, shortness of short lines, lines, clause fragments:
+    ``fragment``) summed over the lines — separately for paths that have and have not broken at a space yet; at the end a path
     that has (when the headline has a space) comes first among equal emergency, word and
     shortness counts.  A second pass over the same edges then picks, among the paths that
     keep that best key, lines closest to the same length.  Every prefix of a best path is a
     best path to its end and state, so each pass only looks at the lines that end at each
     break: linear in the length for a given measure."""
     starts = [0] + ends[:-1]            # a line may start at 0 or after any break point
-    key: dict[tuple, tuple] = {(0, 0): (0, 0, 0, 0)}
+    key: dict[tuple, tuple] = {(0, 0): (0, 0, 0, 0, 0)}
     edges: dict[tuple, list] = {}
     for q, j in enumerate(ends):
         pen = penalty(j)
         sp = 1 if space(j) else 0
+        mid = fragment(j)
         best: dict[int, tuple] = {}
         opts = []
         for p in range(q, -1, -1):      # lines ending at j, longest last
@@ -1903,7 +1964,7 @@ def _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, to
                 if ki is None:
                     continue
                 s2 = s | sp
-                k = (ki[0] + pen[0], ki[1] + pen[1], ki[2] + short, ki[3] + 1)
+                k = (ki[0] + pen[0], ki[1] + pen[1], ki[2] + short, ki[3] + 1, ki[4] + mid)
                 opts.append((i, s, s2, w, k))
                 if s2 not in best or k < best[s2]:
                     best[s2] = k
@@ -1914,7 +1975,7 @@ def _balanced(ends, width, penalty, space, has_space, bonus, counts, measure, to
 
     def final(s):
         k = key[(last, s)]
-        return (k[0], k[1], k[2], 1 if has_space and not s else 0, k[3])
+        return (k[0], k[1], k[2], 1 if has_space and not s else 0, k[3], k[4])
 
     states = [s for s in (0, 1) if (last, s) in key]
     if not states:

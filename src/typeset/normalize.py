@@ -48,8 +48,9 @@ Chinese character or a full-width mark on the side that matters.
      set one em wide.  Not after a dateline (``本报讯 7月28日``: the deliberate space,
      ``cjk.DATELINE``), and not in headlines, kickers and subtitles, where a space is the
      editor's line break — except around a Latin run spaced off on both sides
-     (``明年 iPhone 将搭载苹果自研 5G 基带芯片``): that is the web copy's habit of spacing
-     Latin, which set one em wide gave a headline four holes, not four chosen breaks.
+     (``明年 iPhone 将搭载苹果自研 5G 基带芯片``, or a full-width mark on the other side:
+     ``试验圆满完成！C919 迎来 3 个首次``): that is the web copy's habit of spacing Latin,
+     which set one em wide gave a headline four holes, not four chosen breaks.
 
    Kept on purpose: a single space between two Chinese characters, because in newspaper copy
    it carries meaning — ``本报讯 为建好…`` (the conventional space after the dateline),
@@ -302,7 +303,8 @@ def _alnum(ch: str | None) -> bool:
 def _spaced_run(text: str, k: int, step: int) -> bool:
     """Whether the Latin run that starts at ``text[k]`` (reading forward, ``step`` 1, or
     backward, -1; Latin words with single spaces between them are one run: ``iPhone 15 Pro``)
-    is spaced off on its other side too: a space and then Chinese, or the end of the text.
+    is spaced off on its other side too: a space and then Chinese, a full-width mark that takes
+    no space on that side (``！C919 迎来``), or the end of the text.
     Copy spaced so (``明年 iPhone 将搭载苹果自研 5G 基带芯片``, the habit of web copy) puts a
     space on both sides of every Latin run: spaces of that habit, not the editor's breaks."""
     n = len(text)
@@ -316,6 +318,12 @@ def _spaced_run(text: str, k: int, step: int) -> bool:
         else:
             break
     if not 0 <= k < n:
+        return True
+    if text[k] in (_MARK_CLOSED_LEFT if step > 0 else _MARK_CLOSED_RIGHT):
+        # a full-width mark on that side (试验圆满完成！C919 迎来…): no space is typed on a
+        # mark's closed side (rule 6 takes one out) and no Han–Latin gap is set next to a
+        # Chinese mark, whose own white stands for it (CLREQ §mixed_text_composition_in_
+        # horizontal_writing_mode), so the run is spaced off there as far as copy can be
         return True
     if text[k] not in _SPACES:
         return False
