@@ -93,6 +93,14 @@ def head_height_lines(head: list[HeadLine], pitch: float) -> int:
     return max(1, math.ceil(h / pitch + HEAD_WHITE - 1e-9))
 
 
+def max_band(least: int) -> int:
+    """The largest headline band a headline whose band is at least ``least`` lines may take:
+    ``MAX_HEAD_GROW`` lines of white more, or twice the least band for a headline of several
+    lines (at most as much white again as the headline with its own white takes).  Makeup's
+    band_range rule and the flow's share-out of a short stack's spare lines both stop here."""
+    return max(least + MAX_HEAD_GROW, 2 * least)
+
+
 def head_extent(head: list[HeadLine], band_lines: int, pitch: float) -> tuple[float, float]:
     """Where the headline group's type stands in its band, pt from the band's top: from the
     first line's em box top to the last line's em box foot.  The group is centred vertically
@@ -530,16 +538,23 @@ def _flow_page(text: _Text, page: PageSpec, parts: dict, offsets: dict) -> PageF
                      and not o.slot.vertical and o.slot.column == b.slot.column
                      and o.slot.span == b.slot.span and o.top <= b.top))]
         stack.sort(key=lambda o: o.top)
-        k = 0
-        while spare > 0 and stack:
-            o = stack[k % len(stack)]
-            if extra.get(o.slot.id, 0) >= MAX_HEAD_GROW:
-                if all(extra.get(x.slot.id, 0) >= MAX_HEAD_GROW for x in stack):
-                    break
-            else:
-                extra[o.slot.id] = extra.get(o.slot.id, 0) + 1
-                spare -= 1
-            k += 1
+        # MAX_HEAD_GROW lines a band first; a stack still short then takes white up to the
+        # most makeup's band_range allows (max_band: twice the least band for a headline of
+        # several lines), evenly over its bands, rather than leave a hole under its columns
+        # at the foot of the page; what even that does not fill stays at the foot, one band
+        # of white the 'column … is short' warning reports
+        for most in (lambda o: MAX_HEAD_GROW,
+                     lambda o: max_band(o.head_lines) - o.head_lines):
+            k = 0
+            while spare > 0 and stack:
+                o = stack[k % len(stack)]
+                if extra.get(o.slot.id, 0) >= most(o):
+                    if all(extra.get(x.slot.id, 0) >= most(x) for x in stack):
+                        break
+                else:
+                    extra[o.slot.id] = extra.get(o.slot.id, 0) + 1
+                    spare -= 1
+                k += 1
     final = first
     if extra:
         final = dict(start)

@@ -174,8 +174,9 @@ L_TRIES = 8                  # heights of a lead's L (刀把) tried when no rect
 def max_band(least: int) -> int:
     """The largest headline band makeup gives a headline whose band is at least ``least``
     lines: ``GROW`` lines of white more, or twice the least band for a headline of several
-    lines (at most as much white again as the headline with its own white takes)."""
-    return max(least + GROW, 2 * least)
+    lines (at most as much white again as the headline with its own white takes): the flow's
+    own limit (flow.max_band), which a stack the flow cannot fill grows to as well."""
+    return F.max_band(least)
 
 
 class MakeupError(LayoutError):
