@@ -406,15 +406,29 @@ def measure_page(issue, page, bodies: dict, done: dict | None = None,
     parts = F.article_parts(replace(issue, pages=tuple(
         page if p.number == page.number else p for p in issue.pages)))
     done = done or {}
-    cont = {s.id for s in page.slots if s.kind == "article"
+    cont = {s.id for s in page.slots if s.kind == "article" and not s.fixed
             and parts[(page.number, s.id)].index > 0}
-    articles = [s for s in page.slots if s.kind == "article" and s.id not in cont]
+    # a story the editor fixed stands where the manifest puts it, like a reserved space
+    articles = [s for s in page.slots if s.kind == "article" and not s.fixed
+                and s.id not in cont]
     leads = [s for s in articles if s.priority == "lead"]
     if len(leads) > 1:
         raise InputError(f"page {page.number}: {len(leads)} stories are marked lead ("
                          + ", ".join(f"'{s.id}'" for s in leads) + "); a page has one",
                          leads[1].where, "make the others 'second'")
     lead_id = leads[0].id if leads else (articles[0].id if articles and lead else None)
+    # a story set vertically, or with its headline standing in a column of its own beside
+    # the text (vertical.py), has none of the geometry the search models (a headline band
+    # over balanced columns): every layout of it was refused as flowed ("no proposal passed
+    # the rules"), which said nothing an editor could act on.  The editor fixes it; the
+    # makeup fills the rest of the page round it.
+    vert = [s for s in articles if s.vertical]
+    if vert:
+        raise MakeupError(
+            _("page {page}: makeup does not place a story set vertically or with a vertical "
+              "headline ({slots}): give it column, span, top and lines with 'fixed: true', "
+              "and makeup makes up the rest of the page round it").format(
+                page=page.number, slots=", ".join(f"'{s.id}'" for s in vert)))
     stories, pictures, reserves, banner = [], [], [], None
     ids = {s.id for s in articles}
     for k, s in enumerate(page.slots):
@@ -432,7 +446,7 @@ def measure_page(issue, page, bodies: dict, done: dict | None = None,
                 size = tpl.continued_style.size if head else 0.0
                 heads[w] = (HeadFit(s.headline_style, size, band, ext, w),)
             stories.append(StoryIn(s.id, s.article, 2, body, heads, k, continued=True))
-        elif s.kind == "article":
+        elif s.kind == "article" and not s.fixed:
             rank = 0 if s.id == lead_id else PRIORITY_RANK[s.priority or "normal"]
             if s.id != lead_id and rank == 0:
                 rank = 1
@@ -2877,9 +2891,29 @@ _PLACEMENT = ("column", "span", "top", "lines", "headline", "headline_lines",
               "headline_span", "runs")
 
 
+def _plain(v):
+    """A manifest value as plain Python: the loader's nodes keep where they stood in the file
+    (yamlsrc), and yaml.safe_dump refuses the subclasses (a fixed slot's ``top: 4`` is
+    written back as the manifest gave it)."""
+    if isinstance(v, bool):
+        return bool(v)
+    if isinstance(v, int):
+        return int(v)
+    if isinstance(v, float):
+        return float(v)
+    if isinstance(v, str):
+        return str(v)
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {_plain(k): _plain(x) for k, x in v.items()}
+    return v
+
+
 def _scalar(v) -> str:
     import yaml
 
+    v = _plain(v)
     text = yaml.safe_dump(v, allow_unicode=True, default_flow_style=True, width=10 ** 6)
     text = text.strip()
     if text.endswith("\n..."):
