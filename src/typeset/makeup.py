@@ -438,17 +438,17 @@ def measure_page(issue, page, bodies: dict, done: dict | None = None,
                          + ", ".join(f"'{s.id}'" for s in leads) + "); a page has one",
                          leads[1].where, "make the others 'second'")
     lead_id = leads[0].id if leads else (articles[0].id if articles and lead else None)
-    # a story set vertically, or with its headline standing in a column of its own beside
-    # the text (vertical.py), has none of the geometry the search models (a headline band
-    # over balanced columns): every layout of it was refused as flowed ("no proposal passed
-    # the rules"), which said nothing an editor could act on.  The editor fixes it; the
-    # makeup fills the rest of the page round it.
+    # a story set vertically throughout (vertical.flow_block: tiers of vertical lines) has
+    # none of the geometry the search models: every layout of it was refused as flowed ("no
+    # proposal passed the rules"), which said nothing an editor could act on.  The editor
+    # fixes it; the makeup fills the rest of the page round it.  (A story with a vertical
+    # headline beside its text is modelled: StoryIn.vhead.)
     vert = [s for s in articles if s.vertical == "all"]
     if vert:
         raise MakeupError(
-            _("page {page}: makeup does not place a story set vertically or with a vertical "
-              "headline ({slots}): give it column, span, top and lines with 'fixed: true', "
-              "and makeup makes up the rest of the page round it").format(
+            _("page {page}: makeup does not place a story set vertically ({slots}): give "
+              "it column, span, top and lines with 'fixed: true', and makeup makes up the "
+              "rest of the page round it").format(
                 page=page.number, slots=", ".join(f"'{s.id}'" for s in vert)))
     stories, pictures, reserves, banner = [], [], [], None
     ids = {s.id for s in articles}
