@@ -181,6 +181,14 @@ def fill(lines: list[Line], frames: list[Frame], balance: bool, marks=marks_only
     return total - k
 
 
+def closing(line: Line) -> bool:
+    """A note set flush with the column's end after the text it closes: a byline
+    (（记者 XXX）, on its own line(s), flow._aligned, or an inline one the composer set flush
+    right on a line of its own) or a jump line （下转第N版）.  It keeps with the text: it never
+    opens a column (:func:`_keep_heads`)."""
+    return line.align == "end"
+
+
 def _keep_heads(lines: list[Line], frames: list[Frame], counts: list[int],
                 marks=marks_only) -> None:
     """A line of marks alone, or of one character and ——/……, never opens a column (issue #15,
@@ -189,18 +197,40 @@ def _keep_heads(lines: list[Line], frames: list[Frame], counts: list[int],
     is the shorter, as CLREQ §handling_of_spaces_before_new_rectos has a shortfall), else the
     line before it comes down with it (``counts``, lines per frame, changed in place).  The
     composer keeps such lines out of paragraphs; what is left is a paragraph of marks alone
-    (a stray "（" in the copy) or one the composer could set no other way."""
-    start = 0
+    (a stray "（" in the copy) or one the composer could set no other way.
+
+    A byline or jump line (:func:`closing`, all its lines) never opens a column either: the
+    last line of the text it closes comes down with it (a widow the other way round, the
+    note alone at the top of a column, typography.md §1.8 on widows; newsroom practice keeps
+    a byline with the story's last line), so that the column before ends a line or more
+    short — within CLREQ's one-line difference between a block's columns when it ends a
+    balanced block, a shortfall the flow counts where it is wider.  Only when the column
+    has no room for that line does the note go up to the foot of the column before."""
     for f in range(1, len(frames)):
-        start += counts[f - 1]
-        if not counts[f] or start >= len(lines) or not (marks(lines[start]) or
-                                                         lines[start].space):
+        start = sum(counts[:f])
+        if not counts[f] or start >= len(lines):
+            continue
+        if closing(lines[start]):
+            g0 = start              # the note's first line (it may have begun a column before)
+            while g0 > 0 and closing(lines[g0 - 1]):
+                g0 -= 1
+            g1 = start + 1          # past the note's last line in this column
+            while g1 < min(len(lines), start + counts[f]) and closing(lines[g1]):
+                g1 += 1
+            down = start - g0 + 1   # the note's lines in the column before, and a text line
+            up = g1 - start
+            if g0 > 0 and counts[f - 1] > down and counts[f] + down <= frames[f].capacity:
+                counts[f - 1] -= down
+                counts[f] += down
+            elif counts[f - 1] + up <= frames[f - 1].capacity:
+                counts[f - 1] += up
+                counts[f] -= up
+            continue
+        if not (marks(lines[start]) or lines[start].space):
             continue
         if counts[f - 1] < frames[f - 1].capacity:
             counts[f - 1] += 1
             counts[f] -= 1
-            start += 1
         elif counts[f - 1] > 1 and counts[f] < frames[f].capacity:
             counts[f - 1] -= 1
             counts[f] += 1
-            start -= 1

@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 
-from .blocks import Block, Frame, HeadLine, Part, fill, lowest_foot
+from .blocks import Block, Frame, HeadLine, Part, closing, fill, lowest_foot
 from .compose import Glyph, Line, compose_headline, compose_paragraph, marks_only, natural_line
 from .errors import InputError, raise_all
 from .i18n import _
@@ -91,6 +91,14 @@ def head_height_lines(head: list[HeadLine], pitch: float) -> int:
         return 0
     h = sum(hl.height for hl in head)
     return max(1, math.ceil(h / pitch + HEAD_WHITE - 1e-9))
+
+
+def max_band(least: int) -> int:
+    """The largest headline band a headline whose band is at least ``least`` lines may take:
+    ``MAX_HEAD_GROW`` lines of white more, or twice the least band for a headline of several
+    lines (at most as much white again as the headline with its own white takes).  Makeup's
+    band_range rule and the flow's share-out of a short stack's spare lines both stop here."""
+    return max(least + MAX_HEAD_GROW, 2 * least)
 
 
 def head_extent(head: list[HeadLine], band_lines: int, pitch: float) -> tuple[float, float]:
@@ -408,10 +416,12 @@ def body_lines(issue: Issue, page: PageSpec, article_key: str, paragraphs) -> li
 
 def _bad_heads(lines: list[Line], frames: list[Frame], balance: bool,
                marks=marks_only) -> bool:
-    """Would ``lines`` filled into ``frames`` leave a column opening with marks alone?
-    (``marks``: compose.marks_only or a memo of it, _Text.marks)"""
+    """Would ``lines`` filled into ``frames`` leave a column opening with marks alone, or
+    with a byline or jump line the fill could not keep with its text (blocks.closing: the
+    column has no room for the text line that should come down with it)?  (``marks``:
+    compose.marks_only or a memo of it, _Text.marks)"""
     fill(lines, frames, balance, marks)
-    return any(f.lines and marks(f.lines[0]) for f in frames[1:])
+    return any(f.lines and (marks(f.lines[0]) or closing(f.lines[0])) for f in frames[1:])
 
 
 def _short(lines: list[Line], frames: list[Frame], balance: bool,
@@ -528,16 +538,23 @@ def _flow_page(text: _Text, page: PageSpec, parts: dict, offsets: dict) -> PageF
                      and not o.slot.vertical and o.slot.column == b.slot.column
                      and o.slot.span == b.slot.span and o.top <= b.top))]
         stack.sort(key=lambda o: o.top)
-        k = 0
-        while spare > 0 and stack:
-            o = stack[k % len(stack)]
-            if extra.get(o.slot.id, 0) >= MAX_HEAD_GROW:
-                if all(extra.get(x.slot.id, 0) >= MAX_HEAD_GROW for x in stack):
-                    break
-            else:
-                extra[o.slot.id] = extra.get(o.slot.id, 0) + 1
-                spare -= 1
-            k += 1
+        # MAX_HEAD_GROW lines a band first; a stack still short then takes white up to the
+        # most makeup's band_range allows (max_band: twice the least band for a headline of
+        # several lines), evenly over its bands, rather than leave a hole under its columns
+        # at the foot of the page; what even that does not fill stays at the foot, one band
+        # of white the 'column … is short' warning reports
+        for most in (lambda o: MAX_HEAD_GROW,
+                     lambda o: max_band(o.head_lines) - o.head_lines):
+            k = 0
+            while spare > 0 and stack:
+                o = stack[k % len(stack)]
+                if extra.get(o.slot.id, 0) >= most(o):
+                    if all(extra.get(x.slot.id, 0) >= most(x) for x in stack):
+                        break
+                else:
+                    extra[o.slot.id] = extra.get(o.slot.id, 0) + 1
+                    spare -= 1
+                k += 1
     final = first
     if extra:
         final = dict(start)
@@ -677,6 +694,13 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
             block = _article(text, page, slot, top, room, head, head_n, part, offsets, errors)
             if block is None:
                 continue
+            for c, at, n in short_frames(block):
+                flow.warnings.append(
+                    _("slot '{slot}': column {column} ends short inside the block: line "
+                      "{top} is empty").format(slot=slot.id, column=c, top=at) if n == 1 else
+                    _("slot '{slot}': column {column} ends short inside the block: lines "
+                      "{top}–{bottom} ({lines} lines) are empty").format(
+                        slot=slot.id, column=c, top=at, bottom=at + n - 1, lines=n))
         _occupy(block, slot, occupied, bottom, area_bottom, errors)
         flow.blocks.append(block)
     raise_all(errors)
@@ -694,6 +718,33 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
                                                               bottom=area_bottom - 1,
                                                               lines=area_bottom - foot))
     return flow
+
+
+def short_frames(block: Block) -> list[tuple[int, int, int]]:
+    """(column, first empty grid line, lines) of each column of an article block that ends
+    short of where its text could reach while a later column of the block holds text: by
+    more than one line below the block's lowest foot where the columns are balanced (CLREQ
+    §handling_of_spaces_before_new_rectos allows one), by any line where they are filled one
+    after another (a shaped block's runs, a part continued on another page).  Such white is
+    what keeping a byline with its text (blocks.closing) or a kept group may leave; the flow
+    reports it, so that a column of a block is filled or its shortfall is said."""
+    frames = block.frames
+    used = [i for i, f in enumerate(frames) if f.lines]
+    if not used or block.vertical is not None:
+        return []
+    s = block.slot
+    balanced = not (block.part is not None and block.part.next_page is not None) and \
+        (not s.runs or len({t + n for _, t, n in s.runs}) == 1)
+    foot = max(f.first + len(f.lines) for f in frames if f.lines)
+    out = []
+    for f in frames[:used[-1]]:
+        end = f.first + len(f.lines)
+        could = f.first + f.capacity
+        if balanced:
+            could = min(could, foot)
+        if could - end > (1 if balanced else 0):
+            out.append((f.column, end, could - end))
+    return out
 
 
 def _occupy(block: Block, slot: Slot, occupied: dict, bottom: dict, area_bottom: int,
@@ -800,8 +851,10 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
         jump = _aligned(f"（下转第{part.next_page}版）", issue, tpl.jump_style, "end")
         # the last line(s) are the jump line; the rest of the article goes on
         take = min(len(rest), max(0, cap - len(jump_in) - len(jump)))
-        # the first line of the next part opens a page: never marks alone (issue #15)
-        while 1 < take < len(rest) and text.marks(rest[take]):
+        # the first line of the next part opens a page: never marks alone (issue #15), nor
+        # the byline (blocks.closing): the article's last line goes on with it, so that the
+        # byline does not stand alone under the （上接第N版） of the later page
+        while 1 < take < len(rest) and (text.marks(rest[take]) or closing(rest[take])):
             take -= 1
         placed = (jump_in + rest[:take])[:max(0, cap - len(jump))] + jump
         fill(placed, frames, balance=False, marks=text.marks)

@@ -29,6 +29,11 @@ or inside the story's block at the top right under the headline, the text runnin
 balanced ``runs``), a picture alone, the banner (at the top of a group of the top tier), or a
 reserved space (at the top or the foot of its columns).  Every block is a rectangle, or with
 its own picture inside it makes one: the modules of modular make-up (newsroom.md §1.3).
+A story with a vertical headline (``vertical: headline``, vertical.headline_block) is a module
+with no band: its text in the columns beside the headline's, its height the deeper of its legs
+and its headline set on one line (``HeadFit.vlines``); it is never wrapped round a picture nor
+an L.  A story set vertically throughout is not modelled: the editor fixes it (``fixed: true``)
+and the rest of the page is made up round it, as round a reserved space.
 When no such layout fills the page, two more shapes are tried, in this order: the banner over
 the whole width with the page made up under it as a page of its own (so that it heads several
 column groups), and then the lead as an L of text (刀把): its headline over the whole width,
@@ -174,8 +179,9 @@ L_TRIES = 8                  # heights of a lead's L (刀把) tried when no rect
 def max_band(least: int) -> int:
     """The largest headline band makeup gives a headline whose band is at least ``least``
     lines: ``GROW`` lines of white more, or twice the least band for a headline of several
-    lines (at most as much white again as the headline with its own white takes)."""
-    return max(least + GROW, 2 * least)
+    lines (at most as much white again as the headline with its own white takes): the flow's
+    own limit (flow.max_band), which a stack the flow cannot fill grows to as well."""
+    return F.max_band(least)
 
 
 class MakeupError(LayoutError):
@@ -192,8 +198,9 @@ class HeadFit:
     style: str
     size: float
     min_band: int
-    ext: tuple[float, float]
+    ext: tuple[float, float] | None     # None: a vertical headline (nothing to bump)
     hspan: int = 0               # columns the headline covers (the first ones of the span)
+    vlines: int = 0              # a vertical headline: the least block it stands in, lines
 
 
 @dataclass(frozen=True)
@@ -207,6 +214,7 @@ class StoryIn:
     placeholder: bool = False
     jump: tuple | None = None    # continued on a later page: (least, most) body lines set here
     continued: bool = False      # the rest of a story begun on an earlier page (its 接题)
+    vhead: int = 0               # columns of a vertical headline beside the text (no band)
 
 
 @dataclass(frozen=True)
@@ -340,6 +348,20 @@ def _head_fit(issue, page, slot, span, style, hspan: int | None = None) -> HeadF
                    hspan or span)
 
 
+def _vhead_fit(issue, page, slot, span, style) -> HeadFit:
+    """A headline standing vertically in the first column(s) of a block of ``span`` columns
+    (vertical.headline_block): no band over the text, the block at least as tall as the
+    headline set on one line with an em of white at each end."""
+    from .vertical import natural_length
+
+    paper = issue.paper
+    s = replace(slot, span=span, headline_style=style)
+    least = math.ceil((natural_length(issue, page, s) + 2 * paper.body.size + paper.line_gap)
+                      / paper.pitch - 1e-9)
+    return HeadFit(style, page.template.headline_styles[style].size, 0, None, span,
+                   vlines=least)
+
+
 def leg_floor(pitch: float) -> int:
     """Grid lines of the shallowest leg of text that reads well: ``SHALLOW_IN`` inches
     (newsroom.md §1.5: a leg 2–10 inches deep is best; 13 lines on 四川科技报's 11.25 pt
@@ -405,15 +427,29 @@ def measure_page(issue, page, bodies: dict, done: dict | None = None,
     parts = F.article_parts(replace(issue, pages=tuple(
         page if p.number == page.number else p for p in issue.pages)))
     done = done or {}
-    cont = {s.id for s in page.slots if s.kind == "article"
+    cont = {s.id for s in page.slots if s.kind == "article" and not s.fixed
             and parts[(page.number, s.id)].index > 0}
-    articles = [s for s in page.slots if s.kind == "article" and s.id not in cont]
+    # a story the editor fixed stands where the manifest puts it, like a reserved space
+    articles = [s for s in page.slots if s.kind == "article" and not s.fixed
+                and s.id not in cont]
     leads = [s for s in articles if s.priority == "lead"]
     if len(leads) > 1:
         raise InputError(f"page {page.number}: {len(leads)} stories are marked lead ("
                          + ", ".join(f"'{s.id}'" for s in leads) + "); a page has one",
                          leads[1].where, "make the others 'second'")
     lead_id = leads[0].id if leads else (articles[0].id if articles and lead else None)
+    # a story set vertically throughout (vertical.flow_block: tiers of vertical lines) has
+    # none of the geometry the search models: every layout of it was refused as flowed ("no
+    # proposal passed the rules"), which said nothing an editor could act on.  The editor
+    # fixes it; the makeup fills the rest of the page round it.  (A story with a vertical
+    # headline beside its text is modelled: StoryIn.vhead.)
+    vert = [s for s in articles if s.vertical == "all"]
+    if vert:
+        raise MakeupError(
+            _("page {page}: makeup does not place a story set vertically ({slots}): give "
+              "it column, span, top and lines with 'fixed: true', and makeup makes up the "
+              "rest of the page round it").format(
+                page=page.number, slots=", ".join(f"'{s.id}'" for s in vert)))
     stories, pictures, reserves, banner = [], [], [], None
     ids = {s.id for s in articles}
     for k, s in enumerate(page.slots):
@@ -431,13 +467,17 @@ def measure_page(issue, page, bodies: dict, done: dict | None = None,
                 size = tpl.continued_style.size if head else 0.0
                 heads[w] = (HeadFit(s.headline_style, size, band, ext, w),)
             stories.append(StoryIn(s.id, s.article, 2, body, heads, k, continued=True))
-        elif s.kind == "article":
+        elif s.kind == "article" and not s.fixed:
             rank = 0 if s.id == lead_id else PRIORITY_RANK[s.priority or "normal"]
             if s.id != lead_id and rank == 0:
                 rank = 1
             body = len(F.body_lines(issue, page, s.article, bodies.get(s.article, [])))
             heads = {}
-            for w in range(1, paper.columns + 1):
+            vhead = (s.headline_span or 1) if s.vertical == "headline" else 0
+            for w in range(vhead + 1, paper.columns + 1) if vhead else ():
+                heads[w] = tuple(_vhead_fit(issue, page, s, w, st)
+                                 for st in allowed_styles(rank, styles))
+            for w in range(1, paper.columns + 1) if not vhead else ():
                 fits = [f for st in allowed_styles(rank, styles)
                         if (f := _head_fit(issue, page, s, w, st)) is not None]
                 # the headline over all but the last column, whose text starts at the top
@@ -457,7 +497,7 @@ def measure_page(issue, page, bodies: dict, done: dict | None = None,
                                      f"{jump[0]} here and {jump_lines(paper, JUMP_AFTER)} "
                                      f"there)", s.where, "set it whole on one page")
             stories.append(StoryIn(s.id, s.article, rank, body, heads, k,
-                                   issue.articles[s.article].placeholder, jump))
+                                   issue.articles[s.article].placeholder, jump, vhead=vhead))
         elif s.kind == "picture":
             from .images import effective_ppi, probe
 
@@ -540,7 +580,7 @@ class _Mod:
 
 
 def _legs(story: StoryIn, w: int) -> int:
-    return -(-story.body // w)
+    return -(-story.body // (w - story.vhead))
 
 
 def _height(story: StoryIn, w: int, fit: HeadFit, band: int) -> int:
@@ -548,6 +588,9 @@ def _height(story: StoryIn, w: int, fit: HeadFit, band: int) -> int:
     its columns balanced to the lowest common foot (blocks.lowest_foot): under a headline over
     all columns, the band and the legs; under one over the first ``hspan`` columns, the foot
     where the columns beside and under it hold the text."""
+    if story.vhead:
+        # the text beside a vertical headline, from the block's top: no band to take white
+        return max(fit.vlines, _legs(story, w))
     if fit.hspan >= w:
         return band + _legs(story, w)
     return max(band, -(-(story.body + fit.hspan * band) // w))
@@ -558,7 +601,7 @@ def _fit_range(story: StoryIn, w: int, fit: HeadFit):
     span ``w`` with headline ``fit``, bands from the least to max_band, keeping the columns
     under the headline MIN_LEG lines deep (no_stretch); None if no band does."""
     bands: dict[int, int] = {}
-    for b in range(fit.min_band, max_band(fit.min_band) + 1):
+    for b in range(fit.min_band, (max_band(fit.min_band) if not story.vhead else 0) + 1):
         h = _height(story, w, fit, b)
         if w > 1 and h - b < MIN_LEG:
             continue
@@ -935,7 +978,7 @@ def _shapes(st: StoryIn, pic: PictureIn | None, w: int, styles) -> list[_Shape]:
             else:
                 out.append(_Shape(f, "above", w, p, r[0] + p, r[1] + p, bands, small, False))
                 out.append(_Shape(f, "below", w, p, r[0] + p, r[1] + p, bands, small, True))
-        if f.hspan >= w:
+        if f.hspan >= w and not st.vhead:
             for k in range(w - 1, 0, -1):
                 if k not in pic.lines:
                     continue
@@ -1676,7 +1719,7 @@ def _lead_l(pin: PageIn, mods: list[_Mod], alternatives: int,
     C, H = pin.columns, pin.height
     lead = next((md for md in mods if md.story and md.story.rank == 0), None)
     if lead is None or C < 3 or pin.reserves or lead.pic is not None or \
-            lead.story.jump is not None or lead.story.continued:
+            lead.story.jump is not None or lead.story.continued or lead.story.vhead:
         return [], False
     st = lead.story
     bmd = next((md for md in mods if md.banner is not None), None)
@@ -2023,6 +2066,8 @@ def proposal_slots(page, proposal: Proposal) -> list:
         if s.kind == "article":
             kw.update(headline_style=b.style, headline_lines=b.band,
                       headline_span=b.hspan or None, runs=())
+            if s.vertical:      # a vertical headline: no band; its columns as the editor set
+                kw.update(headline_lines=None, headline_span=s.headline_span)
             if b.jump:
                 kw.update(lines=b.lines)      # a part continued later has a fixed height
             if b.leg:
@@ -2108,7 +2153,7 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
     # no_tombstones
     heads = []
     for b in flow.blocks:
-        if b.head and b.slot.kind in ("article", "banner"):
+        if b.head and b.slot.kind in ("article", "banner") and not b.slot.vertical:
             y0, y1 = F.head_extent(b.head, b.head_lines, paper.pitch)
             base = paper.pitch * b.top
             sz = b.head[0].style.size if b.slot.kind == "banner" else \
@@ -2191,8 +2236,8 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
                                          f"{f.capacity - len(f.lines)} lines short")
     # band_range, no_stretch
     for b in every_art:
-        if not b.head:
-            continue
+        if not b.head or b.slot.vertical:
+            continue        # (a vertical headline stands beside the text: no band)
         least = F.head_height_lines(b.head, paper.pitch)
         if not least <= b.head_lines <= max_band(least):
             out["band_range"].append(f"'{b.slot.id}' headline band {b.head_lines} lines, "
@@ -2876,9 +2921,29 @@ _PLACEMENT = ("column", "span", "top", "lines", "headline", "headline_lines",
               "headline_span", "runs")
 
 
+def _plain(v):
+    """A manifest value as plain Python: the loader's nodes keep where they stood in the file
+    (yamlsrc), and yaml.safe_dump refuses the subclasses (a fixed slot's ``top: 4`` is
+    written back as the manifest gave it)."""
+    if isinstance(v, bool):
+        return bool(v)
+    if isinstance(v, int):
+        return int(v)
+    if isinstance(v, float):
+        return float(v)
+    if isinstance(v, str):
+        return str(v)
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, dict):
+        return {_plain(k): _plain(x) for k, x in v.items()}
+    return v
+
+
 def _scalar(v) -> str:
     import yaml
 
+    v = _plain(v)
     text = yaml.safe_dump(v, allow_unicode=True, default_flow_style=True, width=10 ** 6)
     text = text.strip()
     if text.endswith("\n..."):
