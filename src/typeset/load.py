@@ -29,8 +29,9 @@ from .fonts import load_font_table
 from .header import (ARTICLE_KEYS, HEADER_LINE, LANGS, article_from_header,  # noqa: F401
                      header_key, keys_hint)
 from .i18n import _
-from .model import (PDFX_LEVELS, PRIORITY_NAMES, Article, Footer, Issue, Masthead, PageSpec,
-                    Paper, PaperFacts, Paragraph, PrintSpec, Slot, Template, TextStyle)
+from .model import (MARKED_STANZA, PDFX_LEVELS, PRIORITY_NAMES, Article, Footer, Issue, Masthead,
+                    PageSpec, Paper, PaperFacts, Paragraph, PrintSpec, Slot, Template,
+                    TextStyle)
 from .units import UnitError, length, type_size
 from .yamlsrc import Map, Seq, load_yaml, ref_of, written
 
@@ -853,17 +854,32 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
         # a .md file: its body is markup (markup.py); a .txt file is never reinterpreted
         paragraphs = markup.parse_body(lines[k:], k + 1, path)
     block: list[tuple[int, str]] = []
+    marked = None       # inside a `verse:` … `prose:` poem: "fresh" (no line yet) | "line" | "gap"
     for n in range(k, len(lines) + 1 if not markup.is_markup(path) else k):
         ln = lines[n] if n < len(lines) else ""
+        if marked is None and VERSE_OPEN.match(ln.strip()):
+            # the editor marks a poem: flush what came before, the marker line is not printed
+            if block:
+                paragraphs.extend(_txt_block(block, paragraphs))
+                block = []
+            marked = "fresh"
+            continue
+        if marked is not None:
+            if VERSE_CLOSE.match(ln.strip()):
+                marked = None
+            elif ln.strip():
+                # every line of a marked poem a line of verse, whatever it holds; a blank line
+                # of the copy before it (after a line of the poem) opens a stanza
+                paragraphs.append(Paragraph(ln.strip(), n + 1,
+                                            verse=MARKED_STANZA if marked == "gap" else 1))
+                marked = "line"
+            elif marked == "line":
+                marked = "gap"
+            continue
         if ln.strip():
             block.append((n + 1, ln))
         elif block:
-            verse = _txt_poem(block)
-            for j, para in enumerate(_txt_paragraphs(block)):
-                # a poem's stanzas: a block of verse after another opens a stanza
-                opens = j == 0 and bool(paragraphs) and paragraphs[-1].verse > 0
-                paragraphs.append(Paragraph(_join([raw.strip() for _, raw in para]), para[0][0],
-                                            verse=(2 if opens else 1) if verse else 0))
+            paragraphs.extend(_txt_block(block, paragraphs))
             block = []
     bad = 0
     for n, ln in enumerate(lines):
@@ -900,6 +916,27 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
 
 
 
+def _txt_block(block: list[tuple[int, str]], before: list[Paragraph]) -> list[Paragraph]:
+    """The paragraphs of one block of a .txt article (lines between blank lines), a poem's
+    stanza set as lines of verse (:func:`_txt_poem`)."""
+    verse = _txt_poem(block)
+    out = []
+    for j, para in enumerate(_txt_paragraphs(block)):
+        # a poem's stanzas: a block of verse after another opens a stanza
+        opens = j == 0 and bool(before) and before[-1].verse > 0
+        out.append(Paragraph(_join([raw.strip() for _, raw in para]), para[0][0],
+                             verse=(2 if opens else 1) if verse else 0))
+    return out
+
+
+# A poem the editor marks in a .txt article (README "An article file"): a line of its own
+# `verse:` (诗：, 诗歌：, poem:) before it and `prose:` (正文：) after it, or the article's end.
+# Free verse whose lines are all about one length (戴望舒《雨巷》: 撑着油纸伞，独自 / 彷徨在悠长、
+# 悠长) cannot be told from copy wrapped at a narrow width, so it is never guessed: it is marked.
+VERSE_OPEN = re.compile(r"^(?:verse|poem|诗|诗歌)\s*[:：]$", re.I)
+VERSE_CLOSE = re.compile(r"^(?:prose|正文)\s*[:：]$", re.I)
+
+
 # A paragraph indent typed in the copy: the two ideographic spaces of Chinese copy (one is
 # enough), a tab, or two or more spaces.
 _TXT_INDENT = re.compile("^(?:\u3000|\t| {2,})")
@@ -909,8 +946,8 @@ _TXT_LINE_END = re.compile("(?:[。！？：…!?:]|——|(?<=[^\\x00-\\x7f])\\
 # A heading or list item between one-a-line paragraphs ends in no mark that runs on.
 _TXT_RUNS_ON = re.compile("[，、；,;（(《“‘—-]$")
 # A line of verse: short, and ending in a mark (床前明月光，/ 疑是地上霜。).
-_TXT_VERSE_LEN = 16
-_TXT_VERSE = re.compile("^.{1,%d}[，。！？；：、,.!?;:]$" % _TXT_VERSE_LEN)
+TXT_VERSE_LEN = 16
+_TXT_VERSE = re.compile("^.{1,%d}[，。！？；：、,.!?;:]$" % TXT_VERSE_LEN)
 
 
 def _txt_heading(raw: str, longest: int) -> bool:
@@ -942,7 +979,7 @@ def _txt_free_verse(block: list[tuple[int, str]]) -> bool:
     narrow width, and then every line but a paragraph's last is about that width, so at least
     half of them are within a character of the longest."""
     lens = [len(raw.strip()) for _, raw in block]
-    if len(lens) < 3 or max(lens) > _TXT_VERSE_LEN:
+    if len(lens) < 3 or max(lens) > TXT_VERSE_LEN:
         return False
     full = sum(1 for n in lens[:-1] if n >= max(lens) - 1)
     return full * 2 < len(lens) - 1
@@ -966,6 +1003,13 @@ def _txt_poem(block: list[tuple[int, str]]) -> bool:
     (Paragraph.verse, body.py) — not a notice's address or telephone lines, as short and as
     unmarked (成都校区 / 地址：… / 电话：028-85223456)?"""
     return _txt_verse(block) and not any(_NOT_VERSE.search(raw) for _, raw in block)
+
+
+def poem_lines(lines: list[str]) -> bool:
+    """Are these lines (a paragraph of markup's lines, a Word paragraph's line breaks, Word
+    paragraphs one a line) a stanza of verse, by the test a .txt article's block passes
+    (:func:`_txt_poem`)?  One owner of the guess for every format."""
+    return _txt_poem(list(enumerate(lines, 1)))
 
 
 def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:
