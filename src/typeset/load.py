@@ -974,28 +974,56 @@ _WIDE = frozenset(("W", "F"))      # east_asian_width: wide, full-width
 
 def _txt_free_verse(block: list[tuple[int, str]]) -> bool:
     """A poem of free verse one line a line, with no mark at the end of its lines (新诗:
-    ``当诗歌的生命`` / ``归属于人民的时刻``): at least three lines, every one short, and of
-    lengths that vary as verse does.  Copy wrapped at a fixed width is as short only at a
-    narrow width, and then every line but a paragraph's last is about that width, so at least
-    half of them are within a character of the longest."""
+    ``当诗歌的生命`` / ``归属于人民的时刻``): at least three lines, every one short, most of them
+    phrases rather than single words, and of widths that vary as verse does.  Copy wrapped at
+    a fixed width is as short only at a narrow width, and then every line but a paragraph's
+    last is about that width, so at least half of them are within a Han character (two
+    columns: a wrapper that keeps a mark off a line's start moves one) of the widest.  Widths,
+    not characters: a wrapped line holding a Latin word (``做iPhone X的手机``) has more
+    characters than its neighbours, not more width, and counted in characters wrapped wire
+    copy read as verse.  Labels and one-word replies in a row (``图例`` / ``标准`` / ``防御指南``;
+    ``是。`` / ``对`` / ``嗯！``) are as short and as varied: a line of verse is a phrase, and
+    more than half the lines have four characters or more."""
     lens = [len(raw.strip()) for _, raw in block]
-    if len(lens) < 3 or max(lens) > TXT_VERSE_LEN:
+    if len(lens) < 3 or max(lens) > TXT_VERSE_LEN or \
+            sum(1 for n in lens if n >= 4) * 2 <= len(lens):
         return False
-    full = sum(1 for n in lens[:-1] if n >= max(lens) - 1)
-    return full * 2 < len(lens) - 1
+    widths = [_txt_width(raw.strip()) for _, raw in block]
+    full = sum(1 for w in widths[:-1] if w >= max(widths) - 2)
+    return full * 2 < len(widths) - 1
+
+
+def _txt_marked_verse(block: list[tuple[int, str]]) -> bool:
+    """Short lines of verse with marks at their ends (轻轻的我走了，/ 正如我轻轻的来；…).  A
+    paragraph of prose wrapped at a narrow width ends a line at a mark about one line in
+    eight, so two lines so are no proof: two lines are verse only as a couplet of regular
+    verse (床前明月光，/ 疑是地上霜。: lines of one foot, body.verse_clauses); three or more
+    are not verse when every line but the last has one width and the last is narrower (the
+    shape of wrapped copy)."""
+    from .body import verse_clauses
+
+    lines = [raw.strip() for _, raw in block]
+    if not all(_TXT_VERSE.match(t) for t in lines):
+        return False
+    if len(lines) == 2:
+        feet = [verse_clauses(t) for t in lines]
+        return all(f and len(f) == 1 for f in feet) and len(lines[0]) == len(lines[1])
+    widths = [_txt_width(t) for t in lines]
+    return not (len(set(widths[:-1])) == 1 and widths[-1] < widths[0])
 
 
 def _txt_verse(block: list[tuple[int, str]]) -> bool:
     """Is this block of a .txt article verse one line a line — short lines of verse with
     marks at their ends (床前明月光，/ 疑是地上霜。) or free verse with none (新诗)?  Then
     :func:`_txt_paragraphs` keeps each line a paragraph."""
-    return len(block) > 1 and (all(_TXT_VERSE.match(raw.strip()) for _, raw in block) or
-                               _txt_free_verse(block))
+    return len(block) > 1 and (_txt_marked_verse(block) or _txt_free_verse(block))
 
 
 # what a poem's lines do not hold and a notice's address and list lines do: figures, a label
-# and its colon, an e-mail or web address
-_NOT_VERSE = re.compile("[0-9０-９@：:/]")
+# and its colon, an e-mail or web address, an item's number in Chinese (（一）加强组织领导；,
+# 二、…, ①…)
+_NOT_VERSE = re.compile("[0-9０-９@：:/①-⑳]|^\\s*(?:[（(][一二三四五六七八九十]+[）)]|"
+                        "[一二三四五六七八九十]+、)")
 
 
 def _txt_poem(block: list[tuple[int, str]]) -> bool:
