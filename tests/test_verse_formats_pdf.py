@@ -244,3 +244,22 @@ def test_prose_wrapped_at_any_width_is_never_read_as_verse(tmp_path):
                 art = vm.load(kind, payload, headline, tmp_path)
                 read += [(form, f.name, p.text) for p in art.paragraphs if p.verse]
     assert read == []
+
+
+@pytest.mark.parametrize("block", [
+    "特此通知。\n科协办公室\n二〇二〇年八月四日",            # a notice's sign-off
+    "图例\n标准\n防御指南",                                  # labels of a warning's table
+    "（一）加强组织领导；\n（二）完善工作机制；\n（三）强化督促检查。",   # numbered items
+    "苹果公司星期二推出最\n新一款智能手机，并且\n把这款叫做iPhone X的\n手机称为新一代移动通\n讯。",
+])
+def test_short_lines_of_prose_are_not_verse(tmp_path, block):
+    """Lines as short as verse that are prose, one block of a .txt article: before, each was
+    read as a poem's stanza (a sign-off and labels as free verse, numbered items as lines
+    ending in marks, wire copy wrapped at 10 with a Latin word — counted in characters, not
+    width — as free verse)."""
+    from typeset.load import parse_article
+
+    f = tmp_path / "a.txt"
+    text = f"headline: 通知\n\n{BEFORE}\n\n{block}\n"
+    f.write_text(text, encoding="utf-8")
+    assert [p.text for p in parse_article(f, text).paragraphs if p.verse] == []
