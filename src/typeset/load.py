@@ -809,7 +809,8 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
     """Article file: header lines ``key: value`` (headline, kicker, subtitle, byline), a
     blank line, then paragraphs separated by blank lines or one a line (``_txt_paragraphs``:
     indented lines, lines that each end a sentence, verse); lines wrapped inside a paragraph
-    are joined.
+    are joined.  A poem the editor marks — a line ``verse:`` (诗：) before it, ``prose:``
+    (正文：) after it or the article's end — is lines of verse, one a line, whatever they hold.
     ``allow_empty``: a file with no text yet (copy still coming in) is an article without
     paragraphs, its headline empty if it has none, instead of an error."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")

@@ -12,7 +12,11 @@ break (Shift+Enter) inside a paragraph starting a new one:
   Word's emphasis mark (着重号, ``w:em``) → 着重号;
 - a *Quote* / *Intense Quote* paragraph → a quoted block (boxed when it starts with 编者按);
 - a list paragraph (*List Bullet*, *List Number*, or numbering) → a list item;
-- a table → a table, its first row the header.
+- a table → a table, its first row the header;
+- a poem (README "Word documents") → lines of verse (``Paragraph.verse``, set by body.py):
+  paragraphs in a *Poem* / *诗歌* style, each paragraph or Shift+Enter line a line, an empty
+  paragraph or line between stanzas; or, found by the .txt test (``load.poem_lines``), short
+  lines of verse one a paragraph or broken with Shift+Enter in one.
 
 What the article cannot carry is listed in ``Article.warnings``, never dropped silently:
 tracked changes (the text is read as if they were accepted: insertions in, deletions out),
