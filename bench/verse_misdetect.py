@@ -20,8 +20,15 @@ The forms, each paragraph of the article as the loader read it from the corpus f
   docx-br W      each paragraph a Word paragraph, wrapped at W with line breaks (Shift+Enter)
   docx-lines W   each wrapped line a Word paragraph of its own (wrapped copy pasted into Word)
 
-  .venv/bin/python bench/verse_misdetect.py              # about 2 minutes
+  .venv/bin/python bench/verse_misdetect.py              # about 3 minutes
   .venv/bin/python bench/verse_misdetect.py --list       # and the paragraphs read as verse
+
+Figures on 2026-12-03 (branch verse): 133 prose articles, 41 forms, 101 885 paragraphs as
+read; 0 read as verse, 0 set as verse.  Before (branch lead, the same script): 369 read and
+369 set as verse, all of them .txt copy wrapped at 6 to 16 characters (at 6: 135 paragraphs
+in 6 articles, 8: 106 in 7, 10: 74 in 7, 12: 41 in 6, 14: 7 in 1, 16: 6 in 3) — a two-line
+paragraph whose first line ended at a comma, lines holding a Latin word counted in
+characters; .md and .docx found no verse at all then, prose or poem.
 """
 
 from __future__ import annotations
@@ -163,8 +170,10 @@ def main(argv=None) -> int:
         for form, (n, r, s_, a) in totals.items():
             print(f"{form:14} {n:10d} {r:6d} {s_:6d} {a:8d}")
         if not poems:
-            bad = sum(t[1] + t[2] for t in totals.values())
-            print(f"prose paragraphs read or set as verse, all forms: {bad}")
+            n = sum(t[0] for t in totals.values())
+            read = sum(t[1] for t in totals.values())
+            setn = sum(t[2] for t in totals.values())
+            print(f"all forms: {n} paragraphs, {read} read as verse, {setn} set as verse")
     return 0
 
 
