@@ -50,6 +50,7 @@ from .i18n import _
 from .compose import Face, Glyph, Line, compose_headline, compose_paragraph, natural_line
 from .errors import LayoutError, SourceRef
 from .markup import DOTS, KAI, STRONG, column_align
+from .model import MARKED_STANZA
 from .units import MM
 
 # markup role → the roles that set it, in order (the first a roles file defines)
@@ -156,7 +157,7 @@ def compose_article(issue, art) -> list[list[Line]]:
     measure = float(paper.column_chars)
     out: list[list[Line]] = []
     paras = art.paragraphs
-    verse = _verse(paras, face, measure, paper.settings)
+    verse = _verse(paras, face, measure, paper.settings, lambda p: _faces(issue, p))
     for k, p in enumerate(paras):
         if k in verse:
             out.append(verse[k])
@@ -218,37 +219,42 @@ def verse_clauses(text: str) -> list[str] | None:
     return clauses
 
 
-def _verse(paras, face, measure: float, settings) -> dict[int, list[Line]]:
+def _verse(paras, face, measure: float, settings, faces=None) -> dict[int, list[Line]]:
     """The verse paragraphs of an article, set (see the module docstring): index → lines.
     Regular verse: an article of which at least two paragraphs, and three quarters of its
-    plain ones, are regular verse of one foot (:func:`verse_clauses`) — a couplet too wide
-    for the measure breaks between clauses, as many on a line as fit, never inside one (a
-    column too narrow for a clause at the indent: those are prose).  Lines the copy set one
-    a line (``Paragraph.verse``, load.py): each a line of verse, and one too long for the
-    column turns over 1 em further in.  Every line of verse is flush left at the paragraph
-    indent and ragged; in a poem (three quarters of the plain paragraphs verse) a blank line
-    parts its stanzas."""
-    plain = [k for k, p in enumerate(paras) if p.kind == "body" and not p.spans]
-    found = {k: verse_clauses(paras[k].text) for k in plain}
+    body paragraphs, are regular verse of one foot (:func:`verse_clauses`) — a couplet too
+    wide for the measure breaks between clauses, as many on a line as fit, never inside one
+    (a column too narrow for a clause at the indent: those are prose).  Lines the copy set
+    one a line (``Paragraph.verse``, load.py, markup.py, word.py): each a line of verse, and
+    one too long for the column turns over 1 em further in.  Every line of verse is flush
+    left at the paragraph indent and ragged; in a poem (three quarters of the body paragraphs
+    verse) a blank line parts its stanzas, and so it does in verse the editor marked
+    (``MARKED_STANZA``) wherever it stands.  Emphasis in a line of verse (黑体, 楷体, 着重号)
+    is set as in prose: ``faces(p)`` gives each character's face, None where the body's."""
+    body = [k for k, p in enumerate(paras) if p.kind == "body"]
+    found = {k: verse_clauses(paras[k].text) for k in body}
     found = {k: c for k, c in found.items() if c}
-    if len(found) < 2 or len(found) * 4 < len(plain) * 3 or \
+    if len(found) < 2 or len(found) * 4 < len(body) * 3 or \
             len({len(c[0]) for c in found.values()}) != 1:
         found = {}
     indent = settings.indent
     out: dict[int, list[Line]] = {}
+    own = {k: faces(paras[k]) if faces and paras[k].spans else None for k in body}
     for k, clauses in found.items():
-        lines = _clause_lines(clauses, face, measure, indent, settings)
+        lines = _clause_lines(clauses, face, measure, indent, settings, own[k])
         if lines is None:
             out = {}                # a clause wider than the column at the indent: prose
             break
         out[k] = lines
-    lined = [k for k in plain if paras[k].verse]
-    poem = bool(out) or (lined and len(lined) * 4 >= len(plain) * 3)
+    lined = [k for k in body if paras[k].verse]
+    poem = bool(out) or (lined and len(lined) * 4 >= len(body) * 3)
     for k in lined:
         if k not in out:
-            out[k] = _turned(paras[k].text, face, measure, indent, settings)
-        if poem and paras[k].verse == 2:
+            out[k] = _turned(paras[k].text, face, measure, indent, settings, own[k])
+        if paras[k].verse == MARKED_STANZA or poem and paras[k].verse == 2:
             out[k] = [_blank(measure)] + out[k]
+    for k, lines in out.items():
+        _dots(lines, paras[k])
     return out
 
 
@@ -259,42 +265,67 @@ def _verse_line(line: Line, measure: float, indent: float) -> Line:
 
 
 def _clause_lines(clauses: list[str], face, measure: float, indent: float,
-                  settings) -> list[Line] | None:
+                  settings, faces=None) -> list[Line] | None:
     """A paragraph of regular verse as lines of whole clauses, as many on a line as fit at
-    ``indent``; None when a clause alone does not."""
+    ``indent``; None when a clause alone does not.  ``faces``: each character's face where
+    emphasis sets it in another (None: the body's throughout)."""
     room = measure - indent
     texts, cur = [], ""
+    at, start = 0, 0              # where in the paragraph the clause, and the line, begin
+    starts = []
     for c in clauses:
-        if cur and natural_line(cur + c, face, settings).width > room + 1e-9:
+        if cur and _natural(cur + c, face, settings, faces, start).width > room + 1e-9:
             texts.append(cur)
-            cur = c
+            starts.append(start)
+            cur, start = c, at
         else:
             cur += c
+        at += len(c)
     texts.append(cur)
+    starts.append(start)
     lines = []
-    for t in texts:
-        ln = natural_line(t, face, settings)
+    for t, s in zip(texts, starts):
+        ln = _natural(t, face, settings, faces, s)
         if ln.width > room + 1e-9:
             return None
         lines.append(_verse_line(ln, measure, indent))
     return lines
 
 
-def _turned(text: str, face, measure: float, indent: float, settings) -> list[Line]:
+def _natural(text: str, face, settings, faces=None, start: int = 0) -> Line:
+    """``text`` (a line of verse, at ``start`` in its paragraph) on one line at its natural
+    width; ``faces``: the paragraph's face per character where emphasis sets it in another
+    (composed then at a measure it cannot fill: one line, not justified — as
+    ``natural_line`` sets it, each character in its own face)."""
+    if faces is None:
+        return natural_line(text, face, settings)
+    own = faces[start:start + len(text)]
+    return compose_paragraph(text, face, 1e6, settings, indent=0.0, faces=own)[0]
+
+
+def _turned(text: str, face, measure: float, indent: float, settings,
+            faces=None) -> list[Line]:
     """A line of verse: at ``indent`` when it fits, else broken where the composer breaks it
     (kinsoku and all) with its turnovers 1 em further in, so that a turnover is not read as
-    a line of its own; every piece at natural width."""
-    ln = natural_line(text, face, settings)
+    a line of its own; every piece at natural width.  ``faces``: each character's face where
+    emphasis sets it in another."""
+    ln = _natural(text, face, settings, faces)
     if ln.width <= measure - indent + 1e-9:
         return [_verse_line(ln, measure, indent)]
     turn = indent + 1.0
     if measure - turn < 2.0:            # a column too narrow to turn over in: as prose
-        return compose_paragraph(text, face, measure, settings)
+        return compose_paragraph(text, face, measure, settings, faces=faces)
     # composed at the turnovers' measure, the first line 1 em wider (a negative indent)
-    pieces = compose_paragraph(text, face, measure - turn, settings, indent=indent - turn)
+    pieces = compose_paragraph(text, face, measure - turn, settings, indent=indent - turn,
+                               faces=faces)
     out = []
+    at = 0
     for j, piece in enumerate(pieces):
-        nat = natural_line(piece.text, face, settings)
+        # where the piece stands in the text (a space at a break is not on either line)
+        found = text.find(piece.text, at)
+        at = found if found >= 0 else at
+        nat = _natural(piece.text, face, settings, faces, at)
+        at += len(piece.text)
         out.append(_verse_line(nat, measure, indent if j == 0 else turn))
     return out
 

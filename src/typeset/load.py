@@ -29,8 +29,9 @@ from .fonts import load_font_table
 from .header import (ARTICLE_KEYS, HEADER_LINE, LANGS, article_from_header,  # noqa: F401
                      header_key, keys_hint)
 from .i18n import _
-from .model import (PDFX_LEVELS, PRIORITY_NAMES, Article, Footer, Issue, Masthead, PageSpec,
-                    Paper, PaperFacts, Paragraph, PrintSpec, Slot, Template, TextStyle)
+from .model import (MARKED_STANZA, PDFX_LEVELS, PRIORITY_NAMES, Article, Footer, Issue, Masthead,
+                    PageSpec, Paper, PaperFacts, Paragraph, PrintSpec, Slot, Template,
+                    TextStyle)
 from .units import UnitError, length, type_size
 from .yamlsrc import Map, Seq, load_yaml, ref_of, written
 
@@ -808,7 +809,8 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
     """Article file: header lines ``key: value`` (headline, kicker, subtitle, byline), a
     blank line, then paragraphs separated by blank lines or one a line (``_txt_paragraphs``:
     indented lines, lines that each end a sentence, verse); lines wrapped inside a paragraph
-    are joined.
+    are joined.  A poem the editor marks — a line ``verse:`` (诗：) before it, ``prose:``
+    (正文：) after it or the article's end — is lines of verse, one a line, whatever they hold.
     ``allow_empty``: a file with no text yet (copy still coming in) is an article without
     paragraphs, its headline empty if it has none, instead of an error."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -853,17 +855,32 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
         # a .md file: its body is markup (markup.py); a .txt file is never reinterpreted
         paragraphs = markup.parse_body(lines[k:], k + 1, path)
     block: list[tuple[int, str]] = []
+    marked = None       # inside a `verse:` … `prose:` poem: "fresh" (no line yet) | "line" | "gap"
     for n in range(k, len(lines) + 1 if not markup.is_markup(path) else k):
         ln = lines[n] if n < len(lines) else ""
+        if marked is None and VERSE_OPEN.match(ln.strip()):
+            # the editor marks a poem: flush what came before, the marker line is not printed
+            if block:
+                paragraphs.extend(_txt_block(block, paragraphs))
+                block = []
+            marked = "fresh"
+            continue
+        if marked is not None:
+            if VERSE_CLOSE.match(ln.strip()):
+                marked = None
+            elif ln.strip():
+                # every line of a marked poem a line of verse, whatever it holds; a blank line
+                # of the copy before it (after a line of the poem) opens a stanza
+                paragraphs.append(Paragraph(ln.strip(), n + 1,
+                                            verse=MARKED_STANZA if marked == "gap" else 1))
+                marked = "line"
+            elif marked == "line":
+                marked = "gap"
+            continue
         if ln.strip():
             block.append((n + 1, ln))
         elif block:
-            verse = _txt_poem(block)
-            for j, para in enumerate(_txt_paragraphs(block)):
-                # a poem's stanzas: a block of verse after another opens a stanza
-                opens = j == 0 and bool(paragraphs) and paragraphs[-1].verse > 0
-                paragraphs.append(Paragraph(_join([raw.strip() for _, raw in para]), para[0][0],
-                                            verse=(2 if opens else 1) if verse else 0))
+            paragraphs.extend(_txt_block(block, paragraphs))
             block = []
     bad = 0
     for n, ln in enumerate(lines):
@@ -900,6 +917,27 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
 
 
 
+def _txt_block(block: list[tuple[int, str]], before: list[Paragraph]) -> list[Paragraph]:
+    """The paragraphs of one block of a .txt article (lines between blank lines), a poem's
+    stanza set as lines of verse (:func:`_txt_poem`)."""
+    verse = _txt_poem(block)
+    out = []
+    for j, para in enumerate(_txt_paragraphs(block)):
+        # a poem's stanzas: a block of verse after another opens a stanza
+        opens = j == 0 and bool(before) and before[-1].verse > 0
+        out.append(Paragraph(_join([raw.strip() for _, raw in para]), para[0][0],
+                             verse=(2 if opens else 1) if verse else 0))
+    return out
+
+
+# A poem the editor marks in a .txt article (README "An article file"): a line of its own
+# `verse:` (诗：, 诗歌：, poem:) before it and `prose:` (正文：) after it, or the article's end.
+# Free verse whose lines are all about one length (戴望舒《雨巷》: 撑着油纸伞，独自 / 彷徨在悠长、
+# 悠长) cannot be told from copy wrapped at a narrow width, so it is never guessed: it is marked.
+VERSE_OPEN = re.compile(r"^(?:verse|poem|诗|诗歌)\s*[:：]$", re.I)
+VERSE_CLOSE = re.compile(r"^(?:prose|正文)\s*[:：]$", re.I)
+
+
 # A paragraph indent typed in the copy: the two ideographic spaces of Chinese copy (one is
 # enough), a tab, or two or more spaces.
 _TXT_INDENT = re.compile("^(?:\u3000|\t| {2,})")
@@ -909,8 +947,8 @@ _TXT_LINE_END = re.compile("(?:[。！？：…!?:]|——|(?<=[^\\x00-\\x7f])\\
 # A heading or list item between one-a-line paragraphs ends in no mark that runs on.
 _TXT_RUNS_ON = re.compile("[，、；,;（(《“‘—-]$")
 # A line of verse: short, and ending in a mark (床前明月光，/ 疑是地上霜。).
-_TXT_VERSE_LEN = 16
-_TXT_VERSE = re.compile("^.{1,%d}[，。！？；：、,.!?;:]$" % _TXT_VERSE_LEN)
+TXT_VERSE_LEN = 16
+_TXT_VERSE = re.compile("^.{1,%d}[，。！？；：、,.!?;:]$" % TXT_VERSE_LEN)
 
 
 def _txt_heading(raw: str, longest: int) -> bool:
@@ -937,28 +975,57 @@ _WIDE = frozenset(("W", "F"))      # east_asian_width: wide, full-width
 
 def _txt_free_verse(block: list[tuple[int, str]]) -> bool:
     """A poem of free verse one line a line, with no mark at the end of its lines (新诗:
-    ``当诗歌的生命`` / ``归属于人民的时刻``): at least three lines, every one short, and of
-    lengths that vary as verse does.  Copy wrapped at a fixed width is as short only at a
-    narrow width, and then every line but a paragraph's last is about that width, so at least
-    half of them are within a character of the longest."""
+    ``当诗歌的生命`` / ``归属于人民的时刻``): at least three lines, every one short, most of them
+    phrases rather than single words, and of widths that vary as verse does.  Copy wrapped at
+    a fixed width is as short only at a narrow width, and then every line but a paragraph's
+    last is about that width, so at least half of them are within a Han character (two
+    columns: a wrapper that keeps a mark off a line's start moves one) of the widest.  Widths,
+    not characters: a wrapped line holding a Latin word (``做iPhone X的手机``) has more
+    characters than its neighbours, not more width, and counted in characters wrapped wire
+    copy read as verse.  Labels and one-word replies in a row (``图例`` / ``标准`` / ``防御指南``;
+    ``是。`` / ``对`` / ``嗯！``) are as short and as varied: a line of verse is a phrase, and
+    more than half the lines have four characters or more."""
     lens = [len(raw.strip()) for _, raw in block]
-    if len(lens) < 3 or max(lens) > _TXT_VERSE_LEN:
+    if len(lens) < 3 or max(lens) > TXT_VERSE_LEN or \
+            sum(1 for n in lens if n >= 4) * 2 <= len(lens):
         return False
-    full = sum(1 for n in lens[:-1] if n >= max(lens) - 1)
-    return full * 2 < len(lens) - 1
+    widths = [_txt_width(raw.strip()) for _, raw in block]
+    full = sum(1 for w in widths[:-1] if w >= max(widths) - 2)
+    return full * 2 < len(widths) - 1
+
+
+def _txt_marked_verse(block: list[tuple[int, str]]) -> bool:
+    """Short lines of verse with marks at their ends (轻轻的我走了，/ 正如我轻轻的来；…).  A
+    paragraph of prose wrapped at a narrow width ends a line at a mark about one line in
+    eight, so two lines so are no proof: two lines are verse only as a couplet of regular
+    verse (床前明月光，/ 疑是地上霜。: lines of one foot, body.verse_clauses); three or more
+    are not verse when every line but the last has one width and the last is narrower (the
+    shape of wrapped copy)."""
+    from .body import verse_clauses
+
+    lines = [raw.strip() for _, raw in block]
+    if not all(_TXT_VERSE.match(t) for t in lines):
+        return False
+    if len(lines) == 2:
+        feet = [verse_clauses(t) for t in lines]
+        return all(f and len(f) == 1 for f in feet) and len(lines[0]) == len(lines[1])
+    widths = [_txt_width(t) for t in lines]
+    return not (len(set(widths[:-1])) == 1 and widths[-1] < widths[0])
 
 
 def _txt_verse(block: list[tuple[int, str]]) -> bool:
     """Is this block of a .txt article verse one line a line — short lines of verse with
     marks at their ends (床前明月光，/ 疑是地上霜。) or free verse with none (新诗)?  Then
     :func:`_txt_paragraphs` keeps each line a paragraph."""
-    return len(block) > 1 and (all(_TXT_VERSE.match(raw.strip()) for _, raw in block) or
-                               _txt_free_verse(block))
+    return len(block) > 1 and (_txt_marked_verse(block) or _txt_free_verse(block))
 
 
 # what a poem's lines do not hold and a notice's address and list lines do: figures, a label
-# and its colon, an e-mail or web address
-_NOT_VERSE = re.compile("[0-9０-９@：:/]")
+# and its colon, an e-mail or web address, an item's number in Chinese (（一）加强组织领导；,
+# 二、…, ①…), a date in Chinese numerals (a notice's sign-off: 特此通知。/ 科协办公室 /
+# 二〇二〇年八月四日)
+_NOT_VERSE = re.compile("[0-9０-９@：:/①-⑳]|^\\s*(?:[（(][一二三四五六七八九十]+[）)]|"
+                        "[一二三四五六七八九十]+、)|[〇零一二三四五六七八九]{2,}年")
 
 
 def _txt_poem(block: list[tuple[int, str]]) -> bool:
@@ -966,6 +1033,13 @@ def _txt_poem(block: list[tuple[int, str]]) -> bool:
     (Paragraph.verse, body.py) — not a notice's address or telephone lines, as short and as
     unmarked (成都校区 / 地址：… / 电话：028-85223456)?"""
     return _txt_verse(block) and not any(_NOT_VERSE.search(raw) for _, raw in block)
+
+
+def poem_lines(lines: list[str]) -> bool:
+    """Are these lines (a paragraph of markup's lines, a Word paragraph's line breaks, Word
+    paragraphs one a line) a stanza of verse, by the test a .txt article's block passes
+    (:func:`_txt_poem`)?  One owner of the guess for every format."""
+    return _txt_poem(list(enumerate(lines, 1)))
 
 
 def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:

@@ -24,7 +24,14 @@ The markup, small on purpose (README "Article markup"):
                                        ``●`` or its number in front
 a pipe table                           a table (header row, ``--:`` right-aligned columns;
                                        a column of figures is right-aligned anyway)
+a ```` ```poem ```` fenced block, or   a poem: each line a line of verse, a blank line
+``{.poem}`` on the line before a       between stanzas (``Paragraph.verse``, set by body.py);
+paragraph or quoted block              a quoted poem in 楷体
 =====================================  ======================================================
+
+A paragraph (or quoted block) whose lines are short lines of verse is a poem without markup,
+by the test a .txt article's lines pass (``load.poem_lines``): the same copy as .md and .txt
+sets the same.
 
 Anything else CommonMark knows (code, links, pictures, HTML) is read as its plain text, so no
 text is lost; a line the markup does not use is never dropped.
@@ -36,7 +43,7 @@ import re
 from pathlib import Path
 
 from . import cjk
-from .model import Paragraph, Table
+from .model import MARKED_STANZA, Paragraph, Table
 
 STRONG = "strong"       # 黑体
 KAI = "kai"             # 楷体
@@ -50,6 +57,8 @@ NOTE_START = re.compile(r"^\s*[【\[〔（(]?\s*编者按")
 NUMBER = re.compile(r"^[+\-−±]?[\d.,，]+\s*[%％℃°万亿元吨米个人]*$")
 
 SUFFIXES = (".md", ".markdown")
+# what marks a poem: a fenced block's info word, a paragraph's or quote's {.class}
+POEM = ("poem", "verse", "诗", "诗歌")
 
 
 def is_markup(path: Path) -> bool:
@@ -65,8 +74,9 @@ def _parser():
         .use(attrs_block_plugin)
 
 
-def _inline(token) -> tuple[str, tuple]:
-    """The text of an inline token and its emphasis spans, merged per style."""
+def _inline(token, breaks: bool = False) -> tuple[str, tuple]:
+    """The text of an inline token and its emphasis spans, merged per style; ``breaks``: a
+    line break of the source (soft or hard) is a ``\\n`` in the text (the lines of a poem)."""
     text = ""
     stack: list[str | None] = []
     per_char: list[frozenset] = []
@@ -74,6 +84,10 @@ def _inline(token) -> tuple[str, tuple]:
         t = c.type
         if t in ("text", "code_inline", "html_inline"):
             piece = c.content
+        elif t in ("softbreak", "hardbreak") and breaks:
+            text += "\n"
+            per_char.append(frozenset())
+            continue
         elif t in ("softbreak", "hardbreak"):
             continue            # lines join: nothing between Chinese (see _soft_before)
         elif t == "strong_open":
@@ -122,6 +136,54 @@ def _soft_before(token, child) -> bool:
     return False
 
 
+def line_pieces(text: str, spans: tuple, keep_empty: bool = False) -> list[tuple[str, tuple]]:
+    """``text`` split at its line breaks (``\\n``): each piece stripped, with its emphasis
+    spans cut to it; empty pieces go (``keep_empty``: they stay, as ``("", ())``)."""
+    out = []
+    start = 0
+    for end in [k for k, c in enumerate(text) if c == "\n"] + [len(text)]:
+        piece = text[start:end]
+        lead = len(piece) - len(piece.lstrip())
+        a, b = start + lead, start + len(piece.rstrip())
+        if a < b:
+            out.append((text[a:b], tuple((max(s, a) - a, min(e, b) - a, st)
+                                         for s, e, st in spans if s < b and e > a)))
+        elif keep_empty:
+            out.append(("", ()))
+        start = end + 1
+    return out
+
+
+def _poem_class(t) -> bool:
+    """Does a block token carry ``{.poem}`` (``{.verse}``)?"""
+    return any(c in POEM for c in str((t.attrs or {}).get("class", "")).split())
+
+
+def _verse_lines(t, line: int, marked: bool, quoted: bool, before: list) -> list[Paragraph]:
+    """The lines of inline token ``t`` (a paragraph at file line ``line``) as lines of verse,
+    when the paragraph is ``marked`` a poem or its lines are short lines of verse (the .txt
+    test, ``load.poem_lines``); else [].  A quoted poem is set in 楷体 as a quote is; its
+    first line opens a stanza when a line of verse comes ``before``."""
+    from .load import poem_lines
+
+    text, spans = _inline(t, breaks=True)
+    pieces = line_pieces(text, spans)
+    if not pieces or not (marked or len(pieces) > 1 and poem_lines([p for p, _ in pieces])):
+        return []
+    out = []
+    for j, (piece, sp) in enumerate(pieces):
+        if quoted:
+            per = [set() for _ in piece]
+            for s, e, st in sp:
+                for i in range(s, e):
+                    per[i].add(st)
+            sp = merge_spans([frozenset(c | {KAI}) for c in per])
+        opens = j == 0 and bool(before) and before[-1].verse > 0
+        out.append(Paragraph(piece, line + j, spans=sp,
+                             verse=(MARKED_STANZA if marked else 2) if opens else 1))
+    return out
+
+
 def merge_spans(per_char: list) -> tuple:
     out = []
     for style in STYLES:
@@ -139,7 +201,8 @@ def parse_body(lines: list[str], first: int, path: Path) -> list[Paragraph]:
     """The paragraphs of a markup body (see the module docstring)."""
     tokens = _parser().parse("\n".join(lines))
     out: list[Paragraph] = []
-    quote = []             # open blockquotes: (box, first paragraph seen)
+    quote = []             # open blockquotes: (box, first paragraph seen, a poem)
+    poem = False           # the open paragraph is marked {.poem}
     lists = []             # open lists: [ordered, next number]
     heading = None         # (level, align) of an open heading
     tables = 0
@@ -150,7 +213,7 @@ def parse_body(lines: list[str], first: int, path: Path) -> list[Paragraph]:
         ty = t.type
         if ty == "blockquote_open":
             cls = str((t.attrs or {}).get("class", ""))
-            quote.append(["box" in cls.split(), False])
+            quote.append(["box" in cls.split(), False, _poem_class(t)])
         elif ty == "blockquote_close":
             quote.pop()
         elif ty in ("bullet_list_open", "ordered_list_open"):
@@ -163,6 +226,8 @@ def parse_body(lines: list[str], first: int, path: Path) -> list[Paragraph]:
             heading = (min(int(t.tag[1]), MAX_LEVEL), align)
         elif ty == "heading_close":
             heading = None
+        elif ty == "paragraph_open":
+            poem = _poem_class(t)
         elif ty == "inline" and heading is not None:
             text, spans = _inline(t)
             if text.strip():
@@ -174,7 +239,17 @@ def parse_body(lines: list[str], first: int, path: Path) -> list[Paragraph]:
             text = text.strip()
             spans = tuple((max(0, s - lead), min(len(text), e - lead), st) for s, e, st in spans
                           if min(len(text), e - lead) > max(0, s - lead))
-            if not text:
+            marked = poem or bool(quote and quote[-1][2])
+            verse = [] if not text or lists or (quote and not marked and quote[-1][0]) or \
+                not (marked or any(c.type in ("softbreak", "hardbreak")
+                                   for c in t.children or [])) else \
+                _verse_lines(t, line, marked, bool(quote), out)
+            if verse:
+                # a poem: each line of the source a line of verse (README "Article markup")
+                out.extend(verse)
+                if quote and not quote[-1][1]:
+                    quote[-1][1] = True
+            elif not text:
                 pass
             elif lists:
                 ordered, n = lists[-1]
@@ -200,6 +275,17 @@ def parse_body(lines: list[str], first: int, path: Path) -> list[Paragraph]:
             out.append(Paragraph(" ".join(c for c in cells if c), line, kind="table",
                                  table=table))
             continue
+        elif ty == "fence" and ((t.info or "").split() or [""])[0].lower() in POEM or \
+                ty == "fence" and _poem_class(t):
+            # a fenced poem: every line a line of verse, a blank line between stanzas
+            gap = seen = False
+            for n, raw in enumerate(t.content.rstrip("\n").split("\n")):
+                if raw.strip():
+                    out.append(Paragraph(raw.strip(), line + n + 1,
+                                         verse=MARKED_STANZA if gap else 1))
+                    gap, seen = False, True
+                else:
+                    gap = seen
         elif ty in ("fence", "code_block"):
             for n, raw in enumerate(t.content.rstrip("\n").split("\n")):
                 if raw.strip():

@@ -217,6 +217,10 @@ class Table:
     number: int = 1                  # the article's first, second … table (in messages)
 
 
+# Paragraph.verse of the first line of a stanza after another in verse the editor marked
+MARKED_STANZA = 3
+
+
 @dataclass(frozen=True)
 class Paragraph:
     text: str
@@ -232,7 +236,9 @@ class Paragraph:
     align: str = ""                  # a subhead's: "center" | "left" ("" = by its level)
     # a line of verse the copy set one a line (load: short lines with or without marks at
     # their ends, body.py sets them a line of verse to a line): 1, or 2 for the first line of
-    # a stanza after another (a blank line of the copy between them); 0: prose
+    # a stanza after another (a blank line of the copy between them); 3 for that first line
+    # in verse the editor marked (a .txt `verse:`, a .md ```poem fence or {.poem}, a .docx
+    # Poem style), parted from the stanza before by a blank line wherever it stands; 0: prose
     verse: int = 0
 
 

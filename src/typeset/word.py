@@ -12,7 +12,11 @@ break (Shift+Enter) inside a paragraph starting a new one:
   Word's emphasis mark (着重号, ``w:em``) → 着重号;
 - a *Quote* / *Intense Quote* paragraph → a quoted block (boxed when it starts with 编者按);
 - a list paragraph (*List Bullet*, *List Number*, or numbering) → a list item;
-- a table → a table, its first row the header.
+- a table → a table, its first row the header;
+- a poem (README "Word documents") → lines of verse (``Paragraph.verse``, set by body.py):
+  paragraphs in a *Poem* / *诗歌* style, each paragraph or Shift+Enter line a line, an empty
+  paragraph or line between stanzas; or, found by the .txt test (``load.poem_lines``), short
+  lines of verse one a paragraph or broken with Shift+Enter in one.
 
 What the article cannot carry is listed in ``Article.warnings``, never dropped silently:
 tracked changes (the text is read as if they were accepted: insertions in, deletions out),
@@ -32,6 +36,8 @@ from .header import ARTICLE_KEYS, HEADER_LINE, article_from_header, header_key
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TITLE = ("Title", "标题")      # Word's style names of the paragraph that gives the headline
 _HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
+# paragraph styles that mark a poem (README "Word documents")
+_POEM_STYLES = ("poem", "poetry", "verse", "诗", "诗歌", "诗词")
 # what each kind of unsupported content is called in a warning
 _UNSUPPORTED = (
     ((W + "ins", W + "del", W + "moveFrom", W + "moveTo", W + "rPrChange", W + "pPrChange"),
@@ -87,7 +93,7 @@ def _runs(p, styles) -> tuple[str, tuple]:
                 per.append(frozenset())
             elif c.tag == W + "cr" or (c.tag == W + "br" and
                                          c.get(W + "type", "textWrapping") == "textWrapping"):
-                # Shift+Enter: a line break inside the paragraph (_pieces splits there)
+                # Shift+Enter: a line break inside the paragraph (_stanzas splits there)
                 text += "\n"
                 per.append(frozenset())
     lead = len(text) - len(text.lstrip())
@@ -95,22 +101,47 @@ def _runs(p, styles) -> tuple[str, tuple]:
     return text.strip(), merge_spans(per[lead:tail])
 
 
-def _pieces(text: str, spans: tuple) -> list[tuple[str, tuple]]:
-    """Split a paragraph's text at its line breaks (Shift+Enter, ``\\n`` from ``_runs``): copy
-    pasted into Word from a web page or an e-mail keeps its paragraphs apart with them, and a
-    reporter breaks a list of points so.  Each piece is a paragraph, its emphasis spans cut to
-    it; empty pieces go."""
-    out = []
-    start = 0
-    for end in [k for k, c in enumerate(text) if c == "\n"] + [len(text)]:
-        piece = text[start:end]
-        lead = len(piece) - len(piece.lstrip())
-        a, b = start + lead, start + len(piece.rstrip())
-        if a < b:
-            out.append((text[a:b], tuple((max(s, a) - a, min(e, b) - a, st)
-                                         for s, e, st in spans if s < b and e > a)))
-        start = end + 1
-    return out
+def _poem_style(style: str) -> bool:
+    """Is a paragraph style one that marks a poem (a style the newsroom's template names
+    Poem, Poetry, Verse, 诗歌, 诗, 诗词)?"""
+    return style.strip().lower() in _POEM_STYLES
+
+
+def _stanzas(text: str, spans: tuple) -> list[list[tuple[str, tuple]]]:
+    """The lines of a paragraph broken with Shift+Enter, in stanzas: an empty line (two
+    breaks running) parts them."""
+    from .markup import line_pieces
+
+    out: list[list] = [[]]
+    for piece in line_pieces(text, spans, keep_empty=True):
+        if piece[0]:
+            out[-1].append(piece)
+        elif out[-1]:
+            out.append([])
+    return [s for s in out if s]
+
+
+def _verse_runs(paras: list, run: list[int]) -> None:
+    """Word paragraphs one a line of verse: ``run`` indexes plain paragraphs the document gave
+    one after another (no empty paragraph, heading, list or table between); a stretch of them
+    short enough to be lines of verse that passes the test a .txt article's lines pass
+    (``load.poem_lines``) is a stanza, each line a line of verse.  A stretch ends at a longer
+    paragraph, so a stanza between two paragraphs of prose is found.  ``paras`` is changed in
+    place."""
+    from dataclasses import replace
+
+    from .load import TXT_VERSE_LEN, poem_lines
+
+    k = 0
+    while k < len(run):
+        j = k
+        while j < len(run) and len(paras[run[j]].text) <= TXT_VERSE_LEN + 1:
+            j += 1
+        if j - k > 1 and poem_lines([paras[i].text for i in run[k:j]]):
+            opens = run[k] > 0 and paras[run[k] - 1].verse > 0
+            for i in run[k:j]:
+                paras[i] = replace(paras[i], verse=2 if i == run[k] and opens else 1)
+        k = max(j, k + 1)
 
 
 def _as_headline(text: str, spans: tuple, ppr) -> bool:
@@ -130,8 +161,9 @@ def read_docx(path: Path, allow_empty: bool = False):
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
+    from .load import poem_lines
     from .markup import BULLET, NOTE_START
-    from .model import Paragraph, Table
+    from .model import MARKED_STANZA, Paragraph, Table
 
     try:
         doc = Document(str(path))
@@ -149,7 +181,13 @@ def read_docx(path: Path, allow_empty: bool = False):
     number = 0           # every paragraph of the document, for messages
     counter = 0          # a numbered list's next number
     tables = 0
+    runs: list[list[int]] = []   # plain paragraphs one after another (_verse_runs)
+    settled = 0          # runs[:settled] have had their verse found
+    plain = False        # the last element was a plain paragraph
+    gap = False          # an empty paragraph after a line of verse
+    multi = False        # the last Poem paragraph held lines broken with Shift+Enter
     for el in doc.element.body.iterchildren():
+        was_plain, plain = plain, False
         if el.tag == W + "p":
             number += 1
             text, spans = _runs(el, styles)
@@ -175,7 +213,9 @@ def read_docx(path: Path, allow_empty: bool = False):
                     continue
                 in_header = False
             if not text:
+                gap = gap or bool(paras and paras[-1].verse)
                 continue
+            was_gap, gap = gap, False
             h = _HEADING.match(style)
             if "headline" not in header and (
                     style in _TITLE or
@@ -190,9 +230,34 @@ def read_docx(path: Path, allow_empty: bool = False):
                                      "line); give it Word's Title style, or a 'headline: …' "
                                      "paragraph, to say so"))
                 continue
+            while not h and (_poem_style(style) or "\n" in text) and settled < len(runs):
+                # the runs before this paragraph are whole: their verse first (a stanza
+                # after them opens with a blank line)
+                _verse_runs(paras, runs[settled])
+                settled += 1
+            if _poem_style(style) and not h:
+                # a paragraph in the Poem style (诗歌): each line (a paragraph, or a line
+                # broken with Shift+Enter) a line of verse; an empty paragraph or line, or a
+                # Poem paragraph of several lines, opens a stanza
+                for n, stanza in enumerate(_stanzas(text, spans)):
+                    opens = bool(paras and paras[-1].verse) and (
+                        n > 0 or was_gap or multi or len(stanza) > 1)
+                    for j, (piece, piece_spans) in enumerate(stanza):
+                        paras.append(Paragraph(piece, number, spans=piece_spans,
+                                               verse=MARKED_STANZA if opens and j == 0 else 1))
+                multi = "\n" in text
+                counter = 0
+                continue
+            multi = False
             if "\n" in text and not h:
-                for piece, piece_spans in _pieces(text, spans):
-                    paras.append(Paragraph(piece, number, spans=piece_spans))
+                # lines broken with Shift+Enter: each a paragraph, or, short lines of verse
+                # (load.poem_lines), a stanza of lines of verse (two breaks part stanzas)
+                for stanza in _stanzas(text, spans):
+                    verse = len(stanza) > 1 and poem_lines([t for t, _ in stanza])
+                    for j, (piece, piece_spans) in enumerate(stanza):
+                        opens = j == 0 and bool(paras and paras[-1].verse)
+                        paras.append(Paragraph(piece, number, spans=piece_spans,
+                                               verse=(2 if opens else 1) if verse else 0))
                 counter = 0
                 continue
             text = text.replace("\n", "")
@@ -214,6 +279,10 @@ def read_docx(path: Path, allow_empty: bool = False):
                 paras.append(Paragraph(BULLET + text, number, kind="item", level=1,
                                        spans=tuple((s + 1, e + 1, st) for s, e, st in spans)))
             else:
+                if not was_plain:
+                    runs.append([])
+                runs[-1].append(len(paras))
+                plain = True
                 paras.append(Paragraph(text, number, spans=spans))
                 counter = 0
         elif el.tag == W + "tbl":
@@ -235,6 +304,8 @@ def read_docx(path: Path, allow_empty: bool = False):
             table = Table(rows[0], tuple(rows[1:]), ("",) * width, tables)
             paras.append(Paragraph(" ".join(c for r in rows for c in r if c), number + 1,
                                    kind="table", table=table))
+    for run in runs[settled:]:
+        _verse_runs(paras, run)
     empty = allow_empty and not paras
     if "headline" not in header and not empty:
         raise InputError("no headline", SourceRef(path),
