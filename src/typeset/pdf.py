@@ -774,6 +774,8 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
     glyphs: dict = {}
     tf: dict = {}
     subsets: dict = {}
+    # the issue's codes' table of what each character draws (_Encoding.glyphs), if any
+    shared = getattr(encoding, "glyphs", None)
     for page in pages:
         for it in page.items:
             if isinstance(it, TextRun) and it.form == "vert" and (it.role, "vert") not in names:
@@ -781,7 +783,7 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
             if isinstance(it, TextRun) and it.form == "hant" and (it.role, "hant") not in names:
                 # Traditional-Chinese punctuation: the role's face's centred-mark companion
                 names[(it.role, "hant")] = (_register(*fonts.hant(it.role)),)
-        _page(c, page, names, levels, glyphs, tf, subsets)
+        _page(c, page, names, levels, glyphs, tf, subsets, shared)
         c.showPage()
     c.save()
     return buf.getvalue()
@@ -849,11 +851,25 @@ def issue_encoding(pages: list[PageOut], fonts) -> dict:
                 name = _font(chain[lv])
                 getFont(name).splitString(piece, key)
                 order[name] = None
-    out = {}
+    out = _Encoding()
     for k, name in enumerate(order):
         st = getFont(name).state.pop(key)
         out[name] = (f"F{k + 1}", st.assignments, [list(s) for s in st.subsets])
     return out
+
+
+class _Encoding(dict):
+    """What :func:`issue_encoding` gives (font name → (name in the page resources,
+    {code point: code}, subsets)), and ``glyphs``: for each chain of faces and level function,
+    what :class:`_Glyphs` found for each character drawn with these codes — the same in
+    every document drawn with them (its piece, subset, escaped code and advance), kept here
+    so that each page's document finds it again with one look-up instead of asking the
+    chain's level, the face and ReportLab's state for it (issue #22).  Filled as pages are
+    drawn, in the process that draws them."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.glyphs: dict = {}
 
 
 def _share(doc, encoding: dict, used: bool) -> None:
@@ -966,9 +982,10 @@ def issue_fonts(encoding: dict) -> bytes:
 
 
 def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
-          subsets: dict) -> None:
+          subsets: dict, shared: dict | None = None) -> None:
     """Draw ``page`` on the canvas.  ``glyphs`` ((chain, level) → :class:`_Glyphs`) and ``tf``
-    (see :func:`_text`) belong to the canvas's document: what its text was drawn with so far."""
+    (see :func:`_text`) belong to the canvas's document: what its text was drawn with so far.
+    ``shared``: the issue's codes' table (:class:`_Encoding`), when the document has them."""
     off = page.bleed + MARK_MARGIN
     mw, mh = page.trim_w + 2 * off, page.trim_h + 2 * off
     c.setPageSize((mw, mh))
@@ -997,7 +1014,8 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
                 level = None if form == "hant" else levels.get(it.role)
                 table = glyphs.get((chain, level))
                 if table is None:
-                    table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level, subsets)
+                    table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level, subsets,
+                                                             shared)
                 _text(c, it, table, X, Y, tf)
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
@@ -1069,13 +1087,25 @@ class _Glyphs(dict):
     first use, as it would for the whole string; a code never changes once given), or, in a
     document with the issue's codes (:func:`_share`), the issue's assignment is read and the
     code recorded as used, as :func:`_fast_font`'s ``splitString`` does.  One per document
-    and chain: codes are the document's."""
+    and chain: codes are the document's.
 
-    def __init__(self, doc, font_names: tuple, level, fonts: dict):
+    ``shared`` (a document drawn with the issue's codes: :class:`_Encoding`'s ``glyphs``):
+    what is written for a character is then the same in every document of the issue, and
+    is kept there by chain and level — each document only records the character's code as
+    used.  Its pieces and subsets are then the table's (the same objects for every
+    document: ``_text`` compares them by identity, within one document's chain)."""
+
+    def __init__(self, doc, font_names: tuple, level, fonts: dict, shared: dict | None = None):
         super().__init__()
         self._doc, self._names, self._level, self._fonts = doc, font_names, level, fonts
         self._pieces: dict = {}
         self._faces: list = [None] * len(font_names)
+        self._shared = None
+        if shared is not None:
+            table = shared.get((font_names, level))
+            if table is None:
+                table = shared[(font_names, level)] = ({}, {}, {})
+            self._shared, self._pieces, self._fonts = table
 
     def _face(self, lv: int) -> tuple:
         from reportlab.pdfbase.pdfmetrics import getFont
@@ -1091,6 +1121,17 @@ class _Glyphs(dict):
         return f
 
     def __missing__(self, ch):
+        if self._shared is not None:
+            got = self._shared.get(ch)
+            if got is not None:
+                v, lv, subset, code = got
+                used = (self._faces[lv] or self._face(lv))[3]
+                s = used.get(subset)
+                if s is None:
+                    s = used[subset] = set()
+                s.add(code)
+                self[ch] = v
+                return v
         lv = 0 if self._level is None else self._level(ch)
         name, font, assignments, used, widths, default = self._faces[lv] or self._face(lv)
         cp = ord(ch)
@@ -1113,6 +1154,8 @@ class _Glyphs(dict):
         if sub is None:
             sub = self._fonts[(name, subset)] = (name, subset)
         v = self[ch] = (piece, sub, _escaped()[code], widths.get(cp, default))
+        if n is not None and self._shared is not None:
+            self._shared[ch] = (v, lv, subset, code)
         return v
 
 
