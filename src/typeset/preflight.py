@@ -1348,6 +1348,26 @@ class _Page:
             elif op == "Tm":
                 st.tm = st.tlm = it[1]
                 continue
+            elif op == "BTm":                         # (ET) BT Tm: two or three operators
+                n = 2 if it[2] else 1
+                if (left - 1) >> 12 != (left - 1 - n) >> 12:
+                    # the count reaches a multiple of 4096 on the way: as one at a time
+                    for _ in range(n):
+                        left -= 1
+                        if not left & 4095:
+                            self.ops_left = left
+                            run.tick()
+                            if left <= 0:
+                                raise Refused(f"page {self.page} draws more than "
+                                              f"{MAX_OPERATORS} operators (its forms "
+                                              f"included): refused as too complex to check")
+                else:
+                    left -= n
+                if it[2] and not self.inside:
+                    self.texts.append(text)
+                text = _TextObject()
+                st.tm = st.tlm = it[1]
+                continue
             elif op == "BT":
                 st.tm = st.tlm = _IDENTITY
                 text = _TextObject()
