@@ -70,11 +70,12 @@ def _utf16_hex(cp: int) -> str:
     return "%04X%04X" % (0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF))
 
 
-def _to_unicode_cmap(fontname, subset, used=None):
+def _to_unicode_cmap(fontname, subset, used=None, lines=None):
     """ReportLab's ``makeToUnicodeCMap`` with each character's code in UTF-16: ReportLab
     writes ``<%04X>``, five hex digits for 𠮷 (U+20BB7), which no reader takes for the
     character.  The same text for every character of the BMP, so PDFs without characters
-    beyond it do not change.  ``used``: only those codes (:func:`_add_shared_objects`)."""
+    beyond it do not change.  ``used``: only those codes (:func:`_add_shared_objects`),
+    whose lines ``lines`` gives when it is given (each code's, made once for the issue)."""
     cmap = [
         "/CIDInit /ProcSet findresource begin",
         "12 dict begin",
@@ -91,7 +92,8 @@ def _to_unicode_cmap(fontname, subset, used=None):
         "endcodespacerange",
         "%d beginbfchar" % (len(subset) if used is None else len(used))
     ] + (["<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)] if used is None
-         else ["<%02X> <%s>" % (i, _utf16_hex(subset[i])) for i in sorted(used)]) + [
+         else ["<%02X> <%s>" % (i, _utf16_hex(subset[i])) for i in sorted(used)]
+         if lines is None else [lines[i] for i in sorted(used)]) + [
         "endbfchar",
         "endcmap",
         "CMapName currentdict /CMap defineresource pop",
@@ -945,6 +947,9 @@ class _Encoding(dict):
     def __init__(self, *args, **kw):
         super().__init__(*args, **kw)
         self.glyphs: dict = {}
+        # font name → {subset: (each code's width, each code's ToUnicode line)}, filled
+        # by _add_shared_objects as documents are written
+        self.subset_tables: dict = {}
 
 
 def _share(doc, encoding: dict, used: bool) -> None:
@@ -965,6 +970,10 @@ def _share(doc, encoding: dict, used: bool) -> None:
         st.internalName, st.namePrefix, st.frozen = internal, "F", 1
         st.registered = False
         st.used = {} if used else {n: set(range(len(s))) for n, s in enumerate(subsets)}
+        # what _add_shared_objects writes of each code of each subset, the same in every
+        # document drawn with these codes (kept by _Encoding), or made for this one
+        tables = getattr(encoding, "subset_tables", None)
+        st.tables = {} if tables is None else tables.setdefault(name, {})
         font.state[doc] = st
         doc.fontMapping[name] = "/" + internal
         if not used:
@@ -980,17 +989,26 @@ def _add_shared_objects(font, doc, st) -> None:
     from reportlab.pdfbase.ttfonts import SUBSETN
 
     face = font.face
+    tables = st.tables
     for n, subset in enumerate(st.subsets):
         codes = st.used.get(n)
         if not codes:
             continue
+        # each code's width and ToUnicode line, for the whole subset: the same in every
+        # document drawn with the issue's codes (st.tables: _Encoding keeps them)
+        table = tables.get(n)
+        if table is None:
+            width = face.getCharWidth
+            table = tables[n] = ([width(cp) for cp in subset],
+                                 ["<%02X> <%s>" % (i, _utf16_hex(cp))
+                                  for i, cp in enumerate(subset)])
+        all_widths, lines = table
         last = max(codes)
         sub = [0] * (last + 1)
         widths = [0] * (last + 1)
-        width = face.getCharWidth
         for k in codes:
-            sub[k] = cp = subset[k]
-            widths[k] = width(cp)
+            sub[k] = subset[k]
+            widths[k] = all_widths[k]
         internal = f"{st.internalName}+{n}"
         base = (b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX))).decode("pdfdoc")
         pf = pdfdoc.PDFTrueTypeFont()
@@ -1001,7 +1019,7 @@ def _add_shared_objects(font, doc, st) -> None:
         pf.LastChar = last
         pf.Widths = _numbers(widths)
         cmap = pdfdoc.PDFStream()
-        cmap.content = _to_unicode_cmap(base, sub, codes)
+        cmap.content = _to_unicode_cmap(base, sub, codes, lines)
         if doc.compression:
             cmap.filters = [pdfdoc.PDFZCompress]
         pf.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base)
