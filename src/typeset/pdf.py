@@ -837,7 +837,10 @@ def _attach_graphics(data: bytes, pages) -> bytes:
 
 
 def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -> bytes:
-    names = _font_names(fonts)
+    # the faces as registered when the issue's codes were made (each face's file looked at
+    # once for the issue, not once a page: _register stats it), or now
+    made = getattr(encoding, "names", None)
+    names = dict(made) if made is not None else _font_names(fonts)
     levels = _levels(fonts)
     buf = io.BytesIO()
     first = pages[0]
@@ -853,6 +856,7 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
     subsets: dict = {}
     # the issue's codes' table of what each character draws (_Encoding.glyphs), if any
     shared = getattr(encoding, "glyphs", None)
+    by_role: dict = {}
     for page in pages:
         for it in page.items:
             if isinstance(it, TextRun) and it.form == "vert" and (it.role, "vert") not in names:
@@ -860,7 +864,7 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
             if isinstance(it, TextRun) and it.form == "hant" and (it.role, "hant") not in names:
                 # Traditional-Chinese punctuation: the role's face's centred-mark companion
                 names[(it.role, "hant")] = (_register(*fonts.hant(it.role)),)
-        _page(c, page, names, levels, glyphs, tf, subsets, shared)
+        _page(c, page, names, levels, glyphs, tf, subsets, shared, by_role)
         c.showPage()
     c.save()
     return buf.getvalue()
@@ -929,6 +933,7 @@ def issue_encoding(pages: list[PageOut], fonts) -> dict:
                 getFont(name).splitString(piece, key)
                 order[name] = None
     out = _Encoding()
+    out.names = dict(_font_names(fonts))
     for k, name in enumerate(order):
         st = getFont(name).state.pop(key)
         out[name] = (f"F{k + 1}", st.assignments, [list(s) for s in st.subsets])
@@ -950,6 +955,8 @@ class _Encoding(dict):
         # font name → {subset: (each code's width, each code's ToUnicode line)}, filled
         # by _add_shared_objects as documents are written
         self.subset_tables: dict = {}
+        # the faces' names for the writer (_font_names) as registered for these codes
+        self.names: dict | None = None
 
 
 def _share(doc, encoding: dict, used: bool) -> None:
@@ -1075,10 +1082,12 @@ def issue_fonts(encoding: dict) -> bytes:
 
 
 def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
-          subsets: dict, shared: dict | None = None) -> None:
+          subsets: dict, shared: dict | None = None, by_role: dict | None = None) -> None:
     """Draw ``page`` on the canvas.  ``glyphs`` ((chain, level) → :class:`_Glyphs`) and ``tf``
     (see :func:`_text`) belong to the canvas's document: what its text was drawn with so far.
-    ``shared``: the issue's codes' table (:class:`_Encoding`), when the document has them."""
+    ``shared``: the issue's codes' table (:class:`_Encoding`), when the document has them.
+    ``by_role``: the canvas's tables of ``glyphs`` by (role, form), as they are first used."""
+    by_role = {} if by_role is None else by_role
     off = page.bleed + MARK_MARGIN
     mw, mh = page.trim_w + 2 * off, page.trim_h + 2 * off
     c.setPageSize((mw, mh))
@@ -1103,12 +1112,17 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
                 _vertical_text(c, it, entry if isinstance(entry, str) else _font(entry[0]),
                                X, Y)
             else:
-                chain = names[(it.role, form)]
-                level = None if form == "hant" else levels.get(it.role)
-                table = glyphs.get((chain, level))
+                # the run's table by its role and form (hashing a chain hashes its faces'
+                # paths, in Python), the chain's and level's table the first time
+                table = by_role.get((it.role, form))
                 if table is None:
-                    table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level, subsets,
-                                                             shared)
+                    chain = names[(it.role, form)]
+                    level = None if form == "hant" else levels.get(it.role)
+                    table = glyphs.get((chain, level))
+                    if table is None:
+                        table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level,
+                                                                 subsets, shared)
+                    by_role[(it.role, form)] = table
                 _text(c, it, table, X, Y, tf)
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
