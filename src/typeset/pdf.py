@@ -1267,6 +1267,16 @@ class _Glyphs(dict):
 
 
 _ESCAPED: list | None = None
+_fp_str = None
+
+
+def _reportlab_fp_str():
+    """ReportLab's ``fp_str`` (how it writes a number), imported once."""
+    global _fp_str
+    from reportlab.lib.rl_accel import fp_str
+
+    _fp_str = fp_str
+    return fp_str
 
 
 def _escaped() -> list:
@@ -1296,8 +1306,9 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
     the font: its subsets, their names and their embedding.  They are written as the words
     of one string: a string of glyphs with numbers between them is ``[(…) n (…)] TJ``, one
     without ``(…) Tj``."""
-    from reportlab.lib.rl_accel import fp_str
-    from reportlab.pdfbase.pdfmetrics import getFont
+    # (ReportLab's fp_str kept by the module: an import statement here, for every run
+    # of a page, cost a microsecond or more)
+    fp_str = _fp_str or _reportlab_fp_str()
 
     size = run.size
     gl = run.glyphs
@@ -1345,6 +1356,8 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
                     cur_font = font
                     op = tf.get((font, size))
                     if op is None:
+                        from reportlab.pdfbase.pdfmetrics import getFont
+
                         op = tf[(font, size)] = (
                             f"{getFont(font[0]).getSubsetInternalName(font[1], c._doc)} "
                             f"{fp_str(size)} Tf")
