@@ -709,7 +709,7 @@ def _fast_dictionaries() -> None:
     character by character), the same bytes: a name is written the same in every document
     (``pdfdocEnc(PDFName(key))`` depends on the key alone) and ``fp_str`` writes ASCII,
     which ``extpdfdoc`` leaves as it is.  Every value but an int or a float is formatted
-    by ReportLab as before.  7 % of drawing a page's instructions (issue #22)."""
+    by ReportLab as before.  A sixth of drawing a page's instructions (issue #22)."""
     global _fast_done
     if _fast_done:
         return
@@ -838,9 +838,14 @@ def _attach_graphics(data: bytes, pages) -> bytes:
 
 def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -> bytes:
     # the faces as registered when the issue's codes were made (each face's file looked at
-    # once for the issue, not once a page: _register stats it), or now
+    # once for the issue, not once a page: _register stats it), when this process has them
+    # registered (a worker forked after), or registered now
     made = getattr(encoding, "names", None)
-    names = dict(made) if made is not None else _font_names(fonts)
+    if made is not None and all(n in _registered for entry in made.values()
+                                for n in entry if isinstance(n, str)):
+        names = dict(made)
+    else:
+        names = _font_names(fonts)
     levels = _levels(fonts)
     buf = io.BytesIO()
     first = pages[0]
