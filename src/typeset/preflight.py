@@ -2360,7 +2360,7 @@ def _form_draws(data: bytes, resources, run: _Run, memo: dict, depth: int = 0) -
     each drawing the next ten times make 10^10, found here in microseconds."""
     import pikepdf
 
-    if depth > MAX_FORM_DEPTH:
+    if depth > MAX_FORM_DEPTH or b"Do" not in data:      # (every match holds "Do")
         return 0.0
     counts: dict = {}
     for m in _DO.finditer(data):
