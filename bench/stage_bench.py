@@ -13,6 +13,11 @@ times say little).  ``--profile FILE``: one more build under cProfile, its stats
 FILE (read with ``python -m pstats FILE``).  ``--hashes FILE``: the SHA-256 of every PDF the
 last build wrote, one a line (compare two with ``diff`` to check the bytes did not change).
 
+Figures on 2026-12-03 (the shared 2-core machine, load average 6–10; medians of 3 builds,
+five runs of main before and of this work in turn): drawing 17.6 → 12.7 ms a page, PDF/X
+9.3 → 8.7, preflight 39.5 → 37.2, the three 66.4 → 57.9 (docs/speed.md).  Under such load
+a pair says little: ``bench/stage_count.py`` counts instructions instead.
+
 Make the 32-page issue of issue #22 with::
 
     python -c "import sys; sys.path.insert(0,'bench'); from pathlib import Path; import bench; \\
