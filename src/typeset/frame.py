@@ -33,8 +33,10 @@ class Area:
     def excess(self, x0: float, y0: float, x1: float, y1: float) -> tuple[str, float] | None:
         """The edge the box (x0, y0)–(x1, y1) crosses most and by how much (pt), or None when
         it lies inside (within :data:`TOLERANCE`)."""
-        over = max((self.x0 - x0, "left"), (x1 - self.x1, "right"), (self.y0 - y0, "top"),
-                   (y1 - self.y1, "bottom"))
+        a, b, c, d = self.x0 - x0, x1 - self.x1, self.y0 - y0, y1 - self.y1
+        if a <= TOLERANCE and b <= TOLERANCE and c <= TOLERANCE and d <= TOLERANCE:
+            return None          # inside (the preflight asks of every box a page draws)
+        over = max((a, "left"), (b, "right"), (c, "top"), (d, "bottom"))
         return (over[1], over[0]) if over[0] > TOLERANCE else None
 
 

@@ -70,11 +70,12 @@ def _utf16_hex(cp: int) -> str:
     return "%04X%04X" % (0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF))
 
 
-def _to_unicode_cmap(fontname, subset, used=None):
+def _to_unicode_cmap(fontname, subset, used=None, lines=None):
     """ReportLab's ``makeToUnicodeCMap`` with each character's code in UTF-16: ReportLab
     writes ``<%04X>``, five hex digits for 𠮷 (U+20BB7), which no reader takes for the
     character.  The same text for every character of the BMP, so PDFs without characters
-    beyond it do not change.  ``used``: only those codes (:func:`_add_shared_objects`)."""
+    beyond it do not change.  ``used``: only those codes (:func:`_add_shared_objects`),
+    whose lines ``lines`` gives when it is given (each code's, made once for the issue)."""
     cmap = [
         "/CIDInit /ProcSet findresource begin",
         "12 dict begin",
@@ -91,7 +92,8 @@ def _to_unicode_cmap(fontname, subset, used=None):
         "endcodespacerange",
         "%d beginbfchar" % (len(subset) if used is None else len(used))
     ] + (["<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)] if used is None
-         else ["<%02X> <%s>" % (i, _utf16_hex(subset[i])) for i in sorted(used)]) + [
+         else ["<%02X> <%s>" % (i, _utf16_hex(subset[i])) for i in sorted(used)]
+         if lines is None else [lines[i] for i in sorted(used)]) + [
         "endbfchar",
         "endcmap",
         "CMapName currentdict /CMap defineresource pop",
@@ -694,6 +696,80 @@ def _defer_pil() -> None:
     PIL.Image = stand_in          # what `from PIL import Image` reads first
 
 
+_NAMES_KEPT = 4096          # names whose formatted bytes _fast_dictionaries keeps
+_fast_done = False
+
+
+def _fast_dictionaries() -> None:
+    """Once ReportLab is imported: its ``PDFDictionary.format`` (every dictionary of a PDF,
+    about 560 keys on a newspaper page: its fonts, their descriptors, the streams' and the
+    page's dictionaries) with the bytes of each key kept, and a number written as its
+    ``fp_str`` — what ReportLab's own ``format`` does for each through ``PDFName``, the
+    document's ``format`` and the ``extpdfdoc`` codec (a dozen Python calls, a name
+    character by character), the same bytes: a name is written the same in every document
+    (``pdfdocEnc(PDFName(key))`` depends on the key alone) and ``fp_str`` writes ASCII,
+    which ``extpdfdoc`` leaves as it is.  Every value but an int or a float is formatted
+    by ReportLab as before.  A sixth of drawing a page's instructions (issue #22)."""
+    global _fast_done
+    if _fast_done:
+        return
+    from collections import OrderedDict
+
+    from reportlab import rl_config
+    from reportlab.lib.rl_accel import fp_str
+    from reportlab.pdfbase import pdfdoc
+
+    fmt, name = pdfdoc.format, pdfdoc.PDFName
+    keys: dict = {}
+
+    def format(self, document, IND=b"\n "):
+        d = self.dict
+        ks = list(d.keys())
+        if not isinstance(d, OrderedDict):
+            ks.sort()
+        L = []
+        for k in ks:
+            kb = keys.get(k) if type(k) is str else None
+            if kb is None:
+                kb = fmt(name(k), document)
+                if type(k) is str and len(keys) < _NAMES_KEPT:
+                    keys[k] = kb
+            v = d[k]
+            t = type(v)
+            L.append(kb + b" " + (fp_str(v).encode("ascii") if t is int or t is float
+                                  else fmt(v, document)))
+        if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
+            L = IND.join(L)
+        else:
+            # break up every 6 elements anyway
+            t = L.insert
+            for i in reversed(range(6, len(L), 6)):
+                t(i, b"\n ")
+            L = b" ".join(L)
+        return b"<<\n" + L + b"\n>>"
+
+    format.__doc__ = pdfdoc.PDFDictionary.format.__doc__
+    format.reportlab = pdfdoc.PDFDictionary.format          # (tests compare the two)
+    pdfdoc.PDFDictionary.format = format
+    names: dict = {}
+
+    def PDFName(data, lo=chr(0x21), hi=chr(0x7e)):
+        # ReportLab's, its result kept for a string (a font's names, on every page)
+        if type(data) is not str or lo != "!" or hi != "~":
+            return name(data, lo, hi)
+        got = names.get(data)
+        if got is None:
+            got = name(data)
+            if len(names) < _NAMES_KEPT:
+                names[data] = got
+        return got
+
+    PDFName.__doc__ = name.__doc__
+    PDFName.reportlab = name
+    pdfdoc.PDFName = PDFName
+    _fast_done = True
+
+
 def prepare_fonts(fonts) -> None:
     """Import ReportLab and register every face now (a build does it before forking its
     workers, so that they share the parsed faces)."""
@@ -713,6 +789,7 @@ def render_pdf(pages: list[PageOut], fonts, encoding: dict | None = None) -> byt
     # Flate alone, no ASCII85 on top: the PDF/X step copies the streams as they are
     # (pdfx.finish_pdf), and ASCII85 would only make them a quarter larger.  ReportLab's
     # setting is global: restored when the document is written.
+    _fast_dictionaries()
     a85 = rl_config.useA85
     rl_config.useA85 = 0
     try:
@@ -760,7 +837,15 @@ def _attach_graphics(data: bytes, pages) -> bytes:
 
 
 def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -> bytes:
-    names = _font_names(fonts)
+    # the faces as registered when the issue's codes were made (each face's file looked at
+    # once for the issue, not once a page: _register stats it), when this process has them
+    # registered (a worker forked after), or registered now
+    made = getattr(encoding, "names", None)
+    if made is not None and all(n in _registered for entry in made.values()
+                                for n in entry if isinstance(n, str)):
+        names = dict(made)
+    else:
+        names = _font_names(fonts)
     levels = _levels(fonts)
     buf = io.BytesIO()
     first = pages[0]
@@ -774,6 +859,9 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
     glyphs: dict = {}
     tf: dict = {}
     subsets: dict = {}
+    # the issue's codes' table of what each character draws (_Encoding.glyphs), if any
+    shared = getattr(encoding, "glyphs", None)
+    by_role: dict = {}
     for page in pages:
         for it in page.items:
             if isinstance(it, TextRun) and it.form == "vert" and (it.role, "vert") not in names:
@@ -781,7 +869,7 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
             if isinstance(it, TextRun) and it.form == "hant" and (it.role, "hant") not in names:
                 # Traditional-Chinese punctuation: the role's face's centred-mark companion
                 names[(it.role, "hant")] = (_register(*fonts.hant(it.role)),)
-        _page(c, page, names, levels, glyphs, tf, subsets)
+        _page(c, page, names, levels, glyphs, tf, subsets, shared, by_role)
         c.showPage()
     c.save()
     return buf.getvalue()
@@ -849,11 +937,31 @@ def issue_encoding(pages: list[PageOut], fonts) -> dict:
                 name = _font(chain[lv])
                 getFont(name).splitString(piece, key)
                 order[name] = None
-    out = {}
+    out = _Encoding()
+    out.names = dict(_font_names(fonts))
     for k, name in enumerate(order):
         st = getFont(name).state.pop(key)
         out[name] = (f"F{k + 1}", st.assignments, [list(s) for s in st.subsets])
     return out
+
+
+class _Encoding(dict):
+    """What :func:`issue_encoding` gives (font name → (name in the page resources,
+    {code point: code}, subsets)), and ``glyphs``: for each chain of faces and level function,
+    what :class:`_Glyphs` found for each character drawn with these codes — the same in
+    every document drawn with them (its piece, subset, escaped code and advance), kept here
+    so that each page's document finds it again with one look-up instead of asking the
+    chain's level, the face and ReportLab's state for it (issue #22).  Filled as pages are
+    drawn, in the process that draws them."""
+
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.glyphs: dict = {}
+        # font name → {subset: (each code's width, each code's ToUnicode line)}, filled
+        # by _add_shared_objects as documents are written
+        self.subset_tables: dict = {}
+        # the faces' names for the writer (_font_names) as registered for these codes
+        self.names: dict | None = None
 
 
 def _share(doc, encoding: dict, used: bool) -> None:
@@ -874,6 +982,10 @@ def _share(doc, encoding: dict, used: bool) -> None:
         st.internalName, st.namePrefix, st.frozen = internal, "F", 1
         st.registered = False
         st.used = {} if used else {n: set(range(len(s))) for n, s in enumerate(subsets)}
+        # what _add_shared_objects writes of each code of each subset, the same in every
+        # document drawn with these codes (kept by _Encoding), or made for this one
+        tables = getattr(encoding, "subset_tables", None)
+        st.tables = {} if tables is None else tables.setdefault(name, {})
         font.state[doc] = st
         doc.fontMapping[name] = "/" + internal
         if not used:
@@ -889,17 +1001,26 @@ def _add_shared_objects(font, doc, st) -> None:
     from reportlab.pdfbase.ttfonts import SUBSETN
 
     face = font.face
+    tables = st.tables
     for n, subset in enumerate(st.subsets):
         codes = st.used.get(n)
         if not codes:
             continue
+        # each code's width and ToUnicode line, for the whole subset: the same in every
+        # document drawn with the issue's codes (st.tables: _Encoding keeps them)
+        table = tables.get(n)
+        if table is None:
+            width = face.getCharWidth
+            table = tables[n] = ([width(cp) for cp in subset],
+                                 ["<%02X> <%s>" % (i, _utf16_hex(cp))
+                                  for i, cp in enumerate(subset)])
+        all_widths, lines = table
         last = max(codes)
         sub = [0] * (last + 1)
         widths = [0] * (last + 1)
-        width = face.getCharWidth
         for k in codes:
-            sub[k] = cp = subset[k]
-            widths[k] = width(cp)
+            sub[k] = subset[k]
+            widths[k] = all_widths[k]
         internal = f"{st.internalName}+{n}"
         base = (b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX))).decode("pdfdoc")
         pf = pdfdoc.PDFTrueTypeFont()
@@ -910,7 +1031,7 @@ def _add_shared_objects(font, doc, st) -> None:
         pf.LastChar = last
         pf.Widths = _numbers(widths)
         cmap = pdfdoc.PDFStream()
-        cmap.content = _to_unicode_cmap(base, sub, codes)
+        cmap.content = _to_unicode_cmap(base, sub, codes, lines)
         if doc.compression:
             cmap.filters = [pdfdoc.PDFZCompress]
         pf.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base)
@@ -966,9 +1087,12 @@ def issue_fonts(encoding: dict) -> bytes:
 
 
 def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
-          subsets: dict) -> None:
+          subsets: dict, shared: dict | None = None, by_role: dict | None = None) -> None:
     """Draw ``page`` on the canvas.  ``glyphs`` ((chain, level) → :class:`_Glyphs`) and ``tf``
-    (see :func:`_text`) belong to the canvas's document: what its text was drawn with so far."""
+    (see :func:`_text`) belong to the canvas's document: what its text was drawn with so far.
+    ``shared``: the issue's codes' table (:class:`_Encoding`), when the document has them.
+    ``by_role``: the canvas's tables of ``glyphs`` by (role, form), as they are first used."""
+    by_role = {} if by_role is None else by_role
     off = page.bleed + MARK_MARGIN
     mw, mh = page.trim_w + 2 * off, page.trim_h + 2 * off
     c.setPageSize((mw, mh))
@@ -993,11 +1117,17 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
                 _vertical_text(c, it, entry if isinstance(entry, str) else _font(entry[0]),
                                X, Y)
             else:
-                chain = names[(it.role, form)]
-                level = None if form == "hant" else levels.get(it.role)
-                table = glyphs.get((chain, level))
+                # the run's table by its role and form (hashing a chain hashes its faces'
+                # paths, in Python), the chain's and level's table the first time
+                table = by_role.get((it.role, form))
                 if table is None:
-                    table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level, subsets)
+                    chain = names[(it.role, form)]
+                    level = None if form == "hant" else levels.get(it.role)
+                    table = glyphs.get((chain, level))
+                    if table is None:
+                        table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level,
+                                                                 subsets, shared)
+                    by_role[(it.role, form)] = table
                 _text(c, it, table, X, Y, tf)
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
@@ -1069,13 +1199,25 @@ class _Glyphs(dict):
     first use, as it would for the whole string; a code never changes once given), or, in a
     document with the issue's codes (:func:`_share`), the issue's assignment is read and the
     code recorded as used, as :func:`_fast_font`'s ``splitString`` does.  One per document
-    and chain: codes are the document's."""
+    and chain: codes are the document's.
 
-    def __init__(self, doc, font_names: tuple, level, fonts: dict):
+    ``shared`` (a document drawn with the issue's codes: :class:`_Encoding`'s ``glyphs``):
+    what is written for a character is then the same in every document of the issue, and
+    is kept there by chain and level — each document only records the character's code as
+    used.  Its pieces and subsets are then the table's (the same objects for every
+    document: ``_text`` compares them by identity, within one document's chain)."""
+
+    def __init__(self, doc, font_names: tuple, level, fonts: dict, shared: dict | None = None):
         super().__init__()
         self._doc, self._names, self._level, self._fonts = doc, font_names, level, fonts
         self._pieces: dict = {}
         self._faces: list = [None] * len(font_names)
+        self._shared = None
+        if shared is not None:
+            table = shared.get((font_names, level))
+            if table is None:
+                table = shared[(font_names, level)] = ({}, {}, {})
+            self._shared, self._pieces, self._fonts = table
 
     def _face(self, lv: int) -> tuple:
         from reportlab.pdfbase.pdfmetrics import getFont
@@ -1091,6 +1233,17 @@ class _Glyphs(dict):
         return f
 
     def __missing__(self, ch):
+        if self._shared is not None:
+            got = self._shared.get(ch)
+            if got is not None:
+                v, lv, subset, code = got
+                used = (self._faces[lv] or self._face(lv))[3]
+                s = used.get(subset)
+                if s is None:
+                    s = used[subset] = set()
+                s.add(code)
+                self[ch] = v
+                return v
         lv = 0 if self._level is None else self._level(ch)
         name, font, assignments, used, widths, default = self._faces[lv] or self._face(lv)
         cp = ord(ch)
@@ -1113,10 +1266,22 @@ class _Glyphs(dict):
         if sub is None:
             sub = self._fonts[(name, subset)] = (name, subset)
         v = self[ch] = (piece, sub, _escaped()[code], widths.get(cp, default))
+        if n is not None and self._shared is not None:
+            self._shared[ch] = (v, lv, subset, code)
         return v
 
 
 _ESCAPED: list | None = None
+_fp_str = None
+
+
+def _reportlab_fp_str():
+    """ReportLab's ``fp_str`` (how it writes a number), imported once."""
+    global _fp_str
+    from reportlab.lib.rl_accel import fp_str
+
+    _fp_str = fp_str
+    return fp_str
 
 
 def _escaped() -> list:
@@ -1146,8 +1311,9 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
     the font: its subsets, their names and their embedding.  They are written as the words
     of one string: a string of glyphs with numbers between them is ``[(…) n (…)] TJ``, one
     without ``(…) Tj``."""
-    from reportlab.lib.rl_accel import fp_str
-    from reportlab.pdfbase.pdfmetrics import getFont
+    # (ReportLab's fp_str kept by the module: an import statement here, for every run
+    # of a page, cost a microsecond or more)
+    fp_str = _fp_str or _reportlab_fp_str()
 
     size = run.size
     gl = run.glyphs
@@ -1195,6 +1361,8 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
                     cur_font = font
                     op = tf.get((font, size))
                     if op is None:
+                        from reportlab.pdfbase.pdfmetrics import getFont
+
                         op = tf[(font, size)] = (
                             f"{getFont(font[0]).getSubsetInternalName(font[1], c._doc)} "
                             f"{fp_str(size)} Tf")

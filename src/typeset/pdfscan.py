@@ -316,8 +316,10 @@ class TextRun(list):
     """A run of plain text operators (see _ITEM), each a tuple: ``("Tf", name, size,
     string)`` (a Tf, and the string of the Tj right after it, or None), ``("Tj", string)``,
     ``("TJ", [strings and numbers])``, ``("Tm", (a, b, c, d, e, f))``, ``("Td", tx, ty)``,
-    ``("TD", tx, ty)``, ``("BT",)``, ``("ET",)``: the operands as :func:`operations` gives
-    them, without a list for each operator (the walk reads a run in one loop)."""
+    ``("TD", tx, ty)``, ``("BT",)``, ``("ET",)``, and ``("BTm", (a, b, c, d, e, f), et)`` (a
+    BT and the Tm right after it, and an ET right before them when ``et``: how the PDF
+    writer begins each line): the operands as :func:`operations` gives them, without a list
+    for each operator (the walk reads a run in one loop)."""
 
     def operators(self):
         """The run's operators as :func:`operations` yields them."""
@@ -331,6 +333,11 @@ class TextRun(list):
                 yield op, [it[1]]
             elif op == "Tm":
                 yield op, list(it[1])
+            elif op == "BTm":
+                if it[2]:
+                    yield "ET", []
+                yield "BT", []
+                yield "Tm", list(it[1])
             elif op in ("Td", "TD"):
                 yield op, [it[1], it[2]]
             else:
@@ -385,7 +392,7 @@ def batches(data: bytes, problem=None):
                 if got is not None:
                     out.append(got)
                 else:
-                    nm, size, s, s1, arr, tm, td, bt = x.groups()
+                    nm, size, s, s1, arr, tm, td, et, btm, bt = x.groups()
                     if nm:
                         name = names.get(nm)
                         if name is None:
@@ -399,6 +406,10 @@ def batches(data: bytes, problem=None):
                     elif s1:
                         s1 = s1[1:-1]
                         out.append(("Tj", escape(s1)[0] if b"\\" in s1 else s1))
+                    elif btm:
+                        v = btm.split()
+                        out.append(("BTm", (float(v[0]), float(v[1]), float(v[2]), float(v[3]),
+                                            float(v[4]), float(v[5])), et is not None))
                     elif bt:
                         out.append((ops[bt],))
                     elif tm:
@@ -416,7 +427,8 @@ def batches(data: bytes, problem=None):
                             raise Refused(f"an array of more than {MAX_OPERANDS} elements in "
                                           f"a content stream")
                         out.append(("TJ", els))
-                    if not arr and len(whole) <= SEEN_BYTES and len(seen) < SEEN_ITEMS:
+                    if not arr and not btm and len(whole) <= SEEN_BYTES and \
+                            len(seen) < SEEN_ITEMS:
                         seen[whole] = out[-1]         # (not a TJ: its list is the caller's)
                 if not room:
                     break
@@ -594,7 +606,9 @@ _OP = object()
 # such strings and numbers; separated by the whitespace both of the general path's
 # tokenisers treat as such (not NUL: one of them does not), each operator ending where the
 # general path ends its token.  _ITEM matches one such operator (a Tf and the Tj after it
-# in one match), at the very place the previous one ended; anything else (a keyword, a
+# in one match; a BT and the Tm after it, and the ET before them if there is one, in one
+# match too: each part is what matching one operator at a time would match there), at the
+# very place the previous one ended; anything else (a keyword, a
 # dictionary, an inline image, a stray or nested delimiter, a comment) ends the run and is
 # read by the general path.  At most RUN matches a run: a page is still read in constant
 # memory.
@@ -632,6 +646,8 @@ _ITEM = re.compile(
     _WS + rb"*\])" + _WS + rb"*TJ" + _END +
     rb"|((?:" + _NUM + _WS + rb"+){6})Tm" + _END +
     rb"|((?:" + _NUM + _WS + rb"+){2}T[dD])" + _END +
+    rb"|(?:(ET)" + _END + _WS + rb"*)?BT" + _END + _WS + rb"*((?:" + _NUM + _WS + rb"+){6})Tm" +
+    _END +
     rb"|(BT|ET)" + _END + rb")")
 _ELEMENT = re.compile(rb"(" + _STR + rb")|(" + _NUM + rb")")
 _SPECIAL = re.compile(rb"[()<>\[\]{}%]")

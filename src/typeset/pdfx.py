@@ -248,8 +248,9 @@ def _join(parts: list[bytes], fonts: bytes | None = None):
     return pdf
 
 
-def _subset_tag(data: bytes) -> str:
-    n = int.from_bytes(hashlib.sha256(data).digest()[:8], "big")
+def _subset_tag(data: bytes, digest: bytes | None = None) -> str:
+    """Six letters from the SHA-256 of ``data`` (``digest``: that digest, already made)."""
+    n = int.from_bytes((digest or hashlib.sha256(data).digest())[:8], "big")
     tag = ""
     for _ in range(6):
         n, r = divmod(n, 26)
@@ -279,10 +280,12 @@ def _retag_subsets(pdf) -> None:
             if prog is None:
                 continue
             data = prog.read_raw_bytes() + base.encode()
+            # the program's digest names it, and makes its tag when no other program has
+            # that tag (a font program is tens of KB: hashed once, not twice)
             digest = hashlib.sha256(data).digest()
             salt = b""
             while True:     # 26^6 tags: a clash is unlikely, but two programs, two names
-                name = f"{_subset_tag(data + salt)}+{base[7:]}"
+                name = f"{_subset_tag(data + salt, None if salt else digest)}+{base[7:]}"
                 if names.setdefault(name, digest) == digest:
                     break
                 salt += b"\0"

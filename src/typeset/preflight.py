@@ -1348,6 +1348,26 @@ class _Page:
             elif op == "Tm":
                 st.tm = st.tlm = it[1]
                 continue
+            elif op == "BTm":                         # (ET) BT Tm: two or three operators
+                n = 2 if it[2] else 1
+                if (left - 1) >> 12 != (left - 1 - n) >> 12:
+                    # the count reaches a multiple of 4096 on the way: as one at a time
+                    for _ in range(n):
+                        left -= 1
+                        if not left & 4095:
+                            self.ops_left = left
+                            run.tick()
+                            if left <= 0:
+                                raise Refused(f"page {self.page} draws more than "
+                                              f"{MAX_OPERATORS} operators (its forms "
+                                              f"included): refused as too complex to check")
+                else:
+                    left -= n
+                if it[2] and not self.inside:
+                    self.texts.append(text)
+                text = _TextObject()
+                st.tm = st.tlm = it[1]
+                continue
             elif op == "BT":
                 st.tm = st.tlm = _IDENTITY
                 text = _TextObject()
@@ -1548,6 +1568,7 @@ class _Page:
         check_nd = (nd is not None or font.nd_zero) and drawn
         simple = not font.two_byte and not tc and not tw
         widths = font.widths
+        strings = font.strings
         for el in (arg if is_array else (arg,)):
             if type(el) is not bytes:
                 if type(el) is float:
@@ -1556,11 +1577,35 @@ class _Page:
             b = el
             if not b:
                 continue
-            if simple:                        # the common case: widths only
-                adv = sum(map(widths.__getitem__, b)) / 1000.0 * size * th
-            else:
-                w, n, spaces = font.advance(b)
-                adv = (w / 1000.0 * size + n * tc + spaces * tw) * th
+            if simple:
+                # the common case, a one-byte font and widths only (a TJ's strings): the
+                # steps below with the string's widths, ink and first .notdef glyph as
+                # text_run reads them (_FontInfo.marks, kept for each string of a font)
+                mk = strings.get(b)
+                if mk is None:
+                    mk = font.marks(b)
+                w, cut, k = mk
+                adv = w / 1000.0 * size * th
+                a, z = pen, pen + adv
+                if cut is not None:
+                    if cut is False:
+                        a = z = None
+                    else:
+                        a = pen + cut[0] / 1000.0 * size * th
+                        z = z - cut[1] / 1000.0 * size * th
+                if a is not None:
+                    if x_lo is None or a < x_lo:
+                        x_lo = a
+                    if x_hi is None or z > x_hi:
+                        x_hi = z
+                if k >= 0 and check_nd and text.notdef is None:
+                    hw, hn, hs = font.advance(b[:k])
+                    at = pen + (hw / 1000.0 * size + hn * tc + hs * tw) * th
+                    text.notdef = _apply(m, at, st.rise)
+                pen += adv
+                continue
+            w, n, spaces = font.advance(b)
+            adv = (w / 1000.0 * size + n * tc + spaces * tw) * th
             a, z = pen, pen + adv
             blank = font.blank
             if blank is not None and (blank[b[0]] or blank[b[-1]]):
@@ -2315,7 +2360,7 @@ def _form_draws(data: bytes, resources, run: _Run, memo: dict, depth: int = 0) -
     each drawing the next ten times make 10^10, found here in microseconds."""
     import pikepdf
 
-    if depth > MAX_FORM_DEPTH:
+    if depth > MAX_FORM_DEPTH or b"Do" not in data:      # (every match holds "Do")
         return 0.0
     counts: dict = {}
     for m in _DO.finditer(data):
