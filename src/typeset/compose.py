@@ -839,22 +839,15 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
                 # No gap between Han characters to open (e.g. "2020年8月" alone on a line):
                 # CLREQ lets even spacing work at Han–Latin boundaries too, so they open past
                 # ½ em before anything inside a Latin run or number would (an emergency).
+                per = need / max(1, n_hl)
+                if record:
+                    fit.hl_extra = per
                 # Priced as even spacing is, by what each gap opens past its ½ em (step 3
                 # spaces "all remaining gaps equally", these with the rest): a gap opened
                 # past ½ em between "2017" and "年" is seen as much as one opened between two
                 # Han characters.  A flat price here (2 × _LOOSE, whatever the gap) made
                 # "2017年6月" alone on a paragraph's first line, 1.27 em a gap, cheaper than
-                # two lines short by a character each (fresh7: 158, a PMI release).  The
-                # line's word spaces, already at their widest, open with them ("all remaining
-                # gaps equally"): a row of figures (6月 50.0 52.5 50.5) had its whole slack in
-                # the two gaps around 月.
-                n_sp = stretch.get("spaces", 0.0) if stretch.get("space", 0.0) > EPS else 0.0
-                per = need / max(1, n_hl + n_sp)
-                if record:
-                    fit.hl_extra = per
-                    if n_sp:
-                        cap = stretch["space"]
-                        fit.stretch["space"] = (cap + per * n_sp) / cap
+                # two lines short by a character each (fresh7: 158, a PMI release).
                 cost += _even_cost(per, need)
             elif n_letter > 0 and stretch.get("space", 0.0) > EPS:
                 # Latin words and their spaces only ("national Poetry Week"): the word
@@ -926,8 +919,6 @@ def _sums(items, i, j):
             shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
         if it.stretch_kind:
             stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
-            if it.stretch_kind == "space":
-                stretch["spaces"] = stretch.get("spaces", 0.0) + 1.0
     return nat, shrink, stretch, n_even, n_letter
 
 
@@ -1141,8 +1132,6 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                 shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
             if it.stretch_kind:
                 stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
-                if it.stretch_kind == "space":
-                    stretch["spaces"] = stretch.get("spaces", 0.0) + 1.0
             j += 1
             extra = items[j].penalty if j < n else 0.0
             if j < n and not items[j].can_break_before:
@@ -1401,8 +1390,6 @@ def candidate_lines(text: str, face: Face, measure: float, settings: Settings = 
                 shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
             if it.stretch_kind:
                 stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
-                if it.stretch_kind == "space":
-                    stretch["spaces"] = stretch.get("spaces", 0.0) + 1.0
             j += 1
             emergency = False
             pen = items[j].penalty if j < n else 0.0
@@ -1599,8 +1586,6 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
             if st is stretch:
                 st = dict(stretch)
             st[it.stretch_kind] = st.get(it.stretch_kind, 0.0) - it.stretch
-            if it.stretch_kind == "space":
-                st["spaces"] = st.get("spaces", 0.0) - 1.0
     for it in (first, lastit) if first is not lastit else (first,):
         if it.cls == IP and it.stretch_kind:
             # an interpunct at a line edge is not widened: the white would stand at the
