@@ -1288,6 +1288,15 @@ class _Page:
             if self.inside_bleed(box):
                 self.spot(st.fill if st.tr in (0, 2, 4, 6) else st.stroke, box, "text")
 
+    def _tick(self, left: int) -> None:
+        """Every 4096 operators of a run (the count ``left`` kept by :meth:`text_run`): the
+        count kept, the time limit checked, and a page over the operator limit refused."""
+        self.ops_left = left
+        self.run.tick()
+        if left <= 0:
+            raise Refused(f"page {self.page} draws more than {MAX_OPERATORS} operators "
+                          f"(its forms included): refused as too complex to check")
+
     def text_run(self, st: _State, ops: TextRun, text: _TextObject, resources) -> _TextObject:
         """The operators of a run of plain text operators (pdfscan.TextRun), each as
         :meth:`walk` reads it (pdfscan gives each the operands its operator takes: there is
@@ -1321,11 +1330,7 @@ class _Page:
             op = it[0]
             left -= 1
             if not left & 4095:
-                self.ops_left = left
-                run.tick()
-                if left <= 0:
-                    raise Refused(f"page {self.page} draws more than {MAX_OPERATORS} operators "
-                                  f"(its forms included): refused as too complex to check")
+                self._tick(left)
             if op == "Tf":                            # and the Tj after it, if any
                 got = names.get(it[1])
                 if got is None:
@@ -1337,12 +1342,7 @@ class _Page:
                     continue
                 left -= 1
                 if not left & 4095:
-                    self.ops_left = left
-                    run.tick()
-                    if left <= 0:
-                        raise Refused(f"page {self.page} draws more than {MAX_OPERATORS} "
-                                      f"operators (its forms included): refused as too "
-                                      f"complex to check")
+                    self._tick(left)
             elif op == "Tj":
                 b = it[1]
             elif op == "Tm":
@@ -1355,12 +1355,7 @@ class _Page:
                     for _ in range(n):
                         left -= 1
                         if not left & 4095:
-                            self.ops_left = left
-                            run.tick()
-                            if left <= 0:
-                                raise Refused(f"page {self.page} draws more than "
-                                              f"{MAX_OPERATORS} operators (its forms "
-                                              f"included): refused as too complex to check")
+                            self._tick(left)
                 else:
                     left -= n
                 if it[2] and not self.inside:
