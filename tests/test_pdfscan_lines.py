@@ -7,21 +7,11 @@ general path."""
 from __future__ import annotations
 
 import random
-import re
 
 from typeset import pdfscan, preflight
 from typeset.preflight import Expect
 
-NEVER = re.compile(rb"(?!)")
-
-
-def _general(fn, *args):
-    saved = pdfscan._ITEM
-    pdfscan._ITEM = NEVER
-    try:
-        return fn(*args)
-    finally:
-        pdfscan._ITEM = saved
+from test_preflight_runs import _general   # fn(*args) with the runs turned off
 
 
 def _ops(data: bytes):
