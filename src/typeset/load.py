@@ -29,9 +29,9 @@ from .fonts import load_font_table
 from .header import (ARTICLE_KEYS, HEADER_LINE, LANGS, article_from_header,  # noqa: F401
                      header_key, keys_hint)
 from .i18n import _
-from .model import (MARKED_STANZA, PDFX_LEVELS, PRIORITY_NAMES, Article, Footer, Issue, Masthead,
-                    PageSpec, Paper, PaperFacts, Paragraph, PrintSpec, Slot, Template,
-                    TextStyle)
+from .model import (MARKED_STANZA, PDFX_LEVELS, POEM_NAMES, PRIORITY_NAMES, Article, Footer,
+                    Issue, Masthead, PageSpec, Paper, PaperFacts, Paragraph, PrintSpec, Slot,
+                    Template, TextStyle)
 from .units import UnitError, length, type_size
 from .yamlsrc import Map, Seq, load_yaml, ref_of, written
 
@@ -934,7 +934,7 @@ def _txt_block(block: list[tuple[int, str]], before: list[Paragraph]) -> list[Pa
 # `verse:` (诗：, 诗歌：, poem:) before it and `prose:` (正文：) after it, or the article's end.
 # Free verse whose lines are all about one length (戴望舒《雨巷》: 撑着油纸伞，独自 / 彷徨在悠长、
 # 悠长) cannot be told from copy wrapped at a narrow width, so it is never guessed: it is marked.
-VERSE_OPEN = re.compile(r"^(?:verse|poem|诗|诗歌)\s*[:：]$", re.I)
+VERSE_OPEN = re.compile(r"^(?:%s)\s*[:：]$" % "|".join(POEM_NAMES), re.I)
 VERSE_CLOSE = re.compile(r"^(?:prose|正文)\s*[:：]$", re.I)
 
 

@@ -43,7 +43,7 @@ import re
 from pathlib import Path
 
 from . import cjk
-from .model import MARKED_STANZA, Paragraph, Table
+from .model import MARKED_STANZA, POEM_NAMES, Paragraph, Table
 
 STRONG = "strong"       # 黑体
 KAI = "kai"             # 楷体
@@ -58,7 +58,7 @@ NUMBER = re.compile(r"^[+\-−±]?[\d.,，]+\s*[%％℃°万亿元吨米个人]*
 
 SUFFIXES = (".md", ".markdown")
 # what marks a poem: a fenced block's info word, a paragraph's or quote's {.class}
-POEM = ("poem", "verse", "诗", "诗歌")
+POEM = POEM_NAMES
 
 
 def is_markup(path: Path) -> bool:

@@ -219,6 +219,9 @@ class Table:
 
 # Paragraph.verse of the first line of a stanza after another in verse the editor marked
 MARKED_STANZA = 3
+# The names that mark a poem, in every article format (lower case): a .txt article's
+# `verse:` line, a .md fence's info (```poem) or class ({.poem}), a .docx paragraph style
+POEM_NAMES = ("poem", "poetry", "verse", "诗", "诗歌", "诗词")
 
 
 @dataclass(frozen=True)

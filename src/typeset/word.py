@@ -32,12 +32,13 @@ from pathlib import Path
 
 from .errors import InputError, SourceRef
 from .header import ARTICLE_KEYS, HEADER_LINE, article_from_header, header_key
+from .model import POEM_NAMES
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TITLE = ("Title", "标题")      # Word's style names of the paragraph that gives the headline
 _HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 # paragraph styles that mark a poem (README "Word documents")
-_POEM_STYLES = ("poem", "poetry", "verse", "诗", "诗歌", "诗词")
+_POEM_STYLES = POEM_NAMES
 # what each kind of unsupported content is called in a warning
 _UNSUPPORTED = (
     ((W + "ins", W + "del", W + "moveFrom", W + "moveTo", W + "rPrChange", W + "pPrChange"),
