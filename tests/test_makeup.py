@@ -462,6 +462,27 @@ def test_plan_shares_stories_over_pages_and_continues_a_long_one(tmp_path, chars
     assert "（上接第1版）" in squash(pdftotext_raw(p2))
 
 
+@pytest.mark.parametrize("chars", [4500, 5500])
+def test_plan_reports_the_page_it_cannot_fill_and_draws_the_others(tmp_path, chars):
+    """A plan whose second page is short of copy: page 1 is made up and its proposal drawn,
+    page 2 is reported with what to add (exit 4).  Before, drawing page 1's proof flowed the
+    whole issue, page 2's stories still unplaced, and the command failed with exit 3 on
+    "the slot has no place on the page yet" for each of them, printing neither the plan nor
+    why page 2 could not be filled.  With 5500 characters the lead is continued onto the
+    page that fails (its page 1 part is still drawn)."""
+    folder = _plan_folder(tmp_path, chars)
+    r = run("makeup", folder, "--plan")
+    assert r.returncode == 4, r.stderr
+    assert "no place on the page yet" not in r.stderr
+    assert re.search(r"error: page 2: copy is \d+ lines short across the page", r.stderr), \
+        r.stderr
+    assert "plan: page 1:" in r.stdout + r.stderr
+    assert "page 1, proposal 1:" in r.stdout
+    proofs = sorted(p.name for p in (folder / "out" / "makeup").glob("*.png"))
+    assert proofs and all("-p01-" in n for n in proofs), proofs
+    assert (folder / "out" / "makeup" / "issue-1.yaml").exists()
+
+
 def test_plan_says_when_pages_sharing_a_story_are_short_of_copy(tmp_path):
     """With 5400 characters the long story and the 9 small ones fill the two pages only with
     about 85 % of all the white they can take (page 1 fills from about 294 of the story's

@@ -3042,7 +3042,11 @@ def proof_pngs(issue, bodies, page_number: int, stem: str, dpi: float = 60) -> l
     from .pdf import render_pdf
     from .proof import proof_images
 
-    flows = F.flow_issue(issue, bodies)
+    # a page makeup could not fill keeps its slots unplaced, and flowing it would refuse the
+    # whole issue: the pages that did get a layout are still drawn, the others left out
+    pages = tuple(p for p in issue.pages
+                  if p.number == page_number or all(s.placed for s in p.slots))
+    flows = F.flow_issue(replace(issue, pages=pages), bodies)
     flow = next(f for f in flows if f.page.number == page_number)
     page = make_page(issue, flow)
     try:
