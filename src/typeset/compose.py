@@ -349,6 +349,16 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             # letters and digits) and, as every connector, no even spacing around it — it
             # read back as 道 - 琼斯 with up to an em on each side in a loose line.
             cls = CN
+        elif ch == "-" and 1 < k < n - 1 and text[k + 1] in _DIGITS and \
+                text[k - 2] in _DIGITS and \
+                (text[k - 1] in cjk.NUMERIC_SUFFIX_HAN or text[k - 1] in cjk.POSTFIX):
+            # A hyphen-minus between a number with its unit and the next number
+            # (2015年10月8日-2016年3月31日, 11日-25日, 5%-8%) marks a range: the 连接号 typed as
+            # a short rule (GB/T 15834-2011 §4.13), not a minus sign (气温-5℃ has no number
+            # before it).  As every connector it never starts a line (CLREQ
+            # §prohibition_rules_for_line_start_end, basic and up): taken for Latin text it
+            # did (…10 月 8 日 | -2016 年…, 11 日 | -25 日 on the fresh8 page at 12).
+            cls = CN
         elif cls == SP:
             prev_c = classes[k - 1] if k else SP
             next_c = classes[k + 1] if k + 1 < n else SP
@@ -625,6 +635,17 @@ def _sensible(items, m, k, j) -> float:
         # address goes on); it broke only at a dot of the domain (…@jn / .shandong.cn)
         return _LONG_BREAK
     if cb == "-" and ca.isalnum() and m + 1 < j and items[m + 1].ch.isalnum():
+        lo, hi = m - 1, m
+        while lo > k and items[lo - 1].cls in _LATIN:
+            lo -= 1
+        while hi < j and items[hi].cls in _LATIN:
+            hi += 1
+        if all(items[q].ch in _DIGITS or items[q].ch == "-" for q in range(lo, hi)):
+            # a number of digits and hyphens (0722-3319636, 0531-82886032, 2024-11-07) is one
+            # number: never split inside it (typography.md §1.2, NO_SPLIT; CLREQ
+            # §handling_of_western_text_in_chinese_text), nor does its hyphen start a line
+            # (…0722 | -3588109, the fresh8 page at 12), the connectors' rule
+            return 0.0
         return _LONG_HYPHEN
     if ca.isascii() and cb.isascii() and (ca.isalpha() and cb.isdigit() or
                                           ca.isdigit() and cb.isalpha()):
@@ -640,6 +661,7 @@ def _sensible(items, m, k, j) -> float:
 
 
 _CODE_SEPARATORS = frozenset("/:_-.?&=@")
+_DIGITS = frozenset("0123456789")
 
 
 def keeps(text: str) -> list[tuple[int, int]]:

@@ -1,0 +1,120 @@
+"""Numbers in running text (fresh8, real copy 165-173).
+
+Three faults of the fresh8 page at 12 (the sample paper's measure), each by rule:
+
+* a hyphen-minus joining a number with its unit to the next number (2015年10月8日-2016年3月31日,
+  2015年11月11日-25日) is the 连接号 typed as a short rule (GB/T 15834-2011 §4.13); taken for
+  Latin text it started a line ("-2016年3月31日", "-25日"), which no connector may (CLREQ
+  §prohibition_rules_for_line_start_end, basic and up);
+* a number of digits and hyphens (0722-3319636, 0531-82886032) broke before its hyphen
+  ("0722" | "-3588109"): one number, never split (typography.md §1.2, NO_SPLIT);
+* two telephone numbers listed with an ASCII comma (0722-3319636,0722-3588109) made one Latin
+  run wider than the line: a comma between digits that does not group three (or four) digits
+  is not a thousands separator (GB/T 15835-2011 §5.1.3) but the Chinese text's comma, ，;
+* a Latin O typed for the numeral zero in a date in Chinese numerals (二OO九年, the signature
+  of 167) is 〇 (GB/T 15835-2011 §4.1.1); as Latin it took Han-Latin gaps (二 OO 九年).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SAMPLE, TYPESET
+from typeset.normalize import normalise_text
+
+CORPUS = ROOT / "tests" / "corpus" / "realcopy"
+
+
+def _face_and_settings():
+    from typeset.compose import Settings
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    fy = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(fy, load_yaml(fy), ROOT).face("body")
+    return face, Settings(level="gb", style="quanjiao", indent=2.0, hanging=False)
+
+
+@pytest.mark.parametrize("old, new", [
+    ("咨询电话:0722-3319636,0722-3588109。", "咨询电话：0722-3319636，0722-3588109。"),
+    ("第1,2名", "第1，2名"),
+    ("二OO九年十月十二日", "二〇〇九年十月十二日"),
+    ("二0一一年", "二〇一一年"),
+    # kept: a thousands separator, groups of four, Latin text, a Latin O elsewhere
+    ("共3,000人", "共3,000人"),
+    ("1,234,567.8元", "1,234,567.8元"),
+    ("约12,5000人", "约12,5000人"),
+    ("version 1,2", "version 1,2"),
+    ("十O", "十O"),
+])
+def test_list_commas_and_the_numeral_zero(old, new):
+    assert normalise_text(old)[0] == new
+    assert normalise_text(new)[0] == new
+
+
+def _paragraphs(name):
+    from typeset.load import parse_article
+
+    f = next(CORPUS.glob(name + "-*.txt"))
+    art = parse_article(f, f.read_text(encoding="utf-8-sig"))
+    return [normalise_text(p.text)[0] for p in art.paragraphs]
+
+
+def test_no_line_starts_with_a_range_hyphen_or_inside_a_telephone_number():
+    """Real copy 169 and 173 at every measure from 8 to 20: no line starts with a hyphen
+    (before: "-2016年3月31日" at 12, "-25日…" at 12, "-3588109。" at 8–14, "-82886032、…" at
+    12–17), and each telephone number is whole on one line."""
+    from typeset.compose import compose_paragraph
+
+    face, settings = _face_and_settings()
+    bad = []
+    for name in ("169", "173"):
+        for text in _paragraphs(name):
+            for m in range(8, 21):
+                lines = [ln.text.strip() for ln in compose_paragraph(text, face, float(m),
+                                                                     settings)]
+                for ln in lines:
+                    if ln.startswith("-"):
+                        bad.append((name, m, ln))
+                for tel in ("0722-3319636", "0722-3588109", "0531-82886032"):
+                    if tel in text and not any(tel in ln for ln in lines):
+                        bad.append((name, m, tel))
+    assert not bad, bad
+
+
+def test_the_call_for_entries_reads_back_from_the_pdf(tmp_path):
+    """169's items with the date range and the telephone numbers and 167's signed letter set on
+    the sample paper (12 characters a column, in 05's slot) and read back from the PDF: no
+    body line starts with "-" (before: "-2016年3月31日", "-25日…", "-3588109。"), both
+    telephone numbers read back whole on one line, and the letter's date is
+    二〇〇九年十月十二日 (before: 二 OO 九年, Latin letters with Han-Latin gaps)."""
+    from pdfread import read_chars, read_lines
+
+    d = tmp_path / "issue"
+    shutil.copytree(SAMPLE, d, ignore=shutil.ignore_patterns("out"))
+    src = (CORPUS / "169-szrb-woaisuizhou-zhenggao-2015.txt").read_text(encoding="utf-8")
+    paras = src.split("\n\n")
+    items = [p for p in paras if p.startswith(("2015年10月8日-", "3、", "征稿活动期间"))]
+    assert len(items) == 3, items
+    # of the last item only its sentence with the range (11日-25日): the slot holds no more
+    items[2] = next(x for x in items[2].split("。") if "-25日" in x) + "。"
+    letter = (CORPUS / "167-xhw-wenjiabao-gengzheng-2009.txt").read_text(encoding="utf-8") \
+        .strip().split("\n\n")[-2:]
+    assert letter == ["温家宝", "二OO九年十月十二日"], letter
+    p = d / "05-dazhou-liunao.txt"
+    text = p.read_text(encoding="utf-8").split("\n")
+    assert text[0].startswith("headline:") and text[1].startswith("byline:")
+    p.write_text("\n".join([text[0], text[1], ""] + ["\n\n".join(items + letter), ""]),
+                 encoding="utf-8")
+    r = subprocess.run([*TYPESET, "build", str(d)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    pdf = next((d / "out").glob("*-p03.pdf"))
+    texts = [ln.text.replace(" ", "") for ln in read_lines(read_chars(pdf, 0))]
+    starts = [t for t in texts if t.startswith("-")]
+    assert not starts, starts
+    for whole in ("0722-3319636", "0722-3588109", "二〇〇九年十月十二日"):
+        assert any(whole in t for t in texts), (whole, [t for t in texts if t[:2] in whole])
