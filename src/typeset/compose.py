@@ -349,16 +349,6 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             # letters and digits) and, as every connector, no even spacing around it — it
             # read back as 道 - 琼斯 with up to an em on each side in a loose line.
             cls = CN
-        elif ch == "-" and 1 < k < n - 1 and text[k + 1] in _DIGITS and \
-                text[k - 2] in _DIGITS and \
-                (text[k - 1] in cjk.NUMERIC_SUFFIX_HAN or text[k - 1] in cjk.POSTFIX):
-            # A hyphen-minus between a number with its unit and the next number
-            # (2015年10月8日-2016年3月31日, 11日-25日, 5%-8%) marks a range: the 连接号 typed as
-            # a short rule (GB/T 15834-2011 §4.13), not a minus sign (气温-5℃ has no number
-            # before it).  As every connector it never starts a line (CLREQ
-            # §prohibition_rules_for_line_start_end, basic and up): taken for Latin text it
-            # did (…10 月 8 日 | -2016 年…, 11 日 | -25 日 on the fresh8 page at 12).
-            cls = CN
         elif cls == SP:
             prev_c = classes[k - 1] if k else SP
             next_c = classes[k + 1] if k + 1 < n else SP
