@@ -33,7 +33,11 @@ Chinese character or a full-width mark on the side that matters.
    text (``气温1~3℃``, ``22日~23日``, ``30 ~ 50毫米``) marks a range and becomes the 浪纹线
    ``～`` (GB/T 15834-2011 §4.13.3.2: a range of numbers takes the wave dash); as ASCII it
    was set as a Latin sign with the ¼-em Han–Latin gap on one side only (``22 日 ~23 日``).
-   A ``~`` in Latin text (``~/bin``, ``about ~5 ms``) stays.
+   A ``~`` in Latin text (``~/bin``, ``about ~5 ms``) stays.  A ``-`` between a number with
+   its unit of time and the next number (``2015年10月8日-2016年3月31日``, ``10日20时-12日20时``)
+   marks a span of time and becomes the 一字线 ``—`` (GB/T 15834-2011 §4.13.3), a connector
+   that may end a line but never start one; a date in figures (``2015-10-08``) and a
+   telephone number keep their hyphen.
 6. **Stray spaces** (U+0020, tab, no-break space; the ideographic space U+3000 is never
    touched):
 
@@ -419,6 +423,24 @@ _HAN_ZERO = re.compile(f"(?<=[{_HAN_DIGITS}])[Oo0]+(?=[{_HAN_DIGITS}])|"
                        f"(?<=[{_HAN_DIGITS}][{_HAN_DIGITS}])[Oo0]+(?=年)")
 
 
+# a unit of time after a number: 8日-2016年, 10日20时-12日20时 (_time_range)
+_TIME_UNITS = "年月日时分秒"
+
+
+def _time_range(text: str, k: int) -> bool:
+    """Whether the ``-`` at ``text[k]`` joins two points of time in Chinese text: a number with
+    its unit of time before it (``8日``, ``20时``) and a digit right after it
+    (``2015年10月8日-2016年3月31日``, ``10日20时-12日20时``).  GB/T 15834-2011 §4.13.3 marks the
+    start and end of a span of time with the 一字线 ``—``; the hyphen-minus typed for it was
+    set as Latin text, which may start a line (``-2016年3月31日`` on the fresh8 page at 12)
+    and, kept off the line start, could not end one either (a line-final hyphen reads back as
+    a soft one).  A date written in figures (``2015-10-08``), a telephone number and a minus
+    sign (``气温-5℃``: no number before it) keep their hyphen."""
+    digit = lambda c: c.isascii() and c.isdigit()   # noqa: E731
+    return 1 < k < len(text) - 1 and text[k - 1] in _TIME_UNITS and digit(text[k - 2]) and \
+        digit(text[k + 1])
+
+
 def _range_tilde(text: str, k: int) -> bool:
     """Whether the ``~`` at ``text[k]`` joins two numbers in Chinese text: a number ends before
     it (``1``, ``60%``, ``22日``), a digit follows (past spaces), and the range has Chinese on
@@ -466,6 +488,9 @@ def _forms(toks, changes):
             continue
         if ch in _SMALL:
             p.put(_SMALL[ch], [tok], N_("small form of a mark"))
+            continue
+        if ch == "-" and _time_range(text, k):
+            p.put("—", [tok], N_("a span of time: the 一字线"))
             continue
         if ch == "~" and _range_tilde(text, k):
             p.put("～", [tok], N_("a range of numbers: the wave dash"))
