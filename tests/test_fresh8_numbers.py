@@ -8,9 +8,10 @@ The faults of the fresh8 page at 12 (the sample paper's measure), each by rule:
   §prohibition_rules_for_line_start_end, basic and up) and, unlike a hyphen-minus, may end one
   (a line-final hyphen-minus reads back as a soft hyphen, so the composer keeps it off the end:
   kept as a connector the date before it was spread 1.11 em a gap);
-
 * a number of digits and hyphens (0722-3319636, 0531-82886032) broke before its hyphen
-  ("0722" | "-3588109"): one number, never split (typography.md §1.2, NO_SPLIT);
+  ("0722" | "-3588109") at the small price of any long Latin run: one number, not split
+  (typography.md §1.2, NO_SPLIT) unless keeping it whole would spread a line an em a gap
+  (compose._NUMBER_HYPHEN);
 * two telephone numbers listed with an ASCII comma (0722-3319636,0722-3588109) made one Latin
   run wider than the line: a comma between digits that does not group three (or four) digits
   is not a thousands separator (GB/T 15835-2011 §5.1.3) but the Chinese text's comma, ，;
