@@ -234,6 +234,10 @@ _SPACED_EM = 4500.0      # × (em short)²
 _LONG_BREAK = 60.0       # a long Latin run broken at a sensible point (cjk.LONG_RUN)
 _SCHEME_BREAK = 120000.0 # … right after a URL's scheme (https://|www): a last resort
 _LONG_HYPHEN = 120.0     # … before a hyphen (2024|-11-07): a sensible point, a worse one
+# … before the hyphen of a number of digits and hyphens (0722-|3319636, 2015-|08-06): more
+# than a visibly spaced line (_SPACED + _SPACED_LOOSE + _SPACED_EM × 3²: a line short by three),
+# less than one spread an em a gap (发震时刻：alone at 10)
+_NUMBER_HYPHEN = 60000.0
 _NUMBER_SPACE = 80.0     # at the space between two numbers (2015-08-06 05:04:32)
 _HYPHEN = 90.0           # a word broken at a hyphenation point, a hyphen set (cjk.HYPHEN_WORD)
 _HYPHEN_PARTS = 70.0     # … between the parts of a word written as one (Open-Harmony)
@@ -625,6 +629,19 @@ def _sensible(items, m, k, j) -> float:
         # address goes on); it broke only at a dot of the domain (…@jn / .shandong.cn)
         return _LONG_BREAK
     if cb == "-" and ca.isalnum() and m + 1 < j and items[m + 1].ch.isalnum():
+        lo, hi = m - 1, m
+        while lo > k and items[lo - 1].cls in _LATIN:
+            lo -= 1
+        while hi < j and items[hi].cls in _LATIN:
+            hi += 1
+        if all(items[q].ch in _DIGITS or items[q].ch == "-" for q in range(lo, hi)):
+            # a number of digits and hyphens (0722-3319636, 0531-82886032, 2015-08-06) is one
+            # number, not split inside (typography.md §1.2, NO_SPLIT; CLREQ
+            # §handling_of_western_text_in_chinese_text) and its hyphen not set at a line
+            # start (…0722 | -3588109 on the fresh8 page at 12, the connectors' rule) unless
+            # keeping it whole would spread a line visibly (发震时刻：| 2015-08-06 alone was
+            # spread 2 em a gap at 9)
+            return _NUMBER_HYPHEN
         return _LONG_HYPHEN
     if ca.isascii() and cb.isascii() and (ca.isalpha() and cb.isdigit() or
                                           ca.isdigit() and cb.isalpha()):
@@ -640,6 +657,7 @@ def _sensible(items, m, k, j) -> float:
 
 
 _CODE_SEPARATORS = frozenset("/:_-.?&=@")
+_DIGITS = frozenset("0123456789")
 
 
 def keeps(text: str) -> list[tuple[int, int]]:

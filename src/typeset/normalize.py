@@ -33,7 +33,11 @@ Chinese character or a full-width mark on the side that matters.
    text (``气温1~3℃``, ``22日~23日``, ``30 ~ 50毫米``) marks a range and becomes the 浪纹线
    ``～`` (GB/T 15834-2011 §4.13.3.2: a range of numbers takes the wave dash); as ASCII it
    was set as a Latin sign with the ¼-em Han–Latin gap on one side only (``22 日 ~23 日``).
-   A ``~`` in Latin text (``~/bin``, ``about ~5 ms``) stays.
+   A ``~`` in Latin text (``~/bin``, ``about ~5 ms``) stays.  A ``-`` between a number with
+   its unit of time and the next number (``2015年10月8日-2016年3月31日``, ``10日20时-12日20时``)
+   marks a span of time and becomes the 一字线 ``—`` (GB/T 15834-2011 §4.13.3), a connector
+   that may end a line but never start one; a date in figures (``2015-10-08``) and a
+   telephone number keep their hyphen.
 6. **Stray spaces** (U+0020, tab, no-break space; the ideographic space U+3000 is never
    touched):
 
@@ -149,7 +153,7 @@ def _prev(out) -> str | None:
 # What some rule starts from; a text without any of it is left as it is (most paragraphs).
 _S = " \t\u00a0"
 _TRIGGER = re.compile(
-    "[-,;:?!()\"'…⋯.~０-９Ａ-Ｚａ-ｚ﹐﹑﹒﹔﹕﹖﹗]|——?[" + _S + "]|――|－－|。。。|[·・]{3}|[" + _S + "]{2}"
+    "[-,;:?!()\"'…⋯.~０-９Ａ-Ｚａ-ｚ﹐﹑﹒﹔﹕﹖﹗]|[〇一二三四五六七八九][Oo0]|——?[" + _S + "]|――|－－|。。。|[·・]{3}|[" + _S + "]{2}"
     "|[" + _S + "][0-9A-Za-z]|[0-9A-Za-z][" + _S + "]"
     "|[" + _S + "][" + re.escape("".join(sorted(set(cjk.CLOSING + cjk.PAUSE + cjk.STOP))))
     + "]|[" + re.escape("".join(sorted(set(cjk.OPENING + cjk.PAUSE + cjk.STOP)))) + "][" + _S
@@ -253,6 +257,8 @@ def _half_width_marks(toks, changes):
             if convert and ch in ",:" and prev is not None and prev.isdigit() and \
                     nxt is not None and nxt.isdigit():
                 convert = False        # 3,000 and 10:30
+            if ch == "," and not convert and _list_comma(text, k):
+                convert = True         # 0722-3319636,0722-3588109: two numbers listed
             if convert:
                 p.put(_FULL[ch], [tok], "")
                 continue
@@ -376,6 +382,65 @@ def _spaces(toks, changes, body: bool = True):
     return p.out
 
 
+def _list_comma(text: str, k: int) -> bool:
+    """Whether the ``,`` at ``text[k]``, between two digits, separates two numbers listed in
+    Chinese text rather than grouping the digits of one.  A thousands separator (千分撇) groups
+    three digits (GB/T 15835-2011 §5.1.3, ``3,000``, ``1,234,567.8``): one to three digits
+    before it (three after another comma) and exactly three after it (or four and four: some
+    copy groups by 万, ``12,5000``).  Any other comma between
+    digits (``0722-3319636,0722-3588109``, ``第1,2名``) is the comma of the Chinese text
+    around the run of digits (``-`` ``.`` and letters belong to it), which makes it ``，``:
+    left ASCII it joined the two numbers into one Latin run wider than the line."""
+    n = len(text)
+    if not (0 < k < n - 1 and text[k - 1].isascii() and text[k - 1].isdigit() and
+            text[k + 1].isascii() and text[k + 1].isdigit()):
+        return False
+    i = k - 1
+    while i >= 0 and text[i].isascii() and text[i].isdigit():
+        i -= 1
+    j = k + 1
+    while j < n and text[j].isascii() and text[j].isdigit():
+        j += 1
+    left, right = k - 1 - i, j - k - 1
+    # (groups of four, 12,5000, are left alone too: some Chinese copy groups by 万)
+    grouped = right in (3, 4) and (1 <= left <= right if i < 0 or text[i] != "," else
+                                   left == right)
+    if grouped:
+        return False
+    # the run of Latin text the numbers stand in, and what is beside it
+    while i >= 0 and text[i].isascii() and (text[i].isalnum() or text[i] in "-.,"):
+        i -= 1
+    while j < n and text[j].isascii() and (text[j].isalnum() or text[j] in "-.,"):
+        j += 1
+    return _cjk(text[i] if i >= 0 else None) or _cjk(text[j] if j < n else None)
+
+
+# Chinese numerals of a date or a number written in them, 二〇〇九年: a Latin O (or a digit 0)
+# typed for the numeral zero between them is the 〇 of GB/T 15835-2011 §4.1.1 (二〇一一年,
+# not 二O一一 nor 二0一一)
+_HAN_DIGITS = "〇一二三四五六七八九"
+_HAN_ZERO = re.compile(f"(?<=[{_HAN_DIGITS}])[Oo0]+(?=[{_HAN_DIGITS}])|"
+                       f"(?<=[{_HAN_DIGITS}][{_HAN_DIGITS}])[Oo0]+(?=年)")
+
+
+# a unit of time after a number: 8日-2016年, 10日20时-12日20时 (_time_range)
+_TIME_UNITS = "年月日时分秒"
+
+
+def _time_range(text: str, k: int) -> bool:
+    """Whether the ``-`` at ``text[k]`` joins two points of time in Chinese text: a number with
+    its unit of time before it (``8日``, ``20时``) and a digit right after it
+    (``2015年10月8日-2016年3月31日``, ``10日20时-12日20时``).  GB/T 15834-2011 §4.13.3 marks the
+    start and end of a span of time with the 一字线 ``—``; the hyphen-minus typed for it was
+    set as Latin text, which may start a line (``-2016年3月31日`` on the fresh8 page at 12)
+    and, kept off the line start, could not end one either (a line-final hyphen reads back as
+    a soft one).  A date written in figures (``2015-10-08``), a telephone number and a minus
+    sign (``气温-5℃``: no number before it) keep their hyphen."""
+    digit = lambda c: c.isascii() and c.isdigit()   # noqa: E731
+    return 1 < k < len(text) - 1 and text[k - 1] in _TIME_UNITS and digit(text[k - 2]) and \
+        digit(text[k + 1])
+
+
 def _range_tilde(text: str, k: int) -> bool:
     """Whether the ``~`` at ``text[k]`` joins two numbers in Chinese text: a number ends before
     it (``1``, ``60%``, ``22日``), a digit follows (past spaces), and the range has Chinese on
@@ -412,13 +477,20 @@ def _forms(toks, changes):
     text = _chars(toks)
     p = _Pass(toks, changes)
     n = len(toks)
+    zeros = {k for m in _HAN_ZERO.finditer(text) for k in range(*m.span())}
     for k, tok in enumerate(toks):
         ch = tok[0]
+        if k in zeros:
+            p.put("〇", [tok], N_("the numeral zero 〇 typed as O or 0"))
+            continue
         if "０" <= ch <= "９" or "Ａ" <= ch <= "Ｚ" or "ａ" <= ch <= "ｚ":
             p.put(chr(ord(ch) - 0xFEE0), [tok], N_("full-width letter or digit"))
             continue
         if ch in _SMALL:
             p.put(_SMALL[ch], [tok], N_("small form of a mark"))
+            continue
+        if ch == "-" and _time_range(text, k):
+            p.put("—", [tok], N_("a span of time: the 一字线"))
             continue
         if ch == "~" and _range_tilde(text, k):
             p.put("～", [tok], N_("a range of numbers: the wave dash"))
