@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Bylines read back from the real-copy PDFs: how often a line break falls inside a person's
+name, or between a role word and the first name after it.
+
+A layout editor never splits a Chinese personal name (2–4 Han characters) across lines, nor
+a role (记者, 通讯员, 摄影, 本报记者, 实习生, 编辑 …) from the first name after it; between
+names a break is fine.  This counts, from the PDFs bench/realcopy.py builds (run it with
+``--keep DIR``), every byline of the corpus found in the text read back (tests/pdfread.py, in
+the order the writer draws) and the line breaks inside it:
+
+  inside   breaks inside a name (刘超|峰)
+  role     breaks between a role word and its first name (摄影 | 徐炳南)
+  between  breaks between names or between a name and the next role (fine)
+  bylines  bylines found; ``missed``: bylines of the copy not found read back
+
+Bylines of the copy: bracketed ones (typeset.cjk.BYLINE), an article's ``byline:`` header and
+paragraphs that are a byline alone (``记者 王婷``), and ``记者… 报道`` datelines.
+
+Usage: .venv/bin/python bench/realcopy.py --levels gb --no-sample --keep DIR [--measures …]
+       .venv/bin/python bench/byline_names.py DIR [--measures 8,9,10,11,12,13,14]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from pdfread import read_chars, read_lines  # noqa: E402
+from typeset import cjk  # noqa: E402
+from typeset.load import parse_article  # noqa: E402
+from typeset.normalize import normalise_text  # noqa: E402
+
+# longest first: 本报记者 before 记者, 摄影 before 摄
+ROLES = ("本报记者", "特约记者", "见习记者", "实习记者", "记者", "通讯员", "实习生", "摄影",
+         "编辑", "摄")
+_ROLE = re.compile("|".join(ROLES))
+_HAN = re.compile(r"[\u3400-\u9fff]+")
+_TAIL = re.compile(r"(?:报道|供稿|整理|撰稿|摄)$")
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def parts(byline: str) -> list[tuple[str, str]]:
+    """``byline`` as (kind, text) parts in order: "role" (a role word with what stands before
+    it, 总台央视记者), "name" (2–4 Han characters after a role) and "sep" (marks, spaces)."""
+    out: list[tuple[str, str]] = []
+    text = byline
+    pos = 0
+    seen_role = False
+    for m in _ROLE.finditer(text):
+        before = text[pos:m.start()]
+        if seen_role:
+            out += _names(before)
+        else:
+            out.append(("sep", before))
+        out.append(("role", m.group()))
+        pos = m.end()
+        seen_role = True
+    out += _names(text[pos:]) if seen_role else [("sep", text[pos:])]
+    return out
+
+
+def _names(seg: str) -> list[tuple[str, str]]:
+    out = []
+    pos = 0
+    for m in _HAN.finditer(seg):
+        run = _TAIL.sub("", m.group())
+        out.append(("sep", seg[pos:m.start()]))
+        if 2 <= len(run) <= 4:
+            out.append(("name", run))
+            out.append(("sep", m.group()[len(run):]))
+        else:
+            out.append(("sep", m.group()))
+        pos = m.end()
+    out.append(("sep", seg[pos:]))
+    return out
+
+
+def bylines_of(path: Path) -> list[str]:
+    """The bylines of one corpus file, normalised as the build normalises the copy."""
+    art = parse_article(path, path.read_text(encoding="utf-8-sig"))
+    out = []
+    if art.byline:
+        out.append(normalise_text(art.byline)[0])
+    for p in art.paragraphs:
+        t = normalise_text(p.text)[0]
+        found = [m.group() for m in cjk.BYLINE.finditer(t)]
+        if not found and len(t) <= 30 and _ROLE.match(t.lstrip("（")):
+            found = [t]
+        found += [m.group() for m in re.finditer(
+            r"(?:记者|通讯员)[\u3400-\u9fff ]{2,24}?报道", t)]
+        out += [f for f in found if any(k == "name" for k, _ in parts(f))]
+    return out
+
+
+def stream_text(pdf: Path) -> tuple[str, set[int]]:
+    """Every line of the PDF read back, squashed and joined, and the offsets of line breaks."""
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as doc:
+        n = len(doc.pages)
+    text, breaks = [], set()
+    at = 0
+    for pno in range(n):
+        for ln in read_lines(read_chars(pdf, pno)):
+            t = squash(ln.text)
+            if not t:
+                continue
+            text.append(t)
+            at += len(t)
+            breaks.add(at)
+    return "".join(text), breaks
+
+
+def count(byline: str, text: str, breaks: set[int], f: dict, ex: dict) -> None:
+    sq = squash(byline)
+    at = text.find(sq)
+    if at < 0:
+        f["missed"] += 1
+        return
+    f["bylines"] += 1
+    pos = at
+    prev = None
+    for kind, t in parts(byline):
+        t = squash(t)
+        if not t:
+            continue
+        if kind == "name":
+            inside = [k for k in range(pos + 1, pos + len(t)) if k in breaks]
+            if inside:
+                f["inside"] += 1
+                k = inside[0]
+                ex["inside"].append(f"{text[max(at, k - 6):k]}|{text[k:k + 4]}")
+            if prev == "role" and pos in breaks:
+                f["role"] += 1
+                ex["role"].append(f"{text[max(at, pos - 6):pos]}|{text[pos:pos + 4]}")
+            elif prev is not None and pos in breaks:
+                f["between"] += 1
+        if kind != "sep":
+            prev = kind
+        pos += len(t)
+
+
+def measure(work: Path, m: int) -> tuple[dict, dict]:
+    f = {"bylines": 0, "missed": 0, "inside": 0, "role": 0, "between": 0}
+    ex: dict[str, list] = {"inside": [], "role": []}
+    for issue in sorted(work.glob(f"issue-m{m}-gb-*")):
+        out = work / issue.name.replace("issue-", "out-")
+        pdfs = [p for p in out.glob("*.pdf") if not re.search(r"-p\d+\.pdf$", p.name)]
+        if not pdfs:
+            continue
+        text, breaks = stream_text(pdfs[0])
+        for art in sorted(issue.glob("*.txt")):
+            for b in bylines_of(art):
+                count(b, text, breaks, f, ex)
+    return f, ex
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("work", type=Path, help="a directory bench/realcopy.py --keep wrote")
+    ap.add_argument("--measures", default="8,9,10,11,12,13,14")
+    ap.add_argument("--examples", action="store_true")
+    a = ap.parse_args(argv)
+    total = {}
+    print("measure  bylines  missed  inside  role  between")
+    for m in [int(x) for x in a.measures.split(",") if x.strip()]:
+        f, ex = measure(a.work, m)
+        for k, v in f.items():
+            total[k] = total.get(k, 0) + v
+        print(f"{m:>7}  {f['bylines']:>7}  {f['missed']:>6}  {f['inside']:>6}  {f['role']:>4}  "
+              f"{f['between']:>7}")
+        if a.examples:
+            for k, v in ex.items():
+                if v:
+                    print(f"         {k}: {'  '.join(v)}")
+    print(f"{'all':>7}  {total['bylines']:>7}  {total['missed']:>6}  {total['inside']:>6}  "
+          f"{total['role']:>4}  {total['between']:>7}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
