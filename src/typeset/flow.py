@@ -27,10 +27,10 @@ like the columns of a rectangle.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field, replace
 
 from .blocks import Block, Frame, HeadLine, Part, closing, fill, lowest_foot
+from .body import note_pieces
 from .compose import Glyph, Line, compose_headline, compose_paragraph, marks_only, natural_line
 from .errors import InputError, raise_all
 from .i18n import _
@@ -317,106 +317,17 @@ class _Text:
         return self._head[key]
 
 
-# A byline's role words (记者, 通讯员, 摄影 …; cjk.BYLINE's words) that stand before a name:
-# a layout editor never leaves one at the end of a line, away from the first name after it
-# (摄影 / 徐炳南), nor splits a person's name; between names a line may break.  A newspaper's
-# house convention, no standard (typography.md §2.3: bylines are house conventions).
-_ROLE_BEFORE = re.compile("(?:记者|通讯员|实习生|摄影|编辑|特约|见习)$")
-# … and the words that follow the name they credit (张三 摄, 李四 报道): never on a line alone
-_ROLE_AFTER = re.compile("(?:摄|报道|供稿|整理|撰稿)[）)]?$")
-# marks a byline's names are parted by, besides spaces (记者徐宜军、杨金志): a break after one
-_NAME_SEP = re.compile("(?<=[、，])(?=[^、，])")
-
-
-def _note_parts(text: str) -> list[str]:
-    """The pieces of a note that a line may break between, each with what parts it from the
-    piece before (a space, or nothing after a 、): the note's spaces and the marks between
-    names, except that a role word stays with the name after it (``（总台央视记者 崔霞`` ·
-    ``徐静`` · ``陶嘉树`` · ``摄影 徐炳南）``) and a credit word after a name with the name
-    (``张三 摄``)."""
-    pieces: list[str] = []
-    for k, word in enumerate(text.split()):
-        for j, piece in enumerate(_NAME_SEP.split(word)):
-            pieces.append((" " if k and not j else "") + piece)
-    out: list[str] = []
-    glue = False
-    for piece in pieces:
-        if out and (glue or _ROLE_AFTER.fullmatch(piece.strip())):
-            out[-1] += piece
-        else:
-            out.append(piece)
-        glue = _ROLE_BEFORE.search(piece.strip().lstrip("（(")) is not None
-    if out:
-        out[0] = out[0].lstrip()
-    return out
-
-
-def _role_split(part: str) -> list[str] | None:
-    """A byline's piece of an organisation, its role word and a name (``（总台央视记者 崔霞``)
-    as the organisation and the role with the name (``（总台央视`` · ``记者 崔霞``), or None."""
-    m = re.search("(?:本报)?(?:特约|见习)?(?:记者|通讯员|实习生|摄影|编辑)(?=\\s)", part)
-    if m is None or m.start() == 0 or part[:m.start()].strip("（( ") == "":
-        return None
-    return [part[:m.start()], part[m.start():]]
-
-
 def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> list[Line]:
     """A note (byline, jump line) in ``style``, set flush start or end of the column measure.
-    One too long for the measure breaks at its spaces, as an editor breaks a byline
-    (``四川省人民政府省长 施小琳`` → the office on one line, the name on the next), every line
-    flush as asked and none spread — and after a 、 between two names, but never between a
-    role word and the name after it nor inside a name (:func:`_note_parts`: ``（总台央视记者
-    崔霞`` / ``徐静 陶嘉树`` / ``摄影 徐炳南）``); a part too long even alone is broken before
-    its role word (``（总台央视`` / ``记者 崔霞``) or between its words as a headline is
-    (``高邮市人民代表大会常务委员会`` → ``高邮市`` / ``人民代表大会`` / ``常务委员会``, not
-    ``高邮市人民代`` spread over the measure), still flush and unspread.
-    Glyphs carry the style's role so the page stage sets them in it."""
+    One too long for the measure is broken as body.note_pieces breaks it — at its spaces, as
+    an editor breaks a byline, between names and never inside a name nor after a role word
+    (``（总台央视记者 崔霞`` / ``徐静 陶嘉树`` / ``摄影 徐炳南）``) — every line flush as
+    asked and none spread.  Glyphs carry the style's role so the page stage sets them in it."""
     paper = issue.paper
     measure = float(paper.column_chars)
     face = issue.fonts.face(style.role)
     scale = style.size / paper.body.size
-    one = natural_line(text, face, paper.settings)
-    ragged = True                   # every line set flush as asked, none justified
-
-    def fits(ln) -> bool:
-        return ln.width * scale <= measure + 1e-9
-
-    if fits(one):
-        pieces = [one]
-    else:
-        pieces, words = [], []
-        for part in _note_parts(text):
-            joined = natural_line(words[-1] + part, face, paper.settings) if words else None
-            if joined is not None and fits(joined):
-                pieces[-1], words[-1] = joined, words[-1] + part
-                continue
-            part = part.lstrip()
-            alone = natural_line(part, face, paper.settings)
-            if fits(alone):
-                pieces.append(alone)
-                words.append(part)
-                continue
-            split = _role_split(part)
-            if split is not None:
-                lines = [natural_line(p, face, paper.settings) for p in split]
-                if all(map(fits, lines)):
-                    pieces += lines
-                    words += split
-                    continue
-            # a part too long alone (an organisation's full name): between its words, the
-            # fewest and most even lines (the headline breaker), each set flush and unspread
-            # like the rest of the note, with the piece before it (据 alone on a line
-            # otherwise); the next part may join its last line
-            if words:
-                pieces.pop()
-                part = f"{words.pop()} {part}"
-            for ln in compose_headline(part, face, measure / scale, paper.settings):
-                pieces.append(ln)
-                words.append("".join(g.ch for g in ln.glyphs))
-        if any(p.width * scale > measure + 1e-9 for p in pieces):
-            # a word wider than the measure even so: broken like a paragraph, last line flush
-            pieces = compose_paragraph(text, face, measure / scale, paper.settings, indent=0.0)
-            ragged = False
+    pieces, ragged = note_pieces(text, face, measure / scale, paper.settings)
     out = []
     for k, ln in enumerate(pieces):
         last = k == len(pieces) - 1 or ragged
