@@ -125,30 +125,41 @@ def note_pieces(text: str, face, measure: float, settings) -> tuple[list[Line], 
     (``高邮市人民代表大会常务委员会`` → ``高邮市`` / ``人民代表大会`` / ``常务委员会``, not
     ``高邮市人民代`` spread over the measure).  A word wider than the measure even so: the
     note is broken like a paragraph (not ragged)."""
-    one = natural_line(text, face, settings)
-
     def fits(ln) -> bool:
         return ln.width <= measure + 1e-9
 
-    if fits(one):
+    def one_line(t: str) -> Line | None:
+        # ``t`` on one line: at its natural width, or with its spaces taken in towards ¼ em
+        # and its brackets compressed as the composer takes in a tight line (CLREQ
+        # §h-punctuation_adjustment_space; none opened: that would be a spaced line)
+        ln = natural_line(t, face, settings)
+        if fits(ln):
+            return ln
+        tight = compose_paragraph(t, face, measure, settings, indent=0.0, last_justified=True)
+        if len(tight) == 1 and not tight[0].overfull and tight[0].spacing <= 1e-9:
+            return tight[0]
+        return None
+
+    one = one_line(text)
+    if one is not None:
         return [one], True
     pieces: list[Line] = []
     words: list[str] = []
     for part in _note_parts(text):
-        joined = natural_line(words[-1] + part, face, settings) if words else None
-        if joined is not None and fits(joined):
+        joined = one_line(words[-1] + part) if words else None
+        if joined is not None:
             pieces[-1], words[-1] = joined, words[-1] + part
             continue
         part = part.lstrip()
-        alone = natural_line(part, face, settings)
-        if fits(alone):
+        alone = one_line(part)
+        if alone is not None:
             pieces.append(alone)
             words.append(part)
             continue
         split = _role_split(part)
         if split is not None:
-            lines = [natural_line(p, face, settings) for p in split]
-            if all(map(fits, lines)):
+            lines = [one_line(p) for p in split]
+            if None not in lines:
                 pieces += lines
                 words += split
                 continue
@@ -181,14 +192,11 @@ def byline_alone(text: str) -> bool:
 
 
 def _byline_paragraph(text: str, face, measure: float, settings) -> list[Line] | None:
-    """A paragraph that is a byline alone and does not fit on its first line: broken between
-    its names as a byline is (:func:`note_pieces`), each line set flush right and unspread
-    as flow sets an article's byline — the composer would break it as prose, inside a name
-    or after its role word (（记者王琳 通 / 讯员王国强 陈 / 富银）).  None: composed as a
-    paragraph (it fits on its first line, or is no byline)."""
-    if not byline_alone(text) or \
-            natural_line(text, face, settings).width <= measure - settings.indent + 1e-9:
-        return None
+    """A paragraph that is a byline alone (:func:`byline_alone`) that the composer set on more
+    than one line: broken between its names as a byline is (:func:`note_pieces`), each line
+    set flush right and unspread as flow sets an article's byline — the composer breaks it
+    as prose, inside a name or after its role word (（记者王琳 通 / 讯员王国强 陈 / 富银）).
+    None: a word wider than the measure (left as the composer set it)."""
     pieces, ragged = note_pieces(text, face, measure, settings)
     if not ragged:
         return None
@@ -294,8 +302,10 @@ def compose_article(issue, art) -> list[list[Line]]:
         if k in verse:
             out.append(verse[k])
         elif p.kind == "body" and not p.spans:
-            out.append(_byline_paragraph(p.text, face, measure, paper.settings) or
-                       compose_paragraph(p.text, face, measure, paper.settings))
+            lines = compose_paragraph(p.text, face, measure, paper.settings)
+            if len(lines) > 1 and byline_alone(p.text):
+                lines = _byline_paragraph(p.text, face, measure, paper.settings) or lines
+            out.append(lines)
         elif p.kind == "body":
             out.append(_emphasis(issue, p, measure))
         elif p.kind == "subhead":
