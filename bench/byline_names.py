@@ -16,8 +16,14 @@ the order the writer draws) and the line breaks inside it:
 Bylines of the copy: bracketed ones (typeset.cjk.BYLINE), an article's ``byline:`` header and
 paragraphs that are a byline alone (``记者 王婷``), and ``记者… 报道`` datelines.
 
+``--probe``: the composer alone (typeset.compose.compose_paragraph, no PDF) on every corpus
+paragraph that holds a byline, at the measures: the same counts, and the lines and visibly
+spaced non-final lines (``Line.visibly_spaced``) of those paragraphs — what a change to the
+composer's prices for a byline trades (seconds).
+
 Usage: .venv/bin/python bench/realcopy.py --levels gb --no-sample --keep DIR [--measures …]
        .venv/bin/python bench/byline_names.py DIR [--measures 8,9,10,11,12,13,14]
+       .venv/bin/python bench/byline_names.py --probe [--measures …]
 """
 
 from __future__ import annotations
@@ -87,7 +93,7 @@ def bylines_of(path: Path) -> list[str]:
     """The bylines of one corpus file, normalised as the build normalises the copy."""
     art = parse_article(path, path.read_text(encoding="utf-8-sig"))
     out = []
-    if art.byline:
+    if art.byline and any(k == "name" for k, _ in parts(art.byline)):
         out.append(normalise_text(art.byline)[0])
     for p in art.paragraphs:
         t = normalise_text(p.text)[0]
@@ -163,12 +169,69 @@ def measure(work: Path, m: int) -> tuple[dict, dict]:
     return f, ex
 
 
+def probe(measures) -> tuple[dict, dict]:
+    """The counts from the composer's lines of the corpus paragraphs that hold a byline."""
+    from typeset.compose import Settings, compose_paragraph
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    fy = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(fy, load_yaml(fy), ROOT).face("body")
+    settings = Settings(level="gb", style="quanjiao", indent=2.0, hanging=False)
+    out = {}
+    for m in measures:
+        f = {"bylines": 0, "missed": 0, "inside": 0, "role": 0, "between": 0, "lines": 0,
+             "spaced": 0}
+        ex: dict[str, list] = {"inside": [], "role": []}
+        for path in sorted((ROOT / "tests" / "corpus" / "realcopy").glob("*.txt")):
+            bylines = bylines_of(path)
+            art = parse_article(path, path.read_text(encoding="utf-8-sig"))
+            for p in art.paragraphs:
+                t = normalise_text(p.text)[0]
+                here = [b for b in bylines if b in t]
+                if not here:
+                    continue
+                lines = compose_paragraph(t, face, float(m), settings)
+                f["lines"] += len(lines)
+                f["spaced"] += sum(1 for ln in lines[:-1] if ln.visibly_spaced)
+                breaks, at = set(), 0
+                for ln in lines[:-1]:
+                    at += len(squash(ln.text))
+                    breaks.add(at)
+                text = "".join(squash(ln.text) for ln in lines)
+                for b in here:
+                    count(b, text, breaks, f, ex)
+        out[m] = (f, ex)
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("work", type=Path, help="a directory bench/realcopy.py --keep wrote")
+    ap.add_argument("work", type=Path, nargs="?",
+                    help="a directory bench/realcopy.py --keep wrote")
     ap.add_argument("--measures", default="8,9,10,11,12,13,14")
     ap.add_argument("--examples", action="store_true")
+    ap.add_argument("--probe", action="store_true",
+                    help="the composer alone on the corpus paragraphs that hold a byline")
     a = ap.parse_args(argv)
+    if a.probe:
+        ms = [int(x) for x in a.measures.split(",") if x.strip()]
+        total: dict = {}
+        print("measure  bylines  inside  role  between  lines  spaced")
+        for m, (f, ex) in probe(ms).items():
+            for k, v in f.items():
+                total[k] = total.get(k, 0) + v
+            print(f"{m:>7}  {f['bylines']:>7}  {f['inside']:>6}  {f['role']:>4}  "
+                  f"{f['between']:>7}  {f['lines']:>5}  {f['spaced']:>6}")
+            if a.examples:
+                for k, v in ex.items():
+                    if v:
+                        print(f"         {k}: {'  '.join(v)}")
+        print(f"{'all':>7}  {total['bylines']:>7}  {total['inside']:>6}  {total['role']:>4}  "
+              f"{total['between']:>7}  {total['lines']:>5}  {total['spaced']:>6}")
+        return 0
+    if a.work is None:
+        ap.error("a directory bench/realcopy.py --keep wrote, or --probe")
     total = {}
     print("measure  bylines  missed  inside  role  between")
     for m in [int(x) for x in a.measures.split(",") if x.strip()]:
