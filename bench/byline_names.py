@@ -9,7 +9,8 @@ names a break is fine.  This counts, from the PDFs bench/realcopy.py builds (run
 the order the writer draws) and the line breaks inside it:
 
   inside   breaks inside a name (刘超|峰)
-  role     breaks between a role word and its first name (摄影 | 徐炳南)
+  role     breaks between a role word and its first name (摄影 | 徐炳南), or inside the
+           role word (通讯 | 员)
   between  breaks between names or between a name and the next role (fine)
   bylines  bylines found; ``missed``: bylines of the copy not found read back
 
@@ -149,6 +150,10 @@ def count(byline: str, text: str, breaks: set[int], f: dict, ex: dict) -> None:
                 ex["role"].append(f"{text[max(at, pos - 6):pos]}|{text[pos:pos + 4]}")
             elif prev is not None and pos in breaks:
                 f["between"] += 1
+        if kind == "role" and any(k in breaks for k in range(pos + 1, pos + len(t))):
+            f["role"] += 1                  # inside the role word itself (通讯|员)
+            k = next(k for k in range(pos + 1, pos + len(t)) if k in breaks)
+            ex["role"].append(f"{text[max(at, k - 6):k]}|{text[k:k + 4]}")
         if kind != "sep":
             prev = kind
         pos += len(t)
