@@ -107,8 +107,8 @@ def _byline_lines(lines, byline: str):
 
 
 @pytest.mark.parametrize("measure", MEASURES)
-def test_bylines_break_between_names_never_inside_one_nor_after_a_role(tmp_path, project,  # noqa: F811
-                                                                       measure):
+def test_bylines_break_between_names_never_inside_one_nor_after_a_role(
+        tmp_path, project, measure):  # noqa: F811
     lines, paper = _build(tmp_path, project, measure)
     right = [paper.column_x(c) + paper.column_width for c in range(1, paper.columns + 1)]
     for byline, (names, roles) in BYLINES.items():

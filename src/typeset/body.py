@@ -74,7 +74,8 @@ NO_DOTS = frozenset((cjk.OP, cjk.CL, cjk.PA, cjk.ST, cjk.IP, cjk.DA, cjk.EL, cjk
 # a layout editor never leaves one at the end of a line, away from the first name after it
 # (摄影 / 徐炳南), nor splits a person's name; between names a line may break.  A newspaper's
 # house convention, no standard (typography.md §2.3: bylines are house conventions).
-_ROLE_BEFORE = re.compile("(?:记者|通讯员|实习生|摄影|编辑|特约|见习)$")
+_ROLES = "记者|通讯员|实习生|摄影|编辑"
+_ROLE_BEFORE = re.compile(f"(?:{_ROLES}|特约|见习)$")
 # … and the words that follow the name they credit (张三 摄, 李四 报道): never on a line alone
 _ROLE_AFTER = re.compile("(?:摄|报道|供稿|整理|撰稿)[）)]?$")
 # marks a byline's names are parted by, besides spaces (记者徐宜军、杨金志): a break after one
@@ -107,7 +108,7 @@ def _note_parts(text: str) -> list[str]:
 def _role_split(part: str) -> list[str] | None:
     """A byline's piece of an organisation, its role word and a name (``（总台央视记者 崔霞``)
     as the organisation and the role with the name (``（总台央视`` · ``记者 崔霞``), or None."""
-    m = re.search("(?:本报)?(?:特约|见习)?(?:记者|通讯员|实习生|摄影|编辑)(?=\\s)", part)
+    m = re.search(f"(?:本报)?(?:特约|见习)?(?:{_ROLES})(?=\\s)", part)
     if m is None or m.start() == 0 or part[:m.start()].strip("（( ") == "":
         return None
     return [part[:m.start()], part[m.start():]]
@@ -181,8 +182,7 @@ def note_pieces(text: str, face, measure: float, settings) -> tuple[list[Line], 
 
 # A paragraph that is a byline alone (（记者王琳 通讯员王国强 陈富银）, 本报记者 张三 李四):
 # a role word, names and nothing a sentence has
-_BYLINE_ALONE = re.compile("（?[^（）。，；：？！“”]{0,12}?(?:记者|通讯员|实习生|摄影|编辑)"
-                           "[^（）。，；：？！“”]{1,24}）?")
+_BYLINE_ALONE = re.compile(f"（?[^（）。，；：？！“”]{{0,12}}?(?:{_ROLES})[^（）。，；：？！“”]{{1,24}}）?")
 
 
 def byline_alone(text: str) -> bool:
