@@ -70,6 +70,146 @@ NO_DOTS = frozenset((cjk.OP, cjk.CL, cjk.PA, cjk.ST, cjk.IP, cjk.DA, cjk.EL, cjk
                      cjk.SP, cjk.IS))
 
 
+# A byline's role words (记者, 通讯员, 摄影 …; cjk.BYLINE's words) that stand before a name:
+# a layout editor never leaves one at the end of a line, away from the first name after it
+# (摄影 / 徐炳南), nor splits a person's name; between names a line may break.  A newspaper's
+# house convention, no standard (typography.md §2.3: bylines are house conventions).
+_ROLES = "记者|通讯员|实习生|摄影|编辑"
+_ROLE_BEFORE = re.compile(f"(?:{_ROLES}|特约|见习)$")
+# … and the words that follow the name they credit (张三 摄, 李四 报道): never on a line alone
+_ROLE_AFTER = re.compile("(?:摄|报道|供稿|整理|撰稿)[）)]?$")
+# marks a byline's names are parted by, besides spaces (记者徐宜军、杨金志): a break after one
+_NAME_SEP = re.compile("(?<=[、，])(?=[^、，])")
+
+
+def _note_parts(text: str) -> list[str]:
+    """The pieces of a note that a line may break between, each with what parts it from the
+    piece before (a space, or nothing after a 、): the note's spaces and the marks between
+    names, except that a role word stays with the name after it (``（总台央视记者 崔霞`` ·
+    ``徐静`` · ``陶嘉树`` · ``摄影 徐炳南）``) and a credit word after a name with the name
+    (``张三 摄``)."""
+    pieces: list[str] = []
+    for k, word in enumerate(text.split()):
+        for j, piece in enumerate(_NAME_SEP.split(word)):
+            pieces.append((" " if k and not j else "") + piece)
+    out: list[str] = []
+    glue = False
+    for piece in pieces:
+        if out and (glue or _ROLE_AFTER.fullmatch(piece.strip())):
+            out[-1] += piece
+        else:
+            out.append(piece)
+        glue = _ROLE_BEFORE.search(piece.strip().lstrip("（(")) is not None
+    if out:
+        out[0] = out[0].lstrip()
+    return out
+
+
+def _role_split(part: str) -> list[str] | None:
+    """A byline's piece of an organisation, its role word and a name (``（总台央视记者 崔霞``)
+    as the organisation and the role with the name (``（总台央视`` · ``记者 崔霞``), or None."""
+    m = re.search(f"(?:本报)?(?:特约|见习)?(?:{_ROLES})(?=\\s)", part)
+    if m is None or m.start() == 0 or part[:m.start()].strip("（( ") == "":
+        return None
+    return [part[:m.start()], part[m.start():]]
+
+
+def note_pieces(text: str, face, measure: float, settings) -> tuple[list[Line], bool]:
+    """A note (a byline, a jump line) broken for a column of ``measure`` em of ``face``: its
+    lines at their natural width, and whether they are ragged (each to be set flush as the
+    caller aligns it, none spread).  One too long for the measure breaks at its spaces, as
+    an editor breaks a byline (``四川省人民政府省长 施小琳`` → the office on one line, the
+    name on the next) and after a 、 between two names, but never between a role word and
+    the name after it nor inside a name (:func:`_note_parts`: ``（总台央视记者 崔霞`` /
+    ``徐静 陶嘉树`` / ``摄影 徐炳南）``); a part too long even alone is broken before its
+    role word (``（总台央视`` / ``记者 崔霞``) or between its words as a headline is
+    (``高邮市人民代表大会常务委员会`` → ``高邮市`` / ``人民代表大会`` / ``常务委员会``, not
+    ``高邮市人民代`` spread over the measure).  A word wider than the measure even so: the
+    note is broken like a paragraph (not ragged)."""
+    def fits(ln) -> bool:
+        return ln.width <= measure + 1e-9
+
+    def one_line(t: str) -> Line | None:
+        # ``t`` on one line: at its natural width, or with its spaces taken in towards ¼ em
+        # and its brackets compressed as the composer takes in a tight line (CLREQ
+        # §h-punctuation_adjustment_space; none opened: that would be a spaced line)
+        ln = natural_line(t, face, settings)
+        if fits(ln):
+            return ln
+        tight = compose_paragraph(t, face, measure, settings, indent=0.0, last_justified=True)
+        if len(tight) == 1 and not tight[0].overfull and tight[0].spacing <= 1e-9:
+            return tight[0]
+        return None
+
+    one = one_line(text)
+    if one is not None:
+        return [one], True
+    pieces: list[Line] = []
+    words: list[str] = []
+    for part in _note_parts(text):
+        joined = one_line(words[-1] + part) if words else None
+        if joined is not None:
+            pieces[-1], words[-1] = joined, words[-1] + part
+            continue
+        part = part.lstrip()
+        alone = one_line(part)
+        if alone is not None:
+            pieces.append(alone)
+            words.append(part)
+            continue
+        split = _role_split(part)
+        if split is not None:
+            lines = [one_line(p) for p in split]
+            if None not in lines:
+                pieces += lines
+                words += split
+                continue
+        # a part too long alone (an organisation's full name): between its words, the
+        # fewest and most even lines (the headline breaker), each set flush and unspread
+        # like the rest of the note, with the piece before it (据 alone on a line
+        # otherwise); the next part may join its last line
+        if words:
+            pieces.pop()
+            part = f"{words.pop()} {part}"
+        for ln in compose_headline(part, face, measure, settings):
+            pieces.append(ln)
+            words.append("".join(g.ch for g in ln.glyphs))
+    if not all(map(fits, pieces)):
+        # a word wider than the measure even so: broken like a paragraph, last line flush
+        return compose_paragraph(text, face, measure, settings, indent=0.0), False
+    return pieces, True
+
+
+# A paragraph that is a byline alone (（记者王琳 通讯员王国强 陈富银）, 本报记者 张三 李四):
+# a role word, names and nothing a sentence has
+_BYLINE_ALONE = re.compile(f"（?[^（）。，；：？！“”]{{0,12}}?(?:{_ROLES})[^（）。，；：？！“”]{{1,24}}）?")
+
+
+def byline_alone(text: str) -> bool:
+    """Is this paragraph a byline alone?  (bracketed or not, a role word and names)"""
+    return _BYLINE_ALONE.fullmatch(text) is not None and \
+        (text.startswith("（") == text.endswith("）"))
+
+
+def _byline_paragraph(text: str, face, measure: float, settings) -> list[Line] | None:
+    """A paragraph that is a byline alone (:func:`byline_alone`) that the composer set on more
+    than one line: broken between its names as a byline is (:func:`note_pieces`), each line
+    set flush right and unspread as flow sets an article's byline — the composer breaks it
+    as prose, inside a name or after its role word (（记者王琳 通 / 讯员王国强 陈 / 富银）).
+    None: a word wider than the measure (left as the composer set it)."""
+    pieces, ragged = note_pieces(text, face, measure, settings)
+    if not ragged:
+        return None
+    out = []
+    for ln in pieces:
+        x0 = measure - ln.width
+        out.append(Line(glyphs=[replace(g, x=g.x + x0) for g in ln.glyphs], width=measure,
+                        measure=measure, indent=0.0, justified=False, align="end",
+                        hyphen=tuple(v + (x0 if k < 2 else 0.0)
+                                     for k, v in enumerate(ln.hyphen))))
+    return out
+
+
 class _Centred(Face):
     """A face for Traditional-Chinese text: the marks of ``cjk.HANT_CENTRED`` are centred in
     their em (drawn from the face's companion, fonts.make_hant) and so keep their full em,
@@ -162,7 +302,10 @@ def compose_article(issue, art) -> list[list[Line]]:
         if k in verse:
             out.append(verse[k])
         elif p.kind == "body" and not p.spans:
-            out.append(compose_paragraph(p.text, face, measure, paper.settings))
+            lines = compose_paragraph(p.text, face, measure, paper.settings)
+            if len(lines) > 1 and byline_alone(p.text):
+                lines = _byline_paragraph(p.text, face, measure, paper.settings) or lines
+            out.append(lines)
         elif p.kind == "body":
             out.append(_emphasis(issue, p, measure))
         elif p.kind == "subhead":

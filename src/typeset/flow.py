@@ -30,6 +30,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from .blocks import Block, Frame, HeadLine, Part, closing, fill, lowest_foot
+from .body import note_pieces
 from .compose import Glyph, Line, compose_headline, compose_paragraph, marks_only, natural_line
 from .errors import InputError, raise_all
 from .i18n import _
@@ -318,47 +319,15 @@ class _Text:
 
 def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> list[Line]:
     """A note (byline, jump line) in ``style``, set flush start or end of the column measure.
-    One too long for the measure breaks at its spaces, as an editor breaks a byline
-    (``四川省人民政府省长 施小琳`` → the office on one line, the name on the next), every line
-    flush as asked and none spread; a part too long even alone is broken between its words
-    as a headline is (``高邮市人民代表大会常务委员会`` → ``高邮市`` / ``人民代表大会`` /
-    ``常务委员会``, not ``高邮市人民代`` spread over the measure), still flush and unspread.
-    Glyphs carry the style's role so the page stage sets them in it."""
+    One too long for the measure is broken as body.note_pieces breaks it — at its spaces, as
+    an editor breaks a byline, between names and never inside a name nor after a role word
+    (``（总台央视记者 崔霞`` / ``徐静 陶嘉树`` / ``摄影 徐炳南）``) — every line flush as
+    asked and none spread.  Glyphs carry the style's role so the page stage sets them in it."""
     paper = issue.paper
     measure = float(paper.column_chars)
     face = issue.fonts.face(style.role)
     scale = style.size / paper.body.size
-    one = natural_line(text, face, paper.settings)
-    ragged = True                   # every line set flush as asked, none justified
-    if one.width * scale <= measure + 1e-9:
-        pieces = [one]
-    else:
-        pieces, words = [], []
-        for part in text.split():
-            joined = natural_line(f"{words[-1]} {part}", face, paper.settings) \
-                if words else None
-            if joined is not None and joined.width * scale <= measure + 1e-9:
-                pieces[-1], words[-1] = joined, f"{words[-1]} {part}"
-                continue
-            alone = natural_line(part, face, paper.settings)
-            if alone.width * scale <= measure + 1e-9:
-                pieces.append(alone)
-                words.append(part)
-                continue
-            # a part too long alone (an organisation's full name): between its words, the
-            # fewest and most even lines (the headline breaker), each set flush and unspread
-            # like the rest of the note, with the piece before it (据 alone on a line
-            # otherwise); the next part may join its last line
-            if words:
-                pieces.pop()
-                part = f"{words.pop()} {part}"
-            for ln in compose_headline(part, face, measure / scale, paper.settings):
-                pieces.append(ln)
-                words.append("".join(g.ch for g in ln.glyphs))
-        if any(p.width * scale > measure + 1e-9 for p in pieces):
-            # a word wider than the measure even so: broken like a paragraph, last line flush
-            pieces = compose_paragraph(text, face, measure / scale, paper.settings, indent=0.0)
-            ragged = False
+    pieces, ragged = note_pieces(text, face, measure / scale, paper.settings)
     out = []
     for k, ln in enumerate(pieces):
         last = k == len(pieces) - 1 or ragged
