@@ -10,7 +10,13 @@ written, ``--archive`` the archive folder, ``--from``/``--to`` dates).
 
 from __future__ import annotations
 
-import functools
+from . import startcache
+
+# before anything else is imported: the dataclasses and regular expressions every module
+# makes at import are taken from the disk (startcache.py, issue #22)
+startcache.install()
+
+import functools  # noqa: E402
 import inspect
 import json
 import os
