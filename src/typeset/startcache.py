@@ -43,6 +43,7 @@ MAX_ENTRIES = 4_000           # about 5 MB; a build uses about 400
 _WORTH = 0.002
 _TAG = b"typeset-startcache 1\n"
 _state: dict = {}             # pid, path, fns, res, used, new (set by install)
+_counts = {"hits": 0, "misses": 0}
 _local = threading.local()    # the call of re's compiler being recorded, per thread
 
 
@@ -135,6 +136,7 @@ def install() -> None:
                 locals = frame.f_locals
         if isinstance(source, str):
             code = fns.get(source)
+            _counts["hits" if code is not None else "misses"] += 1
             if code is None:
                 t = time.perf_counter()
                 code = compile(source, "<string>", "exec", dont_inherit=True)
@@ -171,7 +173,9 @@ def install() -> None:
                 res.pop(key, None)
             else:
                 used.add(key)
+                _counts["hits"] += 1
                 return out
+        _counts["misses"] += 1
         outer = getattr(_local, "rec", None)
         _local.rec = rec = []
         t = time.perf_counter()
@@ -199,6 +203,11 @@ def install() -> None:
     import atexit
 
     atexit.register(save)
+
+
+def counts() -> dict:
+    """How many compilations this process took from the cache (hits) and made (misses)."""
+    return dict(_counts)
 
 
 def save() -> None:
