@@ -360,3 +360,134 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
         raise RuntimeError(f"a worker process ended without finishing its work "
                            f"({have.count(False)} of {n} item(s) not done; out of memory?)")
     return results
+
+
+class HelperGone(RuntimeError):
+    """The helper process ended (killed, out of memory) before it answered."""
+
+
+class Helper:
+    """One process forked now, to take work off this one later: ``Helper(shared)`` forks it
+    (it reads its copy of ``shared``, as fork_map's workers do); ``start(fn)`` has it run
+    ``fn(shared)`` (a build: import the PDF/X and preflight libraries) while this process goes
+    on; ``call(fn, *args)`` returns ``fn(shared, *args)`` computed there (after what it was
+    sent before, in order).  ``fn``, the arguments and the result must pickle; an exception
+    there is raised here; a helper that died raises :class:`HelperGone`.  ``close()`` ends it
+    (and it ends when this process does: PR_SET_PDEATHSIG, as fork_map's workers).
+
+    Why (issue #22, the cold start): after composition a one-page build draws, makes the
+    file PDF/X and preflights it one step after the other on one core while the other idles;
+    the helper imports pikepdf and PDFium on that core while this process draws, and makes
+    the file PDF/X and preflights it there, so this process never imports them.  Not from a
+    process that runs other threads (see fork_map); ``Helper.fork`` returns None there."""
+
+    def __init__(self, pid: int, to_w: int, from_r: int):
+        self.pid, self._to, self._from = pid, to_w, from_r
+
+    @classmethod
+    def fork(cls, shared=None) -> "Helper | None":
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            return None
+        to_r, to_w = os.pipe()
+        from_r, from_w = os.pipe()
+        _widen(from_w)
+        _widen(to_w)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        libc, me = _libc(), os.getpid()
+        gc.freeze()
+        try:
+            try:
+                pid = os.fork()
+            except BaseException:
+                for fd in (to_r, to_w, from_r, from_w):
+                    os.close(fd)
+                raise
+            if pid == 0:          # the helper: never returns into the caller's code
+                status = 0
+                try:
+                    _die_with_parent(libc, me)
+                    os.close(to_w)
+                    os.close(from_r)
+                    _serve(shared, to_r, from_w)
+                except BaseException:  # noqa: BLE001
+                    status = 1
+                finally:
+                    os._exit(status)
+        finally:
+            gc.unfreeze()
+        os.close(to_r)
+        os.close(from_w)
+        return cls(pid, to_w, from_r)
+
+    def _send(self, msg) -> None:
+        data = pickle.dumps(msg, pickle.HIGHEST_PROTOCOL)
+        try:
+            _write_all(self._to, _HEADER.pack(len(data)) + data)
+        except OSError as e:
+            raise HelperGone(f"the helper process ended ({e})") from None
+
+    def start(self, fn) -> None:
+        """Have the helper run ``fn(shared)`` now; its result is not sent back (an exception
+        in it is raised by the next :meth:`call`)."""
+        self._send((False, fn, ()))
+
+    def call(self, fn, *args, meanwhile=None):
+        """``fn(shared, *args)`` in the helper; ``meanwhile()`` runs here as it works."""
+        self._send((True, fn, args))
+        if meanwhile is not None:
+            meanwhile()
+        head = _read_exact(self._from, _HEADER.size)
+        body = None if head is None else _read_exact(self._from, _HEADER.unpack(head)[0])
+        if body is None:
+            raise HelperGone("the helper process ended without an answer")
+        ok, value = pickle.loads(body)
+        if ok:
+            return value
+        exc, tb = value
+        if isinstance(exc, BaseException):
+            exc.add_note(f"in a helper process:\n{tb}")
+            raise exc
+        raise RuntimeError(tb)
+
+    def close(self) -> None:
+        for fd in (self._to, self._from):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+
+
+def _serve(shared, to_r: int, from_w: int) -> None:
+    """The helper's loop: run what it is sent, in order, until the pipe closes."""
+    failed = None            # an exception of a start(): answered to the next call
+    while True:
+        head = _read_exact(to_r, _HEADER.size)
+        body = None if head is None else _read_exact(to_r, _HEADER.unpack(head)[0])
+        if body is None:
+            return
+        answer, fn, args = pickle.loads(body)
+        try:
+            if failed is not None:
+                raise failed
+            value = fn(shared, *args)
+        except Exception as e:  # noqa: BLE001 - sent to the caller, raised there
+            if not answer:
+                failed = e
+                continue
+            tb = traceback.format_exc()
+            try:
+                msg = pickle.dumps((False, (e, tb)), pickle.HIGHEST_PROTOCOL)
+                pickle.loads(msg)
+            except Exception:  # noqa: BLE001 - an exception that does not pickle
+                msg = pickle.dumps((False, (RuntimeError(f"{type(e).__name__}: {e}"), tb)))
+        else:
+            if not answer:
+                continue
+            msg = pickle.dumps((True, value), pickle.HIGHEST_PROTOCOL)
+        _write_all(from_w, _HEADER.pack(len(msg)) + msg)
+        del msg
