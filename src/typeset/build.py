@@ -631,53 +631,17 @@ def _check_file(job: _Job, item) -> tuple:
     return _check(job, (k, name), Path(path).read_bytes()), time.process_time() - c0
 
 
-def _prepare_output(issue, helper: list | None = None) -> None:
+def _prepare_output(issue) -> None:
     """Import the PDF libraries and register the faces with the PDF writer: run while the
     bodies are composed in worker processes, and before the page workers are forked, so
-    that they inherit all of it instead of each doing it again.
-
-    ``helper`` (a list, for a build of a one-page issue on more than one core): a helper
-    process is forked first and appended to it (parallel.Helper); it will make the page
-    PDF/X and preflight it, and imports pikepdf and PDFium itself while this process draws
-    the page (:func:`_warm_finish`), so they are not imported here (issue #22, the cold
-    start: after composition the steps of one page ran one after the other on one core
-    while the other idled)."""
+    that they inherit all of it instead of each doing it again."""
     from .pdf import prepare_fonts
-
-    if helper is not None and len(issue.pages) == 1:
-        from .parallel import Helper
-
-        h = Helper.fork(issue)
-        if h is not None:
-            helper.append(h)
-    prepare_fonts(issue.fonts)
-    if not helper:
-        _warm_finish(issue)
-
-
-def _warm_finish(issue) -> None:
-    """Import what makes a file PDF/X and preflights it (pikepdf, PDFium), and read the
-    output profile."""
     from .pdfx import prepare as prepare_pdfx
     from .preflight import prepare as prepare_preflight
 
+    prepare_fonts(issue.fonts)
     prepare_pdfx()
     prepare_preflight()
-
-
-def _while_finished() -> None:
-    """What this process needs once the helper has made the file PDF/X and preflighted it,
-    imported as it works: the preflight's result (its classes, to read it back) and the
-    writing of the output folder."""
-    from . import outdir, preflight  # noqa: F401
-
-
-def _finish_in_helper(issue, job: _Job, task) -> tuple:
-    """:func:`_finish` in the helper process, which has the issue (forked after it was
-    loaded): the job is sent without it."""
-    from dataclasses import replace
-
-    return _finish(replace(job, issue=issue), task)
 
 
 @_few_collections()
@@ -707,35 +671,18 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     plant takes) is still written only once its preflight has passed, in a second switch:
     the first removes the old one, which no longer matches the new pages.  (With ``proof``
     the preflight runs before the write, as without preflight_after.)"""
-    from .parallel import cpu_count
+    from dataclasses import replace
+
+    from .errors import PreflightError
+    from .parallel import cpu_count, fork_map
+    from .pdfx import DocMeta, finish_pdf
 
     jobs = cpu_count() if jobs is None else max(1, jobs)
     own = layout is None
-    helper: list = []       # parallel.Helper, for a one-page issue (_prepare_output)
-    try:
-        if own:
-            layout = lay_out(issue_dir, jobs, meanwhile=(
-                (lambda issue: _prepare_output(issue, helper)) if jobs > 1 else
-                _prepare_output))
-        else:
-            _prepare_output(layout.issue)
-        if helper:
-            helper[0].start(_warm_finish)       # on the other core, while this one draws
-        return _build_laid_out(layout, own, out_dir, pdfx, proof, grid, dpi, only,
-                               progress, jobs, on_pages, preflight_after,
-                               helper[0] if helper else None)
-    finally:
-        for h in helper:
-            h.close()
-
-
-def _build_laid_out(layout, own, out_dir, pdfx, proof, grid, dpi, only, progress, jobs,
-                    on_pages, preflight_after, helper) -> Report:
-    """The rest of :func:`build_issue`, once the issue is laid out."""
-    from dataclasses import replace
-
-    from .pdfx import DocMeta
-
+    if own:
+        layout = lay_out(issue_dir, jobs, meanwhile=_prepare_output)
+    else:
+        _prepare_output(layout.issue)
     issue, report = layout.issue, layout.report
     if report.placeholders:
         raise placeholder_error(report, issue)
@@ -789,7 +736,7 @@ def _build_laid_out(layout, own, out_dir, pdfx, proof, grid, dpi, only, progress
     job.stage = Path(tempfile.mkdtemp(prefix=f"typeset-build-{os.getpid()}-"))
     try:
         return _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs,
-                                 progress, proof, grid, dpi, t0, t1, helper)
+                                 progress, proof, grid, dpi, t0, t1)
     finally:
         shutil.rmtree(job.stage, ignore_errors=True)
 
@@ -813,14 +760,13 @@ def _clean_stages() -> None:
 
 
 def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, progress,
-                      proof, grid, dpi, t0, t1, helper=None) -> Report:
+                      proof, grid, dpi, t0, t1) -> Report:
     """The rest of :func:`build_issue`: draw, finish and preflight every file on the
-    workers (a one-page issue's file on the helper, when there is one), then write them as
-    one set."""
+    workers, then write them as one set."""
     from dataclasses import replace
 
     from .errors import PreflightError
-    from .parallel import HelperGone, fork_map
+    from .parallel import fork_map
 
     issue, report = layout.issue, layout.report
     # Two rounds on the workers: draw every page; then make each file PDF/X and preflight
@@ -836,17 +782,7 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
     if not partial and len(pages) > 1:
         tasks.insert(0, (None, whole_path.name))        # the longest task first
         job.whole_name = whole_path.name
-    done = None
-    if helper is not None and len(tasks) == 1:
-        # the page's items stay here: the helper reads the drawn file and what the
-        # preflight checks it against (the areas drawn, the issue it has)
-        slim = replace(job, issue=None, pages=[replace(p, items=[], areas=[]) for p in pages])
-        try:
-            done = [helper.call(_finish_in_helper, slim, tasks[0], meanwhile=_while_finished)]
-        except HelperGone:
-            done = None                 # done here instead
-    if done is None:
-        done = fork_map(_finish, tasks, jobs, job, renew=_RENEW)
+    done = fork_map(_finish, tasks, jobs, job, renew=_RENEW)
     cpu = {"draw": sum(d[1] for d in drawn), "pdfx": 0.0, "preflight": 0.0}
     for d in done:
         for key, v in d[2].items():
