@@ -17,7 +17,7 @@ from conftest import ROOT
 PROGRAM = r'''
 import json, sys
 from typeset import startcache
-startcache._WORTH = 0          # write whatever was compiled anew, however little
+startcache._WORTH = 1          # write whatever was compiled anew, however little
 startcache.install()
 import dataclasses, re
 
@@ -117,3 +117,36 @@ def test_build_same_bytes_with_the_cache_warm(tmp_path):
                         for p in sorted(out.glob("*.pdf"))})
     assert digests[0] and digests[0] == digests[1] == digests[2]
     assert cache_file(tmp_path / "cache").stat().st_size > 100_000
+
+
+ONE_NEW = r'''
+import dataclasses, re, sys
+from typeset import startcache
+startcache.install()
+
+@dataclasses.dataclass
+class A:
+    x: int = 0
+
+re.compile(sys.argv[1])
+startcache.save()
+print(startcache.counts()["misses"])
+'''
+
+
+def test_a_lone_new_expression_does_not_rewrite_the_file(tmp_path):
+    # (reportlab makes a pattern of its own in each process; a build's steps on the file
+    # system must be the same from one run to the next: tests/test_faults_build.py)
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path))
+    env.pop("TYPESET_STARTCACHE", None)
+
+    def run(pattern):
+        r = subprocess.run([sys.executable, "-c", ONE_NEW, pattern], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        return int(r.stdout)
+
+    assert run("first[0-9]+") >= 2                 # the class's methods and the pattern
+    before = cache_file(tmp_path).read_bytes()
+    assert run("second[a-z]+") == 1                 # only the new pattern
+    assert cache_file(tmp_path).read_bytes() == before

@@ -10,7 +10,7 @@ a module's bytecode in ``__pycache__``.
 Contract: :func:`install` (first thing the CLI does) reads the cache and makes the two
 compilers look there first; what they compile anew is added, and the file is written again
 when the process that installed it exits (atexit; ``cli._leave`` runs the exit handlers),
-if what it compiled anew took more than about 2 ms (``_WORTH``).
+if it compiled at least ``_WORTH`` things anew.
 Nothing is ever computed differently: an entry is found only under the exact source text of
 the function, or the exact pattern (str or bytes) and flags of the expression, and is what
 this Python's own compiler made of it —
@@ -26,7 +26,8 @@ CRC-32 of the payload (damage, not an adversary: the folder is the user's own, a
 ``__pycache__`` is, which Python reads unchecked; a SHA-256 took 1.5 ms of the 6 ms a read
 takes): another Python, a file cut short or damaged is not read (and is replaced at exit).  Where it lives: the user's cache folder as the other caches
 (``$XDG_CACHE_HOME/typeset/startup-<python>.bin``); written under a private name and renamed;
-bounded (``MAX_ENTRIES``: past it, only what this process used is kept).  A folder that
+bounded (``MAX_ENTRIES``, ``MAX_BYTES``: past them, only what the writing process used
+is kept).  A folder that
 cannot be written, a Python whose ``dataclasses`` or ``re`` are made differently: everything
 compiles as without the cache.  ``TYPESET_STARTCACHE=0`` turns it off (benchmarks)."""
 
@@ -35,13 +36,20 @@ from __future__ import annotations
 import os
 import sys
 import threading
-import time
 
-MAX_ENTRIES = 4_000           # about 5 MB; a build uses about 400
-# the file is written again only when what this process compiled anew took longer than that
-# (about what reading and writing it costs): a pattern made differently in each process
-# (reportlab's rl_safe_eval joins a set of names) does not rewrite it on every run
-_WORTH = 0.002
+MAX_ENTRIES = 4_000
+# a build uses about 400 entries, 600 KB (a read: about 5 ms); past this only what the
+# writing process used is kept (reportlab's pattern of each process that wrote the file,
+# a few KB each, would otherwise pile up)
+MAX_BYTES = 1 << 20
+# The file is written again only when this process compiled at least this many things
+# anew: reportlab's rl_safe_eval joins a set of names into a pattern, a different one in
+# each process (string hashing is randomised), which would otherwise rewrite the file on
+# every run — and make a build's steps on the file system differ from one run to the next
+# (tests/test_faults_build.py kills a build at each of them).  A change to the program
+# brings several (a dataclass: three or four methods); a lone new expression waits for
+# the next write.
+_WORTH = 2
 _TAG = b"typeset-startcache 2\n"
 _state: dict = {}             # pid, path, fns, res, used, new (set by install)
 _counts = {"hits": 0, "misses": 0}
@@ -124,7 +132,7 @@ def install() -> None:
     path = _path()
     fns, res = _read(path, me)
     used: set = set()
-    new: list = [0.0]             # seconds spent compiling what was not in the cache
+    new: list = [0]               # entries compiled anew (not in the file)
     _state.update(pid=os.getpid(), path=path, me=me, fns=fns, res=res, used=used, new=new)
     real_exec, real_compile, real_sre_compile = builtins.exec, rc.compile, sre.compile
 
@@ -139,10 +147,9 @@ def install() -> None:
             code = fns.get(source)
             _counts["hits" if code is not None else "misses"] += 1
             if code is None:
-                t = time.perf_counter()
                 code = compile(source, "<string>", "exec", dont_inherit=True)
                 fns[source] = code
-                new[0] += time.perf_counter() - t
+                new[0] += 1
             used.add(source)
             source = code
         return real_exec(source, globals, locals)
@@ -179,12 +186,10 @@ def install() -> None:
         _counts["misses"] += 1
         outer = getattr(_local, "rec", None)
         _local.rec = rec = []
-        t = time.perf_counter()
         try:
             out = real_compile(p, flags)
         finally:
             _local.rec = outer
-        took = time.perf_counter() - t
         if len(rec) == 1:
             import marshal
 
@@ -195,7 +200,7 @@ def install() -> None:
                 return out
             res[key] = args
             used.add(key)
-            new[0] += took
+            new[0] += 1
         return out
 
     rc._sre = _Sre()
@@ -226,6 +231,9 @@ def save() -> None:
         res = {k: v for k, v in res.items() if k in used}
     try:
         payload = marshal.dumps((fns, res))
+        if len(payload) > MAX_BYTES:
+            payload = marshal.dumps(({k: v for k, v in fns.items() if k in used},
+                                     {k: v for k, v in res.items() if k in used}))
     except ValueError:
         return
     path = st["path"]
@@ -242,4 +250,4 @@ def save() -> None:
         except OSError:
             pass
         return
-    st["new"][0] = 0.0
+    st["new"][0] = 0
