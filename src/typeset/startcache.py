@@ -225,7 +225,12 @@ def save() -> None:
     import marshal
     import zlib
 
-    fns, res, used = st["fns"], st["res"], st["used"]
+    used = st["used"]
+    # what other processes wrote since this one read the file is kept (a command of another
+    # kind, run meanwhile, stored what it compiles)
+    fns, res = _read(st["path"], st["me"])
+    fns.update(st["fns"])
+    res.update(st["res"])
     if len(fns) + len(res) > MAX_ENTRIES:
         fns = {k: v for k, v in fns.items() if k in used}
         res = {k: v for k, v in res.items() if k in used}
