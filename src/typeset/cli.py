@@ -10,19 +10,11 @@ written, ``--archive`` the archive folder, ``--from``/``--to`` dates).
 
 from __future__ import annotations
 
-import gc
-
 from . import startcache
 
 # before anything else is imported: the dataclasses and regular expressions every module
 # makes at import are taken from the disk (startcache.py, issue #22)
 startcache.install()
-# No garbage collection while this module and click are imported (30-odd collections,
-# about 10 ms of CPU of every command, each walking every object made so far): they make
-# classes, functions and option objects that live as long as the process; frozen at the end
-# of this module, so that no later collection walks them either (gc.freeze).
-_GC_WAS_ON = gc.isenabled()
-gc.disable()
 
 import functools  # noqa: E402
 import inspect
@@ -80,7 +72,8 @@ def _few_collections_to_the_end() -> None:
     build (the same figures), from the imports of the pipeline on, and never set back.  The
     build set them back as it returned, and the first allocation after that collected every
     object made since the last collection, about 100,000, 10–14 ms of CPU just before the
-    process ended (issue #22, the cold start); the imports' 40-odd collections go too.
+    process ended (issue #22, the cold start); most collections during the pipeline's
+    imports go too (43 collections in the build process → 32).
     A build's workers still collect after each item (parallel._worker)."""
     if _PROGRAM[0]:
         import gc
@@ -1310,7 +1303,3 @@ def schema(kind, markdown, out_dir, quiet):
                                  "(or --markdown, or -o DIR for all four)"))
     click.echo(sch.json_text(kind), nl=False)
 
-
-gc.freeze()
-if _GC_WAS_ON:
-    gc.enable()
