@@ -24,12 +24,14 @@ The file is one ``marshal`` payload under a tag, a digest of the Python it belon
 (``sys.version``, the bytecode's and the regular expression engine's magic numbers) and the
 CRC-32 of the payload (damage, not an adversary: the folder is the user's own, as
 ``__pycache__`` is, which Python reads unchecked; a SHA-256 took 1.5 ms of the 6 ms a read
-takes): another Python, a file cut short or damaged is not read (and is replaced at exit).  Where it lives: the user's cache folder as the other caches
-(``$XDG_CACHE_HOME/typeset/startup-<python>.bin``); written under a private name and renamed;
-bounded (``MAX_ENTRIES``, ``MAX_BYTES``: past them, only what the writing process used
-is kept).  A folder that
-cannot be written, a Python whose ``dataclasses`` or ``re`` are made differently: everything
-compiles as without the cache.  ``TYPESET_STARTCACHE=0`` turns it off (benchmarks)."""
+takes): another Python, a file cut short or damaged is not read (and is replaced at exit).
+Where it lives: the user's cache folder, as the other caches
+(``$XDG_CACHE_HOME/typeset/startup-<python>-<its digest>.bin``); written under a private
+name and renamed, merged with what other processes wrote meanwhile; bounded
+(``MAX_ENTRIES``, ``MAX_BYTES``: past them, only what the writing process used is kept).
+A folder that cannot be written, a Python whose ``dataclasses`` or ``re`` are made
+differently: everything compiles as without the cache.  ``TYPESET_STARTCACHE=0`` turns it
+off (benchmarks)."""
 
 from __future__ import annotations
 
@@ -56,9 +58,12 @@ _counts = {"hits": 0, "misses": 0}
 _local = threading.local()    # the call of re's compiler being recorded, per thread
 
 
-def _path():
+def _path(me: bytes) -> str:
+    # named after the Python too: two builds of one version (3.11.2 and 3.11.7, whose
+    # cache_tag is the same) keep a file each instead of replacing each other's
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "typeset", f"startup-{sys.implementation.cache_tag}.bin")
+    return os.path.join(base, "typeset",
+                        f"startup-{sys.implementation.cache_tag}-{me[:4].hex()}.bin")
 
 
 def _python_id() -> bytes:
@@ -129,7 +134,7 @@ def install() -> None:
             not callable(getattr(sre, "compile", None)) or "exec" in vars(dataclasses):
         return
     me = _python_id()
-    path = _path()
+    path = _path(me)
     fns, res = _read(path, me)
     used: set = set()
     new: list = [0]               # entries compiled anew (not in the file)
