@@ -221,11 +221,12 @@ def counts() -> dict:
     return dict(_counts)
 
 
-def save() -> None:
-    """Write the cache again if this process compiled anything it did not find there (in
-    the process that installed it only); nothing, and no error, where it cannot."""
+def save(forked: bool = False) -> None:
+    """Write the cache again if this process compiled at least ``_WORTH`` things it did not
+    find there; nothing, and no error, where it cannot.  In the process that installed it,
+    or (``forked``) in a process forked from it (parallel's workers, as they end)."""
     st = _state
-    if not st or st["pid"] != os.getpid() or st["new"][0] < _WORTH:
+    if not st or (st["pid"] != os.getpid() and not forked) or st["new"][0] < _WORTH:
         return
     import marshal
     import zlib
