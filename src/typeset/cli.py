@@ -10,7 +10,13 @@ written, ``--archive`` the archive folder, ``--from``/``--to`` dates).
 
 from __future__ import annotations
 
-import functools
+from . import startcache
+
+# before anything else is imported: the dataclasses and regular expressions every module
+# makes at import are taken from the disk (startcache.py, issue #22)
+startcache.install()
+
+import functools  # noqa: E402
 import inspect
 import json
 import os
@@ -49,11 +55,30 @@ class _Group(_Translated, click.Group):
 
     def __call__(self, *args, **kw):
         # the program run from a shell (``paiban …``; CliRunner calls .main, not this)
+        _PROGRAM[0] = True
         try:
             return super().__call__(*args, **kw)
         except SystemExit as e:
             _leave(e.code)
             raise
+
+
+_PROGRAM = [False]      # the program run from a shell: the process ends with the command
+
+
+def _few_collections_to_the_end() -> None:
+    """In a command run as the program (not under CliRunner) whose process ends with it:
+    the garbage collector's thresholds raised as build._few_collections raises them for a
+    build (the same figures), from the imports of the pipeline on, and never set back.  The
+    build set them back as it returned, and the first allocation after that collected every
+    object made since the last collection, about 100,000, 10–14 ms of CPU just before the
+    process ended (issue #22, the cold start); most collections during the pipeline's
+    imports go too (43 collections in the build process → 32).
+    A build's workers still collect after each item (parallel._worker)."""
+    if _PROGRAM[0]:
+        import gc
+
+        gc.set_threshold(100_000, 50, 100)
 
 
 def _leave(code) -> None:
@@ -322,6 +347,7 @@ def build(issue_dir, out_dir, quiet, pdfx, proof, grid, dpi, jobs, proofs_only):
     made PDF/X (the paper's level, with its OutputIntent) and preflighted before it is
     written: if the preflight fails nothing is written and the exit code is 5.
     """
+    _few_collections_to_the_end()
     from .build import build_issue
 
     if proofs_only:
@@ -1276,3 +1302,4 @@ def schema(kind, markdown, out_dir, quiet):
         raise click.UsageError(_("give the kind of file: issue, paper, template or fonts "
                                  "(or --markdown, or -o DIR for all four)"))
     click.echo(sch.json_text(kind), nl=False)
+

@@ -124,6 +124,21 @@ def _worker(fn, items, shared, task_r: int, out_w: int, renew: int = 0) -> None:
             return
 
 
+def _keep_compiled() -> None:
+    """In a worker about to end: store what it compiled that the start-up cache did not
+    have (startcache.py; a worker ends with os._exit, which runs no exit handlers).  What
+    only workers compile (the word segmenter's expressions) was never stored, and was new
+    again whenever the build process composed an article itself, which it does or not with
+    the timing: the build process then wrote the cache, and its steps on the file system
+    differed from one run to the next (tests/test_faults_build.py)."""
+    cache = sys.modules.get("typeset.startcache")
+    if cache is not None:
+        try:
+            cache.save(forked=True)
+        except Exception:  # noqa: BLE001 - a cache: the worker's work is done
+            pass
+
+
 _MAX_ITEMS = 16_000     # task numbers of one round fit in a pipe's 64 KB buffer
 
 
@@ -251,6 +266,7 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
                 except BaseException:  # noqa: BLE001
                     status = 1
                 finally:
+                    _keep_compiled()
                     os._exit(status)
             os.close(out_w)
             workers.append((pid, out_r))
