@@ -219,40 +219,33 @@ def main(argv=None) -> int:
     ap.add_argument("--probe", action="store_true",
                     help="the composer alone on the corpus paragraphs that hold a byline")
     a = ap.parse_args(argv)
+    ms = [int(x) for x in a.measures.split(",") if x.strip()]
     if a.probe:
-        ms = [int(x) for x in a.measures.split(",") if x.strip()]
-        total: dict = {}
-        print("measure  bylines  inside  role  between  lines  spaced")
-        for m, (f, ex) in probe(ms).items():
-            for k, v in f.items():
-                total[k] = total.get(k, 0) + v
-            print(f"{m:>7}  {f['bylines']:>7}  {f['inside']:>6}  {f['role']:>4}  "
-                  f"{f['between']:>7}  {f['lines']:>5}  {f['spaced']:>6}")
-            if a.examples:
-                for k, v in ex.items():
-                    if v:
-                        print(f"         {k}: {'  '.join(v)}")
-        print(f"{'all':>7}  {total['bylines']:>7}  {total['inside']:>6}  {total['role']:>4}  "
-              f"{total['between']:>7}  {total['lines']:>5}  {total['spaced']:>6}")
-        return 0
-    if a.work is None:
-        ap.error("a directory bench/realcopy.py --keep wrote, or --probe")
-    total = {}
-    print("measure  bylines  missed  inside  role  between")
-    for m in [int(x) for x in a.measures.split(",") if x.strip()]:
-        f, ex = measure(a.work, m)
+        cols = ("bylines", "inside", "role", "between", "lines", "spaced")
+        rows = probe(ms).items()
+    else:
+        if a.work is None:
+            ap.error("a directory bench/realcopy.py --keep wrote, or --probe")
+        cols = ("bylines", "missed", "inside", "role", "between")
+        rows = ((m, measure(a.work, m)) for m in ms)
+    _table(rows, cols, a.examples)
+    return 0
+
+
+def _table(rows, cols, examples: bool) -> None:
+    """Print one line of figures a measure (``rows``: measure → (figures, examples)) and
+    their sums."""
+    print("measure  " + "  ".join(cols))
+    total: dict = {}
+    for m, (f, ex) in rows:
         for k, v in f.items():
             total[k] = total.get(k, 0) + v
-        print(f"{m:>7}  {f['bylines']:>7}  {f['missed']:>6}  {f['inside']:>6}  {f['role']:>4}  "
-              f"{f['between']:>7}")
-        if a.examples:
+        print(f"{m:>7}  " + "  ".join(f"{f[c]:>{len(c)}}" for c in cols))
+        if examples:
             for k, v in ex.items():
                 if v:
                     print(f"         {k}: {'  '.join(v)}")
-    print(f"{'all':>7}  {total['bylines']:>7}  {total['missed']:>6}  {total['inside']:>6}  "
-          f"{total['role']:>4}  {total['between']:>7}")
-    return 0
-
+    print(f"{'all':>7}  " + "  ".join(f"{total[c]:>{len(c)}}" for c in cols))
 
 if __name__ == "__main__":
     sys.exit(main())
