@@ -294,6 +294,29 @@ def test_serve_escapes_the_folder_name(served):
     assert page.count("<script>") == 1            # the page's own script only
 
 
+def test_serve_events_tell_a_new_page_what_is_there_already(served):
+    """A page that connects to /events after the first build (its fetch of /layout.json came
+    too early) is told at once that a layout and a rebuild are there: it draws the page now,
+    not at the next edit (the race a CI run lost: the browser showed an empty page)."""
+    import socket
+
+    assert served.state()["generation"] >= 1
+    head = f"GET /events HTTP/1.0\r\nHost: 127.0.0.1:{served.port}\r\n\r\n".encode()
+    got = b""
+    with socket.create_connection(("127.0.0.1", served.port), timeout=5) as s:
+        s.sendall(head)
+        # (nothing changes meanwhile: the only other line would be the keep-alive at 15 s)
+        while b"event: layout\n" not in got or b"\ndata: " not in got.split(b"event:")[-1]:
+            chunk = s.recv(4096)                # socket.timeout fails the test
+            assert chunk, got
+            got += chunk
+    events = got.split(b"\r\n\r\n", 1)[1].decode()
+    layout = int(events.split("event: layout\ndata: ")[1].split("\n")[0])
+    assert layout >= 1, events
+    code, body = served.get("/layout.json")
+    assert json.loads(body)["generation"] == layout
+
+
 def test_serve_answers_bad_requests_with_4xx(served):
     proof = served.state()["proofs"][0]
     assert served.get(f"/proof/{proof}")[0] == 200

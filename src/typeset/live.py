@@ -846,8 +846,12 @@ def make_handler(watcher: Watcher, title: str, allowed_hosts: frozenset = frozen
                 if self.command == "HEAD":
                     return
                 # "layout" as soon as a rebuild has set its pages (the page draws them),
-                # a plain message when it is done (the page reads the fit report)
-                seen, seen_layout = watcher.generation, watcher.layout_generation
+                # a plain message when it is done (the page reads the fit report).  Both are
+                # sent at once on connecting, for what is there already: a page that fetched
+                # /layout.json before the first layout was set, and connected here just after
+                # it, would otherwise wait for the next edit to draw anything (a CI run lost
+                # that race)
+                seen, seen_layout = -1, -1
                 while not watcher.stopped:
                     with watcher.cond:
                         watcher.cond.wait_for(lambda: watcher.generation != seen or
