@@ -492,11 +492,6 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
         _long_runs(items, no_start, no_end)
     if latin:
         _no_letterspacing_in_codes(items)
-    for s, e in keeps(text):
-        cost = _KEEP_BYLINE if text[s] == "（" else _KEEP
-        for k in range(s + 1, e):
-            if items[k].can_break_before:
-                items[k].penalty = max(items[k].penalty, cost)
     for it in items:
         if it.cls == H:
             continue
@@ -651,13 +646,40 @@ def _sensible(items, m, k, j) -> float:
         # words (CLREQ §handling_of_western_text_in_chinese_text: a Western word breaks
         # only at a hyphenation point), so it stays whole unless it is wider than the
         # measure (the emergency cut of the module contract)
-        if any(items[q].ch in _CODE_SEPARATORS for q in range(k, j)):
+        # An e-mail address is not such a code: its user name and its domain's labels are
+        # names (21cn, e23, 163), and it breaks only at its own points — before its @ and
+        # before a dot of the domain (Chicago 14.18) — so that no piece of a label starts a
+        # line ("szrbs@21" | "cn.com" at 8, corpus 169: "@21" alone at a line start)
+        if any(items[q].ch in _CODE_SEPARATORS for q in range(k, j)) and \
+                not any(items[q].ch == "@" for q in range(k, j)):
             return _LONG_BREAK
     return 0.0
 
 
 _CODE_SEPARATORS = frozenset("/:_-.?&=@")
 _DIGITS = frozenset("0123456789")
+
+
+def _price_keeps(items: list[_Item], text: str, measure: float, indent: float) -> None:
+    """Price a break inside a dateline or an inline byline (:func:`keeps`) that can stay whole
+    on a line: a dateline at the paragraph's start on its first line (the measure less the
+    indent), a byline on a line of the measure.  One that cannot — wider than that line even
+    with everything in it shrunk (本报墨西哥城1月28日电 in a first line of 10 em, 中新社北京3月
+    5日电 at 8, （记者姬联锋 通讯员俞学丰） at 8) — breaks somewhere inside whatever it costs,
+    so the price only pushed the break to where it did least harm to the keep and most to
+    the line: "本报讯" alone on a first line spread 1.5 em a gap (corpus 178, 179 at 8), "中新
+    社北" 0.67 em (175).  Such a span breaks like the text around it (CLREQ
+    §prohibition_rules_for_line_start_end; issue #15 asks to keep datelines and bylines whole
+    only where they fit)."""
+    for s, e in keeps(text):
+        nat, shrink, *_ = _sums(items, s, e)
+        width = measure - (indent if s == 0 else 0.0)
+        if nat - sum(shrink.values()) > width + EPS:
+            continue
+        cost = _KEEP_BYLINE if text[s] == "（" else _KEEP
+        for k in range(s + 1, e):
+            if items[k].can_break_before:
+                items[k].penalty = max(items[k].penalty, cost)
 
 
 def keeps(text: str) -> list[tuple[int, int]]:
@@ -1250,6 +1272,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     if indent is None:
         indent = settings.indent
     items = build_items(text, face, settings, faces)
+    _price_keeps(items, text, measure, indent)
     n = len(items)
     if face.hyphens:
         _hyphenate(items, text, face)
@@ -1369,6 +1392,7 @@ def candidate_lines(text: str, face: Face, measure: float, settings: Settings = 
     if indent is None:
         indent = settings.indent
     items = build_items(text, face, settings, faces, keep_units)
+    _price_keeps(items, text, measure, indent)
     n = len(items)
     if face.hyphens:
         _hyphenate(items, text, face)
