@@ -37,7 +37,9 @@ Chinese character or a full-width mark on the side that matters.
    its unit of time and the next number (``2015年10月8日-2016年3月31日``, ``10日20时-12日20时``)
    marks a span of time and becomes the 一字线 ``—`` (GB/T 15834-2011 §4.13.3), a connector
    that may end a line but never start one; a date in figures (``2015-10-08``) and a
-   telephone number keep their hyphen.
+   telephone number keep their hyphen.  A ``-`` between two numbers with the same unit
+   (``4.5%-5%``, ``3米-5米``, ``20元-30元``) marks a range of numbers and becomes ``～`` as a
+   ``~`` there does (GB/T 15834-2011 §4.13.3.2).
 6. **Stray spaces** (U+0020, tab, no-break space; the ideographic space U+3000 is never
    touched):
 
@@ -441,6 +443,37 @@ def _time_range(text: str, k: int) -> bool:
         digit(text[k + 1])
 
 
+def _unit_range(text: str, k: int) -> bool:
+    """Whether the ``-`` at ``text[k]`` joins two numbers with the same unit: a number with its
+    unit sign or unit before it (``4.5%``, ``3米``, ``20元``, ``3个月``, ``5万``) and, right after
+    it, a number with that unit again (``4.5%-5%``, ``3米-5米``, ``20元-30元``, ``3个月-6个月``,
+    ``5万-8万元``) — a range of numbers, which GB/T 15834-2011 §4.13.3.2 marks with the 浪纹线
+    ``～`` (a span of time takes the 一字线, ``_time_range``, tried first).  Typed as a
+    hyphen-minus it was Latin text after a Chinese character, so the line could break before
+    it ("-5米之间", "-30元…" starting lines at 8-20 characters), and after a unit sign
+    (``4.5%-5%``) the range was one unbreakable Latin run that spread the line before it (经济
+    增长 alone at 8-10, corpus 175).  As ``～`` it is a connector: it never starts a line
+    (CLREQ §prohibition_rules_for_line_start_end, basic and up) and a line may end after it.
+    The same unit on both sides decides: a telephone number, a date in figures, a model
+    number and ``8-10级`` have no unit before the hyphen, ``3号楼-2单元`` two different ones, a
+    minus sign (``气温-5℃``) no number before it: all keep the hyphen."""
+    digit = lambda c: c.isascii() and c.isdigit()   # noqa: E731
+    if not (1 < k < len(text) - 1 and digit(text[k + 1])):
+        return False
+    j = k - 1                        # back over the unit: at most three characters
+    while j >= 0 and j > k - 4 and (text[j] in cjk.POSTFIX or
+                                    text[j] in cjk.NUMERIC_SUFFIX_HAN):
+        j -= 1
+    if j == k - 1 or j < 0 or not digit(text[j]):
+        return False
+    unit = text[j + 1:k]
+    e = k + 1                        # past the right number
+    while e < len(text) and (digit(text[e]) or text[e] in ".," and e + 1 < len(text)
+                             and digit(text[e + 1])):
+        e += 1
+    return text.startswith(unit, e)
+
+
 def _range_tilde(text: str, k: int) -> bool:
     """Whether the ``~`` at ``text[k]`` joins two numbers in Chinese text: a number ends before
     it (``1``, ``60%``, ``22日``), a digit follows (past spaces), and the range has Chinese on
@@ -492,6 +525,9 @@ def _forms(toks, changes):
         if ch == "-" and _time_range(text, k):
             p.put("—", [tok], N_("a span of time: the 一字线"))
             continue
+        if ch == "-" and _unit_range(text, k):
+            p.put("～", [tok], N_("a range of numbers: the wave dash"))
+            continue
         if ch == "~" and _range_tilde(text, k):
             p.put("～", [tok], N_("a range of numbers: the wave dash"))
             continue
@@ -527,8 +563,58 @@ def normalise_text(text: str, body: bool = True) -> tuple[str, list[tuple[int, s
             toks = [(c, off) for t, off in step(toks, changes) for c in t]
         if len(changes) == before:
             break
+    if body:
+        toks = _flattened_table(toks, changes)
     changes.sort(key=lambda c: c[0])
     return _chars(toks), changes
+
+
+# A figure of a table's cell: 50.0, 1,234, -3.2, 51.7%, 2‰ (a dash alone: an empty cell)
+_FIGURE = r"(?:[-+]?\d+(?:[.,]\d+)*[%‰]?|[-—])"
+# Four figures or more separated by nothing but spaces: no sentence lists numbers so, a
+# table's row does once its cells lost their rules and tabs (`158`: 50.0 52.5 50.5 47.0 …)
+# (ASCII neighbours only: a row's first figure follows its label, 2016年6月 50.0)
+_TABLE_ROW = re.compile(rf"(?<![0-9A-Za-z.,%‰]){_FIGURE}(?:[{_SPACES}]+{_FIGURE}){{3,}}"
+                        r"(?![0-9A-Za-z.,%‰])")
+_TABLE_ROWS = 2     # … twice or more in a paragraph: a table flattened into it
+
+
+def _flattened_table(toks, changes):
+    """A table flattened into a paragraph — rows of figures separated by runs of spaces, as a
+    web page's or a spreadsheet's table reaches the copy when its cells lose their rules (the
+    PMI release, corpus 158: 2016年6月 50.0 52.5 50.5 …) — cannot be set as running text: its
+    column spaces become word spaces, justified, and open wide gaps that line up down the
+    column (fresh8's page at 12: 0.87–1.27 em).  The editor is told where it is, once per
+    paragraph, through the change list (file and line): it should be set as a table (a pipe
+    table in a .md article, README).  And its runs of spaces between two figures, which only
+    aligned the columns on the source's screen, are set as one word space (a column's
+    alignment is the table's job, GB/T 15834-2011 §4.1 aside: spaces are not punctuation,
+    and a run of them in running text means nothing a reader can see)."""
+    text = _chars(toks)
+    rows = list(_TABLE_ROW.finditer(text))
+    if len(rows) < _TABLE_ROWS:
+        return toks
+    # where: the first row's first figures (the change list's old and new alike: a notice)
+    head = " ".join(rows[0].group().split()[:4]) + " …"
+    changes.append((toks[rows[0].start()][1], head, head,
+                    N_("looks like a table flattened into a paragraph: set it as a table")))
+    drop: set[int] = set()
+    for m in rows:
+        k = m.start()
+        while k < m.end():
+            if text[k] not in _SPACES:
+                k += 1
+                continue
+            e = k
+            while e < m.end() and text[e] in _SPACES:
+                e += 1
+            if e - k > 1 or text[k] != " ":
+                changes.append((toks[k][1], text[k:e], " ",
+                                N_("a flattened table's run of spaces: one space")))
+                drop.update(range(k + 1, e))
+                toks[k] = (" ", toks[k][1])
+            k = e
+    return [t for k, t in enumerate(toks) if k not in drop]
 
 
 # --- issue level: map offsets back to the article file -----------------------------------------
