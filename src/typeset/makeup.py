@@ -168,6 +168,9 @@ WEIGHTS = {                  # the score: lower is better
     "side_heads": 1.5,       # headlines over all but the last column (文包题)
     "side_under_text": 10.0,  # … whose last column starts right under another story's text
     "l_shapes": 2.0,         # stories whose text runs round their picture (an L of text)
+    "small_art": 1.5,        # columns by which a story's picture is narrower than half the
+                             # story (newsroom.md §1.5, dominant art: a lead's picture one
+                             # column wide in four read as a thumbnail)
     "tiers": 2.0,            # tiers beyond the first
     "groups": 0.5,           # column groups
 }
@@ -316,7 +319,7 @@ def term_word(key: str) -> str:
             "shallow_legs": _("shallow_legs"), "art_low": _("art_low"),
             "side_heads": _("side_heads"), "side_under_text": _("side_under_text"),
             "l_shapes": _("l_shapes"), "tiers": _("tiers"), "groups": _("groups"),
-            "wide_run": _("wide_run")}.get(key, key)
+            "wide_run": _("wide_run"), "small_art": _("small_art")}.get(key, key)
 
 
 # --- measuring a page ----------------------------------------------------------------------
@@ -1892,7 +1895,18 @@ def _terms(pin: PageIn, blocks: list[Placed], cover: _Cover, extra: dict) -> dic
         art_low=extra["art_low"], l_shapes=extra["l_shapes"],
         side_heads=sum(1 for b in stories if b.hspan),
         side_under_text=_side_under_text(blocks),
+        small_art=_small_art(pin, blocks),
         tiers=len(cover.tiers) - 1, groups=len(cover.groups))
+
+
+def _small_art(pin: PageIn, blocks: list[Placed]) -> int:
+    """Columns by which each story's picture is narrower than half its story's span (a
+    picture of no story counts nothing): the picture a story carries is its art, and a
+    designer sets it at half the story's width or more (newsroom.md §1.5)."""
+    span = {b.id: b.span for b in blocks if b.kind == "article"}
+    story = {p.id: p.story for p in pin.pictures}
+    return sum(max(0, -(-span[story[b.id]] // 2) - b.span) for b in blocks
+               if b.kind == "picture" and story.get(b.id) in span)
 
 
 # --- the report: geometry and levers ------------------------------------------------------------
