@@ -679,6 +679,12 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
     for b in flow.blocks:
         for cc, t, n in b.cells():
             feet[cc] = max(feet.get(cc, area_top), t + n)
+    if not feet and area_bottom - area_top > 1:
+        # nothing on the page: one warning, not one per column (a 6-column page gave six)
+        flow.warnings.append(_("the page is empty: lines {top}–{bottom} of all {columns} "
+                               "columns").format(top=area_top, bottom=area_bottom - 1,
+                                                 columns=paper.columns))
+        return flow
     for c in range(1, paper.columns + 1):
         foot = feet.get(c, area_top)
         if area_bottom - foot > 1:

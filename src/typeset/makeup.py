@@ -168,6 +168,9 @@ WEIGHTS = {                  # the score: lower is better
     "side_heads": 1.5,       # headlines over all but the last column (文包题)
     "side_under_text": 10.0,  # … whose last column starts right under another story's text
     "l_shapes": 2.0,         # stories whose text runs round their picture (an L of text)
+    "small_art": 1.5,        # columns by which a story's picture is narrower than half the
+                             # story (newsroom.md §1.5, dominant art: a lead's picture one
+                             # column wide in four read as a thumbnail)
     "tiers": 2.0,            # tiers beyond the first
     "groups": 0.5,           # column groups
 }
@@ -316,7 +319,7 @@ def term_word(key: str) -> str:
             "shallow_legs": _("shallow_legs"), "art_low": _("art_low"),
             "side_heads": _("side_heads"), "side_under_text": _("side_under_text"),
             "l_shapes": _("l_shapes"), "tiers": _("tiers"), "groups": _("groups"),
-            "wide_run": _("wide_run")}.get(key, key)
+            "wide_run": _("wide_run"), "small_art": _("small_art")}.get(key, key)
 
 
 # --- measuring a page ----------------------------------------------------------------------
@@ -1892,7 +1895,18 @@ def _terms(pin: PageIn, blocks: list[Placed], cover: _Cover, extra: dict) -> dic
         art_low=extra["art_low"], l_shapes=extra["l_shapes"],
         side_heads=sum(1 for b in stories if b.hspan),
         side_under_text=_side_under_text(blocks),
+        small_art=_small_art(pin, blocks),
         tiers=len(cover.tiers) - 1, groups=len(cover.groups))
+
+
+def _small_art(pin: PageIn, blocks: list[Placed]) -> int:
+    """Columns by which each story's picture is narrower than half its story's span (a
+    picture of no story counts nothing): the picture a story carries is its art, and a
+    designer sets it at half the story's width or more (newsroom.md §1.5)."""
+    span = {b.id: b.span for b in blocks if b.kind == "article"}
+    story = {p.id: p.story for p in pin.pictures}
+    return sum(max(0, -(-span[story[b.id]] // 2) - b.span) for b in blocks
+               if b.kind == "picture" and story.get(b.id) in span)
 
 
 # --- the report: geometry and levers ------------------------------------------------------------
@@ -2230,7 +2244,10 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
     for b in every_art:
         if b.overset:
             out["feet_level"].append(f"'{b.slot.id}' is {b.overset} line(s) overset")
-        for f in b.frames:
+        # a fixed block's depth is the editor's (or the template's: the 导读 column), and
+        # white at its foot theirs to fill; the build warns of it.  Refusing the page for it
+        # left a 对开 front page with a short 导读 without any layout.
+        for f in () if b.slot.fixed else b.frames:
             if f.capacity - len(f.lines) > 1:
                 out["feet_level"].append(f"'{b.slot.id}' column {f.column} is "
                                          f"{f.capacity - len(f.lines)} lines short")
@@ -2322,6 +2339,12 @@ def _flowable(issue, page_number: int):
              if s.kind == "article"}
     pages = []
     for p in issue.pages:
+        if p.number < page_number and not all(s.placed for s in p.slots):
+            # an earlier page makeup could not fill (its reason is its own): its placed
+            # blocks only, or flowing this page failed on that page's unplaced slots and
+            # hid this page's proposals behind 'the slot has no place on the page yet'
+            pages.append(replace(p, slots=tuple(s for s in p.slots if s.placed)))
+            continue
         if p.number <= page_number or all(s.placed for s in p.slots):
             pages.append(p)
             continue
@@ -2530,10 +2553,11 @@ def plan_issue(issue, bodies):
         size[pg.number] = _story_sizes(issue, pg, pool, bodies)
     cap, used = {}, {}
     for pg in pages:
-        rest = replace(pg, slots=tuple(s for s in pg.slots if s.kind not in ("article",
-                                                                            "picture")))
+        # a fixed story stands where it is, as a reserved space: room the page does not have
+        rest = replace(pg, slots=tuple(s for s in pg.slots if s.fixed or
+                                       s.kind not in ("article", "picture")))
         cap[pg.number] = capacity(measure_page(issue, rest, bodies))
-        have = [s for s in pg.slots if s.kind == "article"]
+        have = [s for s in pg.slots if s.kind == "article" and not s.fixed]
         used[pg.number] = sum(_story_sizes(issue, pg, pg.slots, bodies).get(s.id) or 0
                               for s in have)
     order = sorted(stories, key=lambda s: (PRIORITY_RANK[s.priority or "normal"],
@@ -2710,6 +2734,23 @@ def pages_to_make(issue, pages: list[int] | None) -> list:
     return [p for p in issue.pages if any(not s.placed for s in p.slots)]
 
 
+def template_fixed(issue):
+    """The issue with every slot the page's template places (a template slot of the same id
+    with column, span and lines: a 对开 front page's 导读 column) marked ``fixed``: it stands
+    on every page of the template where the template puts it, and makeup makes the page up
+    round it as round a reserved space.  Made up as a story, the 导读 went to the foot of two
+    columns, and the manifest makeup wrote did not build (the template's placement came back
+    under the slot and overset the stories placed where it stands)."""
+    pages = []
+    for pg in issue.pages:
+        placed = {tn["id"] for tn in pg.template.slots
+                  if all(k in tn for k in ("column", "span", "lines"))}
+        pages.append(replace(pg, slots=tuple(
+            replace(s, fixed=True) if s.id in placed and s.placed and not s.fixed else s
+            for s in pg.slots)))
+    return replace(issue, pages=tuple(pages))
+
+
 def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int = 1,
                   jobs: int = 1, seed: int = 0, plan: bool = False) -> IssueMakeup:
     """Load the issue (slots may be unplaced), compose its bodies once and propose up to
@@ -2724,7 +2765,7 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
     from .load import load_issue
     from .normalize import normalise_issue
 
-    issue = load_issue(Path(issue_dir), unplaced=True)
+    issue = template_fixed(load_issue(Path(issue_dir), unplaced=True))
     if issue.normalise:
         issue, _ = normalise_issue(issue)
     notes: list[str] = []

@@ -651,10 +651,15 @@ def _footer(issue: Issue, flow: PageFlow, items: list, ids, out: PageOut, type_a
     items.append(Box(ax, y0, aw, y1 - y0, width=0.75, area=type_area))
     ts, us = f.title_style, f.unit_style
     where = SourceRef(tpl.source)
-    # the title and the rows, one grid line each, centred in the box's lines
-    first = top + max(0, (nlines - 1 - nrows + 1) // 2)
+    # the title and the rows a grid line apart, centred in the box: as much white under the
+    # last row as over the title.  On whole grid lines (the title a line under the box's top)
+    # a box one line deeper than its rows left a line of white over the title and none under
+    # the last row, which stood on the bottom rule.  The box is no body text: its lines keep
+    # the grid's pitch, not its lines.
+    white = (nlines - nrows - 1) * paper.pitch
+    first_base = baseline(paper, top) + white / 2.0
     box = out.add_area(f"footer title '{_short(f.title)}'", ax, y0, ax + aw, y1)
-    items += line_runs(title, ax + (aw - title.width * ts.size) / 2.0, baseline(paper, first), ts,
+    items += line_runs(title, ax + (aw - title.width * ts.size) / 2.0, first_base, ts,
                    "footer", None, ids(), area=box, where=where)
     # Balanced grid (flow.footer_grid): units spread evenly in each row.
     inner = aw - 2 * us.size
@@ -663,7 +668,7 @@ def _footer(issue: Issue, flow: PageFlow, items: list, ids, out: PageOut, type_a
     for r, count in enumerate(footer_rows(len(units), nrows)):
         row = units[k:k + count]
         k += count
-        y = baseline(paper, first + 1 + r)
+        y = first_base + (1 + r) * paper.pitch
         x_row = ax + us.size + (ncols - count) * cell / 2.0     # a shorter row is centred
         for c, u in enumerate(row):
             x = x_row + c * cell + (cell - u.width * us.size) / 2.0
