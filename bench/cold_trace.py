@@ -22,7 +22,8 @@ EVENTS = []          # (pid, start ms, end ms, name, thread CPU ms)
 WRAP = {
     "typeset.build": ["lay_out", "_prepare_output", "_make_pages", "_draw", "_finish",
                       "_check", "_clean_stages", "_check_glyphs", "normalise_issue",
-                      "_render_and_write"],
+                      "_render_and_write", "build_issue"],
+    "typeset.startcache": ["save"],
     "typeset.page": ["make_page"],
     "typeset.load": ["load_issue"],
     "typeset.flow": ["compose_bodies", "flow_issue", "_compose_article"],
