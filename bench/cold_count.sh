@@ -4,6 +4,7 @@
 # instructions a process executes do not move with it.
 #
 #   sh bench/cold_count.sh [SRC] [RUNS]     # SRC: a checkout's src folder (default ./src)
+#   ISSUE=/tmp/fd32 sh bench/cold_count.sh SRC 1   # another issue (default: the sample)
 #
 # Prints, for each run, the instructions of the build process (the one that imports the PDF
 # libraries, draws and preflights: the critical path) and of all its processes together
@@ -16,19 +17,20 @@
 SRC=${1:-src}
 RUNS=${2:-3}
 PY=${PY:-.venv/bin/python}
+ISSUE=${ISSUE:-issues/sichuan-kejibao-2020-08}
 OUT=$(mktemp -d)
 mkdir -p "$OUT/cache"
 base=${XDG_CACHE_HOME:-$HOME/.cache}
 [ -d "$base/typeset" ] && cp -r "$base/typeset" "$OUT/cache/"
 XDG_CACHE_HOME="$OUT/cache" PYTHONHASHSEED=0 PYTHONPATH="$SRC" "$PY" -m typeset build \
-    issues/sichuan-kejibao-2020-08 -o "$OUT/out" -q >/dev/null 2>&1
+    "$ISSUE" -o "$OUT/out" -q >/dev/null 2>&1
 i=0
 while [ $i -lt "$RUNS" ]; do
     i=$((i + 1))
     rm -f "$OUT"/cg.*
     XDG_CACHE_HOME="$OUT/cache" PYTHONHASHSEED=0 PYTHONPATH="$SRC" valgrind \
         --tool=cachegrind --cache-sim=no --cachegrind-out-file="$OUT/cg.%p" "$PY" -m typeset \
-        build issues/sichuan-kejibao-2020-08 -o "$OUT/out" -q >"$OUT/log" 2>&1
+        build "$ISSUE" -o "$OUT/out" -q >"$OUT/log" 2>&1
     main=$(grep -m1 'Command:' "$OUT/log" | sed 's/==\([0-9]*\)==.*/\1/')
     grep 'I *refs' "$OUT/log" | tr -d ',' | awk -v m="$main" -v s="$SRC" '
         { gsub(/=/, " "); pid = $1; n = $NF; all += n; if (pid == m) me = n }
