@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Two builds run in turn, pair by pair, from fresh processes: wall and CPU seconds (user +
-system of the build and its workers), medians and the median of the pairs' ratios (issue
+system of the build and its workers), system seconds and minor page faults (forks and the
+memory pages they copy: the load does not move those), medians and the median of the pairs' ratios (issue
 #22; the machine is shared, so a single wall figure says little, a pair run in turn more).
 
     .venv/bin/python bench/pairs.py ISSUE_DIR --a SRC_A --b SRC_B [--pairs 10] [-- ARGS]
@@ -39,7 +40,7 @@ def _env(side: str) -> dict:
     return env
 
 
-def once(issue: Path, side: str, args: list[str], out: Path) -> tuple[float, float]:
+def once(issue: Path, side: str, args: list[str], out: Path) -> tuple:
     shutil.rmtree(out, ignore_errors=True)
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
@@ -47,7 +48,8 @@ def once(issue: Path, side: str, args: list[str], out: Path) -> tuple[float, flo
                     *args], env=_env(side), check=True, stdout=subprocess.DEVNULL)
     wall = time.perf_counter() - t
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return (wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime),
+            r1.ru_stime - r0.ru_stime, r1.ru_minflt - r0.ru_minflt)
 
 
 def main(argv=None) -> int:
@@ -77,12 +79,12 @@ def main(argv=None) -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(f"{a.pairs} pairs, load average {min(loads):.1f}–{max(loads):.1f}")
-    for i, what in ((0, "wall"), (1, "CPU")):
+    for i, what in ((0, "wall"), (1, "CPU"), (2, "sys"), (3, "minor faults")):
         ma = statistics.median(r[i] for r in res["a"])
         mb = statistics.median(r[i] for r in res["b"])
         ratio = statistics.median(b[i] / x[i] for x, b in zip(res["a"], res["b"]))
         lower = sum(b[i] < x[i] for x, b in zip(res["a"], res["b"]))
-        print(f"  {what:4s}  a {ma:.3f} s   b {mb:.3f} s   b/a median of pairs {ratio:.3f}  "
+        print(f"  {what:4s}  a {ma:.3f}   b {mb:.3f}   b/a median of pairs {ratio:.3f}  "
               f"(b lower in {lower} of {a.pairs})")
     return 0
 
