@@ -36,6 +36,7 @@ PARENT = [
     ("page.make_page", "page stage (make_page, every page)"),
     ("build._check_glyphs", "glyph check"),
     ("pdf.issue_encoding", "the issue's encoding"),
+    ("round:ahead", "draw ahead round (a worker; the page stage here meanwhile)"),
     ("round:draw", "draw round (workers)"),
     ("round:finish", "PDF/X + preflight round (workers)"),
     ("outdir.write_set", "write the set"),
@@ -74,9 +75,19 @@ def analyse(ev: list[tuple]) -> dict:
     # fork_map: the compose round (inside compose_bodies), then draw, then finish
     rounds = {}
     comp = next(e for e in pe if e[3] == "flow.compose_bodies")
-    later = [e for e in fms if e[1] > comp[2]]
-    if len(later) >= 2:
-        rounds["draw"], rounds["finish"] = later[0], later[1]
+    # the rounds after composition, named by their tasks: drawing ahead (the first pages,
+    # while the build process sets the others), drawing, PDF/X + preflight
+    for e in (e for e in fms if e[1] > comp[2]):
+        kinds = {x[3] for x in ev if x[1] >= e[1] and x[2] <= e[2] and
+                 x[3] in ("build._draw", "build._finish")}
+        if "build._finish" in kinds:
+            rounds["finish"] = e
+        elif "build._draw" in kinds:
+            rounds["draw" if "ahead" in rounds or "draw" in rounds else "ahead"] = e
+    if "ahead" in rounds and "draw" not in rounds:
+        rounds["draw"] = rounds.pop("ahead")
+    if "ahead" in rounds and rounds["ahead"][1] > rounds["draw"][1]:
+        rounds["ahead"], rounds["draw"] = rounds["draw"], rounds["ahead"]
     rounds["compose"] = next(e for e in fms if comp[1] <= e[1] <= comp[2])
     for name, _ in PARENT[1:]:
         if name.startswith("round:"):
@@ -92,7 +103,7 @@ def analyse(ev: list[tuple]) -> dict:
     # serial: the build process alone (no worker at work) = total minus the rounds
     r["serial wall (outside the rounds)"] = end - sum(e[2] - e[1] for e in rounds.values())
     task = {"compose": "flow._compose_article", "draw": "build._draw",
-            "finish": "build._finish"}
+            "ahead": "build._draw", "finish": "build._finish"}
     for rn, re_ in rounds.items():
         a, b = re_[1], re_[2]
         lanes = collections.defaultdict(list)
