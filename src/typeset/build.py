@@ -296,22 +296,13 @@ def _make_pages(layout: Layout, pictures: bool = True, consume: bool = False) ->
     glyph raises (exit 3); text outside its box is listed in ``report.problems`` (layout
     errors, exit 4).  ``pictures=False``: place pictures without converting them
     (``check``)."""
-    pages: list = []
-    _set_pages(layout, pages, len(layout.flows), {}, pictures, consume)
-    _check_pages(layout, pages)
-    return pages
-
-
-def _set_pages(layout: Layout, pages: list, upto: int, memo: dict, pictures: bool,
-               consume: bool) -> None:
-    """The page stage of the flows after ``pages`` (the pages set so far), up to flow
-    ``upto``, appended to ``pages``; ``memo`` as make_page's, kept from call to call."""
     from .page import make_page
 
+    pages = []
+    memo: dict = {}
     if consume:
         layout.bodies = {}
-    for k in range(len(pages), upto):
-        f = layout.flows[k]
+    for k, f in enumerate(layout.flows):
         before = len(f.warnings)
         pages.append(make_page(layout.issue, f, pictures, memo))
         layout.report.warnings.extend(_("page {page}: {message}").format(
@@ -319,10 +310,6 @@ def _set_pages(layout: Layout, pages: list, upto: int, memo: dict, pictures: boo
         del f.warnings[before:]
         if consume:
             layout.flows[k] = None
-
-
-def _check_pages(layout: Layout, pages: list) -> None:
-    """The checks of what the page stage drew (see :func:`_make_pages`)."""
     layout.report.notices = _check_glyphs(layout.issue, pages)
     layout.report.problems = [LayoutError(msg, where) for p in pages
                               for where, msg in p.problems]
@@ -335,6 +322,7 @@ def _check_pages(layout: Layout, pages: list) -> None:
                                                        for n, where, msg in bad),
                              hint="ask the advertiser for a PDF/X file in CMYK with its "
                                   "fonts embedded")
+    return pages
 
 
 _GC_LOCK = threading.Lock()
@@ -699,101 +687,58 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     if report.placeholders:
         raise placeholder_error(report, issue)
     t0 = time.perf_counter()
+    # the page stage first: a character without a glyph (exit 3) is said before what does
+    # not fit (exit 4), as bad input always is
+    pages = _make_pages(layout, consume=own)
+    if own:
+        from .parallel import trim_heap
+
+        trim_heap()             # the composed lines, let go of as the pages were set
+    if on_pages is not None:
+        on_pages(pages)
+    t1 = time.perf_counter()
+    if report.unfit:
+        raise overset_error(report)
+    # overset the manifest allows: built, but said loudly, and not read back by the preflight
+    cut = frozenset(s.article for s in report.slots if s.overset_lines and s.article)
+    for s in report.slots:
+        if s.overset_lines:
+            report.warnings.append(_("{where}: {lines} line(s) over, allowed by the "
+                                     "manifest: that text is NOT in the PDF").format(
+                where=s.where, lines=s.overset_lines))
     out_dir = Path(out_dir) if out_dir else issue.root / "out"
     stem = file_stem(issue)
     output = issue.paper.output if pdfx is None else replace(issue.paper.output, pdfx=pdfx)
-    flows = len(layout.flows)
-    # Drawing starts before every page is set (issue #22): with the first third of the pages
-    # set, a worker draws them while this process sets the others, checks them and makes
-    # the issue's codes — work that had one core idle.  A page's codes are those of the
-    # characters it draws, assigned in the order of first use over the pages before it and
-    # itself: the codes of the first pages alone are theirs in the issue's too, and their
-    # drawing is the same bytes.  Only when this process laid the issue out (its flows are
-    # let go of as pages are set) and draws every page, nobody waits for the pages to be
-    # shown first (on_pages), and there are cores and pages enough.
-    ahead = own and only is None and on_pages is None and jobs >= 2 and \
-        flows >= _AHEAD_PAGES
-    pages: list = []
-    memo: dict = {}
+    partial = only is not None and not {p.number for p in pages} <= set(only)
+    # An issue of several pages is drawn with one code for each character of each face
+    # over all its pages (made from every page, so that a page file is the same bytes in a
+    # build of some pages only): the whole-issue file's pages are the page files' pages,
+    # with one set of font subsets for them all instead of each page's own (issue #22).
+    encoding = None
+    if len(pages) > 1:
+        from .pdf import issue_encoding, prepare_fonts
+
+        prepare_fonts(issue.fonts)
+        encoding = issue_encoding(pages, issue.fonts)
+    if partial:
+        pages = [p for p in pages if p.number in only]
     job = _Job(issue=issue, pages=pages, title=f"{issue.paper.name} {issue.date}",
                output=output,
                titles={k: a.headline.replace("|", "") for k, a in issue.articles.items()},
-               section={p.number: p.template.section for p in issue.pages}, cut=frozenset(),
-               doc_meta=DocMeta, check_later=preflight_after and not proof)
-    if ahead:
-        _set_pages(layout, pages, max(1, flows // 3), memo, True, own)
-        try:
-            from .pdf import issue_encoding, prepare_fonts
-
-            prepare_fonts(issue.fonts)
-            job.encoding = issue_encoding(pages, issue.fonts)    # the first pages' codes
-        except Exception:  # noqa: BLE001 - bad input: said as without drawing ahead, below
-            ahead = False
-    times = [t0, t0]
-
-    def rest() -> None:
-        """The page stage of the other pages and its checks, then the issue's codes."""
-        # the page stage first: a character without a glyph (exit 3) is said before what
-        # does not fit (exit 4), as bad input always is
-        _set_pages(layout, pages, flows, memo, True, own)
-        _check_pages(layout, pages)
-        if own:
-            from .parallel import trim_heap
-
-            trim_heap()         # the composed lines, let go of as the pages were set
-        if on_pages is not None:
-            on_pages(pages)
-        times[1] = time.perf_counter()
-        if report.unfit:
-            raise overset_error(report)
-        # overset the manifest allows: built, but said loudly, and not read back by the
-        # preflight
-        job.cut = frozenset(s.article for s in report.slots if s.overset_lines and s.article)
-        for s in report.slots:
-            if s.overset_lines:
-                report.warnings.append(_("{where}: {lines} line(s) over, allowed by the "
-                                         "manifest: that text is NOT in the PDF").format(
-                    where=s.where, lines=s.overset_lines))
-        # An issue of several pages is drawn with one code for each character of each face
-        # over all its pages (made from every page, so that a page file is the same bytes
-        # in a build of some pages only): the whole-issue file's pages are the page files'
-        # pages, with one set of font subsets for them all instead of each page's own
-        # (issue #22).
-        if len(pages) > 1:
-            from .pdf import issue_encoding, prepare_fonts
-
-            prepare_fonts(issue.fonts)
-            job.encoding = issue_encoding(pages, issue.fonts)
-        else:
-            job.encoding = None
-
+               section={p.number: p.template.section for p in issue.pages}, cut=cut,
+               doc_meta=DocMeta, encoding=encoding,
+               check_later=preflight_after and not proof)
+    names = [out_dir / f"{stem}-p{p.number:02d}.pdf" for p in pages]
     import shutil
     import tempfile
 
     _clean_stages()
     job.stage = Path(tempfile.mkdtemp(prefix=f"typeset-build-{os.getpid()}-"))
     try:
-        drawn: list = []
-        if ahead:
-            # a worker draws the first pages (with their codes) while this process runs
-            # rest(), then takes what is left of them too
-            drawn = fork_map(_draw, list(range(len(pages))), jobs, job,
-                             progress=(lambda d, _n: progress(d, flows, "pages"))
-                             if progress else None, meanwhile=rest, renew=_RENEW)
-        else:
-            rest()
-        partial = only is not None and not {p.number for p in pages} <= set(only)
-        if partial:
-            job.pages = pages = [p for p in pages if p.number in only]
-        names = [out_dir / f"{stem}-p{p.number:02d}.pdf" for p in pages]
         return _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs,
-                                 progress, proof, grid, dpi, times[0], times[1], drawn)
+                                 progress, proof, grid, dpi, t0, t1)
     finally:
         shutil.rmtree(job.stage, ignore_errors=True)
-
-
-# issues of at least this many pages are drawn ahead (build_issue)
-_AHEAD_PAGES = 6
 
 
 def _clean_stages() -> None:
@@ -815,10 +760,9 @@ def _clean_stages() -> None:
 
 
 def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, progress,
-                      proof, grid, dpi, t0, t1, drawn_first=()) -> Report:
+                      proof, grid, dpi, t0, t1) -> Report:
     """The rest of :func:`build_issue`: draw, finish and preflight every file on the
-    workers, then write them as one set.  ``drawn_first``: what :func:`_draw` gave for the
-    first pages, drawn already."""
+    workers, then write them as one set."""
     from dataclasses import replace
 
     from .errors import PreflightError
@@ -830,11 +774,9 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
     # drawn twice) as one more task beside the pages.  This process is one of the jobs in
     # each (``lane``): it only waited for the workers' results, and each worker forked is
     # a fork and the memory it copies as it reads the pages (issue #22).
-    first = len(drawn_first)
-    drawn = list(drawn_first) + fork_map(
-        _draw, list(range(first, len(pages))), jobs, job,
-        progress=(lambda d, _n: progress(first + d, len(pages), "pages")) if progress
-        else None, renew=_RENEW, lane=True)
+    drawn = fork_map(_draw, list(range(len(pages))), jobs, job,
+                     progress=(lambda d, n: progress(d, n, "pages")) if progress else None,
+                     renew=_RENEW, lane=True)
     job.raws = [d[0] for d in drawn]
     job.frames = [d[2] for d in drawn]
     tasks = [(k, n.name) for k, n in enumerate(names)]

@@ -318,8 +318,6 @@ def _run(fn, items, n, shared, progress, meanwhile, received, jobs, task_r, keep
     try:
         if meanwhile:
             meanwhile()
-            if hold:
-                gc.freeze()     # what meanwhile made too: collections after items skip it
         for _, fd in workers:
             sel.register(fd, selectors.EVENT_READ)
         open_fds = {fd for _, fd in workers}
