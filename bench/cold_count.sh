@@ -10,7 +10,10 @@
 # libraries, draws and preflights: the critical path) and of all its processes together
 # (the composing worker too: which of the two composes which of the sample's nine articles
 # moves with the timing, and an article composed in the build process brings the word
-# segmenter's import there too; their sum moves less).  PYTHONHASHSEED=0.  Each call has a
+# segmenter's import there too; their sum moves less).  Beware: cachegrind gives a forked
+# child the parent's counts up to the fork, so the sum counts the build process's work before
+# each fork again (small for the sample, whose worker is forked early; most of the sum for an
+# issue of many pages, whose page workers are forked late: docs/speed.md).  PYTHONHASHSEED=0.  Each call has a
 # private cache folder, a copy of the user's, warmed by one build not counted: two checkouts
 # measured side by side do not rewrite each other's caches (startcache.py's file is
 # written in the format of the code that writes it).
