@@ -17,14 +17,17 @@ import sys
 import time
 
 T0 = time.perf_counter()
-EVENTS = []          # (pid, start ms, end ms, name)
+EVENTS = []          # (pid, start ms, end ms, name, thread CPU ms)
 
 WRAP = {
     "typeset.build": ["lay_out", "_prepare_output", "_make_pages", "_draw", "_finish",
-                      "_check", "issue_encoding", "_clean_stages"],
+                      "_check", "_clean_stages", "_check_glyphs", "normalise_issue",
+                      "_render_and_write", "build_issue"],
+    "typeset.startcache": ["save"],
+    "typeset.page": ["make_page"],
     "typeset.load": ["load_issue"],
     "typeset.flow": ["compose_bodies", "flow_issue", "_compose_article"],
-    "typeset.pdf": ["render_pdf", "prepare_fonts"],
+    "typeset.pdf": ["render_pdf", "prepare_fonts", "issue_encoding", "issue_fonts"],
     "typeset.pdfx": ["finish_pdf", "prepare"],
     "typeset.preflight": ["preflight", "prepare"],
     "typeset.outdir": ["write_set"],
@@ -34,8 +37,8 @@ WATCH = ("reportlab", "pikepdf", "pypdfium2", "click", "yaml", "fontTools", "PIL
          "typeset.")
 
 
-def _log(name, a, b):
-    EVENTS.append((os.getpid(), (a - T0) * 1e3, (b - T0) * 1e3, name))
+def _log(name, a, b, cpu=0.0):
+    EVENTS.append((os.getpid(), (a - T0) * 1e3, (b - T0) * 1e3, name, cpu * 1e3))
 
 
 def _wrap(mod, attr):
@@ -45,11 +48,12 @@ def _wrap(mod, attr):
 
     @functools.wraps(f)
     def g(*a, **kw):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         try:
             return f(*a, **kw)
         finally:
-            _log(f"{mod.__name__.split('.')[-1]}.{attr}", t, time.perf_counter())
+            _log(f"{mod.__name__.split('.')[-1]}.{attr}", t, time.perf_counter(),
+                 time.thread_time() - c)
     g._traced = True
     setattr(mod, attr, g)
 
@@ -69,6 +73,36 @@ class _Loader(importlib.abc.Loader):
             _log("import " + name, t, time.perf_counter())
         for attr in WRAP.get(name, ()):
             _wrap(module, attr)
+        if name == "typeset.parallel":
+            # the results' pickling (workers) and unpickling (the build process)
+            module.pickle = _Pickle()
+
+
+class _Pickle:
+    """pickle as parallel.py sees it, its dumps and loads timed."""
+
+    def __getattr__(self, attr):
+        import pickle
+
+        return getattr(pickle, attr)
+
+    def dumps(self, *a, **kw):
+        import pickle
+
+        t, c = time.perf_counter(), time.thread_time()
+        try:
+            return pickle.dumps(*a, **kw)
+        finally:
+            _log("parallel.dumps", t, time.perf_counter(), time.thread_time() - c)
+
+    def loads(self, *a, **kw):
+        import pickle
+
+        t, c = time.perf_counter(), time.thread_time()
+        try:
+            return pickle.loads(*a, **kw)
+        finally:
+            _log("parallel.loads", t, time.perf_counter(), time.thread_time() - c)
 
 
 class _Finder(importlib.abc.MetaPathFinder):
@@ -91,15 +125,31 @@ def _dump():
     with open(path, "a") as f:
         for e in EVENTS:
             if e[0] == me:          # (a forked worker holds a copy of its parent's events)
-                f.write("%d\t%.1f\t%.1f\t%s\n" % e)
+                f.write("%d\t%.1f\t%.1f\t%s\t%.1f\n" % e)
     EVENTS.clear()
 
 
-# every process (the forked workers exit with os._exit too) writes its events at its end
+# every process (the forked workers exit with os._exit too) writes its events at its end,
+# and one "process" event: from its fork (or this script's start) to its end, with the
+# process's CPU seconds (user + system, this process only)
+_BORN = [time.perf_counter()]
+
+
+def _forked():
+    _BORN[0] = time.perf_counter()
+
+
+os.register_at_fork(after_in_child=_forked)
 _real_exit = os._exit
 
 
+def _process_event():
+    t = os.times()
+    _log("process", _BORN[0], time.perf_counter(), t.user + t.system)
+
+
 def _exit(code):
+    _process_event()
     _dump()
     _real_exit(code)
 
@@ -113,4 +163,5 @@ if __name__ == "__main__":
     try:
         main()
     finally:
+        _process_event()
         _dump()

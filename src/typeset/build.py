@@ -771,10 +771,12 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
     issue, report = layout.issue, layout.report
     # Two rounds on the workers: draw every page; then make each file PDF/X and preflight
     # it, the whole-issue file (the pages drawn for the page files, joined, so nothing is
-    # drawn twice) as one more task beside the pages.
+    # drawn twice) as one more task beside the pages.  This process is one of the jobs in
+    # each (``lane``): it only waited for the workers' results, and each worker forked is
+    # a fork and the memory it copies as it reads the pages (issue #22).
     drawn = fork_map(_draw, list(range(len(pages))), jobs, job,
                      progress=(lambda d, n: progress(d, n, "pages")) if progress else None,
-                     renew=_RENEW)
+                     renew=_RENEW, lane=True)
     job.raws = [d[0] for d in drawn]
     job.frames = [d[2] for d in drawn]
     tasks = [(k, n.name) for k, n in enumerate(names)]
@@ -782,7 +784,7 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
     if not partial and len(pages) > 1:
         tasks.insert(0, (None, whole_path.name))        # the longest task first
         job.whole_name = whole_path.name
-    done = fork_map(_finish, tasks, jobs, job, renew=_RENEW)
+    done = fork_map(_finish, tasks, jobs, job, renew=_RENEW, lane=True)
     cpu = {"draw": sum(d[1] for d in drawn), "pdfx": 0.0, "preflight": 0.0}
     for d in done:
         for key, v in d[2].items():

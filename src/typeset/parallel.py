@@ -186,7 +186,7 @@ def _widen(fd: int) -> None:
         pass
 
 def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=None,
-             renew: int = 0, received=None) -> list:
+             renew: int = 0, received=None, lane: bool = False) -> list:
     """``[fn(shared, x) for x in items]`` on up to ``jobs`` processes; ``progress(done, total)``
     is called in this process as results arrive.  ``meanwhile()`` runs in this process while
     the workers work (before any work when nothing is forked): a build imports the PDF
@@ -209,7 +209,15 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
     workers, three processes on two cores: a worker fewer costs a one-page build nothing in
     time on an idle machine, saves the CPU of a worker (its fork, the memory pages it copies,
     its results pickled and read back) and is faster on a busy one; a long build loses
-    nothing either, this process composing beside the workers once it is free (issue #22)."""
+    nothing either, this process composing beside the workers once it is free (issue #22).
+
+    ``lane``: this process is one of the ``jobs`` without a ``meanwhile`` of its own — it
+    forks a worker fewer and takes items from the queue at once.  A build's rounds of pages
+    (draw; PDF/X and preflight) used to fork one worker per core and wait in ``select``:
+    each worker is a fork and the memory pages it copies as it reads the pages.  With
+    ``renew`` too (items that make garbage in cycles: PDF documents), this process's own
+    objects are frozen for the round and the garbage collector runs after each item it
+    takes, as a worker does (issue #22), walking only what the round made."""
     items = list(items)
     n = len(items)
     jobs = min(jobs, n)
@@ -227,10 +235,8 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
         for k in range(0, n, _MAX_ITEMS):
             out += fork_map(fn, items[k:k + _MAX_ITEMS], jobs, shared,
                             (lambda d, _t, k=k: progress(k + d, n)) if progress else None,
-                            meanwhile if k == 0 else None, renew, received)
+                            meanwhile if k == 0 else None, renew, received, lane)
         return out
-    import selectors
-
     task_r, task_w = os.pipe()
     try:
         _write_all(task_w, b"".join(struct.pack("<I", i) for i in range(n)))
@@ -244,6 +250,9 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
     # MB at 500 pages) without copying it, as long as nothing writes to it; the garbage
     # collector would (it marks every object it walks), copying all of it into each worker.
     # Frozen objects are never walked: frozen before forking, unfrozen here after.
+    helper = meanwhile is not None or lane     # this process takes items too
+    hold = helper and bool(renew)       # frozen for the round, collecting after its items
+
     def spawn() -> int:
         gc.freeze()
         try:
@@ -272,10 +281,26 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
             workers.append((pid, out_r))
             return out_r
         finally:
+            if not hold:
+                gc.unfreeze()
+
+    keep_tasks = renew or helper        # the queue's read end stays open here
+    if hold:
+        gc.freeze()
+    try:
+        return _run(fn, items, n, shared, progress, meanwhile, received, jobs, task_r,
+                    keep_tasks, helper, hold, workers, spawn)
+    finally:
+        if hold:
             gc.unfreeze()
 
-    helper = meanwhile is not None      # this process takes items too, after meanwhile()
-    keep_tasks = renew or helper        # the queue's read end stays open here
+
+def _run(fn, items, n, shared, progress, meanwhile, received, jobs, task_r, keep_tasks,
+         helper, hold, workers, spawn) -> list:
+    """fork_map's round, once the task queue is written: fork the workers, take items here
+    when ``helper``, read the results."""
+    import selectors
+
     try:
         for _ in range(jobs - 1 if helper else jobs):
             spawn()
@@ -320,6 +345,9 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
                         done += 1
                         if progress:
                             progress(done, n)
+                        if hold:
+                            del value
+                            gc.collect()      # (what the round made: the rest is frozen)
                     timeout = 0       # read what the workers sent meanwhile, then go on
             if not open_fds:
                 continue
