@@ -41,6 +41,20 @@ def corpus_paragraphs() -> list[str]:
     return out
 
 
+def story_list(issue: Path, names: list[str]) -> str:
+    """Copy the real-copy corpus files ``names`` into ``issue`` and return the manifest's
+    ``stories:`` entries for them (ids s0, s1, …; the first the lead)."""
+    import shutil
+
+    listed = ""
+    for k, name in enumerate(names):
+        shutil.copy(CORPUS / "realcopy" / name, issue / name)
+        listed += f"  - id: s{k}\n    article: {name}\n"
+        if k == 0:
+            listed += "    priority: lead\n"
+    return listed
+
+
 def need(tool: str) -> str:
     path = shutil.which(tool)
     if path is None:

@@ -7,15 +7,13 @@ under the 报头), and the manifest makeup writes builds."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT, TYPESET
+from conftest import ROOT, TYPESET, story_list
 from pdfread import read_chars
 
-CORPUS = ROOT / "tests" / "corpus" / "realcopy"
 FONTS = ROOT / "fonts"
 
 # the four long provincial reports and a short foreign story: the copy of about one 对开
@@ -53,12 +51,7 @@ def duikai_project(tmp: Path, stories: list[str], pages: str) -> Path:
     for f in issue.glob("*.txt"):
         f.unlink()
     (issue / "00-daodu.txt").write_text(DAODU, encoding="utf-8")
-    listed = ""
-    for k, name in enumerate(stories):
-        shutil.copy(CORPUS / name, issue / name)
-        listed += f"  - id: s{k}\n    article: {name}\n"
-        if k == 0:
-            listed += "    priority: lead\n"
+    listed = story_list(issue, stories)
     (issue / "issue.yaml").write_text(
         "paper: bashu-ribao\ndate: 2026-02-02\nnumber: 第1期\npages:\n" + pages
         + "stories:\n" + listed, encoding="utf-8")

@@ -11,10 +11,9 @@ import sys
 
 import pdfplumber
 
-from conftest import ROOT, TYPESET
+from conftest import ROOT, TYPESET, story_list
 from pdfread import _trim
 
-CORPUS = ROOT / "tests" / "corpus" / "realcopy"
 FONTS = ROOT / "fonts"
 PICTURE = ROOT / "issues" / "demo-weekly-2020-08" / "pictures" / "spacing.png"
 
@@ -43,12 +42,7 @@ def five_column_issue(tmp):
         f.unlink()
     (issue / "pictures").mkdir()
     shutil.copy(PICTURE, issue / "pictures" / "lvmei.png")
-    stories = ""
-    for k, name in enumerate(PAGE1):
-        shutil.copy(CORPUS / name, issue / name)
-        stories += f"  - id: s{k}\n    article: {name}\n"
-        if k == 0:
-            stories += "    priority: lead\n"
+    stories = story_list(issue, PAGE1)
     stories += ("  - id: photo\n    image: pictures/lvmei.png\n"
                 "    caption: 图为广东绿美生态建设示意图。（本报制图）\n    story: s0\n")
     (issue / "issue.yaml").write_text(
