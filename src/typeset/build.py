@@ -589,15 +589,12 @@ def _finish(job: _Job, task) -> tuple:
 
     k, name = task
     c0 = time.process_time()
-    if k is None and len(job.pages) == 1:
-        # a one-page issue's whole-issue file is the page file (_render_and_write)
-        ps, title, raw = job.pages, job.pages[0].title, _bytes(job.raws[0])
-    elif k is None:
+    if k is None:
         ps, title, raw = job.pages, job.title, job.raws     # opened from their files
     else:
         ps, title, raw = [job.pages[k]], job.pages[k].title, _bytes(job.raws[k])
     fonts = None
-    if k is None and job.encoding is not None and len(job.pages) > 1:
+    if k is None and job.encoding is not None:
         from .pdf import issue_fonts
 
         fonts = issue_fonts(job.encoding)     # one set of subsets for every page
@@ -769,7 +766,7 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
     from dataclasses import replace
 
     from .errors import PreflightError
-    from .parallel import fork_map, forks
+    from .parallel import fork_map
 
     issue, report = layout.issue, layout.report
     # Two rounds on the workers: draw every page; then make each file PDF/X and preflight
@@ -784,12 +781,7 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
     job.frames = [d[2] for d in drawn]
     tasks = [(k, n.name) for k, n in enumerate(names)]
     whole_path = out_dir / f"{stem}.pdf"
-    # A one-page issue's whole-issue file is its page file, the same bytes: with a second
-    # core, the page file's content is walked on one and its text read back as the
-    # whole-issue file on the other, as for an issue of many pages (each made PDF/X on
-    # both: the step is deterministic, and the bytes are compared below).
-    one_split = not partial and len(pages) == 1 and forks(jobs) and not job.check_later
-    if not partial and (len(pages) > 1 or one_split):
+    if not partial and len(pages) > 1:
         tasks.insert(0, (None, whole_path.name))        # the longest task first
         job.whole_name = whole_path.name
     done = fork_map(_finish, tasks, jobs, job, renew=_RENEW, lane=True)
@@ -798,13 +790,6 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
         for key, v in d[2].items():
             cpu[key] += v
     results = dict(zip([t[0] for t in tasks], done))
-    if one_split and _bytes(results[0][0]) != _bytes(results[None][0]):
-        # (never seen: PDF/X made twice of one drawing differed) the page file, which is
-        # written as the whole-issue file too, is then checked whole here
-        job.whole_name = None
-        data = _bytes(results[0][0])
-        results = {0: (data, _check(job, (0, names[0].name), data), results[0][2])}
-        one_split = False
     if job.check_later:
         return _write_then_check(job, layout, pages, names, out_dir, stem, partial, jobs,
                                  results, cpu, t0, t1)
@@ -815,8 +800,7 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
         # the whole issue in one file; for a one-page issue, the page's own file
         if len(pages) == 1:
             files.append((whole_path, files[0][1]))
-            report.preflight.append(results[None][1] if one_split else
-                                    replace(report.preflight[0], name=whole_path.name))
+            report.preflight.append(replace(report.preflight[0], name=whole_path.name))
         else:
             files.append((whole_path, results[None][0]))
             report.preflight.append(results[None][1])

@@ -185,13 +185,6 @@ def _widen(fd: int) -> None:
     except (ImportError, OSError):
         pass
 
-def forks(jobs: int) -> bool:
-    """Whether :func:`fork_map` runs ``jobs`` items on more than this process: not with one
-    job, without ``fork``, nor with other threads running (a fork copies only this one, and
-    a lock another thread holds would stay locked in the child)."""
-    return jobs > 1 and hasattr(os, "fork") and threading.active_count() == 1
-
-
 def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=None,
              renew: int = 0, received=None, lane: bool = False) -> list:
     """``[fn(shared, x) for x in items]`` on up to ``jobs`` processes; ``progress(done, total)``
@@ -228,7 +221,7 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
     items = list(items)
     n = len(items)
     jobs = min(jobs, n)
-    if not forks(jobs):
+    if jobs <= 1 or not hasattr(os, "fork") or threading.active_count() > 1:
         if meanwhile:
             meanwhile()
         out = []
