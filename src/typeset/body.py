@@ -70,14 +70,15 @@ NO_DOTS = frozenset((cjk.OP, cjk.CL, cjk.PA, cjk.ST, cjk.IP, cjk.DA, cjk.EL, cjk
                      cjk.SP, cjk.IS))
 
 
-# A byline's role words (记者, 通讯员, 摄影 …; cjk.BYLINE's words) that stand before a name:
-# a layout editor never leaves one at the end of a line, away from the first name after it
+# A byline's role words (cjk.BYLINE_ROLES: 记者, 通讯员, 摄影 …) stand before a name: a
+# layout editor never leaves one at the end of a line, away from the first name after it
 # (摄影 / 徐炳南), nor splits a person's name; between names a line may break.  A newspaper's
 # house convention, no standard (typography.md §2.3: bylines are house conventions).
-_ROLES = "记者|通讯员|实习生|摄影|编辑"
-_ROLE_BEFORE = re.compile(f"(?:{_ROLES}|特约|见习)$")
+_ROLES = "|".join(cjk.BYLINE_ROLES)
+_PREFIXES = "|".join(cjk.BYLINE_ROLE_PREFIXES)
+_ROLE_BEFORE = re.compile(f"(?:{_ROLES}|{_PREFIXES})$")
 # … and the words that follow the name they credit (张三 摄, 李四 报道): never on a line alone
-_ROLE_AFTER = re.compile("(?:摄|报道|供稿|整理|撰稿)[）)]?$")
+_ROLE_AFTER = re.compile(f"(?:{'|'.join(cjk.BYLINE_CREDITS)})[）)]?$")
 # marks a byline's names are parted by, besides spaces (记者徐宜军、杨金志): a break after one
 _NAME_SEP = re.compile("(?<=[、，])(?=[^、，])")
 
@@ -108,7 +109,7 @@ def _note_parts(text: str) -> list[str]:
 def _role_split(part: str) -> list[str] | None:
     """A byline's piece of an organisation, its role word and a name (``（总台央视记者 崔霞``)
     as the organisation and the role with the name (``（总台央视`` · ``记者 崔霞``), or None."""
-    m = re.search(f"(?:本报)?(?:特约|见习)?(?:{_ROLES})(?=\\s)", part)
+    m = re.search(f"(?:本报)?(?:{_PREFIXES})?(?:{_ROLES})(?=\\s)", part)
     if m is None or m.start() == 0 or part[:m.start()].strip("（( ") == "":
         return None
     return [part[:m.start()], part[m.start():]]

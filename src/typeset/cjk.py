@@ -220,7 +220,14 @@ _DATE = "(?:\\d{1,2}|[一二三四五六七八九十〇]{1,3})月(?:\\d{1,2}|[�
 DATELINE = re.compile(
     f"^据?(?:本报(?:{_DATE})?讯|[{_H}]{{1,8}}?[社网台报站](?:[{_H}]{{0,5}}?{_DATE})?"
     f"[{_H}]{{0,5}}?[电讯]|[{_H}]{{2,6}}?{_DATE}[{_H}]{{0,4}}?电|【[^】]{{1,24}}】)")
-_BYLINE_WORDS = "记者|通讯员|特约|实习生|见习|摄影|摄|报道|编辑|供稿|整理|撰稿|综合"
+# A byline's words: the roles that stand before a name (记者 张三), the words that qualify
+# a role (特约记者, 见习记者), the credits that follow a name (张三 摄) and 综合 (compiled)
+BYLINE_ROLES = ("记者", "通讯员", "实习生", "摄影", "编辑")
+BYLINE_ROLE_PREFIXES = ("特约", "见习")
+BYLINE_CREDITS = ("摄", "报道", "供稿", "整理", "撰稿")
+# (longest first: 摄影 before 摄)
+_BYLINE_WORDS = "|".join(sorted({*BYLINE_ROLES, *BYLINE_ROLE_PREFIXES, *BYLINE_CREDITS, "综合"},
+                                key=lambda w: (-len(w), w)))
 BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?）")
 BYLINE_END = re.compile("（[^（），。、；：？！,.;:?!]{1,12}）$")
 # Characters of the standard transliteration of foreign names (新华社 译名手册's syllable

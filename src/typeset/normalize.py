@@ -384,6 +384,11 @@ def _spaces(toks, changes, body: bool = True):
     return p.out
 
 
+def _digit(c: str) -> bool:
+    """An ASCII digit (``str.isdigit`` also takes ² and other scripts' digits)."""
+    return c.isascii() and c.isdigit()
+
+
 def _list_comma(text: str, k: int) -> bool:
     """Whether the ``,`` at ``text[k]``, between two digits, separates two numbers listed in
     Chinese text rather than grouping the digits of one.  A thousands separator (千分撇) groups
@@ -394,14 +399,13 @@ def _list_comma(text: str, k: int) -> bool:
     around the run of digits (``-`` ``.`` and letters belong to it), which makes it ``，``:
     left ASCII it joined the two numbers into one Latin run wider than the line."""
     n = len(text)
-    if not (0 < k < n - 1 and text[k - 1].isascii() and text[k - 1].isdigit() and
-            text[k + 1].isascii() and text[k + 1].isdigit()):
+    if not (0 < k < n - 1 and _digit(text[k - 1]) and _digit(text[k + 1])):
         return False
     i = k - 1
-    while i >= 0 and text[i].isascii() and text[i].isdigit():
+    while i >= 0 and _digit(text[i]):
         i -= 1
     j = k + 1
-    while j < n and text[j].isascii() and text[j].isdigit():
+    while j < n and _digit(text[j]):
         j += 1
     left, right = k - 1 - i, j - k - 1
     # (groups of four, 12,5000, are left alone too: some Chinese copy groups by 万)
@@ -438,9 +442,8 @@ def _time_range(text: str, k: int) -> bool:
     and, kept off the line start, could not end one either (a line-final hyphen reads back as
     a soft one).  A date written in figures (``2015-10-08``), a telephone number and a minus
     sign (``气温-5℃``: no number before it) keep their hyphen."""
-    digit = lambda c: c.isascii() and c.isdigit()   # noqa: E731
-    return 1 < k < len(text) - 1 and text[k - 1] in _TIME_UNITS and digit(text[k - 2]) and \
-        digit(text[k + 1])
+    return 1 < k < len(text) - 1 and text[k - 1] in _TIME_UNITS and _digit(text[k - 2]) and \
+        _digit(text[k + 1])
 
 
 def _unit_range(text: str, k: int) -> bool:
@@ -457,19 +460,18 @@ def _unit_range(text: str, k: int) -> bool:
     The same unit on both sides decides: a telephone number, a date in figures, a model
     number and ``8-10级`` have no unit before the hyphen, ``3号楼-2单元`` two different ones, a
     minus sign (``气温-5℃``) no number before it: all keep the hyphen."""
-    digit = lambda c: c.isascii() and c.isdigit()   # noqa: E731
-    if not (1 < k < len(text) - 1 and digit(text[k + 1])):
+    if not (1 < k < len(text) - 1 and _digit(text[k + 1])):
         return False
     j = k - 1                        # back over the unit: at most three characters
     while j >= 0 and j > k - 4 and (text[j] in cjk.POSTFIX or
                                     text[j] in cjk.NUMERIC_SUFFIX_HAN):
         j -= 1
-    if j == k - 1 or j < 0 or not digit(text[j]):
+    if j == k - 1 or j < 0 or not _digit(text[j]):
         return False
     unit = text[j + 1:k]
     e = k + 1                        # past the right number
-    while e < len(text) and (digit(text[e]) or text[e] in ".," and e + 1 < len(text)
-                             and digit(text[e + 1])):
+    while e < len(text) and (_digit(text[e]) or text[e] in ".," and e + 1 < len(text)
+                             and _digit(text[e + 1])):
         e += 1
     return text.startswith(unit, e)
 
@@ -478,28 +480,27 @@ def _range_tilde(text: str, k: int) -> bool:
     """Whether the ``~`` at ``text[k]`` joins two numbers in Chinese text: a number ends before
     it (``1``, ``60%``, ``22日``), a digit follows (past spaces), and the range has Chinese on
     one side (``降1~3℃``, ``22日~23日``; not ``version 1~3`` nor ``约~5``)."""
-    digit = lambda c: c.isascii() and c.isdigit()   # noqa: E731
     left = k - 1
     while left >= 0 and text[left] in _SPACES:
         left -= 1
     right = k + 1
     while right < len(text) and text[right] in _SPACES:
         right += 1
-    if right >= len(text) or not digit(text[right]) or left < 0:
+    if right >= len(text) or not _digit(text[right]) or left < 0:
         return False
     # back over a unit after the left number (22日, 60%, 5℃): at most three characters
     j = left
     while j >= 0 and j > left - 3 and (text[j] in cjk.POSTFIX or
                                        text[j] in cjk.NUMERIC_SUFFIX_HAN):
         j -= 1
-    if j < 0 or not digit(text[j]):
+    if j < 0 or not _digit(text[j]):
         return False
     if j != left:
         return True                       # 22日~23日, 60%~80%: a unit, Chinese already
     # past the numbers on each side: Chinese, or a unit sign (℃ %) after the range
-    while j >= 0 and (digit(text[j]) or text[j] in ".,"):
+    while j >= 0 and (_digit(text[j]) or text[j] in ".,"):
         j -= 1
-    while right < len(text) and (digit(text[right]) or text[right] in ".,"):
+    while right < len(text) and (_digit(text[right]) or text[right] in ".,"):
         right += 1
     before = text[j] if j >= 0 else None
     after = text[right] if right < len(text) else None
