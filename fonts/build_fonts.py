@@ -21,7 +21,7 @@ Outputs (all TrueType/glyf, loadable by ReportLab's TTFont):
 What the build does, per Noto face: pick the Simplified Chinese face of the
 .ttc by its family name; find the full-width forms of U+2014 and U+00B7 in the
 original GSUB (``locl`` for hani/ZHS, then ``fwid``) and point the cmap at
-them; subset to the repertoire below with no layout features; convert the CFF
+them; point the digits U+0030-0039 at their ½-em ``hwid`` forms; subset to the repertoire below with no layout features; convert the CFF
 outlines to quadratic TrueType outlines (fontTools' Snippets/otf2ttf.py route:
 Cu2QuPen + TTGlyphPen, max error 1 font unit, reversed contour direction),
 drop VORG, set hmtx lsb = xMin, post format 3; rename (name IDs 1-4 and 6, 16/17
@@ -50,7 +50,7 @@ from fontTools.ttLib import TTCollection, TTFont
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "src"))
 from typeset.fonts import (MAX_ERR, cff_to_truetype, fullwidth_forms,  # noqa: E402
-                           remap_cmap, writer_subset_options)
+                           halfwidth_digits, remap_cmap, writer_subset_options)
 
 NOTO_DIR = "/usr/share/fonts/opentype/noto"
 WENKAI_DIR = "/usr/share/fonts/truetype/lxgw-wenkai"
@@ -296,6 +296,13 @@ def build_face(face, out_dir, cps, log):
                 "%s: U+2014 advance %d != %d; a dash remap would be needed" % (src, adv, upm)
             )
         log("  cmap U+2014: %s (adv %d): kept" % (cmap[0x2014], adv))
+
+    # the digits are the ½-em forms of the face's hwid feature (typeset.fonts.halfwidth_digits:
+    # why there); a face without them (LXGW WenKai) keeps its own
+    digits = halfwidth_digits(font, log)
+    remap_cmap(font, digits)
+    if digits:
+        changes.append("cmap U+0030-0039 mapped to the half-width digits of the hwid feature")
 
     sub = subset.Subsetter(subset_options())
     sub.populate(unicodes=sorted(cps))

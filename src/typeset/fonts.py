@@ -1074,7 +1074,8 @@ def face_digest(path: Path, index: int | None) -> str:
     return h.hexdigest()
 
 
-DERIVE_VERSION = 1               # of what writer_files makes: a new version makes new files
+DERIVE_VERSION = 2               # of what writer_files makes: a new version makes new files
+#                                  (2: the digits of a face with `hwid` are its ½-em forms)
 DERIVED_MAX_BYTES = 2 << 30      # the derived-font cache: about 70 converted CJK faces
 DERIVED_MAX_AGE = 90 * 86400     # s: a derived file unused this long is removed
 MAX_ERR = 1.0                    # cu2qu tolerance, font units
@@ -1266,6 +1267,8 @@ def truetype_face(path: Path, index: int | None, dst: Path, progress=None,
 
     - U+2014 and U+00B7 are pointed at their full-width Simplified Chinese forms when the
       font's GSUB has them (:func:`fullwidth_forms`), as the committed faces are;
+    - the digits are pointed at their ½-em forms when its GSUB has them
+      (:func:`halfwidth_digits`), as the committed faces are;
     - the glyphs a character can reach are converted (:func:`cff_to_truetype`), the others
       (reached only through OpenType layout, which the writer does not use) left empty, and
       the layout tables removed, as they would only point at empty glyphs;
@@ -1284,6 +1287,11 @@ def truetype_face(path: Path, index: int | None, dst: Path, progress=None,
                 changes.append("cmap " + " and ".join(f"U+{cp:04X}" for cp in sorted(mapping))
                                + " mapped to the full-width form of the ZHS locl / fwid "
                                  "features")
+            digits = halfwidth_digits(font)
+            remap_cmap(font, digits)
+            if digits:
+                changes.append("cmap U+0030-0039 mapped to the half-width digits of the hwid "
+                               "feature")
         keep = _reachable_glyphs(font)
         for tag in _LAYOUT_TABLES:
             if tag in font:
@@ -1483,6 +1491,43 @@ def fullwidth_forms(font, log=None) -> tuple[dict, list[str]]:
                 % (cp, orig, hmtx[orig][0], glyph, adv, bp.bounds, " + ".join(how)))
             result[cp] = glyph
     return result, problems
+
+
+# Arabic digits in Chinese text are set half-width (半角), each exactly ½ em: a number then
+# takes whole ems in pairs, and the characters around it stay on the em grid of a solid-set
+# column (CLREQ §3.2.3 sets Western characters among Han proportionally; newspapers set
+# digits in the half-width forms their Song and Hei faces carry, as Founder's 书宋 does).
+# Noto CJK draws these forms for the OpenType `hwid` feature; a face without them (LXGW
+# WenKai: its digits are 0.6 em, all alike) keeps its own.
+HALFWIDTH_DIGITS = "0123456789"
+
+
+def halfwidth_digits(font, log=None) -> dict:
+    """The half-width forms of the ASCII digits, {code point: glyph name}, from the font's
+    `hwid` feature (hani/ZHS, else hani, DFLT or latn defaults), all ten or none: a form that
+    is not exactly ½ em wide, or a font with no `hwid`, gives {}."""
+    log = log or (lambda _m: None)
+    if "GSUB" not in font:
+        return {}
+    cmap = font.getBestCmap()
+    gsub = font["GSUB"]
+    half = font["head"].unitsPerEm / 2
+    hmtx = font["hmtx"]
+    for script, lang in (("hani", "ZHS "), ("hani", None), ("DFLT", None), ("latn", None)):
+        lookups = feature_lookups(gsub, "hwid", script, lang)
+        if not lookups:
+            continue
+        mapping = {}
+        for ch in HALFWIDTH_DIGITS:
+            orig = cmap.get(ord(ch))
+            g = apply_single_subst(gsub, lookups, orig) if orig is not None else None
+            if g is None or g == orig or hmtx[g][0] != half:
+                return {}
+            mapping[ord(ch)] = g
+        log("  cmap U+0030-0039 -> the ½-em forms of hwid %s/%s (%s)"
+            % (script, (lang or "dflt").strip(), " ".join(mapping[ord(c)] for c in "09")))
+        return mapping
+    return {}
 
 
 def remap_cmap(font, mapping) -> None:
