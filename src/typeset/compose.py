@@ -53,6 +53,7 @@ It does not know about columns, pages or PDF.
 from __future__ import annotations
 
 import math
+from array import array
 import re
 import unicodedata
 from bisect import bisect_left
@@ -171,6 +172,24 @@ class Line:
     # not text (the page draws it as a rule): the word reads back whole
     hyphen: tuple = ()
 
+    def __reduce__(self):
+        # Composed lines come back from the worker processes pickled (flow.compose_bodies;
+        # issue #22): a line's glyphs go as columns — their characters as one string, their
+        # x and advance as the bytes of two arrays of doubles (the same floats, bit for bit),
+        # the few glyphs whose other fields are not the defaults (a byline's role, a dash
+        # drawn as a rule) listed apart — a third of the bytes of a Glyph each, and unpickled
+        # without a call per glyph.
+        glyphs = self.glyphs
+        vals = _line_values(self)
+        text = "".join(map(_glyph_ch, glyphs))
+        if len(text) != len(glyphs):         # (a glyph of other than one character)
+            return (_line_glyphs, (glyphs, vals))
+        rest = list(map(_glyph_rest, glyphs))
+        extra = () if rest.count(_GLYPH_REST) == len(rest) else \
+            tuple((k, r) for k, r in enumerate(rest) if r != _GLYPH_REST)
+        return (_line_columns, (text, array("d", map(_glyph_x, glyphs)).tobytes(),
+                                array("d", map(_glyph_advance, glyphs)).tobytes(), extra, vals))
+
     @property
     def text(self) -> str:
         return "".join(g.ch for g in self.glyphs)
@@ -180,6 +199,31 @@ class Line:
         """Letter-spaced as a reader sees it: even spacing of more than ``cjk.EVEN_UNSEEN``
         (1/20 em) a gap, or a lone Latin run spaced out (issue #15 counts these lines)."""
         return visibly_spaced(self.spacing, self.letterspaced)
+
+
+_LINE_FIELDS = tuple(f.name for f in fields(Line))[1:]    # all but the glyphs
+_line_values = attrgetter(*_LINE_FIELDS)
+_glyph_ch, _glyph_x, _glyph_advance = attrgetter("ch"), attrgetter("x"), attrgetter("advance")
+_glyph_rest = attrgetter(*_GLYPH_FIELDS[3:])
+_GLYPH_REST = _GLYPH_DEFAULTS[3:]
+
+
+def _line_glyphs(glyphs, vals) -> Line:
+    """A pickled line (Line.__reduce__) whose glyphs went as Glyphs."""
+    return Line(glyphs, *vals)
+
+
+def _line_columns(text, xs, advances, extra, vals) -> Line:
+    """A pickled line (Line.__reduce__) whose glyphs went as columns."""
+    x = array("d")
+    x.frombytes(xs)
+    adv = array("d")
+    adv.frombytes(advances)
+    glyphs = list(map(Glyph, text, x, adv))
+    for k, (hscale, role, form, rule) in extra:
+        g = glyphs[k]
+        g.hscale, g.role, g.form, g.rule = hscale, role, form, rule
+    return Line(glyphs, *vals)
 
 
 def visibly_spaced(spacing: float, letterspaced: bool = False) -> bool:
