@@ -56,9 +56,12 @@ import math
 from array import array
 import re
 import unicodedata
+import weakref
 from bisect import bisect_left
+from heapq import heappop, heappush
 from dataclasses import dataclass, field, fields
-from operator import attrgetter
+from itertools import accumulate, compress, islice, repeat
+from operator import add, attrgetter, ne, not_, truth
 
 from . import cjk
 from .cjk import CL, CN, DA, EL, FX, H, IP, IS, LA, OP, PA, PO, PR, SO, SP, ST
@@ -341,6 +344,23 @@ def wide(ch: str, adv: float) -> bool:
     return eaw in "FW" or (eaw == "A" and adv >= 0.9)
 
 
+_ADVANCES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _advances(face: Face) -> dict:
+    """The advances (em) of the characters ``face`` has measured for the composer, kept while
+    the face lives (issue #22: the paragraphs of an issue are set in a few faces, and a face's
+    metrics do not change — :class:`Face`); a face that cannot be a weak key gets a dict for
+    the call."""
+    try:
+        got = _ADVANCES.get(face)
+        if got is None:
+            got = _ADVANCES[face] = {}
+        return got
+    except TypeError:
+        return {}
+
+
 def build_items(text: str, face: Face, settings: Settings, faces=None,
                 keep_units: bool = True) -> list[_Item]:
     """Classify the characters of ``text`` and attach widths, adjustability and break
@@ -357,10 +377,18 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     n = len(text)
     units = face.units(text)
     base = face
-    # Class and advance of each distinct character, looked up once in this call (issue #22:
-    # a paragraph repeats its characters; the face's metrics do not change within a call)
+    # Class and advance of each distinct character, looked up once (issue #22: a paragraph
+    # repeats its characters, and so do the paragraphs set in a face: _advances)
     classes = cjk.char_classes(text)
-    advances: dict[str, float] = {}
+    advances = _advances(base)
+    # The pairs of items the rules below look at (issue #22): the pair before and the pair
+    # after an item that is not a Han character; between two Han characters the rules give
+    # what the Han item is made with (no gap, even spacing, a permitted break) unless a
+    # number's unit runs on, which the walk below follows item by item.
+    todo: list[int] = []
+    others: list[_Item] = []        # the items that are not Han characters
+    latin = 0                       # Latin items (after the context rules below)
+    prev_h = False                  # the item before is a Han character
     for k, ch in enumerate(text):
         cls = classes[k]
         own = faces[k] if faces is not None else None
@@ -373,15 +401,30 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
                 if adv is None:
                     adv = advances[ch] = base.advance(ch)
             if cls == H:
-                # a Han character: 1 em of its own, no adjustability (the common case)
-                it = _Item(ch, cls, adv, adv)
+                # a Han character: 1 em of its own, no adjustability (the common case); after
+                # another, no gap, even spacing, a permitted break (as the pair rules give)
+                it = _Item(ch, cls, adv, adv, 0.0, "", 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0,
+                           prev_h, False, prev_h)
                 if units and k in units:
                     it.upright = True
                 append(it)
+                prev_h = True
                 continue
         else:
             face = own[1]
             adv = units[k] if k in units else face.advance(ch)
+            if cls == H:
+                it = _Item(ch, cls, adv, adv, 0.0, "", 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0,
+                           prev_h, False, prev_h, upright=k in units, role=own[0])
+                append(it)
+                prev_h = True
+                continue
+        # (not a Han character: the pairs on both sides of it are looked at below)
+        if k and (not todo or todo[-1] != k):
+            todo.append(k)
+        if k + 1 < n:
+            todo.append(k + 1)
+        prev_h = False
         if cls in (PA, ST) and face.fixed(ch):
             cls = FX
         if cls == DA and ch == "—":
@@ -455,21 +498,22 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             it.counts = False
         it.mark = cls in (OP, CL, PA, ST, IP, DA, EL, CN, SO, FX)
         append(it)
+        others.append(it)
+        latin += cls in _LATIN
 
-    prev: _Item | None = None
     chain = False          # after a number and its magnitudes (11.37万亿): a unit may follow
     unit_end = 0           # the end of a unit word after a number (cjk.UNIT_WORDS)
-    for k, it in enumerate(items):
-        if prev is not None:
-            a, b = prev, it
-            if a.cls == H and b.cls == H and not chain and k >= unit_end:
-                # Two Han characters (most pairs): no gap, even spacing may open it, a break
-                # is permitted (no level lists a Han character), no number or unit around
-                # them — what the general rules below give, without asking each of them.
-                b.gap_even = True
-                b.can_break_before = True
-                prev = it
-                continue
+    # The pairs items[k - 1], items[k] for k in ``todo``, and after a number every pair
+    # until its unit ends (``chain``, ``unit_end``).  Two Han characters elsewhere (most
+    # pairs): no gap, even spacing may open it, a break is permitted (no level lists a Han
+    # character), no number or unit around them — what the rules below give, and what the
+    # Han item was made with.
+    t = 0
+    n_todo = len(todo)
+    k = todo[0] if todo else n
+    while k < n:
+        a, b = items[k - 1], items[k]
+        if not (a.cls == H and b.cls == H and not chain and k >= unit_end):
             # Adjacent-pair compression: two marks take at most 1.5 em (CLREQ
             # §punctuation_width_adjustment); brackets squeeze towards their text.
             if a.cls in cjk.FULLWIDTH_MARKS and b.cls in cjk.FULLWIDTH_MARKS:
@@ -527,18 +571,19 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
                 chain = False
             if a.cls == SP and b.ch.isdigit() and items[k - 2].ch.isdigit():
                 b.penalty = _NUMBER_SPACE    # 2015-08-06 05:04:32: a date and a time
+        # the next pair: the one after while a number's unit may run on, else the next in todo
+        if chain or k + 1 < unit_end:
+            k += 1
         else:
-            chain = False
-        prev = it
+            while t < n_todo and todo[t] <= k:
+                t += 1
+            k = todo[t] if t < n_todo else n
 
-    latin = sum(1 for it in items if it.cls in _LATIN)
     if latin >= cjk.LONG_RUN:           # (no run of LONG_RUN Latin characters otherwise)
         _long_runs(items, no_start, no_end)
     if latin:
         _no_letterspacing_in_codes(items)
-    for it in items:
-        if it.cls == H:
-            continue
+    for it in others:
         # Adjustability that depends on the final (pair-compressed) width.
         if it.cls in cjk.BLANK_RIGHT and it.w > 0.5 + EPS:
             it.end_trim = it.w - 0.5     # GB/T 15834 §5.1.10: ½ em at line end
@@ -558,20 +603,24 @@ def _no_letterspacing_in_codes(items: list[_Item]) -> None:
     spaced-out URL reads as another address.  It breaks at its sensible points instead
     (_sensible), and a line of nothing but a piece of it that cannot fill the measure is
     left short (``Line.ragged``), as a line of marks alone is."""
-    n = len(items)
-    k = 0
-    while k < n:
-        if items[k].cls not in _LATIN:
-            k += 1
-            continue
-        j = k + 1
-        while j < n and items[j].cls in _LATIN:
-            j += 1
+    lat = _latin_items(items)
+    q = 0
+    while q < len(lat):
+        # the run of Latin items lat[q] … lat[r - 1]
+        r = q + 1
+        while r < len(lat) and lat[r] == lat[r - 1] + 1:
+            r += 1
+        k, j = lat[q], lat[r - 1] + 1
         if any(it.ch in "/@_?&=" for it in items[k:j]):
             for it in items[k:j]:
                 it.code = True
                 it.gap_letter = False
-        k = j
+        q = r
+
+
+def _latin_items(items: list[_Item]) -> list[int]:
+    """The offsets of the Latin items (letters, digits, their prefixes and suffixes)."""
+    return list(compress(range(len(items)), map(_LATIN.__contains__, map(_get_cls, items))))
 
 
 def _can_break(a: _Item, b: _Item, no_start, no_end, connector_no_start: bool = True,
@@ -603,11 +652,19 @@ def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> 
     either side end and start a line (at gb a solidus may not end one, and never starts
     one); shorter runs stay whole."""
     n = len(items)
-    k = 0
-    while k < n:
-        j = k + 1
+    done = 0
+    # the runs between permitted breaks that hold a Latin item (no other can hold a long
+    # Latin run), each once
+    for p in _latin_items(items):
+        if p < done:
+            continue
+        k = p            # the run starts at 0 or at a permitted break
+        while k > 0 and not items[k].can_break_before:
+            k -= 1
+        j = p + 1
         while j < n and not items[j].can_break_before:
             j += 1
+        done = j
         # (a run shorter than LONG_RUN cannot hold LONG_RUN Latin characters: not counted)
         if j - k >= cjk.LONG_RUN and \
                 sum(1 for it in items[k:j] if it.cls in _LATIN) >= cjk.LONG_RUN:
@@ -621,7 +678,6 @@ def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> 
                 if cost and a_ok and b_ok:
                     items[m].can_break_before = True
                     items[m].penalty = cost
-        k = j
 
 
 def _sensible(items, m, k, j) -> float:
@@ -810,12 +866,10 @@ def _mark_cuts(items: list[_Item], measure: float) -> None:
     inside."""
     n = len(items)
     # the runs between permitted breaks; a run of one item has nothing to cut
-    ends = [j for j in range(1, n) if items[j].can_break_before]
+    ends = list(compress(range(1, n), map(_get_can_break_before, islice(items, 1, None))))
     ends.append(n)
-    k = 0
-    for j in ends:
+    for k, j in zip([0, *ends], ends):
         if j - k <= 1:
-            k = j
             continue
         w = items[k].w
         for m in range(k + 1, j):
@@ -827,7 +881,6 @@ def _mark_cuts(items: list[_Item], measure: float) -> None:
                 if not b.pair:
                     pair_start = m
                 b.cut = _cut_kind(a, b, (m - pair_start) % 2 == 1)
-        k = j
 
 
 def _cut_kind(a: _Item, b: _Item, mid_pair: bool) -> int:
@@ -1018,6 +1071,18 @@ _SKIP_PER = (cjk.EVEN_LOOSE + EPS) * _UNIT
 _BOUNDS = (_SKIP_FLOOR - 10.0, 1.5 * _SKIP_FLOOR, 2.5 * _SKIP_FLOOR, 5.0 * _SKIP_FLOOR, INF)
 
 
+def _exact(v: float) -> int:
+    """A width in whole 1/_UNIT em, or -1 if it is not whole (nor small and not negative)."""
+    v *= _UNIT
+    return int(v) if v.is_integer() and 0.0 <= v < 1e6 else -1
+
+
+(_get_w, _get_gap, _get_stretch_kind, _get_code, _get_gap_shrink, _get_gap_letter, _get_cut,
+ _get_hyphen, _get_gap_even, _get_can_break_before, _get_cls, _get_counts, _get_pair) = map(
+    attrgetter, ("w", "gap", "stretch_kind", "code", "gap_shrink", "gap_letter", "cut",
+                 "hyphen", "gap_even", "can_break_before", "cls", "counts", "pair"))
+
+
 class _Skip:
     """Where the breaker may start looking at the lines from a start (issue #22).
 
@@ -1182,9 +1247,14 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
     plain_end = skip.plain_end
     # a way to i costing more than the bound: no line from i can be on the best breaks
     over = bound + bound * 1e-9 + 1e-6
-    for i in range(n):
+    # The starts in order: the items some line reaches (issue #22: most items are reached by
+    # none, and the walk looked at each), taken from a heap as every line from an item ends
+    # after it.
+    reached = [0]
+    while reached:
+        i = heappop(reached)
         base = best[i]
-        if base == INF or base > over:
+        if base > over:
             continue
         width = measure - (indent if i == 0 else 0.0)
         start = skip.start(i, width, base, over)
@@ -1298,6 +1368,8 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                 # or page if it fell there (CLREQ §prohibition_rules_for_line_start_end)
                 cost += _BAD_LINE
             if cost < best[j]:
+                if best[j] == INF and j < n:
+                    heappush(reached, j)
                 best[j] = cost
                 prev_break[j] = i
                 how[j] = mode
@@ -1767,15 +1839,16 @@ def _is_orphan(items, i, j) -> bool:
 def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
     start_cut, end_cut = _edge_widths(items, i, j)
     end_mark = _end_mark(items, i, j)
-    nat = 0.0
-    for k in range(i, j):
-        nat += items[k].w + (items[k].gap if k > i else 0.0)
-    natural = nat - start_cut - end_cut
     if fit is None:
         fit = _Fit(0.0)
     hang = fit.hang
     if not justified:
         # the last line of a paragraph is set at natural width, shrunk only if it must be
+        # (its natural width, only here: issue #22)
+        nat = 0.0
+        for k in range(i, j):
+            nat += items[k].w + (items[k].gap if k > i else 0.0)
+        natural = nat - start_cut - end_cut
         if natural <= width + hang + EPS:
             fit = _Fit(0.0, hang=hang)
     glyphs: list[Glyph] = []
@@ -1785,6 +1858,7 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
     hl_stretch = fstretch.get("hanlatin", 0.0)
     hl_extra, even, letter = fit.hl_extra, fit.even, fit.letter
     x = 0.0
+    last = j - 1
     for k in range(i, j):
         it = items[k]
         if k > i:
@@ -1794,10 +1868,11 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                 gap += it.gap_stretch * hl_stretch
                 if justified:
                     gap += hl_extra
-            elif k == j - 1 and end_cut and it.cls in (SP, IS):
+            elif k == last and end_cut and it.cls in (SP, IS):
                 pass             # no widening before a space that ends the line
-            elif it.gap_even and justified:
-                gap += even
+            elif it.gap_even:
+                if justified:
+                    gap += even
             elif it.gap_letter and justified:
                 gap += letter
             x += gap
