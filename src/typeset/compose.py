@@ -1104,19 +1104,20 @@ class _Skip:
         gaps = [0] * n
         even = [0] * (n + 1)        # prefix counts of even gaps
         breaks = [0] * (n + 1)      # prefix counts of permitted breaks (before item k)
-        nxt = [n] * (n + 1)         # the first item at or after k that is not plain
+        nxt = []                    # the first item at or after k that is not plain
         shrinking = []              # items with shrink, in order
         ok_w0 = [False] * n         # a line may start at it: its width exact, no stretch
         # (and what compose_paragraph asks of every item, in the same pass)
-        plain_start = [False] * n   # loses nothing at a line start
-        plain_end = [False] * n     # loses nothing at a line end
+        plain_start = [True] * n    # loses nothing at a line start
+        plain_end = [True] * n      # loses nothing at a line end
         chars = [0] * (n + 1)       # _char_counts
         units = [0] * (n + 1)
         exact: dict[float, int] = {}    # a width → whole 1/_UNIT em, -1: not whole
         acc = brk = ev = nc = nu = 0
-        bad = n
-        for k in range(n - 1, -1, -1):
-            it = items[k]
+        last = 0                    # nxt is filled up to here
+        # One pass (issue #22); a Han character has no stretch, is no code, has no letter
+        # gap, no hyphen before it, and loses nothing at either edge (build_items).
+        for k, it in enumerate(items):
             w = exact.get(it.w)
             if w is None:
                 v = it.w * _UNIT
@@ -1125,14 +1126,13 @@ class _Skip:
             if g is None:
                 v = it.gap * _UNIT
                 g = exact[it.gap] = int(v) if v.is_integer() and 0.0 <= v < 1e6 else -1
-            ok = ok_w0[k] = w >= 0 and not it.stretch_kind and not it.code
-            if not ok or g < 0 or it.gap_shrink or it.gap_letter or it.cut or it.hyphen:
-                bad = k
-            nxt[k] = bad
-            gaps[k] = g if g > 0 else 0
-        for k, it in enumerate(items):
-            w = exact[it.w]
-            acc += (w if w > 0 else 0) + gaps[k]
+            if g < 0:
+                bad = True
+                g = 0
+            else:
+                bad = it.gap_shrink or it.cut
+            gaps[k] = g
+            acc += (w if w > 0 else 0) + g
             pre[k + 1] = acc
             ev += it.gap_even
             even[k + 1] = ev
@@ -1140,9 +1140,11 @@ class _Skip:
             breaks[k + 1] = brk
             cls = it.cls
             if cls == H:
-                plain_start[k] = plain_end[k] = True
+                ok_w0[k] = ok = w >= 0
                 nc += it.counts
             else:
+                ok_w0[k] = ok = w >= 0 and not it.stretch_kind and not it.code
+                bad = bad or it.gap_letter or it.hyphen
                 if it.shrink_kind:
                     shrinking.append(k)
                 # (an interpunct does not stretch at a line edge: _evaluate)
@@ -1150,14 +1152,17 @@ class _Skip:
                 plain_end[k] = not it.end_trim and cls not in (SP, IS, IP)
                 nc += 1 if it.counts and cls not in (DA, EL) else 0
                 nu += 1 if it.pair else 0
+            if bad or not ok:
+                nxt.extend(repeat(k, k + 1 - last))
+                last = k + 1
             chars[k + 1] = nc
             units[k + 1] = nu
+        nxt.extend(repeat(n, n + 1 - last))
         self.pre, self.gaps, self.even, self.breaks = pre, gaps, even, breaks
         self.nxt, self.ok_w0, self.items = nxt, ok_w0, items
         self.shrinking = shrinking
         self.plain_start, self.plain_end = plain_start, plain_end
         self.chars, self.units = chars, units
-
     def sums(self, i, j):
         """_sums of the line items[i:j] from the exact sums, or None if they are not."""
         if not self.ok_w0[i] or self.nxt[i + 1] < j:
