@@ -389,9 +389,22 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     others: list[_Item] = []        # the items that are not Han characters
     latin = 0                       # Latin items (after the context rules below)
     prev_h = False                  # the item before is a Han character
+    # one face, no upright units (horizontal text in the body face: most paragraphs)
+    plain = faces is None and not units
     for k, ch in enumerate(text):
         cls = classes[k]
-        own = faces[k] if faces is not None else None
+        if plain:
+            adv = advances.get(ch)
+            if adv is None:
+                adv = advances[ch] = base.advance(ch)
+            if cls == H:
+                append(_Item(ch, cls, adv, adv, 0.0, "", 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0,
+                             prev_h, False, prev_h))
+                prev_h = True
+                continue
+            own = None
+        else:
+            own = faces[k] if faces is not None else None
         if own is None:
             face = base
             if k in units:
@@ -929,7 +942,10 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
         # Shrink in CLREQ's order (§procedures_for_inter-character_spacing_reduction).
         need = -delta
         cost = 0.0
-        for kind in cjk.SHRINK_ORDER:
+        # (a line with one kind of shrink — most: its marks' blank halves — asks for that
+        # kind alone, not for each of SHRINK_ORDER's: the same steps, issue #22)
+        for kind in shrink if len(shrink) == 1 and shrink.keys() <= _SHRINK_WEIGHT.keys() \
+                else cjk.SHRINK_ORDER:
             cap = shrink.get(kind, 0.0)
             if cap <= EPS:
                 continue
@@ -950,7 +966,7 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
         # word spaces, Han–Latin gaps, then every remaining gap evenly.
         need = delta
         cost = 0.0
-        for kind in ("space", "hanlatin", "interpunct"):
+        for kind in ("space", "hanlatin", "interpunct") if stretch else ():
             cap = stretch.get(kind, 0.0)
             if cap <= EPS:
                 continue
@@ -1292,24 +1308,29 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
             if it.stretch_kind:
                 stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
             j += 1
-            extra = items[j].penalty if j < n else 0.0
-            if j < n and not items[j].can_break_before:
-                kind = items[j].cut
-                if not kind:
-                    continue
-                if kind != CUT_URL and nat < width - _CUT_SLACK:
-                    # a cut between letters or marks can always move towards the measure:
-                    # only the last few are worth pricing (a long run would otherwise cost
-                    # a line's worth of candidates at every start)
-                    continue
-                extra += _CUT_COST[kind]
+            if j < n:
+                after = items[j]
+                extra = after.penalty
+                if not after.can_break_before:
+                    kind = after.cut
+                    if not kind:
+                        continue
+                    if kind != CUT_URL and nat < width - _CUT_SLACK:
+                        # a cut between letters or marks can always move towards the measure:
+                        # only the last few are worth pricing (a long run would otherwise
+                        # cost a line's worth of candidates at every start)
+                        continue
+                    extra += _CUT_COST[kind]
+                # a line ending at a hyphenation point holds the hyphen too
+                hy = after.hyphen
+                last = False
+            else:
+                extra = hy = 0.0
+                last = True
             # candidate line items[i:j]
-            last = j == n
             if i == tail and not last:
                 continue                   # after the text's last line, the byline whole
             final = (last and not last_justified) or j == tail
-            # a line ending at a hyphenation point holds the hyphen too
-            hy = items[j].hyphen if j < n else 0.0
             room = width - hy - nat
             if room >= -EPS:
                 # The line fits without shrinking (trimmed edges only make it shorter), so it
