@@ -1885,8 +1885,30 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
     hl_extra, even, letter = fit.hl_extra, fit.even, fit.letter
     x = 0.0
     last = j - 1
+    G = Glyph
     for k in range(i, j):
         it = items[k]
+        if it.cls == H:
+            # a Han character (most glyphs): no edge trim, nothing to adjust, drawn as it is
+            # (what the rules below give it; build_items gives it no shrink or stretch); its
+            # gap as below (no space, so no end-of-line exception)
+            if k > i:
+                if it.gap_shrink:
+                    gap = it.gap
+                    gap -= it.gap_shrink * hl_shrink
+                    gap += it.gap_stretch * hl_stretch
+                    if justified:
+                        gap += hl_extra
+                    x += gap
+                elif it.gap_even:
+                    x += it.gap + even if justified else it.gap
+                elif it.gap_letter and justified:
+                    x += it.gap + letter
+                else:
+                    x += it.gap
+            append(G(it.ch, x, it.adv, 1.0, it.role))
+            x += it.w
+            continue
         if k > i:
             gap = it.gap
             if it.gap_shrink:
@@ -1902,12 +1924,6 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
             elif it.gap_letter and justified:
                 gap += letter
             x += gap
-        if it.cls == H and not it.shrink_kind and not it.stretch_kind:
-            # a Han character: no edge trim, nothing to adjust, drawn as it is (what the
-            # rules below give it)
-            append(Glyph(it.ch, x, it.adv, 1.0, it.role))
-            x += it.w
-            continue
         w = it.w
         lead_cut = 0.0   # width removed on the left side of the glyph
         if k == i and start_cut:
