@@ -60,8 +60,8 @@ import weakref
 from bisect import bisect_left
 from heapq import heappop, heappush
 from dataclasses import dataclass, field, fields
-from itertools import accumulate, compress, islice, repeat
-from operator import add, attrgetter, ne, not_, truth
+from itertools import repeat
+from operator import attrgetter
 
 from . import cjk
 from .cjk import CL, CN, DA, EL, FX, H, IP, IS, LA, OP, PA, PO, PR, SO, SP, ST
@@ -616,24 +616,20 @@ def _no_letterspacing_in_codes(items: list[_Item]) -> None:
     spaced-out URL reads as another address.  It breaks at its sensible points instead
     (_sensible), and a line of nothing but a piece of it that cannot fill the measure is
     left short (``Line.ragged``), as a line of marks alone is."""
-    lat = _latin_items(items)
-    q = 0
-    while q < len(lat):
-        # the run of Latin items lat[q] … lat[r - 1]
-        r = q + 1
-        while r < len(lat) and lat[r] == lat[r - 1] + 1:
-            r += 1
-        k, j = lat[q], lat[r - 1] + 1
+    n = len(items)
+    k = 0
+    while k < n:
+        if items[k].cls not in _LATIN:
+            k += 1
+            continue
+        j = k + 1
+        while j < n and items[j].cls in _LATIN:
+            j += 1
         if any(it.ch in "/@_?&=" for it in items[k:j]):
             for it in items[k:j]:
                 it.code = True
                 it.gap_letter = False
-        q = r
-
-
-def _latin_items(items: list[_Item]) -> list[int]:
-    """The offsets of the Latin items (letters, digits, their prefixes and suffixes)."""
-    return list(compress(range(len(items)), map(_LATIN.__contains__, map(_get_cls, items))))
+        k = j
 
 
 def _can_break(a: _Item, b: _Item, no_start, no_end, connector_no_start: bool = True,
@@ -665,19 +661,11 @@ def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> 
     either side end and start a line (at gb a solidus may not end one, and never starts
     one); shorter runs stay whole."""
     n = len(items)
-    done = 0
-    # the runs between permitted breaks that hold a Latin item (no other can hold a long
-    # Latin run), each once
-    for p in _latin_items(items):
-        if p < done:
-            continue
-        k = p            # the run starts at 0 or at a permitted break
-        while k > 0 and not items[k].can_break_before:
-            k -= 1
-        j = p + 1
+    k = 0
+    while k < n:
+        j = k + 1
         while j < n and not items[j].can_break_before:
             j += 1
-        done = j
         # (a run shorter than LONG_RUN cannot hold LONG_RUN Latin characters: not counted)
         if j - k >= cjk.LONG_RUN and \
                 sum(1 for it in items[k:j] if it.cls in _LATIN) >= cjk.LONG_RUN:
@@ -691,6 +679,7 @@ def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> 
                 if cost and a_ok and b_ok:
                     items[m].can_break_before = True
                     items[m].penalty = cost
+        k = j
 
 
 def _sensible(items, m, k, j) -> float:
@@ -879,10 +868,12 @@ def _mark_cuts(items: list[_Item], measure: float) -> None:
     inside."""
     n = len(items)
     # the runs between permitted breaks; a run of one item has nothing to cut
-    ends = list(compress(range(1, n), map(_get_can_break_before, islice(items, 1, None))))
+    ends = [j for j in range(1, n) if items[j].can_break_before]
     ends.append(n)
-    for k, j in zip([0, *ends], ends):
+    k = 0
+    for j in ends:
         if j - k <= 1:
+            k = j
             continue
         w = items[k].w
         for m in range(k + 1, j):
@@ -894,6 +885,7 @@ def _mark_cuts(items: list[_Item], measure: float) -> None:
                 if not b.pair:
                     pair_start = m
                 b.cut = _cut_kind(a, b, (m - pair_start) % 2 == 1)
+        k = j
 
 
 def _cut_kind(a: _Item, b: _Item, mid_pair: bool) -> int:
@@ -1085,18 +1077,6 @@ _SKIP_PER = (cjk.EVEN_LOOSE + EPS) * _UNIT
 # compose_paragraph's searches: breaks costing no more than each of these in turn: less than
 # a line spaced visibly (_SKIP_FLOOR), than a few such lines, any cost
 _BOUNDS = (_SKIP_FLOOR - 10.0, 1.5 * _SKIP_FLOOR, 2.5 * _SKIP_FLOOR, 5.0 * _SKIP_FLOOR, INF)
-
-
-def _exact(v: float) -> int:
-    """A width in whole 1/_UNIT em, or -1 if it is not whole (nor small and not negative)."""
-    v *= _UNIT
-    return int(v) if v.is_integer() and 0.0 <= v < 1e6 else -1
-
-
-(_get_w, _get_gap, _get_stretch_kind, _get_code, _get_gap_shrink, _get_gap_letter, _get_cut,
- _get_hyphen, _get_gap_even, _get_can_break_before, _get_cls, _get_counts, _get_pair) = map(
-    attrgetter, ("w", "gap", "stretch_kind", "code", "gap_shrink", "gap_letter", "cut",
-                 "hyphen", "gap_even", "can_break_before", "cls", "counts", "pair"))
 
 
 class _Skip:
