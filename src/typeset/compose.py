@@ -762,7 +762,8 @@ _CODE_SEPARATORS = frozenset("/:_-.?&=@")
 _DIGITS = frozenset("0123456789")
 
 
-def _price_keeps(items: list[_Item], text: str, measure: float, indent: float) -> None:
+def _price_keeps(items: list[_Item], text: str, measure: float, indent: float,
+                 spans=None) -> None:
     """Price a break inside a dateline or an inline byline (:func:`keeps`) that can stay whole
     on a line: a dateline at the paragraph's start on its first line (the measure less the
     indent), a byline on a line of the measure.  One that cannot — wider than that line even
@@ -772,8 +773,8 @@ def _price_keeps(items: list[_Item], text: str, measure: float, indent: float) -
     the line: "本报讯" alone on a first line spread 1.5 em a gap (corpus 178, 179 at 8), "中新
     社北" 0.67 em (175).  Such a span breaks like the text around it (CLREQ
     §prohibition_rules_for_line_start_end; issue #15 asks to keep datelines and bylines whole
-    only where they fit)."""
-    for s, e in keeps(text):
+    only where they fit).  ``spans``: :func:`keeps` of ``text``, when the caller has them."""
+    for s, e in keeps(text) if spans is None else spans:
         nat, shrink, *_ = _sums(items, s, e)
         width = measure - (indent if s == 0 else 0.0)
         if nat - sum(shrink.values()) > width + EPS:
@@ -1394,7 +1395,8 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     if indent is None:
         indent = settings.indent
     items = build_items(text, face, settings, faces)
-    _price_keeps(items, text, measure, indent)
+    spans = keeps(text)         # (once: its expressions read the whole text, issue #22)
+    _price_keeps(items, text, measure, indent, spans)
     n = len(items)
     if face.hyphens:
         _hyphenate(items, text, face)
@@ -1404,7 +1406,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     # like a paragraph's last line, and nothing but the whole byline follows it.
     tail = -1
     if not last_justified:
-        for s, e in keeps(text):
+        for s, e in spans:
             if e == n and s > 0 and \
                     _set_line(items, s, n, INF, 0.0, False, None).width <= measure + EPS:
                 tail = s
