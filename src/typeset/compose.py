@@ -53,13 +53,13 @@ It does not know about columns, pages or PDF.
 from __future__ import annotations
 
 import math
-from array import array
 import re
 import unicodedata
 import weakref
+from array import array
 from bisect import bisect_left
-from heapq import heappop, heappush
 from dataclasses import dataclass, field, fields
+from heapq import heappop, heappush
 from itertools import repeat
 from operator import attrgetter
 
