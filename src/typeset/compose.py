@@ -55,8 +55,12 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+import weakref
+from array import array
 from bisect import bisect_left
 from dataclasses import dataclass, field, fields
+from heapq import heappop, heappush
+from itertools import repeat
 from operator import attrgetter
 
 from . import cjk
@@ -171,6 +175,24 @@ class Line:
     # not text (the page draws it as a rule): the word reads back whole
     hyphen: tuple = ()
 
+    def __reduce__(self):
+        # Composed lines come back from the worker processes pickled (flow.compose_bodies;
+        # issue #22): a line's glyphs go as columns — their characters as one string, their
+        # x and advance as the bytes of two arrays of doubles (the same floats, bit for bit),
+        # the few glyphs whose other fields are not the defaults (a byline's role, a dash
+        # drawn as a rule) listed apart — a third of the bytes of a Glyph each, and unpickled
+        # without a call per glyph.
+        glyphs = self.glyphs
+        vals = _line_values(self)
+        text = "".join(map(_glyph_ch, glyphs))
+        if len(text) != len(glyphs):         # (a glyph of other than one character)
+            return (_line_glyphs, (glyphs, vals))
+        rest = list(map(_glyph_rest, glyphs))
+        extra = () if rest.count(_GLYPH_REST) == len(rest) else \
+            tuple((k, r) for k, r in enumerate(rest) if r != _GLYPH_REST)
+        return (_line_columns, (text, array("d", map(_glyph_x, glyphs)).tobytes(),
+                                array("d", map(_glyph_advance, glyphs)).tobytes(), extra, vals))
+
     @property
     def text(self) -> str:
         return "".join(g.ch for g in self.glyphs)
@@ -180,6 +202,31 @@ class Line:
         """Letter-spaced as a reader sees it: even spacing of more than ``cjk.EVEN_UNSEEN``
         (1/20 em) a gap, or a lone Latin run spaced out (issue #15 counts these lines)."""
         return visibly_spaced(self.spacing, self.letterspaced)
+
+
+_LINE_FIELDS = tuple(f.name for f in fields(Line))[1:]    # all but the glyphs
+_line_values = attrgetter(*_LINE_FIELDS)
+_glyph_ch, _glyph_x, _glyph_advance = attrgetter("ch"), attrgetter("x"), attrgetter("advance")
+_glyph_rest = attrgetter(*_GLYPH_FIELDS[3:])
+_GLYPH_REST = _GLYPH_DEFAULTS[3:]
+
+
+def _line_glyphs(glyphs, vals) -> Line:
+    """A pickled line (Line.__reduce__) whose glyphs went as Glyphs."""
+    return Line(glyphs, *vals)
+
+
+def _line_columns(text, xs, advances, extra, vals) -> Line:
+    """A pickled line (Line.__reduce__) whose glyphs went as columns."""
+    x = array("d")
+    x.frombytes(xs)
+    adv = array("d")
+    adv.frombytes(advances)
+    glyphs = list(map(Glyph, text, x, adv))
+    for k, (hscale, role, form, rule) in extra:
+        g = glyphs[k]
+        g.hscale, g.role, g.form, g.rule = hscale, role, form, rule
+    return Line(glyphs, *vals)
 
 
 def visibly_spaced(spacing: float, letterspaced: bool = False) -> bool:
@@ -297,6 +344,23 @@ def wide(ch: str, adv: float) -> bool:
     return eaw in "FW" or (eaw == "A" and adv >= 0.9)
 
 
+_ADVANCES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _advances(face: Face) -> dict:
+    """The advances (em) of the characters ``face`` has measured for the composer, kept while
+    the face lives (issue #22: the paragraphs of an issue are set in a few faces, and a face's
+    metrics do not change — :class:`Face`); a face that cannot be a weak key gets a dict for
+    the call."""
+    try:
+        got = _ADVANCES.get(face)
+        if got is None:
+            got = _ADVANCES[face] = {}
+        return got
+    except TypeError:
+        return {}
+
+
 def build_items(text: str, face: Face, settings: Settings, faces=None,
                 keep_units: bool = True) -> list[_Item]:
     """Classify the characters of ``text`` and attach widths, adjustability and break
@@ -313,13 +377,34 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     n = len(text)
     units = face.units(text)
     base = face
-    # Class and advance of each distinct character, looked up once in this call (issue #22:
-    # a paragraph repeats its characters; the face's metrics do not change within a call)
+    # Class and advance of each distinct character, looked up once (issue #22: a paragraph
+    # repeats its characters, and so do the paragraphs set in a face: _advances)
     classes = cjk.char_classes(text)
-    advances: dict[str, float] = {}
+    advances = _advances(base)
+    # The pairs of items the rules below look at (issue #22): the pair before and the pair
+    # after an item that is not a Han character; between two Han characters the rules give
+    # what the Han item is made with (no gap, even spacing, a permitted break) unless a
+    # number's unit runs on, which the walk below follows item by item.
+    todo: list[int] = []
+    others: list[_Item] = []        # the items that are not Han characters
+    latin = 0                       # Latin items (after the context rules below)
+    prev_h = False                  # the item before is a Han character
+    # one face, no upright units (horizontal text in the body face: most paragraphs)
+    plain = faces is None and not units
     for k, ch in enumerate(text):
         cls = classes[k]
-        own = faces[k] if faces is not None else None
+        if plain:
+            adv = advances.get(ch)
+            if adv is None:
+                adv = advances[ch] = base.advance(ch)
+            if cls == H:
+                append(_Item(ch, cls, adv, adv, 0.0, "", 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0,
+                             prev_h, False, prev_h))
+                prev_h = True
+                continue
+            own = None
+        else:
+            own = faces[k] if faces is not None else None
         if own is None:
             face = base
             if k in units:
@@ -329,15 +414,30 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
                 if adv is None:
                     adv = advances[ch] = base.advance(ch)
             if cls == H:
-                # a Han character: 1 em of its own, no adjustability (the common case)
-                it = _Item(ch, cls, adv, adv)
+                # a Han character: 1 em of its own, no adjustability (the common case); after
+                # another, no gap, even spacing, a permitted break (as the pair rules give)
+                it = _Item(ch, cls, adv, adv, 0.0, "", 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0,
+                           prev_h, False, prev_h)
                 if units and k in units:
                     it.upright = True
                 append(it)
+                prev_h = True
                 continue
         else:
             face = own[1]
             adv = units[k] if k in units else face.advance(ch)
+            if cls == H:
+                it = _Item(ch, cls, adv, adv, 0.0, "", 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0,
+                           prev_h, False, prev_h, upright=k in units, role=own[0])
+                append(it)
+                prev_h = True
+                continue
+        # (not a Han character: the pairs on both sides of it are looked at below)
+        if k and (not todo or todo[-1] != k):
+            todo.append(k)
+        if k + 1 < n:
+            todo.append(k + 1)
+        prev_h = False
         if cls in (PA, ST) and face.fixed(ch):
             cls = FX
         if cls == DA and ch == "—":
@@ -411,21 +511,22 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             it.counts = False
         it.mark = cls in (OP, CL, PA, ST, IP, DA, EL, CN, SO, FX)
         append(it)
+        others.append(it)
+        latin += cls in _LATIN
 
-    prev: _Item | None = None
     chain = False          # after a number and its magnitudes (11.37万亿): a unit may follow
     unit_end = 0           # the end of a unit word after a number (cjk.UNIT_WORDS)
-    for k, it in enumerate(items):
-        if prev is not None:
-            a, b = prev, it
-            if a.cls == H and b.cls == H and not chain and k >= unit_end:
-                # Two Han characters (most pairs): no gap, even spacing may open it, a break
-                # is permitted (no level lists a Han character), no number or unit around
-                # them — what the general rules below give, without asking each of them.
-                b.gap_even = True
-                b.can_break_before = True
-                prev = it
-                continue
+    # The pairs items[k - 1], items[k] for k in ``todo``, and after a number every pair
+    # until its unit ends (``chain``, ``unit_end``).  Two Han characters elsewhere (most
+    # pairs): no gap, even spacing may open it, a break is permitted (no level lists a Han
+    # character), no number or unit around them — what the rules below give, and what the
+    # Han item was made with.
+    t = 0
+    n_todo = len(todo)
+    k = todo[0] if todo else n
+    while k < n:
+        a, b = items[k - 1], items[k]
+        if not (a.cls == H and b.cls == H and not chain and k >= unit_end):
             # Adjacent-pair compression: two marks take at most 1.5 em (CLREQ
             # §punctuation_width_adjustment); brackets squeeze towards their text.
             if a.cls in cjk.FULLWIDTH_MARKS and b.cls in cjk.FULLWIDTH_MARKS:
@@ -483,18 +584,19 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
                 chain = False
             if a.cls == SP and b.ch.isdigit() and items[k - 2].ch.isdigit():
                 b.penalty = _NUMBER_SPACE    # 2015-08-06 05:04:32: a date and a time
+        # the next pair: the one after while a number's unit may run on, else the next in todo
+        if chain or k + 1 < unit_end:
+            k += 1
         else:
-            chain = False
-        prev = it
+            while t < n_todo and todo[t] <= k:
+                t += 1
+            k = todo[t] if t < n_todo else n
 
-    latin = sum(1 for it in items if it.cls in _LATIN)
     if latin >= cjk.LONG_RUN:           # (no run of LONG_RUN Latin characters otherwise)
         _long_runs(items, no_start, no_end)
     if latin:
         _no_letterspacing_in_codes(items)
-    for it in items:
-        if it.cls == H:
-            continue
+    for it in others:
         # Adjustability that depends on the final (pair-compressed) width.
         if it.cls in cjk.BLANK_RIGHT and it.w > 0.5 + EPS:
             it.end_trim = it.w - 0.5     # GB/T 15834 §5.1.10: ½ em at line end
@@ -660,7 +762,8 @@ _CODE_SEPARATORS = frozenset("/:_-.?&=@")
 _DIGITS = frozenset("0123456789")
 
 
-def _price_keeps(items: list[_Item], text: str, measure: float, indent: float) -> None:
+def _price_keeps(items: list[_Item], text: str, measure: float, indent: float,
+                 spans=None) -> None:
     """Price a break inside a dateline or an inline byline (:func:`keeps`) that can stay whole
     on a line: a dateline at the paragraph's start on its first line (the measure less the
     indent), a byline on a line of the measure.  One that cannot — wider than that line even
@@ -670,8 +773,8 @@ def _price_keeps(items: list[_Item], text: str, measure: float, indent: float) -
     the line: "本报讯" alone on a first line spread 1.5 em a gap (corpus 178, 179 at 8), "中新
     社北" 0.67 em (175).  Such a span breaks like the text around it (CLREQ
     §prohibition_rules_for_line_start_end; issue #15 asks to keep datelines and bylines whole
-    only where they fit)."""
-    for s, e in keeps(text):
+    only where they fit).  ``spans``: :func:`keeps` of ``text``, when the caller has them."""
+    for s, e in keeps(text) if spans is None else spans:
         nat, shrink, *_ = _sums(items, s, e)
         width = measure - (indent if s == 0 else 0.0)
         if nat - sum(shrink.values()) > width + EPS:
@@ -832,7 +935,10 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
         # Shrink in CLREQ's order (§procedures_for_inter-character_spacing_reduction).
         need = -delta
         cost = 0.0
-        for kind in cjk.SHRINK_ORDER:
+        # (a line with one kind of shrink — most: its marks' blank halves — asks for that
+        # kind alone, not for each of SHRINK_ORDER's: the same steps, issue #22)
+        for kind in shrink if len(shrink) == 1 and shrink.keys() <= _SHRINK_WEIGHT.keys() \
+                else cjk.SHRINK_ORDER:
             cap = shrink.get(kind, 0.0)
             if cap <= EPS:
                 continue
@@ -853,7 +959,7 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
         # word spaces, Han–Latin gaps, then every remaining gap evenly.
         need = delta
         cost = 0.0
-        for kind in ("space", "hanlatin", "interpunct"):
+        for kind in ("space", "hanlatin", "interpunct") if stretch else ():
             cap = stretch.get(kind, 0.0)
             if cap <= EPS:
                 continue
@@ -995,19 +1101,20 @@ class _Skip:
         gaps = [0] * n
         even = [0] * (n + 1)        # prefix counts of even gaps
         breaks = [0] * (n + 1)      # prefix counts of permitted breaks (before item k)
-        nxt = [n] * (n + 1)         # the first item at or after k that is not plain
+        nxt = []                    # the first item at or after k that is not plain
         shrinking = []              # items with shrink, in order
         ok_w0 = [False] * n         # a line may start at it: its width exact, no stretch
         # (and what compose_paragraph asks of every item, in the same pass)
-        plain_start = [False] * n   # loses nothing at a line start
-        plain_end = [False] * n     # loses nothing at a line end
+        plain_start = [True] * n    # loses nothing at a line start
+        plain_end = [True] * n      # loses nothing at a line end
         chars = [0] * (n + 1)       # _char_counts
         units = [0] * (n + 1)
         exact: dict[float, int] = {}    # a width → whole 1/_UNIT em, -1: not whole
         acc = brk = ev = nc = nu = 0
-        bad = n
-        for k in range(n - 1, -1, -1):
-            it = items[k]
+        last = 0                    # nxt is filled up to here
+        # One pass (issue #22); a Han character has no stretch, is no code, has no letter
+        # gap, no hyphen before it, and loses nothing at either edge (build_items).
+        for k, it in enumerate(items):
             w = exact.get(it.w)
             if w is None:
                 v = it.w * _UNIT
@@ -1016,14 +1123,13 @@ class _Skip:
             if g is None:
                 v = it.gap * _UNIT
                 g = exact[it.gap] = int(v) if v.is_integer() and 0.0 <= v < 1e6 else -1
-            ok = ok_w0[k] = w >= 0 and not it.stretch_kind and not it.code
-            if not ok or g < 0 or it.gap_shrink or it.gap_letter or it.cut or it.hyphen:
-                bad = k
-            nxt[k] = bad
-            gaps[k] = g if g > 0 else 0
-        for k, it in enumerate(items):
-            w = exact[it.w]
-            acc += (w if w > 0 else 0) + gaps[k]
+            if g < 0:
+                bad = True
+                g = 0
+            else:
+                bad = it.gap_shrink or it.cut
+            gaps[k] = g
+            acc += (w if w > 0 else 0) + g
             pre[k + 1] = acc
             ev += it.gap_even
             even[k + 1] = ev
@@ -1031,9 +1137,11 @@ class _Skip:
             breaks[k + 1] = brk
             cls = it.cls
             if cls == H:
-                plain_start[k] = plain_end[k] = True
+                ok_w0[k] = ok = w >= 0
                 nc += it.counts
             else:
+                ok_w0[k] = ok = w >= 0 and not it.stretch_kind and not it.code
+                bad = bad or it.gap_letter or it.hyphen
                 if it.shrink_kind:
                     shrinking.append(k)
                 # (an interpunct does not stretch at a line edge: _evaluate)
@@ -1041,14 +1149,17 @@ class _Skip:
                 plain_end[k] = not it.end_trim and cls not in (SP, IS, IP)
                 nc += 1 if it.counts and cls not in (DA, EL) else 0
                 nu += 1 if it.pair else 0
+            if bad or not ok:
+                nxt.extend(repeat(k, k + 1 - last))
+                last = k + 1
             chars[k + 1] = nc
             units[k + 1] = nu
+        nxt.extend(repeat(n, n + 1 - last))
         self.pre, self.gaps, self.even, self.breaks = pre, gaps, even, breaks
         self.nxt, self.ok_w0, self.items = nxt, ok_w0, items
         self.shrinking = shrinking
         self.plain_start, self.plain_end = plain_start, plain_end
         self.chars, self.units = chars, units
-
     def sums(self, i, j):
         """_sums of the line items[i:j] from the exact sums, or None if they are not."""
         if not self.ok_w0[i] or self.nxt[i + 1] < j:
@@ -1138,9 +1249,14 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
     plain_end = skip.plain_end
     # a way to i costing more than the bound: no line from i can be on the best breaks
     over = bound + bound * 1e-9 + 1e-6
-    for i in range(n):
+    # The starts in order: the items some line reaches (issue #22: most items are reached by
+    # none, and the walk looked at each), taken from a heap as every line from an item ends
+    # after it.
+    reached = [0]
+    while reached:
+        i = heappop(reached)
         base = best[i]
-        if base == INF or base > over:
+        if base > over:
             continue
         width = measure - (indent if i == 0 else 0.0)
         start = skip.start(i, width, base, over)
@@ -1173,24 +1289,29 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
             if it.stretch_kind:
                 stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
             j += 1
-            extra = items[j].penalty if j < n else 0.0
-            if j < n and not items[j].can_break_before:
-                kind = items[j].cut
-                if not kind:
-                    continue
-                if kind != CUT_URL and nat < width - _CUT_SLACK:
-                    # a cut between letters or marks can always move towards the measure:
-                    # only the last few are worth pricing (a long run would otherwise cost
-                    # a line's worth of candidates at every start)
-                    continue
-                extra += _CUT_COST[kind]
+            if j < n:
+                after = items[j]
+                extra = after.penalty
+                if not after.can_break_before:
+                    kind = after.cut
+                    if not kind:
+                        continue
+                    if kind != CUT_URL and nat < width - _CUT_SLACK:
+                        # a cut between letters or marks can always move towards the measure:
+                        # only the last few are worth pricing (a long run would otherwise
+                        # cost a line's worth of candidates at every start)
+                        continue
+                    extra += _CUT_COST[kind]
+                # a line ending at a hyphenation point holds the hyphen too
+                hy = after.hyphen
+                last = False
+            else:
+                extra = hy = 0.0
+                last = True
             # candidate line items[i:j]
-            last = j == n
             if i == tail and not last:
                 continue                   # after the text's last line, the byline whole
             final = (last and not last_justified) or j == tail
-            # a line ending at a hyphenation point holds the hyphen too
-            hy = items[j].hyphen if j < n else 0.0
             room = width - hy - nat
             if room >= -EPS:
                 # The line fits without shrinking (trimmed edges only make it shorter), so it
@@ -1254,6 +1375,8 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                 # or page if it fell there (CLREQ §prohibition_rules_for_line_start_end)
                 cost += _BAD_LINE
             if cost < best[j]:
+                if best[j] == INF and j < n:
+                    heappush(reached, j)
                 best[j] = cost
                 prev_break[j] = i
                 how[j] = mode
@@ -1272,7 +1395,8 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     if indent is None:
         indent = settings.indent
     items = build_items(text, face, settings, faces)
-    _price_keeps(items, text, measure, indent)
+    spans = keeps(text)         # (once: its expressions read the whole text, issue #22)
+    _price_keeps(items, text, measure, indent, spans)
     n = len(items)
     if face.hyphens:
         _hyphenate(items, text, face)
@@ -1282,7 +1406,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     # like a paragraph's last line, and nothing but the whole byline follows it.
     tail = -1
     if not last_justified:
-        for s, e in keeps(text):
+        for s, e in spans:
             if e == n and s > 0 and \
                     _set_line(items, s, n, INF, 0.0, False, None).width <= measure + EPS:
                 tail = s
@@ -1723,15 +1847,16 @@ def _is_orphan(items, i, j) -> bool:
 def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
     start_cut, end_cut = _edge_widths(items, i, j)
     end_mark = _end_mark(items, i, j)
-    nat = 0.0
-    for k in range(i, j):
-        nat += items[k].w + (items[k].gap if k > i else 0.0)
-    natural = nat - start_cut - end_cut
     if fit is None:
         fit = _Fit(0.0)
     hang = fit.hang
     if not justified:
         # the last line of a paragraph is set at natural width, shrunk only if it must be
+        # (its natural width, only here: issue #22)
+        nat = 0.0
+        for k in range(i, j):
+            nat += items[k].w + (items[k].gap if k > i else 0.0)
+        natural = nat - start_cut - end_cut
         if natural <= width + hang + EPS:
             fit = _Fit(0.0, hang=hang)
     glyphs: list[Glyph] = []
@@ -1741,8 +1866,31 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
     hl_stretch = fstretch.get("hanlatin", 0.0)
     hl_extra, even, letter = fit.hl_extra, fit.even, fit.letter
     x = 0.0
+    last = j - 1
+    G = Glyph
     for k in range(i, j):
         it = items[k]
+        if it.cls == H:
+            # a Han character (most glyphs): no edge trim, nothing to adjust, drawn as it is
+            # (what the rules below give it; build_items gives it no shrink or stretch); its
+            # gap as below (no space, so no end-of-line exception)
+            if k > i:
+                if it.gap_shrink:
+                    gap = it.gap
+                    gap -= it.gap_shrink * hl_shrink
+                    gap += it.gap_stretch * hl_stretch
+                    if justified:
+                        gap += hl_extra
+                    x += gap
+                elif it.gap_even:
+                    x += it.gap + even if justified else it.gap
+                elif it.gap_letter and justified:
+                    x += it.gap + letter
+                else:
+                    x += it.gap
+            append(G(it.ch, x, it.adv, 1.0, it.role))
+            x += it.w
+            continue
         if k > i:
             gap = it.gap
             if it.gap_shrink:
@@ -1750,19 +1898,14 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                 gap += it.gap_stretch * hl_stretch
                 if justified:
                     gap += hl_extra
-            elif k == j - 1 and end_cut and it.cls in (SP, IS):
+            elif k == last and end_cut and it.cls in (SP, IS):
                 pass             # no widening before a space that ends the line
-            elif it.gap_even and justified:
-                gap += even
+            elif it.gap_even:
+                if justified:
+                    gap += even
             elif it.gap_letter and justified:
                 gap += letter
             x += gap
-        if it.cls == H and not it.shrink_kind and not it.stretch_kind:
-            # a Han character: no edge trim, nothing to adjust, drawn as it is (what the
-            # rules below give it)
-            append(Glyph(it.ch, x, it.adv, 1.0, it.role))
-            x += it.w
-            continue
         w = it.w
         lead_cut = 0.0   # width removed on the left side of the glyph
         if k == i and start_cut:
