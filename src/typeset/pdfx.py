@@ -375,15 +375,32 @@ def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
     if threads:
         _threads(pdf, threads, titles or {})
 
-    out = io.BytesIO()
     # Streams are written as ReportLab compressed them (every stream it writes is Flate, and
     # so is the profile above); qpdf decoding and compressing them again took most of this
     # step's time.  The XMP packet stays uncompressed, as PDF/X readers expect.
-    pdf.save(out, deterministic_id=True, force_version=pdf_version,
-             object_stream_mode=pikepdf.ObjectStreamMode.disable,
-             compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
-             fix_metadata_version=False)
-    return out.getvalue()
+    with _scratch() as out:
+        pdf.save(out, deterministic_id=True, force_version=pdf_version,
+                 object_stream_mode=pikepdf.ObjectStreamMode.disable,
+                 compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                 fix_metadata_version=False)
+        out.seek(0)
+        return out.read()
+
+
+def _scratch():
+    """A file in memory for pikepdf to save into: qpdf hands its output to the file object's
+    write() in thousands of small pieces, and an io.BytesIO took twice the instructions of a
+    file for them (a page file: 20.6 M against 10.6 M, cachegrind, issue #22).  A memfd
+    (anonymous memory, Linux), else a temporary file."""
+    import os
+    import tempfile
+
+    if hasattr(os, "memfd_create"):
+        try:
+            return open(os.memfd_create("typeset-pdfx", os.MFD_CLOEXEC), "w+b")
+        except OSError:
+            pass
+    return tempfile.TemporaryFile()
 
 
 def _threads(pdf, threads: list[dict], titles: dict) -> None:
