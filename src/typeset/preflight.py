@@ -94,6 +94,8 @@ ICC_LIMIT = 16 * MB               # an ICC profile
 XMP_LIMIT = 4 * MB
 FONT_LIMIT = 32 * MB              # an embedded font program
 FONT_STRINGS = 8192               # strings whose widths the walk keeps, a font (_FontInfo)
+SHARED_STRINGS = 2048             # … kept in the programs' memo for the files after (_font_info)
+SHARED_STRINGS_BYTES = SHARED_STRINGS * 200    # what the programs' memo counts for them
 PROGRAM_KEPT = 1 * MB             # a font program the programs' memo keeps (_font_info) …
 PROGRAMS_KEPT = 48 * MB           # … and all it keeps
 MEASURE_PIXELS = 40_000_000       # images larger than this are not measured for ink
@@ -517,7 +519,7 @@ class _FontInfo:
     which codes draw .notdef (``nd``: a bytes.translate table mapping those to 1)."""
 
     __slots__ = ("widths", "two_byte", "asc", "desc", "nd", "measurable", "wmap", "dw",
-                 "nd_zero", "blank", "strings")
+                 "nd_zero", "blank", "strings", "strings_max")
 
     def __init__(self):
         self.widths = [0.0] * 256
@@ -530,6 +532,7 @@ class _FontInfo:
         self.dw = 1000.0
         self.blank = None          # bytes of 256: 1 for a code whose glyph has no outline
         self.strings: dict = {}    # a string shown in this one-byte font → marks(string)
+        self.strings_max = FONT_STRINGS
 
     def advance(self, s: bytes) -> tuple[float, int, int]:
         """(sum of widths, glyph count, spaces) of a string shown in this font."""
@@ -543,7 +546,7 @@ class _FontInfo:
     def marks(self, s: bytes) -> tuple:
         """(sum of widths, cut, index of the first .notdef glyph or -1) of a non-empty
         string in this one-byte font, as the walk's text runs read them, kept for the next
-        time it is shown (at most FONT_STRINGS strings of at most 64 bytes a font): ``cut``
+        time it is shown (at most ``strings_max`` strings of at most 64 bytes a font): ``cut``
         is None when the string's first and last glyphs have an outline, False when none
         has one, else (sum of widths before the first glyph with one, after the last)."""
         widths = self.widths
@@ -560,7 +563,7 @@ class _FontInfo:
                        sum(map(widths.__getitem__, s[last + 1:])))
         k = s.translate(self.nd).find(1) if self.nd is not None else -1
         out = (w, cut, k)
-        if len(s) <= 64 and len(self.strings) < FONT_STRINGS:
+        if len(s) <= 64 and len(self.strings) < self.strings_max:
             self.strings[s] = out
         return out
 
@@ -753,6 +756,21 @@ def _font_info(font, programs: dict | None = None) -> _FontInfo:
                     _hold(programs, key, marks, len(key[0]))
                 if marks is not None:
                     info.nd, info.blank = marks
+            if programs is not None:
+                # what marks() finds of a string depends on the widths, nd and blank alone:
+                # the fonts of other files with the same (a build's page files share their
+                # subsets' codes: the body face's fonts are the same on most pages) share
+                # the strings kept, read once for the build instead of once for each page
+                # (issue #22)
+                key = ("strings", tuple(info.widths), info.nd, info.blank)
+                shared = programs.get(key)
+                if shared is None:
+                    shared = {}
+                    _hold(programs, key, shared, SHARED_STRINGS_BYTES)
+                    if programs.get(key) is not shared:       # the memo is full: not kept
+                        shared = None
+                if shared is not None:
+                    info.strings, info.strings_max = shared, SHARED_STRINGS
         fd = desc_font.get("/FontDescriptor")
         if _is_dict(fd) and float(fd.get("/Ascent", 0)) > 0:
             info.asc = float(fd.Ascent)
