@@ -519,7 +519,7 @@ class _FontInfo:
     which codes draw .notdef (``nd``: a bytes.translate table mapping those to 1)."""
 
     __slots__ = ("widths", "two_byte", "asc", "desc", "nd", "measurable", "wmap", "dw",
-                 "nd_zero", "blank", "strings", "strings_max")
+                 "nd_zero", "blank", "strings", "strings_max", "bounded")
 
     def __init__(self):
         self.widths = [0.0] * 256
@@ -533,6 +533,16 @@ class _FontInfo:
         self.blank = None          # bytes of 256: 1 for a code whose glyph has no outline
         self.strings: dict = {}    # a string shown in this one-byte font → marks(string)
         self.strings_max = FONT_STRINGS
+        self.bounded = None        # widths and em box within ±1e38 (see line_bounded)
+
+    def line_bounded(self) -> bool:
+        """Whether every width and the em box are within ±1e38 (no infinity, no NaN): then
+        no sum or product a line's strings make of them is infinite or NaN (see
+        _Page.line)."""
+        if self.bounded is None:
+            self.bounded = all(-1e38 <= w <= 1e38 for w in self.widths) and \
+                -1e38 <= self.asc <= 1e38 and -1e38 <= self.desc <= 1e38
+        return self.bounded
 
     def advance(self, s: bytes) -> tuple[float, int, int]:
         """(sum of widths, glyph count, spaces) of a string shown in this font."""
@@ -1344,6 +1354,9 @@ class _Page:
         last = last_found = last_fk = None
         if bleed is not None:        # the bounds inside_bleed() compares with
             bx0, bx1, by0, by1 = bleed[0] + EPS, bleed[2] - EPS, bleed[1] + EPS, bleed[3] - EPS
+        # a line read in one step (line()) where text_run's own shortcut for a string holds
+        fast = plain and lean and ident
+        found_by: dict = {}          # the matrix's scale → its findings by size (line())
         for it in ops:
             op = it[0]
             left -= 1
@@ -1365,6 +1378,24 @@ class _Page:
                 b = it[1]
             elif op == "Tm":
                 st.tm = st.tlm = it[1]
+                continue
+            elif op == "L":                           # a line: (ET) BT Tm and its strings
+                # its first operator is counted above; the others (at most two a string,
+                # and two of ET BT Tm) are counted here when no multiple of 4096 is among
+                # the counts they take, else one at a time by reading its items
+                if fast and (left - 1) >> 12 == (left - 3 - 2 * len(it[3])) >> 12:
+                    got = self.line(st, it, names, found_by, key0, transp)
+                    if got is not None:
+                        if it[2] and not self.inside:
+                            self.texts.append(text)
+                        text, n = got
+                        left -= n - 1
+                        continue
+                # the line's items one at a time, its first operator counted again there
+                # (the check of the time made above, if any, is made again)
+                self.ops_left = left + 1
+                text = self.text_run(st, TextRun.expand(it), text, resources)
+                left = self.ops_left
                 continue
             elif op == "BTm":                         # (ET) BT Tm: two or three operators
                 n = 2 if it[2] else 1
@@ -1488,6 +1519,162 @@ class _Page:
             last_fk = fk                  # (None, or among those reported)
         self.ops_left = left
         return text
+
+    def line(self, st: _State, it: tuple, names: dict, found_by: dict, key0: tuple, transp):
+        """A line of a text run (pdfscan's ``("L", matrix, et, items)``: ET, BT, Tm and the
+        Tf and TJ items after them) read in one step, as :meth:`text_run` reads its items:
+        (the line's text object, the operators it counts), with the text state left as its
+        last operator leaves it; or None, with nothing but memos changed, when it must be
+        read item by item: a string whose checks find something, whose font's problems are
+        not reported yet, or whose font is not looked up yet, is missing or is one that
+        text_run's shortcut does not measure (two bytes a code, or widths beyond ±1e38),
+        or a matrix that turns the text.  The caller has checked text_run's conditions for
+        its shortcut: visible text in neither registration colour nor a spot colour, no
+        character or word spacing, the identity CTM.
+
+        Every number is made by the same operations in the same order as text_run's (a Tf
+        with its Tj) and show()'s (a TJ), the text matrix kept as six numbers instead of a
+        tuple; the text object's box is joined string by string with the same comparisons.
+        ``found_by``: for the scale of a matrix (hypot(c, d)), the text checks' findings by
+        size inside and outside the bleed (as text_run's ``local``: what the page's memo
+        holds or is given)."""
+        a0, a1, a2, a3, t4, t5 = mtx = it[1]
+        if a1 != 0.0 or a2 != 0.0:
+            return None
+        n = 3 if it[2] else 2
+        hyp = math.hypot(a2, a3)
+        pair = found_by.get(hyp)
+        if pair is None:
+            pair = found_by[hyp] = ({}, {})
+        found_in, found_out = pair
+        th, rise = st.th, st.rise
+        memo = self.text_memo
+        reported = self.run.fonts_reported
+        bleed = self.bleed
+        if bleed is not None:
+            bx0, bx1, by0, by1 = bleed[0] + EPS, bleed[2] - EPS, bleed[1] + EPS, bleed[3] - EPS
+        u0 = u1 = u2 = u3 = None                  # the text object's box
+        notdef = None
+        font, fk, size = st.font, st.font_key, st.size
+        for sub in it[3]:
+            if sub[0] == "Tf":
+                got = names.get(sub[1])
+                if got is None:
+                    return None                   # looked up (and reported) item by item
+                font, fk = got
+                size = sub[2]
+                x = sub[3]
+                if x is None:
+                    n += 1
+                    continue
+                n += 2
+            else:
+                x = sub[1]
+                n += 1
+            if font is None or fk not in reported or not font.measurable or \
+                    font.two_byte or not font.line_bounded():
+                return None
+            lo = rise + font.desc / 1000.0 * size
+            hi = rise + font.asc / 1000.0 * size
+            strings = font.strings
+            x0, y0 = t4, t5                       # the text matrix's e and f before it
+            xa = None
+            if type(x) is bytes:                  # Tj: text_run's steps
+                if not x:
+                    t4, t5 = t4 + 0.0 * a0, t5 + 0.0 * a1
+                else:
+                    marks = strings.get(x)
+                    if marks is None:
+                        marks = font.marks(x)
+                    w, cut, k = marks
+                    pen = 0.0
+                    adv = w / 1000.0 * size * th
+                    a, z = pen, pen + adv
+                    if cut is not None:
+                        if cut is False:
+                            a = z = None
+                        else:
+                            a = pen + cut[0] / 1000.0 * size * th
+                            z = z - cut[1] / 1000.0 * size * th
+                    if k >= 0 and notdef is None:
+                        hw, hn, hs = font.advance(x[:k])
+                        at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
+                        notdef = _apply((a0, a1, a2, a3, t4, t5), at, rise)
+                    pen += adv
+                    if a is not None:
+                        xa, xb = a0 * a + t4, a0 * z + t4
+                        ya, yb = a3 * lo + t5, a3 * hi + t5
+                        b0, b1 = (xb if xb < xa else xa), (yb if yb < ya else ya)
+                        b2, b3 = (xb if xb > xa else xa), (yb if yb > ya else ya)
+                    t4, t5 = t4 + pen * a0, t5 + pen * a1
+            else:                                 # TJ: show()'s steps
+                pen = 0.0
+                x_lo = x_hi = None
+                for el in x:
+                    if type(el) is not bytes:
+                        if type(el) is float:
+                            pen -= el / 1000.0 * size * th
+                        continue
+                    if not el:
+                        continue
+                    mk = strings.get(el)
+                    if mk is None:
+                        mk = font.marks(el)
+                    w, cut, k = mk
+                    adv = w / 1000.0 * size * th
+                    a, z = pen, pen + adv
+                    if cut is not None:
+                        if cut is False:
+                            a = z = None
+                        else:
+                            a = pen + cut[0] / 1000.0 * size * th
+                            z = z - cut[1] / 1000.0 * size * th
+                    if a is not None:
+                        if x_lo is None or a < x_lo:
+                            x_lo = a
+                        if x_hi is None or z > x_hi:
+                            x_hi = z
+                    if k >= 0 and notdef is None:
+                        hw, hn, hs = font.advance(el[:k])
+                        at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
+                        notdef = _apply((a0, a1, a2, a3, t4, t5), at, rise)
+                    pen += adv
+                if x_lo is not None:
+                    xa, xb = a0 * x_lo + t4, a0 * x_hi + t4
+                    ya, yb = a3 * lo + t5, a3 * hi + t5
+                    b0, b1 = min(xa, xb), min(ya, yb)
+                    b2, b3 = max(xa, xb), max(ya, yb)
+                t4, t5 = t4 + pen * a0, t5 + pen * a1
+            if xa is None:                        # no ink: the box the checks are given
+                s = size * hyp
+                b0, b1, b2, b3 = x0, y0 - 0.2 * s, x0 + s, y0 + 0.8 * s
+            elif u0 is None:
+                u0, u1, u2, u3 = b0, b1, b2, b3
+            else:
+                u0 = b0 if b0 < u0 else u0
+                u1 = b1 if b1 < u1 else u1
+                u2 = b2 if b2 > u2 else u2
+                u3 = b3 if b3 > u3 else u3
+            inside = bleed is None or (b2 > bx0 and b0 < bx1 and b3 > by0 and b1 < by1)
+            by_size = found_in if inside else found_out
+            found = by_size.get(size)
+            if found is None:
+                s = size * hyp
+                key = key0 + (round(s, 2), inside, transp)
+                found = memo.get(key)
+                if found is None:
+                    found = memo[key] = self._text_findings(st, s, inside)
+                by_size[size] = found
+            if found:
+                return None                       # reported item by item, where found
+        text = _TextObject()
+        if u0 is not None:
+            text.box = (u0, u1, u2, u3)
+        text.notdef = notdef
+        st.font, st.font_key, st.size = font, fk, size
+        st.tlm = mtx
+        st.tm = (a0, a1, a2, a3, t4, t5)
+        return text, n
 
     def paint(self, st: _State, path: list, op: str) -> None:
         pts = [p for p in path if p[2] != "h"]
