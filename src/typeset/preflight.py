@@ -966,6 +966,7 @@ class _Page:
         self.images: list = []
         self.fonts = run.fonts                                    # font key → _FontInfo
         self.font_names: dict = {}              # id(resources) → {name: same as fonts}
+        self.line_fonts: set = set()            # fonts line() measures (_FontInfo)
         self.ops_left = MAX_OPERATORS
         self.form_draws = 0
         # placed graphics (Form XObjects the page draws): each one box, what they draw
@@ -1550,6 +1551,7 @@ class _Page:
         th, rise = st.th, st.rise
         memo = self.text_memo
         reported = self.run.fonts_reported
+        measured = self.line_fonts
         bleed = self.bleed
         if bleed is not None:
             bx0, bx1, by0, by1 = bleed[0] + EPS, bleed[2] - EPS, bleed[1] + EPS, bleed[3] - EPS
@@ -1571,9 +1573,12 @@ class _Page:
             else:
                 x = sub[1]
                 n += 1
-            if font is None or fk not in reported or not font.measurable or \
-                    font.two_byte or not font.line_bounded():
-                return None
+            if font not in measured:
+                # (each of these, once true of a font, stays true for the page)
+                if font is None or fk not in reported or not font.measurable or \
+                        font.two_byte or not font.line_bounded():
+                    return None
+                measured.add(font)
             lo = rise + font.desc / 1000.0 * size
             hi = rise + font.asc / 1000.0 * size
             strings = font.strings
