@@ -533,16 +533,18 @@ class _FontInfo:
         self.blank = None          # bytes of 256: 1 for a code whose glyph has no outline
         self.strings: dict = {}    # a string shown in this one-byte font → marks(string)
         self.strings_max = FONT_STRINGS
-        self.bounded = None        # widths and em box within ±1e38 (see line_bounded)
+        self.bounded = None        # widths (and em box) within ±1e38 (see line_bounded)
 
     def line_bounded(self) -> bool:
         """Whether every width and the em box are within ±1e38 (no infinity, no NaN): then
         no sum or product a line's strings make of them is infinite or NaN (see
         _Page.line)."""
-        if self.bounded is None:
-            self.bounded = all(-1e38 <= w <= 1e38 for w in self.widths) and \
-                -1e38 <= self.asc <= 1e38 and -1e38 <= self.desc <= 1e38
-        return self.bounded
+        b = self.bounded           # None, or what _font_info found of the widths alone
+        if b is None:
+            b = all(-1e38 <= w <= 1e38 for w in self.widths)
+        b = b and -1e38 <= self.asc <= 1e38 and -1e38 <= self.desc <= 1e38
+        self.bounded = b
+        return b
 
     def advance(self, s: bytes) -> tuple[float, int, int]:
         """(sum of widths, glyph count, spaces) of a string shown in this font."""
@@ -749,10 +751,27 @@ def _font_info(font, programs: dict | None = None) -> _FontInfo:
                 scale = float(font.FontMatrix[0]) * 1000.0
             # no /Widths: one of the standard 14 fonts, not embedded; half an em a glyph is
             # near enough to say where its text is
-            info.widths = [missing if "/Widths" in font else 500.0] * 256
-            for j, v in enumerate(_numbers(font.get("/Widths"))[:256]):
-                if 0 <= first + j < 256:
-                    info.widths[first + j] = float(v) * scale
+            has = "/Widths" in font
+            arr = font.get("/Widths")
+            wkey = None
+            if programs is not None and isinstance(arr, pikepdf.Array):
+                # the widths as the file writes them and what else they are made from: a
+                # key for the memo (the fonts of a build's page files share their widths)
+                raw = arr.unparse()
+                wkey = ("widths", raw, first, missing, scale, has)
+                got = programs.get(wkey)
+                if got is not None:
+                    info.widths, info.bounded = got
+            if wkey is None or got is None:
+                info.widths = [missing if has else 500.0] * 256
+                for j, v in enumerate(_numbers(arr)[:256]):
+                    if 0 <= first + j < 256:
+                        info.widths[first + j] = float(v) * scale
+                if wkey is not None:
+                    # (whether the widths are within ±1e38: see line_bounded)
+                    _hold(programs, wkey, (info.widths, all(
+                        -1e38 <= w <= 1e38 for w in info.widths)), len(raw) + 4096)
+                    info.bounded = programs.get(wkey, (None, None))[1]
             if _is_dict(fd) and "/FontFile2" in fd:
                 stream = fd.FontFile2
                 key = _program_key(stream) if programs is not None and \
@@ -772,7 +791,7 @@ def _font_info(font, programs: dict | None = None) -> _FontInfo:
                 # subsets' codes: the body face's fonts are the same on most pages) share
                 # the strings kept, read once for the build instead of once for each page
                 # (issue #22)
-                key = ("strings", tuple(info.widths), info.nd, info.blank)
+                key = ("strings", wkey or tuple(info.widths), info.nd, info.blank)
                 shared = programs.get(key)
                 if shared is None:
                     shared = {}
