@@ -72,7 +72,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .frame import Area
+from .frame import TOLERANCE, Area
 from .i18n import _
 from .model import pdfx_level
 from .pdfscan import (MB, Refused, TextRun, Undecodable, batches, decoded,
@@ -1899,9 +1899,17 @@ class _Page:
                 if key not in worst or over[1] > worst[key][1][1]:
                     worst[key] = (area, over, flip(box))
 
+        # Area.excess's test of a box inside its area, written out with the same numbers
+        # (a page has a thousand boxes, nearly all inside): judge() for the others
+        tol = TOLERANCE
         for kind, boxes in drawn.items():
+            if kind != "text" and frames is None:
+                continue
+            ax0, ay0, ax1, ay1 = page_area.x0, page_area.y0, page_area.x1, page_area.y1
             for box in boxes:
-                if box is not None and (kind == "text" or frames is not None):
+                if box is not None and not (
+                        ax0 - (box[0] - x0) <= tol and (box[2] - x0) - ax1 <= tol and
+                        ay0 - (y1 - box[3]) <= tol and (y1 - box[1]) - ay1 <= tol):
                     judge(page_area, kind, box)
         if frames is not None:
             areas = [Area(*a) for a in frames["areas"]]
@@ -1913,9 +1921,13 @@ class _Page:
                                 f"object(s), the layout placed {len(want)}: the PDF is not the "
                                 f"page as laid out")
                     continue
+                n = len(areas)
                 for box, k in zip(drawn[kind], want):
-                    if box is not None and 0 <= k < len(areas):
-                        judge(areas[k], kind, box)
+                    if box is not None and 0 <= k < n:
+                        a = areas[k]
+                        if not (a.x0 - (box[0] - x0) <= tol and (box[2] - x0) - a.x1 <= tol and
+                                a.y0 - (y1 - box[3]) <= tol and (y1 - box[1]) - a.y1 <= tol):
+                            judge(a, kind, box)
         for (name, kind), (area, (side, d), box) in worst.items():
             x = box[0] if side == "left" else box[2]
             y = box[1] if side == "top" else box[3]
