@@ -43,7 +43,7 @@ def test_line_starts_read_as_the_general_path():
             parts.append(rnd.choice([b" ", b"\n", b""]))
         s = b"".join(parts)
         assert _ops(s) == _general(_ops, s), s
-        merged += any(type(x) is pdfscan.TextRun and any(it[0] == "BTm" for it in x)
+        merged += any(type(x) is pdfscan.TextRun and any(it[0] == "L" for it in x)
                       for x in pdfscan.batches(s))
     assert merged > 1000
 

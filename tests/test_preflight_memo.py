@@ -93,3 +93,29 @@ def test_a_memo_decodes_what_it_met_once_and_never_stands_in_for_a_file(
         got = _findings(out, memo)
         assert got == _findings(out)
         assert check in {f["check"] for f in got} and check not in {f["check"] for f in alone}
+
+
+def test_strings_measured_are_shared_only_by_fonts_that_measure_them_alike(
+        sample_build, tmp_path):
+    """The strings a font's text runs measured (_FontInfo.marks) are kept in the memo for
+    the files after, by the font's widths, .notdef and blank glyphs: the same page checked
+    again reads them from there, and a copy whose body fonts are three times as wide is
+    measured with its own widths — with the memo, what it finds is what it finds alone."""
+    page = sample_build.page_pdfs[0]
+    alone = _findings(page)
+    memo: dict = {}
+    assert _findings(page, memo) == alone
+    shared = [v for k, v in memo.items() if isinstance(k, tuple) and k[0] == "strings"]
+    assert shared and any(shared)                 # strings were kept, in the memo
+    kept = sum(len(v) for v in shared)
+    assert _findings(page, memo) == alone
+    assert sum(len(v) for v in shared) == kept    # the same page: nothing new to measure
+    wide = tmp_path / "wide.pdf"
+    with pikepdf.open(page) as pdf:
+        for name, font in pdf.pages[0].Resources.Font.items():
+            if name.startswith("/F1+"):
+                font.Widths = pikepdf.Array([float(w) * 3 for w in font.Widths])
+        pdf.save(wide)
+    got = _findings(wide, memo)
+    assert got == _findings(wide)
+    assert got != alone                           # the wide text is found where it runs

@@ -60,7 +60,8 @@ def test_runs_read_as_the_general_path(sample_build):
     data = _content(sample_build.page_pdfs[0])
     runs = [x for x in pdfscan.batches(data) if type(x) is pdfscan.TextRun]
     # most of a page is read in runs, and what they give is what the general path gives
-    assert sum(len(r) for r in runs) > 1000
+    # (a line holds its strings' items: pdfscan.TextRun)
+    assert sum(len(r) + sum(len(it[3]) for it in r if it[0] == "L") for r in runs) > 1000
     assert _ops(data) == _general(_ops, data)
     rnd = random.Random(11)
     taken = 0

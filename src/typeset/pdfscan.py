@@ -319,7 +319,11 @@ class TextRun(list):
     ``("TD", tx, ty)``, ``("BT",)``, ``("ET",)``, and ``("BTm", (a, b, c, d, e, f), et)`` (a
     BT and the Tm right after it, and an ET right before them when ``et``: how the PDF
     writer begins each line): the operands as :func:`operations` gives them, without a list
-    for each operator (the walk reads a run in one loop)."""
+    for each operator (the walk reads a run in one loop).  A BTm is given as a line,
+    ``("L", (a, b, c, d, e, f), et, items)``: ``items`` are the Tf and TJ items right after
+    it in the run (a Tf with its Tj, or a Tf and then a TJ: how the writer sets each string
+    of a line), which the walk may read in one step (:meth:`expand` gives the items as they
+    would be without the line)."""
 
     def operators(self):
         """The run's operators as :func:`operations` yields them."""
@@ -340,8 +344,18 @@ class TextRun(list):
                 yield "Tm", list(it[1])
             elif op in ("Td", "TD"):
                 yield op, [it[1], it[2]]
+            elif op == "L":
+                yield from TextRun.expand(it).operators()
             else:
                 yield op, []
+
+    @staticmethod
+    def expand(it) -> "TextRun":
+        """A line (``("L", …)``) as the items it holds would be without it: its BTm, then
+        its Tf and TJ items."""
+        out = TextRun([("BTm", it[1], it[2])])
+        out += it[3]
+        return out
 
 
 def batches(data: bytes, problem=None):
@@ -383,15 +397,14 @@ def batches(data: bytes, problem=None):
             # _ITEM.match(data, pos) gives, without setting the matcher up for each)
             following = scan(data, x.end()).match
             room = RUN
+            line = None              # the strings of the line a BTm began (see TextRun)
             while True:
                 # an operator met before in this stream, written the same: the same item
                 # (most of a page's strings are one glyph, shown again and again)
                 whole = x.group()
-                got = seen.get(whole)
+                it = seen.get(whole)
                 room -= 1
-                if got is not None:
-                    out.append(got)
-                else:
+                if it is None:
                     nm, size, s, s1, arr, tm, td, et, btm, bt = x.groups()
                     if nm:
                         name = names.get(nm)
@@ -402,23 +415,23 @@ def batches(data: bytes, problem=None):
                             s = escape(s)[0] if b"\\" in s else s
                         else:
                             s = None
-                        out.append(("Tf", name, float(size), s))
+                        it = ("Tf", name, float(size), s)
                     elif s1:
                         s1 = s1[1:-1]
-                        out.append(("Tj", escape(s1)[0] if b"\\" in s1 else s1))
+                        it = ("Tj", escape(s1)[0] if b"\\" in s1 else s1)
                     elif btm:
                         v = btm.split()
-                        out.append(("BTm", (float(v[0]), float(v[1]), float(v[2]), float(v[3]),
-                                            float(v[4]), float(v[5])), et is not None))
+                        it = ("BTm", (float(v[0]), float(v[1]), float(v[2]), float(v[3]),
+                                      float(v[4]), float(v[5])), et is not None)
                     elif bt:
-                        out.append((ops[bt],))
+                        it = (ops[bt],)
                     elif tm:
                         v = tm.split()
-                        out.append(("Tm", (float(v[0]), float(v[1]), float(v[2]), float(v[3]),
-                                           float(v[4]), float(v[5]))))
+                        it = ("Tm", (float(v[0]), float(v[1]), float(v[2]), float(v[3]),
+                                     float(v[4]), float(v[5])))
                     elif td:
                         v = td.split()
-                        out.append((ops[v[2]], float(v[0]), float(v[1])))
+                        it = (ops[v[2]], float(v[0]), float(v[1]))
                     else:
                         els = [((escape(e[1:-1])[0] if b"\\" in e else e[1:-1]) if e
                                 else float(x)) for e, x in _ELEMENT.findall(arr)]
@@ -426,10 +439,23 @@ def batches(data: bytes, problem=None):
                             yield out                 # what comes before it, then no further
                             raise Refused(f"an array of more than {MAX_OPERANDS} elements in "
                                           f"a content stream")
-                        out.append(("TJ", els))
+                        it = ("TJ", els)
                     if not arr and not btm and len(whole) <= SEEN_BYTES and \
                             len(seen) < SEEN_ITEMS:
-                        seen[whole] = out[-1]         # (not a TJ: its list is the caller's)
+                        seen[whole] = it              # (not a TJ: its list is the caller's)
+                # a line: a BTm and the Tf, Tj and TJ after it (see TextRun)
+                op = it[0]
+                if op == "Tf" or op == "TJ":
+                    if line is not None:
+                        line.append(it)
+                    else:
+                        out.append(it)
+                elif op == "BTm":
+                    line = []
+                    out.append(("L", it[1], it[2], line))
+                else:
+                    line = None
+                    out.append(it)
                 if not room:
                     break
                 last_x, x = x, following()

@@ -72,7 +72,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .frame import Area
+from .frame import TOLERANCE, Area
 from .i18n import _
 from .model import pdfx_level
 from .pdfscan import (MB, Refused, TextRun, Undecodable, batches, decoded,
@@ -94,6 +94,8 @@ ICC_LIMIT = 16 * MB               # an ICC profile
 XMP_LIMIT = 4 * MB
 FONT_LIMIT = 32 * MB              # an embedded font program
 FONT_STRINGS = 8192               # strings whose widths the walk keeps, a font (_FontInfo)
+SHARED_STRINGS = 2048             # … kept in the programs' memo for the files after (_font_info)
+SHARED_STRINGS_BYTES = SHARED_STRINGS * 200    # what the programs' memo counts for them
 PROGRAM_KEPT = 1 * MB             # a font program the programs' memo keeps (_font_info) …
 PROGRAMS_KEPT = 48 * MB           # … and all it keeps
 MEASURE_PIXELS = 40_000_000       # images larger than this are not measured for ink
@@ -517,7 +519,7 @@ class _FontInfo:
     which codes draw .notdef (``nd``: a bytes.translate table mapping those to 1)."""
 
     __slots__ = ("widths", "two_byte", "asc", "desc", "nd", "measurable", "wmap", "dw",
-                 "nd_zero", "blank", "strings")
+                 "nd_zero", "blank", "strings", "strings_max", "bounded")
 
     def __init__(self):
         self.widths = [0.0] * 256
@@ -530,6 +532,19 @@ class _FontInfo:
         self.dw = 1000.0
         self.blank = None          # bytes of 256: 1 for a code whose glyph has no outline
         self.strings: dict = {}    # a string shown in this one-byte font → marks(string)
+        self.strings_max = FONT_STRINGS
+        self.bounded = None        # widths (and em box) within ±1e38 (see line_bounded)
+
+    def line_bounded(self) -> bool:
+        """Whether every width and the em box are within ±1e38 (no infinity, no NaN): then
+        no sum or product a line's strings make of them is infinite or NaN (see
+        _Page.line)."""
+        b = self.bounded           # None, or what _font_info found of the widths alone
+        if b is None:
+            b = all(-1e38 <= w <= 1e38 for w in self.widths)
+        b = b and -1e38 <= self.asc <= 1e38 and -1e38 <= self.desc <= 1e38
+        self.bounded = b
+        return b
 
     def advance(self, s: bytes) -> tuple[float, int, int]:
         """(sum of widths, glyph count, spaces) of a string shown in this font."""
@@ -543,7 +558,7 @@ class _FontInfo:
     def marks(self, s: bytes) -> tuple:
         """(sum of widths, cut, index of the first .notdef glyph or -1) of a non-empty
         string in this one-byte font, as the walk's text runs read them, kept for the next
-        time it is shown (at most FONT_STRINGS strings of at most 64 bytes a font): ``cut``
+        time it is shown (at most ``strings_max`` strings of at most 64 bytes a font): ``cut``
         is None when the string's first and last glyphs have an outline, False when none
         has one, else (sum of widths before the first glyph with one, after the last)."""
         widths = self.widths
@@ -560,7 +575,7 @@ class _FontInfo:
                        sum(map(widths.__getitem__, s[last + 1:])))
         k = s.translate(self.nd).find(1) if self.nd is not None else -1
         out = (w, cut, k)
-        if len(s) <= 64 and len(self.strings) < FONT_STRINGS:
+        if len(s) <= 64 and len(self.strings) < self.strings_max:
             self.strings[s] = out
         return out
 
@@ -736,10 +751,27 @@ def _font_info(font, programs: dict | None = None) -> _FontInfo:
                 scale = float(font.FontMatrix[0]) * 1000.0
             # no /Widths: one of the standard 14 fonts, not embedded; half an em a glyph is
             # near enough to say where its text is
-            info.widths = [missing if "/Widths" in font else 500.0] * 256
-            for j, v in enumerate(_numbers(font.get("/Widths"))[:256]):
-                if 0 <= first + j < 256:
-                    info.widths[first + j] = float(v) * scale
+            has = "/Widths" in font
+            arr = font.get("/Widths")
+            wkey = None
+            if programs is not None and isinstance(arr, pikepdf.Array):
+                # the widths as the file writes them and what else they are made from: a
+                # key for the memo (the fonts of a build's page files share their widths)
+                raw = arr.unparse()
+                wkey = ("widths", raw, first, missing, scale, has)
+                got = programs.get(wkey)
+                if got is not None:
+                    info.widths, info.bounded = got
+            if wkey is None or got is None:
+                info.widths = [missing if has else 500.0] * 256
+                for j, v in enumerate(_numbers(arr)[:256]):
+                    if 0 <= first + j < 256:
+                        info.widths[first + j] = float(v) * scale
+                if wkey is not None:
+                    # (whether the widths are within ±1e38: see line_bounded)
+                    _hold(programs, wkey, (info.widths, all(
+                        -1e38 <= w <= 1e38 for w in info.widths)), len(raw) + 4096)
+                    info.bounded = programs.get(wkey, (None, None))[1]
             if _is_dict(fd) and "/FontFile2" in fd:
                 stream = fd.FontFile2
                 key = _program_key(stream) if programs is not None and \
@@ -753,6 +785,21 @@ def _font_info(font, programs: dict | None = None) -> _FontInfo:
                     _hold(programs, key, marks, len(key[0]))
                 if marks is not None:
                     info.nd, info.blank = marks
+            if programs is not None:
+                # what marks() finds of a string depends on the widths, nd and blank alone:
+                # the fonts of other files with the same (a build's page files share their
+                # subsets' codes: the body face's fonts are the same on most pages) share
+                # the strings kept, read once for the build instead of once for each page
+                # (issue #22)
+                key = ("strings", wkey or tuple(info.widths), info.nd, info.blank)
+                shared = programs.get(key)
+                if shared is None:
+                    shared = {}
+                    _hold(programs, key, shared, SHARED_STRINGS_BYTES)
+                    if programs.get(key) is not shared:       # the memo is full: not kept
+                        shared = None
+                if shared is not None:
+                    info.strings, info.strings_max = shared, SHARED_STRINGS
         fd = desc_font.get("/FontDescriptor")
         if _is_dict(fd) and float(fd.get("/Ascent", 0)) > 0:
             info.asc = float(fd.Ascent)
@@ -938,6 +985,7 @@ class _Page:
         self.images: list = []
         self.fonts = run.fonts                                    # font key → _FontInfo
         self.font_names: dict = {}              # id(resources) → {name: same as fonts}
+        self.line_fonts: set = set()            # fonts line() measures (_FontInfo)
         self.ops_left = MAX_OPERATORS
         self.form_draws = 0
         # placed graphics (Form XObjects the page draws): each one box, what they draw
@@ -1326,6 +1374,9 @@ class _Page:
         last = last_found = last_fk = None
         if bleed is not None:        # the bounds inside_bleed() compares with
             bx0, bx1, by0, by1 = bleed[0] + EPS, bleed[2] - EPS, bleed[1] + EPS, bleed[3] - EPS
+        # a line read in one step (line()) where text_run's own shortcut for a string holds
+        fast = plain and lean and ident
+        found_by: dict = {}          # the matrix's scale → its findings by size (line())
         for it in ops:
             op = it[0]
             left -= 1
@@ -1347,6 +1398,24 @@ class _Page:
                 b = it[1]
             elif op == "Tm":
                 st.tm = st.tlm = it[1]
+                continue
+            elif op == "L":                           # a line: (ET) BT Tm and its strings
+                # its first operator is counted above; the others (at most two a string,
+                # and two of ET BT Tm) are counted here when no multiple of 4096 is among
+                # the counts they take, else one at a time by reading its items
+                if fast and (left - 1) >> 12 == (left - 3 - 2 * len(it[3])) >> 12:
+                    got = self.line(st, it, names, found_by, key0, transp)
+                    if got is not None:
+                        if it[2] and not self.inside:
+                            self.texts.append(text)
+                        text, n = got
+                        left -= n - 1
+                        continue
+                # the line's items one at a time, its first operator counted again there
+                # (the check of the time made above, if any, is made again)
+                self.ops_left = left + 1
+                text = self.text_run(st, TextRun.expand(it), text, resources)
+                left = self.ops_left
                 continue
             elif op == "BTm":                         # (ET) BT Tm: two or three operators
                 n = 2 if it[2] else 1
@@ -1470,6 +1539,166 @@ class _Page:
             last_fk = fk                  # (None, or among those reported)
         self.ops_left = left
         return text
+
+    def line(self, st: _State, it: tuple, names: dict, found_by: dict, key0: tuple, transp):
+        """A line of a text run (pdfscan's ``("L", matrix, et, items)``: ET, BT, Tm and the
+        Tf and TJ items after them) read in one step, as :meth:`text_run` reads its items:
+        (the line's text object, the operators it counts), with the text state left as its
+        last operator leaves it; or None, with nothing but memos changed, when it must be
+        read item by item: a string whose checks find something, whose font's problems are
+        not reported yet, or whose font is not looked up yet, is missing or is one that
+        text_run's shortcut does not measure (two bytes a code, or widths beyond ±1e38),
+        or a matrix that turns the text.  The caller has checked text_run's conditions for
+        its shortcut: visible text in neither registration colour nor a spot colour, no
+        character or word spacing, the identity CTM.
+
+        Every number is made by the same operations in the same order as text_run's (a Tf
+        with its Tj) and show()'s (a TJ), the text matrix kept as six numbers instead of a
+        tuple; the text object's box is joined string by string with the same comparisons.
+        ``found_by``: for the scale of a matrix (hypot(c, d)), the text checks' findings by
+        size inside and outside the bleed (as text_run's ``local``: what the page's memo
+        holds or is given)."""
+        a0, a1, a2, a3, t4, t5 = mtx = it[1]
+        if a1 != 0.0 or a2 != 0.0:
+            return None
+        n = 3 if it[2] else 2
+        hyp = math.hypot(a2, a3)
+        pair = found_by.get(hyp)
+        if pair is None:
+            pair = found_by[hyp] = ({}, {})
+        found_in, found_out = pair
+        th, rise = st.th, st.rise
+        memo = self.text_memo
+        reported = self.run.fonts_reported
+        measured = self.line_fonts
+        bleed = self.bleed
+        if bleed is not None:
+            bx0, bx1, by0, by1 = bleed[0] + EPS, bleed[2] - EPS, bleed[1] + EPS, bleed[3] - EPS
+        u0 = u1 = u2 = u3 = None                  # the text object's box
+        notdef = None
+        font, fk, size = st.font, st.font_key, st.size
+        for sub in it[3]:
+            if sub[0] == "Tf":
+                got = names.get(sub[1])
+                if got is None:
+                    return None                   # looked up (and reported) item by item
+                font, fk = got
+                size = sub[2]
+                x = sub[3]
+                if x is None:
+                    n += 1
+                    continue
+                n += 2
+            else:
+                x = sub[1]
+                n += 1
+            if font not in measured:
+                # (each of these, once true of a font, stays true for the page)
+                if font is None or fk not in reported or not font.measurable or \
+                        font.two_byte or not font.line_bounded():
+                    return None
+                measured.add(font)
+            lo = rise + font.desc / 1000.0 * size
+            hi = rise + font.asc / 1000.0 * size
+            strings = font.strings
+            x0, y0 = t4, t5                       # the text matrix's e and f before it
+            xa = None
+            if type(x) is bytes:                  # Tj: text_run's steps
+                if not x:
+                    t4, t5 = t4 + 0.0 * a0, t5 + 0.0 * a1
+                else:
+                    marks = strings.get(x)
+                    if marks is None:
+                        marks = font.marks(x)
+                    w, cut, k = marks
+                    pen = 0.0
+                    adv = w / 1000.0 * size * th
+                    a, z = pen, pen + adv
+                    if cut is not None:
+                        if cut is False:
+                            a = z = None
+                        else:
+                            a = pen + cut[0] / 1000.0 * size * th
+                            z = z - cut[1] / 1000.0 * size * th
+                    if k >= 0 and notdef is None:
+                        hw, hn, hs = font.advance(x[:k])
+                        at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
+                        notdef = _apply((a0, a1, a2, a3, t4, t5), at, rise)
+                    pen += adv
+                    if a is not None:
+                        xa, xb = a0 * a + t4, a0 * z + t4
+                        ya, yb = a3 * lo + t5, a3 * hi + t5
+                        b0, b1 = (xb if xb < xa else xa), (yb if yb < ya else ya)
+                        b2, b3 = (xb if xb > xa else xa), (yb if yb > ya else ya)
+                    t4, t5 = t4 + pen * a0, t5 + pen * a1
+            else:                                 # TJ: show()'s steps
+                pen = 0.0
+                x_lo = x_hi = None
+                for el in x:
+                    if type(el) is not bytes:
+                        if type(el) is float:
+                            pen -= el / 1000.0 * size * th
+                        continue
+                    if not el:
+                        continue
+                    mk = strings.get(el)
+                    if mk is None:
+                        mk = font.marks(el)
+                    w, cut, k = mk
+                    adv = w / 1000.0 * size * th
+                    a, z = pen, pen + adv
+                    if cut is not None:
+                        if cut is False:
+                            a = z = None
+                        else:
+                            a = pen + cut[0] / 1000.0 * size * th
+                            z = z - cut[1] / 1000.0 * size * th
+                    if a is not None:
+                        if x_lo is None or a < x_lo:
+                            x_lo = a
+                        if x_hi is None or z > x_hi:
+                            x_hi = z
+                    if k >= 0 and notdef is None:
+                        hw, hn, hs = font.advance(el[:k])
+                        at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
+                        notdef = _apply((a0, a1, a2, a3, t4, t5), at, rise)
+                    pen += adv
+                if x_lo is not None:
+                    xa, xb = a0 * x_lo + t4, a0 * x_hi + t4
+                    ya, yb = a3 * lo + t5, a3 * hi + t5
+                    b0, b1 = min(xa, xb), min(ya, yb)
+                    b2, b3 = max(xa, xb), max(ya, yb)
+                t4, t5 = t4 + pen * a0, t5 + pen * a1
+            if xa is None:                        # no ink: the box the checks are given
+                s = size * hyp
+                b0, b1, b2, b3 = x0, y0 - 0.2 * s, x0 + s, y0 + 0.8 * s
+            elif u0 is None:
+                u0, u1, u2, u3 = b0, b1, b2, b3
+            else:
+                u0 = b0 if b0 < u0 else u0
+                u1 = b1 if b1 < u1 else u1
+                u2 = b2 if b2 > u2 else u2
+                u3 = b3 if b3 > u3 else u3
+            inside = bleed is None or (b2 > bx0 and b0 < bx1 and b3 > by0 and b1 < by1)
+            by_size = found_in if inside else found_out
+            found = by_size.get(size)
+            if found is None:
+                s = size * hyp
+                key = key0 + (round(s, 2), inside, transp)
+                found = memo.get(key)
+                if found is None:
+                    found = memo[key] = self._text_findings(st, s, inside)
+                by_size[size] = found
+            if found:
+                return None                       # reported item by item, where found
+        text = _TextObject()
+        if u0 is not None:
+            text.box = (u0, u1, u2, u3)
+        text.notdef = notdef
+        st.font, st.font_key, st.size = font, fk, size
+        st.tlm = mtx
+        st.tm = (a0, a1, a2, a3, t4, t5)
+        return text, n
 
     def paint(self, st: _State, path: list, op: str) -> None:
         pts = [p for p in path if p[2] != "h"]
@@ -1670,9 +1899,17 @@ class _Page:
                 if key not in worst or over[1] > worst[key][1][1]:
                     worst[key] = (area, over, flip(box))
 
+        # Area.excess's test of a box inside its area, written out with the same numbers
+        # (a page has a thousand boxes, nearly all inside): judge() for the others
+        tol = TOLERANCE
         for kind, boxes in drawn.items():
+            if kind != "text" and frames is None:
+                continue
+            ax0, ay0, ax1, ay1 = page_area.x0, page_area.y0, page_area.x1, page_area.y1
             for box in boxes:
-                if box is not None and (kind == "text" or frames is not None):
+                if box is not None and not (
+                        ax0 - (box[0] - x0) <= tol and (box[2] - x0) - ax1 <= tol and
+                        ay0 - (y1 - box[3]) <= tol and (y1 - box[1]) - ay1 <= tol):
                     judge(page_area, kind, box)
         if frames is not None:
             areas = [Area(*a) for a in frames["areas"]]
@@ -1684,9 +1921,13 @@ class _Page:
                                 f"object(s), the layout placed {len(want)}: the PDF is not the "
                                 f"page as laid out")
                     continue
+                n = len(areas)
                 for box, k in zip(drawn[kind], want):
-                    if box is not None and 0 <= k < len(areas):
-                        judge(areas[k], kind, box)
+                    if box is not None and 0 <= k < n:
+                        a = areas[k]
+                        if not (a.x0 - (box[0] - x0) <= tol and (box[2] - x0) - a.x1 <= tol and
+                                a.y0 - (y1 - box[3]) <= tol and (y1 - box[1]) - a.y1 <= tol):
+                            judge(a, kind, box)
         for (name, kind), (area, (side, d), box) in worst.items():
             x = box[0] if side == "left" else box[2]
             y = box[1] if side == "top" else box[3]

@@ -1,0 +1,135 @@
+"""The preflight's walk reads a line of a text run — pdfscan's ``("L", matrix, et, items)``:
+ET BT Tm and the Tf, Tj and TJ of its strings — in one step (_Page.line, issue #22), and what
+it finds must be what reading the line's items one at a time finds, and what the general
+path (no runs at all) finds: on the pages a build writes, and on those pages with lines
+changed where line() must give way or compute otherwise (a matrix that scales or turns the
+text, a rise, a horizontal scale, small sizes, a string that draws .notdef, a font that is
+not defined, the operator limit reached inside a line)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pikepdf
+
+from typeset import pdfscan, preflight
+from typeset.preflight import Expect
+
+from test_preflight_runs import _general
+
+
+def _lines_off(fn, *args):
+    """``fn(*args)`` with line() giving way on every line: each read item by item."""
+    saved = preflight._Page.line
+    preflight._Page.line = lambda *a, **k: None
+    try:
+        return fn(*args)
+    finally:
+        preflight._Page.line = saved
+
+
+def _findings(path, expect):
+    return [f.as_json() for f in preflight.preflight(path, expect).findings]
+
+
+def _mutate(src, out, rnd) -> None:
+    with pikepdf.open(src) as pdf:
+        page = pdf.pages[0]
+        data = pdfscan.decoded(page.obj.Contents, 1 << 26, "c")
+        lines = data.split(b"\n")
+        for k, ln in enumerate(lines):
+            if not ln.startswith(b"BT 1 0 0 1 ") or rnd.random() > 0.25:
+                continue
+            r = rnd.random()
+            if r < 0.15:
+                ln = ln.replace(b"BT 1 0 0 1 ", rnd.choice([b"BT 2 0 0 3 ", b"BT 1 0 .5 1 ",
+                                                            b"BT 1 0 0 -1 ", b"BT 1 .2 0 1 ",
+                                                            b"BT 0 1 -1 0 "]), 1)
+            elif r < 0.3:
+                ln = rnd.choice([b"3 Ts ", b"80 Tz ", b"0 Ts ", b"100 Tz "]) + ln
+            elif r < 0.45:
+                ln = re.sub(rb" 9 Tf", rnd.choice([b" 4 Tf", b" 9.004 Tf", b" 30 Tf"]), ln,
+                            count=rnd.randint(1, 3))
+            elif r < 0.6:
+                ln = ln.replace(b") Tj", b"\\000) Tj", 1)        # code 0: .notdef
+            elif r < 0.7:
+                ln = ln.replace(b" Tm /F", b" Tm /F9 9 Tf (a) Tj /F", 1)   # not defined
+            elif r < 0.8:
+                ln = ln.replace(b" Tm ", b" Tm [(\\001) -250 ()] TJ ", 1)  # the font before
+            elif r < 0.9:
+                ln = ln.replace(b") Tj", b") Tj () Tj", 1)
+            else:
+                ln = ln.replace(b"] TJ", b" 3] TJ", 1)
+            lines[k] = ln
+        page.obj.Contents = pikepdf.Stream(pdf, b"\n".join(lines))
+        pdf.save(out)
+
+
+def test_lines_are_checked_as_their_items_are(sample_build, tmp_path, monkeypatch):
+    from typeset.profile import load_profile
+
+    src = sample_build.page_pdfs[0]
+    taken = []
+    real = preflight._Page.line
+
+    def counting(*a, **k):
+        got = real(*a, **k)
+        taken.append(got is not None)
+        return got
+    monkeypatch.setattr(preflight._Page, "line", counting)
+    expects = [Expect(), Expect(profile=load_profile("newspaper")),
+               Expect(colour=[False], profile=load_profile("coldset"))]
+    for ex in expects:
+        got = _findings(src, ex)
+        assert got == _lines_off(_findings, src, ex) == _general(_findings, src, ex)
+    assert sum(taken) > 200            # most of the page's lines were read in one step
+    rnd = random.Random(3)
+    kinds = set()
+    for k in range(16):
+        out = tmp_path / f"m{k}.pdf"
+        _mutate(src, out, rnd)
+        ex = expects[k % len(expects)]
+        got = _findings(out, ex)
+        assert got == _lines_off(_findings, out, ex), k
+        assert got == _general(_findings, out, ex), k
+        kinds |= {f["check"] for f in got}
+    assert {"notdef", "content", "text_size"} <= kinds, kinds
+    assert not all(taken)              # and some gave way
+
+
+def test_operator_limit_inside_lines(monkeypatch):
+    """Lines of two strings each, drawing just under, at and just over the limit: refused
+    exactly where reading one operator at a time refuses."""
+    import io
+
+    from pikepdf import Dictionary, Name, Pdf
+
+    line = b"ET BT 1 0 0 1 10 10 Tm /F1 9 Tf (a) Tj /F1 9 Tf [(b) 3] TJ\n"
+
+    def pdf_of(n: int, j: int) -> bytes:
+        pdf = Pdf.new()
+        pdf.add_blank_page(page_size=(200, 200))
+        page = pdf.pages[0]
+        font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1,
+                                            BaseFont=Name.Helvetica))
+        page.obj.Resources = Dictionary(Font=Dictionary(F1=font))
+        page.obj.Contents = pdf.make_stream(b"1 w " * j + b"BT /F1 9 Tf (a) Tj\n" +
+                                            line * n + b"ET\n")
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+    def refused(data: bytes) -> bool:
+        r = preflight.preflight(data, Expect(), "t.pdf")
+        return any("more than" in f.message and "operators" in f.message for f in r.findings)
+
+    monkeypatch.setattr(preflight, "MAX_OPERATORS", 8192)
+    for j in range(7):                 # the limit reached at each operator of a line
+        got = []
+        for n in range(1168, 1172):    # j + 4 + 7n operators: the limit is crossed here
+            data = pdf_of(n, j)
+            fast = refused(data)
+            assert fast == _lines_off(refused, data) == _general(refused, data), (n, j)
+            got.append(fast)
+        assert got[0] is False and got[-1] is True
