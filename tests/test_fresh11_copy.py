@@ -169,3 +169,19 @@ def test_a_letter_s_salutation_is_not_indented(page):
     sal = _line(page, "大麻镇广大人民群众")
     body = _line(page, "金山银山")          # the second line of 你们好！绿水青山就是…
     assert abs(sal[0].x0 - body[0].x0) < 0.1, (sal[0].x0, body[0].x0)
+
+
+def test_a_bracketed_note_after_a_word_is_not_set_as_a_byline(page):
+    """184's （按姓氏笔画排序） after 建议人选 notes the list (GB/T 15834-2011 §4.5.3.1) and
+    starts its line at the column edge, where the list's names start (before: flush right on
+    a line of its own, as a byline ending a paragraph is set).  A bracketed name after the
+    paragraph's last sentence is still a byline."""
+    from typeset import cjk
+
+    note = _line(page, "按姓氏笔画排序")
+    names = _line(page, "王永志")
+    assert abs(note[0].x0 - names[0].x0) < 0.6 * note[0].size, (note[0].x0, names[0].x0)
+    assert not cjk.BYLINE_END.search("“共和国勋章”建议人选 （按姓氏笔画排序）")
+    assert not cjk.BYLINE_END.search("领导小组办公室（人力资源社会保障部）")
+    for tail in ("今天开会。（某某市科协）", "他说：“好。”（某某市科协）", "（某某市科协）"):
+        assert cjk.BYLINE_END.search(tail), tail
