@@ -211,6 +211,141 @@ def _byline_paragraph(text: str, face, measure: float, settings) -> list[Line] |
     return out
 
 
+# The closing lines of a notice, a letter or a ruling (落款): the issuing organ, a signature,
+# the date — each a paragraph of its own with no mark of a sentence in it, the last
+# paragraphs of the copy, one of them a date alone.  GB/T 9704-2012 §7.3.5.1 sets the
+# 发文机关署名 and the 成文日期 to the right (the date 右空四字, the organ's name centred over
+# it); a ruling's 审判员 and 书记员 lines stand with its date on the right.  Set as body
+# paragraphs they were indented 2 em and ragged on the left, read as stray short paragraphs
+# of the text (corpus 189: 审判员刘芳 / 二〇一一年七月八日 / 书记员曾马凌; 190: the committee
+# and 2016年11月7日).  In a newspaper column they are set flush right, as flow sets a
+# byline that closes the copy.
+_DATE_ALONE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d〇一二三四五六七八九十]{1,3}月"
+                         r"[\d〇一二三四五六七八九十]{1,3}日")
+_SENTENCE_MARKS = re.compile("[，。；：？！、,.;:?!（）()“”]")
+_CLOSING_MAX = 24           # characters: a name, a title and a name, a date
+
+
+def closing_lines(paras) -> set[int]:
+    """Indices of the closing lines (落款) of ``paras``: the trailing run of short body
+    paragraphs without a sentence mark, one of them a date alone, after at least one
+    paragraph of text that ends a sentence."""
+    run = []
+    for k in range(len(paras) - 1, -1, -1):
+        p = paras[k]
+        t = p.text.strip()
+        if p.kind != "body" or p.spans or p.verse or not t or len(t) > _CLOSING_MAX or \
+                _SENTENCE_MARKS.search(t):
+            break
+        run.append(k)
+    if not run or len(run) == len(paras) or \
+            not any(_DATE_ALONE.fullmatch(paras[k].text.strip()) for k in run):
+        return set()
+    return set(run)
+
+
+# A letter's salutation (称呼) or a document's 主送机关: the first paragraph, a name of the
+# people or the body addressed closed by a colon and nothing else (大麻镇广大人民群众：).  GB/T
+# 9704-2012 §7.3.2 sets it 居左顶格 — flush left, not indented — and a letter's 称呼 stands
+# so; indented 2 em it read as the first line of the text (corpus 187).
+_SALUTATION = re.compile(r"[^，。；：？！、,.;:?!（）()“”\d\s]{2,24}[：:]")
+
+
+def salutation(paras) -> bool:
+    """Whether the first of ``paras`` is a salutation (``_SALUTATION``) with text after it."""
+    return len(paras) > 1 and paras[0].kind == "body" and not paras[0].spans and \
+        not paras[0].verse and _SALUTATION.fullmatch(paras[0].text.strip()) is not None
+
+
+def _flush_right(text: str, face, measure: float, settings) -> list[Line]:
+    """A closing line set flush right at its natural width, unspread.  One wider than the
+    measure (an organ's long name in a narrow column: 繁昌县精神文明建设指导委员会 at 12) is
+    cut into lines of as nearly equal length as can be, each flush right — broken as prose,
+    the last line held two characters (…指导委 / 员会) and read as a stray word.  Where a
+    piece would still not fit (a Latin word) it is left as the composer breaks it."""
+    lines = compose_paragraph(text, face, measure, settings, indent=0.0)
+    n = len(lines)
+    if n > 1:
+        size = -(-len(text) // n)
+        pieces = [_natural(text[i:i + size], face, settings) for i in range(0, len(text), size)]
+        if len(pieces) == n and all(ln.width <= measure + 1e-9 for ln in pieces):
+            lines = pieces
+    out = []
+    for ln in lines:
+        x0 = measure - ln.width
+        if not ln.justified or ln is lines[-1]:
+            ln = replace(ln, glyphs=[replace(g, x=g.x + x0) for g in ln.glyphs],
+                         width=measure, measure=measure, indent=0.0, justified=False,
+                         align="end", hyphen=tuple(v + (x0 if k < 2 else 0.0)
+                                                   for k, v in enumerate(ln.hyphen)))
+        out.append(ln)
+    return out
+
+
+# A list of names (名单): personal names separated by spaces, as honours lists, notices of
+# nominees and rolls of winners print them (王永志 王振义 李振声 黄宗德, corpus 184), a
+# two-character name padded with a space to the width of three (田 华) and a transliterated
+# name joined by its 间隔号 (巴依卡·凯力迪别克).  A name is a word and is not divided at a
+# line end — the spaces the copy typed are the list's break points, as a Western text's word
+# spaces are (CLREQ §handling_of_western_text_in_chinese_text: a word breaks at spaces) — and
+# the compositor breaks a name list only between names; set as prose it broke inside names
+# (李振 / 声, 巴依卡·凯力迪 / 别克, 张 / 卓元, 赵 / 忠贤 at 12).
+_NAME = "[\u3400-\u9fff]{2,4}|[\u3400-\u9fff]{2,6}(?:·[\u3400-\u9fff]{1,8})+"
+_PADDED = "[\u3400-\u9fff] [\u3400-\u9fff]"            # 田 华: one name, padded
+_NAME_LIST = re.compile(f"(?:{_PADDED}|{_NAME})(?: (?:{_PADDED}|{_NAME})){{2,}}")
+_NAME_GAP_MAX = 2.0         # em a gap between names may take to justify a line
+
+
+def name_list(text: str) -> list[str] | None:
+    """The names of a paragraph that is a list of names (``_NAME_LIST``), else None."""
+    t = " ".join(text.split())
+    if not _NAME_LIST.fullmatch(t):
+        return None
+    return re.findall(f"{_PADDED}(?= |$)|[^ ]+", t)
+
+
+def _name_lines(names: list[str], face, measure: float, settings) -> list[Line] | None:
+    """A name list set a name whole to a line's end: names filled into lines 1 em apart, from
+    the column edge (a list's rows align there: no paragraph indent), each line but the last
+    justified through the gaps between its names only (a name's own characters stay
+    together; a padded name keeps its 1-em space); a line whose gaps would open beyond
+    ``_NAME_GAP_MAX`` is left ragged.  None where a name alone is wider than the measure
+    (left to the composer)."""
+    indent = 0.0
+    set_ = [natural_line(nm, face, settings) for nm in names]
+    rows: list[list[int]] = [[]]
+    width = 0.0
+    for i, ln in enumerate(set_):
+        room = measure - (indent if len(rows) == 1 else 0.0)
+        if rows[-1] and width + 1.0 + ln.width > room + 1e-9:
+            rows.append([])
+            width = 0.0
+        width += (1.0 if rows[-1] else 0.0) + ln.width
+        rows[-1].append(i)
+    out = []
+    for r, row in enumerate(rows):
+        ind = indent if r == 0 else 0.0
+        room = measure - ind
+        natural = sum(set_[i].width for i in row) + 1.0 * (len(row) - 1)
+        if natural > room + 1e-9:
+            return None
+        last = r == len(rows) - 1
+        gap = 1.0
+        if not last and len(row) > 1 and \
+                (room - natural) / (len(row) - 1) <= _NAME_GAP_MAX:
+            gap += (room - natural) / (len(row) - 1)
+        else:
+            last = True                 # ragged: the names 1 em apart
+        glyphs, x = [], 0.0
+        for i in row:
+            glyphs += [replace(g, x=g.x + x) for g in set_[i].glyphs]
+            x += set_[i].width + gap
+        out.append(replace(set_[row[0]], glyphs=glyphs, width=room if not last else natural,
+                           measure=room, indent=ind, justified=not last,
+                           align="justify" if not last else "start", hyphen=()))
+    return out
+
+
 class _Centred(Face):
     """A face for Traditional-Chinese text: the marks of ``cjk.HANT_CENTRED`` are centred in
     their em (drawn from the face's companion, fonts.make_hant) and so keep their full em,
@@ -299,9 +434,17 @@ def compose_article(issue, art) -> list[list[Line]]:
     out: list[list[Line]] = []
     paras = art.paragraphs
     verse = _verse(paras, face, measure, paper.settings, lambda p: _faces(issue, p))
+    closing = closing_lines(paras) if not verse else set()
     for k, p in enumerate(paras):
         if k in verse:
             out.append(verse[k])
+        elif k in closing:
+            out.append(_flush_right(p.text, face, measure, paper.settings))
+        elif p.kind == "body" and not p.spans and name_list(p.text) and \
+                (names := _name_lines(name_list(p.text), face, measure, paper.settings)):
+            out.append(names)
+        elif k == 0 and salutation(paras):
+            out.append(compose_paragraph(p.text, face, measure, paper.settings, indent=0.0))
         elif p.kind == "body" and not p.spans:
             lines = compose_paragraph(p.text, face, measure, paper.settings)
             if len(lines) > 1 and byline_alone(p.text):

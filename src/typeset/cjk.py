@@ -229,7 +229,13 @@ BYLINE_CREDITS = ("摄", "报道", "供稿", "整理", "撰稿")
 _BYLINE_WORDS = "|".join(sorted({*BYLINE_ROLES, *BYLINE_ROLE_PREFIXES, *BYLINE_CREDITS, "综合"},
                                 key=lambda w: (-len(w), w)))
 BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?）")
-BYLINE_END = re.compile("（[^（），。、；：？！,.;:?!]{1,12}）$")
+# A short bracketed name ending a paragraph is a signature (（某某市科协）) only where it stands
+# after the paragraph's last sentence has closed, or alone; a bracket right after a word is a
+# note on that word (GB/T 15834-2011 §4.5.3.1: 括号 marks 注释内容, the 句内括号 following what
+# it explains) — 建议人选 （按姓氏笔画排序）, 办公室（人力资源社会保障部）, corpus 184 and 188 —
+# and was set flush right on a line of its own as if it were a byline.
+BYLINE_END = re.compile("(?:^|(?<=[。！？])|(?<=[。！？][”’ ])|(?<=[。！？][”’] ))"
+                        "（[^（），。、；：？！,.;:?!]{1,12}）$")
 # Characters of the standard transliteration of foreign names (新华社 译名手册's syllable
 # table, the most used ones, 翰 of 约翰 = John among them).  A "." between two of them is a
 # 间隔号 in a name typed with a full stop (迪米特里.康德拉特耶夫, 约翰.波西杰, GB/T 15834

@@ -156,6 +156,7 @@ def _prev(out) -> str | None:
 _S = " \t\u00a0"
 _TRIGGER = re.compile(
     "[-,;:?!()\"'…⋯.~０-９Ａ-Ｚａ-ｚ﹐﹑﹒﹔﹕﹖﹗]|[〇一二三四五六七八九][Oo0]|——?[" + _S + "]|――|－－|。。。|[·・]{3}|[" + _S + "]{2}"
+    "|[0-9][—⸺－–][0-9]|[年月日时分秒](?:——|⸺)"
     "|[" + _S + "][0-9A-Za-z]|[0-9A-Za-z][" + _S + "]"
     "|[" + _S + "][" + re.escape("".join(sorted(set(cjk.CLOSING + cjk.PAUSE + cjk.STOP))))
     + "]|[" + re.escape("".join(sorted(set(cjk.OPENING + cjk.PAUSE + cjk.STOP)))) + "][" + _S
@@ -546,6 +547,45 @@ def _forms(toks, changes):
     return p.out
 
 
+# GB/T 15834-2011 §4.13.3.1: the 短横线 "-" joins the parts of a telephone number (010-88842603);
+# typed as a 一字线 or a 破折号 (010—84233460, corpus 188) it was a connector (class CN) the line
+# could break after, the area code left at the line end, and a dash between figures reads as a
+# span "from 010 to 84233460".  A trunk prefix (0 and two or three digits, not after a digit or
+# a Latin letter) and a subscriber number of seven or eight digits (not followed by a digit).
+_PHONE_DASH = re.compile(r"(?<![0-9A-Za-z.])0\d{2,3}(—{1,2}|⸺|－|–)\d{7,8}(?!\d)")
+# GB/T 15834-2011 §4.13.3.2: the 一字线 "—" marks the start and end of a span of time
+# (2011年2月3日—10日); the 破折号 "——" (§4.9: an explanation, a turn, a drawn-out sound) set
+# between two dates (2016年11月7日——2016年11月13日, corpus 190) is the wrong mark, two ems
+# where the connector takes one.  A point of time before it (a figure and its unit) and a
+# figure after it; an explanation after a date starts with words, not a figure.
+_HAN_NUMERALS = "〇一二三四五六七八九十"
+_DATE_DASH = re.compile(rf"(?<=[0-9{_HAN_NUMERALS}][年月日时分秒])(——|⸺)(?=[0-9{_HAN_NUMERALS}])")
+
+
+def _connectors(toks, changes):
+    """The connector a telephone number and a span of dates take (``_PHONE_DASH``,
+    ``_DATE_DASH``) where a dash was typed for it."""
+    text = _chars(toks)
+    fixes = {}
+    for m in _PHONE_DASH.finditer(text):
+        fixes[m.start(1)] = (m.end(1), "-", N_("a telephone number: the hyphen"))
+    for m in _DATE_DASH.finditer(text):
+        fixes[m.start(1)] = (m.end(1), "—", N_("a span of time: the 一字线, not the dash"))
+    if not fixes:
+        return toks
+    p = _Pass(toks, changes)
+    k = 0
+    while k < len(toks):
+        if k in fixes:
+            end, new, why = fixes[k]
+            p.put(new, toks[k:end], why)
+            k = end
+            continue
+        p.keep(toks[k])
+        k += 1
+    return p.out
+
+
 def normalise_text(text: str, body: bool = True) -> tuple[str, list[tuple[int, str, str, str]]]:
     """Return the normalised text and (offset in ``text``, old, new, rule) for every change,
     in order of offset.  ``body``: a paragraph (the Han–Latin space rule applies), not a
@@ -559,7 +599,8 @@ def normalise_text(text: str, body: bool = True) -> tuple[str, list[tuple[int, s
     # after it Chinese): repeat until nothing changes, so that a second run changes nothing.
     for _ in range(4):
         before = len(changes)
-        for step in (_forms, _dashes_and_ellipses, _half_width_marks, _quotes, spaces):
+        for step in (_forms, _dashes_and_ellipses, _connectors, _half_width_marks, _quotes,
+                     spaces):
             # one token per character again (a replacement may be longer than what it replaced)
             toks = [(c, off) for t, off in step(toks, changes) for c in t]
         if len(changes) == before:
