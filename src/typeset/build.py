@@ -585,10 +585,23 @@ def _finish(job: _Job, task) -> tuple:
     """Make one file PDF/X and preflight it: (bytes, preflight result, CPU seconds of each
     step).  ``task`` is (page index, file name) for a page file, or (None, file name) for the
     whole issue, whose pages are the page files' drawings joined.  In a worker."""
-    from .pdfx import finish_pdf
-
     k, name = task
     c0 = time.process_time()
+    data = _pdfx(job, k)
+    c1 = time.process_time()
+    res = None if job.check_later else _check(job, (k, name), data)
+    if job.stage is not None:
+        path = job.stage / name
+        path.write_bytes(data)
+        data = path
+    return data, res, dict(pdfx=c1 - c0, preflight=time.process_time() - c1)
+
+
+def _pdfx(job: _Job, k) -> bytes:
+    """Page ``k``'s drawing made a PDF/X file (``k`` None: the whole issue's, its pages the
+    page files' drawings joined)."""
+    from .pdfx import finish_pdf
+
     if k is None:
         ps, title, raw = job.pages, job.title, job.raws     # opened from their files
     else:
@@ -598,15 +611,8 @@ def _finish(job: _Job, task) -> tuple:
         from .pdf import issue_fonts
 
         fonts = issue_fonts(job.encoding)     # one set of subsets for every page
-    data = finish_pdf(raw, job.doc(ps, title), job.output, [p.threads for p in ps], job.titles,
+    return finish_pdf(raw, job.doc(ps, title), job.output, [p.threads for p in ps], job.titles,
                       fonts)
-    c1 = time.process_time()
-    res = None if job.check_later else _check(job, (k, name), data)
-    if job.stage is not None:
-        path = job.stage / name
-        path.write_bytes(data)
-        data = path
-    return data, res, dict(pdfx=c1 - c0, preflight=time.process_time() - c1)
 
 
 def _check(job: _Job, task, data):
@@ -729,6 +735,11 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                doc_meta=DocMeta, encoding=encoding,
                check_later=preflight_after and not proof)
     names = [out_dir / f"{stem}-p{p.number:02d}.pdf" for p in pages]
+    if len(pages) == 1 and not proof and not job.check_later:
+        # One file, drawn and finished in this process: no stage folder to hand the PDFs
+        # between processes; its file is written while its preflight runs (_finish_one)
+        return _finish_one(job, layout, names[0], out_dir / f"{stem}.pdf", partial, jobs,
+                           progress, t0, t1)
     import shutil
     import tempfile
 
@@ -836,6 +847,91 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
     report.timings.update(page=t1 - t0, render=t3 - t1, write=time.perf_counter() - t3,
                           jobs=jobs,
                           **{f"cpu_{k}": v for k, v in cpu.items()})
+    return report
+
+
+def _finish_one(job, layout, name: Path, whole_path: Path, partial: bool, jobs, progress,
+                t0, t1) -> Report:
+    """The end of build_issue for one page (the sample page from a fresh process, issue
+    #22): draw it, make it PDF/X, then preflight it in a thread while this one writes the
+    file (and for a whole issue, the whole-issue file: the same bytes) into a staging folder
+    beside the output folder and fsyncs it (outdir.stage_set) — waits for the disk, a few ms
+    each, that used to follow the preflight.  The set is switched in only once the
+    preflight has passed, as before: a failed preflight discards the staging folder and the
+    output folder never changed; a preflight that fails and a write that fails say the
+    preflight's error, as when nothing was written."""
+    import sys
+    import threading
+    from dataclasses import replace
+
+    from .errors import PreflightError
+    from .outdir import set_of, stage_set
+
+    issue, report = layout.issue, layout.report
+    raw, cpu_draw, frame = _draw(job, 0)
+    job.raws, job.frames = [raw], [frame]
+    if progress:
+        progress(1, 1, "pages")
+    c0 = time.process_time()
+    data = _pdfx(job, 0)
+    cpu_pdfx = time.process_time() - c0
+    checked: dict = {}
+
+    def check() -> None:
+        c = time.thread_time()
+        try:
+            checked["result"] = _check(job, (0, name.name), data)
+        except BaseException as e:  # noqa: BLE001 - raised in the build's thread, below
+            checked["error"] = e
+        checked["cpu"] = time.thread_time() - c
+
+    files = [(name, data)] + ([] if partial else [(whole_path, data)])
+    replaces = (lambda r: len(r.parts) == 1 and r.name == whole_path.name) if partial \
+        else set_of(file_stem(issue), False)
+    # this thread mostly waits for the disk, and wants the interpreter back briefly after
+    # each wait: with the default switch interval (5 ms) each of those would wait for the
+    # preflight's thread to give it up
+    interval = sys.getswitchinterval()
+    thread = threading.Thread(target=check, name="typeset-preflight")
+    staged = failed_write = None
+    sys.setswitchinterval(0.001)
+    try:
+        thread.start()
+        try:
+            _clean_stages()
+            staged = stage_set(name.parent, files, replaces,
+                               keep_inode=(issue.root, issue.project_root))
+        except Exception as e:  # noqa: BLE001 - said after the preflight's verdict
+            failed_write = e
+        finally:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    try:
+        if "error" in checked:
+            raise checked["error"]
+        res = checked["result"]
+        report.preflight.append(res)
+        if not partial:
+            report.preflight.append(replace(res, name=whole_path.name))
+        t3 = time.perf_counter()
+        failed = [r for r in report.preflight if not r.ok]
+        if failed:
+            raise PreflightError("preflight failed, nothing was written:\n" +
+                                 "\n".join(r.text() for r in failed))
+        if failed_write is not None:
+            raise failed_write
+        report.notes = staged.commit()
+    finally:
+        if staged is not None:
+            staged.discard()         # (nothing left to do after a commit)
+    report.whole_pending = partial and len(job.issue.pages) > 1
+    report.outputs = [p for p, _ in files]
+    report.page_files = {job.pages[0].number: name}
+    report.proofs = []
+    report.timings.update(page=t1 - t0, render=t3 - t1, write=time.perf_counter() - t3,
+                          jobs=jobs, cpu_draw=cpu_draw, cpu_pdfx=cpu_pdfx,
+                          cpu_preflight=checked.get("cpu", 0.0))
     return report
 
 
