@@ -890,21 +890,32 @@ def _finish_one(job, layout, name: Path, whole_path: Path, partial: bool, jobs, 
         else set_of(file_stem(issue), False)
     # this thread mostly waits for the disk, and wants the interpreter back briefly after
     # each wait: with the default switch interval (5 ms) each of those would wait for the
-    # preflight's thread to give it up
+    # preflight's thread to give it up (at 0.2 ms the switches cost more than they saved)
     interval = sys.getswitchinterval()
     thread = threading.Thread(target=check, name="typeset-preflight")
+
+    def start() -> None:
+        try:
+            thread.start()
+        except RuntimeError:        # (no thread to be had: the check runs here, first)
+            check()
+
     staged = failed_write = None
     sys.setswitchinterval(0.001)
     try:
-        thread.start()
         try:
             _clean_stages()
+            # the check is started once the output folder is locked and cleaned, as the
+            # files are written (stage_set's meanwhile)
             staged = stage_set(name.parent, files, replaces,
-                               keep_inode=(issue.root, issue.project_root))
+                               keep_inode=(issue.root, issue.project_root), meanwhile=start)
         except Exception as e:  # noqa: BLE001 - said after the preflight's verdict
             failed_write = e
         finally:
-            thread.join()
+            if thread.ident is None and not checked:    # the write failed before it
+                check()
+            if thread.ident is not None:
+                thread.join()
     finally:
         sys.setswitchinterval(interval)
     try:

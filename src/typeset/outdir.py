@@ -287,7 +287,7 @@ class Staged:
 
 
 def stage_set(out_dir: Path, files: list[tuple[Path, bytes | Path]], replaces=None,
-              keep_inode: tuple[Path, ...] = ()) -> Staged:
+              keep_inode: tuple[Path, ...] = (), meanwhile=None) -> Staged:
     """The first half of :func:`write_set`: take the lock, clean what killed runs left and
     write ``files`` (fsynced) into a staging folder beside the output folder, with everything
     else of the old folder linked in, so that :meth:`Staged.commit` only has to exchange the
@@ -295,7 +295,10 @@ def stage_set(out_dir: Path, files: list[tuple[Path, bytes | Path]], replaces=No
     fsyncs are waits for the disk, a one-page build's largest idle time), and commits only
     once the check has passed — else :meth:`Staged.discard`, and the output folder never
     changed.  Where the folder cannot be switched, nothing is staged: commit writes in
-    place.  Errors as for write_set."""
+    place.  Errors as for write_set.  ``meanwhile()`` is called once the folder is locked
+    and cleaned, just before the files are written: a caller that runs a check in another
+    thread starts it there, so that the many small steps before (each gives the
+    interpreter's lock up and takes it back) do not take turns with it."""
     out = Path(os.path.realpath(out_dir))      # (a symlink to a folder: switch its target)
     rel = []
     for path, data in files:
@@ -323,9 +326,11 @@ def stage_set(out_dir: Path, files: list[tuple[Path, bytes | Path]], replaces=No
     try:
         notes = clean(out)
         try:
-            stage = _stage(out, rel, replaces, keep_inode)
+            stage = _stage(out, rel, replaces, keep_inode, meanwhile)
         except _CannotSwitch:
             stage = None
+            if meanwhile is not None:
+                meanwhile()
     except BaseException:
         lock.__exit__(None, None, None)
         raise
@@ -350,7 +355,7 @@ def _must_stay(out: Path, keep_inode) -> bool:
     return any(h.is_relative_to(out) for h in held) or (out.exists() and os.path.ismount(out))
 
 
-def _stage(out: Path, rel, replaces, keep_inode) -> Path:
+def _stage(out: Path, rel, replaces, keep_inode, meanwhile=None) -> Path:
     """The new folder assembled beside ``out`` (its files written and fsynced, the rest of
     ``out`` linked in, the folders fsynced): the staging folder, ready to be exchanged."""
     if _must_stay(out, keep_inode):
@@ -363,6 +368,8 @@ def _stage(out: Path, rel, replaces, keep_inode) -> Path:
             raise _CannotSwitch from None
         raise _io_error(e, out / rel[0][0] if rel else out) from None
     try:
+        if meanwhile is not None:
+            meanwhile()
         new = {r for r, _ in rel}
         dirs = {stage}
         for r, data in rel:
