@@ -351,7 +351,8 @@ def _few_collections():
 
 @_few_collections()
 def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
-            previous: Layout | None = None, yaml_memo: dict | None = None) -> Layout:
+            previous: Layout | None = None, yaml_memo: dict | None = None,
+            keep=None) -> Layout:
     """Load, normalise, compose (the bodies on ``jobs`` processes, default every core;
     ``meanwhile(issue)`` runs here as they work) and flow the issue; see :class:`Layout`.
     ``previous``: the layout of the same issue before an edit to article files only (the
@@ -393,6 +394,11 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
                  if k in issue.articles and old.get(k) == issue.articles[k]}
     heads: dict = {}
     bylines: dict = {}          # set by the compose workers too: flow does not set them again
+    if keep is not None and len(issue.pages) == 1 and jobs > 1:
+        from .parallel import keep_next
+
+        keep_next(_helper_setup, _HelperState(issue))
+        meanwhile = keep
     bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None,
                             reuse=reuse, heads=heads, bylines=bylines)
     t25 = time.perf_counter()
@@ -685,10 +691,34 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
 
     jobs = cpu_count() if jobs is None else max(1, jobs)
     own = layout is None
+    helper = None
     if own:
-        layout = lay_out(issue_dir, jobs, meanwhile=_prepare_output)
+        # a one-page issue (lay_out decides, once it is loaded): the composing worker is
+        # kept to make the page PDF/X and preflight it (_finish_one), and this process
+        # imports only the PDF writer meanwhile
+        keep = None if proof or preflight_after or not _second_core_free(jobs) else \
+            _prepare_drawing
+        layout = lay_out(issue_dir, jobs, meanwhile=_prepare_output, keep=keep)
+        from .parallel import kept
+
+        helper = kept()
     else:
         _prepare_output(layout.issue)
+    try:
+        return _build_laid_out(layout, own, helper, out_dir, pdfx, proof, grid, dpi, only,
+                               progress, jobs, on_pages, preflight_after)
+    finally:
+        if helper is not None:
+            helper.close(kill=True)      # (after an answer marked last it has ended)
+
+
+def _build_laid_out(layout, own, helper, out_dir, pdfx, proof, grid, dpi, only, progress,
+                    jobs, on_pages, preflight_after) -> Report:
+    """The rest of :func:`build_issue`, once the issue is laid out; ``helper``: the
+    composing worker kept for a one-page issue (parallel.keep_next), or None."""
+    from dataclasses import replace
+
+    from .pdfx import DocMeta
     issue, report = layout.issue, layout.report
     if report.placeholders:
         raise placeholder_error(report, issue)
@@ -739,7 +769,7 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
         # One file, drawn and finished in this process: no stage folder to hand the PDFs
         # between processes; its file is written while its preflight runs (_finish_one)
         return _finish_one(job, layout, names[0], out_dir / f"{stem}.pdf", partial, jobs,
-                           progress, t0, t1)
+                           progress, t0, t1, helper)
     import shutil
     import tempfile
 
@@ -850,8 +880,72 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
     return report
 
 
+class _HelperState:
+    """What the kept composing worker holds (parallel.keep_next): the issue as it was
+    forked, and the page's PDF/X file once made (so that it is not sent back for its
+    preflight)."""
+
+    def __init__(self, issue):
+        self.issue = issue
+        self.data = None
+
+
+def _helper_setup(state: _HelperState) -> None:
+    """In the kept worker, once the bodies are composed: the PDF/X and preflight
+    libraries, imported while the build process flows, sets and draws the page."""
+    from .pdfx import prepare as prepare_pdfx
+    from .preflight import prepare as prepare_preflight
+
+    prepare_pdfx()
+    prepare_preflight()
+
+
+def _helper_pdfx(state: _HelperState, raw: bytes, doc, output, threads, titles) -> bytes:
+    """In the kept worker: the page made PDF/X, as _pdfx makes it (the same arguments)."""
+    from .pdfx import finish_pdf
+
+    state.data = finish_pdf(raw, doc, output, threads, titles, None)
+    return state.data
+
+
+def _helper_check(state: _HelperState, name: str, number: int, cut, pdfx: str, frame):
+    """In the kept worker: the preflight of the file it made, as _check makes it for a page
+    (_Job.check: the issue's expectations for that page, its drawn areas)."""
+    from dataclasses import replace
+
+    from .preflight import expect_for, preflight
+
+    expect = expect_for(state.issue, [number], cut=cut)
+    return preflight(state.data, replace(expect, pdfx=pdfx, text_checked_in=None,
+                                         frames=[frame]), name=name, programs={})
+
+
+def _second_core_free(jobs: int) -> bool:
+    """Whether another core is free for the kept worker's chain (compose, import, PDF/X,
+    preflight) to run beside the build process: the load average of the last minute below
+    one core fewer than the jobs, plus a half.  On a busy machine the worker's chain waits
+    for a core while the build process waits for it (the sample page, 30 pairs at load 7:
+    wall 1.13 ×), and the work is done in the build process as before; on a free one it
+    takes about 16 ms off the sample's 0.20 s (issue #22)."""
+    forced = os.environ.get("TYPESET_KEEP_WORKER")     # "1", "0": benchmarks, tests
+    if forced in ("0", "1"):
+        return jobs > 1 and forced == "1"
+    try:
+        return jobs > 1 and os.getloadavg()[0] < jobs - 0.5
+    except OSError:
+        return False
+
+
+def _prepare_drawing(issue) -> None:
+    """What a one-page build imports while its bodies are composed when the composing
+    worker is kept to make the page PDF/X and preflight it: the PDF writer only."""
+    from .pdf import prepare_fonts
+
+    prepare_fonts(issue.fonts)
+
+
 def _finish_one(job, layout, name: Path, whole_path: Path, partial: bool, jobs, progress,
-                t0, t1) -> Report:
+                t0, t1, helper=None) -> Report:
     """The end of build_issue for one page (the sample page from a fresh process, issue
     #22): draw it, make it PDF/X, then preflight it in a thread while this one writes the
     file (and for a whole issue, the whole-issue file: the same bytes) into a staging folder
@@ -873,14 +967,38 @@ def _finish_one(job, layout, name: Path, whole_path: Path, partial: bool, jobs, 
     if progress:
         progress(1, 1, "pages")
     c0 = time.process_time()
-    data = _pdfx(job, 0)
+    data = None
+    if helper is not None:
+        from .parallel import HelperGone
+
+        page = job.pages[0]
+        try:
+            helper.send(_helper_pdfx, raw, job.doc([page], page.title), job.output,
+                        [page.threads], job.titles)
+            data = helper.receive()
+            helper.send(_helper_check, name.name, page.number, job.cut, job.output.pdfx,
+                        frame, last=True)
+        except HelperGone:
+            helper = None           # (it ended: both steps here, as without it)
+    if data is None:
+        data = _pdfx(job, 0)
     cpu_pdfx = time.process_time() - c0
     checked: dict = {}
 
     def check() -> None:
         c = time.thread_time()
         try:
-            checked["result"] = _check(job, (0, name.name), data)
+            result = None
+            if helper is not None:
+                from . import preflight  # noqa: F401 - what its answer unpickles into
+                from .parallel import HelperGone
+
+                try:
+                    result = helper.receive()
+                except HelperGone:
+                    pass                # (it ended: the check is made here)
+            checked["result"] = result if result is not None else \
+                _check(job, (0, name.name), data)
         except BaseException as e:  # noqa: BLE001 - raised in the build's thread, below
             checked["error"] = e
         checked["cpu"] = time.thread_time() - c
@@ -933,6 +1051,8 @@ def _finish_one(job, layout, name: Path, whole_path: Path, partial: bool, jobs, 
         if failed_write is not None:
             raise failed_write
         report.notes = staged.commit()
+        if helper is not None:
+            helper.close()          # (it ends by itself after its last answer)
     finally:
         if staged is not None:
             staged.discard()         # (nothing left to do after a commit)
