@@ -123,3 +123,24 @@ def _double(_shared, x):
 
 def _state(state):
     return state
+
+
+def test_a_layout_that_fails_after_composing_ends_its_kept_worker(tmp_path, kept_worker,
+                                                                  monkeypatch):
+    """The worker is kept as the composition ends; an error after it and before the build
+    takes it (here in the flow) ends it: no process of the build is left, nothing is kept
+    for the next build."""
+    import subprocess
+
+    def flow_fails(*a, **kw):
+        raise RuntimeError("flow failed")
+
+    monkeypatch.setattr(build, "flow_issue", flow_fails)
+    with pytest.raises(RuntimeError, match="flow failed"):
+        build.build_issue(SAMPLE, tmp_path / "out", jobs=2)
+    assert parallel.kept() is None
+    ps = subprocess.Popen(["ps", "-o", "pid=,stat=", "--ppid", str(os.getpid())],
+                          stdout=subprocess.PIPE, text=True)
+    rows = [line.split() for line in ps.communicate()[0].splitlines()]
+    left = [pid for pid, stat in rows if int(pid) != ps.pid and not stat.startswith("Z")]
+    assert left == [], left

@@ -696,11 +696,17 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
         # a one-page issue (lay_out decides, once it is loaded): the composing worker is
         # kept to make the page PDF/X and preflight it (_finish_one), and this process
         # imports only the PDF writer meanwhile
-        keep = None if proof or preflight_after or not _second_core_free(jobs) else \
-            _prepare_drawing
-        layout = lay_out(issue_dir, jobs, meanwhile=_prepare_output, keep=keep)
         from .parallel import kept
 
+        keep = None if proof or preflight_after or not _second_core_free(jobs) else \
+            _prepare_drawing
+        try:
+            layout = lay_out(issue_dir, jobs, meanwhile=_prepare_output, keep=keep)
+        except BaseException:
+            helper = kept()         # (kept before what failed after the composition)
+            if helper is not None:
+                helper.close(kill=True)
+            raise
         helper = kept()
     else:
         _prepare_output(layout.issue)
