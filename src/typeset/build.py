@@ -906,12 +906,14 @@ def _helper_setup(state: _HelperState) -> None:
     prepare_preflight()
 
 
-def _helper_pdfx(state: _HelperState, raw: bytes, doc, output, threads, titles) -> bytes:
-    """In the kept worker: the page made PDF/X, as _pdfx makes it (the same arguments)."""
+def _helper_pdfx(state: _HelperState, raw: bytes, doc, output, threads, titles) -> tuple:
+    """In the kept worker: the page made PDF/X, as _pdfx makes it (the same arguments), and
+    the CPU seconds it took."""
     from .pdfx import finish_pdf
 
+    c0 = time.process_time()
     state.data = finish_pdf(raw, doc, output, threads, titles, None)
-    return state.data
+    return state.data, time.process_time() - c0
 
 
 def _helper_check(state: _HelperState, name: str, number: int, cut, pdfx: str, frame):
@@ -921,9 +923,11 @@ def _helper_check(state: _HelperState, name: str, number: int, cut, pdfx: str, f
 
     from .preflight import expect_for, preflight
 
+    c0 = time.process_time()
     expect = expect_for(state.issue, [number], cut=cut)
     return preflight(state.data, replace(expect, pdfx=pdfx, text_checked_in=None,
-                                         frames=[frame]), name=name, programs={})
+                                         frames=[frame]), name=name, programs={}), \
+        time.process_time() - c0
 
 
 def _second_core_free(jobs: int) -> bool:
@@ -974,6 +978,7 @@ def _finish_one(job, layout, name: Path, whole_path: Path, partial: bool, jobs, 
         progress(1, 1, "pages")
     c0 = time.process_time()
     data = None
+    helper_cpu = {}
     if helper is not None:
         from .parallel import HelperGone
 
@@ -981,14 +986,14 @@ def _finish_one(job, layout, name: Path, whole_path: Path, partial: bool, jobs, 
         try:
             helper.send(_helper_pdfx, raw, job.doc([page], page.title), job.output,
                         [page.threads], job.titles)
-            data = helper.receive()
+            data, helper_cpu["pdfx"] = helper.receive()
             helper.send(_helper_check, name.name, page.number, job.cut, job.output.pdfx,
                         frame, last=True)
         except HelperGone:
             helper = None           # (it ended: both steps here, as without it)
     if data is None:
         data = _pdfx(job, 0)
-    cpu_pdfx = time.process_time() - c0
+    cpu_pdfx = helper_cpu.get("pdfx", time.process_time() - c0)
     checked: dict = {}
 
     def check() -> None:
@@ -1000,14 +1005,14 @@ def _finish_one(job, layout, name: Path, whole_path: Path, partial: bool, jobs, 
                 from .parallel import HelperGone
 
                 try:
-                    result = helper.receive()
+                    result, checked["cpu"] = helper.receive()    # (the worker's CPU)
                 except HelperGone:
                     pass                # (it ended: the check is made here)
             checked["result"] = result if result is not None else \
                 _check(job, (0, name.name), data)
         except BaseException as e:  # noqa: BLE001 - raised in the build's thread, below
             checked["error"] = e
-        checked["cpu"] = time.thread_time() - c
+        checked.setdefault("cpu", time.thread_time() - c)
 
     files = [(name, data)] + ([] if partial else [(whole_path, data)])
     replaces = (lambda r: len(r.parts) == 1 and r.name == whole_path.name) if partial \
