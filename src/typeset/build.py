@@ -683,11 +683,7 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     plant takes) is still written only once its preflight has passed, in a second switch:
     the first removes the old one, which no longer matches the new pages.  (With ``proof``
     the preflight runs before the write, as without preflight_after.)"""
-    from dataclasses import replace
-
-    from .errors import PreflightError
-    from .parallel import cpu_count, fork_map
-    from .pdfx import DocMeta, finish_pdf
+    from .parallel import cpu_count
 
     jobs = cpu_count() if jobs is None else max(1, jobs)
     own = layout is None
@@ -725,6 +721,7 @@ def _build_laid_out(layout, own, helper, out_dir, pdfx, proof, grid, dpi, only, 
     from dataclasses import replace
 
     from .pdfx import DocMeta
+
     issue, report = layout.issue, layout.report
     if report.placeholders:
         raise placeholder_error(report, issue)
