@@ -22,7 +22,7 @@ EVENTS = []          # (pid, start ms, end ms, name, thread CPU ms)
 WRAP = {
     "typeset.build": ["lay_out", "_prepare_output", "_make_pages", "_draw", "_finish",
                       "_check", "_clean_stages", "_check_glyphs", "normalise_issue",
-                      "_render_and_write", "build_issue"],
+                      "_render_and_write", "build_issue", "_finish_one", "_pdfx"],
     "typeset.startcache": ["save"],
     "typeset.page": ["make_page"],
     "typeset.load": ["load_issue"],
@@ -30,7 +30,7 @@ WRAP = {
     "typeset.pdf": ["render_pdf", "prepare_fonts", "issue_encoding", "issue_fonts"],
     "typeset.pdfx": ["finish_pdf", "prepare"],
     "typeset.preflight": ["preflight", "prepare"],
-    "typeset.outdir": ["write_set"],
+    "typeset.outdir": ["write_set", "stage_set"],
     "typeset.parallel": ["fork_map"],
 }
 WATCH = ("reportlab", "pikepdf", "pypdfium2", "click", "yaml", "fontTools", "PIL",
@@ -73,6 +73,8 @@ class _Loader(importlib.abc.Loader):
             _log("import " + name, t, time.perf_counter())
         for attr in WRAP.get(name, ()):
             _wrap(module, attr)
+        if name == "typeset.outdir" and hasattr(module, "Staged"):
+            _wrap(module.Staged, "commit")      # (the switch of a set staged before)
         if name == "typeset.parallel":
             # the results' pickling (workers) and unpickling (the build process)
             module.pickle = _Pickle()

@@ -39,6 +39,11 @@ PARENT = [
     ("round:ahead", "draw ahead round (a worker; the page stage here meanwhile)"),
     ("round:draw", "draw round (workers)"),
     ("round:finish", "PDF/X + preflight round (workers)"),
+    ("build._draw", "drawing in the build process (a one-page issue; else its lane's pages)"),
+    ("build._pdfx", "PDF/X of a one-page issue (in the build process)"),
+    ("build._check", "preflight (a one-page issue's: in a thread, the set staged meanwhile)"),
+    ("outdir.stage_set", "stage the set (a one-page issue's: beside its preflight)"),
+    ("Staged.commit", "switch the staged set in"),
     ("outdir.write_set", "write the set"),
 ]
 
@@ -99,7 +104,8 @@ def analyse(ev: list[tuple]) -> dict:
         es = [e for e in pe if e[3] == name]
         r[f"{name} wall"] = sum(e[2] - e[1] for e in es)
         r[f"{name} CPU"] = sum(e[4] for e in es)
-    r["end (after the write) wall"] = end - max(e[2] for e in pe if e[3] == "outdir.write_set")
+    r["end (after the write) wall"] = end - max(e[2] for e in pe if e[3] in (
+        "outdir.write_set", "Staged.commit"))
     # serial: the build process alone (no worker at work) = total minus the rounds
     r["serial wall (outside the rounds)"] = end - sum(e[2] - e[1] for e in rounds.values())
     task = {"compose": "flow._compose_article", "draw": "build._draw",

@@ -351,7 +351,8 @@ def _few_collections():
 
 @_few_collections()
 def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
-            previous: Layout | None = None, yaml_memo: dict | None = None) -> Layout:
+            previous: Layout | None = None, yaml_memo: dict | None = None,
+            keep=None) -> Layout:
     """Load, normalise, compose (the bodies on ``jobs`` processes, default every core;
     ``meanwhile(issue)`` runs here as they work) and flow the issue; see :class:`Layout`.
     ``previous``: the layout of the same issue before an edit to article files only (the
@@ -393,6 +394,11 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
                  if k in issue.articles and old.get(k) == issue.articles[k]}
     heads: dict = {}
     bylines: dict = {}          # set by the compose workers too: flow does not set them again
+    if keep is not None and len(issue.pages) == 1 and jobs > 1:
+        from .parallel import keep_next
+
+        keep_next(_helper_setup, _HelperState(issue))
+        meanwhile = keep
     bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None,
                             reuse=reuse, heads=heads, bylines=bylines)
     t25 = time.perf_counter()
@@ -585,10 +591,23 @@ def _finish(job: _Job, task) -> tuple:
     """Make one file PDF/X and preflight it: (bytes, preflight result, CPU seconds of each
     step).  ``task`` is (page index, file name) for a page file, or (None, file name) for the
     whole issue, whose pages are the page files' drawings joined.  In a worker."""
-    from .pdfx import finish_pdf
-
     k, name = task
     c0 = time.process_time()
+    data = _pdfx(job, k)
+    c1 = time.process_time()
+    res = None if job.check_later else _check(job, (k, name), data)
+    if job.stage is not None:
+        path = job.stage / name
+        path.write_bytes(data)
+        data = path
+    return data, res, dict(pdfx=c1 - c0, preflight=time.process_time() - c1)
+
+
+def _pdfx(job: _Job, k) -> bytes:
+    """Page ``k``'s drawing made a PDF/X file (``k`` None: the whole issue's, its pages the
+    page files' drawings joined)."""
+    from .pdfx import finish_pdf
+
     if k is None:
         ps, title, raw = job.pages, job.title, job.raws     # opened from their files
     else:
@@ -598,15 +617,8 @@ def _finish(job: _Job, task) -> tuple:
         from .pdf import issue_fonts
 
         fonts = issue_fonts(job.encoding)     # one set of subsets for every page
-    data = finish_pdf(raw, job.doc(ps, title), job.output, [p.threads for p in ps], job.titles,
+    return finish_pdf(raw, job.doc(ps, title), job.output, [p.threads for p in ps], job.titles,
                       fonts)
-    c1 = time.process_time()
-    res = None if job.check_later else _check(job, (k, name), data)
-    if job.stage is not None:
-        path = job.stage / name
-        path.write_bytes(data)
-        data = path
-    return data, res, dict(pdfx=c1 - c0, preflight=time.process_time() - c1)
 
 
 def _check(job: _Job, task, data):
@@ -671,18 +683,45 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
     plant takes) is still written only once its preflight has passed, in a second switch:
     the first removes the old one, which no longer matches the new pages.  (With ``proof``
     the preflight runs before the write, as without preflight_after.)"""
-    from dataclasses import replace
-
-    from .errors import PreflightError
-    from .parallel import cpu_count, fork_map
-    from .pdfx import DocMeta, finish_pdf
+    from .parallel import cpu_count
 
     jobs = cpu_count() if jobs is None else max(1, jobs)
     own = layout is None
+    helper = None
     if own:
-        layout = lay_out(issue_dir, jobs, meanwhile=_prepare_output)
+        # a one-page issue (lay_out decides, once it is loaded): the composing worker is
+        # kept to make the page PDF/X and preflight it (_finish_one), and this process
+        # imports only the PDF writer meanwhile
+        from .parallel import kept
+
+        keep = None if proof or preflight_after or not _second_core_free(jobs) else \
+            _prepare_drawing
+        try:
+            layout = lay_out(issue_dir, jobs, meanwhile=_prepare_output, keep=keep)
+        except BaseException:
+            helper = kept()         # (kept before what failed after the composition)
+            if helper is not None:
+                helper.close(kill=True)
+            raise
+        helper = kept()
     else:
         _prepare_output(layout.issue)
+    try:
+        return _build_laid_out(layout, own, helper, out_dir, pdfx, proof, grid, dpi, only,
+                               progress, jobs, on_pages, preflight_after)
+    finally:
+        if helper is not None:
+            helper.close(kill=True)      # (after an answer marked last it has ended)
+
+
+def _build_laid_out(layout, own, helper, out_dir, pdfx, proof, grid, dpi, only, progress,
+                    jobs, on_pages, preflight_after) -> Report:
+    """The rest of :func:`build_issue`, once the issue is laid out; ``helper``: the
+    composing worker kept for a one-page issue (parallel.keep_next), or None."""
+    from dataclasses import replace
+
+    from .pdfx import DocMeta
+
     issue, report = layout.issue, layout.report
     if report.placeholders:
         raise placeholder_error(report, issue)
@@ -729,6 +768,11 @@ def build_issue(issue_dir: Path, out_dir: Path | None = None, *, pdfx: str | Non
                doc_meta=DocMeta, encoding=encoding,
                check_later=preflight_after and not proof)
     names = [out_dir / f"{stem}-p{p.number:02d}.pdf" for p in pages]
+    if len(pages) == 1 and not proof and not job.check_later:
+        # One file, drawn and finished in this process: no stage folder to hand the PDFs
+        # between processes; its file is written while its preflight runs (_finish_one)
+        return _finish_one(job, layout, names[0], out_dir / f"{stem}.pdf", partial, jobs,
+                           progress, t0, t1, helper)
     import shutil
     import tempfile
 
@@ -836,6 +880,197 @@ def _render_and_write(job, layout, pages, names, out_dir, stem, partial, jobs, p
     report.timings.update(page=t1 - t0, render=t3 - t1, write=time.perf_counter() - t3,
                           jobs=jobs,
                           **{f"cpu_{k}": v for k, v in cpu.items()})
+    return report
+
+
+class _HelperState:
+    """What the kept composing worker holds (parallel.keep_next): the issue as it was
+    forked, and the page's PDF/X file once made (so that it is not sent back for its
+    preflight)."""
+
+    def __init__(self, issue):
+        self.issue = issue
+        self.data = None
+
+
+def _helper_setup(state: _HelperState) -> None:
+    """In the kept worker, once the bodies are composed: the PDF/X and preflight
+    libraries, imported while the build process flows, sets and draws the page."""
+    from .pdfx import prepare as prepare_pdfx
+    from .preflight import prepare as prepare_preflight
+
+    prepare_pdfx()
+    prepare_preflight()
+
+
+def _helper_pdfx(state: _HelperState, raw: bytes, doc, output, threads, titles) -> tuple:
+    """In the kept worker: the page made PDF/X, as _pdfx makes it (the same arguments), and
+    the CPU seconds it took."""
+    from .pdfx import finish_pdf
+
+    c0 = time.process_time()
+    state.data = finish_pdf(raw, doc, output, threads, titles, None)
+    return state.data, time.process_time() - c0
+
+
+def _helper_check(state: _HelperState, name: str, number: int, cut, pdfx: str, frame):
+    """In the kept worker: the preflight of the file it made, as _check makes it for a page
+    (_Job.check: the issue's expectations for that page, its drawn areas)."""
+    from dataclasses import replace
+
+    from .preflight import expect_for, preflight
+
+    c0 = time.process_time()
+    expect = expect_for(state.issue, [number], cut=cut)
+    return preflight(state.data, replace(expect, pdfx=pdfx, text_checked_in=None,
+                                         frames=[frame]), name=name, programs={}), \
+        time.process_time() - c0
+
+
+def _second_core_free(jobs: int) -> bool:
+    """Whether another core is free for the kept worker's chain (compose, import, PDF/X,
+    preflight) to run beside the build process: the load average of the last minute below
+    one core fewer than the jobs, plus a half.  On a busy machine the worker's chain waits
+    for a core while the build process waits for it (the sample page, 30 pairs at load 7:
+    wall 1.13 ×), and the work is done in the build process as before; on a free one it
+    takes about 16 ms off the sample's 0.20 s (issue #22)."""
+    forced = os.environ.get("TYPESET_KEEP_WORKER")     # "1", "0": benchmarks, tests
+    if forced in ("0", "1"):
+        return jobs > 1 and forced == "1"
+    try:
+        return jobs > 1 and os.getloadavg()[0] < jobs - 0.5
+    except OSError:
+        return False
+
+
+def _prepare_drawing(issue) -> None:
+    """What a one-page build imports while its bodies are composed when the composing
+    worker is kept to make the page PDF/X and preflight it: the PDF writer only."""
+    from .pdf import prepare_fonts
+
+    prepare_fonts(issue.fonts)
+
+
+def _finish_one(job, layout, name: Path, whole_path: Path, partial: bool, jobs, progress,
+                t0, t1, helper=None) -> Report:
+    """The end of build_issue for one page (the sample page from a fresh process, issue
+    #22): draw it, make it PDF/X, then preflight it in a thread while this one writes the
+    file (and for a whole issue, the whole-issue file: the same bytes) into a staging folder
+    beside the output folder and fsyncs it (outdir.stage_set) — waits for the disk, a few ms
+    each, that used to follow the preflight.  The set is switched in only once the
+    preflight has passed, as before: a failed preflight discards the staging folder and the
+    output folder never changed; a preflight that fails and a write that fails say the
+    preflight's error, as when nothing was written."""
+    import sys
+    import threading
+    from dataclasses import replace
+
+    from .errors import PreflightError
+    from .outdir import set_of, stage_set
+
+    issue, report = layout.issue, layout.report
+    raw, cpu_draw, frame = _draw(job, 0)
+    job.raws, job.frames = [raw], [frame]
+    if progress:
+        progress(1, 1, "pages")
+    c0 = time.process_time()
+    data = None
+    helper_cpu = {}
+    if helper is not None:
+        from .parallel import HelperGone
+
+        page = job.pages[0]
+        try:
+            helper.send(_helper_pdfx, raw, job.doc([page], page.title), job.output,
+                        [page.threads], job.titles)
+            data, helper_cpu["pdfx"] = helper.receive()
+            helper.send(_helper_check, name.name, page.number, job.cut, job.output.pdfx,
+                        frame, last=True)
+        except HelperGone:
+            helper = None           # (it ended: both steps here, as without it)
+    if data is None:
+        data = _pdfx(job, 0)
+    cpu_pdfx = helper_cpu.get("pdfx", time.process_time() - c0)
+    checked: dict = {}
+
+    def check() -> None:
+        c = time.thread_time()
+        try:
+            result = None
+            if helper is not None:
+                from . import preflight  # noqa: F401 - what its answer unpickles into
+                from .parallel import HelperGone
+
+                try:
+                    result, checked["cpu"] = helper.receive()    # (the worker's CPU)
+                except HelperGone:
+                    pass                # (it ended: the check is made here)
+            checked["result"] = result if result is not None else \
+                _check(job, (0, name.name), data)
+        except BaseException as e:  # noqa: BLE001 - raised in the build's thread, below
+            checked["error"] = e
+        checked.setdefault("cpu", time.thread_time() - c)
+
+    files = [(name, data)] + ([] if partial else [(whole_path, data)])
+    replaces = (lambda r: len(r.parts) == 1 and r.name == whole_path.name) if partial \
+        else set_of(file_stem(issue), False)
+    # this thread mostly waits for the disk, and wants the interpreter back briefly after
+    # each wait: with the default switch interval (5 ms) each of those would wait for the
+    # preflight's thread to give it up (at 0.2 ms the switches cost more than they saved)
+    interval = sys.getswitchinterval()
+    thread = threading.Thread(target=check, name="typeset-preflight")
+
+    def start() -> None:
+        try:
+            thread.start()
+        except RuntimeError:        # (no thread to be had: the check runs here, first)
+            check()
+
+    staged = failed_write = None
+    sys.setswitchinterval(0.001)
+    try:
+        try:
+            _clean_stages()
+            # the check is started once the output folder is locked and cleaned, as the
+            # files are written (stage_set's meanwhile)
+            staged = stage_set(name.parent, files, replaces,
+                               keep_inode=(issue.root, issue.project_root), meanwhile=start)
+        except Exception as e:  # noqa: BLE001 - said after the preflight's verdict
+            failed_write = e
+        finally:
+            if thread.ident is None and not checked:    # the write failed before it
+                check()
+            if thread.ident is not None:
+                thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    try:
+        if "error" in checked:
+            raise checked["error"]
+        res = checked["result"]
+        report.preflight.append(res)
+        if not partial:
+            report.preflight.append(replace(res, name=whole_path.name))
+        t3 = time.perf_counter()
+        failed = [r for r in report.preflight if not r.ok]
+        if failed:
+            raise PreflightError("preflight failed, nothing was written:\n" +
+                                 "\n".join(r.text() for r in failed))
+        if failed_write is not None:
+            raise failed_write
+        report.notes = staged.commit()
+        if helper is not None:
+            helper.close()          # (it ends by itself after its last answer)
+    finally:
+        if staged is not None:
+            staged.discard()         # (nothing left to do after a commit)
+    report.whole_pending = partial and len(job.issue.pages) > 1
+    report.outputs = [p for p, _ in files]
+    report.page_files = {job.pages[0].number: name}
+    report.proofs = []
+    report.timings.update(page=t1 - t0, render=t3 - t1, write=time.perf_counter() - t3,
+                          jobs=jobs, cpu_draw=cpu_draw, cpu_pdfx=cpu_pdfx,
+                          cpu_preflight=checked.get("cpu", 0.0))
     return report
 
 

@@ -3,7 +3,9 @@
 Contract: ``write_set(out_dir, files, replaces)`` makes ``out_dir`` hold ``files`` (``(path,
 bytes)`` pairs under ``out_dir``) together with what was there before, except the old entries
 ``replaces(relative path)`` says belong to the set being replaced (a page removed from the
-issue loses its file).  Readers of the folder see the previous set or the new one, never a
+issue loses its file).  ``stage_set`` is its first half (the new set written beside the
+folder, nothing switched yet), for a caller that checks something meanwhile and then
+commits or discards it.  Readers of the folder see the previous set or the new one, never a
 mix, also when the process is killed at any instant (SIGKILL, power loss after the fsyncs):
 
 * **switch** (the normal case, Linux): the new folder is assembled beside the output folder
@@ -240,6 +242,63 @@ def write_set(out_dir: Path, files: list[tuple[Path, bytes | Path]], replaces=No
     ``replaces(relative PurePath) -> bool``: old entries that belong to the replaced set.
     ``keep_inode``: folders (the issue, the project) that must never be moved: an output
     folder holding one of them is written in place.  Returns notes on leftovers cleaned."""
+    return stage_set(out_dir, files, replaces, keep_inode).commit()
+
+
+class Staged:
+    """A set written beside the output folder and not yet switched in (:func:`stage_set`):
+    the lock is held until :meth:`commit` or :meth:`discard`.  Readers of the output folder
+    still see the previous set; a process killed now leaves a hidden staging folder, which
+    the next run removes (:func:`clean`)."""
+
+    def __init__(self, out: Path, rel, replaces, lock, notes: list[str], stage: Path | None):
+        self.out, self.rel, self.replaces = out, rel, replaces
+        self._lock, self.notes, self._stage = lock, notes, stage
+
+    def commit(self) -> list[str]:
+        """Switch the staged set in (or, where the folder cannot be switched, write it in
+        place); returns the notes on leftovers cleaned."""
+        try:
+            if self._stage is not None:
+                try:
+                    _switch_in(self.out, self._stage)
+                    return self.notes
+                except _CannotSwitch:
+                    pass
+            _in_place(self.out, self.rel, self.replaces)
+            return self.notes
+        finally:
+            self._stage = None
+            self._release()
+
+    def discard(self) -> None:
+        """Nothing is switched in: the staging folder is removed, the lock released."""
+        try:
+            if self._stage is not None:
+                shutil.rmtree(self._stage, ignore_errors=True)
+        finally:
+            self._stage = None
+            self._release()
+
+    def _release(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.__exit__(None, None, None)
+
+
+def stage_set(out_dir: Path, files: list[tuple[Path, bytes | Path]], replaces=None,
+              keep_inode: tuple[Path, ...] = (), meanwhile=None) -> Staged:
+    """The first half of :func:`write_set`: take the lock, clean what killed runs left and
+    write ``files`` (fsynced) into a staging folder beside the output folder, with everything
+    else of the old folder linked in, so that :meth:`Staged.commit` only has to exchange the
+    two folders.  A build stages its files while its last check runs (issue #22: the
+    fsyncs are waits for the disk, a one-page build's largest idle time), and commits only
+    once the check has passed — else :meth:`Staged.discard`, and the output folder never
+    changed.  Where the folder cannot be switched, nothing is staged: commit writes in
+    place.  Errors as for write_set.  ``meanwhile()`` is called once the folder is locked
+    and cleaned, just before the files are written: a caller that runs a check in another
+    thread starts it there, so that the many small steps before (each gives the
+    interpreter's lock up and takes it back) do not take turns with it."""
     out = Path(os.path.realpath(out_dir))      # (a symlink to a folder: switch its target)
     rel = []
     for path, data in files:
@@ -262,13 +321,20 @@ def write_set(out_dir: Path, files: list[tuple[Path, bytes | Path]], replaces=No
         # (switching the folder would get round its rights: it is refused like a write)
         code = errno.EROFS if _read_only_fs(out) else errno.EACCES
         raise _io_error(OSError(code, os.strerror(code)), out / rel[0][0] if rel else out)
-    with _locked(parent):
+    lock = _locked(parent)
+    lock.__enter__()
+    try:
         notes = clean(out)
         try:
-            _switch(out, rel, replaces, keep_inode)
+            stage = _stage(out, rel, replaces, keep_inode, meanwhile)
         except _CannotSwitch:
-            _in_place(out, rel, replaces)
-    return notes
+            stage = None
+            if meanwhile is not None:
+                meanwhile()
+    except BaseException:
+        lock.__exit__(None, None, None)
+        raise
+    return Staged(out, rel, replaces, lock, notes, stage)
 
 
 def _read_only_fs(path: Path) -> bool:
@@ -289,7 +355,9 @@ def _must_stay(out: Path, keep_inode) -> bool:
     return any(h.is_relative_to(out) for h in held) or (out.exists() and os.path.ismount(out))
 
 
-def _switch(out: Path, rel, replaces, keep_inode) -> None:
+def _stage(out: Path, rel, replaces, keep_inode, meanwhile=None) -> Path:
+    """The new folder assembled beside ``out`` (its files written and fsynced, the rest of
+    ``out`` linked in, the folders fsynced): the staging folder, ready to be exchanged."""
     if _must_stay(out, keep_inode):
         raise _CannotSwitch
     stage = out.parent / f".{out.name}{STAGE_MARK}{os.getpid()}-{secrets.token_hex(4)}"
@@ -300,6 +368,8 @@ def _switch(out: Path, rel, replaces, keep_inode) -> None:
             raise _CannotSwitch from None
         raise _io_error(e, out / rel[0][0] if rel else out) from None
     try:
+        if meanwhile is not None:
+            meanwhile()
         new = {r for r, _ in rel}
         dirs = {stage}
         for r, data in rel:
@@ -322,6 +392,16 @@ def _switch(out: Path, rel, replaces, keep_inode) -> None:
                 pass
         for d in sorted(dirs, key=lambda p: -len(p.parts)):
             _fsync_dir(d)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return stage
+
+
+def _switch_in(out: Path, stage: Path) -> None:
+    """Exchange the staged folder with ``out`` (or rename it there when there is none);
+    the previous set, then under the staging name, is removed."""
+    try:
         if out.exists():
             try:
                 exchange(stage, out)
@@ -335,10 +415,37 @@ def _switch(out: Path, rel, replaces, keep_inode) -> None:
                 os.rename(stage, out)
             except OSError as e:
                 raise _io_error(e, out) from None
-        _fsync_dir(out.parent)
-    finally:
-        # before the switch: the attempt; after it: the previous set (under the stage name)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)      # the attempt
+        raise
+    # The switch made durable, and the previous set (now under the stage name) removed, at
+    # the same time: each waits for the file system's journal, and together they wait for
+    # one commit instead of one after the other (about 13 → 5 ms for the sample's two files
+    # on ext4, issue #22).  The fsync in a thread, the removal here (a kill during either
+    # leaves the new set in place and the old one hidden, for the next run to remove).
+    import threading
+
+    failed: list = []
+
+    def sync() -> None:
+        try:
+            _fsync_dir(out.parent)
+        except OSError as e:
+            failed.append(e)
+
+    syncer = threading.Thread(target=sync, name="typeset-fsync")
+    try:
+        syncer.start()
+    except RuntimeError:        # (no thread to be had: one after the other)
+        syncer = None
+        sync()
+    try:
         shutil.rmtree(stage, ignore_errors=True)
+    finally:
+        if syncer is not None:
+            syncer.join()
+    if failed:
+        raise failed[0]
 
 
 def _carry_over(out: Path, stage: Path, new: set, replaces) -> None:

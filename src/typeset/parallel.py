@@ -94,11 +94,53 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[n:]
 
 
-def _worker(fn, items, shared, task_r: int, out_w: int, renew: int = 0) -> None:
+_LINGER = (1 << 64) - 1     # a worker's header: its round is done, it stays as a helper
+_KEEP: dict = {}            # keep_next's request, then the Helper it made (kept())
+
+
+def keep_next(setup, state) -> None:
+    """Have the next round with ``meanwhile`` (fork_map) keep its first worker once the
+    queue is empty, instead of letting it end: it runs ``setup(state)`` and then computes
+    what :class:`Helper` sends it, ``fn(state, *args)``; :func:`kept` hands it over.  Why
+    (issue #22, the cold start): a one-page build's composing worker was done long before
+    the build process, which then drew, made the page PDF/X and preflighted it on one core
+    while the other idled; kept, the worker imports the PDF/X and preflight libraries and
+    does those two steps, and the build process never imports them.  A worker forked
+    anew for it (2026-12-03, morning) cost more than it gained: its fork and the memory it
+    copied.  ``state`` is read in the worker as forked (the loaded issue)."""
+    _KEEP.clear()
+    _KEEP["req"] = (setup, state)
+
+
+def kept() -> "Helper | None":
+    """The worker :func:`keep_next` asked for, or None (nothing was forked, or it ended
+    before its round did); the request is dropped either way."""
+    _KEEP.pop("req", None)
+    return _KEEP.pop("helper", None)
+
+
+def _worker(fn, items, shared, task_r: int, out_w: int, renew: int = 0, linger=None) -> None:
     count = 0
     while True:
         raw = _read_exact(task_r, 4)
         if raw is None:                   # the queue is empty
+            if linger is not None:
+                setup, state, cmd_r = linger
+                os.close(task_r)
+                _write_all(out_w, _HEADER.pack(_LINGER))
+                _KEEP["served"] = True
+                failed = None
+                try:
+                    setup(state)
+                except Exception as e:  # noqa: BLE001
+                    failed = e
+                # What it compiled is stored now and before its last answer, never after
+                # it: the build process stores its own as it ends, and a store of this
+                # worker's after that one could drop it (each reads the file, adds its
+                # own and writes it whole) — and make the next build's steps on the file
+                # system differ (tests/test_faults_build.py)
+                _keep_compiled()
+                _serve(state, cmd_r, out_w, failed)
             return
         (i,) = struct.unpack("<I", raw)
         try:
@@ -237,6 +279,8 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
                             (lambda d, _t, k=k: progress(k + d, n)) if progress else None,
                             meanwhile if k == 0 else None, renew, received, lane)
         return out
+    _reap()
+    keep = _KEEP.pop("req", None) if meanwhile is not None else None
     task_r, task_w = os.pipe()
     try:
         _write_all(task_w, b"".join(struct.pack("<I", i) for i in range(n)))
@@ -253,11 +297,18 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
     helper = meanwhile is not None or lane     # this process takes items too
     hold = helper and bool(renew)       # frozen for the round, collecting after its items
 
+    lingering: dict = {}
+
     def spawn() -> int:
         gc.freeze()
         try:
             out_r, out_w = os.pipe()
             _widen(out_w)
+            linger = None
+            if keep is not None and not lingering:
+                cmd_r, cmd_w = os.pipe()
+                _widen(cmd_w)
+                linger = (keep[0], keep[1], cmd_r)
             try:
                 pid = os.fork()
             except BaseException:
@@ -269,15 +320,21 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
                 try:
                     _die_with_parent(libc, me)
                     os.close(out_r)
+                    if linger is not None:
+                        os.close(cmd_w)
                     for _, fd in workers:       # the other workers' read ends
                         os.close(fd)
-                    _worker(fn, items, shared, task_r, out_w, renew)
+                    _worker(fn, items, shared, task_r, out_w, renew, linger)
                 except BaseException:  # noqa: BLE001
                     status = 1
                 finally:
-                    _keep_compiled()
+                    if linger is None or not _KEEP.get("served"):
+                        _keep_compiled()
                     os._exit(status)
             os.close(out_w)
+            if linger is not None:
+                os.close(linger[2])
+                lingering[out_r] = (pid, cmd_w)
             workers.append((pid, out_r))
             return out_r
         finally:
@@ -289,14 +346,14 @@ def fork_map(fn, items: list, jobs: int, shared=None, progress=None, meanwhile=N
         gc.freeze()
     try:
         return _run(fn, items, n, shared, progress, meanwhile, received, jobs, task_r,
-                    keep_tasks, helper, hold, workers, spawn)
+                    keep_tasks, helper, hold, workers, spawn, lingering)
     finally:
         if hold:
             gc.unfreeze()
 
 
 def _run(fn, items, n, shared, progress, meanwhile, received, jobs, task_r, keep_tasks,
-         helper, hold, workers, spawn) -> list:
+         helper, hold, workers, spawn, lingering=None) -> list:
     """fork_map's round, once the task queue is written: fork the workers, take items here
     when ``helper``, read the results."""
     import selectors
@@ -354,6 +411,13 @@ def _run(fn, items, n, shared, progress, meanwhile, received, jobs, task_r, keep
             for key, _ in sel.select(timeout):
                 fd = key.fd
                 head = _read_exact(fd, _HEADER.size)
+                if head is not None and _HEADER.unpack(head)[0] == _LINGER:
+                    sel.unregister(fd)
+                    open_fds.discard(fd)
+                    pid, cmd_w = lingering.pop(fd)
+                    workers.remove((pid, fd))
+                    _KEEP["helper"] = Helper(pid, cmd_w, fd)
+                    continue
                 if head is not None and _HEADER.unpack(head)[0] == 0:
                     # a worker stopped at its number of items: reaped, and a fresh one
                     # forked while items may be left
@@ -399,8 +463,116 @@ def _run(fn, items, n, shared, progress, meanwhile, received, jobs, task_r, keep
             exc.add_note(f"in a worker process:\n{tb}")
             raise exc
         raise RuntimeError(tb)
+    for _pid, cmd_w in (lingering or {}).values():
+        try:
+            os.close(cmd_w)
+        except OSError:
+            pass
     _close_and_reap(workers)
     if not all(have):
         raise RuntimeError(f"a worker process ended without finishing its work "
                            f"({have.count(False)} of {n} item(s) not done; out of memory?)")
     return results
+
+
+class HelperGone(RuntimeError):
+    """The kept worker ended (killed, out of memory) before it answered."""
+
+
+class Helper:
+    """A worker kept after its round (:func:`keep_next`): ``send(fn, *args)`` has it compute
+    ``fn(state, *args)``, ``receive()`` returns the answers in order (an exception there is
+    raised here, with its traceback as a note); ``send(..., last=True)``: it ends once it
+    has answered.  ``close()`` ends it (it also ends when this process does: PDEATHSIG)."""
+
+    def __init__(self, pid: int, to_w: int, from_r: int):
+        self.pid, self._to, self._from = pid, to_w, from_r
+
+    def send(self, fn, *args, last: bool = False) -> None:
+        data = pickle.dumps((fn, args, last), pickle.HIGHEST_PROTOCOL)
+        try:
+            _write_all(self._to, _HEADER.pack(len(data)) + data)
+        except OSError as e:
+            raise HelperGone(f"the helper process ended ({e})") from None
+
+    def receive(self):
+        head = _read_exact(self._from, _HEADER.size)
+        body = None if head is None else _read_exact(self._from, _HEADER.unpack(head)[0])
+        if body is None:
+            raise HelperGone("the helper process ended without an answer")
+        ok, value = pickle.loads(body)
+        if ok:
+            return value
+        exc, tb = value
+        if isinstance(exc, BaseException):
+            exc.add_note(f"in a helper process:\n{tb}")
+            raise exc
+        raise RuntimeError(tb)
+
+    def close(self, kill: bool = False) -> None:
+        """Let go of it; ``kill``: end it at once (a build that stopped before its last
+        call).  Once it has answered a call marked last it ends by itself: it is reaped
+        if it has ended, else later (``_reap``), so that this process does not wait for
+        its exit (a few ms of the kernel freeing its memory, at the end of a build)."""
+        if self.pid is None:
+            return
+        for fd in (self._to, self._from):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        if kill:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                pass
+        else:
+            _ENDING.append(self.pid)
+            _reap()
+        self.pid = None
+
+
+_ENDING: list = []      # kept workers let go of, not yet reaped
+
+
+def _reap() -> None:
+    """Reap the kept workers that have ended since they were let go of (no waiting)."""
+    for pid in list(_ENDING):
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _ENDING.remove(pid)
+
+
+def _serve(state, cmd_r: int, out_w: int, failed=None) -> None:
+    """The kept worker's loop: compute what it is sent, in order, until the pipe closes or
+    a call marked last has been answered."""
+    while True:
+        head = _read_exact(cmd_r, _HEADER.size)
+        body = None if head is None else _read_exact(cmd_r, _HEADER.unpack(head)[0])
+        if body is None:
+            return
+        fn, args, last = pickle.loads(body)
+        try:
+            if failed is not None:          # its setup failed: every call says so
+                raise failed
+            msg = pickle.dumps((True, fn(state, *args)), pickle.HIGHEST_PROTOCOL)
+            if last:
+                _keep_compiled()        # (see _worker)
+        except Exception as e:  # noqa: BLE001 - sent to the caller, raised there
+            tb = traceback.format_exc()
+            try:
+                msg = pickle.dumps((False, (e, tb)), pickle.HIGHEST_PROTOCOL)
+                pickle.loads(msg)
+            except Exception:  # noqa: BLE001 - an exception that does not pickle
+                msg = pickle.dumps((False, (RuntimeError(f"{type(e).__name__}: {e}"), tb)))
+        _write_all(out_w, _HEADER.pack(len(msg)) + msg)
+        del msg
+        if last:
+            return
