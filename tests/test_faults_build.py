@@ -541,7 +541,8 @@ def test_a_build_replaces_the_issues_set_whole(demo_sets, tmp_path):
     assert leftovers(out) == []
 
 
-def test_a_kill_at_every_step_of_the_switch_leaves_one_whole_set(sample_sets, tmp_path):
+@pytest.mark.parametrize("keep", ["1", "0"])
+def test_a_kill_at_every_step_of_the_switch_leaves_one_whole_set(sample_sets, tmp_path, keep):
     """strace kills the build at its 1st, 2nd, … file-system change (mkdir, link, fsync,
     rename, unlink, rmdir) until one build runs through: after each kill the folder holds the
     previous set or the new one, byte for byte, never a mix (a kill between two renames
@@ -551,7 +552,12 @@ def test_a_kill_at_every_step_of_the_switch_leaves_one_whole_set(sample_sets, tm
     if strace is None:
         pytest.fail("strace is not installed (apt-get install strace)")
     calls = "rename,renameat,renameat2,unlink,unlinkat,rmdir,mkdir,mkdirat,link,linkat,fsync"
-    env = dict(os.environ)
+    # the steps must be the same in every run: caches of its own (a shared one is pruned and
+    # saved by whichever checkout's build ran last), no start-up cache to save or not as a
+    # run happens to compile, and the one-page build's kept worker on or off as said (left to
+    # its gate, it follows the load average)
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"), TYPESET_STARTCACHE="0",
+               TYPESET_KEEP_WORKER=keep)
     env.pop("TYPESET_PROJECT", None)
     sample_sets.use("B")
 
@@ -582,12 +588,18 @@ def test_a_kill_at_every_step_of_the_switch_leaves_one_whole_set(sample_sets, tm
             count[name] = count.get(name, 0) + 1
             steps.append((name, count[name]))
     assert len(steps) >= 6, steps
-    seen = []
+    seen, missed = [], []
     for i, (name, k) in enumerate(steps):
         out = sample_sets.out_with("A", tmp_path / f"k{i}")
         p = traced(out, "-o", "/dev/null", "-e", f"trace={name}", "-e",
                    f"inject={name}:signal=KILL:when={k}")
-        assert p.returncode != 0, f"not killed at {name} #{k}"
+        if p.returncode == 0:
+            # the run made fewer such calls than the counted one (a cache entry written in
+            # one run and found in the next, by whichever process composed it): it ran
+            # through, and its folder must hold the new set whole
+            missed.append((name, k))
+            assert sample_sets.which(out) == "B", f"not killed at {name} #{k}: not the new set"
+            continue
         got = sample_sets.which(out)
         assert got is not None, f"killed at {name} #{k}: the folder holds a mix of two builds"
         assert_no_workers(p.pid)
@@ -597,6 +609,7 @@ def test_a_kill_at_every_step_of_the_switch_leaves_one_whole_set(sample_sets, tm
             assert r.returncode == 0, r.stderr
             assert sample_sets.which(out) == "B" and leftovers(out) == [], leftovers(out)
     assert "A" in seen and "B" in seen, seen      # killed before and after the switch
+    assert len(missed) <= 2, (missed, steps)        # and at (nearly) every step counted
 
 
 KILLS = int(os.environ.get("TYPESET_FAULT_KILLS", "30"))     # scripts/faults.py sets more
