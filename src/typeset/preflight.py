@@ -443,6 +443,21 @@ def _apply(m, x, y):
     return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 
 
+def _span(mk, pen: float, size: float, th: float) -> tuple:
+    """(advance, ink start, ink end) in text space of a one-byte font's string set at pen
+    position ``pen`` — ``mk`` its (widths, ink cut, first .notdef) as _FontInfo.marks reads
+    them — the ink (None, None) where it draws nothing.  One owner of these steps for
+    show() and _Page.line's one-step reading of a line: the same operations in the same
+    order, so both give the same numbers to the bit."""
+    w, cut, _k = mk
+    adv = w / 1000.0 * size * th
+    if cut is None:
+        return adv, pen, pen + adv
+    if cut is False:
+        return adv, None, None
+    return adv, pen + cut[0] / 1000.0 * size * th, pen + adv - cut[1] / 1000.0 * size * th
+
+
 def _thinnest(m) -> float:
     """The smaller singular value of the matrix's linear part: how much a stroke of width 1
     is narrowed at worst (a CTM that squeezes one way makes lines thin that way)."""
@@ -1471,16 +1486,9 @@ class _Page:
                 marks = font.strings.get(b)
                 if marks is None:
                     marks = font.marks(b)
-                w, cut, k = marks
+                k = marks[2]
                 pen = 0.0
-                adv = w / 1000.0 * size * th
-                a, z = pen, pen + adv
-                if cut is not None:
-                    if cut is False:
-                        a = z = None
-                    else:
-                        a = pen + cut[0] / 1000.0 * size * th
-                        z = z - cut[1] / 1000.0 * size * th
+                adv, a, z = _span(marks, pen, size, th)
                 if k >= 0 and text.notdef is None:
                     hw, hn, hs = font.advance(b[:k])
                     at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
@@ -1610,16 +1618,9 @@ class _Page:
                     marks = strings.get(x)
                     if marks is None:
                         marks = font.marks(x)
-                    w, cut, k = marks
+                    k = marks[2]
                     pen = 0.0
-                    adv = w / 1000.0 * size * th
-                    a, z = pen, pen + adv
-                    if cut is not None:
-                        if cut is False:
-                            a = z = None
-                        else:
-                            a = pen + cut[0] / 1000.0 * size * th
-                            z = z - cut[1] / 1000.0 * size * th
+                    adv, a, z = _span(marks, pen, size, th)
                     if k >= 0 and notdef is None:
                         hw, hn, hs = font.advance(x[:k])
                         at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
@@ -1644,20 +1645,13 @@ class _Page:
                     mk = strings.get(el)
                     if mk is None:
                         mk = font.marks(el)
-                    w, cut, k = mk
-                    adv = w / 1000.0 * size * th
-                    a, z = pen, pen + adv
-                    if cut is not None:
-                        if cut is False:
-                            a = z = None
-                        else:
-                            a = pen + cut[0] / 1000.0 * size * th
-                            z = z - cut[1] / 1000.0 * size * th
+                    adv, a, z = _span(mk, pen, size, th)
                     if a is not None:
                         if x_lo is None or a < x_lo:
                             x_lo = a
                         if x_hi is None or z > x_hi:
                             x_hi = z
+                    k = mk[2]
                     if k >= 0 and notdef is None:
                         hw, hn, hs = font.advance(el[:k])
                         at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
@@ -1808,15 +1802,8 @@ class _Page:
                 mk = strings.get(b)
                 if mk is None:
                     mk = font.marks(b)
-                w, cut, k = mk
-                adv = w / 1000.0 * size * th
-                a, z = pen, pen + adv
-                if cut is not None:
-                    if cut is False:
-                        a = z = None
-                    else:
-                        a = pen + cut[0] / 1000.0 * size * th
-                        z = z - cut[1] / 1000.0 * size * th
+                adv, a, z = _span(mk, pen, size, th)
+                k = mk[2]
                 if a is not None:
                     if x_lo is None or a < x_lo:
                         x_lo = a
