@@ -1,6 +1,6 @@
 """`makeup --plan` on a paper that is not 四川科技报: a new 对开 (broadsheet) paper made by
 `paiban init --format 对开`, its front page (头版) carrying the template's 导读 column, filled
-from corpus stories (the makeup2 round, /work/notes/makeup2/README.md).
+from corpus stories (the makeup2 round of 2026-12-03).
 
 Read back from the built PDF: the 导读 text stands where the template puts it (column 8, from
 under the 报头), and the manifest makeup writes builds."""

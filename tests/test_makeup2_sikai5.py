@@ -1,5 +1,5 @@
 """`makeup --plan` on a 四开 paper of 5 columns of 15 characters (`paiban init --format 四开`,
-then the column count changed: the makeup2 round's 江城晚报, /work/notes/makeup2/README.md),
+then the column count changed: the makeup2 round's 江城晚报),
 with a picture story: the lead carries its picture."""
 
 from __future__ import annotations

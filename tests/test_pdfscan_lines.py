@@ -48,39 +48,45 @@ def test_line_starts_read_as_the_general_path():
     assert merged > 1000
 
 
+def helvetica_page(content: bytes) -> bytes:
+    """A PDF of one 200 pt page drawing ``content`` with Helvetica as /F1."""
+    import io
+
+    from pikepdf import Dictionary, Name, Pdf
+
+    pdf = Pdf.new()
+    pdf.add_blank_page(page_size=(200, 200))
+    page = pdf.pages[0]
+    font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1,
+                                        BaseFont=Name.Helvetica))
+    page.obj.Resources = Dictionary(Font=Dictionary(F1=font))
+    page.obj.Contents = pdf.make_stream(content)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def too_many_operators(data: bytes) -> bool:
+    """Whether the preflight refuses the PDF ``data`` for its count of operators."""
+    r = preflight.preflight(data, Expect(), "t.pdf")
+    return any("more than" in f.message and "operators" in f.message for f in r.findings)
+
+
 def test_operator_limit_counts_each_operator(monkeypatch):
     """A page of lines drawing just under, at and just over the preflight's limit of
     operators: refused exactly when the general path refuses it (each line's ET, BT and Tm
     count as three operators wherever the count reaches a multiple of 4096)."""
-    from pikepdf import Dictionary, Name, Pdf
-
     line = b"ET BT 1 0 0 1 10 10 Tm (a) Tj\n"
 
     def pdf_of(n: int, j: int) -> bytes:
-        import io
-
-        pdf = Pdf.new()
-        pdf.add_blank_page(page_size=(200, 200))
-        page = pdf.pages[0]
-        font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1,
-                                            BaseFont=Name.Helvetica))
-        page.obj.Resources = Dictionary(Font=Dictionary(F1=font))
-        page.obj.Contents = pdf.make_stream(b"1 w " * j + b"BT /F1 9 Tf\n" + line * n +
-                                            b"ET\n")
-        out = io.BytesIO()
-        pdf.save(out)
-        return out.getvalue()
-
-    def refused(data: bytes) -> bool:
-        r = preflight.preflight(data, Expect(), "t.pdf")
-        return any("more than" in f.message and "operators" in f.message for f in r.findings)
+        return helvetica_page(b"1 w " * j + b"BT /F1 9 Tf\n" + line * n + b"ET\n")
 
     monkeypatch.setattr(preflight, "MAX_OPERATORS", 8192)
     for j in range(4):                 # the limit reached at each operator of a line
         got = []
         for n in range(2044, 2050):    # j + 3 + 4n operators: the limit is crossed here
             data = pdf_of(n, j)
-            fast, slow = refused(data), _general(refused, data)
+            fast, slow = too_many_operators(data), _general(too_many_operators, data)
             assert fast == slow, (n, j)
             got.append(fast)
         assert got[0] is False and got[-1] is True

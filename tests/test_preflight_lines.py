@@ -16,6 +16,7 @@ import pikepdf
 from typeset import pdfscan, preflight
 from typeset.preflight import Expect
 
+from test_pdfscan_lines import helvetica_page, too_many_operators
 from test_preflight_runs import _general
 
 
@@ -101,35 +102,18 @@ def test_lines_are_checked_as_their_items_are(sample_build, tmp_path, monkeypatc
 def test_operator_limit_inside_lines(monkeypatch):
     """Lines of two strings each, drawing just under, at and just over the limit: refused
     exactly where reading one operator at a time refuses."""
-    import io
-
-    from pikepdf import Dictionary, Name, Pdf
-
     line = b"ET BT 1 0 0 1 10 10 Tm /F1 9 Tf (a) Tj /F1 9 Tf [(b) 3] TJ\n"
 
     def pdf_of(n: int, j: int) -> bytes:
-        pdf = Pdf.new()
-        pdf.add_blank_page(page_size=(200, 200))
-        page = pdf.pages[0]
-        font = pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1,
-                                            BaseFont=Name.Helvetica))
-        page.obj.Resources = Dictionary(Font=Dictionary(F1=font))
-        page.obj.Contents = pdf.make_stream(b"1 w " * j + b"BT /F1 9 Tf (a) Tj\n" +
-                                            line * n + b"ET\n")
-        out = io.BytesIO()
-        pdf.save(out)
-        return out.getvalue()
-
-    def refused(data: bytes) -> bool:
-        r = preflight.preflight(data, Expect(), "t.pdf")
-        return any("more than" in f.message and "operators" in f.message for f in r.findings)
+        return helvetica_page(b"1 w " * j + b"BT /F1 9 Tf (a) Tj\n" + line * n + b"ET\n")
 
     monkeypatch.setattr(preflight, "MAX_OPERATORS", 8192)
     for j in range(7):                 # the limit reached at each operator of a line
         got = []
         for n in range(1168, 1172):    # j + 4 + 7n operators: the limit is crossed here
             data = pdf_of(n, j)
-            fast = refused(data)
-            assert fast == _lines_off(refused, data) == _general(refused, data), (n, j)
+            fast = too_many_operators(data)
+            assert fast == _lines_off(too_many_operators, data) == \
+                _general(too_many_operators, data), (n, j)
             got.append(fast)
         assert got[0] is False and got[-1] is True
