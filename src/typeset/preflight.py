@@ -443,6 +443,15 @@ def _apply(m, x, y):
     return (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 
 
+def _notdef_at(font, b: bytes, pen: float, size: float, th: float, tc: float, tw: float,
+               m: tuple, rise: float) -> tuple:
+    """Where on the page the first .notdef glyph of a string set at pen position ``pen`` is
+    drawn — ``b`` the string's bytes before it — through the matrix ``m``.  One owner of this
+    step for show(), text_run's shortcut and _Page.line."""
+    hw, hn, hs = font.advance(b)
+    return _apply(m, pen + (hw / 1000.0 * size + hn * tc + hs * tw) * th, rise)
+
+
 def _span(mk, pen: float, size: float, th: float) -> tuple:
     """(advance, ink start, ink end) in text space of a one-byte font's string set at pen
     position ``pen`` — ``mk`` its (widths, ink cut, first .notdef) as _FontInfo.marks reads
@@ -1490,9 +1499,8 @@ class _Page:
                 pen = 0.0
                 adv, a, z = _span(marks, pen, size, th)
                 if k >= 0 and text.notdef is None:
-                    hw, hn, hs = font.advance(b[:k])
-                    at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
-                    text.notdef = _apply(m, at, st.rise)
+                    text.notdef = _notdef_at(font, b[:k], pen, size, th, st.tc, st.tw, m,
+                                             st.rise)
                 pen += adv
                 box = None
                 if a is not None:
@@ -1622,9 +1630,8 @@ class _Page:
                     pen = 0.0
                     adv, a, z = _span(marks, pen, size, th)
                     if k >= 0 and notdef is None:
-                        hw, hn, hs = font.advance(x[:k])
-                        at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
-                        notdef = _apply((a0, a1, a2, a3, t4, t5), at, rise)
+                        notdef = _notdef_at(font, x[:k], pen, size, th, st.tc, st.tw,
+                                            (a0, a1, a2, a3, t4, t5), rise)
                     pen += adv
                     if a is not None:
                         xa, xb = a0 * a + t4, a0 * z + t4
@@ -1653,9 +1660,8 @@ class _Page:
                             x_hi = z
                     k = mk[2]
                     if k >= 0 and notdef is None:
-                        hw, hn, hs = font.advance(el[:k])
-                        at = pen + (hw / 1000.0 * size + hn * st.tc + hs * st.tw) * th
-                        notdef = _apply((a0, a1, a2, a3, t4, t5), at, rise)
+                        notdef = _notdef_at(font, el[:k], pen, size, th, st.tc, st.tw,
+                                            (a0, a1, a2, a3, t4, t5), rise)
                     pen += adv
                 if x_lo is not None:
                     xa, xb = a0 * x_lo + t4, a0 * x_hi + t4
@@ -1810,9 +1816,7 @@ class _Page:
                     if x_hi is None or z > x_hi:
                         x_hi = z
                 if k >= 0 and check_nd and text.notdef is None:
-                    hw, hn, hs = font.advance(b[:k])
-                    at = pen + (hw / 1000.0 * size + hn * tc + hs * tw) * th
-                    text.notdef = _apply(m, at, st.rise)
+                    text.notdef = _notdef_at(font, b[:k], pen, size, th, tc, tw, m, st.rise)
                 pen += adv
                 continue
             w, n, spaces = font.advance(b)
@@ -1836,9 +1840,8 @@ class _Page:
             if check_nd and text.notdef is None:
                 k = font.notdef_at(b)
                 if k >= 0:
-                    hw, hn, hs = font.advance(b[:2 * k] if font.two_byte else b[:k])
-                    at = pen + (hw / 1000.0 * size + hn * tc + hs * tw) * th
-                    text.notdef = _apply(m, at, st.rise)
+                    text.notdef = _notdef_at(font, b[:2 * k] if font.two_byte else b[:k], pen,
+                                             size, th, tc, tw, m, st.rise)
             pen += adv
         box = None
         if drawn and x_lo is not None:
