@@ -552,13 +552,20 @@ class _Job:
                              lang=self.issue.document_lang({p.number for p in ps}))
 
     def check(self, data: bytes, ps, name: str, **kw):
-        from dataclasses import replace
+        return _preflight(self.issue, [p.number for p in ps], self.cut, self.output.pdfx,
+                          data, name, self.font_programs, **kw)
 
-        from .preflight import expect_for, preflight
 
-        expect = expect_for(self.issue, [p.number for p in ps], cut=self.cut)
-        return preflight(data, replace(expect, pdfx=self.output.pdfx, **kw), name=name,
-                         programs=self.font_programs)
+def _preflight(issue, numbers: list, cut, pdfx: str, data: bytes, name: str, programs, **kw):
+    """The preflight of the file ``data`` holding pages ``numbers`` of ``issue``: the issue's
+    expectations for those pages, at the PDF/X level ``pdfx``; ``kw``: what else the check
+    is told (the areas drawn, where the text is read back)."""
+    from dataclasses import replace
+
+    from .preflight import expect_for, preflight
+
+    expect = expect_for(issue, numbers, cut=cut)
+    return preflight(data, replace(expect, pdfx=pdfx, **kw), name=name, programs=programs)
 
 
 # pages a worker draws or finishes before a fresh one takes over (parallel.fork_map):
@@ -916,15 +923,9 @@ def _helper_pdfx(state: _HelperState, raw: bytes, doc, output, threads, titles) 
 def _helper_check(state: _HelperState, name: str, number: int, cut, pdfx: str, frame):
     """In the kept worker: the preflight of the file it made, as _check makes it for a page
     (_Job.check: the issue's expectations for that page, its drawn areas)."""
-    from dataclasses import replace
-
-    from .preflight import expect_for, preflight
-
     c0 = time.process_time()
-    expect = expect_for(state.issue, [number], cut=cut)
-    return preflight(state.data, replace(expect, pdfx=pdfx, text_checked_in=None,
-                                         frames=[frame]), name=name, programs={}), \
-        time.process_time() - c0
+    return _preflight(state.issue, [number], cut, pdfx, state.data, name, {},
+                      text_checked_in=None, frames=[frame]), time.process_time() - c0
 
 
 def _second_core_free(jobs: int) -> bool:
