@@ -147,6 +147,34 @@ def test_makeup_keeps_the_rest_of_the_manifest(remade):
     assert "headline_lines:" in after and "priority: lead" in after
 
 
+def test_makeup_writes_back_slots_whose_ids_are_bare_numbers(tmp_path):
+    """`id: 011` is the slot '011' (YAML alone reads the octal number 9) and `id: 038` the slot
+    '038' (YAML: text): --write kept every key of such a slot but its article, and the
+    manifest it wrote no longer built (a slot needs an 'article:')."""
+    folder = tmp_path / "issue"
+    folder.mkdir()
+    real = ROOT / "tests" / "corpus" / "realcopy"
+    names = {"011": "011-gov-guangdong-huigu-shiwuyunhui.txt",
+             "038": "038-gov-shaanxi-fengxian-wending.txt"}
+    for name in names.values():
+        shutil.copy(real / name, folder / name)
+    (folder / "issue.yaml").write_text(
+        "paper: sichuan-kejibao\ndate: 2020-08-04\npages:\n  - page: 1\n"
+        "    template: difang-dongtai\n    slots:\n" +
+        "".join(f"      - id: {sid}\n        article: {name}\n" for sid, name in names.items()),
+        encoding="utf-8")
+    r = run("makeup", folder, "--write", "-o", folder / "out")
+    assert r.returncode == 0, r.stderr
+    from typeset.load import load_issue
+
+    issue = load_issue(folder)
+    assert {(s.id, s.article) for s in issue.pages[0].slots} == \
+        {(sid, Path(name).stem) for sid, name in names.items()}
+    assert all(s.placed for s in issue.pages[0].slots)
+    b = run("build", folder, "-o", folder / "out")
+    assert b.returncode == 0, b.stderr
+
+
 def test_alternatives_are_written_with_proofs(remade):
     folder, out, _ = remade
     made = folder / "out" / "makeup"

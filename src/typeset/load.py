@@ -205,6 +205,16 @@ def _text(v):
     return _str(v)
 
 
+def slot_id(node) -> str | None:
+    """A slot node's id as the issue reads it (``id: 011`` is the slot '011', not the octal
+    number 9; ``id: 038`` is '038'), or None: what a writer of the manifest (makeup) matches
+    the manifest's slots by; None too for an id that is not text (the loader reports it)."""
+    try:
+        return _text(node.get("id"))
+    except ValueError:
+        return None
+
+
 _NAME = re.compile(r"\w[\w.-]*")
 
 

@@ -3033,7 +3033,7 @@ def manifest_text(issue, made) -> str:
     """The manifest's text with the slots of the pages in ``made`` ({page number: slots})
     written anew; every other line (comments included) as it was.  The ``stories:`` of a
     planned issue are gone into the pages (those no page could take stay there)."""
-    from .load import read_manifest
+    from .load import read_manifest, slot_id
 
     path, data = read_manifest(issue.root)
     lines = path.read_text(encoding="utf-8-sig").split("\n")
@@ -3041,7 +3041,7 @@ def manifest_text(issue, made) -> str:
     edits = []
     starts = sorted({ln for ln, _ in pages.item_marks} |
                     {ln for ln, _ in data.key_marks.values()})
-    pool_nodes = {n.get("id"): n for n in data.get("stories") or [] if isinstance(n, dict)}
+    pool_nodes = {slot_id(n): n for n in data.get("stories") or [] if isinstance(n, dict)}
     if "stories" in data:
         s_line = data.key_marks["stories"][0]
         later = [ln for ln in starts if ln > s_line]
@@ -3068,7 +3068,7 @@ def manifest_text(issue, made) -> str:
                 (len(lines[end - 1]) - len(lines[end - 1].lstrip()) <= s_col - 1):
             end -= 1
         nodes = dict(pool_nodes)
-        nodes.update({n.get("id"): n for n in pn.get("slots") or [] if isinstance(n, dict)})
+        nodes.update({slot_id(n): n for n in pn.get("slots") or [] if isinstance(n, dict)})
         page = next(p for p in issue.pages if p.number == num)
         edits.append((s_line, end, slots_yaml(page, made[num], nodes, " " * (s_col - 1))))
     for s_line, end, new in sorted(edits, reverse=True):
