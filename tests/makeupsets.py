@@ -188,6 +188,10 @@ def run_set(args) -> dict:
     p = r.proposals[0]
     rec.update(score=round(p.score, 2), terms=p.terms, tiers=p.tiers)
     page = res.issue.pages[0]
+    if any(res.issue.articles[s.article].placeholder for s in page.slots if s.article):
+        # the copy alone did not fill the page: makeup kept a 待稿 brief (not built)
+        rec.update(ok=False, stage="brief", reason=p.notes[0][:600])
+        return rec
     text = M.manifest_text(res.issue, {1: M.proposal_slots(page, p)})
     (folder / "issue.yaml").write_text(text, encoding="utf-8")
     out = folder / "out"

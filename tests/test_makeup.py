@@ -175,6 +175,55 @@ def test_makeup_writes_back_slots_whose_ids_are_bare_numbers(tmp_path):
     assert b.returncode == 0, b.stderr
 
 
+# eight real-copy stories whose areas add up to the page but which no arrangement fills
+# exactly (found by drawing sets from the corpus): makeup said "add a brief" and exit 4
+BRIEF_SET = ("138-rmrbhwb-kongqi-zhiliang-2022.txt", "118-voa-louyou-kongzhi.txt",
+             "046-changge-baoyu-hongse.txt", "180-soa-lanse-jiayuan-zhengwen-2009.txt",
+             "125-voa-shanghai-shibohui-zhubanquan.txt", "059-fuzhou-taifeng-nianyu.txt",
+             "184-xinhua-gongheguo-xunzhang-gongshi-2024.txt", "097-wen-yueyanglou-ji.txt")
+
+
+def test_a_page_its_copy_cannot_fill_gets_a_brief_still_to_come(tmp_path):
+    """No arrangement of the stories fills every column exactly: makeup proposes the page
+    with a 待稿 brief (补白) of the least size that lets it be filled, writes it into the
+    manifest (its file and length), the build refuses the page until its copy is in (exit
+    3, naming it), and with the brief written the page builds with every column to the
+    foot."""
+    from typeset.load import load_issue
+    from typeset.makeup import BRIEF_LINES
+
+    folder = tmp_path / "issue"
+    folder.mkdir()
+    real = ROOT / "tests" / "corpus" / "realcopy"
+    slots = ""
+    for k, name in enumerate(BRIEF_SET, 1):
+        shutil.copy(real / name, folder / name)
+        slots += f"      - id: s{k}\n        article: {name}\n"
+    (folder / "issue.yaml").write_text(
+        "paper: sichuan-kejibao\ndate: 2020-08-04\npages:\n  - page: 1\n"
+        "    template: difang-dongtai\n    slots:\n" + slots, encoding="utf-8")
+    r = run("makeup", folder, "--write", "-o", folder / "out")
+    assert r.returncode == 0, r.stderr
+    assert "the copy alone does not fill the page" in r.stdout
+    assert "待稿 brief 'brief-p01'" in r.stdout and "write brief-p01.txt" in r.stdout
+    issue = load_issue(folder)
+    slot = next(s for s in issue.pages[0].slots if s.id == "brief-p01")
+    art = issue.articles[slot.article]
+    assert art.placeholder and art.path.name == "brief-p01.txt"
+    assert art.expect_lines in BRIEF_LINES and slot.placed and slot.priority == "brief"
+    b = run("build", folder, "-o", folder / "out")
+    assert b.returncode == 3 and "slot 'brief-p01'" in b.stderr, b.stderr
+    assert not list((folder / "out").glob("*.pdf"))
+    # the editor writes the brief: a paragraph of Han text set on the lines it was given
+    text = (real / "001-shenzhou7-yuhangyuan.txt").read_text(encoding="utf-8")
+    han = "".join(c for c in text.split("\n", 2)[2] if "\u4e00" <= c <= "\u9fff")
+    body = han[:art.expect_lines * issue.paper.column_chars - 3] + "。"
+    (folder / "brief-p01.txt").write_text(f"headline: 简讯\n\n{body}\n", encoding="utf-8")
+    b = run("build", folder, "-o", folder / "out")
+    assert b.returncode == 0, b.stderr
+    assert_clean_page(folder)
+
+
 def test_alternatives_are_written_with_proofs(remade):
     folder, out, _ = remade
     made = folder / "out" / "makeup"

@@ -2785,16 +2785,18 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
                          "give --page N to make a page up again")
     if bodies is None:
         bodies = F.compose_bodies(issue, jobs)
-    results = _make_pages(issue, bodies, todo, alternatives, seed)
+    results, issue = _make_pages(issue, bodies, todo, alternatives, seed)
     return IssueMakeup(issue, bodies, results, notes)
 
 
-def _make_pages(issue, bodies, todo, alternatives, seed) -> list[PageResult]:
+def _make_pages(issue, bodies, todo, alternatives, seed) -> tuple[list[PageResult], object]:
     """Make up the pages ``todo`` in page order (see :func:`make_up_issue`).  A page where a
     story begins that a later page continues tries the shares of it that :func:`jump_tries`
     gives, best first (JUMP_TRIES at most), and keeps the first with which the later page
     can be filled too (a layout of it that passes every rule as flowed); failing that, the first it can fill itself; failing that, it takes
-    what it needs of the story (the later page then says what it lacks)."""
+    what it needs of the story (the later page then says what it lacks).  A page its copy
+    cannot fill exactly gets a 待稿 brief if one lets it be filled (:func:`_brief_fallback`):
+    the results, and the issue with those briefs' slots and placeholders."""
     import time
 
     results = []
@@ -2817,13 +2819,95 @@ def _make_pages(issue, bodies, todo, alternatives, seed) -> list[PageResult]:
                                plant=False)
                 except MakeupError as e2:
                     r.error = str(e2)
+        if r.error and r.page_in is not None:
+            got = _brief_fallback(issue, bodies, page, todo, alternatives, seed, done, r)
+            if got is not None:
+                issue, r = got
         if r.proposals:
             best = r.proposals[0]
             issue = apply(issue, page.number, best)
             done.update(_done(r.page_in, best))
         r.seconds = time.perf_counter() - t0
         results.append(r)
-    return results
+    return results, issue
+
+
+# A page whose copy does not fill it exactly is made up with a brief still to come (补白, a
+# 待稿 placeholder of this many body lines at the column measure), the least that lets it be
+# filled; a few sizes from there are compared by score.  A brief is what the editor adds to
+# close such a page (newsroom.md §1.5); `build` refuses the page until its copy is in.
+BRIEF_LINES = tuple(range(MIN_LEG, 4 * MIN_LEG + 1, 2))
+BRIEF_TRIES = 3
+
+
+def _with_brief(issue, page, lines: int):
+    """``issue`` with an unplaced 待稿 brief of ``lines`` body lines on ``page``, its slot
+    and its article named ``brief-pNN`` (``-2``, ``-3`` … where the name is taken, or a file of
+    that name is in the issue folder): (issue, slot)."""
+    from .model import Article, Slot
+
+    taken = set(issue.articles) | {s.id for p in issue.pages for s in p.slots}
+    key, n = f"brief-p{page.number:02d}", 1
+    while key in taken or (issue.root / f"{key}.txt").exists():
+        n += 1
+        key = f"brief-p{page.number:02d}-{n}"
+    art = Article(key=key, path=issue.root / f"{key}.txt", headline="", kicker=None,
+                  subtitle=None, byline=None, paragraphs=(), placeholder=True,
+                  expect_lines=lines, expect_what=_("{n} lines").format(n=lines))
+    slot = Slot(id=key, kind="article", column=1, span=1, top=None, lines=None, article=key,
+                priority="brief", placed=False, where=page.where)
+    grown = replace(page, slots=page.slots + (slot,))
+    return replace(issue, articles={**issue.articles, key: art},
+                   pages=tuple(grown if p.number == page.number else p
+                               for p in issue.pages)), slot
+
+
+def _brief_fallback(issue, bodies, page, todo, alternatives, seed, done, failed: PageResult):
+    """When ``page``'s copy could fill it in amount but no arrangement fills every column
+    exactly (or it is a little short), the page made up with a 待稿 brief of the sizes
+    ``BRIEF_LINES`` (the best scored of the first ``BRIEF_TRIES`` that fill it): (issue with
+    the brief, its result, the reason the copy alone did not fill the page in a note), or
+    None — copy over the page, or short by more than the largest brief, is the editor's to
+    cut or add."""
+    pin = failed.page_in
+    lo, hi = copy_area(pin)
+    cap = capacity(pin)
+    if lo > cap or cap - hi > 2 * BRIEF_LINES[-1]:
+        return None
+    best = None
+    tries = 0
+    for lines in BRIEF_LINES:
+        grown, slot = _with_brief(issue, page, lines)
+        bodies.setdefault(slot.article, [])          # a placeholder has no composed text
+        r = PageResult(page.number)
+        try:
+            _make_page(grown, bodies, next(p for p in grown.pages if p.number == page.number),
+                       todo, alternatives, seed, dict(done), r)
+        except MakeupError:
+            continue
+        if not r.proposals:
+            continue
+        tries += 1
+        if best is None or r.proposals[0].score < best[1].proposals[0].score:
+            best = (grown, r, slot, lines)
+        if tries >= BRIEF_TRIES:
+            break
+    if best is None:
+        return None
+    grown, r, slot, lines = best
+    for p in r.proposals:
+        b = next(b for b in p.blocks if b.id == slot.id)
+        p.notes.insert(0, _(
+            "the copy alone does not fill the page ({why}); this layout keeps a 待稿 brief "
+            "'{slot}' of {lines} lines at the column measure (about {chars} characters) in "
+            "{columns}, lines {top}–{bottom}: write {file} (`build` refuses the page until "
+            "its copy is in), or add or cut a few lines and make the page up again").format(
+                why=failed.error.split(": ", 1)[-1], slot=slot.id, lines=lines,
+                chars=lines * pin.column_chars,
+                columns=_("column {c}").format(c=b.column) if b.span == 1 else
+                _("columns {a}–{b}").format(a=b.column, b=b.column + b.span - 1),
+                top=b.top, bottom=b.top + b.lines - 1, file=f"{slot.article}.txt"))
+    return grown, r
 
 
 def _make_page(issue, bodies, page, todo, alternatives, seed, done, r,
@@ -3070,6 +3154,12 @@ def manifest_text(issue, made) -> str:
         nodes = dict(pool_nodes)
         nodes.update({slot_id(n): n for n in pn.get("slots") or [] if isinstance(n, dict)})
         page = next(p for p in issue.pages if p.number == num)
+        # a 待稿 brief makeup added (_brief_fallback) has no node: its file and its length
+        for s in made[num]:
+            art = issue.articles.get(s.article) if s.kind == "article" else None
+            if s.id not in nodes and art is not None and art.placeholder:
+                nodes[s.id] = {"article": art.path.name, "priority": "brief",
+                               "expect_lines": art.expect_lines}
         edits.append((s_line, end, slots_yaml(page, made[num], nodes, " " * (s_col - 1))))
     for s_line, end, new in sorted(edits, reverse=True):
         lines[s_line - 1:end] = new
