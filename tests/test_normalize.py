@@ -266,3 +266,47 @@ def test_a_headline_spaced_around_latin_reads_back_without_holes(tmp_path):
         chars = [c for c in ln.chars if c.ch.strip()]
         gaps = [(b.x0 - a.x1) / ln.size for a, b in zip(chars, chars[1:])]
         assert max(gaps) < 0.5, (ln.text, gaps)
+
+
+# --- rule 7: a picture marker alone ------------------------------------------------------------
+
+def test_a_picture_marker_alone_is_dropped_and_reported(issue):
+    """Web copy taken without its photos keeps the ▲ that pointed at each (corpus 163, four
+    of them): set, each was a paragraph of one mark.  The paragraph of markers alone goes,
+    reported with its file and line; a caption that starts with the marker stays; and the
+    page built reads back without it, every other character in place (the preflight reads
+    every article back against the normalised text)."""
+    from typeset.load import load_issue
+
+    p = issue / "05-dazhou-liunao.txt"
+    lines = p.read_text(encoding="utf-8").split("\n")
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("本报讯"))
+    lines[k:k] = ["▲", "", "▲图为培训会现场", ""]
+    p.write_text("\n".join(lines), encoding="utf-8")
+    loaded = load_issue(issue)
+    before = loaded.articles["05-dazhou-liunao"].paragraphs
+    assert [q.text for q in before[:2]] == ["▲", "▲图为培训会现场"]
+    new, changes = normalise_issue(loaded)
+    after = new.articles["05-dazhou-liunao"].paragraphs
+    assert [q.text for q in after] == [normalise_text(q.text)[0] for q in before[1:]]
+    got = [c for c in changes if c.file.endswith(p.name) and c.old == "▲"]
+    assert [(c.line, c.col, c.new) for c in got] == [(k + 1, 1, "")]
+    r = subprocess.run([*TYPESET, "build", str(issue)], capture_output=True, text=True,
+                       cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "a picture marker alone" in r.stderr
+    text = subprocess.run(["pdftotext", next((issue / "out").glob("*-p03.pdf")), "-"],
+                          capture_output=True, text=True).stdout
+    assert text.count("▲") == 1 and "▲图为培训会现场" in text.replace("\n", "")
+
+
+def test_an_article_of_markers_alone_keeps_them(issue):
+    """Nothing but markers is no copy to repair: the article is left as it is."""
+    from typeset.load import load_issue
+
+    p = issue / "05-dazhou-liunao.txt"
+    head = p.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    p.write_text(head + "\n\n▲\n\n△\n", encoding="utf-8")
+    new, changes = normalise_issue(load_issue(issue))
+    assert [q.text for q in new.articles["05-dazhou-liunao"].paragraphs] == ["▲", "△"]
+    assert not [c for c in changes if c.file.endswith(p.name) and c.new == ""]

@@ -68,6 +68,11 @@ Chinese character or a full-width mark on the side that matters.
 The same mark in the same script context gives the same output everywhere in an issue: every
 rule decides from the characters around a mark (past any spaces), never from where it is.
 
+7. **A picture marker alone**: a paragraph that is nothing but ``▲`` (or ``△ ▼ ▽``) is the
+   pointer a web page put over a photo's caption, left behind when the copy was taken without
+   the photo: it is dropped, and reported like every other change (a caption that starts
+   with the marker, ``▲图为…``, is text and stays).  Set, it was a paragraph of one mark.
+
 Every change is reported with the article file, its line and column (of the first character
 changed) and the rule; a paragraph spread over several lines of the file is mapped back to the
 line each character came from.
@@ -86,6 +91,8 @@ from .i18n import N_
 _SMALL = {"﹐": "，", "﹑": "、", "﹒": "。", "﹔": "；", "﹕": "：", "﹖": "？", "﹗": "！"}
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _SPACES = " \t\u00a0"
+# rule 7: the marks that point at a photo (图片指示符); a paragraph of these alone is dropped
+_PICTURE_MARKERS = frozenset("▲△▼▽")
 _MARK_CLOSED_LEFT = set(cjk.CLOSING + cjk.PAUSE + cjk.STOP)    # no space before these
 _MARK_CLOSED_RIGHT = set(cjk.OPENING + cjk.PAUSE + cjk.STOP)   # no space after these
 
@@ -759,6 +766,11 @@ def normalise_issue(issue, known: dict | None = None):
                 paras.append(replace(p, table=table, text=" ".join(
                     c for r in (table.header,) + table.rows for c in r if c)))
                 continue
+            if p.kind == "body" and not p.spans and _marker_alone(p) and \
+                    not all(_marker_alone(q) for q in art.paragraphs):
+                all_changes.append(Change(name, p.line, 1, p.text.strip(), "", N_(
+                    "a picture marker alone: its photo is not in the copy")))
+                continue
             new = fix(p.text, lambda: _paragraph_map(lines, p.line, p.text) or
                       [(p.line, c + 1) for c in range(len(p.text))])
             if p.spans or p.kind != "body":
@@ -773,6 +785,12 @@ def normalise_issue(issue, known: dict | None = None):
         known.clear()
         known.update(made)
     return replace(issue, articles=articles), all_changes
+
+
+def _marker_alone(p) -> bool:
+    """Whether paragraph ``p`` is a picture marker alone (rule 7)."""
+    t = p.text.strip()
+    return bool(t) and set(t) <= _PICTURE_MARKERS
 
 
 def _moved_spans(old: str, new: str, spans: tuple) -> tuple:
