@@ -219,3 +219,38 @@ def test_contact_lines_are_paragraphs_not_verse(tmp_path):
     campuses, no turnovers (a reviewer found [blank, 重庆校区])."""
     got = _verse_flags(tmp_path, CONTACTS)
     assert all(v == 0 for _, v in got), got
+
+
+# One poem's stanzas set alike.  A stanza of three unmarked lines whose first is about as wide
+# as the widest has the shape of copy wrapped at a narrow width, and alone it is not guessed
+# verse; in a poem of other stanzas that are, it is another stanza (a fresh poem had its
+# second and third stanzas set as verse and its first, fourth and fifth run together as
+# prose).  These lines were written for the test.
+RIVER = ("春天的河水还是清澈的\n岸边，柳条青青\n离故乡很近，离远方很远\n\n"
+         "我听见燕子的歌唱，\n檐下的旧巢还在；\n风吹过田野，\n麦苗一寸寸长高。\n\n"
+         "孩子们跑过田埂，\n笑声惊起了白鹭；\n母亲站在门口，\n喊我们回家吃饭。\n\n"
+         "我从河边出发，从心里唱歌\n走过小桥，与一群白鹅相遇\n黄昏的炊烟，因晚风而弯曲\n")
+
+
+def test_a_poems_stanzas_are_set_alike(tmp_path):
+    from typeset.load import _txt_poem
+
+    blocks = [s.splitlines() for s in RIVER.strip().split("\n\n")]
+    # the first and the last stanza alone are not guessed verse: the test needs the others
+    assert [_txt_poem(list(enumerate(b, 1))) for b in blocks] == [False, True, True, False]
+    got = _verse_flags(tmp_path, RIVER)
+    assert [t for t, _ in got] == [ln for ln in RIVER.splitlines() if ln]
+    assert [v for _, v in got] == [1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1]
+
+
+def test_prose_wrapped_beside_a_stanza_stays_prose(tmp_path):
+    """A news item quoting one stanza: its prose, broken into short lines by hand, is
+    joined into a paragraph as before (one stanza is no poem whose other stanzas to look
+    for), and so is prose in long lines."""
+    stanza = "我听见燕子的歌唱，\n檐下的旧巢还在；\n风吹过田野，\n麦苗一寸寸长高。\n\n"
+    wrapped = "本报讯记者走进村里的小学，\n看到孩子们正在朗读这首诗，\n老师说这是他们最喜欢的\n一首。\n\n"
+    long = "这首诗写于三年前的春天，作者是村里的一位退休教师，他说写诗是为了记住家乡的样子。\n"
+    got = _verse_flags(tmp_path, stanza + wrapped + long)
+    assert [v for _, v in got][:4] == [1, 1, 1, 1]
+    assert got[4:] == [("本报讯记者走进村里的小学，看到孩子们正在朗读这首诗，老师说这是他们"
+                        "最喜欢的一首。", 0), (long.strip(), 0)]

@@ -865,14 +865,17 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
         # a .md file: its body is markup (markup.py); a .txt file is never reinterpreted
         paragraphs = markup.parse_body(lines[k:], k + 1, path)
     block: list[tuple[int, str]] = []
+    run: list[list[tuple[int, str]]] = []      # the blocks since the start or a marked poem
     marked = None       # inside a `verse:` … `prose:` poem: "fresh" (no line yet) | "line" | "gap"
     for n in range(k, len(lines) + 1 if not markup.is_markup(path) else k):
         ln = lines[n] if n < len(lines) else ""
         if marked is None and VERSE_OPEN.match(ln.strip()):
             # the editor marks a poem: flush what came before, the marker line is not printed
             if block:
-                paragraphs.extend(_txt_block(block, paragraphs))
+                run.append(block)
                 block = []
+            paragraphs.extend(_txt_blocks(run, paragraphs))
+            run = []
             marked = "fresh"
             continue
         if marked is not None:
@@ -890,8 +893,9 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
         if ln.strip():
             block.append((n + 1, ln))
         elif block:
-            paragraphs.extend(_txt_block(block, paragraphs))
+            run.append(block)
             block = []
+    paragraphs.extend(_txt_blocks(run, paragraphs))
     bad = 0
     for n, ln in enumerate(lines):
         if ln.isprintable() and not any(c in ln for c in _PRINTABLE_BAD):
@@ -927,17 +931,46 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
 
 
 
-def _txt_block(block: list[tuple[int, str]], before: list[Paragraph]) -> list[Paragraph]:
-    """The paragraphs of one block of a .txt article (lines between blank lines), a poem's
-    stanza set as lines of verse (:func:`_txt_poem`)."""
-    verse = _txt_poem(block)
-    out = []
-    for j, para in enumerate(_txt_paragraphs(block)):
-        # a poem's stanzas: a block of verse after another opens a stanza
-        opens = j == 0 and bool(before) and before[-1].verse > 0
-        out.append(Paragraph(_join([raw.strip() for _, raw in para]), para[0][0],
-                             verse=(2 if opens else 1) if verse else 0))
+def _txt_blocks(blocks: list[list[tuple[int, str]]], before: list[Paragraph]) -> list[Paragraph]:
+    """The paragraphs of blocks of a .txt article (each its lines between blank lines), a
+    poem's stanzas set as lines of verse: a block the guess finds verse on its own
+    (:func:`_txt_poem`), and in an article where two are (a poem, not a news item quoting a
+    stanza), every block of short lines that has not the shape of prose wrapped at a fixed
+    width (:func:`_txt_stanza`) — one poem's stanzas are set alike (a fresh poem's second and
+    third stanzas were guessed verse, its first, fourth and fifth, of three lines each, run
+    together as prose)."""
+    verse = [_txt_poem(b) for b in blocks]
+    if sum(verse) >= 2:
+        verse = [v or _txt_stanza(b) for v, b in zip(verse, blocks)]
+    out: list[Paragraph] = []
+    for block, v in zip(blocks, verse):
+        # (a stanza found beside another keeps each line a line, as _txt_paragraphs does for
+        # a block the guess finds verse on its own)
+        paras = [[ln] for ln in block] if v and not _txt_verse(block) else \
+            _txt_paragraphs(block)
+        for j, para in enumerate(paras):
+            # a poem's stanzas: a block of verse after another opens a stanza
+            last = out[-1] if out else (before[-1] if before else None)
+            opens = j == 0 and last is not None and last.verse > 0
+            out.append(Paragraph(_join([raw.strip() for _, raw in para]), para[0][0],
+                                 verse=(2 if opens else 1) if v else 0))
     return out
+
+
+def _txt_stanza(block: list[tuple[int, str]]) -> bool:
+    """A block of an article with a stanza of verse in it that is another stanza: two lines
+    or more, every one short (``TXT_VERSE_LEN``) and most of them phrases, none of what a
+    poem's lines do not hold (``_NOT_VERSE``), and not the shape of prose wrapped at a fixed
+    width (three lines or more, all but the last within a Han character of the widest and the
+    last narrower)."""
+    lines = [raw.strip() for _, raw in block]
+    if len(lines) < 2 or max(map(len, lines)) > TXT_VERSE_LEN or \
+            sum(1 for t in lines if len(t) >= 4) * 2 <= len(lines) or \
+            any(_NOT_VERSE.search(t) for t in lines):
+        return False
+    widths = [_txt_width(t) for t in lines]
+    top = max(widths) - 2
+    return not (len(lines) >= 3 and all(w >= top for w in widths[:-1]) and widths[-1] < top)
 
 
 # A poem the editor marks in a .txt article (README "An article file"): a line of its own
