@@ -1000,8 +1000,10 @@ def _add_shared_objects(font, doc, st) -> None:
     from reportlab.pdfbase import pdfdoc
     from reportlab.pdfbase.ttfonts import SUBSETN
 
+    fp_str = _fp_str or _reportlab_fp_str()
     face = font.face
     tables = st.tables
+    fast = _writes_fast(doc)
     for n, subset in enumerate(st.subsets):
         codes = st.used.get(n)
         if not codes:
@@ -1011,10 +1013,12 @@ def _add_shared_objects(font, doc, st) -> None:
         table = tables.get(n)
         if table is None:
             width = face.getCharWidth
-            table = tables[n] = ([width(cp) for cp in subset],
+            all_widths = [width(cp) for cp in subset]
+            table = tables[n] = (all_widths,
                                  ["<%02X> <%s>" % (i, _utf16_hex(cp))
-                                  for i, cp in enumerate(subset)])
-        all_widths, lines = table
+                                  for i, cp in enumerate(subset)],
+                                 [fp_str(w) for w in all_widths])
+        all_widths, lines, words = table
         last = max(codes)
         sub = [0] * (last + 1)
         widths = [0] * (last + 1)
@@ -1023,6 +1027,9 @@ def _add_shared_objects(font, doc, st) -> None:
             widths[k] = all_widths[k]
         internal = f"{st.internalName}+{n}"
         base = (b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX))).decode("pdfdoc")
+        if fast:
+            _add_subset_fast(font, doc, n, internal, base, sub, codes, lines, words)
+            continue
         pf = pdfdoc.PDFTrueTypeFont()
         pf.__Comment__ = "Font %s subset %d" % (font.fontName, n)
         pf.Name = internal
@@ -1039,6 +1046,115 @@ def _add_shared_objects(font, doc, st) -> None:
         doc.Reference(pf, internal)
         doc.idToObject["BasicFonts"].dict[internal] = pf
     del font.state[doc]
+
+
+def _writes_fast(doc) -> bool:
+    """Whether :func:`_add_subset_fast` writes what ReportLab would for ``doc``: its
+    settings as the writer makes its documents (streams compressed by the filter that keeps
+    subsets, no encryption, ReportLab's one-line dictionaries and arrays)."""
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc
+
+    z = pdfdoc.PDFZCompress
+    return bool(doc.compression and not rl_config.pdfMultiLine
+                and type(doc.encrypt) is pdfdoc.NoEncryption
+                and getattr(z, "keeps_subsets", False) and z.pdfname == "FlateDecode")
+
+
+_RAW = None
+
+
+def _raw(data: bytes, comment: str | None = None):
+    """A PDF object whose every byte is ``data`` (a dictionary or a stream, as ReportLab
+    formats it), written by ReportLab's document where it is referenced."""
+    global _RAW
+    if _RAW is None:
+        from reportlab.pdfbase import pdfdoc
+
+        class Raw(pdfdoc.PDFObject):
+            __RefOnly__ = 1         # an indirect object, referenced where used
+
+            def __init__(self, data):
+                self.data = data
+
+            def format(self, document):
+                return self.data
+
+        _RAW = Raw
+    got = _RAW(data)
+    if comment is not None:
+        got.__Comment__ = comment
+    return got
+
+
+def _dict_bytes(items: list) -> bytes:
+    """A dictionary as ReportLab's ``PDFDictionary.format`` writes one (its keys sorted, six
+    to a line) from (key, value's bytes) pairs: the keys are plain names (letters and
+    digits), written as ``/key``."""
+    items.sort()
+    L = [b"/%s %s" % (k.encode("ascii"), v) for k, v in items]
+    for i in reversed(range(6, len(L), 6)):
+        L.insert(i, b"\n ")
+    return b"<<\n" + b" ".join(L) + b"\n>>"
+
+
+def _flate_stream(dictionary: list, z: bytes) -> bytes:
+    """A stream compressed by FlateDecode as ReportLab's ``PDFStream.format`` writes it:
+    ``dictionary``'s other (key, bytes) pairs, its Filter and Length, then the bytes ``z``."""
+    return (_dict_bytes(dictionary + [("Filter", b"[ /FlateDecode ]"),
+                                      ("Length", b"%d" % len(z))])
+            + b"\nstream\n" + z + b"endstream\n")
+
+
+def _add_subset_fast(font, doc, n: int, internal: str, base: str, sub: list, codes,
+                     lines: list, words: list) -> None:
+    """One subset's four objects (its ToUnicode CMap, font file, descriptor and font
+    dictionary) in ``doc``, the bytes ReportLab's objects write (``TTFont.addObjects`` and
+    ``TTFontFace.addSubsetObjects`` with :func:`_add_shared_objects`' contents), made as
+    bytes at once: ReportLab formats each through its generic object model, a dozen Python
+    calls per value, about a third of writing a page's document (issue #22).  Referenced
+    in ReportLab's order, so every object keeps its number.  ``words``: each code's width
+    as ``fp_str`` writes it (the unused codes are 0)."""
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC
+
+    face = font.face
+    nv = doc.idToObjectNumberAndVersion
+    z = pdfdoc.PDFZCompress
+    cmap_name = "toUnicodeCMap:" + base
+    doc.Reference(_raw(_flate_stream([], z.encode(
+        _to_unicode_cmap(base, sub, codes, lines)))), cmap_name)
+    # the font file: the subset's compressed bytes, kept by its face (_Subset)
+    subset = face.makeSubset(sub)
+    file_name = "fontFile:%s(%s)" % (face.filename, base)
+    doc.Reference(_raw(_flate_stream([("Length1", b"%d" % len(subset))],
+                                     z.encode(subset))), file_name)
+    # the descriptor: the face's values as ReportLab formats them, made once a face
+    const = getattr(face, "_descriptor_items", None)
+    if const is None:
+        const = face._descriptor_items = [(k, pdfdoc.format(v, doc)) for k, v in (
+            ("Type", "/FontDescriptor"), ("Ascent", face.ascent),
+            ("CapHeight", face.capHeight), ("Descent", face.descent),
+            ("Flags", (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC),
+            ("FontBBox", pdfdoc.PDFArray(face.bbox)), ("ItalicAngle", face.italicAngle),
+            ("StemV", face.stemV), ("MissingWidth", face.defaultWidth))]
+    base_b = pdfdoc.format(pdfdoc.PDFName(base), doc)
+    desc_name = "fontDescriptor:" + base
+    doc.Reference(_raw(_dict_bytes(const + [
+        ("FontName", base_b), ("FontFile2", b"%d %d R" % nv[file_name])])), desc_name)
+    # the font: the codes it does not use are 0 wide; Widths ten to a line
+    last = len(sub)
+    ws = [words[k] if k in codes else "0" for k in range(last)]
+    widths = " \n  ".join([" ".join(ws[i:i + 10]) for i in range(0, last, 10)])
+    pf = _raw(_dict_bytes([
+        ("Type", b"/Font"), ("Subtype", b"/TrueType"), ("BaseFont", base_b),
+        ("Name", pdfdoc.format(pdfdoc.PDFName(internal), doc)), ("FirstChar", b"0"),
+        ("LastChar", b"%d" % (last - 1)), ("Widths", b"[ %s ]" % widths.encode("ascii")),
+        ("ToUnicode", b"%d %d R" % nv[cmap_name]),
+        ("FontDescriptor", b"%d %d R" % nv[desc_name])]),
+        "Font %s subset %d" % (font.fontName, n))
+    doc.Reference(pf, internal)
+    doc.idToObject["BasicFonts"].dict[internal] = pf
 
 
 def _numbers(values: list):
