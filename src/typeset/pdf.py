@@ -1389,6 +1389,26 @@ class _Glyphs(dict):
 
 _ESCAPED: list | None = None
 _fp_str = None
+_NUMS_KEPT = 1 << 16        # numbers whose fp_str _Numbers keeps
+
+
+class _Numbers(dict):
+    """Number → ReportLab's ``fp_str`` of it, kept as it is first asked for: ``fp_str`` costs
+    about 0.4 µs a call (its C code formats through Python's float formatting), a dict
+    look-up a tenth of that, and a page writes the same few numbers over and over — its
+    lines' origins and baselines, sizes, the same spacing between glyphs (1,600 numbers a
+    page of /tmp/fd32, issue #22).  The same text by construction: ``fp_str`` writes a
+    number's value, and numbers equal as keys (1 and 1.0, 0.0 and -0.0) have one value as
+    it writes them."""
+
+    def __missing__(self, v):
+        if len(self) >= _NUMS_KEPT:
+            self.clear()
+        got = self[v] = (_fp_str or _reportlab_fp_str())(v)
+        return got
+
+
+_num = _Numbers()
 
 
 def _reportlab_fp_str():
@@ -1427,9 +1447,8 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
     the font: its subsets, their names and their embedding.  They are written as the words
     of one string: a string of glyphs with numbers between them is ``[(…) n (…)] TJ``, one
     without ``(…) Tj``."""
-    # (ReportLab's fp_str kept by the module: an import statement here, for every run
-    # of a page, cost a microsecond or more)
-    fp_str = _fp_str or _reportlab_fp_str()
+    # numbers as ReportLab's fp_str writes them, kept (_Numbers)
+    num = _num
 
     size = run.size
     gl = run.glyphs
@@ -1440,7 +1459,7 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
         c.setLineWidth(run.weight)  # outside BT: the stroke of text render mode 2
         out.append("2 Tr")
     append = out.append
-    y_s = fp_str(Y(run.y))
+    y_s = num[Y(run.y)]
     cur_h = 100.0
     cur_font = None
     n = len(gl)
@@ -1452,8 +1471,8 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
             j += 1
         if abs(h * 100.0 - cur_h) > 1e-6:
             cur_h = h * 100.0
-            append(f"{fp_str(cur_h)} Tz")
-        append(f"1 0 0 1 {fp_str(X(gl[k].x))} {y_s} Tm")
+            append(f"{num[cur_h]} Tz")
+        append(f"1 0 0 1 {num[X(gl[k].x)]} {y_s} Tm")
         scale = 1000.0 / (size * h)         # pt → thousandths of text space
         pen = gl[k].x                       # where the current point is, pt
         piece = None                        # the (level, subset) being shown
@@ -1481,7 +1500,7 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
 
                         op = tf[(font, size)] = (
                             f"{getFont(font[0]).getSubsetInternalName(font[1], c._doc)} "
-                            f"{fp_str(size)} Tf")
+                            f"{num[size]} Tf")
                     append(op)
                 start = len(out)
             adj = (pen - x) * scale
@@ -1489,7 +1508,7 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
                 if s:
                     append(f"({s})")
                     s = ""
-                append(fp_str(adj))
+                append(num[adj])
                 moved = True
             s += code
             pen = x + w / scale
