@@ -1304,11 +1304,22 @@ def _by_level(text: str, level) -> list[tuple[int, str]]:
     return [(k, "".join(p)) for k, p in out]
 
 
+class _SubsetFont:
+    """A subset of a registered font, as :class:`_Glyphs` gives it for each character: one
+    object per (font name, subset) in a table, hashed by identity (what ``_text`` keys its
+    ``Tf`` operators by: a tuple's hash is computed again at every look-up)."""
+
+    __slots__ = ("name", "subset")
+
+    def __init__(self, name: str, subset: int):
+        self.name, self.subset = name, subset
+
+
 class _Glyphs(dict):
     """What :func:`_text` writes for each character of a role's chain of faces in one
     document: ch → (piece, font, escaped code, advance in thousandths of an em).  ``piece``
     is (level, subset): a run's glyphs are shown in one string while it stays the same;
-    ``font`` is the subset's (font name, subset), one object per document (``fonts``).
+    ``font`` is the subset's :class:`_SubsetFont`, one object per document (``fonts``).
     Filled as a character is first drawn, so that a line's TJ array is built from the
     composed glyphs with a dict look-up each instead of ReportLab's string splitting per run
     (issue #22).  The code is ReportLab's: its ``splitString`` assigns it (in the order of
@@ -1380,7 +1391,7 @@ class _Glyphs(dict):
             piece = self._pieces[(lv, subset)] = (lv, subset)
         sub = self._fonts.get((name, subset))
         if sub is None:
-            sub = self._fonts[(name, subset)] = (name, subset)
+            sub = self._fonts[(name, subset)] = _SubsetFont(name, subset)
         v = self[ch] = (piece, sub, _escaped()[code], widths.get(cp, default))
         if n is not None and self._shared is not None:
             self._shared[ch] = (v, lv, subset, code)
@@ -1438,7 +1449,7 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
     (pdfminer) drop Tc at string boundaries; TJ positions read back exactly everywhere.
     ``glyphs`` (:class:`_Glyphs`) gives each character's face of the role's chain, its
     subset and code: the font switches (``Tf``) within the run where a character comes
-    from a fallback face or another subset.  ``tf``: (font, size) → its ``Tf`` operator in
+    from a fallback face or another subset.  ``tf``: size → {font: its ``Tf`` operator} in
     this document (ReportLab's ``getSubsetInternalName`` names the subset, and puts the font
     in the document when first asked).
 
@@ -1460,26 +1471,33 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
         out.append("2 Tr")
     append = out.append
     y_s = num[Y(run.y)]
-    cur_h = 100.0
+    ops = tf.get(size)                      # the run's size's Tf operators by font
+    if ops is None:
+        ops = tf[size] = {}
     cur_font = None
+    cur_h = 100.0
     n = len(gl)
     k = 0
     while k < n:
-        h = gl[k].hscale
-        j = k + 1
-        while j < n and gl[j].hscale == h:
-            j += 1
+        # a stretch of glyphs of one horizontal scale, from gl[k] to the glyph before the
+        # next scale (its index j)
+        g = gl[k]
+        h = g.hscale
         if abs(h * 100.0 - cur_h) > 1e-6:
             cur_h = h * 100.0
             append(f"{num[cur_h]} Tz")
-        append(f"1 0 0 1 {num[X(gl[k].x)]} {y_s} Tm")
+        append(f"1 0 0 1 {num[X(g.x)]} {y_s} Tm")
         scale = 1000.0 / (size * h)         # pt → thousandths of text space
-        pen = gl[k].x                       # where the current point is, pt
+        pen = g.x                           # where the current point is, pt
         piece = None                        # the (level, subset) being shown
         start = 0                           # the word of out its TJ array starts at
         moved = False                       # a number in it: TJ, else Tj
         s = ""                              # the escaped codes of its current string
-        for g in (gl if j - k == n else gl[k:j]):
+        j = n
+        for g in (gl if k == 0 else gl[k:]):
+            if g.hscale != h:
+                j = gl.index(g, k)
+                break
             x = g.x
             p, font, code, w = glyphs[g.ch]
             if p is not piece:
@@ -1494,13 +1512,13 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
                 piece = p
                 if font is not cur_font:
                     cur_font = font
-                    op = tf.get((font, size))
+                    op = ops.get(font)
                     if op is None:
                         from reportlab.pdfbase.pdfmetrics import getFont
 
-                        op = tf[(font, size)] = (
-                            f"{getFont(font[0]).getSubsetInternalName(font[1], c._doc)} "
-                            f"{num[size]} Tf")
+                        op = ops[font] = (
+                            f"{getFont(font.name).getSubsetInternalName(font.subset, c._doc)}"
+                            f" {num[size]} Tf")
                     append(op)
                 start = len(out)
             adj = (pen - x) * scale
