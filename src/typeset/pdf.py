@@ -793,10 +793,10 @@ def render_pdf(pages: list[PageOut], fonts, encoding: dict | None = None) -> byt
     a85 = rl_config.useA85
     rl_config.useA85 = 0
     try:
-        data = _render(pages, fonts, Canvas, encoding)
+        data, graphics = _render(pages, fonts, Canvas, encoding)
     finally:
         rl_config.useA85 = a85
-    if any(isinstance(it, Graphic) for p in pages for it in p.items):
+    if graphics:
         data = _attach_graphics(data, pages)    # the Form XObjects the pages draw
     return data
 
@@ -862,17 +862,29 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
     # the issue's codes' table of what each character draws (_Encoding.glyphs), if any
     shared = getattr(encoding, "glyphs", None)
     by_role: dict = {}
+    graphics = False
     for page in pages:
-        for it in page.items:
-            if isinstance(it, TextRun) and it.form == "vert" and (it.role, "vert") not in names:
-                names[(it.role, "vert")] = _vert_name(fonts, it.role)
-            if isinstance(it, TextRun) and it.form == "hant" and (it.role, "hant") not in names:
-                # Traditional-Chinese punctuation: the role's face's centred-mark companion
-                names[(it.role, "hant")] = (_register(*fonts.hant(it.role)),)
-        _page(c, page, names, levels, glyphs, tf, subsets, shared, by_role)
+        graphics |= _page(c, page, names, levels, glyphs, tf, subsets, shared, by_role, fonts)
         c.showPage()
+    if _writes_fast(c._doc):
+        c._doc.format = _Formatter(c._doc)
     c.save()
-    return buf.getvalue()
+    return buf.getvalue(), graphics
+
+
+def _names_of(names: dict, fonts, role: str, form: str):
+    """``names[(role, form)]`` (:func:`_font_names`), the vertical forms' face or the
+    Traditional-Chinese punctuation's registered when a page first draws them."""
+    got = names.get((role, form))
+    if got is None:
+        if form == "vert":
+            got = names[(role, "vert")] = _vert_name(fonts, role)
+        elif form == "hant":
+            # Traditional-Chinese punctuation: the role's face's centred-mark companion
+            got = names[(role, "hant")] = (_register(*fonts.hant(role)),)
+        else:
+            raise KeyError((role, form))
+    return got
 
 
 def _font_texts(page: PageOut, fonts, names: dict, levels: dict):
@@ -1051,12 +1063,12 @@ def _add_shared_objects(font, doc, st) -> None:
 def _writes_fast(doc) -> bool:
     """Whether :func:`_add_subset_fast` writes what ReportLab would for ``doc``: its
     settings as the writer makes its documents (streams compressed by the filter that keeps
-    subsets, no encryption, ReportLab's one-line dictionaries and arrays)."""
+    subsets, no encryption, ReportLab's one-line dictionaries and arrays, no comments)."""
     from reportlab import rl_config
     from reportlab.pdfbase import pdfdoc
 
     z = pdfdoc.PDFZCompress
-    return bool(doc.compression and not rl_config.pdfMultiLine
+    return bool(doc.compression and not rl_config.pdfMultiLine and not rl_config.pdfComments
                 and type(doc.encrypt) is pdfdoc.NoEncryption
                 and getattr(z, "keeps_subsets", False) and z.pdfname == "FlateDecode")
 
@@ -1157,6 +1169,66 @@ def _add_subset_fast(font, doc, n: int, internal: str, base: str, sub: list, cod
     doc.idToObject["BasicFonts"].dict[internal] = pf
 
 
+class _Formatter:
+    """ReportLab's ``PDFDocument.format`` (the whole file: each object numbered, then the
+    cross-reference table and the trailer) for a document :func:`_writes_fast` holds, with
+    the objects :func:`_raw` made written as they are: each of ReportLab's objects goes
+    through ``PDFIndirectObject``, its generic ``format``, the ``extpdfdoc`` codec for the
+    ``n 0 obj`` line and ``PDFFile.add`` (issue #22).  Every other object, the table and
+    the trailer are ReportLab's own, given the same offsets."""
+
+    def __init__(self, doc):
+        self.doc = doc
+
+    def __call__(self) -> bytes:
+        from reportlab.pdfbase import pdfdoc
+
+        doc = self.doc
+        del doc.format                  # (the document's own again: no cycle left)
+        if getattr(doc, "_digiSigs", None) or doc.encrypt.info():
+            return doc.format()
+        doc.encrypt.prepare(doc)
+        cat, info = doc.Catalog, doc.info
+        doc.Reference(cat)
+        doc.Reference(info)
+        numbertoid, objects = doc.numberToId, doc.idToObject
+        nv, offsets = doc.idToObjectNumberAndVersion, doc.idToOffset
+        file = pdfdoc.PDFFile(doc._pdfVersion)
+        doc.__accum__ = file
+        strings = file.strings
+        offset = file.offset
+        raw = _RAW
+        ids = []
+        counter = 1
+        while counter in numbertoid:
+            oid = numbertoid[counter]
+            obj = objects[oid]
+            if type(obj) is raw:
+                data = obj.data
+                s = b"%d %d obj\n%s%sendobj\n" % (*nv[oid], data,
+                                                    b"" if data.endswith(b"\n") else b"\n")
+            else:
+                s = pdfdoc.PDFIndirectObject(oid, obj).format(doc)
+            offsets[oid] = offset
+            strings.append(s)
+            offset += len(s)
+            ids.append(oid)
+            counter += 1
+        file.offset = offset
+        del doc.__accum__
+        lno = len(numbertoid)
+        if counter - 1 != lno:
+            raise ValueError("counter %s doesn't match number to id dictionary %s"
+                             % (counter, lno))
+        xref = pdfdoc.PDFCrossReferenceTable()
+        xref.addsection(0, ids)
+        xrefoffset = file.add(xref.format(doc))
+        file.add(pdfdoc.PDFTrailer(startxref=xrefoffset, Size=lno + 1,
+                                   Root=doc.Reference(cat), Info=doc.Reference(info),
+                                   Encrypt=None, ID=doc.ID()).format(doc))
+        return file.format(doc)
+
+
 def _numbers(values: list):
     """ReportLab's ``PDFArray`` of ``values`` (numbers), written as ReportLab writes it — each
     number by ``fp_str``, ten to a line — with the numbers formatted at once: ReportLab's
@@ -1203,12 +1275,15 @@ def issue_fonts(encoding: dict) -> bytes:
 
 
 def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
-          subsets: dict, shared: dict | None = None, by_role: dict | None = None) -> None:
-    """Draw ``page`` on the canvas.  ``glyphs`` ((chain, level) → :class:`_Glyphs`) and ``tf``
-    (see :func:`_text`) belong to the canvas's document: what its text was drawn with so far.
-    ``shared``: the issue's codes' table (:class:`_Encoding`), when the document has them.
-    ``by_role``: the canvas's tables of ``glyphs`` by (role, form), as they are first used."""
-    by_role = {} if by_role is None else by_role
+          subsets: dict, shared: dict | None, by_role: dict, fonts) -> bool:
+    """Draw ``page`` on the canvas; whether it places a graphic (:func:`_attach_graphics`).
+    ``glyphs`` ((chain, level) → :class:`_Glyphs`) and ``tf`` (see :func:`_text`) belong to
+    the canvas's document: what its text was drawn with so far.  ``shared``: the issue's
+    codes' table (:class:`_Encoding`), when the document has them.  ``by_role``: the
+    canvas's tables of ``glyphs`` by (role, form), as they are first used.  ``names``: the
+    faces (:func:`_font_names`), to which the page's vertical and Traditional-Chinese
+    punctuation faces are added as first drawn (:func:`_names_of`)."""
+    graphics = False
     off = page.bleed + MARK_MARGIN
     mw, mh = page.trim_w + 2 * off, page.trim_h + 2 * off
     c.setPageSize((mw, mh))
@@ -1229,7 +1304,7 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
             form = it.form if it.form in ("halt", "vert", "hant") else ""
             if it.vertical:
                 # vertical text is set from the role's own face (its vertical forms)
-                entry = names[(it.role, form)]
+                entry = _names_of(names, fonts, it.role, form)
                 _vertical_text(c, it, entry if isinstance(entry, str) else _font(entry[0]),
                                X, Y)
             else:
@@ -1237,7 +1312,7 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
                 # paths, in Python), the chain's and level's table the first time
                 table = by_role.get((it.role, form))
                 if table is None:
-                    chain = names[(it.role, form)]
+                    chain = _names_of(names, fonts, it.role, form)
                     level = None if form == "hant" else levels.get(it.role)
                     table = glyphs.get((chain, level))
                     if table is None:
@@ -1256,6 +1331,7 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
         elif isinstance(it, Graphic):
             # a placed graphic: its page as a Form XObject (_attach_graphics adds it), its box
             # scaled into the item's
+            graphics = True
             sx = it.w / (it.box[2] - it.box[0])
             sy = it.h / (it.box[3] - it.box[1])
             c._code.append(f"q {sx:.6f} 0 0 {sy:.6f} {X(it.x) - it.box[0] * sx:.4f} "
@@ -1288,6 +1364,7 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
             t.textOut(piece)
         c.drawText(t)
         c.setFillColorCMYK(0, 0, 0, 1)
+    return graphics
 
 
 def _by_level(text: str, level) -> list[tuple[int, str]]:
