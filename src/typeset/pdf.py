@@ -1032,16 +1032,20 @@ def _add_shared_objects(font, doc, st) -> None:
                                  [fp_str(w) for w in all_widths])
         all_widths, lines, words = table
         last = max(codes)
+        internal = f"{st.internalName}+{n}"
+        base = (b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX))).decode("pdfdoc")
         sub = [0] * (last + 1)
+        if fast:
+            ws = ["0"] * (last + 1)
+            for k in codes:
+                sub[k] = subset[k]
+                ws[k] = words[k]
+            _add_subset_fast(font, doc, n, internal, base, sub, codes, lines, ws)
+            continue
         widths = [0] * (last + 1)
         for k in codes:
             sub[k] = subset[k]
             widths[k] = all_widths[k]
-        internal = f"{st.internalName}+{n}"
-        base = (b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX))).decode("pdfdoc")
-        if fast:
-            _add_subset_fast(font, doc, n, internal, base, sub, codes, lines, words)
-            continue
         pf = pdfdoc.PDFTrueTypeFont()
         pf.__Comment__ = "Font %s subset %d" % (font.fontName, n)
         pf.Name = internal
@@ -1076,9 +1080,10 @@ def _writes_fast(doc) -> bool:
 _RAW = None
 
 
-def _raw(data: bytes, comment: str | None = None):
+def _raw(data, comment: str | None = None):
     """A PDF object whose every byte is ``data`` (a dictionary or a stream, as ReportLab
-    formats it), written by ReportLab's document where it is referenced."""
+    formats it; bytes, or a tuple of the bytes in pieces, ending in a newline), written by
+    ReportLab's document where it is referenced."""
     global _RAW
     if _RAW is None:
         from reportlab.pdfbase import pdfdoc
@@ -1090,7 +1095,7 @@ def _raw(data: bytes, comment: str | None = None):
                 self.data = data
 
             def format(self, document):
-                return self.data
+                return self.data if type(self.data) is bytes else b"".join(self.data)
 
         _RAW = Raw
     got = _RAW(data)
@@ -1101,32 +1106,33 @@ def _raw(data: bytes, comment: str | None = None):
 
 def _dict_bytes(items: list) -> bytes:
     """A dictionary as ReportLab's ``PDFDictionary.format`` writes one (its keys sorted, six
-    to a line) from (key, value's bytes) pairs: the keys are plain names (letters and
-    digits), written as ``/key``."""
+    to a line) from (key, value) pairs of bytes: the keys are plain names (ASCII letters
+    and digits, sorted as ReportLab sorts them as strings), written as ``/key``."""
     items.sort()
-    L = [b"/%s %s" % (k.encode("ascii"), v) for k, v in items]
+    L = [b"/" + k + b" " + v for k, v in items]
     for i in reversed(range(6, len(L), 6)):
         L.insert(i, b"\n ")
     return b"<<\n" + b" ".join(L) + b"\n>>"
 
 
-def _flate_stream(dictionary: list, z: bytes) -> bytes:
+def _flate_stream(dictionary: list, z: bytes) -> tuple:
     """A stream compressed by FlateDecode as ReportLab's ``PDFStream.format`` writes it:
-    ``dictionary``'s other (key, bytes) pairs, its Filter and Length, then the bytes ``z``."""
-    return (_dict_bytes(dictionary + [("Filter", b"[ /FlateDecode ]"),
-                                      ("Length", b"%d" % len(z))])
-            + b"\nstream\n" + z + b"endstream\n")
+    ``dictionary``'s other (key, bytes) pairs, its Filter and Length, then the bytes ``z``;
+    in three pieces, so that a font file (tens of KB) is copied once, into the file."""
+    return (_dict_bytes(dictionary + [(b"Filter", b"[ /FlateDecode ]"),
+                                      (b"Length", b"%d" % len(z))]) + b"\nstream\n",
+            z, b"endstream\n")
 
 
 def _add_subset_fast(font, doc, n: int, internal: str, base: str, sub: list, codes,
-                     lines: list, words: list) -> None:
+                     lines: list, ws: list) -> None:
     """One subset's four objects (its ToUnicode CMap, font file, descriptor and font
     dictionary) in ``doc``, the bytes ReportLab's objects write (``TTFont.addObjects`` and
     ``TTFontFace.addSubsetObjects`` with :func:`_add_shared_objects`' contents), made as
     bytes at once: ReportLab formats each through its generic object model, a dozen Python
     calls per value, about a third of writing a page's document (issue #22).  Referenced
-    in ReportLab's order, so every object keeps its number.  ``words``: each code's width
-    as ``fp_str`` writes it (the unused codes are 0)."""
+    in ReportLab's order, so every object keeps its number.  ``ws``: each code's width as
+    ``fp_str`` writes it ("0" for the codes the document does not use)."""
     from reportlab.pdfbase import pdfdoc
     from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC
 
@@ -1139,31 +1145,31 @@ def _add_subset_fast(font, doc, n: int, internal: str, base: str, sub: list, cod
     # the font file: the subset's compressed bytes, kept by its face (_Subset)
     subset = face.makeSubset(sub)
     file_name = "fontFile:%s(%s)" % (face.filename, base)
-    doc.Reference(_raw(_flate_stream([("Length1", b"%d" % len(subset))],
+    doc.Reference(_raw(_flate_stream([(b"Length1", b"%d" % len(subset))],
                                      z.encode(subset))), file_name)
     # the descriptor: the face's values as ReportLab formats them, made once a face
     const = getattr(face, "_descriptor_items", None)
     if const is None:
         const = face._descriptor_items = [(k, pdfdoc.format(v, doc)) for k, v in (
-            ("Type", "/FontDescriptor"), ("Ascent", face.ascent),
-            ("CapHeight", face.capHeight), ("Descent", face.descent),
-            ("Flags", (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC),
-            ("FontBBox", pdfdoc.PDFArray(face.bbox)), ("ItalicAngle", face.italicAngle),
-            ("StemV", face.stemV), ("MissingWidth", face.defaultWidth))]
+            (b"Type", "/FontDescriptor"), (b"Ascent", face.ascent),
+            (b"CapHeight", face.capHeight), (b"Descent", face.descent),
+            (b"Flags", (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC),
+            (b"FontBBox", pdfdoc.PDFArray(face.bbox)), (b"ItalicAngle", face.italicAngle),
+            (b"StemV", face.stemV), (b"MissingWidth", face.defaultWidth))]
     base_b = pdfdoc.format(pdfdoc.PDFName(base), doc)
     desc_name = "fontDescriptor:" + base
     doc.Reference(_raw(_dict_bytes(const + [
-        ("FontName", base_b), ("FontFile2", b"%d %d R" % nv[file_name])])), desc_name)
-    # the font: the codes it does not use are 0 wide; Widths ten to a line
+        (b"FontName", base_b), (b"FontFile2", b"%d %d R" % nv[file_name])]) + b"\n"),
+        desc_name)
+    # the font: Widths ten to a line
     last = len(sub)
-    ws = [words[k] if k in codes else "0" for k in range(last)]
     widths = " \n  ".join([" ".join(ws[i:i + 10]) for i in range(0, last, 10)])
     pf = _raw(_dict_bytes([
-        ("Type", b"/Font"), ("Subtype", b"/TrueType"), ("BaseFont", base_b),
-        ("Name", pdfdoc.format(pdfdoc.PDFName(internal), doc)), ("FirstChar", b"0"),
-        ("LastChar", b"%d" % (last - 1)), ("Widths", b"[ %s ]" % widths.encode("ascii")),
-        ("ToUnicode", b"%d %d R" % nv[cmap_name]),
-        ("FontDescriptor", b"%d %d R" % nv[desc_name])]),
+        (b"Type", b"/Font"), (b"Subtype", b"/TrueType"), (b"BaseFont", base_b),
+        (b"Name", pdfdoc.format(pdfdoc.PDFName(internal), doc)), (b"FirstChar", b"0"),
+        (b"LastChar", b"%d" % (last - 1)), (b"Widths", b"[ %s ]" % widths.encode("ascii")),
+        (b"ToUnicode", b"%d %d R" % nv[cmap_name]),
+        (b"FontDescriptor", b"%d %d R" % nv[desc_name])]) + b"\n",
         "Font %s subset %d" % (font.fontName, n))
     doc.Reference(pf, internal)
     doc.idToObject["BasicFonts"].dict[internal] = pf
@@ -1203,15 +1209,23 @@ class _Formatter:
         while counter in numbertoid:
             oid = numbertoid[counter]
             obj = objects[oid]
+            offsets[oid] = offset
             if type(obj) is raw:
                 data = obj.data
-                s = b"%d %d obj\n%s%sendobj\n" % (*nv[oid], data,
-                                                    b"" if data.endswith(b"\n") else b"\n")
+                head = b"%d %d obj\n" % nv[oid]
+                strings.append(head)
+                if type(data) is bytes:
+                    strings.append(data)
+                    offset += len(head) + len(data)
+                else:
+                    strings.extend(data)
+                    offset += len(head) + sum(map(len, data))
+                strings.append(b"endobj\n")
+                offset += 7
             else:
                 s = pdfdoc.PDFIndirectObject(oid, obj).format(doc)
-            offsets[oid] = offset
-            strings.append(s)
-            offset += len(s)
+                strings.append(s)
+                offset += len(s)
             ids.append(oid)
             counter += 1
         file.offset = offset
@@ -1268,6 +1282,8 @@ def issue_fonts(encoding: dict) -> bytes:
         c = Canvas(buf, invariant=1, pageCompression=1, initialFontName=next(iter(encoding)))
         _share(c._doc, encoding, used=False)
         c.showPage()
+        if _writes_fast(c._doc):
+            c._doc.format = _Formatter(c._doc)
         c.save()
     finally:
         rl_config.useA85 = a85
