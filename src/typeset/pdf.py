@@ -1307,6 +1307,7 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
     c.setBleedBox((off - page.bleed, off - page.bleed, off + page.trim_w + page.bleed,
                    off + page.trim_h + page.bleed))
     c.setCropBox((0, 0, mw, mh))
+    top = off + page.trim_h                  # (Y(y) is top - y)
     X = lambda x: off + x                    # noqa: E731
     Y = lambda y: off + page.trim_h - y      # noqa: E731
     c.setFillColorCMYK(0, 0, 0, 1)
@@ -1335,7 +1336,7 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
                         table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level,
                                                                  subsets, shared)
                     by_role[(it.role, form)] = table
-                _text(c, it, table, X, Y, tf)
+                _text(c, it, table, off, top, tf)
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
             if it.style == "wave":
@@ -1534,7 +1535,7 @@ def _escaped() -> list:
     return _ESCAPED
 
 
-def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
+def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) -> None:
     """Draw a run as one text object: each stretch of glyphs with the same horizontal scale
     starts at its own absolute origin (``Tm``) and is shown by ``TJ`` arrays whose numbers
     move every glyph to the position the page stage chose (PDF 1.7 §9.4.3), so a justified
@@ -1544,7 +1545,8 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
     subset and code: the font switches (``Tf``) within the run where a character comes
     from a fallback face or another subset.  ``tf``: size → {font: its ``Tf`` operator} in
     this document (ReportLab's ``getSubsetInternalName`` names the subset, and puts the font
-    in the document when first asked).
+    in the document when first asked).  ``off`` and ``top``: a point (x, y) of the page is
+    (off + x, top - y) in the PDF (:func:`_page`'s X and Y).
 
     The operators are written here rather than with ReportLab's text object, which measures
     every string again and cannot write a TJ array for a subset font; ReportLab still owns
@@ -1563,7 +1565,7 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
         c.setLineWidth(run.weight)  # outside BT: the stroke of text render mode 2
         out.append("2 Tr")
     append = out.append
-    y_s = num[Y(run.y)]
+    y_s = num[top - run.y]
     ops = tf.get(size)                      # the run's size's Tf operators by font
     if ops is None:
         ops = tf[size] = {}
@@ -1579,7 +1581,7 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
         if abs(h * 100.0 - cur_h) > 1e-6:
             cur_h = h * 100.0
             append(f"{num[cur_h]} Tz")
-        append(f"1 0 0 1 {num[X(g.x)]} {y_s} Tm")
+        append(f"1 0 0 1 {num[off + g.x]} {y_s} Tm")
         scale = 1000.0 / (size * h)         # pt → thousandths of text space
         pen = g.x                           # where the current point is, pt
         piece = None                        # the (level, subset) being shown
