@@ -154,26 +154,52 @@ class _Subset(bytes):
     cache_key: bytes | None = None      # its key in the disk cache, once compressed
 
 
-def _cached_subset(face, subset: list) -> _Subset:
+class _Packed:
+    """A font subset as the disk cache keeps it: its length and its compressed bytes, all a
+    page file's font file stream needs (``/Length1`` and the stream), not inflated —
+    inflating each subset of a page was about a seventh of drawing it in a build, where
+    every page's subsets are new (issue #22).  ``Face.makeSubset`` inflates it when
+    ReportLab asks for the bytes."""
+
+    __slots__ = ("length", "flate")
+
+    def __init__(self, length: int, flate: bytes):
+        self.length, self.flate = length, flate
+
+    def __len__(self) -> int:
+        return self.length
+
+
+def _packed_blob(subset: _Subset) -> bytes:
+    """What the disk cache keeps of a compressed subset: its length (8 bytes), then its
+    compressed bytes (:func:`_cached_subset` reads it)."""
+    return len(subset).to_bytes(8, "big") + subset.flate
+
+
+def _cached_subset(face, subset: list, packed: bool = False) -> _Subset | _Packed:
     """The subset of ``face`` for the codes ``subset``: from the disk cache (blobcache),
     which keeps each subset made compressed, by :func:`_subset_key` — subsetting and
     compressing the sample page's nine subsets was about 15 ms of every build from a fresh
     process (issue #22) — or made now, and kept there once the PDF writer has compressed it
     (:func:`_flate_filter`).  A cached subset is what this code made of the same glyphs:
-    its bytes inflated, their length and digest checked by the cache."""
+    its length and compressed bytes (:func:`_packed_blob`), their digest checked by the
+    cache; inflated (and its length checked) unless ``packed``: then a :class:`_Packed`."""
     import zlib
 
     from . import blobcache
 
     plan = _subset_plan(face, subset)
     key = _subset_key(face, subset, plan)
-    flate = blobcache.load("subset", key)
-    if flate is not None:
+    blob = blobcache.load("subset", key)
+    if blob is not None and len(blob) > 8:
+        length, flate = int.from_bytes(blob[:8], "big"), blob[8:]
+        if packed:
+            return _Packed(length, flate)
         try:
             got = _Subset(zlib.decompress(flate))
         except zlib.error:
             got = None
-        if got is not None:
+        if got is not None and len(got) == length:
             got.flate = flate
             return got
     got = _Subset(_subset_font(face, subset, plan))
@@ -199,7 +225,7 @@ def _flate_filter():
                     if text.cache_key is not None:
                         from . import blobcache
 
-                        blobcache.store("subset", text.cache_key, text.flate)
+                        blobcache.store("subset", text.cache_key, _packed_blob(text))
                 return text.flate
             return base.encode(self, text)
 
@@ -329,8 +355,9 @@ def _subset_key(face, subset: list, plan: tuple) -> bytes:
             tables.append(b"1" + bytes(face.get_table(tag)))
         except KeyError:
             tables.append(b"0")         # cvt, fpgm and prep are optional
+    # ("subset 2": kept with its length since, _packed_blob)
     return blobcache.digest(
-        "subset 1", _SUBSET_CODE, Version, blobcache.deflate_id(-1),
+        "subset 2", _SUBSET_CODE, Version, blobcache.deflate_id(-1),
         array("q", subset).tobytes(), array("q", [code_to_glyph[c] for c in subset]).tobytes(),
         array("q", glyph_map).tobytes(),
         array("q", [v for g in glyph_map for v in hmetrics[g]]).tobytes(),
@@ -472,10 +499,21 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
             super().__init__(filename)
 
         def makeSubset(self, subset):
+            return self.packed_subset(subset, packed=False)
+
+        def packed_subset(self, subset, packed=True):
+            """ReportLab's ``makeSubset``; ``packed``: a :class:`_Packed` where the
+            subset comes from the disk cache (or a :class:`_Subset`, made or kept)."""
             key = tuple(subset)
             got = self._subsets.pop(key, None)
+            if got is not None and not packed and type(got) is _Packed:
+                import zlib
+
+                raw = _Subset(zlib.decompress(got.flate))
+                raw.flate = got.flate
+                got = raw
             if got is None:
-                got = _cached_subset(self, subset)
+                got = _cached_subset(self, subset, packed)
                 self._subset_bytes += 2 * len(got)       # (with its compressed form)
             self._subsets[key] = got                     # the newest last
             while self._subset_bytes > SUBSETS_KEPT and len(self._subsets) > 1:
@@ -1142,11 +1180,13 @@ def _add_subset_fast(font, doc, n: int, internal: str, base: str, sub: list, cod
     cmap_name = "toUnicodeCMap:" + base
     doc.Reference(_raw(_flate_stream([], z.encode(
         _to_unicode_cmap(base, sub, codes, lines)))), cmap_name)
-    # the font file: the subset's compressed bytes, kept by its face (_Subset)
-    subset = face.makeSubset(sub)
+    # the font file: the subset's compressed bytes, kept by its face (_Subset) or as the
+    # disk cache has them (_Packed)
+    subset = face.packed_subset(sub)
     file_name = "fontFile:%s(%s)" % (face.filename, base)
-    doc.Reference(_raw(_flate_stream([(b"Length1", b"%d" % len(subset))],
-                                     z.encode(subset))), file_name)
+    doc.Reference(_raw(_flate_stream(
+        [(b"Length1", b"%d" % len(subset))],
+        subset.flate if type(subset) is _Packed else z.encode(subset))), file_name)
     # the descriptor: the face's values as ReportLab formats them, made once a face
     const = getattr(face, "_descriptor_items", None)
     if const is None:
