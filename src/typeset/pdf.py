@@ -281,10 +281,13 @@ def _subset_plan(face, subset: list) -> tuple:
     glyph_map = [0]              # new glyph index → old glyph index
     glyph_set = {0: 0}           # old glyph index → new glyph index
     code_to_glyph: dict = {}     # code point → new glyph index
+    dget = dict.get             # (the _Lookup's own get, a Python call, only when needed)
     for code in subset:
         if code in code_to_glyph:
             continue
-        g = char_to_glyph.get(code, 0)
+        g = dget(char_to_glyph, code)
+        if g is None:
+            g = char_to_glyph.get(code, 0)
         if g not in glyph_set:
             glyph_set[g] = len(glyph_map)
             glyph_map.append(g)
@@ -299,17 +302,16 @@ def _subset_plan(face, subset: list) -> tuple:
         ld, lfmt, lstep, lshift = loca._data, ">HH", 2, 1
     n_loca = len(loca)
 
-    def where(g):
-        if not 0 <= g + 1 < n_loca:
-            raise IndexError(g)
-        a, b = unpack_from(lfmt, ld, lstep * g)
-        return a << lshift, b << lshift
-
     # the glyphs that are parts of composite glyphs
     n = 0
     spans, datas = [], []
     while n < len(glyph_map):
-        p0, p1 = where(glyph_map[n])
+        g = glyph_map[n]
+        if not 0 <= g + 1 < n_loca:
+            raise IndexError(g)
+        p0, p1 = unpack_from(lfmt, ld, lstep * g)
+        p0 <<= lshift
+        p1 <<= lshift
         n += 1
         spans.append((p0, p1))
         # (the glyf table's bytes from p0 to p1, cut at its end)
@@ -349,18 +351,28 @@ def _subset_key(face, subset: list, plan: tuple) -> bytes:
 
     glyph_map, _, code_to_glyph, datas, spans, glyf_len = plan
     hmetrics = face.hmetrics
-    tables = []
-    for tag in _SUBSET_TABLES:
-        try:
-            tables.append(b"1" + bytes(face.get_table(tag)))
-        except KeyError:
-            tables.append(b"0")         # cvt, fpgm and prep are optional
+    if max(glyph_map) < len(hmetrics):
+        # (each glyph's metrics read as the face's _Table reads them, without its checks)
+        get, data = hmetrics._get, hmetrics._data
+        metrics = [v for g in glyph_map for v in get(data, g)]
+    else:
+        metrics = [v for g in glyph_map for v in hmetrics[g]]     # (its IndexError)
+    # the tables copied from the file, the same for every subset of the face
+    tables = getattr(face, "_subset_tables", None)
+    if tables is None:
+        tables = []
+        for tag in _SUBSET_TABLES:
+            try:
+                tables.append(b"1" + bytes(face.get_table(tag)))
+            except KeyError:
+                tables.append(b"0")         # cvt, fpgm and prep are optional
+        face._subset_tables = tables
     # ("subset 2": kept with its length since, _packed_blob)
     return blobcache.digest(
         "subset 2", _SUBSET_CODE, Version, blobcache.deflate_id(-1),
         array("q", subset).tobytes(), array("q", [code_to_glyph[c] for c in subset]).tobytes(),
         array("q", glyph_map).tobytes(),
-        array("q", [v for g in glyph_map for v in hmetrics[g]]).tobytes(),
+        array("q", metrics).tobytes(),
         array("q", [v for sp in spans for v in sp]).tobytes(), glyf_len, b"".join(datas),
         *tables)
 
