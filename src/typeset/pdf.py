@@ -1174,6 +1174,15 @@ def _flate_stream(dictionary: list, z: bytes) -> tuple:
             z, b"endstream\n")
 
 
+# ToUnicode CMaps compressed (the CMap's text → its compressed bytes), as a face keeps its
+# subsets' font files: the same subset used by the same codes on another page (a page's
+# small subsets, the ½-em forms', recur; half of /tmp/fd32's, whose pages repeat articles)
+# or the page drawn again (`watch`) is not compressed again.  zlib's output for the same
+# text is the same bytes.
+_CMAPS: dict = {}
+_CMAPS_KEPT = 1024
+
+
 def _add_subset_fast(font, doc, n: int, internal: str, base: str, sub: list, codes,
                      lines: list, ws: list) -> None:
     """One subset's four objects (its ToUnicode CMap, font file, descriptor and font
@@ -1190,8 +1199,13 @@ def _add_subset_fast(font, doc, n: int, internal: str, base: str, sub: list, cod
     nv = doc.idToObjectNumberAndVersion
     z = pdfdoc.PDFZCompress
     cmap_name = "toUnicodeCMap:" + base
-    doc.Reference(_raw(_flate_stream([], z.encode(
-        _to_unicode_cmap(base, sub, codes, lines)))), cmap_name)
+    text = _to_unicode_cmap(base, sub, codes, lines)
+    flate = _CMAPS.get(text)
+    if flate is None:
+        if len(_CMAPS) >= _CMAPS_KEPT:
+            _CMAPS.clear()
+        flate = _CMAPS[text] = z.encode(text)
+    doc.Reference(_raw(_flate_stream([], flate)), cmap_name)
     # the font file: the subset's compressed bytes, kept by its face (_Subset) or as the
     # disk cache has them (_Packed)
     subset = face.packed_subset(sub)
