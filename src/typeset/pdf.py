@@ -937,27 +937,16 @@ def _names_of(names: dict, fonts, role: str, form: str):
     return got
 
 
-def _font_texts(page: PageOut, fonts, names: dict, levels: dict):
-    """(chain, level, text) of everything ``page`` draws in a font, in the order :func:`_page`
-    draws it: the faces that may set ``text`` (:func:`_font_names`; one registered name for
-    vertical text) and ``level(ch)`` the one of them that sets each character (None: the
-    first sets all), as :func:`_text`, :func:`_vertical_text` and the slug choose them."""
-    for it in page.items:
-        if not isinstance(it, TextRun):
-            continue
-        form = it.form if it.form in ("halt", "vert", "hant") else ""
-        if form == "vert" and (it.role, "vert") not in names:
-            names[(it.role, "vert")] = _vert_name(fonts, it.role)
-        if form == "hant" and (it.role, "hant") not in names:
-            names[(it.role, "hant")] = (_register(*fonts.hant(it.role)),)
-        text = "".join([g.ch for g in it.glyphs])
-        entry = names[(it.role, form)]
-        if it.vertical:
-            yield (entry if isinstance(entry, str) else _font(entry[0]),), None, text
-        else:
-            yield entry, None if form == "hant" else levels.get(it.role), text
-    if page.slug:
-        yield names[(page.slug_role, "")], levels.get(page.slug_role), page.slug
+def _run_faces(it: TextRun, fonts, names: dict, levels: dict) -> tuple:
+    """(chain, level) of a run: the faces that may set its text (:func:`_font_names`; one
+    registered name for vertical text) and ``level(ch)`` the one of them that sets each
+    character (None: the first sets all), as :func:`_text` and :func:`_vertical_text`
+    choose them."""
+    form = it.form if it.form in ("halt", "vert", "hant") else ""
+    entry = _names_of(names, fonts, it.role, form)
+    if it.vertical:
+        return (entry if isinstance(entry, str) else _font(entry[0]),), None
+    return entry, None if form == "hant" else levels.get(it.role)
 
 
 class _IssueDoc:
@@ -983,11 +972,30 @@ def issue_encoding(pages: list[PageOut], fonts) -> dict:
     key = _IssueDoc()
     order: dict = {}
     done: dict = {}           # (chain, level) → the characters given to ReportLab
+    # (role, form, vertical) of a run → its (chain, level, done): a run's faces found once
+    # for all the runs of its kind (hashing a chain hashes its faces' paths, in Python)
+    slots: dict = {}
+
+    def texts(page):
+        # everything the page draws in a font, in the order _page draws it
+        for it in page.items:
+            if isinstance(it, TextRun):
+                got = slots.get((it.role, it.form, it.vertical))
+                if got is None:
+                    got = slots[(it.role, it.form, it.vertical)] = \
+                        _seen(*_run_faces(it, fonts, names, levels))
+                yield got, "".join([g.ch for g in it.glyphs])
+        if page.slug:
+            yield _seen(names[(page.slug_role, "")], levels.get(page.slug_role)), page.slug
+
+    def _seen(chain, level):
+        seen = done.get((chain, level))
+        if seen is None:
+            seen = done[(chain, level)] = set()
+        return chain, level, seen
+
     for page in pages:
-        for chain, level, text in _font_texts(page, fonts, names, levels):
-            seen = done.get((chain, level))
-            if seen is None:
-                seen = done[(chain, level)] = set()
+        for (chain, level, seen), text in texts(page):
             if text and seen.issuperset(text):
                 continue
             # (an empty text names its chain's first face, as ReportLab's state for it)
