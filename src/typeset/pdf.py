@@ -1182,6 +1182,23 @@ def _flate_stream(dictionary: list, z: bytes) -> tuple:
             z, b"endstream\n")
 
 
+_NAMES: dict = {}
+
+
+def _name_bytes(name: str) -> bytes:
+    """``name`` as a PDF name, as ReportLab writes it (``PDFName`` and the document's
+    ``format``: the same bytes in every document), kept for the next page (a subset's
+    font name and its name in the resources)."""
+    got = _NAMES.get(name)
+    if got is None:
+        from reportlab.pdfbase import pdfdoc
+
+        got = pdfdoc.format(pdfdoc.PDFName(name), None)
+        if len(_NAMES) < _NAMES_KEPT:
+            _NAMES[name] = got
+    return got
+
+
 # ToUnicode CMaps compressed (the CMap's text → its compressed bytes), as a face keeps its
 # subsets' font files: the same subset used by the same codes on another page (a page's
 # small subsets, the ½-em forms', recur; half of /tmp/fd32's, whose pages repeat articles)
@@ -1201,7 +1218,6 @@ def _add_subset_fast(font, doc, n: int, internal: str, base: str, sub: list, cod
     in ReportLab's order, so every object keeps its number.  ``ws``: each code's width as
     ``fp_str`` writes it ("0" for the codes the document does not use)."""
     from reportlab.pdfbase import pdfdoc
-    from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC
 
     face = font.face
     nv = doc.idToObjectNumberAndVersion
@@ -1224,13 +1240,15 @@ def _add_subset_fast(font, doc, n: int, internal: str, base: str, sub: list, cod
     # the descriptor: the face's values as ReportLab formats them, made once a face
     const = getattr(face, "_descriptor_items", None)
     if const is None:
+        from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC
+
         const = face._descriptor_items = [(k, pdfdoc.format(v, doc)) for k, v in (
             (b"Type", "/FontDescriptor"), (b"Ascent", face.ascent),
             (b"CapHeight", face.capHeight), (b"Descent", face.descent),
             (b"Flags", (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC),
             (b"FontBBox", pdfdoc.PDFArray(face.bbox)), (b"ItalicAngle", face.italicAngle),
             (b"StemV", face.stemV), (b"MissingWidth", face.defaultWidth))]
-    base_b = pdfdoc.format(pdfdoc.PDFName(base), doc)
+    base_b = _name_bytes(base)
     desc_name = "fontDescriptor:" + base
     doc.Reference(_raw(_dict_bytes(const + [
         (b"FontName", base_b), (b"FontFile2", b"%d %d R" % nv[file_name])]) + b"\n"),
@@ -1240,7 +1258,7 @@ def _add_subset_fast(font, doc, n: int, internal: str, base: str, sub: list, cod
     widths = " \n  ".join([" ".join(ws[i:i + 10]) for i in range(0, last, 10)])
     pf = _raw(_dict_bytes([
         (b"Type", b"/Font"), (b"Subtype", b"/TrueType"), (b"BaseFont", base_b),
-        (b"Name", pdfdoc.format(pdfdoc.PDFName(internal), doc)), (b"FirstChar", b"0"),
+        (b"Name", _name_bytes(internal)), (b"FirstChar", b"0"),
         (b"LastChar", b"%d" % (last - 1)), (b"Widths", b"[ %s ]" % widths.encode("ascii")),
         (b"ToUnicode", b"%d %d R" % nv[cmap_name]),
         (b"FontDescriptor", b"%d %d R" % nv[desc_name])]) + b"\n",
