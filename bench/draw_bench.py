@@ -26,6 +26,10 @@ ms of CPU per page drawn, before → after the writer's fast paths (issue #22), 
 
 and ``typeset build ISSUE -j 1 -v``'s cpu_draw for the same issue: 0.92–1.09 s → 0.55–0.62 s
 (quiet), 1.50 s → 1.00 s (load ~7).
+
+On 2026-12-03 (branch fastdraw2, /tmp/fd32, load 5.5, medians of five runs in turn with
+main's copy): round 1 9.8 → 6.5 ms/page, rounds 2–3 7.5 → 4.6 (the page's subset objects
+written as bytes, docs/speed.md).
 """
 
 from __future__ import annotations

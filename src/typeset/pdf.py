@@ -154,26 +154,52 @@ class _Subset(bytes):
     cache_key: bytes | None = None      # its key in the disk cache, once compressed
 
 
-def _cached_subset(face, subset: list) -> _Subset:
+class _Packed:
+    """A font subset as the disk cache keeps it: its length and its compressed bytes, all a
+    page file's font file stream needs (``/Length1`` and the stream), not inflated —
+    inflating each subset of a page was about a seventh of drawing it in a build, where
+    every page's subsets are new (issue #22).  ``Face.makeSubset`` inflates it when
+    ReportLab asks for the bytes."""
+
+    __slots__ = ("length", "flate")
+
+    def __init__(self, length: int, flate: bytes):
+        self.length, self.flate = length, flate
+
+    def __len__(self) -> int:
+        return self.length
+
+
+def _packed_blob(subset: _Subset) -> bytes:
+    """What the disk cache keeps of a compressed subset: its length (8 bytes), then its
+    compressed bytes (:func:`_cached_subset` reads it)."""
+    return len(subset).to_bytes(8, "big") + subset.flate
+
+
+def _cached_subset(face, subset: list, packed: bool = False) -> _Subset | _Packed:
     """The subset of ``face`` for the codes ``subset``: from the disk cache (blobcache),
     which keeps each subset made compressed, by :func:`_subset_key` — subsetting and
     compressing the sample page's nine subsets was about 15 ms of every build from a fresh
     process (issue #22) — or made now, and kept there once the PDF writer has compressed it
     (:func:`_flate_filter`).  A cached subset is what this code made of the same glyphs:
-    its bytes inflated, their length and digest checked by the cache."""
+    its length and compressed bytes (:func:`_packed_blob`), their digest checked by the
+    cache; inflated (and its length checked) unless ``packed``: then a :class:`_Packed`."""
     import zlib
 
     from . import blobcache
 
     plan = _subset_plan(face, subset)
     key = _subset_key(face, subset, plan)
-    flate = blobcache.load("subset", key)
-    if flate is not None:
+    blob = blobcache.load("subset", key)
+    if blob is not None and len(blob) > 8:
+        length, flate = int.from_bytes(blob[:8], "big"), blob[8:]
+        if packed:
+            return _Packed(length, flate)
         try:
             got = _Subset(zlib.decompress(flate))
         except zlib.error:
             got = None
-        if got is not None:
+        if got is not None and len(got) == length:
             got.flate = flate
             return got
     got = _Subset(_subset_font(face, subset, plan))
@@ -199,7 +225,7 @@ def _flate_filter():
                     if text.cache_key is not None:
                         from . import blobcache
 
-                        blobcache.store("subset", text.cache_key, text.flate)
+                        blobcache.store("subset", text.cache_key, _packed_blob(text))
                 return text.flate
             return base.encode(self, text)
 
@@ -255,10 +281,13 @@ def _subset_plan(face, subset: list) -> tuple:
     glyph_map = [0]              # new glyph index → old glyph index
     glyph_set = {0: 0}           # old glyph index → new glyph index
     code_to_glyph: dict = {}     # code point → new glyph index
+    dget = dict.get             # (the _Lookup's own get, a Python call, only when needed)
     for code in subset:
         if code in code_to_glyph:
             continue
-        g = char_to_glyph.get(code, 0)
+        g = dget(char_to_glyph, code)
+        if g is None:
+            g = char_to_glyph.get(code, 0)
         if g not in glyph_set:
             glyph_set[g] = len(glyph_map)
             glyph_map.append(g)
@@ -273,17 +302,16 @@ def _subset_plan(face, subset: list) -> tuple:
         ld, lfmt, lstep, lshift = loca._data, ">HH", 2, 1
     n_loca = len(loca)
 
-    def where(g):
-        if not 0 <= g + 1 < n_loca:
-            raise IndexError(g)
-        a, b = unpack_from(lfmt, ld, lstep * g)
-        return a << lshift, b << lshift
-
     # the glyphs that are parts of composite glyphs
     n = 0
     spans, datas = [], []
     while n < len(glyph_map):
-        p0, p1 = where(glyph_map[n])
+        g = glyph_map[n]
+        if not 0 <= g + 1 < n_loca:
+            raise IndexError(g)
+        p0, p1 = unpack_from(lfmt, ld, lstep * g)
+        p0 <<= lshift
+        p1 <<= lshift
         n += 1
         spans.append((p0, p1))
         # (the glyf table's bytes from p0 to p1, cut at its end)
@@ -323,17 +351,28 @@ def _subset_key(face, subset: list, plan: tuple) -> bytes:
 
     glyph_map, _, code_to_glyph, datas, spans, glyf_len = plan
     hmetrics = face.hmetrics
-    tables = []
-    for tag in _SUBSET_TABLES:
-        try:
-            tables.append(b"1" + bytes(face.get_table(tag)))
-        except KeyError:
-            tables.append(b"0")         # cvt, fpgm and prep are optional
+    if max(glyph_map) < len(hmetrics):
+        # (each glyph's metrics read as the face's _Table reads them, without its checks)
+        get, data = hmetrics._get, hmetrics._data
+        metrics = [v for g in glyph_map for v in get(data, g)]
+    else:
+        metrics = [v for g in glyph_map for v in hmetrics[g]]     # (its IndexError)
+    # the tables copied from the file, the same for every subset of the face
+    tables = getattr(face, "_subset_tables", None)
+    if tables is None:
+        tables = []
+        for tag in _SUBSET_TABLES:
+            try:
+                tables.append(b"1" + bytes(face.get_table(tag)))
+            except KeyError:
+                tables.append(b"0")         # cvt, fpgm and prep are optional
+        face._subset_tables = tables
+    # ("subset 2": kept with its length since, _packed_blob)
     return blobcache.digest(
-        "subset 1", _SUBSET_CODE, Version, blobcache.deflate_id(-1),
+        "subset 2", _SUBSET_CODE, Version, blobcache.deflate_id(-1),
         array("q", subset).tobytes(), array("q", [code_to_glyph[c] for c in subset]).tobytes(),
         array("q", glyph_map).tobytes(),
-        array("q", [v for g in glyph_map for v in hmetrics[g]]).tobytes(),
+        array("q", metrics).tobytes(),
         array("q", [v for sp in spans for v in sp]).tobytes(), glyf_len, b"".join(datas),
         *tables)
 
@@ -472,10 +511,21 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
             super().__init__(filename)
 
         def makeSubset(self, subset):
+            return self.packed_subset(subset, packed=False)
+
+        def packed_subset(self, subset, packed=True):
+            """ReportLab's ``makeSubset``; ``packed``: a :class:`_Packed` where the
+            subset comes from the disk cache (or a :class:`_Subset`, made or kept)."""
             key = tuple(subset)
             got = self._subsets.pop(key, None)
+            if got is not None and not packed and type(got) is _Packed:
+                import zlib
+
+                raw = _Subset(zlib.decompress(got.flate))
+                raw.flate = got.flate
+                got = raw
             if got is None:
-                got = _cached_subset(self, subset)
+                got = _cached_subset(self, subset, packed)
                 self._subset_bytes += 2 * len(got)       # (with its compressed form)
             self._subsets[key] = got                     # the newest last
             while self._subset_bytes > SUBSETS_KEPT and len(self._subsets) > 1:
@@ -793,10 +843,10 @@ def render_pdf(pages: list[PageOut], fonts, encoding: dict | None = None) -> byt
     a85 = rl_config.useA85
     rl_config.useA85 = 0
     try:
-        data = _render(pages, fonts, Canvas, encoding)
+        data, graphics = _render(pages, fonts, Canvas, encoding)
     finally:
         rl_config.useA85 = a85
-    if any(isinstance(it, Graphic) for p in pages for it in p.items):
+    if graphics:
         data = _attach_graphics(data, pages)    # the Form XObjects the pages draw
     return data
 
@@ -862,40 +912,41 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
     # the issue's codes' table of what each character draws (_Encoding.glyphs), if any
     shared = getattr(encoding, "glyphs", None)
     by_role: dict = {}
+    graphics = False
     for page in pages:
-        for it in page.items:
-            if isinstance(it, TextRun) and it.form == "vert" and (it.role, "vert") not in names:
-                names[(it.role, "vert")] = _vert_name(fonts, it.role)
-            if isinstance(it, TextRun) and it.form == "hant" and (it.role, "hant") not in names:
-                # Traditional-Chinese punctuation: the role's face's centred-mark companion
-                names[(it.role, "hant")] = (_register(*fonts.hant(it.role)),)
-        _page(c, page, names, levels, glyphs, tf, subsets, shared, by_role)
+        graphics |= _page(c, page, names, levels, glyphs, tf, subsets, shared, by_role, fonts)
         c.showPage()
+    if _writes_fast(c._doc):
+        c._doc.format = _Formatter(c._doc)
     c.save()
-    return buf.getvalue()
+    return buf.getvalue(), graphics
 
 
-def _font_texts(page: PageOut, fonts, names: dict, levels: dict):
-    """(chain, level, text) of everything ``page`` draws in a font, in the order :func:`_page`
-    draws it: the faces that may set ``text`` (:func:`_font_names`; one registered name for
-    vertical text) and ``level(ch)`` the one of them that sets each character (None: the
-    first sets all), as :func:`_text`, :func:`_vertical_text` and the slug choose them."""
-    for it in page.items:
-        if not isinstance(it, TextRun):
-            continue
-        form = it.form if it.form in ("halt", "vert", "hant") else ""
-        if form == "vert" and (it.role, "vert") not in names:
-            names[(it.role, "vert")] = _vert_name(fonts, it.role)
-        if form == "hant" and (it.role, "hant") not in names:
-            names[(it.role, "hant")] = (_register(*fonts.hant(it.role)),)
-        text = "".join([g.ch for g in it.glyphs])
-        entry = names[(it.role, form)]
-        if it.vertical:
-            yield (entry if isinstance(entry, str) else _font(entry[0]),), None, text
+def _names_of(names: dict, fonts, role: str, form: str):
+    """``names[(role, form)]`` (:func:`_font_names`), the vertical forms' face or the
+    Traditional-Chinese punctuation's registered when a page first draws them."""
+    got = names.get((role, form))
+    if got is None:
+        if form == "vert":
+            got = names[(role, "vert")] = _vert_name(fonts, role)
+        elif form == "hant":
+            # Traditional-Chinese punctuation: the role's face's centred-mark companion
+            got = names[(role, "hant")] = (_register(*fonts.hant(role)),)
         else:
-            yield entry, None if form == "hant" else levels.get(it.role), text
-    if page.slug:
-        yield names[(page.slug_role, "")], levels.get(page.slug_role), page.slug
+            raise KeyError((role, form))
+    return got
+
+
+def _run_faces(it: TextRun, fonts, names: dict, levels: dict) -> tuple:
+    """(chain, level) of a run: the faces that may set its text (:func:`_font_names`; one
+    registered name for vertical text) and ``level(ch)`` the one of them that sets each
+    character (None: the first sets all), as :func:`_text` and :func:`_vertical_text`
+    choose them."""
+    form = it.form if it.form in ("halt", "vert", "hant") else ""
+    entry = _names_of(names, fonts, it.role, form)
+    if it.vertical:
+        return (entry if isinstance(entry, str) else _font(entry[0]),), None
+    return entry, None if form == "hant" else levels.get(it.role)
 
 
 class _IssueDoc:
@@ -921,11 +972,30 @@ def issue_encoding(pages: list[PageOut], fonts) -> dict:
     key = _IssueDoc()
     order: dict = {}
     done: dict = {}           # (chain, level) → the characters given to ReportLab
+    # (role, form, vertical) of a run → its (chain, level, done): a run's faces found once
+    # for all the runs of its kind (hashing a chain hashes its faces' paths, in Python)
+    slots: dict = {}
+
+    def texts(page):
+        # everything the page draws in a font, in the order _page draws it
+        for it in page.items:
+            if isinstance(it, TextRun):
+                got = slots.get((it.role, it.form, it.vertical))
+                if got is None:
+                    got = slots[(it.role, it.form, it.vertical)] = \
+                        _seen(*_run_faces(it, fonts, names, levels))
+                yield got, "".join([g.ch for g in it.glyphs])
+        if page.slug:
+            yield _seen(names[(page.slug_role, "")], levels.get(page.slug_role)), page.slug
+
+    def _seen(chain, level):
+        seen = done.get((chain, level))
+        if seen is None:
+            seen = done[(chain, level)] = set()
+        return chain, level, seen
+
     for page in pages:
-        for chain, level, text in _font_texts(page, fonts, names, levels):
-            seen = done.get((chain, level))
-            if seen is None:
-                seen = done[(chain, level)] = set()
+        for (chain, level, seen), text in texts(page):
             if text and seen.issuperset(text):
                 continue
             # (an empty text names its chain's first face, as ReportLab's state for it)
@@ -1000,8 +1070,10 @@ def _add_shared_objects(font, doc, st) -> None:
     from reportlab.pdfbase import pdfdoc
     from reportlab.pdfbase.ttfonts import SUBSETN
 
+    fp_str = _fp_str or _reportlab_fp_str()
     face = font.face
     tables = st.tables
+    fast = _writes_fast(doc)
     for n, subset in enumerate(st.subsets):
         codes = st.used.get(n)
         if not codes:
@@ -1011,18 +1083,27 @@ def _add_shared_objects(font, doc, st) -> None:
         table = tables.get(n)
         if table is None:
             width = face.getCharWidth
-            table = tables[n] = ([width(cp) for cp in subset],
+            all_widths = [width(cp) for cp in subset]
+            table = tables[n] = (all_widths,
                                  ["<%02X> <%s>" % (i, _utf16_hex(cp))
-                                  for i, cp in enumerate(subset)])
-        all_widths, lines = table
+                                  for i, cp in enumerate(subset)],
+                                 [fp_str(w) for w in all_widths])
+        all_widths, lines, words = table
         last = max(codes)
+        internal = f"{st.internalName}+{n}"
+        base = (b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX))).decode("pdfdoc")
         sub = [0] * (last + 1)
+        if fast:
+            ws = ["0"] * (last + 1)
+            for k in codes:
+                sub[k] = subset[k]
+                ws[k] = words[k]
+            _add_subset_fast(font, doc, n, internal, base, sub, codes, lines, ws)
+            continue
         widths = [0] * (last + 1)
         for k in codes:
             sub[k] = subset[k]
             widths[k] = all_widths[k]
-        internal = f"{st.internalName}+{n}"
-        base = (b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX))).decode("pdfdoc")
         pf = pdfdoc.PDFTrueTypeFont()
         pf.__Comment__ = "Font %s subset %d" % (font.fontName, n)
         pf.Name = internal
@@ -1039,6 +1120,219 @@ def _add_shared_objects(font, doc, st) -> None:
         doc.Reference(pf, internal)
         doc.idToObject["BasicFonts"].dict[internal] = pf
     del font.state[doc]
+
+
+def _writes_fast(doc) -> bool:
+    """Whether :func:`_add_subset_fast` writes what ReportLab would for ``doc``: its
+    settings as the writer makes its documents (streams compressed by the filter that keeps
+    subsets, no encryption, ReportLab's one-line dictionaries and arrays, no comments)."""
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfdoc
+
+    z = pdfdoc.PDFZCompress
+    return bool(doc.compression and not rl_config.pdfMultiLine and not rl_config.pdfComments
+                and type(doc.encrypt) is pdfdoc.NoEncryption
+                and getattr(z, "keeps_subsets", False) and z.pdfname == "FlateDecode")
+
+
+_RAW = None
+
+
+def _raw(data, comment: str | None = None):
+    """A PDF object whose every byte is ``data`` (a dictionary or a stream, as ReportLab
+    formats it; bytes, or a tuple of the bytes in pieces, ending in a newline), written by
+    ReportLab's document where it is referenced."""
+    global _RAW
+    if _RAW is None:
+        from reportlab.pdfbase import pdfdoc
+
+        class Raw(pdfdoc.PDFObject):
+            __RefOnly__ = 1         # an indirect object, referenced where used
+
+            def __init__(self, data):
+                self.data = data
+
+            def format(self, document):
+                return self.data if type(self.data) is bytes else b"".join(self.data)
+
+        _RAW = Raw
+    got = _RAW(data)
+    if comment is not None:
+        got.__Comment__ = comment
+    return got
+
+
+def _dict_bytes(items: list) -> bytes:
+    """A dictionary as ReportLab's ``PDFDictionary.format`` writes one (its keys sorted, six
+    to a line) from (key, value) pairs of bytes: the keys are plain names (ASCII letters
+    and digits, sorted as ReportLab sorts them as strings), written as ``/key``."""
+    items.sort()
+    L = [b"/" + k + b" " + v for k, v in items]
+    for i in reversed(range(6, len(L), 6)):
+        L.insert(i, b"\n ")
+    return b"<<\n" + b" ".join(L) + b"\n>>"
+
+
+def _flate_stream(dictionary: list, z: bytes) -> tuple:
+    """A stream compressed by FlateDecode as ReportLab's ``PDFStream.format`` writes it:
+    ``dictionary``'s other (key, bytes) pairs, its Filter and Length, then the bytes ``z``;
+    in three pieces, so that a font file (tens of KB) is copied once, into the file."""
+    return (_dict_bytes(dictionary + [(b"Filter", b"[ /FlateDecode ]"),
+                                      (b"Length", b"%d" % len(z))]) + b"\nstream\n",
+            z, b"endstream\n")
+
+
+_NAMES: dict = {}
+
+
+def _name_bytes(name: str) -> bytes:
+    """``name`` as a PDF name, as ReportLab writes it (``PDFName`` and the document's
+    ``format``: the same bytes in every document), kept for the next page (a subset's
+    font name and its name in the resources)."""
+    got = _NAMES.get(name)
+    if got is None:
+        from reportlab.pdfbase import pdfdoc
+
+        got = pdfdoc.format(pdfdoc.PDFName(name), None)
+        if len(_NAMES) < _NAMES_KEPT:
+            _NAMES[name] = got
+    return got
+
+
+# ToUnicode CMaps compressed (the CMap's text → its compressed bytes), as a face keeps its
+# subsets' font files: the same subset used by the same codes on another page (a page's
+# small subsets, the ½-em forms', recur; half of /tmp/fd32's, whose pages repeat articles)
+# or the page drawn again (`watch`) is not compressed again.  zlib's output for the same
+# text is the same bytes.
+_CMAPS: dict = {}
+_CMAPS_KEPT = 1024
+
+
+def _add_subset_fast(font, doc, n: int, internal: str, base: str, sub: list, codes,
+                     lines: list, ws: list) -> None:
+    """One subset's four objects (its ToUnicode CMap, font file, descriptor and font
+    dictionary) in ``doc``, the bytes ReportLab's objects write (``TTFont.addObjects`` and
+    ``TTFontFace.addSubsetObjects`` with :func:`_add_shared_objects`' contents), made as
+    bytes at once: ReportLab formats each through its generic object model, a dozen Python
+    calls per value, about a third of writing a page's document (issue #22).  Referenced
+    in ReportLab's order, so every object keeps its number.  ``ws``: each code's width as
+    ``fp_str`` writes it ("0" for the codes the document does not use)."""
+    from reportlab.pdfbase import pdfdoc
+
+    face = font.face
+    nv = doc.idToObjectNumberAndVersion
+    z = pdfdoc.PDFZCompress
+    cmap_name = "toUnicodeCMap:" + base
+    text = _to_unicode_cmap(base, sub, codes, lines)
+    flate = _CMAPS.get(text)
+    if flate is None:
+        if len(_CMAPS) >= _CMAPS_KEPT:
+            _CMAPS.clear()
+        flate = _CMAPS[text] = z.encode(text)
+    doc.Reference(_raw(_flate_stream([], flate)), cmap_name)
+    # the font file: the subset's compressed bytes, kept by its face (_Subset) or as the
+    # disk cache has them (_Packed)
+    subset = face.packed_subset(sub)
+    file_name = "fontFile:%s(%s)" % (face.filename, base)
+    doc.Reference(_raw(_flate_stream(
+        [(b"Length1", b"%d" % len(subset))],
+        subset.flate if type(subset) is _Packed else z.encode(subset))), file_name)
+    # the descriptor: the face's values as ReportLab formats them, made once a face
+    const = getattr(face, "_descriptor_items", None)
+    if const is None:
+        from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC
+
+        const = face._descriptor_items = [(k, pdfdoc.format(v, doc)) for k, v in (
+            (b"Type", "/FontDescriptor"), (b"Ascent", face.ascent),
+            (b"CapHeight", face.capHeight), (b"Descent", face.descent),
+            (b"Flags", (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC),
+            (b"FontBBox", pdfdoc.PDFArray(face.bbox)), (b"ItalicAngle", face.italicAngle),
+            (b"StemV", face.stemV), (b"MissingWidth", face.defaultWidth))]
+    base_b = _name_bytes(base)
+    desc_name = "fontDescriptor:" + base
+    doc.Reference(_raw(_dict_bytes(const + [
+        (b"FontName", base_b), (b"FontFile2", b"%d %d R" % nv[file_name])]) + b"\n"),
+        desc_name)
+    # the font: Widths ten to a line
+    last = len(sub)
+    widths = " \n  ".join([" ".join(ws[i:i + 10]) for i in range(0, last, 10)])
+    pf = _raw(_dict_bytes([
+        (b"Type", b"/Font"), (b"Subtype", b"/TrueType"), (b"BaseFont", base_b),
+        (b"Name", _name_bytes(internal)), (b"FirstChar", b"0"),
+        (b"LastChar", b"%d" % (last - 1)), (b"Widths", b"[ %s ]" % widths.encode("ascii")),
+        (b"ToUnicode", b"%d %d R" % nv[cmap_name]),
+        (b"FontDescriptor", b"%d %d R" % nv[desc_name])]) + b"\n",
+        "Font %s subset %d" % (font.fontName, n))
+    doc.Reference(pf, internal)
+    doc.idToObject["BasicFonts"].dict[internal] = pf
+
+
+class _Formatter:
+    """ReportLab's ``PDFDocument.format`` (the whole file: each object numbered, then the
+    cross-reference table and the trailer) for a document :func:`_writes_fast` holds, with
+    the objects :func:`_raw` made written as they are: each of ReportLab's objects goes
+    through ``PDFIndirectObject``, its generic ``format``, the ``extpdfdoc`` codec for the
+    ``n 0 obj`` line and ``PDFFile.add`` (issue #22).  Every other object, the table and
+    the trailer are ReportLab's own, given the same offsets."""
+
+    def __init__(self, doc):
+        self.doc = doc
+
+    def __call__(self) -> bytes:
+        from reportlab.pdfbase import pdfdoc
+
+        doc = self.doc
+        del doc.format                  # (the document's own again: no cycle left)
+        if getattr(doc, "_digiSigs", None) or doc.encrypt.info():
+            return doc.format()
+        doc.encrypt.prepare(doc)
+        cat, info = doc.Catalog, doc.info
+        doc.Reference(cat)
+        doc.Reference(info)
+        numbertoid, objects = doc.numberToId, doc.idToObject
+        nv, offsets = doc.idToObjectNumberAndVersion, doc.idToOffset
+        file = pdfdoc.PDFFile(doc._pdfVersion)
+        doc.__accum__ = file
+        strings = file.strings
+        offset = file.offset
+        raw = _RAW
+        ids = []
+        counter = 1
+        while counter in numbertoid:
+            oid = numbertoid[counter]
+            obj = objects[oid]
+            offsets[oid] = offset
+            if type(obj) is raw:
+                data = obj.data
+                head = b"%d %d obj\n" % nv[oid]
+                strings.append(head)
+                if type(data) is bytes:
+                    strings.append(data)
+                    offset += len(head) + len(data)
+                else:
+                    strings.extend(data)
+                    offset += len(head) + sum(map(len, data))
+                strings.append(b"endobj\n")
+                offset += 7
+            else:
+                s = pdfdoc.PDFIndirectObject(oid, obj).format(doc)
+                strings.append(s)
+                offset += len(s)
+            ids.append(oid)
+            counter += 1
+        file.offset = offset
+        del doc.__accum__
+        lno = len(numbertoid)
+        if counter - 1 != lno:
+            raise ValueError("counter %s doesn't match number to id dictionary %s"
+                             % (counter, lno))
+        xref = pdfdoc.PDFCrossReferenceTable()
+        xref.addsection(0, ids)
+        xrefoffset = file.add(xref.format(doc))
+        file.add(pdfdoc.PDFTrailer(startxref=xrefoffset, Size=lno + 1,
+                                   Root=doc.Reference(cat), Info=doc.Reference(info),
+                                   Encrypt=None, ID=doc.ID()).format(doc))
+        return file.format(doc)
 
 
 def _numbers(values: list):
@@ -1080,6 +1374,8 @@ def issue_fonts(encoding: dict) -> bytes:
         c = Canvas(buf, invariant=1, pageCompression=1, initialFontName=next(iter(encoding)))
         _share(c._doc, encoding, used=False)
         c.showPage()
+        if _writes_fast(c._doc):
+            c._doc.format = _Formatter(c._doc)
         c.save()
     finally:
         rl_config.useA85 = a85
@@ -1087,12 +1383,15 @@ def issue_fonts(encoding: dict) -> bytes:
 
 
 def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
-          subsets: dict, shared: dict | None = None, by_role: dict | None = None) -> None:
-    """Draw ``page`` on the canvas.  ``glyphs`` ((chain, level) → :class:`_Glyphs`) and ``tf``
-    (see :func:`_text`) belong to the canvas's document: what its text was drawn with so far.
-    ``shared``: the issue's codes' table (:class:`_Encoding`), when the document has them.
-    ``by_role``: the canvas's tables of ``glyphs`` by (role, form), as they are first used."""
-    by_role = {} if by_role is None else by_role
+          subsets: dict, shared: dict | None, by_role: dict, fonts) -> bool:
+    """Draw ``page`` on the canvas; whether it places a graphic (:func:`_attach_graphics`).
+    ``glyphs`` ((chain, level) → :class:`_Glyphs`) and ``tf`` (see :func:`_text`) belong to
+    the canvas's document: what its text was drawn with so far.  ``shared``: the issue's
+    codes' table (:class:`_Encoding`), when the document has them.  ``by_role``: the
+    canvas's tables of ``glyphs`` by (role, form), as they are first used.  ``names``: the
+    faces (:func:`_font_names`), to which the page's vertical and Traditional-Chinese
+    punctuation faces are added as first drawn (:func:`_names_of`)."""
+    graphics = False
     off = page.bleed + MARK_MARGIN
     mw, mh = page.trim_w + 2 * off, page.trim_h + 2 * off
     c.setPageSize((mw, mh))
@@ -1100,6 +1399,7 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
     c.setBleedBox((off - page.bleed, off - page.bleed, off + page.trim_w + page.bleed,
                    off + page.trim_h + page.bleed))
     c.setCropBox((0, 0, mw, mh))
+    top = off + page.trim_h                  # (Y(y) is top - y)
     X = lambda x: off + x                    # noqa: E731
     Y = lambda y: off + page.trim_h - y      # noqa: E731
     c.setFillColorCMYK(0, 0, 0, 1)
@@ -1113,7 +1413,7 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
             form = it.form if it.form in ("halt", "vert", "hant") else ""
             if it.vertical:
                 # vertical text is set from the role's own face (its vertical forms)
-                entry = names[(it.role, form)]
+                entry = _names_of(names, fonts, it.role, form)
                 _vertical_text(c, it, entry if isinstance(entry, str) else _font(entry[0]),
                                X, Y)
             else:
@@ -1121,14 +1421,14 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
                 # paths, in Python), the chain's and level's table the first time
                 table = by_role.get((it.role, form))
                 if table is None:
-                    chain = names[(it.role, form)]
+                    chain = _names_of(names, fonts, it.role, form)
                     level = None if form == "hant" else levels.get(it.role)
                     table = glyphs.get((chain, level))
                     if table is None:
                         table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level,
                                                                  subsets, shared)
                     by_role[(it.role, form)] = table
-                _text(c, it, table, X, Y, tf)
+                _text(c, it, table, off, top, tf)
         elif isinstance(it, Rule):
             c.setLineWidth(it.width)
             if it.style == "wave":
@@ -1140,6 +1440,7 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
         elif isinstance(it, Graphic):
             # a placed graphic: its page as a Form XObject (_attach_graphics adds it), its box
             # scaled into the item's
+            graphics = True
             sx = it.w / (it.box[2] - it.box[0])
             sy = it.h / (it.box[3] - it.box[1])
             c._code.append(f"q {sx:.6f} 0 0 {sy:.6f} {X(it.x) - it.box[0] * sx:.4f} "
@@ -1172,6 +1473,7 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
             t.textOut(piece)
         c.drawText(t)
         c.setFillColorCMYK(0, 0, 0, 1)
+    return graphics
 
 
 def _by_level(text: str, level) -> list[tuple[int, str]]:
@@ -1188,11 +1490,22 @@ def _by_level(text: str, level) -> list[tuple[int, str]]:
     return [(k, "".join(p)) for k, p in out]
 
 
+class _SubsetFont:
+    """A subset of a registered font, as :class:`_Glyphs` gives it for each character: one
+    object per (font name, subset) in a table, hashed by identity (what ``_text`` keys its
+    ``Tf`` operators by: a tuple's hash is computed again at every look-up)."""
+
+    __slots__ = ("name", "subset")
+
+    def __init__(self, name: str, subset: int):
+        self.name, self.subset = name, subset
+
+
 class _Glyphs(dict):
     """What :func:`_text` writes for each character of a role's chain of faces in one
     document: ch → (piece, font, escaped code, advance in thousandths of an em).  ``piece``
     is (level, subset): a run's glyphs are shown in one string while it stays the same;
-    ``font`` is the subset's (font name, subset), one object per document (``fonts``).
+    ``font`` is the subset's :class:`_SubsetFont`, one object per document (``fonts``).
     Filled as a character is first drawn, so that a line's TJ array is built from the
     composed glyphs with a dict look-up each instead of ReportLab's string splitting per run
     (issue #22).  The code is ReportLab's: its ``splitString`` assigns it (in the order of
@@ -1264,7 +1577,7 @@ class _Glyphs(dict):
             piece = self._pieces[(lv, subset)] = (lv, subset)
         sub = self._fonts.get((name, subset))
         if sub is None:
-            sub = self._fonts[(name, subset)] = (name, subset)
+            sub = self._fonts[(name, subset)] = _SubsetFont(name, subset)
         v = self[ch] = (piece, sub, _escaped()[code], widths.get(cp, default))
         if n is not None and self._shared is not None:
             self._shared[ch] = (v, lv, subset, code)
@@ -1273,6 +1586,26 @@ class _Glyphs(dict):
 
 _ESCAPED: list | None = None
 _fp_str = None
+_NUMS_KEPT = 1 << 16        # numbers whose fp_str _Numbers keeps
+
+
+class _Numbers(dict):
+    """Number → ReportLab's ``fp_str`` of it, kept as it is first asked for: ``fp_str`` costs
+    about 0.4 µs a call (its C code formats through Python's float formatting), a dict
+    look-up a tenth of that, and a page writes the same few numbers over and over — its
+    lines' origins and baselines, sizes, the same spacing between glyphs (1,600 numbers a
+    page of /tmp/fd32, issue #22).  The same text by construction: ``fp_str`` writes a
+    number's value, and numbers equal as keys (1 and 1.0, 0.0 and -0.0) have one value as
+    it writes them."""
+
+    def __missing__(self, v):
+        if len(self) >= _NUMS_KEPT:
+            self.clear()
+        got = self[v] = (_fp_str or _reportlab_fp_str())(v)
+        return got
+
+
+_num = _Numbers()
 
 
 def _reportlab_fp_str():
@@ -1294,7 +1627,7 @@ def _escaped() -> list:
     return _ESCAPED
 
 
-def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
+def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) -> None:
     """Draw a run as one text object: each stretch of glyphs with the same horizontal scale
     starts at its own absolute origin (``Tm``) and is shown by ``TJ`` arrays whose numbers
     move every glyph to the position the page stage chose (PDF 1.7 §9.4.3), so a justified
@@ -1302,18 +1635,18 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
     (pdfminer) drop Tc at string boundaries; TJ positions read back exactly everywhere.
     ``glyphs`` (:class:`_Glyphs`) gives each character's face of the role's chain, its
     subset and code: the font switches (``Tf``) within the run where a character comes
-    from a fallback face or another subset.  ``tf``: (font, size) → its ``Tf`` operator in
+    from a fallback face or another subset.  ``tf``: size → {font: its ``Tf`` operator} in
     this document (ReportLab's ``getSubsetInternalName`` names the subset, and puts the font
-    in the document when first asked).
+    in the document when first asked).  ``off`` and ``top``: a point (x, y) of the page is
+    (off + x, top - y) in the PDF (:func:`_page`'s X and Y).
 
     The operators are written here rather than with ReportLab's text object, which measures
     every string again and cannot write a TJ array for a subset font; ReportLab still owns
     the font: its subsets, their names and their embedding.  They are written as the words
     of one string: a string of glyphs with numbers between them is ``[(…) n (…)] TJ``, one
     without ``(…) Tj``."""
-    # (ReportLab's fp_str kept by the module: an import statement here, for every run
-    # of a page, cost a microsecond or more)
-    fp_str = _fp_str or _reportlab_fp_str()
+    # numbers as ReportLab's fp_str writes them, kept (_Numbers)
+    num = _num
 
     size = run.size
     gl = run.glyphs
@@ -1324,27 +1657,34 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
         c.setLineWidth(run.weight)  # outside BT: the stroke of text render mode 2
         out.append("2 Tr")
     append = out.append
-    y_s = fp_str(Y(run.y))
-    cur_h = 100.0
+    y_s = num[top - run.y]
+    ops = tf.get(size)                      # the run's size's Tf operators by font
+    if ops is None:
+        ops = tf[size] = {}
     cur_font = None
+    cur_h = 100.0
     n = len(gl)
     k = 0
     while k < n:
-        h = gl[k].hscale
-        j = k + 1
-        while j < n and gl[j].hscale == h:
-            j += 1
+        # a stretch of glyphs of one horizontal scale, from gl[k] to the glyph before the
+        # next scale (its index j)
+        g = gl[k]
+        h = g.hscale
         if abs(h * 100.0 - cur_h) > 1e-6:
             cur_h = h * 100.0
-            append(f"{fp_str(cur_h)} Tz")
-        append(f"1 0 0 1 {fp_str(X(gl[k].x))} {y_s} Tm")
+            append(f"{num[cur_h]} Tz")
+        append(f"1 0 0 1 {num[off + g.x]} {y_s} Tm")
         scale = 1000.0 / (size * h)         # pt → thousandths of text space
-        pen = gl[k].x                       # where the current point is, pt
+        pen = g.x                           # where the current point is, pt
         piece = None                        # the (level, subset) being shown
         start = 0                           # the word of out its TJ array starts at
         moved = False                       # a number in it: TJ, else Tj
         s = ""                              # the escaped codes of its current string
-        for g in (gl if j - k == n else gl[k:j]):
+        j = n
+        for g in (gl if k == 0 else gl[k:]):
+            if g.hscale != h:
+                j = gl.index(g, k)
+                break
             x = g.x
             p, font, code, w = glyphs[g.ch]
             if p is not piece:
@@ -1359,13 +1699,13 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
                 piece = p
                 if font is not cur_font:
                     cur_font = font
-                    op = tf.get((font, size))
+                    op = ops.get(font)
                     if op is None:
                         from reportlab.pdfbase.pdfmetrics import getFont
 
-                        op = tf[(font, size)] = (
-                            f"{getFont(font[0]).getSubsetInternalName(font[1], c._doc)} "
-                            f"{fp_str(size)} Tf")
+                        op = ops[font] = (
+                            f"{getFont(font.name).getSubsetInternalName(font.subset, c._doc)}"
+                            f" {num[size]} Tf")
                     append(op)
                 start = len(out)
             adj = (pen - x) * scale
@@ -1373,7 +1713,7 @@ def _text(c, run: TextRun, glyphs: _Glyphs, X, Y, tf: dict) -> None:
                 if s:
                     append(f"({s})")
                     s = ""
-                append(fp_str(adj))
+                append(num[adj])
                 moved = True
             s += code
             pen = x + w / scale
