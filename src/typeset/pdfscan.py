@@ -244,8 +244,8 @@ def _literal(data: bytes, pos: int) -> tuple[bytes, int]:
     e = data.find(b")", pos)
     if e >= 0:
         raw = data[pos:e]
-        if b"\\" not in raw:
-            if b"(" not in raw:                      # the common case: nothing nested
+        if 0x5C not in raw:
+            if 0x28 not in raw:                      # the common case: nothing nested
                 return raw, e + 1
         elif _OCTAL_ONLY.fullmatch(raw):
             # nothing nested and no escape but three-digit octal codes up to \377 (how
@@ -276,7 +276,7 @@ def _literal(data: bytes, pos: int) -> tuple[bytes, int]:
 
 
 def _name(tok: bytes) -> str:
-    if b"#" in tok:
+    if 0x23 in tok:
         tok = _NAME_ESC.sub(lambda m: bytes([int(m.group(1), 16)]), tok)
     return tok.decode("latin-1")
 
@@ -375,6 +375,7 @@ def batches(data: bytes, problem=None):
     escape = _escape_decode
     names: dict = {}           # the fonts a run selects, each name read once
     seen: dict = {}            # an operator's bytes → its item, as read before (see RUN)
+    tj_lines = _tj_lines
     # The general path reads a segment (the bytes between two special characters) token by
     # token, and how it splits one into tokens depends on all of it (whether it holds "BI" or
     # "/"): ``seg_start`` is where the segment ``pos`` is in begins, when a run ended or the
@@ -399,6 +400,7 @@ def batches(data: bytes, problem=None):
             room = RUN
             line = None              # the strings of the line a BTm began (see TextRun)
             while True:
+                end = None           # where the run read so far ends, when not at x.end()
                 # an operator met before in this stream, written the same: the same item
                 # (most of a page's strings are one glyph, shown again and again)
                 whole = x.group()
@@ -412,13 +414,13 @@ def batches(data: bytes, problem=None):
                             name = names[nm] = _name(nm)
                         if s:                         # "(…)" when a Tj follows, else b""
                             s = s[1:-1]
-                            s = escape(s)[0] if b"\\" in s else s
+                            s = escape(s)[0] if 0x5C in s else s
                         else:
                             s = None
                         it = ("Tf", name, float(size), s)
                     elif s1:
                         s1 = s1[1:-1]
-                        it = ("Tj", escape(s1)[0] if b"\\" in s1 else s1)
+                        it = ("Tj", escape(s1)[0] if 0x5C in s1 else s1)
                     elif btm:
                         v = btm.split()
                         it = ("BTm", (float(v[0]), float(v[1]), float(v[2]), float(v[3]),
@@ -433,7 +435,7 @@ def batches(data: bytes, problem=None):
                         v = td.split()
                         it = (ops[v[2]], float(v[0]), float(v[1]))
                     else:
-                        els = [((escape(e[1:-1])[0] if b"\\" in e else e[1:-1]) if e
+                        els = [((escape(e[1:-1])[0] if 0x5C in e else e[1:-1]) if e
                                 else float(x)) for e, x in _ELEMENT.findall(arr)]
                         if len(els) > MAX_OPERANDS:
                             yield out                 # what comes before it, then no further
@@ -453,6 +455,17 @@ def batches(data: bytes, problem=None):
                 elif op == "BTm":
                     line = []
                     out.append(("L", it[1], it[2], line))
+                    # the writer's line of strings, " /F1+0 9 Tf (…) Tj /F1+1 9 Tf (…) Tj"
+                    # up to its " ET", and the lines of that shape after it, read in one
+                    # step (see _tj_lines): the items _ITEM would read there
+                    got = tj_lines(data, x.end(), room) if room else None
+                    if got is not None:
+                        first, more, end, room = got
+                        line += first
+                        if more:
+                            out += more
+                            line = more[-1][3]
+                        following = scan(data, end).match
                 else:
                     line = None
                     out.append(it)
@@ -462,7 +475,7 @@ def batches(data: bytes, problem=None):
                 if x is None:
                     x = last_x
                     break
-            pos = x.end()                         # where the run's last operator ends
+            pos = x.end() if end is None else end  # where the run's last operator ends
             yield out
             # the segment the general path would now be in begins after the run's last
             # string or array, if it has one (its names and numbers hold no special
@@ -536,7 +549,7 @@ def batches(data: bytes, problem=None):
                     elif c in numstart:
                         try:
                             val = float(tok)
-                            if not -3.4e38 <= val <= 3.4e38 or b"e" in tok or b"E" in tok:
+                            if not -3.4e38 <= val <= 3.4e38 or 0x65 in tok or 0x45 in tok:
                                 raise ValueError      # PDF numbers: no exponent, no infinity
                         except ValueError:
                             if problem:
@@ -687,6 +700,121 @@ _OPS = {op.encode(): op for op in (
     "BMC BDC EMC BX EX").split()}
 
 
+# _tj_lines: the writer's lines of strings (see there)
+_TJ_SEP = b") Tj /"
+_TJ_OPEN = b" Tf ("
+_TJ_END = b") Tj ET"
+_TJ_NEXT = b" ET\nBT "
+_HEAD = re.compile(rb"([^\x00\t\n\x0b\x0c\r /()<>\[\]{}%]*) (" + _NUM + rb")")
+_NUMBER = re.compile(_NUM)
+_BAD_ESC = re.compile(rb"\\(?![0-3][0-7][0-7])")
+# What _tj_lines has read, kept from one stream to the next (a piece of a line, a font's name
+# and size, a number of a matrix: the same bytes are the same item, whatever file they are
+# in), each at most LINE_MEMO entries (then emptied): constant memory
+LINE_MEMO = 16384
+_PIECES: dict = {}          # "F1+0 9 Tf (\\001" → ("Tf", "/F1+0", 9.0, b"\x01")
+_HEADS: dict = {}           # "F1+0 9" → ("/F1+0", 9.0), or False
+_NUMBERS: dict = {}         # b"78.69685" → 78.69685, or False
+
+
+def _tj_lines(data: bytes, q: int, room: int):
+    """The items _ITEM would read one at a time from ``q`` (right after a BTm) where the
+    line there has the writer's very shape — `` /F1+0 9 Tf (…) Tj /F1+1 9 Tf (…) Tj ET``
+    up to its line feed or the end of the data: one space between the parts, each string
+    with no escape but three-digit octal codes up to \\377 — and the lines after it of the
+    same shape, each ``BT a b c d e f Tm`` and its strings: as (the Tf items of the line at
+    ``q``, the lines after it as TextRun gives them — ``("L", matrix, True, items)`` —, where
+    the last Tj read ends, the room left); or None (nothing is read) for anything else, or
+    more items than ``room``: then _ITEM reads on as before.  At most ``room`` items.
+
+    Why they are the same items: in that shape each part is what _ITEM matches there, the
+    first alternative that matches (a name of its characters, one space, a number, " Tf",
+    one space, a string, one space, "Tj" ended by a space; " ET", a line feed, "BT", one
+    space, six numbers and "Tm" ended by a space), each string ending at its first ')' as
+    _ITEM's string does (none has a parenthesis inside: the line's '(' and ')' are counted,
+    one of each a string, and every backslash begins a three-digit octal code: _BAD_ESC),
+    each number one _NUM matches whole; its values are made as the run makes them (the same
+    _name, float and escape_decode, from the same bytes)."""
+    pieces_memo, heads, numbers = _PIECES, _HEADS, _NUMBERS
+    get = pieces_memo.get
+    first = None
+    more: list = []
+    n = len(data)
+    stop = -1
+    btm = 0                     # the line's BT … Tm, an item of its own but the first line's
+    while True:
+        e = data.find(b"\n", q)
+        if e < 0:
+            e = n
+        if not data.startswith(_TJ_END, e - 7, e) or not data.startswith(b" /", q, e):
+            break
+        body = data[q + 2:e - 7]                  # "F1+0 9 Tf (…) Tj /…(…"
+        pieces = body.split(_TJ_SEP)
+        k = len(pieces)
+        if k + btm > room or body.count(b"(") != k or body.count(b")") != k - 1 or \
+                (0x5C in body and _BAD_ESC.search(body) is not None):
+            break
+        items = [get(p) for p in pieces]
+        if None in items:
+            for i, it in enumerate(items):
+                if it is not None:
+                    continue
+                p = pieces[i]
+                head, sep, s = p.partition(_TJ_OPEN)
+                if not sep:
+                    items = None
+                    break
+                hv = heads.get(head)
+                if hv is None:
+                    m = _HEAD.fullmatch(head)
+                    if len(heads) >= LINE_MEMO:
+                        heads.clear()
+                    hv = heads[head] = (_name(b"/" + m.group(1)), float(m.group(2))) \
+                        if m is not None else False
+                if hv is False:
+                    items = None
+                    break
+                it = items[i] = ("Tf", hv[0], hv[1], _escape_decode(s)[0] if 0x5C in s else s)
+                if len(pieces_memo) >= LINE_MEMO:
+                    pieces_memo.clear()
+                pieces_memo[p] = it
+            if items is None:
+                break
+        room -= k + btm
+        stop = e - 3                              # right after the last Tj
+        if first is None:
+            first = items
+        else:
+            more.append(("L", mtx, True, items))
+        # the next line: " ET\nBT a b c d e f Tm /…"
+        if room < 2 or not data.startswith(_TJ_NEXT, stop):
+            break
+        t = data.find(b" Tm /", stop + 7, e + 48)
+        if t < 0:
+            break
+        v = data[stop + 7:t].split(b" ")
+        if len(v) != 6:
+            break
+        mtx = []
+        for tok in v:
+            x = numbers.get(tok)
+            if x is None:
+                if len(numbers) >= LINE_MEMO:
+                    numbers.clear()
+                x = numbers[tok] = float(tok) if _NUMBER.fullmatch(tok) else False
+            if x is False:
+                break
+            mtx.append(x)
+        if len(mtx) != 6:
+            break
+        mtx = tuple(mtx)
+        btm = 1
+        q = t + 3
+    if first is None:
+        return None
+    return first, more, stop, room
+
+
 def _token(tok: bytes):
     """A regular token's value: a name, a number, true/false/null, or _OP (an operator)."""
     c = tok[0]
@@ -695,7 +823,7 @@ def _token(tok: bytes):
     if c in _NUMSTART:
         try:
             v = float(tok)
-            if -3.4e38 <= v <= 3.4e38 and b"e" not in tok and b"E" not in tok:
+            if -3.4e38 <= v <= 3.4e38 and 0x65 not in tok and 0x45 not in tok:
                 return v
         except ValueError:
             pass
