@@ -732,7 +732,9 @@ def _tj_lines(data: bytes, q: int, room: int):
     one space, a string, one space, "Tj" ended by a space; " ET", a line feed, "BT", one
     space, six numbers and "Tm" ended by a space), each string ending at its first ')' as
     _ITEM's string does (none has a parenthesis inside: the line's '(' and ')' are counted,
-    one of each a string, and every backslash begins a three-digit octal code: _BAD_ESC),
+    one of each a string, and every backslash begins a three-digit octal code: _BAD_ESC,
+    asked of each piece not read before — the separators hold none, and a piece is kept
+    only once it has passed),
     each number one _NUM matches whole; its values are made as the run makes them (the same
     _name, float and escape_decode, from the same bytes)."""
     pieces_memo, heads, numbers = _PIECES, _HEADS, _NUMBERS
@@ -751,8 +753,7 @@ def _tj_lines(data: bytes, q: int, room: int):
         body = data[q + 2:e - 7]                  # "F1+0 9 Tf (…) Tj /…(…"
         pieces = body.split(_TJ_SEP)
         k = len(pieces)
-        if k + btm > room or body.count(b"(") != k or body.count(b")") != k - 1 or \
-                (0x5C in body and _BAD_ESC.search(body) is not None):
+        if k + btm > room or body.count(b"(") != k or body.count(b")") != k - 1:
             break
         items = [get(p) for p in pieces]
         if None in items:
@@ -761,7 +762,7 @@ def _tj_lines(data: bytes, q: int, room: int):
                     continue
                 p = pieces[i]
                 head, sep, s = p.partition(_TJ_OPEN)
-                if not sep:
+                if not sep or (0x5C in p and _BAD_ESC.search(p) is not None):
                     items = None
                     break
                 hv = heads.get(head)
@@ -792,7 +793,20 @@ def _tj_lines(data: bytes, q: int, room: int):
         t = data.find(b" Tm /", stop + 7, e + 48)
         if t < 0:
             break
-        v = data[stop + 7:t].split(b" ")
+        if data.startswith(b"1 0 0 1 ", stop + 7, t):
+            # the writer's matrix: only e and f to read (the same floats as below)
+            v = data[stop + 15:t].split(b" ")
+            if len(v) != 2:
+                break
+            e_, f_ = numbers.get(v[0]), numbers.get(v[1])
+            if e_ is not None and f_ is not None and e_ is not False and f_ is not False:
+                mtx = (1.0, 0.0, 0.0, 1.0, e_, f_)
+                btm = 1
+                q = t + 3
+                continue
+            v = [b"1", b"0", b"0", b"1"] + v
+        else:
+            v = data[stop + 7:t].split(b" ")
         if len(v) != 6:
             break
         mtx = []
