@@ -455,20 +455,24 @@ def batches(data: bytes, problem=None):
                 elif op == "BTm":
                     line = []
                     out.append(("L", it[1], it[2], line))
-                    # the writer's line of strings, " /F1+0 9 Tf (…) Tj /F1+1 9 Tf (…) Tj"
-                    # up to its " ET", and the lines of that shape after it, read in one
-                    # step (see _tj_lines): the items _ITEM would read there
-                    got = tj_lines(data, x.end(), room) if room else None
+                else:
+                    line = None
+                    out.append(it)
+                # the writer's strings, " /F1+0 9 Tf (…) Tj /F1+1 9 Tf (…) Tj", and the lines
+                # of that shape after them, read in one step (see _tj_lines): the items
+                # _ITEM would read there
+                if room and data.startswith(b" /", x.end()):
+                    got = tj_lines(data, x.end(), room)
                     if got is not None:
                         first, more, end, room = got
-                        line += first
+                        if line is not None:
+                            line += first
+                        else:
+                            out += first
                         if more:
                             out += more
                             line = more[-1][3]
                         following = scan(data, end).match
-                else:
-                    line = None
-                    out.append(it)
                 if not room:
                     break
                 last_x, x = x, following()
@@ -718,25 +722,25 @@ _NUMBERS: dict = {}         # b"78.69685" → 78.69685, or False
 
 
 def _tj_lines(data: bytes, q: int, room: int):
-    """The items _ITEM would read one at a time from ``q`` (right after a BTm) where the
-    line there has the writer's very shape — `` /F1+0 9 Tf (…) Tj /F1+1 9 Tf (…) Tj ET``
-    up to its line feed or the end of the data: one space between the parts, each string
-    with no escape but three-digit octal codes up to \\377 — and the lines after it of the
-    same shape, each ``BT a b c d e f Tm`` and its strings: as (the Tf items of the line at
-    ``q``, the lines after it as TextRun gives them — ``("L", matrix, True, items)`` —, where
-    the last Tj read ends, the room left); or None (nothing is read) for anything else, or
-    more items than ``room``: then _ITEM reads on as before.  At most ``room`` items.
+    """The items _ITEM would read one at a time from ``q`` (right after an item) where what
+    follows has the writer's very shape — `` /F1+0 9 Tf (…) Tj /F1+1 9 Tf (…) Tj ET`` up to
+    the line feed or the end of the data: one space between the parts, each string with no
+    parenthesis and no escape but three-digit octal codes up to \\377 —: its pieces (a Tf
+    and its Tj) up to the first that is not in that shape, and when all of the line's are,
+    the lines after it of the same shape, each ``BT a b c d e f Tm`` and its pieces: as (the
+    Tf items read from ``q``, the lines after it as TextRun gives them — ``("L", matrix,
+    True, items)`` —, where the last Tj read ends, the room left); or None when not one
+    piece was read.  At most ``room`` items; _ITEM reads on from where this stops.
 
     Why they are the same items: in that shape each part is what _ITEM matches there, the
     first alternative that matches (a name of its characters, one space, a number, " Tf",
     one space, a string, one space, "Tj" ended by a space; " ET", a line feed, "BT", one
     space, six numbers and "Tm" ended by a space), each string ending at its first ')' as
-    _ITEM's string does (none has a parenthesis inside: the line's '(' and ')' are counted,
-    one of each a string, and every backslash begins a three-digit octal code: _BAD_ESC,
-    asked of each piece not read before — the separators hold none, and a piece is kept
-    only once it has passed),
-    each number one _NUM matches whole; its values are made as the run makes them (the same
-    _name, float and escape_decode, from the same bytes)."""
+    _ITEM's string does (a piece read holds no parenthesis but its one '(', so what it is
+    split from is its own ") Tj /"), and every backslash begins a three-digit octal code
+    (_BAD_ESC: a piece is kept in the memo only once it has passed, and the separators hold
+    no backslash); each number one _NUM matches whole.  Its values are made as the run makes
+    them (the same _name, float and escape_decode, from the same bytes)."""
     pieces_memo, heads, numbers = _PIECES, _HEADS, _NUMBERS
     get = pieces_memo.get
     first = None
@@ -748,13 +752,21 @@ def _tj_lines(data: bytes, q: int, room: int):
         e = data.find(b"\n", q)
         if e < 0:
             e = n
-        if not data.startswith(_TJ_END, e - 7, e) or not data.startswith(b" /", q, e):
+        if not data.startswith(b" /", q, e):
             break
-        body = data[q + 2:e - 7]                  # "F1+0 9 Tf (…) Tj /…(…"
-        pieces = body.split(_TJ_SEP)
+        pieces = data[q + 2:e].split(_TJ_SEP)       # "F1+0 9 Tf (…", …, "…(…) Tj ET"
+        whole = pieces[-1].endswith(_TJ_END)
+        if whole:
+            pieces[-1] = pieces[-1][:-7]
+        else:
+            del pieces[-1]                          # not followed by ") Tj /": not read here
         k = len(pieces)
-        if k + btm > room or body.count(b"(") != k or body.count(b")") != k - 1:
-            break
+        if k + btm > room:
+            k = room - btm
+            whole = False
+            if k <= 0:
+                break
+            del pieces[k:]
         items = [get(p) for p in pieces]
         if None in items:
             for i, it in enumerate(items):
@@ -762,33 +774,39 @@ def _tj_lines(data: bytes, q: int, room: int):
                     continue
                 p = pieces[i]
                 head, sep, s = p.partition(_TJ_OPEN)
-                if not sep or (0x5C in p and _BAD_ESC.search(p) is not None):
-                    items = None
-                    break
-                hv = heads.get(head)
-                if hv is None:
-                    m = _HEAD.fullmatch(head)
-                    if len(heads) >= LINE_MEMO:
-                        heads.clear()
-                    hv = heads[head] = (_name(b"/" + m.group(1)), float(m.group(2))) \
-                        if m is not None else False
+                hv = False
+                if sep and 0x28 not in s and 0x29 not in s and 0x29 not in head and \
+                        (0x5C not in p or _BAD_ESC.search(p) is None):
+                    hv = heads.get(head)
+                    if hv is None:
+                        m = _HEAD.fullmatch(head)
+                        if len(heads) >= LINE_MEMO:
+                            heads.clear()
+                        hv = heads[head] = (_name(b"/" + m.group(1)), float(m.group(2))) \
+                            if m is not None else False
                 if hv is False:
-                    items = None
+                    # read up to this piece, then _ITEM reads on
+                    whole = False
+                    k = i
+                    del items[i:]
                     break
                 it = items[i] = ("Tf", hv[0], hv[1], _escape_decode(s)[0] if 0x5C in s else s)
                 if len(pieces_memo) >= LINE_MEMO:
                     pieces_memo.clear()
                 pieces_memo[p] = it
-            if items is None:
-                break
+        if k == 0:
+            break                                   # (a line's BT … Tm is left to _ITEM)
         room -= k + btm
-        stop = e - 3                              # right after the last Tj
+        if whole:
+            stop = e - 3                            # right after the last Tj
+        else:                                       # after the k-th piece's ") Tj"
+            stop = q + 2 + sum(map(len, pieces[:k])) + 6 * k - 2
         if first is None:
             first = items
         else:
             more.append(("L", mtx, True, items))
         # the next line: " ET\nBT a b c d e f Tm /…"
-        if room < 2 or not data.startswith(_TJ_NEXT, stop):
+        if not whole or room < 2 or not data.startswith(_TJ_NEXT, stop):
             break
         t = data.find(b" Tm /", stop + 7, e + 48)
         if t < 0:
