@@ -181,3 +181,19 @@ def test_sample_page_lines_changed(sample_build):
                     ln = ln[:k] + b + ln[k + len(a):]
             out.append(ln)
         _same(b"\n".join(out))
+
+
+def test_memos_keep_short_pieces_only():
+    """A long piece, name or number is read as any other but not kept: the memos hold at
+    most LINE_MEMO entries of at most SEEN_BYTES each, whatever a file holds."""
+    for memo in (pdfscan._PIECES, pdfscan._HEADS, pdfscan._NUMBERS):
+        memo.clear()
+    long_name = b"/F" + b"x" * 200
+    long_string = b"\\001" * 100
+    long_number = b"1" * 30 + b"." + b"2" * 100
+    data = (b"BT 1 0 0 1 2 3 Tm " + long_name + b" 9 Tf (a) Tj /F1 9 Tf (" + long_string +
+            b") Tj ET\nBT 1 0 0 1 " + long_number + b" 3 Tm /F1 9 Tf (b) Tj ET\n")
+    _same(data)
+    kept = list(pdfscan._PIECES) + list(pdfscan._HEADS) + list(pdfscan._NUMBERS)
+    assert kept and max(map(len, kept)) <= pdfscan.SEEN_BYTES
+    assert b"F1 9 Tf (b" in pdfscan._PIECES

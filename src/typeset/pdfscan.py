@@ -9,8 +9,9 @@ arrays as list, dictionaries as dict, an inline image as ``("BI", [dict, data])`
 no more than one operator's operands in memory; ``problem(message)`` is told of what it had
 to skip (an unterminated array, a stray delimiter).  ``batches(data, problem)`` gives the same
 operators, but a run of plain text operators (most of a page) as one :class:`TextRun` of at
-most RUN items, read by a regular expression instead of token by token (issue #22).  Only
-the preflight uses this module.
+most RUN items, read by a regular expression instead of token by token, and the PDF writer's
+lines of strings in that run by splitting them where they have its very shape (_tj_lines;
+issue #22).  Only the preflight uses this module.
 
 Why not pikepdf's ``parse_content_stream``: it builds every operand of a stream as a Python
 object at once, about 600 bytes an operand (5 MB of ``0 0 1 1 re f`` took 490 MB), so one
@@ -714,7 +715,8 @@ _NUMBER = re.compile(_NUM)
 _BAD_ESC = re.compile(rb"\\(?![0-3][0-7][0-7])")
 # What _tj_lines has read, kept from one stream to the next (a piece of a line, a font's name
 # and size, a number of a matrix: the same bytes are the same item, whatever file they are
-# in), each at most LINE_MEMO entries (then emptied): constant memory
+# in), each at most LINE_MEMO entries (then emptied) of at most SEEN_BYTES: constant memory,
+# about 6 MB at most
 LINE_MEMO = 16384
 _PIECES: dict = {}          # "F1+0 9 Tf (\\001" → ("Tf", "/F1+0", 9.0, b"\x01")
 _HEADS: dict = {}           # "F1+0 9" → ("/F1+0", 9.0), or False
@@ -780,10 +782,12 @@ def _tj_lines(data: bytes, q: int, room: int):
                     hv = heads.get(head)
                     if hv is None:
                         m = _HEAD.fullmatch(head)
-                        if len(heads) >= LINE_MEMO:
-                            heads.clear()
-                        hv = heads[head] = (_name(b"/" + m.group(1)), float(m.group(2))) \
+                        hv = (_name(b"/" + m.group(1)), float(m.group(2))) \
                             if m is not None else False
+                        if len(head) <= SEEN_BYTES:
+                            if len(heads) >= LINE_MEMO:
+                                heads.clear()
+                            heads[head] = hv
                 if hv is False:
                     # read up to this piece, then _ITEM reads on
                     whole = False
@@ -791,9 +795,10 @@ def _tj_lines(data: bytes, q: int, room: int):
                     del items[i:]
                     break
                 it = items[i] = ("Tf", hv[0], hv[1], _escape_decode(s)[0] if 0x5C in s else s)
-                if len(pieces_memo) >= LINE_MEMO:
-                    pieces_memo.clear()
-                pieces_memo[p] = it
+                if len(p) <= SEEN_BYTES:
+                    if len(pieces_memo) >= LINE_MEMO:
+                        pieces_memo.clear()
+                    pieces_memo[p] = it
         if k == 0:
             break                                   # (a line's BT … Tm is left to _ITEM)
         room -= k + btm
@@ -831,9 +836,11 @@ def _tj_lines(data: bytes, q: int, room: int):
         for tok in v:
             x = numbers.get(tok)
             if x is None:
-                if len(numbers) >= LINE_MEMO:
-                    numbers.clear()
-                x = numbers[tok] = float(tok) if _NUMBER.fullmatch(tok) else False
+                x = float(tok) if _NUMBER.fullmatch(tok) else False
+                if len(tok) <= SEEN_BYTES:
+                    if len(numbers) >= LINE_MEMO:
+                        numbers.clear()
+                    numbers[tok] = x
             if x is False:
                 break
             mtx.append(x)
