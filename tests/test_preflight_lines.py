@@ -117,3 +117,66 @@ def test_operator_limit_inside_lines(monkeypatch):
                 _general(too_many_operators, data), (n, j)
             got.append(fast)
         assert got[0] is False and got[-1] is True
+
+
+def test_line_memo_under_changing_rise_scale_and_size(sample_build, tmp_path, monkeypatch):
+    """line() keeps what it made of a Tf and its Tj for the page's fonts, scale (Tz) and rise
+    (_Page.subs_for): the sample page's lines drawn again elsewhere under other rises and
+    scales — 0 and -0 among them, equal as keys but not in every sum — and sizes (0, -0),
+    one after the other on one page, are checked as item by item and as the general path
+    checks them."""
+    from typeset.profile import load_profile
+
+    src = sample_build.page_pdfs[0]
+    rnd = random.Random(5)
+    states = [b"0 Ts", b"-0 Ts", b"3 Ts", b"-2.5 Ts", b"100 Tz", b"80 Tz", b"-0 Tz", b"0 Tz",
+              b"120 Tz"]
+    taken = []
+    real = preflight._Page.line
+
+    def counting(*a, **k):
+        got = real(*a, **k)
+        taken.append(got is not None)
+        return got
+    monkeypatch.setattr(preflight._Page, "line", counting)
+    for k in range(4):
+        with pikepdf.open(src) as pdf:
+            page = pdf.pages[0]
+            data = pdfscan.decoded(page.obj.Contents, 1 << 26, "c")
+            lines = [ln for ln in data.split(b"\n") if ln.startswith(b"BT 1 0 0 1 ")]
+            out = []
+            for here in data.split(b"\n"):
+                out.append(here)
+                if not here.startswith(b"BT 1 0 0 1 ") or rnd.random() < 0.5:
+                    continue
+                ln = rnd.choice(lines)
+                if rnd.random() < 0.2:
+                    ln = ln.replace(b" 9 Tf", rnd.choice([b" 0 Tf", b" -0 Tf", b" 9 Tf"]))
+                if rnd.random() < 0.5:
+                    out.append(rnd.choice(states))
+                out.append(re.sub(rb"^BT 1 0 0 1 \S+ \S+ Tm", b"BT 1 0 0 1 %d %d Tm" % (
+                    rnd.randint(60, 800), rnd.randint(60, 1100)), ln))
+            page.obj.Contents = pikepdf.Stream(pdf, b"\n".join(out))
+            path = tmp_path / f"memo{k}.pdf"
+            pdf.save(path)
+        ex = Expect(profile=load_profile("newspaper")) if k % 2 else Expect()
+        got = _texts(path, ex)
+        assert got == _lines_off(_texts, path, ex), k
+        assert got == _general(_texts, path, ex), k
+    assert sum(taken) > 400
+
+
+def _texts(path, expect):
+    """The findings, and the text objects the walk joined (their boxes to the bit, a zero's
+    sign included, and first .notdef glyphs), as the areas check is given them."""
+    seen = []
+    real = preflight._Page.check_areas
+
+    def capture(self, *a, **k):
+        seen.append(repr([(t.box, t.notdef, t.slug) for t in self.texts]))
+        return real(self, *a, **k)
+    preflight._Page.check_areas = capture
+    try:
+        return _findings(path, expect), seen
+    finally:
+        preflight._Page.check_areas = real

@@ -9,8 +9,9 @@ arrays as list, dictionaries as dict, an inline image as ``("BI", [dict, data])`
 no more than one operator's operands in memory; ``problem(message)`` is told of what it had
 to skip (an unterminated array, a stray delimiter).  ``batches(data, problem)`` gives the same
 operators, but a run of plain text operators (most of a page) as one :class:`TextRun` of at
-most RUN items, read by a regular expression instead of token by token (issue #22).  Only
-the preflight uses this module.
+most RUN items, read by a regular expression instead of token by token, and the PDF writer's
+lines of strings in that run by splitting them where they have its very shape (_tj_lines;
+issue #22).  Only the preflight uses this module.
 
 Why not pikepdf's ``parse_content_stream``: it builds every operand of a stream as a Python
 object at once, about 600 bytes an operand (5 MB of ``0 0 1 1 re f`` took 490 MB), so one
@@ -244,8 +245,8 @@ def _literal(data: bytes, pos: int) -> tuple[bytes, int]:
     e = data.find(b")", pos)
     if e >= 0:
         raw = data[pos:e]
-        if b"\\" not in raw:
-            if b"(" not in raw:                      # the common case: nothing nested
+        if 0x5C not in raw:
+            if 0x28 not in raw:                      # the common case: nothing nested
                 return raw, e + 1
         elif _OCTAL_ONLY.fullmatch(raw):
             # nothing nested and no escape but three-digit octal codes up to \377 (how
@@ -276,7 +277,7 @@ def _literal(data: bytes, pos: int) -> tuple[bytes, int]:
 
 
 def _name(tok: bytes) -> str:
-    if b"#" in tok:
+    if 0x23 in tok:
         tok = _NAME_ESC.sub(lambda m: bytes([int(m.group(1), 16)]), tok)
     return tok.decode("latin-1")
 
@@ -375,6 +376,7 @@ def batches(data: bytes, problem=None):
     escape = _escape_decode
     names: dict = {}           # the fonts a run selects, each name read once
     seen: dict = {}            # an operator's bytes → its item, as read before (see RUN)
+    tj_lines = _tj_lines
     # The general path reads a segment (the bytes between two special characters) token by
     # token, and how it splits one into tokens depends on all of it (whether it holds "BI" or
     # "/"): ``seg_start`` is where the segment ``pos`` is in begins, when a run ended or the
@@ -399,6 +401,7 @@ def batches(data: bytes, problem=None):
             room = RUN
             line = None              # the strings of the line a BTm began (see TextRun)
             while True:
+                end = None           # where the run read so far ends, when not at x.end()
                 # an operator met before in this stream, written the same: the same item
                 # (most of a page's strings are one glyph, shown again and again)
                 whole = x.group()
@@ -412,13 +415,13 @@ def batches(data: bytes, problem=None):
                             name = names[nm] = _name(nm)
                         if s:                         # "(…)" when a Tj follows, else b""
                             s = s[1:-1]
-                            s = escape(s)[0] if b"\\" in s else s
+                            s = escape(s)[0] if 0x5C in s else s
                         else:
                             s = None
                         it = ("Tf", name, float(size), s)
                     elif s1:
                         s1 = s1[1:-1]
-                        it = ("Tj", escape(s1)[0] if b"\\" in s1 else s1)
+                        it = ("Tj", escape(s1)[0] if 0x5C in s1 else s1)
                     elif btm:
                         v = btm.split()
                         it = ("BTm", (float(v[0]), float(v[1]), float(v[2]), float(v[3]),
@@ -433,7 +436,7 @@ def batches(data: bytes, problem=None):
                         v = td.split()
                         it = (ops[v[2]], float(v[0]), float(v[1]))
                     else:
-                        els = [((escape(e[1:-1])[0] if b"\\" in e else e[1:-1]) if e
+                        els = [((escape(e[1:-1])[0] if 0x5C in e else e[1:-1]) if e
                                 else float(x)) for e, x in _ELEMENT.findall(arr)]
                         if len(els) > MAX_OPERANDS:
                             yield out                 # what comes before it, then no further
@@ -456,13 +459,28 @@ def batches(data: bytes, problem=None):
                 else:
                     line = None
                     out.append(it)
+                # the writer's strings, " /F1+0 9 Tf (…) Tj /F1+1 9 Tf (…) Tj", and the lines
+                # of that shape after them, read in one step (see _tj_lines): the items
+                # _ITEM would read there
+                if room and data.startswith(b" /", x.end()):
+                    got = tj_lines(data, x.end(), room)
+                    if got is not None:
+                        first, more, end, room = got
+                        if line is not None:
+                            line += first
+                        else:
+                            out += first
+                        if more:
+                            out += more
+                            line = more[-1][3]
+                        following = scan(data, end).match
                 if not room:
                     break
                 last_x, x = x, following()
                 if x is None:
                     x = last_x
                     break
-            pos = x.end()                         # where the run's last operator ends
+            pos = x.end() if end is None else end  # where the run's last operator ends
             yield out
             # the segment the general path would now be in begins after the run's last
             # string or array, if it has one (its names and numbers hold no special
@@ -536,7 +554,7 @@ def batches(data: bytes, problem=None):
                     elif c in numstart:
                         try:
                             val = float(tok)
-                            if not -3.4e38 <= val <= 3.4e38 or b"e" in tok or b"E" in tok:
+                            if not -3.4e38 <= val <= 3.4e38 or 0x65 in tok or 0x45 in tok:
                                 raise ValueError      # PDF numbers: no exponent, no infinity
                         except ValueError:
                             if problem:
@@ -687,6 +705,155 @@ _OPS = {op.encode(): op for op in (
     "BMC BDC EMC BX EX").split()}
 
 
+# _tj_lines: the writer's lines of strings (see there)
+_TJ_SEP = b") Tj /"
+_TJ_OPEN = b" Tf ("
+_TJ_END = b") Tj ET"
+_TJ_NEXT = b" ET\nBT "
+_HEAD = re.compile(rb"([^\x00\t\n\x0b\x0c\r /()<>\[\]{}%]*) (" + _NUM + rb")")
+_NUMBER = re.compile(_NUM)
+_BAD_ESC = re.compile(rb"\\(?![0-3][0-7][0-7])")
+# What _tj_lines has read, kept from one stream to the next (a piece of a line, a font's name
+# and size, a number of a matrix: the same bytes are the same item, whatever file they are
+# in), each at most LINE_MEMO entries (then emptied) of at most SEEN_BYTES: constant memory,
+# about 6 MB at most
+LINE_MEMO = 16384
+_PIECES: dict = {}          # "F1+0 9 Tf (\\001" → ("Tf", "/F1+0", 9.0, b"\x01")
+_HEADS: dict = {}           # "F1+0 9" → ("/F1+0", 9.0), or False
+_NUMBERS: dict = {}         # b"78.69685" → 78.69685, or False
+
+
+def _tj_lines(data: bytes, q: int, room: int):
+    """The items _ITEM would read one at a time from ``q`` (right after an item) where what
+    follows has the writer's very shape — `` /F1+0 9 Tf (…) Tj /F1+1 9 Tf (…) Tj ET`` up to
+    the line feed or the end of the data: one space between the parts, each string with no
+    parenthesis and no escape but three-digit octal codes up to \\377 —: its pieces (a Tf
+    and its Tj) up to the first that is not in that shape, and when all of the line's are,
+    the lines after it of the same shape, each ``BT a b c d e f Tm`` and its pieces: as (the
+    Tf items read from ``q``, the lines after it as TextRun gives them — ``("L", matrix,
+    True, items)`` —, where the last Tj read ends, the room left); or None when not one
+    piece was read.  At most ``room`` items; _ITEM reads on from where this stops.
+
+    Why they are the same items: in that shape each part is what _ITEM matches there, the
+    first alternative that matches (a name of its characters, one space, a number, " Tf",
+    one space, a string, one space, "Tj" ended by a space; " ET", a line feed, "BT", one
+    space, six numbers and "Tm" ended by a space), each string ending at its first ')' as
+    _ITEM's string does (a piece read holds no parenthesis but its one '(', so what it is
+    split from is its own ") Tj /"), and every backslash begins a three-digit octal code
+    (_BAD_ESC: a piece is kept in the memo only once it has passed, and the separators hold
+    no backslash); each number one _NUM matches whole.  Its values are made as the run makes
+    them (the same _name, float and escape_decode, from the same bytes)."""
+    pieces_memo, heads, numbers = _PIECES, _HEADS, _NUMBERS
+    get = pieces_memo.get
+    first = None
+    more: list = []
+    n = len(data)
+    stop = -1
+    btm = 0                     # the line's BT … Tm, an item of its own but the first line's
+    while True:
+        e = data.find(b"\n", q)
+        if e < 0:
+            e = n
+        if not data.startswith(b" /", q, e):
+            break
+        pieces = data[q + 2:e].split(_TJ_SEP)       # "F1+0 9 Tf (…", …, "…(…) Tj ET"
+        whole = pieces[-1].endswith(_TJ_END)
+        if whole:
+            pieces[-1] = pieces[-1][:-7]
+        else:
+            del pieces[-1]                          # not followed by ") Tj /": not read here
+        k = len(pieces)
+        if k + btm > room:
+            k = room - btm
+            whole = False
+            if k <= 0:
+                break
+            del pieces[k:]
+        items = [get(p) for p in pieces]
+        if None in items:
+            for i, it in enumerate(items):
+                if it is not None:
+                    continue
+                p = pieces[i]
+                head, sep, s = p.partition(_TJ_OPEN)
+                hv = False
+                if sep and 0x28 not in s and 0x29 not in s and 0x29 not in head and \
+                        (0x5C not in p or _BAD_ESC.search(p) is None):
+                    hv = heads.get(head)
+                    if hv is None:
+                        m = _HEAD.fullmatch(head)
+                        hv = (_name(b"/" + m.group(1)), float(m.group(2))) \
+                            if m is not None else False
+                        if len(head) <= SEEN_BYTES:
+                            if len(heads) >= LINE_MEMO:
+                                heads.clear()
+                            heads[head] = hv
+                if hv is False:
+                    # read up to this piece, then _ITEM reads on
+                    whole = False
+                    k = i
+                    del items[i:]
+                    break
+                it = items[i] = ("Tf", hv[0], hv[1], _escape_decode(s)[0] if 0x5C in s else s)
+                if len(p) <= SEEN_BYTES:
+                    if len(pieces_memo) >= LINE_MEMO:
+                        pieces_memo.clear()
+                    pieces_memo[p] = it
+        if k == 0:
+            break                                   # (a line's BT … Tm is left to _ITEM)
+        room -= k + btm
+        if whole:
+            stop = e - 3                            # right after the last Tj
+        else:                                       # after the k-th piece's ") Tj"
+            stop = q + 2 + sum(map(len, pieces[:k])) + 6 * k - 2
+        if first is None:
+            first = items
+        else:
+            more.append(("L", mtx, True, items))
+        # the next line: " ET\nBT a b c d e f Tm /…"
+        if not whole or room < 2 or not data.startswith(_TJ_NEXT, stop):
+            break
+        t = data.find(b" Tm /", stop + 7, e + 48)
+        if t < 0:
+            break
+        if data.startswith(b"1 0 0 1 ", stop + 7, t):
+            # the writer's matrix: only e and f to read (the same floats as below)
+            v = data[stop + 15:t].split(b" ")
+            if len(v) != 2:
+                break
+            e_, f_ = numbers.get(v[0]), numbers.get(v[1])
+            if e_ is not None and f_ is not None and e_ is not False and f_ is not False:
+                mtx = (1.0, 0.0, 0.0, 1.0, e_, f_)
+                btm = 1
+                q = t + 3
+                continue
+            v = [b"1", b"0", b"0", b"1"] + v
+        else:
+            v = data[stop + 7:t].split(b" ")
+        if len(v) != 6:
+            break
+        mtx = []
+        for tok in v:
+            x = numbers.get(tok)
+            if x is None:
+                x = float(tok) if _NUMBER.fullmatch(tok) else False
+                if len(tok) <= SEEN_BYTES:
+                    if len(numbers) >= LINE_MEMO:
+                        numbers.clear()
+                    numbers[tok] = x
+            if x is False:
+                break
+            mtx.append(x)
+        if len(mtx) != 6:
+            break
+        mtx = tuple(mtx)
+        btm = 1
+        q = t + 3
+    if first is None:
+        return None
+    return first, more, stop, room
+
+
 def _token(tok: bytes):
     """A regular token's value: a name, a number, true/false/null, or _OP (an operator)."""
     c = tok[0]
@@ -695,7 +862,7 @@ def _token(tok: bytes):
     if c in _NUMSTART:
         try:
             v = float(tok)
-            if -3.4e38 <= v <= 3.4e38 and b"e" not in tok and b"E" not in tok:
+            if -3.4e38 <= v <= 3.4e38 and 0x65 not in tok and 0x45 not in tok:
                 return v
         except ValueError:
             pass

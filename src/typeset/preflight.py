@@ -66,6 +66,7 @@ from __future__ import annotations
 
 import io
 import math
+from math import copysign
 import re
 import time
 from dataclasses import dataclass, field
@@ -94,6 +95,7 @@ ICC_LIMIT = 16 * MB               # an ICC profile
 XMP_LIMIT = 4 * MB
 FONT_LIMIT = 32 * MB              # an embedded font program
 FONT_STRINGS = 8192               # strings whose widths the walk keeps, a font (_FontInfo)
+LINE_SUBS = 8192                  # a Tf and its Tj _Page.line keeps, a page's fonts and scale
 SHARED_STRINGS = 2048             # … kept in the programs' memo for the files after (_font_info)
 SHARED_STRINGS_BYTES = SHARED_STRINGS * 200    # what the programs' memo counts for them
 PROGRAM_KEPT = 1 * MB             # a font program the programs' memo keeps (_font_info) …
@@ -1010,6 +1012,7 @@ class _Page:
         self.fonts = run.fonts                                    # font key → _FontInfo
         self.font_names: dict = {}              # id(resources) → {name: same as fonts}
         self.line_fonts: set = set()            # fonts line() measures (_FontInfo)
+        self.line_subs: dict = {}               # line()'s strings read (see there)
         self.ops_left = MAX_OPERATORS
         self.form_draws = 0
         # placed graphics (Form XObjects the page draws): each one box, what they draw
@@ -1401,6 +1404,7 @@ class _Page:
         # a line read in one step (line()) where text_run's own shortcut for a string holds
         fast = plain and lean and ident
         found_by: dict = {}          # the matrix's scale → its findings by size (line())
+        subs = None                  # line()'s memo for this run's fonts, scale and rise
         for it in ops:
             op = it[0]
             left -= 1
@@ -1428,7 +1432,9 @@ class _Page:
                 # and two of ET BT Tm) are counted here when no multiple of 4096 is among
                 # the counts they take, else one at a time by reading its items
                 if fast and (left - 1) >> 12 == (left - 3 - 2 * len(it[3])) >> 12:
-                    got = self.line(st, it, names, found_by, key0, transp)
+                    if subs is None:
+                        subs = self.subs_for(names, th, st.rise)
+                    got = self.line(st, it, names, found_by, key0, transp, subs)
                     if got is not None:
                         if it[2] and not self.inside:
                             self.texts.append(text)
@@ -1556,7 +1562,19 @@ class _Page:
         self.ops_left = left
         return text
 
-    def line(self, st: _State, it: tuple, names: dict, found_by: dict, key0: tuple, transp):
+    def subs_for(self, names: dict, th: float, rise: float) -> dict:
+        """The memo of :meth:`line` for the fonts ``names`` (a resources' fonts on this page)
+        with that horizontal scale and rise: a Tf and its Tj it read (equal items are the
+        same) → what it made of them that does not depend on where they stand.  The signs
+        keep -0.0 apart from 0.0 (equal as keys, not in every sum)."""
+        ctx = (id(names), th, rise, copysign(1.0, th), copysign(1.0, rise))
+        subs = self.line_subs.get(ctx)
+        if subs is None:
+            subs = self.line_subs[ctx] = {}
+        return subs
+
+    def line(self, st: _State, it: tuple, names: dict, found_by: dict, key0: tuple, transp,
+             subs: dict):
         """A line of a text run (pdfscan's ``("L", matrix, et, items)``: ET, BT, Tm and the
         Tf and TJ items after them) read in one step, as :meth:`text_run` reads its items:
         (the line's text object, the operators it counts), with the text state left as its
@@ -1573,7 +1591,9 @@ class _Page:
         tuple; the text object's box is joined string by string with the same comparisons.
         ``found_by``: for the scale of a matrix (hypot(c, d)), the text checks' findings by
         size inside and outside the bleed (as text_run's ``local``: what the page's memo
-        holds or is given)."""
+        holds or is given).  ``subs``: a Tf and its Tj read before on this page with these
+        fonts, scale (Tz) and rise, and what the steps below made of them that does not depend
+        on where they stand (:meth:`subs_for`)."""
         a0, a1, a2, a3, t4, t5 = mtx = it[1]
         if a1 != 0.0 or a2 != 0.0:
             return None
@@ -1593,82 +1613,108 @@ class _Page:
         u0 = u1 = u2 = u3 = None                  # the text object's box
         notdef = None
         font, fk, size = st.font, st.font_key, st.size
+        subs_get = subs.get
         for sub in it[3]:
-            if sub[0] == "Tf":
-                got = names.get(sub[1])
-                if got is None:
-                    return None                   # looked up (and reported) item by item
-                font, fk = got
-                size = sub[2]
-                x = sub[3]
-                if x is None:
-                    n += 1
-                    continue
-                n += 2
+            if sub[0] == "Tf" and sub[3]:
+                e = subs_get(sub)
             else:
-                x = sub[1]
-                n += 1
-            if font not in measured:
-                # (each of these, once true of a font, stays true for the page)
-                if font is None or fk not in reported or not font.measurable or \
-                        font.two_byte or not font.line_bounded():
-                    return None
-                measured.add(font)
-            lo = rise + font.desc / 1000.0 * size
-            hi = rise + font.asc / 1000.0 * size
-            strings = font.strings
-            x0, y0 = t4, t5                       # the text matrix's e and f before it
-            xa = None
-            if type(x) is bytes:                  # Tj: text_run's steps
-                if not x:
-                    t4, t5 = t4 + 0.0 * a0, t5 + 0.0 * a1
-                else:
-                    marks = strings.get(x)
-                    if marks is None:
-                        marks = font.marks(x)
-                    k = marks[2]
-                    pen = 0.0
-                    adv, a, z = _span(marks, pen, size, th)
-                    if k >= 0 and notdef is None:
-                        notdef = _notdef_at(font, x[:k], pen, size, th, st.tc, st.tw,
-                                            (a0, a1, a2, a3, t4, t5), rise)
-                    pen += adv
-                    if a is not None:
-                        xa, xb = a0 * a + t4, a0 * z + t4
-                        ya, yb = a3 * lo + t5, a3 * hi + t5
-                        b0, b1 = (xb if xb < xa else xa), (yb if yb < ya else ya)
-                        b2, b3 = (xb if xb > xa else xa), (yb if yb > ya else ya)
-                    t4, t5 = t4 + pen * a0, t5 + pen * a1
-            else:                                 # TJ: show()'s steps
-                pen = 0.0
-                x_lo = x_hi = None
-                for el in x:
-                    if type(el) is not bytes:
-                        if type(el) is float:
-                            pen -= el / 1000.0 * size * th
-                        continue
-                    if not el:
-                        continue
-                    mk = strings.get(el)
-                    if mk is None:
-                        mk = font.marks(el)
-                    adv, a, z = _span(mk, pen, size, th)
-                    if a is not None:
-                        if x_lo is None or a < x_lo:
-                            x_lo = a
-                        if x_hi is None or z > x_hi:
-                            x_hi = z
-                    k = mk[2]
-                    if k >= 0 and notdef is None:
-                        notdef = _notdef_at(font, el[:k], pen, size, th, st.tc, st.tw,
-                                            (a0, a1, a2, a3, t4, t5), rise)
-                    pen += adv
-                if x_lo is not None:
-                    xa, xb = a0 * x_lo + t4, a0 * x_hi + t4
+                e = None
+            if e is not None:
+                # the steps of a Tf and its Tj below, with what they made the first time:
+                # the font, its key, the size, the ink's start and end (a and z, None where
+                # it draws none), lo and hi, the pen after it, the first .notdef glyph
+                font, fk, size, a, z, lo, hi, pen, k = e
+                n += 2
+                x0, y0 = t4, t5
+                if k >= 0 and notdef is None:
+                    notdef = _notdef_at(font, sub[3][:k], 0.0, size, th, st.tc, st.tw,
+                                        (a0, a1, a2, a3, t4, t5), rise)
+                if a is not None:
+                    xa, xb = a0 * a + t4, a0 * z + t4
                     ya, yb = a3 * lo + t5, a3 * hi + t5
-                    b0, b1 = min(xa, xb), min(ya, yb)
-                    b2, b3 = max(xa, xb), max(ya, yb)
+                    b0, b1 = (xb if xb < xa else xa), (yb if yb < ya else ya)
+                    b2, b3 = (xb if xb > xa else xa), (yb if yb > ya else ya)
+                else:
+                    xa = None
                 t4, t5 = t4 + pen * a0, t5 + pen * a1
+            else:
+                if sub[0] == "Tf":
+                    got = names.get(sub[1])
+                    if got is None:
+                        return None                   # looked up (and reported) item by item
+                    font, fk = got
+                    size = sub[2]
+                    x = sub[3]
+                    if x is None:
+                        n += 1
+                        continue
+                    n += 2
+                else:
+                    x = sub[1]
+                    n += 1
+                if font not in measured:
+                    # (each of these, once true of a font, stays true for the page)
+                    if font is None or fk not in reported or not font.measurable or \
+                            font.two_byte or not font.line_bounded():
+                        return None
+                    measured.add(font)
+                lo = rise + font.desc / 1000.0 * size
+                hi = rise + font.asc / 1000.0 * size
+                strings = font.strings
+                x0, y0 = t4, t5                       # the text matrix's e and f before it
+                xa = None
+                if type(x) is bytes:                  # Tj: text_run's steps
+                    if not x:
+                        t4, t5 = t4 + 0.0 * a0, t5 + 0.0 * a1
+                    else:
+                        marks = strings.get(x)
+                        if marks is None:
+                            marks = font.marks(x)
+                        k = marks[2]
+                        pen = 0.0
+                        adv, a, z = _span(marks, pen, size, th)
+                        if k >= 0 and notdef is None:
+                            notdef = _notdef_at(font, x[:k], pen, size, th, st.tc, st.tw,
+                                                (a0, a1, a2, a3, t4, t5), rise)
+                        pen += adv
+                        if a is not None:
+                            xa, xb = a0 * a + t4, a0 * z + t4
+                            ya, yb = a3 * lo + t5, a3 * hi + t5
+                            b0, b1 = (xb if xb < xa else xa), (yb if yb < ya else ya)
+                            b2, b3 = (xb if xb > xa else xa), (yb if yb > ya else ya)
+                        t4, t5 = t4 + pen * a0, t5 + pen * a1
+                        if size and len(subs) < LINE_SUBS:      # (not -0.0 as 0.0)
+                            subs[sub] = (font, fk, size, a, z, lo, hi, pen, k)
+                else:                                 # TJ: show()'s steps
+                    pen = 0.0
+                    x_lo = x_hi = None
+                    for el in x:
+                        if type(el) is not bytes:
+                            if type(el) is float:
+                                pen -= el / 1000.0 * size * th
+                            continue
+                        if not el:
+                            continue
+                        mk = strings.get(el)
+                        if mk is None:
+                            mk = font.marks(el)
+                        adv, a, z = _span(mk, pen, size, th)
+                        if a is not None:
+                            if x_lo is None or a < x_lo:
+                                x_lo = a
+                            if x_hi is None or z > x_hi:
+                                x_hi = z
+                        k = mk[2]
+                        if k >= 0 and notdef is None:
+                            notdef = _notdef_at(font, el[:k], pen, size, th, st.tc, st.tw,
+                                                (a0, a1, a2, a3, t4, t5), rise)
+                        pen += adv
+                    if x_lo is not None:
+                        xa, xb = a0 * x_lo + t4, a0 * x_hi + t4
+                        ya, yb = a3 * lo + t5, a3 * hi + t5
+                        b0, b1 = min(xa, xb), min(ya, yb)
+                        b2, b3 = max(xa, xb), max(ya, yb)
+                    t4, t5 = t4 + pen * a0, t5 + pen * a1
             if xa is None:                        # no ink: the box the checks are given
                 s = size * hyp
                 b0, b1, b2, b3 = x0, y0 - 0.2 * s, x0 + s, y0 + 0.8 * s
