@@ -345,6 +345,10 @@ def wide(ch: str, adv: float) -> bool:
 
 
 _ADVANCES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_HAN_ITEMS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# The ink of a shared Han item (_shared_han): equal to _Item's default, its own object, so
+# that ``it.ink is _SHARED`` tells a shared item (read only where a dash is drawn: the same)
+_SHARED = tuple([0.0, 1.0, 0.0, 0.0])
 
 
 def _advances(face: Face) -> dict:
@@ -359,6 +363,38 @@ def _advances(face: Face) -> dict:
         return got
     except TypeError:
         return {}
+
+
+def _han_items(face: Face) -> dict:
+    """A face's shared Han items, character → (:func:`_shared_han`), kept as
+    :func:`_advances` keeps its advances."""
+    try:
+        got = _HAN_ITEMS.get(face)
+        if got is None:
+            got = _HAN_ITEMS[face] = {}
+        return got
+    except TypeError:
+        return {}
+
+
+def _shared_han(ch: str, adv: float) -> tuple:
+    """The items of a Han character of a paragraph in one face (build_items' plain path):
+    after a character that is not Han, and after a Han one (no gap, even spacing, a permitted
+    break).  Issue #22: making a 25-slot item was a third of build_items, most of them the
+    same Han characters again; one item of a face stands at every place of its character,
+    and what writes to an item makes its place its own first (_own)."""
+    return tuple(_Item(ch, H, adv, adv, 0.0, "", 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0,
+                       prev_h, False, prev_h, ink=_SHARED) for prev_h in (False, True))
+
+
+def _own(items: list, k: int) -> "_Item":
+    """items[k], made its own first if it is a shared Han item (_shared_han): every write to
+    an item that can be a Han character goes through here."""
+    it = items[k]
+    if it.ink is _SHARED:
+        it = items[k] = _Item(it.ch, H, it.adv, it.w, 0.0, "", 0.0, "", 0.0, 0.0, 0.0, 0.0,
+                              0.0, it.gap_even, False, it.can_break_before)
+    return it
 
 
 def build_items(text: str, face: Face, settings: Settings, faces=None,
@@ -381,6 +417,7 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     # repeats its characters, and so do the paragraphs set in a face: _advances)
     classes = cjk.char_classes(text)
     advances = _advances(base)
+    han = _han_items(base)
     # The pairs of items the rules below look at (issue #22): the pair before and the pair
     # after an item that is not a Han character; between two Han characters the rules give
     # what the Han item is made with (no gap, even spacing, a permitted break) unless a
@@ -394,14 +431,20 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     for k, ch in enumerate(text):
         cls = classes[k]
         if plain:
+            if cls == H:
+                # the face's item for this character (_shared_han): made once a face
+                both = han.get(ch)
+                if both is None:
+                    adv = advances.get(ch)
+                    if adv is None:
+                        adv = advances[ch] = base.advance(ch)
+                    both = han[ch] = _shared_han(ch, adv)
+                append(both[prev_h])
+                prev_h = True
+                continue
             adv = advances.get(ch)
             if adv is None:
                 adv = advances[ch] = base.advance(ch)
-            if cls == H:
-                append(_Item(ch, cls, adv, adv, 0.0, "", 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0,
-                             prev_h, False, prev_h))
-                prev_h = True
-                continue
             own = None
         else:
             own = faces[k] if faces is not None else None
@@ -526,6 +569,8 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     k = todo[0] if todo else n
     while k < n:
         a, b = items[k - 1], items[k]
+        if b.ink is _SHARED:
+            b = _own(items, k)      # (the pair rules below write to b)
         if not (a.cls == H and b.cls == H and not chain and k >= unit_end):
             # Adjacent-pair compression: two marks take at most 1.5 em (CLREQ
             # §punctuation_width_adjustment); brackets squeeze towards their text.
@@ -677,8 +722,9 @@ def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> 
                 a_ok = items[m - 1].ch not in no_end or items[m - 1].ch == "/"
                 b_ok = items[m].ch not in no_start or items[m].ch == "/"
                 if cost and a_ok and b_ok:
-                    items[m].can_break_before = True
-                    items[m].penalty = cost
+                    it = _own(items, m)
+                    it.can_break_before = True
+                    it.penalty = cost
         k = j
 
 
@@ -782,7 +828,8 @@ def _price_keeps(items: list[_Item], text: str, measure: float, indent: float,
         cost = _KEEP_BYLINE if text[s] == "（" else _KEEP
         for k in range(s + 1, e):
             if items[k].can_break_before:
-                items[k].penalty = max(items[k].penalty, cost)
+                it = _own(items, k)
+                it.penalty = max(it.penalty, cost)
 
 
 def keeps(text: str) -> list[tuple[int, int]]:
@@ -820,7 +867,7 @@ def _hyphenate(items: list[_Item], text: str, face: Face) -> None:
                                     or text[e] in _CODE_SEPARATORS)):
             continue
         for p, cost in hyphen_points(m.group()):
-            it = items[s + p]
+            it = _own(items, s + p)
             if not it.can_break_before and not it.cut:
                 it.can_break_before = True
                 it.penalty = cost
@@ -885,7 +932,9 @@ def _mark_cuts(items: list[_Item], measure: float) -> None:
                 a, b = items[m - 1], items[m]
                 if not b.pair:
                     pair_start = m
-                b.cut = _cut_kind(a, b, (m - pair_start) % 2 == 1)
+                kind = _cut_kind(a, b, (m - pair_start) % 2 == 1)
+                if kind or b.cut:
+                    _own(items, m).cut = kind
         k = j
 
 
