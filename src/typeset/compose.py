@@ -1168,6 +1168,27 @@ class _Skip:
             if w is None:
                 v = it.w * _UNIT
                 w = exact[it.w] = int(v) if v.is_integer() and 0.0 <= v < 1e6 else -1
+            if it.ink is _SHARED:
+                # a shared Han item (_shared_han, most items): no gap, counts, no shrink,
+                # stretch, cut, code, letter gap or hyphen; even spacing and a permitted break
+                # before it after another Han character — what the walk below finds of it
+                if w > 0:
+                    acc += w
+                pre[k + 1] = acc
+                if it.gap_even:
+                    ev += 1
+                    brk += 1
+                even[k + 1] = ev
+                breaks[k + 1] = brk
+                nc += 1
+                chars[k + 1] = nc
+                units[k + 1] = nu
+                if w >= 0:
+                    ok_w0[k] = True
+                else:
+                    nxt.extend(repeat(k, k + 1 - last))
+                    last = k + 1
+                continue
             g = exact.get(it.gap)
             if g is None:
                 v = it.gap * _UNIT
@@ -1322,22 +1343,30 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
         n_code = 0
         while j < n:
             it = items[j]
-            if j > i:
-                nat += it.gap
-                if it.gap_shrink:
-                    shrink["hanlatin"] = shrink.get("hanlatin", 0.0) + it.gap_shrink
-                    stretch["hanlatin"] = stretch.get("hanlatin", 0.0) + it.gap_stretch
-                elif it.gap_even:
+            if it.ink is _SHARED:
+                # a shared Han item (_shared_han): the steps below, its gap 0.0 (nat + 0.0
+                # is nat: nat is never -0.0), no shrink, stretch or code
+                if it.gap_even and j > i:
                     n_even += 1
-                elif it.gap_letter:
-                    n_letter += 1
-            nat += it.w
-            n_code += it.code
-            if it.shrink_kind:
-                shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
-            if it.stretch_kind:
-                stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
-            j += 1
+                nat += it.w
+                j += 1
+            else:
+                if j > i:
+                    nat += it.gap
+                    if it.gap_shrink:
+                        shrink["hanlatin"] = shrink.get("hanlatin", 0.0) + it.gap_shrink
+                        stretch["hanlatin"] = stretch.get("hanlatin", 0.0) + it.gap_stretch
+                    elif it.gap_even:
+                        n_even += 1
+                    elif it.gap_letter:
+                        n_letter += 1
+                nat += it.w
+                n_code += it.code
+                if it.shrink_kind:
+                    shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
+                if it.stretch_kind:
+                    stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
+                j += 1
             if j < n:
                 after = items[j]
                 extra = after.penalty
@@ -1917,8 +1946,17 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
     x = 0.0
     last = j - 1
     G = Glyph
+    # the gap a shared Han item opens after another (its own gap is 0.0: x + 0.0 is x)
+    han_gap = 0.0 + even if justified else 0.0
     for k in range(i, j):
         it = items[k]
+        if it.ink is _SHARED:
+            # a shared Han item (_shared_han): the branch below, its gap 0.0, its role None
+            if it.gap_even and k > i:
+                x += han_gap
+            append(G(it.ch, x, it.adv))
+            x += it.w
+            continue
         if it.cls == H:
             # a Han character (most glyphs): no edge trim, nothing to adjust, drawn as it is
             # (what the rules below give it; build_items gives it no shrink or stretch); its
