@@ -1417,8 +1417,16 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                     found = True
                     continue
             if j - i > 1 and plain_start[i] and plain_end[j - 1]:
-                cost = _solve(width - hy - nat, shrink, stretch, n_even, final, n_letter, False,
-                              n_code == j - i)
+                # (_solve of ``room``: a line at its measure costs nothing; one too long with
+                # nothing to shrink cannot fit — what _solve finds, without the call: most
+                # lines of Han characters are one or the other)
+                if -EPS <= room <= EPS:
+                    cost = 0.0
+                elif room < -EPS and not shrink:
+                    cost = None
+                else:
+                    cost = _solve(room, shrink, stretch, n_even, final, n_letter, False,
+                                  n_code == j - i)
             else:
                 cost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width - hy, final,
                                  n_letter, False, n_code == j - i)[0]
@@ -1435,7 +1443,7 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                     hcost += _HANG
                     if cost is None or hcost < cost:
                         cost, mode, hung = hcost, 1, h
-            min_w = nat - sum(shrink.values())
+            min_w = nat - sum(shrink.values()) if shrink else nat    # (nat - 0 is nat)
             if cost is None:
                 if min_w - width > EPS and found:
                     break
