@@ -106,18 +106,29 @@ def test_shared_items_compose_as_general_path(body_face, settings):
 
 def test_writes_make_their_place_own(body_face):
     """A dateline kept whole, a byline, a number's unit, a run of marks cut in an emergency
-    and Han characters after marks: each of those places holds an item of its own, and the
-    face's shared items are as made."""
+    and Han characters after Latin text or a number: each of those places holds an item of
+    its own; a Han character after a mark holds the shared item the pair rules give it (a
+    break before it or not); the face's shared items are as made."""
     text = "本报成都8月6日电 今年2020年全国粮食总产量达到13390亿斤，，，，，，，，，，，，，，，，" \
-           "，，，，比上年增加113亿斤。（记者 李四 通讯员 王五）"
+           "，，，，比上年增加GDP增长113亿斤。“中国”（记者 李四 通讯员 王五）"
     lines = compose_paragraph(text, body_face, 12.0, Settings())
     assert "".join(ln.text for ln in lines) == text
     items = compose.build_items(text, body_face, Settings())
     compose._price_keeps(items, text, 12.0, 2.0)
     compose._mark_cuts(items, 10.0)
+    general = compose.build_items(text, body_face, Settings(), faces=[None] * len(text))
+    compose._price_keeps(general, text, 12.0, 2.0)
+    compose._mark_cuts(general, 10.0)
+    assert items == general
+    kinds = set()
     for k, it in enumerate(items):
-        if it.penalty or it.cut or (k and items[k - 1].cls != compose.H and it.cls == compose.H):
+        before = items[k - 1].cls if k else None
+        if it.penalty or it.cut or (it.cls == compose.H and before in compose._LATIN):
             assert it.ink is not compose._SHARED, (k, it.ch)
+        elif it.cls == compose.H and before != compose.H:
+            assert it.ink is compose._SHARED, (k, it.ch)
+            kinds.add(it.can_break_before)
+    assert kinds == {True, False}          # （记: no break; ，比: a break
     _intact(body_face)
 
 

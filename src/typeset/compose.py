@@ -379,12 +379,19 @@ def _han_items(face: Face) -> dict:
 
 def _shared_han(ch: str, adv: float) -> tuple:
     """The items of a Han character of a paragraph in one face (build_items' plain path):
-    after a character that is not Han, and after a Han one (no gap, even spacing, a permitted
-    break).  Issue #22: making a 25-slot item was a third of build_items, most of them the
+    after a character that is not Han, after a Han one (no gap, even spacing, a permitted
+    break), and after a mark that may not end a line (even spacing, no break).  Issue #22: making a 25-slot item was a third of build_items, most of them the
     same Han characters again; one item of a face stands at every place of its character,
     and what writes to an item makes its place its own first (_own)."""
     return tuple(_Item(ch, H, adv, adv, 0.0, "", 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0,
-                       prev_h, False, prev_h, ink=_SHARED) for prev_h in (False, True))
+                       even, False, brk, ink=_SHARED)
+                 for even, brk in ((False, False), (True, True), (True, False)))
+
+
+# the items before a Han character whose pair (build_items) makes it more than a shared
+# item: a Han character (a number's unit may run on), Latin text (the Han–Latin gap, a
+# number's unit), a space, a connector or a solidus (no even spacing beside it)
+_BEFORE_OWN = frozenset((H, LA, PR, PO, SP, CN, SO))
 
 
 def _own(items: list, k: int) -> "_Item":
@@ -570,6 +577,16 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     while k < n:
         a, b = items[k - 1], items[k]
         if b.ink is _SHARED:
+            if a.cls not in _BEFORE_OWN and not chain and k >= unit_end:
+                # A Han character after a mark (most of these pairs): the rules below give it
+                # no gap, even spacing, no letter gap, no pair, no price, and a break before
+                # it as _can_break says — a shared item of its character (_shared_han).
+                items[k] = han[b.ch][1 if _can_break(a, b, no_start, no_end, connector_no_start,
+                                                      keep_units) else 2]
+                while t < n_todo and todo[t] <= k:
+                    t += 1
+                k = todo[t] if t < n_todo else n
+                continue
             b = _own(items, k)      # (the pair rules below write to b)
         if not (a.cls == H and b.cls == H and not chain and k >= unit_end):
             # Adjacent-pair compression: two marks take at most 1.5 em (CLREQ
@@ -1175,9 +1192,8 @@ class _Skip:
                 if w > 0:
                     acc += w
                 pre[k + 1] = acc
-                if it.gap_even:
-                    ev += 1
-                    brk += 1
+                ev += it.gap_even
+                brk += it.can_break_before
                 even[k + 1] = ev
                 breaks[k + 1] = brk
                 nc += 1
