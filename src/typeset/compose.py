@@ -53,6 +53,7 @@ It does not know about columns, pages or PDF.
 from __future__ import annotations
 
 import math
+from math import sqrt as _sqrt
 import re
 import unicodedata
 import weakref
@@ -1272,8 +1273,10 @@ class _Skip:
         spare = over - base - _SKIP_FLOOR
         if spare == INF:
             return None
-        need = math.sqrt(spare / _SPACED_EM) * (1.0 + 1e-6) + 1e-6 if spare > 0 else 0.0
-        limit = min(self.nxt[i + 1], n - 1)
+        need = _sqrt(spare / _SPACED_EM) * (1.0 + 1e-6) + 1e-6 if spare > 0 else 0.0
+        limit = self.nxt[i + 1]
+        if limit > n - 1:
+            limit = n - 1
         if i < self.tail <= limit:
             limit = self.tail - 1
         if limit <= i + 1:
@@ -1285,7 +1288,9 @@ class _Skip:
         ev0 = even[i + 1]
         # the largest s where the line items[i:s] is short of the measure by more than
         # EVEN_LOOSE a gap and by more than ``need`` (both only grow shorter with s)
-        s = min(limit, i + int(width) - 1)
+        s = i + int(width) - 1
+        if s > limit:
+            s = limit
         while s > i + 1:
             room = room0 - pre[s]
             if room > per * (even[s] - ev0) + 1e-3 and room > need:
@@ -1357,6 +1362,7 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
         stretch: dict[str, float] = {}
         n_letter = 0
         n_code = 0
+        last = False        # (the line to the paragraph's end, the walk's last)
         while j < n:
             it = items[j]
             if it.ink is _SHARED:
@@ -1398,7 +1404,6 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                     extra += _CUT_COST[kind]
                 # a line ending at a hyphenation point holds the hyphen too
                 hy = after.hyphen
-                last = False
             else:
                 extra = hy = 0.0
                 last = True
@@ -1448,8 +1453,9 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                                  n_letter, False, n_code == j - i)[0]
             mode = 0
             hung = 0.0
-            lastit = items[j - 1]
-            if hanging and j - i > 1 and lastit.ch in cjk.HANGING and not items[j - 2].mark:
+            if hanging and j - i > 1 and items[j - 1].ch in cjk.HANGING and \
+                    not items[j - 2].mark:
+                lastit = items[j - 1]
                 # One of 、，。 may hang past the measure (CLREQ §hanging_punctuation_marks_at_
                 # line_end): the rest of the line fills the measure, the mark (½ em) hangs.
                 h = lastit.w - lastit.end_trim
@@ -1472,9 +1478,11 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
             cost = base + cost + extra
             if final and _is_orphan(items, i, j):
                 cost += settings.orphan_penalty
-            if (i or not last) and _marks_only(chars, units, i, j):
+            c = chars[j] - chars[i]
+            if c < 2 and (c == 0 or units[j] > units[i]) and (i or not last):
                 # a line of marks alone, or of one character and ——/……, would open a column
-                # or page if it fell there (CLREQ §prohibition_rules_for_line_start_end)
+                # or page if it fell there (CLREQ §prohibition_rules_for_line_start_end;
+                # _marks_only, written out: a call a candidate line, issue #22)
                 cost += _BAD_LINE
             if cost < best[j]:
                 if best[j] == INF and j < n:
