@@ -147,3 +147,15 @@ def test_a_write_to_a_shared_item_changes_lines(body_face, monkeypatch):
     with pytest.raises(AssertionError):
         _intact(face)
     assert compose_paragraph(text, face, 12.0, Settings()) != want
+
+
+def test_skip_counts_as_char_counts(body_face):
+    """_Skip's prefix counts of characters and of ——/…… halves (filled from the few items
+    that change them) are _char_counts' (a walk over every item)."""
+    texts = _texts() + ["——" * 9, "……", "，。", "中", "（）——中……文", "a——b"]
+    for settings in SETTINGS:
+        for t in texts:
+            for faces in (None, [None] * len(t)):
+                items = compose.build_items(t, body_face, settings, faces)
+                skip = compose._Skip(items, -1)
+                assert (skip.chars, skip.units) == compose._char_counts(items), t

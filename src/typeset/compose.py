@@ -438,18 +438,19 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     plain = faces is None and not units
     for k, ch in enumerate(text):
         cls = classes[k]
-        if plain:
-            if cls == H:
-                # the face's item for this character (_shared_han): made once a face
-                both = han.get(ch)
-                if both is None:
-                    adv = advances.get(ch)
-                    if adv is None:
-                        adv = advances[ch] = base.advance(ch)
-                    both = han[ch] = _shared_han(ch, adv)
+        if cls == H and plain:
+            # the face's item for this character (_shared_han): made once a face
+            try:
+                append(han[ch][prev_h])
+            except KeyError:
+                adv = advances.get(ch)
+                if adv is None:
+                    adv = advances[ch] = base.advance(ch)
+                han[ch] = both = _shared_han(ch, adv)
                 append(both[prev_h])
-                prev_h = True
-                continue
+            prev_h = True
+            continue
+        if plain:
             adv = advances.get(ch)
             if adv is None:
                 adv = advances[ch] = base.advance(ch)
