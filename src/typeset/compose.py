@@ -1848,28 +1848,56 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
               record=True, code=None):
     """The fit of the line ``items[i:j]`` (see _solve) and its natural width after the edge
     rules; a line of nothing but a piece of a URL or code is priced as such (_RAGGED_CODE)."""
-    start_cut, end_cut = _edge_widths(items, i, j)
+    # (_edge_widths and _end_mark written out, the edges' loops unrolled in their order: the
+    # breaker asks this of every candidate line with a trimmed or spaced edge, issue #22)
     first, lastit = items[i], items[j - 1]
+    start_cut = first.w if first.cls in (SP, IS) else first.start_trim
+    m = -1
+    if lastit.cls in (SP, IS):
+        end_cut = lastit.w
+        if j - 2 > i and items[j - 2].end_trim:
+            m = j - 2
+            end_cut += items[m].end_trim
+    else:
+        end_cut = lastit.end_trim
     sh, st = shrink, stretch          # _solve only reads them: copied when changed
     # A trimmed edge mark has no shrink left; a space at an edge neither shrinks nor stretches.
-    m = _end_mark(items, i, j)
-    edges = ((first, start_cut), (lastit, end_cut)) + (((items[m], 1.0),) if m >= 0 else ())
-    for it, cut in edges:
-        if cut and it.shrink_kind:
+    if start_cut:
+        if first.shrink_kind:
+            sh = dict(shrink)
+            sh[first.shrink_kind] = sh.get(first.shrink_kind, 0.0) - first.shrink
+        if first.stretch_kind:
+            st = dict(stretch)
+            st[first.stretch_kind] = st.get(first.stretch_kind, 0.0) - first.stretch
+    if end_cut:
+        if lastit.shrink_kind:
+            if sh is shrink:
+                sh = dict(shrink)
+            sh[lastit.shrink_kind] = sh.get(lastit.shrink_kind, 0.0) - lastit.shrink
+        if lastit.stretch_kind:
+            if st is stretch:
+                st = dict(stretch)
+            st[lastit.stretch_kind] = st.get(lastit.stretch_kind, 0.0) - lastit.stretch
+    if m >= 0:
+        it = items[m]
+        if it.shrink_kind:
             if sh is shrink:
                 sh = dict(shrink)
             sh[it.shrink_kind] = sh.get(it.shrink_kind, 0.0) - it.shrink
-        if cut and it.stretch_kind:
+        if it.stretch_kind:
             if st is stretch:
                 st = dict(stretch)
             st[it.stretch_kind] = st.get(it.stretch_kind, 0.0) - it.stretch
-    for it in (first, lastit) if first is not lastit else (first,):
-        if it.cls == IP and it.stretch_kind:
-            # an interpunct at a line edge is not widened: the white would stand at the
-            # edge (144· | 5公里 read back short of the measure)
-            if st is stretch:
-                st = dict(stretch)
-            st[it.stretch_kind] = st.get(it.stretch_kind, 0.0) - it.stretch
+    # an interpunct at a line edge is not widened: the white would stand at the edge
+    # (144· | 5公里 read back short of the measure)
+    if first.cls == IP and first.stretch_kind:
+        if st is stretch:
+            st = dict(stretch)
+        st[first.stretch_kind] = st.get(first.stretch_kind, 0.0) - first.stretch
+    if lastit is not first and lastit.cls == IP and lastit.stretch_kind:
+        if st is stretch:
+            st = dict(stretch)
+        st[lastit.stretch_kind] = st.get(lastit.stretch_kind, 0.0) - lastit.stretch
     natural = nat - start_cut - end_cut
     if i == j - 1:
         # a single item line: no shrink on it at all
