@@ -991,6 +991,7 @@ class _Fit:
 
 
 _SHRINK_WEIGHT = {k: i + 1 for i, k in enumerate(cjk.SHRINK_ORDER)}
+_SHRINK_KINDS = frozenset(_SHRINK_WEIGHT)
 
 
 def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
@@ -1005,7 +1006,7 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
         cost = 0.0
         # (a line with one kind of shrink — most: its marks' blank halves — asks for that
         # kind alone, not for each of SHRINK_ORDER's: the same steps, issue #22)
-        for kind in shrink if len(shrink) == 1 and shrink.keys() <= _SHRINK_WEIGHT.keys() \
+        for kind in shrink if len(shrink) == 1 and shrink.keys() <= _SHRINK_KINDS \
                 else cjk.SHRINK_ORDER:
             cap = shrink.get(kind, 0.0)
             if cap <= EPS:
@@ -1274,7 +1275,9 @@ class _Skip:
         spare = over - base - _SKIP_FLOOR
         if spare == INF:
             return None
-        need = _sqrt(spare / _SPACED_EM) * (1.0 + 1e-6) + 1e-6 if spare > 0 else 0.0
+        # (in 1/_UNIT em, with the margin: (0.0 * _UNIT + 1e-3 is 1e-3)
+        need = (_sqrt(spare / _SPACED_EM) * (1.0 + 1e-6) + 1e-6) * _UNIT + 1e-3 \
+            if spare > 0 else 1e-3
         limit = self.nxt[i + 1]
         if limit > n - 1:
             limit = n - 1
@@ -1283,9 +1286,9 @@ class _Skip:
         if limit <= i + 1:
             return None
         pre, even = self.pre, self.even
-        room0 = width * _UNIT + pre[i] + self.gaps[i]   # room(s) = room0 - pre[s], 1/_UNIT em
+        g0 = self.gaps[i]
+        room0 = width * _UNIT + pre[i] + g0   # room(s) = room0 - pre[s], 1/_UNIT em
         per = _SKIP_PER
-        need = need * _UNIT + 1e-3
         ev0 = even[i + 1]
         # the largest s where the line items[i:s] is short of the measure by more than
         # EVEN_LOOSE a gap and by more than ``need`` (both only grow shorter with s)
@@ -1314,7 +1317,7 @@ class _Skip:
         for q in range(bisect_left(sh, i), bisect_left(sh, s)):
             it = items[sh[q]]
             shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
-        nat = (pre[s] - pre[i] - self.gaps[i]) / _UNIT
+        nat = (pre[s] - pre[i] - g0) / _UNIT
         found = self.breaks[s + 1] > self.breaks[i + 1]
         return s, nat, shrink, even[s] - ev0, found
 
@@ -1984,8 +1987,17 @@ def _is_orphan(items, i, j) -> bool:
 
 
 def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
-    start_cut, end_cut = _edge_widths(items, i, j)
-    end_mark = _end_mark(items, i, j)
+    # (_edge_widths and _end_mark written out: a call each a line, issue #22)
+    first, lastit = items[i], items[j - 1]
+    start_cut = first.w if first.cls in (SP, IS) else first.start_trim
+    end_mark = -1
+    if lastit.cls in (SP, IS):
+        end_cut = lastit.w
+        if j - 2 > i and items[j - 2].end_trim:
+            end_mark = j - 2
+            end_cut += items[end_mark].end_trim
+    else:
+        end_cut = lastit.end_trim
     if fit is None:
         fit = _Fit(0.0)
     hang = fit.hang
@@ -2102,20 +2114,22 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                     adv = w
         append(Glyph(it.ch, ox, adv, hscale, it.role, form, rule))
         x += w
-    return Line(glyphs=glyphs, width=x, measure=width, indent=indent, justified=justified,
-                even_spacing=bool(justified and (fit.even > EPS or fit.hl_extra > EPS)),
-                spacing=(fit.even or fit.hl_extra) if justified else 0.0,
-                overfull=fit.overfull or x > width + hang + 1e-6,
-                ragged=fit.ragged,
-                hang=x - width if hang and x > width + EPS else 0.0,
-                letterspaced=bool(justified and fit.letter > EPS),
-                cut=j < len(items) and items[j].cut in (CUT_URL, CUT_LETTER)
-                and not items[j].can_break_before,
-                word_break=j < len(items) and items[j].can_break_before
+    # (positional, in the order of Line's fields, align, kinsoku and pushed at their
+    # defaults: a line's keywords matched by name cost more, issue #22)
+    n = len(items)
+    return Line(glyphs, x, width, indent, justified,
+                bool(justified and (fit.even > EPS or fit.hl_extra > EPS)),
+                (fit.even or fit.hl_extra) if justified else 0.0,
+                fit.overfull or x > width + hang + 1e-6,
+                "justify", "", 0,
+                x - width if hang and x > width + EPS else 0.0,
+                bool(justified and fit.letter > EPS),
+                j < n and items[j].cut in (CUT_URL, CUT_LETTER) and not items[j].can_break_before,
+                j < n and items[j].can_break_before
                 and (items[j - 1].cls in _LATIN or items[j - 1].ch == "/")
                 and (items[j].cls in _LATIN or items[j].ch == "/"),     # "https://|www"
-                forced=j < len(items) and items[j].cut >= CUT_FORCE
-                and not items[j].can_break_before)
+                j < n and items[j].cut >= CUT_FORCE and not items[j].can_break_before,
+                fit.ragged)
 
 
 # the units of a date or a time: a headline does not break between one and the number after it
