@@ -513,7 +513,11 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
         elif cls == SO and ch == "/" and 0 < k < n - 1 and \
                 classes[k - 1] == LA and classes[k + 1] == LA:
             cls = LA       # km/h, http://…: a solidus inside a Latin run is part of it
-        it = _Item(ch, cls, adv, adv, upright=k in units, role=own[0] if own else None)
+        it = _Item(ch, cls, adv, adv)     # (no keywords: matched by name they cost more)
+        if units and k in units:
+            it.upright = True
+        if own:
+            it.role = own[0]
         if cls in cjk.FULLWIDTH_MARKS or cls == IP:
             it.halt = face.has_halt(ch)
         if cls == DA:
@@ -1567,7 +1571,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                 fit.hang = hung
         hy = items[j].hyphen if j < n else 0.0
         ln = _set_line(items, i, j, width - hy, indent if i == 0 else 0.0,
-                       justified=not last or last_justified, fit=fit)
+                       not last or last_justified, fit)
         if hy:
             # the hyphen after the line's last letter, its ink as the face draws "-"
             ln.hyphen = _hyphen_ink(face, hy, ln.width)
