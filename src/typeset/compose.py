@@ -53,6 +53,7 @@ It does not know about columns, pages or PDF.
 from __future__ import annotations
 
 import math
+from math import sqrt as _sqrt
 import re
 import unicodedata
 import weakref
@@ -345,6 +346,10 @@ def wide(ch: str, adv: float) -> bool:
 
 
 _ADVANCES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_HAN_ITEMS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# The ink of a shared Han item (_shared_han): equal to _Item's default, its own object, so
+# that ``it.ink is _SHARED`` tells a shared item (read only where a dash is drawn: the same)
+_SHARED = tuple([0.0, 1.0, 0.0, 0.0])
 
 
 def _advances(face: Face) -> dict:
@@ -359,6 +364,45 @@ def _advances(face: Face) -> dict:
         return got
     except TypeError:
         return {}
+
+
+def _han_items(face: Face) -> dict:
+    """A face's shared Han items, character → (:func:`_shared_han`), kept as
+    :func:`_advances` keeps its advances."""
+    try:
+        got = _HAN_ITEMS.get(face)
+        if got is None:
+            got = _HAN_ITEMS[face] = {}
+        return got
+    except TypeError:
+        return {}
+
+
+def _shared_han(ch: str, adv: float) -> tuple:
+    """The items of a Han character of a paragraph in one face (build_items' plain path):
+    after a character that is not Han, after a Han one (no gap, even spacing, a permitted
+    break), and after a mark that may not end a line (even spacing, no break).  Issue #22: making a 25-slot item was a third of build_items, most of them the
+    same Han characters again; one item of a face stands at every place of its character,
+    and what writes to an item makes its place its own first (_own)."""
+    return tuple(_Item(ch, H, adv, adv, 0.0, "", 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0,
+                       even, False, brk, ink=_SHARED)
+                 for even, brk in ((False, False), (True, True), (True, False)))
+
+
+# the items before a Han character whose pair (build_items) makes it more than a shared
+# item: a Han character (a number's unit may run on), Latin text (the Han–Latin gap, a
+# number's unit), a space, a connector or a solidus (no even spacing beside it)
+_BEFORE_OWN = frozenset((H, LA, PR, PO, SP, CN, SO))
+
+
+def _own(items: list, k: int) -> "_Item":
+    """items[k], made its own first if it is a shared Han item (_shared_han): every write to
+    an item that can be a Han character goes through here."""
+    it = items[k]
+    if it.ink is _SHARED:
+        it = items[k] = _Item(it.ch, H, it.adv, it.w, 0.0, "", 0.0, "", 0.0, 0.0, 0.0, 0.0,
+                              0.0, it.gap_even, False, it.can_break_before)
+    return it
 
 
 def build_items(text: str, face: Face, settings: Settings, faces=None,
@@ -381,6 +425,7 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     # repeats its characters, and so do the paragraphs set in a face: _advances)
     classes = cjk.char_classes(text)
     advances = _advances(base)
+    han = _han_items(base)
     # The pairs of items the rules below look at (issue #22): the pair before and the pair
     # after an item that is not a Han character; between two Han characters the rules give
     # what the Han item is made with (no gap, even spacing, a permitted break) unless a
@@ -393,15 +438,22 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     plain = faces is None and not units
     for k, ch in enumerate(text):
         cls = classes[k]
+        if cls == H and plain:
+            # the face's item for this character (_shared_han): made once a face
+            try:
+                append(han[ch][prev_h])
+            except KeyError:
+                adv = advances.get(ch)
+                if adv is None:
+                    adv = advances[ch] = base.advance(ch)
+                han[ch] = both = _shared_han(ch, adv)
+                append(both[prev_h])
+            prev_h = True
+            continue
         if plain:
             adv = advances.get(ch)
             if adv is None:
                 adv = advances[ch] = base.advance(ch)
-            if cls == H:
-                append(_Item(ch, cls, adv, adv, 0.0, "", 0.0, "", 0.0, 0.0, 0.0, 0.0, 0.0,
-                             prev_h, False, prev_h))
-                prev_h = True
-                continue
             own = None
         else:
             own = faces[k] if faces is not None else None
@@ -461,7 +513,11 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
         elif cls == SO and ch == "/" and 0 < k < n - 1 and \
                 classes[k - 1] == LA and classes[k + 1] == LA:
             cls = LA       # km/h, http://…: a solidus inside a Latin run is part of it
-        it = _Item(ch, cls, adv, adv, upright=k in units, role=own[0] if own else None)
+        it = _Item(ch, cls, adv, adv)     # (no keywords: matched by name they cost more)
+        if units and k in units:
+            it.upright = True
+        if own:
+            it.role = own[0]
         if cls in cjk.FULLWIDTH_MARKS or cls == IP:
             it.halt = face.has_halt(ch)
         if cls == DA:
@@ -526,6 +582,18 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
     k = todo[0] if todo else n
     while k < n:
         a, b = items[k - 1], items[k]
+        if b.ink is _SHARED:
+            if a.cls not in _BEFORE_OWN and not chain and k >= unit_end:
+                # A Han character after a mark (most of these pairs): the rules below give it
+                # no gap, even spacing, no letter gap, no pair, no price, and a break before
+                # it as _can_break says — a shared item of its character (_shared_han).
+                items[k] = han[b.ch][1 if _can_break(a, b, no_start, no_end, connector_no_start,
+                                                      keep_units) else 2]
+                while t < n_todo and todo[t] <= k:
+                    t += 1
+                k = todo[t] if t < n_todo else n
+                continue
+            b = _own(items, k)      # (the pair rules below write to b)
         if not (a.cls == H and b.cls == H and not chain and k >= unit_end):
             # Adjacent-pair compression: two marks take at most 1.5 em (CLREQ
             # §punctuation_width_adjustment); brackets squeeze towards their text.
@@ -677,8 +745,9 @@ def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> 
                 a_ok = items[m - 1].ch not in no_end or items[m - 1].ch == "/"
                 b_ok = items[m].ch not in no_start or items[m].ch == "/"
                 if cost and a_ok and b_ok:
-                    items[m].can_break_before = True
-                    items[m].penalty = cost
+                    it = _own(items, m)
+                    it.can_break_before = True
+                    it.penalty = cost
         k = j
 
 
@@ -782,7 +851,8 @@ def _price_keeps(items: list[_Item], text: str, measure: float, indent: float,
         cost = _KEEP_BYLINE if text[s] == "（" else _KEEP
         for k in range(s + 1, e):
             if items[k].can_break_before:
-                items[k].penalty = max(items[k].penalty, cost)
+                it = _own(items, k)
+                it.penalty = max(it.penalty, cost)
 
 
 def keeps(text: str) -> list[tuple[int, int]]:
@@ -820,7 +890,7 @@ def _hyphenate(items: list[_Item], text: str, face: Face) -> None:
                                     or text[e] in _CODE_SEPARATORS)):
             continue
         for p, cost in hyphen_points(m.group()):
-            it = items[s + p]
+            it = _own(items, s + p)
             if not it.can_break_before and not it.cut:
                 it.can_break_before = True
                 it.penalty = cost
@@ -885,7 +955,9 @@ def _mark_cuts(items: list[_Item], measure: float) -> None:
                 a, b = items[m - 1], items[m]
                 if not b.pair:
                     pair_start = m
-                b.cut = _cut_kind(a, b, (m - pair_start) % 2 == 1)
+                kind = _cut_kind(a, b, (m - pair_start) % 2 == 1)
+                if kind or b.cut:
+                    _own(items, m).cut = kind
         k = j
 
 
@@ -923,6 +995,7 @@ class _Fit:
 
 
 _SHRINK_WEIGHT = {k: i + 1 for i, k in enumerate(cjk.SHRINK_ORDER)}
+_SHRINK_KINDS = frozenset(_SHRINK_WEIGHT)
 
 
 def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
@@ -937,7 +1010,7 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
         cost = 0.0
         # (a line with one kind of shrink — most: its marks' blank halves — asks for that
         # kind alone, not for each of SHRINK_ORDER's: the same steps, issue #22)
-        for kind in shrink if len(shrink) == 1 and shrink.keys() <= _SHRINK_WEIGHT.keys() \
+        for kind in shrink if len(shrink) == 1 and shrink.keys() <= _SHRINK_KINDS \
                 else cjk.SHRINK_ORDER:
             cap = shrink.get(kind, 0.0)
             if cap <= EPS:
@@ -1119,6 +1192,26 @@ class _Skip:
             if w is None:
                 v = it.w * _UNIT
                 w = exact[it.w] = int(v) if v.is_integer() and 0.0 <= v < 1e6 else -1
+            if it.ink is _SHARED:
+                # a shared Han item (_shared_han, most items): no gap, counts, no shrink,
+                # stretch, cut, code, letter gap or hyphen; even spacing and a permitted break
+                # before it after another Han character — what the walk below finds of it
+                if w > 0:
+                    acc += w
+                pre[k + 1] = acc
+                ev += it.gap_even
+                brk += it.can_break_before
+                even[k + 1] = ev
+                breaks[k + 1] = brk
+                nc += 1
+                chars[k + 1] = nc
+                units[k + 1] = nu
+                if w >= 0:
+                    ok_w0[k] = True
+                else:
+                    nxt.extend(repeat(k, k + 1 - last))
+                    last = k + 1
+                continue
             g = exact.get(it.gap)
             if g is None:
                 v = it.gap * _UNIT
@@ -1186,20 +1279,26 @@ class _Skip:
         spare = over - base - _SKIP_FLOOR
         if spare == INF:
             return None
-        need = math.sqrt(spare / _SPACED_EM) * (1.0 + 1e-6) + 1e-6 if spare > 0 else 0.0
-        limit = min(self.nxt[i + 1], n - 1)
+        # (in 1/_UNIT em, with the margin: (0.0 * _UNIT + 1e-3 is 1e-3)
+        need = (_sqrt(spare / _SPACED_EM) * (1.0 + 1e-6) + 1e-6) * _UNIT + 1e-3 \
+            if spare > 0 else 1e-3
+        limit = self.nxt[i + 1]
+        if limit > n - 1:
+            limit = n - 1
         if i < self.tail <= limit:
             limit = self.tail - 1
         if limit <= i + 1:
             return None
         pre, even = self.pre, self.even
-        room0 = width * _UNIT + pre[i] + self.gaps[i]   # room(s) = room0 - pre[s], 1/_UNIT em
+        g0 = self.gaps[i]
+        room0 = width * _UNIT + pre[i] + g0   # room(s) = room0 - pre[s], 1/_UNIT em
         per = _SKIP_PER
-        need = need * _UNIT + 1e-3
         ev0 = even[i + 1]
         # the largest s where the line items[i:s] is short of the measure by more than
         # EVEN_LOOSE a gap and by more than ``need`` (both only grow shorter with s)
-        s = min(limit, i + int(width) - 1)
+        s = i + int(width) - 1
+        if s > limit:
+            s = limit
         while s > i + 1:
             room = room0 - pre[s]
             if room > per * (even[s] - ev0) + 1e-3 and room > need:
@@ -1222,7 +1321,7 @@ class _Skip:
         for q in range(bisect_left(sh, i), bisect_left(sh, s)):
             it = items[sh[q]]
             shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
-        nat = (pre[s] - pre[i] - self.gaps[i]) / _UNIT
+        nat = (pre[s] - pre[i] - g0) / _UNIT
         found = self.breaks[s + 1] > self.breaks[i + 1]
         return s, nat, shrink, even[s] - ev0, found
 
@@ -1271,24 +1370,33 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
         stretch: dict[str, float] = {}
         n_letter = 0
         n_code = 0
+        last = False        # (the line to the paragraph's end, the walk's last)
         while j < n:
             it = items[j]
-            if j > i:
-                nat += it.gap
-                if it.gap_shrink:
-                    shrink["hanlatin"] = shrink.get("hanlatin", 0.0) + it.gap_shrink
-                    stretch["hanlatin"] = stretch.get("hanlatin", 0.0) + it.gap_stretch
-                elif it.gap_even:
+            if it.ink is _SHARED:
+                # a shared Han item (_shared_han): the steps below, its gap 0.0 (nat + 0.0
+                # is nat: nat is never -0.0), no shrink, stretch or code
+                if it.gap_even and j > i:
                     n_even += 1
-                elif it.gap_letter:
-                    n_letter += 1
-            nat += it.w
-            n_code += it.code
-            if it.shrink_kind:
-                shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
-            if it.stretch_kind:
-                stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
-            j += 1
+                nat += it.w
+                j += 1
+            else:
+                if j > i:
+                    nat += it.gap
+                    if it.gap_shrink:
+                        shrink["hanlatin"] = shrink.get("hanlatin", 0.0) + it.gap_shrink
+                        stretch["hanlatin"] = stretch.get("hanlatin", 0.0) + it.gap_stretch
+                    elif it.gap_even:
+                        n_even += 1
+                    elif it.gap_letter:
+                        n_letter += 1
+                nat += it.w
+                n_code += it.code
+                if it.shrink_kind:
+                    shrink[it.shrink_kind] = shrink.get(it.shrink_kind, 0.0) + it.shrink
+                if it.stretch_kind:
+                    stretch[it.stretch_kind] = stretch.get(it.stretch_kind, 0.0) + it.stretch
+                j += 1
             if j < n:
                 after = items[j]
                 extra = after.penalty
@@ -1304,7 +1412,6 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                     extra += _CUT_COST[kind]
                 # a line ending at a hyphenation point holds the hyphen too
                 hy = after.hyphen
-                last = False
             else:
                 extra = hy = 0.0
                 last = True
@@ -1339,15 +1446,24 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                     found = True
                     continue
             if j - i > 1 and plain_start[i] and plain_end[j - 1]:
-                cost = _solve(width - hy - nat, shrink, stretch, n_even, final, n_letter, False,
-                              n_code == j - i)
+                # (_solve of ``room``: a line at its measure costs nothing; one too long with
+                # nothing to shrink cannot fit — what _solve finds, without the call: most
+                # lines of Han characters are one or the other)
+                if -EPS <= room <= EPS:
+                    cost = 0.0
+                elif room < -EPS and not shrink:
+                    cost = None
+                else:
+                    cost = _solve(room, shrink, stretch, n_even, final, n_letter, False,
+                                  n_code == j - i)
             else:
                 cost = _evaluate(items, i, j, nat, shrink, stretch, n_even, width - hy, final,
                                  n_letter, False, n_code == j - i)[0]
             mode = 0
             hung = 0.0
-            lastit = items[j - 1]
-            if hanging and j - i > 1 and lastit.ch in cjk.HANGING and not items[j - 2].mark:
+            if hanging and j - i > 1 and items[j - 1].ch in cjk.HANGING and \
+                    not items[j - 2].mark:
+                lastit = items[j - 1]
                 # One of 、，。 may hang past the measure (CLREQ §hanging_punctuation_marks_at_
                 # line_end): the rest of the line fills the measure, the mark (½ em) hangs.
                 h = lastit.w - lastit.end_trim
@@ -1357,7 +1473,7 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
                     hcost += _HANG
                     if cost is None or hcost < cost:
                         cost, mode, hung = hcost, 1, h
-            min_w = nat - sum(shrink.values())
+            min_w = nat - sum(shrink.values()) if shrink else nat    # (nat - 0 is nat)
             if cost is None:
                 if min_w - width > EPS and found:
                     break
@@ -1370,9 +1486,11 @@ def _search(items, measure, indent, settings, last_justified, tail, chars, units
             cost = base + cost + extra
             if final and _is_orphan(items, i, j):
                 cost += settings.orphan_penalty
-            if (i or not last) and _marks_only(chars, units, i, j):
+            c = chars[j] - chars[i]
+            if c < 2 and (c == 0 or units[j] > units[i]) and (i or not last):
                 # a line of marks alone, or of one character and ——/……, would open a column
-                # or page if it fell there (CLREQ §prohibition_rules_for_line_start_end)
+                # or page if it fell there (CLREQ §prohibition_rules_for_line_start_end;
+                # _marks_only, written out: a call a candidate line, issue #22)
                 cost += _BAD_LINE
             if cost < best[j]:
                 if best[j] == INF and j < n:
@@ -1453,7 +1571,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
                 fit.hang = hung
         hy = items[j].hyphen if j < n else 0.0
         ln = _set_line(items, i, j, width - hy, indent if i == 0 else 0.0,
-                       justified=not last or last_justified, fit=fit)
+                       not last or last_justified, fit)
         if hy:
             # the hyphen after the line's last letter, its ink as the face draws "-"
             ln.hyphen = _hyphen_ink(face, hy, ln.width)
@@ -1737,28 +1855,56 @@ def _evaluate(items, i, j, nat, shrink, stretch, n_even, width, last, n_letter=0
               record=True, code=None):
     """The fit of the line ``items[i:j]`` (see _solve) and its natural width after the edge
     rules; a line of nothing but a piece of a URL or code is priced as such (_RAGGED_CODE)."""
-    start_cut, end_cut = _edge_widths(items, i, j)
+    # (_edge_widths and _end_mark written out, the edges' loops unrolled in their order: the
+    # breaker asks this of every candidate line with a trimmed or spaced edge, issue #22)
     first, lastit = items[i], items[j - 1]
+    start_cut = first.w if first.cls in (SP, IS) else first.start_trim
+    m = -1
+    if lastit.cls in (SP, IS):
+        end_cut = lastit.w
+        if j - 2 > i and items[j - 2].end_trim:
+            m = j - 2
+            end_cut += items[m].end_trim
+    else:
+        end_cut = lastit.end_trim
     sh, st = shrink, stretch          # _solve only reads them: copied when changed
     # A trimmed edge mark has no shrink left; a space at an edge neither shrinks nor stretches.
-    m = _end_mark(items, i, j)
-    edges = ((first, start_cut), (lastit, end_cut)) + (((items[m], 1.0),) if m >= 0 else ())
-    for it, cut in edges:
-        if cut and it.shrink_kind:
+    if start_cut:
+        if first.shrink_kind:
+            sh = dict(shrink)
+            sh[first.shrink_kind] = sh.get(first.shrink_kind, 0.0) - first.shrink
+        if first.stretch_kind:
+            st = dict(stretch)
+            st[first.stretch_kind] = st.get(first.stretch_kind, 0.0) - first.stretch
+    if end_cut:
+        if lastit.shrink_kind:
+            if sh is shrink:
+                sh = dict(shrink)
+            sh[lastit.shrink_kind] = sh.get(lastit.shrink_kind, 0.0) - lastit.shrink
+        if lastit.stretch_kind:
+            if st is stretch:
+                st = dict(stretch)
+            st[lastit.stretch_kind] = st.get(lastit.stretch_kind, 0.0) - lastit.stretch
+    if m >= 0:
+        it = items[m]
+        if it.shrink_kind:
             if sh is shrink:
                 sh = dict(shrink)
             sh[it.shrink_kind] = sh.get(it.shrink_kind, 0.0) - it.shrink
-        if cut and it.stretch_kind:
+        if it.stretch_kind:
             if st is stretch:
                 st = dict(stretch)
             st[it.stretch_kind] = st.get(it.stretch_kind, 0.0) - it.stretch
-    for it in (first, lastit) if first is not lastit else (first,):
-        if it.cls == IP and it.stretch_kind:
-            # an interpunct at a line edge is not widened: the white would stand at the
-            # edge (144· | 5公里 read back short of the measure)
-            if st is stretch:
-                st = dict(stretch)
-            st[it.stretch_kind] = st.get(it.stretch_kind, 0.0) - it.stretch
+    # an interpunct at a line edge is not widened: the white would stand at the edge
+    # (144· | 5公里 read back short of the measure)
+    if first.cls == IP and first.stretch_kind:
+        if st is stretch:
+            st = dict(stretch)
+        st[first.stretch_kind] = st.get(first.stretch_kind, 0.0) - first.stretch
+    if lastit is not first and lastit.cls == IP and lastit.stretch_kind:
+        if st is stretch:
+            st = dict(stretch)
+        st[lastit.stretch_kind] = st.get(lastit.stretch_kind, 0.0) - lastit.stretch
     natural = nat - start_cut - end_cut
     if i == j - 1:
         # a single item line: no shrink on it at all
@@ -1845,8 +1991,17 @@ def _is_orphan(items, i, j) -> bool:
 
 
 def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
-    start_cut, end_cut = _edge_widths(items, i, j)
-    end_mark = _end_mark(items, i, j)
+    # (_edge_widths and _end_mark written out: a call each a line, issue #22)
+    first, lastit = items[i], items[j - 1]
+    start_cut = first.w if first.cls in (SP, IS) else first.start_trim
+    end_mark = -1
+    if lastit.cls in (SP, IS):
+        end_cut = lastit.w
+        if j - 2 > i and items[j - 2].end_trim:
+            end_mark = j - 2
+            end_cut += items[end_mark].end_trim
+    else:
+        end_cut = lastit.end_trim
     if fit is None:
         fit = _Fit(0.0)
     hang = fit.hang
@@ -1868,8 +2023,17 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
     x = 0.0
     last = j - 1
     G = Glyph
+    # the gap a shared Han item opens after another (its own gap is 0.0: x + 0.0 is x)
+    han_gap = 0.0 + even if justified else 0.0
     for k in range(i, j):
         it = items[k]
+        if it.ink is _SHARED:
+            # a shared Han item (_shared_han): the branch below, its gap 0.0, its role None
+            if it.gap_even and k > i:
+                x += han_gap
+            append(G(it.ch, x, it.adv))
+            x += it.w
+            continue
         if it.cls == H:
             # a Han character (most glyphs): no edge trim, nothing to adjust, drawn as it is
             # (what the rules below give it; build_items gives it no shrink or stretch); its
@@ -1954,20 +2118,22 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
                     adv = w
         append(Glyph(it.ch, ox, adv, hscale, it.role, form, rule))
         x += w
-    return Line(glyphs=glyphs, width=x, measure=width, indent=indent, justified=justified,
-                even_spacing=bool(justified and (fit.even > EPS or fit.hl_extra > EPS)),
-                spacing=(fit.even or fit.hl_extra) if justified else 0.0,
-                overfull=fit.overfull or x > width + hang + 1e-6,
-                ragged=fit.ragged,
-                hang=x - width if hang and x > width + EPS else 0.0,
-                letterspaced=bool(justified and fit.letter > EPS),
-                cut=j < len(items) and items[j].cut in (CUT_URL, CUT_LETTER)
-                and not items[j].can_break_before,
-                word_break=j < len(items) and items[j].can_break_before
+    # (positional, in the order of Line's fields, align, kinsoku and pushed at their
+    # defaults: a line's keywords matched by name cost more, issue #22)
+    n = len(items)
+    return Line(glyphs, x, width, indent, justified,
+                bool(justified and (fit.even > EPS or fit.hl_extra > EPS)),
+                (fit.even or fit.hl_extra) if justified else 0.0,
+                fit.overfull or x > width + hang + 1e-6,
+                "justify", "", 0,
+                x - width if hang and x > width + EPS else 0.0,
+                bool(justified and fit.letter > EPS),
+                j < n and items[j].cut in (CUT_URL, CUT_LETTER) and not items[j].can_break_before,
+                j < n and items[j].can_break_before
                 and (items[j - 1].cls in _LATIN or items[j - 1].ch == "/")
                 and (items[j].cls in _LATIN or items[j].ch == "/"),     # "https://|www"
-                forced=j < len(items) and items[j].cut >= CUT_FORCE
-                and not items[j].can_break_before)
+                j < n and items[j].cut >= CUT_FORCE and not items[j].can_break_before,
+                fit.ragged)
 
 
 # the units of a date or a time: a headline does not break between one and the number after it
