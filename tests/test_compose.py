@@ -41,16 +41,32 @@ def joined(a: str, b: str) -> bool:
     return a.isdigit() and b in cjk.NUMERIC_SUFFIX_HAN
 
 
-def _long_run_ok(a: str, b: str) -> bool:
+def _url_or_code(run: str) -> bool:
+    """A Latin run with a URL's, an address's or a code's marks in it (compose._hyphen_kind)."""
+    import re
+
+    return bool(re.search(r"[/:_?&=@#%~]|[A-Za-z]\.[A-Za-z]", run))
+
+
+def _long_run_ok(a: str, b: str, run: str = "") -> bool:
     """A long Latin run broken at a sensible point (issue #15): the run (Latin characters
     around the break) has cjk.LONG_RUN characters or more, each side cjk.LONG_PART or more,
-    never after a hyphen-minus nor between two digits."""
+    never between two digits; at a hyphen-minus, after it in a compound or a number
+    (China-|Australia, 0531-|82886032: the connector never starts a line), before it in a URL
+    or a code (Chicago 14.18).  ``run``: the whole Latin run broken (it may span lines)."""
     import re
 
     left = re.search(r"[\x21-\x7e]+$", a).group(0)
     right = re.match(r"[\x21-\x7e]+", b).group(0)
+    code = _url_or_code(run or left + right)
+    if left[-1] == "-":
+        hyphen_ok = not code or (left[-2:-1].isdigit() and right[0].isdigit())
+    elif right[0] == "-":
+        hyphen_ok = code and not (left[-1].isdigit() and right[1:2].isdigit())
+    else:
+        hyphen_ok = True
     return (len(left) + len(right) >= cjk.LONG_RUN and len(left) >= cjk.LONG_PART
-            and len(right) >= cjk.LONG_PART and left[-1] != "-"
+            and len(right) >= cjk.LONG_PART and hyphen_ok
             and not (left[-1].isdigit() and right[0].isdigit()))
 
 
@@ -63,6 +79,16 @@ def _hyphen_ok(a: str, b: str) -> bool:
     right = re.match(r"[A-Za-z]+", b).group(0)
     return (len(left) + len(right) >= cjk.HYPHEN_WORD and len(left) >= cjk.HYPHEN_PART
             and len(right) >= cjk.HYPHEN_PART)
+
+
+def _run_at(lines, k: int) -> str:
+    """The Latin run (printable ASCII) that the break before ``lines[k]`` is in."""
+    import re
+
+    whole = "".join(ln.text for ln in lines)
+    at = sum(len(ln.text) for ln in lines[:k])
+    lo = at - len(re.search(r"[\x21-\x7e]*$", whole[:at]).group(0))
+    return whole[lo:at + len(re.match(r"[\x21-\x7e]*", whole[at:]).group(0))]
 
 
 def check_lines(text, lines, measure, settings=Settings()):
@@ -94,7 +120,7 @@ def check_lines(text, lines, measure, settings=Settings()):
             if prev.hyphen:
                 assert _hyphen_ok(prev.text, t), (prev.text, t)
             elif prev.word_break:
-                assert _long_run_ok(prev.text, t), (prev.text, t)
+                assert _long_run_ok(prev.text, t, _run_at(lines, k)), (prev.text, t)
             if prev.cut:
                 assert prev.text[-1] != "-", (prev.text, t)    # would not read back
         width = measure - ln.indent
@@ -334,10 +360,11 @@ URLS = ["https://www.example-site.com/some-long-path-name/with-many-parts-here-a
 @pytest.mark.parametrize("measure", range(8, 21))
 def test_a_url_is_cut_at_permitted_points_never_after_a_hyphen(face, url, measure):
     """Issue #13 items 2 and 6: a URL wider than the measure is broken at a URL's points (see
-    below), between other letters only as the last resort, and never right after a
-    hyphen-minus (extraction drops a hyphen at a line end); every line within the measure.
-    (Since issue #15 such a run first breaks at its sensible points where the level allows —
-    ``word_break``, counted here with the cuts.)"""
+    below), between other letters only as the last resort, and never cut right after a
+    hyphen-minus; every line within the measure.  (Since issue #15 such a run first breaks at
+    its sensible points where the level allows — ``word_break``, counted here with the cuts;
+    a run of letters and hyphens with no URL's mark in it is a compound, broken after its
+    hyphens: ``_long_run_ok``.)"""
     text = "详见" + url + "的报道。"
     lines = compose_paragraph(text, face, measure)
     check_lines(text, lines, measure)
@@ -347,6 +374,7 @@ def test_a_url_is_cut_at_permitted_points_never_after_a_hyphen(face, url, measur
     # cut, the emergency, still breaks after / . _ ? & =)
     permitted = [ln for ln in cuts if ln.text.endswith("//") or ln.text[-1] in "&=" or
                  (ln.cut and ln.text[-1] in "/._?&=") or
+                 (ln.word_break and ln.text[-1] == "-") or
                  lines[lines.index(ln) + 1].text[0] in "/._?#%~-&="]
     if any(c in url for c in "/._?&=-"):
         assert len(permitted) * 2 >= len(cuts), [ln.text for ln in lines]
@@ -362,8 +390,9 @@ def test_a_headline_run_wider_than_the_slot_is_broken_inside_it(face, text, meas
     assert "".join(ln.text for ln in lines) == text
     for ln in lines:
         assert ln.width <= measure + 1e-6 and not ln.overfull, (ln.text, ln.width)
-    for a, b in zip(lines, lines[1:]):
-        assert a.text[-1] != "-", (a.text, b.text)
+    for k, (a, b) in enumerate(zip(lines, lines[1:]), 1):
+        # never after a URL's hyphen; after a compound's (compose._hyphen_kind)
+        assert a.text[-1] != "-" or not _url_or_code(_run_at(lines, k)), (a.text, b.text)
 
 
 def test_a_long_headline_is_composed_in_linear_time(face):

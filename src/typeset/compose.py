@@ -33,8 +33,8 @@ is ever set wider than its measure:
 - a Latin run (word, number, URL) wider than the measure is cut (CLREQ
   §handling_of_grid_alignment…: in grid mode a word may be cut at the line end) — ``Line.cut``
   — after ``/ . _ ? & =`` or before ``-`` where it can be, between other letters only as the
-  last resort, and never right after a hyphen-minus (text extraction takes a hyphen at a line
-  end for a soft hyphen and drops it, so the text would not read back whole);
+  last resort, and never right after a hyphen-minus (a run wider than the measure is a URL
+  or a code, whose hyphen at a line end would read as a hyphenation hyphen: Chicago 14.18);
 - a run of characters with no permitted break wider than the measure (30 ``，`` in a row, a
   long ``————``) is spread over lines at the least bad places — ``Line.forced``: the
   prohibition rules give way rather than the column edge (CLREQ
@@ -281,8 +281,8 @@ _SPACED_LOOSE = 6000.0   # (with _SPACED: 17000)
 _SPACED_EM = 4500.0      # × (em short)²
 _LONG_BREAK = 60.0       # a long Latin run broken at a sensible point (cjk.LONG_RUN)
 _SCHEME_BREAK = 120000.0 # … right after a URL's scheme (https://|www): a last resort
-_LONG_HYPHEN = 120.0     # … before a hyphen (2024|-11-07): a sensible point, a worse one
-# … before the hyphen of a number of digits and hyphens (0722-|3319636, 2015-|08-06): more
+_LONG_HYPHEN = 120.0     # … after a compound's hyphen (China-|Australia), before a URL's
+# … after the hyphen of a number of digits and hyphens (0722-|3319636, 2015-|08-06): more
 # than a visibly spaced line (_SPACED + _SPACED_LOOSE + _SPACED_EM × 3²: a line short by three),
 # less than one spread an em a gap (发震时刻：alone at 10)
 _NUMBER_HYPHEN = 60000.0
@@ -687,11 +687,13 @@ def _no_letterspacing_in_codes(items: list[_Item]) -> None:
     n = len(items)
     k = 0
     while k < n:
-        if items[k].cls not in _LATIN:
+        if items[k].cls not in _LATIN and items[k].ch != "/":
             k += 1
             continue
+        # a solidus (class SO) is part of the run, as in _sensible: "https" before "://"
+        # was a run of its own without a URL's mark and was letter-spaced (h t t p s ://www…)
         j = k + 1
-        while j < n and items[j].cls in _LATIN:
+        while j < n and (items[j].cls in _LATIN or items[j].ch == "/"):
             j += 1
         if any(it.ch in "/@_?&=" for it in items[k:j]):
             for it in items[k:j]:
@@ -755,12 +757,30 @@ def _sensible(items, m, k, j) -> float:
     """The cost of breaking a long Latin run ``items[k:j]`` before ``items[m]``, 0 if it is
     not a sensible point (Chicago 14.18 for URLs): after "//", before a single solidus and
     before . _ ? # % ~ (a dot between letters: a URL's, never a decimal point), before or
-    after & =, before - or +, between a letter and a digit of a code with separators in it.
+    after & =, before + and a URL's or a code's -, after the - of a compound or a number
+    (:func:`_hyphen_kind`), between a letter and a digit of a code with separators in it.
     Never next to a space, a mark, inside a number or inside a word (OpenHarmony)."""
     a, b = items[m - 1], items[m]
+    if a.ch == "-" and a.cls in _LATIN and b.cls in _LATIN and b.ch.isalnum() and \
+            m - 2 >= k and items[m - 2].ch.isalnum():
+        # After the hyphen of a compound (China-|Australia) or of a number of digits and
+        # hyphens (0531-|82886032): the hyphen ends the line, as Western typesetting breaks a
+        # hyphenated compound (Chicago 7.42), and it is the connector that never starts a
+        # line (CLREQ §prohibition_rules_for_line_start_end; GB/T 15834 §4.13).  It reads
+        # back: PDFium marks a line-final hyphen after a letter as a soft hyphen, which the
+        # preflight and the exporter read as the hyphen it is (preflight.SOFT_HYPHEN — no
+        # hyphen this writer draws as text is a soft one).  A URL's or a code's hyphen starts
+        # the next line instead (below: Chicago 14.18, so that it is not taken for a
+        # hyphenation hyphen).
+        kind = _hyphen_kind(items, m - 1, k, j)
+        if kind == "number":
+            return _NUMBER_HYPHEN
+        # (a date's inside a timestamp, 2025-09-|02T08:49+08:00, as a number's)
+        digits = items[m - 2].ch in _DIGITS and b.ch in _DIGITS
+        return _LONG_HYPHEN if kind == "word" or digits else 0.0
     if (a.cls not in _LATIN and a.ch != "/") or (b.cls not in _LATIN and b.ch != "/") or \
             a.ch == "-":
-        return 0.0      # never after a hyphen-minus: extraction takes it for a soft hyphen
+        return 0.0      # never after a URL's hyphen-minus (see above)
     ca, cb = a.ch, b.ch
     before = items[m - 2].ch if m - 2 >= k else ""
     if ca == "/" or cb == "/":
@@ -795,20 +815,11 @@ def _sensible(items, m, k, j) -> float:
         # address goes on); it broke only at a dot of the domain (…@jn / .shandong.cn)
         return _LONG_BREAK
     if cb == "-" and ca.isalnum() and m + 1 < j and items[m + 1].ch.isalnum():
-        lo, hi = m - 1, m
-        while lo > k and items[lo - 1].cls in _LATIN:
-            lo -= 1
-        while hi < j and items[hi].cls in _LATIN:
-            hi += 1
-        if all(items[q].ch in _DIGITS or items[q].ch == "-" for q in range(lo, hi)):
-            # a number of digits and hyphens (0722-3319636, 0531-82886032, 2015-08-06) is one
-            # number, not split inside (typography.md §1.2, NO_SPLIT; CLREQ
-            # §handling_of_western_text_in_chinese_text) and its hyphen not set at a line
-            # start (…0722 | -3588109 on the fresh8 page at 12, the connectors' rule) unless
-            # keeping it whole would spread a line visibly (发震时刻：| 2015-08-06 alone was
-            # spread 2 em a gap at 9)
-            return _NUMBER_HYPHEN
-        return _LONG_HYPHEN
+        # before the hyphen of a URL or a code only (Chicago 14.18); a compound or a number
+        # breaks after its hyphen (above)
+        code = _hyphen_kind(items, m, k, j) == "code"
+        return _LONG_HYPHEN if code and not (ca in _DIGITS and items[m + 1].ch in _DIGITS) \
+            else 0.0
     if ca.isascii() and cb.isascii() and (ca.isalpha() and cb.isdigit() or
                                           ca.isdigit() and cb.isalpha()):
         # …07T|08:30…: between a letter and a digit of a code with separators in it (a
@@ -828,6 +839,29 @@ def _sensible(items, m, k, j) -> float:
 
 
 _CODE_SEPARATORS = frozenset("/:_-.?&=@")
+_URL_MARKS = frozenset("/:_?&=@#%~")
+
+
+def _hyphen_kind(items, h: int, k: int, j: int) -> str:
+    """What the hyphen-minus ``items[h]`` of the long Latin run ``items[k:j]`` joins, from the
+    Latin characters around it: "number" (digits and hyphens only: 0531-82886032,
+    2015-08-06 — one number, not split inside unless keeping it whole would spread a line
+    visibly: typography.md §1.2, NO_SPLIT; 发震时刻：| 2015-08-06 alone was spread 2 em a gap
+    at 9), "code" (a URL's, an e-mail address's, a code's: / : _ ? & = @ # % ~ in it, or a
+    dot between letters) or "word" (a compound: China-Australia, 3.5-inch)."""
+    lo, hi = h, h + 1
+    while lo > k and items[lo - 1].cls in _LATIN:
+        lo -= 1
+    while hi < j and items[hi].cls in _LATIN:
+        hi += 1
+    chars = [items[q].ch for q in range(lo, hi)]
+    if all(c in _DIGITS or c == "-" for c in chars):
+        return "number"
+    for q, c in enumerate(chars):
+        if c in _URL_MARKS or (c == "." and 0 < q < len(chars) - 1 and
+                               chars[q - 1].isalpha() and chars[q + 1].isalpha()):
+            return "code"
+    return "word"
 _DIGITS = frozenset("0123456789")
 
 
@@ -968,8 +1002,8 @@ def _cut_kind(a: _Item, b: _Item, mid_pair: bool) -> int:
     # in a run with no permitted break, a solidus belongs to it ("https://", "/2020/")
     if (a.cls in _LATIN or a.ch == "/") and (b.cls in _LATIN or b.ch == "/"):
         if a.ch == "-":
-            # never right after a hyphen-minus: text extraction (PDFium, poppler) takes a
-            # hyphen at a line end for a soft hyphen and drops it
+            # never right after a hyphen-minus: in a URL or a code it would read as a
+            # hyphenation hyphen (Chicago 14.18; poppler's pdftotext also drops it)
             return 0
         if b.ch == "-" or (a.ch in _URL_AFTER and b.ch != a.ch):
             return CUT_URL        # https://www.a.org/x?a=1 : after / . _ ? & =, before -

@@ -324,6 +324,8 @@ def _pdf_chars(path: Path) -> tuple[list[Char], tuple]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
+    from .preflight import SOFT_HYPHEN
+
     doc = pdfium.PdfDocument(str(path))
     try:
         page = doc[0]
@@ -347,6 +349,8 @@ def _pdf_chars(path: Path) -> tuple[list[Char], tuple]:
                 if 0xDC00 <= lo < 0xE000:
                     u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)
                     i += 1
+            if u in SOFT_HYPHEN and raw.FPDFText_IsHyphen(tp, k) == 1:
+                u = ord(SOFT_HYPHEN[u])      # a line-final hyphen-minus (preflight.py)
             if u == 0 or u in (0xFFFE, 0xFFFF):
                 continue
             raw.FPDFText_GetCharOrigin(tp, k, ox, oy)

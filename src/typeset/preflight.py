@@ -2972,6 +2972,15 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text.replace("|", ""))
 
 
+# PDFium reads a hyphen-minus that ends a line after a letter as a soft hyphen (U+FFFE in a
+# page's text, U+0002 in a rectangle's or a character's): the composer breaks a compound
+# after its hyphen (China-|Australia, compose._sensible) and this writer draws no soft hyphen
+# as text (a hyphenation hyphen is a rule, not a character), so each such mark is the
+# hyphen-minus of the copy.  The one reading of it, for the text read back here and the
+# characters the exporter reads (exchange.py).
+SOFT_HYPHEN = {0xFFFE: "-", 0x02: "-"}
+
+
 def _roundtrip(pdf, data: bytes, r: Result, expect: Expect) -> None:
     """Every article reads back as the manifest says: its body along its thread (the beads),
     its headline anywhere in the file."""
@@ -3006,10 +3015,10 @@ def _roundtrip(pdf, data: bytes, r: Result, expect: Expect) -> None:
             page = doc[i]
             tp = page.get_textpage()
             try:
-                texts.append(tp.get_text_range())
+                texts.append(tp.get_text_range().translate(SOFT_HYPHEN))
                 for rect, g in wanted.get(i, ()):
-                    bounded[(i, rect, g)] = tp.get_text_bounded(rect[0] - g, rect[1],
-                                                                rect[2] + g, rect[3])
+                    bounded[(i, rect, g)] = tp.get_text_bounded(
+                        rect[0] - g, rect[1], rect[2] + g, rect[3]).translate(SOFT_HYPHEN)
             finally:
                 tp.close()
                 page.close()
