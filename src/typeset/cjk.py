@@ -217,18 +217,24 @@ HYPHEN_PART = 3
 # normaliser leaves alone.
 _H = "\u3400-\u9fff"
 _DATE = "(?:\\d{1,2}|[一二三四五六七八九十〇]{1,3})月(?:\\d{1,2}|[一二三四五六七八九十〇]{1,3})日"
+# (Traditional copy from Hong Kong, Macao and Taiwan agencies writes the same words in
+# Traditional characters: 廣州8月12日電, 本報訊, （記者 張璐）; each has both forms here.)
 DATELINE = re.compile(
-    f"^据?(?:本报(?:{_DATE})?讯|[{_H}]{{1,8}}?[社网台报站](?:[{_H}]{{0,5}}?{_DATE})?"
-    f"[{_H}]{{0,5}}?[电讯]|[{_H}]{{2,6}}?{_DATE}[{_H}]{{0,4}}?电|【[^】]{{1,24}}】)")
+    f"^[据據]?(?:本[报報](?:{_DATE})?[讯訊]|[{_H}]{{1,8}}?[社网台报站網報](?:[{_H}]{{0,5}}?{_DATE})?"
+    f"[{_H}]{{0,5}}?[电讯電訊]|[{_H}]{{2,6}}?{_DATE}[{_H}]{{0,4}}?[电電]|【[^】]{{1,24}}】)")
 # A byline's words: the roles that stand before a name (记者 张三), the words that qualify
 # a role (特约记者, 见习记者), the credits that follow a name (张三 摄) and 综合 (compiled)
-BYLINE_ROLES = ("记者", "通讯员", "实习生", "摄影", "编辑")
-BYLINE_ROLE_PREFIXES = ("特约", "见习")
-BYLINE_CREDITS = ("摄", "报道", "供稿", "整理", "撰稿")
+BYLINE_ROLES = ("记者", "通讯员", "实习生", "摄影", "编辑", "記者", "通訊員", "實習生", "攝影",
+                "編輯")
+BYLINE_ROLE_PREFIXES = ("特约", "见习", "特約", "見習")
+BYLINE_CREDITS = ("摄", "报道", "供稿", "整理", "撰稿", "攝", "報道")
 # (longest first: 摄影 before 摄)
-_BYLINE_WORDS = "|".join(sorted({*BYLINE_ROLES, *BYLINE_ROLE_PREFIXES, *BYLINE_CREDITS, "综合"},
-                                key=lambda w: (-len(w), w)))
+_BYLINE_WORDS = "|".join(sorted({*BYLINE_ROLES, *BYLINE_ROLE_PREFIXES, *BYLINE_CREDITS, "综合",
+                                 "綜合"}, key=lambda w: (-len(w), w)))
 BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?）")
+# A bracket of names right after the dateline is its byline, with or without a role word
+# (成都5月27日电（王爵 李黎）): names, spaces and 、 · only.
+DATELINE_BYLINE = re.compile(f"[ \u3000]?(（[{_H}·、 ]{{2,12}}）)")
 # A short bracketed name ending a paragraph is a signature (（某某市科协）) only where it stands
 # after the paragraph's last sentence has closed, or alone; a bracket right after a word is a
 # note on that word (GB/T 15834-2011 §4.5.3.1: 括号 marks 注释内容, the 句内括号 following what

@@ -890,12 +890,16 @@ def _price_keeps(items: list[_Item], text: str, measure: float, indent: float,
 
 
 def keeps(text: str) -> list[tuple[int, int]]:
-    """Spans of ``text`` kept on one line when they fit (issue #15): a dateline at its start
-    and inline bylines (``cjk.DATELINE``, ``cjk.BYLINE``, ``cjk.BYLINE_END``)."""
+    """Spans of ``text`` kept on one line when they fit (issue #15): a dateline at its start,
+    the bracket of names right after it and inline bylines (``cjk.DATELINE``,
+    ``cjk.DATELINE_BYLINE``, ``cjk.BYLINE``, ``cjk.BYLINE_END``)."""
     out = []
     m = cjk.DATELINE.match(text)
     if m:
         out.append(m.span())
+        b = cjk.DATELINE_BYLINE.match(text, m.end())
+        if b and not cjk.BYLINE.match(text, b.start(1)):
+            out.append(b.span(1))
     for m in cjk.BYLINE.finditer(text):
         out.append(m.span())
     m = cjk.BYLINE_END.search(text)
