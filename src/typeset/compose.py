@@ -652,6 +652,12 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
                 chain = False
             if a.cls == SP and b.ch.isdigit() and items[k - 2].ch.isdigit():
                 b.penalty = _NUMBER_SPACE    # 2015-08-06 05:04:32: a date and a time
+            elif keep_units and a.ch == "比" and b.ch in _DIGITS and k >= 2 and \
+                    items[k - 2].ch in _DIGITS:
+                # 15比11, 1比1: a score or a ratio written with 比 is one number, as 4:2 is
+                # (its 比 keeps to the figure before it as a counter does, NUMERIC_SUFFIX_HAN);
+                # a reader took "以15比" | "11的比分" for a score of 15 (typography.md §1.2)
+                b.can_break_before = False
         # the next pair: the one after while a number's unit may run on, else the next in todo
         if chain or k + 1 < unit_end:
             k += 1

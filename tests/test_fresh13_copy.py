@@ -1,12 +1,20 @@
-"""Datelines and bylines in copy the project had not seen (fresh13, reviewed by a layout
-editor): a bracket of reporters' names right after the dateline without a role word
+"""Copy the project had not seen (fresh13: sports results, obituaries with Latin names,
+Traditional agency copy), reviewed by a layout editor.
+
+Datelines and bylines: a bracket of reporters' names right after the dateline without a role word
 (``…成都5月27日电（王爵 李黎）``) was taken for text and broke inside a name (``李 / 黎``), and
 Traditional copy (``廣州8月12日電 （記者 張璐）``, Hong Kong and Macao agencies) matched
 neither the dateline nor the byline patterns, so its byline broke as ``（記 / 者 張璐）``.
 A bracket of names after a dateline is the dateline's byline (the newsroom convention of
 cjk.DATELINE_BYLINE: names, spaces and 、 · only), and the patterns know the Traditional
 forms of their words.  The composer keeps such a byline on one line where it fits
-(compose.keeps, issue #15).  Texts below are our own, in the shape of the copy."""
+(compose.keeps, issue #15).
+
+Scores: ``最终以15比`` | ``11的比分获胜`` and ``以11比`` | ``10险胜`` — a score or a ratio written
+with 比 is one number, as 4:2 is (typography.md §1.2); 比 already kept to the figure before
+it (a counter), now the figure after it keeps to 比.
+
+Texts below are our own, in the shape of the copy."""
 
 from __future__ import annotations
 
@@ -57,3 +65,14 @@ def test_a_bracket_after_a_dateline_that_is_not_names_is_not_a_byline():
         m = cjk.DATELINE.match(text)
         assert m, text
         assert not cjk.DATELINE_BYLINE.match(text, m.end()), text
+
+
+def test_a_score_written_with_bi_is_not_split():
+    face = _face()
+    text = ("陕西队选手则越战越勇，最终以15比11的比分获胜。双方一度赛成6比6平、10比10平，"
+            "最后一剑以11比10险胜，全场比分为3比1。")
+    scores = ("15比11", "6比6", "10比10", "11比10", "3比1")
+    for m in range(8, 21):
+        lines = [ln.text for ln in compose_paragraph(text, face, float(m), SETTINGS)]
+        for score in scores:
+            assert any(score in ln for ln in lines), (m, score, lines)
