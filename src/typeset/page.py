@@ -317,7 +317,7 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
             band = page_out.add_area(f"slot '{slot.id}', headline", x0, band_top, x0 + hw,
                          band_top + band_h)
         heights = [hl.height for hl in block.head]
-        y = band_top + (band_h - sum(heights)) / 2.0
+        y = _head_top(paper, block)
         for hl, h in zip(block.head, heights):
             lead = (h - hl.style.size) / 2.0
             base = y + lead + ASCENT * hl.style.size
@@ -594,34 +594,73 @@ def _graphic(issue: Issue, flow: PageFlow, block: Block, items: list, out: PageO
         out.graphic_problems.append((slot.where, msg))
 
 
+def _head_top(paper, block) -> float:
+    """Where ``block``'s headline group starts: centred vertically in its band of whole grid
+    lines (page stage, :func:`_block`; :func:`_rules` sets the rule above it by it)."""
+    band_h = block.head_lines * paper.pitch
+    return paper.line_top(block.top) + (band_h - sum(hl.height for hl in block.head)) / 2.0
+
+
 def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
     """Rules between blocks: a vertical rule in the gutter where blocks stand side by side,
     a horizontal rule under a block that has another block below it; none on any side of a
-    block that turns them off (``rules: false``: an ad with its own frame, a tinted box)."""
+    block that turns them off (``rules: false``: an ad with its own frame, a tinted box).
+
+    A horizontal rule parts the white between the text above it and what is below in two
+    equal halves: on the grid line between them where the block below starts with text,
+    lower where it starts with its headline band (the rule sat half a line gap, about 1 pt,
+    under the last line above and read as an underline of it, with the band's white all
+    below it).  A vertical rule meets the horizontal rules at its ends."""
     paper = issue.paper
     rw = paper.rule_width
     g = paper.gutter
+    half = paper.line_gap / 2.0
+    flat = []            # (grid line, y, x0, x1) of each horizontal rule
     for b in flow.blocks:
         s = b.slot
-        if not s.rules:
-            continue
         right_col = s.column + s.span
-        y_top = paper.line_top(b.top) + paper.line_gap / 2.0
-        y_bot = paper.line_top(b.bottom) - paper.line_gap / 2.0
-        if right_col <= paper.columns:
-            neighbours = [o for o in flow.blocks if o.slot.column == right_col
-                          and o.top < b.bottom and o.bottom > b.top and o.slot.rules]
-            if neighbours:
-                x = paper.column_x(right_col) - g / 2.0
-                items.append(Rule(x, y_top, x, y_bot, rw, area=area))
         below = [o for o in flow.blocks if o.top == b.bottom and o.slot.column < right_col
                  and o.slot.column + o.slot.span > s.column and o.slot.rules]
-        if below and s.kind != "banner":
-            x0 = paper.column_x(s.column) - (g / 2.0 if s.column > 1 else 0.0)
-            x1 = paper.column_x(right_col - 1) + paper.column_width + \
-                (g / 2.0 if right_col <= paper.columns else 0.0)
-            y = paper.line_top(b.bottom)
-            items.append(Rule(x0, y, x1, y, rw, area=area))
+        if not s.rules or not below or s.kind == "banner":
+            continue
+        x0 = paper.column_x(s.column) - (g / 2.0 if s.column > 1 else 0.0)
+        x1 = paper.column_x(right_col - 1) + paper.column_width + \
+            (g / 2.0 if right_col <= paper.columns else 0.0)
+        y = paper.line_top(b.bottom)
+        # the white under the grid line: to the headline group's top where the block below
+        # opens with its headline band above the text, else to its first line's em box
+        white = min(_head_top(paper, o) - y if o.head and o.head_lines and
+                    o.slot.vertical not in ("headline", "all") else half for o in below)
+        flat.append([b.bottom, max(0.0, (white - half) / 2.0), x0, x1])
+    # the rules on one grid line at one height, the least white's (rules meeting in a
+    # gutter, or one above another's end, at two heights read as a fault)
+    lower = {}
+    for line, shift, _, _ in flat:
+        lower[line] = min(shift, lower.get(line, shift))
+    for r in flat:
+        r[1] = paper.line_top(r[0]) + lower[r[0]]
+        items.append(Rule(r[2], r[1], r[3], r[1], rw, area=area))
+
+    def meets(x: float, grid: float, default: float) -> float:
+        """The y of the horizontal rule on grid line ``grid`` that reaches ``x`` (a vertical
+        rule's end), or ``default``."""
+        for line, y, a, b in flat:
+            if line == grid and a - 1e-6 <= x <= b + 1e-6:
+                return y
+        return default
+
+    for b in flow.blocks:
+        s = b.slot
+        right_col = s.column + s.span
+        if not s.rules or right_col > paper.columns:
+            continue
+        neighbours = [o for o in flow.blocks if o.slot.column == right_col
+                      and o.top < b.bottom and o.bottom > b.top and o.slot.rules]
+        if neighbours:
+            x = paper.column_x(right_col) - g / 2.0
+            y_top = meets(x, b.top, paper.line_top(b.top) + half)
+            y_bot = meets(x, b.bottom, paper.line_top(b.bottom) - half)
+            items.append(Rule(x, y_top, x, y_bot, rw, area=area))
 
 
 def _footer_lines(issue: Issue, tpl) -> tuple:
