@@ -2981,6 +2981,12 @@ def squash(text: str) -> str:
 SOFT_HYPHEN = {0xFFFE: "-", 0x02: "-"}
 
 
+def _hyphens(text: str) -> str:
+    """``text`` read by PDFium with its soft-hyphen marks read as :data:`SOFT_HYPHEN` says
+    (two replaces in C: ``str.translate`` with a dict cost 44 ms for the text of 32 pages)."""
+    return text.replace("\ufffe", "-").replace("\x02", "-")
+
+
 def _roundtrip(pdf, data: bytes, r: Result, expect: Expect) -> None:
     """Every article reads back as the manifest says: its body along its thread (the beads),
     its headline anywhere in the file."""
@@ -3015,10 +3021,10 @@ def _roundtrip(pdf, data: bytes, r: Result, expect: Expect) -> None:
             page = doc[i]
             tp = page.get_textpage()
             try:
-                texts.append(tp.get_text_range().translate(SOFT_HYPHEN))
+                texts.append(_hyphens(tp.get_text_range()))
                 for rect, g in wanted.get(i, ()):
-                    bounded[(i, rect, g)] = tp.get_text_bounded(
-                        rect[0] - g, rect[1], rect[2] + g, rect[3]).translate(SOFT_HYPHEN)
+                    bounded[(i, rect, g)] = _hyphens(tp.get_text_bounded(
+                        rect[0] - g, rect[1], rect[2] + g, rect[3]))
             finally:
                 tp.close()
                 page.close()
