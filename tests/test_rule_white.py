@@ -50,3 +50,22 @@ def test_a_rule_between_stories_parts_the_white(sample_build):
                     abs(r["top"] - end) < 8]
             assert not near or min(abs(r["top"] - end) for r in near) < 0.01, \
                 (v["x0"], end, [r["top"] for r in near])
+
+
+def test_the_co_organizer_box_parts_the_white_above_its_title(sample_build):
+    """The footer's box (本版协办单位) stood a line gap (2.25 pt) under the last lines of the
+    stories above it; its top rule now parts the white between them and its title as the
+    rules between stories do, its foot as far in from the type area's last grid line."""
+    page = pdfplumber.open(sample_build.page_pdfs[0]).pages[0]
+    title = [c for c in page.chars if c["text"] == "本"]
+    title = max(title, key=lambda c: c["top"])          # 本版协办单位's 本, the lowest
+    boxes = [r for r in page.rects if r["top"] < title["top"] < r["bottom"] and
+             r["x1"] - r["x0"] > 300]
+    assert len(boxes) == 1, boxes
+    box = boxes[0]
+    above = [c for c in page.chars if c["bottom"] <= box["top"] and
+             c["bottom"] > box["top"] - 15]
+    white_above = box["top"] - max(c["bottom"] for c in above)
+    white_inside = min(c["top"] for c in page.chars
+                       if box["top"] < c["top"] < box["bottom"]) - box["top"]
+    assert 9.0 / 3 <= white_above <= white_inside + 0.5, (white_above, white_inside)

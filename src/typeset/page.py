@@ -685,11 +685,6 @@ def _footer(issue: Issue, flow: PageFlow, items: list, ids, out: PageOut, type_a
         memo[key] = (tpl, _footer_lines(issue, tpl))
     (ncols, nrows, nlines), title, units = memo[key][1]
     top = paper.lines - nlines                          # under the notices, if any
-    y0 = paper.line_top(top) + paper.line_gap / 2.0
-    y1 = paper.line_top(paper.lines) - paper.line_gap / 2.0
-    items.append(Box(ax, y0, aw, y1 - y0, width=0.75, area=type_area))
-    ts, us = f.title_style, f.unit_style
-    where = SourceRef(tpl.source)
     # the title and the rows a grid line apart, centred in the box: as much white under the
     # last row as over the title.  On whole grid lines (the title a line under the box's top)
     # a box one line deeper than its rows left a line of white over the title and none under
@@ -697,6 +692,15 @@ def _footer(issue: Issue, flow: PageFlow, items: list, ids, out: PageOut, type_a
     # the grid's pitch, not its lines.
     white = (nlines - nrows - 1) * paper.pitch
     first_base = baseline(paper, top) + white / 2.0
+    # Its rule parts the white between the text above it and its title, as the rule between
+    # two stories does (_rules): the box's edges come in from the em boxes of its first and
+    # last grid lines by as much (its top stood a line gap, 2.25 pt, under the last line above)
+    inset = max(0.0, (white / 2.0 - paper.line_gap) / 2.0)
+    y0 = paper.line_top(top) + paper.line_gap / 2.0 + inset
+    y1 = paper.line_top(paper.lines) - paper.line_gap / 2.0 - inset
+    items.append(Box(ax, y0, aw, y1 - y0, width=0.75, area=type_area))
+    ts, us = f.title_style, f.unit_style
+    where = SourceRef(tpl.source)
     box = out.add_area(f"footer title '{_short(f.title)}'", ax, y0, ax + aw, y1)
     items += line_runs(title, ax + (aw - title.width * ts.size) / 2.0, first_base, ts,
                    "footer", None, ids(), area=box, where=where)
