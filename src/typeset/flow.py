@@ -240,7 +240,7 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
     places = _head_places(issue) if want_heads or want_bylines else None
     done = dict(zip(todo, fork_map(_compose_article, todo, jobs,
                                    (issue, places, want_heads, want_bylines),
-                                   meanwhile=meanwhile, received=share)))
+                                   meanwhile=meanwhile, received=share, collect=False)))
     return {k: done[k] if k in done else reuse[k] for k in keys}
 
 
