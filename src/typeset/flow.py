@@ -27,11 +27,13 @@ like the columns of a rectangle.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field, replace
 
 from .blocks import Block, Frame, HeadLine, Part, closing, fill, lowest_foot
 from .body import note_pieces
-from .compose import Glyph, Line, compose_headline, compose_paragraph, marks_only, natural_line
+from .compose import (Glyph, Line, compose_headline, compose_paragraph, marks_only, natural_line,
+                      same_char)
 from .errors import InputError, raise_all
 from .i18n import _
 from .model import Issue, PageSpec, Slot, TextStyle
@@ -140,18 +142,21 @@ def picture_height(paper, pic_lines: int) -> float:
     return pic_lines * paper.pitch - paper.line_gap
 
 
-def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
+def _compose_paragraphs(issue: Issue, article_key: str, here: bool = True) -> list[list[Line]]:
+    """An article's body, composed.  ``here``: the lines stay in this process, which then
+    holds each character once for all of them, not once a glyph (issue #22: 500 pages;
+    compose.same_char).  A compose worker's lines are pickled, each line's characters as one
+    string (Line.__reduce__), and given the shared strings as they are read back: a pass
+    over their glyphs there would be lost work."""
     from .body import compose_article
 
     paragraphs = compose_article(issue, issue.articles[article_key])
-    # one string object per character: pickled once each (pickle keeps one copy of an object
-    # it has sent), so the lines sent back from a worker are smaller and the process that
-    # receives them holds each character once, not once per glyph (issue #22: 500 pages)
-    same: dict = {}
-    for lines in paragraphs:
-        for ln in lines:
-            for g in ln.glyphs:
-                g.ch = same.setdefault(g.ch, g.ch)
+    if here:
+        same = same_char
+        for lines in paragraphs:
+            for ln in lines:
+                for g in ln.glyphs:
+                    g.ch = same(g.ch)
     return paragraphs
 
 
@@ -161,9 +166,10 @@ def _compose_article(job: tuple, article_key: str) -> tuple:
     (:func:`head_group`), and its byline as each of their templates sets it, (template key,
     article key) → lines (:func:`_aligned`), so that flow does not set them one after
     another in the build process (issue #22).  ``job``: (issue, article key → [(page, slot,
-    part)] of its slots or None, headlines wanted, bylines wanted).  A headline or byline
-    that fails here is left to flow, which says why."""
-    issue, places, want_heads, want_bylines = job
+    part)] of its slots or None, headlines wanted, bylines wanted[, the id of the process the
+    results are for: another one's are pickled]).  A headline or byline that fails here is
+    left to flow, which says why."""
+    issue, places, want_heads, want_bylines = job[:4]
     heads, bylines = {}, {}
     art = issue.articles[article_key]
     for page, slot, part in (places or {}).get(article_key, ()):
@@ -178,7 +184,8 @@ def _compose_article(job: tuple, article_key: str) -> tuple:
                 bylines[key] = _aligned(art.byline, issue, page.template.byline_style, "end")
             except Exception:  # noqa: BLE001 - flow sets it again and reports it
                 pass
-    return _compose_paragraphs(issue, article_key), heads, bylines
+    here = len(job) < 5 or job[4] == os.getpid()
+    return _compose_paragraphs(issue, article_key, here), heads, bylines
 
 
 def _head_places(issue: Issue) -> dict:
@@ -215,21 +222,12 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
     keys.sort(key=lambda k: -sum(len(p.text) for p in issue.articles[k].paragraphs))
     reuse = reuse or {}
     todo = [k for k in keys if k not in reuse]
-    # Each body comes back with its own string object for each character it uses (shared
-    # within the body, _compose_paragraphs): here every body's glyphs are given one object
-    # per character for the whole issue, as each arrives, so that the build holds each
-    # character once and not once per article (issue #22: about 140 MB at 500 pages).  The
-    # strings of the body just received are freed at once, and the next body's take their
-    # place.
-    chars: dict = {}
+    # (every body's glyphs hold one string object a character for the whole issue, so that
+    # the build holds each character once and not once a glyph — issue #22: about 140 MB at
+    # 500 pages: made so in _compose_paragraphs here and as a worker's lines are read back)
 
     def share(value):
         paragraphs, got, bys = value
-        get = chars.setdefault
-        for lines in paragraphs:
-            for ln in lines:
-                for g in ln.glyphs:
-                    g.ch = get(g.ch, g.ch)
         if heads is not None:
             heads.update(got)
         if bylines is not None:
@@ -239,7 +237,7 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
     want_heads, want_bylines = heads is not None, bylines is not None
     places = _head_places(issue) if want_heads or want_bylines else None
     done = dict(zip(todo, fork_map(_compose_article, todo, jobs,
-                                   (issue, places, want_heads, want_bylines),
+                                   (issue, places, want_heads, want_bylines, os.getpid()),
                                    meanwhile=meanwhile, received=share, collect=False)))
     return {k: done[k] if k in done else reuse[k] for k in keys}
 
