@@ -383,7 +383,14 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
         if msg:
             report.warnings.append(f"{art.path}: {msg}")
     normalised = dict(previous.normalised) if previous is not None else {}
-    if issue.normalise:
+    keep_one = keep is not None and len(issue.pages) == 1 and jobs > 1
+    # The articles are normalised in their compose tasks (compose_bodies(normalised=…)), on
+    # the workers beside composition, not all of them here before the workers are forked
+    # (issue #22) — unless the normalised issue is wanted first: to tell the bodies of the
+    # layout before an edit that can be kept (``previous``: reuse, below), or by the worker
+    # kept after the round (``keep``), which is forked with the issue as it is then
+    in_tasks = issue.normalise and previous is None and not keep_one
+    if issue.normalise and not in_tasks:
         issue, report.changes = normalise_issue(issue, normalised)
     t2 = time.perf_counter()
     reuse = {}
@@ -394,13 +401,18 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
                  if k in issue.articles and old.get(k) == issue.articles[k]}
     heads: dict = {}
     bylines: dict = {}          # set by the compose workers too: flow does not set them again
-    if keep is not None and len(issue.pages) == 1 and jobs > 1:
+    if keep_one:
         from .parallel import keep_next
 
         keep_next(_helper_setup, _HelperState(issue))
         meanwhile = keep
+    done = {} if in_tasks else None
     bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None,
-                            reuse=reuse, heads=heads, bylines=bylines)
+                            reuse=reuse, heads=heads, bylines=bylines, normalised=done)
+    if in_tasks:
+        # the articles not composed there (set vertically throughout) are normalised here;
+        # the notes come out in the order of the articles, as they did
+        issue, report.changes = normalise_issue(issue, normalised, done)
     t25 = time.perf_counter()
     flows = flow_issue(issue, bodies, heads, bylines)
     from .makeup import block_geometry, foot_levers, holes
