@@ -3,7 +3,8 @@
 Contract: ``normalise_text(text, body=True)`` → (new text, [(offset, old, new, why)]) (``body``:
 a paragraph, not a headline, kicker or subtitle); ``normalise_issue(issue)`` returns a new Issue with every article's headline, kicker, subtitle, paragraphs and
 byline normalised, and the list of :class:`Change` with file, line and column of each change in
-the article file.  The manifest's ``normalise: false`` turns all of it off (build stage).
+the article file; ``normalise_article(article)`` does one article of it (a build's compose
+workers normalise the articles they compose, and normalise_issue(done=…) takes what they made).  The manifest's ``normalise: false`` turns all of it off (build stage).
 
 Rules, applied in this order (CLREQ §mixed_text_composition_in_horizontal_writing_mode,
 §table_of_punctuation_marks; GB/T 15834; typography.md §1.1).  "Chinese context" means a
