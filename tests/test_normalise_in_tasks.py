@@ -63,3 +63,30 @@ def test_headlines_and_bylines_are_set_from_the_normalised_text(issue):
     body = "".join(ln.text for flow in layout.flows for b in flow.blocks
                    for c in b.columns for ln in c)
     assert "（资阳市科协）" in body and "(资阳市科协)" not in body
+
+
+def test_script_warnings_are_the_same_and_in_the_order_of_the_articles(issue):
+    """The script warning (body.script_warning) is made in the compose task too: two articles
+    in Traditional characters set as Simplified are each warned about, in the order of the
+    articles, before what flow says — as when they were made before the round."""
+    from typeset.body import script_warning
+
+    # (the copy of tests/test_hant.py: wire copy from Taipei)
+    text = ("本報訊 臺北市今天舉辦科技普及活動，吸引了大批市民參加。活動現場設有多個展區，展示了"
+            "最新的科技成果。主辦單位表示：這次活動的目的，是讓更多市民了解科學、熱愛科學！\n\n"
+            "參加活動的市民說，這樣的活動很有意義；希望以後能多舉辦。你來了嗎？\n")
+    for name in ("03-ziyang-dazu.txt", "02-chuanyu-kepu.txt"):
+        p = issue / name
+        p.write_text("headline: 臺北舉辦科技普及活動\n\n" + text, encoding="utf-8")
+    loaded = load_issue(issue)
+    want = [f"{a.path}: {m}" for a in loaded.articles.values()
+            if not a.placeholder and (m := script_warning(loaded, a))]
+    assert len(want) == 2
+    for jobs in (1, 2):
+        layout = lay_out(issue, jobs)
+        got = layout.report.warnings
+        assert [w for w in got if w in want] == want
+        assert got[:len(want)] == want          # (the demo's articles carry no warnings of
+        assert {k: m for k, (_, m) in layout.scripts.items()} == {   # their own)
+            k: script_warning(loaded, a) for k, a in loaded.articles.items()
+            if not a.placeholder}

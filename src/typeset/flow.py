@@ -167,18 +167,22 @@ def _compose_article(job: tuple, article_key: str) -> tuple:
     article key) → lines (:func:`_aligned`), so that flow does not set them one after
     another in the build process (issue #22).  ``job``: (issue, article key → [(page, slot,
     part)] of its slots or None, headlines wanted, bylines wanted[, the id of the process the
-    results are for: another one's are pickled[, normalise the article first]]).  A headline
-    or byline that fails here is left to flow, which says why.  Normalised here, the article
-    is composed as normalised and what normalize.normalise_article made of it is returned
-    fourth (else None)."""
+    results are for: another one's are pickled[, the article is as loaded]]).  A headline
+    or byline that fails here is left to flow, which says why.  An article as loaded is
+    looked at first — its script warning (body.script_warning) and, if the issue says so,
+    its text normalised (normalize.normalise_article), then composed as normalised — and
+    the two are returned fourth (else None)."""
     issue, places, want_heads, want_bylines = job[:4]
     heads, bylines = {}, {}
-    norm = None
+    first = None
     if len(job) > 5 and job[5]:
+        from .body import script_warning
         from .normalize import normalise_article
 
-        norm = normalise_article(issue.articles[article_key])
-        if norm[0] is not None:
+        loaded = issue.articles[article_key]
+        norm = normalise_article(loaded) if issue.normalise else None
+        first = (None if loaded.placeholder else script_warning(issue, loaded), norm)
+        if norm is not None and norm[0] is not None:
             issue = replace(issue, articles={**issue.articles, article_key: norm[0]})
     art = issue.articles[article_key]
     for page, slot, part in (places or {}).get(article_key, ()):
@@ -194,7 +198,7 @@ def _compose_article(job: tuple, article_key: str) -> tuple:
             except Exception:  # noqa: BLE001 - flow sets it again and reports it
                 pass
     here = len(job) < 5 or job[4] == os.getpid()
-    return _compose_paragraphs(issue, article_key, here), heads, bylines, norm
+    return _compose_paragraphs(issue, article_key, here), heads, bylines, first
 
 
 def _head_places(issue: Issue) -> dict:
@@ -212,7 +216,7 @@ def _head_places(issue: Issue) -> dict:
 
 def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
                    reuse: dict | None = None, heads: dict | None = None,
-                   bylines: dict | None = None, normalised: dict | None = None
+                   bylines: dict | None = None, loaded: dict | None = None
                    ) -> dict[str, list]:
     """Compose the body paragraphs of every article placed in the issue, on ``jobs``
     processes (``meanwhile()`` runs here as they work): article key → its paragraphs, each a
@@ -223,12 +227,14 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
     composed here, ``bylines`` with their bylines in the styles of the templates that show
     them (:func:`_compose_article`), for :func:`flow_issue` of the same issue.
 
-    ``normalised``: ``issue`` is as loaded, and each article composed here is normalised
-    first, in its compose task (normalize.normalise_article; the dict is filled with what
-    that made of it, article key → its result, for normalize.normalise_issue(done=…), which
-    puts the notes in order): on the workers, beside composition, rather than every article
-    one after another in the build process before it forks them (issue #22).  The headline
-    groups and bylines are those of the normalised articles."""
+    ``loaded``: ``issue`` is as loaded, and each article composed here is looked at first,
+    in its compose task: its script warning made (body.script_warning) and, if the issue
+    says so, its text normalised (normalize.normalise_article); the dict is filled with
+    article key → (the warning, normalise_article's result or None), for build.lay_out,
+    which puts them in order (normalize.normalise_issue(done=…)).  So that work is done on
+    the workers, beside composition, rather than article after article in the build process
+    before it forks them (issue #22).  The headline groups and bylines are those of the
+    normalised articles."""
     from .parallel import fork_map
 
     # (an article set vertically throughout is composed by vertical.py, not here)
@@ -244,21 +250,21 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
     # 500 pages: made so in _compose_paragraphs here and as a worker's lines are read back)
 
     def share(value):
-        paragraphs, got, bys, norm = value
+        paragraphs, got, bys, first = value
         if heads is not None:
             heads.update(got)
         if bylines is not None:
             bylines.update(bys)
-        return paragraphs, norm
+        return paragraphs, first
 
     want_heads, want_bylines = heads is not None, bylines is not None
     places = _head_places(issue) if want_heads or want_bylines else None
     done = dict(zip(todo, fork_map(_compose_article, todo, jobs,
                                    (issue, places, want_heads, want_bylines, os.getpid(),
-                                    normalised is not None),
+                                    loaded is not None),
                                    meanwhile=meanwhile, received=share, collect=False)))
-    if normalised is not None:
-        normalised.update((k, norm) for k, (_, norm) in done.items())
+    if loaded is not None:
+        loaded.update((k, first) for k, (_, first) in done.items())
     return {k: done[k][0] if k in done else reuse[k] for k in keys}
 
 
