@@ -370,21 +370,20 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
     # what an article file could not carry over (a Word document's tracked changes …)
     report.warnings.extend(f"{where}: {msg}" for art in issue.articles.values()
                            for where, msg in art.warnings)
-    # after an edit (previous): an article loaded as it was keeps its script warning and
-    # its normalised text, from the layout before
-    same = previous is not None and previous.issue.lang == issue.lang
-    scripts = {}
-    for key, art in issue.articles.items():
-        if art.placeholder:
-            continue
-        hit = previous.scripts.get(key) if same else None
-        msg = hit[1] if hit is not None and hit[0] == art else script_warning(issue, art)
-        scripts[key] = (art, msg)
-        if msg:
-            report.warnings.append(f"{art.path}: {msg}")
     normalised = dict(previous.normalised) if previous is not None else {}
-    if issue.normalise:
-        issue, report.changes = normalise_issue(issue, normalised)
+    keep_one = keep is not None and len(issue.pages) == 1 and jobs > 1
+    # Each article's script warning is made and its text normalised in its compose task
+    # (compose_bodies(loaded=…)), on the workers beside composition, not all of them here
+    # before the workers are forked (issue #22) — unless the normalised issue is wanted
+    # first: to tell the bodies of the layout before an edit that can be kept (``previous``:
+    # reuse, below), or by the worker kept after the round (``keep``), which is forked with
+    # the issue as it is then
+    in_tasks = previous is None and not keep_one
+    scripts: dict = {}
+    if not in_tasks:
+        _scripts(issue, previous, scripts, report)
+        if issue.normalise:
+            issue, report.changes = normalise_issue(issue, normalised)
     t2 = time.perf_counter()
     reuse = {}
     if previous is not None and previous.issue.paper == issue.paper and \
@@ -394,13 +393,21 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
                  if k in issue.articles and old.get(k) == issue.articles[k]}
     heads: dict = {}
     bylines: dict = {}          # set by the compose workers too: flow does not set them again
-    if keep is not None and len(issue.pages) == 1 and jobs > 1:
+    if keep_one:
         from .parallel import keep_next
 
         keep_next(_helper_setup, _HelperState(issue))
         meanwhile = keep
+    done = {} if in_tasks else None
     bodies = compose_bodies(issue, jobs, (lambda: meanwhile(issue)) if meanwhile else None,
-                            reuse=reuse, heads=heads, bylines=bylines)
+                            reuse=reuse, heads=heads, bylines=bylines, loaded=done)
+    if in_tasks:
+        # the articles not composed there (set vertically throughout) are looked at here;
+        # the warnings and notes come out in the order of the articles, as they did
+        _scripts(issue, None, scripts, report, {k: v[0] for k, v in done.items()})
+        if issue.normalise:
+            issue, report.changes = normalise_issue(issue, normalised,
+                                                    {k: v[1] for k, v in done.items()})
     t25 = time.perf_counter()
     flows = flow_issue(issue, bodies, heads, bylines)
     from .makeup import block_geometry, foot_levers, holes
@@ -463,6 +470,25 @@ def lay_out(issue_dir: Path, jobs: int | None = None, meanwhile=None,
     report.timings.update(load=t1 - t0, normalise=t2 - t1, compose=t25 - t2, flow=t3 - t25,
                           compose_flow=t3 - t2)
     return Layout(issue, bodies, flows, report, normalised, scripts)
+
+
+def _scripts(issue, previous, scripts: dict, report: Report, done: dict | None = None) -> None:
+    """Each article's script warning (body.script_warning) into ``scripts`` (key → (article
+    as loaded, warning)) and the report's warnings, in the order of the articles.  After an
+    edit (``previous``) an article loaded as it was keeps its warning from the layout
+    before; ``done``: the warnings the compose tasks made (key → warning)."""
+    same = previous is not None and previous.issue.lang == issue.lang
+    for key, art in issue.articles.items():
+        if art.placeholder:
+            continue
+        hit = previous.scripts.get(key) if same else None
+        if done is not None and key in done:
+            msg = done[key]
+        else:
+            msg = hit[1] if hit is not None and hit[0] == art else script_warning(issue, art)
+        scripts[key] = (art, msg)
+        if msg:
+            report.warnings.append(f"{art.path}: {msg}")
 
 
 def _stacked_above(issue: Issue, slots: list[SlotReport]) -> None:

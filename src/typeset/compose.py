@@ -212,8 +212,29 @@ _glyph_rest = attrgetter(*_GLYPH_FIELDS[3:])
 _GLYPH_REST = _GLYPH_DEFAULTS[3:]
 
 
+class _Chars(dict):
+    """One string object a character in this process: ``same_char(ch)`` gives the first
+    object seen equal to ``ch`` (a dict whose missing key is itself: the look-up of a key it
+    has is one C call).  Iterating a text makes a new string a character outside Latin-1, so
+    the glyphs of a 500-page issue's lines held each Han character once a glyph (issue #22:
+    about 140 MB); the lines read back from a worker take theirs from here as they are made
+    (_line_columns), and flow.compose_bodies gives the lines composed in this process
+    theirs."""
+
+    __slots__ = ()
+
+    def __missing__(self, ch: str) -> str:
+        self[ch] = ch
+        return ch
+
+
+same_char = _Chars().__getitem__
+
+
 def _line_glyphs(glyphs, vals) -> Line:
     """A pickled line (Line.__reduce__) whose glyphs went as Glyphs."""
+    for g in glyphs:
+        g.ch = same_char(g.ch)
     return Line(glyphs, *vals)
 
 
@@ -223,7 +244,7 @@ def _line_columns(text, xs, advances, extra, vals) -> Line:
     x.frombytes(xs)
     adv = array("d")
     adv.frombytes(advances)
-    glyphs = list(map(Glyph, text, x, adv))
+    glyphs = list(map(Glyph, map(same_char, text), x, adv))
     for k, (hscale, role, form, rule) in extra:
         g = glyphs[k]
         g.hscale, g.role, g.form, g.rule = hscale, role, form, rule

@@ -27,11 +27,13 @@ like the columns of a rectangle.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field, replace
 
 from .blocks import Block, Frame, HeadLine, Part, closing, fill, lowest_foot
 from .body import note_pieces
-from .compose import Glyph, Line, compose_headline, compose_paragraph, marks_only, natural_line
+from .compose import (Glyph, Line, compose_headline, compose_paragraph, marks_only, natural_line,
+                      same_char)
 from .errors import InputError, raise_all
 from .i18n import _
 from .model import Issue, PageSpec, Slot, TextStyle
@@ -140,18 +142,21 @@ def picture_height(paper, pic_lines: int) -> float:
     return pic_lines * paper.pitch - paper.line_gap
 
 
-def _compose_paragraphs(issue: Issue, article_key: str) -> list[list[Line]]:
+def _compose_paragraphs(issue: Issue, article_key: str, here: bool = True) -> list[list[Line]]:
+    """An article's body, composed.  ``here``: the lines stay in this process, which then
+    holds each character once for all of them, not once a glyph (issue #22: 500 pages;
+    compose.same_char).  A compose worker's lines are pickled, each line's characters as one
+    string (Line.__reduce__), and given the shared strings as they are read back: a pass
+    over their glyphs there would be lost work."""
     from .body import compose_article
 
     paragraphs = compose_article(issue, issue.articles[article_key])
-    # one string object per character: pickled once each (pickle keeps one copy of an object
-    # it has sent), so the lines sent back from a worker are smaller and the process that
-    # receives them holds each character once, not once per glyph (issue #22: 500 pages)
-    same: dict = {}
-    for lines in paragraphs:
-        for ln in lines:
-            for g in ln.glyphs:
-                g.ch = same.setdefault(g.ch, g.ch)
+    if here:
+        same = same_char
+        for lines in paragraphs:
+            for ln in lines:
+                for g in ln.glyphs:
+                    g.ch = same(g.ch)
     return paragraphs
 
 
@@ -161,10 +166,24 @@ def _compose_article(job: tuple, article_key: str) -> tuple:
     (:func:`head_group`), and its byline as each of their templates sets it, (template key,
     article key) → lines (:func:`_aligned`), so that flow does not set them one after
     another in the build process (issue #22).  ``job``: (issue, article key → [(page, slot,
-    part)] of its slots or None, headlines wanted, bylines wanted).  A headline or byline
-    that fails here is left to flow, which says why."""
-    issue, places, want_heads, want_bylines = job
+    part)] of its slots or None, headlines wanted, bylines wanted[, the id of the process the
+    results are for: another one's are pickled[, the article is as loaded]]).  A headline
+    or byline that fails here is left to flow, which says why.  An article as loaded is
+    looked at first — its script warning (body.script_warning) and, if the issue says so,
+    its text normalised (normalize.normalise_article), then composed as normalised — and
+    the two are returned fourth (else None)."""
+    issue, places, want_heads, want_bylines = job[:4]
     heads, bylines = {}, {}
+    first = None
+    if len(job) > 5 and job[5]:
+        from .body import script_warning
+        from .normalize import normalise_article
+
+        loaded = issue.articles[article_key]
+        norm = normalise_article(loaded) if issue.normalise else None
+        first = (None if loaded.placeholder else script_warning(issue, loaded), norm)
+        if norm is not None and norm[0] is not None:
+            issue = replace(issue, articles={**issue.articles, article_key: norm[0]})
     art = issue.articles[article_key]
     for page, slot, part in (places or {}).get(article_key, ()):
         if want_heads:
@@ -178,7 +197,8 @@ def _compose_article(job: tuple, article_key: str) -> tuple:
                 bylines[key] = _aligned(art.byline, issue, page.template.byline_style, "end")
             except Exception:  # noqa: BLE001 - flow sets it again and reports it
                 pass
-    return _compose_paragraphs(issue, article_key), heads, bylines
+    here = len(job) < 5 or job[4] == os.getpid()
+    return _compose_paragraphs(issue, article_key, here), heads, bylines, first
 
 
 def _head_places(issue: Issue) -> dict:
@@ -196,7 +216,8 @@ def _head_places(issue: Issue) -> dict:
 
 def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
                    reuse: dict | None = None, heads: dict | None = None,
-                   bylines: dict | None = None) -> dict[str, list]:
+                   bylines: dict | None = None, loaded: dict | None = None
+                   ) -> dict[str, list]:
     """Compose the body paragraphs of every article placed in the issue, on ``jobs``
     processes (``meanwhile()`` runs here as they work): article key → its paragraphs, each a
     list of lines.  A body is set at the paper's column measure whatever page or slot it
@@ -204,7 +225,16 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
     composed before for articles that have not changed (article key → body), taken as they
     are.  ``heads``: a dict to fill with the headline groups of the slots of the articles
     composed here, ``bylines`` with their bylines in the styles of the templates that show
-    them (:func:`_compose_article`), for :func:`flow_issue` of the same issue."""
+    them (:func:`_compose_article`), for :func:`flow_issue` of the same issue.
+
+    ``loaded``: ``issue`` is as loaded, and each article composed here is looked at first,
+    in its compose task: its script warning made (body.script_warning) and, if the issue
+    says so, its text normalised (normalize.normalise_article); the dict is filled with
+    article key → (the warning, normalise_article's result or None), for build.lay_out,
+    which puts them in order (normalize.normalise_issue(done=…)).  So that work is done on
+    the workers, beside composition, rather than article after article in the build process
+    before it forks them (issue #22).  The headline groups and bylines are those of the
+    normalised articles."""
     from .parallel import fork_map
 
     # (an article set vertically throughout is composed by vertical.py, not here)
@@ -215,33 +245,27 @@ def compose_bodies(issue: Issue, jobs: int = 1, meanwhile=None,
     keys.sort(key=lambda k: -sum(len(p.text) for p in issue.articles[k].paragraphs))
     reuse = reuse or {}
     todo = [k for k in keys if k not in reuse]
-    # Each body comes back with its own string object for each character it uses (shared
-    # within the body, _compose_paragraphs): here every body's glyphs are given one object
-    # per character for the whole issue, as each arrives, so that the build holds each
-    # character once and not once per article (issue #22: about 140 MB at 500 pages).  The
-    # strings of the body just received are freed at once, and the next body's take their
-    # place.
-    chars: dict = {}
+    # (every body's glyphs hold one string object a character for the whole issue, so that
+    # the build holds each character once and not once a glyph — issue #22: about 140 MB at
+    # 500 pages: made so in _compose_paragraphs here and as a worker's lines are read back)
 
     def share(value):
-        paragraphs, got, bys = value
-        get = chars.setdefault
-        for lines in paragraphs:
-            for ln in lines:
-                for g in ln.glyphs:
-                    g.ch = get(g.ch, g.ch)
+        paragraphs, got, bys, first = value
         if heads is not None:
             heads.update(got)
         if bylines is not None:
             bylines.update(bys)
-        return paragraphs
+        return paragraphs, first
 
     want_heads, want_bylines = heads is not None, bylines is not None
     places = _head_places(issue) if want_heads or want_bylines else None
     done = dict(zip(todo, fork_map(_compose_article, todo, jobs,
-                                   (issue, places, want_heads, want_bylines),
-                                   meanwhile=meanwhile, received=share)))
-    return {k: done[k] if k in done else reuse[k] for k in keys}
+                                   (issue, places, want_heads, want_bylines, os.getpid(),
+                                    loaded is not None),
+                                   meanwhile=meanwhile, received=share, collect=False)))
+    if loaded is not None:
+        loaded.update((k, first) for k, (_, first) in done.items())
+    return {k: done[k][0] if k in done else reuse[k] for k in keys}
 
 
 class _Text:

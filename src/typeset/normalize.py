@@ -3,7 +3,8 @@
 Contract: ``normalise_text(text, body=True)`` → (new text, [(offset, old, new, why)]) (``body``:
 a paragraph, not a headline, kicker or subtitle); ``normalise_issue(issue)`` returns a new Issue with every article's headline, kicker, subtitle, paragraphs and
 byline normalised, and the list of :class:`Change` with file, line and column of each change in
-the article file.  The manifest's ``normalise: false`` turns all of it off (build stage).
+the article file; ``normalise_article(article)`` does one article of it (a build's compose
+workers normalise the articles they compose, and normalise_issue(done=…) takes what they made).  The manifest's ``normalise: false`` turns all of it off (build stage).
 
 Rules, applied in this order (CLREQ §mixed_text_composition_in_horizontal_writing_mode,
 §table_of_punctuation_marks; GB/T 15834; typography.md §1.1).  "Chinese context" means a
@@ -601,21 +602,43 @@ def normalise_text(text: str, body: bool = True) -> tuple[str, list[tuple[int, s
     if not _TRIGGER.search(text):
         return text, changes          # nothing any rule looks at (most Chinese paragraphs)
     toks = _tokens(text)
-    spaces = (lambda t, c: _spaces(t, c, body))
     # Each repair can give the next its Chinese context (a quote made curly makes the colon
     # after it Chinese): repeat until nothing changes, so that a second run changes nothing.
     for _ in range(4):
         before = len(changes)
-        for step in (_forms, _dashes_and_ellipses, _connectors, _half_width_marks, _quotes,
-                     spaces):
-            # one token per character again (a replacement may be longer than what it replaced)
-            toks = [(c, off) for t, off in step(toks, changes) for c in t]
+        for step, starts in _STEPS:
+            # a step walks every character in Python: skipped where the text has nothing it
+            # starts from (it would return the tokens as they are)
+            if not starts.search(text):
+                continue
+            out = step(toks, changes, body) if step is _spaces else step(toks, changes)
+            if out is not toks:
+                # one token per character again (a replacement may be longer than what it
+                # replaced)
+                toks = [(c, off) for t, off in out for c in t]
+                text = _chars(toks)
         if len(changes) == before:
             break
     if body:
         toks = _flattened_table(toks, changes)
     changes.sort(key=lambda c: c[0])
     return _chars(toks), changes
+
+
+# The steps of normalise_text in order, each with what it starts from: a step changes nothing
+# in a text without a match (most paragraphs that pass _TRIGGER have a space and nothing else
+# a rule looks at: a dateline's ``本报讯 7月28日``).  Each is what its step tests before it puts
+# anything: _forms a full-width digit or letter, a small form, ``-``, ``~``, ``.`` or a zero
+# among Chinese numerals; _dashes_and_ellipses a match of _DASH or _DOTS anywhere, or ``…⋯``;
+# _half_width_marks a key of _FULL; _quotes a straight quote; _spaces a space of _SPACES.
+_STEPS = (
+    (_forms, re.compile("[０-９Ａ-Ｚａ-ｚ" + "".join(_SMALL) + r"~.\-]|" + _HAN_ZERO.pattern)),
+    (_dashes_and_ellipses, re.compile(_DASH.pattern + "|" + _DOTS.pattern + "|[…⋯]")),
+    (_connectors, re.compile(_PHONE_DASH.pattern + "|" + _DATE_DASH.pattern)),
+    (_half_width_marks, re.compile("[" + re.escape("".join(_FULL)) + "]")),
+    (_quotes, re.compile("[\"']")),
+    (_spaces, re.compile("[" + _SPACES + "]")),
+)
 
 
 # A figure of a table's cell: 50.0, 1,234, -3.2, 51.7%, 2‰ (a dash alone: an empty cell)
@@ -713,84 +736,104 @@ def _header_map(lines: list[str] | None, key: str, text: str, fallback: int):
     return [(fallback, c + 1) for c in range(len(text))]
 
 
-def normalise_issue(issue, known: dict | None = None):
+def normalise_issue(issue, known: dict | None = None, done: dict | None = None):
     """Apply :func:`normalise_text` to every article; return (issue, [Change]).  ``known``:
     a dict the caller keeps between calls (`watch`, after an edit): what this call made of
     each article (key → (article as loaded, its file's lines, normalised, changes)), filled
     here; an article that reads the same as there, from a file of the same lines, is taken
-    from it instead of being normalised again."""
-    from .model import Paragraph
-
+    from it instead of being normalised again.  ``done``: articles normalised already by
+    :func:`normalise_article` (key → what it returned; a build's compose workers normalise
+    the articles they compose, flow.compose_bodies), taken as they are."""
     all_changes: list[Change] = []
     articles = {}
     made = {}
     for key, art in issue.articles.items():
-        name = str(art.path)
-        lines = _read_lines(Path(art.path))
-        hit = known.get(key) if known else None
-        if hit is not None and hit[0] == art and hit[1] == lines:
-            articles[key] = hit[2]
-            all_changes += hit[3]
-            made[key] = hit
-            continue
-        first = len(all_changes)
-
-        def fix(text, where, body=True):
-            """``text`` normalised; ``where()`` maps its offsets to the file's lines and
-            columns, asked only when something changed (most paragraphs: nothing)."""
-            new, ch = normalise_text(text, body)
-            if ch:
-                where = where()
-            for off, old, rep, why in ch:
-                line, col = where[off] if where and off < len(where) else (None, None)
-                if line is None:
-                    line, col = where[0][0] if where else 1, off + 1
-                all_changes.append(Change(name, line, col, old, rep, why))
-            return new
-
-        def header(field):
-            value = getattr(art, field)
-            if not value:
-                return value
-            # a byline is copy; a headline, kicker or subtitle keeps its spaces (breaks)
-            return fix(value, lambda: _header_map(lines, field, value, art.headline_line),
-                       body=field == "byline")
-
-        paras = []
-        for p in art.paragraphs:
-            if p.table is not None:
-                # a table: each cell on its own (the cells are not one sentence)
-                cell = lambda t: fix(t, lambda: [(p.line, c + 1) for c in range(len(t))])  # noqa
-                table = replace(p.table, header=tuple(cell(c) for c in p.table.header),
-                                rows=tuple(tuple(cell(c) for c in r) for r in p.table.rows))
-                paras.append(replace(p, table=table, text=" ".join(
-                    c for r in (table.header,) + table.rows for c in r if c)))
+        got = done.get(key) if done else None
+        if got is not None:
+            new, changes, lines = got
+        else:
+            lines = _read_lines(Path(art.path))
+            hit = known.get(key) if known else None
+            if hit is not None and hit[0] == art and hit[1] == lines:
+                articles[key] = hit[2]
+                all_changes += hit[3]
+                made[key] = hit
                 continue
-            if p.kind == "body" and not p.spans and _marker_alone(p) and \
-                    not all(_marker_alone(q) for q in art.paragraphs):
-                all_changes.append(Change(name, p.line, 1, p.text.strip(), "", N_(
-                    "a picture marker alone: its photo is not in the copy")))
-                continue
-            new = fix(p.text, lambda: _paragraph_map(lines, p.line, p.text) or
-                      [(p.line, c + 1) for c in range(len(p.text))])
-            if p.spans or p.kind != "body":
-                paras.append(replace(p, text=new, spans=_moved_spans(p.text, new, p.spans)))
-            else:
-                paras.append(Paragraph(new, p.line, verse=p.verse))
-        articles[key] = replace(
-            art, headline=header("headline"), kicker=header("kicker"),
-            subtitle=header("subtitle"), byline=header("byline"), paragraphs=tuple(paras))
-        made[key] = (art, lines, articles[key], all_changes[first:])
+            new, changes, lines = normalise_article(art, lines)
+        articles[key] = art if new is None else new
+        all_changes += changes
+        made[key] = (art, lines, articles[key], changes)
     if known is not None:
         known.clear()
         known.update(made)
     return replace(issue, articles=articles), all_changes
 
 
+def normalise_article(art, lines=None):
+    """One article of :func:`normalise_issue`: (the article normalised, or None where it
+    reads the same as ``art``; its changes, [Change]; its file's lines, read here unless
+    given)."""
+    from .model import Paragraph
+
+    name = str(art.path)
+    if lines is None:
+        lines = _read_lines(Path(art.path))
+    changes: list[Change] = []
+
+    def fix(text, where, body=True):
+        """``text`` normalised; ``where()`` maps its offsets to the file's lines and
+        columns, asked only when something changed (most paragraphs: nothing)."""
+        new, ch = normalise_text(text, body)
+        if ch:
+            where = where()
+        for off, old, rep, why in ch:
+            line, col = where[off] if where and off < len(where) else (None, None)
+            if line is None:
+                line, col = where[0][0] if where else 1, off + 1
+            changes.append(Change(name, line, col, old, rep, why))
+        return new
+
+    def header(field):
+        value = getattr(art, field)
+        if not value:
+            return value
+        # a byline is copy; a headline, kicker or subtitle keeps its spaces (breaks)
+        return fix(value, lambda: _header_map(lines, field, value, art.headline_line),
+                   body=field == "byline")
+
+    paras = []
+    for p in art.paragraphs:
+        if p.table is not None:
+            # a table: each cell on its own (the cells are not one sentence)
+            cell = lambda t: fix(t, lambda: [(p.line, c + 1) for c in range(len(t))])  # noqa
+            table = replace(p.table, header=tuple(cell(c) for c in p.table.header),
+                            rows=tuple(tuple(cell(c) for c in r) for r in p.table.rows))
+            paras.append(replace(p, table=table, text=" ".join(
+                c for r in (table.header,) + table.rows for c in r if c)))
+            continue
+        if p.kind == "body" and not p.spans and _marker_alone(p) and \
+                not all(_marker_alone(q) for q in art.paragraphs):
+            changes.append(Change(name, p.line, 1, p.text.strip(), "", N_(
+                "a picture marker alone: its photo is not in the copy")))
+            continue
+        new = fix(p.text, lambda: _paragraph_map(lines, p.line, p.text) or
+                  [(p.line, c + 1) for c in range(len(p.text))])
+        if p.spans or p.kind != "body":
+            paras.append(replace(p, text=new, spans=_moved_spans(p.text, new, p.spans)))
+        else:
+            paras.append(Paragraph(new, p.line, verse=p.verse))
+    new_art = replace(
+        art, headline=header("headline"), kicker=header("kicker"),
+        subtitle=header("subtitle"), byline=header("byline"), paragraphs=tuple(paras))
+    return (None if new_art == art else new_art), changes, lines
+
+
 def _marker_alone(p) -> bool:
     """Whether paragraph ``p`` is a picture marker alone (rule 7)."""
     t = p.text.strip()
-    return bool(t) and set(t) <= _PICTURE_MARKERS
+    # (the first character first: a set of every character of every paragraph cost a build
+    # of 32 pages 5 ms)
+    return bool(t) and t[0] in _PICTURE_MARKERS and set(t) <= _PICTURE_MARKERS
 
 
 def _moved_spans(old: str, new: str, spans: tuple) -> tuple:
