@@ -189,7 +189,7 @@ def _check_glyphs(issue, pages) -> list[str]:
     captions, banners, running head, section head, notices, the footer, the slug) without a
     second list of which text goes in which face.  A character no face has raises (exit 3);
     one set from a fallback face is returned as a notice, with the same file, line and slot."""
-    from .frame import TextRun
+    from .frame import TextRun, run_chars
 
     errors: list = []
     notices: list[str] = []
@@ -250,7 +250,7 @@ def _check_glyphs(issue, pages) -> list[str]:
                 have = chars.get(run.role)
                 if have is None:
                     have = chars[run.role] = set()
-                have.update(g.ch for g in run.glyphs)
+                have.update(run_chars(run))
     suspect = {}
     for role, have in chars.items():
         face = fonts.face(role)

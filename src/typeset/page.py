@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import replace
-from itertools import chain
+from itertools import chain, groupby
 from operator import add, attrgetter
 
 from .blocks import Block
 from .compose import Line, natural_line
 from .flow import PageFlow, footer_grid, footer_rows, notice_lines, picture_height
 from .errors import InputError, SourceRef
-from .frame import (ASCENT, DESCENT, TOLERANCE, WAVE, Box, Graphic, Image, PageOut, Rule,
-                    TextRun, line_runs)
+from .frame import (ASCENT, DESCENT, TOLERANCE, WAVE, Box, Graphic, Image, LineGlyphs, PageOut,
+                    Rule, TextRun, line_runs)
 from .model import Issue
 from .units import MM
 
@@ -249,6 +249,9 @@ def _check_areas(out: PageOut, skip: set[int] = frozenset()) -> None:
 
 _X = attrgetter("x")
 _ADVANCE = attrgetter("advance")
+_VERTICAL = attrgetter("vertical")
+_GLYPHS = attrgetter("glyphs")
+_ORIGIN, _SRC = attrgetter("x0", "em"), attrgetter("src")
 
 
 def _inside(area, runs: list) -> bool:
@@ -258,19 +261,45 @@ def _inside(area, runs: list) -> bool:
     _check_areas has nothing to say of the area without looking at each run: the box of an
     area's few thousand glyphs is taken in one pass, not run by run (issue #22: the page
     stage runs in the build process alone).  False when it cannot tell (a vertical run, no
-    glyph): the runs are then checked one by one."""
-    if any(r.vertical for r in runs):
+    glyph, a box within a millionth of a point of the tolerance): the runs are then checked
+    one by one.
+
+    A run set from a composed line (frame.LineGlyphs) is measured on the composer's glyphs,
+    in em: its box is x0 + (the least x) × em to x0 + (the greatest x + advance) × em, which
+    differs from the sums over each placed glyph by rounding only (10⁻¹⁰ pt), far inside
+    the margin of a millionth of a point kept here — so True is said only where the glyph
+    by glyph sums say it too, and nothing else depends on this answer."""
+    if any(map(_VERTICAL, runs)):
         return False
-    glyphs = list(chain.from_iterable(r.glyphs for r in runs))
-    if not glyphs:
-        return False
-    xs = list(map(_X, glyphs))
-    x0, x1 = min(xs), max(map(add, xs, map(_ADVANCE, glyphs)))
+    gls = list(map(_GLYPHS, runs))
+    if all(type(gl) is LineGlyphs and gl.made is None for gl in gls):
+        # the glyphs of the runs of one origin and em together (a column's lines but the
+        # indented ones): a few passes over many glyphs, not a few for each run
+        lo, hi = [], []
+        for (x0, em), same in groupby(sorted(gls, key=_ORIGIN), _ORIGIN):
+            src = list(chain.from_iterable(map(_SRC, same)))
+            if src:
+                # (comprehensions: their attribute reads are quicker than attrgetter's)
+                lo.append(x0 + min([g.x for g in src]) * em)
+                hi.append(x0 + max([g.x + g.advance for g in src]) * em)
+        if not lo:
+            return False
+        x0, x1 = min(lo), max(hi)
+    else:
+        glyphs = list(chain.from_iterable(gls))
+        if not glyphs:
+            return False
+        xs = list(map(_X, glyphs))
+        x0, x1 = min(xs), max(map(add, xs, map(_ADVANCE, glyphs)))
     # (the same sums as TextRun.extent's, so that a box on an edge is judged alike)
     y0 = min(r.y - ASCENT * r.size for r in runs)
     y1 = max(r.y + DESCENT * r.size for r in runs)
-    return (area.x0 - x0 <= TOLERANCE and x1 - area.x1 <= TOLERANCE
+    inner = TOLERANCE - _MARGIN
+    return (area.x0 - x0 <= inner and x1 - area.x1 <= inner
             and area.y0 - y0 <= TOLERANCE and y1 - area.y1 <= TOLERANCE)
+
+
+_MARGIN = 1e-6      # pt: what _inside leaves for the rounding of its sums in em
 
 
 def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_out,

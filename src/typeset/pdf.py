@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import os
 
-from .frame import Box, Graphic, Image, PageOut, Rule, TextRun
+from .frame import Box, Graphic, Image, LineGlyphs, PageOut, Rule, TextRun, run_chars
 from .units import MM
 
 MARK_MARGIN = 12 * MM     # room outside the bleed for crop marks
@@ -984,7 +984,7 @@ def issue_encoding(pages: list[PageOut], fonts) -> dict:
                 if got is None:
                     got = slots[(it.role, it.form, it.vertical)] = \
                         _seen(*_run_faces(it, fonts, names, levels))
-                yield got, "".join([g.ch for g in it.glyphs])
+                yield got, run_chars(it)
         if page.slug:
             yield _seen(names[(page.slug_role, "")], levels.get(page.slug_role)), page.slug
 
@@ -996,6 +996,12 @@ def issue_encoding(pages: list[PageOut], fonts) -> dict:
 
     for page in pages:
         for (chain, level, seen), text in texts(page):
+            if text and seen.issuperset(text):
+                continue
+            # (a run's characters come as its glyphs' strings, kept with their hashes: most
+            # runs stop above; a glyph of two characters never would, so the rest asks the
+            # characters of the text joined, as ReportLab takes them)
+            text = "".join(text)
             if text and seen.issuperset(text):
                 continue
             # (an empty text names its chain's first face, as ReportLab's state for it)
@@ -1649,7 +1655,14 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
     num = _num
 
     size = run.size
+    # a run set from a composed line (frame.LineGlyphs) is drawn from the composer's glyphs,
+    # each placed as a PlacedGlyph of it would be (the same sums, so the same numbers);
+    # other runs' glyphs are placed already (ox 0, em 1: x as it is)
     gl = run.glyphs
+    if type(gl) is LineGlyphs and gl.made is None:
+        gl, ox, em = gl.src, gl.x0, gl.em
+    else:
+        gl, ox, em = list(gl), 0.0, 1.0
     out = ["BT"]
     if run.form == "rule":
         out.append("3 Tr")          # invisible: the page draws the dash as a rule
@@ -1673,9 +1686,9 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
         if abs(h * 100.0 - cur_h) > 1e-6:
             cur_h = h * 100.0
             append(f"{num[cur_h]} Tz")
-        append(f"1 0 0 1 {num[off + g.x]} {y_s} Tm")
+        pen = ox + g.x * em                 # where the current point is, pt
+        append(f"1 0 0 1 {num[off + pen]} {y_s} Tm")
         scale = 1000.0 / (size * h)         # pt → thousandths of text space
-        pen = g.x                           # where the current point is, pt
         piece = None                        # the (level, subset) being shown
         start = 0                           # the word of out its TJ array starts at
         moved = False                       # a number in it: TJ, else Tj
@@ -1685,7 +1698,7 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
             if g.hscale != h:
                 j = gl.index(g, k)
                 break
-            x = g.x
+            x = ox + g.x * em
             p, font, code, w = glyphs[g.ch]
             if p is not piece:
                 if piece is not None:
