@@ -300,21 +300,26 @@ def _split_runs(gl: list, x0: float, y: float, em: float, style, kind: str, arti
     cur: TextRun | None = None
     src: list = []
     made = []                   # (run, its glyphs): their LineGlyphs made once complete
+    last = None                 # the glyph before's (role, form), while it is in ``cur``
     for g in gl:
-        if g.role is None:
-            role, size, k = style.role, style.size, kind
-        elif notes and g.role in notes:
-            role, size, k = g.role, notes[g.role].size, "note"
-        else:
-            # another face in the line's own text (markup emphasis, a subhead): the line's
-            # size and baseline, the same kind
-            role, size, k = g.role, style.size, kind
-        if cur is None or cur.role != role or cur.size != size or cur.form != g.form:
-            src = []
-            cur = TextRun(role, size, y, None, weight, k, article, line_id, g.form, area,
-                          where)
-            runs.append(cur)
-            made.append((cur, src))
+        # (a glyph of the same role and form as the one before goes in its run: its role,
+        # size and form come out the same)
+        if cur is None or (g.role, g.form) != last:
+            last = (g.role, g.form)
+            if g.role is None:
+                role, size, k = style.role, style.size, kind
+            elif notes and g.role in notes:
+                role, size, k = g.role, notes[g.role].size, "note"
+            else:
+                # another face in the line's own text (markup emphasis, a subhead): the
+                # line's size and baseline, the same kind
+                role, size, k = g.role, style.size, kind
+            if cur is None or cur.role != role or cur.size != size or cur.form != g.form:
+                src = []
+                cur = TextRun(role, size, y, None, weight, k, article, line_id, g.form, area,
+                              where)
+                runs.append(cur)
+                made.append((cur, src))
         # glyph x/advance are in em of the line's style (note glyphs were pre-scaled)
         src.append(g)
         if g.rule is not None:
