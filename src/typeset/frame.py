@@ -141,16 +141,10 @@ class TextRun:
 
     @property
     def text(self) -> str:
-        return "".join(run_chars(self))
-
-
-def run_chars(run: TextRun) -> list[str]:
-    """The characters of ``run``, its glyphs' own ``ch`` strings (a set or a dict takes them
-    with their hashes kept, where the characters of a string are new strings each)."""
-    gl = run.glyphs
-    if type(gl) is LineGlyphs and gl.made is None:
-        gl = gl.src
-    return [g.ch for g in gl]
+        gl = self.glyphs
+        if type(gl) is LineGlyphs and gl.made is None:
+            gl = gl.src
+        return "".join([g.ch for g in gl])
 
 
 @dataclass(slots=True)
