@@ -96,7 +96,11 @@ class LineGlyphs(Sequence):
     __hash__ = None      # (as a list's)
 
     def __repr__(self) -> str:
-        return repr(self.placed())
+        if self.made is not None:
+            return repr(self.made)
+        x0, em = self.x0, self.em       # (made for the repr only: a repr changes nothing)
+        return repr([PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale)
+                     for g in self.src])
 
     def __reduce__(self):
         return (LineGlyphs, (self.src, self.x0, self.em), self.made)
