@@ -189,7 +189,9 @@ def _check_glyphs(issue, pages) -> list[str]:
     captions, banners, running head, section head, notices, the footer, the slug) without a
     second list of which text goes in which face.  A character no face has raises (exit 3);
     one set from a fallback face is returned as a notice, with the same file, line and slot."""
-    from .frame import TextRun
+    from itertools import chain
+
+    from .frame import LineGlyphs, TextRun
 
     errors: list = []
     notices: list[str] = []
@@ -243,14 +245,22 @@ def _check_glyphs(issue, pages) -> list[str]:
     # character and the role alone: each role's characters are looked up once over the
     # whole issue, and only the runs with a character to report are looked at one by one
     # (the same reports in the same order; 18,000 runs at 32 pages, issue #22).
-    chars: dict = {}
+    # (each role's runs' glyphs gathered, then their characters taken in one comprehension
+    # a role: the glyphs' own strings, their hashes kept)
+    glyphs: dict = {}
     for page in pages:
         for run in page.items:
             if isinstance(run, TextRun):
-                have = chars.get(run.role)
-                if have is None:
-                    have = chars[run.role] = set()
-                have.update(g.ch for g in run.glyphs)
+                gl = run.glyphs
+                if type(gl) is LineGlyphs and gl.made is None:
+                    gl = gl.src
+                got = glyphs.get(run.role)
+                if got is None:
+                    glyphs[run.role] = [gl]
+                else:
+                    got.append(gl)
+    chars = {role: {g.ch for g in chain.from_iterable(gls)} for role, gls in glyphs.items()}
+    del glyphs
     suspect = {}
     for role, have in chars.items():
         face = fonts.face(role)

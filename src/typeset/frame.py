@@ -12,6 +12,7 @@ back from the PDF and checks them against the same areas (``drawn_areas``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 TOLERANCE = 0.05     # pt: what rounding in the PDF may move an edge (a thousandth of a 小五 em)
@@ -54,6 +55,60 @@ class PlacedGlyph:
     turn: bool = False
 
 
+class LineGlyphs(Sequence):
+    """The glyphs of a text run set from a composed line (:func:`line_runs`): the composer's
+    own glyphs ``src`` (compose.Glyph: ``x`` and ``advance`` in em of the line's style, from
+    the line's start), with the run's origin ``x0`` and the style's em ``em``, pt.  Read as a
+    list of :class:`PlacedGlyph` (x = x0 + g.x × em, advance = g.advance × em), made the
+    first time it is read so and kept: from then on that list is the run's glyphs (a change
+    to one is drawn; ``made`` holds it, else None).  Until then the page stage's checks and
+    the PDF writer read ``src`` and do the same sums themselves, so that the build process
+    does not make an object for every glyph of the issue (140,000 at 32 pages, a third of
+    the instructions of the page stage; issue #22)."""
+
+    __slots__ = ("src", "x0", "em", "made")
+
+    def __init__(self, src: list, x0: float, em: float):
+        self.src, self.x0, self.em, self.made = src, x0, em, None
+
+    def placed(self) -> list[PlacedGlyph]:
+        p = self.made
+        if p is None:
+            x0, em = self.x0, self.em
+            p = self.made = [PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale)
+                             for g in self.src]
+        return p
+
+    def __len__(self) -> int:
+        return len(self.src) if self.made is None else len(self.made)
+
+    def __getitem__(self, k):
+        return self.placed()[k]
+
+    def __iter__(self):
+        return iter(self.placed())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, LineGlyphs):
+            other = other.placed()
+        return isinstance(other, list) and self.placed() == other
+
+    __hash__ = None      # (as a list's)
+
+    def __repr__(self) -> str:
+        if self.made is not None:
+            return repr(self.made)
+        x0, em = self.x0, self.em       # (made for the repr only: a repr changes nothing)
+        return repr([PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale)
+                     for g in self.src])
+
+    def __reduce__(self):
+        return (LineGlyphs, (self.src, self.x0, self.em), self.made)
+
+    def __setstate__(self, placed) -> None:
+        self.made = placed
+
+
 @dataclass(slots=True)
 class TextRun:
     """Glyphs of one face and size on one baseline."""
@@ -61,7 +116,7 @@ class TextRun:
     role: str
     size: float
     y: float
-    glyphs: list[PlacedGlyph]
+    glyphs: list[PlacedGlyph]     # or a LineGlyphs (line_runs): read the same
     weight: float = 0.0          # stroke width for a heavier look (text render mode 2)
     kind: str = "body"           # body | headline | byline | furniture …, for checks
     article: str | None = None   # the article it belongs to (for reading order and beads)
@@ -90,7 +145,10 @@ class TextRun:
 
     @property
     def text(self) -> str:
-        return "".join(g.ch for g in self.glyphs)
+        gl = self.glyphs
+        if type(gl) is LineGlyphs and gl.made is None:
+            gl = gl.src
+        return "".join([g.ch for g in gl])
 
 
 @dataclass(slots=True)
@@ -205,30 +263,22 @@ def line_runs(line, x0: float, y: float, style, kind: str, article, line_id: int
     runs by font role, converting em to points (the page stage's one way of placing a line,
     for the masthead too); a dash drawn as a rule adds a :class:`Rule` after its (invisible) glyph.  Glyphs that carry a
     role of their own (a byline, a jump line) are set in ``notes[role]``.  Every run and
-    rule belongs to ``area``; ``where`` is where the text comes from."""
-    runs: list = []
-    cur: TextRun | None = None
+    rule belongs to ``area``; ``where`` is where the text comes from.  Each run's glyphs are
+    the line's own, placed at ``x0`` with the em of ``style`` (:class:`LineGlyphs`)."""
     em = style.size
-    for g in line.glyphs:
-        if g.role is None:
-            role, size, k = style.role, style.size, kind
-        elif notes and g.role in notes:
-            role, size, k = g.role, notes[g.role].size, "note"
-        else:
-            # another face in the line's own text (markup emphasis, a subhead): the line's
-            # size and baseline, the same kind
-            role, size, k = g.role, style.size, kind
-        if cur is None or cur.role != role or cur.size != size or cur.form != g.form:
-            cur = TextRun(role, size, y, [], weight=weight, kind=k, article=article,
-                          line_id=line_id, form=g.form, area=area, where=where)
-            runs.append(cur)
-        # glyph x/advance are in em of the line's style (note glyphs were pre-scaled)
-        cur.glyphs.append(PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale))
-        if g.rule is not None:
-            mid = (g.rule[0] + g.rule[1]) / 2.0 * size
-            runs.append(Rule(x0 + g.x * em, y - mid, x0 + (g.x + g.advance) * em, y - mid,
-                             (g.rule[1] - g.rule[0]) * size, area=area))
-            cur = None
+    gl = line.glyphs
+    runs: list = []
+    for g in gl:
+        if g.role is not None or g.form or g.rule is not None:
+            runs = _split_runs(gl, x0, y, em, style, kind, article, line_id, notes, weight,
+                               area, where)
+            break
+    else:
+        if gl:
+            # the common line (three in four): every glyph in the line's own face, no ½-em
+            # form, no dash drawn as a rule — one run, the line's glyphs as they are
+            runs.append(TextRun(style.role, em, y, LineGlyphs(gl, x0, em), weight, kind,
+                                article, line_id, "", area, where))
     if line.hyphen:
         # the hyphen of a word broken at a hyphenation point (compose.py): drawn, not text —
         # the word reads back whole (ISO 32000-1 §14.8.2.2.3: a hyphen that hyphenation adds
@@ -237,4 +287,44 @@ def line_runs(line, x0: float, y: float, style, kind: str, article, line_id: int
         mid = (v0 + v1) / 2.0 * em
         runs.append(Rule(x0 + h0 * em, y - mid, x0 + h1 * em, y - mid, (v1 - v0) * em,
                          area=area))
+    return runs
+
+
+def _split_runs(gl: list, x0: float, y: float, em: float, style, kind: str, article,
+                line_id: int, notes, weight: float, area: int, where) -> list:
+    """:func:`line_runs` of a line whose glyphs are not all in its own face: a run for each
+    stretch of one role, size and form, a rule after each dash drawn as one."""
+    runs: list = []
+    cur: TextRun | None = None
+    src: list = []
+    made = []                   # (run, its glyphs): their LineGlyphs made once complete
+    last = None                 # the glyph before's (role, form), while it is in ``cur``
+    for g in gl:
+        # (a glyph of the same role and form as the one before goes in its run: its role,
+        # size and form come out the same)
+        if cur is None or (g.role, g.form) != last:
+            last = (g.role, g.form)
+            if g.role is None:
+                role, size, k = style.role, style.size, kind
+            elif notes and g.role in notes:
+                role, size, k = g.role, notes[g.role].size, "note"
+            else:
+                # another face in the line's own text (markup emphasis, a subhead): the
+                # line's size and baseline, the same kind
+                role, size, k = g.role, style.size, kind
+            if cur is None or cur.role != role or cur.size != size or cur.form != g.form:
+                src = []
+                cur = TextRun(role, size, y, None, weight, k, article, line_id, g.form, area,
+                              where)
+                runs.append(cur)
+                made.append((cur, src))
+        # glyph x/advance are in em of the line's style (note glyphs were pre-scaled)
+        src.append(g)
+        if g.rule is not None:
+            mid = (g.rule[0] + g.rule[1]) / 2.0 * size
+            runs.append(Rule(x0 + g.x * em, y - mid, x0 + (g.x + g.advance) * em, y - mid,
+                             (g.rule[1] - g.rule[0]) * size, area=area))
+            cur = None
+    for run, src in made:
+        run.glyphs = LineGlyphs(src, x0, em)
     return runs

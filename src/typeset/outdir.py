@@ -71,13 +71,25 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _write_file(path: Path, data: bytes | Path, shown: Path) -> None:
-    """Write ``data`` to the new file ``path`` and fsync it; an error names ``shown`` (the
-    output file the user knows).  ``data`` may be a file the build staged (a path): it is
-    copied in pieces, never held whole (the page files of a 500-page issue, issue #22)."""
+def _write_file(path: Path, data: bytes | Path, shown: Path, sync: bool = True) -> None:
+    """Write ``data`` to the new file ``path`` and fsync it (``sync=False``: the caller
+    fsyncs it, :func:`_fsync_files`); an error names ``shown`` (the output file the user
+    knows).  ``data`` may be a file the build staged (a path): it is hard-linked where it
+    can be (the build's private stage is on the same file system: no copy, issue #22; the
+    staged file is never written again), else copied in pieces, never held whole (the page
+    files of a 500-page issue)."""
     slow = _slow()
     if slow and isinstance(data, Path):
         data = data.read_bytes()
+    if isinstance(data, Path):
+        try:
+            os.link(data, path)
+        except OSError:
+            pass                # (another file system, no links there: copied below)
+        else:
+            if sync:
+                _fsync_files([(path, shown)])
+            return
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         with os.fdopen(fd, "wb") as fh:
@@ -95,9 +107,56 @@ def _write_file(path: Path, data: bytes | Path, shown: Path) -> None:
             else:
                 fh.write(data)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                os.fsync(fh.fileno())
     except OSError as e:
         raise _io_error(e, shown) from None
+
+
+_SYNCERS = 8        # threads that fsync a set's files at once
+
+
+def _fsync_files(files: list[tuple[Path, Path]]) -> None:
+    """fsync each file ``path`` of ``files`` ((path, shown) pairs), several at once: each
+    fsync waits for the file system's journal, and waits started together end with one
+    commit instead of one after the other (33 files of a 32-page issue on ext4: about half
+    the wait; issue #22).  Returns once every one is on the disk; the first error raises
+    OutputError naming its ``shown``."""
+    import threading
+
+    failed: list = []
+    todo = list(reversed(files))
+
+    def work() -> None:
+        while True:
+            try:
+                path, shown = todo.pop()
+            except IndexError:
+                return
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError as e:
+                failed.append(_io_error(e, shown))
+
+    threads = []
+    for _ in range(min(_SYNCERS, len(files)) - 1):
+        t = threading.Thread(target=work, name="typeset-fsync")
+        try:
+            t.start()
+        except RuntimeError:        # (no thread to be had: the rest here)
+            break
+        threads.append(t)
+    try:
+        work()
+    finally:
+        for t in threads:
+            t.join()
+    if failed:
+        raise failed[0]
 
 
 def _io_error(e: OSError, shown: Path) -> OutputError:
@@ -372,6 +431,7 @@ def _stage(out: Path, rel, replaces, keep_inode, meanwhile=None) -> Path:
             meanwhile()
         new = {r for r, _ in rel}
         dirs = {stage}
+        written = []
         for r, data in rel:
             target = stage / r
             if target.parent not in dirs:
@@ -380,7 +440,9 @@ def _stage(out: Path, rel, replaces, keep_inode, meanwhile=None) -> Path:
                 except OSError as e:
                     raise _io_error(e, out / r) from None
                 dirs.add(target.parent)
-            _write_file(target, data, out / r)
+            _write_file(target, data, out / r, sync=False)
+            written.append((target, out / r))
+        _fsync_files(written)               # every file on the disk before the folders
         if out.exists():
             _carry_over(out, stage, new, replaces)
             try:

@@ -20,15 +20,15 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import replace
-from itertools import chain
+from itertools import chain, count, groupby
 from operator import add, attrgetter
 
 from .blocks import Block
 from .compose import Line, natural_line
 from .flow import PageFlow, footer_grid, footer_rows, notice_lines, picture_height
 from .errors import InputError, SourceRef
-from .frame import (ASCENT, DESCENT, TOLERANCE, WAVE, Box, Graphic, Image, PageOut, Rule,
-                    TextRun, line_runs)
+from .frame import (ASCENT, DESCENT, TOLERANCE, WAVE, Box, Graphic, Image, LineGlyphs, PageOut,
+                    Rule, TextRun, line_runs)
 from .model import Issue
 from .units import MM
 
@@ -40,13 +40,9 @@ def baseline(paper, line: int) -> float:
     return paper.line_top(line) + paper.line_gap / 2.0 + ASCENT * paper.body.size
 
 
-class _Ids:
-    def __init__(self):
-        self.n = 0
-
-    def __call__(self) -> int:
-        self.n += 1
-        return self.n
+def _ids():
+    """A line's id (TextRun.line_id): 1, 2, 3 … on each page, one a call."""
+    return count(1).__next__
 
 
 def date_line(date: str) -> str:
@@ -71,7 +67,7 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True,
                   slug=f"{paper.name}  {issue.date}" + (f"  {issue.number}" if issue.number
                                                          else "")
                   + f"  第{page.number}版  {tpl.section}  typeset")
-    ids = _Ids()
+    ids = _ids()
     items = out.items
     ax, aw = paper.area_x, paper.area_w
     top = paper.margin_top
@@ -218,9 +214,16 @@ def _check_areas(out: PageOut, skip: set[int] = frozenset()) -> None:
     areas in ``skip`` belong to overset blocks: the overset is the error said about them (a
     block with no room left sets its headline in a band of no height)."""
     runs_of: dict[int, list] = {}
+    last, runs = None, None
     for it in out.items:
-        if isinstance(it, TextRun) and it.area >= 0 and it.area not in skip:
-            runs_of.setdefault(it.area, []).append(it)
+        if isinstance(it, TextRun):
+            if it.area != last:     # (an area's runs mostly follow one another)
+                last = it.area
+                runs = runs_of.get(last) if last >= 0 and last not in skip else None
+                if runs is None and last >= 0 and last not in skip:
+                    runs = runs_of[last] = []
+            if runs is not None:
+                runs.append(it)
     worst: dict[int, tuple] = {}
     for k, runs in runs_of.items():
         area = out.areas[k]
@@ -249,6 +252,9 @@ def _check_areas(out: PageOut, skip: set[int] = frozenset()) -> None:
 
 _X = attrgetter("x")
 _ADVANCE = attrgetter("advance")
+_VERTICAL = attrgetter("vertical")
+_GLYPHS = attrgetter("glyphs")
+_ORIGIN, _SRC = attrgetter("x0", "em"), attrgetter("src")
 
 
 def _inside(area, runs: list) -> bool:
@@ -258,19 +264,51 @@ def _inside(area, runs: list) -> bool:
     _check_areas has nothing to say of the area without looking at each run: the box of an
     area's few thousand glyphs is taken in one pass, not run by run (issue #22: the page
     stage runs in the build process alone).  False when it cannot tell (a vertical run, no
-    glyph): the runs are then checked one by one."""
-    if any(r.vertical for r in runs):
+    glyph, a box within a millionth of a point of the tolerance): the runs are then checked
+    one by one.
+
+    A run set from a composed line (frame.LineGlyphs) is measured on the composer's glyphs,
+    in em: its box is x0 + (the least x) × em to x0 + (the greatest x + advance) × em, which
+    differs from the sums over each placed glyph by rounding only (10⁻¹⁰ pt), far inside
+    the margin of a millionth of a point kept here — so True is said only where the glyph
+    by glyph sums say it too, and nothing else depends on this answer."""
+    if any(map(_VERTICAL, runs)):
         return False
-    glyphs = list(chain.from_iterable(r.glyphs for r in runs))
-    if not glyphs:
-        return False
-    xs = list(map(_X, glyphs))
-    x0, x1 = min(xs), max(map(add, xs, map(_ADVANCE, glyphs)))
-    # (the same sums as TextRun.extent's, so that a box on an edge is judged alike)
-    y0 = min(r.y - ASCENT * r.size for r in runs)
-    y1 = max(r.y + DESCENT * r.size for r in runs)
-    return (area.x0 - x0 <= TOLERANCE and x1 - area.x1 <= TOLERANCE
+    gls = list(map(_GLYPHS, runs))
+    if all(type(gl) is LineGlyphs and gl.made is None for gl in gls):
+        # the glyphs of the runs of one origin and em together (a column's lines but the
+        # indented ones): a few passes over many glyphs, not a few for each run
+        lo, hi = [], []
+        for (x0, em), same in groupby(sorted(gls, key=_ORIGIN), _ORIGIN):
+            src = list(chain.from_iterable(map(_SRC, same)))
+            if src:
+                # (comprehensions: their attribute reads are quicker than attrgetter's)
+                lo.append(x0 + min([g.x for g in src]) * em)
+                hi.append(x0 + max([g.x + g.advance for g in src]) * em)
+        if not lo:
+            return False
+        x0, x1 = min(lo), max(hi)
+    else:
+        glyphs = list(chain.from_iterable(gls))
+        if not glyphs:
+            return False
+        xs = list(map(_X, glyphs))
+        x0, x1 = min(xs), max(map(add, xs, map(_ADVANCE, glyphs)))
+    # (the same sums as TextRun.extent's, so that a box on an edge is judged alike; runs of
+    # one size: the least y less the ascent is the least of y less the ascent)
+    sizes = [r.size for r in runs]
+    if min(sizes) == max(sizes):
+        ys = [r.y for r in runs]
+        y0, y1 = min(ys) - ASCENT * sizes[0], max(ys) + DESCENT * sizes[0]
+    else:
+        y0 = min(r.y - ASCENT * r.size for r in runs)
+        y1 = max(r.y + DESCENT * r.size for r in runs)
+    inner = TOLERANCE - _MARGIN
+    return (area.x0 - x0 <= inner and x1 - area.x1 <= inner
             and area.y0 - y0 <= TOLERANCE and y1 - area.y1 <= TOLERANCE)
+
+
+_MARGIN = 1e-6      # pt: what _inside leaves for the rounding of its sums in em
 
 
 def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_out,
@@ -346,6 +384,11 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
     # a hung mark stands up to ½ em past the column (CLREQ §hanging_punctuation_marks_at_
     # line_end): its column's area and the thread cover it
     hang = body.size / 2.0 if paper.settings.hanging else 0.0
+    # (a line's baseline is baseline(paper, line), its sums written out: a page sets a few
+    # hundred lines)
+    top, pitch = paper.margin_top, paper.pitch
+    gap2, ascent = paper.line_gap / 2.0, ASCENT * paper.body.size
+    size, article = body.size, block.article
     for f in block.frames:
         cx = paper.column_x(f.column)
         col = page_out.add_area(f"slot '{slot.id}', column {f.column}", cx, paper.line_top(f.first),
@@ -353,13 +396,12 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
         if f.lines:
             rects.append((cx, paper.line_top(f.first), paper.column_width + hang,
                           len(f.lines) * paper.pitch))
-        for k, ln in enumerate(f.lines):
-            y = baseline(paper, f.first + k)
-            lx = cx + ln.indent * body.size
-            items += line_runs(ln, lx, y, body, "body", block.article, ids(), notes, area=col,
-                           where=where)
+        for n, ln in enumerate(f.lines, f.first):
+            y = top + n * pitch + gap2 + ascent
+            items += line_runs(ln, cx + ln.indent * size, y, body, "body", article, ids(), notes,
+                               0.0, col, where)
             if ln.decor:
-                items += _decor(paper, ln, cx, f.first + k, y, col)
+                items += _decor(paper, ln, cx, n, y, col)
     _box_rule(paper, slot, block, items, x0, y_top, width, type_area)
 
 

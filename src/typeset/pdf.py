@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import os
 
-from .frame import Box, Graphic, Image, PageOut, Rule, TextRun
+from .frame import Box, Graphic, Image, LineGlyphs, PageOut, Rule, TextRun
 from .units import MM
 
 MARK_MARGIN = 12 * MM     # room outside the bleed for crop marks
@@ -976,37 +976,50 @@ def issue_encoding(pages: list[PageOut], fonts) -> dict:
     # for all the runs of its kind (hashing a chain hashes its faces' paths, in Python)
     slots: dict = {}
 
-    def texts(page):
-        # everything the page draws in a font, in the order _page draws it
-        for it in page.items:
-            if isinstance(it, TextRun):
-                got = slots.get((it.role, it.form, it.vertical))
-                if got is None:
-                    got = slots[(it.role, it.form, it.vertical)] = \
-                        _seen(*_run_faces(it, fonts, names, levels))
-                yield got, "".join([g.ch for g in it.glyphs])
-        if page.slug:
-            yield _seen(names[(page.slug_role, "")], levels.get(page.slug_role)), page.slug
-
     def _seen(chain, level):
         seen = done.get((chain, level))
         if seen is None:
             seen = done[(chain, level)] = set()
         return chain, level, seen
 
+    def take(chain, level, seen, text) -> None:
+        # (a run's characters come as its glyphs' strings, kept with their hashes: most runs
+        # have none new and stop before this; a glyph of two characters never would, so
+        # this asks the characters of the text joined, as ReportLab takes them)
+        text = "".join(text)
+        if text and seen.issuperset(text):
+            return
+        # (an empty text names its chain's first face, as ReportLab's state for it)
+        new = "".join([ch for ch in dict.fromkeys(text) if ch not in seen])
+        seen.update(new)
+        for lv, piece in _by_level(new, level):
+            if chain[lv] is None:
+                raise AssertionError(f"no half-width form of {piece!r} in its face")
+            name = _font(chain[lv])
+            getFont(name).splitString(piece, key)
+            order[name] = None
+
+    # everything each page draws in a font, in the order _page draws it; a run's faces
+    # looked up again only where its role, form or direction is not the run before's
+    last = (None, None, None)
+    got = None
     for page in pages:
-        for (chain, level, seen), text in texts(page):
-            if text and seen.issuperset(text):
-                continue
-            # (an empty text names its chain's first face, as ReportLab's state for it)
-            new = "".join([ch for ch in dict.fromkeys(text) if ch not in seen])
-            seen.update(new)
-            for lv, piece in _by_level(new, level):
-                if chain[lv] is None:
-                    raise AssertionError(f"no half-width form of {piece!r} in its face")
-                name = _font(chain[lv])
-                getFont(name).splitString(piece, key)
-                order[name] = None
+        for it in page.items:
+            if isinstance(it, TextRun):
+                if it.role is not last[0] or it.form is not last[1] or \
+                        it.vertical is not last[2]:
+                    last = (it.role, it.form, it.vertical)
+                    got = slots.get(last)
+                    if got is None:
+                        got = slots[last] = _seen(*_run_faces(it, fonts, names, levels))
+                gl = it.glyphs
+                if type(gl) is LineGlyphs and gl.made is None:
+                    gl = gl.src
+                text = [g.ch for g in gl]
+                if not (text and got[2].issuperset(text)):
+                    take(*got, text)
+        if page.slug:
+            take(*_seen(names[(page.slug_role, "")], levels.get(page.slug_role)), page.slug)
     out = _Encoding()
     out.names = dict(_font_names(fonts))
     for k, name in enumerate(order):
@@ -1649,7 +1662,14 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
     num = _num
 
     size = run.size
+    # a run set from a composed line (frame.LineGlyphs) is drawn from the composer's glyphs,
+    # each placed as a PlacedGlyph of it would be (the same sums, so the same numbers);
+    # other runs' glyphs are placed already (ox 0, em 1: x as it is)
     gl = run.glyphs
+    if type(gl) is LineGlyphs and gl.made is None:
+        gl, ox, em = gl.src, gl.x0, gl.em
+    else:
+        gl, ox, em = list(gl), 0.0, 1.0
     out = ["BT"]
     if run.form == "rule":
         out.append("3 Tr")          # invisible: the page draws the dash as a rule
@@ -1673,9 +1693,9 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
         if abs(h * 100.0 - cur_h) > 1e-6:
             cur_h = h * 100.0
             append(f"{num[cur_h]} Tz")
-        append(f"1 0 0 1 {num[off + g.x]} {y_s} Tm")
+        pen = ox + g.x * em                 # where the current point is, pt
+        append(f"1 0 0 1 {num[off + pen]} {y_s} Tm")
         scale = 1000.0 / (size * h)         # pt → thousandths of text space
-        pen = g.x                           # where the current point is, pt
         piece = None                        # the (level, subset) being shown
         start = 0                           # the word of out its TJ array starts at
         moved = False                       # a number in it: TJ, else Tj
@@ -1685,7 +1705,7 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
             if g.hscale != h:
                 j = gl.index(g, k)
                 break
-            x = g.x
+            x = ox + g.x * em
             p, font, code, w = glyphs[g.ch]
             if p is not piece:
                 if piece is not None:
