@@ -28,8 +28,8 @@ A plain paragraph (kind "body" without emphasis) is composed exactly as before m
   paragraph indent (the poem aligned as a column of lines); where a clause would not fit at
   that indent (a narrow column) the poem is set as prose.  Lines the copy gave one a line
   (``Paragraph.verse``: load.py's short lines of verse, free verse) are lines of verse the
-  same way, a long one turning over 1 em further in (the indent of all of them gives way
-  first, where that keeps every line whole), and a blank line parts a poem's stanzas.
+  same way, a long one turning over 1 em further in, and a blank line parts a poem's
+  stanzas.
 - a **table** is one grid line per row at the column measure: the header row in 黑体 between
   a thick rule above and a thin rule below, a thick rule under the last row, columns at
   least ½ em apart, figures right-aligned (``markup.column_align``); the header row is
@@ -527,16 +527,6 @@ def _verse(paras, face, measure: float, settings, faces=None) -> dict[int, list[
     indent = settings.indent
     out: dict[int, list[Line]] = {}
     own = {k: faces(paras[k]) if faces and paras[k].spans else None for k in body}
-    verse = sorted(set(found) | {k for k in body if paras[k].verse})
-    if found or len(verse) * 4 >= len(body) * 3 > 0:
-        # In a poem the indent gives way before a line turns over: where the column holds
-        # every line of the verse whole at a smaller indent, all of them take that indent
-        # (the poem still aligned as one column of lines; verse quoted in prose keeps the
-        # paragraph indent and turns over).  君不見黃河之水天上來， turned over at 2 em in a
-        # column of 12 that holds it whole at 1½ em, its 七言 lines beside it at 2 em.
-        widest = max(_natural(paras[k].text, face, settings, own[k]).width for k in verse)
-        if indent + widest > measure + 1e-9 >= widest:
-            indent = measure - widest
     for k, clauses in found.items():
         lines = _clause_lines(clauses, face, measure, indent, settings, own[k])
         if lines is None:
