@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
-import re
 import subprocess
 import sys
 import tempfile
@@ -58,14 +57,7 @@ def _child(src: str, data: Path, part: str, passes: int) -> None:
         once()
 
 
-def _count(args: list[str], env: dict) -> int:
-    got = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no",
-                          "--cachegrind-out-file=/dev/null", *args],
-                         capture_output=True, text=True, env=env)
-    m = re.search(r"I\s+refs:\s+([\d,]+)", got.stderr)
-    if m is None:
-        raise SystemExit(got.stderr[-2000:])
-    return int(m.group(1).replace(",", ""))
+from stage_count import _count  # noqa: E402  (bench/: one cachegrind runner)
 
 
 def main(argv=None) -> int:
