@@ -384,10 +384,6 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
     # a hung mark stands up to ½ em past the column (CLREQ §hanging_punctuation_marks_at_
     # line_end): its column's area and the thread cover it
     hang = body.size / 2.0 if paper.settings.hanging else 0.0
-    # (a line's baseline is baseline(paper, line), its sums written out: a page sets a few
-    # hundred lines)
-    top, pitch = paper.margin_top, paper.pitch
-    gap2, ascent = paper.line_gap / 2.0, ASCENT * paper.body.size
     size, article = body.size, block.article
     for f in block.frames:
         cx = paper.column_x(f.column)
@@ -397,7 +393,7 @@ def _block(issue: Issue, flow: PageFlow, block: Block, items: list, ids, page_ou
             rects.append((cx, paper.line_top(f.first), paper.column_width + hang,
                           len(f.lines) * paper.pitch))
         for n, ln in enumerate(f.lines, f.first):
-            y = top + n * pitch + gap2 + ascent
+            y = baseline(paper, n)
             items += line_runs(ln, cx + ln.indent * size, y, body, "body", article, ids(), notes,
                                0.0, col, where)
             if ln.decor:
