@@ -67,11 +67,10 @@ def _mutate(src, out, rnd) -> None:
         pdf.save(out)
 
 
-def test_lines_are_checked_as_their_items_are(sample_build, tmp_path, monkeypatch):
-    from typeset.profile import load_profile
-
-    src = sample_build.page_pdfs[0]
-    taken = []
+def _count_lines(monkeypatch) -> list:
+    """Each call of preflight._Page.line from now on: True where it read the line in one step
+    (None is its "item by item")."""
+    taken: list = []
     real = preflight._Page.line
 
     def counting(*a, **k):
@@ -79,6 +78,14 @@ def test_lines_are_checked_as_their_items_are(sample_build, tmp_path, monkeypatc
         taken.append(got is not None)
         return got
     monkeypatch.setattr(preflight._Page, "line", counting)
+    return taken
+
+
+def test_lines_are_checked_as_their_items_are(sample_build, tmp_path, monkeypatch):
+    from typeset.profile import load_profile
+
+    src = sample_build.page_pdfs[0]
+    taken = _count_lines(monkeypatch)
     expects = [Expect(), Expect(profile=load_profile("newspaper")),
                Expect(colour=[False], profile=load_profile("coldset"))]
     for ex in expects:
@@ -131,14 +138,7 @@ def test_line_memo_under_changing_rise_scale_and_size(sample_build, tmp_path, mo
     rnd = random.Random(5)
     states = [b"0 Ts", b"-0 Ts", b"3 Ts", b"-2.5 Ts", b"100 Tz", b"80 Tz", b"-0 Tz", b"0 Tz",
               b"120 Tz"]
-    taken = []
-    real = preflight._Page.line
-
-    def counting(*a, **k):
-        got = real(*a, **k)
-        taken.append(got is not None)
-        return got
-    monkeypatch.setattr(preflight._Page, "line", counting)
+    taken = _count_lines(monkeypatch)
     for k in range(4):
         with pikepdf.open(src) as pdf:
             page = pdf.pages[0]
