@@ -254,3 +254,46 @@ def test_prose_wrapped_beside_a_stanza_stays_prose(tmp_path):
     assert [v for _, v in got][:4] == [1, 1, 1, 1]
     assert got[4:] == [("本报讯记者走进村里的小学，看到孩子们正在朗读这首诗，老师说这是他们"
                         "最喜欢的一首。", 0), (long.strip(), 0)]
+
+
+# A notice's numbered items and its closing lines, one a line with no blank line between them
+# (the shape of fresh copy: a traffic notice; the words written for the test).
+ITEMS = ("二、管理路段\n"
+         "（一）天府广场周边：人民南路一段、人民东路、人民西路、蜀都大道（东城根街—东御街）；\n"
+         "（二）春熙路商圈：红星路三段（东大街—蜀都大道）、总府路、暑袜北一街。\n\n"
+         "三、管理措施\n"
+         "1.上述路段禁止除公交车、出租车及执行任务的警车、消防车以外的机动车通行；\n"
+         "2.地铁1号线、2号线相关站点视客流情况采取限流措施，请市民合理安排出行。\n\n"
+         "特此通告。\n\n"
+         "某某市公安局交通管理局\n"
+         "2026年12月2日\n")
+
+
+def test_a_notices_items_and_closing_lines_are_paragraphs(tmp_path):
+    """Each item of the list a paragraph, and the issuing organ and the date: joined, the
+    items ran together (二、管理路段（一）天府广场周边…；（二）春熙路…) and the closing became
+    one indented line (某某市公安局交通管理局2026年12月2日) that body could not set flush
+    right."""
+    got = [t for _, t in paras(tmp_path, "headline: 通告\n\n" + ITEMS)]
+    assert [t[:4] for t in got] == ["二、管理", "（一）天", "（二）春", "三、管理", "1.上述",
+                                    "2.地铁", "特此通告", "某某市公", "2026"]
+    from typeset.body import closing_lines
+    from typeset.load import parse_article
+
+    f = tmp_path / "n.txt"
+    text = "headline: 通告\n\n" + ITEMS
+    f.write_text(text, encoding="utf-8")
+    ps = parse_article(f, text).paragraphs
+    assert sorted(closing_lines(ps)) == [len(ps) - 2, len(ps) - 1]
+
+
+@pytest.mark.parametrize("body", [
+    # wrapped at a width: a line opening with a number's figures after a line broken
+    # mid-clause is the same paragraph (增长 / 1.2%; 共 / 3、4 两项)
+    "今年全省规模以上工业增加值同比增长\n1.2%，其中制造业增长\n2.5%，比上年加快。\n",
+    "本次检查共发现问题十二项，其中第\n3、4两项已经整改完毕，其余各项正在\n整改之中。\n",
+    # a date inside a wrapped sentence is no closing line
+    "会议要求各单位认真做好准备工作，并于\n2026年12月2日\n前报送材料。\n",
+])
+def test_wrapped_lines_opening_with_figures_stay_joined(tmp_path, body):
+    assert len(paras(tmp_path, "headline: 标题\n\n" + body)) == 1

@@ -160,13 +160,17 @@ def fill(lines: list[Line], frames: list[Frame], balance: bool, marks=marks_only
         end = min(total, k + max(0, min(want, f.capacity - len(head))))
         # a kept group (a subhead with the lines after it, a table's header row with its
         # first row) that the foot of the column would split goes on to the next column
-        # whole, unless it opens this one
+        # whole, unless it opens this one — or the column has room below its foot for the
+        # rest of the group: then the column takes it (a balanced foot is a line or two
+        # above the column's capacity, and moving the group left those lines empty in the
+        # middle of the block)
         if end < total and i + 1 < len(frames):
             lo = max(k, end - 16)
             if any(map(_KEEP, lines[lo:end])):      # (most columns end in no kept group)
                 for j in range(lo, end):
                     if lines[j].keep and j + lines[j].keep >= end and j > k:
-                        end = j
+                        whole = min(total, j + lines[j].keep + 1)
+                        end = whole if whole - k <= f.capacity - len(head) else j
                         break
         # the white above a subhead or around a table ends this column rather than open
         # the next, where there is room for it
@@ -176,7 +180,10 @@ def fill(lines: list[Line], frames: list[Frame], balance: bool, marks=marks_only
         if end == k:
             head = []
         f.lines = head + lines[k:end]
-        carry = want - (end - k)
+        # (a column that took a kept group whole past its share takes nothing from the next
+        # one's: the shortfall goes to the last column, CLREQ §handling_of_spaces_before_
+        # new_rectos)
+        carry = max(0, want - (end - k))
         k = end
     return total - k
 

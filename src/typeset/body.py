@@ -226,6 +226,33 @@ _SENTENCE_MARKS = re.compile("[，。；：？！、,.;:?!（）()“”]")
 _CLOSING_MAX = 24           # characters: a name, a title and a name, a date
 
 
+# A list's heading written as a paragraph (一、管理时间 / 二、管理路段 in a notice, （一）主要做法
+# in a report): an item's number, a few words and no mark that ends or runs on a sentence.  It
+# is a subhead in all but style, and like one it does not stand alone at a column's foot with
+# its items in the next column (a keep with what follows, flow.fill; fresh copy: 一、管理时间
+# alone at the foot of a column).
+_LIST_HEADING_MAX = 16
+_RUNS_ON = re.compile("[，。；：？！、,.;:?!…—]$")
+
+
+def list_heading(p) -> bool:
+    """Whether paragraph ``p`` is a list's heading written as body text (``_LIST_HEADING_MAX``)."""
+    t = p.text.strip()
+    return p.kind == "body" and not p.spans and not p.verse and \
+        len(t) <= _LIST_HEADING_MAX and cjk.LIST_ITEM.match(t) is not None and \
+        not _RUNS_ON.search(t)
+
+
+def closing_text(t: str) -> bool:
+    """Whether ``t`` may be a closing line (落款): short, with no mark of a sentence in it."""
+    return 0 < len(t) <= _CLOSING_MAX and not _SENTENCE_MARKS.search(t)
+
+
+def date_alone(t: str) -> bool:
+    """Whether ``t`` is a date alone (2026年12月2日, 二〇二〇年八月四日), a closing's line."""
+    return _DATE_ALONE.fullmatch(t) is not None
+
+
 def closing_lines(paras) -> set[int]:
     """Indices of the closing lines (落款) of ``paras``: the trailing run of short body
     paragraphs without a sentence mark, one of them a date alone, after at least one
@@ -234,12 +261,11 @@ def closing_lines(paras) -> set[int]:
     for k in range(len(paras) - 1, -1, -1):
         p = paras[k]
         t = p.text.strip()
-        if p.kind != "body" or p.spans or p.verse or not t or len(t) > _CLOSING_MAX or \
-                _SENTENCE_MARKS.search(t):
+        if p.kind != "body" or p.spans or p.verse or not closing_text(t):
             break
         run.append(k)
     if not run or len(run) == len(paras) or \
-            not any(_DATE_ALONE.fullmatch(paras[k].text.strip()) for k in run):
+            not any(date_alone(paras[k].text.strip()) for k in run):
         return set()
     return set(run)
 
@@ -472,15 +498,20 @@ def compose_article(issue, art) -> list[list[Line]]:
                 for g in ln.glyphs:
                     if g.ch in cjk.HANT_CENTRED and not g.form:
                         g.form = "hant"
-    # a subhead keeps with the space under it and two lines of what follows (or all of it)
+    # a subhead keeps with the space under it and two lines of what follows (or all of it);
+    # a list's heading written as a paragraph of one line (list_heading), in the text's own
+    # size and with no white around it, with the first line of its item: kept with two, it
+    # left two lines of a column empty under the item before it (fresh copy)
     for k, lines in enumerate(out):
-        if paras[k].kind != "subhead":
+        heading = paras[k].kind == "subhead"
+        if not heading and not (len(lines) == 1 and k not in closing and k not in verse and
+                                list_heading(paras[k])):
             continue
         head = next(i for i, ln in enumerate(lines) if ln.glyphs)
         after = len(out[k + 1]) if k + 1 < len(out) else 0
         if after and out[k + 1] and not out[k + 1][0].glyphs:
             after = 0       # a blank line opens what follows: keep the subhead to itself
-        lines[head].keep = len(lines) - 1 - head + min(2, after)
+        lines[head].keep = len(lines) - 1 - head + min(2 if heading else 1, after)
     return out
 
 

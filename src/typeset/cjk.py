@@ -208,6 +208,13 @@ LONG_PART = 3
 HYPHEN_WORD = 8
 HYPHEN_PART = 3
 
+# An item's number opening a paragraph of a notice's or a report's list (GB/T 9704-2012
+# §7.3.3: 一、 （一） 1. （1） the levels of a document's 结构层次序数; ① and 1、 as copy writes
+# them): （一） (2) 二、 1. 3、 ①.  A figure after the mark makes a number (1.2%, 3、4两项),
+# not an item's.
+LIST_ITEM = re.compile("^\\s*(?:[（(][一二三四五六七八九十\\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|"
+                       "\\d{1,2}[.．、)）](?![\\d.])|[①-⑳])")
+
 # --- Newsroom conventions ----------------------------------------------------------------------
 # Not CLREQ: how news copy opens and signs a paragraph (issue #15).  A dateline at the start of
 # a paragraph (本报讯, 本报7月28日讯, 新华社郑州3月31日体育专电, 中新网北京7月22日电, 据新华社

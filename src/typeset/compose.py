@@ -782,8 +782,8 @@ def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> 
 
 def _sensible(items, m, k, j) -> float:
     """The cost of breaking a long Latin run ``items[k:j]`` before ``items[m]``, 0 if it is
-    not a sensible point (Chicago 14.18 for URLs): after "//", before a single solidus and
-    before . _ ? # % ~ (a dot between letters: a URL's, never a decimal point), before or
+    not a sensible point (Chicago 14.18 for URLs): after "//", before a single solidus,
+    after a dot before a letter (a URL's, never a decimal point), before _ ? # % ~, before or
     after & =, before + and a URL's or a code's -, after the - of a compound or a number
     (:func:`_hyphen_kind`), between a letter and a digit of a code with separators in it.
     Never next to a space, a mark, inside a number or inside a word (OpenHarmony)."""
@@ -828,18 +828,22 @@ def _sensible(items, m, k, j) -> float:
         return 0.0
     if ca in "&=" and cb not in "&=":
         return _LONG_BREAK                       # after & = (Chicago: before or after)
-    if cb in "._?#%~&=" and ca.isalnum() and m + 1 < j and items[m + 1].ch.isalnum() and \
-            (cb != "." or before.isalpha() and items[m + 1].ch.isalpha()):
-        # before . _ ? # % ~ (Chicago 14.18: the mark starts the next line, so that a dot at
-        # a line end is not read as a full stop); a dot only between letters (a URL's,
-        # never a decimal point)
+    if ca == "." and cb.isalpha() and before.isalnum():
+        # after a dot between letters (a URL's, an e-mail domain's, never a decimal point):
+        # the dot ends the line (www.example. | gov.cn).  Chicago 14.18 puts it at the start
+        # of the next line so that a line-final dot is not read as a full stop; in Chinese
+        # text the full stop is 。 and a line opening with "." reads as the kinsoku fault it
+        # is in every zh-CN line-start list (typography.md §1.2: Word's, ECMA-376 §17.3.1.16)
+        return _LONG_BREAK
+    if cb in "_?#%~&=" and ca.isalnum() and m + 1 < j and items[m + 1].ch.isalnum():
+        # before _ ? # % ~ (Chicago 14.18: the mark starts the next line)
         return _LONG_BREAK
     if cb == "+" and ca.isalnum():
         return _LONG_BREAK
     if cb == "@" and (ca.isalnum() or ca in "._-") and m + 1 < j and items[m + 1].ch.isalnum():
-        # an e-mail address breaks between its user name and its domain, before the @, as a
-        # URL breaks before its dot (Chicago 14.18: the mark starts the next line, showing the
-        # address goes on); it broke only at a dot of the domain (…@jn / .shandong.cn)
+        # an e-mail address breaks between its user name and its domain, before the @
+        # (Chicago 14.18: the mark starts the next line, showing the address goes on); it
+        # broke only at a dot of the domain (…@jn / .shandong.cn)
         return _LONG_BREAK
     if cb == "-" and ca.isalnum() and m + 1 < j and items[m + 1].ch.isalnum():
         # before the hyphen of a URL or a code only (Chicago 14.18); a compound or a number
@@ -857,7 +861,7 @@ def _sensible(items, m, k, j) -> float:
         # measure (the emergency cut of the module contract)
         # An e-mail address is not such a code: its user name and its domain's labels are
         # names (21cn, e23, 163), and it breaks only at its own points — before its @ and
-        # before a dot of the domain (Chicago 14.18) — so that no piece of a label starts a
+        # after a dot of the domain (above) — so that no piece of a label starts a
         # line ("szrbs@21" | "cn.com" at 8, corpus 169: "@21" alone at a line start)
         if any(items[q].ch in _CODE_SEPARATORS for q in range(k, j)) and \
                 not any(items[q].ch == "@" for q in range(k, j)):

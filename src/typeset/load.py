@@ -1002,6 +1002,8 @@ _TXT_INDENT = re.compile("^(?:\u3000|\t| {2,})")
 # A line that ends a sentence (。！？ or ……, past closing quotes and brackets) or opens a quote
 # or a list (：) — the end of a paragraph when every line of a block ends so.
 _TXT_LINE_END = re.compile("(?:[。！？：…!?:]|——|(?<=[^\\x00-\\x7f])\\.)[”’」』）》\"')]*$")
+# The end of a clause an item of a list may follow (；：。！？).
+_TXT_CLAUSE_END = re.compile("[；;：:。！？!?][”’」』）》\"')]*$")
 # A heading or list item between one-a-line paragraphs ends in no mark that runs on.
 _TXT_RUNS_ON = re.compile("[，、；,;（(《“‘—-]$")
 # A line of verse: short, and ending in a mark (床前明月光，/ 疑是地上霜。).
@@ -1131,11 +1133,46 @@ def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]
         and not _txt_wrapped(block, longest)
     paras: list[list[tuple[int, str]]] = []
     for k, line in enumerate(block):
-        if paras and not _TXT_INDENT.match(line[1]) and not (one_a_line and stops[k - 1]):
+        if paras and not _TXT_INDENT.match(line[1]) and not (one_a_line and stops[k - 1]) \
+                and not _txt_item_starts(block, k, longest):
             paras[-1].append(line)
         else:
             paras.append([line])
-    return paras
+    return _txt_closing(paras)
+
+
+def _txt_item_starts(block: list[tuple[int, str]], k: int, longest: int) -> bool:
+    """Whether line ``k`` of a block of prose lines starts a paragraph as a notice's or a
+    report's list does: a line opening with an item's number (（一）, 二、, 1., (2), ①) after
+    a line that closes a clause (；：。！？) or is a short heading, or any line after a
+    short heading that opens with such a number (``二、管理路段`` / ``（一）天府广场周边：…；``
+    / ``（二）春熙路商圈：…``).  Joined, a notice's items ran together into one paragraph
+    (fresh copy: 二、管理路段（一）天府广场周边…；（二）春熙路…).  A line wrapped at a width
+    ends mid-clause, so its next line is joined whatever it opens with."""
+    prev = block[k - 1][1].strip()
+    head = _txt_heading(prev, longest)
+    if head and cjk.LIST_ITEM.match(prev):
+        return True
+    return bool(cjk.LIST_ITEM.match(block[k][1])) and (head or _TXT_CLAUSE_END.search(prev))
+
+
+def _txt_closing(paras: list[list[tuple[int, str]]]) -> list[list[tuple[int, str]]]:
+    """The closing lines (落款: the issuing organ, a signature, the date — body.closing_text)
+    at the end of a block, each a paragraph of its own, so that body sets them flush right.
+    Joined to the line before, ``某某市公安局交通管理局`` / ``2026年12月2日`` became one short
+    indented paragraph (fresh copy)."""
+    from .body import closing_text, date_alone
+
+    last = paras[-1] if paras else []
+    n = 0
+    while n < len(last) and closing_text(last[-1 - n][1].strip()):
+        n += 1
+    if n < 2 - (len(last) > n) or not any(date_alone(raw.strip()) for _, raw in last[-n:]):
+        return paras
+    if n < len(last) and not _TXT_LINE_END.search(last[-1 - n][1].rstrip()):
+        return paras                    # the line before runs on into them: one paragraph
+    head = [last[:-n]] if n < len(last) else []
+    return paras[:-1] + head + [[line] for line in last[-n:]]
 
 
 def _txt_wrapped(block: list[tuple[int, str]], longest: int) -> bool:

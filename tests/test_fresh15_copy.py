@@ -1,0 +1,131 @@
+"""Copy the project had not seen (fresh15: a traffic notice, an economic report, a phone
+launch with model names, a weather report, an interview, a poem), looked at on the page.
+
+A notice's structure: its numbered items and its closing lines came one a line with no blank
+line between them, and the loader joined them (``二、管理路段（一）天府广场周边…；（二）春熙路…``,
+``某某市公安局交通管理局2026年12月2日`` as one indented line).  An item after a line closing a
+clause or after a short heading now starts a paragraph (load._txt_item_starts), the closing
+lines are paragraphs of their own (load._txt_closing), which body sets flush right; a list's
+heading written as a paragraph of one line (``一、管理时间``) no longer stands alone at the
+foot of a column, its item in the next (body.list_heading, kept with the item's first line).
+
+URLs: ``录 https://www.example`` | ``.gov.cn/jtgl查询`` — a line opening with a dot is a
+kinsoku fault in Chinese text; a URL now breaks after its dot (compose._sensible).
+
+Texts below are our own, in the shape of the copy."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT, SAMPLE, TYPESET
+from typeset.compose import Settings, compose_paragraph
+
+SETTINGS = Settings(level="gb", style="quanjiao", indent=2.0, hanging=False)
+
+NOTICE = ("headline: 关于元旦期间道路交通管理的通告\n\n"
+          "为保障元旦期间全市道路交通安全、有序、畅通，根据《中华人民共和国道路交通安全法》"
+          "第三十九条规定，现将有关事项通告如下：\n\n"
+          "一、管理时间\n2026年12月31日18:00至2027年1月1日2:00。\n\n"
+          "二、管理路段\n（一）天府广场周边：人民南路一段、人民东路、人民西路、蜀都大道（东城根街—东御街）；\n"
+          "（二）春熙路商圈：红星路三段（东大街—蜀都大道）、总府路、暑袜北一街。\n\n"
+          "三、管理措施\n1.上述路段禁止除公交车、出租车及执行任务的警车、消防车、救护车、工程救险车以外的"
+          "机动车通行；\n2.地铁1号线、2号线、3号线相关站点视客流情况采取限流措施，请市民合理安排出行。\n\n"
+          "四、其他事项\n对违反本通告规定的，公安机关交通管理部门将依法予以处罚。咨询电话：028-86407110，"
+          "也可登录https://www.example.gov.cn/jtgl查询。\n\n"
+          "特此通告。\n\n某某市公安局交通管理局\n2026年12月2日\n")
+HEADINGS = ("一、管理时间", "二、管理路段", "三、管理措施", "四、其他事项")
+
+
+def _face():
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    fy = ROOT / "layout" / "fonts.yaml"
+    return load_font_table(fy, load_yaml(fy), ROOT).face("body")
+
+
+def test_a_url_breaks_after_its_dot_never_before():
+    face = _face()
+    texts = ["咨询电话：028-86407110，也可登录https://www.example.gov.cn/jtgl查询。",
+             "详情请访问http://www.sckjb.com.cn/news/index.html了解。",
+             "来稿请发至电子邮箱reader.letters@example.com.cn，截止日期为10月31日。"]
+    after_dot = 0
+    for text in texts:
+        for m in range(8, 21):
+            lines = [ln.text for ln in compose_paragraph(text, face, float(m), SETTINGS)]
+            assert not any(ln.startswith(".") for ln in lines[1:]), (m, lines)
+            after_dot += sum(1 for ln in lines[:-1] if ln.endswith("."))
+    assert after_dot          # the dot is still a place to break
+
+
+def _build(d, span: int, depth: int):
+    """The notice alone in a block of ``span`` columns and ``depth`` grid lines on the sample
+    page: its body lines read back from the PDF, and the build's warnings."""
+    shutil.copytree(SAMPLE, d, ignore=shutil.ignore_patterns("out", "*.txt"))
+    (d / "n.txt").write_text(NOTICE, encoding="utf-8")
+    (d / "issue.yaml").write_text(
+        "paper: sichuan-kejibao\ndate: 2020-08-04\npages:\n  - page: 3\n"
+        "    template: difang-dongtai\n    slots:\n      - id: n\n        article: n.txt\n"
+        f"        column: 1\n        span: {span}\n        top: 4\n"
+        f"        lines: {depth}\n        headline: standard\n"
+        "        headline_lines: 5\n", encoding="utf-8")
+    r = subprocess.run([*TYPESET, "build", str(d)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    from pdfread import read_chars, read_lines
+
+    chars = read_chars(next((d / "out").glob("*-p03.pdf")), 0)
+    return [ln for ln in read_lines(chars) if abs(ln.size - 9.0) < 0.01 and ln.text.strip()], \
+        r.stderr
+
+
+@pytest.fixture(scope="module", params=[(6, 12), (6, 16), (2, 24), (2, 30)])
+def notice(request, tmp_path_factory):
+    """The notice's lines in blocks where, before it was kept with its item, a list heading
+    fell at the balanced foot of a column (三、管理措施 with span 2, 一、管理时间 with 6)."""
+    span, depth = request.param
+    return _build(tmp_path_factory.mktemp(f"fresh15-{span}-{depth}") / "issue", span, depth)[0]
+
+
+def _column(lines, line):
+    """The body lines of ``line``'s column (by where their ink stands across the page)."""
+    mid = (line.x0 + line.x1) / 2
+    return [ln for ln in lines if ln.x0 - 1 < mid < ln.x1 + 1 or
+            line.x0 - 1 < (ln.x0 + ln.x1) / 2 < line.x1 + 1]
+
+
+def test_each_item_of_the_notice_starts_its_own_line(notice):
+    starts = [ln.text.replace(" ", "")[:4] for ln in notice]
+    for item in (*HEADINGS, "（一）天", "（二）春", "1.上述", "2.地铁", "特此通告"):
+        assert item[:4] in starts, (item, starts)
+
+
+def test_a_list_heading_is_never_the_last_line_of_its_column(notice):
+    for h in HEADINGS:
+        line = next(ln for ln in notice if ln.text.replace(" ", "").startswith(h))
+        # the next grid line of its column holds text (a line of the footer far below is
+        # no line of the block)
+        below = [ln for ln in _column(notice, line) if line.base + 1 < ln.base < line.base + 18]
+        assert below, (h, line.base)
+
+
+def test_the_closing_lines_are_flush_right_with_the_column(notice):
+    organ = next(ln for ln in notice if ln.text.replace(" ", "") == "某某市公安局交通管理局")
+    date = next(ln for ln in notice if ln.text.replace(" ", "") == "2026年12月2日")
+    assert abs(organ.x1 - date.x1) < 0.5, (organ.x1, date.x1)
+    assert date.x0 - organ.x0 > 2 * 9.0
+    # the column's right edge: the text lines of its column end there
+    full = max(ln.x1 for ln in _column(notice, organ))
+    assert abs(organ.x1 - full) < 0.5, (organ.x1, full)
+
+
+def test_a_kept_heading_takes_the_room_under_the_foot_rather_than_leave_it_empty(tmp_path):
+    """A column whose balanced foot would split a heading from its item takes the item's line
+    where the column has room for it (blocks.fill): moving the pair to the next column left
+    lines of the block empty in the middle of the page (6 columns, 12 lines: "column 1 ends
+    short inside the block: lines 14–15 (2 lines) are empty")."""
+    _, stderr = _build(tmp_path / "issue", 6, 12)
+    assert "ends short inside the block" not in stderr, stderr
