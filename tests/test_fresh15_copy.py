@@ -129,3 +129,42 @@ def test_a_kept_heading_takes_the_room_under_the_foot_rather_than_leave_it_empty
     short inside the block: lines 14–15 (2 lines) are empty")."""
     _, stderr = _build(tmp_path / "issue", 6, 12)
     assert "ends short inside the block" not in stderr, stderr
+
+
+def test_a_placeholder_band_holds_a_brief_headline_of_one_or_two_lines():
+    """The band planned for copy not in yet (待稿) holds a headline of up to
+    flow.PLACEHOLDER_CHARS characters and the band of a headline of one character is within
+    its range, at every span and headline style of the sample page: makeup wrote a band of 3
+    lines for a brief in one column, and its real headline (省图书馆延长开放时间, two lines)
+    was "set 0.3 mm past the top edge of its box"."""
+    from dataclasses import replace
+
+    from typeset import flow as F
+    from typeset.load import load_issue
+    from typeset.model import Article
+
+    issue = load_issue(SAMPLE)
+    page = issue.pages[0]
+    slot = next(s for s in page.slots if s.kind == "article")
+    pitch = issue.paper.pitch
+    art = issue.articles[slot.article]
+
+    def limits(headline: str, span: int, style: str, placeholder: bool = False):
+        a = replace(art, headline=headline, kicker=None, subtitle=None, placeholder=placeholder)
+        i = replace(issue, articles={**issue.articles, slot.article: a})
+        s = replace(slot, span=span, headline_style=style, headline_lines=None,
+                    headline_span=None)
+        return F.band_limits(F.head_group(i, page, s, None), pitch)
+
+    assert isinstance(art, Article)
+    ten = "省图书馆延长开放时间"
+    # (makeup gives a brief the template's smallest headline style: makeup.allowed_styles)
+    styles = page.template.headline_styles
+    style = min(styles, key=lambda k: styles[k].size)
+    for span in range(1, issue.paper.columns + 1):
+        least, most = limits("", span, style, placeholder=True)
+        for real in ("讯", "简讯", ten[:6], ten):
+            lo, hi = limits(real, span, style)
+            assert lo <= least, (span, real, least, lo)                 # it fits the band
+            assert lo <= most and least <= hi, (span, real, (least, most), (lo, hi))
+    assert limits("", 1, style, placeholder=True)[0] > limits("讯", 1, style)[0]

@@ -41,6 +41,12 @@ from .model import Issue, PageSpec, Slot, TextStyle
 HEAD_WHITE = 1.0          # at least one grid line of white shared above and below a headline
 MAX_HEAD_GROW = 3         # lines a headline band may grow to take up a block's spare lines
 PLACEHOLDER_HEADLINE = "待稿"   # stands in for the headline of copy not in yet
+# … and its band is planned for a headline of this many characters, a brief's headline as
+# newsrooms write them (the sample page's shortest is 彭州市科协|走访慰问退役军人, 13): a
+# band sized for the two characters of 待稿 alone held one line in a column, and the brief's
+# real headline of two lines then did not fit the band makeup had written for it (fresh copy:
+# 省图书馆延长开放时间 "set 0.3 mm past the top edge of its box")
+PLACEHOLDER_CHARS = 10
 
 
 @dataclass(slots=True)
@@ -81,8 +87,17 @@ def head_group(issue: Issue, page: PageSpec, slot: Slot, part: Part | None) -> l
         return out
     if art.kicker:
         add("kicker", art.kicker, tpl.kicker_style)
-    # copy not in yet and no headline either: a stand-in keeps a one-line band for it
-    add("main", art.headline or PLACEHOLDER_HEADLINE, tpl.headline_styles[slot.headline_style])
+    # copy not in yet and no headline either: a stand-in keeps a band for a headline of
+    # PLACEHOLDER_CHARS characters, two lines at most (the lines past 待稿's own are left
+    # blank)
+    style = tpl.headline_styles[slot.headline_style]
+    first = len(out)
+    add("main", art.headline or PLACEHOLDER_HEADLINE, style)
+    if not art.headline:
+        per_line = max(1, int(measure_pt / style.size + 1e-9))
+        for _k in range(len(out) - first, min(2, -(-PLACEHOLDER_CHARS // per_line))):
+            out.append(HeadLine("main", style, Line([], 0.0, measure_pt / style.size, 0.0,
+                                                    False, align="center"), measure_pt))
     if art.subtitle:
         add("subtitle", art.subtitle, tpl.subtitle_style)
     return out
@@ -94,6 +109,19 @@ def head_height_lines(head: list[HeadLine], pitch: float) -> int:
         return 0
     h = sum(hl.height for hl in head)
     return max(1, math.ceil(h / pitch + HEAD_WHITE - 1e-9))
+
+
+def band_limits(head: list[HeadLine], pitch: float) -> tuple[int, int]:
+    """(least, most) grid lines of the band of headline group ``head`` (makeup's band_range):
+    from its type with HEAD_WHITE to :func:`max_band` of that.  A stand-in for a headline
+    not in yet (待稿 and the blank lines planned for a headline of PLACEHOLDER_CHARS) takes
+    no more than 待稿 alone may: the headline written later may be one line or two, and the
+    band makeup writes for it holds either within its range."""
+    least = head_height_lines(head, pitch)
+    inked = [hl for hl in head if hl.line.glyphs]
+    if len(inked) == len(head):
+        return least, max_band(least)
+    return least, max(least, max_band(head_height_lines(inked, pitch)))
 
 
 def max_band(least: int) -> int:

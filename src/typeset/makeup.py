@@ -204,6 +204,12 @@ class HeadFit:
     ext: tuple[float, float] | None     # None: a vertical headline (nothing to bump)
     hspan: int = 0               # columns the headline covers (the first ones of the span)
     vlines: int = 0              # a vertical headline: the least block it stands in, lines
+    top: int = 0                 # the band's most (flow.band_limits; 0: max_band(min_band))
+
+    @property
+    def most(self) -> int:
+        """The largest band makeup gives this headline (band_range)."""
+        return self.top or max_band(self.min_band)
 
 
 @dataclass(frozen=True)
@@ -345,10 +351,10 @@ def _head_fit(issue, page, slot, span, style, hspan: int | None = None) -> HeadF
     if any(hl.line.overfull for hl in head):
         return None            # the headline does not fit the span at all
     pitch = issue.paper.pitch
-    band = F.head_height_lines(head, pitch)
+    band, most = F.band_limits(head, pitch)
     top, bottom = F.head_extent(head, 0, pitch)
     return HeadFit(style, page.template.headline_styles[style].size, band, (top, bottom),
-                   hspan or span)
+                   hspan or span, top=most)
 
 
 def _vhead_fit(issue, page, slot, span, style) -> HeadFit:
@@ -604,7 +610,7 @@ def _fit_range(story: StoryIn, w: int, fit: HeadFit):
     span ``w`` with headline ``fit``, bands from the least to max_band, keeping the columns
     under the headline MIN_LEG lines deep (no_stretch); None if no band does."""
     bands: dict[int, int] = {}
-    for b in range(fit.min_band, (max_band(fit.min_band) if not story.vhead else 0) + 1):
+    for b in range(fit.min_band, (fit.most if not story.vhead else 0) + 1):
         h = _height(story, w, fit, b)
         if w > 1 and h - b < MIN_LEG:
             continue
@@ -960,7 +966,7 @@ def _shapes(st: StoryIn, pic: PictureIn | None, w: int, styles) -> list[_Shape]:
             p = pic.lines.get(w, 0) if pic is not None else 0
             if hi >= lo and (pic is None or w in pic.lines):
                 bands = {h + p: max(f.min_band, h - legs)
-                         for h in range(lo, max_band(f.min_band) + legs + 1)}
+                         for h in range(lo, f.most + legs + 1)}
                 out.append(_Shape(f, "above" if pic is not None else "", w, p, lo + p,
                                   max(bands), bands, f.style != preferred, False))
         return out
@@ -987,7 +993,7 @@ def _shapes(st: StoryIn, pic: PictureIn | None, w: int, styles) -> list[_Shape]:
                     continue
                 p = pic.lines[k]
                 bands = {}
-                for b in range(f.min_band, max_band(f.min_band) + 1):
+                for b in range(f.min_band, f.most + 1):
                     legs = -(-(st.body + k * p) // w)
                     if legs - p < MIN_LEG:      # the text under the picture: a real leg
                         continue
@@ -998,7 +1004,7 @@ def _shapes(st: StoryIn, pic: PictureIn | None, w: int, styles) -> list[_Shape]:
                 # the picture beside the text down to the block's foot: the text's columns
                 # exactly as deep as the picture (balanced, the last at most a line short)
                 if (w - k) * (p - 1) < st.body <= (w - k) * p and p >= MIN_LEG:
-                    bands = {b + p: b for b in range(f.min_band, max_band(f.min_band) + 1)}
+                    bands = {b + p: b for b in range(f.min_band, f.most + 1)}
                     out.append(_Shape(f, "wrap", k, p, min(bands), max(bands), bands, small,
                                       False))
     order = {"": 0, "above": 0, "below": 2, "wrap": 1}
@@ -1734,7 +1740,7 @@ def _lead_l(pin: PageIn, mods: list[_Mod], alternatives: int,
     # the lead's lines exactly
     cands = {}
     for f in fits:
-        for band in range(f.min_band, max_band(f.min_band) + 1):
+        for band in range(f.min_band, f.most + 1):
             for bn in banner_h:
                 for k in range(1, max(1, C // 3) + 1):
                     for r in range(MIN_LEG, H):
@@ -1921,9 +1927,9 @@ def block_geometry(issue, flow) -> list[dict]:
                  columns=[s.column, s.column + s.span - 1], top=b.top, bottom=b.bottom - 1,
                  lines=b.lines)
         if s.kind == "article":
-            band = (F.head_height_lines(b.head, issue.paper.pitch) if b.head else 0)
+            band, most = F.band_limits(b.head, issue.paper.pitch) if b.head else (0, 0)
             d.update(headline=s.headline_style, head_top=b.top, head_lines=b.head_lines,
-                     head_min=band, head_max=max_band(band),
+                     head_min=band, head_max=most,
                      body_lines=b.body_lines, placeholder=b.placeholder)
         elif s.kind == "banner":
             d.update(head_top=b.top, head_lines=b.head_lines)
@@ -1993,8 +1999,7 @@ def _levers_for(issue, flow, c1, c2, foot, empty) -> dict:
     levers = []
     left, changes = empty, []
     for b in stack:
-        least = F.head_height_lines(b.head, paper.pitch)
-        k = min(max(0, max_band(least) - b.head_lines), left)
+        k = min(max(0, F.band_limits(b.head, paper.pitch)[1] - b.head_lines), left)
         if k:
             changes.append(dict(slot=b.slot.id, headline_lines=b.head_lines + k, by=k))
             left -= k
@@ -2255,10 +2260,10 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
     for b in every_art:
         if not b.head or b.slot.vertical:
             continue        # (a vertical headline stands beside the text: no band)
-        least = F.head_height_lines(b.head, paper.pitch)
-        if not least <= b.head_lines <= max_band(least):
+        least, most = F.band_limits(b.head, paper.pitch)
+        if not least <= b.head_lines <= most:
             out["band_range"].append(f"'{b.slot.id}' headline band {b.head_lines} lines, "
-                                     f"outside {least}–{max_band(least)}")
+                                     f"outside {least}–{most}")
         legs = -(-b.body_lines // b.slot.span)
         if b.slot.span > 1 and legs < MIN_LEG and not b.slot.runs:
             out["no_stretch"].append(f"'{b.slot.id}' over {b.slot.span} columns is "
