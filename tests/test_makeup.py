@@ -1039,3 +1039,40 @@ def test_makeup_says_one_line_not_one_lines(tmp_path):
     assert "copy is 1 line short" in str(e.value), str(e.value)
     # a line or two is not a story's worth: the advice is to lengthen one
     assert "lengthen a story by about" in str(e.value), str(e.value)
+
+
+def test_the_advice_for_a_page_it_cannot_fill_is_the_least_edit_that_lets_it(tmp_path):
+    """Three stories on the demo paper's 要闻 page stack at full width one grid line over the
+    page and cannot stand side by side (their headlines would): makeup names the least edit
+    of one story that lets the page be made up, and the claim holds — with that story so
+    many lines shorter, a layout is found.  The rough advice it gave ("cut about 30
+    characters") left the editor cutting 30 characters and being told the same again."""
+    from dataclasses import replace
+
+    from typeset import makeup as M
+
+    folder = tmp_path / "issue"
+    folder.mkdir()
+    for name in ("a1", "a3", "a5"):
+        shutil.copy(ROOT / "tests" / "corpus" / "written15" / f"{name}.txt", folder)
+    (folder / "issue.yaml").write_text(
+        "paper: typeset-demo\ndate: 2026-12-04\npages:\n  - page: 1\n    template: yaowen\n"
+        "    slots:\n" + "".join(f"      - id: {n}\n        article: {n}.txt\n"
+                                 for n in ("a1", "a3", "a5")), encoding="utf-8")
+    r = run("makeup", folder, "--no-proofs")
+    assert r.returncode == 4, r.stderr
+    m = re.search(r"cut (\d+) lines? from ('\w+'(?: or '\w+')*)", r.stderr)
+    assert m and "makeup then finds a layout" in r.stderr, r.stderr
+    n, ids = int(m.group(1)), re.findall(r"'(\w+)'", m.group(2))
+    pin = M.make_up_issue(folder).pages[0].page_in
+    for sid in ids:
+        trial = replace(pin, stories=tuple(replace(s, body=s.body - n) if s.id == sid else s
+                                           for s in pin.stories))
+        assert M.propose(trial), sid
+    # and no smaller cut of any story does
+    for s0 in pin.stories:
+        for k in range(1, n):
+            trial = replace(pin, stories=tuple(replace(s, body=s.body - k) if s is s0 else s
+                                               for s in pin.stories))
+            with pytest.raises(M.MakeupError):
+                M.propose(trial)

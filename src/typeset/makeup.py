@@ -188,7 +188,11 @@ def max_band(least: int) -> int:
 
 
 class MakeupError(LayoutError):
-    """A page makeup cannot fill, with the reason in the editor's terms (exit 4)."""
+    """A page makeup cannot fill, with the reason in the editor's terms (exit 4).
+    ``advise``: when set, gives the reason again with the least edit that lets the page be
+    filled (_why's ``edit``), for the page's final message."""
+
+    advise = None
 
 
 # --- plain data in -------------------------------------------------------------------------
@@ -1508,8 +1512,10 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def _why(pin: PageIn, mods: list[_Mod], any_cover: bool = True) -> str:
-    """Why no layout fills the page, in the editor's terms."""
+def _why(pin: PageIn, mods: list[_Mod], any_cover: bool = True, edit: bool = False) -> str:
+    """Why no layout fills the page, in the editor's terms.  ``edit``: name the least edit
+    of one story that lets it be filled (:func:`_edit_hint`, a search of its own: asked for
+    only once a page is given up, not for each try makeup makes of it)."""
     stuck = [md.id for md in mods if not md.lo]
     if stuck:
         return (f"page {pin.number}: " + ", ".join(f"'{s}'" for s in stuck) +
@@ -1549,8 +1555,9 @@ def _why(pin: PageIn, mods: list[_Mod], any_cover: bool = True) -> str:
     if lo > 0.95 * cap:
         return (head + f"the copy takes {100 * lo / cap:.0f} % of the page even at its "
                 f"tightest, and the stories do not combine to fill every column exactly: "
-                f"cut about {math.ceil((lo - 0.9 * cap) / pin.columns) * cc} characters (a "
-                f"few lines of two or three stories), or hold a short story")
+                + (edit and _edit_hint(pin) or
+                   f"cut about {math.ceil((lo - 0.9 * cap) / pin.columns) * cc} characters (a "
+                   f"few lines of two or three stories), or hold a short story"))
     brief = 2 * MIN_LEG * cc          # a brief: two columns of the least depth
     if hi < 1.15 * cap:
         return (head + f"the copy reaches at most {100 * hi / cap:.0f} % of the page with the "
@@ -1565,18 +1572,64 @@ def _why(pin: PageIn, mods: list[_Mod], any_cover: bool = True) -> str:
     hint = (f"set '{pics[0].pic.id}' without its story (no 'story:') or use a picture of "
             f"other proportions, " if pics else "")
     n = sum(1 for md in mods if md.story)
+    advice = edit and _edit_hint(pin) or (
+        f"add or cut 3 to 5 lines in one story (about {3 * cc}–{5 * cc} characters), or add "
+        f"a brief (about {brief} characters)")
     if not any_cover:
         return (head + f"the copy ({100 * lo / cap:.0f}–{100 * min(hi, 9 * cap) / cap:.0f} % "
                 f"of the page) is within range, but the heights these {n} stories can take "
                 f"at the spans the rules allow do not add up to the page's in any arrangement "
-                f"of blocks: {hint}add or cut "
-                f"3 to 5 lines in one story (about {3 * cc}–{5 * cc} characters), or add a "
-                f"brief (about {brief} characters)")
+                f"of blocks: {hint}{advice}")
     return (head + f"the copy ({100 * lo / cap:.0f}–{100 * min(hi, 9 * cap) / cap:.0f} % of the "
             f"page) is within range, but no arrangement of these {n} stories fills every "
-            f"column exactly without two headlines side by side: {hint}add or cut 3 to 5 "
-            f"lines in one story (about {3 * cc}–{5 * cc} characters), or add a brief (about "
-            f"{brief} characters)")
+            f"column exactly without two headlines side by side: {hint}{advice}")
+
+
+# The least edit of one story that lets a page be made up is searched for up to this many
+# lines cut or added, and with at most EDIT_SEARCHES searches of the page (each a few ms on a
+# page of a few stories; a page of many stories stops early and gives the rough advice).
+EDIT_LINES = 8
+EDIT_SEARCHES = 48
+
+
+def _edit_hint(pin: PageIn) -> str:
+    """The least edit of one story — a few lines cut or added — with which the page can be
+    made up, in the editor's terms ("cut 1 line from 'a1' (about 12 characters) or 2 from
+    'a5'"), or "" if none is found within EDIT_LINES lines and EDIT_SEARCHES searches.  The
+    rough advice ("cut about 30 characters") left an editor cutting 30 characters and being
+    told the same again: the page's three stories stacked at full width were one grid line
+    over, and only a cut that took a leg of one of them a line shorter would do (fresh copy,
+    the demo paper's 要闻 page)."""
+    stories = [st for st in pin.stories if not st.continued]
+    searches = 0
+    for n in range(1, EDIT_LINES + 1):
+        fits = {-1: [], 1: []}
+        for sign in (-1, 1):
+            for st in stories:
+                body = st.body + sign * n
+                if body < 1 or searches >= EDIT_SEARCHES:
+                    continue
+                trial = replace(pin, stories=tuple(replace(x, body=body) if x is st else x
+                                                   for x in pin.stories))
+                mods = _modules(trial)
+                if any(not md.lo for md in mods):
+                    continue
+                searches += 1
+                found, _ = _cascade(replace(trial, strict=True), mods, 1, 0)
+                if not found:
+                    found, _ = _cascade(trial, mods, 1, 0)
+                if found:
+                    fits[sign].append(st.id)
+        if fits[-1] or fits[1]:
+            chars = n * pin.column_chars
+            what = _count(n, "line")
+            parts = [f"cut {what} from " + " or ".join(f"'{i}'" for i in fits[-1])] \
+                if fits[-1] else []
+            parts += [f"add {what} to " + " or ".join(f"'{i}'" for i in fits[1])] \
+                if fits[1] else []
+            return (" — or ".join(parts) + f" (about {chars} characters): makeup then finds "
+                    f"a layout")
+    return ""
 
 
 def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]:
@@ -1596,7 +1649,9 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
     if not found and any_cover:         # (no cover at all: the same again)
         found, any_cover = _cascade(pin, mods, alternatives, seed)
     if not found:
-        raise MakeupError(_why(pin, mods, any_cover))
+        e = MakeupError(_why(pin, mods, any_cover))
+        e.advise = lambda: _why(pin, mods, any_cover, edit=True)
+        raise e
     found.sort(key=lambda p: (p.score, [(b.id, b.column, b.top) for b in p.blocks]))
     found = found[:max(1, alternatives)] if alternatives else found
     for p in found:
@@ -2810,11 +2865,12 @@ def _make_pages(issue, bodies, todo, alternatives, seed) -> tuple[list[PageResul
         t0 = time.perf_counter()
         page = next(p for p in issue.pages if p.number == page.number)
         r = PageResult(page.number)
+        failed = None
         try:
             _make_page(issue, bodies, page, todo, alternatives, seed, done, r)
         except MakeupError as e:
             if not any(s.kind == "picture" for s in page.slots):
-                r.error = str(e)
+                r.error, failed = str(e), e
             else:
                 # no layout with every picture at the plant's resolution: any size the build
                 # does not refuse (the build and the preflight then warn)
@@ -2823,11 +2879,14 @@ def _make_pages(issue, bodies, todo, alternatives, seed) -> tuple[list[PageResul
                     _make_page(issue, bodies, page, todo, alternatives, seed, done, r,
                                plant=False)
                 except MakeupError as e2:
-                    r.error = str(e2)
+                    r.error, failed = str(e2), e2
         if r.error and r.page_in is not None:
             got = _brief_fallback(issue, bodies, page, todo, alternatives, seed, done, r)
             if got is not None:
                 issue, r = got
+        if r.error and failed is not None and failed.advise is not None and \
+                r.error == str(failed):
+            r.error = failed.advise()       # the page is given up: what would let it fill
         if r.proposals:
             best = r.proposals[0]
             issue = apply(issue, page.number, best)
