@@ -275,3 +275,69 @@ def test_a_reporters_document_reads_back_in_paragraphs(tmp_path):
     # each starts a line of its own, in reading order across the columns (before: one
     # paragraph, 一是… and 二是… inside its lines)
     assert sorted(heads, key=heads.get) == ["本报讯", "会议指", "一是科", "二是科"], heads
+
+
+# Word's automatic numbering: the labels are not in the paragraphs' text (numbering.xml), a
+# notice's 一、 （一） 1. as a reporter's template numbers them (written for the test)
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+NUMBERED = [("为保障元旦期间全市道路交通安全、有序、畅通，现将有关事项通告如下：", None),
+            ("管理时间", 0), ("2026年12月31日18:00至2027年1月1日2:00。", None),
+            ("管理路段", 0), ("天府广场周边：人民南路一段、人民东路、人民西路；", 1),
+            ("春熙路商圈：红星路三段、总府路、暑袜北一街。", 1), ("管理措施", 0),
+            ("上述路段禁止除公交车、出租车以外的机动车通行；", 2),
+            ("地铁相关站点视客流情况采取限流措施。", 2), ("特此通告。", None)]
+LABELS = ["", "一、", "", "二、", "（一）", "（二）", "三、", "1.", "2.", ""]
+
+
+def make_numbered_docx(path) -> None:
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    d = Document()
+    numbering = d.part.numbering_part.element
+    numbering.append(parse_xml(
+        f'<w:abstractNum {_W} w:abstractNumId="90">'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="%1、"/></w:lvl>'
+        '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+        '<w:lvlText w:val="（%2）"/></w:lvl>'
+        '<w:lvl w:ilvl="2"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        '<w:lvlText w:val="%3."/></w:lvl></w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {_W} w:numId="90"><w:abstractNumId w:val="90"/>'
+                               '</w:num>'))
+    d.add_paragraph("headline: 关于元旦期间道路交通管理的通告")
+    d.add_paragraph("")
+    for text, level in NUMBERED:
+        p = d.add_paragraph(text)
+        if level is not None:
+            p._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {_W}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+    d.save(str(path))
+
+
+def test_words_numbering_labels_are_printed_as_word_shows_them(tmp_path):
+    """一、 二、 三、 and （一） （二） at their levels, 1. 2. restarting under 三、: each label
+    read back from the PDF before its paragraph's text (before: every numbered paragraph a
+    ● item, the reporter's numbers lost)."""
+    from typeset.word import read_docx
+
+    make_numbered_docx(tmp_path / "n.docx")
+    art = read_docx(tmp_path / "n.docx")
+    assert [p.text for p in art.paragraphs] == [lab + t for (t, _), lab in zip(NUMBERED, LABELS)]
+    _, pdf = build_docx(tmp_path, "n.docx")
+    text = squash("".join(c.ch for c in read_chars(pdf)))
+    assert "●" not in text
+    pos = [text.index(squash(lab + t)) for (t, _), lab in zip(NUMBERED, LABELS)]
+    assert pos == sorted(pos), pos
+
+
+def test_numbering_formats_count_as_word_does():
+    from typeset.word import _FORMATS
+
+    assert [_FORMATS["chineseCounting"](n) for n in (1, 9, 10, 11, 20, 21, 99)] == \
+        ["一", "九", "十", "十一", "二十", "二十一", "九十九"]
+    assert _FORMATS["chineseLegalSimplified"](12) == "拾贰"
+    assert _FORMATS["ideographTraditional"](3) == "丙"
+    assert _FORMATS["decimalEnclosedCircle"](5) == "⑤"
+    assert [_FORMATS["lowerRoman"](n) for n in (1, 4, 9, 14)] == ["i", "iv", "ix", "xiv"]
+    assert [_FORMATS["upperLetter"](n) for n in (1, 26, 27)] == ["A", "Z", "AA"]

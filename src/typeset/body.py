@@ -65,7 +65,9 @@ ROLES = {
 BOX_RULE = 0.5            # pt: an editor's note's box
 TABLE_RULE = (1.0, 0.5)   # pt: a table's thick (top and foot) and thin (under the header) rules
 TABLE_GAP = 0.5           # em: the least white between two table columns
-LIST_MARKER = re.compile(r"^(?:●|\d+\.)")   # what markup.py and word.py put before an item
+# what markup.py and word.py put before an item: ●, 1., or the label of Word's numbering in a
+# Western format (a. iv. 2) (b))
+LIST_MARKER = re.compile(r"^(?:●|\d+\.|(?:\d{1,3}|[A-Za-z]{1,5})[.)]|\((?:\d{1,3}|[A-Za-z]{1,5})\))")
 NO_DOTS = frozenset((cjk.OP, cjk.CL, cjk.PA, cjk.ST, cjk.IP, cjk.DA, cjk.EL, cjk.CN, cjk.SO,
                      cjk.SP, cjk.IS))
 

@@ -102,6 +102,136 @@ def _runs(p, styles) -> tuple[str, tuple]:
     return text.strip(), merge_spans(per[lead:tail])
 
 
+# --- Word's automatic numbering --------------------------------------------------------------
+# A paragraph numbered by Word (w:numPr) shows a label Word computes from numbering.xml — its
+# list's level format (一、 （一） 1. ①) and the count so far — and that is not in the text of
+# the paragraph.  Read as a bullet, a notice's 一、 二、 三、 came out as ● ● ●: characters the
+# reporter saw in Word were not printed.  The label is worked out as Word shows it (ECMA-376
+# §17.9: w:num → w:abstractNum, w:lvl's w:start, w:numFmt and w:lvlText, a level's count
+# restarting after a higher level's).
+_CN_DIGITS = "〇一二三四五六七八九"
+_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
+
+
+def _cn_count(n: int, digits: str = _CN_DIGITS, ten: str = "十") -> str:
+    """一 … 九十九 as Chinese counts them (十一, 二十, 二十一); larger numbers in figures."""
+    if not 0 < n < 100:
+        return str(n)
+    t, u = divmod(n, 10)
+    return (("" if t == 1 else digits[t]) + ten if t else "") + (digits[u] if u else "")
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for v, r in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                 (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= v:
+            out, n = out + r, n - v
+    return out
+
+
+def _letters(n: int) -> str:
+    # Word's a … z, aa … zz, aaa …
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+_FORMATS = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "decimalFullWidth": lambda n: str(n).translate(str.maketrans("0123456789",
+                                                                  "０１２３４５６７８９")),
+    "chineseCounting": _cn_count,
+    "chineseCountingThousand": _cn_count,
+    "taiwaneseCounting": _cn_count,
+    "taiwaneseCountingThousand": _cn_count,
+    "chineseLegalSimplified": lambda n: _cn_count(n, _CN_LEGAL, "拾"),
+    "ideographTraditional": lambda n: "甲乙丙丁戊己庚辛壬癸"[n - 1] if 0 < n <= 10 else str(n),
+    "ideographZodiac": lambda n: "子丑寅卯辰巳午未申酉戌亥"[n - 1] if 0 < n <= 12 else str(n),
+    "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if 0 < n <= 20 else str(n),
+    "decimalEnclosedCircleChinese": lambda n: chr(0x2460 + n - 1) if 0 < n <= 20 else str(n),
+    "decimalEnclosedParen": lambda n: chr(0x2474 + n - 1) if 0 < n <= 20 else f"({n})",
+    "decimalEnclosedFullstop": lambda n: chr(0x2488 + n - 1) if 0 < n <= 20 else f"{n}.",
+    "lowerLetter": _letters,
+    "upperLetter": lambda n: _letters(n).upper(),
+    "lowerRoman": lambda n: _roman(n).lower(),
+    "upperRoman": _roman,
+    "none": lambda n: "",
+}
+
+
+class _Numbering:
+    """The labels of a document's numbered paragraphs, counted in document order."""
+
+    def __init__(self, doc):
+        self.levels: dict = {}          # abstractNumId -> {ilvl: (numFmt, lvlText, start)}
+        self.nums: dict = {}            # numId -> (abstractNumId, {ilvl: start override})
+        self.counts: dict = {}          # numId -> {ilvl: count}
+        try:
+            root = doc.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            return
+        for a in root.iter(W + "abstractNum"):
+            lv = {}
+            for lvl in a.iter(W + "lvl"):
+                def val(tag, default):
+                    e = lvl.find(W + tag)
+                    return e.get(W + "val", default) if e is not None else default
+                try:
+                    start = int(val("start", "1"))
+                except ValueError:
+                    start = 1
+                lv[int(lvl.get(W + "ilvl", "0"))] = (val("numFmt", "decimal"),
+                                                     val("lvlText", ""), start)
+            self.levels[a.get(W + "abstractNumId")] = lv
+        for n in root.iter(W + "num"):
+            aid = n.find(W + "abstractNumId")
+            over = {}
+            for o in n.iter(W + "lvlOverride"):
+                so = o.find(W + "startOverride")
+                if so is not None and so.get(W + "val", "").isdigit():
+                    over[int(o.get(W + "ilvl", "0"))] = int(so.get(W + "val"))
+            self.nums[n.get(W + "numId")] = (aid.get(W + "val") if aid is not None else None,
+                                             over)
+
+    def label(self, ppr) -> tuple[str, str] | None:
+        """(label, numFmt) of the numbered paragraph with properties ``ppr``, counted; None
+        when it has no numbering Word would show (numId 0, or a definition not found)."""
+        num = ppr.find(W + "numPr") if ppr is not None else None
+        if num is None:
+            return None
+        nid = num.find(W + "numId")
+        ilvl = num.find(W + "ilvl")
+        nid = nid.get(W + "val") if nid is not None else None
+        level = int(ilvl.get(W + "val", "0")) if ilvl is not None else 0
+        if nid in (None, "0") or nid not in self.nums:
+            return None
+        aid, over = self.nums[nid]
+        levels = self.levels.get(aid, {})
+        if level not in levels:
+            return None
+        counts = self.counts.setdefault(nid, {})
+        start = lambda k: over.get(k, levels.get(k, ("", "", 1))[2])   # noqa: E731
+        counts[level] = counts.get(level, start(level) - 1) + 1
+        for k in [k for k in counts if k > level]:
+            del counts[k]          # a deeper level starts again after this one
+        fmt, text, _ = levels[level]
+
+        def sub(m):
+            k = int(m.group(1)) - 1
+            f = levels.get(k, ("decimal", "", 1))[0]
+            return _FORMATS.get(f, str)(counts.get(k, start(k)))
+
+        return re.sub(r"%(\d)", sub, text), fmt
+
+
+_CHINESE_LABEL = re.compile("[、（）〔〕【】]")
+_CHINESE_FORMATS = frozenset(("chineseCounting", "chineseCountingThousand", "taiwaneseCounting",
+                              "taiwaneseCountingThousand", "chineseLegalSimplified",
+                              "ideographTraditional", "ideographZodiac", "decimalEnclosedCircle",
+                              "decimalEnclosedCircleChinese", "decimalEnclosedParen",
+                              "decimalEnclosedFullstop"))
+
+
 def _poem_style(style: str) -> bool:
     """Is a paragraph style one that marks a poem (a style the newsroom's template names
     Poem, Poetry, Verse, 诗歌, 诗, 诗词)?"""
@@ -181,6 +311,7 @@ def read_docx(path: Path, allow_empty: bool = False):
     in_header = True
     number = 0           # every paragraph of the document, for messages
     counter = 0          # a numbered list's next number
+    numbering = _Numbering(doc)
     tables = 0
     runs: list[list[int]] = []   # plain paragraphs one after another (_verse_runs)
     settled = 0          # runs[:settled] have had their verse found
@@ -263,6 +394,23 @@ def read_docx(path: Path, allow_empty: bool = False):
                 continue
             text = text.replace("\n", "")
             numbered = ppr is not None and ppr.find(W + "numPr") is not None
+            label = numbering.label(ppr) if numbered else None
+            if label and label[1] != "bullet" and label[0] and not h:
+                # Word's own numbering: its label as Word shows it.  A Chinese label (一、
+                # （一） ①) opens a paragraph of the text, as the copy types one (load's
+                # .txt lists: a list's heading keeps with its item); a Western one (1. a) i.)
+                # stands in the hang of a list item
+                mark = label[0]
+                if _CHINESE_LABEL.search(mark) or label[1] in _CHINESE_FORMATS:
+                    paras.append(Paragraph(mark + text, number,
+                                           spans=tuple((s0 + len(mark), e + len(mark), st)
+                                                       for s0, e, st in spans)))
+                else:
+                    paras.append(Paragraph(mark + text, number, kind="item", level=1,
+                                           spans=tuple((s0 + len(mark), e + len(mark), st)
+                                                       for s0, e, st in spans)))
+                counter = 0
+                continue
             if h:
                 paras.append(Paragraph(text, number, kind="subhead",
                                        level=min(3, max(1, int(h.group(1))))))
