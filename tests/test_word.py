@@ -341,3 +341,32 @@ def test_numbering_formats_count_as_word_does():
     assert _FORMATS["decimalEnclosedCircle"](5) == "⑤"
     assert [_FORMATS["lowerRoman"](n) for n in (1, 4, 9, 14)] == ["i", "iv", "ix", "xiv"]
     assert [_FORMATS["upperLetter"](n) for n in (1, 26, 27)] == ["A", "Z", "AA"]
+
+
+def test_symbols_non_breaking_hyphens_and_content_controls_are_read(tmp_path):
+    """What Word keeps outside w:t was dropped without a word: a degree sign inserted from the
+    Symbol font (w:sym), a non-breaking hyphen (w:noBreakHyphen, Ctrl+Shift+-) in a telephone
+    number, a paragraph inside a block-level content control (w:sdt, a newsroom template's
+    field).  A symbol whose font and code are not known is a warning naming the paragraph."""
+    from docx import Document
+    from docx.oxml import parse_xml
+
+    from typeset.word import read_docx
+
+    d = Document()
+    d.add_paragraph("headline: 寒潮来袭")
+    d.add_paragraph("")
+    p = d.add_paragraph("最低气温将降至-15")
+    p._p.append(parse_xml(f'<w:r {_W}><w:sym w:font="Symbol" w:char="F0B0"/>'
+                          '<w:t>C，咨询电话0531</w:t></w:r>'))
+    p._p.append(parse_xml(f'<w:r {_W}><w:noBreakHyphen/><w:t>82886032。</w:t></w:r>'))
+    p._p.append(parse_xml(f'<w:r {_W}><w:sym w:font="Wingdings 3" w:char="F070"/></w:r>'))
+    d.element.body.insert(len(d.element.body) - 1, parse_xml(
+        f'<w:sdt {_W}><w:sdtPr/><w:sdtContent><w:p><w:r><w:t>内容控件里的段落。</w:t></w:r>'
+        '</w:p></w:sdtContent></w:sdt>'))
+    d.save(str(tmp_path / "s.docx"))
+    art = read_docx(tmp_path / "s.docx")
+    assert [q.text for q in art.paragraphs] == ["最低气温将降至-15°C，咨询电话0531-82886032。",
+                                                 "内容控件里的段落。"]
+    assert any("paragraph 3" in w and "Wingdings 3 F070" in w for _, w in art.warnings), \
+        art.warnings

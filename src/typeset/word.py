@@ -58,12 +58,15 @@ def _on(el, tag: str) -> bool:
     return t is not None and t.get(W + "val", "true") not in ("0", "false", "none")
 
 
-def _runs(p, styles) -> tuple[str, tuple]:
-    """Text and emphasis spans of paragraph element ``p`` (insertions in, deletions out)."""
+def _runs(p, styles, unknown: list | None = None) -> tuple[str, tuple]:
+    """Text and emphasis spans of paragraph element ``p`` (insertions in, deletions out).
+    ``unknown``: gets the symbol-font characters (w:sym) that could not be read, for a
+    warning."""
     from .markup import DOTS, KAI, STRONG, merge_spans
 
     text = ""
     per: list = []
+    unknown = [] if unknown is None else unknown
     for r in p.iter(W + "r"):
         anc = r.getparent()
         skip = False
@@ -92,6 +95,19 @@ def _runs(p, styles) -> tuple[str, tuple]:
             elif c.tag == W + "tab":
                 text += " "
                 per.append(frozenset())
+            elif c.tag == W + "noBreakHyphen":
+                # Ctrl+Shift+- (a telephone number's, a compound's hyphen kept on one line):
+                # a hyphen the reporter typed, not in w:t
+                text += "-"
+                per.append(frozenset(st))
+            elif c.tag == W + "sym":
+                # Insert ▸ Symbol: a character of a symbol font by its code (°, ±, α …)
+                ch = _symbol(c)
+                if ch:
+                    text += ch
+                    per.append(frozenset(st))
+                else:
+                    unknown.append(f"{c.get(W + 'font', '?')} {c.get(W + 'char', '?')}")
             elif c.tag == W + "cr" or (c.tag == W + "br" and
                                          c.get(W + "type", "textWrapping") == "textWrapping"):
                 # Shift+Enter: a line break inside the paragraph (_stanzas splits there)
@@ -232,6 +248,49 @@ _CHINESE_FORMATS = frozenset(("chineseCounting", "chineseCountingThousand", "tai
                               "decimalEnclosedFullstop"))
 
 
+# Word's symbol fonts by their codes (w:sym w:char, F000 + the font's own code): the Symbol
+# font's encoding (Adobe's: Greek letters at the Latin ones, °, ±, ×, arrows), Wingdings' few
+# that news copy has; another code or font is a warning, never dropped silently.
+_SYMBOL = dict(zip(range(0x41, 0x5B), "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ"))
+_SYMBOL.update(zip(range(0x61, 0x7B), "αβχδεφγηιϕκλμνοπθρστυϖωξψζ"))
+_SYMBOL.update({0xB0: "°", 0xB1: "±", 0xB4: "×", 0xB8: "÷", 0xA3: "≤", 0xB3: "≥", 0xB9: "≠",
+                0xA5: "∞", 0xAE: "→", 0xAC: "←", 0xAD: "↑", 0xAF: "↓", 0xD6: "√", 0xB7: "•",
+                0xBB: "≈", 0xA2: "′", 0xB2: "″", 0xE5: "∑", 0xD5: "∏", 0x2D: "−", 0x2B: "+",
+                0x3D: "=", 0x25: "%", 0x28: "(", 0x29: ")", 0xA7: "♣", 0xA8: "♦", 0xA9: "♥",
+                0xAA: "♠", 0x20: " "})
+_WINGDINGS = {0xFC: "✓", 0xFB: "✗", 0x6C: "●", 0x6E: "■", 0xA8: "◻", 0x9F: "•", 0x77: "◆",
+              0xD8: "➢", 0xE0: "→"}
+_SYMBOL_FONTS = {"symbol": _SYMBOL, "wingdings": _WINGDINGS}
+
+
+def _symbol(el) -> str:
+    """The character of a w:sym element, or "" when its font and code are not known."""
+    table = _SYMBOL_FONTS.get(el.get(W + "font", "").strip().lower())
+    try:
+        code = int(el.get(W + "char", ""), 16)
+    except ValueError:
+        return ""
+    if table is None:
+        # a Unicode font: the code is the character itself (not one in the private area)
+        return chr(code) if code < 0xE000 or code > 0xF8FF else ""
+    return table.get(code - 0xF000 if code >= 0xF000 else code, "")
+
+
+def _blocks(body):
+    """The body's paragraphs and tables in document order, those inside block-level content
+    controls (w:sdt, a newsroom template's fields) and custom XML too: only the body's own
+    children were read, and a template's content control lost its paragraphs silently."""
+    for el in body.iterchildren():
+        if el.tag == W + "sdt":
+            content = el.find(W + "sdtContent")
+            if content is not None:
+                yield from _blocks(content)
+        elif el.tag == W + "customXml":
+            yield from _blocks(el)
+        else:
+            yield el
+
+
 def _poem_style(style: str) -> bool:
     """Is a paragraph style one that marks a poem (a style the newsroom's template names
     Poem, Poetry, Verse, 诗歌, 诗, 诗词)?"""
@@ -318,11 +377,16 @@ def read_docx(path: Path, allow_empty: bool = False):
     plain = False        # the last element was a plain paragraph
     gap = False          # an empty paragraph after a line of verse
     multi = False        # the last Poem paragraph held lines broken with Shift+Enter
-    for el in doc.element.body.iterchildren():
+    for el in _blocks(doc.element.body):
         was_plain, plain = plain, False
         if el.tag == W + "p":
             number += 1
-            text, spans = _runs(el, styles)
+            unknown: list = []
+            text, spans = _runs(el, styles, unknown)
+            if unknown:
+                warnings.append((SourceRef(path), f"paragraph {number} ('{text[:12]}…'): "
+                                 f"symbol(s) {', '.join(unknown)} from a symbol font not "
+                                 "printed: type the character itself"))
             ppr = el.find(W + "pPr")
             sid = ppr.find(W + "pStyle") if ppr is not None else None
             style = styles.get(sid.get(W + "val"), "") if sid is not None else ""
@@ -442,10 +506,15 @@ def read_docx(path: Path, allow_empty: bool = False):
                     warnings.append((SourceRef(path), f"table {tables} (after paragraph "
                                      f"{number}): {what}"))
             rows = []
+            unknown = []
             for tr in el.iter(W + "tr"):
-                rows.append(tuple(" ".join(t for t in (_runs(p, styles)[0]
+                rows.append(tuple(" ".join(t for t in (_runs(p, styles, unknown)[0]
                                                         for p in tc.iter(W + "p")) if t)
                                   for tc in tr.iter(W + "tc")))
+            if unknown:
+                warnings.append((SourceRef(path), f"table {tables} (after paragraph {number}): "
+                                 f"symbol(s) {', '.join(unknown)} from a symbol font not "
+                                 "printed: type the character itself"))
             if not rows:
                 continue
             width = max(len(r) for r in rows)
