@@ -434,13 +434,15 @@ def script_warning(issue, art) -> str | None:
                                   hanzidentifier.TRADITIONAL))
         return _("the text is in Traditional characters ({chars} …) but is set as Simplified "
                  "Chinese: add 'lang: zh-Hant' to its header to set it the Traditional way, or "
-                 "convert it to Simplified").format(chars="".join(seen[:6]))
+                 "'convert: zh-Hans' to convert it to Simplified").format(
+                     chars="".join(seen[:6]))
     if script == hanzidentifier.SIMPLIFIED and hant:
         seen = list(dict.fromkeys(c for c in text if hanzidentifier.identify(c) ==
                                   hanzidentifier.SIMPLIFIED))
         return _("the text is in Simplified characters ({chars} …) but is set as Traditional "
-                 "Chinese ({lang}): remove 'lang:' from its header, or convert it to "
-                 "Traditional").format(chars="".join(seen[:6]), lang=language(issue, art))
+                 "Chinese ({lang}): remove 'lang:' from its header, or add 'convert: zh-Hant' "
+                 "to convert it to Traditional").format(chars="".join(seen[:6]),
+                                                         lang=language(issue, art))
     return None
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from .errors import InputError, SourceRef
 from .model import Article
 
-ARTICLE_KEYS = ("headline", "kicker", "subtitle", "byline", "lang")
+ARTICLE_KEYS = ("headline", "kicker", "subtitle", "byline", "lang", "convert")
 # `lang:` of an article or an issue: Simplified (the default) or Traditional Chinese (cjk.py
 # says how each sets its punctuation); spellings as BCP 47 has them
 LANGS = {"zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-hant": "zh-Hant",
@@ -24,7 +24,16 @@ LANGS = {"zh-hans": "zh-Hans", "zh-cn": "zh-Hans", "zh-sg": "zh-Hans", "zh-hant"
 ALIASES = {"标题": "headline", "主题": "headline", "主标题": "headline",
            "引题": "kicker", "肩题": "kicker", "眉题": "kicker",
            "副题": "subtitle", "副标题": "subtitle",
-           "作者": "byline", "署名": "byline", "语言": "lang"}
+           "作者": "byline", "署名": "byline", "语言": "lang", "转换": "convert"}
+# `convert:` of an article: the script its text is converted to when it is loaded, asked for
+# by the editor (wire copy from Hong Kong or Taiwan in a Simplified paper); never done
+# unasked (body.script_warning only says so).  OpenCC's character conversion (its t2s and
+# s2t tables: characters only, the words kept as written — 软体 is not made 软件), and to
+# Simplified the corner quotes 「」『』 become “”‘’ (GB/T 15834-2011 §4.1: the mainland's
+# horizontal text quotes with them)
+CONVERT = {"zh-hans": "t2s", "zh-cn": "t2s", "简体": "t2s", "zh-hant": "s2t", "zh-tw": "s2t",
+           "zh-hk": "s2t", "繁体": "s2t", "繁體": "s2t"}
+_TO_SIMPLIFIED_QUOTES = str.maketrans("「」『』", "“”‘’")
 # a header line `key: value`: an English key or a Chinese name of two or three characters,
 # and the full-width colon too, as a Chinese input method types it
 HEADER_LINE = re.compile(r"^([a-z_]+|[\u4e00-\u9fff]{2,3})\s*[:：]\s*(.*)$")
@@ -50,9 +59,51 @@ def article_from_header(path: Path, header: dict, paragraphs, warnings=()) -> Ar
     if lang is not None and lang.lower() not in LANGS:
         raise InputError(f"unknown language '{lang}'", SourceRef(path, header["lang"][1]),
                          "zh-Hans (Simplified, the default) or zh-Hant, zh-TW, zh-HK")
-    return Article(key=path.stem, path=path, headline=get("headline") or "",
-                   kicker=get("kicker"), subtitle=get("subtitle"), byline=get("byline"),
-                   paragraphs=tuple(paragraphs),
+    convert = get("convert")
+    if convert is not None and convert.lower() not in CONVERT:
+        raise InputError(f"unknown script to convert to '{convert}'",
+                         SourceRef(path, header["convert"][1]),
+                         "zh-Hans (to Simplified) or zh-Hant (to Traditional)")
+    text = _converter(CONVERT[convert.lower()]) if convert else (lambda t: t)
+    get_text = lambda key: text(get(key)) if get(key) else get(key)   # noqa: E731
+    return Article(key=path.stem, path=path, headline=get_text("headline") or "",
+                   kicker=get_text("kicker"), subtitle=get_text("subtitle"),
+                   byline=get_text("byline"),
+                   paragraphs=tuple(_convert_paragraph(p, text) for p in paragraphs)
+                   if convert else tuple(paragraphs),
                    lang=LANGS[lang.lower()] if lang else None,
                    headline_line=header["headline"][1] if "headline" in header else 1,
                    warnings=tuple(warnings))
+
+
+def _converter(config: str):
+    """A function converting text with OpenCC's ``config`` (t2s, s2t); to Simplified, the
+    corner quotes too (CONVERT)."""
+    import opencc
+
+    cc = opencc.OpenCC(config)
+    if config == "t2s":
+        return lambda t: cc.convert(t).translate(_TO_SIMPLIFIED_QUOTES)
+    return cc.convert
+
+
+def _convert_paragraph(p, text):
+    """Paragraph ``p`` with its text (and a table's cells) converted by ``text``.  OpenCC
+    converts character for character here (its t2s and s2t tables); where a text changed
+    length its emphasis spans are converted piece by piece, so that they stay on the words
+    they mark."""
+    from dataclasses import replace
+
+    new = text(p.text)
+    spans = p.spans
+    if spans and len(new) != len(p.text):
+        cuts = sorted({0, len(p.text), *(k for s, e, _ in spans for k in (s, e))})
+        pieces = [text(p.text[a:b]) for a, b in zip(cuts, cuts[1:])]
+        at = {c: sum(len(x) for x in pieces[:i]) for i, c in enumerate(cuts)}
+        new = "".join(pieces)
+        spans = tuple((at[s], at[e], st) for s, e, st in spans)
+    table = p.table
+    if table is not None:
+        table = replace(table, header=tuple(map(text, table.header)),
+                        rows=tuple(tuple(map(text, r)) for r in table.rows))
+    return replace(p, text=new, spans=spans, table=table)

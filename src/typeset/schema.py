@@ -557,7 +557,13 @@ ARTICLE = Obj("article", "an article file (NAME.txt, NAME.md or NAME.docx), head
                       "issue's: Traditional Chinese (zh-Hant, zh-TW, zh-HK) sets its full "
                       "stops and commas centred in the em (CLREQ) and the PDF says so; "
                       "without it the article is in the issue's language.",
-                      "lang: zh-Hant", range="zh-Hans, zh-CN, zh-Hant, zh-TW, zh-HK, zh-MO")))
+                      "lang: zh-Hant", range="zh-Hans, zh-CN, zh-Hant, zh-TW, zh-HK, zh-MO"),
+                  Key("convert", TEXT, "Convert the article's text to this script when it is "
+                      "loaded (OpenCC, characters only; to Simplified, 「」『』 become “”‘’): "
+                      "wire copy in Traditional characters for a Simplified paper, or the "
+                      "reverse.  Never done unasked: without it, copy in the other script is a "
+                      "warning.", "convert: zh-Hans", range="zh-Hans, zh-CN, 简体, zh-Hant, "
+                      "zh-TW, zh-HK, 繁体")))
 
 # Every kind of mapping, in the order of the reference page.
 OBJECTS: dict[str, Obj] = {o.name: o for o in (
