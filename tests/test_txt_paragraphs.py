@@ -297,3 +297,16 @@ def test_a_notices_items_and_closing_lines_are_paragraphs(tmp_path):
 ])
 def test_wrapped_lines_opening_with_figures_stay_joined(tmp_path, body):
     assert len(paras(tmp_path, "headline: 标题\n\n" + body)) == 1
+
+
+def test_a_schedule_one_entry_a_line_keeps_its_entries(tmp_path):
+    """A TV listing (the shape of fresh copy; written for the test): the entries with long
+    titles made the block read as copy wrapped at a width, and the channel's whole evening
+    ran together into one paragraph (CCTV-1综合06:00 朝闻天下09:25 电视剧：…)."""
+    body = ("CCTV-1综合\n06:00 朝闻天下\n09:25 电视剧：山河锦绣（18、19）\n12:00 新闻30分\n"
+            "19:00 新闻联播\n20:00 电视剧：繁花似锦（5、6）\n")
+    got = [t for _, t in paras(tmp_path, "headline: 今日电视\n\n" + body)]
+    assert got == body.strip().split("\n")
+    # a time at the start of one wrapped line is the sentence going on
+    wrapped = "本次会议定于12月5日上午\n9:30在省科技馆报告厅举行，请各单位\n准时参加。\n"
+    assert len(paras(tmp_path, "headline: 通知\n\n" + wrapped)) == 1
