@@ -168,3 +168,26 @@ def test_a_placeholder_band_holds_a_brief_headline_of_one_or_two_lines():
             assert lo <= least, (span, real, least, lo)                 # it fits the band
             assert lo <= most and least <= hi, (span, real, (least, most), (lo, hi))
     assert limits("", 1, style, placeholder=True)[0] > limits("讯", 1, style)[0]
+
+
+CORRECTION = ("本报12月2日第3版《我省大部气温将降8～12℃》一文中，“最低气温将降至-15℃～-12℃”应为"
+              "“最低气温将降至-18℃～-15℃”。特此更正，并向读者致歉。")
+
+
+def test_an_ordinal_keeps_its_figure():
+    """第3版, 第14届: the ordinal prefix and its figure are one number (cjk.NUMERIC_PREFIX_HAN)."""
+    face = _face()
+    text = CORRECTION + "第十四届运动会共有第1名至第8名获奖，第14届起增设新项目。"
+    for m in range(8, 21):
+        lines = [ln.text for ln in compose_paragraph(text, face, float(m), SETTINGS)]
+        assert not any(a.endswith("第") and b[:1].isdigit() for a, b in zip(lines, lines[1:])), \
+            (m, lines)
+
+
+def test_a_line_of_few_gaps_is_not_spread_half_an_em_to_spare_the_next():
+    """The correction notice at 12: "本 报 12 月 2 日" was set alone on its first line, ½ em a
+    gap, rather than the white shared by two lines at 0.17 and 0.21 (compose._SPACED_WIDE: a
+    gap past ¼ em priced by its width)."""
+    face = _face()
+    lines = compose_paragraph(CORRECTION, face, 12.0, SETTINGS)
+    assert max(ln.spacing for ln in lines[:-1]) < 0.3, [(ln.text, ln.spacing) for ln in lines]

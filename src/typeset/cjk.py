@@ -37,6 +37,10 @@ NUMERIC_SUFFIX_HAN = ("年月日时分秒号岁元角万亿千百个次名倍人
                       "公平立厘毫微纳克升斤两亩顷里寸尺码英海摄华瓦焦帕兆级场位辆架艘座所只头株"
                       "棵套部份起批轮季成折小刻点层间张本册支枚颗粒双对组队段节门道类种笔块毛美"
                       "港欧镑桶箱袋瓶杯盒圈回遍趟比胜负强连代世晚夜楼栋室路线字句行章卷集秒")
+# … and the ordinal prefix before one (第3版, 第14届, 第2名): 第 and its figure are one ordinal
+# number (序数), as a currency sign keeps to its amount (typography.md §1.2 NO_SPLIT: a number
+# with its prefix); "第" | "3版" read as a dangling word at a line end.
+NUMERIC_PREFIX_HAN = "第"
 MAGNITUDES = "万亿千百"        # 11.37万亿元: magnitudes between a number and its unit
 # Units of several characters (GB 3100 names, currencies, spans of time): after a number
 # (and its magnitudes) the whole word stays on the number's line — 355公里, 5平方公里,
