@@ -51,6 +51,7 @@ def read_page(pdf, paper, area_top: int, area_bottom: int, page_no: int = 0) -> 
     lines = read_lines(read_chars(pdf, page_no))
     top_y, bot_y = paper.line_top(area_top), paper.line_top(area_bottom)
     body, heads = [], []
+    story: list[int] = []       # per body line: which headline's story (stream order)
     lowest: dict[int, int | None] = {c: None for c in range(1, paper.columns + 1)}
     cur: Head | None = None
 
@@ -80,6 +81,7 @@ def read_page(pdf, paper, area_top: int, area_bottom: int, page_no: int = 0) -> 
         if abs(ln.size - paper.body.size) < 0.01 and len(cols) == 1 and \
                 "Serif" in ln.chars[0].font:
             body.append((ln, min(cols), k))
+            story.append(len(heads) - 1)        # the headline it follows in the stream
             if heads:
                 heads[-1].first.setdefault(min(cols), ln.base - ASCENT * ln.size)
         for c in cols:
@@ -100,7 +102,39 @@ def read_page(pdf, paper, area_top: int, area_bottom: int, page_no: int = 0) -> 
             g = round((ybot + paper.line_gap / 2 - paper.line_top(0)) / paper.pitch) - 1
             for c in _columns(paper, im["x0"] - tx0, im["x1"] - tx0):
                 lowest[c] = g if lowest[c] is None else max(lowest[c], g)
-    return dict(body=body, heads=heads, lowest=lowest)
+        # horizontal rules inside the type area (trim coordinates, y from the top)
+        rules = [(ln["x0"] - tx0, ln["x1"] - tx0, ln["top"] - (page.height - ty1))
+                 for ln in page.lines if abs(ln["top"] - ln["bottom"]) < 0.01]
+    # (a column wide at least: a dash drawn as a rule, ——, stands inside its line of text)
+    rules = [r for r in rules if top_y - 1 <= r[2] <= bot_y + 1 and
+             r[1] - r[0] >= 0.9 * paper.column_width]
+    # every line of type's em box, for the rules to keep clear of
+    boxes = [(ln.x0, ln.x1, ln.base - ASCENT * ln.size, ln.base + (1 - ASCENT) * ln.size,
+              ln.text) for ln in lines if ln.text.strip()]
+    return dict(body=body, heads=heads, lowest=lowest, rules=rules, boxes=boxes, story=story)
+
+
+def rules_through_text(got: dict) -> list[str]:
+    """The horizontal rules that cross a line of type (its em box, less a tenth of it at
+    the top and the foot, where the white of a glyph is), or that part a column of one story
+    (the nearest body lines above and below the rule in a column follow the same headline
+    in the stream: the writer draws a story's headline, then its columns): a rule between
+    two stories stands in the white between them."""
+    out = []
+    for x0, x1, y in got["rules"]:
+        for bx0, bx1, by0, by1, text in got["boxes"]:
+            inset = (by1 - by0) * 0.1
+            if bx0 < x1 - 0.5 and bx1 > x0 + 0.5 and by0 + inset < y < by1 - inset:
+                out.append(f"rule at {y:.1f} pt crosses '{text[:12]}'")
+        cols = {c for ln, c, _ in got["body"] if ln.x0 < x1 - 0.5 and ln.x1 > x0 + 0.5}
+        for c in cols:
+            above = [(ln.base, st) for (ln, cc, _), st in zip(got["body"], got["story"])
+                     if cc == c and ln.base < y]
+            below = [(ln.base, st) for (ln, cc, _), st in zip(got["body"], got["story"])
+                     if cc == c and ln.base > y]
+            if above and below and max(above)[1] == min(below)[1] and max(above)[1] >= 0:
+                out.append(f"rule at {y:.1f} pt parts column {c} of one story")
+    return out
 
 
 def tombstones(heads: list[Head]) -> list[tuple[str, str]]:

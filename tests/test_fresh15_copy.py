@@ -191,3 +191,36 @@ def test_a_line_of_few_gaps_is_not_spread_half_an_em_to_spare_the_next():
     face = _face()
     lines = compose_paragraph(CORRECTION, face, 12.0, SETTINGS)
     assert max(ln.spacing for ln in lines[:-1]) < 0.3, [(ln.text, ln.spacing) for ln in lines]
+
+
+def test_the_rule_above_a_column_beside_a_headline_stands_clear_of_its_text(tmp_path):
+    """A story under another with its headline over all but its last column (文包题): the
+    last column's text starts at the block's top, and the rule between the stories, set in
+    the white of the headline band, crossed its first line (fresh copy: 'Vision）视频录制，'
+    struck through).  Read back: no rule crosses a line of type."""
+    import pagecheck
+    from typeset.build import lay_out
+
+    d = tmp_path / "issue"
+    shutil.copytree(SAMPLE, d, ignore=shutil.ignore_patterns("out", "*.txt"))
+    for n in ("a1", "a2"):
+        shutil.copy(ROOT / "tests" / "corpus" / "written15" / f"{n}.txt", d)
+    (d / "issue.yaml").write_text(
+        "paper: sichuan-kejibao\ndate: 2020-08-04\npages:\n  - page: 3\n"
+        "    template: difang-dongtai\n    slots:\n"
+        "      - id: a1\n        article: a1.txt\n        column: 1\n        span: 4\n"
+        "        top: 4\n        lines: 20\n        headline: standard\n        headline_lines: 5\n"
+        "      - id: a2\n        article: a2.txt\n        column: 1\n        span: 4\n"
+        "        top: 24\n        lines: 30\n        headline: standard\n"
+        "        headline_lines: 8\n        headline_span: 3\n", encoding="utf-8")
+    r = subprocess.run([*TYPESET, "build", str(d)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    lay = lay_out(d, jobs=1)
+    flow = lay.flows[0]
+    got = pagecheck.read_page(next((d / "out").glob("*-p03.pdf")), lay.issue.paper,
+                              flow.area_top, flow.area_bottom)
+    beside = next(f for b in flow.blocks if b.slot.id == "a2" for f in b.frames
+                  if f.column == 4)
+    assert beside.first == 24            # the last column's text starts at the block's top
+    assert any(abs(y - lay.issue.paper.line_top(24)) < 12 for _, _, y in got["rules"])
+    assert pagecheck.rules_through_text(got) == []

@@ -64,6 +64,7 @@ def assert_clean_page(folder: Path, page_no: int = 0):
     assert pagecheck.off_grid(got["body"], issue.paper.pitch) == []
     paras = [p.text for a in issue.articles.values() for p in a.paragraphs]
     assert pagecheck.kinsoku(got["body"], paras, issue.paper.settings.level) == []
+    assert pagecheck.rules_through_text(got) == []
     assert all(s.overset_lines == 0 and s.underset_lines <= 1 for s in lay.report.slots)
     broken = {k: v for k, v in check_rules(issue, flow).items() if v}
     assert broken == {}

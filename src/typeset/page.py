@@ -666,9 +666,14 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
             (g / 2.0 if right_col <= paper.columns else 0.0)
         y = paper.line_top(b.bottom)
         # the white under the grid line: to the headline group's top where the block below
-        # opens with its headline band above the text, else to its first line's em box
+        # opens with its headline band above the text, else to its first line's em box — as
+        # where a column of it under this block starts with text beside a headline over its
+        # other columns (文包题: the rule was set in the band's white and crossed that
+        # column's first line of text, fresh copy)
         white = min(_head_top(paper, o) - y if o.head and o.head_lines and
-                    o.slot.vertical not in ("headline", "all") else half for o in below)
+                    o.slot.vertical not in ("headline", "all") and
+                    not any(f.first <= o.top and s.column <= f.column < right_col
+                            for f in o.frames) else half for o in below)
         flat.append([b.bottom, max(0.0, (white - half) / 2.0), x0, x1])
     # the rules on one grid line at one height, the least white's (rules meeting in a
     # gutter, or one above another's end, at two heights read as a fault)
