@@ -224,3 +224,16 @@ def test_the_rule_above_a_column_beside_a_headline_stands_clear_of_its_text(tmp_
     assert beside.first == 24            # the last column's text starts at the block's top
     assert any(abs(y - lay.issue.paper.line_top(24)) < 12 for _, _, y in got["rules"])
     assert pagecheck.rules_through_text(got) == []
+
+
+def test_what_is_a_list_heading():
+    """body.list_heading: an item's number and a few words, or a bracketed label alone
+    (【注释】 before a classical text's notes); not a dateline in brackets, not an item."""
+    from typeset.body import list_heading
+    from typeset.model import Paragraph
+
+    yes = ("一、管理时间", "（二）主要做法", "3.工作要求", "【注释】", "【链接】")
+    no = ("【2008年9月18日讯】", "【注释】①谪守：被贬官降职。", "（一）天府广场周边：人民南路；",
+          "一、管理时间。", "管理时间")
+    assert [t for t in yes if not list_heading(Paragraph(t, 1))] == []
+    assert [t for t in no if list_heading(Paragraph(t, 1))] == []

@@ -233,16 +233,22 @@ _CLOSING_MAX = 24           # characters: a name, a title and a name, a date
 # is a subhead in all but style, and like one it does not stand alone at a column's foot with
 # its items in the next column (a keep with what follows, flow.fill; fresh copy: 一、管理时间
 # alone at the foot of a column).
+# So is a label in lenticular brackets alone on its line (【注释】, 【链接】, 【背景】 before the
+# notes or the box of background they head: 【注释】 stood at a column's foot, its notes in
+# the next column, fresh copy).
 _LIST_HEADING_MAX = 16
 _RUNS_ON = re.compile("[，。；：？！、,.;:?!…—]$")
+_LABEL = re.compile("【[^【】]{1,8}】")
 
 
 def list_heading(p) -> bool:
-    """Whether paragraph ``p`` is a list's heading written as body text (``_LIST_HEADING_MAX``)."""
+    """Whether paragraph ``p`` is a list's heading written as body text (``_LIST_HEADING_MAX``)
+    or a bracketed label alone (``_LABEL``)."""
     t = p.text.strip()
     return p.kind == "body" and not p.spans and not p.verse and \
-        len(t) <= _LIST_HEADING_MAX and cjk.LIST_ITEM.match(t) is not None and \
-        not _RUNS_ON.search(t)
+        len(t) <= _LIST_HEADING_MAX and (cjk.LIST_ITEM.match(t) is not None and
+                                         not _RUNS_ON.search(t) or
+                                         _LABEL.fullmatch(t) is not None)
 
 
 def closing_text(t: str) -> bool:
