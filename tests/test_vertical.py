@@ -292,3 +292,33 @@ def test_vertical_input_errors(tmp_path):
                        cwd=ROOT)
     assert r.returncode == 3, r.stderr
     assert "slot 'w': a vertical block needs a fixed height ('lines:')" in r.stderr
+
+
+def test_a_dash_between_numbers_reads_back_in_order(tmp_path):
+    """A range written with a dash between upright numbers (1—10月, 12—15家, 第3—5名; fresh
+    copy, a market report): the dash, turned, lay across the line and PDFium read it before
+    the digits beside it (—110月, 1—215家): the preflight refused the page.  The dash is now
+    a rule down the line with its glyph upright and invisible: the page builds, and PDFium
+    and pdftotext -raw read the ranges in order; the rule stands on the line, between the
+    numbers."""
+    import pypdfium2 as pdfium
+
+    issue = tmp_path / "issue"
+    issue.mkdir()
+    text = "今年1—10月，国内市场手机出货量同比增长。另有12—15家企业进入第3—5名。"
+    (issue / "a.txt").write_text(f"headline: 竖排区间\n\n{text}\n", encoding="utf-8")
+    (issue / "issue.yaml").write_text(
+        "paper: typeset-demo\ndate: 2020-08-07\npages:\n  - page: 1\n    template: fukan\n"
+        "    slots:\n      - id: a\n        article: a.txt\n        column: 1\n        span: 4\n"
+        "        lines: 22\n        vertical: true\n", encoding="utf-8")
+    pdf = build(issue, tmp_path / "out")[0]
+    got = squash(pdfium.PdfDocument(str(pdf))[0].get_textpage().get_text_range())
+    for piece in ("1—10月", "12—15家", "3—5名"):
+        assert piece in got, (piece, got)
+    assert squash(text) in squash(pdftotext_raw(pdf))
+    # the dashes drawn: vertical rules on the line of the characters around them
+    with pdfplumber.open(str(pdf)) as doc:
+        rules = [ln for ln in doc.pages[0].lines if abs(ln["x0"] - ln["x1"]) < 0.01]
+    first = next(c for c in body_chars(chars(pdf)) if c["ch"] == "今")
+    assert any(abs(r["x0"] - first["cx"]) < 1.0 and r["top"] > first["top"] for r in rules), \
+        (first, rules[:5])

@@ -42,6 +42,12 @@ _UPRIGHT_CLASSES = (cjk.H, cjk.IS, cjk.OP, cjk.CL, cjk.PA, cjk.ST, cjk.IP, cjk.E
 # without a vertical form in the face, these are turned 90° clockwise (UAX #50 Tr: the
 # rotated fallback); pause and stop marks stay upright as they are
 _TURN_WITHOUT_FORM = (cjk.OP, cjk.CL, cjk.EL, cjk.CN)
+# A dash without a vertical form is drawn as a rule down the line, its glyph set upright and
+# invisibly (for extraction), as the 2-em dash is: turned, the glyph's box lay across the line
+# and a reader (PDFium) took it for a line of its own beside the upright digits and read it
+# before them — 1—10月 came back as —110月, 12—15 as 1—215 (fresh copy; the preflight refused
+# the page).
+_DASHES = frozenset("—―‒–")
 
 
 def tcy_units(text: str) -> dict[int, float]:
@@ -116,7 +122,7 @@ def modes(glyphs, face) -> list[str]:
     out = []
     for k, g in enumerate(glyphs):
         cls = cjk.char_class(g.ch)
-        if g.form == "rule":
+        if g.form == "rule" or (g.ch in _DASHES and not face.has_vertical(g.ch)):
             out.append(RULE)
         elif k in tcy:
             out.append(TCY)
@@ -185,15 +191,27 @@ def place_line(line: Line, face, style, xc: float, y_top: float, kind: str, arti
             adv = f.advance(g.ch) * size if m == UP else size
             cur.glyphs.append(PlacedGlyph(g.ch, xc - adv / 2.0, adv, 1.0,
                                           y=y0 + ASCENT * size))
-        else:                                   # TURN, RULE: turned 90° clockwise
+        elif m == RULE:
+            # a dash: its glyph upright and invisible over its place (the run's form "rule"),
+            # a rule down the line's centre as thick as the dash's ink is high, over the whole
+            # place for the 2-em dash (seamless) and over the glyph's ink for one dash
+            adv = g.advance * em
+            cur.glyphs.append(PlacedGlyph(g.ch, xc - size / 2.0, size, 1.0,
+                                          y=y0 + ASCENT * size))
+            if g.rule is not None:
+                a, b, t0, t1 = 0.0, adv, g.rule[0], g.rule[1]
+            else:
+                i0, i1 = f.ink_x(g.ch)
+                t0, t1 = f.ink_y(g.ch)
+                a, b = i0 * size * g.hscale, i1 * size * g.hscale
+            if t1 > t0:
+                out.append(Rule(xc, y0 + a, xc, y0 + b, (t1 - t0) * size, area=area))
+            cur = None
+        else:                                   # TURN: turned 90° clockwise
             adv = g.advance * em
             # the turned em box [x − 0.12 em, x + 0.88 em] centred on the line
             cur.glyphs.append(PlacedGlyph(g.ch, xc - (ASCENT - 0.5) * size, adv, g.hscale,
                                           y=y0, turn=True))
-            if m == RULE and g.rule is not None:
-                out.append(Rule(xc, y0, xc, y0 + adv, (g.rule[1] - g.rule[0]) * size,
-                                area=area))
-                cur = None
         k += 1
     return out
 
