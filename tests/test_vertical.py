@@ -322,3 +322,20 @@ def test_a_dash_between_numbers_reads_back_in_order(tmp_path):
     first = next(c for c in body_chars(chars(pdf)) if c["ch"] == "今")
     assert any(abs(r["x0"] - first["cx"]) < 1.0 and r["top"] > first["top"] for r in rules), \
         (first, rules[:5])
+
+
+def test_empty_tiers_of_a_vertical_block_are_reported(tmp_path):
+    """A short text in a vertical block of three tiers fills the first and leaves two blank:
+    the build says so, in grid lines at the foot (before: nothing was said)."""
+    issue = tmp_path / "issue"
+    issue.mkdir()
+    (issue / "a.txt").write_text("headline: 短讯\n\n今年全省新建科普场馆十二座，接待观众三百余万人次。\n",
+                                 encoding="utf-8")
+    (issue / "issue.yaml").write_text(
+        "paper: typeset-demo\ndate: 2020-08-07\npages:\n  - page: 1\n    template: fukan\n"
+        "    slots:\n      - id: a\n        article: a.txt\n        column: 1\n        span: 4\n"
+        "        lines: 42\n        vertical: true\n        tiers: 3\n", encoding="utf-8")
+    r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(tmp_path / "out")],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "slot 'a': 28 empty line(s) at the foot (underset)" in r.stderr, r.stderr

@@ -414,7 +414,12 @@ def flow_block(text, page, slot, top: int, room: int, part, offsets: dict, error
     if block.overset:
         block.overset_chars = sum(len(ln.glyphs) for ln in body[k:])
     used = len(frames[-1].lines) if frames else 0
-    block.underset = 0 if block.overset or k == 0 else (per - used if len(frames) == 1 else 0)
+    # what is left empty: in one tier, the lines at its end; of several, the tiers at the
+    # foot that hold nothing, in grid lines (the text of a notice in the first of three tiers
+    # left two tiers blank without a word)
+    empty = sum(1 for f in frames if not f.lines)
+    block.underset = 0 if block.overset or k == 0 else (
+        per - used if len(frames) == 1 else empty * slot.lines // len(frames))
     offsets[slot.article] = len(body)
     return block
 
