@@ -177,6 +177,7 @@ WEIGHTS = {                  # the score: lower is better
 RULES = ("lead_top_widest", "headline_ladder", "no_tombstones", "modules", "feet_level",
          "band_range", "no_stretch", "picture_aspect", "lead_l", "banner_top")
 L_TRIES = 8                  # heights of a lead's L (刀把) tried when no rectangle fills the page
+MAX_MODULES = 14             # stories and pictures makeup places on one page at most
 
 
 def max_band(least: int) -> int:
@@ -1559,10 +1560,14 @@ def _why(pin: PageIn, mods: list[_Mod], any_cover: bool = True, edit: bool = Fal
                    f"cut about {math.ceil((lo - 0.9 * cap) / pin.columns) * cc} characters (a "
                    f"few lines of two or three stories), or hold a short story"))
     brief = 2 * MIN_LEG * cc          # a brief: two columns of the least depth
+    room = len(mods) < MAX_MODULES    # (a page of MAX_MODULES takes no brief more)
     if hi < 1.15 * cap:
+        more = f"add a brief (about {brief} characters) or a picture" if room else \
+            "lengthen a story, or hold one for another page"
+        edit = edit and _edit_hint(pin)
         return (head + f"the copy reaches at most {100 * hi / cap:.0f} % of the page with the "
                 f"most white the rules allow, and the stories do not combine to fill every "
-                f"column exactly: add a brief (about {brief} characters) or a picture")
+                f"column exactly: " + (f"{edit} — or {more}" if edit else more))
     if len(one) >= 2:
         return (head + ", ".join(f"'{i}'" for i in one) + " are too short for two columns "
                 f"(under {MIN_LEG} lines each) and stand one column wide beside each other, "
@@ -1586,28 +1591,32 @@ def _why(pin: PageIn, mods: list[_Mod], any_cover: bool = True, edit: bool = Fal
 
 
 # The least edit of one story that lets a page be made up is searched for up to this many
-# lines cut or added, and with at most EDIT_SEARCHES searches of the page (each a few ms on a
-# page of a few stories; a page of many stories stops early and gives the rough advice).
+# lines cut or added, and with at most EDIT_SEARCHES less EDIT_PER_STORY a story searches of
+# the page: a few ms each on a page of three stories, 75 ms on one of four, over a second on
+# one of fourteen (74 s in all there, for nothing found): a page of ten stories or more gets
+# the rough advice at once.
 EDIT_LINES = 8
-EDIT_SEARCHES = 48
+EDIT_SEARCHES = 60
+EDIT_PER_STORY = 6
 
 
 def _edit_hint(pin: PageIn) -> str:
     """The least edit of one story — a few lines cut or added — with which the page can be
     made up, in the editor's terms ("cut 1 line from 'a1' (about 12 characters) or 2 from
-    'a5'"), or "" if none is found within EDIT_LINES lines and EDIT_SEARCHES searches.  The
-    rough advice ("cut about 30 characters") left an editor cutting 30 characters and being
+    'a5'"), or "" if none is found within EDIT_LINES lines and the searches its size allows.
+    The rough advice ("cut about 30 characters") left an editor cutting 30 characters and being
     told the same again: the page's three stories stacked at full width were one grid line
     over, and only a cut that took a leg of one of them a line shorter would do (fresh copy,
     the demo paper's 要闻 page)."""
     stories = [st for st in pin.stories if not st.continued]
+    budget = EDIT_SEARCHES - EDIT_PER_STORY * (len(pin.stories) + len(pin.pictures))
     searches = 0
     for n in range(1, EDIT_LINES + 1):
         fits = {-1: [], 1: []}
         for sign in (-1, 1):
             for st in stories:
                 body = st.body + sign * n
-                if body < 1 or searches >= EDIT_SEARCHES:
+                if body < 1 or searches >= budget:
                     continue
                 trial = replace(pin, stories=tuple(replace(x, body=body) if x is st else x
                                                    for x in pin.stories))
@@ -1638,10 +1647,11 @@ def propose(pin: PageIn, alternatives: int = 1, seed: int = 0) -> list[Proposal]
     mods = _modules(pin)
     if not mods:
         raise MakeupError(f"page {pin.number}: no article or picture to make up")
-    if any(not md.lo for md in mods) or len(mods) > 14:
-        raise MakeupError(_why(pin, mods) if len(mods) <= 14 else
+    if any(not md.lo for md in mods) or len(mods) > MAX_MODULES:
+        raise MakeupError(_why(pin, mods) if len(mods) <= MAX_MODULES else
                           f"page {pin.number}: {len(mods)} stories and pictures; makeup "
-                          "places at most 14 on a page (plan them over several pages)")
+                          f"places at most {MAX_MODULES} on a page (plan them over several "
+                          "pages)")
     # first strictly: no headline over all but the last column whose column starts right
     # under another story's text (it reads as that story running on: side_heads_under_text);
     # only a page that cannot be filled so gets one, at a cost in the score (side_under_text)
