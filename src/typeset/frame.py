@@ -64,23 +64,37 @@ class LineGlyphs(Sequence):
     to one is drawn; ``made`` holds it, else None).  Until then the page stage's checks and
     the PDF writer read ``src`` and do the same sums themselves, so that the build process
     does not make an object for every glyph of the issue (140,000 at 32 pages, a third of
-    the instructions of the page stage; issue #22)."""
+    the instructions of the page stage; issue #22).
 
-    __slots__ = ("src", "x0", "em", "made")
+    A run of a line read back from a compose worker (compose.Line.cols) has no Glyphs:
+    ``src`` is None and its glyphs are the columns ``chars`` (their characters), ``x`` and
+    ``advance`` (arrays, em as a Glyph's), every horizontal scale 1 — read so by the same
+    readers, so that no Glyph is made of the line at all (issue #22)."""
 
-    def __init__(self, src: list, x0: float, em: float):
+    __slots__ = ("src", "x0", "em", "made", "chars", "x", "advance")
+
+    def __init__(self, src: list | None, x0: float, em: float, chars: tuple = (),
+                 x=(), advance=()):
         self.src, self.x0, self.em, self.made = src, x0, em, None
+        self.chars, self.x, self.advance = chars, x, advance
 
     def placed(self) -> list[PlacedGlyph]:
         p = self.made
         if p is None:
-            x0, em = self.x0, self.em
-            p = self.made = [PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale)
-                             for g in self.src]
+            p = self.made = self._placed()
         return p
 
+    def _placed(self) -> list[PlacedGlyph]:
+        x0, em = self.x0, self.em
+        if self.src is None:
+            return [PlacedGlyph(ch, x0 + x * em, a * em, 1.0)
+                    for ch, x, a in zip(self.chars, self.x, self.advance)]
+        return [PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale) for g in self.src]
+
     def __len__(self) -> int:
-        return len(self.src) if self.made is None else len(self.made)
+        if self.made is not None:
+            return len(self.made)
+        return len(self.chars) if self.src is None else len(self.src)
 
     def __getitem__(self, k):
         return self.placed()[k]
@@ -96,14 +110,12 @@ class LineGlyphs(Sequence):
     __hash__ = None      # (as a list's)
 
     def __repr__(self) -> str:
-        if self.made is not None:
-            return repr(self.made)
-        x0, em = self.x0, self.em       # (made for the repr only: a repr changes nothing)
-        return repr([PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale)
-                     for g in self.src])
+        # (made for the repr only: a repr changes nothing)
+        return repr(self.made if self.made is not None else self._placed())
 
     def __reduce__(self):
-        return (LineGlyphs, (self.src, self.x0, self.em), self.made)
+        return (LineGlyphs, (self.src, self.x0, self.em, self.chars, self.x, self.advance),
+                self.made)
 
     def __setstate__(self, placed) -> None:
         self.made = placed
@@ -147,6 +159,8 @@ class TextRun:
     def text(self) -> str:
         gl = self.glyphs
         if type(gl) is LineGlyphs and gl.made is None:
+            if gl.src is None:
+                return "".join(gl.chars)
             gl = gl.src
         return "".join([g.ch for g in gl])
 
@@ -266,8 +280,21 @@ def line_runs(line, x0: float, y: float, style, kind: str, article, line_id: int
     rule belongs to ``area``; ``where`` is where the text comes from.  Each run's glyphs are
     the line's own, placed at ``x0`` with the em of ``style`` (:class:`LineGlyphs`)."""
     em = style.size
-    gl = line.glyphs
     runs: list = []
+    cols = line.cols
+    if cols is not None and (cols.roles_only or not cols.extra):
+        # a line read back from a compose worker, its glyphs still columns: its runs read
+        # them (no Glyph made), unless a glyph is drawn as a rule or scaled
+        if cols.extra:
+            runs = _split_columns(cols, x0, y, em, style, kind, article, line_id, notes,
+                                  weight, area, where)
+        elif cols.chars:
+            runs.append(TextRun(style.role, em, y,
+                                LineGlyphs(None, x0, em, cols.chars, cols.x, cols.advance),
+                                weight, kind, article, line_id, "", area, where))
+        gl = ()
+    else:
+        gl = line.glyphs
     for g in gl:
         if g.role is not None or g.form or g.rule is not None:
             runs = _split_runs(gl, x0, y, em, style, kind, article, line_id, notes, weight,
@@ -287,6 +314,44 @@ def line_runs(line, x0: float, y: float, style, kind: str, article, line_id: int
         mid = (v0 + v1) / 2.0 * em
         runs.append(Rule(x0 + h0 * em, y - mid, x0 + h1 * em, y - mid, (v1 - v0) * em,
                          area=area))
+    return runs
+
+
+def _split_columns(cols, x0: float, y: float, em: float, style, kind: str, article,
+                   line_id: int, notes, weight: float, area: int, where) -> list:
+    """:func:`_split_runs` of a line still in columns (compose.LineColumns) whose glyphs
+    listed apart differ in role or form only: the same runs, each a slice of the columns.
+    A glyph's role and form change only at a glyph listed apart and after it: the line is
+    taken in stretches between those points, each judged as _split_runs judges its first
+    glyph (a stretch of one role and form as the one before stays in its run)."""
+    chars, xs, advs = cols.chars, cols.x, cols.advance
+    n = len(chars)
+    apart = dict(cols.extra)
+    cuts = sorted({0, n, *apart, *[k + 1 for k in apart if k + 1 < n]})
+    runs: list = []
+    starts: list = []           # the index of each run's first glyph
+    cur: TextRun | None = None
+    last = None
+    for a in cuts[:-1]:
+        r = apart.get(a)
+        here = (None, "") if r is None else (r[1], r[2])
+        if cur is None or here != last:
+            last = here
+            g_role, g_form = here
+            if g_role is None:
+                role, size, k = style.role, style.size, kind
+            elif notes and g_role in notes:
+                role, size, k = g_role, notes[g_role].size, "note"
+            else:
+                role, size, k = g_role, style.size, kind
+            if cur is None or cur.role != role or cur.size != size or cur.form != g_form:
+                cur = TextRun(role, size, y, None, weight, k, article, line_id, g_form, area,
+                              where)
+                runs.append(cur)
+                starts.append(a)
+    starts.append(n)
+    for run, a, b in zip(runs, starts, starts[1:]):
+        run.glyphs = LineGlyphs(None, x0, em, chars[a:b], xs[a:b], advs[a:b])
     return runs
 
 

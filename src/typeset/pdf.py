@@ -1014,8 +1014,12 @@ def issue_encoding(pages: list[PageOut], fonts) -> dict:
                         got = slots[last] = _seen(*_run_faces(it, fonts, names, levels))
                 gl = it.glyphs
                 if type(gl) is LineGlyphs and gl.made is None:
-                    gl = gl.src
-                text = [g.ch for g in gl]
+                    if gl.src is None:
+                        text = gl.chars
+                    else:
+                        text = [g.ch for g in gl.src]
+                else:
+                    text = [g.ch for g in gl]
                 if not (text and got[2].issuperset(text)):
                     take(*got, text)
         if page.slug:
@@ -1664,12 +1668,20 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
     size = run.size
     # a run set from a composed line (frame.LineGlyphs) is drawn from the composer's glyphs,
     # each placed as a PlacedGlyph of it would be (the same sums, so the same numbers);
-    # other runs' glyphs are placed already (ox 0, em 1: x as it is)
+    # other runs' glyphs are placed already (ox 0, em 1: x as it is).  A run of a line still
+    # in columns (compose.Line.cols) is read from them (its characters and x, every horizontal
+    # scale 1); the others' characters, x and scales taken from their glyphs first.
     gl = run.glyphs
     if type(gl) is LineGlyphs and gl.made is None:
-        gl, ox, em = gl.src, gl.x0, gl.em
+        ox, em = gl.x0, gl.em
+        if gl.src is None:
+            chars, xs, hs = gl.chars, gl.x, None
+        else:
+            gl = gl.src
+            chars, xs, hs = [g.ch for g in gl], [g.x for g in gl], [g.hscale for g in gl]
     else:
-        gl, ox, em = list(gl), 0.0, 1.0
+        ox, em = 0.0, 1.0
+        chars, xs, hs = [g.ch for g in gl], [g.x for g in gl], [g.hscale for g in gl]
     out = ["BT"]
     if run.form == "rule":
         out.append("3 Tr")          # invisible: the page draws the dash as a rule
@@ -1683,30 +1695,30 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
         ops = tf[size] = {}
     cur_font = None
     cur_h = 100.0
-    n = len(gl)
+    n = len(chars)
     k = 0
     while k < n:
-        # a stretch of glyphs of one horizontal scale, from gl[k] to the glyph before the
+        # a stretch of glyphs of one horizontal scale, from glyph k to the glyph before the
         # next scale (its index j)
-        g = gl[k]
-        h = g.hscale
+        if hs is None:
+            h, j = 1.0, n
+        else:
+            h = hs[k]
+            j = next((i for i in range(k + 1, n) if hs[i] != h), n)
         if abs(h * 100.0 - cur_h) > 1e-6:
             cur_h = h * 100.0
             append(f"{num[cur_h]} Tz")
-        pen = ox + g.x * em                 # where the current point is, pt
+        pen = ox + xs[k] * em               # where the current point is, pt
         append(f"1 0 0 1 {num[off + pen]} {y_s} Tm")
         scale = 1000.0 / (size * h)         # pt → thousandths of text space
         piece = None                        # the (level, subset) being shown
         start = 0                           # the word of out its TJ array starts at
         moved = False                       # a number in it: TJ, else Tj
         s = ""                              # the escaped codes of its current string
-        j = n
-        for g in (gl if k == 0 else gl[k:]):
-            if g.hscale != h:
-                j = gl.index(g, k)
-                break
-            x = ox + g.x * em
-            p, font, code, w = glyphs[g.ch]
+        whole = k == 0 and j == n
+        for ch, x in zip(chars if whole else chars[k:j], xs if whole else xs[k:j]):
+            x = ox + x * em
+            p, font, code, w = glyphs[ch]
             if p is not piece:
                 if piece is not None:
                     if moved:
