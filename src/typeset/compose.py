@@ -195,7 +195,7 @@ class Line:
         if cols is not None:                 # (read back so, sent on as it came)
             return (_line_columns, ("".join(cols.chars), cols.x.tobytes(),
                                     cols.advance.tobytes(), cols.extra, vals))
-        glyphs = self.glyphs
+        glyphs = _glyphs_slot.__get__(self, Line)      # (no columns: the slot holds them)
         text = "".join(map(_glyph_ch, glyphs))
         if len(text) != len(glyphs):         # (a glyph of other than one character)
             return (_line_glyphs, (glyphs, vals))
