@@ -193,8 +193,8 @@ class Line:
         vals = _line_values(self)
         cols = self.cols
         if cols is not None:                 # (read back so, sent on as it came)
-            return (_line_columns, ("".join(cols.chars), cols.x.tobytes(),
-                                    cols.advance.tobytes(), cols.extra, vals))
+            return (_line_columns, ("".join(cols.chars), array("d", cols.x).tobytes(),
+                                    array("d", cols.advance).tobytes(), cols.extra, vals))
         glyphs = _glyphs_slot.__get__(self, Line)      # (no columns: the slot holds them)
         text = "".join(map(_glyph_ch, glyphs))
         if len(text) != len(glyphs):         # (a glyph of other than one character)
@@ -276,15 +276,17 @@ def _line_glyphs(glyphs, vals) -> Line:
 class LineColumns:
     """The glyphs of a line as columns (``Line.cols``): ``chars`` a tuple of each glyph's
     character (one string object a character, same_char: kept with its hash), ``x`` and
-    ``advance`` arrays of doubles (the Glyphs' own floats), ``extra`` ((index, (hscale, role,
-    form, rule)), …) for the glyphs whose other fields are not the defaults, by index.
+    ``advance`` lists of floats (the Glyphs' own; lists, not arrays: a float is made once
+    when the line is read back, not each time a reader takes one from an array — the area
+    check alone read each glyph's x twice), ``extra`` ((index, (hscale, role, form, rule)),
+    …) for the glyphs whose other fields are not the defaults, by index.
     ``roles_only``: there are glyphs listed apart and they differ in role or form only
     (hscale 1, no rule): frame.line_runs splits such a line's columns into runs without
     Glyphs (a line with none listed apart is one run)."""
 
     __slots__ = ("chars", "x", "advance", "extra", "roles_only")
 
-    def __init__(self, chars: tuple, x: array, advance: array, extra: tuple):
+    def __init__(self, chars: tuple, x: list, advance: list, extra: tuple):
         self.chars, self.x, self.advance, self.extra = chars, x, advance, extra
         self.roles_only = bool(extra) and \
             all([r[0] == 1.0 and r[3] is None for _, r in extra])
@@ -304,7 +306,7 @@ def _line_columns(text, xs, advances, extra, vals) -> Line:
     adv = array("d")
     adv.frombytes(advances)
     line = Line(None, *vals)
-    line.cols = LineColumns(tuple(map(same_char, text)), x, adv, extra)
+    line.cols = LineColumns(tuple(map(same_char, text)), x.tolist(), adv.tolist(), extra)
     return line
 
 

@@ -68,7 +68,7 @@ class LineGlyphs(Sequence):
 
     A run of a line read back from a compose worker (compose.Line.cols) has no Glyphs:
     ``src`` is None and its glyphs are the columns ``chars`` (their characters), ``x`` and
-    ``advance`` (arrays, em as a Glyph's), every horizontal scale 1 — read so by the same
+    ``advance`` (lists of floats, em as a Glyph's), every horizontal scale 1 — read so by the same
     readers, so that no Glyph is made of the line at all (issue #22)."""
 
     __slots__ = ("src", "x0", "em", "made", "chars", "x", "advance")
@@ -324,20 +324,24 @@ def _split_columns(cols, x0: float, y: float, em: float, style, kind: str, artic
     A glyph's role and form change only at a glyph listed apart and after it: the line is
     taken in stretches between those points, each judged as _split_runs judges its first
     glyph (a stretch of one role and form as the one before stays in its run)."""
-    chars, xs, advs = cols.chars, cols.x, cols.advance
-    n = len(chars)
-    apart = dict(cols.extra)
-    cuts = sorted({0, n, *apart, *[k + 1 for k in apart if k + 1 < n]})
+    chars = cols.chars
+    stretches = []              # (first glyph, role, form), in order (extra is by index)
+    append = stretches.append
+    k0 = 0
+    for k, r in cols.extra:
+        if k > k0:
+            append((k0, None, ""))
+        append((k, r[1], r[2]))
+        k0 = k + 1
+    if k0 < len(chars):
+        append((k0, None, ""))
     runs: list = []
-    starts: list = []           # the index of each run's first glyph
+    starts: list = []           # the first glyph of each run
     cur: TextRun | None = None
-    last = None
-    for a in cuts[:-1]:
-        r = apart.get(a)
-        here = (None, "") if r is None else (r[1], r[2])
-        if cur is None or here != last:
-            last = here
-            g_role, g_form = here
+    last_role = last_form = None
+    for a, g_role, g_form in stretches:
+        if cur is None or g_role != last_role or g_form != last_form:
+            last_role, last_form = g_role, g_form
             if g_role is None:
                 role, size, k = style.role, style.size, kind
             elif notes and g_role in notes:
@@ -349,7 +353,8 @@ def _split_columns(cols, x0: float, y: float, em: float, style, kind: str, artic
                               where)
                 runs.append(cur)
                 starts.append(a)
-    starts.append(n)
+    starts.append(len(chars))
+    xs, advs = cols.x, cols.advance
     for run, a, b in zip(runs, starts, starts[1:]):
         run.glyphs = LineGlyphs(None, x0, em, chars[a:b], xs[a:b], advs[a:b])
     return runs

@@ -254,7 +254,7 @@ _X = attrgetter("x")
 _ADVANCE = attrgetter("advance")
 _VERTICAL = attrgetter("vertical")
 _GLYPHS = attrgetter("glyphs")
-_ORIGIN, _XS, _ADVS = attrgetter("x0", "em"), attrgetter("x"), attrgetter("advance")
+_ORIGIN = attrgetter("x0", "em")
 
 
 def _inside(area, runs: list) -> bool:
@@ -286,15 +286,16 @@ def _inside(area, runs: list) -> bool:
                 # (comprehensions: their attribute reads are quicker than attrgetter's)
                 lo.append(x0 + min([g.x for g in src]) * em)
                 hi.append(x0 + max([g.x + g.advance for g in src]) * em)
-            # the runs of lines still in columns (compose.Line.cols): their arrays (the
-            # least of both the least of each, the sums monotonic: the same floats)
+            # the runs of lines still in columns (compose.Line.cols): their lists of x and
+            # advance (the least of both the least of each, the sums monotonic: the same
+            # floats)
             cols = [gl for gl in same if gl.src is None]
             if cols:
-                xs = list(chain.from_iterable(map(_XS, cols)))
+                xs = list(chain.from_iterable([gl.x for gl in cols]))
                 if xs:
                     lo.append(x0 + min(xs) * em)
-                    hi.append(x0 + max(map(add, xs, chain.from_iterable(map(_ADVS, cols))))
-                              * em)
+                    hi.append(x0 + max(map(add, xs, chain.from_iterable(
+                        [gl.advance for gl in cols]))) * em)
         if not lo:
             return False
         x0, x1 = min(lo), max(hi)
