@@ -324,39 +324,43 @@ def _split_columns(cols, x0: float, y: float, em: float, style, kind: str, artic
     A glyph's role and form change only at a glyph listed apart and after it: the line is
     taken in stretches between those points, each judged as _split_runs judges its first
     glyph (a stretch of one role and form as the one before stays in its run)."""
-    chars = cols.chars
-    stretches = []              # (first glyph, role, form), in order (extra is by index)
-    append = stretches.append
-    k0 = 0
-    for k, r in cols.extra:
-        if k > k0:
-            append((k0, None, ""))
-        append((k, r[1], r[2]))
-        k0 = k + 1
-    if k0 < len(chars):
-        append((k0, None, ""))
+    chars, xs, advs = cols.chars, cols.x, cols.advance
     runs: list = []
-    starts: list = []           # the first glyph of each run
     cur: TextRun | None = None
+    a = 0                       # the first glyph of ``cur``
     last_role = last_form = None
-    for a, g_role, g_form in stretches:
-        if cur is None or g_role != last_role or g_form != last_form:
-            last_role, last_form = g_role, g_form
-            if g_role is None:
-                role, size, k = style.role, style.size, kind
-            elif notes and g_role in notes:
-                role, size, k = g_role, notes[g_role].size, "note"
-            else:
-                role, size, k = g_role, style.size, kind
-            if cur is None or cur.role != role or cur.size != size or cur.form != g_form:
-                cur = TextRun(role, size, y, None, weight, k, article, line_id, g_form, area,
-                              where)
-                runs.append(cur)
-                starts.append(a)
-    starts.append(len(chars))
-    xs, advs = cols.x, cols.advance
-    for run, a, b in zip(runs, starts, starts[1:]):
-        run.glyphs = LineGlyphs(None, x0, em, chars[a:b], xs[a:b], advs[a:b])
+    k0 = 0                      # the first glyph not yet taken
+    for k, r in cols.extra:
+        # the plain stretch before glyph k (if any), then glyph k alone
+        for g_role, g_form, at in ((None, "", k0), (r[1], r[2], k)) if k > k0 else \
+                ((r[1], r[2], k),):
+            if cur is None or g_role != last_role or g_form != last_form:
+                last_role, last_form = g_role, g_form
+                if g_role is None:
+                    role, size, kd = style.role, style.size, kind
+                elif notes and g_role in notes:
+                    role, size, kd = g_role, notes[g_role].size, "note"
+                else:
+                    role, size, kd = g_role, style.size, kind
+                if cur is None or cur.role != role or cur.size != size or cur.form != g_form:
+                    if cur is not None:
+                        cur.glyphs = LineGlyphs(None, x0, em, chars[a:at], xs[a:at],
+                                                advs[a:at])
+                    cur = TextRun(role, size, y, None, weight, kd, article, line_id, g_form,
+                                  area, where)
+                    runs.append(cur)
+                    a = at
+        k0 = k + 1
+    if k0 < len(chars) and (last_role is not None or last_form != ""):
+        # the plain stretch after the last glyph listed apart, if it starts a run
+        role, size = style.role, style.size
+        if cur.role != role or cur.size != size or cur.form != "":
+            cur.glyphs = LineGlyphs(None, x0, em, chars[a:k0], xs[a:k0], advs[a:k0])
+            cur = TextRun(role, size, y, None, weight, kind, article, line_id, "", area,
+                          where)
+            runs.append(cur)
+            a = k0
+    cur.glyphs = LineGlyphs(None, x0, em, chars[a:], xs[a:], advs[a:])
     return runs
 
 
