@@ -1674,14 +1674,18 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
     gl = run.glyphs
     if type(gl) is LineGlyphs and gl.made is None:
         ox, em = gl.x0, gl.em
-        if gl.src is None:
-            chars, xs, hs = gl.chars, gl.x, None
-        else:
+        if gl.src is not None:
             gl = gl.src
-            chars, xs, hs = [g.ch for g in gl], [g.x for g in gl], [g.hscale for g in gl]
     else:
         ox, em = 0.0, 1.0
+        gl = list(gl)
+    if type(gl) is LineGlyphs:              # (not made, no Glyphs: the columns)
+        chars, xs, hs, h_all = gl.chars, gl.x, None, 1.0
+    else:
         chars, xs, hs = [g.ch for g in gl], [g.x for g in gl], [g.hscale for g in gl]
+        h_all = hs[0] if hs else 1.0
+        if hs.count(h_all) == len(hs):
+            hs = None                       # (one scale throughout: one stretch)
     out = ["BT"]
     if run.form == "rule":
         out.append("3 Tr")          # invisible: the page draws the dash as a rule
@@ -1701,7 +1705,7 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
         # a stretch of glyphs of one horizontal scale, from glyph k to the glyph before the
         # next scale (its index j)
         if hs is None:
-            h, j = 1.0, n
+            h, j = h_all, n
         else:
             h = hs[k]
             j = next((i for i in range(k + 1, n) if hs[i] != h), n)
