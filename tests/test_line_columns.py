@@ -120,38 +120,3 @@ def test_its_runs_pickle_and_draw_the_same(lines):
                 got = pickle.loads(pickle.dumps(r))
                 assert type(got.glyphs) is LineGlyphs and got.glyphs.src is None
                 assert list(got.glyphs) == list(r.glyphs) and got.text == r.text
-
-
-def test_lines_composed_here_keep_columns(lines):
-    """The build process's own share of the compose round keeps its lines as columns too
-    (compose.keep_columns, flow._compose_paragraphs): the same glyphs, each character the
-    process's one string; a line with a glyph of two characters keeps its Glyphs."""
-    from typeset.compose import keep_columns, same_char
-
-    for line in lines[:300]:
-        want = _glyph_facts(line.glyphs)
-        mine = replace(line, glyphs=[replace(g) for g in line.glyphs])   # (its own Glyphs)
-        keep_columns(mine)
-        assert isinstance(mine.cols, LineColumns)
-        assert all(ch is same_char(ch) for ch in mine.cols.chars)
-        assert _back(mine).cols is not None and _glyph_facts(_back(mine).glyphs) == want
-        assert _glyph_facts(mine.glyphs) == want and mine.cols is None
-    wide = Line([Glyph("12", 0.0, 1.0), Glyph("日", 1.0, 1.0)], 2.0, 2.0, 0.0, True)
-    keep_columns(wide)
-    assert wide.cols is None and [g.ch for g in wide.glyphs] == ["12", "日"]
-    assert wide.glyphs[1].ch is same_char("日")
-
-
-def test_an_article_composed_here_holds_columns():
-    from typeset.flow import _compose_paragraphs
-    from typeset.load import load_issue
-
-    from conftest import SAMPLE
-
-    issue = load_issue(SAMPLE)
-    key = next(iter(issue.articles))
-    paragraphs = _compose_paragraphs(issue, key, here=True)
-    lines = [ln for p in paragraphs for ln in p]
-    assert lines and all(ln.cols is not None for ln in lines if ln.text)
-    assert all(ln.cols is None for p in _compose_paragraphs(issue, key, here=False)
-               for ln in p)

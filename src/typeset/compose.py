@@ -299,27 +299,6 @@ class LineColumns:
         return glyphs
 
 
-def keep_columns(line: Line) -> None:
-    """Keep ``line``'s glyphs as columns (Line.cols) from now on, each character the one
-    string this process holds for it (same_char), as a line read back from a compose worker
-    keeps them: the lines the build process composes itself are then read as the workers'
-    are, without Glyphs (issue #22).  A line with a glyph of other than one character keeps
-    its Glyphs, their characters made the shared strings."""
-    glyphs = _glyphs_slot.__get__(line, Line)
-    if glyphs is None:
-        return
-    chars = tuple([same_char(g.ch) for g in glyphs])
-    if len("".join(chars)) != len(chars):
-        for g, ch in zip(glyphs, chars):
-            g.ch = ch
-        return
-    rest = list(map(_glyph_rest, glyphs))
-    extra = () if rest.count(_GLYPH_REST) == len(rest) else \
-        tuple([(k, r) for k, r in enumerate(rest) if r != _GLYPH_REST])
-    line.cols = LineColumns(chars, [g.x for g in glyphs], [g.advance for g in glyphs], extra)
-    _glyphs_slot.__set__(line, None)
-
-
 def _line_columns(text, xs, advances, extra, vals) -> Line:
     """A pickled line (Line.__reduce__) whose glyphs went as columns: kept so (Line.cols)."""
     x = array("d")

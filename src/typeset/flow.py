@@ -32,8 +32,8 @@ from dataclasses import dataclass, field, replace
 
 from .blocks import Block, Frame, HeadLine, Part, closing, fill, lowest_foot
 from .body import note_pieces
-from .compose import (Glyph, Line, compose_headline, compose_paragraph, keep_columns, marks_only,
-                      natural_line)
+from .compose import (Glyph, Line, compose_headline, compose_paragraph, marks_only, natural_line,
+                      same_char)
 from .errors import InputError, raise_all
 from .i18n import _
 from .model import Issue, PageSpec, Slot, TextStyle
@@ -145,18 +145,18 @@ def picture_height(paper, pic_lines: int) -> float:
 def _compose_paragraphs(issue: Issue, article_key: str, here: bool = True) -> list[list[Line]]:
     """An article's body, composed.  ``here``: the lines stay in this process, which then
     holds each character once for all of them, not once a glyph (issue #22: 500 pages;
-    compose.same_char), and keeps their glyphs as columns (compose.keep_columns).  A compose
-    worker's lines are pickled, each line's characters as one string (Line.__reduce__), and
-    read back so: a pass over their glyphs there would be lost work."""
+    compose.same_char).  A compose worker's lines are pickled, each line's characters as one
+    string (Line.__reduce__), and given the shared strings as they are read back: a pass
+    over their glyphs there would be lost work."""
     from .body import compose_article
 
     paragraphs = compose_article(issue, issue.articles[article_key])
     if here:
-        # kept as columns, as a worker's lines are read back (compose.keep_columns): the
-        # page stage, the checks and the writer read those without Glyphs
+        same = same_char
         for lines in paragraphs:
             for ln in lines:
-                keep_columns(ln)
+                for g in ln.glyphs:
+                    g.ch = same(g.ch)
     return paragraphs
 
 
