@@ -1669,23 +1669,15 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
     # a run set from a composed line (frame.LineGlyphs) is drawn from the composer's glyphs,
     # each placed as a PlacedGlyph of it would be (the same sums, so the same numbers);
     # other runs' glyphs are placed already (ox 0, em 1: x as it is).  A run of a line still
-    # in columns (compose.Line.cols) is read from them (its characters and x, every horizontal
-    # scale 1); the others' characters, x and scales taken from their glyphs first.
+    # in columns (compose.Line.cols) is drawn from them by _text_columns.
     gl = run.glyphs
     if type(gl) is LineGlyphs and gl.made is None:
-        ox, em = gl.x0, gl.em
-        if gl.src is not None:
-            gl = gl.src
+        if gl.src is None:
+            _text_columns(c, run, gl, glyphs, off, top, tf)
+            return
+        gl, ox, em = gl.src, gl.x0, gl.em
     else:
-        ox, em = 0.0, 1.0
-        gl = list(gl)
-    if type(gl) is LineGlyphs:              # (not made, no Glyphs: the columns)
-        chars, xs, hs, h_all = gl.chars, gl.x, None, 1.0
-    else:
-        chars, xs, hs = [g.ch for g in gl], [g.x for g in gl], [g.hscale for g in gl]
-        h_all = hs[0] if hs else 1.0
-        if hs.count(h_all) == len(hs):
-            hs = None                       # (one scale throughout: one stretch)
+        gl, ox, em = list(gl), 0.0, 1.0
     out = ["BT"]
     if run.form == "rule":
         out.append("3 Tr")          # invisible: the page draws the dash as a rule
@@ -1699,30 +1691,30 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
         ops = tf[size] = {}
     cur_font = None
     cur_h = 100.0
-    n = len(chars)
+    n = len(gl)
     k = 0
     while k < n:
-        # a stretch of glyphs of one horizontal scale, from glyph k to the glyph before the
+        # a stretch of glyphs of one horizontal scale, from gl[k] to the glyph before the
         # next scale (its index j)
-        if hs is None:
-            h, j = h_all, n
-        else:
-            h = hs[k]
-            j = next((i for i in range(k + 1, n) if hs[i] != h), n)
+        g = gl[k]
+        h = g.hscale
         if abs(h * 100.0 - cur_h) > 1e-6:
             cur_h = h * 100.0
             append(f"{num[cur_h]} Tz")
-        pen = ox + xs[k] * em               # where the current point is, pt
+        pen = ox + g.x * em                 # where the current point is, pt
         append(f"1 0 0 1 {num[off + pen]} {y_s} Tm")
         scale = 1000.0 / (size * h)         # pt → thousandths of text space
         piece = None                        # the (level, subset) being shown
         start = 0                           # the word of out its TJ array starts at
         moved = False                       # a number in it: TJ, else Tj
         s = ""                              # the escaped codes of its current string
-        whole = k == 0 and j == n
-        for ch, x in zip(chars if whole else chars[k:j], xs if whole else xs[k:j]):
-            x = ox + x * em
-            p, font, code, w = glyphs[ch]
+        j = n
+        for g in (gl if k == 0 else gl[k:]):
+            if g.hscale != h:
+                j = gl.index(g, k)
+                break
+            x = ox + g.x * em
+            p, font, code, w = glyphs[g.ch]
             if p is not piece:
                 if piece is not None:
                     if moved:
@@ -1761,6 +1753,82 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
         k = j
     if cur_h != 100.0:
         append("100 Tz")
+    if run.form == "rule" or run.weight:
+        append("0 Tr")
+    append("ET")
+    c._code.append(" ".join(out))
+
+
+def _text_columns(c, run: TextRun, gl: LineGlyphs, glyphs: _Glyphs, off: float, top: float,
+                  tf: dict) -> None:
+    """:func:`_text` of a run of a line still in columns (compose.Line.cols: a LineGlyphs
+    without Glyphs, ``chars`` and ``x``, every horizontal scale 1): the same operators, read
+    from the columns without an object a glyph — one stretch, no ``Tz``.  Its loop is
+    _text's for a stretch of scale 1, glyph for glyph (kept apart so that a run of Glyphs
+    pays for no columns made of it: runs are short, 8 glyphs on average, issue #22);
+    tests/test_line_glyphs.py draws the sample read back from either and compares."""
+    num = _num
+    size = run.size
+    ox, em = gl.x0, gl.em
+    chars, xs = gl.chars, gl.x
+    out = ["BT"]
+    if run.form == "rule":
+        out.append("3 Tr")
+    elif run.weight:
+        c.setLineWidth(run.weight)
+        out.append("2 Tr")
+    append = out.append
+    y_s = num[top - run.y]
+    ops = tf.get(size)
+    if ops is None:
+        ops = tf[size] = {}
+    cur_font = None
+    if chars:
+        pen = ox + xs[0] * em
+        append(f"1 0 0 1 {num[off + pen]} {y_s} Tm")
+        scale = 1000.0 / (size * 1.0)
+        piece = None
+        start = 0
+        moved = False
+        s = ""
+        for ch, x in zip(chars, xs):
+            x = ox + x * em
+            p, font, code, w = glyphs[ch]
+            if p is not piece:
+                if piece is not None:
+                    if moved:
+                        out[start] = "[" + out[start]
+                        append(f"({s})] TJ")
+                        moved = False
+                    else:
+                        append(f"({s}) Tj")
+                    s = ""
+                piece = p
+                if font is not cur_font:
+                    cur_font = font
+                    op = ops.get(font)
+                    if op is None:
+                        from reportlab.pdfbase.pdfmetrics import getFont
+
+                        op = ops[font] = (
+                            f"{getFont(font.name).getSubsetInternalName(font.subset, c._doc)}"
+                            f" {num[size]} Tf")
+                    append(op)
+                start = len(out)
+            adj = (pen - x) * scale
+            if adj > 0.005 or adj < -0.005:
+                if s:
+                    append(f"({s})")
+                    s = ""
+                append(num[adj])
+                moved = True
+            s += code
+            pen = x + w / scale
+        if moved:
+            out[start] = "[" + out[start]
+            append(f"({s})] TJ")
+        else:
+            append(f"({s}) Tj")
     if run.form == "rule" or run.weight:
         append("0 Tr")
     append("ET")
