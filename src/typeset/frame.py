@@ -68,8 +68,8 @@ class LineGlyphs(Sequence):
 
     A run of a line read back from a compose worker (compose.Line.cols) has no Glyphs:
     ``src`` is None and its glyphs are the columns ``chars`` (their characters), ``x`` and
-    ``advance`` (lists of floats, em as a Glyph's), every horizontal scale 1 — read so by the same
-    readers, so that no Glyph is made of the line at all (issue #22)."""
+    ``advance`` (lists of floats, em as a Glyph's), every horizontal scale 1 — read so by
+    the same readers, so that no Glyph is made of the line at all (issue #22)."""
 
     __slots__ = ("src", "x0", "em", "made", "chars", "x", "advance")
 
