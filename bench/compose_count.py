@@ -11,7 +11,12 @@ WHAT (default: all four):
   paper's column measure and settings (docs/speed.md, "Composition per character");
 - ``compose``, ``pickle``, ``unpickle``: per page of the issue, every article composed as a
   compose worker does (``flow._compose_article``), each article's result pickled, read back
-  — the compose round of a build.
+  — the compose round of a build;
+- ``here``: every article composed as the build process composes its own share (its lines
+  kept in that process: ``flow._compose_paragraphs(here=True)``), not counted in the round.
+
+(Before 2026-12-04 ``compose`` composed as ``here`` does: the job named no process, so the
+results were taken as staying in the one that composed them.)
 
 Each is counted in two processes under ``valgrind --tool=cachegrind --cache-sim=no`` with
 PYTHONHASHSEED=0 and the garbage collector's thresholds as a build sets them, one doing the
@@ -51,10 +56,12 @@ def _child(src: str, issue: str, what: str, passes: int) -> None:
         def f():
             return [compose_paragraph(t, face, m, s) for t in texts]
     else:
-        job = (iss, flow._head_places(iss), True, True)
+        # (a worker's job names the process its results are for, never the worker itself;
+        # the build process's own share is composed with a job that names none)
+        job = (iss, flow._head_places(iss), True, True) + (() if what == "here" else (0,))
         keys = list(iss.articles)
         out = [flow._compose_article(job, k) for k in keys]
-        if what == "compose":
+        if what in ("compose", "here"):
             def f():
                 return [flow._compose_article(job, k) for k in keys]
         elif what == "pickle":
@@ -83,7 +90,8 @@ def count(src: str, issue: str, what: str, passes: int) -> int:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", nargs="*", default=["para", "compose", "pickle", "unpickle"])
+    ap.add_argument("what", nargs="*", default=["para", "compose", "pickle", "unpickle"],
+                    help="para, compose, pickle, unpickle, here")
     ap.add_argument("--issue", default="/tmp/fd32")
     ap.add_argument("--src", default=str(ROOT / "src"))
     ap.add_argument("--child", nargs=2)
@@ -102,7 +110,8 @@ def main(argv=None) -> int:
             sys.path.insert(0, a.src)
             from typeset.load import load_issue
             pages = len(load_issue(Path(a.issue)).pages)
-        total += d
+        if what != "here":
+            total += d
         print(f"{what}: {d / pages / 1e6:.1f} M instructions a page ({pages} pages)")
     if total:
         print(f"compose round: {total / pages / 1e6:.1f} M instructions a page")

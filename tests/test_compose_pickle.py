@@ -27,7 +27,7 @@ def face():
 
 def _same(a: Line, b: Line) -> None:
     for f in fields(Line):
-        if f.name != "glyphs":
+        if f.name != "glyphs" and f.init:      # (cols: where the glyphs are, not a fact)
             assert repr(getattr(a, f.name)) == repr(getattr(b, f.name)), f.name
     assert len(a.glyphs) == len(b.glyphs)
     for g, h in zip(a.glyphs, b.glyphs):

@@ -247,20 +247,32 @@ def _check_glyphs(issue, pages) -> list[str]:
     # (the same reports in the same order; 18,000 runs at 32 pages, issue #22).
     # (each role's runs' glyphs gathered, then their characters taken in one comprehension
     # a role: the glyphs' own strings, their hashes kept)
+    # (a run of a line still in columns, compose.Line.cols, gives its characters as they are)
     glyphs: dict = {}
+    texts: dict = {}
     for page in pages:
         for run in page.items:
             if isinstance(run, TextRun):
                 gl = run.glyphs
+                to = glyphs
                 if type(gl) is LineGlyphs and gl.made is None:
-                    gl = gl.src
-                got = glyphs.get(run.role)
+                    if gl.src is None:
+                        gl, to = gl.chars, texts
+                    else:
+                        gl = gl.src
+                got = to.get(run.role)
                 if got is None:
-                    glyphs[run.role] = [gl]
+                    to[run.role] = [gl]
                 else:
                     got.append(gl)
     chars = {role: {g.ch for g in chain.from_iterable(gls)} for role, gls in glyphs.items()}
-    del glyphs
+    for role, txs in texts.items():
+        have = chars.get(role)
+        if have is None:
+            chars[role] = set(chain.from_iterable(txs))
+        else:
+            have.update(chain.from_iterable(txs))
+    del glyphs, texts
     suspect = {}
     for role, have in chars.items():
         face = fonts.face(role)

@@ -175,6 +175,13 @@ class Line:
     # y0, y1), em from the line start and above the baseline, within ``width``.  It is drawn,
     # not text (the page draws it as a rule): the word reads back whole
     hyphen: tuple = ()
+    # A line read back from a compose worker (_line_columns) keeps its glyphs as columns
+    # (:class:`LineColumns`) and makes its Glyphs only when ``glyphs`` is first read (issue
+    # #22: the build process read ~20 M instructions a page of Glyphs it mostly did not need;
+    # the page stage, its checks and the PDF writer read the columns, frame.line_runs).
+    # From then on, or once ``glyphs`` is set, the Glyphs are the line's and this is None:
+    # the one place its glyphs are at any time.
+    cols: object = field(default=None, init=False, repr=False, compare=False)
 
     def __reduce__(self):
         # Composed lines come back from the worker processes pickled (flow.compose_bodies;
@@ -183,8 +190,12 @@ class Line:
         # the few glyphs whose other fields are not the defaults (a byline's role, a dash
         # drawn as a rule) listed apart — a third of the bytes of a Glyph each, and unpickled
         # without a call per glyph.
-        glyphs = self.glyphs
         vals = _line_values(self)
+        cols = self.cols
+        if cols is not None:                 # (read back so, sent on as it came)
+            return (_line_columns, ("".join(cols.chars), array("d", cols.x).tobytes(),
+                                    array("d", cols.advance).tobytes(), cols.extra, vals))
+        glyphs = _glyphs_slot.__get__(self, Line)      # (no columns: the slot holds them)
         text = "".join(map(_glyph_ch, glyphs))
         if len(text) != len(glyphs):         # (a glyph of other than one character)
             return (_line_glyphs, (glyphs, vals))
@@ -196,6 +207,9 @@ class Line:
 
     @property
     def text(self) -> str:
+        cols = self.cols
+        if cols is not None:
+            return "".join(cols.chars)
         return "".join(g.ch for g in self.glyphs)
 
     @property
@@ -205,7 +219,28 @@ class Line:
         return visibly_spaced(self.spacing, self.letterspaced)
 
 
-_LINE_FIELDS = tuple(f.name for f in fields(Line))[1:]    # all but the glyphs
+_LINE_FIELDS = tuple(f.name for f in fields(Line) if f.init)[1:]   # all but the glyphs
+_glyphs_slot = Line.__dict__["glyphs"]      # (the slot under the property below)
+
+
+def _line_glyphs_get(line) -> list:
+    glyphs = _glyphs_slot.__get__(line, Line)
+    if glyphs is None:
+        cols = line.cols
+        if cols is not None:
+            glyphs = cols.glyphs()
+            _glyphs_slot.__set__(line, glyphs)
+            line.cols = None
+    return glyphs
+
+
+def _line_glyphs_set(line, glyphs) -> None:
+    _glyphs_slot.__set__(line, glyphs)
+    line.cols = None
+
+
+# Line.glyphs: the Glyphs, made from the columns the first time they are asked for
+Line.glyphs = property(_line_glyphs_get, _line_glyphs_set, doc="The line's Glyphs.")
 _line_values = attrgetter(*_LINE_FIELDS)
 _glyph_ch, _glyph_x, _glyph_advance = attrgetter("ch"), attrgetter("x"), attrgetter("advance")
 _glyph_rest = attrgetter(*_GLYPH_FIELDS[3:])
@@ -238,17 +273,41 @@ def _line_glyphs(glyphs, vals) -> Line:
     return Line(glyphs, *vals)
 
 
+class LineColumns:
+    """The glyphs of a line as columns (``Line.cols``): ``chars`` a tuple of each glyph's
+    character (one string object a character, same_char: kept with its hash), ``x`` and
+    ``advance`` lists of floats (the Glyphs' own; lists, not arrays: a float is made once
+    when the line is read back, not each time a reader takes one from an array — the area
+    check alone read each glyph's x twice), ``extra`` ((index, (hscale, role, form, rule)),
+    …) for the glyphs whose other fields are not the defaults, by index.
+    ``roles_only``: there are glyphs listed apart and they differ in role or form only
+    (hscale 1, no rule): frame.line_runs splits such a line's columns into runs without
+    Glyphs (a line with none listed apart is one run)."""
+
+    __slots__ = ("chars", "x", "advance", "extra", "roles_only")
+
+    def __init__(self, chars: tuple, x: list, advance: list, extra: tuple):
+        self.chars, self.x, self.advance, self.extra = chars, x, advance, extra
+        self.roles_only = bool(extra) and \
+            all([r[0] == 1.0 and r[3] is None for _, r in extra])
+
+    def glyphs(self) -> list[Glyph]:
+        glyphs = list(map(Glyph, self.chars, self.x, self.advance))
+        for k, (hscale, role, form, rule) in self.extra:
+            g = glyphs[k]
+            g.hscale, g.role, g.form, g.rule = hscale, role, form, rule
+        return glyphs
+
+
 def _line_columns(text, xs, advances, extra, vals) -> Line:
-    """A pickled line (Line.__reduce__) whose glyphs went as columns."""
+    """A pickled line (Line.__reduce__) whose glyphs went as columns: kept so (Line.cols)."""
     x = array("d")
     x.frombytes(xs)
     adv = array("d")
     adv.frombytes(advances)
-    glyphs = list(map(Glyph, map(same_char, text), x, adv))
-    for k, (hscale, role, form, rule) in extra:
-        g = glyphs[k]
-        g.hscale, g.role, g.form, g.rule = hscale, role, form, rule
-    return Line(glyphs, *vals)
+    line = Line(None, *vals)
+    line.cols = LineColumns(tuple(map(same_char, text)), x.tolist(), adv.tolist(), extra)
+    return line
 
 
 def visibly_spaced(spacing: float, letterspaced: bool = False) -> bool:

@@ -64,23 +64,37 @@ class LineGlyphs(Sequence):
     to one is drawn; ``made`` holds it, else None).  Until then the page stage's checks and
     the PDF writer read ``src`` and do the same sums themselves, so that the build process
     does not make an object for every glyph of the issue (140,000 at 32 pages, a third of
-    the instructions of the page stage; issue #22)."""
+    the instructions of the page stage; issue #22).
 
-    __slots__ = ("src", "x0", "em", "made")
+    A run of a line read back from a compose worker (compose.Line.cols) has no Glyphs:
+    ``src`` is None and its glyphs are the columns ``chars`` (their characters), ``x`` and
+    ``advance`` (lists of floats, em as a Glyph's), every horizontal scale 1 — read so by
+    the same readers, so that no Glyph is made of the line at all (issue #22)."""
 
-    def __init__(self, src: list, x0: float, em: float):
+    __slots__ = ("src", "x0", "em", "made", "chars", "x", "advance")
+
+    def __init__(self, src: list | None, x0: float, em: float, chars: tuple = (),
+                 x=(), advance=()):
         self.src, self.x0, self.em, self.made = src, x0, em, None
+        self.chars, self.x, self.advance = chars, x, advance
 
     def placed(self) -> list[PlacedGlyph]:
         p = self.made
         if p is None:
-            x0, em = self.x0, self.em
-            p = self.made = [PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale)
-                             for g in self.src]
+            p = self.made = self._placed()
         return p
 
+    def _placed(self) -> list[PlacedGlyph]:
+        x0, em = self.x0, self.em
+        if self.src is None:
+            return [PlacedGlyph(ch, x0 + x * em, a * em, 1.0)
+                    for ch, x, a in zip(self.chars, self.x, self.advance)]
+        return [PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale) for g in self.src]
+
     def __len__(self) -> int:
-        return len(self.src) if self.made is None else len(self.made)
+        if self.made is not None:
+            return len(self.made)
+        return len(self.chars) if self.src is None else len(self.src)
 
     def __getitem__(self, k):
         return self.placed()[k]
@@ -96,14 +110,12 @@ class LineGlyphs(Sequence):
     __hash__ = None      # (as a list's)
 
     def __repr__(self) -> str:
-        if self.made is not None:
-            return repr(self.made)
-        x0, em = self.x0, self.em       # (made for the repr only: a repr changes nothing)
-        return repr([PlacedGlyph(g.ch, x0 + g.x * em, g.advance * em, g.hscale)
-                     for g in self.src])
+        # (made for the repr only: a repr changes nothing)
+        return repr(self.made if self.made is not None else self._placed())
 
     def __reduce__(self):
-        return (LineGlyphs, (self.src, self.x0, self.em), self.made)
+        return (LineGlyphs, (self.src, self.x0, self.em, self.chars, self.x, self.advance),
+                self.made)
 
     def __setstate__(self, placed) -> None:
         self.made = placed
@@ -147,6 +159,8 @@ class TextRun:
     def text(self) -> str:
         gl = self.glyphs
         if type(gl) is LineGlyphs and gl.made is None:
+            if gl.src is None:
+                return "".join(gl.chars)
             gl = gl.src
         return "".join([g.ch for g in gl])
 
@@ -266,8 +280,21 @@ def line_runs(line, x0: float, y: float, style, kind: str, article, line_id: int
     rule belongs to ``area``; ``where`` is where the text comes from.  Each run's glyphs are
     the line's own, placed at ``x0`` with the em of ``style`` (:class:`LineGlyphs`)."""
     em = style.size
-    gl = line.glyphs
     runs: list = []
+    cols = line.cols
+    if cols is not None and (cols.roles_only or not cols.extra):
+        # a line read back from a compose worker, its glyphs still columns: its runs read
+        # them (no Glyph made), unless a glyph is drawn as a rule or scaled
+        if cols.extra:
+            runs = _split_columns(cols, x0, y, em, style, kind, article, line_id, notes,
+                                  weight, area, where)
+        elif cols.chars:
+            runs.append(TextRun(style.role, em, y,
+                                LineGlyphs(None, x0, em, cols.chars, cols.x, cols.advance),
+                                weight, kind, article, line_id, "", area, where))
+        gl = ()
+    else:
+        gl = line.glyphs
     for g in gl:
         if g.role is not None or g.form or g.rule is not None:
             runs = _split_runs(gl, x0, y, em, style, kind, article, line_id, notes, weight,
@@ -287,6 +314,53 @@ def line_runs(line, x0: float, y: float, style, kind: str, article, line_id: int
         mid = (v0 + v1) / 2.0 * em
         runs.append(Rule(x0 + h0 * em, y - mid, x0 + h1 * em, y - mid, (v1 - v0) * em,
                          area=area))
+    return runs
+
+
+def _split_columns(cols, x0: float, y: float, em: float, style, kind: str, article,
+                   line_id: int, notes, weight: float, area: int, where) -> list:
+    """:func:`_split_runs` of a line still in columns (compose.LineColumns) whose glyphs
+    listed apart differ in role or form only: the same runs, each a slice of the columns.
+    A glyph's role and form change only at a glyph listed apart and after it: the line is
+    taken in stretches between those points, each judged as _split_runs judges its first
+    glyph (a stretch of one role and form as the one before stays in its run)."""
+    chars, xs, advs = cols.chars, cols.x, cols.advance
+    runs: list = []
+    cur: TextRun | None = None
+    a = 0                       # the first glyph of ``cur``
+    last_role = last_form = None
+    k0 = 0                      # the first glyph not yet taken
+    for k, r in cols.extra:
+        # the plain stretch before glyph k (if any), then glyph k alone
+        for g_role, g_form, at in ((None, "", k0), (r[1], r[2], k)) if k > k0 else \
+                ((r[1], r[2], k),):
+            if cur is None or g_role != last_role or g_form != last_form:
+                last_role, last_form = g_role, g_form
+                if g_role is None:
+                    role, size, kd = style.role, style.size, kind
+                elif notes and g_role in notes:
+                    role, size, kd = g_role, notes[g_role].size, "note"
+                else:
+                    role, size, kd = g_role, style.size, kind
+                if cur is None or cur.role != role or cur.size != size or cur.form != g_form:
+                    if cur is not None:
+                        cur.glyphs = LineGlyphs(None, x0, em, chars[a:at], xs[a:at],
+                                                advs[a:at])
+                    cur = TextRun(role, size, y, None, weight, kd, article, line_id, g_form,
+                                  area, where)
+                    runs.append(cur)
+                    a = at
+        k0 = k + 1
+    if k0 < len(chars) and (last_role is not None or last_form != ""):
+        # the plain stretch after the last glyph listed apart, if it starts a run
+        role, size = style.role, style.size
+        if cur.role != role or cur.size != size or cur.form != "":
+            cur.glyphs = LineGlyphs(None, x0, em, chars[a:k0], xs[a:k0], advs[a:k0])
+            cur = TextRun(role, size, y, None, weight, kind, article, line_id, "", area,
+                          where)
+            runs.append(cur)
+            a = k0
+    cur.glyphs = LineGlyphs(None, x0, em, chars[a:], xs[a:], advs[a:])
     return runs
 
 

@@ -254,7 +254,7 @@ _X = attrgetter("x")
 _ADVANCE = attrgetter("advance")
 _VERTICAL = attrgetter("vertical")
 _GLYPHS = attrgetter("glyphs")
-_ORIGIN, _SRC = attrgetter("x0", "em"), attrgetter("src")
+_ORIGIN = attrgetter("x0", "em")
 
 
 def _inside(area, runs: list) -> bool:
@@ -280,11 +280,22 @@ def _inside(area, runs: list) -> bool:
         # indented ones): a few passes over many glyphs, not a few for each run
         lo, hi = [], []
         for (x0, em), same in groupby(sorted(gls, key=_ORIGIN), _ORIGIN):
-            src = list(chain.from_iterable(map(_SRC, same)))
+            same = list(same)
+            src = list(chain.from_iterable([gl.src for gl in same if gl.src is not None]))
             if src:
                 # (comprehensions: their attribute reads are quicker than attrgetter's)
                 lo.append(x0 + min([g.x for g in src]) * em)
                 hi.append(x0 + max([g.x + g.advance for g in src]) * em)
+            # the runs of lines still in columns (compose.Line.cols): their lists of x and
+            # advance (the least of both the least of each, the sums monotonic: the same
+            # floats)
+            cols = [gl for gl in same if gl.src is None]
+            if cols:
+                xs = list(chain.from_iterable([gl.x for gl in cols]))
+                if xs:
+                    lo.append(x0 + min(xs) * em)
+                    hi.append(x0 + max(map(add, xs, chain.from_iterable(
+                        [gl.advance for gl in cols]))) * em)
         if not lo:
             return False
         x0, x1 = min(lo), max(hi)

@@ -1014,8 +1014,12 @@ def issue_encoding(pages: list[PageOut], fonts) -> dict:
                         got = slots[last] = _seen(*_run_faces(it, fonts, names, levels))
                 gl = it.glyphs
                 if type(gl) is LineGlyphs and gl.made is None:
-                    gl = gl.src
-                text = [g.ch for g in gl]
+                    if gl.src is None:
+                        text = gl.chars
+                    else:
+                        text = [g.ch for g in gl.src]
+                else:
+                    text = [g.ch for g in gl]
                 if not (text and got[2].issuperset(text)):
                     take(*got, text)
         if page.slug:
@@ -1664,9 +1668,13 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
     size = run.size
     # a run set from a composed line (frame.LineGlyphs) is drawn from the composer's glyphs,
     # each placed as a PlacedGlyph of it would be (the same sums, so the same numbers);
-    # other runs' glyphs are placed already (ox 0, em 1: x as it is)
+    # other runs' glyphs are placed already (ox 0, em 1: x as it is).  A run of a line still
+    # in columns (compose.Line.cols) is drawn from them by _text_columns.
     gl = run.glyphs
     if type(gl) is LineGlyphs and gl.made is None:
+        if gl.src is None:
+            _text_columns(c, run, gl, glyphs, off, top, tf)
+            return
         gl, ox, em = gl.src, gl.x0, gl.em
     else:
         gl, ox, em = list(gl), 0.0, 1.0
@@ -1745,6 +1753,82 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
         k = j
     if cur_h != 100.0:
         append("100 Tz")
+    if run.form == "rule" or run.weight:
+        append("0 Tr")
+    append("ET")
+    c._code.append(" ".join(out))
+
+
+def _text_columns(c, run: TextRun, gl: LineGlyphs, glyphs: _Glyphs, off: float, top: float,
+                  tf: dict) -> None:
+    """:func:`_text` of a run of a line still in columns (compose.Line.cols: a LineGlyphs
+    without Glyphs, ``chars`` and ``x``, every horizontal scale 1): the same operators, read
+    from the columns without an object a glyph — one stretch, no ``Tz``.  Its loop is
+    _text's for a stretch of scale 1, glyph for glyph (kept apart so that a run of Glyphs
+    pays for no columns made of it: runs are short, 8 glyphs on average, issue #22);
+    tests/test_line_glyphs.py draws the sample read back from either and compares."""
+    num = _num
+    size = run.size
+    ox, em = gl.x0, gl.em
+    chars, xs = gl.chars, gl.x
+    out = ["BT"]
+    if run.form == "rule":
+        out.append("3 Tr")
+    elif run.weight:
+        c.setLineWidth(run.weight)
+        out.append("2 Tr")
+    append = out.append
+    y_s = num[top - run.y]
+    ops = tf.get(size)
+    if ops is None:
+        ops = tf[size] = {}
+    cur_font = None
+    if chars:
+        pen = ox + xs[0] * em
+        append(f"1 0 0 1 {num[off + pen]} {y_s} Tm")
+        scale = 1000.0 / (size * 1.0)
+        piece = None
+        start = 0
+        moved = False
+        s = ""
+        for ch, x in zip(chars, xs):
+            x = ox + x * em
+            p, font, code, w = glyphs[ch]
+            if p is not piece:
+                if piece is not None:
+                    if moved:
+                        out[start] = "[" + out[start]
+                        append(f"({s})] TJ")
+                        moved = False
+                    else:
+                        append(f"({s}) Tj")
+                    s = ""
+                piece = p
+                if font is not cur_font:
+                    cur_font = font
+                    op = ops.get(font)
+                    if op is None:
+                        from reportlab.pdfbase.pdfmetrics import getFont
+
+                        op = ops[font] = (
+                            f"{getFont(font.name).getSubsetInternalName(font.subset, c._doc)}"
+                            f" {num[size]} Tf")
+                    append(op)
+                start = len(out)
+            adj = (pen - x) * scale
+            if adj > 0.005 or adj < -0.005:
+                if s:
+                    append(f"({s})")
+                    s = ""
+                append(num[adj])
+                moved = True
+            s += code
+            pen = x + w / scale
+        if moved:
+            out[start] = "[" + out[start]
+            append(f"({s})] TJ")
+        else:
+            append(f"({s}) Tj")
     if run.form == "rule" or run.weight:
         append("0 Tr")
     append("ET")
