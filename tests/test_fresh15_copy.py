@@ -237,3 +237,36 @@ def test_what_is_a_list_heading():
           "一、管理时间。", "管理时间")
     assert [t for t in yes if not list_heading(Paragraph(t, 1))] == []
     assert [t for t in no if list_heading(Paragraph(t, 1))] == []
+
+
+def test_a_listing_sets_its_times_in_the_hang(tmp_path):
+    """A TV listing (written15/b5): each entry's time at the column's edge, a title's turnover
+    under the title (not back under the time), the turned-over entry set at its natural width
+    (justified, 电 视 剧： 山 河 锦 绣 was spread), and an entry's lines kept together."""
+    from pdfread import read_chars, read_lines
+
+    d = tmp_path / "issue"
+    shutil.copytree(SAMPLE, d, ignore=shutil.ignore_patterns("out", "*.txt"))
+    shutil.copy(ROOT / "tests" / "corpus" / "written15" / "b5.txt", d)
+    (d / "issue.yaml").write_text(
+        "paper: sichuan-kejibao\ndate: 2020-08-04\npages:\n  - page: 3\n"
+        "    template: difang-dongtai\n    slots:\n      - id: tv\n        article: b5.txt\n"
+        "        column: 1\n        span: 2\n        top: 4\n        lines: 12\n"
+        "        headline: small\n        headline_lines: 4\n", encoding="utf-8")
+    r = subprocess.run([*TYPESET, "build", str(d)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    lines = [ln for ln in read_lines(read_chars(next((d / "out").glob("*-p03.pdf")), 0))
+             if abs(ln.size - 9.0) < 0.01 and ln.text.strip()]
+    timed = [ln for ln in lines if ln.text[:2].isdigit() and ln.text[2] in ":："]
+    assert len(timed) == 10
+    lefts = sorted({round(ln.x0) for ln in timed})
+    assert len(lefts) <= 2                      # the edge of one column or of the other
+    title = next(ln for ln in lines if "山河锦绣" in ln.text.replace(" ", ""))
+    turn = lines[lines.index(title) + 1]
+    assert turn.text.replace(" ", "").startswith("（18")
+    dian = next(c for c in title.chars if c.ch == "电")
+    assert abs(turn.x0 - dian.x0) < 0.6 * 9.0, (turn.x0, dian.x0)
+    han = [c for c in title.chars if "\u4e00" <= c.ch <= "\u9fff"]
+    assert all(abs((b.x0 - a.x0) - 9.0) < 0.05 for a, b in zip(han, han[1:])
+               if b.x0 - a.x0 < 1.6 * 9.0), [round(b.x0 - a.x0, 2) for a, b in zip(han, han[1:])]
+    assert abs(turn.base - title.base) < 1.6 * 9.0 * 1.4      # on the next line, one column

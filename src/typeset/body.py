@@ -251,6 +251,25 @@ def list_heading(p) -> bool:
                                          _LABEL.fullmatch(t) is not None)
 
 
+def listing_entries(paras) -> dict[int, int]:
+    """The entries of a listing among ``paras`` (cjk.LISTING_TIME: a time opening each of
+    cjk.LISTING_ENTRIES plain paragraphs or more in a row): index → the length of its time.
+    Set as paragraphs, an entry's turnover went back under its time (09:25 电视剧：山河锦绣 /
+    （18、19）), and the times did not stand in a column of their own."""
+    out: dict[int, int] = {}
+    run: list[tuple[int, int]] = []
+    for k, p in enumerate(list(paras) + [None]):
+        m = cjk.LISTING_TIME.match(p.text) if p is not None and p.kind == "body" and \
+            not p.spans and not p.verse else None
+        if m:
+            run.append((k, m.end()))
+            continue
+        if len(run) >= cjk.LISTING_ENTRIES:
+            out.update(run)
+        run = []
+    return out
+
+
 def closing_text(t: str) -> bool:
     """Whether ``t`` may be a closing line (落款): short, with no mark of a sentence in it."""
     return 0 < len(t) <= _CLOSING_MAX and not _SENTENCE_MARKS.search(t)
@@ -471,9 +490,18 @@ def compose_article(issue, art) -> list[list[Line]]:
     paras = art.paragraphs
     verse = _verse(paras, face, measure, paper.settings, lambda p: _faces(issue, p))
     closing = closing_lines(paras) if not verse else set()
+    timed = listing_entries(paras)
     for k, p in enumerate(paras):
         if k in verse:
             out.append(verse[k])
+        elif k in timed:
+            # an entry of a listing: its time in the hang, its turnovers under its text, its
+            # lines kept together (a title's turnover alone at the top of the next column
+            # read as an entry without its time)
+            lines = _item(issue, p, measure, timed[k])
+            if len(lines) > 1:
+                lines[0].keep = len(lines) - 1
+            out.append(lines)
         elif k in closing:
             out.append(_flush_right(p.text, face, measure, paper.settings))
         elif p.kind == "body" and not p.spans and name_list(p.text) and \
@@ -771,19 +799,29 @@ def _quote(issue, p, measure: float, opens: bool, closes: bool) -> list[Line]:
     return lines
 
 
-def _item(issue, p, measure: float) -> list[Line]:
+def _item(issue, p, measure: float, marker: int | None = None) -> list[Line]:
     """A list item with a hanging indent: its text is composed at the measure less the hang
-    and every line starts under the text; the marker (``●``, ``1.``) stands in the hang of
-    the first line, ¼ em before the text (a Han–Latin gap that does not stretch)."""
+    and every line starts under the text; the marker (``●``, ``1.``; ``marker``: its length
+    when the caller knows it, a listing's time) stands in the hang of the first line, ¼ em
+    before the text (a Han–Latin gap that does not stretch).  A listing's entry is set
+    ragged, each line at its natural width: justified, a title that turned over before its
+    episode numbers was spread (电 视 剧： 山 河 锦 绣 / （18、19）)."""
     paper = issue.paper
     face = issue.fonts.face(paper.body.role)
-    m = LIST_MARKER.match(p.text)
-    marker = m.end() if m else 0
+    given = marker is not None
+    if marker is None:
+        m = LIST_MARKER.match(p.text)
+        marker = m.end() if m else 0
     faces = _faces(issue, p)
     mark = natural_line(p.text[:marker], face, paper.settings) if marker else None
-    hang = (p.level - 1) * 1.0 + (mark.width + cjk.HAN_LATIN_GAP if mark else 0.0)
+    hang = (max(1, p.level) - 1) * 1.0 + (mark.width + cjk.HAN_LATIN_GAP if mark else 0.0)
     lines = compose_paragraph(p.text[marker:], face, measure - hang, paper.settings,
                               indent=0.0, faces=faces[marker:] if faces else None)
+    if given and len(lines) > 1:
+        at = marker
+        for k, ln in enumerate(lines[:-1]):
+            lines[k] = _natural(ln.text, face, paper.settings, faces, at)
+            at += len(ln.text)
     for ln in lines:
         ln.indent += hang
     if mark is not None and lines:

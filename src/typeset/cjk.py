@@ -219,6 +219,12 @@ HYPHEN_PART = 3
 LIST_ITEM = re.compile("^\\s*(?:[（(][一二三四五六七八九十\\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|"
                        "\\d{1,2}[.．、)）](?![\\d.])|[①-⑳])")
 
+# A time of day opening an entry of a listing (a TV or a meeting schedule: 06:00 朝闻天下,
+# 9:30—11:00 开幕式); LISTING_ENTRIES of them in a row make a listing (load: each a paragraph;
+# body: the time in the hang, the entry's turnovers under its text).
+LISTING_TIME = re.compile(r"^\s*\d{1,2}[:：]\d{2}(?!\d)")
+LISTING_ENTRIES = 3
+
 # --- Newsroom conventions ----------------------------------------------------------------------
 # Not CLREQ: how news copy opens and signs a paragraph (issue #15).  A dateline at the start of
 # a paragraph (本报讯, 本报7月28日讯, 新华社郑州3月31日体育专电, 中新网北京7月22日电, 据新华社

@@ -1002,8 +1002,6 @@ _TXT_INDENT = re.compile("^(?:\u3000|\t| {2,})")
 # A line that ends a sentence (。！？ or ……, past closing quotes and brackets) or opens a quote
 # or a list (：) — the end of a paragraph when every line of a block ends so.
 _TXT_LINE_END = re.compile("(?:[。！？：…!?:]|——|(?<=[^\\x00-\\x7f])\\.)[”’」』）》\"')]*$")
-# A time of day opening a line of a listing (06:00 朝闻天下, 9:30—11:00 开幕式).
-_TXT_TIME = re.compile(r"^\s*\d{1,2}[:：]\d{2}(?!\d)")
 # The end of a clause an item of a list may follow (；：。！？).
 _TXT_CLAUSE_END = re.compile("[；;：:。！？!?][”’」』）》\"')]*$")
 # A heading or list item between one-a-line paragraphs ends in no mark that runs on.
@@ -1136,12 +1134,12 @@ def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]
     # a listing one entry a line, each opening with its time (a TV or a meeting schedule:
     # 06:00 朝闻天下 / 09:25 电视剧：山河锦绣（18、19）): three such lines make a block of
     # entries — the long ones had the block read as copy wrapped at a width, one paragraph
-    timed = sum(1 for _, raw in block if _TXT_TIME.match(raw)) >= 3
+    timed = sum(1 for _, raw in block if cjk.LISTING_TIME.match(raw)) >= cjk.LISTING_ENTRIES
     paras: list[list[tuple[int, str]]] = []
     for k, line in enumerate(block):
         if paras and not _TXT_INDENT.match(line[1]) and not (one_a_line and stops[k - 1]) \
                 and not _txt_item_starts(block, k, longest) and \
-                not (timed and _TXT_TIME.match(line[1])):
+                not (timed and cjk.LISTING_TIME.match(line[1])):
             paras[-1].append(line)
         else:
             paras.append([line])
