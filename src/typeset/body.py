@@ -814,7 +814,10 @@ def _item(issue, p, measure: float, marker: int | None = None) -> list[Line]:
         marker = m.end() if m else 0
     faces = _faces(issue, p)
     mark = natural_line(p.text[:marker], face, paper.settings) if marker else None
-    hang = (max(1, p.level) - 1) * 1.0 + (mark.width + cjk.HAN_LATIN_GAP if mark else 0.0)
+    # (a listing's entry starts at the paragraph indent, as the paragraphs around it do: the
+    # time stands where a paragraph's first character would)
+    base = paper.settings.indent if given else (max(1, p.level) - 1) * 1.0
+    hang = base + (mark.width + cjk.HAN_LATIN_GAP if mark else 0.0)
     lines = compose_paragraph(p.text[marker:], face, measure - hang, paper.settings,
                               indent=0.0, faces=faces[marker:] if faces else None)
     if given and len(lines) > 1:
