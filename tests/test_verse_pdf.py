@@ -98,3 +98,32 @@ def test_free_verse_keeps_its_lines_turnovers_and_stanzas(tmp_path, project, mea
     i = next(k for k, ln in enumerate(lines) if ln.text.strip().startswith("那河畔"))
     assert abs(lines[i].x0 - lines[i - 1].x0) < 3 * em, "the stanzas are in two columns"
     assert abs((lines[i].base - lines[i - 1].base) - 2 * pitch) < 0.1
+
+
+# 杜甫《蜀相》(760), quoted in a feature: the title, the poet, four couplets one a line, then
+# prose — too little of the article is verse for a poem, so each couplet is a line of verse
+SHUXIANG = ["丞相祠堂何处寻，锦官城外柏森森。", "映阶碧草自春色，隔叶黄鹂空好音。",
+            "三顾频烦天下计，两朝开济老臣心。", "出师未捷身先死，长使英雄泪满襟。"]
+FEATURE = ("这首七律作于唐肃宗上元元年春，是杜甫初到成都时游武侯祠所作。首联以问答起笔，"
+           "颔联写祠堂景物，颈联概括诸葛亮一生功业，尾联则由人及己，千百年来打动了无数读者。"
+           "宋人宗泽临终前吟诵此联，连呼过河者三，可见其感人之深。")
+
+
+@pytest.mark.parametrize("measure", [12, 9])
+def test_a_line_of_verse_too_long_turns_over_at_its_caesura(tmp_path, project, measure):
+    """A couplet given one a line in prose (杜甫's 蜀相 quoted in a feature) that does not
+    fit the column breaks between its clauses — 丞相祠堂何处寻，/ 锦官城外柏森森。 — not
+    where the measure runs out (丞相祠堂何处寻，锦官 / 城外柏森森。: the place name cut).  At 9
+    em a clause does not fit after the indent (7 characters and a mark in 7 em): broken as
+    the composer breaks it, nothing lost."""
+    body = "蜀相\n〔唐〕杜甫\n" + "\n".join(SHUXIANG) + "\n\n" + FEATURE
+    whole, f = build_article(tmp_path, project, measure, "读杜甫", body)
+    assert (f["lost"], f["added"], f["flush"], f["start"], f["end"]) == (0,) * 5
+    poem = "".join(SHUXIANG)
+    lines = [ln.text.strip() for ln in body_lines(whole)
+             if ln.text.strip() and ln.text.strip() in poem]
+    clauses = [c for p in SHUXIANG for c in (p[:8], p[8:])]
+    if measure == 12:
+        assert lines == clauses
+    else:
+        assert "".join(lines) == poem and lines != clauses

@@ -49,7 +49,7 @@ from . import cjk
 from .i18n import _
 from .compose import Face, Glyph, Line, compose_headline, compose_paragraph, natural_line
 from .errors import LayoutError, SourceRef
-from .markup import DOTS, KAI, STRONG, column_align
+from .markup import DOTS, KAI, NOTE_START, STRONG, column_align
 from .model import MARKED_STANZA
 from .units import MM
 
@@ -283,15 +283,22 @@ def date_alone(t: str) -> bool:
 def closing_lines(paras) -> set[int]:
     """Indices of the closing lines (落款) of ``paras``: the trailing run of short body
     paragraphs without a sentence mark, one of them a date alone, after at least one
-    paragraph of text that ends a sentence."""
+    paragraph of text that ends a sentence.  An editor's note after them (编者按: a reader's
+    letter signed and dated, then the note) does not end the text they close: the run is
+    looked for before it (the letter's 读者 王建国 / 2026年11月28日 were set as paragraphs,
+    indented, under the text they sign)."""
     run = []
-    for k in range(len(paras) - 1, -1, -1):
+    end = len(paras)
+    while end and paras[end - 1].kind in ("body", "quote") and \
+            NOTE_START.match(paras[end - 1].text) is not None:
+        end -= 1
+    for k in range(end - 1, -1, -1):
         p = paras[k]
         t = p.text.strip()
         if p.kind != "body" or p.spans or p.verse or not closing_text(t):
             break
         run.append(k)
-    if not run or len(run) == len(paras) or \
+    if not run or len(run) == end or \
             not any(date_alone(paras[k].text.strip()) for k in run):
         return set()
     return set(run)
@@ -671,6 +678,9 @@ def _turned(text: str, face, measure: float, indent: float, settings,
     turn = indent + 1.0
     if measure - turn < 2.0:            # a column too narrow to turn over in: as prose
         return compose_paragraph(text, face, measure, settings, faces=faces)
+    at_pauses = _at_pauses(text, face, measure, indent, turn, settings, faces)
+    if at_pauses is not None:
+        return at_pauses
     # composed at the turnovers' measure, the first line 1 em wider (a negative indent)
     pieces = compose_paragraph(text, face, measure - turn, settings, indent=indent - turn,
                                faces=faces)
@@ -683,6 +693,41 @@ def _turned(text: str, face, measure: float, indent: float, settings,
         nat = _natural(piece.text, face, settings, faces, at)
         at += len(piece.text)
         out.append(_verse_line(nat, measure, indent if j == 0 else turn))
+    return out
+
+
+# a line of verse's clauses: text up to and with its marks (and a closing quote after them)
+_PAUSE_CLAUSE = re.compile("[^，。！？；：、]+(?:[，。！？；：、]+[”’」』）》]*|$)")
+
+
+def _at_pauses(text: str, face, measure: float, indent: float, turn: float, settings,
+               faces=None) -> list[Line] | None:
+    """A line of verse too long for the column broken only between its clauses, as many
+    whole clauses on each line as fit (the first at ``indent``, the turnovers at ``turn``),
+    each at natural width; None when a clause alone does not fit.  A poet's line read
+    aloud pauses at its marks: 丞相祠堂何处寻，/ 锦官城外柏森森。 — broken where the
+    measure ran out it read 丞相祠堂何处寻，锦官 / 城外柏森森。, the place name cut (fresh
+    copy, a 七律 quoted in a feature at 12 em)."""
+    clauses = _PAUSE_CLAUSE.findall(text)
+    if len(clauses) < 2 or "".join(clauses) != text:
+        return None
+    out: list[Line] = []
+    cur, start, at = "", 0, 0
+    for c in clauses:
+        room = measure - (indent if not out else turn)
+        if cur and _natural(cur + c, face, settings, faces, start).width > room + 1e-9:
+            ln = _natural(cur, face, settings, faces, start)
+            if ln.width > room + 1e-9:
+                return None
+            out.append(_verse_line(ln, measure, indent if not out else turn))
+            cur, start = c, at
+        else:
+            cur += c
+        at += len(c)
+    ln = _natural(cur, face, settings, faces, start)
+    if ln.width > measure - (indent if not out else turn) + 1e-9:
+        return None
+    out.append(_verse_line(ln, measure, indent if not out else turn))
     return out
 
 

@@ -1077,7 +1077,37 @@ def _txt_verse(block: list[tuple[int, str]]) -> bool:
     """Is this block of a .txt article verse one line a line — short lines of verse with
     marks at their ends (床前明月光，/ 疑是地上霜。) or free verse with none (新诗)?  Then
     :func:`_txt_paragraphs` keeps each line a paragraph."""
-    return len(block) > 1 and (_txt_marked_verse(block) or _txt_free_verse(block))
+    return len(block) > 1 and (_txt_marked_verse(block) or _txt_free_verse(block) or
+                               _txt_titled_verse(block))
+
+
+# A poem's title or poet above its lines (蜀相 / 〔唐〕杜甫): short, with no mark at its end.
+_TXT_TITLE_LEN = 12
+
+
+def _txt_titled_verse(block: list[tuple[int, str]]) -> bool:
+    """Regular verse (two lines or more, each whole clauses of one foot: body.verse_clauses)
+    under one or two short lines without a mark at their ends — the poem's title and its
+    poet, given with no blank line before the verse (蜀相 / 〔唐〕杜甫 / 丞相祠堂何处寻，锦官
+    城外柏森森。/ …): the title lines are lines of verse too.  Read as prose, the block ran
+    together into one paragraph and the couplets broke where the measure ran out.  Regular
+    verse only, a couplet a line or four lines: prose wrapped at 8 has a first line without a
+    mark and lines ending at marks by chance (西文单字词在可使 / 用连字符处之外，/ 不得分隔
+    为两行。 — two "lines" of seven and a mark)."""
+    from .body import verse_clauses
+
+    for head in (1, 2):
+        top = [raw.strip() for _, raw in block[:head]]
+        if len(block) - head < 2 or \
+                not all(0 < len(t) <= _TXT_TITLE_LEN and not _TXT_VERSE.match(t) for t in top):
+            continue
+        feet = [verse_clauses(raw.strip()) for _, raw in block[head:]]
+        # a couplet a line, or a quatrain's lines at least: two lines of one clause each
+        # ended at marks by chance (…用连字符处之外，/ 不得分隔为两行。 wrapped at 8)
+        if all(feet) and len({len(f[0]) for f in feet}) == 1 and \
+                (all(len(f) >= 2 for f in feet) or len(feet) >= 4):
+            return True
+    return False
 
 
 # what a poem's lines do not hold and a notice's address and list lines do: figures, a label
