@@ -81,3 +81,26 @@ def test_a_signed_letter_with_a_note_ends_flush_right_on_the_page(tmp_path, proj
         left = min(g[0].x0 for g in col)
         assert abs(z - right) < 0.05 * em, (ln.text, z, right)
         assert a - left > 3 * em, ln.text               # not at the paragraph indent
+
+
+QUOTED = "他在会上说：“Sichuan dark tea has a long history in the world market.”随后又补充了几句。"
+
+
+@pytest.mark.parametrize("measure", [10, 12, 14, 16])
+def test_an_english_sentence_opens_its_word_spaces_before_the_han_beside_it(measure):
+    """An English sentence quoted in Chinese copy: when its words cannot fill their lines,
+    the word spaces open (CLREQ's first step of expansion) rather than the Han characters
+    before the quotation — 他 在 会 上 at 2 em a gap at 12, 0.7 em at 16, because a word
+    space past ½ em was priced as letter-spacing, above any Han line.  Now priced as even
+    spacing of the same growth."""
+    from typeset.compose import Settings, compose_paragraph
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    fy = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(fy, load_yaml(fy), ROOT).face("body")
+    s = Settings(level="gb", style="quanjiao", indent=2.0, hanging=False)
+    lines = compose_paragraph(QUOTED, face, float(measure), s)
+    assert "".join(ln.text for ln in lines).replace(" ", "") == QUOTED.replace(" ", "")
+    assert max(ln.spacing for ln in lines[:-1]) <= 0.5, [(ln.spacing, ln.text) for ln in lines]
+    assert sum(ln.spacing > 0.25 for ln in lines[:-1]) <= 1
