@@ -104,3 +104,83 @@ def test_an_english_sentence_opens_its_word_spaces_before_the_han_beside_it(meas
     assert "".join(ln.text for ln in lines).replace(" ", "") == QUOTED.replace(" ", "")
     assert max(ln.spacing for ln in lines[:-1]) <= 0.5, [(ln.spacing, ln.text) for ln in lines]
     assert sum(ln.spacing > 0.25 for ln in lines[:-1]) <= 1
+
+
+def test_a_number_keeps_its_latin_unit_symbol_across_a_space():
+    """300 mA/cm2, -0.8 V, 2～5 nm: the space between a number and its unit symbol never
+    breaks a line (it broke 电流密度超过300 | mA/cm2 at 12 em: the SI writes the two as one
+    quantity, as a number keeps its Han unit).  Every paragraph of the corpora with such a
+    pair, at 8 to 20 em; a word that only begins like a unit (5 more) may still break."""
+    import re
+
+    from typeset import cjk
+    from typeset.compose import Settings, compose_paragraph
+    from typeset.fonts import load_font_table
+    from typeset.load import parse_article
+    from typeset.normalize import normalise_text
+    from typeset.yamlsrc import load_yaml
+
+    fy = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(fy, load_yaml(fy), ROOT).face("body")
+    s = Settings(level="gb", style="quanjiao", indent=2.0, hanging=False)
+    unit = re.compile(r"\d (%s)(?![A-Za-zµμΩ])" % "|".join(
+        re.escape(u) for u in sorted(cjk.LATIN_UNITS, key=len, reverse=True)))
+    paras = []
+    for f in sorted((ROOT / "tests" / "corpus").rglob("*.txt")):
+        raw = f.read_text(encoding="utf-8-sig")
+        if raw.startswith("headline:"):
+            texts = [p.text for p in parse_article(f, raw).paragraphs]
+        else:                                   # the stress corpora: paragraphs apart
+            texts = [p for p in raw.split("\n\n") if p.strip() and not p.startswith("#")]
+        for text in texts:
+            t = normalise_text(text)[0]
+            if unit.search(t):
+                paras.append(t)
+    assert paras, "the corpora's science story (written16/c3) has 300 mA/cm2"
+    paras += [t + "，" + t for t in (
+        "新款手机充电功率达到120 W，电池容量为5000 mAh，屏幕刷新率为120 Hz",
+        "复兴号列车以350 km/h的时速驶过大桥，全程用时2 h 15 min",
+        "这台笔记本电脑配备16 GB内存和512 GB固态硬盘，重约1.2 kg",
+        "研究人员用波长为532 nm的绿色激光照射厚度约为0.3 mm的样品",
+        "额定电压为220 V，额定功率为1.5 kW，噪声低于45 dB")]
+    pairs = 0
+    for t in paras:
+        for m in range(8, 21):
+            lines = compose_paragraph(t, face, float(m), s)
+            for a, b in zip(lines, lines[1:]):
+                joint = a.text.rstrip()[-1:] + " " + b.text[:6]
+                if a.text.endswith(" ") and unit.match(joint):
+                    pairs += 1
+    assert pairs == 0
+    # a word, not a unit: the space after the number is still a permitted break (a line the
+    # breaker may choose ends there), where before a unit symbol it is not
+    from typeset.compose import candidate_lines
+
+    for text, word, ok in (("他说共有5 more than ten thousand people", "more", True),
+                           ("电流密度超过300 mA/cm2，稳定运行", "mA", False)):
+        at = text.index(word)
+        ends = {c.end for c in candidate_lines(text, face, 12.0, s)}
+        assert (at in ends) is ok, (text, word)
+
+
+def test_a_hyphen_between_han_and_a_latin_letter_joins_them():
+    """寒武纪-U (a share's name, c2): the hyphen-minus joins 纪 and U, as one between two
+    Han characters does (道-琼斯): no Han–Latin gap before it (it read 纪 -U), and the line
+    does not break on either side of it; before a figure it is a minus sign (在 -0.8 V)."""
+    from typeset.compose import Settings, candidate_lines, compose_paragraph
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    fy = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(fy, load_yaml(fy), ROOT).face("body")
+    s = Settings(level="gb", style="quanjiao", indent=2.0, hanging=False)
+    text = "中芯国际涨5.21%，寒武纪-U涨8.87%，在-0.8 V的电位下"
+    line = compose_paragraph(text, face, 40.0, s)[0]
+    gs = line.glyphs
+    k = next(i for i, g in enumerate(gs) if g.ch == "-")
+    assert abs(gs[k].x - (gs[k - 1].x + gs[k - 1].advance)) < 1e-6, (gs[k - 1].x, gs[k].x)
+    m = max(i for i, g in enumerate(gs) if g.ch == "-")          # 在-0.8: the minus sign
+    assert gs[m].x - (gs[m - 1].x + gs[m - 1].advance) > 0.1
+    at = text.index("-U")
+    ends = {c.end for c in candidate_lines(text, face, 12.0, s)}
+    assert at not in ends and at + 1 not in ends

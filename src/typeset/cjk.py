@@ -51,6 +51,20 @@ UNIT_WORDS = ("平方公里", "平方千米", "平方米", "平方厘米", "立�
               "摄氏度", "华氏度", "美元", "港元", "欧元", "英镑", "日元", "澳元", "英里",
               "英尺", "英寸", "海里", "小时", "分钟", "秒钟", "个月", "周年", "周岁", "年代",
               "多万", "余万")
+# Unit symbols written after a number and a space (300 mA, -0.8 V, 5 nm, 16 GB, 120 km/h):
+# the space between them does not break a line, as a number keeps a Han unit (NUMERIC_
+# SUFFIX_HAN; SI Brochure §5.4.3: "a space separates the number and the unit", the two one
+# quantity; JLREQ §3.1.4).  Only a symbol not followed by another letter: "5 more" breaks.
+LATIN_UNITS = ("V", "mV", "kV", "A", "mA", "kA", "W", "mW", "kW", "MW", "GW", "Wh", "kWh",
+               "mAh", "Ah", "Hz", "kHz", "MHz", "GHz", "m", "mm", "cm", "km", "nm", "μm",
+               "µm", "um", "pm", "g", "mg", "kg", "μg", "µg", "t", "L", "mL", "ml", "μL",
+               "s", "ms", "μs", "ns", "min", "h", "K", "Pa", "kPa", "MPa", "GPa", "J", "kJ",
+               "MJ", "N", "kN", "B", "KB", "kB", "MB", "GB", "TB", "PB", "bit", "bps",
+               "kbps", "Mbps", "Gbps", "dB", "dBm", "lx", "cd", "lm", "mol", "mmol", "ppm",
+               "ppb", "rpm", "Bq", "Gy", "Sv", "mSv", "μSv", "cal", "kcal", "ha", "mi", "ft",
+               "in", "lb", "oz", "kn", "Ω", "kΩ", "MΩ", "F", "μF", "pF", "nF", "T", "Wb", "H",
+               "C", "eV", "keV", "MeV", "GeV", "TeV", "ly", "pc", "au", "AU", "dpi", "ppi",
+               "fps", "mph", "kph", "hPa", "mmHg", "cc", "Nm", "N·m")
 # Marks that may hang past the measure when a paper asks for it (CLREQ
 # §hanging_punctuation_marks_at_line_end: "only one of 、，。", never inside a run of marks).
 HANGING = "、，。"

@@ -589,6 +589,13 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             # letters and digits) and, as every connector, no even spacing around it — it
             # read back as 道 - 琼斯 with up to an em on each side in a loose line.
             cls = CN
+        elif ch == "-" and 0 < k < n - 1 and (
+                classes[k - 1] == H and text[k + 1].isascii() and text[k + 1].isalpha() or
+                classes[k + 1] == H and text[k - 1].isascii() and text[k - 1].isalpha()):
+            # … and between a Han character and a Latin letter (寒武纪-U, a share's name): it
+            # joins them, a Han–Latin gap before it read 纪 -U; before a figure it is a minus
+            # sign (在 -0.8 V), Western text with its gap.
+            cls = CN
         elif cls == SP:
             prev_c = classes[k - 1] if k else SP
             next_c = classes[k + 1] if k + 1 < n else SP
@@ -736,6 +743,9 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
                 chain = False
             if a.cls == SP and b.ch.isdigit() and items[k - 2].ch.isdigit():
                 b.penalty = _NUMBER_SPACE    # 2015-08-06 05:04:32: a date and a time
+            elif keep_units and a.cls == SP and b.cls == LA and k >= 2 and \
+                    items[k - 2].ch in _DIGITS and _LATIN_UNIT.match(text, k) is not None:
+                b.can_break_before = False      # 300 mA, -0.8 V: the number keeps its unit
             elif keep_units and a.ch in cjk.NUMERIC_PREFIX_HAN and b.ch in _DIGITS:
                 b.can_break_before = False      # 第3版: the ordinal prefix keeps its figure
             elif keep_units and a.ch == "比" and b.ch in _DIGITS and k >= 2 and \
@@ -959,6 +969,9 @@ def _hyphen_kind(items, h: int, k: int, j: int) -> str:
             return "code"
     return "word"
 _DIGITS = frozenset("0123456789")
+# a unit symbol at a place in the text, not the start of a longer word (cjk.LATIN_UNITS)
+_LATIN_UNIT = re.compile("(?:%s)(?![A-Za-zµμΩ])" % "|".join(
+    re.escape(u) for u in sorted(cjk.LATIN_UNITS, key=len, reverse=True)))
 
 
 def _price_keeps(items: list[_Item], text: str, measure: float, indent: float,
