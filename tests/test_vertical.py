@@ -339,3 +339,41 @@ def test_empty_tiers_of_a_vertical_block_are_reported(tmp_path):
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert "slot 'a': 28 empty line(s) at the foot (underset)" in r.stderr, r.stderr
+
+
+def test_a_poem_set_vertically_keeps_its_lines_of_verse(tmp_path):
+    """杜甫's 蜀相 in a 副刊 set vertically, its title and poet above it and a note under
+    it: each couplet turns over between its clauses, the turnover one em further down —
+    read back as vertical lines 丞相祠堂何处寻， / 锦官城外柏森森。 (before, the vertical text
+    was composed paragraph by paragraph as prose: 丞相祠堂何处寻，锦官城 / 外柏森森。), and a
+    notice's closing lines stand at the foot of their lines as horizontally."""
+    issue = tmp_path / "issue"
+    issue.mkdir()
+    couplets = ["丞相祠堂何处寻，锦官城外柏森森。", "映阶碧草自春色，隔叶黄鹂空好音。",
+                "三顾频烦天下计，两朝开济老臣心。", "出师未捷身先死，长使英雄泪满襟。"]
+    (issue / "a.txt").write_text(
+        "headline: 读杜甫《蜀相》\n\n蜀相\n〔唐〕杜甫\n" + "\n".join(couplets) +
+        "\n\n这首七律作于唐肃宗上元元年春，是杜甫初到成都时游武侯祠所作。\n\n"
+        "某某市文化馆\n2026年12月2日\n", encoding="utf-8")
+    (issue / "issue.yaml").write_text(
+        "paper: typeset-demo\ndate: 2020-08-07\npages:\n  - page: 1\n    template: fukan\n"
+        "    slots:\n      - id: a\n        article: a.txt\n        column: 1\n        span: 4\n"
+        "        lines: 22\n        vertical: true\n        tiers: 2\n", encoding="utf-8")
+    pdf = build(issue, tmp_path / "out")[0]
+    cs = body_chars(chars(pdf))
+    size = max({c["size"] for c in cs}, key=lambda s: sum(c["size"] == s for c in cs))
+    lines = vlines([c for c in cs if c["size"] == size], size)
+    texts = ["".join(c["ch"] for c in ln) for ln in lines]
+    clauses = [c for p in couplets for c in (p[:8], p[8:])]
+    got = [t for t in texts if t in "".join(couplets)]
+    assert got == clauses, texts
+    tops = {t: ln[0]["top"] for t, ln in zip(texts, lines)}
+    assert abs(tops["锦官城外柏森森。"] - tops["丞相祠堂何处寻，"] - size) < 0.1 * size
+    # the closing lines end where a full line of the note ends (the foot of the line)
+    note = next(ln for t, ln in zip(texts, lines) if t.startswith("这首七律"))
+    foot = note[-1]["bottom"]
+    # (the year's four figures are turned: read as a group beside the line, not on it)
+    for t in ("某某市文化馆", "年12月2日"):
+        ln = lines[texts.index(t)] if t in texts else None
+        assert ln is not None, (t, texts[12:])
+        assert abs(ln[-1]["bottom"] - foot) < 0.6 * size, (t, ln[-1]["bottom"], foot)

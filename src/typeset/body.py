@@ -486,20 +486,33 @@ def role(fonts, name: str) -> str:
     return ROLES[name][-1]
 
 
-def compose_article(issue, art) -> list[list[Line]]:
-    """The article's paragraphs as grid lines (see the module docstring)."""
-    if language(issue, art) in cjk.HANT_LANGS:
+def compose_article(issue, art, face=None, measure: float | None = None) -> list[list[Line]]:
+    """The article's paragraphs as grid lines (see the module docstring).  ``face`` and
+    ``measure``: set in that face at that measure instead of the body's at the column's —
+    vertical text (vertical.compose_body): the plain text's structure is found and set as
+    here (verse a line of verse to a line, closing lines flush to the line's end, a
+    salutation, names), every paragraph of markup as prose in that face (set vertically,
+    a poem's couplets broke where the column ran out)."""
+    own = face is not None
+    if not own and language(issue, art) in cjk.HANT_LANGS:
         issue = _Traditional(issue)
     paper = issue.paper
-    face = issue.fonts.face(paper.body.role)
-    measure = float(paper.column_chars)
+    if not own:
+        face = issue.fonts.face(paper.body.role)
+        measure = float(paper.column_chars)
     out: list[list[Line]] = []
     paras = art.paragraphs
-    verse = _verse(paras, face, measure, paper.settings, lambda p: _faces(issue, p))
-    closing = closing_lines(paras) if not verse else set()
-    timed = listing_entries(paras)
+    verse = _verse(paras, face, measure, paper.settings,
+                   None if own else lambda p: _faces(issue, p))
+    # closing lines only after the last line of verse: a poem's own short lines are not
+    # its sign-off (a poem quoted in a notice still has the notice's)
+    after = max(verse, default=-1) + 1
+    closing = {after + k for k in closing_lines(paras[after:])}
+    timed = {} if own else listing_entries(paras)
     for k, p in enumerate(paras):
-        if k in verse:
+        if own and (p.kind != "body" or p.spans) and k not in verse:
+            out.append(compose_paragraph(p.text, face, measure, paper.settings))
+        elif k in verse:
             out.append(verse[k])
         elif k in timed:
             # an entry of a listing: its time in the hang, its turnovers under its text, its

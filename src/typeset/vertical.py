@@ -277,14 +277,18 @@ def natural_length(issue, page, slot) -> float:
 
 
 def compose_body(issue, page, article_key: str, measure: int) -> list[Line]:
-    """The article's paragraphs as vertical lines of ``measure`` em, its byline set at the
-    foot of the last line when it fits there with an em to spare, else on a line of its own,
-    flush with the line's end (the glyphs carry the byline's role)."""
+    """The article's paragraphs as vertical lines of ``measure`` em — its plain text's
+    structure found and set as body.compose_article sets it horizontally (a poem a line of
+    verse to a line, turning over between its clauses; a notice's closing lines to the
+    line's foot) — its byline set at the foot of the last line when it fits there with an
+    em to spare, else on a line of its own, flush with the line's end (the glyphs carry the
+    byline's role)."""
+    from .body import compose_article
+
     paper = issue.paper
     face = VerticalFace(issue.fonts.face(paper.body.role))
     art = issue.articles[article_key]
-    lines = [ln for p in art.paragraphs
-             for ln in compose_paragraph(p.text, face, float(measure), paper.settings)]
+    lines = [ln for group in compose_article(issue, art, face, float(measure)) for ln in group]
     if art.byline:
         style = page.template.byline_style
         scale = style.size / paper.body.size
