@@ -589,6 +589,35 @@ def test_plan_says_when_pages_sharing_a_story_are_short_of_copy(tmp_path):
     assert re.search(r"error: page 2: .*(short|at most)", r.stderr), r.stderr
 
 
+def test_plan_puts_no_more_stories_on_a_page_than_makeup_places(tmp_path):
+    """Twenty short stories for two pages: by room alone the plan put them all on page 1
+    (a 对开 page of fresh copy took 23), and the makeup after it refused the page ("places
+    at most 14 on a page").  Now a page is given at most MAX_MODULES stories and pictures,
+    the rest go to the next page."""
+    from typeset.makeup import MAX_MODULES
+
+    folder = tmp_path / "issue"
+    folder.mkdir()
+    small = sorted((f for f in makeupsets.corpus_files() if 250 < f.stat().st_size < 900),
+                   key=lambda f: (f.stat().st_size, f.name))[:20]
+    assert len(small) == 20
+    stories = ""
+    for k, f in enumerate(small):
+        shutil.copy(f, folder / f.name)
+        stories += f"  - id: s{k}\n    article: {f.name}\n"
+    (folder / "issue.yaml").write_text(
+        "paper: sichuan-kejibao\ndate: 2020-08-04\npages:\n"
+        "  - page: 1\n    template: difang-dongtai\n    slots: []\n"
+        "  - page: 2\n    template: difang-dongtai\n    slots: []\n"
+        "stories:\n" + stories, encoding="utf-8")
+    r = run("makeup", folder, "--plan", "--no-proofs")
+    assert "places at most" not in r.stderr, r.stderr
+    pages = dict(re.findall(r"plan: page (\d): (.*) \(\d+ % of the page\)", r.stderr))
+    assert set(pages) == {"1", "2"}, r.stderr
+    counts = {k: len(v.split(", ")) for k, v in pages.items()}
+    assert counts["1"] == MAX_MODULES and counts["1"] + counts["2"] == 20, counts
+
+
 # --- the banner over the whole width, the lead as an L (刀把) --------------------------------
 
 # two of the bench's sets (seed 16) that no layout of rectangles with the banner over one

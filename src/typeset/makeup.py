@@ -2633,9 +2633,15 @@ def plan_issue(issue, bodies):
     order = sorted(stories, key=lambda s: (PRIORITY_RANK[s.priority or "normal"],
                                            -(size[pages[0].number].get(s.id) or 0)))
     placed: dict[int, list] = {pg.number: [] for pg in pages}
+    # the modules (stories and pictures) each page's makeup will place: never more than it
+    # places (MAX_MODULES) — a plan of 23 short stories on one page of a 对开 paper by its
+    # room alone was refused by the makeup that followed it
+    mods = {pg.number: sum(1 for s in pg.slots if not s.fixed and
+                           s.kind in ("article", "picture")) for pg in pages}
 
     def fits(pg, s):
-        return s.section in (None, pg.template.section)
+        return s.section in (None, pg.template.section) and \
+            mods[pg.number] + 1 + (s.id in pics) <= MAX_MODULES
 
     left = []
     jumps: list[list] = []       # [story id, first page, later page, whole size, share]
@@ -2644,8 +2650,15 @@ def plan_issue(issue, bodies):
     for s in order:
         target = [pg for pg in pages if fits(pg, s)]
         if not target:
-            notes.append(_("'{id}': no page of section {section}").format(
-                id=s.id, section=s.section))
+            if any(s.section in (None, pg.template.section) for pg in pages):
+                notes.append(_("'{id}' ({file}): every page it may go on holds {n} stories "
+                               "and pictures, the most makeup places on a page: hold it "
+                               "or add a page").format(
+                                   id=s.id, file=issue.articles[s.article].path.name,
+                                   n=MAX_MODULES))
+            else:
+                notes.append(_("'{id}': no page of section {section}").format(
+                    id=s.id, section=s.section))
             left.append(s)
             continue
         home = next((pg for pg in target if size[pg.number].get(s.id) is not None and
@@ -2661,6 +2674,7 @@ def plan_issue(issue, bodies):
         if home is not None:
             placed[home.number].append(s)
             used[home.number] += size[home.number][s.id]
+            mods[home.number] += 1 + (s.id in pics)
             continue
         # continued (转版): begun on the first page with room for a good part of it (its part
         # there takes what the stories placed whole leave), the rest on a later page
@@ -2676,8 +2690,10 @@ def plan_issue(issue, bodies):
             if share >= before * 2 and later:
                 placed[first.number].append(s)
                 used[first.number] += share
+                mods[first.number] += 1 + (s.id in pics)
                 placed[later[0].number].append(replace(s, id=f"{s.id}-2", priority="normal"))
                 used[later[0].number] += rest
+                mods[later[0].number] += 1
                 jumps.append([s.id, first.number, later[0].number, whole, share])
                 notes.append(_("'{id}' begins on page {first} and is continued on page "
                                "{later} (下转第{later}版)").format(
