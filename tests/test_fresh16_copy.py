@@ -184,3 +184,19 @@ def test_a_hyphen_between_han_and_a_latin_letter_joins_them():
     at = text.index("-U")
     ends = {c.end for c in candidate_lines(text, face, 12.0, s)}
     assert at not in ends and at + 1 not in ends
+
+
+def test_an_enumeration_one_item_a_line_keeps_its_items():
+    """Results one a line, each ending in a semicolon and the last in a full stop (d3,
+    GB/T 15834 §4.6.3.1's 分项列举): each is a paragraph (before, the six ran on as one:
+    男子100米：…冠军；女子跳远：…).  Two lines so are no proof (a wrapped line ends at a
+    semicolon by chance): they stay one paragraph."""
+    paras = [p.text for p in _paras("d3.txt")]
+    assert "男子100米：谢震业（四川）9秒97，冠军；" in paras
+    assert "女子铅球：巩立姣（河北）19米95，冠军。" in paras
+    assert len([p for p in paras if p.endswith("冠军；") or p.endswith("亚军；")]) == 5
+    from typeset.load import parse_article
+
+    two = parse_article(Path("x.txt"), "headline: x\n\n他说，这些年来变化很大；\n"
+                                       "大家的生活越来越好。\n")
+    assert len(two.paragraphs) == 1

@@ -1154,7 +1154,7 @@ def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]
     longest = max(_txt_width(raw.strip()) for _, raw in block)
     ends = [bool(_TXT_LINE_END.search(raw.rstrip()) or _txt_heading(raw, longest))
             for _, raw in block]
-    if len(block) > 1 and all(ends[:-1]) or _txt_verse(block):
+    if len(block) > 1 and all(ends[:-1]) or _txt_verse(block) or _txt_enumeration(block):
         return [[line] for line in block]
     # here a line ends a paragraph only by its mark: a short line among them may be the
     # fragment of a line broken mid-sentence (``…取得明显成效，PM`` / ``2.5`` / ``年平均浓度…``)
@@ -1174,6 +1174,20 @@ def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]
         else:
             paras.append([line])
     return _txt_closing(paras)
+
+
+# An item of an enumeration ends in a semicolon, its last in a full stop (GB/T 15834-2011
+# §4.6.3.1: 分项列举的各项之间用分号; 男子100米：谢震业（四川）9秒97，冠军；/ …；/ 女子铅球：…冠军。)
+_TXT_ITEM_END = re.compile("[；;][”’」』）》\"')]*$")
+
+
+def _txt_enumeration(block: list[tuple[int, str]]) -> bool:
+    """Whether a block is an enumeration one item a line: three lines or more, every line
+    but the last ending in a semicolon and the last in a clause's end (:data:`_TXT_ITEM_END`,
+    ``_TXT_CLAUSE_END``).  Copy wrapped at a width ends a line at a semicolon about one line
+    in twenty: never line after line; joined, a results list ran on as one paragraph."""
+    return len(block) >= 3 and all(_TXT_ITEM_END.search(raw.rstrip()) for _, raw in block[:-1]) \
+        and _TXT_CLAUSE_END.search(block[-1][1].rstrip()) is not None
 
 
 def _txt_item_starts(block: list[tuple[int, str]], k: int, longest: int) -> bool:
