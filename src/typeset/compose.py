@@ -694,6 +694,12 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
                     a.w = 0.5
                 elif b.cls in cjk.BLANK_LEFT and b.w > 0.5 + EPS:
                     b.w = 0.5
+            elif a.cls == FX and b.cls in cjk.FULLWIDTH_MARKS and b.w > 0.5 + EPS:
+                # … and beside a mark centred in its em (Traditional Chinese: cjk.HANT_CENTRED,
+                # never compressed) the bracket gives its blank half: ：「 。」 took 2 em
+                b.w = 0.5
+            elif b.cls == FX and a.cls in cjk.BLANK_RIGHT and a.w > 0.5 + EPS:
+                a.w = 0.5                           # 》， 」。
             # Han–Latin gap: ¼ em, ⅛–½ em (CLREQ §mixed_text_composition_in_horizontal_
             # writing_mode), only next to a proportional Latin letter, digit or sign (not next
             # to full-width forms such as ％ ￥ ＃), never next to Chinese punctuation, never
