@@ -229,3 +229,59 @@ def test_a_line_opens_with_a_dash_or_an_ellipsis_only_when_little_else_will_do()
         for m in range(8, 21):
             assert not any(ln.text[:1] in "—…"
                            for ln in compose_paragraph(p.text, face, float(m), strict)[1:])
+
+
+def test_traditional_centred_marks_and_a_bracket_beside_them_take_one_and_a_half_em():
+    """Traditional text (d4): a mark centred in its em keeps its em (cjk.HANT_CENTRED), and
+    the bracket beside it gives its blank half, as any two adjacent marks do — ：「, 》，,
+    。」 took 2 em (the checker's "adjacent marks over 1.5 em": 4 on the fresh page, now
+    0)."""
+    from typeset.body import _Centred
+    from typeset.compose import Settings, compose_paragraph
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    fy = ROOT / "layout" / "fonts.yaml"
+    face = _Centred(load_font_table(fy, load_yaml(fy), ROOT).face("body"))
+    s = Settings(level="gb", style="quanjiao", indent=2.0, hanging=False)
+    text = "導演表示：「我想拍的是《破·地獄》，而是活着的人怎樣『放下』。」他說。"
+    gs = compose_paragraph(text, face, 60.0, s)[0].glyphs
+    for pair in ("：「", "》，", "。」"):
+        k = next(i for i, g in enumerate(gs) if g.ch + gs[i + 1].ch == pair)
+        after = gs[k + 2].x - gs[k].x
+        assert after <= 1.5 + 1e-6, (pair, after)
+    # the centred marks themselves keep their em
+    for g, nxt in zip(gs, gs[1:]):
+        if g.ch in "，。：" and nxt.ch not in "「」『』《》":
+            assert abs(nxt.x - g.x - 1.0) < 1e-6, (g.ch, nxt.ch)
+
+
+def test_an_interview_s_question_and_answer_labels_are_set_in_heiti(tmp_path, project):
+    """An interview in 问答体 (d2): each 问： and 答： opening a paragraph is set in 黑体, as
+    papers set them, read back from the PDF by the face of its characters (before, the
+    labels were in the text's face and the reader lost the turns).  One paragraph opening
+    答： in an article with no question stays prose (body.qa_labels)."""
+    from pdfread import read_chars
+
+    from typeset.body import qa_labels
+    from typeset.model import Paragraph
+
+    body = (CORPUS / "d2.txt").read_text(encoding="utf-8").split("\n\n", 1)[1].strip()
+    whole, f = build_article(tmp_path, project, 12, "把论文写在巴蜀大地上", body)
+    # (realcopy's figures count the body face's characters only: the labels are read here)
+    from conftest import pdftotext_raw, squash
+
+    from typeset.normalize import normalise_text
+
+    got = squash(pdftotext_raw(whole))
+    for para in body.split("\n\n"):
+        assert squash(normalise_text(para)[0]) in got, para
+    chars = [c for c in read_chars(whole, 0) if c.ch.strip()]
+    text = "".join(c.ch for c in chars)
+    labels = [k for k in range(len(text) - 1) if text[k:k + 2] in ("问：", "答：")]
+    assert len(labels) == 6, text
+    body_font = max({c.font for c in chars}, key=lambda n: sum(c.font == n for c in chars))
+    for k in labels:
+        assert chars[k].font != body_font and chars[k + 1].font != body_font, chars[k]
+        assert chars[k + 2].font == body_font
+    assert qa_labels([Paragraph("答：不是。", 1), Paragraph("他说好。", 2)]) == {}

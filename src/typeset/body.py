@@ -270,6 +270,26 @@ def listing_entries(paras) -> dict[int, int]:
     return out
 
 
+# An interview in questions and answers (问答体): the label opening a paragraph.
+_QA = re.compile(r"(问|答|Q|A)[：:]")
+
+
+def qa_labels(paras) -> dict[int, int]:
+    """The labels of an interview's questions and answers (问：… / 答：…, Q：… / A：…) at the
+    start of plain paragraphs, to be set in 黑体 as a paper sets them (the reader finds each
+    turn by its label; set in the text's face they were lost in it): index → the label's
+    length.  Only where the article has both a question and an answer so labelled — one
+    paragraph opening 答： is prose."""
+    out = {}
+    kinds = set()
+    for k, p in enumerate(paras):
+        m = _QA.match(p.text) if p.kind == "body" and not p.spans and not p.verse else None
+        if m:
+            out[k] = m.end()
+            kinds.add(m.group(1) in "问Q")
+    return out if kinds == {True, False} else {}
+
+
 def closing_text(t: str) -> bool:
     """Whether ``t`` may be a closing line (落款): short, with no mark of a sentence in it."""
     return 0 < len(t) <= _CLOSING_MAX and not _SENTENCE_MARKS.search(t)
@@ -509,7 +529,10 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
     after = max(verse, default=-1) + 1
     closing = {after + k for k in closing_lines(paras[after:])}
     timed = {} if own else listing_entries(paras)
+    qa = {} if own else qa_labels(paras)
     for k, p in enumerate(paras):
+        if k in qa:
+            p = replace(p, spans=((0, qa[k], STRONG),))
         if own and (p.kind != "body" or p.spans) and k not in verse:
             out.append(compose_paragraph(p.text, face, measure, paper.settings))
         elif k in verse:
