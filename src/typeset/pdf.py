@@ -1310,10 +1310,10 @@ _ESC_BYTES = [_esc_byte(b) for b in range(256)]
 
 
 class _CIDTable:
-    """A face's codes as a Type0 font (see above): code point → code, and for each code its
-    glyph in the face's file and its code point (ToUnicode)."""
+    """A face's codes as a Type0 font (see above): code point → code, and the glyph of the
+    face's file each code that is not a glyph id draws (``extra_src``)."""
 
-    __slots__ = ("n", "extra", "extra_gid", "extra_cp", "gids")
+    __slots__ = ("n", "extra", "extra_src", "gids")
 
     def __init__(self, face):
         full = dict(face.cmap_gids)
@@ -1324,11 +1324,17 @@ class _CIDTable:
         self.gids = full
         # each glyph's lowest code point: the later (higher) ones overwrite, so go down
         first = {g: cp for cp, g in sorted(full.items(), reverse=True)}
-        self.n = face.numGlyphs
+        n = self.n = face.numGlyphs
         extra = sorted(cp for cp, g in full.items() if g and first[g] != cp and cp != 0xA0)
-        self.extra = {cp: self.n + k for k, cp in enumerate(extra)}
-        self.extra_gid = [full[cp] for cp in extra]
-        self.extra_cp = extra
+        # the codes past the last glyph; for a face of nearly 65,536 glyphs also the ids of
+        # glyphs no character of the face draws (its vertical forms and other variants),
+        # whose place then holds the copy; a character past those too (none known) draws
+        # under its glyph's own code
+        free = range(n, 0x10000)
+        if len(extra) > len(free):
+            free = list(free) + sorted(set(range(1, n)) - set(full.values()))
+        self.extra = {cp: free[k] for k, cp in enumerate(extra[:len(free)])}
+        self.extra_src = {free[k]: full[cp] for k, cp in enumerate(extra[:len(free)])}
 
     def code(self, cp: int) -> int:
         if cp == 0xA0:
@@ -1337,9 +1343,6 @@ class _CIDTable:
         if c is None:
             c = self.gids.get(cp, 0)
         return c
-
-    def glyph(self, code: int) -> int:
-        return code if code < self.n else self.extra_gid[code - self.n]
 
 
 def _cid_table(face) -> _CIDTable:
@@ -1390,11 +1393,10 @@ def _cid_plan(face, codes: list) -> tuple:
 
     from reportlab.pdfbase.ttfonts import GF_MORE_COMPONENTS
 
-    table = _cid_table(face)
-    n = table.n
+    extra = _cid_table(face).extra_src
     src = {0: 0}
     for c in codes:
-        src[c] = c if c < n else table.extra_gid[c - n]
+        src[c] = extra.get(c, c)
     mm = face._ttf_data
     start, glyf_len = face.get_table_pos("glyf")
     loca = face.glyphPos
@@ -1426,9 +1428,15 @@ def _cid_plan(face, codes: list) -> tuple:
             while flags & GF_MORE_COMPONENTS:
                 flags, cg = unpack_from(">HH", mm, at)
                 at += 4
-                if cg not in src:
+                got = src.get(cg)
+                if got is None:
                     src[cg] = cg
                     places.append(cg)
+                elif got != cg:
+                    # (a face of nearly 65,536 glyphs whose free glyph id holds a copy for
+                    # another character, _CIDTable: not met in any face known)
+                    raise AssertionError(f"glyph {cg} of {face.filename} is both a part of "
+                                         f"glyph {g} and the place of glyph {got}")
                 at += _component_rest(flags)
     return src, glyphs
 
