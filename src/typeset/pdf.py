@@ -560,8 +560,6 @@ def _fast_font(ps_name: str, path, glyphs: dict | None = None):
             # the rest of registering it (issue #22)
             self.charToGlyph = _Lookup(gid.get, bool(gid))
             self.charWidths = _Lookup(width, bool(gid))
-            # the whole mapping, for the face's codes as a Type0 font (_cid_table)
-            self.cmap_gids, self.overrides = gid, glyphs or {}
             for cp, (g, u) in (glyphs or {}).items():
                 self.charToGlyph[cp] = g
                 self.charWidths[cp] = u * k
@@ -906,14 +904,18 @@ def _render(pages: list[PageOut], fonts, Canvas, encoding: dict | None = None) -
     c = Canvas(buf, pagesize=(first.trim_w + 2 * off, first.trim_h + 2 * off), invariant=1,
                initialFontName=body[0] if body else None, enforceColorSpace="cmyk",
                pageCompression=1)
+    if encoding is not None:
+        _share(c._doc, encoding, used=True)
     glyphs: dict = {}
     tf: dict = {}
+    subsets: dict = {}
+    # the issue's codes' table of what each character draws (_Encoding.glyphs), if any
+    shared = getattr(encoding, "glyphs", None)
     by_role: dict = {}
     graphics = False
     for page in pages:
-        graphics |= _page(c, page, names, levels, glyphs, tf, by_role, fonts)
+        graphics |= _page(c, page, names, levels, glyphs, tf, subsets, shared, by_role, fonts)
         c.showPage()
-    _add_cid_fonts(c._doc)
     if _writes_fast(c._doc):
         c._doc.format = _Formatter(c._doc)
     c.save()
@@ -947,17 +949,32 @@ def _run_faces(it: TextRun, fonts, names: dict, levels: dict) -> tuple:
     return entry, None if form == "hant" else levels.get(it.role)
 
 
+class _IssueDoc:
+    """What ReportLab keys a font's codes by while :func:`issue_encoding` assigns them."""
+
+
 def issue_encoding(pages: list[PageOut], fonts) -> dict:
-    """The characters each face draws on ``pages``: font name → set of characters, for the
-    whole-issue file's fonts (:func:`issue_fonts`: each face's glyphs of all its pages).  A
-    page's codes are its faces' glyph ids (see "each face one Type0 font"), the same
-    whether or not it is drawn with this: ``render_pdf(encoding=…)`` takes from it only the
-    faces as registered (``names``)."""
+    """One code for every character each face draws on ``pages``, assigned as ReportLab
+    assigns them in one document (256 to a subset, in the order of first use): font name →
+    (name in the page resources, {code point: code}, subsets).  Pages drawn with it
+    (``render_pdf(encoding=…)``) say the same bytes in their page files and in the
+    whole-issue file, which then carries one set of subsets for all its pages
+    (:func:`issue_fonts`) instead of every page's own (issue #22).
+
+    ReportLab is given each character once per chain of faces, when it is first drawn with
+    it: a character it has a code for already keeps it, so the codes are those of the
+    whole text, for a fraction of the work (most of the text of an issue is characters
+    drawn before)."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
     names = _font_names(fonts)
     levels = _levels(fonts)
-    out = _Encoding()
-    done: dict = {}           # (chain, level) → the characters seen
-    slots: dict = {}          # (role, form, vertical) → (chain, level, seen)
+    key = _IssueDoc()
+    order: dict = {}
+    done: dict = {}           # (chain, level) → the characters given to ReportLab
+    # (role, form, vertical) of a run → its (chain, level, done): a run's faces found once
+    # for all the runs of its kind (hashing a chain hashes its faces' paths, in Python)
+    slots: dict = {}
 
     def _seen(chain, level):
         seen = done.get((chain, level))
@@ -966,20 +983,24 @@ def issue_encoding(pages: list[PageOut], fonts) -> dict:
         return chain, level, seen
 
     def take(chain, level, seen, text) -> None:
+        # (a run's characters come as its glyphs' strings, kept with their hashes: most runs
+        # have none new and stop before this; a glyph of two characters never would, so
+        # this asks the characters of the text joined, as ReportLab takes them)
         text = "".join(text)
         if text and seen.issuperset(text):
             return
+        # (an empty text names its chain's first face, as ReportLab's state for it)
         new = "".join([ch for ch in dict.fromkeys(text) if ch not in seen])
         seen.update(new)
         for lv, piece in _by_level(new, level):
             if chain[lv] is None:
                 raise AssertionError(f"no half-width form of {piece!r} in its face")
             name = _font(chain[lv])
-            got = out.get(name)
-            if got is None:
-                got = out[name] = set()
-            got.update(piece)
+            getFont(name).splitString(piece, key)
+            order[name] = None
 
+    # everything each page draws in a font, in the order _page draws it; a run's faces
+    # looked up again only where its role, form or direction is not the run before's
     last = (None, None, None)
     got = None
     for page in pages:
@@ -1003,15 +1024,119 @@ def issue_encoding(pages: list[PageOut], fonts) -> dict:
                     take(*got, text)
         if page.slug:
             take(*_seen(names[(page.slug_role, "")], levels.get(page.slug_role)), page.slug)
+    out = _Encoding()
     out.names = dict(_font_names(fonts))
+    for k, name in enumerate(order):
+        st = getFont(name).state.pop(key)
+        out[name] = (f"F{k + 1}", st.assignments, [list(s) for s in st.subsets])
     return out
 
 
 class _Encoding(dict):
-    """What :func:`issue_encoding` gives (font name → the characters it draws), and
-    ``names``: the faces' names for the writer (_font_names) as registered then."""
+    """What :func:`issue_encoding` gives (font name → (name in the page resources,
+    {code point: code}, subsets)), and ``glyphs``: for each chain of faces and level function,
+    what :class:`_Glyphs` found for each character drawn with these codes — the same in
+    every document drawn with them (its piece, subset, escaped code and advance), kept here
+    so that each page's document finds it again with one look-up instead of asking the
+    chain's level, the face and ReportLab's state for it (issue #22).  Filled as pages are
+    drawn, in the process that draws them."""
 
-    names: dict | None = None
+    def __init__(self, *args, **kw):
+        super().__init__(*args, **kw)
+        self.glyphs: dict = {}
+        # font name → {subset: (each code's width, each code's ToUnicode line)}, filled
+        # by _add_shared_objects as documents are written
+        self.subset_tables: dict = {}
+        # the faces' names for the writer (_font_names) as registered for these codes
+        self.names: dict | None = None
+
+
+def _share(doc, encoding: dict, used: bool) -> None:
+    """Give ``doc`` the issue's codes: every font of ``encoding`` named in the resources as
+    in every other file of the issue, its codes fixed (a character the encoding does not
+    have is an error, never a code of this document's own).  ``used``: embed only the codes
+    the document uses (a page file), else every code (the whole-issue file's fonts)."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for name, (internal, assignments, subsets) in encoding.items():
+        font = getFont(name)
+        if not hasattr(font, "_shared_states"):
+            raise AssertionError(f"font {name} is not registered by the PDF writer")
+        st = TTFont.State.__new__(TTFont.State)
+        st.assignments, st.subsets = assignments, subsets
+        st.nextCode = 256 * len(subsets)
+        st.internalName, st.namePrefix, st.frozen = internal, "F", 1
+        st.registered = False
+        st.used = {} if used else {n: set(range(len(s))) for n, s in enumerate(subsets)}
+        # what _add_shared_objects writes of each code of each subset, the same in every
+        # document drawn with these codes (kept by _Encoding), or made for this one
+        tables = getattr(encoding, "subset_tables", None)
+        st.tables = {} if tables is None else tables.setdefault(name, {})
+        font.state[doc] = st
+        doc.fontMapping[name] = "/" + internal
+        if not used:
+            st.registered = True
+            doc.delayedFonts.append(font)
+
+
+def _add_shared_objects(font, doc, st) -> None:
+    """ReportLab's ``TTFont.addObjects`` for a document with the issue's codes: of each subset
+    the codes the document uses (the others draw nothing: glyph 0, width 0, no ToUnicode
+    entry), so that a page file carries no glyph it does not draw."""
+    from reportlab.pdfbase import pdfdoc
+    from reportlab.pdfbase.ttfonts import SUBSETN
+
+    fp_str = _fp_str or _reportlab_fp_str()
+    face = font.face
+    tables = st.tables
+    fast = _writes_fast(doc)
+    for n, subset in enumerate(st.subsets):
+        codes = st.used.get(n)
+        if not codes:
+            continue
+        # each code's width and ToUnicode line, for the whole subset: the same in every
+        # document drawn with the issue's codes (st.tables: _Encoding keeps them)
+        table = tables.get(n)
+        if table is None:
+            width = face.getCharWidth
+            all_widths = [width(cp) for cp in subset]
+            table = tables[n] = (all_widths,
+                                 ["<%02X> <%s>" % (i, _utf16_hex(cp))
+                                  for i, cp in enumerate(subset)],
+                                 [fp_str(w) for w in all_widths])
+        all_widths, lines, words = table
+        last = max(codes)
+        internal = f"{st.internalName}+{n}"
+        base = (b"".join((SUBSETN(n), b"+", face.name, face.subfontNameX))).decode("pdfdoc")
+        sub = [0] * (last + 1)
+        if fast:
+            ws = ["0"] * (last + 1)
+            for k in codes:
+                sub[k] = subset[k]
+                ws[k] = words[k]
+            _add_subset_fast(font, doc, n, internal, base, sub, codes, lines, ws)
+            continue
+        widths = [0] * (last + 1)
+        for k in codes:
+            sub[k] = subset[k]
+            widths[k] = all_widths[k]
+        pf = pdfdoc.PDFTrueTypeFont()
+        pf.__Comment__ = "Font %s subset %d" % (font.fontName, n)
+        pf.Name = internal
+        pf.BaseFont = base
+        pf.FirstChar = 0
+        pf.LastChar = last
+        pf.Widths = _numbers(widths)
+        cmap = pdfdoc.PDFStream()
+        cmap.content = _to_unicode_cmap(base, sub, codes, lines)
+        if doc.compression:
+            cmap.filters = [pdfdoc.PDFZCompress]
+        pf.ToUnicode = doc.Reference(cmap, "toUnicodeCMap:" + base)
+        pf.FontDescriptor = face.addSubsetObjects(doc, base, sub)
+        doc.Reference(pf, internal)
+        doc.idToObject["BasicFonts"].dict[internal] = pf
+    del font.state[doc]
 
 
 def _writes_fast(doc) -> bool:
@@ -1252,10 +1377,9 @@ def _numbers(values: list):
 
 
 def issue_fonts(encoding: dict) -> bytes:
-    """A one-page PDF whose font resources are each face of ``encoding``
-    (:func:`issue_encoding`) as the Type0 font of every character it draws in the issue,
-    under the names the pages use: the fonts of the whole-issue file (pdfx.finish_pdf joins
-    the pages and gives them these)."""
+    """A one-page PDF whose font resources are every subset of ``encoding``, in full, under
+    the names the pages drawn with it use: the fonts of the whole-issue file
+    (pdfx.finish_pdf joins the pages and gives them these)."""
     from reportlab import rl_config
     from reportlab.pdfgen.canvas import Canvas
 
@@ -1263,389 +1387,20 @@ def issue_fonts(encoding: dict) -> bytes:
     rl_config.useA85 = 0
     try:
         buf = io.BytesIO()
+        # (a font of the encoding first: ReportLab's default, Helvetica, would be added)
         c = Canvas(buf, invariant=1, pageCompression=1, initialFontName=next(iter(encoding)))
-        doc = c._doc
-        for name in sorted(encoding):
-            table = _Glyphs(doc, (name,), None)
-            for ch in sorted(encoding[name]):
-                table[ch]
+        _share(c._doc, encoding, used=False)
         c.showPage()
-        _add_cid_fonts(doc)
-        if _writes_fast(doc):
-            doc.format = _Formatter(doc)
+        if _writes_fast(c._doc):
+            c._doc.format = _Formatter(c._doc)
         c.save()
     finally:
         rl_config.useA85 = a85
     return buf.getvalue()
 
 
-
-# --- each face one Type0 font (issue #22) -------------------------------------------------
-#
-# Every face a document draws text with is one Type0 font (Identity-H: two bytes a code)
-# whose descendant is a CIDFontType2 with CIDToGIDMap /Identity: a character's code is its
-# glyph's id in the face's own file.  A line in one face is then one string, where 256-code
-# simple fonts switched subsets every few glyphs of Chinese text (4.85 strings a line over
-# /tmp/fd32); and the codes depend on the face alone, so every page's codes are the same
-# whichever pages are drawn with it, and the whole-issue file's fonts are each face's glyphs
-# of all its pages (issue_fonts).  The embedded program keeps the glyphs' ids: the glyphs a
-# document draws (and their components) at their places, every other glyph empty.
-#
-# A code is the glyph id, but two characters the face draws with one glyph (a Kangxi radical
-# and its ideograph, a compatibility ideograph) would then read back as one: the code of a
-# glyph is its lowest code point's, and each other code point drawn with a glyph already
-# taken has a code past the face's last glyph (its rank among them), whose place in the
-# embedded program holds a copy of the glyph.  A no-break space is drawn as a space (as the
-# issue's codes drew it).  A character the face has no glyph for is code 0 (.notdef): the
-# glyph check (build._check_glyphs) and the preflight refuse it anyway.
-
-
-def _esc_byte(b: int) -> str:
-    # a byte in a literal string: as it is, but for ( ) \ and what is not printable ASCII,
-    # written as a three-digit octal code (what the preflight's scanner reads in one step)
-    return chr(b) if 0x20 <= b <= 0x7E and b not in (0x28, 0x29, 0x5C) else "\\%03o" % b
-
-
-_ESC_BYTES = [_esc_byte(b) for b in range(256)]
-
-
-class _CIDTable:
-    """A face's codes as a Type0 font (see above): code point → code, and the glyph of the
-    face's file each code that is not a glyph id draws (``extra_src``)."""
-
-    __slots__ = ("n", "extra", "extra_src", "gids")
-
-    def __init__(self, face):
-        full = dict(face.cmap_gids)
-        for cp, (g, _u) in face.overrides.items():
-            full[cp] = g
-        if 0x20 in full:
-            full[0xA0] = full[0x20]
-        self.gids = full
-        # each glyph's lowest code point: the later (higher) ones overwrite, so go down
-        first = {g: cp for cp, g in sorted(full.items(), reverse=True)}
-        n = self.n = face.numGlyphs
-        extra = sorted(cp for cp, g in full.items() if g and first[g] != cp and cp != 0xA0)
-        # the codes past the last glyph; for a face of nearly 65,536 glyphs also the ids of
-        # glyphs no character of the face draws (its vertical forms and other variants),
-        # whose place then holds the copy; a character past those too (none known) draws
-        # under its glyph's own code
-        free = range(n, 0x10000)
-        if len(extra) > len(free):
-            free = list(free) + sorted(set(range(1, n)) - set(full.values()))
-        self.extra = {cp: free[k] for k, cp in enumerate(extra[:len(free)])}
-        self.extra_src = {free[k]: full[cp] for k, cp in enumerate(extra[:len(free)])}
-
-    def code(self, cp: int) -> int:
-        if cp == 0xA0:
-            cp = 0x20
-        c = self.extra.get(cp)
-        if c is None:
-            c = self.gids.get(cp, 0)
-        return c
-
-
-def _cid_table(face) -> _CIDTable:
-    t = face.__dict__.get("_cid_table")
-    if t is None:
-        t = face._cid_table = _CIDTable(face)
-    return t
-
-
-class _DocFace:
-    """A face in one document: its name in the page resources, and its codes drawn (code →
-    the code point it reads back as, and its width as written)."""
-
-    __slots__ = ("font", "resource", "used")
-
-    def __init__(self, font, resource: str):
-        self.font = font
-        self.resource = resource
-        self.used: dict = {}
-
-
-def _doc_faces(doc) -> dict:
-    got = getattr(doc, "_typeset_faces", None)
-    if got is None:
-        got = doc._typeset_faces = {}
-    return got
-
-
-def _doc_face(doc, name: str) -> _DocFace:
-    """The face ``name`` (a registered font) in ``doc``: named in the resources by its
-    PostScript name, the same in every document (the whole-issue file's fonts replace the
-    pages' own under the same names)."""
-    faces = _doc_faces(doc)
-    got = faces.get(name)
-    if got is None:
-        from reportlab.pdfbase.pdfmetrics import getFont
-
-        font = getFont(name)
-        got = faces[name] = _DocFace(font, "/" + _name_bytes(name)[1:].decode("ascii"))
-    return got
-
-
-def _cid_plan(face, codes: list) -> tuple:
-    """What :func:`_cid_program` makes the program of: {place: the glyph of the face's file
-    there} for ``codes`` and every glyph a composite one among them is made of (at its own
-    place), each glyph's bytes and (offset, end) in the glyf table."""
-    from struct import unpack_from
-
-    from reportlab.pdfbase.ttfonts import GF_MORE_COMPONENTS
-
-    extra = _cid_table(face).extra_src
-    src = {0: 0}
-    for c in codes:
-        src[c] = extra.get(c, c)
-    mm = face._ttf_data
-    start, glyf_len = face.get_table_pos("glyf")
-    loca = face.glyphPos
-    if loca._fmt == ">L":
-        ld, lfmt, lstep, lshift = loca._data, ">LL", 4, 0
-    else:
-        ld, lfmt, lstep, lshift = loca._data, ">HH", 2, 1
-    n_loca = len(loca)
-    places = sorted(src)
-    glyphs: dict = {}
-    k = 0
-    while k < len(places):
-        p = places[k]
-        k += 1
-        g = src[p]
-        if not 0 <= g + 1 < n_loca:
-            raise IndexError(g)
-        p0, p1 = unpack_from(lfmt, ld, lstep * g)
-        p0 <<= lshift
-        p1 <<= lshift
-        s0, s1 = min(p0, glyf_len), min(p1, glyf_len)
-        glyphs[p] = mm[start + s0:start + max(s0, s1)]
-        if not p1 - p0:
-            continue
-        at = start + p0
-        if unpack_from(">h", mm, at)[0] < 0:
-            at += 10
-            flags = GF_MORE_COMPONENTS
-            while flags & GF_MORE_COMPONENTS:
-                flags, cg = unpack_from(">HH", mm, at)
-                at += 4
-                got = src.get(cg)
-                if got is None:
-                    src[cg] = cg
-                    places.append(cg)
-                elif got != cg:
-                    # (a face of nearly 65,536 glyphs whose free glyph id holds a copy for
-                    # another character, _CIDTable: not met in any face known)
-                    raise AssertionError(f"glyph {cg} of {face.filename} is both a part of "
-                                         f"glyph {g} and the place of glyph {got}")
-                at += _component_rest(flags)
-    return src, glyphs
-
-
-def _cid_key(face, plan: tuple) -> bytes:
-    """The disk cache's key of the program :func:`_cid_program` makes of ``plan`` (as
-    :func:`_subset_key`: everything that goes into its bytes and the code that makes them)."""
-    from array import array
-
-    from reportlab import Version
-
-    from . import blobcache
-
-    src, glyphs = plan
-    places = sorted(src)
-    metrics = [v for p in places for v in face.hmetrics[src[p]]]
-    _subset_key_tables(face)
-    return blobcache.digest(
-        "cid 1", _SUBSET_CODE, Version, blobcache.deflate_id(-1),
-        array("q", places).tobytes(), array("q", [src[p] for p in places]).tobytes(),
-        array("q", metrics).tobytes(), face.numGlyphs,
-        b"".join(array("q", [len(glyphs[p])]).tobytes() + bytes(glyphs[p]) for p in places),
-        *face._subset_tables)
-
-
-def _cid_program(face, plan: tuple) -> bytes:
-    """The TrueType program of a Type0 font's codes (see above): the glyphs of ``plan`` at
-    their places, every other place an empty glyph of no advance, the tables and file as
-    ReportLab's subsetter writes them (TTFontMaker) but no cmap (a CIDFontType2 draws by
-    glyph id)."""
-    from itertools import accumulate
-    from struct import pack, pack_into
-
-    from reportlab.pdfbase.ttfonts import TTFontMaker, _set_ushort
-
-    src, glyphs = plan
-    places = sorted(src)
-    count = places[-1] + 1
-    output = TTFontMaker()
-    for tag in ("name", "OS/2", "cvt ", "fpgm", "prep"):
-        try:
-            output.add(tag, face.get_table(tag))
-        except KeyError:
-            pass                # cvt, fpgm and prep are optional
-    output.add("post", b"\x00\x03\x00\x00" + face.get_table("post")[4:16] + b"\x00" * 16)
-    hmetrics = face.hmetrics
-    hmtx = bytearray(4 * count)
-    sizes = [0] * count
-    parts = []
-    for p in places:
-        aw, lsb = hmetrics[src[p]]
-        pack_into(">HH", hmtx, 4 * p, int(aw), int(lsb))
-        data = glyphs[p]
-        pad = -len(data) % 4
-        parts.append(bytes(data) + b"\0" * pad)
-        sizes[p] = len(data) + pad
-    offsets = list(accumulate(sizes, initial=0))
-    pos = offsets[-1]
-    output.add("hmtx", bytes(hmtx))
-    output.add("hhea", _set_ushort(face.get_table("hhea"), 34, count))
-    output.add("maxp", _set_ushort(face.get_table("maxp"), 4, count))
-    output.add("glyf", b"".join(parts))
-    if (pos + 1) >> 1 > 0xFFFF:
-        long_loca = 1
-        output.add("loca", pack(">%dL" % len(offsets), *offsets))
-    else:
-        long_loca = 0
-        output.add("loca", pack(">%dH" % len(offsets), *[o >> 1 for o in offsets]))
-    output.add("head", _set_ushort(face.get_table("head"), 50, long_loca))
-    return output.makeStream()
-
-
-def _subset_key_tables(face) -> None:
-    if getattr(face, "_subset_tables", None) is None:
-        tables = []
-        for tag in _SUBSET_TABLES:
-            try:
-                tables.append(b"1" + bytes(face.get_table(tag)))
-            except KeyError:
-                tables.append(b"0")         # cvt, fpgm and prep are optional
-        face._subset_tables = tables
-
-
-def _cid_file(face, codes: list) -> tuple:
-    """(length, compressed bytes) of the program of ``codes``: from the disk cache, or made
-    and compressed now and kept there (as a face's simple subsets, :func:`_cached_subset`)."""
-    from reportlab.pdfbase import pdfdoc
-
-    from . import blobcache
-
-    plan = _cid_plan(face, codes)
-    key = _cid_key(face, plan)
-    kept = face.__dict__.setdefault("_cid_files", {})
-    got = kept.get(key)
-    if got is not None:
-        return got
-    blob = blobcache.load("subset", key)
-    if blob is not None and len(blob) > 8:
-        got = (int.from_bytes(blob[:8], "big"), blob[8:])
-    else:
-        program = _cid_program(face, plan)
-        flate = pdfdoc.PDFZCompress.encode(program)
-        got = (len(program), flate)
-        blobcache.store("subset", key, len(program).to_bytes(8, "big") + flate)
-    if len(kept) > 64:
-        kept.clear()
-    kept[key] = got
-    return got
-
-
-def _cmap_text(base: str, used: dict) -> str:
-    """The ToUnicode CMap of a Type0 font's codes ``used`` (code → code point): two bytes a
-    code, at most 100 codes a bfchar block (PDF 1.7 §9.10.3)."""
-    head = ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
-            "/CIDSystemInfo\n<< /Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n"
-            "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
-            "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
-    lines = ["<%04X> <%s>" % (c, _utf16_hex(used[c])) for c in sorted(used)]
-    blocks = []
-    for k in range(0, len(lines), 100):
-        part = lines[k:k + 100]
-        blocks.append("%d beginbfchar\n%s\nendbfchar\n" % (len(part), "\n".join(part)))
-    return (head + "".join(blocks) + "endcmap\nCMapName currentdict /CMap defineresource pop\n"
-            "end\nend")
-
-
-def _w_array(used: dict, widths: dict) -> bytes:
-    """The /W array of a CIDFont: the width (as written) of each code drawn whose width is
-    not the default 1000, runs of consecutive codes in one list."""
-    out = []
-    run_start = None
-    run: list = []
-    for c in sorted(used):
-        w = widths[c]
-        if w == "1000":
-            continue
-        if run and c == run_start + len(run):
-            run.append(w)
-            continue
-        if run:
-            out.append("%d [ %s ]" % (run_start, " ".join(run)))
-        run_start, run = c, [w]
-    if run:
-        out.append("%d [ %s ]" % (run_start, " ".join(run)))
-    return ("[ " + " ".join(out) + " ]").encode("ascii") if out else b"[ ]"
-
-
-def _add_cid_fonts(doc) -> None:
-    """Each face ``doc`` draws with, as a Type0 font of the codes it draws (see above): its
-    font file, descriptor, CIDFont, ToUnicode CMap and Type0 dictionary, put in the
-    document's font resources under the face's name."""
-    from reportlab.pdfbase import pdfdoc
-    from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC
-
-    nv = doc.idToObjectNumberAndVersion
-    z = pdfdoc.PDFZCompress
-    fp_str = _fp_str or _reportlab_fp_str()
-    for name, df in sorted(_doc_faces(doc).items()):
-        if not df.used:
-            continue
-        font = df.font
-        face = font.face
-        used = df.used                       # code → (code point, width as written)
-        codes = sorted(used)
-        length, flate = _cid_file(face, codes)
-        base = "AAAAAA+" + face.name.decode("latin-1") + face.subfontNameX.decode("latin-1")
-        base_b = _name_bytes(base)
-        file_name = "cidFile:" + name
-        doc.Reference(_raw(_flate_stream([(b"Length1", b"%d" % length)], flate)), file_name)
-        const = getattr(face, "_descriptor_items", None)
-        if const is None:
-            const = face._descriptor_items = [(k, pdfdoc.format(v, doc)) for k, v in (
-                (b"Type", "/FontDescriptor"), (b"Ascent", face.ascent),
-                (b"CapHeight", face.capHeight), (b"Descent", face.descent),
-                (b"Flags", (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC),
-                (b"FontBBox", pdfdoc.PDFArray(face.bbox)), (b"ItalicAngle", face.italicAngle),
-                (b"StemV", face.stemV), (b"MissingWidth", face.defaultWidth))]
-        desc_name = "cidDescriptor:" + name
-        doc.Reference(_raw(_dict_bytes(const + [
-            (b"FontName", base_b), (b"FontFile2", b"%d %d R" % nv[file_name])]) + b"\n"),
-            desc_name)
-        widths = {c: fp_str(used[c][1]) for c in codes}
-        cid_name = "cidFont:" + name
-        doc.Reference(_raw(_dict_bytes([
-            (b"Type", b"/Font"), (b"Subtype", b"/CIDFontType2"), (b"BaseFont", base_b),
-            (b"CIDSystemInfo", b"<< /Ordering (Identity) /Registry (Adobe) /Supplement 0 >>"),
-            (b"CIDToGIDMap", b"/Identity"), (b"DW", b"1000"),
-            (b"FontDescriptor", b"%d %d R" % nv[desc_name]),
-            (b"W", _w_array(used, widths))]) + b"\n"), cid_name)
-        text = _cmap_text(base, {c: used[c][0] for c in codes})
-        flate_cmap = _CMAPS.get(text)
-        if flate_cmap is None:
-            if len(_CMAPS) >= _CMAPS_KEPT:
-                _CMAPS.clear()
-            flate_cmap = _CMAPS[text] = z.encode(text)
-        cmap_name = "cidToUnicode:" + name
-        doc.Reference(_raw(_flate_stream([], flate_cmap)), cmap_name)
-        pf = _raw(_dict_bytes([
-            (b"Type", b"/Font"), (b"Subtype", b"/Type0"), (b"BaseFont", base_b),
-            (b"Encoding", b"/Identity-H"),
-            (b"DescendantFonts", b"[ %d %d R ]" % nv[cid_name]),
-            (b"ToUnicode", b"%d %d R" % nv[cmap_name])]) + b"\n", "Font " + name)
-        internal = df.resource[1:]
-        doc.Reference(pf, "cidType0:" + name)
-        doc.idToObject["BasicFonts"].dict[internal] = pf
-
-
 def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
-          by_role: dict, fonts) -> bool:
+          subsets: dict, shared: dict | None, by_role: dict, fonts) -> bool:
     """Draw ``page`` on the canvas; whether it places a graphic (:func:`_attach_graphics`).
     ``glyphs`` ((chain, level) → :class:`_Glyphs`) and ``tf`` (see :func:`_text`) belong to
     the canvas's document: what its text was drawn with so far.  ``shared``: the issue's
@@ -1676,11 +1431,8 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
             if it.vertical:
                 # vertical text is set from the role's own face (its vertical forms)
                 entry = _names_of(names, fonts, it.role, form)
-                name = entry if isinstance(entry, str) else _font(entry[0])
-                table = glyphs.get(((name,), None))
-                if table is None:
-                    table = glyphs[((name,), None)] = _Glyphs(c._doc, (name,), None)
-                _vertical_text(c, it, table, X, Y)
+                _vertical_text(c, it, entry if isinstance(entry, str) else _font(entry[0]),
+                               X, Y)
             else:
                 # the run's table by its role and form (hashing a chain hashes its faces'
                 # paths, in Python), the chain's and level's table the first time
@@ -1690,7 +1442,8 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
                     level = None if form == "hant" else levels.get(it.role)
                     table = glyphs.get((chain, level))
                     if table is None:
-                        table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level)
+                        table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level,
+                                                                 subsets, shared)
                     by_role[(it.role, form)] = table
                 _text(c, it, table, off, top, tf)
         elif isinstance(it, Rule):
@@ -1724,29 +1477,18 @@ def _page(c, page: PageOut, names: dict, levels: dict, glyphs: dict, tf: dict,
     if page.slug:
         # the slug: job information under the bottom-left corner, outside the bleed, in
         # registration colour so that every plate carries it (issue #5)
-        chain = names[(page.slug_role, "")]
-        level = levels.get(page.slug_role)
-        table = glyphs.get((chain, level))
-        if table is None:
-            table = glyphs[(chain, level)] = _Glyphs(c._doc, chain, level)
+        t = c.beginText()
+        pieces = _by_level(page.slug, levels.get(page.slug_role))
+        slug_names = names[(page.slug_role, "")]
+        t.setFont(_font(slug_names[pieces[0][0]]), 6)
         c.setFillOverprint(False)
         c.setFillColorCMYK(1, 1, 1, 1)
-        fp_str = _fp_str or _reportlab_fp_str()
-        out = ["BT 1 0 0 1 %s %s Tm" % (
-            fp_str(off + MARK_LEN + 4 * MM), fp_str(off - page.bleed - MARK_GAP - MARK_LEN + 1))]
-        cur, s = None, ""
-        for ch in page.slug:
-            df, _, code, _w = table[ch]
-            if df is not cur:
-                if cur is not None:
-                    out.append(f"({s}) Tj")
-                out.append(f"{df.resource} 6 Tf")
-                cur, s = df, ""
-            s += code
-        if cur is not None:
-            out.append(f"({s}) Tj")
-        out.append("ET")
-        c._code.append(" ".join(out))
+        t.setTextOrigin(off + MARK_LEN + 4 * MM, off - page.bleed - MARK_GAP - MARK_LEN + 1)
+        for k, (level, piece) in enumerate(pieces):
+            if k:
+                t.setFont(_font(slug_names[level]), 6)
+            t.textOut(piece)
+        c.drawText(t)
         c.setFillColorCMYK(0, 0, 0, 1)
     return graphics
 
@@ -1765,36 +1507,97 @@ def _by_level(text: str, level) -> list[tuple[int, str]]:
     return [(k, "".join(p)) for k, p in out]
 
 
+class _SubsetFont:
+    """A subset of a registered font, as :class:`_Glyphs` gives it for each character: one
+    object per (font name, subset) in a table, hashed by identity (what ``_text`` keys its
+    ``Tf`` operators by: a tuple's hash is computed again at every look-up)."""
+
+    __slots__ = ("name", "subset")
+
+    def __init__(self, name: str, subset: int):
+        self.name, self.subset = name, subset
+
+
 class _Glyphs(dict):
     """What :func:`_text` writes for each character of a role's chain of faces in one
-    document: ch → (piece, font, escaped code, advance in thousandths of an em), ``piece``
-    and ``font`` both the face's :class:`_DocFace` (a run's glyphs are shown in one string
-    while it stays the same).  Filled as a character is first drawn, so that a line's TJ
-    array is built from the composed glyphs with a dict look-up each (issue #22); each code
-    drawn is recorded as used by its face in the document (its Type0 font embeds those)."""
+    document: ch → (piece, font, escaped code, advance in thousandths of an em).  ``piece``
+    is (level, subset): a run's glyphs are shown in one string while it stays the same;
+    ``font`` is the subset's :class:`_SubsetFont`, one object per document (``fonts``).
+    Filled as a character is first drawn, so that a line's TJ array is built from the
+    composed glyphs with a dict look-up each instead of ReportLab's string splitting per run
+    (issue #22).  The code is ReportLab's: its ``splitString`` assigns it (in the order of
+    first use, as it would for the whole string; a code never changes once given), or, in a
+    document with the issue's codes (:func:`_share`), the issue's assignment is read and the
+    code recorded as used, as :func:`_fast_font`'s ``splitString`` does.  One per document
+    and chain: codes are the document's.
 
-    def __init__(self, doc, font_names: tuple, level):
+    ``shared`` (a document drawn with the issue's codes: :class:`_Encoding`'s ``glyphs``):
+    what is written for a character is then the same in every document of the issue, and
+    is kept there by chain and level — each document only records the character's code as
+    used.  Its pieces and subsets are then the table's (the same objects for every
+    document: ``_text`` compares them by identity, within one document's chain)."""
+
+    def __init__(self, doc, font_names: tuple, level, fonts: dict, shared: dict | None = None):
         super().__init__()
-        self._doc, self._names, self._level = doc, font_names, level
+        self._doc, self._names, self._level, self._fonts = doc, font_names, level, fonts
+        self._pieces: dict = {}
         self._faces: list = [None] * len(font_names)
+        self._shared = None
+        if shared is not None:
+            table = shared.get((font_names, level))
+            if table is None:
+                table = shared[(font_names, level)] = ({}, {}, {})
+            self._shared, self._pieces, self._fonts = table
 
     def _face(self, lv: int) -> tuple:
+        from reportlab.pdfbase.pdfmetrics import getFont
+
         if self._names[lv] is None:          # the composer sets ½-em forms the face has
             raise AssertionError(f"no half-width form in the face of level {lv}")
-        df = _doc_face(self._doc, _font(self._names[lv]))
-        face = df.font.face
-        f = self._faces[lv] = (df, _cid_table(face), face.charWidths, face.defaultWidth)
+        name = _font(self._names[lv])
+        font = getFont(name)
+        st = font.state.get(self._doc)
+        used = getattr(st, "used", None)
+        f = self._faces[lv] = (name, font, None if used is None else st.assignments, used,
+                               font.face.charWidths, font.face.defaultWidth)
         return f
 
     def __missing__(self, ch):
+        if self._shared is not None:
+            got = self._shared.get(ch)
+            if got is not None:
+                v, lv, subset, code = got
+                used = (self._faces[lv] or self._face(lv))[3]
+                s = used.get(subset)
+                if s is None:
+                    s = used[subset] = set()
+                s.add(code)
+                self[ch] = v
+                return v
         lv = 0 if self._level is None else self._level(ch)
-        df, table, widths, default = self._faces[lv] or self._face(lv)
+        name, font, assignments, used, widths, default = self._faces[lv] or self._face(lv)
         cp = ord(ch)
-        code = table.code(cp)
-        w = widths.get(cp, default)
-        if code not in df.used:
-            df.used[code] = (0x20 if cp == 0xA0 else cp, w)
-        v = self[ch] = (df, df, _ESC_BYTES[code >> 8] + _ESC_BYTES[code & 255], w)
+        n = None if assignments is None else assignments.get(32 if cp == 0xA0 else cp)
+        if n is None:
+            # ReportLab's own: a new code, or glyph 0 for a character the face lacks, or
+            # its error for one the issue's codes do not have
+            ((subset, code),) = font.splitString(ch, self._doc)
+            code = code[0]
+        else:
+            subset, code = n >> 8, n & 0xFF
+            s = used.get(subset)
+            if s is None:
+                s = used[subset] = set()
+            s.add(code)
+        piece = self._pieces.get((lv, subset))
+        if piece is None:
+            piece = self._pieces[(lv, subset)] = (lv, subset)
+        sub = self._fonts.get((name, subset))
+        if sub is None:
+            sub = self._fonts[(name, subset)] = _SubsetFont(name, subset)
+        v = self[ch] = (piece, sub, _escaped()[code], widths.get(cp, default))
+        if n is not None and self._shared is not None:
+            self._shared[ch] = (v, lv, subset, code)
         return v
 
 
@@ -1926,7 +1729,11 @@ def _text(c, run: TextRun, glyphs: _Glyphs, off: float, top: float, tf: dict) ->
                     cur_font = font
                     op = ops.get(font)
                     if op is None:
-                        op = ops[font] = f"{font.resource} {num[size]} Tf"
+                        from reportlab.pdfbase.pdfmetrics import getFont
+
+                        op = ops[font] = (
+                            f"{getFont(font.name).getSubsetInternalName(font.subset, c._doc)}"
+                            f" {num[size]} Tf")
                     append(op)
                 start = len(out)
             adj = (pen - x) * scale
@@ -2001,7 +1808,11 @@ def _text_columns(c, run: TextRun, gl: LineGlyphs, glyphs: _Glyphs, off: float, 
                     cur_font = font
                     op = ops.get(font)
                     if op is None:
-                        op = ops[font] = f"{font.resource} {num[size]} Tf"
+                        from reportlab.pdfbase.pdfmetrics import getFont
+
+                        op = ops[font] = (
+                            f"{getFont(font.name).getSubsetInternalName(font.subset, c._doc)}"
+                            f" {num[size]} Tf")
                     append(op)
                 start = len(out)
             adj = (pen - x) * scale
@@ -2050,19 +1861,22 @@ def _wave(c, x0: float, y0: float, x1: float, y1: float) -> None:
     c.drawPath(p, stroke=1, fill=0)
 
 
-def _vertical_text(c, run: TextRun, glyphs: _Glyphs, X, Y) -> None:
+def _vertical_text(c, run: TextRun, font_name: str, X, Y) -> None:
     """Draw a run of vertical text as one text object, each glyph at its own origin
     (``Tm``): upright, or turned 90° clockwise (``0 -1 1 0``: the glyph runs down the page,
     its top to the right).  Glyphs are shown in the order of the text, so extraction reads
-    them down each line and line after line.  ``glyphs``: the vertical face's codes in this
-    document (:class:`_Glyphs`)."""
-    fp_str = _fp_str or _reportlab_fp_str()
+    them down each line and line after line."""
+    from reportlab.lib.rl_accel import fp_str
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    font = getFont(font_name)
+    doc = c._doc
     size_s = fp_str(run.size)
     out = ["BT"]
     if run.form == "rule":
         out.append("3 Tr")          # invisible: the page draws the dash as a rule
     cur_h = 100.0
-    cur = None
+    cur_subset = None
     for g in run.glyphs:
         h = g.hscale * 100.0
         if abs(h - cur_h) > 1e-6:
@@ -2070,18 +1884,11 @@ def _vertical_text(c, run: TextRun, glyphs: _Glyphs, X, Y) -> None:
             out.append(f"{fp_str(h)} Tz")
         m = "0 -1 1 0" if g.turn else "1 0 0 1"
         out.append(f"{m} {fp_str(X(g.x))} {fp_str(Y(g.y))} Tm")
-        s = ""
-        for ch in g.ch:
-            df, _, code, _w = glyphs[ch]
-            if df is not cur:
-                if s:
-                    out.append(f"({s}) Tj")
-                    s = ""
-                cur = df
-                out.append(f"{df.resource} {size_s} Tf")
-            s += code
-        if s:
-            out.append(f"({s}) Tj")
+        for subset, codes in font.splitString(g.ch, doc):
+            if subset != cur_subset:
+                cur_subset = subset
+                out.append(f"{font.getSubsetInternalName(subset, doc)} {size_s} Tf")
+            out.append(f"({c._escape(codes)}) Tj")
     if cur_h != 100.0:
         out.append("100 Tz")
     if run.form == "rule":

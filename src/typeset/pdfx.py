@@ -274,15 +274,7 @@ def _retag_subsets(pdf) -> None:
                 continue
             seen.add(ident)
             base = str(font.BaseFont)[1:]
-            # a Type0 font (the writer's: one per face, pdf.py): its program and name are
-            # its descendant CIDFont's, which takes the same name
-            desc = None
-            if font.get(Name.Subtype) == Name.Type0:
-                kids = font.get(Name.DescendantFonts)
-                desc = kids[0] if kids is not None and len(kids) == 1 else None
-                if desc is None or desc.get(Name.BaseFont) != font.BaseFont:
-                    continue
-            fd = (desc if desc is not None else font).get(Name.FontDescriptor)
+            fd = font.get(Name.FontDescriptor)
             if len(base) < 8 or base[6] != "+" or fd is None:
                 continue
             prog = fd.get(Name.FontFile2) or fd.get(Name.FontFile3) or fd.get(Name.FontFile)
@@ -299,8 +291,6 @@ def _retag_subsets(pdf) -> None:
                     break
                 salt += b"\0"
             font.BaseFont = Name("/" + name)
-            if desc is not None:
-                desc.BaseFont = Name("/" + name)
             fd.FontName = Name("/" + name)
 
 

@@ -66,9 +66,6 @@ from __future__ import annotations
 
 import io
 import math
-import sys
-from array import array
-from itertools import repeat
 from math import copysign
 import re
 import time
@@ -96,7 +93,6 @@ MAX_SPACE_DEPTH = 8               # colour spaces naming colour spaces
 CONTENT_LIMIT = 64 * MB           # a content stream, decoded
 ICC_LIMIT = 16 * MB               # an ICC profile
 XMP_LIMIT = 4 * MB
-_LITTLE = sys.byteorder == "little"
 FONT_LIMIT = 32 * MB              # an embedded font program
 FONT_STRINGS = 8192               # strings whose widths the walk keeps, a font (_FontInfo)
 LINE_SUBS = 8192                  # a Tf and its Tj _Page.line keeps, a page's fonts and scale
@@ -549,7 +545,7 @@ class _FontInfo:
     which codes draw .notdef (``nd``: a bytes.translate table mapping those to 1)."""
 
     __slots__ = ("widths", "two_byte", "asc", "desc", "nd", "measurable", "wmap", "dw",
-                 "nd_zero", "blank", "strings", "strings_max", "bounded", "loca")
+                 "nd_zero", "blank", "strings", "strings_max", "bounded")
 
     def __init__(self):
         self.widths = [0.0] * 256
@@ -564,9 +560,6 @@ class _FontInfo:
         self.strings: dict = {}    # a string shown in this one-byte font → marks(string)
         self.strings_max = FONT_STRINGS
         self.bounded = None        # widths (and em box) within ±1e38 (see line_bounded)
-        # two-byte Identity: the embedded program's glyph offsets (loca, one more than its
-        # glyphs), which tell the glyphs without an outline (see cut2), or None
-        self.loca = None
 
     def line_bounded(self) -> bool:
         """Whether every width and the em box are within ±1e38 (no infinity, no NaN): then
@@ -575,9 +568,6 @@ class _FontInfo:
         b = self.bounded           # None, or what _font_info found of the widths alone
         if b is None:
             b = all(-1e38 <= w <= 1e38 for w in self.widths)
-            if self.two_byte:
-                b = b and -1e38 <= self.dw <= 1e38 and all(
-                    -1e38 <= w <= 1e38 for w in self.wmap.values())
         b = b and -1e38 <= self.asc <= 1e38 and -1e38 <= self.desc <= 1e38
         self.bounded = b
         return b
@@ -585,43 +575,11 @@ class _FontInfo:
     def advance(self, s: bytes) -> tuple[float, int, int]:
         """(sum of widths, glyph count, spaces) of a string shown in this font."""
         if self.two_byte:
-            codes = self.codes(s)
+            n = len(s) // 2
             get, dw = self.wmap.get, self.dw
-            return sum(map(get, codes, repeat(dw, len(codes)))), len(codes), 0
+            return sum(get(s[2 * k] << 8 | s[2 * k + 1], dw) for k in range(n)), n, 0
         w = self.widths
         return sum(map(w.__getitem__, s)), len(s), s.count(32)
-
-    def codes(self, s: bytes):
-        """The codes of a string in this two-byte font (a last odd byte is no code)."""
-        c = array("H", s[:len(s) & ~1])
-        if _LITTLE:
-            c.byteswap()
-        return c
-
-    def cut2(self, codes) -> tuple | bool | None:
-        """What marks() calls the cut of a two-byte string's ``codes`` (None when its first
-        and last glyphs have an outline, False when none has, else the sums of widths
-        before the first with one and after the last), by the embedded program's loca: a
-        glyph without an outline is one whose offsets are equal (a code past the program's
-        glyphs draws .notdef: an outline)."""
-        loca = self.loca
-        if loca is None or not codes:
-            return None
-        n = len(loca) - 1
-
-        def blank(c):
-            return c < n and loca[c] == loca[c + 1]
-
-        if not (blank(codes[0]) or blank(codes[-1])):
-            return None
-        ink = [not blank(c) for c in codes]
-        if True not in ink:
-            return False
-        first = ink.index(True)
-        last = len(ink) - 1 - ink[::-1].index(True)
-        get, dw = self.wmap.get, self.dw
-        return (sum([get(c, dw) for c in codes[:first]]),
-                sum([get(c, dw) for c in codes[last + 1:]]))
 
     def marks(self, s: bytes) -> tuple:
         """(sum of widths, cut, index of the first .notdef glyph or -1) of a non-empty
@@ -629,22 +587,6 @@ class _FontInfo:
         time it is shown (at most ``strings_max`` strings of at most 64 bytes a font): ``cut``
         is None when the string's first and last glyphs have an outline, False when none
         has one, else (sum of widths before the first glyph with one, after the last)."""
-        if self.two_byte:
-            # (the sum advance() makes, in the same order; the first .notdef glyph as a
-            # byte index, so that s[:k] is the string before it)
-            codes = self.codes(s)
-            get, dw = self.wmap.get, self.dw
-            w = sum(map(get, codes, repeat(dw, len(codes))))
-            k = -1
-            if self.nd_zero:
-                try:
-                    k = 2 * codes.index(0)
-                except ValueError:
-                    pass
-            out = (w, self.cut2(codes), k)
-            if len(s) <= 64 and len(self.strings) < self.strings_max:
-                self.strings[s] = out
-            return out
         widths = self.widths
         w = sum(map(widths.__getitem__, s))
         cut = None
@@ -789,83 +731,6 @@ def _program_marks(stream) -> tuple | None:
     return bytes(nd), bytes(bl)
 
 
-_W_PLAIN = re.compile(rb"[\[\]0-9.+\- \t\r\n]*")
-_W_TOKEN = re.compile(rb"\[|\]|[^\[\]\s]+")
-
-
-def _w_plain(arr) -> list | None:
-    """A CIDFont's /W array as list() gives it (numbers, and arrays of numbers as lists),
-    read from one unparse() when it holds nothing but numbers and arrays of them one deep
-    (a list() of pikepdf objects costs a dozen microseconds an element); else None."""
-    import pikepdf
-
-    if arr is None:
-        return []
-    if not isinstance(arr, pikepdf.Array):
-        return None
-    raw = arr.unparse()
-    if not _W_PLAIN.fullmatch(raw):
-        return None
-    toks = _W_TOKEN.findall(raw)
-    if not toks or toks[0] != b"[" or toks[-1] != b"]":
-        return None
-    out: list = []
-    inner = None
-    try:
-        for t in toks[1:-1]:
-            if t == b"[":
-                if inner is not None:
-                    return None
-                inner = []
-            elif t == b"]":
-                if inner is None:
-                    return None
-                out.append(inner)
-                inner = None
-            else:
-                v = float(t)
-                (out if inner is None else inner).append(int(v) if inner is None and
-                                                          v.is_integer() else v)
-    except ValueError:
-        return None
-    if inner is not None:
-        return None
-    return out[:200_000]
-
-
-def _program_loca(stream):
-    """The glyph offsets (loca, as an array of numbers, one more than the glyphs) of a
-    TrueType program embedded for a CIDFont, read from its table directory; None when the
-    program cannot be decoded or has no such tables."""
-    import struct
-
-    try:
-        program = decoded(stream, FONT_LIMIT, "an embedded font")
-    except (Refused, Undecodable):
-        return None
-    try:
-        count = struct.unpack_from(">H", program, 4)[0]
-        tables = {}
-        for k in range(count):
-            tag, _, off, length = struct.unpack_from(">4sIII", program, 12 + 16 * k)
-            tables[tag] = (off, length)
-        head, maxp, loca = tables[b"head"], tables[b"maxp"], tables[b"loca"]
-        long_loca = struct.unpack_from(">h", program, head[0] + 50)[0] == 1
-        n = struct.unpack_from(">H", program, maxp[0] + 4)[0]
-        size = 4 if long_loca else 2
-        if loca[1] < size * (n + 1) or loca[0] + size * (n + 1) > len(program):
-            return None
-        out = array("I" if long_loca else "H",
-                    program[loca[0]:loca[0] + size * (n + 1)])
-        if out.itemsize != size:
-            return None
-        if _LITTLE:
-            out.byteswap()
-        return out
-    except (struct.error, KeyError):
-        return None
-
-
 def _font_info(font, programs: dict | None = None) -> _FontInfo:
     """The _FontInfo of a font dictionary.  ``programs`` (a memo: program key → what
     _program_marks found) is filled and read for embedded TrueType programs: each distinct
@@ -888,12 +753,10 @@ def _font_info(font, programs: dict | None = None) -> _FontInfo:
             info.two_byte = True
             info.measurable = enc in ("/Identity-H", "/Identity-V")
             info.dw = float(desc_font.get("/DW", 1000))
-            w = _w_plain(desc_font.get("/W"))
-            if w is None:
-                w = list(desc_font.get("/W", []))[:200_000]
+            w = list(desc_font.get("/W", []))[:200_000]
             k = 0
             while k + 1 < len(w):
-                if isinstance(w[k + 1], (list, pikepdf.Array)):
+                if isinstance(w[k + 1], pikepdf.Array):
                     first = int(w[k])
                     for j, v in enumerate(list(w[k + 1])[:65536]):
                         info.wmap[first + j] = float(v)
@@ -905,22 +768,6 @@ def _font_info(font, programs: dict | None = None) -> _FontInfo:
                     k += 3
             gmap = desc_font.get("/CIDToGIDMap")
             info.nd_zero = gmap is None or str(gmap) == "/Identity"
-            fd = desc_font.get("/FontDescriptor")
-            if info.nd_zero and _is_dict(fd) and "/FontFile2" in fd:
-                # the program's glyph offsets: which glyphs have no outline (codes are
-                # glyph ids)
-                stream = fd.FontFile2
-                key = _program_key(stream) if programs is not None and \
-                    isinstance(stream, pikepdf.Stream) else None
-                if key is None:
-                    info.loca = _program_loca(stream)
-                else:
-                    key = ("loca",) + key
-                    if key in programs:
-                        info.loca = programs[key]
-                    else:
-                        info.loca = _program_loca(stream)
-                        _hold(programs, key, info.loca, len(key[1]))
         else:
             fd = font.get("/FontDescriptor")
             missing = float(fd.get("/MissingWidth", 0)) if _is_dict(fd) else 0.0
@@ -1639,7 +1486,7 @@ class _Page:
             t = st.tm
             m = t if ident else _mul(t, ctm)
             font = st.font
-            if not lean or font is None or not font.measurable:
+            if not lean or font is None or not font.measurable or font.two_byte:
                 box = show(st, m, b, text, False)
             elif not b:
                 # show(): no glyph, pen 0 ([1 0 0 1 0 0] × Tm, as its loop computes it)
@@ -1808,7 +1655,7 @@ class _Page:
                 if font not in measured:
                     # (each of these, once true of a font, stays true for the page)
                     if font is None or fk not in reported or not font.measurable or \
-                            not font.line_bounded():
+                            font.two_byte or not font.line_bounded():
                         return None
                     measured.add(font)
                 lo = rise + font.desc / 1000.0 * size
@@ -1989,7 +1836,7 @@ class _Page:
         pen = 0.0
         x_lo = x_hi = None                    # pen positions the glyphs cover (text space)
         check_nd = (nd is not None or font.nd_zero) and drawn
-        simple = not tc and not tw
+        simple = not font.two_byte and not tc and not tw
         widths = font.widths
         strings = font.strings
         for el in (arg if is_array else (arg,)):
@@ -2022,14 +1869,7 @@ class _Page:
             adv = (w / 1000.0 * size + n * tc + spaces * tw) * th
             a, z = pen, pen + adv
             blank = font.blank
-            if font.two_byte:
-                cut = font.cut2(font.codes(b))
-                if cut is False:
-                    a = z = None
-                elif cut is not None:
-                    a = pen + cut[0] / 1000.0 * size * th
-                    z = z - cut[1] / 1000.0 * size * th
-            elif blank is not None and (blank[b[0]] or blank[b[-1]]):
+            if blank is not None and (blank[b[0]] or blank[b[-1]]):
                 # a space draws nothing: it may stand at a line's end past the column
                 ink = b.translate(blank)
                 first, last = ink.find(0), ink.rfind(0)
