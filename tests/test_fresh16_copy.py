@@ -285,3 +285,25 @@ def test_an_interview_s_question_and_answer_labels_are_set_in_heiti(tmp_path, pr
         assert chars[k].font != body_font and chars[k + 1].font != body_font, chars[k]
         assert chars[k + 2].font == body_font
     assert qa_labels([Paragraph("答：不是。", 1), Paragraph("他说好。", 2)]) == {}
+
+
+def test_an_ascii_symbol_between_han_characters_takes_no_han_latin_gap():
+    """缆索吊装+斜拉扣挂 (c6, and its picture's caption): the ¼-em gap of CLREQ is for Western
+    letters and numerals beside Han characters; a plus sign between two Han characters was set
+    apart as 吊装 + 斜拉.  Letters and figures keep their gap (工艺2026, C++编程's C)."""
+    from typeset.compose import Settings, compose_paragraph
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    fy = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(fy, load_yaml(fy), ROOT).face("body")
+    s = Settings(level="gb", style="quanjiao", indent=0.0, hanging=False)
+    gs = compose_paragraph("采用缆索吊装+斜拉扣挂工艺2026年，研发&生产", face, 40.0, s)[0].glyphs
+
+    def gap(a, b):
+        k = next(i for i, g in enumerate(gs) if g.ch == a and gs[i + 1].ch == b)
+        return gs[k + 1].x - gs[k].x - gs[k].advance
+
+    for pair in ("装+", "+斜", "发&", "&生"):
+        assert abs(gap(*pair)) < 1e-6, pair
+    assert abs(gap("艺", "2") - 0.25) < 1e-6

@@ -705,8 +705,10 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             # to full-width forms such as ％ ￥ ＃), never next to Chinese punctuation, never
             # at a line edge (the gap belongs to the item after it and is not set at a line
             # start).
-            if (a.cls == H and b.cls in (LA, PR) and not (wide(b.ch, b.adv) or b.upright)) or \
-                    (a.cls in (LA, PO) and not (wide(a.ch, a.adv) or a.upright) and b.cls == H):
+            if (a.cls == H and b.cls in (LA, PR) and not (wide(b.ch, b.adv) or b.upright)
+                    and b.ch not in cjk.NO_HAN_LATIN_GAP) or \
+                    (a.cls in (LA, PO) and not (wide(a.ch, a.adv) or a.upright) and b.cls == H
+                     and a.ch not in cjk.NO_HAN_LATIN_GAP):
                 b.gap = cjk.HAN_LATIN_GAP
                 b.gap_shrink = cjk.HAN_LATIN_GAP - cjk.HAN_LATIN_MIN
                 b.gap_stretch = cjk.HAN_LATIN_MAX - cjk.HAN_LATIN_GAP
