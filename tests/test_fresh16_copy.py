@@ -307,3 +307,42 @@ def test_an_ascii_symbol_between_han_characters_takes_no_han_latin_gap():
     for pair in ("装+", "+斜", "发&", "&生"):
         assert abs(gap(*pair)) < 1e-6, pair
     assert abs(gap("艺", "2") - 0.25) < 1e-6
+
+
+def test_the_build_refuses_a_rule_through_a_line_of_type(tmp_path, monkeypatch):
+    """The page stage checks that no rule crosses a line of type (page._check_rules): the
+    rule that struck through the first line of a column set beside a headline (fresh15's
+    文包题, fixed in page._rules) passed the build and was found only by the tests' read-back.
+    Made to happen again — the rules between blocks set a line lower — the build
+    refuses the page, naming the text crossed, and writes nothing; a line's own rules (a
+    dash drawn as a rule) and the pages as set are never reported."""
+    import shutil
+
+    from conftest import SAMPLE
+    from typeset import page as page_stage
+    from typeset.build import build_issue
+    from typeset.errors import ErrorGroup, LayoutError
+    from typeset.frame import Rule
+
+    d = tmp_path / "issue"
+    shutil.copytree(SAMPLE, d, ignore=shutil.ignore_patterns("out"))
+    out = tmp_path / "out"
+    build_issue(d, out, jobs=1)                       # as set: nothing to report
+    first = sorted(p.name for p in out.glob("*.pdf"))
+    real = page_stage._rules
+
+    def lower(issue, flow, items, area):
+        n = len(items)
+        real(issue, flow, items, area)
+        down = issue.paper.pitch
+        for k in range(n, len(items)):
+            r = items[k]
+            if isinstance(r, Rule) and abs(r.y0 - r.y1) < 0.01:
+                items[k] = Rule(r.x0, r.y0 + down, r.x1, r.y1 + down, r.width, r.area)
+
+    monkeypatch.setattr(page_stage, "_rules", lower)
+    with pytest.raises((LayoutError, ErrorGroup)) as e:
+        build_issue(d, tmp_path / "out2", jobs=1)
+    assert "crosses the type of" in str(e.value)
+    assert not (tmp_path / "out2").exists() or not list((tmp_path / "out2").glob("*.pdf"))
+    assert sorted(p.name for p in out.glob("*.pdf")) == first

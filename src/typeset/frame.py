@@ -113,6 +113,33 @@ class LineGlyphs(Sequence):
         # (made for the repr only: a repr changes nothing)
         return repr(self.made if self.made is not None else self._placed())
 
+    def spans(self):
+        """(character, x0, x1) of each glyph, pt, without making its PlacedGlyph (the page
+        stage's rule check reads a few runs so)."""
+        if self.made is not None:
+            return [(g.ch, g.x, g.x + g.advance) for g in self.made]
+        x0, em = self.x0, self.em
+        if self.src is None:
+            return [(ch, x0 + x * em, x0 + (x + a) * em)
+                    for ch, x, a in zip(self.chars, self.x, self.advance)]
+        return [(g.ch, x0 + g.x * em, x0 + (g.x + g.advance) * em) for g in self.src]
+
+    def bounds(self) -> tuple[float, float] | None:
+        """The first glyph's left and the last's right, pt (a line's glyphs run left to
+        right); None: no glyph."""
+        if self.made is not None:
+            gl = self.made
+            return (gl[0].x, gl[-1].x + gl[-1].advance) if gl else None
+        x0, em = self.x0, self.em
+        if self.src is None:
+            if not self.x:
+                return None
+            return x0 + self.x[0] * em, x0 + (self.x[-1] + self.advance[-1]) * em
+        if not self.src:
+            return None
+        a, z = self.src[0], self.src[-1]
+        return x0 + a.x * em, x0 + (z.x + z.advance) * em
+
     def __reduce__(self):
         return (LineGlyphs, (self.src, self.x0, self.em, self.chars, self.x, self.advance),
                 self.made)
@@ -174,6 +201,7 @@ class Rule:
     width: float
     area: int = -1
     style: str = "solid"         # solid | wave (花线: a wavy line of amplitude ``WAVE``)
+    own: bool = False            # a line's own (a dash drawn as a rule, a hyphen): in its type
 
 
 WAVE = 1.2                       # pt: the amplitude of a 花线's wave, either side of its line
@@ -313,7 +341,7 @@ def line_runs(line, x0: float, y: float, style, kind: str, article, line_id: int
         h0, h1, v0, v1 = line.hyphen
         mid = (v0 + v1) / 2.0 * em
         runs.append(Rule(x0 + h0 * em, y - mid, x0 + h1 * em, y - mid, (v1 - v0) * em,
-                         area=area))
+                         area=area, own=True))
     return runs
 
 
@@ -397,7 +425,7 @@ def _split_runs(gl: list, x0: float, y: float, em: float, style, kind: str, arti
         if g.rule is not None:
             mid = (g.rule[0] + g.rule[1]) / 2.0 * size
             runs.append(Rule(x0 + g.x * em, y - mid, x0 + (g.x + g.advance) * em, y - mid,
-                             (g.rule[1] - g.rule[0]) * size, area=area))
+                             (g.rule[1] - g.rule[0]) * size, area=area, own=True))
             cur = None
     for run, src in made:
         run.glyphs = LineGlyphs(src, x0, em)

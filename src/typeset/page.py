@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import replace
+from bisect import bisect_left, bisect_right
 from itertools import chain, count, groupby
 from operator import add, attrgetter
 
@@ -116,6 +117,7 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True,
     if tpl.footer:
         _footer(issue, flow, items, ids, out, type_area, memo)
     _check_areas(out, overset)
+    _check_rules(out)
     return out
 
 
@@ -250,6 +252,59 @@ def _check_areas(out: PageOut, skip: set[int] = frozenset()) -> None:
                                     f"{(area.y1 - area.y0) / MM:.1f} mm){hint}"))
 
 
+def _check_rules(out: PageOut) -> None:
+    """No rule of the page crosses a line of type: a rule (between blocks, over a headline, a
+    table's or a box's, the masthead's) whose line runs through a glyph's em box, less a
+    tenth of it at the top and the foot (where a glyph's white is), is a layout problem
+    naming the text it crosses — the page is not written.  A line's own rules (a dash drawn
+    as a rule, a hyphen: ``Rule.own``) are part of its type.  The rule that crossed the
+    first line of a column set beside a headline (文包题) passed every check but the tests'
+    read-back (tests/pagecheck.rules_through_text); the build now refuses such a page."""
+    runs = [it for it in out.items if isinstance(it, TextRun) and not it.vertical]
+    if not runs:
+        return
+    runs.sort(key=_Y)
+    ys = [r.y for r in runs]
+    big = max(r.size for r in runs)
+    bounds: list = [None] * len(runs)       # each run's (left, right), read when first asked
+    seen = set()
+    for rule in out.items:
+        if type(rule) is not Rule or rule.own:
+            continue
+        lo, hi = min(rule.y0, rule.y1), max(rule.y0, rule.y1)
+        x0, x1 = min(rule.x0, rule.x1), max(rule.x0, rule.x1)
+        flat = hi - lo < 0.01
+        # the runs whose em box may reach the rule: baselines from DESCENT of the largest
+        # size above its top to ASCENT of it below its foot
+        for k in range(bisect_left(ys, lo - DESCENT * big), bisect_right(ys, hi + ASCENT * big)):
+            run = runs[k]
+            s = run.size
+            if not (lo < run.y + (DESCENT - 0.1) * s and hi > run.y - (ASCENT - 0.1) * s):
+                continue
+            gl = run.glyphs
+            span = bounds[k]
+            if span is None:
+                span = bounds[k] = (gl.bounds() if type(gl) is LineGlyphs else
+                                    (gl[0].x, gl[-1].x + gl[-1].advance) if gl else None) \
+                    or (0.0, 0.0)
+            if not (span[0] < x1 - 0.5 and span[1] > x0 + 0.5):
+                continue
+            boxes = gl.spans() if type(gl) is LineGlyphs else \
+                [(g.ch, g.x, g.x + g.advance) for g in gl]
+            # across: a rule overlaps a glyph's box by more than half a point; a vertical
+            # rule stands inside one, clear of its sides
+            if any(not ch.isspace() and ((a < x1 - 0.5 and z > x0 + 0.5) if flat
+                                         else a + 0.5 < x0 < z - 0.5) for ch, a, z in boxes):
+                key = (id(rule), run.line_id)
+                if key not in seen:
+                    seen.add(key)
+                    where = replace(run.where, slot=None) \
+                        if isinstance(run.where, SourceRef) else None
+                    out.problems.append((where, f"a rule at {rule.y0 / MM:.1f} mm from the top "
+                                                f"crosses the type of '{_short(run.text)}'"))
+
+
+_Y = attrgetter("y")
 _X = attrgetter("x")
 _ADVANCE = attrgetter("advance")
 _VERTICAL = attrgetter("vertical")

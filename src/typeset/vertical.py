@@ -205,7 +205,8 @@ def place_line(line: Line, face, style, xc: float, y_top: float, kind: str, arti
                 t0, t1 = f.ink_y(g.ch)
                 a, b = i0 * size * g.hscale, i1 * size * g.hscale
             if t1 > t0:
-                out.append(Rule(xc, y0 + a, xc, y0 + b, (t1 - t0) * size, area=area))
+                out.append(Rule(xc, y0 + a, xc, y0 + b, (t1 - t0) * size, area=area,
+                                own=True))
             cur = None
         else:                                   # TURN: turned 90° clockwise
             adv = g.advance * em
