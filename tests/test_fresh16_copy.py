@@ -387,3 +387,25 @@ def test_a_byline_that_must_break_breaks_between_its_words():
             inside += sum(1 for a, e in spans for k in ends
                           if a < k < e and t[k - 1] not in " \u3000、，")
     assert inside <= 70, inside
+
+
+def test_a_court_notice_s_addressee_under_its_case_number_is_not_indented():
+    """A court's 公告 (e6): its case number on a line of its own, then the addressee 张某某：
+    — set as the first paragraph of the text, indented 2 em; a salutation under a
+    document's number stands at the column edge as one opening the text does."""
+    from typeset.body import compose_article, salutation
+    from typeset.load import load_issue
+
+    paras = _paras("e6.txt")
+    assert salutation(paras) == 1
+    assert salutation(paras[1:]) == 0
+    assert salutation([paras[0]] + paras[2:]) is None
+    issue = load_issue(ROOT / "issues" / "sichuan-kejibao-2020-08")
+    art = type(issue.articles[next(iter(issue.articles))])
+    from typeset.load import parse_article
+
+    a = parse_article(CORPUS / "e6.txt", (CORPUS / "e6.txt").read_text(encoding="utf-8"))
+    a = type(a)(**{**a.__dict__, "paragraphs": tuple(paras)})
+    assert isinstance(a, art)
+    lines = compose_article(issue, a)
+    assert lines[1][0].indent == 0.0 and lines[2][0].indent > 0.0

@@ -331,10 +331,20 @@ def closing_lines(paras) -> set[int]:
 _SALUTATION = re.compile(r"[^，。；：？！、,.;:?!（）()“”\d\s]{2,24}[：:]")
 
 
-def salutation(paras) -> bool:
-    """Whether the first of ``paras`` is a salutation (``_SALUTATION``) with text after it."""
-    return len(paras) > 1 and paras[0].kind == "body" and not paras[0].spans and \
-        not paras[0].verse and _SALUTATION.fullmatch(paras[0].text.strip()) is not None
+# A document's number on a line of its own above the addressee (发文字号, a court's case number:
+# （2026）川0104民初1234号, 川府发〔2026〕12号)
+_DOC_NUMBER = re.compile(r"[^\s，。：]{0,12}[（(〔\[［]\d{4}[）)〕\]］][^\s，。：]{0,16}\d+号")
+
+
+def salutation(paras) -> int | None:
+    """The index of a salutation (``_SALUTATION``) with text after it: the first of
+    ``paras``, or the second under a document's number (``_DOC_NUMBER``: a court's notice,
+    （2026）川0104民初1234号 / 张某某： — the addressee was indented as a paragraph); None."""
+    k = 1 if paras and _DOC_NUMBER.fullmatch(paras[0].text.strip()) else 0
+    if len(paras) > k + 1 and paras[k].kind == "body" and not paras[k].spans and \
+            not paras[k].verse and _SALUTATION.fullmatch(paras[k].text.strip()) is not None:
+        return k
+    return None
 
 
 def _flush_right(text: str, face, measure: float, settings) -> list[Line]:
@@ -530,6 +540,7 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
     closing = {after + k for k in closing_lines(paras[after:])}
     timed = {} if own else listing_entries(paras)
     qa = {} if own else qa_labels(paras)
+    saluted = salutation(paras)
     for k, p in enumerate(paras):
         if k in qa:
             p = replace(p, spans=((0, qa[k], STRONG),))
@@ -550,7 +561,7 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
         elif p.kind == "body" and not p.spans and name_list(p.text) and \
                 (names := _name_lines(name_list(p.text), face, measure, paper.settings)):
             out.append(names)
-        elif k == 0 and salutation(paras):
+        elif k == saluted:
             out.append(compose_paragraph(p.text, face, measure, paper.settings, indent=0.0))
         elif p.kind == "body" and not p.spans:
             lines = compose_paragraph(p.text, face, measure, paper.settings)
