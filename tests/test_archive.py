@@ -524,6 +524,24 @@ def test_a_phrase_typed_with_keyboard_marks_finds_the_printed_text(arch):
         assert len(got) == len({(h["issue"], h["page"], h["slot"]) for h in got})
 
 
+def test_a_phrase_typed_in_the_other_script_finds_the_printed_text(arch):
+    """An archivist types a phrase in Traditional characters (雙城經濟圈, a Hong Kong
+    reader's query) for a story set in Simplified, or the other way round (a story set in
+    Traditional with ``lang: zh-Hant``): the phrase is also looked for converted as
+    ``convert:`` converts an article (header.script_forms, OpenCC).  Before, nothing was
+    found."""
+    want = search(arch, "双城经济圈")
+    assert want
+    got = search(arch, "雙城經濟圈")
+    assert [(h["issue"], h["page"], h["slot"]) for h in got] == \
+        [(h["issue"], h["page"], h["slot"]) for h in want]
+    assert all(h["match"][1] == "双城经济圈" for h in got)
+    from typeset.header import script_forms
+
+    assert script_forms("破·地狱") == ["破·地狱", "破·地獄"]
+    assert script_forms("港產片「喃嘸佬」") == ["港产片“喃呒佬”", "港產片「喃嘸佬」"]
+
+
 def test_dates_must_be_dates(arch):
     assert "YYYY-MM-DD" in search_fails(arch, "双城经济圈", "--from", "yesterday")
     assert "YYYY-MM-DD" in search_fails(arch, "双城经济圈", "--to", "2020-13-01")

@@ -1052,9 +1052,13 @@ def search_catalog(cat_db, archive: Path, phrase: str, date_from=None, date_to=N
     # digits and letters); an archivist types ( , : " or ＣＢＡ on the keyboard.  The phrase
     # is looked for as typed and as the normaliser would have made it (normalize.py owns
     # that form), hits of both merged in the catalog's order.
+    # … and in the other script (a Hong Kong story set in Traditional characters, a query
+    # typed in Simplified: header.script_forms, OpenCC as `convert:` uses it)
+    from .header import script_forms
     from .normalize import normalise_text
 
-    phrases = list(dict.fromkeys((phrase, normalise_text(phrase)[0])))
+    norm = normalise_text(phrase)[0]
+    phrases = list(dict.fromkeys((phrase, norm, *script_forms(norm))))
     rows, seen = [], set()
     for ph in phrases:
         for r in cat_db.search(ph, date_from=date_from, date_to=date_to, paper=paper,

@@ -76,6 +76,14 @@ def article_from_header(path: Path, header: dict, paragraphs, warnings=()) -> Ar
                    warnings=tuple(warnings))
 
 
+def script_forms(text: str) -> list[str]:
+    """``text`` in Simplified and in Traditional characters (OpenCC's t2s and s2t, as
+    ``convert:`` converts an article), for a search that finds an article whatever script
+    its phrase is typed in: an archivist typing 破·地狱 for a Hong Kong story archived as
+    破·地獄 found nothing."""
+    return [_converter("t2s")(text), _converter("s2t")(text)]
+
+
 def _converter(config: str):
     """A function converting text with OpenCC's ``config`` (t2s, s2t); to Simplified, the
     corner quotes too (CONVERT)."""
