@@ -188,8 +188,8 @@ def test_a_hyphen_between_han_and_a_latin_letter_joins_them():
 
 def test_an_enumeration_one_item_a_line_keeps_its_items():
     """Results one a line, each ending in a semicolon and the last in a full stop (d3,
-    GB/T 15834 §4.6.3.1's 分项列举): each is a paragraph (before, the six ran on as one:
-    男子100米：…冠军；女子跳远：…).  Two lines so are no proof (a wrapped line ends at a
+    GB/T 15834 §4.6.3.1's 分项列举), or a medal table each line opening with its rank (f2):
+    each is a paragraph (before, the six ran on as one: 男子100米：…冠军；女子跳远：…).  Two lines so are no proof (a wrapped line ends at a
     semicolon by chance): they stay one paragraph."""
     paras = [p.text for p in _paras("d3.txt")]
     assert "男子100米：谢震业（四川）9秒97，冠军；" in paras
@@ -200,6 +200,10 @@ def test_an_enumeration_one_item_a_line_keeps_its_items():
     two = parse_article(Path("x.txt"), "headline: x\n\n他说，这些年来变化很大；\n"
                                        "大家的生活越来越好。\n")
     assert len(two.paragraphs) == 1
+    # a medal table one entry a line, each opening with its rank and no mark at its end (f2)
+    medals = [p.text for p in _paras("f2.txt")]
+    assert [t[:5] for t in medals if t[:1].isdigit()] == \
+        ["1. 山东", "2. 广东", "3. 浙江", "4. 江苏", "5. 四川"], medals
 
 
 def test_a_line_opens_with_a_dash_or_an_ellipsis_only_when_little_else_will_do():

@@ -1184,9 +1184,16 @@ _TXT_ITEM_END = re.compile("[；;][”’」』）》\"')]*$")
 def _txt_enumeration(block: list[tuple[int, str]]) -> bool:
     """Whether a block is an enumeration one item a line: three lines or more, every line
     but the last ending in a semicolon and the last in a clause's end (:data:`_TXT_ITEM_END`,
-    ``_TXT_CLAUSE_END``).  Copy wrapped at a width ends a line at a semicolon about one line
-    in twenty: never line after line; joined, a results list ran on as one paragraph."""
-    return len(block) >= 3 and all(_TXT_ITEM_END.search(raw.rstrip()) for _, raw in block[:-1]) \
+    ``_TXT_CLAUSE_END``), or every line opening with an item's number (cjk.LIST_ITEM: 1.
+    山东 52金 48银 39铜 / 2. 广东 …, no mark at their ends).  Copy wrapped at a width ends a
+    line at a semicolon about one line in twenty, and opens one with a number and its point
+    more rarely still: never line after line; joined, a results list and a medal table ran
+    on as one paragraph."""
+    if len(block) < 3:
+        return False
+    if all(cjk.LIST_ITEM.match(raw) for _, raw in block):
+        return True
+    return all(_TXT_ITEM_END.search(raw.rstrip()) for _, raw in block[:-1]) \
         and _TXT_CLAUSE_END.search(block[-1][1].rstrip()) is not None
 
 
