@@ -91,6 +91,9 @@ BODY_FONT = "TypesetSerifSC-Regular"  # the body face (and its -Halt companion)
 # lacks (‟ U+201F of a scraped „2009‟ read back as lost, though drawn on its line)
 FALLBACK_FONTS = ("HanaMinA", "HanaMinB")
 HEADLINE_FACES = (("TypesetSansSC-Bold", 18.0), ("TypesetSansSC-Black", 22.0))  # 小二, 二号
+# … and at the body's size on a line of the body face, 黑体 emphasis of the text (an
+# interview's 问：/答： labels, body.qa_labels): the text's own characters in another face
+EMPHASIS_FONTS = ("TypesetSansSC-Bold",)
 FULL_MARKS = set(cjk.CLOSING + cjk.PAUSE + cjk.STOP + cjk.OPENING) - {"．"}
 NOT_COUNTED = (cjk.OP, cjk.CL, cjk.PA, cjk.ST, cjk.IP, cjk.CN, cjk.SO, cjk.SP, cjk.IS)
 UNIT_AFTER_DIGIT = set(".,:%％‰℃°") | set(cjk.NUMERIC_SUFFIX_HAN)
@@ -294,6 +297,10 @@ def measure_pdf(pdf: Path, issue_dir: Path, project: Path | None, expected: list
             elif abs(ln.size - em) < 0.01 and ln.base > paper.margin_top:
                 body = [c for c in ln.chars
                         if c.font.split("+")[-1].startswith((BODY_FONT,) + FALLBACK_FONTS)]
+                if body:        # (a line of 黑体 alone at the body's size is the footer's title)
+                    body = [c for c in ln.chars
+                            if c.font.split("+")[-1].startswith((BODY_FONT,) + FALLBACK_FONTS +
+                                                                EMPHASIS_FONTS)]
                 if body:
                     stream.append(("body", pno, PLine(body)))
     # split the stream into articles at each headline block

@@ -117,7 +117,7 @@ def make_page(issue: Issue, flow: PageFlow, pictures: bool = True,
     if tpl.footer:
         _footer(issue, flow, items, ids, out, type_area, memo)
     _check_areas(out, overset)
-    _check_rules(out)
+    _check_rules(out, overset)
     return out
 
 
@@ -252,15 +252,19 @@ def _check_areas(out: PageOut, skip: set[int] = frozenset()) -> None:
                                     f"{(area.y1 - area.y0) / MM:.1f} mm){hint}"))
 
 
-def _check_rules(out: PageOut) -> None:
+def _check_rules(out: PageOut, skip: set[int] = frozenset()) -> None:
     """No rule of the page crosses a line of type: a rule (between blocks, over a headline, a
     table's or a box's, the masthead's) whose line runs through a glyph's em box, less a
     tenth of it at the top and the foot (where a glyph's white is), is a layout problem
     naming the text it crosses — the page is not written.  A line's own rules (a dash drawn
     as a rule, a hyphen: ``Rule.own``) are part of its type.  The rule that crossed the
     first line of a column set beside a headline (文包题) passed every check but the tests'
-    read-back (tests/pagecheck.rules_through_text); the build now refuses such a page."""
-    runs = [it for it in out.items if isinstance(it, TextRun) and not it.vertical]
+    read-back (tests/pagecheck.rules_through_text); the build now refuses such a page.  The
+    runs of the areas in ``skip`` (overset blocks, as for :func:`_check_areas`: a block with
+    no room left overlaps what is below it, and its overset is the error said) are not
+    checked; a line crossed is said once, whatever crosses it."""
+    runs = [it for it in out.items if isinstance(it, TextRun) and not it.vertical and
+            it.area not in skip]
     if not runs:
         return
     runs.sort(key=_Y)
@@ -295,7 +299,7 @@ def _check_rules(out: PageOut) -> None:
             # rule stands inside one, clear of its sides
             if any(not ch.isspace() and ((a < x1 - 0.5 and z > x0 + 0.5) if flat
                                          else a + 0.5 < x0 < z - 0.5) for ch, a, z in boxes):
-                key = (id(rule), run.line_id)
+                key = (run.line_id, run.y)
                 if key not in seen:
                     seen.add(key)
                     where = replace(run.where, slot=None) \
