@@ -489,12 +489,18 @@ def _plan_folder(tmp_path, chars: int):
     stories = f"  - id: lead\n    article: {long}\n    priority: lead\n"
     for k, f in enumerate(picks):
         stories += f"  - id: s{k}\n    article: {f.name}\n"
+    _two_pages(folder, stories, "# planned by makeup\n")
+    return folder
+
+
+def _two_pages(folder, stories: str, head: str = "") -> None:
+    """``folder``'s manifest: two empty pages of 四川科技报 and ``stories`` (YAML lines)
+    under ``stories:``, for `makeup --plan`."""
     (folder / "issue.yaml").write_text(
-        "# planned by makeup\npaper: sichuan-kejibao\ndate: 2020-08-04\npages:\n"
+        head + "paper: sichuan-kejibao\ndate: 2020-08-04\npages:\n"
         "  - page: 1\n    template: difang-dongtai\n    slots: []\n"
         "  - page: 2\n    template: difang-dongtai\n    slots: []\n"
         "stories:\n" + stories, encoding="utf-8")
-    return folder
 
 
 @pytest.mark.parametrize("chars", [7000, 8000])
@@ -605,11 +611,7 @@ def test_plan_puts_no_more_stories_on_a_page_than_makeup_places(tmp_path):
     for k, f in enumerate(small):
         shutil.copy(f, folder / f.name)
         stories += f"  - id: s{k}\n    article: {f.name}\n"
-    (folder / "issue.yaml").write_text(
-        "paper: sichuan-kejibao\ndate: 2020-08-04\npages:\n"
-        "  - page: 1\n    template: difang-dongtai\n    slots: []\n"
-        "  - page: 2\n    template: difang-dongtai\n    slots: []\n"
-        "stories:\n" + stories, encoding="utf-8")
+    _two_pages(folder, stories)
     r = run("makeup", folder, "--plan", "--no-proofs")
     assert "places at most" not in r.stderr, r.stderr
     pages = dict(re.findall(r"plan: page (\d): (.*) \(\d+ % of the page\)", r.stderr))
