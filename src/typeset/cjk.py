@@ -197,9 +197,10 @@ SHRINK_ORDER = ("space", "interpunct", "bracket", "pause", "hanlatin", "stop")
 STRETCH_ORDER = ("space", "hanlatin", "even")
 
 # … between Han characters and Western letters and numerals only: an ASCII symbol between two
-# Han characters (缆索吊装+斜拉扣挂, 研发&生产) is set against them, as the copy writes it (a
-# ¼-em gap each side set it apart as 吊装 + 斜拉)
-NO_HAN_LATIN_GAP = frozenset("+=&*#~^|<>")
+# Han characters (缆索吊装+斜拉扣挂, 研发&生产) or a sign of multiplication after a unit
+# (15米×11米) is set against them, as the copy writes it (a ¼-em gap each side set it apart
+# as 吊装 + 斜拉)
+NO_HAN_LATIN_GAP = frozenset("+=&*#~^|<>×÷")
 HAN_LATIN_GAP = 0.25      # CLREQ §mixed_text_composition_in_horizontal_writing_mode: ¼ em
 HAN_LATIN_MIN = 0.125     # may shrink to ⅛ em
 HAN_LATIN_MAX = 0.5       # may stretch to ½ em

@@ -845,6 +845,8 @@ def _can_break(a: _Item, b: _Item, no_start, no_end, connector_no_start: bool = 
         return False
     if b.cls in (SP, IS):           # a space stays at the end of the line it follows
         return False
+    if b.ch in "×÷":                # a factor keeps its sign: 15米 | ×11米 read as a fragment
+        return False
     if a.cls in _LATIN and b.cls in _LATIN:
         return False                # inside a Latin word or a number (CLREQ §handling_western…)
     if keep_units and a.cls == LA and a.ch.isdigit() and b.ch in cjk.NUMERIC_SUFFIX_HAN:
