@@ -379,10 +379,11 @@ _KEEP = 25000.0          # inside a dateline that could stay whole
 # give way to a dateline alone on a first line short by 3½ em — 廣州8月12日電 （記者 張 | 璐）)
 _KEEP_BYLINE = 130000.0
 # … and inside one of its words (a name, 记者) more, whether or not it fits: over a first line
-# spaced about 0.4 em a gap.  Bylines at 8–20 em over the corpora (52 paragraphs): broken
-# inside a word 137 → 65 times (at their spaces 34 → 96), for visibly spaced lines 7170 →
-# 7225 of 78,800, past ½ em 266 → 275
-_KEEP_NAME = 40000.0
+# spaced about 0.4 em a gap.  Bylines at 8–20 em over the corpora (58 paragraphs): broken
+# inside a word 137 → 56 times (at 40,000: 73; at 100,000: 37 for 11 more lines past ½ em),
+# at their spaces 34 → 123, for visibly spaced lines about +1 % (7170 → 7225 of 78,800 at
+# 40,000 on the corpora then; 60,000 adds 20 more of 80,500 and no line past 0.4 em)
+_KEEP_NAME = 60000.0
 _BYLINE_PARTS = frozenset(" \u3000、，")
 _BAD_LINE = 150000.0     # a line of marks alone, or of one character and ——/……
 
