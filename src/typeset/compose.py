@@ -1255,15 +1255,14 @@ def _solve(delta: float, shrink: dict, stretch: dict, n_even: int, last: bool,
                 # Latin words and their spaces only ("national Poetry Week"): the word
                 # spaces open past their maximum, never the letters (CLREQ §procedures_for_
                 # inter-character_spacing_expansion: nothing inside a Latin word; issue #15).
-                # Priced as letter-spacing that line would be, so breaks do not change.
                 cap = stretch["space"]
                 if record:
                     fit.stretch["space"] = (cap + need) / cap
-                # Priced as even spacing is, by what each space opens past its ½ em (the
-                # spaces counted as of about ¼ em, each stretching ¼ em to its ½): an English
-                # sentence quoted in a narrow column set its word spaces at ¾ em rather than
-                # open 他 在 会 上 说 0.7 em a gap (fresh copy; letter-spacing's price here
-                # made any Han line cheaper than one word space past ½ em).
+                # Priced as even spacing is, by how far each space has grown past a space of
+                # about ¼ em (each stretches ¼ em to its ½, then ``per`` more): an English
+                # sentence quoted in a narrow column sets its word spaces at ¾ em rather than
+                # open 他 在 会 上 说 0.7 em a gap (fresh copy; priced as letter-spacing, as it
+                # was, any Han line was cheaper than one word space past ½ em).
                 per = need / max(1.0, cap / (cjk.SPACE_MAX - 0.25))
                 cost += _even_cost(per + cjk.SPACE_MAX - 0.25, need)
             elif n_letter > 0:
