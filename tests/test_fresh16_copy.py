@@ -431,3 +431,37 @@ def test_a_court_notice_s_addressee_under_its_case_number_is_not_indented():
     assert isinstance(a, art)
     lines = compose_article(issue, a)
     assert lines[1][0].indent == 0.0 and lines[2][0].indent > 0.0
+
+
+TABLE = """省统计局近日发布数据，主要指标如下表：
+
+| 指标 | 数值 | 同比 |
+|---|---|---|
+| 研发经费（亿元） | 1,023.6 | 11.2% |
+| 高新技术企业（家） | 18,560 | 9.8% |
+| 技术合同成交额（亿元） | 1,786.4 | 23.7% |
+
+省统计局有关负责人表示，全省创新能力持续提升。"""
+
+
+def test_a_table_too_wide_turns_its_labels_over_inside_their_cells(tmp_path, project):
+    """A table of labels and figures (a Word table of fresh copy: 技术合同成交额（亿元）|
+    1,786.4 | 23.7%) 17.4 em wide in a 12-em column refused the build.  Now its label column
+    turns over inside its cells — the figures on the label's last line, a row's lines kept
+    together — and the build passes: the preflight reads every row back in its order, no
+    glyph stands outside the column."""
+    from pdfread import read_chars
+
+    whole, f = build_article(tmp_path, project, 12, "科技创新主要指标", TABLE, name="001-t.md")
+    chars = [c for c in read_chars(whole, 0) if c.ch.strip()]
+    text = "".join(c.ch for c in chars)
+    for row in ("技术合同成交额（亿元）1,786.423.7%", "研发经费（亿元）1,023.611.2%"):
+        assert row in text, text
+    i = text.index("技术合同成交额（亿元）")
+    label, figures = chars[i:i + 11], chars[i + 11:i + 18]
+    assert "".join(c.ch for c in figures) == "1,786.4"
+    assert len({round(c.base, 1) for c in label}) > 1            # the label turned over
+    assert abs(figures[0].base - label[-1].base) < 0.1           # the figures on its last line
+    # (the build's preflight read every article back along its thread: build_article asserts
+    # the build passed; realcopy's own count leaves out the header row's 黑体 line)
+    assert (f["start"], f["end"]) == (0, 0)

@@ -939,6 +939,11 @@ def _table(issue, art, p, measure: float, first: bool) -> list[Line]:
     widths = [max((row[c].width for row in cells if row[c] is not None), default=0.0)
               for c in range(ncol)]
     need = sum(widths) + TABLE_GAP * (ncol - 1)
+    aligns = column_align(t)
+    wrapped: dict = {}           # (row, column) → the cell's lines, where it turns over
+    if need > measure + 1e-9:
+        wrapped, widths = _wrap_cells(cells, widths, aligns, body_face, measure, paper.settings)
+        need = sum(widths) + TABLE_GAP * (ncol - 1)
     if need > measure + 1e-9:
         over = need - measure
         raise LayoutError(
@@ -952,31 +957,80 @@ def _table(issue, art, p, measure: float, first: bool) -> list[Line]:
     for w in widths:
         xs.append(x)
         x += w + gap
-    aligns = column_align(t)
     lines: list[Line] = [] if first else [_blank(measure)]
     header = None
     for r, row in enumerate(cells):
-        glyphs: list[Glyph] = []
-        for c, ln in enumerate(row):
-            if ln is None:
-                continue
-            a = aligns[c] if r else ("right" if aligns[c] == "right" else
-                                     "center" if aligns[c] == "center" else "left")
-            off = xs[c] + (widths[c] - ln.width if a == "right" else
-                           (widths[c] - ln.width) / 2.0 if a == "center" else 0.0)
-            glyphs += [replace(g, x=g.x + off, role=hr if r == 0 else None)
-                       for g in ln.glyphs]
-        line = Line(glyphs=glyphs, width=measure, measure=measure, indent=0.0,
-                    justified=False, align="start")
-        if r == 0:
-            line.decor = (("hrule", 0.0, measure, 0.0, TABLE_RULE[0]),
-                          ("hrule", 0.0, measure, 1.0, TABLE_RULE[1]))
-            line.keep = 1 if len(cells) > 1 else 0
-            header = line
-        else:
-            line.repeat = header
-        if r == len(cells) - 1 and r:
-            line.decor = line.decor + (("hrule", 0.0, measure, 1.0, TABLE_RULE[0]),)
-        lines.append(line)
+        # a row is one grid line, or as many as its turned-over cell takes: the cells before
+        # it stand on the row's first line, those after it on its last (figures beside the
+        # end of their label), so that the row reads in its order, line by line, as the
+        # preflight reads it back
+        turned = next((c for c in range(ncol) if (r, c) in wrapped), None)
+        depth = len(wrapped[r, turned]) if turned is not None else 1
+        for k in range(depth):
+            glyphs: list[Glyph] = []
+            for c, ln in enumerate(row):
+                if c == turned:
+                    ln = wrapped[r, c][k]
+                elif turned is not None and k != (0 if c < turned else depth - 1):
+                    ln = None
+                if ln is None:
+                    continue
+                a = aligns[c] if r else ("right" if aligns[c] == "right" else
+                                         "center" if aligns[c] == "center" else "left")
+                off = xs[c] + (widths[c] - ln.width if a == "right" else
+                               (widths[c] - ln.width) / 2.0 if a == "center" else 0.0)
+                glyphs += [replace(g, x=g.x + off, role=hr if r == 0 else None)
+                           for g in ln.glyphs]
+            line = Line(glyphs=glyphs, width=measure, measure=measure, indent=0.0,
+                        justified=False, align="start")
+            if r == 0:
+                line.decor = (("hrule", 0.0, measure, 0.0, TABLE_RULE[0]),
+                              ("hrule", 0.0, measure, 1.0, TABLE_RULE[1]))
+                # with its first row, all of it (a turned-over label is one row)
+                line.keep = (1 + max((len(wrapped[1, c]) for c in range(ncol)
+                                      if (1, c) in wrapped), default=1) - 1) \
+                    if len(cells) > 1 else 0
+                header = line
+            else:
+                line.repeat = header
+                if k == 0 and depth > 1:
+                    line.keep = depth - 1          # a row's lines in one column
+            if r == len(cells) - 1 and r and k == depth - 1:
+                line.decor = line.decor + (("hrule", 0.0, measure, 1.0, TABLE_RULE[0]),)
+            lines.append(line)
     lines.append(_blank(measure))
     return lines
+
+
+def _wrap_cells(cells: list, widths: list, aligns: list, face, measure: float,
+                settings) -> tuple[dict, list]:
+    """A table too wide for its column with the text of its widest left-aligned column
+    turned over inside its cells — as balanced lines (compose_headline) of at most what
+    the other columns leave it, never narrower than its header or 2 em, each row then as
+    deep as its cell — or nothing turned over (the table's width as it was; the
+    caller says it is too wide).  A Word table of 研发经费（亿元）| 1,023.6 | 11.2% was
+    17.4 em wide in a 12-em column and refused the build.  The header is never turned
+    over: a header wider than the column is still an error.  (row, column) → lines, and
+    the columns' widths."""
+    ncol = len(widths)
+    text = [c for c in range(ncol) if aligns[c] not in ("right", "center")]
+    if not text:
+        return {}, widths
+    c = max(text, key=lambda k: widths[k])
+    room = measure - (sum(widths) - widths[c]) - TABLE_GAP * (ncol - 1)
+    head = cells[0][c].width if cells and cells[0][c] is not None else 0.0
+    if room < max(2.0, head) - 1e-9:
+        return {}, widths
+    wrapped = {}
+    widest = head
+    for r in range(1, len(cells)):
+        ln = cells[r][c]
+        if ln is None or ln.width <= room + 1e-9:
+            widest = max(widest, ln.width if ln is not None else 0.0)
+            continue
+        pieces = compose_headline("".join(g.ch for g in ln.glyphs), face, room, settings)
+        if any(p.width > room + 1e-9 for p in pieces):
+            return {}, widths                 # (a word that does not turn over: too wide)
+        wrapped[r, c] = pieces
+        widest = max(widest, max(p.width for p in pieces))
+    return wrapped, [widest if k == c else w for k, w in enumerate(widths)]
