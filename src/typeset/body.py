@@ -34,7 +34,8 @@ A plain paragraph (kind "body" without emphasis) is composed exactly as before m
   a thick rule above and a thin rule below, a thick rule under the last row, columns at
   least ½ em apart, figures right-aligned (``markup.column_align``); the header row is
   repeated at the top of each column the table continues in (``Line.repeat``, flow.py).  A
-  table wider than the column is a layout error (exit 4) naming it and by how much.
+  table wider than the column turns its labels over inside their cells (``_wrap_cells``);
+  one that still does not fit is a layout error (exit 4) naming it and by how much.
 
 The font roles of the markup are ``ROLES``: a project's roles file may give each its own
 face; without one the role named after it (a headline's, a kicker's face) sets it.
