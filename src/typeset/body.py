@@ -676,31 +676,33 @@ def _verse_line(line: Line, measure: float, indent: float) -> Line:
 
 
 def _clause_lines(clauses: list[str], face, measure: float, indent: float,
-                  settings, faces=None) -> list[Line] | None:
-    """A paragraph of regular verse as lines of whole clauses, as many on a line as fit at
-    ``indent``; None when a clause alone does not.  ``faces``: each character's face where
+                  settings, faces=None, turn: float | None = None) -> list[Line] | None:
+    """Verse as lines of whole clauses, as many on a line as fit, the first line at
+    ``indent`` and the others at ``turn`` (default: ``indent``, as a regular poem's lines
+    stand); None when a clause alone does not fit.  ``faces``: each character's face where
     emphasis sets it in another (None: the body's throughout)."""
-    room = measure - indent
-    texts, cur = [], ""
-    at, start = 0, 0              # where in the paragraph the clause, and the line, begin
-    starts = []
+    turn = indent if turn is None else turn
+    lines: list[Line] = []
+
+    def place(text: str, start: int) -> bool:
+        x = turn if lines else indent
+        ln = _natural(text, face, settings, faces, start)
+        if ln.width > measure - x + 1e-9:
+            return False
+        lines.append(_verse_line(ln, measure, x))
+        return True
+
+    cur, at, start = "", 0, 0      # where in the paragraph the clause, and the line, begin
     for c in clauses:
+        room = measure - (turn if lines else indent)
         if cur and _natural(cur + c, face, settings, faces, start).width > room + 1e-9:
-            texts.append(cur)
-            starts.append(start)
+            if not place(cur, start):
+                return None
             cur, start = c, at
         else:
             cur += c
         at += len(c)
-    texts.append(cur)
-    starts.append(start)
-    lines = []
-    for t, s in zip(texts, starts):
-        ln = _natural(t, face, settings, faces, s)
-        if ln.width > room + 1e-9:
-            return None
-        lines.append(_verse_line(ln, measure, indent))
-    return lines
+    return lines if place(cur, start) else None
 
 
 def _natural(text: str, face, settings, faces=None, start: int = 0) -> Line:
@@ -759,24 +761,7 @@ def _at_pauses(text: str, face, measure: float, indent: float, turn: float, sett
     clauses = _PAUSE_CLAUSE.findall(text)
     if len(clauses) < 2 or "".join(clauses) != text:
         return None
-    out: list[Line] = []
-    cur, start, at = "", 0, 0
-    for c in clauses:
-        room = measure - (indent if not out else turn)
-        if cur and _natural(cur + c, face, settings, faces, start).width > room + 1e-9:
-            ln = _natural(cur, face, settings, faces, start)
-            if ln.width > room + 1e-9:
-                return None
-            out.append(_verse_line(ln, measure, indent if not out else turn))
-            cur, start = c, at
-        else:
-            cur += c
-        at += len(c)
-    ln = _natural(cur, face, settings, faces, start)
-    if ln.width > measure - (indent if not out else turn) + 1e-9:
-        return None
-    out.append(_verse_line(ln, measure, indent if not out else turn))
-    return out
+    return _clause_lines(clauses, face, measure, indent, settings, faces, turn)
 
 
 class _Traditional:
