@@ -581,7 +581,7 @@ class SQLiteCatalog(Catalog):
             raise self._failure(e) from None
         try:
             con.execute("PRAGMA busy_timeout=30000")
-            con.execute("PRAGMA journal_mode=WAL")
+            self._wal(con)
             self.con = con
             if "grams" not in self._tables() or \
                     not set(ADDED_COLUMNS) <= self._article_columns():
@@ -593,6 +593,23 @@ class SQLiteCatalog(Catalog):
             con.close()
             raise self._failure(e) from None
         return con
+
+    @staticmethod
+    def _wal(con: sqlite3.Connection, wait: float = 30.0) -> None:
+        """Put the catalog in WAL mode (it stays so in the file).  Switching needs the file to
+        itself, and SQLite answers "database is locked" at once, without its busy timeout,
+        while another process has it open, as when two ingest workers open a new catalog
+        together: the switch is tried again until ``wait`` seconds have passed."""
+        end = time.monotonic() + wait
+        while True:
+            try:
+                if con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    con.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > end:
+                    raise
+                time.sleep(0.02)
 
     def _connect_readonly(self) -> sqlite3.Connection:
         if not self.path.is_file():
