@@ -348,6 +348,17 @@ def salutation(paras) -> int | None:
     return None
 
 
+def compliment(paras, k: int) -> bool:
+    """Whether ``paras[k]`` is a letter's greeting after the wish's opening on the line
+    before (cjk.COMPLIMENT: 此致 / 敬礼！): set 顶格, not indented."""
+    if k == 0:
+        return False
+    a, b = paras[k - 1], paras[k]
+    return all(q.kind == "body" and not q.spans and not q.verse for q in (a, b)) and \
+        cjk.COMPLIMENT_OPEN.fullmatch(a.text.strip()) is not None and \
+        cjk.COMPLIMENT.fullmatch(b.text.strip()) is not None
+
+
 def _flush_right(text: str, face, measure: float, settings) -> list[Line]:
     """A closing line set flush right at its natural width, unspread.  One wider than the
     measure (an organ's long name in a narrow column: 繁昌县精神文明建设指导委员会 at 12) is
@@ -562,7 +573,7 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
         elif p.kind == "body" and not p.spans and name_list(p.text) and \
                 (names := _name_lines(name_list(p.text), face, measure, paper.settings)):
             out.append(names)
-        elif k == saluted:
+        elif k == saluted or compliment(paras, k):
             out.append(compose_paragraph(p.text, face, measure, paper.settings, indent=0.0))
         elif p.kind == "body" and not p.spans:
             lines = compose_paragraph(p.text, face, measure, paper.settings)
@@ -742,7 +753,10 @@ def _turned(text: str, face, measure: float, indent: float, settings,
         at = found if found >= 0 else at
         nat = _natural(piece.text, face, settings, faces, at)
         at += len(piece.text)
-        out.append(_verse_line(nat, measure, indent if j == 0 else turn))
+        x = indent if j == 0 else turn
+        # a piece the composer fitted only by closing up its marks stays as composed (at
+        # natural width it would run past the column)
+        out.append(_verse_line(nat if nat.width <= measure - x + 1e-9 else piece, measure, x))
     return out
 
 
@@ -896,12 +910,20 @@ def _item(issue, p, measure: float, marker: int | None = None) -> list[Line]:
     # time stands where a paragraph's first character would)
     base = paper.settings.indent if given else (max(1, p.level) - 1) * 1.0
     hang = base + (mark.width + cjk.HAN_LATIN_GAP if mark else 0.0)
+    if given and base and measure - hang < measure / 2:
+        # a time range (08:00—08:30) at the indent left the entries less than half the
+        # column, four characters a line at 12 em: the times go flush left instead
+        hang -= base
     lines = compose_paragraph(p.text[marker:], face, measure - hang, paper.settings,
                               indent=0.0, faces=faces[marker:] if faces else None)
     if given and len(lines) > 1:
         at = marker
         for k, ln in enumerate(lines[:-1]):
-            lines[k] = _natural(ln.text, face, paper.settings, faces, at)
+            nat = _natural(ln.text, face, paper.settings, faces, at)
+            # a line the composer fitted only by closing up its marks (“阅读与城市”) stays
+            # as composed: at natural width it ran past the column (fresh copy, a TV listing)
+            if nat.width <= measure - hang + 1e-9:
+                lines[k] = nat
             at += len(ln.text)
     for ln in lines:
         ln.indent += hang

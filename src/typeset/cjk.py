@@ -241,8 +241,19 @@ LIST_ITEM = re.compile("^\\s*(?:[（(][一二三四五六七八九十\\d]{1,3}[�
 # A time of day opening an entry of a listing (a TV or a meeting schedule: 06:00 朝闻天下,
 # 9:30—11:00 开幕式); LISTING_ENTRIES of them in a row make a listing (load: each a paragraph;
 # body: the time in the hang, the entry's turnovers under its text).
-LISTING_TIME = re.compile(r"^\s*\d{1,2}[:：]\d{2}(?!\d)")
+# A range (08:00—08:30, 9:30-11:00, 19:30～21:00, 14:00至16:00) is one time: both ends
+# stand in the hang (fresh copy: read as the start alone, —08:30 went into the entry's text
+# and its turnovers hung under the dash).
+LISTING_TIME = re.compile(r"^\s*\d{1,2}[:：]\d{2}(?!\d)"
+                          r"(?:\s*(?:——?|–|-|~|～|至|到)\s*\d{1,2}[:：]\d{2}(?!\d))?")
 LISTING_ENTRIES = 3
+
+# A letter's complimentary close (祝颂语) on two lines: the wish's opening alone (此致, 祝,
+# 顺颂) and its greeting on the next line (敬礼！, 身体健康！, 商祺).  Letters set the first
+# line indented 2 em as a paragraph and the second 顶格, flush left (the school-book form of
+# a 书信, and how papers print readers' letters); joined they read 此致敬礼！.
+COMPLIMENT_OPEN = re.compile(r"(?:此致|敬祝|谨祝|顺祝|祝您|祝你|顺颂|即颂|祝)[，,：:]?")
+COMPLIMENT = re.compile(r"[^\s，。；：、,.;:（）()“”\d]{1,10}[！!]?")
 
 # --- Newsroom conventions ----------------------------------------------------------------------
 # Not CLREQ: how news copy opens and signs a paragraph (issue #15).  A dateline at the start of

@@ -713,7 +713,10 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
             # at a line edge (the gap belongs to the item after it and is not set at a line
             # start).
             if (a.cls == H and b.cls in (LA, PR) and not (wide(b.ch, b.adv) or b.upright)
-                    and b.ch not in cjk.NO_HAN_LATIN_GAP) or \
+                    and (b.ch not in cjk.NO_HAN_LATIN_GAP or
+                         # a number's sign is the number's start (涨幅 +2.35%), not a
+                         # symbol set against its neighbours (研发+生产)
+                         b.ch == "+" and k + 1 < n and items[k + 1].ch in _DIGITS)) or \
                     (a.cls in (LA, PO) and not (wide(a.ch, a.adv) or a.upright) and b.cls == H
                      and a.ch not in cjk.NO_HAN_LATIN_GAP):
                 b.gap = cjk.HAN_LATIN_GAP

@@ -1154,7 +1154,8 @@ def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]
     longest = max(_txt_width(raw.strip()) for _, raw in block)
     ends = [bool(_TXT_LINE_END.search(raw.rstrip()) or _txt_heading(raw, longest))
             for _, raw in block]
-    if len(block) > 1 and all(ends[:-1]) or _txt_verse(block) or _txt_enumeration(block):
+    if len(block) > 1 and all(ends[:-1]) or _txt_verse(block) or _txt_enumeration(block) \
+            or _txt_labelled(block):
         return [[line] for line in block]
     # here a line ends a paragraph only by its mark: a short line among them may be the
     # fragment of a line broken mid-sentence (``…取得明显成效，PM`` / ``2.5`` / ``年平均浓度…``)
@@ -1169,11 +1170,27 @@ def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]
     for k, line in enumerate(block):
         if paras and not _TXT_INDENT.match(line[1]) and not (one_a_line and stops[k - 1]) \
                 and not _txt_item_starts(block, k, longest) and \
-                not (timed and cjk.LISTING_TIME.match(line[1])):
+                not (timed and cjk.LISTING_TIME.match(line[1])) and \
+                not cjk.COMPLIMENT_OPEN.fullmatch(line[1].strip()) and \
+                not cjk.COMPLIMENT_OPEN.fullmatch(block[k - 1][1].strip()):
             paras[-1].append(line)
         else:
             paras.append([line])
     return _txt_closing(paras)
+
+
+# A line of a notice's contact block: a short label and its colon, then its value
+# (咨询电话：028-8888 8888 / 服务热线：400-123-4567 / 联系人：刘老师 / E-mail：…).
+_TXT_LABEL = re.compile(r"\s*(?:[\u4e00-\u9fff]{1,6}|[A-Za-z][A-Za-z-]{0,7})[：:]\s*\S")
+
+
+def _txt_labelled(block: list[tuple[int, str]]) -> bool:
+    """Whether every line of a block opens with a label and its colon (``_TXT_LABEL``): a
+    notice's contact lines, one item a line.  Copy wrapped at a width opens a line so only
+    by chance, never line after line; joined, the lines ran into one paragraph and a
+    telephone number was broken across the join (fresh copy: ``…8888 服务热线：400-123-`` /
+    ``4567 联系人：刘老师``)."""
+    return len(block) > 1 and all(_TXT_LABEL.match(raw) for _, raw in block)
 
 
 # An item of an enumeration ends in a semicolon, its last in a full stop (GB/T 15834-2011

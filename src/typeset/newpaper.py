@@ -96,6 +96,13 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copy2(src, dst)
 
 
+# The fallback faces a new project takes where it finds them (fonts/fetch_fallback.py fetches
+# them into the checkout; Debian: fonts-hanazono), their licence kept beside them.
+FALLBACK_FACES = {"hanamin-a": "HanaMinA.ttf", "hanamin-b": "HanaMinB.ttf"}
+FALLBACK_FILES = list(FALLBACK_FACES.values())
+FALLBACK_LICENCE = "LICENSE-Hanazono.txt"
+
+
 def font_folders(fonts: Path | None) -> list[Path]:
     """Where init looks for the font files: ``fonts`` if given (only there), else the
     checkout's fonts/ and the system's font folders."""
@@ -142,6 +149,11 @@ def init_project(folder: Path, fmt: str = "四开", name: str | None = None,
     # a folder given is searched as it is; the system's font folders with their subfolders
     found, unusable = find_font_files(wanted + halts, folders, deep=fonts is None)
     missing = [n for n in wanted if n not in found]
+    # the fallback faces for what the four lack (CJK Extensions, ₂ ⁻ −): optional, taken
+    # where found (the checkout's fonts/ after `make`, Debian's fonts-hanazono); without
+    # them a build stops at the first such character, naming it
+    spare = {} if no_fonts else find_font_files(FALLBACK_FILES, folders,
+                                                deep=fonts is None)[0]
     if missing and not no_fonts:
         where = str(fonts) if fonts is not None else \
             ", ".join(str(p) for p in folders if p.is_dir()) or "the system's font folders"
@@ -175,6 +187,20 @@ def init_project(folder: Path, fmt: str = "四开", name: str | None = None,
             if n in found:
                 _link_or_copy(found[n], stage / "fonts" / n)
                 copied.append(found[n])
+        spare_faces = {face: n for face, n in FALLBACK_FACES.items() if n in spare}
+        for n in spare_faces.values():
+            _link_or_copy(spare[n], stage / "fonts" / n)
+            copied.append(spare[n])
+        if spare_faces:
+            (stage / "fonts" / FALLBACK_LICENCE).write_bytes(
+                (base / "fallback" / FALLBACK_LICENCE).read_bytes())
+            fy = stage / "layout" / "fonts.yaml"
+            lines = "".join(f"  {face}: {{file: fonts/{n}}}\n"
+                            for face, n in spare_faces.items())
+            text = fy.read_text(encoding="utf-8").replace(
+                "roles:\n", "  # for characters the faces above lack (CJK Extensions A-F, "
+                "₂ ⁻ −): Hanazono Mincho\n" + lines + "roles:\n", 1)
+            fy.write_text(text + f"fallback: [{', '.join(spare_faces)}]\n", encoding="utf-8")
         (stage / "schemas").mkdir()
         for kind in schema.FILES:
             (stage / "schemas" / f"{kind}.schema.json").write_text(schema.json_text(kind),

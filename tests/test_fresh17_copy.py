@@ -1,0 +1,161 @@
+"""Copy the project had not seen (fresh17, tests/corpus/written17: a TV and events listing, a
+market wrap, a call for entries with its contact lines, a reader's letter, a weather report …),
+set on two new papers (`paiban init`, 四开 and 对开) and looked at on the page.
+
+- A listing entry whose line the composer fitted by closing up its quotation marks
+  (`14:00 “阅读与城市”主题讲座`) was set again at natural width and ran past the column: the
+  build refused the page (exit 4).  Such a line now stays as composed.
+- A listing's time ranges (`08:00—08:30 早安新闻`) were read as the start time alone, the
+  range's end set as the title's start; at the paragraph indent they left the entries four
+  characters a line.
+- A block of contact lines (`咨询电话：…` / `服务热线：…` / `联系人：…`) ran into one paragraph,
+  a telephone number broken across the join; a letter's `此致` / `敬礼！` ran into one line.
+- A new project had no fallback faces: a minus sign or a subscript figure stopped the build.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+from conftest import ROOT, pdftotext_raw, squash
+from realcopy_build import body_lines, build_article, project  # noqa: F401
+
+CORPUS = ROOT / "tests" / "corpus" / "written17"
+
+
+def _body(name: str) -> tuple[str, str]:
+    text = (CORPUS / name).read_text(encoding="utf-8")
+    head, body = text.split("\n\n", 1)
+    title = re.search(r"headline: (.*)", head).group(1)
+    return title, body.strip()
+
+
+def _paras(text: str):
+    from typeset.load import parse_article
+    from typeset.normalize import normalise_text
+
+    art = parse_article(ROOT / "x.txt", "headline: x\n\n" + text + "\n")
+    return [type(p)(**{**p.__dict__, "text": normalise_text(p.text)[0]})
+            for p in art.paragraphs]
+
+
+def test_a_listing_line_fitted_by_its_closed_up_marks_stays_in_its_column(tmp_path, project):
+    """06 (the events listing) at 12 em: every entry is set (the build refused the page: a
+    line of `14:00—16:00 “阅读与城市”主题讲座` ran 1.3 mm past the column), nothing is lost,
+    and every time range stands whole at the start of its entry's first line."""
+    title, body = _body("06-tvlisting.txt")
+    whole, f = build_article(tmp_path, project, 12, title, body)
+    assert (f["lost"], f["added"], f["start"], f["end"]) == (0,) * 4
+    lines = [ln.text.replace(" ", "") for ln in body_lines(whole)]
+    for rng in re.findall(r"^(\d\d:\d\d—\d\d:\d\d)", body, re.M):
+        assert any(rng in t for t in lines), rng
+    got = squash(pdftotext_raw(whole))
+    assert squash("“阅读与城市”主题讲座") in got
+
+
+def test_a_listing_s_time_ranges_are_its_times():
+    from typeset.body import listing_entries
+
+    paras = _paras("08:00—08:30 早安新闻\n12:00-12:30 午间新闻\n19:30～21:00 周末大放送\n"
+                   "14:00至16:00 讲座")
+    assert [p.text for p in paras][0] == "08:00—08:30早安新闻"     # (normalised)
+    times = listing_entries(paras)
+    assert [paras[k].text[:n] for k, n in sorted(times.items())] == \
+        ["08:00—08:30", "12:00-12:30", "19:30～21:00", "14:00至16:00"]
+    # a time alone, as before
+    paras = _paras("06:00 朝闻天下\n08:00 新闻\n09:25 电视剧：山河锦绣（18、19）")
+    assert [paras[k].text[:n] for k, n in sorted(listing_entries(paras).items())] == \
+        ["06:00", "08:00", "09:25"]
+
+
+def test_contact_lines_and_a_letter_s_close_keep_their_lines():
+    paras = _paras("咨询电话：028-8888 8888\n服务热线：400-123-4567\n联系人：刘老师 13800138000\n"
+                   "微信公众号：chengdu_dushujie")
+    assert [p.text for p in paras] == ["咨询电话：028-8888 8888", "服务热线：400-123-4567",
+                                       "联系人：刘老师13800138000", "微信公众号：chengdu_dushujie"]
+    paras = _paras("恳请贵报帮助呼吁。\n\n此致\n敬礼！\n\n读者 陈建国\n2024年11月20日")
+    assert [p.text for p in paras][:3] == ["恳请贵报帮助呼吁。", "此致", "敬礼！"]
+    # wrapped copy that happens to open a line with a label is still one paragraph
+    paras = _paras("他在会上说：今年的任务很重，我们要\n一起努力，把工作做好。")
+    assert len(paras) == 1
+
+
+def test_a_letter_s_greeting_stands_flush_left_under_its_wish(tmp_path, project):
+    """11 (a reader's letter): `此致` is a paragraph (indented 2 em) and `敬礼！` under it
+    stands flush left (顶格), as letters are set — read back from the PDF: 敬礼's left edge is
+    the column's, 此致's 2 em in."""
+    from typeset.body import compliment
+
+    title, body = _body("11-letter.txt")
+    whole, f = build_article(tmp_path, project, 12, title, body)
+    assert (f["lost"], f["added"]) == (0, 0)
+    lines = body_lines(whole)
+    wish = next(ln for ln in lines if ln.text.strip() == "此致")
+    greet = next(ln for ln in lines if ln.text.strip() == "敬礼！")
+    em = greet.size
+    left = min(ln.chars[0].x0 for ln in lines if abs(ln.chars[0].x0 - greet.chars[0].x0) < 3 * em)
+    assert abs(greet.chars[0].x0 - left) < 0.05 * em
+    assert abs(wish.chars[0].x0 - left - 2 * em) < 0.05 * em
+    paras = _paras("此致\n\n敬礼！")
+    assert compliment(paras, 1) and not compliment(paras, 0)
+    assert not compliment(_paras("他说此致。\n\n敬礼！"), 1)
+
+
+def test_a_number_s_sign_takes_the_han_latin_gap():
+    """涨幅+2.35% (02): the sign is the number's first character and takes the ¼-em gap the
+    number takes after a Han character; a plus between two Han characters still takes none."""
+    from typeset.compose import Settings, compose_paragraph
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    path = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(path, load_yaml(path), ROOT).face("body")
+    text = "涨幅+2.35%，方案+单位。"
+    gs = compose_paragraph(text, face, 30, Settings(), indent=0.0)[0].glyphs
+    assert "".join(g.ch for g in gs) == text
+    gap = [round(b.x - a.x - a.advance, 3) for a, b in zip(gs, gs[1:])]   # before gs[k + 1]
+    first, second = text.index("+"), text.rindex("+")
+    assert gap[first - 1] == 0.25, gap            # 幅|+2.35%
+    assert gap[second - 1] == 0.0 and gap[second] == 0.0, gap      # 案|+|单
+
+
+def test_a_new_project_takes_the_fallback_faces_and_sets_a_minus_sign(tmp_path):
+    """`paiban init` with the repository's fonts/ copies HanaMin A and B (and their
+    licence) and names them under `fallback:`; the starter issue with −5℃ and CO₂ in an
+    article builds (before: exit 4, no glyph for U+2212) and reads back whole."""
+    import subprocess
+
+    from conftest import TYPESET
+
+    if not (ROOT / "fonts" / "HanaMinA.ttf").is_file():
+        import pytest
+        pytest.skip("fonts/HanaMinA.ttf not fetched (make fonts)")
+    r = subprocess.run([*TYPESET, "init", "p", "--fonts", ROOT / "fonts", "--date",
+                        "2026-01-05"], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    proj = tmp_path / "p"
+    names = {p.name for p in (proj / "fonts").iterdir()}
+    assert {"HanaMinA.ttf", "HanaMinB.ttf", "LICENSE-Hanazono.txt"} <= names
+    fy = (proj / "layout" / "fonts.yaml").read_text(encoding="utf-8")
+    assert "fallback: [hanamin-a, hanamin-b]" in fy
+    issue = next((proj / "issues").iterdir())
+    art = sorted(issue.glob("*.txt"))[0]
+    art.write_text(art.read_text(encoding="utf-8").rstrip("\n") +
+                   "\n\n今晨最低气温−5℃，二氧化碳（CO₂）排放下降。\n", encoding="utf-8")
+    r = subprocess.run([*TYPESET, "build", issue, "-j", "1"], capture_output=True, text=True,
+                       cwd=proj)
+    assert r.returncode == 0, r.stderr
+    pdf = sorted((issue / "out").glob("*.pdf"))[-1]
+    assert squash("最低气温−5℃，二氧化碳（CO₂）排放下降。") in squash(pdftotext_raw(pdf))
+    # without the fallback files the project is as before: no fallback named
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    for f in (ROOT / "fonts").glob("Typeset*.ttf"):
+        shutil.copy(f, bare / f.name)
+    r = subprocess.run([*TYPESET, "init", "q", "--fonts", bare, "--date", "2026-01-05"],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "fallback" not in (tmp_path / "q" / "layout" / "fonts.yaml").read_text(
+        encoding="utf-8")
+    assert not (tmp_path / "q" / "fonts" / "HanaMinA.ttf").exists()
