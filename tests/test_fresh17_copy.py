@@ -159,3 +159,43 @@ def test_a_new_project_takes_the_fallback_faces_and_sets_a_minus_sign(tmp_path):
     assert "fallback" not in (tmp_path / "q" / "layout" / "fonts.yaml").read_text(
         encoding="utf-8")
     assert not (tmp_path / "q" / "fonts" / "HanaMinA.ttf").exists()
+
+
+def test_the_plan_gives_each_lead_a_page_of_its_own(tmp_path):
+    """The fourteen stories of written17 planned over two pages of a new 四开 paper, two of
+    them `priority: lead`: the second lead leads page 2 (before, both went to page 1 and the
+    second was set as a second story without a word); a third lead with no page left is
+    set as its page's second story, and the plan says so."""
+    import subprocess
+
+    from conftest import TYPESET
+
+    r = subprocess.run([*TYPESET, "init", "p", "--fonts", ROOT / "fonts", "--date",
+                        "2024-11-25"], capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    issue = next((tmp_path / "p" / "issues").iterdir())
+    for f in issue.glob("*.txt"):
+        f.unlink()
+    leads = {"01-sports.txt", "08-science.txt"}
+
+    def manifest(lead_files):
+        out = ["paper: p", "date: 2024-11-25", "stories:"]
+        for f in sorted(CORPUS.glob("*.txt")):
+            shutil.copy(f, issue / f.name)
+            out += [f"  - id: s{f.name[:2]}", f"    article: {f.name}",
+                    f"    priority: {'lead' if f.name in lead_files else 'normal'}"]
+        out += ["pages:"] + [f"  - page: {n}\n    template: zonghe\n    slots: []"
+                             for n in (1, 2)]
+        (issue / "issue.yaml").write_text("\n".join(out) + "\n", encoding="utf-8")
+        r = subprocess.run([*TYPESET, "makeup", issue, "--plan"], capture_output=True,
+                           text=True, cwd=tmp_path / "p")
+        plan = {int(m.group(1)): m.group(2).split(", ") for m in
+                re.finditer(r"plan: page (\d): ([^(]*) \(", r.stdout + r.stderr)}
+        return plan, r.stdout + r.stderr
+
+    plan, out = manifest(leads)
+    assert plan[1][0] == "s01" and plan[2][0] == "s08", out
+    assert "is a lead beside the page's lead" not in out
+    plan, out = manifest(leads | {"07-tech.txt"})
+    assert {plan[1][0], plan[2][0]} <= {"s01", "s08", "s07"}, out
+    assert "is a lead beside the page's lead" in out, out

@@ -2645,6 +2645,7 @@ def plan_issue(issue, bodies):
 
     left = []
     jumps: list[list] = []       # [story id, first page, later page, whole size, share]
+    led = {pg.number for pg in pages if any(s.priority == "lead" for s in pg.slots)}
     paper = issue.paper
     before, after = jump_lines(paper, JUMP_BEFORE), jump_lines(paper, JUMP_AFTER)
     for s in order:
@@ -2661,8 +2662,12 @@ def plan_issue(issue, bodies):
                     id=s.id, section=s.section))
             left.append(s)
             continue
-        home = next((pg for pg in target if size[pg.number].get(s.id) is not None and
-                     used[pg.number] + size[pg.number][s.id] <= PLAN_FILL * cap[pg.number]),
+        # a lead goes first to a page that has none yet: each page's lead leads it (two on
+        # page 1, the second was set as a second story without a word, page 2 had none)
+        prefer = [pg for pg in target if pg.number not in led] if s.priority == "lead" \
+            else []
+        home = next((pg for pg in prefer + target if size[pg.number].get(s.id) is not None
+                     and used[pg.number] + size[pg.number][s.id] <= PLAN_FILL * cap[pg.number]),
                     None)
         if home is None:
             # the pages that share a continued story share their room: the jump moves so
@@ -2672,6 +2677,8 @@ def plan_issue(issue, bodies):
                              _pair_room(j, used, cap, before, after, pg.number)
                              >= size[pg.number][s.id] for j in jumps)), None)
         if home is not None:
+            if s.priority == "lead":
+                led.add(home.number)
             placed[home.number].append(s)
             used[home.number] += size[home.number][s.id]
             mods[home.number] += 1 + (s.id in pics)
@@ -2732,6 +2739,9 @@ def plan_issue(issue, bodies):
                     s = replace(s, priority="lead")
                     lead = True
                 elif s.priority == "lead":
+                    notes.append(_("page {page}: '{id}' is a lead beside the page's lead: "
+                                   "set as its second story (a lead of its own needs a page "
+                                   "of its own)").format(page=pg.number, id=s.id))
                     s = replace(s, priority="second")
             add.append(s)
             if s.kind == "article" and s.id in pics:
