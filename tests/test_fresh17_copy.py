@@ -199,3 +199,41 @@ def test_the_plan_gives_each_lead_a_page_of_its_own(tmp_path):
     plan, out = manifest(leads | {"07-tech.txt"})
     assert {plan[1][0], plan[2][0]} <= {"s01", "s08", "s07"}, out
     assert "is a lead beside the page's lead" in out, out
+
+
+def test_a_quantity_in_two_units_is_never_broken_after_its_first_unit():
+    """55秒12, 9秒97, 2小时05分37秒, 1米85 (01): one quantity each; broken after the unit
+    (跑出55秒 | 12，) the figures read as a stray number.  Every paragraph of 01 and 02
+    composed at 6 to 20 em: no line ends in such a unit with figures opening the next."""
+    from typeset.compose import Settings, compose_paragraph
+    from typeset.fonts import load_font_table
+    from typeset.normalize import normalise_text
+    from typeset.yamlsrc import load_yaml
+
+    path = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(path, load_yaml(path), ROOT).face("body")
+    paras = [normalise_text(p)[0] for f in ("01-sports.txt", "02-stocks.txt")
+             for p in _body(f)[1].split("\n\n")]
+    paras.append("马拉松冠军成绩为2小时05分37秒，莫家蝶跑出55秒12，身高1米85。")
+    unit = re.compile(r"\d(?:小时|分钟|秒|分|时|米)$")    # (the test's own: as the rule reads)
+    seen = 0
+    for text in paras:
+        for m in range(6, 21):
+            lines = compose_paragraph(text, face, m, Settings())
+            for a, b in zip(lines, lines[1:]):
+                seen += bool(unit.search(a.text))
+                assert not (unit.search(a.text) and b.text[:1].isdigit()), \
+                    (m, a.text, b.text)
+    assert seen
+
+
+def test_a_listing_in_a_narrow_column_runs_its_title_on_after_the_time(tmp_path, project):
+    """06 at 8 em: a time range and its hang leave the titles two characters a line (a
+    bracket alone on one: `4集` / `）`); the entry now runs on after its time and turns over
+    1 em in.  No line opens with a closing bracket, nothing is lost."""
+    title, body = _body("06-tvlisting.txt")
+    whole, f = build_article(tmp_path, project, 8, title, body)
+    assert (f["lost"], f["added"]) == (0, 0)
+    lines = [ln.text.strip() for ln in body_lines(whole)]
+    assert not [t for t in lines if t[:1] in "）」』”"], lines
+    assert any(t.startswith("21:10—22:40") for t in lines)

@@ -914,6 +914,11 @@ def _item(issue, p, measure: float, marker: int | None = None) -> list[Line]:
         # a time range (08:00—08:30) at the indent left the entries less than half the
         # column, four characters a line at 12 em: the times go flush left instead
         hang -= base
+    if given and measure - hang < measure / 2:
+        # … and where even so the titles would have less than half the column (a range at
+        # 8 em: two characters a line, a bracket alone on one), the title runs on after its
+        # time and turns over 1 em in, as a line of verse does
+        return _turned(p.text, face, measure, 0.0, paper.settings, faces)
     lines = compose_paragraph(p.text[marker:], face, measure - hang, paper.settings,
                               indent=0.0, faces=faces[marker:] if faces else None)
     if given and len(lines) > 1:

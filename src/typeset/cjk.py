@@ -41,6 +41,11 @@ NUMERIC_SUFFIX_HAN = ("年月日时分秒号岁元角万亿千百个次名倍人
 # number (序数), as a currency sign keeps to its amount (typography.md §1.2 NO_SPLIT: a number
 # with its prefix); "第" | "3版" read as a dangling word at a line end.
 NUMERIC_PREFIX_HAN = "第"
+# A quantity written in two units, its lesser part in figures after the greater's unit (9秒97,
+# 55秒12, 2小时05分37秒, 1米85, 3斤2两, 30度15分): one quantity, as 1′01″23 is — broken after
+# the unit, "跑出55秒" | "12，" read as 55 seconds and a stray 12 (fresh copy, a results
+# report).  The unit before figures is matched at the end of the text before them.
+COMPOUND_UNIT = re.compile(r"\d(?:小时|分钟|秒|分|时|米|度|斤|两|尺|寸|角)$")
 MAGNITUDES = "万亿千百"        # 11.37万亿元: magnitudes between a number and its unit
 # Units of several characters (GB 3100 names, currencies, spans of time): after a number
 # (and its magnitudes) the whole word stays on the number's line — 355公里, 5平方公里,

@@ -777,6 +777,9 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
                 b.can_break_before = False      # 300 mA, -0.8 V: the number keeps its unit
             elif keep_units and a.ch in cjk.NUMERIC_PREFIX_HAN and b.ch in _DIGITS:
                 b.can_break_before = False      # 第3版: the ordinal prefix keeps its figure
+            elif keep_units and a.cls == H and b.ch in _DIGITS and k >= 2 and \
+                    cjk.COMPOUND_UNIT.search(text, max(0, k - 3), k) is not None:
+                b.can_break_before = False      # 55秒12, 2小时05分: one quantity
             elif keep_units and a.ch == "比" and b.ch in _DIGITS and k >= 2 and \
                     items[k - 2].ch in _DIGITS:
                 # 15比11, 1比1: a score or a ratio written with 比 is one number, as 4:2 is
