@@ -51,8 +51,13 @@ def test_numbers_justify_without_visible_letter_spacing(tmp_path, project):
     # (With proportional digits every line of these paragraphs stayed under 1/20 em; with the
     # half-width digits three lines at 11 keep a half em more to spread, 0.056 em a gap, after
     # their Han-Latin gaps reach ½ em: 到今年2月，每个月新 / 增加… , whose next character
-    # would break the word 新增, and two like it.)
-    assert f["max_gap"] <= 0.1, f["max_gap"]
+    # would break the word 新增, and two like it.)  One line of Han alone may open to ¼ em
+    # since 2026-12-04: 08月06日05时04分 is kept whole (a time of day in two units, as 05:04
+    # is; before, 05时 | 04分), and 在新疆维吾尔自治区 under it has no Latin to take the
+    # spread — CLREQ's order still holds there, its only gaps being Han ones.
+    assert f["max_gap"] <= 0.25, f["max_gap"]
+    assert sum(1 for e in f["examples"]["spaced"] if float(e.split("em")[0]) > 0.1) <= 2, \
+        f["examples"]["spaced"]
     from typeset.normalize import normalise_text
 
     text = normalise_text(body)[0].replace(" ", "").replace("\n", "")
@@ -72,7 +77,7 @@ def test_numbers_justify_without_visible_letter_spacing(tmp_path, project):
         if han and max(han) > 0.05 + 1e-3:
             spaced += 1
             assert all(g >= 0.5 - 1e-3 for g in mixed), (ln.text, mixed, max(han))
-    assert spaced <= 3, spaced
+    assert spaced <= 4, spaced      # (3 before 05时04分 was kept whole: see above)
 
 
 def _kind(ch: str) -> str:

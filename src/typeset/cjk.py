@@ -44,7 +44,8 @@ NUMERIC_PREFIX_HAN = "第"
 # A quantity written in two units, its lesser part in figures after the greater's unit (9秒97,
 # 55秒12, 2小时05分37秒, 1米85, 3斤2两, 30度15分): one quantity, as 1′01″23 is — broken after
 # the unit, "跑出55秒" | "12，" read as 55 seconds and a stray 12 (fresh copy, a results
-# report).  The unit before figures is matched at the end of the text before them.
+# report).  The unit before figures is matched at the end of the text before them; compose
+# prices such a break as a number's hyphen (kept unless that spreads a line visibly).
 COMPOUND_UNIT = re.compile(r"\d(?:小时|分钟|秒|分|时|米|度|斤|两|尺|寸|角)$")
 MAGNITUDES = "万亿千百"        # 11.37万亿元: magnitudes between a number and its unit
 # Units of several characters (GB 3100 names, currencies, spans of time): after a number

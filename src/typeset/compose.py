@@ -779,7 +779,9 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
                 b.can_break_before = False      # 第3版: the ordinal prefix keeps its figure
             elif keep_units and a.cls == H and b.ch in _DIGITS and k >= 2 and \
                     cjk.COMPOUND_UNIT.search(text, max(0, k - 3), k) is not None:
-                b.can_break_before = False      # 55秒12, 2小时05分: one quantity
+                # 55秒12, 2小时05分: one quantity — split only where keeping it would spread
+                # a line visibly (as a number's hyphen: 05时04分 at 11 spread 0.25 em a gap)
+                b.penalty = max(b.penalty, _NUMBER_HYPHEN)
             elif keep_units and a.ch == "比" and b.ch in _DIGITS and k >= 2 and \
                     items[k - 2].ch in _DIGITS:
                 # 15比11, 1比1: a score or a ratio written with 比 is one number, as 4:2 is
@@ -1092,8 +1094,8 @@ _PYPHEN = None
 def hyphen_points(word: str) -> tuple:
     """Where ``word`` may break with a hyphen: (offset, cost) pairs, at least
     ``cjk.HYPHEN_PART`` letters from either end.  A word written as one (OpenHarmony,
-    ApacheTomcat) breaks between its parts first; each part (and a word of one part) at the
-    points of pyphen's English hyphenation patterns (TeX's hyphen.tex, by Liang's method)."""
+    ApacheTomcat) breaks between its parts only; a word of one part at the points of
+    pyphen's English hyphenation patterns (TeX's hyphen.tex, by Liang's method)."""
     return _hyphen_points(word)
 
 
@@ -1111,7 +1113,9 @@ def _hyphen_points_uncached(word: str) -> tuple:
         if a:
             out[a] = _HYPHEN_PARTS
         piece = word[a:b]
-        if len(piece) >= 2 * k:
+        # a name written as one (a brand: HarmonyOS, McDonald, PowerPoint) breaks only
+        # between its parts: hyphenated inside one it reads misspelt (Harmo-|nyOS, fresh copy)
+        if len(piece) >= 2 * k and len(parts) == 2:
             for q in _PYPHEN.positions(piece.lower()):
                 out.setdefault(a + q, _HYPHEN)
     return tuple(sorted((q, c) for q, c in out.items() if k <= q <= len(word) - k))
