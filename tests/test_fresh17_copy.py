@@ -243,3 +243,72 @@ def test_a_listing_in_a_narrow_column_runs_its_title_on_after_the_time(tmp_path,
     lines = [ln.text.strip() for ln in body_lines(whole)]
     assert not [t for t in lines if t[:1] in "）」』”"], lines
     assert any(t.startswith("21:10—22:40") for t in lines)
+
+
+def test_a_kilometre_mark_is_one_number():
+    """A road notice (real copy, fresh17b): K1700+500-K1702+700 broke as K1700+500-K /
+    1702+700 and K1702 / +700, two numbers to a reader.  A kilometre mark (cjk.STATION) is
+    split only as a number's hyphen is, where keeping it would leave a line short by three
+    em or more (two ranges in brackets, 、（ between them: at 8 to 11, 14, 15, 17 and 18 em
+    there is no better way); a range of two breaks after its hyphen.  At 12, 16, 19 and 20
+    none is split now; over 8 to 20, 11 splits instead of 15."""
+    from typeset.compose import Settings, compose_paragraph
+    from typeset.fonts import load_font_table
+    from typeset.normalize import normalise_text
+    from typeset.yamlsrc import load_yaml
+
+    path = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(path, load_yaml(path), ROOT).face("body")
+    text = normalise_text("市公路局定于2026年8月13日至10月6日对312国道某县甲村至乙村(K1700+500-"
+                          "K1702+700)、(K1706+200-K1711+800)段，共计约7.8公里路段进行路面"
+                          "工程施工，工期55天。")[0]
+    marks = [m.span() for m in re.finditer(r"K\d+\+\d+", text)]
+    assert len(marks) == 4
+    ranges, split = 0, {}
+    for measure in range(8, 21):
+        lines = compose_paragraph(text, face, measure, Settings())
+        at, cuts = 0, []
+        for ln in lines[:-1]:
+            at = text.index(ln.text, at) + len(ln.text)
+            cuts.append(at)
+        split[measure] = sum(1 for s, e in marks for c in cuts if s < c < e)
+        ranges += sum(1 for c in cuts if text[c - 1] == "-")
+    assert split[12] == split[16] == split[19] == split[20] == 0, split
+    assert sum(split.values()) <= 11, split
+    assert ranges          # the range's own hyphen is where it breaks
+
+
+POEM_IN_PROSE = """瓜洲古渡享有“千年诗渡”的美名，古往今来，诗人留下无数传诵的诗篇。
+
+《泊船瓜洲》
+
+宋·王安石
+
+京口瓜洲一水间，钟山只隔数重山。
+
+春风又绿江南岸，明月何时照我还？
+
+这首诗写于诗人再次拜相进京途中，“绿”字历来为人称道。全面推进，深化改革。
+
+会议要求，全面推进，深化改革。"""
+
+
+def test_a_poem_quoted_in_prose_a_couplet_a_paragraph_is_set_as_verse(tmp_path, project):
+    """A culture feature (real copy, fresh17b) quoted 王安石's 泊船瓜洲 a couplet a paragraph:
+    set as prose, a couplet turned over inside a clause at 12 em (京口瓜洲一水间，钟山 /
+    只隔数重山。).  Two paragraphs or more in a row of whole couplets of five or seven
+    characters a clause are verse now: each clause on a line of its own where the couplet
+    does not fit, read back from the PDF; a prose paragraph of two 4-character clauses
+    (全面推进，深化改革。) stays prose."""
+    whole, f = build_article(tmp_path, project, 12, "古渡诗韵", POEM_IN_PROSE)
+    assert (f["lost"], f["added"]) == (0, 0)
+    lines = [ln.text.replace(" ", "") for ln in body_lines(whole)]
+    for clause in ("京口瓜洲一水间，", "钟山只隔数重山。", "春风又绿江南岸，", "明月何时照我还？"):
+        assert any(t.endswith(clause) and clause in t for t in lines), (clause, lines)
+    assert not any(t.endswith("钟山") for t in lines)
+    from typeset.body import _quoted_stanzas, verse_clauses
+
+    four = verse_clauses("全面推进，深化改革。")
+    assert _quoted_stanzas({3: four, 4: four}) == {}
+    seven = verse_clauses("京口瓜洲一水间，钟山只隔数重山。")
+    assert set(_quoted_stanzas({3: seven, 4: seven, 9: seven})) == {3, 4}

@@ -658,7 +658,7 @@ def _verse(paras, face, measure: float, settings, faces=None) -> dict[int, list[
     found = {k: c for k, c in found.items() if c}
     if len(found) < 2 or len(found) * 4 < len(body) * 3 or \
             len({len(c[0]) for c in found.values()}) != 1:
-        found = {}
+        found = _quoted_stanzas(found)
     indent = settings.indent
     out: dict[int, list[Line]] = {}
     own = {k: faces(paras[k]) if faces and paras[k].spans else None for k in body}
@@ -677,6 +677,30 @@ def _verse(paras, face, measure: float, settings, faces=None) -> dict[int, list[
             out[k] = [_blank(measure)] + out[k]
     for k, lines in out.items():
         _dots(lines, paras[k])
+    return out
+
+
+# the feet of a poem quoted in prose a couplet a paragraph: 四言 pairs are as often prose
+# (全面推进，深化改革。), five and seven characters a clause seldom twice in a row
+_QUOTED_FEET = (5, 7)
+
+
+def _quoted_stanzas(found: dict[int, list[str]]) -> dict[int, list[str]]:
+    """Of the paragraphs that are regular verse (index → clauses) in an article that is not
+    a poem, those of a poem quoted in its prose a couplet a paragraph: two paragraphs or more
+    in a row, each whole couplets of one foot of _QUOTED_FEET (京口瓜洲一水间，钟山只隔数重山。
+    / 春风又绿江南岸，明月何时照我还？ — set as prose, a couplet turned over at the column's
+    edge inside a clause: 京口瓜洲一水间，钟山 / 只隔数重山。, real copy, a culture feature)."""
+    out: dict[int, list[str]] = {}
+    run: list[int] = []
+    for k in sorted(found) + [None]:
+        ok = k is not None and len(found[k]) % 2 == 0 and len(found[k][0]) - 1 in _QUOTED_FEET
+        if ok and run and k == run[-1] + 1 and len(found[k][0]) == len(found[run[0]][0]):
+            run.append(k)
+            continue
+        if len(run) >= 2:
+            out.update((j, found[j]) for j in run)
+        run = [k] if ok else []
     return out
 
 

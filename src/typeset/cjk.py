@@ -41,6 +41,11 @@ NUMERIC_SUFFIX_HAN = ("年月日时分秒号岁元角万亿千百个次名倍人
 # number (序数), as a currency sign keeps to its amount (typography.md §1.2 NO_SPLIT: a number
 # with its prefix); "第" | "3版" read as a dangling word at a line end.
 NUMERIC_PREFIX_HAN = "第"
+# A road's or a railway's kilometre mark (桩号: K1702+700, AK12+350.5, DK245+100): one number
+# — a long Latin run's sensible points are never taken inside one (K1700+500-K | 1702+700,
+# K1700 | +500 read as two numbers, fresh copy: a road notice); a range of two breaks after
+# its hyphen.
+STATION = re.compile(r"(?<![A-Za-z])[A-Z]{1,2}\d{1,4}\+\d{1,3}(?:\.\d+)?(?!\d)")
 # A quantity written in two units, its lesser part in figures after the greater's unit (9秒97,
 # 55秒12, 2小时05分37秒, 1米85, 3斤2两, 30度15分): one quantity, as 1′01″23 is — broken after
 # the unit, "跑出55秒" | "12，" read as 55 seconds and a stray 12 (fresh copy, a results

@@ -877,8 +877,14 @@ def _long_runs(items: list[_Item], no_start=frozenset(), no_end=frozenset()) -> 
         # (a run shorter than LONG_RUN cannot hold LONG_RUN Latin characters: not counted)
         if j - k >= cjk.LONG_RUN and \
                 sum(1 for it in items[k:j] if it.cls in _LATIN) >= cjk.LONG_RUN:
+            run = "".join(it.ch for it in items[k:j])
+            inside = {k + q for s in cjk.STATION.finditer(run)
+                      for q in range(s.start() + 1, s.end())}
             for m in range(k + cjk.LONG_PART, j - cjk.LONG_PART + 1):
                 cost = _sensible(items, m, k, j)
+                if cost and m in inside:
+                    # K1702+700: one number (cjk.STATION), split only as a number's hyphen is
+                    cost = max(cost, _NUMBER_HYPHEN)
                 # a solidus inside a long Latin run (a URL's, "://" too) is part of it, not
                 # the 分隔号 the levels keep off a line's start or end (at gb, strict): it
                 # takes the URL's own break points (Chicago 14.18, see _sensible)
