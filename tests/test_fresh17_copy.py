@@ -312,3 +312,30 @@ def test_a_poem_quoted_in_prose_a_couplet_a_paragraph_is_set_as_verse(tmp_path, 
     assert _quoted_stanzas({3: four, 4: four}) == {}
     seven = verse_clauses("京口瓜洲一水间，钟山只隔数重山。")
     assert set(_quoted_stanzas({3: seven, 4: seven, 9: seven})) == {3, 4}
+
+
+def test_credits_and_a_date_in_figures_close_an_article_flush_right(tmp_path, project):
+    """Real copy (fresh17b): a harvest story ending 记者 张大乐 / 特约记者 汪淑琴 摄, and a
+    school's letter signed 路北区七十号小学 / 2014.8.29 — both were set as indented paragraphs
+    under the text.  Credits alone (cjk.CREDIT) and a date in figures with dots are closing
+    lines now, set flush right: read back, their right edges are the column's."""
+    from typeset.body import closing_lines
+
+    paras = _paras("据了解，今年全县粮食总产达到21.95万吨。\n\n记者 张大乐\n\n特约记者 汪淑琴 摄")
+    assert closing_lines(paras) == {1, 2}
+    paras = _paras("暑期将至，请您做好安全教育。\n\n路北区七十号小学\n\n2014.8.29")
+    assert closing_lines(paras) == {1, 2}
+    # no credit: a last paragraph of no mark that names no one
+    assert closing_lines(_paras("他说今天很好。\n\n记者的话")) == set()
+    para = ("据了解，今年全县粮食面积达到43.96万亩，总产达到21.95万吨，比去年增加2.24万吨，"
+            "全县粮食喜获丰收，农民收入稳步提高，乡村面貌焕然一新。")
+    body = "\n\n".join([para] * 6) + "\n\n记者 张大乐\n\n特约记者 汪淑琴 摄"
+    whole, f = build_article(tmp_path, project, 12, "粮食喜获丰收", body)
+    assert (f["lost"], f["added"]) == (0, 0)
+    lines = [ln for ln in body_lines(whole) if ln.text.strip()]
+    # the columns' right edges: where the text's justified lines end
+    edges = {round(ln.chars[-1].x1, 1) for ln in lines if len(ln.text.strip()) >= 11}
+    for key in ("张大乐", "摄"):
+        ln = next(ln for ln in lines if ln.text.strip().endswith(key))
+        assert min(abs(ln.chars[-1].x1 - e) for e in edges) < 0.05 * ln.size, \
+            (key, ln.chars[-1].x1, edges)

@@ -224,7 +224,10 @@ def _byline_paragraph(text: str, face, measure: float, settings) -> list[Line] |
 # and 2016年11月7日).  In a newspaper column they are set flush right, as flow sets a
 # byline that closes the copy.
 _DATE_ALONE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d〇一二三四五六七八九十]{1,3}月"
-                         r"[\d〇一二三四五六七八九十]{1,3}日")
+                         r"[\d〇一二三四五六七八九十]{1,3}日"
+                         # … or in figures with dots, solidi or hyphens (2014.8.29: a school's
+                         # letter to parents, real copy — set indented under its text)
+                         r"|\d{4}([.．/-])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])")
 _SENTENCE_MARKS = re.compile("[，。；：？！、,.;:?!（）()“”]")
 _CLOSING_MAX = 24           # characters: a name, a title and a name, a date
 
@@ -292,8 +295,9 @@ def qa_labels(paras) -> dict[int, int]:
 
 
 def closing_text(t: str) -> bool:
-    """Whether ``t`` may be a closing line (落款): short, with no mark of a sentence in it."""
-    return 0 < len(t) <= _CLOSING_MAX and not _SENTENCE_MARKS.search(t)
+    """Whether ``t`` may be a closing line (落款): short, with no mark of a sentence in it, or
+    a date alone (2014.8.29)."""
+    return 0 < len(t) <= _CLOSING_MAX and not _SENTENCE_MARKS.search(t) or date_alone(t)
 
 
 def date_alone(t: str) -> bool:
@@ -303,7 +307,8 @@ def date_alone(t: str) -> bool:
 
 def closing_lines(paras) -> set[int]:
     """Indices of the closing lines (落款) of ``paras``: the trailing run of short body
-    paragraphs without a sentence mark, one of them a date alone, after at least one
+    paragraphs without a sentence mark, one of them a date alone — or up to three credits
+    alone (cjk.CREDIT: 记者 张大乐 / 特约记者 汪淑琴 摄) — after at least one
     paragraph of text that ends a sentence.  An editor's note after them (编者按: a reader's
     letter signed and dated, then the note) does not end the text they close: the run is
     looked for before it (the letter's 读者 王建国 / 2026年11月28日 were set as paragraphs,
@@ -320,7 +325,9 @@ def closing_lines(paras) -> set[int]:
             break
         run.append(k)
     if not run or len(run) == end or \
-            not any(date_alone(paras[k].text.strip()) for k in run):
+            not (any(date_alone(paras[k].text.strip()) for k in run) or
+                 len(run) <= 3 and all(cjk.CREDIT.fullmatch(paras[k].text.strip())
+                                       for k in run)):
         return set()
     return set(run)
 
