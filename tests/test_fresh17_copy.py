@@ -199,6 +199,13 @@ def test_the_plan_gives_each_lead_a_page_of_its_own(tmp_path):
     plan, out = manifest(leads | {"07-tech.txt"})
     assert {plan[1][0], plan[2][0]} <= {"s01", "s08", "s07"}, out
     assert "is a lead beside the page's lead" in out, out
+    # --write when page 2 cannot be filled (short of copy): exit 4, the plan and page 1 are
+    # written, and the editor is told so and how to go on
+    r = subprocess.run([*TYPESET, "makeup", issue, "--plan", "--write"], capture_output=True,
+                       text=True, cwd=tmp_path / "p")
+    assert r.returncode == 4, r.stdout + r.stderr
+    assert "issue.yaml written: page(s) 2 not made up" in r.stderr, r.stderr
+    assert "--page N --write" in r.stderr
 
 
 def test_a_quantity_in_two_units_is_broken_after_its_first_unit_only_as_a_last_resort():

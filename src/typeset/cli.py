@@ -701,6 +701,13 @@ def makeup(issue_dir, pages, alternatives, pick, write, to_file, out_dir, no_pro
                                    bottom=b.top + b.lines - 1) + band)
         for p, _data in files:
             click.echo(str(p))
+        if failed and target is not None and best:
+            # the plan and the pages that could be made up are written; say so, with the way on
+            click.echo(_("{file} written: page(s) {failed} not made up — their stories are on "
+                         "them, not yet placed; when the copy fits (see above), `paiban makeup "
+                         "ISSUE_DIR --page N --write` places them").format(
+                             file=target, failed=", ".join(str(r.number) for r in failed)),
+                       err=True)
     if failed:
         sys.exit(4)
 
