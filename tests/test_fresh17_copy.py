@@ -346,3 +346,26 @@ def test_credits_and_a_date_in_figures_close_an_article_flush_right(tmp_path, pr
         ln = next(ln for ln in lines if ln.text.strip().endswith(key))
         assert min(abs(ln.chars[-1].x1 - e) for e in edges) < 0.05 * ln.size, \
             (key, ln.chars[-1].x1, edges)
+
+
+def test_an_interview_s_speaker_names_are_set_in_heiti(tmp_path, project):
+    """12 (an interview by names: 记者：… / 孟德芝：…): the labels are set in 黑体 as 问：/答：
+    are, read back by their font; a feature where 他说： opens two paragraphs is prose."""
+    from pdfread import read_chars
+
+    from typeset.body import qa_labels
+    from typeset.model import Paragraph
+
+    title, body = _body("12-interview.txt")
+    whole, f = build_article(tmp_path, project, 12, title, body)
+    assert (f["lost"], f["added"]) == (0, 0)
+    chars = [c for c in read_chars(whole, 0) if c.ch.strip()]
+    text = "".join(c.ch for c in chars)
+    body_font = max({c.font for c in chars}, key=lambda n: sum(c.font == n for c in chars))
+    labels = [m.start() for m in re.finditer("记者：|孟德芝：", text)]
+    assert len(labels) == 6, text
+    for k in labels:
+        assert chars[k].font != body_font and chars[k + 2].font != body_font, chars[k]
+    prose = [Paragraph("他说：好。", 1), Paragraph("记者：问。", 2), Paragraph("他说：对。", 3),
+             Paragraph("记者：再问。", 4)]
+    assert qa_labels(prose) == {}

@@ -283,15 +283,35 @@ def qa_labels(paras) -> dict[int, int]:
     start of plain paragraphs, to be set in 黑体 as a paper sets them (the reader finds each
     turn by its label; set in the text's face they were lost in it): index → the label's
     length.  Only where the article has both a question and an answer so labelled — one
-    paragraph opening 答： is prose."""
+    paragraph opening 答： is prose — or, by the speakers' names, two turns or more of the
+    interviewer's (记者：) and two or more of one speaker's (孟德芝：; a name, not 他说：)."""
     out = {}
     kinds = set()
-    for k, p in enumerate(paras):
-        m = _QA.match(p.text) if p.kind == "body" and not p.spans and not p.verse else None
+    plain = [k for k, p in enumerate(paras) if p.kind == "body" and not p.spans and not p.verse]
+    for k in plain:
+        m = _QA.match(paras[k].text)
         if m:
             out[k] = m.end()
             kinds.add(m.group(1) in "问Q")
-    return out if kinds == {True, False} else {}
+    if kinds == {True, False}:
+        return out
+    # … or by the speakers' names: 记者：… / 孟德芝：… (an interviewer's label twice or more
+    # and one speaker's name twice or more, each opening a paragraph)
+    asks = {k: m.end() for k in plain if (m := _INTERVIEWER.match(paras[k].text))}
+    said: dict[str, dict[int, int]] = {}
+    for k in plain:
+        m = _SPEAKER.match(paras[k].text)
+        if m and k not in asks and not _SAYS.search(m.group(1)):
+            said.setdefault(m.group(1), {})[k] = m.end()
+    answers = [v for v in said.values() if len(v) >= 2]
+    if len(asks) >= 2 and answers:
+        return {**asks, **{k: n for v in answers for k, n in v.items()}}
+    return {}
+
+
+_INTERVIEWER = re.compile(r"(?:本报记者|记者|主持人|编者)[：:]")
+_SPEAKER = re.compile(r"([\u3400-\u9fff·]{2,6})[：:]")
+_SAYS = re.compile("(?:说|道|表示|指出|认为|介绍|强调|称|问|答)$")
 
 
 def closing_text(t: str) -> bool:
