@@ -369,3 +369,45 @@ def test_an_interview_s_speaker_names_are_set_in_heiti(tmp_path, project):
     prose = [Paragraph("他说：好。", 1), Paragraph("记者：问。", 2), Paragraph("他说：对。", 3),
              Paragraph("记者：再问。", 4)]
     assert qa_labels(prose) == {}
+
+
+def test_full_width_points_and_hyphens_with_figures_become_half_width():
+    """Copy typed in full-width mode (Word articles from a newsroom, fresh17c): the figures
+    and letters were made half-width but ．and － stayed — printed 6985．1 (split across lines
+    at the point), Wi － Fi, a table's figures left-aligned as text."""
+    from typeset.normalize import normalise_text
+
+    cases = {"全长２４．３公里": "全长24.3公里", "总额6985．1亿元": "总额6985.1亿元",
+             "Ｗｉ－Ｆｉ信号": "Wi-Fi信号", "气温（－３℃）": "气温（-3℃）",
+             "ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ": "www.example.com",
+             # not between figures or letters: as typed
+             "一．二": "一．二", "甲－乙": "甲－乙", "他说－－好": "他说——好"}
+    assert {t: normalise_text(t)[0] for t in cases} == cases
+    text, changes = normalise_text("增长6．1%")
+    assert text == "增长6.1%" and changes[0][1:3] == ("．", ".")
+
+
+def test_a_word_document_s_invisible_characters_are_dropped_and_said(tmp_path):
+    """A soft hyphen pasted from a web page into Word (shown by Word only at a line break)
+    was printed as a hyphen mid-line (technology-plat- / form); a zero-width space stopped the
+    build with an error quoting a character no one could see.  Both are dropped from a .docx
+    with a warning naming the paragraph; emphasis after them stays on its characters."""
+    import docx
+
+    from typeset.word import read_docx
+
+    d = docx.Document()
+    d.add_paragraph("headline: 测试")
+    d.add_paragraph("")
+    p = d.add_paragraph("一套基于tech\u00adnology\u200bplatform的系统")
+    p.add_run("已覆盖").bold = True
+    p.add_run("茶园。")
+    f = tmp_path / "a.docx"
+    d.save(f)
+    art = read_docx(f)
+    para = art.paragraphs[0]
+    assert para.text == "一套基于technologyplatform的系统已覆盖茶园。"
+    (s, e, _st), = para.spans
+    assert para.text[s:e] == "已覆盖"
+    said = " ".join(w for _, w in art.warnings)
+    assert "1 soft hyphen (U+00AD), 1 zero-width space (U+200B) dropped" in said, said

@@ -738,6 +738,9 @@ _BAD_CHARS = {"\u200b": "zero-width space", "\u200c": "zero-width non-joiner",
               "\u200d": "zero-width joiner", "\ufeff": "zero-width no-break space (BOM)",
               "\u00ad": "soft hyphen", "\ufffd": "replacement character"}
 _PRINTABLE_BAD = [c for c in _BAD_CHARS if c.isprintable()]    # those str.isprintable passes
+# … of which a Word document's reader drops those Word does not show (word.py): a soft
+# hyphen pasted from a web page is drawn by Word only where it breaks a line
+INVISIBLE = {c: what for c, what in _BAD_CHARS.items() if c != "\ufffd"}
 
 
 _NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)   # Path.is_file: False

@@ -27,7 +27,9 @@ Chinese character or a full-width mark on the side that matters.
    Latin letters (``it's``, ``Xi'an``) is never touched.
 5. **Forms** (issue #15): full-width digits and Latin letters (``２０２０``, ``ＧＤＰ``) become
    half-width, as NFKC would make them, and the small forms ``﹐﹑﹒﹔﹕﹖﹗`` the marks
-   ``，、。；：？！``; a ``.`` between two Chinese characters ends a
+   ``，、。；：？！``, and a full-width ``．`` or ``－`` between figures or letters (``２４．３``,
+   ``Ｗｉ－Ｆｉ``) or ``－`` before a figure (``－３℃``) the ``.`` or ``-`` of their half-width
+   forms; a ``.`` between two Chinese characters ends a
    sentence and becomes ``。`` — unless both are characters of a transliterated foreign name
    (``cjk.TRANSLITERATION``: ``迪米特里.康德拉特耶夫``), where it is the 间隔号 typed with a
    full stop and becomes ``·`` (GB/T 15834 §4.15).  A ``~`` that joins two numbers in Chinese
@@ -164,7 +166,7 @@ def _prev(out) -> str | None:
 _S = " \t\u00a0"
 _TRIGGER = re.compile(
     "[-,;:?!()\"'…⋯.~０-９Ａ-Ｚａ-ｚ﹐﹑﹒﹔﹕﹖﹗]|[〇一二三四五六七八九][Oo0]|——?[" + _S + "]|――|－－|。。。|[·・]{3}|[" + _S + "]{2}"
-    "|[0-9][—⸺－–][0-9]|[年月日时分秒](?:——|⸺)"
+    "|[0-9][—⸺－–．][0-9]|[0-9A-Za-z][．－][0-9A-Za-z]|－[0-9]|[年月日时分秒](?:——|⸺)"
     "|[" + _S + "][0-9A-Za-z]|[0-9A-Za-z][" + _S + "]"
     "|[" + _S + "][" + re.escape("".join(sorted(set(cjk.CLOSING + cjk.PAUSE + cjk.STOP))))
     + "]|[" + re.escape("".join(sorted(set(cjk.OPENING + cjk.PAUSE + cjk.STOP)))) + "][" + _S
@@ -516,6 +518,15 @@ def _range_tilde(text: str, k: int) -> bool:
     return _cjk(before) or _cjk(after) or (after is not None and after in cjk.POSTFIX)
 
 
+def _half(c: str) -> str:
+    """A full-width ASCII letter or figure as its half-width form; anything else as it is."""
+    return chr(ord(c) - 0xFEE0) if "！" < c <= "～" else c
+
+
+def _alnum(c) -> bool:
+    return c is not None and c.isascii() and c.isalnum()
+
+
 def _forms(toks, changes):
     text = _chars(toks)
     p = _Pass(toks, changes)
@@ -531,6 +542,14 @@ def _forms(toks, changes):
             continue
         if ch in _SMALL:
             p.put(_SMALL[ch], [tok], N_("small form of a mark"))
+            continue
+        if ch in "．－" and k + 1 < n and _alnum(_half(text[k + 1])) and \
+                (_alnum(_prev(p.out)) or ch == "－" and _half(text[k + 1]).isdigit()):
+            # a decimal point, a domain's dot, a word's hyphen or a number's minus sign typed in
+            # full-width mode with its figures or letters (２４．３, Ｗｉ－Ｆｉ, －３℃: the figures
+            # were made half-width, the marks stayed and split them: 24．3, Wi － Fi)
+            p.put("." if ch == "．" else "-", [tok],
+                  N_("full-width point or hyphen between figures or letters"))
             continue
         if ch == "-" and _time_range(text, k):
             p.put("—", [tok], N_("a span of time: the 一字线"))
@@ -628,11 +647,12 @@ def normalise_text(text: str, body: bool = True) -> tuple[str, list[tuple[int, s
 # The steps of normalise_text in order, each with what it starts from: a step changes nothing
 # in a text without a match (most paragraphs that pass _TRIGGER have a space and nothing else
 # a rule looks at: a dateline's ``本报讯 7月28日``).  Each is what its step tests before it puts
-# anything: _forms a full-width digit or letter, a small form, ``-``, ``~``, ``.`` or a zero
+# anything: _forms a full-width digit or letter, a small form, ``-``, ``~``, ``.``, ``．``,
+# ``－`` or a zero
 # among Chinese numerals; _dashes_and_ellipses a match of _DASH or _DOTS anywhere, or ``…⋯``;
 # _half_width_marks a key of _FULL; _quotes a straight quote; _spaces a space of _SPACES.
 _STEPS = (
-    (_forms, re.compile("[０-９Ａ-Ｚａ-ｚ" + "".join(_SMALL) + r"~.\-]|" + _HAN_ZERO.pattern)),
+    (_forms, re.compile("[０-９Ａ-Ｚａ-ｚ．－" + "".join(_SMALL) + r"~.\-]|" + _HAN_ZERO.pattern)),
     (_dashes_and_ellipses, re.compile(_DASH.pattern + "|" + _DOTS.pattern + "|[…⋯]")),
     (_connectors, re.compile(_PHONE_DASH.pattern + "|" + _DATE_DASH.pattern)),
     (_half_width_marks, re.compile("[" + re.escape("".join(_FULL)) + "]")),

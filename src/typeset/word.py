@@ -58,6 +58,31 @@ def _on(el, tag: str) -> bool:
     return t is not None and t.get(W + "val", "true") not in ("0", "false", "none")
 
 
+def _visible(text: str, spans: tuple) -> tuple[str, tuple, str]:
+    """``text`` without the characters Word does not show (load.INVISIBLE: a soft hyphen, a
+    zero-width space pasted from a web page), its emphasis spans moved to match, and what was
+    dropped, for a warning ("" when nothing).  Set as text, a soft hyphen was printed as a
+    hyphen in the middle of a line (technology-plat- / form) and a zero-width space stopped
+    the build with an error quoting a character no one could see."""
+    from .load import INVISIBLE
+
+    if not any(c in text for c in INVISIBLE):
+        return text, spans, ""
+    keep = [c not in INVISIBLE for c in text]
+    before = [0]
+    for k in keep:
+        before.append(before[-1] + k)         # kept characters before each offset
+    out = "".join(c for c, k in zip(text, keep) if k)
+    moved = tuple((before[a], before[b], st) for a, b, st in spans if before[b] > before[a])
+    counts: dict = {}
+    for c in text:
+        if c in INVISIBLE:
+            counts[c] = counts.get(c, 0) + 1
+    what = ", ".join(f"{n} {INVISIBLE[c]}{'s' if n > 1 else ''} (U+{ord(c):04X})"
+                     for c, n in counts.items())
+    return out, moved, what
+
+
 def _runs(p, styles, unknown: list | None = None) -> tuple[str, tuple]:
     """Text and emphasis spans of paragraph element ``p`` (insertions in, deletions out).
     ``unknown``: gets the symbol-font characters (w:sym) that could not be read, for a
@@ -383,6 +408,10 @@ def read_docx(path: Path, allow_empty: bool = False):
             number += 1
             unknown: list = []
             text, spans = _runs(el, styles, unknown)
+            text, spans, hidden = _visible(text, spans)
+            if hidden:
+                warnings.append((SourceRef(path), f"paragraph {number} ('{text[:12]}…'): "
+                                 f"{hidden} dropped (invisible in Word)"))
             if unknown:
                 warnings.append((SourceRef(path), f"paragraph {number} ('{text[:12]}…'): "
                                  f"symbol(s) {', '.join(unknown)} from a symbol font not "
@@ -508,7 +537,8 @@ def read_docx(path: Path, allow_empty: bool = False):
             rows = []
             unknown = []
             for tr in el.iter(W + "tr"):
-                rows.append(tuple(" ".join(t for t in (_runs(p, styles, unknown)[0]
+                rows.append(tuple(" ".join(t for t in (_visible(_runs(p, styles, unknown)[0],
+                                                                ())[0]
                                                         for p in tc.iter(W + "p")) if t)
                                   for tc in tr.iter(W + "tc")))
             if unknown:
