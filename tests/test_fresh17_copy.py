@@ -411,3 +411,33 @@ def test_a_word_document_s_invisible_characters_are_dropped_and_said(tmp_path):
     assert para.text[s:e] == "已覆盖"
     said = " ".join(w for _, w in art.warnings)
     assert "1 soft hyphen (U+00AD), 1 zero-width space (U+200B) dropped" in said, said
+
+
+def test_a_tracked_deletion_of_a_paragraph_mark_joins_the_paragraphs(tmp_path):
+    """Track Changes in Word: the end of a paragraph deleted (its mark, w:pPr/w:rPr/w:del)
+    joins it to the next when accepted — read apart, `市教育局相关负责人表示，` was set as a
+    letter-spaced paragraph of its own (fresh17c).  A deleted mark on the last paragraph
+    loses nothing."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from typeset.word import read_docx
+
+    d = docx.Document()
+    d.add_paragraph("headline: 测试")
+    d.add_paragraph("")
+    first = d.add_paragraph("市教育局相关负责人表示，")
+    first.add_run("下一步").bold = True
+    d.add_paragraph("将重点推进幼儿园建设。")
+    last = d.add_paragraph("最后一段。")
+    for p in (first, last):
+        p._p.get_or_add_pPr().append(parse_xml(
+            f'<w:rPr {nsdecls("w")}><w:del w:id="1" w:author="x" w:date="2026-12-03T09:15:00Z"/>'
+            '</w:rPr>'))
+    f = tmp_path / "a.docx"
+    d.save(f)
+    paras = read_docx(f).paragraphs
+    assert [p.text for p in paras] == ["市教育局相关负责人表示，下一步将重点推进幼儿园建设。", "最后一段。"]
+    (s, e, _st), = paras[0].spans
+    assert paras[0].text[s:e] == "下一步"

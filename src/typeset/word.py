@@ -402,6 +402,7 @@ def read_docx(path: Path, allow_empty: bool = False):
     plain = False        # the last element was a plain paragraph
     gap = False          # an empty paragraph after a line of verse
     multi = False        # the last Poem paragraph held lines broken with Shift+Enter
+    carry = None         # (text, spans) of a paragraph whose mark was deleted (tracked)
     for el in _blocks(doc.element.body):
         was_plain, plain = plain, False
         if el.tag == W + "p":
@@ -423,6 +424,18 @@ def read_docx(path: Path, allow_empty: bool = False):
                 if any(True for t in tags for _ in el.iter(t)):
                     warnings.append((SourceRef(path), f"paragraph {number} "
                                      f"('{text[:12]}…'): {what}"))
+            if carry is not None:
+                # the paragraph before this one lost its paragraph mark: one paragraph
+                text, spans = carry[0] + text, carry[1] + tuple(
+                    (a + len(carry[0]), b + len(carry[0]), st) for a, b, st in spans)
+                carry = None
+            mark = ppr.find(W + "rPr") if ppr is not None else None
+            if mark is not None and mark.find(W + "del") is not None:
+                # a tracked deletion of the paragraph mark (Track Changes, the end of a
+                # paragraph deleted): accepted, the paragraph runs on into the next, which
+                # gives the style — read apart, the first half was set as a paragraph of its own
+                carry = (text, spans)
+                continue
             if in_header:
                 if style in _TITLE and text and "headline" not in header:
                     # the Title paragraph gives the headline and is part of the header: the
@@ -552,6 +565,9 @@ def read_docx(path: Path, allow_empty: bool = False):
             table = Table(rows[0], tuple(rows[1:]), ("",) * width, tables)
             paras.append(Paragraph(" ".join(c for r in rows for c in r if c), number + 1,
                                    kind="table", table=table))
+    if carry is not None and carry[0]:
+        # the last paragraph's mark deleted: nothing after it to run on into
+        paras.append(Paragraph(carry[0], number, spans=carry[1]))
     for run in runs[settled:]:
         _verse_runs(paras, run)
     empty = allow_empty and not paras
