@@ -685,7 +685,8 @@ def _verse(paras, face, measure: float, settings, faces=None) -> dict[int, list[
     found = {k: c for k, c in found.items() if c}
     if len(found) < 2 or len(found) * 4 < len(body) * 3 or \
             len({len(c[0]) for c in found.values()}) != 1:
-        found = _quoted_stanzas(found)
+        # (lines the copy set one a line are verse already, each turned over on its own)
+        found = _quoted_stanzas({k: c for k, c in found.items() if not paras[k].verse})
     indent = settings.indent
     out: dict[int, list[Line]] = {}
     own = {k: faces(paras[k]) if faces and paras[k].spans else None for k in body}
