@@ -441,3 +441,44 @@ def test_a_tracked_deletion_of_a_paragraph_mark_joins_the_paragraphs(tmp_path):
     assert [p.text for p in paras] == ["市教育局相关负责人表示，下一步将重点推进幼儿园建设。", "最后一段。"]
     (s, e, _st), = paras[0].spans
     assert paras[0].text[s:e] == "下一步"
+
+
+def test_a_word_heading_block_gives_kicker_headline_subtitle_and_byline(tmp_path):
+    """A desk's Word document (fresh17c): a centred kicker, a bold centred headline, a
+    `——…综述` subtitle and a byline, each its own paragraph, then the text and a closing
+    byline in brackets.  Read before: the kicker as the headline, the rest as body text (the
+    subtitle opening the article with its dash, the byline broken 通讯 / 员 赵六), the closing
+    byline indented.  Now each is what it is; a Subtitle-style paragraph is the subtitle."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from typeset.body import closing_lines
+    from typeset.word import read_docx
+
+    d = docx.Document()
+    for text, bold in (("坚持创新驱动 建设科技强市", False), ("高新技术企业突破一万家", True),
+                       ("——我市科技创新工作综述", False), ("本报记者 王五 通讯员 赵六", False)):
+        p = d.add_paragraph()
+        p.add_run(text).bold = bold or None
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    d.add_paragraph("本报讯 今年以来，我市深入实施创新驱动发展战略。")
+    d.add_paragraph("（记者 李四）").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    f = tmp_path / "a.docx"
+    d.save(f)
+    art = read_docx(f)
+    assert (art.kicker, art.headline, art.subtitle, art.byline) == (
+        "坚持创新驱动 建设科技强市", "高新技术企业突破一万家", "——我市科技创新工作综述",
+        "本报记者 王五 通讯员 赵六")
+    assert [p.text for p in art.paragraphs] == ["本报讯 今年以来，我市深入实施创新驱动发展战略。",
+                                                "（记者 李四）"]
+    assert closing_lines(art.paragraphs) == {1}
+    assert "taken as the kicker and the headline" in art.warnings[0][1]
+    # Word's Subtitle style under a Title
+    d = docx.Document()
+    d.add_paragraph("我市新增三条城市公交快线", style="Title")
+    d.add_paragraph("市民通勤时间平均缩短15分钟", style="Subtitle")
+    d.add_paragraph("本报讯 记者从市交通运输局获悉。")
+    d.save(f)
+    art = read_docx(f)
+    assert (art.headline, art.subtitle) == ("我市新增三条城市公交快线", "市民通勤时间平均缩短15分钟")
+    assert [p.text for p in art.paragraphs] == ["本报讯 记者从市交通运输局获悉。"]

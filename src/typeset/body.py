@@ -315,9 +315,10 @@ _SAYS = re.compile("(?:说|道|表示|指出|认为|介绍|强调|称|问|答)$"
 
 
 def closing_text(t: str) -> bool:
-    """Whether ``t`` may be a closing line (落款): short, with no mark of a sentence in it, or
-    a date alone (2014.8.29)."""
-    return 0 < len(t) <= _CLOSING_MAX and not _SENTENCE_MARKS.search(t) or date_alone(t)
+    """Whether ``t`` may be a closing line (落款): short, with no mark of a sentence in it, a
+    date alone (2014.8.29) or a byline in brackets alone (（记者 李四）)."""
+    return 0 < len(t) <= _CLOSING_MAX and not _SENTENCE_MARKS.search(t) or date_alone(t) \
+        or cjk.BYLINE.fullmatch(t) is not None
 
 
 def date_alone(t: str) -> bool:
@@ -328,7 +329,8 @@ def date_alone(t: str) -> bool:
 def closing_lines(paras) -> set[int]:
     """Indices of the closing lines (落款) of ``paras``: the trailing run of short body
     paragraphs without a sentence mark, one of them a date alone — or up to three credits
-    alone (cjk.CREDIT: 记者 张大乐 / 特约记者 汪淑琴 摄) — after at least one
+    alone (cjk.CREDIT: 记者 张大乐 / 特约记者 汪淑琴 摄; cjk.BYLINE: （记者 李四）) — after at
+    least one
     paragraph of text that ends a sentence.  An editor's note after them (编者按: a reader's
     letter signed and dated, then the note) does not end the text they close: the run is
     looked for before it (the letter's 读者 王建国 / 2026年11月28日 were set as paragraphs,
@@ -346,7 +348,8 @@ def closing_lines(paras) -> set[int]:
         run.append(k)
     if not run or len(run) == end or \
             not (any(date_alone(paras[k].text.strip()) for k in run) or
-                 len(run) <= 3 and all(cjk.CREDIT.fullmatch(paras[k].text.strip())
+                 len(run) <= 3 and all(cjk.CREDIT.fullmatch(paras[k].text.strip()) or
+                                       cjk.BYLINE.fullmatch(paras[k].text.strip())
                                        for k in run)):
         return set()
     return set(run)
@@ -596,7 +599,11 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
                 lines[0].keep = len(lines) - 1
             out.append(lines)
         elif k in closing:
-            out.append(_flush_right(p.text, face, measure, paper.settings))
+            lines = _flush_right(p.text, face, measure, paper.settings)
+            if len(lines) > 1 and byline_alone(p.text):
+                # a byline too long for a line breaks between its names, not in even lengths
+                lines = _byline_paragraph(p.text, face, measure, paper.settings) or lines
+            out.append(lines)
         elif p.kind == "body" and not p.spans and name_list(p.text) and \
                 (names := _name_lines(name_list(p.text), face, measure, paper.settings)):
             out.append(names)

@@ -41,16 +41,6 @@ NUMERIC_SUFFIX_HAN = ("年月日时分秒号岁元角万亿千百个次名倍人
 # number (序数), as a currency sign keeps to its amount (typography.md §1.2 NO_SPLIT: a number
 # with its prefix); "第" | "3版" read as a dangling word at a line end.
 NUMERIC_PREFIX_HAN = "第"
-# A reporter's or a photographer's credit alone on a line, without brackets (记者 张大乐,
-# 特约记者 汪淑琴 摄, 本报记者 李四 王五 文/图): at an article's end it closes it as a
-# signature does, flush right (real copy: set as indented paragraphs under the text).
-# The name is set apart by a space, or followed by what the credit is for (摄, 文/图): 记者的话
-# is no credit.
-_CREDIT_ROLE = r"[□■]?(?:本报|特约|见习|实习)?(?:记者|通讯员|摄影记者|摄影|实习生|撰稿)"
-_CREDIT_NAMES = r"[\u3400-\u9fff·]{2,4}(?:[\s\u3000]+[\u3400-\u9fff·]{2,4}){0,3}"
-_CREDIT_FOR = r"(?:摄|文/图|文／图|图/文|报道|整理)"
-CREDIT = re.compile(f"{_CREDIT_ROLE}(?:[\\s\u3000]+{_CREDIT_NAMES}(?:[\\s\u3000]*{_CREDIT_FOR})?"
-                    f"|{_CREDIT_NAMES}[\\s\u3000]*{_CREDIT_FOR})")
 # A road's or a railway's kilometre mark (桩号: K1702+700, AK12+350.5, DK245+100): one number
 # — a long Latin run's sensible points are never taken inside one (K1700+500-K | 1702+700,
 # K1700 | +500 read as two numbers, fresh copy: a road notice); a range of two breaks after
@@ -300,6 +290,18 @@ BYLINE_CREDITS = ("摄", "报道", "供稿", "整理", "撰稿", "攝", "報道"
 _BYLINE_WORDS = "|".join(sorted({*BYLINE_ROLES, *BYLINE_ROLE_PREFIXES, *BYLINE_CREDITS, "综合",
                                  "綜合"}, key=lambda w: (-len(w), w)))
 BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?）")
+# A reporter's or a photographer's credit alone on a line, without brackets (记者 张大乐,
+# 特约记者 汪淑琴 摄, 本报记者 李四 实习生 王五, □记者 张猛 文/图): under a Word document's
+# headline it is the byline; at an article's end it closes it as a signature does, flush right
+# (real copy: both were set as indented paragraphs).  The name is set apart by a space, or
+# followed by what the credit is for (摄, 文/图): 记者的话 is no credit.
+_longest = lambda words: "|".join(sorted(words, key=lambda w: (-len(w), w)))  # noqa: E731
+_CREDIT_ROLE = (f"[□■]?(?:本[报報]|{_longest(BYLINE_ROLE_PREFIXES)})?"
+                f"(?:{_longest(BYLINE_ROLES)}){{1,2}}")        # (摄影记者: two)
+_CREDIT_NAMES = f"[{_H}·]{{2,4}}(?:[\\s\u3000]+[{_H}·]{{2,4}}){{0,3}}"
+_CREDIT_FOR = f"(?:{_longest(BYLINE_CREDITS + ('文/图', '文／图', '图/文'))})"
+CREDIT = re.compile(f"{_CREDIT_ROLE}(?:[\\s\u3000]+{_CREDIT_NAMES}(?:[\\s\u3000]*{_CREDIT_FOR})?"
+                    f"|{_CREDIT_NAMES}[\\s\u3000]*{_CREDIT_FOR})")
 # A bracket of names right after the dateline is its byline, with or without a role word
 # (成都5月27日电（王爵 李黎）): names, spaces and 、 · only.
 DATELINE_BYLINE = re.compile(f"[ \u3000]?(（[{_H}·、 ]{{2,12}}）)")

@@ -30,12 +30,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import cjk
 from .errors import InputError, SourceRef
 from .header import ARTICLE_KEYS, HEADER_LINE, article_from_header, header_key
 from .model import POEM_NAMES
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TITLE = ("Title", "标题")      # Word's style names of the paragraph that gives the headline
+_SUBTITLE = ("Subtitle", "副标题")   # … and of the one that gives the subtitle (副题)
 _HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 # paragraph styles that mark a poem (README "Word documents")
 _POEM_STYLES = POEM_NAMES
@@ -359,6 +361,13 @@ def _verse_runs(paras: list, run: list[int]) -> None:
         k = max(j, k + 1)
 
 
+def _bold(text: str, spans: tuple) -> bool:
+    """Whether ``text`` is bold throughout (one STRONG span over all of it)."""
+    from .markup import STRONG
+
+    return any(s == 0 and e >= len(text) and st == STRONG for s, e, st in spans)
+
+
 def _as_headline(text: str, spans: tuple, ppr) -> bool:
     """Whether the document's first paragraph, in no Title or heading style, is its headline
     as a reporter types one: short, not a sentence, and bold throughout or centred."""
@@ -403,6 +412,7 @@ def read_docx(path: Path, allow_empty: bool = False):
     gap = False          # an empty paragraph after a line of verse
     multi = False        # the last Poem paragraph held lines broken with Shift+Enter
     carry = None         # (text, spans) of a paragraph whose mark was deleted (tracked)
+    guessed = None       # (paragraph, bold) of a headline taken from its look, not its style
     for el in _blocks(doc.element.body):
         was_plain, plain = plain, False
         if el.tag == W + "p":
@@ -463,11 +473,38 @@ def read_docx(path: Path, allow_empty: bool = False):
                 # in it is the reporter's break (the space a headline breaks at first)
                 header["headline"] = (text.replace("\n", " "), number)
                 if not (style in _TITLE or h):
+                    guessed = (number, _bold(text, spans), len(warnings))
                     warnings.append((SourceRef(path), f"paragraph {number} ('{text[:12]}…'): "
                                      "taken as the headline (a short bold or centred first "
                                      "line); give it Word's Title style, or a 'headline: …' "
                                      "paragraph, to say so"))
                 continue
+            if "headline" in header and not paras and not h and "\n" not in text:
+                # the heading block a desk gives in Word under the headline, each its own
+                # paragraph: set as body text, the subtitle opened the article with its dash
+                # and the byline was broken between a role and a name (通讯 / 员 赵六)
+                if guessed and guessed[0] == number - 1 and not guessed[1] and \
+                        _bold(text, spans) and _as_headline(text, spans, ppr) and \
+                        "kicker" not in header:
+                    # a plain centred line, then a bold one: the first was the kicker (引题)
+                    header["kicker"] = header["headline"]
+                    header["headline"] = (text, number)
+                    told, guessed = guessed[2], None
+                    warnings[told] = (SourceRef(path), f"paragraphs {number - 1} and {number} "
+                                    f"('{header['kicker'][0][:12]}…', '{text[:12]}…'): taken as "
+                                    "the kicker and the headline (a plain centred line over a "
+                                    "bold one); give them Word's Title style, or 'kicker: …' "
+                                    "and 'headline: …' paragraphs, to say so")
+                    continue
+                if "subtitle" not in header and (style in _SUBTITLE or (
+                        text.startswith("——") and len(text) <= 40 and
+                        text.rstrip()[-1] not in "。！？”")):
+                    header["subtitle"] = (text, number)         # 副题: ——…综述
+                    continue
+                if "byline" not in header and (cjk.CREDIT.fullmatch(text.strip()) or
+                                               cjk.BYLINE.fullmatch(text.strip())):
+                    header["byline"] = (text.strip(), number)   # 本报记者 王五 通讯员 赵六
+                    continue
             while not h and (_poem_style(style) or "\n" in text) and settled < len(runs):
                 # the runs before this paragraph are whole: their verse first (a stanza
                 # after them opens with a blank line)
