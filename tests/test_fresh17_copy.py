@@ -482,3 +482,37 @@ def test_a_word_heading_block_gives_kicker_headline_subtitle_and_byline(tmp_path
     art = read_docx(f)
     assert (art.headline, art.subtitle) == ("我市新增三条城市公交快线", "市民通勤时间平均缩短15分钟")
     assert [p.text for p in art.paragraphs] == ["本报讯 记者从市交通运输局获悉。"]
+
+
+def test_a_caption_under_an_unplaced_picture_in_word_is_pointed_out(tmp_path):
+    """A Word article with a picture and its caption under it (fresh17c): the picture is not
+    placed (warned), and the caption was printed as body text with no word — twice once the
+    editor gives the picture a slot with that caption.  The caption paragraph is named now;
+    a paragraph further down that opens 图为 is not."""
+    import io
+
+    import docx
+    from docx.shared import Inches
+    from PIL import Image
+
+    from typeset.word import read_docx
+
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(png, "PNG")
+    png.seek(0)
+    d = docx.Document()
+    d.add_paragraph("headline: 测试")
+    d.add_paragraph("")
+    d.add_paragraph("本报讯 今天开幕。")
+    d.add_paragraph().add_run().add_picture(png, width=Inches(1))
+    d.add_paragraph("图为开幕式现场。本报记者 周七 摄")
+    d.add_paragraph("会议指出，要办好民生实事。")
+    d.add_paragraph("图为何物，众说纷纭。")
+    f = tmp_path / "a.docx"
+    d.save(f)
+    art = read_docx(f)
+    assert [p.text for p in art.paragraphs][1] == "图为开幕式现场。本报记者 周七 摄"   # kept
+    said = [w for _, w in art.warnings]
+    assert any(w.startswith("paragraph 5 (") and "the caption of the picture in paragraph 4"
+               in w for w in said), said
+    assert not any(w.startswith("paragraph 7 (") for w in said), said

@@ -38,6 +38,8 @@ from .model import POEM_NAMES
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _TITLE = ("Title", "标题")      # Word's style names of the paragraph that gives the headline
 _SUBTITLE = ("Subtitle", "副标题")   # … and of the one that gives the subtitle (副题)
+# A picture's caption as a reporter types it under the picture: 图为…, ▲…, （图）…, 上图：…
+_CAPTION = re.compile(r"(?:图为|图：|图:|▲|△|（图）|\(图\)|上图|下图|左图|右图)")
 _HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 # paragraph styles that mark a poem (README "Word documents")
 _POEM_STYLES = POEM_NAMES
@@ -413,6 +415,7 @@ def read_docx(path: Path, allow_empty: bool = False):
     multi = False        # the last Poem paragraph held lines broken with Shift+Enter
     carry = None         # (text, spans) of a paragraph whose mark was deleted (tracked)
     guessed = None       # (paragraph, bold) of a headline taken from its look, not its style
+    pictured = None      # the paragraph of a picture just before (for its caption)
     for el in _blocks(doc.element.body):
         was_plain, plain = plain, False
         if el.tag == W + "p":
@@ -434,6 +437,16 @@ def read_docx(path: Path, allow_empty: bool = False):
                 if any(True for t in tags for _ in el.iter(t)):
                     warnings.append((SourceRef(path), f"paragraph {number} "
                                      f"('{text[:12]}…'): {what}"))
+            if text and pictured is not None and _CAPTION.match(text):
+                # the picture's caption under it: printed as text, and twice once the picture
+                # has a slot with its caption (fresh17c: 图为…本报记者 周七 摄 as body text)
+                warnings.append((SourceRef(path), f"paragraph {number} ('{text[:12]}…'): "
+                                 f"the caption of the picture in paragraph {pictured}, printed "
+                                 "as text: give the picture a slot with this 'caption:' and "
+                                 "delete the paragraph"))
+            if text or any(True for _ in el.iter(W + "drawing", W + "pict")):
+                pictured = number if any(True for _ in el.iter(W + "drawing", W + "pict")) \
+                    else None
             if carry is not None:
                 # the paragraph before this one lost its paragraph mark: one paragraph
                 text, spans = carry[0] + text, carry[1] + tuple(
