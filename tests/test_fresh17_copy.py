@@ -31,6 +31,16 @@ def _body(name: str) -> tuple[str, str]:
     return title, body.strip()
 
 
+def _word_doc():
+    """A new Word document whose first paragraphs are the header (headline: 测试, a blank)."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("headline: 测试")
+    d.add_paragraph("")
+    return d
+
+
 def _paras(text: str):
     from typeset.load import parse_article
     from typeset.normalize import normalise_text
@@ -392,13 +402,9 @@ def test_a_word_document_s_invisible_characters_are_dropped_and_said(tmp_path):
     was printed as a hyphen mid-line (technology-plat- / form); a zero-width space stopped the
     build with an error quoting a character no one could see.  Both are dropped from a .docx
     with a warning naming the paragraph; emphasis after them stays on its characters."""
-    import docx
-
     from typeset.word import read_docx
 
-    d = docx.Document()
-    d.add_paragraph("headline: 测试")
-    d.add_paragraph("")
+    d = _word_doc()
     p = d.add_paragraph("一套基于tech\u00adnology\u200bplatform的系统")
     p.add_run("已覆盖").bold = True
     p.add_run("茶园。")
@@ -418,15 +424,12 @@ def test_a_tracked_deletion_of_a_paragraph_mark_joins_the_paragraphs(tmp_path):
     joins it to the next when accepted — read apart, `市教育局相关负责人表示，` was set as a
     letter-spaced paragraph of its own (fresh17c).  A deleted mark on the last paragraph
     loses nothing."""
-    import docx
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
     from typeset.word import read_docx
 
-    d = docx.Document()
-    d.add_paragraph("headline: 测试")
-    d.add_paragraph("")
+    d = _word_doc()
     first = d.add_paragraph("市教育局相关负责人表示，")
     first.add_run("下一步").bold = True
     d.add_paragraph("将重点推进幼儿园建设。")
@@ -491,7 +494,6 @@ def test_a_caption_under_an_unplaced_picture_in_word_is_pointed_out(tmp_path):
     a paragraph further down that opens 图为 is not."""
     import io
 
-    import docx
     from docx.shared import Inches
     from PIL import Image
 
@@ -500,9 +502,7 @@ def test_a_caption_under_an_unplaced_picture_in_word_is_pointed_out(tmp_path):
     png = io.BytesIO()
     Image.new("RGB", (40, 30), "red").save(png, "PNG")
     png.seek(0)
-    d = docx.Document()
-    d.add_paragraph("headline: 测试")
-    d.add_paragraph("")
+    d = _word_doc()
     d.add_paragraph("本报讯 今天开幕。")
     d.add_paragraph().add_run().add_picture(png, width=Inches(1))
     d.add_paragraph("图为开幕式现场。本报记者 周七 摄")
