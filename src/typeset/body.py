@@ -348,9 +348,7 @@ def closing_lines(paras) -> set[int]:
         run.append(k)
     if not run or len(run) == end or \
             not (any(date_alone(paras[k].text.strip()) for k in run) or
-                 len(run) <= 3 and all(cjk.CREDIT.fullmatch(paras[k].text.strip()) or
-                                       cjk.BYLINE.fullmatch(paras[k].text.strip())
-                                       for k in run)):
+                 len(run) <= 3 and all(cjk.credit_alone(paras[k].text.strip()) for k in run)):
         return set()
     return set(run)
 
@@ -786,6 +784,13 @@ def _natural(text: str, face, settings, faces=None, start: int = 0) -> Line:
     return compose_paragraph(text, face, 1e6, settings, indent=0.0, faces=own)[0]
 
 
+def _ragged(composed: Line, natural: Line, room: float) -> Line:
+    """A composed line set ragged: at its natural width (``natural``, the same text) where
+    that fits ``room``; a line the composer fitted only by closing up its marks (“阅读与城市”)
+    stays as composed — at natural width it ran past the column (fresh copy, a TV listing)."""
+    return natural if natural.width <= room + 1e-9 else composed
+
+
 def _turned(text: str, face, measure: float, indent: float, settings,
             faces=None) -> list[Line]:
     """A line of verse: at ``indent`` when it fits, else broken where the composer breaks it
@@ -813,9 +818,7 @@ def _turned(text: str, face, measure: float, indent: float, settings,
         nat = _natural(piece.text, face, settings, faces, at)
         at += len(piece.text)
         x = indent if j == 0 else turn
-        # a piece the composer fitted only by closing up its marks stays as composed (at
-        # natural width it would run past the column)
-        out.append(_verse_line(nat if nat.width <= measure - x + 1e-9 else piece, measure, x))
+        out.append(_verse_line(_ragged(piece, nat, measure - x), measure, x))
     return out
 
 
@@ -983,11 +986,8 @@ def _item(issue, p, measure: float, marker: int | None = None) -> list[Line]:
     if given and len(lines) > 1:
         at = marker
         for k, ln in enumerate(lines[:-1]):
-            nat = _natural(ln.text, face, paper.settings, faces, at)
-            # a line the composer fitted only by closing up its marks (“阅读与城市”) stays
-            # as composed: at natural width it ran past the column (fresh copy, a TV listing)
-            if nat.width <= measure - hang + 1e-9:
-                lines[k] = nat
+            lines[k] = _ragged(ln, _natural(ln.text, face, paper.settings, faces, at),
+                               measure - hang)
             at += len(ln.text)
     for ln in lines:
         ln.indent += hang

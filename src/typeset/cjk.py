@@ -286,22 +286,28 @@ BYLINE_ROLES = ("记者", "通讯员", "实习生", "摄影", "编辑", "記者"
                 "編輯")
 BYLINE_ROLE_PREFIXES = ("特约", "见习", "特約", "見習")
 BYLINE_CREDITS = ("摄", "报道", "供稿", "整理", "撰稿", "攝", "報道")
+_longest = lambda words: "|".join(sorted(words, key=lambda w: (-len(w), w)))  # noqa: E731
 # (longest first: 摄影 before 摄)
-_BYLINE_WORDS = "|".join(sorted({*BYLINE_ROLES, *BYLINE_ROLE_PREFIXES, *BYLINE_CREDITS, "综合",
-                                 "綜合"}, key=lambda w: (-len(w), w)))
+_BYLINE_WORDS = _longest({*BYLINE_ROLES, *BYLINE_ROLE_PREFIXES, *BYLINE_CREDITS, "综合", "綜合"})
 BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?）")
 # A reporter's or a photographer's credit alone on a line, without brackets (记者 张大乐,
 # 特约记者 汪淑琴 摄, 本报记者 李四 实习生 王五, □记者 张猛 文/图): under a Word document's
 # headline it is the byline; at an article's end it closes it as a signature does, flush right
 # (real copy: both were set as indented paragraphs).  The name is set apart by a space, or
 # followed by what the credit is for (摄, 文/图): 记者的话 is no credit.
-_longest = lambda words: "|".join(sorted(words, key=lambda w: (-len(w), w)))  # noqa: E731
 _CREDIT_ROLE = (f"[□■]?(?:本[报報]|{_longest(BYLINE_ROLE_PREFIXES)})?"
                 f"(?:{_longest(BYLINE_ROLES)}){{1,2}}")        # (摄影记者: two)
 _CREDIT_NAMES = f"[{_H}·]{{2,4}}(?:[\\s\u3000]+[{_H}·]{{2,4}}){{0,3}}"
 _CREDIT_FOR = f"(?:{_longest(BYLINE_CREDITS + ('文/图', '文／图', '图/文'))})"
 CREDIT = re.compile(f"{_CREDIT_ROLE}(?:[\\s\u3000]+{_CREDIT_NAMES}(?:[\\s\u3000]*{_CREDIT_FOR})?"
                     f"|{_CREDIT_NAMES}[\\s\u3000]*{_CREDIT_FOR})")
+
+
+def credit_alone(t: str) -> bool:
+    """Whether ``t`` is a credit or a byline alone (CREDIT: 记者 张大乐; BYLINE: （记者 李四））."""
+    return CREDIT.fullmatch(t) is not None or BYLINE.fullmatch(t) is not None
+
+
 # A bracket of names right after the dateline is its byline, with or without a role word
 # (成都5月27日电（王爵 李黎）): names, spaces and 、 · only.
 DATELINE_BYLINE = re.compile(f"[ \u3000]?(（[{_H}·、 ]{{2,12}}）)")

@@ -538,7 +538,7 @@ def _forms(toks, changes):
             p.put("〇", [tok], N_("the numeral zero 〇 typed as O or 0"))
             continue
         if "０" <= ch <= "９" or "Ａ" <= ch <= "Ｚ" or "ａ" <= ch <= "ｚ":
-            p.put(chr(ord(ch) - 0xFEE0), [tok], N_("full-width letter or digit"))
+            p.put(_half(ch), [tok], N_("full-width letter or digit"))
             continue
         if ch in _SMALL:
             p.put(_SMALL[ch], [tok], N_("small form of a mark"))

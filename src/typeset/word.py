@@ -373,13 +373,10 @@ def _bold(text: str, spans: tuple) -> bool:
 def _as_headline(text: str, spans: tuple, ppr) -> bool:
     """Whether the document's first paragraph, in no Title or heading style, is its headline
     as a reporter types one: short, not a sentence, and bold throughout or centred."""
-    from .markup import STRONG
-
     if not text or len(text) > 40 or text.rstrip()[-1] in "。！？；，、.!?;,":
         return False
-    bold = any(s == 0 and e >= len(text) and st == STRONG for s, e, st in spans)
     jc = ppr.find(W + "jc") if ppr is not None else None
-    return bold or (jc is not None and jc.get(W + "val") in ("center", "centre"))
+    return _bold(text, spans) or (jc is not None and jc.get(W + "val") in ("center", "centre"))
 
 
 def read_docx(path: Path, allow_empty: bool = False):
@@ -414,7 +411,8 @@ def read_docx(path: Path, allow_empty: bool = False):
     gap = False          # an empty paragraph after a line of verse
     multi = False        # the last Poem paragraph held lines broken with Shift+Enter
     carry = None         # (text, spans) of a paragraph whose mark was deleted (tracked)
-    guessed = None       # (paragraph, bold) of a headline taken from its look, not its style
+    guessed = None       # (paragraph, bold, its warning's index) of a headline taken from its
+    #                      look, not its style
     pictured = None      # the paragraph of a picture just before (for its caption)
     for el in _blocks(doc.element.body):
         was_plain, plain = plain, False
@@ -444,9 +442,9 @@ def read_docx(path: Path, allow_empty: bool = False):
                                  f"the caption of the picture in paragraph {pictured}, printed "
                                  "as text: give the picture a slot with this 'caption:' and "
                                  "delete the paragraph"))
-            if text or any(True for _ in el.iter(W + "drawing", W + "pict")):
-                pictured = number if any(True for _ in el.iter(W + "drawing", W + "pict")) \
-                    else None
+            picture = any(True for _ in el.iter(W + "drawing", W + "pict"))
+            if text or picture:
+                pictured = number if picture else None
             if carry is not None:
                 # the paragraph before this one lost its paragraph mark: one paragraph
                 text, spans = carry[0] + text, carry[1] + tuple(
@@ -514,8 +512,7 @@ def read_docx(path: Path, allow_empty: bool = False):
                         text.rstrip()[-1] not in "。！？”")):
                     header["subtitle"] = (text, number)         # 副题: ——…综述
                     continue
-                if "byline" not in header and (cjk.CREDIT.fullmatch(text.strip()) or
-                                               cjk.BYLINE.fullmatch(text.strip())):
+                if "byline" not in header and cjk.credit_alone(text.strip()):
                     header["byline"] = (text.strip(), number)   # 本报记者 王五 通讯员 赵六
                     continue
             while not h and (_poem_style(style) or "\n" in text) and settled < len(runs):
