@@ -526,6 +526,24 @@ def _account(text: _Text, flows: list[PageFlow]) -> None:
                                  f"{parts[-1][1].overset} counted as overset")
 
 
+def _boxed_runs(frames: list, slot, top: int, head_n: int, hspan: int) -> list:
+    """The runs of a boxed shaped block less each grid line on the box's edge (as for a
+    rectangle in :func:`_article`): a run's first line when the cell above it is outside
+    the block, its last line when the cell below is."""
+    inside = {(c, ln) for c in range(slot.column, slot.column + hspan)
+              for ln in range(top, top + head_n)}
+    inside |= {(f.column, ln) for f in frames for ln in range(f.first, f.first + f.capacity)}
+    out = []
+    for f in frames:
+        first, n = f.first, f.capacity
+        if n and (f.column, first - 1) not in inside:
+            first, n = first + 1, n - 1
+        if n and (f.column, first + n) not in inside:
+            n -= 1
+        out.append(Frame(f.column, first, n))
+    return out
+
+
 def _flow_page(text: _Text, page: PageSpec, parts: dict, offsets: dict) -> PageFlow:
     """Place every slot of ``page``; ``offsets`` (article → lines already set on earlier
     pages) is updated for the pages that follow.
@@ -821,9 +839,17 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
                     f"{band_bottom - 1}); start it at line {band_bottom} or later", slot.where))
                 return None
         frames = [Frame(c, t, n) for c, t, n in slot.runs]
+        if slot.box:
+            frames = _boxed_runs(frames, slot, top, head_n, hspan)
         lines = max(t + n for _, t, n in slot.runs) - top
     else:
-        starts = [top + (head_n if slot.column <= c < slot.column + hspan else 0)
+        # A box rule stands on the em box of the block's first and last grid lines
+        # (page._box_rule), where its sides keep half a gutter of white: text on those lines
+        # would touch it.  A boxed block keeps them white (the headline band is white
+        # around its headline already): one grid line more at its foot, and over the
+        # columns that start at its top.
+        pad = 1 if slot.box else 0
+        starts = [top + max(head_n if slot.column <= c < slot.column + hspan else 0, pad)
                   for c in range(slot.column, slot.column + slot.span)]
         if slot.lines is not None or continues:
             if slot.lines is None:
@@ -835,17 +861,17 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
         else:
             # as the text needs: the lowest common foot that holds every line, at least the
             # foot of the headline band, at most the room there is
-            foot = lowest_foot([(s, max(0, top + room - s)) for s in starts], len(body),
-                               start=max(starts))
-            lines = min(max(foot - top, head_n), room)
+            foot = lowest_foot([(s, max(0, top + room - pad - s)) for s in starts],
+                               len(body), start=max(starts))
+            lines = min(max(foot - top + pad, head_n), room)
         if lines < head_n:
             head_n = lines      # no room even for the headline: all the text is over
             starts = [min(s, top + lines) for s in starts]
-        frames = [Frame(c, s, max(0, top + lines - s))
+        frames = [Frame(c, s, max(0, top + lines - pad - s))
                   for c, s in zip(range(slot.column, slot.column + slot.span), starts)]
         # spare lines in a fixed-height block go to the white around its headline first
         need_foot = lowest_foot(frames, len(body) + (1 if continues else 0))
-        spare = top + lines - need_foot
+        spare = top + lines - pad - need_foot
         grow = 0
         if spare > 0 and slot.headline_lines is None and not continues and hspan == slot.span:
             grow = min(spare, MAX_HEAD_GROW)

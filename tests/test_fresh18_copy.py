@@ -1,0 +1,109 @@
+"""Copy the project had not seen (fresh18: an obituary, a court notice, sports results, a
+weather report …, set on a 对开 paper made by `paiban init`) and looked at on the page.
+
+- A boxed block (`box:`) drew its rule on the em box of its first and last grid lines, where
+  its sides keep half a gutter of white: the text of its last line stood on the bottom rule
+  (an obituary of auto height; the short and long runs of the demo's 刀把 block).  A boxed
+  block now keeps those lines white.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+
+import pdfplumber
+
+from conftest import ROOT, TYPESET
+
+DEMO = ROOT / "issues" / "demo-weekly-2020-08"
+
+OBITUARY = """headline: 讣告
+
+中国共产党优秀党员、四川农业大学原副校长、著名作物育种专家李文华同志，因病医治无效，于2026年11月28日6时40分在雅安逝世，享年91岁。兹定于2026年12月3日上午9:30在雅安市殡仪馆长青厅举行遗体告别仪式。
+
+李文华同志一生致力于小麦育种研究，培育品种十余个，推广面积逾千万亩。
+
+特此讣告。
+"""
+
+
+def _white_in_boxes(pdf_path, page=0) -> list[tuple[float, float, float, float]]:
+    """For each stroked rectangle of the page (a box rule) that holds text: the white between
+    the rule and the text inside it, (top, bottom, left, right), pt."""
+    out = []
+    with pdfplumber.open(str(pdf_path)) as pdf:
+        p = pdf.pages[page]
+        chars = [c for c in p.chars if c["text"].strip()]
+        for r in p.rects:
+            if not r["stroke"] or r["fill"]:
+                continue
+            inside = [c for c in chars if c["x0"] > r["x0"] - 1 and c["x1"] < r["x1"] + 1
+                      and c["top"] > r["top"] - 1 and c["bottom"] < r["bottom"] + 1]
+            if not inside:
+                continue
+            out.append((min(c["top"] for c in inside) - r["top"],
+                        r["bottom"] - max(c["bottom"] for c in inside),
+                        min(c["x0"] for c in inside) - r["x0"],
+                        r["x1"] - max(c["x1"] for c in inside)))
+    return out
+
+
+def test_a_boxed_block_keeps_white_between_its_rule_and_its_last_line(tmp_path):
+    issue = tmp_path / "issue"
+    issue.mkdir()
+    (issue / "fugao.txt").write_text(OBITUARY, encoding="utf-8")
+    (issue / "issue.yaml").write_text(textwrap.dedent("""\
+        paper: typeset-demo
+        date: 2026-12-04
+        pages:
+          - page: 1
+            template: yaowen
+            slots:
+              - {id: fugao, article: fugao.txt, column: 1, span: 2, box: true}
+        """), encoding="utf-8")
+    r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(tmp_path / "out")],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    white = _white_in_boxes(tmp_path / "out" / "typeset-demo-2026-12-04-p01.pdf")
+    assert len(white) == 1, white
+    top, bottom, left, right = white[0]
+    # the sides keep half a gutter; the foot at least as much (it stood on the rule: < 1 pt)
+    assert left > 2 and right > 0, white
+    assert bottom >= left, white
+    assert top >= left, white
+
+
+def test_a_boxed_shaped_block_keeps_white_under_each_run(tmp_path):
+    out = tmp_path / "out"
+    r = subprocess.run([*TYPESET, "build", str(DEMO), "-o", str(out)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    # the 刀把 block of page 3 is drawn as rules (its outline), not a rectangle: the lowest
+    # character of each of its runs' columns against the lowest horizontal rule under it
+    with pdfplumber.open(str(out / "typeset-demo-2020-08-07-p03.pdf")) as pdf:
+        p = pdf.pages[0]
+        chars = [c for c in p.chars if c["text"].strip()]
+        flat = [ln for ln in p.lines if abs(ln["top"] - ln["bottom"]) < 0.01]
+        title = "".join(c["text"] for c in chars).index("行首行尾禁则")
+        head = chars[title]
+        # the outline's vertical edges: the box's left edge is the leftmost vertical rule
+        # at or left of the headline
+        vert = [ln for ln in p.lines if abs(ln["x0"] - ln["x1"]) < 0.01 and
+                ln["x0"] <= head["x0"]]
+        assert vert
+        left = max(ln["x0"] for ln in vert)
+        checked = 0
+        for rule in flat:
+            if rule["top"] <= head["bottom"] or rule["x0"] < left - 1:
+                continue
+            above = [c for c in chars if c["x0"] >= rule["x0"] - 1 and c["x1"] <= rule["x1"] + 1
+                     and c["bottom"] <= rule["top"] + 1 and c["top"] > head["bottom"]]
+            if not above:
+                continue
+            lowest = max(c["bottom"] for c in above)
+            if rule["top"] - lowest > 40:
+                continue            # not the rule right under this text
+            assert rule["top"] - lowest > 4, (rule, lowest)
+            checked += 1
+        assert checked >= 2
