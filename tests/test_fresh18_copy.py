@@ -15,6 +15,7 @@ import textwrap
 import pdfplumber
 
 from conftest import ROOT, TYPESET
+from realcopy_build import body_lines, build_article, project  # noqa: F401
 
 DEMO = ROOT / "issues" / "demo-weekly-2020-08"
 
@@ -107,3 +108,38 @@ def test_a_boxed_shaped_block_keeps_white_under_each_run(tmp_path):
             assert rule["top"] - lowest > 4, (rule, lowest)
             checked += 1
         assert checked >= 2
+
+
+NOTICE = """张德明（身份证号码：510106198203154512）：
+
+本院受理原告成都某建筑工程有限公司诉你建设工程施工合同纠纷一案，现依法向你公告送达起诉状副本、应诉通知书、举证通知书及开庭传票。自公告之日起经过三十日，即视为送达。
+
+四川省成都市中级人民法院"""
+
+
+def test_a_salutation_with_a_bracketed_note_stands_flush_left_and_ragged(tmp_path, project):
+    """A court's notice names the party served with a bracketed note (身份证号码：…) before the
+    colon: the address was indented 2 em as a paragraph and its first line letter-spaced.
+    Now, read back from the PDF: the address's lines start at the column's left edge (the
+    paragraph after it 2 em in) and its first line is at natural width (no gap between its
+    characters wider than a tenth of an em, beyond the compressed colon's)."""
+    from typeset.body import salutation
+
+    whole, f = build_article(tmp_path, project, 11, "法院公告", NOTICE)
+    assert (f["lost"], f["added"]) == (0, 0)
+    lines = body_lines(whole)
+    first = next(ln for ln in lines if ln.text.startswith("张德明"))
+    text = next(ln for ln in lines if ln.text.startswith("本院受理"))
+    em = first.size
+    assert abs(text.chars[0].x0 - first.chars[0].x0 - 2 * em) < 0.05 * em
+    gaps = [b.x0 - a.x1 for a, b in zip(first.chars, first.chars[1:])]
+    assert max(gaps) < 0.1 * em, gaps
+    paras = _paras(NOTICE)
+    assert salutation(paras) == 0
+    assert salutation(_paras("他说（笑）：好的，我们走吧。\n\n正文。")) is None
+
+
+def _paras(text: str):
+    from typeset.load import parse_article
+
+    return parse_article(ROOT / "x.txt", "headline: x\n\n" + text + "\n").paragraphs

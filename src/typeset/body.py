@@ -356,8 +356,11 @@ def closing_lines(paras) -> set[int]:
 # A letter's salutation (称呼) or a document's 主送机关: the first paragraph, a name of the
 # people or the body addressed closed by a colon and nothing else (大麻镇广大人民群众：).  GB/T
 # 9704-2012 §7.3.2 sets it 居左顶格 — flush left, not indented — and a letter's 称呼 stands
-# so; indented 2 em it read as the first line of the text (corpus 187).
-_SALUTATION = re.compile(r"[^，。；：？！、,.;:?!（）()“”\d\s]{2,24}[：:]")
+# so; indented 2 em it read as the first line of the text (corpus 187).  The name may carry
+# a bracketed note before the colon, as a court's notice names the party served
+# (张德明（身份证号码：510106198203154512）：, fresh18).
+_SALUTATION = re.compile(r"[^，。；：？！、,.;:?!（）()“”\d\s]{2,24}"
+                         r"(?:[（(][^（）()\n]{1,40}[）)])?[：:]")
 
 
 # A document's number on a line of its own above the addressee (发文字号, a court's case number:
@@ -606,7 +609,15 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
                 (names := _name_lines(name_list(p.text), face, measure, paper.settings)):
             out.append(names)
         elif k == saluted or compliment(paras, k):
-            out.append(compose_paragraph(p.text, face, measure, paper.settings, indent=0.0))
+            lines = compose_paragraph(p.text, face, measure, paper.settings, indent=0.0)
+            if k == saluted:
+                # an address turned over (a party named with an identity number that cannot
+                # break) stands flush left, ragged, as an address does, not letter-spaced
+                # to the measure (fresh18: 张 德 明 （ 身 份 证 号 码 ：)
+                for j, ln in enumerate(lines[:-1]):
+                    lines[j] = _ragged(ln, natural_line(ln.text, face, paper.settings),
+                                       measure)
+            out.append(lines)
         elif p.kind == "body" and not p.spans:
             lines = compose_paragraph(p.text, face, measure, paper.settings)
             if len(lines) > 1 and byline_alone(p.text):
