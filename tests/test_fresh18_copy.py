@@ -143,3 +143,39 @@ def _paras(text: str):
     from typeset.load import parse_article
 
     return parse_article(ROOT / "x.txt", "headline: x\n\n" + text + "\n").paragraphs
+
+
+def test_a_case_number_breaks_only_where_its_parts_meet():
+    """（2024）川01民初123号 is one number: 川01民 | 初123号 cut the case type 民初 (fresh18, a
+    court's notice).  Composed at every measure 8–16: a line ends inside the number only
+    where its parts meet (after the year's bracket, the court's code, the case type), and the number's own rule is
+    cjk.CASE_NUMBER's (body's document number over an addressee uses it too)."""
+    from typeset import cjk
+    from typeset.body import _DOC_NUMBER
+    from typeset.compose import Settings, compose_paragraph
+
+    face = _face()
+    case = "（2024）川01民初123号"
+    texts = [f"本院受理原告成都某建筑工程有限公司诉被告张德明{case}一案，现已审理终结。",
+             f"据悉，{case}案件已于今年十月依法公开开庭审理，当庭宣判。",
+             f"执行法院就{case}民事判决书确定的义务向被执行人发出执行通知。"]
+    allowed = {case.index("）") + 1, case.index("民"), case.index("123")}
+    for text in texts:
+        s = text.index(case)
+        for m in range(8, 17):
+            lines = compose_paragraph(text, face, m, Settings())
+            at = 0
+            for ln in lines[:-1]:
+                at += len(ln.text)
+                if s < at < s + len(case):
+                    assert at - s in allowed, (m, [ln.text for ln in lines])
+    assert cjk.CASE_NUMBER.fullmatch(case) and cjk.CASE_NUMBER.fullmatch("〔2026〕12号")
+    assert _DOC_NUMBER.fullmatch("川府发〔2026〕12号") and _DOC_NUMBER.fullmatch(case)
+
+
+def _face():
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    path = ROOT / "layout" / "fonts.yaml"
+    return load_font_table(path, load_yaml(path), ROOT).face("body")

@@ -365,7 +365,7 @@ _SALUTATION = re.compile(r"[^，。；：？！、,.;:?!（）()“”\d\s]{2,24
 
 # A document's number on a line of its own above the addressee (发文字号, a court's case number:
 # （2026）川0104民初1234号, 川府发〔2026〕12号)
-_DOC_NUMBER = re.compile(r"[^\s，。：]{0,12}[（(〔\[［]\d{4}[）)〕\]］][^\s，。：]{0,16}\d+号")
+_DOC_NUMBER = re.compile(r"[^\s，。：]{0,12}" + cjk.CASE_NUMBER.pattern)
 
 
 def salutation(paras) -> int | None:

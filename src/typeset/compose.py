@@ -1048,6 +1048,28 @@ def _price_keeps(items: list[_Item], text: str, measure: float, indent: float,
                 it.penalty = max(it.penalty, cost + (_KEEP_NAME if inside else 0.0))
 
 
+def _price_numbers(items: list[_Item], text: str) -> None:
+    """Price a break inside a case or document number (cjk.CASE_NUMBER: （2024）川01民初123号)
+    as one inside a byline's name, and where its parts meet — after the year's bracket, the
+    court's code, before the serial number — as a dateline's keep: it stays whole unless
+    that spreads a line visibly, and then breaks where its parts meet (（2024）| 川01 | 民初 | 123号), not inside
+    the court's code or the case type (川01民 | 初123号)."""
+    if "号" not in text:
+        return
+    for m in cjk.CASE_NUMBER.finditer(text):
+        s, e = m.span()
+        serial = e - 1                                  # the serial number's first figure
+        while serial > s and text[serial - 1].isdigit():
+            serial -= 1
+        # after （2024）, after the court's code (川01 | 民初) and before the serial's figures
+        parts = {s + 6, serial} | {k for k in range(s + 7, serial)
+                                   if text[k - 1].isdigit() and not text[k].isdigit()}
+        for k in range(s + 1, e):
+            if items[k].can_break_before:
+                it = _own(items, k)
+                it.penalty = max(it.penalty, _KEEP if k in parts else _KEEP_BYLINE)
+
+
 def keeps(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` kept on one line when they fit (issue #15): a dateline at its start,
     the bracket of names right after it and inline bylines (``cjk.DATELINE``,
@@ -1726,6 +1748,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     items = build_items(text, face, settings, faces)
     spans = keeps(text)         # (once: its expressions read the whole text, issue #22)
     _price_keeps(items, text, measure, indent, spans)
+    _price_numbers(items, text)
     n = len(items)
     if face.hyphens:
         _hyphenate(items, text, face)
@@ -1846,6 +1869,7 @@ def candidate_lines(text: str, face: Face, measure: float, settings: Settings = 
         indent = settings.indent
     items = build_items(text, face, settings, faces, keep_units)
     _price_keeps(items, text, measure, indent)
+    _price_numbers(items, text)
     n = len(items)
     if face.hyphens:
         _hyphenate(items, text, face)
