@@ -179,3 +179,43 @@ def _face():
 
     path = ROOT / "layout" / "fonts.yaml"
     return load_font_table(path, load_yaml(path), ROOT).face("body")
+
+
+POEM_LINES = ["傍晚", "江水把最后一缕光", "折起来，", "放进对岸的窗户里", "",
+              "我数着", "一盏、两盏、三盏", "像母亲数着", "",
+              "渡船还在", "只是不再鸣笛", "石阶上"]
+
+
+def test_a_poem_s_short_stanzas_after_its_first_are_verse_in_txt_and_word(tmp_path):
+    """A free-verse poem whose later stanzas have three short lines each: alone such a stanza
+    is no proof of verse, and they ran together as prose (.txt) or were set a paragraph a line
+    (Word, Shift+Enter lines, an empty paragraph between stanzas).  Right after a stanza of
+    verse they are the poem's next stanzas, each opening with a stanza break, the same in
+    both formats; prose after a stanza stays prose."""
+    import docx
+
+    from typeset.load import parse_article
+    from typeset.word import read_docx
+
+    txt = tmp_path / "shi.txt"
+    txt.write_text("headline: 江边的灯\n\n" + "\n".join(POEM_LINES) + "\n", encoding="utf-8")
+    d = docx.Document()
+    d.add_paragraph("江边的灯", style="Title")
+    stanzas = "\n".join(POEM_LINES).split("\n\n")
+    for k, stanza in enumerate(stanzas):
+        if k:
+            d.add_paragraph("")
+        p = d.add_paragraph()
+        for j, line in enumerate(stanza.split("\n")):
+            run = p.add_run(line)
+            if j < len(stanza.split("\n")) - 1:
+                run.add_break()
+    d.save(tmp_path / "shi.docx")
+    want = [(2 if t in ("我数着", "渡船还在") else 1, t) for t in POEM_LINES if t]
+    for art in (parse_article(txt, txt.read_text(encoding="utf-8")),
+                read_docx(tmp_path / "shi.docx")):
+        assert [(p.verse, p.text) for p in art.paragraphs] == want
+    # one sentence wrapped short after the poem is prose
+    prose = parse_article(txt, "headline: x\n\n" + "\n".join(POEM_LINES[:4]) +
+                          "\n\n我们走访了\n多个村镇\n了解到情况。\n")
+    assert [(p.verse, p.text) for p in prose.paragraphs][4:] == [(0, "我们走访了多个村镇了解到情况。")]

@@ -716,7 +716,15 @@ def _verse(paras, face, measure: float, settings, faces=None) -> dict[int, list[
     poem = bool(out) or (lined and len(lined) * 4 >= len(body) * 3)
     for k in lined:
         if k not in out:
-            out[k] = _turned(paras[k].text, face, measure, indent, settings, own[k])
+            # a couplet of regular verse the copy gave a line breaks at its caesura into
+            # lines of verse at the same indent, as the couplets of a poem given a paragraph
+            # each do (fresh18: 好雨知时节，/ 当春乃发生。 stepped 1 em in as a turnover in
+            # one article, aligned in the next); a free line turns over 1 em further in
+            clauses = verse_clauses(paras[k].text)
+            lines = _clause_lines(clauses, face, measure, indent, settings, own[k]) \
+                if clauses and len(clauses) > 1 else None
+            out[k] = lines if lines is not None else \
+                _turned(paras[k].text, face, measure, indent, settings, own[k])
         if paras[k].verse == MARKED_STANZA or poem and paras[k].verse == 2:
             out[k] = [_blank(measure)] + out[k]
     for k, lines in out.items():

@@ -960,6 +960,16 @@ def _txt_blocks(blocks: list[list[tuple[int, str]]], before: list[Paragraph]) ->
     verse = [_txt_poem(b) for b in blocks]
     if sum(verse) >= 2:
         verse = [v or _txt_stanza(b) for v, b in zip(verse, blocks)]
+    else:
+        # the stanzas right after one found verse: a stanza of three short lines is seldom
+        # proof alone (我数着 / 一盏、两盏、三盏 / 像母亲数着 ran together as prose, fresh18b)
+        first = None                # the first stanza of the verse just before
+        for k in range(1, len(blocks)):
+            if verse[k - 1]:
+                first = blocks[k - 1] if first is None else first
+            else:
+                first = None
+            verse[k] = verse[k] or (first is not None and _txt_next_stanza(first, blocks[k]))
     out: list[Paragraph] = []
     for block, v in zip(blocks, verse):
         # (a stanza found beside another keeps each line a line, as _txt_paragraphs does for
@@ -1133,6 +1143,26 @@ def poem_lines(lines: list[str]) -> bool:
     paragraphs one a line) a stanza of verse, by the test a .txt article's block passes
     (:func:`_txt_poem`)?  One owner of the guess for every format."""
     return _txt_poem(list(enumerate(lines, 1)))
+
+
+def stanza_lines(before: list[str], lines: list[str]) -> bool:
+    """Are ``lines``, given right after a poem's stanzas whose first is ``before`` (a Word
+    paragraph's Shift+Enter lines after another's), its next stanza (:func:`_txt_next_stanza`)?"""
+    return _txt_next_stanza(list(enumerate(before, 1)), list(enumerate(lines, 1)))
+
+
+def _txt_next_stanza(before: list[tuple[int, str]], block: list[tuple[int, str]]) -> bool:
+    """A block right after a poem's stanzas, the first of them ``before`` free verse, that is
+    the poem's next stanza: a stanza of
+    three short lines is seldom proof of verse alone (我数着 / 一盏、两盏、三盏 / 像母亲数着 ran
+    together as prose, fresh18b), under one it is — when it has a stanza's shape
+    (:func:`_txt_stanza`) and is not one sentence wrapped (no mark at a line's end but a
+    sentence's at the last: 记者走访了 / 当地多个村镇 / 了解到这一情况。).  Not after regular
+    verse: a couplet quoted in a news item is followed by its prose."""
+    if not _txt_free_verse(before) or not _txt_stanza(block):
+        return False
+    ends = [bool(_TXT_LINE_END.search(raw.rstrip())) for _, raw in block]
+    return not (ends[-1] and not any(ends[:-1]))
 
 
 def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:

@@ -384,7 +384,7 @@ def read_docx(path: Path, allow_empty: bool = False):
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
-    from .load import poem_lines
+    from .load import poem_lines, stanza_lines
     from .markup import BULLET, NOTE_START
     from .model import MARKED_STANZA, Paragraph, Table
 
@@ -410,6 +410,7 @@ def read_docx(path: Path, allow_empty: bool = False):
     plain = False        # the last element was a plain paragraph
     gap = False          # an empty paragraph after a line of verse
     multi = False        # the last Poem paragraph held lines broken with Shift+Enter
+    stanza_before: list = []     # the first stanza of the verse just before (Shift+Enter)
     carry = None         # (text, spans) of a paragraph whose mark was deleted (tracked)
     guessed = None       # (paragraph, bold, its warning's index) of a headline taken from its
     #                      look, not its style
@@ -536,9 +537,19 @@ def read_docx(path: Path, allow_empty: bool = False):
             multi = False
             if "\n" in text and not h:
                 # lines broken with Shift+Enter: each a paragraph, or, short lines of verse
-                # (load.poem_lines), a stanza of lines of verse (two breaks part stanzas)
+                # (load.poem_lines), a stanza of lines of verse (two breaks part stanzas).  A
+                # stanza of three short lines is seldom proof alone (我数着 / 一盏、两盏、三盏 /
+                # 像母亲数着 reads as labels): after a stanza of verse (an empty paragraph or
+                # none between) it is verse when it has a stanza's shape (fresh18b: a
+                # poem's later stanzas were set as prose, each line a paragraph): it is
+                # verse when its lines have a stanza's shape (load.stanza_lines)
                 for stanza in _stanzas(text, spans):
-                    verse = len(stanza) > 1 and poem_lines([t for t, _ in stanza])
+                    lines = [t for t, _ in stanza]
+                    verse = len(stanza) > 1 and (poem_lines(lines) or bool(
+                        stanza_before and paras and paras[-1].verse and
+                        stanza_lines(stanza_before, lines)))
+                    # (the poem's first stanza, while its stanzas go on)
+                    stanza_before = (stanza_before or lines) if verse else []
                     for j, (piece, piece_spans) in enumerate(stanza):
                         opens = j == 0 and bool(paras and paras[-1].verse)
                         paras.append(Paragraph(piece, number, spans=piece_spans,
