@@ -219,3 +219,19 @@ def test_a_poem_s_short_stanzas_after_its_first_are_verse_in_txt_and_word(tmp_pa
     prose = parse_article(txt, "headline: x\n\n" + "\n".join(POEM_LINES[:4]) +
                           "\n\n我们走访了\n多个村镇\n了解到情况。\n")
     assert [(p.verse, p.text) for p in prose.paragraphs][4:] == [(0, "我们走访了多个村镇了解到情况。")]
+
+
+def test_an_interview_label_is_heiti_in_a_paragraph_with_emphasis_of_its_own():
+    """答：关键是**让他们自己动手** (Word, a bold run in the answer): the paragraph was left out
+    of the interview's labels, its 答 set in the body face.  A paragraph with emphasis of its
+    own is labelled too (the label's 黑体 first, its own emphasis kept), unless the emphasis
+    covers the label already."""
+    from typeset.body import qa_labels
+    from typeset.markup import STRONG
+    from typeset.model import Paragraph
+
+    text = "答：关键是让他们自己动手。"
+    paras = [Paragraph("问：孩子们喜欢吗？", 1), Paragraph(text, 2, spans=((5, 12, STRONG),)),
+             Paragraph("问：以后呢？", 3), Paragraph("答：还会继续。", 4),
+             Paragraph("答：已加粗。", 5, spans=((0, 2, STRONG),))]
+    assert qa_labels(paras) == {0: 2, 1: 2, 2: 2, 3: 2}

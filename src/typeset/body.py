@@ -287,9 +287,16 @@ def qa_labels(paras) -> dict[int, int]:
     interviewer's (记者：) and two or more of one speaker's (孟德芝：; a name, not 他说：)."""
     out = {}
     kinds = set()
-    plain = [k for k, p in enumerate(paras) if p.kind == "body" and not p.spans and not p.verse]
+    # (a paragraph with emphasis of its own is one too — 答：关键是**让他们自己动手** — unless
+    # its label is in it already: a match ends where the emphasis starts, at the latest)
+    plain = [k for k, p in enumerate(paras) if p.kind == "body" and not p.verse]
+
+    def label(pattern, k):
+        m = pattern.match(paras[k].text)
+        return m if m and all(s >= m.end() for s, _, _ in paras[k].spans) else None
+
     for k in plain:
-        m = _QA.match(paras[k].text)
+        m = label(_QA, k)
         if m:
             out[k] = m.end()
             kinds.add(m.group(1) in "问Q")
@@ -297,10 +304,10 @@ def qa_labels(paras) -> dict[int, int]:
         return out
     # … or by the speakers' names: 记者：… / 孟德芝：… (an interviewer's label twice or more
     # and one speaker's name twice or more, each opening a paragraph)
-    asks = {k: m.end() for k in plain if (m := _INTERVIEWER.match(paras[k].text))}
+    asks = {k: m.end() for k in plain if (m := label(_INTERVIEWER, k))}
     said: dict[str, dict[int, int]] = {}
     for k in plain:
-        m = _SPEAKER.match(paras[k].text)
+        m = label(_SPEAKER, k)
         if m and k not in asks and not _SAYS.search(m.group(1)):
             said.setdefault(m.group(1), {})[k] = m.end()
     answers = [v for v in said.values() if len(v) >= 2]
@@ -586,7 +593,7 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
     saluted = salutation(paras)
     for k, p in enumerate(paras):
         if k in qa:
-            p = replace(p, spans=((0, qa[k], STRONG),))
+            p = replace(p, spans=((0, qa[k], STRONG),) + p.spans)
         if own and (p.kind != "body" or p.spans) and k not in verse:
             out.append(compose_paragraph(p.text, face, measure, paper.settings))
         elif k in verse:
