@@ -235,3 +235,31 @@ def test_an_interview_label_is_heiti_in_a_paragraph_with_emphasis_of_its_own():
              Paragraph("问：以后呢？", 3), Paragraph("答：还会继续。", 4),
              Paragraph("答：已加粗。", 5, spans=((0, 2, STRONG),))]
     assert qa_labels(paras) == {0: 2, 1: 2, 2: 2, 3: 2}
+
+
+LETTER = """编辑同志：
+
+我们小区门口的路三四年都没修通，恳请贵报帮我们问一问。谢谢！
+
+此致
+
+敬礼！
+
+南岸区锦绣花园小区居民 王秀兰
+
+2026年11月28日"""
+
+
+def test_a_signature_of_words_too_long_for_a_line_breaks_between_its_words(tmp_path, project):
+    """A reader's letter signed 南岸区锦绣花园小区居民 王秀兰 at 12 characters a column: the
+    signature was broken in even lengths (…花园小 / 区居民 王秀兰).  Read back from the PDF: it
+    breaks at its space, each line flush right."""
+    whole, f = build_article(tmp_path, project, 12, "读者来信", LETTER)
+    assert (f["lost"], f["added"]) == (0, 0)
+    lines = body_lines(whole)
+    texts = [ln.text.strip() for ln in lines]
+    k = texts.index("南岸区锦绣花园小区居民")
+    assert texts[k + 1] == "王秀兰", texts
+    # flush right: the two lines and the date under them end at one edge
+    ends = [lines[j].chars[-1].x1 for j in (k, k + 1, k + 2)]
+    assert texts[k + 2].startswith("2026") and max(ends) - min(ends) < 0.5, (ends, texts)

@@ -608,8 +608,10 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
             out.append(lines)
         elif k in closing:
             lines = _flush_right(p.text, face, measure, paper.settings)
-            if len(lines) > 1 and byline_alone(p.text):
-                # a byline too long for a line breaks between its names, not in even lengths
+            if len(lines) > 1 and (byline_alone(p.text) or " " in p.text.strip()):
+                # a byline too long for a line breaks between its names, not in even lengths,
+                # and so does a signature of words (南岸区锦绣花园小区居民 王秀兰 broke 小 / 区
+                # at 12 em, fresh18b)
                 lines = _byline_paragraph(p.text, face, measure, paper.settings) or lines
             out.append(lines)
         elif p.kind == "body" and not p.spans and name_list(p.text) and \
