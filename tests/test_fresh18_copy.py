@@ -263,3 +263,16 @@ def test_a_signature_of_words_too_long_for_a_line_breaks_between_its_words(tmp_p
     # flush right: the two lines and the date under them end at one edge
     ends = [lines[j].chars[-1].x1 for j in (k, k + 1, k + 2)]
     assert texts[k + 2].startswith("2026") and max(ends) - min(ends) < 0.5, (ends, texts)
+
+
+def test_a_brief_s_lead_in_keeps_its_space_before_a_figure():
+    """■“银龄课堂”开课 11月30日…: the space after a brief's lead-in was removed as a space
+    between Chinese and a figure (normalise), and the lead-in ran into the date with the
+    ¼-em gap; after ■长江索道延长运营时间 即日起… it stayed.  A lead-in's space is the
+    editor's, as after a dateline; elsewhere the rule is as before."""
+    from typeset.normalize import normalise_text
+
+    assert normalise_text("■“银龄课堂”开课 11月30日，老年大学开课。")[0] == \
+        "■“银龄课堂”开课 11月30日，老年大学开课。"
+    assert normalise_text("●本周天气 3日至5日有雨。")[0] == "●本周天气 3日至5日有雨。"
+    assert normalise_text("他说 2024年是关键一年。")[0] == "他说2024年是关键一年。"

@@ -357,6 +357,11 @@ def _spaces(toks, changes, body: bool = True):
     k, n = 0, len(toks)
     m = cjk.DATELINE.match(text) if body else None
     dateline_end = m.end() if m else -1
+    if body and dateline_end < 0:
+        # a brief's lead-in (■“银龄课堂”开课 11月30日…): its space is the editor's, as after a
+        # dateline — removed before a figure, the lead-in ran into the date (fresh18b)
+        m = _LEAD_IN.match(text)
+        dateline_end = m.end() if m else -1
     while k < n:
         ch = text[k]
         if ch not in _SPACES:
@@ -611,6 +616,10 @@ def _connectors(toks, changes):
         p.keep(toks[k])
         k += 1
     return p.out
+
+
+# a brief's lead-in: a marker (■ ● ◆ ▲ ★ and their outlines) and a few words up to its space
+_LEAD_IN = re.compile(r"[■□●○◆◇▲△★☆]\S{2,24}?(?=[ \u3000])")
 
 
 def normalise_text(text: str, body: bool = True) -> tuple[str, list[tuple[int, str, str, str]]]:
