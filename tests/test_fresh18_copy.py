@@ -276,3 +276,22 @@ def test_a_brief_s_lead_in_keeps_its_space_before_a_figure():
         "■“银龄课堂”开课 11月30日，老年大学开课。"
     assert normalise_text("●本周天气 3日至5日有雨。")[0] == "●本周天气 3日至5日有雨。"
     assert normalise_text("他说 2024年是关键一年。")[0] == "他说2024年是关键一年。"
+
+
+def test_a_transliterated_name_that_fits_its_line_is_not_broken_inside_a_part():
+    """4. 阿不都热依木·买买提（重庆工商大学副研究员）in a list item's 10.5-em hang: the name
+    (9.5 em) fitted, yet it broke 买买 | 提 on a line spread 0.19 em a gap.  A break inside a
+    part of a ·-name is priced (compose._KEEP_PART): kept where keeping costs a slightly
+    looser line; where keeping it would spread lines visibly the name still breaks (the
+    even-spacing guard holds), and the words after its last part are not the name's."""
+    from typeset.compose import Settings, _price_names, build_items, compose_paragraph
+
+    face = _face()
+    text = "阿不都热依木·买买提（重庆工商大学副研究员），长期从事民族文化研究。"
+    lines = compose_paragraph(text, face, 10.5, Settings(), indent=0.0)
+    assert lines[0].text == "阿不都热依木·买买提", [ln.text for ln in lines]
+    t = "学者阿不都热依木·买买提和藏族学者"
+    items = build_items(t, face, Settings())
+    _price_names(items, t)
+    priced = [t[k] for k in range(len(t)) if items[k].penalty > 0]
+    assert priced == list("不都热依木买提"), priced
