@@ -295,3 +295,25 @@ def test_a_transliterated_name_that_fits_its_line_is_not_broken_inside_a_part():
     _price_names(items, t)
     priced = [t[k] for k in range(len(t)) if items[k].penalty > 0]
     assert priced == list("不都热依木买提"), priced
+
+
+def test_a_name_list_that_pads_names_with_one_space_parts_them_with_two(tmp_path, project):
+    """马　骏　　王　蕾　　艾力·阿布拉 …: the copy pads a two-character name with one
+    ideographic space and parts the names with two; set 1 em apart either way, 马 骏 王 蕾
+    read as four people.  Read back from the PDF: the white between two names is at least
+    twice the padding inside one.  (Its lead, 获提名奖的有（15名）：, is no salutation.)"""
+    from typeset.body import salutation
+
+    names = "\u3000\u3000".join(["马\u3000骏", "王\u3000蕾", "艾力·阿布拉", "石\u3000磊",
+                                 "卢一鸣", "罗\u3000布", "周\u3000宁", "诸葛明轩"])
+    whole, f = build_article(tmp_path, project, 12, "提名奖名单",
+                             "获提名奖的有（15名）：\n\n" + names)
+    assert (f["lost"], f["added"]) == (0, 0)
+    lines = body_lines(whole)
+    row = next(ln for ln in lines if ln.text.replace(" ", "").startswith("马骏"))
+    cs = [c for c in row.chars if c.ch.strip()]
+    em = row.size
+    pad = cs[1].x0 - cs[0].x1                       # 马 | 骏
+    between = cs[2].x0 - cs[1].x1                   # 骏 | 王
+    assert abs(pad - em) < 0.05 * em and between >= 2 * em - 0.05 * em, (pad, between)
+    assert salutation(_paras("获提名奖的有（15名）：\n\n" + names)) is None

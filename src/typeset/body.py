@@ -365,9 +365,10 @@ def closing_lines(paras) -> set[int]:
 # 9704-2012 §7.3.2 sets it 居左顶格 — flush left, not indented — and a letter's 称呼 stands
 # so; indented 2 em it read as the first line of the text (corpus 187).  The name may carry
 # a bracketed note before the colon, as a court's notice names the party served
-# (张德明（身份证号码：510106198203154512）：, fresh18).
+# (张德明（身份证号码：510106198203154512）：, fresh18): a label and a colon, or a long number,
+# in it — 获提名奖的有（15名）： is a list's lead, not an address.
 _SALUTATION = re.compile(r"[^，。；：？！、,.;:?!（）()“”\d\s]{2,24}"
-                         r"(?:[（(][^（）()\n]{1,40}[）)])?[：:]")
+                         r"(?:[（(][^（）()\n]{0,20}(?:[：:]|\d{6})[^（）()\n]{0,30}[）)])?[：:]")
 
 
 # A document's number on a line of its own above the addressee (发文字号, a court's case number:
@@ -444,8 +445,18 @@ def name_list(text: str) -> list[str] | None:
     return re.findall(f"{_PADDED}(?= |$)|[^ ]+", t)
 
 
-def _name_lines(names: list[str], face, measure: float, settings) -> list[Line] | None:
-    """A name list set a name whole to a line's end: names filled into lines 1 em apart, from
+def name_gap(text: str, names: list[str]) -> float:
+    """The least white between the names of a name list, em: 1, or 2 where the copy pads a
+    name with one space and parts the names with two or more (马　骏　　王　蕾: names 1 em
+    apart read as four people, 马 / 骏 / 王 / 蕾, fresh18b)."""
+    padded = any(" " in nm for nm in names)
+    return 2.0 if padded and re.search("[ \u3000]{2,}", text.strip()) else 1.0
+
+
+def _name_lines(names: list[str], face, measure: float, settings,
+                sep: float = 1.0) -> list[Line] | None:
+    """A name list set a name whole to a line's end: names filled into lines ``sep`` em
+    (:func:`name_gap`) apart, from
     the column edge (a list's rows align there: no paragraph indent), each line but the last
     justified through the gaps between its names only (a name's own characters stay
     together; a padded name keeps its 1-em space); a line whose gaps would open beyond
@@ -457,25 +468,25 @@ def _name_lines(names: list[str], face, measure: float, settings) -> list[Line] 
     width = 0.0
     for i, ln in enumerate(set_):
         room = measure - (indent if len(rows) == 1 else 0.0)
-        if rows[-1] and width + 1.0 + ln.width > room + 1e-9:
+        if rows[-1] and width + sep + ln.width > room + 1e-9:
             rows.append([])
             width = 0.0
-        width += (1.0 if rows[-1] else 0.0) + ln.width
+        width += (sep if rows[-1] else 0.0) + ln.width
         rows[-1].append(i)
     out = []
     for r, row in enumerate(rows):
         ind = indent if r == 0 else 0.0
         room = measure - ind
-        natural = sum(set_[i].width for i in row) + 1.0 * (len(row) - 1)
+        natural = sum(set_[i].width for i in row) + sep * (len(row) - 1)
         if natural > room + 1e-9:
             return None
         last = r == len(rows) - 1
-        gap = 1.0
+        gap = sep
         if not last and len(row) > 1 and \
                 (room - natural) / (len(row) - 1) <= _NAME_GAP_MAX:
             gap += (room - natural) / (len(row) - 1)
         else:
-            last = True                 # ragged: the names 1 em apart
+            last = True                 # ragged: the names ``sep`` apart
         glyphs, x = [], 0.0
         for i in row:
             glyphs += [replace(g, x=g.x + x) for g in set_[i].glyphs]
@@ -615,7 +626,8 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
                 lines = _byline_paragraph(p.text, face, measure, paper.settings) or lines
             out.append(lines)
         elif p.kind == "body" and not p.spans and name_list(p.text) and \
-                (names := _name_lines(name_list(p.text), face, measure, paper.settings)):
+                (names := _name_lines(name_list(p.text), face, measure, paper.settings,
+                                      name_gap(p.text, name_list(p.text)))):
             out.append(names)
         elif k == saluted or compliment(paras, k):
             lines = compose_paragraph(p.text, face, measure, paper.settings, indent=0.0)
