@@ -317,3 +317,36 @@ def test_a_name_list_that_pads_names_with_one_space_parts_them_with_two(tmp_path
     between = cs[2].x0 - cs[1].x1                   # 骏 | 王
     assert abs(pad - em) < 0.05 * em and between >= 2 * em - 0.05 * em, (pad, between)
     assert salutation(_paras("获提名奖的有（15名）：\n\n" + names)) is None
+
+
+def test_no_levers_to_fill_the_foot_under_a_block_that_is_overset(tmp_path):
+    """A fixed-height slot 5 lines over, empty lines under it: `check` offered a larger
+    headline band and about 192 more characters to fill that foot, for the slot that had to
+    lose 53 (fresh18b).  The overset's own error says to make room under it; the foot under
+    an overset block gets no levers (and a foot under a block that fits still does)."""
+    import json
+
+    issue = tmp_path / "issue"
+    issue.mkdir()
+    long = "本报讯 " + "记者近日走访了多个社区，了解到居民对老旧小区改造的期待。" * 30
+    (issue / "a.txt").write_text("headline: 老旧小区改造提速\n\n" + long + "\n", encoding="utf-8")
+    (issue / "b.txt").write_text("headline: 短讯\n\n今年全省新建科普场馆十二座。\n",
+                                 encoding="utf-8")
+    (issue / "issue.yaml").write_text(textwrap.dedent("""\
+        paper: typeset-demo
+        date: 2026-12-04
+        pages:
+          - page: 1
+            template: yaowen
+            slots:
+              - {id: a, article: a.txt, column: 1, span: 1, top: 4, lines: 20}
+              - {id: b, article: b.txt, column: 2, span: 1, top: 4}
+        """), encoding="utf-8")
+    r = subprocess.run([*TYPESET, "check", str(issue), "--json"], capture_output=True,
+                       text=True, cwd=ROOT)
+    got = json.loads(r.stdout)
+    assert any("slot 'a'" in e.get("message", "") + str(e.get("where", ""))
+               for e in got.get("errors", [])) or r.returncode != 0, r.stdout
+    feet = got["feet"]
+    assert not [f for f in feet if f["columns"][0] <= 1 <= f["columns"][1]], feet
+    assert [f for f in feet if f["columns"][0] <= 2 <= f["columns"][1]], feet

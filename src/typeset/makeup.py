@@ -2021,7 +2021,9 @@ def foot_levers(issue, flow) -> list[dict]:
                 foot_of[c2 + 1][1] is last:
             c2 += 1
         empty = flow.area_bottom - foot
-        if empty > 1:
+        # (under a block that is overset the white is where it should grow: its own error
+        # says so — more copy or a larger headline there contradicted it, fresh18b)
+        if empty > 1 and not (last is not None and last.overset):
             out.append(_levers_for(issue, flow, c, c2, foot, empty))
         c = c2 + 1
     return out
