@@ -350,3 +350,31 @@ def test_no_levers_to_fill_the_foot_under_a_block_that_is_overset(tmp_path):
     feet = got["feet"]
     assert not [f for f in feet if f["columns"][0] <= 1 <= f["columns"][1]], feet
     assert [f for f in feet if f["columns"][0] <= 2 <= f["columns"][1]], feet
+
+
+def test_the_items_of_a_numbered_list_hang_from_its_widest_label(tmp_path):
+    """A list of eleven items (.md): the text of items 10 and 11 hung ½ em further in than
+    that of items 1–9 (each item's hang its own label's width).  Read back from the PDF:
+    every item's text starts at one x, and each label ends a Han–Latin gap before it."""
+    issue = tmp_path / "issue"
+    issue.mkdir()
+    items = "\n".join(f"{i}. 第{i}项工作已经按计划完成。" for i in range(1, 12))
+    (issue / "a.md").write_text("headline: 工作清单\n\n" + items + "\n", encoding="utf-8")
+    (issue / "issue.yaml").write_text(textwrap.dedent("""\
+        paper: typeset-demo
+        date: 2026-12-04
+        pages:
+          - page: 1
+            template: yaowen
+            slots:
+              - {id: a, article: a.md, column: 1, span: 1}
+        """), encoding="utf-8")
+    r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(tmp_path / "out")],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    with pdfplumber.open(str(tmp_path / "out" / "typeset-demo-2026-12-04-p01.pdf")) as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    text = "".join(c["text"] for c in chars)
+    starts = [chars[i]["x0"] for i in range(len(text) - 3)
+              if text[i] == "第" and "项" in text[i + 2:i + 4]]
+    assert len(starts) == 11 and max(starts) - min(starts) < 0.01, starts
