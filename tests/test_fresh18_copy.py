@@ -378,3 +378,33 @@ def test_the_items_of_a_numbered_list_hang_from_its_widest_label(tmp_path):
     starts = [chars[i]["x0"] for i in range(len(text) - 3)
               if text[i] == "第" and "项" in text[i + 2:i + 4]]
     assert len(starts) == 11 and max(starts) - min(starts) < 0.01, starts
+
+
+def test_a_jump_line_to_a_part_with_no_text_stops_the_build(tmp_path):
+    """A lead placed by hand on page 1 with room for the whole story, and its continuation
+    slot on page 3: page 1 ended with （下转第3版） after the byline and page 3 printed the
+    接题 and （上接第1版） over an empty slot — built and preflighted, warnings only.  Now a
+    layout error (exit 4) naming the slot, and nothing written."""
+    issue = tmp_path / "issue"
+    issue.mkdir()
+    (issue / "lead.txt").write_text("headline: 地铁新线开通\n\n本报讯 今天上午，地铁新线正式"
+                                    "开通运营，沿线市民出行更加便捷。\n", encoding="utf-8")
+    (issue / "issue.yaml").write_text(textwrap.dedent("""\
+        paper: typeset-demo
+        date: 2026-12-04
+        pages:
+          - page: 1
+            template: yaowen
+            slots:
+              - {id: lead, article: lead.txt, column: 1, span: 2, top: 4, lines: 20}
+          - page: 2
+            template: yaowen
+            slots:
+              - {id: lead-2, article: lead.txt, column: 1, span: 2, top: 4}
+        """), encoding="utf-8")
+    out = tmp_path / "out"
+    r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(out)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 4, (r.returncode, r.stderr)
+    assert "slot 'lead'" in r.stderr and "下转第2版" in r.stderr, r.stderr
+    assert not out.exists() or not list(out.glob("*.pdf"))

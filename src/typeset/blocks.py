@@ -73,6 +73,9 @@ class Block:
     head_span: int = 0
     placeholder: bool = False  # copy still coming in: empty lines of the expected length
     vertical: object = None    # vertical.VGeom of a vertical article block
+    # a part to be continued (part.next_page) that holds the rest of its article: its jump
+    # line would lead to a later part with no text (a layout error, build.py)
+    ends_here: bool = False
 
     @property
     def bottom(self) -> int:

@@ -322,9 +322,23 @@ def _make_pages(layout: Layout, pictures: bool = True, consume: bool = False) ->
 
     pages = []
     memo: dict = {}
+    jumps = []
     if consume:
         layout.bodies = {}
     for k, f in enumerate(layout.flows):
+        for b in f.blocks:
+            if b.ends_here:
+                # 下转第N版 over a later part with no text: a page that passes the preflight
+                # and is wrong (fresh18c: the whole story fitted page 1, page 3 printed its
+                # 接题 and 上接第1版 over an empty slot)
+                jumps.append(LayoutError(
+                    _("the article '{file}' ends in this slot on page {page}, yet it is to "
+                      "continue on page {next} (下转第{next}版): that part would have no "
+                      "text").format(file=layout.issue.articles[b.article].path.name,
+                                     page=f.page.number, next=b.part.next_page),
+                    b.slot.where,
+                    _("give this slot fewer lines, or take the article's slot off page "
+                      "{next}").format(next=b.part.next_page)))
         before = len(f.warnings)
         pages.append(make_page(layout.issue, f, pictures, memo))
         layout.report.warnings.extend(_("page {page}: {message}").format(
@@ -333,8 +347,8 @@ def _make_pages(layout: Layout, pictures: bool = True, consume: bool = False) ->
         if consume:
             layout.flows[k] = None
     layout.report.notices = _check_glyphs(layout.issue, pages)
-    layout.report.problems = [LayoutError(msg, where) for p in pages
-                              for where, msg in p.problems]
+    layout.report.problems = jumps + [LayoutError(msg, where) for p in pages
+                                      for where, msg in p.problems]
     bad = [(p.number, where, msg) for p in pages for where, msg in p.graphic_problems]
     if bad:
         from .errors import PreflightError

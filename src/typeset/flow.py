@@ -918,6 +918,7 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
                       placeholder=issue.articles[slot.article].placeholder)
         if take == len(rest):
             block.underset = cap - len(placed)
+            block.ends_here = True
         return block
     # runs that all end on one line are balanced like a rectangle's columns (the text round
     # a picture); a shape whose runs end apart is filled run by run
