@@ -9,6 +9,8 @@ weather report …, set on a 对开 paper made by `paiban init`) and looked at o
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import textwrap
 
@@ -408,3 +410,43 @@ def test_a_jump_line_to_a_part_with_no_text_stops_the_build(tmp_path):
     assert r.returncode == 4, (r.returncode, r.stderr)
     assert "slot 'lead'" in r.stderr and "下转第2版" in r.stderr, r.stderr
     assert not out.exists() or not list(out.glob("*.pdf"))
+
+
+def test_a_vertical_article_s_byline_larger_than_the_body_stays_in_its_block(tmp_path):
+    """A 副刊 template whose byline is larger than the paper's body (五号 over 小五 on a new
+    对开 paper; here 四号 over the demo's 五号): a vertical article with a byline stopped the
+    build ('文/叶舟' runs 0.3 mm past the left edge of its box) — the byline's line is wider
+    than the grid's.  In vertical text the byline is set no larger than the body: it builds,
+    and the byline reads back in the body's size."""
+    proj = tmp_path / "proj"
+    shutil.copytree(ROOT / "layout", proj / "layout")
+    (proj / "fonts").mkdir()
+    for f in (ROOT / "fonts").iterdir():
+        if f.is_file():
+            try:
+                os.link(f, proj / "fonts" / f.name)       # (hard links: no copy of 100 MB)
+            except OSError:
+                shutil.copy(f, proj / "fonts" / f.name)
+    tpl = proj / "layout" / "templates" / "fukan.yaml"
+    tpl.write_text(tpl.read_text(encoding="utf-8").replace(
+        "byline: {role: byline, size: 五号}", "byline: {role: byline, size: 四号}"),
+        encoding="utf-8")
+    issue = proj / "issues" / "v"
+    issue.mkdir(parents=True)
+    (issue / "a.txt").write_text("headline: 江边的渡船\nbyline: 文/叶舟\n\n" + "小时候，我家住在江北"
+                                 "的一条老巷子里，巷子的尽头就是轮渡码头。" * 3 + "\n",
+                                 encoding="utf-8")
+    (issue / "issue.yaml").write_text(
+        "paper: typeset-demo\ndate: 2020-08-07\npages:\n  - page: 1\n    template: fukan\n"
+        "    slots:\n      - {id: a, article: a.txt, column: 1, span: 2, top: 4, lines: 20, "
+        "vertical: true}\n", encoding="utf-8")
+    r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(tmp_path / "out"),
+                        "--project", str(proj)], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    with pdfplumber.open(str(tmp_path / "out" / "typeset-demo-2020-08-07-p01.pdf")) as pdf:
+        chars = pdf.pages[0].chars
+    text = "".join(c["text"] for c in chars)
+    k = text.index("叶舟")
+    body = max({round(c["size"], 1) for c in chars}, key=lambda s: sum(
+        round(c["size"], 1) == s for c in chars))
+    assert round(chars[k]["size"], 1) == body, (chars[k]["size"], body)

@@ -277,6 +277,17 @@ def natural_length(issue, page, slot) -> float:
     return best
 
 
+def byline_style(page, paper):
+    """The template's byline style as a vertical block sets it: no larger than the body —
+    a vertical line is one body em wide on the grid, and a byline in a larger size (五号
+    over 小五) on a block's last line ran past its left edge, which stopped the build
+    (fresh18c)."""
+    from dataclasses import replace
+
+    style = page.template.byline_style
+    return style if style.size <= paper.body.size else replace(style, size=paper.body.size)
+
+
 def compose_body(issue, page, article_key: str, measure: int) -> list[Line]:
     """The article's paragraphs as vertical lines of ``measure`` em — its plain text's
     structure found and set as body.compose_article sets it horizontally (a poem a line of
@@ -291,7 +302,7 @@ def compose_body(issue, page, article_key: str, measure: int) -> list[Line]:
     art = issue.articles[article_key]
     lines = [ln for group in compose_article(issue, art, face, float(measure)) for ln in group]
     if art.byline:
-        style = page.template.byline_style
+        style = byline_style(page, paper)
         scale = style.size / paper.body.size
         bface = VerticalFace(issue.fonts.face(style.role))
         by = natural_line(art.byline, bface, paper.settings)
@@ -460,7 +471,8 @@ def draw_block(issue, flow, block, items: list, ids, out, area_of) -> None:
             x -= h.height
     body = paper.body
     face = issue.fonts.face(body.role)
-    notes = {tpl.byline_style.role: tpl.byline_style}
+    style = byline_style(flow.page, paper)
+    notes = {style.role: style}
     where = SourceRef(art.path, slot=slot.id)
     rects = out.threads.setdefault(block.article, [])
     half = size / 2.0
