@@ -1569,25 +1569,34 @@ def _why(pin: PageIn, mods: list[_Mod], any_cover: bool = True, edit: bool = Fal
                 f"most white the rules allow, and the stories do not combine to fill every "
                 f"column exactly: " + (f"{edit} — or {more}" if edit else more))
     if len(one) >= 2:
+        # (briefs already: marking them so is not the way — fresh18c)
+        marked = all(md.story.rank == PRIORITY_RANK["brief"] for md in mods
+                     if md.story and md.id in one)
         return (head + ", ".join(f"'{i}'" for i in one) + " are too short for two columns "
                 f"(under {MIN_LEG} lines each) and stand one column wide beside each other, "
-                f"their headlines side by side: mark them 'brief', give one a picture, or "
-                f"hold one")
-    pics = [md for md in mods if md.pic is not None]
+                f"their headlines side by side: " + ("give one a picture, lengthen one to "
+                f"{MIN_LEG} lines or more, or hold one" if marked else
+                "mark them 'brief', give one a picture, or hold one"))
+    # a picture with its story: the one a picture's proportions may keep from fitting (a
+    # picture set alone already is no advice, fresh18c)
+    pics = [md for md in mods if md.pic is not None and md.story is not None]
     hint = (f"set '{pics[0].pic.id}' without its story (no 'story:') or use a picture of "
             f"other proportions, " if pics else "")
     n = sum(1 for md in mods if md.story)
     advice = edit and _edit_hint(pin) or (
         f"add or cut 3 to 5 lines in one story (about {3 * cc}–{5 * cc} characters), or add "
         f"a brief (about {brief} characters)")
+    # the copy's share of the page: at its tightest and with the most white the rules allow
+    # — the latter only where it says something (61–470 % told the editor nothing, fresh18c)
+    share = f"{100 * lo / cap:.0f}–{100 * hi / cap:.0f} % of the page" if hi <= 2 * cap \
+        else f"{100 * lo / cap:.0f} % of the page at its tightest"
     if not any_cover:
-        return (head + f"the copy ({100 * lo / cap:.0f}–{100 * min(hi, 9 * cap) / cap:.0f} % "
-                f"of the page) is within range, but the heights these {n} stories can take "
-                f"at the spans the rules allow do not add up to the page's in any arrangement "
-                f"of blocks: {hint}{advice}")
-    return (head + f"the copy ({100 * lo / cap:.0f}–{100 * min(hi, 9 * cap) / cap:.0f} % of the "
-            f"page) is within range, but no arrangement of these {n} stories fills every "
-            f"column exactly without two headlines side by side: {hint}{advice}")
+        return (head + f"the copy ({share}) is within range, but the heights these {n} "
+                f"stories can take at the spans the rules allow do not add up to the page's "
+                f"in any arrangement of blocks: {hint}{advice}")
+    return (head + f"the copy ({share}) is within range, but no arrangement of these {n} "
+            f"stories fills every column exactly without two headlines side by side: "
+            f"{hint}{advice}")
 
 
 # The least edit of one story that lets a page be made up is searched for up to this many
