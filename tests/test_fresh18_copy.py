@@ -450,3 +450,16 @@ def test_a_vertical_article_s_byline_larger_than_the_body_stays_in_its_block(tmp
     body = max({round(c["size"], 1) for c in chars}, key=lambda s: sum(
         round(c["size"], 1) == s for c in chars))
     assert round(chars[k]["size"], 1) == body, (chars[k]["size"], body)
+
+
+def test_a_generation_s_figure_keeps_its_hou():
+    """“00后”, 90后: split “00 | 后” at 9 and 10 em (fresh18).  A number keeps the 后 after it
+    as it keeps its unit (cjk.NUMERIC_SUFFIX_HAN) at every measure 8–16."""
+    from typeset.compose import Settings, compose_paragraph
+
+    face = _face()
+    text = "采访中，几位“00后”大学生表示，他们和90后的哥哥姐姐一样更愿意到基层去。"
+    for m in range(8, 17):
+        lines = compose_paragraph(text, face, m, Settings())
+        for a, b in zip(lines, lines[1:]):
+            assert not (a.text[-1].isdigit() and b.text[0] == "后"), (m, [ln.text for ln in lines])

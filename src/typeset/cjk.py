@@ -32,11 +32,12 @@ POSTFIX = "%‰℃°′″％"                      # JLREQ cl-13: glued to the 
 # keeps a number together with its unit, and UAX #14 would allow the break (typography.md §6).
 # Issue #15 adds the first characters of the legal units of measurement (GB 3100: 公里, 平方米,
 # 立方米, 千克, 毫米, 摄氏度, 千瓦时 …), currencies (美元, 港元, 欧元, 英镑) and the common
-# counters (量词: 3辆, 5440圈, 6级, 2小时, 3场, 93比89 …); a number keeps the one after it.
+# counters (量词: 3辆, 5440圈, 6级, 2小时, 3场, 93比89 …); a number keeps the one after it,
+# and so does a generation's figure its 后 (00后, 90后: “00 | 后” split it, fresh copy).
 NUMERIC_SUFFIX_HAN = ("年月日时分秒号岁元角万亿千百个次名倍人件台项家户条篇页版期届余多米度天周吨"
                       "公平立厘毫微纳克升斤两亩顷里寸尺码英海摄华瓦焦帕兆级场位辆架艘座所只头株"
                       "棵套部份起批轮季成折小刻点层间张本册支枚颗粒双对组队段节门道类种笔块毛美"
-                      "港欧镑桶箱袋瓶杯盒圈回遍趟比胜负强连代世晚夜楼栋室路线字句行章卷集秒")
+                      "港欧镑桶箱袋瓶杯盒圈回遍趟比胜负强连代世晚夜楼栋室路线字句行章卷集秒后")
 # … and the ordinal prefix before one (第3版, 第14届, 第2名): 第 and its figure are one ordinal
 # number (序数), as a currency sign keeps to its amount (typography.md §1.2 NO_SPLIT: a number
 # with its prefix); "第" | "3版" read as a dangling word at a line end.
