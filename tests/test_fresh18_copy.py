@@ -21,6 +21,23 @@ from realcopy_build import body_lines, build_article, project  # noqa: F401
 
 DEMO = ROOT / "issues" / "demo-weekly-2020-08"
 
+
+def _issue(folder, files: dict, pages: str, date: str = "2026-12-04"):
+    """An issue of the demo paper in ``folder``: its article ``files`` (name → text) and its
+    ``pages`` (the manifest's pages, YAML)."""
+    folder.mkdir(parents=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "issue.yaml").write_text(f"paper: typeset-demo\ndate: {date}\npages:\n" +
+                                       textwrap.dedent(pages), encoding="utf-8")
+    return folder
+
+
+def _typeset(*args):
+    """The CLI run from the repository, as an editor runs it."""
+    return subprocess.run([*TYPESET, *map(str, args)], capture_output=True, text=True,
+                          cwd=ROOT)
+
 OBITUARY = """headline: 讣告
 
 中国共产党优秀党员、四川农业大学原副校长、著名作物育种专家李文华同志，因病医治无效，于2026年11月28日6时40分在雅安逝世，享年91岁。兹定于2026年12月3日上午9:30在雅安市殡仪馆长青厅举行遗体告别仪式。
@@ -53,20 +70,13 @@ def _white_in_boxes(pdf_path, page=0) -> list[tuple[float, float, float, float]]
 
 
 def test_a_boxed_block_keeps_white_between_its_rule_and_its_last_line(tmp_path):
-    issue = tmp_path / "issue"
-    issue.mkdir()
-    (issue / "fugao.txt").write_text(OBITUARY, encoding="utf-8")
-    (issue / "issue.yaml").write_text(textwrap.dedent("""\
-        paper: typeset-demo
-        date: 2026-12-04
-        pages:
-          - page: 1
-            template: yaowen
-            slots:
-              - {id: fugao, article: fugao.txt, column: 1, span: 2, box: true}
-        """), encoding="utf-8")
-    r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(tmp_path / "out")],
-                       capture_output=True, text=True, cwd=ROOT)
+    issue = _issue(tmp_path / "issue", {"fugao.txt": OBITUARY}, """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: fugao, article: fugao.txt, column: 1, span: 2, box: true}
+        """)
+    r = _typeset("build", issue, "-o", tmp_path / "out")
     assert r.returncode == 0, r.stderr
     white = _white_in_boxes(tmp_path / "out" / "typeset-demo-2026-12-04-p01.pdf")
     assert len(white) == 1, white
@@ -79,8 +89,7 @@ def test_a_boxed_block_keeps_white_between_its_rule_and_its_last_line(tmp_path):
 
 def test_a_boxed_shaped_block_keeps_white_under_each_run(tmp_path):
     out = tmp_path / "out"
-    r = subprocess.run([*TYPESET, "build", str(DEMO), "-o", str(out)],
-                       capture_output=True, text=True, cwd=ROOT)
+    r = _typeset("build", DEMO, "-o", out)
     assert r.returncode == 0, r.stderr
     # the 刀把 block of page 3 is drawn as rules (its outline), not a rectangle: the lowest
     # character of each of its runs' columns against the lowest horizontal rule under it
@@ -328,24 +337,17 @@ def test_no_levers_to_fill_the_foot_under_a_block_that_is_overset(tmp_path):
     an overset block gets no levers (and a foot under a block that fits still does)."""
     import json
 
-    issue = tmp_path / "issue"
-    issue.mkdir()
     long = "本报讯 " + "记者近日走访了多个社区，了解到居民对老旧小区改造的期待。" * 30
-    (issue / "a.txt").write_text("headline: 老旧小区改造提速\n\n" + long + "\n", encoding="utf-8")
-    (issue / "b.txt").write_text("headline: 短讯\n\n今年全省新建科普场馆十二座。\n",
-                                 encoding="utf-8")
-    (issue / "issue.yaml").write_text(textwrap.dedent("""\
-        paper: typeset-demo
-        date: 2026-12-04
-        pages:
-          - page: 1
-            template: yaowen
-            slots:
-              - {id: a, article: a.txt, column: 1, span: 1, top: 4, lines: 20}
-              - {id: b, article: b.txt, column: 2, span: 1, top: 4}
-        """), encoding="utf-8")
-    r = subprocess.run([*TYPESET, "check", str(issue), "--json"], capture_output=True,
-                       text=True, cwd=ROOT)
+    issue = _issue(tmp_path / "issue", {
+        "a.txt": "headline: 老旧小区改造提速\n\n" + long + "\n",
+        "b.txt": "headline: 短讯\n\n今年全省新建科普场馆十二座。\n"}, """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: a, article: a.txt, column: 1, span: 1, top: 4, lines: 20}
+            - {id: b, article: b.txt, column: 2, span: 1, top: 4}
+        """)
+    r = _typeset("check", issue, "--json")
     got = json.loads(r.stdout)
     assert any("slot 'a'" in e.get("message", "") + str(e.get("where", ""))
                for e in got.get("errors", [])) or r.returncode != 0, r.stdout
@@ -358,21 +360,14 @@ def test_the_items_of_a_numbered_list_hang_from_its_widest_label(tmp_path):
     """A list of eleven items (.md): the text of items 10 and 11 hung ½ em further in than
     that of items 1–9 (each item's hang its own label's width).  Read back from the PDF:
     every item's text starts at one x, and each label ends a Han–Latin gap before it."""
-    issue = tmp_path / "issue"
-    issue.mkdir()
     items = "\n".join(f"{i}. 第{i}项工作已经按计划完成。" for i in range(1, 12))
-    (issue / "a.md").write_text("headline: 工作清单\n\n" + items + "\n", encoding="utf-8")
-    (issue / "issue.yaml").write_text(textwrap.dedent("""\
-        paper: typeset-demo
-        date: 2026-12-04
-        pages:
-          - page: 1
-            template: yaowen
-            slots:
-              - {id: a, article: a.md, column: 1, span: 1}
-        """), encoding="utf-8")
-    r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(tmp_path / "out")],
-                       capture_output=True, text=True, cwd=ROOT)
+    issue = _issue(tmp_path / "issue", {"a.md": "headline: 工作清单\n\n" + items + "\n"}, """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: a, article: a.md, column: 1, span: 1}
+        """)
+    r = _typeset("build", issue, "-o", tmp_path / "out")
     assert r.returncode == 0, r.stderr
     with pdfplumber.open(str(tmp_path / "out" / "typeset-demo-2026-12-04-p01.pdf")) as pdf:
         chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
@@ -387,26 +382,20 @@ def test_a_jump_line_to_a_part_with_no_text_stops_the_build(tmp_path):
     slot on page 3: page 1 ended with （下转第3版） after the byline and page 3 printed the
     接题 and （上接第1版） over an empty slot — built and preflighted, warnings only.  Now a
     layout error (exit 4) naming the slot, and nothing written."""
-    issue = tmp_path / "issue"
-    issue.mkdir()
-    (issue / "lead.txt").write_text("headline: 地铁新线开通\n\n本报讯 今天上午，地铁新线正式"
-                                    "开通运营，沿线市民出行更加便捷。\n", encoding="utf-8")
-    (issue / "issue.yaml").write_text(textwrap.dedent("""\
-        paper: typeset-demo
-        date: 2026-12-04
-        pages:
-          - page: 1
-            template: yaowen
-            slots:
-              - {id: lead, article: lead.txt, column: 1, span: 2, top: 4, lines: 20}
-          - page: 2
-            template: yaowen
-            slots:
-              - {id: lead-2, article: lead.txt, column: 1, span: 2, top: 4}
-        """), encoding="utf-8")
+    issue = _issue(tmp_path / "issue", {
+        "lead.txt": "headline: 地铁新线开通\n\n本报讯 今天上午，地铁新线正式开通运营，沿线市民"
+                    "出行更加便捷。\n"}, """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: lead, article: lead.txt, column: 1, span: 2, top: 4, lines: 20}
+        - page: 2
+          template: yaowen
+          slots:
+            - {id: lead-2, article: lead.txt, column: 1, span: 2, top: 4}
+        """)
     out = tmp_path / "out"
-    r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(out)],
-                       capture_output=True, text=True, cwd=ROOT)
+    r = _typeset("build", issue, "-o", out)
     assert r.returncode == 4, (r.returncode, r.stderr)
     assert "slot 'lead'" in r.stderr and "下转第2版" in r.stderr, r.stderr
     assert not out.exists() or not list(out.glob("*.pdf"))
@@ -432,16 +421,15 @@ def test_a_vertical_article_s_byline_larger_than_the_body_stays_in_its_block(tmp
         "byline: {role: byline, size: 五号}", "byline: {role: byline, size: 四号}"),
         encoding="utf-8")
     issue = proj / "issues" / "v"
-    issue.mkdir(parents=True)
-    (issue / "a.txt").write_text("headline: 江边的渡船\nbyline: 文/叶舟\n\n" + "小时候，我家住在江北"
-                                 "的一条老巷子里，巷子的尽头就是轮渡码头。" * 3 + "\n",
-                                 encoding="utf-8")
-    (issue / "issue.yaml").write_text(
-        "paper: typeset-demo\ndate: 2020-08-07\npages:\n  - page: 1\n    template: fukan\n"
-        "    slots:\n      - {id: a, article: a.txt, column: 1, span: 2, top: 4, lines: 20, "
-        "vertical: true}\n", encoding="utf-8")
-    r = subprocess.run([*TYPESET, "build", str(issue), "-o", str(tmp_path / "out"),
-                        "--project", str(proj)], capture_output=True, text=True, cwd=ROOT)
+    issue.parent.mkdir()
+    _issue(issue, {"a.txt": "headline: 江边的渡船\nbyline: 文/叶舟\n\n" + "小时候，我家住在江北"
+                   "的一条老巷子里，巷子的尽头就是轮渡码头。" * 3 + "\n"}, """\
+        - page: 1
+          template: fukan
+          slots:
+            - {id: a, article: a.txt, column: 1, span: 2, top: 4, lines: 20, vertical: true}
+        """, date="2020-08-07")
+    r = _typeset("build", issue, "-o", tmp_path / "out", "--project", proj)
     assert r.returncode == 0, r.stderr
     with pdfplumber.open(str(tmp_path / "out" / "typeset-demo-2020-08-07-p01.pdf")) as pdf:
         chars = pdf.pages[0].chars
