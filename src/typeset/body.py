@@ -196,8 +196,9 @@ def byline_alone(text: str) -> bool:
 
 
 def _byline_paragraph(text: str, face, measure: float, settings) -> list[Line] | None:
-    """A paragraph that is a byline alone (:func:`byline_alone`) that the composer set on more
-    than one line: broken between its names as a byline is (:func:`note_pieces`), each line
+    """A paragraph that is a byline alone (:func:`byline_alone`), or a closing signature of
+    words, that the composer set on more than one line: broken between its names or words as
+    a byline is (:func:`note_pieces`), each line
     set flush right and unspread as flow sets an article's byline — the composer breaks it
     as prose, inside a name or after its role word (（记者王琳 通 / 讯员王国强 陈 / 富银）).
     None: a word wider than the measure (left as the composer set it)."""
@@ -602,6 +603,7 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
     timed = {} if own else listing_entries(paras)
     qa = {} if own else qa_labels(paras)
     saluted = salutation(paras)
+    labels = None                   # the list items' labels (_labels), when there are items
     for k, p in enumerate(paras):
         if k in qa:
             p = replace(p, spans=((0, qa[k], STRONG),) + p.spans)
@@ -655,7 +657,9 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
                                                              and paras[k + 1].box))
             out.append(_quote(issue, p, measure, opens, closes))
         elif p.kind == "item":
-            out.append(_item(issue, p, measure, label=_labels(issue, paras, k)))
+            if labels is None:
+                labels = _labels(issue, paras)
+            out.append(_item(issue, p, measure, label=labels.get(k, 0.0)))
         elif p.kind == "table":
             out.append(_table(issue, art, p, measure, first=not out))
         else:                                   # pragma: no cover - markup makes no other
@@ -993,24 +997,33 @@ def _quote(issue, p, measure: float, opens: bool, closes: bool) -> list[Line]:
     return lines
 
 
-def _labels(issue, paras, k: int) -> float:
-    """The widest label (em) of the list items in a row with ``paras[k]`` at its level: every
-    item's text hangs from it, its own label set against the text (1. … 9. and 10. in one
-    list: item 10's text hung ½ em further in than the others', fresh18b)."""
+def _labels(issue, paras) -> dict[int, float]:
+    """For each list item of ``paras`` (index), the widest label (em) of its list at its
+    level: every item's text hangs from it, its own label set against the text (1. … 9. and
+    10. in one list: item 10's text hung ½ em further in than the others', fresh18b).  A list
+    runs on over the deeper items inside it; anything else ends it.  Each label measured
+    once."""
     face = issue.fonts.face(issue.paper.body.role)
-    level = paras[k].level
-    lo = hi = k
-    while lo > 0 and paras[lo - 1].kind == "item" and paras[lo - 1].level == level:
-        lo -= 1
-    while hi + 1 < len(paras) and paras[hi + 1].kind == "item" and \
-            paras[hi + 1].level == level:
-        hi += 1
-    widths = [0.0]
-    for q in paras[lo:hi + 1]:
-        m = LIST_MARKER.match(q.text)
-        if m:
-            widths.append(natural_line(q.text[:m.end()], face, issue.paper.settings).width)
-    return max(widths)
+    runs: list[list[tuple[int, float]]] = []
+    open_: dict[int, list] = {}         # level → the run of that level still open
+    for k, p in enumerate(paras):
+        if p.kind != "item":
+            open_.clear()
+            continue
+        for deeper in [lv for lv in open_ if lv > p.level]:
+            del open_[deeper]
+        m = LIST_MARKER.match(p.text)
+        w = natural_line(p.text[:m.end()], face, issue.paper.settings).width if m else 0.0
+        run = open_.get(p.level)
+        if run is None:
+            run = open_[p.level] = []
+            runs.append(run)
+        run.append((k, w))
+    out: dict[int, float] = {}
+    for run in runs:
+        widest = max(w for _, w in run)
+        out.update((k, widest) for k, _ in run)
+    return out
 
 
 def _item(issue, p, measure: float, marker: int | None = None,

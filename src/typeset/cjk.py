@@ -51,9 +51,10 @@ STATION = re.compile(r"(?<![A-Za-z])[A-Z]{1,2}\d{1,4}\+\d{1,3}(?:\.\d+)?(?!\d)")
 # 12号) from its year's bracket to its 号: one number — broken inside, "川01民" | "初123号" cut
 # the abbreviation 民初 (first-instance civil) and read as two numbers (fresh copy, a court's
 # notice).  compose keeps it whole unless that spreads a line visibly, then breaks where its
-# parts meet (after the year's bracket, the court's code, before the serial); body reads a line that is one (with the issuing body's abbreviation
-# before it) as the number over a notice's addressee.
-CASE_NUMBER = re.compile(r"[（(〔\[［]\d{4}[）)〕\]］][^\s，。：；、（）()〔〕]{0,16}?\d+号")
+# parts meet (after the year's bracket, the court's code, before the serial); body reads a
+# line that is one (the issuing body's abbreviation before it) as the number over a notice's
+# addressee.  No 年月日 inside: 《繁花》（2023）将于12月27号播出 is a date, not a number.
+CASE_NUMBER = re.compile(r"[（(〔\[［]\d{4}[）)〕\]］][^\s，。：；、（）()〔〕年月日]{0,16}?\d+号")
 # A quantity written in two units, its lesser part in figures after the greater's unit (9秒97,
 # 55秒12, 2小时05分37秒, 1米85, 3斤2两, 30度15分): one quantity, as 1′01″23 is — broken after
 # the unit, "跑出55秒" | "12，" read as 55 seconds and a stray 12 (fresh copy, a results

@@ -1050,10 +1050,10 @@ def _price_keeps(items: list[_Item], text: str, measure: float, indent: float,
 
 def _price_numbers(items: list[_Item], text: str) -> None:
     """Price a break inside a case or document number (cjk.CASE_NUMBER: （2024）川01民初123号)
-    as one inside a byline's name, and where its parts meet — after the year's bracket, the
-    court's code, before the serial number — as a dateline's keep: it stays whole unless
-    that spreads a line visibly, and then breaks where its parts meet (（2024）| 川01 | 民初 | 123号), not inside
-    the court's code or the case type (川01民 | 初123号)."""
+    at a byline's keep (_KEEP_BYLINE), and where its parts meet — after the year's bracket,
+    the court's code, before the serial number — at a dateline's (_KEEP): it stays whole
+    unless that spreads a line visibly, and then breaks where its parts meet (（2024）| 川01 |
+    民初 | 123号), not inside the court's code or the case type (川01民 | 初123号)."""
     if "号" not in text:
         return
     for m in cjk.CASE_NUMBER.finditer(text):
@@ -1070,9 +1070,10 @@ def _price_numbers(items: list[_Item], text: str) -> None:
                 it.penalty = max(it.penalty, _KEEP if k in parts else _KEEP_BYLINE)
 
 
-# a transliterated name's parts (阿不都热依木·买买提, 巴依卡·凯力迪别克): the Han characters either
+# a transliterated name's parts (阿不都热依木·买买提, 扎西·次仁): the Han characters either
 # side of its middle dot, at most NAME_PART before it and NAME_LAST after the last — a name's
-# part is seldom longer, and the words of the sentence around it are not the name's
+# part is seldom longer, and the words of the sentence around it are not the name's (so a
+# long last part, 凯力迪别克, is kept only in its first three)
 NAME_PART = 6
 NAME_LAST = 3
 # … and the price of a break inside one: a third of a dateline's keep, over a slightly looser
@@ -1086,8 +1087,8 @@ _NAME_DOTS = "·・•"
 def _price_names(items: list[_Item], text: str) -> None:
     """Price a break inside a part of a transliterated name (its parts joined by a middle
     dot, _KEEP_PART): such a name breaks at its dot (after it) rather than inside a part
-    where that costs no visibly spaced line — 阿不都热依木·买买 | 提 in a list item at 10.5 em, though the name
-    fitted the line (fresh18b)."""
+    where that costs no visibly spaced line — 阿不都热依木·买买 | 提 in a list item at 10.5
+    em, though the name fitted the line (fresh18b)."""
     if not any(d in text for d in _NAME_DOTS):
         return
     n = len(text)

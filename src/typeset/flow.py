@@ -918,7 +918,8 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
                       placeholder=issue.articles[slot.article].placeholder)
         if take == len(rest):
             block.underset = cap - len(placed)
-            block.ends_here = True
+            # (a part after one that ended it has no text either: said once, there)
+            block.ends_here = bool(rest)
         return block
     # runs that all end on one line are balanced like a rectangle's columns (the text round
     # a picture); a shape whose runs end apart is filled run by run
@@ -933,7 +934,9 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
     if over:
         block.overset_chars = sum(len(ln.glyphs) for ln in body[len(body) - over:])
     feet = [f.first + len(f.lines) for f in frames if f.lines]
-    block.underset = (top + lines - max(feet)) if feet else lines - head_n
+    # (a boxed block's white foot line is no room left: counted from the frames' foot)
+    end = max(f.first + f.capacity for f in frames) if frames else top + lines
+    block.underset = (end - max(feet)) if feet else lines - head_n
     return block
 
 

@@ -229,6 +229,7 @@ class StoryIn:
     jump: tuple | None = None    # continued on a later page: (least, most) body lines set here
     continued: bool = False      # the rest of a story begun on an earlier page (its 接题)
     vhead: int = 0               # columns of a vertical headline beside the text (no band)
+    box: bool = False            # a box rule round it: its edge grid lines stay white (flow)
 
 
 @dataclass(frozen=True)
@@ -480,7 +481,8 @@ def measure_page(issue, page, bodies: dict, done: dict | None = None,
                 ext = F.head_extent(head, 0, paper.pitch) if head else (0.0, 0.0)
                 size = tpl.continued_style.size if head else 0.0
                 heads[w] = (HeadFit(s.headline_style, size, band, ext, w),)
-            stories.append(StoryIn(s.id, s.article, 2, body, heads, k, continued=True))
+            stories.append(StoryIn(s.id, s.article, 2, body, heads, k, continued=True,
+                                   box=bool(s.box)))
         elif s.kind == "article" and not s.fixed:
             rank = 0 if s.id == lead_id else PRIORITY_RANK[s.priority or "normal"]
             if s.id != lead_id and rank == 0:
@@ -511,7 +513,8 @@ def measure_page(issue, page, bodies: dict, done: dict | None = None,
                                      f"{jump[0]} here and {jump_lines(paper, JUMP_AFTER)} "
                                      f"there)", s.where, "set it whole on one page")
             stories.append(StoryIn(s.id, s.article, rank, body, heads, k,
-                                   issue.articles[s.article].placeholder, jump, vhead=vhead))
+                                   issue.articles[s.article].placeholder, jump, vhead=vhead,
+                                   box=bool(s.box)))
         elif s.kind == "picture":
             from .images import effective_ppi, probe
 
@@ -605,9 +608,13 @@ def _height(story: StoryIn, w: int, fit: HeadFit, band: int) -> int:
     if story.vhead:
         # the text beside a vertical headline, from the block's top: no band to take white
         return max(fit.vlines, _legs(story, w))
+    # a boxed block keeps its foot line white, and the top line of the columns beside a
+    # narrower headline (flow._article): ``pad`` more lines there
+    pad = 1 if story.box else 0
     if fit.hspan >= w:
-        return band + _legs(story, w)
-    return max(band, -(-(story.body + fit.hspan * band) // w))
+        return band + _legs(story, w) + pad
+    return max(band + pad, -(-(story.body + fit.hspan * (band + pad) +
+                               2 * pad * (w - fit.hspan)) // w))
 
 
 def _fit_range(story: StoryIn, w: int, fit: HeadFit):
@@ -1575,7 +1582,8 @@ def _why(pin: PageIn, mods: list[_Mod], any_cover: bool = True, edit: bool = Fal
         return (head + ", ".join(f"'{i}'" for i in one) + " are too short for two columns "
                 f"(under {MIN_LEG} lines each) and stand one column wide beside each other, "
                 f"their headlines side by side: " + ("give one a picture, lengthen one to "
-                f"{MIN_LEG} lines or more, or hold one" if marked else
+                f"{2 * MIN_LEG - 1} lines or more (two columns {MIN_LEG} lines deep), or hold "
+                f"one" if marked else
                 "mark them 'brief', give one a picture, or hold one"))
     # a picture with its story: the one a picture's proportions may keep from fitting (a
     # picture set alone already is no advice, fresh18c)

@@ -533,6 +533,7 @@ def read_docx(path: Path, allow_empty: bool = False):
                                                verse=MARKED_STANZA if opens and j == 0 else 1))
                 multi = "\n" in text
                 counter = 0
+                stanza_before = []
                 continue
             multi = False
             if "\n" in text and not h:
@@ -540,9 +541,9 @@ def read_docx(path: Path, allow_empty: bool = False):
                 # (load.poem_lines), a stanza of lines of verse (two breaks part stanzas).  A
                 # stanza of three short lines is seldom proof alone (我数着 / 一盏、两盏、三盏 /
                 # 像母亲数着 reads as labels): after a stanza of verse (an empty paragraph or
-                # none between) it is verse when it has a stanza's shape (fresh18b: a
-                # poem's later stanzas were set as prose, each line a paragraph): it is
-                # verse when its lines have a stanza's shape (load.stanza_lines)
+                # none between) it is verse when its lines have a stanza's shape
+                # (load.stanza_lines; fresh18b: a poem's later stanzas were set as prose,
+                # each line a paragraph)
                 for stanza in _stanzas(text, spans):
                     lines = [t for t, _ in stanza]
                     verse = len(stanza) > 1 and (poem_lines(lines) or bool(
