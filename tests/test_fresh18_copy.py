@@ -150,6 +150,9 @@ def test_a_salutation_with_a_bracketed_note_stands_flush_left_and_ragged(tmp_pat
     paras = _paras(NOTICE)
     assert salutation(paras) == 0
     assert salutation(_paras("他说（笑）：好的，我们走吧。\n\n正文。")) is None
+    assert salutation(_paras("李某（住所地：成都市锦江区）：\n\n正文。")) == 0
+    # a heading with a note in brackets is no address
+    assert salutation(_paras("报名材料（原件及复印件：各一份）：\n\n正文。")) is None
 
 
 def _paras(text: str):

@@ -366,10 +366,13 @@ def closing_lines(paras) -> set[int]:
 # 9704-2012 §7.3.2 sets it 居左顶格 — flush left, not indented — and a letter's 称呼 stands
 # so; indented 2 em it read as the first line of the text (corpus 187).  The name may carry
 # a bracketed note before the colon, as a court's notice names the party served
-# (张德明（身份证号码：510106198203154512）：, fresh18): a label and a colon, or a long number,
-# in it — 获提名奖的有（15名）： is a list's lead, not an address.
+# (张德明（身份证号码：510106198203154512）：, fresh18): a party's label and a colon (身份证号码：,
+# 住所地：, 法定代表人：), or a long number, in it — 获提名奖的有（15名）： is a list's lead and
+# 报名材料（原件及复印件：各一份）： a heading, not addresses.
 _SALUTATION = re.compile(r"[^，。；：？！、,.;:?!（）()“”\d\s]{2,24}"
-                         r"(?:[（(][^（）()\n]{0,20}(?:[：:]|\d{6})[^（）()\n]{0,30}[）)])?[：:]")
+                         r"(?:[（(][^（）()\n]{0,20}(?:(?:身份|信用代码|住所|住址|地址|法定代表人|"
+                         r"负责人|曾用名|出生|户籍|电话)[^（）()\n]{0,8}[：:]|\d{6})"
+                         r"[^（）()\n]{0,30}[）)])?[：:]")
 
 
 # A document's number on a line of its own above the addressee (发文字号, a court's case number:

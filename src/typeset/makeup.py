@@ -999,7 +999,9 @@ def _shapes(st: StoryIn, pic: PictureIn | None, w: int, styles) -> list[_Shape]:
             else:
                 out.append(_Shape(f, "above", w, p, r[0] + p, r[1] + p, bands, small, False))
                 out.append(_Shape(f, "below", w, p, r[0] + p, r[1] + p, bands, small, True))
-        if f.hspan >= w and not st.vhead:
+        # (text round a picture is runs: not for a boxed story, whose runs lose their edge
+        # lines to the box's white in flow, which this model does not count)
+        if f.hspan >= w and not st.vhead and not st.box:
             for k in range(w - 1, 0, -1):
                 if k not in pic.lines:
                     continue
@@ -1809,7 +1811,9 @@ def _lead_l(pin: PageIn, mods: list[_Mod], alternatives: int,
     leave, and no other story (newsroom.md §1.3: L-shapes count as a cost)."""
     C, H = pin.columns, pin.height
     lead = next((md for md in mods if md.story and md.story.rank == 0), None)
-    if lead is None or C < 3 or pin.reserves or lead.pic is not None or \
+    # (not a boxed lead: flow takes each run's edge lines for the box's white, which this
+    # model of exact runs does not)
+    if lead is None or C < 3 or pin.reserves or lead.pic is not None or lead.story.box or \
             lead.story.jump is not None or lead.story.continued or lead.story.vhead:
         return [], False
     st = lead.story
