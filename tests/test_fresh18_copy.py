@@ -479,3 +479,19 @@ def test_makeup_plans_a_boxed_story_with_its_white_lines(tmp_path):
     assert "box: true" in (folder / "issue.yaml").read_text(encoding="utf-8")
     b = _typeset("build", folder, "-o", tmp_path / "out")
     assert b.returncode == 0, b.stderr
+
+
+def test_an_unreadable_article_file_s_error_names_its_slot(tmp_path):
+    """A .docx that is not a Word document: the error named the file but not the slot that
+    reads it (exit 3, nothing written).  Now it names both, as a missing file's does."""
+    issue = _issue(tmp_path / "issue", {"a.docx": "PK\x03\x04 not a document"}, """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: yaowen-a, article: a.docx, column: 1, span: 2}
+        """)
+    out = tmp_path / "out"
+    r = _typeset("build", issue, "-o", out)
+    assert r.returncode == 3, r.stderr
+    assert "a.docx, slot 'yaowen-a'" in r.stderr, r.stderr
+    assert not out.exists() or not list(out.glob("*.pdf"))

@@ -1138,6 +1138,17 @@ def _txt_poem(block: list[tuple[int, str]]) -> bool:
     return _txt_verse(block) and not any(_NOT_VERSE.search(raw) for _, raw in block)
 
 
+def _in_slot(err, path: Path, sid: str):
+    """``err`` (an error in the article file ``path``) naming the slot that reads the file as
+    well, where it names the file alone, no line in it (an unreadable .docx named the file
+    but not the slot; an error at a line of the file points there already)."""
+    where = getattr(err, "where", None)
+    if where is not None and where.slot is None and where.line is None and where.path == path:
+        err.where = replace(where, slot=sid)
+        err.__dict__.pop("_text", None)
+    return err
+
+
 def poem_lines(lines: list[str]) -> bool:
     """Are these lines (a paragraph of markup's lines, a Word paragraph's line breaks, Word
     paragraphs one a line) a stanza of verse, by the test a .txt article's block passes
@@ -1752,10 +1763,10 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
                     art = replace(art, placeholder=True, expect_lines=expected,
                                   expect_what=what)
             except ErrorGroup as e:
-                ck.errors.extend(e.errors)
+                ck.errors.extend(_in_slot(x, p, sid) for x in e.errors)
                 return None
             except InputError as e:
-                ck.errors.append(e)
+                ck.errors.append(_in_slot(e, p, sid))
                 return None
             n = sum(len(g.text) for g in art.paragraphs)
             if n > MAX_ARTICLE_CHARS:
