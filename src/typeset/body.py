@@ -630,9 +630,9 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
                 # at 12 em, fresh18b)
                 lines = _byline_paragraph(p.text, face, measure, paper.settings) or lines
             out.append(lines)
-        elif p.kind == "body" and not p.spans and name_list(p.text) and \
-                (names := _name_lines(name_list(p.text), face, measure, paper.settings,
-                                      name_gap(p.text, name_list(p.text)))):
+        elif p.kind == "body" and not p.spans and (listed := name_list(p.text)) and \
+                (names := _name_lines(listed, face, measure, paper.settings,
+                                      name_gap(p.text, listed))):
             out.append(names)
         elif k == saluted or compliment(paras, k):
             lines = compose_paragraph(p.text, face, measure, paper.settings, indent=0.0)

@@ -1092,16 +1092,19 @@ def _price_names(items: list[_Item], text: str) -> None:
     if not any(d in text for d in _NAME_DOTS):
         return
     n = len(text)
+
+    def han(k):             # (the items' classes: cjk.char_class's)
+        return items[k].cls == H
+
     for dot, ch in enumerate(text):
-        if ch not in _NAME_DOTS or not (0 < dot < n - 1 and _is_han(text[dot - 1]) and
-                                        _is_han(text[dot + 1])):
+        if ch not in _NAME_DOTS or not (0 < dot < n - 1 and han(dot - 1) and han(dot + 1)):
             continue
         lo = dot
-        while lo > 0 and dot - lo < NAME_PART and _is_han(text[lo - 1]):
+        while lo > 0 and dot - lo < NAME_PART and han(lo - 1):
             lo -= 1
         hi = dot + 1
         last = NAME_PART if text.find(ch, dot + 1, dot + 2 + NAME_PART) > 0 else NAME_LAST
-        while hi < n and hi - dot - 1 < last and _is_han(text[hi]):
+        while hi < n and hi - dot - 1 < last and han(hi):
             hi += 1
         for k in list(range(lo + 1, dot)) + list(range(dot + 2, hi)):
             if items[k].can_break_before:
@@ -1109,8 +1112,13 @@ def _price_names(items: list[_Item], text: str) -> None:
                 it.penalty = max(it.penalty, _KEEP_PART)
 
 
-def _is_han(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\U00020000" <= ch <= "\U0003134f"
+def _price(items: list[_Item], text: str, measure: float, indent: float,
+           spans=None) -> None:
+    """Every price a break pays for what it cuts: a dateline or byline (:func:`_price_keeps`),
+    a case number (:func:`_price_numbers`), a transliterated name (:func:`_price_names`)."""
+    _price_keeps(items, text, measure, indent, spans)
+    _price_numbers(items, text)
+    _price_names(items, text)
 
 
 def keeps(text: str) -> list[tuple[int, int]]:
@@ -1790,9 +1798,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
         indent = settings.indent
     items = build_items(text, face, settings, faces)
     spans = keeps(text)         # (once: its expressions read the whole text, issue #22)
-    _price_keeps(items, text, measure, indent, spans)
-    _price_numbers(items, text)
-    _price_names(items, text)
+    _price(items, text, measure, indent, spans)
     n = len(items)
     if face.hyphens:
         _hyphenate(items, text, face)
@@ -1912,9 +1918,7 @@ def candidate_lines(text: str, face: Face, measure: float, settings: Settings = 
     if indent is None:
         indent = settings.indent
     items = build_items(text, face, settings, faces, keep_units)
-    _price_keeps(items, text, measure, indent)
-    _price_numbers(items, text)
-    _price_names(items, text)
+    _price(items, text, measure, indent)
     n = len(items)
     if face.hyphens:
         _hyphenate(items, text, face)
