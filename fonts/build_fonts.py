@@ -50,7 +50,8 @@ from fontTools.ttLib import TTCollection, TTFont
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                                 "src"))
 from typeset.fonts import (MAX_ERR, cff_to_truetype, fullwidth_forms,  # noqa: E402
-                           halfwidth_digits, remap_cmap, writer_subset_options)
+                           halfwidth_digits, remap_cmap, widen_marks,
+                           writer_subset_options)
 
 NOTO_DIR = "/usr/share/fonts/opentype/noto"
 WENKAI_DIR = "/usr/share/fonts/truetype/lxgw-wenkai"
@@ -311,6 +312,14 @@ def build_face(face, out_dir, cps, log):
     for tag in ("GSUB", "GPOS", "GDEF", "JSTF"):
         if tag in font:
             del font[tag]
+    # curly quotes and the middle dot drawn at a Latin width (LXGW WenKai: 350 units) are
+    # set full-width, as the Noto faces draw them (typeset.fonts.widen_marks: why there)
+    if "glyf" in font:
+        wide = widen_marks(font, log)
+        if wide:
+            changes.append(
+                "%s set one em wide (opening quotes' ink moved right, the middle dot centred)"
+                % " ".join("U+%04X" % cp for cp in wide))
     t1 = time.time()
 
     if "CFF " in font:

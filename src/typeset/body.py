@@ -229,6 +229,20 @@ _DATE_ALONE = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})年[\
                          # … or in figures with dots, solidi or hyphens (2014.8.29: a school's
                          # letter to parents, real copy — set indented under its text)
                          r"|\d{4}([.．/-])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12]\d|3[01])")
+# … or an essay's 落款: the date with where (and when in the day) it was written — 2026年11月8日
+# 于成都, 2026年11月30日夜，记于玉林, 写于2026年11月 (副刊 copy, fresh19b: set as a paragraph,
+# indented and spaced out, 成都 turned over with the byline beside it).  The place is a few
+# characters and no event (2026年11月8日于成都召开 is a sentence's start).
+_NUM_DATE = (r"(?:\d{4}|[〇零一二三四五六七八九]{4})年[\d〇一二三四五六七八九十]{1,3}月"
+             r"(?:[\d〇一二三四五六七八九十]{1,3}日)?|\d{4}([.．/-])(?:0?[1-9]|1[0-2])"
+             r"(?:\1(?:0?[1-9]|[12]\d|3[01]))?")
+_WRITTEN = re.compile(
+    r"(?:" + _NUM_DATE + r")"
+    r"(?P<when>[晨晚夜]|凌晨|清晨|深夜|午后|傍晚|黄昏)?"
+    r"(?P<where>[，,]?(?:[记写作草]|草成|改定|定稿)?于"
+    r"(?![^于]*(?:召开|举行|举办|开幕|闭幕|发布|成立)$)[\u3400-\u9fff·]{1,10})?"
+    r"|(?P<by>(?:[记写作草]|草成|改定|定稿)于)(?:" + _NUM_DATE.replace("\\1", "\\2") + r")"
+    r"(?:[晨晚夜]|凌晨|清晨|深夜|午后|傍晚|黄昏)?")
 _SENTENCE_MARKS = re.compile("[，。；：？！、,.;:?!（）()“”]")
 _CLOSING_MAX = 24           # characters: a name, a title and a name, a date
 
@@ -330,8 +344,13 @@ def closing_text(t: str) -> bool:
 
 
 def date_alone(t: str) -> bool:
-    """Whether ``t`` is a date alone (2026年12月2日, 二〇二〇年八月四日), a closing's line."""
-    return _DATE_ALONE.fullmatch(t) is not None
+    """Whether ``t`` is a date alone (2026年12月2日, 二〇二〇年八月四日) or with where it was
+    written (2026年11月8日于成都, ``_WRITTEN``), a closing's line."""
+    if _DATE_ALONE.fullmatch(t) is not None:
+        return True
+    m = _WRITTEN.fullmatch(t)
+    # (a year and month alone, 2026年11月, is a date only with where or when it was written)
+    return m is not None and any(m.group(g) for g in ("when", "where", "by"))
 
 
 def closing_lines(paras) -> set[int]:
@@ -410,11 +429,8 @@ def _flush_right(text: str, face, measure: float, settings) -> list[Line]:
     piece would still not fit (a Latin word) it is left as the composer breaks it."""
     lines = compose_paragraph(text, face, measure, settings, indent=0.0)
     n = len(lines)
-    if n > 1:
-        size = -(-len(text) // n)
-        pieces = [_natural(text[i:i + size], face, settings) for i in range(0, len(text), size)]
-        if len(pieces) == n and all(ln.width <= measure + 1e-9 for ln in pieces):
-            lines = pieces
+    if 1 < n <= 3:
+        lines = _closing_pieces(text, n, face, measure, settings) or lines
     out = []
     for ln in lines:
         x0 = measure - ln.width
@@ -426,6 +442,42 @@ def _flush_right(text: str, face, measure: float, settings) -> list[Line]:
         out.append(ln)
     return out
 
+
+
+# where a closing line too long for the measure is cut: never inside a number or a Latin
+# word (2026年11月3 / 0日夜 at 12, fresh19b), nor before a mark that may not open a line or
+# after one that may not end it; best after a comma or before where it was written (2026年11月30日夜，
+# / 记于玉林)
+_ASCII_WORD = re.compile("[0-9A-Za-z]")
+
+
+def _closing_pieces(text: str, n: int, face, measure: float, settings) -> list[Line] | None:
+    """``text`` cut into ``n`` lines at their natural widths, each within ``measure``: the
+    cuts after a comma or before a place's 于 first, then the most even lengths; None if no
+    cut of ``n`` pieces fits."""
+    from itertools import combinations
+
+    ok, best_cut = [], set()
+    for i in range(1, len(text)):
+        a, b = text[i - 1], text[i]
+        if (_ASCII_WORD.match(a) and _ASCII_WORD.match(b)) or b in cjk.ALWAYS_NO_START or \
+                a in cjk.ALWAYS_NO_END or a.isspace() or b.isspace():
+            continue
+        ok.append(i)
+        if a in "，,、" or (b == "于" and i > 1) or text.startswith("于", i + 1) and \
+                b in "记写作草":
+            best_cut.add(i)
+    best = None
+    for cuts in combinations(ok, n - 1):
+        bounds = (0, *cuts, len(text))
+        pieces = [_natural(text[x:y], face, settings) for x, y in zip(bounds, bounds[1:])]
+        if any(ln.width > measure + 1e-9 for ln in pieces):
+            continue
+        widths = [ln.width for ln in pieces]
+        key = (sum(c not in best_cut for c in cuts), max(widths) - min(widths))
+        if best is None or key < best[0]:
+            best = (key, pieces)
+    return best[1] if best else None
 
 # A list of names (名单): personal names separated by spaces, as honours lists, notices of
 # nominees and rolls of winners print them (王永志 王振义 李振声 黄宗德, corpus 184), a

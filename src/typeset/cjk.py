@@ -304,12 +304,21 @@ BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?
 # headline it is the byline; at an article's end it closes it as a signature does, flush right
 # (real copy: both were set as indented paragraphs).  The name is set apart by a space, or
 # followed by what the credit is for (摄, 文/图): 记者的话 is no credit.
-_CREDIT_ROLE = (f"[□■]?(?:本[报報]|{_longest(BYLINE_ROLE_PREFIXES)})?"
+# (an agency's or another paper's reporter: 新华社记者, 四川日报记者, 央视记者)
+_CREDIT_FROM = f"本[报報台]|新华社|新華社|中新社|央视|[{_H}]{{2,6}}(?:日报|日報|晚报|晚報|电视台|電視台)"
+_CREDIT_ROLE = (f"[□■]?(?:{_CREDIT_FROM}|{_longest(BYLINE_ROLE_PREFIXES)})?"
                 f"(?:{_longest(BYLINE_ROLES)}){{1,2}}")        # (摄影记者: two)
 _CREDIT_NAMES = f"[{_H}·]{{2,4}}(?:[\\s\u3000]+[{_H}·]{{2,4}}){{0,3}}"
 _CREDIT_FOR = f"(?:{_longest(BYLINE_CREDITS + ('文/图', '文／图', '图/文'))})"
 CREDIT = re.compile(f"{_CREDIT_ROLE}(?:[\\s\u3000]+{_CREDIT_NAMES}(?:[\\s\u3000]*{_CREDIT_FOR})?"
                     f"|{_CREDIT_NAMES}[\\s\u3000]*{_CREDIT_FOR})")
+
+
+# … and such a credit closing a caption or a paragraph after its last sentence (图为…拍照留念。
+# 本报记者 岳小川 摄, fresh19b: broken 本 / 报记者 岳小川 摄 at the line's end): kept whole,
+# on a line of its own flush right where the last line has no room for it, as a bracketed one
+# (BYLINE_END)
+CREDIT_END = re.compile(f"(?<=[。！？”’])[ \u3000]?(?:{CREDIT.pattern})$")
 
 
 def credit_alone(t: str) -> bool:

@@ -1124,7 +1124,7 @@ def _price(items: list[_Item], text: str, measure: float, indent: float,
 def keeps(text: str) -> list[tuple[int, int]]:
     """Spans of ``text`` kept on one line when they fit (issue #15): a dateline at its start,
     the bracket of names right after it and inline bylines (``cjk.DATELINE``,
-    ``cjk.DATELINE_BYLINE``, ``cjk.BYLINE``, ``cjk.BYLINE_END``)."""
+    ``cjk.DATELINE_BYLINE``, ``cjk.BYLINE``, ``cjk.BYLINE_END``, ``cjk.CREDIT_END``)."""
     out = []
     m = cjk.DATELINE.match(text)
     if m:
@@ -1134,9 +1134,10 @@ def keeps(text: str) -> list[tuple[int, int]]:
             out.append(b.span(1))
     for m in cjk.BYLINE.finditer(text):
         out.append(m.span())
-    m = cjk.BYLINE_END.search(text)
-    if m and m.span() not in out:
-        out.append(m.span())
+    for end in (cjk.BYLINE_END, cjk.CREDIT_END):
+        m = end.search(text)
+        if m and m.span() not in out:
+            out.append(m.span())
     return out
 
 

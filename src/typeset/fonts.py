@@ -1530,6 +1530,59 @@ def halfwidth_digits(font, log=None) -> dict:
     return {}
 
 
+# --- proportional quotes and middle dot (LXGW WenKai) ---------------------------------------
+# A CJK font made with Latin text in mind draws the curly quotes and the middle dot at a Latin
+# width (LXGW WenKai: “”‘’ and · 350 units of 1000).  In Chinese text they are full-width
+# marks, each taking a character's space (GB/T 15834-2011; CLREQ §punctuation_marks: the
+# Noto faces draw them so), and set 0.35 em wide in a kicker, a byline or a caption they
+# pressed against the characters beside them (fresh19a: 全市上线“AI政务助手” in 楷体).
+# Widened as the full-width forms stand in the em box: an opening quote's ink at the right
+# (its right side bearing kept), a closing one's at the left where it is, the dot centred.
+WIDE_OPENING = "“‘"
+WIDE_CLOSING = "”’"
+WIDE_CENTRED = "·"
+
+
+def widen_marks(font, log=None) -> list[int]:
+    """Set :data:`WIDE_OPENING`, :data:`WIDE_CLOSING` and :data:`WIDE_CENTRED` one em wide in
+    the TrueType font ``font`` (a fontTools TTFont, glyf outlines) where its glyph is
+    narrower, moving the outline in the em box as full-width forms stand; a glyph another code
+    point of the cmap also shows is left alone.  Returns the code points changed."""
+    upem = font["head"].unitsPerEm
+    cmap = font.getBestCmap()
+    glyf, hmtx = font["glyf"], font["hmtx"]
+    users: dict = {}
+    for cp, name in cmap.items():
+        users.setdefault(name, []).append(cp)
+    done = []
+    for ch in WIDE_OPENING + WIDE_CLOSING + WIDE_CENTRED:
+        name = cmap.get(ord(ch))
+        if name is None or hmtx[name][0] >= upem:
+            continue
+        if len(users[name]) > 1:
+            if log:
+                log("  %s U+%04X: glyph %s shared with %s: kept" % (
+                    ch, ord(ch), name, " ".join("U+%04X" % c for c in users[name])))
+            continue
+        adv = hmtx[name][0]
+        dx = upem - adv if ch in WIDE_OPENING else (upem - adv) // 2 \
+            if ch in WIDE_CENTRED else 0
+        g = glyf[name]
+        if g.numberOfContours > 0 and dx:
+            g.coordinates.translate((dx, 0))
+            g.recalcBounds(glyf)
+        elif g.isComposite() and dx:
+            for c in g.components:
+                c.x += dx
+            g.recalcBounds(glyf)
+        hmtx[name] = (upem, g.xMin if g.numberOfContours else 0)
+        done.append(ord(ch))
+        if log:
+            log("  %s U+%04X: %s widened %d -> %d units (ink %d..%d)" % (
+                ch, ord(ch), name, adv, upem, g.xMin, g.xMax))
+    return done
+
+
 def remap_cmap(font, mapping) -> None:
     for table in font["cmap"].tables:
         if table.isUnicode() and hasattr(table, "cmap") and table.format != 14:

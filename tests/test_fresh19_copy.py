@@ -1,0 +1,185 @@
+"""Copy the project had not seen (fresh19: a city evening paper's 副刊 essays, captions, a
+kicker in 楷体; sports, markets and weather) and looked at on the page.
+
+- The 楷体 face drew the curly quotes and the middle dot at a Latin width (LXGW WenKai: 350
+  units): 全市上线“AI政务助手” in a kicker had its quotes pressed against the characters.
+  The committed face now sets them one em wide (fonts/build_fonts.py, fonts.widen_marks).
+- An essay's 落款 with where it was written (2026年11月8日于成都, 2026年11月30日夜，记于玉林)
+  was set as a paragraph, indented and spaced out, the byline on its last line; a closing
+  line too long for the column was cut into even lengths inside a number (2026年11月3 / 0日).
+- A caption's credit without brackets (…拍照留念。本报记者 岳小川 摄) broke at the line's end
+  (本 / 报记者 岳小川 摄).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+
+import pdfplumber
+from fontTools.ttLib import TTFont
+
+from conftest import ROOT, TYPESET
+
+
+def _issue(folder, files: dict, pages: str, date: str = "2026-12-04"):
+    """An issue of the demo paper in ``folder``: its article ``files`` (name → text) and its
+    ``pages`` (the manifest's pages, YAML)."""
+    folder.mkdir(parents=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "issue.yaml").write_text(f"paper: typeset-demo\ndate: {date}\npages:\n" +
+                                       textwrap.dedent(pages), encoding="utf-8")
+    return folder
+
+
+def _typeset(*args):
+    """The CLI run from the repository, as an editor runs it."""
+    return subprocess.run([*TYPESET, *map(str, args)], capture_output=True, text=True,
+                          cwd=ROOT)
+
+
+def _lines(pdf_path, page=0) -> list[list[dict]]:
+    """The page's characters (no spaces) grouped into lines by their baseline, top to bottom,
+    each left to right."""
+    with pdfplumber.open(str(pdf_path)) as pdf:
+        chars = [c for c in pdf.pages[page].chars if c["text"].strip()]
+    rows: dict[float, list] = {}
+    for c in chars:
+        rows.setdefault(round(c["bottom"], 0), []).append(c)
+    return [sorted(r, key=lambda c: c["x0"]) for _, r in sorted(rows.items())]
+
+
+def _text(row) -> str:
+    return "".join(c["text"] for c in row)
+
+
+# --- 楷体 quotes ------------------------------------------------------------------------------
+
+def test_the_kai_face_draws_quotes_and_the_middle_dot_one_em_wide():
+    font = TTFont(str(ROOT / "fonts" / "TypesetKaiSC-Regular.ttf"), lazy=True)
+    cmap, hmtx, glyf = font.getBestCmap(), font["hmtx"], font["glyf"]
+    for ch in "“”‘’·":
+        assert hmtx[cmap[ord(ch)]][0] == 1000, ch
+    # as a full-width face stands them: an opening quote's ink in the right half of the em,
+    # a closing one's in the left, the dot in the middle
+    ink = {ch: (glyf[cmap[ord(ch)]].xMin, glyf[cmap[ord(ch)]].xMax) for ch in "“”‘’·"}
+    assert ink["“"][0] > 500 and ink["‘"][0] > 500
+    assert ink["”"][1] < 500 and ink["’"][1] < 500
+    assert abs(sum(ink["·"]) / 2 - 500) <= 10
+    # and the half-width companion holds them, for a quote set against another mark
+    halt = TTFont(str(ROOT / "fonts" / "TypesetKaiSC-Regular-Halt.ttf"), lazy=True)
+    assert {ord(c) for c in "“”‘’"} <= set(halt.getBestCmap())
+
+
+def test_a_kai_kickers_quotes_take_an_em_each_on_the_page(tmp_path):
+    issue = _issue(tmp_path / "issue", {"ai.txt": (
+        "kicker: 全市上线“AI政务助手”\nheadline: 国产大模型加速落地政务服务\n\n"
+        "本报讯 我市“AI政务助手”正式上线，市民办事可以直接用语音提问，系统会给出办理指引。\n")},
+        """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: ai, article: ai.txt, column: 1, span: 2}
+        """)
+    r = _typeset("build", issue, "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    pdf = next((tmp_path / "out").glob("*-p01.pdf"))
+    kicker = next(r for r in _lines(pdf) if _text(r).startswith("全市上线"))
+    assert "Kai" in kicker[0]["fontname"]
+    size = kicker[0]["size"]
+    by = {c["text"]: c for c in kicker}
+    assert abs(by["“"]["width"] - size) < 0.02 * size, (by["“"]["width"], size)
+    # (the closing one ends the line: its blank half is taken in there, drawn half-width)
+    assert by["”"]["width"] > 0.48 * size
+    # the opening quote's ink stands away from 线: the next character starts an em on
+    assert by["A"]["x0"] - by["“"]["x0"] > 0.95 * size
+
+
+# --- an essay's 落款 ----------------------------------------------------------------------------
+
+ESSAY = """headline: 外婆的腌菜坛
+byline: 何清
+
+今年立冬，我照着记忆里的样子，也起了一坛。盖上碗，往坛沿里注水的那一刻，我忽然听见了——咕嘟，咕嘟。
+
+原来外婆说得对。坛子里说的，是日子。
+
+{closing}
+"""
+
+
+def test_a_dated_signature_with_its_place_stands_flush_right(tmp_path):
+    issue = _issue(tmp_path / "issue", {
+        "essay.txt": ESSAY.format(closing="2026年11月8日于成都")}, """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: essay, article: essay.txt, column: 1, span: 1}
+        """)
+    r = _typeset("build", issue, "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    pdf = next((tmp_path / "out").glob("*-p01.pdf"))
+    rows = _lines(pdf)
+    k = next(i for i, r in enumerate(rows) if _text(r).startswith("2026"))
+    size = next(c for r in rows for c in r if c["text"] == "原")["size"]
+    # the column's end: where the justified lines of the text end
+    right = max(c["x1"] for r in rows for c in r if abs(c["size"] - size) < 0.1)
+    by = next(i for i, r in enumerate(rows) if _text(r) == "何清")
+    # the closing flush right, on a line or two (the demo's column is 10 characters: cut
+    # before 于 where it was written), not indented as a paragraph; the byline on a line of
+    # its own under it, not beside the place
+    assert "".join(_text(r) for r in rows[k:by]) == "2026年11月8日于成都"
+    assert [_text(r) for r in rows[k:by]] in (["2026年11月8日于成都"], ["2026年11月8日", "于成都"])
+    for r in rows[k:by + 1]:
+        assert abs(r[-1]["x1"] - right) < 1.0, _text(r)
+
+
+def test_a_closing_too_long_for_the_column_breaks_at_its_comma_never_inside_a_number():
+    import sys
+    sys.path.insert(0, str(ROOT / "src"))
+    from typeset.body import _flush_right
+    from typeset.compose import Settings
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    path = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(path, load_yaml(path), ROOT).face("body")
+    lines = _flush_right("2026年11月30日夜，记于玉林", face, 12.0, Settings())
+    assert [ln.text for ln in lines] == ["2026年11月30日夜，", "记于玉林"]
+    assert all(ln.align == "end" for ln in lines)
+    # an organ's name still in lines of about equal length, each within the measure
+    lines = _flush_right("繁昌县精神文明建设指导委员会", face, 12.0, Settings())
+    assert [ln.text for ln in lines] == ["繁昌县精神文明", "建设指导委员会"]
+    # no cut between two digits or letters, whatever the lengths
+    for text in ("第2026123号文件印发单位四川省科学技术协会", "ABCDEFGH12345678科学技术协会办公室"):
+        for ln in _flush_right(text, face, 12.0, Settings()):
+            assert ln.width <= 12.0 + 1e-6
+        cuts = [len(ln.text) for ln in _flush_right(text, face, 12.0, Settings())]
+        at = 0
+        for n in cuts[:-1]:
+            at += n
+            assert not (text[at - 1].isascii() and text[at - 1].isalnum() and
+                        text[at].isascii() and text[at].isalnum()), (text, cuts)
+
+
+# --- a caption's credit ------------------------------------------------------------------------
+
+def test_a_captions_credit_without_brackets_is_kept_whole_on_its_own_line():
+    import sys
+    sys.path.insert(0, str(ROOT / "src"))
+    from typeset.compose import Settings, compose_paragraph, keeps
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    path = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(path, load_yaml(path), ROOT).face("body")
+    for credit in ("本报记者 岳小川 摄", "新华社记者 李贺 摄", "记者 张大乐"):
+        text = "图为12月4日，市民在四川大学望江校区银杏大道拍照留念。" + credit
+        assert (len(text) - len(credit), len(text)) in keeps(text), credit
+        lines = compose_paragraph(text, face, 16.0, Settings(), indent=0.0)
+        assert lines[-1].text == credit and lines[-1].align == "end", \
+            [ln.text for ln in lines]
+    # 记者 in a sentence is no credit
+    assert keeps("他说他当了十年记者，很辛苦。") == []
+    assert keeps("他当了十年记者。现在是编辑") == []
