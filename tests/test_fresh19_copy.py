@@ -151,6 +151,9 @@ def test_a_closing_too_long_for_the_column_breaks_at_its_comma_never_inside_a_nu
     # an organ's name still in lines of about equal length, each within the measure
     lines = _flush_right("繁昌县精神文明建设指导委员会", face, 12.0, Settings())
     assert [ln.text for ln in lines] == ["繁昌县精神文明", "建设指导委员会"]
+    # an organ's name inside a longer one is not cut in two (总 / 队): cut after it
+    lines = _flush_right("四川省公安厅交通警察总队高速公路一支队", face, 12.0, Settings())
+    assert [ln.text for ln in lines] == ["四川省公安厅交通警察总队", "高速公路一支队"]
     # no cut between two digits or letters, whatever the lengths
     for text in ("第2026123号文件印发单位四川省科学技术协会", "ABCDEFGH12345678科学技术协会办公室"):
         for ln in _flush_right(text, face, 12.0, Settings()):
@@ -183,3 +186,27 @@ def test_a_captions_credit_without_brackets_is_kept_whole_on_its_own_line():
     # 记者 in a sentence is no credit
     assert keeps("他说他当了十年记者，很辛苦。") == []
     assert keeps("他当了十年记者。现在是编辑") == []
+
+
+# --- codes --------------------------------------------------------------------------------------
+
+def test_a_codes_letter_prefix_stays_with_its_digits():
+    """D1234/D | 1235次 read as a train D and a number: the D of a train number, the G of a
+    road, stays with its digits; a timestamp still breaks between its date and its time."""
+    import sys
+    sys.path.insert(0, str(ROOT / "src"))
+    from typeset.compose import Settings, compose_paragraph
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    path = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(path, load_yaml(path), ROOT).face("body")
+    text = "自12月10日起，成都东站每日增开至重庆北站D1234/D1235次动车组列车，途经G85银昆高速。"
+    for m in range(8, 21):
+        lines = [ln.text for ln in compose_paragraph(text, face, float(m), Settings())]
+        assert "".join(lines) == text
+        for a, b in zip(lines, lines[1:]):
+            assert not (a[-1].isascii() and a[-1].isalpha() and b[0].isdigit()), (m, lines)
+    lines = compose_paragraph("北京时间2025-09-02T08:49+08:00发布的数据显示", face, 8.0,
+                              Settings(), indent=0.0)
+    assert len(lines) >= 2 and all(ln.width <= 8.0 + 1e-6 for ln in lines)

@@ -449,6 +449,9 @@ def _flush_right(text: str, face, measure: float, settings) -> list[Line]:
 # after one that may not end it; best after a comma or before where it was written (2026年11月30日夜，
 # / 记于玉林)
 _ASCII_WORD = re.compile("[0-9A-Za-z]")
+# … and after an organ's name inside a longer one (四川省公安厅交通警察总队 / 高速公路一支队, not
+# cut into even halves inside 总 / 队, fresh19a); not after a place's (县, 市: 繁昌县 / 精神…)
+_ORGAN_END = re.compile("(?:委员会|办公室|总队|支队|大队|中心|公司|集团|[厅局署院所部处科站社馆])$")
 
 
 def _closing_pieces(text: str, n: int, face, measure: float, settings) -> list[Line] | None:
@@ -465,7 +468,7 @@ def _closing_pieces(text: str, n: int, face, measure: float, settings) -> list[L
             continue
         ok.append(i)
         if a in "，,、" or (b == "于" and i > 1) or text.startswith("于", i + 1) and \
-                b in "记写作草":
+                b in "记写作草" or _ORGAN_END.search(text, 0, i):
             best_cut.add(i)
     best = None
     for cuts in combinations(ok, n - 1):

@@ -980,6 +980,16 @@ def _sensible(items, m, k, j) -> float:
         # names (21cn, e23, 163), and it breaks only at its own points — before its @ and
         # after a dot of the domain (above) — so that no piece of a label starts a
         # line ("szrbs@21" | "cn.com" at 8, corpus 169: "@21" alone at a line start)
+        # A code's letter prefix is part of its number (the D of a train's D1235, G5 of a
+        # road, No.): D1234/D | 1235次 read as a train D and a number 1235 (fresh19a) —
+        # letters that open a piece of the run, after its start or a separator, stay with
+        # the digits after them.
+        if ca.isalpha():
+            p = m - 1
+            while p > k and items[p - 1].ch.isascii() and items[p - 1].ch.isalpha():
+                p -= 1
+            if m - p <= 3 and (p == k or not items[p - 1].ch.isalnum()):
+                return 0.0
         if any(items[q].ch in _CODE_SEPARATORS for q in range(k, j)) and \
                 not any(items[q].ch == "@" for q in range(k, j)):
             return _LONG_BREAK
