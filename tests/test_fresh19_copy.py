@@ -210,3 +210,23 @@ def test_a_codes_letter_prefix_stays_with_its_digits():
     lines = compose_paragraph("北京时间2025-09-02T08:49+08:00发布的数据显示", face, 8.0,
                               Settings(), indent=0.0)
     assert len(lines) >= 2 and all(ln.width <= 8.0 + 1e-6 for ln in lines)
+
+
+def test_a_headline_keeps_a_quantity_in_two_units_whole():
+    """潘展乐46秒 / 80夺冠: 80 read as a new number; the body keeps 46秒80 whole, so does a
+    headline."""
+    import sys
+    sys.path.insert(0, str(ROOT / "src"))
+    from typeset.compose import Settings, compose_headline
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    path = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(path, load_yaml(path), ROOT).face("headline")
+    # (from a measure that holds the quantity: 2小时05分37秒 is over 7 em wide)
+    for text, low in (("潘展乐46秒80夺冠 张雨霏2:05.32破纪录", 5), ("苏炳添9秒83闯入决赛", 4),
+                      ("他跑出2小时05分37秒", 8)):
+        for m in range(low, 12):
+            lines = [ln.text.strip() for ln in compose_headline(text, face, float(m), Settings())]
+            for a, b in zip(lines, lines[1:]):
+                assert not (a[-1] in "秒分时" and b[0].isdigit()), (m, lines)

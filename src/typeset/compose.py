@@ -2508,6 +2508,10 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings,
                 q += 1
             if q < n and items[q].ch in _DATE_TIME:
                 return 0, 1
+        if b.ch.isdigit() and cjk.COMPOUND_UNIT.search(text, 0, j):
+            # inside a quantity in two units (46秒 / 80夺冠 read as a new number, fresh19a):
+            # one quantity, as the body keeps it
+            return 0, 1
         return 0, 0
 
     def space(j):
