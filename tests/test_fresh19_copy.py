@@ -230,3 +230,84 @@ def test_a_headline_keeps_a_quantity_in_two_units_whole():
             lines = [ln.text.strip() for ln in compose_headline(text, face, float(m), Settings())]
             for a, b in zip(lines, lines[1:]):
                 assert not (a[-1] in "秒分时" and b[0].isdigit()), (m, lines)
+
+
+# --- poems ------------------------------------------------------------------------------------
+
+POEMS = """headline: 冬天的锦江（外一首）
+byline: 陈远舟
+
+冬天的锦江
+
+水瘦下来了
+瘦成一行
+被人反复念错的诗
+    桥墩上的青苔
+    还记得夏天
+    把天空叼走
+
+旧信
+
+抽屉深处
+一封没有寄出的信
+　　地址还在
+　　那条街
+　　早就改了名字
+"""
+
+
+def test_a_poems_stepped_lines_titles_and_byline(tmp_path):
+    """Free verse with lines the poet stepped in (four spaces, two 　): they stand 2 em
+    further in; a poem's title keeps the blank lines around it (the second poem's title ran
+    on as a line of the first); the poet's name goes under the last line, not on it."""
+    issue = _issue(tmp_path / "issue", {"poem.txt": POEMS}, """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: poem, article: poem.txt, column: 1, span: 1}
+        """)
+    r = _typeset("build", issue, "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    pdf = next((tmp_path / "out").glob("*-p01.pdf"))
+    rows = {_text(r): r for r in _lines(pdf)}
+    em = rows["水瘦下来了"][0]["size"]
+    x0 = rows["水瘦下来了"][0]["x0"]
+    for t in ("瘦成一行", "被人反复念错的诗", "抽屉深处", "一封没有寄出的信", "冬天的锦江", "旧信"):
+        assert abs(rows[t][0]["x0"] - x0) < 0.05 * em, t
+    for t in ("桥墩上的青苔", "还记得夏天", "把天空叼走", "地址还在", "那条街", "早就改了名字"):
+        assert abs(rows[t][0]["x0"] - x0 - 2 * em) < 0.05 * em, t
+    base = {t: r[0]["bottom"] for t, r in rows.items()}
+    pitch = base["瘦成一行"] - base["水瘦下来了"]
+    # a blank grid line around each title
+    for a, b in (("冬天的锦江", "水瘦下来了"), ("把天空叼走", "旧信"), ("旧信", "抽屉深处")):
+        assert abs(base[b] - base[a] - 2 * pitch) < 0.1, (a, b)
+    assert "陈远舟" in rows and base["陈远舟"] - base["早就改了名字"] > 0.5 * pitch
+
+
+def test_a_poems_title_and_poet_keep_with_its_first_lines():
+    import sys
+    sys.path.insert(0, str(ROOT / "src"))
+    from pathlib import Path
+
+    from typeset.body import TITLE_KEEPS, _stanza_keeps, _verse
+    from typeset.compose import Settings
+    from typeset.fonts import load_font_table
+    from typeset.load import parse_article
+    from typeset.yamlsrc import load_yaml
+
+    text = ("headline: 诗词二首\n\n冬日过杜甫草堂\n\n〔今〕沈秋白\n\n竹外寒梅三两枝，\n茅檐犹似旧年时。\n"
+            "游人莫问兴亡事，\n一半秋风在草诗。\n\n夜读\n\n〔今〕许望山\n\n灯下一卷书，\n窗前半轮月。\n"
+            "读到会心处，\n霜华满庭雪。\n")
+    art = parse_article(Path("poems.txt"), text)
+    paras = art.paragraphs
+    assert [p.verse > 0 for p in paras] == [True] * len(paras)
+    path = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(path, load_yaml(path), ROOT).face("body")
+    verse = _verse(paras, face, 12.0, Settings())
+    out = [verse[k] for k in range(len(paras))]
+    _stanza_keeps(out, paras, verse)
+    flat = [ln for lines in out for ln in lines]
+    for title in ("冬日过杜甫草堂", "夜读"):
+        i = next(k for k, ln in enumerate(flat) if ln.text == title)
+        kept = [ln.text for ln in flat[i:i + flat[i].keep + 1] if ln.glyphs]
+        assert len(kept) == 2 + TITLE_KEEPS and kept[1].startswith("〔今〕"), kept

@@ -728,6 +728,8 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
                 for g in ln.glyphs:
                     if g.ch in cjk.HANT_CENTRED and not g.form:
                         g.form = "hant"
+    if verse and not own:
+        _stanza_keeps(out, paras, verse)
     # a subhead keeps with the space under it and two lines of what follows (or all of it);
     # a list's heading written as a paragraph of one line (list_heading), in the text's own
     # size and with no white around it, with the first line of its item: kept with two, it
@@ -743,6 +745,49 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
             after = 0       # a blank line opens what follows: keep the subhead to itself
         lines[head].keep = len(lines) - 1 - head + min(2 if heading else 1, after)
     return out
+
+
+# A poem's title and poet, each a line of their own above its stanza, keep with the stanza's
+# first two lines: 夜读 / 〔今〕许望山 stood at the foot of a column, their 五绝 in the next
+# (fresh19b).  (Stanzas themselves are not kept whole: in an article balanced over narrow
+# columns that left a column holding one line.)
+TITLE_KEEPS = 2
+
+
+def _stanza_keeps(out: list[list[Line]], paras, verse: dict) -> None:
+    """Set ``Line.keep`` on the first of the title and poet's lines over a stanza (stanzas of
+    one line with another right after them) among the verse paragraphs (``verse``: their
+    indices) of ``out``: see ``TITLE_KEEPS``."""
+    stanzas: list[list[int]] = []
+    for k in sorted(verse):
+        if stanzas and stanzas[-1][-1] == k - 1 and paras[k].verse not in (2, MARKED_STANZA):
+            stanzas[-1].append(k)
+        else:
+            stanzas.append([k])
+
+    def lead(st):           # the blank line that opens the stanza (0 or 1)
+        return 1 if out[st[0]] and not out[st[0]][0].glyphs else 0
+
+    def size(st):           # its lines of text
+        return sum(len(out[k]) for k in st) - lead(st)
+
+    i = 0
+    while i < len(stanzas):
+        j = i
+        while j + 1 < len(stanzas) and size(stanzas[j]) == 1 and \
+                stanzas[j + 1][0] == stanzas[j][-1] + 1:
+            j += 1
+        body = stanzas[j]
+        if i == j:
+            i += 1
+            continue
+        count = size(stanzas[i]) - 1 + sum(lead(st) + size(st) for st in stanzas[i + 1:j]) \
+            + lead(body) + min(TITLE_KEEPS, size(body))
+        first = out[stanzas[i][0]]
+        if count > 0 and len(first) > lead(stanzas[i]):
+            ln = first[lead(stanzas[i])]
+            ln.keep = max(ln.keep, count)
+        i = j + 1
 
 
 # a clause of regular verse: Han characters closed by one mark (春江潮水连海平，)
@@ -806,8 +851,11 @@ def _verse(paras, face, measure: float, settings, faces=None) -> dict[int, list[
             clauses = verse_clauses(paras[k].text)
             lines = _clause_lines(clauses, face, measure, indent, settings, own[k]) \
                 if clauses and len(clauses) > 1 else None
+            # a line the poet stepped in stands that much further in (at most to the middle
+            # of the column)
+            step = min(paras[k].step, max(0.0, (measure - indent) / 2.0 - 1.0))
             out[k] = lines if lines is not None else \
-                _turned(paras[k].text, face, measure, indent, settings, own[k])
+                _turned(paras[k].text, face, measure, indent + step, settings, own[k])
         if paras[k].verse == MARKED_STANZA or poem and paras[k].verse == 2:
             out[k] = [_blank(measure)] + out[k]
     for k, lines in out.items():

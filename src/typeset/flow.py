@@ -417,8 +417,11 @@ def _body_lines(issue: Issue, page: PageSpec, article_key: str, paragraphs,
         # the last line's glyphs are placed from its indent (a one-line last paragraph keeps
         # its first-line indent): the room left is the measure less indent and width
         room = measure - last.indent
-        # (not after an inline byline the composer set flush right on its own line)
-        if len(by) == 1 and last.align != "end" and last.width + 1.0 + bw <= room + 1e-9:
+        # (not after an inline byline the composer set flush right on its own line, nor on
+        # a line of verse or a table's row — 早就改了名字　陈远舟 read as the poem's last line,
+        # fresh19b: the poet's name goes under it)
+        if len(by) == 1 and last.align not in ("end", "start") and \
+                last.width + 1.0 + bw <= room + 1e-9:
             # a copy: the composed paragraph may be read again for another template; the
             # byline's glyphs, set flush with the column's end, move by the line's indent
             moved = [replace(g, x=g.x - last.indent) for g in by[0].glyphs]

@@ -903,7 +903,8 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
                 # every line of a marked poem a line of verse, whatever it holds; a blank line
                 # of the copy before it (after a line of the poem) opens a stanza
                 paragraphs.append(Paragraph(ln.strip(), n + 1,
-                                            verse=MARKED_STANZA if marked == "gap" else 1))
+                                            verse=MARKED_STANZA if marked == "gap" else 1,
+                                            step=verse_step(ln)))
                 marked = "line"
             elif marked == "line":
                 marked = "gap"
@@ -970,19 +971,58 @@ def _txt_blocks(blocks: list[list[tuple[int, str]]], before: list[Paragraph]) ->
             else:
                 first = None
             verse[k] = verse[k] or (first is not None and _txt_next_stanza(first, blocks[k]))
+    # a poem's title and its poet, each a line of their own above its stanza (冬天的锦江 /
+    # 旧信, 夜读 / 〔今〕许望山, fresh19b): lines of the poem, so that the blank lines around
+    # them stay — set as prose paragraphs, a second poem's title ran on as a line of the first
+    for k in range(len(blocks) - 2, -1, -1):
+        if not verse[k] and verse[k + 1] and len(blocks[k]) == 1 and \
+                _POEM_TITLE.fullmatch(blocks[k][0][1].strip()):
+            verse[k] = True
+    # … and after a poem, the next one's title and poet over text the guess takes for prose
+    # (a 词 typed as one paragraph: 浣溪沙·锦里 / 〔今〕林婉清 ran on under the poem before)
+    for k in range(1, len(blocks)):
+        one = len(blocks[k]) == 1 and blocks[k][0][1].strip()
+        if verse[k - 1] and not verse[k] and one and (_POET.fullmatch(one) or (
+                k + 1 < len(blocks) and len(blocks[k + 1]) == 1 and
+                _POET.fullmatch(blocks[k + 1][0][1].strip())) and _POEM_TITLE.fullmatch(one)):
+            verse[k] = True
     out: list[Paragraph] = []
     for block, v in zip(blocks, verse):
         # (a stanza found beside another keeps each line a line, as _txt_paragraphs does for
         # a block the guess finds verse on its own)
         paras = [[ln] for ln in block] if v and not _txt_verse(block) else \
             _txt_paragraphs(block)
+        base = min(verse_step(raw) for _, raw in block) if v else 0
         for j, para in enumerate(paras):
             # a poem's stanzas: a block of verse after another opens a stanza
             last = out[-1] if out else (before[-1] if before else None)
             opens = j == 0 and last is not None and last.verse > 0
             out.append(Paragraph(_join([raw.strip() for _, raw in para]), para[0][0],
-                                 verse=(2 if opens else 1) if v else 0))
+                                 verse=(2 if opens else 1) if v else 0,
+                                 step=verse_step(para[0][1]) - base if v else 0))
     return out
+
+
+# a poem's title or its poet's line: short, no mark of a sentence (《》〔〕（）· are titles')
+_POEM_TITLE = re.compile("[^，。；：？！、,.;:?!“”]{1,14}")
+# a poet's line: the dynasty (or 今) in brackets and the name (〔唐〕杜甫, （宋）苏轼, [今]林婉清)
+_POET = re.compile("[〔（(［\\[【][\u3400-\u9fff]{1,3}[〕）)］\\]】][ \u3000]?[\u3400-\u9fff·]{2,8}")
+
+
+def verse_step(raw: str) -> int:
+    """The em a line of verse is indented by in the copy: an ideographic space an em, two
+    spaces an em (a tab two)."""
+    n = 0.0
+    for c in raw:
+        if c == "\u3000":
+            n += 1.0
+        elif c == " ":
+            n += 0.5
+        elif c == "\t":
+            n += 2.0
+        else:
+            break
+    return int(n)
 
 
 def _txt_stanza(block: list[tuple[int, str]]) -> bool:

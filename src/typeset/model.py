@@ -243,6 +243,9 @@ class Paragraph:
     # in verse the editor marked (a .txt `verse:`, a .md ```poem fence or {.poem}, a .docx
     # Poem style), parted from the stanza before by a blank line wherever it stands; 0: prose
     verse: int = 0
+    # a line of verse the copy indented beyond its stanza's others (a poet's stepped line,
+    # typed with spaces or 　): em
+    step: int = 0
 
 
 @dataclass(frozen=True)

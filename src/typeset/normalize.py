@@ -851,7 +851,7 @@ def normalise_article(art, lines=None):
         if p.spans or p.kind != "body":
             paras.append(replace(p, text=new, spans=_moved_spans(p.text, new, p.spans)))
         else:
-            paras.append(Paragraph(new, p.line, verse=p.verse))
+            paras.append(Paragraph(new, p.line, verse=p.verse, step=p.step))
     new_art = replace(
         art, headline=header("headline"), kicker=header("kicker"),
         subtitle=header("subtitle"), byline=header("byline"), paragraphs=tuple(paras))
