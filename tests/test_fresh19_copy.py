@@ -311,3 +311,37 @@ def test_a_poems_title_and_poet_keep_with_its_first_lines():
         i = next(k for k, ln in enumerate(flat) if ln.text == title)
         kept = [ln.text for ln in flat[i:i + flat[i].keep + 1] if ln.glyphs]
         assert len(kept) == 2 + TITLE_KEEPS and kept[1].startswith("〔今〕"), kept
+
+
+# --- Word ------------------------------------------------------------------------------------
+
+def test_a_word_reporters_bold_line_is_a_subhead(tmp_path):
+    """三大功能率先上线, a short paragraph bold throughout with no mark at its end, is the
+    reporter's subhead (it was set as a bold body line, with no white above it, alone at a
+    column's foot); a bold sentence, and a bold line with no text after it, stay text."""
+    import sys
+    sys.path.insert(0, str(ROOT / "src"))
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from typeset.word import read_docx
+
+    d = docx.Document()
+    d.add_paragraph("headline: 国产AI大模型加速落地政务服务")
+    d.add_paragraph("本报讯 12月4日，我市“AI政务助手”正式上线，回答企业和群众的办事咨询。")
+    d.add_paragraph().add_run("三大功能率先上线").bold = True
+    d.add_paragraph("市政务服务管理局相关负责人介绍，首批上线的功能主要有三项。")
+    p = d.add_paragraph()
+    p.add_run("下一步计划").bold = True
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    d.add_paragraph("明年将上线更多功能。")
+    d.add_paragraph().add_run("这是一句加粗的完整句子。").bold = True
+    d.add_paragraph("后面还有正文。")
+    d.add_paragraph().add_run("（完）").bold = True
+    d.save(tmp_path / "a.docx")
+    art = read_docx(tmp_path / "a.docx")
+    kinds = [(p.kind, p.level, p.text) for p in art.paragraphs]
+    assert ("subhead", 2, "三大功能率先上线") in kinds
+    assert ("subhead", 1, "下一步计划") in kinds           # centred in Word
+    assert [k for k in kinds if k[2] == "这是一句加粗的完整句子。"][0][0] == "body"
+    assert kinds[-1][0] == "body" and kinds[-1][2] == "（完）"

@@ -370,6 +370,21 @@ def _bold(text: str, spans: tuple) -> bool:
     return any(s == 0 and e >= len(text) and st == STRONG for s, e, st in spans)
 
 
+# a subhead's length at most, in characters (a reporter's bold line: 三大功能率先上线)
+_SUBHEAD_MAX = 24
+
+
+def _bold_subhead(text: str, spans: tuple) -> bool:
+    """Whether a paragraph (its ``text`` and emphasis ``spans``) may be a subhead a reporter
+    typed as a bold paragraph: short, bold throughout, not a sentence (no mark at its end) —
+    read_docx keeps it one only where text follows it."""
+    from .markup import NOTE_START
+
+    return bool(text) and "\n" not in text and len(text) <= _SUBHEAD_MAX and \
+        text.rstrip()[-1] not in "。！？；，、：.!?;,:" and _bold(text, spans) and \
+        not NOTE_START.match(text)
+
+
 def _as_headline(text: str, spans: tuple, ppr) -> bool:
     """Whether the document's first paragraph, in no Title or heading style, is its headline
     as a reporter types one: short, not a sentence, and bold throughout or centred."""
@@ -404,6 +419,7 @@ def read_docx(path: Path, allow_empty: bool = False):
     number = 0           # every paragraph of the document, for messages
     counter = 0          # a numbered list's next number
     numbering = _Numbering(doc)
+    bold_heads: dict = {}    # index → the paragraph as typed, of subheads typed as bold lines
     tables = 0
     runs: list[list[int]] = []   # plain paragraphs one after another (_verse_runs)
     settled = 0          # runs[:settled] have had their verse found
@@ -592,6 +608,16 @@ def read_docx(path: Path, allow_empty: bool = False):
             elif style.startswith("List") or numbered:
                 paras.append(Paragraph(BULLET + text, number, kind="item", level=1,
                                        spans=tuple((s + 1, e + 1, st) for s, e, st in spans)))
+            elif _bold_subhead(text, spans):
+                # a reporter's subhead typed as a short bold paragraph (三大功能率先上线, no
+                # Heading style): set as a body line it had no white above it and stood alone
+                # at a column's foot, its text in the next (fresh19a) — a subhead, centred
+                # (level 1) where Word centres it, else flush left (level 2)
+                jc = ppr.find(W + "jc") if ppr is not None else None
+                centred = jc is not None and jc.get(W + "val") in ("center", "centre")
+                bold_heads[len(paras)] = Paragraph(text, number, spans=spans)
+                paras.append(Paragraph(text, number, kind="subhead", level=1 if centred else 2))
+                counter = 0
             else:
                 if not was_plain:
                     runs.append([])
@@ -629,6 +655,11 @@ def read_docx(path: Path, allow_empty: bool = False):
         paras.append(Paragraph(carry[0], number, spans=carry[1]))
     for run in runs[settled:]:
         _verse_runs(paras, run)
+    for k, plain in bold_heads.items():
+        # a bold line with no text after it (the last, or over another heading) is no
+        # subhead: bold text, as it was typed
+        if k + 1 == len(paras) or paras[k + 1].kind == "subhead":
+            paras[k] = plain
     empty = allow_empty and not paras
     if "headline" not in header and not empty:
         raise InputError("no headline", SourceRef(path),
