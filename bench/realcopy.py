@@ -562,9 +562,12 @@ def expected_from(issue_dir: Path, project: Path | None) -> list[dict]:
             if slot.kind != "article":
                 continue
             art = issue.articles[slot.article]
+            # (an editor's note, boxed in 楷体, is not the body the figures are of: its
+            # lines are not read as body lines either)
             out.append({"name": art.key, "headline": norm(art.headline),
                         "paragraphs": [norm(p.text)
-                                       for p in normalised[slot.article].paragraphs]})
+                                       for p in normalised[slot.article].paragraphs
+                                       if not (p.kind == "quote" and p.box)]})
     return out
 
 

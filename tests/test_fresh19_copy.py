@@ -345,3 +345,22 @@ def test_a_word_reporters_bold_line_is_a_subhead(tmp_path):
     assert ("subhead", 1, "下一步计划") in kinds           # centred in Word
     assert [k for k in kinds if k[2] == "这是一句加粗的完整句子。"][0][0] == "body"
     assert kinds[-1][0] == "body" and kinds[-1][2] == "（完）"
+
+
+def test_an_editors_note_in_a_text_file_is_boxed_and_the_letter_under_it_saluted():
+    """编者按：… typed as a paragraph of a .txt article was set as body text (under a reader's
+    letter it read as the reader's words); it is the boxed note a .md quote makes, and the
+    letter's 编辑同志： under it stands flush left as a salutation."""
+    import sys
+    sys.path.insert(0, str(ROOT / "src"))
+    from pathlib import Path
+
+    from typeset.body import salutation
+    from typeset.load import parse_article
+
+    text = ("headline: 一位读者的来信\n\n编者按：近日，本报收到读者王建国的来信。现将来信刊登如下。\n\n"
+            "编辑同志：\n\n我家住在锦江区某小区，小区去年就开始垃圾分类了。\n\n希望有关部门能管一管。\n")
+    paras = parse_article(Path("note.txt"), text).paragraphs
+    assert (paras[0].kind, paras[0].box) == ("quote", True)
+    assert [p.kind for p in paras[1:]] == ["body"] * 3
+    assert salutation(paras) == 1

@@ -401,9 +401,12 @@ _DOC_NUMBER = re.compile(r"[^\s，。：]{0,12}" + cjk.CASE_NUMBER.pattern)
 
 def salutation(paras) -> int | None:
     """The index of a salutation (``_SALUTATION``) with text after it: the first of
-    ``paras``, or the second under a document's number (``_DOC_NUMBER``: a court's notice,
+    ``paras`` (after an editor's note), or the second under a document's number (``_DOC_NUMBER``: a court's notice,
     （2026）川0104民初1234号 / 张某某： — the addressee was indented as a paragraph); None."""
-    k = 1 if paras and _DOC_NUMBER.fullmatch(paras[0].text.strip()) else 0
+    k = 0
+    while k < len(paras) and paras[k].kind == "quote" and NOTE_START.match(paras[k].text):
+        k += 1                      # (an editor's note over a reader's letter)
+    k += 1 if len(paras) > k and _DOC_NUMBER.fullmatch(paras[k].text.strip()) else 0
     if len(paras) > k + 1 and paras[k].kind == "body" and not paras[k].spans and \
             not paras[k].verse and _SALUTATION.fullmatch(paras[k].text.strip()) is not None:
         return k

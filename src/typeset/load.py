@@ -997,8 +997,14 @@ def _txt_blocks(blocks: list[list[tuple[int, str]]], before: list[Paragraph]) ->
             # a poem's stanzas: a block of verse after another opens a stanza
             last = out[-1] if out else (before[-1] if before else None)
             opens = j == 0 and last is not None and last.verse > 0
-            out.append(Paragraph(_join([raw.strip() for _, raw in para]), para[0][0],
-                                 verse=(2 if opens else 1) if v else 0,
+            text = _join([raw.strip() for _, raw in para])
+            if not v and markup.NOTE_START.match(text):
+                # an editor's note (编者按：…) typed as a paragraph: boxed, as a .md quote
+                # or a Word Quote paragraph that opens so (set as body text it read as the
+                # article's own words — under a reader's letter, as the reader's, fresh19b)
+                out.append(Paragraph(text, para[0][0], kind="quote", box=True))
+                continue
+            out.append(Paragraph(text, para[0][0], verse=(2 if opens else 1) if v else 0,
                                  step=verse_step(para[0][1]) - base if v else 0))
     return out
 
