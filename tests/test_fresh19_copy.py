@@ -364,3 +364,22 @@ def test_an_editors_note_in_a_text_file_is_boxed_and_the_letter_under_it_saluted
     assert (paras[0].kind, paras[0].box) == ("quote", True)
     assert [p.kind for p in paras[1:]] == ["body"] * 3
     assert salutation(paras) == 1
+
+
+def test_a_briefs_lead_in_line_keeps_with_the_next():
+    """■“银发课堂”智能手 stood at the foot of a column, the brief going on in the next."""
+    import sys
+    sys.path.insert(0, str(ROOT / "src"))
+    from pathlib import Path
+
+    from typeset.body import compose_article
+    from typeset.load import load_issue, parse_article
+
+    issue = load_issue(ROOT / "issues" / "demo-weekly-2020-08")
+    text = ("headline: 简讯\n\n■“银发课堂”智能手机培训进社区 近日，锦江区多个社区开展智能手机培训，"
+            "帮助老年人学会线上挂号、扫码乘车。\n\n全年接待游客3200万人次，同比增长12%，旅游收入达到"
+            "二百八十亿元。\n")
+    art = parse_article(Path("brief.txt"), text)
+    out = compose_article(issue, art)
+    assert len(out[0]) > 1 and out[0][0].keep >= 1
+    assert all(ln.keep == 0 for ln in out[1])

@@ -706,6 +706,10 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
             lines = compose_paragraph(p.text, face, measure, paper.settings)
             if len(lines) > 1 and byline_alone(p.text):
                 lines = _byline_paragraph(p.text, face, measure, paper.settings) or lines
+            elif len(lines) > 1 and p.text[:1] in cjk.BRIEF_MARKS:
+                # a brief's first line, its lead-in, is not left alone at a column's foot
+                # with the brief in the next (■“银发课堂”智能手 / 机培训…, fresh19a)
+                lines[0].keep = max(lines[0].keep, 1)
             out.append(lines)
         elif p.kind == "body":
             out.append(_emphasis(issue, p, measure))

@@ -299,6 +299,9 @@ _longest = lambda words: "|".join(sorted(words, key=lambda w: (-len(w), w)))  # 
 # (longest first: 摄影 before 摄)
 _BYLINE_WORDS = _longest({*BYLINE_ROLES, *BYLINE_ROLE_PREFIXES, *BYLINE_CREDITS, "综合", "綜合"})
 BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?）")
+# The markers that open a brief's lead-in (■“银发课堂”开课 …): ■ ◆ ▲ ★ and their outlines;
+# not ●, a list item's bullet as markup and Word give it
+BRIEF_MARKS = "■□◆◇▲△★☆"
 # A reporter's or a photographer's credit alone on a line, without brackets (记者 张大乐,
 # 特约记者 汪淑琴 摄, 本报记者 李四 实习生 王五, □记者 张猛 文/图): under a Word document's
 # headline it is the byline; at an article's end it closes it as a signature does, flush right
