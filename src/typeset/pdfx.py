@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import threading
 import zlib
 from dataclasses import dataclass, field
@@ -259,12 +260,40 @@ def _subset_tag(data: bytes, digest: bytes | None = None) -> str:
     return tag
 
 
+def _subset_names(fonts) -> list[str]:
+    """The names of subset fonts given by their embedded programs: ``fonts`` is (the font's
+    name as given, ``ABCDEF+Name``; its program's bytes as the file holds them) in the order
+    of the file's pages and their font resources; each gets a tag made from its program and
+    name (the same program and name, the same tag: a clash of two programs on one tag, one
+    in 26^6, salts the later one).  Both writers of :func:`finish_pdf` name subsets by this."""
+    names: dict[str, bytes] = {}        # name given → digest of the program it names
+    got = []
+    for base, program in fonts:
+        # the program's digest names it, and makes its tag when no other program has that
+        # tag (a font program is tens of KB: hashed once, not twice)
+        h = hashlib.sha256(program)
+        h.update(base.encode())
+        digest = h.digest()
+        salt = b""
+        while True:     # 26^6 tags: a clash is unlikely, but two programs, two names
+            if salt:
+                tag = _subset_tag(bytes(program) + base.encode() + salt)
+            else:
+                tag = _subset_tag(b"", digest)
+            name = f"{tag}+{base[7:]}"
+            if names.setdefault(name, digest) == digest:
+                break
+            salt += b"\0"
+        got.append(name)
+    return got
+
+
 def _retag_subsets(pdf) -> None:
     """Give every subset font a tag made from its embedded font program and name."""
     from pikepdf import Name
 
     seen = set()
-    names: dict[str, bytes] = {}        # name given → digest of the program it names
+    found = []
     for page in pdf.pages:
         fonts = page.obj.get(Name.Resources, {}).get(Name.Font, {})
         for key in list(fonts.keys()):
@@ -280,18 +309,183 @@ def _retag_subsets(pdf) -> None:
             prog = fd.get(Name.FontFile2) or fd.get(Name.FontFile3) or fd.get(Name.FontFile)
             if prog is None:
                 continue
-            data = prog.read_raw_bytes() + base.encode()
-            # the program's digest names it, and makes its tag when no other program has
-            # that tag (a font program is tens of KB: hashed once, not twice)
-            digest = hashlib.sha256(data).digest()
-            salt = b""
-            while True:     # 26^6 tags: a clash is unlikely, but two programs, two names
-                name = f"{_subset_tag(data + salt, None if salt else digest)}+{base[7:]}"
-                if names.setdefault(name, digest) == digest:
-                    break
-                salt += b"\0"
-            font.BaseFont = Name("/" + name)
-            fd.FontName = Name("/" + name)
+            found.append((font, fd, base, prog.read_raw_bytes()))
+    for (font, fd, _, _), name in zip(found, _subset_names((b, p) for _, _, b, p in found)):
+        font.BaseFont = Name("/" + name)
+        fd.FontName = Name("/" + name)
+
+
+# --- what PDF/X adds, described once for both writers -------------------------------------
+# The objects are plain values: a dict is a PDF dictionary (keys without the slash), a list
+# an array, str a text string, _PdfName a name, bool, int and float; _Ref(i) is the i-th
+# object of the additions, _PageRef(i) the file's i-th page.  finish_pdf makes them either
+# as pikepdf objects (:func:`_to_pikepdf`, the whole-issue file) or writes them as bytes
+# (:func:`_direct`, a page file).
+
+class _PdfName(str):
+    """A PDF name (without its slash)."""
+
+
+@dataclass(frozen=True)
+class _Ref:
+    i: int
+
+
+@dataclass(frozen=True)
+class _PageRef:
+    i: int
+
+
+@dataclass
+class _Obj:
+    value: dict
+    stream: bytes | None = None       # a stream's data, as written (encoded as value says)
+
+
+@dataclass
+class _Additions:
+    objects: list[_Obj]
+    info: int                          # the index of the Info dictionary in objects
+    root: dict                         # entries the catalog gets
+    pages: dict[int, dict]             # page index → entries that page gets
+
+
+def _additions(doc: DocMeta, output, lv, instance_id: str, doc_id: str, npages: int,
+               corners: dict[int, tuple[float, float]], threads, titles) -> _Additions:
+    """What finish_pdf adds to a file of ``npages`` pages: ``corners`` maps a page index to
+    its trim box's (left, top) (every page that has beads, see :func:`_bead_pages`)."""
+    N = _PdfName
+    icc, n, icc_desc = _profile(str(output.icc))
+    objs: list[_Obj] = []
+
+    def add(value, stream=None) -> _Ref:
+        objs.append(_Obj(value, stream))
+        return _Ref(len(objs) - 1)
+
+    # --- Info: the same facts as the XMP, dates from the issue; written here only (the
+    # writer's own Info, ReportLab's placeholders, is replaced whole) ---------------------------
+    info = dict(Title=doc.title, Author=doc.paper, Subject="、".join(doc.sections),
+                Creator=doc.producer, Producer=doc.producer,
+                CreationDate=pdf_date(doc.date), ModDate=pdf_date(doc.date),
+                Trapped=N("False"), GTS_PDFXVersion=lv.info_version)
+    if lv.conformance:
+        info["GTS_PDFXConformance"] = lv.conformance
+    info_ref = add(info)
+
+    root: dict = {}
+    # --- OutputIntent with the embedded output profile ----------------------------------------
+    prof = add(dict(Filter=N("FlateDecode"), N=n), icc)
+    root["OutputIntents"] = [add(dict(
+        Type=N("OutputIntent"), S=N("GTS_PDFX"),
+        OutputConditionIdentifier=output.output_condition,
+        OutputCondition=output.condition, RegistryName=output.registry, Info=icc_desc,
+        DestOutputProfile=prof))]
+
+    # --- XMP metadata (uncompressed, as PDF/X and PDF/A readers expect) ------------------------
+    root["Metadata"] = add(dict(Type=N("Metadata"), Subtype=N("XML")),
+                           xmp_packet(doc, lv.name, doc_id, instance_id))
+
+    # --- language, title in the window, page labels --------------------------------------------
+    root["Lang"] = doc.lang
+    root["ViewerPreferences"] = dict(DisplayDocTitle=True)
+    if doc.pages and len(doc.pages) == npages:
+        nums: list = []
+        for i, p in enumerate(doc.pages):
+            if i == 0 or p != doc.pages[i - 1] + 1:
+                nums += [i, dict(S=N("D"), St=p)]
+        root["PageLabels"] = dict(Nums=nums)
+
+    # --- article threads (beads) ---------------------------------------------------------------
+    pages: dict[int, dict] = {}
+    order = _bead_order(threads or [], npages)
+    if order:
+        page_beads: dict[int, list] = {}
+        thread_refs = []
+        for article, beads in order.items():
+            title = (titles or {}).get(article, article)
+            thread = add(dict(Type=N("Thread"), I=dict(Title=title, ArticleID=article)))
+            refs = []
+            for i, (x, y, w, h) in beads:
+                left, top = corners[i]
+                rect = [round(left + x, 3), round(top - y - h, 3),
+                        round(left + x + w, 3), round(top - y, 3)]
+                bead = add(dict(Type=N("Bead"), P=_PageRef(i), R=rect))
+                refs.append(bead)
+                page_beads.setdefault(i, []).append(bead)
+            for k, bead in enumerate(refs):      # a closed ring: last → first
+                value = objs[bead.i].value
+                value["N"] = refs[(k + 1) % len(refs)]
+                value["V"] = refs[k - 1]
+            objs[refs[0].i].value["T"] = thread    # only the first bead names its thread
+            objs[thread.i].value["F"] = refs[0]
+            thread_refs.append(thread)
+        root["Threads"] = thread_refs
+        for i, beads in page_beads.items():
+            pages[i] = {"B": beads}
+    return _Additions(objs, info_ref.i, root, pages)
+
+
+def _bead_order(threads: list[dict], npages: int) -> dict[str, list]:
+    """One thread per article: its beads (page index, rectangle), the article's column
+    rectangles in reading order over every page of the file."""
+    order: dict[str, list] = {}
+    for i, page_threads in enumerate(threads):
+        if i >= npages:
+            break
+        for article, rects in page_threads.items():
+            if article and rects:
+                order.setdefault(article, []).extend((i, r) for r in rects)
+    return order
+
+
+def _bead_pages(threads, npages: int) -> set[int]:
+    """The indices of the pages that have beads."""
+    return {i for beads in _bead_order(threads or [], npages).values() for i, _ in beads}
+
+
+def _to_pikepdf(pdf, add: _Additions) -> None:
+    """Make ``add`` in the pikepdf document ``pdf``."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    made = []
+    for obj in add.objects:
+        if obj.stream is None:
+            made.append(pdf.make_indirect(Dictionary()))
+        elif "Filter" in obj.value:
+            s = pikepdf.Stream(pdf, b"")
+            s.write(obj.stream, filter=Name("/" + obj.value["Filter"]))
+            made.append(pdf.make_indirect(s))
+        else:
+            made.append(pdf.make_indirect(pikepdf.Stream(pdf, obj.stream)))
+
+    def conv(v):
+        if isinstance(v, _PdfName):
+            return Name("/" + v)
+        if isinstance(v, str):
+            return String(v)
+        if isinstance(v, _Ref):
+            return made[v.i]
+        if isinstance(v, _PageRef):
+            return pdf.pages[v.i].obj
+        if isinstance(v, dict):
+            return Dictionary({"/" + k: conv(x) for k, x in v.items()})
+        if isinstance(v, list):
+            return Array([conv(x) for x in v])
+        return v                        # bool, int, float
+
+    for obj, target in zip(add.objects, made):
+        for k, v in obj.value.items():
+            if k != "Filter" or obj.stream is None:
+                target[Name("/" + k)] = conv(v)
+    pdf.trailer.Info = made[add.info]
+    root = pdf.Root
+    for k, v in add.root.items():
+        root[Name("/" + k)] = conv(v)
+    for i, entries in add.pages.items():
+        page = pdf.pages[i].obj
+        for k, v in entries.items():
+            page[Name("/" + k)] = conv(v)
 
 
 def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
@@ -304,77 +498,58 @@ def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
     ``threads[i]`` is ``PageOut.threads`` of the file's page i (article → rectangles
     (x, y_top, w, h) in points from the trim's top-left, y down); ``titles`` maps an article
     to its thread title (the headline).
-    """
-    import pikepdf
-    from pikepdf import Array, Dictionary, Name, String
 
+    One PDF is written directly (:func:`_direct`: ReportLab's objects copied as they are,
+    the PDF/X objects appended, a few edited); a list of them is joined with pikepdf.
+    """
     level = output.pdfx
     if level not in PDFX_LEVELS:
         raise PreflightError(f"unknown PDF/X level '{level}'")
     lv = pdfx_level(level)
-    version, conformance, pdf_version = lv.info_version, lv.conformance, lv.pdf_version
     if output.icc is None:
         raise PreflightError(f"{level} needs an ICC output profile for the OutputIntent",
                              hint="set 'print: icc:' in the paper's layout file")
-    icc, n, icc_desc = _profile(str(output.icc))
+    icc, n, _ = _profile(str(output.icc))
     if n != 4:
         raise PreflightError(f"{output.icc}: the output profile must be CMYK for newsprint")
 
-    if isinstance(data, list):
-        pdf = _join(data, fonts)
-        digest = hashlib.sha256(b"".join(
-            hashlib.sha256(d.read_bytes() if isinstance(d, Path) else d).digest()
-            for d in data) + (fonts or b"")).hexdigest()
-    else:
-        pdf = pikepdf.open(io.BytesIO(data))
-        digest = hashlib.sha256(data).hexdigest()
-    _retag_subsets(pdf)
     doc_id = _uuid("document", doc.paper, doc.date, doc.pages, level)
+    if not isinstance(data, list):
+        digest = hashlib.sha256(data).hexdigest()
+        instance_id = _uuid("instance", digest, level, output.output_condition, icc)
+        got = _direct(data, doc, output, lv, instance_id, doc_id, threads, titles)
+        if got is not None:
+            return got
+        return _with_pikepdf(_open(data), doc, output, lv, instance_id, doc_id, threads,
+                             titles)
+    digest = hashlib.sha256(b"".join(
+        hashlib.sha256(d.read_bytes() if isinstance(d, Path) else d).digest()
+        for d in data) + (fonts or b"")).hexdigest()
     instance_id = _uuid("instance", digest, level, output.output_condition, icc)
+    return _with_pikepdf(_join(data, fonts), doc, output, lv, instance_id, doc_id, threads,
+                         titles)
 
-    # --- Info: the same facts as the XMP, dates from the issue; written here only (the
-    # writer's own Info, ReportLab's placeholders, is replaced whole) ---------------------------
-    info = Dictionary(
-        Title=String(doc.title), Author=String(doc.paper), Subject=String("、".join(doc.sections)),
-        Creator=String(doc.producer), Producer=String(doc.producer),
-        CreationDate=String(pdf_date(doc.date)), ModDate=String(pdf_date(doc.date)),
-        Trapped=Name("/False"), GTS_PDFXVersion=String(version))
-    if conformance:
-        info[Name.GTS_PDFXConformance] = String(conformance)
-    pdf.trailer.Info = pdf.make_indirect(info)
 
-    root = pdf.Root
-    # --- OutputIntent with the embedded output profile ----------------------------------------
-    prof = pikepdf.Stream(pdf, b"")
-    prof.write(icc, filter=Name.FlateDecode)
-    prof[Name.N] = n
-    root[Name.OutputIntents] = Array([pdf.make_indirect(Dictionary(
-        Type=Name.OutputIntent, S=Name.GTS_PDFX,
-        OutputConditionIdentifier=String(output.output_condition),
-        OutputCondition=String(output.condition),
-        RegistryName=String(output.registry),
-        Info=String(icc_desc),
-        DestOutputProfile=pdf.make_indirect(prof)))])
+def _open(data: bytes):
+    import pikepdf
 
-    # --- XMP metadata (uncompressed, as PDF/X and PDF/A readers expect) ------------------------
-    meta = pikepdf.Stream(pdf, xmp_packet(doc, level, doc_id, instance_id))
-    meta[Name.Type] = Name.Metadata
-    meta[Name.Subtype] = Name.XML
-    root[Name.Metadata] = pdf.make_indirect(meta)
+    return pikepdf.open(io.BytesIO(data))
 
-    # --- language, title in the window, page labels --------------------------------------------
-    root[Name.Lang] = String(doc.lang)
-    root[Name.ViewerPreferences] = Dictionary(DisplayDocTitle=True)
-    if doc.pages and len(doc.pages) == len(pdf.pages):
-        nums = []
-        for i, p in enumerate(doc.pages):
-            if i == 0 or p != doc.pages[i - 1] + 1:
-                nums += [i, Dictionary(S=Name.D, St=p)]
-        root[Name.PageLabels] = Dictionary(Nums=Array(nums))
 
-    # --- article threads (beads) ---------------------------------------------------------------
-    if threads:
-        _threads(pdf, threads, titles or {})
+def _with_pikepdf(pdf, doc, output, lv, instance_id, doc_id, threads, titles) -> bytes:
+    """The PDF/X file of the pikepdf document ``pdf`` (ReportLab's pages)."""
+    import pikepdf
+    from pikepdf import Name
+
+    _retag_subsets(pdf)
+    npages = len(pdf.pages)
+    corners = {}
+    for i in _bead_pages(threads, npages):
+        page = pdf.pages[i]
+        tb = [float(v) for v in page.obj.get(Name.TrimBox, page.mediabox)]
+        corners[i] = (tb[0], tb[3])
+    _to_pikepdf(pdf, _additions(doc, output, lv, instance_id, doc_id, npages, corners,
+                                threads, titles))
 
     # Streams are written as ReportLab compressed them (every stream it writes is Flate, and
     # so is the profile above); qpdf decoding and compressing them again took most of this
@@ -382,7 +557,7 @@ def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
     out = _scratch()
     try:
         out.seek(0)
-        pdf.save(out, deterministic_id=True, force_version=pdf_version,
+        pdf.save(out, deterministic_id=True, force_version=lv.pdf_version,
                  object_stream_mode=pikepdf.ObjectStreamMode.disable,
                  compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
                  fix_metadata_version=False)
@@ -439,46 +614,282 @@ def _drop_scratch(f) -> None:
     f.close()
 
 
-def _threads(pdf, threads: list[dict], titles: dict) -> None:
-    """One thread per article: its beads are the article's column rectangles, in reading
-    order, over every page of the file; each page lists its beads in ``/B``."""
-    from pikepdf import Array, Dictionary, Name, String
+# --- a page file written directly ----------------------------------------------------------
+# ReportLab writes a PDF of one shape: numbered objects, each "N 0 obj … endobj", one xref
+# table of one section, a trailer naming /Root and /Info; no object streams, no incremental
+# updates, stream lengths direct.  Reopening those bytes with pikepdf and saving them again
+# was most of a page file's PDF/X step (issue #22); _direct copies ReportLab's objects as
+# they are (their numbers kept), edits the few that PDF/X changes (the catalog, the pages'
+# /B, the subset fonts' and their descriptors' names, the Info replaced under its number),
+# appends the additions and writes a new xref and trailer.  A file of another shape is
+# left to pikepdf (None).
 
-    order: dict[str, list] = {}
-    for i, page_threads in enumerate(threads):
-        if i >= len(pdf.pages):
-            break
-        for article, rects in page_threads.items():
-            if article and rects:
-                order.setdefault(article, []).extend((i, r) for r in rects)
-    if not order:
-        return
-    page_beads: dict[int, list] = {}
-    thread_objs = []
-    corner: dict[int, tuple] = {}       # page index → (its object, trim box left, top)
-    for i in {i for beads in order.values() for i, _ in beads}:
-        page = pdf.pages[i]
-        tb = [float(v) for v in page.obj.get(Name.TrimBox, page.mediabox)]
-        corner[i] = (page.obj, tb[0], tb[3])
-    for article, beads in order.items():
-        thread = pdf.make_indirect(Dictionary(
-            Type=Name.Thread, I=Dictionary(Title=String(titles.get(article, article)),
-                                           ArticleID=String(article))))
-        objs = []
-        for i, (x, y, w, h) in beads:
-            page_obj, left, top = corner[i]
-            rect = Array([round(left + x, 3), round(top - y - h, 3),
-                          round(left + x + w, 3), round(top - y, 3)])
-            bead = pdf.make_indirect(Dictionary(Type=Name.Bead, T=thread, P=page_obj, R=rect))
-            objs.append(bead)
-            page_beads.setdefault(i, []).append(bead)
-        for k, bead in enumerate(objs):      # a closed ring: last → first
-            bead[Name.N] = objs[(k + 1) % len(objs)]
-            bead[Name.V] = objs[k - 1]
-        for bead in objs[1:]:
-            del bead[Name.T]                  # only the first bead names its thread
-        thread[Name.F] = objs[0]
-        thread_objs.append(thread)
-    pdf.Root[Name.Threads] = Array(thread_objs)
-    for i, beads in page_beads.items():
-        corner[i][0][Name.B] = Array(beads)
+_DELIM = rb"[^\s/<>\[\]()%{}]"
+_RE_REF = {key: re.compile(rb"/" + key.encode() + rb"\s+(\d+)\s+0\s+R")
+           for key in ("Root", "Info", "Pages", "Font", "FontDescriptor", "FontFile2",
+                       "FontFile3", "FontFile")}
+_RE_XREF = re.compile(rb"xref[ \t]*\r?\n(\d+) (\d+)[ \t]*\r?\n")
+_RE_KIDS = re.compile(rb"/Kids\s*\[([^\]]*)\]")
+_RE_REFS = re.compile(rb"(\d+)\s+0\s+R")
+_RE_FONT_ENTRY = re.compile(rb"/(" + _DELIM + rb"+)\s+(\d+)\s+0\s+R")
+_RE_BASEFONT = re.compile(rb"/BaseFont\s*/(" + _DELIM + rb"*)")
+_RE_FONTNAME = re.compile(rb"/FontName\s*/(" + _DELIM + rb"*)")
+_RE_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+_RE_PAGE_TYPE = re.compile(rb"/Type\s*/Page(?!s)")
+_RE_BOX = {key: re.compile(rb"/" + key.encode() + rb"\s*\[([^\]]*)\]")
+           for key in ("TrimBox", "MediaBox")}
+_HEADER_MARK = b"%\xbf\xf7\xa2\xfe\n"          # a binary comment, as qpdf writes it
+_CATALOG_KEYS = (b"/OutputIntents", b"/Metadata", b"/Lang", b"/ViewerPreferences",
+                 b"/PageLabels", b"/Threads")
+
+
+class _Shape(Exception):
+    """The file is not of the shape _direct writes."""
+
+
+def _direct(data: bytes, doc: DocMeta, output, lv, instance_id: str, doc_id: str,
+            threads, titles) -> bytes | None:
+    """The PDF/X file of ReportLab's ``data`` written without reopening it, or None if
+    ``data`` is not of the shape ReportLab writes."""
+    try:
+        return _direct_write(data, doc, output, lv, instance_id, doc_id, threads, titles)
+    except (_Shape, ValueError, IndexError, KeyError):
+        return None
+
+
+def _ref(key: str, body: bytes) -> int | None:
+    m = _RE_REF[key].search(body)
+    return int(m.group(1)) if m else None
+
+
+def _stream_data(body: bytes) -> memoryview:
+    """The raw data of a stream object ``body`` (its bytes from ``N 0 obj``)."""
+    at = body.find(b"stream")
+    m = _RE_LENGTH.search(body, 0, at)
+    if at < 0 or m is None:
+        raise _Shape("a stream without a direct /Length")
+    at += 6
+    if body[at:at + 2] == b"\r\n":
+        at += 2
+    elif body[at:at + 1] in (b"\n", b"\r"):
+        at += 1
+    else:
+        raise _Shape("stream keyword")
+    end = at + int(m.group(1))
+    if body.find(b"endstream", end, end + 11) < 0:
+        raise _Shape("stream length")
+    return memoryview(body)[at:end]
+
+
+def _name_text(raw: bytes) -> str:
+    if b"#" in raw:
+        raise _Shape("an escaped name")
+    return raw.decode("latin-1")
+
+
+def _dict_end(body: bytes) -> int:
+    """Where the outermost dictionary of a (non-stream) object ``body`` ends (its ``>>``)."""
+    at = body.rfind(b">>", 0, body.rfind(b"endobj"))
+    if at < 0 or b"stream" in body:
+        raise _Shape("not a dictionary")
+    return at
+
+
+def _direct_write(data: bytes, doc, output, lv, instance_id, doc_id, threads, titles):
+    if not data.startswith(b"%PDF-1."):
+        raise _Shape("header")
+    at = data.rfind(b"startxref")
+    xref = int(data[at + 9:].split(None, 1)[0])
+    m = _RE_XREF.match(data, xref)
+    if m is None:
+        raise _Shape("no xref table")
+    first, size, table = int(m.group(1)), int(m.group(2)), m.end()
+    after = table + 20 * size
+    tail = data[after:at]
+    if first != 0 or not tail.lstrip().startswith(b"trailer") or b"/Prev" in tail \
+            or b"/Encrypt" in tail or b"/XRefStm" in tail:
+        raise _Shape("trailer")
+    root_num, info_num = _ref("Root", tail), _ref("Info", tail)
+    offsets = []
+    for k in range(1, size):
+        entry = data[table + 20 * k:table + 20 * k + 20]
+        if entry[17:18] != b"n" or entry[11:16] != b"00000":
+            raise _Shape("a free or reused object")
+        offsets.append((int(entry[:10]), k))
+    offsets.sort()
+    bodies: dict[int, bytes] = {}
+    for j, (off, k) in enumerate(offsets):
+        end = offsets[j + 1][0] if j + 1 < len(offsets) else xref
+        body = data[off:end]
+        if not body.startswith(b"%d 0 obj" % k) or not body.rstrip().endswith(b"endobj"):
+            raise _Shape("an object")
+        bodies[k] = body
+    if root_num is None or root_num not in bodies:
+        raise _Shape("no catalog")
+    catalog = bodies[root_num]
+    if any(key in catalog for key in _CATALOG_KEYS):
+        raise _Shape("the catalog has what PDF/X adds")
+    pages_body = bodies[_ref("Pages", catalog)]
+    kids_m = _RE_KIDS.search(pages_body)
+    page_nums = [int(x) for x in _RE_REFS.findall(kids_m.group(1))]
+    for k in page_nums:
+        if not _RE_PAGE_TYPE.search(bodies[k]):
+            raise _Shape("a page tree of more than one level")
+    npages = len(page_nums)
+    edits: dict[int, bytes] = {}       # object number → its new bytes
+
+    # --- subset tags (as _retag_subsets) ------------------------------------------------------
+    seen = set()
+    found = []          # (font number, descriptor number, base name, the name's place)
+    for k in page_nums:
+        page = bodies[k]
+        res = page.find(b"/Resources")
+        font_ref = _RE_REF["Font"].search(page, res) if res >= 0 else None
+        if font_ref is None:
+            if res >= 0 and re.search(rb"/Font\s*<<", page[res:]):
+                raise _Shape("fonts not in an object of their own")
+            continue
+        entries = sorted(_RE_FONT_ENTRY.findall(
+            bodies[int(font_ref.group(1))][:_dict_end(bodies[int(font_ref.group(1))])]))
+        for _, num in entries:
+            num = int(num)
+            if num in seen:
+                continue
+            seen.add(num)
+            font = bodies[num]
+            m = _RE_BASEFONT.search(font)
+            if m is None:
+                continue
+            base = _name_text(m.group(1))
+            fd_num = _ref("FontDescriptor", font)
+            if fd_num is None and b"/FontDescriptor" in font:
+                raise _Shape("a direct font descriptor")
+            if len(base) < 8 or base[6] != "+" or fd_num is None:
+                continue
+            fd = bodies[fd_num]
+            prog = _ref("FontFile2", fd) or _ref("FontFile3", fd) or _ref("FontFile", fd)
+            if prog is None:
+                continue
+            found.append((num, fd_num, base, m.start(1), _stream_data(bodies[prog])))
+    names = _subset_names((base, program) for _, _, base, _, program in found)
+    for (num, fd_num, base, at, _), name in zip(found, names):
+        font = edits.get(num, bodies[num])
+        edits[num] = font[:at] + name[:6].encode() + font[at + 6:]
+        fd = edits.get(fd_num, bodies[fd_num])
+        m = _RE_FONTNAME.search(fd)
+        if m is None:
+            raise _Shape("a descriptor without FontName")
+        edits[fd_num] = fd[:m.start(1)] + name.encode("latin-1") + fd[m.end(1):]
+
+    # --- the additions -------------------------------------------------------------------------
+    corners = {}
+    for i in _bead_pages(threads, npages):
+        page = bodies[page_nums[i]]
+        box = _RE_BOX["TrimBox"].search(page) or _RE_BOX["MediaBox"].search(page)
+        if box is None:
+            raise _Shape("a page without its boxes")
+        tb = [float(v) for v in box.group(1).split()]
+        corners[i] = (tb[0], tb[3])
+    add = _additions(doc, output, lv, instance_id, doc_id, npages, corners, threads, titles)
+    nums = []                           # the additions' object numbers
+    top = size
+    for j in range(len(add.objects)):
+        if j == add.info and info_num is not None:
+            nums.append(info_num)
+        else:
+            nums.append(top)
+            top += 1
+
+    def ser(v) -> bytes:
+        if isinstance(v, _PdfName):
+            return b"/" + v.encode("ascii")
+        if isinstance(v, str):
+            return _pdf_string(v)
+        if isinstance(v, _Ref):
+            return b"%d 0 R" % nums[v.i]
+        if isinstance(v, _PageRef):
+            return b"%d 0 R" % page_nums[v.i]
+        if isinstance(v, bool):
+            return b"true" if v else b"false"
+        if isinstance(v, int):
+            return b"%d" % v
+        if isinstance(v, float):
+            return _pdf_real(v)
+        if isinstance(v, dict):
+            return b"<< " + b" ".join(b"/" + k.encode("ascii") + b" " + ser(x)
+                                       for k, x in sorted(v.items())) + b" >>"
+        if isinstance(v, list):
+            return b"[ " + b" ".join(ser(x) for x in v) + b" ]"
+        raise TypeError(v)
+
+    def entries(d: dict) -> bytes:
+        return b"".join(b" /" + k.encode("ascii") + b" " + ser(x) for k, x in sorted(d.items()))
+
+    end = _dict_end(catalog)
+    edits[root_num] = catalog[:end] + entries(add.root) + b" " + catalog[end:]
+    for i, more in add.pages.items():
+        num = page_nums[i]
+        page = edits.get(num, bodies[num])
+        if re.search(rb"/B\s*\[", page):
+            raise _Shape("a page with beads")
+        end = _dict_end(page)
+        edits[num] = page[:end] + entries(more) + b" " + page[end:]
+    new: dict[int, list[bytes]] = {}
+    for j, obj in enumerate(add.objects):
+        if obj.stream is None:
+            new[nums[j]] = [b"%d 0 obj\n" % nums[j], ser(obj.value), b"\nendobj\n"]
+        else:
+            value = dict(obj.value, Length=len(obj.stream))
+            new[nums[j]] = [b"%d 0 obj\n" % nums[j], ser(value), b"\nstream\n", obj.stream,
+                            b"\nendstream\nendobj\n"]
+
+    # /ID: from the InstanceID (a digest of ReportLab's bytes and the output condition) and
+    # every object this writes but the output profile (named by the InstanceID too)
+    ident = hashlib.sha256(instance_id.encode())
+    for k in sorted(edits):
+        ident.update(edits[k])
+    for parts in new.values():
+        for part in parts:
+            if part is not _profile(str(output.icc))[0]:
+                ident.update(part)
+    ident = ident.hexdigest()[:32].encode()
+
+    out = [b"%PDF-" + lv.pdf_version.encode() + b"\n" + _HEADER_MARK]
+    pos = len(out[0])
+    xref_rows = [b"0000000000 65535 f \n"]
+    for k in range(1, top):
+        parts = new.get(k)
+        if parts is None:
+            parts = [edits.get(k, bodies[k])]
+        xref_rows.append(b"%010d 00000 n \n" % pos)
+        for part in parts:
+            out.append(part)
+            pos += len(part)
+        if not out[-1].endswith(b"\n"):
+            out.append(b"\n")
+            pos += 1
+    out.append(b"xref\n0 %d\n" % top)
+    out += xref_rows
+    out.append(b"trailer\n<< /Info %d 0 R /Root %d 0 R /Size %d /ID [ <%s> <%s> ] >>\n"
+               b"startxref\n%d\n%%%%EOF\n" % (nums[add.info], root_num, top, ident, ident, pos))
+    return b"".join(out)
+
+
+def _pdf_string(text: str) -> bytes:
+    """A text string: literal if printable ASCII, else UTF-16BE with its byte order mark
+    (as hex)."""
+    if text.isascii() and text.isprintable():
+        return b"(" + text.encode("ascii").replace(b"\\", b"\\\\").replace(
+            b"(", b"\\(").replace(b")", b"\\)") + b")"
+    return b"<feff" + text.encode("utf-16-be").hex().encode() + b">"
+
+
+def _pdf_real(v: float) -> bytes:
+    text = repr(v)
+    if "e" in text or "n" in text:
+        if v != v or v in (float("inf"), float("-inf")):
+            raise ValueError(v)
+        text = f"{v:.6f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.encode() if text not in ("", "-", "-0") else b"0"
