@@ -629,6 +629,7 @@ _RE_REF = {key: re.compile(rb"/" + key.encode() + rb"\s+(\d+)\s+0\s+R")
            for key in ("Root", "Info", "Pages", "Font", "FontDescriptor", "FontFile2",
                        "FontFile3", "FontFile")}
 _RE_XREF = re.compile(rb"xref[ \t]*\r?\n(\d+) (\d+)[ \t]*\r?\n")
+_RE_XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n)")
 _RE_KIDS = re.compile(rb"/Kids\s*\[([^\]]*)\]")
 _RE_REFS = re.compile(rb"(\d+)\s+0\s+R")
 _RE_FONT_ENTRY = re.compile(rb"/(" + _DELIM + rb"+)\s+(\d+)\s+0\s+R")
@@ -662,23 +663,23 @@ def _ref(key: str, body: bytes) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _stream_data(body: bytes) -> memoryview:
-    """The raw data of a stream object ``body`` (its bytes from ``N 0 obj``)."""
-    at = body.find(b"stream")
-    m = _RE_LENGTH.search(body, 0, at)
+def _stream_data(data: bytes, start: int, end: int) -> memoryview:
+    """The raw data of the stream object at ``data[start:end]``."""
+    at = data.find(b"stream", start, end)
+    m = _RE_LENGTH.search(data, start, at)
     if at < 0 or m is None:
         raise _Shape("a stream without a direct /Length")
     at += 6
-    if body[at:at + 2] == b"\r\n":
+    if data[at:at + 2] == b"\r\n":
         at += 2
-    elif body[at:at + 1] in (b"\n", b"\r"):
+    elif data[at:at + 1] in (b"\n", b"\r"):
         at += 1
     else:
         raise _Shape("stream keyword")
-    end = at + int(m.group(1))
-    if body.find(b"endstream", end, end + 11) < 0:
+    stop = at + int(m.group(1))
+    if data.find(b"endstream", stop, min(stop + 11, end)) < 0:
         raise _Shape("stream length")
-    return memoryview(body)[at:end]
+    return memoryview(data)[at:stop]
 
 
 def _name_text(raw: bytes) -> str:
@@ -699,64 +700,68 @@ def _direct_write(data: bytes, doc, output, lv, instance_id, doc_id, threads, ti
     if not data.startswith(b"%PDF-1."):
         raise _Shape("header")
     at = data.rfind(b"startxref")
-    xref = int(data[at + 9:].split(None, 1)[0])
+    xref = int(data[at + 9:at + 40].split(None, 1)[0])
     m = _RE_XREF.match(data, xref)
     if m is None:
         raise _Shape("no xref table")
     first, size, table = int(m.group(1)), int(m.group(2)), m.end()
-    after = table + 20 * size
-    tail = data[after:at]
+    tail = data[table + 20 * size:at]
     if first != 0 or not tail.lstrip().startswith(b"trailer") or b"/Prev" in tail \
             or b"/Encrypt" in tail or b"/XRefStm" in tail:
         raise _Shape("trailer")
     root_num, info_num = _ref("Root", tail), _ref("Info", tail)
-    offsets = []
+    rows = _RE_XREF_ROW.findall(data, table, table + 20 * size)
+    if len(rows) != size or rows[0][2] != b"f":
+        raise _Shape("the xref table")
+    spans: dict[int, tuple[int, int]] = {}     # object number → (start, end) in data
+    order = []
     for k in range(1, size):
-        entry = data[table + 20 * k:table + 20 * k + 20]
-        if entry[17:18] != b"n" or entry[11:16] != b"00000":
+        off, gen, kind = rows[k]
+        if kind != b"n" or gen != b"00000":
             raise _Shape("a free or reused object")
-        offsets.append((int(entry[:10]), k))
-    offsets.sort()
-    bodies: dict[int, bytes] = {}
-    for j, (off, k) in enumerate(offsets):
-        end = offsets[j + 1][0] if j + 1 < len(offsets) else xref
-        body = data[off:end]
-        if not body.startswith(b"%d 0 obj" % k) or not body.rstrip().endswith(b"endobj"):
+        order.append((int(off), k))
+    order.sort()
+    for j, (off, k) in enumerate(order):
+        end = order[j + 1][0] if j + 1 < len(order) else xref
+        if not data.startswith(b"%d 0 obj" % k, off) or data.rfind(b"endobj", end - 9, end) < 0:
             raise _Shape("an object")
-        bodies[k] = body
-    if root_num is None or root_num not in bodies:
+        spans[k] = (off, end)
+
+    def body(k: int) -> bytes:
+        start, end = spans[k]
+        return data[start:end]
+
+    if root_num is None or root_num not in spans:
         raise _Shape("no catalog")
-    catalog = bodies[root_num]
+    catalog = body(root_num)
     if any(key in catalog for key in _CATALOG_KEYS):
         raise _Shape("the catalog has what PDF/X adds")
-    pages_body = bodies[_ref("Pages", catalog)]
-    kids_m = _RE_KIDS.search(pages_body)
+    kids_m = _RE_KIDS.search(body(_ref("Pages", catalog)))
     page_nums = [int(x) for x in _RE_REFS.findall(kids_m.group(1))]
-    for k in page_nums:
-        if not _RE_PAGE_TYPE.search(bodies[k]):
+    pages = [body(k) for k in page_nums]
+    for page in pages:
+        if not _RE_PAGE_TYPE.search(page):
             raise _Shape("a page tree of more than one level")
     npages = len(page_nums)
     edits: dict[int, bytes] = {}       # object number → its new bytes
 
     # --- subset tags (as _retag_subsets) ------------------------------------------------------
     seen = set()
-    found = []          # (font number, descriptor number, base name, the name's place)
-    for k in page_nums:
-        page = bodies[k]
+    found = []      # (font number, descriptor number, base name, the tag's place, program)
+    for page in pages:
         res = page.find(b"/Resources")
         font_ref = _RE_REF["Font"].search(page, res) if res >= 0 else None
         if font_ref is None:
             if res >= 0 and re.search(rb"/Font\s*<<", page[res:]):
                 raise _Shape("fonts not in an object of their own")
             continue
-        entries = sorted(_RE_FONT_ENTRY.findall(
-            bodies[int(font_ref.group(1))][:_dict_end(bodies[int(font_ref.group(1))])]))
-        for _, num in entries:
+        fonts = body(int(font_ref.group(1)))
+        for _, num in sorted(_RE_FONT_ENTRY.findall(fonts, 0, _dict_end(fonts))):
             num = int(num)
             if num in seen:
                 continue
             seen.add(num)
-            font = bodies[num]
+            font = body(num)
             m = _RE_BASEFONT.search(font)
             if m is None:
                 continue
@@ -766,16 +771,16 @@ def _direct_write(data: bytes, doc, output, lv, instance_id, doc_id, threads, ti
                 raise _Shape("a direct font descriptor")
             if len(base) < 8 or base[6] != "+" or fd_num is None:
                 continue
-            fd = bodies[fd_num]
+            fd = body(fd_num)
             prog = _ref("FontFile2", fd) or _ref("FontFile3", fd) or _ref("FontFile", fd)
             if prog is None:
                 continue
-            found.append((num, fd_num, base, m.start(1), _stream_data(bodies[prog])))
+            found.append((num, fd_num, base, m.start(1), _stream_data(data, *spans[prog])))
     names = _subset_names((base, program) for _, _, base, _, program in found)
     for (num, fd_num, base, at, _), name in zip(found, names):
-        font = edits.get(num, bodies[num])
+        font = edits.get(num) or body(num)
         edits[num] = font[:at] + name[:6].encode() + font[at + 6:]
-        fd = edits.get(fd_num, bodies[fd_num])
+        fd = edits.get(fd_num) or body(fd_num)
         m = _RE_FONTNAME.search(fd)
         if m is None:
             raise _Shape("a descriptor without FontName")
@@ -784,95 +789,133 @@ def _direct_write(data: bytes, doc, output, lv, instance_id, doc_id, threads, ti
     # --- the additions -------------------------------------------------------------------------
     corners = {}
     for i in _bead_pages(threads, npages):
-        page = bodies[page_nums[i]]
-        box = _RE_BOX["TrimBox"].search(page) or _RE_BOX["MediaBox"].search(page)
+        box = _RE_BOX["TrimBox"].search(pages[i]) or _RE_BOX["MediaBox"].search(pages[i])
         if box is None:
             raise _Shape("a page without its boxes")
         tb = [float(v) for v in box.group(1).split()]
         corners[i] = (tb[0], tb[3])
     add = _additions(doc, output, lv, instance_id, doc_id, npages, corners, threads, titles)
-    nums = []                           # the additions' object numbers
+    refs = []                           # the additions' references, by index
     top = size
     for j in range(len(add.objects)):
         if j == add.info and info_num is not None:
-            nums.append(info_num)
+            refs.append(b"%d 0 R" % info_num)
         else:
-            nums.append(top)
+            refs.append(b"%d 0 R" % top)
             top += 1
-
-    def ser(v) -> bytes:
-        if isinstance(v, _PdfName):
-            return b"/" + v.encode("ascii")
-        if isinstance(v, str):
-            return _pdf_string(v)
-        if isinstance(v, _Ref):
-            return b"%d 0 R" % nums[v.i]
-        if isinstance(v, _PageRef):
-            return b"%d 0 R" % page_nums[v.i]
-        if isinstance(v, bool):
-            return b"true" if v else b"false"
-        if isinstance(v, int):
-            return b"%d" % v
-        if isinstance(v, float):
-            return _pdf_real(v)
-        if isinstance(v, dict):
-            return b"<< " + b" ".join(b"/" + k.encode("ascii") + b" " + ser(x)
-                                       for k, x in sorted(v.items())) + b" >>"
-        if isinstance(v, list):
-            return b"[ " + b" ".join(ser(x) for x in v) + b" ]"
-        raise TypeError(v)
+    page_refs = [b"%d 0 R" % k for k in page_nums]
+    ser = _Serialiser(refs, page_refs).ser
 
     def entries(d: dict) -> bytes:
-        return b"".join(b" /" + k.encode("ascii") + b" " + ser(x) for k, x in sorted(d.items()))
+        return b"".join([b" /" + k.encode("ascii") + b" " + ser(d[k]) for k in sorted(d)])
 
     end = _dict_end(catalog)
     edits[root_num] = catalog[:end] + entries(add.root) + b" " + catalog[end:]
     for i, more in add.pages.items():
         num = page_nums[i]
-        page = edits.get(num, bodies[num])
+        page = edits.get(num) or pages[i]
         if re.search(rb"/B\s*\[", page):
             raise _Shape("a page with beads")
         end = _dict_end(page)
         edits[num] = page[:end] + entries(more) + b" " + page[end:]
-    new: dict[int, list[bytes]] = {}
+    new: list[tuple[int, list]] = []   # (number, its parts), in the order written
+    icc = None
     for j, obj in enumerate(add.objects):
+        num = int(refs[j][:-4])
         if obj.stream is None:
-            new[nums[j]] = [b"%d 0 obj\n" % nums[j], ser(obj.value), b"\nendobj\n"]
+            parts = [b"%d 0 obj\n" % num, ser(obj.value), b"\nendobj\n"]
         else:
-            value = dict(obj.value, Length=len(obj.stream))
-            new[nums[j]] = [b"%d 0 obj\n" % nums[j], ser(value), b"\nstream\n", obj.stream,
-                            b"\nendstream\nendobj\n"]
+            parts = [b"%d 0 obj\n" % num, ser(dict(obj.value, Length=len(obj.stream))),
+                     b"\nstream\n", obj.stream, b"\nendstream\nendobj\n"]
+            if "Filter" in obj.value:
+                icc = obj.stream
+        if num in spans:                # the Info, under ReportLab's number
+            edits[num] = b"".join(parts)
+        else:
+            new.append((num, parts))
 
     # /ID: from the InstanceID (a digest of ReportLab's bytes and the output condition) and
-    # every object this writes but the output profile (named by the InstanceID too)
+    # every object written here but the output profile (which the InstanceID names too)
     ident = hashlib.sha256(instance_id.encode())
     for k in sorted(edits):
         ident.update(edits[k])
-    for parts in new.values():
+    for _, parts in new:
         for part in parts:
-            if part is not _profile(str(output.icc))[0]:
+            if part is not icc:
                 ident.update(part)
     ident = ident.hexdigest()[:32].encode()
 
-    out = [b"%PDF-" + lv.pdf_version.encode() + b"\n" + _HEADER_MARK]
-    pos = len(out[0])
-    xref_rows = [b"0000000000 65535 f \n"]
-    for k in range(1, top):
-        parts = new.get(k)
-        if parts is None:
-            parts = [edits.get(k, bodies[k])]
-        xref_rows.append(b"%010d 00000 n \n" % pos)
-        for part in parts:
-            out.append(part)
-            pos += len(part)
-        if not out[-1].endswith(b"\n"):
-            out.append(b"\n")
-            pos += 1
-    out.append(b"xref\n0 %d\n" % top)
-    out += xref_rows
-    out.append(b"trailer\n<< /Info %d 0 R /Root %d 0 R /Size %d /ID [ <%s> <%s> ] >>\n"
-               b"startxref\n%d\n%%%%EOF\n" % (nums[add.info], root_num, top, ident, ident, pos))
+    # ReportLab's objects in their order, runs of them copied whole; the edited ones replaced
+    head = b"%PDF-" + lv.pdf_version.encode() + b"\n" + _HEADER_MARK
+    out = [head]
+    pos = len(head)
+    offsets = [0] * top
+    view = memoryview(data)
+    run = order[0][0]                   # where the run of unchanged objects began
+    for off, k in order:
+        offsets[k] = pos + off - run
+        if k in edits:
+            out.append(view[run:off])
+            pos += off - run
+            piece = edits[k]
+            end = spans[k][1]
+            if not piece.endswith(b"\n"):
+                piece += b"\n"
+            out.append(piece)
+            pos += len(piece)
+            run = end
+    out.append(view[run:xref])
+    pos += xref - run
+    for k, parts in new:
+        offsets[k] = pos
+        out += parts
+        pos += sum(len(part) for part in parts)
+    out.append(b"xref\n0 %d\n0000000000 65535 f \n" % top)
+    out.append(b"".join([b"%010d 00000 n \n" % offsets[k] for k in range(1, top)]))
+    out.append(b"trailer\n<< /Info %s /Root %d 0 R /Size %d /ID [ <%s> <%s> ] >>\n"
+               b"startxref\n%d\n%%%%EOF\n" % (refs[add.info], root_num, top, ident, ident, pos))
     return b"".join(out)
+
+
+class _Serialiser:
+    """The additions' values as PDF bytes; ``refs[i]`` is ``_Ref(i)`` written, ``page_refs``
+    the same for pages."""
+
+    def __init__(self, refs: list[bytes], page_refs: list[bytes]):
+        self.refs, self.page_refs = refs, page_refs
+        self.by_type = {_PdfName: self.name, str: _pdf_string, _Ref: self.ref,
+                        _PageRef: self.page_ref, bool: self.boolean, int: self.integer,
+                        float: _pdf_real, dict: self.dictionary, list: self.array}
+
+    def ser(self, v) -> bytes:
+        return self.by_type[type(v)](v)
+
+    @staticmethod
+    def name(v) -> bytes:
+        return b"/" + v.encode("ascii")
+
+    def ref(self, v) -> bytes:
+        return self.refs[v.i]
+
+    def page_ref(self, v) -> bytes:
+        return self.page_refs[v.i]
+
+    @staticmethod
+    def boolean(v) -> bytes:
+        return b"true" if v else b"false"
+
+    @staticmethod
+    def integer(v) -> bytes:
+        return b"%d" % v
+
+    def dictionary(self, v: dict) -> bytes:
+        ser = self.ser
+        return b"<< " + b" ".join([b"/" + k.encode("ascii") + b" " + ser(v[k])
+                                   for k in sorted(v)]) + b" >>"
+
+    def array(self, v: list) -> bytes:
+        ser = self.ser
+        return b"[ " + b" ".join([ser(x) for x in v]) + b" ]"
 
 
 def _pdf_string(text: str) -> bytes:
@@ -889,7 +932,9 @@ def _pdf_real(v: float) -> bytes:
     if "e" in text or "n" in text:
         if v != v or v in (float("inf"), float("-inf")):
             raise ValueError(v)
-        text = f"{v:.6f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
+        text = f"{v:.6f}".rstrip("0")
+    if text.endswith(".0"):
+        text = text[:-2]
+    elif text.endswith("."):
+        text = text[:-1]
     return text.encode() if text not in ("", "-", "-0") else b"0"
