@@ -39,14 +39,10 @@ def drawn():
                        titles))
 
 
-def _by_pikepdf(call) -> bytes:
+def _by_pikepdf(call, instance: str) -> bytes:
+    """The file pikepdf's writer makes of ``call`` with the InstanceID ``instance``."""
     data, doc, output, threads, titles = call
     lv = pdfx_level(output.pdfx)
-    icc = pdfx._profile(str(output.icc))[0]
-    import hashlib
-
-    digest = hashlib.sha256(data).hexdigest()
-    instance = pdfx._uuid("instance", digest, output.pdfx, output.output_condition, icc)
     doc_id = pdfx._uuid("document", doc.paper, doc.date, doc.pages, output.pdfx)
     return pdfx._with_pikepdf(pdfx._open(data), doc, output, lv, instance, doc_id, threads,
                               titles)
@@ -95,8 +91,10 @@ def test_written_directly_as_pikepdf_writes_it(drawn, which, level):
     assert got == pdfx.finish_pdf(*call)                  # reproducible
     lv = pdfx_level(level)
     assert got.startswith(b"%PDF-" + lv.pdf_version.encode() + b"\n")
-    assert pdfx._direct(data, doc, output, lv, "i", "d", threads, titles) is not None
-    want = _by_pikepdf(call)
+    doc_id = pdfx._uuid("document", doc.paper, doc.date, doc.pages, level)
+    direct, instance = pdfx._direct(data, doc, output, lv, doc_id, threads, titles)
+    assert direct == got
+    want = _by_pikepdf(call, instance)
     a, b = pikepdf.open(io.BytesIO(want)), pikepdf.open(io.BytesIO(got))
     assert b.check_pdf_syntax() == []
     assert b.pdf_version == lv.pdf_version
@@ -111,6 +109,25 @@ def test_written_directly_as_pikepdf_writes_it(drawn, which, level):
     assert b"/AAAAAA+" not in got
 
 
+def test_instance_id_names_the_drawing_and_the_condition(drawn):
+    """A page file's InstanceID: from ReportLab's bytes (each subset's program by its
+    digest) and the output condition, so another drawing or condition gets another."""
+    data, doc, output, threads, titles = drawn["one"]
+    lv = pdfx_level(output.pdfx)
+    _, instance = pdfx._direct(data, doc, output, lv, "d", threads, titles)
+    assert instance.startswith("uuid:")
+    assert pdfx._direct(data, doc, output, lv, "d", threads, titles)[1] == instance
+    cond = replace(output, output_condition="FOGRA")
+    assert pdfx._direct(data, doc, cond, lv, "d", threads, titles)[1] != instance
+    # a byte of a font program changes the subset's digest, its name and the InstanceID
+    fd = data.find(b"/FontFile2")
+    num = int(data[fd + 10:fd + 20].split()[0])
+    start = data.find(b"stream\n", data.find(b"\n%d 0 obj" % num)) + 7
+    flipped = data[:start + 100] + bytes([data[start + 100] ^ 1]) + data[start + 101:]
+    got, moved = pdfx._direct(flipped, doc, output, lv, "d", threads, titles)
+    assert moved != instance
+
+
 def test_another_shape_goes_to_pikepdf(drawn):
     data, doc, output, threads, titles = drawn["one"]
     src = pikepdf.open(io.BytesIO(data))
@@ -118,12 +135,12 @@ def test_another_shape_goes_to_pikepdf(drawn):
     src.save(buf, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     other = buf.getvalue()
     lv = pdfx_level(output.pdfx)
-    assert pdfx._direct(other, doc, output, lv, "i", "d", threads, titles) is None
+    assert pdfx._direct(other, doc, output, lv, "d", threads, titles) is None
     got = pdfx.finish_pdf(other, doc, output, threads, titles)
     assert pikepdf.open(io.BytesIO(got)).check_pdf_syntax() == []
     # an object cut short, a second xref section: not ReportLab's shape either
     cut = data.replace(b"endobj", b"endobx", 1)
-    assert pdfx._direct(cut, doc, output, lv, "i", "d", threads, titles) is None
+    assert pdfx._direct(cut, doc, output, lv, "d", threads, titles) is None
     assert pdfx._direct(data + b"xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Prev 9 >>\n"
-                        b"startxref\n%d\n%%%%EOF\n" % len(data), doc, output, lv, "i", "d",
+                        b"startxref\n%d\n%%%%EOF\n" % len(data), doc, output, lv, "d",
                         threads, titles) is None
