@@ -4,7 +4,10 @@ Contract: ``finish_pdf(data, doc, output, threads)`` returns new PDF bytes.  ``d
 PDF from the writer, or a list of them whose pages are joined in order (the whole-issue file is
 the page files' pages joined, so no page is drawn twice, with the issue's one set of font
 subsets, ``fonts=``, in place of each page's own).  It adds what ReportLab does not
-write (feasibility.md §3), with pikepdf (imported lazily):
+write (feasibility.md §3) — described once (``_additions``) and made either by writing the
+bytes directly (one PDF, a page file: ReportLab's objects copied as they are, see
+``_direct``) or with pikepdf (imported lazily: a list of PDFs joined, or a PDF not of the
+shape ReportLab writes):
 
 - the OutputIntent (``/S /GTS_PDFX``) for the paper's printing condition, with the ICC output
   profile embedded as ``DestOutputProfile``;
@@ -13,7 +16,8 @@ write (feasibility.md §3), with pikepdf (imported lazily):
 - XMP metadata: title, paper, issue number, date, section, page(s), language, producing
   software and version (Dublin Core, XMP, PDF, PDF/X and PRISM properties);
 - dates and document IDs derived from the issue (the issue date at 00:00 Beijing time, IDs
-  from a digest of the input), never from the clock, so the bytes are reproducible;
+  from a digest of the input), never from the clock, so the bytes are reproducible (a page
+  file's InstanceID and /ID are made as ``_direct`` says);
 - the document language, page labels (PDF page i is labelled with its page number, 版),
   ``DisplayDocTitle``;
 - article threads (beads): one thread per article, its beads the article's column rectangles
@@ -869,10 +873,11 @@ def _direct_write(data: bytes, doc, output, lv, doc_id, threads, titles):
             new.append((num, parts))
 
     # /ID: from the InstanceID (a digest of ReportLab's bytes and the output condition) and
-    # every object written here but the output profile (which the InstanceID names too)
+    # the objects PDF/X adds but the output profile (which the InstanceID names too); the
+    # edits follow from those and ReportLab's bytes
     ident = hashlib.sha256(instance_id.encode())
-    for k in sorted(edits):
-        ident.update(edits[k])
+    if info_num is not None:
+        ident.update(edits[info_num])
     for _, parts in new:
         for part in parts:
             if part is not icc:
