@@ -647,6 +647,7 @@ _RE_REF = {key: re.compile(rb"/" + key.encode() + rb"\s+(\d+)\s+0\s+R")
                        "FontFile3", "FontFile")}
 _RE_XREF = re.compile(rb"xref[ \t]*\r?\n(\d+) (\d+)[ \t]*\r?\n")
 _RE_XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n)")
+_RE_RESOURCES = re.compile(rb"/Resources\s*<<")
 _RE_KIDS = re.compile(rb"/Kids\s*\[([^\]]*)\]")
 _RE_REFS = re.compile(rb"(\d+)\s+0\s+R")
 _RE_FONT_ENTRY = re.compile(rb"/(" + _DELIM + rb"+)\s+(\d+)\s+0\s+R")
@@ -761,7 +762,11 @@ def _direct_write(data: bytes, doc, output, lv, doc_id, threads, titles):
     if any(key in catalog for key in _CATALOG_KEYS):
         raise _Shape("the catalog has what PDF/X adds")
     kids_m = _RE_KIDS.search(body(_ref("Pages", catalog)))
+    if kids_m is None:
+        raise _Shape("no /Kids")
     page_nums = [int(x) for x in _RE_REFS.findall(kids_m.group(1))]
+    if not page_nums:
+        raise _Shape("no pages")
     pages = [body(k) for k in page_nums]
     for page in pages:
         if not _RE_PAGE_TYPE.search(page):
@@ -775,13 +780,18 @@ def _direct_write(data: bytes, doc, output, lv, doc_id, threads, titles):
     view = memoryview(data)
     for page in pages:
         res = page.find(b"/Resources")
+        if res >= 0 and _RE_RESOURCES.match(page, res) is None:
+            raise _Shape("resources not in the page")
         font_ref = _RE_REF["Font"].search(page, res) if res >= 0 else None
         if font_ref is None:
             if res >= 0 and re.search(rb"/Font\s*<<", page[res:]):
                 raise _Shape("fonts not in an object of their own")
             continue
         fonts = body(int(font_ref.group(1)))
-        for _, num in sorted(_RE_FONT_ENTRY.findall(fonts, 0, _dict_end(fonts))):
+        end = _dict_end(fonts)
+        if fonts.find(b"<<", fonts.find(b"<<") + 2, end) >= 0:
+            raise _Shape("a font not in an object of its own")
+        for _, num in sorted(_RE_FONT_ENTRY.findall(fonts, 0, end)):
             num = int(num)
             if num in seen:
                 continue
