@@ -1,7 +1,8 @@
 """PDF/X saves into one file in memory a thread, written over by each save (pdfx._scratch,
 issue #22): what finish_pdf returns must be what a fresh file gives — after a larger save
 (no bytes of it left over), after a failed one, and in a forked process (which makes its own
-file and leaves its parent's alone)."""
+file and leaves its parent's alone).  Only files joined from parts are saved by pikepdf (a
+page file is written directly, pdfx._direct), so the small file here is one part joined."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def calls():
     def meta(n):
         return pdfx.DocMeta(title="t", paper=issue.paper.name, date=issue.date,
                             pages=[pages[0].number + k for k in range(n)], sections=["地方动态"])
-    small = (raw, meta(1), issue.paper.output, [pages[0].threads], titles)
+    small = ([raw], meta(1), issue.paper.output, [pages[0].threads], titles)
     big = ([raw, raw, raw], meta(3), issue.paper.output, [pages[0].threads] * 3, titles)
     return small, big
 

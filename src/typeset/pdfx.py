@@ -4,7 +4,10 @@ Contract: ``finish_pdf(data, doc, output, threads)`` returns new PDF bytes.  ``d
 PDF from the writer, or a list of them whose pages are joined in order (the whole-issue file is
 the page files' pages joined, so no page is drawn twice, with the issue's one set of font
 subsets, ``fonts=``, in place of each page's own).  It adds what ReportLab does not
-write (feasibility.md §3), with pikepdf (imported lazily):
+write (feasibility.md §3) — described once (``_additions``) and made either by writing the
+bytes directly (one PDF, a page file: ReportLab's objects copied as they are, see
+``_direct``) or with pikepdf (imported lazily: a list of PDFs joined, or a PDF not of the
+shape ReportLab writes):
 
 - the OutputIntent (``/S /GTS_PDFX``) for the paper's printing condition, with the ICC output
   profile embedded as ``DestOutputProfile``;
@@ -13,7 +16,8 @@ write (feasibility.md §3), with pikepdf (imported lazily):
 - XMP metadata: title, paper, issue number, date, section, page(s), language, producing
   software and version (Dublin Core, XMP, PDF, PDF/X and PRISM properties);
 - dates and document IDs derived from the issue (the issue date at 00:00 Beijing time, IDs
-  from a digest of the input), never from the clock, so the bytes are reproducible;
+  from a digest of the input), never from the clock, so the bytes are reproducible (a page
+  file's InstanceID and /ID are made as ``_direct`` says);
 - the document language, page labels (PDF page i is labelled with its page number, 版),
   ``DisplayDocTitle``;
 - article threads (beads): one thread per article, its beads the article's column rectangles
@@ -34,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import threading
 import zlib
 from dataclasses import dataclass, field
@@ -65,6 +70,17 @@ class DocMeta:
 @lru_cache(maxsize=8)
 def _profile(path: str) -> tuple[bytes, int, str]:
     """(compressed ICC bytes, number of components, description) of an output profile."""
+    return _read_profile(path)
+
+
+@lru_cache(maxsize=8)
+def _profile_digest(path: str) -> str:
+    """The SHA-256 of the compressed profile, once a process (a page file's InstanceID is
+    made from it, see :func:`_direct`)."""
+    return hashlib.sha256(_profile(path)[0]).hexdigest()
+
+
+def _read_profile(path: str) -> tuple[bytes, int, str]:
     data = Path(path).read_bytes()
     if len(data) < 132 or data[36:40] != b"acsp":
         raise PreflightError(f"{path}: not an ICC profile")
@@ -259,12 +275,41 @@ def _subset_tag(data: bytes, digest: bytes | None = None) -> str:
     return tag
 
 
+def _subset_names(fonts) -> list[tuple[str, bytes]]:
+    """The names of subset fonts given by their embedded programs: ``fonts`` is (the font's
+    name as given, ``ABCDEF+Name``; its program's bytes as the file holds them) in the order
+    of the file's pages and their font resources; each gets a tag made from its program and
+    name (the same program and name, the same tag: a clash of two programs on one tag, one
+    in 26^6, salts the later one).  Both writers of :func:`finish_pdf` name subsets by this.
+    Each name comes with the SHA-256 of its program and the name given."""
+    names: dict[str, bytes] = {}        # name given → digest of the program it names
+    got = []
+    for base, program in fonts:
+        # the program's digest names it, and makes its tag when no other program has that
+        # tag (a font program is tens of KB: hashed once, not twice)
+        h = hashlib.sha256(program)
+        h.update(base.encode())
+        digest = h.digest()
+        salt = b""
+        while True:     # 26^6 tags: a clash is unlikely, but two programs, two names
+            if salt:
+                tag = _subset_tag(bytes(program) + base.encode() + salt)
+            else:
+                tag = _subset_tag(b"", digest)
+            name = f"{tag}+{base[7:]}"
+            if names.setdefault(name, digest) == digest:
+                break
+            salt += b"\0"
+        got.append((name, digest))
+    return got
+
+
 def _retag_subsets(pdf) -> None:
     """Give every subset font a tag made from its embedded font program and name."""
     from pikepdf import Name
 
     seen = set()
-    names: dict[str, bytes] = {}        # name given → digest of the program it names
+    found = []
     for page in pdf.pages:
         fonts = page.obj.get(Name.Resources, {}).get(Name.Font, {})
         for key in list(fonts.keys()):
@@ -280,18 +325,184 @@ def _retag_subsets(pdf) -> None:
             prog = fd.get(Name.FontFile2) or fd.get(Name.FontFile3) or fd.get(Name.FontFile)
             if prog is None:
                 continue
-            data = prog.read_raw_bytes() + base.encode()
-            # the program's digest names it, and makes its tag when no other program has
-            # that tag (a font program is tens of KB: hashed once, not twice)
-            digest = hashlib.sha256(data).digest()
-            salt = b""
-            while True:     # 26^6 tags: a clash is unlikely, but two programs, two names
-                name = f"{_subset_tag(data + salt, None if salt else digest)}+{base[7:]}"
-                if names.setdefault(name, digest) == digest:
-                    break
-                salt += b"\0"
-            font.BaseFont = Name("/" + name)
-            fd.FontName = Name("/" + name)
+            found.append((font, fd, base, prog.read_raw_bytes()))
+    named = _subset_names((b, p) for _, _, b, p in found)
+    for (font, fd, _, _), (name, _) in zip(found, named):
+        font.BaseFont = Name("/" + name)
+        fd.FontName = Name("/" + name)
+
+
+# --- what PDF/X adds, described once for both writers -------------------------------------
+# The objects are plain values: a dict is a PDF dictionary (keys without the slash), a list
+# an array, str a text string, _PdfName a name, bool, int and float; _Ref(i) is the i-th
+# object of the additions, _PageRef(i) the file's i-th page.  finish_pdf makes them either
+# as pikepdf objects (:func:`_to_pikepdf`, the whole-issue file) or writes them as bytes
+# (:func:`_direct`, a page file).
+
+class _PdfName(str):
+    """A PDF name (without its slash)."""
+
+
+@dataclass(frozen=True)
+class _Ref:
+    i: int
+
+
+@dataclass(frozen=True)
+class _PageRef:
+    i: int
+
+
+@dataclass
+class _Obj:
+    value: dict
+    stream: bytes | None = None       # a stream's data, as written (encoded as value says)
+
+
+@dataclass
+class _Additions:
+    objects: list[_Obj]
+    info: int                          # the index of the Info dictionary in objects
+    root: dict                         # entries the catalog gets
+    pages: dict[int, dict]             # page index → entries that page gets
+
+
+def _additions(doc: DocMeta, output, lv, instance_id: str, doc_id: str, npages: int,
+               corners: dict[int, tuple[float, float]], threads, titles) -> _Additions:
+    """What finish_pdf adds to a file of ``npages`` pages: ``corners`` maps a page index to
+    its trim box's (left, top) (every page that has beads, see :func:`_bead_pages`)."""
+    N = _PdfName
+    icc, n, icc_desc = _profile(str(output.icc))
+    objs: list[_Obj] = []
+
+    def add(value, stream=None) -> _Ref:
+        objs.append(_Obj(value, stream))
+        return _Ref(len(objs) - 1)
+
+    # --- Info: the same facts as the XMP, dates from the issue; written here only (the
+    # writer's own Info, ReportLab's placeholders, is replaced whole) ---------------------------
+    info = dict(Title=doc.title, Author=doc.paper, Subject="、".join(doc.sections),
+                Creator=doc.producer, Producer=doc.producer,
+                CreationDate=pdf_date(doc.date), ModDate=pdf_date(doc.date),
+                Trapped=N("False"), GTS_PDFXVersion=lv.info_version)
+    if lv.conformance:
+        info["GTS_PDFXConformance"] = lv.conformance
+    info_ref = add(info)
+
+    root: dict = {}
+    # --- OutputIntent with the embedded output profile ----------------------------------------
+    prof = add(dict(Filter=N("FlateDecode"), N=n), icc)
+    root["OutputIntents"] = [add(dict(
+        Type=N("OutputIntent"), S=N("GTS_PDFX"),
+        OutputConditionIdentifier=output.output_condition,
+        OutputCondition=output.condition, RegistryName=output.registry, Info=icc_desc,
+        DestOutputProfile=prof))]
+
+    # --- XMP metadata (uncompressed, as PDF/X and PDF/A readers expect) ------------------------
+    root["Metadata"] = add(dict(Type=N("Metadata"), Subtype=N("XML")),
+                           xmp_packet(doc, lv.name, doc_id, instance_id))
+
+    # --- language, title in the window, page labels --------------------------------------------
+    root["Lang"] = doc.lang
+    root["ViewerPreferences"] = dict(DisplayDocTitle=True)
+    if doc.pages and len(doc.pages) == npages:
+        nums: list = []
+        for i, p in enumerate(doc.pages):
+            if i == 0 or p != doc.pages[i - 1] + 1:
+                nums += [i, dict(S=N("D"), St=p)]
+        root["PageLabels"] = dict(Nums=nums)
+
+    # --- article threads (beads) ---------------------------------------------------------------
+    pages: dict[int, dict] = {}
+    order = _bead_order(threads or [], npages)
+    if order:
+        page_beads: dict[int, list] = {}
+        thread_refs = []
+        for article, beads in order.items():
+            title = (titles or {}).get(article, article)
+            thread = add(dict(Type=N("Thread"), I=dict(Title=title, ArticleID=article)))
+            refs = []
+            for i, (x, y, w, h) in beads:
+                left, top = corners[i]
+                rect = [round(left + x, 3), round(top - y - h, 3),
+                        round(left + x + w, 3), round(top - y, 3)]
+                bead = add(dict(Type=N("Bead"), P=_PageRef(i), R=rect))
+                refs.append(bead)
+                page_beads.setdefault(i, []).append(bead)
+            for k, bead in enumerate(refs):      # a closed ring: last → first
+                value = objs[bead.i].value
+                value["N"] = refs[(k + 1) % len(refs)]
+                value["V"] = refs[k - 1]
+            objs[refs[0].i].value["T"] = thread    # only the first bead names its thread
+            objs[thread.i].value["F"] = refs[0]
+            thread_refs.append(thread)
+        root["Threads"] = thread_refs
+        for i, beads in page_beads.items():
+            pages[i] = {"B": beads}
+    return _Additions(objs, info_ref.i, root, pages)
+
+
+def _bead_order(threads: list[dict], npages: int) -> dict[str, list]:
+    """One thread per article: its beads (page index, rectangle), the article's column
+    rectangles in reading order over every page of the file."""
+    order: dict[str, list] = {}
+    for i, page_threads in enumerate(threads):
+        if i >= npages:
+            break
+        for article, rects in page_threads.items():
+            if article and rects:
+                order.setdefault(article, []).extend((i, r) for r in rects)
+    return order
+
+
+def _bead_pages(threads, npages: int) -> set[int]:
+    """The indices of the pages that have beads."""
+    return {i for beads in _bead_order(threads or [], npages).values() for i, _ in beads}
+
+
+def _to_pikepdf(pdf, add: _Additions) -> None:
+    """Make ``add`` in the pikepdf document ``pdf``."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    made = []
+    for obj in add.objects:
+        if obj.stream is None:
+            made.append(pdf.make_indirect(Dictionary()))
+        elif "Filter" in obj.value:
+            s = pikepdf.Stream(pdf, b"")
+            s.write(obj.stream, filter=Name("/" + obj.value["Filter"]))
+            made.append(pdf.make_indirect(s))
+        else:
+            made.append(pdf.make_indirect(pikepdf.Stream(pdf, obj.stream)))
+
+    def conv(v):
+        if isinstance(v, _PdfName):
+            return Name("/" + v)
+        if isinstance(v, str):
+            return String(v)
+        if isinstance(v, _Ref):
+            return made[v.i]
+        if isinstance(v, _PageRef):
+            return pdf.pages[v.i].obj
+        if isinstance(v, dict):
+            return Dictionary({"/" + k: conv(x) for k, x in v.items()})
+        if isinstance(v, list):
+            return Array([conv(x) for x in v])
+        return v                        # bool, int, float
+
+    for obj, target in zip(add.objects, made):
+        for k, v in obj.value.items():
+            if k != "Filter" or obj.stream is None:
+                target[Name("/" + k)] = conv(v)
+    pdf.trailer.Info = made[add.info]
+    root = pdf.Root
+    for k, v in add.root.items():
+        root[Name("/" + k)] = conv(v)
+    for i, entries in add.pages.items():
+        page = pdf.pages[i].obj
+        for k, v in entries.items():
+            page[Name("/" + k)] = conv(v)
 
 
 def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
@@ -304,77 +515,58 @@ def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
     ``threads[i]`` is ``PageOut.threads`` of the file's page i (article → rectangles
     (x, y_top, w, h) in points from the trim's top-left, y down); ``titles`` maps an article
     to its thread title (the headline).
-    """
-    import pikepdf
-    from pikepdf import Array, Dictionary, Name, String
 
+    One PDF is written directly (:func:`_direct`: ReportLab's objects copied as they are,
+    the PDF/X objects appended, a few edited); a list of them is joined with pikepdf.
+    """
     level = output.pdfx
     if level not in PDFX_LEVELS:
         raise PreflightError(f"unknown PDF/X level '{level}'")
     lv = pdfx_level(level)
-    version, conformance, pdf_version = lv.info_version, lv.conformance, lv.pdf_version
     if output.icc is None:
         raise PreflightError(f"{level} needs an ICC output profile for the OutputIntent",
                              hint="set 'print: icc:' in the paper's layout file")
-    icc, n, icc_desc = _profile(str(output.icc))
+    icc, n, _ = _profile(str(output.icc))
     if n != 4:
         raise PreflightError(f"{output.icc}: the output profile must be CMYK for newsprint")
 
-    if isinstance(data, list):
-        pdf = _join(data, fonts)
-        digest = hashlib.sha256(b"".join(
-            hashlib.sha256(d.read_bytes() if isinstance(d, Path) else d).digest()
-            for d in data) + (fonts or b"")).hexdigest()
-    else:
-        pdf = pikepdf.open(io.BytesIO(data))
-        digest = hashlib.sha256(data).hexdigest()
-    _retag_subsets(pdf)
     doc_id = _uuid("document", doc.paper, doc.date, doc.pages, level)
+    if not isinstance(data, list):
+        got = _direct(data, doc, output, lv, doc_id, threads, titles)
+        if got is not None:
+            return got[0]
+        digest = hashlib.sha256(data).hexdigest()
+        instance_id = _uuid("instance", digest, level, output.output_condition, icc)
+        return _with_pikepdf(_open(data), doc, output, lv, instance_id, doc_id, threads,
+                             titles)
+    digest = hashlib.sha256(b"".join(
+        hashlib.sha256(d.read_bytes() if isinstance(d, Path) else d).digest()
+        for d in data) + (fonts or b"")).hexdigest()
     instance_id = _uuid("instance", digest, level, output.output_condition, icc)
+    return _with_pikepdf(_join(data, fonts), doc, output, lv, instance_id, doc_id, threads,
+                         titles)
 
-    # --- Info: the same facts as the XMP, dates from the issue; written here only (the
-    # writer's own Info, ReportLab's placeholders, is replaced whole) ---------------------------
-    info = Dictionary(
-        Title=String(doc.title), Author=String(doc.paper), Subject=String("、".join(doc.sections)),
-        Creator=String(doc.producer), Producer=String(doc.producer),
-        CreationDate=String(pdf_date(doc.date)), ModDate=String(pdf_date(doc.date)),
-        Trapped=Name("/False"), GTS_PDFXVersion=String(version))
-    if conformance:
-        info[Name.GTS_PDFXConformance] = String(conformance)
-    pdf.trailer.Info = pdf.make_indirect(info)
 
-    root = pdf.Root
-    # --- OutputIntent with the embedded output profile ----------------------------------------
-    prof = pikepdf.Stream(pdf, b"")
-    prof.write(icc, filter=Name.FlateDecode)
-    prof[Name.N] = n
-    root[Name.OutputIntents] = Array([pdf.make_indirect(Dictionary(
-        Type=Name.OutputIntent, S=Name.GTS_PDFX,
-        OutputConditionIdentifier=String(output.output_condition),
-        OutputCondition=String(output.condition),
-        RegistryName=String(output.registry),
-        Info=String(icc_desc),
-        DestOutputProfile=pdf.make_indirect(prof)))])
+def _open(data: bytes):
+    import pikepdf
 
-    # --- XMP metadata (uncompressed, as PDF/X and PDF/A readers expect) ------------------------
-    meta = pikepdf.Stream(pdf, xmp_packet(doc, level, doc_id, instance_id))
-    meta[Name.Type] = Name.Metadata
-    meta[Name.Subtype] = Name.XML
-    root[Name.Metadata] = pdf.make_indirect(meta)
+    return pikepdf.open(io.BytesIO(data))
 
-    # --- language, title in the window, page labels --------------------------------------------
-    root[Name.Lang] = String(doc.lang)
-    root[Name.ViewerPreferences] = Dictionary(DisplayDocTitle=True)
-    if doc.pages and len(doc.pages) == len(pdf.pages):
-        nums = []
-        for i, p in enumerate(doc.pages):
-            if i == 0 or p != doc.pages[i - 1] + 1:
-                nums += [i, Dictionary(S=Name.D, St=p)]
-        root[Name.PageLabels] = Dictionary(Nums=Array(nums))
 
-    # --- article threads (beads) ---------------------------------------------------------------
-    if threads:
-        _threads(pdf, threads, titles or {})
+def _with_pikepdf(pdf, doc, output, lv, instance_id, doc_id, threads, titles) -> bytes:
+    """The PDF/X file of the pikepdf document ``pdf`` (ReportLab's pages)."""
+    import pikepdf
+    from pikepdf import Name
+
+    _retag_subsets(pdf)
+    npages = len(pdf.pages)
+    corners = {}
+    for i in _bead_pages(threads, npages):
+        page = pdf.pages[i]
+        tb = [float(v) for v in page.obj.get(Name.TrimBox, page.mediabox)]
+        corners[i] = (tb[0], tb[3])
+    _to_pikepdf(pdf, _additions(doc, output, lv, instance_id, doc_id, npages, corners,
+                                threads, titles))
 
     # Streams are written as ReportLab compressed them (every stream it writes is Flate, and
     # so is the profile above); qpdf decoding and compressing them again took most of this
@@ -382,7 +574,7 @@ def finish_pdf(data: bytes | list[bytes], doc: DocMeta, output,
     out = _scratch()
     try:
         out.seek(0)
-        pdf.save(out, deterministic_id=True, force_version=pdf_version,
+        pdf.save(out, deterministic_id=True, force_version=lv.pdf_version,
                  object_stream_mode=pikepdf.ObjectStreamMode.disable,
                  compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
                  fix_metadata_version=False)
@@ -439,46 +631,358 @@ def _drop_scratch(f) -> None:
     f.close()
 
 
-def _threads(pdf, threads: list[dict], titles: dict) -> None:
-    """One thread per article: its beads are the article's column rectangles, in reading
-    order, over every page of the file; each page lists its beads in ``/B``."""
-    from pikepdf import Array, Dictionary, Name, String
+# --- a page file written directly ----------------------------------------------------------
+# ReportLab writes a PDF of one shape: numbered objects, each "N 0 obj … endobj", one xref
+# table of one section, a trailer naming /Root and /Info; no object streams, no incremental
+# updates, stream lengths direct.  Reopening those bytes with pikepdf and saving them again
+# was most of a page file's PDF/X step (issue #22); _direct copies ReportLab's objects as
+# they are (their numbers kept), edits the few that PDF/X changes (the catalog, the pages'
+# /B, the subset fonts' and their descriptors' names, the Info replaced under its number),
+# appends the additions and writes a new xref and trailer.  A file of another shape is
+# left to pikepdf (None).
 
-    order: dict[str, list] = {}
-    for i, page_threads in enumerate(threads):
-        if i >= len(pdf.pages):
-            break
-        for article, rects in page_threads.items():
-            if article and rects:
-                order.setdefault(article, []).extend((i, r) for r in rects)
-    if not order:
-        return
-    page_beads: dict[int, list] = {}
-    thread_objs = []
-    corner: dict[int, tuple] = {}       # page index → (its object, trim box left, top)
-    for i in {i for beads in order.values() for i, _ in beads}:
-        page = pdf.pages[i]
-        tb = [float(v) for v in page.obj.get(Name.TrimBox, page.mediabox)]
-        corner[i] = (page.obj, tb[0], tb[3])
-    for article, beads in order.items():
-        thread = pdf.make_indirect(Dictionary(
-            Type=Name.Thread, I=Dictionary(Title=String(titles.get(article, article)),
-                                           ArticleID=String(article))))
-        objs = []
-        for i, (x, y, w, h) in beads:
-            page_obj, left, top = corner[i]
-            rect = Array([round(left + x, 3), round(top - y - h, 3),
-                          round(left + x + w, 3), round(top - y, 3)])
-            bead = pdf.make_indirect(Dictionary(Type=Name.Bead, T=thread, P=page_obj, R=rect))
-            objs.append(bead)
-            page_beads.setdefault(i, []).append(bead)
-        for k, bead in enumerate(objs):      # a closed ring: last → first
-            bead[Name.N] = objs[(k + 1) % len(objs)]
-            bead[Name.V] = objs[k - 1]
-        for bead in objs[1:]:
-            del bead[Name.T]                  # only the first bead names its thread
-        thread[Name.F] = objs[0]
-        thread_objs.append(thread)
-    pdf.Root[Name.Threads] = Array(thread_objs)
-    for i, beads in page_beads.items():
-        corner[i][0][Name.B] = Array(beads)
+_DELIM = rb"[^\s/<>\[\]()%{}]"
+_RE_REF = {key: re.compile(rb"/" + key.encode() + rb"\s+(\d+)\s+0\s+R")
+           for key in ("Root", "Info", "Pages", "Font", "FontDescriptor", "FontFile2",
+                       "FontFile3", "FontFile")}
+_RE_XREF = re.compile(rb"xref[ \t]*\r?\n(\d+) (\d+)[ \t]*\r?\n")
+_RE_XREF_ROW = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n)")
+_RE_RESOURCES = re.compile(rb"/Resources\s*<<")
+_RE_KIDS = re.compile(rb"/Kids\s*\[([^\]]*)\]")
+_RE_REFS = re.compile(rb"(\d+)\s+0\s+R")
+_RE_FONT_ENTRY = re.compile(rb"/(" + _DELIM + rb"+)\s+(\d+)\s+0\s+R")
+_RE_BASEFONT = re.compile(rb"/BaseFont\s*/(" + _DELIM + rb"*)")
+_RE_FONTNAME = re.compile(rb"/FontName\s*/(" + _DELIM + rb"*)")
+_RE_LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
+_RE_PAGE_TYPE = re.compile(rb"/Type\s*/Page(?!s)")
+_RE_BOX = {key: re.compile(rb"/" + key.encode() + rb"\s*\[([^\]]*)\]")
+           for key in ("TrimBox", "MediaBox")}
+_HEADER_MARK = b"%\xbf\xf7\xa2\xfe\n"          # a binary comment, as qpdf writes it
+_CATALOG_KEYS = (b"/OutputIntents", b"/Metadata", b"/Lang", b"/ViewerPreferences",
+                 b"/PageLabels", b"/Threads")
+
+
+class _Shape(Exception):
+    """The file is not of the shape _direct writes."""
+
+
+def _direct(data: bytes, doc: DocMeta, output, lv, doc_id: str,
+            threads, titles) -> tuple[bytes, str] | None:
+    """The PDF/X file of ReportLab's ``data`` written without reopening it, and its
+    InstanceID; None if ``data`` is not of the shape ReportLab writes.
+
+    The InstanceID is made as the pikepdf writer's from a digest of the drawing and the
+    output condition, but each byte is hashed once: the drawing's digest is the SHA-256 of
+    ReportLab's bytes with each subset's program replaced by its digest (which names the
+    subset, :func:`_subset_names`), and the profile is named by its digest, made once a
+    process.  (SHA-256 of a page file's 225 KB of font programs, 260 KB of ReportLab's
+    bytes and the 175 KB profile was 18 M of the step's 26 M instructions, cachegrind.)"""
+    try:
+        return _direct_write(data, doc, output, lv, doc_id, threads, titles)
+    except (_Shape, ValueError, IndexError, KeyError):
+        return None
+
+
+def _ref(key: str, body: bytes) -> int | None:
+    m = _RE_REF[key].search(body)
+    return int(m.group(1)) if m else None
+
+
+def _stream_data(data: bytes, start: int, end: int) -> tuple[int, int]:
+    """Where the raw data of the stream object at ``data[start:end]`` is in ``data``."""
+    at = data.find(b"stream", start, end)
+    m = _RE_LENGTH.search(data, start, at)
+    if at < 0 or m is None:
+        raise _Shape("a stream without a direct /Length")
+    at += 6
+    if data[at:at + 2] == b"\r\n":
+        at += 2
+    elif data[at:at + 1] in (b"\n", b"\r"):
+        at += 1
+    else:
+        raise _Shape("stream keyword")
+    stop = at + int(m.group(1))
+    if data.find(b"endstream", stop, min(stop + 11, end)) < 0:
+        raise _Shape("stream length")
+    return at, stop
+
+
+def _name_text(raw: bytes) -> str:
+    if b"#" in raw:
+        raise _Shape("an escaped name")
+    return raw.decode("latin-1")
+
+
+def _dict_end(body: bytes) -> int:
+    """Where the outermost dictionary of a (non-stream) object ``body`` ends (its ``>>``)."""
+    at = body.rfind(b">>", 0, body.rfind(b"endobj"))
+    if at < 0 or b"stream" in body:
+        raise _Shape("not a dictionary")
+    return at
+
+
+def _direct_write(data: bytes, doc, output, lv, doc_id, threads, titles):
+    if not data.startswith(b"%PDF-1."):
+        raise _Shape("header")
+    at = data.rfind(b"startxref")
+    xref = int(data[at + 9:at + 40].split(None, 1)[0])
+    m = _RE_XREF.match(data, xref)
+    if m is None:
+        raise _Shape("no xref table")
+    first, size, table = int(m.group(1)), int(m.group(2)), m.end()
+    tail = data[table + 20 * size:at]
+    if first != 0 or not tail.lstrip().startswith(b"trailer") or b"/Prev" in tail \
+            or b"/Encrypt" in tail or b"/XRefStm" in tail:
+        raise _Shape("trailer")
+    root_num, info_num = _ref("Root", tail), _ref("Info", tail)
+    rows = _RE_XREF_ROW.findall(data, table, table + 20 * size)
+    if len(rows) != size or rows[0][2] != b"f":
+        raise _Shape("the xref table")
+    spans: dict[int, tuple[int, int]] = {}     # object number → (start, end) in data
+    order = []
+    for k in range(1, size):
+        off, gen, kind = rows[k]
+        if kind != b"n" or gen != b"00000":
+            raise _Shape("a free or reused object")
+        order.append((int(off), k))
+    order.sort()
+    for j, (off, k) in enumerate(order):
+        end = order[j + 1][0] if j + 1 < len(order) else xref
+        if not data.startswith(b"%d 0 obj" % k, off) or data.rfind(b"endobj", end - 9, end) < 0:
+            raise _Shape("an object")
+        spans[k] = (off, end)
+
+    def body(k: int) -> bytes:
+        start, end = spans[k]
+        return data[start:end]
+
+    if root_num is None or root_num not in spans:
+        raise _Shape("no catalog")
+    catalog = body(root_num)
+    if any(key in catalog for key in _CATALOG_KEYS):
+        raise _Shape("the catalog has what PDF/X adds")
+    kids_m = _RE_KIDS.search(body(_ref("Pages", catalog)))
+    if kids_m is None:
+        raise _Shape("no /Kids")
+    page_nums = [int(x) for x in _RE_REFS.findall(kids_m.group(1))]
+    if not page_nums:
+        raise _Shape("no pages")
+    pages = [body(k) for k in page_nums]
+    for page in pages:
+        if not _RE_PAGE_TYPE.search(page):
+            raise _Shape("a page tree of more than one level")
+    npages = len(page_nums)
+    edits: dict[int, bytes] = {}       # object number → its new bytes
+
+    # --- subset tags (as _retag_subsets) ------------------------------------------------------
+    seen = set()
+    found = []      # (font number, descriptor number, base name, the tag's place, program)
+    view = memoryview(data)
+    for page in pages:
+        res = page.find(b"/Resources")
+        if res >= 0 and _RE_RESOURCES.match(page, res) is None:
+            raise _Shape("resources not in the page")
+        font_ref = _RE_REF["Font"].search(page, res) if res >= 0 else None
+        if font_ref is None:
+            if res >= 0 and re.search(rb"/Font\s*<<", page[res:]):
+                raise _Shape("fonts not in an object of their own")
+            continue
+        fonts = body(int(font_ref.group(1)))
+        end = _dict_end(fonts)
+        if fonts.find(b"<<", fonts.find(b"<<") + 2, end) >= 0:
+            raise _Shape("a font not in an object of its own")
+        for _, num in sorted(_RE_FONT_ENTRY.findall(fonts, 0, end)):
+            num = int(num)
+            if num in seen:
+                continue
+            seen.add(num)
+            font = body(num)
+            m = _RE_BASEFONT.search(font)
+            if m is None:
+                continue
+            base = _name_text(m.group(1))
+            fd_num = _ref("FontDescriptor", font)
+            if fd_num is None and b"/FontDescriptor" in font:
+                raise _Shape("a direct font descriptor")
+            if len(base) < 8 or base[6] != "+" or fd_num is None:
+                continue
+            fd = body(fd_num)
+            prog = _ref("FontFile2", fd) or _ref("FontFile3", fd) or _ref("FontFile", fd)
+            if prog is None:
+                continue
+            found.append((num, fd_num, base, m.start(1), _stream_data(data, *spans[prog])))
+    named = _subset_names((base, view[start:stop]) for _, _, base, _, (start, stop) in found)
+    programs = {}                       # where a program is in data → its digest
+    for (num, fd_num, base, at, place), (name, digest) in zip(found, named):
+        programs.setdefault(place, digest)
+        font = edits.get(num) or body(num)
+        edits[num] = font[:at] + name[:6].encode() + font[at + 6:]
+        fd = edits.get(fd_num) or body(fd_num)
+        m = _RE_FONTNAME.search(fd)
+        if m is None:
+            raise _Shape("a descriptor without FontName")
+        edits[fd_num] = fd[:m.start(1)] + name.encode("latin-1") + fd[m.end(1):]
+
+    # --- the additions -------------------------------------------------------------------------
+    corners = {}
+    for i in _bead_pages(threads, npages):
+        box = _RE_BOX["TrimBox"].search(pages[i]) or _RE_BOX["MediaBox"].search(pages[i])
+        if box is None:
+            raise _Shape("a page without its boxes")
+        tb = [float(v) for v in box.group(1).split()]
+        corners[i] = (tb[0], tb[3])
+    # the InstanceID (see _direct): ReportLab's bytes hashed with each program's digest in
+    # place of the program
+    h = hashlib.sha256()
+    at = 0
+    for (start, stop), digest in sorted(programs.items()):
+        h.update(view[at:start])
+        h.update(digest)
+        at = stop
+    h.update(view[at:])
+    instance_id = _uuid("instance", "drawn " + h.hexdigest(), lv.name,
+                        output.output_condition, _profile_digest(str(output.icc)))
+    add = _additions(doc, output, lv, instance_id, doc_id, npages, corners, threads, titles)
+    refs = []                           # the additions' references, by index
+    top = size
+    for j in range(len(add.objects)):
+        if j == add.info and info_num is not None:
+            refs.append(b"%d 0 R" % info_num)
+        else:
+            refs.append(b"%d 0 R" % top)
+            top += 1
+    page_refs = [b"%d 0 R" % k for k in page_nums]
+    ser = _Serialiser(refs, page_refs).ser
+
+    def entries(d: dict) -> bytes:
+        return b"".join([b" /" + k.encode("ascii") + b" " + ser(d[k]) for k in sorted(d)])
+
+    end = _dict_end(catalog)
+    edits[root_num] = catalog[:end] + entries(add.root) + b" " + catalog[end:]
+    for i, more in add.pages.items():
+        num = page_nums[i]
+        page = edits.get(num) or pages[i]
+        if re.search(rb"/B\s*\[", page):
+            raise _Shape("a page with beads")
+        end = _dict_end(page)
+        edits[num] = page[:end] + entries(more) + b" " + page[end:]
+    new: list[tuple[int, list]] = []   # (number, its parts), in the order written
+    icc = None
+    for j, obj in enumerate(add.objects):
+        num = int(refs[j][:-4])
+        if obj.stream is None:
+            parts = [b"%d 0 obj\n" % num, ser(obj.value), b"\nendobj\n"]
+        else:
+            parts = [b"%d 0 obj\n" % num, ser(dict(obj.value, Length=len(obj.stream))),
+                     b"\nstream\n", obj.stream, b"\nendstream\nendobj\n"]
+            if "Filter" in obj.value:
+                icc = obj.stream
+        if num in spans:                # the Info, under ReportLab's number
+            edits[num] = b"".join(parts)
+        else:
+            new.append((num, parts))
+
+    # /ID: from the InstanceID (a digest of ReportLab's bytes and the output condition) and
+    # the objects PDF/X adds but the output profile (which the InstanceID names too); the
+    # edits follow from those and ReportLab's bytes
+    ident = hashlib.sha256(instance_id.encode())
+    if info_num is not None:
+        ident.update(edits[info_num])
+    for _, parts in new:
+        for part in parts:
+            if part is not icc:
+                ident.update(part)
+    ident = ident.hexdigest()[:32].encode()
+
+    # ReportLab's objects in their order, runs of them copied whole; the edited ones replaced
+    head = b"%PDF-" + lv.pdf_version.encode() + b"\n" + _HEADER_MARK
+    out = [head]
+    pos = len(head)
+    offsets = [0] * top
+    run = order[0][0]                   # where the run of unchanged objects began
+    for off, k in order:
+        offsets[k] = pos + off - run
+        if k in edits:
+            out.append(view[run:off])
+            pos += off - run
+            piece = edits[k]
+            end = spans[k][1]
+            if not piece.endswith(b"\n"):
+                piece += b"\n"
+            out.append(piece)
+            pos += len(piece)
+            run = end
+    out.append(view[run:xref])
+    pos += xref - run
+    for k, parts in new:
+        offsets[k] = pos
+        out += parts
+        pos += sum(len(part) for part in parts)
+    out.append(b"xref\n0 %d\n0000000000 65535 f \n" % top)
+    out.append(b"".join([b"%010d 00000 n \n" % offsets[k] for k in range(1, top)]))
+    out.append(b"trailer\n<< /Info %s /Root %d 0 R /Size %d /ID [ <%s> <%s> ] >>\n"
+               b"startxref\n%d\n%%%%EOF\n" % (refs[add.info], root_num, top, ident, ident, pos))
+    return b"".join(out), instance_id
+
+
+class _Serialiser:
+    """The additions' values as PDF bytes; ``refs[i]`` is ``_Ref(i)`` written, ``page_refs``
+    the same for pages."""
+
+    def __init__(self, refs: list[bytes], page_refs: list[bytes]):
+        self.refs, self.page_refs = refs, page_refs
+        self.by_type = {_PdfName: self.name, str: _pdf_string, _Ref: self.ref,
+                        _PageRef: self.page_ref, bool: self.boolean, int: self.integer,
+                        float: _pdf_real, dict: self.dictionary, list: self.array}
+
+    def ser(self, v) -> bytes:
+        return self.by_type[type(v)](v)
+
+    @staticmethod
+    def name(v) -> bytes:
+        return b"/" + v.encode("ascii")
+
+    def ref(self, v) -> bytes:
+        return self.refs[v.i]
+
+    def page_ref(self, v) -> bytes:
+        return self.page_refs[v.i]
+
+    @staticmethod
+    def boolean(v) -> bytes:
+        return b"true" if v else b"false"
+
+    @staticmethod
+    def integer(v) -> bytes:
+        return b"%d" % v
+
+    def dictionary(self, v: dict) -> bytes:
+        ser = self.ser
+        return b"<< " + b" ".join([b"/" + k.encode("ascii") + b" " + ser(v[k])
+                                   for k in sorted(v)]) + b" >>"
+
+    def array(self, v: list) -> bytes:
+        ser = self.ser
+        return b"[ " + b" ".join([ser(x) for x in v]) + b" ]"
+
+
+def _pdf_string(text: str) -> bytes:
+    """A text string: literal if printable ASCII, else UTF-16BE with its byte order mark
+    (as hex)."""
+    if text.isascii() and text.isprintable():
+        return b"(" + text.encode("ascii").replace(b"\\", b"\\\\").replace(
+            b"(", b"\\(").replace(b")", b"\\)") + b")"
+    return b"<feff" + text.encode("utf-16-be").hex().encode() + b">"
+
+
+def _pdf_real(v: float) -> bytes:
+    text = repr(v)
+    if "e" in text or "n" in text:
+        if v != v or v in (float("inf"), float("-inf")):
+            raise ValueError(v)
+        text = f"{v:.6f}".rstrip("0")
+    if text.endswith(".0"):
+        text = text[:-2]
+    elif text.endswith("."):
+        text = text[:-1]
+    return text.encode() if text not in ("", "-", "-0") else b"0"
