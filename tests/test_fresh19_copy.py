@@ -383,3 +383,104 @@ def test_a_briefs_lead_in_line_keeps_with_the_next():
     out = compose_article(issue, art)
     assert len(out[0]) > 1 and out[0][0].keep >= 1
     assert all(ln.keep == 0 for ln in out[1])
+
+
+def test_band_white_fills_a_foot_only_through_the_story_the_block_below_stands_on():
+    """Two stories side by side over a story the flow stacks under them (no top:): white
+    added to the shorter one's band moves nothing; `check` told the editor to add 3 lines to
+    one and 5 to the other, "fills 8 of 8" — applied, the foot stayed short."""
+    import sys
+    sys.path.insert(0, str(ROOT / "src"))
+    from types import SimpleNamespace as NS
+
+    from typeset.makeup import _band_fills
+
+    def block(id, column, span, top, lines, fixed=True):
+        return NS(slot=NS(id=id, column=column, span=span, top=top if fixed else None),
+                  top=top, lines=lines)
+
+    sanwen = block("sanwen", 1, 2, 4, 25)          # lines 4–28
+    xinshi = block("xinshi", 3, 1, 4, 32)          # lines 4–35
+    zhuisi = block("zhuisi", 1, 3, 36, 31, fixed=False)    # under both: 36–66
+    stack = [sanwen, xinshi, zhuisi]
+    assert _band_fills(stack, {"sanwen": 3}, 1, 3, 4) == 0
+    assert _band_fills(stack, {"xinshi": 1}, 1, 3, 4) == 1
+    assert _band_fills(stack, {"sanwen": 3, "xinshi": 5}, 1, 3, 4) == 4
+    assert _band_fills(stack, {"sanwen": 10}, 1, 3, 4) == 3     # past xinshi's foot by 3
+    # a block with its own top: nothing above pushes it
+    fixed = block("zhuisi", 1, 3, 36, 31)
+    assert _band_fills([sanwen, xinshi, fixed], {"xinshi": 4}, 1, 3, 4) == 0
+
+
+def test_band_white_lever_takes_stories_side_by_side_together():
+    """Over a hole two stories side by side, the story under both stacked by the flow:
+    neither band alone moves it, both together do — the lever names both."""
+    import sys
+    sys.path.insert(0, str(ROOT / "src"))
+    from types import SimpleNamespace as NS
+
+    from typeset.makeup import _band_fills
+
+    def block(id, column, span, top, lines, fixed=True):
+        return NS(slot=NS(id=id, column=column, span=span, top=top if fixed else None),
+                  top=top, lines=lines)
+
+    # the hole under both, columns 1–2 from line 24: each fills only its own column
+    a, b = block("a", 1, 1, 4, 20), block("b", 2, 1, 4, 20)
+    assert _band_fills([a, b], {"a": 3}, 1, 2, 3) == 0
+    assert _band_fills([a, b], {"a": 3, "b": 3}, 1, 2, 3) == 3
+    # a story stacked under both moves with either
+    c = block("c", 1, 2, 24, 20, fixed=False)
+    assert _band_fills([a, b, c], {"a": 3}, 1, 2, 3) == 3
+
+
+# --- what the review of these rules found ------------------------------------------------------
+
+def test_the_new_rules_leave_ordinary_copy_alone(tmp_path):
+    import sys
+    sys.path.insert(0, str(ROOT / "src"))
+    from pathlib import Path
+
+    import docx
+
+    from typeset.body import _stanza_keeps, _verse
+    from typeset.compose import Settings, compose_headline
+    from typeset.fonts import load_font_table
+    from typeset.load import parse_article
+    from typeset.word import read_docx
+    from typeset.yamlsrc import load_yaml
+
+    path = ROOT / "layout" / "fonts.yaml"
+    fonts = load_font_table(path, load_yaml(path), ROOT)
+    # two quantities in a headline are not one: 36小时 / 120名
+    lines = [ln.text for ln in compose_headline("鏖战36小时120名群众全部获救",
+                                                fonts.face("headline"), 8.0, Settings())]
+    assert not any("小时120" in t for t in lines), lines
+    # a news story's sentence over the stanza it quotes, a numbered heading after it: prose
+    news = ("headline: 诗会\n\n本报讯 昨天，诗会在杜甫草堂举行。\n\n老诗人当场朗诵了新作\n\n锦江春水绿\n"
+            "草堂柳色新\n游人不知倦\n犹向竹间行\n\n现场掌声不断。\n\n（二）诗会花絮\n\n诗会还设置了互动环节。\n")
+    paras = parse_article(Path("n.txt"), news).paragraphs
+    assert [p.verse for p in paras if p.text in ("老诗人当场朗诵了新作", "（二）诗会花绮", "（二）诗会花絮")] \
+        == [0, 0]
+    # a poem typed with every line indented is not stepped in as a whole
+    marked = "headline: x\n\nverse:\n　　春眠不觉晓，\n　　处处闻啼鸟。\n　　　　夜来风雨声，\n　　花落知多少。\nprose:\n"
+    assert [p.step for p in parse_article(Path("m.txt"), marked).paragraphs] == [0, 0, 2, 0]
+    # a poem of one line a stanza: no line keeps the poem together
+    one = "headline: x\n\nverse:\n" + "\n\n".join(f"第{i}行诗句在这里" for i in range(8)) + "\nprose:\n"
+    paras = parse_article(Path("o.txt"), one).paragraphs
+    verse = _verse(paras, fonts.face("body"), 12.0, Settings())
+    out = [verse[k] for k in range(len(paras))]
+    _stanza_keeps(out, paras, verse)
+    assert max(ln.keep for lines in out for ln in lines) == 0
+    # Word: a bold quotation and a bold stanza are no subheads
+    d = docx.Document()
+    d.add_paragraph("headline: 家乡")
+    d.add_paragraph("本报讯 村里的变化大家都看在眼里，老人们说得最多的一句话是：")
+    d.add_paragraph().add_run("“我的家乡变美了！”").bold = True
+    d.add_paragraph("这句话道出了大家的心声。")
+    for t in ("我把春天折好", "放进信封", "寄给远方的你", "我把它折成纸船"):
+        d.add_paragraph().add_run(t).bold = True
+    d.add_paragraph("这是一首读者来稿。")
+    d.save(tmp_path / "w.docx")
+    paras = read_docx(tmp_path / "w.docx").paragraphs
+    assert not any(p.kind == "subhead" for p in paras), [(p.kind, p.text) for p in paras]

@@ -780,12 +780,14 @@ def _stanza_keeps(out: list[list[Line]], paras, verse: dict) -> None:
 
     i = 0
     while i < len(stanzas):
+        # a title and a poet's line at most, right over a stanza of two lines or more (a
+        # poem of one line a stanza is not one head over its last stanza)
         j = i
-        while j + 1 < len(stanzas) and size(stanzas[j]) == 1 and \
+        while j + 1 < len(stanzas) and j - i < 2 and size(stanzas[j]) == 1 and \
                 stanzas[j + 1][0] == stanzas[j][-1] + 1:
             j += 1
         body = stanzas[j]
-        if i == j:
+        if i == j or size(body) < 2:
             i += 1
             continue
         count = size(stanzas[i]) - 1 + sum(lead(st) + size(st) for st in stanzas[i + 1:j]) \

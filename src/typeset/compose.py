@@ -2510,8 +2510,15 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings,
                 return 0, 1
         if b.ch.isdigit() and cjk.COMPOUND_UNIT.search(text, 0, j):
             # inside a quantity in two units (46秒 / 80夺冠 read as a new number, fresh19a):
-            # one quantity, as the body keeps it
-            return 0, 1
+            # one quantity, as the body keeps it — where the figures after the unit are its
+            # lesser part, with no unit of their own (36小时 / 120名 are two quantities)
+            q = j
+            while q < n and (items[q].ch.isdigit() or items[q].ch == "."):
+                q += 1
+            if q >= n or items[q].ch not in cjk.NUMERIC_SUFFIX_HAN or \
+                    cjk.COMPOUND_UNIT.search(text, 0, q + 1) or \
+                    cjk.COMPOUND_UNIT.search(text, 0, min(n, q + 2)):
+                return 0, 1         # (… or a lesser unit of its own: 2小时05分37秒)
         return 0, 0
 
     def space(j):

@@ -895,10 +895,12 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
             paragraphs.extend(_txt_blocks(run, paragraphs))
             run = []
             marked = "fresh"
+            poem = len(paragraphs)
             continue
         if marked is not None:
             if VERSE_CLOSE.match(ln.strip()):
                 marked = None
+                _rebase_steps(paragraphs, poem)
             elif ln.strip():
                 # every line of a marked poem a line of verse, whatever it holds; a blank line
                 # of the copy before it (after a line of the poem) opens a stanza
@@ -914,6 +916,8 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
         elif block:
             run.append(block)
             block = []
+    if marked is not None:
+        _rebase_steps(paragraphs, poem)      # a marked poem that ends the article
     paragraphs.extend(_txt_blocks(run, paragraphs))
     bad = 0
     for n, ln in enumerate(lines):
@@ -974,10 +978,24 @@ def _txt_blocks(blocks: list[list[tuple[int, str]]], before: list[Paragraph]) ->
     # a poem's title and its poet, each a line of their own above its stanza (冬天的锦江 /
     # 旧信, 夜读 / 〔今〕许望山, fresh19b): lines of the poem, so that the blank lines around
     # them stay — set as prose paragraphs, a second poem's title ran on as a line of the first
-    for k in range(len(blocks) - 2, -1, -1):
-        if not verse[k] and verse[k + 1] and len(blocks[k]) == 1 and \
-                _POEM_TITLE.fullmatch(blocks[k][0][1].strip()):
-            verse[k] = True
+    # — at most a title and a poet's line over a stanza, and only in a poem (half its blocks
+    # verse) or over a poet's line (in a news story, 老诗人当场朗诵了新作 over the stanza it
+    # quotes is the story's sentence)
+    poem = sum(verse) * 2 >= len(blocks)
+    heads = []
+    for k in range(1, len(blocks)):
+        if not verse[k] or verse[k - 1]:
+            continue
+        got = []
+        j = k - 1
+        while j >= 0 and len(got) < 2 and not verse[j] and len(blocks[j]) == 1 and \
+                _POEM_TITLE.fullmatch(blocks[j][0][1].strip()):
+            got.append(j)
+            j -= 1
+        if got and (poem or _POET.fullmatch(blocks[got[0]][0][1].strip())):
+            heads += got
+    for j in heads:
+        verse[j] = True
     # … and after a poem, the next one's title and poet over text the guess takes for prose
     # (a 词 typed as one paragraph: 浣溪沙·锦里 / 〔今〕林婉清 ran on under the poem before)
     for k in range(1, len(blocks)):
@@ -992,7 +1010,10 @@ def _txt_blocks(blocks: list[list[tuple[int, str]]], before: list[Paragraph]) ->
         # a block the guess finds verse on its own)
         paras = [[ln] for ln in block] if v and not _txt_verse(block) else \
             _txt_paragraphs(block)
-        base = min(verse_step(raw) for _, raw in block) if v else 0
+        steps = [verse_step(raw) for _, raw in block] if v else []
+        base = min(steps, default=0)
+        if len(steps) > 1 and steps[0] > base and all(x == base for x in steps[1:]):
+            base = steps[0]         # only its first line indented: a paragraph's indent
         for j, para in enumerate(paras):
             # a poem's stanzas: a block of verse after another opens a stanza
             last = out[-1] if out else (before[-1] if before else None)
@@ -1005,14 +1026,26 @@ def _txt_blocks(blocks: list[list[tuple[int, str]]], before: list[Paragraph]) ->
                 out.append(Paragraph(text, para[0][0], kind="quote", box=True))
                 continue
             out.append(Paragraph(text, para[0][0], verse=(2 if opens else 1) if v else 0,
-                                 step=verse_step(para[0][1]) - base if v else 0))
+                                 step=max(0, verse_step(para[0][1]) - base) if v else 0))
     return out
 
 
 # a poem's title or its poet's line: short, no mark of a sentence (《》〔〕（）· are titles')
 _POEM_TITLE = re.compile("[^，。；：？！、,.;:?!“”]{1,14}")
 # a poet's line: the dynasty (or 今) in brackets and the name (〔唐〕杜甫, （宋）苏轼, [今]林婉清)
-_POET = re.compile("[〔（(［\\[【][\u3400-\u9fff]{1,3}[〕）)］\\]】][ \u3000]?[\u3400-\u9fff·]{2,8}")
+_DYNASTIES = ("先秦", "秦", "汉", "西汉", "东汉", "三国", "魏", "晋", "西晋", "东晋", "南北朝", "南朝",
+              "北朝", "隋", "唐", "五代", "宋", "北宋", "南宋", "金", "元", "明", "清", "近代",
+              "现代", "当代", "今")
+_POET = re.compile("[〔（(［\\[【](?:" + "|".join(_DYNASTIES) + ")[〕）)］\\]】][ \u3000]?"
+                   "[\u3400-\u9fff·]{2,8}")
+
+
+def _rebase_steps(paragraphs: list, start: int) -> None:
+    """The steps of a marked poem's lines (``paragraphs[start:]``) from its least indented
+    line: a poem typed with every line indented (　　) is not stepped in as a whole."""
+    base = min((p.step for p in paragraphs[start:]), default=0)
+    if base:
+        paragraphs[start:] = [replace(p, step=p.step - base) for p in paragraphs[start:]]
 
 
 def verse_step(raw: str) -> int:

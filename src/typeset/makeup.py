@@ -2085,14 +2085,30 @@ def _levers_for(issue, flow, c1, c2, foot, empty) -> dict:
                     and b.head and c1 <= b.slot.column
                     and b.slot.column + b.slot.span - 1 <= c2), key=lambda b: b.top)
     levers = []
-    left, changes = empty, []
-    for b in stack:
-        k = min(max(0, F.band_limits(b.head, paper.pitch)[1] - b.head_lines), left)
-        if k:
-            changes.append(dict(slot=b.slot.id, headline_lines=b.head_lines + k, by=k))
-            left -= k
-    if changes:
-        levers.append(dict(lever="headline band", fills=empty - left, changes=changes,
+    # white added to a band moves the blocks stacked under that story (those the flow places
+    # below the blocks above: no 'top:'), not those beside it: the lines it fills are those by
+    # which every column of the hole's foot moves down (two stories side by side over the
+    # hole were told to take 3 and 5 more lines, "fills 8 of 8"; only the one whose foot the
+    # story below stood on moved it — fresh19b)
+    room = {b.slot.id: max(0, F.band_limits(b.head, paper.pitch)[1] - b.head_lines)
+            for b in stack}
+    # every band at its most fills what white can; then each band back to the least that
+    # still fills as much, the lowest story first (stories side by side over the hole may
+    # each be needed: neither alone moves the story under both)
+    chosen = {i: k for i, k in room.items() if k}
+    most = _band_fills(stack, chosen, c1, c2, empty)
+    for b in reversed(stack):
+        i = b.slot.id
+        while chosen.get(i) and _band_fills(stack, {**chosen, i: chosen[i] - 1},
+                                            c1, c2, empty) == most:
+            chosen[i] -= 1
+        if not chosen.get(i):
+            chosen.pop(i, None)
+    changes = [dict(slot=b.slot.id, headline_lines=b.head_lines + chosen[b.slot.id],
+                    by=chosen[b.slot.id]) for b in stack if b.slot.id in chosen]
+    filled = _band_fills(stack, chosen, c1, c2, empty)
+    if changes and filled:
+        levers.append(dict(lever="headline band", fills=filled, changes=changes,
                            text=_("; ").join(
                                _("slot '{slot}': headline_lines: {lines} (+{by})").format(
                                    slot=c["slot"], lines=c["headline_lines"], by=c["by"])
@@ -2136,6 +2152,36 @@ def _levers_for(issue, flow, c1, c2, foot, empty) -> dict:
                        .format(chars=chars)))
     return dict(page=page.number, columns=[c1, c2], first_line=foot,
                 last_line=flow.area_bottom - 1, lines=empty, levers=levers)
+
+
+def _band_fills(stack, extra: dict, c1: int, c2: int, empty: int) -> int:
+    """Lines of a hole ``empty`` deep at the foot of columns c1–c2 that white added to the
+    bands of ``stack`` (blocks in top order; ``extra``: slot id → lines added) fills: each
+    block moves down by what pushes its top (a block above it in one of its columns grown
+    past the white between them, when the flow places it: no ``top:``), and grows by its own
+    white; a column's foot is its lowest block's."""
+    moved: dict[str, int] = {}          # slot id → lines its top moves down
+    old_foot: dict[int, int] = {}
+    new_foot: dict[int, int] = {}
+    for b in stack:
+        cols = range(b.slot.column, b.slot.column + b.slot.span)
+        shift = 0
+        if b.slot.top is None:
+            for a in stack:
+                if a is b or a.top >= b.top:
+                    continue
+                a_cols = range(a.slot.column, a.slot.column + a.slot.span)
+                if not set(cols) & set(a_cols):
+                    continue
+                grown = moved.get(a.slot.id, 0) + extra.get(a.slot.id, 0)
+                shift = max(shift, grown - (b.top - (a.top + a.lines)))
+        moved[b.slot.id] = shift
+        for c in cols:
+            old_foot[c] = max(old_foot.get(c, 0), b.top + b.lines)
+            new_foot[c] = max(new_foot.get(c, 0),
+                              b.top + b.lines + shift + extra.get(b.slot.id, 0))
+    gains = [new_foot.get(c, 0) - old_foot.get(c, 0) for c in range(c1, c2 + 1)]
+    return max(0, min(empty, min(gains, default=0)))
 
 
 # --- from a proposal to slots, and back through the real flow ---------------------------------

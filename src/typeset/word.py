@@ -380,9 +380,11 @@ def _bold_subhead(text: str, spans: tuple) -> bool:
     read_docx keeps it one only where text follows it."""
     from .markup import NOTE_START
 
-    return bool(text) and "\n" not in text and len(text) <= _SUBHEAD_MAX and \
-        text.rstrip()[-1] not in "。！？；，、：.!?;,:" and _bold(text, spans) and \
-        not NOTE_START.match(text)
+    # (a quotation is no heading: “我的家乡变美了！” — its mark before the closing quote)
+    core = text.rstrip().rstrip("”’）)》」』")
+    return bool(core) and "\n" not in text and len(text) <= _SUBHEAD_MAX and \
+        core[-1] not in "。！？；，、：.!?;,:…" and text[0] not in "“‘「『" and \
+        _bold(text, spans) and not NOTE_START.match(text)
 
 
 def _as_headline(text: str, spans: tuple, ppr) -> bool:
@@ -655,11 +657,22 @@ def read_docx(path: Path, allow_empty: bool = False):
         paras.append(Paragraph(carry[0], number, spans=carry[1]))
     for run in runs[settled:]:
         _verse_runs(paras, run)
+    undone = []
     for k, plain in bold_heads.items():
         # a bold line with no text after it (the last, or over another heading) is no
-        # subhead: bold text, as it was typed
-        if k + 1 == len(paras) or paras[k + 1].kind == "subhead":
+        # subhead: bold text, as it was typed — nor is one of several bold lines in a row
+        # (a stanza set in bold: verse, as the plain lines around it would be)
+        if k + 1 == len(paras) or paras[k + 1].kind == "subhead" or k - 1 in bold_heads:
             paras[k] = plain
+            undone.append(k)
+    run: list = []
+    for k in undone + [None]:
+        if k is not None and (not run or k == run[-1] + 1):
+            run.append(k)
+            continue
+        if len(run) > 1:
+            _verse_runs(paras, run)
+        run = [k] if k is not None else []
     empty = allow_empty and not paras
     if "headline" not in header and not empty:
         raise InputError("no headline", SourceRef(path),
