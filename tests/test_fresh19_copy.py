@@ -484,3 +484,26 @@ def test_the_new_rules_leave_ordinary_copy_alone(tmp_path):
     d.save(tmp_path / "w.docx")
     paras = read_docx(tmp_path / "w.docx").paragraphs
     assert not any(p.kind == "subhead" for p in paras), [(p.kind, p.text) for p in paras]
+
+
+def test_a_units_brackets_stay_and_a_lead_in_sentence_is_no_salutation():
+    """mL/(min·1.73m²) became mL/（min·1.73m²）: the unit's characters changed; 专家建议以下人群
+    优先接种： opening an article was set flush left and ragged as a letter's salutation."""
+    import sys
+    sys.path.insert(0, str(ROOT / "src"))
+    from pathlib import Path
+
+    from typeset.body import salutation
+    from typeset.load import parse_article
+    from typeset.normalize import normalise_text
+
+    for t in ("估算肾小球滤过率为60～89mL/(min·1.73m²)的患者", "函数f(x)的值", "单位为kg/(m·s)。"):
+        assert normalise_text(t)[0] == t
+    assert normalise_text("(GDP)增长")[0] == "（GDP）增长"
+    assert normalise_text("WHO(World Health Organization)发布")[0] == \
+        "WHO（World Health Organization）发布"
+    lead = parse_article(Path("a.txt"), "headline: x\n\n专家建议以下人群优先接种：\n\n"
+                                        "60岁及以上老年人；\n\n慢性病患者。\n").paragraphs
+    assert salutation(lead) is None
+    letter = parse_article(Path("b.txt"), "headline: x\n\n各位家长：\n\n下周一学校将开展体检。\n").paragraphs
+    assert salutation(letter) == 0

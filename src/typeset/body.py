@@ -240,7 +240,7 @@ _WRITTEN = re.compile(
     r"(?:" + _NUM_DATE + r")"
     r"(?P<when>[晨晚夜]|凌晨|清晨|深夜|午后|傍晚|黄昏)?"
     r"(?P<where>[，,]?(?:[记写作草]|草成|改定|定稿)?于"
-    r"(?![^于]*(?:召开|举行|举办|开幕|闭幕|发布|成立)$)[\u3400-\u9fff·]{1,10})?"
+    r"(?![^于]*(?:召开|举行|举办|开幕|闭幕|发布|成立|逝世|去世|病逝|出生|诞生|结婚|毕业|落成|竣工|开工|签约|揭牌)$)[\u3400-\u9fff·]{1,10})?"
     r"|(?P<by>(?:[记写作草]|草成|改定|定稿)于)(?:" + _NUM_DATE.replace("\\1", "\\2") + r")"
     r"(?:[晨晚夜]|凌晨|清晨|深夜|午后|傍晚|黄昏)?")
 _SENTENCE_MARKS = re.compile("[，。；：？！、,.;:?!（）()“”]")
@@ -408,9 +408,15 @@ def salutation(paras) -> int | None:
         k += 1                      # (an editor's note over a reader's letter)
     k += 1 if len(paras) > k and _DOC_NUMBER.fullmatch(paras[k].text.strip()) else 0
     if len(paras) > k + 1 and paras[k].kind == "body" and not paras[k].spans and \
-            not paras[k].verse and _SALUTATION.fullmatch(paras[k].text.strip()) is not None:
+            not paras[k].verse and _SALUTATION.fullmatch(paras[k].text.strip()) is not None \
+            and not _LEAD_IN.search(paras[k].text):
         return k
     return None
+
+
+# … but a sentence that leads into a list is none: 专家建议以下人群优先接种：, 本次大赛设以下奖项：
+# (fresh19c: set flush left and ragged as an address)
+_LEAD_IN = re.compile("以下|如下|下列|包括|主要|分别|具体|事项|情况|内容|要求|措施|奖项|条件|方式")
 
 
 def compliment(paras, k: int) -> bool:

@@ -19,7 +19,9 @@ Chinese character or a full-width mark on the side that matters.
 3. **Half-width marks** ``, ; : ? ! ( )`` next to Chinese text become ``，；：？！（）``
    (NFKC folds them to ASCII).  Brackets are decided in pairs: ``(GDP)增长`` gives
    ``（GDP）增长`` with both brackets full-width.  ``,`` and ``:`` between two digits stay
-   (``3,000``, ``10:30``), and so does everything inside Latin text.
+   (``3,000``, ``10:30``), and so does everything inside Latin text, and brackets with no
+   Chinese and no space inside right after a solidus or a one-letter name: a unit's
+   ``mL/(min·1.73m²)``, a function's ``f(x)``.
 4. **Quotes**: straight ``"`` in Chinese context become ``“ ”`` and ``'`` become ``‘ ’``
    (nested quotes: double outside, single inside, CLREQ §quotation_marks).  Opening or closing
    is decided by the side that has a space or the paragraph edge, else by alternation (each
@@ -238,6 +240,15 @@ def _paren_pairs(text: str) -> dict[int, bool]:
             before = before_of[a]
             after = after_of[k + 1]
             chinese = han[k] > han[a + 1] or _cjk(before) or _cjk(after)
+            if han[k] == han[a + 1] and a and " " not in text[a:k] and (
+                    text[a - 1] in "/^_" or text[a - 1].isascii() and text[a - 1].isalpha() and
+                    not (a > 1 and text[a - 2].isascii() and text[a - 2].isalnum())):
+                # brackets of a Latin expression, no Chinese or space inside, right after a
+                # solidus or a one-letter name: a unit's (mL/(min·1.73m²)), a function's
+                # (f(x)) — part of the symbol (an acronym's gloss, WHO(World …), is not),
+                # not a Chinese parenthesis, whatever follows (fresh19c: 的 after it turned
+                # them full-width, changing the unit's characters)
+                chinese = False
             decide[a] = decide[k] = chinese
     return decide
 
