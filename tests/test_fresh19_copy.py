@@ -507,3 +507,25 @@ def test_a_units_brackets_stay_and_a_lead_in_sentence_is_no_salutation():
     assert salutation(lead) is None
     letter = parse_article(Path("b.txt"), "headline: x\n\n各位家长：\n\n下周一学校将开展体检。\n").paragraphs
     assert salutation(letter) == 0
+
+
+def test_a_term_or_a_reading_glued_to_a_number_stays_whole():
+    """HbA1 / c>8.5%, <2.6 / mmol/L, 140 / /90mmHg (fresh19c): a decimal point makes no code
+    of a term, a number keeps the unit symbol after it, a solidus between figures is a
+    reading's, not a path's."""
+    import sys
+    sys.path.insert(0, str(ROOT / "src"))
+    from typeset.compose import Settings, compose_paragraph
+    from typeset.fonts import load_font_table
+    from typeset.yamlsrc import load_yaml
+
+    path = ROOT / "layout" / "fonts.yaml"
+    face = load_font_table(path, load_yaml(path), ROOT).face("body")
+    texts = {"合并高血压、HbA1c>8.5%或估算肾小球滤过率降低的患者，净获益更为明显。": "HbA1c>8.5%",
+             "对于低密度脂蛋白胆固醇（LDL-C）<2.6mmol/L且无吸烟史的患者，可适当放宽。": "2.6mmol",
+             "患者血压长期高于140/90mmHg，需要及时就医并规律服药。": "140/90mmHg"}
+    for text, whole in texts.items():
+        for m in range(10, 17):
+            lines = [ln.text for ln in compose_paragraph(text, face, float(m), Settings())]
+            assert "".join(lines) == text
+            assert any(whole in t for t in lines), (m, lines)

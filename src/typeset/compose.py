@@ -941,6 +941,8 @@ def _sensible(items, m, k, j) -> float:
                 return _SCHEME_BREAK
             return _LONG_BREAK
         if cb == "/" and ca != "/" and not (m + 1 < j and items[m + 1].ch == "/"):
+            if ca in _DIGITS and m + 1 < j and items[m + 1].ch in _DIGITS:
+                return 0.0      # a ratio or a reading, not a path: 140/90mmHg, 1/2
             return _LONG_BREAK
         return 0.0
     if ca in "&=" and cb not in "&=":
@@ -990,7 +992,16 @@ def _sensible(items, m, k, j) -> float:
                 p -= 1
             if m - p <= 3 and (p == k or not items[p - 1].ch.isalnum()):
                 return 0.0
-        if any(items[q].ch in _CODE_SEPARATORS for q in range(k, j)) and \
+        else:
+            # … and a number keeps the unit symbol after it (<2.6 | mmol/L, 140/90 | mmHg,
+            # fresh19c), as a number keeps a Han unit
+            word = "".join(items[q].ch for q in range(m, min(j, m + 6)))
+            if _LATIN_UNIT.match(word):
+                return 0.0
+        # (a decimal point is no separator of a code: HbA1 | c>8.5% broke a term)
+        if any(items[q].ch in _CODE_SEPARATORS and not (
+                items[q].ch == "." and k < q < j - 1 and items[q - 1].ch in _DIGITS and
+                items[q + 1].ch in _DIGITS) for q in range(k, j)) and \
                 not any(items[q].ch == "@" for q in range(k, j)):
             return _LONG_BREAK
     return 0.0
