@@ -529,3 +529,22 @@ def test_a_term_or_a_reading_glued_to_a_number_stays_whole():
             lines = [ln.text for ln in compose_paragraph(text, face, float(m), Settings())]
             assert "".join(lines) == text
             assert any(whole in t for t in lines), (m, lines)
+
+
+def test_the_byline_does_not_close_a_note(tmp_path):
+    """（本报记者 杨帆） stood on the last line of 注：预警时间指…, read as the note's credit."""
+    issue = _issue(tmp_path / "issue", {"yj.txt": (
+        "headline: 地震预警网再扩容\nbyline: 杨帆\n\n本报讯 我省地震预警网新增台站120个，"
+        "预警时间平均提前5秒。\n\n注：数据截至11月。\n")}, """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: yj, article: yj.txt, column: 1, span: 1}
+        """)
+    r = _typeset("build", issue, "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    pdf = next((tmp_path / "out").glob("*-p01.pdf"))
+    rows = [_text(r) for r in _lines(pdf)]
+    note = next(i for i, t in enumerate(rows) if t.startswith("注："))
+    by = next(i for i, t in enumerate(rows) if "杨帆" in t)
+    assert by > note and rows[by] == "杨帆", rows

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field, replace
 
 from .blocks import Block, Frame, HeadLine, Part, closing, fill, lowest_foot
@@ -395,6 +396,10 @@ def _aligned(text: str, issue: Issue, style: TextStyle, align: str) -> list[Line
     return out
 
 
+# a note closing an article: 注：… (备注, 说明, 附注; 注1：)
+_NOTE_LINE = re.compile("(?:注|备注|附注|说明)\\d?[：:]")
+
+
 def _body_lines(issue: Issue, page: PageSpec, article_key: str, paragraphs,
                 byline: list[Line] | None = None) -> list[Line]:
     """An article's composed paragraphs with its byline set after the last one,
@@ -420,7 +425,11 @@ def _body_lines(issue: Issue, page: PageSpec, article_key: str, paragraphs,
         # (not after an inline byline the composer set flush right on its own line, nor on
         # a line of verse or a table's row — 早就改了名字　陈远舟 read as the poem's last line,
         # fresh19b: the poet's name goes under it)
-        if len(by) == 1 and last.align not in ("end", "start") and \
+        # — nor on a note closing the article (注：预警时间指…: the credit read as the
+        # note's, fresh19c)
+        note = bool(paragraphs and paragraphs[-1] and
+                    _NOTE_LINE.match(paragraphs[-1][0].text.lstrip()))
+        if len(by) == 1 and last.align not in ("end", "start") and not note and \
                 last.width + 1.0 + bw <= room + 1e-9:
             # a copy: the composed paragraph may be read again for another template; the
             # byline's glyphs, set flush with the column's end, move by the line's indent
