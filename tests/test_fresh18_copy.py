@@ -16,27 +16,15 @@ import textwrap
 
 import pdfplumber
 
-from conftest import ROOT, TYPESET
+from conftest import ROOT
+from issue_helpers import make_issue, typeset
 from realcopy_build import body_lines, build_article, project  # noqa: F401
 
 DEMO = ROOT / "issues" / "demo-weekly-2020-08"
 
 
-def _issue(folder, files: dict, pages: str, date: str = "2026-12-04"):
-    """An issue of the demo paper in ``folder``: its article ``files`` (name → text) and its
-    ``pages`` (the manifest's pages, YAML)."""
-    folder.mkdir(parents=True)
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    (folder / "issue.yaml").write_text(f"paper: typeset-demo\ndate: {date}\npages:\n" +
-                                       textwrap.dedent(pages), encoding="utf-8")
-    return folder
+_issue, _typeset = make_issue, typeset
 
-
-def _typeset(*args):
-    """The CLI run from the repository, as an editor runs it."""
-    return subprocess.run([*TYPESET, *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT)
 
 OBITUARY = """headline: 讣告
 

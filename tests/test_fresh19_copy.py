@@ -13,30 +13,36 @@ kicker in 楷体; sports, markets and weather) and looked at on the page.
 
 from __future__ import annotations
 
-import subprocess
-import textwrap
-
 import pdfplumber
 from fontTools.ttLib import TTFont
 
-from conftest import ROOT, TYPESET
+from conftest import ROOT
+from issue_helpers import make_issue, typeset
+from typeset.fonts import load_font_table
+from typeset.yamlsrc import load_yaml
 
 
-def _issue(folder, files: dict, pages: str, date: str = "2026-12-04"):
-    """An issue of the demo paper in ``folder``: its article ``files`` (name → text) and its
-    ``pages`` (the manifest's pages, YAML)."""
-    folder.mkdir(parents=True)
-    for name, text in files.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    (folder / "issue.yaml").write_text(f"paper: typeset-demo\ndate: {date}\npages:\n" +
-                                       textwrap.dedent(pages), encoding="utf-8")
-    return folder
+_issue, _typeset = make_issue, typeset
 
 
-def _typeset(*args):
-    """The CLI run from the repository, as an editor runs it."""
-    return subprocess.run([*TYPESET, *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT)
+def _one_article(tmp_path, name: str, text: str, span: int = 1):
+    """The page file of a one-article issue of the demo paper (yaowen, column 1, ``span``
+    columns), built by the CLI."""
+    issue = _issue(tmp_path / "issue", {name: text}, f"""\
+        - page: 1
+          template: yaowen
+          slots:
+            - {{id: a, article: {name}, column: 1, span: {span}}}
+        """)
+    r = _typeset("build", issue, "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    return next((tmp_path / "out").glob("*-p01.pdf"))
+
+
+def _face(role: str = "body"):
+    """A face of the project's font table."""
+    path = ROOT / "layout" / "fonts.yaml"
+    return load_font_table(path, load_yaml(path), ROOT).face(role)
 
 
 def _lines(pdf_path, page=0) -> list[list[dict]]:
@@ -73,18 +79,9 @@ def test_the_kai_face_draws_quotes_and_the_middle_dot_one_em_wide():
 
 
 def test_a_kai_kickers_quotes_take_an_em_each_on_the_page(tmp_path):
-    issue = _issue(tmp_path / "issue", {"ai.txt": (
+    pdf = _one_article(tmp_path, "ai.txt", (
         "kicker: 全市上线“AI政务助手”\nheadline: 国产大模型加速落地政务服务\n\n"
-        "本报讯 我市“AI政务助手”正式上线，市民办事可以直接用语音提问，系统会给出办理指引。\n")},
-        """\
-        - page: 1
-          template: yaowen
-          slots:
-            - {id: ai, article: ai.txt, column: 1, span: 2}
-        """)
-    r = _typeset("build", issue, "-o", tmp_path / "out")
-    assert r.returncode == 0, r.stderr
-    pdf = next((tmp_path / "out").glob("*-p01.pdf"))
+        "本报讯 我市“AI政务助手”正式上线，市民办事可以直接用语音提问，系统会给出办理指引。\n"), 2)
     kicker = next(r for r in _lines(pdf) if _text(r).startswith("全市上线"))
     assert "Kai" in kicker[0]["fontname"]
     size = kicker[0]["size"]
@@ -110,16 +107,7 @@ byline: 何清
 
 
 def test_a_dated_signature_with_its_place_stands_flush_right(tmp_path):
-    issue = _issue(tmp_path / "issue", {
-        "essay.txt": ESSAY.format(closing="2026年11月8日于成都")}, """\
-        - page: 1
-          template: yaowen
-          slots:
-            - {id: essay, article: essay.txt, column: 1, span: 1}
-        """)
-    r = _typeset("build", issue, "-o", tmp_path / "out")
-    assert r.returncode == 0, r.stderr
-    pdf = next((tmp_path / "out").glob("*-p01.pdf"))
+    pdf = _one_article(tmp_path, "essay.txt", ESSAY.format(closing="2026年11月8日于成都"))
     rows = _lines(pdf)
     k = next(i for i, r in enumerate(rows) if _text(r).startswith("2026"))
     size = next(c for r in rows for c in r if c["text"] == "原")["size"]
@@ -136,15 +124,10 @@ def test_a_dated_signature_with_its_place_stands_flush_right(tmp_path):
 
 
 def test_a_closing_too_long_for_the_column_breaks_at_its_comma_never_inside_a_number():
-    import sys
-    sys.path.insert(0, str(ROOT / "src"))
     from typeset.body import _flush_right
     from typeset.compose import Settings
-    from typeset.fonts import load_font_table
-    from typeset.yamlsrc import load_yaml
 
-    path = ROOT / "layout" / "fonts.yaml"
-    face = load_font_table(path, load_yaml(path), ROOT).face("body")
+    face = _face("body")
     lines = _flush_right("2026年11月30日夜，记于玉林", face, 12.0, Settings())
     assert [ln.text for ln in lines] == ["2026年11月30日夜，", "记于玉林"]
     assert all(ln.align == "end" for ln in lines)
@@ -169,14 +152,9 @@ def test_a_closing_too_long_for_the_column_breaks_at_its_comma_never_inside_a_nu
 # --- a caption's credit ------------------------------------------------------------------------
 
 def test_a_captions_credit_without_brackets_is_kept_whole_on_its_own_line():
-    import sys
-    sys.path.insert(0, str(ROOT / "src"))
     from typeset.compose import Settings, compose_paragraph, keeps
-    from typeset.fonts import load_font_table
-    from typeset.yamlsrc import load_yaml
 
-    path = ROOT / "layout" / "fonts.yaml"
-    face = load_font_table(path, load_yaml(path), ROOT).face("body")
+    face = _face("body")
     for credit in ("本报记者 岳小川 摄", "新华社记者 李贺 摄", "记者 张大乐"):
         text = "图为12月4日，市民在四川大学望江校区银杏大道拍照留念。" + credit
         assert (len(text) - len(credit), len(text)) in keeps(text), credit
@@ -193,14 +171,9 @@ def test_a_captions_credit_without_brackets_is_kept_whole_on_its_own_line():
 def test_a_codes_letter_prefix_stays_with_its_digits():
     """D1234/D | 1235次 read as a train D and a number: the D of a train number, the G of a
     road, stays with its digits; a timestamp still breaks between its date and its time."""
-    import sys
-    sys.path.insert(0, str(ROOT / "src"))
     from typeset.compose import Settings, compose_paragraph
-    from typeset.fonts import load_font_table
-    from typeset.yamlsrc import load_yaml
 
-    path = ROOT / "layout" / "fonts.yaml"
-    face = load_font_table(path, load_yaml(path), ROOT).face("body")
+    face = _face("body")
     text = "自12月10日起，成都东站每日增开至重庆北站D1234/D1235次动车组列车，途经G85银昆高速。"
     for m in range(8, 21):
         lines = [ln.text for ln in compose_paragraph(text, face, float(m), Settings())]
@@ -215,14 +188,9 @@ def test_a_codes_letter_prefix_stays_with_its_digits():
 def test_a_headline_keeps_a_quantity_in_two_units_whole():
     """潘展乐46秒 / 80夺冠: 80 read as a new number; the body keeps 46秒80 whole, so does a
     headline."""
-    import sys
-    sys.path.insert(0, str(ROOT / "src"))
     from typeset.compose import Settings, compose_headline
-    from typeset.fonts import load_font_table
-    from typeset.yamlsrc import load_yaml
 
-    path = ROOT / "layout" / "fonts.yaml"
-    face = load_font_table(path, load_yaml(path), ROOT).face("headline")
+    face = _face("headline")
     # (from a measure that holds the quantity: 2小时05分37秒 is over 7 em wide)
     for text, low in (("潘展乐46秒80夺冠 张雨霏2:05.32破纪录", 5), ("苏炳添9秒83闯入决赛", 4),
                       ("他跑出2小时05分37秒", 8)):
@@ -260,15 +228,7 @@ def test_a_poems_stepped_lines_titles_and_byline(tmp_path):
     """Free verse with lines the poet stepped in (four spaces, two 　): they stand 2 em
     further in; a poem's title keeps the blank lines around it (the second poem's title ran
     on as a line of the first); the poet's name goes under the last line, not on it."""
-    issue = _issue(tmp_path / "issue", {"poem.txt": POEMS}, """\
-        - page: 1
-          template: yaowen
-          slots:
-            - {id: poem, article: poem.txt, column: 1, span: 1}
-        """)
-    r = _typeset("build", issue, "-o", tmp_path / "out")
-    assert r.returncode == 0, r.stderr
-    pdf = next((tmp_path / "out").glob("*-p01.pdf"))
+    pdf = _one_article(tmp_path, "poem.txt", POEMS)
     rows = {_text(r): r for r in _lines(pdf)}
     em = rows["水瘦下来了"][0]["size"]
     x0 = rows["水瘦下来了"][0]["x0"]
@@ -285,15 +245,11 @@ def test_a_poems_stepped_lines_titles_and_byline(tmp_path):
 
 
 def test_a_poems_title_and_poet_keep_with_its_first_lines():
-    import sys
-    sys.path.insert(0, str(ROOT / "src"))
     from pathlib import Path
 
     from typeset.body import TITLE_KEEPS, _stanza_keeps, _verse
     from typeset.compose import Settings
-    from typeset.fonts import load_font_table
     from typeset.load import parse_article
-    from typeset.yamlsrc import load_yaml
 
     text = ("headline: 诗词二首\n\n冬日过杜甫草堂\n\n〔今〕沈秋白\n\n竹外寒梅三两枝，\n茅檐犹似旧年时。\n"
             "游人莫问兴亡事，\n一半秋风在草诗。\n\n夜读\n\n〔今〕许望山\n\n灯下一卷书，\n窗前半轮月。\n"
@@ -301,8 +257,7 @@ def test_a_poems_title_and_poet_keep_with_its_first_lines():
     art = parse_article(Path("poems.txt"), text)
     paras = art.paragraphs
     assert [p.verse > 0 for p in paras] == [True] * len(paras)
-    path = ROOT / "layout" / "fonts.yaml"
-    face = load_font_table(path, load_yaml(path), ROOT).face("body")
+    face = _face("body")
     verse = _verse(paras, face, 12.0, Settings())
     out = [verse[k] for k in range(len(paras))]
     _stanza_keeps(out, paras, verse)
@@ -319,8 +274,6 @@ def test_a_word_reporters_bold_line_is_a_subhead(tmp_path):
     """三大功能率先上线, a short paragraph bold throughout with no mark at its end, is the
     reporter's subhead (it was set as a bold body line, with no white above it, alone at a
     column's foot); a bold sentence, and a bold line with no text after it, stay text."""
-    import sys
-    sys.path.insert(0, str(ROOT / "src"))
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -351,8 +304,6 @@ def test_an_editors_note_in_a_text_file_is_boxed_and_the_letter_under_it_saluted
     """编者按：… typed as a paragraph of a .txt article was set as body text (under a reader's
     letter it read as the reader's words); it is the boxed note a .md quote makes, and the
     letter's 编辑同志： under it stands flush left as a salutation."""
-    import sys
-    sys.path.insert(0, str(ROOT / "src"))
     from pathlib import Path
 
     from typeset.body import salutation
@@ -368,8 +319,6 @@ def test_an_editors_note_in_a_text_file_is_boxed_and_the_letter_under_it_saluted
 
 def test_a_briefs_lead_in_line_keeps_with_the_next():
     """■“银发课堂”智能手 stood at the foot of a column, the brief going on in the next."""
-    import sys
-    sys.path.insert(0, str(ROOT / "src"))
     from pathlib import Path
 
     from typeset.body import compose_article
@@ -389,8 +338,6 @@ def test_band_white_fills_a_foot_only_through_the_story_the_block_below_stands_o
     """Two stories side by side over a story the flow stacks under them (no top:): white
     added to the shorter one's band moves nothing; `check` told the editor to add 3 lines to
     one and 5 to the other, "fills 8 of 8" — applied, the foot stayed short."""
-    import sys
-    sys.path.insert(0, str(ROOT / "src"))
     from types import SimpleNamespace as NS
 
     from typeset.makeup import _band_fills
@@ -415,8 +362,6 @@ def test_band_white_fills_a_foot_only_through_the_story_the_block_below_stands_o
 def test_band_white_lever_takes_stories_side_by_side_together():
     """Over a hole two stories side by side, the story under both stacked by the flow:
     neither band alone moves it, both together do — the lever names both."""
-    import sys
-    sys.path.insert(0, str(ROOT / "src"))
     from types import SimpleNamespace as NS
 
     from typeset.makeup import _band_fills
@@ -437,24 +382,18 @@ def test_band_white_lever_takes_stories_side_by_side_together():
 # --- what the review of these rules found ------------------------------------------------------
 
 def test_the_new_rules_leave_ordinary_copy_alone(tmp_path):
-    import sys
-    sys.path.insert(0, str(ROOT / "src"))
     from pathlib import Path
 
     import docx
 
     from typeset.body import _stanza_keeps, _verse
     from typeset.compose import Settings, compose_headline
-    from typeset.fonts import load_font_table
     from typeset.load import parse_article
     from typeset.word import read_docx
-    from typeset.yamlsrc import load_yaml
 
-    path = ROOT / "layout" / "fonts.yaml"
-    fonts = load_font_table(path, load_yaml(path), ROOT)
     # two quantities in a headline are not one: 36小时 / 120名
     lines = [ln.text for ln in compose_headline("鏖战36小时120名群众全部获救",
-                                                fonts.face("headline"), 8.0, Settings())]
+                                                _face("headline"), 8.0, Settings())]
     assert not any("小时120" in t for t in lines), lines
     # a news story's sentence over the stanza it quotes, a numbered heading after it: prose
     news = ("headline: 诗会\n\n本报讯 昨天，诗会在杜甫草堂举行。\n\n老诗人当场朗诵了新作\n\n锦江春水绿\n"
@@ -468,7 +407,7 @@ def test_the_new_rules_leave_ordinary_copy_alone(tmp_path):
     # a poem of one line a stanza: no line keeps the poem together
     one = "headline: x\n\nverse:\n" + "\n\n".join(f"第{i}行诗句在这里" for i in range(8)) + "\nprose:\n"
     paras = parse_article(Path("o.txt"), one).paragraphs
-    verse = _verse(paras, fonts.face("body"), 12.0, Settings())
+    verse = _verse(paras, _face(), 12.0, Settings())
     out = [verse[k] for k in range(len(paras))]
     _stanza_keeps(out, paras, verse)
     assert max(ln.keep for lines in out for ln in lines) == 0
@@ -489,8 +428,6 @@ def test_the_new_rules_leave_ordinary_copy_alone(tmp_path):
 def test_a_units_brackets_stay_and_a_lead_in_sentence_is_no_salutation():
     """mL/(min·1.73m²) became mL/（min·1.73m²）: the unit's characters changed; 专家建议以下人群
     优先接种： opening an article was set flush left and ragged as a letter's salutation."""
-    import sys
-    sys.path.insert(0, str(ROOT / "src"))
     from pathlib import Path
 
     from typeset.body import salutation
@@ -513,14 +450,9 @@ def test_a_term_or_a_reading_glued_to_a_number_stays_whole():
     """HbA1 / c>8.5%, <2.6 / mmol/L, 140 / /90mmHg (fresh19c): a decimal point makes no code
     of a term, a number keeps the unit symbol after it, a solidus between figures is a
     reading's, not a path's."""
-    import sys
-    sys.path.insert(0, str(ROOT / "src"))
     from typeset.compose import Settings, compose_paragraph
-    from typeset.fonts import load_font_table
-    from typeset.yamlsrc import load_yaml
 
-    path = ROOT / "layout" / "fonts.yaml"
-    face = load_font_table(path, load_yaml(path), ROOT).face("body")
+    face = _face("body")
     texts = {"合并高血压、HbA1c>8.5%或估算肾小球滤过率降低的患者，净获益更为明显。": "HbA1c>8.5%",
              "对于低密度脂蛋白胆固醇（LDL-C）<2.6mmol/L且无吸烟史的患者，可适当放宽。": "2.6mmol",
              "患者血压长期高于140/90mmHg，需要及时就医并规律服药。": "140/90mmHg"}
@@ -533,17 +465,9 @@ def test_a_term_or_a_reading_glued_to_a_number_stays_whole():
 
 def test_the_byline_does_not_close_a_note(tmp_path):
     """（本报记者 杨帆） stood on the last line of 注：预警时间指…, read as the note's credit."""
-    issue = _issue(tmp_path / "issue", {"yj.txt": (
+    pdf = _one_article(tmp_path, "yj.txt", (
         "headline: 地震预警网再扩容\nbyline: 杨帆\n\n本报讯 我省地震预警网新增台站120个，"
-        "预警时间平均提前5秒。\n\n注：数据截至11月。\n")}, """\
-        - page: 1
-          template: yaowen
-          slots:
-            - {id: yj, article: yj.txt, column: 1, span: 1}
-        """)
-    r = _typeset("build", issue, "-o", tmp_path / "out")
-    assert r.returncode == 0, r.stderr
-    pdf = next((tmp_path / "out").glob("*-p01.pdf"))
+        "预警时间平均提前5秒。\n\n注：数据截至11月。\n"))
     rows = [_text(r) for r in _lines(pdf)]
     note = next(i for i, t in enumerate(rows) if t.startswith("注："))
     by = next(i for i, t in enumerate(rows) if "杨帆" in t)
