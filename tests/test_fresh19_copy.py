@@ -472,3 +472,24 @@ def test_the_byline_does_not_close_a_note(tmp_path):
     note = next(i for i, t in enumerate(rows) if t.startswith("注："))
     by = next(i for i, t in enumerate(rows) if "杨帆" in t)
     assert by > note and rows[by] == "杨帆", rows
+
+
+def test_a_numbered_lists_item_opening_with_a_figure_is_not_read_as_a_decimal():
+    """1.60岁及以上老年人 / 2.6月龄～5岁儿童 in a list 1.–4.: read as 1.60 and 2.6 (fresh19c)."""
+    from pathlib import Path
+
+    from typeset.load import parse_article
+    from typeset.normalize import normalise_article
+
+    text = ("headline: 优先接种人群\n\n专家建议以下人群优先接种：\n\n1.60岁及以上老年人；\n\n"
+            "2.6月龄～5岁儿童；\n\n3.慢性病患者；\n\n4.医务人员。\n\n据统计，去年接种率为1.5%。\n")
+    art = parse_article(Path("list.txt"), text)
+    new, changes, _ = normalise_article(art, text.split("\n"))
+    got = [p.text for p in new.paragraphs]
+    assert got[1:5] == ["1. 60岁及以上老年人；", "2. 6月龄～5岁儿童；", "3.慢性病患者；", "4.医务人员。"]
+    assert got[5] == "据统计，去年接种率为1.5%。"
+    assert len([c for c in changes if "list's number" in c.why]) == 2
+    # two numbers in a row are no list: 1.5 and 2.6 stay decimals
+    two = parse_article(Path("two.txt"), "headline: x\n\n1.5倍的增长。\n\n2.6万人参加。\n")
+    new, _, _ = normalise_article(two, [])
+    assert new is None or [p.text for p in new.paragraphs] == ["1.5倍的增长。", "2.6万人参加。"]

@@ -810,6 +810,40 @@ def normalise_issue(issue, known: dict | None = None, done: dict | None = None):
     return replace(issue, articles=articles), all_changes
 
 
+# A list numbered 1. 2. 3. … one item a paragraph, whose item opens with a figure: 1.60岁及以上
+# 老年人 reads as 1.60 (a decimal) and 2.6月龄 as 2.6 months (fresh19c), where 3.慢性病患者 is
+# read as an item.  In a run of three paragraphs or more numbered in order, the number of an
+# item that opens with a figure is set apart by a space (as the copy would type it: 1. 60岁).
+_LIST_NUMBER = re.compile(r"(\d{1,2})[.．](?=\S)")
+
+
+def _list_numbers(paras: list, name: str, changes: list) -> None:
+    """Set a space after the number of each item of a numbered list whose text opens with a
+    figure (see above); ``paras`` changed in place, each change reported."""
+    k = 0
+    while k < len(paras):
+        run = []
+        want = 1
+        while k + len(run) < len(paras):
+            p = paras[k + len(run)]
+            m = _LIST_NUMBER.match(p.text) if p.kind == "body" and not p.verse else None
+            if m is None or int(m.group(1)) != want:
+                break
+            run.append(m)
+            want += 1
+        if len(run) >= 3:
+            for j, m in enumerate(run):
+                p = paras[k + j]
+                if p.text[m.end()].isdigit():
+                    paras[k + j] = replace(p, text=p.text[:m.end()] + " " + p.text[m.end():],
+                                           spans=tuple((a + (a >= m.end()), b + (b >= m.end()),
+                                                        st) for a, b, st in p.spans))
+                    changes.append(Change(name, p.line, m.end(), m.group(0), m.group(0) + " ",
+                                          N_("a list's number set apart from the figure "
+                                             "opening its item")))
+        k += max(1, len(run))
+
+
 def normalise_article(art, lines=None):
     """One article of :func:`normalise_issue`: (the article normalised, or None where it
     reads the same as ``art``; its changes, [Change]; its file's lines, read here unless
@@ -863,6 +897,7 @@ def normalise_article(art, lines=None):
             paras.append(replace(p, text=new, spans=_moved_spans(p.text, new, p.spans)))
         else:
             paras.append(Paragraph(new, p.line, verse=p.verse, step=p.step))
+    _list_numbers(paras, name, changes)
     new_art = replace(
         art, headline=header("headline"), kicker=header("kicker"),
         subtitle=header("subtitle"), byline=header("byline"), paragraphs=tuple(paras))
