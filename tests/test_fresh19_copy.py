@@ -493,3 +493,24 @@ def test_a_numbered_lists_item_opening_with_a_figure_is_not_read_as_a_decimal():
     two = parse_article(Path("two.txt"), "headline: x\n\n1.5倍的增长。\n\n2.6万人参加。\n")
     new, _, _ = normalise_article(two, [])
     assert new is None or [p.text for p in new.paragraphs] == ["1.5倍的增长。", "2.6万人参加。"]
+
+
+def test_text_under_a_picture_in_its_story_starts_a_line_under_the_caption():
+    """A picture inside its story's block with the text going on under it (makeup's 'wrap'):
+    the caption's last line was followed on the next grid line by the text, read as its first
+    line (fresh19c); a white line now parts them, as the story's own white."""
+    from types import SimpleNamespace as NS
+
+    from typeset.makeup import WRAP_WHITE, Placed, Proposal, proposal_slots
+    from typeset.model import Slot
+
+    story = Slot(id="s", kind="article", column=1, span=2, top=None, lines=None, article="a",
+                 placed=False)
+    pic = Slot(id="p", kind="picture", column=2, span=1, top=None, lines=None, placed=False)
+    page = NS(slots=(story, pic))
+    b = Placed("s", "article", 1, 2, 10, 40, style="standard", band=4, wrap=(1, 12))
+    p = Placed("p", "picture", 2, 1, 14, 12)
+    got = {s.id: s for s in proposal_slots(page, Proposal(1, [b, p], 0.0, {}, [40]))}
+    runs = dict((c, (t, n)) for c, t, n in got["s"].runs)
+    assert runs[1] == (14, 36)                      # beside the picture: from under the band
+    assert runs[2] == (14 + 12 + WRAP_WHITE, 36 - 12 - WRAP_WHITE) and WRAP_WHITE == 1

@@ -130,6 +130,10 @@ from .model import PRIORITY_NAMES
 
 GROW = F.MAX_HEAD_GROW       # lines of white a headline band may take over its minimum …
 MIN_LEG = 6                  # no story so wide that its columns hold fewer lines than this
+# a white grid line between a picture's caption and the story's text going on under it (the
+# text round a picture, 'wrap'): on the next line the caption read as the text's first line
+# (fresh19c: …抢收小麦。（本报记者 王晓东 摄） / 稳定在98%以上，全省小麦…)
+WRAP_WHITE = 1
 LEG_LONG = 0.5               # legs deeper than this share of the type area cost
 SHALLOW_IN = 2.0             # legs shallower than this (inches) cost: a leg of text reads
                              # best 2–10 inches deep (newsroom.md §1.5); see leg_floor
@@ -1008,8 +1012,10 @@ def _shapes(st: StoryIn, pic: PictureIn | None, w: int, styles) -> list[_Shape]:
                 p = pic.lines[k]
                 bands = {}
                 for b in range(f.min_band, f.most + 1):
-                    legs = -(-(st.body + k * p) // w)
-                    if legs - p < MIN_LEG:      # the text under the picture: a real leg
+                    # the picture and a white line under its caption (WRAP_WHITE), the text
+                    # going on under them
+                    legs = -(-(st.body + k * (p + WRAP_WHITE)) // w)
+                    if legs - p - WRAP_WHITE < MIN_LEG:     # the text under it: a real leg
                         continue
                     bands.setdefault(b + legs, b)
                 if bands:
@@ -2237,7 +2243,7 @@ def proposal_slots(page, proposal: Proposal) -> list:
                 k, p = b.wrap
                 first, foot = b.top + b.band, b.top + b.lines
                 runs = [(c, first, foot - first) if c < b.column + b.span - k else
-                        (c, first + p, foot - first - p)
+                        (c, first + p + WRAP_WHITE, foot - first - p - WRAP_WHITE)
                         for c in range(b.column, b.column + b.span)]
                 # a picture down to the foot leaves no text under it
                 kw.update(top=b.top, runs=tuple(r for r in runs if r[2] > 0))
@@ -2332,6 +2338,12 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
                   and o.slot.column + o.slot.span <= b.slot.column + b.slot.span]
         for o in inside:
             cells |= {(c, ln) for c, t, n in o.cells() for ln in range(t, t + n)}
+            # … with the white line under its caption where the story's text goes on under
+            # it (WRAP_WHITE): the module's own white
+            under = {(c, o.bottom + j) for c in range(o.slot.column, o.slot.column + o.slot.span)
+                     for j in range(WRAP_WHITE)}
+            if any((c, o.bottom + WRAP_WHITE) in cells for c, _ in under):
+                cells |= under
         cs = [c for c, _ in cells]
         ls = [ln for _, ln in cells]
         if not cells:
