@@ -1219,10 +1219,10 @@ def _txt_poem(block: list[tuple[int, str]]) -> bool:
 
 def _in_slot(err, path: Path, sid: str):
     """``err`` (an error in the article file ``path``) naming the slot that reads the file as
-    well, where it names the file alone, no line in it (an unreadable .docx named the file
-    but not the slot; an error at a line of the file points there already)."""
+    well (an unreadable .docx named the file but not the slot; an error at a line of the file
+    — a control character at bad.txt:3:3 — names its line and the slot)."""
     where = getattr(err, "where", None)
-    if where is not None and where.slot is None and where.line is None and where.path == path:
+    if where is not None and where.slot is None and where.path == path:
         err.where = replace(where, slot=sid)
         err.__dict__.pop("_text", None)
     return err
