@@ -409,14 +409,14 @@ def salutation(paras) -> int | None:
     k += 1 if len(paras) > k and _DOC_NUMBER.fullmatch(paras[k].text.strip()) else 0
     if len(paras) > k + 1 and paras[k].kind == "body" and not paras[k].spans and \
             not paras[k].verse and _SALUTATION.fullmatch(paras[k].text.strip()) is not None \
-            and not _LEAD_IN.search(paras[k].text):
+            and not _LIST_LEAD_IN.search(paras[k].text):
         return k
     return None
 
 
 # … but a sentence that leads into a list is none: 专家建议以下人群优先接种：, 本次大赛设以下奖项：
 # (fresh19c: set flush left and ragged as an address)
-_LEAD_IN = re.compile("以下|如下|下列|包括|主要|分别|具体|事项|情况|内容|要求|措施|奖项|条件|方式")
+_LIST_LEAD_IN = re.compile("以下|如下|下列|包括|主要|分别|具体|事项|情况|内容|要求|措施|奖项|条件|方式")
 
 
 def compliment(paras, k: int) -> bool:
