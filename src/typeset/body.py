@@ -19,8 +19,10 @@ A plain paragraph (kind "body" without emphasis) is composed exactly as before m
   楷体; ``{.center}`` / ``{.left}`` in the markup overrides.
 - a **quoted block** is in 楷体, indented 1 em on both sides; an editor's note (编者按, or
   ``{.box}``) is boxed: a blank grid line above and below holds the box's top and foot rule.
-- a **list item** hangs: its marker stands at the column edge, ¼ em before its text, and
-  every line of the text starts at the same indent.
+- a **list item** hangs: its marker stands at the column edge, set against its text, and
+  every line of the text starts at the same indent, a whole number of ems in (the list's
+  widest label and at least ⅛ em of white, ``cjk.label_room``), so that its Han characters
+  keep the column's em grid.
 - **verse** (no markup: found in the text): a poem of regular lines (五言, 七言, 四言 — every
   paragraph whole clauses of the same number of Han characters, each closed by a mark,
   :func:`verse_clauses`) is set a line of verse to a line, never letter-spaced: a couplet
@@ -1151,8 +1153,9 @@ def _item(issue, p, measure: float, marker: int | None = None,
           label: float = 0.0) -> list[Line]:
     """A list item with a hanging indent: its text is composed at the measure less the hang
     and every line starts under the text; the marker (``●``, ``1.``; ``marker``: its length
-    when the caller knows it, a listing's time) stands in the hang of the first line, ¼ em
-    before the text (a Han–Latin gap that does not stretch).  A listing's entry is set
+    when the caller knows it, a listing's time) stands in the hang of the first line, set
+    against the text: a list's labels right-aligned, the hang a whole number of ems
+    (cjk.label_room), a listing's time ¼ em before its text.  A listing's entry is set
     ragged, each line at its natural width: justified, a title that turned over before its
     episode numbers was spread (电 视 剧： 山 河 锦 绣 / （18、19）)."""
     paper = issue.paper
@@ -1166,8 +1169,16 @@ def _item(issue, p, measure: float, marker: int | None = None,
     # (a listing's entry starts at the paragraph indent, as the paragraphs around it do: the
     # time stands where a paragraph's first character would)
     base = paper.settings.indent if given else (max(1, p.level) - 1) * 1.0
-    # (``label``: the widest label of the item's list, :func:`_labels`)
-    hang = base + (max(mark.width, label) + cjk.HAN_LATIN_GAP if mark else 0.0)
+    # (``label``: the widest label of the item's list, :func:`_labels`; a list's label takes
+    # whole ems with its white, cjk.label_room — a listing's time is set ragged after it)
+    widest = max(mark.width, label) if mark else 0.0
+    if not mark:
+        room = 0.0
+    elif given:
+        room = widest + cjk.HAN_LATIN_GAP
+    else:
+        room = cjk.label_room(p.text[:marker], widest)
+    hang = base + room
     if given and base and measure - hang < measure / 2:
         # a time range (08:00—08:30) at the indent left the entries less than half the
         # column, four characters a line at 12 em: the times go flush left instead
@@ -1188,7 +1199,7 @@ def _item(issue, p, measure: float, marker: int | None = None,
     for ln in lines:
         ln.indent += hang
     if mark is not None and lines:
-        back = mark.width + cjk.HAN_LATIN_GAP
+        back = mark.width + room - widest     # (the labels of a list right-aligned)
         lines[0].glyphs = [replace(g, x=g.x - back) for g in mark.glyphs] + lines[0].glyphs
     _dots(lines, p)
     return lines

@@ -8,7 +8,9 @@ chooses the strictness level and the punctuation style in its layout file.
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 
 # --- Character classes -------------------------------------------------------------------
 # CLREQ §categories_and_usage_of_punctuation_marks, §table_of_punctuation_marks.
@@ -226,6 +228,24 @@ HAN_LATIN_MIN = 0.125     # may shrink to ⅛ em
 HAN_LATIN_MAX = 0.5       # may stretch to ½ em
 SPACE_MIN = 0.25          # Western word space shrinks to ¼ em at the most
 SPACE_MAX = 0.5           # and stretches to ½ em
+# A list's label (1. 10. ● （一）) and the white after it take a whole number of ems before
+# the item's text, so that the Han characters after it keep the column's em grid: a label of
+# 0.83 em and a ¼-em gap hung an item's text 1.08 em in, every Han line of it 10.92 em wide in
+# a 12-em column and so spaced out (+0.1–0.27 em a gap), and in a numbered paragraph of plain
+# text the typed space after "3." stretched and shrank with the line (from ¼ to 1 em,
+# fresh20b).  At least ⅛ em of white (HAN_LATIN_MIN) after a label ending in a Latin
+# character; none after a full-width one (●, 、, ）), whose em holds its own white.
+LIST_LABEL = re.compile(r"(?:\d{1,3}[.)]|\(\d{1,3}\)|[A-Za-z][.)])[ \u3000](?=\S)")
+
+
+def label_room(label: str, width: float) -> float:
+    """The room (em, a whole number) that a list's ``label``, ``width`` em wide as set, takes
+    with the white after it before its item's text (see LIST_LABEL above)."""
+    white = 0.0 if unicodedata.east_asian_width(label[-1]) in "WF" or \
+        label[-1] == "●" else HAN_LATIN_MIN
+    return float(max(1, math.ceil(width + white - 1e-6)))
+
+
 # Even spacing (CLREQ's last resort, step 3 of §procedures_for_inter-character_spacing_
 # expansion) of at most 1/20 em a gap is not seen as letter-spacing; beyond it a line is
 # visibly letter-spaced (issue #15 counts such lines), and beyond 0.07 em (the largest gap
@@ -302,6 +322,9 @@ BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?
 # The markers that open a brief's lead-in (■“银发课堂”开课 …): ■ ◆ ▲ ★ and their outlines;
 # not ●, a list item's bullet as markup and Word give it
 BRIEF_MARKS = "■□◆◇▲△★☆"
+# … and a brief's lead-in: its marker and a few words up to the space that parts it from the
+# brief's text (■彭州法院巡回审判进乡村 12月3日，…)
+BRIEF_LEAD_IN = re.compile(f"[{BRIEF_MARKS}]\\S{{2,24}}?(?=[ \u3000])")
 # A reporter's or a photographer's credit alone on a line, without brackets (记者 张大乐,
 # 特约记者 汪淑琴 摄, 本报记者 李四 实习生 王五, □记者 张猛 文/图): under a Word document's
 # headline it is the byline; at an article's end it closes it as a signature does, flush right

@@ -1069,6 +1069,40 @@ def _price_keeps(items: list[_Item], text: str, measure: float, indent: float,
                 it.penalty = max(it.penalty, cost + (_KEEP_NAME if inside else 0.0))
 
 
+_LABEL_FIRST = frozenset("0123456789(ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _label_space(items: list[_Item], text: str) -> None:
+    """A paragraph that opens with a list's label and a typed space (3. 总府路全段。, copy
+    numbered by hand): the space is the white that makes the label take whole ems
+    (cjk.label_room), fixed — neither stretched nor shrunk with the line — so that every item
+    of the list shows the same white after its number and its Han characters keep the em
+    grid (it was an ideographic space of 1 em that a tight line took in to ¼ em: 1 em after
+    "3." on a short line, ¼ after "1." on a full one, fresh20b)."""
+    m = cjk.LIST_LABEL.match(text)
+    if m is None:
+        return
+    sp = m.end() - 1
+    nat = _sums(items, 0, sp)[0]
+    it = _own(items, sp)
+    it.w = cjk.label_room(text[:sp], nat) - nat
+    it.shrink = it.stretch = 0.0
+    it.shrink_kind = it.stretch_kind = ""
+
+
+def _lead_in_space(items: list[_Item], text: str) -> None:
+    """A brief's lead-in (cjk.BRIEF_LEAD_IN): the space after it keeps its white — it parts
+    the brief's title from its text, and a tight line took it in to ¼ em, or to nothing
+    after a closing quote (■双流法院发出首份“家庭教育指导令”近日，…, fresh20b)."""
+    m = cjk.BRIEF_LEAD_IN.match(text)
+    if m is not None:
+        # (and a closing mark before it keeps its blank half, which is part of that white)
+        for k in (m.end() - 1, m.end()) if items[m.end() - 1].cls == CL else (m.end(),):
+            it = _own(items, k)
+            it.shrink = 0.0
+            it.shrink_kind = ""
+
+
 def _price_numbers(items: list[_Item], text: str) -> None:
     """Price a break inside a case or document number (cjk.CASE_NUMBER: （2024）川01民初123号)
     at a byline's keep (_KEEP_BYLINE), and where its parts meet — after the year's bracket,
@@ -1819,6 +1853,10 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     if indent is None:
         indent = settings.indent
     items = build_items(text, face, settings, faces)
+    if text[0] in _LABEL_FIRST:
+        _label_space(items, text)
+    elif text[0] in cjk.BRIEF_MARKS:
+        _lead_in_space(items, text)
     spans = keeps(text)         # (once: its expressions read the whole text, issue #22)
     _price(items, text, measure, indent, spans)
     n = len(items)

@@ -629,9 +629,9 @@ def _connectors(toks, changes):
     return p.out
 
 
-# a brief's lead-in: a marker (cjk.BRIEF_MARKS; not ●, a list item's bullet as markup and
-# Word give it: `- 全年接待游客 3200万人次`) and a few words up to its space
-_LEAD_IN = re.compile(f"[{cjk.BRIEF_MARKS}]\\S{{2,24}}?(?=[ \u3000])")
+# a brief's lead-in (not ●, a list item's bullet as markup and Word give it: `- 全年接待游客
+# 3200万人次`)
+_LEAD_IN = cjk.BRIEF_LEAD_IN
 
 
 def normalise_text(text: str, body: bool = True) -> tuple[str, list[tuple[int, str, str, str]]]:
