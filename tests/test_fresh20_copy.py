@@ -87,3 +87,78 @@ def test_a_brief_s_lead_in_keeps_its_white(tmp_path):
     s = "".join(c["text"] for c in row)
     q, j = row[s.index("”")], row[s.index("近")]
     assert j["x0"] - q["x0"] >= 1.45 * size, (s, q["x0"], j["x0"], size)
+
+
+_NOTICE = """headline: 通告
+
+为确保元旦跨年活动期间交通安全、有序、畅通，决定对锦江区部分道路实施临时交通管制。现将有关事项通告如下：
+
+一、管制时间
+
+2026年12月31日18时至2027年1月1日2时。
+
+二、管制范围
+
+（一）禁止机动车通行路段
+
+1. 红星路三段（东大街至大慈寺路）；
+
+2. 总府路全段。
+
+（二）禁止非机动车通行路段
+
+1. 春熙路步行街及周边支路；
+
+2. 大慈寺路（纱帽街至红星路三段）。
+"""
+
+
+def test_a_list_heading_that_turns_over_keeps_its_lines_and_its_item(tmp_path):
+    """A notice's headings written as paragraphs, one over the next (二、管制范围 over
+    （一）禁止机动车通行路段, which turns over in a 10-em column), in a block balanced over two
+    columns: the second heading's lines and its item's first line stay in one column (its
+    turnover 行路段 opened the second column, the heading's first line at the first one's
+    foot)."""
+    issue = make_issue(tmp_path / "issue", {"a.txt": _NOTICE}, """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: a, article: a.txt, column: 1, span: 2, top: 4, lines: 18}
+        """)
+    r = typeset("build", issue, "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    with pdfplumber.open(str(next((tmp_path / "out").glob("*-p01.pdf")))) as pdf:
+        words = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    sizes = [round(c["size"], 2) for c in words]
+    body = max(set(sizes), key=sizes.count)
+    body_chars = [c for c in words if abs(c["size"] - body) < 0.01]
+    mid = (min(c["x0"] for c in body_chars) + max(c["x1"] for c in body_chars)) / 2
+    by_column: dict[int, list] = {}
+    for c in body_chars:
+        by_column.setdefault(0 if c["x0"] < mid else 1, []).append(c)
+    columns = []
+    for col in sorted(by_column):
+        rows: dict[float, list] = {}
+        for c in by_column[col]:
+            rows.setdefault(round(c["bottom"], 0), []).append(c)
+        columns.append(["".join(c["text"] for c in sorted(r, key=lambda c: c["x0"]))
+                        for _, r in sorted(rows.items())])
+    assert len(columns) == 2, columns
+    text = "\n".join(columns[0]) + "\n|\n" + "\n".join(columns[1])
+    for group in ("（一）禁止机动车通", "（二）禁止非机动车"):
+        col = next(c for c in columns if any(ln.startswith(group) for ln in c))
+        k = next(i for i, ln in enumerate(col) if ln.startswith(group))
+        assert k + 2 < len(col), text            # its turnover and its item's first line
+        assert col[k + 2].startswith("1."), text
+    assert not columns[1][0].startswith(("行路段", "通行路段", "1.")), text
+
+
+def test_a_share_class_and_a_special_treatment_mark_keep_their_words(tmp_path):
+    """A股 and ST蓉发 at a line's end in a 10-em column: the letter stays with the word after
+    it (两市A / 股成交额, ST / 蓉发发布公告)."""
+    text = ("headline: 股市\n\n昨日收盘，两市A股成交额合计达到一万亿元以上，创下年内新高。\n\n"
+            "12月6日晚，ST蓉发发布公告称，公司股票将停牌。\n")
+    chars, size = _page(tmp_path, "a.txt", text)
+    lines = ["".join(c["text"] for c in r) for r in _rows(chars, size)]
+    assert any("A股" in ln for ln in lines), lines
+    assert any("ST蓉" in ln for ln in lines), lines

@@ -172,7 +172,16 @@ def fill(lines: list[Line], frames: list[Frame], balance: bool, marks=marks_only
             if any(map(_KEEP, lines[lo:end])):      # (most columns end in no kept group)
                 for j in range(lo, end):
                     if lines[j].keep and j + lines[j].keep >= end and j > k:
-                        whole = min(total, j + lines[j].keep + 1)
+                        # (a group that ends in another goes on to that one's end: a list's
+                        # heading kept with the next, 二、管制范围 over （一）禁止机动车通 /
+                        # 行路段, was taken whole to its first line and the second parted
+                        # from it by the foot, fresh20b)
+                        whole = j + lines[j].keep + 1
+                        q = j + 1
+                        while q < min(total, whole):
+                            whole = max(whole, q + lines[q].keep + 1)
+                            q += 1
+                        whole = min(total, whole)
                         end = whole if whole - k <= f.capacity - len(head) else j
                         break
         # the white above a subhead or around a table ends this column rather than open

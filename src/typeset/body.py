@@ -746,12 +746,14 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
     if verse and not own:
         _stanza_keeps(out, paras, verse)
     # a subhead keeps with the space under it and two lines of what follows (or all of it);
-    # a list's heading written as a paragraph of one line (list_heading), in the text's own
-    # size and with no white around it, with the first line of its item: kept with two, it
-    # left two lines of a column empty under the item before it (fresh copy)
+    # a list's heading written as a paragraph (list_heading), in the text's own size and with
+    # no white around it, with the first line of its item: kept with two, it left two lines
+    # of a column empty under the item before it (fresh copy) — its lines together, where it
+    # turns over in a narrow column (（一）禁止机动车通行 / 路段 parted by a column's foot,
+    # fresh20b)
     for k, lines in enumerate(out):
         heading = paras[k].kind == "subhead"
-        if not heading and not (len(lines) == 1 and k not in closing and k not in verse and
+        if not heading and not (len(lines) <= 2 and k not in closing and k not in verse and
                                 list_heading(paras[k])):
             continue
         head = next(i for i, ln in enumerate(lines) if ln.glyphs)

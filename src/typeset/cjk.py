@@ -321,6 +321,8 @@ _BYLINE_WORDS = _longest({*BYLINE_ROLES, *BYLINE_ROLE_PREFIXES, *BYLINE_CREDITS,
 BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?）")
 # The markers that open a brief's lead-in (■“银发课堂”开课 …): ■ ◆ ▲ ★ and their outlines;
 # not ●, a list item's bullet as markup and Word give it
+# A share class written with its letter (A股, B股, H股, N股): the letter keeps the word
+SHARE_WORDS = frozenset("股")
 BRIEF_MARKS = "■□◆◇▲△★☆"
 # … and a brief's lead-in: its marker and a few words up to the space that parts it from the
 # brief's text (■彭州法院巡回审判进乡村 12月3日，…)

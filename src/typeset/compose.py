@@ -788,6 +788,16 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
                 # (its 比 keeps to the figure before it as a counter does, NUMERIC_SUFFIX_HAN);
                 # a reader took "以15比" | "11的比分" for a score of 15 (typography.md §1.2)
                 b.can_break_before = False
+            elif keep_units and a.cls == LA and b.ch in cjk.SHARE_WORDS and \
+                    "A" <= a.ch <= "Z" and (k < 2 or items[k - 2].cls not in _LATIN):
+                # A股, H股: a share class is one word with its letter (12月7日，A | 股三大
+                # 指数, fresh20a), as a number keeps its unit
+                b.can_break_before = False
+            elif keep_units and b.cls == H and a.ch == "T" and k >= 2 and \
+                    items[k - 2].ch == "S" and (k < 3 or items[k - 3].cls not in _LATIN):
+                # ST蓉发, *ST: the exchange's special-treatment mark is part of the company's
+                # short name (ST | 蓉发（600925）, fresh20a)
+                b.can_break_before = False
         # the next pair: the one after while a number's unit may run on, else the next in todo
         if chain or k + 1 < unit_end:
             k += 1
