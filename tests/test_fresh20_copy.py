@@ -162,3 +162,24 @@ def test_a_share_class_and_a_special_treatment_mark_keep_their_words(tmp_path):
     lines = ["".join(c["text"] for c in r) for r in _rows(chars, size)]
     assert any("A股" in ln for ln in lines), lines
     assert any("ST蓉" in ln for ln in lines), lines
+
+
+def test_an_editor_s_note_of_two_paragraphs_over_a_letter(tmp_path):
+    """编者按 of two paragraphs over a reader's letter (.txt): both are the note, set in 楷体
+    (the second was set as body text, the letter's first words); the salutation under it
+    stands flush left and the signature under 此致 / 敬礼！ flush right (both were indented as
+    paragraphs)."""
+    text = ("headline: 读者来信\n\n编者按：老旧小区加装电梯，是群众身边的“关键小事”。\n\n"
+            "本报近日收到一位退休教师的来信，今天刊发。\n\n编辑同志：\n\n"
+            "您好！我是玉林北路18号院的住户，今年68岁，家住6楼。\n\n此致\n\n敬礼！\n\n王秀兰\n")
+    chars, size = _page(tmp_path, "a.txt", text)
+    body = [c for c in chars if abs(c["size"] - size) < 0.01]
+    faces = {c["text"]: c["fontname"] for c in body}
+    assert faces["刊"] == faces["按"] != faces["您"], faces      # the note's face, not the text's
+    letter = [c for c in body if c["text"] in "好我是玉林北路号院的住户今年岁家住楼"]
+    left, right = min(c["x0"] for c in letter), max(c["x1"] for c in letter)
+    rows = _rows(chars, size)
+    sal = next(r for r in rows if "".join(c["text"] for c in r).startswith("编辑同志"))
+    assert abs(sal[0]["x0"] - left) < 0.5, (sal[0]["x0"], left)
+    sig = next(r for r in rows if "".join(c["text"] for c in r) == "王秀兰")
+    assert abs(sig[-1]["x1"] - right) < 0.5, (sig[-1]["x1"], right)

@@ -377,23 +377,15 @@ def closing_lines(paras) -> set[int]:
         run.append(k)
     if not run or len(run) == end or \
             not (any(date_alone(paras[k].text.strip()) for k in run) or
-                 len(run) <= 3 and all(cjk.credit_alone(paras[k].text.strip()) for k in run)):
+                 len(run) <= 3 and all(cjk.credit_alone(paras[k].text.strip()) for k in run) or
+                 # … or a letter's signature under its 此致 / 敬礼！ (王秀兰 alone was set as
+                 # a paragraph, indented, fresh20a)
+                 len(run) <= 3 and compliment(paras, run[-1] - 1)):
         return set()
     return set(run)
 
 
-# A letter's salutation (称呼) or a document's 主送机关: the first paragraph, a name of the
-# people or the body addressed closed by a colon and nothing else (大麻镇广大人民群众：).  GB/T
-# 9704-2012 §7.3.2 sets it 居左顶格 — flush left, not indented — and a letter's 称呼 stands
-# so; indented 2 em it read as the first line of the text (corpus 187).  The name may carry
-# a bracketed note before the colon, as a court's notice names the party served
-# (张德明（身份证号码：510106198203154512）：, fresh18): a party's label and a colon (身份证号码：,
-# 住所地：, 法定代表人：), or a long number, in it — 获提名奖的有（15名）： is a list's lead and
-# 报名材料（原件及复印件：各一份）： a heading, not addresses.
-_SALUTATION = re.compile(r"[^，。；：？！、,.;:?!（）()“”\d\s]{2,24}"
-                         r"(?:[（(][^（）()\n]{0,20}(?:(?:身份|信用代码|住所|住址|地址|法定代表人|"
-                         r"负责人|曾用名|出生|户籍|电话)[^（）()\n]{0,8}[：:]|\d{6})"
-                         r"[^（）()\n]{0,30}[）)])?[：:]")
+_SALUTATION = cjk.SALUTATION       # (a letter's salutation: its rule is cjk's)
 
 
 # A document's number on a line of its own above the addressee (发文字号, a court's case number:
@@ -406,8 +398,9 @@ def salutation(paras) -> int | None:
     ``paras`` (after an editor's note), or the second under a document's number (``_DOC_NUMBER``: a court's notice,
     （2026）川0104民初1234号 / 张某某： — the addressee was indented as a paragraph); None."""
     k = 0
-    while k < len(paras) and paras[k].kind == "quote" and NOTE_START.match(paras[k].text):
-        k += 1                      # (an editor's note over a reader's letter)
+    while k < len(paras) and paras[k].kind == "quote" and (
+            NOTE_START.match(paras[k].text) or k and paras[k].box):
+        k += 1                      # (an editor's note over a reader's letter, its paragraphs)
     k += 1 if len(paras) > k and _DOC_NUMBER.fullmatch(paras[k].text.strip()) else 0
     if len(paras) > k + 1 and paras[k].kind == "body" and not paras[k].spans and \
             not paras[k].verse and _SALUTATION.fullmatch(paras[k].text.strip()) is not None \
@@ -416,9 +409,7 @@ def salutation(paras) -> int | None:
     return None
 
 
-# … but a sentence that leads into a list is none: 专家建议以下人群优先接种：, 本次大赛设以下奖项：
-# (fresh19c: set flush left and ragged as an address)
-_LIST_LEAD_IN = re.compile("以下|如下|下列|包括|主要|分别|具体|事项|情况|内容|要求|措施|奖项|条件|方式")
+_LIST_LEAD_IN = cjk.LIST_LEAD_IN
 
 
 def compliment(paras, k: int) -> bool:

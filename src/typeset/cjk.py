@@ -327,6 +327,22 @@ BRIEF_MARKS = "■□◆◇▲△★☆"
 # … and a brief's lead-in: its marker and a few words up to the space that parts it from the
 # brief's text (■彭州法院巡回审判进乡村 12月3日，…)
 BRIEF_LEAD_IN = re.compile(f"[{BRIEF_MARKS}]\\S{{2,24}}?(?=[ \u3000])")
+# A letter's salutation (称呼) or a document's 主送机关: the first paragraph, a name of the
+# people or the body addressed closed by a colon and nothing else (大麻镇广大人民群众：).  GB/T
+# 9704-2012 §7.3.2 sets it 居左顶格 — flush left, not indented — and a letter's 称呼 stands
+# so; indented 2 em it read as the first line of the text (corpus 187).  The name may carry
+# a bracketed note before the colon, as a court's notice names the party served
+# (张德明（身份证号码：510106198203154512）：, fresh18): a party's label and a colon (身份证号码：,
+# 住所地：, 法定代表人：), or a long number, in it — 获提名奖的有（15名）： is a list's lead and
+# 报名材料（原件及复印件：各一份）： a heading, not addresses.
+SALUTATION = re.compile(r"[^，。；：？！、,.;:?!（）()“”\d\s]{2,24}"
+                        r"(?:[（(][^（）()\n]{0,20}(?:(?:身份|信用代码|住所|住址|地址|法定代表人|"
+                        r"负责人|曾用名|出生|户籍|电话)[^（）()\n]{0,8}[：:]|\d{6})"
+                        r"[^（）()\n]{0,30}[）)])?[：:]")
+# … but a sentence that leads into a list is none: 专家建议以下人群优先接种：, 本次大赛设以下奖项：
+# (fresh19c: set flush left and ragged as an address)
+LIST_LEAD_IN = re.compile("以下|如下|下列|包括|主要|分别|具体|事项|情况|内容|要求|措施|奖项|条件|方式")
+
 # A reporter's or a photographer's credit alone on a line, without brackets (记者 张大乐,
 # 特约记者 汪淑琴 摄, 本报记者 李四 实习生 王五, □记者 张猛 文/图): under a Word document's
 # headline it is the byline; at an article's end it closes it as a signature does, flush right
