@@ -142,6 +142,7 @@ EXTRA_RANGES = [
     (0x2100, 0x214F),  # Letterlike Symbols (℃ ℉ № ℡ ...)
     (0x2150, 0x218F),  # Number Forms (Ⅰ Ⅱ ⅰ ...)
     (0x2190, 0x21FF),  # Arrows
+    (0x2212, 0x2212),  # − minus sign (not in GBK: a negative figure, 气温−3℃, 为−400元)
     (0x22EF, 0x22EF),  # ⋯ midline horizontal ellipsis
     (0x2460, 0x24FF),  # Enclosed Alphanumerics (① ⑴ ⒈ ...)
     (0x2500, 0x257F),  # Box Drawing

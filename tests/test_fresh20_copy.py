@@ -183,3 +183,18 @@ def test_an_editor_s_note_of_two_paragraphs_over_a_letter(tmp_path):
     assert abs(sal[0]["x0"] - left) < 0.5, (sal[0]["x0"], left)
     sig = next(r for r in rows if "".join(c["text"] for c in r) == "王秀兰")
     assert abs(sig[-1]["x1"] - right) < 0.5, (sig[-1]["x1"], right)
+
+
+def test_a_minus_sign_typed_as_a_hyphen_is_the_body_face_s_minus(tmp_path):
+    """Minus signs typed three ways in one weather box (-8℃, －3℃, −5℃): each reads back as
+    U+2212 and is drawn from the body face (the ASCII one printed as a hyphen, the full-width
+    one was made ASCII, and U+2212 came from the HanaMin fallback, an en dash's shape); a
+    range's and a telephone number's hyphens stay."""
+    text = ("headline: 天气\n\n今天夜间最低气温-8℃，明天白天－3℃，后天−5℃。"
+            "气温3-5℃的地区请拨打028-87654321咨询。\n")
+    chars, size = _page(tmp_path, "a.txt", text)
+    got = "".join(c["text"] for c in chars)
+    assert got.count("−") == 3 and "3-5℃" in got and "028-87654321" in got, got
+    body = next(c["fontname"] for c in chars if c["text"] == "夜")
+    assert {c["fontname"] for c in chars if c["text"] == "−"} == {body}, \
+        [(c["text"], c["fontname"]) for c in chars if c["text"] in "−夜"]

@@ -30,8 +30,9 @@ Chinese character or a full-width mark on the side that matters.
 5. **Forms** (issue #15): full-width digits and Latin letters (``２０２０``, ``ＧＤＰ``) become
    half-width, as NFKC would make them, and the small forms ``﹐﹑﹒﹔﹕﹖﹗`` the marks
    ``，、。；：？！``, and a full-width ``．`` or ``－`` between figures or letters (``２４．３``,
-   ``Ｗｉ－Ｆｉ``) or ``－`` before a figure (``－３℃``) the ``.`` or ``-`` of their half-width
-   forms; a ``.`` between two Chinese characters ends a
+   ``Ｗｉ－Ｆｉ``) the ``.`` or ``-`` of their half-width forms, and a ``-`` or ``－`` typed as
+   a minus sign before a figure (``气温-3℃``, ``－３℃``; nothing of a number or code before
+   it) the minus sign ``−`` (U+2212); a ``.`` between two Chinese characters ends a
    sentence and becomes ``。`` — unless both are characters of a transliterated foreign name
    (``cjk.TRANSLITERATION``: ``迪米特里.康德拉特耶夫``), where it is the 间隔号 typed with a
    full stop and becomes ``·`` (GB/T 15834 §4.15).  A ``~`` that joins two numbers in Chinese
@@ -539,6 +540,18 @@ def _half(c: str) -> str:
     return chr(ord(c) - 0xFEE0) if "！" < c <= "～" else c
 
 
+# What may stand before a minus sign: anything but what makes its hyphen part of a number,
+# a code, an address or a range (3-5, A-1, 028-8765, 2015-10-08, www.a-1.com, 10:30-11:00,
+# x_-1, #-1) — a space, the paragraph's start, a Chinese character or mark, a bracket.
+_NOT_BEFORE_MINUS = frozenset(".,/_-−~:#@&=+%‰'\"*^|\\")
+
+
+def _minus_place(prev) -> bool:
+    """Whether a hyphen-minus after ``prev`` (None: the text's start) before a figure is a
+    minus sign."""
+    return prev is None or not (_alnum(prev) or prev in _NOT_BEFORE_MINUS)
+
+
 def _alnum(c) -> bool:
     return c is not None and c.isascii() and c.isalnum()
 
@@ -558,6 +571,14 @@ def _forms(toks, changes):
             continue
         if ch in _SMALL:
             p.put(_SMALL[ch], [tok], N_("small form of a mark"))
+            continue
+        if ch in "-－" and k + 1 < n and _half(text[k + 1]).isdigit() and \
+                _minus_place(_prev(p.out)) and not (ch == "-" and _time_range(text, k)):
+            # a minus sign typed as a hyphen-minus, ASCII or full-width, before a figure with
+            # nothing of a number or a code before it (气温-3℃, 为－400元): the minus sign,
+            # U+2212 — typed so, it printed as a hyphen (or, full-width, as the ASCII one it
+            # was made), beside −3℃ typed right in the same box (fresh20a, fresh20b)
+            p.put("−", [tok], N_("a minus sign before a figure"))
             continue
         if ch in "．－" and k + 1 < n and _alnum(_half(text[k + 1])) and \
                 (_alnum(_prev(p.out)) or ch == "－" and _half(text[k + 1]).isdigit()):
@@ -683,7 +704,7 @@ _STEPS = (
 
 
 # A figure of a table's cell: 50.0, 1,234, -3.2, 51.7%, 2‰ (a dash alone: an empty cell)
-_FIGURE = r"(?:[-+]?\d+(?:[.,]\d+)*[%‰]?|[-—])"
+_FIGURE = r"(?:[-+−]?\d+(?:[.,]\d+)*[%‰]?|[-—])"
 # Four figures or more separated by nothing but spaces: no sentence lists numbers so, a
 # table's row does once its cells lost their rules and tabs (`158`: 50.0 52.5 50.5 47.0 …)
 # (ASCII neighbours only: a row's first figure follows its label, 2016年6月 50.0)
