@@ -53,7 +53,7 @@ NAMES = ["王永志", "王振义", "李振声", "黄宗德", "王小谟", "巴�
     ("2020年8月28日—9月1日", "2020年8月28日—9月1日"),
     ("1998——2008年", "1998——2008年"),
     ("编号A010—1234567", "编号A010—1234567"),
-    ("气温-5℃", "气温-5℃"),
+    ("气温-5℃", "气温−5℃"),      # a minus sign: U+2212 (fresh20)
 ])
 def test_a_telephone_number_and_a_span_of_dates_take_their_connectors(old, new):
     assert normalise_text(old)[0] == new

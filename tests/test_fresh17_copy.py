@@ -388,7 +388,7 @@ def test_full_width_points_and_hyphens_with_figures_become_half_width():
     from typeset.normalize import normalise_text
 
     cases = {"全长２４．３公里": "全长24.3公里", "总额6985．1亿元": "总额6985.1亿元",
-             "Ｗｉ－Ｆｉ信号": "Wi-Fi信号", "气温（－３℃）": "气温（-3℃）",
+             "Ｗｉ－Ｆｉ信号": "Wi-Fi信号", "气温（－３℃）": "气温（−3℃）",
              "ｗｗｗ．ｅｘａｍｐｌｅ．ｃｏｍ": "www.example.com",
              # not between figures or letters: as typed
              "一．二": "一．二", "甲－乙": "甲－乙", "他说－－好": "他说——好"}

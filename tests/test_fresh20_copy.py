@@ -198,3 +198,21 @@ def test_a_minus_sign_typed_as_a_hyphen_is_the_body_face_s_minus(tmp_path):
     body = next(c["fontname"] for c in chars if c["text"] == "夜")
     assert {c["fontname"] for c in chars if c["text"] == "−"} == {body}, \
         [(c["text"], c["fontname"]) for c in chars if c["text"] in "−夜"]
+
+
+def test_a_date_over_a_schedule_s_entries_is_a_heading(tmp_path):
+    """A power cut's schedule: each date with its hours (12月10日（星期四）9:00—17:30) heads the
+    streets under it.  It turns over in a 10-em column: its first line is not spread to the
+    measure (12 月 10 日（星期四）, ½ em round the figures), and it keeps with the entry's
+    first line, as a list's heading does."""
+    text = ("headline: 计划停电\n\n国网成都供电公司发布消息，以下区域将计划停电。\n\n"
+            "12月10日（星期四）9:00—17:30\n\n武侯区：人民南路四段27号附1号至附9号，玉林北路2号。\n")
+    chars, size = _page(tmp_path, "a.txt", text)
+    rows = _rows(chars, size)
+    k = next(i for i, r in enumerate(rows) if "".join(c["text"] for c in r).startswith("12月10日"))
+    row = rows[k]
+    s = "".join(c["text"] for c in row)
+    yue, one = row[s.index("月")], row[s.index("月") + 1]
+    assert one["x0"] - yue["x1"] < 0.3 * size, (s, yue["x1"], one["x0"])
+    assert "".join(c["text"] for c in rows[k + 2]).startswith("武侯区"), \
+        ["".join(c["text"] for c in r) for r in rows]

@@ -260,16 +260,22 @@ _CLOSING_MAX = 24           # characters: a name, a title and a name, a date
 _LIST_HEADING_MAX = 16
 _RUNS_ON = re.compile("[，。；：？！、,.;:?!…—]$")
 _LABEL = re.compile("【[^【】]{1,8}】")
+# … and a date alone heading the entries under it (a power cut's schedule: 12月11日（星期五）
+# stood at a column's foot, its times and streets in the next column, fresh20b)
+_DATE_HEADING = re.compile("(?:\\d{4}年)?\\d{1,2}月\\d{1,2}日(?:[（(](?:星期|周)[一二三四五六日天][）)])?"
+                           "(?:凌晨|早上|上午|中午|下午|晚上|夜间)?"
+                           "(?:\\d{1,2}[:：]\\d{2}(?:[—–～-]{1,2}\\d{1,2}[:：]\\d{2})?)?")
 
 
 def list_heading(p) -> bool:
-    """Whether paragraph ``p`` is a list's heading written as body text (``_LIST_HEADING_MAX``)
-    or a bracketed label alone (``_LABEL``)."""
+    """Whether paragraph ``p`` is a list's heading written as body text (``_LIST_HEADING_MAX``),
+    a bracketed label alone (``_LABEL``) or a date alone over entries (``_DATE_HEADING``)."""
     t = p.text.strip()
     return p.kind == "body" and not p.spans and not p.verse and \
-        len(t) <= _LIST_HEADING_MAX and (cjk.LIST_ITEM.match(t) is not None and
-                                         not _RUNS_ON.search(t) or
-                                         _LABEL.fullmatch(t) is not None)
+        (len(t) <= _LIST_HEADING_MAX and (cjk.LIST_ITEM.match(t) is not None and
+                                          not _RUNS_ON.search(t) or
+                                          _LABEL.fullmatch(t) is not None) or
+         _DATE_HEADING.fullmatch(t) is not None)
 
 
 def listing_entries(paras) -> dict[int, int]:
@@ -748,6 +754,13 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
                                 list_heading(paras[k])):
             continue
         head = next(i for i, ln in enumerate(lines) if ln.glyphs)
+        if not heading and len(lines) == 2:
+            # a heading that turns over is not justified: set to the measure, its first
+            # line was spread (12 月 10 日（星期四） / 9:00—17:30, fresh20b)
+            alone = compose_paragraph(lines[0].text, face, measure, paper.settings,
+                                      indent=lines[0].indent)
+            if len(alone) == 1:             # (set as a paragraph's last line: not justified)
+                lines[0] = alone[0]
         after = len(out[k + 1]) if k + 1 < len(out) else 0
         if after and out[k + 1] and not out[k + 1][0].glyphs:
             after = 0       # a blank line opens what follows: keep the subhead to itself

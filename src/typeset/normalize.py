@@ -552,6 +552,15 @@ def _minus_place(prev) -> bool:
     return prev is None or not (_alnum(prev) or prev in _NOT_BEFORE_MINUS)
 
 
+def _after_number(text: str, k: int) -> bool:
+    """Whether ``text[k]`` follows a number and its unit (3℃-5℃, 3号楼-2单元, 8日-12日): a
+    range's or a code's hyphen, never a minus sign."""
+    j = k - 1
+    while j >= 0 and j > k - 4 and (text[j] in cjk.POSTFIX or text[j] in cjk.NUMERIC_SUFFIX_HAN):
+        j -= 1
+    return k - 1 > j >= 0 and _digit(_half(text[j]))
+
+
 def _alnum(c) -> bool:
     return c is not None and c.isascii() and c.isalnum()
 
@@ -573,7 +582,7 @@ def _forms(toks, changes):
             p.put(_SMALL[ch], [tok], N_("small form of a mark"))
             continue
         if ch in "-－" and k + 1 < n and _half(text[k + 1]).isdigit() and \
-                _minus_place(_prev(p.out)) and not (ch == "-" and _time_range(text, k)):
+                _minus_place(_prev(p.out)) and not _after_number(text, k):
             # a minus sign typed as a hyphen-minus, ASCII or full-width, before a figure with
             # nothing of a number or a code before it (气温-3℃, 为－400元): the minus sign,
             # U+2212 — typed so, it printed as a hyphen (or, full-width, as the ASCII one it
