@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pdfplumber
 
+from conftest import ROOT
 from issue_helpers import make_issue, typeset
 
 
@@ -216,3 +217,41 @@ def test_a_date_over_a_schedule_s_entries_is_a_heading(tmp_path):
     assert one["x0"] - yue["x1"] < 0.3 * size, (s, yue["x1"], one["x0"])
     assert "".join(c["text"] for c in rows[k + 2]).startswith("武侯区"), \
         ["".join(c["text"] for c in r) for r in rows]
+
+
+def test_makeup_of_a_page_continuing_a_story_laid_out_by_hand(tmp_path):
+    """`makeup --page 2` under a lead placed by hand on page 1 that continues on page 2: the
+    continuation is what page 1 leaves of the story (it was measured as the whole story:
+    "copy is 16 lines over", or every layout refused as flowed), and the page it proposes
+    builds."""
+    corpus = ROOT / "tests" / "corpus" / "realcopy"
+    head, body = (corpus / "011-gov-guangdong-huigu-shiwuyunhui.txt").read_text(
+        encoding="utf-8").split("\n\n", 1)
+    kept, n = [], 0
+    for p in body.split("\n\n"):
+        if n > 1500:
+            break
+        kept.append(p)
+        n += len(p)
+    files = {"lead.txt": head + "\n\n" + "\n\n".join(kept) + "\n"}
+    for name, src in (("b.txt", "001-shenzhou7-yuhangyuan.txt"),
+                      ("c.txt", "006-shangqiu-daolu-jiebing-yujing.txt"),
+                      ("d.txt", "010-liaocheng-daolu-jiebing.txt")):
+        files[name] = (corpus / src).read_text(encoding="utf-8")
+    issue = make_issue(tmp_path / "issue", files, """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: lead, article: lead.txt, column: 1, span: 4, top: 4, lines: 24, fixed: true}
+            - {id: d, article: d.txt, column: 1, span: 4, top: 28, lines: 16, fixed: true}
+        - page: 2
+          template: yaowen
+          slots:
+            - {id: lead-2, article: lead.txt}
+            - {id: b, article: b.txt, priority: lead}
+            - {id: c, article: c.txt}
+        """)
+    r = typeset("makeup", issue, "--page", "2", "--write")
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = typeset("build", issue, "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr

@@ -2977,7 +2977,7 @@ def _make_pages(issue, bodies, todo, alternatives, seed) -> tuple[list[PageResul
     import time
 
     results = []
-    done: dict = {}
+    done: dict = _done_before(issue, bodies, todo)
     for page in sorted(todo, key=lambda p: p.number):
         t0 = time.perf_counter()
         page = next(p for p in issue.pages if p.number == page.number)
@@ -3104,11 +3104,13 @@ def _make_page(issue, bodies, page, todo, alternatives, seed, done, r,
             replace(x, jump=w) if x is st else x for x in r.page_in.stories))
             for w in jump_tries(r.page_in, st.id, pin_b, cont)]
     kept = None
+    failed: list = []               # what the best layout found broke, where none passed
     for k, pin in enumerate(tries + [r.page_in]):
         if k == len(tries) and kept is not None:
             break               # a balanced share fills this page: keep it
         try:
-            props = _verified(issue, bodies, page.number, pin, alternatives, seed)
+            props = _verified(issue, bodies, page.number, pin, alternatives, seed,
+                              failed if k == len(tries) else None)
         except MakeupError:
             if k == len(tries) and kept is None:
                 raise
@@ -3124,10 +3126,45 @@ def _make_page(issue, bodies, page, todo, alternatives, seed, done, r,
     if kept is not None:
         r.page_in, r.proposals = kept
     if not r.proposals:
-        r.error = f"page {page.number}: no proposal passed the rules"
+        # (say what the layout found broke: "no proposal passed the rules" alone left the
+        # editor nothing to act on, fresh20a)
+        r.error = f"page {page.number}: no proposal passed the rules" + (
+            f" (the best layout found, as flowed: {'; '.join(failed[:3])})" if failed else "")
 
 
 JUMP_TRIES = 8               # shares of a continued story a page tries (jump_shares)
+
+
+def _done_before(issue, bodies: dict, todo: list) -> dict:
+    """Article -> body lines set on the pages before those made up now that are not made up
+    now (laid out by hand, or made up before), of each story continued on a page made up now:
+    its share there as flowed.  Without it a continuation was measured as the whole story
+    (`makeup --page 2` under a lead placed by hand on page 1: 76 lines modelled, 42 flowed,
+    and every layout refused as flowed, fresh20a)."""
+    numbers = {p.number for p in todo}
+    first = min(numbers, default=0)
+    before = [p for p in issue.pages if p.number < first]
+    later = {s.article for p in issue.pages if p.number in numbers for s in p.slots
+             if s.kind == "article"}
+    need = {s.article for p in before for s in p.slots if s.kind == "article"} & later
+    if not need:
+        return {}
+    try:
+        # (flowed alone, the earlier pages set no jump line: it takes one line of a full part)
+        flows = F.flow_issue(replace(issue, pages=tuple(before)), bodies)
+    except (InputError, LayoutError):
+        return {}                   # (the page says what is wrong with it when it is built)
+    out: dict = {}
+    for f in flows:
+        for b in f.blocks:
+            if b.article not in need:
+                continue
+            body = {id(ln) for ln in F.body_lines(issue, f.page, b.article,
+                                                  bodies.get(b.article, []))}
+            n = sum(1 for fr in b.frames for ln in fr.lines if id(ln) in body)
+            full = n >= sum(fr.capacity for fr in b.frames)
+            out[b.article] = out.get(b.article, 0) + n - (1 if full and n else 0)
+    return out
 
 
 def _done(pin: PageIn, proposal: Proposal) -> dict:
@@ -3140,9 +3177,11 @@ def _done(pin: PageIn, proposal: Proposal) -> dict:
     return out
 
 
-def _verified(issue, bodies, number: int, pin: PageIn, alternatives: int, seed: int):
+def _verified(issue, bodies, number: int, pin: PageIn, alternatives: int, seed: int,
+              failed: list | None = None):
     """The page's proposals that pass every rule as flowed (one where a story is continued
-    on a later page: that page depends on how much of it is set here)."""
+    on a later page: that page depends on how much of it is set here).  ``failed``: given,
+    the findings of the best proposal that did not pass are appended to it."""
     # searched as for at least SAME_BEST alternatives whatever is asked: the search finishes
     # more layouts for more alternatives, and `makeup` (one) wrote a layout other than the
     # one `makeup -n 3` ranked first (a newcomer looked at that one, then --write wrote the
@@ -3154,6 +3193,8 @@ def _verified(issue, bodies, number: int, pin: PageIn, alternatives: int, seed: 
         p.checks = checks
         if not any(checks.values()):
             out.append(p)
+        elif failed is not None and not failed:
+            failed.extend(f"{rule}: {m}" for rule, ms in checks.items() for m in ms)
         if len(out) >= _diverse_pool(alternatives):
             break
     out = _diverse(out, alternatives)
