@@ -255,3 +255,23 @@ def test_makeup_of_a_page_continuing_a_story_laid_out_by_hand(tmp_path):
     assert r.returncode == 0, r.stdout + r.stderr
     r = typeset("build", issue, "-o", tmp_path / "out")
     assert r.returncode == 0, r.stderr
+
+
+def test_a_term_counted_in_chinese_numerals_keeps_its_counter_word(tmp_path):
+    """有期徒刑二年十个月 in a 10-em column: the line does not break inside 个月 (十个 / 月)."""
+    text = "headline: 判决\n\n判处被告人王某某有期徒刑二年十个月，并处罚金人民币3万元。\n"
+    chars, size = _page(tmp_path, "a.txt", text)
+    lines = ["".join(c["text"] for c in r) for r in _rows(chars, size)]
+    assert any("个月" in ln for ln in lines), lines
+
+
+def test_a_correction_signed_by_an_organ_alone_is_signed_flush_right(tmp_path):
+    """A 更正 signed 本报编辑部 with no date under it: the signature stands flush right, as a
+    dated one does (it was an indented paragraph)."""
+    text = ("headline: 更正\n\n本报12月4日第3版《“枫桥经验”在蓉城社区落地生根》一文中，“青羊区草市街街道”"
+            "应为“青羊区草堂街道”。特此更正，并向读者致歉。\n\n本报编辑部\n")
+    chars, size = _page(tmp_path, "a.txt", text)
+    rows = _rows(chars, size)
+    right = max(r[-1]["x1"] for r in rows)
+    sig = next(r for r in rows if "".join(c["text"] for c in r) == "本报编辑部")
+    assert abs(sig[-1]["x1"] - right) < 0.5, (sig[-1]["x1"], right)

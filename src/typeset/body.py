@@ -386,7 +386,9 @@ def closing_lines(paras) -> set[int]:
                  len(run) <= 3 and all(cjk.credit_alone(paras[k].text.strip()) for k in run) or
                  # … or a letter's signature under its 此致 / 敬礼！ (王秀兰 alone was set as
                  # a paragraph, indented, fresh20a)
-                 len(run) <= 3 and compliment(paras, run[-1] - 1)):
+                 len(run) <= 3 and compliment(paras, run[-1] - 1) or
+                 # … or an organ's name alone signing a notice (a 更正's 本报编辑部, fresh20b)
+                 len(run) == 1 and _ORGAN_END.search(paras[run[0]].text.strip()) is not None):
         return set()
     return set(run)
 

@@ -321,6 +321,10 @@ _BYLINE_WORDS = _longest({*BYLINE_ROLES, *BYLINE_ROLE_PREFIXES, *BYLINE_CREDITS,
 BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?）")
 # The markers that open a brief's lead-in (■“银发课堂”开课 …): ■ ◆ ▲ ★ and their outlines;
 # not ●, a list item's bullet as markup and Word give it
+# Words a line breaks inside only where keeping them whole would space a line visibly (the
+# composer prices such a break as a dateline's): a term counted in Chinese numerals (有期徒刑
+# 二年十个 / 月), an anonymised person (被告人李 / 某（女，1985年生）, 张某 / 某) — fresh20b
+KEEP_WORDS = re.compile("(?<=[一二三四五六七八九十两百千])个月|[\u4e00-\u9fff]某某?")
 # A share class written with its letter (A股, B股, H股, N股): the letter keeps the word
 SHARE_WORDS = frozenset("股")
 BRIEF_MARKS = "■□◆◇▲△★☆"

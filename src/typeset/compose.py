@@ -1180,10 +1180,22 @@ def _price_names(items: list[_Item], text: str) -> None:
 def _price(items: list[_Item], text: str, measure: float, indent: float,
            spans=None) -> None:
     """Every price a break pays for what it cuts: a dateline or byline (:func:`_price_keeps`),
-    a case number (:func:`_price_numbers`), a transliterated name (:func:`_price_names`)."""
+    a case number (:func:`_price_numbers`), a transliterated name (:func:`_price_names`), a
+    word of cjk.KEEP_WORDS (:func:`_price_words`)."""
     _price_keeps(items, text, measure, indent, spans)
     _price_numbers(items, text)
     _price_names(items, text)
+    if "某" in text or "个月" in text:
+        _price_words(items, text)
+
+
+def _price_words(items: list[_Item], text: str) -> None:
+    """Price a break inside a word of cjk.KEEP_WORDS (十个月, 李某) at a dateline's keep."""
+    for m in cjk.KEEP_WORDS.finditer(text):
+        for k in range(m.start() + 1, m.end()):
+            if items[k].can_break_before:
+                it = _own(items, k)
+                it.penalty = max(it.penalty, _KEEP)
 
 
 def keeps(text: str) -> list[tuple[int, int]]:
