@@ -275,3 +275,21 @@ def test_a_correction_signed_by_an_organ_alone_is_signed_flush_right(tmp_path):
     right = max(r[-1]["x1"] for r in rows)
     sig = next(r for r in rows if "".join(c["text"] for c in r) == "本报编辑部")
     assert abs(sig[-1]["x1"] - right) < 0.5, (sig[-1]["x1"], right)
+
+
+def test_a_notice_s_attachments_align_as_gb_t_9704_sets_them(tmp_path):
+    """附件：1. 管制区域示意图 / 2. 绕行线路指引 in a 10-em column: item 2's number stands under
+    item 1's and the first name's turnover under its first character (GB/T 9704-2012
+    §7.3.6); item 2 started at the paragraph indent and 意图 at the column's edge."""
+    text = ("headline: 通告\n\n特此通告。\n\n附件：1. 管制区域示意图\n\n2. 绕行线路指引\n\n"
+            "成都市公安局交通管理局\n\n2026年12月7日\n")
+    chars, size = _page(tmp_path, "a.txt", text)
+    rows = {"".join(c["text"] for c in r): r for r in _rows(chars, size)}
+    first = next(r for t, r in rows.items() if t.startswith("附件"))
+    turn = next(r for t, r in rows.items() if t.startswith(("示", "意", "图")))
+    second = next(r for t, r in rows.items() if t.startswith("2."))
+    one = next(c for c in first if c["text"] == "1")
+    guan = next(c for c in first if c["text"] == "管")
+    assert abs(one["x0"] - second[0]["x0"]) < 0.01, (one["x0"], second[0]["x0"])
+    assert abs(guan["x0"] - second[2]["x0"]) < 0.01, (guan["x0"], second[2]["x0"])
+    assert abs(guan["x0"] - turn[0]["x0"]) < 0.01, (guan["x0"], turn[0]["x0"])

@@ -278,6 +278,70 @@ def list_heading(p) -> bool:
          _DATE_HEADING.fullmatch(t) is not None)
 
 
+# A document's attachments (附件说明, GB/T 9704-2012 §7.3.6): 附件：1. 管制区域示意图 and the
+# items after it (2. 绕行线路指引), each a paragraph, numbered in order, a name without a mark
+# after it.  "附件名称较长需回行时，应当与上一行附件名称的首字对齐": item 2 stands under item
+# 1 and a name's turnover under its first character (2. started at the paragraph indent and
+# 意图 turned over to the column's edge, fresh20b).
+_ATTACHMENTS = re.compile(r"附件[：:][ \u3000]*(?=1[.．][ \u3000]*\S)")
+_ATTACHMENT_NO = re.compile(r"(\d{1,2})[.．][ \u3000]*(?=\S)")
+_ATTACHMENT_MAX = 40
+
+
+def attachment_items(paras) -> dict[int, tuple[int, int]]:
+    """For each paragraph of ``paras`` that is an item of a document's attachments, (where its
+    number starts, where its name starts); see _ATTACHMENTS."""
+    out: dict[int, tuple[int, int]] = {}
+    k = 0
+    while k < len(paras):
+        p = paras[k]
+        m = _ATTACHMENTS.match(p.text) if p.kind == "body" and not p.spans and \
+            not p.verse else None
+        if m is None:
+            k += 1
+            continue
+        n = _ATTACHMENT_NO.match(p.text, m.end())
+        out[k] = (m.end(), n.end())
+        want, k = 2, k + 1
+        while k < len(paras):
+            q = paras[k]
+            n = _ATTACHMENT_NO.match(q.text) if q.kind == "body" and not q.spans and \
+                not q.verse else None
+            if n is None or int(n.group(1)) != want or len(q.text) > _ATTACHMENT_MAX or \
+                    _SENTENCE_MARKS.search(q.text[n.end():]):
+                break
+            out[k] = (0, n.end())
+            want, k = want + 1, k + 1
+    return out
+
+
+def _attachment(issue, p, measure: float, number: int, name: int) -> list[Line]:
+    """An item of a document's attachments (attachment_items): its number where the first
+    item's stands (after 附件：, at the paragraph indent), its name hung a whole number of ems
+    after it (cjk.label_room) and set ragged, its turnovers under its first character."""
+    paper = issue.paper
+    face = issue.fonts.face(paper.body.role)
+    lead = natural_line("附件：", face, paper.settings)
+    mark = natural_line(p.text[number:name].rstrip(" \u3000"), face, paper.settings)
+    room = cjk.label_room(mark.text, mark.width)
+    hang = paper.settings.indent + lead.width + room
+    text = p.text[name:]
+    lines = compose_paragraph(text, face, measure - hang, paper.settings, indent=0.0)
+    at = 0
+    for j, ln in enumerate(lines[:-1]):
+        lines[j] = _ragged(ln, _natural(ln.text, face, paper.settings, None, at),
+                           measure - hang)
+        at += len(ln.text)
+    for ln in lines:
+        ln.indent += hang
+    if lines:
+        back = [replace(g, x=g.x - room) for g in mark.glyphs]
+        if number:                          # the first: 附件： before its number
+            back = [replace(g, x=g.x - room - lead.width) for g in lead.glyphs] + back
+        lines[0].glyphs = back + lines[0].glyphs
+    return lines
+
+
 def listing_entries(paras) -> dict[int, int]:
     """The entries of a listing among ``paras`` (cjk.LISTING_TIME: a time opening each of
     cjk.LISTING_ENTRIES plain paragraphs or more in a row): index → the length of its time.
@@ -669,6 +733,7 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
     after = max(verse, default=-1) + 1
     closing = {after + k for k in closing_lines(paras[after:])}
     timed = {} if own else listing_entries(paras)
+    attached = {} if own else attachment_items(paras)
     qa = {} if own else qa_labels(paras)
     saluted = salutation(paras)
     labels = None                   # the list items' labels (_labels), when there are items
@@ -687,6 +752,8 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
             if len(lines) > 1:
                 lines[0].keep = len(lines) - 1
             out.append(lines)
+        elif k in attached:
+            out.append(_attachment(issue, p, measure, *attached[k]))
         elif k in closing:
             lines = _flush_right(p.text, face, measure, paper.settings)
             if len(lines) > 1 and (byline_alone(p.text) or " " in p.text.strip()):
