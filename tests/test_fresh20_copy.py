@@ -293,3 +293,23 @@ def test_a_notice_s_attachments_align_as_gb_t_9704_sets_them(tmp_path):
     assert abs(one["x0"] - second[0]["x0"]) < 0.01, (one["x0"], second[0]["x0"])
     assert abs(guan["x0"] - second[2]["x0"]) < 0.01, (guan["x0"], second[2]["x0"])
     assert abs(guan["x0"] - turn[0]["x0"]) < 0.01, (guan["x0"], turn[0]["x0"])
+
+
+def test_a_match_schedule_is_a_listing_broken_between_its_parts(tmp_path):
+    """A schedule of matches, each a paragraph opening with its date and time (12月10日 19:35
+    成都蓉城—北京国安（凤凰山体育公园）): set as a listing, each entry turning over between
+    its parts — after the teams' dash, before the venue's bracket — never inside a team's
+    name (成都 / 蓉城, 北京国 / 安), and a round's heading (第30轮) kept with its first
+    match."""
+    text = ("headline: 赛程\n\n第29轮\n\n"
+            "12月10日 19:35 成都蓉城—北京国安（凤凰山体育公园）\n\n"
+            "12月10日 19:35 上海申花—山东泰山（上海体育场）\n\n"
+            "12月10日 20:00 上海海港—武汉三镇（浦东足球场）\n\n"
+            "12月11日 15:30 天津津门虎—浙江队（天津奥林匹克中心）\n")
+    chars, size = _page(tmp_path, "a.txt", text)
+    lines = ["".join(c["text"] for c in r) for r in _rows(chars, size)]
+    teams = ("成都蓉城", "北京国安", "上海申花", "山东泰山", "上海海港", "武汉三镇", "天津津门虎")
+    for team in teams:
+        assert any(team in ln for ln in lines), (team, lines)
+    for venue in ("（凤凰山体育公园）", "（上海体育场）", "（浦东足球场）"):
+        assert any(ln.startswith(venue) or ln.endswith(venue) for ln in lines), (venue, lines)

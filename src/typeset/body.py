@@ -260,6 +260,9 @@ _CLOSING_MAX = 24           # characters: a name, a title and a name, a date
 _LIST_HEADING_MAX = 16
 _RUNS_ON = re.compile("[，。；：？！、,.;:?!…—]$")
 _LABEL = re.compile("【[^【】]{1,8}】")
+# … and a round, a stage or a day of a schedule (第29轮, 第三场, 第2天: 第30轮 at a column's foot
+# over the matches in the next, fresh20a)
+_ROUND = re.compile("第[\\d一二三四五六七八九十百]{1,4}[轮场期组站天周]")
 # … and a date alone heading the entries under it (a power cut's schedule: 12月11日（星期五）
 # stood at a column's foot, its times and streets in the next column, fresh20b)
 _DATE_HEADING = re.compile("(?:\\d{4}年)?\\d{1,2}月\\d{1,2}日(?:[（(](?:星期|周)[一二三四五六日天][）)])?"
@@ -269,12 +272,14 @@ _DATE_HEADING = re.compile("(?:\\d{4}年)?\\d{1,2}月\\d{1,2}日(?:[（(](?:星�
 
 def list_heading(p) -> bool:
     """Whether paragraph ``p`` is a list's heading written as body text (``_LIST_HEADING_MAX``),
-    a bracketed label alone (``_LABEL``) or a date alone over entries (``_DATE_HEADING``)."""
+    a bracketed label alone (``_LABEL``), a round of a schedule (``_ROUND``) or a date alone
+    over entries (``_DATE_HEADING``)."""
     t = p.text.strip()
     return p.kind == "body" and not p.spans and not p.verse and \
         (len(t) <= _LIST_HEADING_MAX and (cjk.LIST_ITEM.match(t) is not None and
                                           not _RUNS_ON.search(t) or
-                                          _LABEL.fullmatch(t) is not None) or
+                                          _LABEL.fullmatch(t) is not None or
+                                          _ROUND.fullmatch(t) is not None) or
          _DATE_HEADING.fullmatch(t) is not None)
 
 
@@ -1224,6 +1229,11 @@ def _labels(issue, paras) -> dict[int, float]:
     return out
 
 
+# where a listing's entry turns over, if its parts fit: after a dash or a connector, before an
+# opening bracket (成都蓉城— / 北京国安 / （凤凰山体育公园）)
+_ENTRY_PARTS = re.compile("(?<=[—–～])|(?=[（(])")
+
+
 def _item(issue, p, measure: float, marker: int | None = None,
           label: float = 0.0) -> list[Line]:
     """A list item with a hanging indent: its text is composed at the measure less the hang
@@ -1261,7 +1271,15 @@ def _item(issue, p, measure: float, marker: int | None = None,
     if given and measure - hang < measure / 2:
         # … and where even so the titles would have less than half the column (a range at
         # 8 em: two characters a line, a bracket alone on one), the title runs on after its
-        # time and turns over 1 em in, as a line of verse does
+        # time and turns over 1 em in, as a line of verse does — between its parts where
+        # they fit: after a dash, before a bracket (a match's teams and venue: 成都 / 蓉城
+        # and 公园） alone were cut where the measure ran out, fresh20a)
+        rest = p.text[marker:]
+        parts = [p.text[:marker]] + [x for x in _ENTRY_PARTS.split(rest) if x]
+        if len(parts) > 2:
+            got = _clause_lines(parts, face, measure, 0.0, paper.settings, faces, 1.0)
+            if got is not None:
+                return got
         return _turned(p.text, face, measure, 0.0, paper.settings, faces)
     lines = compose_paragraph(p.text[marker:], face, measure - hang, paper.settings,
                               indent=0.0, faces=faces[marker:] if faces else None)

@@ -284,7 +284,10 @@ LIST_ITEM = re.compile("^\\s*(?:[（(][一二三四五六七八九十\\d]{1,3}[�
 # A range (08:00—08:30, 9:30-11:00, 19:30～21:00, 14:00至16:00) is one time: both ends
 # stand in the hang (fresh copy: read as the start alone, —08:30 went into the entry's text
 # and its turnovers hung under the dash).
-LISTING_TIME = re.compile(r"^\s*\d{1,2}[:：]\d{2}(?!\d)"
+# A date may come first (a match schedule: 12月10日 19:35 成都蓉城—北京国安（凤凰山体育公园）
+# was set as paragraphs, spaced, the teams' names broken, fresh20a).
+LISTING_TIME = re.compile(r"^\s*(?:\d{1,2}月\d{1,2}日(?:[（(](?:星期|周)[一二三四五六日天][）)])?"
+                          r"\s*)?\d{1,2}[:：]\d{2}(?!\d)"
                           r"(?:\s*(?:——?|–|-|~|～|至|到)\s*\d{1,2}[:：]\d{2}(?!\d))?")
 LISTING_ENTRIES = 3
 
