@@ -12,6 +12,7 @@ briefs; a business paper's sports and markets) and looked at on the page.
 from __future__ import annotations
 
 import pdfplumber
+import pytest
 
 from conftest import ROOT
 from issue_helpers import make_issue, typeset
@@ -201,22 +202,39 @@ def test_a_minus_sign_typed_as_a_hyphen_is_the_body_face_s_minus(tmp_path):
         [(c["text"], c["fontname"]) for c in chars if c["text"] in "−夜"]
 
 
-def test_a_date_over_a_schedule_s_entries_is_a_heading(tmp_path):
+_CUT_INTRO = "国网成都供电公司发布消息，因电网设备检修，以下区域将计划停电，请相关用户提前做好准备，停电期间请注意用电安全。" * 3
+
+
+@pytest.mark.parametrize("n", [90, 108])
+def test_a_date_over_a_schedule_s_entries_keeps_with_them(tmp_path, n):
     """A power cut's schedule: each date with its hours (12月10日（星期四）9:00—17:30) heads the
-    streets under it.  It turns over in a 10-em column: its first line is not spread to the
-    measure (12 月 10 日（星期四）, ½ em round the figures), and it keeps with the entry's
-    first line, as a list's heading does."""
-    text = ("headline: 计划停电\n\n国网成都供电公司发布消息，以下区域将计划停电。\n\n"
-            "12月10日（星期四）9:00—17:30\n\n武侯区：人民南路四段27号附1号至附9号，玉林北路2号。\n")
-    chars, size = _page(tmp_path, "a.txt", text)
-    rows = _rows(chars, size)
-    k = next(i for i, r in enumerate(rows) if "".join(c["text"] for c in r).startswith("12月10日"))
-    row = rows[k]
-    s = "".join(c["text"] for c in row)
-    yue, one = row[s.index("月")], row[s.index("月") + 1]
-    assert one["x0"] - yue["x1"] < 0.3 * size, (s, yue["x1"], one["x0"])
-    assert "".join(c["text"] for c in rows[k + 2]).startswith("武侯区"), \
-        ["".join(c["text"] for c in r) for r in rows]
+    streets under it, a heading that turns over in a 10-em column.  In a block balanced over
+    two columns it stood at the first one's foot with its streets in the next (an intro of 90
+    characters), or was parted from its own turnover (108); it keeps with its first entry."""
+    text = ("headline: 计划停电\n\n" + _CUT_INTRO[:n] + "。\n\n12月10日（星期四）9:00—17:30\n\n"
+            "武侯区：人民南路四段27号附1号至附9号，人民南路四段45号，玉林北路2号、4号、6号。\n\n"
+            "12月11日（星期五）8:30—12:00\n\n锦江区：东大街紫东楼段168号，东大街下东大街段99号附3号"
+            "至附7号，书院南街1—27号。\n")
+    issue = make_issue(tmp_path / "issue", {"a.txt": text}, """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: a, article: a.txt, column: 1, span: 2}
+        """)
+    r = typeset("build", issue, "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    with pdfplumber.open(str(next((tmp_path / "out").glob("*-p01.pdf")))) as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    sizes = [round(c["size"], 2) for c in chars]
+    size = max(set(sizes), key=sizes.count)
+    body = [c for c in chars if abs(c["size"] - size) < 0.01]
+    mid = (min(c["x0"] for c in body) + max(c["x1"] for c in body)) / 2
+    columns = [["".join(c["text"] for c in r) for r in _rows(col, size)]
+               for col in ([c for c in body if c["x0"] < mid], [c for c in body if c["x0"] >= mid])]
+    assert all(columns), columns
+    assert not columns[0][-1].startswith("12月1") and "9:00" not in columns[0][-1], columns
+    assert not columns[1][0].startswith(("武侯区", "锦江区")) and "9:00" not in columns[1][0], \
+        columns
 
 
 def test_makeup_of_a_page_continuing_a_story_laid_out_by_hand(tmp_path):

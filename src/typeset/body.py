@@ -828,13 +828,6 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
                                 list_heading(paras[k])):
             continue
         head = next(i for i, ln in enumerate(lines) if ln.glyphs)
-        if not heading and len(lines) == 2:
-            # a heading that turns over is not justified: set to the measure, its first
-            # line was spread (12 月 10 日（星期四） / 9:00—17:30, fresh20b)
-            alone = compose_paragraph(lines[0].text, face, measure, paper.settings,
-                                      indent=lines[0].indent)
-            if len(alone) == 1:             # (set as a paragraph's last line: not justified)
-                lines[0] = alone[0]
         after = len(out[k + 1]) if k + 1 < len(out) else 0
         if after and out[k + 1] and not out[k + 1][0].glyphs:
             after = 0       # a blank line opens what follows: keep the subhead to itself
