@@ -331,3 +331,74 @@ def test_a_match_schedule_is_a_listing_broken_between_its_parts(tmp_path):
         assert any(team in ln for ln in lines), (team, lines)
     for venue in ("（凤凰山体育公园）", "（上海体育场）", "（浦东足球场）"):
         assert any(ln.startswith(venue) or ln.endswith(venue) for ln in lines), (venue, lines)
+
+
+# --- Word and the fresh20c copy ---------------------------------------------------------------
+
+def test_word_notes_numbers_and_quoted_subheads(tmp_path):
+    """A Word document: 编者按 typed as a Normal paragraph is the boxed note (it was body
+    text), with its second paragraph up to the letter's salutation; Word's numbering before a
+    figure keeps a space (1.6月25日 read as 1.6); a bold saying in quotes is a subhead
+    (“台上一分钟，台下十年功” was a bold body line), a bold quotation a paragraph leads into
+    with its colon is not."""
+    import docx
+
+    from typeset.word import read_docx
+
+    d = docx.Document()
+    d.add_paragraph("headline: 来信")
+    d.add_paragraph("编者按：老旧小区加装电梯，是群众身边的“关键小事”。")
+    d.add_paragraph("本报近日收到一位退休教师的来信，今天刊发。")
+    d.add_paragraph("编辑同志：")
+    d.add_paragraph("您好！我是玉林北路18号院的住户。")
+    d.add_paragraph().add_run("“台上一分钟，台下十年功”").bold = True
+    d.add_paragraph("老人们说得最多的一句话是：")
+    d.add_paragraph().add_run("“我的家乡变美了”").bold = True
+    d.add_paragraph("这句话道出了大家的心声。")
+    d.add_paragraph("6月25日12:00起，考生可登录官网查询成绩；", style="List Number")
+    d.add_paragraph("本科批志愿填报时间为6月28日。", style="List Number")
+    d.save(tmp_path / "a.docx")
+    paras = read_docx(tmp_path / "a.docx").paragraphs
+    kinds = [(p.kind, p.box, p.text[:8]) for p in paras]
+    assert kinds[0][:2] == ("quote", True) and kinds[1][:2] == ("quote", True), kinds
+    assert kinds[2][0] == "body" and paras[2].text == "编辑同志：", kinds
+    assert ("subhead", False, "“台上一分钟，台") in kinds, kinds
+    assert [p.kind for p in paras if p.text.startswith("“我的家乡")] == ["body"], kinds
+    assert [p.text[:4] for p in paras if p.kind == "item"] == ["1. 6", "2.本科"], kinds
+
+
+def test_a_latin_apostrophe_and_a_contact_block(tmp_path):
+    """Word's apostrophe (U+2019) inside an English title was the Chinese closing quote, a
+    full em (One’ s): it is the Latin apostrophe; a block of contact details is set flush
+    left, each line whole (咨 询 电 话 ：028- / 85131000, indented as prose)."""
+    text = ("headline: 书讯\n\n伍尔夫的《A Room of One’s Own》新译本近日出版。\n\n"
+            "电话：028-85131000\n\n网址：www.sceea.cn\n")
+    chars, size = _page(tmp_path, "a.txt", text)
+    lines = ["".join(c["text"] for c in r) for r in _rows(chars, size)]
+    assert any("One'sOwn" in ln or "One's" in ln for ln in lines), lines
+    rows = _rows(chars, size)
+    left = min(r[0]["x0"] for r in rows)
+    for start in ("电话：028-85131000", "网址：www.sceea.cn"):
+        row = next(r for r in rows if "".join(c["text"] for c in r) == start)
+        assert abs(row[0]["x0"] - left) < 0.5, (start, row[0]["x0"], left)
+    o, s = next((r[i], r[i + 2]) for r in rows for i in range(len(r) - 2)
+                if r[i]["text"] == "e" and r[i + 2]["text"] == "s")
+    assert s["x0"] - o["x1"] < 0.5 * size, (o["x1"], s["x0"])
+
+
+def test_a_subhead_under_a_table_shares_its_white(tmp_path):
+    """A subhead right under a table: one white line between them (the table's white and the
+    subhead's added up to two)."""
+    text = ("headline: 控制线\n\n今年各批次录取控制线如下：\n\n| 批次 | 物理类 | 历史类 |\n|---|---|---|\n"
+            "| 本科批 | 438 | 468 |\n| 专科批 | 150 | 150 |\n\n## 志愿填报\n\n在二十世纪中国的翻译家名录里，"
+            "叶慕川并不是一个响亮的名字。\n")
+    chars, size = _page(tmp_path, "a.md", text)
+    tops = {}
+    for c in chars:
+        tops.setdefault(c["text"], c["top"])
+    pitch = None
+    rows = sorted({round(c["bottom"], 1) for c in chars if abs(c["size"] - size) < 0.01})
+    pitch = min(b - a for a, b in zip(rows, rows[1:]) if b - a > 1)
+    last_row = max(c["bottom"] for c in chars if c["text"] == "5" and c["size"] <= size + 0.01)
+    head = min(c["bottom"] for c in chars if c["text"] == "志")
+    assert head - last_row < 2.5 * pitch, (last_row, head, pitch)

@@ -370,6 +370,30 @@ def listing_entries(paras) -> dict[int, int]:
 _QA = re.compile(r"(问|答|Q|A)[：:]")
 
 
+def contact_lines(paras) -> set[int]:
+    """The paragraphs of ``paras`` in a block of contact details: two or more in a row, each
+    opening with its label (cjk.CONTACT_LINE) — set flush left."""
+    out: set[int] = set()
+    run: list[int] = []
+    for k, p in enumerate(list(paras) + [None]):
+        if p is not None and p.kind == "body" and not p.spans and not p.verse and \
+                cjk.CONTACT_LINE.match(p.text.strip()):
+            run.append(k)
+            continue
+        if len(run) >= 2:
+            out.update(run)
+        run = []
+    return out
+
+
+QUESTION_KEPT = 3
+
+
+def _asks(text: str) -> bool:
+    """Whether a paragraph is an interview's question: 问：, Q：, or the interviewer's label."""
+    return bool((m := _QA.match(text)) and m.group(1) in "问Q" or _INTERVIEWER.match(text))
+
+
 def qa_labels(paras) -> dict[int, int]:
     """The labels of an interview's questions and answers (问：… / 答：…, Q：… / A：…) at the
     start of plain paragraphs, to be set in 黑体 as a paper sets them (the reader finds each
@@ -739,6 +763,7 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
     closing = {after + k for k in closing_lines(paras[after:])}
     timed = {} if own else listing_entries(paras)
     attached = {} if own else attachment_items(paras)
+    contacts = set() if own else contact_lines(paras)
     qa = {} if own else qa_labels(paras)
     saluted = salutation(paras)
     labels = None                   # the list items' labels (_labels), when there are items
@@ -782,7 +807,8 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
                                        measure)
             out.append(lines)
         elif p.kind == "body" and not p.spans:
-            lines = compose_paragraph(p.text, face, measure, paper.settings)
+            lines = compose_paragraph(p.text, face, measure, paper.settings,
+                                      indent=0.0 if k in contacts else None)
             if len(lines) > 1 and byline_alone(p.text):
                 lines = _byline_paragraph(p.text, face, measure, paper.settings) or lines
             elif len(lines) > 1 and p.text[:1] in cjk.BRIEF_MARKS:
@@ -793,7 +819,9 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
         elif p.kind == "body":
             out.append(_emphasis(issue, p, measure))
         elif p.kind == "subhead":
-            out.append(_subhead(issue, p, measure, first=not out))
+            # (under a table its white is the table's: the two whites added up, fresh20c)
+            out.append(_subhead(issue, p, measure,
+                                first=not out or paras[k - 1].kind == "table"))
         elif p.kind == "quote":
             opens = p.box and (k == 0 or not (paras[k - 1].kind == "quote" and
                                               paras[k - 1].box))
@@ -803,7 +831,7 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
         elif p.kind == "item":
             if labels is None:
                 labels = _labels(issue, paras)
-            out.append(_item(issue, p, measure, label=labels.get(k, 0.0)))
+            out.append(_item(issue, p, measure, label=labels.get(k, (0.0, 0.0))))
         elif p.kind == "table":
             out.append(_table(issue, art, p, measure, first=not out))
         else:                                   # pragma: no cover - markup makes no other
@@ -822,6 +850,12 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
     # of a column empty under the item before it (fresh copy) — its lines together, where it
     # turns over in a narrow column (（一）禁止机动车通行 / 路段 parted by a column's foot,
     # fresh20b)
+    # an interview's question keeps with the first line of its answer (问：您还记得第一次走 alone
+    # at a column's foot, 进教室的情景吗？ opening the next, fresh20c): a question of at most
+    # QUESTION_KEPT lines, whole
+    for k in qa:
+        if k + 1 in qa and 0 < len(out[k]) <= QUESTION_KEPT and _asks(paras[k].text):
+            out[k][0].keep = max(out[k][0].keep, len(out[k]))
     for k, lines in enumerate(out):
         heading = paras[k].kind == "subhead"
         if not heading and not (len(lines) <= 2 and k not in closing and k not in verse and
@@ -1193,12 +1227,13 @@ def _quote(issue, p, measure: float, opens: bool, closes: bool) -> list[Line]:
     return lines
 
 
-def _labels(issue, paras) -> dict[int, float]:
-    """For each list item of ``paras`` (index), the widest label (em) of its list at its
-    level: every item's text hangs from it, its own label set against the text (1. … 9. and
-    10. in one list: item 10's text hung ½ em further in than the others', fresh18b).  A list
-    runs on over the deeper items inside it; anything else ends it.  Each label measured
-    once."""
+def _labels(issue, paras) -> dict[int, tuple[float, float]]:
+    """For each list item of ``paras`` (index), the room (em, whole: cjk.label_room) that the
+    labels of its list at its level take with their white, and the widest label's width: every
+    item's text hangs from the room,
+    its own label set against the text (1. … 9. and 10. in one list: item 10's text hung ½ em
+    further in than the others', fresh18b).  A list runs on over the deeper items inside it;
+    anything else ends it.  Each label measured once."""
     face = issue.fonts.face(issue.paper.body.role)
     runs: list[list[tuple[int, float]]] = []
     open_: dict[int, list] = {}         # level → the run of that level still open
@@ -1214,11 +1249,13 @@ def _labels(issue, paras) -> dict[int, float]:
         if run is None:
             run = open_[p.level] = []
             runs.append(run)
-        run.append((k, w))
-    out: dict[int, float] = {}
+        room = cjk.label_room(p.text[:m.end()], w, p.text[m.end():].lstrip()[:1].isdigit()) \
+            if m else 0.0
+        run.append((k, room, w))
+    out: dict[int, tuple[float, float]] = {}
     for run in runs:
-        widest = max(w for _, w in run)
-        out.update((k, widest) for k, _ in run)
+        both = (max(r for _, r, _ in run), max(w for _, _, w in run))
+        out.update((k, both) for k, _, _ in run)
     return out
 
 
@@ -1228,7 +1265,7 @@ _ENTRY_PARTS = re.compile("(?<=[—–～])|(?=[（(])")
 
 
 def _item(issue, p, measure: float, marker: int | None = None,
-          label: float = 0.0) -> list[Line]:
+          label: tuple[float, float] = (0.0, 0.0)) -> list[Line]:
     """A list item with a hanging indent: its text is composed at the measure less the hang
     and every line starts under the text; the marker (``●``, ``1.``; ``marker``: its length
     when the caller knows it, a listing's time) stands in the hang of the first line, set
@@ -1247,15 +1284,17 @@ def _item(issue, p, measure: float, marker: int | None = None,
     # (a listing's entry starts at the paragraph indent, as the paragraphs around it do: the
     # time stands where a paragraph's first character would)
     base = paper.settings.indent if given else (max(1, p.level) - 1) * 1.0
-    # (``label``: the widest label of the item's list, :func:`_labels`; a list's label takes
-    # whole ems with its white, cjk.label_room — a listing's time is set ragged after it)
-    widest = max(mark.width, label) if mark else 0.0
+    # (``label``: the room of the item's list and its widest label, :func:`_labels`: a list's
+    # labels take whole ems with their white, cjk.label_room — a listing's time is set ragged
+    # after it)
+    widest = max(mark.width, label[1]) if mark else 0.0
     if not mark:
         room = 0.0
     elif given:
         room = widest + cjk.HAN_LATIN_GAP
     else:
-        room = cjk.label_room(p.text[:marker], widest)
+        room = max(label[0], cjk.label_room(p.text[:marker], mark.width,
+                                            p.text[marker:].lstrip()[:1].isdigit()))
     hang = base + room
     if given and base and measure - hang < measure / 2:
         # a time range (08:00—08:30) at the indent left the entries less than half the

@@ -238,11 +238,13 @@ SPACE_MAX = 0.5           # and stretches to ½ em
 LIST_LABEL = re.compile(r"(?:\d{1,3}[.)]|\(\d{1,3}\)|[A-Za-z][.)])[ \u3000](?=\S)")
 
 
-def label_room(label: str, width: float) -> float:
+def label_room(label: str, width: float, figure: bool = False) -> float:
     """The room (em, a whole number) that a list's ``label``, ``width`` em wide as set, takes
-    with the white after it before its item's text (see LIST_LABEL above)."""
-    white = 0.0 if unicodedata.east_asian_width(label[-1]) in "WF" or \
-        label[-1] == "●" else HAN_LATIN_MIN
+    with the white after it before its item's text (see LIST_LABEL above); ``figure``: the
+    text opens with a figure, which ⅛ em does not part from the label's (1. 6月25日 read as
+    1.6, fresh20c): a Han–Latin gap at least."""
+    white = HAN_LATIN_GAP if figure else 0.0 if unicodedata.east_asian_width(label[-1]) in \
+        "WF" or label[-1] == "●" else HAN_LATIN_MIN
     return float(max(1, math.ceil(width + white - 1e-6)))
 
 
@@ -328,6 +330,14 @@ BYLINE = re.compile(f"（[^（）]{{0,12}}?(?:{_BYLINE_WORDS})[^（）]{{0,12}}?
 # composer prices such a break as a dateline's): a term counted in Chinese numerals (有期徒刑
 # 二年十个 / 月), an anonymised person (被告人李 / 某（女，1985年生）, 张某 / 某) — fresh20b
 KEEP_WORDS = re.compile("(?<=[一二三四五六七八九十两百千])个月|[\u4e00-\u9fff]某某?")
+# A line of a block of contact details (咨询电话：028-…, 官方网站：www…, 地址：…): its label and
+# colon.  Two such paragraphs or more in a row are set flush left, not indented as prose —
+# indented, each lost two ems its number or address needed and was spaced out, the number
+# broken (咨 询 电 话 ：028- / 85131000, fresh20c, fresh20b)
+CONTACT_LINE = re.compile("(?:(?:咨询|联系|报名|投诉|举报|服务|办公|值班|订票|售票|求助|捐赠|合作)?"
+                          "(?:电话|热线|手机|座机|传真|邮箱|电子邮箱|邮件|网址|网站|官网|官方网站|"
+                          "地址|邮编|微信|微信号|公众号|微信公众号|联系人|QQ)|"
+                          "(?:咨询|联系|报名|办公|开放|服务|接待)时间)[：:]")
 # A share class written with its letter (A股, B股, H股, N股): the letter keeps the word
 SHARE_WORDS = frozenset("股")
 BRIEF_MARKS = "■□◆◇▲△★☆"

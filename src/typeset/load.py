@@ -1027,30 +1027,8 @@ def _txt_blocks(blocks: list[list[tuple[int, str]]], before: list[Paragraph]) ->
                 continue
             out.append(Paragraph(text, para[0][0], verse=(2 if opens else 1) if v else 0,
                                  step=max(0, verse_step(para[0][1]) - base) if v else 0))
-    _note_over_letter(out)
+    markup.note_over_letter(out)
     return out
-
-
-_NOTE_PARAGRAPHS = 3        # at most so many paragraphs of an editor's note after its first
-
-
-def _note_over_letter(out: list[Paragraph]) -> None:
-    """An editor's note of more than one paragraph over a reader's letter (编者按：… / 本报近日
-    收到… / 编辑同志：): its later paragraphs, up to the letter's salutation, are the note's
-    too and boxed with it — only the paragraph opening 编者按 was, the second read as the
-    letter's first (fresh20a).  Without a salutation after them, where the note ends cannot
-    be told: the rest stays as it was.  ``out`` changed in place."""
-    for k, p in enumerate(out):
-        if not (p.kind == "quote" and p.box and markup.NOTE_START.match(p.text)):
-            continue
-        for j in range(k + 2, min(len(out) - 1, k + 2 + _NOTE_PARAGRAPHS)):
-            q = out[j]
-            if q.kind != "body" or q.verse:
-                break
-            if cjk.SALUTATION.fullmatch(q.text.strip()) and not cjk.LIST_LEAD_IN.search(q.text):
-                if all(r.kind == "body" and not r.verse for r in out[k + 1:j]):
-                    out[k + 1:j] = [replace(r, kind="quote", box=True) for r in out[k + 1:j]]
-                break
 
 
 # a poem's title or its poet's line: short, no mark of a sentence (《》〔〕（）· are titles')

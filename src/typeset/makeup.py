@@ -3194,7 +3194,7 @@ def _verified(issue, bodies, number: int, pin: PageIn, alternatives: int, seed: 
         if not any(checks.values()):
             out.append(p)
         elif failed is not None and not failed:
-            failed.extend(f"{rule}: {m}" for rule, ms in checks.items() for m in ms)
+            failed.extend(m for ms in checks.values() for m in ms)
         if len(out) >= _diverse_pool(alternatives):
             break
     out = _diverse(out, alternatives)

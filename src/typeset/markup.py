@@ -40,6 +40,7 @@ text is lost; a line the markup does not use is never dropped.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from . import cjk
@@ -346,3 +347,26 @@ def column_align(table: Table) -> list[str]:
         cells = [r[c] for r in table.rows if r[c]]
         out.append("right" if cells and all(number_cell(x) for x in cells) else "left")
     return out
+
+
+_NOTE_PARAGRAPHS = 3        # at most so many paragraphs of an editor's note after its first
+
+
+def note_over_letter(out: list[Paragraph]) -> None:
+    """An editor's note of more than one paragraph over a reader's letter (编者按：… / 本报近日
+    收到… / 编辑同志：): its later paragraphs, up to the letter's salutation, are the note's
+    too and boxed with it — only the paragraph opening 编者按 was, the second read as the
+    letter's first (fresh20a).  For a .txt article and a Word document alike.  Without a
+    salutation after them, where the note ends cannot be told: the rest stays as it was.
+    ``out`` changed in place."""
+    for k, p in enumerate(out):
+        if not (p.kind == "quote" and p.box and NOTE_START.match(p.text)):
+            continue
+        for j in range(k + 2, min(len(out) - 1, k + 2 + _NOTE_PARAGRAPHS)):
+            q = out[j]
+            if q.kind != "body" or q.verse:
+                break
+            if cjk.SALUTATION.fullmatch(q.text.strip()) and not cjk.LIST_LEAD_IN.search(q.text):
+                if all(r.kind == "body" and not r.verse for r in out[k + 1:j]):
+                    out[k + 1:j] = [replace(r, kind="quote", box=True) for r in out[k + 1:j]]
+                break

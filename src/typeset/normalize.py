@@ -170,6 +170,7 @@ _S = " \t\u00a0"
 _TRIGGER = re.compile(
     "[-,;:?!()\"'…⋯.~０-９Ａ-Ｚａ-ｚ﹐﹑﹒﹔﹕﹖﹗]|[〇一二三四五六七八九][Oo0]|——?[" + _S + "]|――|－－|。。。|[·・]{3}|[" + _S + "]{2}"
     "|[0-9][—⸺－–．][0-9]|[0-9A-Za-z][．－][0-9A-Za-z]|－[0-9]|[年月日时分秒](?:——|⸺)"
+    "|[A-Za-z]’[A-Za-z]"
     "|[" + _S + "][0-9A-Za-z]|[0-9A-Za-z][" + _S + "]"
     "|[" + _S + "][" + re.escape("".join(sorted(set(cjk.CLOSING + cjk.PAUSE + cjk.STOP))))
     + "]|[" + re.escape("".join(sorted(set(cjk.OPENING + cjk.PAUSE + cjk.STOP)))) + "][" + _S
@@ -552,6 +553,10 @@ def _minus_place(prev) -> bool:
     return prev is None or not (_alnum(prev) or prev in _NOT_BEFORE_MINUS)
 
 
+def _ascii_letter(ch) -> bool:
+    return ch is not None and ch.isascii() and ch.isalpha()
+
+
 def _after_number(text: str, k: int) -> bool:
     """Whether ``text[k]`` follows a number and its unit (3℃-5℃, 3号楼-2单元, 8日-12日): a
     range's or a code's hyphen, never a minus sign."""
@@ -580,6 +585,13 @@ def _forms(toks, changes):
             continue
         if ch in _SMALL:
             p.put(_SMALL[ch], [tok], N_("small form of a mark"))
+            continue
+        if ch == "’" and k + 1 < n and _ascii_letter(text[k + 1]) and \
+                _ascii_letter(_prev(p.out)):
+            # an apostrophe inside a Latin word (One’s, d’Urbervilles, as Word types it): the
+            # face's U+2019 is the Chinese closing quote, a full em, which parted the word
+            # (One’ s, fresh20c); the apostrophe of the Latin text is the ASCII one
+            p.put("'", [tok], N_("an apostrophe in a Latin word"))
             continue
         if ch in "-－" and k + 1 < n and _half(text[k + 1]).isdigit() and \
                 _minus_place(_prev(p.out)) and not _after_number(text, k):
@@ -703,7 +715,8 @@ def normalise_text(text: str, body: bool = True) -> tuple[str, list[tuple[int, s
 # among Chinese numerals; _dashes_and_ellipses a match of _DASH or _DOTS anywhere, or ``…⋯``;
 # _half_width_marks a key of _FULL; _quotes a straight quote; _spaces a space of _SPACES.
 _STEPS = (
-    (_forms, re.compile("[０-９Ａ-Ｚａ-ｚ．－" + "".join(_SMALL) + r"~.\-]|" + _HAN_ZERO.pattern)),
+    (_forms, re.compile("[０-９Ａ-Ｚａ-ｚ．－" + "".join(_SMALL) + r"~.\-]|[A-Za-z]’[A-Za-z]|" +
+                        _HAN_ZERO.pattern)),
     (_dashes_and_ellipses, re.compile(_DASH.pattern + "|" + _DOTS.pattern + "|[…⋯]")),
     (_connectors, re.compile(_PHONE_DASH.pattern + "|" + _DATE_DASH.pattern)),
     (_half_width_marks, re.compile("[" + re.escape("".join(_FULL)) + "]")),

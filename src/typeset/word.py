@@ -380,11 +380,12 @@ def _bold_subhead(text: str, spans: tuple) -> bool:
     read_docx keeps it one only where text follows it."""
     from .markup import NOTE_START
 
-    # (a quotation is no heading: “我的家乡变美了！” — its mark before the closing quote)
+    # (a quotation is no heading: “我的家乡变美了！” — its mark before the closing quote; a
+    # saying or a phrase in quotes is one: “台上一分钟，台下十年功”, “灯下”与“慢译”, fresh20c)
     core = text.rstrip().rstrip("”’）)》」』")
     return bool(core) and "\n" not in text and len(text) <= _SUBHEAD_MAX and \
-        core[-1] not in "。！？；，、：.!?;,:…" and text[0] not in "“‘「『" and \
-        _bold(text, spans) and not NOTE_START.match(text)
+        core[-1] not in "。！？；，、：.!?;,:…" and _bold(text, spans) and \
+        not NOTE_START.match(text)
 
 
 def _as_headline(text: str, spans: tuple, ppr) -> bool:
@@ -402,7 +403,7 @@ def read_docx(path: Path, allow_empty: bool = False):
     from docx.opc.exceptions import PackageNotFoundError
 
     from .load import poem_lines, stanza_lines
-    from .markup import BULLET, NOTE_START
+    from .markup import BULLET, NOTE_START, note_over_letter
     from .model import MARKED_STANZA, Paragraph, Table
 
     try:
@@ -589,6 +590,9 @@ def read_docx(path: Path, allow_empty: bool = False):
                                            spans=tuple((s0 + len(mark), e + len(mark), st)
                                                        for s0, e, st in spans)))
                 else:
+                    # (a space between the label and a figure opening the item: 1.6月25日 read
+                    # as the number 1.6, fresh20c — as the normaliser sets a .txt list's)
+                    mark += " " if text[:1].isdigit() else ""
                     paras.append(Paragraph(mark + text, number, kind="item", level=1,
                                            spans=tuple((s0 + len(mark), e + len(mark), st)
                                                        for s0, e, st in spans)))
@@ -603,7 +607,7 @@ def read_docx(path: Path, allow_empty: bool = False):
                                        box=bool(NOTE_START.match(text))))
             elif style.startswith("List Number"):
                 counter += 1
-                marker = f"{counter}."
+                marker = f"{counter}." + (" " if text[:1].isdigit() else "")
                 paras.append(Paragraph(marker + text, number, kind="item", level=1,
                                        spans=tuple((s + len(marker), e + len(marker), st)
                                                    for s, e, st in spans)))
@@ -619,6 +623,12 @@ def read_docx(path: Path, allow_empty: bool = False):
                 centred = jc is not None and jc.get(W + "val") in ("center", "centre")
                 bold_heads[len(paras)] = Paragraph(text, number, spans=spans)
                 paras.append(Paragraph(text, number, kind="subhead", level=1 if centred else 2))
+                counter = 0
+            elif NOTE_START.match(text):
+                # an editor's note typed as a Normal paragraph: boxed, as in a .txt article or
+                # under Word's Quote style (set as body text it read as the article's own
+                # words, fresh20c)
+                paras.append(Paragraph(text, number, kind="quote", spans=spans, box=True))
                 counter = 0
             else:
                 if not was_plain:
@@ -662,7 +672,11 @@ def read_docx(path: Path, allow_empty: bool = False):
         # a bold line with no text after it (the last, or over another heading) is no
         # subhead: bold text, as it was typed — nor is one of several bold lines in a row
         # (a stanza set in bold: verse, as the plain lines around it would be)
-        if k + 1 == len(paras) or paras[k + 1].kind == "subhead" or k - 1 in bold_heads:
+        # (… nor a quotation a paragraph leads into with its colon: 老人们说得最多的一句话是：
+        # / “我的家乡变美了”)
+        quoted = k > 0 and paras[k - 1].text.rstrip()[-1:] in "：:" and plain.text[:1] in "“「"
+        if k + 1 == len(paras) or paras[k + 1].kind == "subhead" or k - 1 in bold_heads or \
+                quoted:
             paras[k] = plain
             undone.append(k)
     run: list = []
@@ -680,4 +694,5 @@ def read_docx(path: Path, allow_empty: bool = False):
                          "headline Word's Title style")
     if not paras and not empty:
         raise InputError("the article has no text", SourceRef(path))
+    note_over_letter(paras)     # (an editor's note of several paragraphs over a letter)
     return article_from_header(path, header, paras, warnings)
