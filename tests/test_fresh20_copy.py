@@ -402,3 +402,27 @@ def test_a_subhead_under_a_table_shares_its_white(tmp_path):
     last_row = max(c["bottom"] for c in chars if c["text"] == "5" and c["size"] <= size + 0.01)
     head = min(c["bottom"] for c in chars if c["text"] == "志")
     assert head - last_row < 2.5 * pitch, (last_row, head, pitch)
+
+
+def test_word_a_column_label_over_the_title_and_a_supplement_s_credit(tmp_path):
+    """A Word book review: a centred 读书 over the Title paragraph is the kicker (it was taken
+    for the headline, the Title and the credit set as text); 作者：沈听澜, 文／沈听澜 under the
+    title and subtitle are the byline."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from typeset.word import read_docx
+
+    for credit in ("作者：沈听澜", "文／沈听澜", "文/图 李四"):
+        d = docx.Document()
+        p = d.add_paragraph("读书")
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        d.add_paragraph("一位被遗忘的翻译家", style="Title")
+        d.add_paragraph("——读《叶慕川译文集》", style="Subtitle")
+        d.add_paragraph(credit)
+        d.add_paragraph("在二十世纪中国的翻译家名录里，叶慕川并不是一个响亮的名字。")
+        d.save(tmp_path / "a.docx")
+        art = read_docx(tmp_path / "a.docx")
+        assert (art.kicker, art.headline, art.byline) == ("读书", "一位被遗忘的翻译家", credit), \
+            (art.kicker, art.headline, art.byline)
+        assert [p.text[:4] for p in art.paragraphs] == ["在二十世"], art.paragraphs

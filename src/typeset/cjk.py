@@ -371,8 +371,12 @@ _CREDIT_ROLE = (f"[□■]?(?:{_CREDIT_FROM}|{_longest(BYLINE_ROLE_PREFIXES)})?"
                 f"(?:{_longest(BYLINE_ROLES)}){{1,2}}")        # (摄影记者: two)
 _CREDIT_NAMES = f"[{_H}·]{{2,4}}(?:[\\s\u3000]+[{_H}·]{{2,4}}){{0,3}}"
 _CREDIT_FOR = f"(?:{_longest(BYLINE_CREDITS + ('文/图', '文／图', '图/文'))})"
-CREDIT = re.compile(f"{_CREDIT_ROLE}(?:[\\s\u3000]+{_CREDIT_NAMES}(?:[\\s\u3000]*{_CREDIT_FOR})?"
-                    f"|{_CREDIT_NAMES}[\\s\u3000]*{_CREDIT_FOR})")
+# … and a 副刊's credit by label (作者：沈听澜, 文／沈听澜, 文/图 李四, 作者：文／沈听澜: under a
+# Word document's Title and subtitle it was set as the text's first line, fresh20c)
+_CREDIT_LABEL = (f"(?:作者[：:][\\s\u3000]*(?:文[／/][\\s\u3000]*)?|(?:撰文|文/图|文／图|图/文|图／文)"
+                 f"[：:／/\\s\u3000][\\s\u3000]*|[文图][：:／/][\\s\u3000]*){_CREDIT_NAMES}")
+CREDIT = re.compile(f"(?:{_CREDIT_ROLE}(?:[\\s\u3000]+{_CREDIT_NAMES}(?:[\\s\u3000]*{_CREDIT_FOR})?"
+                    f"|{_CREDIT_NAMES}[\\s\u3000]*{_CREDIT_FOR})|{_CREDIT_LABEL})")
 
 
 # … and such a credit closing a caption or a paragraph after its last sentence (图为…拍照留念。

@@ -510,6 +510,19 @@ def read_docx(path: Path, allow_empty: bool = False):
                                      "line); give it Word's Title style, or a 'headline: …' "
                                      "paragraph, to say so"))
                 continue
+            if guessed and guessed[0] == number - 1 and style in _TITLE and \
+                    "kicker" not in header and not paras:
+                # a short centred line over the Title paragraph (读书 over the book review's
+                # title): the column's label, the kicker — taken for the headline, it left the
+                # Title, its subtitle and byline to the text (fresh20c)
+                header["kicker"] = header["headline"]
+                header["headline"] = (text, number)
+                warnings[guessed[2]] = (SourceRef(path), f"paragraph {number - 1} "
+                                        f"('{header['kicker'][0][:12]}'): a line over the Title "
+                                        "paragraph, taken as the kicker; give it a 'kicker: …' "
+                                        "paragraph to say so")
+                guessed = None
+                continue
             if "headline" in header and not paras and not h and "\n" not in text:
                 # the heading block a desk gives in Word under the headline, each its own
                 # paragraph: set as body text, the subtitle opened the article with its dash
