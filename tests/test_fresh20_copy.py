@@ -426,3 +426,28 @@ def test_word_a_column_label_over_the_title_and_a_supplement_s_credit(tmp_path):
         assert (art.kicker, art.headline, art.byline) == ("读书", "一位被遗忘的翻译家", credit), \
             (art.kicker, art.headline, art.byline)
         assert [p.text[:4] for p in art.paragraphs] == ["在二十世"], art.paragraphs
+
+
+def test_makeup_of_a_continuation_under_an_unplaced_page_says_what_to_do(tmp_path):
+    """`makeup --page 2` where page 2 continues a story begun on page 1 and page 1 is not laid
+    out: one error naming the story and the page to make up first (exit 3), not a list of
+    every unplaced slot of the issue."""
+    corpus = ROOT / "tests" / "corpus" / "realcopy"
+    files = {n: (corpus / src).read_text(encoding="utf-8") for n, src in (
+        ("lead.txt", "011-gov-guangdong-huigu-shiwuyunhui.txt"),
+        ("b.txt", "001-shenzhou7-yuhangyuan.txt"), ("c.txt", "006-shangqiu-daolu-jiebing-yujing.txt"))}
+    issue = make_issue(tmp_path / "issue", files, """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: lead, article: lead.txt}
+            - {id: b, article: b.txt}
+        - page: 2
+          template: yaowen
+          slots:
+            - {id: lead-2, article: lead.txt}
+            - {id: c, article: c.txt}
+        """)
+    r = typeset("makeup", issue, "--page", "2")
+    assert r.returncode == 3, (r.returncode, r.stderr)
+    assert "--page 1 --page 2" in r.stderr and r.stderr.count("slot '") == 1, r.stderr

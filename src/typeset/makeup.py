@@ -2960,10 +2960,33 @@ def make_up_issue(issue_dir, pages: list[int] | None = None, alternatives: int =
         raise InputError("every slot of the issue is placed: nothing to make up",
                          SourceRef(issue.manifest),
                          "give --page N to make a page up again")
+    _earlier_placed(issue, todo)
     if bodies is None:
         bodies = F.compose_bodies(issue, jobs)
     results, issue = _make_pages(issue, bodies, todo, alternatives, seed)
     return IssueMakeup(issue, bodies, results, notes)
+
+
+def _earlier_placed(issue, todo) -> None:
+    """Refuse, saying what to do, a page to make up that continues a story from an earlier
+    page not laid out and not made up now: what that page leaves of the story is not known
+    (`makeup --page 4` under an unplaced page 1 listed every unplaced slot of pages 1–3 as
+    having 'no place on the page yet', fresh20d)."""
+    numbers = {p.number for p in todo}
+    for page in sorted(todo, key=lambda p: p.number):
+        for s in page.slots:
+            if s.kind != "article":
+                continue
+            earlier = next((p for p in sorted(issue.pages, key=lambda p: p.number)
+                            if p.number < page.number and p.number not in numbers and
+                            any(x.kind == "article" and x.article == s.article
+                                for x in p.slots)), None)
+            if earlier is not None and not all(x.placed for x in earlier.slots):
+                raise InputError(
+                    f"page {page.number} continues '{s.id}' from page {earlier.number}, whose "
+                    "slots are not placed yet: what that page leaves of the story is not known",
+                    s.where, f"make up page {earlier.number} first, or both: --page "
+                    f"{earlier.number} --page {page.number}")
 
 
 def _make_pages(issue, bodies, todo, alternatives, seed) -> tuple[list[PageResult], object]:
