@@ -149,7 +149,8 @@ def test_short_wrapped_lines_are_not_verse(tmp_path, body):
 
 def test_free_verse_and_notice_read_back_line_by_line(tmp_path):
     """Built on the sample paper at 12 characters and read back from the PDF: each verse and
-    each item of the notice starts a line of its own (indented as a paragraph), nothing lost."""
+    each item of the notice starts a line of its own (indented as a paragraph, its contact
+    details flush left), nothing lost."""
     project = tmp_path / "project"
     realcopy.make_project(project)
     paper, text = realcopy.paper_variant(12)
@@ -172,7 +173,10 @@ def test_free_verse_and_notice_read_back_line_by_line(tmp_path):
     left = min(ln.x0 for ln in body)
     starts = [ln.text.replace(" ", "") for ln in body if ln.x0 - left > 1.5 * 9.0]
     assert [s[:4] for s in starts[:4]] == ["清晨的江", "雾一层层", "渡船从对", "载着菜篮"]
-    assert any(s.startswith("网站：") for s in starts)
+    # (the contact lines, 网站：… / 公众号：…, start lines of their own flush left: a block of
+    # contact details, body.contact_lines)
+    assert any(ln.text.replace(" ", "").startswith("网站：") and abs(ln.x0 - left) < 1.0
+               for ln in body)
     assert any(s.startswith("公众号：") for s in starts)
     assert any(s.startswith("稿件以电") for s in starts)
 
