@@ -175,9 +175,9 @@ def test_free_verse_and_notice_read_back_line_by_line(tmp_path):
     assert [s[:4] for s in starts[:4]] == ["清晨的江", "雾一层层", "渡船从对", "载着菜篮"]
     # (the contact lines, 网站：… / 公众号：…, start lines of their own flush left: a block of
     # contact details, body.contact_lines)
-    assert any(ln.text.replace(" ", "").startswith("网站：") and abs(ln.x0 - left) < 1.0
-               for ln in body)
-    assert any(s.startswith("公众号：") for s in starts)
+    for label in ("网站：", "公众号："):
+        assert any(ln.text.replace(" ", "").startswith(label) and abs(ln.x0 - left) < 1.0
+                   for ln in body), label
     assert any(s.startswith("稿件以电") for s in starts)
 
 
