@@ -44,6 +44,27 @@ def _rows(chars, size):
     return [sorted(r, key=lambda c: c["x0"]) for _, r in sorted(rows.items())]
 
 
+def _columns(tmp_path, text: str, slot: str) -> list[list[str]]:
+    """The body's lines of each of the two columns of a one-article issue of the demo paper
+    (the article ``text`` in a.txt, its ``slot`` as the manifest gives it), top to bottom."""
+    issue = make_issue(tmp_path / "issue", {"a.txt": text}, f"""\
+        - page: 1
+          template: yaowen
+          slots:
+            - {slot}
+        """)
+    r = typeset("build", issue, "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    with pdfplumber.open(str(next((tmp_path / "out").glob("*-p01.pdf")))) as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    sizes = [round(c["size"], 2) for c in chars]
+    size = max(set(sizes), key=sizes.count)
+    body = [c for c in chars if abs(c["size"] - size) < 0.01]
+    mid = (min(c["x0"] for c in body) + max(c["x1"] for c in body)) / 2
+    return [["".join(c["text"] for c in r) for r in _rows(col, size)]
+            for col in ([c for c in body if c["x0"] < mid], [c for c in body if c["x0"] >= mid])]
+
+
 _HAN = "公司应当依法履行劳动合同约定的各项义务按时足额支付劳动者工资报酬不得无故拖欠克扣并为其缴纳社会保险费用"
 
 
@@ -121,30 +142,8 @@ def test_a_list_heading_that_turns_over_keeps_its_lines_and_its_item(tmp_path):
     columns: the second heading's lines and its item's first line stay in one column (its
     turnover 行路段 opened the second column, the heading's first line at the first one's
     foot)."""
-    issue = make_issue(tmp_path / "issue", {"a.txt": _NOTICE}, """\
-        - page: 1
-          template: yaowen
-          slots:
-            - {id: a, article: a.txt, column: 1, span: 2, top: 4, lines: 18}
-        """)
-    r = typeset("build", issue, "-o", tmp_path / "out")
-    assert r.returncode == 0, r.stderr
-    with pdfplumber.open(str(next((tmp_path / "out").glob("*-p01.pdf")))) as pdf:
-        words = [c for c in pdf.pages[0].chars if c["text"].strip()]
-    sizes = [round(c["size"], 2) for c in words]
-    body = max(set(sizes), key=sizes.count)
-    body_chars = [c for c in words if abs(c["size"] - body) < 0.01]
-    mid = (min(c["x0"] for c in body_chars) + max(c["x1"] for c in body_chars)) / 2
-    by_column: dict[int, list] = {}
-    for c in body_chars:
-        by_column.setdefault(0 if c["x0"] < mid else 1, []).append(c)
-    columns = []
-    for col in sorted(by_column):
-        rows: dict[float, list] = {}
-        for c in by_column[col]:
-            rows.setdefault(round(c["bottom"], 0), []).append(c)
-        columns.append(["".join(c["text"] for c in sorted(r, key=lambda c: c["x0"]))
-                        for _, r in sorted(rows.items())])
+    columns = _columns(tmp_path, _NOTICE,
+                       "{id: a, article: a.txt, column: 1, span: 2, top: 4, lines: 18}")
     assert len(columns) == 2, columns
     text = "\n".join(columns[0]) + "\n|\n" + "\n".join(columns[1])
     for group in ("（一）禁止机动车通", "（二）禁止非机动车"):
@@ -215,22 +214,7 @@ def test_a_date_over_a_schedule_s_entries_keeps_with_them(tmp_path, n):
             "武侯区：人民南路四段27号附1号至附9号，人民南路四段45号，玉林北路2号、4号、6号。\n\n"
             "12月11日（星期五）8:30—12:00\n\n锦江区：东大街紫东楼段168号，东大街下东大街段99号附3号"
             "至附7号，书院南街1—27号。\n")
-    issue = make_issue(tmp_path / "issue", {"a.txt": text}, """\
-        - page: 1
-          template: yaowen
-          slots:
-            - {id: a, article: a.txt, column: 1, span: 2}
-        """)
-    r = typeset("build", issue, "-o", tmp_path / "out")
-    assert r.returncode == 0, r.stderr
-    with pdfplumber.open(str(next((tmp_path / "out").glob("*-p01.pdf")))) as pdf:
-        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
-    sizes = [round(c["size"], 2) for c in chars]
-    size = max(set(sizes), key=sizes.count)
-    body = [c for c in chars if abs(c["size"] - size) < 0.01]
-    mid = (min(c["x0"] for c in body) + max(c["x1"] for c in body)) / 2
-    columns = [["".join(c["text"] for c in r) for r in _rows(col, size)]
-               for col in ([c for c in body if c["x0"] < mid], [c for c in body if c["x0"] >= mid])]
+    columns = _columns(tmp_path, text, "{id: a, article: a.txt, column: 1, span: 2}")
     assert all(columns), columns
     assert not columns[0][-1].startswith("12月1") and "9:00" not in columns[0][-1], columns
     assert not columns[1][0].startswith(("武侯区", "锦江区")) and "9:00" not in columns[1][0], \
