@@ -331,12 +331,9 @@ def _attachment(issue, p, measure: float, number: int, name: int) -> list[Line]:
     room = cjk.label_room(mark.text, mark.width)
     hang = paper.settings.indent + lead.width + room
     text = p.text[name:]
-    lines = compose_paragraph(text, face, measure - hang, paper.settings, indent=0.0)
-    at = 0
-    for j, ln in enumerate(lines[:-1]):
-        lines[j] = _ragged(ln, _natural(ln.text, face, paper.settings, None, at),
-                           measure - hang)
-        at += len(ln.text)
+    lines = _ragged_lines(compose_paragraph(text, face, measure - hang, paper.settings,
+                                            indent=0.0), face, paper.settings, None, 0,
+                          measure - hang)
     for ln in lines:
         ln.indent += hang
     if lines:
@@ -1065,6 +1062,17 @@ def _ragged(composed: Line, natural: Line, room: float) -> Line:
     return natural if natural.width <= room + 1e-9 else composed
 
 
+def _ragged_lines(lines: list[Line], face, settings, faces, start: int,
+                  room: float) -> list[Line]:
+    """``lines`` (composed from ``start`` in their paragraph) set ragged but the last, each
+    at its natural width where that fits ``room`` (:func:`_ragged`)."""
+    out, at = list(lines), start
+    for k, ln in enumerate(out[:-1]):
+        out[k] = _ragged(ln, _natural(ln.text, face, settings, faces, at), room)
+        at += len(ln.text)
+    return out
+
+
 def _turned(text: str, face, measure: float, indent: float, settings,
             faces=None) -> list[Line]:
     """A line of verse: at ``indent`` when it fits, else broken where the composer breaks it
@@ -1316,11 +1324,7 @@ def _item(issue, p, measure: float, marker: int | None = None,
     lines = compose_paragraph(p.text[marker:], face, measure - hang, paper.settings,
                               indent=0.0, faces=faces[marker:] if faces else None)
     if given and len(lines) > 1:
-        at = marker
-        for k, ln in enumerate(lines[:-1]):
-            lines[k] = _ragged(ln, _natural(ln.text, face, paper.settings, faces, at),
-                               measure - hang)
-            at += len(ln.text)
+        lines = _ragged_lines(lines, face, paper.settings, faces, marker, measure - hang)
     for ln in lines:
         ln.indent += hang
     if mark is not None and lines:
