@@ -435,3 +435,22 @@ def test_makeup_of_a_continuation_under_an_unplaced_page_says_what_to_do(tmp_pat
     r = typeset("makeup", issue, "--page", "2")
     assert r.returncode == 3, (r.returncode, r.stderr)
     assert "--page 1 --page 2" in r.stderr and r.stderr.count("slot '") == 1, r.stderr
+
+
+_INTERVIEW_INTRO = "今年是陈老师从教的第三十个年头，记者近日在凉山州昭觉县民族中学见到了她，听她讲述三十年来的点滴。" * 4
+
+
+@pytest.mark.parametrize("n", [60, 100])
+def test_an_interview_s_question_keeps_with_its_answer(tmp_path, n):
+    """An interview in a block balanced over two columns: the question (four lines at 10 em)
+    stands in one column with the first line of its answer after it — its first line was left
+    at the first column's foot (an intro of 100 characters), or its last line opened the
+    second column (60)."""
+    text = ("headline: 访谈\n\n" + _INTERVIEW_INTRO[:n] + "。\n\n问：您还记得第一次走进教室的情景吗？"
+            "那时候学校是什么样子？\n\n答：记得很清楚。那是1996年9月，我二十岁，刚从西昌师专毕业，学校只有"
+            "一排平房。\n\n问：这些年，学生最大的变化是什么？\n\n答：最大的变化是眼界开了，他们知道山外面有什么。\n")
+    columns = _columns(tmp_path, text, "{id: a, article: a.txt, column: 1, span: 2}")
+    col = next(c for c in columns if any(ln.startswith("问：您还记得") for ln in c))
+    k = next(i for i, ln in enumerate(col) if ln.startswith("问：您还记得"))
+    after = "".join(col[k:])
+    assert "样子？答：" in after, columns

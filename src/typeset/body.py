@@ -383,7 +383,7 @@ def contact_lines(paras) -> set[int]:
     return out
 
 
-QUESTION_KEPT = 3
+QUESTION_KEPT = 4
 
 
 def _asks(text: str) -> bool:
@@ -849,10 +849,17 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
     # fresh20b)
     # an interview's question keeps with the first line of its answer (问：您还记得第一次走 alone
     # at a column's foot, 进教室的情景吗？ opening the next, fresh20c): a question of at most
-    # QUESTION_KEPT lines, whole
+    # QUESTION_KEPT lines whole; a longer one leaves neither its first line alone at a foot
+    # nor its last two apart from the answer
     for k in qa:
-        if k + 1 in qa and 0 < len(out[k]) <= QUESTION_KEPT and _asks(paras[k].text):
-            out[k][0].keep = max(out[k][0].keep, len(out[k]))
+        q = out[k]
+        if k + 1 not in qa or not q or not _asks(paras[k].text):
+            continue
+        if len(q) <= QUESTION_KEPT:
+            q[0].keep = max(q[0].keep, len(q))
+        else:
+            q[0].keep = max(q[0].keep, 1)
+            q[-2].keep = max(q[-2].keep, 2)
     for k, lines in enumerate(out):
         heading = paras[k].kind == "subhead"
         if not heading and not (len(lines) <= 2 and k not in closing and k not in verse and
