@@ -454,3 +454,12 @@ def test_an_interview_s_question_keeps_with_its_answer(tmp_path, n):
     k = next(i for i, ln in enumerate(col) if ln.startswith("问：您还记得"))
     after = "".join(col[k:])
     assert "样子？答：" in after, columns
+
+
+def test_a_compound_unit_stays_whole(tmp_path):
+    """45mL/(min·1.73m²) in a 10-em column: not broken beside its middle dot (a product in a
+    unit, not a name's 间隔号) nor before its solidus (min· / 1.73m², 45mL / /(min·…))."""
+    text = "headline: 用药\n\n球滤过率（eGFR）低于45mL/(min·1.73m²)的患者，应减量使用。\n"
+    chars, size = _page(tmp_path, "a.txt", text)
+    lines = ["".join(c["text"] for c in r) for r in _rows(chars, size)]
+    assert any("45mL/(min·1.73m²)" in ln for ln in lines), lines

@@ -788,6 +788,12 @@ def build_items(text: str, face: Face, settings: Settings, faces=None,
                 # (its 比 keeps to the figure before it as a counter does, NUMERIC_SUFFIX_HAN);
                 # a reader took "以15比" | "11的比分" for a score of 15 (typography.md §1.2)
                 b.can_break_before = False
+            elif (a.cls == IP and b.cls == LA and k >= 2 and items[k - 2].cls == LA) or \
+                    (b.cls == IP and a.cls == LA and k + 1 < n and items[k + 1].cls == LA):
+                # a middle dot between Latin letters or figures is a product in a unit
+                # (kW·h, N·m, mL/(min·1.73m²)), not a name's 间隔号: never a break beside it
+                # (45mL/(min· / 1.73m²), fresh20f)
+                b.can_break_before = False
             elif keep_units and a.cls == LA and b.ch in cjk.SHARE_WORDS and \
                     "A" <= a.ch <= "Z" and (k < 2 or items[k - 2].cls not in _LATIN):
                 # A股, H股: a share class is one word with its letter (12月7日，A | 股三大
@@ -953,6 +959,8 @@ def _sensible(items, m, k, j) -> float:
         if cb == "/" and ca != "/" and not (m + 1 < j and items[m + 1].ch == "/"):
             if ca in _DIGITS and m + 1 < j and items[m + 1].ch in _DIGITS:
                 return 0.0      # a ratio or a reading, not a path: 140/90mmHg, 1/2
+            if m + 1 < j and items[m + 1].ch == "(":
+                return 0.0      # a unit over a bracketed product, mL/(min·1.73m²): no path
             return _LONG_BREAK
         return 0.0
     if ca in "&=" and cb not in "&=":
