@@ -483,31 +483,25 @@ def closing_lines(paras) -> set[int]:
     return set(run)
 
 
-_SALUTATION = cjk.SALUTATION       # (a letter's salutation: its rule is cjk's)
-
-
 # A document's number on a line of its own above the addressee (发文字号, a court's case number:
 # （2026）川0104民初1234号, 川府发〔2026〕12号)
 _DOC_NUMBER = re.compile(r"[^\s，。：]{0,12}" + cjk.CASE_NUMBER.pattern)
 
 
 def salutation(paras) -> int | None:
-    """The index of a salutation (``_SALUTATION``) with text after it: the first of
-    ``paras`` (after an editor's note), or the second under a document's number (``_DOC_NUMBER``: a court's notice,
-    （2026）川0104民初1234号 / 张某某： — the addressee was indented as a paragraph); None."""
+    """The index of a salutation (cjk.salutation_line) with text after it: the first of
+    ``paras`` (after an editor's note), or the second under a document's number
+    (``_DOC_NUMBER``: a court's notice, （2026）川0104民初1234号 / 张某某： — the addressee
+    was indented as a paragraph); None."""
     k = 0
     while k < len(paras) and paras[k].kind == "quote" and (
             NOTE_START.match(paras[k].text) or k and paras[k].box):
         k += 1                      # (an editor's note over a reader's letter, its paragraphs)
     k += 1 if len(paras) > k and _DOC_NUMBER.fullmatch(paras[k].text.strip()) else 0
     if len(paras) > k + 1 and paras[k].kind == "body" and not paras[k].spans and \
-            not paras[k].verse and _SALUTATION.fullmatch(paras[k].text.strip()) is not None \
-            and not _LIST_LEAD_IN.search(paras[k].text):
+            not paras[k].verse and cjk.salutation_line(paras[k].text):
         return k
     return None
-
-
-_LIST_LEAD_IN = cjk.LIST_LEAD_IN
 
 
 def compliment(paras, k: int) -> bool:
@@ -1245,10 +1239,9 @@ def _quote(issue, p, measure: float, opens: bool, closes: bool) -> list[Line]:
 def _labels(issue, paras) -> dict[int, tuple[float, float]]:
     """For each list item of ``paras`` (index), the room (em, whole: cjk.label_room) that the
     labels of its list at its level take with their white, and the widest label's width: every
-    item's text hangs from the room,
-    its own label set against the text (1. … 9. and 10. in one list: item 10's text hung ½ em
-    further in than the others', fresh18b).  A list runs on over the deeper items inside it;
-    anything else ends it.  Each label measured once."""
+    item's text hangs from the room, its own label set against the text (1. … 9. and 10. in
+    one list: item 10's text hung ½ em further in than the others', fresh18b).  A list runs
+    on over the deeper items inside it; anything else ends it.  Each label measured once."""
     face = issue.fonts.face(issue.paper.body.role)
     runs: list[list[tuple[int, float]]] = []
     open_: dict[int, list] = {}         # level → the run of that level still open

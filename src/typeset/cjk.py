@@ -342,7 +342,8 @@ CONTACT_LINE = re.compile("(?:(?:咨询|联系|报名|投诉|举报|服务|办�
 SHARE_WORDS = frozenset("股")
 BRIEF_MARKS = "■□◆◇▲△★☆"
 # … and a brief's lead-in: its marker and a few words up to the space that parts it from the
-# brief's text (■彭州法院巡回审判进乡村 12月3日，…)
+# brief's text (■彭州法院巡回审判进乡村 12月3日，…; not ●, a list item's bullet as markup and
+# Word give it: `- 全年接待游客 3200万人次`)
 BRIEF_LEAD_IN = re.compile(f"[{BRIEF_MARKS}]\\S{{2,24}}?(?=[ \u3000])")
 # A letter's salutation (称呼) or a document's 主送机关: the first paragraph, a name of the
 # people or the body addressed closed by a colon and nothing else (大麻镇广大人民群众：).  GB/T
@@ -359,6 +360,11 @@ SALUTATION = re.compile(r"[^，。；：？！、,.;:?!（）()“”\d\s]{2,24}
 # … but a sentence that leads into a list is none: 专家建议以下人群优先接种：, 本次大赛设以下奖项：
 # (fresh19c: set flush left and ragged as an address)
 LIST_LEAD_IN = re.compile("以下|如下|下列|包括|主要|分别|具体|事项|情况|内容|要求|措施|奖项|条件|方式")
+
+
+def salutation_line(t: str) -> bool:
+    """Whether the paragraph text ``t`` is a salutation alone (SALUTATION, not LIST_LEAD_IN)."""
+    return SALUTATION.fullmatch(t.strip()) is not None and not LIST_LEAD_IN.search(t)
 
 # A reporter's or a photographer's credit alone on a line, without brackets (记者 张大乐,
 # 特约记者 汪淑琴 摄, 本报记者 李四 实习生 王五, □记者 张猛 文/图): under a Word document's

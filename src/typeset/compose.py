@@ -1087,9 +1087,6 @@ def _price_keeps(items: list[_Item], text: str, measure: float, indent: float,
                 it.penalty = max(it.penalty, cost + (_KEEP_NAME if inside else 0.0))
 
 
-_LABEL_FIRST = frozenset("0123456789(ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-
-
 def _label_space(items: list[_Item], text: str) -> None:
     """A paragraph that opens with a list's label and a typed space (3. 总府路全段。, copy
     numbered by hand): the space is the white that makes the label take whole ems
@@ -1193,8 +1190,7 @@ def _price(items: list[_Item], text: str, measure: float, indent: float,
     _price_keeps(items, text, measure, indent, spans)
     _price_numbers(items, text)
     _price_names(items, text)
-    if "某" in text or "个月" in text:
-        _price_words(items, text)
+    _price_words(items, text)
 
 
 def _price_words(items: list[_Item], text: str) -> None:
@@ -1883,10 +1879,10 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     if indent is None:
         indent = settings.indent
     items = build_items(text, face, settings, faces)
-    if text[0] in _LABEL_FIRST:
-        _label_space(items, text)
-    elif text[0] in cjk.BRIEF_MARKS:
+    if text[0] in cjk.BRIEF_MARKS:
         _lead_in_space(items, text)
+    else:
+        _label_space(items, text)
     spans = keeps(text)         # (once: its expressions read the whole text, issue #22)
     _price(items, text, measure, indent, spans)
     n = len(items)

@@ -366,7 +366,7 @@ def note_over_letter(out: list[Paragraph]) -> None:
             q = out[j]
             if q.kind != "body" or q.verse:
                 break
-            if cjk.SALUTATION.fullmatch(q.text.strip()) and not cjk.LIST_LEAD_IN.search(q.text):
+            if cjk.salutation_line(q.text):
                 if all(r.kind == "body" and not r.verse for r in out[k + 1:j]):
                     out[k + 1:j] = [replace(r, kind="quote", box=True) for r in out[k + 1:j]]
                 break

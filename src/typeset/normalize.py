@@ -373,7 +373,7 @@ def _spaces(toks, changes, body: bool = True):
     if body and dateline_end < 0:
         # a brief's lead-in (■“银龄课堂”开课 11月30日…): its space is the editor's, as after a
         # dateline — removed before a figure, the lead-in ran into the date (fresh18b)
-        m = _LEAD_IN.match(text)
+        m = cjk.BRIEF_LEAD_IN.match(text)
         dateline_end = m.end() if m else -1
     while k < n:
         ch = text[k]
@@ -670,10 +670,6 @@ def _connectors(toks, changes):
         k += 1
     return p.out
 
-
-# a brief's lead-in (not ●, a list item's bullet as markup and Word give it: `- 全年接待游客
-# 3200万人次`)
-_LEAD_IN = cjk.BRIEF_LEAD_IN
 
 
 def normalise_text(text: str, body: bool = True) -> tuple[str, list[tuple[int, str, str, str]]]:

@@ -374,6 +374,13 @@ def _bold(text: str, spans: tuple) -> bool:
 _SUBHEAD_MAX = 24
 
 
+def _apart(label: str, text: str) -> str:
+    """A list item's ``label`` as printed before its ``text``: with a space where the text
+    opens with a figure (1.6月25日 read as the number 1.6, fresh20c — as the normaliser sets
+    a .txt list's number apart)."""
+    return label + " " if text[:1].isdigit() else label
+
+
 def _bold_subhead(text: str, spans: tuple) -> bool:
     """Whether a paragraph (its ``text`` and emphasis ``spans``) may be a subhead a reporter
     typed as a bold paragraph: short, bold throughout, not a sentence (no mark at its end) —
@@ -603,9 +610,7 @@ def read_docx(path: Path, allow_empty: bool = False):
                                            spans=tuple((s0 + len(mark), e + len(mark), st)
                                                        for s0, e, st in spans)))
                 else:
-                    # (a space between the label and a figure opening the item: 1.6月25日 read
-                    # as the number 1.6, fresh20c — as the normaliser sets a .txt list's)
-                    mark += " " if text[:1].isdigit() else ""
+                    mark = _apart(mark, text)
                     paras.append(Paragraph(mark + text, number, kind="item", level=1,
                                            spans=tuple((s0 + len(mark), e + len(mark), st)
                                                        for s0, e, st in spans)))
@@ -620,7 +625,7 @@ def read_docx(path: Path, allow_empty: bool = False):
                                        box=bool(NOTE_START.match(text))))
             elif style.startswith("List Number"):
                 counter += 1
-                marker = f"{counter}." + (" " if text[:1].isdigit() else "")
+                marker = _apart(f"{counter}.", text)
                 paras.append(Paragraph(marker + text, number, kind="item", level=1,
                                        spans=tuple((s + len(marker), e + len(marker), st)
                                                    for s, e, st in spans)))
