@@ -957,14 +957,14 @@ def parse_article(path: Path, text: str, allow_empty: bool = False) -> Article:
 def _txt_blocks(blocks: list[list[tuple[int, str]]], before: list[Paragraph]) -> list[Paragraph]:
     """The paragraphs of blocks of a .txt article (each its lines between blank lines), a
     poem's stanzas set as lines of verse: a block the guess finds verse on its own
-    (:func:`_txt_poem`), and in an article where two are (a poem, not a news item quoting a
-    stanza), every block of short lines that has not the shape of prose wrapped at a fixed
+    (:func:`_txt_poem`), and in an article where two are, or that is one poem
+    (:func:`_txt_one_poem`) — not a news item quoting a stanza —, every block of short lines that has not the shape of prose wrapped at a fixed
     width (:func:`_txt_stanza`) — one poem's stanzas are set alike (a fresh poem's second and
     third stanzas were guessed verse, its first, fourth and fifth, of three lines each, run
     together as prose)."""
     verse = [_txt_poem(b) for b in blocks]
-    if sum(verse) >= 2:
-        verse = [v or _txt_stanza(b) for v, b in zip(verse, blocks)]
+    if sum(verse) >= 2 or _txt_one_poem(blocks, verse):
+        verse = [v or _txt_stanza(b) or _txt_unmarked(b) for v, b in zip(verse, blocks)]
     else:
         # the stanzas right after one found verse: a stanza of three short lines is seldom
         # proof alone (我数着 / 一盏、两盏、三盏 / 像母亲数着 ran together as prose, fresh18b)
@@ -1079,6 +1079,20 @@ def _txt_stanza(block: list[tuple[int, str]]) -> bool:
     widths = [_txt_width(t) for t in lines]
     top = max(widths) - 2
     return not (len(lines) >= 3 and all(w >= top for w in widths[:-1]) and widths[-1] < top)
+
+
+def _txt_one_poem(blocks: list[list[tuple[int, str]]], verse: list[bool]) -> bool:
+    """Is this article one poem with one of its stanzas found verse on its own (three lines
+    or more, not a couplet quoted), every other block of a stanza's shape
+    (:func:`_txt_stanza`) and not one sentence wrapped, and every line alone (a title, a poet,
+    a one-line stanza) short: no prose anywhere?  Then its stanzas are set alike.  A poem whose first stanzas each have a
+    line broken mid-phrase (把城市的喧嚣 / 轻轻地合上。) and whose last has a mark at every
+    line's end had its first stanzas run together as prose and its last set as verse (fresh
+    copy, 2026-12-05); a news item quoting a stanza has prose beside it and is not one."""
+    return any(v and len(b) >= 3 for v, b in zip(verse, blocks)) and all(
+        v or ((_txt_stanza(b) or _txt_unmarked(b)) and not _txt_one_sentence(b, clauses=True))
+        if len(b) > 1
+        else len(b[0][1].strip()) <= TXT_VERSE_LEN for v, b in zip(verse, blocks))
 
 
 # A poem the editor marks in a .txt article (README "An article file"): a line of its own
@@ -1250,10 +1264,34 @@ def _txt_next_stanza(before: list[tuple[int, str]], block: list[tuple[int, str]]
     (:func:`_txt_stanza`) and is not one sentence wrapped (no mark at a line's end but a
     sentence's at the last: 记者走访了 / 当地多个村镇 / 了解到这一情况。).  Not after regular
     verse: a couplet quoted in a news item is followed by its prose."""
-    if not _txt_free_verse(before) or not _txt_stanza(block):
-        return False
-    ends = [bool(_TXT_LINE_END.search(raw.rstrip())) for _, raw in block]
-    return not (ends[-1] and not any(ends[:-1]))
+    return _txt_free_verse(before) and _txt_stanza(block) and not _txt_one_sentence(block)
+
+
+def _txt_unmarked(block: list[tuple[int, str]]) -> bool:
+    """A block of two short lines or more with no punctuation anywhere (灯火从桥的这头 /
+    一直排到江的那头 / 像母亲在冬夜里 / 数过的纽扣): of the shape of copy wrapped at a narrow
+    width (:func:`_txt_stanza` says no), but prose runs no thirty characters without a mark.
+    A stanza only beside others (:func:`_txt_blocks`): a label list is as bare."""
+    return len(block) > 1 and all(
+        0 < len(raw.strip()) <= TXT_VERSE_LEN and not _TXT_PUNCT.search(raw)
+        and not _NOT_VERSE.search(raw) for _, raw in block)
+
+
+_TXT_PUNCT = re.compile("[\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40"
+                        "\uff5b-\uff65\u2010-\u2027!-/:-@\\[-`{-~]")
+
+
+def _txt_one_sentence(block: list[tuple[int, str]], clauses: bool = False) -> bool:
+    """Is this block one sentence wrapped short — no mark at a line's end but the
+    sentence's at the last (记者走访了 / 当地多个村镇 / 了解到这一情况。)?  ``clauses``: a
+    clause's mark (，、；) at a line's end counts too — in a poem a line ends at a comma as
+    often as not (窗外的雪落了一夜，/ 像一封迟到的信，/ 把城市的喧嚣 / 轻轻地合上。)."""
+    ends = [bool(_TXT_LINE_END.search(raw.rstrip()) or
+                 clauses and _TXT_CLAUSE_MARK.search(raw.rstrip())) for _, raw in block]
+    return ends[-1] and not any(ends[:-1])
+
+
+_TXT_CLAUSE_MARK = re.compile("[，、；,;][”’」』）》\"')]*$")
 
 
 def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]:

@@ -1,0 +1,98 @@
+"""Copy the project had not seen (fresh21: a new evening paper made with `paiban init`, its
+sports, trade and community stories and a 副刊 poem, written for these tests) and looked at on
+the page.
+
+- A poem of three stanzas whose first two each have a line broken mid-phrase (把城市的喧嚣 /
+  轻轻地合上。) and whose last has a mark at every line's end: the first two ran together as
+  prose paragraphs and the last was set as verse — one poem set two ways (load._txt_one_poem).
+- A free-verse stanza with no mark anywhere whose lines are all about one width (the shape of
+  copy wrapped at a narrow width) ran together as prose above two stanzas set as verse
+  (load._txt_unmarked).
+"""
+
+from __future__ import annotations
+
+import pdfplumber
+
+from issue_helpers import make_issue, typeset
+
+POEM = ["窗外的雪落了一夜，", "像一封迟到的信，", "把城市的喧嚣", "轻轻地合上。", "",
+        "我在灯下翻开旧书，", "纸页发黄，字迹依然，", "那些早已远去的人", "又一次和我说话。", "",
+        "炉火噼啪作响，", "茶凉了又续，", "一本书读到深夜，", "仿佛读完了半生。"]
+
+
+def _body_rows(tmp_path, text: str) -> list[str]:
+    """The body's lines (top to bottom, the most common size) of a one-article, one-column
+    issue of the demo paper, read back from its page file."""
+    issue = make_issue(tmp_path / "issue", {"a.txt": text}, """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: a, article: a.txt, column: 1, span: 1}
+        """)
+    r = typeset("build", issue, "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    with pdfplumber.open(str(next((tmp_path / "out").glob("*-p01.pdf")))) as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    sizes = [round(c["size"], 2) for c in chars]
+    size = max(set(sizes), key=sizes.count)
+    rows: dict[float, list] = {}
+    for c in chars:
+        if abs(c["size"] - size) < 0.01:
+            rows.setdefault(round(c["bottom"], 0), []).append(c)
+    return ["".join(c["text"] for c in sorted(r, key=lambda c: c["x0"]))
+            for _, r in sorted(rows.items())]
+
+
+def test_a_poems_stanzas_are_verse_when_only_its_last_is_guessed_so(tmp_path):
+    """Every line of the poem a line on the page, each stanza the same: the copy is a poem
+    and nothing else (no prose beside it), one stanza of it verse on its own."""
+    from typeset.load import _txt_poem
+
+    blocks = [s.split("\n") for s in "\n".join(POEM).split("\n\n")]
+    # alone, only the last stanza is guessed verse (the test needs the first two not to be)
+    assert [_txt_poem(list(enumerate(b, 1))) for b in blocks] == [False, False, True]
+    rows = _body_rows(tmp_path, "headline: 冬夜读书\n\n" + "\n".join(POEM) + "\n")
+    # each line of verse starts a line on the page (a long one turns over in the column)
+    lines, got = [ln for ln in POEM if ln], []
+    for row in rows:
+        if got and len(got) <= len(lines) and got[-1] != lines[len(got) - 1]:
+            got[-1] += row
+        else:
+            got.append(row)
+    assert got == lines
+
+
+def test_a_stanza_quoted_in_a_news_item_leaves_its_prose_prose(tmp_path):
+    """The same last stanza quoted in a news item: the prose around it, short lines broken by
+    hand, is joined into its paragraph as before."""
+    from typeset.load import parse_article
+
+    f = tmp_path / "a.txt"
+    text = ("headline: 诗会\n\n" + "\n".join(POEM[10:]) + "\n\n"
+            "社区书屋的诗会上，\n退休教师王老师读了\n这首小诗。\n\n"
+            "据介绍，社区书屋今年共举办读书会和诗会二十余场，参加的居民累计超过一千人次。\n")
+    f.write_text(text, encoding="utf-8")
+    got = [(p.verse, p.text) for p in parse_article(f, text).paragraphs]
+    assert [v for v, _ in got[:4]] == [1, 1, 1, 1]
+    assert got[4] == (0, "社区书屋的诗会上，退休教师王老师读了这首小诗。")
+
+
+SMOKE = ["炊烟从屋顶升起来", "一直飘到山的那边", "像父亲在黄昏时", "吹过的口哨", "",
+         "风从山口来，", "带着雪的消息；", "河水不说话，", "只把村庄托起。", "",
+         "我站在老屋门前，", "听见石头，", "也有心跳。"]
+
+
+def test_an_unmarked_stanza_of_one_width_is_verse_beside_the_poems_others(tmp_path):
+    """The first stanza alone has the shape of copy wrapped at eight characters; in a poem
+    whose other stanzas are verse, and with no mark in it at all, it is a stanza too."""
+    from typeset.load import _txt_poem, _txt_stanza, parse_article
+
+    blocks = [list(enumerate(b.split("\n"), 1)) for b in "\n".join(SMOKE).split("\n\n")]
+    assert [_txt_poem(b) for b in blocks] == [False, True, True]
+    assert not _txt_stanza(blocks[0])
+    f = tmp_path / "a.txt"
+    text = "headline: 炊烟\n\n" + "\n".join(SMOKE) + "\n"
+    f.write_text(text, encoding="utf-8")
+    got = [(p.verse, p.text) for p in parse_article(f, text).paragraphs]
+    assert got == [(2 if k and not SMOKE[k - 1] else 1, t) for k, t in enumerate(SMOKE) if t]
