@@ -49,7 +49,8 @@ Checks (each names its profile check in brackets):
   what it draws inside is checked for colour, fonts, lines and images but is not one of the
   page's own items;
 - text round trip (with ``Expect.articles``): each article's text, read back along its
-  article thread (beads) with pypdfium2, equals the manifest's text; headlines are found.
+  article thread (beads) with pypdfium2, equals the manifest's text; headlines are found
+  (one set in vertical lines read down its columns where the page's text interleaves it).
   An article's thread is the one whose ``/ArticleID`` is the article's key (two articles may
   share a headline: two 简讯 boxes); a file without IDs is matched by title, and a title
   that several threads share is reported as ambiguous rather than guessed.
@@ -117,6 +118,9 @@ class ArticleText:
     pieces: list                    # [(text, line)] paragraphs, then the byline
     pages: tuple = ()               # page numbers (版) the article is set on
     vertical: bool = False          # set in vertical lines: a bead per line, read as it is
+    # its headline stands in vertical lines (a vertical block, or ``vertical: headline``):
+    # read down its columns where the page's text does not hold it (_read_down)
+    vertical_head: bool = False
     # a table's header row (squashed), which the page repeats at the top of each column the
     # table continues in: read once
     repeats: tuple = ()
@@ -2992,7 +2996,7 @@ def _hyphens(text: str) -> str:
 
 def _roundtrip(pdf, data: bytes, r: Result, expect: Expect) -> None:
     """Every article reads back as the manifest says: its body along its thread (the beads),
-    its headline anywhere in the file."""
+    its headline anywhere in the file's text or, set in vertical lines, down its columns."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(data)
@@ -3032,10 +3036,31 @@ def _roundtrip(pdf, data: bytes, r: Result, expect: Expect) -> None:
                 tp.close()
                 page.close()
         whole = squash("".join(texts))
+        columns: dict = {}          # page index → its vertical runs (_down_runs), as needed
+
+        def down(art: ArticleText, head: str) -> bool:
+            # PDFium joins characters at one height into a line of the page's text: a
+            # vertical headline level with the column drawn before it (the foot of a tier
+            # of the block beside it) comes out interleaved with that column's characters
+            # (社 維 論 港 …), so a correct headline is not in ``whole``.  Read it in its
+            # own right: down the columns of the pages it is set on, as set.
+            for i in _page_indices(art, expect, len(doc)):
+                if i not in columns:
+                    page = doc[i]
+                    tp = page.get_textpage()
+                    try:
+                        columns[i] = _down_runs(tp)
+                    finally:
+                        tp.close()
+                        page.close()
+                if _read_down(head, columns[i]):
+                    return True
+            return False
+
         good = 0
         for art in expect.articles:
             before = len(r.errors)
-            _article(art, whole, threads, bounded, expect, r)
+            _article(art, whole, threads, bounded, expect, r, down)
             good += len(r.errors) == before
         r.facts["roundtrip"] = _("{good} of {n} article(s) read back as the manifest "
                                  "says").format(good=good, n=len(expect.articles))
@@ -3056,11 +3081,15 @@ def _beads_of(art: ArticleText, threads: dict, expect: Expect):
 
 
 def _article(art: ArticleText, whole: str, threads: dict, bounded: dict, expect: Expect,
-             r: Result) -> None:
-    """``bounded[(page index, rect, margin)]``: the text inside a bead (:func:`_roundtrip`)."""
+             r: Result, down=None) -> None:
+    """``bounded[(page index, rect, margin)]``: the text inside a bead (:func:`_roundtrip`);
+    ``down(art, head)``: whether ``head`` reads down a vertical column (or adjacent columns,
+    right to left) of the article's pages, asked for a vertical headline the page's text
+    does not hold."""
     expected = squash("".join(t for t, _ in art.pieces))
     head = squash(art.headline)
-    if head and head not in whole:
+    if head and head not in whole and not (art.vertical_head and down is not None and
+                                           down(art, head)):
         r.add("error", f"{art.path}: the headline '{art.headline.replace('|', '')}' "
                        f"is not in the file's text")
     # the article's own thread: by its key; by its headline only in a file without keys
@@ -3092,6 +3121,128 @@ def _article(art: ArticleText, whole: str, threads: dict, bounded: dict, expect:
     if got == expected or (not whole_article and got and got in expected):
         return
     r.add("error", _diff(art, expected, got))
+
+
+def _page_indices(art: ArticleText, expect: Expect, count: int) -> list:
+    """The indices of the file's pages ``art`` is set on (every page when the file's page
+    numbers are not known)."""
+    if not expect.pages:
+        return list(range(count))
+    return [k for k, n in enumerate(expect.pages) if n in art.pages and k < count]
+
+
+class _Column:
+    """Characters of one size standing one under another in a vertical line, top to bottom
+    (PDF points, y up): ``x0``–``x1`` the widest one's em box across the line, ``em`` the
+    first one's em."""
+
+    __slots__ = ("x0", "x1", "top", "bottom", "em", "chars")
+
+    def __init__(self, x0, x1, top, bottom, em, ch):
+        self.x0, self.x1, self.top, self.bottom = x0, x1, top, bottom
+        self.em, self.chars = em, [ch]
+
+
+RUN_BUCKET = 8.0      # pt: the runs are looked up by the stretch of the page they stand over
+RUN_GAP = 0.6         # em: at most this much white between two characters of one run
+
+
+def _down_runs(tp) -> list:
+    """The vertical runs of a PDFium text page: each drawn character (not a space or line
+    end PDFium inferred) by its box (PDFium's loose box: the whole em across a vertical
+    line, a mark in the upper right of its frame too; its larger side is the character's
+    em, upright or turned), joined to the run of its size just above it whose box it mostly
+    overlaps across the line, with at most ``RUN_GAP`` em of white between; characters
+    side by side in one em (纵中横) left to right.  Horizontal text makes runs too
+    (characters of successive lines one under another): what is looked for in them is a
+    whole vertical headline, which they do not hold by chance.  The text of each run is
+    squashed as the page's text is."""
+    import pypdfium2.raw as raw
+
+    n = tp.count_chars()
+    rect = raw.FS_RECTF()
+    chars, i = [], 0
+    while i < n:
+        k = i
+        i += 1
+        if raw.FPDFText_IsGenerated(tp, k) == 1:
+            continue
+        u = raw.FPDFText_GetUnicode(tp, k)
+        if 0xD800 <= u < 0xDC00 and i < n:      # a surrogate pair: one character
+            lo = raw.FPDFText_GetUnicode(tp, i)
+            if 0xDC00 <= lo < 0xE000:
+                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)
+                i += 1
+        ch = SOFT_HYPHEN.get(u) or chr(u)
+        if u in (0, 0xFFFF) or not squash(ch):
+            continue
+        raw.FPDFText_GetLooseCharBox(tp, k, rect)
+        chars.append((rect.left, rect.bottom, rect.right, rect.top, ch))
+    chars.sort(key=lambda c: (-c[3], c[0]))           # top to bottom, then left to right
+    runs, buckets = [], {}
+    for x0, y0, x1, y1, ch in chars:
+        w = x1 - x0
+        em = max(w, y1 - y0)
+        best, key = None, None
+        for b in range(math.floor(x0 / RUN_BUCKET), math.floor(x1 / RUN_BUCKET) + 1):
+            for run in buckets.get(b, ()):
+                over = min(x1, run.x1) - max(x0, run.x0)
+                if over <= 0 or over < 0.5 * min(w, run.x1 - run.x0) or \
+                        abs(em - run.em) > 0.25 * run.em or \
+                        run.bottom - y1 > RUN_GAP * run.em:
+                    continue
+                rank = (-over, run.bottom - y1)
+                if key is None or rank < key:
+                    best, key = run, rank
+        if best is None:
+            best = _Column(x0, x1, y1, y0, em, ch)
+            runs.append(best)
+        else:
+            best.chars.append(ch)
+            best.bottom = min(best.bottom, y0)
+            if w <= best.x1 - best.x0:
+                continue
+            best.x0, best.x1 = x0, x1                 # the widest character's em
+        for b in range(math.floor(x0 / RUN_BUCKET), math.floor(x1 / RUN_BUCKET) + 1):
+            if best not in buckets.setdefault(b, []):
+                buckets[b].append(best)
+    for run in runs:
+        run.chars = "".join(run.chars)
+    return runs
+
+
+def _next_column(run: _Column, runs: list) -> _Column | None:
+    """The run read after ``run``: the nearest to its left, within an em of it, beside it
+    (their heights overlap)."""
+    best = None
+    for other in runs:
+        em = max(run.x1 - run.x0, other.x1 - other.x0)
+        if other is run or other.x1 > run.x0 + 0.25 * (run.x1 - run.x0) or \
+                run.x0 - other.x1 > em or \
+                min(run.top, other.top) - max(run.bottom, other.bottom) <= 0:
+            continue
+        if best is None or other.x1 > best.x1:
+            best = other
+    return best
+
+
+def _read_down(head: str, runs: list) -> bool:
+    """Whether ``head`` (squashed) reads down a run, going on at the top of the next column
+    to the left only where it reaches the run's foot: a headline in vertical lines, its
+    characters one after another as a reader reads them (not merely all present)."""
+    for run in runs:
+        p = run.chars.find(head[0])
+        while p >= 0:
+            text, cur = run.chars[p:], run
+            while len(text) < len(head) and head.startswith(text):
+                cur = _next_column(cur, runs)
+                if cur is None:
+                    break
+                text += cur.chars
+            if text.startswith(head):
+                return True
+            p = run.chars.find(head[0], p + 1)
+    return False
 
 
 def _in_order(art: ArticleText, whole: str) -> str | None:
@@ -3152,6 +3303,8 @@ def expect_for(issue, pages: list[int] | None = None, roundtrip: bool = True,
                     on_pages.setdefault(s.article, []).append(p.number)
         vertical = {s.article for p in issue.pages for s in p.slots
                     if getattr(s, "vertical", None) == "all"}
+        vertical_head = {s.article for p in issue.pages for s in p.slots
+                         if getattr(s, "vertical", None) in ("all", "headline")}
         arts = []
         for key, nums in on_pages.items():
             if not set(nums) & set(numbers) or key in cut:
@@ -3164,7 +3317,8 @@ def expect_for(issue, pages: list[int] | None = None, roundtrip: bool = True,
                           if p.table is not None and p.table.rows)
             arts.append(ArticleText(key=key, path=a.path.name, headline=a.headline,
                                     pieces=pieces, pages=tuple(nums),
-                                    vertical=key in vertical, repeats=heads))
+                                    vertical=key in vertical, repeats=heads,
+                                    vertical_head=key in vertical_head))
     out = paper.output
     if profile is None:
         profile = paper_profile(issue)
