@@ -247,6 +247,20 @@ def test_a_poems_stanzas_are_set_alike(tmp_path):
     assert [v for _, v in got] == [1, 1, 1, 2, 1, 1, 1, 2, 1, 1, 1, 2, 1, 1]
 
 
+# A poem naming a year in Chinese numerals (a helper's zh-Hant paper, repro-poem): the year
+# was taken for a notice's dated sign-off (二〇二〇年八月四日), the second stanza was no
+# stanza, the third ran on as one line of prose and the blank lines between them were lost.
+FERRY = ("天星小輪在夜裏\n緩緩地\n把兩岸的燈火縫在一起\n\n"
+         "我坐在木椅上\n聽海浪說粵語\n說一九八八年的月亮\n說「明天見」\n\n"
+         "汽笛響了三次\n像母親在喚\n晚歸的孩子\n")
+
+
+def test_a_year_in_a_poems_line_keeps_its_stanzas(tmp_path):
+    got = _verse_flags(tmp_path, FERRY)
+    assert [t for t, _ in got] == [ln for ln in FERRY.splitlines() if ln]
+    assert [v for _, v in got] == [1, 1, 1, 2, 1, 1, 1, 2, 1, 1]
+
+
 def test_prose_wrapped_beside_a_stanza_stays_prose(tmp_path):
     """A news item quoting one stanza: its prose, broken into short lines by hand, is
     joined into a paragraph as before (one stanza is no poem whose other stanzas to look

@@ -378,3 +378,29 @@ def test_a_poem_set_vertically_keeps_its_lines_of_verse(tmp_path):
         ln = lines[texts.index(t)] if t in texts else None
         assert ln is not None, (t, texts[12:])
         assert abs(ln[-1]["bottom"] - foot) < 0.6 * size, (t, ln[-1]["bottom"], foot)
+
+
+def test_a_poems_stanzas_stay_apart_in_vertical_text(tmp_path):
+    """A free-verse poem set vertically: a line of verse to a vertical line and an empty
+    line between its stanzas — its second stanza names a year in Chinese numerals (说一九八八
+    年的月亮), which the verse guess took for a notice's dated sign-off: the stanzas ran on
+    with no line between and the last was set as one line (a helper's zh-Hant paper)."""
+    issue = tmp_path / "issue"
+    issue.mkdir()
+    stanzas = [["天星小轮在夜里", "缓缓地", "把两岸的灯火缝在一起"],
+               ["我坐在木椅上", "听海浪说粤语", "说一九八八年的月亮", "说“明天见”"],
+               ["汽笛响了三次", "像母亲在唤", "晚归的孩子"]]
+    (issue / "a.txt").write_text("headline: 维港夜渡\n\n" + "\n\n".join(
+        "\n".join(st) for st in stanzas) + "\n", encoding="utf-8")
+    (issue / "issue.yaml").write_text(
+        "paper: typeset-demo\ndate: 2020-08-07\npages:\n  - page: 1\n    template: fukan\n"
+        "    slots:\n      - id: a\n        article: a.txt\n        column: 1\n        span: 4\n"
+        "        lines: 22\n        vertical: true\n", encoding="utf-8")
+    pdf = build(issue, tmp_path / "out")[0]
+    lines = vlines(body_chars(chars(pdf)), 10.5)
+    texts = ["".join(c["ch"] for c in ln) for ln in lines]
+    assert texts == [t for st in stanzas for t in st], texts
+    xs = [ln[0]["cx"] for ln in lines]
+    steps = [round((a - b) / 13.125, 2) for a, b in zip(xs, xs[1:])]
+    # one pitch from line to line of a stanza, two from a stanza's last to the next's first
+    assert steps == [1, 1, 2, 1, 1, 1, 2, 1, 1], steps

@@ -653,10 +653,16 @@ def _name_lines(names: list[str], face, measure: float, settings,
 class _Centred(Face):
     """A face for Traditional-Chinese text: the marks of ``cjk.HANT_CENTRED`` are centred in
     their em (drawn from the face's companion, fonts.make_hant) and so keep their full em,
-    never compressed or trimmed at a line end (the composer's fixed marks)."""
+    never compressed or trimmed at a line end (the composer's fixed marks).  It wraps a
+    horizontal face or a vertical one (vertical.VerticalFace: its upright units and its
+    hyphenation rule are kept): the marks are centred in vertical text too."""
 
     def __init__(self, face):
         self.face = face
+        self.hyphens = face.hyphens
+
+    def units(self, text):
+        return self.face.units(text)
 
     def advance(self, ch):
         return self.face.advance(ch)
@@ -671,12 +677,33 @@ class _Centred(Face):
         return self.face.has_halt(ch)
 
     def fixed(self, ch):
-        return ch in cjk.HANT_CENTRED
+        return ch in cjk.HANT_CENTRED or self.face.fixed(ch)
 
 
 def language(issue, art) -> str | None:
     """The article's language: its own ``lang:``, else the issue's."""
     return art.lang or getattr(issue, "lang", None)
+
+
+def traditional(issue, art) -> bool:
+    """Is the article set as Traditional Chinese (``cjk.HANT_LANGS``): its marks of
+    ``cjk.HANT_CENTRED`` centred in their em, in horizontal and in vertical text?"""
+    return language(issue, art) in cjk.HANT_LANGS
+
+
+def centred(face) -> Face:
+    """``face`` as Traditional-Chinese text is set with it (:class:`_Centred`)."""
+    return _Centred(face)
+
+
+def centre_marks(glyphs) -> None:
+    """Draw the marks of ``cjk.HANT_CENTRED`` among ``glyphs`` (composed with a
+    :func:`centred` face) centred in their em: from the face's Traditional-Chinese companion
+    (form "hant", fonts.make_hant), horizontally and in vertical text alike, where they
+    take the place of the face's vertical forms (the mainland's upper right)."""
+    for g in glyphs:
+        if g.ch in cjk.HANT_CENTRED and not g.form:
+            g.form = "hant"
 
 
 def _outside_gb2312(text: str) -> set[str]:
@@ -696,7 +723,7 @@ def script_warning(issue, art) -> str | None:
     behind the editor's back.  hanzidentifier (MIT, CC-CEDICT's character sets) tells the
     scripts apart; a text with both kinds, or only characters common to both, passes."""
     text = "".join([art.headline or ""] + [p.text for p in art.paragraphs])
-    hant = language(issue, art) in cjk.HANT_LANGS
+    hant = traditional(issue, art)
     if not hant and len(_outside_gb2312(text)) < 3:
         # Traditional copy has many characters outside GB 2312, the Simplified character set;
         # a rare character of a name (祎, 堃) is no sign of it.  Most copy stops here, which
@@ -738,7 +765,10 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
     salutation, names), every paragraph of markup as prose in that face (set vertically,
     a poem's couplets broke where the column ran out)."""
     own = face is not None
-    if not own and language(issue, art) in cjk.HANT_LANGS:
+    hant = traditional(issue, art)
+    if hant and own:
+        face = centred(face)            # vertical text: the marks centred as horizontally
+    elif hant:
         issue = _Traditional(issue)
     paper = issue.paper
     if not own:
@@ -827,12 +857,10 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
             out.append(_table(issue, art, p, measure, first=not out))
         else:                                   # pragma: no cover - markup makes no other
             out.append(compose_paragraph(p.text, face, measure, paper.settings))
-    if isinstance(issue, _Traditional):
+    if hant:
         for lines in out:
             for ln in lines:
-                for g in ln.glyphs:
-                    if g.ch in cjk.HANT_CENTRED and not g.form:
-                        g.form = "hant"
+                centre_marks(ln.glyphs)
     if verse and not own:
         _stanza_keeps(out, paras, verse)
     # a subhead keeps with the space under it and two lines of what follows (or all of it);

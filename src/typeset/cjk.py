@@ -93,7 +93,11 @@ HANGING = "、，。"
 # Traditional Chinese (Taiwan, Hong Kong) sets these marks in the centre of the em box, the
 # mainland in its lower left (CLREQ §positions_of_punctuation_marks: Traditional Chinese
 # centres the full stop, comma, enumeration comma, colon, semicolon, question and exclamation
-# marks); centred, they keep their full em and are never compressed
+# marks); centred, they keep their full em and are never compressed.  In vertical text too:
+# the same centred glyph, upright, where the mainland's vertical forms put 、。， in the upper
+# right (a Traditional-Chinese face's own: Noto CJK TC's locl ZHT/ZHH gives the centred
+# glyph and its vert leaves it; the pinned SC faces have no such form, so fonts.make_hant
+# centres theirs; body.centre_marks applies the rule to a composed line)
 HANT_CENTRED = "。，、；：！？"
 # the language tags (BCP 47, as load.LANGS spells them) of Traditional Chinese
 HANT_LANGS = frozenset(("zh-Hant", "zh-TW", "zh-HK", "zh-MO"))

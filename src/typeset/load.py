@@ -1220,9 +1220,12 @@ def _txt_titled_verse(block: list[tuple[int, str]]) -> bool:
 # what a poem's lines do not hold and a notice's address and list lines do: figures, a label
 # and its colon, an e-mail or web address, an item's number in Chinese (（一）加强组织领导；,
 # 二、…, ①…), a date in Chinese numerals (a notice's sign-off: 特此通知。/ 科协办公室 /
-# 二〇二〇年八月四日)
+# 二〇二〇年八月四日; a year and its month, a year ending the line, 二〇二〇年度) — not a
+# year a poet names (说一九八八年的月亮: the stanza ran on as prose and the poem's blank
+# lines were lost, repro-poem)
 _NOT_VERSE = re.compile("[0-9０-９@：:/①-⑳]|^\\s*(?:[（(][一二三四五六七八九十]+[）)]|"
-                        "[一二三四五六七八九十]+、)|[〇零一二三四五六七八九]{2,}年")
+                        "[一二三四五六七八九十]+、)|[〇零一二三四五六七八九]{2,}年"
+                        "(?:[一二三四五六七八九十]{1,2}月|度|\\s*$)")
 
 
 def _txt_poem(block: list[tuple[int, str]]) -> bool:

@@ -17,9 +17,11 @@ width, turned 90° clockwise; a number of one or two digits is one upright em (�
 (:func:`place_line`) draws each glyph where the composer put it along the line: marks with a
 vertical form in the face (its ``vert`` feature, read by ``fonts.vertical_forms``: 、。，
 in the upper right for zh-Hans, brackets turned, quotes as corner brackets) upright in that
-form, other marks turned, a dash as a rule down the middle of the line.  The text itself is
-never changed (no U+FE10… presentation forms): extraction gives the article's characters,
-in reading order, since lines are drawn in reading order.
+form, other marks turned, a dash as a rule down the middle of the line; in Traditional-
+Chinese text (``lang: zh-Hant``) 。，、；：！？ upright and centred in their em, as horizontally
+(``cjk.HANT_CENTRED``: the composer marks them, body.centre_marks), not in the face's vertical
+forms.  The text itself is never changed (no U+FE10… presentation forms): extraction gives
+the article's characters, in reading order, since lines are drawn in reading order.
 
 Geometry: body lines stand on the page's vertical line grid — line j's em box is
 ``[R − j·pitch − size, R − j·pitch]`` from the type area's right edge R, the same pitch
@@ -108,15 +110,18 @@ class VerticalFace(Face):
 
 # --- how each glyph is drawn ------------------------------------------------------------------
 
-UP, VERT, TURN, TCY, RULE = "up", "vert", "turn", "tcy", "rule"
+UP, VERT, TURN, TCY, RULE, HANT = "up", "vert", "turn", "tcy", "rule", "hant"
 
 
 def modes(glyphs, face) -> list[str]:
     """How each glyph of a vertical line is drawn: upright (UP), upright in the face's
     vertical form (VERT), turned 90° clockwise (TURN), upright side by side with the digits
-    of its group (TCY), or as a rule down the line with its glyph invisible (RULE).  Without
-    a vertical form, brackets, ellipses, dashes and connectors are turned (UAX #50's rotated
-    fallback), pause and stop marks stay upright; Latin text is turned unless full-width."""
+    of its group (TCY), as a rule down the line with its glyph invisible (RULE), or upright
+    and centred in its em, a mark of Traditional-Chinese text (HANT: the composer gave it
+    the form "hant", body.centre_marks; not the face's vertical form, which is the
+    mainland's).  Without a vertical form, brackets, ellipses, dashes and connectors are
+    turned (UAX #50's rotated fallback), pause and stop marks stay upright; Latin text is
+    turned unless full-width."""
     text = "".join(g.ch for g in glyphs)
     tcy = tcy_units(text)
     out = []
@@ -124,6 +129,8 @@ def modes(glyphs, face) -> list[str]:
         cls = cjk.char_class(g.ch)
         if g.form == "rule" or (g.ch in _DASHES and not face.has_vertical(g.ch)):
             out.append(RULE)
+        elif g.form == "hant":
+            out.append(HANT)
         elif k in tcy:
             out.append(TCY)
         elif face.has_vertical(g.ch):
@@ -162,7 +169,7 @@ def place_line(line: Line, face, style, xc: float, y_top: float, kind: str, arti
             role, size = g.role, notes[g.role].size
             f = fonts.face(role) if fonts is not None else face
         m = mode[k]
-        form = {VERT: "vert", RULE: "rule"}.get(m, "")
+        form = {VERT: "vert", RULE: "rule", HANT: "hant"}.get(m, "")
         if cur is None or cur.role != role or cur.size != size or cur.form != form:
             cur = TextRun(role, size, y_top, [], kind=kind if g.role is None else "note",
                           article=article, line_id=line_id, form=form, area=area,
@@ -187,7 +194,7 @@ def place_line(line: Line, face, style, xc: float, y_top: float, kind: str, arti
                 x += w * scale
             k = j
             continue
-        if m in (UP, VERT):
+        if m in (UP, VERT, HANT):
             adv = f.advance(g.ch) * size if m == UP else size
             cur.glyphs.append(PlacedGlyph(g.ch, xc - adv / 2.0, adv, 1.0,
                                           y=y0 + ASCENT * size))
@@ -236,18 +243,24 @@ class VHead:
 def head_group(issue, page, slot, measure_pt: float) -> list[VHead]:
     """The kicker, headline and subtitle of the slot's article as vertical lines no longer
     than ``measure_pt`` (an editor's ``|`` breaks a line; a longer piece is broken into
-    balanced lines), in reading order (right to left)."""
+    balanced lines), in reading order (right to left); a Traditional-Chinese article's marks
+    centred (body.centre_marks)."""
+    from .body import centre_marks, traditional
+
     paper, tpl, fonts = issue.paper, page.template, issue.fonts
     art = issue.articles[slot.article]
+    hant = traditional(issue, art)
     out: list[VHead] = []
 
     def add(kind, text, style):
-        face = VerticalFace(fonts.face(style.role))
+        face = _face(fonts, style.role, hant)
         for piece in text.split("|"):
             piece = piece.strip()
             if piece:
                 for ln in compose_headline(piece, face, measure_pt / style.size,
                                            paper.settings):
+                    if hant:
+                        centre_marks(ln.glyphs)
                     out.append(VHead(kind, style, ln))
 
     if art.kicker:
@@ -261,20 +274,32 @@ def head_group(issue, page, slot, measure_pt: float) -> list[VHead]:
 def natural_length(issue, page, slot) -> float:
     """The longest line of the slot's headline group set on one line, pt (an editor's ``|``
     breaks it): how tall a vertical headline band must be to hold it unbroken."""
+    from .body import traditional
+
     tpl, fonts = page.template, issue.fonts
     art = issue.articles[slot.article]
+    hant = traditional(issue, art)
     best = 0.0
     for text, style in ((art.kicker, tpl.kicker_style),
                         (art.headline, tpl.headline_styles[slot.headline_style]),
                         (art.subtitle, tpl.subtitle_style)):
         if not text:
             continue
-        face = VerticalFace(fonts.face(style.role))
+        face = _face(fonts, style.role, hant)
         for piece in text.split("|"):
             if piece.strip():
                 best = max(best, natural_line(piece.strip(), face, issue.paper.settings).width
                            * style.size)
     return best
+
+
+def _face(fonts, role: str, hant: bool) -> Face:
+    """The role's face as vertical text sets it; a Traditional-Chinese article's with its
+    marks centred (body.centred)."""
+    from .body import centred
+
+    face = VerticalFace(fonts.face(role))
+    return centred(face) if hant else face
 
 
 def byline_style(page, paper):
@@ -295,20 +320,23 @@ def compose_body(issue, page, article_key: str, measure: int) -> list[Line]:
     line's foot) — its byline set at the foot of the last line when it fits there with an
     em to spare, else on a line of its own, flush with the line's end (the glyphs carry the
     byline's role)."""
-    from .body import compose_article
+    from .body import centre_marks, compose_article, traditional
 
     paper = issue.paper
     face = VerticalFace(issue.fonts.face(paper.body.role))
     art = issue.articles[article_key]
+    hant = traditional(issue, art)
     lines = [ln for group in compose_article(issue, art, face, float(measure)) for ln in group]
     if art.byline:
         style = byline_style(page, paper)
         scale = style.size / paper.body.size
-        bface = VerticalFace(issue.fonts.face(style.role))
+        bface = _face(issue.fonts, style.role, hant)
         by = natural_line(art.byline, bface, paper.settings)
         pieces = [by] if by.width * scale <= measure + 1e-9 else \
             compose_paragraph(art.byline, bface, measure / scale, paper.settings, indent=0.0)
         for k, ln in enumerate(pieces):
+            if hant:
+                centre_marks(ln.glyphs)
             last = k == len(pieces) - 1
             w = ln.width * scale
             # appended to the last line, the byline is placed from that line's start
