@@ -8,6 +8,9 @@ the page.
 - A free-verse stanza with no mark anywhere whose lines are all about one width (the shape of
   copy wrapped at a narrow width) ran together as prose above two stanzas set as verse
   (load._txt_unmarked).
+- A match schedule by day: a day of two entries under its date (12月5日（星期六） / 19:35 … /
+  19:30 …) ran together into one paragraph beside a day of three set as a listing
+  (cjk.DATE_HEADING in load and body.listing_entries).
 """
 
 from __future__ import annotations
@@ -21,9 +24,10 @@ POEM = ["窗外的雪落了一夜，", "像一封迟到的信，", "把城市的
         "炉火噼啪作响，", "茶凉了又续，", "一本书读到深夜，", "仿佛读完了半生。"]
 
 
-def _body_rows(tmp_path, text: str) -> list[str]:
+def _body_rows(tmp_path, text: str, chars_too: bool = False) -> list:
     """The body's lines (top to bottom, the most common size) of a one-article, one-column
-    issue of the demo paper, read back from its page file."""
+    issue of the demo paper, read back from its page file (``chars_too``: each line's
+    characters, pdfplumber's, left to right)."""
     issue = make_issue(tmp_path / "issue", {"a.txt": text}, """\
         - page: 1
           template: yaowen
@@ -40,8 +44,8 @@ def _body_rows(tmp_path, text: str) -> list[str]:
     for c in chars:
         if abs(c["size"] - size) < 0.01:
             rows.setdefault(round(c["bottom"], 0), []).append(c)
-    return ["".join(c["text"] for c in sorted(r, key=lambda c: c["x0"]))
-            for _, r in sorted(rows.items())]
+    got = [sorted(r, key=lambda c: c["x0"]) for _, r in sorted(rows.items())]
+    return got if chars_too else ["".join(c["text"] for c in r) for r in got]
 
 
 def test_a_poems_stanzas_are_verse_when_only_its_last_is_guessed_so(tmp_path):
@@ -96,3 +100,27 @@ def test_an_unmarked_stanza_of_one_width_is_verse_beside_the_poems_others(tmp_pa
     f.write_text(text, encoding="utf-8")
     got = [(p.verse, p.text) for p in parse_article(f, text).paragraphs]
     assert got == [(2 if k and not SMOKE[k - 1] else 1, t) for k, t in enumerate(SMOKE) if t]
+
+
+SCHEDULE = ["本周末的赛事安排如下。", "",
+            "12月12日（星期六）", "19:35 篮球联赛 城南队—江北队", "20:00 排球联赛 高新队—天府队", "",
+            "12月13日（星期日）", "09:00 城市半程马拉松", "15:00 乒乓球公开赛决赛",
+            "19:30 足球联赛 锦城队—青羊队"]
+
+
+def test_a_schedules_day_of_two_entries_is_a_listing_like_its_day_of_three(tmp_path):
+    """Every entry of both days starts a line with its time at one left edge and turns over
+    under its own text (a listing: the times in a column of their own), each day's date a
+    line of its own.  (The demo's column is narrow: every entry turns over.)"""
+    rows = _body_rows(tmp_path, "headline: 赛事\n\n" + "\n".join(SCHEDULE) + "\n",
+                      chars_too=True)
+    texts = ["".join(c["text"] for c in r) for r in rows]
+    for line in SCHEDULE[2:]:
+        if line:
+            assert any(t.startswith(line.replace(" ", "")[:8]) for t in texts), (line, texts)
+    entry = [t[:2].isdigit() and t[2] == ":" for t in texts]
+    starts = [r[0]["x0"] for r, e in zip(rows, entry) if e]
+    assert len(starts) == 5 and max(starts) - min(starts) < 0.01, starts
+    # the line after each entry's first is its turnover, hung past the time
+    turns = [rows[k + 1][0]["x0"] for k, e in enumerate(entry) if e]
+    assert min(turns) > starts[0] + 1, (turns, starts)

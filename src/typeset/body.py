@@ -263,24 +263,19 @@ _LABEL = re.compile("【[^【】]{1,8}】")
 # … and a round, a stage or a day of a schedule (第29轮, 第三场, 第2天: 第30轮 at a column's foot
 # over the matches in the next, fresh20a)
 _ROUND = re.compile("第[\\d一二三四五六七八九十百]{1,4}[轮场期组站天周]")
-# … and a date alone heading the entries under it (a power cut's schedule: 12月11日（星期五）
-# stood at a column's foot, its times and streets in the next column, fresh20b)
-_DATE_HEADING = re.compile("(?:\\d{4}年)?\\d{1,2}月\\d{1,2}日(?:[（(](?:星期|周)[一二三四五六日天][）)])?"
-                           "(?:凌晨|早上|上午|中午|下午|晚上|夜间)?"
-                           "(?:\\d{1,2}[:：]\\d{2}(?:[—–～-]{1,2}\\d{1,2}[:：]\\d{2})?)?")
 
 
 def list_heading(p) -> bool:
     """Whether paragraph ``p`` is a list's heading written as body text (``_LIST_HEADING_MAX``),
     a bracketed label alone (``_LABEL``), a round of a schedule (``_ROUND``) or a date alone
-    over entries (``_DATE_HEADING``)."""
+    over entries (``cjk.DATE_HEADING``)."""
     t = p.text.strip()
     return p.kind == "body" and not p.spans and not p.verse and \
         (len(t) <= _LIST_HEADING_MAX and (cjk.LIST_ITEM.match(t) is not None and
                                           not _RUNS_ON.search(t) or
                                           _LABEL.fullmatch(t) is not None or
                                           _ROUND.fullmatch(t) is not None) or
-         _DATE_HEADING.fullmatch(t) is not None)
+         cjk.DATE_HEADING.fullmatch(t) is not None)
 
 
 # A document's attachments (附件说明, GB/T 9704-2012 §7.3.6): 附件：1. 管制区域示意图 and the
@@ -346,16 +341,21 @@ def _attachment(issue, p, measure: float, number: int, name: int) -> list[Line]:
 
 def listing_entries(paras) -> dict[int, int]:
     """The entries of a listing among ``paras`` (cjk.LISTING_TIME: a time opening each of
-    cjk.LISTING_ENTRIES plain paragraphs or more in a row): index → the length of its time.
+    cjk.LISTING_ENTRIES plain paragraphs or more in a row, a day's date heading between them
+    — cjk.DATE_HEADING — not parting them): index → the length of its time.
     Set as paragraphs, an entry's turnover went back under its time (09:25 电视剧：山河锦绣 /
     （18、19）), and the times did not stand in a column of their own."""
     out: dict[int, int] = {}
     run: list[tuple[int, int]] = []
     for k, p in enumerate(list(paras) + [None]):
-        m = cjk.LISTING_TIME.match(p.text) if p is not None and p.kind == "body" and \
-            not p.spans and not p.verse else None
+        plain = p is not None and p.kind == "body" and not p.spans and not p.verse
+        m = cjk.LISTING_TIME.match(p.text) if plain else None
         if m:
             run.append((k, m.end()))
+            continue
+        if plain and cjk.DATE_HEADING.fullmatch(p.text.strip()) and run:
+            # a day's date over its entries (12月6日（星期日）) goes on the schedule: a day of
+            # two entries was set as prose beside one of three set as a listing (fresh21)
             continue
         if len(run) >= cjk.LISTING_ENTRIES:
             out.update(run)

@@ -297,6 +297,13 @@ LISTING_TIME = re.compile(r"^\s*(?:\d{1,2}月\d{1,2}日(?:[（(](?:星期|周)[�
                           r"(?:\s*(?:——?|–|-|~|～|至|到)\s*\d{1,2}[:：]\d{2}(?!\d))?")
 LISTING_ENTRIES = 3
 
+# A date alone heading the entries under it (a power cut's or a match schedule's day:
+# 12月11日（星期五） stood at a column's foot, its times and streets in the next column,
+# fresh20b): body keeps it with what follows, load and body take it into a listing.
+DATE_HEADING = re.compile("(?:\\d{4}年)?\\d{1,2}月\\d{1,2}日(?:[（(](?:星期|周)[一二三四五六日天][）)])?"
+                           "(?:凌晨|早上|上午|中午|下午|晚上|夜间)?"
+                           "(?:\\d{1,2}[:：]\\d{2}(?:[—–～-]{1,2}\\d{1,2}[:：]\\d{2})?)?")
+
 # A letter's complimentary close (祝颂语) on two lines: the wish's opening alone (此致, 祝,
 # 顺颂) and its greeting on the next line (敬礼！, 身体健康！, 商祺).  Letters set the first
 # line indented 2 em as a paragraph and the second 顶格, flush left (the school-book form of

@@ -1330,12 +1330,18 @@ def _txt_paragraphs(block: list[tuple[int, str]]) -> list[list[tuple[int, str]]]
     # a listing one entry a line, each opening with its time (a TV or a meeting schedule:
     # 06:00 朝闻天下 / 09:25 电视剧：山河锦绣（18、19）): three such lines make a block of
     # entries — the long ones had the block read as copy wrapped at a width, one paragraph
-    timed = sum(1 for _, raw in block if cjk.LISTING_TIME.match(raw)) >= cjk.LISTING_ENTRIES
+    # — and two under a day's date alone (12月5日（星期六） / 19:35 … / 19:30 …), every line
+    # of the block an entry or a date: the day ran together into one paragraph (fresh21)
+    n_timed = sum(1 for _, raw in block if cjk.LISTING_TIME.match(raw))
+    timed = n_timed >= cjk.LISTING_ENTRIES or n_timed >= 2 and all(
+        cjk.LISTING_TIME.match(raw) or cjk.DATE_HEADING.fullmatch(raw.strip())
+        for _, raw in block)
     paras: list[list[tuple[int, str]]] = []
     for k, line in enumerate(block):
         if paras and not _TXT_INDENT.match(line[1]) and not (one_a_line and stops[k - 1]) \
                 and not _txt_item_starts(block, k, longest) and \
-                not (timed and cjk.LISTING_TIME.match(line[1])) and \
+                not (timed and (cjk.LISTING_TIME.match(line[1]) or
+                                cjk.DATE_HEADING.fullmatch(line[1].strip()))) and \
                 not cjk.COMPLIMENT_OPEN.fullmatch(line[1].strip()) and \
                 not cjk.COMPLIMENT_OPEN.fullmatch(block[k - 1][1].strip()):
             paras[-1].append(line)
