@@ -547,8 +547,13 @@ def check_issue(issue_dir: Path, jobs: int | None = None) -> Report:
     the pages (without converting pictures) and return the fit report; nothing is written.
     A character without a glyph raises (exit 3); ``report.unfit`` says whether a build
     would stop with a layout error (exit 4)."""
+    from .makeup import verify_levers
+
     layout = lay_out(issue_dir, jobs)
     _make_pages(layout, pictures=False)
+    # the levers the report gives for each empty foot, tried with the real flow: check's
+    # advice is taken as it stands
+    verify_levers(layout.issue, layout.bodies, layout.flows, layout.report.feet)
     return layout.report
 
 

@@ -2190,6 +2190,52 @@ def _band_fills(stack, extra: dict, c1: int, c2: int, empty: int) -> int:
     return max(0, min(empty, min(gains, default=0)))
 
 
+def verify_levers(issue, bodies: dict, flows: list, feet: list[dict]) -> None:
+    """Each lever of ``feet`` (:func:`foot_levers`) that changes slots, tried with the real
+    flow (``bodies`` composed, headlines set again for the slots it changes): its ``fills``
+    made what the flow then fills of its hole, and the lever left out when that is nothing
+    or when a slot of the page is then over that was not.  The levers are worked out on a
+    model of the page (what pushes what, which blocks are placed by ``top:``), and a lever
+    that made a larger headline over a story pushed the story under it over the block placed
+    below by ``top:`` was given as "fills 3 of 3" and filled none (fresh probe, 2026-12-05).
+    For `check`, where the editor takes the advice; a build does not pay for it."""
+    by_page = {f.page.number: f for f in flows}
+    fields = {"headline_lines": "headline_lines", "headline": "headline_style", "span": "span"}
+    for foot in feet:
+        flow = by_page.get(foot["page"])
+        if flow is None:
+            continue
+        c1, c2 = foot["columns"]
+        top = foot["first_line"]
+        over = {b.slot.id: b.overset for b in flow.blocks}
+        kept = []
+        for lever in foot["levers"]:
+            if not lever["changes"]:
+                kept.append(lever)
+                continue
+            by = {c["slot"]: {fields[k]: v for k, v in c.items() if k in fields}
+                  for c in lever["changes"]}
+            page = next(p for p in issue.pages if p.number == foot["page"])
+            laid = replace(issue, pages=tuple(
+                replace(p, slots=tuple(replace(s, **by[s.id]) if s.id in by else s
+                                       for s in p.slots)) if p is page else p
+                for p in issue.pages))
+            try:
+                new = next(f for f in F.flow_issue(laid, bodies)
+                           if f.page.number == foot["page"])
+            except (InputError, LayoutError):
+                continue                  # the flow refuses the change: no lever
+            if any(b.overset > over.get(b.slot.id, 0) for b in new.blocks):
+                continue                  # it fills this hole by running a story over
+            fills = min(max((b.bottom for b in new.blocks for cc, _t, _n in b.cells()
+                             if cc == c), default=new.area_top) - top
+                        for c in range(c1, c2 + 1))
+            fills = max(0, min(foot["lines"], fills))
+            if fills:
+                kept.append({**lever, "fills": fills})
+        foot["levers"] = kept
+
+
 # --- from a proposal to slots, and back through the real flow ---------------------------------
 
 def _stacked(blocks: list[Placed]) -> set[str]:
