@@ -137,15 +137,7 @@ def fill(lines: list[Line], frames: list[Frame], balance: bool, marks=marks_only
         return total
     counts = [0] * len(frames)
     if balance:
-        foot = lowest_foot(frames, total)
-        counts = [min(f.capacity, max(0, foot - f.first)) for f in frames]
-        surplus = sum(counts) - total
-        k = len(frames) - 1
-        while surplus > 0 and k >= 0:
-            if counts[k] > 0:
-                counts[k] -= 1
-                surplus -= 1
-            k -= 1
+        counts = _balanced(lines, frames)
     else:
         left = total
         for i, f in enumerate(frames):
@@ -198,6 +190,100 @@ def fill(lines: list[Line], frames: list[Frame], balance: bool, marks=marks_only
         carry = max(0, want - (end - k))
         k = end
     return total - k
+
+
+def _balanced(lines: list[Line], frames: list[Frame]) -> list[int]:
+    """The article's lines per frame of a balanced fill: the lines each column shows end
+    level, a table's header row repeated on top of a column it goes on in counted with them
+    (a column of the header and two rows is as deep as one of three rows), the shortfall at
+    the end of the last columns (CLREQ §handling_of_spaces_before_new_rectos).  The white
+    after a table that ends the text (``Line.space``) counts for no column's depth: it goes
+    under the last column's text where there is room (the six rows of a table in three
+    columns were 2/3/1, each under its header: the columns were balanced on the lines
+    without the repeated headers, and the white line at the table's foot counted as text).
+
+    Which columns open inside a table depends on the counts, so the counts are worked out
+    again with the repeated headers they give until those no longer grow."""
+    total = len(lines)
+    body = total
+    while body > 0 and lines[body - 1].space:
+        body -= 1
+    if body == 0:
+        body = total
+    heads = 0
+    counts = [0] * len(frames)
+    room = sum(f.capacity for f in frames)
+    for _ in range(2 * len(frames) + 1):
+        shown = body + heads
+        foot = lowest_foot(frames, shown)
+        rows = [min(f.capacity, max(0, foot - f.first)) for f in frames]
+        surplus = sum(rows) - shown
+        i = len(frames) - 1
+        while surplus > 0 and i >= 0:
+            if rows[i] > 0:
+                rows[i] -= 1
+                surplus -= 1
+            i -= 1
+        # the lines shown per column → the article's lines: a column opening inside a
+        # table shows the header row over them
+        k = got = 0
+        for i, n in enumerate(rows):
+            head = 1 if i and n and k < body and lines[k].repeat is not None else 0
+            counts[i] = max(0, min(n - head, body - k))
+            if counts[i]:
+                got += head
+            k += counts[i]
+        if k < body and shown < room:
+            # a column's share was the header alone (the header over no row): the lines
+            # shown grow by one until the columns hold every line
+            heads = max(heads + 1, got)
+            continue
+        if got <= heads:
+            break
+        heads = got
+    _lone_rows(lines, frames, counts, body)
+    # the white after the text under the last column's text (where it fits; else over)
+    last = max((i for i, n in enumerate(counts) if n), default=0)
+    k = sum(counts)
+    if k == body and body < total:
+        room = frames[last].capacity - counts[last] - (
+            1 if last and lines[k - counts[last]].repeat is not None else 0)
+        counts[last] += max(0, min(total - body, room))
+    return counts
+
+
+def _lone_rows(lines: list[Line], frames: list[Frame], counts: list[int], body: int) -> None:
+    """A table's last row alone in a column under its repeated header goes up to the
+    column before, where that column has the room; so do the table's rows in a column
+    after its header and first row alone at the foot of the column before (a table of
+    three rows set 1/2) (``counts`` changed in place)."""
+    start = 0
+    for i in range(len(frames) - 1):
+        start += counts[i]
+        b = start
+        if not counts[i + 1] or b >= body or lines[b].repeat is None or lines[b].keep:
+            continue
+        if b >= 2 and lines[b - 1].repeat is not None and lines[b - 2].repeat is None \
+                and counts[i] >= 2:
+            # the header and one row at this column's foot: the rest, if it ends the table
+            # in the next column and this one has the room for it
+            end = b
+            while end < min(body, b + counts[i + 1]) and lines[end].repeat is not None:
+                end += 1
+            if (end == body or lines[end].repeat is None) and \
+                    counts[i] + end - b <= frames[i].capacity - (
+                        1 if i and lines[b - counts[i]].repeat is not None else 0):
+                counts[i] += end - b
+                counts[i + 1] -= end - b
+                start += end - b
+                continue
+        if b + 1 < body and lines[b + 1].repeat is not None:
+            continue                                # more rows of the table follow
+        if counts[i] + 1 <= frames[i].capacity - (
+                1 if i and lines[b - counts[i]].repeat is not None else 0):
+            counts[i] += 1
+            counts[i + 1] -= 1
+            start += 1
 
 
 def closing(line: Line) -> bool:
