@@ -5,7 +5,8 @@ Contract: ``draw(issue, flow, out, ids)`` adds the masthead band of a page whose
 ``masthead:`` to ``out`` (a frame.PageOut) — items in reading order, each in its area:
 
 - the logo (the paper's ``masthead: logo:``, a vector file placed as a graphics.py graphic,
-  scaled to the band, at the left);
+  scaled to the band, at the left), or, for a paper without one, the paper's name set in
+  type there (:func:`name_runs`: the template's banner face, sized to the band);
 - under it the paper's facts: publisher (主办), CN, ISSN, 邮发代号;
 - the date block: 公历 date, weekday, lunar date with the solar term of the day
   (:func:`lunar_line`, computed by lunar-python, MIT), issue number and 总第N期, 今日N版;
@@ -79,6 +80,38 @@ def facts_line(paper) -> str:
     return "  ".join(parts)
 
 
+NAME_WIDTH = 0.9     # of the logo's area a paper's name set in type fills at most …
+NAME_HEIGHT = 0.8    # … and of its height (the em box), white left round it
+
+
+def name_style(paper, tpl, fonts, height: float, width: float):
+    """The composed paper's name (its ``name``) and its style: the template's banner role
+    (a large bold face: 黑体 in the starters) at the largest size that fits ``width`` ×
+    ``height`` pt (:data:`NAME_WIDTH`, :data:`NAME_HEIGHT`)."""
+    from .model import TextStyle
+
+    role = tpl.banner_style.role
+    ln = natural_line(paper.name, fonts.face(role), paper.settings)
+    size = min(NAME_WIDTH * width / max(ln.width, 1.0), NAME_HEIGHT * height)
+    return ln, TextStyle(role, size)
+
+
+def name_runs(paper, tpl, fonts, out, ids, height: float, width: float) -> list:
+    """The paper's name set in type in the masthead's logo area (a paper whose ``masthead:``
+    has no ``logo:``): left-aligned where the logo would stand, its em box centred in the
+    area's height above the paper's numbers (``height`` pt from the type area's top,
+    ``width`` pt wide)."""
+    from .frame import ASCENT
+
+    ax, top = paper.area_x, paper.margin_top
+    box_h = height - paper.line_gap * 2
+    ln, st = name_style(paper, tpl, fonts, box_h, width)
+    area = out.add_area("masthead: the paper's name", ax, top, ax + width, top + height)
+    y = top + paper.line_gap + (box_h - st.size) / 2.0 + ASCENT * st.size
+    return line_runs(ln, ax, y, st, "furniture", None, ids(), area=area,
+                     where=SourceRef(paper.source))
+
+
 def draw(issue, flow, out, ids) -> None:
     from . import graphics
 
@@ -110,6 +143,10 @@ def draw(issue, flow, out, ids) -> None:
         for msg in graphics.check(src, f"masthead logo '{rel}'", paper.output.ink_limit,
                                   page.black_only, scale=s):
             out.graphic_problems.append((paper_ref, msg))
+    else:
+        # no logo: the paper's name set in type where the logo would stand (报名 in 黑体, as
+        # many papers print it), in the template's banner face, as large as the logo's box
+        items += name_runs(paper, tpl, fonts, out, ids, band_h - facts_h, left_w)
     if facts:
         area = out.add_area("masthead: the paper's numbers", ax, top + band_h - facts_h - 2.0,
                      ax + left_w + date_w, top + band_h)

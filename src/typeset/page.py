@@ -718,11 +718,18 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
     equal halves: on the grid line between them where the block below starts with text,
     lower where it starts with its headline band (the rule sat half a line gap, about 1 pt,
     under the last line above and read as an underline of it, with the band's white all
-    below it).  A vertical rule meets the horizontal rules at its ends."""
+    below it).  A vertical rule meets the horizontal rules at its ends.
+
+    A boxed block's frame is the rule between it and the blocks above and below it: no
+    horizontal rule is drawn over the columns where a box's top or bottom edge runs on that
+    grid line (the rule fell into the headline band of a box stacked under another block,
+    drawn inside the frame parallel to its top, fresh copy); a vertical rule that reaches a
+    box's edge ends on it."""
     paper = issue.paper
     rw = paper.rule_width
     g = paper.gutter
     half = paper.line_gap / 2.0
+    tops, bottoms = _frame_edges(paper, flow.blocks)
     flat = []            # (grid line, y, x0, x1) of each horizontal rule
     for b in flow.blocks:
         s = b.slot
@@ -734,6 +741,11 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
         x0 = paper.column_x(s.column) - (g / 2.0 if s.column > 1 else 0.0)
         x1 = paper.column_x(right_col - 1) + paper.column_width + \
             (g / 2.0 if right_col <= paper.columns else 0.0)
+        # the parts no box's frame takes; the white under it is the unboxed blocks' below
+        pieces = _less(x0, x1, tops.get(b.bottom, []) + bottoms.get(b.bottom, []), g / 2.0)
+        below = [o for o in below if not o.slot.box]
+        if not pieces or not below:
+            continue
         y = paper.line_top(b.bottom)
         # the white under the grid line: to the headline group's top where the block below
         # opens with its headline band above the text, else to its first line's em box — as
@@ -744,7 +756,7 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
                     o.slot.vertical not in ("headline", "all") and
                     not any(f.first <= o.top and s.column <= f.column < right_col
                             for f in o.frames) else half for o in below)
-        flat.append([b.bottom, max(0.0, (white - half) / 2.0), x0, x1])
+        flat += [[b.bottom, max(0.0, (white - half) / 2.0), a, z] for a, z in pieces]
     # the rules on one grid line at one height, the least white's (rules meeting in a
     # gutter, or one above another's end, at two heights read as a fault)
     lower = {}
@@ -754,12 +766,16 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
         r[1] = paper.line_top(r[0]) + lower[r[0]]
         items.append(Rule(r[2], r[1], r[3], r[1], rw, area=area))
 
-    def meets(x: float, grid: float, default: float) -> float:
+    def meets(x: float, grid: float, default: float, edges: dict, y_edge: float) -> float:
         """The y of the horizontal rule on grid line ``grid`` that reaches ``x`` (a vertical
-        rule's end), or ``default``."""
+        rule's end), else ``y_edge`` where one of ``edges`` (a box's top edges for a rule
+        coming down to ``grid``, its bottom edges for one going down from it) does, else
+        ``default``."""
         for line, y, a, b in flat:
             if line == grid and a - 1e-6 <= x <= b + 1e-6:
                 return y
+        if any(a - 1e-6 <= x <= b + 1e-6 for a, b in edges.get(grid, ())):
+            return y_edge
         return default
 
     for b in flow.blocks:
@@ -771,9 +787,42 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
                       and o.top < b.bottom and o.bottom > b.top and o.slot.rules]
         if neighbours:
             x = paper.column_x(right_col) - g / 2.0
-            y_top = meets(x, b.top, paper.line_top(b.top) + half)
-            y_bot = meets(x, b.bottom, paper.line_top(b.bottom) - half)
+            y_top = meets(x, b.top, paper.line_top(b.top) + half, bottoms,
+                          paper.line_top(b.top) - half)
+            y_bot = meets(x, b.bottom, paper.line_top(b.bottom) - half, tops,
+                          paper.line_top(b.bottom) + half)
             items.append(Rule(x, y_top, x, y_bot, rw, area=area))
+
+
+def _frame_edges(paper, blocks) -> tuple[dict, dict]:
+    """Where the frames of boxed blocks (``box:``, :func:`_box_rule`) run across the page:
+    grid line → [(x0, x1)] of their top edges (half a line gap under the grid line) and of
+    their bottom edges (half a line gap above it), a shaped block's following its shape."""
+    tops: dict[int, list] = {}
+    bottoms: dict[int, list] = {}
+    g2 = paper.gutter / 2.0
+    for o in blocks:
+        if not o.slot.box:
+            continue
+        inside = {(c, ln) for c, t, n in o.cells() for ln in range(t, t + n)}
+        for c, ln in inside:
+            x0 = paper.column_x(c) - g2
+            span = (x0, x0 + paper.column_width + paper.gutter)
+            if (c, ln - 1) not in inside:
+                tops.setdefault(ln, []).append(span)
+            if (c, ln + 1) not in inside:
+                bottoms.setdefault(ln + 1, []).append(span)
+    return tops, bottoms
+
+
+def _less(x0: float, x1: float, cuts: list, least: float) -> list[tuple[float, float]]:
+    """The parts of [x0, x1] outside every interval of ``cuts``, each longer than
+    ``least``."""
+    parts = [(x0, x1)]
+    for a, b in cuts:
+        parts = [p for lo, hi in parts for p in ((lo, min(hi, a)), (max(lo, b), hi))
+                 if p[1] - p[0] > 1e-6]
+    return [(a, b) for a, b in parts if b - a > least]
 
 
 def _footer_lines(issue: Issue, tpl) -> tuple:

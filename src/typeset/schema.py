@@ -324,7 +324,9 @@ PAPER = Obj("paper", "layout/papers/PAPER.yaml",
 PAPER_MASTHEAD = Obj("paper_masthead", "layout/papers/PAPER.yaml, under `masthead:`",
                      "The paper's logo and numbers, for the masthead (报头).", (
                          Key("logo", PROJECT_FILE, "The name logo: a vector file (PDF, SVG or "
-                             "EPS).", "logo: layout/logos/typeset-demo.svg"),
+                             "EPS). Without one the paper's `name` is set in type in its place, "
+                             "in the template's banner face, sized to the band.",
+                             "logo: layout/logos/typeset-demo.svg"),
                          Key("cn", TEXT, "国内统一连续出版物号.", "cn: CN 51-0999",
                              range="CN, 2 digits, '-', 4 digits"),
                          Key("issn", TEXT, "ISSN.", "issn: 1234-5679",
@@ -423,8 +425,8 @@ TEMPLATE = Obj("template", "layout/templates/TEMPLATE.yaml",
                        "keys there).", "slots:\n  - {id: daodu, column: 8, span: 1, top: 12, "
                        "lines: 60, box: true}", range="no `article:` or `image:` here"),
                    Key("masthead", obj("masthead"), "A front page's masthead (报头) in place "
-                       "of the section head and the running head: the paper's logo, the date "
-                       "lines and the 导读 box.", "masthead: {lines: 8}")))
+                       "of the section head and the running head: the paper's logo (or its name "
+                       "set in type), the date lines and the 导读 box.", "masthead: {lines: 8}")))
 
 MASTHEAD = Obj("masthead", "layout/templates/TEMPLATE.yaml, under `masthead:`",
                "The front page's masthead band (报头).", (
