@@ -14,6 +14,8 @@ the page.
 - `check`'s advice for an empty foot: a lever that widened or enlarged a story above pushed
   the story under it over a block placed by `top:` ("fills 5 of 13", and 12 lines over);
   each lever that changes slots is now tried with the real flow (makeup.verify_levers).
+- Errors a newcomer met: a missing picture named without its folder and with no "did you
+  mean"; a typo in a page's template name followed by one 导读 error for each story on it.
 """
 
 from __future__ import annotations
@@ -186,3 +188,37 @@ def test_checks_levers_for_an_empty_foot_do_what_they_say(tmp_path):
     levers offered fill what they say."""
     _levers_hold(tmp_path / "fixed", ", top: 26")
     assert _levers_hold(tmp_path / "flowed", "") > 0
+
+
+def _demo_weekly(tmp_path):
+    import shutil
+
+    from conftest import ROOT
+
+    issue = tmp_path / "weekly"
+    shutil.copytree(ROOT / "issues" / "demo-weekly-2020-08", issue)
+    return issue
+
+
+def test_a_missing_picture_is_named_as_the_manifest_writes_it_with_the_nearest_file(tmp_path):
+    issue = _demo_weekly(tmp_path)
+    m = issue / "issue.yaml"
+    m.write_text(m.read_text(encoding="utf-8").replace("pictures/kinsoku.png",
+                                                       "pictures/kinsoku.jpg"), encoding="utf-8")
+    r = typeset("check", issue)
+    assert r.returncode == 3, r.stderr
+    assert "picture file 'pictures/kinsoku.jpg' does not exist" in r.stderr
+    assert "did you mean 'kinsoku.png'?" in r.stderr
+
+
+def test_a_typo_in_a_template_name_is_one_error_not_one_more_a_guide_entry(tmp_path):
+    """The front page's 导读 names a story of page 3; page 3's template misspelt: one error,
+    the template's, not another for the 导读 entry whose story that page was not read for."""
+    issue = _demo_weekly(tmp_path)
+    m = issue / "issue.yaml"
+    m.write_text(m.read_text(encoding="utf-8").replace("template: kepu", "template: kepu2"),
+                 encoding="utf-8")
+    r = typeset("check", issue)
+    assert r.returncode == 3, r.stderr
+    assert "unknown template 'kepu2' (did you mean 'kepu'?)" in r.stderr
+    assert "导读" not in r.stderr, r.stderr

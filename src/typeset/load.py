@@ -1549,7 +1549,14 @@ def load_issue(issue_dir: Path, unplaced: bool = False, memo: dict | None = None
                "split the issue")
         pages_node = Seq()
     real_dir = issue_dir.resolve()      # once, not once a slot (_inside)
+    # the articles any slot names: where one is not read for an error said already (its
+    # page's unknown template), a 导读 entry naming it is no error of its own (a typo in a
+    # template's name was followed by one "is not in any slot of the issue" for each story)
+    unread: set[str] = set()
     for pi, pn in enumerate(pages_node):
+        if isinstance(pn, Map) and isinstance(pn.get("slots"), Seq):
+            unread.update(Path(sn["article"]).stem for sn in pn["slots"]
+                          if isinstance(sn, Map) and isinstance(sn.get("article"), str))
         if not ck.keys(pn, PAGE_KEYS, manifest, required=("page", "template", "slots"),
                        at=pages_node.ref(manifest, pi)):
             continue
@@ -1611,7 +1618,7 @@ def load_issue(issue_dir: Path, unplaced: bool = False, memo: dict | None = None
                               guide=guide))
     for pg in pages:                  # a 导读 entry names an article the issue prints
         for key, _text_, where in pg.guide:
-            if key not in articles:
+            if key not in articles and not (ck.errors and key in unread):
                 ck.err(f"导读 entry: article '{key}.txt' is not in any slot of the issue",
                        where, "name an article file that a slot of the issue places")
     pool = _pool(d, manifest, ck, paper, templates, issue_dir, articles, encoding, unplaced)
@@ -1916,7 +1923,10 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
             ck.err(f"picture '{image.name}' is not JPEG, PNG or TIFF",
                    sn.ref(manifest, "image", sid))
         elif not image.is_file():
-            ck.err(f"picture file '{image.name}' does not exist", sn.ref(manifest, "image", sid))
+            # named as the manifest writes it (pictures/sanqiao.jpeg), with the nearest file
+            # beside it, as an article file's error does
+            ck.err(_("picture file '{file}' does not exist").format(file=sn.get("image")),
+                   sn.ref(manifest, "image", sid), _nearest_file(image))
     graphic = None
     if skind == "graphic":
         graphic = _inside(sn, "graphic", manifest, ck, sid, issue_dir, real_dir)
@@ -1928,8 +1938,8 @@ def _load_slot(sn, manifest, ck, paper, template, issue_dir, articles, ids, enco
             ck.err(f"graphic '{graphic.name}' is not PDF, SVG or EPS",
                    sn.ref(manifest, "graphic", sid))
         elif not graphic.is_file():
-            ck.err(f"graphic file '{graphic.name}' does not exist",
-                   sn.ref(manifest, "graphic", sid))
+            ck.err(_("graphic file '{file}' does not exist").format(file=sn.get("graphic")),
+                   sn.ref(manifest, "graphic", sid), _nearest_file(graphic))
     # an advertisement placed as a graphic is marked 广告 (《报纸出版管理规定》 art. 38)
     advert = ck.flag(sn, "advert", manifest, False, sid)
     if advert and skind != "graphic":
