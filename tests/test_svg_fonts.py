@@ -4,7 +4,9 @@ start and at each state it sets up, with no text drawn; the Form XObject of the 
 advertisement named it, so the page's resources held a Helvetica that pdffonts lists as not
 embedded and the plant's tools flag.  Now the selections that show nothing are taken out with
 the font; an SVG's text is kept when its font is embedded, refused (naming the file) when it
-would print in a font that is not, or as empty boxes.  Every PDF is read back with pikepdf: pages, forms and forms within forms."""
+would print in a font that is not, or as empty boxes; and the house profile reports a font
+not embedded that a placed advertisement only names (the README: such an ad fails
+preflight).  Every PDF is read back with pikepdf: pages, forms and forms within forms."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ import pikepdf
 import pytest
 
 from conftest import ROOT
-from test_graphics import make_issue, run
+from test_graphics import ad_pdf, make_issue, run
 
 DEMO = ROOT / "issues" / "demo-weekly-2020-08"
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
@@ -204,3 +206,35 @@ def test_svg_text_in_an_embedded_font_is_kept(tmp_path):
     doc = pypdfium2.PdfDocument(data)
     assert "广告 SALE" in doc[0].get_textpage().get_text_range()
 
+
+def test_pdf_advert_naming_a_font_it_does_not_embed_fails_preflight(tmp_path):
+    """The README: an advertisement with Helvetica not embedded fails preflight, naming the
+    ad — also when it only names it (ReportLab's default font, selected at each page's start
+    and never drawn with): the print file would carry it."""
+    from reportlab.lib.colors import CMYKColor
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    issue = make_issue(tmp_path, """\
+        - id: ad
+          graphic: ads/ad.pdf
+          column: 1
+          span: 2
+        """)
+    pdfmetrics.registerFont(TTFont("AdSans", str(ROOT / "fonts" / "TypesetSansSC-Bold.ttf")))
+    w, h = 80 * 72 / 25.4, 50 * 72 / 25.4
+    c = Canvas(str(issue / "ads" / "ad.pdf"), pagesize=(w, h), invariant=1)   # Helvetica
+    c.setFillColor(CMYKColor(0, 0, 0, 1))
+    c.setFont("AdSans", 14)
+    c.drawString(20, h / 2, "广告")
+    c.showPage()
+    c.save()
+    r = run(issue, tmp_path / "out")
+    assert r.returncode == 5, r.stderr
+    assert "slot 'ad': graphic 'ads/ad.pdf': font 'Helvetica' (Type1) is not embedded: no " \
+           "text is drawn with it" in r.stderr, r.stderr
+    # the same ad with its own font as the one it starts with passes
+    ad_pdf(issue / "ads" / "ad.pdf", 80, 50)
+    r = run(issue, tmp_path / "out2")
+    assert r.returncode == 0, r.stderr
