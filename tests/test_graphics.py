@@ -31,12 +31,14 @@ def ad_pdf(path: Path, w_mm: float, h_mm: float, *, rgb=False, embed=True, spot=
     from reportlab.pdfgen.canvas import Canvas
 
     w, h = w_mm * MM, h_mm * MM
-    c = Canvas(str(path), pagesize=(w, h), invariant=1)
     if embed:
         pdfmetrics.registerFont(TTFont("AdSans", str(FONT)))
         font = "AdSans"
     else:
         font = "Helvetica"
+    # the font it starts with is its own: ReportLab's default, Helvetica, would be named by
+    # the page (not embedded, nothing drawn with it), which the house profile refuses
+    c = Canvas(str(path), pagesize=(w, h), invariant=1, initialFontName=font)
     for n in range(pages):
         c.setStrokeColor(CMYKColor(0, 0, 0, 1))
         c.setLineWidth(1.5)

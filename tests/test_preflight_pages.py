@@ -2,8 +2,9 @@
 page the paper prints black only has nothing off the K plate — paint, text, pictures and
 placed graphics — whatever the profile (check ``black_only``, with its place); on a colour
 page a placed graphic (a Form XObject the page draws) may use C, M and Y; a placed graphic is
-one item of the page, its box as placed; the fonts of a placed graphic that only selects a
-font (ReportLab's ``BT /F1 12 Tf ET``) are not reported when the content is not walked.
+one item of the page, its box as placed; a font not embedded that a page or a placed graphic
+only selects (ReportLab's ``BT /F1 12 Tf ET``) is reported by the house profile alone
+(font_embedded ``unused: true``), whether the content is walked or not.
 The PDFs are made here with pikepdf, one object each, so every finding can be traced."""
 
 from __future__ import annotations
@@ -131,11 +132,31 @@ def test_placed_graphic_is_one_item_of_the_page():
                for f in _found(data, "layout", colour=[True], frames=[none]))
 
 
-@pytest.mark.parametrize("shows, reported", [(False, False), (True, True)])
-def test_fonts_a_placed_graphic_only_selects_are_not_reported(shows, reported):
+@pytest.mark.parametrize("shows", [False, True])
+@pytest.mark.parametrize("profile", ["house", "newspaper", "coldset"])
+@pytest.mark.parametrize("where", ["form", "page"])
+def test_fonts_only_selected_are_reported_by_the_house_profile_alone(shows, profile, where):
+    """A font a placed graphic (or the page) only selects prints nothing: PDF/X asks for the
+    fonts used for rendering to be embedded, and the plant profiles do not report it; the
+    house profile does (font lists and the plant's tools report it: no file typeset writes
+    carries one).  A font text is shown with is reported by every profile."""
     text = b"BT /F1 12 Tf " + (b"(AD) Tj " if shows else b"") + b"ET\n"
-    data = _page_pdf(b"q 1 0 0 1 50 100 cm /Ad Do Q\n",
-                     {"/Ad": _form(text, {"/F1": helvetica()})})
-    for content_checked in (False, True):
-        found = _found(data, "font_embedded", colour=[True], content_checked=content_checked)
-        assert bool(found) == reported, (content_checked, found)
+    if where == "form":
+        data = _page_pdf(b"q 1 0 0 1 50 100 cm /Ad Do Q\n",
+                         {"/Ad": _form(text, {"/F1": helvetica()})})
+    else:
+        data = _page_pdf(text, fonts={"/F1": helvetica()})
+    prof = load_profile(profile)
+    # (a page whose content is not walked has every font of its resources reported: the
+    # walk of its page file said which it draws with)
+    for content_checked in (False, True) if where == "form" else (False,):
+        found = _found(data, "font_embedded", profile=prof, colour=[True],
+                       content_checked=content_checked)
+        if shows:
+            assert len(found) == 1 and "no text is drawn" not in found[0].message, found
+        elif profile == "house":
+            assert len(found) == 1 and found[0].level == "error", (content_checked, found)
+            assert found[0].message.startswith("font 'Helvetica' (Type1) is not embedded: "
+                                               "no text is drawn with it"), found[0].message
+        else:
+            assert found == [], (content_checked, found)

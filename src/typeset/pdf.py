@@ -1901,8 +1901,17 @@ def svg_pdf(path, icc=None, where=None) -> tuple[bytes, int]:
     """An SVG file as a one-page PDF of its size, drawn by svglib and ReportLab, and how many
     colours were converted: greys go on the black plate only (0 0 0 k), other sRGB colours
     are converted to CMYK through the output profile ``icc`` (images.cmyk_of, LittleCMS) —
-    a PDF must not carry RGB for print.  Text in the SVG is set in ReportLab's standard
-    fonts, which are not embedded: the preflight reports it (outline the text)."""
+    a PDF must not carry RGB for print.
+
+    Fonts: the PDF names no font it does not embed.  ReportLab selects its default font,
+    Helvetica (one of the standard 14, never embedded), at the page's start and at each
+    state the drawing sets up, whether or not any text is drawn: those selections are taken
+    out with the font (:func:`_drawn_fonts_only`), so an SVG of paths carries no font at
+    all.  The SVG's text is drawn in the font svglib finds for its ``font-family`` (a
+    TrueType file, embedded as a subset); text svglib can only give a standard font
+    (``sans-serif``, ``serif``, ``monospace``, Helvetica, Times, Courier, no family), or a
+    font lacking some of its characters (they would print as empty boxes), is refused with
+    an InputError naming the file (:func:`_svg_text`): outline the text."""
     from reportlab.graphics import renderPDF
     from reportlab.lib.colors import CMYKColor, Color, toColor
 
@@ -1918,6 +1927,7 @@ def svg_pdf(path, icc=None, where=None) -> tuple[bytes, int]:
                          where) from None
     if drawing is None:
         raise InputError(f"'{path.name}' is not an SVG file svglib can read", where)
+    _svg_text(drawing, path, where)
     seen: dict = {}
 
     def enforce(c):
@@ -1932,7 +1942,175 @@ def svg_pdf(path, icc=None, where=None) -> tuple[bytes, int]:
         return CMYKColor(*seen[rgb], alpha=tc.alpha)
 
     data = renderPDF.drawToString(drawing, enforceColorSpace=enforce, invariant=1)
+    data, unembedded = _drawn_fonts_only(data)
+    if unembedded:                  # (_svg_text refuses such text first: a safety net)
+        raise InputError(f"'{path.name}': its text is drawn in "
+                         f"{', '.join(sorted(set(unembedded)))}, not embedded", where,
+                         SVG_TEXT_HINT)
     return data, len(seen)
+
+
+SVG_TEXT_HINT = ("convert the SVG's text to outlines (paths), or supply the graphic as a PDF "
+                 "with its fonts embedded")
+
+
+def _svg_text(drawing, path, where) -> None:
+    """Refuse the text of an SVG (svglib's String nodes) that would not print as drawn: set
+    in a font ReportLab does not embed (the standard 14, CID fonts), or in a TrueType font
+    without glyphs for some of its characters.  Strings of white space alone print nothing:
+    they are taken out of the drawing (they would only select a font)."""
+    from reportlab.graphics.shapes import String
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.pdfmetrics import EmbeddedType1Face
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from .errors import InputError
+
+    problems: list = []
+
+    def face_name(face) -> str:
+        n = face.name
+        return n.decode("latin-1") if isinstance(n, bytes) else str(n)
+
+    def walk(group) -> None:
+        contents = getattr(group, "contents", None)
+        if not contents:
+            return
+        for child in list(contents):
+            if not isinstance(child, String):
+                walk(child)
+                continue
+            text = child.text or ""
+            if not text.strip():
+                contents.remove(child)
+                continue
+            try:
+                font = pdfmetrics.getFont(child.fontName)
+            except Exception:  # noqa: BLE001 - ReportLab raises KeyError or its own errors
+                font = None
+            short = text if len(text) <= 24 else text[:23] + "…"
+            if isinstance(font, TTFont):
+                cmap = font.face.charToGlyph
+                missing = [ch for ch in dict.fromkeys(text)
+                           if not ch.isspace() and ord(ch) not in cmap]
+                if missing:
+                    file = os.path.basename(getattr(font.face, "filename", "") or "")
+                    problems.append(
+                        f"its text '{short}' is set in {face_name(font.face)}"
+                        + (f" ({file}, the font found for it on this machine)" if file else "")
+                        + ", which has no glyph for "
+                        + ", ".join(f"'{ch}'" for ch in missing[:6])
+                        + (" …" if len(missing) > 6 else "")
+                        + ": they would print as empty boxes")
+            elif font is None or not isinstance(getattr(font, "face", None),
+                                                EmbeddedType1Face):
+                problems.append(f"its text '{short}' is set in {child.fontName}, a standard "
+                                f"PDF font that is not embedded (the SVG names it, a generic "
+                                f"family or no font-family, or a font this machine has no "
+                                f"file for)")
+
+    walk(drawing)
+    if problems:
+        more = f" (and {len(problems) - 1} more text(s))" if len(problems) > 1 else ""
+        raise InputError(f"'{path.name}': {problems[0]}{more}", where, SVG_TEXT_HINT)
+
+
+# Text state operators (PDF 1.7 §9.3): kept in the graphics state, so a text object that
+# shows nothing still sets them for the text objects after it.
+_TEXT_STATE = frozenset(("Tc", "Tw", "Tz", "TL", "Tf", "Tr", "Ts"))
+_TEXT_SHOW = frozenset(("Tj", "TJ", "'", '"'))
+_TEXT_POSITION = frozenset(("Tm", "Td", "TD", "T*"))
+
+
+def _drawn_fonts_only(data: bytes) -> tuple[bytes, list]:
+    """A one-page PDF of ReportLab's (an SVG's drawing) without the fonts it names but never
+    draws text with, and the names of the fonts left that are not embedded.
+
+    ReportLab opens each page with ``BT /F1 12 Tf 14.4 TL ET`` and renderPDF sets its
+    default font the same way at each state it sets up: text objects that show nothing,
+    naming Helvetica, which is not embedded.  Nothing prints with it, but the font is in the
+    page's resources, and font lists (pdffonts) and the plant's tools report it: a print file
+    must not carry it.  Such text objects (text state and position only) are taken out; the
+    text state they set is written at the start of the next text object that shows text,
+    where that one does not set it itself before it shows (PDF keeps Tf, TL … in the
+    graphics state, saved by q and restored by Q), and the fonts no Tf names any more leave
+    the resources.  The page draws the same.  A page that names no font is returned as it
+    is."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0]
+        res = page.obj.get("/Resources")
+        fonts = res.get("/Font") if res is not None else None
+        if fonts is None or not len(fonts):
+            return data, []
+        ops = list(pikepdf.parse_content_stream(page))
+        names = [str(i.operator) for i in ops]
+        out: list = []
+        want: dict = {}      # the text state as the whole stream sets it
+        have: dict = {}      # as the operators kept set it
+        stack: list = []
+        used: set = set()
+        k, n, dropped = 0, len(ops), 0
+        while k < n:
+            ins, name = ops[k], names[k]
+            if name == "BT":
+                end = k + 1
+                while end < n and names[end] != "ET":
+                    end += 1
+                inner = names[k + 1:end]
+                if not set(inner) - _TEXT_STATE - _TEXT_POSITION:
+                    for j in range(k + 1, end):     # shows nothing: only its state counts
+                        if names[j] in _TEXT_STATE:
+                            want[names[j]] = list(ops[j].operands)
+                    dropped += 1
+                    k = end + 1
+                    continue
+                out.append(ins)
+                own = set()                       # what it sets before it shows
+                for o in inner:
+                    if o in _TEXT_SHOW:
+                        break
+                    own.add(o)
+                for key in sorted(want):
+                    if key not in own and have.get(key) != want[key]:
+                        out.append((want[key], pikepdf.Operator(key)))
+                        have[key] = want[key]
+                        if key == "Tf":
+                            used.add(str(want[key][0]))
+            elif name in _TEXT_STATE:
+                want[name] = have[name] = list(ins.operands)
+                if name == "Tf":
+                    used.add(str(ins.operands[0]))
+                out.append(ins)
+            elif name == "q":
+                stack.append((dict(want), dict(have)))
+                out.append(ins)
+            elif name == "Q" and stack:
+                want, have = stack.pop()
+                out.append(ins)
+            else:
+                out.append(ins)
+            k += 1
+        unused = [key for key in fonts.keys() if key not in used]
+        if not dropped and not unused:
+            return data, []
+        page.obj.Contents = pdf.make_stream(pikepdf.unparse_content_stream(out))
+        for key in unused:
+            del fonts[key]
+        if not len(fonts):
+            del res["/Font"]
+        left = []
+        for key in fonts.keys():
+            f = fonts[key]
+            d = f.DescendantFonts[0] if "/DescendantFonts" in f else f
+            fd = d.get("/FontDescriptor")
+            if fd is None or not any(x in fd for x in ("/FontFile", "/FontFile2",
+                                                         "/FontFile3")):
+                left.append(str(f.get("/BaseFont", key))[1:])
+        buf = io.BytesIO()
+        pdf.save(buf, deterministic_id=True)
+        return buf.getvalue(), left
 
 
 def _marks(c, page: PageOut, off: float) -> None:

@@ -23,8 +23,9 @@ Checks (each names its profile check in brackets):
 - boxes on every page: TrimBox and BleedBox, TrimBox ⊂ BleedBox ⊂ MediaBox, no UserUnit
   [boxes]; the bleed the same on all four sides, at least the profile's (as the paper says
   with an issue) [bleed]; what runs to the trim edge runs on into the bleed [bleed_objects];
-- fonts: embedded [font_embedded], not Type 3 [font_type3], subset [font_subset], not Courier
-  [font_courier]; no .notdef glyph [notdef];
+- fonts: embedded — those drawn with, and with the profile's ``unused`` (house) those only
+  named too (_unused_font) [font_embedded], not Type 3 [font_type3], subset [font_subset],
+  not Courier [font_courier]; no .notdef glyph [notdef];
 - colour: no RGB or Lab [rgb_lab]; (house) text only in 100 % K [text_colour] and other paint on
   K only [paint_colour], registration colour only outside the BleedBox [registration]; spot
   colours and their names [spot_colours, spot_names]; total ink, from the colour values of
@@ -959,6 +960,9 @@ class _Run:
         self.black_line_below = p("black_line_overprint", "below_pt")
         self.rich = (p("rich_black_text", "k_min"), p("rich_black_text", "below_pt"),
                      p("rich_black_text", "max"))
+        # a font the resources name that nothing is drawn with, not embedded: reported too
+        # (the profile's font_embedded ``unused``; see _unused_font)
+        self.unused_fonts = bool(self.L["font_embedded"]) and p("font_embedded", "unused")
         self.bleed_need = p("bleed_objects", "min_mm") * MM
         lv = pdfx_level(level) or pdfx_level(expect.pdfx)
         self.no_transparency = bool(self.L["transparency"]) and (
@@ -2534,12 +2538,14 @@ def _check_pdf(pdf, path, data, r: Result, expect: Expect, profile, owner: str,
             r.add("error", f"the page cannot be checked: its structure is damaged "
                            f"({_why(e)})", i, check="content")
     for key, (base, problems, page_no) in run.font_problems.items():
-        if key in run.fonts_reported or (not expect.content_checked and key in run.fonts):
+        if key in run.fonts_reported:
             continue
-        if not expect.content_checked and all(c != "content" for c, _ in problems):
-            # named by a page but never drawn with (ReportLab names Helvetica on every
-            # page): nothing of it is printed
-            continue
+        if not expect.content_checked and (key in run.fonts or all(
+                c != "content" for c, _ in problems)):
+            # selected (Tf) or only named by a page, never drawn with (ReportLab selects
+            # Helvetica at every page's start): nothing of it is printed; its not being
+            # embedded is reported where the profile asks (_unused_font), nothing else
+            problems = _unused_font(run, base, problems)
         for check, message in problems:
             _doc(r, L, check, message, page_no, kind="font")
     _spots(r, run, L)
@@ -2903,6 +2909,33 @@ def _boxes(pdf, r: Result, expect: Expect, profile, L: dict) -> None:
         r.facts["bleed_mm"] = next(iter(bleeds)) / MM
 
 
+def _unused_font(run: _Run, base: str, problems: list) -> list:
+    """What is reported of a font the resources name (a page's, a form's, a Type 3 font's)
+    that no text is drawn with: its not being embedded (check font_embedded, with its own
+    message), when the profile's font_embedded ``unused`` is true; nothing else (a Courier
+    or a whole font that prints nothing is no fault).
+
+    Why, and why only by the profile: PDF/X asks for the fonts *used for rendering* to be
+    embedded (ISO 15930-4 / 15930-7, §6.3.5: "font programs for all fonts used for rendering
+    within a conforming file shall be embedded"), and a font that is only selected (``BT
+    /F1 12 Tf ET``, ReportLab's start of every page) renders nothing — the plant profiles
+    (newspaper, coldset: GWG, PDF/X) do not report it, and the plant corpus's clean ReportLab
+    file stays clean under them.  But font lists read the resources, not the drawing:
+    ``pdffonts`` lists such a font as not embedded, and the plant's tools (the checker in
+    /work/shared/tools among them) flag the file; a print file typeset writes must not carry
+    one.  So the house profile (what a build checks, and what every placed graphic is
+    checked against, graphics.check) has ``unused: true``: an error, which stops a build
+    whose page or advertisement would carry one — the writer itself never writes one (an
+    SVG's unused selections are taken out, pdf._drawn_fonts_only; its text must be set in a
+    font that is embedded, pdf._svg_text)."""
+    if not run.unused_fonts:
+        return []
+    return [(c, m.partition(" is not embedded")[0] + " is not embedded: no text is drawn with "
+                "it, but the file names it, and font lists (pdffonts) and the plant's tools "
+                "report it (take it out, or embed it)")
+            for c, m in problems if c == "font_embedded"]
+
+
 def _shown_fonts(data: bytes, run: _Run) -> set:
     """The names of the fonts a content stream shows text with (a Tf, then a text-showing
     operator): a font a stream only selects (ReportLab's ``BT /F1 12 Tf ET`` at a page's
@@ -2935,7 +2968,8 @@ def _fonts(pdf, r: Result, run: _Run) -> None:
         fonts = res.get("/Font")
         if _is_dict(fonts):
             for key, font in fonts.items():
-                if shown is not None and key not in shown:
+                unused = shown is not None and key not in shown
+                if unused and not run.unused_fonts:
                     continue
                 og = getattr(font, "objgen", (0, 0))
                 og = og if og != (0, 0) else id(font)
@@ -2944,6 +2978,8 @@ def _fonts(pdf, r: Result, run: _Run) -> None:
                 seen[og] = True
                 if og not in run.font_problems:
                     base, problems = _font_problems(font, key)
+                    if unused:
+                        problems = _unused_font(run, base, problems)
                     run.font_problems[og] = (base, problems, page_no)
                 if _is_dict(font) and str(font.get("/Subtype")) == "/Type3":
                     visit(font.get("/Resources"), page_no, depth + 1)

@@ -130,7 +130,9 @@ CHECKS = {
                                {"min_mm": (_number(0, 50), 3.0)}),
     "trim_area": CheckSpec("no text crosses the trim edge"),
     # fonts
-    "font_embedded": CheckSpec("every font embedded"),
+    "font_embedded": CheckSpec("every font embedded (unused: true: also a font the resources "
+                               "name that no text is drawn with)",
+                               {"unused": (_flag, False)}),
     "font_type3": CheckSpec("no Type 3 font (bitmap or procedure glyphs)"),
     "font_subset": CheckSpec("fonts embedded as subsets"),
     "font_courier": CheckSpec("no font named Courier (usually a substitution)"),
