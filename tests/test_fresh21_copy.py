@@ -15,7 +15,8 @@ the page.
   the story under it over a block placed by `top:` ("fills 5 of 13", and 12 lines over);
   each lever that changes slots is now tried with the real flow (makeup.verify_levers).
 - Errors a newcomer met: a missing picture named without its folder and with no "did you
-  mean"; a typo in a page's template name followed by one 导读 error for each story on it.
+  mean"; a typo in a page's template name followed by one 导读 error for each story on it;
+  a story placed in a front page's masthead band told it was "inside the section head".
 """
 
 from __future__ import annotations
@@ -222,3 +223,16 @@ def test_a_typo_in_a_template_name_is_one_error_not_one_more_a_guide_entry(tmp_p
     assert r.returncode == 3, r.stderr
     assert "unknown template 'kepu2' (did you mean 'kepu'?)" in r.stderr
     assert "导读" not in r.stderr, r.stderr
+
+
+def test_a_story_in_the_masthead_band_is_told_so(tmp_path):
+    issue = _demo_weekly(tmp_path)
+    m = issue / "issue.yaml"
+    text = m.read_text(encoding="utf-8")
+    slot = "      - id: chuanyu\n        article: 02-chuanyu-kepu.txt\n"
+    assert slot in text
+    m.write_text(text.replace(slot, slot + "        top: 2\n", 1), encoding="utf-8")
+    r = typeset("check", issue)
+    assert r.returncode == 3, r.stderr
+    assert "slot 'chuanyu': top line 2 is inside the masthead (lines 0–7)" in r.stderr
+    assert "stories start at line 8" in r.stderr and "section head" not in r.stderr

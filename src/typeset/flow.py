@@ -698,9 +698,16 @@ def _place(text: _Text, page: PageSpec, extra: dict, parts: dict, offsets: dict)
             continue
         top = slot.top if slot.top is not None else max(bottom[c] for c in cols)
         if top < area_top:
+            # a front page's band is its masthead (报头), not a section head: said so, and
+            # that a 报眼 is the masthead's own box (fresh probe: told "section head")
             errors.append(InputError(
-                _("top line {top} is inside the section head (lines 0–{last})").format(
-                    top=top, last=area_top - 1), slot.where))
+                (_("top line {top} is inside the masthead (lines 0–{last})")
+                 if page.template.masthead is not None else
+                 _("top line {top} is inside the section head (lines 0–{last})")).format(
+                    top=top, last=area_top - 1), slot.where,
+                _("the masthead band holds the 报头 and its 导读 box (the template's "
+                  "masthead:); stories start at line {first}").format(first=area_top)
+                if page.template.masthead is not None else None))
             continue
         part = parts.get((page.number, slot.id))
         # An auto-height block may grow down to the foot of the type area or to the next
