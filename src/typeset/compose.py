@@ -2508,6 +2508,21 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
 
 # the units of a date or a time: a headline does not break between one and the number after it
 _DATE_TIME = frozenset("年月日时点分秒")
+# What a headline keeps on one line where another break exists (fresh21: 2027年度《蓉江 /
+# 日报》征订启事): the title of a work (《…》, 〈…〉, any length) and a short quoted name or term
+# (“蓉江礼物”, “代缴暖气费”: a few characters, no pause inside — a quotation of speech is
+# longer, or has its commas, and breaks as a clause does).  Each is a proper name, one unit
+# of sense; an editor breaks a headline between its units of sense (按意群转行), and a break
+# inside the name reads as two words (蓉江 / 日报》).  CLREQ §prohibition_rules_for_line_
+# start_end only keeps the marks on the right side of the break; this is the headline's
+# further rule, priced as a break inside a word (_compose_headline).
+_HEAD_NAME = re.compile(r"《[^《》]+》|〈[^〈〉]+〉|"
+                        r"[“‘「『][^“”‘’「」『』，。、；：？！…—\s]{1,8}[”’」』]")
+# a figure, or a decimal point or thousands comma between figures: a headline cut inside a
+# number (12 / 0万平方米, 6. / 8万平方米) when its run is wider than the measure is the worst of
+# the cuts — CLREQ §prohibition_rules_for_unbreakable_marks keeps a number's digits together;
+# the cut inside the unit's word (120万 / 平方米), then between the number and its unit, first
+_NUMBER_PART = frozenset("0123456789.,")
 
 
 def natural_line(text: str, face: Face, settings: Settings = Settings()) -> Line:
@@ -2520,16 +2535,18 @@ def compose_headline(text: str, face: Face, measure: float,
                      settings: Settings = Settings(), words=None) -> list[Line]:
     """Break a headline as an editor does (issue #15): at the space the editor typed when
     there is one, otherwise between words — ``words(text)`` gives the offsets where words end,
-    by default :func:`segment.boundaries` (jieba) — never inside one; then into the fewest
+    by default :func:`segment.boundaries` (jieba) — never inside one, nor inside the title of
+    a work or a short quoted name (《蓉江日报》, “蓉江礼物”: _HEAD_NAME); then into the fewest
     lines that fit ``measure`` (em), never a line of one or two characters alone (CLREQ
     §adjustments_of_orphans_and_widows applied to headings), the lines as even in length as
     those rules allow, a break after a punctuation mark preferred.  A rule gives way only
     where the headline cannot be set otherwise, in this order: a word split, a short line, the
     space.  Lines are set at natural width (the caller centres or aligns them).  A run wider
     than the measure (a URL, a product code, a row of marks) is broken at the emergency points
-    of the module contract, the fewest and best of them; only an item wider than the measure
-    on its own is left over it (flagged ``overfull``).  Linear in the headline's length: the
-    segmenter is, and the breaker looks only at the lines that end at each break."""
+    of the module contract, the fewest and best of them (inside a number the last:
+    _NUMBER_PART); only an item wider than the measure on its own is left over it (flagged
+    ``overfull``).  Linear in the headline's length: the segmenter is, and the breaker looks
+    only at the lines that end at each break."""
     return _compose_headline(text, face, measure, settings, words)
 
 
@@ -2558,14 +2575,34 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings,
         start_cut, end_cut = _edge_widths(items, i, j)
         return pre[j] - pre[i] - (items[i].gap if i else 0.0) - start_cut - end_cut
 
+    # the breaks inside a title of a work or a short quoted name (_HEAD_NAME)
+    named = set()
+    if "《" in text or "〈" in text or any(q in text for q in "“‘「『"):
+        for m in _HEAD_NAME.finditer(text):
+            named.update(range(m.start() + 1, m.end()))
+
     def penalty(j):
-        """(emergency cost, word split) of a break before item j: an emergency cut, a break
+        """(emergency cost, word splits) of a break before item j: an emergency cut, a break
         inside a word (between two Han characters where the segmenter sees none, or inside a
-        Latin run)."""
+        Latin run); a break inside a title of a work or a short quoted name (_HEAD_NAME) is
+        one more split, so that it is taken only where the headline cannot be set otherwise
+        and then, in a title too long for a line, at a word's end (《中华人民共和国 / 民法典》)."""
         if j >= n:
             return 0, 0
+        cost, split = _penalty(j)
+        return cost, split + (j in named)
+
+    def _penalty(j):
         a, b = items[j - 1], items[j]
         if not b.can_break_before:
+            if a.ch in _NUMBER_PART and b.ch in _NUMBER_PART and \
+                    (a.ch in _DIGITS or items[j - 2].ch in _DIGITS) and \
+                    (b.ch in _DIGITS or (j + 1 < n and items[j + 1].ch in _DIGITS)):
+                return _CUT_COST[CUT_PAIR], 1     # inside a number: the last cut (_NUMBER_PART)
+            if b.cut == CUT_FORCE and a.ch in _DIGITS and b.cls == H:
+                # between a number and its magnitude or unit (1.26 / 万平方公里): before a
+                # cut inside the unit's word (1.26万 / 平方公里), after one inside the number
+                return (_CUT_COST[CUT_FORCE] + _CUT_COST[CUT_PAIR]) / 2, 1
             return (0, 1) if b.cut == CUT_URL else (_CUT_COST[b.cut], 1)
         if a.cls == H and b.cls == H and j not in bounds:
             return 0, 1
