@@ -1105,17 +1105,20 @@ def _label_space(items: list[_Item], text: str) -> None:
     it.shrink_kind = it.stretch_kind = ""
 
 
-def _lead_in_space(items: list[_Item], text: str) -> None:
+def _lead_in_space(items: list[_Item], text: str) -> int | None:
     """A brief's lead-in (cjk.BRIEF_LEAD_IN): the space after it keeps its white — it parts
     the brief's title from its text, and a tight line took it in to ¼ em, or to nothing
-    after a closing quote (■双流法院发出首份“家庭教育指导令”近日，…, fresh20b)."""
+    after a closing quote (■双流法院发出首份“家庭教育指导令”近日，…, fresh20b).  The offset
+    of that space (None: no lead-in)."""
     m = cjk.BRIEF_LEAD_IN.match(text)
-    if m is not None:
-        # (and a closing mark before it keeps its blank half, which is part of that white)
-        for k in (m.end() - 1, m.end()) if items[m.end() - 1].cls == CL else (m.end(),):
-            it = _own(items, k)
-            it.shrink = 0.0
-            it.shrink_kind = ""
+    if m is None:
+        return None
+    # (and a closing mark before it keeps its blank half, which is part of that white)
+    for k in (m.end() - 1, m.end()) if items[m.end() - 1].cls == CL else (m.end(),):
+        it = _own(items, k)
+        it.shrink = 0.0
+        it.shrink_kind = ""
+    return m.end()
 
 
 def _price_numbers(items: list[_Item], text: str) -> None:
@@ -1879,15 +1882,28 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     if indent is None:
         indent = settings.indent
     items = build_items(text, face, settings, faces)
+    lead = None
     if text[0] in cjk.BRIEF_MARKS:
-        _lead_in_space(items, text)
+        lead = _lead_in_space(items, text)
     else:
         _label_space(items, text)
     spans = keeps(text)         # (once: its expressions read the whole text, issue #22)
     _price(items, text, measure, indent, spans)
-    n = len(items)
     if face.hyphens:
         _hyphenate(items, text, face)
+    lines, first = _break_lines(items, face, measure, indent, settings, last_justified, spans)
+    if lead is not None and len(lines) > 1 and first <= lead + 1:
+        return _brief_title(text, items, lead, lines, first, face, measure, indent, settings,
+                            last_justified, spans)
+    return lines
+
+
+def _break_lines(items, face, measure, indent, settings, last_justified, spans,
+                 offset: int = 0):
+    """The lines of a paragraph's ``items`` (priced), its text's ``spans`` (:func:`keeps`,
+    offsets in the text ``offset`` items before ``items[0]``): the breaks of the total-fit
+    search set as lines; and where the first line ends."""
+    n = len(items)
     _mark_cuts(items, measure - indent)
     # An inline byline ending the paragraph that does not fit at the end of its last line goes
     # flush right on a line of its own (issue #15): the text's last line before it is then set
@@ -1895,6 +1911,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     tail = -1
     if not last_justified:
         for s, e in spans:
+            s, e = s - offset, e - offset
             if e == n and s > 0 and \
                     _set_line(items, s, n, INF, 0.0, False, None).width <= measure + EPS:
                 tail = s
@@ -1955,7 +1972,51 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
         for g in ln.glyphs:
             g.x += shift
         ln.align = "end"
-    return lines
+    return lines, breaks[0][1]
+
+
+def _brief_title(text, items, lead, lines, first, face, measure, indent, settings,
+                 last_justified, spans):
+    """A brief's title (its lead-in, cjk.BRIEF_LEAD_IN, ``lead`` the offset of the space after
+    it) that the paragraph's first line ends in or at (fresh21).  Set alone on the line, it was
+    justified, letter-spaced to the measure (■市 民 卡 可 乘 地 铁): a title is set solid, flush
+    left, the line ragged as a paragraph's last line is.  Broken inside, it left a word's last
+    character on the next line (■“蓉江礼物”亮相进博 / 会): a title that turns over breaks as a
+    headline does (:func:`compose_headline`: between words as jieba segments it, never a line
+    of one or two characters — CLREQ §adjustments_of_orphans_and_widows — the lines as even as
+    that allows, a break after its closing quote preferred), its lines but the last set solid,
+    the last run on into the brief's text (■“蓉江礼物” / 亮相进博会 本届进博会上，…).  Where
+    the title cannot be set so (a column narrower than its words), the lines as composed."""
+    if first == lead + 1:
+        lines[0] = _set_line(items, 0, first, measure - indent, indent, False, None)
+        return lines
+    # (the marker stays with the title's first word: never a line of ■ alone)
+    mark = _set_line(items, 0, 1, INF, 0.0, False, None).width
+    pieces = compose_headline(text[1:lead], face, measure - indent - mark, settings)
+    cuts = []
+    for ln in pieces[:-1]:
+        cuts.append((cuts[-1] if cuts else 1) + len(ln.text))
+    if any(ln.overfull for ln in pieces) or \
+            (cuts[-1] if cuts else 1) + len(pieces[-1].text) != lead:
+        return lines
+    if not cuts:
+        cuts = [lead + 1]           # the title fits its line: alone on it, the text after it
+    out, i = [], 0
+    for j in cuts:
+        room = measure - (indent if i == 0 else 0.0)
+        ln = _set_line(items, i, j, room, indent if i == 0 else 0.0, False, None)
+        if ln.width > room + EPS:
+            return lines
+        out.append(ln)
+        i = j
+    rest = items[i:]
+    for k in range(1, lead - i):    # (the title's last line runs on whole)
+        if rest[k].can_break_before:
+            _own(rest, k).can_break_before = False
+    more, end = _break_lines(rest, face, measure, 0.0, settings, last_justified, spans, i)
+    if i < lead and end == lead + 1 - i and len(more) > 1:
+        more[0] = _set_line(rest, 0, end, measure, 0.0, False, None)   # (its end alone: solid)
+    return out + more
 
 
 @dataclass(frozen=True, slots=True)
