@@ -834,8 +834,17 @@ def compose_article(issue, art, face=None, measure: float | None = None) -> list
                 lines = _byline_paragraph(p.text, face, measure, paper.settings) or lines
             elif len(lines) > 1 and p.text[:1] in cjk.BRIEF_MARKS:
                 # a brief's first line, its lead-in, is not left alone at a column's foot
-                # with the brief in the next (■“银发课堂”智能手 / 机培训…, fresh19a)
-                lines[0].keep = max(lines[0].keep, 1)
+                # with the brief in the next (■“银发课堂”智能手 / 机培训…, fresh19a); a title
+                # that turns over (compose._brief_title) keeps all its lines with the first
+                # line of its text (■“蓉江礼物” / 亮相进博会 本届…, fresh21)
+                lead = cjk.BRIEF_LEAD_IN.match(p.text)
+                at, held = 0, 1
+                for t, ln in enumerate(lines[:-1]):
+                    at += len(ln.text)
+                    if lead is None or at > lead.end() + 1:
+                        break
+                    held = t + 1
+                lines[0].keep = max(lines[0].keep, min(held, len(lines) - 1))
             out.append(lines)
         elif p.kind == "body":
             out.append(_emphasis(issue, p, measure))

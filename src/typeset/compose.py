@@ -1105,17 +1105,20 @@ def _label_space(items: list[_Item], text: str) -> None:
     it.shrink_kind = it.stretch_kind = ""
 
 
-def _lead_in_space(items: list[_Item], text: str) -> None:
+def _lead_in_space(items: list[_Item], text: str) -> int | None:
     """A brief's lead-in (cjk.BRIEF_LEAD_IN): the space after it keeps its white — it parts
     the brief's title from its text, and a tight line took it in to ¼ em, or to nothing
-    after a closing quote (■双流法院发出首份“家庭教育指导令”近日，…, fresh20b)."""
+    after a closing quote (■双流法院发出首份“家庭教育指导令”近日，…, fresh20b).  The offset
+    of that space (None: no lead-in)."""
     m = cjk.BRIEF_LEAD_IN.match(text)
-    if m is not None:
-        # (and a closing mark before it keeps its blank half, which is part of that white)
-        for k in (m.end() - 1, m.end()) if items[m.end() - 1].cls == CL else (m.end(),):
-            it = _own(items, k)
-            it.shrink = 0.0
-            it.shrink_kind = ""
+    if m is None:
+        return None
+    # (and a closing mark before it keeps its blank half, which is part of that white)
+    for k in (m.end() - 1, m.end()) if items[m.end() - 1].cls == CL else (m.end(),):
+        it = _own(items, k)
+        it.shrink = 0.0
+        it.shrink_kind = ""
+    return m.end()
 
 
 def _price_numbers(items: list[_Item], text: str) -> None:
@@ -1879,15 +1882,28 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     if indent is None:
         indent = settings.indent
     items = build_items(text, face, settings, faces)
+    lead = None
     if text[0] in cjk.BRIEF_MARKS:
-        _lead_in_space(items, text)
+        lead = _lead_in_space(items, text)
     else:
         _label_space(items, text)
     spans = keeps(text)         # (once: its expressions read the whole text, issue #22)
     _price(items, text, measure, indent, spans)
-    n = len(items)
     if face.hyphens:
         _hyphenate(items, text, face)
+    lines, first = _break_lines(items, face, measure, indent, settings, last_justified, spans)
+    if lead is not None and len(lines) > 1 and first <= lead + 1:
+        return _brief_title(text, items, lead, lines, first, face, measure, indent, settings,
+                            last_justified, spans)
+    return lines
+
+
+def _break_lines(items, face, measure, indent, settings, last_justified, spans,
+                 offset: int = 0):
+    """The lines of a paragraph's ``items`` (priced), its text's ``spans`` (:func:`keeps`,
+    offsets in the text ``offset`` items before ``items[0]``): the breaks of the total-fit
+    search set as lines; and where the first line ends."""
+    n = len(items)
     _mark_cuts(items, measure - indent)
     # An inline byline ending the paragraph that does not fit at the end of its last line goes
     # flush right on a line of its own (issue #15): the text's last line before it is then set
@@ -1895,6 +1911,7 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
     tail = -1
     if not last_justified:
         for s, e in spans:
+            s, e = s - offset, e - offset
             if e == n and s > 0 and \
                     _set_line(items, s, n, INF, 0.0, False, None).width <= measure + EPS:
                 tail = s
@@ -1955,7 +1972,51 @@ def compose_paragraph(text: str, face: Face, measure: float, settings: Settings 
         for g in ln.glyphs:
             g.x += shift
         ln.align = "end"
-    return lines
+    return lines, breaks[0][1]
+
+
+def _brief_title(text, items, lead, lines, first, face, measure, indent, settings,
+                 last_justified, spans):
+    """A brief's title (its lead-in, cjk.BRIEF_LEAD_IN, ``lead`` the offset of the space after
+    it) that the paragraph's first line ends in or at (fresh21).  Set alone on the line, it was
+    justified, letter-spaced to the measure (■市 民 卡 可 乘 地 铁): a title is set solid, flush
+    left, the line ragged as a paragraph's last line is.  Broken inside, it left a word's last
+    character on the next line (■“蓉江礼物”亮相进博 / 会): a title that turns over breaks as a
+    headline does (:func:`compose_headline`: between words as jieba segments it, never a line
+    of one or two characters — CLREQ §adjustments_of_orphans_and_widows — the lines as even as
+    that allows, a break after its closing quote preferred), its lines but the last set solid,
+    the last run on into the brief's text (■“蓉江礼物” / 亮相进博会 本届进博会上，…).  Where
+    the title cannot be set so (a column narrower than its words), the lines as composed."""
+    if first == lead + 1:
+        lines[0] = _set_line(items, 0, first, measure - indent, indent, False, None)
+        return lines
+    # (the marker stays with the title's first word: never a line of ■ alone)
+    mark = _set_line(items, 0, 1, INF, 0.0, False, None).width
+    pieces = compose_headline(text[1:lead], face, measure - indent - mark, settings)
+    cuts = []
+    for ln in pieces[:-1]:
+        cuts.append((cuts[-1] if cuts else 1) + len(ln.text))
+    if any(ln.overfull for ln in pieces) or \
+            (cuts[-1] if cuts else 1) + len(pieces[-1].text) != lead:
+        return lines
+    if not cuts:
+        cuts = [lead + 1]           # the title fits its line: alone on it, the text after it
+    out, i = [], 0
+    for j in cuts:
+        room = measure - (indent if i == 0 else 0.0)
+        ln = _set_line(items, i, j, room, indent if i == 0 else 0.0, False, None)
+        if ln.width > room + EPS:
+            return lines
+        out.append(ln)
+        i = j
+    rest = items[i:]
+    for k in range(1, lead - i):    # (the title's last line runs on whole)
+        if rest[k].can_break_before:
+            _own(rest, k).can_break_before = False
+    more, end = _break_lines(rest, face, measure, 0.0, settings, last_justified, spans, i)
+    if i < lead and end == lead + 1 - i and len(more) > 1:
+        more[0] = _set_line(rest, 0, end, measure, 0.0, False, None)   # (its end alone: solid)
+    return out + more
 
 
 @dataclass(frozen=True, slots=True)
@@ -2508,6 +2569,21 @@ def _set_line(items, i, j, width, indent, justified, fit: _Fit | None) -> Line:
 
 # the units of a date or a time: a headline does not break between one and the number after it
 _DATE_TIME = frozenset("年月日时点分秒")
+# What a headline keeps on one line where another break exists (fresh21: 2027年度《蓉江 /
+# 日报》征订启事): the title of a work (《…》, 〈…〉, any length) and a short quoted name or term
+# (“蓉江礼物”, “代缴暖气费”: a few characters, no pause inside — a quotation of speech is
+# longer, or has its commas, and breaks as a clause does).  Each is a proper name, one unit
+# of sense; an editor breaks a headline between its units of sense (按意群转行), and a break
+# inside the name reads as two words (蓉江 / 日报》).  CLREQ §prohibition_rules_for_line_
+# start_end only keeps the marks on the right side of the break; this is the headline's
+# further rule, priced as a break inside a word (_compose_headline).
+_HEAD_NAME = re.compile(r"《[^《》]+》|〈[^〈〉]+〉|"
+                        r"[“‘「『][^“”‘’「」『』，。、；：？！…—\s]{1,8}[”’」』]")
+# a figure, or a decimal point or thousands comma between figures: a headline cut inside a
+# number (12 / 0万平方米, 6. / 8万平方米) when its run is wider than the measure is the worst of
+# the cuts — CLREQ §prohibition_rules_for_unbreakable_marks keeps a number's digits together;
+# the cut inside the unit's word (120万 / 平方米), then between the number and its unit, first
+_NUMBER_PART = frozenset("0123456789.,")
 
 
 def natural_line(text: str, face: Face, settings: Settings = Settings()) -> Line:
@@ -2520,16 +2596,18 @@ def compose_headline(text: str, face: Face, measure: float,
                      settings: Settings = Settings(), words=None) -> list[Line]:
     """Break a headline as an editor does (issue #15): at the space the editor typed when
     there is one, otherwise between words — ``words(text)`` gives the offsets where words end,
-    by default :func:`segment.boundaries` (jieba) — never inside one; then into the fewest
+    by default :func:`segment.boundaries` (jieba) — never inside one, nor inside the title of
+    a work or a short quoted name (《蓉江日报》, “蓉江礼物”: _HEAD_NAME); then into the fewest
     lines that fit ``measure`` (em), never a line of one or two characters alone (CLREQ
     §adjustments_of_orphans_and_widows applied to headings), the lines as even in length as
     those rules allow, a break after a punctuation mark preferred.  A rule gives way only
     where the headline cannot be set otherwise, in this order: a word split, a short line, the
     space.  Lines are set at natural width (the caller centres or aligns them).  A run wider
     than the measure (a URL, a product code, a row of marks) is broken at the emergency points
-    of the module contract, the fewest and best of them; only an item wider than the measure
-    on its own is left over it (flagged ``overfull``).  Linear in the headline's length: the
-    segmenter is, and the breaker looks only at the lines that end at each break."""
+    of the module contract, the fewest and best of them (inside a number the last:
+    _NUMBER_PART); only an item wider than the measure on its own is left over it (flagged
+    ``overfull``).  Linear in the headline's length: the segmenter is, and the breaker looks
+    only at the lines that end at each break."""
     return _compose_headline(text, face, measure, settings, words)
 
 
@@ -2558,14 +2636,34 @@ def _compose_headline(text: str, face: Face, measure: float, settings: Settings,
         start_cut, end_cut = _edge_widths(items, i, j)
         return pre[j] - pre[i] - (items[i].gap if i else 0.0) - start_cut - end_cut
 
+    # the breaks inside a title of a work or a short quoted name (_HEAD_NAME)
+    named = set()
+    if "《" in text or "〈" in text or any(q in text for q in "“‘「『"):
+        for m in _HEAD_NAME.finditer(text):
+            named.update(range(m.start() + 1, m.end()))
+
     def penalty(j):
-        """(emergency cost, word split) of a break before item j: an emergency cut, a break
+        """(emergency cost, word splits) of a break before item j: an emergency cut, a break
         inside a word (between two Han characters where the segmenter sees none, or inside a
-        Latin run)."""
+        Latin run); a break inside a title of a work or a short quoted name (_HEAD_NAME) is
+        one more split, so that it is taken only where the headline cannot be set otherwise
+        and then, in a title too long for a line, at a word's end (《中华人民共和国 / 民法典》)."""
         if j >= n:
             return 0, 0
+        cost, split = _penalty(j)
+        return cost, split + (j in named)
+
+    def _penalty(j):
         a, b = items[j - 1], items[j]
         if not b.can_break_before:
+            if a.ch in _NUMBER_PART and b.ch in _NUMBER_PART and \
+                    (a.ch in _DIGITS or items[j - 2].ch in _DIGITS) and \
+                    (b.ch in _DIGITS or (j + 1 < n and items[j + 1].ch in _DIGITS)):
+                return _CUT_COST[CUT_PAIR], 1     # inside a number: the last cut (_NUMBER_PART)
+            if b.cut == CUT_FORCE and a.ch in _DIGITS and b.cls == H:
+                # between a number and its magnitude or unit (1.26 / 万平方公里): before a
+                # cut inside the unit's word (1.26万 / 平方公里), after one inside the number
+                return (_CUT_COST[CUT_FORCE] + _CUT_COST[CUT_PAIR]) / 2, 1
             return (0, 1) if b.cut == CUT_URL else (_CUT_COST[b.cut], 1)
         if a.cls == H and b.cls == H and j not in bounds:
             return 0, 1
