@@ -59,7 +59,8 @@ The rules, as named constraints (``RULES``), each checked on every proposal by
   columns, whose type overlaps in height (碰题, newsroom.md §1.3), unless their sizes differ by
   ``CONTRAST`` or more, the reference's own fallback (those are counted as ``bumped``);
 - ``modules``: every block a rectangle or a clean L, a story with its picture inside it one
-  rectangle;
+  rectangle; a story's pictures in its module (inside its block, or over its headline or
+  under its text in its columns: page._rules draws no rule between them), never apart;
 - ``feet_level``: every column's last block ends at the foot of the type area, no slot
   overset, no column of a block more than one line short;
 - ``band_range``: every headline band between its least (the type plus ``HEAD_WHITE``) and
@@ -2351,6 +2352,36 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
         box = (max(cs) - min(cs) + 1) * (max(ls) - min(ls) + 1)
         if len(cells) != box and not _clean_l(cells):
             out["modules"].append(f"'{b.slot.id}' is neither a rectangle nor a clean L")
+    # … and a story's pictures within its module: inside its block, or over its headline or
+    # under its text in its columns (page._rules draws no rule between them) — never apart
+    # from their story, in another story's columns (fresh20d: a picture under 年货市场's
+    # text, cut off by a rule from 城市马拉松, its story)
+    for st in flow.blocks:
+        if st.slot.kind != "article":
+            continue
+        mine = [o for o in flow.blocks if o.slot.kind == "picture" and o.slot.story == st.slot.id
+                and st.slot.column <= o.slot.column
+                and o.slot.column + o.slot.span <= st.slot.column + st.slot.span]
+
+        def joins(o, a) -> bool:
+            """Picture ``o`` is in the module through ``a``: the story (inside it, right over
+            or under it) or a picture of it already in (right over or under it)."""
+            if a is st and a.top <= o.top and o.bottom <= a.bottom:
+                return True
+            return a.top == o.bottom or a.bottom == o.top
+
+        near = [st]
+        grew = True
+        while grew:
+            grew = False
+            for o in mine:
+                if o not in near and any(joins(o, a) for a in near):
+                    near.append(o)
+                    grew = True
+        for o in flow.blocks:
+            if o.slot.kind == "picture" and o.slot.story == st.slot.id and o not in near:
+                out["modules"].append(f"picture '{o.slot.id}' stands apart from its story "
+                                      f"'{st.slot.id}'")
     every_art = [b for b in flow.blocks if b.slot.kind == "article"]
     # banner_top: a banner stands at the top of the type area over the stories it heads: in
     # each of its columns a story (or a story's picture) starts right under it

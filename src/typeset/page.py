@@ -712,7 +712,8 @@ def _head_top(paper, block) -> float:
 def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
     """Rules between blocks: a vertical rule in the gutter where blocks stand side by side,
     a horizontal rule under a block that has another block below it; none on any side of a
-    block that turns them off (``rules: false``: an ad with its own frame, a tinted box).
+    block that turns them off (``rules: false``: an ad with its own frame, a tinted box),
+    nor between a story and its own picture (``story:``) stacked in its columns: one module.
 
     A horizontal rule parts the white between the text above it and what is below in two
     equal halves: on the grid line between them where the block below starts with text,
@@ -723,17 +724,38 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
     rw = paper.rule_width
     g = paper.gutter
     half = paper.line_gap / 2.0
+
+    def own_art(a, o) -> bool:
+        """Whether ``o``, right under ``a``, makes one module with it: a story and its own
+        picture (``story:``) stacked in its columns — the picture over the story's headline
+        or under its text.  A rule between them cut the picture off from its story, and with
+        the rule over it, from everything (fresh20d: 图为跑者经过滨江路 between two rules,
+        over 城市马拉松 and under 年货市场's text)."""
+        pic, st = (a, o) if a.slot.kind == "picture" else (o, a)
+        return (pic.slot.kind == "picture" and st.slot.kind == "article"
+                and pic.slot.story is not None and pic.slot.story == st.slot.id
+                and st.slot.column <= pic.slot.column
+                and pic.slot.column + pic.slot.span <= st.slot.column + st.slot.span)
+
     flat = []            # (grid line, y, x0, x1) of each horizontal rule
     for b in flow.blocks:
         s = b.slot
         right_col = s.column + s.span
         below = [o for o in flow.blocks if o.top == b.bottom and o.slot.column < right_col
                  and o.slot.column + o.slot.span > s.column and o.slot.rules]
+        # none between a story and its own picture stacked in its columns
+        own = [o for o in below if own_art(b, o)]
+        below = [o for o in below if o not in own]
         if not s.rules or not below or s.kind == "banner":
             continue
-        x0 = paper.column_x(s.column) - (g / 2.0 if s.column > 1 else 0.0)
-        x1 = paper.column_x(right_col - 1) + paper.column_width + \
-            (g / 2.0 if right_col <= paper.columns else 0.0)
+        ruled = set(range(s.column, right_col)) - {
+            c for o in own for c in range(o.slot.column, o.slot.column + o.slot.span)}
+        runs = []                            # [first column, last column + 1] of each run
+        for c in sorted(ruled):
+            if runs and runs[-1][1] == c:
+                runs[-1][1] = c + 1
+            else:
+                runs.append([c, c + 1])
         y = paper.line_top(b.bottom)
         # the white under the grid line: to the headline group's top where the block below
         # opens with its headline band above the text, else to its first line's em box — as
@@ -744,7 +766,11 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
                     o.slot.vertical not in ("headline", "all") and
                     not any(f.first <= o.top and s.column <= f.column < right_col
                             for f in o.frames) else half for o in below)
-        flat.append([b.bottom, max(0.0, (white - half) / 2.0), x0, x1])
+        for c0, c1 in runs:
+            x0 = paper.column_x(c0) - (g / 2.0 if c0 > 1 else 0.0)
+            x1 = paper.column_x(c1 - 1) + paper.column_width + \
+                (g / 2.0 if c1 <= paper.columns else 0.0)
+            flat.append([b.bottom, max(0.0, (white - half) / 2.0), x0, x1])
     # the rules on one grid line at one height, the least white's (rules meeting in a
     # gutter, or one above another's end, at two heights read as a fault)
     lower = {}

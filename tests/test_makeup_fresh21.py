@@ -1,0 +1,132 @@
+"""Make-up faults found on fresh copy (fresh20d: 城市晚报 and 川南日报 made up whole by
+`paiban makeup`), each test failing on the code before its change.
+
+- A story's picture over its headline (or under the lead's text) was cut off from its story
+  by a rule between the blocks: on 城市晚报's page 2 图为跑者经过滨江路 stood between two rules,
+  under 年货市场's text and over 城市马拉松, its story — it read as no story's.  The page draws
+  no rule between a story and its own picture stacked in its columns, and the make-up rules
+  (makeup.check_rules, ``modules``) refuse a picture apart from its story.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import makeupsets
+import pagecheck
+from conftest import ROOT, TYPESET
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([*TYPESET, *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def laid(folder):
+    from typeset.build import lay_out
+
+    return lay_out(folder, jobs=1)
+
+
+def pictures_into(folder):
+    """The demo issue's two drawings, the bench's portrait and a landscape of 1000 × 700
+    pixels (one column wide on 四川科技报 within the house profile's 200–1200 ppi)."""
+    from PIL import Image, ImageDraw
+
+    (folder / "pictures").mkdir(exist_ok=True)
+    for p in makeupsets.make_pictures(folder.parent / "made"):
+        shutil.copy(p, folder / "pictures")
+    im = Image.new("RGB", (1000, 700), (200, 220, 240))
+    d = ImageDraw.Draw(im)
+    for k in range(0, 1000, 100):
+        d.rectangle([k, 350 - k // 5, k + 60, 700], fill=(90, 120, 90))
+    im.save(folder / "pictures" / "land.png")
+
+
+def issue_folder(folder, slots, paper="sichuan-kejibao", template="difang-dongtai"):
+    makeupsets.write_issue(folder, paper, template, slots,
+                           [makeupsets.CORPUS / s["article"] for s in slots if "article" in s])
+    pictures_into(folder)
+    return folder
+
+
+def rules_at(folder, line: int, c0: int, c1: int, below: int = 0, page_no: int = 0) -> list:
+    """The horizontal rules of the built page from half a line over grid line ``line``'s
+    top to half a line under line ``line + below``'s (a rule over a headline band stands in
+    its white) that reach over columns ``c0``–``c1``."""
+    lay = laid(folder)
+    flow = lay.flows[page_no]
+    paper = lay.issue.paper
+    pdf = sorted((folder / "out").glob("*-p*.pdf"))[page_no]
+    got = pagecheck.read_page(pdf, paper, flow.area_top, flow.area_bottom)
+    y0, y1 = paper.line_top(line) - paper.pitch / 2, paper.line_top(line + below) + \
+        paper.pitch / 2
+    x0 = paper.column_x(c0) + 1.0
+    x1 = paper.column_x(c1) + paper.column_width - 1.0
+    return [r for r in got["rules"] if y0 <= r[2] <= y1 and r[0] < x1 and r[1] > x0]
+
+
+# --- a story's picture is one module with it: no rule between them -------------------------
+
+# 四川科技报's page: a story over columns 1–2, under it another story's
+# picture and that story (城市晚报 page 2: 年货市场, then 城市马拉松's picture and 城市马拉松)
+OVER_ITS_STORY = [
+    dict(id="a", article="086-voa-yaoming-mingzhou.txt", column=1, span=2),
+    dict(id="b-pic", image="pictures/spacing.png", caption="图为跑者经过滨江路。（记者 孙明 摄）",
+         story="b", column=1, span=2),
+    dict(id="b", article="136-zxw-zhengkai-malasong-2016.txt", column=1, span=2),
+    dict(id="c", article="038-gov-shaanxi-fengxian-wending.txt", column=3, span=4,
+         allow_overset=True),
+]
+
+
+def test_no_rule_between_a_story_and_its_picture_over_it(tmp_path):
+    """The rule under the other story's text stays (it parts the two stories); none is drawn
+    between the picture's caption and its own story's headline (it cut the picture off from
+    its story; with the rule over it, from every story)."""
+    folder = issue_folder(tmp_path / "issue", OVER_ITS_STORY)
+    b = run("build", folder, "-o", folder / "out", "-j", 1, "-q")
+    assert b.returncode == 0, b.stderr
+    flow = laid(folder).flows[0]
+    blk = {x.slot.id: x for x in flow.blocks}
+    assert blk["b-pic"].top == blk["a"].bottom and blk["b"].top == blk["b-pic"].bottom
+    assert rules_at(folder, blk["a"].bottom, 1, 2), "the rule between the two stories"
+    assert rules_at(folder, blk["b"].top, 1, 2, blk["b"].head_lines) == []
+
+
+def test_no_rule_between_the_lead_and_its_picture_under_its_text(tmp_path):
+    """The lead's picture under its text (a shape makeup proposes): no rule between them, a
+    rule under the picture where the next story starts."""
+    slots = [
+        dict(id="a", article="136-zxw-zhengkai-malasong-2016.txt", priority="lead", column=1,
+             span=2),
+        dict(id="a-pic", image="pictures/spacing.png", caption="图为活动现场。（本报记者 摄）",
+             story="a", column=1, span=2),
+        dict(id="b", article="086-voa-yaoming-mingzhou.txt", column=1, span=2),
+        dict(id="c", article="038-gov-shaanxi-fengxian-wending.txt", column=3, span=4,
+             allow_overset=True),
+    ]
+    folder = issue_folder(tmp_path / "issue", slots)
+    b = run("build", folder, "-o", folder / "out", "-j", 1, "-q")
+    assert b.returncode == 0, b.stderr
+    blk = {x.slot.id: x for x in laid(folder).flows[0].blocks}
+    assert rules_at(folder, blk["a-pic"].top, 1, 2) == []
+    assert rules_at(folder, blk["b"].top, 1, 2, blk["b"].head_lines), \
+        "the rule between the two stories"
+
+
+def test_makeup_rules_refuse_a_picture_apart_from_its_story(tmp_path):
+    """makeup.check_rules: a story's picture in another story's columns, away from its own
+    (under 'c' in columns 3–4, its story 'b' in columns 1–2) breaks ``modules``; over its
+    story in its columns it does not."""
+    from typeset.makeup import check_rules
+
+    a, pic, b, c = OVER_ITS_STORY
+    apart = [a, b, dict(c, lines=20), dict(pic, column=3, span=2)]
+    folder = issue_folder(tmp_path / "apart", apart)
+    lay = laid(folder)
+    got = check_rules(lay.issue, lay.flows[0])["modules"]
+    assert got == ["picture 'b-pic' stands apart from its story 'b'"], got
+    folder = issue_folder(tmp_path / "with", OVER_ITS_STORY)
+    lay = laid(folder)
+    assert check_rules(lay.issue, lay.flows[0])["modules"] == []
