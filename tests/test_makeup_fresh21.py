@@ -6,6 +6,10 @@
   under 年货市场's text and over 城市马拉松, its story — it read as no story's.  The page draws
   no rule between a story and its own picture stacked in its columns, and the make-up rules
   (makeup.check_rules, ``modules``) refuse a picture apart from its story.
+- One picture per story: makeup keyed pictures by story, so of a photo story's three
+  pictures two were dropped from the search ("the slot has no place on the page yet") and
+  `makeup --plan` lost them from the manifest.  A story's pictures now stand one under
+  another (makeup.STACK_WHITE apart) as one picture of the search.
 """
 
 from __future__ import annotations
@@ -130,3 +134,107 @@ def test_makeup_rules_refuse_a_picture_apart_from_its_story(tmp_path):
     folder = issue_folder(tmp_path / "with", OVER_ITS_STORY)
     lay = laid(folder)
     assert check_rules(lay.issue, lay.flows[0])["modules"] == []
+
+
+# --- a photo story: several pictures of one story ---------------------------------------------
+
+# 四川科技报's page: the lead, a short story with three pictures (a photo story), two more
+PHOTO_STORY = [
+    dict(id="lead", article="038-gov-shaanxi-fengxian-wending.txt", priority="lead"),
+    dict(id="photo", article="136-zxw-zhengkai-malasong-2016.txt", priority="second"),
+    dict(id="photo-pic1", image="pictures/land.png", caption="图为活动现场之一。（本报记者 摄）",
+         story="photo"),
+    dict(id="photo-pic2", image="pictures/kinsoku.png", caption="图为活动现场之二。（本报记者 摄）",
+         story="photo"),
+    dict(id="photo-pic3", image="pictures/portrait.png", caption="图为活动现场之三。（本报记者 摄）",
+         story="photo"),
+    dict(id="s0", article="135-zxs-meiguo-renkou.txt", priority="normal"),
+    dict(id="s1", article="033-gov-guizhou-minsheng.txt", priority="normal"),
+]
+PICS = ("photo-pic1", "photo-pic2", "photo-pic3")
+
+
+def stacked_in_story(issue, flow):
+    """The three pictures one under another in the manifest's order, STACK_WHITE apart, in
+    the story's columns, the make-up rules kept."""
+    from typeset import makeup as M
+
+    broken = {k: v for k, v in M.check_rules(issue, flow).items() if v}
+    assert broken == {}
+    blk = {x.slot.id: x for x in flow.blocks}
+    st = blk["photo"]
+    pics = [blk[p] for p in PICS]
+    for p in pics:
+        assert p.slot.story == "photo"
+        assert st.slot.column <= p.slot.column and \
+            p.slot.column + p.slot.span <= st.slot.column + st.slot.span
+        assert (p.slot.column, p.slot.span) == (pics[0].slot.column, pics[0].slot.span)
+    for up, down in zip(pics, pics[1:]):
+        assert down.top - up.bottom == M.STACK_WHITE
+
+
+def test_a_photo_story_of_three_pictures_is_made_up(tmp_path):
+    """`makeup` places all three pictures of one story (before: the first two were dropped
+    from the search and the page refused, 'the slot has no place on the page yet'); the
+    page built from the manifest it writes reads back clean, with no rule between the
+    pictures."""
+    folder = issue_folder(tmp_path / "issue", PHOTO_STORY)
+    r = run("makeup", folder, "--write", "--no-proofs")
+    assert r.returncode == 0, r.stderr
+    for p in PICS:
+        assert p in r.stdout, r.stdout
+    b = run("build", folder, "-o", folder / "out", "-j", 1)
+    assert b.returncode == 0, b.stderr
+    assert "ppi" not in b.stderr, b.stderr
+    lay = laid(folder)
+    flow = lay.flows[0]
+    got = pagecheck.read_page(sorted((folder / "out").glob("*-p*.pdf"))[0], lay.issue.paper,
+                              flow.area_top, flow.area_bottom)
+    assert pagecheck.short_columns(got["lowest"], flow.area_bottom) == []
+    assert pagecheck.tombstones(got["heads"]) == []
+    assert pagecheck.rules_through_text(got) == []
+    stacked_in_story(lay.issue, flow)
+    blk = {x.slot.id: x for x in flow.blocks}
+    for up, down in zip(PICS, PICS[1:]):
+        d = blk[down]
+        assert rules_at(folder, d.top - 1, d.slot.column, d.slot.column + d.slot.span - 1,
+                        1) == []
+
+
+def test_plan_keeps_every_picture_of_a_photo_story(tmp_path):
+    """`makeup --plan` takes a story's pictures with it to its page, all of them (before:
+    the plan kept one picture per story; the others were in neither the page's slots nor
+    `stories:` of the manifest it wrote)."""
+    from typeset import flow as F
+    from typeset.load import load_issue
+
+    folder = tmp_path / "issue"
+    issue_folder(folder, PHOTO_STORY)
+    text = (folder / "issue.yaml").read_text(encoding="utf-8")
+    head, _, slots = text.partition("    slots:\n")
+    stories = "\n".join(ln[4:] for ln in slots.splitlines())
+    (folder / "issue.yaml").write_text(head + "    slots: []\nstories:\n" + stories + "\n",
+                                       encoding="utf-8")
+    r = run("makeup", folder, "--plan", "--write", "--no-proofs")
+    assert r.returncode == 0, r.stderr
+    issue = load_issue(folder, unplaced=True)
+    page = {s.id: s for s in issue.pages[0].slots}
+    assert all(p in page and page[p].placed and page[p].story == "photo" for p in PICS), page
+    assert not any(s.kind == "picture" for s in issue.pool)
+    stacked_in_story(issue, F.flow_issue(issue)[0])
+
+
+def test_a_photo_story_taller_than_the_page_is_said(tmp_path):
+    """A photo story whose pictures, one under another, make it taller than the demo page
+    (44 lines) at every span it may take: makeup says so and what to do (exit 4; the
+    message's search for a span where it fits was an internal error)."""
+    slots = [dict(id="lead", article="135-zxs-meiguo-renkou.txt", priority="lead"),
+             dict(id="photo", article="136-zxw-zhengkai-malasong-2016.txt")]
+    slots += [dict(id=f"p{k}", image="pictures/portrait.png",
+                   caption=f"图为活动现场之{k}。（本报记者 摄）", story="photo") for k in (1, 2, 3)]
+    folder = issue_folder(tmp_path / "issue", slots, "typeset-demo", "yaowen")
+    r = run("makeup", folder, "--no-proofs")
+    assert r.returncode == 4, r.stderr
+    assert "'photo' with its 3 pictures is taller than the page at every span it may take " \
+        "(at least 55 lines at 2 columns; the page has 44): set some of its pictures apart " \
+        "(no 'story:') or use smaller ones" in r.stderr, r.stderr
