@@ -70,6 +70,36 @@ def rules_at(folder, line: int, c0: int, c1: int, below: int = 0, page_no: int =
     return [r for r in got["rules"] if y0 <= r[2] <= y1 and r[0] < x1 and r[1] > x0]
 
 
+def rule_gaps(folder, column: int, line0: int, line1: int, page_no: int = 0) -> list:
+    """Where the vertical rule in the gutter left of ``column`` leaves grid lines
+    ``line0``–``line1`` uncovered: [(from y, to y)] in trim coordinates, more than 1 pt."""
+    import pdfplumber
+
+    lay = laid(folder)
+    paper = lay.issue.paper
+    pdf = sorted((folder / "out").glob("*-p*.pdf"))[page_no]
+    x = paper.column_x(column) - paper.gutter / 2
+    with pdfplumber.open(str(pdf)) as doc:
+        page = doc.pages[page_no]
+        trim = page.page_obj.attrs.get("TrimBox")
+        tx0, _, _, ty1 = [float(v) for v in (trim.resolve() if hasattr(trim, "resolve")
+                                             else trim)]
+        dy = page.height - ty1
+        spans = sorted((ln["top"] - dy, ln["bottom"] - dy) for ln in page.lines
+                       if abs(ln["x0"] - ln["x1"]) < 0.01 and abs(ln["x0"] - tx0 - x) < 0.5)
+    at, end = paper.line_top(line0), paper.line_top(line1)
+    gaps = []
+    for a, b in spans:
+        if b < at or a > end:
+            continue
+        if a > at + 1.0:
+            gaps.append((at, a))
+        at = max(at, b)
+    if end > at + 1.0:
+        gaps.append((at, end))
+    return gaps
+
+
 # --- a story's picture is one module with it: no rule between them -------------------------
 
 # 四川科技报's page: a story over columns 1–2, under it another story's
@@ -96,6 +126,9 @@ def test_no_rule_between_a_story_and_its_picture_over_it(tmp_path):
     assert blk["b-pic"].top == blk["a"].bottom and blk["b"].top == blk["b-pic"].bottom
     assert rules_at(folder, blk["a"].bottom, 1, 2), "the rule between the two stories"
     assert rules_at(folder, blk["b"].top, 1, 2, blk["b"].head_lines) == []
+    # the vertical rule beside them runs on where the picture and its story meet (it met
+    # the horizontal rule there; without it, it stopped short)
+    assert rule_gaps(folder, 3, blk["b-pic"].top + 1, blk["b"].bottom - 1) == []
 
 
 def test_no_rule_between_the_lead_and_its_picture_under_its_text(tmp_path):
@@ -117,6 +150,36 @@ def test_no_rule_between_the_lead_and_its_picture_under_its_text(tmp_path):
     assert rules_at(folder, blk["a-pic"].top, 1, 2) == []
     assert rules_at(folder, blk["b"].top, 1, 2, blk["b"].head_lines), \
         "the rule between the two stories"
+
+
+def test_a_photo_storys_pictures_over_it_are_one_module(tmp_path):
+    """A photo story's two pictures over its headline, a white line apart (as makeup stacks
+    them, STACK_WHITE): no rule between them nor between the second and the story, and the
+    vertical rule beside them runs on through the white line; the make-up rules pass."""
+    from typeset.makeup import STACK_WHITE, check_rules
+
+    a, pic, b, c = OVER_ITS_STORY
+    a = dict(a, article="009-beijing-daolu-jiebing-chengse.txt")     # a short one
+    first = dict(pic, id="b-pic1", image="pictures/kinsoku.png")
+    second = dict(pic, id="b-pic2")
+    lay = laid(issue_folder(tmp_path / "stacked", [a, first, second, b, c]))
+    blk = {x.slot.id: x for x in lay.flows[0].blocks}
+    # the same with every place given: the second picture a white line under the first
+    top = blk["b-pic1"].top
+    at = top + blk["b-pic1"].lines + STACK_WHITE
+    folder = issue_folder(tmp_path / "issue", [
+        dict(a, lines=blk["a"].lines, headline_lines=blk["a"].head_lines),
+        dict(first, top=top), dict(second, top=at),
+        dict(b, top=at + blk["b-pic2"].lines, headline_lines=blk["b"].head_lines), c])
+    r = run("build", folder, "-o", folder / "out", "-j", 1, "-q")
+    assert r.returncode == 0, r.stderr
+    lay = laid(folder)
+    blk = {x.slot.id: x for x in lay.flows[0].blocks}
+    p1, p2, st = blk["b-pic1"], blk["b-pic2"], blk["b"]
+    assert p2.top == p1.bottom + STACK_WHITE and st.top == p2.bottom
+    assert rules_at(folder, p1.bottom, 1, 2, STACK_WHITE + st.head_lines) == []
+    assert rule_gaps(folder, 3, p1.top + 1, st.bottom - 1) == []
+    assert check_rules(lay.issue, lay.flows[0])["modules"] == []
 
 
 def test_makeup_rules_refuse_a_picture_apart_from_its_story(tmp_path):

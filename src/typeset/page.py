@@ -738,6 +738,17 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
                 and pic.slot.column + pic.slot.span <= st.slot.column + st.slot.span)
 
     flat = []            # (grid line, y, x0, x1) of each horizontal rule
+    seams = []           # (grid line, x0, x1, y) where a vertical rule runs on to y: where
+                         # a story and its picture meet, unruled, or a photo story's
+                         # pictures stand a white line apart
+
+    def across(c0: int, c1: int) -> tuple[float, float]:
+        """The x extent of a horizontal rule over columns c0 … c1 - 1: to the middle of the
+        gutters at its ends."""
+        return (paper.column_x(c0) - (g / 2.0 if c0 > 1 else 0.0),
+                paper.column_x(c1 - 1) + paper.column_width +
+                (g / 2.0 if c1 <= paper.columns else 0.0))
+
     for b in flow.blocks:
         s = b.slot
         right_col = s.column + s.span
@@ -746,6 +757,23 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
         # none between a story and its own picture stacked in its columns
         own = [o for o in below if own_art(b, o)]
         below = [o for o in below if o not in own]
+        # … where the vertical rules beside them run on through (they ended half a line gap
+        # short of the grid line, for a rule that is not there: a gap in the rule)
+        seams += [(b.bottom, *across(max(s.column, o.slot.column),
+                                     min(right_col, o.slot.column + o.slot.span)),
+                   paper.line_top(b.bottom)) for o in own]
+        if s.kind == "picture" and s.story is not None:
+            # the next picture of its story under it in its columns, white between them
+            # (makeup.STACK_WHITE): the rules beside them run on through the white
+            later = [o for o in flow.blocks if o.top > b.bottom and
+                     o.slot.column < right_col and o.slot.column + o.slot.span > s.column]
+            nxt = min(later, key=lambda o: o.top, default=None)
+            if nxt is not None and nxt.slot.kind == "picture" and \
+                    nxt.slot.story == s.story and \
+                    (nxt.slot.column, nxt.slot.span) == (s.column, s.span):
+                y = paper.line_top(nxt.top)
+                seams += [(b.bottom, *across(s.column, right_col), y),
+                          (nxt.top, *across(s.column, right_col), y)]
         if not s.rules or not below or s.kind == "banner":
             continue
         ruled = set(range(s.column, right_col)) - {
@@ -767,10 +795,7 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
                     not any(f.first <= o.top and s.column <= f.column < right_col
                             for f in o.frames) else half for o in below)
         for c0, c1 in runs:
-            x0 = paper.column_x(c0) - (g / 2.0 if c0 > 1 else 0.0)
-            x1 = paper.column_x(c1 - 1) + paper.column_width + \
-                (g / 2.0 if c1 <= paper.columns else 0.0)
-            flat.append([b.bottom, max(0.0, (white - half) / 2.0), x0, x1])
+            flat.append([b.bottom, max(0.0, (white - half) / 2.0), *across(c0, c1)])
     # the rules on one grid line at one height, the least white's (rules meeting in a
     # gutter, or one above another's end, at two heights read as a fault)
     lower = {}
@@ -782,8 +807,11 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
 
     def meets(x: float, grid: float, default: float) -> float:
         """The y of the horizontal rule on grid line ``grid`` that reaches ``x`` (a vertical
-        rule's end), or ``default``."""
+        rule's end), where it runs on through a seam there (``seams``), or ``default``."""
         for line, y, a, b in flat:
+            if line == grid and a - 1e-6 <= x <= b + 1e-6:
+                return y
+        for line, a, b, y in seams:
             if line == grid and a - 1e-6 <= x <= b + 1e-6:
                 return y
         return default
