@@ -26,7 +26,8 @@ both at the right edge, or the lead's group at the left (a staircase: its blocks
 where the tiers do).  A module is a story (headline band + its text in balanced columns), a
 story with its picture (above its headline; the lead's under its text or above its headline;
 or inside the story's block at the top right under the headline, the text running round it in
-balanced ``runs``), a picture alone, the banner (at the top of a group of the top tier), or a
+balanced ``runs``; a story with several pictures, a photo story, has them one under another
+at one span, STACK_WHITE apart, placed as one picture: :func:`_art`), a picture alone, the banner (at the top of a group of the top tier), or a
 reserved space (at the top or the foot of its columns).  Every block is a rectangle, or with
 its own picture inside it makes one: the modules of modular make-up (newsroom.md §1.3).
 A story with a vertical headline (``vertical: headline``, vertical.headline_block) is a module
@@ -59,7 +60,8 @@ The rules, as named constraints (``RULES``), each checked on every proposal by
   columns, whose type overlaps in height (碰题, newsroom.md §1.3), unless their sizes differ by
   ``CONTRAST`` or more, the reference's own fallback (those are counted as ``bumped``);
 - ``modules``: every block a rectangle or a clean L, a story with its picture inside it one
-  rectangle;
+  rectangle; a story's pictures in its module (inside its block, or over its headline or
+  under its text in its columns: page._rules draws no rule between them), never apart;
 - ``feet_level``: every column's last block ends at the foot of the type area, no slot
   overset, no column of a block more than one line short;
 - ``band_range``: every headline band between its least (the type plus ``HEAD_WHITE``) and
@@ -134,6 +136,10 @@ MIN_LEG = 6                  # no story so wide that its columns hold fewer line
 # text round a picture, 'wrap'): on the next line the caption read as the text's first line
 # (fresh19c: …抢收小麦。（本报记者 王晓东 摄） / 稳定在98%以上，全省小麦…)
 WRAP_WHITE = 1
+# a white grid line between the pictures of a photo story, one under another: without it a
+# caption stood a line gap over the next picture, and a rule there (page._rules, between
+# blocks) parted the story's own pictures as if they were two stories'
+STACK_WHITE = 1
 LEG_LONG = 0.5               # legs deeper than this share of the type area cost
 SHALLOW_IN = 2.0             # legs shallower than this (inches) cost: a leg of text reads
                              # best 2–10 inches deep (newsroom.md §1.5); see leg_floor
@@ -242,6 +248,15 @@ class PictureIn:
     story: str | None            # the slot id of the story it illustrates
     lines: dict                  # span -> grid lines (picture + caption)
     order: int
+    # the pictures of a story that has several (a photo story): one under another at one
+    # span, in the manifest's order, the first on top, STACK_WHITE between them; ``lines``
+    # all of it (_art)
+    parts: tuple = ()
+
+    def stack(self, w: int) -> tuple:
+        """(id, lines) of each picture it stands for at span ``w``, top to bottom."""
+        return tuple((p.id, p.lines[w]) for p in self.parts) if self.parts else \
+            ((self.id, self.lines[w]),)
 
 
 @dataclass(frozen=True)
@@ -636,8 +651,32 @@ def _fit_range(story: StoryIn, w: int, fit: HeadFit):
     return min(bands), max(bands), bands
 
 
+def _art(pictures) -> dict:
+    """Each story's art: its picture, or for a story with several (a photo story) one
+    picture of them all, stacked one under another at a span (at the spans where each of
+    them may stand) with STACK_WHITE between them, the manifest's first on top: the search
+    places it as one picture, above the story's headline, under its text or inside its
+    block (:func:`_shapes`)."""
+    of: dict = {}
+    for p in pictures:
+        if p.story is not None:
+            of.setdefault(p.story, []).append(p)
+    out = {}
+    for story, ps in of.items():
+        if len(ps) == 1:
+            out[story] = ps[0]
+            continue
+        parts = tuple(q for p in ps for q in (p.parts or (p,)))
+        spans = set.intersection(*(set(q.lines) for q in parts))
+        out[story] = PictureIn(parts[0].id, story,
+                               {w: sum(q.lines[w] for q in parts)
+                                + STACK_WHITE * (len(parts) - 1) for w in sorted(spans)},
+                               parts[0].order, parts)
+    return out
+
+
 def _modules(pin: PageIn) -> list[_Mod]:
-    pics = {p.story: p for p in pin.pictures if p.story is not None}
+    pics = _art(pin.pictures)
     mods = []
     for s in pin.stories:
         pic = pics.get(s.id)
@@ -938,8 +977,11 @@ class _Unit:
     small: bool = False          # a normal story in the smaller style
     art_low: bool = False
     hspan: int = 0               # columns its headline covers (0: all)
-    wrap: tuple | None = None    # (span, lines, id) of its picture inside the block (L text)
+    wrap: tuple | None = None    # (span, lines, stack) of its picture(s) inside the block
+                                 # (L text)
     jump: bool = False           # continued on a later page: a fixed height
+    stack: tuple = ()            # a picture: (id, lines) of each picture it stands for, top
+                                 # to bottom (several: a photo story's, PictureIn.stack)
 
 
 @dataclass(frozen=True)
@@ -1141,7 +1183,8 @@ def _bands(pin, mods, seq, w, room):
                     k += 1
                     continue
                 if md.story is None:
-                    units.append(_Unit("picture", md.pic.id, md.pic.lines[w]))
+                    units.append(_Unit("picture", md.pic.id, md.pic.lines[w],
+                                       stack=md.pic.stack(w)))
                     continue
                 sh = shapes[k]
                 h = sh.lo + grow[k]
@@ -1151,10 +1194,11 @@ def _bands(pin, mods, seq, w, room):
                 story = _Unit("article", st.id, h - (sh.pic if stacked_pic else 0), st.rank,
                               fit.style, b, fit.size, fit.ext, b - fit.min_band, sh.small,
                               hspan=fit.hspan,
-                              wrap=(sh.k, sh.pic, md.pic.id) if sh.mode == "wrap" else None,
+                              wrap=(sh.k, sh.pic, md.pic.stack(sh.k)) if sh.mode == "wrap"
+                              else None,
                               jump=st.jump is not None)
-                pic = _Unit("picture", md.pic.id, sh.pic, art_low=sh.art_low) \
-                    if stacked_pic else None
+                pic = _Unit("picture", md.pic.id, sh.pic, art_low=sh.art_low,
+                            stack=md.pic.stack(w)) if stacked_pic else None
                 if sh.mode == "above":
                     units.append(pic)
                 units.append(story)
@@ -1447,13 +1491,22 @@ def _blocks_of(pin: PageIn, finished, tiers: list[int]) -> tuple[list[Placed], d
             if u.ext is not None:
                 mid = (y + u.band / 2.0) * pin.pitch
                 head = (mid + u.ext[0], mid + u.ext[1])
-            blocks.append(Placed(u.id, u.kind, col, g.span, y, u.lines, u.style,
-                                 u.band if u.kind == "article" else None, u.size, head,
-                                 u.hspan if u.hspan and u.hspan < g.span else 0,
-                                 u.wrap[:2] if u.wrap else None, u.jump))
+            if u.kind == "picture" and len(u.stack) > 1:
+                at = y                  # a photo story's pictures, one under another
+                for pid, p in u.stack:
+                    blocks.append(Placed(pid, "picture", col, g.span, at, p))
+                    at += p + STACK_WHITE
+            else:
+                blocks.append(Placed(u.id, u.kind, col, g.span, y, u.lines, u.style,
+                                     u.band if u.kind == "article" else None, u.size, head,
+                                     u.hspan if u.hspan and u.hspan < g.span else 0,
+                                     u.wrap[:2] if u.wrap else None, u.jump))
             if u.wrap:
-                k, p, pid = u.wrap
-                blocks.append(Placed(pid, "picture", col + g.span - k, k, y + u.band, p))
+                k, _p, stack = u.wrap
+                at = y + u.band
+                for pid, p in stack:
+                    blocks.append(Placed(pid, "picture", col + g.span - k, k, at, p))
+                    at += p + STACK_WHITE
                 extra["l_shapes"] += 1
             extra["white"] += u.grow * g.span
             if u.kind == "article":
@@ -1553,6 +1606,21 @@ def _why(pin: PageIn, mods: list[_Mod], any_cover: bool = True, edit: bool = Fal
                 f"({lo - cap} column-lines, about {(lo - cap) * cc} characters) even at the "
                 f"tightest: cut about that much, or hold a story for another page")
     head = f"page {pin.number}: "
+    # a story taller than the page at every span it may take: a photo story's pictures one
+    # under another (the least of it was looked for at a span where it fits: an internal
+    # error)
+    for md in mods:
+        if md.story and not md.story.continued and min(md.lo.values()) > pin.height:
+            w = min(md.lo, key=lambda w: (md.lo[w], w))
+            n = len(md.pic.parts) if md.pic and md.pic.parts else 1 if md.pic else 0
+            return (head + f"'{md.id}'"
+                    + (f" with its {_count(n, 'picture')}" if n else "")
+                    + f" is taller than the page at every span it may take (at least "
+                    f"{_count(md.lo[w], 'line')} at {_count(w, 'column')}; the page has "
+                    f"{pin.height}): "
+                    + ("set some of its pictures apart (no 'story:') or use smaller ones"
+                       if n > 1 else "use a smaller picture, or cut the story" if n else
+                       "cut the story, or continue it on a later page"))
     lead = next((md for md in mods if md.story and md.story.rank == 0), None)
     if lead is not None:
         widest = max(lead.lo)
@@ -2002,9 +2070,12 @@ def _small_art(pin: PageIn, blocks: list[Placed]) -> int:
     picture of no story counts nothing): the picture a story carries is its art, and a
     designer sets it at half the story's width or more (newsroom.md §1.5)."""
     span = {b.id: b.span for b in blocks if b.kind == "article"}
-    story = {p.id: p.story for p in pin.pictures}
-    return sum(max(0, -(-span[story[b.id]] // 2) - b.span) for b in blocks
-               if b.kind == "picture" and story.get(b.id) in span)
+    story = {q.id: p.story for p in pin.pictures for q in (p.parts or (p,))}
+    art: dict = {}               # story -> its widest picture (a photo story's: one width)
+    for b in blocks:
+        if b.kind == "picture" and story.get(b.id) in span:
+            art[story[b.id]] = max(art.get(story[b.id], 0), b.span)
+    return sum(max(0, -(-span[s] // 2) - w) for s, w in art.items())
 
 
 # --- the report: geometry and levers ------------------------------------------------------------
@@ -2326,13 +2397,35 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
     size = {b.slot.id: tpl.headline_styles[b.slot.headline_style].size for b in arts}
     # lead_top_widest
     leads = [b for b in arts if rank.get(b.slot.id) == 0]
+
+    def above(b, gap=0) -> list:
+        return [o for o in flow.blocks if o is not b and o.bottom + gap == b.top
+                and o.slot.column < b.slot.column + b.slot.span
+                and o.slot.column + o.slot.span > b.slot.column]
+
+    def on_top(b, lead) -> bool:
+        """Whether block ``b`` starts at the top of the type area, or right under a banner
+        or a reserved space there, or under ``lead``'s own picture(s) there (a photo
+        story's one under another, STACK_WHITE apart)."""
+        if b.top == flow.area_top:
+            return True
+        return all(o.slot.kind in ("banner", "reserve") and o.top == flow.area_top or
+                   o.slot.kind == "picture" and o.slot.story == lead and on_pics(o, lead)
+                   for o in above(b))
+
+    def on_pics(o, lead) -> bool:
+        """Whether ``lead``'s picture ``o`` starts at the top, or under a banner there, or
+        STACK_WHITE under another picture of ``lead``'s that does."""
+        if o.top == flow.area_top:
+            return True
+        over = above(o) or above(o, STACK_WHITE)
+        return bool(over) and all(
+            p.slot.kind == "banner" and p.top == flow.area_top or
+            p.slot.kind == "picture" and p.slot.story == lead and on_pics(p, lead)
+            for p in over)
+
     for b in leads:
-        above = [o for o in flow.blocks if o is not b and o.bottom == b.top
-                 and o.slot.column < b.slot.column + b.slot.span
-                 and o.slot.column + o.slot.span > b.slot.column]
-        if b.top != flow.area_top and not all(
-                (o.slot.kind in ("banner", "reserve") or o.slot.story == b.slot.id)
-                and o.top == flow.area_top for o in above):
+        if not on_top(b, b.slot.id):
             out["lead_top_widest"].append(f"lead '{b.slot.id}' starts at line {b.top}, not "
                                           f"at the top")
         left = [o for o in flow.blocks if o.slot.kind == "article" and o.top == b.top
@@ -2384,12 +2477,15 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
                   and o.slot.column + o.slot.span <= b.slot.column + b.slot.span]
         for o in inside:
             cells |= {(c, ln) for c, t, n in o.cells() for ln in range(t, t + n)}
-            # … with the white line under its caption where the story's text goes on under
-            # it (WRAP_WHITE): the module's own white
-            under = {(c, o.bottom + j) for c in range(o.slot.column, o.slot.column + o.slot.span)
-                     for j in range(WRAP_WHITE)}
-            if any((c, o.bottom + WRAP_WHITE) in cells for c, _ in under):
-                cells |= under
+        for o in inside:
+            # … with the white line under its caption where the story's text (WRAP_WHITE) or
+            # its next picture (STACK_WHITE, a photo story's) goes on under it: the module's
+            # own white
+            cols = range(o.slot.column, o.slot.column + o.slot.span)
+            for gap in sorted({WRAP_WHITE, STACK_WHITE}):
+                if any((c, o.bottom + gap) in cells for c in cols):
+                    cells |= {(c, o.bottom + j) for c in cols for j in range(gap)}
+                    break
         cs = [c for c, _ in cells]
         ls = [ln for _, ln in cells]
         if not cells:
@@ -2397,6 +2493,39 @@ def check_rules(issue, flow, pin: PageIn | None = None) -> dict:
         box = (max(cs) - min(cs) + 1) * (max(ls) - min(ls) + 1)
         if len(cells) != box and not _clean_l(cells):
             out["modules"].append(f"'{b.slot.id}' is neither a rectangle nor a clean L")
+    # … and a story's pictures within its module: inside its block, or over its headline or
+    # under its text in its columns (page._rules draws no rule between them), a photo
+    # story's one under another (STACK_WHITE apart) — never apart from their story, in
+    # another story's columns (fresh20d: a picture under 年货市场's text, cut off by a rule
+    # from 城市马拉松, its story)
+    for st in flow.blocks:
+        if st.slot.kind != "article":
+            continue
+        mine = [o for o in flow.blocks if o.slot.kind == "picture" and o.slot.story == st.slot.id
+                and st.slot.column <= o.slot.column
+                and o.slot.column + o.slot.span <= st.slot.column + st.slot.span]
+
+        def joins(o, a) -> bool:
+            """Picture ``o`` is in the module through ``a``: the story (inside it, right over
+            or under it) or a picture of it already in (in its columns, STACK_WHITE apart)."""
+            if a is st:
+                return a.top <= o.top and o.bottom <= a.bottom or a.top == o.bottom or \
+                    a.bottom == o.top
+            return (a.slot.column, a.slot.span) == (o.slot.column, o.slot.span) and (
+                o.top - a.bottom == STACK_WHITE or a.top - o.bottom == STACK_WHITE)
+
+        near = [st]
+        grew = True
+        while grew:
+            grew = False
+            for o in mine:
+                if o not in near and any(joins(o, a) for a in near):
+                    near.append(o)
+                    grew = True
+        for o in flow.blocks:
+            if o.slot.kind == "picture" and o.slot.story == st.slot.id and o not in near:
+                out["modules"].append(f"picture '{o.slot.id}' stands apart from its story "
+                                      f"'{st.slot.id}'")
     every_art = [b for b in flow.blocks if b.slot.kind == "article"]
     # banner_top: a banner stands at the top of the type area over the stories it heads: in
     # each of its columns a story (or a story's picture) starts right under it
@@ -2741,7 +2870,10 @@ def plan_issue(issue, bodies):
         raise InputError("every page is fixed: nowhere to put the stories",
                          SourceRef(issue.manifest))
     pool = list(issue.pool)
-    pics = {p.story: p for p in pool if p.kind == "picture" and p.story}
+    pics: dict = {}              # story -> its pictures (a photo story has several)
+    for p in pool:
+        if p.kind == "picture" and p.story:
+            pics.setdefault(p.story, []).append(p)
     loose = [p for p in pool if p.kind == "picture" and not p.story]
     stories = [s for s in pool if s.kind == "article"]
     notes: list[str] = []
@@ -2768,7 +2900,7 @@ def plan_issue(issue, bodies):
 
     def fits(pg, s):
         return s.section in (None, pg.template.section) and \
-            mods[pg.number] + 1 + (s.id in pics) <= MAX_MODULES
+            mods[pg.number] + 1 + len(pics.get(s.id, ())) <= MAX_MODULES
 
     left = []
     jumps: list[list] = []       # [story id, first page, later page, whole size, share]
@@ -2808,7 +2940,7 @@ def plan_issue(issue, bodies):
                 led.add(home.number)
             placed[home.number].append(s)
             used[home.number] += size[home.number][s.id]
-            mods[home.number] += 1 + (s.id in pics)
+            mods[home.number] += 1 + len(pics.get(s.id, ()))
             continue
         # continued (转版): begun on the first page with room for a good part of it (its part
         # there takes what the stories placed whole leave), the rest on a later page
@@ -2824,7 +2956,7 @@ def plan_issue(issue, bodies):
             if share >= before * 2 and later:
                 placed[first.number].append(s)
                 used[first.number] += share
-                mods[first.number] += 1 + (s.id in pics)
+                mods[first.number] += 1 + len(pics.get(s.id, ()))
                 placed[later[0].number].append(replace(s, id=f"{s.id}-2", priority="normal"))
                 used[later[0].number] += rest
                 mods[later[0].number] += 1
@@ -2871,8 +3003,8 @@ def plan_issue(issue, bodies):
                                    "of its own)").format(page=pg.number, id=s.id))
                     s = replace(s, priority="second")
             add.append(s)
-            if s.kind == "article" and s.id in pics:
-                add.append(pics[s.id])
+            if s.kind == "article":
+                add += pics.get(s.id, ())
         fill = used[pg.number] / cap[pg.number] if cap[pg.number] else 0
         arts = [s.id for s in add if s.kind == "article"]
         notes.append(_("page {page}: {stories} ({fill} of the page)").format(

@@ -712,7 +712,8 @@ def _head_top(paper, block) -> float:
 def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
     """Rules between blocks: a vertical rule in the gutter where blocks stand side by side,
     a horizontal rule under a block that has another block below it; none on any side of a
-    block that turns them off (``rules: false``: an ad with its own frame, a tinted box).
+    block that turns them off (``rules: false``: an ad with its own frame, a tinted box),
+    nor between a story and its own picture (``story:``) stacked in its columns: one module.
 
     A horizontal rule parts the white between the text above it and what is below in two
     equal halves: on the grid line between them where the block below starts with text,
@@ -730,19 +731,69 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
     g = paper.gutter
     half = paper.line_gap / 2.0
     tops, bottoms = _frame_edges(paper, flow.blocks)
+
+    def own_art(a, o) -> bool:
+        """Whether ``o``, right under ``a``, makes one module with it: a story and its own
+        picture (``story:``) stacked in its columns — the picture over the story's headline
+        or under its text.  A rule between them cut the picture off from its story, and with
+        the rule over it, from everything (fresh20d: 图为跑者经过滨江路 between two rules,
+        over 城市马拉松 and under 年货市场's text)."""
+        pic, st = (a, o) if a.slot.kind == "picture" else (o, a)
+        return (pic.slot.kind == "picture" and st.slot.kind == "article"
+                and pic.slot.story is not None and pic.slot.story == st.slot.id
+                and st.slot.column <= pic.slot.column
+                and pic.slot.column + pic.slot.span <= st.slot.column + st.slot.span)
+
     flat = []            # (grid line, y, x0, x1) of each horizontal rule
+    seams = []           # (grid line, x0, x1, y) where a vertical rule runs on to y: where
+                         # a story and its picture meet, unruled, or a photo story's
+                         # pictures stand a white line apart
+
+    def across(c0: int, c1: int) -> tuple[float, float]:
+        """The x extent of a horizontal rule over columns c0 … c1 - 1: to the middle of the
+        gutters at its ends."""
+        return (paper.column_x(c0) - (g / 2.0 if c0 > 1 else 0.0),
+                paper.column_x(c1 - 1) + paper.column_width +
+                (g / 2.0 if c1 <= paper.columns else 0.0))
+
     for b in flow.blocks:
         s = b.slot
         right_col = s.column + s.span
         below = [o for o in flow.blocks if o.top == b.bottom and o.slot.column < right_col
                  and o.slot.column + o.slot.span > s.column and o.slot.rules]
+        # none between a story and its own picture stacked in its columns
+        own = [o for o in below if own_art(b, o)]
+        below = [o for o in below if o not in own]
+        # … where the vertical rules beside them run on through (they ended half a line gap
+        # short of the grid line, for a rule that is not there: a gap in the rule)
+        seams += [(b.bottom, *across(max(s.column, o.slot.column),
+                                     min(right_col, o.slot.column + o.slot.span)),
+                   paper.line_top(b.bottom)) for o in own]
+        if s.kind == "picture" and s.story is not None:
+            # the next picture of its story under it in its columns, white between them
+            # (makeup.STACK_WHITE): the rules beside them run on through the white
+            later = [o for o in flow.blocks if o.top > b.bottom and
+                     o.slot.column < right_col and o.slot.column + o.slot.span > s.column]
+            nxt = min(later, key=lambda o: o.top, default=None)
+            if nxt is not None and nxt.slot.kind == "picture" and \
+                    nxt.slot.story == s.story and \
+                    (nxt.slot.column, nxt.slot.span) == (s.column, s.span):
+                y = paper.line_top(nxt.top)
+                seams += [(b.bottom, *across(s.column, right_col), y),
+                          (nxt.top, *across(s.column, right_col), y)]
         if not s.rules or not below or s.kind == "banner":
             continue
-        x0 = paper.column_x(s.column) - (g / 2.0 if s.column > 1 else 0.0)
-        x1 = paper.column_x(right_col - 1) + paper.column_width + \
-            (g / 2.0 if right_col <= paper.columns else 0.0)
+        ruled = set(range(s.column, right_col)) - {
+            c for o in own for c in range(o.slot.column, o.slot.column + o.slot.span)}
+        runs = []                            # [first column, last column + 1] of each run
+        for c in sorted(ruled):
+            if runs and runs[-1][1] == c:
+                runs[-1][1] = c + 1
+            else:
+                runs.append([c, c + 1])
         # the parts no box's frame takes; the white under it is the unboxed blocks' below
-        pieces = _less(x0, x1, tops.get(b.bottom, []) + bottoms.get(b.bottom, []), g / 2.0)
+        edges = tops.get(b.bottom, []) + bottoms.get(b.bottom, [])
+        pieces = [p for c0, c1 in runs for p in _less(*across(c0, c1), edges, g / 2.0)]
         below = [o for o in below if not o.slot.box]
         if not pieces or not below:
             continue
@@ -768,10 +819,13 @@ def _rules(issue: Issue, flow: PageFlow, items: list, area: int) -> None:
 
     def meets(x: float, grid: float, default: float, edges: dict, y_edge: float) -> float:
         """The y of the horizontal rule on grid line ``grid`` that reaches ``x`` (a vertical
-        rule's end), else ``y_edge`` where one of ``edges`` (a box's top edges for a rule
-        coming down to ``grid``, its bottom edges for one going down from it) does, else
-        ``default``."""
+        rule's end), where it runs on through a seam there (``seams``), else ``y_edge`` where
+        one of ``edges`` (a box's top edges for a rule coming down to ``grid``, its bottom
+        edges for one going down from it) does, else ``default``."""
         for line, y, a, b in flat:
+            if line == grid and a - 1e-6 <= x <= b + 1e-6:
+                return y
+        for line, a, b, y in seams:
             if line == grid and a - 1e-6 <= x <= b + 1e-6:
                 return y
         if any(a - 1e-6 <= x <= b + 1e-6 for a, b in edges.get(grid, ())):
