@@ -324,31 +324,19 @@ def _pdf_chars(path: Path) -> tuple[list[Char], tuple]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
-    from .preflight import SOFT_HYPHEN
+    from .preflight import SOFT_HYPHEN, drawn_chars
 
     doc = pdfium.PdfDocument(str(path))
     try:
         page = doc[0]
         left, bottom, right, top = page.get_trimbox()
         tp = page.get_textpage()
-        n = tp.count_chars()
         buf = ctypes.create_string_buffer(256)
         flags = ctypes.c_int()
         ox, oy = ctypes.c_double(), ctypes.c_double()
         rect = raw.FS_RECTF()
         out = []
-        i = 0
-        while i < n:
-            k = i
-            i += 1
-            if raw.FPDFText_IsGenerated(tp, k) == 1:
-                continue              # a space or line end PDFium inferred, not drawn
-            u = raw.FPDFText_GetUnicode(tp, k)
-            if 0xD800 <= u < 0xDC00 and i < n:      # a surrogate pair: one character
-                lo = raw.FPDFText_GetUnicode(tp, i)
-                if 0xDC00 <= lo < 0xE000:
-                    u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)
-                    i += 1
+        for k, u in drawn_chars(tp):
             if u in SOFT_HYPHEN and raw.FPDFText_IsHyphen(tp, k) == 1:
                 u = ord(SOFT_HYPHEN[u])      # a line-final hyphen-minus (preflight.py)
             if u == 0 or u in (0xFFFE, 0xFFFF):

@@ -3183,6 +3183,28 @@ RUN_BUCKET = 8.0      # pt: the runs are looked up by the stretch of the page th
 RUN_GAP = 0.6         # em: at most this much white between two characters of one run
 
 
+def drawn_chars(tp):
+    """(index, code point) of each character a PDFium text page holds that was drawn — not
+    a space or line end PDFium inferred —, a surrogate pair as one character: the one walk
+    of a text page's characters (the vertical runs here, exchange's ALTO words)."""
+    import pypdfium2.raw as raw
+
+    n = tp.count_chars()
+    i = 0
+    while i < n:
+        k = i
+        i += 1
+        if raw.FPDFText_IsGenerated(tp, k) == 1:
+            continue
+        u = raw.FPDFText_GetUnicode(tp, k)
+        if 0xD800 <= u < 0xDC00 and i < n:      # a surrogate pair: one character
+            lo = raw.FPDFText_GetUnicode(tp, i)
+            if 0xDC00 <= lo < 0xE000:
+                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)
+                i += 1
+        yield k, u
+
+
 def _down_runs(tp) -> list:
     """The vertical runs of a PDFium text page: each drawn character (not a space or line
     end PDFium inferred) by its box (PDFium's loose box: the whole em across a vertical
@@ -3195,20 +3217,9 @@ def _down_runs(tp) -> list:
     squashed as the page's text is."""
     import pypdfium2.raw as raw
 
-    n = tp.count_chars()
     rect = raw.FS_RECTF()
-    chars, i = [], 0
-    while i < n:
-        k = i
-        i += 1
-        if raw.FPDFText_IsGenerated(tp, k) == 1:
-            continue
-        u = raw.FPDFText_GetUnicode(tp, k)
-        if 0xD800 <= u < 0xDC00 and i < n:      # a surrogate pair: one character
-            lo = raw.FPDFText_GetUnicode(tp, i)
-            if 0xDC00 <= lo < 0xE000:
-                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)
-                i += 1
+    chars = []
+    for k, u in drawn_chars(tp):
         ch = SOFT_HYPHEN.get(u) or chr(u)
         if u in (0, 0xFFFF) or not squash(ch):
             continue
