@@ -5,6 +5,8 @@ the page.
 - A poem of three stanzas whose first two each have a line broken mid-phrase (把城市的喧嚣 /
   轻轻地合上。) and whose last has a mark at every line's end: the first two ran together as
   prose paragraphs and the last was set as verse — one poem set two ways (load._txt_one_poem).
+- A stanza's last line opened the next column alone (又一次和我说话。): a stanza's first two
+  and last two lines keep together (body.STANZA_ENDS).
 - A free-verse stanza with no mark anywhere whose lines are all about one width (the shape of
   copy wrapped at a narrow width) ran together as prose above two stanzas set as verse
   (load._txt_unmarked).
@@ -236,3 +238,44 @@ def test_a_story_in_the_masthead_band_is_told_so(tmp_path):
     assert r.returncode == 3, r.stderr
     assert "slot 'chuanyu': top line 2 is inside the masthead (lines 0–7)" in r.stderr
     assert "stories start at line 8" in r.stderr and "section head" not in r.stderr
+
+
+HOME = ["山风吹过屋檐，", "灯火亮了，", "母亲在喊我。", "",
+        "田埂上的小路，", "通向站台；", "我背着行囊，", "走了很多年。", "",
+        "如今回到村口，", "老槐树还在，", "它认得我吗？", "风没有回答。"]
+
+
+def test_no_stanza_leaves_one_line_alone_at_a_columns_head_or_foot(tmp_path):
+    """A poem of 3, 4 and 4 lines over the two columns of a block (balanced, 7 and 6 lines
+    with the blank between stanzas): every column's first and last line of verse has
+    another line of its stanza beside it in that column."""
+    issue = make_issue(tmp_path / "issue", {"a.txt": "headline: 回乡\n\n" +
+                                            "\n".join(HOME) + "\n"}, """\
+        - page: 1
+          template: yaowen
+          slots:
+            - {id: a, article: a.txt, column: 1, span: 2}
+        """)
+    r = typeset("build", issue, "-o", tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+    with pdfplumber.open(str(next((tmp_path / "out").glob("*-p01.pdf")))) as pdf:
+        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
+    sizes = [round(c["size"], 2) for c in chars]
+    size = max(set(sizes), key=sizes.count)
+    body = [c for c in chars if abs(c["size"] - size) < 0.01]
+    mid = (min(c["x0"] for c in body) + max(c["x1"] for c in body)) / 2
+    stanzas = [s.split("\n") for s in "\n".join(HOME).split("\n\n")]
+    where = {line: (k, j) for k, st in enumerate(stanzas) for j, line in enumerate(st)}
+    cols = []
+    for side in ([c for c in body if c["x0"] < mid], [c for c in body if c["x0"] >= mid]):
+        rows: dict[float, list] = {}
+        for c in side:
+            rows.setdefault(round(c["bottom"], 0), []).append(c)
+        texts = ["".join(c["text"] for c in sorted(r, key=lambda c: c["x0"]))
+                 for _, r in sorted(rows.items())]
+        cols.append([where[t] for t in texts if t in where])
+    assert sum(map(len, cols)) == 11 and all(cols), cols
+    for col in cols:
+        (k0, j0), (k1, j1) = col[0], col[-1]
+        assert j0 != len(stanzas[k0]) - 1, col        # a stanza's last line alone on top
+        assert j1 != 0, col                            # its first alone at the foot

@@ -947,6 +947,18 @@ def _stanza_keeps(out: list[list[Line]], paras, verse: dict) -> None:
             ln = first[lead(stanzas[i])]
             ln.keep = max(ln.keep, count)
         i = j + 1
+    # no stanza of three lines or more leaves one of its lines alone at the foot of a column
+    # or the top of the next: its first two and its last two lines keep together (a poem's
+    # 又一次和我说话。 opened a column alone under the rest of its stanza, fresh21)
+    for st in stanzas:
+        lines = [ln for k in st for ln in out[k] if ln.glyphs]
+        if len(lines) >= STANZA_ENDS + 1:
+            lines[0].keep = max(lines[0].keep, STANZA_ENDS - 1)
+            lines[-STANZA_ENDS].keep = max(lines[-STANZA_ENDS].keep, STANZA_ENDS - 1)
+
+
+# the lines at each end of a stanza that stay together (a widow or an orphan of verse)
+STANZA_ENDS = 2
 
 
 # a clause of regular verse: Han characters closed by one mark (春江潮水连海平，)
