@@ -19,6 +19,9 @@ the page.
 - Errors a newcomer met: a missing picture named without its folder and with no "did you
   mean"; a typo in a page's template name followed by one 导读 error for each story on it;
   a story placed in a front page's masthead band told it was "inside the section head".
+- A Traditional-Chinese paper printed the program's own words in Simplified characters: its
+  running head's 责任编辑, the jump lines （下转第2版）/（上接第1版）, the masthead's 农历 and
+  主办 (header.in_script).
 """
 
 from __future__ import annotations
@@ -279,3 +282,37 @@ def test_no_stanza_leaves_one_line_alone_at_a_columns_head_or_foot(tmp_path):
         (k0, j0), (k1, j1) = col[0], col[-1]
         assert j0 != len(stanzas[k0]) - 1, col        # a stanza's last line alone on top
         assert j1 != 0, col                            # its first alone at the foot
+
+
+def test_a_traditional_papers_own_words_are_traditional(tmp_path):
+    """The running head's 責任編輯 and the jump lines （下轉第2版）/（上接第1版） of an issue in
+    zh-Hant, read back from its page files; the same issue without `lang:` keeps 责任编辑."""
+    import subprocess
+
+    story = "headline: 港島夜渡\n\n" + "\n\n".join(
+        ["維多利亞港的渡輪已經運行了一百多年，每天往返於港島和九龍之間，見證了這座城市的變遷。"] * 8)
+    texts = {}
+    for lang in ("zh-Hant", None):
+        folder = tmp_path / (lang or "hans")
+        folder.mkdir()
+        (folder / "a.txt").write_text(story + "\n", encoding="utf-8")
+        (folder / "issue.yaml").write_text(
+            "paper: typeset-demo\ndate: 2026-12-04\neditor: 陳志偉\n" +
+            (f"lang: {lang}\n" if lang else "") + """pages:
+  - page: 1
+    template: yaowen
+    slots:
+      - {id: a, article: a.txt, column: 1, span: 1, lines: 14}
+  - page: 2
+    template: yaowen
+    slots:
+      - {id: b, article: a.txt, column: 1, span: 2}
+""", encoding="utf-8")
+        r = typeset("build", folder, "-o", folder / "out")
+        assert r.returncode == 0, r.stderr
+        texts[lang] = "".join(subprocess.run(["pdftotext", str(f), "-"], capture_output=True,
+                                             text=True).stdout.replace(" ", "")
+                              for f in sorted((folder / "out").glob("*-p0*.pdf")))
+    assert "責任編輯" in texts["zh-Hant"] and "责任编辑" not in texts["zh-Hant"]
+    assert "（下轉第2版）" in texts["zh-Hant"] and "（上接第1版）" in texts["zh-Hant"]
+    assert "责任编辑" in texts[None] and "（下转第2版）" in texts[None]

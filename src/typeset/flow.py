@@ -32,10 +32,11 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .blocks import Block, Frame, HeadLine, Part, closing, fill, lowest_foot
-from .body import note_pieces
+from .body import language, note_pieces
 from .compose import (Glyph, Line, compose_headline, compose_paragraph, marks_only, natural_line,
                       same_char)
 from .errors import InputError, raise_all
+from .header import in_script
 from .i18n import _
 from .model import Issue, PageSpec, Slot, TextStyle
 
@@ -844,7 +845,9 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
     done = offsets.get(slot.article, 0)
     rest = every[done:]                 # the article's lines not set on earlier pages
     # over a continuation, （上接第N版） comes first: it is not one of the article's lines
-    jump_in = _aligned(f"（上接第{part.prev_page}版）", issue, tpl.jump_style, "start") \
+    lang = language(issue, issue.articles[slot.article])
+    jump_in = _aligned(in_script(f"（上接第{part.prev_page}版）", lang), issue, tpl.jump_style,
+                       "start") \
         if part is not None and part.prev_page is not None else []
     body = jump_in + rest
     continues = part is not None and part.next_page is not None
@@ -920,7 +923,8 @@ def _article(text: _Text, page, slot, top, room, head, head_n, part, offsets,
             frames = [Frame(f.column, f.first, f.capacity + 1) for f in frames]
     if continues:
         cap = sum(f.capacity for f in frames)
-        jump = _aligned(f"（下转第{part.next_page}版）", issue, tpl.jump_style, "end")
+        jump = _aligned(in_script(f"（下转第{part.next_page}版）", lang), issue,
+                        tpl.jump_style, "end")
         # the last line(s) are the jump line; the rest of the article goes on
         take = min(len(rest), max(0, cap - len(jump_in) - len(jump)))
         # the first line of the next part opens a page: never marks alone (issue #15), nor

@@ -9,6 +9,8 @@ may say, is decided in one place.
 
 from __future__ import annotations
 
+import functools
+
 import re
 from pathlib import Path
 
@@ -84,9 +86,20 @@ def script_forms(text: str) -> list[str]:
     return [_converter("t2s")(text), _converter("s2t")(text)]
 
 
+def in_script(text: str, lang: str | None) -> str:
+    """Text the program itself prints on a page (责任编辑, （下转第N版）, 农历, 今日N版) in the
+    script of ``lang``: in Traditional characters (OpenCC's s2t) for Traditional Chinese
+    (cjk.HANT_LANGS: 責任編輯, （下轉第N版）, 農曆), as written otherwise.  A Hong Kong paper's
+    running head said 责任编辑 over its Traditional text (fresh20e)."""
+    from .cjk import HANT_LANGS
+
+    return _converter("s2t")(text) if lang in HANT_LANGS else text
+
+
+@functools.lru_cache(maxsize=None)
 def _converter(config: str):
     """A function converting text with OpenCC's ``config`` (t2s, s2t); to Simplified, the
-    corner quotes too (CONVERT)."""
+    corner quotes too (CONVERT).  (Made once a process: OpenCC reads its dictionaries.)"""
     import opencc
 
     cc = opencc.OpenCC(config)

@@ -25,6 +25,7 @@ import datetime as _dt
 from .compose import natural_line
 from .errors import SourceRef
 from .frame import Box, Graphic, Rule, line_runs
+from .header import in_script
 
 WEEKDAYS = "一二三四五六日"
 
@@ -128,7 +129,7 @@ def draw(issue, flow, out, ids) -> None:
 
     # --- the logo, the paper's facts under it ----------------------------------------------
     fs = m.facts_style
-    facts = facts_line(paper)
+    facts = in_script(facts_line(paper), issue.lang)
     facts_h = 1.6 * fs.size if facts else 0.0
     if paper.facts.logo is not None:
         src = graphics.load(paper.facts.logo, 1, paper.icc_path, paper_ref)
@@ -160,7 +161,7 @@ def draw(issue, flow, out, ids) -> None:
     # a line too wide for the block breaks at its space: the lunar date of a leap month with
     # the day's solar term (农历辛巳年闰四月十四 芒种) is the longest, on some days only
     set_lines = []
-    for text in date_lines(issue):
+    for text in map(lambda t: in_script(t, issue.lang), date_lines(issue)):
         ln = natural_line(text, face, settings)
         if ln.width * ds.size > date_w and " " in text:
             set_lines += [natural_line(t, face, settings) for t in text.split(" ") if t]

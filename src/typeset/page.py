@@ -28,6 +28,7 @@ from .blocks import Block
 from .compose import Line, natural_line
 from .flow import PageFlow, footer_grid, footer_rows, notice_lines, picture_height
 from .errors import InputError, SourceRef
+from .header import in_script
 from .frame import (ASCENT, DESCENT, TOLERANCE, WAVE, Box, Graphic, Image, LineGlyphs, PageOut,
                     Rule, TextRun, line_runs)
 from .model import Issue
@@ -155,7 +156,7 @@ def _running_and_section_head(issue: Issue, flow: PageFlow, out: PageOut, ids,
     right = f"{tpl.section}  第{page.number}版"
     editor = page.editor or issue.editor
     if editor:
-        right = f"责任编辑：{editor}  " + right
+        right = in_script("责任编辑：", issue.lang) + f"{editor}  " + right
     if page.number % 2 == 0:     # the page number goes on the outside edge
         left, right = right, left
     head = out.add_area("running head", ax, 0.0, ax + aw, top)

@@ -84,7 +84,8 @@ from .units import MM
 
 EPS = 0.05            # pt: box comparisons
 SUBSET = re.compile(r"^[A-Z]{6}\+")
-JUMP = re.compile(r"[（(](?:上接|下转|接|转)第?\d+版[）)]")
+# (a Traditional-Chinese issue prints them so: （下轉第2版）, header.in_script)
+JUMP = re.compile(r"[（(](?:上接|下[转轉]|接|[转轉])第?\d+版[）)]")
 
 MAX_PAGES = 1000                  # pages of a file (as an issue has at most)
 MAX_FILE_BYTES = 1024 * MB        # the size of a file
