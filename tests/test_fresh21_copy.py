@@ -21,7 +21,7 @@ the page.
   a story placed in a front page's masthead band told it was "inside the section head".
 - A Traditional-Chinese paper printed the program's own words in Simplified characters: its
   running head's 责任编辑, the jump lines （下转第2版）/（上接第1版）, the masthead's 农历 and
-  主办 (header.in_script).
+  主办 (header.in_script).  Its horizontal headline set 房屋局：… with the mainland's colon.
 """
 
 from __future__ import annotations
@@ -316,3 +316,33 @@ def test_a_traditional_papers_own_words_are_traditional(tmp_path):
     assert "責任編輯" in texts["zh-Hant"] and "责任编辑" not in texts["zh-Hant"]
     assert "（下轉第2版）" in texts["zh-Hant"] and "（上接第1版）" in texts["zh-Hant"]
     assert "责任编辑" in texts[None] and "（下转第2版）" in texts[None]
+
+
+def test_a_traditional_headlines_marks_are_centred(tmp_path):
+    """The colon and comma of a zh-Hant headline, kicker and subtitle are drawn from the
+    face's Traditional companion (-Hant: the mark centred in its em, as in its text); a
+    zh-Hans headline's from the face itself."""
+    fonts = {}
+    for lang in ("zh-Hant", "zh-Hans"):
+        folder = tmp_path / lang
+        folder.mkdir()
+        (folder / "a.txt").write_text(
+            f"headline: 房屋局：共四千戶受惠\nkicker: 簡約公屋，下月入伙\nlang: {lang}\n\n"
+            "本報訊 位於啟德的首批簡約公屋項目將於下月中旬入伙。\n", encoding="utf-8")
+        (folder / "issue.yaml").write_text("""paper: typeset-demo
+date: 2026-12-04
+pages:
+  - page: 1
+    template: yaowen
+    slots:
+      - {id: a, article: a.txt, column: 1, span: 2}
+""", encoding="utf-8")
+        r = typeset("build", folder, "-o", folder / "out")
+        assert r.returncode == 0, r.stderr
+        with pdfplumber.open(str(next((folder / "out").glob("*-p01.pdf")))) as pdf:
+            chars = pdf.pages[0].chars
+        body = min(c["size"] for c in chars if c["text"] == "本")
+        fonts[lang] = {c["fontname"].split("+")[-1] for c in chars
+                       if c["text"] in "：，" and c["size"] > body + 0.01}
+    assert fonts["zh-Hant"] and all(f.endswith("-Hant") for f in fonts["zh-Hant"]), fonts
+    assert fonts["zh-Hans"] and not any("Hant" in f for f in fonts["zh-Hans"]), fonts

@@ -32,7 +32,8 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .blocks import Block, Frame, HeadLine, Part, closing, fill, lowest_foot
-from .body import language, note_pieces
+from .body import centre_marks, centred, language, note_pieces, traditional
+from .cjk import HANT_LANGS
 from .compose import (Glyph, Line, compose_headline, compose_paragraph, marks_only, natural_line,
                       same_char)
 from .errors import InputError, raise_all
@@ -66,15 +67,23 @@ def head_group(issue: Issue, page: PageSpec, slot: Slot, part: Part | None) -> l
     paper, tpl, fonts = issue.paper, page.template, issue.fonts
     measure_pt = paper.span_width(slot.headline_span or slot.span)
     out: list[HeadLine] = []
+    # a Traditional-Chinese headline's marks centred in their em as its text's are (CLREQ
+    # §positions_of_punctuation_marks; 天文台：… was set with the mainland's colon, fresh20e)
+    hant = traditional(issue, issue.articles[slot.article]) if slot.kind == "article" \
+        else issue.lang in HANT_LANGS
 
     def add(kind, text, style):
         face = fonts.face(style.role)
+        if hant:
+            face = centred(face)
         # "|" in a headline is the editor's line break; each part may still wrap.
         for piece in text.split("|"):
             piece = piece.strip()
             if not piece:
                 continue
             for ln in compose_headline(piece, face, measure_pt / style.size, paper.settings):
+                if hant:
+                    centre_marks(ln.glyphs)
                 out.append(HeadLine(kind, style, ln, measure_pt))
 
     if slot.kind == "banner":
