@@ -238,3 +238,52 @@ def test_pdf_advert_naming_a_font_it_does_not_embed_fails_preflight(tmp_path):
     ad_pdf(issue / "ads" / "ad.pdf", 80, 50)
     r = run(issue, tmp_path / "out2")
     assert r.returncode == 0, r.stderr
+
+
+def test_an_advert_naming_a_font_it_never_draws_builds_on_a_paper_of_the_plants_profile(
+        tmp_path):
+    """A paper whose print profile is the plant's (`preflight_profile: newspaper`, PDF/X:
+    only the fonts used for rendering must be embedded) checks its graphics against it, as
+    it does its pages: the ad that only names Helvetica builds there (the house profile
+    stops it, above), so an editor is not refused by a stricter profile than the plant's."""
+    import shutil
+
+    from reportlab.lib.colors import CMYKColor
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    project = tmp_path / "proj"
+    shutil.copytree(ROOT / "layout", project / "layout")
+    # the fonts linked, not copied (a link out of the project is refused as outside it)
+    shutil.copytree(ROOT / "fonts", project / "fonts", copy_function=_link_or_copy)
+    paper = project / "layout" / "papers" / "typeset-demo.yaml"
+    paper.write_text(paper.read_text(encoding="utf-8") +
+                     "print:\n  preflight_profile: newspaper\n", encoding="utf-8")
+    issue = make_issue(project / "issues", """\
+        - id: ad
+          graphic: ads/ad.pdf
+          column: 1
+          span: 2
+        """)
+    pdfmetrics.registerFont(TTFont("AdSans", str(ROOT / "fonts" / "TypesetSansSC-Bold.ttf")))
+    w, h = 80 * 72 / 25.4, 50 * 72 / 25.4
+    c = Canvas(str(issue / "ads" / "ad.pdf"), pagesize=(w, h), invariant=1)   # Helvetica
+    c.setFillColor(CMYKColor(0, 0, 0, 1))
+    c.setFont("AdSans", 14)
+    c.drawString(20, h / 2, "广告")
+    c.showPage()
+    c.save()
+    r = run(issue, tmp_path / "out")
+    assert r.returncode == 0, r.stderr
+
+
+def _link_or_copy(src, dst):
+    import os
+
+    try:
+        os.link(src, dst)
+    except OSError:
+        import shutil
+
+        shutil.copy2(src, dst)

@@ -246,12 +246,15 @@ def _spots(res, depth: int = 0, seen=None) -> set[str]:
 
 
 def check(source: Source, name: str, ink_limit: float | None, black_only: bool,
-          scale: float = 1.0) -> list[str]:
+          scale: float = 1.0, profile=None) -> list[str]:
     """What the plant's preflight says of the graphic on its own, drawn at ``scale`` as it is
     placed (preflight.Expect ``graphic``: what it draws, not its own file's PDF/X keys, boxes
-    or bleed; the house profile, the paper's ink limit; on a black-only page everything on K,
-    on a colour page C, M and Y allowed): each error as a message naming it (``name``:
-    "graphic 'ads/x.pdf'").  The page's preflight walks it again where it is placed."""
+    or bleed; ``profile``: the paper's (profile.paper_profile), house if None — the one its
+    page is checked against, so that an advertisement the plant's profile takes is not
+    refused by a stricter one (house reports a font only named, never drawn with); the
+    paper's ink limit; on a black-only page everything on K, on a colour page C, M and Y
+    allowed): each error as a message naming it (``name``: "graphic 'ads/x.pdf'").  The
+    page's preflight walks it again where it is placed."""
     import pikepdf
 
     from . import preflight as pf
@@ -266,7 +269,8 @@ def check(source: Source, name: str, ink_limit: float | None, black_only: bool,
             one.save(buf)
             data = buf.getvalue()
     expect = pf.Expect(ink_limit=ink_limit, k_only=black_only, colour=[not black_only],
-                       graphic=True, ctm=(scale, 0.0, 0.0, scale, 0.0, 0.0), separations=False)
+                       graphic=True, ctm=(scale, 0.0, 0.0, scale, 0.0, 0.0), separations=False,
+                       profile=profile)
     r = pf.preflight(data, expect, name)
     for spot in spots:
         r.add("error", f"spot colour '{spot}': the plant prints CMYK only (convert it to "

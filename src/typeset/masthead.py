@@ -26,6 +26,7 @@ from .compose import natural_line
 from .errors import SourceRef
 from .frame import Box, Graphic, Rule, line_runs
 from .header import in_script
+from .profile import paper_profile
 
 WEEKDAYS = "一二三四五六日"
 
@@ -142,7 +143,7 @@ def draw(issue, flow, out, ids) -> None:
         items.append(Graphic(ax, top + paper.line_gap + (box_h - h) / 2.0, w, h, src.data,
                              src.page, src.box, f"TsG{n}", rel, area=area))
         for msg in graphics.check(src, f"masthead logo '{rel}'", paper.output.ink_limit,
-                                  page.black_only, scale=s):
+                                  page.black_only, scale=s, profile=paper_profile(issue)):
             out.graphic_problems.append((paper_ref, msg))
     else:
         # no logo: the paper's name set in type where the logo would stand (报名 in 黑体, as

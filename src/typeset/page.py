@@ -670,6 +670,7 @@ def _graphic(issue: Issue, flow: PageFlow, block: Block, items: list, out: PageO
     广告 at the top right of its box, on the lines graphics.label_lines gives it, above the
     artwork (《报纸出版管理规定》 art. 38): the artwork is fitted into the lines under it."""
     from . import graphics
+    from .profile import paper_profile
 
     paper = issue.paper
     slot = block.slot
@@ -698,8 +699,8 @@ def _graphic(issue: Issue, flow: PageFlow, block: Block, items: list, out: PageO
     name = f"TsG{sum(1 for it in items if isinstance(it, Graphic)) + 1}"
     items.append(Graphic(x0 + dx, y0 + dy, src.width * s, src.height * s, src.data, src.page,
                          src.box, name, rel, area=area))
-    for msg in graphics.check(src, f"graphic '{rel}'",
-                              paper.output.ink_limit, flow.page.black_only, scale=s):
+    for msg in graphics.check(src, f"graphic '{rel}'", paper.output.ink_limit,
+                              flow.page.black_only, scale=s, profile=paper_profile(issue)):
         out.graphic_problems.append((slot.where, msg))
 
 
