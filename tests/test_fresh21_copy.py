@@ -7,6 +7,9 @@ the page.
   prose paragraphs and the last was set as verse — one poem set two ways (load._txt_one_poem).
 - A stanza's last line opened the next column alone (又一次和我说话。): a stanza's first two
   and last two lines keep together (body.STANZA_ENDS).
+- A .md article's TV listing, one entry a line, ran together as prose where the same .txt is
+  set a line an entry: a .md paragraph without markup is read as a .txt block
+  (load.block_paragraphs).
 - A free-verse stanza with no mark anywhere whose lines are all about one width (the shape of
   copy wrapped at a narrow width) ran together as prose above two stanzas set as verse
   (load._txt_unmarked).
@@ -346,3 +349,24 @@ pages:
                        if c["text"] in "：，" and c["size"] > body + 0.01}
     assert fonts["zh-Hant"] and all(f.endswith("-Hant") for f in fonts["zh-Hant"]), fonts
     assert fonts["zh-Hans"] and not any("Hant" in f for f in fonts["zh-Hans"]), fonts
+
+
+def test_a_md_paragraph_without_markup_reads_as_the_same_txt(tmp_path):
+    """The README: a .md file without markup prints as the .txt would — a listing one entry
+    a line, a notice one paragraph a line, each line its own paragraph with its own line
+    number; a paragraph with emphasis keeps its lines joined as markup joins them."""
+    from typeset.load import parse_article
+
+    body = ("06:00 朝闻天下\n09:00 人与自然\n12:00 新闻30分\n12:35 今日说法\n\n"
+            "第一段话说完了。\n第二段问了一句？\n\n"
+            "这是一段**强调**的话，\n写在两行里。\n")
+    got = {}
+    for ext in ("txt", "md"):
+        f = tmp_path / f"a.{ext}"
+        text = "headline: 今日荧屏\n\n" + body
+        f.write_text(text, encoding="utf-8")
+        got[ext] = [(p.line, p.text) for p in parse_article(f, text).paragraphs]
+    assert got["md"][:6] == got["txt"][:6] == [
+        (3, "06:00 朝闻天下"), (4, "09:00 人与自然"), (5, "12:00 新闻30分"), (6, "12:35 今日说法"),
+        (8, "第一段话说完了。"), (9, "第二段问了一句？")]
+    assert got["md"][6] == (11, "这是一段强调的话，写在两行里。")

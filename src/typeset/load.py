@@ -1428,6 +1428,15 @@ def _txt_wrapped(block: list[tuple[int, str]], longest: int) -> bool:
     return full * 2 > len(lines)
 
 
+def block_paragraphs(lines: list[str]) -> list[tuple[int, str]]:
+    """The paragraphs of one block of plain lines, as a .txt article's block between blank
+    lines is read (:func:`_txt_paragraphs`: a listing one entry a line, one paragraph a line,
+    lines wrapped inside a paragraph joined), each with the index of its first line: for a
+    .md paragraph without markup, which prints as the same .txt would (markup.parse_body)."""
+    return [(para[0][0], _join([raw.strip() for _, raw in para]))
+            for para in _txt_paragraphs(list(enumerate(lines)))]
+
+
 def _join(parts: list[str]) -> str:
     """Join the lines of one paragraph: no space between Chinese, one between Latin words."""
     out = parts[0]

@@ -268,7 +268,16 @@ def parse_body(lines: list[str], first: int, path: Path) -> list[Paragraph]:
                     q[0] = q[0] or bool(NOTE_START.match(text))
                 out.append(Paragraph(text, line, kind="quote", spans=spans, box=q[0]))
             else:
-                out.append(Paragraph(text, line, spans=spans))
+                # plain lines (no markup in them) are read as a .txt block is: a listing one
+                # entry a line stays so (06:00 朝闻天下 / 09:00 人与自然 ran together, fresh21)
+                lines = [] if spans else [p for p, _ in line_pieces(_inline(t, breaks=True)[0],
+                                                                    ())]
+                if len(lines) > 1:
+                    from .load import block_paragraphs
+
+                    out.extend(Paragraph(p, line + j) for j, p in block_paragraphs(lines))
+                else:
+                    out.append(Paragraph(text, line, spans=spans))
         elif ty == "table_open":
             tables += 1
             k, table = _table(tokens, k, tables)
