@@ -10,6 +10,9 @@ the page.
 - A .md article's TV listing, one entry a line, ran together as prose where the same .txt is
   set a line an entry: a .md paragraph without markup is read as a .txt block
   (load.block_paragraphs).
+- A notice's attachments typed one a line (附件：1. 重点区域名单 / 2. 成员单位名单) ran into one
+  paragraph, their names ending in no mark (GB/T 9704 §7.3.6): each item is a paragraph,
+  which body sets under the first (load._txt_item_starts).
 - A free-verse stanza with no mark anywhere whose lines are all about one width (the shape of
   copy wrapped at a narrow width) ran together as prose above two stanzas set as verse
   (load._txt_unmarked).
@@ -370,3 +373,17 @@ def test_a_md_paragraph_without_markup_reads_as_the_same_txt(tmp_path):
         (3, "06:00 朝闻天下"), (4, "09:00 人与自然"), (5, "12:00 新闻30分"), (6, "12:35 今日说法"),
         (8, "第一段话说完了。"), (9, "第二段问了一句？")]
     assert got["md"][6] == (11, "这是一段强调的话，写在两行里。")
+
+
+def test_attachments_one_a_line_are_items_of_their_own(tmp_path):
+    from typeset.body import attachment_items
+    from typeset.load import parse_article
+
+    f = tmp_path / "a.txt"
+    text = ("headline: 通知\n\n请各单位认真贯彻落实。\n\n附件：1. 森林防火重点区域名单\n"
+            "2. 指挥部成员单位名单\n3. 值班电话\n\n某某市人民政府办公室\n2026年3月5日\n")
+    f.write_text(text, encoding="utf-8")
+    paras = parse_article(f, text).paragraphs
+    got = [p.text for p in paras]
+    assert got[1:4] == ["附件：1. 森林防火重点区域名单", "2. 指挥部成员单位名单", "3. 值班电话"]
+    assert sorted(attachment_items(paras)) == [1, 2, 3]

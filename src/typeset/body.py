@@ -283,19 +283,19 @@ def list_heading(p) -> bool:
 # after it.  "附件名称较长需回行时，应当与上一行附件名称的首字对齐": item 2 stands under item
 # 1 and a name's turnover under its first character (2. started at the paragraph indent and
 # 意图 turned over to the column's edge, fresh20b).
-_ATTACHMENTS = re.compile(r"附件[：:][ \u3000]*(?=1[.．][ \u3000]*\S)")
+ATTACHMENTS = re.compile(r"附件[：:][ \u3000]*(?=1[.．][ \u3000]*\S)")
 _ATTACHMENT_NO = re.compile(r"(\d{1,2})[.．][ \u3000]*(?=\S)")
 _ATTACHMENT_MAX = 40
 
 
 def attachment_items(paras) -> dict[int, tuple[int, int]]:
     """For each paragraph of ``paras`` that is an item of a document's attachments, (where its
-    number starts, where its name starts); see _ATTACHMENTS."""
+    number starts, where its name starts); see ATTACHMENTS."""
     out: dict[int, tuple[int, int]] = {}
     k = 0
     while k < len(paras):
         p = paras[k]
-        m = _ATTACHMENTS.match(p.text) if p.kind == "body" and not p.spans and \
+        m = ATTACHMENTS.match(p.text) if p.kind == "body" and not p.spans and \
             not p.verse else None
         if m is None:
             k += 1

@@ -1393,11 +1393,18 @@ def _txt_item_starts(block: list[tuple[int, str]], k: int, longest: int) -> bool
     / ``（二）春熙路商圈：…``).  Joined, a notice's items ran together into one paragraph
     (fresh copy: 二、管理路段（一）天府广场周边…；（二）春熙路…).  A line wrapped at a width
     ends mid-clause, so its next line is joined whatever it opens with."""
+    from .body import ATTACHMENTS
+
     prev = block[k - 1][1].strip()
     head = _txt_heading(prev, longest)
     if head and cjk.LIST_ITEM.match(prev):
         return True
-    return bool(cjk.LIST_ITEM.match(block[k][1])) and (head or _TXT_CLAUSE_END.search(prev))
+    if not cjk.LIST_ITEM.match(block[k][1]):
+        return False
+    # a document's attachments one a line (附件：1. 重点区域名单 / 2. 成员单位名单): their names
+    # end in no mark (GB/T 9704-2012 §7.3.6), and joined they ran into one line (fresh21)
+    return bool(head or _TXT_CLAUSE_END.search(prev) or
+                any(ATTACHMENTS.match(raw.strip()) for _, raw in block[:k]))
 
 
 def _txt_closing(paras: list[list[tuple[int, str]]]) -> list[list[tuple[int, str]]]:
