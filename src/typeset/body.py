@@ -465,6 +465,13 @@ def closing_lines(paras) -> set[int]:
     while end and paras[end - 1].kind in ("body", "quote") and \
             NOTE_START.match(paras[end - 1].text) is not None:
         end -= 1
+    # a document's 附注 under its date ((此件公开发布), GB/T 9704-2012 §7.3.7: in brackets on
+    # the line after the date, indented as a paragraph) does not end the text the closing
+    # signs: the 落款 above it were set as indented paragraphs (fresh21)
+    if end >= 2 and _ANNOTATION.fullmatch(paras[end - 1].text.strip()) and \
+            cjk.BYLINE.fullmatch(paras[end - 1].text.strip()) is None and \
+            date_alone(paras[end - 2].text.strip()):
+        end -= 1
     for k in range(end - 1, -1, -1):
         p = paras[k]
         t = p.text.strip()
@@ -481,6 +488,10 @@ def closing_lines(paras) -> set[int]:
                  len(run) == 1 and _ORGAN_END.search(paras[run[0]].text.strip()) is not None):
         return set()
     return set(run)
+
+
+# a 附注 in brackets alone: (此件公开发布), （此件不公开）, （联系人：张三，电话：12345）
+_ANNOTATION = re.compile(r"[（(][^（）()]{2,40}[）)]")
 
 
 # A document's number on a line of its own above the addressee (发文字号, a court's case number:
