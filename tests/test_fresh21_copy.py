@@ -44,15 +44,15 @@ POEM = ["窗外的雪落了一夜，", "像一封迟到的信，", "把城市的
         "炉火噼啪作响，", "茶凉了又续，", "一本书读到深夜，", "仿佛读完了半生。"]
 
 
-def _body_rows(tmp_path, text: str, chars_too: bool = False) -> list:
-    """The body's lines (top to bottom, the most common size) of a one-article, one-column
-    issue of the demo paper, read back from its page file (``chars_too``: each line's
-    characters, pdfplumber's, left to right)."""
-    issue = make_issue(tmp_path / "issue", {"a.txt": text}, """\
+def _built_body(tmp_path, text: str, span: int = 1) -> list:
+    """The body's characters (no spaces; the most common size) of a one-article issue of the
+    demo paper (the article ``text`` in a.txt, its slot ``span`` columns from column 1), read
+    back from its page file."""
+    issue = make_issue(tmp_path / "issue", {"a.txt": text}, f"""\
         - page: 1
           template: yaowen
           slots:
-            - {id: a, article: a.txt, column: 1, span: 1}
+            - {{id: a, article: a.txt, column: 1, span: {span}}}
         """)
     r = typeset("build", issue, "-o", tmp_path / "out")
     assert r.returncode == 0, r.stderr
@@ -60,11 +60,21 @@ def _body_rows(tmp_path, text: str, chars_too: bool = False) -> list:
         chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
     sizes = [round(c["size"], 2) for c in chars]
     size = max(set(sizes), key=sizes.count)
+    return [c for c in chars if abs(c["size"] - size) < 0.01]
+
+
+def _rows(chars) -> list:
+    """``chars`` grouped into lines by baseline, top to bottom, each left to right."""
     rows: dict[float, list] = {}
     for c in chars:
-        if abs(c["size"] - size) < 0.01:
-            rows.setdefault(round(c["bottom"], 0), []).append(c)
-    got = [sorted(r, key=lambda c: c["x0"]) for _, r in sorted(rows.items())]
+        rows.setdefault(round(c["bottom"], 0), []).append(c)
+    return [sorted(r, key=lambda c: c["x0"]) for _, r in sorted(rows.items())]
+
+
+def _body_rows(tmp_path, text: str, chars_too: bool = False) -> list:
+    """The body's lines (top to bottom) of a one-article, one-column issue of the demo paper
+    (``chars_too``: each line's characters, pdfplumber's, left to right)."""
+    got = _rows(_built_body(tmp_path, text))
     return got if chars_too else ["".join(c["text"] for c in r) for r in got]
 
 
@@ -261,30 +271,13 @@ def test_no_stanza_leaves_one_line_alone_at_a_columns_head_or_foot(tmp_path):
     """A poem of 3, 4 and 4 lines over the two columns of a block (balanced, 7 and 6 lines
     with the blank between stanzas): every column's first and last line of verse has
     another line of its stanza beside it in that column."""
-    issue = make_issue(tmp_path / "issue", {"a.txt": "headline: 回乡\n\n" +
-                                            "\n".join(HOME) + "\n"}, """\
-        - page: 1
-          template: yaowen
-          slots:
-            - {id: a, article: a.txt, column: 1, span: 2}
-        """)
-    r = typeset("build", issue, "-o", tmp_path / "out")
-    assert r.returncode == 0, r.stderr
-    with pdfplumber.open(str(next((tmp_path / "out").glob("*-p01.pdf")))) as pdf:
-        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
-    sizes = [round(c["size"], 2) for c in chars]
-    size = max(set(sizes), key=sizes.count)
-    body = [c for c in chars if abs(c["size"] - size) < 0.01]
+    body = _built_body(tmp_path, "headline: 回乡\n\n" + "\n".join(HOME) + "\n", span=2)
     mid = (min(c["x0"] for c in body) + max(c["x1"] for c in body)) / 2
     stanzas = [s.split("\n") for s in "\n".join(HOME).split("\n\n")]
     where = {line: (k, j) for k, st in enumerate(stanzas) for j, line in enumerate(st)}
     cols = []
     for side in ([c for c in body if c["x0"] < mid], [c for c in body if c["x0"] >= mid]):
-        rows: dict[float, list] = {}
-        for c in side:
-            rows.setdefault(round(c["bottom"], 0), []).append(c)
-        texts = ["".join(c["text"] for c in sorted(r, key=lambda c: c["x0"]))
-                 for _, r in sorted(rows.items())]
+        texts = ["".join(c["text"] for c in r) for r in _rows(side)]
         cols.append([where[t] for t in texts if t in where])
     assert sum(map(len, cols)) == 11 and all(cols), cols
     for col in cols:

@@ -211,25 +211,13 @@ def test_pdf_advert_naming_a_font_it_does_not_embed_fails_preflight(tmp_path):
     """The README: an advertisement with Helvetica not embedded fails preflight, naming the
     ad — also when it only names it (ReportLab's default font, selected at each page's start
     and never drawn with): the print file would carry it."""
-    from reportlab.lib.colors import CMYKColor
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen.canvas import Canvas
-
     issue = make_issue(tmp_path, """\
         - id: ad
           graphic: ads/ad.pdf
           column: 1
           span: 2
         """)
-    pdfmetrics.registerFont(TTFont("AdSans", str(ROOT / "fonts" / "TypesetSansSC-Bold.ttf")))
-    w, h = 80 * 72 / 25.4, 50 * 72 / 25.4
-    c = Canvas(str(issue / "ads" / "ad.pdf"), pagesize=(w, h), invariant=1)   # Helvetica
-    c.setFillColor(CMYKColor(0, 0, 0, 1))
-    c.setFont("AdSans", 14)
-    c.drawString(20, h / 2, "广告")
-    c.showPage()
-    c.save()
+    _ad_naming_helvetica(issue / "ads" / "ad.pdf")
     r = run(issue, tmp_path / "out")
     assert r.returncode == 5, r.stderr
     assert "slot 'ad': graphic 'ads/ad.pdf': font 'Helvetica' (Type1) is not embedded: no " \
@@ -248,11 +236,6 @@ def test_an_advert_naming_a_font_it_never_draws_builds_on_a_paper_of_the_plants_
     stops it, above), so an editor is not refused by a stricter profile than the plant's."""
     import shutil
 
-    from reportlab.lib.colors import CMYKColor
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen.canvas import Canvas
-
     project = tmp_path / "proj"
     shutil.copytree(ROOT / "layout", project / "layout")
     # the fonts linked, not copied (a link out of the project is refused as outside it)
@@ -266,14 +249,7 @@ def test_an_advert_naming_a_font_it_never_draws_builds_on_a_paper_of_the_plants_
           column: 1
           span: 2
         """)
-    pdfmetrics.registerFont(TTFont("AdSans", str(ROOT / "fonts" / "TypesetSansSC-Bold.ttf")))
-    w, h = 80 * 72 / 25.4, 50 * 72 / 25.4
-    c = Canvas(str(issue / "ads" / "ad.pdf"), pagesize=(w, h), invariant=1)   # Helvetica
-    c.setFillColor(CMYKColor(0, 0, 0, 1))
-    c.setFont("AdSans", 14)
-    c.drawString(20, h / 2, "广告")
-    c.showPage()
-    c.save()
+    _ad_naming_helvetica(issue / "ads" / "ad.pdf")
     r = run(issue, tmp_path / "out")
     assert r.returncode == 0, r.stderr
 
@@ -287,3 +263,21 @@ def _link_or_copy(src, dst):
         import shutil
 
         shutil.copy2(src, dst)
+
+
+def _ad_naming_helvetica(path: Path) -> None:
+    """An advert PDF made with ReportLab's defaults: its text in an embedded face, the
+    Helvetica ReportLab selects at the page's start named and never drawn with."""
+    from reportlab.lib.colors import CMYKColor
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    pdfmetrics.registerFont(TTFont("AdSans", str(ROOT / "fonts" / "TypesetSansSC-Bold.ttf")))
+    w, h = 80 * 72 / 25.4, 50 * 72 / 25.4
+    c = Canvas(str(path), pagesize=(w, h), invariant=1)   # Helvetica
+    c.setFillColor(CMYKColor(0, 0, 0, 1))
+    c.setFont("AdSans", 14)
+    c.drawString(20, h / 2, "广告")
+    c.showPage()
+    c.save()
