@@ -14,8 +14,7 @@ the page.
   paragraph, their names ending in no mark (GB/T 9704 §7.3.6): each item is a paragraph,
   which body sets under the first (load._txt_item_starts).
 - A 通知's 落款 followed by its 附注 （此件公开发布） (GB/T 9704 §7.3.7) was set as indented
-  paragraphs; a 主送机关 of several bodies with a bracketed alternative (各区（县）人民政府，
-  市政府各部门：) was indented as text (body.closing_lines, cjk.ADDRESSEES).
+  paragraphs (body.closing_lines).
 - A free-verse stanza with no mark anywhere whose lines are all about one width (the shape of
   copy wrapped at a narrow width) ran together as prose above two stanzas set as verse
   (load._txt_unmarked).
@@ -385,8 +384,8 @@ def test_attachments_one_a_line_are_items_of_their_own(tmp_path):
     assert sorted(attachment_items(paras)) == [1, 2, 3]
 
 
-def test_a_notices_addressees_and_its_closing_above_an_annotation(tmp_path):
-    from typeset.body import closing_lines, salutation
+def test_a_notices_closing_above_an_annotation(tmp_path):
+    from typeset.body import closing_lines
     from typeset.load import parse_article
 
     f = tmp_path / "a.txt"
@@ -395,7 +394,6 @@ def test_a_notices_addressees_and_its_closing_above_an_annotation(tmp_path):
     f.write_text(text, encoding="utf-8")
     paras = parse_article(f, text).paragraphs
     assert [p.text for p in paras][-3:] == ["某某市人民政府办公室", "2026年3月5日", "（此件公开发布）"]
-    assert salutation(paras) == 0
     assert closing_lines(paras) == {len(paras) - 3, len(paras) - 2}
     # a byline in brackets after the date is the closing's own line, not an annotation
     f.write_text(text.replace("（此件公开发布）", "（记者 张三）"), encoding="utf-8")

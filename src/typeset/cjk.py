@@ -373,19 +373,9 @@ SALUTATION = re.compile(r"[^，。；：？！、,.;:?!（）()“”\d\s]{2,24}
 LIST_LEAD_IN = re.compile("以下|如下|下列|包括|主要|分别|具体|事项|情况|内容|要求|措施|奖项|条件|方式")
 
 
-# … and a document's 主送机关 naming several bodies (各区（县）人民政府，市政府各部门：, 各县（市、
-# 区）人民政府：): opening with 各, bodies apart by ， or 、, a bracketed alternative in a name,
-# the last a body or its people closed by the colon (indented as a paragraph, fresh21)
-ADDRESSEES = re.compile(r"各[^。；？！：:“”\n]{1,40}?(?:政府|部门|单位|机关|办事处|委员会|党委|党组|"
-                        r"局|厅|委|办|公司|企业|学校|院校|医院|同志|群众|市民|居民|村民|会员)[：:]")
-
-
 def salutation_line(t: str) -> bool:
-    """Whether the paragraph text ``t`` is a salutation alone (SALUTATION, or a document's
-    addressees, ADDRESSEES; not LIST_LEAD_IN)."""
-    t = t.strip()
-    return (SALUTATION.fullmatch(t) is not None or ADDRESSEES.fullmatch(t) is not None) and \
-        not LIST_LEAD_IN.search(t)
+    """Whether the paragraph text ``t`` is a salutation alone (SALUTATION, not LIST_LEAD_IN)."""
+    return SALUTATION.fullmatch(t.strip()) is not None and not LIST_LEAD_IN.search(t)
 
 # A reporter's or a photographer's credit alone on a line, without brackets (记者 张大乐,
 # 特约记者 汪淑琴 摄, 本报记者 李四 实习生 王五, □记者 张猛 文/图): under a Word document's
