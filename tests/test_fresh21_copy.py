@@ -15,6 +15,9 @@ the page.
   which body sets under the first (load._txt_item_starts).
 - A 通知's 落款 followed by its 附注 （此件公开发布） (GB/T 9704 §7.3.7) was set as indented
   paragraphs (body.closing_lines).
+- A 便民 block of contact lines whose labels name what the number is for (燃气抢修电话：,
+  家电售后服务热线：, 自来水24小时服务：) was indented as prose, the numbers split
+  (cjk.CONTACT_LINE).
 - A free-verse stanza with no mark anywhere whose lines are all about one width (the shape of
   copy wrapped at a narrow width) ran together as prose above two stanzas set as verse
   (load._txt_unmarked).
@@ -399,3 +402,21 @@ def test_a_notices_closing_above_an_annotation(tmp_path):
     f.write_text(text.replace("（此件公开发布）", "（记者 张三）"), encoding="utf-8")
     paras = parse_article(f, f.read_text(encoding="utf-8")).paragraphs
     assert len(paras) - 1 in closing_lines(paras)
+
+
+def test_contact_lines_with_any_short_label_are_a_block(tmp_path):
+    from typeset.body import contact_lines
+    from typeset.load import parse_article
+
+    lines = ["燃气抢修电话：028-86123456", "家电售后服务热线：400-800-1234",
+             "自来水24小时服务：028-96969", "地址：成华区建设路55号", "电子邮箱：service@example.com"]
+    f = tmp_path / "a.txt"
+    text = "headline: 便民信息\n\n" + "\n\n".join(lines) + "\n"
+    f.write_text(text, encoding="utf-8")
+    paras = parse_article(f, text).paragraphs
+    assert [p.text for p in paras] == lines
+    assert contact_lines(paras) == set(range(5))
+    # a sentence that opens with a call is no contact line
+    f.write_text("headline: x\n\n记者随后拨打该公司的客服电话，无人接听。\n\n他说：“再等等。”\n",
+                 encoding="utf-8")
+    assert not contact_lines(parse_article(f, f.read_text(encoding="utf-8")).paragraphs)

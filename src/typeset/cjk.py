@@ -345,9 +345,12 @@ KEEP_WORDS = re.compile("(?<=[一二三四五六七八九十两百千])个月|[\
 # colon.  Two such paragraphs or more in a row are set flush left, not indented as prose —
 # indented, each lost two ems its number or address needed and was spaced out, the number
 # broken (咨 询 电 话 ：028- / 85131000, fresh20c, fresh20b)
-CONTACT_LINE = re.compile("(?:(?:咨询|联系|报名|投诉|举报|服务|办公|值班|订票|售票|求助|捐赠|合作)?"
+# (what the number is for may be any short name before it: 燃气抢修电话：, 家电售后服务热线：, and
+# a service's line 自来水24小时服务： — those were indented as prose, their numbers split, fresh21)
+CONTACT_LINE = re.compile("(?:[\u4e00-\u9fff0-9]{0,8}?"
                           "(?:电话|热线|手机|座机|传真|邮箱|电子邮箱|邮件|网址|网站|官网|官方网站|"
                           "地址|邮编|微信|微信号|公众号|微信公众号|联系人|QQ)|"
+                          "[\u4e00-\u9fff0-9]{1,8}?小时服务|"
                           "(?:咨询|联系|报名|办公|开放|服务|接待)时间)[：:]")
 # A share class written with its letter (A股, B股, H股, N股): the letter keeps the word
 SHARE_WORDS = frozenset("股")
