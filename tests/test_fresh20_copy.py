@@ -11,54 +11,27 @@ briefs; a business paper's sports and markets) and looked at on the page.
 
 from __future__ import annotations
 
-import pdfplumber
 import pytest
 
 from conftest import ROOT
-from issue_helpers import make_issue, typeset
+from issue_helpers import make_issue, one_slot_page, rows, typeset
 
 
 def _page(tmp_path, name: str, text: str):
     """The characters (no spaces) of the page file of a one-article issue of the demo paper
     (yaowen, column 1, one column), and the body's size (pt)."""
-    issue = make_issue(tmp_path / "issue", {name: text}, """\
-        - page: 1
-          template: yaowen
-          slots:
-            - {id: a, article: %s, column: 1, span: 1}
-        """ % name)
-    r = typeset("build", issue, "-o", tmp_path / "out")
-    assert r.returncode == 0, r.stderr
-    with pdfplumber.open(str(next((tmp_path / "out").glob("*-p01.pdf")))) as pdf:
-        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
-    sizes = [round(c["size"], 2) for c in chars]
-    return chars, max(set(sizes), key=sizes.count)
+    return one_slot_page(tmp_path, {name: text}, "{id: a, article: %s, column: 1, span: 1}" % name)
 
 
 def _rows(chars, size):
     """The body's characters grouped into lines by baseline, top to bottom, left to right."""
-    rows: dict[float, list] = {}
-    for c in chars:
-        if abs(c["size"] - size) < 0.01:
-            rows.setdefault(round(c["bottom"], 0), []).append(c)
-    return [sorted(r, key=lambda c: c["x0"]) for _, r in sorted(rows.items())]
+    return rows([c for c in chars if abs(c["size"] - size) < 0.01])
 
 
 def _columns(tmp_path, text: str, slot: str) -> list[list[str]]:
     """The body's lines of each of the two columns of a one-article issue of the demo paper
     (the article ``text`` in a.txt, its ``slot`` as the manifest gives it), top to bottom."""
-    issue = make_issue(tmp_path / "issue", {"a.txt": text}, f"""\
-        - page: 1
-          template: yaowen
-          slots:
-            - {slot}
-        """)
-    r = typeset("build", issue, "-o", tmp_path / "out")
-    assert r.returncode == 0, r.stderr
-    with pdfplumber.open(str(next((tmp_path / "out").glob("*-p01.pdf")))) as pdf:
-        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
-    sizes = [round(c["size"], 2) for c in chars]
-    size = max(set(sizes), key=sizes.count)
+    chars, size = one_slot_page(tmp_path, {"a.txt": text}, slot)
     body = [c for c in chars if abs(c["size"] - size) < 0.01]
     mid = (min(c["x0"] for c in body) + max(c["x1"] for c in body)) / 2
     return [["".join(c["text"] for c in r) for r in _rows(col, size)]

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import pdfplumber
 
-from issue_helpers import make_issue, typeset
+from issue_helpers import make_issue, one_slot_page, rows, typeset
 
 POEM = ["窗外的雪落了一夜，", "像一封迟到的信，", "把城市的喧嚣", "轻轻地合上。", "",
         "我在灯下翻开旧书，", "纸页发黄，字迹依然，", "那些早已远去的人", "又一次和我说话。", "",
@@ -50,27 +50,12 @@ def _built_body(tmp_path, text: str, span: int = 1) -> list:
     """The body's characters (no spaces; the most common size) of a one-article issue of the
     demo paper (the article ``text`` in a.txt, its slot ``span`` columns from column 1), read
     back from its page file."""
-    issue = make_issue(tmp_path / "issue", {"a.txt": text}, f"""\
-        - page: 1
-          template: yaowen
-          slots:
-            - {{id: a, article: a.txt, column: 1, span: {span}}}
-        """)
-    r = typeset("build", issue, "-o", tmp_path / "out")
-    assert r.returncode == 0, r.stderr
-    with pdfplumber.open(str(next((tmp_path / "out").glob("*-p01.pdf")))) as pdf:
-        chars = [c for c in pdf.pages[0].chars if c["text"].strip()]
-    sizes = [round(c["size"], 2) for c in chars]
-    size = max(set(sizes), key=sizes.count)
+    chars, size = one_slot_page(tmp_path, {"a.txt": text},
+                                f"{{id: a, article: a.txt, column: 1, span: {span}}}")
     return [c for c in chars if abs(c["size"] - size) < 0.01]
 
 
-def _rows(chars) -> list:
-    """``chars`` grouped into lines by baseline, top to bottom, each left to right."""
-    rows: dict[float, list] = {}
-    for c in chars:
-        rows.setdefault(round(c["bottom"], 0), []).append(c)
-    return [sorted(r, key=lambda c: c["x0"]) for _, r in sorted(rows.items())]
+_rows = rows
 
 
 def _body_rows(tmp_path, text: str, chars_too: bool = False) -> list:

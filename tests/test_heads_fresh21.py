@@ -12,30 +12,16 @@
 
 from __future__ import annotations
 
-import pdfplumber
 import pytest
 
-from issue_helpers import make_issue, typeset
+from issue_helpers import one_slot_page, rows
 
 
 def _rows(tmp_path, text: str, slot: str, size: float) -> list[list[dict]]:
     """The characters of ``size`` pt (no spaces) of a one-article issue of the demo paper
     (a.txt, in ``slot``), grouped into lines by baseline, top to bottom, left to right."""
-    issue = make_issue(tmp_path / "issue", {"a.txt": text}, f"""\
-        - page: 1
-          template: yaowen
-          slots:
-            - {slot}
-        """)
-    r = typeset("build", issue, "-o", tmp_path / "out")
-    assert r.returncode == 0, r.stderr
-    with pdfplumber.open(str(next((tmp_path / "out").glob("*-p01.pdf")))) as pdf:
-        chars = [c for c in pdf.pages[0].chars
-                 if c["text"].strip() and abs(c["size"] - size) < 0.01]
-    rows: dict[float, list] = {}
-    for c in chars:
-        rows.setdefault(round(c["bottom"], 0), []).append(c)
-    return [sorted(r, key=lambda c: c["x0"]) for _, r in sorted(rows.items())]
+    chars, _ = one_slot_page(tmp_path, {"a.txt": text}, slot)
+    return rows([c for c in chars if abs(c["size"] - size) < 0.01])
 
 
 def _text(row) -> str:

@@ -241,10 +241,9 @@ def parse_body(lines: list[str], first: int, path: Path) -> list[Paragraph]:
             spans = tuple((max(0, s - lead), min(len(text), e - lead), st) for s, e, st in spans
                           if min(len(text), e - lead) > max(0, s - lead))
             marked = poem or bool(quote and quote[-1][2])
+            broken = any(c.type in ("softbreak", "hardbreak") for c in t.children or [])
             verse = [] if not text or lists or (quote and not marked and quote[-1][0]) or \
-                not (marked or any(c.type in ("softbreak", "hardbreak")
-                                   for c in t.children or [])) else \
-                _verse_lines(t, line, marked, bool(quote), out)
+                not (marked or broken) else _verse_lines(t, line, marked, bool(quote), out)
             if verse:
                 # a poem: each line of the source a line of verse (README "Article markup")
                 out.extend(verse)
@@ -270,8 +269,9 @@ def parse_body(lines: list[str], first: int, path: Path) -> list[Paragraph]:
             else:
                 # plain lines (no markup in them) are read as a .txt block is: a listing one
                 # entry a line stays so (06:00 朝闻天下 / 09:00 人与自然 ran together, fresh21)
-                lines = [] if spans else [p for p, _ in line_pieces(_inline(t, breaks=True)[0],
-                                                                    ())]
+                # (a paragraph on one line of the source is read once, above)
+                lines = [p for p, _ in line_pieces(_inline(t, breaks=True)[0], ())] \
+                    if broken and not spans else []
                 if len(lines) > 1:
                     from .load import block_paragraphs
 
